@@ -1,0 +1,126 @@
+"""The audit chain: each CaseAction's hash covers its content and the previous action's hash.
+
+Editing, deleting or reordering any stored action breaks the chain from that point on; the last hash is
+also kept on the case (``audit_head``) so that dropping the newest actions is detected too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from gridgov.data.cases.models import Case, CaseAction
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def action_digest(
+    *,
+    case_id: int,
+    seq: int,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor_id: int | None,
+    actor_role: str,
+    note: str,
+    data: dict[str, Any],
+    created_at: datetime,
+    attachment_hashes: Sequence[str],
+    prev_hash: str,
+) -> str:
+    payload = {
+        "case": case_id,
+        "seq": seq,
+        "action": action,
+        "from": from_status,
+        "to": to_status,
+        "actor": actor_id,
+        "role": actor_role,
+        "note": note,
+        "data": data,
+        "at": _timestamp(created_at),
+        "files": sorted(attachment_hashes),
+        "prev": prev_hash,
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def digest_of(row: CaseAction, attachment_hashes: Sequence[str]) -> str:
+    return action_digest(
+        case_id=row.case_id,
+        seq=row.seq,
+        action=row.action,
+        from_status=row.from_status,
+        to_status=row.to_status,
+        actor_id=row.actor_id,
+        actor_role=row.actor_role,
+        note=row.note,
+        data=row.data,
+        created_at=row.created_at,
+        attachment_hashes=attachment_hashes,
+        prev_hash=row.prev_hash,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenLink:
+    case_number: str
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.case_number} 第{self.seq}条流转记录：{self.reason}"
+
+
+def verify_case_chain(case: Case, actions: Iterable[CaseAction], files: dict[int, list[str]]) -> BrokenLink | None:
+    """Check one case's actions (in seq order). ``files`` maps action id → attachment hashes."""
+    prev = ""
+    expected_seq = 1
+    for row in actions:
+        if row.seq != expected_seq:
+            return BrokenLink(case.number, expected_seq, f"缺少序号 {expected_seq}（记录被删除或重排）")
+        if row.prev_hash != prev:
+            return BrokenLink(case.number, row.seq, "与上一条记录的哈希不衔接")
+        if digest_of(row, files.get(row.pk, [])) != row.hash:
+            return BrokenLink(case.number, row.seq, "内容与哈希不符（记录被修改）")
+        prev = row.hash
+        expected_seq += 1
+    if expected_seq - 1 != case.action_count or prev != case.audit_head:
+        return BrokenLink(case.number, expected_seq, "案卷记录的最新哈希与流转记录不符（末尾记录被删除）")
+    return None
+
+
+def verify_chains(cases: Iterable[Case]) -> Iterable[tuple[Case, BrokenLink | None]]:
+    """Verify many cases, a batch at a time, yielding each case with its first broken link (or None)."""
+    from gridgov.data.cases.models import Attachment
+
+    batch: list[Case] = []
+
+    def flush() -> Iterable[tuple[Case, BrokenLink | None]]:
+        ids = [c.pk for c in batch]
+        actions: dict[int, list[CaseAction]] = {pk: [] for pk in ids}
+        for row in CaseAction.objects.filter(case_id__in=ids).order_by("case_id", "seq"):
+            actions[row.case_id].append(row)
+        files: dict[int, list[str]] = {}
+        for action_id, sha in Attachment.objects.filter(case_id__in=ids, action__isnull=False).values_list(
+            "action_id", "sha256"
+        ):
+            files.setdefault(action_id, []).append(sha)
+        for c in batch:
+            yield c, verify_case_chain(c, actions[c.pk], files)
+
+    for case in cases:
+        batch.append(case)
+        if len(batch) >= 500:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()

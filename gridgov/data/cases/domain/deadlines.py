@@ -1,0 +1,134 @@
+"""Case deadlines: each phase's deadline is derived from its clock, start, limit and paused time.
+
+- Dispatch phase (立案派遣): from report (or from a return) until the case is dispatched.
+- Handling phase (处置): from each dispatch until the handler reports a result.
+Extensions add to the limit; a suspension (缓办) adds the suspended time to the phase that was running,
+measured on that phase's clock — so the clock stops while a case is suspended.
+Yellow when 75% of the limit is used up; red when the deadline has passed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES, Lamp, Status
+from gridgov.data.cases.models import Case
+from gridgov.data.taxonomy.domain import Limit
+from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.data.worktime.enums import Clock
+
+WARN_FRACTION = 0.75
+
+
+def _warn_minutes(limit_minutes: int) -> int:
+    return math.ceil(limit_minutes * WARN_FRACTION)
+
+
+def start_dispatch_clock(case: Case, *, calendar: WorkCalendar, limit: Limit, start: datetime) -> None:
+    clock, minutes = calendar.to_minutes(limit.value, limit.unit)
+    case.dispatch_clock = clock
+    case.dispatch_started_at = start
+    case.dispatch_limit_minutes = minutes
+    case.dispatch_paused_minutes = 0
+    recompute_dispatch_deadline(case, calendar=calendar)
+
+
+def recompute_dispatch_deadline(case: Case, *, calendar: WorkCalendar) -> None:
+    assert case.dispatch_started_at is not None
+    clock = Clock(case.dispatch_clock)
+    paused = case.dispatch_paused_minutes
+    case.dispatch_deadline = calendar.add(case.dispatch_started_at, case.dispatch_limit_minutes + paused, clock)
+    case.dispatch_warn_at = calendar.add(
+        case.dispatch_started_at, _warn_minutes(case.dispatch_limit_minutes) + paused, clock
+    )
+
+
+def start_handle_clock(case: Case, *, calendar: WorkCalendar, limit: Limit, start: datetime) -> None:
+    clock, minutes = calendar.to_minutes(limit.value, limit.unit)
+    case.handle_clock = clock
+    case.handle_limit_value = limit.value
+    case.handle_limit_unit = limit.unit
+    case.handle_started_at = start
+    case.handle_limit_minutes = minutes
+    case.handle_paused_minutes = 0
+    case.pending_extension_value = None
+    recompute_handle_deadline(case, calendar=calendar)
+
+
+def recompute_handle_deadline(case: Case, *, calendar: WorkCalendar) -> None:
+    assert case.handle_started_at is not None
+    clock = Clock(case.handle_clock)
+    paused = case.handle_paused_minutes
+    case.handle_deadline = calendar.add(case.handle_started_at, case.handle_limit_minutes + paused, clock)
+    case.handle_warn_at = calendar.add(case.handle_started_at, _warn_minutes(case.handle_limit_minutes) + paused, clock)
+
+
+def extend_handle_limit(case: Case, *, calendar: WorkCalendar, value: int) -> None:
+    """Approve an extension of ``value`` units of the handling limit's own unit."""
+    _clock, minutes = calendar.to_minutes(value, case.handle_limit_unit)
+    case.handle_limit_minutes += minutes
+    case.extension_count += 1
+    case.pending_extension_value = None
+    recompute_handle_deadline(case, calendar=calendar)
+
+
+def stop_clock_for_suspension(case: Case, *, calendar: WorkCalendar, resumed_at: datetime) -> None:
+    """Add the suspended span to the phase that was running when the case was suspended."""
+    assert case.suspended_at is not None
+    previous = Status(case.status_before_suspend)
+    if previous in DISPATCH_PHASE_STATUSES and case.dispatch_started_at is not None:
+        case.dispatch_paused_minutes += calendar.minutes_between(
+            case.suspended_at, resumed_at, Clock(case.dispatch_clock)
+        )
+        recompute_dispatch_deadline(case, calendar=calendar)
+    elif previous in HANDLE_PHASE_STATUSES and case.handle_started_at is not None:
+        case.handle_paused_minutes += calendar.minutes_between(case.suspended_at, resumed_at, Clock(case.handle_clock))
+        recompute_handle_deadline(case, calendar=calendar)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineView:
+    """What a page shows about the running deadline of a case."""
+
+    lamp: Lamp
+    deadline: datetime | None
+    phase: str  # "dispatch", "handle" or ""
+    remaining_minutes: int | None  # on the phase's clock; negative when overdue
+    clock: Clock | None
+
+
+def current_phase(case: Case) -> tuple[str, datetime | None, datetime | None, Clock | None]:
+    status = Status(case.status)
+    if status in DISPATCH_PHASE_STATUSES:
+        return "dispatch", case.dispatch_deadline, case.dispatch_warn_at, Clock(case.dispatch_clock)
+    if status in HANDLE_PHASE_STATUSES:
+        return "handle", case.handle_deadline, case.handle_warn_at, Clock(case.handle_clock)
+    return "", None, None, None
+
+
+def lamp_of(case: Case, *, now: datetime) -> Lamp:
+    """The lamp without calendar arithmetic (cheap enough for every row of a list)."""
+    if case.status == Status.SUSPENDED:
+        return Lamp.PAUSED
+    _phase, deadline, warn_at, _clock = current_phase(case)
+    if deadline is None:
+        return Lamp.NONE
+    if now > deadline:
+        return Lamp.RED
+    if warn_at is not None and now >= warn_at:
+        return Lamp.YELLOW
+    return Lamp.GREEN
+
+
+def deadline_view(case: Case, *, now: datetime, calendar: WorkCalendar) -> DeadlineView:
+    phase, deadline, _warn, clock = current_phase(case)
+    lamp = lamp_of(case, now=now)
+    if deadline is None or clock is None or lamp == Lamp.PAUSED:
+        return DeadlineView(lamp, deadline, phase, None, clock)
+    if now <= deadline:
+        remaining = calendar.minutes_between(now, deadline, clock)
+    else:
+        remaining = -calendar.minutes_between(deadline, now, clock)
+    return DeadlineView(lamp, deadline, phase, remaining, clock)

@@ -1,0 +1,687 @@
+"""The case engine: the only code that creates cases and changes their state.
+
+``report_case`` creates a case; ``apply_action`` takes any workflow action. Both:
+1. check the action against the transition table, the actor's capacities (role + scope) and what the
+   action needs;
+2. lock the case row (``select_for_update``; on SQLite the IMMEDIATE transaction holds the write lock)
+   and refuse a stale ``expected_version`` with a Conflict;
+3. write the case and the hash-chained CaseAction in the same transaction;
+4. enqueue side effects (notifications) only after the transaction commits.
+Any error leaves the case exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Field
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.domain import deadlines
+from gridgov.data.cases.domain.attachments import CheckedUpload, Upload, check_images
+from gridgov.data.cases.domain.audit import action_digest
+from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
+from gridgov.data.cases.models import Attachment, Case, CaseAction, CaseCounter
+from gridgov.data.cases.scope import capacities, memberships_of
+from gridgov.data.cases.transitions import Need, Transition, transition_for
+from gridgov.data.errors import Conflict, InvalidInput, NotAllowed, NotFound, OutOfScope
+from gridgov.data.org.domain import ancestors_by_level, locate_point
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.taxonomy.domain import time_limit
+from gridgov.data.taxonomy.enums import Phase, Priority
+from gridgov.data.taxonomy.models import Category
+from gridgov.data.worktime.calendar import WorkCalendar
+
+MAX_DESCRIPTION = 2000
+MAX_NOTE = 2000
+# When a user holds several capacities, the one recorded for an action is the first that fits.
+ROLE_PREFERENCE = (
+    Role.HANDLER,
+    Role.GRID_WORKER,
+    Role.VILLAGE_STAFF,
+    Role.OPERATOR,
+    Role.LEADER,
+    Role.ADMIN,
+    Role.ENTERPRISE,
+    Role.RESIDENT,
+)
+# Case columns the engine may change after the case is created.
+WORKFLOW_FIELDS = (
+    "status",
+    "status_before_suspend",
+    "category",
+    "major_category",
+    "priority",
+    "department",
+    "handler",
+    "duplicate_of",
+    "registered_at",
+    "dispatched_at",
+    "signed_at",
+    "first_resolved_at",
+    "resolved_at",
+    "closed_at",
+    "rejected_at",
+    "dispatch_clock",
+    "dispatch_started_at",
+    "dispatch_limit_minutes",
+    "dispatch_paused_minutes",
+    "dispatch_deadline",
+    "dispatch_warn_at",
+    "handle_clock",
+    "handle_limit_value",
+    "handle_limit_unit",
+    "handle_started_at",
+    "handle_limit_minutes",
+    "handle_paused_minutes",
+    "handle_deadline",
+    "handle_warn_at",
+    "suspended_at",
+    "pending_extension_value",
+    "extension_count",
+    "rework_count",
+    "return_count",
+    "supervision_count",
+    "satisfaction",
+    "self_resolved",
+    "action_count",
+    "audit_head",
+)
+
+_WORKFLOW_ATTNAMES = tuple(
+    model_field.attname for name in WORKFLOW_FIELDS if isinstance(model_field := Case._meta.get_field(name), Field)
+)
+assert len(_WORKFLOW_ATTNAMES) == len(WORKFLOW_FIELDS)
+
+
+@dataclass(slots=True)
+class _Step:
+    """What one action does to a case, collected before anything is written."""
+
+    case: Case
+    actor: User | None
+    role: Role | None
+    action: Action
+    transition: Transition | None
+    now: datetime
+    note: str
+    calendar: WorkCalendar
+    data: dict[str, Any] = field(default_factory=dict)
+    files: list[CheckedUpload] = field(default_factory=list)
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(_("说明不能超过 %(n)s 字") % {"n": MAX_NOTE}, field="note")
+    return note
+
+
+def _label(value: str, choices: type[Status] | type[Action]) -> str:
+    return str(choices(value).label)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reporting
+
+
+def report_case(
+    *,
+    town: Area,
+    reporter: User | None,
+    channel: Channel,
+    category: Category,
+    description: str,
+    area: Area | None = None,
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    address: str = "",
+    title: str = "",
+    priority: Priority | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    photos: Sequence[Upload] = (),
+    kind: Kind = Kind.EVENT,
+    resolve_on_spot: bool = False,
+    resolution_note: str = "",
+    resolution_photos: Sequence[Upload] = (),
+    now: datetime | None = None,
+) -> Case:
+    """Create a case (status 待受理) with its first action; optionally resolve it on the spot (自行处置)."""
+    now = now or timezone.now()
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput(_("请填写事件描述"), field="description")
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(_("事件描述不能超过 %(n)s 字") % {"n": MAX_DESCRIPTION}, field="description")
+    if town.level != AreaLevel.TOWN:
+        raise InvalidInput(_("事件必须属于一个乡镇"), field="town")
+    if category.town_id != town.pk or category.parent_id is None or not category.active:
+        raise InvalidInput(
+            _("事件分类“%(name)s”不可用，请选择本镇启用的小类") % {"name": category.name}, field="category"
+        )
+    lat, lng = _check_coordinates(latitude, longitude)
+    if area is None and lat is not None and lng is not None:
+        area = locate_point(town=town, latitude=float(lat), longitude=float(lng))
+    area = area or town
+    if area.town_id != town.pk:
+        raise InvalidInput(_("所选区域“%(name)s”不在%(town)s") % {"name": area.name, "town": town.name}, field="area")
+    levels = ancestors_by_level(area)
+    checked = check_images(list(photos))
+    calendar = WorkCalendar.load()
+    role = _reporting_role(reporter, channel)
+
+    if resolve_on_spot and (reporter is None or not reporter.is_authenticated):
+        raise InvalidInput(_("自行处置需要登录的网格员"), field="resolve_on_spot")
+
+    with transaction.atomic():
+        year = timezone.localtime(now).year
+        seq = _next_number(town=town, year=year)
+        case = Case(
+            town=town,
+            number=f"{town.case_prefix or town.code}{year}-{seq:06d}",
+            year=year,
+            seq=seq,
+            kind=kind,
+            channel=channel,
+            category=category,
+            major_category_id=category.parent_id,
+            priority=priority or category.default_priority,
+            title=title.strip()[:120],
+            description=description,
+            address=address.strip()[:255],
+            latitude=lat,
+            longitude=lng,
+            area=area,
+            area_path=area.path,
+            village=levels.get(AreaLevel.VILLAGE),
+            grid=levels.get(AreaLevel.GRID),
+            reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+            reporter_role=role or "",
+            reporter_name=reporter_name.strip()[:64],
+            reporter_phone=reporter_phone.strip()[:20],
+            status=Status.REPORTED,
+            reported_at=now,
+        )
+        deadlines.start_dispatch_clock(
+            case,
+            calendar=calendar,
+            limit=time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority),
+            start=now,
+        )
+        case.save(force_insert=True)
+        step = _Step(
+            case=case,
+            actor=case.reporter,
+            role=role,
+            action=Action.REPORT,
+            transition=None,
+            now=now,
+            note="",
+            calendar=calendar,
+            data={"channel": channel},
+            files=checked,
+        )
+        row = _write_action(step, from_status="")
+        Case.objects.filter(pk=case.pk).update(action_count=case.action_count, audit_head=case.audit_head)
+        _after_commit(row)
+        if resolve_on_spot:  # in the same transaction: a failed resolution leaves no half-made case
+            assert reporter is not None
+            apply_action(
+                case_id=case.pk,
+                actor=reporter,
+                action=Action.SELF_RESOLVE,
+                note=resolution_note,
+                photos=resolution_photos,
+                now=now,
+            )
+            case.refresh_from_db()
+    return case
+
+
+def _check_coordinates(
+    latitude: Decimal | float | None, longitude: Decimal | float | None
+) -> tuple[Decimal | None, Decimal | None]:
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise InvalidInput(_("经纬度必须同时提供"), field="latitude")
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lng = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+    except ArithmeticError:
+        raise InvalidInput(_("经纬度格式不正确"), field="latitude") from None
+    if not (Decimal(-90) <= lat <= Decimal(90)) or not (Decimal(-180) <= lng <= Decimal(180)):
+        raise InvalidInput(_("经纬度超出范围"), field="latitude")
+    return lat, lng
+
+
+def _reporting_role(reporter: User | None, channel: Channel) -> Role | None:
+    if reporter is None or not reporter.is_authenticated:
+        return None
+    roles = {Role(m.role) for m in memberships_of(reporter)}
+    for role in ROLE_PREFERENCE:
+        if role in roles:
+            return role
+    return Role.RESIDENT
+
+
+def _next_number(*, town: Area, year: int) -> int:
+    """Bump the town's counter for ``year`` inside the caller's transaction (gap-free, race-free).
+
+    The UPDATE takes the row lock, so concurrent reporters queue here and each reads back its own value;
+    if the reporting transaction rolls back, so does the bump.
+    """
+    bumped = CaseCounter.objects.filter(town=town, year=year).update(last_value=F("last_value") + 1)
+    if not bumped:
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(town=town, year=year, last_value=1)
+            return 1
+        except IntegrityError:  # another reporter created the counter first
+            CaseCounter.objects.filter(town=town, year=year).update(last_value=F("last_value") + 1)
+    return CaseCounter.objects.get(town=town, year=year).last_value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Workflow actions
+
+
+def apply_action(
+    *,
+    case_id: int,
+    actor: User,
+    action: Action | str,
+    note: str = "",
+    expected_version: int | None = None,
+    department: Department | None = None,
+    handler: User | None = None,
+    category: Category | None = None,
+    priority: Priority | str | None = None,
+    duplicate_of: Case | None = None,
+    extension: int | None = None,
+    rating: Satisfaction | str | None = None,
+    photos: Sequence[Upload] = (),
+    now: datetime | None = None,
+) -> CaseAction:
+    """Take one workflow action on a case, or raise a DomainError and change nothing."""
+    try:
+        action = Action(action)
+    except ValueError:
+        raise InvalidInput(_("未知操作“%(action)s”") % {"action": action}, field="action") from None
+    now = now or timezone.now()
+    note = _clean_note(note)
+    checked = check_images(list(photos))
+    calendar = WorkCalendar.load()
+
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update().select_related("category", "area", "department").filter(pk=case_id).first()
+        )
+        if case is None:
+            raise NotFound(_("事件不存在"))
+        caps = capacities(actor, case)
+        if not caps:
+            raise OutOfScope(_("事件 %(number)s 不在您的管辖范围内") % {"number": case.number})
+        if expected_version is not None and expected_version != case.version:
+            raise Conflict(_conflict_message(case))
+        transition = transition_for(case.status, action)
+        if transition is None:
+            raise NotAllowed(
+                _("事件 %(number)s 当前状态为“%(status)s”，不能执行“%(action)s”")
+                % {"number": case.number, "status": _label(case.status, Status), "action": action.label}
+            )
+        role = next((r for r in ROLE_PREFERENCE if r in caps and r in transition.roles), None)
+        if role is None:
+            raise NotAllowed(
+                _("您在事件 %(number)s 中的角色（%(roles)s）不能执行“%(action)s”")
+                % {
+                    "number": case.number,
+                    "roles": "、".join(str(Role(r).label) for r in ROLE_PREFERENCE if r in caps),
+                    "action": action.label,
+                }
+            )
+        step = _Step(
+            case=case,
+            actor=actor,
+            role=role,
+            action=action,
+            transition=transition,
+            now=now,
+            note=note,
+            calendar=calendar,
+            files=checked,
+        )
+        _check_needs(
+            step,
+            department=department,
+            category=category,
+            priority=priority,
+            extension=extension,
+            rating=rating,
+        )
+        from_status = case.status
+        old_version = case.version
+        _EFFECTS.get(action, _no_effect)(
+            step,
+            department=department,
+            handler=handler,
+            category=category,
+            priority=priority,
+            duplicate_of=duplicate_of,
+            extension=extension,
+            rating=rating,
+        )
+        case.status = transition.target if transition.target is not None else Status(case.status_before_suspend)
+        if action == Action.RESUME:
+            case.status_before_suspend = ""
+            case.suspended_at = None
+        row = _write_action(step, from_status=from_status)
+        values = {attname: getattr(case, attname) for attname in _WORKFLOW_ATTNAMES}
+        updated = Case.objects.filter(pk=case.pk, version=old_version).update(
+            version=old_version + 1, updated_at=now, **values
+        )
+        if updated != 1:  # cannot happen while the row lock holds; kept as a last line of defence
+            raise Conflict(_conflict_message(case))
+        case.version = old_version + 1
+        _after_commit(row)
+    return row
+
+
+def _conflict_message(case: Case) -> str:
+    fresh = Case.objects.filter(pk=case.pk).values("status", "version").first()
+    last = CaseAction.objects.filter(case_id=case.pk).order_by("-seq").first()
+    status = _label(fresh["status"], Status) if fresh else ""
+    if last is None:
+        return _("事件 %(number)s 已被他人更新，请刷新后重试") % {"number": case.number}
+    return _("事件 %(number)s 已被 %(who)s 于 %(when)s 执行“%(action)s”，当前状态为“%(status)s”，请刷新后再操作") % {
+        "number": case.number,
+        "who": last.actor_name or _("系统"),
+        "when": timezone.localtime(last.created_at).strftime("%H:%M"),
+        "action": _label(last.action, Action),
+        "status": status,
+    }
+
+
+def _check_needs(
+    step: _Step,
+    *,
+    department: Department | None,
+    category: Category | None,
+    priority: Priority | str | None,
+    extension: int | None,
+    rating: Satisfaction | str | None,
+) -> None:
+    assert step.transition is not None
+    needs = step.transition.needs
+    case = step.case
+    if Need.NOTE in needs and not step.note:
+        raise InvalidInput(_("“%(action)s”需要填写意见或说明") % {"action": step.action.label}, field="note")
+    if Need.PHOTO in needs and not step.files:
+        raise InvalidInput(_("“%(action)s”需要上传至少一张现场照片") % {"action": step.action.label}, field="photos")
+    if Need.DEPARTMENT in needs:
+        if department is None:
+            raise InvalidInput(_("请选择处置部门"), field="department")
+        if department.town_id != case.town_id or not department.active:
+            raise InvalidInput(_("部门“%(name)s”不是本镇启用的部门") % {"name": department.name}, field="department")
+    if Need.EXTENSION in needs and (extension is None or extension <= 0 or extension > 365):
+        raise InvalidInput(_("请填写延期时长（1–365）"), field="extension")
+    if Need.NO_PENDING_EXTENSION in needs and case.pending_extension_value:
+        raise NotAllowed(_("已有延期申请待审批，请等待审批结果"))
+    if Need.PENDING_EXTENSION in needs and not case.pending_extension_value:
+        raise NotAllowed(_("该事件没有待审批的延期申请"))
+    if Need.RATING in needs and rating not in Satisfaction.values:
+        raise InvalidInput(_("请选择满意度"), field="rating")
+    if Need.RECLASSIFICATION in needs and category is None and priority is None:
+        raise InvalidInput(_("请选择新的分类或紧急程度"), field="category")
+    if category is not None and (category.town_id != case.town_id or category.parent_id is None or not category.active):
+        raise InvalidInput(
+            _("事件分类“%(name)s”不可用，请选择本镇启用的小类") % {"name": category.name}, field="category"
+        )
+    if priority is not None and priority not in Priority.values:
+        raise InvalidInput(_("紧急程度“%(p)s”无效") % {"p": priority}, field="priority")
+
+
+def _write_action(step: _Step, *, from_status: str) -> CaseAction:
+    """Append the hash-chained action row (and its attachments) for ``step``; update the case's head."""
+    case = step.case
+    seq = case.action_count + 1
+    to_status = case.status
+    actor = step.actor
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    role = step.role.value if step.role is not None else ""
+    hashes = [f.sha256 for f in step.files]
+    digest = action_digest(
+        case_id=case.pk,
+        seq=seq,
+        action=step.action.value,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=actor_id,
+        actor_role=role,
+        note=step.note,
+        data=step.data,
+        created_at=step.now,
+        attachment_hashes=hashes,
+        prev_hash=case.audit_head,
+    )
+    row = CaseAction.objects.create(
+        town_id=case.town_id,
+        case=case,
+        seq=seq,
+        action=step.action,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=actor_id,
+        actor_name=str(actor) if actor_id is not None else "",
+        actor_role=role,
+        note=step.note,
+        data=step.data,
+        created_at=step.now,
+        prev_hash=case.audit_head,
+        hash=digest,
+    )
+    for checked in step.files:
+        Attachment.objects.create(
+            town_id=case.town_id,
+            case=case,
+            action=row,
+            kind=checked.upload.kind,
+            file=checked.as_content_file(),
+            original_name=checked.upload.name[:255],
+            content_type=checked.content_type,
+            size=len(checked.upload.data),
+            sha256=checked.sha256,
+            width=checked.width,
+            height=checked.height,
+            created_at=step.now,
+        )
+    case.action_count = seq
+    case.audit_head = digest
+    return row
+
+
+def _after_commit(row: CaseAction) -> None:
+    action_id = row.pk
+
+    def enqueue() -> None:
+        from gridgov.data.cases.tasks import notify_case_action
+
+        notify_case_action.enqueue(action_id)
+
+    transaction.on_commit(enqueue)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Effects: what each action changes on the case besides its status
+
+
+def _no_effect(step: _Step, **_kwargs: Any) -> None:
+    return None
+
+
+def _register(step: _Step, *, category: Category | None, priority: Priority | str | None, **_rest: Any) -> None:
+    step.case.registered_at = step.now
+    _reclassify(step, category=category, priority=priority)
+
+
+def _reclassify(step: _Step, *, category: Category | None, priority: Priority | str | None, **_rest: Any) -> None:
+    case = step.case
+    if category is not None and category.pk != case.category_id:
+        step.data["category"] = {"from": case.category_id, "to": category.pk, "name": str(category)}
+        assert category.parent_id is not None  # a sub-category, checked by _check_needs
+        case.category = category
+        case.major_category_id = category.parent_id
+    if priority is not None and priority != case.priority:
+        step.data["priority"] = {"from": str(case.priority), "to": str(priority)}
+        case.priority = str(priority)
+
+
+def _reject(step: _Step, *, duplicate_of: Case | None, **_rest: Any) -> None:
+    case = step.case
+    if duplicate_of is not None:
+        if duplicate_of.pk == case.pk or duplicate_of.town_id != case.town_id:
+            raise InvalidInput(_("重复事件必须是本镇的另一件事件"), field="duplicate_of")
+        if step.actor is None or not capacities(step.actor, duplicate_of):
+            raise InvalidInput(_("您无权查看事件 %(n)s") % {"n": duplicate_of.number}, field="duplicate_of")
+        case.duplicate_of = duplicate_of
+        step.data["duplicate_of"] = duplicate_of.number
+    case.rejected_at = step.now
+
+
+def _dispatch(step: _Step, *, department: Department | None, handler: User | None, **_rest: Any) -> None:
+    case = step.case
+    assert department is not None
+    step.data["department"] = {"id": department.pk, "name": department.name}
+    if case.department_id is not None:
+        step.data["from_department"] = case.department_id
+    case.department = department
+    case.handler = handler
+    case.dispatched_at = step.now
+    case.signed_at = None
+    limit = time_limit(category=case.category, phase=Phase.HANDLE, priority=case.priority)
+    deadlines.start_handle_clock(case, calendar=step.calendar, limit=limit, start=step.now)
+    step.data["deadline"] = case.handle_deadline.isoformat() if case.handle_deadline else None
+
+
+def _return(step: _Step, **_rest: Any) -> None:
+    case = step.case
+    step.data["department"] = {"id": case.department_id, "name": case.department.name if case.department else ""}
+    case.department = None
+    case.handler = None
+    case.return_count += 1
+    limit = time_limit(category=case.category, phase=Phase.DISPATCH, priority=case.priority)
+    deadlines.start_dispatch_clock(case, calendar=step.calendar, limit=limit, start=step.now)
+
+
+def _sign(step: _Step, **_rest: Any) -> None:
+    step.case.signed_at = step.now
+    step.case.handler = step.actor
+
+
+def _resolve(step: _Step, **_rest: Any) -> None:
+    case = step.case
+    case.resolved_at = step.now
+    case.first_resolved_at = case.first_resolved_at or step.now
+    if case.handle_deadline is not None:
+        step.data["on_time"] = step.now <= case.handle_deadline
+
+
+def _self_resolve(step: _Step, **_rest: Any) -> None:
+    case = step.case
+    case.registered_at = case.reported_at  # counts as registered when reported
+    case.resolved_at = case.first_resolved_at = case.closed_at = step.now
+    case.self_resolved = True
+    case.handler = step.actor
+
+
+def _verify_pass(step: _Step, **_rest: Any) -> None:
+    step.case.closed_at = step.now
+
+
+def _verify_fail(step: _Step, **_rest: Any) -> None:
+    step.case.rework_count += 1
+
+
+def _request_extension(step: _Step, *, extension: int | None, **_rest: Any) -> None:
+    assert extension is not None  # checked by _check_needs
+    step.case.pending_extension_value = extension
+    step.data["extension"] = {"value": extension, "unit": step.case.handle_limit_unit}
+
+
+def _approve_extension(step: _Step, **_rest: Any) -> None:
+    case = step.case
+    value = case.pending_extension_value or 0
+    deadlines.extend_handle_limit(case, calendar=step.calendar, value=value)
+    step.data["extension"] = {"value": value, "unit": case.handle_limit_unit}
+    step.data["deadline"] = case.handle_deadline.isoformat() if case.handle_deadline else None
+
+
+def _deny_extension(step: _Step, **_rest: Any) -> None:
+    step.data["extension"] = {"value": step.case.pending_extension_value, "unit": step.case.handle_limit_unit}
+    step.case.pending_extension_value = None
+
+
+def _suspend(step: _Step, **_rest: Any) -> None:
+    step.case.status_before_suspend = step.case.status
+    step.case.suspended_at = step.now
+
+
+def _resume(step: _Step, **_rest: Any) -> None:
+    case = step.case
+    deadlines.stop_clock_for_suspension(case, calendar=step.calendar, resumed_at=step.now)
+    in_dispatch = case.status_before_suspend in (Status.REPORTED, Status.REGISTERED)
+    deadline = case.dispatch_deadline if in_dispatch else case.handle_deadline
+    step.data["deadline"] = deadline.isoformat() if deadline else None
+
+
+def _supervise(step: _Step, **_rest: Any) -> None:
+    step.case.supervision_count += 1
+
+
+def _rate(step: _Step, *, rating: Satisfaction | str | None, **_rest: Any) -> None:
+    step.case.satisfaction = str(rating)
+    step.data["rating"] = str(rating)
+
+
+def _reopen(step: _Step, **_rest: Any) -> None:
+    case = step.case
+    if case.status == Status.CLOSED:
+        case.closed_at = None
+        limit = time_limit(category=case.category, phase=Phase.HANDLE, priority=case.priority)
+        deadlines.start_handle_clock(case, calendar=step.calendar, limit=limit, start=step.now)
+    else:
+        case.rejected_at = None
+        case.duplicate_of = None
+        limit = time_limit(category=case.category, phase=Phase.DISPATCH, priority=case.priority)
+        deadlines.start_dispatch_clock(case, calendar=step.calendar, limit=limit, start=step.now)
+
+
+_EFFECTS: dict[Action, Any] = {
+    Action.REGISTER: _register,
+    Action.RECLASSIFY: _reclassify,
+    Action.REJECT: _reject,
+    Action.DISPATCH: _dispatch,
+    Action.REDISPATCH: _dispatch,
+    Action.RETURN: _return,
+    Action.SIGN: _sign,
+    Action.RESOLVE: _resolve,
+    Action.SELF_RESOLVE: _self_resolve,
+    Action.VERIFY_PASS: _verify_pass,
+    Action.VERIFY_FAIL: _verify_fail,
+    Action.REQUEST_EXTENSION: _request_extension,
+    Action.APPROVE_EXTENSION: _approve_extension,
+    Action.DENY_EXTENSION: _deny_extension,
+    Action.SUSPEND: _suspend,
+    Action.RESUME: _resume,
+    Action.SUPERVISE: _supervise,
+    Action.RATE: _rate,
+    Action.REOPEN: _reopen,
+}

@@ -1,0 +1,256 @@
+"""Cases (事件/案卷), their append-only action log (流转记录), attachments and notifications.
+
+Every large table carries ``town`` — the tenant key a sharded deployment distributes by.
+State only changes through ``gridgov.data.cases.domain.engine``; nothing here has behaviour in save().
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Satisfaction, Status
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import Area, Department
+from gridgov.data.privacy import EncryptedTextField
+from gridgov.data.taxonomy.enums import Priority
+from gridgov.data.worktime.enums import Clock
+
+
+class CaseCounter(models.Model):
+    """Last case number issued per town and year; bumped in the reporting transaction (gap-free)."""
+
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("案卷编号计数器")
+        verbose_name_plural = _("案卷编号计数器")
+        constraints = [models.UniqueConstraint(fields=["town", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id}/{self.year}: {self.last_value}"
+
+
+class Case(models.Model):
+    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("案卷编号"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    seq = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.EVENT)
+    channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
+    category = models.ForeignKey(
+        "taxonomy.Category", verbose_name=_("分类"), on_delete=models.PROTECT, related_name="+"
+    )
+    major_category = models.ForeignKey(
+        "taxonomy.Category", verbose_name=_("大类"), on_delete=models.PROTECT, related_name="+"
+    )
+    priority = models.CharField(_("紧急程度"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    title = models.CharField(_("标题"), max_length=120, blank=True)
+    description = models.TextField(_("描述"))
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(_("区域路径"), max_length=255, editable=False)
+    village = models.ForeignKey(
+        Area, verbose_name=_("村/社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        Area, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
+    reporter_role = models.CharField(_("上报人角色"), max_length=24, choices=Role.choices, blank=True)
+    reporter_name = EncryptedTextField(_("上报人姓名"), blank=True)
+    reporter_phone = EncryptedTextField(_("上报人电话"), blank=True)
+
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REPORTED)
+    status_before_suspend = models.CharField(max_length=16, choices=Status.choices, blank=True, editable=False)
+    department = models.ForeignKey(
+        Department, verbose_name=_("处置部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处置人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("重复于"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Milestones (set by the engine; used by the indicators).
+    reported_at = models.DateTimeField(_("上报时间"))
+    registered_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    first_resolved_at = models.DateTimeField(_("首次反馈时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("最近反馈时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("不予立案时间"), null=True, blank=True)
+
+    # Deadlines. Each phase keeps what its deadline is derived from: the clock, the start, the limit
+    # (including approved extensions) and the time the clock was stopped (suspension), all in minutes.
+    dispatch_clock = models.CharField(max_length=8, choices=Clock.choices, default=Clock.WORKING)
+    dispatch_started_at = models.DateTimeField(null=True, blank=True)
+    dispatch_limit_minutes = models.PositiveIntegerField(default=0)
+    dispatch_paused_minutes = models.PositiveIntegerField(default=0)
+    dispatch_deadline = models.DateTimeField(_("派遣期限"), null=True, blank=True)
+    dispatch_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    handle_clock = models.CharField(max_length=8, choices=Clock.choices, default=Clock.WORKING)
+    handle_limit_value = models.PositiveIntegerField(_("处置时限"), default=0)
+    handle_limit_unit = models.CharField(_("时限单位"), max_length=16, blank=True)
+    handle_started_at = models.DateTimeField(null=True, blank=True)
+    handle_limit_minutes = models.PositiveIntegerField(default=0)
+    handle_paused_minutes = models.PositiveIntegerField(default=0)
+    handle_deadline = models.DateTimeField(_("处置期限"), null=True, blank=True)
+    handle_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suspended_at = models.DateTimeField(_("缓办开始"), null=True, blank=True)
+    pending_extension_value = models.PositiveIntegerField(_("申请延期时长"), null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+
+    rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    supervision_count = models.PositiveSmallIntegerField(_("督办次数"), default=0)
+    satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
+    self_resolved = models.BooleanField(_("自行处置"), default=False)
+    imported = models.BooleanField(_("历史导入"), default=False)
+
+    # Concurrency and audit.
+    version = models.PositiveIntegerField(default=1)
+    action_count = models.PositiveIntegerField(default=0)
+    audit_head = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["town", "year", "seq"], name="case_seq_unique"),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="case_status_valid"),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="case_channel_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=Kind.values), name="case_kind_valid"),
+            models.CheckConstraint(condition=models.Q(priority__in=Priority.values), name="case_priority_valid"),
+        ]
+        indexes = [
+            # Queues: status within a town, newest first; by department; by area subtree; by deadline.
+            models.Index(fields=["town", "status", "-reported_at"], name="case_queue"),
+            models.Index(fields=["department", "status"], name="case_department_status"),
+            models.Index(fields=["town", "area_path"], name="case_area_path"),
+            models.Index(fields=["town", "status", "handle_deadline"], name="case_handle_deadline"),
+            models.Index(fields=["town", "reported_at"], name="case_reported_at"),
+            models.Index(fields=["town", "registered_at"], name="case_registered_at"),
+            models.Index(fields=["reporter", "-reported_at"], name="case_reporter"),
+            models.Index(fields=["town", "category"], name="case_category"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseAction(models.Model):
+    """One step in a case's life. Append-only; ``hash`` chains it to the previous step of the case."""
+
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
+    seq = models.PositiveIntegerField(_("序号"))
+    action = models.CharField(_("操作"), max_length=24, choices=Action.choices)
+    from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=64, blank=True)
+    actor_role = models.CharField(_("操作角色"), max_length=24, choices=Role.choices, blank=True)
+    note = models.TextField(_("意见/说明"), blank=True)
+    data = models.JSONField(_("附加数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_action_seq_unique")]
+        indexes = [
+            models.Index(fields=["town", "created_at"], name="case_action_time"),
+            models.Index(fields=["town", "action", "created_at"], name="case_action_kind_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:].lower()[:8] if dot >= 0 else ""
+
+
+class Attachment(models.Model):
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    action = models.ForeignKey(CaseAction, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("类别"), max_length=8, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name or ""
+
+
+class Notification(models.Model):
+    """A message for one user about a step of a case, created after the step commits."""
+
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(CaseAction, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息提醒")
+        verbose_name_plural = _("消息提醒")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "action"], name="notification_once_per_action")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message

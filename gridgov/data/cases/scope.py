@@ -1,0 +1,95 @@
+"""The one scope check. Every read and write of a case — pages, API, exports, search — goes through here.
+
+A user's memberships give them *capacities* on a case:
+- an area role (grid worker, village staff, operator, leader, admin) when the case lies in the area subtree;
+- handler when the case is currently with the user's department (village staff act as handlers for cases
+  dispatched to their village committee);
+- resident when they reported the case themselves (any role): they may follow and comment on it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.models import Case
+from gridgov.data.errors import NotFound
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import Membership, User
+
+AREA_SCOPED = (Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.OPERATOR, Role.LEADER, Role.ADMIN)
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's active memberships, loaded once per user object (one query per request)."""
+    cached: list[Membership] | None = getattr(user, "_gridgov_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user, active=True).select_related("area", "department"))
+        user._gridgov_memberships = cached
+    return cached
+
+
+def _is_global_admin(user: User, memberships: list[Membership]) -> bool:
+    return user.is_superuser or any(m.role == Role.ADMIN and m.area_id is None for m in memberships)
+
+
+def capacities(user: User, case: Case) -> set[Role]:
+    """The roles in which ``user`` may act on ``case`` (empty: the case is out of the user's scope)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    found: set[Role] = set()
+    memberships = memberships_of(user)
+    if _is_global_admin(user, memberships):
+        found.add(Role.ADMIN)
+    for m in memberships:
+        if m.role in AREA_SCOPED and m.area is not None and case.area_path.startswith(m.area.path):
+            found.add(Role(m.role))
+        if (
+            m.department_id is not None
+            and m.department_id == case.department_id
+            and m.role
+            in (
+                Role.HANDLER,
+                Role.VILLAGE_STAFF,
+            )
+        ):
+            found.add(Role.HANDLER)
+    if case.reporter_id is not None and case.reporter_id == user.pk:
+        found.add(Role.RESIDENT)
+    return found
+
+
+def visible_cases(user: User, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """All cases ``user`` may see, as a filter on ``queryset`` (the same rule as ``capacities``)."""
+    qs = Case.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    memberships = memberships_of(user)
+    if _is_global_admin(user, memberships):
+        return qs
+    condition = Q(reporter_id=user.pk)
+    for m in memberships:
+        if m.role in AREA_SCOPED and m.area is not None:
+            in_subtree = Q(area_path__startswith=m.area.path)
+            if m.area.town_id is not None:
+                in_subtree &= Q(town_id=m.area.town_id)  # lets the (town, area_path) index serve it
+            condition |= in_subtree
+        if m.department_id is not None and m.role in (Role.HANDLER, Role.VILLAGE_STAFF):
+            condition |= Q(department_id=m.department_id)
+    return qs.filter(condition)
+
+
+def get_case_for_user(user: User, *, case_id: int | None = None, number: str | None = None) -> Case:
+    """Fetch one case if ``user`` may see it; otherwise NotFound (never reveal that it exists)."""
+    qs = Case.objects.select_related(
+        "category", "major_category", "area", "village", "grid", "department", "handler", "reporter", "town"
+    )
+    if case_id is not None:
+        case = qs.filter(pk=case_id).first()
+    elif number is not None:
+        case = qs.filter(number=number).first()
+    else:
+        case = None
+    if case is None or not capacities(user, case):
+        raise NotFound(_("事件不存在或您无权查看"))
+    return case

@@ -1,0 +1,71 @@
+"""Errors raised by domain functions.
+
+Each carries a stable machine ``code`` (for the API) and a human message written in Chinese first
+(translated through Django i18n). Views show ``message``; APIs return ``code`` and ``message``.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+
+class DomainError(Exception):
+    code = "domain_error"
+
+    def __init__(self, message: str | Promise, *, code: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class OutOfScope(DomainError):
+    """The actor's memberships do not cover the object."""
+
+    code = "out_of_scope"
+
+
+class NotAllowed(DomainError):
+    """The action is not allowed in the current state or for the actor's role."""
+
+    code = "not_allowed"
+
+
+class InvalidInput(DomainError):
+    """Missing or malformed input; ``field`` names the offending field when there is one."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str | Promise, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.field = field
+
+
+class Conflict(DomainError):
+    """Someone else changed the object first."""
+
+    code = "conflict"
+
+
+class UnknownCalendarYear(DomainError):
+    """A working-time computation reached a year whose holiday schedule is not known."""
+
+    code = "unknown_calendar_year"
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            _(
+                "%(year)s年的节假日与调休安排尚未录入，无法按工作日计算期限。"
+                "请管理员在“工作日历”中录入%(year)s年的安排并确认。"
+            )
+            % {"year": year}
+        )
+        self.year = year

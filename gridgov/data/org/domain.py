@@ -1,0 +1,141 @@
+"""Domain functions of the organisation: building the area tree and granting roles."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.enums import PARENT_LEVEL, AreaLevel, DepartmentKind, Role
+from gridgov.data.org.models import Area, Department, Membership, User
+
+
+def create_area(
+    *,
+    code: str,
+    name: str,
+    level: AreaLevel,
+    parent: Area | None = None,
+    case_prefix: str = "",
+    boundary: dict[str, object] | None = None,
+    sort_order: int = 0,
+) -> Area:
+    """Add a node to the area tree, checking its level against its parent's."""
+    code = code.strip()
+    if not code or not name.strip():
+        raise InvalidInput(_("区域代码和名称不能为空"), field="code")
+    expected_parent = PARENT_LEVEL[level]
+    if expected_parent is None and parent is not None:
+        raise InvalidInput(_("县/区不能有上级区域"), field="parent")
+    if expected_parent is not None and (parent is None or parent.level != expected_parent):
+        raise InvalidInput(
+            _("%(level)s的上级必须是%(parent)s")
+            % {"level": AreaLevel(level).label, "parent": AreaLevel(expected_parent).label},
+            field="parent",
+        )
+    if Area.objects.filter(code=code).exists():
+        raise InvalidInput(_("区域代码 %(code)s 已存在") % {"code": code}, field="code")
+    if level == AreaLevel.TOWN:
+        town = None  # set to itself after insert
+    elif level == AreaLevel.COUNTY:
+        town = None
+    else:
+        assert parent is not None
+        town = parent.town
+    path = f"{parent.path if parent else ''}{code}/"
+    with transaction.atomic():
+        area = Area.objects.create(
+            code=code,
+            name=name.strip(),
+            level=level,
+            parent=parent,
+            town=town,
+            path=path,
+            case_prefix=case_prefix,
+            boundary=boundary,
+            sort_order=sort_order,
+        )
+        if level == AreaLevel.TOWN:
+            area.town = area
+            area.save(update_fields=["town"])
+    return area
+
+
+def create_department(
+    *, town: Area, code: str, name: str, kind: DepartmentKind, area: Area | None = None
+) -> Department:
+    if town.level != AreaLevel.TOWN:
+        raise InvalidInput(_("部门必须隶属于乡镇"), field="town")
+    if kind == DepartmentKind.VILLAGE_COMMITTEE and (area is None or area.level != AreaLevel.VILLAGE):
+        raise InvalidInput(_("村（社区）委员会必须对应一个村"), field="area")
+    if area is not None and area.town_id != town.pk:
+        raise InvalidInput(_("对应区域不在该乡镇内"), field="area")
+    return Department.objects.create(town=town, code=code, name=name, kind=kind, area=area)
+
+
+_MIN_AREA_LEVEL: dict[str, set[str]] = {
+    Role.GRID_WORKER: {AreaLevel.GRID, AreaLevel.MICROGRID, AreaLevel.VILLAGE},
+    Role.VILLAGE_STAFF: {AreaLevel.VILLAGE},
+    Role.OPERATOR: {AreaLevel.TOWN, AreaLevel.COUNTY},
+    Role.LEADER: {AreaLevel.TOWN, AreaLevel.COUNTY, AreaLevel.VILLAGE},
+    Role.ADMIN: {AreaLevel.TOWN, AreaLevel.COUNTY},
+}
+
+
+def grant_role(
+    *,
+    user: User,
+    role: Role,
+    area: Area | None = None,
+    department: Department | None = None,
+) -> Membership:
+    """Give a user a role within a scope. The scope must fit the role."""
+    if role in _MIN_AREA_LEVEL:
+        if role == Role.ADMIN and area is None:
+            pass  # deployment-wide administrator
+        elif area is None or area.level not in _MIN_AREA_LEVEL[role]:
+            allowed = "、".join(str(AreaLevel(level).label) for level in sorted(_MIN_AREA_LEVEL[role]))
+            raise InvalidInput(
+                _("%(role)s的范围必须是：%(allowed)s") % {"role": Role(role).label, "allowed": allowed},
+                field="area",
+            )
+    if role == Role.HANDLER and department is None:
+        raise InvalidInput(_("处置人员必须属于一个部门"), field="department")
+    if role == Role.VILLAGE_STAFF and department is None and area is not None:
+        department = Department.objects.filter(area=area, kind=DepartmentKind.VILLAGE_COMMITTEE).first()
+    town: Area | None
+    if department is not None:
+        town = department.town
+    elif area is not None:
+        town = area.town
+    else:
+        town = None
+    membership, _created = Membership.objects.get_or_create(
+        user=user, role=role, area=area, department=department, defaults={"town": town}
+    )
+    return membership
+
+
+def ancestors_by_level(area: Area) -> dict[str, Area]:
+    """The area and its ancestors keyed by level (one query, from the materialised path)."""
+    codes = [code for code in area.path.split("/") if code]
+    found = {a.level: a for a in Area.objects.filter(code__in=codes)}
+    found[area.level] = area
+    return found
+
+
+def locate_point(*, town: Area, latitude: float, longitude: float) -> Area | None:
+    """The deepest area of ``town`` whose boundary contains the point (None if no boundary does)."""
+    from shapely.geometry import Point, shape
+
+    point = Point(longitude, latitude)  # GeoJSON order: x = longitude, y = latitude
+    best: Area | None = None
+    depth: dict[str, int] = {AreaLevel.VILLAGE: 1, AreaLevel.GRID: 2, AreaLevel.MICROGRID: 3}
+    for area in Area.objects.filter(town=town, boundary__isnull=False).exclude(level=AreaLevel.TOWN):
+        try:
+            geometry = shape(area.boundary)
+        except (ValueError, TypeError, AttributeError, KeyError):
+            continue
+        if geometry.covers(point) and (best is None or depth.get(area.level, 0) > depth.get(best.level, 0)):
+            best = area
+    return best

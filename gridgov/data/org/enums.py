@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaLevel(models.TextChoices):
+    COUNTY = "county", _("县/区")
+    TOWN = "town", _("乡镇/街道")
+    VILLAGE = "village", _("村/社区")
+    GRID = "grid", _("网格")
+    MICROGRID = "microgrid", _("微网格")
+
+
+# Allowed parent level for each level (the tree's shape).
+PARENT_LEVEL: dict[str, str | None] = {
+    AreaLevel.COUNTY: None,
+    AreaLevel.TOWN: AreaLevel.COUNTY,
+    AreaLevel.VILLAGE: AreaLevel.TOWN,
+    AreaLevel.GRID: AreaLevel.VILLAGE,
+    AreaLevel.MICROGRID: AreaLevel.GRID,
+}
+
+
+class DepartmentKind(models.TextChoices):
+    COMMAND = "command", _("综合信息指挥室")
+    TOWN_OFFICE = "town_office", _("镇机关科室")
+    STATION = "station", _("站所")
+    VILLAGE_COMMITTEE = "village_committee", _("村（社区）委员会")
+    COUNTY_OFFICE = "county_office", _("县级条线部门")
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("网格员")
+    VILLAGE_STAFF = "village_staff", _("村干部")
+    OPERATOR = "operator", _("受理员/派遣员")
+    HANDLER = "handler", _("处置人员")
+    LEADER = "leader", _("领导")
+    ENTERPRISE = "enterprise", _("企业")
+    RESIDENT = "resident", _("居民")
+    ADMIN = "admin", _("系统管理员")
+
+
+# Roles whose membership is scoped by an area (and which level that area must be at least as deep as).
+AREA_ROLES = {Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.OPERATOR, Role.LEADER, Role.ADMIN}
+DEPARTMENT_ROLES = {Role.HANDLER}

@@ -1,0 +1,141 @@
+"""Organisation: the area tree, departments, users and their memberships (role + scope)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
+
+
+class Area(models.Model):
+    """A node of the tree county → town → village/community → grid → micro-grid.
+
+    ``path`` is the materialised path of codes ("330921/330921102/…/") so that "everything under this
+    area" is one indexed prefix match. ``town`` is the tenant key (null only for the county level).
+    """
+
+    code = models.CharField(_("区划代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=AreaLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    town = models.ForeignKey(
+        "self", verbose_name=_("所属乡镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+    case_prefix = models.CharField(
+        _("案卷编号前缀"), max_length=8, blank=True, help_text=_("仅乡镇使用，例如 DX 生成 DX2026-000123")
+    )
+    boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__in=AreaLevel.values), name="area_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, other_path: str) -> bool:
+        return other_path.startswith(self.path)
+
+
+class Department(models.Model):
+    """A handling unit: the command room, a town office or station, a village committee, a county office."""
+
+    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="departments")
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=24, choices=DepartmentKind.choices)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("对应区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("村（社区）委员会对应的村"),
+    )
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["town_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "code"], name="department_code_unique_per_town"),
+            models.CheckConstraint(condition=models.Q(kind__in=DepartmentKind.values), name="department_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person with a unique account. Roles and scope come from memberships."""
+
+    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    if TYPE_CHECKING:
+        _gridgov_memberships: list[Membership]
+
+
+class Membership(models.Model):
+    """One role of a user within one scope: an area subtree, a department, or (for residents) themselves."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    town = models.ForeignKey(
+        Area, verbose_name=_("所属乡镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("范围区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.HANDLER) | models.Q(department__isnull=False),
+                name="membership_handler_has_department",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=[Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.OPERATOR, Role.LEADER])
+                | models.Q(area__isnull=False),
+                name="membership_area_role_has_area",
+            ),
+            models.UniqueConstraint(fields=["user", "role", "area", "department"], name="membership_unique"),
+        ]
+        indexes = [models.Index(fields=["area", "role"], name="membership_area_role")]
+
+    def __str__(self) -> str:
+        where = self.department or self.area or ""
+        return f"{self.user} · {self.get_role_display()} · {where}"

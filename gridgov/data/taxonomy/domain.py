@@ -1,0 +1,51 @@
+"""Looking up categories and their time limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.models import Area
+from gridgov.data.taxonomy.enums import Phase, Priority
+from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.worktime.enums import TimeUnit
+
+# Used when a sub-category has no limit configured for a phase (so a case always has a deadline).
+FALLBACK_LIMITS: dict[str, tuple[int, TimeUnit]] = {
+    Phase.DISPATCH: (1, TimeUnit.WORK_HOURS),
+    Phase.HANDLE: (5, TimeUnit.WORK_DAYS),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    value: int
+    unit: TimeUnit
+
+
+def resolve_category(*, town: Area, category_id: int | None = None, code: str | None = None) -> Category:
+    """Find an active sub-category of the town by id or code, or raise a clear error."""
+    qs = Category.objects.filter(town=town, active=True, parent__isnull=False).select_related("parent")
+    if category_id is not None:
+        found = qs.filter(pk=category_id).first()
+        label = str(category_id)
+    elif code:
+        found = qs.filter(code=code).first()
+        label = code
+    else:
+        raise InvalidInput(_("请选择事件分类"), field="category")
+    if found is None:
+        raise InvalidInput(_("事件分类“%(label)s”不存在或已停用，请选择一个小类") % {"label": label}, field="category")
+    return found
+
+
+def time_limit(*, category: Category, phase: Phase, priority: Priority | str) -> Limit:
+    """The limit for a phase: the priority-specific row, else the any-priority row, else the fallback."""
+    rows = {(row.priority or ""): row for row in TimeLimit.objects.filter(category=category, phase=phase)}
+    row = rows.get(str(priority)) or rows.get("")
+    if row is not None:
+        return Limit(row.value, TimeUnit(row.unit))
+    value, unit = FALLBACK_LIMITS[phase]
+    return Limit(value, unit)

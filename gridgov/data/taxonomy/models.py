@@ -1,0 +1,74 @@
+"""The two-level event taxonomy (22 major categories by default) and per-phase time limits."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.data.org.models import Area, Department
+from gridgov.data.taxonomy.enums import Phase, Priority
+from gridgov.data.worktime.enums import TimeUnit
+
+
+class Category(models.Model):
+    """A major category (level 1, no parent) or a sub-category (level 2). Cases use sub-categories."""
+
+    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("大类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    code = models.CharField(_("编码"), max_length=8)
+    name = models.CharField(_("名称"), max_length=64)
+    description = models.CharField(_("说明"), max_length=255, blank=True)
+    keywords = models.CharField(_("关键词"), max_length=255, blank=True)
+    default_department = models.ForeignKey(
+        Department, verbose_name=_("默认处置部门"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    default_priority = models.CharField(
+        _("默认紧急程度"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("事件分类")
+        verbose_name_plural = _("事件分类")
+        ordering = ["town_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "code"], name="category_code_unique_per_town"),
+            models.CheckConstraint(
+                condition=models.Q(default_priority__in=Priority.values), name="category_priority_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.parent_id is not None and self.parent is not None:
+            return f"{self.parent.name} / {self.name}"
+        return self.name
+
+    @property
+    def is_major(self) -> bool:
+        return self.parent_id is None
+
+
+class TimeLimit(models.Model):
+    """The time limit of one phase for a sub-category; ``priority`` empty means any priority."""
+
+    category = models.ForeignKey(Category, verbose_name=_("分类"), on_delete=models.CASCADE, related_name="time_limits")
+    phase = models.CharField(_("阶段"), max_length=16, choices=Phase.choices)
+    priority = models.CharField(_("紧急程度"), max_length=8, choices=Priority.choices, blank=True)
+    value = models.PositiveIntegerField(_("时限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=TimeUnit.choices)
+
+    class Meta:
+        verbose_name = _("处置时限")
+        verbose_name_plural = _("处置时限")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "phase", "priority"], name="time_limit_unique"),
+            models.CheckConstraint(condition=models.Q(value__gt=0), name="time_limit_positive"),
+            models.CheckConstraint(condition=models.Q(phase__in=Phase.values), name="time_limit_phase_valid"),
+            models.CheckConstraint(condition=models.Q(unit__in=TimeUnit.values), name="time_limit_unit_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.get_phase_display()} {self.value}{self.get_unit_display()}"

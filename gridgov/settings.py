@@ -1,0 +1,161 @@
+"""GridGov settings. Everything that differs between deployments comes from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+from gridgov.env import env_bool, env_int, env_list, env_str
+
+django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends be subscripted at run time
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("GRIDGOV_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("GRIDGOV_DEBUG", False)
+_DEV_SECRET = "gridgov-insecure-development-key-do-not-use-in-production"
+SECRET_KEY = env_str("GRIDGOV_SECRET_KEY", _DEV_SECRET if DEBUG else None)
+if not DEBUG and SECRET_KEY == _DEV_SECRET:
+    raise ImproperlyConfigured("GRIDGOV_SECRET_KEY must be set to a secret value when GRIDGOV_DEBUG is off")
+ALLOWED_HOSTS = env_list("GRIDGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("GRIDGOV_CSRF_TRUSTED_ORIGINS", [])
+
+# Key for personal data encrypted at rest (reporter names, phones). 32 bytes, urlsafe base64.
+# In development it is derived from SECRET_KEY; production deployments set it explicitly.
+FIELD_ENCRYPTION_KEY = env_str("GRIDGOV_FIELD_ENCRYPTION_KEY", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks_db",
+    # data apps: models and domain functions
+    "gridgov.data.org",
+    "gridgov.data.taxonomy",
+    "gridgov.data.worktime",
+    "gridgov.data.cases",
+    # UI and operations apps: call the data apps, never the other way round
+    "gridgov.ui.web",
+    "gridgov.ops.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "gridgov.urls"
+WSGI_APPLICATION = "gridgov.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# Database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gridgov.sqlite3'}")
+try:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("GRIDGOV_CONN_MAX_AGE", 60, minimum=0))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _db["OPTIONS"] = {
+        # Writers queue for the lock at BEGIN instead of failing half-way with "database is locked".
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    # A file (not :memory:) so that tests can use several connections; one per process.
+    _db["TEST"] = {"NAME": env_str("GRIDGOV_TEST_SQLITE", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))}
+elif _db["ENGINE"] not in ("django.db.backends.postgresql",):
+    raise ImproperlyConfigured(f"Unsupported database engine {_db['ENGINE']}: use SQLite or PostgreSQL")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "org.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+SESSION_COOKIE_AGE = env_int("GRIDGOV_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end libraries come from npm (package.json + lock) and are served by whitenoise, never a CDN.
+_NODE = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    (prefix, _NODE / sub)
+    for prefix, sub in (("vendor/echarts", "echarts/dist"), ("vendor/leaflet", "leaflet/dist"))
+    if (_NODE / sub).is_dir()
+]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("GRIDGOV_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Background work: django.tasks with the database backend; `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("GRIDGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Working time (deadlines). Overridable per deployment; the calendar of holidays lives in the database.
+GRIDGOV_WORKING_PERIODS = env_str("GRIDGOV_WORKING_PERIODS", "08:30-12:00,13:30-17:30")
+GRIDGOV_TOWN_CODE_PREFIX = env_str("GRIDGOV_CASE_PREFIX", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("GRIDGOV_LOG_LEVEL", "INFO")},
+}

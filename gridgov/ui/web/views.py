@@ -1,0 +1,51 @@
+"""Pages. Thin: fetch through the scope check, call domain functions, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
+from gridgov.data.cases.models import CaseAction
+from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
+from gridgov.data.errors import NotFound
+from gridgov.data.org.models import User
+from gridgov.data.worktime.calendar import WorkCalendar
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    now = timezone.now()
+    cases = list(
+        visible_cases(user)
+        .select_related("category", "village", "department")
+        .order_by("-reported_at", "-id")[:PAGE_SIZE]
+    )
+    rows = [(case, lamp_of(case, now=now)) for case in cases]
+    return render(
+        request,
+        "web/home.html",
+        {"rows": rows, "memberships": memberships_of(user), "total": visible_cases(user).count()},
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    try:
+        case = get_case_for_user(user, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    actions = CaseAction.objects.filter(case=case).select_related("actor").prefetch_related("attachments")
+    deadline = deadline_view(case, now=timezone.now(), calendar=WorkCalendar.load())
+    return render(request, "web/case_detail.html", {"case": case, "actions": actions, "deadline": deadline})

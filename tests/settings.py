@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings, with a test secret and fast password hashing."""
+
+import os
+
+os.environ.setdefault("GRIDGOV_SECRET_KEY", "gridgov-tests-only-secret-key-0123456789abcdef")
+os.environ.setdefault("GRIDGOV_DEBUG", "0")
+
+from gridgov.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
