@@ -323,15 +323,22 @@ def apply_action(
 
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update().select_related("category", "area", "department").filter(pk=case_id).first()
+            Case.objects.select_for_update(of=("self",))
+            .select_related("category", "area", "department")
+            .filter(pk=case_id)
+            .first()
         )
         if case is None:
             raise NotFound(_("事件不存在"))
         caps = capacities(actor, case)
+        if expected_version is not None and expected_version != case.version:
+            # Someone acted first. Say what happened to those who may still see the case; to those the
+            # change took it away from (e.g. a redispatch), say only that it has moved on.
+            if caps:
+                raise Conflict(_conflict_message(case))
+            raise Conflict(_("事件 %(number)s 已被他人处理（可能已改派），不再由您办理") % {"number": case.number})
         if not caps:
             raise OutOfScope(_("事件 %(number)s 不在您的管辖范围内") % {"number": case.number})
-        if expected_version is not None and expected_version != case.version:
-            raise Conflict(_conflict_message(case))
         transition = transition_for(case.status, action)
         if transition is None:
             raise NotAllowed(
