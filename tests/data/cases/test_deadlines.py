@@ -100,7 +100,7 @@ def test_lamps_and_remaining_working_time(world: TownWorld) -> None:
     assert lamp_of(case, now=at(2026, 11, 23, 12, 0)) == Lamp.YELLOW
     assert lamp_of(case, now=at(2026, 11, 23, 14, 30)) == Lamp.YELLOW
     red = deadline_view(case, now=at(2026, 11, 24, 9, 0), calendar=calendar)
-    assert (red.lamp, red.remaining_minutes) == (Lamp.RED, -240)  # 3 h on Monday afternoon + 30 min Tuesday
+    assert (red.lamp, red.remaining_minutes) == (Lamp.RED, -210)  # 14:30–17:30 Monday + 08:30–09:00 Tuesday
 
 
 def test_a_deadline_in_an_unknown_year_is_an_explicit_error_and_changes_nothing(world: TownWorld) -> None:
