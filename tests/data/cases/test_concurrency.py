@@ -30,7 +30,7 @@ def run_together(*calls: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait()
             results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what was raised
+        except Exception as exc:
             results[index] = exc
         finally:
             connection.close()

@@ -72,7 +72,9 @@ def test_suspension_stops_the_clock(world: TownWorld) -> None:
 def test_suspension_before_dispatch_moves_the_dispatch_deadline(world: TownWorld) -> None:
     case = world.report(now=at(2026, 11, 23, 9, 0))
     apply_action(case_id=case.pk, actor=world.operator, action=Action.REGISTER, now=at(2026, 11, 23, 9, 10))
-    apply_action(case_id=case.pk, actor=world.operator, action=Action.SUSPEND, note="待核实", now=at(2026, 11, 23, 9, 20))
+    apply_action(
+        case_id=case.pk, actor=world.operator, action=Action.SUSPEND, note="待核实", now=at(2026, 11, 23, 9, 20)
+    )
     apply_action(case_id=case.pk, actor=world.operator, action=Action.RESUME, now=at(2026, 11, 24, 9, 20))
     case.refresh_from_db()
     assert (case.status, case.dispatch_deadline) == (Status.REGISTERED, at(2026, 11, 24, 10, 0))
@@ -83,7 +85,11 @@ def test_extension_in_working_days_crosses_the_weekend(world: TownWorld) -> None
     assert case.handle_deadline == at(2026, 12, 2, 9, 0)
     apply_action(case_id=case.pk, actor=world.handler_a, action=Action.SIGN, now=at(2026, 11, 27, 9, 5))
     apply_action(
-        case_id=case.pk, actor=world.handler_a, action=Action.REQUEST_EXTENSION, note="需采购配件", extension=2,
+        case_id=case.pk,
+        actor=world.handler_a,
+        action=Action.REQUEST_EXTENSION,
+        note="需采购配件",
+        extension=2,
         now=at(2026, 11, 30, 9, 0),
     )
     apply_action(case_id=case.pk, actor=world.operator, action=Action.APPROVE_EXTENSION, now=at(2026, 11, 30, 10, 0))
@@ -107,8 +113,13 @@ def test_a_deadline_in_an_unknown_year_is_an_explicit_error_and_changes_nothing(
     case = world.report(now=at(2026, 12, 31, 9, 0), category=world.category_days)
     apply_action(case_id=case.pk, actor=world.operator, action=Action.REGISTER, now=at(2026, 12, 31, 9, 10))
     with pytest.raises(UnknownCalendarYear) as error:
-        apply_action(case_id=case.pk, actor=world.operator, action=Action.DISPATCH, department=world.dept_a,
-                     now=at(2026, 12, 31, 9, 20))
+        apply_action(
+            case_id=case.pk,
+            actor=world.operator,
+            action=Action.DISPATCH,
+            department=world.dept_a,
+            now=at(2026, 12, 31, 9, 20),
+        )
     assert error.value.message == (
         "2027年的节假日与调休安排尚未录入，无法按工作日计算期限。请管理员在“工作日历”中录入2027年的安排并确认。"
     )

@@ -1,0 +1,94 @@
+"""The first pages: sign-in, the scoped home list, the case page, and the admin for the taxonomy."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from gridgov.data.cases.enums import Status
+from gridgov.data.org.models import User
+from tests.factories import TownWorld
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_sign_in_with_password_and_land_on_home(world: TownWorld) -> None:
+    client = Client()
+    response = client.post(reverse("web:login"), {"username": "gw_a", "password": "pw-for-tests-1"})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "我的事件" in home.text
+
+
+def test_wrong_password_shows_a_chinese_error_and_keeps_the_username(world: TownWorld) -> None:
+    response = Client().post(reverse("web:login"), {"username": "gw_a", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.text
+    assert 'value="gw_a"' in response.text
+
+
+def test_home_requires_sign_in(world: TownWorld) -> None:
+    response = Client().get("/")
+    assert (response.status_code, response["Location"]) == (302, "/login/?next=/")
+
+
+def test_home_lists_only_cases_in_scope(world: TownWorld) -> None:
+    mine = world.report(reporter=world.grid_worker_a, area=world.grid_a)
+    other = world.report(reporter=world.grid_worker_b, area=world.grid_b)
+    page = signed_in(world.grid_worker_a).get("/").text
+    assert mine.number in page
+    assert other.number not in page
+
+
+def test_home_list_query_count_does_not_grow_with_cases(world: TownWorld, django_assert_max_num_queries) -> None:
+    for _ in range(3):
+        world.bring_to(Status.HANDLING)
+    client = signed_in(world.operator)
+    with django_assert_max_num_queries(8) as few:
+        client.get("/")
+    for _ in range(6):
+        world.bring_to(Status.DISPATCHED)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
+
+
+def test_case_page_shows_timeline_and_deadline(world: TownWorld) -> None:
+    case = world.bring_to(Status.RESOLVED)
+    page = signed_in(world.operator).get(reverse("web:case_detail", args=[case.pk])).text
+    for text in (case.number, "待核查", "上报", "立案", "派遣", "签收", "处置反馈", "已清运", "流转记录"):
+        assert text in page
+
+
+def test_case_page_of_another_village_is_not_found(world: TownWorld) -> None:
+    case = world.report(reporter=world.grid_worker_b, area=world.grid_b)
+    response = signed_in(world.grid_worker_a).get(reverse("web:case_detail", args=[case.pk]))
+    assert response.status_code == 404
+
+
+def test_case_page_query_count_does_not_grow_with_history(world: TownWorld, django_assert_max_num_queries) -> None:
+    short = world.bring_to(Status.DISPATCHED)
+    long = world.bring_to(Status.CLOSED)
+    client = signed_in(world.operator)
+    with django_assert_max_num_queries(20) as baseline:
+        client.get(reverse("web:case_detail", args=[short.pk]))
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        client.get(reverse("web:case_detail", args=[long.pk]))
+
+
+def test_admin_edits_taxonomy_and_sees_cases_read_only(world: TownWorld) -> None:
+    admin = User.objects.create_superuser(username="root", password="pw-for-tests-1")
+    client = signed_in(admin)
+    assert client.get("/admin/taxonomy/category/?q=暴露垃圾").status_code == 200
+    category_page = client.get(f"/admin/taxonomy/category/{world.category.pk}/change/")
+    assert category_page.status_code == 200
+    assert "处置时限" in category_page.text
+    case = world.bring_to(Status.CLOSED)
+    case_page = client.get(f"/admin/cases/case/{case.pk}/change/")
+    assert case_page.status_code == 200
+    assert 'name="_save"' not in case_page.text  # no way to edit a case behind the engine's back
+    assert client.get("/admin/worktime/calendarday/").status_code == 200
