@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
-from gridgov.data.cases.models import CaseAction
+from gridgov.data.cases.models import Attachment, CaseAction
 from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
 from gridgov.data.errors import NotFound
 from gridgov.data.org.models import User
@@ -49,3 +49,19 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     actions = CaseAction.objects.filter(case=case).select_related("actor").prefetch_related("attachments")
     deadline = deadline_view(case, now=timezone.now(), calendar=WorkCalendar.load())
     return render(request, "web/case_detail.html", {"case": case, "actions": actions, "deadline": deadline})
+
+
+@login_required
+def case_file(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
+    """A photo of a case, served only to those who may see the case (photos can show people)."""
+    try:
+        case = get_case_for_user(_user(request), case_id=case_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    attachment = Attachment.objects.filter(pk=attachment_id, case=case).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

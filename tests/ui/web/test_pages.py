@@ -92,3 +92,16 @@ def test_admin_edits_taxonomy_and_sees_cases_read_only(world: TownWorld) -> None
     assert case_page.status_code == 200
     assert 'name="_save"' not in case_page.text  # no way to edit a case behind the engine's back
     assert client.get("/admin/worktime/calendarday/").status_code == 200
+
+
+def test_photos_are_served_only_within_scope(world: TownWorld) -> None:
+    case = world.bring_to(Status.RESOLVED)
+    photo = case.attachments.get()
+    url = reverse("web:case_file", args=[case.pk, photo.pk])
+    response = signed_in(world.operator).get(url)
+    assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
+    assert signed_in(world.grid_worker_b).get(url).status_code == 404
+    other = world.report(reporter=world.grid_worker_a)
+    assert signed_in(world.operator).get(reverse("web:case_file", args=[other.pk, photo.pk])).status_code == 404
+    assert Client().get(url).status_code == 302  # sign in first
