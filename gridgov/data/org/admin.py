@@ -1,17 +1,52 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.domain import area_placement, check_area_placement, check_boundary, check_membership_scope
+from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, Membership, User
+
+
+class AreaForm(forms.ModelForm[Area]):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level", "parent", "case_prefix", "boundary", "sort_order"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            if "level" in data:
+                check_area_placement(level=data["level"], parent=data.get("parent"))
+            check_boundary(data.get("boundary"))
+        except InvalidInput as error:
+            raise forms.ValidationError({error.field or "__all__": error.message}) from None
+        return data
 
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin[Area]):
+    form = AreaForm
     list_display = ["name", "code", "level", "parent", "path"]
     list_filter = ["level", "town"]
     search_fields = ["name", "code"]
-    readonly_fields = ["path", "town"]
     raw_id_fields = ["parent"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Area | None = None) -> list[str]:
+        # The code and the place in the tree make up the path every case's scope depends on.
+        return ["code", "level", "parent", "path", "town"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Area, form: Any, change: bool) -> None:
+        if not change:
+            obj.path, obj.town = area_placement(code=obj.code, level=obj.level, parent=obj.parent)
+        super().save_model(request, obj, form, change)
+        if obj.level == AreaLevel.TOWN and obj.town_id != obj.pk:
+            obj.town = obj
+            obj.save(update_fields=["town"])
 
 
 @admin.register(Department)
@@ -21,10 +56,33 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
     search_fields = ["name", "code"]
 
 
+def _membership_town(membership: Membership) -> Area | None:
+    if membership.department_id is not None:
+        return membership.department.town
+    return membership.area.town if membership.area is not None else None
+
+
+class MembershipForm(forms.ModelForm[Membership]):
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "area", "department", "active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role"):
+            try:
+                check_membership_scope(role=data["role"], area=data.get("area"), department=data.get("department"))
+            except InvalidInput as error:
+                raise forms.ValidationError({error.field or "__all__": error.message}) from None
+        return data
+
+
 class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
+    form = MembershipForm
     extra = 0
-    raw_id_fields = ["area", "department", "town"]
+    fields = ["role", "area", "department", "active"]
+    raw_id_fields = ["area", "department"]
 
 
 @admin.register(User)
@@ -34,10 +92,22 @@ class UserAdmin(BaseUserAdmin[User]):
     inlines = [MembershipInline]
     fieldsets = (*BaseUserAdmin.fieldsets, (_("GridGov"), {"fields": ("full_name", "phone")}))  # type: ignore[misc]
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for membership in formset.save(commit=False):
+            membership.town = _membership_town(membership)
+            membership.save()
+        for membership in formset.deleted_objects:
+            membership.delete()
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
+    form = MembershipForm
     list_display = ["user", "role", "area", "department", "active"]
     list_filter = ["role", "active", "town"]
     search_fields = ["user__username", "user__full_name"]
-    raw_id_fields = ["user", "area", "department", "town"]
+    raw_id_fields = ["user", "area", "department"]
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        obj.town = _membership_town(obj)
+        super().save_model(request, obj, form, change)

@@ -24,25 +24,11 @@ def create_area(
     code = code.strip()
     if not code or not name.strip():
         raise InvalidInput(_("区域代码和名称不能为空"), field="code")
-    expected_parent = PARENT_LEVEL[level]
-    if expected_parent is None and parent is not None:
-        raise InvalidInput(_("县/区不能有上级区域"), field="parent")
-    if expected_parent is not None and (parent is None or parent.level != expected_parent):
-        raise InvalidInput(
-            _("%(level)s的上级必须是%(parent)s")
-            % {"level": AreaLevel(level).label, "parent": AreaLevel(expected_parent).label},
-            field="parent",
-        )
+    check_area_placement(level=level, parent=parent)
+    check_boundary(boundary)
     if Area.objects.filter(code=code).exists():
         raise InvalidInput(_("区域代码 %(code)s 已存在") % {"code": code}, field="code")
-    if level == AreaLevel.TOWN:
-        town = None  # set to itself after insert
-    elif level == AreaLevel.COUNTY:
-        town = None
-    else:
-        assert parent is not None
-        town = parent.town
-    path = f"{parent.path if parent else ''}{code}/"
+    path, town = area_placement(code=code, level=level, parent=parent)
     with transaction.atomic():
         area = Area.objects.create(
             code=code,
@@ -59,6 +45,45 @@ def create_area(
             area.town = area
             area.save(update_fields=["town"])
     return area
+
+
+def check_area_placement(*, level: AreaLevel | str, parent: Area | None) -> None:
+    """Refuse a node whose parent is not of the level just above it (a grid hangs under a village …)."""
+    expected_parent = PARENT_LEVEL[level]
+    if expected_parent is None and parent is not None:
+        raise InvalidInput(_("县/区不能有上级区域"), field="parent")
+    if expected_parent is not None and (parent is None or parent.level != expected_parent):
+        raise InvalidInput(
+            _("%(level)s的上级必须是%(parent)s")
+            % {"level": AreaLevel(level).label, "parent": AreaLevel(expected_parent).label},
+            field="parent",
+        )
+
+
+def area_placement(*, code: str, level: AreaLevel | str, parent: Area | None) -> tuple[str, Area | None]:
+    """The materialised path and the town (tenant) of a new node; a town is its own town (set after insert)."""
+    path = f"{parent.path if parent else ''}{code}/"
+    town = None if level in (AreaLevel.COUNTY, AreaLevel.TOWN) or parent is None else parent.town
+    return path, town
+
+
+def check_boundary(boundary: object) -> None:
+    """A boundary must be a GeoJSON Polygon or MultiPolygon with valid longitude/latitude rings."""
+    if boundary in (None, {}):
+        return
+    from shapely.geometry import shape
+
+    if not isinstance(boundary, dict) or boundary.get("type") not in ("Polygon", "MultiPolygon"):
+        raise InvalidInput(_("边界必须是 GeoJSON 的 Polygon 或 MultiPolygon"), field="boundary")
+    try:
+        geometry = shape(boundary)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        raise InvalidInput(_("边界不是有效的 GeoJSON 多边形"), field="boundary") from None
+    if geometry.is_empty or not geometry.is_valid:
+        raise InvalidInput(_("边界多边形无效（自相交或为空）"), field="boundary")
+    min_x, min_y, max_x, max_y = geometry.bounds
+    if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
+        raise InvalidInput(_("边界坐标超出经纬度范围（GeoJSON 顺序为 [经度, 纬度]）"), field="boundary")
 
 
 def create_department(
@@ -90,17 +115,7 @@ def grant_role(
     department: Department | None = None,
 ) -> Membership:
     """Give a user a role within a scope. The scope must fit the role."""
-    if role in _MIN_AREA_LEVEL:
-        if role == Role.ADMIN and area is None:
-            pass  # deployment-wide administrator
-        elif area is None or area.level not in _MIN_AREA_LEVEL[role]:
-            allowed = "、".join(str(AreaLevel(level).label) for level in sorted(_MIN_AREA_LEVEL[role]))
-            raise InvalidInput(
-                _("%(role)s的范围必须是：%(allowed)s") % {"role": Role(role).label, "allowed": allowed},
-                field="area",
-            )
-    if role == Role.HANDLER and department is None:
-        raise InvalidInput(_("处置人员必须属于一个部门"), field="department")
+    check_membership_scope(role=role, area=area, department=department)
     if role == Role.VILLAGE_STAFF and department is None and area is not None:
         department = Department.objects.filter(area=area, kind=DepartmentKind.VILLAGE_COMMITTEE).first()
     town: Area | None
@@ -114,6 +129,21 @@ def grant_role(
         user=user, role=role, area=area, department=department, defaults={"town": town}
     )
     return membership
+
+
+def check_membership_scope(*, role: Role | str, area: Area | None, department: Department | None) -> None:
+    """Refuse a scope that does not fit the role (an operator of one village, a handler of no department …)."""
+    if role in _MIN_AREA_LEVEL:
+        if role == Role.ADMIN and area is None:
+            pass  # deployment-wide administrator
+        elif area is None or area.level not in _MIN_AREA_LEVEL[role]:
+            allowed = "、".join(str(AreaLevel(level).label) for level in sorted(_MIN_AREA_LEVEL[role]))
+            raise InvalidInput(
+                _("%(role)s的范围必须是：%(allowed)s") % {"role": Role(role).label, "allowed": allowed},
+                field="area",
+            )
+    if role == Role.HANDLER and department is None:
+        raise InvalidInput(_("处置人员必须属于一个部门"), field="department")
 
 
 def ancestors_by_level(area: Area) -> dict[str, Area]:

@@ -105,3 +105,45 @@ def test_photos_are_served_only_within_scope(world: TownWorld) -> None:
     other = world.report(reporter=world.grid_worker_a)
     assert signed_in(world.operator).get(reverse("web:case_file", args=[other.pk, photo.pk])).status_code == 404
     assert Client().get(url).status_code == 302  # sign in first
+
+
+def test_admin_adds_an_area_in_the_right_place_and_refuses_a_wrong_one(world: TownWorld) -> None:
+    from gridgov.data.org.models import Area
+
+    client = signed_in(User.objects.create_superuser(username="root", password="pw-for-tests-1"))
+    form = {"code": "33092110220102", "name": "双合村第2网格", "level": "grid", "sort_order": 0, "boundary": "null"}
+    wrong = client.post("/admin/org/area/add/", {**form, "parent": world.town.pk})
+    assert wrong.status_code == 200
+    assert "网格的上级必须是村/社区" in wrong.text
+    assert not Area.objects.filter(code="33092110220102").exists()
+    bad_shape = client.post(
+        "/admin/org/area/add/", {**form, "parent": world.village_a.pk, "boundary": '{"type": "Point"}'}
+    )
+    assert "边界必须是 GeoJSON 的 Polygon 或 MultiPolygon" in bad_shape.text
+    right = client.post("/admin/org/area/add/", {**form, "parent": world.village_a.pk})
+    assert right.status_code == 302
+    area = Area.objects.get(code="33092110220102")
+    assert (area.path, area.town_id) == (world.village_a.path + "33092110220102/", world.town.pk)
+
+
+def test_admin_refuses_a_third_level_category_and_a_misfit_role(world: TownWorld) -> None:
+    client = signed_in(User.objects.create_superuser(username="root", password="pw-for-tests-1"))
+    response = client.post(
+        "/admin/taxonomy/category/add/",
+        {
+            "town": world.town.pk,
+            "parent": world.category.pk,
+            "code": "120101",
+            "name": "三级分类",
+            "default_priority": "normal",
+            "sort_order": 0,
+            "active": "on",
+            "time_limits-TOTAL_FORMS": 0,
+            "time_limits-INITIAL_FORMS": 0,
+        },
+    )
+    assert "分类只有两级：上级必须是大类" in response.text
+    response = client.post(
+        "/admin/org/membership/add/", {"user": world.resident.pk, "role": "operator", "area": world.village_a.pk}
+    )
+    assert "受理员/派遣员的范围必须是：县/区、乡镇/街道" in response.text
