@@ -18,7 +18,8 @@ class AreaForm(forms.ModelForm[Area]):
         fields = ["code", "name", "level", "parent", "case_prefix", "boundary", "sort_order"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         try:
             if "level" in data:
                 check_area_placement(level=data["level"], parent=data.get("parent"))
@@ -57,7 +58,7 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
 
 
 def _membership_town(membership: Membership) -> Area | None:
-    if membership.department_id is not None:
+    if membership.department is not None:
         return membership.department.town
     return membership.area.town if membership.area is not None else None
 
@@ -68,7 +69,8 @@ class MembershipForm(forms.ModelForm[Membership]):
         fields = ["user", "role", "area", "department", "active"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("role"):
             try:
                 check_membership_scope(role=data["role"], area=data.get("area"), department=data.get("department"))

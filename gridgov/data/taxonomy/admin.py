@@ -24,7 +24,8 @@ class CategoryForm(forms.ModelForm[Category]):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         parent: Category | None = data.get("parent")
         town = data.get("town")
         department = data.get("default_department")
