@@ -238,20 +238,27 @@ class History:
         data = self.before if kind == AttachmentKind.BEFORE else self.after
         return [Upload(name=f"{kind}.jpg", data=data, kind=kind)]
 
+    def moment(self, start: datetime) -> datetime:
+        """A reporting time: any day of the year, mostly in the daytime (patrols, calls), rarely at night."""
+        day = timezone.localtime(start).replace(hour=0, minute=0, second=0, microsecond=0)
+        day += timedelta(days=self.rng.randint(0, 364))
+        hour = self.rng.choices(range(24), weights=_HOURLY)[0]
+        return day + timedelta(hours=hour, minutes=self.rng.randint(0, 59))
+
     def run(self, count: int, progress: Callable[[int, int], None]) -> int:
-        start = self.now - timedelta(days=365)
-        moments = sorted(start + timedelta(seconds=self.rng.randint(0, 365 * 86400 - 3600)) for _ in range(count))
-        made = 0
+        """Report and follow ``count`` cases over the last year; returns how many ran to their planned end."""
+        start = self.now - timedelta(days=364)
+        moments = sorted(m for m in (self.moment(start) for _ in range(count)) if m < self.now)
+        completed = 0
         for index, moment in enumerate(moments, start=1):
             try:
                 self.one_case(moment)
-                made += 1
-            except DomainError as exc:
+                completed += 1
+            except DomainError as exc:  # e.g. a deadline reaching into a year the calendar does not know yet
                 self.skipped.append(str(exc))
-                continue
-            if index % 50 == 0 or index == count:
-                progress(index, count)
-        return made
+            if index % 50 == 0 or index == len(moments):
+                progress(index, len(moments))
+        return completed
 
     def one_case(self, reported_at: datetime) -> None:
         rng = self.rng
@@ -395,6 +402,10 @@ class History:
             t = self.work_later(t, 60, 900)
             rating = rng.choices(list(Satisfaction), weights=[80, 15, 5])[0]
             self.act(case, t, op, Action.RATE, rating=rating)
+
+
+# Relative number of reports in each hour of the day.
+_HOURLY = [1, 1, 1, 1, 1, 2, 4, 10, 18, 22, 22, 16, 8, 12, 20, 20, 18, 12, 6, 4, 3, 2, 1, 1]
 
 
 def _weight(category: Category) -> float:
