@@ -24,7 +24,7 @@ if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 os.environ["DJANGO_SETTINGS_MODULE"] = "gridgov.settings"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -64,8 +64,10 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     actions = sum(c.action_count for c in Case.objects.all())
     print(f"database: {connection.vendor}")
-    print(f"history: {args.cases} cases, {actions} actions in {elapsed:.1f} s "
-          f"= {actions / elapsed:.0f} actions/s ({elapsed / actions * 1000:.1f} ms per action)")
+    print(
+        f"history: {args.cases} cases, {actions} actions in {elapsed:.1f} s "
+        f"= {actions / elapsed:.0f} actions/s ({elapsed / actions * 1000:.1f} ms per action)"
+    )
 
     case = Case.objects.filter(status="dispatched").first() or Case.objects.filter(status="registered").first()
     if case is not None:
@@ -73,8 +75,9 @@ def main() -> None:
         action = Action.SIGN if case.status == "dispatched" else Action.COMMENT
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
-            apply_action(case_id=case.pk, actor=handler if action == Action.SIGN else org.operator, action=action,
-                         note="bench")
+            apply_action(
+                case_id=case.pk, actor=handler if action == Action.SIGN else org.operator, action=action, note="bench"
+            )
         print(f"queries for one action ({action}): {len(queries.captured_queries)}")
 
     client = Client()

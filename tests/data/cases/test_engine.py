@@ -319,3 +319,19 @@ def test_reporter_personal_data_is_encrypted_at_rest(world: TownWorld) -> None:
     assert stored.startswith("v1:")
     assert "13800138000" not in stored
     assert Case.objects.get(pk=case.pk).reporter_phone == "13800138000"
+
+
+def test_an_action_costs_the_same_queries_however_long_the_history(world: TownWorld, django_assert_num_queries) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def comment_cost(case: Case) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            apply_action(case_id=case.pk, actor=world.operator, action=Action.COMMENT, note="跟进")
+        return len(queries.captured_queries)
+
+    short = world.bring_to(Status.REPORTED)
+    long = world.bring_to(Status.CLOSED)
+    for _ in range(5):
+        apply_action(case_id=long.pk, actor=world.operator, action=Action.COMMENT, note="多次跟进")
+    assert comment_cost(short) == comment_cost(long)
