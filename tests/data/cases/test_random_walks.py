@@ -3,6 +3,7 @@ and its audit chain stays whole."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -57,12 +58,13 @@ def test_random_walk_keeps_the_case_consistent(world: TownWorld, choices) -> Non
     assert case.version == case.action_count == len(actions)
     assert [a.seq for a in actions] == list(range(1, len(actions) + 1))
     assert actions[-1].to_status == case.status
-    assert all(earlier.to_status == later.from_status for earlier, later in zip(actions, actions[1:], strict=False))
+    assert all(earlier.to_status == later.from_status for earlier, later in itertools.pairwise(actions))
     assert case.rework_count == sum(a.action == Action.VERIFY_FAIL for a in actions)
     assert case.return_count == sum(a.action == Action.RETURN for a in actions)
     assert (case.closed_at is not None) == (case.status == Status.CLOSED)
     assert (case.suspended_at is not None) == (case.status == Status.SUSPENDED)
     if case.status in (Status.DISPATCHED, Status.HANDLING):
-        assert case.department_id is not None and case.handle_deadline is not None
+        assert case.department_id is not None
+        assert case.handle_deadline is not None
     [(_case, broken)] = list(verify_chains([case]))
     assert broken is None
