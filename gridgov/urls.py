@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "GridGov 基层智治平台 · 管理后台"
+admin.site.site_header = _("GridGov 基层智治平台 · 管理后台")
 admin.site.site_title = "GridGov"
 
 urlpatterns: list[URLPattern | URLResolver] = [

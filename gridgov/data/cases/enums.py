@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -22,9 +23,9 @@ HANDLE_PHASE_STATUSES = frozenset({Status.DISPATCHED, Status.HANDLING})
 
 class Action(models.TextChoices):
     REPORT = "report", _("上报")
-    SELF_RESOLVE = "self_resolve", _("自行处置")
+    SELF_RESOLVE = "self_resolve", pgettext_lazy("case action", "自行处置")
     REGISTER = "register", _("立案")
-    REJECT = "reject", _("不予立案")
+    REJECT = "reject", pgettext_lazy("case action", "不予立案")
     DISPATCH = "dispatch", _("派遣")
     REDISPATCH = "redispatch", _("改派")
     RETURN = "return", _("退回")
@@ -36,7 +37,7 @@ class Action(models.TextChoices):
     REQUEST_EXTENSION = "request_extension", _("申请延期")
     APPROVE_EXTENSION = "approve_extension", _("批准延期")
     DENY_EXTENSION = "deny_extension", _("驳回延期")
-    SUSPEND = "suspend", _("缓办")
+    SUSPEND = "suspend", pgettext_lazy("case action", "缓办")
     RESUME = "resume", _("恢复办理")
     SUPERVISE = "supervise", _("督办")
     COMMENT = "comment", _("备注")

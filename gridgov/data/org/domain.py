@@ -137,7 +137,7 @@ def check_membership_scope(*, role: Role | str, area: Area | None, department: D
         if role == Role.ADMIN and area is None:
             pass  # deployment-wide administrator
         elif area is None or area.level not in _MIN_AREA_LEVEL[role]:
-            allowed = "、".join(str(AreaLevel(level).label) for level in sorted(_MIN_AREA_LEVEL[role]))
+            allowed = _("、").join(str(AreaLevel(level).label) for level in sorted(_MIN_AREA_LEVEL[role]))
             raise InvalidInput(
                 _("%(role)s的范围必须是：%(allowed)s") % {"role": Role(role).label, "allowed": allowed},
                 field="area",
