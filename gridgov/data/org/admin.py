@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.domain import area_placement, check_area_placement, check_boundary, check_membership_scope
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, Department, Membership, User
+from gridgov.data.org.models import Area, Department, Membership, SecurityEvent, User
 
 
 class AreaForm(forms.ModelForm[Area]):
@@ -113,3 +113,22 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         obj.town = _membership_town(obj)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin[SecurityEvent]):
+    """Read-only: the security log cannot be edited or deleted from the admin."""
+
+    list_display = ["created_at", "kind", "username", "ip", "user_agent"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SecurityEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SecurityEvent | None = None) -> bool:
+        return False

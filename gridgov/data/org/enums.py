@@ -42,3 +42,12 @@ class Role(models.TextChoices):
 # Roles whose membership is scoped by an area (and which level that area must be at least as deep as).
 AREA_ROLES = {Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.OPERATOR, Role.LEADER, Role.ADMIN}
 DEPARTMENT_ROLES = {Role.HANDLER}
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN_OK = "login_ok", _("登录成功")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGIN_LOCKED = "login_locked", _("账号锁定期间尝试登录")
+    LOGOUT = "logout", _("退出登录")
+    PASSWORD_CHANGED = "password_changed", _("修改密码")
+    PERSONAL_DATA_REVEALED = "personal_data_revealed", _("查看完整个人信息")

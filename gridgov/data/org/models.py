@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
+from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role, SecurityEventKind
 
 
 class Area(models.Model):
@@ -139,3 +139,32 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.department or self.area or ""
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class SecurityEvent(models.Model):
+    """The security audit log (等保): sign-ins, lockouts, sign-outs, password changes, unmasking of personal
+    data. Always written — there is no setting to turn it off — and kept at least six months."""
+
+    kind = models.CharField(_("类型"), max_length=32, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("登录名"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=255, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("安全审计日志")
+        verbose_name_plural = _("安全审计日志")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["username", "kind", "created_at"], name="security_event_login")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SecurityEventKind.values), name="security_event_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

@@ -2,12 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from gridgov.ui.web import views
+from gridgov.ui.web.forms import SignInForm
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=SignInForm),
+        name="login",
+    ),
+    path("logout/", views.sign_out, name="logout"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/reveal-contact/", views.case_reveal_contact, name="case_reveal_contact"),
     path("cases/<int:case_id>/files/<int:attachment_id>/", views.case_file, name="case_file"),
 ]

@@ -147,3 +147,37 @@ def test_admin_refuses_a_third_level_category_and_a_misfit_role(world: TownWorld
         "/admin/org/membership/add/", {"user": world.resident.pk, "role": "operator", "area": world.village_a.pk}
     )
     assert "受理员/派遣员的范围必须是：县/区、乡镇/街道" in response.text
+
+
+def test_reporter_contact_is_masked_and_unmasking_is_logged(world: TownWorld) -> None:
+    from gridgov.data.cases.domain.engine import report_case
+    from gridgov.data.cases.enums import Channel
+    from gridgov.data.org.models import SecurityEvent
+
+    case = report_case(
+        town=world.town,
+        reporter=None,
+        channel=Channel.HOTLINE,
+        category=world.category,
+        description="路灯不亮",
+        area=world.grid_a,
+        reporter_name="张三丰",
+        reporter_phone="13800008000",
+    )
+    operator = signed_in(world.operator)
+    page = operator.get(reverse("web:case_detail", args=[case.pk])).text
+    assert "张** 138****8000" in page
+    assert "13800008000" not in page
+    revealed = operator.post(reverse("web:case_reveal_contact", args=[case.pk])).text
+    assert "张三丰 13800008000" in revealed
+    event = SecurityEvent.objects.get(kind="personal_data_revealed")
+    assert (event.user_id, event.detail) == (
+        world.operator.pk,
+        {"case": case.number, "fields": ["reporter_name", "reporter_phone"]},
+    )
+    # A grid worker of the village sees the case, masked, and cannot unmask it.
+    gw = signed_in(world.grid_worker_a)
+    assert "查看完整信息" not in gw.get(reverse("web:case_detail", args=[case.pk])).text
+    refused = gw.post(reverse("web:case_reveal_contact", args=[case.pk]))
+    assert refused.status_code == 403
+    assert SecurityEvent.objects.filter(kind="personal_data_revealed").count() == 1
