@@ -27,6 +27,10 @@ CSRF_TRUSTED_ORIGINS = env_list("GRIDGOV_CSRF_TRUSTED_ORIGINS", [])
 # Key for personal data encrypted at rest (reporter names, phones). 32 bytes, urlsafe base64.
 # In development it is derived from SECRET_KEY; production deployments set it explicitly.
 FIELD_ENCRYPTION_KEY = env_str("GRIDGOV_FIELD_ENCRYPTION_KEY", "")
+# Cipher for new writes: "aes-256-gcm" or "sm4-gcm" (国密). Old rows keep decrypting either way.
+FIELD_CIPHER = env_str("GRIDGOV_FIELD_CIPHER", "aes-256-gcm")
+if FIELD_CIPHER not in ("aes-256-gcm", "sm4-gcm"):  # same text as gridgov.data.privacy.cipher_name_error
+    raise ImproperlyConfigured(f"GRIDGOV_FIELD_CIPHER={FIELD_CIPHER!r} is not supported (use aes-256-gcm or sm4-gcm)")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,6 +112,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["gridgov.data.org.security.LockoutBackend"]
+# Lockout after repeated failed sign-ins (等保 2.0): this many failures within this many minutes.
+GRIDGOV_LOCKOUT_FAILURES = env_int("GRIDGOV_LOCKOUT_FAILURES", 5, minimum=3)
+GRIDGOV_LOCKOUT_MINUTES = env_int("GRIDGOV_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_AGE = env_int("GRIDGOV_SESSION_SECONDS", 8 * 3600, minimum=300)
