@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gridgov.data.cases.models import Attachment, Case, CaseAction, Notification
+from gridgov.data.cases.models import Attachment, Case, CaseAction, DeadlineAlert, Notification
 
 
 class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
@@ -59,3 +59,10 @@ class AttachmentAdmin(ReadOnlyAdmin[Attachment]):
 class NotificationAdmin(ReadOnlyAdmin[Notification]):
     list_display = ["user", "case", "message", "created_at", "read_at"]
     list_select_related = ["user", "case"]
+
+
+@admin.register(DeadlineAlert)
+class DeadlineAlertAdmin(ReadOnlyAdmin[DeadlineAlert]):
+    list_display = ["case", "phase", "level", "deadline", "created_at"]
+    list_filter = ["level", "phase"]
+    list_select_related = ["case"]

@@ -11,13 +11,13 @@ from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership
 
 
-def _department_people(department_id: int | None) -> Q | None:
+def department_people(department_id: int | None) -> Q | None:
     if department_id is None:
         return None
     return Q(department_id=department_id, role__in=[Role.HANDLER, Role.VILLAGE_STAFF])
 
 
-def _area_people(area_path: str, roles: list[Role]) -> Q:
+def area_people(area_path: str, roles: list[Role]) -> Q:
     # Memberships whose area path is a prefix of the case's path, i.e. one of the case's ancestors.
     codes = [code for code in area_path.split("/") if code]
     prefixes = ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
@@ -33,15 +33,15 @@ def notify_for_action(*, action_id: int) -> int:
     who: Q | None = None
     user_ids: set[int] = set()
     if action in (Action.DISPATCH, Action.REDISPATCH, Action.SUPERVISE, Action.REOPEN):
-        who = _department_people(case.department_id)
+        who = department_people(case.department_id)
     elif action == Action.VERIFY_FAIL:
         if case.handler_id:
             user_ids.add(case.handler_id)
-        who = _department_people(case.department_id)
+        who = department_people(case.department_id)
     elif action == Action.RESOLVE:
-        who = _area_people(case.area_path, [Role.GRID_WORKER])
+        who = area_people(case.area_path, [Role.GRID_WORKER])
     elif action in (Action.RETURN, Action.REQUEST_EXTENSION, Action.REPORT):
-        who = _area_people(case.area_path, [Role.OPERATOR])
+        who = area_people(case.area_path, [Role.OPERATOR])
     elif action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION) and case.handler_id:
         user_ids.add(case.handler_id)
     if row.to_status in ("closed", "rejected") and case.reporter_id:
