@@ -7,6 +7,7 @@ from gridgov.ui.web.forms import SignInForm
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=SignInForm),

@@ -49,3 +49,13 @@ def test_roles_need_a_fitting_scope(world: TownWorld) -> None:
     membership = grant_role(user=user, role=Role.VILLAGE_STAFF, area=world.village_a)
     assert membership.department == world.committee_a  # village staff handle their committee's cases
     assert grant_role(user=user, role=Role.VILLAGE_STAFF, area=world.village_a) == membership  # idempotent
+
+
+def test_install_taxonomy_command_is_idempotent(world: TownWorld, capsys) -> None:
+    from django.core.management import CommandError, call_command
+
+    call_command("install_taxonomy", world.town.code)
+    assert capsys.readouterr().out.strip() == "岱西镇：新增 0 个小类"  # the world already has it
+    with pytest.raises(CommandError) as error:
+        call_command("install_taxonomy", "000")
+    assert str(error.value) == "没有区划代码为 000 的乡镇"

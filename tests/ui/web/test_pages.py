@@ -181,3 +181,8 @@ def test_reporter_contact_is_masked_and_unmasking_is_logged(world: TownWorld) ->
     refused = gw.post(reverse("web:case_reveal_contact", args=[case.pk]))
     assert refused.status_code == 403
     assert SecurityEvent.objects.filter(kind="personal_data_revealed").count() == 1
+
+
+def test_health_check_needs_no_sign_in(db) -> None:
+    response = Client().get("/healthz")
+    assert (response.status_code, response.text) == (200, "ok")
