@@ -19,6 +19,7 @@ def test_chinese_is_the_default() -> None:
     page = Client().get(reverse("web:login")).text
     assert '<html lang="zh-hans">' in page
     assert "登录基层智治平台" in page
+    assert '<button type="submit" name="language" value="en" lang="en">English</button>' in page
 
 
 def test_english_by_switching_language(db) -> None:
@@ -28,6 +29,7 @@ def test_english_by_switching_language(db) -> None:
     page = client.get(reverse("web:login")).text
     assert '<html lang="en">' in page
     assert "Sign in to the Grassroots Smart Governance Platform" in page
+    assert '<button type="submit" name="language" value="zh-hans" lang="zh-hans">简体中文</button>' in page
 
 
 def test_domain_errors_speak_the_users_language(world: TownWorld) -> None:
