@@ -63,3 +63,12 @@ def test_deadline_phrases() -> None:
     assert deadline_phrase(late) == "已超期 30分钟（按工作时间）"
     assert deadline_phrase(calendar) == "剩余 2天"
     assert deadline_phrase(DeadlineView(Lamp.NONE, None, "", None, None)) == ""
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(db) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    response = client.get(reverse("web:login"))
+    assert '<html lang="zh-hans">' in response.text
+    assert response["Content-Language"] == "zh-hans"
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert '<html lang="en">' in client.get(reverse("web:login")).text
