@@ -273,7 +273,7 @@ class History:
         reporter = (
             worker if channel == Channel.GRID_WORKER else (org.residents[0] if channel == Channel.RESIDENT else None)
         )
-        description = rng.choice(DESCRIPTIONS.get(category.parent.code if category.parent else "22", ["其他事项"]))
+        description = _description(rng, category)
         lat = float(grid.boundary["coordinates"][0][0][1]) + rng.random() * 0.029 if grid.boundary else None  # type: ignore[index]
         lng = float(grid.boundary["coordinates"][0][0][0]) + rng.random() * 0.0099 if grid.boundary else None  # type: ignore[index]
         on_spot = channel == Channel.GRID_WORKER and rng.random() < 0.3 and category.parent_id is not None
@@ -402,6 +402,17 @@ class History:
             t = self.work_later(t, 60, 900)
             rating = rng.choices(list(Satisfaction), weights=[80, 15, 5])[0]
             self.act(case, t, op, Action.RATE, rating=rating)
+
+
+def _description(rng: random.Random, category: Category) -> str:
+    """A description that fits the sub-category: a sample that names it, else a plain sentence about it."""
+    samples = DESCRIPTIONS.get(category.parent.code if category.parent else "22", [])
+    words = [w for w in category.name.replace("（", "/").replace("）", "").split("/") if w]
+    fitting = [d for d in samples if any(w in d for w in words)]
+    if fitting:
+        return rng.choice(fitting)
+    template = rng.choice(["巡查发现{}问题，需要处理", "群众反映{}方面的问题", "{}：现场情况需核实处理"])
+    return template.format(category.name)
 
 
 # Relative number of reports in each hour of the day.
