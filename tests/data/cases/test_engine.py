@@ -335,3 +335,37 @@ def test_an_action_costs_the_same_queries_however_long_the_history(world: TownWo
     for _ in range(5):
         apply_action(case_id=long.pk, actor=world.operator, action=Action.COMMENT, note="多次跟进")
     assert comment_cost(short) == comment_cost(long)
+
+
+def test_dispatch_to_a_named_handler_must_be_someone_of_that_department(world: TownWorld) -> None:
+    case = world.bring_to(Status.REGISTERED)
+    with pytest.raises(InvalidInput) as error:
+        apply_action(
+            case_id=case.pk,
+            actor=world.operator,
+            action=Action.DISPATCH,
+            department=world.dept_a,
+            handler=world.handler_b,
+        )
+    assert (error.value.field, error.value.message) == ("handler", "钱建设 不是综合行政执法中队的处置人员")
+    assert Case.objects.get(pk=case.pk).status == Status.REGISTERED
+    apply_action(
+        case_id=case.pk, actor=world.operator, action=Action.DISPATCH, department=world.dept_a, handler=world.handler_a
+    )
+    case.refresh_from_db()
+    assert (case.department_id, case.handler_id) == (world.dept_a.pk, world.handler_a.pk)
+
+
+def test_resolve_category_names_what_is_wrong(world: TownWorld) -> None:
+    from gridgov.data.taxonomy.domain import resolve_category
+
+    assert resolve_category(town=world.town, code="1201") == world.category
+    with pytest.raises(InvalidInput) as error:
+        resolve_category(town=world.town, code="9999")
+    assert (error.value.field, error.value.message) == ("category", "事件分类“9999”不存在或已停用，请选择一个小类")
+    with pytest.raises(InvalidInput) as error:
+        resolve_category(town=world.town, code="12")  # a major category is not enough
+    assert error.value.message == "事件分类“12”不存在或已停用，请选择一个小类"
+    with pytest.raises(InvalidInput) as error:
+        resolve_category(town=world.town)
+    assert error.value.message == "请选择事件分类"

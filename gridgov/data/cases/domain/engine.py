@@ -33,7 +33,7 @@ from gridgov.data.cases.transitions import Need, Transition, transition_for
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed, NotFound, OutOfScope
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, Role
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.taxonomy.domain import time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
@@ -567,6 +567,16 @@ def _dispatch(step: _Step, *, department: Department | None, handler: User | Non
     case = step.case
     assert department is not None
     step.data["department"] = {"id": department.pk, "name": department.name}
+    if handler is not None:
+        works_there = Membership.objects.filter(
+            user=handler, department=department, role__in=[Role.HANDLER, Role.VILLAGE_STAFF], active=True
+        ).exists()
+        if not works_there:
+            raise InvalidInput(
+                _("%(name)s 不是%(department)s的处置人员") % {"name": handler, "department": department.name},
+                field="handler",
+            )
+        step.data["handler"] = {"id": handler.pk, "name": str(handler)}
     if case.department_id is not None:
         step.data["from_department"] = case.department_id
     case.department = department
