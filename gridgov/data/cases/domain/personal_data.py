@@ -25,10 +25,17 @@ class ReporterContact:
     masked: bool
 
 
+def _plain_contact(case: Case) -> tuple[str, str]:
+    """Name and phone as reported, falling back to the reporter's account."""
+    account = case.reporter
+    name = case.reporter_name or (account.full_name if account is not None else "")
+    phone = case.reporter_phone or (account.phone if account is not None else "")
+    return name, phone
+
+
 def reporter_contact(case: Case) -> ReporterContact:
     """The reporter's contact as every page shows it: masked."""
-    name = case.reporter_name or (case.reporter.full_name if case.reporter is not None else "")
-    phone = case.reporter_phone or (case.reporter.phone if case.reporter is not None else "")
+    name, phone = _plain_contact(case)
     return ReporterContact(name=mask_name(name), phone=mask_phone(phone) if phone else "", masked=True)
 
 
@@ -40,8 +47,7 @@ def reveal_reporter_contact(*, user: User, case: Case, client: Client | None = N
     """The reporter's contact in full, for a role that needs it; the unmasking is logged."""
     if not can_reveal(user, case):
         raise NotAllowed(_("您的角色不能查看上报人的完整信息"))
-    name = case.reporter_name or (case.reporter.full_name if case.reporter is not None else "")
-    phone = case.reporter_phone or (case.reporter.phone if case.reporter is not None else "")
+    name, phone = _plain_contact(case)
     record_event(
         kind=SecurityEventKind.PERSONAL_DATA_REVEALED,
         user=user,
