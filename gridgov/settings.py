@@ -47,9 +47,24 @@ INSTALLED_APPS = [
     "gridgov.data.taxonomy",
     "gridgov.data.worktime",
     "gridgov.data.cases",
+    "gridgov.data.metrics",
+    "gridgov.data.reports",
+    "gridgov.data.access",
+    "gridgov.data.sheets",
+    "gridgov.data.enterprises",
+    "gridgov.data.inspections",
+    "gridgov.data.problemlists",
+    "gridgov.data.disputes",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",
+    "gridgov.ui.phone",
+    "gridgov.ui.api",
+    "gridgov.ui.open311",
+    "gridgov.ui.dashboard",
+    "gridgov.ui.ledgers",
+    "gridgov.ui.imports",
     "gridgov.ops.demo",
+    "gridgov.ops.history",
 ]
 
 MIDDLEWARE = [

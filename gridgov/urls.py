@@ -8,6 +8,12 @@ admin.site.site_title = "GridGov"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("gridgov.ui.api.urls")),
+    path("open311/", include("gridgov.ui.open311.urls")),
+    path("m/", include("gridgov.ui.phone.urls")),
+    path("dashboard/", include("gridgov.ui.dashboard.urls")),
+    path("ledgers/", include("gridgov.ui.ledgers.urls")),
+    path("imports/", include("gridgov.ui.imports.urls")),
     path("", include("gridgov.ui.web.urls")),
 ]
 # Uploaded files are never served as plain media: web:case_file checks the case's scope first.

@@ -1,0 +1,1 @@
+"""API tokens, Open311 API keys and idempotency records."""

@@ -1,0 +1,1 @@
+"""Petitions and disputes (信访, 矛盾纠纷, 劳资纠纷)."""

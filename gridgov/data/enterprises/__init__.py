@@ -1,0 +1,1 @@
+"""Enterprises, hazard ledger (two books) and enterprise service requests."""

@@ -1,0 +1,1 @@
+"""Inspection rounds (督查), their problems, scores and bulletins."""

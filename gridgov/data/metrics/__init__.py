@@ -1,0 +1,1 @@
+"""Indicators, rollups and rankings computed from cases."""

@@ -1,0 +1,1 @@
+"""Problem lists (问题清单) and their items."""

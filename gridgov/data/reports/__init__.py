@@ -1,0 +1,1 @@
+"""Bulletins (通报), year in review and economic/social indicators."""

@@ -1,0 +1,1 @@
+"""Excel import/export framework: templates, dry runs, atomic imports with progress."""

@@ -1,0 +1,1 @@
+"""Import of history from the previous platform."""

@@ -1,0 +1,1 @@
+"""Leaders' dashboard, indicators, rankings, bulletins, year in review."""

@@ -1,0 +1,1 @@
+"""Excel import pages: template, dry run, progress."""

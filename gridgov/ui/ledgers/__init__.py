@@ -1,0 +1,1 @@
+"""Ledger pages: hazards, inspections, problem lists, services, disputes."""

@@ -1,0 +1,1 @@
+"""Phone pages: grid workers and the public report."""
