@@ -19,12 +19,14 @@ from gridgov.data.access.queries import CaseFilters, filter_cases
 from gridgov.data.access.workflow import available_actions
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
-from gridgov.data.cases.models import Attachment, Case
+from gridgov.data.cases.models import Attachment, Case, Notification
 from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.security import Client
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
@@ -41,7 +43,9 @@ from gridgov.ui.api.schemas import (
     DepartmentOut,
     ErrorOut,
     MeOut,
+    NotificationOut,
     PhotoIn,
+    ReporterOut,
 )
 
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
@@ -368,6 +372,42 @@ def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) 
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@api.post(
+    "/cases/{case_id}/reveal-contact",
+    response={200: ReporterOut, **ERRORS},
+    tags=["事件"],
+    summary="查看上报人完整联系方式（指挥室、领导、管理员；记录安全日志）",
+)
+def reveal_contact(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case_for_user(user, case_id=_case_id(case_id))
+    contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
+    return {"name": contact.name, "phone": contact.phone, "masked": contact.masked}
+
+
+@api.get(
+    "/notifications",
+    response={200: list[NotificationOut], **ERRORS},
+    tags=["账号"],
+    summary="我的消息提醒（最近 100 条）",
+)
+def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+    rows = Notification.objects.filter(user=_user(request)).select_related("case").order_by("-created_at", "-id")
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    return [
+        {
+            "id": row.pk,
+            "case_id": row.case_id,
+            "case_number": row.case.number,
+            "message": row.message,
+            "created_at": row.created_at,
+            "read_at": row.read_at,
+        }
+        for row in rows[:100]
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------

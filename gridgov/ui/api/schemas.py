@@ -173,6 +173,15 @@ class CaseDetailOut(CaseSummaryOut):
     actions: list[ActionOfferOut]
 
 
+class NotificationOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+
+
 class CasePageOut(Schema):
     count: int
     page: int

@@ -254,3 +254,40 @@ def test_upload_attachment_multipart(world: TownWorld, as_user) -> None:
         {"note": "x", "files": [SimpleUploadedFile("a.jpg", b"text", "image/jpeg")]},
     )
     assert (not_image.status_code, not_image.json()["field"]) == (422, "photos")
+
+
+def test_reveal_contact_is_for_the_command_room_and_logged(world: TownWorld, as_user) -> None:
+    from gridgov.data.org.enums import SecurityEventKind
+    from gridgov.data.org.models import SecurityEvent
+
+    case = world.report()
+    url = f"/api/cases/{case.pk}/reveal-contact"
+    assert as_user(world.operator).post(url, {}).json() == {"name": "孙网格", "phone": "", "masked": False}
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.PERSONAL_DATA_REVEALED)
+    assert (event.user, event.detail["case"]) == (world.operator, case.number)
+    refused = as_user(world.grid_worker_a).post(url, {})
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_allowed")
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.PERSONAL_DATA_REVEALED).count() == 1
+
+
+def test_notifications_list(world: TownWorld, as_user, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        case = world.bring_to(Status.DISPATCHED)
+    rows = as_user(world.handler_a).get("/api/notifications").json()
+    assert [r["case_number"] for r in rows] == [case.number]
+    assert rows[0]["read_at"] is None
+    assert as_user(world.handler_a).get("/api/notifications", unread="true").json() == rows
+
+
+def test_session_post_needs_csrf(world: TownWorld) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.grid_worker_a)
+    response = client.post("/api/cases", data=new_case_body(), content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (403, "forbidden")
+    assert Case.objects.count() == 0
+    client.get("/api/tokens/")  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    ok = client.post(
+        "/api/cases", data=new_case_body(), content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert ok.status_code == 201
