@@ -41,10 +41,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         revoke_token(user=_user(request), token_id=token_id)
-    except DomainError:
-        return render(
-            request, "api/tokens.html", {"tokens": list(user_tokens(_user(request))), "error": "令牌不存在"}, status=404
-        )
+    except DomainError as error:
+        context = {"tokens": list(user_tokens(_user(request))), "error": error.message}
+        return render(request, "api/tokens.html", context, status=404)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "api/tokens.html#token_list", {"tokens": list(user_tokens(_user(request)))})
     return redirect("api:tokens")
