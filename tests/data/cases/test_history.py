@@ -112,7 +112,8 @@ def test_a_case_closed_without_dispatch_was_resolved_on_the_spot(world) -> None:
     assert case.self_resolved is True
     assert case.registered_at == case.reported_at == at(2022, 3, 7, 9, 0)
     assert case.resolved_at == case.closed_at == at(2022, 3, 7, 9, 40)
-    assert case.department is None and case.handle_deadline is None
+    assert case.department is None
+    assert case.handle_deadline is None
     steps = list(case.actions.order_by("seq").values_list("data__step", "to_status"))
     assert steps == [("report", "reported"), ("self_resolve", "closed")]
 
@@ -139,7 +140,8 @@ def test_rejected_and_open_cases(world) -> None:
         ("H1", Status.HANDLING),
         ("H2", Status.HANDLING),
     ]
-    assert made[0] is not None and made[0].rejected_at == at(2022, 3, 7, 11, 0)
+    assert made[0] is not None
+    assert made[0].rejected_at == at(2022, 3, 7, 11, 0)
     assert made[0].registered_at is None
     steps = {
         c.number: list(c.actions.order_by("seq").values_list("data__step", flat=True)) for c in made if c is not None
@@ -163,9 +165,11 @@ def test_importing_twice_changes_nothing(world) -> None:
 def test_a_number_in_the_towns_own_pattern_keeps_its_sequence(world) -> None:
     record = closed_record(world, number="DX2022-000005")
     case = import_historical_case(town=world.town, record=record, imported_by=None)
-    assert case is not None and case.seq == 5
+    assert case is not None
+    assert case.seq == 5
     other = import_historical_case(town=world.town, record=closed_record(world, number="OLD-1"), imported_by=None)
-    assert other is not None and other.seq == 6
+    assert other is not None
+    assert other.seq == 6
     native = world.report(now=at(2022, 6, 1))
     assert native.number == "DX2022-000007"
 
