@@ -12,7 +12,6 @@ and the message names the candidates.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -27,25 +26,16 @@ from gridgov.data.cases.enums import Channel, Satisfaction, Status
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
+from gridgov.data.sheets.framework import Column
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 
 FUZZY_CUTOFF = 80.0
 
 
-@dataclass(frozen=True, slots=True)
-class Col:
-    key: str
-    header: Any  # lazy Chinese header
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    example: Any = None
-    help: Any = ""
-
-
-COLUMNS: tuple[Col, ...] = (
-    Col("number", gettext_lazy("事件编号"), True, ("案卷编号", "编号", "工单号", "事件号"), "SJ2022-000123"),
-    Col(
+COLUMNS: tuple[Column, ...] = (
+    Column("number", gettext_lazy("事件编号"), True, ("案卷编号", "编号", "工单号", "事件号"), "SJ2022-000123"),
+    Column(
         "category",
         gettext_lazy("事件分类"),
         True,
@@ -53,9 +43,9 @@ COLUMNS: tuple[Col, ...] = (
         "1201",
         gettext_lazy("小类编码或名称，如 1201、暴露垃圾、市容环卫/暴露垃圾"),
     ),
-    Col("village", gettext_lazy("所属村（社区）"), False, ("村社区", "村/社区", "所属村", "村", "社区"), "双合村"),
-    Col("grid", gettext_lazy("所属网格"), False, ("网格", "网格名称", "网格编码"), "双合村第1网格"),
-    Col(
+    Column("village", gettext_lazy("所属村（社区）"), False, ("村社区", "村/社区", "所属村", "村", "社区"), "双合村"),
+    Column("grid", gettext_lazy("所属网格"), False, ("网格", "网格名称", "网格编码"), "双合村第1网格"),
+    Column(
         "channel",
         gettext_lazy("来源渠道"),
         True,
@@ -63,19 +53,19 @@ COLUMNS: tuple[Col, ...] = (
         "网格员上报",
         gettext_lazy("网格员上报、群众上报、12345热线、企业上报、督查巡查、信访、上级交办、其他"),
     ),
-    Col("description", gettext_lazy("事件描述"), True, ("描述", "问题描述", "内容", "事件内容"), "路边垃圾桶满溢"),
-    Col("address", gettext_lazy("地址"), False, ("事发地址", "详细地址", "事发地点"), "双合村12号附近"),
-    Col("reported_at", gettext_lazy("上报时间"), True, ("报告时间", "发现时间", "登记时间"), "2022-03-07 09:00"),
-    Col("registered_at", gettext_lazy("立案时间"), False, ("受理时间",), "2022-03-07 09:30"),
-    Col("dispatched_at", gettext_lazy("派遣时间"), False, ("派单时间", "交办时间"), "2022-03-07 10:00"),
-    Col(
+    Column("description", gettext_lazy("事件描述"), True, ("描述", "问题描述", "内容", "事件内容"), "路边垃圾桶满溢"),
+    Column("address", gettext_lazy("地址"), False, ("事发地址", "详细地址", "事发地点"), "双合村12号附近"),
+    Column("reported_at", gettext_lazy("上报时间"), True, ("报告时间", "发现时间", "登记时间"), "2022-03-07 09:00"),
+    Column("registered_at", gettext_lazy("立案时间"), False, ("受理时间",), "2022-03-07 09:30"),
+    Column("dispatched_at", gettext_lazy("派遣时间"), False, ("派单时间", "交办时间"), "2022-03-07 10:00"),
+    Column(
         "resolved_at", gettext_lazy("处置完成时间"), False, ("处置时间", "反馈时间", "处置反馈时间"), "2022-03-07 15:00"
     ),
-    Col("closed_at", gettext_lazy("结案时间"), False, ("办结时间", "关闭时间", "归档时间"), "2022-03-08 10:00"),
-    Col("deadline", gettext_lazy("处置期限"), False, ("期限", "截止时间", "办理时限"), "2022-03-08 17:30"),
-    Col("rework_count", gettext_lazy("返工次数"), False, ("返工",), 0),
-    Col("satisfaction", gettext_lazy("满意度"), False, ("回访满意度", "评价", "回访评价"), "满意"),
-    Col(
+    Column("closed_at", gettext_lazy("结案时间"), False, ("办结时间", "关闭时间", "归档时间"), "2022-03-08 10:00"),
+    Column("deadline", gettext_lazy("处置期限"), False, ("期限", "截止时间", "办理时限"), "2022-03-08 17:30"),
+    Column("rework_count", gettext_lazy("返工次数"), False, ("返工",), "0"),
+    Column("satisfaction", gettext_lazy("满意度"), False, ("回访满意度", "评价", "回访评价"), "满意"),
+    Column(
         "status",
         gettext_lazy("状态"),
         True,
@@ -83,8 +73,8 @@ COLUMNS: tuple[Col, ...] = (
         "已结案",
         gettext_lazy("待受理、已立案、已派遣、处置中、待核查、已结案、不予立案"),
     ),
-    Col("department", gettext_lazy("处置部门"), False, ("承办部门", "责任部门", "处置单位"), "综合行政执法中队"),
-    Col("priority", gettext_lazy("紧急程度"), False, ("优先级", "紧急度"), "一般"),
+    Column("department", gettext_lazy("处置部门"), False, ("承办部门", "责任部门", "处置单位"), "综合行政执法中队"),
+    Column("priority", gettext_lazy("紧急程度"), False, ("优先级", "紧急度"), "一般"),
 )
 
 CHANNELS: dict[str, Channel] = {

@@ -12,14 +12,9 @@ from gridgov.data.cases.domain.history import HistoricalCase, historical_case_ex
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import Conflict, InvalidInput
-from tests.factories import at, build_world
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def closed_record(world, **changes) -> HistoricalCase:

