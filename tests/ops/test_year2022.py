@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 
 from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.enums import Action, Channel, Status
-from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.org.models import Area
 from gridgov.ops.demo.town import TOWN_CODE, build_organisation, load_organisation
 from gridgov.ops.demo.year2022 import EVENTS, GRID_EVENTS, build_2022, built_2022, ledger_builders
@@ -51,6 +51,7 @@ def test_a_small_2022_has_the_reports_shape() -> None:
     actions = CaseAction.objects.filter(case__in=year)
     assert actions.filter(created_at__gte=END).count() == 0
     assert actions.filter(action=Action.IMPORT).count() == 0
+    assert Notification.objects.filter(case__in=year).count() == 0  # a past year notifies nobody
     assert actions.count() == made.actions
     assert all(broken is None for _case, broken in verify_chains(year))
     # All eight villages and many categories take part; some cases went the long way.
