@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -16,8 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import (
     HistoricalCase,
+    Limits,
     check_deadlines,
-    historical_case_exists,
     import_historical_case,
 )
 from gridgov.data.cases.models import Case
@@ -50,27 +51,34 @@ class HistoryImporter(Importer):
             return False
         return user.is_superuser or user.memberships.filter(role=Role.ADMIN, active=True).exists()
 
-    def _reader(self, ctx: ImportContext) -> tuple[RowReader, WorkCalendar]:
-        """One reader (the town's categories, areas, departments) and calendar per import, not per row."""
-        cached: tuple[ImportContext, RowReader, WorkCalendar] | None = getattr(self._local, "cached", None)
-        if cached is None or cached[0] is not ctx:
-            cached = (ctx, RowReader(town=ctx.town, now=ctx.now), WorkCalendar.load())
-            self._local.cached = cached
-        return cached[1], cached[2]
+    def _state(self, ctx: ImportContext) -> _State:
+        """What one import looks up once, not per row: the town's categories, areas and departments, the
+        working calendar, time limits, and the case numbers the town already has (number → imported)."""
+        state: _State | None = getattr(self._local, "state", None)
+        if state is None or state.ctx is not ctx:
+            state = _State(
+                ctx=ctx,
+                reader=RowReader(town=ctx.town, now=ctx.now),
+                calendar=WorkCalendar.load(),
+                limits=Limits(),
+                numbers=dict(Case.objects.filter(town=ctx.town).values_list("number", "imported")),
+            )
+            self._local.state = state
+        return state
 
     def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> HistoricalCase:
-        reader, calendar = self._reader(ctx)
+        state = self._state(ctx)
         try:
-            record = reader.read(row)
+            record = state.reader.read(row)
         except InvalidInput as error:
             column = _COLUMN_OF_FIELD.get(error.field or "", error.field)
             raise RowInvalid(column, error.message) from None
         try:
-            check_deadlines(record, calendar=calendar)
+            check_deadlines(record, calendar=state.calendar, limits=state.limits)
         except UnknownCalendarYear as error:
             column = "reported_at" if record.reported_at.year == error.year else "dispatched_at"
             raise RowInvalid(column, error.message) from None
-        if Case.objects.filter(town=ctx.town, number=record.number, imported=False).exists():
+        if state.numbers.get(record.number) is False:
             raise RowInvalid(
                 "number", _("编号 %(n)s 已被本平台的事件使用，不能作为历史事件导入") % {"n": record.number}
             )
@@ -80,8 +88,24 @@ class HistoryImporter(Importer):
         return parsed.number
 
     def exists(self, parsed: HistoricalCase, *, ctx: ImportContext) -> bool:
-        return historical_case_exists(town=ctx.town, number=parsed.number)
+        return self._state(ctx).numbers.get(parsed.number) is True
 
     def apply(self, parsed: HistoricalCase, *, ctx: ImportContext) -> None:
-        _reader, calendar = self._reader(ctx)
-        import_historical_case(town=ctx.town, record=parsed, imported_by=ctx.user, now=ctx.now, calendar=calendar)
+        state = self._state(ctx)
+        import_historical_case(
+            town=ctx.town,
+            record=parsed,
+            imported_by=ctx.user,
+            now=ctx.now,
+            calendar=state.calendar,
+            limits=state.limits,
+        )
+
+
+@dataclass
+class _State:
+    ctx: ImportContext
+    reader: RowReader
+    calendar: WorkCalendar
+    limits: Limits
+    numbers: dict[str, bool]

@@ -41,7 +41,7 @@ from gridgov.data.errors import Conflict, InvalidInput
 from gridgov.data.org.domain import ancestors_by_level
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.taxonomy.domain import time_limit
+from gridgov.data.taxonomy.domain import Limit, time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -198,6 +198,7 @@ def import_historical_case(
     imported_by: User | None,
     now: datetime | None = None,
     calendar: WorkCalendar | None = None,
+    limits: Limits | None = None,
 ) -> Case | None:
     """Write ``record`` as an imported case with its IMPORT actions; None if it was imported before.
 
@@ -214,7 +215,7 @@ def import_historical_case(
             if existing:
                 return None
             raise Conflict(_("编号 %(number)s 已被本平台的事件使用，不能作为历史事件导入") % {"number": number})
-        case = _build_case(town=town, record=record, number=number, calendar=calendar)
+        case = _build_case(town=town, record=record, number=number, calendar=calendar, limits=limits)
         case.save(force_insert=True)
         rows = _chain(case, record=record, imported_by=imported_by, now=now)
         CaseAction.objects.bulk_create(rows)
@@ -245,7 +246,9 @@ def _claim_seq(*, town: Area, year: int, number: str) -> int:
     return _next_number(town=town, year=year)
 
 
-def _build_case(*, town: Area, record: HistoricalCase, number: str, calendar: WorkCalendar) -> Case:
+def _build_case(
+    *, town: Area, record: HistoricalCase, number: str, calendar: WorkCalendar, limits: Limits | None
+) -> Case:
     category = record.category
     assert category.parent_id is not None  # checked: a sub-category
     levels = ancestors_by_level(record.area)
@@ -287,30 +290,43 @@ def _build_case(*, town: Area, record: HistoricalCase, number: str, calendar: Wo
         resolved = record.resolved_at or (record.closed_at if self_resolved else None)
         case.first_resolved_at = case.resolved_at = resolved
         case.closed_at = record.closed_at
-    _start_clocks(case, record=record, calendar=calendar)
+    _start_clocks(case, record=record, calendar=calendar, limits=limits)
     return case
 
 
-def _start_clocks(case: Case, *, record: HistoricalCase, calendar: WorkCalendar) -> None:
+class Limits:
+    """The time limits looked up during one import (a file has thousands of rows and a few dozen categories)."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[int, str, str], Limit] = {}
+
+    def get(self, *, category: Category, phase: Phase, priority: str) -> Limit:
+        key = (category.pk, str(phase), str(priority))
+        if key not in self._found:
+            self._found[key] = time_limit(category=category, phase=phase, priority=priority)
+        return self._found[key]
+
+
+def _start_clocks(case: Case, *, record: HistoricalCase, calendar: WorkCalendar, limits: Limits | None) -> None:
     """The dispatch clock from the report (as the engine starts it) and the handling clock from the dispatch."""
     category = record.category
     deadlines.start_dispatch_clock(
         case,
         calendar=calendar,
-        limit=time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority),
+        limit=(limits or Limits()).get(category=category, phase=Phase.DISPATCH, priority=case.priority),
         start=record.reported_at,
     )
     if record.dispatched_at is not None:
-        limit = time_limit(category=category, phase=Phase.HANDLE, priority=case.priority)
+        limit = (limits or Limits()).get(category=category, phase=Phase.HANDLE, priority=case.priority)
         deadlines.start_handle_clock(case, calendar=calendar, limit=limit, start=record.dispatched_at)
         if record.deadline is not None:  # the old system's deadline (after its extensions) wins
             _set_handle_deadline(case, calendar=calendar, deadline=record.deadline)
 
 
-def check_deadlines(record: HistoricalCase, *, calendar: WorkCalendar) -> None:
+def check_deadlines(record: HistoricalCase, *, calendar: WorkCalendar, limits: Limits | None = None) -> None:
     """Compute the record's deadlines without writing anything: raises UnknownCalendarYear where import would."""
     case = Case(category=record.category, priority=record.priority or record.category.default_priority)
-    _start_clocks(case, record=record, calendar=calendar)
+    _start_clocks(case, record=record, calendar=calendar, limits=limits)
 
 
 def _set_handle_deadline(case: Case, *, calendar: WorkCalendar, deadline: datetime) -> None:
