@@ -18,6 +18,7 @@ import importlib
 import importlib.util
 import pkgutil
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -115,8 +116,6 @@ def build_events_2022(
     scale: float = 1.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Year2022:
-    import time
-
     started = time.monotonic()
     events = max(1, round(EVENTS * scale))
     grid_events = min(events, round(GRID_EVENTS * scale))
