@@ -47,7 +47,7 @@ DISPUTE_HEADERS = [
     "承办单位",
     "所在村",
 ]
-GOOD_DISPUTES = [
+GOOD_DISPUTES: list[list[Any]] = [
     [
         "LD-001",
         "劳资纠纷",
