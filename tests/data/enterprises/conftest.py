@@ -109,6 +109,10 @@ class EnterpriseWorld:
 
 @pytest.fixture
 def ew(world: TownWorld) -> EnterpriseWorld:
+    return build_enterprise_world(world)
+
+
+def build_enterprise_world(world: TownWorld) -> EnterpriseWorld:
     install_enterprise_categories(town=world.town)
     shipyard = create_enterprise(
         town=world.town,
