@@ -71,6 +71,11 @@ def _check_manager(user: User, town: Area, roles: frozenset[Role] = MANAGER_ROLE
         raise NotAllowed(_("只有镇指挥室、领导或管理员可以管理督查"))
 
 
+def chinese_date(day: date) -> str:
+    """2026年11月5日."""
+    return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
 def parse_points(value: object, *, field: str = "points") -> Decimal:
     try:
         points = Decimal(str(value).strip())
@@ -181,11 +186,7 @@ def record_problem(
     if not (round.start_date <= day <= round.end_date):
         raise InvalidInput(
             _("发现日期 %(d)s 不在督查期间（%(s)s 至 %(e)s）")
-            % {
-                "d": f"{day:%Y年%m月%d日}",
-                "s": f"{round.start_date:%Y年%m月%d日}",
-                "e": f"{round.end_date:%Y年%m月%d日}",
-            },
+            % {"d": chinese_date(day), "s": chinese_date(round.start_date), "e": chinese_date(round.end_date)},
             field="found_at",
         )
     spot = spot.strip()
