@@ -44,7 +44,9 @@ def test_2022_matches_the_work_report_and_2026_has_live_data() -> None:
         "problem_rectified": 184,
         "problem_rate": Decimal(184) / Decimal(188),
     }
-    assert round(values(problem_figures(**span))["problem_rate"] * 100) == 98
+    rate = problem_figures(**span)["problem_rate"].value
+    assert rate is not None
+    assert round(rate * 100) == 98
     assert values(inspection_figures(**span)) == {
         "inspection_rounds": 5,
         "inspection_bulletins": 5,
