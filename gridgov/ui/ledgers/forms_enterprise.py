@@ -55,6 +55,7 @@ class HazardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+        self.fields["category"].label_from_instance = lambda c: c.name  # type: ignore[attr-defined]
         if fixed:  # an enterprise user: own company, own self-check book
             del self.fields["enterprise"]
             del self.fields["book"]
