@@ -52,6 +52,7 @@ from gridgov.data.enterprises.domain.services import (
 )
 from gridgov.data.enterprises.enums import GOVERNMENT_BOOKS, Book, Grade, RequestType
 from gridgov.data.enterprises.figures import figures_by_book, year_figures
+from gridgov.data.enterprises.importers import may_import
 from gridgov.data.enterprises.models import Hazard, Meeting
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
@@ -223,7 +224,13 @@ def _filter_context(user: User) -> dict[str, Any]:
     enterprises = visible_enterprises(user).order_by("name")
     town = _staff_town(user)
     villages = Area.objects.filter(town=town, level=AreaLevel.VILLAGE) if town else Area.objects.none()
-    return {"enterprises": enterprises, "villages": villages, "books": Book.choices, "grades": Grade.choices}
+    return {
+        "enterprises": enterprises,
+        "villages": villages,
+        "books": Book.choices,
+        "grades": Grade.choices,
+        "can_import": may_import(user),
+    }
 
 
 @login_required
@@ -455,6 +462,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": request.GET.urlencode(),
         "params": request.GET,
+        "can_import": may_import(user),
         "types": RequestType.choices,
         "enterprises": visible_enterprises(user).order_by("name"),
     }

@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -31,6 +32,7 @@ from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.models import Meeting
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
+from gridgov.data.taxonomy.models import Category
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -188,52 +190,86 @@ def _build_hazards(
     span = max(1, (last - first).days)
     majors = set(rng.sample(range(total), min(total, MAJOR_2022 if not current else 2)))
     for n, book in enumerate(books):
-        found = first + timedelta(days=span * n // total)
-        now = _moment(found, rng)
-        kind = rng.choice(list(HAZARDS))
-        location, description = rng.choice(HAZARDS[kind])
-        enterprise = enterprises[n % len(enterprises)]
-        grade = Grade.MAJOR if n in majors else Grade.GENERAL
-        hazard = record_hazard(
-            actor=crew.operator,
-            data=HazardInput(
-                enterprise=enterprise,
-                book=book,
-                grade=grade,
-                category=by_name[kind],
-                location=f"{rng.randint(1, 5)}号{location}",
-                description=description,
-                found_on=found,
-                responsible=rng.choice("王李张陈林徐") + "安全员",
-                measures="",
-            ),
-            now=now,
-        )
-        # Open in the current year: the last fifth stays with the department (some of it overdue).
-        if current and n % 5 == 4:
-            _dispatch(hazard.case_id, crew=crew, at=now)
-            continue
-        days = rng.randint(2, 12 if grade == Grade.MAJOR else 25)
-        done = _dispatch(hazard.case_id, crew=crew, at=now)
-        rectified = min(_moment(found + timedelta(days=days), rng), datetime.combine(last, time(10), tzinfo=SHANGHAI))
-        rectified = max(rectified, done + timedelta(hours=1))
-        report_rectification(
-            case_id=hazard.case_id,
-            actor=crew.safety_handler,
-            measures="已按要求整改到位",
-            funds=Decimal(rng.choice((0, 200, 500, 800, 1500, 3000, 12000))),
-            rectified_on=timezone.localtime(rectified, SHANGHAI).date(),
-            photos=_photo(AttachmentKind.AFTER),
-            now=rectified,
-        )
-        accepted = rectified + timedelta(hours=2)
-        accept_hazard(
-            case_id=hazard.case_id,
-            actor=crew.operator,
-            acceptor=str(crew.operator),
-            accepted_on=timezone.localtime(accepted, SHANGHAI).date(),
-            now=accepted,
-        )
+        with transaction.atomic():  # one commit per hazard's whole life, not one per step
+            _one_hazard(
+                n,
+                book,
+                town=town,
+                rng=rng,
+                enterprises=enterprises,
+                crew=crew,
+                by_name=by_name,
+                majors=majors,
+                first=first,
+                last=last,
+                span=span,
+                total=total,
+                current=current,
+            )
+
+
+def _one_hazard(
+    n: int,
+    book: Book,
+    *,
+    town: Area,
+    rng: random.Random,
+    enterprises: list[Enterprise],
+    crew: Crew,
+    by_name: dict[str, Category],
+    majors: set[int],
+    first: date,
+    last: date,
+    span: int,
+    total: int,
+    current: bool,
+) -> None:
+    found = first + timedelta(days=span * n // total)
+    now = _moment(found, rng)
+    kind = rng.choice(list(HAZARDS))
+    location, description = rng.choice(HAZARDS[kind])
+    enterprise = enterprises[n % len(enterprises)]
+    grade = Grade.MAJOR if n in majors else Grade.GENERAL
+    hazard = record_hazard(
+        actor=crew.operator,
+        data=HazardInput(
+            enterprise=enterprise,
+            book=book,
+            grade=grade,
+            category=by_name[kind],
+            location=f"{rng.randint(1, 5)}号{location}",
+            description=description,
+            found_on=found,
+            responsible=rng.choice("王李张陈林徐") + "安全员",
+            measures="",
+        ),
+        now=now,
+    )
+    # Open in the current year: the last fifth stays with the department (some of it overdue).
+    if current and n % 5 == 4:
+        _dispatch(hazard.case_id, crew=crew, at=now)
+        return
+    days = rng.randint(2, 12 if grade == Grade.MAJOR else 25)
+    done = _dispatch(hazard.case_id, crew=crew, at=now)
+    rectified = min(_moment(found + timedelta(days=days), rng), datetime.combine(last, time(10), tzinfo=SHANGHAI))
+    rectified = max(rectified, done + timedelta(hours=1))
+    report_rectification(
+        case_id=hazard.case_id,
+        actor=crew.safety_handler,
+        measures="已按要求整改到位",
+        funds=Decimal(rng.choice((0, 200, 500, 800, 1500, 3000, 12000))),
+        rectified_on=timezone.localtime(rectified, SHANGHAI).date(),
+        photos=_photo(AttachmentKind.AFTER),
+        now=rectified,
+    )
+    accepted = rectified + timedelta(hours=2)
+    accept_hazard(
+        case_id=hazard.case_id,
+        actor=crew.operator,
+        acceptor=str(crew.operator),
+        accepted_on=timezone.localtime(accepted, SHANGHAI).date(),
+        now=accepted,
+    )
 
 
 def _dispatch(case_id: int, *, crew: Crew, at: datetime) -> datetime:
