@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inspections/<int:round_id>/", v.round_detail, name="round_detail"),
     path("inspections/<int:round_id>/record/", v.round_record, name="round_record"),
     path("inspections/<int:round_id>/export.xlsx", v.round_export, name="round_export"),
+    path("inspections/<int:round_id>/finish/", v.round_finish, name="round_finish"),
     path("inspections/<int:round_id>/bulletin/", v.round_issue_bulletin, name="round_issue_bulletin"),
     path("inspections/bulletins/<int:bulletin_id>.docx", v.bulletin_download, name="bulletin_download"),
     path("problem-lists/", v.problem_lists, name="problem_lists"),
@@ -21,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("disputes/new/", v.dispute_new, name="dispute_new"),
     path("disputes/<int:dispute_id>/", v.dispute_detail, name="dispute"),
     path("disputes/<int:dispute_id>/reveal/", v.dispute_reveal, name="dispute_reveal"),
+    path("disputes/<int:dispute_id>/extension/", v.dispute_extension, name="dispute_extension"),
     path("disputes/<int:dispute_id>/clear-backlog/", v.dispute_clear_backlog, name="dispute_clear_backlog"),
     path("figures/civic/", v.civic_figures, name="civic_figures"),
 ]

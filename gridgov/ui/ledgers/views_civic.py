@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.enums import AttachmentKind, Status
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action, AttachmentKind, Status
 from gridgov.data.cases.scope import capacities, visible_cases
 from gridgov.data.disputes import figures as dispute_figures
 from gridgov.data.disputes.domain import (
@@ -31,6 +32,7 @@ from gridgov.data.disputes.domain import (
     parties_masked,
     record_mediation,
     register_dispute,
+    request_petition_extension,
     reveal_parties,
 )
 from gridgov.data.disputes.enums import DisputeType
@@ -41,6 +43,7 @@ from gridgov.data.inspections.bulletin import bulletin_docx
 from gridgov.data.inspections.domain import (
     MANAGER_ROLES,
     create_round,
+    finish_round,
     issue_bulletin,
     record_problem,
     village_scores,
@@ -261,6 +264,18 @@ def round_export(request: HttpRequest, round_id: int) -> HttpResponse:
         _("整改完成时间"),
     ]
     return _xlsx(round_.name, workbook(_("督查问题"), headers, rows))
+
+
+@login_required
+@require_POST
+def round_finish(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = _user(request)
+    round_ = _round_for(user, round_id)
+    try:
+        finish_round(round=round_, actor=user)
+    except DomainError as error:
+        return HttpResponseForbidden(error.message)
+    return redirect("ledgers:round_detail", round_.pk)
 
 
 @login_required
@@ -627,11 +642,26 @@ def _dispute_for(user: User, dispute_id: int) -> Dispute:
 
 
 def _render_dispute(
-    request: HttpRequest, dispute: Dispute, *, parties: list[PartyView], form: MediationForm | None = None
+    request: HttpRequest,
+    dispute: Dispute,
+    *,
+    parties: list[PartyView],
+    form: MediationForm | None = None,
+    extension_error: str = "",
 ) -> HttpResponse:
     user = _user(request)
     caps = capacities(user, dispute.case)
+    case = dispute.case
+    is_petition = dispute.type == DisputeType.PETITION and case.status == Status.HANDLING
     context = {
+        "extension_error": extension_error,
+        "can_ask_extension": is_petition
+        and Role.HANDLER in caps
+        and not case.pending_extension_value
+        and case.extension_count == 0,
+        "can_decide_extension": is_petition
+        and bool(case.pending_extension_value)
+        and bool(caps & {Role.OPERATOR, Role.LEADER, Role.ADMIN}),
         "dispute": dispute,
         "case": dispute.case,
         "parties": parties,
@@ -677,6 +707,28 @@ def dispute_reveal(request: HttpRequest, dispute_id: int) -> HttpResponse:
     except DomainError as error:
         return HttpResponseForbidden(error.message)
     return _render_dispute(request, dispute, parties=parties)
+
+
+@login_required
+@require_POST
+def dispute_extension(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """信访: the handler asks for up to 30 more days; the command room or a leader approves or denies it."""
+    user = _user(request)
+    dispute = _dispute_for(user, dispute_id)
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "approve":
+            apply_action(case_id=dispute.case_id, actor=user, action=Action.APPROVE_EXTENSION)
+        elif decision == "deny":
+            apply_action(
+                case_id=dispute.case_id, actor=user, action=Action.DENY_EXTENSION, note=request.POST.get("note", "")
+            )
+        else:
+            days = _int(request.POST.get("days")) or 0
+            request_petition_extension(dispute=dispute, actor=user, note=request.POST.get("note", ""), days=days)
+    except DomainError as error:
+        return _render_dispute(request, dispute, parties=parties_masked(dispute), extension_error=error.message)
+    return redirect("ledgers:dispute", dispute.pk)
 
 
 @login_required

@@ -127,3 +127,21 @@ def test_mediation_backlog_clearing_and_figures_page(world: TownWorld) -> None:
     assert '<tr data-key="disputes_rate"><th>矛盾纠纷化解率</th><td>100.0%</td></tr>' in figures.text
     assert '<tr data-key="problem_rate"><th>问题清单整改完成率</th><td>—</td></tr>' in figures.text
     assert handler.get(reverse("ledgers:civic_figures")).status_code == 403
+
+
+def test_petition_extension_asked_by_handler_and_approved_by_leader(world: TownWorld) -> None:
+    dispute = register(world, type="petition", amount="0")
+    apply_action(case_id=dispute.case_id, actor=world.handler_a, action=Action.SIGN)
+    handler = signed_in(world.handler_a)
+    url = reverse("ledgers:dispute", args=[dispute.pk])
+    assert 'id="extension-form"' in handler.get(url).text
+    too_long = handler.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"days": "45", "note": "复杂"})
+    assert 'id="extension-errors"><li>信访件延期不得超过30日' in too_long.text
+    handler.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"days": "30", "note": "需进一步调查"})
+    leader = signed_in(world.leader)
+    assert "申请延期30日，待审批" in leader.get(url).text
+    leader.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"decision": "approve"})
+    dispute.case.refresh_from_db()
+    assert dispute.case.dispatched_at is not None
+    assert dispute.case.handle_deadline == dispute.case.dispatched_at + timedelta(days=90)
+    assert 'id="extension-form"' not in handler.get(url).text  # only once
