@@ -301,3 +301,27 @@ def test_index_page(ew: EnterpriseWorld) -> None:
     page = signed_in(ew.w.leader).get(reverse("ledgers:index"))
     assert page.status_code == 200
     assert "隐患台账（两本账）" in page.text
+
+
+def test_service_list_has_no_n_plus_one(ew: EnterpriseWorld, django_assert_max_num_queries) -> None:
+    meeting = record_meeting(
+        actor=ew.w.leader,
+        town=ew.w.town,
+        held_on=date(2026, 11, 20),
+        enterprises=[ew.shipyard],
+        today=date(2026, 11, 23),
+    )
+    for i in range(10):
+        raise_request(
+            actor=ew.w.operator,
+            enterprise=ew.chemical if i % 2 else ew.shipyard,
+            request_type=RequestType.POLICY,
+            description=f"政策咨询{i}",
+            meeting=meeting if i % 3 == 0 else None,
+            now=MONDAY_0900,
+        )
+    client = signed_in(ew.w.operator)
+    client.get(reverse("ledgers:services"))
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("ledgers:services"))
+    assert sum(f"政策咨询{i}" in response.text for i in range(10)) == 10
