@@ -38,3 +38,23 @@ def test_invalid_input_names_the_field(ew: EnterpriseWorld) -> None:
         )
     assert (info.value.field, info.value.message) == ("village", "“双合村第1网格”不是岱西镇的村/社区")
     assert Enterprise.objects.count() == 2
+
+
+def test_admin_links_an_enterprise_user_and_lists_enterprises(ew: EnterpriseWorld) -> None:
+    from django.test import Client
+
+    from gridgov.data.org.admin import MembershipForm
+    from gridgov.data.org.models import User
+
+    admin_user = User.objects.create_superuser("root", password="pw-for-tests-1")
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/admin/org/enterprise/")
+    assert page.status_code == 200
+    assert "岱西船舶修造有限公司" in page.text
+    user = User.objects.create_user("boss", password="pw-for-tests-1")
+    good = MembershipForm({"user": user.pk, "role": "enterprise", "enterprise": ew.chemical.pk, "active": True})
+    assert good.is_valid()
+    bad = MembershipForm({"user": user.pk, "role": "resident", "enterprise": ew.chemical.pk, "active": True})
+    assert not bad.is_valid()
+    assert bad.errors["enterprise"] == ["只有企业角色可以关联企业"]
