@@ -52,6 +52,7 @@ def test_enterprise_user_sees_only_its_own_company(ew: EnterpriseWorld) -> None:
     assert client.get(reverse("ledgers:hazard_detail", args=[other.case_id])).status_code == 404
     assert client.get(reverse("web:case_detail", args=[other.case_id])).status_code == 404
     assert client.get(reverse("ledgers:hazard_detail", args=[own.case_id])).status_code == 200
+    assert client.get(reverse("web:case_detail", args=[own.case_id])).status_code == 200
     assert client.get(reverse("ledgers:reconcile", args=[ew.chemical.pk])).status_code == 404
     # the export holds only its own company's rows
     rows = sheet_rows(client.get(reverse("ledgers:hazards_export")).content)
