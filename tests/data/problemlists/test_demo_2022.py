@@ -4,7 +4,6 @@ current year live data."""
 from __future__ import annotations
 
 import random
-import time
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -33,11 +32,9 @@ def test_2022_matches_the_work_report_and_2026_has_live_data() -> None:
     rng = random.Random(2023)
     org = build_organisation(rng)
     town = org.town
-    started = time.monotonic()
     problemlists.build(town=town, rng=rng, year=2022)
     inspections.build(town=town, rng=rng, year=2022, problems_per_round=6)
     disputes.build(town=town, rng=rng, year=2022)
-    elapsed = time.monotonic() - started
     span = {"town": town, "start": date(2022, 1, 1), "end": date(2023, 1, 1), "as_of": AS_OF}
     assert values(problem_figures(**span)) == {
         "problem_items": 188,
@@ -65,7 +62,6 @@ def test_2022_matches_the_work_report_and_2026_has_live_data() -> None:
         "labour_disputes": 17,
         "labour_amount": Decimal("16280000.00"),
     }
-    assert elapsed < 120
 
     problemlists.build(town=town, rng=rng, year=2026)
     inspections.build(town=town, rng=rng, year=2026)
