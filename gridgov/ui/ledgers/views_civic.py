@@ -367,7 +367,9 @@ def problem_lists(request: HttpRequest) -> HttpResponse:
     roles = town_roles(user, town)
     today = timezone.localdate()
     context = {
-        "progress": list_progress(town=town, as_of=timezone.now()) if roles & MANAGER_ROLES else [],
+        "progress": [(p, _display(p.rate, "%")) for p in list_progress(town=town, as_of=timezone.now())]
+        if roles & MANAGER_ROLES
+        else [],
         "items": _items(user, town, params)[:PAGE_SIZE],
         "today": today,
         "params": params,

@@ -83,7 +83,7 @@ def test_list_page_rates_filters_export_and_query_count(world: TownWorld, django
     with django_assert_max_num_queries(20):
         page = client.get(reverse("ledgers:problem_lists"))
     assert page.status_code == 200
-    assert "<td>党建统领问题清单</td><td>6</td><td>0</td><td>0%</td><td>0</td>" in page.text
+    assert "<td>党建统领问题清单</td><td>6</td><td>0</td><td>0.0%</td><td>0</td>" in page.text
     assert "<td>平安稳定问题清单</td><td>0</td><td>0</td><td>—</td>" in page.text
     partial = client.get(reverse("ledgers:problem_lists"), {"source": Source.MEDIA}, headers={"HX-Request": "true"})
     assert partial.text.count("ledgers/problem-lists/items/") == 4
