@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, sync_playwright
 
 from gridgov.data.cases.enums import Kind
@@ -85,3 +86,6 @@ def test_enterprise_self_check_on_a_phone(live_server: Any, transactional_db: No
     page.goto(f"{live_server.url}/ledgers/hazards/")
     assert page.locator("#hazard-rows").get_by_role("link", name="油漆库").count() == 1
     context.close()
+    # Playwright's event loop gives this test its own context for Django's connection handler: close the
+    # connection it opened, or PostgreSQL refuses to drop the test database at the end of the session.
+    connections.close_all()
