@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.domain import area_placement, check_area_placement, check_boundary, check_membership_scope
-from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, Department, Membership, SecurityEvent, User
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, Department, Enterprise, Membership, SecurityEvent, User
 
 
 class AreaForm(forms.ModelForm[Area]):
@@ -57,16 +57,32 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
     search_fields = ["name", "code"]
 
 
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin[Enterprise]):
+    """Enterprises are registered on the ledger pages (credit code checked); here only listed and edited."""
+
+    list_display = ["name", "credit_code", "town", "village", "active"]
+    list_filter = ["town", "active"]
+    search_fields = ["name", "credit_code"]
+    readonly_fields = ["town", "credit_code"]
+    raw_id_fields = ["village"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
 def _membership_town(membership: Membership) -> Area | None:
     if membership.department is not None:
         return membership.department.town
+    if membership.enterprise is not None:
+        return membership.enterprise.town
     return membership.area.town if membership.area is not None else None
 
 
 class MembershipForm(forms.ModelForm[Membership]):
     class Meta:
         model = Membership
-        fields = ["user", "role", "area", "department", "active"]
+        fields = ["user", "role", "area", "department", "enterprise", "active"]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -76,6 +92,8 @@ class MembershipForm(forms.ModelForm[Membership]):
                 check_membership_scope(role=data["role"], area=data.get("area"), department=data.get("department"))
             except InvalidInput as error:
                 raise forms.ValidationError({error.field or "__all__": error.message}) from None
+            if data.get("enterprise") is not None and data["role"] != Role.ENTERPRISE:
+                raise forms.ValidationError({"enterprise": _("只有企业角色可以关联企业")})
         return data
 
 
@@ -83,8 +101,8 @@ class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     form = MembershipForm
     extra = 0
-    fields = ["role", "area", "department", "active"]
-    raw_id_fields = ["area", "department"]
+    fields = ["role", "area", "department", "enterprise", "active"]
+    raw_id_fields = ["area", "department", "enterprise"]
 
 
 @admin.register(User)
@@ -105,10 +123,10 @@ class UserAdmin(BaseUserAdmin[User]):
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
     form = MembershipForm
-    list_display = ["user", "role", "area", "department", "active"]
+    list_display = ["user", "role", "area", "department", "enterprise", "active"]
     list_filter = ["role", "active", "town"]
     search_fields = ["user__username", "user__full_name"]
-    raw_id_fields = ["user", "area", "department"]
+    raw_id_fields = ["user", "area", "department", "enterprise"]
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         obj.town = _membership_town(obj)
