@@ -63,22 +63,22 @@ def test_a_small_2022_has_the_reports_shape() -> None:
 
 
 def test_the_demo_command_adds_2022_once() -> None:
-    call_command("demo_town", "--cases", "10", "--scale-2022", "0.02")
+    call_command("demo_town", "--cases", "10", "--scale-2022", "0.02", "--no-ledgers")
     town = Area.objects.get(code=TOWN_CODE)
     first = year_figures(town)
     assert first == {"events": 62, "closed": 62, "grid": 29, "grid_closed": 29}
-    call_command("demo_town", "--cases", "10", "--scale-2022", "0.02")
+    call_command("demo_town", "--cases", "10", "--scale-2022", "0.02", "--no-ledgers")
     assert year_figures(town) == first
 
 
 def test_an_existing_town_without_2022_gets_it(capsys) -> None:
-    call_command("demo_town", "--cases", "5", "--no-2022")
+    call_command("demo_town", "--cases", "5", "--no-2022", "--no-ledgers")
     town = Area.objects.get(code=TOWN_CODE)
     assert built_2022(town) is False
     org = load_organisation(town)
     assert (len(org.villages), len(org.grids), len(org.grid_workers)) == (8, 24, 24)
     capsys.readouterr()
-    call_command("demo_town", "--scale-2022", "0.01")
+    call_command("demo_town", "--scale-2022", "0.01", "--no-ledgers")
     out = capsys.readouterr().out
     assert "演示乡镇已存在，补充生成2022年数据" in out
     assert year_figures(town)["events"] == 31
@@ -97,7 +97,7 @@ def test_the_full_2022_matches_the_work_report_slow_but_run() -> None:
     """
     org = build_organisation(random.Random(2023))
     started = time.process_time()
-    made = build_2022(town=org, rng=random.Random(4045))
+    made = build_2022(town=org, rng=random.Random(4045), ledgers=False)
     seconds = time.process_time() - started
     figures = year_figures(org.town)
     assert figures == {"events": 3124, "closed": 3124, "grid": 1468, "grid_closed": 1468}

@@ -82,11 +82,16 @@ def build_2022(
     rng: random.Random,
     scale: float = 1.0,
     progress: Callable[[int, int], None] | None = None,
+    ledgers: bool | None = None,
 ) -> Year2022:
-    """The town's 2022: its events (scaled down by ``scale`` for tests), then each ledger's 2022."""
+    """The town's 2022: its events (scaled down by ``scale`` for tests), then each ledger's 2022.
+
+    The ledgers reproduce the work report's own counts and cannot be scaled down, so by default they are
+    built only at full scale (``ledgers`` overrides that)."""
     made = build_events_2022(town=town, rng=rng, scale=scale, progress=progress)
-    for build in ledger_builders():
-        build(town=town.town, rng=rng, year=YEAR)
+    if ledgers if ledgers is not None else scale >= 1.0:
+        for build in ledger_builders():
+            build(town=town.town, rng=rng, year=YEAR)
     return made
 
 

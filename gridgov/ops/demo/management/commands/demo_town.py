@@ -8,10 +8,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from gridgov.data.org.models import Area
 from gridgov.ops.demo.town import DEMO_PASSWORD, TOWN_CODE, build_demo_town, load_organisation
-from gridgov.ops.demo.year2022 import build_2022, built_2022
+from gridgov.ops.demo.year2022 import build_2022, built_2022, ledger_builders
 
 
 class Command(BaseCommand):
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=800, help="近12个月的事件数量（默认 800）")
         parser.add_argument("--seed", type=int, default=2023, help="随机种子")
         parser.add_argument("--no-2022", dest="year_2022", action="store_false", help="不生成2022年的数据")
+        parser.add_argument(
+            "--no-ledgers", dest="ledgers", action="store_false", help="不生成台账"
+        )
         parser.add_argument(
             "--scale-2022", type=float, default=1.0, help="2022年数据的比例（默认 1 = 3124件事件；测试可用 0.05）"
         )
@@ -46,6 +50,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"已生成岱西镇演示数据：{made} 件事件；演示账号密码均为 {DEMO_PASSWORD}")
             )
+            if options["ledgers"]:
+                this_year = timezone.localdate().year
+                for build in ledger_builders():
+                    self.stderr.write(f"生成{this_year}年台账：{build.__module__.rsplit('.', 1)[-1]}")
+                    build(town=org.town, rng=random.Random(options["seed"] + this_year), year=this_year)
+                self.stdout.write(self.style.SUCCESS(f"已生成{this_year}年的台账"))
         else:
             org = load_organisation(town)
             self.stdout.write("演示乡镇已存在，补充生成2022年数据")
@@ -54,6 +64,7 @@ class Command(BaseCommand):
                 town=org,
                 rng=random.Random(options["seed"] + 2022),
                 scale=options["scale_2022"],
+                ledgers=options["ledgers"] and options["scale_2022"] >= 1.0,
                 progress=progress("生成2022年事件"),
             )
             self.stderr.write("")
