@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.domain.notifications import was_notified
 from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.domain.similar import similar_open_cases
 from gridgov.data.cases.enums import Action, AttachmentKind
@@ -23,7 +24,7 @@ from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Department, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.web.forms import ActionForm
-from gridgov.ui.web.views import _user, case_or_404, render_case
+from gridgov.ui.web.views import _user, render_case
 
 PHOTO_KIND = {Action.RESOLVE: AttachmentKind.AFTER, Action.SELF_RESOLVE: AttachmentKind.AFTER}
 
@@ -68,7 +69,12 @@ def _photos(request: HttpRequest, action: Action) -> list[Upload]:
 @login_required
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     user = _user(request)
-    case = case_or_404(user, case_id)
+    try:
+        case = get_case_for_user(user, case_id=case_id)
+    except NotFound:
+        if was_notified(user_id=user.pk, case_id=case_id):  # it was theirs; it has moved on (e.g. redispatched)
+            return _gone(request, _("该事件已被改派或调整，不再由您办理"))
+        raise Http404(_("事件不存在或您无权查看")) from None
     transition = next((t for t in available_actions(user=user, case=case) if t.action == action), None)
     if transition is None:
         label = Action(action).label if action in Action.values else action

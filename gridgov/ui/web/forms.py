@@ -66,6 +66,7 @@ class ActionForm(forms.Form):
         needs = transition.needs
         action = transition.action
         self.fields["note"].required = Need.NOTE in needs
+        self.fields["note"].error_messages["required"] = _("请填写意见或说明")
         if action in (Action.SIGN, Action.REGISTER, Action.APPROVE_EXTENSION, Action.VERIFY_PASS, Action.RESUME):
             self.fields["note"].label = _lazy("备注（选填）")
         if Need.DEPARTMENT in needs and departments is not None:

@@ -89,3 +89,8 @@ def mark_read(*, user_id: int, notification_ids: list[int] | None = None, now: d
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=now or timezone.now())
+
+
+def was_notified(*, user_id: int, case_id: int) -> bool:
+    """Whether the user was told about the case (so may hear that it has moved out of their hands)."""
+    return Notification.objects.filter(user_id=user_id, case_id=case_id).exists()
