@@ -45,7 +45,8 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
         categories=[(c.pk, str(c) if c.parent_id else f"【{c.name}】") for c in categories_qs],
         villages=[(v.pk, v.name) for v in villages_qs],
     )
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # invalid fields are left out (and shown); the valid ones still filter
+    data = form.cleaned_data if form.is_bound else {}
     case_filter = CaseFilter(
         statuses=tuple(data.get("status") or ()),
         category_id=data.get("category"),
