@@ -143,7 +143,13 @@ def case_file(request: HttpRequest, case_id: int, attachment_id: int) -> FileRes
     attachment = Attachment.objects.filter(pk=attachment_id, case=case).first()
     if attachment is None:
         raise Http404(_("附件不存在"))
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    # Pages show the upright, metadata-free copies; the original (as uploaded) only on request.
+    size = request.GET.get("size", "")
+    stored = {"thumb": attachment.thumbnail, "display": attachment.display}.get(size)
+    if stored:
+        response = FileResponse(stored.open("rb"), content_type="image/jpeg")
+    else:
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -26,7 +26,9 @@ def test_triage_queue_holds_the_command_rooms_work(world: TownWorld) -> None:
     resolved = world.bring_to(Status.RESOLVED)
     handling = world.bring_to(Status.HANDLING)
     extension = world.bring_to(Status.HANDLING)
-    apply_action(case_id=extension.pk, actor=world.handler_a, action=Action.REQUEST_EXTENSION, note="缺材料", extension=1)
+    apply_action(
+        case_id=extension.pk, actor=world.handler_a, action=Action.REQUEST_EXTENSION, note="缺材料", extension=1
+    )
     world.bring_to(Status.CLOSED)
     page = signed_in(world.operator).get("/triage/?sort=number").text
     assert numbers_on(page) == [reported.number, registered.number, resolved.number, extension.number]
@@ -172,7 +174,9 @@ def test_notifications_page_marks_read_searches_and_exports(
     client.post(reverse("web:notifications_read"))
     assert Notification.objects.filter(user=world.handler_a, read_at__isnull=True).count() == 0
     # Another user's message cannot be marked through an id.
-    other = Notification.objects.create(town=world.town, user=world.handler_b, case=first, action=one.action, message="x")
+    other = Notification.objects.create(
+        town=world.town, user=world.handler_b, case=first, action=one.action, message="x"
+    )
     client.post(reverse("web:notifications_read"), {"id": other.pk})
     other.refresh_from_db()
     assert other.read_at is None

@@ -186,3 +186,16 @@ def test_reporter_contact_is_masked_and_unmasking_is_logged(world: TownWorld) ->
 def test_health_check_needs_no_sign_in(db) -> None:
     response = Client().get("/healthz")
     assert (response.status_code, response.text) == (200, "ok")
+
+
+def test_photos_come_as_thumbnail_and_display_copies(world: TownWorld) -> None:
+    case = world.bring_to(Status.RESOLVED)
+    photo = case.attachments.get()
+    url = reverse("web:case_file", args=[case.pk, photo.pk])
+    client = signed_in(world.operator)
+    page = client.get(reverse("web:case_detail", args=[case.pk])).text
+    assert f'<img src="{url}?size=thumb"' in page
+    for size in ("thumb", "display"):
+        response = client.get(f"{url}?size={size}")
+        assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+        assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
