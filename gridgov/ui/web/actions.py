@@ -123,6 +123,10 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
                 request,
                 _("已完成“%(action)s”：%(number)s") % {"action": transition.action.label, "number": case.number},
             )
+            try:  # e.g. after a return the case is no longer the department's to see
+                get_case_for_user(user, case_id=case.pk)
+            except NotFound:
+                return redirect("web:home")
             return redirect("web:case_detail", case_id=case.pk)
     template = "web/case_action.html#action_form" if request.htmx else "web/case_action.html"  # type: ignore[attr-defined]
     return render(
