@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -39,8 +40,9 @@ def bounded(world: TownWorld) -> TownWorld:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_category_index() -> None:
+def _fresh_caches() -> None:
     clear_cache()
+    cache.clear()  # rate-limit counters and one-time tokens
 
 
 def signed_in(user: User) -> Client:
