@@ -60,10 +60,7 @@ def process_photo(name: str, data: bytes) -> Photo:
     """Check ``data`` is a supported image of sane size and make its display copies; else InvalidInput."""
     if not data:
         raise _invalid(_("文件“%(name)s”是空的") % {"name": name})
-    if len(data) > MAX_IMAGE_BYTES:
-        raise _invalid(
-            _("照片“%(name)s”超过 %(mb)s MB，请压缩后重新选择") % {"name": name, "mb": MAX_IMAGE_BYTES // (1024 * 1024)}
-        )
+    check_size(name, len(data))
     if _looks_like_heic(data):
         raise _invalid(
             _("照片“%(name)s”是 HEIC 格式，暂不支持。请在相机设置中选择“兼容性最佳”后重拍，或选择 JPEG/PNG 照片")
@@ -116,6 +113,14 @@ def process_photo(name: str, data: bytes) -> Photo:
         thumbnail=thumbnail,
         gps=gps,
     )
+
+
+def check_size(name: str, size: int) -> None:
+    """Refuse a file over the byte limit (callers may check before reading it into memory)."""
+    if size > MAX_IMAGE_BYTES:
+        raise _invalid(
+            _("照片“%(name)s”超过 %(mb)s MB，请压缩后重新选择") % {"name": name, "mb": MAX_IMAGE_BYTES // (1024 * 1024)}
+        )
 
 
 def _too_large(name: str) -> InvalidInput:
