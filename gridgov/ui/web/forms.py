@@ -120,7 +120,9 @@ class ListForm(forms.Form):
     """The filters of a case list; every field optional, bad values ignored with a message."""
 
     q = forms.CharField(label=_lazy("搜索"), required=False, max_length=100)
-    status = forms.MultipleChoiceField(label=_lazy("状态"), choices=Status.choices, required=False)
+    status = forms.MultipleChoiceField(
+        label=_lazy("状态"), choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     category = forms.TypedChoiceField(label=_lazy("分类"), required=False, coerce=int, empty_value=None)
     village = forms.TypedChoiceField(label=_lazy("村/社区"), required=False, coerce=int, empty_value=None)
     channel = forms.ChoiceField(
