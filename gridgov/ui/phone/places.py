@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.images import gps_of
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel
@@ -34,6 +37,23 @@ def parse_point(latitude: str, longitude: str) -> tuple[Decimal, Decimal] | None
     if not lat.is_finite() or not lng.is_finite() or not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise InvalidInput(_("位置坐标超出范围，请重新定位或在地图上选点"), field="latitude")
     return lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001"))
+
+
+def place_from_photos(*, town: Area, photos: Sequence[Upload]) -> Place | None:
+    """The place recorded in the first photo whose EXIF has a GPS point inside the town (or None).
+
+    Used only when the reporter neither chose an area nor located themselves: a location hint the
+    camera already gave. The kept photos lose their GPS tags all the same.
+    """
+    for upload in photos:
+        gps = gps_of(upload.data)
+        if gps is None:
+            continue
+        try:
+            return place_point(town=town, latitude=Decimal(str(gps[0])), longitude=Decimal(str(gps[1])))
+        except InvalidInput:
+            continue  # taken somewhere else: not a hint for this report
+    return None
 
 
 def town_has_boundaries(town: Area) -> bool:

@@ -61,7 +61,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 photos = photos_from(request, "photos", AttachmentKind.BEFORE)
-                area, point = locate_and_area(form, town)
+                area, point = locate_and_area(form, town, photos)
                 case = report_case(
                     town=town,
                     reporter=None,

@@ -6,6 +6,7 @@ are in ``public_views.py``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.queries import available_actions
@@ -31,7 +33,7 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.data.taxonomy.search import search_categories, town_index
 from gridgov.ui.phone.forms import LocationFields, ReportForm, VerifyForm
-from gridgov.ui.phone.places import area_choices, parse_point, place_point
+from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.web import once
 
@@ -146,6 +148,7 @@ def report_context(request: HttpRequest, town: Area, form: LocationFields, **ext
         "form": form,
         "town": town,
         "majors": index.majors,
+        "all_categories": index.entries,  # the list for browsers without JavaScript
         "selected_category": selected,
         "map_tiles": map_tiles(),
         **extra,
@@ -166,14 +169,23 @@ def add_domain_error(form: LocationFields, error: InvalidInput, *, rename: dict[
         form.add_error(None, error.message)
 
 
-def locate_and_area(form: LocationFields, town: Area) -> tuple[Area | None, tuple[Decimal, Decimal] | None]:
-    """The chosen (or located) area and the point; InvalidInput for a bad or out-of-town point."""
+def locate_and_area(
+    form: LocationFields, town: Area, photos: Sequence[Upload] = ()
+) -> tuple[Area | None, tuple[Decimal, Decimal] | None]:
+    """The chosen (or located) area and the point; InvalidInput for a bad or out-of-town point.
+
+    With neither an area nor a point, the GPS point a photo carries (inside the town) is used.
+    """
     point = parse_point(form.cleaned_data.get("latitude") or "", form.cleaned_data.get("longitude") or "")
     area_id = form.cleaned_data.get("area")
     area = Area.objects.filter(pk=area_id, town=town).first() if area_id else None
     if point is not None:
         place = place_point(town=town, latitude=point[0], longitude=point[1])
         area = area or place.area
+    elif area is None:
+        hint = place_from_photos(town=town, photos=photos)
+        if hint is not None:
+            area, point = hint.area, (hint.latitude, hint.longitude)
     return area, point
 
 
@@ -203,7 +215,7 @@ def report(request: HttpRequest) -> HttpResponse:
             after = photos_from(request, "after_photos", AttachmentKind.AFTER) if on_spot else []
             if on_spot and not after:
                 raise InvalidInput(_("自行处置需要上传至少一张处置后照片"), field="after_photos")
-            area, point = locate_and_area(form, town)
+            area, point = locate_and_area(form, town, photos)
             if area is None and point is None:
                 area = _home_area(user)  # neither chosen nor located: the worker's own grid
             case = report_case(

@@ -10,11 +10,13 @@ from django.test import Client
 from django.urls import reverse
 
 from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.domain.images import gps_of
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Case
+from gridgov.data.org.models import Area
 from gridgov.ui.phone.follow import follow_url, token_for
 from tests.factories import TownWorld, photo
-from tests.ui.phone.conftest import IN_GRID_A, OUT_OF_TOWN, jpeg_file, once_token
+from tests.ui.phone.conftest import IN_GRID_A, OUT_OF_TOWN, box, jpeg_file, once_token
 
 REPORT = "/m/public/report/"
 
@@ -217,3 +219,31 @@ def test_with_several_towns_the_reporter_picks_one(world: TownWorld) -> None:
     assert (chooser.status_code, "请选择事件所在的乡镇" in chooser.text) == (200, True)
     assert '<a href="?town=330921103">长涂镇</a>' in chooser.text
     assert "岱西镇 · 我要反映" in Client().get(REPORT, {"town": world.town.code}).text
+
+
+def test_a_photos_gps_point_places_the_report_when_nothing_else_does(bounded: TownWorld) -> None:
+    from tests.data.cases.test_images import rotated_jpeg_with_gps
+
+    world = bounded
+    Area.objects.filter(pk=world.town.pk).update(boundary=box(122.0, 30.2, 122.2, 30.3))
+    # The photo was taken at 30.26 N, 122.1 E: on the line between A and B; move village B to cover it.
+    Area.objects.filter(pk__in=[world.village_b.pk, world.grid_b.pk]).update(boundary=box(122.09, 30.2, 122.2, 30.3))
+    Area.objects.filter(pk__in=[world.village_a.pk, world.grid_a.pk]).update(boundary=box(122.0, 30.2, 122.09, 30.3))
+    geotagged = SimpleUploadedFile("geo.jpg", rotated_jpeg_with_gps(), content_type="image/jpeg")
+    assert submit(world, photos=[geotagged]).status_code == 302
+    case = Case.objects.get()
+    assert (case.grid, str(case.latitude), str(case.longitude)) == (world.grid_b, "30.260000", "122.100000")
+    with case.attachments.get().file.open("rb") as kept:
+        assert gps_of(kept.read()) is None  # the hint was used; the kept photo has no GPS all the same
+
+
+def test_a_photo_taken_outside_the_town_is_no_hint(bounded: TownWorld) -> None:
+    from tests.data.cases.test_images import rotated_jpeg_with_gps
+
+    world = bounded
+    Area.objects.filter(pk=world.town.pk).update(boundary=box(120.0, 29.0, 120.1, 29.1))
+    Area.objects.exclude(pk=world.town.pk).update(boundary=None)
+    geotagged = SimpleUploadedFile("geo.jpg", rotated_jpeg_with_gps(), content_type="image/jpeg")
+    assert submit(world, photos=[geotagged]).status_code == 302
+    case = Case.objects.get()
+    assert (case.area, case.latitude) == (world.town, None)

@@ -274,3 +274,10 @@ def test_phone_pages_need_sign_in(world: TownWorld) -> None:
 
     response = Client().get(REPORT)
     assert (response.status_code, response["Location"]) == (302, "/login/?next=/m/report/")
+
+
+def test_without_javascript_the_categories_are_a_plain_list(world: TownWorld) -> None:
+    text = signed_in(world.grid_worker_a).get(REPORT).text
+    noscript = text[text.index("<noscript>") : text.index("</noscript>")]
+    assert noscript.count("<optgroup") == 22
+    assert f'<option value="{world.category.pk}">暴露垃圾</option>' in noscript
