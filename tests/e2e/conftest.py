@@ -34,8 +34,10 @@ DESKTOP = {"width": 1440, "height": 900}
 PASSWORD = "pw-for-tests-1"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser per module: a sync Playwright owns an event loop in this thread, so it must be closed
+    before another module (e.g. the phone pages' browser tests) starts its own."""
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed at /usr/bin/chromium")
     with sync_playwright() as playwright:

@@ -17,3 +17,9 @@ window.addEventListener("pageshow", function () {
     form.querySelectorAll("button[disabled], input[type=submit][disabled]").forEach(function (b) { b.disabled = false; });
   });
 });
+// 3. Filter panels start open on wide screens (closed on phones, to keep the list in view).
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.matchMedia("(min-width: 761px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+  }
+});
