@@ -13,6 +13,16 @@ from gridgov.data.org.models import Area
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
+def mobile_number(value: str) -> str:
+    """A mainland mobile number as 11 digits ("+86 139-1234-5678" → "13912345678"), or ValidationError."""
+    phone = re.sub(r"[\s-]", "", value)
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not MOBILE.match(phone):
+        raise forms.ValidationError(_("请填写 11 位中国大陆手机号码，例如 13800000000"), code="invalid")
+    return phone
+
+
 class MultiplePhotoInput(forms.FileInput):
     allow_multiple_selected = True
 
@@ -96,12 +106,7 @@ class PublicReportForm(LocationFields):
     )
 
     def clean_phone(self) -> str:
-        phone = re.sub(r"[\s-]", "", self.cleaned_data["phone"])
-        if phone.startswith("+86"):
-            phone = phone[3:]
-        if not MOBILE.match(phone):
-            raise forms.ValidationError(_("请填写 11 位中国大陆手机号码，例如 13800000000"), code="invalid")
-        return phone
+        return mobile_number(self.cleaned_data["phone"])
 
 
 class VerifyForm(forms.Form):
@@ -140,3 +145,6 @@ class LookupForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={"required": _("请填写手机号码")},
     )
+
+    def clean_phone(self) -> str:
+        return mobile_number(self.cleaned_data["phone"])

@@ -136,6 +136,10 @@ def test_lookup_by_number_and_phone(world: TownWorld) -> None:
     client = Client()
     found = client.post("/m/public/lookup/", {"number": case.number.lower(), "phone": "13912345678"})
     assert (found.status_code, found["Location"]) == (302, follow_url(case.number))
+    spaced = client.post("/m/public/lookup/", {"number": case.number, "phone": "139 1234 5678"})
+    assert spaced["Location"] == follow_url(case.number)
+    not_mobile = client.post("/m/public/lookup/", {"number": case.number, "phone": "12345"})
+    assert "请填写 11 位中国大陆手机号码，例如 13800000000" in not_mobile.text
     wrong = client.post("/m/public/lookup/", {"number": case.number, "phone": "13900000000"})
     assert wrong.status_code == 404
     assert "未找到与该编号和手机号码对应的事件，请核对后重试" in wrong.text

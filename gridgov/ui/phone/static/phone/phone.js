@@ -76,9 +76,10 @@
     if (!(input instanceof HTMLInputElement)) { return; }
     if (input.type === "file" && input.multiple) {
       var count = input.files ? input.files.length : 0;
-      input.setCustomValidity(count > MAX_PHOTOS ? "最多选择 " + MAX_PHOTOS + " 张照片" : "");
       var hint = input.parentElement && input.parentElement.querySelector("[data-photo-count]");
-      if (hint) { hint.textContent = count ? "已选择 " + count + " 张" : ""; }
+      var tooMany = (hint && hint.getAttribute("data-too-many")) || "max " + MAX_PHOTOS;
+      input.setCustomValidity(count > MAX_PHOTOS ? tooMany : "");
+      if (hint) { hint.textContent = count ? (hint.getAttribute("data-chosen") || "%s").replace("%s", count) : ""; }
       if (count > MAX_PHOTOS) { input.reportValidity(); }
     }
     var toggle = input.getAttribute("data-toggle");
