@@ -134,6 +134,7 @@ class ListForm(forms.Form):
         required=False,
     )
     sort = forms.ChoiceField(label=_lazy("排序"), choices=list(SORT_LABELS.items()), required=False)
+    extension = forms.BooleanField(label=_lazy("仅看延期待批"), required=False)
 
     def __init__(
         self, *args: Any, categories: list[tuple[int, str]], villages: list[tuple[int, str]], **kwargs: Any

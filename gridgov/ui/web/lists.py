@@ -56,6 +56,7 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
         search=data.get("q") or "",
         sort=data.get("sort") or DEFAULT_SORT,
         queue=queue,
+        pending_extension=bool(data.get("extension")),
     )
     cases = search_cases(user=user, case_filter=case_filter, now=now)
     if request.GET.get("format") == "xlsx":

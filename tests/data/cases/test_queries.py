@@ -65,3 +65,29 @@ def test_similar_open_cases_need_two_of_category_place_and_text(world: TownWorld
     assert closed.number not in [s.case.number for s in found]
     # Scoped: a grid worker of village B sees none of village A's cases.
     assert similar_open_cases(user=world.grid_worker_b, case=new) == []
+
+
+def test_overview_counts_by_status_and_lamp(world: TownWorld) -> None:
+    from gridgov.data.cases.domain.queries import overview
+
+    world.report()
+    world.bring_to(Status.HANDLING)
+    world.bring_to(Status.SUSPENDED)
+    world.bring_to(Status.CLOSED)
+    world.report(area=world.grid_b, reporter=world.grid_worker_b)
+    early = overview(user=world.leader, now=MONDAY_0900 + timedelta(minutes=10))
+    assert (early.total, early.red, early.yellow, early.paused, early.pending_extensions) == (5, 0, 0, 1, 0)
+    assert early.by_status == {
+        "reported": 2,
+        "registered": 0,
+        "dispatched": 0,
+        "handling": 1,
+        "resolved": 0,
+        "closed": 1,
+        "rejected": 0,
+        "suspended": 1,
+    }
+    late = overview(user=world.leader, now=MONDAY_0900 + timedelta(days=9))
+    assert (late.red, late.yellow) == (3, 0)
+    # A grid worker's overview covers only their grid.
+    assert overview(user=world.grid_worker_b, now=MONDAY_0900).total == 1

@@ -180,3 +180,11 @@ def test_notifications_page_marks_read_searches_and_exports(
     client.post(reverse("web:notifications_read"), {"id": other.pk})
     other.refresh_from_db()
     assert other.read_at is None
+
+
+def test_pending_extension_filter(world: TownWorld) -> None:
+    asking = world.bring_to(Status.HANDLING)
+    world.bring_to(Status.HANDLING)
+    apply_action(case_id=asking.pk, actor=world.handler_a, action=Action.REQUEST_EXTENSION, note="缺材料", extension=1)
+    assert numbers_on(signed_in(world.leader).get("/cases/?extension=on").text) == [asking.number]
+    assert "<strong>1</strong>延期待批</a>" in signed_in(world.leader).get("/").text

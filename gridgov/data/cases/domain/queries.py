@@ -165,6 +165,7 @@ class Overview:
     red: int
     yellow: int
     paused: int
+    pending_extensions: int
 
 
 def overview(*, user: User, now: datetime) -> Overview:
@@ -179,6 +180,7 @@ def overview(*, user: User, now: datetime) -> Overview:
         red=lamps[Lamp.RED],
         yellow=lamps[Lamp.YELLOW],
         paused=by_status.get(Status.SUSPENDED, 0),
+        pending_extensions=qs.filter(status=Status.HANDLING, pending_extension_value__isnull=False).count(),
     )
 
 
