@@ -136,6 +136,12 @@ def test_a_stale_button_shows_what_happened(e2e_world: TownWorld, sign_in: SignI
     expect(second.locator("#problem")).to_contain_text("执行“立案”，当前状态为“已立案”")
     assert status_of(second) == "已立案"
     expect(second.locator('#actions a[data-action="dispatch"]')).to_be_visible()
+    # A double click on a submit button sends the action once.
+    second.click('#actions a[data-action="dispatch"]')
+    with second.expect_navigation():
+        second.locator('#action-panel form[data-action="dispatch"] button[type=submit]').dblclick()
+    expect(second.locator("#case-status")).to_have_text("已派遣")
+    assert list(case.actions.values_list("action", flat=True)) == ["report", "register", "dispatch"]
 
 
 def test_export_matches_the_list_on_screen(e2e_world: TownWorld, sign_in: SignIn, live_server) -> None:

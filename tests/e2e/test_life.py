@@ -77,6 +77,7 @@ def test_whole_life_from_the_phone_to_closed(
     assert case.status == Status.CLOSED
     open_case(operator, base, case)
     assert status_of(operator) == "已结案"
+    shot(operator, "case-1440")
     assert list(case.actions.values_list("action", "actor_role")) == [
         ("report", "grid_worker"),
         ("register", "operator"),
