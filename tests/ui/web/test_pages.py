@@ -199,3 +199,19 @@ def test_photos_come_as_thumbnail_and_display_copies(world: TownWorld) -> None:
         response = client.get(f"{url}?size={size}")
         assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
         assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_case_page_shows_lamp_and_remaining_working_time(world: TownWorld) -> None:
+    from django.utils import timezone
+
+    fresh = world.report(now=timezone.now())
+    page = signed_in(world.operator).get(reverse("web:case_detail", args=[fresh.pk])).text
+    assert '<span class="lamp lamp-green" aria-hidden="true"></span> 正常' in page
+    assert "剩余 " in page
+    assert "（按工作时间）" in page
+    late = world.report()  # reported on 2026-11-23 09:00, long overdue
+    page = signed_in(world.operator).get(reverse("web:case_detail", args=[late.pk])).text
+    assert '<span class="lamp lamp-red" aria-hidden="true"></span> 超期' in page
+    assert "已超期 " in page
+    closed = world.bring_to(Status.CLOSED)
+    assert 'id="deadline"' not in signed_in(world.operator).get(reverse("web:case_detail", args=[closed.pk])).text
