@@ -4,10 +4,12 @@ a resident reports without an account and follows the case by its link."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from gridgov.data.cases.enums import AttachmentKind, Channel, Status
@@ -15,8 +17,6 @@ from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area, User
 from tests.factories import TownWorld, build_world, jpeg
 from tests.ui.phone.conftest import TOWN_BOX, box
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -29,18 +29,43 @@ ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 780}
+# The scenario's own ORM calls run in the browser thread, inside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 IN_GRID_A = {"latitude": 30.25, "longitude": 122.05}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def run_in_browser(scenario: Callable[[Browser], None]) -> None:
+    """Run ``scenario`` with a headless Chromium, in a thread of its own.
+
+    Playwright's sync API refuses to start where an asyncio loop is running, and another suite's
+    session-wide browser keeps one running in the main thread; a thread of our own has none. The
+    thread's database connections are closed when it ends, so the test database can be dropped.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed at /usr/bin/chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield launched
-        launched.close()
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+                try:
+                    scenario(browser)
+                finally:
+                    connections.close_all()  # those opened inside Playwright's loop, while it still runs
+                    browser.close()
+        except BaseException as exc:  # handed back to the test thread
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name="phone-browser")
+    thread.start()
+    thread.join(timeout=300)
+    assert not thread.is_alive(), "the browser scenario did not finish in 5 minutes"
+    if failures:
+        raise failures[0]
 
 
 @pytest.fixture
@@ -89,10 +114,12 @@ def fits_the_screen(page: Page) -> None:
     assert width <= PHONE["width"], f"page is {width}px wide at {PHONE['width']}px"
 
 
-def test_grid_worker_reports_with_gps_and_a_photo_at_360px(
-    town: TownWorld, browser: Browser, live_server, photo_file: Path
-) -> None:
-    page = phone_page(browser, live_server.url, town.grid_worker_a)
+def test_grid_worker_reports_with_gps_and_a_photo_at_360px(town: TownWorld, live_server, photo_file: Path) -> None:
+    run_in_browser(lambda browser: grid_worker_reports(browser, town, live_server.url, photo_file))
+
+
+def grid_worker_reports(browser: Browser, town: TownWorld, base: str, photo_file: Path) -> None:
+    page = phone_page(browser, base, town.grid_worker_a)
     assert page.url.endswith("/m/")  # the desk home sends grid workers to their phone pages
     expect(page.locator("nav.big a", has_text="上报事件")).to_be_visible()
     fits_the_screen(page)
@@ -131,9 +158,13 @@ def test_grid_worker_reports_with_gps_and_a_photo_at_360px(
     shot(page, "grid-worker-case")
 
 
-def test_map_pin_places_the_report_and_double_tap_sends_it_once(town: TownWorld, browser: Browser, live_server) -> None:
-    page = phone_page(browser, live_server.url, town.grid_worker_a)
-    page.goto(f"{live_server.url}/m/report/")
+def test_map_pin_places_the_report_and_double_tap_sends_it_once(town: TownWorld, live_server) -> None:
+    run_in_browser(lambda browser: map_pin_and_double_tap(browser, town, live_server.url))
+
+
+def map_pin_and_double_tap(browser: Browser, town: TownWorld, base: str) -> None:
+    page = phone_page(browser, base, town.grid_worker_a)
+    page.goto(f"{base}/m/report/")
     page.click(".chips button:has-text('市容环卫')")
     page.locator("#category-results label.option", has_text="暴露垃圾").locator("input").check()
     page.fill("#id_description", "火箭村路口垃圾桶满溢")
@@ -152,11 +183,13 @@ def test_map_pin_places_the_report_and_double_tap_sends_it_once(town: TownWorld,
     assert Case.objects.get().grid_id == town.grid_b.pk
 
 
-def test_resident_reports_and_follows_the_case_at_360px(
-    town: TownWorld, browser: Browser, live_server, photo_file: Path
-) -> None:
-    page = phone_page(browser, live_server.url, None)
-    page.goto(f"{live_server.url}/m/public/report/")
+def test_resident_reports_and_follows_the_case_at_360px(town: TownWorld, live_server, photo_file: Path) -> None:
+    run_in_browser(lambda browser: resident_reports(browser, live_server.url, photo_file))
+
+
+def resident_reports(browser: Browser, base: str, photo_file: Path) -> None:
+    page = phone_page(browser, base, None)
+    page.goto(f"{base}/m/public/report/")
     fits_the_screen(page)
     page.fill("#category-search", "路灯")
     page.locator("#category-results label.option", has_text="公共设施 / 路灯").locator("input").check()
