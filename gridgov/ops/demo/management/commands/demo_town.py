@@ -23,9 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=800, help="近12个月的事件数量（默认 800）")
         parser.add_argument("--seed", type=int, default=2023, help="随机种子")
         parser.add_argument("--no-2022", dest="year_2022", action="store_false", help="不生成2022年的数据")
-        parser.add_argument(
-            "--no-ledgers", dest="ledgers", action="store_false", help="不生成台账"
-        )
+        parser.add_argument("--no-ledgers", dest="ledgers", action="store_false", help="不生成台账")
         parser.add_argument(
             "--scale-2022", type=float, default=1.0, help="2022年数据的比例（默认 1 = 3124件事件；测试可用 0.05）"
         )
