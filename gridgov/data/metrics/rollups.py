@@ -272,9 +272,7 @@ def rebuild(*, town: Area) -> int:
         DailyRollup.objects.filter(town=town).delete()
         DailyRollup.objects.bulk_create(
             (
-                DailyRollup(
-                    town=town, dim=dim, member=member, day=day, **dict(zip(COUNT_FIELDS, values, strict=True))
-                )
+                DailyRollup(town=town, dim=dim, member=member, day=day, **dict(zip(COUNT_FIELDS, values, strict=True)))
                 for (dim, member, day), values in fresh.items()
             ),
             batch_size=2000,
