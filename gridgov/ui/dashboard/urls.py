@@ -1,9 +1,16 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.dashboard.views import economy
+from gridgov.ui.dashboard.views import board, economy, indicators, rankings
 
 app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", board.board, name="board"),
+    path("charts.json", board.board_charts, name="board_charts"),
+    path("map.json", board.board_map, name="board_map"),
+    path("areas.geojson", board.board_areas, name="board_areas"),
+    path("indicators/", indicators.indicators, name="indicators"),
+    path("indicators/cases/", indicators.cases, name="cases"),
+    path("rankings/", rankings.rankings, name="rankings"),
     path("economy/", economy.economy_page, name="economy"),
     path("economy/define/", economy.economy_define, name="economy_define"),
     path("economy/target/", economy.economy_target, name="economy_target"),

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.db import models
-from django.db.models import F, Q, QuerySet, When
+from django.db.models import Count, F, Q, QuerySet, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES, Status
+from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES, Channel, Status
 from gridgov.data.cases.models import Case
+from gridgov.data.metrics import facts
+from gridgov.data.metrics.indicators import Period, Scope, cases_behind, compute, compute_by
+from gridgov.data.metrics.models import Dim
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
+from gridgov.data.taxonomy.models import Category
 
 LIST_LIMIT = 20
 MAX_POINTS = 20_000  # beyond this the map shows the clusters of the newest cases only
@@ -151,3 +159,138 @@ def boundaries(*, area: Area) -> dict[str, object]:
         if a.boundary
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Charts
+
+
+def _pct(numerator: int, denominator: int) -> float | None:
+    if denominator == 0:
+        return None
+    return float((Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1")))
+
+
+def chart_figures(*, scope: Scope, period: Period, as_of: datetime) -> dict[str, object]:
+    """The dashboard's charts for a scope: trend by month over the period's year, cases by major category,
+    by village (by grid inside a village), the status funnel and the channel mix of the period.
+
+    The whole town is answered from the indicator rollups (``compute_by``); a narrower scope by grouping the
+    very cases behind its figures (``cases_behind``), so both agree with the indicator page.
+    """
+    year = Period.year(period.start.year)
+    figures = compute(scope=scope, period=period, as_of=as_of)
+    c = figures.counts
+    funnel = [
+        {"name": _("上报"), "value": c.reported},
+        {"name": _("立案"), "value": c.cohort},
+        {"name": _("已处置"), "value": c.resolved},
+        {"name": _("已结案"), "value": c.closed},
+    ]
+    months = [date(year.start.year, m, 1) for m in range(1, 13)]
+    whole_town = scope.rollup_key() == (Dim.TOWN, "")
+    names = _names(scope.town)
+    trend_counts: dict[date, tuple[int, int, int]]
+    by_category: dict[int, int]
+    by_area: dict[int, tuple[int, int]]
+    by_channel: dict[str, int]
+    if whole_town:
+        town = scope.town
+        by_month = compute_by(town=town, period=year, group="month", as_of=as_of)
+        trend_counts = {_month(k): (s.counts.reported, s.counts.cohort, s.counts.closed) for k, s in by_month.items()}
+        by_category = {
+            cast(int, k): s.counts.cohort
+            for k, s in compute_by(town=town, period=period, group="major_category", as_of=as_of).items()
+        }
+        by_area = {
+            cast(int, k): (s.counts.cohort, s.counts.closed)
+            for k, s in compute_by(town=town, period=period, group="village", as_of=as_of).items()
+        }
+        by_channel = {
+            str(k): s.counts.reported
+            for k, s in compute_by(town=town, period=period, group="channel", as_of=as_of).items()
+        }
+    else:
+        trend_counts = _trend(scope=scope, year=year, as_of=as_of)
+        cohort = cases_behind(scope=scope, period=period, measure="registered", part="numerator", as_of=as_of)
+        reported = cases_behind(scope=scope, period=period, measure="reported", part="numerator", as_of=as_of)
+        by_category = dict(cohort.values_list("major_category_id").annotate(n=Count("id")).order_by())
+        inside_village = scope.area is not None and scope.area.level in (AreaLevel.VILLAGE, AreaLevel.GRID)
+        column = "grid_id" if inside_village else "village_id"
+        by_area = {
+            key: (n, closed)
+            for key, n, closed in cohort.exclude(**{f"{column}__isnull": True})
+            .values_list(column)
+            .annotate(n=Count("id"), closed=Count("id", filter=facts.closed_by(as_of)))
+            .order_by()
+        }
+        by_channel = dict(reported.values_list("channel").annotate(n=Count("id")).order_by())
+    trend = {
+        "months": [_("%(m)s月") % {"m": m.month} for m in months],
+        "reported": [trend_counts.get(m, (0, 0, 0))[0] for m in months],
+        "registered": [trend_counts.get(m, (0, 0, 0))[1] for m in months],
+        "closed": [trend_counts.get(m, (0, 0, 0))[2] for m in months],
+        "completion": [_pct(trend_counts.get(m, (0, 0, 0))[2], trend_counts.get(m, (0, 0, 0))[1]) for m in months],
+    }
+    area_rows = sorted(
+        ((k, v) for k, v in by_area.items() if v[0]), key=lambda kv: (names["area"].get(kv[0], ("", ""))[1], kv[0])
+    )
+    return {
+        "title": f"{scope.label} · {period.label}",
+        "trend": trend,
+        "categories": sorted(
+            ({"name": names["category"].get(k, (str(k), ""))[0], "value": v} for k, v in by_category.items() if v),
+            key=lambda item: -cast(int, item["value"]),
+        ),
+        "areas": {
+            "names": [names["area"].get(k, (str(k), ""))[0] for k, _v in area_rows],
+            "registered": [v[0] for _k, v in area_rows],
+            "completion": [_pct(v[1], v[0]) for _k, v in area_rows],
+        },
+        "funnel": funnel,
+        "channels": [
+            {"name": str(Channel(k).label) if k in Channel.values else str(k), "value": v}
+            for k, v in sorted(by_channel.items(), key=lambda kv: -kv[1])
+            if v
+        ],
+    }
+
+
+def _names(town: Area) -> dict[str, dict[int, tuple[str, str]]]:
+    areas = Area.objects.filter(town=town, level__in=(AreaLevel.VILLAGE, AreaLevel.GRID)).values_list(
+        "id", "name", "path"
+    )
+    categories = Category.objects.filter(town=town, parent__isnull=True).values_list("id", "name", "code")
+    return {
+        "area": {pk: (name, path) for pk, name, path in areas},
+        "category": {pk: (name, code) for pk, name, code in categories},
+    }
+
+
+def _trend(*, scope: Scope, year: Period, as_of: datetime) -> dict[date, tuple[int, int, int]]:
+    reported = cases_behind(scope=scope, period=year, measure="reported", part="numerator", as_of=as_of)
+    cohort = cases_behind(scope=scope, period=year, measure="registered", part="numerator", as_of=as_of)
+    tz = timezone.get_default_timezone()
+    found: dict[date, list[int]] = {}
+    for month, n in (
+        reported.annotate(m=TruncMonth("reported_at", tzinfo=tz)).values_list("m").annotate(n=Count("id")).order_by()
+    ):
+        found.setdefault(_month(month), [0, 0, 0])[0] += n
+    for month, n, closed in (
+        cohort.annotate(m=TruncMonth("registered_at", tzinfo=tz))
+        .values_list("m")
+        .annotate(n=Count("id"), closed=Count("id", filter=facts.closed_by(as_of)))
+        .order_by()
+    ):
+        entry = found.setdefault(_month(month), [0, 0, 0])
+        entry[1] += n
+        entry[2] += closed
+    return {k: (v[0], v[1], v[2]) for k, v in found.items()}
+
+
+def _month(value: object) -> date:
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date(local.year, local.month, 1)
+    assert isinstance(value, date)
+    return date(value.year, value.month, 1)
