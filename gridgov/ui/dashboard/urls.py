@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.dashboard.views import board, economy, indicators, rankings
+from gridgov.ui.dashboard.views import board, bulletins, economy, indicators, rankings
 
 app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +11,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("indicators/", indicators.indicators, name="indicators"),
     path("indicators/cases/", indicators.cases, name="cases"),
     path("rankings/", rankings.rankings, name="rankings"),
+    path("bulletins/", bulletins.bulletins, name="bulletins"),
+    path("bulletins/generate/", bulletins.bulletin_generate, name="bulletin_generate"),
+    path("bulletins/<int:bulletin_id>/", bulletins.bulletin, name="bulletin"),
+    path("bulletins/<int:bulletin_id>/issue/", bulletins.bulletin_issue, name="bulletin_issue"),
+    path("bulletins/<int:bulletin_id>.docx", bulletins.bulletin_docx, name="bulletin_docx"),
+    path("bulletins/<int:bulletin_id>.xlsx", bulletins.bulletin_xlsx, name="bulletin_xlsx"),
     path("economy/", economy.economy_page, name="economy"),
     path("economy/define/", economy.economy_define, name="economy_define"),
     path("economy/target/", economy.economy_target, name="economy_target"),
