@@ -546,27 +546,39 @@ def _from_rollups(
                 late=row["late_resolved"],
             )
         )
-    # The part of 超期 that depends on T: open cases past their deadline, counted live.
-    start, end = period.bounds()
-    live = Case.objects.filter(town=town).filter(facts.cohort(start, end, as_of) & facts.late_open(as_of))
-    live = live.filter(_dim_filter(dim))
-    if member is not None:
-        live = live.filter(**{_DIM_COLUMN[dim]: member}) if dim in _DIM_COLUMN else live
-    column = "registered_at" if by_month else _DIM_COLUMN.get(dim)
-    if column is None:
-        n = live.count()
-        if n:
-            result.setdefault("", Counts()).late += n
-        return result
-    tz = _tz()
-    for value in live.values_list(column, flat=True):
-        if by_month:
-            local = cast(datetime, value).astimezone(tz)
-            key = date(local.year, local.month, 1)
-        else:
-            key = _member_key(dim, value)
+    # The part of 超期 that depends on T: open cases past their deadline, counted live. The database picks
+    # them by (town, status, deadline) — a small set — and the cohort conditions are checked here.
+    for key in _live_late(town=town, period=period, as_of=as_of, dim=dim, member=member, by_month=by_month):
         result.setdefault(key, Counts()).late += 1
     return result
+
+
+def _live_late(
+    *, town: Area, period: Period, as_of: datetime, dim: Dim, member: str | None, by_month: bool
+) -> list[GroupKey]:
+    """The group key of each cohort case late at ``as_of`` while dispatched or handling (``facts.late_open``)."""
+    start, end = period.bounds()
+    column = _DIM_COLUMN.get(dim)
+    candidates = Case.objects.filter(town=town, status__in=facts.HANDLE_PHASE, handle_deadline__lt=as_of)
+    candidates = candidates.filter(_dim_filter(dim))
+    if member is not None and column is not None:
+        candidates = candidates.filter(**{column: member})
+    tz = _tz()
+    keys: list[GroupKey] = []
+    rows = candidates.values_list(
+        "registered_at", "first_resolved_at", "resolved_at", "handle_deadline", column or "town_id"
+    )
+    for registered_at, first_resolved_at, resolved_at, deadline, value in rows:
+        if registered_at is None or not (start <= registered_at < end) or registered_at > as_of:
+            continue
+        if first_resolved_at is not None and first_resolved_at <= as_of and resolved_at > deadline:
+            continue  # already late by its last resolution (counted in the rollups)
+        if by_month:
+            local = registered_at.astimezone(tz)
+            keys.append(date(local.year, local.month, 1))
+        else:
+            keys.append("" if column is None else _member_key(dim, value))
+    return keys
 
 
 def _recount(

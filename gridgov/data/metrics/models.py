@@ -99,6 +99,7 @@ class DailyRollup(models.Model):
             models.UniqueConstraint(fields=["town", "dim", "member", "day"], name="daily_rollup_unique"),
             models.CheckConstraint(condition=models.Q(dim__in=Dim.values), name="daily_rollup_dim_valid"),
         ]
+        indexes = [models.Index(fields=["town", "dim", "day"], name="daily_rollup_dim_day")]
 
     def __str__(self) -> str:
         return f"{self.town_id}/{self.dim}/{self.member}/{self.day}"

@@ -268,15 +268,20 @@ def stored(*, town: Area) -> dict[Key, list[int]]:
 def rebuild(*, town: Area) -> int:
     """Replace a town's rollups with a fresh recount; returns the number of rows written."""
     fresh = recount(town=town)
+    qn = connection.ops.quote_name
+    columns = ["town_id", "dim", "member", "day", *COUNT_FIELDS]
+    sql = (
+        f"INSERT INTO {qn(DailyRollup._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    params: list[list[int | str | date]] = [
+        [town.pk, dim, member, day, *values] for (dim, member, day), values in sorted(fresh.items())
+    ]
     with transaction.atomic():
         DailyRollup.objects.filter(town=town).delete()
-        DailyRollup.objects.bulk_create(
-            (
-                DailyRollup(town=town, dim=dim, member=member, day=day, **dict(zip(COUNT_FIELDS, values, strict=True)))
-                for (dim, member, day), values in fresh.items()
-            ),
-            batch_size=2000,
-        )
+        with connection.cursor() as cursor:
+            for i in range(0, len(params), 5000):
+                cursor.executemany(sql, params[i : i + 5000])
     return len(fresh)
 
 
