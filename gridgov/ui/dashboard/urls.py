@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.dashboard.views import board, bulletins, economy, indicators, rankings
+from gridgov.ui.dashboard.views import board, bulletins, economy, indicators, rankings, year
 
 app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,6 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bulletins/<int:bulletin_id>/issue/", bulletins.bulletin_issue, name="bulletin_issue"),
     path("bulletins/<int:bulletin_id>.docx", bulletins.bulletin_docx, name="bulletin_docx"),
     path("bulletins/<int:bulletin_id>.xlsx", bulletins.bulletin_xlsx, name="bulletin_xlsx"),
+    path("year/", year.year, name="year"),
+    path("year.docx", year.year_docx, name="year_docx"),
+    path("year/cases/<slug:source>/<slug:key>/", year.year_cases, name="year_cases"),
     path("economy/", economy.economy_page, name="economy"),
     path("economy/define/", economy.economy_define, name="economy_define"),
     path("economy/target/", economy.economy_target, name="economy_target"),
