@@ -1,0 +1,182 @@
+"""Reading typed values out of ledger cells, the way people fill Excel in a Chinese town office.
+
+Every parser raises :class:`RowInvalid` naming the column, with a Chinese reason that says what was found
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.sheets.framework import RowInvalid
+
+if TYPE_CHECKING:
+    from gridgov.data.org.models import Area
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_TIME_PATTERN = re.compile(r"^(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})秒?)?分?$")
+
+
+def text(value: Any, *, column: str, max_length: int | None = None) -> str:
+    result = "" if value is None else str(value).strip()
+    if max_length is not None and len(result) > max_length:
+        raise RowInvalid(column, _("内容过长：最多%(max)s个字，现有%(n)s个字") % {"max": max_length, "n": len(result)})
+    return result
+
+
+def required_text(value: Any, *, column: str, max_length: int | None = None) -> str:
+    result = text(value, column=column, max_length=max_length)
+    if not result:
+        raise RowInvalid(column, _("必填项为空"))
+    return result
+
+
+def optional_date(value: Any, *, column: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = str(value).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                break
+    raise RowInvalid(column, _("“%(value)s”不是有效日期，请写成2026-11-25或2026年11月25日") % {"value": raw})
+
+
+def required_date(value: Any, *, column: str) -> date:
+    result = optional_date(value, column=column)
+    if result is None:
+        raise RowInvalid(column, _("必填项为空"))
+    return result
+
+
+def optional_datetime(value: Any, *, column: str) -> datetime | None:
+    """A date with an optional time, in Beijing time when the cell carries no zone."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else value.replace(tzinfo=SHANGHAI)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=SHANGHAI)
+    raw = " ".join(str(value).strip().replace("T", " ").split())
+    day_part, _sep, time_part = raw.partition(" ")
+    day = optional_date(day_part, column=column)
+    assert day is not None
+    moment = time(0, 0)
+    if time_part:
+        match = _TIME_PATTERN.match(time_part)
+        if not match:
+            raise RowInvalid(column, _("“%(value)s”不是有效时间，请写成2026-11-25 09:30") % {"value": raw})
+        try:
+            moment = time(int(match[1]), int(match[2]), int(match[3] or 0))
+        except ValueError:
+            raise RowInvalid(column, _("“%(value)s”不是有效时间，请写成2026-11-25 09:30") % {"value": raw}) from None
+    return datetime.combine(day, moment, tzinfo=SHANGHAI)
+
+
+def amount(value: Any, *, column: str, allow_empty: bool = True) -> Decimal | None:
+    """A non-negative amount; accepts 1,600.5 and 万元 / 亿元 suffixes (converted to 元)."""
+    if value in (None, ""):
+        if allow_empty:
+            return None
+        raise RowInvalid(column, _("必填项为空"))
+    if isinstance(value, bool):
+        raise RowInvalid(column, _("“%(value)s”不是金额") % {"value": value})
+    factor = Decimal(1)
+    raw = str(value).strip().replace(",", "").replace("，", "")
+    for suffix, multiplier in (("亿元", 100_000_000), ("万元", 10_000), ("亿", 100_000_000), ("万", 10_000), ("元", 1)):
+        if raw.endswith(suffix):
+            raw, factor = raw[: -len(suffix)].strip(), Decimal(multiplier)
+            break
+    try:
+        number = Decimal(raw) * factor
+    except InvalidOperation:
+        raise RowInvalid(column, _("“%(value)s”不是金额") % {"value": value}) from None
+    if not number.is_finite():
+        raise RowInvalid(column, _("“%(value)s”不是金额") % {"value": value})
+    if number < 0:
+        raise RowInvalid(column, _("金额不能为负数"))
+    return number.quantize(Decimal("0.01"))
+
+
+def count(value: Any, *, column: str, default: int = 0) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise RowInvalid(column, _("“%(value)s”不是整数") % {"value": value}) from None
+    if number != number.to_integral_value() or number < 0:
+        raise RowInvalid(column, _("“%(value)s”不是非负整数") % {"value": value})
+    return int(number)
+
+
+def choice[C: TextChoices](value: Any, choices: type[C], *, column: str, default: C | None = None) -> C:
+    """A choice by its Chinese label or its stored value (case-insensitive)."""
+    if value in (None, ""):
+        if default is not None:
+            return default
+        raise RowInvalid(column, _("必填项为空"))
+    raw = str(value).strip()
+    for member in choices:
+        if raw.lower() in (str(member.value).lower(), str(member.label).lower()):
+            return member
+    allowed = "、".join(str(m.label) for m in choices)
+    raise RowInvalid(column, _("“%(value)s”不是可选值（可选：%(allowed)s）") % {"value": raw, "allowed": allowed})
+
+
+def yes_no(value: Any, *, column: str, default: bool = False) -> bool:
+    if value in (None, ""):
+        return default
+    if isinstance(value, bool):
+        return value
+    raw = str(value).strip().lower()
+    if raw in ("是", "y", "yes", "true", "1", "√", "✓"):
+        return True
+    if raw in ("否", "n", "no", "false", "0", "×", "✗"):
+        return False
+    raise RowInvalid(column, _("“%(value)s”请填“是”或“否”") % {"value": value})
+
+
+def area_by_name(value: Any, *, candidates: Iterable[Area], column: str, what: str) -> Area:
+    """Find an area (village, grid) among ``candidates`` by name, short name or code."""
+    raw = required_text(value, column=column)
+    short = raw.rstrip("村社区网格")
+    matches = [a for a in candidates if raw in (a.name, a.code) or a.name.rstrip("村社区网格") == short]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise RowInvalid(column, _("找不到%(what)s“%(value)s”") % {"what": what, "value": raw})
+    raise RowInvalid(column, _("%(what)s“%(value)s”不唯一，请填写区划代码") % {"what": what, "value": raw})
+
+
+def dates_in_order(
+    earlier: date | datetime | None, later: date | datetime | None, *, column: str, message: str
+) -> None:
+    """Raise when both are known and ``later`` comes before ``earlier``."""
+    if earlier is None or later is None:
+        return
+    a = earlier if isinstance(earlier, datetime) else datetime.combine(earlier, time(0, 0), tzinfo=SHANGHAI)
+    b = later if isinstance(later, datetime) else datetime.combine(later, time(23, 59), tzinfo=SHANGHAI)
+    if b < a:
+        raise RowInvalid(column, message)

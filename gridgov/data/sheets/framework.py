@@ -1,0 +1,393 @@
+"""Excel import and export, the same way for every ledger.
+
+An :class:`Importer` names its columns and knows how to parse, identify, find and write one row. The
+framework reads the workbook, matches headers (in any order, by header or alias), checks every row and
+reports every problem with its row number, column and reason (a *dry run*), and imports all rows in one
+transaction — or none of them. Rows already imported before (by the importer's natural key) are skipped,
+so importing the same file twice creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from gridgov.data.errors import DomainError, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from gridgov.data.org.models import Area, User
+
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ledger sheet: the key the importer sees, the header written in the template."""
+
+    key: str
+    header: str | Promise
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+    help: str | Promise = ""
+
+    def names(self) -> set[str]:
+        return {_normalise_header(str(self.header)), *(_normalise_header(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    town: Area
+    user: User | None
+    now: datetime
+
+
+class RowInvalid(Exception):
+    """Raised by ``Importer.parse_row``: the value in ``column`` (a Column.key, or None) is not acceptable."""
+
+    def __init__(self, column: str | None, message: str | Promise) -> None:
+        super().__init__(str(message))
+        self.column = column
+        self.message = str(message)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number as Excel shows it
+    column: str  # the column's header as written in the file ("" when the whole row is concerned)
+    message: str
+
+
+@dataclass
+class ImportReport:
+    importer: str
+    total: int = 0  # data rows in the file (blank rows ignored)
+    valid: int = 0  # rows that passed every check
+    skipped: int = 0  # rows already imported earlier (same natural key)
+    imported: int = 0  # rows written (0 in a dry run)
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "importer": self.importer,
+            "total": self.total,
+            "valid": self.valid,
+            "skipped": self.skipped,
+            "imported": self.imported,
+            "dry_run": self.dry_run,
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        return cls(
+            importer=data["importer"],
+            total=data["total"],
+            valid=data["valid"],
+            skipped=data["skipped"],
+            imported=data["imported"],
+            dry_run=data["dry_run"],
+            errors=[RowError(row=e["row"], column=e["column"], message=e["message"]) for e in data["errors"]],
+        )
+
+
+class Importer:
+    """Base class for one ledger's import. Subclasses set ``name``, ``title``, ``columns`` and the hooks."""
+
+    name: str = ""
+    title: str | Promise = ""
+    columns: tuple[Column, ...] = ()
+    # Shown above the template's header row.
+    notes: str | Promise = ""
+
+    def allowed(self, user: User) -> bool:  # pragma: no cover - every importer overrides it
+        return False
+
+    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> Any:
+        raise NotImplementedError
+
+    def natural_key(self, parsed: Any) -> Hashable:
+        raise NotImplementedError
+
+    def exists(self, parsed: Any, *, ctx: ImportContext) -> bool:
+        raise NotImplementedError
+
+    def apply(self, parsed: Any, *, ctx: ImportContext) -> None:
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    if not importer.name:
+        raise ValueError("an importer needs a name")
+    _REGISTRY[importer.name] = importer
+    return importer
+
+
+def get_importer(name: str) -> Importer:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise NotFound(_("没有名为“%(name)s”的导入模板") % {"name": name}) from None
+
+
+def importers() -> list[Importer]:
+    return sorted(_REGISTRY.values(), key=lambda i: i.name)
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def _normalise_header(text: str) -> str:
+    cleaned = str(text).replace("*", "").replace("＊", "").replace("（", "(").replace("）", ")")
+    return "".join(cleaned.split()).lower()
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped if stripped else None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@dataclass
+class Sheet:
+    headers: dict[str, str]  # column key → header as written in the file
+    rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, values by column key)
+
+
+def read_sheet(importer: Importer, content: bytes) -> Sheet:
+    """Read the first worksheet of an .xlsx file; raises InvalidInput (Chinese) for anything unreadable."""
+    if len(content) > MAX_BYTES:
+        raise InvalidInput(_("文件超过20MB，请拆分后分批导入"), field="file")
+    if not content.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(content)):
+        raise InvalidInput(
+            _("这不是Excel工作簿（.xlsx）文件。请在Excel或WPS中“另存为”.xlsx格式后再上传。"), field="file"
+        )
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise InvalidInput(_("Excel文件已损坏或无法读取，请重新保存后再上传"), field="file") from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            raise InvalidInput(_("工作簿中没有工作表"), field="file")
+        return _read_rows(importer, sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _read_rows(importer: Importer, rows: Iterable[Sequence[Any]]) -> Sheet:
+    by_name: dict[str, Column] = {}
+    for column in importer.columns:
+        for name in column.names():
+            by_name[name] = column
+    iterator = iter(enumerate(rows, start=1))
+    mapping: dict[int, Column] | None = None
+    headers: dict[str, str] = {}
+    # The header row is the first row that names at least one known column (a title row may precede it).
+    for number, values in iterator:
+        found = {
+            index: by_name[_normalise_header(str(v))]
+            for index, v in enumerate(values)
+            if v is not None and _normalise_header(str(v)) in by_name
+        }
+        if found:
+            mapping = found
+            headers = {col.key: str(values[index]).strip() for index, col in found.items()}
+            break
+        if number >= 10:
+            break
+    if mapping is None:
+        raise InvalidInput(
+            _("没有找到表头。请使用本台账的导入模板，第一行为列名（如“%(header)s”）。")
+            % {"header": importer.columns[0].header if importer.columns else ""},
+            field="file",
+        )
+    missing = [str(c.header) for c in importer.columns if c.required and c.key not in headers]
+    if missing:
+        raise InvalidInput(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)}, field="file")
+    data: list[tuple[int, dict[str, Any]]] = []
+    for number, values in iterator:
+        row = {col.key: _cell_value(values[i]) if i < len(values) else None for i, col in mapping.items()}
+        if all(v is None for v in row.values()):
+            continue
+        data.append((number, row))
+        if len(data) > MAX_ROWS:
+            raise InvalidInput(_("一次最多导入%(max)s行，请拆分文件") % {"max": MAX_ROWS}, field="file")
+    for column in importer.columns:
+        headers.setdefault(column.key, str(column.header))
+    return Sheet(headers=headers, rows=data)
+
+
+# --- checking and importing ------------------------------------------------------------------------------
+
+
+def _noop(done: int, total: int, message: str) -> None:
+    return None
+
+
+def _check(
+    importer: Importer, sheet: Sheet, *, ctx: ImportContext, progress: Progress
+) -> tuple[ImportReport, list[Any]]:
+    report = ImportReport(importer=importer.name, total=len(sheet.rows))
+    to_write: list[Any] = []
+    seen: dict[Hashable, int] = {}
+    required = [c for c in importer.columns if c.required]
+    step = max(1, len(sheet.rows) // 100)
+    for index, (number, row) in enumerate(sheet.rows, start=1):
+        if index % step == 0:
+            progress(index, len(sheet.rows), _("正在检查第%(n)s行") % {"n": number})
+        blank = [c for c in required if row.get(c.key) in (None, "")]
+        if blank:
+            for column in blank:
+                report.errors.append(RowError(number, sheet.headers[column.key], _("必填项为空")))
+            continue
+        try:
+            parsed = importer.parse_row(row, ctx=ctx)
+        except RowInvalid as error:
+            header = sheet.headers.get(error.column, error.column or "") if error.column else ""
+            report.errors.append(RowError(number, header, error.message))
+            continue
+        except DomainError as error:
+            field_name = getattr(error, "field", None)
+            header = sheet.headers.get(field_name, "") if field_name else ""
+            report.errors.append(RowError(number, header, error.message))
+            continue
+        key = importer.natural_key(parsed)
+        if key in seen:
+            report.errors.append(
+                RowError(number, "", _("与第%(row)s行重复") % {"row": seen[key]}),
+            )
+            continue
+        seen[key] = number
+        report.valid += 1
+        if importer.exists(parsed, ctx=ctx):
+            report.skipped += 1
+        else:
+            to_write.append((number, parsed))
+    return report, to_write
+
+
+def dry_run(*, importer: Importer, content: bytes, ctx: ImportContext, progress: Progress = _noop) -> ImportReport:
+    """Check every row without writing anything."""
+    sheet = read_sheet(importer, content)
+    report, _rows = _check(importer, sheet, ctx=ctx, progress=progress)
+    progress(report.total, report.total, _("检查完成"))
+    return report
+
+
+class _RowFailed(Exception):
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, progress: Progress = _noop) -> ImportReport:
+    """Import every row in one transaction, or nothing when any row is bad (the report then lists why)."""
+    sheet = read_sheet(importer, content)
+    report, rows = _check(importer, sheet, ctx=ctx, progress=progress)
+    report.dry_run = False
+    if report.errors:
+        return report
+    total = len(rows)
+    step = max(1, total // 100)
+    try:
+        with transaction.atomic():
+            for index, (number, parsed) in enumerate(rows, start=1):
+                try:
+                    importer.apply(parsed, ctx=ctx)
+                except RowInvalid as error:
+                    header = sheet.headers.get(error.column, error.column) if error.column else ""
+                    raise _RowFailed(RowError(number, header or "", error.message)) from error
+                except DomainError as error:
+                    raise _RowFailed(RowError(number, "", error.message)) from error
+                if index % step == 0 or index == total:
+                    progress(index, total, _("正在写入第%(n)s行") % {"n": number})
+    except _RowFailed as failed:
+        report.errors.append(failed.error)
+        return report
+    report.imported = total
+    progress(total, total, _("导入完成"))
+    return report
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+_HEADER_FILL = PatternFill("solid", fgColor="FDE2E2")
+
+
+def _excel_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value if timezone.is_naive(value) else timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, (date, time, int, float, Decimal, bool)):
+        return value
+    return str(value)
+
+
+def workbook(title: str | Promise, headers: Sequence[str | Promise], rows: Iterable[Sequence[Any]]) -> bytes:
+    """An .xlsx with one sheet: a bold header row, then the rows (datetimes written in local time)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=str(title)[:31] or "Sheet1")
+    sheet.freeze_panes = "A2"
+    sheet.append([str(h) for h in headers])
+    for row in rows:
+        sheet.append([_excel_value(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def template_workbook(importer: Importer) -> bytes:
+    """The import template: headers (required ones marked *), an example row, and notes per column."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = str(importer.title)[:31] or importer.name
+    for index, column in enumerate(importer.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=("*" if column.required else "") + str(column.header))
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+        sheet.cell(row=2, column=index, value=column.example or None)
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(str(column.header)) * 2 + 4)
+    notes = book.create_sheet(_("填写说明"))
+    notes.append([_("列名"), _("是否必填"), _("说明")])
+    for column in importer.columns:
+        notes.append([str(column.header), _("必填") if column.required else _("选填"), str(column.help)])
+    if importer.notes:
+        notes.append([])
+        notes.append([str(importer.notes)])
+    notes.append([])
+    notes.append([_("第2行为示例，导入前请删除或改成真实数据。同一文件重复导入不会产生重复记录。")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
