@@ -20,6 +20,7 @@ evaluates the same conditions (``facts``) with T. See docs/indicators.md for wha
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -29,7 +30,9 @@ from typing import Literal, cast
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case, CaseAction
@@ -411,17 +414,52 @@ class IndicatorSet:
         return measure
 
 
+_TEXTS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    "reported": (gettext_lazy("上报数"), gettext_lazy("期间内上报的事件数")),
+    "valid_rate": (gettext_lazy("有效上报率"), gettext_lazy("期间内上报且已立案的事件数 ÷ 上报数")),
+    "registered": (gettext_lazy("立案数"), gettext_lazy("期间内立案的事件数（自行处置的按上报时间计）")),
+    "completion_rate": (gettext_lazy("办结率"), gettext_lazy("结案数 ÷ 立案数")),
+    "closure_rate": (gettext_lazy("结案率"), gettext_lazy("结案数 ÷（立案数 − 缓办数）")),
+    "on_time_closure_rate": (gettext_lazy("按期结案率"), gettext_lazy("按期结案数 ÷（立案数 − 缓办数）")),
+    "on_time_handling_rate": (
+        gettext_lazy("按期处置率"),
+        gettext_lazy("最近一次处置反馈在期限内的案件数 ÷ 已处置案件数"),
+    ),
+    "rework_rate": (gettext_lazy("返工率"), gettext_lazy("返工案件数 ÷ 已处置案件数")),
+    "overdue_rate": (
+        gettext_lazy("超期率"),
+        gettext_lazy("超期案件数（未处置已过期限，或最近一次处置晚于期限；不含缓办）÷（立案数 − 缓办数）"),
+    ),
+    "satisfaction_rate": (gettext_lazy("满意率"), gettext_lazy("（满意 + 基本满意）÷ 已评价回访数")),
+    "score": (
+        gettext_lazy("综合指标值"),
+        gettext_lazy(
+            "100 ×（%(a)s × 按期结案率 + %(b)s × 结案率 + %(c)s ×（1 − 返工率）+ %(d)s × 满意率）− 督查扣分；"
+            "分母为0的项不计，其余权重按比例放大"
+        ),
+    ),
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _texts(language: str | None) -> dict[str, tuple[str, str]]:
+    """Labels and formulas translated once per language (a ranking builds hundreds of sets)."""
+    return {key: (str(label), str(formula)) for key, (label, formula) in _TEXTS.items()}
+
+
 def build_set(counts: Counts, *, weights: Weights | None = None, deduction: Decimal = Decimal(0)) -> IndicatorSet:
     """Turn raw counts into every indicator, with the formulas shown on screen."""
     weights = weights or Weights()
     c = counts
     active = c.cohort - c.suspended
-    on_time_closure = _rate(
-        "on_time_closure_rate", _("按期结案率"), _("按期结案数 ÷（立案数 − 缓办数）"), c.closed_on_time, active
-    )
-    closure = _rate("closure_rate", _("结案率"), _("结案数 ÷（立案数 − 缓办数）"), c.closed, active)
-    rework = _rate("rework_rate", _("返工率"), _("返工案件数 ÷ 已处置案件数"), c.reworked, c.resolved)
-    satisfaction = _rate("satisfaction_rate", _("满意率"), _("（满意 + 基本满意）÷ 已评价回访数"), c.satisfied, c.rated)
+    texts = _texts(get_language())
+
+    def rate(key: MeasureKey, numerator: int, denominator: int) -> Measure:
+        return _rate(key, *texts[key], numerator, denominator)
+
+    def number(key: MeasureKey, n: int) -> Measure:
+        return _count(key, *texts[key], n)
+
     parts: list[tuple[Decimal, Decimal | None]] = [
         (weights.on_time_closure, _fraction(c.closed_on_time, active)),
         (weights.closure, _fraction(c.closed, active)),
@@ -433,44 +471,21 @@ def build_set(counts: Counts, *, weights: Weights | None = None, deduction: Deci
     score_value: Decimal | None = None
     if total_weight > 0:
         score_value = max(Decimal(0), HUNDRED * sum((w * v for w, v in used), Decimal(0)) / total_weight - deduction)
-    score = Measure(
-        "score",
-        _("综合指标值"),
-        _(
-            "100 ×（%(a)s × 按期结案率 + %(b)s × 结案率 + %(c)s ×（1 − 返工率）+ %(d)s × 满意率）− 督查扣分；"
-            "分母为0的项不计，其余权重按比例放大"
-        )
-        % {"a": weights.on_time_closure, "b": weights.closure, "c": weights.no_rework, "d": weights.satisfaction},
-        "score",
-        None,
-        None,
-        score_value,
-        None,
-    )
+    label, formula = texts["score"]
+    shares = {"a": weights.on_time_closure, "b": weights.closure, "c": weights.no_rework, "d": weights.satisfaction}
+    score = Measure("score", label, formula % shares, "score", None, None, score_value, None)
     return IndicatorSet(
         counts=c,
-        reported=_count("reported", _("上报数"), _("期间内上报的事件数"), c.reported),
-        valid_rate=_rate("valid_rate", _("有效上报率"), _("期间内上报且已立案的事件数 ÷ 上报数"), c.valid, c.reported),
-        registered=_count("registered", _("立案数"), _("期间内立案的事件数（自行处置的按上报时间计）"), c.cohort),
-        completion_rate=_rate("completion_rate", _("办结率"), _("结案数 ÷ 立案数"), c.closed, c.cohort),
-        closure_rate=closure,
-        on_time_closure_rate=on_time_closure,
-        on_time_handling_rate=_rate(
-            "on_time_handling_rate",
-            _("按期处置率"),
-            _("最近一次处置反馈在期限内的案件数 ÷ 已处置案件数"),
-            c.resolved_on_time,
-            c.resolved,
-        ),
-        rework_rate=rework,
-        overdue_rate=_rate(
-            "overdue_rate",
-            _("超期率"),
-            _("超期案件数（未处置已过期限，或最近一次处置晚于期限；不含缓办）÷（立案数 − 缓办数）"),
-            c.late,
-            active,
-        ),
-        satisfaction_rate=satisfaction,
+        reported=number("reported", c.reported),
+        valid_rate=rate("valid_rate", c.valid, c.reported),
+        registered=number("registered", c.cohort),
+        completion_rate=rate("completion_rate", c.closed, c.cohort),
+        closure_rate=rate("closure_rate", c.closed, active),
+        on_time_closure_rate=rate("on_time_closure_rate", c.closed_on_time, active),
+        on_time_handling_rate=rate("on_time_handling_rate", c.resolved_on_time, c.resolved),
+        rework_rate=rate("rework_rate", c.reworked, c.resolved),
+        overdue_rate=rate("overdue_rate", c.late, active),
+        satisfaction_rate=rate("satisfaction_rate", c.satisfied, c.rated),
         score=score,
         deduction=deduction,
         weights=weights,
