@@ -66,7 +66,7 @@
   function map() {
     var el = document.getElementById("map");
     if (!el || typeof L === "undefined") { return; }
-    var m = L.map(el, { preferCanvas: true });
+    var m = L.map(el);
     if (d.tiles) {
       L.tileLayer(d.tiles, { maxZoom: 19, attribution: d.attribution || "" }).addTo(m);
     }
@@ -90,11 +90,8 @@
             link.textContent = c.number;
             marker.bindPopup(link);
           } else {
-            marker.bindTooltip(String(c.count) + d.labelCases + (c.open ? "（" + d.labelOpen + " " + c.open + "）" : ""));
-            marker.on("click", function () { m.setView([c.lat, c.lng], Math.min(m.getZoom() + 2, 19)); });
-          }
-          if (c.count > 1) {
             marker.bindTooltip(String(c.count), { permanent: true, direction: "center", className: "cluster-count" });
+            marker.on("click", function () { m.setView([c.lat, c.lng], Math.min(m.getZoom() + 2, 19)); });
           }
           markers.addLayer(marker);
         });
