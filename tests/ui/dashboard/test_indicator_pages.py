@@ -250,3 +250,19 @@ def test_board_query_count_does_not_grow(world: TownWorld, django_assert_max_num
     with django_assert_max_num_queries(baseline):
         client.get(reverse("dashboard:board"), NOV)
     assert date(2026, 11, 23) == MONDAY_0900.date()
+
+
+def test_county_roles_choose_the_town_and_town_roles_cannot(world: TownWorld, cases) -> None:
+    from gridgov.data.org.domain import create_area, grant_role
+    from gridgov.data.org.enums import AreaLevel, Role
+
+    other = create_area(code="330921103", name="高亭镇", level=AreaLevel.TOWN, parent=world.county)
+    county_admin = User.objects.create_user(username="county", password="pw-for-tests-1", full_name="县管理员")
+    grant_role(user=county_admin, role=Role.ADMIN, area=world.county)
+    client = signed_in(county_admin)
+    page = client.get(reverse("dashboard:indicators"), {**NOV, "as_of": AS_OF}).text
+    assert '<select name="town">' in page
+    assert _figure(page, "reported") == "4"
+    other_page = client.get(reverse("dashboard:indicators"), {**NOV, "as_of": AS_OF, "town": other.pk}).text
+    assert _figure(other_page, "reported") == "0"
+    assert signed_in(world.leader).get(reverse("dashboard:indicators"), {"town": other.pk}).status_code == 403
