@@ -42,6 +42,11 @@ def test_generate_preview_issue_and_archive(world: TownWorld) -> None:
         "（草稿，未编号）",
         "印发通报",
         "双合村",
+        "一、总体情况",
+        "二、综合指标排名（擂台赛）",
+        "三、超期事件",
+        "四、返工事件",
+        "五、表扬与批评",
     ):
         assert text in preview
     response = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]))

@@ -87,10 +87,20 @@ def _bulletin(request: HttpRequest, bulletin_id: int) -> tuple[Area, Bulletin]:
 def bulletin(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     viewer, _town = town_wide(request)
     town, found = _bulletin(request, bulletin_id)
+    # The preview's section headings, numbered exactly as in the .docx.
+    keys = ["summary", *(["ranking"] if found.content["rankings"] else []), "overdue", "reworked", "praise"]
+    texts = [block.text for block in bulletin_outline(found).blocks if block.kind == "heading"]
     return render(
         request,
         "dashboard/bulletin.html",
-        {"viewer": viewer, "bulletin": found, "c": found.content, "issue_line": issue_line(found), "town": town},
+        {
+            "viewer": viewer,
+            "bulletin": found,
+            "c": found.content,
+            "issue_line": issue_line(found),
+            "town": town,
+            "headings": dict(zip(keys, texts, strict=True)),
+        },
     )
 
 
