@@ -266,3 +266,16 @@ def test_county_roles_choose_the_town_and_town_roles_cannot(world: TownWorld, ca
     other_page = client.get(reverse("dashboard:indicators"), {**NOV, "as_of": AS_OF, "town": other.pk}).text
     assert _figure(other_page, "reported") == "0"
     assert signed_in(world.leader).get(reverse("dashboard:indicators"), {"town": other.pk}).status_code == 403
+
+
+def test_rankings_query_count_does_not_grow(world: TownWorld, django_assert_max_num_queries) -> None:
+    world.bring_to(Status.CLOSED)
+    client = signed_in(world.leader)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("dashboard:rankings"), {**NOV, "by": "grid_worker", "as_of": AS_OF})
+    baseline = len(few)  # read now: every request clears the query log
+    for _ in range(3):
+        world.bring_to(Status.CLOSED)
+        world.report(reporter=world.grid_worker_b, area=world.grid_b)
+    with django_assert_max_num_queries(baseline):
+        client.get(reverse("dashboard:rankings"), {**NOV, "by": "grid_worker", "as_of": AS_OF})
