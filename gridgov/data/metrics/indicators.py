@@ -565,7 +565,8 @@ def _from_rollups(
     # them by (town, status, deadline) — a small set — and the cohort conditions are checked here.
     for key in _live_late(town=town, period=period, as_of=as_of, dim=dim, member=member, by_month=by_month):
         result.setdefault(key, Counts()).late += 1
-    return result
+    # A member whose cases all moved elsewhere (redispatch, reclassification) leaves rows of zeros behind.
+    return {key: counts for key, counts in result.items() if counts != Counts()}
 
 
 def _live_late(

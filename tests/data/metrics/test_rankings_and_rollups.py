@@ -67,6 +67,14 @@ def test_grid_worker_ranking_names_the_workers(world):
     assert [(r.rank, r.name, r.n) for r in rows] == [(1, "孙网格", 1), (None, "周网格", 0)]
 
 
+def test_a_member_left_with_no_cases_is_absent_as_in_the_recount(world):
+    case = _dispatched(world, area=world.grid_a)
+    act(case, world.operator, Action.REDISPATCH, at(2026, 11, 16, 9, 30), department=world.dept_b)
+    by_department = count_by(town=world.town, period=NOV, group="department", as_of=T)
+    assert list(by_department) == [world.dept_b.pk]
+    assert by_department == count_by(town=world.town, period=NOV, group="department", as_of=T, recount=True)
+
+
 def test_check_rollups_fails_loudly_and_rebuild_repairs(world):
     _closed(world, world.grid_a)
     out = io.StringIO()
