@@ -233,3 +233,12 @@ def test_closure_rate_counts_imported_cases_like_native_ones(world) -> None:
     cohort = Case.objects.filter(town=world.town, registered_at__gte=start, registered_at__lt=at(2023, 1, 1, 0, 0))
     closed = cohort.filter(status=Status.CLOSED)
     assert (cohort.count(), closed.count()) == (6, 5)
+
+
+def test_imported_cases_enter_the_indicator_rollups(world) -> None:
+    from gridgov.data.metrics import rollups
+
+    import_historical_case(town=world.town, record=closed_record(world), imported_by=world.admin, now=at(2026, 11, 25))
+    assert rollups.stored(town=world.town) == rollups.recount(town=world.town)
+    assert rollups.stored(town=world.town) != {}
+    assert rollups.check(town=world.town) == []

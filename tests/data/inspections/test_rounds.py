@@ -228,3 +228,15 @@ def test_round_set_up_errors(world: TownWorld) -> None:
     with pytest.raises(InvalidInput, match="编号不能为空或重复"):
         create_round(actor=world.operator, **{**base, "items": [ItemSpec("A", "x", Decimal(1))] * 2})
     assert InspectionRound.objects.count() == 0
+
+
+def test_inspection_deductions_lower_the_villages_composite_value(world: TownWorld) -> None:
+    from gridgov.data.metrics.indicators import Period, Scope, compute
+
+    round_ = make_round(world)
+    record_three(world, round_)  # village A: 2 + 1.5 points; village B: 2 points
+    period = Period(start=date(2026, 11, 1), end=date(2026, 12, 1))
+    as_of = MONDAY_0900 + timedelta(hours=3)
+    village_a = compute(scope=Scope(town=world.town, area=world.village_a), period=period, as_of=as_of)
+    village_b = compute(scope=Scope(town=world.town, area=world.village_b), period=period, as_of=as_of)
+    assert (village_a.deduction, village_b.deduction) == (Decimal("3.5"), Decimal("2"))

@@ -38,6 +38,7 @@ from gridgov.data.cases.domain.engine import MAX_DESCRIPTION, _next_number
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Case, CaseAction, CaseCounter
 from gridgov.data.errors import Conflict, InvalidInput
+from gridgov.data.metrics import rollups
 from gridgov.data.org.domain import ancestors_by_level
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
@@ -220,6 +221,7 @@ def import_historical_case(
         rows = _chain(case, record=record, imported_by=imported_by, now=now)
         CaseAction.objects.bulk_create(rows)
         Case.objects.filter(pk=case.pk).update(action_count=case.action_count, audit_head=case.audit_head)
+        rollups.case_changed(before=None, after=rollups.snapshot(case))  # indicators: same transaction
     return case
 
 
