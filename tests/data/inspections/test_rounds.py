@@ -240,3 +240,15 @@ def test_inspection_deductions_lower_the_villages_composite_value(world: TownWor
     village_a = compute(scope=Scope(town=world.town, area=world.village_a), period=period, as_of=as_of)
     village_b = compute(scope=Scope(town=world.town, area=world.village_b), period=period, as_of=as_of)
     assert (village_a.deduction, village_b.deduction) == (Decimal("3.5"), Decimal("2"))
+
+
+def test_the_year_in_review_writes_the_rounds_bulletins_and_problems(world: TownWorld) -> None:
+    from gridgov.data.reports.domain.year_review import year_review
+
+    round_ = make_round(world)
+    record_three(world, round_)
+    issue_bulletin(round=round_, actor=world.leader, now=at(2026, 11, 27, 16))
+    review = year_review(town=world.town, year=2026, as_of=at(2026, 11, 28, 9))
+    texts = {s.topic: s.text for s in review.sentences}
+    assert texts["创城督查"] == "全年发布创城督查通报1期，累计巡查发现并整改突出问题0条。"
+    assert texts["通报"] == "全年共发布各类通报1期。"

@@ -53,6 +53,10 @@ def case_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     issued = Bulletin.objects.filter(
         town=town, status=BulletinStatus.ISSUED, issued_at__gte=since, issued_at__lt=until, issued_at__lte=as_of
     ).count()
+    # 各类通报: the platform's bulletins and the inspection rounds' bulletins (when that ledger exists).
+    inspections = ledger_source("inspections")
+    if inspections is not None:
+        issued += int(inspections(town=town, start=start, end=end, as_of=as_of)["inspection_bulletins"].value or 0)
     return {
         "events_registered": Figure(
             _("处理基层智治平台事件"),
