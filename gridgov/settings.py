@@ -166,6 +166,16 @@ STORAGES = {
 }
 
 # Background work: django.tasks with the database backend; `manage.py db_worker` runs it.
+# One cache shared by every app process (once-only form tokens, rate limits of the public report, the category
+# search index): the database, so that several gunicorn workers or servers agree. `manage.py createcachetable`.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "gridgov_cache",
+        "TIMEOUT": 3600,
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("GRIDGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
