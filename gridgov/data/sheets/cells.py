@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import TextChoices
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gridgov.data.sheets.framework import RowInvalid
@@ -137,10 +137,14 @@ def choice[C: TextChoices](value: Any, choices: type[C], *, column: str, default
         if default is not None:
             return default
         raise RowInvalid(column, _("必填项为空"))
-    raw = str(value).strip()
+    raw = str(value).strip().lower()
     for member in choices:
-        if raw.lower() in (str(member.value).lower(), str(member.label).lower()):
+        # The stored value, the Chinese label (the sheets are Chinese) or the label in the user's language.
+        with translation.override("zh-hans"):
+            chinese = str(member.label).lower()
+        if raw in (str(member.value).lower(), chinese, str(member.label).lower()):
             return member
+    raw = str(value).strip()
     allowed = "、".join(str(m.label) for m in choices)
     raise RowInvalid(column, _("“%(value)s”不是可选值（可选：%(allowed)s）") % {"value": raw, "allowed": allowed})
 

@@ -201,3 +201,13 @@ def test_command_line_import(world: TownWorld, tmp_path, capsys) -> None:  # typ
     assert "rows=1 valid=1 skipped=0 imported=1 errors=0" in captured.out
     assert "1/1 导入完成" in captured.err
     assert Department.objects.filter(town=world.town, code="CLI1").exists()
+
+
+def test_choices_accept_the_chinese_label_whatever_the_language() -> None:
+    from django.utils import translation
+
+    from gridgov.data.org.enums import DepartmentKind
+
+    with translation.override("en"):
+        assert cells.choice("站所", DepartmentKind, column="kind") == DepartmentKind.STATION
+        assert cells.choice("station", DepartmentKind, column="kind") == DepartmentKind.STATION
