@@ -206,6 +206,14 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}{_suffix(filename)}"
 
 
+def display_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.display.jpg"
+
+
+def thumbnail_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.thumb.jpg"
+
+
 def _suffix(filename: str) -> str:
     dot = filename.rfind(".")
     return filename[dot:].lower()[:8] if dot >= 0 else ""
@@ -217,6 +225,9 @@ class Attachment(models.Model):
     action = models.ForeignKey(CaseAction, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField(_("类别"), max_length=8, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
+    # Upright JPEG copies without metadata for pages: ≤ 1600 px and ≤ 320 px on the long side.
+    display = models.FileField(_("显示图"), upload_to=display_path, max_length=255, blank=True)
+    thumbnail = models.FileField(_("缩略图"), upload_to=thumbnail_path, max_length=255, blank=True)
     original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()

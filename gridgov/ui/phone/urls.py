@@ -1,4 +1,22 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from gridgov.ui.phone import public_views, views
 
 app_name = "phone"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("report/", views.report, name="report"),
+    path("verify/", views.verify_list, name="verify_list"),
+    path("mine/", views.mine, name="mine"),
+    path("categories/", views.categories, name="categories"),
+    path("locate/", views.locate, name="locate"),
+    path("map.geojson", views.town_map, name="town_map"),
+    path("cases/<int:case_id>/", views.case, name="case"),
+    path("cases/<int:case_id>/verify/", views.verify, name="verify"),
+    path("cases/<int:case_id>/photos/<int:attachment_id>/<str:size>/", views.photo, name="photo"),
+    path("public/report/", public_views.public_report, name="public_report"),
+    path("public/done/<str:number>/", public_views.public_done, name="public_done"),
+    path("public/case/<str:number>/", public_views.public_case, name="public_case"),
+    path("public/case/<str:number>/photos/<int:attachment_id>/", public_views.public_photo, name="public_photo"),
+    path("public/lookup/", public_views.public_lookup, name="public_lookup"),
+]

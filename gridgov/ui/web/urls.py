@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.ui.web import views
+from gridgov.ui.web import actions, lists, views
 from gridgov.ui.web.forms import SignInForm
 
 app_name = "web"
@@ -14,7 +14,14 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", views.sign_out, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("triage/", lists.triage, name="triage"),
+    path("inbox/", lists.inbox, name="inbox"),
+    path("cases/", lists.all_cases, name="cases"),
+    path("notifications/", lists.notifications, name="notifications"),
+    path("notifications/read/", lists.notifications_read, name="notifications_read"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/act/<str:action>/", actions.case_action, name="case_action"),
     path("cases/<int:case_id>/reveal-contact/", views.case_reveal_contact, name="case_reveal_contact"),
     path("cases/<int:case_id>/files/<int:attachment_id>/", views.case_file, name="case_file"),
 ]

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import logout
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
+from gridgov.data.cases.domain.deadlines import deadline_view
 from gridgov.data.cases.domain.personal_data import (
     ReporterContact,
     can_reveal,
     reporter_contact,
     reveal_reporter_contact,
 )
+from gridgov.data.cases.domain.queries import available_actions, overview
+from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
-from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
+from gridgov.data.cases.scope import get_case_for_user, memberships_of
 from gridgov.data.errors import DomainError, NotFound
-from gridgov.data.org.enums import SecurityEventKind
+from gridgov.data.org.enums import Role, SecurityEventKind
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client, record_event
 from gridgov.data.worktime.calendar import WorkCalendar
-
-PAGE_SIZE = 50
+from gridgov.ui.web.forms import PasswordForm
 
 
 def _user(request: HttpRequest) -> User:
@@ -33,28 +37,55 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+# Which page a role lives in; the first role of the user in this order decides.
+HOME_ORDER = (Role.OPERATOR, Role.HANDLER, Role.VILLAGE_STAFF, Role.LEADER, Role.ADMIN, Role.GRID_WORKER)
+
+
+def home_role(user: User) -> Role | None:
+    roles = {Role(m.role) for m in memberships_of(user)}
+    for role in HOME_ORDER:
+        if role in roles:
+            return role
+    if user.is_superuser or user.is_staff:
+        return Role.ADMIN
+    return next(iter(roles), None)
+
+
+def phone_home_url() -> str | None:
+    try:
+        return reverse("phone:home")
+    except NoReverseMatch:
+        return None
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Open on the user's work: triage queue, department inbox, leader overview, phone pages, admin landing."""
     user = _user(request)
-    now = timezone.now()
-    cases = list(
-        visible_cases(user)
-        .select_related("category", "village", "department")
-        .order_by("-reported_at", "-id")[:PAGE_SIZE]
-    )
-    rows = [(case, lamp_of(case, now=now)) for case in cases]
-    return render(
-        request,
-        "web/home.html",
-        {"rows": rows, "memberships": memberships_of(user), "total": visible_cases(user).count()},
-    )
+    role = home_role(user)
+    if role == Role.OPERATOR:
+        return redirect("web:triage")
+    if role in (Role.HANDLER, Role.VILLAGE_STAFF):
+        return redirect("web:inbox")
+    if role == Role.LEADER:
+        return render(
+            request,
+            "web/home_leader.html",
+            {"overview": overview(user=user, now=timezone.now()), "statuses": Status.choices},
+        )
+    if role == Role.ADMIN:
+        return render(request, "web/home_admin.html", {"phone_url": phone_home_url()})
+    phone = phone_home_url()
+    if phone is not None:
+        return redirect(phone)
+    return redirect("web:cases")
 
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
-    case = _case_or_404(user, case_id)
-    return _render_case(request, case, contact=reporter_contact(case))
+    case = case_or_404(user, case_id)
+    return render_case(request, case, contact=reporter_contact(case))
 
 
 @login_required
@@ -62,24 +93,33 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_reveal_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     """Show the reporter's contact in full (command room, leaders); the unmasking is logged."""
     user = _user(request)
-    case = _case_or_404(user, case_id)
+    case = case_or_404(user, case_id)
     try:
         contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
     except DomainError as error:
         return HttpResponse(error.message, status=403)
-    return _render_case(request, case, contact=contact)
+    return render_case(request, case, contact=contact)
 
 
-def _case_or_404(user: User, case_id: int) -> Case:
+def case_or_404(user: User, case_id: int) -> Case:
     try:
         return get_case_for_user(user, case_id=case_id)
     except NotFound as exc:
         raise Http404(str(exc)) from None
 
 
-def _render_case(request: HttpRequest, case: Case, *, contact: ReporterContact) -> HttpResponse:
+def render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    contact: ReporterContact | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
     actions = CaseAction.objects.filter(case=case).select_related("actor").prefetch_related("attachments")
     deadline = deadline_view(case, now=timezone.now(), calendar=WorkCalendar.load())
+    contact = contact or reporter_contact(case)
     return render(
         request,
         "web/case_detail.html",
@@ -88,22 +128,44 @@ def _render_case(request: HttpRequest, case: Case, *, contact: ReporterContact) 
             "actions": actions,
             "deadline": deadline,
             "contact": contact,
-            "can_reveal": contact.masked and can_reveal(_user(request), case),
+            "can_reveal": contact.masked and can_reveal(user, case),
+            "available": available_actions(user=user, case=case),
+            "problem": problem,
         },
+        status=status,
     )
 
 
 @login_required
 def case_file(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
     """A photo of a case, served only to those who may see the case (photos can show people)."""
-    case = _case_or_404(_user(request), case_id)
+    case = case_or_404(_user(request), case_id)
     attachment = Attachment.objects.filter(pk=attachment_id, case=case).first()
     if attachment is None:
-        raise Http404("附件不存在")
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        raise Http404(_("附件不存在"))
+    # Pages show the upright, metadata-free copies; the original (as uploaded) only on request.
+    size = request.GET.get("size", "")
+    stored = {"thumb": attachment.thumbnail, "display": attachment.display}.get(size)
+    if stored:
+        response = FileResponse(stored.open("rb"), content_type="image/jpeg")
+    else:
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = PasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, user)
+        record_event(kind=SecurityEventKind.PASSWORD_CHANGED, user=user, client=Client.of(request))
+        messages.success(request, _("密码已修改"))
+        return redirect("web:home")
+    return render(request, "web/password_change.html", {"form": form})
 
 
 @require_POST

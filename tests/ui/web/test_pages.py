@@ -18,11 +18,11 @@ def signed_in(user: User) -> Client:
 
 def test_sign_in_with_password_and_land_on_home(world: TownWorld) -> None:
     client = Client()
-    response = client.post(reverse("web:login"), {"username": "gw_a", "password": "pw-for-tests-1"})
+    response = client.post(reverse("web:login"), {"username": "operator", "password": "pw-for-tests-1"})
     assert (response.status_code, response["Location"]) == (302, "/")
-    home = client.get("/")
-    assert home.status_code == 200
-    assert "我的事件" in home.text
+    home = client.get("/", follow=True)
+    assert home.redirect_chain == [("/triage/", 302)]
+    assert "受理派遣" in home.text
 
 
 def test_wrong_password_shows_a_chinese_error_and_keeps_the_username(world: TownWorld) -> None:
@@ -40,7 +40,7 @@ def test_home_requires_sign_in(world: TownWorld) -> None:
 def test_home_lists_only_cases_in_scope(world: TownWorld) -> None:
     mine = world.report(reporter=world.grid_worker_a, area=world.grid_a)
     other = world.report(reporter=world.grid_worker_b, area=world.grid_b)
-    page = signed_in(world.grid_worker_a).get("/").text
+    page = signed_in(world.grid_worker_a).get("/cases/").text
     assert mine.number in page
     assert other.number not in page
 
@@ -49,12 +49,12 @@ def test_home_list_query_count_does_not_grow_with_cases(world: TownWorld, django
     for _ in range(3):
         world.bring_to(Status.HANDLING)
     client = signed_in(world.operator)
-    with django_assert_max_num_queries(8) as few:
-        client.get("/")
+    with django_assert_max_num_queries(12) as few:
+        client.get("/cases/")
     for _ in range(6):
         world.bring_to(Status.DISPATCHED)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/")
+        client.get("/cases/")
 
 
 def test_case_page_shows_timeline_and_deadline(world: TownWorld) -> None:
@@ -186,3 +186,16 @@ def test_reporter_contact_is_masked_and_unmasking_is_logged(world: TownWorld) ->
 def test_health_check_needs_no_sign_in(db) -> None:
     response = Client().get("/healthz")
     assert (response.status_code, response.text) == (200, "ok")
+
+
+def test_photos_come_as_thumbnail_and_display_copies(world: TownWorld) -> None:
+    case = world.bring_to(Status.RESOLVED)
+    photo = case.attachments.get()
+    url = reverse("web:case_file", args=[case.pk, photo.pk])
+    client = signed_in(world.operator)
+    page = client.get(reverse("web:case_detail", args=[case.pk])).text
+    assert f'<img src="{url}?size=thumb"' in page
+    for size in ("thumb", "display"):
+        response = client.get(f"{url}?size={size}")
+        assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+        assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"

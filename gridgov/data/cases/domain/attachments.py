@@ -1,22 +1,33 @@
-"""Uploaded files: validated by content (not by name), hashed, stored content-addressed."""
+"""Uploaded files: validated by content (not by name), hashed, stored content-addressed.
+
+Each photo is checked and prepared by ``images.process_photo``: the kept original has no GPS tags, and a
+display copy and a thumbnail are made for pages. Every form and the API hand uploads in through here.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
+from gridgov.data.cases.domain.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, SUFFIXES, Photo, process_photo
 from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.errors import InvalidInput
 
-MAX_IMAGE_BYTES = 15 * 1024 * 1024
-MAX_IMAGE_PIXELS = 60_000_000
+__all__ = [
+    "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
+    "MAX_PHOTOS_PER_ACTION",
+    "CheckedUpload",
+    "Upload",
+    "check_image",
+    "check_images",
+]
+
 MAX_PHOTOS_PER_ACTION = 9
-_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,47 +42,50 @@ class Upload:
 @dataclass(frozen=True, slots=True)
 class CheckedUpload:
     upload: Upload
-    sha256: str
-    content_type: str
-    width: int
-    height: int
+    photo: Photo
+    sha256: str  # of the kept original
+
+    @property
+    def content_type(self) -> str:
+        return self.photo.content_type
+
+    @property
+    def width(self) -> int:
+        return self.photo.width
+
+    @property
+    def height(self) -> int:
+        return self.photo.height
 
     def as_content_file(self) -> ContentFile[bytes]:
-        return ContentFile(self.upload.data, name=self.upload.name)
+        return ContentFile(self.photo.original, name=f"photo{SUFFIXES[self.photo.format]}")
+
+    def attachment_fields(self) -> dict[str, Any]:
+        """The columns of the Attachment row that keeps this photo (files included)."""
+        return {
+            "kind": self.upload.kind,
+            "file": self.as_content_file(),
+            "display": ContentFile(self.photo.display, name="display.jpg"),
+            "thumbnail": ContentFile(self.photo.thumbnail, name="thumb.jpg"),
+            "original_name": self.upload.name[:255],
+            "content_type": self.photo.content_type,
+            "size": len(self.photo.original),
+            "sha256": self.sha256,
+            "width": self.photo.width,
+            "height": self.photo.height,
+        }
 
 
 def check_image(upload: Upload) -> CheckedUpload:
     """Accept only real images of a supported type and a sane size; raise InvalidInput otherwise."""
-    if len(upload.data) == 0:
-        raise InvalidInput(_("文件“%(name)s”是空的") % {"name": upload.name}, field="photos")
-    if len(upload.data) > MAX_IMAGE_BYTES:
-        raise InvalidInput(
-            _("照片“%(name)s”超过 %(mb)s MB") % {"name": upload.name, "mb": MAX_IMAGE_BYTES // (1024 * 1024)},
-            field="photos",
-        )
-    try:
-        with Image.open(io.BytesIO(upload.data)) as image:
-            kind = image.format or ""
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise InvalidInput(
-            _("“%(name)s”不是有效的图片（支持 JPEG、PNG、WEBP、GIF）") % {"name": upload.name}, field="photos"
-        ) from None
-    if kind not in _IMAGE_TYPES:
-        raise InvalidInput(_("“%(name)s”的图片格式不受支持") % {"name": upload.name}, field="photos")
-    if width * height > MAX_IMAGE_PIXELS or width < 1 or height < 1:
-        raise InvalidInput(_("图片“%(name)s”尺寸异常") % {"name": upload.name}, field="photos")
-    return CheckedUpload(
-        upload=upload,
-        sha256=hashlib.sha256(upload.data).hexdigest(),
-        content_type=_IMAGE_TYPES[kind],
-        width=width,
-        height=height,
-    )
+    photo = process_photo(upload.name, upload.data)
+    return CheckedUpload(upload=upload, photo=photo, sha256=hashlib.sha256(photo.original).hexdigest())
 
 
 def check_images(uploads: tuple[Upload, ...] | list[Upload]) -> list[CheckedUpload]:
     if len(uploads) > MAX_PHOTOS_PER_ACTION:
-        raise InvalidInput(_("每次最多上传 %(n)s 张照片") % {"n": MAX_PHOTOS_PER_ACTION}, field="photos")
+        raise InvalidInput(
+            _("每次最多上传 %(n)s 张照片，您选择了 %(count)s 张") % {"n": MAX_PHOTOS_PER_ACTION, "count": len(uploads)},
+            field="photos",
+        )
     return [check_image(u) for u in uploads]

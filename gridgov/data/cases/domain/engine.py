@@ -497,18 +497,7 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
     )
     for checked in step.files:
         Attachment.objects.create(
-            town_id=case.town_id,
-            case=case,
-            action=row,
-            kind=checked.upload.kind,
-            file=checked.as_content_file(),
-            original_name=checked.upload.name[:255],
-            content_type=checked.content_type,
-            size=len(checked.upload.data),
-            sha256=checked.sha256,
-            width=checked.width,
-            height=checked.height,
-            created_at=step.now,
+            town_id=case.town_id, case=case, action=row, created_at=step.now, **checked.attachment_fields()
         )
     case.action_count = seq
     case.audit_head = digest

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.enums import Action
@@ -60,3 +63,34 @@ def notify_for_action(*, action_id: int) -> int:
         ignore_conflicts=True,
     )
     return len(created)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading: a user's own messages only.
+
+
+def notifications_for(*, user_id: int, unread_only: bool = False, search: str = "") -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user_id=user_id).select_related("case").order_by("-created_at", "-id")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    if search.strip():
+        text = search.strip()[:100]
+        qs = qs.filter(Q(message__icontains=text) | Q(case__number__icontains=text))
+    return qs
+
+
+def unread_count(*, user_id: int) -> int:
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+
+
+def mark_read(*, user_id: int, notification_ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Mark the user's messages read (all unread ones when ``notification_ids`` is None); returns how many."""
+    qs = Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=now or timezone.now())
+
+
+def was_notified(*, user_id: int, case_id: int) -> bool:
+    """Whether the user was told about the case (so may hear that it has moved out of their hands)."""
+    return Notification.objects.filter(user_id=user_id, case_id=case_id).exists()

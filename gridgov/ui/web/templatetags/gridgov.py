@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.deadlines import DeadlineView
-from gridgov.data.worktime.enums import Clock
+from gridgov.data.cases.domain.notifications import unread_count
+from gridgov.data.cases.scope import memberships_of
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import User
+from gridgov.data.worktime.enums import Clock, TimeUnit
+from gridgov.ui.web import once
 
 register = template.Library()
 
@@ -40,3 +49,51 @@ def deadline_phrase(view: DeadlineView) -> str:
     if view.remaining_minutes >= 0:
         return _("剩余 %(t)s") % {"t": amount}
     return _("已超期 %(t)s") % {"t": amount}
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context: template.Context) -> int:
+    """The signed-in user's unread messages (one query, for the header)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return unread_count(user_id=user.pk)
+
+
+@register.simple_tag(takes_context=True)
+def user_roles(context: template.Context) -> set[str]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        return set()
+    roles = {str(m.role) for m in memberships_of(user)}
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+@register.simple_tag(takes_context=True)
+def once_field(context: template.Context) -> str:
+    """A hidden one-time token for a form that creates something (see gridgov.ui.web.once)."""
+    token = once.issue(context["request"])
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD, token)
+
+
+@register.filter
+def cn_datetime(value: datetime | None) -> str:
+    """2026年11月25日 09:00, in local time."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return _("%(y)s年%(m)s月%(d)s日 %(t)s") % {
+        "y": local.year,
+        "m": local.month,
+        "d": local.day,
+        "t": local.strftime("%H:%M"),
+    }
+
+
+@register.filter
+def time_unit(value: str) -> str:
+    return str(TimeUnit(value).label) if value in TimeUnit.values else value

@@ -1,0 +1,440 @@
+"""Phone pages for grid workers: my tasks, report an event, verify (核查) fixes, a light case page.
+
+Thin: read through ``cases/scope.py``, change through the engine, render. The public pages (no account)
+are in ``public_views.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.deadlines import lamp_of
+from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.queries import available_actions
+from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Status
+from gridgov.data.cases.models import Attachment, Case, CaseAction
+from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
+from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, User
+from gridgov.data.taxonomy.domain import resolve_category
+from gridgov.data.taxonomy.search import search_categories, town_index
+from gridgov.ui.phone.forms import LocationFields, ReportForm, VerifyForm
+from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
+from gridgov.ui.phone.uploads import photos_from
+from gridgov.ui.web import once
+
+HOME_ROWS = 10
+LIST_ROWS = 50
+FIELD_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def field_town(user: User) -> Area | None:
+    """The town of the user's grid-worker (or village staff) membership; None if they have neither."""
+    for m in memberships_of(user):
+        if m.role in FIELD_ROLES and m.area is not None and m.area.town_id is not None:
+            return Area.objects.get(pk=m.area.town_id)
+    return None
+
+
+def _home_area(user: User) -> Area | None:
+    """The area a new report is placed in by default: the user's first grid (or village)."""
+    for m in memberships_of(user):
+        if m.role in FIELD_ROLES and m.area is not None:
+            return m.area
+    return None
+
+
+def _not_a_field_user(request: HttpRequest) -> HttpResponse:
+    return render(request, "phone/not_field_user.html", status=403)
+
+
+def verify_queue(user: User) -> QuerySet[Case]:
+    """Cases waiting for this grid worker's verification (核查): resolved, in the grids they patrol."""
+    paths = [m.area.path for m in memberships_of(user) if m.role == Role.GRID_WORKER and m.area is not None]
+    if not paths:
+        return Case.objects.none()
+    in_my_grids = Q()
+    for path in paths:
+        in_my_grids |= Q(area_path__startswith=path)
+    return (
+        visible_cases(user)
+        .filter(in_my_grids, status=Status.RESOLVED)
+        .select_related("category", "major_category", "village", "grid", "department")
+        .order_by("resolved_at", "id")
+    )
+
+
+def my_reports(user: User) -> QuerySet[Case]:
+    return (
+        visible_cases(user)
+        .filter(reporter=user)
+        .select_related("category", "major_category", "village", "grid")
+        .order_by("-reported_at", "-id")
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if field_town(user) is None:
+        return _not_a_field_user(request)
+    now = timezone.now()
+    queue = verify_queue(user)
+    mine = my_reports(user)
+    return render(
+        request,
+        "phone/home.html",
+        {
+            "to_verify": list(queue[:HOME_ROWS]),
+            "to_verify_count": queue.count(),
+            "mine": [(case, lamp_of(case, now=now)) for case in mine[:HOME_ROWS]],
+            "mine_count": mine.count(),
+            "is_grid_worker": any(m.role == Role.GRID_WORKER for m in memberships_of(user)),
+        },
+    )
+
+
+@login_required
+def verify_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if field_town(user) is None:
+        return _not_a_field_user(request)
+    return render(request, "phone/verify_list.html", {"cases": list(verify_queue(user)[:LIST_ROWS])})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if field_town(user) is None:
+        return _not_a_field_user(request)
+    now = timezone.now()
+    status = request.GET.get("status", "")
+    qs = my_reports(user)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    rows = [(case, lamp_of(case, now=now)) for case in qs[:LIST_ROWS]]
+    return render(request, "phone/mine.html", {"rows": rows, "status": status, "statuses": Status.choices})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Report
+
+
+def report_context(request: HttpRequest, town: Area, form: LocationFields, **extra: object) -> dict[str, object]:
+    """What the report forms render: the picker (with the chosen category kept), the place, the map."""
+    index = town_index(town)
+    chosen = _int(str(form["category"].value() or ""))
+    selected = next((entry for entry in index.entries if entry.id == chosen), None)
+    return {
+        "form": form,
+        "town": town,
+        "majors": index.majors,
+        "all_categories": index.entries,  # the list for browsers without JavaScript
+        "selected_category": selected,
+        "map_tiles": map_tiles(),
+        **extra,
+    }
+
+
+def map_tiles() -> str:
+    """An optional tile server for the map-pin step (GRIDGOV_MAP_TILES); without it, only our boundaries."""
+    return str(getattr(settings, "GRIDGOV_MAP_TILES", ""))
+
+
+def add_domain_error(form: LocationFields, error: InvalidInput, *, rename: dict[str, str] | None = None) -> None:
+    """Show a domain error next to its field (or at the top of the form when it names none we show)."""
+    field = (rename or {}).get(error.field or "", error.field or "")
+    if field in form.fields:
+        form.add_error(field, error.message)
+    else:
+        form.add_error(None, error.message)
+
+
+def locate_and_area(
+    form: LocationFields, town: Area, photos: Sequence[Upload] = ()
+) -> tuple[Area | None, tuple[Decimal, Decimal] | None]:
+    """The chosen (or located) area and the point; InvalidInput for a bad or out-of-town point.
+
+    With neither an area nor a point, the GPS point a photo carries (inside the town) is used.
+    """
+    point = parse_point(form.cleaned_data.get("latitude") or "", form.cleaned_data.get("longitude") or "")
+    area_id = form.cleaned_data.get("area")
+    area = Area.objects.filter(pk=area_id, town=town).first() if area_id else None
+    if point is not None:
+        place = place_point(town=town, latitude=point[0], longitude=point[1])
+        area = area or place.area
+    elif area is None:
+        hint = place_from_photos(town=town, photos=photos)
+        if hint is not None:
+            area, point = hint.area, (hint.latitude, hint.longitude)
+    return area, point
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    town = field_town(user)
+    if town is None:
+        return _not_a_field_user(request)
+    areas = area_choices(town)
+    if request.method != "POST":
+        home_area = _home_area(user)
+        form = ReportForm(areas=areas, initial={"area": home_area.pk if home_area else None})
+        return render(request, "phone/report.html", report_context(request, town, form))
+
+    claim = once.claim(request)
+    if claim.state is once.State.USED:  # a second press of 上报: go where the first one went
+        return redirect(claim.result_url or reverse("phone:mine"))
+    form = ReportForm(request.POST, areas=areas)
+    chose_photos = any(f.name for key in ("photos", "after_photos") for f in request.FILES.getlist(key))
+    if claim.state is once.State.INVALID:
+        form.add_error(None, _("表单已失效（打开时间过长或已提交过），请检查后重新提交"))
+    if form.is_valid() and claim.state is once.State.FRESH:
+        try:
+            photos = photos_from(request, "photos", AttachmentKind.BEFORE)
+            on_spot = bool(form.cleaned_data["resolve_on_spot"])
+            after = photos_from(request, "after_photos", AttachmentKind.AFTER) if on_spot else []
+            if on_spot and not after:
+                raise InvalidInput(_("自行处置需要上传至少一张处置后照片"), field="after_photos")
+            area, point = locate_and_area(form, town, photos)
+            if area is None and point is None:
+                area = _home_area(user)  # neither chosen nor located: the worker's own grid
+            case = report_case(
+                town=town,
+                reporter=user,
+                channel=Channel.GRID_WORKER
+                if any(m.role == Role.GRID_WORKER for m in memberships_of(user))
+                else Channel.OTHER,
+                category=resolve_category(town=town, category_id=form.cleaned_data["category"]),
+                description=form.cleaned_data["description"],
+                area=area,
+                latitude=point[0] if point else None,
+                longitude=point[1] if point else None,
+                address=form.cleaned_data["address"],
+                photos=photos,
+                resolve_on_spot=on_spot,
+                resolution_note=form.cleaned_data["resolution_note"],
+                resolution_photos=after,
+            )
+        except InvalidInput as error:
+            add_domain_error(form, error, rename={"note": "resolution_note", "resolve_on_spot": "resolution_note"})
+        except DomainError as error:  # e.g. resolving on the spot outside the grids one patrols
+            form.add_error(None, error.message)
+        else:
+            url = reverse("phone:case", args=[case.pk])
+            once.finish(claim, url)
+            if case.status == Status.CLOSED:
+                messages.success(request, _("已上报并自行处置，事件编号 %(n)s") % {"n": case.number})
+            else:
+                messages.success(request, _("上报成功，事件编号 %(n)s") % {"n": case.number})
+            return redirect(url)
+    once.release(claim)
+    return render(
+        request,
+        "phone/report.html",
+        report_context(request, town, form, photos_lost=chose_photos),
+    )
+
+
+@require_GET
+def categories(request: HttpRequest) -> HttpResponse:
+    """htmx: the category picker's results for a search text or a major category chip."""
+    town = _town_param(request)
+    if town is None:
+        raise Http404(_("乡镇不存在"))
+    query = request.GET.get("q", "")[:40]
+    major = _int(request.GET.get("major"))
+    results = search_categories(town=town, query=query, major_id=major)
+    return render(
+        request,
+        "phone/report_parts.html#categories",
+        {"results": results, "query": query, "searched": bool(query.strip()) or major is not None},
+    )
+
+
+@require_GET
+def locate(request: HttpRequest) -> HttpResponse:
+    """htmx: the village/grid holding a GPS fix or map pin, as the form's place fields."""
+    town = _town_param(request)
+    if town is None:
+        raise Http404(_("乡镇不存在"))
+    latitude, longitude = request.GET.get("latitude", ""), request.GET.get("longitude", "")
+    place = None
+    error = ""
+    try:
+        point = parse_point(latitude, longitude)
+        if point is not None:
+            place = place_point(town=town, latitude=point[0], longitude=point[1])
+    except InvalidInput as exc:
+        error = exc.message
+    initial: dict[str, object] = {}
+    if place is not None:
+        initial = {
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "area": place.area.pk if place.area else None,
+        }
+    return render(
+        request,
+        "phone/report_parts.html#place",
+        {
+            "form": LocationFields(initial=initial, areas=area_choices(town)),
+            "town": town,
+            "place": place,
+            "locate_error": error,
+            "map_tiles": map_tiles(),
+        },
+    )
+
+
+@require_GET
+def town_map(request: HttpRequest) -> JsonResponse:
+    """The town's village and grid boundaries as GeoJSON, for the map-pin step (public data)."""
+    town = _town_param(request)
+    if town is None:
+        raise Http404(_("乡镇不存在"))
+    features = [
+        {"type": "Feature", "geometry": a.boundary, "properties": {"name": a.name, "level": a.level}}
+        for a in Area.objects.filter(town=town, boundary__isnull=False).order_by("path")
+        if a.boundary
+    ]
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _town_param(request: HttpRequest) -> Area | None:
+    town_id = _int(request.GET.get("town"))
+    return Area.objects.filter(pk=town_id, level=AreaLevel.TOWN).first() if town_id is not None else None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Case page and verification (核查)
+
+
+def _case_or_404(user: User, case_id: int) -> Case:
+    try:
+        return get_case_for_user(user, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+def _render_case(
+    request: HttpRequest, case: Case, *, form: VerifyForm | None = None, problem: str = "", status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    actions = list(CaseAction.objects.filter(case=case).order_by("seq"))
+    photos = list(Attachment.objects.filter(case=case).order_by("id"))
+    can_verify = any(t.action == Action.VERIFY_PASS for t in available_actions(user=user, case=case))
+    if can_verify and form is None:
+        form = VerifyForm(initial={"expected_version": case.version})
+    return render(
+        request,
+        "phone/case.html",
+        {
+            "case": case,
+            "actions": actions,
+            "before_photos": [p for p in photos if p.kind != AttachmentKind.AFTER],
+            "after_photos": [p for p in photos if p.kind == AttachmentKind.AFTER],
+            "lamp": lamp_of(case, now=timezone.now()),
+            "can_verify": can_verify,
+            "form": form,
+            "problem": problem,
+        },
+        status=status,
+    )
+
+
+@login_required
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _render_case(request, _case_or_404(_user(request), case_id))
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    found = _case_or_404(user, case_id)
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, found, form=form, status=400)
+    passed = form.cleaned_data["decision"] == "pass"
+    try:
+        photos = photos_from(request, "photos", AttachmentKind.OTHER)
+        apply_action(
+            case_id=found.pk,
+            actor=user,
+            action=Action.VERIFY_PASS if passed else Action.VERIFY_FAIL,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["expected_version"],
+            photos=photos,
+        )
+    except InvalidInput as error:
+        if error.field in form.fields:
+            form.add_error(error.field, error.message)
+        else:
+            form.add_error(None, error.message)
+        return _render_case(request, found, form=form, status=400)
+    except (Conflict, DomainError) as error:
+        # Someone acted first (or the case left this user's hands): show what happened, on fresh data.
+        try:
+            fresh = get_case_for_user(user, case_id=case_id)
+        except NotFound:
+            return render(request, "phone/gone.html", {"problem": error.message}, status=409)
+        return _render_case(request, fresh, problem=error.message, status=409)
+    if passed:
+        messages.success(request, _("事件 %(n)s 核查通过，已结案") % {"n": found.number})
+    else:
+        messages.success(request, _("事件 %(n)s 核查不通过，已退回处置部门返工") % {"n": found.number})
+    return redirect("phone:verify_list")
+
+
+@login_required
+def photo(request: HttpRequest, case_id: int, attachment_id: int, size: str) -> FileResponse:
+    """A photo of a case in scope: the thumbnail, the display copy, or the kept original."""
+    found = _case_or_404(_user(request), case_id)
+    attachment = Attachment.objects.filter(pk=attachment_id, case=found).first()
+    if attachment is None or size not in ("thumb", "display", "original"):
+        raise Http404(_("照片不存在"))
+    return photo_response(attachment, size, private=True)
+
+
+def photo_response(attachment: Attachment, size: str, *, private: bool) -> FileResponse:
+    if size == "thumb" and attachment.thumbnail:
+        stored, content_type = attachment.thumbnail, "image/jpeg"
+    elif size in ("thumb", "display") and attachment.display:
+        stored, content_type = attachment.display, "image/jpeg"
+    elif private:  # photos from before display copies existed, or the original on request
+        stored, content_type = attachment.file, attachment.content_type
+    else:
+        raise Http404(_("照片不存在"))
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Cache-Control"] = f"{'private' if private else 'public'}, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

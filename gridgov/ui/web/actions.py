@@ -1,0 +1,141 @@
+"""The action forms of the case page: one view for every workflow action, its form derived from the
+transition table. Errors never become error pages: a field error shows next to the field; a conflict or
+a refused action shows the case again with what happened."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.domain.notifications import was_notified
+from gridgov.data.cases.domain.queries import available_actions
+from gridgov.data.cases.domain.similar import similar_open_cases
+from gridgov.data.cases.enums import Action, AttachmentKind
+from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import get_case_for_user
+from gridgov.data.cases.transitions import Transition
+from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import Department, User
+from gridgov.data.taxonomy.models import Category
+from gridgov.ui.web.forms import ActionForm
+from gridgov.ui.web.views import _user, render_case
+
+PHOTO_KIND = {Action.RESOLVE: AttachmentKind.AFTER, Action.SELF_RESOLVE: AttachmentKind.AFTER}
+
+
+def _form(request: HttpRequest, user: User, case: Case, transition: Transition) -> ActionForm:
+    similar = similar_open_cases(user=user, case=case) if transition.action == Action.REJECT else []
+    duplicates = [
+        (
+            s.case.pk,
+            f"{s.case.number} · {s.case.category.name} · "
+            + (_("相距%(m)s米") % {"m": round(s.distance_m)} if s.distance_m is not None else _("无位置"))
+            + f" · {s.case.description[:30]}",
+        )
+        for s in similar
+    ]
+    return ActionForm(
+        request.POST if request.method == "POST" else None,
+        transition=transition,
+        case=case,
+        departments=Department.objects.filter(town_id=case.town_id, active=True).order_by("code"),
+        handlers=User.objects.filter(
+            memberships__town_id=case.town_id,
+            memberships__role__in=[Role.HANDLER, Role.VILLAGE_STAFF],
+            memberships__department__isnull=False,
+            memberships__active=True,
+        )
+        .distinct()
+        .order_by("username"),
+        categories=Category.objects.filter(town_id=case.town_id, parent__isnull=False, active=True)
+        .select_related("parent")
+        .order_by("code"),
+        duplicates=duplicates,
+        initial={"expected_version": case.version},
+    )
+
+
+def _photos(request: HttpRequest, action: Action) -> list[Upload]:
+    kind = PHOTO_KIND.get(action, AttachmentKind.OTHER)
+    return [Upload(name=f.name or "photo", data=f.read(), kind=kind) for f in request.FILES.getlist("photos")]
+
+
+@login_required
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    user = _user(request)
+    try:
+        case = get_case_for_user(user, case_id=case_id)
+    except NotFound:
+        if was_notified(user_id=user.pk, case_id=case_id):  # it was theirs; it has moved on (e.g. redispatched)
+            return _gone(request, _("该事件已被改派或调整，不再由您办理"))
+        raise Http404(_("事件不存在或您无权查看")) from None
+    transition = next((t for t in available_actions(user=user, case=case) if t.action == action), None)
+    if transition is None:
+        label = Action(action).label if action in Action.values else action
+        problem = _("当前不能对事件 %(number)s 执行“%(action)s”（状态：%(status)s）") % {
+            "number": case.number,
+            "action": label,
+            "status": case.get_status_display(),
+        }
+        return render_case(request, case, problem=problem, status=409)
+    form = _form(request, user, case, transition)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicate = None
+        try:
+            if data.get("duplicate_of"):
+                duplicate = get_case_for_user(user, case_id=data["duplicate_of"])
+            apply_action(
+                case_id=case.pk,
+                actor=user,
+                action=transition.action,
+                note=data.get("note", ""),
+                expected_version=data["expected_version"],
+                department=data.get("department"),
+                handler=data.get("handler"),
+                category=data.get("category") if data.get("category") != case.category else None,
+                priority=data.get("priority") or None,
+                duplicate_of=duplicate,
+                extension=data.get("extension"),
+                rating=data.get("rating"),
+                photos=_photos(request, transition.action),
+            )
+        except InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            if error.field == "photos":
+                form.photo_error = error.message  # type: ignore[attr-defined]
+        except NotFound:
+            return _gone(request)
+        except (Conflict, DomainError) as error:
+            try:
+                fresh = get_case_for_user(user, case_id=case.pk)
+            except NotFound:
+                return _gone(request, error.message)
+            return render_case(request, fresh, problem=error.message, status=409)
+        else:
+            messages.success(
+                request,
+                _("已完成“%(action)s”：%(number)s") % {"action": transition.action.label, "number": case.number},
+            )
+            try:  # e.g. after a return the case is no longer the department's to see
+                get_case_for_user(user, case_id=case.pk)
+            except NotFound:
+                return redirect("web:home")
+            return redirect("web:case_detail", case_id=case.pk)
+    template = "web/case_action.html#action_form" if request.htmx else "web/case_action.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {"case": case, "form": form, "transition": transition, "photo_error": getattr(form, "photo_error", "")},
+    )
+
+
+def _gone(request: HttpRequest, message: str = "") -> HttpResponse:
+    messages.warning(request, message or _("该事件已不在您的办理范围内"))
+    return redirect("web:home")
