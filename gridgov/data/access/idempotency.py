@@ -1,0 +1,98 @@
+"""Idempotent creation: the same ``Idempotency-Key`` and body give the same answer, never a second object.
+
+The record is written in the same transaction as the object it answers for, so either both exist or
+neither; a concurrent duplicate hits the unique constraint, rolls back its own object and replays the
+first answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.access.models import IdempotencyRecord
+from gridgov.data.cases.models import Case
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.models import User
+
+MAX_KEY_LENGTH = 128
+KEY_REUSED = "idempotency_key_reused"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    replayed: bool
+
+
+def body_hash(body: Mapping[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_key(key: str) -> str:
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
+        raise InvalidInput(
+            _("Idempotency-Key 必须是 1–%(n)s 个可打印 ASCII 字符") % {"n": MAX_KEY_LENGTH}, field="Idempotency-Key"
+        )
+    return key
+
+
+def create_once(
+    *,
+    user: User,
+    key: str,
+    body: Mapping[str, Any],
+    create: Callable[[], Case],
+    render: Callable[[Case], dict[str, Any]],
+    status: int = 201,
+    now: datetime | None = None,
+) -> Answer:
+    """Run ``create`` once per (user, key); later calls with the same body replay the first answer."""
+    key = check_key(key)
+    digest = body_hash(body)
+    earlier = _replay(user=user, key=key, digest=digest)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            case = create()
+            answer = render(case)
+            IdempotencyRecord.objects.create(
+                user=user,
+                key=key,
+                body_hash=digest,
+                case=case,
+                response_status=status,
+                response_body=answer,
+                created_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        earlier = _replay(user=user, key=key, digest=digest)
+        if earlier is None:
+            raise
+        return earlier
+    return Answer(status=status, body=answer, replayed=False)
+
+
+def _replay(*, user: User, key: str, digest: str) -> Answer | None:
+    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if record is None:
+        return None
+    if record.body_hash != digest:
+        raise InvalidInput(
+            _("Idempotency-Key“%(key)s”已用于另一个不同内容的请求，请为新请求使用新的 Key") % {"key": key},
+            field="Idempotency-Key",
+            code=KEY_REUSED,
+        )
+    return Answer(status=record.response_status, body=dict(record.response_body), replayed=True)

@@ -1,0 +1,110 @@
+"""Access for other systems: per-user API tokens, Open311 API keys, idempotency records and the
+Open311 submissions that became cases.
+
+Secrets are never stored: a token or key is shown once when it is made; only its SHA-256 and a short
+prefix (to recognise it in a list) are kept.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.data.org.models import Area
+from gridgov.data.privacy import EncryptedTextField
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API (``Authorization: Bearer <token>``); acts as its user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=64)
+    prefix = models.CharField(_("前缀"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ApiKey(models.Model):
+    """A key issued by the administrator to one Open311 client (an app, the hotline system) for one town."""
+
+    town = models.ForeignKey(Area, verbose_name=_("乡镇（jurisdiction）"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("客户端名称"), max_length=64)
+    contact = models.CharField(_("联系人/联系方式"), max_length=128, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Open311 API 密钥")
+        verbose_name_plural = _("Open311 API 密钥")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a create request with an ``Idempotency-Key``: replayed for the same key and body."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    body_hash = models.CharField(max_length=64)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("幂等请求记录")
+        verbose_name_plural = _("幂等请求记录")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"
+
+
+class Open311Submission(models.Model):
+    """How a case arrived through Open311: which key sent it, its token, media URL, attributes, e-mail."""
+
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="open311")
+    api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="submissions")
+    token = models.CharField(max_length=36, unique=True)
+    media_url = models.URLField(_("媒体链接"), max_length=500, blank=True)
+    attributes = models.JSONField(_("属性"), default=dict, blank=True)
+    email = EncryptedTextField(_("电子邮箱"), blank=True)
+    device_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Open311 提交")
+        verbose_name_plural = _("Open311 提交")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.token

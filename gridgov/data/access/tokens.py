@@ -1,0 +1,111 @@
+"""Per-user API tokens and Open311 API keys: issue (secret shown once), authenticate, revoke."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.access.models import ApiKey, ApiToken
+from gridgov.data.access.secrets import digest_of, new_secret
+from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, User
+
+TOKEN_KIND = "ggt"
+KEY_KIND = "o311"
+MAX_ACTIVE_TOKENS = 20
+# "Last used" is refreshed at most this often, so reading the API does not write on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Issued[T]:
+    """A new token or key and its secret, which is shown once and never stored."""
+
+    record: T
+    secret: str
+
+
+def user_tokens(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def create_token(*, user: User, name: str, now: datetime | None = None) -> Issued[ApiToken]:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("请填写令牌名称（例如用途或系统名）"), field="name")
+    if len(name) > 64:
+        raise InvalidInput(_("令牌名称不能超过 64 字"), field="name")
+    if not user.is_active:
+        raise InvalidInput(_("账号已停用，不能创建令牌"), field="name")
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+        raise InvalidInput(_("有效令牌最多 %(n)s 个，请先吊销不再使用的令牌") % {"n": MAX_ACTIVE_TOKENS}, field="name")
+    secret, prefix, digest = new_secret(TOKEN_KIND)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, digest=digest, created_at=now or timezone.now()
+    )
+    return Issued(token, secret)
+
+
+def revoke_token(*, user: User, token_id: int, now: datetime | None = None) -> ApiToken:
+    """Revoke one of the user's own tokens (revoking twice keeps the first time)."""
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound(_("令牌不存在"))
+    if token.revoked_at is None:
+        token.revoked_at = now or timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def authenticate_token(secret: str, *, now: datetime | None = None) -> User | None:
+    """The active user behind a valid, unrevoked token; None otherwise."""
+    if not secret or len(secret) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=digest_of(secret), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    _touch(ApiToken.objects.filter(pk=token.pk), token.last_used_at, now)
+    return token.user
+
+
+def issue_api_key(
+    *, town: Area, name: str, contact: str = "", issued_by: User | None = None, now: datetime | None = None
+) -> Issued[ApiKey]:
+    """An Open311 key for one client of ``town`` (issued by the administrator)."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("请填写客户端名称"), field="name")
+    if town.level != AreaLevel.TOWN:
+        raise InvalidInput(_("Open311 密钥必须属于一个乡镇"), field="town")
+    secret, prefix, digest = new_secret(KEY_KIND)
+    key = ApiKey.objects.create(
+        town=town,
+        name=name[:64],
+        contact=contact.strip()[:128],
+        prefix=prefix,
+        digest=digest,
+        created_at=now or timezone.now(),
+        created_by=issued_by,
+    )
+    return Issued(key, secret)
+
+
+def authenticate_api_key(secret: str, *, now: datetime | None = None) -> ApiKey | None:
+    if not secret or len(secret) > 200:
+        return None
+    key = ApiKey.objects.select_related("town").filter(digest=digest_of(secret), revoked_at__isnull=True).first()
+    if key is None:
+        return None
+    _touch(ApiKey.objects.filter(pk=key.pk), key.last_used_at, now)
+    return key
+
+
+def _touch(rows: QuerySet[ApiToken] | QuerySet[ApiKey], last_used: datetime | None, now: datetime | None) -> None:
+    now = now or timezone.now()
+    if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
+        rows.update(last_used_at=now)

@@ -1,0 +1,162 @@
+"""The REST API (django-ninja): authentication, JSON errors, and the self-contained docs page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+from ninja.openapi.docs import DocsBase
+from ninja.operation import Operation
+from ninja.security import HttpBearer, SessionAuth
+
+from gridgov.data.access.tokens import authenticate_token
+from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, OutOfScope
+from gridgov.data.org.models import User
+
+STATUS_OF_ERROR: dict[type[DomainError], int] = {
+    NotFound: 404,
+    OutOfScope: 403,
+    NotAllowed: 403,
+    InvalidInput: 422,
+    Conflict: 409,
+}
+ENGLISH: dict[str, str] = {
+    "not_found": "Not found, or not visible to you.",
+    "out_of_scope": "Outside your scope.",
+    "not_allowed": "This action is not allowed for this case now, or not for your role.",
+    "invalid_input": "Invalid input.",
+    "idempotency_key_reused": "This Idempotency-Key was already used for a request with a different body.",
+    "conflict": "Someone else changed the case first; reload it and try again.",
+    "unknown_calendar_year": "The holiday schedule of that year is not known yet; deadlines cannot be computed.",
+    "unauthenticated": "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+    "bad_request": "The request could not be read (malformed body).",
+    "method_not_allowed": "Method not allowed.",
+    "domain_error": "The request could not be carried out.",
+}
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>`` with a personal token made on /api/tokens/."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return authenticate_token(token)
+
+
+class Session(SessionAuth):
+    """The browser's session (a signed-in user); unsafe methods need the CSRF token."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None  # no session: let the 401 say how to authenticate (not a CSRF complaint)
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        if key is None:
+            return None
+        user = request.user
+        return user if isinstance(user, User) and user.is_active else None
+
+
+class LocalDocs(DocsBase):
+    """A docs page rendered on the server from the OpenAPI description: no CDN, no script."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        schema = api.get_openapi_schema(path_params=kwargs)
+        operations = []
+        for path, methods in schema["paths"].items():
+            for method, operation in methods.items():
+                operations.append(
+                    {
+                        "method": method.upper(),
+                        "path": path,
+                        "id": operation.get("operationId", ""),
+                        "summary": operation.get("summary", ""),
+                        "description": operation.get("description", ""),
+                        "parameters": operation.get("parameters", []),
+                        "responses": sorted(str(code) for code in operation.get("responses", {})),
+                        "has_body": "requestBody" in operation,
+                        "tags": operation.get("tags", []),
+                    }
+                )
+        return render(
+            request,
+            "api/docs.html",
+            {"operations": operations, "info": schema["info"], "openapi_url": self.get_openapi_url(api, kwargs)},
+        )
+
+
+class GridGovAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
+
+
+api = GridGovAPI(
+    title="GridGov 基层智治平台 API",
+    version="1.0",
+    description=(
+        "事件（案卷）、区域、部门、分类与全部流转操作。认证：`Authorization: Bearer <令牌>`（在 /api/tokens/ 创建），"
+        "或浏览器登录会话。错误统一为 JSON：`{code, message, message_en, field}`。"
+    ),
+    urls_namespace="api",
+    auth=[BearerToken(), Session()],
+    docs=LocalDocs(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_body(code: str, message: str, *, field: str | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "message_en": ENGLISH.get(code, ENGLISH["domain_error"]), "field": field}
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(request, error_body(code, message, field=field), status=status)
+
+
+def _domain_error(request: HttpRequest, exc: DomainError | type[DomainError]) -> HttpResponse:
+    assert isinstance(exc, DomainError)
+    status = next((s for kind, s in STATUS_OF_ERROR.items() if isinstance(exc, kind)), 409)
+    field = exc.field if isinstance(exc, InvalidInput) else None
+    return error_response(request, status, exc.code, exc.message, field)
+
+
+def _validation_error(request: HttpRequest, exc: ValidationError | type[ValidationError]) -> HttpResponse:
+    assert isinstance(exc, ValidationError)
+    first = exc.errors[0] if exc.errors else {}
+    location = [
+        str(part)
+        for part in first.get("loc", ())
+        if part not in ("body", "query", "path", "form", "file", "header", "payload", "filters")
+    ]
+    field = ".".join(location) or None
+    detail = str(first.get("msg", ""))
+    message = f"参数 {field} 无效：{detail}" if field else f"请求参数无效：{detail}"
+    return error_response(request, 422, "invalid_input", message, field)
+
+
+def _http_error(request: HttpRequest, exc: HttpError | type[HttpError]) -> HttpResponse:
+    assert isinstance(exc, HttpError)
+    if exc.status_code == 401:
+        return error_response(request, 401, "unauthenticated", "请先登录，或在请求头中提供有效的 API 令牌")
+    if exc.status_code == 403:
+        return error_response(request, 403, "forbidden", "请求被拒绝（浏览器会话需要 CSRF 令牌）")
+    if exc.status_code == 400:
+        return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误）")
+    if exc.status_code == 405:
+        return error_response(request, 405, "method_not_allowed", "不支持该请求方法")
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+def _not_found(request: HttpRequest, exc: Http404 | type[Http404]) -> HttpResponse:
+    return error_response(request, 404, "not_found", "资源不存在或您无权查看")
+
+
+api.add_exception_handler(DomainError, _domain_error)
+api.add_exception_handler(ValidationError, _validation_error)
+api.add_exception_handler(HttpError, _http_error)
+api.add_exception_handler(Http404, _not_found)

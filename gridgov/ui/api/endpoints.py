@@ -1,0 +1,476 @@
+"""REST endpoints. Thin: authenticate, fetch through the scope check, call domain functions, present."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query
+from ninja.files import UploadedFile
+
+from gridgov.data.access.idempotency import create_once
+from gridgov.data.access.queries import CaseFilters, filter_cases
+from gridgov.data.access.workflow import available_actions
+from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
+from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
+from gridgov.data.cases.enums import Action, AttachmentKind, Channel
+from gridgov.data.cases.models import Attachment, Case, Notification
+from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
+from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.security import Client
+from gridgov.data.taxonomy.models import Category
+from gridgov.ui.api import present
+from gridgov.ui.api.api import api
+from gridgov.ui.api.schemas import (
+    ActionIn,
+    ActionOfferOut,
+    AreaOut,
+    AttachmentOut,
+    CaseDetailOut,
+    CaseFilterIn,
+    CaseIn,
+    CasePageOut,
+    CategoryOut,
+    DepartmentOut,
+    ErrorOut,
+    MeOut,
+    NotificationOut,
+    PhotoIn,
+    ReporterOut,
+)
+
+ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+CASE_RELATIONS = ("category", "major_category", "area", "village", "department")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _town_ids(user: User) -> set[int] | None:
+    """The towns whose reference data the user sees; None = every town (admins, residents)."""
+    memberships = memberships_of(user)
+    if user.is_superuser or any(m.role == Role.ADMIN and m.area_id is None for m in memberships):
+        return None
+    towns = {m.town_id for m in memberships if m.town_id is not None}
+    towns |= {m.area.town_id for m in memberships if m.area is not None and m.area.town_id is not None}
+    return towns or None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reference data
+
+
+@api.get("/me", response={200: MeOut, **ERRORS}, tags=["账号"], summary="当前用户与角色")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "memberships": [present.membership(m) for m in memberships_of(user)],
+    }
+
+
+@api.get("/areas", response={200: list[AreaOut], **ERRORS}, tags=["组织"], summary="区域树（扁平列表，按路径排序）")
+def list_areas(request: HttpRequest, level: AreaLevel | None = None) -> list[Area]:
+    towns = _town_ids(_user(request))
+    areas = Area.objects.order_by("path", "id")
+    if towns is not None:
+        areas = areas.filter(town_id__in=towns)
+    if level is not None:
+        areas = areas.filter(level=level)
+    return list(areas)
+
+
+@api.get("/departments", response={200: list[DepartmentOut], **ERRORS}, tags=["组织"], summary="处置部门")
+def list_departments(request: HttpRequest) -> list[Department]:
+    towns = _town_ids(_user(request))
+    departments = Department.objects.order_by("town_id", "code", "id")
+    if towns is not None:
+        departments = departments.filter(town_id__in=towns)
+    return list(departments)
+
+
+@api.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["组织"], summary="事件分类（大类及其小类）")
+def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
+    towns = _town_ids(_user(request))
+    majors = Category.objects.filter(parent__isnull=True, active=True).order_by("town_id", "sort_order", "code")
+    if towns is not None:
+        majors = majors.filter(town_id__in=towns)
+    subs = Category.objects.filter(active=True).order_by("sort_order", "code")
+    majors = majors.prefetch_related(Prefetch("children", queryset=subs, to_attr="active_children"))
+    return [
+        {
+            "id": major.pk,
+            "town_id": major.town_id,
+            "code": major.code,
+            "name": major.name,
+            "children": [
+                {
+                    "id": sub.pk,
+                    "code": sub.code,
+                    "name": sub.name,
+                    "description": sub.description,
+                    "keywords": sub.keywords,
+                    "default_priority": sub.default_priority,
+                    "default_department_id": sub.default_department_id,
+                    "active": sub.active,
+                }
+                for sub in major.active_children  # type: ignore[attr-defined]
+            ],
+        }
+        for major in majors
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cases
+
+
+@api.get("/cases", response={200: CasePageOut, **ERRORS}, tags=["事件"], summary="事件列表（按权限范围、可筛选、分页）")
+def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, Any]:
+    """Newest first (上报时间, then id): a stable order for paging."""
+    user = _user(request)
+    now = timezone.now()
+    cases = filter_cases(
+        visible_cases(user),
+        CaseFilters(
+            status=tuple(filters.status),
+            category_id=filters.category,
+            area_id=filters.area,
+            village_id=filters.village,
+            department_id=filters.department,
+            channel=tuple(filters.channel),
+            kind=tuple(filters.kind),
+            lamp=tuple(filters.lamp),
+            q=filters.q,
+            reported_from=filters.reported_from,
+            reported_to=filters.reported_to,
+        ),
+        now=now,
+    )
+    count = cases.count()
+    start = (filters.page - 1) * filters.page_size
+    rows = cases.select_related(*CASE_RELATIONS).order_by("-reported_at", "-id")[start : start + filters.page_size]
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": math.ceil(count / filters.page_size) if count else 0,
+        "results": [present.case_summary(case, now=now) for case in rows],
+    }
+
+
+@api.get(
+    "/cases/{case_id}",
+    response={200: CaseDetailOut, **ERRORS},
+    tags=["事件"],
+    summary="事件详情（含流转记录和可执行操作）",
+)
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case_for_user(user, case_id=_case_id(case_id))
+    return present.case_detail(case, user=user, now=timezone.now())
+
+
+@api.post(
+    "/cases",
+    response={201: CaseDetailOut, 200: CaseDetailOut, **ERRORS},
+    tags=["事件"],
+    summary="上报事件（支持 Idempotency-Key）",
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 128},
+                "description": "同一 Key 与相同请求体只创建一次事件，重复请求返回同一结果；同一 Key 换了请求体返回 422",
+            }
+        ]
+    },
+)
+def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
+    user = _user(request)
+    town = _reporting_town(user, payload.town_id)
+    category = _category(town, payload.category, field="category")
+    area = _area(town, payload.area_id) if payload.area_id is not None else None
+    channel = payload.channel or _default_channel(user)
+    if channel == Channel.OPEN311:
+        raise InvalidInput(_("Open311 渠道的事件请通过 /open311/v2/ 提交"), field="channel")
+    photos = _uploads(payload.photos)
+
+    def create() -> Case:
+        return report_case(
+            town=town,
+            reporter=user,
+            channel=channel,
+            category=category,
+            description=payload.description,
+            title=payload.title,
+            priority=payload.priority,
+            area=area,
+            latitude=payload.latitude,
+            longitude=payload.longitude,
+            address=payload.address,
+            reporter_name=payload.reporter_name,
+            reporter_phone=payload.reporter_phone,
+            photos=photos,
+        )
+
+    def rendered(case: Case) -> dict[str, Any]:
+        fresh = get_case_for_user(user, case_id=case.pk)
+        body = CaseDetailOut.model_validate(present.case_detail(fresh, user=user, now=timezone.now()))
+        return body.model_dump(mode="json")
+
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        case = create()
+        return api.create_response(request, rendered(case), status=201)
+    answer = create_once(user=user, key=key, body=payload.model_dump(mode="json"), create=create, render=rendered)
+    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
+    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
+    return response
+
+
+@api.get(
+    "/cases/{case_id}/actions",
+    response={200: list[ActionOfferOut], **ERRORS},
+    tags=["事件"],
+    summary="当前用户此刻可对该事件执行的操作",
+)
+def list_case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    user = _user(request)
+    case = get_case_for_user(user, case_id=_case_id(case_id))
+    return [
+        {"action": o.action, "label": str(o.action.label), "target_status": o.target, "needs": list(o.needs)}
+        for o in available_actions(user=user, case=case)
+    ]
+
+
+@api.post(
+    "/cases/{case_id}/actions",
+    response={200: CaseDetailOut, **ERRORS},
+    tags=["事件"],
+    summary="执行流转操作（立案、派遣、签收、反馈、核查、延期、缓办、督办、备注……）",
+)
+def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> dict[str, Any]:
+    """``expected_version``: the case's version when you read it; if someone acted first → 409 conflict."""
+    user = _user(request)
+    case = get_case_for_user(user, case_id=_case_id(case_id))
+    town = case.town
+    department = None
+    if payload.department_id is not None:
+        department = Department.objects.filter(pk=payload.department_id, town=town).first()
+        if department is None:
+            raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": payload.department_id}, field="department_id")
+    handler = None
+    if payload.handler_id is not None:
+        handler = User.objects.filter(pk=payload.handler_id, is_active=True).first()
+        if handler is None:
+            raise InvalidInput(_("处置人 %(id)s 不存在") % {"id": payload.handler_id}, field="handler_id")
+    category = _category(town, payload.category, field="category") if payload.category else None
+    duplicate = None
+    if payload.duplicate_of:
+        try:
+            duplicate = get_case_for_user(user, number=payload.duplicate_of.strip())
+        except NotFound:
+            raise InvalidInput(
+                _("重复事件 %(n)s 不存在或您无权查看") % {"n": payload.duplicate_of}, field="duplicate_of"
+            ) from None
+    apply_action(
+        case_id=case.pk,
+        actor=user,
+        action=payload.action,
+        note=payload.note,
+        expected_version=payload.expected_version,
+        department=department,
+        handler=handler,
+        category=category,
+        priority=payload.priority,
+        duplicate_of=duplicate,
+        extension=payload.extension,
+        rating=payload.rating,
+        photos=_uploads(payload.photos, default_kind=_photo_kind(payload.action)),
+    )
+    fresh = get_case_for_user(user, case_id=case.pk)
+    return present.case_detail(fresh, user=user, now=timezone.now())
+
+
+@api.get(
+    "/cases/{case_id}/attachments",
+    response={200: list[AttachmentOut], **ERRORS},
+    tags=["附件"],
+    summary="事件的照片和附件",
+)
+def list_attachments(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    case = get_case_for_user(_user(request), case_id=_case_id(case_id))
+    rows = Attachment.objects.filter(case=case).select_related("action").order_by("id")
+    return [present.attachment(row, action_seq=row.action.seq if row.action else None) for row in rows]
+
+
+@api.post(
+    "/cases/{case_id}/attachments",
+    response={200: CaseDetailOut, **ERRORS},
+    tags=["附件"],
+    summary="上传照片（multipart，记为一条“备注”流转记录）",
+)
+def upload_attachments(
+    request: HttpRequest,
+    case_id: int,
+    note: Form[str],
+    files: File[list[UploadedFile]],
+    kind: Form[AttachmentKind] = AttachmentKind.OTHER,
+) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case_for_user(user, case_id=_case_id(case_id))
+    uploads = []
+    for upload in files:
+        if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
+            raise InvalidInput(_("照片“%(name)s”过大") % {"name": upload.name}, field="files")
+        uploads.append(Upload(name=upload.name or "photo", data=upload.read(), kind=kind))
+    if not uploads:
+        raise InvalidInput(_("请选择要上传的照片"), field="files")
+    apply_action(case_id=case.pk, actor=user, action=Action.COMMENT, note=note, photos=uploads)
+    fresh = get_case_for_user(user, case_id=case.pk)
+    return present.case_detail(fresh, user=user, now=timezone.now())
+
+
+@api.get(
+    "/cases/{case_id}/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    url_name="case_attachment_file",
+    tags=["附件"],
+    summary="下载照片（仅限有权查看该事件的用户）",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "图片文件",
+                "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
+    case = get_case_for_user(_user(request), case_id=_case_id(case_id))
+    row = Attachment.objects.filter(pk=_case_id(attachment_id), case=case).first()
+    if row is None:
+        raise NotFound(_("附件不存在"))
+    response = FileResponse(row.file.open("rb"), content_type=row.content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@api.post(
+    "/cases/{case_id}/reveal-contact",
+    response={200: ReporterOut, **ERRORS},
+    tags=["事件"],
+    summary="查看上报人完整联系方式（指挥室、领导、管理员；记录安全日志）",
+)
+def reveal_contact(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case_for_user(user, case_id=_case_id(case_id))
+    contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
+    return {"name": contact.name, "phone": contact.phone, "masked": contact.masked}
+
+
+@api.get(
+    "/notifications",
+    response={200: list[NotificationOut], **ERRORS},
+    tags=["账号"],
+    summary="我的消息提醒（最近 100 条）",
+)
+def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+    rows = Notification.objects.filter(user=_user(request)).select_related("case").order_by("-created_at", "-id")
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    return [
+        {
+            "id": row.pk,
+            "case_id": row.case_id,
+            "case_number": row.case.number,
+            "message": row.message,
+            "created_at": row.created_at,
+            "read_at": row.read_at,
+        }
+        for row in rows[:100]
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _case_id(value: int) -> int:
+    if not 1 <= value <= 2**62:
+        raise NotFound(_("事件不存在或您无权查看"))
+    return value
+
+
+def _reporting_town(user: User, town_id: int | None) -> Area:
+    towns = _town_ids(user)
+    if town_id is not None:
+        town = Area.objects.filter(pk=town_id, level=AreaLevel.TOWN).first()
+        if town is None or (towns is not None and town.pk not in towns):
+            raise InvalidInput(_("乡镇 %(id)s 不存在或不在您的范围内") % {"id": town_id}, field="town_id")
+        return town
+    candidates = list(Area.objects.filter(level=AreaLevel.TOWN, **({"pk__in": towns} if towns else {}))[:2])
+    if len(candidates) != 1:
+        raise InvalidInput(_("请用 town_id 指明事件所属的乡镇"), field="town_id")
+    return candidates[0]
+
+
+def _category(town: Area, code: str, *, field: str) -> Category:
+    found = Category.objects.filter(town=town, code=code.strip(), parent__isnull=False, active=True).first()
+    if found is None:
+        raise InvalidInput(_("事件分类“%(code)s”不存在或已停用，请选择一个小类") % {"code": code}, field=field)
+    return found
+
+
+def _area(town: Area, area_id: int) -> Area:
+    area = Area.objects.filter(pk=area_id, town=town).first()
+    if area is None:
+        raise InvalidInput(_("区域 %(id)s 不在%(town)s") % {"id": area_id, "town": town.name}, field="area_id")
+    return area
+
+
+def _default_channel(user: User) -> Channel:
+    roles = {m.role for m in memberships_of(user)}
+    if Role.GRID_WORKER in roles:
+        return Channel.GRID_WORKER
+    if Role.ENTERPRISE in roles:
+        return Channel.ENTERPRISE
+    if not roles - {Role.RESIDENT}:
+        return Channel.RESIDENT
+    return Channel.OTHER
+
+
+def _photo_kind(action: Action) -> AttachmentKind:
+    return AttachmentKind.AFTER if action in (Action.RESOLVE, Action.SELF_RESOLVE) else AttachmentKind.OTHER
+
+
+def _uploads(photos: list[PhotoIn], *, default_kind: AttachmentKind = AttachmentKind.BEFORE) -> list[Upload]:
+    uploads = []
+    for index, photo in enumerate(photos):
+        try:
+            data = base64.b64decode(photo.data_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput(
+                _("第 %(n)s 张照片的 data_base64 不是有效的 base64") % {"n": index + 1}, field="photos"
+            ) from None
+        kind = photo.kind if "kind" in photo.model_fields_set else default_kind
+        uploads.append(Upload(name=photo.name, data=data, kind=kind))
+    return uploads

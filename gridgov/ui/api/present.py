@@ -1,0 +1,139 @@
+"""Cases, areas and categories as the API shows them (plain dicts matching ``schemas``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+
+from gridgov.data.access.workflow import available_actions
+from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
+from gridgov.data.cases.domain.personal_data import reporter_contact
+from gridgov.data.cases.enums import Action, Lamp, Status
+from gridgov.data.cases.models import Attachment, Case, CaseAction
+from gridgov.data.org.models import Area, Department, Membership, User
+from gridgov.data.worktime.calendar import WorkCalendar
+
+
+def _ref(obj: Area | Department | User | Any | None) -> dict[str, Any] | None:
+    if obj is None:
+        return None
+    return {"id": obj.pk, "name": str(obj)}
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def case_summary(case: Case, *, now: datetime) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "kind": case.kind,
+        "channel": case.channel,
+        "status": case.status,
+        "status_label": str(Status(case.status).label),
+        "priority": case.priority,
+        "category": {"id": case.category.pk, "name": case.category.name},
+        "major_category": {"id": case.major_category.pk, "name": case.major_category.name},
+        "title": case.title,
+        "description": case.description,
+        "address": case.address,
+        "latitude": _float(case.latitude),
+        "longitude": _float(case.longitude),
+        "area": _ref(case.area),
+        "village": _ref(case.village),
+        "department": _ref(case.department),
+        "lamp": lamp_of(case, now=now),
+        "reported_at": case.reported_at,
+        "handle_deadline": case.handle_deadline,
+        "closed_at": case.closed_at,
+        "version": case.version,
+    }
+
+
+def attachment(row: Attachment, *, action_seq: int | None) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "name": row.original_name,
+        "content_type": row.content_type,
+        "size": row.size,
+        "sha256": row.sha256,
+        "width": row.width,
+        "height": row.height,
+        "created_at": row.created_at,
+        "action_seq": action_seq,
+        "url": reverse("api:case_attachment_file", kwargs={"case_id": row.case_id, "attachment_id": row.pk}),
+    }
+
+
+def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
+    actions = list(CaseAction.objects.filter(case=case).order_by("seq").prefetch_related("attachments"))
+    view = deadline_view(case, now=now, calendar=WorkCalendar.load())
+    contact = reporter_contact(case)
+    duplicate = None
+    if case.duplicate_of_id is not None:
+        duplicate = Case.objects.filter(pk=case.duplicate_of_id).values_list("number", flat=True).first()
+    data = case_summary(case, now=now)
+    data.update(
+        {
+            "grid": _ref(case.grid),
+            "handler": _ref(case.handler),
+            "reporter": {"name": contact.name, "phone": contact.phone, "masked": contact.masked},
+            "registered_at": case.registered_at,
+            "dispatched_at": case.dispatched_at,
+            "resolved_at": case.resolved_at,
+            "rejected_at": case.rejected_at,
+            "dispatch_deadline": case.dispatch_deadline,
+            "deadline": {
+                "lamp": view.lamp,
+                "lamp_label": str(Lamp(view.lamp).label),
+                "phase": view.phase,
+                "deadline": view.deadline,
+                "remaining_minutes": view.remaining_minutes,
+            },
+            "satisfaction": case.satisfaction or None,
+            "rework_count": case.rework_count,
+            "extension_count": case.extension_count,
+            "pending_extension_value": case.pending_extension_value,
+            "duplicate_of": duplicate,
+            "timeline": [
+                {
+                    "seq": row.seq,
+                    "action": row.action,
+                    "action_label": str(Action(row.action).label),
+                    "from_status": row.from_status or None,
+                    "to_status": row.to_status,
+                    "actor_name": row.actor_name,
+                    "actor_role": row.actor_role or None,
+                    "note": row.note,
+                    "created_at": row.created_at,
+                    "attachments": [attachment(a, action_seq=row.seq) for a in row.attachments.all()],
+                }
+                for row in actions
+            ],
+            "actions": [
+                {
+                    "action": offer.action,
+                    "label": str(offer.action.label),
+                    "target_status": offer.target,
+                    "needs": list(offer.needs),
+                }
+                for offer in available_actions(user=user, case=case)
+            ],
+        }
+    )
+    return data
+
+
+def membership(m: Membership) -> dict[str, Any]:
+    return {
+        "role": m.role,
+        "role_label": m.get_role_display(),
+        "area_id": m.area_id,
+        "area_name": m.area.name if m.area is not None else None,
+        "department_id": m.department_id,
+        "department_name": m.department.name if m.department is not None else None,
+    }

@@ -1,0 +1,244 @@
+"""Request and response shapes of the REST API (they make the OpenAPI description)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Lamp, Satisfaction, Status
+from gridgov.data.cases.transitions import Need
+from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
+from gridgov.data.taxonomy.enums import Priority
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="机器可读的错误代码，例如 not_found、invalid_input、conflict")
+    message: str = Field(description="中文说明")
+    message_en: str = Field(description="English description")
+    field: str | None = Field(default=None, description="出错的字段（若有）")
+
+
+class MembershipOut(Schema):
+    role: Role
+    role_label: str
+    area_id: int | None
+    area_name: str | None
+    department_id: int | None
+    department_name: str | None
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    memberships: list[MembershipOut]
+
+
+class AreaOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: AreaLevel
+    parent_id: int | None
+    town_id: int | None
+    path: str
+
+
+class DepartmentOut(Schema):
+    id: int
+    town_id: int
+    code: str
+    name: str
+    kind: DepartmentKind
+    area_id: int | None
+    active: bool
+
+
+class SubCategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    keywords: str
+    default_priority: Priority
+    default_department_id: int | None
+    active: bool
+
+
+class CategoryOut(Schema):
+    id: int
+    town_id: int
+    code: str
+    name: str
+    children: list[SubCategoryOut]
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class DeadlineOut(Schema):
+    lamp: Lamp
+    lamp_label: str
+    phase: str = Field(description="dispatch（立案派遣）、handle（处置）或空")
+    deadline: datetime | None
+    remaining_minutes: int | None = Field(description="按该阶段的计时方式剩余的分钟数，超期为负数")
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    number: str
+    kind: Kind
+    channel: Channel
+    status: Status
+    status_label: str
+    priority: Priority
+    category: Ref
+    major_category: Ref
+    title: str
+    description: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    area: Ref
+    village: Ref | None
+    department: Ref | None
+    lamp: Lamp
+    reported_at: datetime
+    handle_deadline: datetime | None
+    closed_at: datetime | None
+    version: int
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: AttachmentKind
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    width: int | None
+    height: int | None
+    created_at: datetime
+    action_seq: int | None
+    url: str
+
+
+class TimelineEntryOut(Schema):
+    seq: int
+    action: Action
+    action_label: str
+    from_status: Status | None
+    to_status: Status
+    actor_name: str
+    actor_role: Role | None
+    note: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class ReporterOut(Schema):
+    name: str
+    phone: str
+    masked: bool
+
+
+class ActionOfferOut(Schema):
+    action: Action
+    label: str
+    target_status: Status | None
+    needs: list[Need] = Field(
+        description="该操作需要的内容：note、photo、department、extension、rating、reclassification"
+    )
+
+
+class CaseDetailOut(CaseSummaryOut):
+    grid: Ref | None
+    handler: Ref | None
+    reporter: ReporterOut
+    registered_at: datetime | None
+    dispatched_at: datetime | None
+    resolved_at: datetime | None
+    rejected_at: datetime | None
+    dispatch_deadline: datetime | None
+    deadline: DeadlineOut
+    satisfaction: Satisfaction | None
+    rework_count: int
+    extension_count: int
+    pending_extension_value: int | None
+    duplicate_of: str | None
+    timeline: list[TimelineEntryOut]
+    actions: list[ActionOfferOut]
+
+
+class NotificationOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class CasePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[CaseSummaryOut]
+
+
+class PhotoIn(Schema):
+    name: str = Field(min_length=1, max_length=255, description="文件名，例如 before.jpg")
+    data_base64: str = Field(min_length=1, max_length=21_000_000, description="图片内容（base64），JPEG/PNG/WEBP/GIF")
+    kind: AttachmentKind = AttachmentKind.OTHER
+
+
+class CaseIn(Schema):
+    category: str = Field(min_length=1, max_length=16, description="小类编码（如 1201）或小类 id")
+    description: str = Field(min_length=1, max_length=2000)
+    title: str = Field(default="", max_length=120)
+    channel: Channel | None = Field(default=None, description="来源渠道；缺省按上报人角色确定（不能为 open311）")
+    priority: Priority | None = None
+    area_id: int | None = Field(default=None, description="所在区域（村/网格）；缺省按经纬度定位")
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    address: str = Field(default="", max_length=255)
+    reporter_name: str = Field(default="", max_length=64)
+    reporter_phone: str = Field(default="", max_length=20)
+    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+    town_id: int | None = Field(default=None, description="乡镇 id；账号只属于一个乡镇时可省略")
+
+
+class ActionIn(Schema):
+    action: Action
+    note: str = Field(default="", max_length=2000)
+    expected_version: int | None = Field(
+        default=None, ge=1, le=2_000_000_000, description="读取时的 version；若事件已被他人更新则返回 409"
+    )
+    department_id: int | None = Field(default=None, ge=1, le=2**62)
+    handler_id: int | None = Field(default=None, ge=1, le=2**62)
+    category: str | None = Field(default=None, max_length=16, description="新的小类编码或 id（调整分类）")
+    priority: Priority | None = None
+    duplicate_of: str | None = Field(default=None, max_length=32, description="重复事件的编号（不予立案时）")
+    extension: int | None = Field(default=None, ge=1, le=365, description="申请延期的时长（处置时限的单位）")
+    rating: Satisfaction | None = None
+    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+
+
+class CaseFilterIn(Schema):
+    status: list[Status] = Field(default_factory=list)
+    category: int | None = Field(default=None, ge=1, le=2**62, description="小类或大类 id")
+    area: int | None = Field(default=None, ge=1, le=2**62, description="区域 id（含下级）")
+    village: int | None = Field(default=None, ge=1, le=2**62)
+    department: int | None = Field(default=None, ge=1, le=2**62)
+    channel: list[Channel] = Field(default_factory=list)
+    kind: list[Kind] = Field(default_factory=list)
+    lamp: list[Lamp] = Field(default_factory=list)
+    q: str = Field(default="", max_length=100, description="事件编号或描述/地址中的文字")
+    reported_from: date | None = None
+    reported_to: date | None = None
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=50, ge=1, le=200)

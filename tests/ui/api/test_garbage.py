@@ -1,0 +1,54 @@
+"""Malformed input to every write endpoint: a 4xx JSON error, never a 500, and nothing written."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from gridgov.data.access.models import IdempotencyRecord
+from gridgov.data.access.tokens import create_token
+from gridgov.data.cases.models import Case, CaseAction
+from tests.factories import TownWorld
+
+GARBAGE = [
+    ("application/json", b"{"),
+    ("application/json", b"null"),
+    ("application/json", b"[]"),
+    ("application/json", b'"text"'),
+    ("application/json", b'{"category": 12, "description": ["x"]}'),
+    ("application/json", b'{"category": "1201", "description": "x", "latitude": "north"}'),
+    ("application/json", b'{"category": "1201", "description": "x", "latitude": 1e999}'),
+    ("application/json", b'{"category": "1201", "description": "x", "area_id": 99999999999999999999999}'),
+    ("application/json", b'{"action": "register", "expected_version": -1}'),
+    ("application/json", b'{"action": "dispatch", "department_id": "abc"}'),
+    ("application/json", b'{"action": "resolve", "note": "x", "photos": [{"name": "a", "data_base64": "@@@"}]}'),
+    ("application/json", b'{"description": "\\ud800"}'),
+    ("application/json", b"\xff\xfe\x00garbage"),
+    ("application/xml", b"<case><description>x</description></case>"),
+    ("text/plain", b"hello"),
+    ("multipart/form-data; boundary=zz", b"--zz\r\nbroken"),
+    ("application/x-www-form-urlencoded", b"%%%=&&"),
+]
+
+
+@pytest.mark.parametrize(("content_type", "data"), GARBAGE)
+def test_garbage_to_every_write_endpoint(world: TownWorld, content_type: str, data: bytes) -> None:
+    case = world.report()
+    before = (Case.objects.count(), CaseAction.objects.count(), IdempotencyRecord.objects.count())
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user=world.operator, name='t').secret}")
+    for path in ("/api/cases", f"/api/cases/{case.pk}/actions", f"/api/cases/{case.pk}/attachments"):
+        response = client.generic("POST", path, data, content_type=content_type, headers={"Idempotency-Key": "g-1"})
+        assert 400 <= response.status_code < 500, (path, response.status_code, response.content[:200])
+        body = response.json()
+        assert set(body) == {"code", "message", "message_en", "field"}
+        assert body["message"]
+    assert (Case.objects.count(), CaseAction.objects.count(), IdempotencyRecord.objects.count()) == before
+
+
+def test_huge_and_odd_ids_are_404_not_500(world: TownWorld) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user=world.operator, name='t').secret}")
+    for path in ("/api/cases/0", "/api/cases/99999999999999999999", "/api/cases/-1", "/api/cases/abc"):
+        response = client.get(path)
+        assert response.status_code in (404, 422), path
+        assert response.json()["code"] in ("not_found", "invalid_input")
+    assert client.get("/api/cases/1/attachments/99999999999999999999").status_code in (404, 422)
