@@ -176,6 +176,13 @@ TASKS = {
 GRIDGOV_WORKING_PERIODS = env_str("GRIDGOV_WORKING_PERIODS", "08:30-12:00,13:30-17:30")
 GRIDGOV_TOWN_CODE_PREFIX = env_str("GRIDGOV_CASE_PREFIX", "")
 
+# Map tiles of the dashboard (a Leaflet URL template such as https://tiles.example/{z}/{x}/{y}.png).
+# Empty: no tiles — the map still shows grid boundaries and case clusters.
+GRIDGOV_MAP_TILES = env_str("GRIDGOV_MAP_TILES", "")
+if GRIDGOV_MAP_TILES and not all(part in GRIDGOV_MAP_TILES for part in ("{z}", "{x}", "{y}")):
+    raise ImproperlyConfigured(f"GRIDGOV_MAP_TILES={GRIDGOV_MAP_TILES!r} must contain {{z}}, {{x}} and {{y}}")
+GRIDGOV_MAP_ATTRIBUTION = env_str("GRIDGOV_MAP_ATTRIBUTION", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -31,6 +31,7 @@ from gridgov.data.cases.models import Attachment, Case, CaseAction, CaseCounter
 from gridgov.data.cases.scope import capacities, memberships_of
 from gridgov.data.cases.transitions import Need, Transition, transition_for
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed, NotFound, OutOfScope
+from gridgov.data.metrics import rollups
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Membership, User
@@ -231,6 +232,7 @@ def report_case(
         )
         row = _write_action(step, from_status="")
         Case.objects.filter(pk=case.pk).update(action_count=case.action_count, audit_head=case.audit_head)
+        rollups.case_changed(before=None, after=rollups.snapshot(case))  # indicators: same transaction
         _after_commit(row)
         if resolve_on_spot:  # in the same transaction: a failed resolution leaves no half-made case
             assert reporter is not None
@@ -376,6 +378,7 @@ def apply_action(
         )
         from_status = case.status
         old_version = case.version
+        before = rollups.snapshot(case)
         _EFFECTS.get(action, _no_effect)(
             step,
             department=department,
@@ -398,6 +401,7 @@ def apply_action(
         if updated != 1:  # cannot happen while the row lock holds; kept as a last line of defence
             raise Conflict(_conflict_message(case))
         case.version = old_version + 1
+        rollups.case_changed(before=before, after=rollups.snapshot(case))  # indicators: same transaction
         _after_commit(row)
     return row
 

@@ -1,0 +1,309 @@
+"""Keeping the day × dimension rollups current, rebuilding them, and checking them against a recount.
+
+The engine calls ``case_changed(before=..., after=...)`` in the same transaction as every case change (not a
+signal): the case's contribution before and after the change is computed from its columns, and the
+difference is added to the rollup rows in one ``INSERT … ON CONFLICT … DO UPDATE`` statement (portable
+between SQLite and PostgreSQL). A change that alters no count writes nothing.
+
+A case contributes to one row per dimension it belongs to (the town, its village, grid, department, the grid
+worker who reported it, its category, major category and channel): ``reported``/``valid`` on the day it
+was reported, the cohort counts on the day it was registered. The contribution is the case's facts as of
+any moment after its last change (``facts`` with T after everything); the part of 超期 that depends on T
+— open cases past their deadline — is never stored but counted live (``indicators``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from gridgov.data.cases.enums import Status
+from gridgov.data.cases.models import Case
+from gridgov.data.metrics import facts
+from gridgov.data.metrics.models import COUNT_FIELDS, DailyRollup, Dim
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import Area
+
+Key = tuple[str, str, date]  # (dim, member, day)
+# "After every change": the moment the rollups describe (far enough, and still convertible to local time).
+AFTER_EVERYTHING = datetime(3000, 1, 1, tzinfo=UTC)
+_REPORT_FIELDS = ("reported", "valid")
+_COHORT_FIELDS = tuple(f for f in COUNT_FIELDS if f not in _REPORT_FIELDS)
+_INDEX = {name: i for i, name in enumerate(COUNT_FIELDS)}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseState:
+    """The columns of a case that its contribution to the rollups depends on."""
+
+    town_id: int
+    reported_at: datetime
+    registered_at: datetime | None
+    status: str
+    closed_at: datetime | None
+    first_resolved_at: datetime | None
+    resolved_at: datetime | None
+    handle_deadline: datetime | None
+    rework_count: int
+    satisfaction: str
+    village_id: int | None
+    grid_id: int | None
+    department_id: int | None
+    reporter_id: int | None
+    reporter_role: str
+    category_id: int
+    major_category_id: int
+    channel: str
+
+
+def snapshot(case: Case) -> CaseState:
+    return CaseState(
+        town_id=case.town_id,
+        reported_at=case.reported_at,
+        registered_at=case.registered_at,
+        status=str(case.status),
+        closed_at=case.closed_at,
+        first_resolved_at=case.first_resolved_at,
+        resolved_at=case.resolved_at,
+        handle_deadline=case.handle_deadline,
+        rework_count=case.rework_count,
+        satisfaction=case.satisfaction,
+        village_id=case.village_id,
+        grid_id=case.grid_id,
+        department_id=case.department_id,
+        reporter_id=case.reporter_id,
+        reporter_role=case.reporter_role,
+        category_id=case.category_id,
+        major_category_id=case.major_category_id,
+        channel=str(case.channel),
+    )
+
+
+def members(state: CaseState) -> list[tuple[str, str]]:
+    """The (dimension, member) pairs a case is counted under."""
+    found = [(Dim.TOWN.value, "")]
+    if state.village_id is not None:
+        found.append((Dim.VILLAGE.value, str(state.village_id)))
+    if state.grid_id is not None:
+        found.append((Dim.GRID.value, str(state.grid_id)))
+    if state.department_id is not None:
+        found.append((Dim.DEPARTMENT.value, str(state.department_id)))
+    if state.reporter_id is not None and state.reporter_role == Role.GRID_WORKER:
+        found.append((Dim.GRID_WORKER.value, str(state.reporter_id)))
+    found.append((Dim.CATEGORY.value, str(state.category_id)))
+    found.append((Dim.MAJOR_CATEGORY.value, str(state.major_category_id)))
+    found.append((Dim.CHANNEL.value, state.channel))
+    return found
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def case_counts(state: CaseState) -> tuple[list[int], list[int]]:
+    """The case's report-day counts and cohort-day counts (each in ``COUNT_FIELDS`` order).
+
+    The same definitions as ``facts`` with T after the case's last change.
+    """
+    registered = state.registered_at is not None and state.status != Status.REJECTED
+    report = [0] * len(COUNT_FIELDS)
+    report[_INDEX["reported"]] = 1
+    report[_INDEX["valid"]] = int(registered)
+    cohort = [0] * len(COUNT_FIELDS)
+    if registered:
+        closed = state.closed_at is not None
+        suspended = state.status == Status.SUSPENDED
+        resolved = state.first_resolved_at is not None
+        deadline = state.handle_deadline
+        on_time = state.resolved_at is not None and (deadline is None or state.resolved_at <= deadline)
+        late_resolved = (
+            not suspended
+            and resolved
+            and deadline is not None
+            and state.resolved_at is not None
+            and state.resolved_at > deadline
+        )
+        rated = closed and state.satisfaction != ""
+        values = {
+            "cohort": True,
+            "closed": closed,
+            "suspended": suspended,
+            "resolved": resolved,
+            "resolved_on_time": resolved and on_time,
+            "closed_on_time": closed and on_time,
+            "reworked": resolved and state.rework_count >= 1,
+            "rated": rated,
+            "satisfied": rated and state.satisfaction in facts.SATISFIED,
+            "late_resolved": late_resolved,
+        }
+        for name, value in values.items():
+            cohort[_INDEX[name]] = int(value)
+    return report, cohort
+
+
+def contribution(state: CaseState | None) -> dict[Key, list[int]]:
+    """What one case adds to each rollup row."""
+    if state is None:
+        return {}
+    report, cohort = case_counts(state)
+    rows: dict[Key, list[int]] = {}
+    report_day = _local_day(state.reported_at)
+    cohort_day = _local_day(state.registered_at) if any(cohort) and state.registered_at is not None else None
+    for dim, member in members(state):
+        row = rows.setdefault((dim, member, report_day), [0] * len(COUNT_FIELDS))
+        _add(row, report)
+        if cohort_day is not None:
+            row = rows.setdefault((dim, member, cohort_day), [0] * len(COUNT_FIELDS))
+            _add(row, cohort)
+    return rows
+
+
+def _add(row: list[int], values: list[int], sign: int = 1) -> None:
+    for i, value in enumerate(values):
+        row[i] += sign * value
+
+
+def case_changed(*, before: CaseState | None, after: CaseState | None) -> None:
+    """Apply the change of one case's contribution to the rollups (call inside the case's transaction)."""
+    if before == after:
+        return
+    delta: dict[Key, list[int]] = {}
+    for key, values in contribution(after).items():
+        _add(delta.setdefault(key, [0] * len(COUNT_FIELDS)), values)
+    for key, values in contribution(before).items():
+        _add(delta.setdefault(key, [0] * len(COUNT_FIELDS)), values, sign=-1)
+    changed = {key: values for key, values in delta.items() if any(values)}
+    if changed:
+        town_id = (after or before).town_id  # type: ignore[union-attr]
+        _upsert(town_id, changed)
+
+
+def _upsert(town_id: int, rows: dict[Key, list[int]]) -> None:
+    """Add ``rows`` to the rollup table: one INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL)."""
+    qn = connection.ops.quote_name
+    table = qn(DailyRollup._meta.db_table)
+    columns = ["town_id", "dim", "member", "day", *COUNT_FIELDS]
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in COUNT_FIELDS)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES "
+        + ", ".join([placeholders] * len(rows))
+        + f" ON CONFLICT ({qn('town_id')}, {qn('dim')}, {qn('member')}, {qn('day')}) DO UPDATE SET {updates}"
+    )
+    params: list[int | str | date] = []
+    for (dim, member, day), values in sorted(rows.items()):  # a fixed order: no deadlocks between writers
+        params.extend([town_id, dim, member, day, *values])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Recount, rebuild and check
+
+
+_DIM_COLUMNS: dict[str, str | None] = {
+    Dim.TOWN: None,
+    Dim.VILLAGE: "village_id",
+    Dim.GRID: "grid_id",
+    Dim.DEPARTMENT: "department_id",
+    Dim.GRID_WORKER: "reporter_id",
+    Dim.CATEGORY: "category_id",
+    Dim.MAJOR_CATEGORY: "major_category_id",
+    Dim.CHANNEL: "channel",
+}
+
+
+def recount(*, town: Area) -> dict[Key, list[int]]:
+    """Every rollup row of a town counted afresh from its cases (two grouped queries per dimension)."""
+    t = AFTER_EVERYTHING
+    tz = timezone.get_default_timezone()
+    everything = (datetime(1900, 1, 1, tzinfo=UTC), t)
+    conditions = facts.count_conditions(t)
+    result: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNT_FIELDS))
+    for dim, column in _DIM_COLUMNS.items():
+        base = Case.objects.filter(town=town)
+        if dim == Dim.GRID_WORKER:
+            base = base.filter(reporter_role=Role.GRID_WORKER)
+        if column is not None:
+            base = base.filter(**{f"{column}__isnull": False})
+        group = [column] if column is not None else []
+        reported = (
+            base.annotate(day=TruncDate("reported_at", tzinfo=tz))
+            .values(*group, "day")
+            .order_by()
+            .annotate(reported=Count("id"), valid=Count("id", filter=facts.registered_by(t)))
+        )
+        for row in reported:
+            values = result[(str(dim), "" if column is None else str(row[column]), row["day"])]
+            values[_INDEX["reported"]] += row["reported"]
+            values[_INDEX["valid"]] += row["valid"]
+        aggregates = {"cohort": Count("id")} | {
+            name: Count("id", filter=q) for name, q in conditions.items() if name in _COHORT_FIELDS
+        }
+        cohort = (
+            base.filter(facts.cohort(*everything, t))
+            .annotate(day=TruncDate("registered_at", tzinfo=tz))
+            .values(*group, "day")
+            .order_by()
+            .annotate(**aggregates)
+        )
+        for row in cohort:
+            values = result[(str(dim), "" if column is None else str(row[column]), row["day"])]
+            for name in _COHORT_FIELDS:
+                values[_INDEX[name]] += row[name]
+    return {key: values for key, values in result.items() if any(values)}
+
+
+def stored(*, town: Area) -> dict[Key, list[int]]:
+    rows = DailyRollup.objects.filter(town=town).values_list("dim", "member", "day", *COUNT_FIELDS)
+    return {(row[0], row[1], row[2]): list(row[3:]) for row in rows if any(row[3:])}
+
+
+def rebuild(*, town: Area) -> int:
+    """Replace a town's rollups with a fresh recount; returns the number of rows written."""
+    fresh = recount(town=town)
+    qn = connection.ops.quote_name
+    columns = ["town_id", "dim", "member", "day", *COUNT_FIELDS]
+    sql = (
+        f"INSERT INTO {qn(DailyRollup._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    params: list[list[int | str | date]] = [
+        [town.pk, dim, member, day, *values] for (dim, member, day), values in sorted(fresh.items())
+    ]
+    with transaction.atomic():
+        DailyRollup.objects.filter(town=town).delete()
+        with connection.cursor() as cursor:
+            for i in range(0, len(params), 5000):
+                cursor.executemany(sql, params[i : i + 5000])
+    return len(fresh)
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    key: Key
+    stored: list[int]
+    recounted: list[int]
+
+
+def check(*, town: Area) -> list[Mismatch]:
+    """Compare a town's rollups with a recount; empty when they agree."""
+    have = stored(town=town)
+    want = recount(town=town)
+    zero = [0] * len(COUNT_FIELDS)
+    return [
+        Mismatch(key, have.get(key, zero), want.get(key, zero))
+        for key in sorted(set(have) | set(want))
+        if have.get(key, zero) != want.get(key, zero)
+    ]
+
+
+def towns_with_cases() -> list[Area]:
+    ids = Case.objects.order_by().values_list("town_id", flat=True).distinct()
+    return list(Area.objects.filter(Q(pk__in=ids)).order_by("code"))

@@ -1,0 +1,336 @@
+"""Year in review: the year's figures written as the town's work report writes them, each number traceable
+to the cases behind it.
+
+Figures come from sources:
+- ``cases`` (here): the platform's events — 立案数 and 办结率 ("处理基层智治平台事件3124件,办结率100%"), the
+  grid-worker channel cases resolved ("通过网格共采集解决问题信息1460余条"), the categories, the bulletins;
+- each ledger app's ``gridgov/data/<app>/figures.py`` (problemlists, enterprises, inspections, disputes),
+  imported by name; when a ledger does not exist yet its sentence says so instead of inventing a number;
+- the economic indicators (targets and actuals) for the report's opening figures.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.enums import Channel
+from gridgov.data.cases.figures import Figure
+from gridgov.data.cases.models import Case
+from gridgov.data.errors import NotFound
+from gridgov.data.metrics.indicators import Period, Scope, cases_behind, compute
+from gridgov.data.org.models import Area
+from gridgov.data.reports import phrasing
+from gridgov.data.reports.domain.economy import indicator_table
+from gridgov.data.reports.enums import BulletinStatus
+from gridgov.data.reports.models import Bulletin
+from gridgov.data.reports.writers import Outline
+from gridgov.data.taxonomy.models import Category
+
+LEDGERS = ("problemlists", "enterprises", "inspections", "disputes")
+Style = Literal["count", "approx", "rate", "money", "money_approx"]
+YearFigures = Callable[..., dict[str, Figure]]
+
+
+def case_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
+    """The platform's own figures for [start, end), in the same shape as a ledger's."""
+    period = Period(start, end)
+    town_scope = Scope(town=town)
+    grid_scope = Scope(town=town, channel=Channel.GRID_WORKER)
+    figures = compute(scope=town_scope, period=period, as_of=as_of)
+    grid = compute(scope=grid_scope, period=period, as_of=as_of)
+    closed = cases_behind(scope=town_scope, period=period, measure="completion_rate", part="numerator", as_of=as_of)
+    c = figures.counts
+    since, until = period.bounds()
+    issued = Bulletin.objects.filter(
+        town=town, status=BulletinStatus.ISSUED, issued_at__gte=since, issued_at__lt=until, issued_at__lte=as_of
+    ).count()
+    return {
+        "events_registered": Figure(
+            _("处理基层智治平台事件"),
+            c.cohort,
+            _("件"),
+            cases_behind(scope=town_scope, period=period, measure="registered", part="numerator", as_of=as_of),
+        ),
+        "events_closed": Figure(_("办结事件"), c.closed, _("件"), closed),
+        "events_completion_rate": Figure(
+            _("办结率"), None if c.cohort == 0 else Decimal(c.closed) / Decimal(c.cohort), "%", closed
+        ),
+        "grid_resolved": Figure(
+            _("通过网格采集解决问题信息"),
+            grid.counts.closed,
+            _("条"),
+            cases_behind(scope=grid_scope, period=period, measure="completion_rate", part="numerator", as_of=as_of),
+        ),
+        "major_categories": Figure(
+            _("事件大类"), Category.objects.filter(town=town, parent__isnull=True, active=True).count(), _("大项")
+        ),
+        "bulletins_issued": Figure(_("发布各类通报"), issued, _("期")),
+    }
+
+
+def ledger_source(app: str) -> YearFigures | None:
+    """The ledger's ``year_figures`` function, or None when the ledger app has no figures module yet."""
+    if app == "cases":
+        return case_figures
+    if app not in LEDGERS:
+        return None
+    name = f"gridgov.data.{app}.figures"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name == name:
+            return None
+        raise
+    function: YearFigures | None = getattr(module, "year_figures", None)
+    return function
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of a sentence: plain text, or a figure (source app + key) written in a style."""
+
+    text: str
+    source: str = ""
+    key: str = ""
+    linked: bool = False
+
+
+@dataclass
+class Sentence:
+    topic: str
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+@dataclass
+class YearReview:
+    town: Area
+    year: int
+    as_of: datetime
+    sentences: list[Sentence]
+    economy: list[Sentence]
+
+    @property
+    def title(self) -> str:
+        return _("%(town)s%(year)s年基层治理工作情况") % {"town": self.town.name, "year": self.year}
+
+
+def _phrase(figure: Figure, style: Style) -> str:
+    value = figure.value
+    if style == "rate":
+        return phrasing.percent(value if isinstance(value, Decimal) or value is None else Decimal(value), prose=True)
+    if style in ("money", "money_approx"):
+        return phrasing.money(value, approximate=style == "money_approx")
+    number = None if value is None else int(value)
+    return phrasing.count(number, figure.unit, approximate=style == "approx")
+
+
+class _Writer:
+    """Builds sentences from the figures of each source; a missing ledger turns its sentence into NOT_YET."""
+
+    def __init__(self, *, town: Area, start: date, end: date, as_of: datetime) -> None:
+        self.town, self.start, self.end, self.as_of = town, start, end, as_of
+        self.loaded: dict[str, dict[str, Figure] | None] = {}
+
+    def figures(self, source: str) -> dict[str, Figure] | None:
+        if source not in self.loaded:
+            function = ledger_source(source)
+            self.loaded[source] = (
+                None if function is None else function(town=self.town, start=self.start, end=self.end, as_of=self.as_of)
+            )
+        return self.loaded[source]
+
+    def sentence(self, topic: str, source: str, parts: list[str | tuple[str, Style]]) -> Sentence:
+        found = self.figures(source)
+        if found is None:
+            return Sentence(topic, [Piece(_("%(topic)s：") % {"topic": topic}), Piece(_("（相关台账尚未建立）"))])
+        pieces = []
+        for part in parts:
+            if isinstance(part, str):
+                pieces.append(Piece(part))
+                continue
+            key, style = part
+            figure = found.get(key)
+            if figure is None:
+                pieces.append(Piece("—"))
+                continue
+            pieces.append(Piece(_phrase(figure, style), source=source, key=key, linked=figure.cases is not None))
+        return Sentence(topic, pieces)
+
+
+def _same_rate(found: dict[str, Figure] | None, a: str, b: str) -> bool:
+    return found is not None and a in found and b in found and found[a].value == found[b].value
+
+
+def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> YearReview:
+    as_of = as_of or timezone.now()
+    period = Period.year(year)
+    w = _Writer(town=town, start=period.start, end=period.end, as_of=as_of)
+    sentences = [
+        w.sentence(
+            _("基层智治"),
+            "cases",
+            [
+                _("处理基层智治平台事件"),
+                ("events_registered", "count"),
+                _("，办结率"),
+                ("events_completion_rate", "rate"),
+                "。",
+            ],
+        ),
+        w.sentence(
+            _("网格治理"),
+            "cases",
+            [
+                _("以"),
+                ("major_categories", "count"),
+                _("事件分类采集信息，通过网格共采集解决问题信息"),
+                ("grid_resolved", "approx"),
+                "。",
+            ],
+        ),
+        w.sentence(
+            _("问题清单"),
+            "problemlists",
+            [_("报送“七张问题清单”"), ("problem_items", "count"), _("，整改完成率"), ("problem_rate", "rate"), "。"],
+        ),
+    ]
+    hazards = w.figures("enterprises")
+    if _same_rate(hazards, "hazards_self_rate", "hazards_gov_rate"):
+        rate_parts: list[str | tuple[str, Style]] = [_("，整改率"), ("hazards_self_rate", "rate"), "。"]
+    else:
+        rate_parts = [_("，整改率分别为"), ("hazards_self_rate", "rate"), _("和"), ("hazards_gov_rate", "rate"), "。"]
+    sentences += [
+        w.sentence(
+            _("安全生产"),
+            "enterprises",
+            [
+                _("全年企业自查隐患"),
+                ("hazards_self_found", "count"),
+                _("，政府端和第三方机构排查隐患"),
+                ("hazards_gov_found", "count"),
+                *rate_parts,
+            ],
+        ),
+        w.sentence(
+            _("创城督查"),
+            "inspections",
+            [
+                _("全年发布创城督查通报"),
+                ("inspection_bulletins", "count"),
+                _("，累计巡查发现并整改突出问题"),
+                ("inspection_rectified", "approx"),
+                "。",
+            ],
+        ),
+        w.sentence(
+            _("三服务"),
+            "enterprises",
+            [
+                _("帮助企业解决实际问题"),
+                ("service_solved", "count"),
+                _("，全年帮助企业融资"),
+                ("financing_amount", "money_approx"),
+                "。",
+            ],
+        ),
+        w.sentence(
+            _("信访维稳"),
+            "disputes",
+            [
+                _("集中化解信访积案"),
+                ("petition_backlog_cleared", "count"),
+                _("，妥善解决企业劳资纠纷"),
+                ("labour_disputes", "count"),
+                _("，涉及金额"),
+                ("labour_amount", "money_approx"),
+                "。",
+            ],
+        ),
+        w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), "。"]),
+    ]
+    return YearReview(town=town, year=year, as_of=as_of, sentences=sentences, economy=_economy(town=town, year=year))
+
+
+_SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+
+
+def _economy(*, town: Area, year: int) -> list[Sentence]:
+    """全年实现工业总产值27.8亿元，同比增长66.17%。 — from the indicators with an actual for the year."""
+    sentences = []
+    for row in indicator_table(town=town, year=year):
+        if row.to_date is None:
+            continue
+        unit = row.indicator.unit
+        if unit in _SCALE:
+            value = phrasing.money(row.to_date * _SCALE[unit])
+        else:
+            text = format(row.to_date.normalize(), "f")
+            value = f"{text}{unit}"
+        through = "" if row.through == (12 if row.indicator.frequency == "monthly" else 4) else row.through_label
+        parts = [
+            Piece(
+                _("%(through)s实现%(name)s%(value)s")
+                % {
+                    "through": _("截至%(p)s，") % {"p": through} if through else _("全年"),
+                    "name": row.indicator.name,
+                    "value": value,
+                }
+            )
+        ]
+        if row.change is not None:
+            parts.append(Piece(_("，同比%(change)s") % {"change": phrasing.change(row.change)}))
+        if row.completion is not None:
+            parts.append(Piece(_("，完成年度目标的%(rate)s") % {"rate": phrasing.percent(row.completion, prose=True)}))
+        parts.append(Piece("。"))
+        sentences.append(Sentence(row.indicator.name, parts))
+    return sentences
+
+
+def figure_cases(*, town: Area, year: int, source: str, key: str, as_of: datetime) -> QuerySet[Case]:
+    """The cases behind one figure of the year in review (callers restrict them to what the user may see)."""
+    function = ledger_source(source)
+    if function is None:
+        raise NotFound(_("相关台账尚未建立"))
+    period = Period.year(year)
+    figure = function(town=town, start=period.start, end=period.end, as_of=as_of).get(key)
+    if figure is None or figure.cases is None:
+        raise NotFound(_("该数字没有对应的案件清单"))
+    return figure.cases
+
+
+def year_outline(review: YearReview) -> Outline:
+    outline = Outline(
+        header=_("%(town)s基层智治工作") % {"town": review.town.name},
+        title=review.title,
+        signature=[review.town.name, phrasing_date(review.as_of)],
+    )
+    outline.paragraph(
+        _("以下数字均由基层智治平台按%(year)s年全年数据自动生成，数据截至%(as_of)s。")
+        % {"year": review.year, "as_of": phrasing_date(review.as_of)}
+    )
+    if review.economy:
+        outline.heading(_("一、经济社会发展"))
+        for sentence in review.economy:
+            outline.paragraph(sentence.text)
+    outline.heading(_("二、基层治理") if review.economy else _("一、基层治理"))
+    for sentence in review.sentences:
+        outline.paragraph(sentence.text)
+    return outline
+
+
+def phrasing_date(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return _("%(y)d年%(m)d月%(d)d日") % {"y": local.year, "m": local.month, "d": local.day}

@@ -1,0 +1,119 @@
+/* GridGov dashboard: ECharts charts and a Leaflet case map with server-side grid clustering.
+   Configuration comes from data attributes of #board; no globals besides the libraries. */
+(function () {
+  "use strict";
+  var root = document.getElementById("board");
+  if (!root) { return; }
+  var d = root.dataset;
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+  }
+
+  function chart(id, option) {
+    var el = document.getElementById(id);
+    if (!el || typeof echarts === "undefined") { return null; }
+    var c = echarts.init(el);
+    c.setOption(option);
+    window.addEventListener("resize", function () { c.resize(); });
+    return c;
+  }
+
+  function charts(data) {
+    var t = data.trend;
+    chart("chart-trend", {
+      tooltip: { trigger: "axis" },
+      legend: { data: [d.labelReported, d.labelRegistered, d.labelClosed, d.labelCompletion] },
+      xAxis: { type: "category", data: t.months },
+      yAxis: [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }],
+      series: [
+        { name: d.labelReported, type: "bar", data: t.reported },
+        { name: d.labelRegistered, type: "bar", data: t.registered },
+        { name: d.labelClosed, type: "bar", data: t.closed },
+        { name: d.labelCompletion, type: "line", yAxisIndex: 1, data: t.completion, connectNulls: false }
+      ]
+    });
+    var a = data.areas;
+    chart("chart-areas", {
+      tooltip: { trigger: "axis" },
+      legend: { data: [d.labelRegistered, d.labelCompletion] },
+      xAxis: { type: "category", data: a.names, axisLabel: { interval: 0, rotate: a.names.length > 8 ? 40 : 0 } },
+      yAxis: [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }],
+      series: [
+        { name: d.labelRegistered, type: "bar", data: a.registered },
+        { name: d.labelCompletion, type: "line", yAxisIndex: 1, data: a.completion }
+      ]
+    });
+    var cats = data.categories.slice(0, 12).reverse();
+    chart("chart-categories", {
+      tooltip: { trigger: "axis" },
+      grid: { left: 120 },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: cats.map(function (x) { return x.name; }) },
+      series: [{ name: d.labelRegistered, type: "bar", data: cats.map(function (x) { return x.value; }) }]
+    });
+    chart("chart-funnel", {
+      tooltip: { trigger: "item", formatter: "{b}: {c}" },
+      series: [{ type: "funnel", sort: "none", minSize: "20%", label: { formatter: "{b} {c}" }, data: data.funnel }]
+    });
+    chart("chart-channels", {
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      series: [{ type: "pie", radius: ["35%", "65%"], data: data.channels }]
+    });
+  }
+
+  function map() {
+    var el = document.getElementById("map");
+    if (!el || typeof L === "undefined") { return; }
+    var m = L.map(el);
+    if (d.tiles) {
+      L.tileLayer(d.tiles, { maxZoom: 19, attribution: d.attribution || "" }).addTo(m);
+    }
+    var markers = L.layerGroup().addTo(m);
+    var caseUrl = d.caseUrl;
+    m.setView([30.26, 122.1], 12);
+
+    function load() {
+      var b = m.getBounds();
+      var url = d.map + "&zoom=" + m.getZoom() + "&south=" + b.getSouth() + "&west=" + b.getWest() +
+        "&north=" + b.getNorth() + "&east=" + b.getEast();
+      getJSON(url).then(function (data) {
+        markers.clearLayers();
+        data.clusters.forEach(function (c) {
+          var radius = 6 + Math.min(24, Math.sqrt(c.count) * 3);
+          var color = c.open > 0 ? "#dc2626" : "#16a34a";
+          var marker = L.circleMarker([c.lat, c.lng], { radius: radius, color: color, weight: 1, fillOpacity: 0.6 });
+          if (c.case) {
+            var link = document.createElement("a");
+            link.href = caseUrl.replace(/0\/$/, c.case + "/");
+            link.textContent = c.number;
+            marker.bindPopup(link);
+          } else {
+            marker.bindTooltip(String(c.count), { permanent: true, direction: "center", className: "cluster-count" });
+            marker.on("click", function () { m.setView([c.lat, c.lng], Math.min(m.getZoom() + 2, 19)); });
+          }
+          markers.addLayer(marker);
+        });
+      }).catch(function () { /* the map stays as it is */ });
+    }
+
+    getJSON(d.areas).then(function (geojson) {
+      var layer = L.geoJSON(geojson, {
+        style: function (f) {
+          return f.properties.level === "village"
+            ? { color: "#b91c1c", weight: 2, fill: false }
+            : { color: "#6b7280", weight: 1, fillOpacity: 0.03 };
+        },
+        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, { sticky: true }); }
+      }).addTo(m);
+      if (layer.getLayers().length) { m.fitBounds(layer.getBounds()); }
+    }).catch(function () { /* no boundaries */ }).then(function () {
+      m.on("moveend", load);
+      load();
+    });
+  }
+
+  getJSON(d.charts).then(charts).catch(function () { /* charts stay empty */ });
+  map();
+})();

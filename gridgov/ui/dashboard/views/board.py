@@ -1,0 +1,130 @@
+"""The dashboard (驾驶舱): summary figures, charts (ECharts), overdue and due-soon lists, the case map
+(Leaflet, grid boundaries, server-side clustering) and the economic indicators beside them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import visible_cases
+from gridgov.data.metrics.indicators import cases_behind, compute
+from gridgov.data.reports.domain import board as board_domain
+from gridgov.data.reports.domain.economy import indicator_table
+from gridgov.data.reports.domain.viewers import Viewer
+from gridgov.ui.dashboard.common import town_for, user_of, viewer_for
+from gridgov.ui.dashboard.filters import PERIOD_KINDS, Filters, read_filters
+
+SUMMARY = (
+    "reported",
+    "registered",
+    "completion_rate",
+    "on_time_closure_rate",
+    "overdue_rate",
+    "satisfaction_rate",
+    "score",
+)
+
+
+def _filters(request: HttpRequest, *, with_choices: bool = False) -> tuple[Viewer, Filters]:
+    viewer = viewer_for(request)
+    town = town_for(request, viewer)
+    return viewer, read_filters(request.GET, town=town, viewer=viewer, default_kind="year", with_choices=with_choices)
+
+
+def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:
+    """Cases of the scope the user may see (for the deadline lists: any period, they are open now)."""
+    qs = Case.objects.filter(town=filters.town).filter(filters.scope.case_filter())
+    return visible_cases(user_of(request), qs)
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    viewer, filters = _filters(request, with_choices=True)
+    now = timezone.now()
+    as_of = filters.as_of or now
+    filters.as_of = filters.as_of or as_of
+    cases = _open_cases(request, filters)
+    figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
+    context = {
+        "viewer": viewer,
+        "filters": filters,
+        "period_kinds": PERIOD_KINDS,
+        "figures": figures,
+        "summary": [figures[key] for key in SUMMARY],
+        "overdue": board_domain.overdue_cases(cases=cases, now=now),
+        "due_soon": board_domain.due_soon_cases(cases=cases, now=now),
+        "economy": (
+            indicator_table(town=filters.town, year=filters.period.start.year)
+            if viewer.sees_town(filters.town)
+            else None
+        ),
+        "tiles": settings.GRIDGOV_MAP_TILES,
+        "tiles_attribution": settings.GRIDGOV_MAP_ATTRIBUTION,
+        "query": filters.query(),
+    }
+    return render(request, "dashboard/board.html", context)
+
+
+@login_required
+def board_charts(request: HttpRequest) -> JsonResponse:
+    _viewer, filters = _filters(request)
+    data = board_domain.chart_figures(scope=filters.scope, period=filters.period, as_of=filters.as_of or timezone.now())
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def _float(raw: str | None) -> float | None:
+    try:
+        return float(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@login_required
+def board_map(request: HttpRequest) -> JsonResponse:
+    """Clusters of the period's reported cases in the scope (those the user may see), for a zoom and box."""
+    _viewer, filters = _filters(request)
+    zoom_raw = request.GET.get("zoom", "13")
+    zoom = int(zoom_raw) if zoom_raw.isdigit() else 13
+    box = [_float(request.GET.get(k)) for k in ("south", "west", "north", "east")]
+    bbox = (box[0], box[1], box[2], box[3]) if all(v is not None for v in box) else None
+    reported = cases_behind(
+        scope=filters.scope,
+        period=filters.period,
+        measure="reported",
+        part="numerator",
+        as_of=filters.as_of or timezone.now(),
+    )
+    clusters = board_domain.map_clusters(
+        cases=visible_cases(user_of(request), reported),
+        zoom=zoom,
+        bbox=bbox,  # type: ignore[arg-type]
+    )
+    return JsonResponse(
+        {
+            "zoom": zoom,
+            "clusters": [
+                {
+                    "lat": c.latitude,
+                    "lng": c.longitude,
+                    "count": c.count,
+                    "open": c.open,
+                    "case": c.case_id,
+                    "number": c.number,
+                }
+                for c in clusters
+            ],
+        }
+    )
+
+
+@login_required
+def board_areas(request: HttpRequest) -> JsonResponse:
+    """GeoJSON of the grid and village boundaries of the scope's area (or the town)."""
+    _viewer, filters = _filters(request)
+    area = filters.scope.area or filters.town
+    return JsonResponse(board_domain.boundaries(area=area), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,79 @@
+"""The indicator page (every figure of the design for a period and scope, with its formula) and the list of
+cases behind a figure's numerator or denominator."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from gridgov.data.cases.scope import visible_cases
+from gridgov.data.errors import InvalidInput
+from gridgov.data.metrics.indicators import Part, cases_behind, compute
+from gridgov.ui.dashboard.common import town_for, user_of, viewer_for
+from gridgov.ui.dashboard.filters import PERIOD_KINDS, read_filters
+
+PAGE_SIZE = 50
+
+
+@login_required
+def indicators(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request)
+    town = town_for(request, viewer)
+    filters = read_filters(request.GET, town=town, viewer=viewer)
+    as_of = filters.as_of or timezone.now()
+    if filters.as_of is None:
+        filters.as_of = as_of  # drill-down links ask for the same moment, so the lists equal the figures
+    figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
+    context = {
+        "viewer": viewer,
+        "filters": filters,
+        "period_kinds": PERIOD_KINDS,
+        "figures": figures,
+        "measures": figures.measures(),
+    }
+    template = "dashboard/indicators.html#figures" if request.htmx else "dashboard/indicators.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def cases(request: HttpRequest) -> HttpResponse:
+    """The cases behind one figure, restricted to those the user may see, 50 a page."""
+    viewer = viewer_for(request)
+    town = town_for(request, viewer)
+    filters = read_filters(request.GET, town=town, viewer=viewer, with_choices=False)
+    measure = request.GET.get("measure", "")
+    part = request.GET.get("part", "numerator")
+    if part not in ("numerator", "denominator"):
+        raise Http404(part)
+    try:
+        behind = cases_behind(
+            scope=filters.scope, period=filters.period, measure=measure, part=cast(Part, part), as_of=filters.as_of
+        )
+    except InvalidInput as error:
+        raise Http404(error.message) from None
+    figures = compute(scope=filters.scope, period=filters.period, as_of=filters.as_of or timezone.now())
+    try:
+        chosen = figures[measure]
+    except KeyError:
+        raise Http404(measure) from None
+    qs = (
+        visible_cases(user_of(request), behind)
+        .select_related("category", "village", "department")
+        .order_by("-registered_at", "-reported_at", "-id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "viewer": viewer,
+        "filters": filters,
+        "measure": chosen,
+        "part": part,
+        "page": page,
+        "base_query": filters.query(measure=measure, part=part),
+    }
+    template = "dashboard/cases.html#list" if request.htmx else "dashboard/cases.html"  # type: ignore[attr-defined]
+    return render(request, template, context)

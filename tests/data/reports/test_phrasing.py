@@ -1,0 +1,71 @@
+"""Numbers as the work report writes them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from gridgov.data.reports import phrasing
+
+
+@pytest.mark.parametrize(
+    ("value", "approximate", "expected"),
+    [
+        (3124, False, "3124件"),
+        (1467, True, "1460余件"),
+        (1460, True, "1460件"),
+        (2034, True, "2030余件"),
+        (17, True, "17件"),
+        (0, True, "0件"),
+        (None, True, "—"),
+    ],
+)
+def test_count(value, approximate, expected) -> None:
+    assert phrasing.count(value, "件", approximate=approximate) == expected
+
+
+@pytest.mark.parametrize(
+    ("yuan", "approximate", "expected"),
+    [
+        (Decimal("16234567"), True, "1600余万元"),
+        (Decimal("16000000"), True, "1600万元"),
+        (Decimal("189000000"), False, "1.89亿元"),
+        (Decimal("188960000"), False, "1.89亿元"),
+        (Decimal("2780000000"), False, "27.8亿元"),
+        (Decimal("2783400000"), False, "27.8亿元"),
+        (Decimal("3560000"), False, "356万元"),
+        (Decimal("12345678"), False, "1235万元"),
+        (Decimal("8500"), False, "8500元"),
+        (Decimal("250000"), True, "25万元"),
+        (Decimal("253000"), True, "25余万元"),
+        (Decimal("123000000"), True, "1.2余亿元"),
+        (Decimal("0"), False, "0元"),
+        (None, False, "—"),
+    ],
+)
+def test_money(yuan, approximate, expected) -> None:
+    assert phrasing.money(yuan, approximate=approximate) == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "prose", "expected"),
+    [
+        (Decimal("0.98"), False, "98.0%"),
+        (Decimal("0.98"), True, "98%"),
+        (Decimal(1), True, "100%"),
+        (Decimal("0.9876"), True, "98.8%"),
+        (Decimal("0.00049"), False, "0.0%"),
+        (None, False, "—"),
+    ],
+)
+def test_percent(rate, prose, expected) -> None:
+    assert phrasing.percent(rate, prose=prose) == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [(Decimal("0.6617"), "增长66.17%"), (Decimal("-0.032"), "下降3.20%"), (Decimal(0), "持平"), (None, "—")],
+)
+def test_change(rate, expected) -> None:
+    assert phrasing.change(rate) == expected

@@ -1,0 +1,129 @@
+"""Bulletin pages: generate, preview, issue (numbered), download .docx/.xlsx, archive; only town-wide roles."""
+
+from __future__ import annotations
+
+import io
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from gridgov.data.cases.enums import Status
+from gridgov.data.org.models import User
+from gridgov.data.reports.models import Bulletin
+from tests.factories import MONDAY_0900, TownWorld
+
+YEAR = timezone.localdate().year  # issued now: numbered in the current year
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _generate(client: Client, world: TownWorld, **extra: str) -> Bulletin:
+    data = {"town": str(world.town.pk), "period": "month", "date": "2026-11-23", "scope": "", **extra}
+    response = client.post(reverse("dashboard:bulletin_generate"), data)
+    assert response.status_code == 302, response
+    return Bulletin.objects.latest("id")
+
+
+def test_generate_preview_issue_and_archive(world: TownWorld) -> None:
+    world.bring_to(Status.CLOSED, now=MONDAY_0900)
+    client = signed_in(world.leader)
+    draft = _generate(client, world)
+    preview = client.get(reverse("dashboard:bulletin", args=[draft.pk])).text
+    for text in (
+        "岱西镇基层智治工作通报",
+        "关于2026年11月岱西镇基层智治工作情况的通报",
+        "（草稿，未编号）",
+        "印发通报",
+        "双合村",
+    ):
+        assert text in preview
+    response = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]))
+    assert response.status_code == 302
+    second = _generate(client, world)
+    client.post(reverse("dashboard:bulletin_issue", args=[second.pk]))
+    draft.refresh_from_db()
+    second.refresh_from_db()
+    assert [(b.number, b.document_number) for b in (draft, second)] == [
+        (1, f"岱西智治〔{YEAR}〕1号"),
+        (2, f"岱西智治〔{YEAR}〕2号"),
+    ]
+    archive = client.get(reverse("dashboard:bulletins")).text
+    assert f"{YEAR}年第1期" in archive
+    assert f"{YEAR}年第2期" in archive
+    again = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]), follow=True).text
+    assert f"印发为{YEAR}年第1期" in again
+
+
+def test_generate_reports_progress_and_rejects_bad_periods(world: TownWorld) -> None:
+    client = signed_in(world.operator)
+    response = client.post(
+        reverse("dashboard:bulletin_generate"),
+        {"town": str(world.town.pk), "period": "month", "date": "2026-11-23", "scope": ""},
+        follow=True,
+    )
+    assert "正在统计考核指标" in response.text
+    bad = client.post(
+        reverse("dashboard:bulletin_generate"),
+        {"period": "custom", "start": "2026-11-30", "end": "2026-11-01", "scope": ""},
+        follow=True,
+    )
+    assert "结束日期必须不早于开始日期" in bad.text
+    assert Bulletin.objects.count() == 1
+
+
+def test_htmx_generation_redirects_to_the_preview(world: TownWorld) -> None:
+    response = signed_in(world.leader).post(
+        reverse("dashboard:bulletin_generate"),
+        {"period": "month", "date": "2026-11-23", "scope": ""},
+        headers={"HX-Request": "true"},
+    )
+    bulletin = Bulletin.objects.get()
+    assert (response.status_code, response["HX-Redirect"]) == (
+        204,
+        f"{reverse('dashboard:bulletin', args=[bulletin.pk])}?town={world.town.pk}",
+    )
+
+
+def test_downloads_open_and_hold_the_figures(world: TownWorld) -> None:
+    world.bring_to(Status.CLOSED, now=MONDAY_0900)
+    client = signed_in(world.leader)
+    draft = _generate(client, world)
+    client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]))
+    response = client.get(reverse("dashboard:bulletin_docx", args=[draft.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert "filename*=UTF-8''%E9%80%9A%E6%8A%A5" in response["Content-Disposition"]
+    document = Document(io.BytesIO(response.content))
+    assert document.paragraphs[2].text == f"岱西智治〔{YEAR}〕1号"
+    assert document.tables[0].rows[3].cells[1].text == "1"  # 立案数
+    workbook = load_workbook(io.BytesIO(client.get(reverse("dashboard:bulletin_xlsx", args=[draft.pk])).content))
+    values = [c for row in workbook.active.iter_rows(values_only=True) for c in row if c is not None]
+    assert "双合村" in values
+
+
+def test_only_town_wide_roles_reach_bulletins(world: TownWorld) -> None:
+    draft = _generate(signed_in(world.leader), world)
+    for user in (world.village_staff_a, world.grid_worker_a, world.handler_a):
+        client = signed_in(user)
+        assert client.get(reverse("dashboard:bulletins")).status_code == 403
+        assert client.get(reverse("dashboard:bulletin", args=[draft.pk])).status_code == 403
+        assert client.post(reverse("dashboard:bulletin_issue", args=[draft.pk])).status_code == 403
+    assert signed_in(world.leader).get(reverse("dashboard:bulletin", args=[draft.pk + 99])).status_code == 404
+
+
+def test_archive_query_count_does_not_grow(world: TownWorld, django_assert_max_num_queries) -> None:
+    client = signed_in(world.leader)
+    client.post(reverse("dashboard:bulletin_issue", args=[_generate(client, world).pk]))
+    with django_assert_max_num_queries(25) as few:
+        client.get(reverse("dashboard:bulletins"))
+    baseline = len(few)  # read now: every request clears the query log
+    for _ in range(4):
+        client.post(reverse("dashboard:bulletin_issue", args=[_generate(client, world).pk]))
+    with django_assert_max_num_queries(baseline):
+        client.get(reverse("dashboard:bulletins"))
