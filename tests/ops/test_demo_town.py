@@ -28,7 +28,7 @@ README_LOGINS = {
 
 
 def test_demo_town_builds_the_town_people_and_history(capsys) -> None:
-    call_command("demo_town", "--cases", "80", "--seed", "7")
+    call_command("demo_town", "--cases", "80", "--seed", "7", "--no-2022")
     town = Area.objects.get(level=AreaLevel.TOWN)
     assert (town.name, town.case_prefix) == ("岱西镇", "DX")
     villages = list(Area.objects.filter(level=AreaLevel.VILLAGE).values_list("name", flat=True))
@@ -49,8 +49,8 @@ def test_demo_town_builds_the_town_people_and_history(capsys) -> None:
 
 
 def test_demo_town_is_skipped_when_it_exists(capsys) -> None:
-    call_command("demo_town", "--cases", "5")
+    call_command("demo_town", "--cases", "5", "--no-2022")
     capsys.readouterr()
-    call_command("demo_town", "--cases", "5")
+    call_command("demo_town", "--cases", "5", "--no-2022")
     assert capsys.readouterr().out.strip() == "演示乡镇已存在，跳过（使用 --reset 重新生成）"
     assert Area.objects.filter(level=AreaLevel.TOWN).count() == 1

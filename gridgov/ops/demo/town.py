@@ -24,7 +24,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError
 from gridgov.data.org.domain import create_area, create_department, grant_role
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.taxonomy.defaults import install_default_taxonomy
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -424,7 +424,36 @@ def _weight(category: Category) -> float:
     return {"12": 6, "13": 4, "07": 3, "11": 3, "06": 2, "01": 2, "04": 1.5}.get(major, 1.0)
 
 
+def load_organisation(town: Area) -> Town:
+    """The demo town as ``build_organisation`` made it, read back from the database (to add a year to it)."""
+    villages = list(Area.objects.filter(town=town, level=AreaLevel.VILLAGE).order_by("sort_order", "code"))
+    grids = list(
+        Area.objects.filter(town=town, level=AreaLevel.GRID).select_related("parent").order_by("path", "sort_order")
+    )
+    departments = {d.code: d for d in Department.objects.filter(town=town)}
+    memberships = Membership.objects.filter(town=town, active=True).select_related("user")
+    grid_workers: dict[int, User] = {}
+    handlers: dict[int, User] = {}
+    for m in memberships.order_by("pk"):
+        if m.role == Role.GRID_WORKER and m.area_id is not None:
+            grid_workers.setdefault(m.area_id, m.user)
+        elif m.role in (Role.HANDLER, Role.VILLAGE_STAFF) and m.department_id is not None:
+            handlers.setdefault(m.department_id, m.user)
+    return Town(
+        town=town,
+        villages=villages,
+        grids=grids,
+        departments=departments,
+        operator=User.objects.get(username="zhihuishi"),
+        leader=User.objects.get(username="lingdao"),
+        grid_workers=grid_workers,
+        handlers=handlers,
+        residents=[User.objects.get(username="jumin")],
+    )
+
+
 def build_demo_town(*, cases: int, seed: int, progress: Callable[[int, int], None]) -> tuple[Town, int]:
+    """The organisation and ``cases`` cases over the last twelve months (2022 is built separately)."""
     rng = random.Random(seed)
     org = build_organisation(rng)
     History(org, rng, timezone.now()).run(cases, progress)

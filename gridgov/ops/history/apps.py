@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class Config(AppConfig):
     name = "gridgov.ops.history"
     label = "history"
+
+    def ready(self) -> None:
+        from gridgov.data.sheets.framework import register
+        from gridgov.ops.history.importer import HistoryImporter
+
+        register(HistoryImporter())

@@ -12,7 +12,9 @@ Any error leaves the case exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -508,7 +510,22 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
     return row
 
 
+_QUIET: ContextVar[bool] = ContextVar("gridgov_engine_quiet", default=False)
+
+
+@contextmanager
+def without_notifications() -> Iterator[None]:
+    """Write actions without notifying anyone — for replaying past years (the demo's 2022), not for live work."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
 def _after_commit(row: CaseAction) -> None:
+    if _QUIET.get():
+        return
     action_id = row.pk
 
     def enqueue() -> None:

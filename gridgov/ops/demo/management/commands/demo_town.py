@@ -1,32 +1,65 @@
-"""Build the demo town 岱西镇 with people and a year of cases (``--reset`` wipes the database first)."""
+"""Build the demo town 岱西镇 with people, a year of cases and its 2022 (``--reset`` wipes the database first).
 
+Safe to run again: an existing town is kept, and only what is missing (2022) is added.
+"""
+
+import random
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.data.org.models import Area
-from gridgov.ops.demo.town import DEMO_PASSWORD, TOWN_CODE, build_demo_town
+from gridgov.ops.demo.town import DEMO_PASSWORD, TOWN_CODE, build_demo_town, load_organisation
+from gridgov.ops.demo.year2022 import build_2022, built_2022
 
 
 class Command(BaseCommand):
-    help = "生成演示乡镇（岱西镇）：区域、网格、部门、各角色演示账号和近12个月的事件"
+    help = "生成演示乡镇（岱西镇）：区域、网格、部门、各角色演示账号、近12个月的事件和2022年全年的事件"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="先清空数据库再生成")
-        parser.add_argument("--cases", type=int, default=800, help="事件数量（默认 800）")
+        parser.add_argument("--cases", type=int, default=800, help="近12个月的事件数量（默认 800）")
         parser.add_argument("--seed", type=int, default=2023, help="随机种子")
+        parser.add_argument("--no-2022", dest="year_2022", action="store_false", help="不生成2022年的数据")
+        parser.add_argument(
+            "--scale-2022", type=float, default=1.0, help="2022年数据的比例（默认 1 = 3124件事件；测试可用 0.05）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
-        elif Area.objects.filter(code=TOWN_CODE).exists():
+        town = Area.objects.filter(code=TOWN_CODE).first()
+        if town is not None and (not options["year_2022"] or built_2022(town)):
             self.stdout.write("演示乡镇已存在，跳过（使用 --reset 重新生成）")
             return
 
-        def progress(done: int, total: int) -> None:
-            self.stderr.write(f"\r生成事件 {done}/{total}", ending="")
+        def progress(label: str) -> Any:
+            def show(done: int, total: int) -> None:
+                self.stderr.write(f"\r{label} {done}/{total}", ending="")
 
-        _org, made = build_demo_town(cases=options["cases"], seed=options["seed"], progress=progress)
-        self.stderr.write("")
-        self.stdout.write(self.style.SUCCESS(f"已生成岱西镇演示数据：{made} 件事件；演示账号密码均为 {DEMO_PASSWORD}"))
+            return show
+
+        if town is None:
+            org, made = build_demo_town(cases=options["cases"], seed=options["seed"], progress=progress("生成事件"))
+            self.stderr.write("")
+            self.stdout.write(
+                self.style.SUCCESS(f"已生成岱西镇演示数据：{made} 件事件；演示账号密码均为 {DEMO_PASSWORD}")
+            )
+        else:
+            org = load_organisation(town)
+            self.stdout.write("演示乡镇已存在，补充生成2022年数据")
+        if options["year_2022"]:
+            year = build_2022(
+                town=org,
+                rng=random.Random(options["seed"] + 2022),
+                scale=options["scale_2022"],
+                progress=progress("生成2022年事件"),
+            )
+            self.stderr.write("")
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已生成2022年：立案事件 {year.events} 件（网格员上报 {year.grid_events} 件），"
+                    f"不予立案 {year.rejected} 件，流转记录 {year.actions} 条，用时 {year.seconds:.0f} 秒"
+                )
+            )

@@ -1,0 +1,111 @@
+"""The history importer, registered with the sheets framework (web: /imports/history/; command: import_history).
+
+The framework reads the sheet, checks every row (dry run), skips cases imported before and writes all rows
+in one transaction or none; this importer reads a row into a ``HistoricalCase`` and writes it through
+``gridgov.data.cases.domain.history``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.cases.domain.history import (
+    HistoricalCase,
+    Limits,
+    check_deadlines,
+    import_historical_case,
+)
+from gridgov.data.cases.models import Case
+from gridgov.data.errors import InvalidInput, UnknownCalendarYear
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import User
+from gridgov.data.sheets.framework import ImportContext, Importer, RowInvalid
+from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.ops.history.rows import COLUMNS, RowReader
+
+# Errors about the place are reported on the village column.
+_COLUMN_OF_FIELD = {"area": "village"}
+
+
+class HistoryImporter(Importer):
+    name = "history"
+    title = gettext_lazy("历史事件（原平台导出）")
+    columns = COLUMNS
+    notes = gettext_lazy(
+        "每行一件原平台的事件。时间写成 2022-03-07 09:30；只写日期的处置期限按当天24时计。"
+        "已结案但没有派遣时间的事件按“自行处置”导入。同一编号重复导入会被跳过。"
+    )
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def allowed(self, user: User) -> bool:
+        """Only administrators: an import writes years of cases into every indicator."""
+        if not user.is_authenticated:
+            return False
+        return user.is_superuser or user.memberships.filter(role=Role.ADMIN, active=True).exists()
+
+    def _state(self, ctx: ImportContext) -> _State:
+        """What one import looks up once, not per row: the town's categories, areas and departments, the
+        working calendar, time limits, and the case numbers the town already has (number → imported)."""
+        state: _State | None = getattr(self._local, "state", None)
+        if state is None or state.ctx is not ctx:
+            state = _State(
+                ctx=ctx,
+                reader=RowReader(town=ctx.town, now=ctx.now),
+                calendar=WorkCalendar.load(),
+                limits=Limits(),
+                numbers=dict(Case.objects.filter(town=ctx.town).values_list("number", "imported")),
+            )
+            self._local.state = state
+        return state
+
+    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> HistoricalCase:
+        state = self._state(ctx)
+        try:
+            record = state.reader.read(row)
+        except InvalidInput as error:
+            column = _COLUMN_OF_FIELD.get(error.field or "", error.field)
+            raise RowInvalid(column, error.message) from None
+        try:
+            check_deadlines(record, calendar=state.calendar, limits=state.limits)
+        except UnknownCalendarYear as error:
+            column = "reported_at" if record.reported_at.year == error.year else "dispatched_at"
+            raise RowInvalid(column, error.message) from None
+        if state.numbers.get(record.number) is False:
+            raise RowInvalid(
+                "number", _("编号 %(n)s 已被本平台的事件使用，不能作为历史事件导入") % {"n": record.number}
+            )
+        return record
+
+    def natural_key(self, parsed: HistoricalCase) -> Hashable:
+        return parsed.number
+
+    def exists(self, parsed: HistoricalCase, *, ctx: ImportContext) -> bool:
+        return self._state(ctx).numbers.get(parsed.number) is True
+
+    def apply(self, parsed: HistoricalCase, *, ctx: ImportContext) -> None:
+        state = self._state(ctx)
+        import_historical_case(
+            town=ctx.town,
+            record=parsed,
+            imported_by=ctx.user,
+            now=ctx.now,
+            calendar=state.calendar,
+            limits=state.limits,
+        )
+
+
+@dataclass
+class _State:
+    ctx: ImportContext
+    reader: RowReader
+    calendar: WorkCalendar
+    limits: Limits
+    numbers: dict[str, bool]
