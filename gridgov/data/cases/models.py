@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Satisfaction, Status
 from gridgov.data.org.enums import Role
-from gridgov.data.org.models import Area, Department
+from gridgov.data.org.models import Area, Department, Enterprise
 from gridgov.data.privacy import EncryptedTextField
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.worktime.enums import Clock
@@ -89,6 +89,10 @@ class Case(models.Model):
     )
     duplicate_of = models.ForeignKey(
         "self", verbose_name=_("重复于"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The company a hazard or service request belongs to; its enterprise users may see and act on the case.
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     # Milestones (set by the engine; used by the indicators).

@@ -4,7 +4,9 @@ A user's memberships give them *capacities* on a case:
 - an area role (grid worker, village staff, operator, leader, admin) when the case lies in the area subtree;
 - handler when the case is currently with the user's department (village staff act as handlers for cases
   dispatched to their village committee);
-- resident when they reported the case themselves (any role): they may follow and comment on it.
+- resident when they reported the case themselves (any role): they may follow and comment on it;
+- enterprise when the case belongs to the user's company (``Case.enterprise``): enterprise users see
+  and act on their own company's hazards and service requests, nothing else.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ def capacities(user: User, case: Case) -> set[Role]:
             )
         ):
             found.add(Role.HANDLER)
+        if m.role == Role.ENTERPRISE and m.enterprise_id is not None and m.enterprise_id == case.enterprise_id:
+            found.add(Role.ENTERPRISE)
     if case.reporter_id is not None and case.reporter_id == user.pk:
         found.add(Role.RESIDENT)
     return found
@@ -76,6 +80,8 @@ def visible_cases(user: User, queryset: QuerySet[Case] | None = None) -> QuerySe
             condition |= in_subtree
         if m.department_id is not None and m.role in (Role.HANDLER, Role.VILLAGE_STAFF):
             condition |= Q(department_id=m.department_id)
+        if m.role == Role.ENTERPRISE and m.enterprise_id is not None:
+            condition |= Q(enterprise_id=m.enterprise_id)
     return qs.filter(condition)
 
 

@@ -94,7 +94,8 @@ _allow(S.SUSPENDED, Action.RESUME, None, COMMAND_AND_LEADERS)
 _allow(OPEN, Action.SUPERVISE, "same", COMMAND_AND_LEADERS, Need.NOTE)
 _allow(ALL, Action.COMMENT, "same", ANYONE, Need.NOTE)
 # 综合评价, 重新办理
-_allow(S.CLOSED, Action.RATE, S.CLOSED, COMMAND, Need.RATING)
+# The command room records follow-up visits; an enterprise rates its own (service) cases itself.
+_allow(S.CLOSED, Action.RATE, S.CLOSED, COMMAND | {EN}, Need.RATING)
 _allow(S.CLOSED, Action.REOPEN, S.HANDLING, COMMAND_AND_LEADERS, Need.NOTE)
 _allow(S.REJECTED, Action.REOPEN, S.REPORTED, COMMAND_AND_LEADERS, Need.NOTE)
 

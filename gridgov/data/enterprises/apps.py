@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class Config(AppConfig):
     name = "gridgov.data.enterprises"
     label = "enterprises"
+
+    def ready(self) -> None:
+        from gridgov.data.enterprises import importers  # noqa: F401  (registers the Excel importers)

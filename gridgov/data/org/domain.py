@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import PARENT_LEVEL, AreaLevel, DepartmentKind, Role
-from gridgov.data.org.models import Area, Department, Membership, User
+from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
 
 
 def create_area(
@@ -113,9 +113,12 @@ def grant_role(
     role: Role,
     area: Area | None = None,
     department: Department | None = None,
+    enterprise: Enterprise | None = None,
 ) -> Membership:
     """Give a user a role within a scope. The scope must fit the role."""
     check_membership_scope(role=role, area=area, department=department)
+    if enterprise is not None and role != Role.ENTERPRISE:
+        raise InvalidInput(_("只有企业角色可以关联企业"), field="enterprise")
     if role == Role.VILLAGE_STAFF and department is None and area is not None:
         department = Department.objects.filter(area=area, kind=DepartmentKind.VILLAGE_COMMITTEE).first()
     town: Area | None
@@ -123,10 +126,12 @@ def grant_role(
         town = department.town
     elif area is not None:
         town = area.town
+    elif enterprise is not None:
+        town = enterprise.town
     else:
         town = None
     membership, _created = Membership.objects.get_or_create(
-        user=user, role=role, area=area, department=department, defaults={"town": town}
+        user=user, role=role, area=area, department=department, enterprise=enterprise, defaults={"town": town}
     )
     return membership
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role, SecurityEventKind
+from gridgov.data.privacy import EncryptedTextField
 
 
 class Area(models.Model):
@@ -80,6 +81,36 @@ class Department(models.Model):
         return self.name
 
 
+class Enterprise(models.Model):
+    """A local company: an organisation whose users see only their own company's records (hazards, requests).
+
+    Created and validated (unified social credit code, GB 32100-2015) by ``gridgov.data.enterprises``;
+    it lives here because the scope check (``cases/scope.py``) reads ``Membership.enterprise``.
+    """
+
+    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="enterprises")
+    name = models.CharField(_("企业名称"), max_length=100)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    village = models.ForeignKey(
+        Area, verbose_name=_("所在村/社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["town_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "credit_code"], name="enterprise_credit_code_unique_per_town"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     """A person with a unique account. Roles and scope come from memberships."""
 
@@ -116,6 +147,14 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
     active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
@@ -137,7 +176,7 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["area", "role"], name="membership_area_role")]
 
     def __str__(self) -> str:
-        where = self.department or self.area or ""
+        where = self.department or self.area or self.enterprise or ""
         return f"{self.user} · {self.get_role_display()} · {where}"
 
 

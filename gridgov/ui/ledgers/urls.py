@@ -1,4 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "ledgers"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("gridgov.ui.ledgers.enterprise_urls")),
+    path("", include("gridgov.ui.ledgers.civic_urls")),
+]

@@ -36,7 +36,7 @@ from gridgov.data.errors import Conflict, InvalidInput, NotAllowed, NotFound, Ou
 from gridgov.data.metrics import rollups
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, Role
-from gridgov.data.org.models import Area, Department, Membership, User
+from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
 from gridgov.data.taxonomy.domain import time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
@@ -152,6 +152,7 @@ def report_case(
     reporter_phone: str = "",
     photos: Sequence[Upload] = (),
     kind: Kind = Kind.EVENT,
+    enterprise: Enterprise | None = None,
     resolve_on_spot: bool = False,
     resolution_note: str = "",
     resolution_photos: Sequence[Upload] = (),
@@ -176,6 +177,10 @@ def report_case(
     area = area or town
     if area.town_id != town.pk:
         raise InvalidInput(_("所选区域“%(name)s”不在%(town)s") % {"name": area.name, "town": town.name}, field="area")
+    if enterprise is not None and enterprise.town_id != town.pk:
+        raise InvalidInput(
+            _("企业“%(name)s”不在%(town)s") % {"name": enterprise.name, "town": town.name}, field="enterprise"
+        )
     levels = ancestors_by_level(area)
     checked = check_images(list(photos))
     calendar = WorkCalendar.load()
@@ -210,6 +215,7 @@ def report_case(
             reporter_role=role or "",
             reporter_name=reporter_name.strip()[:64],
             reporter_phone=reporter_phone.strip()[:20],
+            enterprise=enterprise,
             status=Status.REPORTED,
             reported_at=now,
         )

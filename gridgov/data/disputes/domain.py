@@ -1,0 +1,328 @@
+"""Petitions and disputes: register (a case dispatched to the handling unit, with parties), record the
+mediation, resolve through the engine, clear a backlog case (积案化解), the petition limit (60 days, +30
+with approval) and the parties' personal data (masked; full view for the command room and leaders, logged)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.personal_data import REVEAL_ROLES
+from gridgov.data.cases.enums import Action, Channel, Kind, Status
+from gridgov.data.cases.models import CaseAction
+from gridgov.data.cases.scope import capacities
+from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
+from gridgov.data.disputes.models import Dispute, DisputeParty
+from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.org.enums import Role, SecurityEventKind
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.security import Client, record_event
+from gridgov.data.privacy import mask_id_number, mask_name, mask_phone
+from gridgov.data.problemlists.ledger import town_roles
+from gridgov.data.taxonomy.enums import Phase
+from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.worktime.enums import TimeUnit
+
+MANAGER_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
+PETITION_DAYS = 60
+PETITION_EXTENSION_DAYS = 30
+MAX_AMOUNT = Decimal("999999999999.99")
+
+# type → (major code, major name, sub code, sub name, handling limit in calendar days)
+CATEGORIES: dict[str, tuple[str, str, str, str, int]] = {
+    DisputeType.CONFLICT: ("01", "矛盾纠纷", "0101", "邻里纠纷", 15),
+    DisputeType.LABOUR: ("02", "劳资纠纷", "0201", "欠薪", 15),
+    DisputeType.PETITION: ("03", "信访诉求", "0301", "初信初访", PETITION_DAYS),
+}
+BACKLOG_PETITION = ("0302", "重复信访/积案")
+
+
+@dataclass(frozen=True, slots=True)
+class PartyInput:
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    role: PartyRole = PartyRole.APPLICANT
+
+
+@transaction.atomic
+def install_dispute_categories(*, town: Area) -> dict[str, Category]:
+    """The sub-categories for each type (and 积案 petitions) with their statutory limits (idempotent)."""
+    found: dict[str, Category] = {}
+    for dtype, (major_code, major_name, sub_code, sub_name, days) in CATEGORIES.items():
+        major, _created = Category.objects.get_or_create(
+            town=town, code=major_code, defaults={"name": major_name, "sort_order": int(major_code)}
+        )
+        subs = [(sub_code, sub_name)] + ([BACKLOG_PETITION] if dtype == DisputeType.PETITION else [])
+        for code, name in subs:
+            sub, _created = Category.objects.get_or_create(
+                town=town, code=code, defaults={"parent": major, "name": name, "sort_order": int(code[2:])}
+            )
+            if not TimeLimit.objects.filter(category=sub).exists():
+                TimeLimit.objects.bulk_create(
+                    [
+                        TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
+                        TimeLimit(
+                            category=sub, phase=Phase.HANDLE, priority="", value=days, unit=TimeUnit.CALENDAR_DAYS
+                        ),
+                    ]
+                )
+            found[code] = sub
+        found[dtype] = found[sub_code]
+    return found
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def check_id_number(value: str) -> str:
+    """A resident ID (18 characters with a valid check digit); "" stays ""."""
+    value = value.strip().upper()
+    if not value:
+        return ""
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        raise InvalidInput(_("身份证号 %(v)s 应为18位") % {"v": mask_id_number(value)}, field="id_number")
+    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != value[17]:
+        raise InvalidInput(_("身份证号 %(v)s 校验位不正确") % {"v": mask_id_number(value)}, field="id_number")
+    return value
+
+
+def check_phone(value: str) -> str:
+    value = value.strip().replace(" ", "").replace("-", "")
+    if value and not re.fullmatch(r"\+?\d{7,15}", value):
+        raise InvalidInput(_("电话号码“%(v)s”格式不正确") % {"v": value}, field="phone")
+    return value
+
+
+def parse_amount(value: object) -> Decimal:
+    """Yuan, ≥ 0, two decimals."""
+    if value in (None, ""):
+        return Decimal(0)
+    try:
+        amount = Decimal(str(value).strip().replace(",", "").replace("元", ""))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("涉及金额“%(v)s”不是数字") % {"v": value}, field="amount") from None
+    if not amount.is_finite():
+        raise InvalidInput(_("涉及金额“%(v)s”不是数字") % {"v": value}, field="amount")
+    if amount < 0:
+        raise InvalidInput(_("涉及金额不能为负数"), field="amount")
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(_("涉及金额过大"), field="amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
+    if not parties:
+        raise InvalidInput(_("请至少填写一位当事人"), field="parties")
+    checked = []
+    for party in parties:
+        name = party.name.strip()
+        if not name:
+            raise InvalidInput(_("当事人姓名不能为空"), field="parties")
+        checked.append(
+            PartyInput(
+                name=name[:64],
+                phone=check_phone(party.phone),
+                id_number=check_id_number(party.id_number),
+                role=PartyRole(party.role),
+            )
+        )
+    return checked
+
+
+def register_dispute(
+    *,
+    town: Area,
+    actor: User,
+    type: DisputeType | str,
+    description: str,
+    parties: Sequence[PartyInput],
+    level: Level | str = Level.TOWN,
+    amount: Decimal | str | int = 0,
+    backlog: bool = False,
+    received_on: date | None = None,
+    department: Department | None = None,
+    area: Area | None = None,
+    category: Category | None = None,
+    now: datetime | None = None,
+    import_key: str = "",
+) -> Dispute:
+    """Register a petition or dispute: a case (kind DISPUTE) registered and dispatched by the command room
+    to the handling unit, the detail row and the parties (encrypted), in one transaction."""
+    now = now or timezone.now()
+    if not town_roles(actor, town) & MANAGER_ROLES:
+        raise NotAllowed(_("只有镇指挥室或管理员可以登记信访和纠纷"))
+    if type not in DisputeType.values:
+        raise InvalidInput(_("类型“%(t)s”无效") % {"t": type}, field="type")
+    dtype = DisputeType(type)
+    if level not in Level.values:
+        raise InvalidInput(_("层级“%(l)s”无效") % {"l": level}, field="level")
+    amount = parse_amount(amount)
+    checked = _check_parties(parties)
+    received_on = received_on or timezone.localtime(now).date()
+    if received_on > timezone.localtime(now).date():
+        raise InvalidInput(_("受理日期不能晚于今天"), field="received_on")
+    categories = install_dispute_categories(town=town)
+    if category is None:
+        category = categories[BACKLOG_PETITION[0]] if dtype == DisputeType.PETITION and backlog else categories[dtype]
+    elif category.parent is None or category.parent.code != CATEGORIES[dtype][0]:
+        raise InvalidInput(_("分类“%(c)s”不属于%(t)s") % {"c": category.name, "t": dtype.label}, field="category")
+    department = department or category.default_department
+    if department is None:
+        raise InvalidInput(_("请选择承办部门"), field="department")
+    with transaction.atomic():
+        case = report_case(
+            town=town,
+            reporter=actor,
+            channel=Channel.PETITION if dtype == DisputeType.PETITION else Channel.OTHER,
+            kind=Kind.DISPUTE,
+            category=category,
+            title=description[:40],
+            description=description,
+            area=area or town,
+            now=now,
+        )
+        note = _("登记%(type)s，交%(dept)s办理") % {"type": dtype.label, "dept": department.name}
+        apply_action(case_id=case.pk, actor=actor, action=Action.REGISTER, note=note, now=now)
+        apply_action(case_id=case.pk, actor=actor, action=Action.DISPATCH, department=department, note=note, now=now)
+        case.refresh_from_db()
+        dispute = Dispute.objects.create(
+            town=town,
+            case=case,
+            type=dtype,
+            level=level,
+            amount=amount,
+            backlog=backlog,
+            received_on=received_on,
+            import_key=import_key,
+        )
+        DisputeParty.objects.bulk_create(
+            [
+                DisputeParty(
+                    town=town,
+                    dispute=dispute,
+                    role=p.role,
+                    name=p.name,
+                    phone=p.phone,
+                    id_number=p.id_number,
+                    sort_order=i,
+                )
+                for i, p in enumerate(checked)
+            ]
+        )
+    return dispute
+
+
+def record_mediation(
+    *,
+    dispute: Dispute,
+    actor: User,
+    method: Method | str,
+    outcome: Outcome | str,
+    note: str = "",
+    now: datetime | None = None,
+) -> CaseAction:
+    """Record how the dispute was mediated and with what result (a comment in the case's audit chain)."""
+    if method not in Method.values:
+        raise InvalidInput(_("请选择调处方式"), field="method")
+    if outcome not in Outcome.values:
+        raise InvalidInput(_("请选择调处结果"), field="outcome")
+    text = _("调处方式：%(m)s；结果：%(o)s") % {"m": Method(method).label, "o": Outcome(outcome).label}
+    if note.strip():
+        text += _("；说明：%(n)s") % {"n": note.strip()}
+    with transaction.atomic():
+        row = apply_action(case_id=dispute.case_id, actor=actor, action=Action.COMMENT, note=text, now=now)
+        Dispute.objects.filter(pk=dispute.pk).update(method=method, outcome=outcome, outcome_note=note.strip())
+    dispute.method, dispute.outcome, dispute.outcome_note = str(method), str(outcome), note.strip()
+    return row
+
+
+def clear_backlog(*, dispute: Dispute, actor: User, note: str = "", now: datetime | None = None) -> CaseAction:
+    """积案化解: a backlog case whose case is closed is marked cleared (a comment in the audit chain)."""
+    now = now or timezone.now()
+    if not dispute.backlog:
+        raise NotAllowed(_("该件不是积案"))
+    if dispute.backlog_cleared_at is not None:
+        raise NotAllowed(_("该积案已化解销号"))
+    if dispute.case.status != Status.CLOSED:
+        raise NotAllowed(_("积案须办结（核查通过）后才能化解销号"))
+    if not capacities(actor, dispute.case) & REVEAL_ROLES:
+        raise NotAllowed(_("只有镇指挥室或领导可以确认积案化解"))
+    with transaction.atomic():
+        row = apply_action(
+            case_id=dispute.case_id, actor=actor, action=Action.COMMENT, note=note or _("积案化解销号"), now=now
+        )
+        Dispute.objects.filter(pk=dispute.pk).update(backlog_cleared_at=now)
+    dispute.backlog_cleared_at = now
+    return row
+
+
+def request_petition_extension(
+    *, dispute: Dispute, actor: User, note: str, days: int = PETITION_EXTENSION_DAYS, now: datetime | None = None
+) -> CaseAction:
+    """信访: the 60-day limit may be extended once, by at most 30 days, with approval."""
+    if dispute.type != DisputeType.PETITION:
+        raise NotAllowed(_("只有信访件适用延期30日的规定"))
+    if days < 1 or days > PETITION_EXTENSION_DAYS:
+        raise InvalidInput(_("信访件延期不得超过%(n)s日") % {"n": PETITION_EXTENSION_DAYS}, field="extension")
+    if dispute.case.extension_count >= 1:
+        raise NotAllowed(_("信访件只能延期一次"))
+    return apply_action(
+        case_id=dispute.case_id, actor=actor, action=Action.REQUEST_EXTENSION, extension=days, note=note, now=now
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Personal data of the parties
+
+
+@dataclass(frozen=True, slots=True)
+class PartyView:
+    role: str
+    name: str
+    phone: str
+    id_number: str
+    masked: bool
+
+
+def parties_masked(dispute: Dispute) -> list[PartyView]:
+    return [
+        PartyView(
+            role=str(PartyRole(p.role).label),
+            name=mask_name(p.name),
+            phone=mask_phone(p.phone) if p.phone else "",
+            id_number=mask_id_number(p.id_number) if p.id_number else "",
+            masked=True,
+        )
+        for p in dispute.parties.all()
+    ]
+
+
+def can_reveal_parties(user: User, dispute: Dispute) -> bool:
+    return bool(capacities(user, dispute.case) & REVEAL_ROLES)
+
+
+def reveal_parties(*, user: User, dispute: Dispute, client: Client | None = None) -> list[PartyView]:
+    """The parties in full, for the command room, leaders and admins; the unmasking is logged."""
+    if not can_reveal_parties(user, dispute):
+        raise NotAllowed(_("您的角色不能查看当事人的完整信息"))
+    record_event(
+        kind=SecurityEventKind.PERSONAL_DATA_REVEALED,
+        user=user,
+        client=client,
+        detail={"case": dispute.case.number, "fields": ["party_name", "party_phone", "party_id_number"]},
+    )
+    return [
+        PartyView(role=str(PartyRole(p.role).label), name=p.name, phone=p.phone, id_number=p.id_number, masked=False)
+        for p in dispute.parties.all()
+    ]

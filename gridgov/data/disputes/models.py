@@ -1,0 +1,67 @@
+"""Petitions and disputes (信访 / 矛盾纠纷 / 劳资纠纷): the detail row of a case of kind DISPUTE and its
+parties, whose names, phones and ID numbers are encrypted at rest and masked on display."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.data.cases.models import Case
+from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
+from gridgov.data.org.models import Area
+from gridgov.data.privacy import EncryptedTextField
+
+
+class Dispute(models.Model):
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="dispute")
+    type = models.CharField(_("类型"), max_length=16, choices=DisputeType.choices)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices, default=Level.TOWN)
+    amount = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, default=0)
+    backlog = models.BooleanField(_("积案"), default=False)
+    backlog_cleared_at = models.DateTimeField(_("积案化解时间"), null=True, blank=True)
+    received_on = models.DateField(_("受理日期"))
+    method = models.CharField(_("调处方式"), max_length=16, choices=Method.choices, blank=True)
+    outcome = models.CharField(_("调处结果"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("结果说明"), blank=True)
+    import_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("信访/矛盾纠纷")
+        verbose_name_plural = _("信访/矛盾纠纷")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(type__in=DisputeType.values), name="dispute_type_valid"),
+            models.CheckConstraint(condition=models.Q(level__in=Level.values), name="dispute_level_valid"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="dispute_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(backlog=True) | models.Q(backlog_cleared_at__isnull=True),
+                name="dispute_cleared_only_backlog",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["town", "received_on"], name="dispute_received"),
+            models.Index(fields=["town", "import_key"], name="dispute_import"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.case_id}"
+
+
+class DisputeParty(models.Model):
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    dispute = models.ForeignKey(Dispute, verbose_name=_("纠纷"), on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("身份"), max_length=16, choices=PartyRole.choices, default=PartyRole.APPLICANT)
+    name = EncryptedTextField(_("姓名/单位"))
+    phone = EncryptedTextField(_("电话"), blank=True)
+    id_number = EncryptedTextField(_("证件号码"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+        ordering = ["dispute_id", "sort_order", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(role__in=PartyRole.values), name="party_role_valid")]
+
+    def __str__(self) -> str:
+        return self.get_role_display()

@@ -1,0 +1,49 @@
+"""Unified social credit codes (统一社会信用代码, GB 32100-2015).
+
+18 characters from the 31-character set 0-9 and A-Z without I, O, Z, S, V:
+1 registration authority, 2 organisation type, 3–8 administrative division code (digits),
+9–17 organisation code, 18 check character: 31 − (Σ value(cᵢ) × 3ⁱ mod 31) mod 31, i = 0…16.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from gridgov.data.errors import InvalidInput
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+
+
+def check_character(first17: str) -> str:
+    """The check character for the first 17 characters (which must be valid characters)."""
+    total = sum(_VALUE[c] * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def normalise_credit_code(raw: str, *, field: str = "credit_code") -> str:
+    """Upper-case, strip spaces, and validate; raise InvalidInput with a Chinese reason if invalid."""
+    code = "".join(str(raw or "").split()).upper()
+    if not code:
+        raise InvalidInput(_("请填写统一社会信用代码"), field=field)
+    if len(code) != 18:
+        raise InvalidInput(
+            _("统一社会信用代码应为18位，“%(code)s”为%(n)s位") % {"code": code, "n": len(code)}, field=field
+        )
+    bad = [c for c in code if c not in _VALUE]
+    if bad:
+        raise InvalidInput(
+            _("统一社会信用代码“%(code)s”含有不允许的字符“%(c)s”（不使用 I、O、Z、S、V）")
+            % {"code": code, "c": bad[0]},
+            field=field,
+        )
+    if not code[2:8].isdigit():
+        raise InvalidInput(_("统一社会信用代码“%(code)s”第3–8位应为行政区划代码（数字）") % {"code": code}, field=field)
+    expected = check_character(code[:17])
+    if code[17] != expected:
+        raise InvalidInput(
+            _("统一社会信用代码“%(code)s”校验位错误（应为 %(c)s），请核对") % {"code": code, "c": expected},
+            field=field,
+        )
+    return code

@@ -1,0 +1,315 @@
+"""Excel import of the enterprise ledgers: the enterprise directory (企业名录), hazards (隐患台账) and
+enterprise service requests (企业诉求台账), on the sheets framework (dry run, all-or-nothing, no duplicates).
+
+Hazards and requests are imported as new cases (the rectification or handling then happens in the system);
+each row's identity (credit code + book + date + location + description) is kept as ``source_key`` so the
+same file imported twice creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.enterprises.categories import HAZARD_MAJOR
+from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
+from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, check_phone, create_enterprise, staff_town_ids
+from gridgov.data.enterprises.domain.hazards import HazardInput, check_hazard_input, record_hazard
+from gridgov.data.enterprises.domain.services import raise_request
+from gridgov.data.enterprises.enums import Book, Grade, RequestType
+from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.taxonomy.models import Category
+
+
+def may_import(user: User) -> bool:
+    return user.is_superuser or bool(staff_town_ids(user, MANAGER_ROLES))
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:40]
+
+
+def _credit_code(value: Any, *, column: str = "credit_code") -> str:
+    try:
+        return normalise_credit_code(cells.required_text(value, column=column))
+    except InvalidInput as error:
+        raise RowInvalid(column, error.message) from None
+
+
+def _enterprise(row: dict[str, Any], ctx: ImportContext) -> Enterprise:
+    code = _credit_code(row.get("credit_code"))
+    enterprise = Enterprise.objects.filter(town=ctx.town, credit_code=code).first()
+    if enterprise is None:
+        raise RowInvalid("credit_code", _("信用代码 %(c)s 的企业尚未登记，请先导入企业名录") % {"c": code})
+    name = cells.text(row.get("enterprise"), column="enterprise")
+    if name and name != enterprise.name:
+        raise RowInvalid(
+            "enterprise", _("企业名称“%(n)s”与信用代码登记的“%(r)s”不一致") % {"n": name, "r": enterprise.name}
+        )
+    return enterprise
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    name: str
+    credit_code: str
+    village: Area | None
+    address: str
+    contact_name: str
+    contact_phone: str
+
+
+class EnterpriseImporter(Importer):
+    name = "enterprises"
+    title = gettext_lazy("企业名录")
+    notes = gettext_lazy("统一社会信用代码按 GB 32100-2015 校验；同一代码只登记一次。")
+    columns = (
+        Column("name", gettext_lazy("企业名称"), required=True, aliases=("单位名称",), example="岱西船舶修造有限公司"),
+        Column(
+            "credit_code",
+            gettext_lazy("统一社会信用代码"),
+            required=True,
+            aliases=("信用代码", "社会信用代码"),
+            example="91330100799655058B",
+            help=gettext_lazy("18位，含校验位"),
+        ),
+        Column("village", gettext_lazy("所在村/社区"), aliases=("所在村", "村（社区）"), example="双合村"),
+        Column("address", gettext_lazy("地址"), aliases=("企业地址", "经营地址"), example="海港路1号"),
+        Column("contact_name", gettext_lazy("联系人"), example="陈厂长"),
+        Column("contact_phone", gettext_lazy("联系电话"), aliases=("电话", "手机"), example="13805801234"),
+    )
+
+    def allowed(self, user: User) -> bool:
+        return may_import(user)
+
+    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> EnterpriseRow:
+        village = None
+        if row.get("village") not in (None, ""):
+            villages = Area.objects.filter(town=ctx.town, level=AreaLevel.VILLAGE)
+            village = cells.area_by_name(row["village"], candidates=villages, column="village", what=_("村/社区"))
+        try:
+            phone = check_phone(cells.text(row.get("contact_phone"), column="contact_phone"))
+        except InvalidInput as error:
+            raise RowInvalid("contact_phone", error.message) from None
+        return EnterpriseRow(
+            name=cells.required_text(row["name"], column="name", max_length=100),
+            credit_code=_credit_code(row["credit_code"]),
+            village=village,
+            address=cells.text(row.get("address"), column="address", max_length=255),
+            contact_name=cells.text(row.get("contact_name"), column="contact_name", max_length=64),
+            contact_phone=phone,
+        )
+
+    def natural_key(self, parsed: EnterpriseRow) -> Hashable:
+        return parsed.credit_code
+
+    def exists(self, parsed: EnterpriseRow, *, ctx: ImportContext) -> bool:
+        return Enterprise.objects.filter(town=ctx.town, credit_code=parsed.credit_code).exists()
+
+    def apply(self, parsed: EnterpriseRow, *, ctx: ImportContext) -> None:
+        create_enterprise(
+            town=ctx.town,
+            name=parsed.name,
+            credit_code=parsed.credit_code,
+            address=parsed.address,
+            village=parsed.village,
+            contact_name=parsed.contact_name,
+            contact_phone=parsed.contact_phone,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+
+_GRADES = {"一般": Grade.GENERAL, "一般隐患": Grade.GENERAL, "重大": Grade.MAJOR, "重大隐患": Grade.MAJOR}
+
+
+@dataclass(frozen=True)
+class HazardRow:
+    data: HazardInput
+    source_key: str
+
+
+class HazardImporter(Importer):
+    name = "hazards"
+    title = gettext_lazy("隐患台账")
+    notes = gettext_lazy(
+        "企业须先在企业名录中登记；台账填“企业自查”“政府检查”或“第三方”；隐患等级填“一般”或“重大”（重大隐患自动督办）。"
+    )
+    columns = (
+        Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
+        Column(
+            "credit_code",
+            gettext_lazy("统一社会信用代码"),
+            required=True,
+            aliases=("信用代码",),
+            example="91330100799655058B",
+        ),
+        Column("book", gettext_lazy("台账"), required=True, aliases=("检查类型", "来源"), example="企业自查"),
+        Column("grade", gettext_lazy("隐患等级"), aliases=("等级",), example="一般"),
+        Column(
+            "category",
+            gettext_lazy("隐患类别"),
+            required=True,
+            aliases=("类别",),
+            example="电气安全",
+            help=gettext_lazy("消防安全、电气安全、特种设备、危险化学品、有限空间、作业现场、其他"),
+        ),
+        Column("location", gettext_lazy("隐患部位"), required=True, aliases=("部位", "位置"), example="1号车间"),
+        Column("description", gettext_lazy("隐患描述"), required=True, aliases=("隐患内容",), example="配电箱未接地"),
+        Column("found_on", gettext_lazy("发现日期"), required=True, aliases=("检查日期",), example="2026-11-02"),
+        Column("responsible", gettext_lazy("整改责任人"), aliases=("责任人",), example="张安全"),
+        Column("deadline", gettext_lazy("整改期限"), aliases=("整改时限",), example="2026-11-30"),
+        Column("measures", gettext_lazy("整改措施"), example="更换接地线"),
+        Column("funds", gettext_lazy("整改资金（元）"), aliases=("整改资金", "投入资金"), example="1200"),
+    )
+
+    def allowed(self, user: User) -> bool:
+        return may_import(user)
+
+    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> HazardRow:
+        enterprise = _enterprise(row, ctx)
+        book = cells.choice(row["book"], Book, column="book")
+        grade_text = cells.text(row.get("grade"), column="grade") or "一般"
+        grade = _GRADES.get(grade_text)
+        if grade is None:
+            raise RowInvalid("grade", _("“%(v)s”不是隐患等级（填“一般”或“重大”）") % {"v": grade_text})
+        category_name = cells.required_text(row["category"], column="category")
+        category = (
+            Category.objects.filter(town=ctx.town, parent__code=HAZARD_MAJOR[0], active=True)
+            .filter(name=category_name)
+            .first()
+        )
+        if category is None:
+            raise RowInvalid("category", _("没有“%(v)s”这个隐患类别") % {"v": category_name})
+        found_on = cells.required_date(row["found_on"], column="found_on")
+        deadline = cells.optional_date(row.get("deadline"), column="deadline")
+        cells.dates_in_order(found_on, deadline, column="deadline", message=_("整改期限早于发现日期"))
+        funds = cells.amount(row.get("funds"), column="funds")
+        data = HazardInput(
+            enterprise=enterprise,
+            book=book,
+            grade=grade,
+            category=category,
+            location=cells.required_text(row["location"], column="location", max_length=120),
+            description=cells.required_text(row["description"], column="description", max_length=2000),
+            found_on=found_on,
+            responsible=cells.text(row.get("responsible"), column="responsible", max_length=64),
+            deadline=deadline,
+            measures=cells.text(row.get("measures"), column="measures", max_length=2000),
+            funds=funds if funds is not None else Decimal(0),
+        )
+        try:
+            check_hazard_input(data, today=timezone.localdate(ctx.now))
+        except InvalidInput as error:
+            raise RowInvalid(error.field, error.message) from None
+        key = _key(enterprise.credit_code, book, found_on.isoformat(), data.location, data.description)
+        return HazardRow(data=data, source_key=key)
+
+    def natural_key(self, parsed: HazardRow) -> Hashable:
+        return parsed.source_key
+
+    def exists(self, parsed: HazardRow, *, ctx: ImportContext) -> bool:
+        return Hazard.objects.filter(town=ctx.town, source_key=parsed.source_key).exists()
+
+    def apply(self, parsed: HazardRow, *, ctx: ImportContext) -> None:
+        if ctx.user is None:
+            raise RowInvalid(None, _("导入隐患台账需要指定操作人（受理员）"))
+        record_hazard(actor=ctx.user, data=parsed.data, source_key=parsed.source_key, now=ctx.now)
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    enterprise: Enterprise
+    request_type: RequestType
+    description: str
+    raised_on: date
+    meeting: Meeting | None
+    source_key: str
+
+
+class ServiceRequestImporter(Importer):
+    name = "service-requests"
+    title = gettext_lazy("企业诉求台账")
+    notes = gettext_lazy("诉求类型：要素保障、融资、用工、审批、政策；提出会议须为已登记的乡镇长有约名称（可不填）。")
+    columns = (
+        Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
+        Column(
+            "credit_code",
+            gettext_lazy("统一社会信用代码"),
+            required=True,
+            aliases=("信用代码",),
+            example="91330100799655058B",
+        ),
+        Column("request_type", gettext_lazy("诉求类型"), required=True, aliases=("问题类型",), example="融资"),
+        Column("description", gettext_lazy("诉求内容"), required=True, aliases=("问题描述",), example="流动资金贷款"),
+        Column("raised_on", gettext_lazy("提出日期"), required=True, aliases=("日期",), example="2026-11-20"),
+        Column("meeting", gettext_lazy("提出会议"), aliases=("会议",), example=""),
+    )
+
+    def allowed(self, user: User) -> bool:
+        return may_import(user)
+
+    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> ServiceRow:
+        enterprise = _enterprise(row, ctx)
+        kind = cells.choice(row["request_type"], RequestType, column="request_type")
+        raised_on = cells.required_date(row["raised_on"], column="raised_on")
+        if raised_on > timezone.localdate(ctx.now):
+            raise RowInvalid("raised_on", _("提出日期晚于今天"))
+        meeting = None
+        if title := cells.text(row.get("meeting"), column="meeting"):
+            meeting = Meeting.objects.filter(town=ctx.town, title=title).order_by("-held_on").first()
+            if meeting is None:
+                raise RowInvalid("meeting", _("没有名为“%(t)s”的乡镇长有约，请先登记会议") % {"t": title})
+        description = cells.required_text(row["description"], column="description", max_length=2000)
+        return ServiceRow(
+            enterprise=enterprise,
+            request_type=kind,
+            description=description,
+            raised_on=raised_on,
+            meeting=meeting,
+            source_key=_key(enterprise.credit_code, kind, raised_on.isoformat(), description),
+        )
+
+    def natural_key(self, parsed: ServiceRow) -> Hashable:
+        return parsed.source_key
+
+    def exists(self, parsed: ServiceRow, *, ctx: ImportContext) -> bool:
+        return ServiceRequest.objects.filter(town=ctx.town, source_key=parsed.source_key).exists()
+
+    def apply(self, parsed: ServiceRow, *, ctx: ImportContext) -> None:
+        if ctx.user is None:
+            raise RowInvalid(None, _("导入企业诉求需要指定操作人（受理员）"))
+        raised_at = datetime.combine(parsed.raised_on, time(9, 0), tzinfo=timezone.get_current_timezone())
+        raise_request(
+            actor=ctx.user,
+            enterprise=parsed.enterprise,
+            request_type=parsed.request_type,
+            description=parsed.description,
+            meeting=parsed.meeting,
+            source_key=parsed.source_key,
+            now=min(raised_at, ctx.now),
+        )
+
+
+ENTERPRISES = register(EnterpriseImporter())
+HAZARDS = register(HazardImporter())
+SERVICE_REQUESTS = register(ServiceRequestImporter())

@@ -1,0 +1,109 @@
+"""Typed details of the enterprise ledgers: hazards (隐患台账, 两本账) and service requests (三服务), and the
+town head's meetings with enterprises (乡镇长有约). Each hazard and request is a case of the case engine
+(kind hazard / service); these rows hold what the statistics need. No behaviour here: see ``domain``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.data.cases.models import Case
+from gridgov.data.enterprises.enums import Book, Grade, RequestType
+from gridgov.data.org.models import Area, Enterprise
+
+
+class Hazard(models.Model):
+    case = models.OneToOneField(Case, verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="hazard")
+    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazards")
+    book = models.CharField(_("台账"), max_length=16, choices=Book.choices)
+    grade = models.CharField(_("隐患等级"), max_length=8, choices=Grade.choices, default=Grade.GENERAL)
+    location = models.CharField(_("隐患部位"), max_length=120)
+    found_on = models.DateField(_("发现日期"))
+    responsible = models.CharField(_("整改责任人"), max_length=64, blank=True)
+    deadline = models.DateField(_("整改期限"))
+    measures = models.TextField(_("整改措施"), blank=True)
+    funds = models.DecimalField(_("整改资金（元）"), max_digits=14, decimal_places=2, default=0)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    acceptor = models.CharField(_("验收人"), max_length=64, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    source_key = models.CharField(_("导入识别码"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("隐患")
+        verbose_name_plural = _("隐患")
+        ordering = ["-found_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(book__in=Book.values), name="hazard_book_valid"),
+            models.CheckConstraint(condition=models.Q(grade__in=Grade.values), name="hazard_grade_valid"),
+            models.CheckConstraint(condition=models.Q(funds__gte=0), name="hazard_funds_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(accepted_on__isnull=True) | models.Q(accepted_on__gte=models.F("found_on")),
+                name="hazard_accepted_after_found",
+            ),
+            models.UniqueConstraint(
+                fields=["town", "source_key"], condition=~models.Q(source_key=""), name="hazard_source_key_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["town", "book", "found_on"], name="hazard_book_found"),
+            models.Index(fields=["enterprise", "book"], name="hazard_enterprise_book"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.location}"
+
+
+class Meeting(models.Model):
+    """A 乡镇长有约 meeting: the town head meets enterprises (every two months); requests raised there
+    become service cases linked to it."""
+
+    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("名称"), max_length=120)
+    held_on = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=120, blank=True)
+    attendees = models.TextField(_("参会人员"), blank=True)
+    enterprises = models.ManyToManyField(Enterprise, verbose_name=_("参会企业"), related_name="meetings", blank=True)
+    note = models.TextField(_("会议纪要"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("乡镇长有约")
+        verbose_name_plural = _("乡镇长有约")
+        ordering = ["-held_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["town", "held_on", "title"], name="meeting_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ServiceRequest(models.Model):
+    case = models.OneToOneField(Case, verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="service_request")
+    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="service_requests"
+    )
+    request_type = models.CharField(_("诉求类型"), max_length=16, choices=RequestType.choices)
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("提出会议"), null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    financing_amount = models.DecimalField(_("协调融资（元）"), max_digits=16, decimal_places=2, default=0)
+    source_key = models.CharField(_("导入识别码"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("企业诉求")
+        verbose_name_plural = _("企业诉求")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(request_type__in=RequestType.values), name="service_type_valid"),
+            models.CheckConstraint(condition=models.Q(financing_amount__gte=0), name="service_financing_not_negative"),
+            models.UniqueConstraint(
+                fields=["town", "source_key"], condition=~models.Q(source_key=""), name="service_source_key_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.request_type}"

@@ -1,0 +1,364 @@
+"""Inspection rounds: set up a round, record problems (each a case routed to its village), score the
+villages and issue the round's numbered bulletin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.enums import Action, Channel, Kind, Status
+from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.inspections.enums import RoundStatus
+from gridgov.data.inspections.models import (
+    BulletinCounter,
+    CheckItem,
+    InspectionBulletin,
+    InspectionProblem,
+    InspectionRound,
+)
+from gridgov.data.org.domain import ancestors_by_level, locate_point
+from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.problemlists.ledger import town_roles
+from gridgov.data.taxonomy.enums import Phase
+from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.worktime.enums import TimeUnit
+
+# 文明创建 / 督查点位问题: rectified within 3 working days unless the town configures otherwise.
+CATEGORY_CODE = "1901"
+MAJOR_CODE = "19"
+ORGANIZER_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
+MANAGER_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSpec:
+    code: str
+    name: str
+    points: Decimal
+
+
+@transaction.atomic
+def install_inspection_categories(*, town: Area) -> Category:
+    """The sub-category inspection problems are filed under, with its time limits (idempotent)."""
+    major, _created = Category.objects.get_or_create(
+        town=town, code=MAJOR_CODE, defaults={"name": "文明创建", "sort_order": 19}
+    )
+    sub, created = Category.objects.get_or_create(
+        town=town, code=CATEGORY_CODE, defaults={"parent": major, "name": "督查点位问题", "sort_order": 1}
+    )
+    if created or not TimeLimit.objects.filter(category=sub).exists():
+        TimeLimit.objects.bulk_create(
+            [
+                TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
+                TimeLimit(category=sub, phase=Phase.HANDLE, priority="", value=3, unit=TimeUnit.WORK_DAYS),
+            ]
+        )
+    return sub
+
+
+def _check_manager(user: User, town: Area, roles: frozenset[Role] = MANAGER_ROLES) -> None:
+    if not town_roles(user, town) & roles:
+        raise NotAllowed(_("只有镇指挥室、领导或管理员可以管理督查"))
+
+
+def chinese_date(day: date) -> str:
+    """2026年11月5日."""
+    return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def parse_points(value: object, *, field: str = "points") -> Decimal:
+    try:
+        points = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("扣分“%(v)s”不是数字") % {"v": value}, field=field) from None
+    if not points.is_finite() or points < 0 or points > 100:
+        raise InvalidInput(_("扣分必须在 0–100 之间"), field=field)
+    return points.quantize(Decimal("0.1"))
+
+
+def create_round(
+    *,
+    town: Area,
+    actor: User,
+    name: str,
+    start_date: date,
+    end_date: date,
+    organizer: User,
+    inspectors: Sequence[User],
+    items: Sequence[ItemSpec],
+    bulletin_title: str = "",
+    now: datetime | None = None,
+) -> InspectionRound:
+    """Set up a round with its inspectors and check items."""
+    now = now or timezone.now()
+    _check_manager(actor, town)
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_("请填写督查名称"), field="name")
+    if end_date < start_date:
+        raise InvalidInput(_("结束日期不能早于开始日期"), field="end_date")
+    if not town_roles(organizer, town) & ORGANIZER_ROLES:
+        raise InvalidInput(_("组织者必须是本镇的受理员或管理员（由其立案派遣督查问题）"), field="organizer")
+    if not inspectors:
+        raise InvalidInput(_("请至少选择一名督查人员"), field="inspectors")
+    if not items:
+        raise InvalidInput(_("请至少设置一个检查项目"), field="items")
+    codes = [item.code.strip() for item in items]
+    if len(set(codes)) != len(codes) or not all(codes):
+        raise InvalidInput(_("检查项目编号不能为空或重复"), field="items")
+    if InspectionRound.objects.filter(town=town, name=name).exists():
+        raise InvalidInput(_("督查“%(name)s”已存在") % {"name": name}, field="name")
+    install_inspection_categories(town=town)
+    with transaction.atomic():
+        round_ = InspectionRound.objects.create(
+            town=town,
+            name=name,
+            bulletin_title=(bulletin_title.strip() or "创城督查通报")[:40],
+            start_date=start_date,
+            end_date=end_date,
+            organizer=organizer,
+            created_at=now,
+        )
+        round_.inspectors.set(inspectors)
+        CheckItem.objects.bulk_create(
+            [
+                CheckItem(
+                    round=round_, code=item.code.strip(), name=item.name.strip(), points=item.points, sort_order=i
+                )
+                for i, item in enumerate(items)
+            ]
+        )
+    return round_
+
+
+def finish_round(*, round: InspectionRound, actor: User) -> None:
+    _check_manager(actor, round.town)
+    InspectionRound.objects.filter(pk=round.pk).update(status=RoundStatus.FINISHED)
+    round.status = RoundStatus.FINISHED
+
+
+def village_committee(village: Area) -> Department:
+    department = Department.objects.filter(
+        area=village, kind=DepartmentKind.VILLAGE_COMMITTEE, active=True, town_id=village.town_id
+    ).first()
+    if department is None:
+        raise InvalidInput(_("%(v)s没有启用的村（社区）委员会，无法派遣") % {"v": village.name}, field="area")
+    return department
+
+
+def record_problem(
+    *,
+    round: InspectionRound,
+    inspector: User,
+    item: CheckItem,
+    description: str,
+    spot: str,
+    area: Area | None = None,
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    photos: Sequence[Upload] = (),
+    now: datetime | None = None,
+    import_key: str = "",
+    require_photo: bool = True,
+) -> InspectionProblem:
+    """An inspector records a problem at a spot: a case (kind INSPECTION) registered and dispatched to the
+    village's committee in the name of the round's organizer, with its deduction, in one transaction."""
+    now = now or timezone.now()
+    town = round.town
+    if round.status != RoundStatus.OPEN:
+        raise NotAllowed(_("督查“%(name)s”已结束，不能再记录问题") % {"name": round.name})
+    is_inspector = round.inspectors.filter(pk=inspector.pk).exists() or inspector.pk == round.organizer_id
+    if not is_inspector:
+        raise NotAllowed(_("您不是“%(name)s”的督查人员") % {"name": round.name})
+    if item.round_id != round.pk:
+        raise InvalidInput(_("检查项目不属于本轮督查"), field="item")
+    day = timezone.localtime(now).date()
+    if not (round.start_date <= day <= round.end_date):
+        raise InvalidInput(
+            _("发现日期 %(d)s 不在督查期间（%(s)s 至 %(e)s）")
+            % {"d": chinese_date(day), "s": chinese_date(round.start_date), "e": chinese_date(round.end_date)},
+            field="found_at",
+        )
+    spot = spot.strip()
+    if not spot:
+        raise InvalidInput(_("请填写点位"), field="spot")
+    if require_photo and not photos:
+        raise InvalidInput(_("请拍摄至少一张现场照片"), field="photos")
+    if area is None and latitude is not None and longitude is not None:
+        area = locate_point(town=town, latitude=float(latitude), longitude=float(longitude))
+    if area is None:
+        raise InvalidInput(_("请选择问题所在的村（或开启定位）"), field="area")
+    if area.town_id != town.pk:
+        raise InvalidInput(_("所选区域不在%(town)s") % {"town": town.name}, field="area")
+    village = ancestors_by_level(area).get(AreaLevel.VILLAGE)
+    if village is None:
+        raise InvalidInput(_("督查问题必须落在某个村（社区）"), field="area")
+    department = village_committee(village)
+    category = install_inspection_categories(town=town)
+    with transaction.atomic():
+        case = report_case(
+            town=town,
+            reporter=inspector,
+            channel=Channel.INSPECTION,
+            kind=Kind.INSPECTION,
+            category=category,
+            title=f"{item.name}：{spot}"[:120],
+            description=description,
+            area=area,
+            latitude=latitude,
+            longitude=longitude,
+            address=spot,
+            photos=photos,
+            now=now,
+        )
+        note = _("“%(round)s”发现问题，立案派遣至%(v)s") % {"round": round.name, "v": village.name}
+        apply_action(case_id=case.pk, actor=round.organizer, action=Action.REGISTER, note=note, now=now)
+        apply_action(
+            case_id=case.pk, actor=round.organizer, action=Action.DISPATCH, department=department, note=note, now=now
+        )
+        case.refresh_from_db()
+        return InspectionProblem.objects.create(
+            town=town,
+            case=case,
+            round=round,
+            item=item,
+            village=village,
+            department=department,
+            deduction=item.points,
+            spot=spot[:120],
+            found_at=now,
+            import_key=import_key,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scores and ranking
+
+
+@dataclass(frozen=True, slots=True)
+class VillageScore:
+    rank: int
+    village: Area
+    problems: int
+    rectified: int
+    deduction: Decimal
+    score: Decimal
+
+
+def village_scores(round: InspectionRound) -> list[VillageScore]:
+    """Every village of the town: base score − the deductions of its problems in the round (problems the
+    command room rejected as invalid do not count), ranked high to low; equal scores share a rank."""
+    villages = list(Area.objects.filter(town=round.town, level=AreaLevel.VILLAGE).order_by("sort_order", "code"))
+    totals: dict[int, tuple[int, int, Decimal]] = {v.pk: (0, 0, Decimal(0)) for v in villages}
+    rows = (
+        InspectionProblem.objects.filter(round=round)
+        .exclude(case__status=Status.REJECTED)
+        .values_list("village_id", "deduction", "case__status")
+    )
+    for village_id, deduction, status in rows:
+        n, fixed, total = totals.get(village_id, (0, 0, Decimal(0)))
+        totals[village_id] = (n + 1, fixed + (status == Status.CLOSED), total + deduction)
+    scored = sorted(
+        ((v, *totals[v.pk]) for v in villages),
+        key=lambda row: -(round.base_score - row[3]),
+    )
+    result: list[VillageScore] = []
+    previous: Decimal | None = None
+    rank = 0
+    for position, (village, n, fixed, total) in enumerate(scored, start=1):
+        score = round.base_score - total
+        if score != previous:
+            rank, previous = position, score
+        result.append(
+            VillageScore(rank=rank, village=village, problems=n, rectified=fixed, deduction=total, score=score)
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bulletins
+
+
+def _next_bulletin_seq(*, town: Area, year: int) -> int:
+    bumped = BulletinCounter.objects.filter(town=town, year=year).update(last_value=F("last_value") + 1)
+    if not bumped:
+        try:
+            with transaction.atomic():
+                BulletinCounter.objects.create(town=town, year=year, last_value=1)
+            return 1
+        except IntegrityError:
+            BulletinCounter.objects.filter(town=town, year=year).update(last_value=F("last_value") + 1)
+    return BulletinCounter.objects.get(town=town, year=year).last_value
+
+
+def bulletin_number(title: str, year: int, seq: int) -> str:
+    return _("%(title)s%(year)s年第%(seq)s期") % {"title": title, "year": year, "seq": seq}
+
+
+def issue_bulletin(*, round: InspectionRound, actor: User, now: datetime | None = None) -> InspectionBulletin:
+    """Number and archive the round's bulletin: the ranking and every problem, as they stand at ``now``."""
+    now = now or timezone.now()
+    _check_manager(actor, round.town)
+    year = timezone.localtime(now).year
+    scores = village_scores(round)
+    problems = (
+        InspectionProblem.objects.filter(round=round)
+        .exclude(case__status=Status.REJECTED)
+        .select_related("village", "item", "case")
+        .order_by("village__sort_order", "village__code", "found_at", "id")
+    )
+    with transaction.atomic():
+        seq = _next_bulletin_seq(town=round.town, year=year)
+        number = bulletin_number(round.bulletin_title, year, seq)
+        snapshot = {
+            "number": number,
+            "round": round.name,
+            "start": round.start_date.isoformat(),
+            "end": round.end_date.isoformat(),
+            "as_of": now.isoformat(),
+            "base_score": str(round.base_score),
+            "ranking": [
+                {
+                    "rank": s.rank,
+                    "village": s.village.name,
+                    "problems": s.problems,
+                    "rectified": s.rectified,
+                    "deduction": str(s.deduction),
+                    "score": str(s.score),
+                }
+                for s in scores
+            ],
+            "problems": [
+                {
+                    "case": p.case.number,
+                    "village": p.village.name,
+                    "spot": p.spot,
+                    "item": p.item.name,
+                    "description": p.case.description,
+                    "deduction": str(p.deduction),
+                    "status": str(Status(p.case.status).label),
+                    "rectified": p.case.status == Status.CLOSED,
+                }
+                for p in problems
+            ],
+        }
+        return InspectionBulletin.objects.create(
+            town=round.town,
+            round=round,
+            year=year,
+            seq=seq,
+            title=number,
+            issued_at=now,
+            issued_by=actor,
+            snapshot=snapshot,
+        )

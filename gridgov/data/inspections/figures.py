@@ -1,0 +1,31 @@
+"""Year figures of the inspection ledger (keys per yearkeys.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.enums import Status
+from gridgov.data.cases.figures import Figure
+from gridgov.data.cases.models import Case
+from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
+from gridgov.data.org.models import Area
+from gridgov.data.problemlists.ledger import closed_by, local_bounds
+
+
+def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
+    """Rounds started and bulletins issued in [start, end); problems found then (rejected ones excluded)
+    and those of them rectified (closed) by ``as_of``."""
+    since, until = local_bounds(start, end)
+    rounds = InspectionRound.objects.filter(town=town, start_date__gte=since.date(), start_date__lt=until.date())
+    bulletins = InspectionBulletin.objects.filter(town=town, issued_at__gte=since, issued_at__lt=until)
+    problem_ids = InspectionProblem.objects.filter(town=town, found_at__gte=since, found_at__lt=until).values("case_id")
+    found = Case.objects.filter(pk__in=problem_ids, reported_at__lte=as_of).exclude(status=Status.REJECTED)
+    rectified = closed_by(found, as_of=as_of)
+    return {
+        "inspection_rounds": Figure(_("督查轮次"), rounds.count(), _("轮")),
+        "inspection_bulletins": Figure(_("督查通报"), bulletins.count(), _("期")),
+        "inspection_problems": Figure(_("督查发现问题"), found.count(), _("条"), found),
+        "inspection_rectified": Figure(_("督查问题已整改"), rectified.count(), _("条"), rectified),
+    }

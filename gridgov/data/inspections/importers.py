@@ -1,0 +1,115 @@
+"""Excel import of inspection problems (督查问题台账) into an existing round."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.inspections.domain import record_problem
+from gridgov.data.inspections.enums import RoundStatus
+from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, User
+from gridgov.data.problemlists.importers import may_import
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    round: InspectionRound
+    item: CheckItem
+    village: Area
+    spot: str
+    description: str
+    found_at: datetime
+    inspector: User
+
+    @property
+    def import_key(self) -> str:
+        text = f"{self.round.pk}|{self.item.pk}|{self.village.pk}|{self.spot}|{self.found_at.isoformat()}"
+        return hashlib.sha256(text.encode()).hexdigest()[:64]
+
+
+class InspectionProblemImporter(Importer):
+    name = "inspection-problems"
+    title = gettext_lazy("督查问题")
+    notes = gettext_lazy("督查名称须为已建立的督查轮次；检查项目填编号或名称；发现时间须在督查期间内。")
+    columns = (
+        Column("round", gettext_lazy("督查名称"), required=True, aliases=("督查轮次",), example="2026年11月创城督查"),
+        Column("item", gettext_lazy("检查项目"), required=True, aliases=("扣分项",), example="A01"),
+        Column("village", gettext_lazy("村（社区）"), required=True, aliases=("所在村", "责任村"), example="双合村"),
+        Column("spot", gettext_lazy("点位"), required=True, aliases=("地点",), example="双合村村口"),
+        Column("description", gettext_lazy("问题描述"), required=True, example="路口垃圾未清运"),
+        Column("found_at", gettext_lazy("发现时间"), required=True, aliases=("发现日期",), example="2026-11-23 09:30"),
+        Column("inspector", gettext_lazy("督查人员"), aliases=("检查人",), help=gettext_lazy("空白时记为督查组织者")),
+    )
+
+    def allowed(self, user: User) -> bool:
+        return may_import(user)
+
+    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> ProblemRow:
+        name = cells.required_text(row["round"], column="round")
+        round_ = InspectionRound.objects.filter(town=ctx.town, name=name).select_related("organizer").first()
+        if round_ is None:
+            raise RowInvalid("round", _("督查“%(v)s”不存在，请先建立督查轮次") % {"v": name})
+        if round_.status != RoundStatus.OPEN:
+            raise RowInvalid("round", _("督查“%(v)s”已结束，不能再导入问题") % {"v": name})
+        raw_item = cells.required_text(row["item"], column="item")
+        item = CheckItem.objects.filter(Q(code=raw_item) | Q(name=raw_item), round=round_).first()
+        if item is None:
+            raise RowInvalid("item", _("“%(v)s”不是本轮督查的检查项目") % {"v": raw_item})
+        villages = Area.objects.filter(town=ctx.town, level=AreaLevel.VILLAGE)
+        village = cells.area_by_name(row["village"], candidates=villages, column="village", what=_("村"))
+        found_at = cells.optional_datetime(row["found_at"], column="found_at")
+        assert found_at is not None
+        if found_at.time() == time(0, 0):
+            found_at = found_at.replace(hour=9)
+        day = timezone.localtime(found_at).date()
+        if not (round_.start_date <= day <= round_.end_date):
+            raise RowInvalid("found_at", _("发现时间不在督查期间内"))
+        inspector = round_.organizer
+        if row.get("inspector"):
+            who = cells.required_text(row["inspector"], column="inspector")
+            inspector = round_.inspectors.filter(Q(full_name=who) | Q(username=who)).first()  # type: ignore[assignment]
+            if inspector is None:
+                raise RowInvalid("inspector", _("“%(v)s”不是本轮督查人员") % {"v": who})
+        return ProblemRow(
+            round=round_,
+            item=item,
+            village=village,
+            spot=cells.required_text(row["spot"], column="spot", max_length=120),
+            description=cells.required_text(row["description"], column="description", max_length=2000),
+            found_at=found_at,
+            inspector=inspector,
+        )
+
+    def natural_key(self, parsed: ProblemRow) -> Hashable:
+        return parsed.import_key
+
+    def exists(self, parsed: ProblemRow, *, ctx: ImportContext) -> bool:
+        return InspectionProblem.objects.filter(town=ctx.town, import_key=parsed.import_key).exists()
+
+    def apply(self, parsed: ProblemRow, *, ctx: ImportContext) -> None:
+        record_problem(
+            round=parsed.round,
+            inspector=parsed.inspector,
+            item=parsed.item,
+            description=parsed.description,
+            spot=parsed.spot,
+            area=parsed.village,
+            now=parsed.found_at,
+            import_key=parsed.import_key,
+            require_photo=False,
+        )
+
+
+INSPECTION_PROBLEMS = register(InspectionProblemImporter())

@@ -1,0 +1,134 @@
+"""Excel import of problem-list items (问题清单台账)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import Department, User
+from gridgov.data.problemlists.domain import add_item
+from gridgov.data.problemlists.enums import Source
+from gridgov.data.problemlists.models import ProblemItem, ProblemList
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+
+IMPORT_ROLES = (Role.OPERATOR, Role.ADMIN)
+
+
+def may_import(user: User) -> bool:
+    return user.is_superuser or user.memberships.filter(role__in=IMPORT_ROLES, active=True).exists()
+
+
+def find_department(value: Any, *, ctx: ImportContext, column: str) -> Department:
+    raw = cells.required_text(value, column=column)
+    found = list(Department.objects.filter(Q(name=raw) | Q(code=raw), town=ctx.town, active=True)[:2])
+    if len(found) != 1:
+        raise RowInvalid(column, _("找不到本镇启用的单位“%(v)s”（填写部门名称或编码）") % {"v": raw})
+    return found[0]
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    problem_list: ProblemList
+    number: str
+    description: str
+    source: Source
+    department: Department
+    person: str
+    plan: str
+    found_on: date
+    deadline: date
+
+    @property
+    def import_key(self) -> str:
+        ident = self.number or hashlib.sha256(self.description.encode()).hexdigest()[:32]
+        return f"{self.problem_list.pk}:{ident}"[:64]
+
+
+class ProblemItemImporter(Importer):
+    name = "problem-items"
+    title = gettext_lazy("问题清单")
+    notes = gettext_lazy("清单名称须为系统中已建立的清单（如七张问题清单）；同一清单内“问题编号”不可重复。")
+    columns = (
+        Column("list", gettext_lazy("清单名称"), required=True, aliases=("所属清单",), example="基层治理问题清单"),
+        Column("number", gettext_lazy("问题编号"), aliases=("序号", "编号"), example="JC-2026-001"),
+        Column(
+            "description",
+            gettext_lazy("问题描述"),
+            required=True,
+            aliases=("问题", "问题内容"),
+            example="村级工程审批资料不全",
+        ),
+        Column(
+            "source",
+            gettext_lazy("问题来源"),
+            required=True,
+            aliases=("来源",),
+            example="上级交办",
+            help=gettext_lazy("上级交办、自查发现、媒体曝光、群众反映、督查发现、其他"),
+        ),
+        Column("department", gettext_lazy("责任单位"), required=True, example="村镇建设办"),
+        Column("person", gettext_lazy("责任人"), required=True, example="钱建设"),
+        Column("plan", gettext_lazy("整改措施"), required=True, aliases=("整改方案",), example="补齐资料并建立台账"),
+        Column("found_on", gettext_lazy("发现日期"), required=True, aliases=("交办日期",), example="2026-11-02"),
+        Column("deadline", gettext_lazy("整改时限"), required=True, aliases=("完成时限",), example="2026-12-31"),
+    )
+
+    def allowed(self, user: User) -> bool:
+        return may_import(user)
+
+    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> ItemRow:
+        name = cells.required_text(row["list"], column="list")
+        problem_list = ProblemList.objects.filter(town=ctx.town, name=name).first()
+        if problem_list is None:
+            raise RowInvalid("list", _("清单“%(v)s”不存在，请先在问题清单页面建立") % {"v": name})
+        found_on = cells.required_date(row["found_on"], column="found_on")
+        deadline = cells.required_date(row["deadline"], column="deadline")
+        cells.dates_in_order(found_on, deadline, column="deadline", message=_("整改时限早于发现日期"))
+        if found_on > ctx.now.date():
+            raise RowInvalid("found_on", _("发现日期晚于今天"))
+        return ItemRow(
+            problem_list=problem_list,
+            number=cells.text(row.get("number"), column="number", max_length=32),
+            description=cells.required_text(row["description"], column="description", max_length=2000),
+            source=cells.choice(row["source"], Source, column="source"),
+            department=find_department(row["department"], ctx=ctx, column="department"),
+            person=cells.required_text(row["person"], column="person", max_length=32),
+            plan=cells.required_text(row["plan"], column="plan", max_length=2000),
+            found_on=found_on,
+            deadline=deadline,
+        )
+
+    def natural_key(self, parsed: ItemRow) -> Hashable:
+        return parsed.import_key
+
+    def exists(self, parsed: ItemRow, *, ctx: ImportContext) -> bool:
+        return ProblemItem.objects.filter(town=ctx.town, import_key=parsed.import_key).exists()
+
+    def apply(self, parsed: ItemRow, *, ctx: ImportContext) -> None:
+        if ctx.user is None:
+            raise RowInvalid(None, _("导入问题清单需要指定操作人（受理员）"))
+        add_item(
+            problem_list=parsed.problem_list,
+            actor=ctx.user,
+            source=parsed.source,
+            description=parsed.description,
+            department=parsed.department,
+            responsible_person=parsed.person,
+            plan=parsed.plan,
+            deadline=parsed.deadline,
+            found_on=parsed.found_on,
+            now=ctx.now,
+            import_key=parsed.import_key,
+        )
+
+
+PROBLEM_ITEMS = register(ProblemItemImporter())

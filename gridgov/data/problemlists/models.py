@@ -1,0 +1,61 @@
+"""Problem lists (问题清单, e.g. the seven lists 七张问题清单) and their items, each item the detail row of a
+case of kind PROBLEM_LIST: dispatched to the responsible unit, progress reported, 销号 by verification."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.data.cases.models import Case
+from gridgov.data.org.models import Area, Department
+from gridgov.data.problemlists.enums import Source
+
+
+class ProblemList(models.Model):
+    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("清单名称"), max_length=80)
+    description = models.CharField(_("说明"), max_length=255, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("问题清单")
+        verbose_name_plural = _("问题清单")
+        ordering = ["sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["town", "name"], name="problem_list_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProblemItem(models.Model):
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="problem_item")
+    problem_list = models.ForeignKey(
+        ProblemList, verbose_name=_("所属清单"), on_delete=models.PROTECT, related_name="items"
+    )
+    source = models.CharField(_("问题来源"), max_length=16, choices=Source.choices)
+    department = models.ForeignKey(Department, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+")
+    responsible_person = models.CharField(_("责任人"), max_length=32)
+    plan = models.TextField(_("整改方案"))
+    deadline = models.DateField(_("整改时限"))
+    found_on = models.DateField(_("发现日期"))
+    import_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("清单问题")
+        verbose_name_plural = _("清单问题")
+        ordering = ["-found_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(source__in=Source.values), name="problem_item_source_valid"),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gte=models.F("found_on")), name="problem_item_deadline_after_found"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["town", "found_on"], name="problem_item_found"),
+            models.Index(fields=["town", "import_key"], name="problem_item_import"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_list_id}: {self.case_id}"

@@ -1,0 +1,384 @@
+"""Demo enterprise ledgers: the 2022 work report's figures, built through the domain functions.
+
+2022: 企业自查隐患918条, 政府端和第三方机构排查隐患790条, 整改率100%; "乡镇长有约" every two months (6
+meetings); 帮助企业解决实际问题134个; 全年帮助企业融资5400余万元. The current year gets a smaller, live set
+(some hazards still open, a few overdue; requests in progress).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action, AttachmentKind, Satisfaction
+from gridgov.data.enterprises.categories import hazard_categories, install_enterprise_categories
+from gridgov.data.enterprises.domain.credit_code import ALPHABET, check_character
+from gridgov.data.enterprises.domain.enterprises import add_enterprise_user, create_enterprise
+from gridgov.data.enterprises.domain.hazards import HazardInput, accept_hazard, record_hazard, report_rectification
+from gridgov.data.enterprises.domain.services import raise_request, record_meeting, solve_request
+from gridgov.data.enterprises.enums import Book, Grade, RequestType
+from gridgov.data.enterprises.models import Meeting
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
+from gridgov.data.taxonomy.models import Category
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+ENTERPRISES = [
+    "浙江岱西船舶修造有限公司", "岱山宁兴船舶修造有限公司", "岱山和泰船舶有限公司", "舟山华丰船舶工程有限公司",
+    "岱山卓然石化装备有限公司", "岱西润和石化储运有限公司", "舟山珈和科技有限公司", "岱西海丰水产品加工厂",
+    "岱山双合海蜇专业合作社", "岱西前岸机械制造有限公司", "岱西港口物流有限公司", "岱山青黑农业开发有限公司",
+    "岱西摇星浦冷链仓储有限公司", "岱山茶前山建材有限公司", "岱西火箭村渔业服务有限公司", "岱山后岸新材料有限公司",
+]  # fmt: skip
+HAZARDS = {
+    "消防安全": [("仓库", "灭火器压力不足"), ("宿舍楼", "疏散通道堆放杂物"), ("车间", "消防栓被遮挡")],
+    "电气安全": [("配电房", "配电箱未接地"), ("车间", "电线私拉乱接"), ("办公楼", "插座超负荷使用")],
+    "特种设备": [("船台", "起重机限位器失效"), ("码头", "叉车未年检"), ("锅炉房", "压力表超期未检")],
+    "危险化学品": [("储罐区", "防雷检测过期"), ("油漆库", "防爆灯具缺失"), ("危化品仓库", "安全标识缺失")],
+    "有限空间": [("船舱", "有限空间作业未设警示标志"), ("污水池", "未配备气体检测仪")],
+    "作业现场": [("分段车间", "高处作业未系安全带"), ("船坞", "临边防护缺失"), ("焊接区", "动火作业未审批")],
+    "其他": [("厂区道路", "限速标志缺失"), ("食堂", "燃气报警器失效")],
+}
+REQUESTS = {
+    RequestType.FACTORS: ["扩建用地指标协调", "厂区用电增容", "码头岸线使用协调"],
+    RequestType.FINANCING: ["流动资金贷款", "设备更新贷款贴息", "应收账款融资"],
+    RequestType.LABOUR: ["招聘焊工", "外来务工人员住宿保障", "技能培训补贴申报"],
+    RequestType.APPROVAL: ["技改项目审批代办", "排污许可证办理", "消防验收协调"],
+    RequestType.POLICY: ["税费减免政策咨询", "规上企业奖励兑现", "稳岗返还申报"],
+}
+
+SELF_2022, GOV_2022, THIRD_2022, MAJOR_2022 = 918, 560, 230, 9
+SOLVED_2022 = 134
+FINANCING_2022 = Decimal("54360000")  # 全年帮助企业融资5400余万元
+
+
+@dataclass
+class Crew:
+    operator: User
+    leader: User
+    safety: Department  # 应急管理办（安监站）
+    safety_handler: User
+    economy: Department  # 经济发展办
+    economy_handler: User
+
+
+def _crew(town: Area) -> Crew:
+    memberships = Membership.objects.filter(active=True, town=town).select_related("user", "department", "area")
+    by_role: dict[str, User] = {}
+    handlers: dict[str, tuple[Department, User]] = {}
+    for m in memberships.order_by("id"):
+        if m.role in (Role.OPERATOR, Role.LEADER) and m.area_id == town.pk:
+            by_role.setdefault(m.role, m.user)
+        if m.role == Role.HANDLER and m.department is not None:
+            handlers.setdefault(m.department.code, (m.department, m.user))
+    safety = handlers.get("YJB") or next(iter(handlers.values()))
+    economy = handlers.get("JFB") or safety
+    return Crew(by_role[Role.OPERATOR], by_role[Role.LEADER], safety[0], safety[1], economy[0], economy[1])
+
+
+@lru_cache(maxsize=4)
+def _jpeg(shade: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (48, 36), (shade, 160, 90)).save(buffer, format="JPEG", quality=50)
+    return buffer.getvalue()
+
+
+def _photo(kind: AttachmentKind) -> list[Upload]:
+    return [Upload(name=f"{kind}.jpg", data=_jpeg(120), kind=kind)]
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(rng.randint(9, 15), rng.choice((0, 15, 30, 45))), tzinfo=SHANGHAI)
+
+
+def _credit_code(rng: random.Random) -> str:
+    body = "9133092" + "1" + "MA2" + "".join(rng.choice(ALPHABET[:-5]) for _ in range(6))
+    return body + check_character(body)
+
+
+def ensure_enterprises(*, town: Area, rng: random.Random) -> list[Enterprise]:
+    """The town's demo enterprises (created once); the demo 'qiye' account belongs to the first."""
+    existing = list(Enterprise.objects.filter(town=town).order_by("id"))
+    if existing:
+        return existing
+    villages = list(Area.objects.filter(town=town, level=AreaLevel.VILLAGE).order_by("sort_order", "code"))
+    created = []
+    for index, name in enumerate(ENTERPRISES):
+        village = villages[index % len(villages)] if villages else None
+        created.append(
+            create_enterprise(
+                town=town,
+                name=name,
+                credit_code=_credit_code(rng),
+                address=f"{village.name if village else town.name}工业区{index + 1}号",
+                village=village,
+                contact_name=rng.choice("王李张陈林徐") + rng.choice(["经理", "厂长", "主任"]),
+                contact_phone=f"138{rng.randint(10_000_000, 99_999_999)}",
+            )
+        )
+    qiye = User.objects.filter(username="qiye").first()
+    if qiye is not None:
+        add_enterprise_user(user=qiye, enterprise=created[0])
+    return created
+
+
+def _period(year: int) -> tuple[date, date]:
+    today = timezone.localdate()
+    last = date(year, 12, 20) if year < today.year else today - timedelta(days=3)
+    return date(year, 1, 4), last
+
+
+def build(
+    *,
+    town: Area,
+    rng: random.Random,
+    year: int = 2022,
+    hazards: tuple[int, int, int] | None = None,
+    solved: int | None = None,
+) -> None:
+    """Enterprises, both hazard books and the enterprise services of ``year``.
+
+    ``hazards`` = (self-check, government, third-party) counts, ``solved`` = requests solved; by default
+    the 2022 work report's numbers for 2022 and a small live set for the current year.
+    """
+    install_enterprise_categories(town=town)
+    enterprises = ensure_enterprises(town=town, rng=rng)
+    crew = _crew(town)
+    current = year >= timezone.localdate().year
+    if hazards is None:
+        hazards = (36, 20, 8) if current else (SELF_2022, GOV_2022, THIRD_2022)
+    if solved is None:
+        solved = 14 if current else SOLVED_2022
+    first, last = _period(year)
+    _build_hazards(
+        town=town, rng=rng, enterprises=enterprises, crew=crew, counts=hazards, first=first, last=last, current=current
+    )
+    _build_services(
+        town=town, rng=rng, enterprises=enterprises, crew=crew, solved=solved, first=first, last=last, current=current
+    )
+
+
+def _build_hazards(
+    *,
+    town: Area,
+    rng: random.Random,
+    enterprises: list[Enterprise],
+    crew: Crew,
+    counts: tuple[int, int, int],
+    first: date,
+    last: date,
+    current: bool,
+) -> None:
+    categories = hazard_categories(town=town)
+    by_name = {c.name: c for c in categories}
+    books = [Book.SELF] * counts[0] + [Book.GOVERNMENT] * counts[1] + [Book.THIRD_PARTY] * counts[2]
+    total = len(books)
+    span = max(1, (last - first).days)
+    majors = set(rng.sample(range(total), min(total, MAJOR_2022 if not current else 2)))
+    for n, book in enumerate(books):
+        with transaction.atomic():  # one commit per hazard's whole life, not one per step
+            _one_hazard(
+                n,
+                book,
+                town=town,
+                rng=rng,
+                enterprises=enterprises,
+                crew=crew,
+                by_name=by_name,
+                majors=majors,
+                first=first,
+                last=last,
+                span=span,
+                total=total,
+                current=current,
+            )
+
+
+def _one_hazard(
+    n: int,
+    book: Book,
+    *,
+    town: Area,
+    rng: random.Random,
+    enterprises: list[Enterprise],
+    crew: Crew,
+    by_name: dict[str, Category],
+    majors: set[int],
+    first: date,
+    last: date,
+    span: int,
+    total: int,
+    current: bool,
+) -> None:
+    found = first + timedelta(days=span * n // total)
+    now = _moment(found, rng)
+    kind = rng.choice(list(HAZARDS))
+    location, description = rng.choice(HAZARDS[kind])
+    enterprise = enterprises[n % len(enterprises)]
+    grade = Grade.MAJOR if n in majors else Grade.GENERAL
+    hazard = record_hazard(
+        actor=crew.operator,
+        data=HazardInput(
+            enterprise=enterprise,
+            book=book,
+            grade=grade,
+            category=by_name[kind],
+            location=f"{rng.randint(1, 5)}号{location}",
+            description=description,
+            found_on=found,
+            responsible=rng.choice("王李张陈林徐") + "安全员",
+            measures="",
+        ),
+        now=now,
+    )
+    # Open in the current year: the last fifth stays with the department (some of it overdue).
+    if current and n % 5 == 4:
+        _dispatch(hazard.case_id, crew=crew, at=now)
+        return
+    days = rng.randint(2, 12 if grade == Grade.MAJOR else 25)
+    done = _dispatch(hazard.case_id, crew=crew, at=now)
+    rectified = min(_moment(found + timedelta(days=days), rng), datetime.combine(last, time(10), tzinfo=SHANGHAI))
+    rectified = max(rectified, done + timedelta(hours=1))
+    report_rectification(
+        case_id=hazard.case_id,
+        actor=crew.safety_handler,
+        measures="已按要求整改到位",
+        funds=Decimal(rng.choice((0, 200, 500, 800, 1500, 3000, 12000))),
+        rectified_on=timezone.localtime(rectified, SHANGHAI).date(),
+        photos=_photo(AttachmentKind.AFTER),
+        now=rectified,
+    )
+    accepted = rectified + timedelta(hours=2)
+    accept_hazard(
+        case_id=hazard.case_id,
+        actor=crew.operator,
+        acceptor=str(crew.operator),
+        accepted_on=timezone.localtime(accepted, SHANGHAI).date(),
+        now=accepted,
+    )
+
+
+def _dispatch(case_id: int, *, crew: Crew, at: datetime) -> datetime:
+    apply_action(case_id=case_id, actor=crew.operator, action=Action.REGISTER, now=at + timedelta(minutes=10))
+    apply_action(
+        case_id=case_id,
+        actor=crew.operator,
+        action=Action.DISPATCH,
+        department=crew.safety,
+        now=at + timedelta(minutes=20),
+    )
+    signed = at + timedelta(minutes=50)
+    apply_action(case_id=case_id, actor=crew.safety_handler, action=Action.SIGN, now=signed)
+    return signed
+
+
+def _build_services(
+    *,
+    town: Area,
+    rng: random.Random,
+    enterprises: list[Enterprise],
+    crew: Crew,
+    solved: int,
+    first: date,
+    last: date,
+    current: bool,
+) -> None:
+    # Meetings every two months (the current year: those already held).
+    meetings: list[Meeting] = []
+    for month in range(2, 13, 2):
+        held_on = date(first.year, month, 15)
+        while held_on.weekday() >= 5:
+            held_on += timedelta(days=1)
+        if held_on > last:
+            break
+        title = f"乡镇长有约{first.year}年第{len(meetings) + 1}期"
+        existing = Meeting.objects.filter(town=town, title=title).first()
+        meetings.append(
+            existing
+            or record_meeting(
+                actor=crew.leader,
+                town=town,
+                held_on=held_on,
+                title=title,
+                place="镇政府三楼会议室",
+                attendees="镇长、分管副镇长、经济发展办、人大代表、企业代表",
+                enterprises=rng.sample(enterprises, min(5, len(enterprises))),
+                note="企业代表与乡镇长、人大代表面对面交流，现场交办诉求。",
+                today=last,
+            )
+        )
+    total = solved + (6 if current else 0)
+    financing_cases = [n for n in range(solved) if n % 9 == 0]
+    amounts = _split(FINANCING_2022 if not current else Decimal("8600000"), len(financing_cases), rng)
+    span = max(1, (last - first).days)
+    kinds = list(REQUESTS)
+    for n in range(total):
+        kind = RequestType.FINANCING if n in financing_cases else kinds[n % len(kinds)]
+        if kind == RequestType.FINANCING and n not in financing_cases:
+            kind = RequestType.POLICY
+        raised = first + timedelta(days=span * n // total)
+        meeting = next((m for m in reversed(meetings) if m.held_on <= raised), None) if n % 3 == 0 else None
+        now = _moment(meeting.held_on if meeting else raised, rng)
+        enterprise = rng.choice(list(meeting.enterprises.all())) if meeting else enterprises[n % len(enterprises)]
+        request = raise_request(
+            actor=crew.operator,
+            enterprise=enterprise,
+            request_type=kind,
+            description=rng.choice(REQUESTS[kind]),
+            meeting=meeting,
+            now=now,
+        )
+        case_id = request.case_id
+        apply_action(case_id=case_id, actor=crew.operator, action=Action.REGISTER, now=now + timedelta(minutes=15))
+        apply_action(
+            case_id=case_id,
+            actor=crew.operator,
+            action=Action.DISPATCH,
+            department=crew.economy,
+            now=now + timedelta(minutes=30),
+        )
+        apply_action(case_id=case_id, actor=crew.economy_handler, action=Action.SIGN, now=now + timedelta(hours=1))
+        if n >= solved:
+            continue
+        done = min(
+            _moment((now + timedelta(days=rng.randint(3, 12))).date(), rng),
+            datetime.combine(last, time(11), tzinfo=SHANGHAI),
+        )
+        done = max(done, now + timedelta(hours=2))
+        solve_request(
+            case_id=case_id,
+            actor=crew.economy_handler,
+            note="已协调解决",
+            financing_amount=amounts[financing_cases.index(n)] if n in financing_cases else Decimal(0),
+            photos=_photo(AttachmentKind.OTHER),
+            now=done,
+        )
+        apply_action(case_id=case_id, actor=crew.operator, action=Action.VERIFY_PASS, now=done + timedelta(hours=1))
+        rating = Satisfaction.SATISFIED if rng.random() < 0.9 else Satisfaction.BASICALLY
+        apply_action(
+            case_id=case_id, actor=crew.operator, action=Action.RATE, rating=rating, now=done + timedelta(hours=3)
+        )
+
+
+def _split(total: Decimal, parts: int, rng: random.Random) -> list[Decimal]:
+    """``total`` split into ``parts`` round amounts (multiples of 10,000 元) that add up exactly."""
+    if parts == 0:
+        return []
+    units = int(total // 10_000)
+    cuts = sorted(rng.sample(range(1, units), parts - 1)) if parts > 1 else []
+    bounds = [0, *cuts, units]
+    return [Decimal((b - a) * 10_000) for a, b in itertools.pairwise(bounds)]

@@ -1,0 +1,36 @@
+"""Figures as Chinese users write them: 98.0%, 1600万元, 1.89亿元."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _trim(value: Decimal) -> str:
+    text = f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def percent(value: Decimal | float | None) -> str:
+    """A fraction as a percentage with one decimal (0.98 → 98.0%); no denominator → —."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value) * 100:.1f}%"
+
+
+@register.filter
+def yuan(value: Decimal | int | None) -> str:
+    """An amount in 元: 1.89亿元 from 100 million, 1600万元 from 10 thousand, else 1200.5元."""
+    if value is None:
+        return "—"
+    amount = Decimal(value)
+    if abs(amount) >= Decimal(100_000_000):
+        return _("%(v)s亿元") % {"v": _trim(amount / Decimal(100_000_000))}
+    if abs(amount) >= Decimal(10_000):
+        return _("%(v)s万元") % {"v": _trim(amount / Decimal(10_000))}
+    return _("%(v)s元") % {"v": _trim(amount)}

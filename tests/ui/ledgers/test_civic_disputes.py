@@ -1,0 +1,147 @@
+"""Dispute pages: registering with errors next to fields, masked parties everywhere, logged reveal,
+mediation, backlog clearing, masked export and the figures page."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action
+from gridgov.data.disputes.domain import PartyInput, register_dispute
+from gridgov.data.disputes.models import Dispute
+from gridgov.data.org.enums import SecurityEventKind
+from gridgov.data.org.models import SecurityEvent, User
+from tests.factories import TownWorld, photo
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def register(world: TownWorld, **kw) -> Dispute:
+    return register_dispute(
+        town=world.town,
+        actor=world.operator,
+        type=kw.pop("type", "labour"),
+        description="船厂拖欠工资",
+        parties=[PartyInput(name="欧阳锋", phone="13912345678")],
+        amount=kw.pop("amount", "160000"),
+        department=world.dept_a,
+        **kw,
+    )
+
+
+def test_register_page_errors_then_success(world: TownWorld) -> None:
+    client = signed_in(world.operator)
+    today = timezone.localdate().isoformat()
+    form = {
+        "type": "labour",
+        "description": "拖欠工资",
+        "party_name": "王五",
+        "party_phone": "12",
+        "party_id_number": "",
+        "level": "town",
+        "amount": "-1",
+        "received_on": today,
+        "department": str(world.dept_a.pk),
+        "area": "",
+    }
+    bad = client.post(reverse("ledgers:dispute_new"), form)
+    assert 'id="amount-errors"><li>涉及金额不能为负数' in bad.text
+    bad = client.post(reverse("ledgers:dispute_new"), {**form, "amount": "5000"})
+    assert 'id="party_phone-errors"><li>电话号码“12”格式不正确' in bad.text
+    assert Dispute.objects.count() == 0
+    good = client.post(reverse("ledgers:dispute_new"), {**form, "amount": "5000", "party_phone": "13800138000"})
+    dispute = Dispute.objects.get()
+    assert good["Location"] == reverse("ledgers:dispute", args=[dispute.pk])
+
+
+def test_parties_masked_in_list_detail_and_export_reveal_logged(
+    world: TownWorld, django_assert_max_num_queries
+) -> None:
+    for _n in range(5):
+        register(world)
+    dispute = Dispute.objects.first()
+    client = signed_in(world.leader)
+    with django_assert_max_num_queries(15):
+        listing = client.get(reverse("ledgers:disputes"))
+    assert listing.text.count("欧**") == 5
+    assert "欧阳锋" not in listing.text
+    detail = client.get(reverse("ledgers:dispute", args=[dispute.pk]))
+    assert ("欧**" in detail.text, "139****5678" in detail.text, "欧阳锋" in detail.text) == (True, True, False)
+    export = client.get(reverse("ledgers:disputes_export"))
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [r[3] for r in rows[1:]] == ["欧**"] * 5
+    assert not SecurityEvent.objects.filter(kind=SecurityEventKind.PERSONAL_DATA_REVEALED).exists()
+
+    revealed = client.post(reverse("ledgers:dispute_reveal", args=[dispute.pk]))
+    assert ("欧阳锋" in revealed.text, "13912345678" in revealed.text) == (True, True)
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.PERSONAL_DATA_REVEALED, user=world.leader).count() == 1
+    handler = signed_in(world.handler_a)
+    assert 'id="reveal"' not in handler.get(reverse("ledgers:dispute", args=[dispute.pk])).text
+    assert handler.post(reverse("ledgers:dispute_reveal", args=[dispute.pk])).status_code == 403
+    assert signed_in(world.handler_b).get(reverse("ledgers:dispute", args=[dispute.pk])).status_code == 404
+
+
+def test_mediation_backlog_clearing_and_figures_page(world: TownWorld) -> None:
+    dispute = register(world, type="petition", backlog=True, amount="0")
+    handler = signed_in(world.handler_a)
+    url = reverse("ledgers:dispute", args=[dispute.pk])
+    missing = handler.post(url, {"method": "", "outcome": "resolved"})
+    assert 'id="method-errors"' in missing.text
+    handler.post(url, {"method": "leader", "outcome": "resolved", "note": "领导包案化解"})
+    dispute.refresh_from_db()
+    assert (dispute.method, dispute.outcome) == ("leader", "resolved")
+    now = timezone.now()
+    apply_action(case_id=dispute.case_id, actor=world.handler_a, action=Action.SIGN, now=now)
+    apply_action(
+        case_id=dispute.case_id,
+        actor=world.handler_a,
+        action=Action.RESOLVE,
+        note="已化解",
+        photos=photo(),
+        now=now + timedelta(seconds=1),
+    )
+    apply_action(
+        case_id=dispute.case_id, actor=world.operator, action=Action.VERIFY_PASS, now=now + timedelta(seconds=2)
+    )
+    leader = signed_in(world.leader)
+    assert 'id="clear-backlog"' in leader.get(url).text
+    leader.post(reverse("ledgers:dispute_clear_backlog", args=[dispute.pk]))
+    assert Dispute.objects.get(pk=dispute.pk).backlog_cleared_at is not None
+    labour = register(world, amount="16050000")
+    apply_action(case_id=labour.case_id, actor=world.handler_a, action=Action.SIGN)
+    apply_action(case_id=labour.case_id, actor=world.handler_a, action=Action.RESOLVE, note="已支付", photos=photo())
+    apply_action(case_id=labour.case_id, actor=world.operator, action=Action.VERIFY_PASS)
+    figures = leader.get(reverse("ledgers:civic_figures"))
+    assert '<tr data-key="petition_backlog_cleared"><th>化解信访积案</th><td>1件</td></tr>' in figures.text
+    assert '<tr data-key="labour_amount"><th>劳资纠纷涉及金额</th><td>1605.00万元</td></tr>' in figures.text
+    assert '<tr data-key="disputes_rate"><th>矛盾纠纷化解率</th><td>100.0%</td></tr>' in figures.text
+    assert '<tr data-key="problem_rate"><th>问题清单整改完成率</th><td>—</td></tr>' in figures.text
+    assert handler.get(reverse("ledgers:civic_figures")).status_code == 403
+
+
+def test_petition_extension_asked_by_handler_and_approved_by_leader(world: TownWorld) -> None:
+    dispute = register(world, type="petition", amount="0")
+    apply_action(case_id=dispute.case_id, actor=world.handler_a, action=Action.SIGN)
+    handler = signed_in(world.handler_a)
+    url = reverse("ledgers:dispute", args=[dispute.pk])
+    assert 'id="extension-form"' in handler.get(url).text
+    too_long = handler.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"days": "45", "note": "复杂"})
+    assert 'id="extension-errors"><li>信访件延期不得超过30日' in too_long.text
+    handler.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"days": "30", "note": "需进一步调查"})
+    leader = signed_in(world.leader)
+    assert "申请延期30日，待审批" in leader.get(url).text
+    leader.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"decision": "approve"})
+    dispute.case.refresh_from_db()
+    assert dispute.case.dispatched_at is not None
+    assert dispute.case.handle_deadline == dispute.case.dispatched_at + timedelta(days=90)
+    assert 'id="extension-form"' not in handler.get(url).text  # only once

@@ -1,0 +1,164 @@
+"""Inspection pages: set up a round, record a problem from the phone page, ranking, bulletin, exports."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from gridgov.data.cases.enums import Kind, Status
+from gridgov.data.inspections.domain import ItemSpec, create_round, record_problem
+from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
+from gridgov.data.org.models import User
+from tests.factories import TownWorld, jpeg, photo
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def this_week_round(world: TownWorld, name: str = "本周创城督查") -> InspectionRound:
+    today = timezone.localdate()
+    return create_round(
+        town=world.town,
+        actor=world.operator,
+        name=name,
+        start_date=today - timedelta(days=1),
+        end_date=today + timedelta(days=3),
+        organizer=world.operator,
+        inspectors=[world.grid_worker_a],
+        items=[ItemSpec("A01", "暴露垃圾", Decimal(2)), ItemSpec("A02", "乱堆乱放", Decimal("1.5"))],
+    )
+
+
+def test_create_round_with_errors_next_to_fields(world: TownWorld) -> None:
+    client = signed_in(world.operator)
+    page = client.get(reverse("ledgers:round_new"))
+    assert page.status_code == 200
+    bad = client.post(
+        reverse("ledgers:round_new"),
+        {
+            "name": "十一月督查",
+            "bulletin_title": "创城督查通报",
+            "start_date": "2026-11-27",
+            "end_date": "2026-11-23",
+            "inspectors": [str(world.grid_worker_a.pk)],
+            "items": "A01 暴露垃圾 二分",
+        },
+    )
+    assert bad.status_code == 200
+    assert "结束日期不能早于开始日期" in bad.text
+    assert "第1行：扣分“二分”不是数字" in bad.text
+    assert InspectionRound.objects.count() == 0
+    good = client.post(
+        reverse("ledgers:round_new"),
+        {
+            "name": "十一月督查",
+            "bulletin_title": "创城督查通报",
+            "start_date": "2026-11-23",
+            "end_date": "2026-11-27",
+            "inspectors": [str(world.grid_worker_a.pk)],
+            "items": "A01 暴露垃圾 2\nA02 乱堆 乱放 1.5",
+        },
+    )
+    round_ = InspectionRound.objects.get()
+    assert good["Location"] == reverse("ledgers:round_detail", args=[round_.pk])
+    assert list(round_.items.values_list("code", "name", "points")) == [
+        ("A01", "暴露垃圾", Decimal("2.0")),
+        ("A02", "乱堆 乱放", Decimal("1.5")),
+    ]
+    assert list(round_.inspectors.all()) == [world.grid_worker_a]
+    assert signed_in(world.grid_worker_a).get(reverse("ledgers:round_new")).status_code == 403
+
+
+def test_phone_page_records_a_problem_routed_to_the_village(world: TownWorld) -> None:
+    round_ = this_week_round(world)
+    client = signed_in(world.grid_worker_a)
+    url = reverse("ledgers:round_record", args=[round_.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'capture="environment"' in page.text
+    missing = client.post(
+        url,
+        {
+            "item": str(round_.items.get(code="A01").pk),
+            "area": str(world.grid_a.pk),
+            "spot": "村口",
+            "description": "垃圾未清运",
+        },
+    )
+    assert "这个字段是必填项" in missing.text
+    assert InspectionProblem.objects.count() == 0
+    upload = io.BytesIO(jpeg())
+    upload.name = "spot.jpg"
+    done = client.post(
+        url,
+        {
+            "item": str(round_.items.get(code="A01").pk),
+            "area": str(world.grid_a.pk),
+            "spot": "村口",
+            "description": "垃圾未清运",
+            "photos": upload,
+        },
+    )
+    problem = InspectionProblem.objects.get()
+    assert f"已记录 {problem.case.number}，已派遣至双合村" in done.text
+    assert (problem.case.kind, problem.case.status, problem.case.department) == (
+        Kind.INSPECTION,
+        Status.DISPATCHED,
+        world.committee_a,
+    )
+    outsider = signed_in(world.grid_worker_b)
+    assert outsider.get(url).status_code == 404
+
+
+def test_round_page_ranking_bulletin_docx_and_export(world: TownWorld, django_assert_max_num_queries) -> None:
+    round_ = this_week_round(world)
+    a01 = round_.items.get(code="A01")
+    for n in range(6):
+        record_problem(
+            round=round_,
+            inspector=world.grid_worker_a,
+            item=a01,
+            description=f"问题{n}",
+            spot=f"点位{n}",
+            area=world.grid_a if n % 2 else world.grid_b,
+            photos=photo(),
+        )
+    client = signed_in(world.leader)
+    url = reverse("ledgers:round_detail", args=[round_.pk])
+    with django_assert_max_num_queries(25):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert "点位5" in page.text
+    filtered = client.get(url, {"village": str(world.village_a.pk)}, headers={"HX-Request": "true"})
+    assert "<h1>" not in filtered.text
+    assert ("点位1" in filtered.text, "点位0" in filtered.text) == (True, False)
+
+    client.post(reverse("ledgers:round_issue_bulletin", args=[round_.pk]))
+    bulletin = InspectionBulletin.objects.get()
+    year = timezone.localdate().year
+    assert bulletin.title == f"创城督查通报{year}年第1期"
+    docx = client.get(reverse("ledgers:bulletin_download", args=[bulletin.pk]))
+    assert docx.status_code == 200
+    table = Document(io.BytesIO(docx.content)).tables[0]
+    assert [[c.text for c in row.cells] for row in table.rows][1:] == [
+        ["1", "双合村", "3", "0", "6.0", "94.0"],
+        ["1", "火箭村", "3", "0", "6.0", "94.0"],
+    ]
+    export = client.get(reverse("ledgers:round_export", args=[round_.pk]), {"village": str(world.village_b.pk)})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("事件编号", "村（社区）", "点位")
+    assert sorted(r[2] for r in rows[1:]) == ["点位0", "点位2", "点位4"]
+    assert (
+        signed_in(world.grid_worker_b).get(reverse("ledgers:bulletin_download", args=[bulletin.pk])).status_code == 404
+    )
