@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0004_case_enterprise'),
+        ('cases', '0005_case_enterprise'),
         ('org', '0003_enterprise_and_enterprise_membership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

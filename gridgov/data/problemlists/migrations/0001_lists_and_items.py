@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0004_case_enterprise'),
+        ('cases', '0005_case_enterprise'),
         ('org', '0003_enterprise_and_enterprise_membership'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_deadline_alerts'),
+        ('cases', '0004_attachment_display_and_thumbnail'),
         ('org', '0003_enterprise_and_enterprise_membership'),
     ]
 
