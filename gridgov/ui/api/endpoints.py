@@ -15,14 +15,13 @@ from ninja import File, Form, Query
 from ninja.files import UploadedFile
 
 from gridgov.data.access.idempotency import create_once
-from gridgov.data.access.queries import CaseFilters, filter_cases
-from gridgov.data.access.workflow import available_actions
+from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment, Case, Notification
-from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
+from gridgov.data.cases.scope import get_case_for_user, memberships_of
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
@@ -144,9 +143,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, 
     """Newest first (上报时间, then id): a stable order for paging."""
     user = _user(request)
     now = timezone.now()
-    cases = filter_cases(
-        visible_cases(user),
-        CaseFilters(
+    cases = api_cases(
+        user=user,
+        filters=CaseFilters(
             status=tuple(filters.status),
             category_id=filters.category,
             area_id=filters.area,
@@ -163,7 +162,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, 
     )
     count = cases.count()
     start = (filters.page - 1) * filters.page_size
-    rows = cases.select_related(*CASE_RELATIONS).order_by("-reported_at", "-id")[start : start + filters.page_size]
+    rows = cases.select_related(*CASE_RELATIONS)[start : start + filters.page_size]
     return {
         "count": count,
         "page": filters.page,
@@ -254,10 +253,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
 def list_case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     user = _user(request)
     case = get_case_for_user(user, case_id=_case_id(case_id))
-    return [
-        {"action": o.action, "label": str(o.action.label), "target_status": o.target, "needs": list(o.needs)}
-        for o in available_actions(user=user, case=case)
-    ]
+    return present.offers(user=user, case=case)
 
 
 @api.post(
