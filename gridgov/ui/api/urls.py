@@ -1,9 +1,10 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.api import endpoints, views
+from gridgov.ui.api import endpoints, figures, views
 from gridgov.ui.api.api import api
 
 assert endpoints  # the endpoints register themselves on ``api``
+assert figures
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
