@@ -18,9 +18,10 @@ from gridgov.data.access.idempotency import create_once
 from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.notifications import mark_read, notifications_for
 from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
-from gridgov.data.cases.models import Attachment, Case, Notification
+from gridgov.data.cases.models import Attachment, Case
 from gridgov.data.cases.scope import get_case_for_user, memberships_of
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
@@ -41,6 +42,8 @@ from gridgov.ui.api.schemas import (
     CategoryOut,
     DepartmentOut,
     ErrorOut,
+    MarkedOut,
+    MarkReadIn,
     MeOut,
     NotificationOut,
     PhotoIn,
@@ -390,9 +393,7 @@ def reveal_contact(request: HttpRequest, case_id: int) -> dict[str, Any]:
     summary="我的消息提醒（最近 100 条）",
 )
 def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
-    rows = Notification.objects.filter(user=_user(request)).select_related("case").order_by("-created_at", "-id")
-    if unread:
-        rows = rows.filter(read_at__isnull=True)
+    rows = notifications_for(user_id=_user(request).pk, unread_only=unread)
     return [
         {
             "id": row.pk,
@@ -404,6 +405,18 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[
         }
         for row in rows[:100]
     ]
+
+
+@api.post(
+    "/notifications/read",
+    response={200: MarkedOut, **ERRORS},
+    tags=["账号"],
+    summary="将我的消息标为已读（不给 ids 则全部标为已读）",
+)
+def read_notifications(request: HttpRequest, payload: MarkReadIn) -> dict[str, int]:
+    """Only the caller's own unread messages change; ids of other people's messages are ignored."""
+    ids = None if payload.ids is None else list(payload.ids)
+    return {"marked": mark_read(user_id=_user(request).pk, notification_ids=ids)}
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "upload_attachments",
         "reveal_contact",
         "list_notifications",
+        "read_notifications",
         "get_indicators",
         "get_rankings",
         "list_indicator_cases",
