@@ -51,6 +51,13 @@ from gridgov.ui.api.schemas import (
 )
 
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+IDEMPOTENCY_HEADER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 128},
+    "description": "同一 Key 与相同请求体只创建一次，重复请求返回同一结果；同一 Key 换了请求体返回 422",
+}
 CASE_RELATIONS = ("category", "major_category", "area", "village", "department")
 
 
@@ -192,17 +199,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     response={201: CaseDetailOut, 200: CaseDetailOut, **ERRORS},
     tags=["事件"],
     summary="上报事件（支持 Idempotency-Key）",
-    openapi_extra={
-        "parameters": [
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 128},
-                "description": "同一 Key 与相同请求体只创建一次事件，重复请求返回同一结果；同一 Key 换了请求体返回 422",
-            }
-        ]
-    },
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     user = _user(request)

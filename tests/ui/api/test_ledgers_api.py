@@ -1,0 +1,114 @@
+"""Ledgers through the API: enterprises, hazards (with idempotent create), service requests, disputes (parties
+masked); scope as on the ledger pages (an enterprise user sees only its company)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from gridgov.data.access.models import IdempotencyRecord
+from gridgov.data.disputes.domain import PartyInput, register_dispute
+from gridgov.data.disputes.enums import DisputeType
+from gridgov.data.enterprises.enums import Book
+from gridgov.data.enterprises.models import Hazard
+from tests.data.enterprises.conftest import build_enterprise_world
+from tests.factories import MONDAY_0900, TownWorld
+
+
+def test_enterprises_scoped_and_phone_masked(world: TownWorld, as_user) -> None:
+    ew = build_enterprise_world(world)
+    staff = as_user(world.operator).get("/api/enterprises").json()
+    assert [e["name"] for e in staff] == ["岱西石化储运有限公司", "岱西船舶修造有限公司"]
+    shipyard = next(e for e in staff if e["id"] == ew.shipyard.pk)
+    assert shipyard["contact_phone"] == "138****1234"
+    own = as_user(ew.shipyard_user).get("/api/enterprises").json()
+    assert [e["id"] for e in own] == [ew.shipyard.pk]
+    assert as_user(ew.shipyard_user).get(f"/api/enterprises/{ew.chemical.pk}").status_code == 404
+    assert as_user(ew.shipyard_user).get(f"/api/enterprises/{ew.shipyard.pk}").json() == shipyard
+    assert as_user(world.resident).get("/api/enterprises").json() == []
+
+
+def test_hazards_list_detail_and_scope(world: TownWorld, as_user) -> None:
+    ew = build_enterprise_world(world)
+    mine = ew.hazard()
+    theirs = ew.hazard(enterprise=ew.chemical)
+    government = ew.hazard(book=Book.GOVERNMENT, location="码头")
+    staff = as_user(world.operator)
+    body = staff.get("/api/hazards").json()
+    assert body["count"] == 3
+    assert {r["case"]["id"] for r in body["results"]} == {mine.case_id, theirs.case_id, government.case_id}
+    assert [r["case"]["id"] for r in staff.get("/api/hazards", book="government").json()["results"]] == [
+        government.case_id
+    ]
+    assert staff.get("/api/hazards", enterprise=ew.chemical.pk).json()["count"] == 1
+    assert staff.get("/api/hazards", status="closed").json()["count"] == 0
+    assert staff.get("/api/hazards", status="open").json()["count"] == 3
+    assert staff.get("/api/hazards", status="planet").status_code == 422
+    detail = staff.get(f"/api/hazards/{mine.case_id}").json()
+    assert (detail["enterprise"]["id"], detail["book"], detail["location"], detail["responsible"]) == (
+        ew.shipyard.pk,
+        "self",
+        "1号车间",
+        "张安全",
+    )
+    owner = as_user(ew.shipyard_user)
+    assert {r["case"]["id"] for r in owner.get("/api/hazards").json()["results"]} == {
+        mine.case_id,
+        government.case_id,
+    }
+    assert owner.get(f"/api/hazards/{theirs.case_id}").status_code == 404
+
+
+def test_create_hazard_idempotent_and_checked(world: TownWorld, as_user) -> None:
+    ew = build_enterprise_world(world)
+    owner = as_user(ew.shipyard_user)
+    body = {
+        "enterprise_id": ew.shipyard.pk,
+        "category": ew.fire.code,
+        "location": "2号仓库",
+        "description": "灭火器过期",
+        "found_on": date.today().isoformat(),
+    }
+    first = owner.post("/api/hazards", body, **{"Idempotency-Key": "hz-1"})
+    assert first.status_code == 201, first.content
+    again = owner.post("/api/hazards", body, **{"Idempotency-Key": "hz-1"})
+    assert (again.status_code, again.json(), again["Idempotent-Replayed"]) == (200, first.json(), "true")
+    assert Hazard.objects.count() == 1
+    created = first.json()
+    assert (created["book"], created["location"], created["enterprise"]["id"]) == ("self", "2号仓库", ew.shipyard.pk)
+    reused = owner.post("/api/hazards", {**body, "location": "3号仓库"}, **{"Idempotency-Key": "hz-1"})
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
+    refused = owner.post("/api/hazards", {**body, "book": "government"})
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_allowed")
+    other = owner.post("/api/hazards", {**body, "enterprise_id": ew.chemical.pk})
+    assert (other.status_code, other.json()["field"]) == (422, "enterprise_id")
+    bad_category = owner.post("/api/hazards", {**body, "category": "1201"})
+    assert (bad_category.status_code, bad_category.json()["field"]) == (422, "category")
+    for garbage in ("{", {"enterprise_id": "x"}, {**body, "found_on": "yesterday"}, {**body, "funds": -1}):
+        response = owner.post("/api/hazards", garbage)
+        assert response.status_code in (400, 422), garbage
+    assert (Hazard.objects.count(), IdempotencyRecord.objects.count()) == (1, 1)
+
+
+def test_disputes_masked_and_scoped(world: TownWorld, as_user) -> None:
+    dispute = register_dispute(
+        town=world.town,
+        actor=world.operator,
+        type=DisputeType.LABOUR,
+        description="工人反映拖欠工资",
+        parties=[PartyInput(name="张三丰", phone="13800138000", id_number="")],
+        amount="5000",
+        department=world.dept_a,
+        now=MONDAY_0900,
+    )
+    staff = as_user(world.operator)
+    body = staff.get("/api/disputes").json()
+    assert body["count"] == 1
+    row = body["results"][0]
+    assert (row["id"], row["type"], row["amount"], row["backlog"]) == (dispute.pk, "labour", 5000.0, False)
+    assert row["parties"] == [
+        {"role": "申请人/信访人", "name": "张**", "phone": "138****8000", "id_number": "", "masked": True}
+    ]
+    assert "张三丰" not in staff.get(f"/api/disputes/{dispute.pk}").content.decode()
+    assert staff.get("/api/disputes", backlog="true").json()["count"] == 0
+    assert as_user(world.resident).get(f"/api/disputes/{dispute.pk}").status_code == 404
+    assert as_user(world.resident).get("/api/disputes").json()["count"] == 0
