@@ -112,3 +112,76 @@ def test_disputes_masked_and_scoped(world: TownWorld, as_user) -> None:
     assert staff.get("/api/disputes", backlog="true").json()["count"] == 0
     assert as_user(world.resident).get(f"/api/disputes/{dispute.pk}").status_code == 404
     assert as_user(world.resident).get("/api/disputes").json()["count"] == 0
+
+
+def test_inspection_rounds_and_problems(world: TownWorld, as_user) -> None:
+    from tests.data.inspections.test_rounds import make_round, record_three
+
+    round_ = make_round(world)
+    problems = record_three(world, round_)
+    rounds = as_user(world.leader).get("/api/inspection-rounds").json()
+    assert [(r["id"], r["name"], r["status"]) for r in rounds] == [(round_.pk, "2026年第11月创城督查", "open")]
+    detail = as_user(world.operator).get(f"/api/inspection-rounds/{round_.pk}").json()
+    assert [p["id"] for p in detail["problems"]] == [problems[0].pk, problems[1].pk, problems[2].pk]
+    assert (detail["problems"][0]["deduction"], detail["problems"][0]["spot"]) == (2.0, "双合村村口")
+    only_b = as_user(world.operator).get(f"/api/inspection-rounds/{round_.pk}", village=world.village_b.pk).json()
+    assert [p["id"] for p in only_b["problems"]] == [problems[2].pk]
+    # an inspector sees the round; someone neither inspector nor manager does not
+    assert [r["id"] for r in as_user(world.grid_worker_a).get("/api/inspection-rounds").json()] == [round_.pk]
+    assert as_user(world.handler_b).get("/api/inspection-rounds").json() == []
+    assert as_user(world.handler_b).get(f"/api/inspection-rounds/{round_.pk}").status_code == 404
+
+
+def test_problem_lists_and_items(world: TownWorld, as_user) -> None:
+    from gridgov.data.problemlists.domain import create_list
+    from tests.data.problemlists.test_items import item
+
+    plist = create_list(town=world.town, actor=world.operator, name="上级交办问题清单", now=MONDAY_0900)
+    first = item(world, plist, n=1)
+    second = item(world, plist, n=2, department=world.dept_a)
+    staff = as_user(world.operator)
+    assert [p["name"] for p in staff.get("/api/problem-lists").json()] == ["上级交办问题清单"]
+    body = staff.get("/api/problem-items").json()
+    assert {r["id"] for r in body["results"]} == {first.pk, second.pk}
+    by_department = staff.get("/api/problem-items", department=world.dept_a.pk).json()
+    assert [r["id"] for r in by_department["results"]] == [second.pk]
+    detail = staff.get(f"/api/problem-items/{first.pk}").json()
+    assert (detail["problem_list"]["id"], detail["responsible_person"], detail["deadline"]) == (
+        plist.pk,
+        "钱建设",
+        "2026-12-31",
+    )
+    handler = as_user(world.handler_a)
+    assert [r["id"] for r in handler.get("/api/problem-items").json()["results"]] == [second.pk]
+    assert handler.get(f"/api/problem-items/{first.pk}").status_code == 404
+    assert as_user(world.resident).get("/api/problem-lists").json() == []
+
+
+def test_service_requests_scoped(world: TownWorld, as_user) -> None:
+    from gridgov.data.enterprises.domain.services import raise_request
+    from gridgov.data.enterprises.enums import RequestType
+
+    ew = build_enterprise_world(world)
+    mine = raise_request(
+        actor=ew.shipyard_user,
+        enterprise=ew.shipyard,
+        request_type=RequestType.LABOUR,
+        description="急需焊工20名",
+        now=MONDAY_0900,
+    )
+    theirs = raise_request(
+        actor=ew.chemical_user,
+        enterprise=ew.chemical,
+        request_type=RequestType.POLICY,
+        description="咨询技改补助政策",
+        now=MONDAY_0900,
+    )
+    staff = as_user(world.operator).get("/api/service-requests").json()
+    assert {r["case"]["id"] for r in staff["results"]} == {mine.case_id, theirs.case_id}
+    owner = as_user(ew.shipyard_user)
+    rows = owner.get("/api/service-requests").json()["results"]
+    assert [(r["case"]["id"], r["request_type"], r["enterprise"]["id"]) for r in rows] == [
+        (mine.case_id, "labour", ew.shipyard.pk)
+    ]
+    assert owner.get(f"/api/service-requests/{theirs.case_id}").status_code == 404
+    assert as_user(world.operator).get("/api/service-requests", type="policy").json()["count"] == 1
