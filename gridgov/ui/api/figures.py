@@ -149,9 +149,17 @@ def _town(viewer: Viewer, town_id: int | None) -> Area:
 def _filters(request: HttpRequest, *, viewer: Viewer, town: Area) -> Filters:
     """The dashboard's reading of period and scope; where the page falls back and shows a message, the API
     answers 422 with that message."""
-    filters = read_filters(request.GET, town=town, viewer=viewer, with_choices=False)
+    try:
+        filters = read_filters(request.GET, town=town, viewer=viewer, with_choices=False)
+    except (ValueError, OverflowError):  # a period reaching past year 9999 (or before year 1)
+        raise InvalidInput(_("日期超出可统计的范围"), field="date") from None
     for field_name, message in filters.errors.items():
         raise InvalidInput(message, field=field_name)
+    for day in (filters.period.start, filters.period.last):
+        if not 1900 <= day.year <= 2999:
+            raise InvalidInput(_("日期超出可统计的范围"), field="date")
+    if filters.as_of is not None and not 1900 <= filters.as_of.year <= 2999:
+        raise InvalidInput(_("数据截止时间超出范围"), field="as_of")
     return filters
 
 

@@ -112,9 +112,9 @@ class HazardIn(Schema):
     category: str = Field(max_length=16, description="隐患小类编码（YH 大类下）")
     location: str = Field(max_length=120)
     description: str = Field(max_length=2000)
-    found_on: date
+    found_on: date = Field(ge=date(2000, 1, 1), description="发现日期（不晚于今天）")
     responsible: str = Field(default="", max_length=64)
-    deadline: date | None = Field(default=None, description="缺省按分类和等级计算")
+    deadline: date | None = Field(default=None, le=date(2099, 12, 31), description="缺省按分类和等级计算")
     measures: str = Field(default="", max_length=2000)
     funds: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("999999999999.99"), decimal_places=2)
     photos: list[PhotoIn] = Field(default_factory=list, max_length=9)

@@ -69,6 +69,10 @@ def test_scope_rules_are_the_dashboards(world: TownWorld, cases, as_user) -> Non
         {"scope": "planet:1"},
         {"as_of": "yesterday"},
         {"town": "999999"},
+        {"period": "year", "date": "9999-12-31"},
+        {"period": "week", "date": "0001-01-01"},
+        {"period": "custom", "start": "2026-01-01", "end": "9999-12-31"},
+        {"as_of": "0001-01-01T00:00:00+08:00"},
     ]
     for params in bad:
         response = leader.get("/api/indicators", **params)
