@@ -185,3 +185,24 @@ def test_service_requests_scoped(world: TownWorld, as_user) -> None:
     ]
     assert owner.get(f"/api/service-requests/{theirs.case_id}").status_code == 404
     assert as_user(world.operator).get("/api/service-requests", type="policy").json()["count"] == 1
+
+
+def test_ledger_lists_take_few_queries(world: TownWorld, as_user, django_assert_max_num_queries) -> None:
+    ew = build_enterprise_world(world)
+    for n in range(4):
+        ew.hazard(location=f"{n}号车间")
+    for n in range(3):
+        register_dispute(
+            town=world.town,
+            actor=world.operator,
+            type=DisputeType.CONFLICT,
+            description=f"邻里纠纷{n}",
+            parties=[PartyInput(name="李四", phone="13800138001", id_number="")],
+            department=world.dept_a,
+            now=MONDAY_0900,
+        )
+    staff = as_user(world.operator)
+    with django_assert_max_num_queries(6):
+        assert staff.get("/api/hazards").json()["count"] == 4
+    with django_assert_max_num_queries(6):
+        assert staff.get("/api/disputes").json()["count"] == 3
