@@ -20,8 +20,8 @@ from gridgov.data.access.idempotency import create_once
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import visible_cases
-from gridgov.data.disputes.domain import parties_masked
-from gridgov.data.disputes.enums import DisputeType
+from gridgov.data.disputes.domain import PartyInput, parties_masked, register_dispute
+from gridgov.data.disputes.enums import DisputeType, Level, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.enterprises import masked_contact_phone, visible_enterprises
@@ -33,14 +33,14 @@ from gridgov.data.inspections.domain import MANAGER_ROLES
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.ledger import town_roles
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads, _user
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _area, _case_id, _reporting_town, _uploads, _user
 from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref
 
 ID = Field(default=None, ge=1, le=2**62)
@@ -178,6 +178,26 @@ class DisputePageOut(Schema):
 class DisputeFilterIn(StatusIn):
     type: DisputeType | None = None
     backlog: bool | None = None
+
+
+class PartyIn(Schema):
+    name: str = Field(min_length=1, max_length=64)
+    phone: str = Field(default="", max_length=32)
+    id_number: str = Field(default="", max_length=18)
+    role: PartyRole = PartyRole.APPLICANT
+
+
+class DisputeIn(Schema):
+    town_id: int | None = Field(default=None, ge=1, le=2**62, description="乡镇 id（只属于一个乡镇时可省略）")
+    type: DisputeType
+    description: str = Field(min_length=1, max_length=2000)
+    parties: list[PartyIn] = Field(min_length=1, max_length=50, description="当事人（加密保存，返回时脱敏）")
+    level: Level = Level.TOWN
+    amount: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("999999999999.99"), decimal_places=2)
+    backlog: bool = False
+    received_on: date | None = Field(default=None, ge=date(2000, 1, 1), description="受理日期（缺省今天）")
+    department_id: int | None = Field(default=None, ge=1, le=2**62, description="承办部门")
+    area_id: int | None = Field(default=None, ge=1, le=2**62)
 
 
 class RoundOut(Schema):
@@ -516,6 +536,54 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> dict
 def get_dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
     found = _found(_disputes(_user(request)), dispute_id, _("纠纷不存在或您无权查看"))
     return _dispute(found, now=timezone.now())
+
+
+@api.post(
+    "/disputes",
+    response={201: DisputeOut, 200: DisputeOut, **ERRORS},
+    tags=["台账"],
+    summary="登记信访/纠纷（镇指挥室、管理员；支持 Idempotency-Key）",
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
+    user = _user(request)
+    town = _reporting_town(user, payload.town_id)
+    department = None
+    if payload.department_id is not None:
+        department = Department.objects.filter(pk=payload.department_id, town=town).first()
+        if department is None:
+            raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": payload.department_id}, field="department_id")
+    area = _area(town, payload.area_id) if payload.area_id is not None else None
+
+    def create() -> Case:
+        dispute = register_dispute(
+            town=town,
+            actor=user,
+            type=payload.type,
+            description=payload.description,
+            parties=[
+                PartyInput(name=p.name, phone=p.phone, id_number=p.id_number, role=p.role) for p in payload.parties
+            ],
+            level=payload.level,
+            amount=payload.amount,
+            backlog=payload.backlog,
+            received_on=payload.received_on,
+            department=department,
+            area=area,
+        )
+        return dispute.case
+
+    def rendered(case: Case) -> dict[str, Any]:
+        dispute = _disputes(user).get(case_id=case.pk)
+        return DisputeOut.model_validate(_dispute(dispute, now=timezone.now())).model_dump(mode="json")
+
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return api.create_response(request, rendered(create()), status=201)
+    answer = create_once(user=user, key=key, body=payload.model_dump(mode="json"), create=create, render=rendered)
+    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
+    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
+    return response
 
 
 # ---------------------------------------------------------------------------------------------------

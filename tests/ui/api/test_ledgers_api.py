@@ -206,3 +206,37 @@ def test_ledger_lists_take_few_queries(world: TownWorld, as_user, django_assert_
         assert staff.get("/api/hazards").json()["count"] == 4
     with django_assert_max_num_queries(6):
         assert staff.get("/api/disputes").json()["count"] == 3
+
+
+def test_create_dispute_idempotent_masked_and_refused(world: TownWorld, as_user) -> None:
+    from gridgov.data.disputes.models import Dispute
+
+    body = {
+        "type": "conflict",
+        "description": "邻里宅基地纠纷",
+        "parties": [{"name": "王大明", "phone": "13800138002"}, {"name": "赵小红", "role": "respondent"}],
+        "amount": "1200.50",
+        "department_id": world.dept_a.pk,
+    }
+    operator = as_user(world.operator)
+    first = operator.post("/api/disputes", body, **{"Idempotency-Key": "dp-1"})
+    assert first.status_code == 201, first.content
+    created = first.json()
+    assert (created["type"], created["amount"], created["case"]["department"]["id"]) == (
+        "conflict",
+        1200.5,
+        world.dept_a.pk,
+    )
+    assert [(p["role"], p["name"], p["phone"]) for p in created["parties"]] == [
+        ("申请人/信访人", "王**", "138****8002"),
+        ("被申请人", "赵**", ""),
+    ]
+    again = operator.post("/api/disputes", body, **{"Idempotency-Key": "dp-1"})
+    assert (again.status_code, again.json()) == (200, created)
+    assert Dispute.objects.count() == 1
+    refused = as_user(world.handler_a).post("/api/disputes", body)
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_allowed")
+    for garbage in ({**body, "parties": []}, {**body, "type": "war"}, {**body, "department_id": 99999}, "["):
+        response = operator.post("/api/disputes", garbage)
+        assert response.status_code in (400, 422), garbage
+    assert Dispute.objects.count() == 1

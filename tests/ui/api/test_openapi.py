@@ -55,6 +55,7 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "get_service_request",
         "list_disputes",
         "get_dispute",
+        "create_dispute",
         "list_inspection_rounds",
         "get_inspection_round",
         "list_problem_lists",
