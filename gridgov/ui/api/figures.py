@@ -50,6 +50,7 @@ class FiguresIn(Schema):
     scope: str | None = Field(
         default=None,
         max_length=64,
+        pattern=r"^((village|grid|department|grid_worker|category):[1-9][0-9]{0,17}|channel:[a-z0-9_]{1,32})?$",
         description="统计范围：空=全镇；village:<id>、grid:<id>、department:<id>、grid_worker:<用户id>、"
         "category:<id>、channel:<渠道>（村干部只能选本村及其网格；缺省为其本村）",
     )

@@ -67,6 +67,8 @@ def test_scope_rules_are_the_dashboards(world: TownWorld, cases, as_user) -> Non
         {"date": "2026-13-45"},
         {"period": "custom", "start": "2026-11-30", "end": "2026-11-01"},
         {"scope": "planet:1"},
+        {"scope": "village:99999999999999999999999"},
+        {"scope": "department:77"},
         {"as_of": "yesterday"},
         {"town": "999999"},
         {"period": "year", "date": "9999-12-31"},
