@@ -6,6 +6,7 @@ problems, problem lists and items, disputes. Every record hangs off a case, so e
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.enterprises import masked_contact_phone, visible_enterprises
 from gridgov.data.enterprises.domain.hazards import HazardInput, record_hazard
+from gridgov.data.enterprises.domain.services import raise_request
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.models import Hazard, ServiceRequest
 from gridgov.data.errors import InvalidInput, NotFound
@@ -34,6 +36,7 @@ from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, Enterprise, User
+from gridgov.data.problemlists.domain import add_item
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.ledger import town_roles
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
@@ -141,6 +144,13 @@ class ServiceFilterIn(StatusIn):
     type: RequestType | None = None
     enterprise: int | None = ID
     year: int | None = Field(default=None, ge=1900, le=9999)
+
+
+class ServiceRequestIn(Schema):
+    enterprise_id: int = Field(ge=1, le=2**62)
+    request_type: RequestType
+    description: str = Field(min_length=1, max_length=2000)
+    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
 
 
 class PartyOut(Schema):
@@ -261,6 +271,18 @@ class ProblemItemPageOut(Schema):
     results: list[ProblemItemOut]
 
 
+class ProblemItemIn(Schema):
+    problem_list_id: int = Field(ge=1, le=2**62)
+    source: Source
+    description: str = Field(min_length=1, max_length=2000)
+    title: str = Field(default="", max_length=100)
+    department_id: int = Field(ge=1, le=2**62, description="责任单位")
+    responsible_person: str = Field(max_length=32)
+    plan: str = Field(max_length=2000)
+    deadline: date = Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))
+    found_on: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2099, 12, 31))
+
+
 class ProblemItemFilterIn(StatusIn):
     problem_list: int | None = ID
     source: Source | None = None
@@ -307,6 +329,24 @@ def _found[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:
     if found is None:
         raise NotFound(message)
     return found
+
+
+def _create(
+    request: HttpRequest,
+    *,
+    user: User,
+    body: dict[str, Any],
+    create: Callable[[], Case],
+    render: Callable[[Case], dict[str, Any]],
+) -> HttpResponse:
+    """Create once per Idempotency-Key, as ``POST /api/cases`` does: replay → 200 with the first answer."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return api.create_response(request, render(create()), status=201)
+    answer = create_once(user=user, key=key, body=body, create=create, render=render)
+    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
+    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
+    return response
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -437,13 +477,7 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
         hazard = _hazards(user).get(case_id=case.pk)
         return HazardOut.model_validate(_hazard(hazard, now=timezone.now())).model_dump(mode="json")
 
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return api.create_response(request, rendered(create()), status=201)
-    answer = create_once(user=user, key=key, body=payload.model_dump(mode="json"), create=create, render=rendered)
-    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
-    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
-    return response
+    return _create(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -486,6 +520,36 @@ def get_service_request(request: HttpRequest, case_id: int) -> dict[str, Any]:
     if found is None:
         raise NotFound(_("诉求不存在或您无权查看"))
     return _service(found, now=timezone.now())
+
+
+@api.post(
+    "/service-requests",
+    response={201: ServiceRequestOut, 200: ServiceRequestOut, **ERRORS},
+    tags=["台账"],
+    summary="提出企业诉求（企业用户为本企业，或镇工作人员代为登记；支持 Idempotency-Key）",
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> HttpResponse:
+    user = _user(request)
+    enterprise = visible_enterprises(user).filter(pk=payload.enterprise_id).first()
+    if enterprise is None:
+        raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": payload.enterprise_id}, field="enterprise_id")
+    photos = _uploads(payload.photos)
+
+    def create() -> Case:
+        return raise_request(
+            actor=user,
+            enterprise=enterprise,
+            request_type=payload.request_type,
+            description=payload.description,
+            photos=photos,
+        ).case
+
+    def rendered(case: Case) -> dict[str, Any]:
+        found = _services(user).get(case_id=case.pk)
+        return ServiceRequestOut.model_validate(_service(found, now=timezone.now())).model_dump(mode="json")
+
+    return _create(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -577,13 +641,7 @@ def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
         dispute = _disputes(user).get(case_id=case.pk)
         return DisputeOut.model_validate(_dispute(dispute, now=timezone.now())).model_dump(mode="json")
 
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return api.create_response(request, rendered(create()), status=201)
-    answer = create_once(user=user, key=key, body=payload.model_dump(mode="json"), create=create, render=rendered)
-    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
-    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
-    return response
+    return _create(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -699,6 +757,43 @@ def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]
     now = timezone.now()
     order = ("problem_list__sort_order", "-found_on", "-id")
     return _page(qs.order_by(*order), filters, lambda i: _item(i, now=now))
+
+
+@api.post(
+    "/problem-items",
+    response={201: ProblemItemOut, 200: ProblemItemOut, **ERRORS},
+    tags=["台账"],
+    summary="向问题清单添加问题（镇指挥室、领导、管理员；支持 Idempotency-Key）",
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpResponse:
+    user = _user(request)
+    problem_list = ProblemList.objects.filter(pk=payload.problem_list_id).first()
+    if problem_list is None or not town_roles(user, problem_list.town):
+        raise InvalidInput(_("问题清单 %(id)s 不存在") % {"id": payload.problem_list_id}, field="problem_list_id")
+    department = Department.objects.filter(pk=payload.department_id, town_id=problem_list.town_id).first()
+    if department is None:
+        raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": payload.department_id}, field="department_id")
+
+    def create() -> Case:
+        return add_item(
+            problem_list=problem_list,
+            actor=user,
+            source=payload.source,
+            description=payload.description,
+            title=payload.title,
+            department=department,
+            responsible_person=payload.responsible_person,
+            plan=payload.plan,
+            deadline=payload.deadline,
+            found_on=payload.found_on,
+        ).case
+
+    def rendered(case: Case) -> dict[str, Any]:
+        found = _items(user).get(case_id=case.pk)
+        return ProblemItemOut.model_validate(_item(found, now=timezone.now())).model_dump(mode="json")
+
+    return _create(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
 
 
 @api.get("/problem-items/{item_id}", response={200: ProblemItemOut, **ERRORS}, tags=["台账"], summary="清单问题详情")

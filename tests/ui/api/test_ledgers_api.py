@@ -240,3 +240,44 @@ def test_create_dispute_idempotent_masked_and_refused(world: TownWorld, as_user)
         response = operator.post("/api/disputes", garbage)
         assert response.status_code in (400, 422), garbage
     assert Dispute.objects.count() == 1
+
+
+def test_create_service_request_and_problem_item(world: TownWorld, as_user) -> None:
+    from gridgov.data.enterprises.models import ServiceRequest
+    from gridgov.data.problemlists.domain import create_list
+    from gridgov.data.problemlists.models import ProblemItem
+
+    ew = build_enterprise_world(world)
+    owner = as_user(ew.shipyard_user)
+    body = {"enterprise_id": ew.shipyard.pk, "request_type": "labour", "description": "急需焊工20名"}
+    first = owner.post("/api/service-requests", body, **{"Idempotency-Key": "sr-1"})
+    assert first.status_code == 201, first.content
+    assert (first.json()["request_type"], first.json()["enterprise"]["id"]) == ("labour", ew.shipyard.pk)
+    again = owner.post("/api/service-requests", body, **{"Idempotency-Key": "sr-1"})
+    assert (again.status_code, again.json()) == (200, first.json())
+    other = owner.post("/api/service-requests", {**body, "enterprise_id": ew.chemical.pk})
+    assert (other.status_code, other.json()["field"]) == (422, "enterprise_id")
+    assert ServiceRequest.objects.count() == 1
+
+    plist = create_list(town=world.town, actor=world.operator, name="上级交办问题清单", now=MONDAY_0900)
+    item = {
+        "problem_list_id": plist.pk,
+        "source": "superior",
+        "description": "村级工程审批资料不全",
+        "department_id": world.dept_b.pk,
+        "responsible_person": "钱建设",
+        "plan": "补齐资料并建立台账",
+        "deadline": "2099-12-31",
+    }
+    operator = as_user(world.operator)
+    created = operator.post("/api/problem-items", item, **{"Idempotency-Key": "pi-1"})
+    assert created.status_code == 201, created.content
+    assert (created.json()["problem_list"]["id"], created.json()["department"]["id"]) == (plist.pk, world.dept_b.pk)
+    assert operator.post("/api/problem-items", item, **{"Idempotency-Key": "pi-1"}).json() == created.json()
+    unseen = as_user(world.handler_a).post("/api/problem-items", item)  # a list outside their town roles
+    assert (unseen.status_code, unseen.json()["field"]) == (422, "problem_list_id")
+    assert operator.post("/api/problem-items", {**item, "responsible_person": " "}).json()["field"] == (
+        "responsible_person"
+    )
+    assert operator.post("/api/problem-items", {**item, "problem_list_id": 99999}).status_code == 422
+    assert ProblemItem.objects.count() == 1
