@@ -21,7 +21,7 @@ from gridgov.data.access.idempotency import create_once
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import visible_cases
-from gridgov.data.disputes.domain import PartyInput, parties_masked, register_dispute
+from gridgov.data.disputes.domain import PartyInput, parties_masked, register_dispute, reveal_parties
 from gridgov.data.disputes.enums import DisputeType, Level, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
@@ -36,6 +36,7 @@ from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, Enterprise, User
+from gridgov.data.org.security import Client
 from gridgov.data.problemlists.domain import add_item
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.ledger import town_roles
@@ -600,6 +601,21 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> dict
 def get_dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
     found = _found(_disputes(_user(request)), dispute_id, _("纠纷不存在或您无权查看"))
     return _dispute(found, now=timezone.now())
+
+
+@api.post(
+    "/disputes/{dispute_id}/reveal-parties",
+    response={200: list[PartyOut], **ERRORS},
+    tags=["台账"],
+    summary="查看当事人完整信息（指挥室、领导、管理员；记录安全日志）",
+)
+def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[dict[str, Any]]:
+    user = _user(request)
+    found = _found(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
+    return [
+        {"role": p.role, "name": p.name, "phone": p.phone, "id_number": p.id_number, "masked": p.masked}
+        for p in reveal_parties(user=user, dispute=found, client=Client.of(request))
+    ]
 
 
 @api.post(

@@ -10,6 +10,8 @@ from gridgov.data.disputes.domain import PartyInput, register_dispute
 from gridgov.data.disputes.enums import DisputeType
 from gridgov.data.enterprises.enums import Book
 from gridgov.data.enterprises.models import Hazard
+from gridgov.data.org.enums import SecurityEventKind
+from gridgov.data.org.models import SecurityEvent
 from tests.data.enterprises.conftest import build_enterprise_world
 from tests.factories import MONDAY_0900, TownWorld
 
@@ -112,6 +114,15 @@ def test_disputes_masked_and_scoped(world: TownWorld, as_user) -> None:
     assert staff.get("/api/disputes", backlog="true").json()["count"] == 0
     assert as_user(world.resident).get(f"/api/disputes/{dispute.pk}").status_code == 404
     assert as_user(world.resident).get("/api/disputes").json()["count"] == 0
+    revealed = staff.post(f"/api/disputes/{dispute.pk}/reveal-parties", {}).json()
+    assert revealed == [
+        {"role": "申请人/信访人", "name": "张三丰", "phone": "13800138000", "id_number": "", "masked": False}
+    ]
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.PERSONAL_DATA_REVEALED).count() == 1
+    handler = as_user(world.handler_a).post(f"/api/disputes/{dispute.pk}/reveal-parties", {})
+    assert (handler.status_code, handler.json()["code"]) == (403, "not_allowed")
+    assert as_user(world.resident).post(f"/api/disputes/{dispute.pk}/reveal-parties", {}).status_code == 404
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.PERSONAL_DATA_REVEALED).count() == 1
 
 
 def test_inspection_rounds_and_problems(world: TownWorld, as_user) -> None:

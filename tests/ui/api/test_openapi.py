@@ -56,6 +56,7 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "list_disputes",
         "get_dispute",
         "create_dispute",
+        "reveal_dispute_parties",
         "create_service_request",
         "create_problem_item",
         "list_inspection_rounds",
