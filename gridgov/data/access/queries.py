@@ -1,23 +1,27 @@
-"""Filtering a scoped list of cases: the filters of the case lists, as one function.
+"""The API's case list: the web's ``cases.domain.queries.search_cases``, plus the few narrowings the web lists
+do not offer (an area subtree, the kind, a report-date window, several values of one filter).
 
-The caller passes a queryset that already went through ``cases.scope.visible_cases``; this only narrows it.
+Every filter the web has is applied by ``search_cases`` itself (one implementation, shared with the pages);
+this module only adds what the API has on top, and never widens the scoped list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import reduce
+from itertools import product
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES, Channel, Kind, Lamp, Status
+from gridgov.data.cases.domain.queries import CaseFilter, search_cases
+from gridgov.data.cases.enums import Channel, Kind, Lamp, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.models import Area
-
-MAX_QUERY_LENGTH = 100
+from gridgov.data.org.models import Area, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,72 +39,40 @@ class CaseFilters:
     reported_to: date | None = None  # inclusive, local date
 
 
-def filter_cases(cases: QuerySet[Case], filters: CaseFilters, *, now: datetime | None = None) -> QuerySet[Case]:
-    now = now or timezone.now()
-    if filters.status:
-        cases = cases.filter(status__in=filters.status)
-    if filters.category_id is not None:
-        cases = cases.filter(Q(category_id=filters.category_id) | Q(major_category_id=filters.category_id))
+def api_cases(*, user: User, filters: CaseFilters, now: datetime) -> QuerySet[Case]:
+    """The cases ``user`` may see that match ``filters``, newest first (reported_at, then id)."""
+    if filters.reported_from and filters.reported_to and filters.reported_from > filters.reported_to:
+        raise InvalidInput(_("开始日期不能晚于结束日期"), field="reported_from")
+    base = CaseFilter(
+        statuses=tuple(str(s) for s in filters.status),
+        category_id=filters.category_id,
+        village_id=filters.village_id,
+        department_id=filters.department_id,
+        search=filters.q,
+    )
+    # The web filters take one channel and one lamp; several values are the union of those lists.
+    channels: tuple[str, ...] = tuple(str(c) for c in filters.channel) or ("",)
+    lamps: tuple[str, ...] = tuple(str(lamp) for lamp in filters.lamp) or ("",)
+    cases = reduce(
+        operator.or_,
+        (
+            search_cases(user=user, case_filter=replace(base, channel=c, lamp=lamp), now=now)
+            for c, lamp in product(channels, lamps)
+        ),
+    )
     if filters.area_id is not None:
         area = Area.objects.filter(pk=filters.area_id).first()
         if area is None:
             raise InvalidInput(_("区域 %(id)s 不存在") % {"id": filters.area_id}, field="area")
         cases = cases.filter(area_path__startswith=area.path)
-    if filters.village_id is not None:
-        cases = cases.filter(village_id=filters.village_id)
-    if filters.department_id is not None:
-        cases = cases.filter(department_id=filters.department_id)
-    if filters.channel:
-        cases = cases.filter(channel__in=filters.channel)
     if filters.kind:
         cases = cases.filter(kind__in=filters.kind)
-    if filters.lamp:
-        condition = Q()
-        for lamp in filters.lamp:
-            condition |= lamp_condition(lamp, now=now)
-        cases = cases.filter(condition)
-    q = filters.q.strip()
-    if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidInput(_("搜索词不能超过 %(n)s 字") % {"n": MAX_QUERY_LENGTH}, field="q")
-    if q:
-        cases = cases.filter(
-            Q(number__iexact=q)
-            | Q(number__icontains=q)
-            | Q(description__icontains=q)
-            | Q(address__icontains=q)
-            | Q(title__icontains=q)
-        )
-    if filters.reported_from and filters.reported_to and filters.reported_from > filters.reported_to:
-        raise InvalidInput(_("开始日期不能晚于结束日期"), field="reported_from")
     if filters.reported_from is not None:
         cases = cases.filter(reported_at__gte=_start_of(filters.reported_from))
     if filters.reported_to is not None:
         cases = cases.filter(reported_at__lt=_start_of(filters.reported_to + timedelta(days=1)))
-    return cases
+    return cases.order_by("-reported_at", "-id")
 
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
-
-
-def lamp_condition(lamp: Lamp, *, now: datetime) -> Q:
-    """The SQL form of ``deadlines.lamp_of`` (same thresholds), so lists can filter by lamp."""
-    dispatching = Q(status__in=DISPATCH_PHASE_STATUSES)
-    handling = Q(status__in=HANDLE_PHASE_STATUSES)
-    if lamp == Lamp.PAUSED:
-        return Q(status=Status.SUSPENDED)
-    if lamp == Lamp.NONE:
-        return (
-            Q(status__in=(Status.RESOLVED, Status.CLOSED, Status.REJECTED))
-            | (dispatching & Q(dispatch_deadline__isnull=True))
-            | (handling & Q(handle_deadline__isnull=True))
-        )
-    if lamp == Lamp.RED:
-        return (dispatching & Q(dispatch_deadline__lt=now)) | (handling & Q(handle_deadline__lt=now))
-    if lamp == Lamp.YELLOW:
-        return (dispatching & Q(dispatch_deadline__gte=now, dispatch_warn_at__lte=now)) | (
-            handling & Q(handle_deadline__gte=now, handle_warn_at__lte=now)
-        )
-    return (
-        dispatching & Q(dispatch_deadline__gte=now) & (Q(dispatch_warn_at__isnull=True) | Q(dispatch_warn_at__gt=now))
-    ) | (handling & Q(handle_deadline__gte=now) & (Q(handle_warn_at__isnull=True) | Q(handle_warn_at__gt=now)))

@@ -15,14 +15,14 @@ from ninja import File, Form, Query
 from ninja.files import UploadedFile
 
 from gridgov.data.access.idempotency import create_once
-from gridgov.data.access.queries import CaseFilters, filter_cases
-from gridgov.data.access.workflow import available_actions
+from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.notifications import mark_read, notifications_for
 from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
-from gridgov.data.cases.models import Attachment, Case, Notification
-from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
+from gridgov.data.cases.models import Attachment, Case
+from gridgov.data.cases.scope import get_case_for_user, memberships_of
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
@@ -42,6 +42,8 @@ from gridgov.ui.api.schemas import (
     CategoryOut,
     DepartmentOut,
     ErrorOut,
+    MarkedOut,
+    MarkReadIn,
     MeOut,
     NotificationOut,
     PhotoIn,
@@ -49,6 +51,13 @@ from gridgov.ui.api.schemas import (
 )
 
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+IDEMPOTENCY_HEADER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 128},
+    "description": "同一 Key 与相同请求体只创建一次，重复请求返回同一结果；同一 Key 换了请求体返回 422",
+}
 CASE_RELATIONS = ("category", "major_category", "area", "village", "department")
 
 
@@ -144,9 +153,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, 
     """Newest first (上报时间, then id): a stable order for paging."""
     user = _user(request)
     now = timezone.now()
-    cases = filter_cases(
-        visible_cases(user),
-        CaseFilters(
+    cases = api_cases(
+        user=user,
+        filters=CaseFilters(
             status=tuple(filters.status),
             category_id=filters.category,
             area_id=filters.area,
@@ -163,7 +172,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, 
     )
     count = cases.count()
     start = (filters.page - 1) * filters.page_size
-    rows = cases.select_related(*CASE_RELATIONS).order_by("-reported_at", "-id")[start : start + filters.page_size]
+    rows = cases.select_related(*CASE_RELATIONS)[start : start + filters.page_size]
     return {
         "count": count,
         "page": filters.page,
@@ -190,17 +199,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     response={201: CaseDetailOut, 200: CaseDetailOut, **ERRORS},
     tags=["事件"],
     summary="上报事件（支持 Idempotency-Key）",
-    openapi_extra={
-        "parameters": [
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 128},
-                "description": "同一 Key 与相同请求体只创建一次事件，重复请求返回同一结果；同一 Key 换了请求体返回 422",
-            }
-        ]
-    },
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     user = _user(request)
@@ -254,10 +253,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
 def list_case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     user = _user(request)
     case = get_case_for_user(user, case_id=_case_id(case_id))
-    return [
-        {"action": o.action, "label": str(o.action.label), "target_status": o.target, "needs": list(o.needs)}
-        for o in available_actions(user=user, case=case)
-    ]
+    return present.offers(user=user, case=case)
 
 
 @api.post(
@@ -394,9 +390,7 @@ def reveal_contact(request: HttpRequest, case_id: int) -> dict[str, Any]:
     summary="我的消息提醒（最近 100 条）",
 )
 def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
-    rows = Notification.objects.filter(user=_user(request)).select_related("case").order_by("-created_at", "-id")
-    if unread:
-        rows = rows.filter(read_at__isnull=True)
+    rows = notifications_for(user_id=_user(request).pk, unread_only=unread)
     return [
         {
             "id": row.pk,
@@ -408,6 +402,18 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[
         }
         for row in rows[:100]
     ]
+
+
+@api.post(
+    "/notifications/read",
+    response={200: MarkedOut, **ERRORS},
+    tags=["账号"],
+    summary="将我的消息标为已读（不给 ids 则全部标为已读）",
+)
+def read_notifications(request: HttpRequest, payload: MarkReadIn) -> dict[str, int]:
+    """Only the caller's own unread messages change; ids of other people's messages are ignored."""
+    ids = None if payload.ids is None else list(payload.ids)
+    return {"marked": mark_read(user_id=_user(request).pk, notification_ids=ids)}
 
 
 # ---------------------------------------------------------------------------------------------------

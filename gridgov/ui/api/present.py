@@ -7,11 +7,12 @@ from typing import Any
 
 from django.urls import reverse
 
-from gridgov.data.access.workflow import available_actions
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
 from gridgov.data.cases.domain.personal_data import reporter_contact
+from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
+from gridgov.data.cases.transitions import Need
 from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.worktime.calendar import WorkCalendar
 
@@ -114,15 +115,7 @@ def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
                 }
                 for row in actions
             ],
-            "actions": [
-                {
-                    "action": offer.action,
-                    "label": str(offer.action.label),
-                    "target_status": offer.target,
-                    "needs": list(offer.needs),
-                }
-                for offer in available_actions(user=user, case=case)
-            ],
+            "actions": offers(user=user, case=case),
         }
     )
     return data
@@ -137,3 +130,26 @@ def membership(m: Membership) -> dict[str, Any]:
         "department_id": m.department_id,
         "department_name": m.department.name if m.department is not None else None,
     }
+
+
+# The extension flags are preconditions ``available_actions`` already checked, not things to send.
+_PRECONDITIONS = (Need.PENDING_EXTENSION, Need.NO_PENDING_EXTENSION)
+
+
+def offers(*, user: User, case: Case) -> list[dict[str, Any]]:
+    """``cases.domain.queries.available_actions`` as the API shows it: what each action needs, and where it
+    leads (resume: back to the status before the suspension)."""
+    found = []
+    for transition in available_actions(user=user, case=case):
+        target = transition.target
+        if target is None and case.status_before_suspend:
+            target = Status(case.status_before_suspend)
+        found.append(
+            {
+                "action": transition.action,
+                "label": str(transition.action.label),
+                "target_status": target,
+                "needs": sorted(n for n in transition.needs if n not in _PRECONDITIONS),
+            }
+        )
+    return found

@@ -242,3 +242,11 @@ class CaseFilterIn(Schema):
     reported_to: date | None = None
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=50, ge=1, le=200)
+
+
+class MarkReadIn(Schema):
+    ids: list[int] | None = Field(default=None, max_length=1000, description="要标为已读的消息 id；缺省为全部未读消息")
+
+
+class MarkedOut(Schema):
+    marked: int = Field(description="本次标为已读的条数")

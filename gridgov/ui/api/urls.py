@@ -1,9 +1,11 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.api import endpoints, views
+from gridgov.ui.api import endpoints, figures, ledgers, views
 from gridgov.ui.api.api import api
 
 assert endpoints  # the endpoints register themselves on ``api``
+assert figures
+assert ledgers
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [

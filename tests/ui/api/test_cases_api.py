@@ -279,6 +279,24 @@ def test_notifications_list(world: TownWorld, as_user, django_capture_on_commit_
     assert as_user(world.handler_a).get("/api/notifications", unread="true").json() == rows
 
 
+def test_mark_notifications_read(world: TownWorld, as_user, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        world.bring_to(Status.DISPATCHED)
+        world.bring_to(Status.DISPATCHED)
+    handler = as_user(world.handler_a)
+    first, second = handler.get("/api/notifications").json()
+    other = as_user(world.operator)
+    assert other.post("/api/notifications/read", {"ids": [first["id"]]}).json() == {"marked": 0}  # not theirs
+    assert handler.post("/api/notifications/read", {"ids": [first["id"]]}).json() == {"marked": 1}
+    assert [r["id"] for r in handler.get("/api/notifications", unread="true").json()] == [second["id"]]
+    assert handler.post("/api/notifications/read", {}).json() == {"marked": 1}
+    assert handler.get("/api/notifications", unread="true").json() == []
+    for garbage in ({"ids": "all"}, {"ids": [1, "x"]}, "{", "\x00"):
+        response = handler.post("/api/notifications/read", garbage)
+        assert response.status_code in (400, 422), garbage
+        assert response.json()["message"]
+
+
 def test_session_post_needs_csrf(world: TownWorld) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.grid_worker_a)

@@ -21,7 +21,7 @@ def test_page_requires_sign_in(world: TownWorld) -> None:
 
 
 def test_nav_links_to_the_token_page(world: TownWorld) -> None:
-    assert '<a href="/api/tokens/">API 令牌</a>' in signed_in(world.operator).get("/").content.decode()
+    assert '<a href="/api/tokens/">API 令牌</a>' in signed_in(world.operator).get("/", follow=True).content.decode()
 
 
 def test_create_shows_the_secret_once_and_stores_only_its_hash(world: TownWorld) -> None:
