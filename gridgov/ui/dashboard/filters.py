@@ -118,10 +118,14 @@ def read_period(params: QueryDict, errors: dict[str, str], *, default_kind: str 
 
 
 def _parse_day(raw: str) -> date | None:
+    """A day the figures can use: years 1900–2999 (a period around year 9999 would overflow)."""
     try:
-        return parse_date(raw.strip())
+        parsed = parse_date(raw.strip())
     except ValueError:
         return None
+    if parsed is None or not 1900 <= parsed.year <= 2999:
+        return None
+    return parsed
 
 
 def read_as_of(params: QueryDict, errors: dict[str, str]) -> datetime | None:

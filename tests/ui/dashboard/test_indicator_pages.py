@@ -112,6 +112,9 @@ def test_periods_and_bad_dates(world: TownWorld, cases) -> None:
     assert "结束日期必须不早于开始日期" in bad.text
     bad = client.get(reverse("dashboard:indicators"), {"period": "week", "date": "2026-13-45"})
     assert "日期“2026-13-45”格式不正确" in bad.text
+    for far in ("9999-12-31", "0001-01-01"):
+        bad = client.get(reverse("dashboard:indicators"), {"period": "year", "date": far})
+        assert (bad.status_code, f"日期“{far}”格式不正确" in bad.text) == (200, True)
 
 
 def test_drill_down_lists_equal_the_figures(world: TownWorld, cases) -> None:
