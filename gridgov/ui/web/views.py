@@ -75,10 +75,13 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if role == Role.ADMIN:
         return render(request, "web/home_admin.html", {"phone_url": phone_home_url()})
-    phone = phone_home_url()
-    if phone is not None:
-        return redirect(phone)
-    return redirect("web:cases")
+    if role == Role.GRID_WORKER:
+        phone = phone_home_url()
+        if phone is not None:
+            return redirect(phone)
+    if role == Role.ENTERPRISE:
+        return redirect("ledgers:index")  # their own company's hazard book and service requests
+    return redirect("web:cases")  # residents: the cases they reported
 
 
 @login_required

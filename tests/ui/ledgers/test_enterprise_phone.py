@@ -48,7 +48,7 @@ def test_enterprise_self_check_on_a_phone(live_server: Any, transactional_db: No
     page.locator("form input[name=username]").fill("enterprise")
     page.locator("form input[name=password]").fill("pw-for-tests-1")
     page.locator("form:has(input[name=password]) [type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/ledgers/")  # an enterprise user opens on its own ledger
 
     page.goto(f"{live_server.url}/ledgers/hazards/new/")
     form = page.locator("#hazard-form")

@@ -23,11 +23,15 @@ def test_home_opens_on_the_roles_work(world: TownWorld, role: Role, target: str)
     assert (response.status_code, response["Location"]) == (302, target)
 
 
-def test_grid_workers_and_residents_go_to_the_phone_pages(world: TownWorld) -> None:
-    expected = phone_home_url() or "/cases/"
-    for user in (world.grid_worker_a, world.resident):
-        response = signed_in(user).get("/")
-        assert (response.status_code, response["Location"]) == (302, expected)
+def test_grid_workers_go_to_the_phone_pages_residents_to_their_reports_enterprises_to_their_ledger(
+    world: TownWorld,
+) -> None:
+    response = signed_in(world.grid_worker_a).get("/")
+    assert (response.status_code, response["Location"]) == (302, phone_home_url())
+    response = signed_in(world.resident).get("/")
+    assert (response.status_code, response["Location"]) == (302, "/cases/")
+    response = signed_in(world.enterprise).get("/")
+    assert (response.status_code, response["Location"]) == (302, "/ledgers/")
 
 
 def test_leader_sees_counts_by_status_and_lamp(world: TownWorld) -> None:
