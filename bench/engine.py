@@ -85,7 +85,7 @@ def main() -> None:
     some_case = Case.objects.order_by("-action_count").first()
     assert some_case is not None
     reset_queries()
-    home = median_ms(lambda: client.get("/"))
+    home = median_ms(lambda: client.get("/triage/"))  # the operator opens on the triage queue
     detail = median_ms(lambda: client.get(f"/cases/{some_case.pk}/"))
     print(f"home list (operator, 50 rows): {home:.1f} ms median")
     print(f"case page ({some_case.action_count} actions): {detail:.1f} ms median")
