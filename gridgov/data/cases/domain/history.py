@@ -249,13 +249,19 @@ class LedgerMilestones:
 
 
 def ledger_milestones(
-    *, opened_on: date, resolved_on: date | None, closed_on: date | None, now: datetime
+    *,
+    opened_on: date,
+    resolved_on: date | None,
+    closed_on: date | None,
+    now: datetime,
+    opened_at: datetime | None = None,
 ) -> LedgerMilestones | None:
     """Milestones from a ledger row's dates (the caller checked their order); None for a row still open.
 
     Registered and dispatched when found (the command room dispatched it that day); resolved on the
     rectification date, else on the closing date; closed (销号/化解/办结) on the closing date. No moment is
-    later than ``now``.
+    later than ``now``; ``opened_at`` (a row that knows its time of finding) replaces the morning of
+    ``opened_on``, and no later milestone comes before it.
     """
     if resolved_on is None and closed_on is None:
         return None
@@ -264,16 +270,17 @@ def ledger_milestones(
     def moment(day: date, at: time) -> datetime:
         return min(datetime.combine(day, at, tzinfo=tz), now)
 
-    reported = moment(opened_on, LEDGER_OPENED_AT)
+    reported = min(opened_at, now) if opened_at is not None else moment(opened_on, LEDGER_OPENED_AT)
     resolved_day = resolved_on or closed_on
     assert resolved_day is not None
+    resolved = max(moment(resolved_day, LEDGER_RESOLVED_AT), reported)
     return LedgerMilestones(
         status=Status.CLOSED if closed_on is not None else Status.RESOLVED,
         reported_at=reported,
         registered_at=reported,
         dispatched_at=reported,
-        resolved_at=moment(resolved_day, LEDGER_RESOLVED_AT),
-        closed_at=moment(closed_on, LEDGER_CLOSED_AT) if closed_on is not None else None,
+        resolved_at=resolved,
+        closed_at=max(moment(closed_on, LEDGER_CLOSED_AT), resolved) if closed_on is not None else None,
     )
 
 
