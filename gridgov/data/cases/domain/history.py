@@ -16,6 +16,10 @@ Each milestone becomes one ``CaseAction`` with ``action=import`` (from → to st
 time), hash-chained exactly like the engine's actions, so ``verify_audit_chain`` checks imported cases too.
 The importing user and time are recorded in each action's data (covered by the hash). Imports send no
 notifications. Re-importing the same (town, number) changes nothing.
+
+The ledger importers write their finished rows (销号, 化解, 办结) the same way: the record then carries the
+case ``kind``, the ``enterprise`` and a ``title``, its milestones come from ``ledger_milestones`` and a row
+without a number of its own gets ``next_own_number``.
 """
 
 from __future__ import annotations
