@@ -1,4 +1,10 @@
-"""Excel import of petitions and disputes (信访/矛盾纠纷台账)."""
+"""Excel import of petitions and disputes (信访/矛盾纠纷台账).
+
+A case still open is registered as today (dispatched to the handling unit). A row with its 化解日期 (办结日期)
+is imported as a historical case closed that day (``import_historical_case``: milestones as 历史导入 actions
+on the audit chain), with its 调处方式/调处结果; a backlog case (积案) so closed counts as cleared that day.
+So 化解率 and 积案化解 of past years are right.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.disputes.domain import PartyInput, check_id_number, check_phone, register_dispute
-from gridgov.data.disputes.enums import DisputeType, Level
-from gridgov.data.disputes.models import Dispute
+from gridgov.data.cases.domain.history import HistoricalCase, import_historical_case, ledger_milestones, next_own_number
+from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.disputes.domain import (
+    BACKLOG_PETITION,
+    PartyInput,
+    check_id_number,
+    check_phone,
+    install_dispute_categories,
+    register_dispute,
+)
+from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
+from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, User
@@ -34,6 +50,9 @@ class DisputeRow:
     backlog: bool
     department: Department
     village: Area | None
+    resolved_on: date | None = None  # 化解日期
+    method: Method | None = None
+    outcome: Outcome | None = None
 
 
 class DisputeImporter(Importer):
@@ -67,6 +86,25 @@ class DisputeImporter(Importer):
         Column("backlog", gettext_lazy("是否积案"), aliases=("积案",), example="否"),
         Column("department", gettext_lazy("承办单位"), required=True, example="劳动保障所"),
         Column("village", gettext_lazy("所在村"), aliases=("村（社区）",), example="双合村"),
+        Column(
+            "resolved_on",
+            gettext_lazy("化解日期"),
+            aliases=("办结日期", "化解时间", "调处日期"),
+            example="",
+            help=gettext_lazy("已化解（办结）的填写；导入为已办结，积案同时记为已化解"),
+        ),
+        Column(
+            "method",
+            gettext_lazy("调处方式"),
+            example="",
+            help=gettext_lazy("人民调解、行政调解、司法调解、劳动仲裁、协商和解、领导包案、其他"),
+        ),
+        Column(
+            "outcome",
+            gettext_lazy("调处结果"),
+            example="",
+            help=gettext_lazy("调解成功、部分化解、调解不成、引导诉讼/仲裁"),
+        ),
     )
 
     def allowed(self, user: User) -> bool:
@@ -88,6 +126,17 @@ class DisputeImporter(Importer):
         if row.get("village"):
             villages = Area.objects.filter(town=ctx.town, level=AreaLevel.VILLAGE)
             village = cells.area_by_name(row["village"], candidates=villages, column="village", what=_("村"))
+        resolved_on = cells.optional_date(row.get("resolved_on"), column="resolved_on")
+        cells.dates_in_order(received_on, resolved_on, column="resolved_on", message=_("化解日期早于受理日期"))
+        if resolved_on is not None and resolved_on > timezone.localdate(ctx.now):
+            raise RowInvalid("resolved_on", _("化解日期晚于今天"))
+        method = outcome = None
+        if row.get("method") not in (None, ""):
+            method = cells.choice(row["method"], Method, column="method")
+        if row.get("outcome") not in (None, ""):
+            outcome = cells.choice(row["outcome"], Outcome, column="outcome")
+        if resolved_on is None and (method is not None or outcome is not None):
+            raise RowInvalid("resolved_on", _("填写了调处方式或结果的，请填写化解日期"))
         return DisputeRow(
             number=cells.required_text(row["number"], column="number", max_length=64),
             type=cells.choice(row["type"], DisputeType, column="type"),
@@ -101,6 +150,9 @@ class DisputeImporter(Importer):
             backlog=cells.yes_no(row.get("backlog"), column="backlog"),
             department=find_department(row["department"], ctx=ctx, column="department"),
             village=village,
+            resolved_on=resolved_on,
+            method=method,
+            outcome=outcome,
         )
 
     def natural_key(self, parsed: DisputeRow) -> Hashable:
@@ -112,6 +164,9 @@ class DisputeImporter(Importer):
     def apply(self, parsed: DisputeRow, *, ctx: ImportContext) -> None:
         if ctx.user is None:
             raise RowInvalid(None, _("导入信访与纠纷需要指定操作人（受理员）"))
+        if parsed.resolved_on is not None:
+            _import_resolved(parsed, ctx=ctx)
+            return
         register_dispute(
             town=ctx.town,
             actor=ctx.user,
@@ -127,6 +182,57 @@ class DisputeImporter(Importer):
             now=ctx.now,
             import_key=parsed.number,
         )
+
+
+def _import_resolved(parsed: DisputeRow, *, ctx: ImportContext) -> None:
+    """The dispute as an imported case closed on its 化解日期, then its detail row and parties."""
+    town = ctx.town
+    milestones = ledger_milestones(
+        opened_on=parsed.received_on, resolved_on=None, closed_on=parsed.resolved_on, now=ctx.now
+    )
+    assert milestones is not None
+    categories = install_dispute_categories(town=town)
+    petition = parsed.type == DisputeType.PETITION
+    category = categories[BACKLOG_PETITION[0]] if petition and parsed.backlog else categories[parsed.type]
+    case = import_historical_case(
+        town=town,
+        record=HistoricalCase(
+            number=next_own_number(town=town, reported_at=milestones.reported_at),
+            category=category,
+            area=parsed.village or town,
+            channel=Channel.PETITION if petition else Channel.OTHER,
+            description=parsed.description,
+            status=milestones.status,
+            reported_at=milestones.reported_at,
+            registered_at=milestones.registered_at,
+            dispatched_at=milestones.dispatched_at,
+            resolved_at=milestones.resolved_at,
+            closed_at=milestones.closed_at,
+            department=parsed.department,
+            kind=Kind.DISPUTE,
+            title=parsed.description[:40],
+        ),
+        imported_by=ctx.user,
+        now=ctx.now,
+    )
+    assert case is not None  # a fresh number: never imported before
+    dispute = Dispute.objects.create(
+        town=town,
+        case=case,
+        type=parsed.type,
+        level=parsed.level,
+        amount=parsed.amount,
+        backlog=parsed.backlog,
+        backlog_cleared_at=milestones.closed_at if parsed.backlog else None,
+        received_on=parsed.received_on,
+        method=parsed.method or "",
+        outcome=parsed.outcome or "",
+        import_key=parsed.number,
+    )
+    party = parsed.party
+    DisputeParty.objects.create(
+        town=town, dispute=dispute, role=party.role, name=party.name, phone=party.phone, id_number=party.id_number
+    )
 
 
 DISPUTES = register(DisputeImporter())

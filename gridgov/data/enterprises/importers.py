@@ -1,9 +1,12 @@
 """Excel import of the enterprise ledgers: the enterprise directory (企业名录), hazards (隐患台账) and
 enterprise service requests (企业诉求台账), on the sheets framework (dry run, all-or-nothing, no duplicates).
 
-Hazards and requests are imported as new cases (the rectification or handling then happens in the system);
-each row's identity (credit code + book + date + location + description) is kept as ``source_key`` so the
-same file imported twice creates nothing twice.
+Hazards and requests still open are imported as new cases (the rectification or handling then happens in
+the system). A row already finished — a hazard with its 验收日期/销号日期, a request with its 办结日期 — or
+rectified awaiting acceptance (整改完成日期 only) is imported as a historical case (``import_historical_case``:
+its milestones from the row's dates as 历史导入 actions on the audit chain), so the ledger's figures of past
+years (整改率, 解决问题数) are right. Each row's identity (credit code + book + date + location + description)
+is kept as ``source_key`` so the same file imported twice creates nothing twice.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.enterprises.categories import HAZARD_MAJOR
+from gridgov.data.cases.domain.history import (
+    LEDGER_CLOSED_AT,
+    HistoricalCase,
+    LedgerMilestones,
+    import_historical_case,
+    ledger_milestones,
+    next_own_number,
+)
+from gridgov.data.cases.enums import Channel, Kind, Satisfaction
+from gridgov.data.enterprises.categories import HAZARD_MAJOR, service_category
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, check_phone, create_enterprise, staff_town_ids
 from gridgov.data.enterprises.domain.hazards import HazardInput, check_hazard_input, record_hazard
@@ -31,6 +43,7 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 
 
@@ -143,6 +156,18 @@ _GRADES = {"一般": Grade.GENERAL, "一般隐患": Grade.GENERAL, "重大": Gra
 class HazardRow:
     data: HazardInput
     source_key: str
+    rectified_on: date | None = None  # 整改完成日期
+    acceptor: str = ""  # 验收人
+    accepted_on: date | None = None  # 验收日期 (= 销号)
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, LEDGER_CLOSED_AT, tzinfo=timezone.get_current_timezone())
+
+
+def _not_after_today(day: date | None, *, ctx: ImportContext, column: str, label: str) -> None:
+    if day is not None and day > timezone.localdate(ctx.now):
+        raise RowInvalid(column, _("%(label)s晚于今天") % {"label": label})
 
 
 class HazardImporter(Importer):
@@ -177,6 +202,21 @@ class HazardImporter(Importer):
         Column("deadline", gettext_lazy("整改期限"), aliases=("整改时限",), example="2026-11-30"),
         Column("measures", gettext_lazy("整改措施"), example="更换接地线"),
         Column("funds", gettext_lazy("整改资金（元）"), aliases=("整改资金", "投入资金"), example="1200"),
+        Column(
+            "rectified_on",
+            gettext_lazy("整改完成日期"),
+            aliases=("完成日期", "整改完成时间"),
+            example="2026-11-20",
+            help=gettext_lazy("已整改的填写；未验收的导入为待核查"),
+        ),
+        Column("acceptor", gettext_lazy("验收人"), example="李安监"),
+        Column(
+            "accepted_on",
+            gettext_lazy("验收日期"),
+            aliases=("销号日期", "验收销号日期"),
+            example="2026-11-22",
+            help=gettext_lazy("已验收销号的填写（须同时填验收人）；导入为已销号"),
+        ),
     )
 
     def allowed(self, user: User) -> bool:
@@ -218,8 +258,22 @@ class HazardImporter(Importer):
             check_hazard_input(data, today=timezone.localdate(ctx.now))
         except InvalidInput as error:
             raise RowInvalid(error.field, error.message) from None
+        rectified_on = cells.optional_date(row.get("rectified_on"), column="rectified_on")
+        accepted_on = cells.optional_date(row.get("accepted_on"), column="accepted_on")
+        acceptor = cells.text(row.get("acceptor"), column="acceptor", max_length=64)
+        cells.dates_in_order(found_on, rectified_on, column="rectified_on", message=_("整改完成日期早于发现日期"))
+        cells.dates_in_order(found_on, accepted_on, column="accepted_on", message=_("验收日期早于发现日期"))
+        cells.dates_in_order(rectified_on, accepted_on, column="accepted_on", message=_("验收日期早于整改完成日期"))
+        _not_after_today(rectified_on, ctx=ctx, column="rectified_on", label=_("整改完成日期"))
+        _not_after_today(accepted_on, ctx=ctx, column="accepted_on", label=_("验收日期"))
+        if accepted_on is not None and not acceptor:
+            raise RowInvalid("acceptor", _("已填验收日期，请填写验收人"))
+        if acceptor and accepted_on is None:
+            raise RowInvalid("accepted_on", _("已填验收人，请填写验收日期"))
         key = _key(enterprise.credit_code, book, found_on.isoformat(), data.location, data.description)
-        return HazardRow(data=data, source_key=key)
+        return HazardRow(
+            data=data, source_key=key, rectified_on=rectified_on, acceptor=acceptor, accepted_on=accepted_on
+        )
 
     def natural_key(self, parsed: HazardRow) -> Hashable:
         return parsed.source_key
@@ -230,7 +284,58 @@ class HazardImporter(Importer):
     def apply(self, parsed: HazardRow, *, ctx: ImportContext) -> None:
         if ctx.user is None:
             raise RowInvalid(None, _("导入隐患台账需要指定操作人（受理员）"))
-        record_hazard(actor=ctx.user, data=parsed.data, source_key=parsed.source_key, now=ctx.now)
+        data = parsed.data
+        milestones = ledger_milestones(
+            opened_on=data.found_on, resolved_on=parsed.rectified_on, closed_on=parsed.accepted_on, now=ctx.now
+        )
+        if milestones is None:  # still open: rectification happens in the system
+            record_hazard(actor=ctx.user, data=data, source_key=parsed.source_key, now=ctx.now)
+            return
+        enterprise = data.enterprise
+        location = data.location.strip()
+        case = import_historical_case(
+            town=ctx.town,
+            record=HistoricalCase(
+                number=next_own_number(town=ctx.town, reported_at=milestones.reported_at),
+                category=data.category,
+                area=enterprise.village or ctx.town,
+                channel=Channel.ENTERPRISE if data.book == Book.SELF else Channel.INSPECTION,
+                description=data.description,
+                status=milestones.status,
+                reported_at=milestones.reported_at,
+                address=f"{enterprise.name} {location}",
+                registered_at=milestones.registered_at,
+                dispatched_at=milestones.dispatched_at,
+                resolved_at=milestones.resolved_at,
+                closed_at=milestones.closed_at,
+                deadline=_end_of(data.deadline) if data.deadline is not None else None,
+                priority=Priority.MAJOR if data.grade == Grade.MAJOR else Priority.NORMAL,
+                kind=Kind.HAZARD,
+                enterprise=enterprise,
+                title=f"{enterprise.name}：{location}",
+            ),
+            imported_by=ctx.user,
+            now=ctx.now,
+        )
+        assert case is not None  # a fresh number: never imported before
+        assert case.handle_deadline is not None  # dispatched
+        Hazard.objects.create(
+            case=case,
+            town=ctx.town,
+            enterprise=enterprise,
+            book=data.book,
+            grade=data.grade,
+            location=location,
+            found_on=data.found_on,
+            responsible=data.responsible.strip()[:64],
+            deadline=data.deadline or timezone.localdate(case.handle_deadline),
+            measures=data.measures.strip(),
+            funds=data.funds,
+            rectified_on=parsed.rectified_on or parsed.accepted_on,
+            acceptor=parsed.acceptor,
+            accepted_on=parsed.accepted_on,
+            source_key=parsed.source_key,
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -244,6 +349,9 @@ class ServiceRow:
     raised_on: date
     meeting: Meeting | None
     source_key: str
+    solved_on: date | None = None  # 办结日期
+    financing: Decimal = Decimal(0)  # 协调融资（元）
+    satisfaction: Satisfaction | None = None
 
 
 class ServiceRequestImporter(Importer):
@@ -263,6 +371,15 @@ class ServiceRequestImporter(Importer):
         Column("description", gettext_lazy("诉求内容"), required=True, aliases=("问题描述",), example="流动资金贷款"),
         Column("raised_on", gettext_lazy("提出日期"), required=True, aliases=("日期",), example="2026-11-20"),
         Column("meeting", gettext_lazy("提出会议"), aliases=("会议",), example=""),
+        Column(
+            "solved_on",
+            gettext_lazy("办结日期"),
+            aliases=("解决日期", "办结时间"),
+            example="2026-11-24",
+            help=gettext_lazy("已办结的填写；导入为已办结"),
+        ),
+        Column("financing", gettext_lazy("协调融资（元）"), aliases=("协调融资", "融资金额"), example="0"),
+        Column("satisfaction", gettext_lazy("企业满意度"), aliases=("满意度",), example="满意"),
     )
 
     def allowed(self, user: User) -> bool:
@@ -280,6 +397,15 @@ class ServiceRequestImporter(Importer):
             if meeting is None:
                 raise RowInvalid("meeting", _("没有名为“%(t)s”的乡镇长有约，请先登记会议") % {"t": title})
         description = cells.required_text(row["description"], column="description", max_length=2000)
+        solved_on = cells.optional_date(row.get("solved_on"), column="solved_on")
+        cells.dates_in_order(raised_on, solved_on, column="solved_on", message=_("办结日期早于提出日期"))
+        _not_after_today(solved_on, ctx=ctx, column="solved_on", label=_("办结日期"))
+        financing = cells.amount(row.get("financing"), column="financing") or Decimal(0)
+        satisfaction = None
+        if row.get("satisfaction") not in (None, ""):
+            satisfaction = cells.choice(row["satisfaction"], Satisfaction, column="satisfaction")
+        if solved_on is None and (financing or satisfaction is not None):
+            raise RowInvalid("solved_on", _("填写了协调融资或满意度的诉求须有办结日期"))
         return ServiceRow(
             enterprise=enterprise,
             request_type=kind,
@@ -287,6 +413,9 @@ class ServiceRequestImporter(Importer):
             raised_on=raised_on,
             meeting=meeting,
             source_key=_key(enterprise.credit_code, kind, raised_on.isoformat(), description),
+            solved_on=solved_on,
+            financing=financing,
+            satisfaction=satisfaction,
         )
 
     def natural_key(self, parsed: ServiceRow) -> Hashable:
@@ -298,6 +427,12 @@ class ServiceRequestImporter(Importer):
     def apply(self, parsed: ServiceRow, *, ctx: ImportContext) -> None:
         if ctx.user is None:
             raise RowInvalid(None, _("导入企业诉求需要指定操作人（受理员）"))
+        milestones = ledger_milestones(
+            opened_on=parsed.raised_on, resolved_on=None, closed_on=parsed.solved_on, now=ctx.now
+        )
+        if milestones is not None:
+            self._apply_solved(parsed, milestones=milestones, ctx=ctx)
+            return
         raised_at = datetime.combine(parsed.raised_on, time(9, 0), tzinfo=timezone.get_current_timezone())
         raise_request(
             actor=ctx.user,
@@ -307,6 +442,45 @@ class ServiceRequestImporter(Importer):
             meeting=parsed.meeting,
             source_key=parsed.source_key,
             now=min(raised_at, ctx.now),
+        )
+
+    def _apply_solved(self, parsed: ServiceRow, *, milestones: LedgerMilestones, ctx: ImportContext) -> None:
+        enterprise = parsed.enterprise
+        category = service_category(town=ctx.town, request_type=parsed.request_type)
+        if category is None:
+            raise RowInvalid("request_type", _("本镇尚未配置“%(t)s”类企业诉求分类") % {"t": parsed.request_type.label})
+        case = import_historical_case(
+            town=ctx.town,
+            record=HistoricalCase(
+                number=next_own_number(town=ctx.town, reported_at=milestones.reported_at),
+                category=category,
+                area=enterprise.village or ctx.town,
+                channel=Channel.ENTERPRISE,
+                description=parsed.description,
+                status=milestones.status,
+                reported_at=milestones.reported_at,
+                address=enterprise.address,
+                registered_at=milestones.registered_at,
+                dispatched_at=milestones.dispatched_at,
+                resolved_at=milestones.resolved_at,
+                closed_at=milestones.closed_at,
+                satisfaction=parsed.satisfaction,
+                kind=Kind.SERVICE,
+                enterprise=enterprise,
+                title=f"{enterprise.name}：{parsed.request_type.label}",
+            ),
+            imported_by=ctx.user,
+            now=ctx.now,
+        )
+        assert case is not None  # a fresh number: never imported before
+        ServiceRequest.objects.create(
+            case=case,
+            town=ctx.town,
+            enterprise=enterprise,
+            request_type=parsed.request_type,
+            meeting=parsed.meeting,
+            financing_amount=parsed.financing,
+            source_key=parsed.source_key,
         )
 
 

@@ -1,11 +1,17 @@
-"""Excel import of inspection problems (督查问题台账) into an existing round."""
+"""Excel import of inspection problems (督查问题台账) into an existing round.
+
+A problem still open is recorded as today (registered and dispatched to the village). A row with its
+销号日期 (or only its 整改完成日期: awaiting verification) is imported as a historical case
+(``import_historical_case``: milestones as 历史导入 actions on the audit chain) with the same deduction, so
+the round's 已整改 figures are right.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Q
@@ -13,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.inspections.domain import record_problem
+from gridgov.data.cases.domain.history import HistoricalCase, import_historical_case, ledger_milestones, next_own_number
+from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.inspections.domain import install_inspection_categories, record_problem, village_committee
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
@@ -32,6 +40,8 @@ class ProblemRow:
     description: str
     found_at: datetime
     inspector: User
+    rectified_on: date | None = None  # 整改完成日期
+    closed_on: date | None = None  # 销号日期
 
     @property
     def import_key(self) -> str:
@@ -51,6 +61,18 @@ class InspectionProblemImporter(Importer):
         Column("description", gettext_lazy("问题描述"), required=True, example="路口垃圾未清运"),
         Column("found_at", gettext_lazy("发现时间"), required=True, aliases=("发现日期",), example="2026-11-23 09:30"),
         Column("inspector", gettext_lazy("督查人员"), aliases=("检查人",), help=gettext_lazy("空白时记为督查组织者")),
+        Column(
+            "rectified_on",
+            gettext_lazy("整改完成日期"),
+            aliases=("完成日期",),
+            help=gettext_lazy("已整改的填写；未销号的导入为待核查"),
+        ),
+        Column(
+            "closed_on",
+            gettext_lazy("销号日期"),
+            aliases=("验收日期",),
+            help=gettext_lazy("已整改销号的填写；导入为已销号"),
+        ),
     )
 
     def allowed(self, user: User) -> bool:
@@ -82,6 +104,16 @@ class InspectionProblemImporter(Importer):
             inspector = round_.inspectors.filter(Q(full_name=who) | Q(username=who)).first()  # type: ignore[assignment]
             if inspector is None:
                 raise RowInvalid("inspector", _("“%(v)s”不是本轮督查人员") % {"v": who})
+        rectified_on = cells.optional_date(row.get("rectified_on"), column="rectified_on")
+        closed_on = cells.optional_date(row.get("closed_on"), column="closed_on")
+        cells.dates_in_order(day, rectified_on, column="rectified_on", message=_("整改完成日期早于发现时间"))
+        cells.dates_in_order(day, closed_on, column="closed_on", message=_("销号日期早于发现时间"))
+        cells.dates_in_order(rectified_on, closed_on, column="closed_on", message=_("销号日期早于整改完成日期"))
+        today = timezone.localdate(ctx.now)
+        if rectified_on is not None and rectified_on > today:
+            raise RowInvalid("rectified_on", _("整改完成日期晚于今天"))
+        if closed_on is not None and closed_on > today:
+            raise RowInvalid("closed_on", _("销号日期晚于今天"))
         return ProblemRow(
             round=round_,
             item=item,
@@ -90,6 +122,8 @@ class InspectionProblemImporter(Importer):
             description=cells.required_text(row["description"], column="description", max_length=2000),
             found_at=found_at,
             inspector=inspector,
+            rectified_on=rectified_on,
+            closed_on=closed_on,
         )
 
     def natural_key(self, parsed: ProblemRow) -> Hashable:
@@ -99,6 +133,9 @@ class InspectionProblemImporter(Importer):
         return InspectionProblem.objects.filter(town=ctx.town, import_key=parsed.import_key).exists()
 
     def apply(self, parsed: ProblemRow, *, ctx: ImportContext) -> None:
+        if parsed.rectified_on is not None or parsed.closed_on is not None:
+            _import_finished(parsed, ctx=ctx)
+            return
         record_problem(
             round=parsed.round,
             inspector=parsed.inspector,
@@ -110,6 +147,55 @@ class InspectionProblemImporter(Importer):
             import_key=parsed.import_key,
             require_photo=False,
         )
+
+
+def _import_finished(parsed: ProblemRow, *, ctx: ImportContext) -> None:
+    """The problem as an imported case rectified (or 销号) on the row's dates, then its detail row."""
+    town = ctx.town
+    milestones = ledger_milestones(
+        opened_on=timezone.localdate(parsed.found_at),
+        opened_at=parsed.found_at,
+        resolved_on=parsed.rectified_on,
+        closed_on=parsed.closed_on,
+        now=ctx.now,
+    )
+    assert milestones is not None
+    department = village_committee(parsed.village)
+    case = import_historical_case(
+        town=town,
+        record=HistoricalCase(
+            number=next_own_number(town=town, reported_at=milestones.reported_at),
+            category=install_inspection_categories(town=town),
+            area=parsed.village,
+            channel=Channel.INSPECTION,
+            description=parsed.description,
+            status=milestones.status,
+            reported_at=milestones.reported_at,
+            address=parsed.spot,
+            registered_at=milestones.registered_at,
+            dispatched_at=milestones.dispatched_at,
+            resolved_at=milestones.resolved_at,
+            closed_at=milestones.closed_at,
+            department=department,
+            kind=Kind.INSPECTION,
+            title=f"{parsed.item.name}：{parsed.spot}",
+        ),
+        imported_by=ctx.user,
+        now=ctx.now,
+    )
+    assert case is not None  # a fresh number: never imported before
+    InspectionProblem.objects.create(
+        town=town,
+        case=case,
+        round=parsed.round,
+        item=parsed.item,
+        village=parsed.village,
+        department=department,
+        deduction=parsed.item.points,
+        spot=parsed.spot,
+        found_at=milestones.reported_at,
+        import_key=parsed.import_key,
+    )
 
 
 INSPECTION_PROBLEMS = register(InspectionProblemImporter())

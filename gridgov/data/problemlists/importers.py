@@ -1,20 +1,36 @@
-"""Excel import of problem-list items (问题清单台账)."""
+"""Excel import of problem-list items (问题清单台账).
+
+An item still open is added as today (registered and dispatched to the responsible unit). An item the
+ledger shows as 销号 (销号日期), or rectified awaiting 销号 (整改完成日期 only), is imported as a historical
+case (``import_historical_case``: its milestones from the row's dates as 历史导入 actions on the audit
+chain), so the completion rate of past years is right.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.org.enums import Role
+from gridgov.data.cases.domain.history import (
+    LEDGER_CLOSED_AT,
+    HistoricalCase,
+    LedgerMilestones,
+    import_historical_case,
+    ledger_milestones,
+    next_own_number,
+)
+from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.org.enums import DepartmentKind, Role
 from gridgov.data.org.models import Department, User
-from gridgov.data.problemlists.domain import add_item
+from gridgov.data.problemlists.domain import CHANNEL_OF_SOURCE, add_item, install_problem_list_categories
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
@@ -46,6 +62,8 @@ class ItemRow:
     plan: str
     found_on: date
     deadline: date
+    completed_on: date | None = None  # 整改完成日期
+    closed_on: date | None = None  # 销号日期
 
     @property
     def import_key(self) -> str:
@@ -80,6 +98,20 @@ class ProblemItemImporter(Importer):
         Column("plan", gettext_lazy("整改措施"), required=True, aliases=("整改方案",), example="补齐资料并建立台账"),
         Column("found_on", gettext_lazy("发现日期"), required=True, aliases=("交办日期",), example="2026-11-02"),
         Column("deadline", gettext_lazy("整改时限"), required=True, aliases=("完成时限",), example="2026-12-31"),
+        Column(
+            "completed_on",
+            gettext_lazy("整改完成日期"),
+            aliases=("完成日期", "完成时间"),
+            example="",
+            help=gettext_lazy("已整改的填写；未销号的导入为待核查"),
+        ),
+        Column(
+            "closed_on",
+            gettext_lazy("销号日期"),
+            aliases=("销号时间",),
+            example="",
+            help=gettext_lazy("已销号的填写；导入为已销号"),
+        ),
     )
 
     def allowed(self, user: User) -> bool:
@@ -93,8 +125,18 @@ class ProblemItemImporter(Importer):
         found_on = cells.required_date(row["found_on"], column="found_on")
         deadline = cells.required_date(row["deadline"], column="deadline")
         cells.dates_in_order(found_on, deadline, column="deadline", message=_("整改时限早于发现日期"))
-        if found_on > ctx.now.date():
+        today = timezone.localdate(ctx.now)
+        if found_on > today:
             raise RowInvalid("found_on", _("发现日期晚于今天"))
+        completed_on = cells.optional_date(row.get("completed_on"), column="completed_on")
+        closed_on = cells.optional_date(row.get("closed_on"), column="closed_on")
+        cells.dates_in_order(found_on, completed_on, column="completed_on", message=_("整改完成日期早于发现日期"))
+        cells.dates_in_order(found_on, closed_on, column="closed_on", message=_("销号日期早于发现日期"))
+        cells.dates_in_order(completed_on, closed_on, column="closed_on", message=_("销号日期早于整改完成日期"))
+        if completed_on is not None and completed_on > today:
+            raise RowInvalid("completed_on", _("整改完成日期晚于今天"))
+        if closed_on is not None and closed_on > today:
+            raise RowInvalid("closed_on", _("销号日期晚于今天"))
         return ItemRow(
             problem_list=problem_list,
             number=cells.text(row.get("number"), column="number", max_length=32),
@@ -105,6 +147,8 @@ class ProblemItemImporter(Importer):
             plan=cells.required_text(row["plan"], column="plan", max_length=2000),
             found_on=found_on,
             deadline=deadline,
+            completed_on=completed_on,
+            closed_on=closed_on,
         )
 
     def natural_key(self, parsed: ItemRow) -> Hashable:
@@ -116,6 +160,12 @@ class ProblemItemImporter(Importer):
     def apply(self, parsed: ItemRow, *, ctx: ImportContext) -> None:
         if ctx.user is None:
             raise RowInvalid(None, _("导入问题清单需要指定操作人（受理员）"))
+        milestones = ledger_milestones(
+            opened_on=parsed.found_on, resolved_on=parsed.completed_on, closed_on=parsed.closed_on, now=ctx.now
+        )
+        if milestones is not None:
+            _import_finished(parsed, ctx=ctx, status_dates=milestones)
+            return
         add_item(
             problem_list=parsed.problem_list,
             actor=ctx.user,
@@ -129,6 +179,49 @@ class ProblemItemImporter(Importer):
             now=ctx.now,
             import_key=parsed.import_key,
         )
+
+
+def _import_finished(parsed: ItemRow, *, ctx: ImportContext, status_dates: LedgerMilestones) -> None:
+    """The item as an imported case closed (or resolved) on the row's dates, then its detail row."""
+    town = ctx.town
+    department = parsed.department
+    area = department.area if department.kind == DepartmentKind.VILLAGE_COMMITTEE and department.area else town
+    deadline = datetime.combine(parsed.deadline, LEDGER_CLOSED_AT, tzinfo=timezone.get_current_timezone())
+    case = import_historical_case(
+        town=town,
+        record=HistoricalCase(
+            number=next_own_number(town=town, reported_at=status_dates.reported_at),
+            category=install_problem_list_categories(town=town),
+            area=area,
+            channel=CHANNEL_OF_SOURCE.get(parsed.source, Channel.OTHER),
+            description=parsed.description,
+            status=status_dates.status,
+            reported_at=status_dates.reported_at,
+            registered_at=status_dates.registered_at,
+            dispatched_at=status_dates.dispatched_at,
+            resolved_at=status_dates.resolved_at,
+            closed_at=status_dates.closed_at,
+            deadline=deadline,
+            department=department,
+            kind=Kind.PROBLEM_LIST,
+            title=parsed.description[:40],
+        ),
+        imported_by=ctx.user,
+        now=ctx.now,
+    )
+    assert case is not None  # a fresh number: never imported before
+    ProblemItem.objects.create(
+        town=town,
+        case=case,
+        problem_list=parsed.problem_list,
+        source=parsed.source,
+        department=department,
+        responsible_person=parsed.person,
+        plan=parsed.plan,
+        deadline=parsed.deadline,
+        found_on=parsed.found_on,
+        import_key=parsed.import_key,
+    )
 
 
 PROBLEM_ITEMS = register(ProblemItemImporter())

@@ -16,6 +16,10 @@ Each milestone becomes one ``CaseAction`` with ``action=import`` (from → to st
 time), hash-chained exactly like the engine's actions, so ``verify_audit_chain`` checks imported cases too.
 The importing user and time are recorded in each action's data (covered by the hash). Imports send no
 notifications. Re-importing the same (town, number) changes nothing.
+
+The ledger importers write their finished rows (销号, 化解, 办结) the same way: the record then carries the
+case ``kind``, the ``enterprise`` and a ``title``, its milestones come from ``ledger_milestones`` and a row
+without a number of its own gets ``next_own_number``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -35,13 +39,13 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.audit import action_digest
 from gridgov.data.cases.domain.engine import MAX_DESCRIPTION, _next_number
-from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
+from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case, CaseAction, CaseCounter
 from gridgov.data.errors import Conflict, InvalidInput
 from gridgov.data.metrics import rollups
 from gridgov.data.org.domain import ancestors_by_level
 from gridgov.data.org.enums import AreaLevel, Role
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.taxonomy.domain import Limit, time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
@@ -90,6 +94,9 @@ class HistoricalCase:
     satisfaction: Satisfaction | None = None
     department: Department | None = None  # default: the sub-category's default department
     priority: Priority | None = None  # default: the sub-category's default priority
+    kind: Kind = Kind.EVENT  # a ledger's rows (hazards, problem lists …) are imported with their own kind
+    enterprise: Enterprise | None = None  # the company of a hazard or service request
+    title: str = ""
 
 
 def check_historical_case(record: HistoricalCase, *, town: Area, now: datetime | None = None) -> None:
@@ -113,6 +120,8 @@ def check_historical_case(record: HistoricalCase, *, town: Area, now: datetime |
         )
     if record.department is not None and record.department.town_id != town.pk:
         raise InvalidInput(_("部门“%(name)s”不是本镇的部门") % {"name": record.department.name}, field="department")
+    if record.enterprise is not None and record.enterprise.town_id != town.pk:
+        raise InvalidInput(_("企业“%(name)s”不是本镇登记的企业") % {"name": record.enterprise.name}, field="enterprise")
     if record.status not in IMPORTABLE_STATUSES:
         raise InvalidInput(
             _("不能导入状态为“%(status)s”的事件，请在原系统恢复办理后再导出") % {"status": record.status.label},
@@ -225,6 +234,75 @@ def import_historical_case(
     return case
 
 
+# The times of day a ledger row's dates stand for: found in the morning, rectified and accepted by evening.
+LEDGER_OPENED_AT = time(9, 0)
+LEDGER_RESOLVED_AT = time(17, 0)
+LEDGER_CLOSED_AT = time(17, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerMilestones:
+    """The milestones of a ledger row that is finished (closed) or rectified awaiting acceptance (resolved)."""
+
+    status: Status
+    reported_at: datetime
+    registered_at: datetime
+    dispatched_at: datetime
+    resolved_at: datetime
+    closed_at: datetime | None
+
+
+def ledger_milestones(
+    *,
+    opened_on: date,
+    resolved_on: date | None,
+    closed_on: date | None,
+    now: datetime,
+    opened_at: datetime | None = None,
+) -> LedgerMilestones | None:
+    """Milestones from a ledger row's dates (the caller checked their order); None for a row still open.
+
+    Registered and dispatched when found (the command room dispatched it that day); resolved on the
+    rectification date, else on the closing date; closed (销号/化解/办结) on the closing date. No moment is
+    later than ``now``; ``opened_at`` (a row that knows its time of finding) replaces the morning of
+    ``opened_on``, and no later milestone comes before it.
+    """
+    if resolved_on is None and closed_on is None:
+        return None
+    tz = timezone.get_current_timezone()
+
+    def moment(day: date, at: time) -> datetime:
+        return min(datetime.combine(day, at, tzinfo=tz), now)
+
+    reported = min(opened_at, now) if opened_at is not None else moment(opened_on, LEDGER_OPENED_AT)
+    resolved_day = resolved_on or closed_on
+    assert resolved_day is not None
+    resolved = max(moment(resolved_day, LEDGER_RESOLVED_AT), reported)
+    return LedgerMilestones(
+        status=Status.CLOSED if closed_on is not None else Status.RESOLVED,
+        reported_at=reported,
+        registered_at=reported,
+        dispatched_at=reported,
+        resolved_at=resolved,
+        closed_at=max(moment(closed_on, LEDGER_CLOSED_AT), resolved) if closed_on is not None else None,
+    )
+
+
+def next_own_number(*, town: Area, reported_at: datetime) -> str:
+    """The next free number in the town's own pattern (DX2022-000123) for a case reported at ``reported_at``.
+
+    For ledger rows that have no number of their own: ``import_historical_case`` then claims exactly this
+    sequence (call both in the same transaction).
+    """
+    year = timezone.localtime(reported_at).year
+    prefix = town.case_prefix or town.code
+    last = CaseCounter.objects.filter(town=town, year=year).values_list("last_value", flat=True).first() or 0
+    seq = last + 1
+    while Case.objects.filter(town=town, year=year, seq=seq).exists():
+        seq += 1
+    return f"{prefix}{year}-{seq:06d}"
+
+
 _OWN_NUMBER = re.compile(r"^(?P<prefix>.+?)(?P<year>\d{4})-(?P<seq>\d{1,9})$")
 
 
@@ -265,6 +343,9 @@ def _build_case(
         number=number,
         year=year,
         seq=_claim_seq(town=town, year=year, number=number),
+        kind=record.kind,
+        enterprise=record.enterprise,
+        title=record.title.strip()[:120],
         channel=record.channel,
         category=category,
         major_category_id=category.parent_id,
