@@ -275,7 +275,8 @@ def test_scope_takes_one_narrowing_in_its_own_town(world):
 
 def test_query_counts(november, django_assert_max_num_queries):
     w = november.world
-    with django_assert_max_num_queries(4):  # freshness probe, weights, rollup sums, live overdue
+    # freshness probe, weights, rollup sums, live overdue, inspection deductions (a village's score)
+    with django_assert_max_num_queries(5):
         compute(scope=Scope(town=w.town, area=w.village_a), period=NOV, as_of=T)
     with django_assert_max_num_queries(4):
         compute_by(town=w.town, period=NOV, group="grid_worker", as_of=T)
