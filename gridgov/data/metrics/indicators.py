@@ -575,8 +575,11 @@ def _live_late(
     """Per group key, the cohort cases late at ``as_of`` while dispatched or handling (``facts.late_open``)."""
     start, end = period.bounds()
     column = _DIM_COLUMN.get(dim)
-    candidates = Case.objects.filter(town=town).filter(
-        facts.late_open(as_of), facts.cohort(start, end, as_of), _dim_filter(dim)
+    # In the cohort: registered in the period by T; dispatched or handling means not rejected.
+    candidates = Case.objects.filter(
+        facts.late_open(as_of),
+        Q(town=town, registered_at__gte=start, registered_at__lt=end, registered_at__lte=as_of),
+        _dim_filter(dim),
     )
     if member is not None and column is not None:
         candidates = candidates.filter(**{column: member})
@@ -800,10 +803,10 @@ def _members(*, town: Area, by: Literal["village", "department", "grid_worker"])
         return dict(Department.objects.filter(town=town, active=True).order_by("code").values_list("id", "name"))
     members = (
         Membership.objects.filter(town=town, role=Role.GRID_WORKER, active=True)
-        .select_related("user")
         .order_by("user_id")
+        .values_list("user_id", "user__full_name", "user__username")
     )
-    return {m.user_id: m.user.full_name or m.user.username for m in members}
+    return {user_id: full_name or username for user_id, full_name, username in members}
 
 
 def ranking(
