@@ -45,7 +45,8 @@ from gridgov.data.cases.enums import Channel, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.metrics import rollups
 from gridgov.data.metrics.indicators import Period, Scope, compute, compute_by, count, count_by, ranking
-from gridgov.data.org.enums import Role
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
 from gridgov.ops.demo.town import Town, build_organisation
 
@@ -208,8 +209,8 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(samples), result
 
 
-def run(cases: int, repeat: int = 15, out: Callable[[str], None] = print) -> bool:
-    """Build, measure, compare; returns True when every fast figure equals its recount."""
+def build(cases: int, out: Callable[[str], None] = print) -> tuple[Area, list[Area]]:
+    """Empty the database, build the organisation, bulk-create the cases and rebuild the rollups."""
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     rng = random.Random(6)
@@ -218,15 +219,53 @@ def run(cases: int, repeat: int = 15, out: Callable[[str], None] = print) -> boo
     start = time.perf_counter()
     insert(generate(org, cases, now, rng), now)
     out(f"database: {connection.vendor}; {cases:,} cases bulk-created in {time.perf_counter() - start:.1f} s")
+    rebuild(org.town, out)
+    return org.town, org.grids
+
+
+def rebuild(town: Area, out: Callable[[str], None] = print) -> None:
     start = time.perf_counter()
-    rows = rollups.rebuild(town=org.town)
+    rows = rollups.rebuild(town=town)
     out(f"rollups rebuilt: {rows:,} rows in {time.perf_counter() - start:.1f} s")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # what a production database does on its own (autovacuum, PRAGMA optimize)
+        _analyze(cursor)
 
-    town = org.town
+
+def _analyze(cursor: Any) -> None:
+    """What a production database does on its own (autovacuum, PRAGMA optimize): statistics, and on PostgreSQL
+    the visibility map that lets index-only scans skip the table."""
+    cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def existing() -> tuple[Area, list[Area]]:
+    """The town and grids of a database built before (``--build-only``), after applying new migrations."""
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        _analyze(cursor)
+    town = Area.objects.get(level=AreaLevel.TOWN)
+    return town, list(Area.objects.filter(town=town, level=AreaLevel.GRID).order_by("id"))
+
+
+def run(
+    cases: int,
+    repeat: int = 15,
+    out: Callable[[str], None] = print,
+    *,
+    reuse: bool = False,
+    rebuild_rollups: bool = False,
+) -> bool:
+    """Build (or reuse), measure, compare; returns True when every fast figure equals its recount."""
+    if reuse:
+        town, grids = existing()
+        cases = Case.objects.filter(town=town).count()
+        out(f"database: {connection.vendor}; reusing {cases:,} cases")
+        if rebuild_rollups:
+            rebuild(town, out)
+    else:
+        town, grids = build(cases, out)
+    now = timezone.now()
     year = Period.year(timezone.localtime(now).year)
-    busiest_grid = max(org.grids, key=lambda g: Case.objects.filter(grid=g).count() if cases <= 10_000 else 0)
+    busiest_grid = max(grids, key=lambda g: Case.objects.filter(grid=g).count() if cases <= 10_000 else 0)
     category = Category.objects.filter(town=town, parent__isnull=False).order_by("code").first()
     assert category is not None
     grid_scope = Scope(town=town, area=busiest_grid)
@@ -275,8 +314,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--build-only", action="store_true", help="build the dataset and stop (keep the database)")
+    parser.add_argument("--reuse", action="store_true", help="measure a database built before with --build-only")
+    parser.add_argument("--rebuild-rollups", action="store_true", help="with --reuse: rebuild the rollups first")
     args = parser.parse_args()
-    sys.exit(0 if run(args.cases, args.repeat) else 1)
+    if args.build_only:
+        build(args.cases)
+        return
+    sys.exit(0 if run(args.cases, args.repeat, reuse=args.reuse, rebuild_rollups=args.rebuild_rollups) else 1)
 
 
 if __name__ == "__main__":

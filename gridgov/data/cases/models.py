@@ -159,6 +159,22 @@ class Case(models.Model):
             models.Index(fields=["town", "status", "handle_deadline"], name="case_handle_deadline"),
             models.Index(fields=["town", "reported_at"], name="case_reported_at"),
             models.Index(fields=["town", "registered_at"], name="case_registered_at"),
+            # The live part of the indicators (metrics.indicators._live_late): open cases of a period by status,
+            # with the columns of the overdue test and of the village/grid-worker grouping (read from the index).
+            models.Index(
+                fields=[
+                    "town",
+                    "status",
+                    "registered_at",
+                    "handle_deadline",
+                    "first_resolved_at",
+                    "resolved_at",
+                    "village_id",
+                    "reporter_role",
+                    "reporter_id",
+                ],
+                name="case_status_registered_at",
+            ),
             models.Index(fields=["reporter", "-reported_at"], name="case_reporter"),
             models.Index(fields=["town", "category"], name="case_category"),
         ]

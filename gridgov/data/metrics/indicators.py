@@ -561,40 +561,45 @@ def _from_rollups(
                 late=row["late_resolved"],
             )
         )
-    # The part of 超期 that depends on T: open cases past their deadline, counted live. The database picks
-    # them by (town, status, deadline) — a small set — and the cohort conditions are checked here.
-    for key in _live_late(town=town, period=period, as_of=as_of, dim=dim, member=member, by_month=by_month):
-        result.setdefault(key, Counts()).late += 1
+    # The part of 超期 that depends on T: cohort cases dispatched or handling past their deadline, counted live
+    # in the database, bounded by the period (index case_open_registered: town, status, registered_at).
+    for key, n in _live_late(town=town, period=period, as_of=as_of, dim=dim, member=member, by_month=by_month):
+        result.setdefault(key, Counts()).late += n
     # A member whose cases all moved elsewhere (redispatch, reclassification) leaves rows of zeros behind.
     return {key: counts for key, counts in result.items() if counts != Counts()}
 
 
 def _live_late(
     *, town: Area, period: Period, as_of: datetime, dim: Dim, member: str | None, by_month: bool
-) -> list[GroupKey]:
-    """The group key of each cohort case late at ``as_of`` while dispatched or handling (``facts.late_open``)."""
+) -> list[tuple[GroupKey, int]]:
+    """Per group key, the cohort cases late at ``as_of`` while dispatched or handling (``facts.late_open``)."""
     start, end = period.bounds()
     column = _DIM_COLUMN.get(dim)
-    candidates = Case.objects.filter(town=town, status__in=facts.HANDLE_PHASE, handle_deadline__lt=as_of)
-    candidates = candidates.filter(_dim_filter(dim))
+    # In the cohort: registered in the period by T; dispatched or handling means not rejected.
+    candidates = Case.objects.filter(
+        facts.late_open(as_of),
+        Q(town=town, registered_at__gte=start, registered_at__lt=end, registered_at__lte=as_of),
+        _dim_filter(dim),
+    )
     if member is not None and column is not None:
         candidates = candidates.filter(**{column: member})
-    tz = _tz()
-    keys: list[GroupKey] = []
-    rows = candidates.values_list(
-        "registered_at", "first_resolved_at", "resolved_at", "handle_deadline", column or "town_id"
-    )
-    for registered_at, first_resolved_at, resolved_at, deadline, value in rows:
-        if registered_at is None or not (start <= registered_at < end) or registered_at > as_of:
-            continue
-        if first_resolved_at is not None and first_resolved_at <= as_of and resolved_at > deadline:
-            continue  # already late by its last resolution (counted in the rollups)
-        if by_month:
-            local = registered_at.astimezone(tz)
-            keys.append(date(local.year, local.month, 1))
-        else:
-            keys.append("" if column is None else _member_key(dim, value))
-    return keys
+    if by_month:
+        months = candidates.annotate(g=TruncMonth("registered_at", tzinfo=_tz())).values("g")
+        tz = _tz()
+        found: dict[GroupKey, int] = {}
+        for row in months.order_by().annotate(n=Count("id")):
+            value = row["g"]
+            local = value.astimezone(tz) if isinstance(value, datetime) else value
+            key = date(local.year, local.month, 1)
+            found[key] = found.get(key, 0) + row["n"]
+        return list(found.items())
+    if column is None:
+        n = candidates.count()
+        return [("", n)] if n else []
+    return [
+        (_member_key(dim, row[column]), row["n"])
+        for row in candidates.values(column).order_by().annotate(n=Count("id"))
+    ]
 
 
 def _recount(
@@ -798,10 +803,10 @@ def _members(*, town: Area, by: Literal["village", "department", "grid_worker"])
         return dict(Department.objects.filter(town=town, active=True).order_by("code").values_list("id", "name"))
     members = (
         Membership.objects.filter(town=town, role=Role.GRID_WORKER, active=True)
-        .select_related("user")
         .order_by("user_id")
+        .values_list("user_id", "user__full_name", "user__username")
     )
-    return {m.user_id: m.user.full_name or m.user.username for m in members}
+    return {user_id: full_name or username for user_id, full_name, username in members}
 
 
 def ranking(

@@ -275,7 +275,7 @@ def test_scope_takes_one_narrowing_in_its_own_town(world):
 
 def test_query_counts(november, django_assert_max_num_queries):
     w = november.world
-    # freshness probe, weights, rollup sums, live overdue, and the village's inspection deductions
+    # freshness probe, weights, rollup sums, live overdue, inspection deductions (a village's score)
     with django_assert_max_num_queries(5):
         compute(scope=Scope(town=w.town, area=w.village_a), period=NOV, as_of=T)
     with django_assert_max_num_queries(4):
