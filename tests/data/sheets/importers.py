@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from gridgov.data.cases.scope import memberships_of
 from gridgov.data.org.domain import create_department
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
@@ -38,7 +39,7 @@ class DepartmentImporter(Importer):
     )
 
     def allowed(self, user: User) -> bool:
-        return user.is_superuser or user.memberships.filter(role=Role.ADMIN).exists()
+        return user.is_superuser or any(m.role == Role.ADMIN for m in memberships_of(user))
 
     def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> DepartmentRow:
         kind = cells.choice(row["kind"], DepartmentKind, column="kind")
