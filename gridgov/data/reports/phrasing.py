@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -81,6 +81,19 @@ def percent(rate: Decimal | float | None, *, prose: bool = False) -> str:
     if prose and text.endswith(".0"):
         text = text[:-2]
     return f"{text}%"
+
+
+def percent_whole(rate: Decimal | float | None) -> str:
+    """A rate as the work report writes it: whole percent (0.9787 → 98%, 1 → 100%), but never a rounded-up
+    100% or a rounded-down 0%: those keep one decimal, rounded away from the claim (0.9996 → 99.9%)."""
+    if rate is None:
+        return DASH
+    exact = Decimal(str(rate)) * 100
+    whole = exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if (whole == 100 and exact != 100) or (whole == 0 and exact != 0):
+        one = exact.quantize(Decimal("0.1"), rounding=ROUND_DOWN if whole == 100 else ROUND_UP)
+        return f"{format(one, 'f')}%"
+    return f"{format(whole, 'f')}%"
 
 
 def change(rate: Decimal | None) -> str:

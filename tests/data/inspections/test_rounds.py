@@ -252,3 +252,5 @@ def test_the_year_in_review_writes_the_rounds_bulletins_and_problems(world: Town
     texts = {s.topic: s.text for s in review.sentences}
     assert texts["创城督查"] == "全年发布创城督查通报1期，累计巡查发现并整改突出问题0条。"
     assert texts["通报"] == "全年共发布各类通报1期。"
+    # the three inspection problems are cases, but not platform events: the events sentence leaves them out
+    assert texts["基层智治"] == "处理基层智治平台事件0件，办结率—。"

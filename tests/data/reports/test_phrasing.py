@@ -69,3 +69,20 @@ def test_percent(rate, prose, expected) -> None:
 )
 def test_change(rate, expected) -> None:
     assert phrasing.change(rate) == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        (Decimal(184) / Decimal(188), "98%"),
+        (Decimal(1), "100%"),
+        (Decimal(3123) / Decimal(3124), "99.9%"),
+        (Decimal("0.004"), "0.4%"),
+        (Decimal("0.0004"), "0.1%"),
+        (Decimal(0), "0%"),
+        (Decimal("0.665"), "67%"),
+        (None, "—"),
+    ],
+)
+def test_percent_whole_as_the_work_report_writes_it(rate: Decimal | None, expected: str) -> None:
+    assert phrasing.percent_whole(rate) == expected

@@ -22,11 +22,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.enums import Channel
+from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.figures import Figure
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import NotFound
-from gridgov.data.metrics.indicators import Period, Scope, cases_behind, compute
+from gridgov.data.metrics.indicators import Period, Scope, cases_behind
 from gridgov.data.org.models import Area
 from gridgov.data.reports import phrasing
 from gridgov.data.reports.domain.economy import indicator_table
@@ -41,14 +41,23 @@ YearFigures = Callable[..., dict[str, Figure]]
 
 
 def case_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
-    """The platform's own figures for [start, end), in the same shape as a ledger's."""
+    """The platform's own figures for [start, end), in the same shape as a ledger's.
+
+    The work report's "基层智治平台事件" are the events (kind 事件); the ledgers' cases (hazards, problem-list
+    items …) have their own sentences, so they are left out here. Counted from the same drill-down sets the
+    indicator pages use (``cases_behind``), narrowed to events, so each number links to exactly its cases."""
     period = Period(start, end)
     town_scope = Scope(town=town)
     grid_scope = Scope(town=town, channel=Channel.GRID_WORKER)
-    figures = compute(scope=town_scope, period=period, as_of=as_of)
-    grid = compute(scope=grid_scope, period=period, as_of=as_of)
-    closed = cases_behind(scope=town_scope, period=period, measure="completion_rate", part="numerator", as_of=as_of)
-    c = figures.counts
+
+    def events(scope: Scope, measure: str) -> QuerySet[Case]:
+        return cases_behind(scope=scope, period=period, measure=measure, part="numerator", as_of=as_of).filter(
+            kind=Kind.EVENT
+        )
+
+    registered = events(town_scope, "registered")
+    closed = events(town_scope, "completion_rate")
+    cohort, done = registered.count(), closed.count()
     since, until = period.bounds()
     issued = Bulletin.objects.filter(
         town=town, status=BulletinStatus.ISSUED, issued_at__gte=since, issued_at__lt=until, issued_at__lte=as_of
@@ -57,28 +66,27 @@ def case_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     inspections = ledger_source("inspections")
     if inspections is not None:
         issued += int(inspections(town=town, start=start, end=end, as_of=as_of)["inspection_bulletins"].value or 0)
+    grid_closed = events(grid_scope, "completion_rate")
     return {
-        "events_registered": Figure(
-            _("处理基层智治平台事件"),
-            c.cohort,
-            _("件"),
-            cases_behind(scope=town_scope, period=period, measure="registered", part="numerator", as_of=as_of),
-        ),
-        "events_closed": Figure(_("办结事件"), c.closed, _("件"), closed),
+        "events_registered": Figure(_("处理基层智治平台事件"), cohort, _("件"), registered),
+        "events_closed": Figure(_("办结事件"), done, _("件"), closed),
         "events_completion_rate": Figure(
-            _("办结率"), None if c.cohort == 0 else Decimal(c.closed) / Decimal(c.cohort), "%", closed
+            _("办结率"), None if cohort == 0 else Decimal(done) / Decimal(cohort), "%", closed
         ),
-        "grid_resolved": Figure(
-            _("通过网格采集解决问题信息"),
-            grid.counts.closed,
-            _("条"),
-            cases_behind(scope=grid_scope, period=period, measure="completion_rate", part="numerator", as_of=as_of),
-        ),
-        "major_categories": Figure(
-            _("事件大类"), Category.objects.filter(town=town, parent__isnull=True, active=True).count(), _("大项")
-        ),
+        "grid_resolved": Figure(_("通过网格采集解决问题信息"), grid_closed.count(), _("条"), grid_closed),
+        "major_categories": Figure(_("事件大类"), _event_major_categories(town), _("大项")),
         "bulletins_issued": Figure(_("发布各类通报"), issued, _("期")),
     }
+
+
+def _event_major_categories(town: Area) -> int:
+    """The active major categories events are collected in: all of them but those only ledgers use (the
+    hazard and enterprise-service categories the ledgers install)."""
+    cases = Case.objects.filter(town=town)
+    used_by_events = cases.filter(kind=Kind.EVENT).values("major_category_id")
+    ledger_only = cases.exclude(kind=Kind.EVENT).exclude(major_category_id__in=used_by_events)
+    majors = Category.objects.filter(town=town, parent__isnull=True, active=True)
+    return majors.exclude(pk__in=ledger_only.values("major_category_id")).count()
 
 
 def ledger_source(app: str) -> YearFigures | None:
@@ -134,7 +142,7 @@ class YearReview:
 def _phrase(figure: Figure, style: Style) -> str:
     value = figure.value
     if style == "rate":
-        return phrasing.percent(value if isinstance(value, Decimal) or value is None else Decimal(value), prose=True)
+        return phrasing.percent_whole(value if isinstance(value, Decimal) or value is None else Decimal(value))
     if style in ("money", "money_approx"):
         return phrasing.money(value, approximate=style == "money_approx")
     number = None if value is None else int(value)
