@@ -104,3 +104,19 @@ def test_the_full_2022_matches_the_work_report_slow_but_run() -> None:
     assert f"{figures['closed'] / figures['events']:.0%}" == "100%"
     assert made.events == 3124
     assert seconds < 120, f"2022 took {seconds:.0f} s of CPU"
+
+
+def test_2022_bulletins_are_numbered_within_the_year_and_counted_by_the_year_in_review() -> None:
+    from gridgov.data.reports.domain.year_review import year_review
+    from gridgov.data.reports.models import Bulletin
+    from gridgov.ops.demo.year2022 import PLATFORM_BULLETINS_2022, issue_bulletins_2022
+
+    org = build_organisation(random.Random(1))
+    build_2022(town=org, rng=random.Random(2), scale=0.02, ledgers=False)
+    assert issue_bulletins_2022(town=org) == PLATFORM_BULLETINS_2022 == 21
+    issued = Bulletin.objects.filter(town=org.town, year=2022).order_by("number")
+    assert list(issued.values_list("number", flat=True)) == list(range(1, 22))
+    assert all(b.issued_at is not None and b.issued_at < END for b in issued)
+    texts = {s.topic: s.text for s in year_review(town=org.town, year=2022).sentences}
+    inspections = 0  # the inspection ledger's 2022 bulletins are not built here (ledgers=False)
+    assert texts["通报"] == f"全年共发布各类通报{21 + inspections}期。"

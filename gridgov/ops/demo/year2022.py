@@ -21,7 +21,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -92,7 +92,42 @@ def build_2022(
     if ledgers if ledgers is not None else scale >= 1.0:
         for build in ledger_builders():
             build(town=town.town, rng=rng, year=YEAR)
+        issue_bulletins_2022(town=town)
     return made
+
+
+# 全年共发布各类通报26期: the five inspection-round bulletins come with that ledger; the platform's own are a
+# monthly bulletin (12), a quarterly one (4) and a half-year bulletin for each of the five lowest-ranked
+# villages in the second half (5) — 21.
+PLATFORM_BULLETINS_2022 = 21
+
+
+def issue_bulletins_2022(*, town: Town) -> int:
+    """Generate and issue 2022's platform bulletins, each a few working days after its period ends."""
+    from gridgov.data.metrics.indicators import Period, Scope, ranking
+    from gridgov.data.reports.domain.bulletins import generate_bulletin, issue_bulletin
+
+    def issue(scope: Scope, scope_key: str, period: Period) -> None:
+        last_day = period.end - timedelta(days=1)
+        moment = datetime(last_day.year, last_day.month, last_day.day, 16, 0, tzinfo=_TZ)
+        when = min(moment + timedelta(days=5), YEAR_END)
+        draft = generate_bulletin(
+            user=town.leader, scope=scope, scope_key=scope_key, period=period, as_of=when, now=when
+        )
+        issue_bulletin(bulletin_id=draft.pk, town=town.town, user=town.leader, now=when)
+
+    whole_town = Scope(town=town.town)
+    for month in range(1, 13):
+        issue(whole_town, "", Period.month(YEAR, month))
+    for quarter in range(1, 5):
+        issue(whole_town, "", Period.quarter(YEAR, quarter))
+    second_half = Period.custom(date(YEAR, 7, 1), date(YEAR, 12, 20))
+    rows = ranking(town=town.town, period=second_half, by="village", as_of=YEAR_END)
+    villages = {v.pk: v for v in town.villages}
+    lowest = [villages[row.key] for row in rows if row.key in villages][-5:]
+    for village in lowest:
+        issue(Scope(town=town.town, area=village), f"village:{village.pk}", second_half)
+    return 12 + 4 + len(lowest)
 
 
 def ledger_builders() -> list[Callable[..., None]]:
