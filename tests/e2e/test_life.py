@@ -26,6 +26,7 @@ def photos(tmp_path: Path) -> dict[str, Path]:
 
 
 def pick_category(page: Page, search: str, category_id: int) -> None:
+    page.wait_for_load_state("load")  # htmx must be listening before the search box is typed into
     page.fill("#category-search", search)
     option = page.locator(f'#category-results input[name="category"][value="{category_id}"]')
     expect(option).to_be_visible()

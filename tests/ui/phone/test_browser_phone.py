@@ -126,6 +126,8 @@ def grid_worker_reports(browser: Browser, town: TownWorld, base: str, photo_file
     shot(page, "grid-worker-home")
 
     page.click("nav.big a:has-text('上报事件')")
+    page.wait_for_url("**/m/report/")
+    page.wait_for_load_state("load")  # htmx must be listening before the search box is typed into
     page.fill("#category-search", "ldlf")  # 乱堆乱放 by its pinyin initials
     option = page.locator("#category-results label.option", has_text="市容环卫 / 乱堆乱放")
     expect(option).to_be_visible()
@@ -191,6 +193,7 @@ def resident_reports(browser: Browser, base: str, photo_file: Path) -> None:
     page = phone_page(browser, base, None)
     page.goto(f"{base}/m/public/report/")
     fits_the_screen(page)
+    page.wait_for_load_state("load")  # htmx must be listening before the search box is typed into
     page.fill("#category-search", "路灯")
     page.locator("#category-results label.option", has_text="公共设施 / 路灯").locator("input").check()
     page.fill("#id_description", "村委会门口路灯不亮一周了")
