@@ -1,10 +1,20 @@
-"""Shared fixtures: a small town with two villages, the default taxonomy, and one persona per role."""
+"""Shared fixtures: a small town with two villages, the default taxonomy, and one persona per role.
+
+The world lives at a fixed moment: its cases are made from ``MONDAY_0900`` on, and its ``clock`` fixture
+moves the process clock to ``WORLD_NOW`` (an hour later, ticking; time-machine) for the test. So the
+application's own ``timezone.now()`` — in views, forms and domain functions — agrees with the dates the test
+builds, on whatever day the suite runs. Tests without the world run on the process clock; CI runs them again
+with the clock set to a year end and to a 调休 Saturday.
+"""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
 
-from tests.factories import TownWorld, build_world
+import pytest
+import time_machine
+
+from tests.factories import WORLD_NOW, TownWorld, build_world
 
 
 @pytest.fixture(autouse=True)
@@ -13,5 +23,12 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def world(db) -> TownWorld:
+def clock() -> Iterator[time_machine.Coordinates]:
+    """The world's clock: the process clock at WORLD_NOW (2026-11-23 10:00 Asia/Shanghai), ticking."""
+    with time_machine.travel(WORLD_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(db, clock) -> TownWorld:
     return build_world()

@@ -25,6 +25,9 @@ from gridgov.data.taxonomy.models import Category
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Monday morning in an ordinary working week of 2026.
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+# What the process clock reads in a test with the world (the ``clock`` fixture): the same morning, an hour on.
+WORLD_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+WORLD_TODAY = WORLD_NOW.date()
 
 
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:

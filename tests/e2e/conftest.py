@@ -47,7 +47,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def e2e_world(transactional_db: None) -> TownWorld:
+def e2e_world(transactional_db: None, clock: object) -> TownWorld:
     return build_world()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -90,20 +89,17 @@ def test_no_ledger_builders_are_required() -> None:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="full scale timed on SQLite; the small builds run everywhere")
 def test_the_full_2022_matches_the_work_report_slow_but_run() -> None:
-    """处理基层智治平台事件3124件，办结率100%；通过网格共采集解决问题信息1460余条 — in about two minutes.
+    """处理基层智治平台事件3124件，办结率100%；通过网格共采集解决问题信息1460余条.
 
-    Slow (~1.5–2 min on the shared 2-core VM) but run: it is the figure the work report prints. The budget is
-    CPU time, not wall time, so that a machine busy with other work does not fail it.
+    Slow but run: it is the figure the work report prints. How long the build takes is measured by the
+    benchmark (bench/batch.py), against a baseline in the same run — never asserted here.
     """
     org = build_organisation(random.Random(2023))
-    started = time.process_time()
     made = build_2022(town=org, rng=random.Random(4045), ledgers=False)
-    seconds = time.process_time() - started
     figures = year_figures(org.town)
     assert figures == {"events": 3124, "closed": 3124, "grid": 1468, "grid_closed": 1468}
     assert f"{figures['closed'] / figures['events']:.0%}" == "100%"
     assert made.events == 3124
-    assert seconds < 120, f"2022 took {seconds:.0f} s of CPU"
 
 
 def test_2022_bulletins_are_numbered_within_the_year_and_counted_by_the_year_in_review() -> None:

@@ -12,7 +12,7 @@ from gridgov.data.cases.models import Case
 from tests.data.cases.test_concurrency import run_together
 from tests.factories import build_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 
 
 def test_concurrent_duplicates_make_one_case() -> None:

@@ -18,7 +18,7 @@ from gridgov.data.cases.models import Case, CaseAction, CaseCounter
 from gridgov.data.errors import Conflict, DomainError
 from tests.factories import MONDAY_0900, build_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 
 
 def run_together(*calls: Callable[[], Any]) -> list[Any]:

@@ -3,8 +3,6 @@ masked); scope as on the ledger pages (an enterprise user sees only its company)
 
 from __future__ import annotations
 
-from datetime import date
-
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.disputes.domain import PartyInput, register_dispute
 from gridgov.data.disputes.enums import DisputeType
@@ -13,7 +11,7 @@ from gridgov.data.enterprises.models import Hazard
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import SecurityEvent
 from tests.data.enterprises.conftest import build_enterprise_world
-from tests.factories import MONDAY_0900, TownWorld
+from tests.factories import MONDAY_0900, WORLD_TODAY, TownWorld
 
 
 def test_enterprises_scoped_and_phone_masked(world: TownWorld, as_user) -> None:
@@ -68,7 +66,7 @@ def test_create_hazard_idempotent_and_checked(world: TownWorld, as_user) -> None
         "category": ew.fire.code,
         "location": "2号仓库",
         "description": "灭火器过期",
-        "found_on": date.today().isoformat(),
+        "found_on": WORLD_TODAY.isoformat(),
     }
     first = owner.post("/api/hazards", body, **{"Idempotency-Key": "hz-1"})
     assert first.status_code == 201, first.content

@@ -6,16 +6,15 @@ import io
 
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
 from gridgov.data.cases.enums import Status
 from gridgov.data.org.models import User
 from gridgov.data.reports.models import Bulletin
-from tests.factories import MONDAY_0900, TownWorld
+from tests.factories import MONDAY_0900, WORLD_NOW, TownWorld
 
-YEAR = timezone.localdate().year  # issued now: numbered in the current year
+YEAR = WORLD_NOW.year  # issued on the world's clock: numbered in its year
 
 
 def signed_in(user: User) -> Client:

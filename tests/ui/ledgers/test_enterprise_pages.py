@@ -19,7 +19,7 @@ from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
 from gridgov.data.org.models import Enterprise, User
 from tests.data.enterprises.conftest import EnterpriseWorld, build_enterprise_world, valid_code
 from tests.data.enterprises.test_services import solve
-from tests.factories import MONDAY_0900, TownWorld, jpeg
+from tests.factories import MONDAY_0900, WORLD_TODAY, TownWorld, jpeg
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_self_check_with_photo_from_the_phone_form(ew: EnterpriseWorld) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = signed_in(ew.shipyard_user)
-    today = date.today().isoformat()
+    today = WORLD_TODAY.isoformat()
     response = client.post(
         reverse("ledgers:hazard_new"),
         {
@@ -159,7 +159,7 @@ def test_rectify_and_accept_from_the_detail_page(ew: EnterpriseWorld) -> None:
     from gridgov.data.cases.domain.engine import apply_action
     from gridgov.data.cases.enums import Action
 
-    hazard = ew.hazard(found_on=date.today() - timedelta(days=3))
+    hazard = ew.hazard(found_on=WORLD_TODAY - timedelta(days=3))
     case_id = hazard.case_id
     apply_action(case_id=case_id, actor=ew.w.operator, action=Action.REGISTER)
     apply_action(case_id=case_id, actor=ew.w.operator, action=Action.DISPATCH, department=ew.w.dept_a)
@@ -174,17 +174,17 @@ def test_rectify_and_accept_from_the_detail_page(ew: EnterpriseWorld) -> None:
             "step": "rectify",
             "measures": "更换接地线",
             "funds": "800",
-            "rectified_on": date.today().isoformat(),
+            "rectified_on": WORLD_TODAY.isoformat(),
             "photos": [SimpleUploadedFile("b.jpg", jpeg(), content_type="image/jpeg")],
         },
     )
     assert response.status_code == 302
     operator = signed_in(ew.w.operator)
     bad = operator.post(
-        url, {"step": "accept", "acceptor": "王验收", "accepted_on": (date.today() - timedelta(days=10)).isoformat()}
+        url, {"step": "accept", "acceptor": "王验收", "accepted_on": (WORLD_TODAY - timedelta(days=10)).isoformat()}
     )
     assert "验收日期不能早于发现日期" in bad.text
-    good = operator.post(url, {"step": "accept", "acceptor": "王验收", "accepted_on": date.today().isoformat()})
+    good = operator.post(url, {"step": "accept", "acceptor": "王验收", "accepted_on": WORLD_TODAY.isoformat()})
     assert good.status_code == 302
     hazard.refresh_from_db()
     assert (hazard.case.status, hazard.acceptor, hazard.funds) == (Status.CLOSED, "王验收", Decimal("800.00"))

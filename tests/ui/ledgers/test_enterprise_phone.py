@@ -36,7 +36,9 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def test_enterprise_self_check_on_a_phone(live_server: Any, transactional_db: None, browser: Browser, tmp_path) -> None:
+def test_enterprise_self_check_on_a_phone(
+    live_server: Any, transactional_db: None, clock: object, browser: Browser, tmp_path
+) -> None:
     ew = build_enterprise_world(build_world())
     picture = tmp_path / "现场.jpg"
     picture.write_bytes(jpeg())

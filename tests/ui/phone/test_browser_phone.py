@@ -69,7 +69,7 @@ def run_in_browser(scenario: Callable[[Browser], None]) -> None:
 
 
 @pytest.fixture
-def town(transactional_db: None) -> TownWorld:
+def town(transactional_db: None, clock: object) -> TownWorld:
     world = build_world()
     Area.objects.filter(pk=world.town.pk).update(boundary=TOWN_BOX)
     Area.objects.filter(pk__in=[world.village_a.pk, world.grid_a.pk]).update(boundary=box(122.0, 30.2, 122.1, 30.3))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.test import Client
 from django.urls import reverse
 
 from gridgov.data.cases.enums import Status
 from gridgov.data.org.models import User
-from tests.factories import TownWorld
+from tests.factories import MONDAY_0900, TownWorld
 
 
 def signed_in(user: User) -> Client:
@@ -209,7 +211,7 @@ def test_case_page_shows_lamp_and_remaining_working_time(world: TownWorld) -> No
     assert '<span class="lamp lamp-green" aria-hidden="true"></span> 正常' in page
     assert "剩余 " in page
     assert "（按工作时间）" in page
-    late = world.report()  # reported on 2026-11-23 09:00, long overdue
+    late = world.report(now=MONDAY_0900 - timedelta(days=7))  # a week before the world's morning: long overdue
     page = signed_in(world.operator).get(reverse("web:case_detail", args=[late.pk])).text
     assert '<span class="lamp lamp-red" aria-hidden="true"></span> 超期' in page
     assert "已超期 " in page
