@@ -23,7 +23,7 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def clock() -> Iterator[time_machine.Coordinates]:
+def clock() -> Iterator[time_machine.Traveller]:
     """The world's clock: the process clock at WORLD_NOW (2026-11-23 10:00 Asia/Shanghai), ticking."""
     with time_machine.travel(WORLD_NOW, tick=True) as traveller:
         yield traveller
@@ -32,3 +32,10 @@ def clock() -> Iterator[time_machine.Coordinates]:
 @pytest.fixture
 def world(db, clock) -> TownWorld:
     return build_world()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests (everything served to Chromium by ``live_server``) carry the ``e2e`` marker."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)

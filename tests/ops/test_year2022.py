@@ -87,7 +87,8 @@ def test_no_ledger_builders_are_required() -> None:
     assert all(callable(build) for build in ledger_builders())
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="full scale timed on SQLite; the small builds run everywhere")
+@pytest.mark.slow
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="full scale on SQLite; the small builds run everywhere")
 def test_the_full_2022_matches_the_work_report_slow_but_run() -> None:
     """处理基层智治平台事件3124件，办结率100%；通过网格共采集解决问题信息1460余条.
 

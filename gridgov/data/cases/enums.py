@@ -45,6 +45,7 @@ class Action(models.TextChoices):
     RATE = "rate", _("回访评价")
     REOPEN = "reopen", _("重新办理")
     IMPORT = "import", _("历史导入")
+    RECALENDAR = "recalendar", _("期限重算")
 
 
 class Channel(models.TextChoices):

@@ -112,6 +112,8 @@ class Case(models.Model):
     dispatch_limit_minutes = models.PositiveIntegerField(default=0)
     dispatch_paused_minutes = models.PositiveIntegerField(default=0)
     dispatch_deadline = models.DateTimeField(_("派遣期限"), null=True, blank=True)
+    # 暂定: the deadline was counted on a year whose holiday schedule is not yet known (worktime.calendar).
+    dispatch_provisional = models.BooleanField(_("派遣期限暂定"), default=False)
     dispatch_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     handle_clock = models.CharField(max_length=8, choices=Clock.choices, default=Clock.WORKING)
     handle_limit_value = models.PositiveIntegerField(_("处置时限"), default=0)
@@ -120,6 +122,7 @@ class Case(models.Model):
     handle_limit_minutes = models.PositiveIntegerField(default=0)
     handle_paused_minutes = models.PositiveIntegerField(default=0)
     handle_deadline = models.DateTimeField(_("处置期限"), null=True, blank=True)
+    handle_provisional = models.BooleanField(_("处置期限暂定"), default=False)
     handle_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     suspended_at = models.DateTimeField(_("缓办开始"), null=True, blank=True)
     pending_extension_value = models.PositiveIntegerField(_("申请延期时长"), null=True, blank=True)
@@ -176,6 +179,12 @@ class Case(models.Model):
                 name="case_status_registered_at",
             ),
             models.Index(fields=["reporter", "-reported_at"], name="case_reporter"),
+            # The few open cases whose deadlines wait for a year's official holiday schedule (recalendar).
+            models.Index(
+                fields=["status"],
+                condition=models.Q(dispatch_provisional=True) | models.Q(handle_provisional=True),
+                name="case_provisional",
+            ),
             models.Index(fields=["town", "category"], name="case_category"),
         ]
 

@@ -94,6 +94,7 @@ def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
                 "phase": view.phase,
                 "deadline": view.deadline,
                 "remaining_minutes": view.remaining_minutes,
+                "provisional": view.provisional,
             },
             "satisfaction": case.satisfaction or None,
             "rework_count": case.rework_count,

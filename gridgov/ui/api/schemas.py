@@ -85,6 +85,11 @@ class DeadlineOut(Schema):
     phase: str = Field(description="dispatch（立案派遣）、handle（处置）或空")
     deadline: datetime | None
     remaining_minutes: int | None = Field(description="按该阶段的计时方式剩余的分钟数，超期为负数")
+    provisional: bool = Field(
+        default=False,
+        description="期限暂定：计算时跨入了尚未录入正式节假日安排的年度（按法定节假日暂算，不含调休），"
+        "正式安排录入后自动重算并记入流转记录",
+    )
 
 
 class CaseSummaryOut(Schema):

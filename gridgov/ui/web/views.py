@@ -28,7 +28,7 @@ from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import Role, SecurityEventKind
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client, record_event
-from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.data.worktime.calendar import WorkCalendar, schedule_reminders
 from gridgov.ui.web.forms import PasswordForm
 
 
@@ -74,7 +74,8 @@ def home(request: HttpRequest) -> HttpResponse:
             {"overview": overview(user=user, now=timezone.now()), "statuses": Status.choices},
         )
     if role == Role.ADMIN:
-        return render(request, "web/home_admin.html", {"phone_url": phone_home_url()})
+        reminders = schedule_reminders(today=timezone.localdate(), calendar=WorkCalendar.load())
+        return render(request, "web/home_admin.html", {"phone_url": phone_home_url(), "reminders": reminders})
     if role == Role.GRID_WORKER:
         phone = phone_home_url()
         if phone is not None:

@@ -1,15 +1,16 @@
 """Case deadlines in Chinese working time: weekend, National Day, 调休 Saturday, lunch break,
-extension, suspension, lamps, calendar days, and the explicit error for an unknown year."""
+extension, suspension, lamps, calendar days, and provisional deadlines in a year not yet known."""
 
 from __future__ import annotations
 
-import pytest
+from django.core.management import call_command
 
+from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
 from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.data.cases.enums import Action, Lamp, Status
-from gridgov.data.cases.models import Case
-from gridgov.data.errors import UnknownCalendarYear
+from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
 from gridgov.data.worktime.models import CalendarDay, CalendarYear
@@ -109,22 +110,56 @@ def test_lamps_and_remaining_working_time(world: TownWorld) -> None:
     assert (red.lamp, red.remaining_minutes) == (Lamp.RED, -210)  # 14:30–17:30 Monday + 08:30–09:00 Tuesday
 
 
-def test_a_deadline_in_an_unknown_year_is_an_explicit_error_and_changes_nothing(world: TownWorld) -> None:
-    case = world.report(now=at(2026, 12, 31, 9, 0), category=world.category_days)
-    apply_action(case_id=case.pk, actor=world.operator, action=Action.REGISTER, now=at(2026, 12, 31, 9, 10))
-    with pytest.raises(UnknownCalendarYear) as error:
-        apply_action(
-            case_id=case.pk,
-            actor=world.operator,
-            action=Action.DISPATCH,
-            department=world.dept_a,
-            now=at(2026, 12, 31, 9, 20),
-        )
-    assert error.value.message == (
-        "2027年的节假日与调休安排尚未录入，无法按工作日计算期限。请管理员在“工作日历”中录入2027年的安排并确认。"
+def test_a_deadline_into_an_unknown_year_is_provisional_and_work_goes_on(world: TownWorld) -> None:
+    case = dispatched(world, at(2026, 12, 31, 9, 0), category=world.category_days)
+    # 3 working days = 1350 min: 420 on 31 Dec from 09:00; 1 Jan 元旦 (statutory); 2–3 Jan weekend; 450 each
+    # on 4 and 5 Jan; the last 30 min on 6 Jan — counted on 2027's provisional calendar.
+    assert (case.status, case.handle_deadline, case.handle_provisional) == (
+        Status.DISPATCHED,
+        at(2027, 1, 6, 9, 0),
+        True,
     )
-    fresh = Case.objects.get(pk=case.pk)
-    assert (fresh.status, fresh.department_id, fresh.version) == (Status.REGISTERED, None, 2)
+    assert case.dispatch_provisional is False  # one working hour on 31 Dec: within 2026
+    view = deadline_view(case, now=at(2026, 12, 31, 10, 0), calendar=WorkCalendar.load())
+    assert (view.provisional, view.remaining_minutes) == (True, 1290)
+    inside = dispatched(world, at(2026, 12, 30, 9, 0))  # 4 working hours, within 2026
+    assert (inside.handle_deadline, inside.handle_provisional) == (at(2026, 12, 30, 14, 30), False)
+
+
+def test_entering_the_official_schedule_recomputes_once_on_the_audit_chain(world: TownWorld) -> None:
+    case = dispatched(world, at(2026, 12, 31, 9, 0), category=world.category_days)
+    closed = world.bring_to(Status.CLOSED, now=at(2026, 12, 31, 9, 0))
+    later = dispatched(world, at(2026, 12, 31, 9, 0), category=world.category_calendar)  # 自然日: never provisional
+    assert later.handle_provisional is False
+    assert recompute_provisional_deadlines(reason="无变化", now=at(2026, 12, 31, 12)) == []  # 2027 still unknown
+
+    # Suppose the State Council's notice also gives Monday 4 January off; the administrator enters it and
+    # confirms 2027.
+    CalendarDay.objects.create(date=at(2027, 1, 1).date(), is_workday=False, name="元旦")
+    CalendarDay.objects.create(date=at(2027, 1, 4).date(), is_workday=False, name="元旦调休")
+    CalendarYear.objects.create(year=2027, confirmed=True)
+    assert recompute_provisional_deadlines(reason="管理员确认了2027年的节假日与调休安排", now=at(2026, 12, 31, 14)) == [
+        case.number
+    ]
+    case.refresh_from_db()
+    assert (case.handle_deadline, case.handle_provisional, case.status) == (at(2027, 1, 7, 9, 0), False, "dispatched")
+    last = CaseAction.objects.filter(case=case).order_by("-seq").first()
+    assert (last.action, last.actor_id, last.from_status, last.to_status, last.created_at) == (
+        Action.RECALENDAR,
+        None,
+        Status.DISPATCHED,
+        Status.DISPATCHED,
+        at(2026, 12, 31, 14),
+    )
+    assert last.note == "期限按正式节假日安排重新计算：管理员确认了2027年的节假日与调休安排"
+    assert last.data == {
+        "reason": "管理员确认了2027年的节假日与调休安排",
+        "handle_deadline": ["2027-01-06T09:00:00+08:00", "2027-01-07T09:00:00+08:00"],
+    }
+    assert [broken for _case, broken in verify_chains(Case.objects.all())] == [None, None, None]
+    assert recompute_provisional_deadlines(reason="再次运行", now=at(2026, 12, 31, 15)) == []  # once
+    assert CaseAction.objects.filter(action=Action.RECALENDAR).count() == 1
+    assert closed.action_count == Case.objects.get(pk=closed.pk).action_count
 
 
 def test_once_the_admin_enters_the_year_deadlines_work(world: TownWorld) -> None:
@@ -134,3 +169,12 @@ def test_once_the_admin_enters_the_year_deadlines_work(world: TownWorld) -> None
     # 1350 min: 420 on 31 Dec from 09:00; 1 Jan off (admin's table); 2–3 Jan weekend; 450 each on 4 and
     # 5 Jan; the last 30 min on 6 Jan.
     assert case.handle_deadline == at(2027, 1, 6, 9, 0)
+
+
+def test_the_recalendar_command_reports_what_it_did(world: TownWorld, capsys) -> None:
+    dispatched(world, at(2026, 12, 31, 9, 0), category=world.category_days)
+    call_command("recalendar")
+    assert capsys.readouterr().out.strip() == "重新计算暂定期限 0 件；仍为暂定 1 件"
+    CalendarYear.objects.create(year=2027, confirmed=True)
+    call_command("recalendar")
+    assert capsys.readouterr().out.strip() == "重新计算暂定期限 1 件；仍为暂定 0 件"

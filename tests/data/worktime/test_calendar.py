@@ -4,7 +4,7 @@
 - 2026-03-09 .. 03-13 (Mon–Fri) and 03-16 (Mon) are ordinary working days; 03-14/15 a weekend.
 - National Day: 2026-10-01 .. 10-07 off; Saturday 2026-10-10 is a make-up working day (调休);
   2026-09-28 .. 09-30 and 10-08/09 are working days; Sunday 10-11 is off.
-- 2026-12-31 (Thu) is a working day. The package knows no 2027 schedule.
+- 2026-12-31 (Thu) is a working day. The package knows no 2027 schedule: 2027 is provisional.
 """
 
 from __future__ import annotations
@@ -12,14 +12,22 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridgov.data.errors import InvalidInput, UnknownCalendarYear
-from gridgov.data.worktime.calendar import WorkCalendar, parse_periods
+from gridgov.data.errors import InvalidInput
+from gridgov.data.worktime.calendar import (
+    WorkCalendar,
+    package_knows,
+    parse_periods,
+    schedule_reminders,
+    statutory_holidays,
+    years_awaiting_schedule,
+)
 from gridgov.data.worktime.enums import Clock, TimeUnit, clock_of
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -182,17 +190,59 @@ def test_minutes_between() -> None:
 # --- unknown years and administrator data --------------------------------------------------
 
 
-def test_unknown_year_raises() -> None:
-    with pytest.raises(UnknownCalendarYear) as info:
-        CAL.add(at(2026, 12, 31, 17), 60, W)
-    assert info.value.year == 2027
-    assert info.value.code == "unknown_calendar_year"
-    with pytest.raises(UnknownCalendarYear):
-        CAL.is_workday(date(2027, 1, 4))
-    with pytest.raises(UnknownCalendarYear):
-        CAL.minutes_between(at(2026, 12, 31, 17), at(2027, 1, 4, 10), W)
-    with pytest.raises(UnknownCalendarYear):
-        CAL.add(at(2027, 3, 1, 9), 60, W)
+def test_an_unknown_year_is_provisional_and_work_goes_on() -> None:
+    # 2026-12-31 (Thu) 17:00 + 60 min: 30 min on 31 Dec; 2027-01-01 (Fri, 元旦) off, weekend; Mon 4 Jan 08:30 + 30.
+    assert CAL.add(at(2026, 12, 31, 17), 60, W) == at(2027, 1, 4, 9)
+    assert CAL.is_workday(date(2027, 1, 4))
+    assert not CAL.is_workday(date(2027, 1, 1))  # 元旦
+    assert not CAL.is_workday(date(2027, 2, 5))  # 除夕 (Friday)
+    assert not CAL.is_workday(date(2027, 2, 8))  # 正月初三 (Monday)
+    assert CAL.is_workday(date(2027, 2, 9))  # 初四: the 调休 that may extend it is not guessed
+    assert CAL.minutes_between(at(2026, 12, 31, 17), at(2027, 1, 4, 10), W) == 30 + 90
+    assert (CAL.is_provisional_year(2026), CAL.is_provisional_year(2027)) == (False, True)
+    assert CAL.provisional_between(at(2026, 12, 31, 17), at(2027, 1, 4, 9))
+    assert not CAL.provisional_between(at(2026, 12, 30, 9), at(2026, 12, 31, 17))
+
+
+def test_the_provisional_calendar_holds_the_statutory_holidays_of_the_current_rules() -> None:
+    assert dict(statutory_holidays(2027)) == {
+        date(2027, 1, 1): "元旦",
+        date(2027, 2, 5): "春节",  # 除夕
+        date(2027, 2, 6): "春节",  # 正月初一
+        date(2027, 2, 7): "春节",
+        date(2027, 2, 8): "春节",
+        date(2027, 4, 5): "清明节",
+        date(2027, 5, 1): "劳动节",
+        date(2027, 5, 2): "劳动节",
+        date(2027, 6, 9): "端午节",
+        date(2027, 9, 15): "中秋节",
+        date(2027, 10, 1): "国庆节",
+        date(2027, 10, 2): "国庆节",
+        date(2027, 10, 3): "国庆节",
+    }
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_every_statutory_day_computed_is_a_holiday_in_the_official_schedule(year: int) -> None:
+    days = statutory_holidays(year)
+    assert len(days) == 13
+    assert [day for day in days if chinese_calendar.is_workday(day)] == []
+    assert {day for day in days if chinese_calendar.is_holiday(day)} == set(days)
+
+
+def test_years_the_package_knows_are_never_provisional() -> None:
+    assert [year for year in range(2004, 2027) if CAL.is_provisional_year(year)] == []
+    assert package_knows(2026)
+    assert not package_knows(2027)
+
+
+def test_reminders_from_november_for_a_provisional_next_year() -> None:
+    assert years_awaiting_schedule(today=date(2026, 10, 31), calendar=CAL) == []
+    assert years_awaiting_schedule(today=date(2026, 11, 1), calendar=CAL) == [2027]
+    assert years_awaiting_schedule(today=date(2027, 1, 4), calendar=CAL) == [2027]
+    assert years_awaiting_schedule(today=date(2026, 11, 1), calendar=make(confirmed={2027})) == []
+    (text,) = schedule_reminders(today=date(2026, 12, 31), calendar=CAL)
+    assert text.startswith("2027年的节假日与调休安排尚未录入：跨入2027年的期限暂按法定节假日计算（不含调休）")
 
 
 def test_end_of_known_year_does_not_touch_next_year() -> None:
@@ -224,21 +274,22 @@ def test_override_turns_weekend_into_workday() -> None:
 def test_load_with_confirmed_2027() -> None:
     from gridgov.data.worktime.models import CalendarDay, CalendarYear
 
-    with pytest.raises(UnknownCalendarYear):
-        WorkCalendar.load().add(at(2026, 12, 31, 17), 60, W)
-
+    assert WorkCalendar.load().is_provisional_year(2027)
     CalendarYear.objects.create(year=2027, confirmed=False)
-    with pytest.raises(UnknownCalendarYear):
-        WorkCalendar.load().add(at(2026, 12, 31, 17), 60, W)
+    assert WorkCalendar.load().is_provisional_year(2027)
 
+    # The administrator enters a schedule in which 元旦 is bridged to Saturday's make-up day, and confirms it.
     CalendarYear.objects.filter(year=2027).update(confirmed=True)
     CalendarDay.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
     cal = WorkCalendar.load()
+    assert not cal.is_provisional_year(2027)
     assert cal.tz == SH
     assert cal.daily_minutes == 450
     # 30 min on 2026-12-31; Fri 2027-01-01 off (override); weekend; Mon 01-04 08:30 + 30.
     assert cal.add(at(2026, 12, 31, 17), 60, W) == at(2027, 1, 4, 9)
     assert cal.add_limit(at(2027, 1, 4, 9), 1, TimeUnit.WORK_DAYS) == at(2027, 1, 5, 9)
+    # In a confirmed year the administrator's table is the whole truth: 除夕 is a working day unless entered.
+    assert cal.is_workday(date(2027, 2, 5))
 
 
 @pytest.mark.django_db

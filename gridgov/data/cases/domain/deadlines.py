@@ -43,6 +43,9 @@ def recompute_dispatch_deadline(case: Case, *, calendar: WorkCalendar) -> None:
     case.dispatch_warn_at = calendar.add(
         case.dispatch_started_at, _warn_minutes(case.dispatch_limit_minutes) + paused, clock
     )
+    case.dispatch_provisional = clock == Clock.WORKING and calendar.provisional_between(
+        case.dispatch_started_at, case.dispatch_deadline
+    )
 
 
 def start_handle_clock(case: Case, *, calendar: WorkCalendar, limit: Limit, start: datetime) -> None:
@@ -63,6 +66,9 @@ def recompute_handle_deadline(case: Case, *, calendar: WorkCalendar) -> None:
     paused = case.handle_paused_minutes
     case.handle_deadline = calendar.add(case.handle_started_at, case.handle_limit_minutes + paused, clock)
     case.handle_warn_at = calendar.add(case.handle_started_at, _warn_minutes(case.handle_limit_minutes) + paused, clock)
+    case.handle_provisional = clock == Clock.WORKING and calendar.provisional_between(
+        case.handle_started_at, case.handle_deadline
+    )
 
 
 def extend_handle_limit(case: Case, *, calendar: WorkCalendar, value: int) -> None:
@@ -97,6 +103,7 @@ class DeadlineView:
     phase: str  # "dispatch", "handle" or ""
     remaining_minutes: int | None  # on the phase's clock; negative when overdue
     clock: Clock | None
+    provisional: bool = False  # 暂定: counted on a year whose official holiday schedule is not yet known
 
 
 def current_phase(case: Case) -> tuple[str, datetime | None, datetime | None, Clock | None]:
@@ -122,13 +129,24 @@ def lamp_of(case: Case, *, now: datetime) -> Lamp:
     return Lamp.GREEN
 
 
+def is_provisional(case: Case) -> bool:
+    """Whether the running phase's deadline is provisional (暂定)."""
+    phase = current_phase(case)[0]
+    if phase == "dispatch":
+        return case.dispatch_provisional
+    if phase == "handle":
+        return case.handle_provisional
+    return False
+
+
 def deadline_view(case: Case, *, now: datetime, calendar: WorkCalendar) -> DeadlineView:
     phase, deadline, _warn, clock = current_phase(case)
     lamp = lamp_of(case, now=now)
+    provisional = is_provisional(case)
     if deadline is None or clock is None or lamp == Lamp.PAUSED:
-        return DeadlineView(lamp, deadline, phase, None, clock)
+        return DeadlineView(lamp, deadline, phase, None, clock, provisional)
     if now <= deadline:
         remaining = calendar.minutes_between(now, deadline, clock)
     else:
         remaining = -calendar.minutes_between(deadline, now, clock)
-    return DeadlineView(lamp, deadline, phase, remaining, clock)
+    return DeadlineView(lamp, deadline, phase, remaining, clock, provisional)
