@@ -7,7 +7,6 @@ Each carries a stable machine ``code`` (for the API) and a human message written
 from __future__ import annotations
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
@@ -53,19 +52,3 @@ class Conflict(DomainError):
     """Someone else changed the object first."""
 
     code = "conflict"
-
-
-class UnknownCalendarYear(DomainError):
-    """A working-time computation reached a year whose holiday schedule is not known."""
-
-    code = "unknown_calendar_year"
-
-    def __init__(self, year: int) -> None:
-        super().__init__(
-            _(
-                "%(year)s年的节假日与调休安排尚未录入，无法按工作日计算期限。"
-                "请管理员在“工作日历”中录入%(year)s年的安排并确认。"
-            )
-            % {"year": year}
-        )
-        self.year = year

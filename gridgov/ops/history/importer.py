@@ -22,7 +22,7 @@ from gridgov.data.cases.domain.history import (
     import_historical_case,
 )
 from gridgov.data.cases.models import Case
-from gridgov.data.errors import InvalidInput, UnknownCalendarYear
+from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
 from gridgov.data.sheets.framework import ImportContext, Importer, RowInvalid
@@ -73,11 +73,7 @@ class HistoryImporter(Importer):
         except InvalidInput as error:
             column = _COLUMN_OF_FIELD.get(error.field or "", error.field)
             raise RowInvalid(column, error.message) from None
-        try:
-            check_deadlines(record, calendar=state.calendar, limits=state.limits)
-        except UnknownCalendarYear as error:
-            column = "reported_at" if record.reported_at.year == error.year else "dispatched_at"
-            raise RowInvalid(column, error.message) from None
+        check_deadlines(record, calendar=state.calendar, limits=state.limits)
         if state.numbers.get(record.number) is False:
             raise RowInvalid(
                 "number", _("编号 %(n)s 已被本平台的事件使用，不能作为历史事件导入") % {"n": record.number}

@@ -30,7 +30,6 @@ ENGLISH: dict[str, str] = {
     "invalid_input": "Invalid input.",
     "idempotency_key_reused": "This Idempotency-Key was already used for a request with a different body.",
     "conflict": "Someone else changed the case first; reload it and try again.",
-    "unknown_calendar_year": "The holiday schedule of that year is not known yet; deadlines cannot be computed.",
     "unauthenticated": "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
     "bad_request": "The request could not be read (malformed body).",
     "method_not_allowed": "Method not allowed.",

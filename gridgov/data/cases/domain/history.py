@@ -212,8 +212,7 @@ def import_historical_case(
 ) -> Case | None:
     """Write ``record`` as an imported case with its IMPORT actions; None if it was imported before.
 
-    Raises InvalidInput for an inconsistent record, Conflict when a native case already has the number,
-    UnknownCalendarYear when a deadline falls in a year the working calendar does not know.
+    Raises InvalidInput for an inconsistent record, Conflict when a native case already has the number.
     """
     now = now or timezone.now()
     check_historical_case(record, town=town, now=now)
@@ -407,7 +406,7 @@ def _start_clocks(case: Case, *, record: HistoricalCase, calendar: WorkCalendar,
 
 
 def check_deadlines(record: HistoricalCase, *, calendar: WorkCalendar, limits: Limits | None = None) -> None:
-    """Compute the record's deadlines without writing anything: raises UnknownCalendarYear where import would."""
+    """Compute the record's deadlines without writing anything: raises where import would."""
     case = Case(category=record.category, priority=record.priority or record.category.default_priority)
     _start_clocks(case, record=record, calendar=calendar, limits=limits)
 
