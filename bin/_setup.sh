@@ -31,6 +31,14 @@ if command -v npm >/dev/null 2>&1; then
     say "Installing front-end packages (npm ci)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
+  # The dashboard's ECharts bundle and Leaflet, into frontend-build/ (git-ignored): rebuilt when the lock,
+  # package.json or the entry files change.
+  if [ ! -f frontend-build/.built ] || [ package-lock.json -nt frontend-build/.built ] \
+    || [ package.json -nt frontend-build/.built ] \
+    || [ -n "$(find gridgov/ui/dashboard/frontend -newer frontend-build/.built -print -quit)" ]; then
+    say "Building the front-end bundles (npm run build)"
+    npm run --silent build
+  fi
 else
   say "npm not found: charts and maps will be missing (install Node.js to get them)"
 fi

@@ -69,7 +69,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, sent pre-compressed; they never reach GZip below
+    # Gzip for pages and JSON (Django's GZipMiddleware with its BREACH mitigation; not photos or xlsx/docx).
+    # Above every middleware that reads or changes the response body.
+    "gridgov.compress.GZipUnpackedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,12 +149,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries come from npm (package.json + lock) and are served by whitenoise, never a CDN.
-_NODE = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    (prefix, _NODE / sub)
-    for prefix, sub in (("vendor/echarts", "echarts/dist"), ("vendor/leaflet", "leaflet/dist"))
-    if (_NODE / sub).is_dir()
-]
+# `npm run build` (bin/_setup.sh runs it) writes the dashboard's ECharts bundle and Leaflet, each with a .gz
+# beside it, into frontend-build/vendor/ (git-ignored). Without Node.js the directory is absent and pages
+# render without charts and maps.
+_FRONTEND_BUILD = BASE_DIR / "frontend-build"
+STATICFILES_DIRS = [_FRONTEND_BUILD] if _FRONTEND_BUILD.is_dir() else []
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("GRIDGOV_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

@@ -14,6 +14,7 @@ from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area, User
 from tests.factories import MONDAY_0900, TownWorld
+from tests.ui.frontend import needs_frontend_build
 
 ARGS = [
     "--no-sandbox",
@@ -48,6 +49,7 @@ def browser_page(live_server, user: User) -> Iterator[Page]:
             browser.close()
 
 
+@needs_frontend_build
 @pytest.mark.django_db(transaction=True)
 def test_board_draws_charts_boundaries_and_clusters(live_server, world: TownWorld) -> None:
     Area.objects.filter(pk=world.village_a.pk).update(boundary=_box(122.10, 30.26, 0.02))
@@ -62,6 +64,9 @@ def test_board_draws_charts_boundaries_and_clusters(live_server, world: TownWorl
         page.goto(f"{live_server.url}/dashboard/?period=year&date=2026-11-23")
         for chart in ("chart-trend", "chart-areas", "chart-categories", "chart-funnel", "chart-channels"):
             page.wait_for_selector(f"#{chart} canvas", timeout=10_000)
+        # Leaflet comes only when the map is about to be seen (it is below the fold at 1280×720)
+        assert page.evaluate("typeof window.L") == "undefined"
+        page.locator("#map").scroll_into_view_if_needed()
         page.wait_for_selector("#map path.leaflet-interactive", timeout=10_000)  # the grid and village outlines
         assert page.locator("#map .leaflet-tile").count() == 0  # no tile server configured
         page.wait_for_function("document.querySelectorAll('#map .cluster-count').length === 1", timeout=10_000)

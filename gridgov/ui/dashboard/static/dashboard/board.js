@@ -1,5 +1,7 @@
 /* GridGov dashboard: ECharts charts and a Leaflet case map with server-side grid clustering.
-   Configuration comes from data attributes of #board; no globals besides the libraries. */
+   Configuration comes from data attributes of #board; no globals besides the libraries. The page loads only
+   the ECharts bundle (frontend-build/, see gridgov/ui/dashboard/frontend/charts.js); Leaflet is fetched when
+   the map is about to scroll into view. Without a built bundle the page works without charts or map. */
 (function () {
   "use strict";
   var root = document.getElementById("board");
@@ -63,6 +65,29 @@
     });
   }
 
+  function whenShown(el, then) {
+    if (!("IntersectionObserver" in window)) { then(); return; }
+    var watch = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { watch.disconnect(); then(); }
+    }, { rootMargin: "200px" });
+    watch.observe(el);
+  }
+
+  function loadLeaflet(done) {
+    if (!d.leafletJs || !d.leafletCss) { return; }  // not built: no map
+    var pending = 2;
+    function one() { pending -= 1; if (pending === 0) { done(); } }
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = d.leafletCss;
+    css.onload = one;
+    document.head.appendChild(css);
+    var js = document.createElement("script");
+    js.src = d.leafletJs;
+    js.onload = one;
+    document.head.appendChild(js);
+  }
+
   function map() {
     var el = document.getElementById("map");
     if (!el || typeof L === "undefined") { return; }
@@ -114,6 +139,9 @@
     });
   }
 
-  getJSON(d.charts).then(charts).catch(function () { /* charts stay empty */ });
-  map();
+  if (typeof echarts !== "undefined") {
+    getJSON(d.charts).then(charts).catch(function () { /* charts stay empty */ });
+  }
+  var mapBox = document.getElementById("map");
+  if (mapBox) { whenShown(mapBox, function () { loadLeaflet(map); }); }
 })();
