@@ -3,7 +3,9 @@ extension, suspension, lamps, calendar days, and provisional deadlines in a year
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
@@ -12,9 +14,9 @@ from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.worktime.calendar import WorkCalendar
-from gridgov.data.worktime.enums import Clock
+from gridgov.data.worktime.enums import Clock, TimeUnit
 from gridgov.data.worktime.models import CalendarDay, CalendarYear
-from tests.factories import TownWorld, at
+from tests.factories import TownWorld, at, build_world
 
 
 def dispatched(world: TownWorld, when, *, category=None) -> Case:
@@ -178,3 +180,17 @@ def test_the_recalendar_command_reports_what_it_did(world: TownWorld, capsys) ->
     CalendarYear.objects.create(year=2027, confirmed=True)
     call_command("recalendar")
     assert capsys.readouterr().out.strip() == "重新计算暂定期限 1 件；仍为暂定 0 件"
+
+
+@pytest.mark.django_db
+def test_dispatch_works_on_whatever_day_the_process_clock_says() -> None:
+    """On the process clock, not the world's: CI runs this at a year end and on a 调休 Saturday too."""
+    world = build_world()
+    now = timezone.now()
+    case = dispatched(world, now, category=world.category_days)  # three working days
+    calendar = WorkCalendar.load()
+    assert case.status == Status.DISPATCHED
+    assert case.handle_deadline == calendar.add_limit(now, 3, TimeUnit.WORK_DAYS)
+    assert calendar.minutes_between(now, case.handle_deadline, Clock.WORKING) == 3 * calendar.daily_minutes
+    assert case.handle_provisional == calendar.provisional_between(now, case.handle_deadline)
+    assert case.number == f"DX{timezone.localtime(now).year}-000001"
