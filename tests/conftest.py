@@ -12,6 +12,14 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    # Each test's rows are rolled back without signals: start every test with an empty per-process cache.
+    from gridgov.data.cases.domain import reference
+
+    reference.clear()
+
+
 @pytest.fixture
 def world(db) -> TownWorld:
     return build_world()
