@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -216,7 +217,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
         raise InvalidInput(_("Open311 渠道的事件请通过 /open311/v2/ 提交"), field="channel")
     photos = _uploads(payload.photos)
 
-    def create() -> Case:
+    def create(on_written: Callable[[Case], None] | None = None) -> Case:
         return report_case(
             town=town,
             reporter=user,
@@ -232,6 +233,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
             reporter_name=payload.reporter_name,
             reporter_phone=payload.reporter_phone,
             photos=photos,
+            on_written=on_written,
         )
 
     def rendered(case: Case) -> dict[str, Any]:
@@ -244,7 +246,9 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
         body = rendered(create())
         response = api.create_response(request, body, status=201)
     else:
-        answer = create_once(user=user, key=key, body=payload.model_dump(mode="json"), create=create, render=rendered)
+        answer = create_once(
+            user=user, key=key, body=payload.model_dump(mode="json"), create_recording=create, render=rendered
+        )
         response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
         response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
         body = answer.body

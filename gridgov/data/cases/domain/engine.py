@@ -17,7 +17,7 @@ rollup), an action 4 (locked read, action, case, rollup).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -162,8 +162,13 @@ def report_case(
     resolution_note: str = "",
     resolution_photos: Sequence[Upload] = (),
     now: datetime | None = None,
+    on_written: Callable[[Case], None] | None = None,
 ) -> Case:
-    """Create a case (status 待受理) with its first action; optionally resolve it on the spot (自行处置)."""
+    """Create a case (status 待受理) with its first action; optionally resolve it on the spot (自行处置).
+
+    ``on_written`` is called with the new case inside the same transaction, once everything is written (the
+    API records its Idempotency-Key answer there, so both commit or neither).
+    """
     now = now or timezone.now()
     description = (description or "").strip()
     if not description:
@@ -194,42 +199,44 @@ def report_case(
     if resolve_on_spot and (reporter is None or not reporter.is_authenticated):
         raise InvalidInput(_("自行处置需要登录的网格员"), field="resolve_on_spot")
 
+    # Everything that needs no lock is prepared before the transaction (on SQLite, BEGIN IMMEDIATE takes
+    # the database's write lock: it is held only while writing).
+    year = timezone.localtime(now).year
+    case = Case(
+        town=town,
+        year=year,
+        kind=kind,
+        channel=channel,
+        category=category,
+        major_category_id=category.parent_id,
+        priority=priority or category.default_priority,
+        title=title.strip()[:120],
+        description=description,
+        address=address.strip()[:255],
+        latitude=lat,
+        longitude=lng,
+        area=area,
+        area_path=area.path,
+        village=levels.get(AreaLevel.VILLAGE),
+        grid=levels.get(AreaLevel.GRID),
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        reporter_role=role or "",
+        reporter_name=reporter_name.strip()[:64],
+        reporter_phone=reporter_phone.strip()[:20],
+        enterprise=enterprise,
+        status=Status.REPORTED,
+        reported_at=now,
+    )
+    deadlines.start_dispatch_clock(
+        case,
+        calendar=calendar,
+        limit=reference.time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority),
+        start=now,
+    )
+
     with transaction.atomic():
-        year = timezone.localtime(now).year
-        seq = _next_number(town=town, year=year)
-        case = Case(
-            town=town,
-            number=f"{town.case_prefix or town.code}{year}-{seq:06d}",
-            year=year,
-            seq=seq,
-            kind=kind,
-            channel=channel,
-            category=category,
-            major_category_id=category.parent_id,
-            priority=priority or category.default_priority,
-            title=title.strip()[:120],
-            description=description,
-            address=address.strip()[:255],
-            latitude=lat,
-            longitude=lng,
-            area=area,
-            area_path=area.path,
-            village=levels.get(AreaLevel.VILLAGE),
-            grid=levels.get(AreaLevel.GRID),
-            reporter=reporter if reporter is not None and reporter.is_authenticated else None,
-            reporter_role=role or "",
-            reporter_name=reporter_name.strip()[:64],
-            reporter_phone=reporter_phone.strip()[:20],
-            enterprise=enterprise,
-            status=Status.REPORTED,
-            reported_at=now,
-        )
-        deadlines.start_dispatch_clock(
-            case,
-            calendar=calendar,
-            limit=reference.time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority),
-            start=now,
-        )
+        case.seq = _next_number(town=town, year=year)
+        case.number = f"{town.case_prefix or town.code}{year}-{case.seq:06d}"
         case.save(force_insert=True)
         step = _Step(
             case=case,
@@ -258,6 +265,8 @@ def report_case(
                 now=now,
             )
             case.refresh_from_db()
+        if on_written is not None:
+            on_written(case)
     return case
 
 
