@@ -268,7 +268,7 @@ def submit_request(*, api_key: ApiKey, town: Area, request: NewRequest, now: dat
         ApiKey.objects.select_for_update().filter(pk=api_key.pk).values_list("pk", flat=True).first()
         earlier = (
             Open311Submission.objects.select_related("case")
-            .filter(fingerprint=digest, created_at__gte=now - REPEAT_WINDOW, created_at__lte=now)
+            .filter(fingerprint=digest, created_at__gte=now - REPEAT_WINDOW)
             .order_by("created_at", "id")
             .first()
         )
