@@ -11,8 +11,10 @@ database task queue) and the project's ``gunicorn.conf.py`` (which warms each wo
 - GridGov (``gridgov.wsgi``): ``POST /api/cases`` with a JSON report and a fresh ``Idempotency-Key`` each;
 - the baseline (``bench/intake_bare.py``): GridGov's settings and middleware, one view inserting one row.
 
-Each gets the same number of requests from ``--threads`` client threads (a new connection per request, as
-gunicorn's sync workers close them), after a short warm-up. Prints req/s, p50/p95/p99 and GridGov/baseline.
+Both servers run at once; each gets the same number of requests from ``--threads`` client threads (a new
+connection per request, as gunicorn's sync workers close them) after a short warm-up, in ``--rounds``
+alternating rounds so that the shared machine's noise falls on both alike. Prints req/s (requests over the
+time spent loading that server), p50/p95/p99 and GridGov/baseline.
 """
 
 from __future__ import annotations
@@ -180,13 +182,25 @@ def load(name: str, port: int, path: str, headers: dict[str, str], count: int, t
     return Result(name, count, time.perf_counter() - began, latencies, errors)
 
 
-def measure(name: str, settings_module: str, path: str, headers: dict[str, str], args: argparse.Namespace) -> Result:
-    server, port = start(settings_module, args.workers)
+def measure(targets: list[tuple[str, str, str, dict[str, str]]], args: argparse.Namespace) -> list[Result]:
+    """Start every server, then load them in alternating rounds, so the machine's noise falls on all alike."""
+    servers = [start(settings_module, args.workers) for _name, settings_module, _path, _headers in targets]
     try:
-        load(name, port, path, headers, args.warmup, args.threads)
-        return load(name, port, path, headers, args.requests, args.threads)
+        for (name, _settings, path, headers), (_server, port) in zip(targets, servers, strict=True):
+            load(name, port, path, headers, args.warmup, args.threads)
+        totals = [Result(name, 0, 0.0, [], 0) for name, *_rest in targets]
+        per_round = max(args.requests // args.rounds, 1)
+        for _round in range(args.rounds):
+            for total, (name, _settings, path, headers), (_server, port) in zip(totals, targets, servers, strict=True):
+                part = load(name, port, path, headers, per_round, args.threads)
+                total.requests += part.requests
+                total.seconds += part.seconds
+                total.latencies += part.latencies
+                total.errors += part.errors
+        return totals
     finally:
-        stop(server)
+        for server, _port in servers:
+            stop(server)
 
 
 def main() -> None:
@@ -195,15 +209,20 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=10, help="alternating rounds (noise falls on both alike)")
     args = parser.parse_args()
     token = set_up()
     vendor = connection.vendor
-    bare = measure("bare one-row insert", "bench.intake_bare", "/bare", {"Content-Type": "application/json"}, args)
-    gridgov = measure(
-        "GridGov POST /api/cases",
-        "gridgov.settings",
-        "/api/cases",
-        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    gridgov, bare = measure(
+        [
+            (
+                "GridGov POST /api/cases",
+                "gridgov.settings",
+                "/api/cases",
+                {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+            ),
+            ("bare one-row insert", "bench.intake_bare", "/bare", {"Content-Type": "application/json"}),
+        ],
         args,
     )
     print(f"database: {vendor}; {args.requests} requests each, {args.threads} client threads, {args.workers} workers")
