@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from gridgov.data.cases.domain.notifications import deliver_action, deliver_due
+from gridgov.data.cases.domain.notifications import deliver_action, deliver_due, retry_later
 
 
 @task()
 def deliver_notifications() -> int:
-    """Deliver the outbox: the notifications of every case action that is due; returns how many were created."""
-    return deliver_due().notifications
+    """Deliver the outbox: the notifications of every case action that is due; returns how many were created.
+
+    When some delivery failed, the next run is queued for when the earliest owed action is due again.
+    """
+    result = deliver_due()
+    if result.failed:
+        retry_later()
+    return result.notifications
 
 
 @task()

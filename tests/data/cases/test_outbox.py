@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.tasks import default_task_backend
 from django.utils import timezone
 
 from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.domain.engine import apply_action, without_notifications
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import Case, CaseAction, Notification
+from gridgov.data.cases.tasks import deliver_notifications
 from tests.factories import TownWorld
 
 DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -134,3 +136,21 @@ def test_a_failed_delivery_is_retried_and_delivered_on_the_next_run(world: TownW
         ("operator", "report"),
     ]
     assert notifications.pending().count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_with_failures_queues_its_own_retry(world: TownWorld, settings) -> None:
+    settings.TASKS = DUMMY_TASKS
+    _dispatched(world)
+    default_task_backend.clear()
+    other = _hold_write_lock()
+    try:
+        assert deliver_notifications.call() == 0  # as the worker runs it: every delivery fails
+    finally:
+        _release(other)
+    [queued] = default_task_backend.results
+    assert queued.task.name == "deliver_notifications"
+    assert queued.task.run_after is not None
+    assert queued.task.run_after > timezone.now()  # later, not in a loop
+    # the queued run, when it comes, delivers (the backoff has passed by then on both databases)
+    assert notifications.deliver_due(now=queued.task.run_after).notifications == 2

@@ -173,6 +173,31 @@ def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> Delivery:
     return Delivery(delivered=delivered, failed=failed, notifications=notifications)
 
 
+def retry_later(*, now: datetime | None = None) -> datetime | None:
+    """After a run with failures: queue the next delivery for when the earliest owed action is due.
+
+    Each failed attempt queues one follow-up, so retries happen even when no new action wakes the worker.
+    Only with a backend that can defer (the database queue); returns the moment queued, or None.
+    """
+    from django.tasks import default_task_backend
+
+    from gridgov.data.cases.tasks import deliver_notifications
+
+    now = now or timezone.now()
+    try:
+        if not default_task_backend.supports_defer:
+            return None
+        earliest = pending().values_list("notify_due_at", flat=True).first()
+        if earliest is None:
+            return None
+        run_after = max(earliest, now + timedelta(seconds=5))
+        deliver_notifications.using(run_after=run_after).enqueue()
+        return run_after
+    except Exception as error:  # the rows stay owed; the next wake-up delivers them
+        log.warning("无法安排提醒重试：%r", error)
+        return None
+
+
 _wake_lock = threading.Lock()
 _next_wake = 0.0  # time.monotonic() before which this process has a delivery task waiting already
 
