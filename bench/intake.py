@@ -9,7 +9,9 @@ each with ``--workers`` sync workers, production settings (GRIDGOV_DEBUG off, pe
 database task queue) and the project's ``gunicorn.conf.py`` (which warms each worker):
 
 - GridGov (``gridgov.wsgi``): ``POST /api/cases`` with a JSON report and a fresh ``Idempotency-Key`` each;
-- the baseline (``bench/intake_bare.py``): GridGov's settings and middleware, one view inserting one row.
+- the baseline (``bench/intake_bare.py``): GridGov's settings and middleware, one view inserting one row;
+- and, as the floor under any authenticated API call, ``GET /api/me`` on the GridGov server (token look-up,
+  memberships, a small JSON answer; no write).
 
 Both servers run at once; each gets the same number of requests from ``--threads`` client threads (a new
 connection per request, as gunicorn's sync workers close them) after a short warm-up, in ``--rounds``
@@ -59,6 +61,7 @@ from django.db import connection  # noqa: E402
 from gridgov.data.access.tokens import create_token  # noqa: E402
 
 BARE_TABLE = "bench_intake_row"
+FLOOR_PATH = "/api/me"  # an authenticated API GET that writes nothing: the floor under any API create
 
 
 @dataclass
@@ -145,6 +148,7 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 
 def load(name: str, port: int, path: str, headers: dict[str, str], count: int, threads: int) -> Result:
+    """POST a new report to ``path`` ``count`` times (GET when ``path`` is the floor's ``/api/me``)."""
     body = json.dumps({"category": "1201", "description": "路口垃圾堆积，影响通行", "address": "双合村村口"})
     latencies: list[float] = []
     errors = 0
@@ -155,14 +159,17 @@ def load(name: str, port: int, path: str, headers: dict[str, str], count: int, t
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         began = time.perf_counter()
-        conn.request("POST", path, body=body, headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+        if path == FLOOR_PATH:
+            conn.request("GET", path, headers=headers)
+        else:
+            conn.request("POST", path, body=body, headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
         response = conn.getresponse()
         response.read()
         conn.close()
         took = time.perf_counter() - began
         with lock:
             latencies.append(took)
-            if response.status != 201:
+            if response.status != (200 if path == FLOOR_PATH else 201):
                 errors += 1
 
     def run() -> None:
@@ -184,7 +191,11 @@ def load(name: str, port: int, path: str, headers: dict[str, str], count: int, t
 
 def measure(targets: list[tuple[str, str, str, dict[str, str]]], args: argparse.Namespace) -> list[Result]:
     """Start every server, then load them in alternating rounds, so the machine's noise falls on all alike."""
-    servers = [start(settings_module, args.workers) for _name, settings_module, _path, _headers in targets]
+    started: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+    for _name, settings_module, _path, _headers in targets:  # one server per settings module
+        if settings_module not in started:
+            started[settings_module] = start(settings_module, args.workers)
+    servers = [started[settings_module] for _name, settings_module, _path, _headers in targets]
     try:
         for (name, _settings, path, headers), (_server, port) in zip(targets, servers, strict=True):
             load(name, port, path, headers, args.warmup, args.threads)
@@ -199,7 +210,7 @@ def measure(targets: list[tuple[str, str, str, dict[str, str]]], args: argparse.
                 total.errors += part.errors
         return totals
     finally:
-        for server, _port in servers:
+        for server, _port in started.values():
             stop(server)
 
 
@@ -213,14 +224,11 @@ def main() -> None:
     args = parser.parse_args()
     token = set_up()
     vendor = connection.vendor
-    gridgov, bare = measure(
+    auth = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    gridgov, floor, bare = measure(
         [
-            (
-                "GridGov POST /api/cases",
-                "gridgov.settings",
-                "/api/cases",
-                {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-            ),
+            ("GridGov POST /api/cases", "gridgov.settings", "/api/cases", auth),
+            ("GridGov GET /api/me", "gridgov.settings", FLOOR_PATH, auth),
             ("bare one-row insert", "bench.intake_bare", "/bare", {"Content-Type": "application/json"}),
         ],
         args,
@@ -228,13 +236,14 @@ def main() -> None:
     print(f"database: {vendor}; {args.requests} requests each, {args.threads} client threads, {args.workers} workers")
     print(f"| {'':<26} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | errors |")
     print(f"|{'-' * 28}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|--------|")
-    for result in (gridgov, bare):
+    for result in (gridgov, floor, bare):
         print(
             f"| {result.name:<26} | {result.rate:>7.0f} | {result.pct(0.50):>7.1f} | {result.pct(0.95):>7.1f} "
             f"| {result.pct(0.99):>7.1f} | {result.errors:>6} |"
         )
     print(f"ratio GridGov / bare: {gridgov.rate / bare.rate:.0%}  (median latency ratio "
           f"{statistics.median(bare.latencies) / statistics.median(gridgov.latencies):.0%})")  # fmt: skip
+    print(f"floor: GET /api/me / bare: {floor.rate / bare.rate:.0%} (authentication + scope, no write)")
 
 
 if __name__ == "__main__":
