@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from gridgov.data.cases.domain.notifications import deliver_action, deliver_due, retry_later
+from gridgov.data.cases.domain.notifications import BATCH, deliver_action, deliver_due, retry_later
 
 
 @task()
 def deliver_notifications() -> int:
     """Deliver the outbox: the notifications of every case action that is due; returns how many were created.
 
-    When some delivery failed, the next run is queued for when the earliest owed action is due again.
+    Works through the backlog a batch at a time; when some delivery failed, stops and queues the next run for
+    when the earliest owed action is due again.
     """
-    result = deliver_due()
-    if result.failed:
-        retry_later()
-    return result.notifications
+    created = 0
+    while True:
+        result = deliver_due()
+        created += result.notifications
+        if result.failed:
+            retry_later()
+            return created
+        if result.delivered < BATCH:
+            return created
 
 
 @task()
