@@ -22,6 +22,14 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    # Each test's rows are rolled back without signals: start every test with an empty per-process cache.
+    from gridgov.data.cases.domain import reference
+
+    reference.clear()
+
+
 @pytest.fixture
 def clock() -> Iterator[time_machine.Traveller]:
     """The world's clock: the process clock at WORLD_NOW (2026-11-23 10:00 Asia/Shanghai), ticking."""

@@ -1,8 +1,8 @@
 """Idempotent creation: the same ``Idempotency-Key`` and body give the same answer, never a second object.
 
 The record is written in the same transaction as the object it answers for, so either both exist or
-neither; a concurrent duplicate hits the unique constraint, rolls back its own object and replays the
-first answer.
+neither; a retry — concurrent or not — hits the unique constraint, rolls back its own object and replays
+the first answer (or is refused when the body differs).
 """
 
 from __future__ import annotations
@@ -53,30 +53,46 @@ def create_once(
     user: User,
     key: str,
     body: Mapping[str, Any],
-    create: Callable[[], Case],
+    create: Callable[[], Case] | None = None,
     render: Callable[[Case], dict[str, Any]],
     status: int = 201,
     now: datetime | None = None,
+    create_recording: Callable[[Callable[[Case], None]], Case] | None = None,
 ) -> Answer:
-    """Run ``create`` once per (user, key); later calls with the same body replay the first answer."""
+    """Run ``create`` once per (user, key); later calls with the same body replay the first answer.
+
+    ``create_recording`` instead of ``create``: a function that writes the case and calls the callback it is
+    given with the new case inside its own transaction (``report_case(on_written=…)``). The record is then
+    written in that transaction without an outer one — on SQLite the write lock is held only while writing,
+    not while the case is prepared.
+    """
     key = check_key(key)
     digest = body_hash(body)
-    earlier = _replay(user=user, key=key, digest=digest)
-    if earlier is not None:
-        return earlier
+    # No look-up first: a retry is rare, and its record insert hits the unique constraint, rolls the whole
+    # attempt back (nothing of it stays, no case number used) and replays the first answer below.
+    answers: list[dict[str, Any]] = []
+
+    def record(case: Case) -> None:
+        answer = render(case)
+        IdempotencyRecord.objects.create(
+            user=user,
+            key=key,
+            body_hash=digest,
+            case=case,
+            response_status=status,
+            response_body=answer,
+            created_at=now or timezone.now(),
+        )
+        answers.append(answer)
+
     try:
-        with transaction.atomic():
-            case = create()
-            answer = render(case)
-            IdempotencyRecord.objects.create(
-                user=user,
-                key=key,
-                body_hash=digest,
-                case=case,
-                response_status=status,
-                response_body=answer,
-                created_at=now or timezone.now(),
-            )
+        if create_recording is not None:
+            create_recording(record)
+        else:
+            assert create is not None
+            with transaction.atomic():
+                record(create())
+        answer = answers[-1]
     except IntegrityError:
         earlier = _replay(user=user, key=key, digest=digest)
         if earlier is None:

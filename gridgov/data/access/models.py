@@ -99,12 +99,16 @@ class Open311Submission(models.Model):
     attributes = models.JSONField(_("属性"), default=dict, blank=True)
     email = EncryptedTextField(_("电子邮箱"), blank=True)
     device_id = models.CharField(max_length=64, blank=True)
+    # The request as sent (api_key, service, description, location, contact, attributes), hashed: a client
+    # repeating an identical request after a lost answer gets the first request back (``open311.submit_request``).
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("Open311 提交")
         verbose_name_plural = _("Open311 提交")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["fingerprint", "created_at"], name="open311_fingerprint")]
 
     def __str__(self) -> str:
         return self.token

@@ -8,8 +8,10 @@ reporter data is ever returned. Requests filed here become cases with channel Op
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
@@ -35,6 +37,9 @@ PRIVATE_MAJOR_CODES = frozenset({"01", "02", "03", "05", "21"})
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
 MAX_MEDIA_URL = 500
+# Open311 has no Idempotency-Key: an identical request from the same api_key within this window is the
+# same request sent again (a client retrying after a lost answer) and gets the first request back.
+REPEAT_WINDOW = timedelta(minutes=10)
 CLOSED_STATUSES = (Status.CLOSED, Status.REJECTED)
 # Notes of these actions are outcomes a reporter may read; other notes stay internal.
 PUBLIC_NOTE_ACTIONS = frozenset({Action.RESOLVE, Action.SELF_RESOLVE, Action.REJECT, Action.VERIFY_PASS})
@@ -198,10 +203,32 @@ class NewRequest:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
-def submit_request(
-    *, api_key: ApiKey, town: Area, request: NewRequest, now: datetime | None = None
-) -> Open311Submission:
-    """File a service request as a case (channel Open311). Everything is checked before anything is written."""
+@dataclass(frozen=True, slots=True)
+class Filed:
+    submission: Open311Submission
+    repeated: bool  # an identical request was filed within REPEAT_WINDOW: this is that one, nothing new
+
+
+def fingerprint(*, api_key: ApiKey, town: Area, request: NewRequest) -> str:
+    """The request as sent, hashed: every field, trimmed (text inside kept as is), attributes sorted."""
+    fields: dict[str, object] = {
+        name: value.strip() for name, value in asdict(request).items() if isinstance(value, str)
+    }
+    fields["email"] = request.email.strip().lower()
+    fields["attributes"] = {k: v.strip() for k, v in sorted(request.attributes.items()) if v.strip()}
+    canonical = json.dumps(
+        {"api_key": api_key.pk, "town": town.pk, **fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submit_request(*, api_key: ApiKey, town: Area, request: NewRequest, now: datetime | None = None) -> Filed:
+    """File a service request as a case (channel Open311). Everything is checked before anything is written.
+
+    An identical request (same api_key and every field the same, see ``fingerprint``) filed within
+    ``REPEAT_WINDOW`` is not filed again: the first request is returned (``repeated``), so a client that lost
+    the answer and sends again does not make a second case.
+    """
     now = now or timezone.now()
     if api_key.town_id != town.pk:
         raise NotAllowed(_("该 api_key 不属于 %(town)s") % {"town": town.name})
@@ -234,7 +261,19 @@ def submit_request(
         raise InvalidInput(_("联系人信息过长"), field="phone")
     if landmark:
         address = f"{address}（{landmark}）" if address else landmark
+    digest = fingerprint(api_key=api_key, town=town, request=request)
     with transaction.atomic():
+        # Lock the key's row first, so two copies of one request sent at once are filed one after the other
+        # and the second finds the first (on SQLite the IMMEDIATE transaction already serialises writers).
+        ApiKey.objects.select_for_update().filter(pk=api_key.pk).values_list("pk", flat=True).first()
+        earlier = (
+            Open311Submission.objects.select_related("case")
+            .filter(fingerprint=digest, created_at__gte=now - REPEAT_WINDOW)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if earlier is not None:
+            return Filed(earlier, repeated=True)
         case = report_case(
             town=town,
             reporter=None,
@@ -259,9 +298,10 @@ def submit_request(
             attributes={k: v for k, v in request.attributes.items() if v},
             email=request.email.strip(),
             device_id=request.device_id.strip()[:64],
+            fingerprint=digest,
             created_at=now,
         )
-    return submission
+    return Filed(submission, repeated=False)
 
 
 def _coordinates(lat: str, long: str) -> tuple[Decimal | None, Decimal | None]:

@@ -216,6 +216,11 @@ class CaseAction(models.Model):
     created_at = models.DateTimeField(_("时间"))
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # The outbox: the notifications this action owes are written with it (same INSERT, same transaction)
+    # as "due"; the worker delivers them and clears ``notify_due_at``. Not part of the hash.
+    notify_due_at = models.DateTimeField(_("待发送提醒"), null=True, blank=True)
+    notify_attempts = models.PositiveSmallIntegerField(_("提醒发送次数"), default=0)
+    notified_at = models.DateTimeField(_("提醒送达时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("流转记录")
@@ -225,6 +230,10 @@ class CaseAction(models.Model):
         indexes = [
             models.Index(fields=["town", "created_at"], name="case_action_time"),
             models.Index(fields=["town", "action", "created_at"], name="case_action_kind_time"),
+            # Only the few undelivered rows are in this index: the worker's "what is due" is one index range.
+            models.Index(
+                fields=["notify_due_at"], condition=models.Q(notify_due_at__isnull=False), name="case_action_outbox"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,7 +311,7 @@ class DeadlineAlert(models.Model):
 
 
 class Notification(models.Model):
-    """A message for one user about a step of a case or a deadline alert, created after it commits."""
+    """A message for one user about a step of a case (delivered from the action's outbox) or a deadline alert."""
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from gridgov.data.cases.domain.notifications import notify_for_action
+from gridgov.data.cases.domain.notifications import BATCH, deliver_action, deliver_due, retry_later
+
+
+@task()
+def deliver_notifications() -> int:
+    """Deliver the outbox: the notifications of every case action that is due; returns how many were created.
+
+    Works through the backlog a batch at a time; when some delivery failed, stops and queues the next run for
+    when the earliest owed action is due again.
+    """
+    created = 0
+    while True:
+        result = deliver_due()
+        created += result.notifications
+        if result.failed:
+            retry_later()
+            return created
+        if result.delivered < BATCH:
+            return created
 
 
 @task()
 def notify_case_action(action_id: int) -> int:
-    """Create the notifications for one case action; returns how many were created."""
-    return notify_for_action(action_id=action_id)
+    """Deliver one case action's notifications if still owed (kept for tasks queued before the outbox)."""
+    return deliver_action(action_id=action_id) or 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -16,6 +17,7 @@ from ninja.files import UploadedFile
 
 from gridgov.data.access.idempotency import create_once
 from gridgov.data.access.queries import CaseFilters, api_cases
+from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.notifications import mark_read, notifications_for
@@ -35,6 +37,7 @@ from gridgov.ui.api.schemas import (
     ActionOfferOut,
     AreaOut,
     AttachmentOut,
+    CaseCreatedOut,
     CaseDetailOut,
     CaseFilterIn,
     CaseIn,
@@ -187,6 +190,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, 
     response={200: CaseDetailOut, **ERRORS},
     tags=["事件"],
     summary="事件详情（含流转记录和可执行操作）",
+    url_name="get_case",
 )
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     user = _user(request)
@@ -196,12 +200,14 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @api.post(
     "/cases",
-    response={201: CaseDetailOut, 200: CaseDetailOut, **ERRORS},
+    response={201: CaseCreatedOut, 200: CaseCreatedOut, **ERRORS},
     tags=["事件"],
-    summary="上报事件（支持 Idempotency-Key）",
+    summary="上报事件（支持 Idempotency-Key；返回编号、状态和链接，详情见 links.self）",
     openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
+    """Answers with the compact ``CaseCreatedOut`` (id, number, status, version, links) and a Location header;
+    the whole case (timeline, deadlines, attachments) is one GET away at ``links.self``."""
     user = _user(request)
     town = _reporting_town(user, payload.town_id)
     category = _category(town, payload.category, field="category")
@@ -211,7 +217,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
         raise InvalidInput(_("Open311 渠道的事件请通过 /open311/v2/ 提交"), field="channel")
     photos = _uploads(payload.photos)
 
-    def create() -> Case:
+    def create(on_written: Callable[[Case], None] | None = None) -> Case:
         return report_case(
             town=town,
             reporter=user,
@@ -227,20 +233,26 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
             reporter_name=payload.reporter_name,
             reporter_phone=payload.reporter_phone,
             photos=photos,
+            on_written=on_written,
         )
 
     def rendered(case: Case) -> dict[str, Any]:
-        fresh = get_case_for_user(user, case_id=case.pk)
-        body = CaseDetailOut.model_validate(present.case_detail(fresh, user=user, now=timezone.now()))
-        return body.model_dump(mode="json")
+        return CaseCreatedOut.model_validate(present.case_created(case, attachments=len(photos))).model_dump(
+            mode="json"
+        )
 
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        case = create()
-        return api.create_response(request, rendered(case), status=201)
-    answer = create_once(user=user, key=key, body=payload.model_dump(mode="json"), create=create, render=rendered)
-    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
-    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
+        body = rendered(create())
+        response = api.create_response(request, body, status=201)
+    else:
+        answer = create_once(
+            user=user, key=key, body=payload.model_dump(mode="json"), create_recording=create, render=rendered
+        )
+        response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
+        response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
+        body = answer.body
+    response["Location"] = body["links"]["self"]
     return response
 
 
@@ -427,20 +439,21 @@ def _case_id(value: int) -> int:
 
 
 def _reporting_town(user: User, town_id: int | None) -> Area:
+    """The town a new record belongs to (towns come from the per-process reference cache: no query)."""
     towns = _town_ids(user)
     if town_id is not None:
-        town = Area.objects.filter(pk=town_id, level=AreaLevel.TOWN).first()
+        town = reference.town(town_id)
         if town is None or (towns is not None and town.pk not in towns):
             raise InvalidInput(_("乡镇 %(id)s 不存在或不在您的范围内") % {"id": town_id}, field="town_id")
         return town
-    candidates = list(Area.objects.filter(level=AreaLevel.TOWN, **({"pk__in": towns} if towns else {}))[:2])
+    candidates = reference.towns(frozenset(towns) if towns else None)[:2]
     if len(candidates) != 1:
         raise InvalidInput(_("请用 town_id 指明事件所属的乡镇"), field="town_id")
     return candidates[0]
 
 
 def _category(town: Area, code: str, *, field: str) -> Category:
-    found = Category.objects.filter(town=town, code=code.strip(), parent__isnull=False, active=True).first()
+    found = reference.sub_category(town_id=town.pk, code=code)
     if found is None:
         raise InvalidInput(_("事件分类“%(code)s”不存在或已停用，请选择一个小类") % {"code": code}, field=field)
     return found

@@ -54,6 +54,21 @@ def case_summary(case: Case, *, now: datetime) -> dict[str, Any]:
     }
 
 
+def case_created(case: Case, *, attachments: int) -> dict[str, Any]:
+    """The compact answer to a create (``CaseCreatedOut``): built from the case in hand, no query."""
+    url = reverse("api:get_case", kwargs={"case_id": case.pk})
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "status": case.status,
+        "status_label": str(Status(case.status).label),
+        "version": case.version,
+        "reported_at": case.reported_at,
+        "attachments": attachments,
+        "links": {"self": url, "actions": f"{url}/actions", "attachments": f"{url}/attachments"},
+    }
+
+
 def attachment(row: Attachment, *, action_seq: int | None) -> dict[str, Any]:
     return {
         "id": row.pk,

@@ -159,6 +159,25 @@ class ActionOfferOut(Schema):
     )
 
 
+class CaseLinksOut(Schema):
+    self: str = Field(description="事件详情 GET /api/cases/{id}（含流转记录、期限、附件）")
+    actions: str = Field(description="可执行的操作 GET，执行操作 POST")
+    attachments: str = Field(description="照片和附件")
+
+
+class CaseCreatedOut(Schema):
+    """The answer to a create: what a client needs to follow the case, not the whole case."""
+
+    id: int
+    number: str = Field(description="事件编号，如 DX2026-000123")
+    status: Status
+    status_label: str
+    version: int = Field(description="乐观锁版本：执行操作时作为 expected_version 传回")
+    reported_at: datetime
+    attachments: int = Field(description="随上报保存的照片数")
+    links: CaseLinksOut
+
+
 class CaseDetailOut(CaseSummaryOut):
     grid: Ref | None
     handler: Ref | None

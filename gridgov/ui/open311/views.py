@@ -166,7 +166,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             raise InvalidInput(_("属性参数格式应为 attribute[代码]"), field="attribute")
     if not data.get("service_code"):
         raise InvalidInput(_("请提供 service_code"), field="service_code")
-    submission = open311.submit_request(
+    filed = open311.submit_request(
         api_key=key,
         town=town,
         request=open311.NewRequest(
@@ -185,14 +185,18 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             attributes=attributes,
         ),
     )
+    submission = filed.submission
     case = submission.case
     notice = _("已受理，编号 %(number)s，可凭编号查询办理进度") % {"number": case.number}
-    return respond(
+    # A repeat of a request filed moments ago (a retry after a lost answer): the same answer, 200, nothing new.
+    response = respond(
         fmt,
         "service_requests",
         [{"service_request_id": case.number, "token": submission.token, "service_notice": notice, "account_id": None}],
-        status=201,
+        status=200 if filed.repeated else 201,
     )
+    response["Idempotent-Replayed"] = "true" if filed.repeated else "false"
+    return response
 
 
 def _present(cases: list[Case], *, extended: bool) -> list[dict[str, Any]]:

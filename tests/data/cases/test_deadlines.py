@@ -10,9 +10,10 @@ from django.utils import timezone
 from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
 from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.domain.notifications import deliver_action
 from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.data.cases.enums import Action, Lamp, Status
-from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock, TimeUnit
 from gridgov.data.worktime.models import CalendarDay, CalendarYear
@@ -159,6 +160,13 @@ def test_entering_the_official_schedule_recomputes_once_on_the_audit_chain(world
         "handle_deadline": ["2027-01-06T09:00:00+08:00", "2027-01-07T09:00:00+08:00"],
     }
     assert [broken for _case, broken in verify_chains(Case.objects.all())] == [None, None, None]
+    deliver_action(action_id=last.pk, now=at(2026, 12, 31, 14))
+    assert list(Notification.objects.filter(action=last).values_list("user_id", "message")) == [
+        (
+            world.handler_a.pk,
+            f"{case.number}：期限重算 — 期限按正式节假日安排重新计算：管理员确认了2027年的节假日与调休安排",
+        )
+    ]
     assert recompute_provisional_deadlines(reason="再次运行", now=at(2026, 12, 31, 15)) == []  # once
     assert CaseAction.objects.filter(action=Action.RECALENDAR).count() == 1
     assert closed.action_count == Case.objects.get(pk=closed.pk).action_count

@@ -137,8 +137,25 @@ def test_create_case_with_photo(world: TownWorld, as_user) -> None:
         world.grid_worker_a.pk,
         world.grid_a.pk,
     )
-    assert body["timeline"][0]["attachments"][0]["kind"] == "before"
-    url = body["timeline"][0]["attachments"][0]["url"]
+    # the answer is compact: what a client needs to follow the case; the whole case is at links.self
+    assert body == {
+        "id": case.pk,
+        "number": case.number,
+        "status": "reported",
+        "status_label": "待受理",
+        "version": 1,
+        "reported_at": body["reported_at"],
+        "attachments": 1,
+        "links": {
+            "self": f"/api/cases/{case.pk}",
+            "actions": f"/api/cases/{case.pk}/actions",
+            "attachments": f"/api/cases/{case.pk}/attachments",
+        },
+    }
+    assert response["Location"] == f"/api/cases/{case.pk}"
+    detail = api.get(body["links"]["self"]).json()
+    assert detail["timeline"][0]["attachments"][0]["kind"] == "before"
+    url = detail["timeline"][0]["attachments"][0]["url"]
     download = api.client.get(url)
     assert (download.status_code, download["Content-Type"]) == (200, "image/jpeg")
     assert b"".join(download.streaming_content) == jpeg()

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import threading
+from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from gridgov.data.access import open311
 from gridgov.data.access.models import Open311Submission
-from gridgov.data.access.tokens import issue_api_key
+from gridgov.data.access.tokens import authenticate_api_key, issue_api_key
 from gridgov.data.cases.enums import Channel, Status
 from gridgov.data.cases.models import Case
-from tests.factories import TownWorld
+from tests.factories import MONDAY_0900, TownWorld
 
 V2 = "/open311/v2"
 REQUEST_FIELDS = [
@@ -372,3 +376,66 @@ def test_malformed_bodies_never_500(world: TownWorld, key: str) -> None:
         assert response.status_code in (400, 403), content_type
         assert response.json()[0]["code"] == response.status_code
     assert Case.objects.count() == 0
+
+
+def test_an_identical_request_sent_again_returns_the_first(world: TownWorld, key: str) -> None:
+    first = post(body(key))
+    again = post(body(key, description="  村口垃圾三天没人清理 "))  # the same request (trimmed), after a lost answer
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert (first["Idempotent-Replayed"], again["Idempotent-Replayed"]) == ("false", "true")
+    assert Case.objects.count() == 1
+    # a different description, place or contact is a different request
+    assert post(body(key, description="村口垃圾又满了")).status_code == 201
+    assert post(body(key, address_string="双合村桥头")).status_code == 201
+    assert post(body(key, phone="13900139000")).status_code == 201
+    # so is the same text from another client (another api_key)
+    other = issue_api_key(town=world.town, name="12345 热线").secret
+    assert post(body(other)).status_code == 201
+    assert Case.objects.count() == 5
+
+
+def test_the_same_request_after_the_window_is_a_new_case(world: TownWorld) -> None:
+    api_key = authenticate_api_key(issue_api_key(town=world.town, name="App").secret)
+    assert api_key is not None
+    request = open311.NewRequest(service_code="1201", description="井盖缺失", address_string="双合村村口")
+    first = open311.submit_request(api_key=api_key, town=world.town, request=request, now=MONDAY_0900)
+    within = open311.submit_request(
+        api_key=api_key, town=world.town, request=request, now=MONDAY_0900 + open311.REPEAT_WINDOW
+    )
+    after = open311.submit_request(
+        api_key=api_key,
+        town=world.town,
+        request=request,
+        now=MONDAY_0900 + open311.REPEAT_WINDOW + timedelta(seconds=1),
+    )
+    assert (first.repeated, within.repeated, after.repeated) == (False, True, False)
+    assert within.submission.pk == first.submission.pk
+    assert after.submission.case.number != first.submission.case.number
+    assert Case.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_identical_requests_sent_at_once_make_one_case(world: TownWorld, key: str) -> None:
+    start = threading.Barrier(4)
+    statuses: list[int] = []
+    ids: set[str] = set()
+    lock = threading.Lock()
+
+    def send() -> None:
+        try:
+            start.wait()
+            response = post(body(key))
+            with lock:
+                statuses.append(response.status_code)
+                ids.add(response.json()[0]["service_request_id"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 200, 200, 201]
+    assert ids == {Case.objects.get().number}

@@ -5,14 +5,19 @@
    action needs;
 2. lock the case row (``select_for_update``; on SQLite the IMMEDIATE transaction holds the write lock)
    and refuse a stale ``expected_version`` with a Conflict;
-3. write the case and the hash-chained CaseAction in the same transaction;
-4. enqueue side effects (notifications) only after the transaction commits.
+3. write the case and the hash-chained CaseAction in the same transaction — the action row carries its
+   notification debt (the outbox, ``notifications``), so side effects commit or roll back with it;
+4. after the commit, wake the worker that delivers them (never raising: the action is committed).
 Any error leaves the case exactly as it was.
+
+Cost, kept small because intake must keep up (issue 11): reference data (calendar, time limits, areas) comes
+from the per-process cache (``reference``); a report is 5 statements (counter, case, action, case head,
+rollup), an action 4 (locked read, action, case, rollup).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,24 +25,24 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Field
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain import deadlines
+from gridgov.data.cases.domain import deadlines, reference
 from gridgov.data.cases.domain.attachments import CheckedUpload, Upload, check_images
 from gridgov.data.cases.domain.audit import action_digest
+from gridgov.data.cases.domain.notifications import wake_worker
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction, CaseCounter
 from gridgov.data.cases.scope import capacities, memberships_of
 from gridgov.data.cases.transitions import Need, Transition, transition_for
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed, NotFound, OutOfScope
 from gridgov.data.metrics import rollups
-from gridgov.data.org.domain import ancestors_by_level, locate_point
+from gridgov.data.org.domain import locate_point
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
-from gridgov.data.taxonomy.domain import time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -159,8 +164,13 @@ def report_case(
     resolution_note: str = "",
     resolution_photos: Sequence[Upload] = (),
     now: datetime | None = None,
+    on_written: Callable[[Case], None] | None = None,
 ) -> Case:
-    """Create a case (status 待受理) with its first action; optionally resolve it on the spot (自行处置)."""
+    """Create a case (status 待受理) with its first action; optionally resolve it on the spot (自行处置).
+
+    ``on_written`` is called with the new case inside the same transaction, once everything is written (the
+    API records its Idempotency-Key answer there, so both commit or neither).
+    """
     now = now or timezone.now()
     description = (description or "").strip()
     if not description:
@@ -183,50 +193,52 @@ def report_case(
         raise InvalidInput(
             _("企业“%(name)s”不在%(town)s") % {"name": enterprise.name, "town": town.name}, field="enterprise"
         )
-    levels = ancestors_by_level(area)
+    levels = reference.ancestors_by_level(area)
     checked = check_images(list(photos))
-    calendar = WorkCalendar.load()
+    calendar = reference.calendar()
     role = _reporting_role(reporter, channel)
 
     if resolve_on_spot and (reporter is None or not reporter.is_authenticated):
         raise InvalidInput(_("自行处置需要登录的网格员"), field="resolve_on_spot")
 
+    # Everything that needs no lock is prepared before the transaction (on SQLite, BEGIN IMMEDIATE takes
+    # the database's write lock: it is held only while writing).
+    year = timezone.localtime(now).year
+    case = Case(
+        town=town,
+        year=year,
+        kind=kind,
+        channel=channel,
+        category=category,
+        major_category_id=category.parent_id,
+        priority=priority or category.default_priority,
+        title=title.strip()[:120],
+        description=description,
+        address=address.strip()[:255],
+        latitude=lat,
+        longitude=lng,
+        area=area,
+        area_path=area.path,
+        village=levels.get(AreaLevel.VILLAGE),
+        grid=levels.get(AreaLevel.GRID),
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        reporter_role=role or "",
+        reporter_name=reporter_name.strip()[:64],
+        reporter_phone=reporter_phone.strip()[:20],
+        enterprise=enterprise,
+        status=Status.REPORTED,
+        reported_at=now,
+    )
+    deadlines.start_dispatch_clock(
+        case,
+        calendar=calendar,
+        limit=reference.time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority),
+        start=now,
+    )
+
     with transaction.atomic():
-        year = timezone.localtime(now).year
-        seq = _next_number(town=town, year=year)
-        case = Case(
-            town=town,
-            number=f"{town.case_prefix or town.code}{year}-{seq:06d}",
-            year=year,
-            seq=seq,
-            kind=kind,
-            channel=channel,
-            category=category,
-            major_category_id=category.parent_id,
-            priority=priority or category.default_priority,
-            title=title.strip()[:120],
-            description=description,
-            address=address.strip()[:255],
-            latitude=lat,
-            longitude=lng,
-            area=area,
-            area_path=area.path,
-            village=levels.get(AreaLevel.VILLAGE),
-            grid=levels.get(AreaLevel.GRID),
-            reporter=reporter if reporter is not None and reporter.is_authenticated else None,
-            reporter_role=role or "",
-            reporter_name=reporter_name.strip()[:64],
-            reporter_phone=reporter_phone.strip()[:20],
-            enterprise=enterprise,
-            status=Status.REPORTED,
-            reported_at=now,
-        )
-        deadlines.start_dispatch_clock(
-            case,
-            calendar=calendar,
-            limit=time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority),
-            start=now,
-        )
+        case.seq = _next_number(town=town, year=year)
+        case.number = f"{town.case_prefix or town.code}{year}-{case.seq:06d}"
         case.save(force_insert=True)
         step = _Step(
             case=case,
@@ -255,6 +267,8 @@ def report_case(
                 now=now,
             )
             case.refresh_from_db()
+        if on_written is not None:
+            on_written(case)
     return case
 
 
@@ -288,18 +302,33 @@ def _reporting_role(reporter: User | None, channel: Channel) -> Role | None:
 def _next_number(*, town: Area, year: int) -> int:
     """Bump the town's counter for ``year`` inside the caller's transaction (gap-free, race-free).
 
-    The UPDATE takes the row lock, so concurrent reporters queue here and each reads back its own value;
-    if the reporting transaction rolls back, so does the bump.
+    The UPDATE takes the row lock, so concurrent reporters queue here and each reads back its own value
+    (``RETURNING``: one statement, SQLite ≥ 3.35 and PostgreSQL); if the reporting transaction rolls back,
+    so does the bump.
     """
-    bumped = CaseCounter.objects.filter(town=town, year=year).update(last_value=F("last_value") + 1)
-    if not bumped:
-        try:
-            with transaction.atomic():
-                CaseCounter.objects.create(town=town, year=year, last_value=1)
-            return 1
-        except IntegrityError:  # another reporter created the counter first
-            CaseCounter.objects.filter(town=town, year=year).update(last_value=F("last_value") + 1)
-    return CaseCounter.objects.get(town=town, year=year).last_value
+    bumped = _bump(town_id=town.pk, year=year)
+    if bumped is not None:
+        return bumped
+    try:
+        with transaction.atomic():
+            CaseCounter.objects.create(town=town, year=year, last_value=1)
+        return 1
+    except IntegrityError:  # another reporter created the counter first
+        bumped = _bump(town_id=town.pk, year=year)
+        assert bumped is not None
+        return bumped
+
+
+def _bump(*, town_id: int, year: int) -> int | None:
+    qn = connection.ops.quote_name
+    sql = (
+        f"UPDATE {qn(CaseCounter._meta.db_table)} SET {qn('last_value')} = {qn('last_value')} + 1 "
+        f"WHERE {qn('town_id')} = %s AND {qn('year')} = %s RETURNING {qn('last_value')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [town_id, year])
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -331,7 +360,7 @@ def apply_action(
     now = now or timezone.now()
     note = _clean_note(note)
     checked = check_images(list(photos))
-    calendar = WorkCalendar.load()
+    calendar = reference.calendar()
 
     with transaction.atomic():
         case = (
@@ -508,6 +537,7 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
         created_at=step.now,
         prev_hash=case.audit_head,
         hash=digest,
+        notify_due_at=None if _QUIET.get() else timezone.now(),  # the outbox: owed from the moment it commits
     )
     for checked in step.files:
         Attachment.objects.create(
@@ -532,16 +562,10 @@ def without_notifications() -> Iterator[None]:
 
 
 def _after_commit(row: CaseAction) -> None:
+    """The action's notifications are in its outbox; once it commits, wake the worker that delivers them."""
     if _QUIET.get():
         return
-    action_id = row.pk
-
-    def enqueue() -> None:
-        from gridgov.data.cases.tasks import notify_case_action
-
-        notify_case_action.enqueue(action_id)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(wake_worker, robust=True)  # wake_worker never raises; robust in case it ever does
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -601,7 +625,7 @@ def _dispatch(step: _Step, *, department: Department | None, handler: User | Non
     case.handler = handler
     case.dispatched_at = step.now
     case.signed_at = None
-    limit = time_limit(category=case.category, phase=Phase.HANDLE, priority=case.priority)
+    limit = reference.time_limit(category=case.category, phase=Phase.HANDLE, priority=case.priority)
     deadlines.start_handle_clock(case, calendar=step.calendar, limit=limit, start=step.now)
     step.data["deadline"] = case.handle_deadline.isoformat() if case.handle_deadline else None
 
@@ -612,7 +636,7 @@ def _return(step: _Step, **_rest: Any) -> None:
     case.department = None
     case.handler = None
     case.return_count += 1
-    limit = time_limit(category=case.category, phase=Phase.DISPATCH, priority=case.priority)
+    limit = reference.time_limit(category=case.category, phase=Phase.DISPATCH, priority=case.priority)
     deadlines.start_dispatch_clock(case, calendar=step.calendar, limit=limit, start=step.now)
 
 
@@ -690,12 +714,12 @@ def _reopen(step: _Step, **_rest: Any) -> None:
     case = step.case
     if case.status == Status.CLOSED:
         case.closed_at = None
-        limit = time_limit(category=case.category, phase=Phase.HANDLE, priority=case.priority)
+        limit = reference.time_limit(category=case.category, phase=Phase.HANDLE, priority=case.priority)
         deadlines.start_handle_clock(case, calendar=step.calendar, limit=limit, start=step.now)
     else:
         case.rejected_at = None
         case.duplicate_of = None
-        limit = time_limit(category=case.category, phase=Phase.DISPATCH, priority=case.priority)
+        limit = reference.time_limit(category=case.category, phase=Phase.DISPATCH, priority=case.priority)
         deadlines.start_dispatch_clock(case, calendar=step.calendar, limit=limit, start=step.now)
 
 

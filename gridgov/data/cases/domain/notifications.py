@@ -1,10 +1,24 @@
-"""Who hears about what: the recipients of each case action."""
+"""Who hears about what, and the outbox that delivers it.
+
+Every case action owes its notifications. The engine writes that debt in the action's own row
+(``CaseAction.notify_due_at``, the outbox) in the same INSERT and transaction as the action, so a committed
+action always has its notifications on the way and an action rolled back owes nothing. Delivery — working
+out the recipients and creating their ``Notification`` rows — is the worker's job (``deliver_due``, run by the
+``deliver_notifications`` task); a delivery that fails is recorded with its attempt count and retried later
+with backoff, and nothing of it ever reaches the person who took the action. Delivering twice creates
+nothing twice (one notification per user and action).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +26,17 @@ from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import CaseAction, Notification
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership
+
+log = logging.getLogger(__name__)
+
+# Retries: 30 s, 1 min, 2 min, … doubling up to an hour; after MAX_ATTEMPTS the row is left undelivered
+# (notify_due_at cleared, notified_at empty) and the failure logged as an error.
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+MAX_ATTEMPTS = 12
+BATCH = 200
+# One wake-up of the worker per process per this many seconds: the woken task delivers everything due.
+WAKE_EVERY_SECONDS = 2.0
 
 
 def department_people(department_id: int | None) -> Q | None:
@@ -28,9 +53,14 @@ def area_people(area_path: str, roles: list[Role]) -> Q:
 
 
 def notify_for_action(*, action_id: int) -> int:
+    """Create the notifications of one action (safe to run twice); returns how many were created."""
     row = CaseAction.objects.select_related("case").filter(pk=action_id).first()
     if row is None:
         return 0
+    return _notify(row)
+
+
+def _notify(row: CaseAction) -> int:
     case = row.case
     action = Action(row.action)
     who: Q | None = None
@@ -47,6 +77,11 @@ def notify_for_action(*, action_id: int) -> int:
         who = area_people(case.area_path, [Role.OPERATOR])
     elif action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION) and case.handler_id:
         user_ids.add(case.handler_id)
+    elif action == Action.RECALENDAR:  # a provisional deadline made final: whoever runs the clock now
+        if row.to_status in ("reported", "registered"):
+            who = area_people(case.area_path, [Role.OPERATOR])
+        else:
+            who = department_people(case.department_id)
     if row.to_status in ("closed", "rejected") and case.reporter_id:
         user_ids.add(case.reporter_id)
     if who is not None:
@@ -63,6 +98,141 @@ def notify_for_action(*, action_id: int) -> int:
         ignore_conflicts=True,
     )
     return len(created)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The outbox: delivery by the worker, with retries
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    delivered: int  # actions whose notifications were delivered
+    failed: int  # actions whose delivery failed this time (retried later, or given up)
+    notifications: int  # notification rows created
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed delivery."""
+    delay: timedelta = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    return min(delay, LONGEST_RETRY)
+
+
+def pending(*, now: datetime | None = None) -> QuerySet[CaseAction]:
+    """Actions whose notifications are due at ``now`` (all undelivered ones when ``now`` is None)."""
+    qs = CaseAction.objects.filter(notify_due_at__isnull=False)
+    if now is not None:
+        qs = qs.filter(notify_due_at__lte=now)
+    return qs.order_by("notify_due_at", "id")
+
+
+def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None:
+    """Deliver one action's notifications if they are still owed.
+
+    Returns the number of notifications created, or None when the delivery failed (the failure is recorded
+    on the row — attempts, next due moment — and logged; it is never raised).
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            row = CaseAction.objects.select_related("case").filter(pk=action_id, notify_due_at__isnull=False).first()
+            if row is None:
+                return 0  # delivered already (or owes nothing)
+            created = _notify(row)
+            CaseAction.objects.filter(pk=row.pk).update(
+                notify_due_at=None, notified_at=now, notify_attempts=F("notify_attempts") + 1
+            )
+        return created
+    except Exception as error:  # any failure is retried, and logged; never raised
+        _record_failure(action_id=action_id, now=now, error=error)
+        return None
+
+
+def _record_failure(*, action_id: int, now: datetime, error: Exception) -> None:
+    try:
+        with transaction.atomic():
+            row = CaseAction.objects.filter(pk=action_id).values("notify_attempts").first()
+            attempts = (row["notify_attempts"] if row else 0) + 1
+            if attempts >= MAX_ATTEMPTS:
+                log.error("通知发送失败 %s 次，放弃：流转记录 %s：%r", attempts, action_id, error)
+                due: datetime | None = None
+            else:
+                log.warning("通知发送失败（第 %s 次），稍后重试：流转记录 %s：%r", attempts, action_id, error)
+                due = now + retry_delay(attempts)
+            CaseAction.objects.filter(pk=action_id).update(notify_attempts=attempts, notify_due_at=due)
+    except Exception as second:  # the row stays due as it was; the next run tries again
+        log.warning("通知发送失败，且无法记录失败（稍后重试）：流转记录 %s：%r / %r", action_id, error, second)
+
+
+def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> Delivery:
+    """Deliver the notifications of every action due at ``now`` (oldest first, at most ``limit``)."""
+    now = now or timezone.now()
+    ids = list(pending(now=now).values_list("id", flat=True)[:limit])
+    delivered = failed = notifications = 0
+    for action_id in ids:
+        created = deliver_action(action_id=action_id, now=now)
+        if created is None:
+            failed += 1
+        else:
+            delivered += 1
+            notifications += created
+    return Delivery(delivered=delivered, failed=failed, notifications=notifications)
+
+
+def retry_later(*, now: datetime | None = None) -> datetime | None:
+    """After a run with failures: queue the next delivery for when the earliest owed action is due.
+
+    Each failed attempt queues one follow-up, so retries happen even when no new action wakes the worker.
+    Only with a backend that can defer (the database queue); returns the moment queued, or None.
+    """
+    from django.tasks import default_task_backend
+
+    from gridgov.data.cases.tasks import deliver_notifications
+
+    now = now or timezone.now()
+    try:
+        if not default_task_backend.supports_defer:
+            return None
+        earliest = pending().values_list("notify_due_at", flat=True).first()
+        if earliest is None:
+            return None
+        run_after = max(earliest, now + timedelta(seconds=5))
+        deliver_notifications.using(run_after=run_after).enqueue()
+        return run_after
+    except Exception as error:  # the rows stay owed; the next wake-up delivers them
+        log.warning("无法安排提醒重试：%r", error)
+        return None
+
+
+_wake_lock = threading.Lock()
+_next_wake = 0.0  # time.monotonic() before which this process has a delivery task waiting already
+
+
+def wake_worker() -> None:
+    """After a commit: make sure a delivery task will run. Never raises (the action is committed).
+
+    With a backend that can defer (the database queue), one task per process per ``WAKE_EVERY_SECONDS``
+    is enough: it is deferred to the end of that window, so it starts after every action committed in it.
+    """
+    global _next_wake
+    from django.tasks import default_task_backend
+
+    from gridgov.data.cases.tasks import deliver_notifications
+
+    try:
+        if not default_task_backend.supports_defer:
+            deliver_notifications.enqueue()
+            return
+        with _wake_lock:
+            moment = time.monotonic()
+            if moment < _next_wake:
+                return
+            _next_wake = moment + WAKE_EVERY_SECONDS
+        run_after = timezone.now() + timedelta(seconds=WAKE_EVERY_SECONDS)
+        deliver_notifications.using(run_after=run_after).enqueue()
+    except Exception as error:  # the outbox row stays due; the next wake-up or sweep delivers it
+        with _wake_lock:
+            _next_wake = 0.0
+        log.warning("无法通知后台任务发送提醒（稍后由下一次任务补发）：%r", error)
 
 
 # ---------------------------------------------------------------------------------------------------

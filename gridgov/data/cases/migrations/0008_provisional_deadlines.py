@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_case_status_registered_at_index'),
+        ('cases', '0007_notification_outbox'),
         ('org', '0003_enterprise_and_enterprise_membership'),
         ('taxonomy', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,93 @@
+"""Intake through the API: cost per request, retries with an Idempotency-Key, and side effects after commit."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from gridgov.data.access.models import IdempotencyRecord
+from gridgov.data.cases.domain import notifications
+from gridgov.data.cases.models import Case, Notification
+from tests.data.cases.test_write_cost import shapes
+from tests.factories import TownWorld
+
+BODY = {"category": "1201", "description": "路口垃圾堆积", "address": "双合村村口"}
+
+
+def test_create_on_a_warm_worker_costs_a_handful_of_statements(
+    world: TownWorld, as_user, django_assert_max_num_queries
+) -> None:
+    api = as_user(world.grid_worker_a)
+    assert api.post("/api/cases", BODY, **{"Idempotency-Key": "warm-up"}).status_code == 201
+    with django_assert_max_num_queries(12) as captured:
+        response = api.post("/api/cases", BODY, **{"Idempotency-Key": "second"})
+    assert response.status_code == 201
+    assert shapes(captured) == [
+        "SELECT access_apitoken",  # who (last_used_at is written at most once a minute)
+        "SELECT org_membership",  # their scope
+        "UPDATE cases_casecounter",
+        "INSERT cases_case",
+        "INSERT cases_caseaction",
+        "UPDATE cases_case",
+        "INSERT metrics_dailyrollup",
+        "INSERT access_idempotencyrecord",  # the first answer, kept for retries
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_wake_up_after_commit_is_not_an_error(world: TownWorld, settings, as_user) -> None:
+    # The task queue refuses the wake-up (it has no queue of that name): the report is committed, so 201.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["elsewhere"]}}
+    response = as_user(world.grid_worker_a).post("/api/cases", BODY)
+    assert response.status_code == 201
+    case = Case.objects.get(number=response.json()["number"])
+    assert list(notifications.pending().values_list("case_id", flat=True)) == [case.pk]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    assert notifications.deliver_due().notifications == 1  # the command room hears of it on the next run
+    assert list(Notification.objects.values_list("user__username", flat=True)) == ["operator"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_after_a_lost_answer_gets_the_first_answer(world: TownWorld, as_user) -> None:
+    api = as_user(world.grid_worker_a)
+    first = api.post("/api/cases", BODY, **{"Idempotency-Key": "lost-1"})  # committed; say the answer was lost
+    again = api.post("/api/cases", BODY, **{"Idempotency-Key": "lost-1"})
+    assert (first.status_code, again.status_code, again["Idempotent-Replayed"]) == (201, 200, "true")
+    assert again.json() == first.json()
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_make_one_case(world: TownWorld, as_user) -> None:
+    clients = [as_user(world.grid_worker_a) for _ in range(4)]
+    start = threading.Barrier(len(clients))
+    answers: list[tuple[int, str, dict[str, object]]] = []
+    lock = threading.Lock()
+
+    def post(client) -> None:  # type: ignore[no-untyped-def]
+        try:
+            start.wait()
+            response = client.post("/api/cases", BODY, **{"Idempotency-Key": "same-key"})
+            with lock:
+                answers.append((response.status_code, response["Idempotent-Replayed"], response.json()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted((status, replayed) for status, replayed, _body in answers) == [
+        (200, "true"),
+        (200, "true"),
+        (200, "true"),
+        (201, "false"),
+    ]
+    bodies = [body for _status, _replayed, body in answers]
+    assert all(body == bodies[0] for body in bodies)  # everyone got the first answer
+    assert Case.objects.count() == 1
+    assert IdempotencyRecord.objects.count() == 1
+    assert Case.objects.get().seq == 1  # the losers' numbers were rolled back: no gap
