@@ -15,6 +15,7 @@ any moment after its last change (``facts`` with T after everything); the part o
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -182,6 +183,28 @@ def case_changed(*, before: CaseState | None, after: CaseState | None) -> None:
     if changed:
         town_id = (after or before).town_id  # type: ignore[union-attr]
         _upsert(town_id, changed)
+
+
+def contributions(states: Iterable[CaseState]) -> dict[Key, list[int]]:
+    """What many new cases add to the rollup rows, summed (computed without touching the database)."""
+    total: dict[Key, list[int]] = {}
+    for state in states:
+        for key, values in contribution(state).items():
+            _add(total.setdefault(key, [0] * len(COUNT_FIELDS)), values)
+    return {key: values for key, values in total.items() if any(values)}
+
+
+def cases_added(*, town_id: int, states: Iterable[CaseState] = (), rows: dict[Key, list[int]] | None = None) -> None:
+    """Add new cases (or their precomputed ``contributions``) to the rollups: a few upserts for any number
+    of cases (call inside the cases' transaction)."""
+    delta = rows if rows is not None else contributions(states)
+    items = sorted(delta.items())
+    for i in range(0, len(items), _UPSERT_ROWS):
+        _upsert(town_id, dict(items[i : i + _UPSERT_ROWS]))
+
+
+# Rows per upsert statement: 16 parameters a row stays far below SQLite's and PostgreSQL's limits.
+_UPSERT_ROWS = 500
 
 
 def _upsert(town_id: int, rows: dict[Key, list[int]]) -> None:
