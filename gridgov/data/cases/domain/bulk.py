@@ -11,7 +11,8 @@ transaction (the rollup contributions, the action payloads); inside it, per slic
    neither does); a number in the town's own pattern (DX2022-000123) keeps its sequence;
 3. the cases are inserted with ``bulk_create``, their actions hash-chained in Python with the engine's
    ``action_digest`` (so ``verify_audit_chain`` checks them like any other) and inserted with
-   ``bulk_create``, each case's ``action_count``/``audit_head`` set;
+   ``bulk_create``, each case's ``action_count``/``audit_head`` set; photos stored beforehand
+   (``store_photo``, once for any number of actions) get their Attachment rows;
 4. the rollups get the summed contributions of all the slice's cases in a few upserts.
 
 ``write_cases`` is all or nothing (one transaction); ``write_cases_in_slices`` commits every ``slice_size``
@@ -27,19 +28,87 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.domain.attachments import Upload, check_image
 from gridgov.data.cases.domain.audit import action_digest
-from gridgov.data.cases.models import Case, CaseAction, CaseCounter
+from gridgov.data.cases.models import (
+    Attachment,
+    Case,
+    CaseAction,
+    CaseCounter,
+    attachment_path,
+    display_path,
+    thumbnail_path,
+)
 from gridgov.data.errors import Conflict, InvalidInput
 from gridgov.data.metrics import rollups
 from gridgov.data.org.models import Area
 
 _OWN_NUMBER = re.compile(r"^(?P<prefix>.+?)(?P<year>\d{4})-(?P<seq>\d{1,9})$")
 DEFAULT_SLICE = 100  # cases per transaction of a long build (a slice commits in well under 200 ms)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A photo already in storage (see ``store_photo``), attached to an action by reference: the bulk path
+    writes its Attachment row, never the file again."""
+
+    kind: str
+    file: str
+    display: str
+    thumbnail: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    width: int | None
+    height: int | None
+
+    @classmethod
+    def of(cls, attachment: Attachment) -> StoredFile:
+        return cls(
+            kind=attachment.kind,
+            file=attachment.file.name or "",
+            display=attachment.display.name or "",
+            thumbnail=attachment.thumbnail.name or "",
+            original_name=attachment.original_name,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            sha256=attachment.sha256,
+            width=attachment.width,
+            height=attachment.height,
+        )
+
+
+def store_photo(*, town: Area, upload: Upload) -> StoredFile:
+    """Check ``upload`` and store its files once (content-addressed), for any number of bulk-written actions."""
+    checked = check_image(upload)
+    fields = checked.attachment_fields()
+    probe = Attachment(town_id=town.pk, sha256=checked.sha256)
+    names: dict[str, str] = {}
+    for name, path in (("file", attachment_path), ("display", display_path), ("thumbnail", thumbnail_path)):
+        content = fields[name]
+        target = path(probe, content.name)
+        if not default_storage.exists(target):
+            target = default_storage.save(target, content)
+        names[name] = target
+    return StoredFile(
+        kind=str(fields["kind"]),
+        file=names["file"],
+        display=names["display"],
+        thumbnail=names["thumbnail"],
+        original_name=fields["original_name"],
+        content_type=fields["content_type"],
+        size=fields["size"],
+        sha256=checked.sha256,
+        width=fields["width"],
+        height=fields["height"],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +124,7 @@ class ActionRecord:
     actor_role: str = ""
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    files: tuple[StoredFile, ...] = ()
 
 
 @dataclass(slots=True)
@@ -167,10 +237,31 @@ def _write(town: Area, prepared: _Prepared) -> list[Case]:
     _number(town, todo)
     cases = [r.case for r, _year in todo]
     Case.objects.bulk_create(cases, batch_size=500)
-    rows: list[CaseAction] = []
-    for record, _year in todo:
-        rows.extend(_chain(record))
+    chained = [pair for record, _year in todo for pair in zip(_chain(record), record.actions, strict=True)]
+    rows = [row for row, _step in chained]
     CaseAction.objects.bulk_create(rows, batch_size=1000)
+    files = [
+        Attachment(
+            town_id=row.town_id,
+            case=row.case,
+            action=row,
+            created_at=row.created_at,
+            kind=f.kind,
+            file=f.file,
+            display=f.display,
+            thumbnail=f.thumbnail,
+            original_name=f.original_name,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            width=f.width,
+            height=f.height,
+        )
+        for row, step in chained
+        for f in step.files
+    ]
+    if files:
+        Attachment.objects.bulk_create(files, batch_size=1000)
     Case.objects.bulk_update(cases, ["action_count", "audit_head"], batch_size=500)
     rollups.cases_added(town_id=town.pk, states=[rollups.snapshot(c) for c in cases])
     return cases
@@ -239,7 +330,7 @@ def _chain(record: CaseRecord) -> list[CaseAction]:
             note=step.note,
             data=step.data,
             created_at=step.created_at,
-            attachment_hashes=[],
+            attachment_hashes=[f.sha256 for f in step.files],
             prev_hash=head,
         )
         rows.append(
