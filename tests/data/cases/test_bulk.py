@@ -236,3 +236,24 @@ def test_a_write_failing_inside_the_transaction_leaves_no_case_action_or_counter
 
     written = write_cases(town=world.town, records=records_for_own_numbers(world))
     assert [c.seq for c in written] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_coming_between_the_plan_and_the_lock_is_noticed_and_the_plan_made_again(world) -> None:
+    """Outside any transaction the slice is planned before the lock; a case written meanwhile moves the ids."""
+    from gridgov.data.cases.domain import bulk
+
+    records = records_for_own_numbers(world)
+    prepared = bulk._Prepared.of(world.town, records)
+    plan = bulk._plan(world.town, prepared, bulk._existing(world.town, prepared))
+    native = world.report(now=at(2022, 3, 7, 8, 0))  # takes the next id and the first number of 2022
+
+    with transaction.atomic():
+        written = bulk._write(world.town, prepared, plan)
+
+    assert native.seq == 1
+    assert [c.seq for c in written] == [2, 3, 4, 5, 6]
+    cases = Case.objects.filter(town=world.town, year=2022).order_by("seq")
+    assert len({c.pk for c in cases}) == 6
+    assert all(broken is None for _case, broken in verify_chains(cases))
+    assert rollups.check(town=world.town) == []

@@ -29,8 +29,8 @@ from datetime import datetime
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,11 +156,16 @@ def write_cases(*, town: Area, records: Sequence[CaseRecord]) -> list[Case]:
     """Write ``records`` in one transaction, all or nothing; returns the cases written.
 
     A record whose number an imported case already has is skipped (a re-run after an interruption finishes
-    the job); a number a native case has raises Conflict, and nothing is written.
+    the job); a number a native case has raises Conflict, and nothing is written. Everything that can be is
+    computed before the transaction; inside it only the numbering and a few multi-row INSERTs remain.
     """
     prepared = _Prepared.of(town, records)
+    if connection.in_atomic_block:  # the caller's transaction holds the lock already: plan inside it
+        with transaction.atomic():
+            return _write(town, prepared, _plan(town, prepared, _existing(town, prepared)), fresh=True)
+    plan = _plan(town, prepared, _existing(town, prepared))
     with transaction.atomic():
-        return _write(town, prepared)
+        return _write(town, prepared, plan)
 
 
 def write_cases_in_slices(
@@ -176,8 +181,9 @@ def write_cases_in_slices(
 
     def flush() -> None:
         prepared = _Prepared.of(town, batch)
+        plan = _plan(town, prepared, _existing(town, prepared))
         with transaction.atomic():
-            written.extend(_write(town, prepared))
+            written.extend(_write(town, prepared, plan))
         batch.clear()
         if progress is not None:
             progress(len(written))
@@ -218,11 +224,9 @@ class _Prepared:
         return cls(records=list(records), years=years)
 
 
-def _write(town: Area, prepared: _Prepared) -> list[Case]:
-    records = prepared.records
-    if not records:
-        return []
-    numbered = [r.case.number for r in records if r.case.number]
+def _existing(town: Area, prepared: _Prepared) -> dict[str, bool]:
+    """The records' numbers the town already has (number → imported); a native case's number is a Conflict."""
+    numbered = [r.case.number for r in prepared.records if r.case.number]
     existing: dict[str, bool] = {}
     for i in range(0, len(numbered), 500):
         existing.update(
@@ -231,39 +235,146 @@ def _write(town: Area, prepared: _Prepared) -> list[Case]:
     for number, imported in existing.items():
         if not imported:
             raise Conflict(_("编号 %(number)s 已被本平台的事件使用，不能作为历史事件导入") % {"number": number})
-    todo = [(r, y) for r, y in zip(records, prepared.years, strict=True) if r.case.number not in existing]
-    if not todo:
-        return []
-    _number(town, todo)
+    return existing
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The slice's rows, ready to insert: ids reserved, hashes chained, every value prepared for the database."""
+
+    existing: dict[str, bool]
+    todo: list[tuple[CaseRecord, int]]
+    bases: dict[type[Model], int]  # SQLite: the largest id when the ids were reserved
+    cases: list[list[Any]]
+    actions: list[list[Any]]
+    files: list[list[Any]]
+    rollup_rows: dict[rollups.Key, list[int]]
+
+
+_CASE_FIELDS = list(Case._meta.concrete_fields)
+_NUMBER_AT = next(i for i, f in enumerate(_CASE_FIELDS) if f.attname == "number")
+_SEQ_AT = next(i for i, f in enumerate(_CASE_FIELDS) if f.attname == "seq")
+_YEAR_AT = next(i for i, f in enumerate(_CASE_FIELDS) if f.attname == "year")
+
+
+def _plan(town: Area, prepared: _Prepared, existing: dict[str, bool]) -> _Plan:
+    todo = [(r, y) for r, y in zip(prepared.records, prepared.years, strict=True) if r.case.number not in existing]
     cases = [r.case for r, _year in todo]
-    Case.objects.bulk_create(cases, batch_size=500)
-    chained = [pair for record, _year in todo for pair in zip(_chain(record), record.actions, strict=True)]
-    rows = [row for row, _step in chained]
-    CaseAction.objects.bulk_create(rows, batch_size=1000)
-    files = [
-        Attachment(
-            town_id=row.town_id,
-            case=row.case,
-            action=row,
-            created_at=row.created_at,
-            kind=f.kind,
-            file=f.file,
-            display=f.display,
-            thumbnail=f.thumbnail,
-            original_name=f.original_name,
-            content_type=f.content_type,
-            size=f.size,
-            sha256=f.sha256,
-            width=f.width,
-            height=f.height,
-        )
-        for row, step in chained
-        for f in step.files
-    ]
-    if files:
-        Attachment.objects.bulk_create(files, batch_size=1000)
-    Case.objects.bulk_update(cases, ["action_count", "audit_head"], batch_size=500)
-    rollups.cases_added(town_id=town.pk, states=[rollups.snapshot(c) for c in cases])
+    n_actions = sum(len(r.actions) for r, _year in todo)
+    n_files = sum(len(a.files) for r, _year in todo for a in r.actions)
+    bases: dict[type[Model], int] = {}
+    case_ids = _reserve(Case, len(cases), bases)
+    action_ids = iter(_reserve(CaseAction, n_actions, bases))
+    file_ids = iter(_reserve(Attachment, n_files, bases))
+    action_rows: list[CaseAction] = []
+    file_rows: list[Attachment] = []
+    for (record, year), pk in zip(todo, case_ids, strict=True):
+        case = record.case
+        case.pk = pk
+        case.year = year
+        for row, step in zip(_chain(record), record.actions, strict=True):
+            row.pk = next(action_ids)
+            action_rows.append(row)
+            for f in step.files:
+                file_rows.append(
+                    Attachment(
+                        pk=next(file_ids),
+                        town_id=row.town_id,
+                        case_id=pk,
+                        action_id=row.pk,
+                        created_at=row.created_at,
+                        kind=f.kind,
+                        file=f.file,
+                        display=f.display,
+                        thumbnail=f.thumbnail,
+                        original_name=f.original_name,
+                        content_type=f.content_type,
+                        size=f.size,
+                        sha256=f.sha256,
+                        width=f.width,
+                        height=f.height,
+                    )
+                )
+    return _Plan(
+        existing=existing,
+        todo=todo,
+        bases=bases,
+        cases=_values(Case, cases),
+        actions=_values(CaseAction, action_rows),
+        files=_values(Attachment, file_rows),
+        rollup_rows=rollups.contributions(rollups.snapshot(c) for c in cases),
+    )
+
+
+def _reserve(model: type[Model], n: int, bases: dict[type[Model], int]) -> list[int]:
+    """``n`` ids for new rows of ``model``: from its sequence on PostgreSQL (no lock needed); elsewhere the
+    ids after the largest one, checked again under the write lock (``_moved``)."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+            return [row[0] for row in cursor.fetchall()]
+        base = _largest_id(cursor, table)
+    bases[model] = base
+    return list(range(base + 1, base + n + 1))
+
+
+def _largest_id(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+    largest = cursor.fetchone()[0] or 0
+    if connection.vendor == "sqlite":  # AUTOINCREMENT: never reuse the id of a deleted row
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        largest = max(largest, row[0] if row else 0)
+    return int(largest)
+
+
+def _moved(plan: _Plan) -> bool:
+    """Whether another writer added rows since the ids were reserved (then the plan is made again)."""
+    with connection.cursor() as cursor:
+        return any(_largest_id(cursor, model._meta.db_table) != base for model, base in plan.bases.items())
+
+
+def _values(model: type[Model], objects: Sequence[Model]) -> list[list[Any]]:
+    """Each object's column values as the database takes them (what ``bulk_create`` computes per row)."""
+    fields = model._meta.concrete_fields
+    return [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects]
+
+
+def _insert(model: type[Model], rows: list[list[Any]]) -> None:
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column or f.attname) for f in model._meta.concrete_fields)
+    marks = ", ".join(["%s"] * len(model._meta.concrete_fields))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[i : i + 1000])
+
+
+def _write(town: Area, prepared: _Prepared, plan: _Plan, *, fresh: bool = False) -> list[Case]:
+    """Under the write lock: check nothing changed meanwhile (unless the plan was made under it), number
+    the cases, insert everything."""
+    if not fresh:
+        existing = _existing(town, prepared)
+        if existing != plan.existing or _moved(plan):  # another writer came first: prepare again (rare)
+            plan = _plan(town, prepared, existing)
+    if not plan.todo:
+        return []
+    _number(town, plan.todo)
+    for (record, year), row in zip(plan.todo, plan.cases, strict=True):
+        row[_NUMBER_AT], row[_SEQ_AT], row[_YEAR_AT] = record.case.number, record.case.seq, year
+    _insert(Case, plan.cases)
+    _insert(CaseAction, plan.actions)
+    _insert(Attachment, plan.files)
+    rollups.cases_added(town_id=town.pk, rows=plan.rollup_rows)
+    cases = [record.case for record, _year in plan.todo]
+    for case in cases:
+        case._state.adding = False
+        case._state.db = connection.alias
     return cases
 
 
