@@ -257,3 +257,90 @@ def test_a_writer_coming_between_the_plan_and_the_lock_is_noticed_and_the_plan_m
     assert len({c.pk for c in cases}) == 6
     assert all(broken is None for _case, broken in verify_chains(cases))
     assert rollups.check(town=world.town) == []
+
+
+def script(world) -> list[tuple[int, object, Action, dict[str, object]]]:
+    """(minutes after the report, actor, action, arguments): a long life with every kind of clock change."""
+    op, handler, leader = world.operator, world.handler_a, world.leader
+    return [
+        (10, op, Action.REGISTER, {}),
+        (20, op, Action.DISPATCH, {"department": world.dept_b}),
+        (60, world.handler_b, Action.RETURN, {"note": "不属于本部门"}),
+        (70, op, Action.DISPATCH, {"department": world.dept_a}),
+        (80, handler, Action.SIGN, {}),
+        (90, handler, Action.REQUEST_EXTENSION, {"note": "需协调", "extension": 2}),
+        (100, leader, Action.APPROVE_EXTENSION, {"note": "同意"}),
+        (110, op, Action.SUSPEND, {"note": "等待司法结论"}),
+        (60 * 24 * 5, op, Action.RESUME, {}),
+        (60 * 24 * 6, leader, Action.SUPERVISE, {"note": "请加快"}),
+        (60 * 24 * 9, handler, Action.RESOLVE, {"note": "已处置"}),
+        (60 * 24 * 9 + 30, world.grid_worker_a, Action.VERIFY_PASS, {}),
+        (60 * 24 * 10, op, Action.RATE, {"rating": Satisfaction.BASICALLY}),
+    ]
+
+
+def test_a_replayed_case_is_the_case_the_engine_makes(world) -> None:
+    """``Replay`` applies the engine's own rules: same actions (data, roles, times), deadlines and state."""
+    from gridgov.data.cases.domain.replay import Replay
+    from gridgov.data.worktime.calendar import WorkCalendar
+
+    start = at(2026, 11, 2, 9, 0)
+    stored = bulk_photo(world)
+    steps = script(world)
+
+    def rows(case: Case) -> list[tuple[object, ...]]:
+        return list(
+            CaseAction.objects.filter(case=case)
+            .order_by("seq")
+            .values_list("action", "from_status", "to_status", "actor_id", "actor_role", "note", "data", "created_at")
+        )
+
+    fields = [f for f in _COPIED if f not in ("version",)]
+    engine_case = report_case(
+        town=world.town,
+        reporter=world.grid_worker_a,
+        channel=Channel.GRID_WORKER,
+        category=world.category_days,
+        description="村道路灯不亮",
+        area=world.grid_a,
+        now=start,
+    )
+    for minutes, actor, action, kwargs in steps:
+        photos = photo() if action == Action.RESOLVE else []
+        apply_action(
+            case_id=engine_case.pk,
+            actor=actor,
+            action=action,
+            now=start + timedelta(minutes=minutes),
+            photos=photos,
+            **kwargs,
+        )  # type: ignore[arg-type]
+    engine_case.refresh_from_db()
+
+    replay = Replay(
+        town=world.town,
+        reporter=world.grid_worker_a,
+        channel=Channel.GRID_WORKER,
+        category=world.category_days,
+        description="村道路灯不亮",
+        area=world.grid_a,
+        now=start,
+        calendar=WorkCalendar.load(),
+    )
+    for minutes, actor, action, kwargs in steps:
+        files = (stored,) if action == Action.RESOLVE else ()
+        replay.act(actor=actor, action=action, now=start + timedelta(minutes=minutes), photos=files, **kwargs)  # type: ignore[arg-type]
+    (replayed,) = write_cases(town=world.town, records=[replay.record()])
+    replayed.refresh_from_db()
+
+    assert {f: getattr(replayed, f) for f in fields} == {f: getattr(engine_case, f) for f in fields}
+    assert replayed.version == engine_case.version == 14
+    assert rows(replayed) == rows(engine_case)
+    assert all(broken is None for _case, broken in verify_chains(Case.objects.filter(town=world.town)))
+    assert rollups.check(town=world.town) == []
+
+
+def bulk_photo(world) -> StoredFile:
+    from gridgov.data.cases.domain.bulk import store_photo
+
+    return store_photo(town=world.town, upload=photo()[0])
