@@ -152,20 +152,29 @@ def _wanted_seq(town: Area, number: str, year: int) -> int | None:
     return int(match["seq"])
 
 
-def write_cases(*, town: Area, records: Sequence[CaseRecord]) -> list[Case]:
+def write_cases(
+    *, town: Area, records: Sequence[CaseRecord], then: Callable[[list[Case]], None] | None = None
+) -> list[Case]:
     """Write ``records`` in one transaction, all or nothing; returns the cases written.
 
     A record whose number an imported case already has is skipped (a re-run after an interruption finishes
     the job); a number a native case has raises Conflict, and nothing is written. Everything that can be is
     computed before the transaction; inside it only the numbering and a few multi-row INSERTs remain.
+    ``then`` (e.g. a ledger's detail rows for the new cases) runs in the same transaction, after them.
     """
     prepared = _Prepared.of(town, records)
     if connection.in_atomic_block:  # the caller's transaction holds the lock already: plan inside it
         with transaction.atomic():
-            return _write(town, prepared, _plan(town, prepared, _existing(town, prepared)), fresh=True)
+            written = _write(town, prepared, _plan(town, prepared, _existing(town, prepared)), fresh=True)
+            if then is not None:
+                then(written)
+            return written
     plan = _plan(town, prepared, _existing(town, prepared))
     with transaction.atomic():
-        return _write(town, prepared, plan)
+        written = _write(town, prepared, plan)
+        if then is not None:
+            then(written)
+        return written
 
 
 def write_cases_in_slices(

@@ -26,6 +26,7 @@ without a number of its own gets ``next_own_number``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -262,6 +263,23 @@ def import_historical_cases(
         for record in records
     ]
     return write_cases(town=town, records=described)
+
+
+def ledger_case_record(
+    *,
+    town: Area,
+    record: HistoricalCase,
+    imported_by: User | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    limits: Limits | None = None,
+) -> CaseRecord:
+    """A ledger row's finished case, checked and described for the bulk writer; a record without a number
+    gets the next number of the town's own pattern when it is written (``bulk.write_cases``)."""
+    check_historical_case(dataclasses.replace(record, number=record.number or "-"), town=town, now=now)
+    return historical_case_record(
+        town=town, record=record, imported_by=imported_by, now=now, calendar=calendar, limits=limits
+    )
 
 
 def import_historical_case(
