@@ -353,15 +353,22 @@ def _values(model: type[Model], objects: Sequence[Model]) -> list[list[Any]]:
 
 
 def _insert(model: type[Model], rows: list[list[Any]]) -> None:
+    """Insert prepared rows: SQLite runs one prepared statement per row (``executemany``, in C, no round
+    trips); PostgreSQL streams them with ``COPY … FROM STDIN`` (one round trip, no SQL to parse)."""
     if not rows:
         return
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column or f.attname) for f in model._meta.concrete_fields)
-    marks = ", ".join(["%s"] * len(model._meta.concrete_fields))
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    fields = model._meta.concrete_fields
+    columns = ", ".join(qn(f.column or f.attname) for f in fields)
+    table = qn(model._meta.db_table)
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[i : i + 1000])
+        if connection.vendor == "postgresql":
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 def _write(town: Area, prepared: _Prepared, plan: _Plan, *, fresh: bool = False) -> list[Case]:
