@@ -236,6 +236,7 @@ def test_a_write_failing_inside_the_transaction_leaves_no_case_action_or_counter
 
     written = write_cases(town=world.town, records=records_for_own_numbers(world))
     assert [c.seq for c in written] == [1, 2, 3, 4, 5]
+    assert all(broken is None for _case, broken in verify_chains(Case.objects.filter(town=world.town)))
 
 
 @pytest.mark.django_db(transaction=True)

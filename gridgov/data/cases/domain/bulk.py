@@ -219,8 +219,8 @@ class _Prepared:
         years: list[int] = []
         for record in records:
             case = record.case
-            if case.pk is not None:
-                raise InvalidInput(_("批量写入的事件不能已有编号"))
+            if not case._state.adding:  # describe a case afresh for each attempt
+                raise InvalidInput(_("批量写入的事件不能是已保存的事件"))
             if case.town_id != town.pk:
                 raise InvalidInput(_("批量写入的事件不属于%(town)s") % {"town": town.name})
             if not record.actions:
