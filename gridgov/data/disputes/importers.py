@@ -18,8 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.history import HistoricalCase, import_historical_case, ledger_milestones, next_own_number
+from gridgov.data.cases.domain.bulk import write_cases
+from gridgov.data.cases.domain.history import (
+    HistoricalCase,
+    Limits,
+    import_historical_case,
+    ledger_case_record,
+    ledger_milestones,
+    next_own_number,
+)
 from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.cases.models import Case
 from gridgov.data.disputes.domain import (
     BACKLOG_PETITION,
     PartyInput,
@@ -36,6 +45,7 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.importers import find_department, may_import
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.worktime.calendar import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -183,56 +193,100 @@ class DisputeImporter(Importer):
             import_key=parsed.number,
         )
 
+    def apply_all(self, rows: list[DisputeRow], *, ctx: ImportContext) -> bool:
+        """Resolved rows through the bulk path (their cases described first, then written with their detail
+        rows in one short transaction); open rows are registered through the engine in that transaction."""
+        if ctx.user is None:
+            raise RowInvalid(None, _("导入信访与纠纷需要指定操作人（受理员）"))
+        town, user = ctx.town, ctx.user
+        calendar, limits = WorkCalendar.load(), Limits()
+        resolved = [parsed for parsed in rows if parsed.resolved_on is not None]
+        still_open = [parsed for parsed in rows if parsed.resolved_on is None]
+        described = [
+            ledger_case_record(
+                town=town,
+                record=_resolved_record(parsed, town=town, number="", now=ctx.now),
+                imported_by=user,
+                now=ctx.now,
+                calendar=calendar,
+                limits=limits,
+            )
+            for parsed in resolved
+        ]
 
-def _import_resolved(parsed: DisputeRow, *, ctx: ImportContext) -> None:
-    """The dispute as an imported case closed on its 化解日期, then its detail row and parties."""
-    town = ctx.town
+        def details(cases: list[Case]) -> None:
+            disputes = Dispute.objects.bulk_create(
+                [_dispute(parsed, town=town, case=case) for parsed, case in zip(resolved, cases, strict=True)]
+            )
+            DisputeParty.objects.bulk_create(
+                [_party(parsed, town=town, dispute=d) for parsed, d in zip(resolved, disputes, strict=True)]
+            )
+            for parsed in still_open:
+                self.apply(parsed, ctx=ctx)
+
+        write_cases(town=town, records=described, then=details)
+        return True
+
+
+def _resolved_record(parsed: DisputeRow, *, town: Area, number: str, now: Any) -> HistoricalCase:
     milestones = ledger_milestones(
-        opened_on=parsed.received_on, resolved_on=None, closed_on=parsed.resolved_on, now=ctx.now
+        opened_on=parsed.received_on, resolved_on=None, closed_on=parsed.resolved_on, now=now
     )
     assert milestones is not None
     categories = install_dispute_categories(town=town)
     petition = parsed.type == DisputeType.PETITION
     category = categories[BACKLOG_PETITION[0]] if petition and parsed.backlog else categories[parsed.type]
-    case = import_historical_case(
-        town=town,
-        record=HistoricalCase(
-            number=next_own_number(town=town, reported_at=milestones.reported_at),
-            category=category,
-            area=parsed.village or town,
-            channel=Channel.PETITION if petition else Channel.OTHER,
-            description=parsed.description,
-            status=milestones.status,
-            reported_at=milestones.reported_at,
-            registered_at=milestones.registered_at,
-            dispatched_at=milestones.dispatched_at,
-            resolved_at=milestones.resolved_at,
-            closed_at=milestones.closed_at,
-            department=parsed.department,
-            kind=Kind.DISPUTE,
-            title=parsed.description[:40],
-        ),
-        imported_by=ctx.user,
-        now=ctx.now,
+    return HistoricalCase(
+        number=number,
+        category=category,
+        area=parsed.village or town,
+        channel=Channel.PETITION if petition else Channel.OTHER,
+        description=parsed.description,
+        status=milestones.status,
+        reported_at=milestones.reported_at,
+        registered_at=milestones.registered_at,
+        dispatched_at=milestones.dispatched_at,
+        resolved_at=milestones.resolved_at,
+        closed_at=milestones.closed_at,
+        department=parsed.department,
+        kind=Kind.DISPUTE,
+        title=parsed.description[:40],
     )
-    assert case is not None  # a fresh number: never imported before
-    dispute = Dispute.objects.create(
+
+
+def _dispute(parsed: DisputeRow, *, town: Area, case: Case) -> Dispute:
+    return Dispute(
         town=town,
         case=case,
         type=parsed.type,
         level=parsed.level,
         amount=parsed.amount,
         backlog=parsed.backlog,
-        backlog_cleared_at=milestones.closed_at if parsed.backlog else None,
+        backlog_cleared_at=case.closed_at if parsed.backlog else None,
         received_on=parsed.received_on,
         method=parsed.method or "",
         outcome=parsed.outcome or "",
         import_key=parsed.number,
     )
+
+
+def _party(parsed: DisputeRow, *, town: Area, dispute: Dispute) -> DisputeParty:
     party = parsed.party
-    DisputeParty.objects.create(
+    return DisputeParty(
         town=town, dispute=dispute, role=party.role, name=party.name, phone=party.phone, id_number=party.id_number
     )
+
+
+def _import_resolved(parsed: DisputeRow, *, ctx: ImportContext) -> None:
+    """The dispute as an imported case closed on its 化解日期, then its detail row and parties."""
+    town = ctx.town
+    reported = _resolved_record(parsed, town=town, number="-", now=ctx.now).reported_at
+    record = _resolved_record(parsed, town=town, number=next_own_number(town=town, reported_at=reported), now=ctx.now)
+    case = import_historical_case(town=town, record=record, imported_by=ctx.user, now=ctx.now)
+    assert case is not None  # a fresh number: never imported before
+    dispute = _dispute(parsed, town=town, case=case)
+    dispute.save(force_insert=True)
+    _party(parsed, town=town, dispute=dispute).save(force_insert=True)
 
 
 DISPUTES = register(DisputeImporter())

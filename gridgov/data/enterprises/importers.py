@@ -12,25 +12,30 @@ is kept as ``source_key`` so the same file imported twice creates nothing twice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.data.cases.domain.bulk import CaseRecord, write_cases
 from gridgov.data.cases.domain.history import (
     LEDGER_CLOSED_AT,
     HistoricalCase,
     LedgerMilestones,
+    Limits,
     import_historical_case,
+    ledger_case_record,
     ledger_milestones,
     next_own_number,
 )
 from gridgov.data.cases.enums import Channel, Kind, Satisfaction
+from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR, service_category
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, check_phone, create_enterprise, staff_town_ids
@@ -45,6 +50,7 @@ from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
+from gridgov.data.worktime.calendar import WorkCalendar
 
 
 def may_import(user: User) -> bool:
@@ -291,51 +297,110 @@ class HazardImporter(Importer):
         if milestones is None:  # still open: rectification happens in the system
             record_hazard(actor=ctx.user, data=data, source_key=parsed.source_key, now=ctx.now)
             return
-        enterprise = data.enterprise
-        location = data.location.strip()
-        case = import_historical_case(
-            town=ctx.town,
-            record=HistoricalCase(
-                number=next_own_number(town=ctx.town, reported_at=milestones.reported_at),
-                category=data.category,
-                area=enterprise.village or ctx.town,
-                channel=Channel.ENTERPRISE if data.book == Book.SELF else Channel.INSPECTION,
-                description=data.description,
-                status=milestones.status,
-                reported_at=milestones.reported_at,
-                address=f"{enterprise.name} {location}",
-                registered_at=milestones.registered_at,
-                dispatched_at=milestones.dispatched_at,
-                resolved_at=milestones.resolved_at,
-                closed_at=milestones.closed_at,
-                deadline=_end_of(data.deadline) if data.deadline is not None else None,
-                priority=Priority.MAJOR if data.grade == Grade.MAJOR else Priority.NORMAL,
-                kind=Kind.HAZARD,
-                enterprise=enterprise,
-                title=f"{enterprise.name}：{location}",
-            ),
-            imported_by=ctx.user,
-            now=ctx.now,
-        )
+        number = next_own_number(town=ctx.town, reported_at=milestones.reported_at)
+        record = _hazard_record(parsed, town=ctx.town, milestones=milestones, number=number)
+        case = import_historical_case(town=ctx.town, record=record, imported_by=ctx.user, now=ctx.now)
         assert case is not None  # a fresh number: never imported before
-        assert case.handle_deadline is not None  # dispatched
-        Hazard.objects.create(
-            case=case,
-            town=ctx.town,
-            enterprise=enterprise,
-            book=data.book,
-            grade=data.grade,
-            location=location,
-            found_on=data.found_on,
-            responsible=data.responsible.strip()[:64],
-            deadline=data.deadline or timezone.localdate(case.handle_deadline),
-            measures=data.measures.strip(),
-            funds=data.funds,
-            rectified_on=parsed.rectified_on or parsed.accepted_on,
-            acceptor=parsed.acceptor,
-            accepted_on=parsed.accepted_on,
-            source_key=parsed.source_key,
+        _hazard(parsed, town=ctx.town, case=case).save(force_insert=True)
+
+    def apply_all(self, rows: list[HazardRow], *, ctx: ImportContext) -> bool:
+        """Finished rows through the bulk path (their cases described first, then written with their detail
+        rows in one short transaction); open rows are recorded through the engine in that transaction."""
+        if ctx.user is None:
+            raise RowInvalid(None, _("导入隐患台账需要指定操作人（受理员）"))
+        return _bulk_ledger(self, rows, ctx=ctx, describe=_describe_hazard, detail=_hazard)
+
+
+def _describe_hazard(parsed: HazardRow, *, ctx: ImportContext) -> HistoricalCase | None:
+    data = parsed.data
+    milestones = ledger_milestones(
+        opened_on=data.found_on, resolved_on=parsed.rectified_on, closed_on=parsed.accepted_on, now=ctx.now
+    )
+    if milestones is None:
+        return None
+    return _hazard_record(parsed, town=ctx.town, milestones=milestones, number="")
+
+
+def _hazard_record(parsed: HazardRow, *, town: Area, milestones: LedgerMilestones, number: str) -> HistoricalCase:
+    data = parsed.data
+    enterprise = data.enterprise
+    location = data.location.strip()
+    return HistoricalCase(
+        number=number,
+        category=data.category,
+        area=enterprise.village or town,
+        channel=Channel.ENTERPRISE if data.book == Book.SELF else Channel.INSPECTION,
+        description=data.description,
+        status=milestones.status,
+        reported_at=milestones.reported_at,
+        address=f"{enterprise.name} {location}",
+        registered_at=milestones.registered_at,
+        dispatched_at=milestones.dispatched_at,
+        resolved_at=milestones.resolved_at,
+        closed_at=milestones.closed_at,
+        deadline=_end_of(data.deadline) if data.deadline is not None else None,
+        priority=Priority.MAJOR if data.grade == Grade.MAJOR else Priority.NORMAL,
+        kind=Kind.HAZARD,
+        enterprise=enterprise,
+        title=f"{enterprise.name}：{location}",
+    )
+
+
+def _hazard(parsed: HazardRow, *, town: Area, case: Case) -> Hazard:
+    data = parsed.data
+    assert case.handle_deadline is not None  # dispatched
+    return Hazard(
+        case=case,
+        town=town,
+        enterprise=data.enterprise,
+        book=data.book,
+        grade=data.grade,
+        location=data.location.strip(),
+        found_on=data.found_on,
+        responsible=data.responsible.strip()[:64],
+        deadline=data.deadline or timezone.localdate(case.handle_deadline),
+        measures=data.measures.strip(),
+        funds=data.funds,
+        rectified_on=parsed.rectified_on or parsed.accepted_on,
+        acceptor=parsed.acceptor,
+        accepted_on=parsed.accepted_on,
+        source_key=parsed.source_key,
+    )
+
+
+def _bulk_ledger(
+    importer: Importer,
+    rows: list[Any],
+    *,
+    ctx: ImportContext,
+    describe: Callable[..., HistoricalCase | None],
+    detail: Callable[..., Model],
+) -> bool:
+    """Finished rows (``describe`` gives their case) through the bulk path with their ``detail`` rows, open
+    rows through ``importer.apply``, all in one short transaction."""
+    town = ctx.town
+    calendar, limits = WorkCalendar.load(), Limits()
+    finished: list[tuple[Any, CaseRecord]] = []
+    still_open: list[Any] = []
+    for parsed in rows:
+        record = describe(parsed, ctx=ctx)
+        if record is None:
+            still_open.append(parsed)
+            continue
+        described = ledger_case_record(
+            town=town, record=record, imported_by=ctx.user, now=ctx.now, calendar=calendar, limits=limits
         )
+        finished.append((parsed, described))
+
+    def details(cases: list[Case]) -> None:
+        made = [detail(parsed, town=town, case=case) for (parsed, _r), case in zip(finished, cases, strict=True)]
+        if made:
+            type(made[0])._default_manager.bulk_create(made)
+        for parsed in still_open:
+            importer.apply(parsed, ctx=ctx)
+
+    write_cases(town=town, records=[described for _parsed, described in finished], then=details)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -445,43 +510,63 @@ class ServiceRequestImporter(Importer):
         )
 
     def _apply_solved(self, parsed: ServiceRow, *, milestones: LedgerMilestones, ctx: ImportContext) -> None:
-        enterprise = parsed.enterprise
-        category = service_category(town=ctx.town, request_type=parsed.request_type)
-        if category is None:
-            raise RowInvalid("request_type", _("本镇尚未配置“%(t)s”类企业诉求分类") % {"t": parsed.request_type.label})
-        case = import_historical_case(
-            town=ctx.town,
-            record=HistoricalCase(
-                number=next_own_number(town=ctx.town, reported_at=milestones.reported_at),
-                category=category,
-                area=enterprise.village or ctx.town,
-                channel=Channel.ENTERPRISE,
-                description=parsed.description,
-                status=milestones.status,
-                reported_at=milestones.reported_at,
-                address=enterprise.address,
-                registered_at=milestones.registered_at,
-                dispatched_at=milestones.dispatched_at,
-                resolved_at=milestones.resolved_at,
-                closed_at=milestones.closed_at,
-                satisfaction=parsed.satisfaction,
-                kind=Kind.SERVICE,
-                enterprise=enterprise,
-                title=f"{enterprise.name}：{parsed.request_type.label}",
-            ),
-            imported_by=ctx.user,
-            now=ctx.now,
-        )
+        number = next_own_number(town=ctx.town, reported_at=milestones.reported_at)
+        record = _service_record(parsed, town=ctx.town, milestones=milestones, number=number)
+        case = import_historical_case(town=ctx.town, record=record, imported_by=ctx.user, now=ctx.now)
         assert case is not None  # a fresh number: never imported before
-        ServiceRequest.objects.create(
-            case=case,
-            town=ctx.town,
-            enterprise=enterprise,
-            request_type=parsed.request_type,
-            meeting=parsed.meeting,
-            financing_amount=parsed.financing,
-            source_key=parsed.source_key,
-        )
+        _service(parsed, town=ctx.town, case=case).save(force_insert=True)
+
+    def apply_all(self, rows: list[ServiceRow], *, ctx: ImportContext) -> bool:
+        """Solved rows through the bulk path with their detail rows; open rows raised in that transaction."""
+        if ctx.user is None:
+            raise RowInvalid(None, _("导入企业诉求需要指定操作人（受理员）"))
+        return _bulk_ledger(self, rows, ctx=ctx, describe=_describe_service, detail=_service)
+
+
+def _describe_service(parsed: ServiceRow, *, ctx: ImportContext) -> HistoricalCase | None:
+    milestones = ledger_milestones(
+        opened_on=parsed.raised_on, resolved_on=None, closed_on=parsed.solved_on, now=ctx.now
+    )
+    if milestones is None:
+        return None
+    return _service_record(parsed, town=ctx.town, milestones=milestones, number="")
+
+
+def _service_record(parsed: ServiceRow, *, town: Area, milestones: LedgerMilestones, number: str) -> HistoricalCase:
+    enterprise = parsed.enterprise
+    category = service_category(town=town, request_type=parsed.request_type)
+    if category is None:
+        raise RowInvalid("request_type", _("本镇尚未配置“%(t)s”类企业诉求分类") % {"t": parsed.request_type.label})
+    return HistoricalCase(
+        number=number,
+        category=category,
+        area=enterprise.village or town,
+        channel=Channel.ENTERPRISE,
+        description=parsed.description,
+        status=milestones.status,
+        reported_at=milestones.reported_at,
+        address=enterprise.address,
+        registered_at=milestones.registered_at,
+        dispatched_at=milestones.dispatched_at,
+        resolved_at=milestones.resolved_at,
+        closed_at=milestones.closed_at,
+        satisfaction=parsed.satisfaction,
+        kind=Kind.SERVICE,
+        enterprise=enterprise,
+        title=f"{enterprise.name}：{parsed.request_type.label}",
+    )
+
+
+def _service(parsed: ServiceRow, *, town: Area, case: Case) -> ServiceRequest:
+    return ServiceRequest(
+        case=case,
+        town=town,
+        enterprise=parsed.enterprise,
+        request_type=parsed.request_type,
+        meeting=parsed.meeting,
+        financing_amount=parsed.financing,
+        source_key=parsed.source_key,
+    )
 
 
 ENTERPRISES = register(EnterpriseImporter())

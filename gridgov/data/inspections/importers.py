@@ -19,16 +19,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.history import HistoricalCase, import_historical_case, ledger_milestones, next_own_number
+from gridgov.data.cases.domain.bulk import write_cases
+from gridgov.data.cases.domain.history import (
+    HistoricalCase,
+    Limits,
+    import_historical_case,
+    ledger_case_record,
+    ledger_milestones,
+    next_own_number,
+)
 from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.cases.models import Case
 from gridgov.data.inspections.domain import install_inspection_categories, record_problem, village_committee
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.importers import may_import
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.worktime.calendar import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -148,43 +158,65 @@ class InspectionProblemImporter(Importer):
             require_photo=False,
         )
 
+    def apply_all(self, rows: list[ProblemRow], *, ctx: ImportContext) -> bool:
+        """Finished rows through the bulk path (their cases described first, then written with their detail
+        rows in one short transaction); open rows are recorded through the engine in that transaction."""
+        town = ctx.town
+        calendar, limits = WorkCalendar.load(), Limits()
+        finished = [p for p in rows if p.rectified_on is not None or p.closed_on is not None]
+        still_open = [p for p in rows if p.rectified_on is None and p.closed_on is None]
+        records = [_finished_record(parsed, town=town, number="", now=ctx.now) for parsed in finished]
+        described = [
+            ledger_case_record(
+                town=town, record=record, imported_by=ctx.user, now=ctx.now, calendar=calendar, limits=limits
+            )
+            for record in records
+        ]
 
-def _import_finished(parsed: ProblemRow, *, ctx: ImportContext) -> None:
-    """The problem as an imported case rectified (or 销号) on the row's dates, then its detail row."""
-    town = ctx.town
+        def details(cases: list[Case]) -> None:
+            InspectionProblem.objects.bulk_create(
+                [
+                    _problem(parsed, town=town, case=case, department=r.department)
+                    for parsed, case, r in zip(finished, cases, records, strict=True)
+                ]
+            )
+            for parsed in still_open:
+                self.apply(parsed, ctx=ctx)
+
+        write_cases(town=town, records=described, then=details)
+        return True
+
+
+def _finished_record(parsed: ProblemRow, *, town: Area, number: str, now: Any) -> HistoricalCase:
     milestones = ledger_milestones(
         opened_on=timezone.localdate(parsed.found_at),
         opened_at=parsed.found_at,
         resolved_on=parsed.rectified_on,
         closed_on=parsed.closed_on,
-        now=ctx.now,
+        now=now,
     )
     assert milestones is not None
-    department = village_committee(parsed.village)
-    case = import_historical_case(
-        town=town,
-        record=HistoricalCase(
-            number=next_own_number(town=town, reported_at=milestones.reported_at),
-            category=install_inspection_categories(town=town),
-            area=parsed.village,
-            channel=Channel.INSPECTION,
-            description=parsed.description,
-            status=milestones.status,
-            reported_at=milestones.reported_at,
-            address=parsed.spot,
-            registered_at=milestones.registered_at,
-            dispatched_at=milestones.dispatched_at,
-            resolved_at=milestones.resolved_at,
-            closed_at=milestones.closed_at,
-            department=department,
-            kind=Kind.INSPECTION,
-            title=f"{parsed.item.name}：{parsed.spot}",
-        ),
-        imported_by=ctx.user,
-        now=ctx.now,
+    return HistoricalCase(
+        number=number,
+        category=install_inspection_categories(town=town),
+        area=parsed.village,
+        channel=Channel.INSPECTION,
+        description=parsed.description,
+        status=milestones.status,
+        reported_at=milestones.reported_at,
+        address=parsed.spot,
+        registered_at=milestones.registered_at,
+        dispatched_at=milestones.dispatched_at,
+        resolved_at=milestones.resolved_at,
+        closed_at=milestones.closed_at,
+        department=village_committee(parsed.village),
+        kind=Kind.INSPECTION,
+        title=f"{parsed.item.name}：{parsed.spot}",
     )
-    assert case is not None  # a fresh number: never imported before
-    InspectionProblem.objects.create(
+
+
+def _problem(parsed: ProblemRow, *, town: Area, case: Case, department: Department | None) -> InspectionProblem:
+    return InspectionProblem(
         town=town,
         case=case,
         round=parsed.round,
@@ -193,9 +225,19 @@ def _import_finished(parsed: ProblemRow, *, ctx: ImportContext) -> None:
         department=department,
         deduction=parsed.item.points,
         spot=parsed.spot,
-        found_at=milestones.reported_at,
+        found_at=case.reported_at,
         import_key=parsed.import_key,
     )
+
+
+def _import_finished(parsed: ProblemRow, *, ctx: ImportContext) -> None:
+    """The problem as an imported case rectified (or 销号) on the row's dates, then its detail row."""
+    town = ctx.town
+    reported = _finished_record(parsed, town=town, number="-", now=ctx.now).reported_at
+    record = _finished_record(parsed, town=town, number=next_own_number(town=town, reported_at=reported), now=ctx.now)
+    case = import_historical_case(town=town, record=record, imported_by=ctx.user, now=ctx.now)
+    assert case is not None  # a fresh number: never imported before
+    _problem(parsed, town=town, case=case, department=record.department).save(force_insert=True)
 
 
 INSPECTION_PROBLEMS = register(InspectionProblemImporter())

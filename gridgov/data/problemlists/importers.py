@@ -19,22 +19,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.data.cases.domain.bulk import CaseRecord, write_cases
 from gridgov.data.cases.domain.history import (
     LEDGER_CLOSED_AT,
     HistoricalCase,
     LedgerMilestones,
+    Limits,
     import_historical_case,
+    ledger_case_record,
     ledger_milestones,
     next_own_number,
 )
 from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import DepartmentKind, Role
-from gridgov.data.org.models import Department, User
+from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.domain import CHANNEL_OF_SOURCE, add_item, install_problem_list_categories
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.taxonomy.models import Category
+from gridgov.data.worktime.calendar import WorkCalendar
 
 IMPORT_ROLES = (Role.OPERATOR, Role.ADMIN)
 
@@ -180,48 +186,90 @@ class ProblemItemImporter(Importer):
             import_key=parsed.import_key,
         )
 
+    def apply_all(self, rows: list[ItemRow], *, ctx: ImportContext) -> bool:
+        """Finished rows through the bulk path (their cases described first, then written with their detail
+        rows in one short transaction); open rows are added through ``add_item`` in that transaction."""
+        if ctx.user is None:
+            raise RowInvalid(None, _("导入问题清单需要指定操作人（受理员）"))
+        user = ctx.user
+        town = ctx.town
+        category = install_problem_list_categories(town=town)
+        calendar, limits = WorkCalendar.load(), Limits()
+        finished: list[tuple[ItemRow, CaseRecord]] = []
+        still_open: list[ItemRow] = []
+        for parsed in rows:
+            milestones = ledger_milestones(
+                opened_on=parsed.found_on, resolved_on=parsed.completed_on, closed_on=parsed.closed_on, now=ctx.now
+            )
+            if milestones is None:
+                still_open.append(parsed)
+                continue
+            record = _finished_record(parsed, town=town, category=category, status_dates=milestones, number="")
+            described = ledger_case_record(
+                town=town, record=record, imported_by=user, now=ctx.now, calendar=calendar, limits=limits
+            )
+            finished.append((parsed, described))
 
-def _import_finished(parsed: ItemRow, *, ctx: ImportContext, status_dates: LedgerMilestones) -> None:
-    """The item as an imported case closed (or resolved) on the row's dates, then its detail row."""
-    town = ctx.town
+        def details(cases: list[Case]) -> None:
+            ProblemItem.objects.bulk_create(
+                [_item(parsed, town=town, case=case) for (parsed, _record), case in zip(finished, cases, strict=True)]
+            )
+            for parsed in still_open:
+                self.apply(parsed, ctx=ctx)
+
+        write_cases(town=town, records=[described for _parsed, described in finished], then=details)
+        return True
+
+
+def _finished_record(
+    parsed: ItemRow, *, town: Area, category: Category, status_dates: LedgerMilestones, number: str
+) -> HistoricalCase:
     department = parsed.department
     area = department.area if department.kind == DepartmentKind.VILLAGE_COMMITTEE and department.area else town
     deadline = datetime.combine(parsed.deadline, LEDGER_CLOSED_AT, tzinfo=timezone.get_current_timezone())
-    case = import_historical_case(
-        town=town,
-        record=HistoricalCase(
-            number=next_own_number(town=town, reported_at=status_dates.reported_at),
-            category=install_problem_list_categories(town=town),
-            area=area,
-            channel=CHANNEL_OF_SOURCE.get(parsed.source, Channel.OTHER),
-            description=parsed.description,
-            status=status_dates.status,
-            reported_at=status_dates.reported_at,
-            registered_at=status_dates.registered_at,
-            dispatched_at=status_dates.dispatched_at,
-            resolved_at=status_dates.resolved_at,
-            closed_at=status_dates.closed_at,
-            deadline=deadline,
-            department=department,
-            kind=Kind.PROBLEM_LIST,
-            title=parsed.description[:40],
-        ),
-        imported_by=ctx.user,
-        now=ctx.now,
+    return HistoricalCase(
+        number=number,
+        category=category,
+        area=area,
+        channel=CHANNEL_OF_SOURCE.get(parsed.source, Channel.OTHER),
+        description=parsed.description,
+        status=status_dates.status,
+        reported_at=status_dates.reported_at,
+        registered_at=status_dates.registered_at,
+        dispatched_at=status_dates.dispatched_at,
+        resolved_at=status_dates.resolved_at,
+        closed_at=status_dates.closed_at,
+        deadline=deadline,
+        department=department,
+        kind=Kind.PROBLEM_LIST,
+        title=parsed.description[:40],
     )
-    assert case is not None  # a fresh number: never imported before
-    ProblemItem.objects.create(
+
+
+def _item(parsed: ItemRow, *, town: Area, case: Case) -> ProblemItem:
+    return ProblemItem(
         town=town,
         case=case,
         problem_list=parsed.problem_list,
         source=parsed.source,
-        department=department,
+        department=parsed.department,
         responsible_person=parsed.person,
         plan=parsed.plan,
         deadline=parsed.deadline,
         found_on=parsed.found_on,
         import_key=parsed.import_key,
     )
+
+
+def _import_finished(parsed: ItemRow, *, ctx: ImportContext, status_dates: LedgerMilestones) -> None:
+    """The item as an imported case closed (or resolved) on the row's dates, then its detail row."""
+    town = ctx.town
+    category = install_problem_list_categories(town=town)
+    number = next_own_number(town=town, reported_at=status_dates.reported_at)
+    record = _finished_record(parsed, town=town, category=category, status_dates=status_dates, number=number)
+    case = import_historical_case(town=town, record=record, imported_by=ctx.user, now=ctx.now)
+    assert case is not None  # a fresh number: never imported before
+    _item(parsed, town=town, case=case).save(force_insert=True)
 
 
 PROBLEM_ITEMS = register(ProblemItemImporter())

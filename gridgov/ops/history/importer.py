@@ -1,8 +1,8 @@
 """The history importer, registered with the sheets framework (web: /imports/history/; command: import_history).
 
-The framework reads the sheet, checks every row (dry run), skips cases imported before and writes all rows
-in one transaction or none; this importer reads a row into a ``HistoricalCase`` and writes it through
-``gridgov.data.cases.domain.history``.
+The framework reads the sheet, checks every row (dry run, no lock held), skips cases imported before and
+hands the rest to ``apply_all``, which writes them all or none through the bulk path
+(``gridgov.data.cases.domain.history.import_historical_cases``: bulk inserts in one short transaction).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from gridgov.data.cases.domain.history import (
     Limits,
     check_deadlines,
     import_historical_case,
+    import_historical_cases,
 )
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
@@ -96,6 +97,19 @@ class HistoryImporter(Importer):
             calendar=state.calendar,
             limits=state.limits,
         )
+
+    def apply_all(self, rows: list[HistoricalCase], *, ctx: ImportContext) -> bool:
+        """All rows through the bulk path: described first, then written in one short transaction."""
+        state = self._state(ctx)
+        import_historical_cases(
+            town=ctx.town,
+            records=rows,
+            imported_by=ctx.user,
+            now=ctx.now,
+            calendar=state.calendar,
+            limits=state.limits,
+        )
+        return True
 
 
 @dataclass

@@ -12,6 +12,8 @@ and status are those of the old record, so that every indicator counts it exactl
 - a case closed without ever being dispatched was resolved on the spot (自行处置): it counts as registered
   when reported, as the engine does.
 
+Records are written through the bulk path (``gridgov.data.cases.domain.bulk``): ``import_historical_cases``
+checks and describes every record first, then writes them all in one short transaction with bulk inserts.
 Each milestone becomes one ``CaseAction`` with ``action=import`` (from → to status, the old time as its
 time), hash-chained exactly like the engine's actions, so ``verify_audit_chain`` checks imported cases too.
 The importing user and time are recorded in each action's data (covered by the hash). Imports send no
@@ -24,25 +26,24 @@ without a number of its own gets ``next_own_number``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain import deadlines
-from gridgov.data.cases.domain.audit import action_digest
-from gridgov.data.cases.domain.engine import MAX_DESCRIPTION, _next_number
+from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, own_number, write_cases
+from gridgov.data.cases.domain.engine import MAX_DESCRIPTION
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
-from gridgov.data.cases.models import Case, CaseAction, CaseCounter
-from gridgov.data.errors import Conflict, InvalidInput
-from gridgov.data.metrics import rollups
+from gridgov.data.cases.models import Case, CaseCounter
+from gridgov.data.errors import InvalidInput
 from gridgov.data.org.domain import ancestors_by_level
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
@@ -201,6 +202,86 @@ def historical_case_exists(*, town: Area, number: str) -> bool:
     return Case.objects.filter(town=town, number=number.strip(), imported=True).exists()
 
 
+def historical_case_record(
+    *,
+    town: Area,
+    record: HistoricalCase,
+    imported_by: User | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    limits: Limits | None = None,
+) -> CaseRecord:
+    """The checked ``record`` described in full for the bulk writer: the case and its IMPORT actions.
+
+    Touches the database only for what ``Limits`` has not looked up yet (no lock is needed)."""
+    case = _build_case(town=town, record=record, number=record.number.strip(), calendar=calendar, limits=limits)
+    by = {"id": imported_by.pk, "name": str(imported_by)} if imported_by is not None else None
+    note = _("原系统历史记录")
+    actor_name = _("原系统")
+    actions: list[ActionRecord] = []
+    from_status = ""
+    for step, to_status, moment, extra in _steps(case, record):
+        actions.append(
+            ActionRecord(
+                action=Action.IMPORT.value,
+                from_status=from_status,
+                to_status=to_status.value,
+                created_at=moment,
+                actor_name=actor_name,
+                note=note,
+                data={"step": step, **extra, "imported_by": by, "imported_at": now.isoformat()},
+            )
+        )
+        from_status = to_status.value
+    return CaseRecord(case=case, actions=actions)
+
+
+def import_historical_cases(
+    *,
+    town: Area,
+    records: Sequence[HistoricalCase],
+    imported_by: User | None,
+    now: datetime | None = None,
+    calendar: WorkCalendar | None = None,
+    limits: Limits | None = None,
+) -> list[Case]:
+    """Write ``records`` as imported cases through the bulk path, all or nothing; returns the cases written.
+
+    Every record is checked and described before the one short write transaction; those imported before
+    are skipped. Raises InvalidInput (nothing written) for an inconsistent record, Conflict when a native
+    case already has one of the numbers, UnknownCalendarYear for a deadline in a year the calendar lacks.
+    """
+    now = now or timezone.now()
+    calendar = calendar or WorkCalendar.load()
+    limits = limits or Limits()
+    for record in records:
+        check_historical_case(record, town=town, now=now)
+    described = [
+        historical_case_record(
+            town=town, record=record, imported_by=imported_by, now=now, calendar=calendar, limits=limits
+        )
+        for record in records
+    ]
+    return write_cases(town=town, records=described)
+
+
+def ledger_case_record(
+    *,
+    town: Area,
+    record: HistoricalCase,
+    imported_by: User | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    limits: Limits | None = None,
+) -> CaseRecord:
+    """A ledger row's finished case, checked and described for the bulk writer; a record without a number
+    gets the next number of the town's own pattern when it is written (``bulk.write_cases``)."""
+    check_historical_case(dataclasses.replace(record, number=record.number or "-"), town=town, now=now)
+    return historical_case_record(
+        town=town, record=record, imported_by=imported_by, now=now, calendar=calendar, limits=limits
+    )
+
+
 def import_historical_case(
     *,
     town: Area,
@@ -214,23 +295,10 @@ def import_historical_case(
 
     Raises InvalidInput for an inconsistent record, Conflict when a native case already has the number.
     """
-    now = now or timezone.now()
-    check_historical_case(record, town=town, now=now)
-    calendar = calendar or WorkCalendar.load()
-    number = record.number.strip()
-    with transaction.atomic():
-        existing = Case.objects.filter(town=town, number=number).values_list("imported", flat=True).first()
-        if existing is not None:
-            if existing:
-                return None
-            raise Conflict(_("编号 %(number)s 已被本平台的事件使用，不能作为历史事件导入") % {"number": number})
-        case = _build_case(town=town, record=record, number=number, calendar=calendar, limits=limits)
-        case.save(force_insert=True)
-        rows = _chain(case, record=record, imported_by=imported_by, now=now)
-        CaseAction.objects.bulk_create(rows)
-        Case.objects.filter(pk=case.pk).update(action_count=case.action_count, audit_head=case.audit_head)
-        rollups.case_changed(before=None, after=rollups.snapshot(case))  # indicators: same transaction
-    return case
+    written = import_historical_cases(
+        town=town, records=[record], imported_by=imported_by, now=now, calendar=calendar, limits=limits
+    )
+    return written[0] if written else None
 
 
 # The times of day a ledger row's dates stand for: found in the morning, rectified and accepted by evening.
@@ -294,35 +362,11 @@ def next_own_number(*, town: Area, reported_at: datetime) -> str:
     sequence (call both in the same transaction).
     """
     year = timezone.localtime(reported_at).year
-    prefix = town.case_prefix or town.code
     last = CaseCounter.objects.filter(town=town, year=year).values_list("last_value", flat=True).first() or 0
     seq = last + 1
     while Case.objects.filter(town=town, year=year, seq=seq).exists():
         seq += 1
-    return f"{prefix}{year}-{seq:06d}"
-
-
-_OWN_NUMBER = re.compile(r"^(?P<prefix>.+?)(?P<year>\d{4})-(?P<seq>\d{1,9})$")
-
-
-def _claim_seq(*, town: Area, year: int, number: str) -> int:
-    """The case's sequence number within its year.
-
-    A number in this town's own pattern (DX2022-000123) keeps its sequence and moves the counter past it, so
-    that cases reported later never collide with it; any other number takes the next free sequence.
-    """
-    match = _OWN_NUMBER.match(number)
-    if (
-        match is not None
-        and match["prefix"] == (town.case_prefix or town.code)
-        and int(match["year"]) == year
-        and not Case.objects.filter(town=town, year=year, seq=int(match["seq"])).exists()
-    ):
-        wanted = int(match["seq"])
-        CaseCounter.objects.get_or_create(town=town, year=year)
-        CaseCounter.objects.filter(town=town, year=year, last_value__lt=wanted).update(last_value=wanted)
-        return wanted
-    return _next_number(town=town, year=year)
+    return own_number(town, year, seq)
 
 
 def _build_case(
@@ -341,7 +385,6 @@ def _build_case(
         town=town,
         number=number,
         year=year,
-        seq=_claim_seq(town=town, year=year, number=number),
         kind=record.kind,
         enterprise=record.enterprise,
         title=record.title.strip()[:120],
@@ -456,47 +499,3 @@ def _steps(case: Case, record: HistoricalCase) -> list[tuple[str, Status, dateti
     if case.status == Status.HANDLING:  # signed for; or, when it has a resolution, sent back for rework
         steps.append(("rework" if record.resolved_at else "sign", Status.HANDLING, steps[-1][2], {}))
     return steps
-
-
-def _chain(case: Case, *, record: HistoricalCase, imported_by: User | None, now: datetime) -> list[CaseAction]:
-    """The case's IMPORT actions, hash-chained as the engine chains its own; updates the case's head."""
-    rows: list[CaseAction] = []
-    by = {"id": imported_by.pk, "name": str(imported_by)} if imported_by is not None else None
-    from_status = ""
-    for seq, (step, to_status, moment, extra) in enumerate(_steps(case, record), start=1):
-        data = {"step": step, **extra, "imported_by": by, "imported_at": now.isoformat()}
-        note = _("原系统历史记录")
-        digest = action_digest(
-            case_id=case.pk,
-            seq=seq,
-            action=Action.IMPORT.value,
-            from_status=from_status,
-            to_status=to_status.value,
-            actor_id=None,
-            actor_role="",
-            note=note,
-            data=data,
-            created_at=moment,
-            attachment_hashes=[],
-            prev_hash=case.audit_head,
-        )
-        rows.append(
-            CaseAction(
-                town_id=case.town_id,
-                case=case,
-                seq=seq,
-                action=Action.IMPORT,
-                from_status=from_status,
-                to_status=to_status,
-                actor_name=_("原系统"),
-                note=note,
-                data=data,
-                created_at=moment,
-                prev_hash=case.audit_head,
-                hash=digest,
-            )
-        )
-        case.action_count = seq
-        case.audit_head = digest
-        from_status = to_status.value
-    return rows

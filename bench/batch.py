@@ -1,0 +1,198 @@
+"""Benchmark of the batch paths: how long they hold the write lock, and how long the demo's 2022 takes.
+
+    uv run python bench/batch.py [--rows 3000] [--no-2022]     # SQLite in a temporary file
+    bin/with-postgres uv run python bench/batch.py              # PostgreSQL (the database is flushed!)
+
+Every outermost transaction is timed from its start to its commit or rollback (on SQLite, with
+``transaction_mode = IMMEDIATE``, that is exactly the time the database's write lock is held). In one run:
+
+1. history import: ``--rows`` rows of an old platform's export (.xlsx) imported all or nothing through the
+   sheets framework and the history importer (check without the lock, then the bulk path), beside a
+   baseline — a plain ``bulk_create`` of the same number of cases and actions in one transaction;
+2. the demo's whole 2022 (3124 events, the rejected reports, the ledgers and bulletins), beside the same
+   baseline scaled to its number of cases and actions.
+
+Prints the longest transaction and the total lock time of each, and the ratios to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("GRIDGOV_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("GRIDGOV_TASK_BACKEND", "django.tasks.backends.dummy.DummyBackend")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+os.environ["DJANGO_SETTINGS_MODULE"] = "gridgov.settings"
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from gridgov.data.cases.domain.audit import verify_chains  # noqa: E402
+from gridgov.data.cases.models import Case, CaseAction  # noqa: E402
+from gridgov.data.metrics import rollups  # noqa: E402
+from gridgov.data.org.enums import AreaLevel  # noqa: E402
+from gridgov.data.org.models import Area, User  # noqa: E402
+from gridgov.data.sheets.framework import ImportContext, get_importer, import_sheet  # noqa: E402
+from gridgov.data.taxonomy.models import Category  # noqa: E402
+from gridgov.ops.demo.town import build_organisation  # noqa: E402
+from gridgov.ops.demo.year2022 import build_2022  # noqa: E402
+
+
+class LockTimer:
+    """Times every outermost transaction (from its start to its commit or rollback)."""
+
+    def __init__(self) -> None:
+        self.spans: list[float] = []
+        self._started: float | None = None
+        original = connection.set_autocommit
+
+        def set_autocommit(autocommit: bool, *args: Any, **kwargs: Any) -> None:
+            if not autocommit and self._started is None:
+                self._started = time.perf_counter()
+            original(autocommit, *args, **kwargs)
+            if autocommit and self._started is not None:
+                self.spans.append(time.perf_counter() - self._started)
+                self._started = None
+
+        connection.set_autocommit = set_autocommit  # type: ignore[method-assign]
+
+    @contextmanager
+    def measure(self) -> Iterator[list[float]]:
+        found: list[float] = []
+        before = len(self.spans)
+        yield found
+        found.extend(self.spans[before:])
+
+
+def summary(name: str, spans: list[float], seconds: float) -> tuple[float, float]:
+    longest = max(spans, default=0.0)
+    total = sum(spans)
+    over = sum(1 for s in spans if s > 0.2)
+    print(
+        f"{name}: {seconds:.2f} s wall, {len(spans)} transactions, longest {longest * 1000:.0f} ms, "
+        f"total lock {total * 1000:.0f} ms, {over} over 200 ms"
+    )
+    return longest, total
+
+
+HEADERS = ["事件编号", "事件分类", "所属村（社区）", "所属网格", "来源渠道", "事件描述", "上报时间", "立案时间"]
+HEADERS += ["派遣时间", "处置完成时间", "结案时间", "返工次数", "满意度", "状态"]
+
+
+def history_xlsx(town: Area, rows: int, rng: random.Random) -> bytes:
+    codes = list(Category.objects.filter(town=town, parent__isnull=False, active=True).values_list("code", flat=True))
+    grids = list(Area.objects.filter(town=town, level=AreaLevel.GRID).select_related("parent"))
+    book = Workbook()
+    writer = book.active
+    assert writer is not None
+    writer.append(HEADERS)
+    start = datetime(2021, 1, 4, 8, 0, tzinfo=timezone.get_default_timezone())
+    for n in range(1, rows + 1):
+        grid = rng.choice(grids)
+        reported = start + timedelta(minutes=n * 97)
+        moments = [reported + timedelta(minutes=m) for m in (20, 40, 60 * 26, 60 * 30)]
+        text = [m.strftime("%Y-%m-%d %H:%M") for m in [reported, *moments]]
+        place = [grid.parent.name if grid.parent else "", grid.name]
+        outcome = [str(int(rng.random() < 0.07)), rng.choice(["满意", "基本满意", ""]), "已结案"]
+        writer.append(
+            [f"OLD-{n:06d}", rng.choice(codes), *place, "网格员上报", "路边垃圾桶满溢", text[0], *text[1:], *outcome]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def baseline(town: Area, cases: int, actions_per_case: int, timer: LockTimer) -> list[float]:
+    """A plain bulk_create of ``cases`` cases and their actions in one transaction (then deleted)."""
+    model = Case.objects.filter(town=town).first()
+    assert model is not None
+    fields = {f.attname: getattr(model, f.attname) for f in Case._meta.concrete_fields if f.attname != "id"}
+    with timer.measure() as spans, transaction.atomic():
+        made = Case.objects.bulk_create(
+            [Case(**{**fields, "number": f"BASE-{n}", "seq": 900000 + n}) for n in range(cases)], batch_size=500
+        )
+        CaseAction.objects.bulk_create(
+            [
+                CaseAction(
+                    town_id=town.pk, case=c, seq=s, action="import", to_status="closed", created_at=c.reported_at
+                )
+                for c in made
+                for s in range(1, actions_per_case + 1)
+            ],
+            batch_size=1000,
+        )
+    ids = [c.pk for c in made]
+    for i in range(0, len(ids), 500):
+        CaseAction.objects.filter(case_id__in=ids[i : i + 500]).delete()
+        Case.objects.filter(pk__in=ids[i : i + 500]).delete()
+    return spans
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=3000)
+    parser.add_argument("--no-2022", dest="year_2022", action="store_false")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    org = build_organisation(random.Random(1))
+    timer = LockTimer()
+    print(f"database: {connection.vendor}")
+
+    content = history_xlsx(org.town, args.rows, random.Random(3))
+    admin = User.objects.get(username="admin")
+    ctx = ImportContext(town=org.town, user=admin, now=timezone.now())
+    with timer.measure() as spans:
+        started = time.perf_counter()
+        report = import_sheet(importer=get_importer("history"), content=content, ctx=ctx)
+        wall = time.perf_counter() - started
+    assert report.ok, report.errors[:3]
+    assert report.imported == args.rows
+    actions = CaseAction.objects.filter(town=org.town).count()
+    print(f"history import: {args.rows} rows → {args.rows} cases, {actions} actions")
+    longest, total = summary("  history import (check + bulk path)", spans, wall)
+    base = baseline(org.town, args.rows, round(actions / args.rows), timer)
+    base_longest, _total = summary("  baseline (plain bulk_create, same rows)", base, sum(base))
+    print(f"  ratio: lock held {total / base_longest:.2f} × the plain bulk_create")
+    cases = Case.objects.filter(town=org.town)
+    assert all(broken is None for _c, broken in verify_chains(cases)), "audit chain"
+    assert rollups.check(town=org.town) == [], "rollups"
+
+    if args.year_2022:
+        with timer.measure() as spans:
+            started = time.perf_counter()
+            made = build_2022(town=org, rng=random.Random(2022))
+            wall = time.perf_counter() - started
+        year = Case.objects.filter(town=org.town, year=2022)
+        n_cases, n_actions = year.count(), CaseAction.objects.filter(case__in=year).count()
+        print(f"demo 2022: {made.events} events, {n_cases} cases of 2022 in all, {n_actions} actions")
+        longest, total = summary("  demo 2022 (events, ledgers, bulletins)", spans, wall)
+        base = baseline(org.town, n_cases, round(n_actions / n_cases), timer)
+        base_longest, _total = summary("  baseline (plain bulk_create, same cases and actions)", base, sum(base))
+        print(f"  ratio: whole build {wall / base_longest:.1f} × the plain bulk_create of the same rows")
+        print(f"  ratio: longest slice {longest / base_longest:.2f} × the plain bulk_create of the same rows")
+        assert all(broken is None for _c, broken in verify_chains(year)), "audit chain"
+        assert rollups.check(town=org.town) == [], "rollups"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""A past case replayed through the engine's own rules in memory, then written through the bulk path.
+
+Replaying a whole past year (the demo's 2022) action by action through ``apply_action`` holds the write
+lock for every one of tens of thousands of steps. ``Replay`` applies the same checks and effects — the
+engine's transitions, role choice, required notes/photos, deadlines, extensions, suspensions — to an unsaved
+case, collecting each step as an ``ActionRecord`` with the data the engine would have written; ``record()``
+then hands the finished case to ``bulk.write_cases``/``write_cases_in_slices``, which numbers it, chains
+the hashes exactly as the engine does and adds it to the rollups. Nothing is written until then, so a
+replay needs no lock at all (it reads time limits and memberships). A past year notifies nobody.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.domain import deadlines
+from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
+from gridgov.data.cases.domain.engine import (
+    _EFFECTS,
+    ROLE_PREFERENCE,
+    _check_needs,
+    _no_effect,
+    _reporting_role,
+    _Step,
+)
+from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
+from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import capacities
+from gridgov.data.cases.transitions import transition_for
+from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.org.domain import ancestors_by_level
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.taxonomy.domain import time_limit
+from gridgov.data.taxonomy.enums import Phase
+from gridgov.data.taxonomy.models import Category
+from gridgov.data.worktime.calendar import WorkCalendar
+
+
+class Replay:
+    """One case reported at ``now`` and driven by ``act``; ``record()`` describes it for the bulk writer."""
+
+    def __init__(
+        self,
+        *,
+        town: Area,
+        reporter: User | None,
+        channel: Channel,
+        category: Category,
+        description: str,
+        area: Area,
+        now: Any,
+        calendar: WorkCalendar,
+        address: str = "",
+        reporter_name: str = "",
+        reporter_phone: str = "",
+        photos: tuple[StoredFile, ...] = (),
+        kind: Kind = Kind.EVENT,
+    ) -> None:
+        if category.town_id != town.pk or category.parent_id is None:
+            raise InvalidInput(_("事件分类“%(name)s”不可用，请选择本镇启用的小类") % {"name": category.name})
+        levels = ancestors_by_level(area)
+        role = _reporting_role(reporter, channel)
+        self.calendar = calendar
+        self.case = Case(
+            town=town,
+            number="",
+            year=timezone.localtime(now).year,
+            kind=kind,
+            channel=channel,
+            category=category,
+            major_category_id=category.parent_id,
+            priority=category.default_priority,
+            description=description.strip(),
+            address=address.strip()[:255],
+            area=area,
+            area_path=area.path,
+            village=levels.get(AreaLevel.VILLAGE),
+            grid=levels.get(AreaLevel.GRID),
+            reporter=reporter,
+            reporter_role=role or "",
+            reporter_name=reporter_name.strip()[:64],
+            reporter_phone=reporter_phone.strip()[:20],
+            status=Status.REPORTED,
+            reported_at=now,
+            version=1,
+        )
+        deadlines.start_dispatch_clock(
+            self.case,
+            calendar=calendar,
+            limit=time_limit(category=category, phase=Phase.DISPATCH, priority=self.case.priority),
+            start=now,
+        )
+        self.actions: list[ActionRecord] = [
+            self._action(Action.REPORT, reporter, role, "", now, {"channel": channel}, photos, from_status="")
+        ]
+
+    def act(
+        self,
+        *,
+        actor: User,
+        action: Action,
+        now: Any,
+        note: str = "",
+        department: Department | None = None,
+        extension: int | None = None,
+        rating: Satisfaction | None = None,
+        duplicate_of: Case | None = None,
+        photos: tuple[StoredFile, ...] = (),
+    ) -> ActionRecord:
+        """Take ``action`` as the engine would (same checks and effects); returns the step's record."""
+        case = self.case
+        transition = transition_for(case.status, action)
+        if transition is None:
+            raise NotAllowed(_("当前状态不能执行“%(action)s”") % {"action": action.label})
+        caps = capacities(actor, case)
+        role = next((r for r in ROLE_PREFERENCE if r in caps and r in transition.roles), None)
+        if role is None:
+            raise NotAllowed(_("该角色不能执行“%(action)s”") % {"action": action.label})
+        step = _Step(
+            case=case,
+            actor=actor,
+            role=role,
+            action=action,
+            transition=transition,
+            now=now,
+            note=(note or "").strip(),
+            calendar=self.calendar,
+            files=cast(Any, list(photos)),  # only their presence is checked
+        )
+        _check_needs(step, department=department, category=None, priority=None, extension=extension, rating=rating)
+        from_status = str(case.status)
+        _EFFECTS.get(action, _no_effect)(
+            step,
+            department=department,
+            handler=None,
+            category=None,
+            priority=None,
+            duplicate_of=duplicate_of,
+            extension=extension,
+            rating=rating,
+        )
+        case.status = transition.target if transition.target is not None else Status(case.status_before_suspend)
+        if action == Action.RESUME:
+            case.status_before_suspend = ""
+            case.suspended_at = None
+        case.version += 1
+        row = self._action(action, actor, role, step.note, now, step.data, photos, from_status=from_status)
+        self.actions.append(row)
+        return row
+
+    def _action(
+        self,
+        action: Action,
+        actor: User | None,
+        role: Role | None,
+        note: str,
+        now: Any,
+        data: dict[str, Any],
+        photos: tuple[StoredFile, ...],
+        *,
+        from_status: str,
+    ) -> ActionRecord:
+        actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+        return ActionRecord(
+            action=action.value,
+            from_status=from_status,
+            to_status=str(self.case.status),
+            created_at=now,
+            actor_id=actor_id,
+            actor_name=str(actor) if actor_id is not None else "",
+            actor_role=role.value if role is not None else "",
+            note=note,
+            data=dict(data),
+            files=photos,
+        )
+
+    def record(self) -> CaseRecord:
+        return CaseRecord(case=self.case, actions=self.actions)

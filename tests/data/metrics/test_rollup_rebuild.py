@@ -1,0 +1,45 @@
+"""Rebuilding the rollups: only the rows that differ from a recount are corrected, in one short transaction."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gridgov.data.cases.enums import Status
+from gridgov.data.metrics import rollups
+from gridgov.data.metrics.models import DailyRollup
+from tests.factories import at
+
+pytestmark = pytest.mark.django_db
+
+
+def writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_a_consistent_town_is_rebuilt_without_writing(world) -> None:
+    world.bring_to(Status.CLOSED, now=at(2026, 11, 16))
+    world.bring_to(Status.DISPATCHED, now=at(2026, 11, 17))
+    before = rollups.stored(town=world.town)
+    with CaptureQueriesContext(connection) as queries:
+        rows = rollups.rebuild(town=world.town)
+    assert writes(queries) == []
+    assert rows == len(before)
+    assert rollups.stored(town=world.town) == before
+
+
+def test_drifted_rows_are_corrected_by_one_upsert(world) -> None:
+    world.bring_to(Status.CLOSED, now=at(2026, 11, 16))
+    right = rollups.stored(town=world.town)
+    DailyRollup.objects.filter(town=world.town, dim="village").update(closed=7)
+    DailyRollup.objects.filter(town=world.town, dim="channel").delete()
+    with CaptureQueriesContext(connection) as queries:
+        rollups.rebuild(town=world.town)
+    assert len(writes(queries)) == 1
+    assert rollups.stored(town=world.town) == right
+    assert rollups.check(town=world.town) == []
