@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.queries import CaseList, available_actions
+from gridgov.data.cases.domain.queries import CaseList, available_actions, keyset_of, older_than
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.scope import area_parts, get_case_for_user, memberships_of, visible_cases
@@ -131,8 +131,20 @@ def mine(request: HttpRequest) -> HttpResponse:
     qs = my_reports(user)
     if status in Status.values:
         qs = qs.filter(status=status)
-    rows = [(case, lamp_of(case, now=now)) for case in qs[:LIST_ROWS]]
-    return render(request, "phone/mine.html", {"rows": rows, "status": status, "statuses": Status.choices})
+    after = request.GET.get("after", "")
+    if after:
+        try:
+            qs = older_than(qs, after)  # a keyset page: read on from the index where the last page ended
+        except InvalidInput:
+            after = ""
+    cases = list(qs[: LIST_ROWS + 1])
+    rows = [(case, lamp_of(case, now=now)) for case in cases[:LIST_ROWS]]
+    more = keyset_of(cases[LIST_ROWS - 1]) if len(cases) > LIST_ROWS else ""
+    return render(
+        request,
+        "phone/mine.html",
+        {"rows": rows, "status": status, "statuses": Status.choices, "more": more, "after": after},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -228,7 +228,7 @@ class CaseList:
     def after(self, *, reported_at: datetime, case_id: int) -> CaseList:
         """The rest of a newest-first list after the case (reported_at, case_id): a keyset page, read from the
         index wherever the previous page ended (no offset to skip)."""
-        later = Q(reported_at__lte=reported_at) & ~Q(reported_at=reported_at, id__gte=case_id)
+        later = _older_than(reported_at, case_id)
         return CaseList(
             queryset=self.queryset.filter(later),
             parts=None if self.parts is None else [part.filter(later) for part in self.parts],
@@ -251,6 +251,17 @@ def parse_keyset(text: str) -> tuple[datetime, int]:
     if not dot or not micros.lstrip("-").isdigit() or not case_id.isdigit() or len(text) > 40:
         raise InvalidInput(_("分页游标无效"), field="after")
     return EPOCH + timedelta(microseconds=int(micros)), int(case_id)
+
+
+def older_than(qs: QuerySet[Case], keyset: str) -> QuerySet[Case]:
+    """``qs`` (newest first) from after the case of ``keyset`` on (``keyset_of``); InvalidInput if not a keyset."""
+    reported_at, case_id = parse_keyset(keyset)
+    return qs.filter(_older_than(reported_at, case_id))
+
+
+def _older_than(reported_at: datetime, case_id: int) -> Q:
+    # A range on reported_at (an index serves it) minus the ties at or after the case.
+    return Q(reported_at__lte=reported_at) & ~Q(reported_at=reported_at, id__gte=case_id)
 
 
 def list_cases(
