@@ -6,7 +6,9 @@
 Builds the demo town as ``demo_town`` does (the organisation, then ``--cases`` cases through the real engine
 over the last twelve months), measures the p95 of the default lists through Django's test client (production
 settings: DEBUG off), then grows the town's cases to ``--growth`` times as many and measures again in the
-same run. The growth is history, as a town brings it when it moves to GridGov (``import_historical_case``):
+same run — the two sizes take turns (``--blocks`` each: the copies are deleted and inserted again between
+turns) so that the shared machine's changing load falls on both alike. The growth is history, as a town
+brings it when it moves to GridGov (``import_historical_case``):
 copies of the demo's finished cases (closed or rejected), marked imported, moved back by whole years, with
 their own numbers — written with one bulk insert, since the import path's speed is not what is measured here.
 ``--mix everything`` copies every case instead (open ones too: 10× the open work, queues 10× as long).
@@ -61,20 +63,18 @@ FINISHED = (Status.CLOSED, Status.REJECTED)
 DATETIMES = [f.attname for f in Case._meta.concrete_fields if f.get_internal_type() == "DateTimeField"]
 
 
-def grow(org: Town, factor: int, *, everything: bool) -> int:
-    """Add (factor - 1) × the town's cases as copies of its cases moved back by whole years; returns the count."""
+def copies(org: Town, factor: int, *, everything: bool) -> list[Case]:
+    """(factor - 1) × the town's cases as copies of its cases moved back by whole years, with their own numbers."""
     town = org.town
     sources = list(Case.objects.filter(town=town).order_by("id"))
     pool = sources if everything else [c for c in sources if c.status in FINISHED]
-    wanted = len(sources) * (factor - 1)
     last_seq = {
         row["year"]: row["top"] for row in Case.objects.filter(town=town).values("year").annotate(top=Max("seq"))
     }
     rows: list[Case] = []
-    for n in range(wanted):
+    for n in range(len(sources) * (factor - 1)):
         source = pool[n % len(pool)]
-        years_back = 1 + n // len(pool)
-        shift = timedelta(days=365 * years_back)
+        shift = timedelta(days=365 * (1 + n // len(pool)))
         copy = Case(**{f.attname: getattr(source, f.attname) for f in Case._meta.concrete_fields if not f.primary_key})
         for name in DATETIMES:
             value = getattr(copy, name)
@@ -87,12 +87,28 @@ def grow(org: Town, factor: int, *, everything: bool) -> int:
         copy.imported = True
         copy.action_count, copy.audit_head, copy.version = 0, "", 1
         rows.append(copy)
+    return rows
+
+
+def grow(rows: list[Case]) -> None:
+    for row in rows:
+        row.pk = None
     with transaction.atomic():
         Case.objects.bulk_create(rows, batch_size=2000)
+    analyze()
+
+
+def shrink(last_demo_id: int) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Case._meta.db_table)} WHERE id > %s", [last_demo_id])
+    analyze()
+
+
+def analyze() -> None:
+    """PostgreSQL's statistics as autovacuum would leave them after a large import (SQLite keeps none)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return Case.objects.filter(town=town).count()
 
 
 def personas(org: Town) -> dict[str, User]:
@@ -115,8 +131,8 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[-1]
 
 
-def measure(clients: dict[str, Client], requests: int) -> dict[str, tuple[float, float]]:
-    """p95 and median (ms) of each page, requests interleaved so that a noisy moment hits every page alike."""
+def measure(clients: dict[str, Client], rounds: int, samples: dict[str, list[float]]) -> None:
+    """Time ``rounds`` requests of each page (ms), pages interleaved so that a noisy moment hits every page alike."""
     who = {
         "/cases/": "operator",
         "/triage/": "operator",
@@ -124,41 +140,39 @@ def measure(clients: dict[str, Client], requests: int) -> dict[str, tuple[float,
         "/api/cases": "operator",
         "/m/": "grid worker",
     }
-    samples: dict[str, list[float]] = {page: [] for page in PAGES}
-    for round_ in range(requests + 10):
+    for round_ in range(rounds + 5):
         for page in PAGES:
             start = time.perf_counter()
             response = clients[who[page]].get(page)
             elapsed = (time.perf_counter() - start) * 1000
             assert response.status_code == 200, (page, response.status_code)
-            if round_ >= 10:  # warm-up
-                samples[page].append(elapsed)
-    return {page: (p95(s), statistics.median(s)) for page, s in samples.items()}
+            if round_ >= 5:  # warm-up after each switch
+                samples.setdefault(page, []).append(elapsed)
 
 
-def query_ms(fn: Callable[[], object], repeat: int = 60) -> float:
-    samples = []
+def query_ms(fn: Callable[[], object], repeat: int, into: list[float]) -> None:
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return p95(samples)
+        into.append((time.perf_counter() - start) * 1000)
 
 
-def window_queries(user: User) -> tuple[float, float]:
-    """p95 (ms) of the operator's 全部事件 first window: part by part, and as the one query the pages ran before."""
+def window_queries(user: User, repeat: int, samples: dict[str, list[float]]) -> None:
+    """The operator's 全部事件 first window alone: part by part, and as the one query the pages ran before."""
     now = timezone.now()
-    parts = query_ms(lambda: list_cases(user=user, case_filter=CaseFilter(queue=Queue.ALL), now=now)[0:25])
-    single = query_ms(lambda: list(search_cases(user=user, case_filter=CaseFilter(queue=Queue.ALL), now=now)[:25]))
-    return parts, single
+    everything = CaseFilter(queue=Queue.ALL)
+    parts, one = samples.setdefault("parts", []), samples.setdefault("one", [])
+    query_ms(lambda: list_cases(user=user, case_filter=everything, now=now)[0:25], repeat, parts)
+    query_ms(lambda: list(search_cases(user=user, case_filter=everything, now=now)[:25]), repeat, one)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=800, help="the demo's cases (demo_town's default: 800)")
     parser.add_argument("--growth", type=int, default=10)
-    parser.add_argument("--requests", type=int, default=200, help="requests per page and phase")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page and size")
     parser.add_argument("--mix", choices=("history", "everything"), default="history")
+    parser.add_argument("--blocks", type=int, default=4, help="turns each size takes")
     args = parser.parse_args()
     # Production settings, except static file URLs: no collected manifest in a temporary run (a dict lookup less).
     settings.STORAGES = {
@@ -172,35 +186,42 @@ def main() -> None:
     started = time.perf_counter()
     org, made = build_demo_town(cases=args.cases, seed=7, progress=lambda done, total: None)
     print(f"database: {connection.vendor}; demo town: {made} cases in {time.perf_counter() - started:.0f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     users = personas(org)
     clients = {}
     for name, user in users.items():
         clients[name] = Client()
         clients[name].force_login(user)
-    before = measure(clients, args.requests)
-    window_before = window_queries(users["operator"])
+    last_demo_id = Case.objects.aggregate(top=Max("id"))["top"]
     started = time.perf_counter()
-    total = grow(org, args.growth, everything=args.mix == "everything")
+    rows = copies(org, args.growth, everything=args.mix == "everything")
+    grow(rows)
+    total = Case.objects.filter(town=org.town).count()
     print(f"grown ({args.mix}): {total} cases ({total / made:.1f}×) in {time.perf_counter() - started:.0f} s")
-    after = measure(clients, args.requests)
-    window_after = window_queries(users["operator"])
+    # The two sizes take turns (demo, grown, demo, grown, …) so that the machine's load hits both alike.
+    before: dict[str, list[float]] = {}
+    after: dict[str, list[float]] = {}
+    rounds = max(1, args.requests // args.blocks)
+    for _block in range(args.blocks):
+        shrink(last_demo_id)
+        measure(clients, rounds, before)
+        window_queries(users["operator"], rounds // 2 or 1, before)
+        grow(rows)
+        measure(clients, rounds, after)
+        window_queries(users["operator"], rounds // 2 or 1, after)
 
     print()
     print(f"| {connection.vendor}, {made} → {total} cases ({args.mix}) | p95 before | p95 after | ratio | median |")
     print("|---|---|---|---|---|")
     for page in PAGES:
-        (b95, b50), (a95, a50) = before[page], after[page]
+        b95, a95 = p95(before[page]), p95(after[page])
+        b50, a50 = statistics.median(before[page]), statistics.median(after[page])
         print(f"| `{page}` | {b95:.1f} ms | {a95:.1f} ms | {a95 / b95:.2f} | {b50:.1f} → {a50:.1f} ms |")
     print()
-    print("| operator's 全部事件, first 25 rows, query only (p95) | before | after | ratio |")
+    print("| operator's 全部事件, first 25 rows, the query alone | p95 before | p95 after | ratio |")
     print("|---|---|---|---|")
-    for label, b, a in (
-        ("part by part (UNION ALL of index walks)", window_before[0], window_after[0]),
-        ("one query (the pages before)", window_before[1], window_after[1]),
-    ):
+    for label, key in (("part by part (UNION ALL of index walks)", "parts"), ("one query (the pages before)", "one")):
+        b, a = p95(before[key]), p95(after[key])
         print(f"| {label} | {b:.2f} ms | {a:.2f} ms | {a / b:.2f} |")
 
 
