@@ -1,6 +1,7 @@
 """Case lists for pages and the API: one filter, one search, one whitelist of sort orders.
 
-Every list starts from ``scope.visible_cases`` so a list never shows what its user may not see.
+Every list starts from the scope rule — ``scope.visible_cases``, or the same rule as disjoint parts
+(``scope.visible_parts``) for the pages' windows — so a list never shows what its user may not see.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import reduce
-from typing import overload
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -193,22 +194,25 @@ class CaseList:
     def __len__(self) -> int:
         return self.count()
 
-    def window(self, start: int, stop: int) -> QuerySet[Case]:
-        """The query that reads rows ``start``…``stop`` of the list."""
+    def window(self, start: int, stop: int) -> QuerySet[Any]:
+        """The query that finds rows ``start``…``stop`` of the list: the rows themselves (one part, or no parts),
+        or the ids and sort keys of the window merged from the parts (``__getitem__`` then reads those rows)."""
         if self.parts is None:
             return self.queryset[start:stop]
         if not self.parts:
             return self.queryset.none()
         if len(self.parts) == 1:
             return self.parts[0].order_by(*self.order)[start:stop]
+        keys = [*(field.lstrip("-") for field in self.order if field.lstrip("-") != "id"), "id"]
+        bare = [part.select_related(None).values_list(*keys) for part in self.parts]
         if connection.features.supports_slicing_ordering_in_compound:
             # PostgreSQL: each part reads at most ``stop`` rows in its index order; the window is sorted from
-            # those (a page's worth per part, never the whole list).
-            parts = [part.order_by(*self.order)[:stop] for part in self.parts]
+            # those (a window's worth per part, never the whole list).
+            bare = [part.order_by(*self.order)[:stop] for part in bare]
         else:
             # SQLite: the parts are merged in order as they are read (MERGE (UNION ALL)), stopping at ``stop``.
-            parts = [part.order_by() for part in self.parts]
-        first, *rest = parts
+            bare = [part.order_by() for part in bare]
+        first, *rest = bare
         return first.union(*rest, all=True).order_by(*self.order)[start:stop]
 
     def __iter__(self) -> Iterator[Case]:
@@ -223,7 +227,14 @@ class CaseList:
             return self[index : index + 1][0]
         if index.step is not None or index.stop is None:
             raise TypeError("CaseList takes windows [start:stop]")
-        return list(self.window(index.start or 0, index.stop))
+        window = self.window(index.start or 0, index.stop)
+        if self.parts is None or len(self.parts) < 2:
+            return list(window)
+        # The window's rows by primary key, through the whole list's query (its scope rule checks them again);
+        # the joins are planned once for a few ids rather than once per part.
+        ids = [row[-1] for row in window]  # the id is the last key (see ``window``)
+        rows = {case.pk: case for case in self.queryset.filter(pk__in=ids).order_by()}
+        return [rows[pk] for pk in ids if pk in rows]
 
     def after(self, *, reported_at: datetime, case_id: int) -> CaseList:
         """The rest of a newest-first list after the case (reported_at, case_id): a keyset page, read from the
