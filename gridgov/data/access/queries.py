@@ -1,27 +1,27 @@
-"""The API's case list: the web's ``cases.domain.queries.search_cases``, plus the few narrowings the web lists
+"""The API's case list: the web's ``cases.domain.queries.list_cases``, plus the few narrowings the web lists
 do not offer (an area subtree, the kind, a report-date window, several values of one filter).
 
-Every filter the web has is applied by ``search_cases`` itself (one implementation, shared with the pages);
+Every filter the web has is applied by ``list_cases`` itself (one implementation, shared with the pages);
 this module only adds what the API has on top, and never widens the scoped list.
 """
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from functools import reduce
 from itertools import product
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.queries import CaseFilter, search_cases
+from gridgov.data.cases.domain.queries import LIST_RELATIONS, CaseFilter, CaseList, list_cases
 from gridgov.data.cases.enums import Channel, Kind, Lamp, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area, User
+
+API_RELATIONS = (*LIST_RELATIONS, "area")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class CaseFilters:
     reported_to: date | None = None  # inclusive, local date
 
 
-def api_cases(*, user: User, filters: CaseFilters, now: datetime) -> QuerySet[Case]:
+def api_cases(*, user: User, filters: CaseFilters, now: datetime) -> CaseList:
     """The cases ``user`` may see that match ``filters``, newest first (reported_at, then id)."""
     if filters.reported_from and filters.reported_to and filters.reported_from > filters.reported_to:
         raise InvalidInput(_("开始日期不能晚于结束日期"), field="reported_from")
@@ -53,25 +53,28 @@ def api_cases(*, user: User, filters: CaseFilters, now: datetime) -> QuerySet[Ca
     # The web filters take one channel and one lamp; several values are the union of those lists.
     channels: tuple[str, ...] = tuple(str(c) for c in filters.channel) or ("",)
     lamps: tuple[str, ...] = tuple(str(lamp) for lamp in filters.lamp) or ("",)
-    cases = reduce(
-        operator.or_,
-        (
-            search_cases(user=user, case_filter=replace(base, channel=c, lamp=lamp), now=now)
-            for c, lamp in product(channels, lamps)
-        ),
-    )
+    first, *others = (replace(base, channel=c, lamp=lamp) for c, lamp in product(channels, lamps))
+    area_path = None
     if filters.area_id is not None:
         area = Area.objects.filter(pk=filters.area_id).first()
         if area is None:
             raise InvalidInput(_("区域 %(id)s 不存在") % {"id": filters.area_id}, field="area")
-        cases = cases.filter(area_path__startswith=area.path)
-    if filters.kind:
-        cases = cases.filter(kind__in=filters.kind)
-    if filters.reported_from is not None:
-        cases = cases.filter(reported_at__gte=_start_of(filters.reported_from))
-    if filters.reported_to is not None:
-        cases = cases.filter(reported_at__lt=_start_of(filters.reported_to + timedelta(days=1)))
-    return cases.order_by("-reported_at", "-id")
+        area_path = area.path
+
+    def narrow(cases: QuerySet[Case]) -> QuerySet[Case]:
+        if area_path is not None:
+            cases = cases.filter(area_path__startswith=area_path)
+        if filters.kind:
+            cases = cases.filter(kind__in=filters.kind)
+        if filters.reported_from is not None:
+            cases = cases.filter(reported_at__gte=_start_of(filters.reported_from))
+        if filters.reported_to is not None:
+            cases = cases.filter(reported_at__lt=_start_of(filters.reported_to + timedelta(days=1)))
+        return cases
+
+    return list_cases(
+        user=user, case_filter=first, alternatives=others, now=now, narrow=narrow, relations=API_RELATIONS
+    )
 
 
 def _start_of(day: date) -> datetime:

@@ -155,12 +155,22 @@ class Case(models.Model):
             models.CheckConstraint(condition=models.Q(priority__in=Priority.values), name="case_priority_valid"),
         ]
         indexes = [
-            # Queues: status within a town, newest first; by department; by area subtree; by deadline.
-            models.Index(fields=["town", "status", "-reported_at"], name="case_queue"),
-            models.Index(fields=["department", "status"], name="case_department_status"),
-            models.Index(fields=["town", "area_path"], name="case_area_path"),
+            # Lists in their default order (newest first: reported_at, id) — each part of a user's scope
+            # (``scope.visible_parts``) is walked in one of these, so no list sorts every visible case:
+            # everything (admins, county), a town (areas), a town's queue by status, a reporter, a department
+            # (all and by status), an enterprise; the verify queue (resolved, oldest first).
+            models.Index(fields=["reported_at", "id"], name="case_order"),
+            models.Index(fields=["town", "reported_at", "id"], name="case_town_order"),
+            models.Index(fields=["town", "status", "reported_at", "id"], name="case_queue_order"),
+            models.Index(fields=["reporter", "reported_at", "id"], name="case_reporter_order"),
+            models.Index(fields=["department", "reported_at", "id"], name="case_department_order"),
+            models.Index(fields=["department", "status", "reported_at", "id"], name="case_department_queue"),
+            models.Index(fields=["enterprise", "reported_at", "id"], name="case_enterprise_order"),
+            models.Index(fields=["town", "status", "resolved_at", "id"], name="case_verify_order"),
+            # By area subtree; by deadline.
+            # The area subtree, with the reporter: a list's count reads its area part from this index alone.
+            models.Index(fields=["town", "area_path", "reporter"], name="case_area_path_reporter"),
             models.Index(fields=["town", "status", "handle_deadline"], name="case_handle_deadline"),
-            models.Index(fields=["town", "reported_at"], name="case_reported_at"),
             models.Index(fields=["town", "registered_at"], name="case_registered_at"),
             # The live part of the indicators (metrics.indicators._live_late): open cases of a period by status,
             # with the columns of the overdue test and of the village/grid-worker grouping (read from the index).
@@ -178,7 +188,6 @@ class Case(models.Model):
                 ],
                 name="case_status_registered_at",
             ),
-            models.Index(fields=["reporter", "-reported_at"], name="case_reporter"),
             # The few open cases whose deadlines wait for a year's official holiday schedule (recalendar).
             models.Index(
                 fields=["status"],

@@ -22,6 +22,7 @@ from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.notifications import mark_read, notifications_for
 from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
+from gridgov.data.cases.domain.queries import keyset_of, parse_keyset
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment, Case
 from gridgov.data.cases.scope import get_case_for_user, memberships_of
@@ -61,7 +62,6 @@ IDEMPOTENCY_HEADER: dict[str, Any] = {
     "schema": {"type": "string", "maxLength": 128},
     "description": "同一 Key 与相同请求体只创建一次，重复请求返回同一结果；同一 Key 换了请求体返回 422",
 }
-CASE_RELATIONS = ("category", "major_category", "area", "village", "department")
 
 
 def _user(request: HttpRequest) -> User:
@@ -153,7 +153,8 @@ def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
 
 @api.get("/cases", response={200: CasePageOut, **ERRORS}, tags=["事件"], summary="事件列表（按权限范围、可筛选、分页）")
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, Any]:
-    """Newest first (上报时间, then id): a stable order for paging."""
+    """Newest first (上报时间, then id): a stable order for paging — by page number, or by keyset (``after``:
+    the ``next_after`` of the previous page), which reads on from the index without skipping an offset."""
     user = _user(request)
     now = timezone.now()
     cases = api_cases(
@@ -174,13 +175,18 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, 
         now=now,
     )
     count = cases.count()
-    start = (filters.page - 1) * filters.page_size
-    rows = cases.select_related(*CASE_RELATIONS)[start : start + filters.page_size]
+    if filters.after:
+        reported_at, case_id = parse_keyset(filters.after)
+        rows = cases.after(reported_at=reported_at, case_id=case_id)[: filters.page_size]
+    else:
+        start = (filters.page - 1) * filters.page_size
+        rows = cases[start : start + filters.page_size]
     return {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
         "pages": math.ceil(count / filters.page_size) if count else 0,
+        "next_after": keyset_of(rows[-1]) if len(rows) == filters.page_size else None,
         "results": [present.case_summary(case, now=now) for case in rows],
     }
 

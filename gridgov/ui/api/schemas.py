@@ -211,6 +211,7 @@ class CasePageOut(Schema):
     page: int
     page_size: int
     pages: int
+    next_after: str | None = Field(default=None, description="下一页的键集游标（作为 after 传回）；没有下一页时为 null")
     results: list[CaseSummaryOut]
 
 
@@ -266,6 +267,9 @@ class CaseFilterIn(Schema):
     reported_to: date | None = None
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=50, ge=1, le=200)
+    after: str = Field(
+        default="", max_length=40, description="键集分页：上一页返回的 next_after；给出时从该事件之后读取，忽略 page"
+    )
 
 
 class MarkReadIn(Schema):

@@ -6,13 +6,15 @@ are in ``public_views.py``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import reduce
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,10 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.queries import available_actions
+from gridgov.data.cases.domain.queries import CaseList, available_actions, keyset_of, older_than
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
-from gridgov.data.cases.scope import get_case_for_user, memberships_of, visible_cases
+from gridgov.data.cases.scope import area_parts, get_case_for_user, memberships_of, visible_cases
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
@@ -40,6 +42,8 @@ from gridgov.ui.web import once
 HOME_ROWS = 10
 LIST_ROWS = 50
 FIELD_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF)
+VERIFY_RELATIONS = ("category", "major_category", "village", "grid", "department")
+VERIFY_ORDER = ("resolved_at", "id")
 
 
 def _user(request: HttpRequest) -> User:
@@ -67,20 +71,16 @@ def _not_a_field_user(request: HttpRequest) -> HttpResponse:
     return render(request, "phone/not_field_user.html", status=403)
 
 
-def verify_queue(user: User) -> QuerySet[Case]:
-    """Cases waiting for this grid worker's verification (核查): resolved, in the grids they patrol."""
-    paths = [m.area.path for m in memberships_of(user) if m.role == Role.GRID_WORKER and m.area is not None]
-    if not paths:
-        return Case.objects.none()
-    in_my_grids = Q()
-    for path in paths:
-        in_my_grids |= Q(area_path__startswith=path)
-    return (
-        visible_cases(user)
-        .filter(in_my_grids, status=Status.RESOLVED)
-        .select_related("category", "major_category", "village", "grid", "department")
-        .order_by("resolved_at", "id")
-    )
+def verify_queue(user: User) -> CaseList:
+    """Cases waiting for this grid worker's verification (核查): resolved, in the grids they patrol, oldest first.
+
+    Each grid is one part read from the (town, status, resolved_at) index; the parts are merged in order."""
+    parts = [
+        Case.objects.filter(part, status=Status.RESOLVED).select_related(*VERIFY_RELATIONS)
+        for part in area_parts(user, (Role.GRID_WORKER,))
+    ]
+    whole = reduce(operator.or_, parts, Case.objects.none()).order_by(*VERIFY_ORDER)
+    return CaseList(queryset=whole, parts=parts, order=VERIFY_ORDER)
 
 
 def my_reports(user: User) -> QuerySet[Case]:
@@ -131,8 +131,20 @@ def mine(request: HttpRequest) -> HttpResponse:
     qs = my_reports(user)
     if status in Status.values:
         qs = qs.filter(status=status)
-    rows = [(case, lamp_of(case, now=now)) for case in qs[:LIST_ROWS]]
-    return render(request, "phone/mine.html", {"rows": rows, "status": status, "statuses": Status.choices})
+    after = request.GET.get("after", "")
+    if after:
+        try:
+            qs = older_than(qs, after)  # a keyset page: read on from the index where the last page ended
+        except InvalidInput:
+            after = ""
+    cases = list(qs[: LIST_ROWS + 1])
+    rows = [(case, lamp_of(case, now=now)) for case in cases[:LIST_ROWS]]
+    more = keyset_of(cases[LIST_ROWS - 1]) if len(cases) > LIST_ROWS else ""
+    return render(
+        request,
+        "phone/mine.html",
+        {"rows": rows, "status": status, "statuses": Status.choices, "more": more, "after": after},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ paginated, searchable, exportable to .xlsx with the same filters."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.export import cases_workbook, notifications_workbook
 from gridgov.data.cases.domain.notifications import mark_read, notifications_for
-from gridgov.data.cases.domain.queries import DEFAULT_SORT, CaseFilter, Queue, search_cases, towns_of
+from gridgov.data.cases.domain.queries import DEFAULT_SORT, CaseFilter, Queue, list_cases, towns_of
+from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
@@ -58,11 +59,11 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
         queue=queue,
         pending_extension=bool(data.get("extension")),
     )
-    cases = search_cases(user=user, case_filter=case_filter, now=now)
+    cases = list_cases(user=user, case_filter=case_filter, now=now)
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-        return _xlsx(cases_workbook(cases, now=now, title=title), f"{url_name}-{stamp}.xlsx")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _xlsx(cases_workbook(cases.queryset, now=now, title=title), f"{url_name}-{stamp}.xlsx")
+    page: Page[Case] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(case, lamp_of(case, now=now)) for case in page.object_list]
     context = {
         "title": title,

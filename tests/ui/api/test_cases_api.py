@@ -326,3 +326,25 @@ def test_session_post_needs_csrf(world: TownWorld) -> None:
         "/api/cases", data=new_case_body(), content_type="application/json", headers={"X-CSRFToken": token}
     )
     assert ok.status_code == 201
+
+
+def test_list_keyset_pages_match_numbered_pages(world: TownWorld, as_user) -> None:
+    for _ in range(5):
+        world.report()
+    api = as_user(world.operator)
+    numbered = [
+        [row["id"] for row in api.get(f"/api/cases?page_size=2&page={page}").json()["results"]] for page in (1, 2, 3)
+    ]
+    first = api.get("/api/cases?page_size=2").json()
+    walked = [[row["id"] for row in first["results"]]]
+    after = first["next_after"]
+    while after:
+        body = api.get(f"/api/cases?page_size=2&after={after}").json()
+        assert body["count"] == 5
+        walked.append([row["id"] for row in body["results"]])
+        after = body["next_after"]
+    assert walked == numbered
+    assert [len(page) for page in numbered] == [2, 2, 1]
+    bad = api.get("/api/cases?after=not-a-cursor")
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "after"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Case
-from tests.factories import TownWorld
+from tests.factories import MONDAY_0900, TownWorld
 from tests.ui.phone.conftest import jpeg_file, signed_in
 
 VERSION = re.compile(r'name="expected_version" value="(\d+)"')
@@ -55,6 +55,28 @@ def test_my_reports_filter_by_status(world: TownWorld) -> None:
     fresh = world.report()
     page = signed_in(world.grid_worker_a).get("/m/mine/", {"status": "closed"}).text
     assert (closed.number in page, fresh.number in page) == (True, False)
+
+
+def test_my_reports_page_on_by_keyset(world: TownWorld) -> None:
+    from datetime import timedelta
+
+    from gridgov.ui.phone.views import LIST_ROWS
+
+    # Ties on the report time (ordered by id) across the page boundary.
+    moments = [MONDAY_0900 + timedelta(minutes=n // 3) for n in range(LIST_ROWS + 2)]
+    made = [world.report(now=moment) for moment in moments]
+    newest_first = [c.number for c in sorted(made, key=lambda c: (c.reported_at, c.pk), reverse=True)]
+    client = signed_in(world.grid_worker_a)
+    pages: list[list[str]] = []
+    url = "/m/mine/"
+    while url:
+        text = client.get(url).text
+        mine = text[text.index('id="my-reports"') :]
+        pages.append(re.findall(r"DX\d{4}-\d{6}", mine[: mine.index("</ul>")]))
+        found = re.search(r'id="older" href="([^"]+)"', text)
+        url = "/m/mine/" + found.group(1).replace("&amp;", "&") if found else ""
+    assert pages == [newest_first[:LIST_ROWS], newest_first[LIST_ROWS:]]
+    assert client.get("/m/mine/", {"after": "nonsense"}).status_code == 200  # a bad keyset: the first page
 
 
 def verify_page(world: TownWorld, case: Case) -> tuple[str, int]:

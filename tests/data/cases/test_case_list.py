@@ -1,0 +1,123 @@
+"""The lists read part by part (``list_cases``, the API's ``api_cases``, the phone's verify queue) show exactly
+the cases of the one-query scope rule (``search_cases`` / ``visible_cases``), in the same order, window by
+window and keyset by keyset — for every kind of user, queue and filter."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from gridgov.data.access.queries import CaseFilters, api_cases
+from gridgov.data.cases.domain.queries import CaseFilter, Queue, keyset_of, list_cases, parse_keyset, search_cases
+from gridgov.data.cases.enums import Channel, Status
+from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import visible_cases, visible_parts
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.domain import grant_role
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import User
+from gridgov.ui.phone.views import verify_queue
+from tests.factories import MONDAY_0900, TownWorld
+
+NOW = MONDAY_0900 + timedelta(days=2)
+
+
+@pytest.fixture
+def mixed(world: TownWorld) -> TownWorld:
+    """Cases in both grids, the village and the town, by several reporters, in every state, some at the same
+    moment (ties broken by id), with the departments and the village committee."""
+    at = MONDAY_0900
+    for status in (Status.REPORTED, Status.REGISTERED, Status.DISPATCHED, Status.HANDLING, Status.RESOLVED):
+        world.bring_to(status, now=at)
+        world.bring_to(status, now=at, department=world.dept_b, reporter=world.grid_worker_b)
+        at += timedelta(minutes=7)
+    world.bring_to(Status.DISPATCHED, now=at, department=world.committee_a)
+    world.bring_to(Status.HANDLING, now=at, department=world.committee_a, reporter=world.village_staff_a)
+    world.bring_to(Status.SUSPENDED, now=at)
+    world.bring_to(Status.CLOSED, now=at, reporter=world.operator)
+    for area in (world.grid_a, world.grid_b, world.village_a, world.village_b, world.town):
+        world.report(reporter=world.grid_worker_b, area=area, now=at)
+        world.report(reporter=world.village_staff_a, area=area, now=at + timedelta(minutes=1))
+    world.report(reporter=world.resident, area=world.grid_b, channel=Channel.RESIDENT, now=at)
+    world.report(reporter=world.operator, area=world.grid_b, now=at + timedelta(minutes=2))
+    return world
+
+
+def users(world: TownWorld) -> list[User]:
+    county_leader = User.objects.create_user(username="county", password="x-x-x-x-1")
+    grant_role(user=county_leader, role=Role.LEADER, area=world.county)
+    return [*(world.persona(role) for role in Role), world.grid_worker_b, world.village_staff_b, county_leader]
+
+
+def test_parts_are_disjoint_and_make_up_the_visible_cases(mixed: TownWorld) -> None:
+    for user in users(mixed):
+        parts = visible_parts(user)
+        visible = set(visible_cases(user).values_list("pk", flat=True))
+        if parts is None:
+            assert visible == set(Case.objects.values_list("pk", flat=True))
+            continue
+        seen: list[int] = []
+        for part in parts:
+            seen += Case.objects.filter(part).values_list("pk", flat=True)
+        assert sorted(seen) == sorted(visible), user.username
+
+
+@pytest.mark.parametrize("queue", [Queue.ALL, Queue.TRIAGE, Queue.INBOX])
+@pytest.mark.parametrize(
+    "case_filter",
+    [
+        CaseFilter(),
+        CaseFilter(sort="reported_at"),
+        CaseFilter(statuses=(Status.HANDLING, Status.REPORTED)),
+        CaseFilter(channel=Channel.GRID_WORKER, search="垃圾"),
+        CaseFilter(sort="deadline"),
+    ],
+)
+def test_windows_are_those_of_the_one_query_list(mixed: TownWorld, queue: str, case_filter: CaseFilter) -> None:
+    for user in users(mixed):
+        f = CaseFilter(**{**{k: getattr(case_filter, k) for k in case_filter.__slots__}, "queue": queue})
+        expected = [c.pk for c in search_cases(user=user, case_filter=f, now=NOW)]
+        cases = list_cases(user=user, case_filter=f, now=NOW)
+        assert cases.count() == len(expected)
+        for size in (1, 4, 25):
+            paged = [c.pk for start in range(0, len(expected) + size, size) for c in cases[start : start + size]]
+            assert paged == expected, (user.username, queue, size)
+
+
+def test_api_keyset_pages_walk_the_whole_list(mixed: TownWorld) -> None:
+    for user in users(mixed):
+        for filters in (CaseFilters(), CaseFilters(channel=(Channel.GRID_WORKER, Channel.RESIDENT))):
+            cases = api_cases(user=user, filters=filters, now=NOW)
+            expected = [c.pk for c in cases]
+            assert [c.pk for c in cases[0:100]] == expected
+            walked: list[int] = []
+            page = cases[0:3]
+            while page:
+                walked += [c.pk for c in page]
+                reported_at, case_id = parse_keyset(keyset_of(page[-1]))
+                page = cases.after(reported_at=reported_at, case_id=case_id)[0:3]
+            assert walked == expected, user.username
+
+
+def test_keyset_round_trip_and_bad_cursor(mixed: TownWorld) -> None:
+    case = Case.objects.order_by("id").first()
+    assert case is not None
+    assert parse_keyset(keyset_of(case)) == (case.reported_at, case.pk)
+    for bad in ("", "abc", "1.", ".5", "1.2.3", "9" * 50 + ".1"):
+        with pytest.raises(InvalidInput):
+            parse_keyset(bad)
+
+
+def test_verify_queue_is_the_visible_resolved_cases_of_the_grids(mixed: TownWorld) -> None:
+    for worker, grid in ((mixed.grid_worker_a, mixed.grid_a), (mixed.grid_worker_b, mixed.grid_b)):
+        expected = list(
+            visible_cases(worker)
+            .filter(area_path__startswith=grid.path, status=Status.RESOLVED)
+            .order_by("resolved_at", "id")
+        )
+        queue = verify_queue(worker)
+        assert queue.count() == len(expected)
+        assert queue[0:10] == expected
+    assert verify_queue(mixed.grid_worker_a).count() == 2  # resolved in grid A (departments A and B)
+    assert verify_queue(mixed.operator).count() == 0
