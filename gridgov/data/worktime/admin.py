@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.worktime.calendar import WorkCalendar, schedule_reminders
@@ -70,12 +70,12 @@ class CalendarYearAdmin(_YearAdminBase):
         if not obj.confirmed:
             return
         numbers = recompute_provisional_deadlines(
-            reason=gettext_now("管理员确认了%(year)s年的节假日与调休安排") % {"year": obj.year}
+            reason=gettext("管理员确认了%(year)s年的节假日与调休安排") % {"year": obj.year}
         )
         if numbers:
             self.message_user(
                 request,
-                gettext_now("已按%(year)s年的正式安排重新计算 %(n)s 件事件的暂定期限：%(numbers)s")
+                gettext("已按%(year)s年的正式安排重新计算 %(n)s 件事件的暂定期限：%(numbers)s")
                 % {"year": obj.year, "n": len(numbers), "numbers": "、".join(numbers[:20])},
                 messages.SUCCESS,
             )
