@@ -23,6 +23,8 @@ BUSY_TABLES = (
     "access_open311submission",
     "cases_casecounter",
     "cases_case",
+    "cases_deadlinealert",
+    "django_tasks_database_dbtaskresult",
 )
 
 

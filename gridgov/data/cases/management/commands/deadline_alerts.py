@@ -1,11 +1,15 @@
-"""Raise deadline alerts (临期/超期) for open cases; ``--loop`` keeps checking. Safe to run twice."""
+"""Raise deadline alerts (临期/超期) for open cases; ``--loop`` keeps checking. Safe to run twice.
 
-import time
+With ``--loop`` a busy or unreachable database is waited out (logged, retried with backoff), never fatal, and
+each round writes the ``deadline_alerts`` heartbeat that ``/healthz`` reports.
+"""
+
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.data.cases.domain.alerts import raise_deadline_alerts
+from gridgov.db.workers import DEADLINE_ALERTS, Heartbeat, run_steadily
 
 
 class Command(BaseCommand):
@@ -16,10 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="检查间隔秒数（默认 60）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        while True:
-            created = raise_deadline_alerts()
-            if created or not options["loop"]:
-                self.stdout.write(f"新增期限预警 {created} 条")
-            if not options["loop"]:
-                return
-            time.sleep(max(options["interval"], 5))
+        interval = max(options["interval"], 5)
+        heartbeat = Heartbeat(DEADLINE_ALERTS, every=interval)
+        if not options["loop"]:
+            self.stdout.write(f"新增期限预警 {raise_deadline_alerts()} 条")
+            heartbeat.beat()
+            return
+        run_steadily(DEADLINE_ALERTS, self.check_once, interval=interval, heartbeat=heartbeat)
+
+    def check_once(self) -> bool:
+        created = raise_deadline_alerts()
+        if created:
+            self.stdout.write(f"新增期限预警 {created} 条")
+        return False
