@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from gridgov.db.busy import is_lock_timeout
+from gridgov.db.busy import describe, is_lock_timeout
 from gridgov.ui.open311.render import error as open311_error
 
 
@@ -113,7 +113,9 @@ def database_busy(request: HttpRequest, exc: BaseException) -> HttpResponse:
     """Log a request the database could not serve (the statement that waited is logged by gridgov.db.busy), and
     answer it with :func:`busy_response`. Also the REST API's handler of ``OperationalError``."""
     if is_lock_timeout(exc):
-        _busy_logger.warning("数据库忙，%s %s 回答 503：%s", request.method, request.path, exc)
+        _busy_logger.warning("数据库忙，%s %s 回答 503：%s", request.method, request.path, describe(exc))
     else:
-        _busy_logger.error("数据库不可用，%s %s 回答 503：%s", request.method, request.path, exc, exc_info=exc)
+        _busy_logger.error(
+            "数据库不可用，%s %s 回答 503：%s", request.method, request.path, describe(exc), exc_info=exc
+        )
     return busy_response(request)

@@ -33,6 +33,12 @@ def is_lock_timeout(exc: BaseException) -> bool:
     return "locked" in text or "busy" in text or "timeout" in text
 
 
+def describe(exc: BaseException) -> str:
+    """The first line of an error's message (PostgreSQL's go on with the statement and a caret)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def log_lock_waits(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     """A connection execute wrapper: when a statement fails with OperationalError, log which one and how long it
     waited, then let the error go on. Installed on every connection by GridGov's backends."""
@@ -46,9 +52,11 @@ def log_lock_waits(execute: Callable[..., Any], sql: str, params: Any, many: boo
         statement = " ".join(str(sql).split())[:_STATEMENT_CHARS]
         where = _caller()
         if is_lock_timeout(exc):
-            logger.warning("数据库忙：语句等待 %.1f 秒后放弃（%s）[%s] %s — %s", waited, exc, alias, statement, where)
+            logger.warning(
+                "数据库忙：语句等待 %.1f 秒后放弃（%s）[%s] %s — %s", waited, describe(exc), alias, statement, where
+            )
         else:
-            logger.warning("数据库错误（%s）[%s] %s — %s", exc, alias, statement, where)
+            logger.warning("数据库错误（%s）[%s] %s — %s", describe(exc), alias, statement, where)
         raise
 
 

@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 
-from gridgov.db.busy import is_lock_timeout
+from gridgov.db.busy import describe, is_lock_timeout
 
 logger = logging.getLogger("gridgov.db.workers")
 
@@ -80,7 +80,7 @@ class Heartbeat:
         try:
             cache.set(_KEY.format(name=self.name), value, timeout=None)
         except Exception as exc:  # a heartbeat that cannot be written must not stop the work; it goes stale
-            logger.warning("%s：心跳写入失败（%s）", self.name, exc)
+            logger.warning("%s：心跳写入失败（%s）", self.name, describe(exc))
             return
         self._written_at, self._state = clock, state
 
@@ -114,10 +114,12 @@ def run_steadily(
             did_work = step()
         except TRANSIENT_ERRORS as exc:
             delay = backoff.failed()
-            logger.warning("%s：数据库暂时不可用（%s），%s 秒后第 %d 次重试", name, exc, delay, backoff.failures)
+            logger.warning(
+                "%s：数据库暂时不可用（%s），%s 秒后第 %d 次重试", name, describe(exc), delay, backoff.failures
+            )
             connections.close_all()  # a broken connection is replaced by a fresh one on the next round
             if not is_lock_timeout(exc):  # (behind a lock the heartbeat's own write would only wait as well)
-                heartbeat.beat(state="retrying", detail=str(exc))
+                heartbeat.beat(state="retrying", detail=describe(exc))
             sleep(delay)
             continue
         if backoff.failures:

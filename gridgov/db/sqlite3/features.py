@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from django.db import OperationalError
+from django.db.backends.sqlite3 import base as _stock_base  # noqa: F401  (Django imports base before features)
 from django.db.backends.sqlite3.features import DatabaseFeatures as StockFeatures
 from django.utils.functional import cached_property
 

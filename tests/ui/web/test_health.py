@@ -8,12 +8,19 @@ import socket
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from gridgov.data.cases.enums import Status
 from gridgov.db.workers import DEADLINE_ALERTS, TASKS, Heartbeat
 from tests.factories import build_world
+
+
+@pytest.fixture(autouse=True)
+def _no_heartbeats_from_other_tests() -> None:
+    cache.clear()
 
 
 def health(query: str = "") -> tuple[int, dict[str, Any]]:
