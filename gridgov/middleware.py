@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.signals import got_request_exception
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -107,6 +109,22 @@ class DatabaseBusyMiddleware:
         if not isinstance(exception, OperationalError):
             return None
         return database_busy(request, exception)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session that could not be saved because the database was busy is answered as busy
+    (Django reports any failed update as "the session was deleted before the request completed", a 400)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as exc:
+            cause: BaseException | None = exc
+            while cause is not None and not isinstance(cause, OperationalError):
+                cause = cause.__cause__ or cause.__context__
+            if cause is None:
+                raise
+            return database_busy(request, cause)
 
 
 def database_busy(request: HttpRequest, exc: BaseException) -> HttpResponse:

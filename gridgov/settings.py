@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above everything that may touch the database: a lock wait or lost connection is a 503, never a 500.
     "gridgov.middleware.DatabaseBusyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "gridgov.middleware.SessionMiddleware",  # Django's; a session not saved for a busy database is a 503 too
     "gridgov.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -191,7 +191,7 @@ STORAGES = {
 # search index): the database, so that several gunicorn workers or servers agree. `manage.py createcachetable`.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "gridgov.db.cache.DatabaseCache",  # Django's, but a read never writes (never waits for a lock)
         "LOCATION": "gridgov_cache",
         "TIMEOUT": 3600,
     }

@@ -25,6 +25,7 @@ BUSY_TABLES = (
     "cases_case",
     "cases_deadlinealert",
     "django_tasks_database_dbtaskresult",
+    "gridgov_cache",
 )
 
 

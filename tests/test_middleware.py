@@ -164,3 +164,16 @@ def test_reading_pages_needs_no_write_lock(world_tx: TownWorld) -> None:
 @pytest.fixture
 def world_tx(transactional_db) -> TownWorld:
     return build_world()
+
+
+def test_a_busy_database_after_the_view_is_the_busy_page_too_even_with_debug_on(world_tx: TownWorld, settings) -> None:
+    """The session is saved by its middleware after the view has answered: a lock there reached Django's 500
+    handler (the debug page with GRIDGOV_DEBUG on)."""
+    settings.DEBUG = True
+    settings.SESSION_SAVE_EVERY_REQUEST = True  # so that a plain page view writes the session afterwards
+    client = signed_in(world_tx.operator)
+    client.raise_request_exception = False
+    with short_lock_wait(200), write_lock_held():
+        response = client.get("/cases/")
+    assert_busy_page(response)
+    assert "Traceback" not in response.text
