@@ -92,7 +92,8 @@ class DatabaseBusyMiddleware:
     time, a statement timeout, a lost connection), in place of a 500 or a debug page.
 
     Place it above the session middleware: an error in any layer below, view or middleware, is answered here.
-    Whatever the request was writing is rolled back (the error left its ``transaction.atomic`` block).
+    An error raised in the view has left the view's ``transaction.atomic`` block: what it was writing is rolled
+    back, and the client can simply try again.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
