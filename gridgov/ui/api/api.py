@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -15,6 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 from gridgov.data.access.tokens import authenticate_token
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, OutOfScope
 from gridgov.data.org.models import User
+from gridgov.middleware import database_busy
 
 STATUS_OF_ERROR: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -159,3 +161,12 @@ api.add_exception_handler(DomainError, _domain_error)
 api.add_exception_handler(ValidationError, _validation_error)
 api.add_exception_handler(HttpError, _http_error)
 api.add_exception_handler(Http404, _not_found)
+
+
+def _database_busy(request: HttpRequest, exc: OperationalError | type[OperationalError]) -> HttpResponse:
+    """503 with Retry-After and a JSON error, never a traceback (ninja's own handler shows one with DEBUG on)."""
+    assert isinstance(exc, OperationalError)
+    return database_busy(request, exc)
+
+
+api.add_exception_handler(OperationalError, _database_busy)

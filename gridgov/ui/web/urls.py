@@ -1,13 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.ui.web import actions, lists, views
+from gridgov.ui.web import actions, health, lists, views
 from gridgov.ui.web.forms import SignInForm
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=SignInForm),

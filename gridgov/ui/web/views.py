@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -178,10 +177,3 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         record_event(kind=SecurityEventKind.LOGOUT, user=_user(request), client=Client.of(request))
     logout(request)
     return redirect("web:login")
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and monitors: 200 "ok" when the app can reach its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")

@@ -185,11 +185,6 @@ def test_reporter_contact_is_masked_and_unmasking_is_logged(world: TownWorld) ->
     assert SecurityEvent.objects.filter(kind="personal_data_revealed").count() == 1
 
 
-def test_health_check_needs_no_sign_in(db) -> None:
-    response = Client().get("/healthz")
-    assert (response.status_code, response.text) == (200, "ok")
-
-
 def test_photos_come_as_thumbnail_and_display_copies(world: TownWorld) -> None:
     case = world.bring_to(Status.RESOLVED)
     photo = case.attachments.get()

@@ -1,11 +1,20 @@
-"""Raise deadline alerts (临期/超期) for open cases; ``--loop`` keeps checking. Safe to run twice."""
+"""Raise deadline alerts (临期/超期) for open cases; ``--loop`` keeps checking. Safe to run twice.
 
-import time
+With ``--loop`` a busy or unreachable database is waited out (logged, retried with backoff), never fatal, and
+each round writes the ``deadline_alerts`` heartbeat that ``/healthz`` reports. Each round of the loop also makes
+provisional deadlines final once their year's holiday schedule is known (a newer holiday package, or a year confirmed
+in another process; see ``recalendar``) and delivers any notification the task worker has not delivered yet.
+"""
+
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.alerts import raise_deadline_alerts
+from gridgov.data.cases.domain.notifications import deliver_due
+from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
+from gridgov.db.workers import DEADLINE_ALERTS, Heartbeat, run_steadily
 
 
 class Command(BaseCommand):
@@ -16,10 +25,20 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="检查间隔秒数（默认 60）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        while True:
-            created = raise_deadline_alerts()
-            if created or not options["loop"]:
-                self.stdout.write(f"新增期限预警 {created} 条")
-            if not options["loop"]:
-                return
-            time.sleep(max(options["interval"], 5))
+        interval = max(options["interval"], 5)
+        heartbeat = Heartbeat(DEADLINE_ALERTS, every=interval)
+        if not options["loop"]:
+            self.stdout.write(f"新增期限预警 {raise_deadline_alerts()} 条")
+            heartbeat.beat()
+            return
+        run_steadily(DEADLINE_ALERTS, self.check_once, interval=interval, heartbeat=heartbeat)
+
+    def check_once(self) -> bool:
+        recomputed = recompute_provisional_deadlines(reason=_("节假日安排已更新"))
+        if recomputed:
+            self.stdout.write(f"重新计算暂定期限 {len(recomputed)} 件")
+        created = raise_deadline_alerts()
+        if created:
+            self.stdout.write(f"新增期限预警 {created} 条")
+        deliver_due()
+        return False

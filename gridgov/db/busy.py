@@ -1,0 +1,70 @@
+"""A database that cannot answer in time: recognise it, and log the statement that waited.
+
+SQLite answers "database is locked" when its busy timeout ends while another connection holds the write lock;
+PostgreSQL raises for a lock_timeout or statement_timeout, a deadlock, or a lost connection. Django wraps all
+of these in :class:`django.db.OperationalError`. None of them means the request was wrong: the web answers
+503 with Retry-After (:mod:`gridgov.middleware`) and the workers wait and try again (:mod:`gridgov.db.loops`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from django.db import OperationalError
+
+logger = logging.getLogger("gridgov.db.busy")
+
+_STATEMENT_CHARS = 500  # enough to recognise the statement; parameters are never logged (personal data)
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """True for the errors of a database that was busy (a lock not granted in time), not of a wrong query."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(getattr(cause, "diag", None), "sqlstate", None)
+    if sqlstate in ("55P03", "57014", "40P01", "40001"):  # lock not available, query canceled, deadlock, serialization
+        return True
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "timeout" in text
+
+
+def describe(exc: BaseException) -> str:
+    """The first line of an error's message (PostgreSQL's go on with the statement and a caret)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def log_lock_waits(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """A connection execute wrapper: when a statement fails with OperationalError, log which one and how long it
+    waited, then let the error go on. Installed on every connection by GridGov's backends."""
+    started = time.monotonic()
+    try:
+        return execute(sql, params, many, context)
+    except OperationalError as exc:
+        waited = time.monotonic() - started
+        connection = context.get("connection")
+        alias = getattr(connection, "alias", "?")
+        statement = " ".join(str(sql).split())[:_STATEMENT_CHARS]
+        where = _caller()
+        if is_lock_timeout(exc):
+            logger.warning(
+                "数据库忙：语句等待 %.1f 秒后放弃（%s）[%s] %s — %s", waited, describe(exc), alias, statement, where
+            )
+        else:
+            logger.warning("数据库错误（%s）[%s] %s — %s", describe(exc), alias, statement, where)
+        raise
+
+
+def _caller() -> str:
+    """The innermost GridGov code that ran the statement (with IMMEDIATE transactions on SQLite the statement
+    that waits is ``BEGIN IMMEDIATE``: where it was issued says which write it was)."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        name = frame.filename.replace("\\", "/")
+        if "/gridgov/" in name and "/gridgov/db/" not in name and "/gridgov/middleware" not in name:
+            return f"{name[name.rindex('/gridgov/') + 1 :]}:{frame.lineno} {frame.name}"
+    return "?"

@@ -1,0 +1,93 @@
+"""``/healthz``: is this GridGov up and doing its background work? JSON, no sign-in, 503 when not healthy.
+
+- ``database``: a ``SELECT 1`` answered;
+- ``workers``: each long-running worker's last heartbeat (gridgov.db.workers), its age and whether it is stale —
+  ``tasks`` (``manage.py task_worker``, expected when tasks go through the database queue) and
+  ``deadline_alerts`` (``manage.py deadline_alerts --loop``);
+- ``queue``: background tasks ready to run and how long the oldest has waited.
+
+A load balancer deciding whether to send requests to this app server asks ``/healthz?only=database``: a
+stopped worker is not a reason to stop serving pages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.tasks import task_backends
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from gridgov.db.workers import DEADLINE_ALERTS, TASKS, read_heartbeats, stale_after
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    now = timezone.now()
+    database = _database()
+    report: dict[str, Any] = {"status": "ok", "checked_at": now.isoformat(timespec="seconds"), "database": database}
+    healthy = database["ok"]
+    if request.GET.get("only") != "database":
+        workers = _workers(now)
+        queue = _queue(now)
+        report |= {"workers": workers, "queue": queue}
+        healthy = healthy and all(w["ok"] for w in workers.values() if w["expected"])
+    if not healthy:
+        report["status"] = "unhealthy"
+    return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
+
+
+def _database() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return {"ok": False, "vendor": connection.vendor, "error": str(exc)[:300]}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _workers(now: datetime) -> dict[str, dict[str, Any]]:
+    expected = {TASKS: _tasks_use_the_database(), DEADLINE_ALERTS: True}
+    try:
+        beats = read_heartbeats(list(expected))
+    except DatabaseError:
+        beats = dict.fromkeys(expected)
+    workers: dict[str, dict[str, Any]] = {}
+    for name, is_expected in expected.items():
+        beat = beats[name]
+        if beat is None:
+            workers[name] = {"expected": is_expected, "ok": False, "state": "missing", "last_beat": None}
+            continue
+        age = (now - datetime.fromisoformat(beat["at"])).total_seconds()
+        stale = age > stale_after(float(beat["every"]))
+        workers[name] = {
+            "expected": is_expected,
+            "ok": not stale,
+            "state": "stale" if stale else beat["state"],
+            "last_beat": beat["at"],
+            "age_seconds": round(age),
+            "stale_after_seconds": round(stale_after(float(beat["every"]))),
+            "detail": beat["detail"],
+            "host": beat["host"],
+            "pid": beat["pid"],
+        }
+    return workers
+
+
+def _tasks_use_the_database() -> bool:
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def _queue(now: datetime) -> dict[str, Any]:
+    try:
+        ready = DBTaskResult.objects.ready()
+        count = ready.count()
+        oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    except DatabaseError:
+        return {"ready": None, "oldest_ready_seconds": None}
+    return {"ready": count, "oldest_ready_seconds": None if oldest is None else round((now - oldest).total_seconds())}

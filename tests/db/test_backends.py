@@ -1,0 +1,56 @@
+"""GridGov's database backends: JSON support known without asking a (possibly busy) database, and a statement
+that waited too long for a lock logged with where it came from."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+
+from gridgov.data.org.enums import SecurityEventKind
+from gridgov.data.org.security import record_event
+from gridgov.db.sqlite3.features import DatabaseFeatures
+from tests.locks import short_lock_wait, write_lock_held
+
+pytestmark = pytest.mark.django_db(transaction=True)
+sqlite_only = pytest.mark.skipif("connection.vendor != 'sqlite'", reason="the SQLite backend")
+
+
+@sqlite_only
+def test_json_support_is_known_from_the_library_without_a_query() -> None:
+    assert sqlite3.sqlite_version_info >= (3, 38)  # the library this project runs on has JSON built in
+    features = DatabaseFeatures(connection)
+    with CaptureQueriesContext(connection) as queries:
+        assert features.supports_json_field is True
+    assert queries.captured_queries == []
+
+
+@sqlite_only
+def test_the_system_check_passes_while_another_process_holds_the_write_lock() -> None:
+    """What killed runserver and db_worker at start: Django's probe took the write lock, timed out, and the
+    check reported fields.E180 "SQLite does not support JSONFields"."""
+    with short_lock_wait(200), write_lock_held():
+        connection.features = DatabaseFeatures(connection)  # a fresh process: nothing cached yet
+        call_command("check", "--fail-level", "ERROR")
+        assert connection.features.supports_json_field is True
+
+
+def test_a_statement_that_gives_up_waiting_is_logged_with_its_caller(caplog) -> None:
+    with (
+        caplog.at_level(logging.WARNING, logger="gridgov.db.busy"),
+        short_lock_wait(200),
+        write_lock_held(),
+        pytest.raises(OperationalError),
+    ):
+        record_event(kind=SecurityEventKind.LOGIN_FAILED, username="nobody")
+    [record] = [r for r in caplog.records if r.name == "gridgov.db.busy"]
+    assert record.levelname == "WARNING"
+    message = record.getMessage()
+    assert message.startswith("数据库忙：语句等待 ")
+    assert 'INSERT INTO "org_securityevent"' in message
+    assert re.search(r" — gridgov/data/org/security\.py:\d+ record_event$", message), message
