@@ -4,7 +4,8 @@
 - ``workers``: each long-running worker's last heartbeat (gridgov.db.workers), its age and whether it is stale —
   ``tasks`` (``manage.py task_worker``, expected when tasks go through the database queue) and
   ``deadline_alerts`` (``manage.py deadline_alerts --loop``);
-- ``queue``: background tasks ready to run and how long the oldest has waited.
+- ``queue``: background tasks ready to run, how long the oldest has waited, and the actions whose notifications
+  the outbox still owes (``notifications_due``).
 
 A load balancer deciding whether to send requests to this app server asks ``/healthz?only=database``: a
 stopped worker is not a reason to stop serving pages.
@@ -23,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from gridgov.data.cases.domain import notifications
 from gridgov.db.workers import DEADLINE_ALERTS, TASKS, read_heartbeats, stale_after
 
 
@@ -88,6 +90,11 @@ def _queue(now: datetime) -> dict[str, Any]:
         ready = DBTaskResult.objects.ready()
         count = ready.count()
         oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        due = notifications.pending(now=now).count()
     except DatabaseError:
-        return {"ready": None, "oldest_ready_seconds": None}
-    return {"ready": count, "oldest_ready_seconds": None if oldest is None else round((now - oldest).total_seconds())}
+        return {"ready": None, "oldest_ready_seconds": None, "notifications_due": None}
+    return {
+        "ready": count,
+        "oldest_ready_seconds": None if oldest is None else round((now - oldest).total_seconds()),
+        "notifications_due": due,  # actions whose notifications the outbox still owes (due now)
+    }

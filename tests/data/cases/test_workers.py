@@ -11,8 +11,10 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.domain.alerts import raise_deadline_alerts
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.management.commands.task_worker import SteadyWorker
@@ -30,11 +32,14 @@ def _no_heartbeats_from_other_tests() -> None:
 
 
 @pytest.fixture
-def queued(settings) -> TownWorld:
-    """A world whose notifications wait in django-tasks-db's queue, as in production."""
+def queued(settings, monkeypatch) -> TownWorld:
+    """A world whose notifications wait in the outbox, with the delivery task in django-tasks-db's queue, as in
+    production; the task's short deferral (one wake-up per window) is over."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(notifications, "_next_wake", 0.0)  # a wake-up window left open by an earlier test
     world = build_world()
     world.bring_to(Status.DISPATCHED)
+    DBTaskResult.objects.update(run_after=timezone.now())
     return world
 
 
@@ -52,8 +57,8 @@ def worker(max_tasks: int | None = None) -> SteadyWorker:
 
 
 def test_the_worker_waits_out_a_locked_database_then_delivers_the_notifications(queued: TownWorld, caplog) -> None:
-    ready = DBTaskResult.objects.ready().count()
-    assert ready >= 3  # report, register, dispatch
+    assert DBTaskResult.objects.ready().count() == 1  # one delivery task for the report, registration, dispatch
+    assert notifications.pending().count() == 3
     assert Notification.objects.filter(user=queued.handler_a).count() == 0
     steady = worker()
     with (
@@ -69,6 +74,7 @@ def test_the_worker_waits_out_a_locked_database_then_delivers_the_notifications(
             backoff=Backoff(first=0.2),
         )
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+    assert notifications.pending().count() == 0
     assert Notification.objects.filter(user=queued.handler_a, case__status=Status.DISPATCHED).count() == 1
     messages = [r.getMessage() for r in caplog.records if r.name == "gridgov.db.workers"]
     retry = next(m for m in messages if m.startswith("tasks：数据库暂时不可用（"))

@@ -155,7 +155,11 @@ def grid_worker_reports(browser: Browser, town: TownWorld, base: str, photo_file
     attachment = case.attachments.get()
     assert (attachment.kind, attachment.width, attachment.height) == (AttachmentKind.BEFORE, 800, 600)
     expect(page.locator(".photos img").first).to_be_visible()
-    assert page.locator(".photos img").first.evaluate("img => img.naturalWidth") == 320  # the thumbnail
+    loaded = (
+        "img => img.complete ? img.naturalWidth"
+        " : new Promise(done => { img.onload = () => done(img.naturalWidth); img.onerror = () => done(-1); })"
+    )
+    assert page.locator(".photos img").first.evaluate(loaded) == 320  # the thumbnail, once it has loaded
     fits_the_screen(page)
     shot(page, "grid-worker-case")
 

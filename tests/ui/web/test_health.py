@@ -12,7 +12,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.enums import Status
 from gridgov.db.workers import DEADLINE_ALERTS, TASKS, Heartbeat
 from tests.factories import build_world
@@ -50,7 +52,7 @@ def test_no_sign_in_needed_and_a_missing_alerts_loop_is_unhealthy(db) -> None:
                 TASKS: {"expected": False, "ok": False, "state": "missing", "last_beat": None},
                 DEADLINE_ALERTS: {"expected": True, "ok": False, "state": "missing", "last_beat": None},
             },
-            "queue": {"ready": 0, "oldest_ready_seconds": None},
+            "queue": {"ready": 0, "oldest_ready_seconds": None, "notifications_due": 0},
         },
     )
 
@@ -77,13 +79,22 @@ def test_a_fresh_heartbeat_is_healthy_and_an_old_one_stale(db) -> None:
     assert (alerts["ok"], alerts["state"], alerts["age_seconds"] >= 600) == (False, "stale", True)
 
 
-def test_with_the_database_queue_the_task_worker_is_expected_and_the_queue_counted(transactional_db, settings) -> None:
+def test_with_the_database_queue_the_task_worker_is_expected_and_the_queue_counted(
+    transactional_db, settings, monkeypatch
+) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(notifications, "_next_wake", 0.0)  # a wake-up window left open by an earlier test
     world = build_world()
-    world.bring_to(Status.REGISTERED)  # the report and the registration each enqueue their notifications
+    world.bring_to(Status.REGISTERED)  # the report and the registration owe notifications; one delivery task
+    DBTaskResult.objects.update(run_after=timezone.now())  # its short deferral is over
     Heartbeat(DEADLINE_ALERTS, every=60).beat()
     status, body = health()
-    assert (status, body["workers"][TASKS]["state"], body["queue"]["ready"]) == (503, "missing", 2)
+    assert (status, body["workers"][TASKS]["state"], body["queue"]["ready"], body["queue"]["notifications_due"]) == (
+        503,
+        "missing",
+        1,
+        2,
+    )
     assert body["queue"]["oldest_ready_seconds"] >= 0
     Heartbeat(TASKS, every=10).beat(state="retrying", detail="database is locked")
     status, body = health()
