@@ -418,8 +418,9 @@ def apply_action(
         from_status = case.status
         old_version = case.version
         before = rollups.snapshot(case)
-        _EFFECTS.get(action, _no_effect)(
+        advance(
             step,
+            transition,
             department=department,
             handler=handler,
             category=category,
@@ -428,10 +429,6 @@ def apply_action(
             extension=extension,
             rating=rating,
         )
-        case.status = transition.target if transition.target is not None else Status(case.status_before_suspend)
-        if action == Action.RESUME:
-            case.status_before_suspend = ""
-            case.suspended_at = None
         row = _write_action(step, from_status=from_status)
         values = {attname: getattr(case, attname) for attname in _WORKFLOW_ATTNAMES}
         updated = Case.objects.filter(pk=case.pk, version=old_version).update(
@@ -443,6 +440,20 @@ def apply_action(
         rollups.case_changed(before=before, after=rollups.snapshot(case))  # indicators: same transaction
         _after_commit(row)
     return row
+
+
+def advance(step: _Step, transition: Transition, **needs: Any) -> None:
+    """Apply the action's effects to the case in memory and move it to the transition's target status.
+
+    The one place a case's state changes: ``apply_action`` writes the result, the replay of a past year
+    (``replay.Replay``) keeps it in memory for the bulk path.
+    """
+    case = step.case
+    _EFFECTS.get(step.action, _no_effect)(step, **needs)
+    case.status = transition.target if transition.target is not None else Status(case.status_before_suspend)
+    if step.action == Action.RESUME:
+        case.status_before_suspend = ""
+        case.suspended_at = None
 
 
 def _conflict_message(case: Case) -> str:

@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
 from gridgov.data.cases.domain.engine import (
-    _EFFECTS,
     ROLE_PREFERENCE,
     _check_needs,
-    _no_effect,
     _reporting_role,
     _Step,
+    advance,
 )
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
@@ -133,8 +132,9 @@ class Replay:
         )
         _check_needs(step, department=department, category=None, priority=None, extension=extension, rating=rating)
         from_status = str(case.status)
-        _EFFECTS.get(action, _no_effect)(
+        advance(
             step,
+            transition,
             department=department,
             handler=None,
             category=None,
@@ -143,10 +143,6 @@ class Replay:
             extension=extension,
             rating=rating,
         )
-        case.status = transition.target if transition.target is not None else Status(case.status_before_suspend)
-        if action == Action.RESUME:
-            case.status_before_suspend = ""
-            case.suspended_at = None
         case.version += 1
         row = self._action(action, actor, role, step.note, now, step.data, photos, from_status=from_status)
         self.actions.append(row)
