@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import os
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,6 +28,7 @@ from django.contrib.staticfiles import finders  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from gridgov.data.org.models import User  # noqa: E402
+from tests.ui.frontend import PageAssets, gzipped  # noqa: E402
 
 PAGES = [
     ("lingdao", "/dashboard/"),
@@ -36,27 +36,6 @@ PAGES = [
     ("wgy-shuanghe-1", "/m/report/"),
     ("wgy-shuanghe-1", "/m/verify/"),
 ]
-
-
-class Assets(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.loaded: list[str] = []
-        self.on_demand: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "script" and found.get("src"):
-            self.loaded.append(str(found["src"]))
-        if tag == "link" and found.get("rel") == "stylesheet" and found.get("href"):
-            self.loaded.append(str(found["href"]))
-        for name in ("data-leaflet-js", "data-leaflet-css"):
-            if found.get(name):
-                self.on_demand.append(str(found[name]))
-
-
-def gzipped(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
 def static_file(url: str) -> bytes:
@@ -79,7 +58,7 @@ def main() -> None:
         response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
         assert response.status_code == 200, (url, response.status_code)
         html = gzip.decompress(response.content)
-        assets = Assets()
+        assets = PageAssets()
         assets.feed(html.decode())
         files = sum(gzipped(static_file(src)) for src in assets.loaded)
         first = len(response.content) + files

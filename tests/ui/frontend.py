@@ -3,7 +3,9 @@ skipped only where npm is missing; where npm is there (CI), a missing build fail
 
 from __future__ import annotations
 
+import gzip
 import shutil
+from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -17,3 +19,34 @@ def require_build() -> None:
     """Fails with the remedy when npm is installed but the build has not run."""
     built = settings.BASE_DIR / "frontend-build" / "vendor" / "echarts" / "charts.js"
     assert built.is_file(), f"{built} is missing: run `npm ci && npm run build` (bin/_setup.sh does)"
+
+
+class PageAssets(HTMLParser):
+    """The static files a page loads as it opens: <script src> and <link rel=stylesheet href>; and the
+    data-leaflet-* attributes of a map that loads Leaflet when it is shown (shared with bench/page_weight.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[str] = []
+        self.on_demand: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "script" and found.get("src"):
+            self.loaded.append(str(found["src"]))
+        if tag == "link" and found.get("rel") == "stylesheet" and found.get("href"):
+            self.loaded.append(str(found["href"]))
+        for name in ("data-leaflet-js", "data-leaflet-css"):
+            if found.get(name):
+                self.on_demand.append(str(found[name]))
+
+
+def page_assets(html: str) -> PageAssets:
+    parser = PageAssets()
+    parser.feed(html)
+    return parser
+
+
+def gzipped(data: bytes) -> int:
+    """Bytes over the wire for ``data`` gzipped at level 9, as whitenoise sends static files."""
+    return len(gzip.compress(data, compresslevel=9, mtime=0))

@@ -6,7 +6,6 @@ gzipped here at level 9, as whitenoise does for collectstatic (and `npm run buil
 from __future__ import annotations
 
 import gzip
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from gridgov.data.cases.enums import Status
 from gridgov.data.org.models import User
 from tests.factories import MONDAY_0900, TownWorld
-from tests.ui.frontend import needs_frontend_build, require_build
+from tests.ui.frontend import PageAssets, gzipped, needs_frontend_build, page_assets, require_build
 
 KB = 1000
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
@@ -30,39 +29,13 @@ def signed_in(user: User) -> Client:
     return client
 
 
-class _Assets(HTMLParser):
-    """The static files a page loads as it opens: <script src> and <link rel=stylesheet href>; and the
-    data-leaflet-* attributes of a map that loads Leaflet when it is shown."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.loaded: list[str] = []
-        self.on_demand: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "script" and found.get("src"):
-            self.loaded.append(str(found["src"]))
-        if tag == "link" and found.get("rel") == "stylesheet" and found.get("href"):
-            self.loaded.append(str(found["href"]))
-        for name in ("data-leaflet-js", "data-leaflet-css"):
-            if found.get(name):
-                self.on_demand.append(str(found[name]))
-
-
-def _assets(html: str) -> _Assets:
-    parser = _Assets()
-    parser.feed(html)
-    return parser
-
-
 def _gzipped_static(url: str) -> int:
     prefix = "/" + settings.STATIC_URL.lstrip("/")
     assert url.startswith(prefix), url  # everything comes from our own static files, never a CDN
     path = finders.find(url.removeprefix(prefix))
     assert isinstance(path, str), f"{url} is named by the page but not found"
     with open(path, "rb") as file:
-        return len(gzip.compress(file.read(), compresslevel=9, mtime=0))
+        return gzipped(file.read())
 
 
 def _page_gzipped(client: Client, url: str) -> tuple[int, str]:
@@ -72,10 +45,10 @@ def _page_gzipped(client: Client, url: str) -> tuple[int, str]:
     return len(response.content), gzip.decompress(response.content).decode()
 
 
-def first_load(client: Client, url: str) -> tuple[int, _Assets, dict[str, int]]:
+def first_load(client: Client, url: str) -> tuple[int, PageAssets, dict[str, int]]:
     """Bytes over the wire, gzip, for the page and everything it loads as it opens."""
     page_size, html = _page_gzipped(client, url)
-    assets = _assets(html)
+    assets = page_assets(html)
     sizes = {"page": page_size} | {src: _gzipped_static(src) for src in assets.loaded}
     return sum(sizes.values()), assets, sizes
 
@@ -131,7 +104,7 @@ def test_dashboard_renders_without_the_built_bundle(world: TownWorld, settings, 
     page = signed_in(world.leader).get(BOARD)
     assert page.status_code == 200
     assert "事件地图" in page.text
-    assets = _assets(page.text)
+    assets = page_assets(page.text)
     assert [src for src in assets.loaded if "/vendor/" in src] == []
     assert assets.on_demand == []
     assert "/static/dashboard/board.js" in assets.loaded
@@ -178,7 +151,7 @@ def test_leaflet_is_named_only_by_pages_that_show_a_map(world: TownWorld) -> Non
             if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
                 continue
             html_pages += 1
-            assets = _assets(response.text)
+            assets = page_assets(response.text)
             assert not [src for src in assets.loaded if "leaflet" in src], url  # never in the first load
             if "leaflet" in response.text:
                 match = response.resolver_match
