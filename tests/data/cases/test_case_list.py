@@ -121,3 +121,12 @@ def test_verify_queue_is_the_visible_resolved_cases_of_the_grids(mixed: TownWorl
         assert queue[0:10] == expected
     assert verify_queue(mixed.grid_worker_a).count() == 2  # resolved in grid A (departments A and B)
     assert verify_queue(mixed.operator).count() == 0
+
+
+def test_an_empty_list_has_an_empty_first_page(world: TownWorld) -> None:
+    """Django's Paginator asks an empty list for [0:0]; on PostgreSQL the parts are sliced before the union."""
+    from django.core.paginator import Paginator
+
+    cases = list_cases(user=world.operator, case_filter=CaseFilter(queue=Queue.TRIAGE), now=NOW)
+    page = Paginator(cases, 20).page(1)
+    assert (cases.count(), list(page.object_list), cases[0:0]) == (0, [], [])

@@ -204,7 +204,7 @@ class CaseList:
         or the ids and sort keys of the window merged from the parts (``__getitem__`` then reads those rows)."""
         if self.parts is None:
             return self.queryset[start:stop]
-        if not self.parts:
+        if not self.parts or stop <= start:  # an empty list's first page asks for [0:0]
             return self.queryset.none()
         if len(self.parts) == 1:
             return self.parts[0].order_by(*self.order)[start:stop]
