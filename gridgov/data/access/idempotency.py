@@ -22,6 +22,7 @@ from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import User
+from gridgov.db import prepared
 
 MAX_KEY_LENGTH = 128
 KEY_REUSED = "idempotency_key_reused"
@@ -74,14 +75,16 @@ def create_once(
 
     def record(case: Case) -> None:
         answer = render(case)
-        IdempotencyRecord.objects.create(
-            user=user,
-            key=key,
-            body_hash=digest,
-            case=case,
-            response_status=status,
-            response_body=answer,
-            created_at=now or timezone.now(),
+        prepared.insert(
+            IdempotencyRecord(
+                user=user,
+                key=key,
+                body_hash=digest,
+                case=case,
+                response_status=status,
+                response_body=answer,
+                created_at=now or timezone.now(),
+            )
         )
         answers.append(answer)
 

@@ -14,6 +14,7 @@ from gridgov.data.access.secrets import digest_of, new_secret
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
+from gridgov.db import prepared
 
 TOKEN_KIND = "ggt"
 KEY_KIND = "o311"
@@ -66,10 +67,14 @@ def authenticate_token(secret: str, *, now: datetime | None = None) -> User | No
     """The active user behind a valid, unrevoked token; None otherwise."""
     if not secret or len(secret) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=digest_of(secret), revoked_at__isnull=True).first()
+    # Every API call runs this: one statement built once per process (token and user in one row).
+    found = prepared.select(
+        ApiToken, where="t0.digest = %s AND t0.revoked_at IS NULL", params=[digest_of(secret)], related=("user",)
+    )
+    token = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
-    _touch(ApiToken.objects.filter(pk=token.pk), token.last_used_at, now)
+    _touch(token, now)
     return token.user
 
 
@@ -101,11 +106,12 @@ def authenticate_api_key(secret: str, *, now: datetime | None = None) -> ApiKey 
     key = ApiKey.objects.select_related("town").filter(digest=digest_of(secret), revoked_at__isnull=True).first()
     if key is None:
         return None
-    _touch(ApiKey.objects.filter(pk=key.pk), key.last_used_at, now)
+    _touch(key, now)
     return key
 
 
-def _touch(rows: QuerySet[ApiToken] | QuerySet[ApiKey], last_used: datetime | None, now: datetime | None) -> None:
+def _touch(record: ApiToken | ApiKey, now: datetime | None) -> None:
     now = now or timezone.now()
-    if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
-        rows.update(last_used_at=now)
+    if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
+        record.last_used_at = now
+        prepared.update(record, ["last_used_at"])

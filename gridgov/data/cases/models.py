@@ -35,7 +35,10 @@ class CaseCounter(models.Model):
 
 
 class Case(models.Model):
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    # Single-column indexes only where no composite index starts with the column: each index is written on
+    # every report (town → case_town_order, reporter → case_reporter_order, department → case_department_order,
+    # enterprise → case_enterprise_order).
+    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", db_index=False)
     number = models.CharField(_("案卷编号"), max_length=32)
     year = models.PositiveSmallIntegerField(_("年度"))
     seq = models.PositiveIntegerField(_("序号"))
@@ -69,6 +72,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_cases",
+        db_index=False,
     )
     reporter_role = models.CharField(_("上报人角色"), max_length=24, choices=Role.choices, blank=True)
     reporter_name = EncryptedTextField(_("上报人姓名"), blank=True)
@@ -77,7 +81,13 @@ class Case(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REPORTED)
     status_before_suspend = models.CharField(max_length=16, choices=Status.choices, blank=True, editable=False)
     department = models.ForeignKey(
-        Department, verbose_name=_("处置部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name=_("处置部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -92,7 +102,13 @@ class Case(models.Model):
     )
     # The company a hazard or service request belongs to; its enterprise users may see and act on the case.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Enterprise,
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     # Milestones (set by the engine; used by the indicators).
@@ -204,8 +220,9 @@ class Case(models.Model):
 class CaseAction(models.Model):
     """One step in a case's life. Append-only; ``hash`` chains it to the previous step of the case."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
+    # Both lead composite indexes (case_action_time; the unique case + seq): no index of their own.
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions", db_index=False)
     seq = models.PositiveIntegerField(_("序号"))
     action = models.CharField(_("操作"), max_length=24, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)

@@ -21,6 +21,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import NotFound
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Membership, User
+from gridgov.db import prepared
 
 AREA_SCOPED = (Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.OPERATOR, Role.LEADER, Role.ADMIN)
 
@@ -29,7 +30,12 @@ def memberships_of(user: User) -> list[Membership]:
     """The user's active memberships, loaded once per user object (one query per request)."""
     cached: list[Membership] | None = getattr(user, "_gridgov_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user, active=True).select_related("area", "department"))
+        cached = prepared.select(
+            Membership,
+            where="t0.user_id = %s AND t0.active = %s",
+            params=[user.pk, True],
+            related=("area", "department"),
+        )
         user._gridgov_memberships = cached
     return cached
 

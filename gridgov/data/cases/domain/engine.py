@@ -46,6 +46,7 @@ from gridgov.data.org.models import Area, Department, Enterprise, Membership, Us
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.db import prepared
 
 MAX_DESCRIPTION = 2000
 MAX_NOTE = 2000
@@ -239,7 +240,7 @@ def report_case(
     with transaction.atomic():
         case.seq = _next_number(town=town, year=year)
         case.number = f"{town.case_prefix or town.code}{year}-{case.seq:06d}"
-        case.save(force_insert=True)
+        prepared.insert(case)
         step = _Step(
             case=case,
             actor=case.reporter,
@@ -253,7 +254,7 @@ def report_case(
             files=checked,
         )
         row = _write_action(step, from_status="")
-        Case.objects.filter(pk=case.pk).update(action_count=case.action_count, audit_head=case.audit_head)
+        prepared.update(case, ["action_count", "audit_head"])
         rollups.case_changed(before=None, after=rollups.snapshot(case))  # indicators: same transaction
         _after_commit(row)
         if resolve_on_spot:  # in the same transaction: a failed resolution leaves no half-made case
@@ -533,22 +534,24 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
         attachment_hashes=hashes,
         prev_hash=case.audit_head,
     )
-    row = CaseAction.objects.create(
-        town_id=case.town_id,
-        case=case,
-        seq=seq,
-        action=step.action,
-        from_status=from_status,
-        to_status=to_status,
-        actor_id=actor_id,
-        actor_name=str(actor) if actor_id is not None else "",
-        actor_role=role,
-        note=step.note,
-        data=step.data,
-        created_at=step.now,
-        prev_hash=case.audit_head,
-        hash=digest,
-        notify_due_at=None if _QUIET.get() else timezone.now(),  # the outbox: owed from the moment it commits
+    row = prepared.insert(
+        CaseAction(
+            town_id=case.town_id,
+            case=case,
+            seq=seq,
+            action=step.action,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor_id,
+            actor_name=str(actor) if actor_id is not None else "",
+            actor_role=role,
+            note=step.note,
+            data=step.data,
+            created_at=step.now,
+            prev_hash=case.audit_head,
+            hash=digest,
+            notify_due_at=None if _QUIET.get() else timezone.now(),  # the outbox: owed from the moment it commits
+        )
     )
     for checked in step.files:
         Attachment.objects.create(

@@ -1,0 +1,138 @@
+"""Statements built once per process (gridgov.db.prepared): what they write and read is what the ORM would."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Model
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
+
+from gridgov.data.access.models import ApiToken, IdempotencyRecord
+from gridgov.data.access.tokens import authenticate_token, create_token, revoke_token
+from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import memberships_of
+from gridgov.data.org.models import Membership, User
+from gridgov.db import prepared
+from tests.factories import MONDAY_0900, TownWorld
+
+
+def _columns(obj: Model) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def _copy(case: Case, *, seq: int) -> Case:
+    values = _columns(case)
+    values.update(id=None, seq=seq, number=f"DX2026-{seq:06d}", latitude=Decimal("30.123456"))
+    return Case(**values)
+
+
+def test_an_insert_writes_what_save_would_write(world: TownWorld) -> None:
+    template = world.report()
+    by_orm = _copy(template, seq=900)
+    by_orm.save(force_insert=True)
+    fast = _copy(template, seq=901)
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.insert(fast) is fast
+    assert len(queries.captured_queries) == 1
+    assert fast.pk is not None
+    assert fast._state.adding is False
+    stored_orm = _columns(Case.objects.get(pk=by_orm.pk))
+    stored_fast = _columns(Case.objects.get(pk=fast.pk))
+    differing = {name for name in stored_orm if stored_orm[name] != stored_fast[name]}
+    assert differing == {"id", "seq", "number", "created_at", "updated_at"}  # own keys; auto_now stamps
+    assert stored_fast["latitude"] == Decimal("30.123456")
+    assert stored_fast["created_at"] is not None
+
+
+def test_an_insert_with_a_json_field_and_a_given_key(world: TownWorld) -> None:
+    case = world.report()
+    record = IdempotencyRecord(
+        pk=4242,
+        user=world.grid_worker_a,
+        key="k-1",
+        body_hash="0" * 64,
+        case=case,
+        response_status=201,
+        response_body={"number": case.number, "links": {"self": "/api/cases/1"}},
+        created_at=MONDAY_0900,
+    )
+    prepared.insert(record)
+    stored = IdempotencyRecord.objects.get(pk=4242)
+    assert (stored.case_id, stored.response_body, stored.created_at) == (
+        case.pk,
+        {"number": case.number, "links": {"self": "/api/cases/1"}},
+        MONDAY_0900,
+    )
+
+
+def test_a_model_with_a_save_receiver_goes_through_save(world: TownWorld) -> None:
+    template = world.report()
+    saved: list[int] = []
+
+    def receiver(sender: type[Model], instance: Case, **kwargs: object) -> None:
+        saved.append(instance.seq)
+
+    post_save.connect(receiver, sender=Case, dispatch_uid="test-prepared")
+    try:
+        prepared.insert(_copy(template, seq=902))
+    finally:
+        post_save.disconnect(dispatch_uid="test-prepared", sender=Case)
+    assert saved == [902]
+
+
+def test_an_update_changes_only_the_named_fields(world: TownWorld) -> None:
+    case = world.report()
+    case.audit_head = "f" * 64
+    case.description = "not saved"
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.update(case, ["audit_head"]) == 1
+    assert len(queries.captured_queries) == 1
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.audit_head, stored.description) == ("f" * 64, "路边垃圾桶满溢")
+
+
+def test_select_loads_related_rows_and_null_keys_like_select_related(world: TownWorld) -> None:
+    where = "t0.user_id = %s AND t0.active = %s"
+    users: list[User] = [world.grid_worker_a, world.handler_a, world.admin]
+    for user in users:
+        expected = list(
+            Membership.objects.filter(user=user, active=True).select_related("area", "department").order_by("pk")
+        )
+        with CaptureQueriesContext(connection) as queries:
+            found = sorted(
+                prepared.select(Membership, where=where, params=[user.pk, True], related=("area", "department")),
+                key=lambda m: m.pk,
+            )
+        assert len(queries.captured_queries) == 1
+        assert [_columns(m) for m in found] == [_columns(m) for m in expected]
+        for got, want in zip(found, expected, strict=True):
+            assert (got.area and _columns(got.area)) == (want.area and _columns(want.area))
+            assert (got.department and _columns(got.department)) == (want.department and _columns(want.department))
+        with CaptureQueriesContext(connection) as queries:
+            [(m.area, m.department) for m in found]
+        assert queries.captured_queries == []  # loaded with the row, as select_related would
+
+
+def test_token_sign_in_and_memberships_take_one_statement_each(world: TownWorld) -> None:
+    issued = create_token(user=world.grid_worker_a, name="phone", now=MONDAY_0900)
+    ApiToken.objects.filter(pk=issued.record.pk).update(last_used_at=MONDAY_0900)
+    with CaptureQueriesContext(connection) as queries:
+        user = authenticate_token(issued.secret, now=MONDAY_0900)
+        assert user is not None
+        roles = sorted(m.role for m in memberships_of(user))
+    assert len(queries.captured_queries) == 2
+    assert (user.pk, roles) == (world.grid_worker_a.pk, sorted(m.role for m in memberships_of(world.grid_worker_a)))
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert authenticate_token(issued.secret, now=MONDAY_0900) is None
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    revoke_token(user=world.grid_worker_a, token_id=issued.record.pk, now=MONDAY_0900)
+    assert authenticate_token(issued.secret, now=MONDAY_0900) is None
+
+
+@pytest.mark.parametrize("secret", ["", "x" * 201, "ggt_not-a-token"])
+def test_no_user_for_a_wrong_token(world: TownWorld, secret: str) -> None:
+    assert authenticate_token(secret) is None
