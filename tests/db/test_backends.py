@@ -9,10 +9,11 @@ import sqlite3
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from gridgov.data.org.enums import SecurityEventKind
+from gridgov.data.org.models import SecurityEvent
 from gridgov.data.org.security import record_event
 from gridgov.db.sqlite3.features import DatabaseFeatures
 from tests.locks import short_lock_wait, write_lock_held
@@ -54,3 +55,16 @@ def test_a_statement_that_gives_up_waiting_is_logged_with_its_caller(caplog) -> 
     assert message.startswith("数据库忙：语句等待 ")
     assert 'INSERT INTO "org_securityevent"' in message
     assert re.search(r" — gridgov/data/org/security\.py:\d+ record_event$", message), message
+
+
+@sqlite_only
+def test_a_writer_waiting_for_the_lock_gets_it_as_soon_as_it_is_free() -> None:
+    """BEGIN IMMEDIATE is retried in short steps within the busy timeout: the write happens once the other
+    connection commits, and a lock held past the timeout still ends in the usual OperationalError."""
+    with write_lock_held(seconds=0.3), transaction.atomic():  # waits ~0.3 s of the 20 s allowed, then writes
+        record_event(kind=SecurityEventKind.LOGIN_FAILED, username="waiting-writer")
+    assert SecurityEvent.objects.filter(username="waiting-writer").count() == 1
+    lock = pytest.raises(OperationalError, match="locked")
+    with short_lock_wait(150), write_lock_held(), lock, transaction.atomic():
+        record_event(kind=SecurityEventKind.LOGIN_FAILED, username="gave-up")
+    assert SecurityEvent.objects.filter(username="gave-up").count() == 0
