@@ -58,7 +58,7 @@ def main() -> None:
     import random
 
     org = build_organisation(random.Random(1))
-    history = History(org, random.Random(2), timezone.now())
+    history = History(org, random.Random(2), timezone.now(), through_engine=True)
     start = time.perf_counter()
     history.run(args.cases, lambda done, total: None)
     elapsed = time.perf_counter() - start

@@ -117,3 +117,46 @@ def test_2022_bulletins_are_numbered_within_the_year_and_counted_by_the_year_in_
     texts = {s.topic: s.text for s in year_review(town=org.town, year=2022).sentences}
     inspections = 0  # the inspection ledger's 2022 bulletins are not built here (ledgers=False)
     assert texts["通报"] == f"全年共发布各类通报{21 + inspections}期。"
+
+
+class _Killed(Exception):
+    """Stands in for the process being killed between two slices."""
+
+
+def test_a_build_killed_between_slices_is_finished_by_a_rerun_with_every_number_once() -> None:
+    org = build_organisation(random.Random(1))
+
+    def die_after_the_first_slice(done: int, total: int) -> None:
+        if done < total:
+            raise _Killed
+
+    with pytest.raises(_Killed):
+        build_2022(town=org, rng=random.Random(2), scale=0.05, ledgers=False, progress=die_after_the_first_slice)
+    year = Case.objects.filter(town=org.town, year=2022)
+    interrupted = year.count()
+    assert 0 < interrupted < 159
+    assert built_2022(org.town) is False
+
+    made = build_2022(town=org, rng=random.Random(2), scale=0.05, ledgers=False)
+    assert (made.events, made.rejected) == (156, 3)
+    assert year_figures(org.town) == {"events": 156, "closed": 156, "grid": 73, "grid_closed": 73}
+    assert sorted(year.values_list("seq", flat=True)) == list(range(1, 160))  # none skipped, none twice
+    assert all(broken is None for _case, broken in verify_chains(year))
+    assert built_2022(org.town) is True
+    build_2022(town=org, rng=random.Random(2), scale=0.05, ledgers=False)  # a third run adds nothing
+    assert year.count() == 159
+
+
+def test_a_ledger_step_is_done_once_and_an_interrupted_one_is_not_doubled(caplog) -> None:
+    from gridgov.ops.demo.models import DemoStep
+    from gridgov.ops.demo.year2022 import _step
+
+    org = build_organisation(random.Random(1))
+    runs: list[str] = []
+    assert _step(org.town, "2022:example", lambda: runs.append("ran")) is True
+    assert _step(org.town, "2022:example", lambda: runs.append("again")) is False
+    assert runs == ["ran"]
+    DemoStep.objects.create(town=org.town, name="2022:cut-short", started_at=END)  # started, never finished
+    assert _step(org.town, "2022:cut-short", lambda: runs.append("doubled")) is False
+    assert runs == ["ran"]
+    assert "上次生成时被中断" in caplog.text

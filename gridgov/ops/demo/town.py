@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from PIL import Image
 
 from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.bulk import StoredFile, store_photo, write_cases_in_slices
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Satisfaction
-from gridgov.data.cases.models import Case
+from gridgov.data.cases.domain.replay import Replay
+from gridgov.data.cases.enums import TERMINAL_STATUSES, Action, AttachmentKind, Channel, Satisfaction
+from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import DomainError
 from gridgov.data.org.domain import create_area, create_department, grant_role
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
@@ -214,19 +219,44 @@ def build_organisation(rng: random.Random) -> Town:
     return Town(town, villages, grids, departments, operator, leader, grid_workers, handlers, residents)
 
 
-class History:
-    """Simulates a year of the town's work by driving cases through the engine with past timestamps."""
+class _EngineStory:
+    """A case of the simulation written through the engine as it goes (``bench/engine.py`` measures this)."""
 
-    def __init__(self, org: Town, rng: random.Random, now: datetime) -> None:
+    def __init__(self, case: Case) -> None:
+        self.pk = case.pk
+
+    @property
+    def case(self) -> Case:
+        return Case.objects.get(pk=self.pk)
+
+    def act(self, *, actor: User, action: Action, now: datetime, **kwargs: Any) -> None:
+        apply_action(case_id=self.pk, actor=actor, action=action, now=now, **kwargs)
+
+
+class History:
+    """Simulates a year of the town's work with past timestamps.
+
+    By default each case is replayed in memory by the engine's rules (``Replay``) and the year is written
+    through the bulk path a slice at a time, as the 2022 build is: seconds instead of a minute, and the write
+    lock held only briefly, so the demo answers its first page soon and can be used while anything else
+    builds. ``through_engine=True`` drives every case through ``report_case``/``apply_action`` instead.
+    Afterwards the still-open cases' latest steps are put in the notification outbox, so the people who have
+    them in hand find them among their messages, as if they had been sent at the time.
+    """
+
+    def __init__(self, org: Town, rng: random.Random, now: datetime, *, through_engine: bool = False) -> None:
         self.org = org
         self.rng = rng
         self.now = now
+        self.through_engine = through_engine
         self.calendar = WorkCalendar.load()
         self.categories = list(
             Category.objects.filter(town=org.town, parent__isnull=False).select_related("parent", "default_department")
         )
+        self.weights = [_weight(c) for c in self.categories]
         self.before = _photo((150, 120, 90))
         self.after = _photo((80, 160, 90))
+        self.stored: dict[AttachmentKind, tuple[StoredFile, ...]] = {}
         self.recent_by_category: dict[int, Case] = {}
         self.stop_before: Action | None = None
         self.skipped: list[str] = []
@@ -234,9 +264,15 @@ class History:
     def work_later(self, moment: datetime, minutes_low: int, minutes_high: int) -> datetime:
         return self.calendar.add(moment, self.rng.randint(minutes_low, minutes_high), Clock.WORKING)
 
-    def photo(self, kind: AttachmentKind) -> list[Upload]:
+    def photo(self, kind: AttachmentKind) -> Any:
+        """The photo for ``kind``: an upload for the engine, a stored file (stored once) for the replay."""
         data = self.before if kind == AttachmentKind.BEFORE else self.after
-        return [Upload(name=f"{kind}.jpg", data=data, kind=kind)]
+        upload = Upload(name=f"{kind}.jpg", data=data, kind=kind)
+        if self.through_engine:
+            return [upload]
+        if kind not in self.stored:
+            self.stored[kind] = (store_photo(town=self.org.town, upload=upload),)
+        return self.stored[kind]
 
     def moment(self, start: datetime) -> datetime:
         """A reporting time: any day of the year, mostly in the daytime (patrols, calls), rarely at night."""
@@ -250,22 +286,37 @@ class History:
         start = self.now - timedelta(days=364)
         moments = sorted(m for m in (self.moment(start) for _ in range(count)) if m < self.now)
         completed = 0
-        for index, moment in enumerate(moments, start=1):
-            try:
-                self.one_case(moment)
-                completed += 1
-            except DomainError as exc:  # e.g. a deadline reaching into a year the calendar does not know yet
-                self.skipped.append(str(exc))
-            if index % 50 == 0 or index == len(moments):
-                progress(index, len(moments))
+
+        def stories() -> Iterator[Any]:
+            nonlocal completed
+            for index, moment in enumerate(moments, start=1):
+                try:
+                    yield self.one_case(moment)
+                    completed += 1
+                except DomainError as exc:  # e.g. a deadline reaching into a year the calendar does not know yet
+                    self.skipped.append(str(exc))
+                if self.through_engine and (index % 50 == 0 or index == len(moments)):
+                    progress(index, len(moments))
+
+        if self.through_engine:
+            for _story in stories():
+                pass
+            return completed
+        written = write_cases_in_slices(
+            town=self.org.town,
+            records=(story.record() for story in stories()),
+            slice_size=SLICE,
+            progress=lambda done: progress(done, len(moments)),
+        )
+        _owe_open_notifications(written, now=self.now)
         return completed
 
-    def one_case(self, reported_at: datetime) -> None:
+    def one_case(self, reported_at: datetime) -> Any:
         rng = self.rng
         org = self.org
         grid = rng.choice(org.grids)
         worker = org.grid_workers[grid.pk]
-        category = rng.choices(self.categories, weights=[_weight(c) for c in self.categories])[0]
+        category = rng.choices(self.categories, weights=self.weights)[0]
         channel = rng.choices(
             [Channel.GRID_WORKER, Channel.RESIDENT, Channel.HOTLINE, Channel.ENTERPRISE, Channel.SUPERIOR],
             weights=[60, 14, 16, 5, 5],
@@ -277,26 +328,61 @@ class History:
         lat = float(grid.boundary["coordinates"][0][0][1]) + rng.random() * 0.029 if grid.boundary else None  # type: ignore[index]
         lng = float(grid.boundary["coordinates"][0][0][0]) + rng.random() * 0.0099 if grid.boundary else None  # type: ignore[index]
         on_spot = channel == Channel.GRID_WORKER and rng.random() < 0.3 and category.parent_id is not None
-        case = report_case(
-            town=org.town,
-            reporter=reporter,
-            channel=channel,
-            category=category,
-            description=description,
-            area=grid,
-            latitude=lat,
-            longitude=lng,
-            address=f"{grid.parent.name if grid.parent else ''}{rng.randint(1, 200)}号附近",
-            reporter_name="" if reporter else rng.choice(SURNAMES) + "先生",
-            reporter_phone="" if reporter else f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
-            photos=self.photo(AttachmentKind.BEFORE) if reporter is worker else [],
-            resolve_on_spot=on_spot and self.work_later(reported_at, 10, 60) < self.now,
-            resolution_note="已现场处置完毕",
-            resolution_photos=self.photo(AttachmentKind.AFTER),
-            now=reported_at,
-        )
-        if case.self_resolved:
-            return
+        on_spot = on_spot and self.work_later(reported_at, 10, 60) < self.now
+        address = f"{grid.parent.name if grid.parent else ''}{rng.randint(1, 200)}号附近"
+        reporter_name = "" if reporter else rng.choice(SURNAMES) + "先生"
+        reporter_phone = "" if reporter else f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
+        photos = self.photo(AttachmentKind.BEFORE) if reporter is worker else ()
+        story: Any
+        if self.through_engine:
+            story = _EngineStory(
+                report_case(
+                    town=org.town,
+                    reporter=reporter,
+                    channel=channel,
+                    category=category,
+                    description=description,
+                    area=grid,
+                    latitude=lat,
+                    longitude=lng,
+                    address=address,
+                    reporter_name=reporter_name,
+                    reporter_phone=reporter_phone,
+                    photos=list(photos),
+                    resolve_on_spot=on_spot,
+                    resolution_note="已现场处置完毕",
+                    resolution_photos=self.photo(AttachmentKind.AFTER),
+                    now=reported_at,
+                )
+            )
+        else:
+            story = Replay(
+                town=org.town,
+                reporter=reporter,
+                channel=channel,
+                category=category,
+                description=description,
+                area=grid,
+                address=address,
+                reporter_name=reporter_name,
+                reporter_phone=reporter_phone,
+                photos=photos,
+                now=reported_at,
+                calendar=self.calendar,
+            )
+            if lat is not None and lng is not None:
+                story.case.latitude = Decimal(str(lat)).quantize(Decimal("0.000001"))
+                story.case.longitude = Decimal(str(lng)).quantize(Decimal("0.000001"))
+            if on_spot:
+                story.act(
+                    actor=worker,
+                    action=Action.SELF_RESOLVE,
+                    now=reported_at,
+                    note="已现场处置完毕",
+                    photos=self.photo(AttachmentKind.AFTER),
+                )
+        if story.case.self_resolved:
+            return story
         # The last weeks' cases are still in the pipeline: stop each at some stage so that every status
         # (待受理, 已立案, 已派遣, 处置中, 待核查, 缓办) has cases, some of them past their deadline.
         self.stop_before = None
@@ -312,96 +398,115 @@ class History:
                     Action.RESUME,
                 ]
             )
-        self.follow(case, reported_at, worker, category)
-        self.recent_by_category[category.pk] = case
+        self.follow(story, reported_at, worker, category)
+        self.recent_by_category[category.pk] = story.case
+        return story
 
-    def act(self, case: Case, at: datetime, actor: User, action: Action, **kwargs: object) -> bool:
+    def act(self, story: Any, at: datetime, actor: User, action: Action, **kwargs: Any) -> bool:
         """Take the action if its time has come; False means the story of this case stops here (open)."""
         if at >= self.now or action == self.stop_before:
             return False
-        apply_action(case_id=case.pk, actor=actor, action=action, now=at, **kwargs)  # type: ignore[arg-type]
+        story.act(actor=actor, action=action, now=at, **kwargs)
         return True
 
-    def follow(self, case: Case, t: datetime, worker: User, category: Category) -> None:
+    def follow(self, story: Any, t: datetime, worker: User, category: Category) -> None:
         rng = self.rng
         org = self.org
         op = org.operator
+        case = story.case
         t = self.work_later(t, 5, 70)
         duplicate = self.recent_by_category.get(category.pk)
         if rng.random() < 0.07:
-            kwargs: dict[str, object] = {"note": "经核实不属于本镇受理范围"}
-            if duplicate is not None and rng.random() < 0.5:
+            kwargs: dict[str, Any] = {"note": "经核实不属于本镇受理范围"}
+            if duplicate is not None and rng.random() < 0.5 and duplicate.pk is not None:  # written already
                 kwargs = {"note": "与已受理事件重复", "duplicate_of": duplicate}
-            self.act(case, t, op, Action.REJECT, **kwargs)
+            self.act(story, t, op, Action.REJECT, **kwargs)
             return
-        if not self.act(case, t, op, Action.REGISTER):
+        if not self.act(story, t, op, Action.REGISTER):
             return
         department = category.default_department or org.departments["ZHS"]
         if rng.random() < 0.25 and case.village_id is not None:  # small things go to the village committee
             department = next(d for d in org.departments.values() if d.area_id == case.village_id)
         t = self.work_later(t, 3, 50)
-        if not self.act(case, t, op, Action.DISPATCH, department=department):
+        if not self.act(story, t, op, Action.DISPATCH, department=department):
             return
         handler = org.handlers.get(department.pk)
         if handler is None:
             return
         if rng.random() < 0.06:  # mis-dispatched: returned and sent elsewhere
             t = self.work_later(t, 30, 200)
-            if not self.act(case, t, handler, Action.RETURN, note="不属于本部门职责，请改派"):
+            if not self.act(story, t, handler, Action.RETURN, note="不属于本部门职责，请改派"):
                 return
             department = org.departments["ZFZ"] if department.code != "ZFZ" else org.departments["JSB"]
             handler = org.handlers[department.pk]
             t = self.work_later(t, 10, 60)
-            if not self.act(case, t, op, Action.DISPATCH, department=department):
+            if not self.act(story, t, op, Action.DISPATCH, department=department):
                 return
         t = self.work_later(t, 10, 240)
-        if not self.act(case, t, handler, Action.SIGN):
+        if not self.act(story, t, handler, Action.SIGN):
             return
-        fresh = Case.objects.get(pk=case.pk)
-        limit = max(fresh.handle_limit_minutes, 60)
+        limit = max(story.case.handle_limit_minutes, 60)
         slow = rng.random() < 0.12
         if rng.random() < 0.08:
             t = self.work_later(t, limit // 4, limit // 2)
-            if not self.act(case, t, handler, Action.REQUEST_EXTENSION, note="需协调多个部门，申请延期", extension=2):
+            if not self.act(story, t, handler, Action.REQUEST_EXTENSION, note="需协调多个部门，申请延期", extension=2):
                 return
             t = self.work_later(t, 20, 120)
             decision = Action.APPROVE_EXTENSION if rng.random() < 0.7 else Action.DENY_EXTENSION
             if not self.act(
-                case, t, org.leader, decision, note="同意" if decision == Action.APPROVE_EXTENSION else "请按期办结"
+                story, t, org.leader, decision, note="同意" if decision == Action.APPROVE_EXTENSION else "请按期办结"
             ):
                 return
         if rng.random() < 0.03 or self.stop_before == Action.RESUME:
             t = self.work_later(t, 30, 300)
-            if not self.act(case, t, op, Action.SUSPEND, note="涉及司法程序，暂缓办理"):
+            if not self.act(story, t, op, Action.SUSPEND, note="涉及司法程序，暂缓办理"):
                 return
             t = t + timedelta(days=rng.randint(3, 20))
-            if not self.act(case, t, op, Action.RESUME):
+            if not self.act(story, t, op, Action.RESUME):
                 return
         if slow and rng.random() < 0.5:
             t = self.work_later(t, limit // 2, limit)
-            if not self.act(case, t, org.leader, Action.SUPERVISE, note="请加快办理进度"):
+            if not self.act(story, t, org.leader, Action.SUPERVISE, note="请加快办理进度"):
                 return
         low, high = (int(limit * 1.1), int(limit * 2.0)) if slow else (limit // 10, int(limit * 0.8))
         t = self.work_later(t, max(low, 10), max(high, 20))
-        if not self.act(case, t, handler, Action.RESOLVE, note="已处置完毕", photos=self.photo(AttachmentKind.AFTER)):
+        if not self.act(story, t, handler, Action.RESOLVE, note="已处置完毕", photos=self.photo(AttachmentKind.AFTER)):
             return
         verifier = worker if rng.random() < 0.8 else op
         t = self.work_later(t, 20, 300)
         if rng.random() < 0.1:
-            if not self.act(case, t, verifier, Action.VERIFY_FAIL, note="现场仍有遗留，请返工"):
+            if not self.act(story, t, verifier, Action.VERIFY_FAIL, note="现场仍有遗留，请返工"):
                 return
             t = self.work_later(t, 60, 600)
             if not self.act(
-                case, t, handler, Action.RESOLVE, note="已返工整改", photos=self.photo(AttachmentKind.AFTER)
+                story, t, handler, Action.RESOLVE, note="已返工整改", photos=self.photo(AttachmentKind.AFTER)
             ):
                 return
             t = self.work_later(t, 20, 300)
-        if not self.act(case, t, verifier, Action.VERIFY_PASS):
+        if not self.act(story, t, verifier, Action.VERIFY_PASS):
             return
         if rng.random() < 0.6:
             t = self.work_later(t, 60, 900)
             rating = rng.choices(list(Satisfaction), weights=[80, 15, 5])[0]
-            self.act(case, t, op, Action.RATE, rating=rating)
+            self.act(story, t, op, Action.RATE, rating=rating)
+
+
+SLICE = 40  # cases per transaction, as for 2022: a fraction of a second of write lock each
+
+
+def _owe_open_notifications(cases: list[Case], *, now: datetime) -> None:
+    """Put the latest step of each still-open case in the outbox: the worker then tells whoever has it in
+    hand (the dispatched department, the verifier …), as the engine would have at the time."""
+    open_ids = [case.pk for case in cases if case.status not in TERMINAL_STATUSES]
+    for start in range(0, len(open_ids), 500):
+        part = open_ids[start : start + 500]
+        latest = CaseAction.objects.filter(case_id__in=part).values("case_id").annotate(last=Max("seq"))
+        wanted = Q()
+        for row in latest:
+            wanted |= Q(case_id=row["case_id"], seq=row["last"])
+        if wanted:
+            with transaction.atomic():
+                CaseAction.objects.filter(wanted).update(notify_due_at=now)
 
 
 def _description(rng: random.Random, category: Category) -> str:

@@ -16,8 +16,11 @@ through the bulk path in short slices, so the town's web requests go on while th
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
+import itertools
+import logging
 import pkgutil
 import random
 import time
@@ -26,10 +29,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, store_photo, write_cases_in_slices
 from gridgov.data.cases.domain.replay import Replay
-from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Satisfaction
+from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Satisfaction
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.taxonomy.models import Category
@@ -38,6 +43,7 @@ from gridgov.data.worktime.enums import Clock
 from gridgov.ops.demo.town import _HOURLY, SURNAMES, Town, _description, _photo, _weight
 
 YEAR = 2022
+log = logging.getLogger("gridgov.demo")
 EVENTS = 3124  # 处理基层智治平台事件3124件
 GRID_EVENTS = 1468  # 通过网格共采集解决问题信息1460余条
 LEDGERS_PACKAGE = "gridgov.ops.demo.ledgers_2022"
@@ -88,13 +94,40 @@ def build_2022(
     """The town's 2022: its events (scaled down by ``scale`` for tests), then each ledger's 2022.
 
     The ledgers reproduce the work report's own counts and cannot be scaled down, so by default they are
-    built only at full scale (``ledgers`` overrides that)."""
+    built only at full scale (``ledgers`` overrides that).
+
+    A build stopped at any moment (``kill -9``) is finished by running it again with the same seed: the events
+    are written in order, a slice per transaction, so what exists is always a prefix of them and the re-run
+    writes the rest (same numbers, none skipped or used twice); each ledger and the bulletins are steps
+    (``DemoStep``) with their own random stream, done once. A ledger step that was itself cut short is not
+    repeated over its own half (that would duplicate its rows): it is reported, and ``--reset`` rebuilds.
+    """
+    seed = rng.getrandbits(32)  # each later step gets its own stream: a skipped step changes no other
     made = build_events_2022(town=town, rng=rng, scale=scale, progress=progress)
     if ledgers if ledgers is not None else scale >= 1.0:
         for build in ledger_builders():
-            build(town=town.town, rng=rng, year=YEAR)
-        issue_bulletins_2022(town=town)
+            name = build.__module__.rsplit(".", 1)[-1]
+            stream = random.Random(f"{seed}:{name}")
+            _step(town.town, f"2022:{name}", functools.partial(build, town=town.town, rng=stream, year=YEAR))
+        _step(town.town, "2022:bulletins", lambda: issue_bulletins_2022(town=town))
+    _step(town.town, "2022", lambda: None)
     return made
+
+
+def _step(town: Area, name: str, run: Callable[[], object]) -> bool:
+    """Run one step of the build unless it finished before; False when it was skipped."""
+    from gridgov.ops.demo.models import DemoStep
+
+    step, created = DemoStep.objects.get_or_create(town=town, name=name, defaults={"started_at": timezone.now()})
+    if step.finished_at is not None:
+        return False
+    if not created:
+        log.warning("演示数据步骤“%s”上次生成时被中断，未重复生成（如需完整数据请用 bin/demo --reset 重建）", name)
+        return False
+    run()
+    step.finished_at = timezone.now()
+    step.save(update_fields=["finished_at"])
+    return True
 
 
 # 全年共发布各类通报26期: the five inspection-round bulletins come with that ledger; the platform's own are a
@@ -146,8 +179,10 @@ def ledger_builders() -> list[Callable[..., None]]:
 
 
 def built_2022(town: Area) -> bool:
-    """Whether the 2022 events were already built for ``town`` (the demo then skips them)."""
-    return Case.objects.filter(town=town, year=YEAR, imported=False).exists()
+    """Whether ``town``'s 2022 was built to the end (the demo then skips it; an interrupted build resumes)."""
+    from gridgov.ops.demo.models import DemoStep
+
+    return DemoStep.objects.filter(town=town, name="2022", finished_at__isnull=False).exists()
 
 
 def build_events_2022(
@@ -187,11 +222,14 @@ def build_events_2022(
     # Each case is replayed in memory by the engine's rules, then written through the bulk path a short
     # slice at a time: the write lock is held for a fraction of a second per slice, so the town's web
     # requests go on while the year builds. A past year notifies nobody.
+    # What an interrupted build wrote is a prefix of the same (seeded) sequence: replay it, write the rest.
+    already = min(Case.objects.filter(town=town.town, year=YEAR, imported=False, kind=Kind.EVENT).count(), total)
+    records = itertools.islice(described(), already, None)
     written = write_cases_in_slices(
         town=town.town,
-        records=described(),
+        records=records,
         slice_size=SLICE,
-        progress=(lambda done: progress(done, total)) if progress is not None else None,
+        progress=(lambda done: progress(already + done, total)) if progress is not None else None,
     )
     result.actions = sum(case.action_count for case in written)
     result.seconds = time.monotonic() - started
