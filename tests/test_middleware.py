@@ -161,6 +161,25 @@ def test_reading_pages_needs_no_write_lock(world_tx: TownWorld) -> None:
     assert pages == {"/triage/": 200, "/cases/": 200, "/notifications/": 200, "/api/cases": 200, "/m/": 200}
 
 
+def test_reading_the_admin_and_a_case_needs_no_write_lock(world_tx: TownWorld) -> None:
+    case = world_tx.report()
+    User.objects.filter(pk=world_tx.admin.pk).update(is_staff=True, is_superuser=True)
+    admin, operator, leader = signed_in(world_tx.admin), signed_in(world_tx.operator), signed_in(world_tx.leader)
+    admin_paths = (
+        "/admin/",
+        "/admin/org/user/",
+        f"/admin/org/user/{world_tx.grid_worker_a.pk}/change/",
+        f"/admin/org/area/{world_tx.village_a.pk}/change/",
+        "/admin/worktime/calendaryear/",
+        "/admin/worktime/calendaryear/add/",
+    )
+    with short_lock_wait(200), write_lock_held():
+        pages = {path: admin.get(path).status_code for path in admin_paths}
+        pages[f"/cases/{case.pk}/"] = operator.get(f"/cases/{case.pk}/").status_code
+        pages["/dashboard/"] = leader.get("/dashboard/").status_code
+    assert pages == dict.fromkeys([*admin_paths, f"/cases/{case.pk}/", "/dashboard/"], 200)
+
+
 @pytest.fixture
 def world_tx(transactional_db) -> TownWorld:
     return build_world()

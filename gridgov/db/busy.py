@@ -46,8 +46,9 @@ def log_lock_waits(execute: Callable[..., Any], sql: str, params: Any, many: boo
     try:
         return execute(sql, params, many, context)
     except OperationalError as exc:
-        waited = time.monotonic() - started
         connection = context.get("connection")
+        # A backend that already waited for this statement in its own retries says since when.
+        waited = time.monotonic() - (getattr(connection, "lock_wait_started", None) or started)
         alias = getattr(connection, "alias", "?")
         statement = " ".join(str(sql).split())[:_STATEMENT_CHARS]
         where = _caller()

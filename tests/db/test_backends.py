@@ -58,7 +58,7 @@ def test_a_statement_that_gives_up_waiting_is_logged_with_its_caller(caplog) -> 
 
 
 @sqlite_only
-def test_a_writer_waiting_for_the_lock_gets_it_as_soon_as_it_is_free() -> None:
+def test_a_writer_waiting_for_the_lock_gets_it_as_soon_as_it_is_free(caplog) -> None:
     """BEGIN IMMEDIATE is retried in short steps within the busy timeout: the write happens once the other
     connection commits, and a lock held past the timeout still ends in the usual OperationalError."""
     with write_lock_held(seconds=0.3), transaction.atomic():  # waits ~0.3 s of the 20 s allowed, then writes
@@ -68,3 +68,6 @@ def test_a_writer_waiting_for_the_lock_gets_it_as_soon_as_it_is_free() -> None:
     with short_lock_wait(150), write_lock_held(), lock, transaction.atomic():
         record_event(kind=SecurityEventKind.LOGIN_FAILED, username="gave-up")
     assert SecurityEvent.objects.filter(username="gave-up").count() == 0
+    waited = re.search(r"语句等待 ([0-9.]+) 秒后放弃.*BEGIN IMMEDIATE", caplog.text)
+    assert waited is not None
+    assert float(waited[1]) >= 0.1  # the whole wait, not only the last try

@@ -40,6 +40,7 @@ class CursorWrapper(SQLiteCursorWrapper):
 
 class DatabaseWrapper(StockWrapper):
     features_class = DatabaseFeatures
+    lock_wait_started: float | None = None  # read by gridgov.db.busy.log_lock_waits
 
     def create_cursor(self, name: str | None = None) -> Any:
         return self.connection.cursor(factory=CursorWrapper)
@@ -71,6 +72,8 @@ class DatabaseWrapper(StockWrapper):
                 time.sleep(pause)
                 pause = min(pause * 2, 0.002)
             raw.execute("PRAGMA busy_timeout = 1")
+            self.lock_wait_started = deadline - wait_ms / 1000
             super()._start_transaction_under_autocommit()  # type: ignore[misc]  # last try: raised, logged
         finally:
+            self.lock_wait_started = None
             raw.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
