@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.tasks import TaskResultStatus
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -80,6 +80,26 @@ def test_the_worker_waits_out_a_locked_database_then_delivers_the_notifications(
     retry = next(m for m in messages if m.startswith("tasks：数据库暂时不可用（"))
     assert retry.endswith("），0.2 秒后第 1 次重试"), messages
     assert "tasks：数据库恢复，继续运行" in messages
+
+
+@task
+def answer_without_writing() -> int:
+    """A task that writes nothing itself: only recording its result needs the write lock."""
+    return 42
+
+
+def test_a_result_that_cannot_be_recorded_at_once_is_recorded_when_the_database_frees(settings, caplog) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    answer_without_writing.enqueue()
+    steady = worker()
+    steady.record_backoff = Backoff(first=0.2)
+    claimed = steady.ready_tasks().get()
+    claimed.claim(steady.worker_id)
+    with caplog.at_level(logging.WARNING), short_lock_wait(100), write_lock_held(seconds=1.5):
+        steady.run_task(claimed)  # the library's three quick tries fail; ours wait until the lock is gone
+    stored = DBTaskResult.objects.get(pk=claimed.pk)
+    assert (stored.status, stored.return_value) == (TaskResultStatus.SUCCESSFUL, 42)
+    assert any(r.getMessage().startswith("记录任务结果时数据库暂时不可用（") for r in caplog.records)
 
 
 def test_the_worker_command_runs_the_queue_and_beats(queued: TownWorld) -> None:

@@ -7,19 +7,37 @@ transient database errors with backoff (logged), and writes a heartbeat that ``/
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker, valid_backend_name, valid_interval
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from django_tasks_db.utils import exclusive_transaction
 
-from gridgov.db.workers import TASKS, run_steadily
+from gridgov.db.busy import describe
+from gridgov.db.workers import TASKS, TRANSIENT_ERRORS, Backoff, run_steadily
+
+log = logging.getLogger("gridgov.worker")
 
 
 class SteadyWorker(Worker):
+    record_backoff: Backoff | None = None  # how recording a result waits between tries (tests pass a quick one)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:  # type: ignore[type-arg]
+        """Run the task as ``db_worker`` does, but record its outcome until the database takes it: a result
+        that could not be written (the database busy for longer than the library's three quick tries) would
+        leave the task "running" for ever. The outcome is in memory; the worker keeps trying to record it."""
+        backoff = self.record_backoff or Backoff()
+        for name in ("set_successful", "set_failed"):
+            setattr(db_task_result, name, _steadily(getattr(db_task_result, name), backoff, keep_going=self.keep_going))
+        super().run_task(db_task_result)
+
     def ready_tasks(self) -> DBTaskResultQuerySet:
         tasks: DBTaskResultQuerySet = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
@@ -48,6 +66,26 @@ class SteadyWorker(Worker):
     def run(self) -> None:
         self.configure_signals()
         run_steadily(TASKS, self.run_one, interval=self.interval, keep_going=self.keep_going)
+
+
+def _steadily(record: Callable[..., None], backoff: Backoff, *, keep_going: Callable[[], bool]) -> Callable[..., None]:
+    def recorded(*args: Any) -> None:
+        while True:
+            try:
+                record(*args)
+                backoff.succeeded()
+                return
+            except TRANSIENT_ERRORS as exc:
+                if not keep_going():
+                    raise
+                delay = backoff.failed()
+                log.warning(
+                    "记录任务结果时数据库暂时不可用（%s），%s 秒后第 %d 次重试", describe(exc), delay, backoff.failures
+                )
+                connections.close_all()
+                time.sleep(delay)
+
+    return recorded
 
 
 class Command(BaseCommand):
