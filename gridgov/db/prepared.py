@@ -80,28 +80,29 @@ def insert[M: Model](obj: M) -> M:
     return obj
 
 
-_UPDATES: dict[tuple[str, type[Model], tuple[str, ...]], tuple[str, tuple[Field[Any, Any], ...]]] = {}
+_UPDATES: dict[tuple[str, type[Model], tuple[str, ...], str], tuple[str, tuple[Field[Any, Any], ...]]] = {}
 
 
-def update(obj: Model, fields: Sequence[str]) -> int:
-    """``UPDATE`` the named fields of ``obj``'s row from its attributes (``save(update_fields=…)`` without
-    signals or a re-read); the number of rows changed."""
+def update(obj: Model, fields: Sequence[str], *, only_if: tuple[str, Any] | None = None) -> int:
+    """``UPDATE`` the named fields of ``obj``'s row to its attributes' values, as ``QuerySet.update`` would
+    (no signals, no ``auto_now``: the caller sets what it means); ``only_if=(field, value)`` changes the row
+    only while that field still holds ``value`` (an optimistic version check). The number of rows changed."""
     db = connections[DEFAULT_DB_ALIAS]
     model = type(obj)
-    if pre_save.has_listeners(model) or post_save.has_listeners(model):
-        obj.save(update_fields=list(fields))
-        return 1
-    key = (db.alias, model, tuple(fields))
+    key = (db.alias, model, tuple(fields), only_if[0] if only_if else "")
     if key not in _UPDATES:
         meta = model._meta
         chosen = tuple(cast(Field[Any, Any], meta.get_field(name)) for name in fields)
         assignments = ", ".join(f"{_column(f)} = %s" for f in chosen)
         sql = f"UPDATE {db.ops.quote_name(meta.db_table)} SET {assignments} WHERE {_column(meta.pk)} = %s"
+        if only_if is not None:
+            sql += f" AND {_column(meta.get_field(only_if[0]))} = %s"
         _UPDATES[key] = (sql, chosen)
     sql, chosen = _UPDATES[key]
-    values = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in chosen]
+    values = [f.get_db_prep_save(getattr(obj, f.attname), db) for f in chosen]  # as set (no auto_now)
+    params = [*values, obj.pk] if only_if is None else [*values, obj.pk, only_if[1]]
     with db.cursor() as cursor:
-        cursor.execute(sql, [*values, obj.pk])
+        cursor.execute(sql, params)
         return int(cursor.rowcount)
 
 
@@ -157,10 +158,16 @@ def _compile_select(model: type[Model], related: tuple[str, ...], where: str) ->
     return _Select(sql, tuple(parts))
 
 
-def select[M: Model](model: type[M], *, where: str, params: Sequence[Any], related: tuple[str, ...] = ()) -> list[M]:
+def select[M: Model](
+    model: type[M], *, where: str, params: Sequence[Any], related: tuple[str, ...] = (), for_update: bool = False
+) -> list[M]:
     """Rows of ``model`` matching ``where`` (SQL on alias ``t0``, ``%s`` placeholders), each with the foreign
-    keys named in ``related`` loaded as by ``select_related`` (one level, outer joins)."""
+    keys named in ``related`` loaded as by ``select_related`` (one level, outer joins). ``for_update`` locks
+    the rows of ``model`` (not the related ones) where the database has row locks (PostgreSQL); SQLite's
+    write transaction already excludes every other writer."""
     db = connections[DEFAULT_DB_ALIAS]
+    if for_update and db.features.has_select_for_update:
+        where = f"{where} FOR UPDATE OF t0"
     key = (db.alias, model, related, where)
     if key not in _SELECTS:
         _SELECTS[key] = _compile_select(model, related, where)

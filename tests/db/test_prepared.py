@@ -95,6 +95,27 @@ def test_an_update_changes_only_the_named_fields(world: TownWorld) -> None:
     assert (stored.audit_head, stored.description) == ("f" * 64, "路边垃圾桶满溢")
 
 
+def test_an_update_with_a_version_check_changes_nothing_once_the_version_moved(world: TownWorld) -> None:
+    case = world.report()
+    stale = Case.objects.get(pk=case.pk)
+    case.version += 1
+    assert prepared.update(case, ["version"], only_if=("version", case.version - 1)) == 1
+    stale.version += 1
+    stale.updated_at = MONDAY_0900
+    assert prepared.update(stale, ["version", "updated_at"], only_if=("version", stale.version - 1)) == 0
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.version, stored.updated_at != MONDAY_0900) == (case.version, True)
+
+
+def test_select_for_update_reads_the_row_inside_a_transaction(world: TownWorld) -> None:
+    from django.db import transaction
+
+    case = world.report()
+    with transaction.atomic():
+        [locked] = prepared.select(Case, where="t0.id = %s", params=[case.pk], related=("category",), for_update=True)
+    assert (locked.pk, locked.category.name) == (case.pk, world.category.name)
+
+
 def test_select_loads_related_rows_and_null_keys_like_select_related(world: TownWorld) -> None:
     where = "t0.user_id = %s AND t0.active = %s"
     users: list[User] = [world.grid_worker_a, world.handler_a, world.admin]

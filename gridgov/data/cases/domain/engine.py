@@ -110,6 +110,7 @@ _WORKFLOW_ATTNAMES = tuple(
     model_field.attname for name in WORKFLOW_FIELDS if isinstance(model_field := Case._meta.get_field(name), Field)
 )
 assert len(_WORKFLOW_ATTNAMES) == len(WORKFLOW_FIELDS)
+_WRITTEN_BY_ACTIONS = ("version", "updated_at", *WORKFLOW_FIELDS)  # what an action's UPDATE sets
 
 
 @dataclass(slots=True)
@@ -364,12 +365,10 @@ def apply_action(
     calendar = reference.calendar()
 
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("category", "area", "department")
-            .filter(pk=case_id)
-            .first()
+        found = prepared.select(
+            Case, where="t0.id = %s", params=[case_id], related=("category", "area", "department"), for_update=True
         )
+        case = found[0] if found else None
         if case is None:
             raise NotFound(_("事件不存在"))
         caps = capacities(actor, case)
@@ -431,13 +430,10 @@ def apply_action(
             rating=rating,
         )
         row = _write_action(step, from_status=from_status)
-        values = {attname: getattr(case, attname) for attname in _WORKFLOW_ATTNAMES}
-        updated = Case.objects.filter(pk=case.pk, version=old_version).update(
-            version=old_version + 1, updated_at=now, **values
-        )
+        case.version, case.updated_at = old_version + 1, now
+        updated = prepared.update(case, _WRITTEN_BY_ACTIONS, only_if=("version", old_version))
         if updated != 1:  # cannot happen while the row lock holds; kept as a last line of defence
             raise Conflict(_conflict_message(case))
-        case.version = old_version + 1
         rollups.case_changed(before=before, after=rollups.snapshot(case))  # indicators: same transaction
         _after_commit(row)
     return row
