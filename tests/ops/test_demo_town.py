@@ -46,6 +46,13 @@ def test_demo_town_builds_the_town_people_and_history(capsys) -> None:
     assert CaseAction.objects.filter(action="verify_pass").exists()
     assert all(broken is None for _case, broken in verify_chains(Case.objects.all()))
     assert f"已生成岱西镇演示数据：{made} 件事件" in capsys.readouterr().out
+    # Written through the bulk path, the open cases still reach the people who have them: each one's latest
+    # step waits in the outbox for the worker (and nothing of the closed ones does).
+    still_open = Case.objects.exclude(status__in=["closed", "rejected"])
+    owed = CaseAction.objects.filter(notify_due_at__isnull=False)
+    assert still_open.exists()
+    assert sorted(owed.values_list("case_id", flat=True)) == sorted(still_open.values_list("pk", flat=True))
+    assert all(row.seq == row.case.action_count for row in owed.select_related("case"))
 
 
 def test_demo_town_is_skipped_when_it_exists(capsys) -> None:
