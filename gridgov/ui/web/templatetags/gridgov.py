@@ -15,7 +15,7 @@ from gridgov.data.cases.scope import memberships_of
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
 from gridgov.data.worktime.enums import Clock, TimeUnit
-from gridgov.ui.web import once
+from gridgov.ui.web import menu, once
 
 register = template.Library()
 
@@ -97,3 +97,13 @@ def cn_datetime(value: datetime | None) -> str:
 @register.filter
 def time_unit(value: str) -> str:
     return str(TimeUnit(value).label) if value in TimeUnit.values else value
+
+
+@register.simple_tag(takes_context=True)
+def header_menu(context: template.Context) -> list[menu.Item]:
+    """The header's menu for the signed-in user (see gridgov.ui.web.menu)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        return []
+    return menu.header_items(user, path=request.path if request is not None else "")
