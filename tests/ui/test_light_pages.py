@@ -118,7 +118,7 @@ def test_phone_pages_are_within_60_kb_gzip(world: TownWorld, url: str) -> None:
     assert total <= 60 * KB, sizes
 
 
-MAP_PAGES = {"dashboard:board", "phone:report", "phone:public_report"}
+MAP_PAGES = {"dashboard:board", "dashboard:wall", "phone:report", "phone:public_report"}
 
 
 def _pages_without_arguments() -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.cases.domain.attachments import Upload
@@ -134,7 +135,11 @@ def _status_filter(qs: QuerySet[Any], status: str, prefix: str = "case__") -> Qu
     return qs
 
 
-STATUS_FILTERS = [("", _("全部")), ("open", _("未办结")), (Status.CLOSED, _("已销号/办结"))]
+STATUS_FILTERS = [
+    ("", gettext_lazy("全部")),
+    ("open", gettext_lazy("未办结")),
+    (Status.CLOSED, gettext_lazy("已销号/办结")),
+]
 
 
 # ---------------------------------------------------------------------------------------------------

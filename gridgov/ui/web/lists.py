@@ -45,7 +45,9 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
         villages_qs = villages_qs.filter(town_id__in=towns)
     form = ListForm(
         request.GET or None,
-        categories=[(c.pk, str(c) if c.parent_id else f"【{c.name}】") for c in categories_qs],
+        categories=[
+            (c.pk, str(c) if c.parent_id else _("【%(name)s】") % {"name": c.local_name}) for c in categories_qs
+        ],
         villages=[(v.pk, v.name) for v in villages_qs],
     )
     form.is_valid()  # invalid fields are left out (and shown); the valid ones still filter

@@ -43,7 +43,17 @@ def _lists(request: HttpRequest, filters: Filters) -> dict[str, Any]:
     latest = (
         cases.select_related("category", "village", "department")
         .order_by("-reported_at", "-id")
-        .only("id", "number", "status", "reported_at", "category__name", "village__name", "department__name")
+        .only(
+            "id",
+            "number",
+            "status",
+            "reported_at",
+            "category__name",
+            "category__name_en",
+            "village__name",
+            "department__name",
+            "department__name_en",
+        )
     )
     overdue = board_domain.overdue_cases(cases=cases, now=now, limit=WALL_ROWS)
     return {"latest": list(latest[:WALL_ROWS]), "overdue": overdue, "now": now}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -82,16 +82,11 @@ def once_field(context: template.Context) -> str:
 
 @register.filter
 def cn_datetime(value: datetime | None) -> str:
-    """2026年11月25日 09:00, in local time."""
+    """2026年11月25日 09:00 in local time (Nov. 25, 2026 09:00 in English)."""
     if value is None:
         return "—"
     local = timezone.localtime(value)
-    return _("%(y)s年%(m)s月%(d)s日 %(t)s") % {
-        "y": local.year,
-        "m": local.month,
-        "d": local.day,
-        "t": local.strftime("%H:%M"),
-    }
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {local.strftime('%H:%M')}"
 
 
 @register.filter
