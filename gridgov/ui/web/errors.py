@@ -12,7 +12,9 @@ import secrets
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.templatetags.static import static
 
@@ -54,11 +56,8 @@ class ServerErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.core.exceptions import PermissionDenied, SuspiciousOperation
-        from django.http import Http404
-
-        if isinstance(exception, (Http404, PermissionDenied, SuspiciousOperation)):
-            return None  # Django's own 404/403/400 handling
+        if isinstance(exception, (Http404, PermissionDenied, SuspiciousOperation, OperationalError)):
+            return None  # Django's own 404/403/400 handling; a busy database is DatabaseBusyMiddleware's 503
         error_id = _log(request, exception)
         user = getattr(request, "user", None)
         if settings.DEBUG and not getattr(user, "is_staff", False):
