@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gridgov.ui.web.errors.ServerErrorMiddleware",  # a view's error: logged with an id, our 500 page (not debug)
 ]
 
 ROOT_URLCONF = "gridgov.urls"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = _("GridGov 基层智治平台 · 管理后台")
 admin.site.site_title = "GridGov"
+handler500 = "gridgov.ui.web.errors.server_error"  # our Chinese page with an error id that is in the log
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),

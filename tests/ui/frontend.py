@@ -23,7 +23,8 @@ def require_build() -> None:
 
 class PageAssets(HTMLParser):
     """The static files a page loads as it opens: <script src> and <link rel=stylesheet href>; and the
-    data-leaflet-* attributes of a map that loads Leaflet when it is shown (shared with bench/page_weight.py)."""
+    data-leaflet-* and data-map-js attributes of a map that loads Leaflet (and our map.js) when it is shown
+    (shared with bench/page_weight.py)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,7 +37,7 @@ class PageAssets(HTMLParser):
             self.loaded.append(str(found["src"]))
         if tag == "link" and found.get("rel") == "stylesheet" and found.get("href"):
             self.loaded.append(str(found["href"]))
-        for name in ("data-leaflet-js", "data-leaflet-css"):
+        for name in ("data-leaflet-js", "data-leaflet-css", "data-map-js"):
             if found.get(name):
                 self.on_demand.append(str(found[name]))
 

@@ -24,6 +24,26 @@ class Need(enum.StrEnum):
     RECLASSIFICATION = "reclassification"  # a new category and/or priority
 
 
+class ActionKind(enum.StrEnum):
+    """How an action moves a case, for the eye: forward, refusing (不予立案, 退回…), or beside the flow."""
+
+    FORWARD = "forward"
+    REFUSE = "refuse"
+    NEUTRAL = "neutral"
+
+
+ACTION_KINDS: dict[Action, ActionKind] = {
+    Action.REJECT: ActionKind.REFUSE,
+    Action.RETURN: ActionKind.REFUSE,
+    Action.VERIFY_FAIL: ActionKind.REFUSE,
+    Action.DENY_EXTENSION: ActionKind.REFUSE,
+    Action.COMMENT: ActionKind.NEUTRAL,
+    Action.SUPERVISE: ActionKind.NEUTRAL,
+    Action.RECLASSIFY: ActionKind.NEUTRAL,
+    Action.PROGRESS: ActionKind.NEUTRAL,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Transition:
     source: Status
@@ -31,6 +51,10 @@ class Transition:
     target: Status | None
     roles: frozenset[Role]
     needs: frozenset[Need] = frozenset()
+
+    @property
+    def kind(self) -> ActionKind:
+        return ACTION_KINDS.get(self.action, ActionKind.FORWARD)
 
 
 GW, VS, OP, HD, LD, EN, RE, AD = (

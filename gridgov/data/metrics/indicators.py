@@ -29,8 +29,8 @@ from typing import Literal, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
@@ -74,10 +74,17 @@ def _tz() -> tzinfo:
 
 
 def _cn_date(d: date) -> str:
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": d.year, "m": d.month, "d": d.day}
+    """2026年11月23日 in Chinese, Nov. 23, 2026 in English (the language's DATE_FORMAT)."""
+    return formats.date_format(d, "DATE_FORMAT")
 
 
-QUARTER_NAMES = ("一", "二", "三", "四")
+# 第三季度 in Chinese; the English catalogue makes them digits (Q3 2026)
+QUARTER_NAMES = (
+    pgettext_lazy("quarter", "一"),
+    pgettext_lazy("quarter", "二"),
+    pgettext_lazy("quarter", "三"),
+    pgettext_lazy("quarter", "四"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +153,7 @@ class Period:
                 "b": _cn_date(self.last),
             }
         if self.kind == "month":
-            return _("%(y)d年%(m)d月") % {"y": s.year, "m": s.month}
+            return formats.date_format(s, "YEAR_MONTH_FORMAT")  # 2026年11月 / November 2026
         if self.kind == "quarter":
             return _("%(y)d年第%(q)s季度") % {"y": s.year, "q": QUARTER_NAMES[(s.month - 1) // 3]}
         if self.kind == "year":

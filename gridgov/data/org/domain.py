@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
+from gridgov.data.org.english import DEPARTMENT_NAMES_EN
 from gridgov.data.org.enums import PARENT_LEVEL, AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
 
@@ -87,15 +88,17 @@ def check_boundary(boundary: object) -> None:
 
 
 def create_department(
-    *, town: Area, code: str, name: str, kind: DepartmentKind, area: Area | None = None
+    *, town: Area, code: str, name: str, kind: DepartmentKind, area: Area | None = None, name_en: str | None = None
 ) -> Department:
+    """A department of ``town``; its English name defaults to that of the default department with its code."""
     if town.level != AreaLevel.TOWN:
         raise InvalidInput(_("部门必须隶属于乡镇"), field="town")
     if kind == DepartmentKind.VILLAGE_COMMITTEE and (area is None or area.level != AreaLevel.VILLAGE):
         raise InvalidInput(_("村（社区）委员会必须对应一个村"), field="area")
     if area is not None and area.town_id != town.pk:
         raise InvalidInput(_("对应区域不在该乡镇内"), field="area")
-    return Department.objects.create(town=town, code=code, name=name, kind=kind, area=area)
+    english = DEPARTMENT_NAMES_EN.get(code, "") if name_en is None else name_en
+    return Department.objects.create(town=town, code=code, name=name, name_en=english, kind=kind, area=area)
 
 
 _MIN_AREA_LEVEL: dict[str, set[str]] = {

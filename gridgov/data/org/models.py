@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role, SecurityEventKind
 from gridgov.data.privacy import EncryptedTextField
 
@@ -56,6 +57,7 @@ class Department(models.Model):
     town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("编码"), max_length=32)
     name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     kind = models.CharField(_("类型"), max_length=24, choices=DepartmentKind.choices)
     area = models.ForeignKey(
         Area,
@@ -78,7 +80,12 @@ class Department(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The English name when the language is English and one is filled, else the name."""
+        return local_name(self.name, self.name_en)
 
 
 class Enterprise(models.Model):

@@ -4,23 +4,46 @@
 - money in 元: 万元 / 亿元 with three significant figures ("1.89亿元", "27.8亿元", "356万元"), or
   approximate, floored to two significant figures with 余 ("1600余万元" for 16,234,567 元);
 - rates (Decimal fractions): "98.0%" on screens, "98%" / "100%" in prose; None (zero denominator) is "—".
+
+In English (the active language is en) the same numbers read as English does: "3,124 cases", "over 1,460",
+"189 million yuan", "2.78 billion yuan", "over 16 million yuan"; a Chinese classifier unit (件, 条, 个) is
+left out, a translated unit follows after a space.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 DASH = "—"
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
+MILLION = Decimal(1_000_000)
+BILLION = Decimal(1_000_000_000)
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _english_count(value: int, unit: str, approximate: bool) -> str:
+    unit = f" {unit}" if unit and not CJK.search(unit) else ""
+    floored = value - value % 10
+    if not approximate or value < 100 or floored == value:
+        return f"{value:,}{unit}"
+    return f"over {floored:,}{unit}"
 
 
 def count(value: int | None, unit: str = "", *, approximate: bool = False) -> str:
     """3124件; approximate: 1467 → 1460余条, 1460 → 1460条, 17 → 17条 (numbers under 100 stay exact)."""
     if value is None:
         return DASH
+    if english():
+        return _english_count(value, unit, approximate)
     if not approximate or value < 100:
         return f"{value}{unit}"
     floored = value - value % 10
@@ -50,6 +73,8 @@ def money(yuan: Decimal | int | None, *, approximate: bool = False) -> str:
     amount = Decimal(yuan)
     if amount < 0:
         return "-" + money(-amount, approximate=approximate)
+    if english():
+        return _english_money(amount, approximate)
     if amount >= YI:
         scaled, unit = amount / YI, _("亿元")
     elif amount >= WAN:
@@ -70,6 +95,34 @@ def money(yuan: Decimal | int | None, *, approximate: bool = False) -> str:
     if rounded.adjusted() >= 2:  # 1234万 keeps all its integer digits
         rounded = scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{_plain(rounded)}{unit}"
+
+
+def _english_money(amount: Decimal, approximate: bool) -> str:
+    """189 million yuan, 2.78 billion yuan, 8,500 yuan; approximate: over 16 million yuan."""
+    if amount >= BILLION:
+        scaled, unit = amount / BILLION, " billion yuan"
+    elif amount >= MILLION:
+        scaled, unit = amount / MILLION, " million yuan"
+    else:
+        scaled, unit = amount, " yuan"
+    if scaled == 0:
+        return "0 yuan"
+    if approximate:
+        floored = _significant(scaled, 2, ROUND_DOWN)
+        if floored.adjusted() >= 1:
+            floored = floored.quantize(Decimal(1), rounding=ROUND_DOWN)
+        prefix = "over " if floored != scaled else ""
+        return f"{prefix}{_grouped(floored)}{unit}"
+    rounded = _significant(scaled, 3, ROUND_HALF_UP)
+    if rounded.adjusted() >= 2:
+        rounded = scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{_grouped(rounded)}{unit}"
+
+
+def _grouped(value: Decimal) -> str:
+    """1600 → 1,600; 2.78 → 2.78."""
+    whole, _point, fraction = _plain(value).partition(".")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
 
 
 def percent(rate: Decimal | float | None, *, prose: bool = False) -> str:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gridgov.data.errors import DomainError, NotAllowed, NotFound
 from gridgov.data.org.models import Area, User
@@ -125,7 +126,9 @@ def run_job(*, job_id: int) -> ImportReport | None:
         state=JobState.DONE,
         done=report.total,
         total=report.total,
-        message=_("发现%(n)s处问题") % {"n": len(report.errors)} if report.errors else _("完成"),
+        message=ngettext("发现%(n)s处问题", "发现%(n)s处问题", len(report.errors)) % {"n": len(report.errors)}
+        if report.errors
+        else _("完成"),
         report=report.as_dict(),
         finished_at=timezone.now(),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from gridgov.data.org.models import Area, Department
+from gridgov.data.taxonomy.english import english_name
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.enums import TimeUnit
@@ -97,7 +98,12 @@ def install_default_taxonomy(*, town: Area) -> int:
         major, _ = Category.objects.get_or_create(
             town=town,
             code=code,
-            defaults={"name": name, "sort_order": index, "default_department": departments.get(dept_code)},
+            defaults={
+                "name": name,
+                "name_en": english_name(code),
+                "sort_order": index,
+                "default_department": departments.get(dept_code),
+            },
         )
         for sub_index, sub_name in enumerate(subs, start=1):
             sub_code = f"{code}{sub_index:02d}"
@@ -109,6 +115,7 @@ def install_default_taxonomy(*, town: Area) -> int:
                 defaults={
                     "parent": major,
                     "name": sub_name,
+                    "name_en": english_name(sub_code),
                     "sort_order": sub_index,
                     "default_department": department,
                     "default_priority": str(override.get("priority", Priority.NORMAL)),

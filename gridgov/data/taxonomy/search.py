@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
+from gridgov.data.org.english import local_name
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
 
@@ -32,14 +33,24 @@ class Entry:
     name: str
     major_id: int
     major_name: str
-    texts: tuple[str, ...]  # name, keywords, major name (Chinese, lower-case)
+    texts: tuple[str, ...]  # name, keywords, major name (Chinese, lower-case), English names
     full: tuple[str, ...]  # full pinyin of each text, letters only: "baolulaji"
     initials: tuple[str, ...]  # initials of each text: "bllj"
     syllables: tuple[tuple[str, ...], ...]  # pinyin syllables of each text: ("bao", "lu", "la", "ji")
+    name_en: str = ""
+    major_name_en: str = ""
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name, self.name_en)
+
+    @property
+    def local_major_name(self) -> str:
+        return local_name(self.major_name, self.major_name_en)
 
     @property
     def label(self) -> str:
-        return f"{self.major_name} / {self.name}"
+        return f"{self.local_major_name} / {self.local_name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,11 @@ class Major:
     id: int
     code: str
     name: str
+    name_en: str = ""
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name, self.name_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,22 +89,23 @@ def _initials(text: str) -> str:
     return _NOT_LETTERS.sub("", "".join(letters).lower())
 
 
-Row = tuple[int, int | None, str, str, str, int]  # id, parent id, code, name, keywords, sort order
+Row = tuple[int, int | None, str, str, str, int, str]  # id, parent id, code, name, keywords, sort order, name_en
 
 
 def _build(town_id: int, rows: Sequence[Row], fingerprint: str) -> TownIndex:
     by_id = {row[0]: row for row in rows}
     majors = tuple(
-        Major(id=pk, code=code, name=name)
-        for pk, parent, code, name, _kw, _order in sorted(rows, key=lambda r: (r[5], r[2]))
+        Major(id=pk, code=code, name=name, name_en=name_en)
+        for pk, parent, code, name, _kw, _order, name_en in sorted(rows, key=lambda r: (r[5], r[2]))
         if parent is None
     )
     entries = []
-    for pk, parent, code, name, keywords, _order in sorted(rows, key=lambda r: r[2]):
+    for pk, parent, code, name, keywords, _order, name_en in sorted(rows, key=lambda r: r[2]):
         if parent is None or parent not in by_id:
             continue
-        major_name = by_id[parent][3]
-        texts = tuple(t.lower() for t in (name, *_SPACES.split(keywords.strip()), major_name) if t)
+        major_name, major_name_en = by_id[parent][3], by_id[parent][6]
+        words = (name, *_SPACES.split(keywords.strip()), major_name, name_en, major_name_en)
+        texts = tuple(t.lower() for t in words if t)
         entries.append(
             Entry(
                 id=pk,
@@ -96,6 +113,8 @@ def _build(town_id: int, rows: Sequence[Row], fingerprint: str) -> TownIndex:
                 name=name,
                 major_id=parent,
                 major_name=major_name,
+                name_en=name_en,
+                major_name_en=major_name_en,
                 texts=texts,
                 full=tuple(_full(t) for t in texts),
                 initials=tuple(_initials(t) for t in texts),
@@ -111,7 +130,7 @@ def town_index(town: Area | int) -> TownIndex:
     rows: list[Row] = list(
         Category.objects.filter(town_id=town_id, active=True)
         .order_by("code")
-        .values_list("id", "parent_id", "code", "name", "keywords", "sort_order")
+        .values_list("id", "parent_id", "code", "name", "keywords", "sort_order", "name_en")
     )
     # An inactive major hides its sub-categories.
     active_ids = {row[0] for row in rows}

@@ -158,7 +158,7 @@ def scope_groups(*, town: Area, viewer: Viewer) -> list[ChoiceGroup]:
             ),
             ChoiceGroup(_("网格"), [Choice(f"grid:{a.pk}", a.name) for a in areas if a.level == AreaLevel.GRID]),
         ]
-    departments = Department.objects.filter(town=town, active=True).order_by("code").only("id", "name")
+    departments = Department.objects.filter(town=town, active=True).order_by("code").only("id", "name", "name_en")
     workers = (
         Membership.objects.filter(town=town, role=Role.GRID_WORKER, active=True)
         .select_related("user")
@@ -170,14 +170,14 @@ def scope_groups(*, town: Area, viewer: Viewer) -> list[ChoiceGroup]:
         if m.user_id not in seen:
             seen.add(m.user_id)
             worker_choices.append(Choice(f"grid_worker:{m.user_id}", m.user.full_name or m.user.username))
-    categories = Category.objects.filter(town=town, parent__isnull=True).order_by("code").only("id", "name")
+    categories = Category.objects.filter(town=town, parent__isnull=True).order_by("code").only("id", "name", "name_en")
     return [
         ChoiceGroup(_("全镇"), [Choice("", town.name)]),
         ChoiceGroup(_("村/社区"), [Choice(f"village:{a.pk}", a.name) for a in areas if a.level == AreaLevel.VILLAGE]),
         ChoiceGroup(_("网格"), [Choice(f"grid:{a.pk}", a.name) for a in areas if a.level == AreaLevel.GRID]),
-        ChoiceGroup(_("处置部门"), [Choice(f"department:{d.pk}", d.name) for d in departments]),
+        ChoiceGroup(_("处置部门"), [Choice(f"department:{d.pk}", d.local_name) for d in departments]),
         ChoiceGroup(_("网格员"), worker_choices),
-        ChoiceGroup(_("事件大类"), [Choice(f"category:{c.pk}", c.name) for c in categories]),
+        ChoiceGroup(_("事件大类"), [Choice(f"category:{c.pk}", c.local_name) for c in categories]),
         ChoiceGroup(_("来源渠道"), [Choice(f"channel:{value}", str(label)) for value, label in Channel.choices]),
     ]
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.dashboard.views import board, bulletins, economy, indicators, rankings, year
+from gridgov.ui.dashboard.views import board, bulletins, economy, indicators, rankings, wall, year
 
 app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -8,6 +8,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("charts.json", board.board_charts, name="board_charts"),
     path("map.json", board.board_map, name="board_map"),
     path("areas.geojson", board.board_areas, name="board_areas"),
+    path("wall/", wall.wall, name="wall"),
+    path("wall/figures/", wall.wall_figures, name="wall_figures"),
+    path("wall/lists/", wall.wall_lists, name="wall_lists"),
     path("indicators/", indicators.indicators, name="indicators"),
     path("indicators/cases/", indicators.cases, name="cases"),
     path("rankings/", rankings.rankings, name="rankings"),

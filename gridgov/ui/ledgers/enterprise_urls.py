@@ -4,6 +4,7 @@ from gridgov.ui.ledgers import views_enterprise as views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
+    path("m/", views.enterprise_home, name="enterprise_home"),
     path("enterprises/", views.enterprise_list, name="enterprises"),
     path("enterprises/export.xlsx", views.enterprises_export, name="enterprises_export"),
     path("enterprises/<int:enterprise_id>/reconcile/", views.reconciliation, name="reconcile"),

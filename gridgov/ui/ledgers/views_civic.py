@@ -12,11 +12,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.cases.domain.attachments import Upload
@@ -67,6 +69,7 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE, workbook
 from gridgov.data.sheets.jobs import home_town
 from gridgov.ui.ledgers.forms_civic import DisputeForm, ItemForm, MediationForm, NoteForm, ProblemForm, RoundForm
+from gridgov.ui.web.menu import may_use_civic_ledgers
 
 PAGE_SIZE = 200
 
@@ -77,6 +80,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _town(user: User) -> Area:
+    if not may_use_civic_ledgers(user):
+        raise PermissionDenied(_("督查、问题清单和信访纠纷只对本镇工作人员开放"))
     town = home_town(user)
     if town is None:
         raise Http404(_("您的账号不属于任何乡镇"))
@@ -130,7 +135,11 @@ def _status_filter(qs: QuerySet[Any], status: str, prefix: str = "case__") -> Qu
     return qs
 
 
-STATUS_FILTERS = [("", _("全部")), ("open", _("未办结")), (Status.CLOSED, _("已销号/办结"))]
+STATUS_FILTERS = [
+    ("", gettext_lazy("全部")),
+    ("open", gettext_lazy("未办结")),
+    (Status.CLOSED, gettext_lazy("已销号/办结")),
+]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -130,6 +130,31 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+PHONE_ROWS = 10
+
+
+@login_required
+def enterprise_home(request: HttpRequest) -> HttpResponse:
+    """The enterprise user's phone home (360 px): self-check, service requests, their company's cases."""
+    user = _user(request)
+    own = own_enterprise_ids(user)
+    if not own:
+        raise Http404(_("您的账号不属于任何企业"))
+    hazards = _hazard_cases(user, {}).select_related("hazard").order_by("-reported_at", "-id")
+    services = _service_cases(user, {}).select_related("service_request").order_by("-reported_at", "-id")
+    return render(
+        request,
+        "ledgers/enterprise/phone_home.html",
+        {
+            "enterprises": Enterprise.objects.filter(pk__in=own).order_by("name"),
+            "hazards": list(hazards[:PHONE_ROWS]),
+            "hazards_open": hazards.exclude(status__in=[Status.CLOSED, Status.REJECTED]).count(),
+            "services": list(services[:PHONE_ROWS]),
+            "services_open": services.exclude(status__in=[Status.CLOSED, Status.REJECTED]).count(),
+        },
+    )
+
+
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.queries import SORT_LABELS
 from gridgov.data.cases.enums import Action, Channel, Lamp, Satisfaction, Status
@@ -47,7 +47,7 @@ class ActionForm(forms.Form):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_lazy("意见/说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("意见/说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(
@@ -68,22 +68,25 @@ class ActionForm(forms.Form):
         self.fields["note"].required = Need.NOTE in needs
         self.fields["note"].error_messages["required"] = _("请填写意见或说明")
         if action in (Action.SIGN, Action.REGISTER, Action.APPROVE_EXTENSION, Action.VERIFY_PASS, Action.RESUME):
-            self.fields["note"].label = _lazy("备注（选填）")
+            self.fields["note"].label = gettext_lazy("备注（选填）")
         if Need.DEPARTMENT in needs and departments is not None:
             self.fields["department"] = forms.ModelChoiceField(
-                label=_lazy("处置部门"), queryset=departments, empty_label=_lazy("请选择部门")
+                label=gettext_lazy("处置部门"), queryset=departments, empty_label=gettext_lazy("请选择部门")
             )
             self.fields["handler"] = forms.ModelChoiceField(
-                label=_lazy("指定处置人（选填）"), queryset=handlers, required=False, empty_label=_lazy("不指定")
+                label=gettext_lazy("指定处置人（选填）"),
+                queryset=handlers,
+                required=False,
+                empty_label=gettext_lazy("不指定"),
             )
             if case.category.default_department_id and not self.is_bound:
                 self.initial.setdefault("department", case.category.default_department_id)
         if (Need.RECLASSIFICATION in needs or action == Action.REGISTER) and categories is not None:
             self.fields["category"] = forms.ModelChoiceField(
-                label=_lazy("分类"), queryset=categories, required=False, empty_label=_lazy("不变")
+                label=gettext_lazy("分类"), queryset=categories, required=False, empty_label=gettext_lazy("不变")
             )
             self.fields["priority"] = forms.ChoiceField(
-                label=_lazy("紧急程度"), choices=[("", _lazy("不变")), *Priority.choices], required=False
+                label=gettext_lazy("紧急程度"), choices=[("", gettext_lazy("不变")), *Priority.choices], required=False
             )
             if not self.is_bound:
                 self.initial.setdefault("category", case.category_id)
@@ -94,11 +97,11 @@ class ActionForm(forms.Form):
                 label=_("延期时长（%(unit)s）") % {"unit": unit}, min_value=1, max_value=365
             )
         if Need.RATING in needs:
-            self.fields["rating"] = forms.ChoiceField(label=_lazy("满意度"), choices=Satisfaction.choices)
+            self.fields["rating"] = forms.ChoiceField(label=gettext_lazy("满意度"), choices=Satisfaction.choices)
         if action == Action.REJECT:
             self.fields["duplicate_of"] = forms.TypedChoiceField(
-                label=_lazy("重复于（选填，附近相似的未结事件）"),
-                choices=[("", _lazy("不是重复事件")), *(duplicates or [])],
+                label=gettext_lazy("重复于（选填，附近相似的未结事件）"),
+                choices=[("", gettext_lazy("不是重复事件")), *(duplicates or [])],
                 coerce=int,
                 empty_value=None,
                 required=False,
@@ -119,22 +122,22 @@ class PasswordForm(PasswordChangeForm):
 class ListForm(forms.Form):
     """The filters of a case list; every field optional, bad values ignored with a message."""
 
-    q = forms.CharField(label=_lazy("搜索"), required=False, max_length=100)
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=100)
     status = forms.MultipleChoiceField(
-        label=_lazy("状态"), choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("状态"), choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    category = forms.TypedChoiceField(label=_lazy("分类"), required=False, coerce=int, empty_value=None)
-    village = forms.TypedChoiceField(label=_lazy("村/社区"), required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(label=gettext_lazy("分类"), required=False, coerce=int, empty_value=None)
+    village = forms.TypedChoiceField(label=gettext_lazy("村/社区"), required=False, coerce=int, empty_value=None)
     channel = forms.ChoiceField(
-        label=_lazy("来源渠道"), choices=[("", _lazy("全部")), *Channel.choices], required=False
+        label=gettext_lazy("来源渠道"), choices=[("", gettext_lazy("全部")), *Channel.choices], required=False
     )
     lamp = forms.ChoiceField(
-        label=_lazy("期限"),
-        choices=[("", _lazy("全部")), *[(v, lbl) for v, lbl in Lamp.choices]],
+        label=gettext_lazy("期限"),
+        choices=[("", gettext_lazy("全部")), *[(v, lbl) for v, lbl in Lamp.choices]],
         required=False,
     )
-    sort = forms.ChoiceField(label=_lazy("排序"), choices=list(SORT_LABELS.items()), required=False)
-    extension = forms.BooleanField(label=_lazy("仅看延期待批"), required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("排序"), choices=list(SORT_LABELS.items()), required=False)
+    extension = forms.BooleanField(label=gettext_lazy("仅看延期待批"), required=False)
 
     def __init__(
         self, *args: Any, categories: list[tuple[int, str]], villages: list[tuple[int, str]], **kwargs: Any

@@ -4,6 +4,7 @@ paginated, searchable, exportable to .xlsx with the same filters."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.web.forms import ListForm
+from gridgov.ui.web.menu import may_triage, may_use_inbox
 from gridgov.ui.web.views import _user
 
 PAGE_SIZE = 25
@@ -43,7 +45,9 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
         villages_qs = villages_qs.filter(town_id__in=towns)
     form = ListForm(
         request.GET or None,
-        categories=[(c.pk, str(c) if c.parent_id else f"【{c.name}】") for c in categories_qs],
+        categories=[
+            (c.pk, str(c) if c.parent_id else _("【%(name)s】") % {"name": c.local_name}) for c in categories_qs
+        ],
         villages=[(v.pk, v.name) for v in villages_qs],
     )
     form.is_valid()  # invalid fields are left out (and shown); the valid ones still filter
@@ -79,11 +83,15 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
 
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
+    if not may_triage(_user(request)):
+        raise PermissionDenied(_("只有指挥室受理员和管理员可以受理派遣"))
     return _case_list(request, queue=Queue.TRIAGE, title=_("受理派遣"), url_name="triage")
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    if not may_use_inbox(_user(request)):
+        raise PermissionDenied(_("只有部门处置人员、村干部和管理员有部门待办"))
     return _case_list(request, queue=Queue.INBOX, title=_("部门待办"), url_name="inbox")
 
 

@@ -80,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if phone is not None:
             return redirect(phone)
     if role == Role.ENTERPRISE:
-        return redirect("ledgers:index")  # their own company's hazard book and service requests
+        return redirect("ledgers:enterprise_home")  # their company's phone home: self-check, requests, cases
     return redirect("web:cases")  # residents: the cases they reported
 
 

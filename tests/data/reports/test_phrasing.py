@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from gridgov.data.reports import phrasing
 
@@ -86,3 +87,43 @@ def test_change(rate, expected) -> None:
 )
 def test_percent_whole_as_the_work_report_writes_it(rate: Decimal | None, expected: str) -> None:
     assert phrasing.percent_whole(rate) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "approximate", "expected"),
+    [
+        (3124, "件", False, "3,124"),
+        (698, "cases", False, "698 cases"),
+        (1467, "", True, "over 1,460"),
+        (2034, "items", True, "over 2,030 items"),
+        (1460, "", True, "1,460"),
+        (17, "", True, "17"),
+    ],
+)
+def test_count_in_english(value, unit, approximate, expected) -> None:
+    with translation.override("en"):
+        assert phrasing.count(value, unit, approximate=approximate) == expected
+
+
+@pytest.mark.parametrize(
+    ("yuan", "approximate", "expected"),
+    [
+        (Decimal("189000000"), False, "189 million yuan"),
+        (Decimal("2780000000"), False, "2.78 billion yuan"),
+        (Decimal("8600000"), False, "8.6 million yuan"),
+        (Decimal("16234567"), True, "over 16 million yuan"),
+        (Decimal("16000000"), True, "16 million yuan"),
+        (Decimal("8500"), False, "8,500 yuan"),
+        (Decimal("-3560000"), False, "-3.56 million yuan"),
+        (0, False, "0 yuan"),
+    ],
+)
+def test_money_in_english(yuan, approximate, expected) -> None:
+    with translation.override("en"):
+        assert phrasing.money(yuan, approximate=approximate) == expected
+
+
+def test_chinese_stays_chinese_when_the_language_is_chinese() -> None:
+    with translation.override("zh-hans"):
+        assert phrasing.money(Decimal("16234567"), approximate=True) == "1600余万元"
+        assert phrasing.count(1467, "条", approximate=True) == "1460余条"

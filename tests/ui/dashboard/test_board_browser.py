@@ -69,11 +69,15 @@ def test_board_draws_charts_boundaries_and_clusters(live_server, world: TownWorl
         page.locator("#map").scroll_into_view_if_needed()
         page.wait_for_selector("#map path.leaflet-interactive", timeout=10_000)  # the grid and village outlines
         assert page.locator("#map .leaflet-tile").count() == 0  # no tile server configured
-        page.wait_for_function("document.querySelectorAll('#map .cluster-count').length === 1", timeout=10_000)
-        assert page.locator("#map .cluster-count").first.inner_text() == "2"
+        page.wait_for_function("document.querySelectorAll('#map .map-cluster').length === 1", timeout=10_000)
+        assert page.locator("#map .map-cluster").first.inner_text() == "2"  # the count inside its circle
+        assert page.locator("#map .area-label.village").all_inner_texts() == [world.village_a.name]
         page.locator("#map").click(position={"x": 5, "y": 5})  # focus; then zoom in a lot
         for _ in range(6):
             page.keyboard.press("+")
             page.wait_for_timeout(250)
-        page.wait_for_function("document.querySelectorAll('#map .cluster-count').length === 0", timeout=10_000)
+        page.wait_for_function(
+            "document.querySelectorAll('#map .map-cluster:not(.single)').length === 0", timeout=10_000
+        )
+        assert page.locator("#map .area-label.grid").all_inner_texts() == [world.grid_a.name]  # zoomed in
         assert errors == []

@@ -88,7 +88,7 @@ def test_hazard_list_has_no_n_plus_one(ew: EnterpriseWorld, django_assert_max_nu
         ew.hazard(location=f"部位{i}", enterprise=ew.chemical if i % 2 else ew.shipyard)
     client = signed_in(ew.w.operator)
     client.get(reverse("ledgers:hazards"))  # warm the session
-    with django_assert_max_num_queries(10):  # constant: session, user, scope, page, header (incl. 导入 link)
+    with django_assert_max_num_queries(11):  # constant: session, user, scope, page, header (导入 link, figures)
         response = client.get(reverse("ledgers:hazards"))
     assert sum(f">部位{i}</a>" in response.text for i in range(12)) == 12
 

@@ -50,9 +50,11 @@ def test_enterprise_self_check_on_a_phone(
     page.locator("form input[name=username]").fill("enterprise")
     page.locator("form input[name=password]").fill("pw-for-tests-1")
     page.locator("form:has(input[name=password]) [type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/ledgers/")  # an enterprise user opens on its own ledger
+    page.wait_for_url(f"{live_server.url}/ledgers/m/")  # an enterprise user opens on its phone home
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
-    page.goto(f"{live_server.url}/ledgers/hazards/new/")
+    page.locator("a", has_text="隐患自查登记").click()
+    page.wait_for_url(f"{live_server.url}/ledgers/hazards/new/")
     form = page.locator("#hazard-form")
     # the form fits the phone: no horizontal scrolling
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

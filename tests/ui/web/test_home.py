@@ -31,7 +31,7 @@ def test_grid_workers_go_to_the_phone_pages_residents_to_their_reports_enterpris
     response = signed_in(world.resident).get("/")
     assert (response.status_code, response["Location"]) == (302, "/cases/")
     response = signed_in(world.enterprise).get("/")
-    assert (response.status_code, response["Location"]) == (302, "/ledgers/")
+    assert (response.status_code, response["Location"]) == (302, "/ledgers/m/")
 
 
 def test_leader_sees_counts_by_status_and_lamp(world: TownWorld) -> None:

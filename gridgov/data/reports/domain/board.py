@@ -20,6 +20,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.metrics import facts
 from gridgov.data.metrics.indicators import Period, Scope, cases_behind, compute, compute_by
 from gridgov.data.metrics.models import Dim
+from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
@@ -260,10 +261,10 @@ def _names(town: Area) -> dict[str, dict[int, tuple[str, str]]]:
     areas = Area.objects.filter(town=town, level__in=(AreaLevel.VILLAGE, AreaLevel.GRID)).values_list(
         "id", "name", "path"
     )
-    categories = Category.objects.filter(town=town, parent__isnull=True).values_list("id", "name", "code")
+    categories = Category.objects.filter(town=town, parent__isnull=True).values_list("id", "name", "name_en", "code")
     return {
         "area": {pk: (name, path) for pk, name, path in areas},
-        "category": {pk: (name, code) for pk, name, code in categories},
+        "category": {pk: (local_name(name, name_en), code) for pk, name, name_en, code in categories},
     }
 
 

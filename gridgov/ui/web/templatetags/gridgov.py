@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from gridgov.data.cases.scope import memberships_of
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
 from gridgov.data.worktime.enums import Clock, TimeUnit
-from gridgov.ui.web import once
+from gridgov.ui.web import menu, once
 
 register = template.Library()
 
@@ -82,18 +82,23 @@ def once_field(context: template.Context) -> str:
 
 @register.filter
 def cn_datetime(value: datetime | None) -> str:
-    """2026年11月25日 09:00, in local time."""
+    """2026年11月25日 09:00 in local time (Nov. 25, 2026 09:00 in English)."""
     if value is None:
         return "—"
     local = timezone.localtime(value)
-    return _("%(y)s年%(m)s月%(d)s日 %(t)s") % {
-        "y": local.year,
-        "m": local.month,
-        "d": local.day,
-        "t": local.strftime("%H:%M"),
-    }
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {local.strftime('%H:%M')}"
 
 
 @register.filter
 def time_unit(value: str) -> str:
     return str(TimeUnit(value).label) if value in TimeUnit.values else value
+
+
+@register.simple_tag(takes_context=True)
+def header_menu(context: template.Context) -> list[menu.Item]:
+    """The header's menu for the signed-in user (see gridgov.ui.web.menu)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        return []
+    return menu.header_items(user, path=request.path if request is not None else "")

@@ -50,9 +50,10 @@
     var cats = data.categories.slice(0, 12).reverse();
     chart("chart-categories", {
       tooltip: { trigger: "axis" },
-      grid: { left: 120 },
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value" },
-      yAxis: { type: "category", data: cats.map(function (x) { return x.name; }) },
+      // horizontal bars, every bar labelled (ECharts would skip every other label when they crowd)
+      yAxis: { type: "category", data: cats.map(function (x) { return x.name; }), axisLabel: { interval: 0 } },
       series: [{ name: d.labelRegistered, type: "bar", data: cats.map(function (x) { return x.value; }) }]
     });
     chart("chart-funnel", {
@@ -75,7 +76,7 @@
 
   function loadLeaflet(done) {
     if (!d.leafletJs || !d.leafletCss) { return; }  // not built: no map
-    var pending = 2;
+    var pending = 3;
     function one() { pending -= 1; if (pending === 0) { done(); } }
     var css = document.createElement("link");
     css.rel = "stylesheet";
@@ -84,59 +85,20 @@
     document.head.appendChild(css);
     var js = document.createElement("script");
     js.src = d.leafletJs;
-    js.onload = one;
+    js.onload = function () {
+      one();
+      var shared = document.createElement("script");  // map.js needs Leaflet
+      shared.src = d.mapJs;
+      shared.onload = one;
+      document.head.appendChild(shared);
+    };
     document.head.appendChild(js);
   }
 
   function map() {
     var el = document.getElementById("map");
-    if (!el || typeof L === "undefined") { return; }
-    var m = L.map(el);
-    if (d.tiles) {
-      L.tileLayer(d.tiles, { maxZoom: 19, attribution: d.attribution || "" }).addTo(m);
-    }
-    var markers = L.layerGroup().addTo(m);
-    var caseUrl = d.caseUrl;
-    m.setView([30.26, 122.1], 12);
-
-    function load() {
-      var b = m.getBounds();
-      var url = d.map + "&zoom=" + m.getZoom() + "&south=" + b.getSouth() + "&west=" + b.getWest() +
-        "&north=" + b.getNorth() + "&east=" + b.getEast();
-      getJSON(url).then(function (data) {
-        markers.clearLayers();
-        data.clusters.forEach(function (c) {
-          var radius = 6 + Math.min(24, Math.sqrt(c.count) * 3);
-          var color = c.open > 0 ? "#dc2626" : "#16a34a";
-          var marker = L.circleMarker([c.lat, c.lng], { radius: radius, color: color, weight: 1, fillOpacity: 0.6 });
-          if (c.case) {
-            var link = document.createElement("a");
-            link.href = caseUrl.replace(/0\/$/, c.case + "/");
-            link.textContent = c.number;
-            marker.bindPopup(link);
-          } else {
-            marker.bindTooltip(String(c.count), { permanent: true, direction: "center", className: "cluster-count" });
-            marker.on("click", function () { m.setView([c.lat, c.lng], Math.min(m.getZoom() + 2, 19)); });
-          }
-          markers.addLayer(marker);
-        });
-      }).catch(function () { /* the map stays as it is */ });
-    }
-
-    getJSON(d.areas).then(function (geojson) {
-      var layer = L.geoJSON(geojson, {
-        style: function (f) {
-          return f.properties.level === "village"
-            ? { color: "#b91c1c", weight: 2, fill: false }
-            : { color: "#6b7280", weight: 1, fillOpacity: 0.03 };
-        },
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, { sticky: true }); }
-      }).addTo(m);
-      if (layer.getLayers().length) { m.fitBounds(layer.getBounds()); }
-    }).catch(function () { /* no boundaries */ }).then(function () {
-      m.on("moveend", load);
-      load();
-    });
+    if (!el || typeof L === "undefined" || !window.gridgovMap) { return; }
+    window.gridgovMap(el, { map: d.map, areas: d.areas, caseUrl: d.caseUrl, tiles: d.tiles, attribution: d.attribution });
   }
 
   if (typeof echarts !== "undefined") {

@@ -23,3 +23,23 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
   }
 });
+// 4. The header's menu button (phones): opens and closes the menu; a drop-down closes when one clicks elsewhere.
+document.addEventListener("DOMContentLoaded", function () {
+  var header = document.querySelector("header.site");
+  var toggle = header && header.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var open = header.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("header.site details.group[open]").forEach(function (d) {
+      if (!d.contains(event.target)) { d.open = false; }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("header.site details.group[open]").forEach(function (d) { d.open = false; });
+  });
+});
