@@ -101,12 +101,12 @@ def _round(
         items=ITEMS,
         now=working_moment(start, rng, end_hour=10),
     )
-    items = list(round_.items.all())
-    if not is_current(start.year):
+    if not is_current(start.year):  # a past round: through the bulk path
         _past_problems(round_, rng, villages=villages, inspectors=inspectors or [who.operator], problems=problems)
         finish_round(round=round_, actor=who.operator)
         issue_bulletin(round=round_, actor=who.leader, now=working_moment(end + timedelta(days=rng.randint(3, 6)), rng))
         return
+    items = list(round_.items.all())
     weekdays = [d for d in (start + timedelta(days=i) for i in range(days + 1)) if d.weekday() < 5] or [start]
     # Villages differ: some keep cleaner than others (the ranking should not be a tie).
     weights = [1 + (i * 7919 + rng.randint(0, 3)) % 5 for i in range(len(villages))]
