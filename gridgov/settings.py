@@ -210,6 +210,10 @@ TASKS = {
 GRIDGOV_WORKING_PERIODS = env_str("GRIDGOV_WORKING_PERIODS", "08:30-12:00,13:30-17:30")
 GRIDGOV_TOWN_CODE_PREFIX = env_str("GRIDGOV_CASE_PREFIX", "")
 
+# Bulletins (通报) praise a unit only with at least the ranking's sample minimum of cases and a 综合指标值 of at
+# least this score (0–100); the bulletin prints both thresholds.
+GRIDGOV_BULLETIN_PRAISE_SCORE = env_int("GRIDGOV_BULLETIN_PRAISE_SCORE", 85, minimum=0)
+
 # Map tiles of the dashboard (a Leaflet URL template such as https://tiles.example/{z}/{x}/{y}.png).
 # Empty: no tiles — the map still shows grid boundaries and case clusters.
 GRIDGOV_MAP_TILES = env_str("GRIDGOV_MAP_TILES", "")

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from gridgov.data.cases.domain.audit import verify_chains
-from gridgov.data.cases.enums import Action, Channel, Status
+from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.org.models import Area
 from gridgov.ops.demo.town import TOWN_CODE, build_organisation, load_organisation
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2022, 1, 1, tzinfo=SHANGHAI)
 END = datetime(2023, 1, 1, tzinfo=SHANGHAI)
+AS_OF = datetime(2023, 1, 15, 9, tzinfo=SHANGHAI)  # the day of the work report
 
 
 def year_figures(town: Area) -> dict[str, int]:
@@ -61,6 +62,21 @@ def test_a_small_2022_has_the_reports_shape() -> None:
     assert built_2022(org.town) is True
 
 
+def test_2022_events_use_the_event_categories_even_after_the_ledgers_installed_theirs() -> None:
+    """The demo command builds the current year's ledgers (which add the hazard and service categories)
+    before 2022: the 2022 events still use only the 22 event categories (the year in review: 以22大项)."""
+    from gridgov.data.enterprises.categories import install_enterprise_categories, install_service_categories
+    from gridgov.data.taxonomy.models import Category
+
+    org = build_organisation(random.Random(1))
+    install_enterprise_categories(town=org.town)
+    install_service_categories(town=org.town)
+    assert Category.objects.filter(town=org.town, parent__isnull=True).count() == 24
+    build_2022(town=org, rng=random.Random(2), scale=0.3, ledgers=False)
+    used = Case.objects.filter(town=org.town, year=2022).values_list("major_category__code", flat=True)
+    assert set(used) == {f"{n:02d}" for n in range(1, 23)}
+
+
 def test_the_demo_command_adds_2022_once() -> None:
     call_command("demo_town", "--cases", "10", "--scale-2022", "0.02", "--no-ledgers")
     town = Area.objects.get(code=TOWN_CODE)
@@ -90,17 +106,54 @@ def test_no_ledger_builders_are_required() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="full scale on SQLite; the small builds run everywhere")
 def test_the_full_2022_matches_the_work_report_slow_but_run() -> None:
-    """处理基层智治平台事件3124件，办结率100%；通过网格共采集解决问题信息1460余条.
+    """处理基层智治平台事件3124件，办结率100%；以22大项事件分类采集信息，通过网格共采集解决问题信息1460余条；
+    全年发布创城督查通报5期，累计巡查发现并整改突出问题2000余条；全年共发布各类通报26期; and the economy.
 
     Slow but run: it is the figure the work report prints. How long the build takes is measured by the
     benchmark (bench/batch.py), against a baseline in the same run — never asserted here.
     """
+    from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem
+    from gridgov.data.reports.domain.year_review import year_review
+
     org = build_organisation(random.Random(2023))
-    made = build_2022(town=org, rng=random.Random(4045), ledgers=False)
-    figures = year_figures(org.town)
+    made = build_2022(town=org, rng=random.Random(4045))  # full scale: the events, every ledger, the bulletins
+    # The ledgers add their own cases (hazards, inspection problems …); the events are the work report's figure.
+    figures = year_figures_of_events(org.town)
     assert figures == {"events": 3124, "closed": 3124, "grid": 1468, "grid_closed": 1468}
     assert f"{figures['closed'] / figures['events']:.0%}" == "100%"
     assert made.events == 3124
+    review = year_review(town=org.town, year=2022, as_of=AS_OF)
+    texts = {s.topic: s.text for s in review.sentences}
+    assert texts["基层智治"] == "处理基层智治平台事件3124件，办结率100%。"
+    assert texts["网格治理"] == "以22大项事件分类采集信息，通过网格共采集解决问题信息1460余条。"
+    assert texts["创城督查"] == "全年发布创城督查通报5期，累计巡查发现并整改突出问题2000余条。"
+    assert texts["通报"] == "全年共发布各类通报26期。"
+    # Behind 2000余条: 2006 problems in five rounds, all rectified, each round ranked in its bulletin.
+    problems = InspectionProblem.objects.filter(town=org.town, found_at__gte=START, found_at__lt=END)
+    assert problems.count() == 2006
+    assert problems.exclude(case__status=Status.CLOSED).count() == 0
+    bulletins = InspectionBulletin.objects.filter(town=org.town, year=2022).order_by("seq")
+    assert [len(b.snapshot["ranking"]) for b in bulletins] == [8] * 5
+    assert [sum(row["problems"] for row in b.snapshot["ranking"]) for b in bulletins] == [398, 405, 412, 396, 395]
+    economy = {s.topic: s.text for s in review.economy}
+    assert economy["工业总产值"].startswith("全年实现工业总产值27.8亿元，")
+    assert economy["规上工业产值"].startswith("全年实现规上工业产值26.1亿元，同比增长66.17%，")
+    assert economy["财政总收入"].startswith("全年实现财政总收入1.89亿元，")
+    assert economy["地方财政收入"].startswith("全年实现地方财政收入1.58亿元，")
+    assert economy["重点企业固定资产投资"].startswith("全年实现重点企业固定资产投资7.7亿元，")
+    assert economy["新增规上企业"].startswith("全年实现新增规上企业4家，")
+    assert all(broken is None for _case, broken in verify_chains(Case.objects.filter(town=org.town, year=2022)))
+
+
+def year_figures_of_events(town: Area) -> dict[str, int]:
+    """``year_figures`` narrowed to the events (kind 事件), as the year in review counts them."""
+    cohort = Case.objects.filter(town=town, kind=Kind.EVENT, registered_at__gte=START, registered_at__lt=END)
+    return cohort.aggregate(
+        events=Count("pk"),
+        closed=Count("pk", filter=Q(status=Status.CLOSED, closed_at__lt=END)),
+        grid=Count("pk", filter=Q(channel=Channel.GRID_WORKER)),
+        grid_closed=Count("pk", filter=Q(channel=Channel.GRID_WORKER, status=Status.CLOSED)),
+    )
 
 
 def test_2022_bulletins_are_numbered_within_the_year_and_counted_by_the_year_in_review() -> None:

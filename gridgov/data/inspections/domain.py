@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.bulk import StoredFile, write_cases
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
+from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import (
@@ -31,6 +34,7 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.ledger import town_roles
 from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
 
 # 文明创建 / 督查点位问题: rectified within 3 working days unless the town configures otherwise.
@@ -239,6 +243,103 @@ def record_problem(
             found_at=now,
             import_key=import_key,
         )
+
+
+@dataclass(slots=True)
+class PastProblem:
+    """A problem of a past round replayed in memory (``past_problem``): drive ``replay`` further with
+    ``replay.act`` (sign, resolve, verify …), then write many at once with ``write_past_problems``."""
+
+    replay: Replay
+    detail: InspectionProblem
+
+
+def past_problem(
+    *,
+    round: InspectionRound,
+    inspector: User,
+    item: CheckItem,
+    description: str,
+    spot: str,
+    village: Area,
+    department: Department,
+    category: Category,
+    photos: tuple[StoredFile, ...],
+    now: datetime,
+    calendar: WorkCalendar,
+) -> PastProblem:
+    """``record_problem`` for a past round written through the bulk path: the same checks (open round,
+    inspector, dates, spot, photo, village) and the same steps (reported by the inspector, registered and
+    dispatched to the village's committee by the organizer), replayed by the engine's rules in memory.
+    ``department`` is ``village_committee(village)`` and ``category`` ``install_inspection_categories``'s,
+    looked up once by the caller."""
+    if round.status != RoundStatus.OPEN:
+        raise NotAllowed(_("督查“%(name)s”已结束，不能再记录问题") % {"name": round.name})
+    is_inspector = inspector.pk == round.organizer_id or round.inspectors.filter(pk=inspector.pk).exists()
+    if not is_inspector:
+        raise NotAllowed(_("您不是“%(name)s”的督查人员") % {"name": round.name})
+    if item.round_id != round.pk:
+        raise InvalidInput(_("检查项目不属于本轮督查"), field="item")
+    day = timezone.localtime(now).date()
+    if not (round.start_date <= day <= round.end_date):
+        raise InvalidInput(
+            _("发现日期 %(d)s 不在督查期间（%(s)s 至 %(e)s）")
+            % {"d": chinese_date(day), "s": chinese_date(round.start_date), "e": chinese_date(round.end_date)},
+            field="found_at",
+        )
+    spot = spot.strip()
+    if not spot:
+        raise InvalidInput(_("请填写点位"), field="spot")
+    if not photos:
+        raise InvalidInput(_("请拍摄至少一张现场照片"), field="photos")
+    if village.level != AreaLevel.VILLAGE or village.town_id != round.town_id:
+        raise InvalidInput(_("督查问题必须落在某个村（社区）"), field="area")
+    if department.area_id != village.pk:
+        raise InvalidInput(_("责任单位必须是该村（社区）的委员会"), field="department")
+    replay = Replay(
+        town=round.town,
+        reporter=inspector,
+        channel=Channel.INSPECTION,
+        kind=Kind.INSPECTION,
+        category=category,
+        description=description,
+        area=village,
+        address=spot,
+        photos=photos,
+        now=now,
+        calendar=calendar,
+    )
+    replay.case.title = f"{item.name}：{spot}"[:120]
+    note = _("“%(round)s”发现问题，立案派遣至%(v)s") % {"round": round.name, "v": village.name}
+    replay.act(actor=round.organizer, action=Action.REGISTER, note=note, now=now)
+    replay.act(actor=round.organizer, action=Action.DISPATCH, department=department, note=note, now=now)
+    detail = InspectionProblem(
+        town=round.town,
+        round=round,
+        item=item,
+        village=village,
+        department=department,
+        deduction=item.points,
+        spot=spot[:120],
+        found_at=now,
+    )
+    return PastProblem(replay=replay, detail=detail)
+
+
+def write_past_problems(*, round: InspectionRound, problems: Sequence[PastProblem]) -> int:
+    """Write ``problems`` (cases, actions, detail rows) in one short transaction, all or nothing."""
+    if any(p.detail.round_id != round.pk for p in problems):
+        raise InvalidInput(_("督查问题不属于本轮督查"))
+
+    def details(cases: list[Case]) -> None:
+        rows = []
+        for problem, case in zip(problems, cases, strict=True):
+            problem.detail.case = case
+            rows.append(problem.detail)
+        InspectionProblem.objects.bulk_create(rows)
+
+    written = write_cases(town=round.town, records=[p.replay.record() for p in problems], then=details)
+    return len(written)
 
 
 # ---------------------------------------------------------------------------------------------------

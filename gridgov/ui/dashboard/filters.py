@@ -29,6 +29,10 @@ from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.reports.domain.viewers import Viewer
 from gridgov.data.taxonomy.models import Category
 
+# The period the dashboard, the indicators and the rankings open on: this year to date (the year of the clock's
+# today, counted as of now — later days have no cases yet).
+DEFAULT_PERIOD_KIND = "year"
+
 PERIOD_KINDS = [
     ("day", gettext_lazy("日")),
     ("week", gettext_lazy("周")),
@@ -76,6 +80,17 @@ class Filters:
         params.update(extra)
         return urlencode(params)
 
+    def period_query(self) -> str:
+        """The period and scope only (no ``as_of``): what another figure page opens on to show the same
+        figures now."""
+        params = {"town": str(self.town.pk), "period": self.period_kind, "scope": self.scope_value}
+        if self.period_kind == "custom":
+            params["start"] = self.period.start.isoformat()
+            params["end"] = self.period.last.isoformat()
+        else:
+            params["date"] = self.anchor.isoformat()
+        return urlencode(params)
+
 
 def _period(kind: str, anchor: date) -> Period:
     if kind == "day":
@@ -89,7 +104,9 @@ def _period(kind: str, anchor: date) -> Period:
     return Period.year(anchor.year)
 
 
-def read_period(params: QueryDict, errors: dict[str, str], *, default_kind: str = "month") -> tuple[Period, str, date]:
+def read_period(
+    params: QueryDict, errors: dict[str, str], *, default_kind: str = DEFAULT_PERIOD_KIND
+) -> tuple[Period, str, date]:
     kind = params.get("period") or default_kind
     if kind not in {k for k, _label in PERIOD_KINDS}:
         errors["period"] = _("统计周期“%(kind)s”无效") % {"kind": kind}

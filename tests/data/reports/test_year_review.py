@@ -103,8 +103,35 @@ def test_platform_sentences_equal_hand_computed_figures(world: TownWorld, year_2
     texts = _texts(world)
     # 4 registered in 2026 (the rejected one is not), 3 of them closed; 2 closed from the grid-worker channel.
     assert texts["基层智治"] == "处理基层智治平台事件4件，办结率75%。"
-    assert texts["网格治理"] == "以22大项事件分类采集信息，通过网格共采集解决问题信息2条。"
+    # Every 2026 event was filed under 市容环卫 (the taxonomy has 22 major categories, the events used one).
+    assert texts["网格治理"] == "以1大项事件分类采集信息，通过网格共采集解决问题信息2条。"
     assert texts["通报"] == "全年共发布各类通报1期。"
+
+
+def test_major_categories_are_those_the_periods_events_used(world: TownWorld, monkeypatch) -> None:
+    _missing(monkeypatch, *LEDGERS)
+    assert world.category.parent_id is not None
+    assert world.category.parent_id != world.category_days.parent_id
+    world.bring_to(Status.CLOSED, now=MONDAY_0900)
+    world.report(reporter=world.grid_worker_a, now=MONDAY_0900 + timedelta(hours=1), category=world.category_days)
+    apply_action(
+        case_id=Case.objects.get(category=world.category_days).pk,
+        actor=world.operator,
+        action=Action.REGISTER,
+        now=MONDAY_0900 + timedelta(hours=2),
+    )
+    world.report(reporter=world.grid_worker_a, now=MONDAY_0900, category=world.category_calendar)  # never registered
+    world.bring_to(Status.CLOSED, now=at(2025, 6, 2))  # another year, same major category
+    figures = {y: year_review(town=world.town, year=y, as_of=AS_OF) for y in (2024, 2025, 2026)}
+    texts = {y: {s.topic: s.text for s in r.sentences}["网格治理"] for y, r in figures.items()}
+    assert texts[2026].startswith("以2大项事件分类采集信息")  # 市容环卫 and 公共设施; the unregistered 信访 not
+    assert texts[2025].startswith("以1大项事件分类采集信息")
+    assert texts[2024].startswith("以0大项事件分类采集信息")  # a year with no events used none
+    behind = figure_cases(town=world.town, year=2026, source="cases", key="major_categories", as_of=AS_OF)
+    assert set(behind.values_list("major_category_id", flat=True)) == {
+        world.category.parent_id,
+        world.category_days.parent_id,
+    }
 
 
 def test_missing_ledgers_say_so(world: TownWorld, monkeypatch) -> None:
@@ -185,7 +212,7 @@ def test_every_platform_number_links_to_its_cases(world: TownWorld, year_2026, m
     _missing(monkeypatch, *LEDGERS)
     review = year_review(town=world.town, year=2026, as_of=AS_OF)
     linked = {p.key for s in review.sentences for p in s.pieces if p.linked}
-    assert linked == {"events_registered", "events_completion_rate", "grid_resolved"}
+    assert linked == {"events_registered", "events_completion_rate", "grid_resolved", "major_categories"}
     registered = figure_cases(town=world.town, year=2026, source="cases", key="events_registered", as_of=AS_OF)
     assert set(registered) == {year_2026[k] for k in ("gw_closed_1", "gw_closed_2", "gw_handling", "hotline_closed")}
     grid = figure_cases(town=world.town, year=2026, source="cases", key="grid_resolved", as_of=AS_OF)

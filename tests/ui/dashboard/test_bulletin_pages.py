@@ -46,6 +46,7 @@ def test_generate_preview_issue_and_archive(world: TownWorld) -> None:
         "三、超期事件",
         "四、返工事件",
         "五、表扬与批评",
+        "表扬和批评仅限立案不少于5件的村（社区）；表扬须综合指标值不低于85；",
     ):
         assert text in preview
     response = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]))

@@ -22,7 +22,16 @@ def signed_in(user: User) -> Client:
     return client
 
 
+def _load_views() -> None:
+    """Import every page module first, so that hiding a figures module below only hides it from the year in
+    review (the ledger pages import their real figures module at import time)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (loads every urls and views module)
+
+
 def test_year_page_links_numbers_to_their_cases(world: TownWorld, monkeypatch) -> None:
+    _load_views()
     for app in LEDGERS:
         monkeypatch.setitem(sys.modules, f"gridgov.data.{app}.figures", None)
     closed = world.bring_to(Status.CLOSED, now=MONDAY_0900)
@@ -41,6 +50,7 @@ def test_year_page_links_numbers_to_their_cases(world: TownWorld, monkeypatch) -
 
 
 def test_year_docx_and_access(world: TownWorld, monkeypatch) -> None:
+    _load_views()
     for app in LEDGERS:
         monkeypatch.setitem(sys.modules, f"gridgov.data.{app}.figures", None)
     response = signed_in(world.operator).get(reverse("dashboard:year_docx"), {"year": 2026})
@@ -51,3 +61,19 @@ def test_year_docx_and_access(world: TownWorld, monkeypatch) -> None:
     assert missing.status_code == 404
     no_cases = signed_in(world.leader).get(reverse("dashboard:year_cases", args=["cases", "bulletins_issued"]))
     assert no_cases.status_code == 404
+
+
+def test_the_inspection_bulletins_link_to_the_rounds_with_their_rankings(world: TownWorld) -> None:
+    from tests.data.inspections.test_rounds import make_round, record_three
+
+    round_ = make_round(world)
+    record_three(world, round_)
+    client = signed_in(world.leader)
+    page = client.get(reverse("dashboard:year"), {"year": 2026}).text
+    link = re.search(r'<a href="([^"]+)" data-key="inspection_bulletins"[^>]*>0期</a>', page)
+    assert link, page
+    assert link.group(1) == reverse("ledgers:rounds")
+    assert round_.name in client.get(link.group(1)).text
+    rectified = re.search(r'data-key="inspection_rectified">([^<]+)</a>', page)
+    assert rectified is not None
+    assert rectified.group(1) == "0条"  # found in the round, none rectified yet

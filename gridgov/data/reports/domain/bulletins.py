@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,9 +20,19 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import Conflict, NotFound
-from gridgov.data.metrics.indicators import IndicatorSet, Period, RankRow, Scope, cases_behind, compute, ranking
+from gridgov.data.metrics.indicators import (
+    SMALL_SAMPLE,
+    IndicatorSet,
+    Period,
+    RankRow,
+    Scope,
+    cases_behind,
+    compute,
+    ranking,
+)
 from gridgov.data.metrics.models import Dim
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.enums import DepartmentKind
+from gridgov.data.org.models import Area, Department, User
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin, BulletinCounter
 from gridgov.data.reports.writers import Outline
@@ -142,23 +154,48 @@ def _summary_text(*, scope: Scope, period: Period, figures: IndicatorSet) -> str
     }
 
 
-def _praise_lines(villages: list[RankRow], overdue: list[dict[str, str]]) -> tuple[list[str], list[str]]:
-    """Commend the top villages; criticise the bottom ones and the departments with overdue cases."""
-    ranked = [r for r in villages if r.rank is not None]
-    top = ranked[:PRAISED]
-    bottom = [r for r in ranked[-PRAISED:] if r not in top and r.rank != ranked[0].rank]
+def praise_threshold() -> Decimal:
+    """The lowest 综合指标值 a praised unit may have (setting ``GRIDGOV_BULLETIN_PRAISE_SCORE``)."""
+    return Decimal(getattr(settings, "GRIDGOV_BULLETIN_PRAISE_SCORE", 85))
+
+
+def praise_rule(threshold: Decimal) -> str:
+    """The rule the bulletin prints under its praise and criticism."""
+    return _(
+        "表扬和批评仅限立案不少于%(n)s件的村（社区）；表扬须综合指标值不低于%(score)s；"
+        "同一村（社区）及其村民委员会不同时受表扬和批评。"
+    ) % {"n": SMALL_SAMPLE, "score": format(threshold.normalize(), "f")}
+
+
+def _praise_lines(
+    villages: list[RankRow], overdue: list[dict[str, str]], committees: dict[str, int], threshold: Decimal
+) -> tuple[list[str], list[str]]:
+    """Commend the top villages and criticise the bottom ones — only those with at least the ranking's
+    sample minimum of cases, praise only at or above ``threshold`` — and criticise the departments with
+    overdue cases. A village and its committee (``committees``: committee name → village id) are one unit:
+    a unit criticised for anything is not praised."""
+    judged = [r for r in villages if r.rank is not None and not r.small_sample and r.score.value is not None]
+    late_by_department: dict[str, int] = {}
+    for row in overdue:
+        if row["department"] != "—":
+            late_by_department[row["department"]] = late_by_department.get(row["department"], 0) + 1
+    late_units = {committees[name] for name in late_by_department if name in committees}
+    top = [r for r in judged if r.score.value is not None and r.score.value >= threshold][:PRAISED]
+    bottom = [
+        r
+        for r in judged[-PRAISED:]
+        if r not in top and r.rank != judged[0].rank and r.score.value is not None and r.score.value < threshold
+    ]
+    blamed = late_units | {r.key for r in bottom}
     praise = [
         _("%(name)s（综合指标值%(score)s，立案%(n)s件）") % {"name": r.name, "score": r.score.display, "n": r.n}
         for r in top
+        if r.key not in blamed
     ]
     blame = [
         _("%(name)s（综合指标值%(score)s，立案%(n)s件）") % {"name": r.name, "score": r.score.display, "n": r.n}
         for r in reversed(bottom)
     ]
-    late_by_department: dict[str, int] = {}
-    for row in overdue:
-        if row["department"] != "—":
-            late_by_department[row["department"]] = late_by_department.get(row["department"], 0) + 1
     for name, n in sorted(late_by_department.items(), key=lambda kv: (-kv[1], kv[0])):
         blame.append(_("%(name)s（超期事件%(n)s件）") % {"name": name, "n": n})
     return praise, blame
@@ -199,7 +236,13 @@ def bulletin_content(
     reworked = _case_rows(
         cases_behind(scope=scope, period=period, measure="rework_rate", part="numerator", as_of=as_of)
     )
-    praise, blame = _praise_lines(villages, overdue)
+    committees = dict(
+        Department.objects.filter(
+            town=scope.town, kind=DepartmentKind.VILLAGE_COMMITTEE, area__isnull=False
+        ).values_list("name", "area_id")
+    )
+    threshold = praise_threshold()
+    praise, blame = _praise_lines(villages, overdue, committees, threshold)
     return {
         "summary": [
             {
@@ -220,6 +263,7 @@ def bulletin_content(
         "reworked_total": figures.counts.reworked,
         "commendations": praise,
         "criticisms": blame,
+        "praise_rule": praise_rule(threshold) if whole_town else "",
         "as_of_label": cn_datetime(as_of),
     }
 
@@ -375,4 +419,6 @@ def bulletin_outline(bulletin: Bulletin) -> Outline:
         )
     if not c["commendations"] and not c["criticisms"]:
         outline.paragraph(_("本期不作表扬和批评。"))
+    if c.get("praise_rule"):
+        outline.paragraph(c["praise_rule"])
     return outline

@@ -33,7 +33,6 @@ from gridgov.data.reports.domain.economy import indicator_table
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
 from gridgov.data.reports.writers import Outline
-from gridgov.data.taxonomy.models import Category
 
 LEDGERS = ("problemlists", "enterprises", "inspections", "disputes")
 Style = Literal["count", "approx", "rate", "money", "money_approx"]
@@ -74,19 +73,20 @@ def case_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
             _("办结率"), None if cohort == 0 else Decimal(done) / Decimal(cohort), "%", closed
         ),
         "grid_resolved": Figure(_("通过网格采集解决问题信息"), grid_closed.count(), _("条"), grid_closed),
-        "major_categories": Figure(_("事件大类"), _event_major_categories(town), _("大项")),
+        "major_categories": Figure(_("事件大类"), _major_categories(registered), _("大项"), registered),
         "bulletins_issued": Figure(_("发布各类通报"), issued, _("期")),
     }
 
 
-def _event_major_categories(town: Area) -> int:
-    """The active major categories events are collected in: all of them but those only ledgers use (the
-    hazard and enterprise-service categories the ledgers install)."""
-    cases = Case.objects.filter(town=town)
-    used_by_events = cases.filter(kind=Kind.EVENT).values("major_category_id")
-    ledger_only = cases.exclude(kind=Kind.EVENT).exclude(major_category_id__in=used_by_events)
-    majors = Category.objects.filter(town=town, parent__isnull=True, active=True)
-    return majors.exclude(pk__in=ledger_only.values("major_category_id")).count()
+def _major_categories(events: QuerySet[Case]) -> int:
+    """The major categories the period's events were collected in (a period without events used none)."""
+    return (
+        Case.objects.filter(pk__in=events.values("pk"))
+        .exclude(major_category_id__isnull=True)
+        .values("major_category_id")
+        .distinct()
+        .count()
+    )
 
 
 def ledger_source(app: str) -> YearFigures | None:

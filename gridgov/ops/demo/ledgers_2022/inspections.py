@@ -1,29 +1,61 @@
-"""Demo inspection rounds (创城督查): 2022 had 5 bulletins and "2000余条" problems found and rectified; the demo
-records ``PROBLEMS_PER_ROUND`` problems per round through the engine (80 × 5 = 400 by default, to keep the
-demo fast — every problem is a full case with photos and six workflow steps), all rectified. The current
-year gets one closed round with its bulletin and one open round with problems still being fixed."""
+"""Demo inspection rounds (创城督查): 2022 had 5 bulletins and "累计巡查发现并整改突出问题2000余条"; the demo
+records ``PROBLEMS_2022`` (2006) problems in five rounds, every one a full case with photos and six workflow
+steps (reported, registered and dispatched to the village, signed, rectified, verified), all rectified, then
+ranks the villages and issues each round's bulletin. A past year's problems are replayed by the engine's rules
+in memory and written through the bulk path (``past_problem``/``write_past_problems``), a short transaction
+per slice, so the build stays fast. The current year gets one closed round with its bulletin and one open
+round with problems still being fixed, through the engine as they happen."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from gridgov.data.cases.enums import AttachmentKind
-from gridgov.data.inspections.domain import ItemSpec, create_round, finish_round, issue_bulletin, record_problem
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.bulk import store_photo
+from gridgov.data.cases.enums import Action, AttachmentKind
+from gridgov.data.inspections.domain import (
+    ItemSpec,
+    PastProblem,
+    create_round,
+    finish_round,
+    install_inspection_categories,
+    issue_bulletin,
+    past_problem,
+    record_problem,
+    village_committee,
+    write_past_problems,
+)
+from gridgov.data.inspections.models import InspectionRound
 from gridgov.data.org.enums import AreaLevel, Role
-from gridgov.data.org.models import Area, Membership
-from gridgov.ops.demo.ledgers_2022.problemlists import is_current, people, period, photo, rectify, working_moment
+from gridgov.data.org.models import Area, Membership, User
+from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.ops.demo.ledgers_2022.problemlists import (
+    _jpeg,
+    is_current,
+    people,
+    period,
+    photo,
+    rectify,
+    working_moment,
+)
 
-PROBLEMS_PER_ROUND = 80
+# 累计巡查发现并整改突出问题2000余条: five rounds of about 400 problems, 2006 in all (the year in review writes
+# "2000余条" for 2001–2009).
+PROBLEMS_2022 = (398, 405, 412, 396, 395)
+SLICE = 50  # problems per transaction (about 300 actions)
+# Points per problem: with about 2000 problems a year, a village's yearly deduction stays within 10–55 points
+# of its 综合指标值 (and a round's within a few), so the rankings still tell the villages apart.
 ITEMS = [
-    ItemSpec("A01", "暴露垃圾", Decimal("2")),
-    ItemSpec("A02", "乱堆乱放", Decimal("1")),
-    ItemSpec("A03", "占道经营", Decimal("1")),
-    ItemSpec("A04", "小广告乱张贴", Decimal("0.5")),
-    ItemSpec("A05", "公益广告破损", Decimal("1")),
-    ItemSpec("A06", "河道漂浮物", Decimal("2")),
-    ItemSpec("A07", "背街小巷卫生死角", Decimal("1.5")),
+    ItemSpec("A01", "暴露垃圾", Decimal("0.2")),
+    ItemSpec("A02", "乱堆乱放", Decimal("0.1")),
+    ItemSpec("A03", "占道经营", Decimal("0.1")),
+    ItemSpec("A04", "小广告乱张贴", Decimal("0.1")),
+    ItemSpec("A05", "公益广告破损", Decimal("0.1")),
+    ItemSpec("A06", "河道漂浮物", Decimal("0.2")),
+    ItemSpec("A07", "背街小巷卫生死角", Decimal("0.1")),
 ]
 SPOTS = ["村口", "文化礼堂", "农贸市场", "公交站", "码头", "村道", "河道", "老街", "停车场", "公厕"]
 DESCRIPTIONS = {
@@ -69,6 +101,11 @@ def _round(
         items=ITEMS,
         now=working_moment(start, rng, end_hour=10),
     )
+    if not is_current(start.year):  # a past round: through the bulk path
+        _past_problems(round_, rng, villages=villages, inspectors=inspectors or [who.operator], problems=problems)
+        finish_round(round=round_, actor=who.operator)
+        issue_bulletin(round=round_, actor=who.leader, now=working_moment(end + timedelta(days=rng.randint(3, 6)), rng))
+        return
     items = list(round_.items.all())
     weekdays = [d for d in (start + timedelta(days=i) for i in range(days + 1)) if d.weekday() < 5] or [start]
     # Villages differ: some keep cleaner than others (the ranking should not be a tie).
@@ -98,7 +135,68 @@ def _round(
         issue_bulletin(round=round_, actor=who.leader, now=issued)
 
 
-def build(*, town: Area, rng: random.Random, year: int = 2022, problems_per_round: int = PROBLEMS_PER_ROUND) -> None:
+def _past_problems(
+    round_: InspectionRound, rng: random.Random, *, villages: list[Area], inspectors: list[User], problems: int
+) -> None:
+    """``problems`` problems of a past round, each found, dispatched, rectified and verified within days,
+    replayed in memory and written a slice at a time through the bulk path."""
+    town = round_.town
+    who = people(town)
+    calendar = WorkCalendar.load()
+    category = install_inspection_categories(town=town)
+    committees = {v.pk: village_committee(v) for v in villages}
+    items = list(round_.items.all())
+    before = (
+        store_photo(
+            town=town, upload=Upload(name="before.jpg", data=_jpeg((153, 102, 51)), kind=AttachmentKind.BEFORE)
+        ),
+    )
+    after = (
+        store_photo(town=town, upload=Upload(name="after.jpg", data=_jpeg((51, 153, 102)), kind=AttachmentKind.AFTER)),
+    )
+    days = (round_.end_date - round_.start_date).days
+    weekdays = [d for d in (round_.start_date + timedelta(days=i) for i in range(days + 1)) if d.weekday() < 5]
+    weights = [1 + (i * 7919 + rng.randint(0, 3)) % 5 for i in range(len(villages))]
+    batch: list[PastProblem] = []
+    for n in range(problems):
+        village = rng.choices(villages, weights=weights)[0]
+        item = items[rng.randrange(len(items))]
+        found = working_moment(weekdays[n * len(weekdays) // problems], rng)
+        department = committees[village.pk]
+        problem = past_problem(
+            round=round_,
+            inspector=inspectors[n % len(inspectors)],
+            item=item,
+            description=DESCRIPTIONS.get(item.code, item.name),
+            spot=f"{village.name}{rng.choice(SPOTS)}",
+            village=village,
+            department=department,
+            category=category,
+            photos=before,
+            now=found,
+            calendar=calendar,
+        )
+        handler = who.handlers[department.pk]
+        signed = found + timedelta(minutes=rng.randint(20, 90))
+        problem.replay.act(actor=handler, action=Action.SIGN, now=signed)
+        resolved = max(
+            working_moment((signed + timedelta(days=rng.randint(1, 3))).date(), rng), signed + timedelta(hours=1)
+        )
+        problem.replay.act(actor=handler, action=Action.RESOLVE, note="已按要求整改到位", photos=after, now=resolved)
+        problem.replay.act(
+            actor=who.operator, action=Action.VERIFY_PASS, note="复核通过", now=resolved + timedelta(hours=2)
+        )
+        batch.append(problem)
+        if len(batch) >= SLICE:
+            write_past_problems(round=round_, problems=batch)
+            batch = []
+    if batch:
+        write_past_problems(round=round_, problems=batch)
+
+
+def build(
+    *, town: Area, rng: random.Random, year: int = 2022, problems_per_round: int | Sequence[int] = PROBLEMS_2022
+) -> None:
     first, last = period(year)
     if is_current(year):  # one finished round, one still open
         one = max(first, last - timedelta(days=60))
@@ -124,14 +222,17 @@ def build(*, town: Area, rng: random.Random, year: int = 2022, problems_per_roun
             rectified_share=0.4,
         )
         return
-    for month in MONTHS_2022:
+    counts = (
+        [problems_per_round] * len(MONTHS_2022) if isinstance(problems_per_round, int) else list(problems_per_round)
+    )
+    for month, count in zip(MONTHS_2022, counts, strict=True):
         _round(
             town,
             rng,
             name=f"{year}年{month}月创城督查",
             start=date(year, month, 10),
             days=5,
-            problems=problems_per_round,
+            problems=count,
             finished=True,
             rectified_share=1.0,
         )

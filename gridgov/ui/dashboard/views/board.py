@@ -17,7 +17,7 @@ from gridgov.data.reports.domain import board as board_domain
 from gridgov.data.reports.domain.economy import indicator_table
 from gridgov.data.reports.domain.viewers import Viewer
 from gridgov.ui.dashboard.common import town_for, user_of, viewer_for
-from gridgov.ui.dashboard.filters import PERIOD_KINDS, Filters, read_filters
+from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, Filters, read_filters
 
 SUMMARY = (
     "reported",
@@ -33,7 +33,10 @@ SUMMARY = (
 def _filters(request: HttpRequest, *, with_choices: bool = False) -> tuple[Viewer, Filters]:
     viewer = viewer_for(request)
     town = town_for(request, viewer)
-    return viewer, read_filters(request.GET, town=town, viewer=viewer, default_kind="year", with_choices=with_choices)
+    filters = read_filters(
+        request.GET, town=town, viewer=viewer, default_kind=DEFAULT_PERIOD_KIND, with_choices=with_choices
+    )
+    return viewer, filters
 
 
 def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:

@@ -15,7 +15,7 @@ from gridgov.data.cases.scope import visible_cases
 from gridgov.data.errors import InvalidInput
 from gridgov.data.metrics.indicators import Part, cases_behind, compute
 from gridgov.ui.dashboard.common import town_for, user_of, viewer_for
-from gridgov.ui.dashboard.filters import PERIOD_KINDS, read_filters
+from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, read_filters
 
 PAGE_SIZE = 50
 
@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 def indicators(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
     town = town_for(request, viewer)
-    filters = read_filters(request.GET, town=town, viewer=viewer)
+    filters = read_filters(request.GET, town=town, viewer=viewer, default_kind=DEFAULT_PERIOD_KIND)
     as_of = filters.as_of or timezone.now()
     if filters.as_of is None:
         filters.as_of = as_of  # drill-down links ask for the same moment, so the lists equal the figures
@@ -45,7 +45,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     """The cases behind one figure, restricted to those the user may see, 50 a page."""
     viewer = viewer_for(request)
     town = town_for(request, viewer)
-    filters = read_filters(request.GET, town=town, viewer=viewer, with_choices=False)
+    filters = read_filters(request.GET, town=town, viewer=viewer, default_kind=DEFAULT_PERIOD_KIND, with_choices=False)
     measure = request.GET.get("measure", "")
     part = request.GET.get("part", "numerator")
     if part not in ("numerator", "denominator"):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.metrics.indicators import SMALL_SAMPLE, Weights, ranking
 from gridgov.ui.dashboard.common import town_wide
-from gridgov.ui.dashboard.filters import PERIOD_KINDS, read_filters
+from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, read_filters
 
 RANK_BY = [("village", _("村（社区）")), ("department", _("处置部门")), ("grid_worker", _("网格员"))]
 
@@ -20,7 +20,7 @@ RANK_BY = [("village", _("村（社区）")), ("department", _("处置部门")),
 @login_required
 def rankings(request: HttpRequest) -> HttpResponse:
     viewer, town = town_wide(request)
-    filters = read_filters(request.GET, town=town, viewer=viewer, with_choices=False)
+    filters = read_filters(request.GET, town=town, viewer=viewer, default_kind=DEFAULT_PERIOD_KIND, with_choices=False)
     by = request.GET.get("by", "village")
     if by not in dict(RANK_BY):
         filters.errors["by"] = str(_("排名对象无效"))
