@@ -6,17 +6,22 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.models import Case, Notification
+from gridgov.data.safetext import excel_row, sheet_title, xml_text
 
 MAX_ROWS = 50_000
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+_BOLD = Font(bold=True)
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -71,44 +76,57 @@ def case_row(case: Case, *, now: datetime) -> list[object]:
     ]
 
 
+def _header_row(sheet: WriteOnlyWorksheet, names: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for name in names:
+        cell = WriteOnlyCell(sheet, value=xml_text(name))
+        cell.font = _BOLD
+        cells.append(cell)
+    return cells
+
+
+def _date_cell(sheet: WriteOnlyWorksheet, value: datetime | None) -> WriteOnlyCell | None:
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = DATETIME_FORMAT
+    return cell
+
+
+def _save(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def cases_workbook(cases: Iterable[Case], *, now: datetime, title: str) -> bytes:
-    """The workbook bytes for ``cases`` (already filtered, scoped and ordered by the caller)."""
-    book = Workbook(write_only=False)
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31] or "cases"
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    date_columns = (14, 15, 16)
-    for count, case in enumerate(cases, start=1):
-        if count > MAX_ROWS:
-            break
-        sheet.append(case_row(case, now=now))
-        for column in date_columns:
-            sheet.cell(row=count + 1, column=column).number_format = DATETIME_FORMAT
+    """The workbook bytes for ``cases`` (already filtered, scoped and ordered by the caller).
+
+    Written row by row (openpyxl's write-only mode), every text cell through ``safetext.excel_cell``."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title(title, default="cases"))
     widths = [16, 8, 8, 12, 14, 8, 12, 10, 14, 20, 40, 16, 10, 17, 17, 17]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheet.append(_header_row(sheet, headers()))
+    rows = cases.iterator(chunk_size=2000) if isinstance(cases, QuerySet) else cases
+    for count, case in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            break
+        values = case_row(case, now=now)
+        text, dates = values[:13], values[13:]
+        sheet.append(excel_row(sheet, text) + [_date_cell(sheet, d) for d in dates])  # type: ignore[arg-type]
+    return _save(book)
 
 
 def notifications_workbook(rows: Iterable[Notification], *, title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31] or "notifications"
-    sheet.append([_("时间"), _("编号"), _("内容"), _("状态")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for count, row in enumerate(rows, start=2):
-        sheet.append([_local(row.created_at), row.case.number, row.message, _("已读") if row.read_at else _("未读")])
-        sheet.cell(row=count, column=1).number_format = DATETIME_FORMAT
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title(title, default="notifications"))
     for index, width in enumerate([17, 16, 60, 8], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheet.append(_header_row(sheet, [_("时间"), _("编号"), _("内容"), _("状态")]))
+    for row in rows:
+        values = [row.case.number, row.message, _("已读") if row.read_at else _("未读")]
+        sheet.append([_date_cell(sheet, _local(row.created_at)), *excel_row(sheet, values)])
+    return _save(book)
