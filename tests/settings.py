@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("GRIDGOV_SECRET_KEY", "gridgov-tests-only-secret-key-0123456789abcdef")
 os.environ.setdefault("GRIDGOV_DEBUG", "0")
+os.environ.setdefault("GRIDGOV_FIELD_ENCRYPTION_KEY", "Z3JpZGdvdi10ZXN0cy1maWVsZC1rZXktMzJieXRlcyE=")
 
 from gridgov.settings import *  # noqa: F403
 
@@ -15,3 +16,9 @@ STORAGES = {
 }
 # One process: an in-memory cache (production shares the database cache between processes).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The audit checkpoints: a fixed key; the file is set per test (tmp_path) where a test writes one; no daily run.
+AUDIT_KEY = "gridgov-tests-audit-key"
+AUDIT_CHECKPOINT_FILE = VAR_DIR / f"test-audit-checkpoints-{os.getpid()}.jsonl"  # noqa: F405
+AUDIT_VERIFY_HOURS = 0
+FIELD_KEY_CANARY_FILE = VAR_DIR / f"test-field-canary-{os.getpid()}.txt"  # noqa: F405
