@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gridgov.ui.imports",
     "gridgov.ops.demo",
     "gridgov.ops.history",
+    "gridgov.ops.backup",
 ]
 
 MIDDLEWARE = [
