@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from gridgov.data.safetext import excel_row
+from gridgov.data.safetext import excel_row, xml_text
 from gridgov.data.safetext import sheet_title as safe_title
 
 # Font names as Chinese government documents name them (GB/T 9704); Word substitutes when missing.
@@ -103,7 +103,7 @@ def _line(
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
     paragraph.paragraph_format.line_spacing = Pt(28)
-    _font(paragraph.add_run(text), font, size, bold=bold, color=color)
+    _font(paragraph.add_run(xml_text(text)), font, size, bold=bold, color=color)
     return paragraph
 
 
@@ -154,13 +154,13 @@ def _table(document: object, block: Block) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
+        _font(cell.paragraphs[0].add_run(xml_text(text)), HEADING_FONT, 12)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in block.rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
+            _font(cell.paragraphs[0].add_run(xml_text(text)), BODY_FONT, 12)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph()  # type: ignore[attr-defined]
 
