@@ -26,6 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("GRIDGOV_DEBUG", "0")
 os.environ.setdefault("GRIDGOV_SECRET_KEY", "bench-only-secret-key-0123456789abcdef0123456789")
+os.environ.setdefault("GRIDGOV_FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE=")
 os.environ.setdefault("GRIDGOV_TASK_BACKEND", "django.tasks.backends.dummy.DummyBackend")
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"

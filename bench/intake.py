@@ -22,6 +22,7 @@ time spent loading that server), p50/p95/p99 and GridGov/baseline.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -43,6 +44,8 @@ WORK = Path(tempfile.mkdtemp(prefix="gridgov-intake-"))
 ENV = {
     "GRIDGOV_DEBUG": "0",
     "GRIDGOV_SECRET_KEY": secrets.token_urlsafe(40),
+    "GRIDGOV_FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    "GRIDGOV_AUDIT_KEY": secrets.token_hex(24),
     "GRIDGOV_VAR_DIR": str(WORK),
     "GRIDGOV_MEDIA_ROOT": str(WORK / "media"),
     "GRIDGOV_ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("GRIDGOV_DEBUG", "0")
 os.environ.setdefault("GRIDGOV_SECRET_KEY", "bench-only-secret-key-0123456789abcdef0123456789")
+os.environ.setdefault("GRIDGOV_FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE=")
 os.environ.setdefault("GRIDGOV_TASK_BACKEND", "django.tasks.backends.dummy.DummyBackend")
 os.environ.setdefault("GRIDGOV_VAR_DIR", tempfile.mkdtemp())
 if "DATABASE_URL" not in os.environ:

@@ -26,8 +26,17 @@ ALLOWED_HOSTS = env_list("GRIDGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env_list("GRIDGOV_CSRF_TRUSTED_ORIGINS", [])
 
 # Key for personal data encrypted at rest (reporter names, phones). 32 bytes, urlsafe base64.
-# In development it is derived from SECRET_KEY; production deployments set it explicitly.
+# Required unless DEBUG (then derived from SECRET_KEY); checked at start against a canary value.
 FIELD_ENCRYPTION_KEY = env_str("GRIDGOV_FIELD_ENCRYPTION_KEY", "")
+# While the key is replaced (manage.py rotate_field_key): the previous keys, still readable. Comma-separated.
+FIELD_ENCRYPTION_OLD_KEYS = env_list("GRIDGOV_FIELD_ENCRYPTION_OLD_KEYS", [])
+# A value encrypted under the key in use, decrypted at every start: a wrong key stops the server there.
+FIELD_KEY_CANARY_FILE = Path(env_str("GRIDGOV_FIELD_KEY_CANARY", str(VAR_DIR / "field-key-canary.txt")))
+# The audit chain's anchor outside the database: signed checkpoints of every case's head (HMAC key from
+# configuration; required unless DEBUG), appended to this file; verified every AUDIT_VERIFY_HOURS (0: off).
+AUDIT_KEY = env_str("GRIDGOV_AUDIT_KEY", "")
+AUDIT_CHECKPOINT_FILE = Path(env_str("GRIDGOV_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit-checkpoints.jsonl")))
+AUDIT_VERIFY_HOURS = env_int("GRIDGOV_AUDIT_VERIFY_HOURS", 24)
 # Cipher for new writes: "aes-256-gcm" or "sm4-gcm" (国密). Old rows keep decrypting either way.
 FIELD_CIPHER = env_str("GRIDGOV_FIELD_CIPHER", "aes-256-gcm")
 if FIELD_CIPHER not in ("aes-256-gcm", "sm4-gcm"):  # same text as gridgov.data.privacy.cipher_name_error
@@ -66,6 +75,7 @@ INSTALLED_APPS = [
     "gridgov.ui.imports",
     "gridgov.ops.demo",
     "gridgov.ops.history",
+    "gridgov.ops.backup",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,11 @@
 """Settings for the test suite: the real settings, with a test secret and fast password hashing."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("GRIDGOV_SECRET_KEY", "gridgov-tests-only-secret-key-0123456789abcdef")
 os.environ.setdefault("GRIDGOV_DEBUG", "0")
+os.environ.setdefault("GRIDGOV_FIELD_ENCRYPTION_KEY", "Z3JpZGdvdi10ZXN0cy1maWVsZC1rZXktMzJieXRlcyE=")
 
 from gridgov.settings import *  # noqa: F403
 
@@ -15,3 +17,13 @@ STORAGES = {
 }
 # One process: an in-memory cache (production shares the database cache between processes).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The audit checkpoints: a fixed key; the file is set per test (tmp_path) where a test writes one; no daily run.
+AUDIT_KEY = "gridgov-tests-audit-key"
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("GRIDGOV_AUDIT_CHECKPOINTS", str(VAR_DIR / f"test-audit-checkpoints-{os.getpid()}.jsonl"))  # noqa: F405
+)
+AUDIT_VERIFY_HOURS = 0
+FIELD_KEY_CANARY_FILE = Path(
+    os.environ.get("GRIDGOV_FIELD_KEY_CANARY", str(VAR_DIR / f"test-field-canary-{os.getpid()}.txt"))  # noqa: F405
+)

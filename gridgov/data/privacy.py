@@ -6,7 +6,14 @@ rows stay readable after settings.FIELD_CIPHER changes; only new writes use the 
 - "v1:" AES-256-GCM with the 32-byte key material itself.
 - "s1:" SM4-GCM (国密) with a 16-byte key = HKDF-SHA256(key material, salt none, info b"gridgov-sm4").
 
-Key material: GRIDGOV_FIELD_ENCRYPTION_KEY (32 bytes, urlsafe base64), else derived from SECRET_KEY.
+Key material: GRIDGOV_FIELD_ENCRYPTION_KEY (32 bytes, urlsafe base64). Only with DEBUG on (development, the
+demo) may it be left unset, and is then derived from SECRET_KEY. While a key is being replaced the old ones are
+listed in GRIDGOV_FIELD_ENCRYPTION_OLD_KEYS (comma-separated): values are read under the current key first, then
+under each old one; ``manage.py rotate_field_key`` re-encrypts everything under the current key.
+
+At start (a system check, and the WSGI entry point) :func:`key_problems` decrypts a canary value kept in a file
+(``settings.FIELD_KEY_CANARY_FILE``, written at the first start): a wrong key stops the server with a message
+naming the variable, instead of every page with personal data failing with ``InvalidTag``.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import base64
 import hashlib
 import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -23,6 +31,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
@@ -41,21 +50,40 @@ def cipher_name_error(name: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"GRIDGOV_FIELD_CIPHER={name!r} is not supported (use aes-256-gcm or sm4-gcm)")
 
 
-@lru_cache(maxsize=4)
-def _key_material(key_text: str, secret_key: str) -> bytes:
+KEY_VARIABLE = "GRIDGOV_FIELD_ENCRYPTION_KEY"
+OLD_KEYS_VARIABLE = "GRIDGOV_FIELD_ENCRYPTION_OLD_KEYS"
+_CANARY_TEXT = "gridgov-field-key-canary"
+
+
+@lru_cache(maxsize=8)
+def _key_material(key_text: str, secret_key: str, debug: bool = True, variable: str = KEY_VARIABLE) -> bytes:
     if key_text:
         try:
             key = base64.urlsafe_b64decode(key_text.encode())
         except ValueError:
-            raise ImproperlyConfigured("GRIDGOV_FIELD_ENCRYPTION_KEY is not urlsafe base64") from None
+            raise ImproperlyConfigured(f"{variable} is not urlsafe base64") from None
         if len(key) != 32:
-            raise ImproperlyConfigured("GRIDGOV_FIELD_ENCRYPTION_KEY must decode to 32 bytes")
+            raise ImproperlyConfigured(f"{variable} must decode to 32 bytes")
         return key
+    if not debug:
+        raise ImproperlyConfigured(
+            f"{KEY_VARIABLE} 未设置：生产环境必须配置个人信息加密密钥（32字节，urlsafe base64），不再由 SECRET_KEY 派生"
+        )
     return hashlib.sha256(("gridgov-field-key:" + secret_key).encode()).digest()
 
 
 def _current_key_material() -> bytes:
-    return _key_material(settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY)
+    return _key_material(settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY, settings.DEBUG)
+
+
+def _old_key_materials() -> list[bytes]:
+    old: list[str] = list(getattr(settings, "FIELD_ENCRYPTION_OLD_KEYS", []))
+    return [_key_material(k.strip(), "", True, OLD_KEYS_VARIABLE) for k in old if k.strip()]
+
+
+def generate_key() -> str:
+    """A new random key for GRIDGOV_FIELD_ENCRYPTION_KEY."""
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
 @lru_cache(maxsize=4)
@@ -97,18 +125,91 @@ def encrypt_text(plain: str) -> str:
     return prefix + base64.b64encode(nonce + sealed).decode()
 
 
-def decrypt_text(stored: str) -> str:
-    """Decrypt with the cipher named by the prefix; unprefixed legacy text is returned as is."""
-    if not stored:
-        return ""
+def _decrypt_with(material: bytes, stored: str) -> str:
     if stored.startswith(_AES_PREFIX):
         raw = base64.b64decode(stored[len(_AES_PREFIX) :])
-        return _aes(_current_key_material()).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], None).decode()
-    if stored.startswith(_SM4_PREFIX):
-        raw = base64.b64decode(stored[len(_SM4_PREFIX) :])
-        key = _sm4_key(_current_key_material())
-        return _sm4_decrypt(key, raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]).decode()
-    return stored  # written before encryption was enabled
+        return _aes(material).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], None).decode()
+    raw = base64.b64decode(stored[len(_SM4_PREFIX) :])
+    return _sm4_decrypt(_sm4_key(material), raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]).decode()
+
+
+def decrypt_text(stored: str) -> str:
+    """Decrypt with the cipher named by the prefix, under the current key, else under each old key
+    (GRIDGOV_FIELD_ENCRYPTION_OLD_KEYS); unprefixed legacy text is returned as is."""
+    if not stored:
+        return ""
+    if not stored.startswith((_AES_PREFIX, _SM4_PREFIX)):
+        return stored  # written before encryption was enabled
+    try:
+        return _decrypt_with(_current_key_material(), stored)
+    except InvalidTag:
+        for material in _old_key_materials():
+            try:
+                return _decrypt_with(material, stored)
+            except InvalidTag:
+                continue
+        raise
+
+
+def canary_path() -> Path:
+    return Path(settings.FIELD_KEY_CANARY_FILE)
+
+
+def write_canary() -> None:
+    """(Re)write the canary under the current key (first start; after ``rotate_field_key``)."""
+    path = canary_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(encrypt_text(_CANARY_TEXT) + "\n", encoding="utf-8")
+
+
+def key_problems() -> list[str]:
+    """What stops the server from starting: no key in production, a malformed key, or a key that cannot read
+    the canary written under the key in use until now. The first start writes the canary."""
+    try:
+        _current_key_material()
+        _old_key_materials()
+    except ImproperlyConfigured as error:
+        return [str(error)]
+    path = canary_path()
+    if not path.exists():
+        try:
+            write_canary()
+        except OSError as error:
+            return [f"无法写入个人信息密钥校验文件 {path}：{error}"]
+        return []
+    try:
+        readable = decrypt_text(path.read_text(encoding="utf-8").strip()) == _CANARY_TEXT
+    except (InvalidTag, ValueError, UnicodeDecodeError):
+        readable = False
+    if readable:
+        return []
+    return [
+        f"{KEY_VARIABLE} 与写入个人信息时使用的密钥不符：无法解密密钥校验值（{path}）。"
+        f"请恢复原密钥；更换密钥时把原密钥放入 {OLD_KEYS_VARIABLE}，再运行 manage.py rotate_field_key"
+    ]
+
+
+def keys_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The system check (runserver, migrate, check and most commands): the keys are configured and right."""
+    errors: list[checks.CheckMessage] = [
+        checks.Error(problem, id="gridgov.E001", hint=f"设置环境变量 {KEY_VARIABLE}") for problem in key_problems()
+    ]
+    if not settings.DEBUG and not getattr(settings, "AUDIT_KEY", ""):
+        errors.append(
+            checks.Error(
+                "GRIDGOV_AUDIT_KEY 未设置：生产环境必须配置审计检查点签名密钥",
+                id="gridgov.E002",
+                hint="设置环境变量 GRIDGOV_AUDIT_KEY（随机长字符串，妥善保存在数据库以外）",
+            )
+        )
+    return errors
+
+
+def check_keys_at_start() -> None:
+    """For entry points that run no system checks (gunicorn via WSGI): refuse to start on a key problem."""
+    problems = key_problems()
+    if problems:
+        raise ImproperlyConfigured("；".join(problems))
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
@@ -144,3 +245,25 @@ def mask_id_number(number: str) -> str:
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def rotate_all(*, batch: int = 500) -> dict[str, int]:
+    """Re-encrypt every encrypted column of every model under the current key (values still readable under an
+    old key are read through GRIDGOV_FIELD_ENCRYPTION_OLD_KEYS); then rewrite the canary. Returns rows per model."""
+    from django.apps import apps
+    from django.db import transaction
+
+    done: dict[str, int] = {}
+    for model in apps.get_models():
+        columns = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if not columns:
+            continue
+        manager = model._base_manager
+        ids = list(manager.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch):
+            with transaction.atomic():
+                rows = list(manager.filter(pk__in=ids[start : start + batch]).only("pk", *columns))
+                manager.bulk_update(rows, columns)
+        done[model._meta.label] = len(ids)
+    write_canary()
+    return done

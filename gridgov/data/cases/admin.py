@@ -2,10 +2,15 @@
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from gridgov.data.cases.models import Attachment, Case, CaseAction, DeadlineAlert, Notification
+from gridgov.data.cases.domain.audit_runs import start_verification
+from gridgov.data.cases.models import Attachment, AuditRun, Case, CaseAction, DeadlineAlert, Notification
+from gridgov.data.org.models import User
 
 
 class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
@@ -66,3 +71,46 @@ class DeadlineAlertAdmin(ReadOnlyAdmin[DeadlineAlert]):
     list_display = ["case", "phase", "level", "deadline", "created_at"]
     list_filter = ["level", "phase"]
     list_select_related = ["case"]
+
+
+@admin.register(AuditRun)
+class AuditRunAdmin(ReadOnlyAdmin[AuditRun]):
+    """The audit chain verifications: the last results, and a button that starts one in the background."""
+
+    list_display = ["created_at", "kind", "requested_by", "finished_at", "ok", "checked", "broken_count"]
+    list_filter = ["kind", "ok"]
+    readonly_fields = [
+        "kind",
+        "requested_by",
+        "created_at",
+        "finished_at",
+        "ok",
+        "checked",
+        "broken_count",
+        "broken",
+        "note",
+    ]
+    change_list_template = "admin/cases/auditrun/change_list.html"
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def get_urls(self) -> list[URLPattern]:
+        start = path("start/", self.admin_site.admin_view(self.start_view), name="cases_auditrun_start")
+        return [start, *super().get_urls()]
+
+    def start_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        user = request.user if isinstance(request.user, User) else None
+        run = start_verification(user=user, now=timezone.now())
+        run.refresh_from_db()
+        if run.finished_at is None:
+            messages.info(request, _("已开始校验审计链（后台任务），完成后刷新本页查看结果"))
+        elif run.ok:
+            messages.success(request, _("审计链完好：已校验 %(n)s 件事件") % {"n": run.checked})
+        else:
+            messages.error(request, _("审计链断裂：%(n)s 件") % {"n": run.broken_count})
+        return HttpResponseRedirect(reverse("admin:cases_auditrun_changelist"))

@@ -8,6 +8,10 @@ class Config(AppConfig):
     verbose_name = _("事件与流转")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from gridgov.data.cases.domain import reference
+        from gridgov.data.privacy import keys_check
 
         reference.connect_invalidation()
+        checks.register(keys_check, checks.Tags.security)

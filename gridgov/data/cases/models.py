@@ -364,3 +364,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class AuditRun(models.Model):
+    """One verification of every audit chain (or the one-time re-hash of the chains): its result, kept."""
+
+    class Kind(models.TextChoices):
+        VERIFY = "verify", _("校验")
+        REHASH = "rehash", _("重算哈希")
+
+    kind = models.CharField(_("类别"), max_length=8, choices=Kind.choices, default=Kind.VERIFY)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("发起时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    ok = models.BooleanField(_("结果完好"), null=True, blank=True)
+    checked = models.PositiveIntegerField(_("已校验事件数"), default=0)
+    broken_count = models.PositiveIntegerField(_("断裂事件数"), default=0)
+    broken = models.JSONField(_("断裂明细"), default=list, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("审计链校验")
+        verbose_name_plural = _("审计链校验")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

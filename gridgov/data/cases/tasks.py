@@ -29,3 +29,17 @@ def deliver_notifications() -> int:
 def notify_case_action(action_id: int) -> int:
     """Deliver one case action's notifications if still owed (kept for tasks queued before the outbox)."""
     return deliver_action(action_id=action_id) or 0
+
+
+@task()
+def verify_audit_chains(run_id: int) -> bool:
+    """Verify every audit chain for the recorded run (started from the admin page or the daily loop)."""
+    from django.utils import timezone
+
+    from gridgov.data.cases.domain.audit_runs import verify_all
+    from gridgov.data.cases.models import AuditRun
+
+    run = AuditRun.objects.filter(pk=run_id, finished_at__isnull=True).first()
+    if run is None:
+        return True
+    return bool(verify_all(run=run, now=timezone.now()).ok)

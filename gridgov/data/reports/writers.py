@@ -22,6 +22,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from gridgov.data.safetext import excel_row, xml_text
+from gridgov.data.safetext import sheet_title as safe_title
+
 # Font names as Chinese government documents name them (GB/T 9704); Word substitutes when missing.
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -100,7 +103,7 @@ def _line(
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
     paragraph.paragraph_format.line_spacing = Pt(28)
-    _font(paragraph.add_run(text), font, size, bold=bold, color=color)
+    _font(paragraph.add_run(xml_text(text)), font, size, bold=bold, color=color)
     return paragraph
 
 
@@ -151,13 +154,13 @@ def _table(document: object, block: Block) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
+        _font(cell.paragraphs[0].add_run(xml_text(text)), HEADING_FONT, 12)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in block.rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
+            _font(cell.paragraphs[0].add_run(xml_text(text)), BODY_FONT, 12)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph()  # type: ignore[attr-defined]
 
@@ -167,26 +170,26 @@ def write_xlsx(outline: Outline, *, sheet_title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = sheet_title[:31]
-    sheet.append([outline.title])
+    sheet.title = safe_title(sheet_title)
+    sheet.append(excel_row(sheet, [outline.title]))
     sheet["A1"].font = Font(bold=True, size=14)
     if outline.document_number or outline.issue_line:
-        sheet.append([" ".join(t for t in (outline.issue_line, outline.document_number) if t)])
+        sheet.append(excel_row(sheet, [" ".join(t for t in (outline.issue_line, outline.document_number) if t)]))
     widths: dict[int, int] = {}
     for block in outline.blocks:
         if block.kind == "heading":
             sheet.append([])
-            sheet.append([block.text])
+            sheet.append(excel_row(sheet, [block.text]))
             sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         elif block.kind == "paragraph":
-            sheet.append([block.text])
+            sheet.append(excel_row(sheet, [block.text]))
             sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=False)
         else:
-            sheet.append(block.header)
+            sheet.append(excel_row(sheet, block.header))
             for column in range(1, len(block.header) + 1):
                 sheet.cell(row=sheet.max_row, column=column).font = Font(bold=True)
             for row in block.rows:
-                sheet.append([_cell_value(text) for text in row])
+                sheet.append(excel_row(sheet, [_cell_value(text) for text in row]))
             for index, text in enumerate(block.header, start=1):
                 longest = max([len(text), *(len(r[index - 1]) for r in block.rows)])
                 widths[index] = max(widths.get(index, 8), min(longest * 2 + 2, 60))

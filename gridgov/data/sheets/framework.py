@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from gridgov.data.errors import DomainError, InvalidInput, NotFound
+from gridgov.data.safetext import control_character, excel_row, put_cell, refusal, sheet_title
 
 if TYPE_CHECKING:
     from gridgov.data.org.models import Area, User
@@ -274,6 +275,14 @@ def _check(
             for column in blank:
                 report.errors.append(RowError(number, sheet.headers[column.key], _("必填项为空")))
             continue
+        dirty = [name for name, value in row.items() if isinstance(value, str) and control_character(value)]
+        if dirty:
+            for name in dirty:
+                character = control_character(row[name]) or ""
+                report.errors.append(
+                    RowError(number, sheet.headers.get(name, name), refusal(sheet.headers.get(name, name), character))
+                )
+            continue
         try:
             parsed = importer.parse_row(row, ctx=ctx)
         except RowInvalid as error:
@@ -375,11 +384,11 @@ def _excel_value(value: Any) -> Any:
 def workbook(title: str | Promise, headers: Sequence[str | Promise], rows: Iterable[Sequence[Any]]) -> bytes:
     """An .xlsx with one sheet: a bold header row, then the rows (datetimes written in local time)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=str(title)[:31] or "Sheet1")
+    sheet = book.create_sheet(title=sheet_title(str(title)))
     sheet.freeze_panes = "A2"
-    sheet.append([str(h) for h in headers])
+    sheet.append(excel_row(sheet, [str(h) for h in headers]))
     for row in rows:
-        sheet.append([_excel_value(v) for v in row])
+        sheet.append(excel_row(sheet, [_excel_value(v) for v in row]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -390,21 +399,23 @@ def template_workbook(importer: Importer) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = str(importer.title)[:31] or importer.name
+    sheet.title = sheet_title(str(importer.title), default=importer.name)
     for index, column in enumerate(importer.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=("*" if column.required else "") + str(column.header))
+        cell = put_cell(sheet, row=1, column=index, value=("*" if column.required else "") + str(column.header))
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
-        sheet.cell(row=2, column=index, value=column.example or None)
+        put_cell(sheet, row=2, column=index, value=column.example or None)
         sheet.column_dimensions[cell.column_letter].width = max(12, len(str(column.header)) * 2 + 4)
     notes = book.create_sheet(_("填写说明"))
-    notes.append([_("列名"), _("是否必填"), _("说明")])
+    notes.append(excel_row(notes, [_("列名"), _("是否必填"), _("说明")]))
     for column in importer.columns:
-        notes.append([str(column.header), _("必填") if column.required else _("选填"), str(column.help)])
+        notes.append(
+            excel_row(notes, [str(column.header), _("必填") if column.required else _("选填"), str(column.help)])
+        )
     if importer.notes:
         notes.append([])
-        notes.append([str(importer.notes)])
+        notes.append(excel_row(notes, [str(importer.notes)]))
     notes.append([])
     notes.append([_("第2行为示例，导入前请删除或改成真实数据。同一文件重复导入不会产生重复记录。")])
     buffer = io.BytesIO()

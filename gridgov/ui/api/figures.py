@@ -21,7 +21,7 @@ from gridgov.data.reports.domain.viewers import Viewer, viewer_of
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, _user
-from gridgov.ui.api.schemas import CasePageOut, Ref
+from gridgov.ui.api.schemas import CasePageOut, Ref, TextIn
 from gridgov.ui.dashboard.filters import Filters, read_filters
 
 MEASURE_KEYS = (
@@ -39,7 +39,7 @@ MEASURE_KEYS = (
 )
 
 
-class FiguresIn(Schema):
+class FiguresIn(TextIn):
     town: int | None = Field(default=None, ge=1, le=2**62, description="乡镇 id（缺省：您的第一个乡镇）")
     period: Literal["day", "week", "month", "quarter", "year", "custom"] = Field(
         default="month", description="统计周期"

@@ -45,7 +45,7 @@ from gridgov.data.taxonomy.models import Category
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _area, _case_id, _reporting_town, _uploads, _user
-from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref
+from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
 
 ID = Field(default=None, ge=1, le=2**62)
 CASE_RELATIONS = ("case__category", "case__major_category", "case__area", "case__village", "case__department")
@@ -54,7 +54,7 @@ CASE_RELATIONS = ("case__category", "case__major_category", "case__area", "case_
 # Shapes
 
 
-class PageIn(Schema):
+class PageIn(TextIn):
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=50, ge=1, le=200)
 
@@ -109,7 +109,7 @@ class HazardFilterIn(StatusIn):
     year: int | None = Field(default=None, ge=1900, le=9999, description="发现年度")
 
 
-class HazardIn(Schema):
+class HazardIn(TextIn):
     enterprise_id: int = Field(ge=1, le=2**62)
     book: Book = Book.SELF
     grade: Grade = Grade.GENERAL
@@ -147,7 +147,7 @@ class ServiceFilterIn(StatusIn):
     year: int | None = Field(default=None, ge=1900, le=9999)
 
 
-class ServiceRequestIn(Schema):
+class ServiceRequestIn(TextIn):
     enterprise_id: int = Field(ge=1, le=2**62)
     request_type: RequestType
     description: str = Field(min_length=1, max_length=2000)
@@ -191,14 +191,14 @@ class DisputeFilterIn(StatusIn):
     backlog: bool | None = None
 
 
-class PartyIn(Schema):
+class PartyIn(TextIn):
     name: str = Field(min_length=1, max_length=64)
     phone: str = Field(default="", max_length=32)
     id_number: str = Field(default="", max_length=18)
     role: PartyRole = PartyRole.APPLICANT
 
 
-class DisputeIn(Schema):
+class DisputeIn(TextIn):
     town_id: int | None = Field(default=None, ge=1, le=2**62, description="乡镇 id（只属于一个乡镇时可省略）")
     type: DisputeType
     description: str = Field(min_length=1, max_length=2000)
@@ -238,7 +238,7 @@ class RoundDetailOut(RoundOut):
     problems: list[InspectionProblemOut] = Field(description="您有权查看的督查问题")
 
 
-class RoundProblemsIn(Schema):
+class RoundProblemsIn(TextIn):
     village: int | None = ID
     status: str = Field(default="", max_length=16)
 
@@ -272,7 +272,7 @@ class ProblemItemPageOut(Schema):
     results: list[ProblemItemOut]
 
 
-class ProblemItemIn(Schema):
+class ProblemItemIn(TextIn):
     problem_list_id: int = Field(ge=1, le=2**62)
     source: Source
     description: str = Field(min_length=1, max_length=2000)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Lamp, Satisfaction, Status
 from gridgov.data.cases.transitions import Need
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
+from gridgov.data.safetext import control_character, strings_in
 from gridgov.data.taxonomy.enums import Priority
 
 
@@ -215,13 +220,29 @@ class CasePageOut(Schema):
     results: list[CaseSummaryOut]
 
 
-class PhotoIn(Schema):
+class TextIn(Schema):
+    """A request body or query whose text fields refuse NUL and other control characters (422, field named)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        for text in strings_in(value):
+            character = control_character(text)
+            if character is not None:
+                raise PydanticCustomError(
+                    "control_character",
+                    _("含有不可见的控制字符（%(char)s），请删除后重新提交") % {"char": character},
+                )
+        return value
+
+
+class PhotoIn(TextIn):
     name: str = Field(min_length=1, max_length=255, description="文件名，例如 before.jpg")
     data_base64: str = Field(min_length=1, max_length=21_000_000, description="图片内容（base64），JPEG/PNG/WEBP/GIF")
     kind: AttachmentKind = AttachmentKind.OTHER
 
 
-class CaseIn(Schema):
+class CaseIn(TextIn):
     category: str = Field(min_length=1, max_length=16, description="小类编码（如 1201）或小类 id")
     description: str = Field(min_length=1, max_length=2000)
     title: str = Field(default="", max_length=120)
@@ -237,7 +258,7 @@ class CaseIn(Schema):
     town_id: int | None = Field(default=None, description="乡镇 id；账号只属于一个乡镇时可省略")
 
 
-class ActionIn(Schema):
+class ActionIn(TextIn):
     action: Action
     note: str = Field(default="", max_length=2000)
     expected_version: int | None = Field(
@@ -253,7 +274,7 @@ class ActionIn(Schema):
     photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
 
 
-class CaseFilterIn(Schema):
+class CaseFilterIn(TextIn):
     status: list[Status] = Field(default_factory=list)
     category: int | None = Field(default=None, ge=1, le=2**62, description="小类或大类 id")
     area: int | None = Field(default=None, ge=1, le=2**62, description="区域 id（含下级）")
@@ -272,7 +293,7 @@ class CaseFilterIn(Schema):
     )
 
 
-class MarkReadIn(Schema):
+class MarkReadIn(TextIn):
     ids: list[int] | None = Field(default=None, max_length=1000, description="要标为已读的消息 id；缺省为全部未读消息")
 
 

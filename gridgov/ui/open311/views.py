@@ -19,6 +19,7 @@ from gridgov.data.access.models import Open311Submission
 from gridgov.data.access.tokens import authenticate_api_key
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from gridgov.data.safetext import check_fields
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.open311.render import error, respond, timestamp
 
@@ -157,6 +158,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if key is None:
         return error(fmt, 403, _("api_key 缺失或无效"))
     town = open311.find_town(data.get("jurisdiction_id") or key.town.code)
+    check_fields({name: data.getlist(name) for name in data})
     attributes: dict[str, str] = {}
     for name in data:
         match = _ATTRIBUTE.match(name)

@@ -293,7 +293,17 @@ def test_a_replayed_case_is_the_case_the_engine_makes(world) -> None:
         return list(
             CaseAction.objects.filter(case=case)
             .order_by("seq")
-            .values_list("action", "from_status", "to_status", "actor_id", "actor_role", "note", "data", "created_at")
+            .values_list(
+                "action",
+                "from_status",
+                "to_status",
+                "actor_id",
+                "actor_name",
+                "actor_role",
+                "note",
+                "data",
+                "created_at",
+            )
         )
 
     fields = [f for f in _COPIED if f not in ("version",)]

@@ -453,6 +453,7 @@ def _chain(record: CaseRecord) -> list[CaseAction]:
             from_status=step.from_status,
             to_status=step.to_status,
             actor_id=step.actor_id,
+            actor_name=step.actor_name,
             actor_role=step.actor_role,
             note=step.note,
             data=step.data,

@@ -514,6 +514,7 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
     to_status = case.status
     actor = step.actor
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    actor_name = str(actor) if actor_id is not None else ""
     role = step.role.value if step.role is not None else ""
     hashes = [f.sha256 for f in step.files]
     digest = action_digest(
@@ -523,6 +524,7 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
         from_status=from_status,
         to_status=to_status,
         actor_id=actor_id,
+        actor_name=actor_name,
         actor_role=role,
         note=step.note,
         data=step.data,
@@ -539,7 +541,7 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
             from_status=from_status,
             to_status=to_status,
             actor_id=actor_id,
-            actor_name=str(actor) if actor_id is not None else "",
+            actor_name=actor_name,
             actor_role=role,
             note=step.note,
             data=step.data,

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0003_enterprise_and_enterprise_membership'),
-        ('cases', '0010_fewer_single_column_indexes'),
+        ('cases', '0012_fewer_single_column_indexes'),
     ]
 
     operations = [

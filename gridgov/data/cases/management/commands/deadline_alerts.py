@@ -3,15 +3,18 @@
 With ``--loop`` a busy or unreachable database is waited out (logged, retried with backoff), never fatal, and
 each round writes the ``deadline_alerts`` heartbeat that ``/healthz`` reports. Each round of the loop also makes
 provisional deadlines final once their year's holiday schedule is known (a newer holiday package, or a year confirmed
-in another process; see ``recalendar``) and delivers any notification the task worker has not delivered yet.
+in another process; see ``recalendar``) and delivers any notification the task worker has not delivered yet; once
+a day (``AUDIT_VERIFY_HOURS``) it queues the verification of every audit chain for the task worker.
 """
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.alerts import raise_deadline_alerts
+from gridgov.data.cases.domain.audit_runs import queue_daily_verification
 from gridgov.data.cases.domain.notifications import deliver_due
 from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.db.workers import DEADLINE_ALERTS, Heartbeat, run_steadily
@@ -41,4 +44,6 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(f"新增期限预警 {created} 条")
         deliver_due()
+        if queue_daily_verification(now=timezone.now()) is not None:
+            self.stdout.write("已排入每日审计链校验")
         return False

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_list_order_indexes'),
+        ('cases', '0011_rehash_audit_chains_with_actor_name'),
         ('org', '0003_enterprise_and_enterprise_membership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
