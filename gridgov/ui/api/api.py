@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -161,6 +163,23 @@ api.add_exception_handler(DomainError, _domain_error)
 api.add_exception_handler(ValidationError, _validation_error)
 api.add_exception_handler(HttpError, _http_error)
 api.add_exception_handler(Http404, _not_found)
+
+
+def _unreadable(
+    request: HttpRequest, exc: MultiPartParserError | BadRequest | type[MultiPartParserError] | type[BadRequest]
+) -> HttpResponse:
+    """A body Django cannot parse (multipart without a boundary, a broken form): 400 JSON, not an HTML page."""
+    return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误）")
+
+
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation | type[SuspiciousOperation]) -> HttpResponse:
+    """Too many fields, a body over the size limit and the like: 400 JSON (Django's own answer is HTML)."""
+    return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误或超出大小限制）")
+
+
+api.add_exception_handler(MultiPartParserError, _unreadable)
+api.add_exception_handler(BadRequest, _unreadable)
+api.add_exception_handler(SuspiciousOperation, _suspicious)
 
 
 def _database_busy(request: HttpRequest, exc: OperationalError | type[OperationalError]) -> HttpResponse:
