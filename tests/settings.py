@@ -15,3 +15,5 @@ STORAGES = {
 }
 # One process: an in-memory cache (production shares the database cache between processes).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The second factor is switched on per test (tests/ui/web/test_signin.py); most tests sign in with force_login.
+GRIDGOV_2FA_ROLES = []  # type: ignore[no-redef]

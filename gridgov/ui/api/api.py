@@ -15,7 +15,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.operation import Operation
 from ninja.security import HttpBearer, SessionAuth
 
-from gridgov.data.access.tokens import authenticate_token
+from gridgov.data.access.tokens import TokenExpired, authenticate_token
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, OutOfScope
 from gridgov.data.org.models import User
 from gridgov.middleware import database_busy
@@ -35,6 +35,7 @@ ENGLISH: dict[str, str] = {
     "idempotency_key_reused": "This Idempotency-Key was already used for a request with a different body.",
     "conflict": "Someone else changed the case first; reload it and try again.",
     "unauthenticated": "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+    "token_expired": "This API token has expired; make a new one on /api/tokens/.",
     "bad_request": "The request could not be read (malformed body).",
     "method_not_allowed": "Method not allowed.",
     "domain_error": "The request could not be carried out.",
@@ -177,6 +178,11 @@ def _suspicious(request: HttpRequest, exc: SuspiciousOperation | type[Suspicious
     return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误或超出大小限制）")
 
 
+def _token_expired(request: HttpRequest, exc: TokenExpired | type[TokenExpired]) -> HttpResponse:
+    return error_response(request, 401, "token_expired", "API 令牌已过期，请在 /api/tokens/ 创建新令牌")
+
+
+api.add_exception_handler(TokenExpired, _token_expired)
 api.add_exception_handler(MultiPartParserError, _unreadable)
 api.add_exception_handler(BadRequest, _unreadable)
 api.add_exception_handler(SuspiciousOperation, _suspicious)
