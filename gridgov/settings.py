@@ -222,6 +222,10 @@ LOGGING = {
 }
 
 # ---- Sign-in, sessions and headers (等保 2.0 level 3) -------------------------------------------------------
+from urllib.parse import urlsplit  # noqa: E402
+
+from django.utils.csp import CSP  # noqa: E402
+
 # Lockout (django-axes, database handler): GRIDGOV_LOCKOUT_FAILURES failed sign-ins of one user name from one
 # client address lock that pair; GRIDGOV_LOCKOUT_ADDRESS_FAILURES failures over any user names from one address
 # lock the address (password spraying) — high enough that a town hall behind one NAT is not locked out by one
@@ -265,3 +269,36 @@ MIDDLEWARE.insert(
     "gridgov.ui.web.signin.SignInPolicyMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Content-Security-Policy on every response (Django's own): scripts and styles only from this site or with the
+# request's nonce ({{ csp_nonce }}), no inline style attributes, no plugins, no framing, forms post only here.
+_CSP_IMAGES = [CSP.SELF, "data:", "blob:"]  # data:/blob: — photo previews before upload, Leaflet's icons
+if GRIDGOV_MAP_TILES:
+    _tiles = urlsplit(GRIDGOV_MAP_TILES.replace("{s}.", "WILDCARD."))
+    _CSP_IMAGES.append(f"{_tiles.scheme}://{_tiles.netloc.replace('WILDCARD.', '*.')}")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": _CSP_IMAGES,
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE.insert(_after_security, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
+_template_options["context_processors"].append("django.template.context_processors.csp")  # {{ csp_nonce }}
+# GRIDGOV_HTTPS=1 behind a TLS-terminating proxy that sets X-Forwarded-Proto: HSTS, Secure cookies, http → https.
+GRIDGOV_HTTPS = env_bool("GRIDGOV_HTTPS", False)
+if GRIDGOV_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's own health check may use plain http
+    SECURE_HSTS_SECONDS = env_int("GRIDGOV_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GRIDGOV_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("GRIDGOV_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
