@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -12,11 +13,12 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -44,6 +46,8 @@ PENDING = "gridgov_signin_pending"  # {"user": id, "backend": path, "at": timest
 PENDING_SECONDS = 300  # the code must follow the password within five minutes
 SEEN = "gridgov_seen"  # last activity (timestamp), refreshed at most once a minute
 SEEN_RESOLUTION = 60
+HAS_DEVICE = "gridgov_has_device"  # noted at sign-in
+NEEDS_DEVICE = "gridgov_needs_device"
 
 
 def _next(request: HttpRequest, value: str | None) -> str:
@@ -178,23 +182,33 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 # Session policy
 
 
+@cache
+def _sign_in_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in ("web:login", "web:login_code", "web:logout"))
+
+
+@cache
+def _exempt_paths() -> frozenset[str]:
+    names = ("web:login", "web:login_code", "web:logout", "web:two_factor", "web:password_change", "web:healthz")
+    return frozenset(reverse(name) for name in names)
+
+
 def _exempt(path: str) -> bool:
     """Pages a signed-in user may open before setting up a second factor or a new password."""
-    names = ("web:login", "web:login_code", "web:logout", "web:two_factor", "web:password_change", "web:healthz")
-    if path.startswith((settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL,)):
-        return True
-    if path.startswith("/i18n/"):
-        return True
-    return any(path == reverse(name) for name in names)
+    static = "/" + settings.STATIC_URL.lstrip("/")
+    return path in _exempt_paths() or path.startswith((static, "/i18n/"))
 
 
-def _start_idle_clock(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    """Every sign-in (ours, the admin's, a test's force_login) starts the idle clock with the session."""
+def _on_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    """Every sign-in (ours, the admin's, a test's force_login) starts the idle clock with the session and notes
+    whether the account has or needs a second factor (so that later requests need no query for it)."""
     if request is not None and hasattr(request, "session"):
         request.session[SEEN] = timezone.now().timestamp()
+        request.session[HAS_DEVICE] = has_second_factor(user)
+        request.session[NEEDS_DEVICE] = second_factor_required(user)
 
 
-user_logged_in.connect(_start_idle_clock, dispatch_uid="gridgov_start_idle_clock")
+user_logged_in.connect(_on_sign_in, dispatch_uid="gridgov_on_sign_in")
 
 
 class SignInPolicyMiddleware:
@@ -222,12 +236,18 @@ class SignInPolicyMiddleware:
             return None  # carries on signed out: pages that need a sign-in send to the sign-in page
         if not isinstance(seen, (int, float)) or stamp - seen >= SEEN_RESOLUTION:
             request.session[SEEN] = stamp  # a session write at most once a minute
+        static = "/" + settings.STATIC_URL.lstrip("/")
+        if request.path.startswith(static) or request.path in _sign_in_paths():
+            return None
+        verified = user.is_verified()  # type: ignore[attr-defined]
+        if not verified and request.session.get(HAS_DEVICE):
+            # signed in without the code (the admin's own sign-in page): not even the set-up page — it would let
+            # a password alone replace the authenticator
+            logout(request)
+            return self._refuse(request, "web:login", _("请使用用户名、密码和验证码登录"))
         if _exempt(request.path):
             return None
-        if second_factor_required(user) and not user.is_verified():  # type: ignore[attr-defined]
-            if has_second_factor(user):  # signed in some other way (the admin's own page): again, with the code
-                logout(request)
-                return self._refuse(request, "web:login", _("请使用用户名、密码和验证码登录"))
+        if not verified and request.session.get(NEEDS_DEVICE):
             return self._refuse(request, "web:two_factor", _("您的账号需要启用双因素认证，请先完成设置"))
         if password_expired(user, now=now):
             return self._refuse(request, "web:password_change", _("密码已过期，请先修改密码"))
@@ -239,7 +259,6 @@ class SignInPolicyMiddleware:
             body = {"code": "forbidden", "message": message, "message_en": "Sign in again.", "field": None}
             return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
         messages.warning(request, message)
-        url = reverse(to)
         if to == "web:login" and request.method == "GET":
-            url += "?" + urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(url)
+            return redirect_to_login(request.get_full_path(), reverse(to))
+        return HttpResponseRedirect(reverse(to))

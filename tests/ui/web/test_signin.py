@@ -182,3 +182,17 @@ def test_no_password_expiry_by_default(world: TownWorld) -> None:
     client = Client()
     client.post("/login/", {"username": "operator", "password": PASSWORD})
     assert client.get("/triage/").status_code == 200
+
+
+def test_a_password_alone_through_the_admin_sign_in_cannot_replace_the_authenticator(
+    world: TownWorld, settings
+) -> None:
+    settings.GRIDGOV_2FA_ROLES = ["admin"]
+    TOTPDevice.objects.create(user=world.admin, name="a", confirmed=True)
+    User.objects.filter(pk=world.admin.pk).update(is_staff=True)
+    client = Client()
+    client.post("/admin/login/", {"username": world.admin.username, "password": PASSWORD, "next": "/admin/"})
+    refused = client.get("/account/two-factor/")
+    assert (refused.status_code, refused["Location"]) == (302, "/login/?next=/account/two-factor/")
+    assert "_auth_user_id" not in client.session
+    assert TOTPDevice.objects.filter(user=world.admin).count() == 1
