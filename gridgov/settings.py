@@ -226,6 +226,8 @@ from urllib.parse import urlsplit  # noqa: E402
 
 from django.utils.csp import CSP  # noqa: E402
 
+from gridgov.data.org.enums import Role  # noqa: E402  (text choices only: no models, no apps needed)
+
 # Lockout (django-axes, database handler): GRIDGOV_LOCKOUT_FAILURES failed sign-ins of one user name from one
 # client address lock that pair; GRIDGOV_LOCKOUT_ADDRESS_FAILURES failures over any user names from one address
 # lock the address (password spraying) — high enough that a town hall behind one NAT is not locked out by one
@@ -253,6 +255,8 @@ GRIDGOV_TRUSTED_PROXY_COUNT = env_int("GRIDGOV_TRUSTED_PROXY_COUNT", 1, minimum=
 # Second factor (TOTP, django-otp): required for admins and these roles (comma-separated role codes; empty: none).
 # Someone who needs it and has no device sets it up right after the password, before any other page.
 GRIDGOV_2FA_ROLES = env_list("GRIDGOV_2FA_ROLES", ["admin"])
+if _unknown_roles := sorted(set(GRIDGOV_2FA_ROLES) - set(Role.values)):
+    raise ImproperlyConfigured(f"GRIDGOV_2FA_ROLES: unknown roles {_unknown_roles} (use {', '.join(Role.values)})")
 OTP_TOTP_ISSUER = env_str("GRIDGOV_OTP_ISSUER", "GridGov 基层智治平台")
 # A password older than this many days must be changed before anything else (0: no expiry).
 GRIDGOV_PASSWORD_MAX_AGE_DAYS = env_int("GRIDGOV_PASSWORD_MAX_AGE_DAYS", 0, minimum=0)

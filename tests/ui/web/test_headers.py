@@ -107,3 +107,17 @@ def test_https_settings_trust_the_proxy_and_secure_the_cookies(tmp_path: Path) -
         check=True,
     )
     assert done.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') 31536000 True True True"
+
+
+def test_an_unknown_role_for_the_second_factor_stops_the_start(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env=_deploy_env(tmp_path, GRIDGOV_2FA_ROLES="admin,boss"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "GRIDGOV_2FA_ROLES: unknown roles ['boss']" in done.stderr
