@@ -20,6 +20,7 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.core.signals import got_request_exception
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -69,7 +70,8 @@ def busy_response(request: HttpRequest) -> HttpResponse:
             json.dumps(body, ensure_ascii=False).encode(), content_type="application/json; charset=utf-8", status=503
         )
     else:
-        page = render_to_string("503.html", {"retry_after": BUSY_RETRY_AFTER})
+        # the page's own <style> carries the Content-Security-Policy nonce (no context processors here)
+        page = render_to_string("503.html", {"retry_after": BUSY_RETRY_AFTER, "csp_nonce": get_nonce(request)})
         response = HttpResponse(page, status=503)
     response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
     response.headers["Cache-Control"] = "no-store"

@@ -162,10 +162,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["gridgov.data.org.security.LockoutBackend"]
-# Lockout after repeated failed sign-ins (等保 2.0): this many failures within this many minutes.
-GRIDGOV_LOCKOUT_FAILURES = env_int("GRIDGOV_LOCKOUT_FAILURES", 5, minimum=3)
-GRIDGOV_LOCKOUT_MINUTES = env_int("GRIDGOV_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_AGE = env_int("GRIDGOV_SESSION_SECONDS", 8 * 3600, minimum=300)
@@ -239,3 +235,89 @@ LOGGING = {
     # One line per background task is noise; failures are still logged as errors.
     "loggers": {"django.tasks": {"level": "WARNING"}, "django_tasks_db": {"level": "WARNING"}},
 }
+
+# ---- Sign-in, sessions and headers (等保 2.0 level 3) -------------------------------------------------------
+from urllib.parse import urlsplit  # noqa: E402
+
+from django.utils.csp import CSP  # noqa: E402
+
+from gridgov.data.org.enums import Role  # noqa: E402  (text choices only: no models, no apps needed)
+
+# Lockout (django-axes, database handler): GRIDGOV_LOCKOUT_FAILURES failed sign-ins of one user name from one
+# client address lock that pair; GRIDGOV_LOCKOUT_ADDRESS_FAILURES failures over any user names from one address
+# lock the address (password spraying) — high enough that a town hall behind one NAT is not locked out by one
+# person's typos. Both for GRIDGOV_LOCKOUT_MINUTES; a successful sign-in clears the pair's count.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+GRIDGOV_LOCKOUT_FAILURES = env_int("GRIDGOV_LOCKOUT_FAILURES", 5, minimum=3)
+GRIDGOV_LOCKOUT_ADDRESS_FAILURES = env_int("GRIDGOV_LOCKOUT_ADDRESS_FAILURES", 30, minimum=GRIDGOV_LOCKOUT_FAILURES)
+GRIDGOV_LOCKOUT_MINUTES = env_int("GRIDGOV_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_HANDLER = "gridgov.data.org.lockout.LockoutHandler"  # axes' database handler + the address limit + our log
+AXES_FAILURE_LIMIT = GRIDGOV_LOCKOUT_FAILURES
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = GRIDGOV_LOCKOUT_MINUTES / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts during a lock are refused, not counted
+AXES_CLIENT_IP_CALLABLE = "gridgov.data.org.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "gridgov.ui.web.signin.lockout_response"  # the sign-in page says so itself
+AXES_ENABLE_ADMIN = True
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in our security log
+# The client's address behind a reverse proxy: the header the proxy sets (e.g. X-Forwarded-For or X-Real-IP) and
+# how many proxies stand in front (the address is that many entries from the right). Empty: REMOTE_ADDR.
+GRIDGOV_TRUSTED_PROXY_HEADER = env_str("GRIDGOV_TRUSTED_PROXY_HEADER", "")
+GRIDGOV_TRUSTED_PROXY_COUNT = env_int("GRIDGOV_TRUSTED_PROXY_COUNT", 1, minimum=1)
+# Second factor (TOTP, django-otp): required for admins and these roles (comma-separated role codes; empty: none).
+# Someone who needs it and has no device sets it up right after the password, before any other page.
+GRIDGOV_2FA_ROLES = env_list("GRIDGOV_2FA_ROLES", ["admin"])
+if _unknown_roles := sorted(set(GRIDGOV_2FA_ROLES) - set(Role.values)):
+    raise ImproperlyConfigured(f"GRIDGOV_2FA_ROLES: unknown roles {_unknown_roles} (use {', '.join(Role.values)})")
+OTP_TOTP_ISSUER = env_str("GRIDGOV_OTP_ISSUER", "GridGov 基层智治平台")
+# A password older than this many days must be changed before anything else (0: no expiry).
+GRIDGOV_PASSWORD_MAX_AGE_DAYS = env_int("GRIDGOV_PASSWORD_MAX_AGE_DAYS", 0, minimum=0)
+# A session idle this long ends (besides the absolute GRIDGOV_SESSION_SECONDS).
+GRIDGOV_IDLE_TIMEOUT_MINUTES = env_int("GRIDGOV_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+# Personal API tokens expire this many days after they are made.
+GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 180, minimum=1)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "gridgov.ui.web.signin.SignInPolicyMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Content-Security-Policy on every response (Django's own): scripts and styles only from this site or with the
+# request's nonce ({{ csp_nonce }}), no inline style attributes, no plugins, no framing, forms post only here.
+_CSP_IMAGES = [CSP.SELF, "data:", "blob:"]  # data:/blob: — photo previews before upload, Leaflet's icons
+if GRIDGOV_MAP_TILES:
+    _tiles = urlsplit(GRIDGOV_MAP_TILES.replace("{s}.", "WILDCARD."))
+    _CSP_IMAGES.append(f"{_tiles.scheme}://{_tiles.netloc.replace('WILDCARD.', '*.')}")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": _CSP_IMAGES,
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE.insert(_after_security, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
+_template_options["context_processors"].append("django.template.context_processors.csp")  # {{ csp_nonce }}
+# GRIDGOV_HTTPS=1 behind a TLS-terminating proxy that sets X-Forwarded-Proto: HSTS, Secure cookies, http → https.
+GRIDGOV_HTTPS = env_bool("GRIDGOV_HTTPS", False)
+if GRIDGOV_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's own health check may use plain http
+    SECURE_HSTS_SECONDS = env_int("GRIDGOV_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GRIDGOV_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("GRIDGOV_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True

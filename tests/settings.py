@@ -27,3 +27,6 @@ AUDIT_VERIFY_HOURS = 0
 FIELD_KEY_CANARY_FILE = Path(
     os.environ.get("GRIDGOV_FIELD_KEY_CANARY", str(VAR_DIR / f"test-field-canary-{os.getpid()}.txt"))  # noqa: F405
 )
+
+# The second factor is switched on per test (tests/ui/web/test_signin.py); most tests sign in with force_login.
+GRIDGOV_2FA_ROLES = []  # type: ignore[no-redef]

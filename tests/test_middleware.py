@@ -7,6 +7,7 @@ The lock is real: another connection holds the database's write lock, as an impo
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from django.test import Client
@@ -32,6 +33,9 @@ def assert_busy_page(response) -> None:
     )
     assert f"<h1>{BUSY}</h1>" in response.text
     assert response["Cache-Control"] == "no-store"
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert nonce is not None
+    assert f'<style nonce="{nonce.group(1)}">' in response.text  # the page keeps its style under the policy
 
 
 def test_sign_in_while_a_batch_holds_the_write_lock_for_two_seconds_is_never_a_500() -> None:

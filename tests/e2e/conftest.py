@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from gridgov.data.org.models import User
 from tests.factories import TownWorld, build_world
+from tests.ui.frontend import watch_csp
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -58,12 +59,14 @@ SignIn = Callable[..., Page]
 def sign_in(browser: Browser, live_server) -> Iterator[SignIn]:  # type: ignore[no-untyped-def]
     """Open a fresh browser context and sign ``user`` in through the login form."""
     contexts: list[BrowserContext] = []
+    violations: list[str] = []
 
     def open_as(user: User | None, *, width: int = DESKTOP["width"], height: int = DESKTOP["height"]) -> Page:
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        watch_csp(page, violations)
         if user is not None:
             page.goto(f"{live_server.url}/login/")
             page.fill("#login-form #id_username", user.username)
@@ -76,6 +79,7 @@ def sign_in(browser: Browser, live_server) -> Iterator[SignIn]:  # type: ignore[
     yield open_as
     for context in contexts:
         context.close()
+    assert violations == [], violations  # every page works under the Content-Security-Policy
 
 
 def shot(page: Page, name: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.models import Case, CaseAction
@@ -38,7 +39,7 @@ def test_demo_town_builds_the_town_people_and_history(capsys) -> None:
     assert Category.objects.filter(town=town, parent__isnull=True).count() == 22
     assert Category.objects.filter(town=town, parent__isnull=False).count() == 108
     for username, role in README_LOGINS.items():
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD)
         assert user is not None, username
         assert Membership.objects.filter(user=user, role=role).exists(), username
     made = Case.objects.count()

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import ConsoleMessage, Page
 
 needs_frontend_build = pytest.mark.skipif(
     shutil.which("npm") is None, reason="npm is not installed, so the ECharts bundle and Leaflet are not built"
@@ -51,3 +52,13 @@ def page_assets(html: str) -> PageAssets:
 def gzipped(data: bytes) -> int:
     """Bytes over the wire for ``data`` gzipped at level 9, as whitenoise sends static files."""
     return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def watch_csp(page: Page, violations: list[str]) -> None:
+    """Collect the browser's Content-Security-Policy complaints (a blocked script, style or image) on ``page``."""
+
+    def seen(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", seen)

@@ -27,6 +27,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # GRIDGOV_API_TOKEN_DAYS after it was made; an expired token is refused like a revoked one.
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,8 +47,14 @@ def create_token(*, user: User, name: str, now: datetime | None = None) -> Issue
     if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise InvalidInput(_("有效令牌最多 %(n)s 个，请先吊销不再使用的令牌") % {"n": MAX_ACTIVE_TOKENS}, field="name")
     secret, prefix, digest = new_secret(TOKEN_KIND)
+    now = now or timezone.now()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=prefix, digest=digest, created_at=now or timezone.now()
+        user=user,
+        name=name,
+        prefix=prefix,
+        digest=digest,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.GRIDGOV_API_TOKEN_DAYS),
     )
     return Issued(token, secret)
 
@@ -63,8 +70,12 @@ def revoke_token(*, user: User, token_id: int, now: datetime | None = None) -> A
     return token
 
 
+class TokenExpired(Exception):
+    """A token that was valid and has passed its expiry: the caller says so (a new one is made on /api/tokens/)."""
+
+
 def authenticate_token(secret: str, *, now: datetime | None = None) -> User | None:
-    """The active user behind a valid, unrevoked token; None otherwise."""
+    """The active user behind a valid, unrevoked token; None otherwise. Raises TokenExpired for an expired one."""
     if not secret or len(secret) > 200:
         return None
     # Every API call runs this: one statement built once per process (token and user in one row).
@@ -74,6 +85,9 @@ def authenticate_token(secret: str, *, now: datetime | None = None) -> User | No
     token = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
+    now = now or timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenExpired(token.prefix)
     _touch(token, now)
     return token.user
 

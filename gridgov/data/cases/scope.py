@@ -72,6 +72,15 @@ def capacities(user: User, case: Case) -> set[Role]:
     return found
 
 
+def may_report_into(user: User, area: Area) -> bool:
+    """Whether ``user`` may file a case into ``area``: a grid worker only into their own grids (or below),
+    unless another role of theirs covers the area; everyone else (command room, residents, companies) anywhere."""
+    memberships = memberships_of(user)
+    if not any(m.role == Role.GRID_WORKER for m in memberships) or _is_global_admin(user, memberships):
+        return True
+    return any(m.role in AREA_SCOPED and m.area is not None and area.path.startswith(m.area.path) for m in memberships)
+
+
 def _in_subtree(area: Area) -> Q:
     """The cases in ``area``'s subtree; the town (every case's town is its area's) lets a (town, …) index serve it."""
     condition = Q(area_path__startswith=area.path)

@@ -50,4 +50,6 @@ class SecurityEventKind(models.TextChoices):
     LOGIN_LOCKED = "login_locked", _("账号锁定期间尝试登录")
     LOGOUT = "logout", _("退出登录")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
+    SECOND_FACTOR_SET_UP = "second_factor_set_up", _("设置双因素认证")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("重新生成恢复码")
     PERSONAL_DATA_REVEALED = "personal_data_revealed", _("查看完整个人信息")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.org.english import local_name
@@ -123,6 +124,8 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # When the password was last set (expiry policy GRIDGOV_PASSWORD_MAX_AGE_DAYS); empty: since the account began.
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -130,6 +133,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        """Django's, and the moment it happened (saved with the password by whoever saves the user)."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     if TYPE_CHECKING:
         _gridgov_memberships: list[Membership]

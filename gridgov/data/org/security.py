@@ -1,14 +1,15 @@
-"""Account security (等保 2.0): the security audit log and lockout after repeated failed sign-ins."""
+"""Account security (等保 2.0): the security audit log and where a request comes from.
+
+Lockout after repeated failed sign-ins is django-axes with our handler (gridgov.data.org.lockout)."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -30,7 +31,32 @@ class Client:
     def of(cls, request: HttpRequest | None) -> Client:
         if request is None:
             return cls()
-        return cls(ip=request.META.get("REMOTE_ADDR") or None, user_agent=request.META.get("HTTP_USER_AGENT", "")[:255])
+        return cls(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:255])
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: from the trusted proxy's header when configured (GRIDGOV_TRUSTED_PROXY_HEADER,
+    GRIDGOV_TRUSTED_PROXY_COUNT proxies in front: that many entries from the right), else REMOTE_ADDR.
+
+    Entries a client wrote itself stand further left and are never used; a missing or malformed header falls
+    back to REMOTE_ADDR (the proxy's own address), so a lock then covers the proxy rather than nobody."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    header = settings.GRIDGOV_TRUSTED_PROXY_HEADER
+    if not header:
+        return remote
+    raw = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
+    entries = [entry.strip() for entry in raw.split(",") if entry.strip()]
+    count = settings.GRIDGOV_TRUSTED_PROXY_COUNT
+    if len(entries) < count:
+        return remote
+    return _address(entries[-count]) or remote
+
+
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 def record_event(
@@ -52,52 +78,6 @@ def record_event(
         detail=detail or {},
         created_at=now or timezone.now(),
     )
-
-
-def locked_until(username: str, *, now: datetime | None = None) -> datetime | None:
-    """When the account's lock ends, if ``username`` has too many recent failures; else None.
-
-    Failures count within the lock window and only since the last successful sign-in.
-    """
-    now = now or timezone.now()
-    window = timedelta(minutes=settings.GRIDGOV_LOCKOUT_MINUTES)
-    events = SecurityEvent.objects.filter(
-        username=username,
-        kind__in=[SecurityEventKind.LOGIN_FAILED, SecurityEventKind.LOGIN_OK],
-        created_at__gte=now - window,
-    ).order_by("-created_at")
-    failures: list[datetime] = []
-    for kind, at in events.values_list("kind", "created_at")[: settings.GRIDGOV_LOCKOUT_FAILURES]:
-        if kind == SecurityEventKind.LOGIN_OK:
-            break
-        failures.append(at)
-    if len(failures) < settings.GRIDGOV_LOCKOUT_FAILURES:
-        return None
-    until: datetime = failures[0] + window
-    return until if until > now else None
-
-
-class LockoutBackend(ModelBackend):
-    """Django's password check, refusing locked accounts and logging every attempt."""
-
-    def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
-    ) -> User | None:
-        if username is None:
-            username = kwargs.get(User.USERNAME_FIELD)
-        if not username or password is None:
-            return None
-        client = Client.of(request)
-        if locked_until(username) is not None:
-            record_event(kind=SecurityEventKind.LOGIN_LOCKED, username=username, client=client)
-            raise PermissionDenied("account locked")
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            record_event(kind=SecurityEventKind.LOGIN_FAILED, username=username, client=client)
-            return None
-        assert isinstance(user, User)
-        record_event(kind=SecurityEventKind.LOGIN_OK, user=user, username=username, client=client)
-        return user
 
 
 def prune_events(*, older_than_days: int, now: datetime | None = None) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -13,7 +15,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.operation import Operation
 from ninja.security import HttpBearer, SessionAuth
 
-from gridgov.data.access.tokens import authenticate_token
+from gridgov.data.access.tokens import TokenExpired, authenticate_token
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, OutOfScope
 from gridgov.data.org.models import User
 from gridgov.middleware import database_busy
@@ -33,6 +35,7 @@ ENGLISH: dict[str, str] = {
     "idempotency_key_reused": "This Idempotency-Key was already used for a request with a different body.",
     "conflict": "Someone else changed the case first; reload it and try again.",
     "unauthenticated": "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+    "token_expired": "This API token has expired; make a new one on /api/tokens/.",
     "bad_request": "The request could not be read (malformed body).",
     "method_not_allowed": "Method not allowed.",
     "domain_error": "The request could not be carried out.",
@@ -161,6 +164,28 @@ api.add_exception_handler(DomainError, _domain_error)
 api.add_exception_handler(ValidationError, _validation_error)
 api.add_exception_handler(HttpError, _http_error)
 api.add_exception_handler(Http404, _not_found)
+
+
+def _unreadable(
+    request: HttpRequest, exc: MultiPartParserError | BadRequest | type[MultiPartParserError] | type[BadRequest]
+) -> HttpResponse:
+    """A body Django cannot parse (multipart without a boundary, a broken form): 400 JSON, not an HTML page."""
+    return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误）")
+
+
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation | type[SuspiciousOperation]) -> HttpResponse:
+    """Too many fields, a body over the size limit and the like: 400 JSON (Django's own answer is HTML)."""
+    return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误或超出大小限制）")
+
+
+def _token_expired(request: HttpRequest, exc: TokenExpired | type[TokenExpired]) -> HttpResponse:
+    return error_response(request, 401, "token_expired", "API 令牌已过期，请在 /api/tokens/ 创建新令牌")
+
+
+api.add_exception_handler(TokenExpired, _token_expired)
+api.add_exception_handler(MultiPartParserError, _unreadable)
+api.add_exception_handler(BadRequest, _unreadable)
+api.add_exception_handler(SuspiciousOperation, _suspicious)
 
 
 def _database_busy(request: HttpRequest, exc: OperationalError | type[OperationalError]) -> HttpResponse:

@@ -25,7 +25,7 @@ from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
 from gridgov.data.cases.domain.queries import keyset_of, parse_keyset
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment, Case
-from gridgov.data.cases.scope import get_case_for_user, memberships_of
+from gridgov.data.cases.scope import get_case_for_user, may_report_into, memberships_of
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
@@ -218,6 +218,11 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     town = _reporting_town(user, payload.town_id)
     category = _category(town, payload.category, field="category")
     area = _area(town, payload.area_id) if payload.area_id is not None else None
+    if area is not None and not may_report_into(user, area):
+        raise InvalidInput(
+            _("网格员只能在自己负责的网格内上报事件：区域“%(area)s”不在您的网格内") % {"area": area.name},
+            field="area_id",
+        )
     channel = payload.channel or _default_channel(user)
     if channel == Channel.OPEN311:
         raise InvalidInput(_("Open311 渠道的事件请通过 /open311/v2/ 提交"), field="channel")

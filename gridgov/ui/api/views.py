@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access.tokens import create_token, revoke_token, user_tokens
@@ -32,6 +33,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         else:
             context.update(secret=issued.secret, created=issued.record)
     context["tokens"] = list(user_tokens(user))
+    context["now"] = timezone.now()
     template = "api/tokens.html#token_list" if request.htmx else "api/tokens.html"  # type: ignore[attr-defined]
     return render(request, template, context, status=status)
 
@@ -42,8 +44,9 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         revoke_token(user=_user(request), token_id=token_id)
     except DomainError as error:
-        context = {"tokens": list(user_tokens(_user(request))), "error": error.message}
+        context = {"tokens": list(user_tokens(_user(request))), "error": error.message, "now": timezone.now()}
         return render(request, "api/tokens.html", context, status=404)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "api/tokens.html#token_list", {"tokens": list(user_tokens(_user(request)))})
+        context = {"tokens": list(user_tokens(_user(request))), "now": timezone.now()}
+        return render(request, "api/tokens.html#token_list", context)
     return redirect("api:tokens")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.org.models import Area, User
 from gridgov.data.reports.domain.viewers import Viewer, viewer_of
+from gridgov.ui.params import id_param
 
 
 def user_of(request: HttpRequest) -> User:
@@ -26,12 +27,13 @@ def viewer_for(request: HttpRequest) -> Viewer:
 def town_for(request: HttpRequest, viewer: Viewer) -> Area:
     """The town chosen with ?town= among those the viewer may look at; by default the viewer's first."""
     raw = request.GET.get("town") or request.POST.get("town") or ""
-    if raw.isdigit():
+    if raw:
+        town_id = id_param(raw)
         for town in viewer.towns:
-            if town.pk == int(raw):
+            if town.pk == town_id:
                 return town
-        if any(village.town_id == int(raw) for village in viewer.villages):
-            return Area.objects.get(pk=int(raw))
+        if town_id is not None and any(village.town_id == town_id for village in viewer.villages):
+            return Area.objects.get(pk=town_id)
         raise PermissionDenied(_("您无权查看该乡镇的数据"))
     return viewer.default_town()
 

@@ -28,6 +28,7 @@ from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.reports.domain.viewers import Viewer
 from gridgov.data.taxonomy.models import Category
+from gridgov.ui.params import id_param
 
 # The period the dashboard, the indicators and the rankings open on: this year to date (the year of the clock's
 # today, counted as of now — later days have no cases yet).
@@ -209,22 +210,22 @@ def _scope(*, town: Area, viewer: Viewer, value: str) -> Scope:
     refused = InvalidInput(_("统计范围“%(value)s”无效或不在您的权限范围内") % {"value": value}, field="scope")
     if kind in ("village", "grid"):
         level = AreaLevel.VILLAGE if kind == "village" else AreaLevel.GRID
-        area = Area.objects.filter(pk=int(key), town=town, level=level).first() if key.isdigit() else None
+        area = Area.objects.filter(pk=pk, town=town, level=level).first() if (pk := id_param(key)) else None
         if area is None or not viewer.sees_area(area):
             raise refused
         return Scope(town=town, area=area)
     if not viewer.sees_town(town):
         raise refused
-    if kind == "department" and key.isdigit():
-        department = Department.objects.filter(pk=int(key), town=town).first()
+    if kind == "department" and (pk := id_param(key)):
+        department = Department.objects.filter(pk=pk, town=town).first()
         if department is not None:
             return Scope(town=town, department=department)
-    elif kind == "grid_worker" and key.isdigit():
-        worker = User.objects.filter(pk=int(key), memberships__town=town, memberships__role=Role.GRID_WORKER).first()
+    elif kind == "grid_worker" and (pk := id_param(key)):
+        worker = User.objects.filter(pk=pk, memberships__town=town, memberships__role=Role.GRID_WORKER).first()
         if worker is not None:
             return Scope(town=town, grid_worker=worker)
-    elif kind == "category" and key.isdigit():
-        category = Category.objects.filter(pk=int(key), town=town).first()
+    elif kind == "category" and (pk := id_param(key)):
+        category = Category.objects.filter(pk=pk, town=town).first()
         if category is not None:
             return Scope(town=town, category=category)
     elif kind == "channel" and key in Channel.values:

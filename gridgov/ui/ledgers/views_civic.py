@@ -69,6 +69,7 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE, workbook
 from gridgov.data.sheets.jobs import home_town
 from gridgov.ui.ledgers.forms_civic import DisputeForm, ItemForm, MediationForm, NoteForm, ProblemForm, RoundForm
+from gridgov.ui.params import id_param, int_param
 from gridgov.ui.web.menu import may_use_civic_ledgers
 
 PAGE_SIZE = 200
@@ -121,10 +122,6 @@ def _villages(town: Area) -> list[tuple[int, str]]:
 
 def _departments(town: Area) -> list[tuple[int, str]]:
     return list(Department.objects.filter(town=town, active=True).values_list("pk", "name"))
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _status_filter(qs: QuerySet[Any], status: str, prefix: str = "case__") -> QuerySet[Any]:
@@ -212,7 +209,7 @@ def _round_problems(user: User, round_: InspectionRound, params: dict[str, str])
         .select_related("case", "village", "item", "department")
         .order_by("village__sort_order", "village__code", "found_at", "id")
     )
-    if village := _int(params.get("village")):
+    if village := id_param(params.get("village")):
         qs = qs.filter(village_id=village)
     return _status_filter(qs, params.get("status", ""))
 
@@ -355,11 +352,11 @@ def _items(user: User, town: Area, params: dict[str, str]) -> QuerySet[ProblemIt
         .select_related("case", "problem_list", "department")
         .order_by("problem_list__sort_order", "-found_on", "-id")
     )
-    if problem_list := _int(params.get("list")):
+    if problem_list := id_param(params.get("list")):
         qs = qs.filter(problem_list_id=problem_list)
     if params.get("source") in Source.values:
         qs = qs.filter(source=params["source"])
-    if department := _int(params.get("department")):
+    if department := id_param(params.get("department")):
         qs = qs.filter(department_id=department)
     return _status_filter(qs, params.get("status", ""))
 
@@ -735,7 +732,7 @@ def dispute_extension(request: HttpRequest, dispute_id: int) -> HttpResponse:
                 case_id=dispute.case_id, actor=user, action=Action.DENY_EXTENSION, note=request.POST.get("note", "")
             )
         else:
-            days = _int(request.POST.get("days")) or 0
+            days = int_param(request.POST.get("days"), minimum=0, maximum=3650) or 0
             request_petition_extension(dispute=dispute, actor=user, note=request.POST.get("note", ""), days=days)
     except DomainError as error:
         return _render_dispute(request, dispute, parties=parties_masked(dispute), extension_error=error.message)
@@ -778,11 +775,7 @@ def civic_figures(request: HttpRequest) -> HttpResponse:
     town = _town(user)
     if not town_roles(user, town) & MANAGER_ROLES:
         return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 2000), 2100)
+    year = int_param(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
     as_of: datetime = timezone.now()
     groups = []
     for title, module in (

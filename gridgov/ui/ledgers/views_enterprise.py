@@ -67,6 +67,7 @@ from gridgov.ui.ledgers.forms_enterprise import (
     RectifyForm,
     ServiceRequestForm,
 )
+from gridgov.ui.params import id_param, year_param
 
 PAGE_SIZE = 50
 
@@ -96,15 +97,8 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _year(request: HttpRequest) -> int:
-    return _int(request.GET.get("year")) or timezone.localdate().year
+    return year_param(request.GET.get("year")) or timezone.localdate().year
 
 
 def _d(day: date | None) -> str:
@@ -200,7 +194,7 @@ def _enterprise_or_404(user: User, enterprise_id: int) -> Enterprise:
 def reconciliation(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     user = _user(request)
     enterprise = _enterprise_or_404(user, enterprise_id)
-    year = _int(request.GET.get("year"))
+    year = year_param(request.GET.get("year"))
     start, end = (date(year, 1, 1), date(year + 1, 1, 1)) if year else (None, None)
     result = reconcile(enterprise=enterprise, start=start, end=end)
     return render(
@@ -232,11 +226,11 @@ def _hazard_cases(user: User, params: Any) -> QuerySet[Case]:
         qs = qs.filter(status=Status.CLOSED)
     elif state == "overdue":
         qs = qs.exclude(status=Status.CLOSED).filter(hazard__deadline__lt=today)
-    if enterprise_id := _int(params.get("enterprise")):
+    if enterprise_id := id_param(params.get("enterprise")):
         qs = qs.filter(hazard__enterprise_id=enterprise_id)
-    if village_id := _int(params.get("village")):
+    if village_id := id_param(params.get("village")):
         qs = qs.filter(village_id=village_id)
-    if year := _int(params.get("year")):
+    if year := year_param(params.get("year")):
         qs = qs.filter(hazard__found_on__gte=date(year, 1, 1), hazard__found_on__lt=date(year + 1, 1, 1))
     if q := (params.get("q") or "").strip():
         qs = qs.filter(
@@ -468,11 +462,11 @@ def _service_cases(user: User, params: Any) -> QuerySet[Case]:
         qs = qs.exclude(status__in=[Status.CLOSED, Status.REJECTED])
     elif state == "closed":
         qs = qs.filter(status=Status.CLOSED)
-    if enterprise_id := _int(params.get("enterprise")):
+    if enterprise_id := id_param(params.get("enterprise")):
         qs = qs.filter(service_request__enterprise_id=enterprise_id)
-    if meeting_id := _int(params.get("meeting")):
+    if meeting_id := id_param(params.get("meeting")):
         qs = qs.filter(service_request__meeting_id=meeting_id)
-    if year := _int(params.get("year")):
+    if year := year_param(params.get("year")):
         qs = qs.filter(year=year)
     return qs.select_related(
         "service_request", "service_request__enterprise", "service_request__meeting", "category", "department"
@@ -530,7 +524,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
     fixed = not staff
     own_enterprise = Enterprise.objects.filter(pk__in=own).order_by("pk").first() if fixed else None
     meeting = None
-    if meeting_id := _int(request.GET.get("meeting") or request.POST.get("meeting")):
+    if meeting_id := id_param(request.GET.get("meeting") or request.POST.get("meeting")):
         meeting = Meeting.objects.filter(pk=meeting_id, town_id__in=staff_town_ids(user)).first()
     form = ServiceRequestForm(request.POST or None, enterprises=visible_enterprises(user).order_by("name"), fixed=fixed)
     if request.method == "POST" and form.is_valid():

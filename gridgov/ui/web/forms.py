@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -15,27 +16,32 @@ from gridgov.data.cases.domain.queries import SORT_LABELS
 from gridgov.data.cases.enums import Action, Channel, Lamp, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.transitions import Need, Transition
+from gridgov.data.org.lockout import lock_for_request
 from gridgov.data.org.models import Department, User
-from gridgov.data.org.security import locked_until
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.enums import TimeUnit
 
 
+def locked_message(until: datetime) -> str:
+    return _("连续登录失败次数过多，账号已暂时锁定，请于 %(time)s 后再试") % {
+        "time": timezone.localtime(until).strftime("%H:%M")
+    }
+
+
 class SignInForm(AuthenticationForm):
-    """Django's sign-in form, saying plainly when an account is locked after repeated failures."""
+    """Django's sign-in form (through django-axes), saying plainly when sign-in is locked after repeated failures."""
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
-        if username:
-            until = locked_until(username)
-            if until is not None:
-                raise forms.ValidationError(
-                    _("连续登录失败次数过多，账号已暂时锁定，请于 %(time)s 后再试")
-                    % {"time": timezone.localtime(until).strftime("%H:%M")},
-                    code="locked",
-                )
-        return super().clean()
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if username and self.request is not None:
+                lock = lock_for_request(self.request, username)
+                if lock is not None:
+                    raise forms.ValidationError(locked_message(lock.until), code="locked") from None
+            raise
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,18 +1,14 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.ui.web import actions, health, lists, views
-from gridgov.ui.web.forms import SignInForm
+from gridgov.ui.web import actions, health, lists, signin, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=SignInForm),
-        name="login",
-    ),
+    path("login/", signin.sign_in, name="login"),
+    path("login/code/", signin.sign_in_code, name="login_code"),
+    path("account/two-factor/", signin.two_factor, name="two_factor"),
     path("logout/", views.sign_out, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("triage/", lists.triage, name="triage"),

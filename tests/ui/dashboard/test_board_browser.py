@@ -14,7 +14,7 @@ from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area, User
 from tests.factories import MONDAY_0900, TownWorld
-from tests.ui.frontend import needs_frontend_build
+from tests.ui.frontend import needs_frontend_build, watch_csp
 
 ARGS = [
     "--no-sandbox",
@@ -43,10 +43,14 @@ def browser_page(live_server, user: User) -> Iterator[Page]:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
         context = browser.new_context(locale="zh-CN")
         context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        violations: list[str] = []
         try:
-            yield context.new_page()
+            page = context.new_page()
+            watch_csp(page, violations)
+            yield page
         finally:
             browser.close()
+        assert violations == [], violations  # the board works under the Content-Security-Policy
 
 
 @needs_frontend_build
@@ -69,7 +73,7 @@ def test_board_draws_charts_boundaries_and_clusters(live_server, world: TownWorl
         page.locator("#map").scroll_into_view_if_needed()
         page.wait_for_selector("#map path.leaflet-interactive", timeout=10_000)  # the grid and village outlines
         assert page.locator("#map .leaflet-tile").count() == 0  # no tile server configured
-        page.wait_for_function("document.querySelectorAll('#map .map-cluster').length === 1", timeout=10_000)
+        page.wait_for_function("() => document.querySelectorAll('#map .map-cluster').length === 1", timeout=10_000)
         assert page.locator("#map .map-cluster").first.inner_text() == "2"  # the count inside its circle
         assert page.locator("#map .area-label.village").all_inner_texts() == [world.village_a.name]
         page.locator("#map").click(position={"x": 5, "y": 5})  # focus; then zoom in a lot
@@ -77,7 +81,7 @@ def test_board_draws_charts_boundaries_and_clusters(live_server, world: TownWorl
             page.keyboard.press("+")
             page.wait_for_timeout(250)
         page.wait_for_function(
-            "document.querySelectorAll('#map .map-cluster:not(.single)').length === 0", timeout=10_000
+            "() => document.querySelectorAll('#map .map-cluster:not(.single)').length === 0", timeout=10_000
         )
         assert page.locator("#map .area-label.grid").all_inner_texts() == [world.grid_a.name]  # zoomed in
         assert errors == []

@@ -16,6 +16,7 @@ from gridgov.data.cases.enums import AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area, User
 from tests.factories import TownWorld, build_world, jpeg
+from tests.ui.frontend import watch_csp
 from tests.ui.phone.conftest import TOWN_BOX, box
 
 CHROMIUM = "/usr/bin/chromium"
@@ -35,6 +36,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 IN_GRID_A = {"latitude": 30.25, "longitude": 122.05}
 
 
+CSP_VIOLATIONS: list[str] = []
+
+
 def run_in_browser(scenario: Callable[[Browser], None]) -> None:
     """Run ``scenario`` with a headless Chromium, in a thread of its own.
 
@@ -45,6 +49,7 @@ def run_in_browser(scenario: Callable[[Browser], None]) -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed at /usr/bin/chromium")
     failures: list[BaseException] = []
+    CSP_VIOLATIONS.clear()
 
     def work() -> None:
         try:
@@ -66,6 +71,7 @@ def run_in_browser(scenario: Callable[[Browser], None]) -> None:
     assert not thread.is_alive(), "the browser scenario did not finish in 5 minutes"
     if failures:
         raise failures[0]
+    assert CSP_VIOLATIONS == [], CSP_VIOLATIONS  # the phone pages work under the Content-Security-Policy
 
 
 @pytest.fixture
@@ -95,6 +101,7 @@ def phone_page(browser: Browser, base: str, user: User | None) -> Page:
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    watch_csp(page, CSP_VIOLATIONS)
     if user is not None:
         page.goto(f"{base}/login/")
         page.fill("#id_username", user.username)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from gridgov.data.cases.enums import Status
@@ -88,7 +88,7 @@ def test_password_change_checks_old_password_and_validators(world: TownWorld) ->
     assert client.get("/triage/").status_code == 200  # still signed in
     assert SecurityEvent.objects.filter(kind="password_changed", user=world.operator).count() == 1
     fresh = Client()
-    assert fresh.login(username="operator", password="Qz7!harbour-night")
+    assert fresh.login(request=RequestFactory().post("/login/"), username="operator", password="Qz7!harbour-night")
 
 
 def test_header_shows_unread_count(world: TownWorld, django_capture_on_commit_callbacks) -> None:

@@ -18,6 +18,7 @@ from gridgov.data.reports.domain.economy import indicator_table
 from gridgov.data.reports.domain.viewers import Viewer
 from gridgov.ui.dashboard.common import town_for, user_of, viewer_for
 from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, Filters, read_filters
+from gridgov.ui.params import float_param, int_param
 
 SUMMARY = (
     "reported",
@@ -81,18 +82,15 @@ def board_charts(request: HttpRequest) -> JsonResponse:
 
 
 def _float(raw: str | None) -> float | None:
-    try:
-        return float(raw) if raw not in (None, "") else None
-    except ValueError:
-        return None
+    return float_param(raw, minimum=-180.0, maximum=180.0)  # degrees of latitude or longitude
 
 
 @login_required
 def board_map(request: HttpRequest) -> JsonResponse:
     """Clusters of the period's reported cases in the scope (those the user may see), for a zoom and box."""
     _viewer, filters = _filters(request)
-    zoom_raw = request.GET.get("zoom", "13")
-    zoom = int(zoom_raw) if zoom_raw.isdigit() else 13
+    zoom = int_param(request.GET.get("zoom"), minimum=0, maximum=22)
+    zoom = 13 if zoom is None else zoom
     box = [_float(request.GET.get(k)) for k in ("south", "west", "north", "east")]
     bbox = (box[0], box[1], box[2], box[3]) if all(v is not None for v in box) else None
     reported = cases_behind(

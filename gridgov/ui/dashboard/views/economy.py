@@ -18,11 +18,12 @@ from gridgov.data.reports.enums import Accumulation, Frequency, IndicatorKind
 from gridgov.data.reports.models import IndicatorDefinition
 from gridgov.ui.dashboard.common import town_wide, user_of
 from gridgov.ui.dashboard.forms import ActualForm, IndicatorDefinitionForm, TargetForm
+from gridgov.ui.params import int_param
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year") or request.POST.get("year") or ""
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    raw = request.GET.get("year") or request.POST.get("year")
+    return int_param(raw, minimum=2000, maximum=2100) or timezone.localdate().year
 
 
 def _page(

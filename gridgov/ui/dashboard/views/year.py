@@ -18,13 +18,13 @@ from gridgov.data.reports.domain.year_review import figure_cases, year_outline, 
 from gridgov.data.reports.writers import write_docx
 from gridgov.ui.dashboard.common import town_wide, user_of
 from gridgov.ui.dashboard.views.bulletins import DOCX
+from gridgov.ui.params import int_param
 
 PAGE_SIZE = 50
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return int_param(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
 
 
 def _as_of(request: HttpRequest) -> datetime:

@@ -109,3 +109,8 @@
     }, 0);
   });
 })();
+// A select marked data-autosubmit sends its form when changed (no inline handler: Content-Security-Policy).
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el instanceof HTMLSelectElement && el.hasAttribute("data-autosubmit") && el.form) { el.form.requestSubmit(); }
+});
