@@ -62,6 +62,8 @@ def _deploy_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         GRIDGOV_DEBUG="0",
         GRIDGOV_VAR_DIR=str(tmp_path),
         GRIDGOV_ALLOWED_HOSTS="gridgov.example.cn",
+        GRIDGOV_FIELD_ENCRYPTION_KEY="ZGVwbG95LWNoZWNrLWZpZWxkLWtleS0zMi1ieXRlcyE=",
+        GRIDGOV_AUDIT_KEY="deploy-check-audit-key-" + "a1" * 16,
         DATABASE_URL=os.environ.get("DATABASE_URL", f"sqlite:///{tmp_path / 'deploy.sqlite3'}"),
         **extra,
     )
