@@ -160,6 +160,33 @@ def village_committee(village: Area) -> Department:
     return department
 
 
+def _check_problem(
+    *, round: InspectionRound, inspector: User, item: CheckItem, spot: str, now: datetime, has_photo: bool
+) -> str:
+    """What a problem needs, live or replayed: an open round, one of its inspectors, its own check item, a day
+    within the round, a spot and a photo. Returns the spot, trimmed."""
+    if round.status != RoundStatus.OPEN:
+        raise NotAllowed(_("督查“%(name)s”已结束，不能再记录问题") % {"name": round.name})
+    is_inspector = inspector.pk == round.organizer_id or round.inspectors.filter(pk=inspector.pk).exists()
+    if not is_inspector:
+        raise NotAllowed(_("您不是“%(name)s”的督查人员") % {"name": round.name})
+    if item.round_id != round.pk:
+        raise InvalidInput(_("检查项目不属于本轮督查"), field="item")
+    day = timezone.localtime(now).date()
+    if not (round.start_date <= day <= round.end_date):
+        raise InvalidInput(
+            _("发现日期 %(d)s 不在督查期间（%(s)s 至 %(e)s）")
+            % {"d": chinese_date(day), "s": chinese_date(round.start_date), "e": chinese_date(round.end_date)},
+            field="found_at",
+        )
+    spot = spot.strip()
+    if not spot:
+        raise InvalidInput(_("请填写点位"), field="spot")
+    if not has_photo:
+        raise InvalidInput(_("请拍摄至少一张现场照片"), field="photos")
+    return spot
+
+
 def record_problem(
     *,
     round: InspectionRound,
@@ -179,25 +206,9 @@ def record_problem(
     village's committee in the name of the round's organizer, with its deduction, in one transaction."""
     now = now or timezone.now()
     town = round.town
-    if round.status != RoundStatus.OPEN:
-        raise NotAllowed(_("督查“%(name)s”已结束，不能再记录问题") % {"name": round.name})
-    is_inspector = round.inspectors.filter(pk=inspector.pk).exists() or inspector.pk == round.organizer_id
-    if not is_inspector:
-        raise NotAllowed(_("您不是“%(name)s”的督查人员") % {"name": round.name})
-    if item.round_id != round.pk:
-        raise InvalidInput(_("检查项目不属于本轮督查"), field="item")
-    day = timezone.localtime(now).date()
-    if not (round.start_date <= day <= round.end_date):
-        raise InvalidInput(
-            _("发现日期 %(d)s 不在督查期间（%(s)s 至 %(e)s）")
-            % {"d": chinese_date(day), "s": chinese_date(round.start_date), "e": chinese_date(round.end_date)},
-            field="found_at",
-        )
-    spot = spot.strip()
-    if not spot:
-        raise InvalidInput(_("请填写点位"), field="spot")
-    if require_photo and not photos:
-        raise InvalidInput(_("请拍摄至少一张现场照片"), field="photos")
+    spot = _check_problem(
+        round=round, inspector=inspector, item=item, spot=spot, now=now, has_photo=bool(photos) or not require_photo
+    )
     if area is None and latitude is not None and longitude is not None:
         area = locate_point(town=town, latitude=float(latitude), longitude=float(longitude))
     if area is None:
@@ -273,25 +284,7 @@ def past_problem(
     dispatched to the village's committee by the organizer), replayed by the engine's rules in memory.
     ``department`` is ``village_committee(village)`` and ``category`` ``install_inspection_categories``'s,
     looked up once by the caller."""
-    if round.status != RoundStatus.OPEN:
-        raise NotAllowed(_("督查“%(name)s”已结束，不能再记录问题") % {"name": round.name})
-    is_inspector = inspector.pk == round.organizer_id or round.inspectors.filter(pk=inspector.pk).exists()
-    if not is_inspector:
-        raise NotAllowed(_("您不是“%(name)s”的督查人员") % {"name": round.name})
-    if item.round_id != round.pk:
-        raise InvalidInput(_("检查项目不属于本轮督查"), field="item")
-    day = timezone.localtime(now).date()
-    if not (round.start_date <= day <= round.end_date):
-        raise InvalidInput(
-            _("发现日期 %(d)s 不在督查期间（%(s)s 至 %(e)s）")
-            % {"d": chinese_date(day), "s": chinese_date(round.start_date), "e": chinese_date(round.end_date)},
-            field="found_at",
-        )
-    spot = spot.strip()
-    if not spot:
-        raise InvalidInput(_("请填写点位"), field="spot")
-    if not photos:
-        raise InvalidInput(_("请拍摄至少一张现场照片"), field="photos")
+    spot = _check_problem(round=round, inspector=inspector, item=item, spot=spot, now=now, has_photo=bool(photos))
     if village.level != AreaLevel.VILLAGE or village.town_id != round.town_id:
         raise InvalidInput(_("督查问题必须落在某个村（社区）"), field="area")
     if department.area_id != village.pk:
