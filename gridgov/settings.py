@@ -131,6 +131,7 @@ GRIDGOV_DB_LOCK_TIMEOUT = (
     if _COMMAND
     else env_int("GRIDGOV_DB_LOCK_TIMEOUT", 6, minimum=1)
 )
+GRIDGOV_SQLITE_WEB_CHECKPOINT_PAGES = env_int("GRIDGOV_SQLITE_WEB_CHECKPOINT_PAGES", 20000, minimum=100)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # The stock backend, with JSON support known from the library (no probe that a busy database fails) and
     # lock waits logged with their statement: gridgov/db/.
@@ -140,7 +141,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         # Writers queue for the lock at BEGIN instead of failing half-way with "database is locked".
         "transaction_mode": "IMMEDIATE",
         "timeout": GRIDGOV_DB_LOCK_TIMEOUT,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        # Web requests leave WAL checkpoints to the background worker (gridgov/db/sqlite3/checkpoint.py).
+        + ("" if _COMMAND else f" PRAGMA wal_autocheckpoint={GRIDGOV_SQLITE_WEB_CHECKPOINT_PAGES};"),
     }
     # A file (not :memory:) so that tests can use several connections; one per process.
     _db["TEST"] = {"NAME": env_str("GRIDGOV_TEST_SQLITE", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))}

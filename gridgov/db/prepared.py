@@ -12,11 +12,13 @@ database-side defaults — falls back to the ORM, so the result is always what `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Field, Model
 from django.db.models.signals import post_save, pre_save
 
@@ -28,6 +30,32 @@ class _Insert:
     sql: str
     fields: tuple[Field[Any, Any], ...]
     returns_pk: bool
+    # Per field: the one Python type whose values the field stores as they are (None stores as NULL), or None
+    # when every value goes through the field's own pre_save/get_db_prep_save.
+    plain: tuple[type | None, ...]
+
+
+# Field classes (exactly these, not subclasses: an encrypted text field is a TextField) whose
+# ``get_db_prep_save`` returns a value of the given type unchanged and whose ``pre_save`` reads the attribute.
+_PLAIN: dict[type, type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+}
+
+
+def _plain_type(field: Field[Any, Any]) -> type | None:
+    if isinstance(field, models.ForeignKey) and type(field) is models.ForeignKey:
+        return _plain_type(field.target_field)
+    return _PLAIN.get(type(field))
 
 
 def _column(field: Any) -> str:
@@ -38,10 +66,55 @@ def _column(field: Any) -> str:
     return str(db.ops.quote_name(column))
 
 
-_INSERTS: dict[tuple[str, type[Model], bool], _Insert | None] = {}
+_INSERTS: dict[tuple[str, type[Model], bool, bool], _Insert | None] = {}
 
 
-def _compile_insert(model: type[Model], *, with_pk: bool) -> _Insert | None:
+# ---------------------------------------------------------------------------------------------------
+# Batches: several writes whose results nobody reads before the end, sent together.
+
+_BATCH: ContextVar[list[tuple[str, list[Any]]] | None] = ContextVar("gridgov_prepared_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside, ``insert`` of rows whose key is known (or not wanted) and ``execute`` are queued, and sent when
+    the block ends without an exception: on PostgreSQL in one round trip (psycopg binds the values on the
+    client, so one ``execute`` may carry several statements), on SQLite — in-process, no round trips — one by
+    one. Use it inside a transaction, for writes nothing in the block reads back (foreign keys are checked
+    at commit: Django declares them deferrable on both databases). A database error surfaces at the end of
+    the block, as it would have from the statement that caused it."""
+    queue: list[tuple[str, list[Any]]] = []
+    token = _BATCH.set(queue)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    _send(queue)
+
+
+def _send(queue: list[tuple[str, list[Any]]]) -> None:
+    if not queue:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql" and len(queue) > 1:
+            cursor.execute("; ".join(sql for sql, _ in queue), [value for _, params in queue for value in params])
+        else:
+            for sql, params in queue:
+                cursor.execute(sql, params)
+
+
+def execute(sql: str, params: Sequence[Any]) -> None:
+    """Run one write statement (whose result is not read) — queued when inside ``batched()``."""
+    queue = _BATCH.get()
+    if queue is not None:
+        queue.append((sql, list(params)))
+        return
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _compile_insert(model: type[Model], *, with_pk: bool, returning: bool = True) -> _Insert | None:
     db = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
     if any(f.has_db_default() or f.generated for f in meta.concrete_fields):
@@ -50,34 +123,93 @@ def _compile_insert(model: type[Model], *, with_pk: bool) -> _Insert | None:
     columns = ", ".join(_column(f) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {db.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"
-    if not with_pk:
+    returns_pk = not with_pk and returning
+    if returns_pk:
         sql += f" RETURNING {_column(meta.pk)}"
-    return _Insert(sql, fields, not with_pk)
+    return _Insert(sql, fields, returns_pk, tuple(_plain_type(f) for f in fields))
 
 
-def insert[M: Model](obj: M) -> M:
-    """Insert a new ``obj`` in one statement and set its primary key — ``save(force_insert=True)``'s result."""
+def insert[M: Model](obj: M, *, returning: bool = True) -> M:
+    """Insert a new ``obj`` in one statement and set its primary key — ``save(force_insert=True)``'s result.
+    ``returning=False``: the database's new key is not wanted (``obj.pk`` stays None), so inside ``batched()``
+    the row can be queued like one whose key was set beforehand."""
     db = connections[DEFAULT_DB_ALIAS]
     model = type(obj)
+    queue = _BATCH.get()
     if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        _send_queued(queue)
         obj.save(force_insert=True)
         return obj
     with_pk = obj.pk is not None
-    key = (db.alias, model, with_pk)
+    key = (db.alias, model, with_pk, returning)
     if key not in _INSERTS:
-        _INSERTS[key] = _compile_insert(model, with_pk=with_pk)
+        _INSERTS[key] = _compile_insert(model, with_pk=with_pk, returning=returning)
     compiled = _INSERTS[key]
     if compiled is None:
+        _send_queued(queue)
         obj.save(force_insert=True)
         return obj
-    values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in compiled.fields]
-    with db.cursor() as cursor:
-        cursor.execute(compiled.sql, values)
-        if compiled.returns_pk:
-            setattr(obj, model._meta.pk.attname, cursor.fetchone()[0])
+    values: list[Any] = []
+    for field, plain in zip(compiled.fields, compiled.plain, strict=True):
+        if plain is not None:
+            value = getattr(obj, field.attname)
+            if value is None or type(value) is plain:
+                values.append(value)
+                continue
+        values.append(field.get_db_prep_save(field.pre_save(obj, True), db))
+    if queue is not None and not compiled.returns_pk:
+        queue.append((compiled.sql, values))
+    else:
+        _send_queued(queue)
+        with db.cursor() as cursor:
+            cursor.execute(compiled.sql, values)
+            if compiled.returns_pk:
+                setattr(obj, model._meta.pk.attname, cursor.fetchone()[0])
     obj._state.adding = False
     obj._state.db = db.alias
     return obj
+
+
+def _send_queued(queue: list[tuple[str, list[Any]]] | None) -> None:
+    """A statement that must run now (it returns something) runs after what was queued before it."""
+    if queue:
+        _send(list(queue))
+        queue.clear()
+
+
+def send_queued() -> None:
+    """Inside ``batched()``: send what is queued now (before a write that does not go through this module)."""
+    _send_queued(_BATCH.get())
+
+
+_NEXT_PK: dict[tuple[str, type[Model]], str] = {}
+
+
+def next_pk_sql(model: type[Model]) -> str:
+    """A SQL expression that reserves the next primary key of ``model``'s table, to be evaluated inside the
+    writing transaction (e.g. in the ``RETURNING`` list of another statement of it), so that a row's key is
+    known before the row is written — its audit hash covers it — without a statement of its own.
+
+    PostgreSQL: ``nextval`` of the column's sequence (a key reserved by a transaction that rolls back is
+    skipped, as any insert's would be). SQLite: one past the table's ``AUTOINCREMENT`` high-water mark in
+    ``sqlite_sequence``; every write transaction here begins ``IMMEDIATE`` (``gridgov.db.sqlite3``), so no
+    other writer can take the same key before the row is inserted, and inserting it moves the mark."""
+    db = connections[DEFAULT_DB_ALIAS]
+    key = (db.alias, model)
+    if key not in _NEXT_PK:
+        table = model._meta.db_table
+        column = model._meta.pk.column
+        if db.vendor == "postgresql":
+            with db.cursor() as cursor:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [db.ops.quote_name(table), column])
+                sequence = cursor.fetchone()[0]
+            assert sequence, f"{table}.{column} has no sequence"
+            _NEXT_PK[key] = f"nextval('{sequence}'::regclass)"
+        elif db.vendor == "sqlite":
+            _NEXT_PK[key] = f"(SELECT COALESCE(MAX(seq), 0) + 1 FROM sqlite_sequence WHERE name = '{table}')"
+        else:  # pragma: no cover - the two databases GridGov runs on
+            raise NotImplementedError(db.vendor)
+    return _NEXT_PK[key]
 
 
 _UPDATES: dict[tuple[str, type[Model], tuple[str, ...], str], tuple[str, tuple[Field[Any, Any], ...]]] = {}
@@ -101,6 +233,7 @@ def update(obj: Model, fields: Sequence[str], *, only_if: tuple[str, Any] | None
     sql, chosen = _UPDATES[key]
     values = [f.get_db_prep_save(getattr(obj, f.attname), db) for f in chosen]  # as set (no auto_now)
     params = [*values, obj.pk] if only_if is None else [*values, obj.pk, only_if[1]]
+    _send_queued(_BATCH.get())
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
@@ -172,6 +305,7 @@ def select[M: Model](
     if key not in _SELECTS:
         _SELECTS[key] = _compile_select(model, related, where)
     compiled = _SELECTS[key]
+    _send_queued(_BATCH.get())
     with db.cursor() as cursor:
         cursor.execute(compiled.sql, list(params))
         rows = cursor.fetchall()

@@ -13,8 +13,9 @@ from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from gridgov.data.org.enums import SecurityEventKind
-from gridgov.data.org.models import SecurityEvent
+from gridgov.data.org.models import Area, SecurityEvent
 from gridgov.data.org.security import record_event
+from gridgov.db.sqlite3 import checkpoint
 from gridgov.db.sqlite3.features import DatabaseFeatures
 from tests.locks import short_lock_wait, write_lock_held
 
@@ -71,3 +72,16 @@ def test_a_writer_waiting_for_the_lock_gets_it_as_soon_as_it_is_free(caplog) -> 
     waited = re.search(r"语句等待 ([0-9.]+) 秒后放弃.*BEGIN IMMEDIATE", caplog.text)
     assert waited is not None
     assert float(waited[1]) >= 0.1  # the whole wait, not only the last try
+
+
+@sqlite_only
+def test_web_requests_leave_wal_checkpoints_to_the_worker(settings) -> None:
+    """A web connection checkpoints only past a large log; the worker's passive checkpoint empties it."""
+    connection.ensure_connection()
+    (pages,) = connection.connection.execute("PRAGMA wal_autocheckpoint").fetchone()
+    assert pages == settings.GRIDGOV_SQLITE_WEB_CHECKPOINT_PAGES
+    Area.objects.create(code="wal-1", name="检查点", level="town", path="/wal-1/")
+    Area.objects.filter(code="wal-1").update(name="检查点二")
+    checkpoint._last = 0.0
+    assert checkpoint.checkpoint_if_due(every=60) == 0  # every page of the log copied back
+    assert checkpoint.checkpoint_if_due(every=60) is None  # not due again within the minute

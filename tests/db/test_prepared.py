@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
@@ -157,3 +157,64 @@ def test_token_sign_in_and_memberships_take_one_statement_each(world: TownWorld)
 @pytest.mark.parametrize("secret", ["", "x" * 201, "ggt_not-a-token"])
 def test_no_user_for_a_wrong_token(world: TownWorld, secret: str) -> None:
     assert authenticate_token(secret) is None
+
+
+def _record(world: TownWorld, key: str, case: Case) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        user=world.grid_worker_a,
+        key=key,
+        body_hash="0" * 64,
+        case=case,
+        response_status=201,
+        response_body={"number": case.number},
+        created_at=MONDAY_0900,
+    )
+
+
+def test_a_batch_sends_its_writes_at_the_end_in_one_round_trip_on_postgresql(world: TownWorld) -> None:
+    case = world.report()
+    with CaptureQueriesContext(connection) as queries, prepared.batched():
+        prepared.insert(_record(world, "b-1", case), returning=False)
+        prepared.execute(f"UPDATE {Case._meta.db_table} SET title = %s WHERE id = %s", ["批量写入", case.pk])
+        prepared.insert(_record(world, "b-2", case), returning=False)
+        assert queries.captured_queries == []  # nothing sent yet
+    sent = [q["sql"] for q in queries.captured_queries]
+    assert len(sent) == (1 if connection.vendor == "postgresql" else 3)
+    assert sorted(IdempotencyRecord.objects.filter(case=case).values_list("key", flat=True)) == ["b-1", "b-2"]
+    assert Case.objects.get(pk=case.pk).title == "批量写入"
+
+
+def test_a_batch_that_raises_sends_nothing(world: TownWorld) -> None:
+    case = world.report()
+
+    def fail_after_queueing() -> None:
+        with prepared.batched():
+            prepared.insert(_record(world, "c-1", case), returning=False)
+            raise LookupError
+
+    with pytest.raises(LookupError):
+        fail_after_queueing()
+    assert not IdempotencyRecord.objects.filter(key="c-1").exists()
+
+
+def test_a_read_inside_a_batch_sees_what_was_queued_before_it(world: TownWorld) -> None:
+    case = world.report()
+    with prepared.batched():
+        prepared.execute(f"UPDATE {Case._meta.db_table} SET title = %s WHERE id = %s", ["先写后读", case.pk])
+        found = prepared.select(Case, where="t0.id = %s", params=[case.pk])
+    assert [c.title for c in found] == ["先写后读"]
+
+
+def test_a_duplicate_in_a_batch_fails_at_its_end_and_the_transaction_keeps_nothing(world: TownWorld) -> None:
+    case = world.report()
+    prepared.insert(_record(world, "d-1", case), returning=False)
+
+    def write_twice() -> None:
+        with transaction.atomic(), prepared.batched():
+            prepared.execute(f"UPDATE {Case._meta.db_table} SET title = %s WHERE id = %s", ["不应留下", case.pk])
+            prepared.insert(_record(world, "d-1", case), returning=False)
+
+    with pytest.raises(IntegrityError):
+        write_twice()
+    assert Case.objects.get(pk=case.pk).title == case.title
+    assert IdempotencyRecord.objects.filter(key="d-1").count() == 1

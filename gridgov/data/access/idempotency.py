@@ -84,7 +84,8 @@ def create_once(
                 response_status=status,
                 response_body=answer,
                 created_at=now or timezone.now(),
-            )
+            ),
+            returning=False,  # nobody reads its key: queued with the case's writes (prepared.batched)
         )
         answers.append(answer)
 

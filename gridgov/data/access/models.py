@@ -72,10 +72,14 @@ class ApiKey(models.Model):
 class IdempotencyRecord(models.Model):
     """The first answer to a create request with an ``Idempotency-Key``: replayed for the same key and body."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Written with every report: the user leads the unique (user, key) index, and cases are never deleted
+    # (their actions protect them), so neither foreign key needs an index of its own.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=128)
     body_hash = models.CharField(max_length=64)
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     response_status = models.PositiveSmallIntegerField()
     response_body = models.JSONField(default=dict)
     created_at = models.DateTimeField()

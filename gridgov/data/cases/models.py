@@ -35,9 +35,11 @@ class CaseCounter(models.Model):
 
 
 class Case(models.Model):
-    # Single-column indexes only where no composite index starts with the column: each index is written on
-    # every report (town → case_town_order, reporter → case_reporter_order, department → case_department_order,
-    # enterprise → case_enterprise_order).
+    # Each index is written on every report, so the foreign keys have none of their own: town, reporter,
+    # department and enterprise lead composite indexes (case_town_order, case_reporter_order, …), the category
+    # is reached through case_category, areas through area_path; no page looks cases up by area, village,
+    # grid, major category, handler or duplicate alone (deleting one of those rows, which the admin rarely
+    # does, scans the cases once).
     town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", db_index=False)
     number = models.CharField(_("案卷编号"), max_length=32)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -45,10 +47,10 @@ class Case(models.Model):
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.EVENT)
     channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
     category = models.ForeignKey(
-        "taxonomy.Category", verbose_name=_("分类"), on_delete=models.PROTECT, related_name="+"
+        "taxonomy.Category", verbose_name=_("分类"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     major_category = models.ForeignKey(
-        "taxonomy.Category", verbose_name=_("大类"), on_delete=models.PROTECT, related_name="+"
+        "taxonomy.Category", verbose_name=_("大类"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     priority = models.CharField(_("紧急程度"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     title = models.CharField(_("标题"), max_length=120, blank=True)
@@ -56,13 +58,21 @@ class Case(models.Model):
     address = models.CharField(_("地址"), max_length=255, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    area = models.ForeignKey(Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     area_path = models.CharField(_("区域路径"), max_length=255, editable=False)
     village = models.ForeignKey(
-        Area, verbose_name=_("村/社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area,
+        verbose_name=_("村/社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grid = models.ForeignKey(
-        Area, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     reporter = models.ForeignKey(
@@ -96,9 +106,16 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     duplicate_of = models.ForeignKey(
-        "self", verbose_name=_("重复于"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        verbose_name=_("重复于"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     # The company a hazard or service request belongs to; its enterprise users may see and act on the case.
     enterprise = models.ForeignKey(
@@ -179,15 +196,37 @@ class Case(models.Model):
             models.Index(fields=["town", "reported_at", "id"], name="case_town_order"),
             models.Index(fields=["town", "status", "reported_at", "id"], name="case_queue_order"),
             models.Index(fields=["reporter", "reported_at", "id"], name="case_reporter_order"),
-            models.Index(fields=["department", "reported_at", "id"], name="case_department_order"),
-            models.Index(fields=["department", "status", "reported_at", "id"], name="case_department_queue"),
-            models.Index(fields=["enterprise", "reported_at", "id"], name="case_enterprise_order"),
+            # Partial where the column is empty when a case is reported (no department, company, registration or
+            # deadline yet): a report writes none of these, and every query on the column implies it is set.
+            models.Index(
+                fields=["department", "reported_at", "id"],
+                condition=models.Q(department__isnull=False),
+                name="case_department_order",
+            ),
+            models.Index(
+                fields=["department", "status", "reported_at", "id"],
+                condition=models.Q(department__isnull=False),
+                name="case_department_queue",
+            ),
+            models.Index(
+                fields=["enterprise", "reported_at", "id"],
+                condition=models.Q(enterprise__isnull=False),
+                name="case_enterprise_order",
+            ),
             models.Index(fields=["town", "status", "resolved_at", "id"], name="case_verify_order"),
             # By area subtree; by deadline.
             # The area subtree, with the reporter: a list's count reads its area part from this index alone.
             models.Index(fields=["town", "area_path", "reporter"], name="case_area_path_reporter"),
-            models.Index(fields=["town", "status", "handle_deadline"], name="case_handle_deadline"),
-            models.Index(fields=["town", "registered_at"], name="case_registered_at"),
+            models.Index(
+                fields=["town", "status", "handle_deadline"],
+                condition=models.Q(handle_deadline__isnull=False),
+                name="case_handle_deadline",
+            ),
+            models.Index(
+                fields=["town", "registered_at"],
+                condition=models.Q(registered_at__isnull=False),
+                name="case_registered_at",
+            ),
             # The live part of the indicators (metrics.indicators._live_late): open cases of a period by status,
             # with the columns of the overdue test and of the village/grid-worker grouping (read from the index).
             models.Index(
@@ -202,6 +241,7 @@ class Case(models.Model):
                     "reporter_role",
                     "reporter_id",
                 ],
+                condition=models.Q(registered_at__isnull=False),
                 name="case_status_registered_at",
             ),
             # The few open cases whose deadlines wait for a year's official holiday schedule (recalendar).
@@ -234,6 +274,7 @@ class CaseAction(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # no page lists actions by actor alone; deleting a user (rare) scans once
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=64, blank=True)
     actor_role = models.CharField(_("操作角色"), max_length=24, choices=Role.choices, blank=True)

@@ -75,7 +75,7 @@ COUNT_FIELDS = (
 
 
 class DailyRollup(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    town = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)  # leads the unique
     dim = models.CharField(max_length=16, choices=Dim.choices)
     member = models.CharField(max_length=32, blank=True)  # the member's id (channel: its value); "" for the town
     day = models.DateField()

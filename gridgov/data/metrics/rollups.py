@@ -14,6 +14,7 @@ any moment after its last change (``facts`` with T after everything); the part o
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from gridgov.data.metrics import facts
 from gridgov.data.metrics.models import COUNT_FIELDS, DailyRollup, Dim
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area
+from gridgov.db import prepared
 
 Key = tuple[str, str, date]  # (dim, member, day)
 # "After every change": the moment the rollups describe (far enough, and still convertible to local time).
@@ -207,23 +209,31 @@ def cases_added(*, town_id: int, states: Iterable[CaseState] = (), rows: dict[Ke
 _UPSERT_ROWS = 500
 
 
-def _upsert(town_id: int, rows: dict[Key, list[int]]) -> None:
-    """Add ``rows`` to the rollup table: one INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL)."""
+@functools.cache
+def _upsert_sql(vendor: str, rows: int) -> str:
     qn = connection.ops.quote_name
     table = qn(DailyRollup._meta.db_table)
     columns = ["town_id", "dim", "member", "day", *COUNT_FIELDS]
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in COUNT_FIELDS)
-    sql = (
+    return (
         f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES "
-        + ", ".join([placeholders] * len(rows))
+        + ", ".join([placeholders] * rows)
         + f" ON CONFLICT ({qn('town_id')}, {qn('dim')}, {qn('member')}, {qn('day')}) DO UPDATE SET {updates}"
+    )
+
+
+def _upsert(town_id: int, rows: dict[Key, list[int]]) -> None:
+    """Add ``rows`` to the rollup table: one INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL)."""
+    sql = (
+        _upsert_sql(connection.vendor, len(rows))
+        if len(rows) <= 16
+        else _upsert_sql.__wrapped__(connection.vendor, len(rows))
     )
     params: list[int | str | date] = []
     for (dim, member, day), values in sorted(rows.items()):  # a fixed order: no deadlocks between writers
         params.extend([town_id, dim, member, day, *values])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    prepared.execute(sql, params)  # queued with the case's other writes inside prepared.batched()
 
 
 # ---------------------------------------------------------------------------------------------------

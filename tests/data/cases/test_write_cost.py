@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
+
+from gridgov.data.cases.domain.audit import verify_case_chain
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.enums import Action, Channel
+from gridgov.data.cases.models import Case
 from gridgov.data.org.models import User
 from tests.factories import MONDAY_0900, TownWorld
 
@@ -14,23 +18,28 @@ _CONTROL = re.compile(r"^(BEGIN|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOIN
 
 
 def shapes(captured) -> list[str]:  # type: ignore[no-untyped-def]
-    """Each statement as "VERB table" (e.g. "INSERT cases_case")."""
+    """Each statement as "VERB table" (e.g. "INSERT cases_case"); several sent in one round trip (PostgreSQL,
+    ``prepared.batched``) are split (the test's values contain no "; ")."""
     found = []
     for query in captured.captured_queries:
-        sql = query["sql"]
-        if _CONTROL.match(sql):
-            continue
-        verb = sql.split()[0].upper()
-        table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
-        found.append(f"{verb} {table.group(1) if table else '?'}")
+        for sql in query["sql"].split("; "):
+            if _CONTROL.match(sql):
+                continue
+            verb = sql.split()[0].upper()
+            table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
+            found.append(f"{verb} {table.group(1) if table else '?'}")
     return found
 
 
-def test_report_case_is_five_statements(world: TownWorld, django_assert_max_num_queries) -> None:
+def round_trips(captured) -> int:  # type: ignore[no-untyped-def]
+    return sum(1 for query in captured.captured_queries if not _CONTROL.match(query["sql"]))
+
+
+def test_report_case_is_four_statements(world: TownWorld, django_assert_max_num_queries) -> None:
     reporter = User.objects.get(pk=world.grid_worker_a.pk)
     world.report(reporter=reporter)  # the worker is warm: calendar, limits, areas, memberships loaded once
     # ≤ 6 with the transaction's own BEGIN (or the SAVEPOINT/RELEASE pair when nested, as here)
-    with django_assert_max_num_queries(7) as captured:
+    with django_assert_max_num_queries(6) as captured:
         case = report_case(
             town=world.town,
             reporter=reporter,
@@ -41,13 +50,38 @@ def test_report_case_is_five_statements(world: TownWorld, django_assert_max_num_
             now=MONDAY_0900,
         )
     assert shapes(captured) == [
-        "UPDATE cases_casecounter",  # the number (… RETURNING)
-        "INSERT cases_case",
+        "UPDATE cases_casecounter",  # the number and the case's key (… RETURNING)
+        "INSERT cases_case",  # with its audit head: the first action's hash
         "INSERT cases_caseaction",  # with its outbox
-        "UPDATE cases_case",  # audit head
         "INSERT metrics_dailyrollup",  # indicators (… ON CONFLICT DO UPDATE)
     ]
+    # PostgreSQL: the three inserts after the number go in one round trip (SQLite has none to save)
+    assert round_trips(captured) == (2 if connection.vendor == "postgresql" else 4)
     assert (case.action_count, case.status) == (1, "reported")
+    stored = Case.objects.get(pk=case.pk)
+    first = stored.actions.get()
+    assert (stored.number, stored.action_count, stored.audit_head) == (case.number, 1, first.hash)
+    assert verify_case_chain(stored, [first], {}) is None
+
+
+def test_reserved_keys_follow_every_other_insert(world: TownWorld) -> None:
+    """The key a report reserves is the table's next one, after cases written by the ORM or the bulk path,
+    and the next ORM insert continues after it (no key taken twice)."""
+    first = world.report()
+    later = world.report()
+    assert later.pk == first.pk + 1
+    orm = Case.objects.create(
+        **{
+            f.attname: getattr(later, f.attname)
+            for f in Case._meta.concrete_fields
+            if not f.primary_key and f.attname not in ("number", "seq")
+        },
+        number="X-1",
+        seq=999_999,
+    )
+    assert orm.pk == later.pk + 1
+    after = world.report()
+    assert after.pk == orm.pk + 1
 
 
 def test_an_action_is_four_statements_including_the_rollup(world: TownWorld, django_assert_max_num_queries) -> None:

@@ -10,7 +10,7 @@ from django.db import connection
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.models import Case, Notification
-from tests.data.cases.test_write_cost import shapes
+from tests.data.cases.test_write_cost import round_trips, shapes
 from tests.factories import TownWorld
 
 BODY = {"category": "1201", "description": "路口垃圾堆积", "address": "双合村村口"}
@@ -21,19 +21,20 @@ def test_create_on_a_warm_worker_costs_a_handful_of_statements(
 ) -> None:
     api = as_user(world.grid_worker_a)
     assert api.post("/api/cases", BODY, **{"Idempotency-Key": "warm-up"}).status_code == 201
-    with django_assert_max_num_queries(12) as captured:
+    with django_assert_max_num_queries(9) as captured:  # with the test's SAVEPOINT and RELEASE
         response = api.post("/api/cases", BODY, **{"Idempotency-Key": "second"})
     assert response.status_code == 201
     assert shapes(captured) == [
         "SELECT access_apitoken",  # who (last_used_at is written at most once a minute)
         "SELECT org_membership",  # their scope
-        "UPDATE cases_casecounter",
-        "INSERT cases_case",
+        "UPDATE cases_casecounter",  # the number, the case's and its first action's keys
+        "INSERT cases_case",  # with its audit head
         "INSERT cases_caseaction",
-        "UPDATE cases_case",
         "INSERT metrics_dailyrollup",
         "INSERT access_idempotencyrecord",  # the first answer, kept for retries
     ]
+    # a report is six statements; on PostgreSQL the last four share one round trip
+    assert round_trips(captured) == (4 if connection.vendor == "postgresql" else 7)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -239,9 +239,8 @@ def report_case(
     )
 
     with transaction.atomic():
-        case.seq = _next_number(town=town, year=year)
+        case.seq, case.pk, action_pk = _next_number(town=town, year=year)
         case.number = f"{town.case_prefix or town.code}{year}-{case.seq:06d}"
-        prepared.insert(case)
         step = _Step(
             case=case,
             actor=case.reporter,
@@ -254,9 +253,11 @@ def report_case(
             data={"channel": channel},
             files=checked,
         )
-        row = _write_action(step, from_status="")
-        prepared.update(case, ["action_count", "audit_head"])
-        rollups.case_changed(before=None, after=rollups.snapshot(case))  # indicators: same transaction
+        with prepared.batched():  # the case, its action, the rollups and the caller's record: one round trip
+            row = _write_action(step, from_status="", new_case=True, pk=action_pk)
+            rollups.case_changed(before=None, after=rollups.snapshot(case))  # indicators: same transaction
+            if on_written is not None and not resolve_on_spot:
+                on_written(case)
         _after_commit(row)
         if resolve_on_spot:  # in the same transaction: a failed resolution leaves no half-made case
             assert reporter is not None
@@ -269,8 +270,8 @@ def report_case(
                 now=now,
             )
             case.refresh_from_db()
-        if on_written is not None:
-            on_written(case)
+            if on_written is not None:
+                on_written(case)
     return case
 
 
@@ -301,36 +302,41 @@ def _reporting_role(reporter: User | None, channel: Channel) -> Role | None:
     return Role.RESIDENT
 
 
-def _next_number(*, town: Area, year: int) -> int:
-    """Bump the town's counter for ``year`` inside the caller's transaction (gap-free, race-free).
+def _next_number(*, town: Area, year: int) -> tuple[int, int, int]:
+    """Bump the town's counter for ``year`` inside the caller's transaction (gap-free, race-free), and
+    reserve the primary keys of the new case and of its first action in the same statement; returns
+    ``(seq, case pk, action pk)``.
 
     The UPDATE takes the row lock, so concurrent reporters queue here and each reads back its own value
     (``RETURNING``: one statement, SQLite ≥ 3.35 and PostgreSQL); if the reporting transaction rolls back,
-    so does the bump.
+    so does the bump. Knowing the keys before anything is written lets the first action's hash (which covers
+    the case's key) go into the case's own INSERT — no UPDATE of the new row — and lets the case, its action,
+    the rollups and the caller's record go to the database together (``prepared.batched``).
     """
     bumped = _bump(town_id=town.pk, year=year)
     if bumped is not None:
         return bumped
     try:
         with transaction.atomic():
-            CaseCounter.objects.create(town=town, year=year, last_value=1)
-        return 1
+            CaseCounter.objects.create(town=town, year=year, last_value=0)
     except IntegrityError:  # another reporter created the counter first
-        bumped = _bump(town_id=town.pk, year=year)
-        assert bumped is not None
-        return bumped
+        pass
+    bumped = _bump(town_id=town.pk, year=year)
+    assert bumped is not None
+    return bumped
 
 
-def _bump(*, town_id: int, year: int) -> int | None:
+def _bump(*, town_id: int, year: int) -> tuple[int, int, int] | None:
     qn = connection.ops.quote_name
     sql = (
         f"UPDATE {qn(CaseCounter._meta.db_table)} SET {qn('last_value')} = {qn('last_value')} + 1 "
-        f"WHERE {qn('town_id')} = %s AND {qn('year')} = %s RETURNING {qn('last_value')}"
+        f"WHERE {qn('town_id')} = %s AND {qn('year')} = %s "
+        f"RETURNING {qn('last_value')}, {prepared.next_pk_sql(Case)}, {prepared.next_pk_sql(CaseAction)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [town_id, year])
         row = cursor.fetchone()
-    return int(row[0]) if row is not None else None
+    return (int(row[0]), int(row[1]), int(row[2])) if row is not None else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -507,8 +513,10 @@ def _check_needs(
         raise InvalidInput(_("紧急程度“%(p)s”无效") % {"p": priority}, field="priority")
 
 
-def _write_action(step: _Step, *, from_status: str) -> CaseAction:
-    """Append the hash-chained action row (and its attachments) for ``step``; update the case's head."""
+def _write_action(step: _Step, *, from_status: str, new_case: bool = False, pk: int | None = None) -> CaseAction:
+    """Append the hash-chained action row (and its attachments) for ``step``; move the case's head (in memory:
+    the caller writes the case). ``new_case``: the case (whose key is already reserved) is inserted here, with
+    its head, before its first action; ``pk``: the action's key, reserved by the caller."""
     case = step.case
     seq = case.action_count + 1
     to_status = case.status
@@ -532,8 +540,14 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
         attachment_hashes=hashes,
         prev_hash=case.audit_head,
     )
+    prev_hash = case.audit_head
+    case.action_count = seq
+    case.audit_head = digest
+    if new_case:
+        prepared.insert(case)
     row = prepared.insert(
         CaseAction(
+            pk=pk,
             town_id=case.town_id,
             case=case,
             seq=seq,
@@ -546,17 +560,17 @@ def _write_action(step: _Step, *, from_status: str) -> CaseAction:
             note=step.note,
             data=step.data,
             created_at=step.now,
-            prev_hash=case.audit_head,
+            prev_hash=prev_hash,
             hash=digest,
             notify_due_at=None if _QUIET.get() else timezone.now(),  # the outbox: owed from the moment it commits
         )
     )
+    if step.files:
+        prepared.send_queued()  # written by the ORM: after the rows they belong to
     for checked in step.files:
         Attachment.objects.create(
             town_id=case.town_id, case=case, action=row, created_at=step.now, **checked.attachment_fields()
         )
-    case.action_count = seq
-    case.audit_head = digest
     return row
 
 

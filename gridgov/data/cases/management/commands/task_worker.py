@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from django_tasks_db.utils import exclusive_transaction
 
 from gridgov.db.busy import describe
+from gridgov.db.sqlite3.checkpoint import checkpoint_if_due
 from gridgov.db.workers import TASKS, TRANSIENT_ERRORS, Backoff, run_steadily
 
 log = logging.getLogger("gridgov.worker")
@@ -46,6 +47,7 @@ class SteadyWorker(Worker):
 
     def run_one(self) -> bool:
         """Claim and run the next ready task; False when there is none."""
+        checkpoint_if_due()  # the web's WAL checkpoints, off the request path
         tasks = self.ready_tasks()
         if not tasks.exists():  # a read: an idle worker never takes the write lock
             return False
