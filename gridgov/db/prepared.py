@@ -291,6 +291,16 @@ def _compile_select(model: type[Model], related: tuple[str, ...], where: str) ->
     return _Select(sql, tuple(parts))
 
 
+def _compiled_select(model: type[Model], where: str, related: tuple[str, ...], for_update: bool) -> _Select:
+    db = connections[DEFAULT_DB_ALIAS]
+    if for_update and db.features.has_select_for_update:
+        where = f"{where} FOR UPDATE OF t0"
+    key = (db.alias, model, related, where)
+    if key not in _SELECTS:
+        _SELECTS[key] = _compile_select(model, related, where)
+    return _SELECTS[key]
+
+
 def select[M: Model](
     model: type[M], *, where: str, params: Sequence[Any], related: tuple[str, ...] = (), for_update: bool = False
 ) -> list[M]:
@@ -298,18 +308,49 @@ def select[M: Model](
     keys named in ``related`` loaded as by ``select_related`` (one level, outer joins). ``for_update`` locks
     the rows of ``model`` (not the related ones) where the database has row locks (PostgreSQL); SQLite's
     write transaction already excludes every other writer."""
-    db = connections[DEFAULT_DB_ALIAS]
-    if for_update and db.features.has_select_for_update:
-        where = f"{where} FOR UPDATE OF t0"
-    key = (db.alias, model, related, where)
-    if key not in _SELECTS:
-        _SELECTS[key] = _compile_select(model, related, where)
-    compiled = _SELECTS[key]
+    compiled = _compiled_select(model, where, related, for_update)
     _send_queued(_BATCH.get())
-    with db.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(compiled.sql, list(params))
         rows = cursor.fetchall()
-    found: list[M] = []
+    return cast(list[M], _materialize(compiled, rows))
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One read of ``select_together``: the arguments of ``select``."""
+
+    model: type[Model]
+    where: str
+    params: Sequence[Any]
+    related: tuple[str, ...] = ()
+
+
+def select_together(*queries: Query) -> list[list[Any]]:
+    """Several independent reads (none uses another's result), as ``select`` each: on PostgreSQL in one round
+    trip (the statements go in one ``execute``, their results come back one after the other), on SQLite one
+    by one. Every API call starts with two such reads: the token with its user, and the user's memberships."""
+    db = connections[DEFAULT_DB_ALIAS]
+    compiled = [_compiled_select(q.model, q.where, q.related, False) for q in queries]
+    _send_queued(_BATCH.get())
+    results: list[list[Any]] = []
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql" and len(queries) > 1:
+            cursor.execute("; ".join(c.sql for c in compiled), [v for q in queries for v in q.params])
+            for number, one in enumerate(compiled):
+                if number:
+                    cursor.nextset()
+                results.append(_materialize(one, cursor.fetchall()))
+        else:
+            for one, query in zip(compiled, queries, strict=True):
+                cursor.execute(one.sql, list(query.params))
+                results.append(_materialize(one, cursor.fetchall()))
+    return results
+
+
+def _materialize(compiled: _Select, rows: Sequence[Sequence[Any]]) -> list[Model]:
+    db = connections[DEFAULT_DB_ALIAS]
+    found: list[Model] = []
     for raw in rows:
         row = list(raw)
         start = 0
@@ -331,5 +372,5 @@ def select[M: Model](
         for part, obj in zip(compiled.parts[1:], objects[1:], strict=True):
             assert part.link is not None
             part.link.set_cached_value(first, obj)  # type: ignore[attr-defined]
-        found.append(first)  # type: ignore[arg-type]
+        found.append(first)
     return found

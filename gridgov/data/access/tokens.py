@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access.models import ApiKey, ApiToken
 from gridgov.data.access.secrets import digest_of, new_secret
+from gridgov.data.cases.scope import memberships_query, remember_memberships
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
@@ -78,13 +79,20 @@ def authenticate_token(secret: str, *, now: datetime | None = None) -> User | No
     """The active user behind a valid, unrevoked token; None otherwise. Raises TokenExpired for an expired one."""
     if not secret or len(secret) > 200:
         return None
-    # Every API call runs this: one statement built once per process (token and user in one row).
-    found = prepared.select(
-        ApiToken, where="t0.digest = %s AND t0.revoked_at IS NULL", params=[digest_of(secret)], related=("user",)
+    # Every API call runs this: the token with its user, and the user's memberships (which every call's
+    # scope check needs) — statements built once per process, sent together (one round trip on PostgreSQL).
+    digest = digest_of(secret)
+    found, memberships = prepared.select_together(
+        prepared.Query(ApiToken, "t0.digest = %s AND t0.revoked_at IS NULL", [digest], ("user",)),
+        memberships_query(
+            user_id_sql=f"SELECT user_id FROM {ApiToken._meta.db_table} WHERE digest = %s AND revoked_at IS NULL",
+            params=[digest],
+        ),
     )
-    token = found[0] if found else None
+    token: ApiToken | None = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
+    remember_memberships(token.user, memberships)
     now = now or timezone.now()
     if token.expires_at is not None and token.expires_at <= now:
         raise TokenExpired(token.prefix)

@@ -26,6 +26,9 @@ from gridgov.db import prepared
 AREA_SCOPED = (Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.OPERATOR, Role.LEADER, Role.ADMIN)
 
 
+MEMBERSHIP_RELATED = ("area", "department")
+
+
 def memberships_of(user: User) -> list[Membership]:
     """The user's active memberships, loaded once per user object (one query per request)."""
     cached: list[Membership] | None = getattr(user, "_gridgov_memberships", None)
@@ -34,10 +37,24 @@ def memberships_of(user: User) -> list[Membership]:
             Membership,
             where="t0.user_id = %s AND t0.active = %s",
             params=[user.pk, True],
-            related=("area", "department"),
+            related=MEMBERSHIP_RELATED,
         )
         user._gridgov_memberships = cached
     return cached
+
+
+def memberships_query(*, user_id_sql: str, params: list[object]) -> prepared.Query:
+    """The read of ``memberships_of`` for the user that ``user_id_sql`` (a scalar subquery with ``params``)
+    finds — so that it can go to the database together with the read that finds the user."""
+    return prepared.Query(
+        Membership, f"t0.active = %s AND t0.user_id = ({user_id_sql})", [True, *params], MEMBERSHIP_RELATED
+    )
+
+
+def remember_memberships(user: User, memberships: list[Membership]) -> None:
+    """What ``memberships_query`` read for ``user``: ``memberships_of`` answers from it."""
+    assert all(m.user_id == user.pk for m in memberships)
+    user._gridgov_memberships = memberships
 
 
 def _is_global_admin(user: User, memberships: list[Membership]) -> bool:
