@@ -55,18 +55,26 @@ def case_summary(case: Case, *, now: datetime) -> dict[str, Any]:
 
 
 def case_created(case: Case, *, attachments: int) -> dict[str, Any]:
-    """The compact answer to a create (``CaseCreatedOut``): built from the case in hand, no query."""
+    """The compact answer to a create, JSON-ready: exactly what ``CaseCreatedOut`` validates and dumps (a test
+    holds the two equal), built from the case in hand with no query and no model round trip — it is written
+    inside the report's transaction (as the Idempotency-Key's first answer)."""
     url = reverse("api:get_case", kwargs={"case_id": case.pk})
     return {
         "id": case.pk,
         "number": case.number,
-        "status": case.status,
+        "status": str(case.status),
         "status_label": str(Status(case.status).label),
         "version": case.version,
-        "reported_at": case.reported_at,
+        "reported_at": json_datetime(case.reported_at),
         "attachments": attachments,
         "links": {"self": url, "actions": f"{url}/actions", "attachments": f"{url}/attachments"},
     }
+
+
+def json_datetime(moment: datetime) -> str:
+    """An aware datetime as pydantic's JSON mode writes it (ISO 8601, UTC as ``Z``)."""
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def attachment(row: Attachment, *, action_seq: int | None) -> dict[str, Any]:

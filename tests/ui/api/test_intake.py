@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -10,6 +13,8 @@ from django.db import connection
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.models import Case, Notification
+from gridgov.ui.api import present
+from gridgov.ui.api.schemas import CaseCreatedOut
 from tests.data.cases.test_write_cost import round_trips, shapes
 from tests.factories import TownWorld
 
@@ -92,3 +97,19 @@ def test_concurrent_retries_with_one_key_make_one_case(world: TownWorld, as_user
     assert Case.objects.count() == 1
     assert IdempotencyRecord.objects.count() == 1
     assert Case.objects.get().seq == 1  # the losers' numbers were rolled back: no gap
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 23, 1, 2, 3, 456789, tzinfo=UTC),
+        datetime(2026, 11, 23, 1, 2, 3, tzinfo=UTC),  # no fraction
+        datetime(2026, 11, 23, 9, 2, 3, 5, tzinfo=ZoneInfo("Asia/Shanghai")),
+    ],
+)
+def test_the_compact_answer_is_what_its_schema_dumps(world: TownWorld, moment: datetime) -> None:
+    case = world.report()
+    case.reported_at = moment
+    answer = present.case_created(case, attachments=2)
+    assert answer == CaseCreatedOut.model_validate(answer).model_dump(mode="json")
+    assert json.loads(json.dumps(answer)) == answer
