@@ -147,10 +147,50 @@ def baseline(town: Area, cases: int, actions_per_case: int, timer: LockTimer) ->
     return spans
 
 
+def ledger_import(town: Area, user: User, rows: int, timer: LockTimer) -> None:
+    """A hazard ledger of ``rows`` open hazards (still to be rectified: each becomes a live case) imported all
+    or nothing."""
+    from gridgov.data.enterprises.categories import install_hazard_categories
+    from gridgov.data.enterprises.domain.credit_code import check_character
+    from gridgov.data.org.models import Enterprise
+    from gridgov.data.sheets.framework import workbook
+
+    categories = install_hazard_categories(town=town)
+    companies = []
+    for number in range(30):
+        first17 = f"91330921MA2B{number:04d}X"
+        companies.append(
+            Enterprise.objects.create(
+                town=town, name=f"岱西测试企业{number}号", credit_code=first17 + check_character(first17)
+            )
+        )
+    today = timezone.localdate()
+    headers = ["企业名称", "统一社会信用代码", "台账", "隐患等级", "隐患类别", "隐患部位", "隐患描述", "发现日期",
+               "整改责任人", "整改期限", "整改措施", "整改资金（元）"]  # fmt: skip
+    sheet = [
+        [company.name, company.credit_code, "政府检查", "一般", categories[i % len(categories)].name,
+         f"{i % 7 + 1}号车间", f"检查发现问题第{i}条", today - timedelta(days=i % 20), "安全员",
+         today + timedelta(days=10), "限期整改", "500"]
+        for i, company in ((i, companies[i % len(companies)]) for i in range(rows))
+    ]  # fmt: skip
+    content = workbook("隐患台账", headers, sheet)
+    ctx = ImportContext(town=town, user=user, now=timezone.now())
+    before = Case.objects.filter(town=town).count()
+    with timer.measure() as spans:
+        started = time.perf_counter()
+        report = import_sheet(importer=get_importer("hazards"), content=content, ctx=ctx)
+        wall = time.perf_counter() - started
+    assert report.ok, report.errors[:3]
+    assert Case.objects.filter(town=town).count() - before == rows
+    print(f"ledger import: {rows} open hazards → {rows} live cases")
+    summary("  hazard ledger import (check + write)", spans, wall)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=3000)
     parser.add_argument("--no-2022", dest="year_2022", action="store_false")
+    parser.add_argument("--ledger-rows", type=int, default=3000, help="open hazards in the ledger import (0: none)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
@@ -176,6 +216,9 @@ def main() -> None:
     cases = Case.objects.filter(town=org.town)
     assert all(broken is None for _c, broken in verify_chains(cases)), "audit chain"
     assert rollups.check(town=org.town) == [], "rollups"
+
+    if args.ledger_rows:
+        ledger_import(org.town, admin, args.ledger_rows, timer)
 
     if args.year_2022:
         with timer.measure() as spans:
