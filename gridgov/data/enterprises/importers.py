@@ -70,7 +70,8 @@ def _credit_code(value: Any, *, column: str = "credit_code") -> str:
 
 def _enterprise(row: dict[str, Any], ctx: ImportContext) -> Enterprise:
     code = _credit_code(row.get("credit_code"))
-    enterprise = Enterprise.objects.filter(town=ctx.town, credit_code=code).first()
+    # with its town and village: an open row's case is filed there inside the import's transaction
+    enterprise = Enterprise.objects.select_related("town", "village").filter(town=ctx.town, credit_code=code).first()
     if enterprise is None:
         raise RowInvalid("credit_code", _("信用代码 %(c)s 的企业尚未登记，请先导入企业名录") % {"c": code})
     name = cells.text(row.get("enterprise"), column="enterprise")

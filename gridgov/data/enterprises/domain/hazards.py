@@ -34,6 +34,7 @@ from gridgov.data.taxonomy.domain import time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.db import prepared
 
 MAX_FUNDS = Decimal("1000000000")
 
@@ -153,19 +154,21 @@ def record_hazard(
             enterprise=enterprise,
             now=now,
         )
-        hazard = Hazard.objects.create(
-            case=case,
-            town=enterprise.town,
-            enterprise=enterprise,
-            book=data.book,
-            grade=data.grade,
-            location=data.location.strip(),
-            found_on=data.found_on,
-            responsible=data.responsible.strip()[:64],
-            deadline=deadline,
-            measures=data.measures.strip(),
-            funds=data.funds,
-            source_key=source_key,
+        hazard = prepared.insert(  # built once per process: a ledger import files thousands in one transaction
+            Hazard(
+                case=case,
+                town=enterprise.town,
+                enterprise=enterprise,
+                book=data.book,
+                grade=data.grade,
+                location=data.location.strip(),
+                found_on=data.found_on,
+                responsible=data.responsible.strip()[:64],
+                deadline=deadline,
+                measures=data.measures.strip(),
+                funds=data.funds,
+                source_key=source_key,
+            )
         )
         if data.grade == Grade.MAJOR:
             supervisor = supervisor_for(case)
