@@ -213,7 +213,11 @@ class Case(models.Model):
                 condition=models.Q(enterprise__isnull=False),
                 name="case_enterprise_order",
             ),
-            models.Index(fields=["town", "status", "resolved_at", "id"], name="case_verify_order"),
+            models.Index(  # only the cases waiting to be verified (a report does not write it)
+                fields=["town", "status", "resolved_at", "id"],
+                condition=models.Q(status="resolved"),
+                name="case_verify_order",
+            ),
             # By area subtree; by deadline.
             # The area subtree, with the reporter: a list's count reads its area part from this index alone.
             models.Index(fields=["town", "area_path", "reporter"], name="case_area_path_reporter"),
