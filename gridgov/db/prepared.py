@@ -191,9 +191,10 @@ def next_pk_sql(model: type[Model]) -> str:
     known before the row is written — its audit hash covers it — without a statement of its own.
 
     PostgreSQL: ``nextval`` of the column's sequence (a key reserved by a transaction that rolls back is
-    skipped, as any insert's would be). SQLite: one past the table's ``AUTOINCREMENT`` high-water mark in
-    ``sqlite_sequence``; every write transaction here begins ``IMMEDIATE`` (``gridgov.db.sqlite3``), so no
-    other writer can take the same key before the row is inserted, and inserting it moves the mark."""
+    skipped, as any insert's would be). SQLite: one past the larger of the table's last key and its
+    ``AUTOINCREMENT`` high-water mark in ``sqlite_sequence`` (as ``bulk`` reserves keys); every write
+    transaction here begins ``IMMEDIATE`` (``gridgov.db.sqlite3``), so no other writer can take the same key
+    before the row is inserted, and inserting it moves the mark."""
     db = connections[DEFAULT_DB_ALIAS]
     key = (db.alias, model)
     if key not in _NEXT_PK:
@@ -206,7 +207,12 @@ def next_pk_sql(model: type[Model]) -> str:
             assert sequence, f"{table}.{column} has no sequence"
             _NEXT_PK[key] = f"nextval('{sequence}'::regclass)"
         elif db.vendor == "sqlite":
-            _NEXT_PK[key] = f"(SELECT COALESCE(MAX(seq), 0) + 1 FROM sqlite_sequence WHERE name = '{table}')"
+            # the larger of the last key and the high-water mark (which a deleted last row leaves behind)
+            quoted = db.ops.quote_name(table)
+            _NEXT_PK[key] = (
+                f"(SELECT COALESCE(MAX(n), 0) + 1 FROM (SELECT MAX({db.ops.quote_name(column)}) AS n FROM {quoted} "
+                f"UNION ALL SELECT seq FROM sqlite_sequence WHERE name = '{table}'))"
+            )
         else:  # pragma: no cover - the two databases GridGov runs on
             raise NotImplementedError(db.vendor)
     return _NEXT_PK[key]
