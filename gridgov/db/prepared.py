@@ -149,14 +149,7 @@ def insert[M: Model](obj: M, *, returning: bool = True) -> M:
         _send_queued(queue)
         obj.save(force_insert=True)
         return obj
-    values: list[Any] = []
-    for field, plain in zip(compiled.fields, compiled.plain, strict=True):
-        if plain is not None:
-            value = getattr(obj, field.attname)
-            if value is None or type(value) is plain:
-                values.append(value)
-                continue
-        values.append(field.get_db_prep_save(field.pre_save(obj, True), db))
+    values = [_prepare(obj, field, plain, db) for field, plain in zip(compiled.fields, compiled.plain, strict=True)]
     if queue is not None and not compiled.returns_pk:
         queue.append((compiled.sql, values))
     else:
@@ -168,6 +161,66 @@ def insert[M: Model](obj: M, *, returning: bool = True) -> M:
     obj._state.adding = False
     obj._state.db = db.alias
     return obj
+
+
+@dataclass(slots=True)
+class Staged:
+    """A new row's INSERT with its values prepared ahead (``stage``), so that a writing transaction only
+    fills in what it alone knows (keys, numbers, hashes: ``set``) and sends it (``insert_staged``)."""
+
+    obj: Model
+    compiled: _Insert
+    values: list[Any]
+
+    def set(self, **changes: Any) -> None:
+        """Set attributes (by attname) on the object and their prepared values in the statement."""
+        db = connections[DEFAULT_DB_ALIAS]
+        for attname, value in changes.items():
+            setattr(self.obj, attname, value)
+            position = next(i for i, f in enumerate(self.compiled.fields) if f.attname == attname)
+            self.values[position] = _prepare(
+                self.obj, self.compiled.fields[position], self.compiled.plain[position], db
+            )
+
+
+def _prepare(obj: Model, field: Field[Any, Any], plain: type | None, db: Any) -> Any:
+    if plain is not None:
+        value = getattr(obj, field.attname)
+        if value is None or type(value) is plain:
+            return value
+    return field.get_db_prep_save(field.pre_save(obj, True), db)
+
+
+def stage(obj: Model) -> Staged | None:
+    """Prepare the INSERT of ``obj`` with its primary key given (to be set later); None when the model needs
+    ``save()`` (receivers, database defaults) — then call ``insert`` instead."""
+    db = connections[DEFAULT_DB_ALIAS]
+    model = type(obj)
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        return None
+    key = (db.alias, model, True, True)
+    if key not in _INSERTS:
+        _INSERTS[key] = _compile_insert(model, with_pk=True)
+    compiled = _INSERTS[key]
+    if compiled is None:
+        return None
+    values = [_prepare(obj, field, plain, db) for field, plain in zip(compiled.fields, compiled.plain, strict=True)]
+    return Staged(obj, compiled, values)
+
+
+def insert_staged(staged: Staged) -> Model:
+    """Send a staged INSERT (queued inside ``batched()``); its key must have been ``set``."""
+    assert staged.obj.pk is not None, "set the primary key of a staged row first"
+    db = connections[DEFAULT_DB_ALIAS]
+    queue = _BATCH.get()
+    if queue is not None:
+        queue.append((staged.compiled.sql, staged.values))
+    else:
+        with db.cursor() as cursor:
+            cursor.execute(staged.compiled.sql, staged.values)
+    staged.obj._state.adding = False
+    staged.obj._state.db = db.alias
+    return staged.obj
 
 
 def _send_queued(queue: list[tuple[str, list[Any]]] | None) -> None:
@@ -210,7 +263,7 @@ def next_pk_sql(model: type[Model]) -> str:
             # the larger of the last key and the high-water mark (which a deleted last row leaves behind)
             quoted = db.ops.quote_name(table)
             _NEXT_PK[key] = (
-                f"(SELECT COALESCE(MAX(n), 0) + 1 FROM (SELECT MAX({db.ops.quote_name(column)}) AS n FROM {quoted} "
+                f"(SELECT COALESCE(MAX(n), 0) + 1 FROM (SELECT MAX({_column(model._meta.pk)}) AS n FROM {quoted} "
                 f"UNION ALL SELECT seq FROM sqlite_sequence WHERE name = '{table}'))"
             )
         else:  # pragma: no cover - the two databases GridGov runs on

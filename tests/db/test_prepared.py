@@ -222,3 +222,19 @@ def test_a_duplicate_in_a_batch_fails_at_its_end_and_the_transaction_keeps_nothi
         write_twice()
     assert Case.objects.get(pk=case.pk).title == case.title
     assert IdempotencyRecord.objects.filter(key="d-1").count() == 1
+
+
+def test_a_staged_insert_writes_what_save_would_with_the_values_set_later(world: TownWorld) -> None:
+    template = world.report()
+    by_orm = _copy(template, seq=910)
+    by_orm.save(force_insert=True)
+    staged = prepared.stage(_copy(template, seq=0))
+    assert staged is not None
+    key = Case.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
+    staged.set(id=key, seq=911, number="DX2026-000911", audit_head="f" * 64)
+    assert prepared.insert_staged(staged).pk == key
+    stored_orm = _columns(Case.objects.get(pk=by_orm.pk))
+    stored_staged = _columns(Case.objects.get(pk=key))
+    differing = {name for name in stored_orm if stored_orm[name] != stored_staged[name]}
+    assert differing == {"id", "seq", "number", "audit_head", "created_at", "updated_at"}
+    assert (stored_staged["seq"], stored_staged["audit_head"]) == (911, "f" * 64)

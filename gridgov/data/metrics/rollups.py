@@ -176,15 +176,32 @@ def case_changed(*, before: CaseState | None, after: CaseState | None) -> None:
     """Apply the change of one case's contribution to the rollups (call inside the case's transaction)."""
     if before == after:
         return
+    write_change(change(before=before, after=after))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    town_id: int
+    rows: dict[Key, list[int]]
+
+
+def change(*, before: CaseState | None, after: CaseState | None) -> Change:
+    """What one case's change does to the rollup rows, computed without the database (so that a writer can
+    work it out before its transaction and only ``write_change`` inside it)."""
     delta: dict[Key, list[int]] = {}
     for key, values in contribution(after).items():
         _add(delta.setdefault(key, [0] * len(COUNT_FIELDS)), values)
     for key, values in contribution(before).items():
         _add(delta.setdefault(key, [0] * len(COUNT_FIELDS)), values, sign=-1)
-    changed = {key: values for key, values in delta.items() if any(values)}
-    if changed:
-        town_id = (after or before).town_id  # type: ignore[union-attr]
-        _upsert(town_id, changed)
+    state = after or before
+    assert state is not None
+    return Change(state.town_id, {key: values for key, values in delta.items() if any(values)})
+
+
+def write_change(change: Change) -> None:
+    """Add a ``change`` to the rollups (call inside the case's transaction)."""
+    if change.rows:
+        _upsert(change.town_id, change.rows)
 
 
 def contributions(states: Iterable[CaseState]) -> dict[Key, list[int]]:

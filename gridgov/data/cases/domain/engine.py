@@ -238,9 +238,17 @@ def report_case(
         start=now,
     )
 
+    # The case row's values and its rollup rows are prepared here too: inside, only the keys, the number and
+    # the first action's hash are filled in.
+    staged = prepared.stage(case)
+    counted = rollups.change(before=None, after=rollups.snapshot(case))
     with transaction.atomic():
-        case.seq, case.pk, action_pk = _next_number(town=town, year=year)
-        case.number = f"{town.case_prefix or town.code}{year}-{case.seq:06d}"
+        seq, pk, action_pk = _next_number(town=town, year=year)
+        number = f"{town.case_prefix or town.code}{year}-{seq:06d}"
+        if staged is not None:
+            staged.set(id=pk, seq=seq, number=number)
+        else:
+            case.pk, case.seq, case.number = pk, seq, number
         step = _Step(
             case=case,
             actor=case.reporter,
@@ -254,8 +262,8 @@ def report_case(
             files=checked,
         )
         with prepared.batched():  # the case, its action, the rollups and the caller's record: one round trip
-            row = _write_action(step, from_status="", new_case=True, pk=action_pk)
-            rollups.case_changed(before=None, after=rollups.snapshot(case))  # indicators: same transaction
+            row = _write_action(step, from_status="", new_case=staged or True, pk=action_pk)
+            rollups.write_change(counted)  # indicators: same transaction
             if on_written is not None and not resolve_on_spot:
                 on_written(case)
         _after_commit(row)
@@ -513,10 +521,13 @@ def _check_needs(
         raise InvalidInput(_("紧急程度“%(p)s”无效") % {"p": priority}, field="priority")
 
 
-def _write_action(step: _Step, *, from_status: str, new_case: bool = False, pk: int | None = None) -> CaseAction:
+def _write_action(
+    step: _Step, *, from_status: str, new_case: prepared.Staged | bool = False, pk: int | None = None
+) -> CaseAction:
     """Append the hash-chained action row (and its attachments) for ``step``; move the case's head (in memory:
     the caller writes the case). ``new_case``: the case (whose key is already reserved) is inserted here, with
-    its head, before its first action; ``pk``: the action's key, reserved by the caller."""
+    its head, before its first action (from its staged INSERT when given); ``pk``: the action's key, reserved
+    by the caller."""
     case = step.case
     seq = case.action_count + 1
     to_status = case.status
@@ -541,10 +552,14 @@ def _write_action(step: _Step, *, from_status: str, new_case: bool = False, pk: 
         prev_hash=case.audit_head,
     )
     prev_hash = case.audit_head
-    case.action_count = seq
-    case.audit_head = digest
-    if new_case:
-        prepared.insert(case)
+    if isinstance(new_case, prepared.Staged):
+        new_case.set(action_count=seq, audit_head=digest)
+        prepared.insert_staged(new_case)
+    else:
+        case.action_count = seq
+        case.audit_head = digest
+        if new_case:
+            prepared.insert(case)
     row = prepared.insert(
         CaseAction(
             pk=pk,
