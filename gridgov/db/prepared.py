@@ -314,10 +314,10 @@ class _Select:
     parts: tuple[_Part, ...]
 
 
-_SELECTS: dict[tuple[str, type[Model], tuple[str, ...], str], _Select] = {}
+_SELECTS: dict[tuple[str, type[Model], tuple[str, ...], str, tuple[str, ...]], _Select] = {}
 
 
-def _compile_select(model: type[Model], related: tuple[str, ...], where: str) -> _Select:
+def _compile_select(model: type[Model], related: tuple[str, ...], where: str, defer: tuple[str, ...] = ()) -> _Select:
     db = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
     joins: list[str] = []
@@ -335,7 +335,8 @@ def _compile_select(model: type[Model], related: tuple[str, ...], where: str) ->
         )
         targets.append((other, alias, link))
     for target, alias, link_to in targets:
-        fields = tuple(target._meta.concrete_fields)
+        prefix = f"{link_to.name}." if link_to is not None else ""
+        fields = tuple(f for f in target._meta.concrete_fields if f"{prefix}{f.name}" not in defer)
         converters = []
         for position, field in enumerate(fields):
             columns.append(f"{alias}.{_column(field)}")
@@ -350,24 +351,33 @@ def _compile_select(model: type[Model], related: tuple[str, ...], where: str) ->
     return _Select(sql, tuple(parts))
 
 
-def _compiled_select(model: type[Model], where: str, related: tuple[str, ...], for_update: bool) -> _Select:
+def _compiled_select(
+    model: type[Model], where: str, related: tuple[str, ...], for_update: bool, defer: tuple[str, ...] = ()
+) -> _Select:
     db = connections[DEFAULT_DB_ALIAS]
     if for_update and db.features.has_select_for_update:
         where = f"{where} FOR UPDATE OF t0"
-    key = (db.alias, model, related, where)
+    key = (db.alias, model, related, where, defer)
     if key not in _SELECTS:
-        _SELECTS[key] = _compile_select(model, related, where)
+        _SELECTS[key] = _compile_select(model, related, where, defer)
     return _SELECTS[key]
 
 
 def select[M: Model](
-    model: type[M], *, where: str, params: Sequence[Any], related: tuple[str, ...] = (), for_update: bool = False
+    model: type[M],
+    *,
+    where: str,
+    params: Sequence[Any],
+    related: tuple[str, ...] = (),
+    for_update: bool = False,
+    defer: tuple[str, ...] = (),
 ) -> list[M]:
     """Rows of ``model`` matching ``where`` (SQL on alias ``t0``, ``%s`` placeholders), each with the foreign
     keys named in ``related`` loaded as by ``select_related`` (one level, outer joins). ``for_update`` locks
     the rows of ``model`` (not the related ones) where the database has row locks (PostgreSQL); SQLite's
-    write transaction already excludes every other writer."""
-    compiled = _compiled_select(model, where, related, for_update)
+    write transaction already excludes every other writer. ``defer`` names fields left unread until used, as
+    ``QuerySet.defer`` would (``"field"`` of ``model``, ``"link.field"`` of a related one)."""
+    compiled = _compiled_select(model, where, related, for_update, defer)
     _send_queued(_BATCH.get())
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(compiled.sql, list(params))
@@ -383,6 +393,7 @@ class Query:
     where: str
     params: Sequence[Any]
     related: tuple[str, ...] = ()
+    defer: tuple[str, ...] = ()
 
 
 def select_together(*queries: Query) -> list[list[Any]]:
@@ -390,7 +401,7 @@ def select_together(*queries: Query) -> list[list[Any]]:
     trip (the statements go in one ``execute``, their results come back one after the other), on SQLite one
     by one. Every API call starts with two such reads: the token with its user, and the user's memberships."""
     db = connections[DEFAULT_DB_ALIAS]
-    compiled = [_compiled_select(q.model, q.where, q.related, False) for q in queries]
+    compiled = [_compiled_select(q.model, q.where, q.related, False, q.defer) for q in queries]
     _send_queued(_BATCH.get())
     results: list[list[Any]] = []
     with db.cursor() as cursor:

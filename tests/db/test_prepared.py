@@ -15,7 +15,7 @@ from gridgov.data.access.models import ApiToken, IdempotencyRecord
 from gridgov.data.access.tokens import authenticate_token, create_token, revoke_token
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import memberships_of
-from gridgov.data.org.models import Membership, User
+from gridgov.data.org.models import Area, Membership, User
 from gridgov.db import prepared
 from tests.factories import MONDAY_0900, TownWorld
 
@@ -238,3 +238,13 @@ def test_a_staged_insert_writes_what_save_would_with_the_values_set_later(world:
     differing = {name for name in stored_orm if stored_orm[name] != stored_staged[name]}
     assert differing == {"id", "seq", "number", "audit_head", "created_at", "updated_at"}
     assert (stored_staged["seq"], stored_staged["audit_head"]) == (911, "f" * 64)
+
+
+def test_memberships_leave_the_area_boundary_unread_until_used(world: TownWorld) -> None:
+    Area.objects.filter(pk=world.grid_a.pk).update(
+        boundary={"type": "Polygon", "coordinates": [[[122.0, 30.0], [122.1, 30.0], [122.1, 30.1], [122.0, 30.0]]]}
+    )
+    user = User.objects.get(pk=world.grid_worker_a.pk)
+    mine = [m for m in memberships_of(user) if m.area_id == world.grid_a.pk]
+    assert [m.area.get_deferred_fields() for m in mine] == [{"boundary"}]
+    assert mine[0].area.boundary == Area.objects.get(pk=world.grid_a.pk).boundary  # read when used

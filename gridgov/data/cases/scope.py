@@ -27,6 +27,8 @@ AREA_SCOPED = (Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.OPERATOR, Role.LEADER,
 
 
 MEMBERSHIP_RELATED = ("area", "department")
+# An area's boundary (a village's or a grid's polygon) is not needed for a scope check: read it when used.
+MEMBERSHIP_DEFER = ("area.boundary",)
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -38,6 +40,7 @@ def memberships_of(user: User) -> list[Membership]:
             where="t0.user_id = %s AND t0.active = %s",
             params=[user.pk, True],
             related=MEMBERSHIP_RELATED,
+            defer=MEMBERSHIP_DEFER,
         )
         user._gridgov_memberships = cached
     return cached
@@ -47,7 +50,11 @@ def memberships_query(*, user_id_sql: str, params: list[object]) -> prepared.Que
     """The read of ``memberships_of`` for the user that ``user_id_sql`` (a scalar subquery with ``params``)
     finds — so that it can go to the database together with the read that finds the user."""
     return prepared.Query(
-        Membership, f"t0.active = %s AND t0.user_id = ({user_id_sql})", [True, *params], MEMBERSHIP_RELATED
+        Membership,
+        f"t0.active = %s AND t0.user_id = ({user_id_sql})",
+        [True, *params],
+        MEMBERSHIP_RELATED,
+        MEMBERSHIP_DEFER,
     )
 
 
