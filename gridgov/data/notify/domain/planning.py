@@ -189,9 +189,12 @@ def plan_event(*, event_key: str, kind: EventKind, case: Case, notifications: li
                 )
     if not rows:
         return 0
-    created = Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(wake_sender)
-    return len(created)
+    before = Delivery.objects.filter(event_key=event_key).count()
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    created = Delivery.objects.filter(event_key=event_key).count() - before
+    if created:
+        transaction.on_commit(wake_sender)
+    return created
 
 
 def _case(case_id: int) -> Case:
