@@ -16,6 +16,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("结案")
     OTHER = "other", _("其他流转")
     DIGEST = "digest", _("每日/每周汇总")
+    REPORTER_STATUS = "reporter_status", _("群众反映问题的进展（短信）")
 
 
 #: Always delivered, even in quiet hours.

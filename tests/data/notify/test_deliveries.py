@@ -298,3 +298,35 @@ def test_the_worker_is_woken_after_the_commit_and_sends(
         ("wecom", "sent"),
     ]
     assert [b["userid_list"] for b in providers.provider.sent("dingtalk")] == ["ding_a"]
+
+
+def test_a_resident_hears_of_public_steps_by_sms_with_the_follow_link(
+    linked: TownWorld, providers: FakeProviders, settings, client
+) -> None:
+    from gridgov.data.cases.domain.engine import report_case
+    from gridgov.data.cases.enums import Channel
+
+    settings.GRIDGOV_NOTIFY_CHANNELS = ["sms"]
+    world = linked
+    case = report_case(
+        town=world.town,
+        reporter=None,
+        channel=Channel.RESIDENT,
+        category=world.category,
+        description="路灯不亮",
+        area=world.grid_a,
+        reporter_phone="13900139000",
+        now=NINE,
+    )
+    apply_action(case_id=case.pk, actor=world.operator, action=Action.REGISTER, now=NINE)
+    apply_action(case_id=case.pk, actor=world.operator, action=Action.COMMENT, note="内部备注", now=NINE)
+    deliver_owed(now=NINE)
+    [row] = Delivery.objects.filter(recipient_key=f"reporter:{case.pk}")  # the register; not the comment
+    assert (row.channel, row.kind, row.user_id) == ("sms", "reporter_status", None)
+    assert send_due(now=NINE).sent == 1
+    [sms] = providers.provider.sent("sms")
+    assert sms["PhoneNumbers"] == "13900139000"
+    text = str(sms["TemplateParam"])
+    assert text.startswith('{"text":"您反映的问题（' + case.number + "）已立案。查看进展：http")
+    link = row.link.removeprefix(settings.GRIDGOV_PUBLIC_URL)
+    assert client.get(link).status_code == 200  # the phone app's public page accepts the signed link

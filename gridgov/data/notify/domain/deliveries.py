@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
+from gridgov.data.cases.models import Case
 from gridgov.data.notify.channels.base import ChannelError, Message
 from gridgov.data.notify.channels.registry import ChannelName, channel_for
 from gridgov.data.notify.domain.planning import address_of
@@ -95,6 +96,10 @@ def over_limit_until(*, delivery: Delivery, now: datetime) -> datetime | None:
 def _address(delivery: Delivery) -> str:
     if delivery.recipient_key.startswith("robot:"):
         return delivery.recipient_key.removeprefix("robot:")
+    if delivery.recipient_key.startswith("reporter:"):
+        case_id = int(delivery.recipient_key.removeprefix("reporter:"))
+        phone = Case.objects.filter(pk=case_id).values_list("reporter_phone", flat=True).first()
+        return phone or ""
     if delivery.user_id is None:
         return ""
     account = ChannelAccount.objects.filter(user_id=delivery.user_id).first()

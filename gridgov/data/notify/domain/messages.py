@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core import signing
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,6 +15,33 @@ from gridgov.data.notify.channels.base import Message
 from gridgov.data.notify.enums import EventKind
 
 SMS_SEGMENT = 70
+# The follow link of a public report (the phone app's public case page checks it with the same signer).
+FOLLOW_SALT = "gridgov.ui.phone.follow"
+
+
+def follow_token(number: str) -> str:
+    return signing.Signer(salt=FOLLOW_SALT).signature(number)
+
+
+def follow_link(number: str) -> str:
+    try:
+        path = reverse("phone:public_case", args=[number])
+    except NoReverseMatch:
+        path = f"/m/public/case/{number}/"
+    return f"{settings.GRIDGOV_PUBLIC_URL}{path}?t={follow_token(number)}"
+
+
+def reporter_message(*, case: Case, status_label: str) -> Message:
+    """The SMS to a resident who reported ``case``: its new public status and the follow link."""
+    with translation.override(settings.LANGUAGE_CODE):
+        link = follow_link(case.number)
+        text = _("您反映的问题（%(number)s）%(status)s。查看进展：%(link)s") % {
+            "number": case.number,
+            "status": status_label,
+            "link": link,
+        }
+        title = _("问题办理进展：%(number)s") % {"number": case.number}
+        return Message(title=title[:120], text=text, link=link, short=text)
 
 
 def when(moment: datetime | None) -> str:

@@ -25,11 +25,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from gridgov.data.cases.enums import Action
+from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction, DeadlineAlert, Notification
 from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
 from gridgov.data.notify.channels.robots import Robot, robots
-from gridgov.data.notify.domain.messages import case_message
+from gridgov.data.notify.domain.messages import case_message, reporter_message
 from gridgov.data.notify.enums import URGENT, DeliveryStatus, EventKind
 from gridgov.data.notify.models import ChannelAccount, Delivery, Preference
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -38,6 +38,11 @@ log = logging.getLogger(__name__)
 
 ROBOT_KINDS = frozenset({EventKind.DISPATCHED, EventKind.OVERDUE_YELLOW, EventKind.OVERDUE_RED, EventKind.SUPERVISED})
 WAKE_EVERY_SECONDS = 2.0
+# A resident who reported a case (phone page, Open311) hears of these steps by SMS, with the follow link.
+REPORTER_ACTIONS = frozenset(
+    {Action.REGISTER, Action.REJECT, Action.DISPATCH, Action.SUSPEND, Action.RESUME, Action.REOPEN}
+)
+PUBLIC_CHANNELS = (Channel.RESIDENT, Channel.OPEN311)
 
 
 def kind_of_action(action: str, to_status: str) -> EventKind:
@@ -121,13 +126,24 @@ def _robots_for(case: Case) -> list[Robot]:
     ]
 
 
-def plan_event(*, event_key: str, kind: EventKind, case: Case, notifications: list[Notification], now: datetime) -> int:
+def plan_event(
+    *,
+    event_key: str,
+    kind: EventKind,
+    case: Case,
+    notifications: list[Notification],
+    now: datetime,
+    extra: list[Delivery] | None = None,
+) -> int:
     """Create the deliveries of one event (safe to run twice: one row per channel, event, recipient)."""
     urgent = kind in URGENT
     due = now
     rows: list[Delivery] = []
     if not urgent:
         due = next_working_moment(now, WorkCalendar.load())
+    for row in extra or []:
+        row.next_attempt_at = due
+        rows.append(row)
     users = {n.user_id: n for n in notifications}
     wanted = wanted_channels(user_ids=users, kind=kind)
     accounts = {a.user_id: a for a in ChannelAccount.objects.filter(user_id__in=users)}
@@ -198,7 +214,7 @@ def plan_event(*, event_key: str, kind: EventKind, case: Case, notifications: li
 
 
 def _case(case_id: int) -> Case:
-    return Case.objects.select_related("category", "village", "department").get(pk=case_id)
+    return Case.objects.select_related("category", "village", "department", "town").get(pk=case_id)
 
 
 def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
@@ -209,10 +225,43 @@ def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
         return 0
     notifications = list(Notification.objects.filter(action_id=action_id).select_related("user").order_by("user_id"))
     kind = kind_of_action(row["action"], row["to_status"] or "")
-    if not notifications and kind not in ROBOT_KINDS:
+    case = _case(row["case_id"])
+    event_key = f"action:{action_id}"
+    reporter = _reporter_delivery(
+        case=case, action=row["action"], to_status=row["to_status"] or "", event_key=event_key, now=now
+    )
+    if not notifications and kind not in ROBOT_KINDS and reporter is None:
         return 0
     return plan_event(
-        event_key=f"action:{action_id}", kind=kind, case=_case(row["case_id"]), notifications=notifications, now=now
+        event_key=event_key,
+        kind=kind,
+        case=case,
+        notifications=notifications,
+        now=now,
+        extra=[reporter] if reporter is not None else [],
+    )
+
+
+def _reporter_delivery(*, case: Case, action: str, to_status: str, event_key: str, now: datetime) -> Delivery | None:
+    """The SMS to the resident who reported the case, when its public status changed (and SMS is allowed)."""
+    if case.channel not in PUBLIC_CHANNELS or not case.reporter_phone:
+        return None
+    if action not in REPORTER_ACTIONS and to_status != Status.CLOSED:
+        return None
+    if ChannelName.SMS not in allowed_channels():
+        return None
+    message = reporter_message(case=case, status_label=str(Status(to_status).label))
+    return Delivery(
+        channel=ChannelName.SMS,
+        kind=EventKind.REPORTER_STATUS,
+        event_key=event_key,
+        recipient_key=f"reporter:{case.pk}",
+        rate_key=rate_key(ChannelName.SMS, case.reporter_phone),
+        title=message.title,
+        text=message.text,
+        short=message.short[:140],
+        link=message.link[:255],
+        created_at=now,
     )
 
 
