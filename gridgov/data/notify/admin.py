@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.notify.enums import DeliveryStatus
-from gridgov.data.notify.models import Attempt, ChannelAccount, Delivery, Preference
+from gridgov.data.notify.models import Attempt, ChannelAccount, Delivery, DigestRun, Preference
 from gridgov.data.privacy import mask_phone
 
 
@@ -74,3 +74,13 @@ class PreferenceAdmin(admin.ModelAdmin[Preference]):
     list_display = ("user", "kind", "channel", "enabled")
     list_filter = ("kind", "channel", "enabled")
     raw_id_fields = ("user",)
+
+
+@admin.register(DigestRun)
+class DigestRunAdmin(admin.ModelAdmin[DigestRun]):
+    list_display = ("day", "kind", "deliveries", "created_at")
+    list_filter = ("kind",)
+    readonly_fields = ("kind", "day", "created_at", "deliveries")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

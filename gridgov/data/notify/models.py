@@ -128,3 +128,20 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.channel} {self.enabled}"
+
+
+class DigestRun(models.Model):
+    """One day's (or week's) digests, planned once: the row is taken in the transaction that plans them."""
+
+    kind = models.CharField(_("类别"), max_length=8, choices=[("daily", _("每日汇总")), ("weekly", _("每周汇总"))])
+    day = models.DateField(_("日期"))
+    created_at = models.DateTimeField(_("生成时间"))
+    deliveries = models.PositiveIntegerField(_("投递数"), default=0)
+
+    class Meta:
+        verbose_name = _("汇总推送")
+        verbose_name_plural = _("汇总推送")
+        constraints = [models.UniqueConstraint(fields=["kind", "day"], name="notify_digest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"

@@ -32,3 +32,11 @@ def send_channel_messages() -> int:
     except Exception as error:  # the rows stay due; the next wake-up sends them
         log.warning("无法安排下一次消息推送：%r", error)
     return sent
+
+
+@task()
+def send_digests() -> int:
+    """Plan today's digests when due (08:30 on working days; the weekly one on the week's first working day)."""
+    from gridgov.data.notify.domain.digests import plan_digests
+
+    return plan_digests()

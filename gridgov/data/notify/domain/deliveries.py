@@ -217,3 +217,14 @@ def next_due() -> datetime | None:
     """When the earliest waiting delivery is due (None: nothing waits)."""
     value: datetime | None = Delivery.objects.filter(status__in=DUE).aggregate(m=Min("next_attempt_at"))["m"]
     return value
+
+
+def wake_if_due(*, now: datetime | None = None) -> bool:
+    """From the periodic loop: wake the sending task when a delivery is due (a wake-up lost, a retry come due)."""
+    from gridgov.data.notify.domain.planning import wake_sender
+
+    due = next_due()
+    if due is None or due > (now or timezone.now()):
+        return False
+    wake_sender()
+    return True
