@@ -167,3 +167,28 @@ def test_email_goes_through_the_django_mail_backend() -> None:
     assert (sent.subject, sent.to) == (MESSAGE.title, ["handler@example.org"])
     assert sent.body == "案卷：DX2026-000001\n分类：暴露垃圾\n\nhttp://x/c/1/"
     assert sent.extra_headers["Message-ID"] == result.provider_id
+
+
+def test_email_reaches_a_real_smtp_server_and_a_refusal_is_retried(settings) -> None:
+    from tests.data.notify.smtp import SmtpServer
+
+    with SmtpServer() as smtp:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": smtp.port, "timeout": 5},
+            }
+        }
+        Email().send(address="handler@example.org", message=MESSAGE, key="gridgov-9")
+        [(sender, recipients, message)] = smtp.messages
+        assert (sender, recipients) == ("<gridgov@localhost>", ["handler@example.org"])
+        from email.header import decode_header, make_header
+
+        assert str(make_header(decode_header(message["Subject"]))) == MESSAGE.title
+        body = message.get_payload(decode=True).decode().replace("\r\n", "\n")
+        assert body == "案卷：DX2026-000001\n分类：暴露垃圾\n\nhttp://x/c/1/\n"
+        smtp.refuse()
+        with pytest.raises(ChannelError) as caught:
+            Email().send(address="handler@example.org", message=MESSAGE, key="gridgov-10")
+        assert caught.value.retry is True
+        assert len(smtp.messages) == 1
