@@ -330,3 +330,19 @@ def test_a_resident_hears_of_public_steps_by_sms_with_the_follow_link(
     assert text.startswith('{"text":"您反映的问题（' + case.number + "）已立案。查看进展：http")
     link = row.link.removeprefix(settings.GRIDGOV_PUBLIC_URL)
     assert client.get(link).status_code == 200  # the phone app's public page accepts the signed link
+
+
+def test_a_user_who_chose_english_gets_the_message_in_english(linked: TownWorld) -> None:
+    world = linked
+    ChannelAccount.objects.filter(user=world.handler_a).update(language="en")
+    case, row = dispatched(world)
+    mail = Delivery.objects.get(event_key=f"action:{row.pk}", channel="email")
+    assert mail.title == f"Case dispatched to you: {case.number}"
+    assert mail.text.splitlines()[:4] == [
+        f"Case: {case.number}",
+        f"Category: {case.category.name}",
+        f"Village/community: {world.village_a.name}",
+        "Deadline: 11/23 14:30",
+    ]
+    robot = Delivery.objects.get(event_key=f"action:{row.pk}", channel="dingtalk_robot")
+    assert robot.title == f"新派遣案卷：{case.number}"  # the group reads Chinese

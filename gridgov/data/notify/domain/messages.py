@@ -105,5 +105,8 @@ def case_message(*, case: Case, kind: str, note: str, language: str = "") -> Mes
         if deadline is not None:
             short += _("，期限%(deadline)s") % {"deadline": when(deadline)}
         return Message(
-            title=f"{headline}：{case.number}"[:120], text="\n".join(lines), link=link, short=short[:SMS_SEGMENT]
+            title=(_("%(headline)s：%(number)s") % {"headline": headline, "number": case.number})[:120],
+            text="\n".join(lines),
+            link=link,
+            short=short[:SMS_SEGMENT],
         )
