@@ -135,26 +135,34 @@ def recover_stale(*, now: datetime) -> int:
     return len(stale)
 
 
+def _release(delivery_id: int, *, at: datetime) -> None:
+    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.RETRY, next_attempt_at=at, claimed_at=None
+    )
+
+
 def send_one(*, delivery_id: int, now: datetime, unreachable: set[str]) -> str:
     """Claim and send one delivery; returns what happened ("sent", "failed", "deferred", "skipped", "gave_up")."""
     claimed = Delivery.objects.filter(pk=delivery_id, status__in=DUE).update(
-        status=DeliveryStatus.SENDING, claimed_at=now
+        status=DeliveryStatus.SENDING,
+        claimed_at=timezone.now(),  # the real moment: what ``STALE`` measures
     )
     if not claimed:
         return "skipped"  # another worker has it, or it is done
-    delivery = Delivery.objects.select_related("user").get(pk=delivery_id)
-    if delivery.channel in unreachable:
-        Delivery.objects.filter(pk=delivery_id).update(
-            status=DeliveryStatus.RETRY, next_attempt_at=now + TRANSPORT_PAUSE, claimed_at=None
-        )
+    try:
+        delivery = Delivery.objects.select_related("user").get(pk=delivery_id)
+        if delivery.channel in unreachable:
+            _release(delivery_id, at=now + TRANSPORT_PAUSE)
+            return "deferred"
+        free_at = over_limit_until(delivery=delivery, now=now)
+        if free_at is not None:
+            _release(delivery_id, at=free_at)
+            return "deferred"
+        address = _address(delivery)
+    except Exception:  # nothing was sent: the row goes back to the queue
+        log.exception("消息投递准备失败，稍后重试：投递 %s", delivery_id)
+        _release(delivery_id, at=now + FIRST_RETRY)
         return "deferred"
-    free_at = over_limit_until(delivery=delivery, now=now)
-    if free_at is not None:
-        Delivery.objects.filter(pk=delivery_id).update(
-            status=DeliveryStatus.RETRY, next_attempt_at=free_at, claimed_at=None
-        )
-        return "deferred"
-    address = _address(delivery)
     if not address:
         _finish(
             delivery_id, now=now, outcome=AttemptOutcome.FAILED, error="用户未绑定该渠道的账号或号码",
