@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gridgov.data.inspections",
     "gridgov.data.problemlists",
     "gridgov.data.disputes",
+    "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",
     "gridgov.ui.phone",
@@ -229,6 +230,56 @@ GRIDGOV_MAP_TILES = env_str("GRIDGOV_MAP_TILES", "")
 if GRIDGOV_MAP_TILES and not all(part in GRIDGOV_MAP_TILES for part in ("{z}", "{x}", "{y}")):
     raise ImproperlyConfigured(f"GRIDGOV_MAP_TILES={GRIDGOV_MAP_TILES!r} must contain {{z}}, {{x}} and {{y}}")
 GRIDGOV_MAP_ATTRIBUTION = env_str("GRIDGOV_MAP_ATTRIBUTION", "")
+
+# ---- Notifications beyond the 消息 page (gridgov/data/notify; README "Notifications") ----------------------
+# Credentials come only from here (the environment), never from the database.
+# Channels the admin allows ("inapp" is always on): email, dingtalk, dingtalk_robot, wecom, wecom_robot, sms.
+GRIDGOV_NOTIFY_CHANNELS = env_list("GRIDGOV_NOTIFY_CHANNELS", ["email"])
+GRIDGOV_PUBLIC_URL = env_str("GRIDGOV_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")  # links in messages
+_EMAIL_BACKEND = env_str("GRIDGOV_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": env_str("GRIDGOV_EMAIL_HOST", "localhost"),
+            "port": env_int("GRIDGOV_EMAIL_PORT", 25, minimum=1),
+            "username": env_str("GRIDGOV_EMAIL_USER", ""),
+            "password": env_str("GRIDGOV_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("GRIDGOV_EMAIL_TLS", False),
+            "use_ssl": env_bool("GRIDGOV_EMAIL_SSL", False),
+            "timeout": 10,
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("GRIDGOV_EMAIL_FROM", "gridgov@localhost")
+# 浙政钉/DingTalk enterprise internal app (work notifications) and WeCom application messages.
+GRIDGOV_DINGTALK_API = env_str("GRIDGOV_DINGTALK_API", "https://oapi.dingtalk.com")
+GRIDGOV_DINGTALK_APP_KEY = env_str("GRIDGOV_DINGTALK_APP_KEY", "")
+GRIDGOV_DINGTALK_APP_SECRET = env_str("GRIDGOV_DINGTALK_APP_SECRET", "")
+GRIDGOV_DINGTALK_AGENT_ID = env_str("GRIDGOV_DINGTALK_AGENT_ID", "")
+GRIDGOV_WECOM_API = env_str("GRIDGOV_WECOM_API", "https://qyapi.weixin.qq.com")
+GRIDGOV_WECOM_CORP_ID = env_str("GRIDGOV_WECOM_CORP_ID", "")
+GRIDGOV_WECOM_SECRET = env_str("GRIDGOV_WECOM_SECRET", "")
+GRIDGOV_WECOM_AGENT_ID = env_str("GRIDGOV_WECOM_AGENT_ID", "")
+# Group robots, one per line or ";"-separated: name|kind|webhook URL|secret|scope, kind dingtalk or wecom,
+# scope a department code (dept:CODE) or an area code (area:CODE) whose cases the group hears of.
+GRIDGOV_NOTIFY_ROBOTS = env_str("GRIDGOV_NOTIFY_ROBOTS", "")
+# SMS: "log" (writes the message to the log; the demo) or "aliyun" (Aliyun SMS SendSms).
+GRIDGOV_SMS_BACKEND = env_str("GRIDGOV_SMS_BACKEND", "log")
+GRIDGOV_ALIYUN_SMS_ENDPOINT = env_str("GRIDGOV_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+GRIDGOV_ALIYUN_SMS_ACCESS_KEY_ID = env_str("GRIDGOV_ALIYUN_SMS_ACCESS_KEY_ID", "")
+GRIDGOV_ALIYUN_SMS_ACCESS_KEY_SECRET = env_str("GRIDGOV_ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+GRIDGOV_ALIYUN_SMS_SIGN_NAME = env_str("GRIDGOV_ALIYUN_SMS_SIGN_NAME", "")
+GRIDGOV_ALIYUN_SMS_TEMPLATE = env_str("GRIDGOV_ALIYUN_SMS_TEMPLATE", "")  # one template: ${text}
+# Rate limits: messages per window (the providers' limits; a delivery over the limit waits for the window).
+GRIDGOV_ROBOT_PER_MINUTE = env_int("GRIDGOV_ROBOT_PER_MINUTE", 20, minimum=1)
+GRIDGOV_SMS_PER_NUMBER_MINUTE = env_int("GRIDGOV_SMS_PER_NUMBER_MINUTE", 1, minimum=1)
+GRIDGOV_SMS_PER_NUMBER_HOUR = env_int("GRIDGOV_SMS_PER_NUMBER_HOUR", 5, minimum=1)
+GRIDGOV_SMS_PER_NUMBER_DAY = env_int("GRIDGOV_SMS_PER_NUMBER_DAY", 10, minimum=1)
+GRIDGOV_DINGTALK_PER_MINUTE = env_int("GRIDGOV_DINGTALK_PER_MINUTE", 1500, minimum=1)
+GRIDGOV_WECOM_PER_MINUTE = env_int("GRIDGOV_WECOM_PER_MINUTE", 1500, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -126,7 +126,13 @@ _PASSWORD_HASH: list[str] = []
 def _user(username: str, full_name: str, *, superuser: bool = False) -> User:
     if not _PASSWORD_HASH:  # hash the shared demo password once, not once per account
         _PASSWORD_HASH.append(make_password(DEMO_PASSWORD))
-    user = User(username=username, full_name=full_name, is_staff=superuser, is_superuser=superuser)
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=f"{username}@daixi.example",  # the demo's e-mail goes to the worker's console (var/worker.log)
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
     user.password = _PASSWORD_HASH[0]
     user.save()
     return user

@@ -17,8 +17,9 @@ from django.utils.http import urlencode
 
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
+from gridgov.data.notify.domain.messages import FOLLOW_SALT
 
-_SIGNER = signing.Signer(salt="gridgov.ui.phone.follow")
+_SIGNER = signing.Signer(salt=FOLLOW_SALT)  # the same link goes out by SMS (gridgov.data.notify)
 PUBLIC_CHANNELS = (Channel.RESIDENT, Channel.OPEN311)
 # Actions a follower sees; everything else (notes, comments, supervision …) stays internal.
 PUBLIC_ACTIONS = frozenset(

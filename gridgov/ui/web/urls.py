@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridgov.ui.web import actions, health, lists, signin, views
+from gridgov.ui.web import actions, health, lists, notify_preferences, signin, views
 
 app_name = "web"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("cases/", lists.all_cases, name="cases"),
     path("notifications/", lists.notifications, name="notifications"),
     path("notifications/read/", lists.notifications_read, name="notifications_read"),
+    path("notifications/preferences/", notify_preferences.preferences, name="notification_preferences"),
+    path("notifications/preferences/switch/", notify_preferences.preference_switch, name="notification_switch"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/act/<str:action>/", actions.case_action, name="case_action"),
     path("cases/<int:case_id>/reveal-contact/", views.case_reveal_contact, name="case_reveal_contact"),

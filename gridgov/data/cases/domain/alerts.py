@@ -8,6 +8,7 @@ the open cases that are due, not a walk over all cases.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -78,4 +79,16 @@ def raise_deadline_alerts(*, now: datetime | None = None) -> int:
                 ],
                 ignore_conflicts=True,
             )
+            _plan_deliveries(alert_id=alert.pk, now=now)
     return created
+
+
+def _plan_deliveries(*, alert_id: int, now: datetime) -> None:
+    """Hand the alert's notifications to the external channels; a fault there never holds the alert."""
+    from gridgov.data.notify.domain.planning import plan_for_alert
+
+    try:
+        with transaction.atomic():
+            plan_for_alert(alert_id=alert_id, now=now)
+    except Exception as error:
+        logging.getLogger(__name__).error("无法安排外部渠道推送：期限预警 %s：%r", alert_id, error)

@@ -138,6 +138,7 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
             if row is None:
                 return 0  # delivered already (or owes nothing)
             created = _notify(row)
+            plan_deliveries(action_id=row.pk, now=now)
             CaseAction.objects.filter(pk=row.pk).update(
                 notify_due_at=None, notified_at=now, notify_attempts=F("notify_attempts") + 1
             )
@@ -145,6 +146,20 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
     except Exception as error:  # any failure is retried, and logged; never raised
         _record_failure(action_id=action_id, now=now, error=error)
         return None
+
+
+def plan_deliveries(*, action_id: int, now: datetime) -> None:
+    """Hand the action's notifications to the external channels (e-mail, DingTalk, …), same transaction.
+
+    A fault there (a channel misconfigured) never holds the in-app messages: it is logged and skipped.
+    """
+    from gridgov.data.notify.domain.planning import plan_for_action
+
+    try:
+        with transaction.atomic():
+            plan_for_action(action_id=action_id, now=now)
+    except Exception as error:
+        log.error("无法安排外部渠道推送：流转记录 %s：%r", action_id, error)
 
 
 def _record_failure(*, action_id: int, now: datetime, error: Exception) -> None:

@@ -3,8 +3,9 @@
 With ``--loop`` a busy or unreachable database is waited out (logged, retried with backoff), never fatal, and
 each round writes the ``deadline_alerts`` heartbeat that ``/healthz`` reports. Each round of the loop also makes
 provisional deadlines final once their year's holiday schedule is known (a newer holiday package, or a year confirmed
-in another process; see ``recalendar``) and delivers any notification the task worker has not delivered yet; once
-a day (``AUDIT_VERIFY_HOURS``) it queues the verification of every audit chain for the task worker.
+in another process; see ``recalendar``) and delivers any notification the task worker has not delivered yet
+(waking the sending of due channel messages, queueing the 08:30 digests on working days); once a day
+(``AUDIT_VERIFY_HOURS``) it queues the verification of every audit chain for the task worker.
 """
 
 from typing import Any
@@ -17,6 +18,8 @@ from gridgov.data.cases.domain.alerts import raise_deadline_alerts
 from gridgov.data.cases.domain.audit_runs import queue_daily_verification
 from gridgov.data.cases.domain.notifications import deliver_due
 from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
+from gridgov.data.notify.domain.deliveries import wake_if_due
+from gridgov.data.notify.domain.digests import queue_due_digests
 from gridgov.db.workers import DEADLINE_ALERTS, Heartbeat, run_steadily
 
 
@@ -44,6 +47,9 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(f"新增期限预警 {created} 条")
         deliver_due()
+        wake_if_due()  # messages to DingTalk, WeCom, SMS, e-mail whose wake-up was lost or whose retry is due
+        if queue_due_digests():
+            self.stdout.write("已排入今日消息汇总")
         if queue_daily_verification(now=timezone.now()) is not None:
             self.stdout.write("已排入每日审计链校验")
         return False

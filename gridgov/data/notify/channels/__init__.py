@@ -1,0 +1,1 @@
+"""The channels: one interface (``Channel``), one module per provider; ``channel_for`` picks by name."""

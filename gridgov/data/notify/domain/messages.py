@@ -1,0 +1,112 @@
+"""The text of each event: Chinese templates (English through the catalogue), one SMS segment where possible."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.models import Case
+from gridgov.data.notify.channels.base import Message
+from gridgov.data.notify.enums import EventKind
+
+SMS_SEGMENT = 70
+# The follow link of a public report (the phone app's public case page checks it with the same signer).
+FOLLOW_SALT = "gridgov.ui.phone.follow"
+
+
+def follow_token(number: str) -> str:
+    return signing.Signer(salt=FOLLOW_SALT).signature(number)
+
+
+def follow_link(number: str) -> str:
+    try:
+        path = reverse("phone:public_case", args=[number])
+    except NoReverseMatch:
+        path = f"/m/public/case/{number}/"
+    return f"{settings.GRIDGOV_PUBLIC_URL}{path}?t={follow_token(number)}"
+
+
+def reporter_message(*, case: Case, status_label: str) -> Message:
+    """The SMS to a resident who reported ``case``: its new public status and the follow link."""
+    with translation.override(settings.LANGUAGE_CODE):
+        link = follow_link(case.number)
+        text = _("您反映的问题（%(number)s）%(status)s。查看进展：%(link)s") % {
+            "number": case.number,
+            "status": status_label,
+            "link": link,
+        }
+        title = _("问题办理进展：%(number)s") % {"number": case.number}
+        return Message(title=title[:120], text=text, link=link, short=text)
+
+
+def when(moment: datetime | None) -> str:
+    """A deadline as people write it: 12月5日 17:00."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return _("%(month)s月%(day)s日 %(time)s") % {
+        "month": local.month,
+        "day": local.day,
+        "time": local.strftime("%H:%M"),
+    }
+
+
+def case_link(case_id: int) -> str:
+    try:
+        path = reverse("web:case_detail", args=[case_id])
+    except NoReverseMatch:
+        path = f"/cases/{case_id}/"
+    return f"{settings.GRIDGOV_PUBLIC_URL}{path}"
+
+
+def _headline(kind: str) -> str:
+    headlines: dict[str, str] = {
+        EventKind.DISPATCHED: _("新派遣案卷"),
+        EventKind.RETURNED: _("案卷被退回"),
+        EventKind.OVERDUE_YELLOW: _("案卷临期（黄灯）"),
+        EventKind.OVERDUE_RED: _("案卷超期（红灯）"),
+        EventKind.SUPERVISED: _("案卷督办"),
+        EventKind.EXTENSION_ASKED: _("延期申请待审批"),
+        EventKind.EXTENSION_DECIDED: _("延期申请已审批"),
+        EventKind.VERIFY_FAILED: _("核查不通过，请重新处置"),
+        EventKind.CLOSED: _("案卷已结案"),
+    }
+    return str(headlines.get(kind, _("案卷动态")))
+
+
+def case_message(*, case: Case, kind: str, note: str, language: str = "") -> Message:
+    """The message about ``case`` for an event of ``kind`` (``note``: the 消息 page's line for it)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        headline = _headline(kind)
+        deadline = case.handle_deadline or case.dispatch_deadline
+        category = case.category.name if case.category_id else ""
+        village = case.village.name if case.village_id and case.village else ""
+        lines = [
+            _("案卷：%(number)s") % {"number": case.number},
+            _("分类：%(category)s") % {"category": category},
+        ]
+        if village:
+            lines.append(_("村/社区：%(village)s") % {"village": village})
+        if deadline is not None:
+            lines.append(_("期限：%(deadline)s") % {"deadline": when(deadline)})
+        if note:
+            lines.append(note)
+        link = case_link(case.pk)
+        short = _("【%(headline)s】%(number)s %(category)s") % {
+            "headline": headline,
+            "number": case.number,
+            "category": category,
+        }
+        if deadline is not None:
+            short += _("，期限%(deadline)s") % {"deadline": when(deadline)}
+        return Message(
+            title=(_("%(headline)s：%(number)s") % {"headline": headline, "number": case.number})[:120],
+            text="\n".join(lines),
+            link=link,
+            short=short[:SMS_SEGMENT],
+        )

@@ -1,0 +1,305 @@
+"""From a notification to its deliveries: which channels, for whom, when (preferences and quiet hours).
+
+The in-app message (the ``Notification`` row, created by the cases outbox) is always there; each of its
+recipients also gets a ``Delivery`` per external channel that the admin allows (``GRIDGOV_NOTIFY_CHANNELS``,
+configured), the user has not switched off for this kind of event (``Preference``; without a row: on, except
+SMS, which is on by default only for red lamps and 督办) and has an address for. Group robots hear of
+dispatches, lamps and 督办 of the cases in their department or area. Planned in the same transaction as the
+notifications, so a committed notification always has its deliveries on the way.
+
+Quiet hours: outside working time (the working calendar) a delivery waits for the next working period;
+red lamps and 督办 always go through at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+import time as monotonic_time
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from gridgov.data.cases.enums import Action, Channel, Status
+from gridgov.data.cases.models import Case, CaseAction, DeadlineAlert, Notification
+from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
+from gridgov.data.notify.channels.robots import Robot, robots
+from gridgov.data.notify.domain.messages import case_message, reporter_message
+from gridgov.data.notify.enums import URGENT, DeliveryStatus, EventKind
+from gridgov.data.notify.models import ChannelAccount, Delivery, Preference
+from gridgov.data.worktime.calendar import WorkCalendar
+
+log = logging.getLogger(__name__)
+
+ROBOT_KINDS = frozenset({EventKind.DISPATCHED, EventKind.OVERDUE_YELLOW, EventKind.OVERDUE_RED, EventKind.SUPERVISED})
+WAKE_EVERY_SECONDS = 2.0
+# A resident who reported a case (phone page, Open311) hears of these steps by SMS, with the follow link.
+REPORTER_ACTIONS = frozenset(
+    {Action.REGISTER, Action.REJECT, Action.DISPATCH, Action.SUSPEND, Action.RESUME, Action.REOPEN}
+)
+PUBLIC_CHANNELS = (Channel.RESIDENT, Channel.OPEN311)
+
+
+def kind_of_action(action: str, to_status: str) -> EventKind:
+    if to_status in ("closed", "rejected"):
+        return EventKind.CLOSED
+    return {
+        Action.DISPATCH: EventKind.DISPATCHED,
+        Action.REDISPATCH: EventKind.DISPATCHED,
+        Action.REOPEN: EventKind.DISPATCHED,
+        Action.RETURN: EventKind.RETURNED,
+        Action.SUPERVISE: EventKind.SUPERVISED,
+        Action.REQUEST_EXTENSION: EventKind.EXTENSION_ASKED,
+        Action.APPROVE_EXTENSION: EventKind.EXTENSION_DECIDED,
+        Action.DENY_EXTENSION: EventKind.EXTENSION_DECIDED,
+        Action.VERIFY_FAIL: EventKind.VERIFY_FAILED,
+    }.get(Action(action), EventKind.OTHER)
+
+
+def default_on(kind: str, channel: str) -> bool:
+    if channel == ChannelName.SMS:
+        return kind in URGENT
+    return True
+
+
+def wanted_channels(*, user_ids: Iterable[int], kind: str) -> dict[int, list[str]]:
+    """Per user: the external channels to use for ``kind`` (allowed by the admin, not switched off)."""
+    allowed = [name for name in allowed_channels() if name not in GROUP]
+    ids = list(user_ids)
+    choices = {(p.user_id, p.channel): p.enabled for p in Preference.objects.filter(user_id__in=ids, kind=kind)}
+    return {uid: [name for name in allowed if choices.get((uid, name), default_on(kind, name))] for uid in ids}
+
+
+def rate_key(channel: str, address: str) -> str:
+    if channel == ChannelName.SMS:
+        digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+        return f"sms:{digest[:32]}"
+    if channel in (ChannelName.DINGTALK, ChannelName.WECOM):
+        return channel
+    return ""
+
+
+def address_of(*, channel: str, user_email: str, user_phone: str, account: ChannelAccount | None) -> str:
+    if channel == ChannelName.EMAIL:
+        return user_email
+    if account is None:
+        return user_phone if channel == ChannelName.SMS else ""
+    if channel == ChannelName.DINGTALK:
+        return account.dingtalk_userid
+    if channel == ChannelName.WECOM:
+        return account.wecom_userid
+    if channel == ChannelName.SMS:
+        return account.mobile or user_phone
+    return ""
+
+
+def next_working_moment(moment: datetime, calendar: WorkCalendar) -> datetime:
+    """``moment`` itself when it is in working time, else the start of the next working period."""
+    local = timezone.localtime(moment, calendar.tz)
+    day = local.date()
+    for offset in range(60):
+        current = day + timedelta(days=offset)
+        if not calendar.is_workday(current):
+            continue
+        for start, end in calendar.periods:
+            begin = datetime.combine(current, start, tzinfo=calendar.tz)
+            finish = datetime.combine(current, end, tzinfo=calendar.tz)
+            if finish <= local:
+                continue
+            return moment if begin <= local else begin
+    return moment
+
+
+def _robots_for(case: Case) -> list[Robot]:
+    codes = {code for code in case.area_path.split("/") if code}
+    dept_code = case.department.code if case.department_id and case.department else ""
+    return [
+        robot
+        for robot in robots()
+        if (robot.scope_kind == "dept" and robot.scope_code == dept_code)
+        or (robot.scope_kind == "area" and robot.scope_code in codes)
+    ]
+
+
+def plan_event(
+    *,
+    event_key: str,
+    kind: EventKind,
+    case: Case,
+    notifications: list[Notification],
+    now: datetime,
+    extra: list[Delivery] | None = None,
+) -> int:
+    """Create the deliveries of one event (safe to run twice: one row per channel, event, recipient)."""
+    urgent = kind in URGENT
+    due = now
+    rows: list[Delivery] = []
+    if not urgent:
+        due = next_working_moment(now, WorkCalendar.load())
+    for row in extra or []:
+        row.next_attempt_at = due
+        rows.append(row)
+    users = {n.user_id: n for n in notifications}
+    wanted = wanted_channels(user_ids=users, kind=kind)
+    accounts = {a.user_id: a for a in ChannelAccount.objects.filter(user_id__in=users)}
+    explicit = set(
+        Preference.objects.filter(user_id__in=users, kind=kind, enabled=True).values_list("user_id", "channel")
+    )
+    for uid, notification in users.items():
+        user = notification.user
+        account = accounts.get(uid)
+        message = case_message(
+            case=case, kind=kind, note=notification.message, language=account.language if account else ""
+        )
+        for channel in wanted.get(uid, []):
+            address = address_of(channel=channel, user_email=user.email, user_phone=user.phone, account=account)
+            if not address and (uid, channel) not in explicit:
+                continue  # a default channel the user has no id for: nothing to say
+            rows.append(
+                Delivery(
+                    notification=notification,
+                    user_id=uid,
+                    channel=channel,
+                    kind=kind,
+                    event_key=event_key,
+                    recipient_key=f"user:{uid}",
+                    rate_key=rate_key(channel, address) if address else "",
+                    urgent=urgent,
+                    title=message.title,
+                    text=message.text,
+                    short=message.short,
+                    link=message.link,
+                    status=DeliveryStatus.PENDING if address else DeliveryStatus.SKIPPED,
+                    last_error="" if address else "用户未绑定该渠道的账号或号码",
+                    next_attempt_at=due if address else None,
+                    created_at=now,
+                )
+            )
+    if kind in ROBOT_KINDS:
+        allowed = set(allowed_channels())
+        group_robots = [robot for robot in _robots_for(case) if robot.channel in allowed]
+        if group_robots:
+            note = notifications[0].message if notifications else ""
+            message = case_message(case=case, kind=kind, note=note)
+            for robot in group_robots:
+                rows.append(
+                    Delivery(
+                        channel=robot.channel,
+                        kind=kind,
+                        event_key=event_key,
+                        recipient_key=f"robot:{robot.name}"[:64],
+                        rate_key=f"robot:{robot.name}"[:64],
+                        urgent=urgent,
+                        title=message.title,
+                        text=message.text,
+                        short=message.short,
+                        link=message.link,
+                        next_attempt_at=due,
+                        created_at=now,
+                    )
+                )
+    if not rows:
+        return 0
+    before = Delivery.objects.filter(event_key=event_key).count()
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    created = Delivery.objects.filter(event_key=event_key).count() - before
+    if created:
+        transaction.on_commit(wake_sender)
+    return created
+
+
+def _case(case_id: int) -> Case:
+    return Case.objects.select_related("category", "village", "department", "town").get(pk=case_id)
+
+
+def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
+    """The deliveries of one case action's notifications (call in the transaction that created them)."""
+    now = now or timezone.now()
+    row = CaseAction.objects.filter(pk=action_id).values("case_id", "action", "to_status").first()
+    if row is None:
+        return 0
+    notifications = list(Notification.objects.filter(action_id=action_id).select_related("user").order_by("user_id"))
+    kind = kind_of_action(row["action"], row["to_status"] or "")
+    case = _case(row["case_id"])
+    event_key = f"action:{action_id}"
+    reporter = _reporter_delivery(
+        case=case, action=row["action"], to_status=row["to_status"] or "", event_key=event_key, now=now
+    )
+    if not notifications and kind not in ROBOT_KINDS and reporter is None:
+        return 0
+    return plan_event(
+        event_key=event_key,
+        kind=kind,
+        case=case,
+        notifications=notifications,
+        now=now,
+        extra=[reporter] if reporter is not None else [],
+    )
+
+
+def _reporter_delivery(*, case: Case, action: str, to_status: str, event_key: str, now: datetime) -> Delivery | None:
+    """The SMS to the resident who reported the case, when its public status changed (and SMS is allowed)."""
+    if case.channel not in PUBLIC_CHANNELS or not case.reporter_phone:
+        return None
+    if action not in REPORTER_ACTIONS and to_status != Status.CLOSED:
+        return None
+    if ChannelName.SMS not in allowed_channels():
+        return None
+    message = reporter_message(case=case, status_label=str(Status(to_status).label))
+    return Delivery(
+        channel=ChannelName.SMS,
+        kind=EventKind.REPORTER_STATUS,
+        event_key=event_key,
+        recipient_key=f"reporter:{case.pk}",
+        rate_key=rate_key(ChannelName.SMS, case.reporter_phone),
+        title=message.title,
+        text=message.text,
+        short=message.short[:140],
+        link=message.link[:255],
+        created_at=now,
+    )
+
+
+def plan_for_alert(*, alert_id: int, now: datetime | None = None) -> int:
+    """The deliveries of one deadline alert's notifications (yellow or red lamp)."""
+    now = now or timezone.now()
+    alert = DeadlineAlert.objects.filter(pk=alert_id).values("case_id", "level").first()
+    if alert is None:
+        return 0
+    kind = EventKind.OVERDUE_RED if alert["level"] == "red" else EventKind.OVERDUE_YELLOW
+    notifications = list(Notification.objects.filter(alert_id=alert_id).select_related("user").order_by("user_id"))
+    return plan_event(
+        event_key=f"alert:{alert_id}", kind=kind, case=_case(alert["case_id"]), notifications=notifications, now=now
+    )
+
+
+_wake_lock = threading.Lock()
+_next_wake = 0.0
+
+
+def wake_sender() -> None:
+    """After a commit: make sure the sending task runs soon (at most one queued per process per 2 s)."""
+    global _next_wake
+    from django.tasks import default_task_backend
+
+    from gridgov.data.notify.tasks import send_channel_messages
+
+    try:
+        if not default_task_backend.supports_defer:
+            send_channel_messages.enqueue()
+            return
+        with _wake_lock:
+            moment = monotonic_time.monotonic()
+            if moment < _next_wake:
+                return
+            _next_wake = moment + WAKE_EVERY_SECONDS
+        send_channel_messages.using(run_after=timezone.now() + timedelta(seconds=WAKE_EVERY_SECONDS)).enqueue()
+    except Exception as error:  # the deliveries stay due; the next wake-up or the loop sends them
+        with _wake_lock:
+            _next_wake = 0.0
+        log.warning("无法通知后台任务推送消息（稍后补发）：%r", error)
