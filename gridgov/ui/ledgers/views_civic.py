@@ -69,7 +69,7 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE, workbook
 from gridgov.data.sheets.jobs import home_town
 from gridgov.ui.ledgers.forms_civic import DisputeForm, ItemForm, MediationForm, NoteForm, ProblemForm, RoundForm
-from gridgov.ui.params import id_param, int_param
+from gridgov.ui.params import id_param, int_param, year_param
 from gridgov.ui.web.menu import may_use_civic_ledgers
 
 PAGE_SIZE = 200
@@ -161,12 +161,22 @@ def rounds(request: HttpRequest) -> HttpResponse:
     qs = InspectionRound.objects.filter(town=town)
     if not manager:
         qs = qs.filter(Q(inspectors=user) | Q(organizer=user)).distinct()
-    rows = qs.annotate(
-        n_problems=Count("problems", filter=~Q(problems__case__status=Status.REJECTED), distinct=True),
-        n_fixed=Count("problems", filter=Q(problems__case__status=Status.CLOSED), distinct=True),
-        n_bulletins=Count("bulletins", distinct=True),
+    # One year at a time (this year unless asked), with links to every year that has rounds.
+    this_year = timezone.localdate().year
+    years = sorted({d.year for d in qs.dates("start_date", "year")} | {this_year}, reverse=True)
+    year = year_param(request.GET.get("year")) or this_year
+    rows = (
+        qs.filter(start_date__year=year)
+        .annotate(
+            n_problems=Count("problems", filter=~Q(problems__case__status=Status.REJECTED), distinct=True),
+            n_fixed=Count("problems", filter=Q(problems__case__status=Status.CLOSED), distinct=True),
+            n_bulletins=Count("bulletins", distinct=True),
+        )
+        .order_by("-start_date", "-pk")
     )
-    return render(request, "ledgers/civic/rounds.html", {"rounds": rows, "manager": manager})
+    return render(
+        request, "ledgers/civic/rounds.html", {"rounds": rows, "manager": manager, "year": year, "years": years}
+    )
 
 
 @login_required

@@ -162,3 +162,34 @@ def test_round_page_ranking_bulletin_docx_and_export(world: TownWorld, django_as
     assert (
         signed_in(world.grid_worker_b).get(reverse("ledgers:bulletin_download", args=[bulletin.pk])).status_code == 404
     )
+
+
+def test_the_rounds_page_shows_one_year_with_links_to_the_others(
+    world: TownWorld, django_assert_max_num_queries
+) -> None:
+    this_year = this_week_round(world)
+    earlier = create_round(
+        town=world.town,
+        actor=world.operator,
+        name="2022年第一期创城督查",
+        start_date=this_year.start_date.replace(year=2022),
+        end_date=this_year.start_date.replace(year=2022) + timedelta(days=2),
+        organizer=world.operator,
+        inspectors=[world.grid_worker_a],
+        items=[ItemSpec("A01", "暴露垃圾", Decimal(2))],
+    )
+    client = signed_in(world.operator)
+    client.get(reverse("ledgers:rounds"))  # warm: the session, the menu's reference data
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("ledgers:rounds"))
+    year = timezone.localdate().year
+    assert page.status_code == 200
+    assert (this_year.name in page.text, earlier.name in page.text) == (True, False)
+    assert f'<strong aria-current="page">{year}年</strong>' in page.text
+    assert '<a href="?year=2022">2022年</a>' in page.text
+    old = client.get(reverse("ledgers:rounds"), {"year": "2022"})
+    assert (this_year.name in old.text, earlier.name in old.text) == (False, True)
+    assert f'<a href="?year={year}">{year}年</a>' in old.text
+    empty = client.get(reverse("ledgers:rounds"), {"year": "2019"})
+    assert "2019年暂无督查" in empty.text
+    assert client.get(reverse("ledgers:rounds"), {"year": "二〇二二"}).status_code == 200  # bad value: this year
