@@ -199,7 +199,7 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
                 ("events_registered", "count"),
                 _("，办结率"),
                 ("events_completion_rate", "rate"),
-                "。",
+                _("。"),
             ],
         ),
         w.sentence(
@@ -210,20 +210,26 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
                 ("major_categories", "count"),
                 _("事件分类采集信息，通过网格共采集解决问题信息"),
                 ("grid_resolved", "approx"),
-                "。",
+                _("。"),
             ],
         ),
         w.sentence(
             _("问题清单"),
             "problemlists",
-            [_("报送“七张问题清单”"), ("problem_items", "count"), _("，整改完成率"), ("problem_rate", "rate"), "。"],
+            [_("报送“七张问题清单”"), ("problem_items", "count"), _("，整改完成率"), ("problem_rate", "rate"), _("。")],
         ),
     ]
     hazards = w.figures("enterprises")
     if _same_rate(hazards, "hazards_self_rate", "hazards_gov_rate"):
-        rate_parts: list[str | tuple[str, Style]] = [_("，整改率"), ("hazards_self_rate", "rate"), "。"]
+        rate_parts: list[str | tuple[str, Style]] = [_("，整改率"), ("hazards_self_rate", "rate"), _("。")]
     else:
-        rate_parts = [_("，整改率分别为"), ("hazards_self_rate", "rate"), _("和"), ("hazards_gov_rate", "rate"), "。"]
+        rate_parts = [
+            _("，整改率分别为"),
+            ("hazards_self_rate", "rate"),
+            _("和"),
+            ("hazards_gov_rate", "rate"),
+            _("。"),
+        ]
     sentences += [
         w.sentence(
             _("安全生产"),
@@ -244,7 +250,7 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
                 ("inspection_bulletins", "count"),
                 _("，累计巡查发现并整改突出问题"),
                 ("inspection_rectified", "approx"),
-                "。",
+                _("。"),
             ],
         ),
         w.sentence(
@@ -255,7 +261,7 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
                 ("service_solved", "count"),
                 _("，全年帮助企业融资"),
                 ("financing_amount", "money_approx"),
-                "。",
+                _("。"),
             ],
         ),
         w.sentence(
@@ -268,10 +274,10 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
                 ("labour_disputes", "count"),
                 _("，涉及金额"),
                 ("labour_amount", "money_approx"),
-                "。",
+                _("。"),
             ],
         ),
-        w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), "。"]),
+        w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
     return YearReview(town=town, year=year, as_of=as_of, sentences=sentences, economy=_economy(town=town, year=year))
 
@@ -306,7 +312,7 @@ def _economy(*, town: Area, year: int) -> list[Sentence]:
             parts.append(Piece(_("，同比%(change)s") % {"change": phrasing.change(row.change)}))
         if row.completion is not None:
             parts.append(Piece(_("，完成年度目标的%(rate)s") % {"rate": phrasing.percent(row.completion, prose=True)}))
-        parts.append(Piece("。"))
+        parts.append(Piece(_("。")))
         sentences.append(Sentence(row.indicator.name, parts))
     return sentences
 
