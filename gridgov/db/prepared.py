@@ -31,7 +31,7 @@ class _Insert:
     fields: tuple[Field[Any, Any], ...]
     returns_pk: bool
     # Per field: the one Python type whose values the field stores as they are (None stores as NULL), or None
-    # when every value goes through the field's own pre_save/get_db_prep_save.
+    # when every value goes through the field's own pre_save/get_db_prep_save (type(None): only None passes).
     plain: tuple[type | None, ...]
 
 
@@ -50,6 +50,12 @@ _PLAIN: dict[type, type] = {
     models.AutoField: int,
     models.BigAutoField: int,
 }
+
+
+# Field classes (exactly these) whose ``get_db_prep_save`` of None is None: an empty column costs no call.
+_NONE_AS_NULL: frozenset[type] = frozenset(
+    {models.DateTimeField, models.DateField, models.DecimalField, models.FloatField, *_PLAIN}
+)
 
 
 def _plain_type(field: Field[Any, Any]) -> type | None:
@@ -126,7 +132,15 @@ def _compile_insert(model: type[Model], *, with_pk: bool, returning: bool = True
     returns_pk = not with_pk and returning
     if returns_pk:
         sql += f" RETURNING {_column(meta.pk)}"
-    return _Insert(sql, fields, returns_pk, tuple(_plain_type(f) for f in fields))
+    plain = tuple(
+        _plain_type(f) or (type(None) if type(f) in _NONE_AS_NULL and not _has_pre_save(f) else None) for f in fields
+    )
+    return _Insert(sql, fields, returns_pk, plain)
+
+
+def _has_pre_save(field: Field[Any, Any]) -> bool:
+    """Whether saving sets the value (``auto_now``/``auto_now_add``): then it must go through ``pre_save``."""
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
 def insert[M: Model](obj: M, *, returning: bool = True) -> M:

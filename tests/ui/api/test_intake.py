@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.domain import notifications
@@ -112,4 +113,5 @@ def test_the_compact_answer_is_what_its_schema_dumps(world: TownWorld, moment: d
     case.reported_at = moment
     answer = present.case_created(case, attachments=2)
     assert answer == CaseCreatedOut.model_validate(answer).model_dump(mode="json")
+    assert answer["links"]["self"] == reverse("api:get_case", kwargs={"case_id": case.pk})
     assert json.loads(json.dumps(answer)) == answer
