@@ -1,0 +1,49 @@
+"""``{% offline_strings %}``: the Chinese (or English) words the offline script shows, as a JSON island."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def strings() -> dict[str, str]:
+    return {
+        "saved": _("已存入待发送箱，联网后自动发送"),
+        "waiting": _("等待发送"),
+        "sending": _("正在发送"),
+        "sent": _("已发送"),
+        "refused": _("被退回"),
+        "conflict": _("未执行：事件已变化"),
+        "number": _("事件编号 %s"),
+        "resend": _("修改后重新发送"),
+        "discard": _("放弃"),
+        "confirm_discard": _("确定放弃这条记录吗？放弃后无法恢复。"),
+        "empty": _("待发送箱是空的"),
+        "storage_full": _("手机存储空间不足，这条记录没有保存。请清理空间后重试，待发送箱中已有的记录不受影响。"),
+        "photo_unreadable": _("无法读取照片“%s”，请换一张或重新拍摄"),
+        "offline": _("当前无网络：提交的内容将存入待发送箱，联网后自动发送"),
+        "never_fetched": _("尚未下载离线数据，请联网后打开一次"),
+        "sign_in": _("登录已过期：请重新登录，登录后自动发送"),
+        "corrupt": _("此记录已损坏，无法发送，请放弃后重新填写"),
+        "count": _("待发送 %s 条"),
+        "report": _("上报事件"),
+        "verify": _("核查"),
+        "note": _("进展备注"),
+        "located": _("离线定位：%s（联网后服务器将复核）"),
+        "outside": _("该位置不在已下载的本镇网格内，联网后由服务器判断"),
+        "accuracy": _("定位精度约 %s 米"),
+        "unsent_logout": _("还有 %s 条记录未发送，退出登录后将被删除。确定退出吗？"),
+        "no_match": _("没有找到匹配的分类，换个说法试试，或点上方大类"),
+        "retry": _("发送失败，稍后自动重试（已试 %s 次）"),
+        "send_now": _("立即发送"),
+        "made_at": _("填写于 %s"),
+    }
+
+
+@register.simple_tag
+def offline_strings() -> SafeString:
+    return json_script(strings(), "offline-strings")
