@@ -213,8 +213,11 @@ document.addEventListener("htmx:beforeRequest", (ev) => {
 });
 
 // ---- the outbox page ----
-function when(ms) {
-  return new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(ms));
+function when(ms) {  // Beijing time, in the page's words: "12月4日 15:32"
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+  for (const part of format.formatToParts(new Date(ms))) { parts[part.type] = part.value; }
+  return (S.date || "{month}/{day} {time}").replace("{month}", parts.month).replace("{day}", parts.day).replace("{time}", `${parts.hour}:${parts.minute}`);
 }
 
 async function renderOutbox() {
@@ -277,7 +280,13 @@ async function start() {
   try { await refresh(false); } catch (e) { /* offline or signed out: keep what was cached */ }
   await send();
   showBar();
-  document.documentElement.dataset.offlineReady = "1";
+  if ("serviceWorker" in navigator && !navigator.serviceWorker.controller) {  // the first visit: until it claims us
+    await new Promise((resolve) => {
+      navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+      setTimeout(resolve, 3000);
+    });
+  }
+  document.documentElement.dataset.offlineReady = navigator.serviceWorker && navigator.serviceWorker.controller ? "controlled" : "1";
 }
 
 if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }

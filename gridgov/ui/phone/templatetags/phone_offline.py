@@ -41,6 +41,7 @@ def strings() -> dict[str, str]:
         "retry": _("发送失败，稍后自动重试（已试 %s 次）"),
         "send_now": _("立即发送"),
         "made_at": _("填写于 %s"),
+        "date": _("{month}月{day}日 {time}"),
     }
 
 

@@ -1,0 +1,120 @@
+"""The grid worker's phone without a network, in Chromium at 360 px: the pages and data are kept on sign-in;
+offline, a report is kept in the outbox (category found by pinyin from the cached index, the GPS point placed
+in its grid from the cached boundaries, the photo shrunk on the phone); back online it is sent once and shows
+its case number; a report the server refuses shows the server's reason and can be discarded."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from gridgov.data.cases.models import Case
+from gridgov.data.org.models import Area
+from tests.e2e.conftest import PASSWORD, PHONE, shot
+from tests.factories import TownWorld
+from tests.ui.frontend import needs_frontend_build, watch_csp
+from tests.ui.phone.conftest import TOWN_BOX, box
+
+IN_GRID_A = {"latitude": 30.25, "longitude": 122.05, "accuracy": 25}
+
+
+def _bounded(world: TownWorld) -> None:
+    Area.objects.filter(pk=world.town.pk).update(boundary=TOWN_BOX)
+    Area.objects.filter(pk__in=[world.village_a.pk, world.grid_a.pk]).update(boundary=box(122.0, 30.2, 122.1, 30.3))
+    Area.objects.filter(pk__in=[world.village_b.pk, world.grid_b.pk]).update(boundary=box(122.1, 30.2, 122.2, 30.3))
+
+
+def _phone(browser: Browser, base: str, world: TownWorld, violations: list[str]) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        geolocation=IN_GRID_A,
+        permissions=["geolocation"],
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    watch_csp(page, violations)
+    page.goto(f"{base}/login/")
+    page.fill("#login-form #id_username", world.grid_worker_a.username)
+    page.fill("#login-form #id_password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_load_state("load")
+    return context, page
+
+
+def _ready(page: Page) -> None:
+    """The offline data is kept and the service worker, holding the phone pages, controls this page (on the
+    very first visit Chromium may not hand the page to the new worker: the next page load is controlled)."""
+    page.wait_for_selector("html[data-offline-ready]", state="attached")
+    if page.get_attribute("html", "data-offline-ready") != "controlled":
+        page.reload()
+        page.wait_for_selector("html[data-offline-ready=controlled]", state="attached")
+
+
+@needs_frontend_build
+def test_a_report_made_offline_waits_in_the_outbox_and_arrives_once(
+    e2e_world: TownWorld, browser: Browser, live_server, tmp_path: Path
+) -> None:
+    world = e2e_world
+    _bounded(world)
+    photo = tmp_path / "scene.jpg"
+    Image.frombytes("RGB", (1600, 1200), random.Random(7).randbytes(1600 * 1200 * 3)).save(photo, quality=95)
+    assert photo.stat().st_size > 1_000_000  # a big photo, as phones take them: shrunk before it waits
+    violations: list[str] = []
+    context, page = _phone(browser, live_server.url, world, violations)
+    page.goto(f"{live_server.url}/m/report/")
+    _ready(page)
+
+    context.set_offline(True)
+    page.fill("#category-search", "bllj")  # 暴露垃圾 by its pinyin initials, from the kept index
+    page.locator("#category-results label.option", has_text="暴露垃圾").locator("input").check()
+    page.fill("#id_description", "离线上报：渔港码头垃圾堆放")
+    page.set_input_files("#id_photos", str(photo))
+    page.click("button[data-gps]")
+    expect(page.locator("#place-status")).to_contain_text("离线定位：")
+    expect(page.locator("#place-status")).to_contain_text("定位精度约 25 米")
+    assert page.locator("#id_area").input_value() == str(world.grid_a.pk)  # placed on the phone
+    expect(page.locator("#offline-bar")).to_contain_text("数据更新于")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_url("**/m/outbox/")
+    expect(page.locator("#outbox-list li[data-state=waiting]")).to_have_count(1)
+
+    page.goto(f"{live_server.url}/m/report/")  # the report page opens offline too: a second, without a category
+    page.fill("#id_description", "没选分类的上报")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_url("**/m/outbox/")
+    page.reload()  # still there after a reload without a network
+    expect(page.locator("#outbox-list li[data-state=waiting]")).to_have_count(2)
+    assert Case.objects.count() == 0
+    shot(page, "phone-outbox-offline")
+
+    context.set_offline(False)  # back online: sent in order, once
+    sent = page.locator("#outbox-list li[data-state=sent]")
+    expect(sent).to_have_count(1)
+    case = Case.objects.get()
+    expect(sent.locator("a.number")).to_have_text(f"事件编号 {case.number}")
+    refused = page.locator("#outbox-list li[data-state=refused]")
+    expect(refused.locator(".reason")).to_have_text("请选择事件分类")
+    shot(page, "phone-outbox-online")
+    assert (case.description, case.grid_id, case.attachments.count()) == (
+        "离线上报：渔港码头垃圾堆放",
+        world.grid_a.pk,
+        1,
+    )
+    assert case.attachments.get().size <= 300 * 1024
+
+    page.click("#outbox-send")  # sending again changes nothing
+    page.reload()
+    expect(page.locator("#outbox-list li[data-state=sent]")).to_have_count(1)
+    assert Case.objects.count() == 1
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    refused.locator("button.discard").click()
+    expect(page.locator("#outbox-list li[data-state=refused]")).to_have_count(0)
+    context.close()
+    assert violations == [], violations
