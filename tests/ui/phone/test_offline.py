@@ -41,7 +41,7 @@ def test_manifest_makes_the_phone_pages_an_installable_app(world: TownWorld) -> 
 @needs_frontend_build
 def test_service_worker_is_served_from_the_root_for_the_phone_scope_only(world: TownWorld) -> None:
     response = Client().get("/sw.js")
-    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    body = response.content
     headers = (
         response.status_code,
         response["Content-Type"],
