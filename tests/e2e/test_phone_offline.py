@@ -11,6 +11,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
 from tests.e2e.conftest import PASSWORD, PHONE, shot
@@ -116,5 +118,35 @@ def test_a_report_made_offline_waits_in_the_outbox_and_arrives_once(
     page.on("dialog", lambda dialog: dialog.accept())
     refused.locator("button.discard").click()
     expect(page.locator("#outbox-list li[data-state=refused]")).to_have_count(0)
+    context.close()
+    assert violations == [], violations
+
+
+@needs_frontend_build
+def test_a_verification_made_offline_on_a_case_changed_meanwhile_shows_the_conflict(
+    e2e_world: TownWorld, browser: Browser, live_server
+) -> None:
+    world = e2e_world
+    case = world.bring_to(Status.RESOLVED)
+    violations: list[str] = []
+    context, page = _phone(browser, live_server.url, world, violations)
+    page.goto(f"{live_server.url}/m/cases/{case.pk}/")
+    _ready(page)
+
+    context.set_offline(True)
+    page.fill("#id_note", "离线核查：现场已清理")
+    page.click("#verify-form button[value=pass]")
+    page.wait_for_url("**/m/outbox/")
+    expect(page.locator("#outbox-list li[data-state=waiting]")).to_contain_text(case.number)
+    apply_action(case_id=case.pk, actor=world.operator, action=Action.COMMENT, note="指挥室：请补充照片")
+
+    context.set_offline(False)
+    conflict = page.locator("#outbox-list li[data-state=conflict]")
+    expect(conflict.locator(".state")).to_have_text("未执行：事件已变化")
+    expect(conflict.locator(".reason")).not_to_be_empty()
+    expect(conflict.locator("a.open-case")).to_have_attribute("href", f"/m/cases/{case.pk}/")
+    case.refresh_from_db()
+    assert (case.status, case.actions.filter(action=Action.VERIFY_PASS).count()) == (Status.RESOLVED, 0)
+    shot(page, "phone-outbox-conflict")
     context.close()
     assert violations == [], violations

@@ -217,7 +217,7 @@ function when(ms) {  // Beijing time, in the page's words: "12月4日 15:32"
   const parts = {};
   const format = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
   for (const part of format.formatToParts(new Date(ms))) { parts[part.type] = part.value; }
-  return (S.date || "{month}/{day} {time}").replace("{month}", parts.month).replace("{day}", parts.day).replace("{time}", `${parts.hour}:${parts.minute}`);
+  return (S.date || "{month}/{day} {time}").replace("{month}", String(Number(parts.month))).replace("{day}", String(Number(parts.day))).replace("{time}", `${parts.hour}:${parts.minute}`);
 }
 
 async function renderOutbox() {
@@ -238,6 +238,9 @@ async function renderOutbox() {
     if (item.note === "sign_in") { li.append(el("p", { class: "notice" }, t("sign_in"))); }
     if (item.note === "corrupt") { li.append(el("p", { class: "error" }, t("corrupt"))); }
     if (item.error) { li.append(el("p", { class: "error reason" }, item.error)); }
+    if (item.state === "conflict" && /\/cases\/\d+\//.test(item.url)) {
+      li.append(el("a", { href: item.url.replace(/(\/cases\/\d+\/).*/, "$1"), class: "btn small open-case" }, t("open_case")));
+    }
     if (item.state === "refused" || item.state === "conflict") {
       const field = item.fields && item.fields.find(([n]) => n === "description" || n === "note");
       if (item.state === "refused" && field && item.note !== "corrupt") {

@@ -42,6 +42,7 @@ def strings() -> dict[str, str]:
         "send_now": _("立即发送"),
         "made_at": _("填写于 %s"),
         "date": _("{month}月{day}日 {time}"),
+        "open_case": _("查看事件的最新情况"),
     }
 
 
