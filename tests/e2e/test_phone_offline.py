@@ -9,7 +9,7 @@ import random
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
@@ -148,5 +148,42 @@ def test_a_verification_made_offline_on_a_case_changed_meanwhile_shows_the_confl
     case.refresh_from_db()
     assert (case.status, case.actions.filter(action=Action.VERIFY_PASS).count()) == (Status.RESOLVED, 0)
     shot(page, "phone-outbox-conflict")
+    context.close()
+    assert violations == [], violations
+
+
+@needs_frontend_build
+def test_signing_out_warns_of_unsent_items_and_clears_the_outbox(
+    e2e_world: TownWorld, browser: Browser, live_server
+) -> None:
+    world = e2e_world
+    violations: list[str] = []
+    context, page = _phone(browser, live_server.url, world, violations)
+    page.goto(f"{live_server.url}/m/report/")
+    _ready(page)
+    context.set_offline(True)
+    page.fill("#id_description", "没选分类的上报")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_url("**/m/outbox/")
+    context.set_offline(False)
+    expect(page.locator("#outbox-list li[data-state=refused]")).to_have_count(1)
+
+    warnings: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        warnings.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.click("form[data-logout] button[type=submit]")
+    page.wait_for_url("**/login/**")
+    assert warnings == ["还有 1 条记录未发送，退出登录后将被删除。确定退出吗？"]
+    kept = page.evaluate(
+        "new Promise(done => { const r = indexedDB.open('gridgov-phone'); r.onsuccess = () => {"
+        " const q = r.result.transaction('outbox').objectStore('outbox').count();"
+        " q.onsuccess = () => done(q.result); }; })"
+    )
+    caches_left = page.evaluate("caches.keys().then(k => k.length)")
+    assert (kept, caches_left) == (0, 0)
     context.close()
     assert violations == [], violations
