@@ -14,6 +14,8 @@ const S = JSON.parse((document.getElementById("offline-strings") || {}).textCont
 const t = (name, value) => (S[name] || name).replace("%s", value === undefined ? "" : value);
 const REFRESH_MS = 2 * 60 * 1000;
 const TIMER_MS = 30 * 1000;
+const KEEP_SENT_MS = 7 * 24 * 3600 * 1000;  // a sent item stays listed (with its case number) for a week
+const user = Number(cfg.user) || null;  // the signed-in user, as the page was rendered
 let data = null;
 
 function el(tag, attrs, text) {
@@ -27,7 +29,7 @@ function el(tag, attrs, text) {
 async function showBar() {
   const bar = document.getElementById("offline-bar");
   if (!bar) { return; }
-  const mine = data ? (await allItems(data.user)).filter((i) => UNSENT.includes(i.state)) : [];
+  const mine = (await allItems(user)).filter((i) => UNSENT.includes(i.state));
   document.getElementById("outbox-count").textContent = String(mine.length);
   document.getElementById("offline-state").textContent = navigator.onLine ? "" : t("offline");
   document.getElementById("data-age").textContent = data ? data.fetched_label : t("never_fetched");
@@ -51,14 +53,20 @@ async function warm() {
   });
 }
 
+async function ownData() {  // the kept data set, if it is this user's (never another account's grids and tasks)
+  const kept = (await readData()) || null;
+  return kept && kept.user === user ? kept : null;
+}
+
 async function refresh(force) {
-  data = (await readData()) || null;
+  const kept = (await readData()) || null;
+  data = kept && kept.user === user ? kept : null;
   if (!navigator.onLine) { return; }
   if (!force && data && Date.now() - Date.parse(data.fetched_at) < REFRESH_MS) { return; }
   const res = await fetch(cfg.data, { credentials: "same-origin", cache: "no-store" });
   if (!res.ok || res.redirected) { return; }
   const fresh = await res.json();
-  if (data && data.user !== fresh.user && "caches" in window) {  // another account on this phone: drop the old pages
+  if (kept && kept.user !== fresh.user && "caches" in window) {  // another account on this phone: drop the old pages
     for (const name of await caches.keys()) { await caches.delete(name); }
   }
   await writeData(fresh);
@@ -109,7 +117,7 @@ async function keep(form, submitter) {
   const text = fields.find(([n]) => n === "description" || n === "note");
   const label = form.dataset.label || (text ? String(text[1]).slice(0, 40) : "");
   await putItem({
-    user: data ? data.user : null,
+    user,
     key: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`,
     kind: form.dataset.outbox,
     url: form.getAttribute("action") || location.pathname,
@@ -136,7 +144,6 @@ document.addEventListener("submit", async (ev) => {
   if (form.dataset.keeping) { return; }
   form.dataset.keeping = "1";
   try {
-    if (!data || data.user == null) { data = (await readData()) || null; }
     await keep(form, ev.submitter);
     location.assign(cfg.outbox);
   } catch (e) {
@@ -149,7 +156,6 @@ document.addEventListener("submit", async (ev) => {
 async function signOut(ev, form) {
   if (form.dataset.confirmed) { return; }
   ev.preventDefault();
-  const user = data ? data.user : undefined;
   const unsent = (await allItems(user)).filter((i) => UNSENT.includes(i.state)).length;
   if (unsent && !window.confirm(t("unsent_logout", unsent))) { return; }
   await clearAll();
@@ -223,7 +229,7 @@ function when(ms) {  // Beijing time, in the page's words: "12月4日 15:32"
 async function renderOutbox() {
   const list = document.getElementById("outbox-list");
   if (!list) { return; }
-  const items = (await allItems(data ? data.user : undefined)).reverse();
+  const items = (await allItems(user)).reverse();
   list.replaceChildren();
   if (!items.length) { list.append(el("li", { class: "empty" }, t("empty"))); }
   for (const item of items) {
@@ -266,7 +272,10 @@ async function renderOutbox() {
 
 // ---- start ----
 async function start() {
-  data = (await readData()) || null;
+  data = await ownData();
+  for (const item of await allItems(user)) {
+    if (item.state === "sent" && Date.now() - (item.updated || 0) > KEEP_SENT_MS) { await deleteItem(item.id); }
+  }
   showBar();
   renderOutbox();
   if (typeof BroadcastChannel !== "undefined") {
