@@ -1,7 +1,8 @@
 """The grid worker's phone without a network, in Chromium at 360 px: the pages and data are kept on sign-in;
-offline, a report is kept in the outbox (category found by pinyin from the cached index, the GPS point placed
-in its grid from the cached boundaries, the photo shrunk on the phone); back online it is sent once and shows
-its case number; a report the server refuses shows the server's reason and can be discarded."""
+offline, three reports with photos are kept in the outbox (category found by pinyin from the cached index, the
+GPS point placed in its grid from the cached boundaries, the photo shrunk on the phone); back online each is
+sent once and shows its case number; a report the server refuses shows the server's reason and can be
+discarded; a verification that meets a changed case shows the conflict; signing out clears the outbox."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def _ready(page: Page) -> None:
 
 
 @needs_frontend_build
-def test_a_report_made_offline_waits_in_the_outbox_and_arrives_once(
+def test_reports_made_offline_wait_in_the_outbox_and_arrive_once_each(
     e2e_world: TownWorld, browser: Browser, live_server, tmp_path: Path
 ) -> None:
     world = e2e_world
@@ -73,47 +74,48 @@ def test_a_report_made_offline_waits_in_the_outbox_and_arrives_once(
     _ready(page)
 
     context.set_offline(True)
-    page.fill("#category-search", "bllj")  # 暴露垃圾 by its pinyin initials, from the kept index
-    page.locator("#category-results label.option", has_text="暴露垃圾").locator("input").check()
-    page.fill("#id_description", "离线上报：渔港码头垃圾堆放")
-    page.set_input_files("#id_photos", str(photo))
-    page.click("button[data-gps]")
-    expect(page.locator("#place-status")).to_contain_text("离线定位：")
-    expect(page.locator("#place-status")).to_contain_text("定位精度约 25 米")
-    assert page.locator("#id_area").input_value() == str(world.grid_a.pk)  # placed on the phone
-    expect(page.locator("#offline-bar")).to_contain_text("数据更新于")
-    page.click("#report-form button[type=submit]")
-    page.wait_for_url("**/m/outbox/")
-    expect(page.locator("#outbox-list li[data-state=waiting]")).to_have_count(1)
+    descriptions = ["离线上报：渔港码头垃圾堆放", "离线上报：堤坝边塑料垃圾", "离线上报：村道旁建筑垃圾"]
+    for number, description in enumerate(descriptions, start=1):
+        page.fill("#category-search", "bllj")  # 暴露垃圾 by its pinyin initials, from the kept index
+        page.locator("#category-results label.option", has_text="暴露垃圾").locator("input").check()
+        page.fill("#id_description", description)
+        page.set_input_files("#id_photos", str(photo))
+        page.click("button[data-gps]")
+        expect(page.locator("#place-status")).to_contain_text("离线定位：")
+        expect(page.locator("#place-status")).to_contain_text("定位精度约 25 米")
+        assert page.locator("#id_area").input_value() == str(world.grid_a.pk)  # placed on the phone
+        expect(page.locator("#offline-bar")).to_contain_text("数据更新于")
+        page.click("#report-form button[type=submit]")
+        page.wait_for_url("**/m/outbox/")
+        expect(page.locator("#outbox-list li[data-state=waiting]")).to_have_count(number)
+        page.goto(f"{live_server.url}/m/report/")  # the report page opens offline too
 
-    page.goto(f"{live_server.url}/m/report/")  # the report page opens offline too: a second, without a category
-    page.fill("#id_description", "没选分类的上报")
+    page.fill("#id_description", "没选分类的上报")  # one the server will refuse
     page.click("#report-form button[type=submit]")
     page.wait_for_url("**/m/outbox/")
     page.reload()  # still there after a reload without a network
-    expect(page.locator("#outbox-list li[data-state=waiting]")).to_have_count(2)
+    expect(page.locator("#outbox-list li[data-state=waiting]")).to_have_count(4)
     assert Case.objects.count() == 0
     shot(page, "phone-outbox-offline")
 
-    context.set_offline(False)  # back online: sent in order, once
+    context.set_offline(False)  # back online: sent in order, once each
     sent = page.locator("#outbox-list li[data-state=sent]")
-    expect(sent).to_have_count(1)
-    case = Case.objects.get()
-    expect(sent.locator("a.number")).to_have_text(f"事件编号 {case.number}")
+    expect(sent).to_have_count(3)
     refused = page.locator("#outbox-list li[data-state=refused]")
     expect(refused.locator(".reason")).to_have_text("请选择事件分类")
     shot(page, "phone-outbox-online")
-    assert (case.description, case.grid_id, case.attachments.count()) == (
-        "离线上报：渔港码头垃圾堆放",
-        world.grid_a.pk,
-        1,
-    )
-    assert case.attachments.get().size <= 300 * 1024
+    cases = list(Case.objects.order_by("id"))
+    assert [(c.description, c.grid_id, c.attachments.count()) for c in cases] == [
+        (d, world.grid_a.pk, 1) for d in descriptions
+    ]
+    assert all(c.attachments.get().size <= 300 * 1024 for c in cases)  # shrunk on the phone
+    for case in cases:
+        expect(sent.filter(has_text=case.description).locator("a.number")).to_have_text(f"事件编号 {case.number}")
 
     page.click("#outbox-send")  # sending again changes nothing
     page.reload()
-    expect(page.locator("#outbox-list li[data-state=sent]")).to_have_count(1)
-    assert Case.objects.count() == 1
+    expect(page.locator("#outbox-list li[data-state=sent]")).to_have_count(3)
+    assert Case.objects.count() == 3
 
     page.on("dialog", lambda dialog: dialog.accept())
     refused.locator("button.discard").click()
