@@ -71,7 +71,7 @@ def _home_area(user: User) -> Area | None:
 
 
 def _not_a_field_user(request: HttpRequest) -> HttpResponse:
-    return render(request, "phone/not_field_user.html", status=403)
+    return render(request, "phone/not_field_user.html", {"no_offline": True}, status=403)
 
 
 def verify_queue(user: User) -> CaseList:

@@ -64,6 +64,8 @@ def test_phone_pages_register_the_offline_code_and_public_pages_do_not(world: To
         ), url
     public = Client().get(f"/m/public/report/?town={world.town.pk}").text
     assert ('id="offline-script"' in public, 'rel="manifest"' in public) == (False, False)
+    desk_user = signed_in(world.handler_a).get("/m/")  # not a grid worker: no offline app for them
+    assert (desk_user.status_code, 'id="offline-script"' in desk_user.text) == (403, False)
 
 
 def test_the_content_security_policy_allows_our_own_worker_and_manifest(world: TownWorld) -> None:
