@@ -132,10 +132,12 @@ def test_a_verification_made_offline_on_a_case_changed_meanwhile_shows_the_confl
     case = world.bring_to(Status.RESOLVED)
     violations: list[str] = []
     context, page = _phone(browser, live_server.url, world, violations)
-    page.goto(f"{live_server.url}/m/cases/{case.pk}/")
+    page.goto(f"{live_server.url}/m/")  # signed in: the open tasks' case pages are kept
     _ready(page)
 
     context.set_offline(True)
+    page.click(f"#to-verify a:has-text('{case.number}')")  # opened from the kept copy
+    page.wait_for_url(f"**/m/cases/{case.pk}/")
     page.fill("#id_note", "离线核查：现场已清理")
     page.click("#verify-form button[value=pass]")
     page.wait_for_url("**/m/outbox/")

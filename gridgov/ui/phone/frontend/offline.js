@@ -14,6 +14,7 @@ const S = JSON.parse((document.getElementById("offline-strings") || {}).textCont
 const t = (name, value) => (S[name] || name).replace("%s", value === undefined ? "" : value);
 const REFRESH_MS = 2 * 60 * 1000;
 const TIMER_MS = 30 * 1000;
+const CASE_PAGES = 40;  // at most this many case pages of open tasks are kept for offline use
 const KEEP_SENT_MS = 7 * 24 * 3600 * 1000;  // a sent item stays listed (with its case number) for a week
 const user = Number(cfg.user) || null;  // the signed-in user, as the page was rendered
 let data = null;
@@ -44,6 +45,10 @@ async function warm() {
   const worker = reg.active;
   if (!worker) { return; }
   const pages = (cfg.pages || "").split(" ").filter(Boolean);
+  if (data && data.tasks) {  // the case pages of the open tasks, with their verification forms (and versions)
+    const tasks = data.tasks.verify.concat(data.tasks.mine).slice(0, CASE_PAGES);
+    pages.push(...new Set(tasks.map((task) => task.url)));
+  }
   const assets = [...document.querySelectorAll("script[src], link[rel=stylesheet][href]")].map((n) => n.src || n.href);
   await new Promise((resolve) => {
     const channel = new MessageChannel();
