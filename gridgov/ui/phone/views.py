@@ -209,6 +209,8 @@ def report(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     town = field_town(user)
     if town is None:
+        if outbox.key_of(request) is not None:
+            return outbox.refused(_("此账号没有网格员或村干部身份，不能上报"), status=403)
         return _not_a_field_user(request)
     areas = area_choices(town)
     if request.method != "POST":

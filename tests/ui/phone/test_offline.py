@@ -254,3 +254,11 @@ def test_the_locate_partial_shows_the_gps_accuracy(bounded: TownWorld) -> None:
     url = f"{reverse('phone:locate')}?town={bounded.town.pk}&latitude={lat}&longitude={lng}&accuracy=18"
     text = signed_in(bounded.grid_worker_a).get(url).text
     assert ("（定位精度约 18 米）" in text, Area.objects.get(pk=bounded.grid_b.pk).name in text) == (True, True)
+
+
+def test_an_outbox_report_from_an_account_without_a_field_role_is_refused_in_json(world: TownWorld) -> None:
+    response = signed_in(world.handler_a).post(
+        reverse("phone:report"), _report_fields(world), headers={"Idempotency-Key": "phone-outbox-5"}
+    )
+    assert (response.status_code, response.json()["error"]) == (403, "此账号没有网格员或村干部身份，不能上报")
+    assert Case.objects.count() == 0
