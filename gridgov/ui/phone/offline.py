@@ -31,6 +31,7 @@ from gridgov.data.cases.scope import memberships_of
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.taxonomy.search import town_index
+from gridgov.ui.phone.templatetags.phone_offline import part_of
 from gridgov.ui.phone.views import FIELD_ROLES, field_town, my_reports, verify_queue
 
 SCOPE = "/m/"
@@ -159,6 +160,7 @@ def offline_data(request: HttpRequest) -> JsonResponse:
             for e in index.entries
         ],
         "areas": areas,
+        "strings": part_of("data"),  # the words the phone shows offline (the page's language)
         "tasks": {
             "verify": [_task(c) for c in verify_queue(user)[:TASK_ROWS]],
             "mine": [_task(c) for c in my_reports(user).filter(status__in=OPEN)[:TASK_ROWS]],

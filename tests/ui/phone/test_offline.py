@@ -57,7 +57,7 @@ def test_phone_pages_register_the_offline_code_and_public_pages_do_not(world: To
     client = signed_in(world.grid_worker_a)
     for url in ("/m/", "/m/report/", "/m/verify/", "/m/mine/", "/m/outbox/"):
         text = client.get(url).text
-        assert ('id="offline-script"' in text, 'rel="manifest"' in text, 'id="offline-strings"' in text) == (
+        assert ('id="offline-script"' in text, 'rel="manifest"' in text, 'id="offline-strings-bar"' in text) == (
             True,
             True,
             True,
@@ -99,6 +99,7 @@ def test_offline_data_holds_the_workers_categories_grids_and_tasks_in_scope(boun
     }
     entry = next(c for c in data["categories"] if c["id"] == world.category.pk)
     assert (entry["label"], "bllj" in entry["initials"]) == ("市容环卫 / 暴露垃圾", True)
+    assert data["strings"]["located"] == "离线定位：%s（联网后服务器将复核）"
     assert "reporter" not in json.dumps(data)
     assert "phone" not in json.dumps(data)
 

@@ -10,8 +10,9 @@ import { searchCategories } from "./search.js";
 
 const script = document.getElementById("offline-script");
 const cfg = script ? script.dataset : {};
-const S = JSON.parse((document.getElementById("offline-strings") || {}).textContent || "{}");
-const t = (name, value) => (S[name] || name).replace("%s", value === undefined ? "" : value);
+const S = Object.assign({}, ...[...document.querySelectorAll("[data-offline-strings]")].map((n) => JSON.parse(n.textContent)));
+const t = (name, value) =>
+  (S[name] || (data && data.strings && data.strings[name]) || name).replace("%s", value === undefined ? "" : value);
 const REFRESH_MS = 2 * 60 * 1000;
 const TIMER_MS = 30 * 1000;
 const CASE_PAGES = 40;  // at most this many case pages of open tasks are kept for offline use

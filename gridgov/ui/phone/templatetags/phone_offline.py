@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
-from django.utils.html import json_script
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -46,6 +48,30 @@ def strings() -> dict[str, str]:
     }
 
 
+_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}  # as json_script does
+
+
+# Where each word travels: the bar's two on every phone page, the outbox page's on that page, the rest (used
+# only offline or at sign-out) with the offline data set — each page's HTML stays small.
+BAR = ("offline", "never_fetched")
+WITH_DATA = ("storage_full", "photo_unreadable", "located", "outside", "accuracy", "unsent_logout", "no_match")
+
+
+def part_of(part: str) -> dict[str, str]:
+    words = strings()
+    if part == "bar":
+        return {k: words[k] for k in BAR}
+    if part == "data":
+        return {k: words[k] for k in WITH_DATA}
+    return {k: v for k, v in words.items() if k not in BAR and k not in WITH_DATA}
+
+
 @register.simple_tag
-def offline_strings() -> SafeString:
-    return json_script(strings(), "offline-strings")
+def offline_strings(part: str) -> SafeString:
+    """Like ``json_script``, but the Chinese kept as UTF-8 (a third of the size of \\u escapes, gzip or not)."""
+    data = json.dumps(part_of(part), ensure_ascii=False).translate(_ESCAPES)
+    return format_html(
+        '<script id="offline-strings-{}" type="application/json" data-offline-strings>{}</script>',
+        part,
+        mark_safe(data),
+    )
