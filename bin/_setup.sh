@@ -35,7 +35,7 @@ if command -v npm >/dev/null 2>&1; then
   # package.json or the entry files change.
   if [ ! -f frontend-build/.built ] || [ package-lock.json -nt frontend-build/.built ] \
     || [ package.json -nt frontend-build/.built ] \
-    || [ -n "$(find gridgov/ui/dashboard/frontend -newer frontend-build/.built -print -quit)" ]; then
+    || [ -n "$(find gridgov/ui/dashboard/frontend gridgov/ui/phone/frontend -newer frontend-build/.built -print -quit)" ]; then
     say "Building the front-end bundles (npm run build)"
     npm run --silent build
   fi

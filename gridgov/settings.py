@@ -354,6 +354,8 @@ SECURE_CSP = {
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": _CSP_IMAGES,
     "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],  # the phone's service worker (/sw.js)
+    "manifest-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

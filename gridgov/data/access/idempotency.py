@@ -116,3 +116,11 @@ def _replay(*, user: User, key: str, digest: str) -> Answer | None:
             code=KEY_REUSED,
         )
     return Answer(status=record.response_status, body=dict(record.response_body), replayed=True)
+
+
+def earlier_answer(*, user: User, key: str, body: Mapping[str, Any]) -> Answer | None:
+    """The first answer already recorded for (user, key), or None; InvalidInput when the body differs.
+
+    For actions on an existing case, which must be looked up before they run: a resent verification would
+    otherwise meet its own first run as a version conflict instead of replaying the first answer."""
+    return _replay(user=user, key=check_key(key), digest=body_hash(body))

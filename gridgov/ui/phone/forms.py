@@ -132,6 +132,18 @@ class VerifyForm(forms.Form):
         return data
 
 
+class NoteForm(forms.Form):
+    """进展备注: what the worker saw or did on a case, with optional photos."""
+
+    note = forms.CharField(
+        label=_("进展备注"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("例如：已联系责任人，明天上午清理")}),
+        error_messages={"required": _("请填写备注内容"), "max_length": _("备注不能超过 2000 字")},
+    )
+    photos = PhotosField(label=_("照片（选填）"))
+
+
 class LookupForm(forms.Form):
     number = forms.CharField(
         label=_("事件编号"),

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.phone import public_views, views
+from gridgov.ui.phone import offline, public_views, views
 
 app_name = "phone"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("map.geojson", views.town_map, name="town_map"),
     path("cases/<int:case_id>/", views.case, name="case"),
     path("cases/<int:case_id>/verify/", views.verify, name="verify"),
+    path("cases/<int:case_id>/note/", views.note, name="note"),
+    path("outbox/", offline.outbox_page, name="outbox"),
+    path("offline/data/", offline.offline_data, name="offline_data"),
+    path("offline/session/", offline.session, name="offline_session"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("cases/<int:case_id>/photos/<int:attachment_id>/<str:size>/", views.photo, name="photo"),
     path("public/report/", public_views.public_report, name="public_report"),
     path("public/done/<str:number>/", public_views.public_done, name="public_done"),

@@ -7,9 +7,10 @@ are in ``public_views.py``.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import reduce
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gridgov.data.access.idempotency import create_once, earlier_answer
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.engine import apply_action, report_case
@@ -34,7 +36,8 @@ from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.data.taxonomy.search import search_categories, town_index
-from gridgov.ui.phone.forms import LocationFields, ReportForm, VerifyForm
+from gridgov.ui.phone import outbox
+from gridgov.ui.phone.forms import LocationFields, NoteForm, ReportForm, VerifyForm
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.web import once
@@ -68,7 +71,7 @@ def _home_area(user: User) -> Area | None:
 
 
 def _not_a_field_user(request: HttpRequest) -> HttpResponse:
-    return render(request, "phone/not_field_user.html", status=403)
+    return render(request, "phone/not_field_user.html", {"no_offline": True}, status=403)
 
 
 def verify_queue(user: User) -> CaseList:
@@ -206,6 +209,8 @@ def report(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     town = field_town(user)
     if town is None:
+        if outbox.key_of(request) is not None:
+            return outbox.refused(_("此账号没有网格员或村干部身份，不能上报"), status=403)
         return _not_a_field_user(request)
     areas = area_choices(town)
     if request.method != "POST":
@@ -213,6 +218,9 @@ def report(request: HttpRequest) -> HttpResponse:
         form = ReportForm(areas=areas, initial={"area": home_area.pk if home_area else None})
         return render(request, "phone/report.html", report_context(request, town, form))
 
+    key = outbox.key_of(request)
+    if key is not None:  # sent from the phone's outbox: JSON answers, once per Idempotency-Key
+        return _report_once(request, user, town, ReportForm(request.POST, areas=areas), key)
     claim = once.claim(request)
     if claim.state is once.State.USED:  # a second press of 上报: go where the first one went
         return redirect(claim.result_url or reverse("phone:mine"))
@@ -222,31 +230,7 @@ def report(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("表单已失效（打开时间过长或已提交过），请检查后重新提交"))
     if form.is_valid() and claim.state is once.State.FRESH:
         try:
-            photos = photos_from(request, "photos", AttachmentKind.BEFORE)
-            on_spot = bool(form.cleaned_data["resolve_on_spot"])
-            after = photos_from(request, "after_photos", AttachmentKind.AFTER) if on_spot else []
-            if on_spot and not after:
-                raise InvalidInput(_("自行处置需要上传至少一张处置后照片"), field="after_photos")
-            area, point = locate_and_area(form, town, photos)
-            if area is None and point is None:
-                area = _home_area(user)  # neither chosen nor located: the worker's own grid
-            case = report_case(
-                town=town,
-                reporter=user,
-                channel=Channel.GRID_WORKER
-                if any(m.role == Role.GRID_WORKER for m in memberships_of(user))
-                else Channel.OTHER,
-                category=resolve_category(town=town, category_id=form.cleaned_data["category"]),
-                description=form.cleaned_data["description"],
-                area=area,
-                latitude=point[0] if point else None,
-                longitude=point[1] if point else None,
-                address=form.cleaned_data["address"],
-                photos=photos,
-                resolve_on_spot=on_spot,
-                resolution_note=form.cleaned_data["resolution_note"],
-                resolution_photos=after,
-            )
+            case = _create_report(request, user, town, form)
         except InvalidInput as error:
             add_domain_error(form, error, rename={"note": "resolution_note", "resolve_on_spot": "resolution_note"})
         except DomainError as error:  # e.g. resolving on the spot outside the grids one patrols
@@ -254,10 +238,7 @@ def report(request: HttpRequest) -> HttpResponse:
         else:
             url = reverse("phone:case", args=[case.pk])
             once.finish(claim, url)
-            if case.status == Status.CLOSED:
-                messages.success(request, _("已上报并自行处置，事件编号 %(n)s") % {"n": case.number})
-            else:
-                messages.success(request, _("上报成功，事件编号 %(n)s") % {"n": case.number})
+            messages.success(request, _report_message(case))
             return redirect(url)
     once.release(claim)
     return render(
@@ -265,6 +246,66 @@ def report(request: HttpRequest) -> HttpResponse:
         "phone/report.html",
         report_context(request, town, form, photos_lost=chose_photos),
     )
+
+
+def _report_message(case: Case) -> str:
+    if case.status == Status.CLOSED:
+        return _("已上报并自行处置，事件编号 %(n)s") % {"n": case.number}
+    return _("上报成功，事件编号 %(n)s") % {"n": case.number}
+
+
+def _create_report(
+    request: HttpRequest,
+    user: User,
+    town: Area,
+    form: ReportForm,
+    on_written: Callable[[Case], None] | None = None,
+) -> Case:
+    """The case a valid report form describes (InvalidInput/DomainError when the domain refuses it)."""
+    photos = photos_from(request, "photos", AttachmentKind.BEFORE)
+    on_spot = bool(form.cleaned_data["resolve_on_spot"])
+    after = photos_from(request, "after_photos", AttachmentKind.AFTER) if on_spot else []
+    if on_spot and not after:
+        raise InvalidInput(_("自行处置需要上传至少一张处置后照片"), field="after_photos")
+    area, point = locate_and_area(form, town, photos)
+    if area is None and point is None:
+        area = _home_area(user)  # neither chosen nor located: the worker's own grid
+    return report_case(
+        town=town,
+        reporter=user,
+        channel=Channel.GRID_WORKER if any(m.role == Role.GRID_WORKER for m in memberships_of(user)) else Channel.OTHER,
+        category=resolve_category(town=town, category_id=form.cleaned_data["category"]),
+        description=form.cleaned_data["description"],
+        area=area,
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
+        address=form.cleaned_data["address"],
+        photos=photos,
+        resolve_on_spot=on_spot,
+        resolution_note=form.cleaned_data["resolution_note"],
+        resolution_photos=after,
+        on_written=on_written,
+    )
+
+
+def _report_once(request: HttpRequest, user: User, town: Area, form: ReportForm, key: str) -> JsonResponse:
+    """A report from the outbox: created once per key; a resend gets the first answer again."""
+    if not form.is_valid():
+        return outbox.form_refused(form)
+
+    def render_case(case: Case) -> dict[str, Any]:
+        return outbox.case_answer(case, _report_message(case))
+
+    def create(on_written: Callable[[Case], None]) -> Case:
+        return _create_report(request, user, town, form, on_written)
+
+    try:
+        answer = create_once(
+            user=user, key=key, body=outbox.body_of(request), create_recording=create, render=render_case
+        )
+    except DomainError as error:
+        return outbox.refused(error.message)
+    return outbox.answered(answer)
 
 
 @require_GET
@@ -313,6 +354,7 @@ def locate(request: HttpRequest) -> HttpResponse:
             "town": town,
             "place": place,
             "locate_error": error,
+            "accuracy": _int(request.GET.get("accuracy", "")[:6]),
             "map_tiles": map_tiles(),
         },
     )
@@ -378,6 +420,7 @@ def _render_case(
             "can_verify": can_verify,
             "form": form,
             "problem": problem,
+            "note_form": NoteForm(auto_id="id_note_%s"),
         },
         status=status,
     )
@@ -392,21 +435,16 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def verify(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
+    key = outbox.key_of(request)
+    if key is not None:
+        return _act_once(request, user, case_id, key, VerifyForm(request.POST))
     found = _case_or_404(user, case_id)
     form = VerifyForm(request.POST)
     if not form.is_valid():
         return _render_case(request, found, form=form, status=400)
     passed = form.cleaned_data["decision"] == "pass"
     try:
-        photos = photos_from(request, "photos", AttachmentKind.OTHER)
-        apply_action(
-            case_id=found.pk,
-            actor=user,
-            action=Action.VERIFY_PASS if passed else Action.VERIFY_FAIL,
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["expected_version"],
-            photos=photos,
-        )
+        _verify(request, user, found, form)
     except InvalidInput as error:
         if error.field in form.fields:
             form.add_error(error.field, error.message)
@@ -420,11 +458,101 @@ def verify(request: HttpRequest, case_id: int) -> HttpResponse:
         except NotFound:
             return render(request, "phone/gone.html", {"problem": error.message}, status=409)
         return _render_case(request, fresh, problem=error.message, status=409)
-    if passed:
-        messages.success(request, _("事件 %(n)s 核查通过，已结案") % {"n": found.number})
-    else:
-        messages.success(request, _("事件 %(n)s 核查不通过，已退回处置部门返工") % {"n": found.number})
+    messages.success(request, _verify_message(found, passed=passed))
     return redirect("phone:verify_list")
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A progress note (进展备注) on a case in scope: the engine's comment action."""
+    user = _user(request)
+    key = outbox.key_of(request)
+    if key is not None:
+        return _act_once(request, user, case_id, key, NoteForm(request.POST))
+    found = _case_or_404(user, case_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            _comment(request, user, found, form)
+        except DomainError as error:
+            return _render_case(request, found, problem=error.message, status=409)
+        messages.success(request, _("已添加进展备注"))
+        return redirect("phone:case", case_id=found.pk)
+    return _render_case(request, found, problem=" ".join(str(e) for e in form.errors.get("note", [])), status=400)
+
+
+def _verify_message(case: Case, *, passed: bool) -> str:
+    if passed:
+        return _("事件 %(n)s 核查通过，已结案") % {"n": case.number}
+    return _("事件 %(n)s 核查不通过，已退回处置部门返工") % {"n": case.number}
+
+
+def _verify(request: HttpRequest, user: User, found: Case, form: VerifyForm) -> Case:
+    passed = form.cleaned_data["decision"] == "pass"
+    photos = photos_from(request, "photos", AttachmentKind.OTHER)
+    apply_action(
+        case_id=found.pk,
+        actor=user,
+        action=Action.VERIFY_PASS if passed else Action.VERIFY_FAIL,
+        note=form.cleaned_data["note"],
+        expected_version=form.cleaned_data["expected_version"],
+        photos=photos,
+    )
+    return Case.objects.get(pk=found.pk)
+
+
+def _comment(request: HttpRequest, user: User, found: Case, form: NoteForm) -> Case:
+    apply_action(
+        case_id=found.pk,
+        actor=user,
+        action=Action.COMMENT,
+        note=form.cleaned_data["note"],
+        photos=photos_from(request, "photos", AttachmentKind.OTHER),
+    )
+    return Case.objects.get(pk=found.pk)
+
+
+def _act_once(request: HttpRequest, user: User, case_id: int, key: str, form: VerifyForm | NoteForm) -> JsonResponse:
+    """An action from the outbox on a case: taken once per key, against the version the worker saw."""
+    body = outbox.body_of(request)
+    try:
+        earlier = earlier_answer(user=user, key=key, body=body)
+    except InvalidInput as error:
+        return outbox.refused(error.message)
+    if earlier is not None:  # a resend of an action already taken: its first answer
+        return outbox.answered(earlier)
+    try:
+        found = get_case_for_user(user, case_id=case_id)
+    except NotFound as error:
+        return outbox.refused(error.message, status=404)
+    if not form.is_valid():
+        return outbox.form_refused(form)
+
+    def act() -> Case:
+        if isinstance(form, VerifyForm):
+            return _verify(request, user, found, form)
+        return _comment(request, user, found, form)
+
+    def render_case(case: Case) -> dict[str, Any]:
+        if isinstance(form, VerifyForm):
+            return outbox.case_answer(case, _verify_message(case, passed=form.cleaned_data["decision"] == "pass"))
+        return outbox.case_answer(case, _("已添加进展备注"))
+
+    try:
+        answer = create_once(user=user, key=key, body=body, create=act, render=render_case)
+    except Conflict as error:  # the case changed meanwhile: nothing is overwritten, the worker sees why
+        fresh = Case.objects.filter(pk=found.pk).first()
+        return outbox.refused(
+            error.message,
+            status=409,
+            conflict=True,
+            number=found.number,
+            status_label=str(fresh.get_status_display()) if fresh else "",
+        )
+    except DomainError as error:
+        return outbox.refused(error.message, number=found.number)
+    return outbox.answered(answer)
 
 
 @login_required

@@ -4,9 +4,10 @@
   "use strict";
   var MAX_PHOTOS = 9;
 
-  function place(btn, lat, lng) {
+  function place(btn, lat, lng, accuracy) {
     var url = btn.getAttribute("data-locate-url") + "?town=" + encodeURIComponent(btn.getAttribute("data-town")) +
-      "&latitude=" + lat.toFixed(6) + "&longitude=" + lng.toFixed(6);
+      "&latitude=" + lat.toFixed(6) + "&longitude=" + lng.toFixed(6) +
+      (accuracy ? "&accuracy=" + Math.round(accuracy) : "");
     window.htmx.ajax("GET", url, { target: "#place", swap: "outerHTML" });
   }
 
@@ -19,7 +20,7 @@
     if (!navigator.geolocation) { status(btn.getAttribute("data-no-gps")); return; }
     status(btn.getAttribute("data-busy"));
     navigator.geolocation.getCurrentPosition(
-      function (p) { place(btn, p.coords.latitude, p.coords.longitude); },
+      function (p) { place(btn, p.coords.latitude, p.coords.longitude, p.coords.accuracy); },
       function () { status(btn.getAttribute("data-failed")); },
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
     );

@@ -1,0 +1,265 @@
+"""The phone as an offline app: manifest, service worker, the offline data set (scoped), and the outbox's
+sends through the phone's own form views — once per Idempotency-Key, conflicts answered, refusals explained."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import Client
+from django.urls import reverse
+
+from gridgov.data.access.models import IdempotencyRecord
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action, Status
+from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.org.models import Area
+from tests.factories import MONDAY_0900, WORLD_NOW, TownWorld
+from tests.ui.frontend import needs_frontend_build
+from tests.ui.phone.conftest import IN_GRID_B, jpeg_file, signed_in
+
+
+def test_manifest_makes_the_phone_pages_an_installable_app(world: TownWorld) -> None:
+    response = Client().get("/m/manifest.webmanifest")
+    assert (response.status_code, response["Content-Type"]) == (200, "application/manifest+json")
+    data = json.loads(response.content)
+    picked = {k: data[k] for k in ("name", "short_name", "start_url", "scope", "display", "theme_color")}
+    assert picked == {
+        "name": "基层智治",
+        "short_name": "网格通",
+        "start_url": "/m/",
+        "scope": "/m/",
+        "display": "standalone",
+        "theme_color": "#b91c1c",
+    }
+    assert [(i["src"], i["sizes"], i["purpose"]) for i in data["icons"]] == [
+        ("/static/phone/icon-192.png", "192x192", "any"),
+        ("/static/phone/icon-512.png", "512x512", "any"),
+        ("/static/phone/icon-maskable-512.png", "512x512", "maskable"),
+    ]
+
+
+@needs_frontend_build
+def test_service_worker_is_served_from_the_root_for_the_phone_scope_only(world: TownWorld) -> None:
+    response = Client().get("/sw.js")
+    body = response.content
+    headers = (
+        response.status_code,
+        response["Content-Type"],
+        response["Service-Worker-Allowed"],
+        response["Cache-Control"],
+    )
+    assert headers == (200, "text/javascript; charset=utf-8", "/m/", "no-cache")
+    assert b"gridgov-phone-" in body
+    assert b"gridgov-outbox" in body
+
+
+def test_phone_pages_register_the_offline_code_and_public_pages_do_not(world: TownWorld) -> None:
+    client = signed_in(world.grid_worker_a)
+    for url in ("/m/", "/m/report/", "/m/verify/", "/m/mine/", "/m/outbox/"):
+        text = client.get(url).text
+        assert ('id="offline-script"' in text, 'rel="manifest"' in text, 'id="offline-strings-bar"' in text) == (
+            True,
+            True,
+            True,
+        ), url
+    public = Client().get(f"/m/public/report/?town={world.town.pk}").text
+    assert ('id="offline-script"' in public, 'rel="manifest"' in public) == (False, False)
+    desk_user = signed_in(world.handler_a).get("/m/")  # not a grid worker: no offline app for them
+    assert (desk_user.status_code, 'id="offline-script"' in desk_user.text) == (403, False)
+
+
+def test_the_content_security_policy_allows_our_own_worker_and_manifest(world: TownWorld) -> None:
+    policy = signed_in(world.grid_worker_a).get("/m/")["Content-Security-Policy"]
+    parts = dict(p.strip().split(" ", 1) for p in policy.split(";") if p.strip())
+    assert (parts["worker-src"], parts["manifest-src"]) == ("'self'", "'self'")
+
+
+def test_offline_data_holds_the_workers_categories_grids_and_tasks_in_scope(bounded: TownWorld) -> None:
+    world = bounded
+    mine = world.bring_to(Status.RESOLVED)  # grid A: grid worker A verifies it
+    other = world.bring_to(Status.RESOLVED, reporter=world.grid_worker_b)
+    Case.objects.filter(pk=other.pk).update(area=world.grid_b, area_path=world.grid_b.path)
+    response = signed_in(world.grid_worker_a).get(reverse("phone:offline_data"))
+    assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store")
+    data = response.json()
+    assert (data["user"], data["town"]["id"], data["fetched_label"]) == (
+        world.grid_worker_a.pk,
+        world.town.pk,
+        f"数据更新于 {WORLD_NOW.month}月{WORLD_NOW.day}日 {WORLD_NOW:%H:%M}",  # the world's clock, Beijing time
+    )
+    assert [t["number"] for t in data["tasks"]["verify"]] == [mine.number]
+    assert data["tasks"]["verify"][0]["version"] == mine.version
+    assert [t["number"] for t in data["tasks"]["mine"]] == [mine.number]
+    areas = {a["id"]: (a["level"], a["mine"]) for a in data["areas"]}
+    assert areas == {
+        world.village_a.pk: ("village", False),
+        world.grid_a.pk: ("grid", True),
+        world.village_b.pk: ("village", False),
+        world.grid_b.pk: ("grid", False),
+    }
+    entry = next(c for c in data["categories"] if c["id"] == world.category.pk)
+    assert (entry["label"], "bllj" in entry["initials"]) == ("市容环卫 / 暴露垃圾", True)
+    assert data["strings"]["located"] == "离线定位：%s（联网后服务器将复核）"
+    assert "reporter" not in json.dumps(data)
+    assert "phone" not in json.dumps(data)
+
+    data_b = signed_in(world.grid_worker_b).get(reverse("phone:offline_data")).json()
+    assert ([t["number"] for t in data_b["tasks"]["verify"]], [t["number"] for t in data_b["tasks"]["mine"]]) == (
+        [other.number],
+        [other.number],
+    )
+
+
+def test_offline_data_is_only_for_signed_in_field_users(world: TownWorld) -> None:
+    url = reverse("phone:offline_data")
+    assert Client().get(url).status_code == 302  # to sign in
+    assert signed_in(world.handler_a).get(url).status_code == 403
+
+
+def test_session_gives_the_outbox_its_user_and_csrf_token(world: TownWorld) -> None:
+    data = signed_in(world.grid_worker_a).get(reverse("phone:offline_session")).json()
+    assert (data["user"], len(data["csrf"]) > 20) == (world.grid_worker_a.pk, True)
+
+
+def _report_fields(world: TownWorld, **extra: object) -> dict[str, object]:
+    return {"category": world.category.pk, "description": "离线上报：码头边垃圾堆放", "address": "", **extra}
+
+
+def test_an_outbox_report_sent_twice_creates_one_case_and_answers_the_same(bounded: TownWorld) -> None:
+    world = bounded
+    client = signed_in(world.grid_worker_a)
+    url = reverse("phone:report")
+    headers = {"Idempotency-Key": "phone-outbox-1", "Accept": "application/json"}
+    lat, lng = IN_GRID_B
+
+    def send() -> tuple[int, dict[str, object], str]:
+        fields = _report_fields(world, latitude=lat, longitude=lng, photos=jpeg_file())
+        response = client.post(url, fields, headers=headers)
+        return response.status_code, response.json(), response["Idempotent-Replayed"]
+
+    first = send()
+    second = send()
+    case = Case.objects.get()
+    assert first == (
+        201,
+        {
+            "ok": True,
+            "number": case.number,
+            "status": "reported",
+            "status_label": "待受理",
+            "url": f"/m/cases/{case.pk}/",
+            "message": f"上报成功，事件编号 {case.number}",
+        },
+        "false",
+    )
+    assert second == (200, first[1], "true")
+    assert (Case.objects.count(), case.grid_id, case.attachments.count()) == (1, world.grid_b.pk, 1)
+
+
+def test_an_outbox_key_reused_for_another_report_is_refused_with_a_reason(world: TownWorld) -> None:
+    client = signed_in(world.grid_worker_a)
+    headers = {"Idempotency-Key": "phone-outbox-2"}
+    assert client.post(reverse("phone:report"), _report_fields(world), headers=headers).status_code == 201
+    again = client.post(reverse("phone:report"), _report_fields(world, description="另一件事"), headers=headers)
+    assert (again.status_code, again.json()["ok"], "已用于另一个不同内容的请求" in again.json()["error"]) == (
+        422,
+        False,
+        True,
+    )
+    assert Case.objects.count() == 1
+
+
+def test_an_invalid_outbox_report_is_refused_with_the_forms_reason(world: TownWorld) -> None:
+    client = signed_in(world.grid_worker_a)
+    response = client.post(
+        reverse("phone:report"), {"description": "没有分类"}, headers={"Idempotency-Key": "phone-outbox-3"}
+    )
+    assert (response.status_code, response.json()["error"], response.json()["fields"]) == (
+        422,
+        "请选择事件分类",
+        {"category": ["请选择事件分类"]},
+    )
+    assert (Case.objects.count(), IdempotencyRecord.objects.count()) == (0, 0)
+
+
+def test_a_self_resolution_from_the_outbox_closes_once(world: TownWorld) -> None:
+    client = signed_in(world.grid_worker_a)
+    fields = _report_fields(world, resolve_on_spot="on", resolution_note="已当场清理")
+    headers = {"Idempotency-Key": "phone-outbox-4"}
+    first = client.post(reverse("phone:report"), {**fields, "after_photos": jpeg_file()}, headers=headers).json()
+    second = client.post(reverse("phone:report"), {**fields, "after_photos": jpeg_file()}, headers=headers).json()
+    case = Case.objects.get()
+    assert (first, case.status) == (second, Status.CLOSED)
+    assert first["message"] == f"已上报并自行处置，事件编号 {case.number}"
+
+
+def test_an_outbox_verification_is_taken_once_and_replayed(world: TownWorld) -> None:
+    case = world.bring_to(Status.RESOLVED)
+    client = signed_in(world.grid_worker_a)
+    url = reverse("phone:verify", args=[case.pk])
+    fields = {"decision": "pass", "note": "离线核查：已清理", "expected_version": case.version}
+    first = client.post(url, fields, headers={"Idempotency-Key": "verify-1"})
+    second = client.post(url, fields, headers={"Idempotency-Key": "verify-1"})
+    assert (first.status_code, second.status_code, second.json()) == (201, 200, first.json())
+    assert first.json()["message"] == f"事件 {case.number} 核查通过，已结案"
+    assert CaseAction.objects.filter(case=case, action=Action.VERIFY_PASS).count() == 1
+
+
+def test_an_outbox_verification_of_a_case_changed_meanwhile_gets_the_conflict(world: TownWorld) -> None:
+    case = world.bring_to(Status.RESOLVED)
+    seen_version = case.version
+    apply_action(  # while the worker was offline, the command room wrote on the case
+        case_id=case.pk,
+        actor=world.operator,
+        action=Action.COMMENT,
+        note="现场仍有垃圾",
+        now=MONDAY_0900,
+    )
+    response = signed_in(world.grid_worker_a).post(
+        reverse("phone:verify", args=[case.pk]),
+        {"decision": "pass", "note": "离线核查", "expected_version": seen_version},
+        headers={"Idempotency-Key": "verify-2"},
+    )
+    case.refresh_from_db()
+    answer = response.json()
+    assert (response.status_code, answer["ok"], answer["conflict"], answer["number"]) == (409, False, True, case.number)
+    assert (answer["status_label"], case.status, bool(answer["error"])) == ("待核查", Status.RESOLVED, True)
+    assert CaseAction.objects.filter(case=case, action=Action.VERIFY_PASS).count() == 0
+
+
+def test_a_progress_note_from_the_outbox_and_from_the_page(world: TownWorld) -> None:
+    case = world.bring_to(Status.HANDLING)
+    client = signed_in(world.grid_worker_a)
+    url = reverse("phone:note", args=[case.pk])
+    headers = {"Idempotency-Key": "note-1"}
+    first = client.post(url, {"note": "已联系责任人"}, headers=headers)
+    second = client.post(url, {"note": "已联系责任人"}, headers=headers)
+    assert (first.status_code, second.status_code, second.json()["message"]) == (201, 200, "已添加进展备注")
+    page = client.post(url, {"note": "明早清理"})
+    assert (page.status_code, page["Location"]) == (302, f"/m/cases/{case.pk}/")
+    notes = list(CaseAction.objects.filter(case=case, action=Action.COMMENT).values_list("note", flat=True))
+    assert notes == ["已联系责任人", "明早清理"]
+
+
+def test_an_outbox_action_on_a_case_out_of_scope_is_refused(world: TownWorld) -> None:
+    case = world.bring_to(Status.RESOLVED)
+    Case.objects.filter(pk=case.pk).update(area=world.grid_b, area_path=world.grid_b.path, reporter=world.grid_worker_b)
+    response = signed_in(world.grid_worker_a).post(
+        reverse("phone:note", args=[case.pk]), {"note": "看不到的事件"}, headers={"Idempotency-Key": "note-2"}
+    )
+    assert (response.status_code, response.json()["ok"]) == (404, False)
+
+
+def test_the_locate_partial_shows_the_gps_accuracy(bounded: TownWorld) -> None:
+    lat, lng = IN_GRID_B
+    url = f"{reverse('phone:locate')}?town={bounded.town.pk}&latitude={lat}&longitude={lng}&accuracy=18"
+    text = signed_in(bounded.grid_worker_a).get(url).text
+    assert ("（定位精度约 18 米）" in text, Area.objects.get(pk=bounded.grid_b.pk).name in text) == (True, True)
+
+
+def test_an_outbox_report_from_an_account_without_a_field_role_is_refused_in_json(world: TownWorld) -> None:
+    response = signed_in(world.handler_a).post(
+        reverse("phone:report"), _report_fields(world), headers={"Idempotency-Key": "phone-outbox-5"}
+    )
+    assert (response.status_code, response.json()["error"]) == (403, "此账号没有网格员或村干部身份，不能上报")
+    assert Case.objects.count() == 0
