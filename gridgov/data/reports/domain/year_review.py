@@ -19,8 +19,9 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.figures import Figure
@@ -195,11 +196,11 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
             _("基层智治"),
             "cases",
             [
-                _("处理基层智治平台事件"),
+                pgettext("year review sentence", "处理基层智治平台事件"),
                 ("events_registered", "count"),
                 _("，办结率"),
                 ("events_completion_rate", "rate"),
-                "。",
+                _("。"),
             ],
         ),
         w.sentence(
@@ -210,20 +211,26 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
                 ("major_categories", "count"),
                 _("事件分类采集信息，通过网格共采集解决问题信息"),
                 ("grid_resolved", "approx"),
-                "。",
+                _("。"),
             ],
         ),
         w.sentence(
             _("问题清单"),
             "problemlists",
-            [_("报送“七张问题清单”"), ("problem_items", "count"), _("，整改完成率"), ("problem_rate", "rate"), "。"],
+            [_("报送“七张问题清单”"), ("problem_items", "count"), _("，整改完成率"), ("problem_rate", "rate"), _("。")],
         ),
     ]
     hazards = w.figures("enterprises")
     if _same_rate(hazards, "hazards_self_rate", "hazards_gov_rate"):
-        rate_parts: list[str | tuple[str, Style]] = [_("，整改率"), ("hazards_self_rate", "rate"), "。"]
+        rate_parts: list[str | tuple[str, Style]] = [_("，整改率"), ("hazards_self_rate", "rate"), _("。")]
     else:
-        rate_parts = [_("，整改率分别为"), ("hazards_self_rate", "rate"), _("和"), ("hazards_gov_rate", "rate"), "。"]
+        rate_parts = [
+            _("，整改率分别为"),
+            ("hazards_self_rate", "rate"),
+            _("和"),
+            ("hazards_gov_rate", "rate"),
+            _("。"),
+        ]
     sentences += [
         w.sentence(
             _("安全生产"),
@@ -244,18 +251,18 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
                 ("inspection_bulletins", "count"),
                 _("，累计巡查发现并整改突出问题"),
                 ("inspection_rectified", "approx"),
-                "。",
+                _("。"),
             ],
         ),
         w.sentence(
             _("三服务"),
             "enterprises",
             [
-                _("帮助企业解决实际问题"),
+                pgettext("year review sentence", "帮助企业解决实际问题"),
                 ("service_solved", "count"),
                 _("，全年帮助企业融资"),
                 ("financing_amount", "money_approx"),
-                "。",
+                _("。"),
             ],
         ),
         w.sentence(
@@ -268,10 +275,10 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
                 ("labour_disputes", "count"),
                 _("，涉及金额"),
                 ("labour_amount", "money_approx"),
-                "。",
+                _("。"),
             ],
         ),
-        w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), "。"]),
+        w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
     return YearReview(town=town, year=year, as_of=as_of, sentences=sentences, economy=_economy(town=town, year=year))
 
@@ -290,7 +297,8 @@ def _economy(*, town: Area, year: int) -> list[Sentence]:
             value = phrasing.money(row.to_date * _SCALE[unit])
         else:
             text = format(row.to_date.normalize(), "f")
-            value = f"{text}{unit}"
+            # A Chinese classifier (家, 个) reads as nothing in English: "4", not "4家".
+            value = text if phrasing.english() and phrasing.CJK.search(unit) else f"{text}{unit}"
         through = "" if row.through == (12 if row.indicator.frequency == "monthly" else 4) else row.through_label
         parts = [
             Piece(
@@ -306,7 +314,7 @@ def _economy(*, town: Area, year: int) -> list[Sentence]:
             parts.append(Piece(_("，同比%(change)s") % {"change": phrasing.change(row.change)}))
         if row.completion is not None:
             parts.append(Piece(_("，完成年度目标的%(rate)s") % {"rate": phrasing.percent(row.completion, prose=True)}))
-        parts.append(Piece("。"))
+        parts.append(Piece(_("。")))
         sentences.append(Sentence(row.indicator.name, parts))
     return sentences
 
@@ -344,5 +352,5 @@ def year_outline(review: YearReview) -> Outline:
 
 
 def phrasing_date(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": local.year, "m": local.month, "d": local.day}
+    """2026年12月4日 in Chinese, Dec. 4, 2026 in English (the active language's DATE_FORMAT)."""
+    return formats.date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
