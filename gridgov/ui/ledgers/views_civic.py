@@ -161,12 +161,29 @@ def rounds(request: HttpRequest) -> HttpResponse:
     qs = InspectionRound.objects.filter(town=town)
     if not manager:
         qs = qs.filter(Q(inspectors=user) | Q(organizer=user)).distinct()
-    rows = qs.annotate(
-        n_problems=Count("problems", filter=~Q(problems__case__status=Status.REJECTED), distinct=True),
-        n_fixed=Count("problems", filter=Q(problems__case__status=Status.CLOSED), distinct=True),
-        n_bulletins=Count("bulletins", distinct=True),
+    # One year at a time (the year the round started): this year by default, links for the years with rounds.
+    this_year = timezone.localdate().year
+    chosen = _year_param(request.GET.get("year"), default=this_year)
+    years = sorted({d.year for d in qs.dates("start_date", "year")} | {this_year, chosen}, reverse=True)
+    rows = (
+        qs.filter(start_date__year=chosen)
+        .annotate(
+            n_problems=Count("problems", filter=~Q(problems__case__status=Status.REJECTED), distinct=True),
+            n_fixed=Count("problems", filter=Q(problems__case__status=Status.CLOSED), distinct=True),
+            n_bulletins=Count("bulletins", distinct=True),
+        )
+        .order_by("-start_date", "-id")  # Meta.ordering does not apply to a GROUP BY query
     )
-    return render(request, "ledgers/civic/rounds.html", {"rounds": rows, "manager": manager})
+    return render(
+        request, "ledgers/civic/rounds.html", {"rounds": rows, "manager": manager, "year": chosen, "years": years}
+    )
+
+
+def _year_param(raw: str | None, *, default: int) -> int:
+    """?year=2022 → 2022; missing, malformed or out of range → the default."""
+    if raw and raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return default
 
 
 @login_required
