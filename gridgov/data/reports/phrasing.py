@@ -30,7 +30,13 @@ def english() -> bool:
     return (get_language() or "").startswith("en")
 
 
+# The translated units the figures use, in the singular ("1 issue", "2 issues").
+_SINGULAR = {"cases": "case", "items": "item", "issues": "issue", "major categories": "major category"}
+
+
 def _english_count(value: int, unit: str, approximate: bool) -> str:
+    if value == 1:
+        unit = _SINGULAR.get(unit, unit)
     unit = f" {unit}" if unit and not CJK.search(unit) else ""
     floored = value - value % 10
     if not approximate or value < 100 or floored == value:

@@ -69,7 +69,7 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE, workbook
 from gridgov.data.sheets.jobs import home_town
 from gridgov.ui.ledgers.forms_civic import DisputeForm, ItemForm, MediationForm, NoteForm, ProblemForm, RoundForm
-from gridgov.ui.params import id_param, int_param, year_param
+from gridgov.ui.params import id_param, int_param
 from gridgov.ui.web.menu import may_use_civic_ledgers
 
 PAGE_SIZE = 200
@@ -161,22 +161,29 @@ def rounds(request: HttpRequest) -> HttpResponse:
     qs = InspectionRound.objects.filter(town=town)
     if not manager:
         qs = qs.filter(Q(inspectors=user) | Q(organizer=user)).distinct()
-    # One year at a time (this year unless asked), with links to every year that has rounds.
+    # One year at a time (the year the round started): this year by default, links for the years with rounds.
     this_year = timezone.localdate().year
-    years = sorted({d.year for d in qs.dates("start_date", "year")} | {this_year}, reverse=True)
-    year = year_param(request.GET.get("year")) or this_year
+    chosen = _year_param(request.GET.get("year"), default=this_year)
+    years = sorted({d.year for d in qs.dates("start_date", "year")} | {this_year, chosen}, reverse=True)
     rows = (
-        qs.filter(start_date__year=year)
+        qs.filter(start_date__year=chosen)
         .annotate(
             n_problems=Count("problems", filter=~Q(problems__case__status=Status.REJECTED), distinct=True),
             n_fixed=Count("problems", filter=Q(problems__case__status=Status.CLOSED), distinct=True),
             n_bulletins=Count("bulletins", distinct=True),
         )
-        .order_by("-start_date", "-pk")
+        .order_by("-start_date", "-id")  # Meta.ordering does not apply to a GROUP BY query
     )
     return render(
-        request, "ledgers/civic/rounds.html", {"rounds": rows, "manager": manager, "year": year, "years": years}
+        request, "ledgers/civic/rounds.html", {"rounds": rows, "manager": manager, "year": chosen, "years": years}
     )
+
+
+def _year_param(raw: str | None, *, default: int) -> int:
+    """?year=2022 → 2022; missing, malformed or out of range → the default."""
+    if raw and raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return default
 
 
 @login_required

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from docx import Document
 
 from gridgov.data.cases.domain.engine import apply_action
@@ -234,3 +235,27 @@ def test_economy_sentence_and_docx(world: TownWorld, monkeypatch) -> None:
     assert "全年实现工业总产值27.8亿元，同比增长66.17%。" in texts
     assert "处理基层智治平台事件0件，办结率—。" in texts
     assert "问题清单：（相关台账尚未建立）" in texts
+
+
+def test_english_sentences_read_as_english(world: TownWorld, year_2026, monkeypatch) -> None:
+    """In English the same figures read with spaces, English number forms, plurals and English dates; the
+    Chinese of the same review is unchanged."""
+    _missing(monkeypatch, *LEDGERS)
+    enterprises = define_indicator(town=world.town, code="XZGS", name="新增规上企业", unit="家")
+    record_actual(indicator=enterprises, year=2026, period=12, value="4", user=None, now=MONDAY_0900)
+    with translation.override("en"):
+        review = year_review(town=world.town, year=2026, as_of=AS_OF)
+        texts = {s.topic: s.text for s in review.sentences}
+        outline = year_outline(review)
+    assert texts["Grassroots smart governance"] == "GridGov platform cases handled: 4 cases, completion rate 75%."
+    assert texts["Grid governance"] == (
+        "Collected information under 1 major category of cases; grids collected and resolved 2 items."
+    )
+    assert texts["Bulletins"] == "Bulletins of all kinds issued this year: 1 issue."
+    assert [s.text for s in review.economy] == ["For the full year, 新增规上企业 reached 4."]
+    assert outline.signature == ["岱西镇", "Jan. 10, 2027"]
+    assert outline.blocks[0].text.endswith("from full-year 2026 data, as of Jan. 10, 2027.")
+    with translation.override("zh-hans"):
+        chinese = year_review(town=world.town, year=2026, as_of=AS_OF)
+        assert [s.text for s in chinese.economy] == ["全年实现新增规上企业4家。"]
+        assert year_outline(chinese).signature == ["岱西镇", "2027年1月10日"]

@@ -72,7 +72,7 @@ def test_the_inspection_bulletins_link_to_the_rounds_with_their_rankings(world: 
     page = client.get(reverse("dashboard:year"), {"year": 2026}).text
     link = re.search(r'<a href="([^"]+)" data-key="inspection_bulletins"[^>]*>0期</a>', page)
     assert link, page
-    assert link.group(1) == reverse("ledgers:rounds")
+    assert link.group(1) == reverse("ledgers:rounds") + "?year=2026"
     assert round_.name in client.get(link.group(1)).text
     rectified = re.search(r'data-key="inspection_rectified">([^<]+)</a>', page)
     assert rectified is not None

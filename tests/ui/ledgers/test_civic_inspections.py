@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.test import Client
@@ -16,7 +17,7 @@ from gridgov.data.cases.enums import Kind, Status
 from gridgov.data.inspections.domain import ItemSpec, create_round, record_problem
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
 from gridgov.data.org.models import User
-from tests.factories import TownWorld, jpeg, photo
+from tests.factories import WORLD_TODAY, TownWorld, jpeg, photo
 
 
 def signed_in(user: User) -> Client:
@@ -164,32 +165,47 @@ def test_round_page_ranking_bulletin_docx_and_export(world: TownWorld, django_as
     )
 
 
-def test_the_rounds_page_shows_one_year_with_links_to_the_others(
-    world: TownWorld, django_assert_max_num_queries
-) -> None:
-    this_year = this_week_round(world)
-    earlier = create_round(
+def _round_in(world: TownWorld, name: str, start: date) -> InspectionRound:
+    return create_round(
         town=world.town,
         actor=world.operator,
-        name="2022年第一期创城督查",
-        start_date=this_year.start_date.replace(year=2022),
-        end_date=this_year.start_date.replace(year=2022) + timedelta(days=2),
+        name=name,
+        start_date=start,
+        end_date=start + timedelta(days=4),
         organizer=world.operator,
         inspectors=[world.grid_worker_a],
         items=[ItemSpec("A01", "暴露垃圾", Decimal(2))],
     )
+
+
+def test_rounds_list_one_year_at_a_time(world: TownWorld, django_assert_num_queries) -> None:
+    """The rounds open on the clock's year, link the years that have rounds, and carry the year in the URL."""
+    this_year = WORLD_TODAY.year
+    _round_in(world, "今年第一轮", date(this_year, 3, 6))
+    _round_in(world, "今年第二轮", date(this_year, 9, 4))
+    for n in range(1, 4):
+        _round_in(world, f"2022年第{n}轮", date(2022, n * 3, 1))
     client = signed_in(world.operator)
-    client.get(reverse("ledgers:rounds"))  # warm: the session, the menu's reference data
-    with django_assert_max_num_queries(12):
-        page = client.get(reverse("ledgers:rounds"))
-    year = timezone.localdate().year
-    assert page.status_code == 200
-    assert (this_year.name in page.text, earlier.name in page.text) == (True, False)
-    assert f'<strong aria-current="page">{year}年</strong>' in page.text
-    assert '<a href="?year=2022">2022年</a>' in page.text
-    old = client.get(reverse("ledgers:rounds"), {"year": "2022"})
-    assert (this_year.name in old.text, earlier.name in old.text) == (False, True)
-    assert f'<a href="?year={year}">{year}年</a>' in old.text
-    empty = client.get(reverse("ledgers:rounds"), {"year": "2019"})
-    assert "2019年暂无督查" in empty.text
-    assert client.get(reverse("ledgers:rounds"), {"year": "二〇二二"}).status_code == 200  # bad value: this year
+    client.get(reverse("ledgers:rounds"))  # the session and the user are loaded once
+    # session, user, memberships (2), years, town, menu check, unread notifications, rounds with their counts
+    with django_assert_num_queries(9):
+        page = client.get(reverse("ledgers:rounds")).text
+    assert re.findall(r'href="[^"]*/inspections/\d+/">([^<]+)</a>', page) == ["今年第二轮", "今年第一轮"]
+    assert re.findall(r'href="\?year=(\d+)"', page) == ["2022"]
+    assert f'<strong aria-current="page">{this_year}</strong>' in page
+    old = client.get(reverse("ledgers:rounds"), {"year": "2022"}).text
+    assert re.findall(r'href="[^"]*/inspections/\d+/">([^<]+)</a>', old) == [
+        "2022年第3轮",
+        "2022年第2轮",
+        "2022年第1轮",
+    ]
+    assert re.findall(r'href="\?year=(\d+)"', old) == [str(this_year)]
+    empty = client.get(reverse("ledgers:rounds"), {"year": "2019"}).text
+    assert "2019年暂无督查" in empty
+    assert re.findall(r'href="\?year=(\d+)"', empty) == [str(this_year), "2022"]
+    assert "今年第一轮" in client.get(reverse("ledgers:rounds"), {"year": "abc"}).text
+    for n in range(3, 6):
+        _round_in(world, f"今年第{n}轮", date(this_year, n, 10))
+    with django_assert_num_queries(9):  # as many for five rounds as for two
+        more = client.get(reverse("ledgers:rounds")).text
+    assert len(re.findall(r'href="[^"]*/inspections/\d+/">', more)) == 5

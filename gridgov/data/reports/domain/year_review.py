@@ -19,8 +19,9 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.figures import Figure
@@ -195,7 +196,7 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
             _("基层智治"),
             "cases",
             [
-                _("处理基层智治平台事件"),
+                pgettext("year review sentence", "处理基层智治平台事件"),
                 ("events_registered", "count"),
                 _("，办结率"),
                 ("events_completion_rate", "rate"),
@@ -257,7 +258,7 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
             _("三服务"),
             "enterprises",
             [
-                _("帮助企业解决实际问题"),
+                pgettext("year review sentence", "帮助企业解决实际问题"),
                 ("service_solved", "count"),
                 _("，全年帮助企业融资"),
                 ("financing_amount", "money_approx"),
@@ -296,7 +297,8 @@ def _economy(*, town: Area, year: int) -> list[Sentence]:
             value = phrasing.money(row.to_date * _SCALE[unit])
         else:
             text = format(row.to_date.normalize(), "f")
-            value = f"{text}{unit}"
+            # A Chinese classifier (家, 个) reads as nothing in English: "4", not "4家".
+            value = text if phrasing.english() and phrasing.CJK.search(unit) else f"{text}{unit}"
         through = "" if row.through == (12 if row.indicator.frequency == "monthly" else 4) else row.through_label
         parts = [
             Piece(
@@ -350,5 +352,5 @@ def year_outline(review: YearReview) -> Outline:
 
 
 def phrasing_date(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": local.year, "m": local.month, "d": local.day}
+    """2026年12月4日 in Chinese, Dec. 4, 2026 in English (the active language's DATE_FORMAT)."""
+    return formats.date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
