@@ -16,14 +16,15 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.bulk import CaseRecord, write_cases
+from gridgov.data.cases.domain.bulk import CaseRecord, owe_notifications, write_cases
 from gridgov.data.cases.domain.history import (
     LEDGER_CLOSED_AT,
     HistoricalCase,
@@ -34,12 +35,19 @@ from gridgov.data.cases.domain.history import (
     ledger_milestones,
     next_own_number,
 )
+from gridgov.data.cases.domain.notifications import wake_worker
 from gridgov.data.cases.enums import Channel, Kind, Satisfaction
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR, service_category
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, check_phone, create_enterprise, staff_town_ids
-from gridgov.data.enterprises.domain.hazards import HazardInput, check_hazard_input, record_hazard
+from gridgov.data.enterprises.domain.hazards import (
+    HazardInput,
+    PlannedHazard,
+    check_hazard_input,
+    plan_hazard,
+    record_hazard,
+)
 from gridgov.data.enterprises.domain.services import raise_request
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
@@ -309,7 +317,13 @@ class HazardImporter(Importer):
         rows in one short transaction); open rows are recorded through the engine in that transaction."""
         if ctx.user is None:
             raise RowInvalid(None, _("导入隐患台账需要指定操作人（受理员）"))
-        return _bulk_ledger(self, rows, ctx=ctx, describe=_describe_hazard, detail=_hazard)
+        return _bulk_ledger(self, rows, ctx=ctx, describe=_describe_hazard, detail=_hazard, plan=_plan_hazard)
+
+
+def _plan_hazard(parsed: HazardRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedHazard:
+    """A hazard still open: filed as ``record_hazard`` files it, replayed in memory for the bulk path."""
+    assert ctx.user is not None
+    return plan_hazard(actor=ctx.user, data=parsed.data, source_key=parsed.source_key, now=ctx.now, calendar=calendar)
 
 
 def _describe_hazard(parsed: HazardRow, *, ctx: ImportContext) -> HistoricalCase | None:
@@ -369,6 +383,13 @@ def _hazard(parsed: HazardRow, *, town: Area, case: Case) -> Hazard:
     )
 
 
+class _Planned(Protocol):
+    @property
+    def record(self) -> CaseRecord: ...
+
+    def row(self, case: Case) -> Model: ...
+
+
 def _bulk_ledger(
     importer: Importer,
     rows: list[Any],
@@ -376,17 +397,23 @@ def _bulk_ledger(
     ctx: ImportContext,
     describe: Callable[..., HistoricalCase | None],
     detail: Callable[..., Model],
+    plan: Callable[..., _Planned] | None = None,
 ) -> bool:
-    """Finished rows (``describe`` gives their case) through the bulk path with their ``detail`` rows, open
-    rows through ``importer.apply``, all in one short transaction."""
+    """Finished rows (``describe`` gives their case) through the bulk path with their ``detail`` rows, all in one
+    short transaction. Open rows too when ``plan`` replays them in memory (their cases are live: the outbox owes
+    their notifications); without it they go through ``importer.apply`` inside that transaction."""
     town = ctx.town
     calendar, limits = WorkCalendar.load(), Limits()
     finished: list[tuple[Any, CaseRecord]] = []
     still_open: list[Any] = []
+    planned: list[_Planned] = []
     for parsed in rows:
         record = describe(parsed, ctx=ctx)
         if record is None:
-            still_open.append(parsed)
+            if plan is not None:
+                planned.append(plan(parsed, ctx=ctx, calendar=calendar))
+            else:
+                still_open.append(parsed)
             continue
         described = ledger_case_record(
             town=town, record=record, imported_by=ctx.user, now=ctx.now, calendar=calendar, limits=limits
@@ -394,13 +421,19 @@ def _bulk_ledger(
         finished.append((parsed, described))
 
     def details(cases: list[Case]) -> None:
-        made = [detail(parsed, town=town, case=case) for (parsed, _r), case in zip(finished, cases, strict=True)]
+        done, live = cases[: len(finished)], cases[len(finished) :]
+        made = [detail(parsed, town=town, case=case) for (parsed, _r), case in zip(finished, done, strict=True)]
+        made += [one.row(case) for one, case in zip(planned, live, strict=True)]
         if made:
             type(made[0])._default_manager.bulk_create(made)
+        owe_notifications(live, now=ctx.now)
+        if live:
+            transaction.on_commit(wake_worker, robust=True)
         for parsed in still_open:
             importer.apply(parsed, ctx=ctx)
 
-    write_cases(town=town, records=[described for _parsed, described in finished], then=details)
+    records = [described for _parsed, described in finished] + [one.record for one in planned]
+    write_cases(town=town, records=records, then=details)
     return True
 
 

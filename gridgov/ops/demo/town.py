@@ -16,16 +16,15 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Max, Q
 from django.utils import timezone
 from PIL import Image
 
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.domain.bulk import StoredFile, store_photo, write_cases_in_slices
+from gridgov.data.cases.domain.bulk import StoredFile, owe_notifications, store_photo, write_cases_in_slices
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.replay import Replay
-from gridgov.data.cases.enums import TERMINAL_STATUSES, Action, AttachmentKind, Channel, Satisfaction
-from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Satisfaction
+from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError
 from gridgov.data.org.domain import create_area, create_department, grant_role
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
@@ -314,7 +313,7 @@ class History:
             slice_size=SLICE,
             progress=lambda done: progress(done, len(moments)),
         )
-        _owe_open_notifications(written, now=self.now)
+        owe_notifications(written, now=self.now)
         return completed
 
     def one_case(self, reported_at: datetime) -> Any:
@@ -498,21 +497,6 @@ class History:
 
 
 SLICE = 40  # cases per transaction, as for 2022: a fraction of a second of write lock each
-
-
-def _owe_open_notifications(cases: list[Case], *, now: datetime) -> None:
-    """Put the latest step of each still-open case in the outbox: the worker then tells whoever has it in
-    hand (the dispatched department, the verifier …), as the engine would have at the time."""
-    open_ids = [case.pk for case in cases if case.status not in TERMINAL_STATUSES]
-    for start in range(0, len(open_ids), 500):
-        part = open_ids[start : start + 500]
-        latest = CaseAction.objects.filter(case_id__in=part).values("case_id").annotate(last=Max("seq"))
-        wanted = Q()
-        for row in latest:
-            wanted |= Q(case_id=row["case_id"], seq=row["last"])
-        if wanted:
-            with transaction.atomic():
-                CaseAction.objects.filter(wanted).update(notify_due_at=now)
 
 
 def _description(rng: random.Random, category: Category) -> str:

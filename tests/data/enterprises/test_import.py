@@ -10,13 +10,24 @@ from decimal import Decimal
 
 import pytest
 
+from gridgov.data.cases.domain import notifications
+from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.models import Case
+from gridgov.data.enterprises.domain.hazards import record_hazard
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.importers import ENTERPRISES, HAZARDS, SERVICE_REQUESTS
 from gridgov.data.enterprises.models import Hazard, ServiceRequest
 from gridgov.data.errors import InvalidInput
+from gridgov.data.metrics import rollups
 from gridgov.data.org.models import Enterprise
-from gridgov.data.sheets.framework import ImportContext, dry_run, import_sheet, template_workbook, workbook
+from gridgov.data.sheets.framework import (
+    ImportContext,
+    dry_run,
+    import_sheet,
+    read_sheet,
+    template_workbook,
+    workbook,
+)
 from tests.data.enterprises.conftest import EnterpriseWorld, valid_code
 from tests.factories import MONDAY_0900
 
@@ -208,3 +219,35 @@ def test_service_request_import(ew: EnterpriseWorld) -> None:
         (4, "提出会议", "没有名为“不存在的会”的乡镇长有约，请先登记会议"),
     ]
     assert ServiceRequest.objects.count() == 2
+
+
+def _filed(case: Case) -> tuple[object, ...]:
+    actions = [(a.action, a.from_status, a.to_status, a.actor_id, a.actor_role, a.note) for a in case.actions.all()]
+    return (
+        case.status, case.kind, case.channel, case.priority, case.category_id, case.area_id, case.enterprise_id,
+        case.reporter_id, case.reporter_role, case.supervision_count, case.dispatch_deadline, case.version, actions,
+    )  # fmt: skip
+
+
+def test_open_hazards_imported_in_bulk_are_filed_as_record_hazard_files_them(ew: EnterpriseWorld) -> None:
+    """Open rows are replayed in memory and written through the bulk path: the same case, actions, hazard row,
+    audit chain, rollups and owed notifications as ``record_hazard`` gives, without the engine in the import."""
+    rows = [
+        hazard_row(ew, 隐患部位="1号车间"),
+        hazard_row(ew, 台账="政府检查", 隐患等级="重大", 隐患部位="油漆库", 隐患描述="防爆灯具缺失", 整改期限=None),
+    ]
+    content = workbook("隐患台账", HAZARD_HEADERS, rows)
+    report = import_sheet(importer=HAZARDS, content=content, ctx=ctx(ew))
+    assert (report.ok, report.imported) == (True, 2)
+    imported = list(Hazard.objects.select_related("case").order_by("id"))
+    parsed = [HAZARDS.parse_row(values, ctx=ctx(ew)) for _number, values in read_sheet(HAZARDS, content).rows]
+    by_engine = [
+        record_hazard(actor=ew.w.operator, data=p.data, source_key=p.source_key + "-engine", now=MONDAY_0900)
+        for p in parsed
+    ]
+    assert [_filed(h.case) for h in imported] == [_filed(Case.objects.get(pk=h.case_id)) for h in by_engine]
+    assert [(h.deadline, h.grade, h.book) for h in imported] == [(h.deadline, h.grade, h.book) for h in by_engine]
+    assert [broken for _case, broken in verify_chains(Case.objects.all())] == [None] * 4
+    assert rollups.check(town=ew.w.town) == []
+    owed = set(notifications.pending().values_list("case_id", "seq"))
+    assert {(h.case_id, h.case.action_count) for h in imported} <= owed  # the command room hears of them

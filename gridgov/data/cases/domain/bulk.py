@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload, check_image
 from gridgov.data.cases.domain.audit import action_digest
+from gridgov.data.cases.enums import TERMINAL_STATUSES
 from gridgov.data.cases.models import (
     Attachment,
     Case,
@@ -175,6 +176,18 @@ def write_cases(
         if then is not None:
             then(written)
         return written
+
+
+def owe_notifications(cases: Sequence[Case], *, now: datetime) -> None:
+    """Put the latest step of each open case just written in the outbox (call inside their transaction): the
+    worker then tells whoever has it in hand, as the engine would have when the step was taken."""
+    by_count: dict[int, list[int]] = {}
+    for case in cases:
+        if case.status not in TERMINAL_STATUSES and case.action_count:
+            by_count.setdefault(case.action_count, []).append(case.pk)
+    for seq, ids in by_count.items():
+        for start in range(0, len(ids), 500):
+            CaseAction.objects.filter(case_id__in=ids[start : start + 500], seq=seq).update(notify_due_at=now)
 
 
 def write_cases_in_slices(

@@ -32,9 +32,9 @@ from gridgov.data.cases.transitions import transition_for
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.domain import ancestors_by_level
 from gridgov.data.org.enums import AreaLevel, Role
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.taxonomy.domain import time_limit
-from gridgov.data.taxonomy.enums import Phase
+from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 
@@ -58,6 +58,9 @@ class Replay:
         reporter_phone: str = "",
         photos: tuple[StoredFile, ...] = (),
         kind: Kind = Kind.EVENT,
+        priority: Priority | None = None,
+        title: str = "",
+        enterprise: Enterprise | None = None,
     ) -> None:
         if category.town_id != town.pk or category.parent_id is None:
             raise InvalidInput(_("事件分类“%(name)s”不可用，请选择本镇启用的小类") % {"name": category.name})
@@ -72,7 +75,8 @@ class Replay:
             channel=channel,
             category=category,
             major_category_id=category.parent_id,
-            priority=category.default_priority,
+            priority=priority or category.default_priority,
+            title=title.strip()[:120],
             description=description.strip(),
             address=address.strip()[:255],
             area=area,
@@ -83,6 +87,7 @@ class Replay:
             reporter_role=role or "",
             reporter_name=reporter_name.strip()[:64],
             reporter_phone=reporter_phone.strip()[:20],
+            enterprise=enterprise,
             status=Status.REPORTED,
             reported_at=now,
             version=1,

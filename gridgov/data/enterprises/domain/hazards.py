@@ -15,13 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.domain.enterprises import check_may_act_for
@@ -122,6 +126,50 @@ def supervisor_for(case: Case) -> User | None:
     return None
 
 
+SUPERVISE_NOTE = gettext_noop("重大隐患，自动挂牌督办")
+
+
+def _case_fields(data: HazardInput) -> dict[str, Any]:
+    """How a hazard's case is filed: in its enterprise's village, titled with the enterprise and the spot."""
+    enterprise = data.enterprise
+    location = data.location.strip()
+    return {
+        "channel": Channel.ENTERPRISE if data.book == Book.SELF else Channel.INSPECTION,
+        "category": data.category,
+        "description": data.description,
+        "area": enterprise.village or enterprise.town,
+        "address": f"{enterprise.name} {location}"[:255],
+        "title": f"{enterprise.name}：{location}"[:120],
+        "priority": _priority(data.grade),
+        "kind": Kind.HAZARD,
+        "enterprise": enterprise,
+    }
+
+
+def _hazard_row(*, case: Case, data: HazardInput, source_key: str, deadline: date) -> Hazard:
+    return Hazard(
+        case=case,
+        town=data.enterprise.town,
+        enterprise=data.enterprise,
+        book=data.book,
+        grade=data.grade,
+        location=data.location.strip(),
+        found_on=data.found_on,
+        responsible=data.responsible.strip()[:64],
+        deadline=deadline,
+        measures=data.measures.strip(),
+        funds=data.funds,
+        source_key=source_key,
+    )
+
+
+def _supervisor(case: Case) -> User:
+    supervisor = supervisor_for(case)
+    if supervisor is None:
+        raise InvalidInput(_("本镇没有领导或受理员账号，无法对重大隐患督办"), field="grade")
+    return supervisor
+
+
 def record_hazard(
     *,
     actor: User,
@@ -132,57 +180,60 @@ def record_hazard(
 ) -> Hazard:
     """Enter one hazard into its book; returns the Hazard (its case is ``hazard.case``)."""
     now = now or timezone.now()
-    capacity = check_may_act_for(actor, data.enterprise)
-    if capacity == Role.ENTERPRISE and data.book != Book.SELF:
-        raise NotAllowed(_("企业只能登记本企业的自查隐患"))
-    check_hazard_input(data, today=timezone.localdate(now))
+    _check_may_record(actor, data, now=now)
     deadline = data.deadline or default_deadline(category=data.category, grade=data.grade, found_on=data.found_on)
-    enterprise = data.enterprise
     with transaction.atomic():
-        case = report_case(
-            town=enterprise.town,
-            reporter=actor,
-            channel=Channel.ENTERPRISE if data.book == Book.SELF else Channel.INSPECTION,
-            category=data.category,
-            description=data.description,
-            area=enterprise.village or enterprise.town,
-            address=f"{enterprise.name} {data.location.strip()}"[:255],
-            title=f"{enterprise.name}：{data.location.strip()}"[:120],
-            priority=_priority(data.grade),
-            photos=photos,
-            kind=Kind.HAZARD,
-            enterprise=enterprise,
-            now=now,
-        )
-        hazard = prepared.insert(  # built once per process: a ledger import files thousands in one transaction
-            Hazard(
-                case=case,
-                town=enterprise.town,
-                enterprise=enterprise,
-                book=data.book,
-                grade=data.grade,
-                location=data.location.strip(),
-                found_on=data.found_on,
-                responsible=data.responsible.strip()[:64],
-                deadline=deadline,
-                measures=data.measures.strip(),
-                funds=data.funds,
-                source_key=source_key,
-            )
-        )
+        case = report_case(town=data.enterprise.town, reporter=actor, photos=photos, now=now, **_case_fields(data))
+        # built once per process: a ledger import files thousands in one transaction
+        hazard = prepared.insert(_hazard_row(case=case, data=data, source_key=source_key, deadline=deadline))
         if data.grade == Grade.MAJOR:
-            supervisor = supervisor_for(case)
-            if supervisor is None:
-                raise InvalidInput(_("本镇没有领导或受理员账号，无法对重大隐患督办"), field="grade")
             apply_action(
                 case_id=case.pk,
-                actor=supervisor,
+                actor=_supervisor(case),
                 action=Action.SUPERVISE,
                 note=_("重大隐患，自动挂牌督办"),
                 now=now,
             )
             case.refresh_from_db()
     return hazard
+
+
+def _check_may_record(actor: User, data: HazardInput, *, now: datetime) -> None:
+    capacity = check_may_act_for(actor, data.enterprise)
+    if capacity == Role.ENTERPRISE and data.book != Book.SELF:
+        raise NotAllowed(_("企业只能登记本企业的自查隐患"))
+    check_hazard_input(data, today=timezone.localdate(now))
+
+
+@dataclass(frozen=True)
+class PlannedHazard:
+    """A new hazard as ``record_hazard`` would write it, replayed in memory (no lock, nothing written): its case
+    for the bulk path, and its hazard row once the case is written (``row(case)``)."""
+
+    record: CaseRecord
+    data: HazardInput
+    source_key: str
+    deadline: date
+
+    def row(self, case: Case) -> Hazard:
+        return _hazard_row(case=case, data=self.data, source_key=self.source_key, deadline=self.deadline)
+
+
+def plan_hazard(
+    *, actor: User, data: HazardInput, source_key: str, now: datetime, calendar: WorkCalendar
+) -> PlannedHazard:
+    """``record_hazard`` without writing: for a ledger import, which writes many at once through
+    ``bulk.write_cases`` (numbered, hash-chained and counted exactly as the engine would) and then owes their
+    notifications (``bulk.owe_notifications``)."""
+    _check_may_record(actor, data, now=now)
+    fields = _case_fields(data)
+    replay = Replay(town=data.enterprise.town, reporter=actor, now=now, calendar=calendar, **fields)
+    if data.grade == Grade.MAJOR:
+        replay.act(actor=_supervisor(replay.case), action=Action.SUPERVISE, note=_(SUPERVISE_NOTE), now=now)
+    deadline = data.deadline or default_deadline(
+        category=data.category, grade=data.grade, found_on=data.found_on, calendar=calendar
+    )
+    return PlannedHazard(replay.record(), data, source_key, deadline)
 
 
 def report_rectification(
