@@ -234,6 +234,8 @@ GRIDGOV_MAP_ATTRIBUTION = env_str("GRIDGOV_MAP_ATTRIBUTION", "")
 # ---- Notifications beyond the 消息 page (gridgov/data/notify; README "Notifications") ----------------------
 # Credentials come only from here (the environment), never from the database.
 # Channels the admin allows ("inapp" is always on): email, dingtalk, dingtalk_robot, wecom, wecom_robot, sms.
+# One run of the outbox's delivery task works this long, then queues the next (the worker's heartbeat keeps beating).
+GRIDGOV_NOTIFY_RUN_SECONDS = 20.0
 GRIDGOV_NOTIFY_CHANNELS = env_list("GRIDGOV_NOTIFY_CHANNELS", ["email"])
 GRIDGOV_PUBLIC_URL = env_str("GRIDGOV_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")  # links in messages
 _EMAIL_BACKEND = env_str("GRIDGOV_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.tasks import task
 
-from gridgov.data.cases.domain.notifications import BATCH, deliver_action, deliver_due, retry_later
+from gridgov.data.cases.domain.notifications import BATCH, continue_later, deliver_action, deliver_due, retry_later
 
 
 @task()
 def deliver_notifications() -> int:
     """Deliver the outbox: the notifications of every case action that is due; returns how many were created.
 
-    Works through the backlog a batch at a time; when some delivery failed, stops and queues the next run for
-    when the earliest owed action is due again.
+    Works through the backlog a batch at a time for up to ``GRIDGOV_NOTIFY_RUN_SECONDS`` (20 s), then queues the
+    next run for what is left — the worker's heartbeat, written between tasks and read by /healthz as stale after
+    a minute, keeps beating through a long backlog; when some delivery failed, stops and queues the next run for
+    when the earliest owed action is due.
     """
     created = 0
+    started = time.monotonic()
+    budget = float(settings.GRIDGOV_NOTIFY_RUN_SECONDS)
     while True:
         result = deliver_due()
         created += result.notifications
@@ -22,6 +29,9 @@ def deliver_notifications() -> int:
             retry_later()
             return created
         if result.delivered < BATCH:
+            return created
+        if time.monotonic() - started >= budget:
+            continue_later()
             return created
 
 

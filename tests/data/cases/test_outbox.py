@@ -154,3 +154,18 @@ def test_a_run_with_failures_queues_its_own_retry(world: TownWorld, settings) ->
     assert queued.task.run_after > timezone.now()  # later, not in a loop
     # the queued run, when it comes, delivers (the backoff has passed by then on both databases)
     assert notifications.deliver_due(now=queued.task.run_after).notifications == 2
+
+
+def test_a_long_backlog_is_delivered_in_runs_that_queue_the_next(world: TownWorld, settings) -> None:
+    """A run stops after its time (here: at once, after one batch) and queues the next, so the worker's heartbeat,
+    written between tasks, keeps beating through a backlog; the next run goes on where it stopped."""
+    settings.TASKS = DUMMY_TASKS
+    settings.GRIDGOV_NOTIFY_RUN_SECONDS = 0
+    for _ in range(notifications.BATCH + 3):
+        world.report()
+    default_task_backend.clear()
+    assert deliver_notifications.call() == notifications.BATCH  # one batch: each report tells the operator
+    assert [r.task.name for r in default_task_backend.results] == ["deliver_notifications"]
+    assert notifications.pending().count() == 3
+    assert deliver_notifications.call() == 3
+    assert Notification.objects.filter(user=world.operator).count() == notifications.BATCH + 3

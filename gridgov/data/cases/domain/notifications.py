@@ -218,6 +218,16 @@ def retry_later(*, now: datetime | None = None) -> datetime | None:
         return None
 
 
+def continue_later() -> None:
+    """Queue the next delivery run at once (a run that stopped with a backlog left)."""
+    from gridgov.data.cases.tasks import deliver_notifications
+
+    try:
+        deliver_notifications.enqueue()
+    except Exception as error:  # the rows stay owed; the next wake-up delivers them
+        log.warning("无法安排后续提醒发送：%r", error)
+
+
 _wake_lock = threading.Lock()
 _next_wake = 0.0  # time.monotonic() before which this process has a delivery task waiting already
 
