@@ -54,7 +54,7 @@ _PLAIN: dict[type, type] = {
 
 # Field classes (exactly these) whose ``get_db_prep_save`` of None is None: an empty column costs no call.
 _NONE_AS_NULL: frozenset[type] = frozenset(
-    {models.DateTimeField, models.DateField, models.DecimalField, models.FloatField, *_PLAIN}
+    {models.DateTimeField, models.DateField, models.DecimalField, models.FloatField}
 )
 
 

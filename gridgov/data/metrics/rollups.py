@@ -226,7 +226,7 @@ def cases_added(*, town_id: int, states: Iterable[CaseState] = (), rows: dict[Ke
 _UPSERT_ROWS = 500
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)
 def _upsert_sql(vendor: str, rows: int) -> str:
     qn = connection.ops.quote_name
     table = qn(DailyRollup._meta.db_table)
@@ -242,11 +242,7 @@ def _upsert_sql(vendor: str, rows: int) -> str:
 
 def _upsert(town_id: int, rows: dict[Key, list[int]]) -> None:
     """Add ``rows`` to the rollup table: one INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL)."""
-    sql = (
-        _upsert_sql(connection.vendor, len(rows))
-        if len(rows) <= 16
-        else _upsert_sql.__wrapped__(connection.vendor, len(rows))
-    )
+    sql = _upsert_sql(connection.vendor, len(rows))
     params: list[int | str | date] = []
     for (dim, member, day), values in sorted(rows.items()):  # a fixed order: no deadlocks between writers
         params.extend([town_id, dim, member, day, *values])
