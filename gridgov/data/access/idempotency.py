@@ -76,7 +76,8 @@ def create_once(
     def record(case: Case) -> None:
         answer = render(case)
         prepared.insert(
-            IdempotencyRecord(
+            prepared.new(
+                IdempotencyRecord,
                 user=user,
                 key=key,
                 body_hash=digest,

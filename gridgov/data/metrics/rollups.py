@@ -159,17 +159,19 @@ def contribution(state: CaseState | None) -> dict[Key, list[int]]:
     report_day = _local_day(state.reported_at)
     cohort_day = _local_day(state.registered_at) if any(cohort) and state.registered_at is not None else None
     for dim, member in members(state):
-        row = rows.setdefault((dim, member, report_day), [0] * len(COUNT_FIELDS))
-        _add(row, report)
+        _add_to(rows, (dim, member, report_day), report)
         if cohort_day is not None:
-            row = rows.setdefault((dim, member, cohort_day), [0] * len(COUNT_FIELDS))
-            _add(row, cohort)
+            _add_to(rows, (dim, member, cohort_day), cohort)
     return rows
 
 
-def _add(row: list[int], values: list[int], sign: int = 1) -> None:
-    for i, value in enumerate(values):
-        row[i] += sign * value
+def _add_to(rows: dict[Key, list[int]], key: Key, values: list[int], sign: int = 1) -> None:
+    row = rows.get(key)
+    if row is None:
+        rows[key] = list(values) if sign == 1 else [-value for value in values]
+    else:
+        for i, value in enumerate(values):
+            row[i] += sign * value
 
 
 def case_changed(*, before: CaseState | None, after: CaseState | None) -> None:
@@ -188,11 +190,9 @@ class Change:
 def change(*, before: CaseState | None, after: CaseState | None) -> Change:
     """What one case's change does to the rollup rows, computed without the database (so that a writer can
     work it out before its transaction and only ``write_change`` inside it)."""
-    delta: dict[Key, list[int]] = {}
-    for key, values in contribution(after).items():
-        _add(delta.setdefault(key, [0] * len(COUNT_FIELDS)), values)
+    delta = contribution(after)  # a new dict of new lists: changed in place below
     for key, values in contribution(before).items():
-        _add(delta.setdefault(key, [0] * len(COUNT_FIELDS)), values, sign=-1)
+        _add_to(delta, key, values, sign=-1)
     state = after or before
     assert state is not None
     return Change(state.town_id, {key: values for key, values in delta.items() if any(values)})
@@ -209,7 +209,7 @@ def contributions(states: Iterable[CaseState]) -> dict[Key, list[int]]:
     total: dict[Key, list[int]] = {}
     for state in states:
         for key, values in contribution(state).items():
-            _add(total.setdefault(key, [0] * len(COUNT_FIELDS)), values)
+            _add_to(total, key, values)
     return {key: values for key, values in total.items() if any(values)}
 
 

@@ -206,7 +206,8 @@ def report_case(
     # Everything that needs no lock is prepared before the transaction (on SQLite, BEGIN IMMEDIATE takes
     # the database's write lock: it is held only while writing).
     year = timezone.localtime(now).year
-    case = Case(
+    case = prepared.new(
+        Case,
         town=town,
         year=year,
         kind=kind,
@@ -561,7 +562,8 @@ def _write_action(
         if new_case:
             prepared.insert(case)
     row = prepared.insert(
-        CaseAction(
+        prepared.new(
+            CaseAction,
             pk=pk,
             town_id=case.town_id,
             case=case,
