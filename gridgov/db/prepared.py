@@ -12,16 +12,23 @@ database-side defaults — falls back to the ORM, so the result is always what `
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import transaction as django_transaction
 from django.db.models import Field, Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, post_save, pre_init, pre_save
+
+logger = logging.getLogger(__name__)
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -35,6 +42,9 @@ class _Insert:
     # when every value goes through the field's own pre_save/get_db_prep_save (type(None): only None passes).
     plain: tuple[type | None, ...]
     positions: dict[str, int]  # attname → position among ``fields``
+    attnames: tuple[str, ...]
+    # For plain ``datetime`` columns: what the backend makes of an aware datetime (``adapt_datetimefield_value``).
+    moment: Callable[[datetime], Any]
 
 
 # Field classes (exactly these, not subclasses: an encrypted text field is a TextField) whose
@@ -91,6 +101,9 @@ def batched() -> Iterator[None]:
     one. Use it inside a transaction, for writes nothing in the block reads back (foreign keys are checked
     at commit: Django declares them deferrable on both databases). A database error surfaces at the end of
     the block, as it would have from the statement that caused it."""
+    if _OPEN.get() is not None and _BATCH.get() is not None:
+        yield  # inside ``transaction()`` at the top level: its queue goes out with its COMMIT
+        return
     queue: list[tuple[str, list[Any]]] = []
     token = _BATCH.set(queue)
     try:
@@ -98,6 +111,74 @@ def batched() -> Iterator[None]:
     finally:
         _BATCH.reset(token)
     _send(queue)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A request's short write transaction. On PostgreSQL, ``atomic()`` costs two round trips of its own (BEGIN,
+# then COMMIT); here BEGIN goes out with the first statement and COMMIT with the last queued ones.
+
+
+@dataclass(slots=True)
+class _Open:
+    begun: bool = False
+    queue: list[tuple[str, list[Any]]] = dataclasses.field(default_factory=list)
+    hooks: list[Callable[[], None]] = dataclasses.field(default_factory=list)
+
+
+_OPEN: ContextVar[_Open | None] = ContextVar("gridgov_prepared_open", default=None)
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One write transaction, all or nothing, as ``django.db.transaction.atomic()``.
+
+    On PostgreSQL outside any other transaction, BEGIN is sent with the block's first statement and COMMIT
+    with its last: writes inside are queued as in ``batched()`` and go out with COMMIT; a statement that
+    returns rows goes out at once (with what is queued before it). Everything inside must go through this
+    module (no ORM writes, no nested ``atomic()``); ``on_commit`` callbacks run after the COMMIT. Elsewhere
+    (SQLite: in-process, no round trips; or inside a transaction already) it is ``atomic()``."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or db.in_atomic_block or not db.get_autocommit():
+        with django_transaction.atomic():
+            yield
+        return
+    state = _Open()
+    opened, batch = _OPEN.set(state), _BATCH.set(state.queue)
+    try:
+        yield
+        _BATCH.reset(batch)
+        state.queue.append(("COMMIT", []))
+        _send(state.queue)
+    except BaseException:
+        if state.begun:
+            _roll_back(db)
+        raise
+    finally:
+        _OPEN.reset(opened)
+        if _BATCH.get() is state.queue:
+            _BATCH.reset(batch)
+    for hook in state.hooks:
+        try:
+            hook()
+        except Exception:  # as on_commit(robust=True): the transaction is committed; say so and go on
+            logger.exception("after-commit callback %r failed", hook)
+
+
+def _roll_back(db: Any) -> None:
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("ROLLBACK")
+    except Exception:  # the connection is gone: it will not be reused with the transaction open
+        db.close()
+
+
+def on_commit(hook: Callable[[], None]) -> None:
+    """Run ``hook`` once the current transaction commits (``transaction.on_commit(hook, robust=True)``)."""
+    state = _OPEN.get()
+    if state is not None:
+        state.hooks.append(hook)
+    else:
+        django_transaction.on_commit(hook, robust=True)
 
 
 def _send(queue: list[tuple[str, list[Any]]]) -> None:
@@ -144,6 +225,12 @@ def _run_all(cursor: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> No
     literal = _literal(db)
     encoding = db.connection.info.encoding
     pieces: list[str] = []
+    state = _OPEN.get()
+    begin = state is not None and not state.begun
+    if begin:
+        assert state is not None
+        pieces.append("BEGIN")
+        state.begun = True
     for sql, params in statements:
         if pieces:
             pieces.append("; ")
@@ -154,6 +241,8 @@ def _run_all(cursor: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> No
             pieces.append(literal(value).decode(encoding))
             pieces.append(part)
     cursor.execute("".join(pieces))
+    if begin:
+        cursor.nextset()  # past BEGIN's result: the cursor shows the first statement's, as without it
 
 
 def _literal(db: Any) -> Callable[[Any], bytes]:
@@ -166,6 +255,16 @@ def _literal(db: Any) -> Callable[[Any], bytes]:
         kept = (raw, Transformer(raw).as_literal)
         db._gridgov_literal = kept
     return cast(Callable[[Any], bytes], kept[1])
+
+
+def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """Run one statement that returns a row (``SELECT``, or a write with ``RETURNING``) and return its first
+    row — after what is queued before it."""
+    _send_queued(_BATCH.get())
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        _run(cursor, sql, params)
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
 
 
 def execute(sql: str, params: Sequence[Any]) -> None:
@@ -190,10 +289,56 @@ def _compile_insert(model: type[Model], *, with_pk: bool, returning: bool = True
     returns_pk = not with_pk and returning
     if returns_pk:
         sql += f" RETURNING {_column(meta.pk)}"
+    moment = _moment(db)
     plain = tuple(
-        _plain_type(f) or (type(None) if type(f) in _NONE_AS_NULL and not _has_pre_save(f) else None) for f in fields
+        (datetime if moment is not None and type(f) is models.DateTimeField and not _has_pre_save(f) else None)
+        or _plain_type(f)
+        or (type(None) if type(f) in _NONE_AS_NULL and not _has_pre_save(f) else None)
+        for f in fields
     )
-    return _Insert(sql, fields, returns_pk, plain, {f.attname: i for i, f in enumerate(fields)})
+    return _Insert(
+        sql,
+        fields,
+        returns_pk,
+        plain,
+        {f.attname: i for i, f in enumerate(fields)},
+        tuple(f.attname for f in fields),
+        moment or str,
+    )
+
+
+def _moment(db: Any) -> Callable[[datetime], Any] | None:
+    """The backend's ``adapt_datetimefield_value`` of an aware datetime (time zones on), as one step."""
+    if not settings.USE_TZ:
+        return None
+    if db.vendor == "postgresql":  # psycopg adapts aware datetimes itself
+        return lambda value: value
+    if db.vendor == "sqlite":  # naive in the connection's zone, as text
+        zone = db.timezone
+        return lambda value: str(value.astimezone(zone).replace(tzinfo=None))
+    return None
+
+
+def _values(obj: Model, compiled: _Insert, db: Any) -> list[Any]:
+    """Each field's value as ``save()`` would send it: plain values as they are, the rest through the field's
+    ``pre_save`` and ``get_db_prep_save``."""
+    data = obj.__dict__
+    moment = compiled.moment
+    values: list[Any] = []
+    for attname, plain, field in zip(compiled.attnames, compiled.plain, compiled.fields, strict=True):
+        if plain is not None and attname in data:
+            value = data[attname]
+            if value is None or type(value) is plain:
+                if plain is datetime and value is not None:
+                    when = cast(datetime, value)
+                    if when.utcoffset() is not None:
+                        values.append(moment(when))
+                        continue
+                else:
+                    values.append(value)
+                    continue
+        values.append(field.get_db_prep_save(field.pre_save(obj, True), db))
+    return values
 
 
 def _has_pre_save(field: Field[Any, Any]) -> bool:
@@ -221,7 +366,7 @@ def insert[M: Model](obj: M, *, returning: bool = True) -> M:
         _send_queued(queue)
         obj.save(force_insert=True)
         return obj
-    values = [_prepare(obj, field, plain, db) for field, plain in zip(compiled.fields, compiled.plain, strict=True)]
+    values = _values(obj, compiled, db)
     if queue is not None and not compiled.returns_pk:
         queue.append((compiled.sql, values))
     else:
@@ -313,7 +458,7 @@ class Staged:
 def _prepare(obj: Model, field: Field[Any, Any], plain: type | None, db: Any) -> Any:
     if plain is not None:
         value = getattr(obj, field.attname)
-        if value is None or type(value) is plain:
+        if value is None or (type(value) is plain and plain is not datetime):
             return value
     return field.get_db_prep_save(field.pre_save(obj, True), db)
 
@@ -331,7 +476,7 @@ def stage(obj: Model) -> Staged | None:
     compiled = _INSERTS[key]
     if compiled is None:
         return None
-    values = [_prepare(obj, field, plain, db) for field, plain in zip(compiled.fields, compiled.plain, strict=True)]
+    values = _values(obj, compiled, db)
     return Staged(obj, compiled, values)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -46,6 +48,30 @@ def test_an_insert_writes_what_save_would_write(world: TownWorld) -> None:
     assert differing == {"id", "seq", "number", "created_at", "updated_at"}  # own keys; auto_now stamps
     assert stored_fast["latitude"] == Decimal("30.123456")
     assert stored_fast["created_at"] is not None
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),  # whole seconds: no fraction written
+        datetime(2026, 11, 23, 1, 2, 3, 5, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=ZoneInfo("Asia/Shanghai")),  # another day in UTC
+    ],
+)
+def test_an_insert_writes_datetimes_exactly_as_save_would(world: TownWorld, moment: datetime) -> None:
+    template = world.report()
+    rows = []
+    for seq, write in ((910, lambda case: case.save(force_insert=True)), (911, prepared.insert)):
+        case = _copy(template, seq=seq)
+        case.reported_at = case.registered_at = moment
+        write(case)
+        rows.append(case.pk)
+    table, columns = Case._meta.db_table, ("reported_at", "registered_at", "dispatch_deadline")
+    with connection.cursor() as cursor:  # the stored form itself (text on SQLite), not a converted read
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id IN (%s, %s) ORDER BY id", rows)
+        by_orm, fast = cursor.fetchall()
+    assert fast == by_orm
+    assert Case.objects.get(pk=rows[1]).reported_at == moment
 
 
 def test_an_insert_with_a_json_field_and_a_given_key(world: TownWorld) -> None:

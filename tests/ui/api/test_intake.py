@@ -9,11 +9,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.domain import notifications
-from gridgov.data.cases.models import Case, Notification
+from gridgov.data.cases.domain.audit import verify_chains
+from gridgov.data.cases.domain.engine import report_case
+from gridgov.data.cases.enums import Channel
+from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.ui.api import present
 from gridgov.ui.api.schemas import CaseCreatedOut
 from tests.data.cases.test_write_cost import round_trips, shapes
@@ -33,7 +37,7 @@ def test_create_on_a_warm_worker_costs_a_handful_of_statements(
     assert shapes(captured) == [
         "SELECT access_apitoken",  # who (last_used_at is written at most once a minute)
         "SELECT org_membership",  # their scope
-        "UPDATE cases_casecounter",  # the number, the case's and its first action's keys
+        "INSERT cases_casecounter",  # the number, the case's and its first action's keys (upsert)
         "INSERT cases_case",  # with its audit head
         "INSERT cases_caseaction",
         "INSERT metrics_dailyrollup",
@@ -115,3 +119,50 @@ def test_the_compact_answer_is_what_its_schema_dumps(world: TownWorld, moment: d
     assert answer == CaseCreatedOut.model_validate(answer).model_dump(mode="json")
     assert answer["links"]["self"] == reverse("api:get_case", kwargs={"case_id": case.pk})
     assert json.loads(json.dumps(answer)) == answer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_outside_any_transaction_is_three_round_trips_on_postgresql(world: TownWorld, as_user) -> None:
+    """No test transaction around it: on PostgreSQL, BEGIN goes out with the counter's upsert and COMMIT with
+    the writes (``prepared.transaction``), so a report is the token read, the number, and the rest."""
+    api = as_user(world.grid_worker_a)
+    assert api.post("/api/cases", BODY, **{"Idempotency-Key": "warm-up"}).status_code == 201
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post("/api/cases", BODY, **{"Idempotency-Key": "second"})
+    assert response.status_code == 201
+    sent = [[statement.split()[0].upper() for statement in q["sql"].split("; ")] for q in captured.captured_queries]
+    request = sent[: next(i for i, verbs in enumerate(sent) if "COMMIT" in verbs) + 1]  # then: the worker's
+    if connection.vendor == "postgresql":
+        assert request == [
+            ["SELECT", "SELECT"],  # the token with its user, and the memberships
+            ["BEGIN", "INSERT"],  # the counter's upsert, returning the number and the keys
+            ["INSERT", "INSERT", "INSERT", "INSERT", "COMMIT"],  # case, action, rollups, idempotency record
+        ]
+    else:  # in-process: no round trips to save
+        assert request == [["SELECT"], ["SELECT"], *[["INSERT"]] * 5, ["COMMIT"]]
+    case = Case.objects.get(number=response.json()["number"])
+    assert (case.seq, case.action_count, IdempotencyRecord.objects.get(key="second").case_id) == (2, 1, case.pk)
+    assert [broken for _case, broken in verify_chains([case], check_files=False)] == [None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_that_fails_inside_its_transaction_leaves_nothing_and_no_gap(world: TownWorld) -> None:
+    def fail(case: Case) -> None:
+        raise RuntimeError("the caller's record could not be made")
+
+    first = world.report()
+    with pytest.raises(RuntimeError):
+        report_case(
+            town=world.town,
+            reporter=world.grid_worker_a,
+            channel=Channel.GRID_WORKER,
+            category=world.category,
+            description="写到一半失败",
+            area=world.grid_a,
+            on_written=fail,
+        )
+    assert list(Case.objects.values_list("seq", flat=True)) == [first.seq]
+    assert CaseAction.objects.count() == 1
+    after = world.report()  # the connection is usable, and the failed report's number was not used
+    assert after.seq == first.seq + 1
+    assert not connection.in_atomic_block

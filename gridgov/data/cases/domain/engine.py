@@ -17,6 +17,7 @@ rollup), an action 4 (locked read, action, case, rollup).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,7 +26,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,7 +244,8 @@ def report_case(
     # the first action's hash are filled in.
     staged = prepared.stage(case)
     counted = rollups.change(before=None, after=rollups.snapshot(case))
-    with transaction.atomic():
+    # Photos and an on-the-spot resolution write through the ORM: they need Django's own transaction.
+    with transaction.atomic() if checked or resolve_on_spot else prepared.transaction():
         seq, pk, action_pk = _next_number(town=town, year=year)
         number = f"{town.case_prefix or town.code}{year}-{seq:06d}"
         if staged is not None:
@@ -316,36 +318,29 @@ def _next_number(*, town: Area, year: int) -> tuple[int, int, int]:
     reserve the primary keys of the new case and of its first action in the same statement; returns
     ``(seq, case pk, action pk)``.
 
-    The UPDATE takes the row lock, so concurrent reporters queue here and each reads back its own value
-    (``RETURNING``: one statement, SQLite ≥ 3.35 and PostgreSQL); if the reporting transaction rolls back,
+    The upsert (the year's first report creates the counter) takes the row lock, so concurrent reporters
+    queue here and each reads back its own value (``RETURNING``: one statement, SQLite ≥ 3.35 and
+    PostgreSQL); if the reporting transaction rolls back,
     so does the bump. Knowing the keys before anything is written lets the first action's hash (which covers
     the case's key) go into the case's own INSERT — no UPDATE of the new row — and lets the case, its action,
     the rollups and the caller's record go to the database together (``prepared.batched``).
     """
-    bumped = _bump(town_id=town.pk, year=year)
-    if bumped is not None:
-        return bumped
-    try:
-        with transaction.atomic():
-            CaseCounter.objects.create(town=town, year=year, last_value=0)
-    except IntegrityError:  # another reporter created the counter first
-        pass
-    bumped = _bump(town_id=town.pk, year=year)
-    assert bumped is not None
-    return bumped
+    row = prepared.fetch_one(_counter_sql(connection.vendor), [town.pk, year])
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
 
 
-def _bump(*, town_id: int, year: int) -> tuple[int, int, int] | None:
+@functools.cache
+def _counter_sql(vendor: str) -> str:
+    """The counter's upsert (the year's first report creates it) returning its new value and the new keys."""
     qn = connection.ops.quote_name
-    sql = (
-        f"UPDATE {qn(CaseCounter._meta.db_table)} SET {qn('last_value')} = {qn('last_value')} + 1 "
-        f"WHERE {qn('town_id')} = %s AND {qn('year')} = %s "
-        f"RETURNING {qn('last_value')}, {prepared.next_pk_sql(Case)}, {prepared.next_pk_sql(CaseAction)}"
+    table = qn(CaseCounter._meta.db_table)
+    last = qn("last_value")
+    return (
+        f"INSERT INTO {table} ({qn('town_id')}, {qn('year')}, {last}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({qn('town_id')}, {qn('year')}) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {last}, {prepared.next_pk_sql(Case)}, {prepared.next_pk_sql(CaseAction)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [town_id, year])
-        row = cursor.fetchone()
-    return (int(row[0]), int(row[1]), int(row[2])) if row is not None else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -608,7 +603,7 @@ def _after_commit(row: CaseAction) -> None:
     """The action's notifications are in its outbox; once it commits, wake the worker that delivers them."""
     if _QUIET.get():
         return
-    transaction.on_commit(wake_worker, robust=True)  # wake_worker never raises; robust in case it ever does
+    prepared.on_commit(wake_worker)  # wake_worker never raises; robust in case it ever does
 
 
 # ---------------------------------------------------------------------------------------------------
