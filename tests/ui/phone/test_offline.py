@@ -224,6 +224,8 @@ def test_an_outbox_verification_of_a_case_changed_meanwhile_gets_the_conflict(wo
     answer = response.json()
     assert (response.status_code, answer["ok"], answer["conflict"], answer["number"]) == (409, False, True, case.number)
     assert (answer["status_label"], case.status, bool(answer["error"])) == ("待核查", Status.RESOLVED, True)
+    assert answer["happened"][0] == "备注 · 王芳 · 2026年11月23日 09:00 · 现场仍有垃圾"
+    assert len(answer["happened"]) == 3  # the latest steps, newest first: what became of the case
     assert CaseAction.objects.filter(case=case, action=Action.VERIFY_PASS).count() == 0
 
 
