@@ -4,6 +4,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def count_earlier_sends(apps, schema_editor):
+    """Sends made before this migration count against the limits as of when they were sent (one UPDATE)."""
+    Delivery = apps.get_model("notify", "Delivery")
+    Delivery.objects.exclude(rate_key="").filter(sent_at__isnull=False).update(counted_at=models.F("sent_at"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -38,4 +44,5 @@ class Migration(migrations.Migration):
             model_name='delivery',
             index=models.Index(fields=['rate_key', 'counted_at'], name='notify_delivery_counted'),
         ),
+        migrations.RunPython(count_earlier_sends, migrations.RunPython.noop),
     ]
