@@ -268,6 +268,8 @@ GRIDGOV_WECOM_AGENT_ID = env_str("GRIDGOV_WECOM_AGENT_ID", "")
 # Group robots, one per line or ";"-separated: name|kind|webhook URL|secret|scope, kind dingtalk or wecom,
 # scope a department code (dept:CODE) or an area code (area:CODE) whose cases the group hears of.
 GRIDGOV_NOTIFY_ROBOTS = env_str("GRIDGOV_NOTIFY_ROBOTS", "")
+# The language of a town's group robots and digests, per town code: "330921101:en;…" (default: LANGUAGE_CODE).
+GRIDGOV_NOTIFY_TOWN_LANGUAGES = env_str("GRIDGOV_NOTIFY_TOWN_LANGUAGES", "")
 # SMS: "log" (writes the message to the log; the demo) or "aliyun" (Aliyun SMS SendSms).
 GRIDGOV_SMS_BACKEND = env_str("GRIDGOV_SMS_BACKEND", "log")
 GRIDGOV_ALIYUN_SMS_ENDPOINT = env_str("GRIDGOV_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com")

@@ -46,11 +46,13 @@ class Delivery(models.Model):
     text = models.TextField(_("内容"))
     short = models.CharField(_("短信内容"), max_length=140, blank=True)
     link = models.CharField(_("链接"), max_length=255, blank=True)
+    button = models.CharField(_("按钮文字"), max_length=16, blank=True)
     status = models.CharField(_("状态"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次发送时间"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送成功时间"), null=True, blank=True)
+    counted_at = models.DateTimeField(_("计入限流的时间"), null=True, blank=True)
     provider_id = models.CharField(_("服务商消息编号"), max_length=128, blank=True)
     last_error = models.CharField(_("最近错误"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
@@ -65,10 +67,25 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notify_delivery_due"),
             models.Index(fields=["rate_key", "sent_at"], name="notify_delivery_rate"),
+            models.Index(fields=["rate_key", "counted_at"], name="notify_delivery_counted"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.recipient_key} {self.event_key}"
+
+
+class RateKey(models.Model):
+    """One row per rate-limited sender (a robot, a mobile number's hash, an app): locked while a send is
+    counted against its limits, so that several workers count one after another (``deliveries.reserve``)."""
+
+    key = models.CharField(_("限流键"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("限流键")
+        verbose_name_plural = _("限流键")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Attempt(models.Model):

@@ -41,6 +41,7 @@ from gridgov.ui.phone.forms import LocationFields, NoteForm, ReportForm, VerifyF
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.web import once
+from gridgov.ui.web.templatetags.gridgov import cn_datetime
 
 HOME_ROWS = 10
 LIST_ROWS = 50
@@ -549,10 +550,32 @@ def _act_once(request: HttpRequest, user: User, case_id: int, key: str, form: Ve
             conflict=True,
             number=found.number,
             status_label=str(fresh.get_status_display()) if fresh else "",
+            happened=_latest_steps(found.pk),
         )
     except DomainError as error:
         return outbox.refused(error.message, number=found.number)
     return outbox.answered(answer)
+
+
+CONFLICT_STEPS = 3
+
+
+def _latest_steps(case_id: int) -> list[str]:
+    """The case's latest steps, newest first, as the outbox shows them beside a conflict: what happened."""
+    steps = CaseAction.objects.filter(case_id=case_id).order_by("-seq")[:CONFLICT_STEPS]
+    return [
+        " · ".join(
+            part
+            for part in (
+                str(step.get_action_display()),
+                step.actor_name or _("群众"),
+                cn_datetime(step.created_at),
+                step.note[:60],
+            )
+            if part
+        )
+        for step in steps
+    ]
 
 
 @login_required

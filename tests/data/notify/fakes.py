@@ -56,6 +56,40 @@ def aliyun_expected_signature(secret: str, params: dict[str, str], method: str) 
     return base64.b64encode(hmac.new((secret + "&").encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
 
 
+def dingtalk_msg_problem(msg: dict[str, Any]) -> str:
+    """What a work notification's ``msg`` lacks, per DingTalk's published message types ("" when it is whole)."""
+    kind = msg.get("msgtype")
+    body = msg.get(kind) if isinstance(kind, str) else None
+    if not isinstance(body, dict):
+        return "msgtype"
+    needs = {"markdown": ("title", "text"), "action_card": ("title", "markdown"), "text": ("content",)}
+    missing = [name for name in needs.get(str(kind), ("?",)) if not body.get(name)]
+    if (
+        kind == "action_card"
+        and not (body.get("single_title") and body.get("single_url"))
+        and not body.get("btn_json_list")
+    ):
+        missing.append("single_title/single_url")
+    return ",".join(missing)
+
+
+def wecom_msg_problem(body: dict[str, Any]) -> str:
+    """What a WeCom application message breaks of the published format and limits ("" when none)."""
+    kind = body.get("msgtype")
+    if kind == "textcard":
+        card = body.get("textcard") or {}
+        if not (card.get("title") and card.get("description") and card.get("url")):
+            return "textcard.title/description/url"
+        if len(card["title"].encode()) > 128 or len(card["description"].encode()) > 512:
+            return "textcard too long"
+        if len(card.get("btntxt", "")) > 4:
+            return "btntxt"
+        return ""
+    if kind == "markdown":
+        return "" if (body.get("markdown") or {}).get("content") else "markdown.content"
+    return "msgtype"
+
+
 class _Handler(BaseHTTPRequestHandler):
     provider: Provider
 
@@ -96,6 +130,9 @@ class _Handler(BaseHTTPRequestHandler):
             if query.get("access_token") not in p.valid_tokens:
                 return self._answer({"errcode": 40014, "errmsg": "不合法的access_token"})
             body = json.loads(raw)
+            problem = dingtalk_msg_problem(body.get("msg") or {})
+            if problem:
+                return self._answer({"errcode": 40035, "errmsg": f"缺少参数 {problem}"})
             p.received.append(("dingtalk", body))
             return self._answer({"errcode": 0, "errmsg": "ok", "task_id": 1000 + len(p.received), "request_id": "r"})
         if url.path == "/robot/send":
@@ -109,7 +146,11 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/cgi-bin/message/send":
             if query.get("access_token") not in p.valid_tokens:
                 return self._answer({"errcode": 42001, "errmsg": "access_token expired"})
-            p.received.append(("wecom", json.loads(raw)))
+            body = json.loads(raw)
+            problem = wecom_msg_problem(body)
+            if problem:
+                return self._answer({"errcode": 40058, "errmsg": f"invalid parameter: {problem}"})
+            p.received.append(("wecom", body))
             return self._answer({"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": f"m{len(p.received)}"})
         if url.path == "/cgi-bin/webhook/send":
             if query.get("key") != "robot-key":

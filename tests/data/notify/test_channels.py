@@ -13,7 +13,12 @@ from gridgov.data.notify.channels.sms import AliyunSms, LogSms, aliyun_signature
 from gridgov.data.notify.channels.wecom import WeComApp
 from tests.data.notify.fakes import FakeProviders
 
-MESSAGE = Message(title="新派遣案卷：DX2026-000001", text="案卷：DX2026-000001\n分类：暴露垃圾", link="http://x/c/1/")
+MESSAGE = Message(
+    title="新派遣案卷：DX2026-000001",
+    text="案卷：DX2026-000001\n分类：暴露垃圾",
+    link="http://x/c/1/",
+    button="查看案卷",
+)
 
 
 def test_aliyun_signature_matches_the_published_example() -> None:
@@ -59,10 +64,44 @@ def test_dingtalk_work_notification_fetches_caches_and_refreshes_its_token(db, p
     sent = providers.provider.sent("dingtalk")
     assert [b["userid_list"] for b in sent] == ["u001", "u002", "u003"]
     assert sent[0]["agent_id"] == 123
-    assert sent[0]["msg"]["msgtype"] == "markdown"
-    assert sent[0]["msg"]["markdown"]["title"] == MESSAGE.title
-    assert "http://x/c/1/" in sent[0]["msg"]["markdown"]["text"]
+    assert sent[0]["msg"] == {  # an action card with one button to the signed link
+        "msgtype": "action_card",
+        "action_card": {
+            "title": MESSAGE.title,
+            "markdown": "#### 新派遣案卷：DX2026-000001\n\n案卷：DX2026-000001\n\n分类：暴露垃圾",
+            "single_title": "查看案卷",
+            "single_url": "http://x/c/1/",
+        },
+    }
     assert [first.provider_id, second.provider_id, third.provider_id] == ["1001", "1002", "1003"]
+
+
+def test_a_work_notification_without_a_link_goes_as_markdown(db, providers: FakeProviders) -> None:
+    DingTalkWork().send(address="u001", message=Message(title="通知", text="第一行\n第二行"), key="k1")
+    WeComApp().send(address="zhangsan", message=Message(title="通知", text="第一行\n第二行"), key="k2")
+    [ding] = providers.provider.sent("dingtalk")
+    [wecom] = providers.provider.sent("wecom")
+    assert ding["msg"] == {
+        "msgtype": "markdown",
+        "markdown": {"title": "通知", "text": "#### 通知\n\n第一行\n\n第二行"},
+    }
+    assert (wecom["msgtype"], wecom["markdown"]) == ("markdown", {"content": "#### 通知\n\n第一行\n\n第二行"})
+
+
+def test_wecom_text_card_keeps_to_the_published_limits_and_escapes_the_text(db, providers: FakeProviders) -> None:
+    lines = ["案卷：DX2026-000001", "备注：<b>堆放</b> & 清理"] + [
+        f"超期：DX2026-{n:06d}（期限 11月23日 14:30）" for n in range(30)
+    ]
+    long = Message(title="很长的标题" * 20, text="\n".join(lines), link="http://x/c/1/", button="Open case")
+    WeComApp().send(address="zhangsan", message=long, key="k1")
+    [card] = [body["textcard"] for body in providers.provider.sent("wecom")]
+    description = card["description"]
+    assert description.startswith(
+        '<div class="gray">案卷：DX2026-000001</div><div class="normal">备注：&lt;b&gt;堆放&lt;/b&gt; &amp; 清理</div>'
+    )
+    assert description.endswith("</div>")  # whole lines only
+    assert (len(card["title"].encode()) <= 128, len(description.encode()) <= 512) == (True, True)
+    assert (card["url"], card["btntxt"]) == ("http://x/c/1/", "Open")
 
 
 def test_dingtalk_wrong_secret_is_an_error_with_the_providers_reason(db, providers: FakeProviders, settings) -> None:
@@ -95,6 +134,12 @@ def test_wecom_app_message_asks_the_provider_to_drop_repeats(db, providers: Fake
     channel.send(address="lisi", message=MESSAGE, key="k2")
     assert providers.provider.tokens_issued == 2
     sent = providers.provider.sent("wecom")
+    assert sent[0]["textcard"] == {
+        "title": MESSAGE.title,
+        "description": '<div class="gray">案卷：DX2026-000001</div><div class="normal">分类：暴露垃圾</div>',
+        "url": "http://x/c/1/",
+        "btntxt": "查看案卷",
+    }
     assert [(b["touser"], b["agentid"], b["enable_duplicate_check"]) for b in sent] == [
         ("zhangsan", 1000002, 1),
         ("lisi", 1000002, 1),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 
 from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.domain.alerts import raise_deadline_alerts
@@ -57,7 +59,7 @@ def table(**filters: object) -> list[tuple[str, str, str]]:
 
 
 def test_a_dispatch_reaches_the_handler_on_every_linked_channel_and_the_department_group(
-    linked: TownWorld, providers: FakeProviders
+    linked: TownWorld, providers: FakeProviders, settings
 ) -> None:
     world = linked
     case, row = dispatched(world)
@@ -79,11 +81,28 @@ def test_a_dispatch_reaches_the_handler_on_every_linked_channel_and_the_departme
     ]
     [ding] = providers.provider.sent("dingtalk")
     assert ding["userid_list"] == "ding_a"
-    text = ding["msg"]["markdown"]["text"]
+    card = ding["msg"]["action_card"]  # a work notification: an action card, one button to the case
+    assert (ding["msg"]["msgtype"], card["title"], card["single_title"], card["single_url"]) == (
+        "action_card",
+        f"新派遣案卷：{case.number}",
+        "查看案卷",
+        f"{settings.GRIDGOV_PUBLIC_URL}/cases/{case.pk}/",
+    )
+    text = card["markdown"]
     assert f"案卷：{case.number}" in text
     assert "分类：暴露垃圾" in text
     assert "期限：11月23日 14:30" in text  # 4 working hours from 09:00 (lunch 12:00–13:30)
-    assert f"/cases/{case.pk}/" in text
+    assert "/cases/" not in text  # the button carries the link
+    [wecom] = providers.provider.sent("wecom")
+    assert (wecom["msgtype"], wecom["textcard"]["url"], wecom["textcard"]["btntxt"]) == (
+        "textcard",
+        f"{settings.GRIDGOV_PUBLIC_URL}/cases/{case.pk}/",
+        "查看案卷",
+    )
+    assert wecom["textcard"]["description"].startswith(f'<div class="gray">案卷：{case.number}</div>')
+    [robot] = providers.provider.sent("dingtalk_robot")  # robots keep markdown, the link written out
+    assert robot["msgtype"] == "markdown"
+    assert f"/cases/{case.pk}/)" in robot["markdown"]["text"]
     # sending again, planning again: nothing twice
     assert send_due(now=NINE + timedelta(minutes=5)).sent == 0
     assert plan_for_action(action_id=row.pk, now=NINE) == 0
@@ -346,3 +365,59 @@ def test_a_user_who_chose_english_gets_the_message_in_english(linked: TownWorld)
     ]
     robot = Delivery.objects.get(event_key=f"action:{row.pk}", channel="dingtalk_robot")
     assert robot.title == f"新派遣案卷：{case.number}"  # the group reads Chinese
+    assert mail.button == "Open case"
+
+
+def test_group_robots_read_the_language_their_town_chose(linked: TownWorld, settings) -> None:
+    world = linked
+    settings.GRIDGOV_NOTIFY_TOWN_LANGUAGES = f"330921:zh-hans;{world.town.code}:en"  # the town's choice wins
+    case, row = dispatched(world)
+    robot = Delivery.objects.get(event_key=f"action:{row.pk}", channel="dingtalk_robot")
+    assert (robot.title, robot.text.splitlines()[0], robot.button) == (
+        f"Case dispatched to you: {case.number}",
+        f"Case: {case.number}",
+        "Open case",
+    )
+    handler = Delivery.objects.get(event_key=f"action:{row.pk}", channel="email")
+    assert handler.title == f"新派遣案卷：{case.number}"  # the handler chose no language
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_keep_to_a_robots_limit_together(clock, providers: FakeProviders, settings) -> None:
+    """Two db_worker processes (here: two threads, two connections) send one robot's backlog at the same moment:
+    each send is counted in the database before it goes, so together they send 20 in the minute, not more."""
+    settings.GRIDGOV_NOTIFY_CHANNELS = ["dingtalk_robot"]
+    clock.move_to(NINE)
+    robot = {"channel": "dingtalk_robot", "recipient_key": "robot:zfz", "rate_key": "robot:zfz"}
+    Delivery.objects.bulk_create(
+        Delivery(
+            kind="dispatched",
+            event_key=f"action:{i}",
+            title=f"第 {i} 条",
+            text="x",
+            **robot,
+            next_attempt_at=NINE,
+            created_at=NINE,
+        )
+        for i in range(30)
+    )
+    start = threading.Barrier(2)
+    runs: list[deliveries.SendRun] = []
+
+    def worker() -> None:
+        try:
+            start.wait(10)
+            runs.append(send_due(now=NINE, limit=30))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(run.sent for run in runs) == settings.GRIDGOV_ROBOT_PER_MINUTE == 20
+    assert len(providers.provider.sent("dingtalk_robot")) == 20
+    waiting = Delivery.objects.exclude(status="sent")
+    assert sorted(set(waiting.values_list("status", "next_attempt_at"))) == [("retry", NINE + timedelta(minutes=1))]
+    assert waiting.count() == 10

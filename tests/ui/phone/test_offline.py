@@ -224,6 +224,8 @@ def test_an_outbox_verification_of_a_case_changed_meanwhile_gets_the_conflict(wo
     answer = response.json()
     assert (response.status_code, answer["ok"], answer["conflict"], answer["number"]) == (409, False, True, case.number)
     assert (answer["status_label"], case.status, bool(answer["error"])) == ("待核查", Status.RESOLVED, True)
+    assert answer["happened"][0] == "备注 · 王芳 · 2026年11月23日 09:00 · 现场仍有垃圾"
+    assert len(answer["happened"]) == 3  # the latest steps, newest first: what became of the case
     assert CaseAction.objects.filter(case=case, action=Action.VERIFY_PASS).count() == 0
 
 
@@ -263,3 +265,17 @@ def test_an_outbox_report_from_an_account_without_a_field_role_is_refused_in_jso
     )
     assert (response.status_code, response.json()["error"]) == (403, "此账号没有网格员或村干部身份，不能上报")
     assert Case.objects.count() == 0
+
+
+def test_the_pages_kept_for_offline_use_carry_no_reporters_personal_data(world: TownWorld) -> None:
+    """The service worker keeps the phone pages and the open tasks' case pages: none shows a reporter's name or
+    number, masked or not (the phone pages never show them)."""
+    case = world.bring_to(Status.RESOLVED)
+    Case.objects.filter(pk=case.pk).update(reporter_name="李秀英", reporter_phone="13812345678")
+    client = signed_in(world.grid_worker_a)
+    data = client.get(reverse("phone:offline_data")).json()
+    kept = [task["url"] for task in data["tasks"]["verify"] + data["tasks"]["mine"]]
+    assert kept == [f"/m/cases/{case.pk}/", f"/m/cases/{case.pk}/"]
+    for url in [*set(kept), "/m/", "/m/report/", "/m/verify/", "/m/mine/", "/m/outbox/"]:
+        text = client.get(url).text
+        assert ("李秀英" in text, "13812345678" in text, "138****5678" in text) == (False, False, False), url

@@ -22,12 +22,19 @@ class Message:
     link: str = ""  # where the case opens (after sign-in)
     short: str = ""  # one SMS segment where possible (70 characters); falls back to ``text``
     at_mobiles: tuple[str, ...] = field(default_factory=tuple)  # group robots: whom to @
+    button: str = ""  # the card's button text (DingTalk action card, WeCom text card), in the reader's language
 
     @property
     def markdown(self) -> str:
-        body = "\n\n".join(line for line in self.text.splitlines() if line.strip())
+        """Title, text and the link written out: for the group robots (markdown)."""
         if self.link:
-            body = f"{body}\n\n[{self.link}]({self.link})"
+            return f"{self.card_markdown}\n\n[{self.link}]({self.link})"
+        return self.card_markdown
+
+    @property
+    def card_markdown(self) -> str:
+        """Title and text, without the link: the body of a card whose button opens the link."""
+        body = "\n\n".join(line for line in self.text.splitlines() if line.strip())
         return f"#### {self.title}\n\n{body}"
 
     @property

@@ -2,7 +2,9 @@
 
 Work notification (工作通知): ``GET /gettoken?appkey&appsecret`` gives ``access_token`` (``expires_in`` 7200 s);
 ``POST /topapi/message/corpconversation/asyncsend_v2?access_token=…`` with ``agent_id``, ``userid_list`` and
-a ``msg`` (markdown) answers ``errcode`` 0 and a ``task_id``. Group robot (自定义机器人): ``POST`` the webhook with
+a ``msg`` answers ``errcode`` 0 and a ``task_id``. The ``msg`` is an action card (``msgtype`` "action_card":
+``title``, ``markdown``, and one button, ``single_title`` / ``single_url``, that opens the signed link); a
+message without a link goes as markdown. Group robot (自定义机器人): ``POST`` the webhook with
 ``timestamp`` (ms) and ``sign`` = Base64(HMAC-SHA256(secret, "timestamp\\nsecret")), URL-encoded.
 """
 
@@ -57,7 +59,7 @@ class DingTalkWork:
         payload: dict[str, Any] = {
             "agent_id": int(settings.GRIDGOV_DINGTALK_AGENT_ID),
             "userid_list": address,
-            "msg": {"msgtype": "markdown", "markdown": {"title": message.title, "text": message.markdown}},
+            "msg": work_message(message),
         }
         for attempt in (1, 2):
             url = self._api("/topapi/message/corpconversation/asyncsend_v2", access_token=self._token())
@@ -72,6 +74,21 @@ class DingTalkWork:
                 f"钉钉工作通知失败：{code} {answer.get('errmsg', '')}", retry=code not in PERMANENT_ERRORS
             )
         raise ChannelError("钉钉 access_token 无效", retry=True)  # pragma: no cover (the loop returns or raises)
+
+
+def work_message(message: Message) -> dict[str, Any]:
+    """The ``msg`` of a work notification: an action card with one button to the link (markdown without one)."""
+    if not message.link:
+        return {"msgtype": "markdown", "markdown": {"title": message.title, "text": message.markdown}}
+    return {
+        "msgtype": "action_card",
+        "action_card": {
+            "title": message.title,
+            "markdown": message.card_markdown,
+            "single_title": message.button or "查看详情",
+            "single_url": message.link,
+        },
+    }
 
 
 def robot_sign(*, secret: str, timestamp_ms: int) -> str:

@@ -4,11 +4,15 @@ Application message: ``GET /cgi-bin/gettoken?corpid&corpsecret`` gives ``access_
 ``POST /cgi-bin/message/send?access_token=…`` with ``touser`` (ids joined by "|"), ``agentid``, ``msgtype``
 and — our idempotency — ``enable_duplicate_check`` 1 with ``duplicate_check_interval``: WeCom drops the same
 message sent again to the same user within the interval, so a send retried after a crash is not received
-twice. Group robot: ``POST /cgi-bin/webhook/send?key=…`` with a markdown body.
+twice. The application message is a text card (``msgtype`` "textcard": ``title`` ≤ 128 bytes, ``description``
+≤ 512 bytes in WeCom's ``<div class="gray|normal|highlight">`` markup, ``url``, ``btntxt`` ≤ 4 characters);
+a message without a link goes as markdown. Group robot: ``POST /cgi-bin/webhook/send?key=…`` with a
+markdown body.
 """
 
 from __future__ import annotations
 
+import html
 import urllib.parse
 from typing import Any
 
@@ -50,9 +54,8 @@ class WeComApp:
     def send(self, *, address: str, message: Message, key: str) -> Sent:
         payload: dict[str, Any] = {
             "touser": address,
-            "msgtype": "markdown",
             "agentid": int(settings.GRIDGOV_WECOM_AGENT_ID),
-            "markdown": {"content": message.markdown},
+            **app_message(message),
             "enable_duplicate_check": 1,
             "duplicate_check_interval": DUPLICATE_CHECK_SECONDS,
         }
@@ -71,6 +74,45 @@ class WeComApp:
                 f"企业微信应用消息失败：{code} {answer.get('errmsg', '')}", retry=code not in PERMANENT_ERRORS
             )
         raise ChannelError("企业微信 access_token 无效", retry=True)  # pragma: no cover
+
+
+TITLE_BYTES = 128
+DESCRIPTION_BYTES = 512
+BUTTON_CHARS = 4
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, on a character boundary."""
+    return text.encode()[:limit].decode(errors="ignore")
+
+
+def textcard_description(text: str) -> str:
+    """The lines of ``text`` as WeCom text card markup: the first line grey (the case number), the rest
+    normal; whole lines only, within 512 bytes."""
+    parts: list[str] = []
+    size = 0
+    for index, line in enumerate(line for line in text.splitlines() if line.strip()):
+        part = f'<div class="{"gray" if index == 0 else "normal"}">{html.escape(line, quote=False)}</div>'
+        if size + len(part.encode()) > DESCRIPTION_BYTES:
+            break
+        parts.append(part)
+        size += len(part.encode())
+    return "".join(parts) or _cut(html.escape(text, quote=False), DESCRIPTION_BYTES)
+
+
+def app_message(message: Message) -> dict[str, Any]:
+    """``msgtype`` and its body: a text card whose button opens the link (markdown without a link)."""
+    if not message.link:
+        return {"msgtype": "markdown", "markdown": {"content": message.markdown}}
+    return {
+        "msgtype": "textcard",
+        "textcard": {
+            "title": _cut(message.title, TITLE_BYTES),
+            "description": textcard_description(message.text),
+            "url": message.link,
+            "btntxt": (message.button or "详情")[:BUTTON_CHARS],
+        },
+    }
 
 
 def send_to_wecom_robot(*, webhook: str, message: Message) -> Sent:

@@ -28,7 +28,7 @@ from gridgov.data.notify.channels.base import ChannelError, Message
 from gridgov.data.notify.channels.registry import ChannelName, channel_for
 from gridgov.data.notify.domain.planning import address_of
 from gridgov.data.notify.enums import AttemptOutcome, DeliveryStatus
-from gridgov.data.notify.models import Attempt, ChannelAccount, Delivery
+from gridgov.data.notify.models import Attempt, ChannelAccount, Delivery, RateKey
 
 log = logging.getLogger(__name__)
 
@@ -75,22 +75,40 @@ def rate_limits(channel: str) -> list[tuple[int, timedelta]]:
 
 
 def over_limit_until(*, delivery: Delivery, now: datetime) -> datetime | None:
-    """When ``delivery`` may go without passing its channel's limits (None: now)."""
+    """When ``delivery`` may go without passing its channel's limits (None: now), counting the sends reserved
+    (``counted_at``) by every worker for the same ``rate_key``."""
     if not delivery.rate_key:
         return None
     latest: datetime | None = None
     for count, window in rate_limits(delivery.channel):
-        sent = list(
-            Delivery.objects.filter(rate_key=delivery.rate_key, sent_at__gt=now - window)
-            .order_by("-sent_at")
-            .values_list("sent_at", flat=True)[:count]
+        counted = list(
+            Delivery.objects.filter(rate_key=delivery.rate_key, counted_at__gt=now - window)
+            .exclude(pk=delivery.pk)
+            .order_by("-counted_at")
+            .values_list("counted_at", flat=True)[:count]
         )
-        oldest = sent[-1] if len(sent) >= count else None
+        oldest = counted[-1] if len(counted) >= count else None
         if oldest is not None:
             free_at = oldest + window  # the oldest of the last ``count`` leaves the window
             if latest is None or free_at > latest:
                 latest = free_at
     return latest
+
+
+def reserve(*, delivery: Delivery, now: datetime) -> datetime | None:
+    """Count ``delivery`` against its limits before it is sent: None when it may go (its ``counted_at`` is set),
+    else when it may. Exact with several workers: one short transaction holds the rate key's row (SELECT … FOR
+    UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock), so two workers count one after
+    the other. A reserved send counts even if it then fails: the provider counted the attempt too."""
+    if not delivery.rate_key or not rate_limits(delivery.channel):
+        return None
+    RateKey.objects.bulk_create([RateKey(key=delivery.rate_key)], ignore_conflicts=True)
+    with transaction.atomic():
+        RateKey.objects.select_for_update().get(key=delivery.rate_key)
+        free_at = over_limit_until(delivery=delivery, now=now)
+        if free_at is None:
+            Delivery.objects.filter(pk=delivery.pk).update(counted_at=now)
+    return free_at
 
 
 def _address(delivery: Delivery) -> str:
@@ -154,7 +172,7 @@ def send_one(*, delivery_id: int, now: datetime, unreachable: set[str]) -> str:
         if delivery.channel in unreachable:
             _release(delivery_id, at=now + TRANSPORT_PAUSE)
             return "deferred"
-        free_at = over_limit_until(delivery=delivery, now=now)
+        free_at = reserve(delivery=delivery, now=now)
         if free_at is not None:
             _release(delivery_id, at=free_at)
             return "deferred"
@@ -169,7 +187,9 @@ def send_one(*, delivery_id: int, now: datetime, unreachable: set[str]) -> str:
             status=DeliveryStatus.SKIPPED, last_error="用户未绑定该渠道的账号或号码", next_attempt_at=None,
         )  # fmt: skip
         return "skipped"
-    message = Message(title=delivery.title, text=delivery.text, link=delivery.link, short=delivery.short)
+    message = Message(
+        title=delivery.title, text=delivery.text, link=delivery.link, short=delivery.short, button=delivery.button
+    )
     try:
         result = channel_for(delivery.channel).send(address=address, message=message, key=f"gridgov-{delivery_id}")
     except Exception as error:
@@ -206,7 +226,11 @@ def send_one(*, delivery_id: int, now: datetime, unreachable: set[str]) -> str:
 
 
 def send_due(*, now: datetime | None = None, limit: int = BATCH) -> SendRun:
-    """Send every delivery due at ``now`` (oldest first, at most ``limit``); never raises for a channel."""
+    """Send every delivery due at ``now`` (oldest first, at most ``limit``); never raises for a channel.
+
+    Without ``now`` (the worker), each send is counted against the rate limits at the moment it is made, not
+    at the start of the run: a long run never counts a send as older than it is."""
+    fixed = now
     now = now or timezone.now()
     recover_stale(now=now)
     ids = list(
@@ -217,7 +241,8 @@ def send_due(*, now: datetime | None = None, limit: int = BATCH) -> SendRun:
     unreachable: set[str] = set()
     counts = {"sent": 0, "failed": 0, "deferred": 0, "skipped": 0, "gave_up": 0}
     for delivery_id in ids:
-        counts[send_one(delivery_id=delivery_id, now=now, unreachable=unreachable)] += 1
+        moment = fixed or timezone.now()
+        counts[send_one(delivery_id=delivery_id, now=moment, unreachable=unreachable)] += 1
     return SendRun(**counts)
 
 

@@ -1,7 +1,9 @@
 """Digests: every working day at 08:30 one per department and one per village; every week one for leaders.
 
 Planned once per day (``DigestRun``, unique per kind and day) as ordinary deliveries (kind ``digest``): each
-member's channels (preferences; SMS off by default) and the group robots of the department or village.
+member's channels (preferences; SMS off by default) and the group robots of the department or village. A
+village's digest also reaches its grid workers, one per grid, each counting their own grid's cases. Each
+member reads it in the language of their channel account; a group robot in its town's language.
 Recipients are found with the cases outbox's own rules (``department_people``, ``area_people``). The weekly
 digest goes out on the first working day of the ISO week. Safe to run any number of times.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,10 +27,11 @@ from gridgov.data.cases.models import Case
 from gridgov.data.notify.channels.base import Message
 from gridgov.data.notify.channels.registry import allowed_channels
 from gridgov.data.notify.channels.robots import robots
-from gridgov.data.notify.domain.messages import when
+from gridgov.data.notify.domain.messages import town_language, when
 from gridgov.data.notify.domain.planning import address_of, rate_key, wake_sender, wanted_channels
 from gridgov.data.notify.enums import DeliveryStatus, EventKind
 from gridgov.data.notify.models import ChannelAccount, Delivery, DigestRun
+from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -70,7 +74,7 @@ def _counts(cases: Q, now: datetime) -> Counts:
     return Counts(overdue=overdue, **totals)
 
 
-def _text(title: str, counts: Counts, link: str) -> Message:
+def _text(title: str, counts: Counts, link: str) -> Message:  # in the active language
     lines = [
         _("在办 %(open)s 件：待签收 %(to_sign)s，处置中 %(handling)s") % {
             "open": counts.open, "to_sign": counts.to_sign, "handling": counts.handling,
@@ -79,7 +83,7 @@ def _text(title: str, counts: Counts, link: str) -> Message:
     ]  # fmt: skip
     for number, deadline in counts.overdue:
         lines.append(_("超期：%(number)s（期限 %(deadline)s）") % {"number": number, "deadline": when(deadline)})
-    return Message(title=title[:120], text="\n".join(lines), link=link)
+    return Message(title=title[:120], text="\n".join(lines), link=link, button=_("打开查看"))
 
 
 def _weekly_text(title: str, town: Area, start: datetime, now: datetime, link: str) -> Message:
@@ -96,27 +100,52 @@ def _weekly_text(title: str, town: Area, start: datetime, now: datetime, link: s
     return Message(title=title[:120], text="\n".join(lines), link=link)
 
 
+#: Builds a digest's message in the active language (called once per language its readers chose).
+Build = Callable[[], Message]
+
+
+def _day(day: date) -> str:
+    return _("%(month)s月%(day)s日") % {"month": day.month, "day": day.day}
+
+
 def _deliveries(
-    *, event_key: str, message: Message, user_ids: list[int], robot_scope: tuple[str, str] | None, now: datetime
+    *,
+    event_key: str,
+    build: Build,
+    user_ids: list[int],
+    robot_scope: tuple[str, str] | None,
+    robot_language: str,
+    now: datetime,
 ) -> list[Delivery]:
+    """One delivery per member and channel (in the member's language) and per group robot of ``robot_scope``
+    (in ``robot_language``, the town's)."""
     rows: list[Delivery] = []
+    messages: dict[str, Message] = {}
+
+    def message_in(language: str) -> Message:
+        language = language or settings.LANGUAGE_CODE
+        if language not in messages:
+            with translation.override(language):
+                messages[language] = build()
+        return messages[language]
+
     wanted = wanted_channels(user_ids=user_ids, kind=EventKind.DIGEST)
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
     accounts = {a.user_id: a for a in ChannelAccount.objects.filter(user_id__in=user_ids)}
     for uid in user_ids:
         user = users[uid]
+        account = accounts.get(uid)
         for channel in wanted.get(uid, []):
-            address = address_of(
-                channel=channel, user_email=user.email, user_phone=user.phone, account=accounts.get(uid)
-            )
+            address = address_of(channel=channel, user_email=user.email, user_phone=user.phone, account=account)
             if address:
+                message = message_in(account.language if account else "")
                 rows.append(_row(event_key, message, channel, f"user:{uid}", rate_key(channel, address), now, uid))
     if robot_scope is not None:
         allowed = set(allowed_channels())
         for robot in robots():
             if (robot.scope_kind, robot.scope_code) == robot_scope and robot.channel in allowed:
                 key = f"robot:{robot.name}"[:64]
-                rows.append(_row(event_key, message, robot.channel, key, key, now, None))
+                rows.append(_row(event_key, message_in(robot_language), robot.channel, key, key, now, None))
     return rows
 
 
@@ -133,6 +162,7 @@ def _row(
         title=message.title,
         text=message.text,
         link=message.link[:255],
+        button=message.button[:16],
         status=DeliveryStatus.PENDING,
         next_attempt_at=now,
         created_at=now,
@@ -145,28 +175,51 @@ def _members(who: Q | None) -> list[int]:
     return sorted(set(Membership.objects.filter(who, active=True).values_list("user_id", flat=True)))
 
 
+def _daily(name: Callable[[], str], day: date, counts: Counts, link: str) -> Build:
+    def build() -> Message:
+        title = _("【每日汇总】%(name)s %(day)s") % {"name": name(), "day": _day(day)}
+        return _text(title, counts, link)
+
+    return build
+
+
 def daily_deliveries(*, now: datetime, day: date) -> list[Delivery]:
+    """Per department (its people and robots), per village (its staff and robots) and per grid (its grid
+    workers, each hearing of their own grid's cases)."""
     rows: list[Delivery] = []
-    stamp = f"{day.month}月{day.day}日"
-    link = f"{settings.GRIDGOV_PUBLIC_URL}/inbox/"
-    for dept in Department.objects.order_by("id"):
-        title = _("【每日汇总】%(name)s %(day)s") % {"name": dept.name, "day": stamp}
-        message = _text(title, _counts(Q(department=dept), now), link)
+    base = settings.GRIDGOV_PUBLIC_URL
+    for dept in Department.objects.select_related("town").order_by("id"):
         rows += _deliveries(
             event_key=f"digest:dept:{dept.pk}:{day.isoformat()}",
-            message=message,
+            build=_daily(
+                partial(local_name, dept.name, dept.name_en), day, _counts(Q(department=dept), now), f"{base}/inbox/"
+            ),
             user_ids=_members(department_people(dept.pk)),
             robot_scope=("dept", dept.code),
+            robot_language=town_language(dept.town.path),
             now=now,
         )
-    for village in Area.objects.filter(level=AreaLevel.VILLAGE).order_by("id"):
-        title = _("【每日汇总】%(name)s %(day)s") % {"name": village.name, "day": stamp}
-        message = _text(title, _counts(Q(village=village), now), f"{settings.GRIDGOV_PUBLIC_URL}/cases/")
+    villages = list(Area.objects.filter(level=AreaLevel.VILLAGE).order_by("id"))
+    for village in villages:
         rows += _deliveries(
             event_key=f"digest:village:{village.pk}:{day.isoformat()}",
-            message=message,
+            build=_daily(partial(str, village.name), day, _counts(Q(village=village), now), f"{base}/cases/"),
             user_ids=_members(Q(area=village, role=Role.VILLAGE_STAFF)),
             robot_scope=("area", village.code),
+            robot_language=town_language(village.path),
+            now=now,
+        )
+    for grid in Area.objects.filter(level=AreaLevel.GRID).select_related("parent").order_by("path"):
+        workers = _members(Q(area__path__startswith=grid.path, role=Role.GRID_WORKER))
+        if not workers:
+            continue
+        name = f"{grid.parent.name} · {grid.name}" if grid.parent is not None else grid.name
+        rows += _deliveries(
+            event_key=f"digest:grid:{grid.pk}:{day.isoformat()}",
+            build=_daily(partial(str, name), day, _counts(Q(grid=grid), now), f"{base}/m/"),
+            user_ids=workers,
+            robot_scope=None,
+            robot_language="",
             now=now,
         )
     return rows
@@ -175,13 +228,17 @@ def daily_deliveries(*, now: datetime, day: date) -> list[Delivery]:
 def weekly_deliveries(*, now: datetime, day: date) -> list[Delivery]:
     rows: list[Delivery] = []
     for town in Area.objects.filter(level=AreaLevel.TOWN).order_by("id"):
-        title = _("【每周汇总】%(name)s %(day)s") % {"name": town.name, "day": f"{day.month}月{day.day}日"}
-        message = _weekly_text(title, town, now - timedelta(days=7), now, f"{settings.GRIDGOV_PUBLIC_URL}/")
+
+        def build(town: Area = town) -> Message:
+            title = _("【每周汇总】%(name)s %(day)s") % {"name": town.name, "day": _day(day)}
+            return _weekly_text(title, town, now - timedelta(days=7), now, f"{settings.GRIDGOV_PUBLIC_URL}/")
+
         rows += _deliveries(
             event_key=f"digest:week:{town.pk}:{day.isoformat()}",
-            message=message,
+            build=build,
             user_ids=_members(area_people(town.path, [Role.LEADER])),
             robot_scope=None,
+            robot_language="",
             now=now,
         )
     return rows
@@ -200,11 +257,9 @@ def plan_digests(*, now: datetime | None = None) -> int:
     day = local.date()
     if local.time() < DIGEST_AT or not calendar.is_workday(day):
         return 0
-    planned = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        planned += _plan_once("daily", day, now, lambda: daily_deliveries(now=now, day=day))
-        if first_workday_of_week(day, calendar):
-            planned += _plan_once("weekly", day, now, lambda: weekly_deliveries(now=now, day=day))
+    planned = _plan_once("daily", day, now, lambda: daily_deliveries(now=now, day=day))
+    if first_workday_of_week(day, calendar):
+        planned += _plan_once("weekly", day, now, lambda: weekly_deliveries(now=now, day=day))
     return planned
 
 

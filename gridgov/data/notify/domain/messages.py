@@ -44,6 +44,21 @@ def reporter_message(*, case: Case, status_label: str) -> Message:
         return Message(title=title[:120], text=text, link=link, short=text)
 
 
+def town_language(area_path: str) -> str:
+    """The language group robots and digests of a town (or of an area or department in it) are written in:
+    ``GRIDGOV_NOTIFY_TOWN_LANGUAGES`` ("TOWNCODE:en;…") names it per town code; else the site's language.
+    ``area_path`` is an area's path of codes (a county's code covers its towns; a town's overrides it)."""
+    chosen = dict(
+        entry.strip().split(":", 1)
+        for entry in settings.GRIDGOV_NOTIFY_TOWN_LANGUAGES.replace("\n", ";").split(";")
+        if ":" in entry
+    )
+    for code in reversed([part for part in area_path.split("/") if part]):  # the deepest configured area
+        if code.strip() in chosen:
+            return chosen[code.strip()].strip()
+    return str(settings.LANGUAGE_CODE)
+
+
 def when(moment: datetime | None) -> str:
     """A deadline as people write it: 12月5日 17:00."""
     if moment is None:
@@ -109,4 +124,5 @@ def case_message(*, case: Case, kind: str, note: str, language: str = "") -> Mes
             text="\n".join(lines),
             link=link,
             short=short[:SMS_SEGMENT],
+            button=_("查看案卷"),
         )

@@ -7,6 +7,9 @@ SMS, which is on by default only for red lamps and 督办) and has an address fo
 dispatches, lamps and 督办 of the cases in their department or area. Planned in the same transaction as the
 notifications, so a committed notification always has its deliveries on the way.
 
+Group robots read the language configured for the case's town (``GRIDGOV_NOTIFY_TOWN_LANGUAGES``); each
+user reads the language chosen on their channel account.
+
 Quiet hours: outside working time (the working calendar) a delivery waits for the next working period;
 red lamps and 督办 always go through at once.
 """
@@ -29,7 +32,7 @@ from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction, DeadlineAlert, Notification
 from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
 from gridgov.data.notify.channels.robots import Robot, robots
-from gridgov.data.notify.domain.messages import case_message, reporter_message
+from gridgov.data.notify.domain.messages import case_message, reporter_message, town_language
 from gridgov.data.notify.enums import URGENT, DeliveryStatus, EventKind
 from gridgov.data.notify.models import ChannelAccount, Delivery, Preference
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -174,6 +177,7 @@ def plan_event(
                     text=message.text,
                     short=message.short,
                     link=message.link,
+                    button=message.button,
                     status=DeliveryStatus.PENDING if address else DeliveryStatus.SKIPPED,
                     last_error="" if address else "用户未绑定该渠道的账号或号码",
                     next_attempt_at=due if address else None,
@@ -185,7 +189,7 @@ def plan_event(
         group_robots = [robot for robot in _robots_for(case) if robot.channel in allowed]
         if group_robots:
             note = notifications[0].message if notifications else ""
-            message = case_message(case=case, kind=kind, note=note)
+            message = case_message(case=case, kind=kind, note=note, language=town_language(case.area_path))
             for robot in group_robots:
                 rows.append(
                     Delivery(
@@ -199,6 +203,7 @@ def plan_event(
                         text=message.text,
                         short=message.short,
                         link=message.link,
+                        button=message.button,
                         next_attempt_at=due,
                         created_at=now,
                     )

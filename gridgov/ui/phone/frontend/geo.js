@@ -1,5 +1,5 @@
-// Placing a point in its grid from the cached boundaries (GeoJSON, [lng, lat]), and the GPS point a
-// photo's EXIF carries (read before the photo is re-encoded, which drops EXIF).
+// Placing a point in its grid from the cached boundaries (GeoJSON, [lng, lat]); the GPS point and orientation
+// a photo's EXIF carries (read before the photo is re-encoded), and an EXIF block carrying a GPS point again.
 
 function inRing(ring, x, y) {
   let inside = false;
@@ -40,6 +40,12 @@ export function locate(areas, lat, lng) {
 
 // EXIF GPS of a JPEG (ArrayBuffer) as {latitude, longitude}, or null.
 export function exifGps(buffer) {
+  return exifOf(buffer).gps;
+}
+
+// EXIF of a JPEG: {gps: {latitude, longitude} | null, orientation: 1–8 (1: upright, also when absent)}.
+export function exifOf(buffer) {
+  const none = { gps: null, orientation: 1 };
   try {
     const view = new DataView(buffer);
     if (view.getUint16(0) !== 0xffd8) { return null; }
@@ -47,12 +53,28 @@ export function exifGps(buffer) {
     while (offset + 4 < view.byteLength) {
       const marker = view.getUint16(offset);
       const size = view.getUint16(offset + 2);
-      if (marker === 0xffe1 && view.getUint32(offset + 4) === 0x45786966) { return tiffGps(view, offset + 10); }
-      if ((marker & 0xff00) !== 0xff00 || marker === 0xffda) { return null; }
+      if (marker === 0xffe1 && view.getUint32(offset + 4) === 0x45786966) { return tiffExif(view, offset + 10); }
+      if ((marker & 0xff00) !== 0xff00 || marker === 0xffda) { return none; }
       offset += 2 + size;
     }
   } catch (e) { /* a damaged EXIF block: no point */ }
-  return null;
+  return none;
+}
+
+function tiffExif(view, start) {
+  let gps = null;
+  let orientation = 1;
+  try { gps = tiffGps(view, start); } catch (e) { /* no point */ }
+  try {
+    const little = view.getUint16(start) === 0x4949;
+    const ifd = start + view.getUint32(start + 4, little);
+    const count = view.getUint16(ifd, little);
+    for (let i = 0; i < count; i++) {
+      const at = ifd + 2 + i * 12;
+      if (view.getUint16(at, little) === 0x0112) { orientation = view.getUint16(at + 8, little) || 1; }
+    }
+  } catch (e) { /* upright */ }
+  return { gps, orientation };
 }
 
 function tiffGps(view, start) {
@@ -81,4 +103,35 @@ function tiffGps(view, start) {
   if (ref(1) === "S") { latitude = -latitude; }
   if (ref(3) === "W") { longitude = -longitude; }
   return { latitude, longitude };
+}
+
+// An APP1 EXIF segment (bytes, marker included) holding only a GPS point: IFD0 → GPS IFD (version 2.2, N/S,
+// latitude, E/W, longitude as degrees/minutes/seconds rationals). Little-endian TIFF, 150 bytes.
+export function gpsSegment(latitude, longitude) {
+  const tiff = new DataView(new ArrayBuffer(140));
+  let o = 0;
+  const u16 = (v) => { tiff.setUint16(o, v, true); o += 2; };
+  const u32 = (v) => { tiff.setUint32(o, v, true); o += 4; };
+  const entry = (tag, type, count, value) => { u16(tag); u16(type); u32(count); u32(value); };
+  u16(0x4949); u16(42); u32(8);  // header: IFD0 at 8
+  u16(1); entry(0x8825, 4, 1, 26); u32(0);  // IFD0: the GPS IFD at 26
+  u16(5);  // the GPS IFD (ends at 92), then two 3-rational values (92, 116)
+  entry(0x0000, 1, 4, 0x00000202);  // GPSVersionID 2.2.0.0
+  entry(0x0001, 2, 2, latitude < 0 ? 0x53 : 0x4e);  // "S" / "N"
+  entry(0x0002, 5, 3, 92);
+  entry(0x0003, 2, 2, longitude < 0 ? 0x57 : 0x45);  // "W" / "E"
+  entry(0x0004, 5, 3, 116);
+  u32(0);
+  for (const value of [Math.abs(latitude), Math.abs(longitude)]) {
+    const degrees = Math.floor(value);
+    const minutes = Math.floor((value - degrees) * 60);
+    const seconds = Math.round(((value - degrees) * 60 - minutes) * 60 * 10000);
+    u32(degrees); u32(1); u32(minutes); u32(1); u32(seconds); u32(10000);
+  }
+  const head = new Uint8Array([0xff, 0xe1, 0, 0, 0x45, 0x78, 0x69, 0x66, 0, 0]);
+  new DataView(head.buffer).setUint16(2, 2 + 6 + 140);
+  const segment = new Uint8Array(head.length + 140);
+  segment.set(head, 0);
+  segment.set(new Uint8Array(tiff.buffer), head.length);
+  return segment;
 }

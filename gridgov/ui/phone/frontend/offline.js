@@ -2,7 +2,7 @@
 // puts a form submitted without a network into the outbox, sends the outbox when the network returns,
 // searches categories and places a GPS point from the cached data, and shows the outbox page.
 // Loaded (defer) only on the signed-in phone pages; words come from the page (#offline-strings).
-import { CHANNEL, UNSENT, allItems, clearAll, deleteItem, putItem, readData, writeData } from "./store.js";
+import { CHANNEL, UNSENT, allItems, clearAll, deleteItem, getItem, putItem, readData, writeData } from "./store.js";
 import { flush } from "./send.js";
 import { locate } from "./geo.js";
 import { UnreadablePhoto, shrink } from "./photos.js";
@@ -43,7 +43,7 @@ async function showBar() {
 async function warm() {
   if (!("serviceWorker" in navigator)) { return; }
   const reg = await navigator.serviceWorker.ready;
-  const worker = reg.active;
+  const worker = navigator.serviceWorker.controller || reg.active;
   if (!worker) { return; }
   const pages = (cfg.pages || "").split(" ").filter(Boolean);
   if (data && data.tasks) {  // the case pages of the open tasks, with their verification forms (and versions)
@@ -97,6 +97,10 @@ function problem(form, message) {
   box.textContent = message;
 }
 
+function newKey() {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
 async function keep(form, submitter) {
   const fields = [];
   const files = [];
@@ -115,16 +119,16 @@ async function keep(form, submitter) {
     }
   }
   const has = (name) => fields.some(([n, v]) => n === name && v);
-  if (gps && form.dataset.outbox === "report" && !has("latitude")) {  // the photo's point, which re-encoding dropped
+  if (gps && form.dataset.outbox === "report" && !has("latitude")) {  // the photo's point (kept in its EXIF too)
     const drop = new Set(["latitude", "longitude"]);
     fields.splice(0, fields.length, ...fields.filter(([n]) => !drop.has(n)));
     fields.push(["latitude", gps.latitude.toFixed(6)], ["longitude", gps.longitude.toFixed(6)]);
   }
   const text = fields.find(([n]) => n === "description" || n === "note");
   const label = form.dataset.label || (text ? String(text[1]).slice(0, 40) : "");
-  await putItem({
+  const item = {
     user,
-    key: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    key: newKey(),  // a fixed item gets a new one too: its old key was answered with a refusal
     kind: form.dataset.outbox,
     url: form.getAttribute("action") || location.pathname,
     label,
@@ -133,7 +137,12 @@ async function keep(form, submitter) {
     state: "waiting",
     created: Date.now(),
     tries: 0,
-  });
+  };
+  const fixing = form.dataset.fix ? await getItem(Number(form.dataset.fix)) : null;
+  if (fixing && fixing.user === user) {  // the refused item, fixed: it keeps its place in the order
+    Object.assign(item, { id: fixing.id, created: fixing.created, url: fixing.url, fixed: (fixing.fixed || 0) + 1 });
+  }
+  await putItem(item);
   try {
     const reg = await navigator.serviceWorker.ready;
     if (reg.sync) { await reg.sync.register("gridgov-outbox"); }
@@ -144,7 +153,7 @@ document.addEventListener("submit", async (ev) => {
   const form = ev.target;
   if (!(form instanceof HTMLFormElement)) { return; }
   if (form.hasAttribute("data-logout")) { return signOut(ev, form); }
-  if (!form.dataset.outbox || navigator.onLine) { return; }
+  if (!form.dataset.outbox || (navigator.onLine && !form.dataset.fix)) { return; }  // a fix goes through the outbox
   ev.preventDefault();
   ev.stopImmediatePropagation();
   if (form.dataset.keeping) { return; }
@@ -224,6 +233,61 @@ document.addEventListener("htmx:beforeRequest", (ev) => {
   }
 });
 
+// ---- "fix and resend": the report form again, filled in from a refused outbox item ----
+function kept(item, name) {
+  const found = item.fields.find(([n]) => n === name);
+  return found ? String(found[1]) : "";
+}
+
+async function prefill() {
+  const form = document.getElementById("report-form");
+  const id = Number(new URLSearchParams(location.search).get("fix"));
+  if (!form || !id) { return; }
+  const item = await getItem(id);
+  if (!item || item.user !== user || item.kind !== "report" || item.state !== "refused") {
+    problem(form, t("fix_gone"));
+    return;
+  }
+  form.dataset.fix = String(item.id);
+  for (const name of ["description", "address", "resolution_note"]) {
+    const input = form.elements.namedItem(name);
+    if (input && "value" in input) { input.value = kept(item, name); }
+  }
+  const category = kept(item, "category");
+  const box = document.getElementById("category-results");
+  if (category && box) {
+    const entry = data ? data.categories.find((e) => String(e.id) === category) : null;
+    const radio = el("input", { type: "radio", name: "category", value: category });
+    radio.checked = true;
+    const label = el("label", { class: "option" });
+    label.append(radio, ` ${entry ? entry.label : t("category_kept")}`);
+    box.replaceChildren(label);
+  }
+  const spot = form.elements.namedItem("resolve_on_spot");
+  if (spot && kept(item, "resolve_on_spot")) {
+    spot.checked = true;
+    const section = document.getElementById("on-spot");
+    if (section) { section.removeAttribute("data-hidden"); }
+  }
+  const lat = kept(item, "latitude");
+  const lng = kept(item, "longitude");
+  if (lat && lng) { placeOffline(Number(lat), Number(lng)); }
+  const area = document.getElementById("id_area");
+  if (area && kept(item, "area")) { area.value = kept(item, "area"); }
+  for (const name of ["photos", "after_photos"]) {  // the photos kept on the phone, as chosen files again
+    const input = form.elements.namedItem(name);
+    const photos = item.files.filter(([n]) => n === name);
+    if (!input || !photos.length || typeof DataTransfer === "undefined") { continue; }
+    const chosen = new DataTransfer();
+    for (const [, blob, filename] of photos) { chosen.items.add(new File([blob], filename, { type: blob.type || "image/jpeg" })); }
+    input.files = chosen.files;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  const banner = el("div", { class: "problem", role: "alert", id: "fix-reason" });
+  banner.append(el("b", {}, t("fix_title")), " ", item.error || "");
+  form.prepend(banner);
+}
+
 // ---- the outbox page ----
 function when(ms) {  // Beijing time, in the page's words: "12月4日 15:32"
   const parts = {};
@@ -253,16 +317,28 @@ async function renderOutbox() {
     if (item.state === "conflict" && /\/cases\/\d+\//.test(item.url)) {
       li.append(el("a", { href: item.url.replace(/(\/cases\/\d+\/).*/, "$1"), class: "btn small open-case" }, t("open_case")));
     }
+    if (item.state === "conflict") {  // the engine's message is above; what became of the case meanwhile
+      if (item.statusLabel) { li.append(el("p", { class: "now-status" }, t("now_status", item.statusLabel))); }
+      if (item.happened && item.happened.length) {
+        const list = el("ul", { class: "happened" });
+        for (const line of item.happened) { list.append(el("li", {}, line)); }
+        li.append(el("p", { class: "hint" }, t("happened")), list);
+      }
+    }
     if (item.state === "refused" || item.state === "conflict") {
       const field = item.fields && item.fields.find(([n]) => n === "description" || n === "note");
-      if (item.state === "refused" && field && item.note !== "corrupt") {
+      if (item.state === "refused" && item.kind === "report" && item.note !== "corrupt" && cfg.report) {
+        // the whole report form again, filled in from the item (category, place, photos, text)
+        li.append(el("a", { href: `${cfg.report}?fix=${item.id}`, class: "btn small primary fix-report" }, t("resend")));
+      } else if (item.state === "refused" && field && item.note !== "corrupt") {
         const area = el("textarea", { rows: "2", class: "fix" });
         area.value = field[1];
         li.append(area);
         const again = el("button", { type: "button", class: "btn small primary resend" }, t("resend"));
         again.addEventListener("click", async () => {
           field[1] = area.value;
-          Object.assign(item, { state: "waiting", error: "", note: "" });
+          // a new Idempotency-Key: the old one was answered with the refusal
+          Object.assign(item, { state: "waiting", error: "", note: "", key: newKey(), tries: 0 });
           await putItem(item);
           send();
         });
@@ -279,6 +355,7 @@ async function renderOutbox() {
 // ---- start ----
 async function start() {
   data = await ownData();
+  try { await prefill(); } catch (e) { /* the form stays empty: the item is still in the outbox */ }
   for (const item of await allItems(user)) {
     if (item.state === "sent" && Date.now() - (item.updated || 0) > KEEP_SENT_MS) { await deleteItem(item.id); }
   }
@@ -298,10 +375,15 @@ async function start() {
   try { await refresh(false); } catch (e) { /* offline or signed out: keep what was cached */ }
   await send();
   showBar();
-  if ("serviceWorker" in navigator && !navigator.serviceWorker.controller) {  // the first visit: until it claims us
+  if ("serviceWorker" in navigator && cfg.sw && !navigator.serviceWorker.controller) {
+    // the first visits: the new worker claims the open pages when it activates; a page loaded while it was
+    // still installing (e.g. the next page after sign-in) missed that claim, so it asks for one — no reload
     await new Promise((resolve) => {
       navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
-      setTimeout(resolve, 3000);
+      setTimeout(resolve, 15000);
+      navigator.serviceWorker.ready.then((reg) => {
+        if (!navigator.serviceWorker.controller && reg.active) { reg.active.postMessage({ type: "claim" }); }
+      });
     });
   }
   document.documentElement.dataset.offlineReady = navigator.serviceWorker && navigator.serviceWorker.controller ? "controlled" : "1";

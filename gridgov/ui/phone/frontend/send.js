@@ -62,6 +62,7 @@ async function round(sessionUrl) {
       sent += 1;
     } else if (res.status === 409 && json) {
       item.state = "conflict"; item.error = json.error; item.number = json.number || "";
+      item.statusLabel = json.status_label || ""; item.happened = Array.isArray(json.happened) ? json.happened : [];
     } else if (res.redirected || (res.status === 403 && !json)) {
       item.state = "waiting"; item.note = "sign_in"; await putItem(item); return { signIn: true, sent };
     } else if (res.status >= 500 || res.status === 429) {

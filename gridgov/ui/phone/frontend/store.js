@@ -19,6 +19,11 @@ export async function allItems(user) {
   return items.filter((item) => user === undefined || item.user === user).sort((a, b) => a.id - b.id);
 }
 
+export async function getItem(id) {
+  const db = await openStore();
+  return db.get("outbox", id);
+}
+
 export async function putItem(item) {
   const db = await openStore();
   item.updated = Date.now();

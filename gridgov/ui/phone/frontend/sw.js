@@ -2,18 +2,39 @@
 // copy when there is no network. Static files: the kept copy, refreshed in the background. Data answers,
 // photos, the public pages and everything posted: never kept (the offline data lives in IndexedDB, put
 // there by the page). Background Sync sends the outbox. Sign-out clears the caches (the page does).
+//
+// Versions: each build has its own cache (gridgov-phone-VERSION). A new version installs by copying what the
+// previous one kept (so the phone stays usable offline across an update), then takes over at once
+// (skipWaiting); on activation it claims the open pages — the very first install included, so the page it was
+// registered from is controlled without a reload — and only then drops the older caches.
 import { flush } from "./send.js";
 
-const CACHE = `gridgov-phone-${VERSION}`;
+const PREFIX = "gridgov-phone-";
+const CACHE = `${PREFIX}${VERSION}`;
 const scope = new URL(self.registration.scope);
 const NEVER = ["offline/", "public/", "photos/", "categories/", "locate/", "map.geojson", "manifest.webmanifest"];
 
-self.addEventListener("install", () => self.skipWaiting());
+async function inherit() {  // the pages and files an older version kept, unless this version has them already
+  const cache = await caches.open(CACHE);
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PREFIX) || name === CACHE) { continue; }
+    const old = await caches.open(name);
+    for (const request of await old.keys()) {
+      if (await cache.match(request)) { continue; }
+      const response = await old.match(request);
+      if (response) { await cache.put(request, response); }
+    }
+  }
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(inherit().catch(() => null).then(() => self.skipWaiting()));
+});
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    for (const name of await caches.keys()) { if (name.startsWith("gridgov-phone-") && name !== CACHE) { await caches.delete(name); } }
     await self.clients.claim();
+    for (const name of await caches.keys()) { if (name.startsWith(PREFIX) && name !== CACHE) { await caches.delete(name); } }
   })());
 });
 
@@ -87,6 +108,10 @@ async function warm(urls) {
 
 self.addEventListener("message", (event) => {
   const message = event.data || {};
+  if (message.type === "claim") {  // a page opened while this worker was installing: it takes that page too
+    event.waitUntil(self.clients.claim());
+    return;
+  }
   if (message.type === "warm") {
     event.waitUntil(warm(message.urls || []).finally(() => { if (event.ports[0]) { event.ports[0].postMessage("warm"); } }));
   }

@@ -45,16 +45,23 @@ def strings() -> dict[str, str]:
         "made_at": _("填写于 %s"),
         "date": _("{month}月{day}日 {time}"),
         "open_case": _("查看事件的最新情况"),
+        "now_status": _("事件现在的状态：%s"),
+        "happened": _("期间事件的最近几步："),
+        "fix_title": _("服务器退回了这条上报，请按原因修改后重新上报（将作为新的提交发送）："),
+        "fix_gone": _("待发送箱中找不到这条被退回的记录（可能已发送或已放弃），请重新填写"),
+        "category_kept": _("原来选择的分类"),
     }
 
 
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}  # as json_script does
 
 
-# Where each word travels: the bar's two on every phone page, the outbox page's on that page, the rest (used
-# only offline or at sign-out) with the offline data set — each page's HTML stays small.
+# Where each word travels: the bar's two on every phone page, the outbox page's on that page, the fix words on
+# the report page, the rest (used only offline or at sign-out) with the offline data set — each page's HTML
+# stays small.
 BAR = ("offline", "never_fetched")
 WITH_DATA = ("storage_full", "photo_unreadable", "located", "outside", "accuracy", "unsent_logout", "no_match")
+FIX = ("fix_title", "fix_gone", "category_kept")  # the report page's, for "fix and resend"
 
 
 def part_of(part: str) -> dict[str, str]:
@@ -63,7 +70,9 @@ def part_of(part: str) -> dict[str, str]:
         return {k: words[k] for k in BAR}
     if part == "data":
         return {k: words[k] for k in WITH_DATA}
-    return {k: v for k, v in words.items() if k not in BAR and k not in WITH_DATA}
+    if part == "fix":
+        return {k: words[k] for k in FIX}
+    return {k: v for k, v in words.items() if k not in BAR and k not in WITH_DATA and k not in FIX}
 
 
 @register.simple_tag
