@@ -8,9 +8,9 @@ from typing import Any
 
 from django.urls import get_script_prefix, reverse
 
+from gridgov.data.access.permissions import available_actions
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
 from gridgov.data.cases.domain.personal_data import reporter_contact
-from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.transitions import Need

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from gridgov.data.access.permissions import Viewer, viewer_of
 from gridgov.data.org.models import Area, User
-from gridgov.data.reports.domain.viewers import Viewer, viewer_of
 from gridgov.ui.params import id_param
 
 

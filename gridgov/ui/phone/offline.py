@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gridgov.data.access.permissions import memberships_of
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import memberships_of
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.taxonomy.search import town_index

@@ -1,6 +1,6 @@
 """Phone pages for grid workers: my tasks, report an event, verify (核查) fixes, a light case page.
 
-Thin: read through ``cases/scope.py``, change through the engine, render. The public pages (no account)
+Thin: read through ``access/permissions.py``, change through the engine, render. The public pages (no account)
 are in ``public_views.py``.
 """
 
@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.data.access.idempotency import create_once, earlier_answer
+from gridgov.data.access.permissions import area_parts, available_actions, case_for, memberships_of, visible_cases
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.queries import CaseList, available_actions, keyset_of, older_than
+from gridgov.data.cases.domain.queries import CaseList, keyset_of, older_than
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
-from gridgov.data.cases.scope import area_parts, get_case_for_user, memberships_of, visible_cases
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
@@ -394,7 +394,7 @@ def _int(value: str | None) -> int | None:
 
 def _case_or_404(user: User, case_id: int) -> Case:
     try:
-        return get_case_for_user(user, case_id=case_id)
+        return case_for(user, case_id=case_id)
     except NotFound as exc:
         raise Http404(str(exc)) from None
 
@@ -454,7 +454,7 @@ def verify(request: HttpRequest, case_id: int) -> HttpResponse:
     except (Conflict, DomainError) as error:
         # Someone acted first (or the case left this user's hands): show what happened, on fresh data.
         try:
-            fresh = get_case_for_user(user, case_id=case_id)
+            fresh = case_for(user, case_id=case_id)
         except NotFound:
             return render(request, "phone/gone.html", {"problem": error.message}, status=409)
         return _render_case(request, fresh, problem=error.message, status=409)
@@ -523,7 +523,7 @@ def _act_once(request: HttpRequest, user: User, case_id: int, key: str, form: Ve
     if earlier is not None:  # a resend of an action already taken: its first answer
         return outbox.answered(earlier)
     try:
-        found = get_case_for_user(user, case_id=case_id)
+        found = case_for(user, case_id=case_id)
     except NotFound as error:
         return outbox.refused(error.message, status=404)
     if not form.is_valid():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gridgov.data.access.permissions import available_actions, case_for, memberships_of
 from gridgov.data.cases.domain.deadlines import deadline_view
 from gridgov.data.cases.domain.personal_data import (
     ReporterContact,
@@ -19,10 +20,9 @@ from gridgov.data.cases.domain.personal_data import (
     reporter_contact,
     reveal_reporter_contact,
 )
-from gridgov.data.cases.domain.queries import available_actions, overview
+from gridgov.data.cases.domain.queries import overview
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
-from gridgov.data.cases.scope import get_case_for_user, memberships_of
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import Role, SecurityEventKind
 from gridgov.data.org.models import User
@@ -106,7 +106,7 @@ def case_reveal_contact(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def case_or_404(user: User, case_id: int) -> Case:
     try:
-        return get_case_for_user(user, case_id=case_id)
+        return case_for(user, case_id=case_id)
     except NotFound as exc:
         raise Http404(str(exc)) from None
 

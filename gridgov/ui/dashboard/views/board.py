@@ -10,12 +10,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from gridgov.data.access.permissions import Viewer, visible_cases
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import visible_cases
 from gridgov.data.metrics.indicators import cases_behind, compute
 from gridgov.data.reports.domain import board as board_domain
 from gridgov.data.reports.domain.economy import indicator_table
-from gridgov.data.reports.domain.viewers import Viewer
 from gridgov.ui.dashboard.common import town_for, user_of, viewer_for
 from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, Filters, read_filters
 from gridgov.ui.params import float_param, int_param

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from gridgov.data.cases.scope import visible_cases
+from gridgov.data.access.permissions import visible_cases
 from gridgov.data.errors import InvalidInput
 from gridgov.data.metrics.indicators import Part, cases_behind, compute
 from gridgov.ui.dashboard.common import town_for, user_of, viewer_for

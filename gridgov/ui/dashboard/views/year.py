@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from gridgov.data.cases.scope import visible_cases
+from gridgov.data.access.permissions import visible_cases
 from gridgov.data.errors import NotFound
 from gridgov.data.reports.domain.year_review import figure_cases, year_outline, year_review
 from gridgov.data.reports.writers import write_docx

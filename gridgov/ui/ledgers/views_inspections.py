@@ -1,0 +1,260 @@
+"""Inspection rounds (督查): the rounds, their problems, exports and bulletins."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.data.access.permissions import (
+    town_roles,
+    visible_records,
+)
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.enums import AttachmentKind, Status
+from gridgov.data.errors import DomainError
+from gridgov.data.inspections.bulletin import bulletin_docx
+from gridgov.data.inspections.domain import (
+    MANAGER_ROLES,
+    create_round,
+    finish_round,
+    issue_bulletin,
+    record_problem,
+    village_scores,
+)
+from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import Area, User
+from gridgov.data.sheets.framework import workbook
+from gridgov.ui.ledgers.forms_civic import ProblemForm, RoundForm
+from gridgov.ui.ledgers.views_common import (
+    STATUS_FILTERS,
+    area_choices,
+    civic_town,
+    dated_xlsx,
+    download,
+    put_error,
+    status_filter,
+    village_choices,
+)
+from gridgov.ui.params import id_param
+from gridgov.ui.signed_in import signed_in_user
+
+PAGE_SIZE = 200
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _round_for(user: User, round_id: int) -> InspectionRound:
+    round_ = InspectionRound.objects.select_related("town", "organizer").filter(pk=round_id).first()
+    if round_ is None:
+        raise Http404(_("督查不存在"))
+    is_inspector = round_.organizer_id == user.pk or round_.inspectors.filter(pk=user.pk).exists()
+    if not (is_inspector or town_roles(user, round_.town) & MANAGER_ROLES):
+        raise Http404(_("督查不存在或您无权查看"))
+    return round_
+
+
+@login_required
+def rounds(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = civic_town(user)
+    manager = bool(town_roles(user, town) & MANAGER_ROLES)
+    qs = InspectionRound.objects.filter(town=town)
+    if not manager:
+        qs = qs.filter(Q(inspectors=user) | Q(organizer=user)).distinct()
+    # One year at a time (the year the round started): this year by default, links for the years with rounds.
+    this_year = timezone.localdate().year
+    chosen = _year_param(request.GET.get("year"), default=this_year)
+    years = sorted({d.year for d in qs.dates("start_date", "year")} | {this_year, chosen}, reverse=True)
+    rows = (
+        qs.filter(start_date__year=chosen)
+        .annotate(
+            n_problems=Count("problems", filter=~Q(problems__case__status=Status.REJECTED), distinct=True),
+            n_fixed=Count("problems", filter=Q(problems__case__status=Status.CLOSED), distinct=True),
+            n_bulletins=Count("bulletins", distinct=True),
+        )
+        .order_by("-start_date", "-id")  # Meta.ordering does not apply to a GROUP BY query
+    )
+    return render(
+        request, "ledgers/civic/rounds.html", {"rounds": rows, "manager": manager, "year": chosen, "years": years}
+    )
+
+
+def _year_param(raw: str | None, *, default: int) -> int:
+    """?year=2022 → 2022; missing, malformed or out of range → the default."""
+    if raw and raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return default
+
+
+@login_required
+def round_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = civic_town(user)
+    if not town_roles(user, town) & MANAGER_ROLES:
+        return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以管理督查"))
+    people = list(
+        User.objects.filter(memberships__town=town, memberships__active=True, is_active=True)
+        .exclude(memberships__role__in=[Role.RESIDENT, Role.ENTERPRISE])
+        .distinct()
+        .order_by("full_name")
+    )
+    form = RoundForm(request.POST or None, inspectors=[(p.pk, str(p)) for p in people])
+    if request.method == "POST" and form.is_valid():
+        chosen = [p for p in people if str(p.pk) in form.cleaned_data["inspectors"]]
+        try:
+            round_ = create_round(
+                town=town,
+                actor=user,
+                name=form.cleaned_data["name"],
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                organizer=user,
+                inspectors=chosen,
+                items=form.cleaned_data["items"],
+                bulletin_title=form.cleaned_data["bulletin_title"],
+            )
+        except DomainError as error:
+            put_error(form, error)
+        else:
+            return redirect("ledgers:round_detail", round_.pk)
+    return render(request, "ledgers/civic/round_new.html", {"form": form})
+
+
+def _round_problems(user: User, round_: InspectionRound, params: dict[str, str]) -> QuerySet[InspectionProblem]:
+    qs = (
+        visible_records(user, InspectionProblem)
+        .filter(round=round_)
+        .select_related("case", "village", "item", "department")
+        .order_by("village__sort_order", "village__code", "found_at", "id")
+    )
+    if village := id_param(params.get("village")):
+        qs = qs.filter(village_id=village)
+    return status_filter(qs, params.get("status", ""))
+
+
+@login_required
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    round_ = _round_for(user, round_id)
+    params = {"village": request.GET.get("village", ""), "status": request.GET.get("status", "")}
+    problems = _round_problems(user, round_, params)[:PAGE_SIZE]
+    context = {
+        "round": round_,
+        "items": round_.items.all(),
+        "scores": village_scores(round_),
+        "problems": problems,
+        "bulletins": round_.bulletins.all(),
+        "manager": bool(town_roles(user, round_.town) & MANAGER_ROLES),
+        "villages": village_choices(round_.town),
+        "params": params,
+        "status_filters": STATUS_FILTERS,
+    }
+    template = "ledgers/civic/round_detail.html"
+    if getattr(request, "htmx", False):
+        template += "#problems"
+    return render(request, template, context)
+
+
+@login_required
+def round_export(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    round_ = _round_for(user, round_id)
+    params = {"village": request.GET.get("village", ""), "status": request.GET.get("status", "")}
+    rows = (
+        [
+            p.case.number,
+            p.village.name,
+            p.spot,
+            p.item.name,
+            p.case.description,
+            p.deduction,
+            p.found_at,
+            p.department.name,
+            p.case.get_status_display(),
+            p.case.closed_at,
+        ]
+        for p in _round_problems(user, round_, params)
+    )
+    headers = [
+        _("事件编号"),
+        _("村（社区）"),
+        _("点位"),
+        _("检查项目"),
+        _("问题描述"),
+        _("扣分"),
+        _("发现时间"),
+        _("责任单位"),
+        _("状态"),
+        _("整改完成时间"),
+    ]
+    return dated_xlsx(round_.name, workbook(_("督查问题"), headers, rows))
+
+
+@login_required
+@require_POST
+def round_finish(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    round_ = _round_for(user, round_id)
+    try:
+        finish_round(round=round_, actor=user)
+    except DomainError as error:
+        return HttpResponseForbidden(error.message)
+    return redirect("ledgers:round_detail", round_.pk)
+
+
+@login_required
+@require_POST
+def round_issue_bulletin(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    round_ = _round_for(user, round_id)
+    try:
+        issue_bulletin(round=round_, actor=user)
+    except DomainError as error:
+        return HttpResponseForbidden(error.message)
+    return redirect("ledgers:round_detail", round_.pk)
+
+
+@login_required
+def bulletin_download(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+    bulletin = InspectionBulletin.objects.select_related("round", "town").filter(pk=bulletin_id).first()
+    if bulletin is None:
+        raise Http404(_("通报不存在"))
+    _round_for(signed_in_user(request), bulletin.round_id)
+    return download(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_CONTENT_TYPE)
+
+
+@login_required
+def round_record(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The inspector's phone page: a problem at a spot, with photos."""
+    user = signed_in_user(request)
+    round_ = _round_for(user, round_id)
+    items = [(i.pk, f"{i.code} {i.name}（扣{i.points}分）") for i in round_.items.all()]
+    form = ProblemForm(request.POST or None, request.FILES or None, items=items, areas=area_choices(round_.town))
+    recorded = None
+    if request.method == "POST" and form.is_valid():
+        uploads = [
+            Upload(name=f.name or "photo.jpg", data=f.read(), kind=AttachmentKind.BEFORE)
+            for f in request.FILES.getlist("photos")
+        ]
+        try:
+            recorded = record_problem(
+                round=round_,
+                inspector=user,
+                item=round_.items.get(pk=form.cleaned_data["item"]),
+                description=form.cleaned_data["description"],
+                spot=form.cleaned_data["spot"],
+                area=Area.objects.get(pk=form.cleaned_data["area"], town=round_.town),
+                latitude=form.cleaned_data.get("latitude"),
+                longitude=form.cleaned_data.get("longitude"),
+                photos=uploads,
+            )
+        except DomainError as error:
+            put_error(form, error)
+        else:
+            form = ProblemForm(items=items, areas=area_choices(round_.town))
+    return render(request, "ledgers/civic/round_record.html", {"round": round_, "form": form, "recorded": recorded})
