@@ -67,6 +67,7 @@ __all__ = [
     "case_for",
     "duplicate_number",
     "follow_token",
+    "follow_token_ok",
     "followed_case",
     "handling_departments",
     "is_enterprise_user",
@@ -187,9 +188,13 @@ def visible_meetings(user: User) -> QuerySet[Meeting]:
 # Follow tokens: a public reporter follows their case by a signed link, or by its number and their phone.
 
 
+def follow_token_ok(number: str, token: str) -> bool:
+    return bool(token) and constant_time_compare(follow_token(number), token)
+
+
 def followed_case(number: str, token: str) -> Case | None:
     """The public case behind a follow link, or None when the token does not match (never say which)."""
-    if not token or not constant_time_compare(follow_token(number), token):
+    if not follow_token_ok(number, token):
         return None
     return (
         Case.objects.select_related("category", "major_category")
