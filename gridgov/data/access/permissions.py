@@ -18,6 +18,7 @@ the lowest layer that knows a case, and this module is their only door for the U
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.crypto import constant_time_compare
@@ -40,26 +41,32 @@ from gridgov.data.cases.scope import (
 )
 from gridgov.data.cases.scope import get_case_for_user as case_for
 from gridgov.data.cases.transitions import Transition
+from gridgov.data.disputes.domain import MANAGER_ROLES as DISPUTE_MANAGERS
 from gridgov.data.disputes.enums import DisputeType
 from gridgov.data.disputes.models import Dispute
+from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES as ENTERPRISE_MANAGER_ROLES
 from gridgov.data.enterprises.domain.enterprises import (
     is_enterprise_user,
     own_enterprise_ids,
     staff_town_ids,
     visible_enterprises,
 )
+from gridgov.data.enterprises.importers import may_import as may_import_enterprise_books
 from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
 from gridgov.data.errors import NotFound
-from gridgov.data.inspections.models import InspectionProblem
+from gridgov.data.inspections.domain import MANAGER_ROLES as INSPECTION_MANAGERS
+from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.notify.domain.messages import follow_token
 from gridgov.data.org.enums import Role
-from gridgov.data.org.models import User
+from gridgov.data.org.models import Area, User
+from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
 from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.reports.domain.viewers import Viewer, viewer_of
 
 __all__ = [
     "LEDGER_STEPS",
     "MEDIATE_ROLES",
+    "Ledger",
     "Viewer",
     "area_parts",
     "available_actions",
@@ -72,13 +79,16 @@ __all__ = [
     "handling_departments",
     "is_enterprise_user",
     "is_global_admin",
+    "ledger_actions",
     "may_report_into",
+    "meeting_actions",
     "memberships_of",
     "offered_actions",
     "own_enterprise_ids",
     "public_case_by_phone",
     "record_actions",
     "record_for",
+    "round_for",
     "staff_town_ids",
     "town_roles",
     "viewer_of",
@@ -87,6 +97,7 @@ __all__ = [
     "visible_meetings",
     "visible_parts",
     "visible_records",
+    "visible_rounds",
 ]
 
 LedgerRecord = Hazard | ServiceRequest | ProblemItem | Dispute | InspectionProblem
@@ -107,6 +118,7 @@ LEDGER_STEPS: Mapping[type[Model], Mapping[str, Action]] = {
 # A mediation is a comment in the case's chain; it is recorded by the people who mediate, not by anyone in scope.
 MEDIATE_ROLES = frozenset({Role.HANDLER, Role.OPERATOR, Role.LEADER, Role.ADMIN})
 PUBLIC_CHANNELS = (Channel.RESIDENT, Channel.OPEN311)
+ENTERPRISE_MANAGERS = tuple(ENTERPRISE_MANAGER_ROLES)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -182,6 +194,60 @@ def visible_meetings(user: User) -> QuerySet[Meeting]:
     """乡镇长有约 meetings: those of the towns ``user`` serves, and those their company took part in."""
     condition = Q(town_id__in=staff_town_ids(user)) | Q(enterprises__in=own_enterprise_ids(user))
     return Meeting.objects.filter(condition).distinct()
+
+
+class Ledger(StrEnum):
+    ENTERPRISES = "enterprises"
+    MEETINGS = "meetings"
+    HAZARDS = "hazards"
+    SERVICES = "services"
+    INSPECTIONS = "inspections"
+    PROBLEM_LISTS = "problem_lists"
+    DISPUTES = "disputes"
+
+
+# Who keeps each civic ledger of a town (registers rows by hand, imports sheets, sees the town's progress).
+CIVIC_KEEPERS: Mapping[Ledger, frozenset[Role]] = {
+    Ledger.INSPECTIONS: INSPECTION_MANAGERS,
+    Ledger.PROBLEM_LISTS: PROBLEM_LIST_MANAGERS,
+    Ledger.DISPUTES: DISPUTE_MANAGERS,
+}
+
+
+def ledger_actions(*, user: User, ledger: Ledger, town: Area | None = None) -> frozenset[str]:
+    """What ``user`` may do on a ledger's list page: ``add`` (register rows by hand or from a sheet, and for the
+    civic ledgers see the town's progress) and ``import`` (the enterprise books' sheets). The civic ledgers are
+    kept per town (``town``); the enterprise register and meetings by the staff of any town."""
+    if ledger in CIVIC_KEEPERS:
+        keeps = town is not None and bool(town_roles(user, town) & CIVIC_KEEPERS[ledger])
+        return frozenset({"add"}) if keeps else frozenset()
+    if ledger in (Ledger.ENTERPRISES, Ledger.MEETINGS):
+        return frozenset({"add"}) if staff_town_ids(user, ENTERPRISE_MANAGERS) else frozenset()
+    return frozenset({"import"}) if may_import_enterprise_books(user) else frozenset()
+
+
+def meeting_actions(*, user: User, meeting: Meeting) -> frozenset[str]:
+    """``add``: the staff of the meeting's town register the requests raised at it."""
+    return frozenset({"add"}) if meeting.town_id in staff_town_ids(user) else frozenset()
+
+
+def visible_rounds(user: User, town: Area) -> QuerySet[InspectionRound]:
+    """A town's inspection rounds: all of them for its keepers, otherwise those ``user`` organises or inspects in."""
+    rounds = InspectionRound.objects.filter(town=town)
+    if "add" in ledger_actions(user=user, ledger=Ledger.INSPECTIONS, town=town):
+        return rounds
+    return rounds.filter(Q(inspectors=user) | Q(organizer=user)).distinct()
+
+
+def round_for(user: User, round_id: int) -> InspectionRound:
+    """One round, for its organiser, its inspectors and its town's keepers; otherwise NotFound."""
+    round_ = InspectionRound.objects.select_related("town", "organizer").filter(pk=round_id).first()
+    if round_ is None:
+        raise NotFound(_("督查不存在"))
+    is_inspector = round_.organizer_id == user.pk or round_.inspectors.filter(pk=user.pk).exists()
+    if not (is_inspector or town_roles(user, round_.town) & INSPECTION_MANAGERS):
+        raise NotFound(_("督查不存在或您无权查看"))
+    return round_
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access.permissions import (
+    Ledger,
+    ledger_actions,
     record_actions,
     record_for,
-    town_roles,
     visible_records,
 )
 from gridgov.data.cases.domain.engine import apply_action
@@ -32,7 +33,6 @@ from gridgov.data.disputes.domain import (
 from gridgov.data.disputes.enums import DisputeType
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import DomainError, InvalidInput, NotFound
-from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
 from gridgov.data.privacy import mask_name
@@ -48,7 +48,7 @@ from gridgov.ui.ledgers.views_common import (
     village_choices,
 )
 from gridgov.ui.params import int_param
-from gridgov.ui.signed_in import signed_in_user
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 PAGE_SIZE = 200
 
@@ -87,10 +87,10 @@ def disputes(request: HttpRequest) -> HttpResponse:
         "params": params,
         "types": DisputeType.choices,
         "status_filters": STATUS_FILTERS,
-        "can_add": bool(town_roles(user, town) & {Role.OPERATOR, Role.ADMIN}),
+        "actions": ledger_actions(user=user, ledger=Ledger.DISPUTES, town=town),
     }
     template = "ledgers/civic/disputes.html"
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         template += "#rows"
     return render(request, template, context)
 

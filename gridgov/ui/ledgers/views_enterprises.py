@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access.permissions import (
+    Ledger,
+    ledger_actions,
     own_enterprise_ids,
     visible_enterprises,
 )
@@ -100,7 +102,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
                 return redirect("ledgers:enterprises")
     rows = [(e, masked_contact_phone(e)) for e in visible_enterprises(user).select_related("village").order_by("name")]
     return render(
-        request, "ledgers/enterprise/enterprises.html", {"rows": rows, "form": form, "can_add": town is not None}
+        request,
+        "ledgers/enterprise/enterprises.html",
+        {"rows": rows, "form": form, "actions": ledger_actions(user=user, ledger=Ledger.ENTERPRISES)},
     )
 
 

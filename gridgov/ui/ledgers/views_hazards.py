@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access.permissions import (
+    Ledger,
+    ledger_actions,
     own_enterprise_ids,
     record_actions,
     staff_town_ids,
@@ -33,7 +35,6 @@ from gridgov.data.enterprises.domain.hazards import (
     report_rectification,
 )
 from gridgov.data.enterprises.enums import GOVERNMENT_BOOKS, Book, Grade
-from gridgov.data.enterprises.importers import may_import
 from gridgov.data.enterprises.models import Hazard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
@@ -99,7 +100,7 @@ def _filter_context(user: User) -> dict[str, Any]:
         "villages": villages,
         "books": Book.choices,
         "grades": Grade.choices,
-        "can_import": may_import(user),
+        "actions": ledger_actions(user=user, ledger=Ledger.HAZARDS),
     }
 
 

@@ -11,12 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access.permissions import (
+    Ledger,
+    ledger_actions,
+    round_for,
     town_roles,
     visible_records,
+    visible_rounds,
 )
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind, Status
-from gridgov.data.errors import DomainError
+from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.inspections.bulletin import bulletin_docx
 from gridgov.data.inspections.domain import (
     MANAGER_ROLES,
@@ -42,30 +46,25 @@ from gridgov.ui.ledgers.views_common import (
     village_choices,
 )
 from gridgov.ui.params import id_param
-from gridgov.ui.signed_in import signed_in_user
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 PAGE_SIZE = 200
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _round_for(user: User, round_id: int) -> InspectionRound:
-    round_ = InspectionRound.objects.select_related("town", "organizer").filter(pk=round_id).first()
-    if round_ is None:
-        raise Http404(_("督查不存在"))
-    is_inspector = round_.organizer_id == user.pk or round_.inspectors.filter(pk=user.pk).exists()
-    if not (is_inspector or town_roles(user, round_.town) & MANAGER_ROLES):
-        raise Http404(_("督查不存在或您无权查看"))
-    return round_
+    try:
+        return round_for(user, round_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
 
 
 @login_required
 def rounds(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = civic_town(user)
-    manager = bool(town_roles(user, town) & MANAGER_ROLES)
-    qs = InspectionRound.objects.filter(town=town)
-    if not manager:
-        qs = qs.filter(Q(inspectors=user) | Q(organizer=user)).distinct()
+    actions = ledger_actions(user=user, ledger=Ledger.INSPECTIONS, town=town)
+    qs = visible_rounds(user, town)
     # One year at a time (the year the round started): this year by default, links for the years with rounds.
     this_year = timezone.localdate().year
     chosen = _year_param(request.GET.get("year"), default=this_year)
@@ -80,7 +79,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
         .order_by("-start_date", "-id")  # Meta.ordering does not apply to a GROUP BY query
     )
     return render(
-        request, "ledgers/civic/rounds.html", {"rounds": rows, "manager": manager, "year": chosen, "years": years}
+        request, "ledgers/civic/rounds.html", {"rounds": rows, "actions": actions, "year": chosen, "years": years}
     )
 
 
@@ -149,13 +148,13 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "scores": village_scores(round_),
         "problems": problems,
         "bulletins": round_.bulletins.all(),
-        "manager": bool(town_roles(user, round_.town) & MANAGER_ROLES),
+        "actions": ledger_actions(user=user, ledger=Ledger.INSPECTIONS, town=round_.town),
         "villages": village_choices(round_.town),
         "params": params,
         "status_filters": STATUS_FILTERS,
     }
     template = "ledgers/civic/round_detail.html"
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         template += "#problems"
     return render(request, template, context)
 

@@ -11,17 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access.permissions import (
+    Ledger,
+    ledger_actions,
     record_actions,
     record_for,
-    town_roles,
     visible_records,
 )
 from gridgov.data.cases.domain.deadlines import ledger_overdue
 from gridgov.data.errors import DomainError, NotFound
-from gridgov.data.inspections.domain import (
-    MANAGER_ROLES,
-)
-from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.domain import (
     add_item,
@@ -44,7 +41,7 @@ from gridgov.ui.ledgers.views_common import (
     status_filter,
 )
 from gridgov.ui.params import id_param
-from gridgov.ui.signed_in import signed_in_user
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 PAGE_SIZE = 200
 
@@ -74,11 +71,11 @@ def problem_lists(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = civic_town(user)
     params = _item_params(request)
-    roles = town_roles(user, town)
+    actions = ledger_actions(user=user, ledger=Ledger.PROBLEM_LISTS, town=town)
     today = timezone.localdate()
     context = {
         "progress": [(p, figure_text(p.rate, "%")) for p in list_progress(town=town, as_of=timezone.now())]
-        if roles & MANAGER_ROLES
+        if "add" in actions
         else [],
         "items": _items(user, town, params)[:PAGE_SIZE],
         "today": today,
@@ -87,10 +84,10 @@ def problem_lists(request: HttpRequest) -> HttpResponse:
         "sources": Source.choices,
         "departments": department_choices(town),
         "status_filters": STATUS_FILTERS,
-        "can_add": bool(roles & {Role.OPERATOR, Role.ADMIN}),
+        "actions": actions,
     }
     template = "ledgers/civic/problem_lists.html"
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         template += "#items"
     return render(request, template, context)
 

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access.permissions import (
+    Ledger,
+    ledger_actions,
+    meeting_actions,
     own_enterprise_ids,
     record_actions,
     staff_town_ids,
@@ -37,7 +40,6 @@ from gridgov.data.enterprises.domain.services import (
     solve_request,
 )
 from gridgov.data.enterprises.enums import RequestType
-from gridgov.data.enterprises.importers import may_import
 from gridgov.data.enterprises.models import Meeting
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Enterprise, User
@@ -87,7 +89,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": request.GET.urlencode(),
         "params": request.GET,
-        "can_import": may_import(user),
+        "actions": ledger_actions(user=user, ledger=Ledger.SERVICES),
         "types": RequestType.choices,
         "enterprises": visible_enterprises(user).order_by("name"),
     }
@@ -222,7 +224,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         {
             "meetings": meetings,
             "form": form,
-            "can_add": town is not None,
+            "actions": ledger_actions(user=user, ledger=Ledger.MEETINGS),
             "next_due": next_meeting_due(town=town) if town else None,
         },
     )
@@ -231,7 +233,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    towns = staff_town_ids(user)
     meeting = visible_meetings(user).filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404(_("会议不存在或您无权查看"))
@@ -241,5 +242,5 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(
         request,
         "ledgers/enterprise/meeting_detail.html",
-        {"meeting": meeting, "requests": requests, "can_add": meeting.town_id in towns},
+        {"meeting": meeting, "requests": requests, "actions": meeting_actions(user=user, meeting=meeting)},
     )
