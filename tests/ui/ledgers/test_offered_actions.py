@@ -1,0 +1,205 @@
+"""The buttons a page offers are the permission module's answer: every ledger detail page and the case page,
+for every role, at each step of a record's life. A ledger button is a transition of the case page's table
+(``LEDGER_STEPS``), so the two pages never disagree about what a user may do now."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from gridgov.data.access.permissions import LEDGER_STEPS, available_actions, record_actions, visible_records
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action
+from gridgov.data.disputes.domain import PartyInput, register_dispute
+from gridgov.data.disputes.models import Dispute
+from gridgov.data.enterprises.domain.services import raise_request
+from gridgov.data.enterprises.enums import RequestType
+from gridgov.data.enterprises.models import Hazard, ServiceRequest
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import User
+from gridgov.data.problemlists.domain import add_item, ensure_seven_lists
+from gridgov.data.problemlists.enums import Source
+from gridgov.data.problemlists.models import ProblemItem
+from tests.data.enterprises.conftest import EnterpriseWorld, build_enterprise_world
+from tests.factories import MONDAY_0900, TownWorld, photo, signed_in
+
+Record = Hazard | ServiceRequest | ProblemItem | Dispute
+STEP = re.compile(r'data-step="([a-z_]+)"')
+CASE_ACTION = re.compile(r'data-action="([a-z_]+)"')
+PAGES: dict[type[Record], str] = {
+    Hazard: "ledgers:hazard_detail",
+    ServiceRequest: "ledgers:service_detail",
+    ProblemItem: "ledgers:problem_item",
+    Dispute: "ledgers:dispute",
+}
+
+
+@pytest.fixture
+def ew(world: TownWorld) -> EnterpriseWorld:
+    return build_enterprise_world(world)
+
+
+def people(ew: EnterpriseWorld) -> dict[str, User]:
+    """One persona per role, both departments' handlers, and the record's company."""
+    w = ew.w
+    found = {str(role): w.persona(role) for role in Role}
+    found.update({"handler_b": w.handler_b, "grid_worker_b": w.grid_worker_b, "shipyard": ew.shipyard_user})
+    return found
+
+
+def page_of(record: Record) -> str:
+    key = record.case_id if isinstance(record, (Hazard, ServiceRequest)) else record.pk
+    return reverse(PAGES[type(record)], args=[key])
+
+
+def offered(ew: EnterpriseWorld, record: Record) -> dict[str, frozenset[str]]:
+    """For each person: the buttons both pages offer, checked against the permission module; returns the
+    ledger page's buttons per person who may see the record."""
+    record = type(record).objects.select_related("case").get(pk=record.pk)
+    seen: dict[str, frozenset[str]] = {}
+    for name, user in people(ew).items():
+        client = signed_in(user)
+        ledger_page = client.get(page_of(record))
+        case_page = client.get(reverse("web:case_detail", args=[record.case_id]))
+        visible = visible_records(user, type(record)).filter(pk=record.pk).exists()
+        assert (ledger_page.status_code, case_page.status_code) == ((200, 200) if visible else (404, 404)), name
+        if not visible:
+            continue
+        transitions = available_actions(user=user, case=record.case)
+        case_buttons = set(CASE_ACTION.findall(case_page.text))
+        assert case_buttons == {str(t.action) for t in transitions}, name
+        steps = frozenset(STEP.findall(ledger_page.text))
+        assert steps == record_actions(user=user, record=record), name
+        for step in steps & set(LEDGER_STEPS[type(record)]):  # each ledger button is a button of the case page
+            assert str(LEDGER_STEPS[type(record)][step]) in case_buttons, (name, step)
+        seen[name] = steps
+    return seen
+
+
+def act(record: Record, actor: User, action: Action, minutes: int, **data: object) -> None:
+    apply_action(
+        case_id=record.case_id, actor=actor, action=action, now=MONDAY_0900 + timedelta(minutes=minutes), **data
+    )
+
+
+def walk(ew: EnterpriseWorld, record: Record, steps: list[Callable[[], None]]) -> list[dict[str, frozenset[str]]]:
+    """The buttons per person before the first step and after each."""
+    found = [offered(ew, record)]
+    for step in steps:
+        step()
+        found.append(offered(ew, record))
+    return found
+
+
+def with_buttons(seen: dict[str, frozenset[str]]) -> dict[str, list[str]]:
+    return {name: sorted(steps) for name, steps in seen.items() if steps}
+
+
+def test_hazard_pages(ew: EnterpriseWorld) -> None:
+    w = ew.w
+    hazard = ew.hazard()
+    life = walk(
+        ew,
+        hazard,
+        [
+            lambda: act(hazard, w.operator, Action.REGISTER, 1),
+            lambda: act(hazard, w.operator, Action.DISPATCH, 2, department=w.dept_b),
+            lambda: act(hazard, w.handler_b, Action.SIGN, 3),
+            lambda: act(hazard, w.handler_b, Action.RESOLVE, 4, note="已整改", photos=photo()),
+        ],
+    )
+    assert with_buttons(life[3]) == {"handler_b": ["rectify"]}
+    assert with_buttons(life[4]) == {"admin": ["accept"], "operator": ["accept"]}
+
+
+def test_service_request_pages_rate_as_the_table_says(ew: EnterpriseWorld) -> None:
+    """The drift fixed: the table gives RATE to the command room (operator, admin) and the enterprise."""
+    w = ew.w
+    request = raise_request(
+        actor=ew.shipyard_user,
+        enterprise=ew.shipyard,
+        request_type=RequestType.FINANCING,
+        description="申请技改贷款贴息",
+        now=MONDAY_0900,
+    )
+    life = walk(
+        ew,
+        request,
+        [
+            lambda: act(request, w.operator, Action.REGISTER, 1),
+            lambda: act(request, w.operator, Action.DISPATCH, 2, department=w.dept_b),
+            lambda: act(request, w.handler_b, Action.SIGN, 3),
+            lambda: act(request, w.handler_b, Action.RESOLVE, 4, note="已协调", photos=photo()),
+            lambda: act(request, w.operator, Action.VERIFY_PASS, 5),
+        ],
+    )
+    assert with_buttons(life[3]) == {"handler_b": ["solve"]}
+    rating = ["rate"]
+    assert with_buttons(life[5]) == {"admin": rating, "operator": rating, "enterprise": rating, "shipyard": rating}
+
+
+def test_problem_item_pages(ew: EnterpriseWorld) -> None:
+    w = ew.w
+    first = ensure_seven_lists(town=w.town, actor=w.operator)[0]
+    item = add_item(
+        problem_list=first,
+        actor=w.operator,
+        source=Source.SUPERIOR,
+        description="村级工程审批资料不全",
+        department=w.dept_a,
+        responsible_person="李四",
+        plan="补齐资料",
+        deadline=date(2030, 1, 1),
+        now=MONDAY_0900,
+    )
+    life = walk(
+        ew,
+        item,
+        [
+            lambda: act(item, w.handler_a, Action.SIGN, 3),
+            lambda: act(item, w.handler_a, Action.RESOLVE, 4, note="已补齐", photos=photo()),
+        ],
+    )
+    assert with_buttons(life[1]) == {"handler": ["progress"]}
+    assert with_buttons(life[2]) == {"admin": ["write_off"], "operator": ["write_off"]}
+
+
+def test_petition_pages(ew: EnterpriseWorld) -> None:
+    w = ew.w
+    dispute = register_dispute(
+        town=w.town,
+        actor=w.operator,
+        type="petition",
+        description="反映征地补偿未到位",
+        parties=[PartyInput(name="欧阳锋", phone="13912345678")],
+        amount="0",
+        department=w.dept_a,
+        now=MONDAY_0900,
+    )
+    life = walk(
+        ew,
+        dispute,
+        [
+            lambda: act(dispute, w.handler_a, Action.SIGN, 3),
+            lambda: act(dispute, w.handler_a, Action.REQUEST_EXTENSION, 4, note="需补充调查", extension=30),
+            lambda: act(dispute, w.leader, Action.APPROVE_EXTENSION, 5),
+        ],
+    )
+    everyone_in_command = {"admin": ["mediate", "reveal"], "leader": ["mediate", "reveal"]}
+    assert with_buttons(life[1]) == {
+        **everyone_in_command,
+        "operator": ["mediate", "reveal"],
+        "handler": ["ask_extension", "mediate"],
+    }
+    assert with_buttons(life[2]) == {
+        "admin": ["approve_extension", "deny_extension", "mediate", "reveal"],
+        "leader": ["approve_extension", "deny_extension", "mediate", "reveal"],
+        "operator": ["approve_extension", "deny_extension", "mediate", "reveal"],
+        "handler": ["mediate"],
+    }
+    # extended once: no second request
+    assert with_buttons(life[3])["handler"] == ["mediate"]
