@@ -11,13 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.data.access.permissions import (
-    Ledger,
-    ledger_actions,
-    record_actions,
-    record_for,
-    visible_records,
-)
+from gridgov.data.access import permissions
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
 from gridgov.data.disputes.domain import (
@@ -37,16 +31,8 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
 from gridgov.data.privacy import mask_name
 from gridgov.data.sheets.framework import workbook
+from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import DisputeForm, MediationForm
-from gridgov.ui.ledgers.views_common import (
-    STATUS_FILTERS,
-    civic_town,
-    dated_xlsx,
-    department_choices,
-    put_error,
-    status_filter,
-    village_choices,
-)
 from gridgov.ui.params import int_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 
@@ -55,7 +41,7 @@ PAGE_SIZE = 200
 
 def _disputes(user: User, town: Area, params: dict[str, str]) -> QuerySet[Dispute]:
     qs = (
-        visible_records(user, Dispute)
+        permissions.visible_records(user, Dispute)
         .filter(town=town)
         .select_related("case", "case__department", "case__village")
         .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id")))
@@ -65,7 +51,7 @@ def _disputes(user: User, town: Area, params: dict[str, str]) -> QuerySet[Disput
         qs = qs.filter(type=params["type"])
     if params.get("backlog") == "1":
         qs = qs.filter(backlog=True)
-    return status_filter(qs, params.get("status", ""))
+    return common.status_filter(qs, params.get("status", ""))
 
 
 def _dispute_params(request: HttpRequest) -> dict[str, str]:
@@ -79,15 +65,15 @@ def _masked_names(dispute: Dispute) -> str:
 @login_required
 def disputes(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = civic_town(user)
+    town = common.civic_town(user)
     params = _dispute_params(request)
     rows = [(d, _masked_names(d)) for d in _disputes(user, town, params)[:PAGE_SIZE]]
     context = {
         "rows": rows,
         "params": params,
         "types": DisputeType.choices,
-        "status_filters": STATUS_FILTERS,
-        "actions": ledger_actions(user=user, ledger=Ledger.DISPUTES, town=town),
+        "status_filters": common.STATUS_FILTERS,
+        "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.DISPUTES, town=town),
     }
     template = "ledgers/civic/disputes.html"
     if is_htmx(request):
@@ -99,7 +85,7 @@ def disputes(request: HttpRequest) -> HttpResponse:
 def disputes_export(request: HttpRequest) -> HttpResponse:
     """The ledger as Excel, parties masked (a full export would be an unlogged mass unmasking)."""
     user = signed_in_user(request)
-    town = civic_town(user)
+    town = common.civic_town(user)
     rows = (
         [
             d.case.number,
@@ -135,14 +121,16 @@ def disputes_export(request: HttpRequest) -> HttpResponse:
         _("状态"),
         _("办结时间"),
     ]
-    return dated_xlsx(_("信访与矛盾纠纷"), workbook(_("信访与矛盾纠纷"), headers, rows))
+    return common.dated_xlsx(_("信访与矛盾纠纷"), workbook(_("信访与矛盾纠纷"), headers, rows))
 
 
 @login_required
 def dispute_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = civic_town(user)
-    form = DisputeForm(request.POST or None, departments=department_choices(town), areas=village_choices(town))
+    town = common.civic_town(user)
+    form = DisputeForm(
+        request.POST or None, departments=common.department_choices(town), areas=common.village_choices(town)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -168,7 +156,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
                     error.message,
                 )
             else:
-                put_error(form, error)
+                common.put_error(form, error)
         else:
             return redirect("ledgers:dispute", dispute.pk)
     return render(request, "ledgers/civic/dispute_new.html", {"form": form})
@@ -176,7 +164,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
 
 def _dispute_for(user: User, dispute_id: int) -> Dispute:
     try:
-        return record_for(user, Dispute.objects.select_related("case", "case__department"), dispute_id)
+        return permissions.record_for(user, Dispute.objects.select_related("case", "case__department"), dispute_id)
     except NotFound as error:
         raise Http404(error.message) from None
 
@@ -191,7 +179,7 @@ def _render_dispute(
 ) -> HttpResponse:
     context = {
         "extension_error": extension_error,
-        "actions": record_actions(user=signed_in_user(request), record=dispute),
+        "actions": permissions.record_actions(user=signed_in_user(request), record=dispute),
         "dispute": dispute,
         "case": dispute.case,
         "parties": parties,
@@ -216,7 +204,7 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except DomainError as error:
-            put_error(form, error)
+            common.put_error(form, error)
         else:
             return redirect("ledgers:dispute", dispute.pk)
     return _render_dispute(request, dispute, parties=parties_masked(dispute), form=form)

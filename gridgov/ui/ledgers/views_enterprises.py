@@ -11,12 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.access.permissions import (
-    Ledger,
-    ledger_actions,
-    own_enterprise_ids,
-    visible_enterprises,
-)
+from gridgov.data.access import permissions
 from gridgov.data.cases.enums import Status
 from gridgov.data.enterprises.domain.enterprises import (
     MANAGER_ROLES,
@@ -29,13 +24,9 @@ from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.framework import workbook
+from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import (
     EnterpriseForm,
-)
-from gridgov.ui.ledgers.views_common import (
-    download,
-    put_error,
-    staff_town,
 )
 from gridgov.ui.ledgers.views_hazards import hazard_cases
 from gridgov.ui.ledgers.views_services import service_cases
@@ -46,7 +37,7 @@ from gridgov.ui.signed_in import signed_in_user
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = staff_town(user)
+    town = common.staff_town(user)
     figures = None
     if town is not None:
         year = timezone.localdate().year
@@ -65,7 +56,7 @@ PHONE_ROWS = 10
 def enterprise_home(request: HttpRequest) -> HttpResponse:
     """The enterprise user's phone home (360 px): self-check, service requests, their company's cases."""
     user = signed_in_user(request)
-    own = own_enterprise_ids(user)
+    own = permissions.own_enterprise_ids(user)
     if not own:
         raise Http404(_("您的账号不属于任何企业"))
     hazards = hazard_cases(user, {}).select_related("hazard").order_by("-reported_at", "-id")
@@ -86,7 +77,7 @@ def enterprise_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = staff_town(user, MANAGER_ROLES)
+    town = common.staff_town(user, MANAGER_ROLES)
     villages = Area.objects.filter(town=town, level=AreaLevel.VILLAGE) if town else Area.objects.none()
     form = EnterpriseForm(request.POST or None, villages=villages)
     if request.method == "POST":
@@ -96,15 +87,22 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             try:
                 enterprise = create_enterprise(town=town, **form.cleaned_data)
             except DomainError as error:
-                put_error(form, error)
+                common.put_error(form, error)
             else:
                 messages.success(request, _("已登记企业“%(n)s”") % {"n": enterprise.name})
                 return redirect("ledgers:enterprises")
-    rows = [(e, masked_contact_phone(e)) for e in visible_enterprises(user).select_related("village").order_by("name")]
+    rows = [
+        (e, masked_contact_phone(e))
+        for e in permissions.visible_enterprises(user).select_related("village").order_by("name")
+    ]
     return render(
         request,
         "ledgers/enterprise/enterprises.html",
-        {"rows": rows, "form": form, "actions": ledger_actions(user=user, ledger=Ledger.ENTERPRISES)},
+        {
+            "rows": rows,
+            "form": form,
+            "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.ENTERPRISES),
+        },
     )
 
 
@@ -113,14 +111,14 @@ def enterprises_export(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     rows = (
         (e.name, e.credit_code, e.village.name if e.village else "", e.address, e.contact_name, masked_contact_phone(e))
-        for e in visible_enterprises(user).select_related("village").order_by("name")
+        for e in permissions.visible_enterprises(user).select_related("village").order_by("name")
     )
     headers = [_("企业名称"), _("统一社会信用代码"), _("所在村/社区"), _("地址"), _("联系人"), _("联系电话")]
-    return download(workbook(_("企业名录"), headers, rows), _("企业名录.xlsx"))
+    return common.download(workbook(_("企业名录"), headers, rows), _("企业名录.xlsx"))
 
 
 def _enterprise_or_404(user: User, enterprise_id: int) -> Enterprise:
-    enterprise = visible_enterprises(user).filter(pk=enterprise_id).first()
+    enterprise = permissions.visible_enterprises(user).filter(pk=enterprise_id).first()
     if enterprise is None:
         raise Http404(_("企业不存在或您无权查看"))
     return enterprise

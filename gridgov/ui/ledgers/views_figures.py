@@ -10,10 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.access.permissions import (
-    town_roles,
-    visible_cases,
-)
+from gridgov.data.access import permissions
 from gridgov.data.cases.enums import Kind
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes import figures as dispute_figures
@@ -24,7 +21,7 @@ from gridgov.data.inspections.domain import (
     MANAGER_ROLES,
 )
 from gridgov.data.problemlists import figures as problem_figures
-from gridgov.ui.ledgers.views_common import civic_town, figure_text, staff_town, year_of
+from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.params import int_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -33,12 +30,12 @@ from gridgov.ui.signed_in import signed_in_user
 def figures(request: HttpRequest) -> HttpResponse:
     """Figures per book (scoped: an enterprise user sees its own), and the services' figures for staff."""
     user = signed_in_user(request)
-    year = year_of(request)
+    year = common.year_of(request)
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     now = timezone.now()
-    visible = visible_cases(user, Case.objects.filter(kind=Kind.HAZARD)).values("pk")
+    visible = permissions.visible_cases(user, Case.objects.filter(kind=Kind.HAZARD)).values("pk")
     hazards = Hazard.objects.filter(case_id__in=visible, found_on__gte=start, found_on__lt=end)
-    town = staff_town(user)
+    town = common.staff_town(user)
     services = year_figures(town=town, start=start, end=end, as_of=now) if town else None
     return render(
         request,
@@ -50,8 +47,8 @@ def figures(request: HttpRequest) -> HttpResponse:
 @login_required
 def civic_figures(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = civic_town(user)
-    if not town_roles(user, town) & MANAGER_ROLES:
+    town = common.civic_town(user)
+    if not permissions.town_roles(user, town) & MANAGER_ROLES:
         return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
     year = int_param(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
     as_of: datetime = timezone.now()
@@ -62,5 +59,5 @@ def civic_figures(request: HttpRequest) -> HttpResponse:
         (_("信访与矛盾纠纷"), dispute_figures),
     ):
         figures = module.year_figures(town=town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=as_of)
-        groups.append((title, [(key, f.label, figure_text(f.value, f.unit)) for key, f in figures.items()]))
+        groups.append((title, [(key, f.label, common.figure_text(f.value, f.unit)) for key, f in figures.items()]))
     return render(request, "ledgers/civic/figures.html", {"groups": groups, "year": year, "as_of": as_of})

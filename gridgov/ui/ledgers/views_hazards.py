@@ -14,15 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.access.permissions import (
-    Ledger,
-    ledger_actions,
-    own_enterprise_ids,
-    record_actions,
-    staff_town_ids,
-    visible_cases,
-    visible_enterprises,
-)
+from gridgov.data.access import permissions
 from gridgov.data.cases.domain.deadlines import ledger_overdue, ledger_overdue_q
 from gridgov.data.cases.enums import AttachmentKind, Kind, Status
 from gridgov.data.cases.models import Case
@@ -41,18 +33,11 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.framework import workbook
 from gridgov.data.taxonomy.models import Category
+from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import (
     AcceptForm,
     HazardForm,
     RectifyForm,
-)
-from gridgov.ui.ledgers.views_common import (
-    day_text,
-    download,
-    ledger_case,
-    put_error,
-    staff_town,
-    uploads,
 )
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
@@ -62,7 +47,7 @@ PAGE_SIZE = 50
 
 def hazard_cases(user: User, params: Any) -> QuerySet[Case]:
     """The hazards ``user`` may see, filtered by the list's parameters (the list and its export)."""
-    qs = visible_cases(user, Case.objects.filter(kind=Kind.HAZARD, hazard__isnull=False))
+    qs = permissions.visible_cases(user, Case.objects.filter(kind=Kind.HAZARD, hazard__isnull=False))
     book = params.get("book")
     if book == "gov":
         qs = qs.filter(hazard__book__in=GOVERNMENT_BOOKS)
@@ -92,15 +77,15 @@ def hazard_cases(user: User, params: Any) -> QuerySet[Case]:
 
 
 def _filter_context(user: User) -> dict[str, Any]:
-    enterprises = visible_enterprises(user).order_by("name")
-    town = staff_town(user)
+    enterprises = permissions.visible_enterprises(user).order_by("name")
+    town = common.staff_town(user)
     villages = Area.objects.filter(town=town, level=AreaLevel.VILLAGE) if town else Area.objects.none()
     return {
         "enterprises": enterprises,
         "villages": villages,
         "books": Book.choices,
         "grades": Grade.choices,
-        "actions": ledger_actions(user=user, ledger=Ledger.HAZARDS),
+        "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.HAZARDS),
     }
 
 
@@ -153,21 +138,21 @@ def hazards_export(request: HttpRequest) -> HttpResponse:
         )
         for c in hazard_cases(user, request.GET).iterator(chunk_size=500)
     )
-    return download(workbook(_("隐患台账"), [_(h) for h in HAZARD_HEADERS], rows), _("隐患台账.xlsx"))
+    return common.download(workbook(_("隐患台账"), [_(h) for h in HAZARD_HEADERS], rows), _("隐患台账.xlsx"))
 
 
 @login_required
 def hazard_new(request: HttpRequest) -> HttpResponse:
     """The light self-check page (phone, 360 px): an enterprise user enters its own book."""
     user = signed_in_user(request)
-    own = own_enterprise_ids(user)
-    staff = bool(staff_town_ids(user))
+    own = permissions.own_enterprise_ids(user)
+    staff = bool(permissions.staff_town_ids(user))
     if not own and not staff:
         raise Http404(_("您没有可登记隐患的企业"))
     fixed = not staff
-    enterprises = visible_enterprises(user).order_by("name")
+    enterprises = permissions.visible_enterprises(user).order_by("name")
     own_enterprise = Enterprise.objects.filter(pk__in=own).order_by("pk").first() if fixed else None
-    town = own_enterprise.town if own_enterprise else staff_town(user)
+    town = own_enterprise.town if own_enterprise else common.staff_town(user)
     category_qs = (
         Category.objects.filter(town=town, parent__code=HAZARD_MAJOR[0], active=True).order_by("code")
         if town
@@ -200,14 +185,14 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
                     measures=data["measures"],
                     funds=parse_amount(data["funds"], field="funds", label=_("整改资金")),
                 ),
-                photos=uploads(request, AttachmentKind.BEFORE),
+                photos=common.uploads(request, AttachmentKind.BEFORE),
             )
         except DomainError as error:
-            put_error(form, error)
+            common.put_error(form, error)
         else:
             messages.success(
                 request,
-                _("已登记隐患 %(n)s，整改期限%(d)s") % {"n": hazard.case.number, "d": day_text(hazard.deadline)},
+                _("已登记隐患 %(n)s，整改期限%(d)s") % {"n": hazard.case.number, "d": common.day_text(hazard.deadline)},
             )
             return redirect("ledgers:hazard_detail", case_id=hazard.case_id)
     return render(request, "ledgers/enterprise/hazard_new.html", {"form": form, "enterprise": own_enterprise})
@@ -216,9 +201,9 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def hazard_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    case = ledger_case(user, case_id, Kind.HAZARD)
+    case = common.ledger_case(user, case_id, Kind.HAZARD)
     hazard = Hazard.objects.select_related("enterprise").get(case=case)
-    actions = record_actions(user=user, record=hazard)
+    actions = permissions.record_actions(user=user, record=hazard)
     today = timezone.localdate()
     rectify_form = RectifyForm(
         request.POST if request.POST.get("step") == "rectify" else None,
@@ -239,7 +224,7 @@ def hazard_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                     funds=parse_amount(data["funds"], field="funds", label=_("整改资金")),
                     rectified_on=data["rectified_on"],
                     note=data["note"],
-                    photos=uploads(request, AttachmentKind.AFTER),
+                    photos=common.uploads(request, AttachmentKind.AFTER),
                 )
                 messages.success(request, _("已报告整改情况，等待验收"))
                 return redirect("ledgers:hazard_detail", case_id=case.pk)
@@ -255,7 +240,7 @@ def hazard_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                 messages.success(request, _("验收合格，已销号"))
                 return redirect("ledgers:hazard_detail", case_id=case.pk)
         except DomainError as error:
-            put_error(rectify_form if request.POST.get("step") == "rectify" else accept_form, error)
+            common.put_error(rectify_form if request.POST.get("step") == "rectify" else accept_form, error)
     return render(
         request,
         "ledgers/enterprise/hazard_detail.html",

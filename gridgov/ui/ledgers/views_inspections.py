@@ -10,14 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.data.access.permissions import (
-    Ledger,
-    ledger_actions,
-    round_for,
-    town_roles,
-    visible_records,
-    visible_rounds,
-)
+from gridgov.data.access import permissions
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind, Status
 from gridgov.data.errors import DomainError, NotFound
@@ -34,17 +27,8 @@ from gridgov.data.inspections.models import InspectionBulletin, InspectionProble
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.framework import workbook
+from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ProblemForm, RoundForm
-from gridgov.ui.ledgers.views_common import (
-    STATUS_FILTERS,
-    area_choices,
-    civic_town,
-    dated_xlsx,
-    download,
-    put_error,
-    status_filter,
-    village_choices,
-)
 from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 
@@ -54,7 +38,7 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 
 def _round_for(user: User, round_id: int) -> InspectionRound:
     try:
-        return round_for(user, round_id)
+        return permissions.round_for(user, round_id)
     except NotFound as error:
         raise Http404(error.message) from None
 
@@ -62,9 +46,9 @@ def _round_for(user: User, round_id: int) -> InspectionRound:
 @login_required
 def rounds(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = civic_town(user)
-    actions = ledger_actions(user=user, ledger=Ledger.INSPECTIONS, town=town)
-    qs = visible_rounds(user, town)
+    town = common.civic_town(user)
+    actions = permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=town)
+    qs = permissions.visible_rounds(user, town)
     # One year at a time (the year the round started): this year by default, links for the years with rounds.
     this_year = timezone.localdate().year
     chosen = _year_param(request.GET.get("year"), default=this_year)
@@ -93,8 +77,8 @@ def _year_param(raw: str | None, *, default: int) -> int:
 @login_required
 def round_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = civic_town(user)
-    if not town_roles(user, town) & MANAGER_ROLES:
+    town = common.civic_town(user)
+    if not permissions.town_roles(user, town) & MANAGER_ROLES:
         return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以管理督查"))
     people = list(
         User.objects.filter(memberships__town=town, memberships__active=True, is_active=True)
@@ -118,7 +102,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 bulletin_title=form.cleaned_data["bulletin_title"],
             )
         except DomainError as error:
-            put_error(form, error)
+            common.put_error(form, error)
         else:
             return redirect("ledgers:round_detail", round_.pk)
     return render(request, "ledgers/civic/round_new.html", {"form": form})
@@ -126,14 +110,14 @@ def round_new(request: HttpRequest) -> HttpResponse:
 
 def _round_problems(user: User, round_: InspectionRound, params: dict[str, str]) -> QuerySet[InspectionProblem]:
     qs = (
-        visible_records(user, InspectionProblem)
+        permissions.visible_records(user, InspectionProblem)
         .filter(round=round_)
         .select_related("case", "village", "item", "department")
         .order_by("village__sort_order", "village__code", "found_at", "id")
     )
     if village := id_param(params.get("village")):
         qs = qs.filter(village_id=village)
-    return status_filter(qs, params.get("status", ""))
+    return common.status_filter(qs, params.get("status", ""))
 
 
 @login_required
@@ -148,10 +132,10 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "scores": village_scores(round_),
         "problems": problems,
         "bulletins": round_.bulletins.all(),
-        "actions": ledger_actions(user=user, ledger=Ledger.INSPECTIONS, town=round_.town),
-        "villages": village_choices(round_.town),
+        "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=round_.town),
+        "villages": common.village_choices(round_.town),
         "params": params,
-        "status_filters": STATUS_FILTERS,
+        "status_filters": common.STATUS_FILTERS,
     }
     template = "ledgers/civic/round_detail.html"
     if is_htmx(request):
@@ -191,7 +175,7 @@ def round_export(request: HttpRequest, round_id: int) -> HttpResponse:
         _("状态"),
         _("整改完成时间"),
     ]
-    return dated_xlsx(round_.name, workbook(_("督查问题"), headers, rows))
+    return common.dated_xlsx(round_.name, workbook(_("督查问题"), headers, rows))
 
 
 @login_required
@@ -224,7 +208,7 @@ def bulletin_download(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     if bulletin is None:
         raise Http404(_("通报不存在"))
     _round_for(signed_in_user(request), bulletin.round_id)
-    return download(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_CONTENT_TYPE)
+    return common.download(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_CONTENT_TYPE)
 
 
 @login_required
@@ -233,7 +217,7 @@ def round_record(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
     round_ = _round_for(user, round_id)
     items = [(i.pk, f"{i.code} {i.name}（扣{i.points}分）") for i in round_.items.all()]
-    form = ProblemForm(request.POST or None, request.FILES or None, items=items, areas=area_choices(round_.town))
+    form = ProblemForm(request.POST or None, request.FILES or None, items=items, areas=common.area_choices(round_.town))
     recorded = None
     if request.method == "POST" and form.is_valid():
         uploads = [
@@ -253,7 +237,7 @@ def round_record(request: HttpRequest, round_id: int) -> HttpResponse:
                 photos=uploads,
             )
         except DomainError as error:
-            put_error(form, error)
+            common.put_error(form, error)
         else:
-            form = ProblemForm(items=items, areas=area_choices(round_.town))
+            form = ProblemForm(items=items, areas=common.area_choices(round_.town))
     return render(request, "ledgers/civic/round_record.html", {"round": round_, "form": form, "recorded": recorded})

@@ -10,13 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.data.access.permissions import (
-    Ledger,
-    ledger_actions,
-    record_actions,
-    record_for,
-    visible_records,
-)
+from gridgov.data.access import permissions
 from gridgov.data.cases.domain.deadlines import ledger_overdue
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.models import Area, Department, User
@@ -30,16 +24,8 @@ from gridgov.data.problemlists.domain import (
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets.framework import workbook
+from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ItemForm, NoteForm
-from gridgov.ui.ledgers.views_common import (
-    STATUS_FILTERS,
-    civic_town,
-    dated_xlsx,
-    department_choices,
-    figure_text,
-    put_error,
-    status_filter,
-)
 from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 
@@ -48,7 +34,7 @@ PAGE_SIZE = 200
 
 def _items(user: User, town: Area, params: dict[str, str]) -> QuerySet[ProblemItem]:
     qs = (
-        visible_records(user, ProblemItem)
+        permissions.visible_records(user, ProblemItem)
         .filter(town=town)
         .select_related("case", "problem_list", "department")
         .order_by("problem_list__sort_order", "-found_on", "-id")
@@ -59,7 +45,7 @@ def _items(user: User, town: Area, params: dict[str, str]) -> QuerySet[ProblemIt
         qs = qs.filter(source=params["source"])
     if department := id_param(params.get("department")):
         qs = qs.filter(department_id=department)
-    return status_filter(qs, params.get("status", ""))
+    return common.status_filter(qs, params.get("status", ""))
 
 
 def _item_params(request: HttpRequest) -> dict[str, str]:
@@ -69,12 +55,12 @@ def _item_params(request: HttpRequest) -> dict[str, str]:
 @login_required
 def problem_lists(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = civic_town(user)
+    town = common.civic_town(user)
     params = _item_params(request)
-    actions = ledger_actions(user=user, ledger=Ledger.PROBLEM_LISTS, town=town)
+    actions = permissions.ledger_actions(user=user, ledger=permissions.Ledger.PROBLEM_LISTS, town=town)
     today = timezone.localdate()
     context = {
-        "progress": [(p, figure_text(p.rate, "%")) for p in list_progress(town=town, as_of=timezone.now())]
+        "progress": [(p, common.figure_text(p.rate, "%")) for p in list_progress(town=town, as_of=timezone.now())]
         if "add" in actions
         else [],
         "items": _items(user, town, params)[:PAGE_SIZE],
@@ -82,8 +68,8 @@ def problem_lists(request: HttpRequest) -> HttpResponse:
         "params": params,
         "lists": ProblemList.objects.filter(town=town),
         "sources": Source.choices,
-        "departments": department_choices(town),
-        "status_filters": STATUS_FILTERS,
+        "departments": common.department_choices(town),
+        "status_filters": common.STATUS_FILTERS,
         "actions": actions,
     }
     template = "ledgers/civic/problem_lists.html"
@@ -95,7 +81,7 @@ def problem_lists(request: HttpRequest) -> HttpResponse:
 @login_required
 def problem_items_export(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = civic_town(user)
+    town = common.civic_town(user)
     rows = (
         [
             i.problem_list.name,
@@ -125,7 +111,7 @@ def problem_items_export(request: HttpRequest) -> HttpResponse:
         _("状态"),
         _("销号时间"),
     ]
-    return dated_xlsx(_("问题清单"), workbook(_("问题清单"), headers, rows))
+    return common.dated_xlsx(_("问题清单"), workbook(_("问题清单"), headers, rows))
 
 
 @login_required
@@ -133,7 +119,7 @@ def problem_items_export(request: HttpRequest) -> HttpResponse:
 def seven_lists(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     try:
-        ensure_seven_lists(town=civic_town(user), actor=user)
+        ensure_seven_lists(town=common.civic_town(user), actor=user)
     except DomainError as error:
         return HttpResponseForbidden(error.message)
     return redirect("ledgers:problem_lists")
@@ -142,9 +128,9 @@ def seven_lists(request: HttpRequest) -> HttpResponse:
 @login_required
 def problem_item_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = civic_town(user)
+    town = common.civic_town(user)
     lists = list(ProblemList.objects.filter(town=town).values_list("pk", "name"))
-    form = ItemForm(request.POST or None, lists=lists, departments=department_choices(town))
+    form = ItemForm(request.POST or None, lists=lists, departments=common.department_choices(town))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -160,7 +146,7 @@ def problem_item_new(request: HttpRequest) -> HttpResponse:
                 found_on=data["found_on"],
             )
         except DomainError as error:
-            put_error(form, error)
+            common.put_error(form, error)
         else:
             return redirect("ledgers:problem_item", item.pk)
     return render(request, "ledgers/civic/problem_item_new.html", {"form": form})
@@ -168,7 +154,9 @@ def problem_item_new(request: HttpRequest) -> HttpResponse:
 
 def _item_for(user: User, item_id: int) -> ProblemItem:
     try:
-        return record_for(user, ProblemItem.objects.select_related("case", "problem_list", "department"), item_id)
+        return permissions.record_for(
+            user, ProblemItem.objects.select_related("case", "problem_list", "department"), item_id
+        )
     except NotFound:
         raise Http404(_("问题不存在或您无权查看")) from None
 
@@ -177,13 +165,13 @@ def _item_for(user: User, item_id: int) -> ProblemItem:
 def problem_item(request: HttpRequest, item_id: int) -> HttpResponse:
     user = signed_in_user(request)
     item = _item_for(user, item_id)
-    actions = record_actions(user=user, record=item)
+    actions = permissions.record_actions(user=user, record=item)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             report_progress(item=item, actor=user, note=form.cleaned_data["note"])
         except DomainError as error:
-            put_error(form, error)
+            common.put_error(form, error)
         else:
             return redirect("ledgers:problem_item", item.pk)
     context = {

@@ -13,17 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.access.permissions import (
-    Ledger,
-    ledger_actions,
-    meeting_actions,
-    own_enterprise_ids,
-    record_actions,
-    staff_town_ids,
-    visible_cases,
-    visible_enterprises,
-    visible_meetings,
-)
+from gridgov.data.access import permissions
 from gridgov.data.cases.enums import AttachmentKind, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.domain.enterprises import (
@@ -44,16 +34,10 @@ from gridgov.data.enterprises.models import Meeting
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Enterprise, User
 from gridgov.data.sheets.framework import workbook
+from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import (
     MeetingForm,
     ServiceRequestForm,
-)
-from gridgov.ui.ledgers.views_common import (
-    download,
-    ledger_case,
-    put_error,
-    staff_town,
-    uploads,
 )
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
@@ -62,7 +46,7 @@ PAGE_SIZE = 50
 
 
 def service_cases(user: User, params: Any) -> QuerySet[Case]:
-    qs = visible_cases(user, Case.objects.filter(kind=Kind.SERVICE, service_request__isnull=False))
+    qs = permissions.visible_cases(user, Case.objects.filter(kind=Kind.SERVICE, service_request__isnull=False))
     if params.get("type") in RequestType.values:
         qs = qs.filter(service_request__request_type=params["type"])
     state = params.get("state")
@@ -89,9 +73,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": request.GET.urlencode(),
         "params": request.GET,
-        "actions": ledger_actions(user=user, ledger=Ledger.SERVICES),
+        "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.SERVICES),
         "types": RequestType.choices,
-        "enterprises": visible_enterprises(user).order_by("name"),
+        "enterprises": permissions.visible_enterprises(user).order_by("name"),
     }
     template = "ledgers/enterprise/services.html"
     if is_htmx(request):  # htmx swaps only the rows
@@ -119,22 +103,24 @@ def services_export(request: HttpRequest) -> HttpResponse:
         )
         for c in service_cases(user, request.GET).iterator(chunk_size=500)
     )
-    return download(workbook(_("企业诉求台账"), headers, rows), _("企业诉求台账.xlsx"))
+    return common.download(workbook(_("企业诉求台账"), headers, rows), _("企业诉求台账.xlsx"))
 
 
 @login_required
 def service_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    own = own_enterprise_ids(user)
-    staff = bool(staff_town_ids(user))
+    own = permissions.own_enterprise_ids(user)
+    staff = bool(permissions.staff_town_ids(user))
     if not own and not staff:
         raise Http404(_("您没有可提出诉求的企业"))
     fixed = not staff
     own_enterprise = Enterprise.objects.filter(pk__in=own).order_by("pk").first() if fixed else None
     meeting = None
     if meeting_id := id_param(request.GET.get("meeting") or request.POST.get("meeting")):
-        meeting = Meeting.objects.filter(pk=meeting_id, town_id__in=staff_town_ids(user)).first()
-    form = ServiceRequestForm(request.POST or None, enterprises=visible_enterprises(user).order_by("name"), fixed=fixed)
+        meeting = Meeting.objects.filter(pk=meeting_id, town_id__in=permissions.staff_town_ids(user)).first()
+    form = ServiceRequestForm(
+        request.POST or None, enterprises=permissions.visible_enterprises(user).order_by("name"), fixed=fixed
+    )
     if request.method == "POST" and form.is_valid():
         enterprise = own_enterprise if fixed else form.cleaned_data["enterprise"]
         assert enterprise is not None
@@ -147,7 +133,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
                 meeting=meeting,
             )
         except DomainError as error:
-            put_error(form, error)
+            common.put_error(form, error)
         else:
             messages.success(request, _("已登记企业诉求 %(n)s") % {"n": request_.case.number})
             return redirect("ledgers:service_detail", case_id=request_.case_id)
@@ -159,9 +145,9 @@ def service_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def service_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    case = ledger_case(user, case_id, Kind.SERVICE)
+    case = common.ledger_case(user, case_id, Kind.SERVICE)
     service = case.service_request
-    actions = record_actions(user=user, record=service)
+    actions = permissions.record_actions(user=user, record=service)
     error = ""
     if request.method == "POST":
         try:
@@ -173,7 +159,7 @@ def service_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                     financing_amount=parse_amount(
                         request.POST.get("financing_amount"), field="financing_amount", label=_("协调融资金额")
                     ),
-                    photos=uploads(request, AttachmentKind.AFTER),
+                    photos=common.uploads(request, AttachmentKind.AFTER),
                 )
                 messages.success(request, _("已反馈办理结果"))
                 return redirect("ledgers:service_detail", case_id=case.pk)
@@ -200,10 +186,10 @@ def service_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = staff_town(user, MANAGER_ROLES)
+    town = common.staff_town(user, MANAGER_ROLES)
     form = MeetingForm(
         request.POST or None,
-        enterprises=visible_enterprises(user).order_by("name"),
+        enterprises=permissions.visible_enterprises(user).order_by("name"),
         initial={"held_on": timezone.localdate()},
     )
     if request.method == "POST":
@@ -213,18 +199,18 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             try:
                 meeting = record_meeting(actor=user, town=town, **form.cleaned_data)
             except DomainError as error:
-                put_error(form, error)
+                common.put_error(form, error)
             else:
                 messages.success(request, _("已登记“%(t)s”") % {"t": meeting.title})
                 return redirect("ledgers:meeting_detail", meeting_id=meeting.pk)
-    meetings = visible_meetings(user).prefetch_related("enterprises").order_by("-held_on", "-id")
+    meetings = permissions.visible_meetings(user).prefetch_related("enterprises").order_by("-held_on", "-id")
     return render(
         request,
         "ledgers/enterprise/meetings.html",
         {
             "meetings": meetings,
             "form": form,
-            "actions": ledger_actions(user=user, ledger=Ledger.MEETINGS),
+            "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.MEETINGS),
             "next_due": next_meeting_due(town=town) if town else None,
         },
     )
@@ -233,14 +219,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    meeting = visible_meetings(user).filter(pk=meeting_id).first()
+    meeting = permissions.visible_meetings(user).filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404(_("会议不存在或您无权查看"))
-    requests = visible_cases(user, Case.objects.filter(service_request__meeting=meeting)).select_related(
+    requests = permissions.visible_cases(user, Case.objects.filter(service_request__meeting=meeting)).select_related(
         "service_request", "service_request__enterprise", "department"
     )
     return render(
         request,
         "ledgers/enterprise/meeting_detail.html",
-        {"meeting": meeting, "requests": requests, "actions": meeting_actions(user=user, meeting=meeting)},
+        {"meeting": meeting, "requests": requests, "actions": permissions.meeting_actions(user=user, meeting=meeting)},
     )

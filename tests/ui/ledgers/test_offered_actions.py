@@ -5,8 +5,7 @@ for every role, at each step of a record's life. A ledger button is a transition
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -14,17 +13,17 @@ from django.urls import reverse
 from gridgov.data.access.permissions import LEDGER_STEPS, available_actions, record_actions, visible_cases
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
-from gridgov.data.disputes.domain import PartyInput, register_dispute
+from gridgov.data.disputes.enums import DisputeType
 from gridgov.data.disputes.models import Dispute
 from gridgov.data.enterprises.domain.services import raise_request
-from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.models import Hazard, ServiceRequest
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
-from gridgov.data.problemlists.domain import add_item, ensure_seven_lists
-from gridgov.data.problemlists.enums import Source
+from gridgov.data.problemlists.domain import ensure_seven_lists
 from gridgov.data.problemlists.models import ProblemItem
+from tests.data.disputes.test_disputes import register
 from tests.data.enterprises.conftest import EnterpriseWorld, build_enterprise_world
+from tests.data.problemlists.test_items import item
 from tests.factories import MONDAY_0900, TownWorld, photo, signed_in
 
 Record = Hazard | ServiceRequest | ProblemItem | Dispute
@@ -80,19 +79,27 @@ def offered(ew: EnterpriseWorld, record: Record) -> dict[str, frozenset[str]]:
     return seen
 
 
-def act(record: Record, actor: User, action: Action, minutes: int, **data: object) -> None:
-    apply_action(
-        case_id=record.case_id, actor=actor, action=action, now=MONDAY_0900 + timedelta(minutes=minutes), **data
-    )
+Step = tuple[User, Action, dict[str, object]]
 
 
-def walk(ew: EnterpriseWorld, record: Record, steps: list[Callable[[], None]]) -> list[dict[str, frozenset[str]]]:
-    """The buttons per person before the first step and after each."""
+def walk(ew: EnterpriseWorld, record: Record, steps: list[Step]) -> list[dict[str, frozenset[str]]]:
+    """The buttons per person before the first step and after each (a minute apart, through the engine)."""
     found = [offered(ew, record)]
-    for step in steps:
-        step()
+    for minute, (actor, action, data) in enumerate(steps, start=1):
+        at = MONDAY_0900 + timedelta(minutes=minute)
+        apply_action(case_id=record.case_id, actor=actor, action=action, now=at, **data)
         found.append(offered(ew, record))
     return found
+
+
+def to_resolved(w: TownWorld, handler: User) -> list[Step]:
+    """Register, dispatch to the handler's department, sign and resolve."""
+    return [
+        (w.operator, Action.REGISTER, {}),
+        (w.operator, Action.DISPATCH, {"department": w.dept_b if handler == w.handler_b else w.dept_a}),
+        (handler, Action.SIGN, {}),
+        (handler, Action.RESOLVE, {"note": "已整改", "photos": photo()}),
+    ]
 
 
 def with_buttons(seen: dict[str, frozenset[str]]) -> dict[str, list[str]]:
@@ -102,16 +109,7 @@ def with_buttons(seen: dict[str, frozenset[str]]) -> dict[str, list[str]]:
 def test_hazard_pages(ew: EnterpriseWorld) -> None:
     w = ew.w
     hazard = ew.hazard()
-    life = walk(
-        ew,
-        hazard,
-        [
-            lambda: act(hazard, w.operator, Action.REGISTER, 1),
-            lambda: act(hazard, w.operator, Action.DISPATCH, 2, department=w.dept_b),
-            lambda: act(hazard, w.handler_b, Action.SIGN, 3),
-            lambda: act(hazard, w.handler_b, Action.RESOLVE, 4, note="已整改", photos=photo()),
-        ],
-    )
+    life = walk(ew, hazard, to_resolved(w, w.handler_b))
     assert with_buttons(life[3]) == {"handler_b": ["rectify"]}
     assert with_buttons(life[4]) == {"admin": ["accept"], "operator": ["accept"]}
 
@@ -120,23 +118,9 @@ def test_service_request_pages_rate_as_the_table_says(ew: EnterpriseWorld) -> No
     """The drift fixed: the table gives RATE to the command room (operator, admin) and the enterprise."""
     w = ew.w
     request = raise_request(
-        actor=ew.shipyard_user,
-        enterprise=ew.shipyard,
-        request_type=RequestType.FINANCING,
-        description="申请技改贷款贴息",
-        now=MONDAY_0900,
+        actor=ew.shipyard_user, enterprise=ew.shipyard, request_type="financing", description="贷款"
     )
-    life = walk(
-        ew,
-        request,
-        [
-            lambda: act(request, w.operator, Action.REGISTER, 1),
-            lambda: act(request, w.operator, Action.DISPATCH, 2, department=w.dept_b),
-            lambda: act(request, w.handler_b, Action.SIGN, 3),
-            lambda: act(request, w.handler_b, Action.RESOLVE, 4, note="已协调", photos=photo()),
-            lambda: act(request, w.operator, Action.VERIFY_PASS, 5),
-        ],
-    )
+    life = walk(ew, request, [*to_resolved(w, w.handler_b), (w.operator, Action.VERIFY_PASS, {})])
     assert with_buttons(life[3]) == {"handler_b": ["solve"]}
     rating = ["rate"]
     assert with_buttons(life[5]) == {"admin": rating, "operator": rating, "enterprise": rating, "shipyard": rating}
@@ -144,61 +128,36 @@ def test_service_request_pages_rate_as_the_table_says(ew: EnterpriseWorld) -> No
 
 def test_problem_item_pages(ew: EnterpriseWorld) -> None:
     w = ew.w
-    first = ensure_seven_lists(town=w.town, actor=w.operator)[0]
-    item = add_item(
-        problem_list=first,
-        actor=w.operator,
-        source=Source.SUPERIOR,
-        description="村级工程审批资料不全",
-        department=w.dept_a,
-        responsible_person="李四",
-        plan="补齐资料",
-        deadline=date(2030, 1, 1),
-        now=MONDAY_0900,
-    )
-    life = walk(
-        ew,
-        item,
-        [
-            lambda: act(item, w.handler_a, Action.SIGN, 3),
-            lambda: act(item, w.handler_a, Action.RESOLVE, 4, note="已补齐", photos=photo()),
-        ],
-    )
+    problem = item(w, ensure_seven_lists(town=w.town, actor=w.operator)[0], n=1, department=w.dept_a)
+    life = walk(ew, problem, to_resolved(w, w.handler_a)[2:])
     assert with_buttons(life[1]) == {"handler": ["progress"]}
     assert with_buttons(life[2]) == {"admin": ["write_off"], "operator": ["write_off"]}
 
 
 def test_petition_pages(ew: EnterpriseWorld) -> None:
     w = ew.w
-    dispute = register_dispute(
-        town=w.town,
-        actor=w.operator,
-        type="petition",
-        description="反映征地补偿未到位",
-        parties=[PartyInput(name="欧阳锋", phone="13912345678")],
-        amount="0",
-        department=w.dept_a,
-        now=MONDAY_0900,
-    )
+    dispute = register(w, DisputeType.PETITION)
     life = walk(
         ew,
         dispute,
         [
-            lambda: act(dispute, w.handler_a, Action.SIGN, 3),
-            lambda: act(dispute, w.handler_a, Action.REQUEST_EXTENSION, 4, note="需补充调查", extension=30),
-            lambda: act(dispute, w.leader, Action.APPROVE_EXTENSION, 5),
+            *to_resolved(w, w.handler_a)[2:3],
+            (w.handler_a, Action.REQUEST_EXTENSION, {"note": "需补充调查", "extension": 30}),
+            (w.leader, Action.APPROVE_EXTENSION, {}),
         ],
     )
-    everyone_in_command = {"admin": ["mediate", "reveal"], "leader": ["mediate", "reveal"]}
+    command = ["mediate", "reveal"]
     assert with_buttons(life[1]) == {
-        **everyone_in_command,
-        "operator": ["mediate", "reveal"],
+        "admin": command,
+        "leader": command,
+        "operator": command,
         "handler": ["ask_extension", "mediate"],
     }
+    deciding = ["approve_extension", "deny_extension", "mediate", "reveal"]
     assert with_buttons(life[2]) == {
-        "admin": ["approve_extension", "deny_extension", "mediate", "reveal"],
-        "leader": ["approve_extension", "deny_extension", "mediate", "reveal"],
-        "operator": ["approve_extension", "deny_extension", "mediate", "reveal"],
+        "admin": deciding,
+        "leader": deciding,
+        "operator": deciding,
         "handler": ["mediate"],
     }
     # extended once: no second request
