@@ -3,6 +3,7 @@ and the list filters by status. The pages themselves live one module per ledger 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,8 @@ from urllib.parse import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +54,16 @@ def civic_town(user: User) -> Area:
     if town is None:
         raise Http404(_("您的账号不属于任何乡镇"))
     return town
+
+
+def then_redirect(step: Callable[[], object], to: str, *args: int) -> HttpResponse:
+    """A button's POST: take ``step`` (a domain function), then go to the page ``to`` (a URL name, with
+    ``args``); 403 with the domain's message when the step is refused."""
+    try:
+        step()
+    except DomainError as error:
+        return HttpResponseForbidden(error.message)
+    return redirect(to, *args)
 
 
 def put_error(form: Form, error: DomainError) -> None:

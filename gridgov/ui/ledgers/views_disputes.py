@@ -249,8 +249,4 @@ def dispute_extension(request: HttpRequest, dispute_id: int) -> HttpResponse:
 def dispute_clear_backlog(request: HttpRequest, dispute_id: int) -> HttpResponse:
     user = signed_in_user(request)
     dispute = _dispute_for(user, dispute_id)
-    try:
-        clear_backlog(dispute=dispute, actor=user)
-    except DomainError as error:
-        return HttpResponseForbidden(error.message)
-    return redirect("ledgers:dispute", dispute.pk)
+    return common.then_redirect(lambda: clear_backlog(dispute=dispute, actor=user), "ledgers:dispute", dispute.pk)

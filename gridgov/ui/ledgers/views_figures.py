@@ -17,9 +17,6 @@ from gridgov.data.disputes import figures as dispute_figures
 from gridgov.data.enterprises.figures import figures_by_book, year_figures
 from gridgov.data.enterprises.models import Hazard
 from gridgov.data.inspections import figures as inspection_figures
-from gridgov.data.inspections.domain import (
-    MANAGER_ROLES,
-)
 from gridgov.data.problemlists import figures as problem_figures
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.params import int_param
@@ -48,7 +45,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 def civic_figures(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = common.civic_town(user)
-    if not permissions.town_roles(user, town) & MANAGER_ROLES:
+    if "add" not in permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=town):
         return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
     year = int_param(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
     as_of: datetime = timezone.now()

@@ -16,7 +16,6 @@ from gridgov.data.cases.enums import AttachmentKind, Status
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.inspections.bulletin import bulletin_docx
 from gridgov.data.inspections.domain import (
-    MANAGER_ROLES,
     create_round,
     finish_round,
     issue_bulletin,
@@ -78,7 +77,7 @@ def _year_param(raw: str | None, *, default: int) -> int:
 def round_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = common.civic_town(user)
-    if not permissions.town_roles(user, town) & MANAGER_ROLES:
+    if "add" not in permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=town):
         return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以管理督查"))
     people = list(
         User.objects.filter(memberships__town=town, memberships__active=True, is_active=True)
@@ -183,11 +182,7 @@ def round_export(request: HttpRequest, round_id: int) -> HttpResponse:
 def round_finish(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
     round_ = _round_for(user, round_id)
-    try:
-        finish_round(round=round_, actor=user)
-    except DomainError as error:
-        return HttpResponseForbidden(error.message)
-    return redirect("ledgers:round_detail", round_.pk)
+    return common.then_redirect(lambda: finish_round(round=round_, actor=user), "ledgers:round_detail", round_.pk)
 
 
 @login_required
@@ -195,11 +190,7 @@ def round_finish(request: HttpRequest, round_id: int) -> HttpResponse:
 def round_issue_bulletin(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
     round_ = _round_for(user, round_id)
-    try:
-        issue_bulletin(round=round_, actor=user)
-    except DomainError as error:
-        return HttpResponseForbidden(error.message)
-    return redirect("ledgers:round_detail", round_.pk)
+    return common.then_redirect(lambda: issue_bulletin(round=round_, actor=user), "ledgers:round_detail", round_.pk)
 
 
 @login_required

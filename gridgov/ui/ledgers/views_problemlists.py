@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,11 +118,8 @@ def problem_items_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def seven_lists(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    try:
-        ensure_seven_lists(town=common.civic_town(user), actor=user)
-    except DomainError as error:
-        return HttpResponseForbidden(error.message)
-    return redirect("ledgers:problem_lists")
+    town = common.civic_town(user)
+    return common.then_redirect(lambda: ensure_seven_lists(town=town, actor=user), "ledgers:problem_lists")
 
 
 @login_required
@@ -190,8 +187,4 @@ def problem_item(request: HttpRequest, item_id: int) -> HttpResponse:
 def problem_item_write_off(request: HttpRequest, item_id: int) -> HttpResponse:
     user = signed_in_user(request)
     item = _item_for(user, item_id)
-    try:
-        write_off(item=item, actor=user)
-    except DomainError as error:
-        return HttpResponseForbidden(error.message)
-    return redirect("ledgers:problem_item", item.pk)
+    return common.then_redirect(lambda: write_off(item=item, actor=user), "ledgers:problem_item", item.pk)
