@@ -40,6 +40,7 @@ from gridgov.ui.phone import outbox
 from gridgov.ui.phone.forms import LocationFields, NoteForm, ReportForm, VerifyForm
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
+from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import once
 
 HOME_ROWS = 10
@@ -47,11 +48,6 @@ LIST_ROWS = 50
 FIELD_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF)
 VERIFY_RELATIONS = ("category", "major_category", "village", "grid", "department")
 VERIFY_ORDER = ("resolved_at", "id")
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def field_town(user: User) -> Area | None:
@@ -97,7 +93,7 @@ def my_reports(user: User) -> QuerySet[Case]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if field_town(user) is None:
         return _not_a_field_user(request)
     now = timezone.now()
@@ -118,7 +114,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def verify_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if field_town(user) is None:
         return _not_a_field_user(request)
     return render(request, "phone/verify_list.html", {"cases": list(verify_queue(user)[:LIST_ROWS])})
@@ -126,7 +122,7 @@ def verify_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if field_town(user) is None:
         return _not_a_field_user(request)
     now = timezone.now()
@@ -206,7 +202,7 @@ def locate_and_area(
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     town = field_town(user)
     if town is None:
         if outbox.key_of(request) is not None:
@@ -402,7 +398,7 @@ def _case_or_404(user: User, case_id: int) -> Case:
 def _render_case(
     request: HttpRequest, case: Case, *, form: VerifyForm | None = None, problem: str = "", status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     actions = list(CaseAction.objects.filter(case=case).order_by("seq"))
     photos = list(Attachment.objects.filter(case=case).order_by("id"))
     can_verify = any(t.action == Action.VERIFY_PASS for t in available_actions(user=user, case=case))
@@ -428,13 +424,13 @@ def _render_case(
 
 @login_required
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _render_case(request, _case_or_404(_user(request), case_id))
+    return _render_case(request, _case_or_404(signed_in_user(request), case_id))
 
 
 @login_required
 @require_POST
 def verify(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     key = outbox.key_of(request)
     if key is not None:
         return _act_once(request, user, case_id, key, VerifyForm(request.POST))
@@ -466,7 +462,7 @@ def verify(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
     """A progress note (进展备注) on a case in scope: the engine's comment action."""
-    user = _user(request)
+    user = signed_in_user(request)
     key = outbox.key_of(request)
     if key is not None:
         return _act_once(request, user, case_id, key, NoteForm(request.POST))
@@ -558,7 +554,7 @@ def _act_once(request: HttpRequest, user: User, case_id: int, key: str, form: Ve
 @login_required
 def photo(request: HttpRequest, case_id: int, attachment_id: int, size: str) -> FileResponse:
     """A photo of a case in scope: the thumbnail, the display copy, or the kept original."""
-    found = _case_or_404(_user(request), case_id)
+    found = _case_or_404(signed_in_user(request), case_id)
     attachment = Attachment.objects.filter(pk=attachment_id, case=found).first()
     if attachment is None or size not in ("thumb", "display", "original"):
         raise Http404(_("照片不存在"))

@@ -22,8 +22,9 @@ from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Department, User
 from gridgov.data.taxonomy.models import Category
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.forms import ActionForm
-from gridgov.ui.web.views import _user, render_case
+from gridgov.ui.web.views import render_case
 
 PHOTO_KIND = {Action.RESOLVE: AttachmentKind.AFTER, Action.SELF_RESOLVE: AttachmentKind.AFTER}
 
@@ -67,7 +68,7 @@ def _photos(request: HttpRequest, action: Action) -> list[Upload]:
 
 @login_required
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         case = case_for(user, case_id=case_id)
     except NotFound:
@@ -127,7 +128,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             except NotFound:
                 return redirect("web:home")
             return redirect("web:case_detail", case_id=case.pk)
-    template = "web/case_action.html#action_form" if request.htmx else "web/case_action.html"  # type: ignore[attr-defined]
+    template = "web/case_action.html#action_form" if is_htmx(request) else "web/case_action.html"
     return render(
         request,
         template,
