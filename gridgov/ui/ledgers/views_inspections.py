@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.enums import AttachmentKind, Status
+from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.inspections import figures as inspection_figures
 from gridgov.data.inspections.bulletin import bulletin_docx
 from gridgov.data.inspections.domain import (
     create_round,
@@ -52,15 +53,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     chosen = _year_param(request.GET.get("year"), default=this_year)
     years = sorted({d.year for d in qs.dates("start_date", "year")} | {this_year, chosen}, reverse=True)
-    rows = (
-        qs.filter(start_date__year=chosen)
-        .annotate(
-            n_problems=Count("problems", filter=~Q(problems__case__status=Status.REJECTED), distinct=True),
-            n_fixed=Count("problems", filter=Q(problems__case__status=Status.CLOSED), distinct=True),
-            n_bulletins=Count("bulletins", distinct=True),
-        )
-        .order_by("-start_date", "-id")  # Meta.ordering does not apply to a GROUP BY query
-    )
+    rows = inspection_figures.with_counts(qs.filter(start_date__year=chosen))
     return render(
         request, "ledgers/civic/rounds.html", {"rounds": rows, "actions": actions, "year": chosen, "years": years}
     )

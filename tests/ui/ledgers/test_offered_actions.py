@@ -10,7 +10,15 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from gridgov.data.access.permissions import LEDGER_STEPS, available_actions, record_actions, visible_cases
+from gridgov.data.access.permissions import (
+    CIVIC_KEEPERS,
+    LEDGER_STEPS,
+    Ledger,
+    available_actions,
+    ledger_actions,
+    record_actions,
+    visible_cases,
+)
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
 from gridgov.data.disputes.enums import DisputeType
@@ -162,3 +170,40 @@ def test_petition_pages(ew: EnterpriseWorld) -> None:
     }
     # extended once: no second request
     assert with_buttons(life[3])["handler"] == ["mediate"]
+
+
+def test_list_pages_offer_what_ledger_actions_says(ew: EnterpriseWorld) -> None:
+    """The list pages' 登记/导入 links and forms, for every role, are ``ledger_actions``'s answer."""
+    w = ew.w
+    pages = {
+        Ledger.ENTERPRISES: reverse("ledgers:enterprises"),
+        Ledger.MEETINGS: reverse("ledgers:meetings"),
+        Ledger.HAZARDS: reverse("ledgers:hazards"),
+        Ledger.SERVICES: reverse("ledgers:services"),
+        Ledger.INSPECTIONS: reverse("ledgers:rounds"),
+        Ledger.PROBLEM_LISTS: reverse("ledgers:problem_lists"),
+        Ledger.DISPUTES: reverse("ledgers:disputes"),
+    }
+    seen: dict[str, dict[str, list[str]]] = {}
+    for name, user in people(ew).items():
+        client = signed_in(user)
+        for ledger, url in pages.items():
+            page = client.get(url)
+            if page.status_code != 200:  # the civic ledgers are for the town's staff only
+                assert (page.status_code, ledger in CIVIC_KEEPERS) == (403, True), (name, ledger)
+                continue
+            offered = set(STEP.findall(page.text))
+            assert offered == set(ledger_actions(user=user, ledger=ledger, town=w.town)), (name, ledger)
+            if offered:
+                seen.setdefault(name, {})[ledger] = sorted(offered)
+    keeps_enterprises = {Ledger.ENTERPRISES: ["add"], Ledger.MEETINGS: ["add"]}
+    imports = {Ledger.HAZARDS: ["import"], Ledger.SERVICES: ["import"]}
+    assert seen["operator"] == {
+        **keeps_enterprises,
+        **imports,
+        Ledger.INSPECTIONS: ["add"],
+        Ledger.PROBLEM_LISTS: ["add"],
+        Ledger.DISPUTES: ["add"],
+    }
+    assert seen["leader"] == {**keeps_enterprises, **imports, Ledger.INSPECTIONS: ["add"]}
+    assert [name for name in ("handler", "resident", "enterprise") if name in seen] == []
