@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
@@ -170,20 +172,23 @@ def round_export(request: HttpRequest, round_id: int) -> HttpResponse:
     return common.dated_xlsx(round_.name, workbook(_("督查问题"), headers, rows))
 
 
+def _round_step(request: HttpRequest, round_id: int, step: Callable[..., object]) -> HttpResponse:
+    """A round's button: ``step(round=…, actor=…)``, then back to the round."""
+    user = signed_in_user(request)
+    round_ = _round_for(user, round_id)
+    return common.then_redirect(lambda: step(round=round_, actor=user), "ledgers:round_detail", round_.pk)
+
+
 @login_required
 @require_POST
 def round_finish(request: HttpRequest, round_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    round_ = _round_for(user, round_id)
-    return common.then_redirect(lambda: finish_round(round=round_, actor=user), "ledgers:round_detail", round_.pk)
+    return _round_step(request, round_id, finish_round)
 
 
 @login_required
 @require_POST
 def round_issue_bulletin(request: HttpRequest, round_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    round_ = _round_for(user, round_id)
-    return common.then_redirect(lambda: issue_bulletin(round=round_, actor=user), "ledgers:round_detail", round_.pk)
+    return _round_step(request, round_id, issue_bulletin)
 
 
 @login_required
