@@ -18,10 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.access.permissions import (
-    case_for,
-    staff_town_ids,
-)
+from gridgov.data.access import permissions
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind, Kind, Status
 from gridgov.data.cases.models import Case
@@ -42,7 +39,7 @@ STATUS_FILTERS = [
 
 def staff_town(user: User, roles: tuple[Role, ...] | None = None) -> Area | None:
     """The first town in which ``user`` serves (in ``roles``, by default any staff role); None for others."""
-    ids = staff_town_ids(user, roles) if roles else staff_town_ids(user)
+    ids = permissions.staff_town_ids(user, roles) if roles else permissions.staff_town_ids(user)
     return Area.objects.filter(pk__in=ids, level=AreaLevel.TOWN).order_by("code").first() if ids else None
 
 
@@ -64,6 +61,13 @@ def then_redirect(step: Callable[[], object], to: str, *args: int) -> HttpRespon
     except DomainError as error:
         return HttpResponseForbidden(error.message)
     return redirect(to, *args)
+
+
+def civic_keeper_town(user: User) -> Area | None:
+    """The user's town when they keep its civic ledgers (the command room, leaders, admins); None otherwise."""
+    town = civic_town(user)
+    keeps = "add" in permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=town)
+    return town if keeps else None
 
 
 def put_error(form: Form, error: DomainError) -> None:
@@ -121,7 +125,7 @@ def status_filter(qs: QuerySet[Any], status: str, prefix: str = "case__") -> Que
 
 def ledger_case(user: User, case_id: int, kind: Kind) -> Case:
     try:
-        case = case_for(user, case_id=case_id)
+        case = permissions.case_for(user, case_id=case_id)
     except NotFound as exc:
         raise Http404(str(exc)) from None
     if case.kind != kind:

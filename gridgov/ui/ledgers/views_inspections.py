@@ -71,8 +71,8 @@ def _year_param(raw: str | None, *, default: int) -> int:
 @login_required
 def round_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = common.civic_town(user)
-    if "add" not in permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=town):
+    town = common.civic_keeper_town(user)
+    if town is None:
         return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以管理督查"))
     people = list(
         User.objects.filter(memberships__town=town, memberships__active=True, is_active=True)
