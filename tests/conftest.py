@@ -10,11 +10,14 @@ with the clock set to a year end and to a 调休 Saturday.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol
 
 import pytest
 import time_machine
+from django.test import Client
 
-from tests.factories import WORLD_NOW, TownWorld, build_world
+from gridgov.data.org.enums import Role
+from tests.factories import WORLD_NOW, TownWorld, build_world, signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +43,20 @@ def clock() -> Iterator[time_machine.Traveller]:
 @pytest.fixture
 def world(db, clock) -> TownWorld:
     return build_world()
+
+
+class Personas(Protocol):
+    def __call__(self, role: Role) -> Client: ...
+
+
+@pytest.fixture
+def as_role(world: TownWorld) -> Personas:
+    """A client signed in as the world's persona of a role: ``as_role(Role.OPERATOR).get(...)``."""
+
+    def client_for(role: Role) -> Client:
+        return signed_in(world.persona(role))
+
+    return client_for
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.test import Client
 from PIL import Image
 
 from gridgov.data.cases.domain.attachments import Upload
@@ -223,3 +224,10 @@ def build_world() -> TownWorld:
         resident=resident,
         enterprise=enterprise,
     )
+
+
+def signed_in(user: User) -> Client:
+    """A test client signed in as ``user`` (no password, no second factor)."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -14,10 +14,10 @@ from django.test import Client
 
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import User
-from tests.factories import TownWorld, build_world
+from tests.factories import TownWorld, build_world, signed_in
 from tests.locks import short_lock_wait, write_lock_held
 from tests.ui.api.conftest import ApiClient
-from tests.ui.phone.conftest import once_token, signed_in
+from tests.ui.phone.conftest import once_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

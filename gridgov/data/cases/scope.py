@@ -12,6 +12,7 @@ A user's memberships give them *capacities* on a case:
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Q, QuerySet
@@ -24,6 +25,8 @@ from gridgov.data.org.models import Area, Membership, User
 from gridgov.db import prepared
 
 AREA_SCOPED = (Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.OPERATOR, Role.LEADER, Role.ADMIN)
+# Village staff act as handlers for the cases dispatched to their village committee.
+HANDLING_ROLES = (Role.HANDLER, Role.VILLAGE_STAFF)
 
 
 MEMBERSHIP_RELATED = ("area", "department")
@@ -64,43 +67,78 @@ def remember_memberships(user: User, memberships: list[Membership]) -> None:
     user._gridgov_memberships = memberships
 
 
-def _is_global_admin(user: User, memberships: list[Membership]) -> bool:
-    return user.is_superuser or any(m.role == Role.ADMIN and m.area_id is None for m in memberships)
+def is_global_admin(user: User, memberships: list[Membership] | None = None) -> bool:
+    """A superuser, or an admin membership without an area: every town, every case, every figure."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    found = memberships_of(user) if memberships is None else memberships
+    return user.is_superuser or any(m.role == Role.ADMIN and m.area_id is None for m in found)
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One reason to see a case: ``role`` on the cases in an area subtree (``area``) or on those whose
+    ``field`` equals ``value`` (reporter, department, enterprise). The rule is the list of a user's grants:
+    ``capacities`` asks each of one case, ``visible_cases`` turns the list into one filter."""
+
+    role: Role
+    area: Area | None = None
+    field: str = ""
+    value: int = 0
+
+    def holds_for(self, case: Case) -> bool:
+        if self.area is not None:  # the subtree, in the area's town (as ``_in_subtree``)
+            in_town = self.area.town_id is None or case.town_id == self.area.town_id
+            return in_town and case.area_path.startswith(self.area.path)
+        return bool(getattr(case, self.field) == self.value)
+
+    def condition(self) -> Q:
+        if self.area is not None:
+            return _in_subtree(self.area)
+        return Q(**{self.field: self.value})
+
+
+def grants_of(user: User, memberships: list[Membership]) -> list[Grant]:
+    """The scope rule, stated once: which cases each of ``user``'s memberships opens, and in which capacity."""
+    found = [Grant(Role.RESIDENT, field="reporter_id", value=user.pk)]
+    for m in memberships:
+        if m.role in AREA_SCOPED and m.area is not None:
+            found.append(Grant(Role(m.role), area=m.area))
+        if m.department_id is not None and m.role in HANDLING_ROLES:
+            found.append(Grant(Role.HANDLER, field="department_id", value=m.department_id))
+        if m.role == Role.ENTERPRISE and m.enterprise_id is not None:
+            found.append(Grant(Role.ENTERPRISE, field="enterprise_id", value=m.enterprise_id))
+    return found
 
 
 def capacities(user: User, case: Case) -> set[Role]:
     """The roles in which ``user`` may act on ``case`` (empty: the case is out of the user's scope)."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    found: set[Role] = set()
     memberships = memberships_of(user)
-    if _is_global_admin(user, memberships):
+    found = {grant.role for grant in grants_of(user, memberships) if grant.holds_for(case)}
+    if is_global_admin(user, memberships):
         found.add(Role.ADMIN)
-    for m in memberships:
-        if m.role in AREA_SCOPED and m.area is not None and case.area_path.startswith(m.area.path):
-            found.add(Role(m.role))
-        if (
-            m.department_id is not None
-            and m.department_id == case.department_id
-            and m.role
-            in (
-                Role.HANDLER,
-                Role.VILLAGE_STAFF,
-            )
-        ):
-            found.add(Role.HANDLER)
-        if m.role == Role.ENTERPRISE and m.enterprise_id is not None and m.enterprise_id == case.enterprise_id:
-            found.add(Role.ENTERPRISE)
-    if case.reporter_id is not None and case.reporter_id == user.pk:
-        found.add(Role.RESIDENT)
     return found
+
+
+def town_roles(user: User, town: Area) -> set[Role]:
+    """Roles ``user`` holds whose area covers all of ``town`` (a global admin counts as ADMIN): creating
+    rounds, lists and petitions is town business."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    memberships = memberships_of(user)
+    roles = {Role(m.role) for m in memberships if m.area is not None and town.path.startswith(m.area.path)}
+    if is_global_admin(user, memberships):
+        roles.add(Role.ADMIN)
+    return roles
 
 
 def may_report_into(user: User, area: Area) -> bool:
     """Whether ``user`` may file a case into ``area``: a grid worker only into their own grids (or below),
     unless another role of theirs covers the area; everyone else (command room, residents, companies) anywhere."""
     memberships = memberships_of(user)
-    if not any(m.role == Role.GRID_WORKER for m in memberships) or _is_global_admin(user, memberships):
+    if not any(m.role == Role.GRID_WORKER for m in memberships) or is_global_admin(user, memberships):
         return True
     return any(m.role in AREA_SCOPED and m.area is not None and area.path.startswith(m.area.path) for m in memberships)
 
@@ -114,17 +152,10 @@ def _in_subtree(area: Area) -> Q:
 
 
 def _conditions(user: User, memberships: list[Membership]) -> list[Q]:
-    """The visibility rule as a list of conditions: a case is visible when any of them holds."""
-    found = [Q(reporter_id=user.pk)]
-    for m in memberships:
-        if m.role in AREA_SCOPED and m.area is not None:
-            found.append(_in_subtree(m.area))
-        if m.department_id is not None and m.role in (Role.HANDLER, Role.VILLAGE_STAFF):
-            found.append(Q(department_id=m.department_id))
-        if m.role == Role.ENTERPRISE and m.enterprise_id is not None:
-            found.append(Q(enterprise_id=m.enterprise_id))
+    """The visibility rule (``grants_of``) as a list of conditions: a case is visible when any of them holds."""
     unique: list[Q] = []
-    for condition in found:
+    for grant in grants_of(user, memberships):
+        condition = grant.condition()
         if condition not in unique:
             unique.append(condition)
     return unique
@@ -136,7 +167,7 @@ def visible_cases(user: User, queryset: QuerySet[Case] | None = None) -> QuerySe
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     memberships = memberships_of(user)
-    if _is_global_admin(user, memberships):
+    if is_global_admin(user, memberships):
         return qs
     return qs.filter(reduce(operator.or_, _conditions(user, memberships)))
 
@@ -153,7 +184,7 @@ def visible_parts(user: User) -> list[Q] | None:
     if not user.is_authenticated or not user.is_active:
         return []
     memberships = memberships_of(user)
-    if _is_global_admin(user, memberships):
+    if is_global_admin(user, memberships):
         return None
     conditions = _conditions(user, memberships)
     return [_without_earlier(conditions, index) for index in range(len(conditions))]
@@ -186,7 +217,7 @@ def handling_departments(user: User) -> list[int]:
         return []
     found: list[int] = []
     for m in memberships_of(user):
-        department = m.department_id if m.role in (Role.HANDLER, Role.VILLAGE_STAFF) else None
+        department = m.department_id if m.role in HANDLING_ROLES else None
         if department is not None and department not in found:
             found.append(department)
     return found

@@ -18,7 +18,7 @@ from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.personal_data import REVEAL_ROLES
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import CaseAction
-from gridgov.data.cases.scope import capacities
+from gridgov.data.cases.scope import capacities, town_roles
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import InvalidInput, NotAllowed
@@ -26,7 +26,6 @@ from gridgov.data.org.enums import Role, SecurityEventKind
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client, record_event
 from gridgov.data.privacy import mask_id_number, mask_name, mask_phone
-from gridgov.data.problemlists.ledger import town_roles
 from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.enums import TimeUnit

@@ -19,6 +19,7 @@ from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import town_roles
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import (
@@ -31,7 +32,6 @@ from gridgov.data.inspections.models import (
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.problemlists.ledger import town_roles
 from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar

@@ -1,9 +1,10 @@
-"""Year figures of the inspection ledger (keys per yearkeys.md)."""
+"""Year figures of the inspection ledger (keys per yearkeys.md), and each round's counts for the rounds list."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.enums import Status
@@ -12,6 +13,16 @@ from gridgov.data.cases.models import Case
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
 from gridgov.data.org.models import Area
 from gridgov.data.problemlists.ledger import closed_by, local_bounds
+
+
+def with_counts(rounds: QuerySet[InspectionRound]) -> QuerySet[InspectionRound]:
+    """``rounds`` newest first, each with ``n_problems`` (rejected ones excluded), ``n_fixed`` (closed) and
+    ``n_bulletins``."""
+    return rounds.annotate(
+        n_problems=Count("problems", filter=~Q(problems__case__status=Status.REJECTED), distinct=True),
+        n_fixed=Count("problems", filter=Q(problems__case__status=Status.CLOSED), distinct=True),
+        n_bulletins=Count("bulletins", distinct=True),
+    ).order_by("-start_date", "-id")  # Meta.ordering does not apply to a GROUP BY query
 
 
 def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:

@@ -162,18 +162,29 @@ def ancestors_by_level(area: Area) -> dict[str, Area]:
     return found
 
 
-def locate_point(*, town: Area, latitude: float, longitude: float) -> Area | None:
-    """The deepest area of ``town`` whose boundary contains the point (None if no boundary does)."""
+def boundary_covers(area: Area, *, latitude: float, longitude: float) -> bool:
+    """Whether ``area``'s boundary (GeoJSON) covers the point; False without a boundary or with a broken one."""
+    if not area.boundary:
+        return False
     from shapely.geometry import Point, shape
 
-    point = Point(longitude, latitude)  # GeoJSON order: x = longitude, y = latitude
+    try:  # GeoJSON order: x = longitude, y = latitude
+        return bool(shape(area.boundary).covers(Point(longitude, latitude)))
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return False
+
+
+def town_has_boundaries(town: Area) -> bool:
+    """Whether the town or any area in it has a boundary drawn (then a point must fall inside the town)."""
+    return bool(town.boundary) or Area.objects.filter(town=town, boundary__isnull=False).exclude(pk=town.pk).exists()
+
+
+def locate_point(*, town: Area, latitude: float, longitude: float) -> Area | None:
+    """The deepest area of ``town`` whose boundary contains the point (None if no boundary does)."""
     best: Area | None = None
     depth: dict[str, int] = {AreaLevel.VILLAGE: 1, AreaLevel.GRID: 2, AreaLevel.MICROGRID: 3}
     for area in Area.objects.filter(town=town, boundary__isnull=False).exclude(level=AreaLevel.TOWN):
-        try:
-            geometry = shape(area.boundary)
-        except (ValueError, TypeError, AttributeError, KeyError):
-            continue
-        if geometry.covers(point) and (best is None or depth.get(area.level, 0) > depth.get(best.level, 0)):
+        deeper = best is None or depth.get(area.level, 0) > depth.get(best.level, 0)
+        if deeper and boundary_covers(area, latitude=latitude, longitude=longitude):
             best = area
     return best

@@ -1,6 +1,5 @@
 """Small helpers the civic ledgers (inspections, problem lists, disputes) share.
 
-- ``town_roles``: the roles a user holds over a whole town (creating rounds and lists is town business);
 - ``closed_by``: the cases of a queryset that were closed at a moment T (a case reopened after T still
   counts; one reopened before T and not closed again does not) — the 销号/化解 figures "by T";
 - ``local_bounds``: a [start, end) of dates as aware datetimes in the town's time zone.
@@ -15,24 +14,6 @@ from django.utils import timezone
 
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case, CaseAction
-from gridgov.data.cases.scope import memberships_of
-from gridgov.data.org.enums import Role
-from gridgov.data.org.models import Area, User
-
-
-def town_roles(user: User, town: Area) -> set[Role]:
-    """Roles ``user`` holds whose area covers all of ``town`` (a global admin counts as ADMIN)."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    roles: set[Role] = set()
-    for m in memberships_of(user):
-        if m.role == Role.ADMIN and m.area_id is None:
-            roles.add(Role.ADMIN)
-        elif m.area is not None and town.path.startswith(m.area.path):
-            roles.add(Role(m.role))
-    if user.is_superuser:
-        roles.add(Role.ADMIN)
-    return roles
 
 
 def closed_by(cases: QuerySet[Case], *, as_of: datetime) -> QuerySet[Case]:

@@ -16,6 +16,7 @@ from ninja import File, Form, Query
 from ninja.files import UploadedFile
 
 from gridgov.data.access.idempotency import create_once
+from gridgov.data.access.permissions import case_for, may_report_into, memberships_of
 from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
@@ -25,7 +26,6 @@ from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
 from gridgov.data.cases.domain.queries import keyset_of, parse_keyset
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment, Case
-from gridgov.data.cases.scope import get_case_for_user, may_report_into, memberships_of
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
@@ -200,7 +200,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, 
 )
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     user = _user(request)
-    case = get_case_for_user(user, case_id=_case_id(case_id))
+    case = case_for(user, case_id=_case_id(case_id))
     return present.case_detail(case, user=user, now=timezone.now())
 
 
@@ -273,7 +273,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
 )
 def list_case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     user = _user(request)
-    case = get_case_for_user(user, case_id=_case_id(case_id))
+    case = case_for(user, case_id=_case_id(case_id))
     return present.offers(user=user, case=case)
 
 
@@ -286,7 +286,7 @@ def list_case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]
 def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> dict[str, Any]:
     """``expected_version``: the case's version when you read it; if someone acted first → 409 conflict."""
     user = _user(request)
-    case = get_case_for_user(user, case_id=_case_id(case_id))
+    case = case_for(user, case_id=_case_id(case_id))
     town = case.town
     department = None
     if payload.department_id is not None:
@@ -302,7 +302,7 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> dict[s
     duplicate = None
     if payload.duplicate_of:
         try:
-            duplicate = get_case_for_user(user, number=payload.duplicate_of.strip())
+            duplicate = case_for(user, number=payload.duplicate_of.strip())
         except NotFound:
             raise InvalidInput(
                 _("重复事件 %(n)s 不存在或您无权查看") % {"n": payload.duplicate_of}, field="duplicate_of"
@@ -322,7 +322,7 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> dict[s
         rating=payload.rating,
         photos=_uploads(payload.photos, default_kind=_photo_kind(payload.action)),
     )
-    fresh = get_case_for_user(user, case_id=case.pk)
+    fresh = case_for(user, case_id=case.pk)
     return present.case_detail(fresh, user=user, now=timezone.now())
 
 
@@ -333,7 +333,7 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> dict[s
     summary="事件的照片和附件",
 )
 def list_attachments(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = get_case_for_user(_user(request), case_id=_case_id(case_id))
+    case = case_for(_user(request), case_id=_case_id(case_id))
     rows = Attachment.objects.filter(case=case).select_related("action").order_by("id")
     return [present.attachment(row, action_seq=row.action.seq if row.action else None) for row in rows]
 
@@ -352,7 +352,7 @@ def upload_attachments(
     kind: Form[AttachmentKind] = AttachmentKind.OTHER,
 ) -> dict[str, Any]:
     user = _user(request)
-    case = get_case_for_user(user, case_id=_case_id(case_id))
+    case = case_for(user, case_id=_case_id(case_id))
     uploads = []
     for upload in files:
         if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
@@ -361,7 +361,7 @@ def upload_attachments(
     if not uploads:
         raise InvalidInput(_("请选择要上传的照片"), field="files")
     apply_action(case_id=case.pk, actor=user, action=Action.COMMENT, note=note, photos=uploads)
-    fresh = get_case_for_user(user, case_id=case.pk)
+    fresh = case_for(user, case_id=case.pk)
     return present.case_detail(fresh, user=user, now=timezone.now())
 
 
@@ -381,7 +381,7 @@ def upload_attachments(
     },
 )
 def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
-    case = get_case_for_user(_user(request), case_id=_case_id(case_id))
+    case = case_for(_user(request), case_id=_case_id(case_id))
     row = Attachment.objects.filter(pk=_case_id(attachment_id), case=case).first()
     if row is None:
         raise NotFound(_("附件不存在"))
@@ -399,7 +399,7 @@ def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) 
 )
 def reveal_contact(request: HttpRequest, case_id: int) -> dict[str, Any]:
     user = _user(request)
-    case = get_case_for_user(user, case_id=_case_id(case_id))
+    case = case_for(user, case_id=_case_id(case_id))
     contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
     return {"name": contact.name, "phone": contact.phone, "masked": contact.masked}
 

@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from gridgov.data.cases.scope import visible_cases
+from gridgov.data.access.permissions import Viewer, viewer_of, visible_cases
 from gridgov.data.errors import InvalidInput, NotFound, OutOfScope
 from gridgov.data.metrics.indicators import IndicatorSet, Measure, RankRow, cases_behind, compute, ranking
 from gridgov.data.org.models import Area
-from gridgov.data.reports.domain.viewers import Viewer, viewer_of
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, _user

@@ -1,6 +1,6 @@
 """Ledger endpoints: enterprises, hazards (两本账), service requests (三服务), inspection rounds and their
 problems, problem lists and items, disputes. Every record hangs off a case, so every read goes through
-``cases.scope.visible_cases`` (an enterprise user sees only its company's records); enterprises through
+``access.permissions.visible_cases`` (an enterprise user sees only its company's records); enterprises through
 ``enterprises.domain.visible_enterprises``; writes through the ledgers' domain functions."""
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.idempotency import create_once
+from gridgov.data.access.permissions import town_roles, visible_cases, visible_enterprises
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import visible_cases
 from gridgov.data.disputes.domain import PartyInput, parties_masked, register_dispute, reveal_parties
 from gridgov.data.disputes.enums import DisputeType, Level, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
-from gridgov.data.enterprises.domain.enterprises import masked_contact_phone, visible_enterprises
+from gridgov.data.enterprises.domain.enterprises import masked_contact_phone
 from gridgov.data.enterprises.domain.hazards import HazardInput, record_hazard
 from gridgov.data.enterprises.domain.services import raise_request
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
@@ -39,7 +39,6 @@ from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.org.security import Client
 from gridgov.data.problemlists.domain import add_item
 from gridgov.data.problemlists.enums import Source
-from gridgov.data.problemlists.ledger import town_roles
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.api import present

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.urls import get_script_prefix, reverse
 
+from gridgov.data.access.permissions import available_actions, duplicate_number
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
 from gridgov.data.cases.domain.personal_data import reporter_contact
-from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.transitions import Need
@@ -105,9 +105,7 @@ def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
     actions = list(CaseAction.objects.filter(case=case).order_by("seq").prefetch_related("attachments"))
     view = deadline_view(case, now=now, calendar=WorkCalendar.load())
     contact = reporter_contact(case)
-    duplicate = None
-    if case.duplicate_of_id is not None:
-        duplicate = Case.objects.filter(pk=case.duplicate_of_id).values_list("number", flat=True).first()
+    duplicate = duplicate_number(user=user, case=case)
     data = case_summary(case, now=now)
     data.update(
         {

@@ -10,17 +10,12 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.access.tokens import create_token, revoke_token, user_tokens
 from gridgov.data.errors import DomainError
-from gridgov.data.org.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     context: dict[str, object] = {"secret": None, "error": None, "name": ""}
     status = 200
     if request.method == "POST":
@@ -34,7 +29,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             context.update(secret=issued.secret, created=issued.record)
     context["tokens"] = list(user_tokens(user))
     context["now"] = timezone.now()
-    template = "api/tokens.html#token_list" if request.htmx else "api/tokens.html"  # type: ignore[attr-defined]
+    template = "api/tokens.html#token_list" if is_htmx(request) else "api/tokens.html"
     return render(request, template, context, status=status)
 
 
@@ -42,11 +37,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        revoke_token(user=_user(request), token_id=token_id)
+        revoke_token(user=signed_in_user(request), token_id=token_id)
     except DomainError as error:
-        context = {"tokens": list(user_tokens(_user(request))), "error": error.message, "now": timezone.now()}
+        context = {"tokens": list(user_tokens(signed_in_user(request))), "error": error.message, "now": timezone.now()}
         return render(request, "api/tokens.html", context, status=404)
-    if request.htmx:  # type: ignore[attr-defined]
-        context = {"tokens": list(user_tokens(_user(request))), "now": timezone.now()}
+    if is_htmx(request):
+        context = {"tokens": list(user_tokens(signed_in_user(request))), "now": timezone.now()}
         return render(request, "api/tokens.html#token_list", context)
     return redirect("api:tokens")

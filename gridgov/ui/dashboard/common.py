@@ -6,19 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from gridgov.data.org.models import Area, User
-from gridgov.data.reports.domain.viewers import Viewer, viewer_of
+from gridgov.data.access.permissions import Viewer, viewer_of
+from gridgov.data.org.models import Area
 from gridgov.ui.params import id_param
-
-
-def user_of(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from gridgov.ui.signed_in import signed_in_user
 
 
 def viewer_for(request: HttpRequest) -> Viewer:
     """The signed-in user as a viewer of figures; 403 for users who may see none (grid workers, residents…)."""
-    viewer = viewer_of(user_of(request))
+    viewer = viewer_of(signed_in_user(request))
     if not viewer.sees_anything:
         raise PermissionDenied(_("您没有查看统计数据的权限"))
     return viewer

@@ -21,12 +21,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.data.access.permissions import Viewer
 from gridgov.data.cases.enums import Channel
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.metrics.indicators import Period, Scope
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Membership, User
-from gridgov.data.reports.domain.viewers import Viewer
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.params import id_param
 

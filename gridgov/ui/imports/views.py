@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.errors import DomainError, NotFound
-from gridgov.data.org.models import User
 from gridgov.data.sheets.framework import (
     XLSX_CONTENT_TYPE,
     ImportReport,
@@ -22,11 +21,7 @@ from gridgov.data.sheets.framework import (
 from gridgov.data.sheets.jobs import confirm_job, get_job, home_town, job_progress, start_job
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from gridgov.ui.imports.forms import UploadForm
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -37,7 +32,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     available = [i for i in importers() if i.allowed(user)]
     recent = ImportJob.objects.filter(user=user).defer("content")[:20]
     return render(request, "imports/index.html", {"importers": available, "recent": recent})
@@ -45,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def upload(request: HttpRequest, name: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         importer = get_importer(name)
     except NotFound:
@@ -81,14 +76,14 @@ def template(request: HttpRequest, name: str) -> HttpResponse:
         importer = get_importer(name)
     except NotFound:
         raise Http404 from None
-    if not importer.allowed(_user(request)):
+    if not importer.allowed(signed_in_user(request)):
         raise Http404
     return _xlsx(template_workbook(importer), f"{importer.name}-template.xlsx")
 
 
 def _job_or_404(request: HttpRequest, job_id: int) -> ImportJob:
     try:
-        return get_job(job_id=job_id, user=_user(request))
+        return get_job(job_id=job_id, user=signed_in_user(request))
     except NotFound:
         raise Http404 from None
 
@@ -109,7 +104,7 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
             found.mode == JobMode.DRY_RUN and report is not None and report.ok and report.valid > report.skipped
         ),
     }
-    template_name = "imports/job.html#status" if request.headers.get("HX-Request") else "imports/job.html"
+    template_name = "imports/job.html#status" if is_htmx(request) else "imports/job.html"
     return render(request, template_name, context)
 
 
@@ -118,7 +113,7 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
 def confirm(request: HttpRequest, job_id: int) -> HttpResponse:
     found = _job_or_404(request, job_id)
     try:
-        started = confirm_job(job=found, user=_user(request))
+        started = confirm_job(job=found, user=signed_in_user(request))
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("imports:job", job_id=found.pk)

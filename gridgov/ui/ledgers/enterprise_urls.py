@@ -1,22 +1,25 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.ledgers import views_enterprise as views
+from gridgov.ui.ledgers import views_enterprises as enterprises
+from gridgov.ui.ledgers import views_figures as figures
+from gridgov.ui.ledgers import views_hazards as hazards
+from gridgov.ui.ledgers import views_services as services
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.index, name="index"),
-    path("m/", views.enterprise_home, name="enterprise_home"),
-    path("enterprises/", views.enterprise_list, name="enterprises"),
-    path("enterprises/export.xlsx", views.enterprises_export, name="enterprises_export"),
-    path("enterprises/<int:enterprise_id>/reconcile/", views.reconciliation, name="reconcile"),
-    path("hazards/", views.hazard_list, name="hazards"),
-    path("hazards/export.xlsx", views.hazards_export, name="hazards_export"),
-    path("hazards/new/", views.hazard_new, name="hazard_new"),
-    path("hazards/figures/", views.figures, name="enterprise_figures"),
-    path("hazards/<int:case_id>/", views.hazard_detail, name="hazard_detail"),
-    path("services/", views.service_list, name="services"),
-    path("services/export.xlsx", views.services_export, name="services_export"),
-    path("services/new/", views.service_new, name="service_new"),
-    path("services/<int:case_id>/", views.service_detail, name="service_detail"),
-    path("meetings/", views.meeting_list, name="meetings"),
-    path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("", enterprises.index, name="index"),
+    path("m/", enterprises.enterprise_home, name="enterprise_home"),
+    path("enterprises/", enterprises.enterprise_list, name="enterprises"),
+    path("enterprises/export.xlsx", enterprises.enterprises_export, name="enterprises_export"),
+    path("enterprises/<int:enterprise_id>/reconcile/", enterprises.reconciliation, name="reconcile"),
+    path("hazards/", hazards.hazard_list, name="hazards"),
+    path("hazards/export.xlsx", hazards.hazards_export, name="hazards_export"),
+    path("hazards/new/", hazards.hazard_new, name="hazard_new"),
+    path("hazards/figures/", figures.figures, name="enterprise_figures"),
+    path("hazards/<int:case_id>/", hazards.hazard_detail, name="hazard_detail"),
+    path("services/", services.service_list, name="services"),
+    path("services/export.xlsx", services.services_export, name="services_export"),
+    path("services/new/", services.service_new, name="service_new"),
+    path("services/<int:case_id>/", services.service_detail, name="service_detail"),
+    path("meetings/", services.meeting_list, name="meetings"),
+    path("meetings/<int:meeting_id>/", services.meeting_detail, name="meeting_detail"),
 ]

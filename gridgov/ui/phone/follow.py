@@ -1,6 +1,7 @@
 """Following a public report without an account: a signed link per case number, and what it may show.
 
-The link carries an HMAC of the case number (``django.core.signing``), so numbers cannot be enumerated.
+The link carries an HMAC of the case number (``permissions.follow_token``, the signer the SMS uses too),
+so numbers cannot be enumerated; ``permissions.followed_case`` checks it.
 The public view shows the number, category, status and the timeline as action names and dates — never
 names, phone numbers or internal notes — and only the photos taken after handling, as display copies.
 """
@@ -10,17 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core import signing
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 
-from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Status
+from gridgov.data.access.permissions import follow_token
+from gridgov.data.cases.enums import Action, AttachmentKind, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
-from gridgov.data.notify.domain.messages import FOLLOW_SALT
 
-_SIGNER = signing.Signer(salt=FOLLOW_SALT)  # the same link goes out by SMS (gridgov.data.notify)
-PUBLIC_CHANNELS = (Channel.RESIDENT, Channel.OPEN311)
 # Actions a follower sees; everything else (notes, comments, supervision …) stays internal.
 PUBLIC_ACTIONS = frozenset(
     {
@@ -41,37 +38,9 @@ PUBLIC_ACTIONS = frozenset(
 )
 
 
-def token_for(number: str) -> str:
-    return _SIGNER.signature(number)
-
-
-def token_ok(number: str, token: str) -> bool:
-    return bool(token) and constant_time_compare(token_for(number), token)
-
-
 def follow_url(number: str) -> str:
-    return f"{reverse('phone:public_case', args=[number])}?{urlencode({'t': token_for(number)})}"
-
-
-def followed_case(number: str, token: str) -> Case | None:
-    """The case behind a follow link, or None when the token does not match (never say which)."""
-    if not token_ok(number, token):
-        return None
-    return (
-        Case.objects.select_related("category", "major_category")
-        .filter(number=number, channel__in=PUBLIC_CHANNELS)
-        .order_by("id")
-        .first()
-    )
-
-
-def case_by_number_and_phone(number: str, phone: str) -> Case | None:
-    """A publicly reported case whose reporter phone matches (the phone is encrypted: compared in Python)."""
-    number = number.strip().upper()
-    for case in Case.objects.filter(number=number, channel__in=PUBLIC_CHANNELS).order_by("id")[:5]:
-        if case.reporter_phone and constant_time_compare(case.reporter_phone.strip(), phone.strip()):
-            return case
-    return None
+    """The public case page's address with its follow token (``permissions.follow_token``)."""
+    return f"{reverse('phone:public_case', args=[number])}?{urlencode({'t': follow_token(number)})}"
 
 
 @dataclass(frozen=True, slots=True)

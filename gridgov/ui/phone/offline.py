@@ -25,24 +25,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gridgov.data.access.permissions import memberships_of
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import memberships_of
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.search import town_index
 from gridgov.ui.phone.templatetags.phone_offline import part_of
 from gridgov.ui.phone.views import FIELD_ROLES, field_town, my_reports, verify_queue
+from gridgov.ui.signed_in import signed_in_user
 
 SCOPE = "/m/"
 THEME = "#b91c1c"
 TASK_ROWS = 200
 OPEN = (Status.REPORTED, Status.REGISTERED, Status.DISPATCHED, Status.HANDLING, Status.RESOLVED, Status.SUSPENDED)
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @require_GET
@@ -119,7 +115,7 @@ def _task(case: Case) -> dict[str, Any]:
 @login_required
 @require_GET
 def offline_data(request: HttpRequest) -> JsonResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     town = field_town(user)
     if town is None:
         return JsonResponse({"error": _("此账号没有网格员或村干部身份")}, status=403)

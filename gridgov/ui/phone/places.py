@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.images import gps_of
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.domain import ancestors_by_level, locate_point
+from gridgov.data.org.domain import ancestors_by_level, boundary_covers, locate_point, town_has_boundaries
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 
@@ -56,14 +56,11 @@ def place_from_photos(*, town: Area, photos: Sequence[Upload]) -> Place | None:
     return None
 
 
-def town_has_boundaries(town: Area) -> bool:
-    return bool(town.boundary) or Area.objects.filter(town=town, boundary__isnull=False).exclude(pk=town.pk).exists()
-
-
 def place_point(*, town: Area, latitude: Decimal, longitude: Decimal) -> Place:
     """The village and grid holding the point; InvalidInput when the town has boundaries and none holds it."""
     area = locate_point(town=town, latitude=float(latitude), longitude=float(longitude))
-    if area is None and town_has_boundaries(town) and not _in_town_boundary(town, latitude, longitude):
+    outside = not boundary_covers(town, latitude=float(latitude), longitude=float(longitude))
+    if area is None and town_has_boundaries(town) and outside:
         raise InvalidInput(
             _("该位置不在%(town)s范围内，请重新定位或在地图上选点") % {"town": town.name}, field="latitude"
         )
@@ -75,17 +72,6 @@ def place_point(*, town: Area, latitude: Decimal, longitude: Decimal) -> Place:
         village=levels.get(AreaLevel.VILLAGE),
         grid=levels.get(AreaLevel.GRID),
     )
-
-
-def _in_town_boundary(town: Area, latitude: Decimal, longitude: Decimal) -> bool:
-    if not town.boundary:
-        return False
-    from shapely.geometry import Point, shape
-
-    try:
-        return bool(shape(town.boundary).covers(Point(float(longitude), float(latitude))))
-    except (ValueError, TypeError, AttributeError, KeyError):
-        return False
 
 
 def area_choices(town: Area) -> list[Area]:

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gridgov.data.access import permissions
 from gridgov.data.cases.domain.engine import report_case
 from gridgov.data.cases.enums import AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment
@@ -81,7 +82,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
             else:
                 for what, who, _n, window in checks:
                     limits.count(f"report-{what}", who, window=window)
-                token = urlencode({"t": follow.token_for(case.number)})
+                token = urlencode({"t": permissions.follow_token(case.number)})
                 url = f"{reverse('phone:public_done', args=[case.number])}?{token}"
                 once.finish(claim, url)
                 return redirect(url)
@@ -96,7 +97,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_done(request: HttpRequest, number: str) -> HttpResponse:
-    if not follow.token_ok(number, request.GET.get("t", "")):
+    if not permissions.follow_token_ok(number, request.GET.get("t", "")):
         raise Http404(_("链接无效"))
     return render(request, "phone/public_done.html", {"number": number, "follow_url": follow.follow_url(number)})
 
@@ -104,7 +105,7 @@ def public_done(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def public_case(request: HttpRequest, number: str) -> HttpResponse:
     token = request.GET.get("t", "")
-    found = follow.followed_case(number, token)
+    found = permissions.followed_case(number, token)
     if found is None:
         return render(request, "phone/public_invalid.html", status=404)
     return render(request, "phone/public_case.html", {"view": follow.public_view(found), "token": token})
@@ -112,7 +113,7 @@ def public_case(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 def public_photo(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
-    found = follow.followed_case(number, request.GET.get("t", ""))
+    found = permissions.followed_case(number, request.GET.get("t", ""))
     if found is None:
         raise Http404(_("照片不存在"))
     attachment = Attachment.objects.filter(pk=attachment_id, case=found, kind=AttachmentKind.AFTER).first()
@@ -132,7 +133,7 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
             status = 429
         else:
             limits.count("lookup", ip, window=window)
-            found = follow.case_by_number_and_phone(form.cleaned_data["number"], form.cleaned_data["phone"])
+            found = permissions.public_case_by_phone(form.cleaned_data["number"], form.cleaned_data["phone"])
             if found is not None:
                 return redirect(follow.follow_url(found.number))
             form.add_error(None, _("未找到与该编号和手机号码对应的事件，请核对后重试"))

@@ -1,6 +1,6 @@
 """Phone pages for grid workers: my tasks, report an event, verify (核查) fixes, a light case page.
 
-Thin: read through ``cases/scope.py``, change through the engine, render. The public pages (no account)
+Thin: read through ``access/permissions.py``, change through the engine, render. The public pages (no account)
 are in ``public_views.py``.
 """
 
@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.data.access.idempotency import create_once, earlier_answer
+from gridgov.data.access.permissions import area_parts, available_actions, case_for, memberships_of, visible_cases
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.queries import CaseList, available_actions, keyset_of, older_than
+from gridgov.data.cases.domain.queries import CaseList, keyset_of, older_than
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
-from gridgov.data.cases.scope import area_parts, get_case_for_user, memberships_of, visible_cases
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
@@ -40,6 +40,7 @@ from gridgov.ui.phone import outbox
 from gridgov.ui.phone.forms import LocationFields, NoteForm, ReportForm, VerifyForm
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
+from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import once
 from gridgov.ui.web.templatetags.gridgov import cn_datetime
 
@@ -48,11 +49,6 @@ LIST_ROWS = 50
 FIELD_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF)
 VERIFY_RELATIONS = ("category", "major_category", "village", "grid", "department")
 VERIFY_ORDER = ("resolved_at", "id")
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def field_town(user: User) -> Area | None:
@@ -98,7 +94,7 @@ def my_reports(user: User) -> QuerySet[Case]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if field_town(user) is None:
         return _not_a_field_user(request)
     now = timezone.now()
@@ -119,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def verify_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if field_town(user) is None:
         return _not_a_field_user(request)
     return render(request, "phone/verify_list.html", {"cases": list(verify_queue(user)[:LIST_ROWS])})
@@ -127,7 +123,7 @@ def verify_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if field_town(user) is None:
         return _not_a_field_user(request)
     now = timezone.now()
@@ -207,7 +203,7 @@ def locate_and_area(
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     town = field_town(user)
     if town is None:
         if outbox.key_of(request) is not None:
@@ -395,7 +391,7 @@ def _int(value: str | None) -> int | None:
 
 def _case_or_404(user: User, case_id: int) -> Case:
     try:
-        return get_case_for_user(user, case_id=case_id)
+        return case_for(user, case_id=case_id)
     except NotFound as exc:
         raise Http404(str(exc)) from None
 
@@ -403,7 +399,7 @@ def _case_or_404(user: User, case_id: int) -> Case:
 def _render_case(
     request: HttpRequest, case: Case, *, form: VerifyForm | None = None, problem: str = "", status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     actions = list(CaseAction.objects.filter(case=case).order_by("seq"))
     photos = list(Attachment.objects.filter(case=case).order_by("id"))
     can_verify = any(t.action == Action.VERIFY_PASS for t in available_actions(user=user, case=case))
@@ -429,13 +425,13 @@ def _render_case(
 
 @login_required
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _render_case(request, _case_or_404(_user(request), case_id))
+    return _render_case(request, _case_or_404(signed_in_user(request), case_id))
 
 
 @login_required
 @require_POST
 def verify(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     key = outbox.key_of(request)
     if key is not None:
         return _act_once(request, user, case_id, key, VerifyForm(request.POST))
@@ -455,7 +451,7 @@ def verify(request: HttpRequest, case_id: int) -> HttpResponse:
     except (Conflict, DomainError) as error:
         # Someone acted first (or the case left this user's hands): show what happened, on fresh data.
         try:
-            fresh = get_case_for_user(user, case_id=case_id)
+            fresh = case_for(user, case_id=case_id)
         except NotFound:
             return render(request, "phone/gone.html", {"problem": error.message}, status=409)
         return _render_case(request, fresh, problem=error.message, status=409)
@@ -467,7 +463,7 @@ def verify(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
     """A progress note (进展备注) on a case in scope: the engine's comment action."""
-    user = _user(request)
+    user = signed_in_user(request)
     key = outbox.key_of(request)
     if key is not None:
         return _act_once(request, user, case_id, key, NoteForm(request.POST))
@@ -524,7 +520,7 @@ def _act_once(request: HttpRequest, user: User, case_id: int, key: str, form: Ve
     if earlier is not None:  # a resend of an action already taken: its first answer
         return outbox.answered(earlier)
     try:
-        found = get_case_for_user(user, case_id=case_id)
+        found = case_for(user, case_id=case_id)
     except NotFound as error:
         return outbox.refused(error.message, status=404)
     if not form.is_valid():
@@ -581,7 +577,7 @@ def _latest_steps(case_id: int) -> list[str]:
 @login_required
 def photo(request: HttpRequest, case_id: int, attachment_id: int, size: str) -> FileResponse:
     """A photo of a case in scope: the thumbnail, the display copy, or the kept original."""
-    found = _case_or_404(_user(request), case_id)
+    found = _case_or_404(signed_in_user(request), case_id)
     attachment = Attachment.objects.filter(pk=attachment_id, case=found).first()
     if attachment is None or size not in ("thumb", "display", "original"):
         raise Http404(_("照片不存在"))

@@ -10,21 +10,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from gridgov.data.access.permissions import available_actions, case_for
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.notifications import was_notified
-from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.domain.similar import similar_open_cases
 from gridgov.data.cases.enums import Action, AttachmentKind
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import get_case_for_user
 from gridgov.data.cases.transitions import Transition
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Department, User
 from gridgov.data.taxonomy.models import Category
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.forms import ActionForm
-from gridgov.ui.web.views import _user, render_case
+from gridgov.ui.web.views import render_case
 
 PHOTO_KIND = {Action.RESOLVE: AttachmentKind.AFTER, Action.SELF_RESOLVE: AttachmentKind.AFTER}
 
@@ -68,9 +68,9 @@ def _photos(request: HttpRequest, action: Action) -> list[Upload]:
 
 @login_required
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     try:
-        case = get_case_for_user(user, case_id=case_id)
+        case = case_for(user, case_id=case_id)
     except NotFound:
         if was_notified(user_id=user.pk, case_id=case_id):  # it was theirs; it has moved on (e.g. redispatched)
             return _gone(request, _("该事件已被改派或调整，不再由您办理"))
@@ -90,7 +90,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         duplicate = None
         try:
             if data.get("duplicate_of"):
-                duplicate = get_case_for_user(user, case_id=data["duplicate_of"])
+                duplicate = case_for(user, case_id=data["duplicate_of"])
             apply_action(
                 case_id=case.pk,
                 actor=user,
@@ -114,7 +114,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             return _gone(request)
         except (Conflict, DomainError) as error:
             try:
-                fresh = get_case_for_user(user, case_id=case.pk)
+                fresh = case_for(user, case_id=case.pk)
             except NotFound:
                 return _gone(request, error.message)
             return render_case(request, fresh, problem=error.message, status=409)
@@ -124,11 +124,11 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
                 _("已完成“%(action)s”：%(number)s") % {"action": transition.action.label, "number": case.number},
             )
             try:  # e.g. after a return the case is no longer the department's to see
-                get_case_for_user(user, case_id=case.pk)
+                case_for(user, case_id=case.pk)
             except NotFound:
                 return redirect("web:home")
             return redirect("web:case_detail", case_id=case.pk)
-    template = "web/case_action.html#action_form" if request.htmx else "web/case_action.html"  # type: ignore[attr-defined]
+    template = "web/case_action.html#action_form" if is_htmx(request) else "web/case_action.html"
     return render(
         request,
         template,

@@ -20,9 +20,9 @@ from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.forms import ListForm
 from gridgov.ui.web.menu import may_triage, may_use_inbox
-from gridgov.ui.web.views import _user
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +35,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     now = timezone.now()
     towns = towns_of(user) if not user.is_superuser else None
     categories_qs = Category.objects.filter(active=True).select_related("parent").order_by("code")
@@ -77,20 +77,20 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
         "sort": case_filter.sort,
         "url_name": f"web:{url_name}",
     }
-    template = "web/case_list.html#results" if request.htmx else "web/case_list.html"  # type: ignore[attr-defined]
+    template = "web/case_list.html#results" if is_htmx(request) else "web/case_list.html"
     return render(request, template, context)
 
 
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
-    if not may_triage(_user(request)):
+    if not may_triage(signed_in_user(request)):
         raise PermissionDenied(_("只有指挥室受理员和管理员可以受理派遣"))
     return _case_list(request, queue=Queue.TRIAGE, title=_("受理派遣"), url_name="triage")
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    if not may_use_inbox(_user(request)):
+    if not may_use_inbox(signed_in_user(request)):
         raise PermissionDenied(_("只有部门处置人员、村干部和管理员有部门待办"))
     return _case_list(request, queue=Queue.INBOX, title=_("部门待办"), url_name="inbox")
 
@@ -102,7 +102,7 @@ def all_cases(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     unread_only = request.GET.get("unread") == "1"
     search = request.GET.get("q", "")[:100]
     rows = notifications_for(user_id=user.pk, unread_only=unread_only, search=search)
@@ -122,7 +122,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
     mark_read(user_id=user.pk, notification_ids=ids or None)
     target = request.POST.get("next", "")

@@ -13,11 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.cases.scope import memberships_of
-from gridgov.data.enterprises.domain.enterprises import own_enterprise_ids, staff_town_ids
+from gridgov.data.access.permissions import Viewer, memberships_of, own_enterprise_ids, staff_town_ids, viewer_of
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
-from gridgov.data.reports.domain.viewers import Viewer, viewer_of
 from gridgov.data.sheets.framework import importers
 
 

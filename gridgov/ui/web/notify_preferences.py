@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.errors import InvalidInput
 from gridgov.data.notify.domain.preferences import preference_table, set_preference
-from gridgov.ui.web.views import _user
+from gridgov.ui.signed_in import signed_in_user
 
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     """GET: the table; POST (the whole form, without JavaScript): save every switch shown."""
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "POST":
         table = preference_table(user=user)
         for row in table.rows:
@@ -34,7 +34,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @require_POST
 def preference_switch(request: HttpRequest) -> HttpResponse:
     """One switch (htmx): saves it and answers the cell."""
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         cell = set_preference(
             user=user,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gridgov.data.access.permissions import available_actions, case_for, memberships_of
 from gridgov.data.cases.domain.deadlines import deadline_view
 from gridgov.data.cases.domain.personal_data import (
     ReporterContact,
@@ -19,22 +20,16 @@ from gridgov.data.cases.domain.personal_data import (
     reporter_contact,
     reveal_reporter_contact,
 )
-from gridgov.data.cases.domain.queries import available_actions, overview
+from gridgov.data.cases.domain.queries import overview
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
-from gridgov.data.cases.scope import get_case_for_user, memberships_of
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import Role, SecurityEventKind
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client, record_event
 from gridgov.data.worktime.calendar import WorkCalendar, schedule_reminders
+from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.forms import PasswordForm
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
 
 # Which page a role lives in; the first role of the user in this order decides.
 HOME_ORDER = (Role.OPERATOR, Role.HANDLER, Role.VILLAGE_STAFF, Role.LEADER, Role.ADMIN, Role.GRID_WORKER)
@@ -60,7 +55,7 @@ def phone_home_url() -> str | None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Open on the user's work: triage queue, department inbox, leader overview, phone pages, admin landing."""
-    user = _user(request)
+    user = signed_in_user(request)
     role = home_role(user)
     if role == Role.OPERATOR:
         return redirect("web:triage")
@@ -86,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = case_or_404(user, case_id)
     return render_case(request, case, contact=reporter_contact(case))
 
@@ -95,7 +90,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_reveal_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     """Show the reporter's contact in full (command room, leaders); the unmasking is logged."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = case_or_404(user, case_id)
     try:
         contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
@@ -106,7 +101,7 @@ def case_reveal_contact(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def case_or_404(user: User, case_id: int) -> Case:
     try:
-        return get_case_for_user(user, case_id=case_id)
+        return case_for(user, case_id=case_id)
     except NotFound as exc:
         raise Http404(str(exc)) from None
 
@@ -119,7 +114,7 @@ def render_case(
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     actions = CaseAction.objects.filter(case=case).select_related("actor").prefetch_related("attachments")
     deadline = deadline_view(case, now=timezone.now(), calendar=WorkCalendar.load())
     contact = contact or reporter_contact(case)
@@ -142,7 +137,7 @@ def render_case(
 @login_required
 def case_file(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
     """A photo of a case, served only to those who may see the case (photos can show people)."""
-    case = case_or_404(_user(request), case_id)
+    case = case_or_404(signed_in_user(request), case_id)
     attachment = Attachment.objects.filter(pk=attachment_id, case=case).first()
     if attachment is None:
         raise Http404(_("附件不存在"))
@@ -160,7 +155,7 @@ def case_file(request: HttpRequest, case_id: int, attachment_id: int) -> FileRes
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = PasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -174,6 +169,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record_event(kind=SecurityEventKind.LOGOUT, user=_user(request), client=Client.of(request))
+        record_event(kind=SecurityEventKind.LOGOUT, user=signed_in_user(request), client=Client.of(request))
     logout(request)
     return redirect("web:login")

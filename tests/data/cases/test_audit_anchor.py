@@ -19,8 +19,7 @@ from gridgov.data.cases.domain.checkpoints import read_anchors, write_checkpoint
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Attachment, AuditRun, Case, CaseAction
-from tests.factories import MONDAY_0900, TownWorld
-from tests.ui.web.helpers import signed_in
+from tests.factories import MONDAY_0900, TownWorld, signed_in
 
 
 @pytest.fixture

@@ -6,13 +6,7 @@ from django.test import Client
 
 from gridgov.data.access.models import ApiToken
 from gridgov.data.access.secrets import digest_of
-from tests.factories import TownWorld
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import TownWorld, signed_in
 
 
 def test_page_requires_sign_in(world: TownWorld) -> None:

@@ -10,17 +10,10 @@ from docx import Document
 from openpyxl import load_workbook
 
 from gridgov.data.cases.enums import Status
-from gridgov.data.org.models import User
 from gridgov.data.reports.models import Bulletin
-from tests.factories import MONDAY_0900, WORLD_NOW, TownWorld
+from tests.factories import MONDAY_0900, WORLD_NOW, TownWorld, signed_in
 
 YEAR = WORLD_NOW.year  # issued on the world's clock: numbered in its year
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _generate(client: Client, world: TownWorld, **extra: str) -> Bulletin:

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.test import Client
 from django.urls import reverse
 
-from gridgov.data.org.models import User
 from gridgov.data.reports.domain.economy import define_indicator, record_actual, set_target
 from gridgov.data.reports.models import IndicatorActual, IndicatorDefinition
-from tests.factories import MONDAY_0900, TownWorld
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import MONDAY_0900, TownWorld, signed_in
 
 
 def test_leader_sees_targets_year_to_date_and_change(world: TownWorld) -> None:

@@ -7,22 +7,15 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from gridgov.data.cases.enums import Status
 from gridgov.data.metrics.indicators import Period, Scope, compute, ranking
 from gridgov.data.org.models import User
-from tests.factories import MONDAY_0900, TownWorld
+from tests.factories import MONDAY_0900, TownWorld, signed_in
 
 NOV = {"period": "month", "date": "2026-11-23"}
 AS_OF = "2026-11-30T12:00:00+08:00"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

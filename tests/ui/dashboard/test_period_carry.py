@@ -7,21 +7,13 @@ import html
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from gridgov.data.metrics.indicators import Period
-from gridgov.data.org.models import User
-from tests.factories import WORLD_TODAY, TownWorld
+from tests.factories import WORLD_TODAY, TownWorld, signed_in
 
 pytestmark = pytest.mark.django_db
 PAGES = ("dashboard:board", "dashboard:indicators", "dashboard:rankings")
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def links(page: str) -> dict[str, str]:

@@ -11,10 +11,9 @@ import pytest
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
-from tests.factories import MONDAY_0900, TownWorld
+from tests.factories import MONDAY_0900, TownWorld, signed_in
 from tests.ui.dashboard.test_board_browser import _box, browser_page
 from tests.ui.frontend import needs_frontend_build
-from tests.ui.web.helpers import signed_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 QUERY = "?period=year&date=2026-11-23"

@@ -6,20 +6,12 @@ import io
 import re
 import sys
 
-from django.test import Client
 from django.urls import reverse
 from docx import Document
 
 from gridgov.data.cases.enums import Status
-from gridgov.data.org.models import User
 from gridgov.data.reports.domain.year_review import LEDGERS
-from tests.factories import MONDAY_0900, TownWorld
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import MONDAY_0900, TownWorld, signed_in
 
 
 def _load_views() -> None:

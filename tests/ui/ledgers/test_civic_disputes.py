@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,14 +15,8 @@ from gridgov.data.cases.enums import Action
 from gridgov.data.disputes.domain import PartyInput, register_dispute
 from gridgov.data.disputes.models import Dispute
 from gridgov.data.org.enums import SecurityEventKind
-from gridgov.data.org.models import SecurityEvent, User
-from tests.factories import TownWorld, photo
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from gridgov.data.org.models import SecurityEvent
+from tests.factories import TownWorld, photo, signed_in
 
 
 def register(world: TownWorld, **kw) -> Dispute:

@@ -7,7 +7,6 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -16,14 +15,7 @@ from openpyxl import load_workbook
 from gridgov.data.cases.enums import Kind, Status
 from gridgov.data.inspections.domain import ItemSpec, create_round, record_problem
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
-from gridgov.data.org.models import User
-from tests.factories import WORLD_TODAY, TownWorld, jpeg, photo
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import WORLD_TODAY, TownWorld, jpeg, photo, signed_in
 
 
 def this_week_round(world: TownWorld, name: str = "本周创城督查") -> InspectionRound:

@@ -5,24 +5,16 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
-from gridgov.data.org.models import User
 from gridgov.data.problemlists.domain import add_item, ensure_seven_lists
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
-from tests.factories import TownWorld, photo
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import TownWorld, photo, signed_in
 
 
 def test_add_item_progress_and_write_off(world: TownWorld) -> None:

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,21 +15,15 @@ from gridgov.data.cases.enums import Status
 from gridgov.data.enterprises.domain.services import raise_request, record_meeting
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
-from gridgov.data.org.models import Enterprise, User
+from gridgov.data.org.models import Enterprise
 from tests.data.enterprises.conftest import EnterpriseWorld, build_enterprise_world, valid_code
 from tests.data.enterprises.test_services import solve
-from tests.factories import MONDAY_0900, WORLD_TODAY, TownWorld, jpeg
+from tests.factories import MONDAY_0900, WORLD_TODAY, TownWorld, jpeg, signed_in
 
 
 @pytest.fixture
 def ew(world: TownWorld) -> EnterpriseWorld:
     return build_enterprise_world(world)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sheet_rows(content: bytes) -> list[tuple[object, ...]]:

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.search import clear_cache
 from tests.factories import TownWorld
 
@@ -43,12 +43,6 @@ def bounded(world: TownWorld) -> TownWorld:
 def _fresh_caches() -> None:
     clear_cache()
     cache.clear()  # rate-limit counters and one-time tokens
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def once_token(client: Client, url: str) -> str:

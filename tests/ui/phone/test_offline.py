@@ -13,9 +13,9 @@ from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.org.models import Area
-from tests.factories import MONDAY_0900, WORLD_NOW, TownWorld
+from tests.factories import MONDAY_0900, WORLD_NOW, TownWorld, signed_in
 from tests.ui.frontend import needs_frontend_build
-from tests.ui.phone.conftest import IN_GRID_B, jpeg_file, signed_in
+from tests.ui.phone.conftest import IN_GRID_B, jpeg_file
 
 
 def test_manifest_makes_the_phone_pages_an_installable_app(world: TownWorld) -> None:

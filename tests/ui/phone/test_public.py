@@ -9,12 +9,13 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from gridgov.data.access.permissions import follow_token as token_for
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.images import gps_of
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
-from gridgov.ui.phone.follow import follow_url, token_for
+from gridgov.ui.phone.follow import follow_url
 from tests.factories import TownWorld, photo
 from tests.ui.phone.conftest import IN_GRID_A, OUT_OF_TOWN, box, jpeg_file, once_token
 

@@ -9,8 +9,8 @@ from gridgov.data.cases.domain.images import MAX_IMAGE_BYTES
 from gridgov.data.cases.enums import AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.taxonomy.models import Category
-from tests.factories import TownWorld
-from tests.ui.phone.conftest import IN_GRID_A, IN_GRID_B, OUT_OF_TOWN, jpeg_file, once_token, signed_in
+from tests.factories import TownWorld, signed_in
+from tests.ui.phone.conftest import IN_GRID_A, IN_GRID_B, OUT_OF_TOWN, jpeg_file, once_token
 
 REPORT = "/m/report/"
 

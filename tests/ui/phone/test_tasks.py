@@ -9,8 +9,8 @@ from django.urls import reverse
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Case
-from tests.factories import MONDAY_0900, TownWorld
-from tests.ui.phone.conftest import jpeg_file, signed_in
+from tests.factories import MONDAY_0900, TownWorld, signed_in
+from tests.ui.phone.conftest import jpeg_file
 
 VERSION = re.compile(r'name="expected_version" value="(\d+)"')
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.transitions import ActionKind, Transition
-from tests.factories import TownWorld
-from tests.ui.web.helpers import signed_in
+from tests.factories import TownWorld, signed_in
 
 
 def test_reject_is_styled_as_refusing_and_register_as_forward(world: TownWorld) -> None:

@@ -13,8 +13,7 @@ from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, AttachmentKind, Status
 from gridgov.data.cases.models import Case, CaseAction
-from tests.factories import TownWorld, jpeg
-from tests.ui.web.helpers import signed_in
+from tests.factories import TownWorld, jpeg, signed_in
 
 
 def act(case: Case, action: str) -> str:

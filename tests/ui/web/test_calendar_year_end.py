@@ -11,9 +11,8 @@ from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.org.models import User
 from gridgov.data.worktime.models import CalendarDay, CalendarYear
-from tests.factories import TownWorld, at
+from tests.factories import TownWorld, at, signed_in
 from tests.ui.api.conftest import ApiClient
-from tests.ui.web.helpers import signed_in
 
 REMINDER = "2027年的节假日与调休安排尚未录入：跨入2027年的期限暂按法定节假日计算（不含调休）"
 

@@ -10,8 +10,7 @@ from gridgov.data.cases.enums import Status
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import SecurityEvent, User
 from gridgov.ui.web.views import phone_home_url
-from tests.factories import TownWorld
-from tests.ui.web.helpers import signed_in
+from tests.factories import TownWorld, signed_in
 
 
 @pytest.mark.parametrize(

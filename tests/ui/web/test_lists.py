@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Notification
-from tests.factories import TownWorld
-from tests.ui.web.helpers import signed_in
+from tests.factories import TownWorld, signed_in
 
 
 def numbers_on(page: str) -> list[str]:

@@ -10,8 +10,7 @@ import pytest
 from gridgov.data.org.enums import Role
 from gridgov.ui.web.menu import ENTRIES, menu_for
 from tests.data.enterprises.conftest import build_enterprise_world
-from tests.factories import TownWorld
-from tests.ui.web.helpers import signed_in
+from tests.factories import TownWorld, signed_in
 
 
 @pytest.fixture

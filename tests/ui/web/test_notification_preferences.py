@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from gridgov.data.notify.models import ChannelAccount, Preference
-from tests.factories import TownWorld
-from tests.ui.web.helpers import signed_in
+from tests.factories import TownWorld, signed_in
 
 
 def test_the_page_shows_the_allowed_channels_and_the_defaults(world: TownWorld, settings) -> None:

@@ -9,13 +9,7 @@ from django.urls import reverse
 
 from gridgov.data.cases.enums import Status
 from gridgov.data.org.models import User
-from tests.factories import MONDAY_0900, TownWorld
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import MONDAY_0900, TownWorld, signed_in
 
 
 def test_sign_in_with_password_and_land_on_home(world: TownWorld) -> None:

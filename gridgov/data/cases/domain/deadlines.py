@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from django.db.models import Q
 
 from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES, Lamp, Status
 from gridgov.data.cases.models import Case
@@ -20,6 +22,19 @@ from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
 
 WARN_FRACTION = 0.75
+# A ledger row (a hazard, a problem item) has a rectification date besides the case's clocks: it is overdue
+# (超期) when that date has passed and its case is not finished.
+FINISHED = (Status.CLOSED, Status.REJECTED)
+
+
+def ledger_overdue(*, status: str, deadline: date | None, today: date) -> bool:
+    """Whether a ledger row whose case is in ``status`` is past its rectification ``deadline`` on ``today``."""
+    return deadline is not None and deadline < today and status not in FINISHED
+
+
+def ledger_overdue_q(deadline_field: str, *, today: date, status_field: str = "status") -> Q:
+    """``ledger_overdue`` as a filter on the rows' ``deadline_field`` and their case's ``status_field``."""
+    return Q(**{f"{deadline_field}__lt": today}) & ~Q(**{f"{status_field}__in": FINISHED})
 
 
 def _warn_minutes(limit_minutes: int) -> int:

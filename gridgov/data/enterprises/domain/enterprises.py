@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import reference
-from gridgov.data.cases.scope import memberships_of
+from gridgov.data.cases.scope import is_global_admin, memberships_of
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.org.domain import grant_role
@@ -77,14 +77,10 @@ def own_enterprise_ids(user: User) -> set[int]:
 
 def staff_town_ids(user: User, roles: tuple[Role, ...] = STAFF_ROLES) -> set[int]:
     """Towns in which ``user`` holds one of ``roles`` (global admins: every town)."""
-    ids: set[int] = set()
-    every_town = user.is_superuser
-    for m in memberships_of(user):
-        if m.role in roles and m.town_id is not None:
-            ids.add(m.town_id)
-        if m.role == Role.ADMIN and m.area_id is None:
-            every_town = True
-    if every_town:  # the towns from the per-process reference cache: no query per call (an import asks per row)
+    memberships = memberships_of(user)
+    ids = {m.town_id for m in memberships if m.role in roles and m.town_id is not None}
+    if is_global_admin(user, memberships):
+        # the towns from the per-process reference cache: no query per call (an import asks per row)
         ids.update(town.pk for town in reference.towns(None))
     return ids
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.scope import memberships_of
+from gridgov.data.cases.scope import is_global_admin, memberships_of
 from gridgov.data.errors import OutOfScope
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
@@ -53,8 +53,7 @@ def viewer_of(user: User) -> Viewer:
     if not user.is_authenticated or not user.is_active:
         return viewer
     memberships = memberships_of(user)
-    global_admin = user.is_superuser or any(m.role == Role.ADMIN and m.area_id is None for m in memberships)
-    if global_admin:
+    if is_global_admin(user, memberships):
         viewer.towns = list(Area.objects.filter(level=AreaLevel.TOWN).order_by("path"))
         return viewer
     town_ids: set[int] = set()

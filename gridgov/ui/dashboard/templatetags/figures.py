@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from gridgov.data.cases.scope import memberships_of
+from gridgov.data.access.permissions import memberships_of
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import User
 from gridgov.data.reports import phrasing

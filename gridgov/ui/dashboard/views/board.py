@@ -10,15 +10,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from gridgov.data.access.permissions import Viewer, visible_cases
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import visible_cases
 from gridgov.data.metrics.indicators import cases_behind, compute
 from gridgov.data.reports.domain import board as board_domain
 from gridgov.data.reports.domain.economy import indicator_table
-from gridgov.data.reports.domain.viewers import Viewer
-from gridgov.ui.dashboard.common import town_for, user_of, viewer_for
+from gridgov.ui.dashboard.common import town_for, viewer_for
 from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, Filters, read_filters
 from gridgov.ui.params import float_param, int_param
+from gridgov.ui.signed_in import signed_in_user
 
 SUMMARY = (
     "reported",
@@ -43,7 +43,7 @@ def _filters(request: HttpRequest, *, with_choices: bool = False) -> tuple[Viewe
 def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:
     """Cases of the scope the user may see (for the deadline lists: any period, they are open now)."""
     qs = Case.objects.filter(town=filters.town).filter(filters.scope.case_filter())
-    return visible_cases(user_of(request), qs)
+    return visible_cases(signed_in_user(request), qs)
 
 
 @login_required
@@ -101,7 +101,7 @@ def board_map(request: HttpRequest) -> JsonResponse:
         as_of=filters.as_of or timezone.now(),
     )
     clusters = board_domain.map_clusters(
-        cases=visible_cases(user_of(request), reported),
+        cases=visible_cases(signed_in_user(request), reported),
         zoom=zoom,
         bbox=bbox,  # type: ignore[arg-type]
     )

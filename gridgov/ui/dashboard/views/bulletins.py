@@ -23,8 +23,9 @@ from gridgov.data.reports.domain.bulletins import (
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
 from gridgov.data.reports.writers import write_docx, write_xlsx
-from gridgov.ui.dashboard.common import town_wide, user_of
+from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.filters import PERIOD_KINDS, read_filters
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,7 +60,7 @@ def bulletin_generate(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('dashboard:bulletins')}?{filters.query()}")
     steps: list[str] = []
     bulletin = generate_bulletin(
-        user=user_of(request),
+        user=signed_in_user(request),
         scope=filters.scope,
         scope_key=filters.scope_value,
         period=filters.period,
@@ -68,7 +69,7 @@ def bulletin_generate(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, _("通报草稿已生成：%(steps)s完成。") % {"steps": "".join(steps)})
     url = reverse("dashboard:bulletin", args=[bulletin.pk]) + f"?town={town.pk}"
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -109,7 +110,7 @@ def bulletin(request: HttpRequest, bulletin_id: int) -> HttpResponse:
 def bulletin_issue(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     town, found = _bulletin(request, bulletin_id)
     try:
-        issued = issue_bulletin(bulletin_id=found.pk, town=town, user=user_of(request))
+        issued = issue_bulletin(bulletin_id=found.pk, town=town, user=signed_in_user(request))
         messages.success(
             request,
             _("已印发：%(line)s，文号%(number)s") % {"line": issue_line(issued), "number": issued.document_number},

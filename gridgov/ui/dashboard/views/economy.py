@@ -16,9 +16,10 @@ from gridgov.data.org.models import Area
 from gridgov.data.reports.domain import economy
 from gridgov.data.reports.enums import Accumulation, Frequency, IndicatorKind
 from gridgov.data.reports.models import IndicatorDefinition
-from gridgov.ui.dashboard.common import town_wide, user_of
+from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.forms import ActualForm, IndicatorDefinitionForm, TargetForm
 from gridgov.ui.params import int_param
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 
 def _year(request: HttpRequest) -> int:
@@ -46,7 +47,7 @@ def _page(
         "target_form": target or TargetForm(indicators=indicators, initial={"year": year}),
         "actual_form": actual or ActualForm(indicators=indicators, initial={"year": year}),
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         # htmx swaps only 2xx responses: the form errors come back as a 200 panel.
         return render(request, "dashboard/economy.html#panel", context)
     return render(request, "dashboard/economy.html", context, status=status)
@@ -65,7 +66,7 @@ def _attach(form: forms.Form, error: DomainError) -> None:
 
 def _done(request: HttpRequest, town: Area, year: int) -> HttpResponse:
     url = f"{reverse('dashboard:economy')}?town={town.pk}&year={year}"
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return _page(request, town, year=year)
     return redirect(url)
 
@@ -128,7 +129,7 @@ def economy_actual(request: HttpRequest) -> HttpResponse:
                 period=data["period"],
                 value=data["value"],
                 note=data["note"],
-                user=user_of(request),
+                user=signed_in_user(request),
             )
             return _done(request, town, data["year"])
         except DomainError as error:

@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from gridgov.data.cases.scope import visible_cases
+from gridgov.data.access.permissions import visible_cases
 from gridgov.data.errors import InvalidInput
 from gridgov.data.metrics.indicators import Part, cases_behind, compute
-from gridgov.ui.dashboard.common import town_for, user_of, viewer_for
+from gridgov.ui.dashboard.common import town_for, viewer_for
 from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, read_filters
+from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 PAGE_SIZE = 50
 
@@ -36,7 +37,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "measures": figures.measures(),
     }
-    template = "dashboard/indicators.html#figures" if request.htmx else "dashboard/indicators.html"  # type: ignore[attr-defined]
+    template = "dashboard/indicators.html#figures" if is_htmx(request) else "dashboard/indicators.html"
     return render(request, template, context)
 
 
@@ -62,7 +63,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     except KeyError:
         raise Http404(measure) from None
     qs = (
-        visible_cases(user_of(request), behind)
+        visible_cases(signed_in_user(request), behind)
         .select_related("category", "village", "department")
         .order_by("-registered_at", "-reported_at", "-id")
     )
@@ -75,5 +76,5 @@ def cases(request: HttpRequest) -> HttpResponse:
         "page": page,
         "base_query": filters.query(measure=measure, part=part),
     }
-    template = "dashboard/cases.html#list" if request.htmx else "dashboard/cases.html"  # type: ignore[attr-defined]
+    template = "dashboard/cases.html#list" if is_htmx(request) else "dashboard/cases.html"
     return render(request, template, context)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.metrics.indicators import SMALL_SAMPLE, Weights, ranking
 from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, read_filters
+from gridgov.ui.signed_in import is_htmx
 
 RANK_BY = [("village", _("村（社区）")), ("department", _("处置部门")), ("grid_worker", _("网格员"))]
 
@@ -44,5 +45,5 @@ def rankings(request: HttpRequest) -> HttpResponse:
         "small_sample": SMALL_SAMPLE,
         "as_of": as_of,
     }
-    template = "dashboard/rankings.html#table" if request.htmx else "dashboard/rankings.html"  # type: ignore[attr-defined]
+    template = "dashboard/rankings.html#table" if is_htmx(request) else "dashboard/rankings.html"
     return render(request, template, context)

@@ -12,13 +12,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from gridgov.data.cases.scope import visible_cases
+from gridgov.data.access.permissions import visible_cases
 from gridgov.data.errors import NotFound
 from gridgov.data.reports.domain.year_review import figure_cases, year_outline, year_review
 from gridgov.data.reports.writers import write_docx
-from gridgov.ui.dashboard.common import town_wide, user_of
+from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.views.bulletins import DOCX
 from gridgov.ui.params import int_param
+from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
 
@@ -75,7 +76,7 @@ def year_cases(request: HttpRequest, source: str, key: str) -> HttpResponse:
     except NotFound as error:
         raise Http404(error.message) from None
     qs = (
-        visible_cases(user_of(request), behind)
+        visible_cases(signed_in_user(request), behind)
         .select_related("category", "village", "department")
         .order_by("-registered_at", "-reported_at", "-id")
     )

@@ -1,11 +1,16 @@
-"""Figures as Chinese users write them: 98.0%, 1600万元, 1.89亿元."""
+"""Figures as Chinese users write them: 98.0%, 1600万元, 1.89亿元; and whether a ledger row is overdue."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
+
+from gridgov.data.cases.domain.deadlines import ledger_overdue
+from gridgov.data.enterprises.models import Hazard
+from gridgov.data.problemlists.models import ProblemItem
 
 register = template.Library()
 
@@ -34,3 +39,9 @@ def yuan(value: Decimal | int | None) -> str:
     if abs(amount) >= Decimal(10_000):
         return _("%(v)s万元") % {"v": _trim(amount / Decimal(10_000))}
     return _("%(v)s元") % {"v": _trim(amount)}
+
+
+@register.filter
+def overdue_on(row: Hazard | ProblemItem, today: date) -> bool:
+    """Whether a hazard or problem item is past its rectification date (``deadlines.ledger_overdue``)."""
+    return ledger_overdue(status=row.case.status, deadline=row.deadline, today=today)

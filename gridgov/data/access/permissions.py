@@ -1,0 +1,279 @@
+"""Who may see what, and do what now: the one module every page, export, API endpoint and Open311 call asks.
+
+- **Cases**: ``visible_cases`` / ``case_for`` (the scope rule of ``cases/scope.py``, stated once as the user's
+  grants) and ``available_actions`` — the transition table (``cases/transitions.py``) ∩ the user's capacities.
+- **Ledger records** (hazards, service requests, problem items, disputes, inspection problems) are cases with a
+  ledger row: ``visible_records`` / ``record_for`` see them through their case, and ``record_actions`` names the
+  buttons of a ledger page from the very same ``available_actions`` as the case page (``LEDGER_STEPS`` maps each
+  button to its transition), plus the few rules that are a ledger's own (a petition is extended once; the parties
+  of a dispute are unmasked for the roles that may see personal data).
+- **Enterprises**, **figures** (``viewer_of``) and **follow tokens** (a public report's signed link).
+
+Why here: ``access`` is the top of the data layer (it already files Open311 reports through the engine), so it may
+import every ledger app and ``reports``, and nothing in ``gridgov.data`` imports it. The membership primitives the
+domain functions enforce themselves (``capacities``, ``town_roles``, ``is_global_admin``) stay in ``cases/scope.py``,
+the lowest layer that knows a case, and this module is their only door for the UI, the API and Open311.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.domain.personal_data import REVEAL_ROLES
+from gridgov.data.cases.domain.queries import available_actions
+from gridgov.data.cases.enums import Action, Channel, Status
+from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import (
+    area_parts,
+    capacities,
+    handling_departments,
+    is_global_admin,
+    may_report_into,
+    memberships_of,
+    town_roles,
+    visible_cases,
+    visible_parts,
+)
+from gridgov.data.cases.scope import get_case_for_user as case_for
+from gridgov.data.cases.transitions import Transition
+from gridgov.data.disputes.domain import MANAGER_ROLES as DISPUTE_MANAGERS
+from gridgov.data.disputes.enums import DisputeType
+from gridgov.data.disputes.models import Dispute
+from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES as ENTERPRISE_MANAGER_ROLES
+from gridgov.data.enterprises.domain.enterprises import (
+    is_enterprise_user,
+    own_enterprise_ids,
+    staff_town_ids,
+    visible_enterprises,
+)
+from gridgov.data.enterprises.importers import may_import as may_import_enterprise_books
+from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
+from gridgov.data.errors import NotFound
+from gridgov.data.inspections.domain import MANAGER_ROLES as INSPECTION_MANAGERS
+from gridgov.data.inspections.models import InspectionProblem, InspectionRound
+from gridgov.data.notify.domain.messages import follow_token
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import Area, User
+from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
+from gridgov.data.problemlists.models import ProblemItem
+from gridgov.data.reports.domain.viewers import Viewer, viewer_of
+
+__all__ = [
+    "LEDGER_STEPS",
+    "MEDIATE_ROLES",
+    "Ledger",
+    "Viewer",
+    "area_parts",
+    "available_actions",
+    "capacities",
+    "case_for",
+    "duplicate_number",
+    "follow_token",
+    "follow_token_ok",
+    "followed_case",
+    "handling_departments",
+    "is_enterprise_user",
+    "is_global_admin",
+    "ledger_actions",
+    "may_report_into",
+    "meeting_actions",
+    "memberships_of",
+    "offered_actions",
+    "own_enterprise_ids",
+    "public_case_by_phone",
+    "record_actions",
+    "record_for",
+    "round_for",
+    "staff_town_ids",
+    "town_roles",
+    "viewer_of",
+    "visible_cases",
+    "visible_enterprises",
+    "visible_meetings",
+    "visible_parts",
+    "visible_records",
+    "visible_rounds",
+]
+
+LedgerRecord = Hazard | ServiceRequest | ProblemItem | Dispute | InspectionProblem
+
+# The buttons of each ledger's detail page, each the transition it takes (the page's form posts the step).
+LEDGER_STEPS: Mapping[type[Model], Mapping[str, Action]] = {
+    Hazard: {"rectify": Action.RESOLVE, "accept": Action.VERIFY_PASS},
+    ServiceRequest: {"solve": Action.RESOLVE, "rate": Action.RATE},
+    ProblemItem: {"progress": Action.PROGRESS, "write_off": Action.VERIFY_PASS},
+    Dispute: {
+        "ask_extension": Action.REQUEST_EXTENSION,
+        "approve_extension": Action.APPROVE_EXTENSION,
+        "deny_extension": Action.DENY_EXTENSION,
+        "mediate": Action.COMMENT,
+    },
+    InspectionProblem: {},
+}
+# A mediation is a comment in the case's chain; it is recorded by the people who mediate, not by anyone in scope.
+MEDIATE_ROLES = frozenset({Role.HANDLER, Role.OPERATOR, Role.LEADER, Role.ADMIN})
+PUBLIC_CHANNELS = (Channel.RESIDENT, Channel.OPEN311)
+ENTERPRISE_MANAGERS = tuple(ENTERPRISE_MANAGER_ROLES)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cases
+
+
+def offered_actions(*, user: User, case: Case) -> frozenset[Action]:
+    """The actions of ``available_actions`` as a set, for pages that ask "is this button on?"."""
+    return frozenset(Action(t.action) for t in available_actions(user=user, case=case))
+
+
+def duplicate_number(*, user: User, case: Case) -> str | None:
+    """The number of the case ``case`` duplicates — only when ``user`` may see that case too."""
+    if case.duplicate_of_id is None:
+        return None
+    found: str | None = (
+        visible_cases(user, Case.objects.filter(pk=case.duplicate_of_id)).values_list("number", flat=True).first()
+    )
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------
+# Ledger records
+
+
+def visible_records[R: (Hazard, ServiceRequest, ProblemItem, Dispute, InspectionProblem)](
+    user: User, model: type[R]
+) -> QuerySet[R]:
+    """The ledger rows of ``model`` whose case ``user`` may see."""
+    return model.objects.filter(case__in=visible_cases(user).values("pk"))
+
+
+def record_for[R: (Hazard, ServiceRequest, ProblemItem, Dispute, InspectionProblem)](
+    user: User, queryset: QuerySet[R], pk: int
+) -> R:
+    """One ledger row of ``queryset`` if ``user`` may see its case; otherwise NotFound (never say it exists)."""
+    found = queryset.filter(pk=pk, case__in=visible_cases(user).values("pk")).first()
+    if found is None:
+        raise NotFound(_("记录不存在或您无权查看"))
+    return found
+
+
+def record_actions(*, user: User, record: LedgerRecord, transitions: list[Transition] | None = None) -> frozenset[str]:
+    """The buttons ``user`` has on ``record``'s ledger page now: the steps of ``LEDGER_STEPS`` whose transition
+    ``available_actions`` offers on the record's case (the case page's buttons), narrowed by the ledger's own
+    rules; for a dispute also ``reveal`` (the parties in full) and ``clear`` (积案化解销号)."""
+    case = record.case
+    if transitions is None:
+        transitions = available_actions(user=user, case=case)
+    actions = {Action(t.action) for t in transitions}
+    steps = {step for step, action in LEDGER_STEPS[type(record)].items() if action in actions}
+    if isinstance(record, Dispute):
+        steps |= _dispute_steps(user, record, case, steps)
+    return frozenset(steps)
+
+
+def _dispute_steps(user: User, dispute: Dispute, case: Case, steps: set[str]) -> set[str]:
+    caps = capacities(user, case)
+    if dispute.type != DisputeType.PETITION or case.extension_count > 0:  # 信访: extended once, with approval
+        steps.discard("ask_extension")
+    if dispute.type != DisputeType.PETITION:
+        steps -= {"approve_extension", "deny_extension"}
+    if not caps & MEDIATE_ROLES:
+        steps.discard("mediate")
+    if caps & REVEAL_ROLES:
+        steps.add("reveal")
+        if dispute.backlog and dispute.backlog_cleared_at is None and case.status == Status.CLOSED:
+            steps.add("clear")
+    return steps
+
+
+def visible_meetings(user: User) -> QuerySet[Meeting]:
+    """乡镇长有约 meetings: those of the towns ``user`` serves, and those their company took part in."""
+    condition = Q(town_id__in=staff_town_ids(user)) | Q(enterprises__in=own_enterprise_ids(user))
+    return Meeting.objects.filter(condition).distinct()
+
+
+class Ledger(StrEnum):
+    ENTERPRISES = "enterprises"
+    MEETINGS = "meetings"
+    HAZARDS = "hazards"
+    SERVICES = "services"
+    INSPECTIONS = "inspections"
+    PROBLEM_LISTS = "problem_lists"
+    DISPUTES = "disputes"
+
+
+# Who keeps each civic ledger of a town (registers rows by hand, imports sheets, sees the town's progress).
+CIVIC_KEEPERS: Mapping[Ledger, frozenset[Role]] = {
+    Ledger.INSPECTIONS: INSPECTION_MANAGERS,
+    Ledger.PROBLEM_LISTS: PROBLEM_LIST_MANAGERS,
+    Ledger.DISPUTES: DISPUTE_MANAGERS,
+}
+
+
+def ledger_actions(*, user: User, ledger: Ledger, town: Area | None = None) -> frozenset[str]:
+    """What ``user`` may do on a ledger's list page: ``add`` (register rows by hand or from a sheet, and for the
+    civic ledgers see the town's progress) and ``import`` (the enterprise books' sheets). The civic ledgers are
+    kept per town (``town``); the enterprise register and meetings by the staff of any town."""
+    if ledger in CIVIC_KEEPERS:
+        keeps = town is not None and bool(town_roles(user, town) & CIVIC_KEEPERS[ledger])
+        return frozenset({"add"}) if keeps else frozenset()
+    if ledger in (Ledger.ENTERPRISES, Ledger.MEETINGS):
+        return frozenset({"add"}) if staff_town_ids(user, ENTERPRISE_MANAGERS) else frozenset()
+    return frozenset({"import"}) if may_import_enterprise_books(user) else frozenset()
+
+
+def meeting_actions(*, user: User, meeting: Meeting) -> frozenset[str]:
+    """``add``: the staff of the meeting's town register the requests raised at it."""
+    return frozenset({"add"}) if meeting.town_id in staff_town_ids(user) else frozenset()
+
+
+def visible_rounds(user: User, town: Area) -> QuerySet[InspectionRound]:
+    """A town's inspection rounds: all of them for its keepers, otherwise those ``user`` organises or inspects in."""
+    rounds = InspectionRound.objects.filter(town=town)
+    if "add" in ledger_actions(user=user, ledger=Ledger.INSPECTIONS, town=town):
+        return rounds
+    return rounds.filter(Q(inspectors=user) | Q(organizer=user)).distinct()
+
+
+def round_for(user: User, round_id: int) -> InspectionRound:
+    """One round, for its organiser, its inspectors and its town's keepers; otherwise NotFound."""
+    round_ = InspectionRound.objects.select_related("town", "organizer").filter(pk=round_id).first()
+    if round_ is None:
+        raise NotFound(_("督查不存在"))
+    is_inspector = round_.organizer_id == user.pk or round_.inspectors.filter(pk=user.pk).exists()
+    if not (is_inspector or town_roles(user, round_.town) & INSPECTION_MANAGERS):
+        raise NotFound(_("督查不存在或您无权查看"))
+    return round_
+
+
+# ---------------------------------------------------------------------------------------------------
+# Follow tokens: a public reporter follows their case by a signed link, or by its number and their phone.
+
+
+def follow_token_ok(number: str, token: str) -> bool:
+    return bool(token) and constant_time_compare(follow_token(number), token)
+
+
+def followed_case(number: str, token: str) -> Case | None:
+    """The public case behind a follow link, or None when the token does not match (never say which)."""
+    if not follow_token_ok(number, token):
+        return None
+    return (
+        Case.objects.select_related("category", "major_category")
+        .filter(number=number, channel__in=PUBLIC_CHANNELS)
+        .order_by("id")
+        .first()
+    )
+
+
+def public_case_by_phone(number: str, phone: str) -> Case | None:
+    """A publicly reported case whose reporter phone matches (the phone is encrypted: compared in Python)."""
+    number = number.strip().upper()
+    for case in Case.objects.filter(number=number, channel__in=PUBLIC_CHANNELS).order_by("id")[:5]:
+        if case.reporter_phone and constant_time_compare(case.reporter_phone.strip(), phone.strip()):
+            return case
+    return None

@@ -1,0 +1,147 @@
+"""What the ledger pages share: the town a signed-in user works in, form errors, Excel responses, uploads,
+and the list filters by status. The pages themselves live one module per ledger (``views_<ledger>.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.access import permissions
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.enums import AttachmentKind, Kind, Status
+from gridgov.data.cases.models import Case
+from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE
+from gridgov.data.sheets.jobs import home_town
+from gridgov.ui.params import year_param
+from gridgov.ui.web.menu import may_use_civic_ledgers
+
+STATUS_FILTERS = [
+    ("", gettext_lazy("全部")),
+    ("open", gettext_lazy("未办结")),
+    (Status.CLOSED, gettext_lazy("已销号/办结")),
+]
+
+
+def staff_town(user: User, roles: tuple[Role, ...] | None = None) -> Area | None:
+    """The first town in which ``user`` serves (in ``roles``, by default any staff role); None for others."""
+    ids = permissions.staff_town_ids(user, roles) if roles else permissions.staff_town_ids(user)
+    return Area.objects.filter(pk__in=ids, level=AreaLevel.TOWN).order_by("code").first() if ids else None
+
+
+def civic_town(user: User) -> Area:
+    """The town whose civic ledgers (inspections, problem lists, disputes) ``user`` works on; 403/404 otherwise."""
+    if not may_use_civic_ledgers(user):
+        raise PermissionDenied(_("督查、问题清单和信访纠纷只对本镇工作人员开放"))
+    town = home_town(user)
+    if town is None:
+        raise Http404(_("您的账号不属于任何乡镇"))
+    return town
+
+
+def then_redirect(step: Callable[[], object], to: str, *args: int) -> HttpResponse:
+    """A button's POST: take ``step`` (a domain function), then go to the page ``to`` (a URL name, with
+    ``args``); 403 with the domain's message when the step is refused."""
+    try:
+        step()
+    except DomainError as error:
+        return HttpResponseForbidden(error.message)
+    return redirect(to, *args)
+
+
+def civic_keeper_town(user: User) -> Area | None:
+    """The user's town when they keep its civic ledgers (the command room, leaders, admins); None otherwise."""
+    town = civic_town(user)
+    keeps = "add" in permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=town)
+    return town if keeps else None
+
+
+def put_error(form: Form, error: DomainError) -> None:
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def dated_xlsx(name: str, content: bytes) -> HttpResponse:
+    """An Excel download named ``name`` and today's date."""
+    return download(content, f"{name}{timezone.localtime().strftime('%Y%m%d')}.xlsx")
+
+
+def uploads(request: HttpRequest, kind: AttachmentKind) -> list[Upload]:
+    return [Upload(name=f.name or "photo", data=f.read(), kind=kind) for f in request.FILES.getlist("photos")]
+
+
+def year_of(request: HttpRequest) -> int:
+    return year_param(request.GET.get("year")) or timezone.localdate().year
+
+
+def day_text(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def area_choices(town: Area) -> list[tuple[int, str]]:
+    return [
+        (a.pk, a.name if a.level == AreaLevel.VILLAGE else f"　{a.name}")
+        for a in Area.objects.filter(town=town, level__in=[AreaLevel.VILLAGE, AreaLevel.GRID]).order_by("path")
+    ]
+
+
+def village_choices(town: Area) -> list[tuple[int, str]]:
+    return list(
+        Area.objects.filter(town=town, level=AreaLevel.VILLAGE).order_by("sort_order", "code").values_list("pk", "name")
+    )
+
+
+def department_choices(town: Area) -> list[tuple[int, str]]:
+    return list(Department.objects.filter(town=town, active=True).values_list("pk", "name"))
+
+
+def status_filter(qs: QuerySet[Any], status: str, prefix: str = "case__") -> QuerySet[Any]:
+    if status == "open":
+        return qs.exclude(**{f"{prefix}status__in": [Status.CLOSED, Status.REJECTED]})
+    if status in Status.values:
+        return qs.filter(**{f"{prefix}status": status})
+    return qs
+
+
+def ledger_case(user: User, case_id: int, kind: Kind) -> Case:
+    try:
+        case = permissions.case_for(user, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    if case.kind != kind:
+        raise Http404(_("事件不存在或您无权查看"))
+    return case
+
+
+def figure_text(value: int | Decimal | None, unit: str) -> str:
+    """98.0% / 1605.00万元 / 188条 / — for an empty denominator."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{(Decimal(value) * 100).quantize(Decimal('0.1'))}%"
+    if unit == _("元"):
+        amount = Decimal(value)
+        if amount >= 10_000:
+            return _("%(n)s万元") % {"n": (amount / 10_000).quantize(Decimal("0.01"))}
+        return _("%(n)s元") % {"n": amount.quantize(Decimal("0.01"))}
+    return f"{value}{unit}"

@@ -1,0 +1,252 @@
+"""Petitions and disputes (信访与矛盾纠纷): the ledger, mediation, the petition extension, parties."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.data.access import permissions
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action
+from gridgov.data.disputes.domain import (
+    PartyInput,
+    PartyView,
+    clear_backlog,
+    parties_masked,
+    record_mediation,
+    register_dispute,
+    request_petition_extension,
+    reveal_parties,
+)
+from gridgov.data.disputes.enums import DisputeType
+from gridgov.data.disputes.models import Dispute, DisputeParty
+from gridgov.data.errors import DomainError, InvalidInput, NotFound
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.security import Client
+from gridgov.data.privacy import mask_name
+from gridgov.data.sheets.framework import workbook
+from gridgov.ui.ledgers import views_common as common
+from gridgov.ui.ledgers.forms_civic import DisputeForm, MediationForm
+from gridgov.ui.params import int_param
+from gridgov.ui.signed_in import is_htmx, signed_in_user
+
+PAGE_SIZE = 200
+
+
+def _disputes(user: User, town: Area, params: dict[str, str]) -> QuerySet[Dispute]:
+    qs = (
+        permissions.visible_records(user, Dispute)
+        .filter(town=town)
+        .select_related("case", "case__department", "case__village")
+        .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id")))
+        .order_by("-received_on", "-id")
+    )
+    if params.get("type") in DisputeType.values:
+        qs = qs.filter(type=params["type"])
+    if params.get("backlog") == "1":
+        qs = qs.filter(backlog=True)
+    return common.status_filter(qs, params.get("status", ""))
+
+
+def _dispute_params(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET.get(key, "") for key in ("type", "backlog", "status")}
+
+
+def _masked_names(dispute: Dispute) -> str:
+    return "、".join(mask_name(p.name) for p in dispute.parties.all())
+
+
+@login_required
+def disputes(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    params = _dispute_params(request)
+    rows = [(d, _masked_names(d)) for d in _disputes(user, town, params)[:PAGE_SIZE]]
+    context = {
+        "rows": rows,
+        "params": params,
+        "types": DisputeType.choices,
+        "status_filters": common.STATUS_FILTERS,
+        "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.DISPUTES, town=town),
+    }
+    template = "ledgers/civic/disputes.html"
+    if is_htmx(request):
+        template += "#rows"
+    return render(request, template, context)
+
+
+@login_required
+def disputes_export(request: HttpRequest) -> HttpResponse:
+    """The ledger as Excel, parties masked (a full export would be an unlogged mass unmasking)."""
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    rows = (
+        [
+            d.case.number,
+            d.get_type_display(),
+            d.received_on,
+            _masked_names(d),
+            d.case.description,
+            d.get_level_display(),
+            d.amount,
+            _("是") if d.backlog else _("否"),
+            d.backlog_cleared_at,
+            d.case.department.name if d.case.department else "",
+            d.get_method_display(),
+            d.get_outcome_display(),
+            d.case.get_status_display(),
+            d.case.closed_at,
+        ]
+        for d in _disputes(user, town, _dispute_params(request))
+    )
+    headers = [
+        _("事件编号"),
+        _("类型"),
+        _("受理日期"),
+        _("当事人"),
+        _("事由"),
+        _("层级"),
+        _("涉及金额（元）"),
+        _("是否积案"),
+        _("积案化解时间"),
+        _("承办单位"),
+        _("调处方式"),
+        _("调处结果"),
+        _("状态"),
+        _("办结时间"),
+    ]
+    return common.dated_xlsx(_("信访与矛盾纠纷"), workbook(_("信访与矛盾纠纷"), headers, rows))
+
+
+@login_required
+def dispute_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    form = DisputeForm(
+        request.POST or None, departments=common.department_choices(town), areas=common.village_choices(town)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dispute = register_dispute(
+                town=town,
+                actor=user,
+                type=data["type"],
+                description=data["description"],
+                parties=[
+                    PartyInput(name=data["party_name"], phone=data["party_phone"], id_number=data["party_id_number"])
+                ],
+                level=data["level"],
+                amount=data["amount"] or Decimal(0),
+                backlog=data["backlog"],
+                received_on=data["received_on"],
+                department=Department.objects.get(pk=data["department"], town=town),
+                area=Area.objects.get(pk=data["area"], town=town) if data["area"] else None,
+            )
+        except DomainError as error:
+            if isinstance(error, InvalidInput) and error.field in ("phone", "id_number", "parties"):
+                form.add_error(
+                    {"phone": "party_phone", "id_number": "party_id_number"}.get(error.field, "party_name"),
+                    error.message,
+                )
+            else:
+                common.put_error(form, error)
+        else:
+            return redirect("ledgers:dispute", dispute.pk)
+    return render(request, "ledgers/civic/dispute_new.html", {"form": form})
+
+
+def _dispute_for(user: User, dispute_id: int) -> Dispute:
+    try:
+        return permissions.record_for(user, Dispute.objects.select_related("case", "case__department"), dispute_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+def _render_dispute(
+    request: HttpRequest,
+    dispute: Dispute,
+    *,
+    parties: list[PartyView],
+    form: MediationForm | None = None,
+    extension_error: str = "",
+) -> HttpResponse:
+    context = {
+        "extension_error": extension_error,
+        "actions": permissions.record_actions(user=signed_in_user(request), record=dispute),
+        "dispute": dispute,
+        "case": dispute.case,
+        "parties": parties,
+        "masked": bool(parties) and parties[0].masked,
+        "form": form or MediationForm(),
+    }
+    return render(request, "ledgers/civic/dispute.html", context)
+
+
+@login_required
+def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    dispute = _dispute_for(user, dispute_id)
+    form = MediationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_mediation(
+                dispute=dispute,
+                actor=user,
+                method=form.cleaned_data["method"],
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:dispute", dispute.pk)
+    return _render_dispute(request, dispute, parties=parties_masked(dispute), form=form)
+
+
+@login_required
+@require_POST
+def dispute_reveal(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    dispute = _dispute_for(user, dispute_id)
+    try:
+        parties = reveal_parties(user=user, dispute=dispute, client=Client.of(request))
+    except DomainError as error:
+        return HttpResponseForbidden(error.message)
+    return _render_dispute(request, dispute, parties=parties)
+
+
+@login_required
+@require_POST
+def dispute_extension(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """信访: the handler asks for up to 30 more days; the command room or a leader approves or denies it."""
+    user = signed_in_user(request)
+    dispute = _dispute_for(user, dispute_id)
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "approve":
+            apply_action(case_id=dispute.case_id, actor=user, action=Action.APPROVE_EXTENSION)
+        elif decision == "deny":
+            apply_action(
+                case_id=dispute.case_id, actor=user, action=Action.DENY_EXTENSION, note=request.POST.get("note", "")
+            )
+        else:
+            days = int_param(request.POST.get("days"), minimum=0, maximum=3650) or 0
+            request_petition_extension(dispute=dispute, actor=user, note=request.POST.get("note", ""), days=days)
+    except DomainError as error:
+        return _render_dispute(request, dispute, parties=parties_masked(dispute), extension_error=error.message)
+    return redirect("ledgers:dispute", dispute.pk)
+
+
+@login_required
+@require_POST
+def dispute_clear_backlog(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    dispute = _dispute_for(user, dispute_id)
+    return common.then_redirect(lambda: clear_backlog(dispute=dispute, actor=user), "ledgers:dispute", dispute.pk)
