@@ -26,7 +26,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db import transaction as django_transaction
 from django.db.models import Field, Model
 from django.db.models.base import ModelState
-from django.db.models.signals import post_init, post_save, pre_init, pre_save
+from django.db.models.signals import ModelSignal, post_init, post_save, pre_init, pre_save
+from django.dispatch.dispatcher import NO_RECEIVERS
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +40,10 @@ class _Insert:
     sql: str
     fields: tuple[Field[Any, Any], ...]
     returns_pk: bool
-    # Per field: the one Python type whose values the field stores as they are (None stores as NULL), or None
-    # when every value goes through the field's own pre_save/get_db_prep_save (type(None): only None passes).
+    # Per field: the one Python type whose values the field stores as they are (None stores as NULL; ``str``
+    # also takes its subclasses — TextChoices members — as a CharField's get_db_prep_save does; ``datetime``:
+    # an aware one goes through ``moment``), ``_Stamp`` for auto_now(_add), or None when every value goes
+    # through the field's own pre_save/get_db_prep_save (type(None): only None passes).
     plain: tuple[type | None, ...]
     positions: dict[str, int]  # attname → position among ``fields``
     attnames: tuple[str, ...]
@@ -68,6 +72,15 @@ _PLAIN: dict[type, type] = {
 _NONE_AS_NULL: frozenset[type] = frozenset(
     {models.DateTimeField, models.DateField, models.DecimalField, models.FloatField}
 )
+
+
+def _heard(model: type[Model], *signals: ModelSignal) -> bool:
+    """Whether any of ``signals`` has receivers for ``model`` — from the signal's own per-sender cache when it
+    holds the answer (Django empties it whenever a receiver connects or disconnects)."""
+    for signal in signals:
+        if signal.sender_receivers_cache.get(model) is not NO_RECEIVERS and signal.has_listeners(model):
+            return True
+    return False
 
 
 def _plain_type(field: Field[Any, Any]) -> type | None:
@@ -291,7 +304,7 @@ def _compile_insert(model: type[Model], *, with_pk: bool, returning: bool = True
         sql += f" RETURNING {_column(meta.pk)}"
     moment = _moment(db)
     plain = tuple(
-        (datetime if moment is not None and type(f) is models.DateTimeField and not _has_pre_save(f) else None)
+        ((_Stamp if _has_pre_save(f) else datetime) if moment is not None and type(f) is models.DateTimeField else None)
         or _plain_type(f)
         or (type(None) if type(f) in _NONE_AS_NULL and not _has_pre_save(f) else None)
         for f in fields
@@ -319,16 +332,26 @@ def _moment(db: Any) -> Callable[[datetime], Any] | None:
     return None
 
 
+class _Stamp:
+    """Marks a ``DateTimeField`` with ``auto_now``/``auto_now_add`` in ``_Insert.plain``."""
+
+
 def _values(obj: Model, compiled: _Insert, db: Any) -> list[Any]:
     """Each field's value as ``save()`` would send it: plain values as they are, the rest through the field's
     ``pre_save`` and ``get_db_prep_save``."""
     data = obj.__dict__
     moment = compiled.moment
+    stamp: datetime | None = None
     values: list[Any] = []
     for attname, plain, field in zip(compiled.attnames, compiled.plain, compiled.fields, strict=True):
+        if plain is _Stamp:  # auto_now(_add): the moment of the insert, set on the row as pre_save would
+            stamp = stamp or timezone.now()
+            data[attname] = stamp
+            values.append(moment(stamp))
+            continue
         if plain is not None and attname in data:
             value = data[attname]
-            if value is None or type(value) is plain:
+            if value is None or type(value) is plain or (plain is str and isinstance(value, str)):
                 if plain is datetime and value is not None:
                     when = cast(datetime, value)
                     if when.utcoffset() is not None:
@@ -353,7 +376,7 @@ def insert[M: Model](obj: M, *, returning: bool = True) -> M:
     db = connections[DEFAULT_DB_ALIAS]
     model = type(obj)
     queue = _BATCH.get()
-    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+    if _heard(model, pre_save, post_save):
         _send_queued(queue)
         obj.save(force_insert=True)
         return obj
@@ -424,7 +447,7 @@ def new[M: Model](model: type[M], **values: Any) -> M:
             related.append((link, value))
             value = None if value is None else getattr(value, link.target_field.attname)  # type: ignore[attr-defined]
         row[blueprint.positions[name]] = value
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+    if _heard(model, pre_init, post_init):
         obj = model(*row)
     else:  # what ``Model.__init__`` does with positional values, without its per-field descriptor calls
         obj = model.__new__(model)
@@ -468,7 +491,7 @@ def stage(obj: Model) -> Staged | None:
     ``save()`` (receivers, database defaults) — then call ``insert`` instead."""
     db = connections[DEFAULT_DB_ALIAS]
     model = type(obj)
-    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+    if _heard(model, pre_save, post_save):
         return None
     key = (db.alias, model, True, True)
     if key not in _INSERTS:
@@ -693,7 +716,7 @@ def select_together(*queries: Query) -> list[list[Any]]:
 def _loaded(model: type[Model], alias: str, attnames: tuple[str, ...], values: list[Any]) -> Model:
     """``model.from_db(alias, attnames, values)``, without ``Model.__init__``'s per-field descriptor calls
     when nobody listens to its signals (fields left out of ``attnames`` stay deferred, as from_db leaves them)."""
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+    if _heard(model, pre_init, post_init):
         return model.from_db(alias, list(attnames), values)
     obj = model.__new__(model)
     state = obj._state = ModelState()
