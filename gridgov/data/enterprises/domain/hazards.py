@@ -208,15 +208,15 @@ def _check_may_record(actor: User, data: HazardInput, *, now: datetime) -> None:
 @dataclass(frozen=True)
 class PlannedHazard:
     """A new hazard as ``record_hazard`` would write it, replayed in memory (no lock, nothing written): its case
-    for the bulk path, and its hazard row once the case is written (``row(case)``)."""
+    for the bulk path, and its hazard row once the case is written (``rows(case)``)."""
 
     record: CaseRecord
     data: HazardInput
     source_key: str
     deadline: date
 
-    def row(self, case: Case) -> Hazard:
-        return _hazard_row(case=case, data=self.data, source_key=self.source_key, deadline=self.deadline)
+    def rows(self, case: Case) -> list[Hazard]:
+        return [_hazard_row(case=case, data=self.data, source_key=self.source_key, deadline=self.deadline)]
 
 
 def plan_hazard(
