@@ -57,9 +57,22 @@ class PartyInput:
     role: PartyRole = PartyRole.APPLICANT
 
 
-@transaction.atomic
 def install_dispute_categories(*, town: Area) -> dict[str, Category]:
-    """The sub-categories for each type (and 积案 petitions) with their statutory limits (idempotent)."""
+    """The sub-categories for each type (and 积案 petitions) with their statutory limits (idempotent; once
+    they are there, only read: an import asks for each row without a transaction)."""
+    codes = {sub_code: dtype for dtype, (_m, _n, sub_code, _s, _d) in CATEGORIES.items()}
+    subs = {
+        c.code: c
+        for c in Category.objects.filter(town=town, parent__isnull=False, code__in=[*codes, BACKLOG_PETITION[0]])
+    }
+    limited = set(TimeLimit.objects.filter(category__in=subs.values()).values_list("category__code", flat=True))
+    if len(subs) != len(codes) + 1 or limited != set(subs):
+        return _install_categories(town=town)
+    return {**subs, **{dtype: subs[code] for code, dtype in codes.items()}}
+
+
+@transaction.atomic
+def _install_categories(*, town: Area) -> dict[str, Category]:
     found: dict[str, Category] = {}
     for dtype, (major_code, major_name, sub_code, sub_name, days) in CATEGORIES.items():
         major, _created = Category.objects.get_or_create(

@@ -118,7 +118,7 @@ class DisputeImporter(LedgerImporter):
 
     def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> DisputeRow:
         received_on = cells.required_date(row["received_on"], column="received_on")
-        if received_on > ctx.now.date():
+        if received_on > timezone.localdate(ctx.now):
             raise RowInvalid("received_on", _("受理日期晚于今天"))
         try:
             phone = check_phone(cells.text(row.get("phone"), column="phone"))

@@ -52,9 +52,17 @@ class ItemSpec:
     points: Decimal
 
 
-@transaction.atomic
 def install_inspection_categories(*, town: Area) -> Category:
-    """The sub-category inspection problems are filed under, with its time limits (idempotent)."""
+    """The sub-category inspection problems are filed under, with its time limits (idempotent; once they are
+    there, only read: an import asks for each row without a transaction)."""
+    sub = Category.objects.filter(town=town, code=CATEGORY_CODE, parent__isnull=False).first()
+    if sub is not None and TimeLimit.objects.filter(category=sub).exists():
+        return sub
+    return _install_categories(town=town)
+
+
+@transaction.atomic
+def _install_categories(*, town: Area) -> Category:
     major, _created = Category.objects.get_or_create(
         town=town, code=MAJOR_CODE, defaults={"name": "文明创建", "sort_order": 19}
     )

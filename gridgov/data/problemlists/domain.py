@@ -48,9 +48,17 @@ CHANNEL_OF_SOURCE = {
 }
 
 
-@transaction.atomic
 def install_problem_list_categories(*, town: Area) -> Category:
-    """The sub-category list items are filed under (问题清单线索), with time limits (idempotent)."""
+    """The sub-category list items are filed under (问题清单线索), with time limits (idempotent; once they are
+    there, only read: an import asks for each row without a transaction)."""
+    sub = Category.objects.filter(town=town, code=CATEGORY_CODE, parent__isnull=False).first()
+    if sub is not None and TimeLimit.objects.filter(category=sub).exists():
+        return sub
+    return _install_categories(town=town)
+
+
+@transaction.atomic
+def _install_categories(*, town: Area) -> Category:
     major, _created = Category.objects.get_or_create(
         town=town, code=MAJOR_CODE, defaults={"name": "村务与党建", "sort_order": 20}
     )
