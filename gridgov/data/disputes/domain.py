@@ -196,6 +196,23 @@ class _Filing:
         return dispute, parties
 
 
+def dispute_category(categories: dict[str, Category], dtype: DisputeType, *, backlog: bool) -> Category:
+    """A dispute's category by its type (a backlog petition: 重复信访/积案), of ``install_dispute_categories``."""
+    return categories[BACKLOG_PETITION[0]] if dtype == DisputeType.PETITION and backlog else categories[dtype]
+
+
+def dispute_case_fields(*, dtype: DisputeType, category: Category, description: str, area: Area) -> dict[str, Any]:
+    """How a dispute's case is filed: a petition through the petition channel, titled with its matter."""
+    return {
+        "channel": Channel.PETITION if dtype == DisputeType.PETITION else Channel.OTHER,
+        "kind": Kind.DISPUTE,
+        "category": category,
+        "title": description[:40],
+        "description": description,
+        "area": area,
+    }
+
+
 def _check_dispute(
     *,
     town: Area,
@@ -227,22 +244,14 @@ def _check_dispute(
     received_on = received_on or timezone.localtime(now).date()
     if received_on > timezone.localtime(now).date():
         raise InvalidInput(_("受理日期不能晚于今天"), field="received_on")
-    categories = categories or install_dispute_categories(town=town)
     if category is None:
-        category = categories[BACKLOG_PETITION[0]] if dtype == DisputeType.PETITION and backlog else categories[dtype]
+        category = dispute_category(categories or install_dispute_categories(town=town), dtype, backlog=backlog)
     elif category.parent is None or category.parent.code != CATEGORIES[dtype][0]:
         raise InvalidInput(_("分类“%(c)s”不属于%(t)s") % {"c": category.name, "t": dtype.label}, field="category")
     department = department or category.default_department
     if department is None:
         raise InvalidInput(_("请选择承办部门"), field="department")
-    fields = {
-        "channel": Channel.PETITION if dtype == DisputeType.PETITION else Channel.OTHER,
-        "kind": Kind.DISPUTE,
-        "category": category,
-        "title": description[:40],
-        "description": description,
-        "area": area or town,
-    }
+    fields = dispute_case_fields(dtype=dtype, category=category, description=description, area=area or town)
     return _Filing(
         fields=fields,
         department=department,

@@ -21,14 +21,14 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import HistoricalCase, LedgerMilestones, ledger_milestones
 from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
-from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.domain import (
-    BACKLOG_PETITION,
     PartyInput,
     PlannedDispute,
     check_id_number,
     check_phone,
+    dispute_case_fields,
+    dispute_category,
     install_dispute_categories,
     plan_dispute,
 )
@@ -173,19 +173,11 @@ class DisputeImporter(LedgerImporter):
         )
 
     def finished_case(self, parsed: DisputeRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
-        categories = install_dispute_categories(town=town)
-        petition = parsed.type == DisputeType.PETITION
-        category = categories[BACKLOG_PETITION[0]] if petition and parsed.backlog else categories[parsed.type]
-        return finished_case(
-            milestones,
-            category=category,
-            area=parsed.village or town,
-            channel=Channel.PETITION if petition else Channel.OTHER,
-            description=parsed.description,
-            department=parsed.department,
-            kind=Kind.DISPUTE,
-            title=parsed.description[:40],
+        category = dispute_category(install_dispute_categories(town=town), parsed.type, backlog=parsed.backlog)
+        fields = dispute_case_fields(
+            dtype=parsed.type, category=category, description=parsed.description, area=parsed.village or town
         )
+        return finished_case(milestones, department=parsed.department, **fields)
 
     def finished_rows(self, parsed: DisputeRow, *, town: Area, case: Case) -> list[Dispute | DisputeParty]:
         dispute = Dispute(

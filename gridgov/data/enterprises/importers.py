@@ -26,13 +26,19 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import LEDGER_CLOSED_AT, HistoricalCase, LedgerMilestones, ledger_milestones
 from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
-from gridgov.data.cases.enums import Channel, Kind, Satisfaction
+from gridgov.data.cases.enums import Satisfaction
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR, service_category
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, check_phone, create_enterprise, staff_town_ids
-from gridgov.data.enterprises.domain.hazards import HazardInput, PlannedHazard, check_hazard_input, plan_hazard
-from gridgov.data.enterprises.domain.services import PlannedRequest, plan_request
+from gridgov.data.enterprises.domain.hazards import (
+    HazardInput,
+    PlannedHazard,
+    check_hazard_input,
+    hazard_case_fields,
+    plan_hazard,
+)
+from gridgov.data.enterprises.domain.services import PlannedRequest, plan_request, request_case_fields
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
 from gridgov.data.errors import InvalidInput
@@ -40,7 +46,6 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
-from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 
@@ -288,21 +293,8 @@ class HazardImporter(LedgerImporter):
 
     def finished_case(self, parsed: HazardRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
         data = parsed.data
-        enterprise = data.enterprise
-        location = data.location.strip()
-        return finished_case(
-            milestones,
-            category=data.category,
-            area=enterprise.village or town,
-            channel=Channel.ENTERPRISE if data.book == Book.SELF else Channel.INSPECTION,
-            description=data.description,
-            address=f"{enterprise.name} {location}",
-            deadline=_end_of(data.deadline) if data.deadline is not None else None,
-            priority=Priority.MAJOR if data.grade == Grade.MAJOR else Priority.NORMAL,
-            kind=Kind.HAZARD,
-            enterprise=enterprise,
-            title=f"{enterprise.name}：{location}",
-        )
+        deadline = _end_of(data.deadline) if data.deadline is not None else None
+        return finished_case(milestones, deadline=deadline, **hazard_case_fields(data))
 
     def finished_rows(self, parsed: HazardRow, *, town: Area, case: Case) -> list[Hazard]:
         data = parsed.data
@@ -425,22 +417,11 @@ class ServiceRequestImporter(LedgerImporter):
         return ledger_milestones(opened_on=parsed.raised_on, resolved_on=None, closed_on=parsed.solved_on, now=ctx.now)
 
     def finished_case(self, parsed: ServiceRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
-        enterprise = parsed.enterprise
         category = service_category(town=town, request_type=parsed.request_type)
         if category is None:
             raise RowInvalid("request_type", _("本镇尚未配置“%(t)s”类企业诉求分类") % {"t": parsed.request_type.label})
-        return finished_case(
-            milestones,
-            category=category,
-            area=enterprise.village or town,
-            channel=Channel.ENTERPRISE,
-            description=parsed.description,
-            address=enterprise.address,
-            satisfaction=parsed.satisfaction,
-            kind=Kind.SERVICE,
-            enterprise=enterprise,
-            title=f"{enterprise.name}：{parsed.request_type.label}",
-        )
+        fields = request_case_fields(parsed.enterprise, parsed.request_type, category, parsed.description)
+        return finished_case(milestones, satisfaction=parsed.satisfaction, **fields)
 
     def finished_rows(self, parsed: ServiceRow, *, town: Area, case: Case) -> list[ServiceRequest]:
         return [

@@ -216,7 +216,9 @@ def _village(area: Area) -> Area:
     return village
 
 
-def _case_fields(*, item: CheckItem, spot: str, description: str, area: Area, category: Category) -> dict[str, Any]:
+def problem_case_fields(
+    *, item: CheckItem, spot: str, description: str, area: Area, category: Category
+) -> dict[str, Any]:
     """How a problem's case is filed: an inspection case titled with the check item and the spot."""
     return {
         "channel": Channel.INSPECTION,
@@ -279,7 +281,7 @@ def record_problem(
     village = _village(area)
     department = village_committee(village)
     category = install_inspection_categories(town=town)
-    fields = _case_fields(item=item, spot=spot, description=description, area=area, category=category)
+    fields = problem_case_fields(item=item, spot=spot, description=description, area=area, category=category)
     with transaction.atomic():
         case = report_case(
             town=town, reporter=inspector, latitude=latitude, longitude=longitude, photos=photos, now=now, **fields
@@ -335,7 +337,7 @@ def plan_problem(
     village = _village(area)
     department = village_committee(village)
     category = category or install_inspection_categories(town=round.town)
-    fields = _case_fields(item=item, spot=spot, description=description, area=area, category=category)
+    fields = problem_case_fields(item=item, spot=spot, description=description, area=area, category=category)
     replay = Replay(town=round.town, reporter=inspector, now=now, calendar=calendar, **fields)
     for action, extra in _steps(round, village, department):
         replay.act(actor=round.organizer, action=action, now=now, **extra)
@@ -369,7 +371,7 @@ def past_problem(
         raise InvalidInput(_("督查问题必须落在某个村（社区）"), field="area")
     if department.area_id != village.pk:
         raise InvalidInput(_("责任单位必须是该村（社区）的委员会"), field="department")
-    fields = _case_fields(item=item, spot=spot, description=description, area=village, category=category)
+    fields = problem_case_fields(item=item, spot=spot, description=description, area=village, category=category)
     replay = Replay(town=round.town, reporter=inspector, photos=photos, now=now, calendar=calendar, **fields)
     for action, extra in _steps(round, village, department):
         replay.act(actor=round.organizer, action=action, now=now, **extra)

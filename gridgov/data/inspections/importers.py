@@ -22,12 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import HistoricalCase, LedgerMilestones, ledger_milestones
 from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
-from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.models import Case
 from gridgov.data.inspections.domain import (
     PastProblem,
     install_inspection_categories,
     plan_problem,
+    problem_case_fields,
     village_committee,
 )
 from gridgov.data.inspections.enums import RoundStatus
@@ -151,17 +151,11 @@ class InspectionProblemImporter(LedgerImporter):
         )
 
     def finished_case(self, parsed: ProblemRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
-        return finished_case(
-            milestones,
-            category=install_inspection_categories(town=town),
-            area=parsed.village,
-            channel=Channel.INSPECTION,
-            description=parsed.description,
-            address=parsed.spot,
-            department=village_committee(parsed.village),
-            kind=Kind.INSPECTION,
-            title=f"{parsed.item.name}：{parsed.spot}",
+        category = install_inspection_categories(town=town)
+        fields = problem_case_fields(
+            item=parsed.item, spot=parsed.spot, description=parsed.description, area=parsed.village, category=category
         )
+        return finished_case(milestones, department=village_committee(parsed.village), **fields)
 
     def finished_rows(self, parsed: ProblemRow, *, town: Area, case: Case) -> list[InspectionProblem]:
         return [

@@ -148,17 +148,30 @@ def _check_item(
     found_on = found_on or timezone.localtime(now).date()
     if deadline < found_on:
         raise InvalidInput(_("整改时限不能早于发现日期"), field="deadline")
+    category = category or install_problem_list_categories(town=town)
+    fields = item_case_fields(
+        town=town, source=source, description=description, department=department, category=category
+    )
+    if title:
+        fields["title"] = title
+    note = _("列入“%(list)s”，责任人：%(person)s") % {"list": problem_list.name, "person": responsible_person}
+    return _Item(fields=fields, note=note, person=responsible_person, plan=plan, found_on=found_on)
+
+
+def item_case_fields(
+    *, town: Area, source: Source | str, description: str, department: Department, category: Category
+) -> dict[str, Any]:
+    """How an item's case is filed: where its responsible unit is (a village's committee: that village), under
+    the problem-list category, titled with the start of its description."""
     area = department.area if department.kind == DepartmentKind.VILLAGE_COMMITTEE and department.area else town
-    fields = {
+    return {
         "channel": CHANNEL_OF_SOURCE.get(Source(source), Channel.OTHER),
         "kind": Kind.PROBLEM_LIST,
-        "category": category or install_problem_list_categories(town=town),
-        "title": title or description[:40],
+        "category": category,
+        "title": description[:40],
         "description": description,
         "area": area,
     }
-    note = _("列入“%(list)s”，责任人：%(person)s") % {"list": problem_list.name, "person": responsible_person}
-    return _Item(fields=fields, note=note, person=responsible_person, plan=plan, found_on=found_on)
 
 
 def _item_row(

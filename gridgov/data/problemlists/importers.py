@@ -22,11 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import LEDGER_CLOSED_AT, HistoricalCase, LedgerMilestones, ledger_milestones
 from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
-from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.models import Case
-from gridgov.data.org.enums import DepartmentKind, Role
+from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.problemlists.domain import CHANNEL_OF_SOURCE, PlannedItem, install_problem_list_categories, plan_item
+from gridgov.data.problemlists.domain import PlannedItem, install_problem_list_categories, item_case_fields, plan_item
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
@@ -161,20 +160,12 @@ class ProblemItemImporter(LedgerImporter):
         )
 
     def finished_case(self, parsed: ItemRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
-        department = parsed.department
-        area = department.area if department.kind == DepartmentKind.VILLAGE_COMMITTEE and department.area else town
         deadline = datetime.combine(parsed.deadline, LEDGER_CLOSED_AT, tzinfo=timezone.get_current_timezone())
-        return finished_case(
-            milestones,
+        fields = item_case_fields(
+            town=town, source=parsed.source, description=parsed.description, department=parsed.department,
             category=install_problem_list_categories(town=town),
-            area=area,
-            channel=CHANNEL_OF_SOURCE.get(parsed.source, Channel.OTHER),
-            description=parsed.description,
-            deadline=deadline,
-            department=department,
-            kind=Kind.PROBLEM_LIST,
-            title=parsed.description[:40],
-        )
+        )  # fmt: skip
+        return finished_case(milestones, deadline=deadline, department=parsed.department, **fields)
 
     def finished_rows(self, parsed: ItemRow, *, town: Area, case: Case) -> list[ProblemItem]:
         return [

@@ -53,7 +53,9 @@ def _check_request(
     return kind, category
 
 
-def _case_fields(enterprise: Enterprise, kind: RequestType, category: Category, description: str) -> dict[str, Any]:
+def request_case_fields(
+    enterprise: Enterprise, kind: RequestType, category: Category, description: str
+) -> dict[str, Any]:
     """How a request's case is filed: in its enterprise's village, titled with the enterprise and the type."""
     return {
         "channel": Channel.ENTERPRISE,
@@ -96,7 +98,7 @@ def raise_request(
             reporter=actor,
             photos=photos,
             now=now,
-            **_case_fields(enterprise, kind, category, description),
+            **request_case_fields(enterprise, kind, category, description),
         )
         request = _request_row(case=case, enterprise=enterprise, kind=kind, meeting=meeting, source_key=source_key)
         request.save(force_insert=True)
@@ -134,7 +136,7 @@ def plan_request(
 ) -> PlannedRequest:
     """``raise_request`` without writing: for a ledger import, which writes many at once through the bulk path."""
     kind, category = _check_request(actor, enterprise, request_type, meeting)
-    fields = _case_fields(enterprise, kind, category, description)
+    fields = request_case_fields(enterprise, kind, category, description)
     replay = Replay(town=enterprise.town, reporter=actor, now=now, calendar=calendar, **fields)
     return PlannedRequest(replay.record(), enterprise, kind, meeting, source_key)
 
