@@ -36,6 +36,7 @@ from gridgov.data.enterprises.domain.hazards import (
     PlannedHazard,
     check_hazard_input,
     hazard_case_fields,
+    hazard_row,
     plan_hazard,
 )
 from gridgov.data.enterprises.domain.services import PlannedRequest, plan_request, request_case_fields
@@ -299,25 +300,11 @@ class HazardImporter(LedgerImporter):
     def finished_rows(self, parsed: HazardRow, *, town: Area, case: Case) -> list[Hazard]:
         data = parsed.data
         assert case.handle_deadline is not None  # dispatched
-        return [
-            Hazard(
-                case=case,
-                town=town,
-                enterprise=data.enterprise,
-                book=data.book,
-                grade=data.grade,
-                location=data.location.strip(),
-                found_on=data.found_on,
-                responsible=data.responsible.strip()[:64],
-                deadline=data.deadline or timezone.localdate(case.handle_deadline),
-                measures=data.measures.strip(),
-                funds=data.funds,
-                rectified_on=parsed.rectified_on or parsed.accepted_on,
-                acceptor=parsed.acceptor,
-                accepted_on=parsed.accepted_on,
-                source_key=parsed.source_key,
-            )
-        ]
+        deadline = data.deadline or timezone.localdate(case.handle_deadline)
+        row = hazard_row(case=case, data=data, source_key=parsed.source_key, deadline=deadline)
+        row.rectified_on = parsed.rectified_on or parsed.accepted_on
+        row.acceptor, row.accepted_on = parsed.acceptor, parsed.accepted_on
+        return [row]
 
     def plan(self, parsed: HazardRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedHazard:
         """A hazard still open: filed as ``record_hazard`` files it, replayed in memory."""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.bulk import CaseRecord, StoredFile, write_cases
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.ledger_import import installed_category
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case
@@ -55,10 +56,7 @@ class ItemSpec:
 def install_inspection_categories(*, town: Area) -> Category:
     """The sub-category inspection problems are filed under, with its time limits (idempotent; once they are
     there, only read: an import asks for each row without a transaction)."""
-    sub = Category.objects.filter(town=town, code=CATEGORY_CODE, parent__isnull=False).first()
-    if sub is not None and TimeLimit.objects.filter(category=sub).exists():
-        return sub
-    return _install_categories(town=town)
+    return installed_category(town=town, code=CATEGORY_CODE) or _install_categories(town=town)
 
 
 @transaction.atomic

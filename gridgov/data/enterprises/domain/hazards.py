@@ -146,7 +146,7 @@ def hazard_case_fields(data: HazardInput) -> dict[str, Any]:
     }
 
 
-def _hazard_row(*, case: Case, data: HazardInput, source_key: str, deadline: date) -> Hazard:
+def hazard_row(*, case: Case, data: HazardInput, source_key: str, deadline: date) -> Hazard:
     return Hazard(
         case=case,
         town=data.enterprise.town,
@@ -186,7 +186,7 @@ def record_hazard(
         fields = hazard_case_fields(data)
         case = report_case(town=data.enterprise.town, reporter=actor, photos=photos, now=now, **fields)
         # built once per process: a ledger import files thousands in one transaction
-        hazard = prepared.insert(_hazard_row(case=case, data=data, source_key=source_key, deadline=deadline))
+        hazard = prepared.insert(hazard_row(case=case, data=data, source_key=source_key, deadline=deadline))
         if data.grade == Grade.MAJOR:
             apply_action(
                 case_id=case.pk,
@@ -217,7 +217,7 @@ class PlannedHazard:
     deadline: date
 
     def rows(self, case: Case) -> list[Hazard]:
-        return [_hazard_row(case=case, data=self.data, source_key=self.source_key, deadline=self.deadline)]
+        return [hazard_row(case=case, data=self.data, source_key=self.source_key, deadline=self.deadline)]
 
 
 def plan_hazard(
