@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.functional import Promise
 
-from gridgov.data.cases.domain.bulk import CaseRecord, owe_notifications, write_cases
+from gridgov.data.cases.domain.bulk import CaseRecord, insert_rows, owe_notifications, write_cases
 from gridgov.data.cases.domain.history import HistoricalCase, LedgerMilestones, Limits, ledger_case_record
 from gridgov.data.cases.domain.notifications import wake_worker
 from gridgov.data.cases.models import Case
@@ -125,13 +125,3 @@ class LedgerImporter(Importer):
         records = [described for _parsed, described in finished] + [one.record for one in planned]
         write_cases(town=town, records=records, then=details)
         return True
-
-
-def insert_rows(rows: Sequence[Model]) -> None:
-    """Bulk-insert ``rows``, one INSERT per model in the order the models first appear: a row may point at an
-    unsaved row of an earlier model (a dispute's parties at their dispute), which then has its id."""
-    by_model: dict[type[Model], list[Model]] = {}
-    for row in rows:
-        by_model.setdefault(type(row), []).append(row)
-    for model, same in by_model.items():
-        model._default_manager.bulk_create(same)
