@@ -152,6 +152,18 @@ class EnterpriseImporter(Importer):
         )
 
 
+# The company a hazard or request belongs to: by its credit code (its name, if given, must match).
+_COMPANY_COLUMNS = (
+    Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
+    Column(
+        "credit_code",
+        gettext_lazy("统一社会信用代码"),
+        required=True,
+        aliases=("信用代码",),
+        example="91330100799655058B",
+    ),
+)
+
 # ---------------------------------------------------------------------------------------------------
 
 _GRADES = {"一般": Grade.GENERAL, "一般隐患": Grade.GENERAL, "重大": Grade.MAJOR, "重大隐患": Grade.MAJOR}
@@ -183,14 +195,7 @@ class HazardImporter(LedgerImporter):
         "企业须先在企业名录中登记；台账填“企业自查”“政府检查”或“第三方”；隐患等级填“一般”或“重大”（重大隐患自动督办）。"
     )
     columns = (
-        Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
-        Column(
-            "credit_code",
-            gettext_lazy("统一社会信用代码"),
-            required=True,
-            aliases=("信用代码",),
-            example="91330100799655058B",
-        ),
+        *_COMPANY_COLUMNS,
         Column("book", gettext_lazy("台账"), required=True, aliases=("检查类型", "来源"), example="企业自查"),
         Column("grade", gettext_lazy("隐患等级"), aliases=("等级",), example="一般"),
         Column(
@@ -335,14 +340,7 @@ class ServiceRequestImporter(LedgerImporter):
     title = gettext_lazy("企业诉求台账")
     notes = gettext_lazy("诉求类型：要素保障、融资、用工、审批、政策；提出会议须为已登记的乡镇长有约名称（可不填）。")
     columns = (
-        Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
-        Column(
-            "credit_code",
-            gettext_lazy("统一社会信用代码"),
-            required=True,
-            aliases=("信用代码",),
-            example="91330100799655058B",
-        ),
+        *_COMPANY_COLUMNS,
         Column("request_type", gettext_lazy("诉求类型"), required=True, aliases=("问题类型",), example="融资"),
         Column("description", gettext_lazy("诉求内容"), required=True, aliases=("问题描述",), example="流动资金贷款"),
         Column("raised_on", gettext_lazy("提出日期"), required=True, aliases=("日期",), example="2026-11-20"),
