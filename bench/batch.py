@@ -9,7 +9,10 @@ Every outermost transaction is timed from its start to its commit or rollback (o
 1. history import: ``--rows`` rows of an old platform's export (.xlsx) imported all or nothing through the
    sheets framework and the history importer (check without the lock, then the bulk path), beside a
    baseline — a plain ``bulk_create`` of the same number of cases and actions in one transaction;
-2. the demo's whole 2022 (3124 events, the rejected reports, the ledgers and bulletins), beside the same
+2. each ledger import (``--ledger-rows`` open rows of 隐患, 企业诉求, 问题清单, 信访纠纷 and 督查问题 — each a
+   live case — imported all or nothing: checked and planned without the lock, then the bulk path), beside
+   the same baseline scaled to its cases and actions;
+3. the demo's whole 2022 (3124 events, the rejected reports, the ledgers and bulletins), beside the same
    baseline scaled to its number of cases and actions.
 
 Prints the longest transaction and the total lock time of each, and the ratios to the baseline.
@@ -27,11 +30,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from datetime import time as dtime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("GRIDGOV_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("GRIDGOV_FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OSE=")  # bench-only
 os.environ.setdefault("GRIDGOV_TASK_BACKEND", "django.tasks.backends.dummy.DummyBackend")
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
@@ -53,7 +59,7 @@ from gridgov.data.org.enums import AreaLevel  # noqa: E402
 from gridgov.data.org.models import Area, User  # noqa: E402
 from gridgov.data.sheets.framework import ImportContext, get_importer, import_sheet  # noqa: E402
 from gridgov.data.taxonomy.models import Category  # noqa: E402
-from gridgov.ops.demo.town import build_organisation  # noqa: E402
+from gridgov.ops.demo.town import Town, build_organisation  # noqa: E402
 from gridgov.ops.demo.year2022 import build_2022  # noqa: E402
 
 
@@ -147,14 +153,20 @@ def baseline(town: Area, cases: int, actions_per_case: int, timer: LockTimer) ->
     return spans
 
 
-def ledger_import(town: Area, user: User, rows: int, timer: LockTimer) -> None:
-    """A hazard ledger of ``rows`` open hazards (still to be rectified: each becomes a live case) imported all
-    or nothing."""
-    from gridgov.data.enterprises.categories import install_hazard_categories
+LEDGER_KINDS = ("hazards", "service-requests", "problem-items", "disputes", "inspection-problems")
+
+
+def ledger_sheets(org: Town, rows: int) -> dict[str, bytes]:
+    """Each ledger of ``rows`` open rows (still to be handled: each becomes a live case), as an .xlsx file."""
+    from gridgov.data.enterprises.categories import install_enterprise_categories, install_hazard_categories
     from gridgov.data.enterprises.domain.credit_code import check_character
+    from gridgov.data.inspections.domain import ItemSpec, create_round
     from gridgov.data.org.models import Enterprise
+    from gridgov.data.problemlists.domain import create_list
     from gridgov.data.sheets.framework import workbook
 
+    town, operator = org.town, org.operator
+    install_enterprise_categories(town=town)
     categories = install_hazard_categories(town=town)
     companies = []
     for number in range(30):
@@ -165,32 +177,91 @@ def ledger_import(town: Area, user: User, rows: int, timer: LockTimer) -> None:
             )
         )
     today = timezone.localdate()
-    headers = ["企业名称", "统一社会信用代码", "台账", "隐患等级", "隐患类别", "隐患部位", "隐患描述", "发现日期",
-               "整改责任人", "整改期限", "整改措施", "整改资金（元）"]  # fmt: skip
-    sheet = [
-        [company.name, company.credit_code, "政府检查", "一般", categories[i % len(categories)].name,
-         f"{i % 7 + 1}号车间", f"检查发现问题第{i}条", today - timedelta(days=i % 20), "安全员",
-         today + timedelta(days=10), "限期整改", "500"]
-        for i, company in ((i, companies[i % len(companies)]) for i in range(rows))
-    ]  # fmt: skip
-    content = workbook("隐患台账", headers, sheet)
-    ctx = ImportContext(town=town, user=user, now=timezone.now())
-    before = Case.objects.filter(town=town).count()
-    with timer.measure() as spans:
-        started = time.perf_counter()
-        report = import_sheet(importer=get_importer("hazards"), content=content, ctx=ctx)
-        wall = time.perf_counter() - started
-    assert report.ok, report.errors[:3]
-    assert Case.objects.filter(town=town).count() - before == rows
-    print(f"ledger import: {rows} open hazards → {rows} live cases")
-    summary("  hazard ledger import (check + write)", spans, wall)
+    units = [d.name for d in org.departments.values() if d.area_id is None][:5] or [
+        d.name for d in org.departments.values()
+    ][:5]
+    villages = [v.name for v in org.villages]
+    create_list(town=town, actor=operator, name="基层治理问题清单")
+    start = today - timedelta(days=20)
+    create_round(
+        town=town, actor=operator, name="压测督查", start_date=start, end_date=today, organizer=operator,
+        inspectors=[operator], items=[ItemSpec("A01", "暴露垃圾", Decimal(2)), ItemSpec("B01", "乱堆乱放", Decimal(1))],
+    )  # fmt: skip
+
+    def company(i: int) -> Enterprise:
+        return companies[i % len(companies)]
+
+    return {
+        "hazards": workbook(
+            "隐患台账",
+            ["企业名称", "统一社会信用代码", "台账", "隐患等级", "隐患类别", "隐患部位", "隐患描述", "发现日期",
+             "整改责任人", "整改期限", "整改措施", "整改资金（元）"],
+            [[company(i).name, company(i).credit_code, "政府检查", "一般", categories[i % len(categories)].name,
+              f"{i % 7 + 1}号车间", f"检查发现问题第{i}条", today - timedelta(days=i % 20), "安全员",
+              today + timedelta(days=10), "限期整改", "500"] for i in range(rows)],
+        ),
+        "service-requests": workbook(
+            "企业诉求台账",
+            ["企业名称", "统一社会信用代码", "诉求类型", "诉求内容", "提出日期"],
+            [[company(i).name, company(i).credit_code, ["融资", "用工", "审批", "政策"][i % 4], f"诉求第{i}条",
+              today - timedelta(days=i % 20)] for i in range(rows)],
+        ),
+        "problem-items": workbook(
+            "问题清单",
+            ["清单名称", "问题编号", "问题描述", "问题来源", "责任单位", "责任人", "整改措施", "发现日期", "整改时限"],
+            [["基层治理问题清单", f"YC-{i:05d}", f"问题第{i}条", "上级交办", units[i % len(units)], "责任人",
+              "限期整改", today - timedelta(days=i % 20), today + timedelta(days=30)] for i in range(rows)],
+        ),
+        "disputes": workbook(
+            "信访与矛盾纠纷",
+            ["受理编号", "类型", "受理日期", "当事人", "事由", "承办单位", "所在村"],
+            [[f"YC-{i:05d}", ["矛盾纠纷", "劳资纠纷", "信访"][i % 3], today - timedelta(days=i % 20), f"当事人{i}",
+              f"纠纷第{i}件", units[i % len(units)], villages[i % len(villages)]] for i in range(rows)],
+        ),
+        "inspection-problems": workbook(
+            "督查问题",
+            ["督查名称", "检查项目", "村（社区）", "点位", "问题描述", "发现时间"],
+            [["压测督查", "A01" if i % 2 else "B01", villages[i % len(villages)], f"点位{i}", f"问题第{i}条",
+              datetime.combine(start + timedelta(days=i % 20), dtime(9, 0)) + timedelta(minutes=i % 480)]
+             for i in range(rows)],
+        ),
+    }  # fmt: skip
+
+
+def ledger_import(org: Town, rows: int, kinds: list[str], timer: LockTimer) -> None:
+    """Each ledger of ``rows`` open rows imported all or nothing, beside the plain bulk_create baseline of the
+    same cases and actions."""
+    town = org.town
+    sheets = ledger_sheets(org, rows)
+    for kind in kinds:
+        ctx = ImportContext(town=town, user=org.operator, now=timezone.now())
+        before = Case.objects.filter(town=town).count()
+        actions_before = CaseAction.objects.filter(town=town).count()
+        with timer.measure() as spans:
+            started = time.perf_counter()
+            report = import_sheet(importer=get_importer(kind), content=sheets[kind], ctx=ctx)
+            wall = time.perf_counter() - started
+        assert report.ok, report.errors[:3]
+        assert Case.objects.filter(town=town).count() - before == rows
+        actions = CaseAction.objects.filter(town=town).count() - actions_before
+        print(f"ledger import {kind}: {rows} open rows → {rows} live cases, {actions} actions")
+        _longest, total = summary(f"  {kind} (check + write)", spans, wall)
+        base = baseline(town, rows, round(actions / rows), timer)
+        base_longest, _total = summary("  baseline (plain bulk_create, same cases and actions)", base, sum(base))
+        print(f"  ratio: lock held {total / base_longest:.2f} × the plain bulk_create")
+    cases = Case.objects.filter(town=town)
+    assert all(broken is None for _c, broken in verify_chains(cases)), "audit chain"
+    assert rollups.check(town=town) == [], "rollups"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=3000)
     parser.add_argument("--no-2022", dest="year_2022", action="store_false")
-    parser.add_argument("--ledger-rows", type=int, default=3000, help="open hazards in the ledger import (0: none)")
+    parser.add_argument("--ledger-rows", type=int, default=3000, help="open rows in each ledger import (0: none)")
+    parser.add_argument(
+        "--ledgers", default=",".join(LEDGER_KINDS), help=f"which ledger imports (of {', '.join(LEDGER_KINDS)})"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
@@ -218,7 +289,7 @@ def main() -> None:
     assert rollups.check(town=org.town) == [], "rollups"
 
     if args.ledger_rows:
-        ledger_import(org.town, admin, args.ledger_rows, timer)
+        ledger_import(org, args.ledger_rows, [k for k in args.ledgers.split(",") if k], timer)
 
     if args.year_2022:
         with timer.measure() as spans:

@@ -9,15 +9,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.personal_data import REVEAL_ROLES
+from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
-from gridgov.data.cases.models import CaseAction
+from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import capacities, town_roles
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
@@ -28,6 +31,7 @@ from gridgov.data.org.security import Client, record_event
 from gridgov.data.privacy import mask_id_number, mask_name, mask_phone
 from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
 
 MANAGER_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
@@ -52,9 +56,22 @@ class PartyInput:
     role: PartyRole = PartyRole.APPLICANT
 
 
-@transaction.atomic
 def install_dispute_categories(*, town: Area) -> dict[str, Category]:
-    """The sub-categories for each type (and 积案 petitions) with their statutory limits (idempotent)."""
+    """The sub-categories for each type (and 积案 petitions) with their statutory limits (idempotent; once
+    they are there, only read: an import asks for each row without a transaction)."""
+    codes = {sub_code: dtype for dtype, (_m, _n, sub_code, _s, _d) in CATEGORIES.items()}
+    subs = {
+        c.code: c
+        for c in Category.objects.filter(town=town, parent__isnull=False, code__in=[*codes, BACKLOG_PETITION[0]])
+    }
+    limited = set(TimeLimit.objects.filter(category__in=subs.values()).values_list("category__code", flat=True))
+    if len(subs) != len(codes) + 1 or limited != set(subs):
+        return _install_categories(town=town)
+    return {**subs, **{dtype: subs[code] for code, dtype in codes.items()}}
+
+
+@transaction.atomic
+def _install_categories(*, town: Area) -> dict[str, Category]:
     found: dict[str, Category] = {}
     for dtype, (major_code, major_name, sub_code, sub_name, days) in CATEGORIES.items():
         major, _created = Category.objects.get_or_create(
@@ -139,6 +156,114 @@ def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
     return checked
 
 
+@dataclass(frozen=True)
+class _Filing:
+    """A dispute checked, as both ``register_dispute`` and ``plan_dispute`` file it."""
+
+    fields: dict[str, Any]  # the case's, for ``report_case``/``Replay``
+    department: Department
+    note: str  # of the registering and dispatching steps
+    type: DisputeType
+    level: str
+    amount: Decimal
+    backlog: bool
+    received_on: date
+    parties: list[PartyInput]
+
+    def steps(self) -> list[tuple[Action, dict[str, Any]]]:
+        """The command room registers the dispute and dispatches it to the handling unit at once."""
+        return [(Action.REGISTER, {}), (Action.DISPATCH, {"department": self.department})]
+
+    def rows(self, *, town: Area, case: Case, import_key: str) -> tuple[Dispute, list[DisputeParty]]:
+        """The detail row and its parties (pointing at the dispute: save it first)."""
+        dispute = Dispute(
+            town=town,
+            case=case,
+            type=self.type,
+            level=self.level,
+            amount=self.amount,
+            backlog=self.backlog,
+            received_on=self.received_on,
+            import_key=import_key,
+        )
+        parties = [
+            DisputeParty(
+                town=town, dispute=dispute, role=p.role, name=p.name, phone=p.phone, id_number=p.id_number, sort_order=i
+            )
+            for i, p in enumerate(self.parties)
+        ]
+        return dispute, parties
+
+
+def dispute_category(categories: dict[str, Category], dtype: DisputeType, *, backlog: bool) -> Category:
+    """A dispute's category by its type (a backlog petition: 重复信访/积案), of ``install_dispute_categories``."""
+    return categories[BACKLOG_PETITION[0]] if dtype == DisputeType.PETITION and backlog else categories[dtype]
+
+
+def dispute_case_fields(*, dtype: DisputeType, category: Category, description: str, area: Area) -> dict[str, Any]:
+    """How a dispute's case is filed: a petition through the petition channel, titled with its matter."""
+    return {
+        "channel": Channel.PETITION if dtype == DisputeType.PETITION else Channel.OTHER,
+        "kind": Kind.DISPUTE,
+        "category": category,
+        "title": description[:40],
+        "description": description,
+        "area": area,
+    }
+
+
+def _check_dispute(
+    *,
+    town: Area,
+    actor: User,
+    type: DisputeType | str,
+    description: str,
+    parties: Sequence[PartyInput],
+    level: Level | str,
+    amount: Decimal | str | int,
+    backlog: bool,
+    received_on: date | None,
+    department: Department | None,
+    area: Area | None,
+    category: Category | None,
+    now: datetime,
+    categories: dict[str, Category] | None = None,
+) -> _Filing:
+    """What a dispute needs, live or planned: a manager of the town, a known type and level, an amount, its
+    parties, a receiving day not in the future, a category of its type and a handling unit."""
+    if not town_roles(actor, town) & MANAGER_ROLES:
+        raise NotAllowed(_("只有镇指挥室或管理员可以登记信访和纠纷"))
+    if type not in DisputeType.values:
+        raise InvalidInput(_("类型“%(t)s”无效") % {"t": type}, field="type")
+    dtype = DisputeType(type)
+    if level not in Level.values:
+        raise InvalidInput(_("层级“%(l)s”无效") % {"l": level}, field="level")
+    checked_amount = parse_amount(amount)
+    checked = _check_parties(parties)
+    received_on = received_on or timezone.localtime(now).date()
+    if received_on > timezone.localtime(now).date():
+        raise InvalidInput(_("受理日期不能晚于今天"), field="received_on")
+    if category is None:
+        category = dispute_category(categories or install_dispute_categories(town=town), dtype, backlog=backlog)
+    elif category.parent is None or category.parent.code != CATEGORIES[dtype][0]:
+        raise InvalidInput(_("分类“%(c)s”不属于%(t)s") % {"c": category.name, "t": dtype.label}, field="category")
+    department = department or category.default_department
+    if department is None:
+        raise InvalidInput(_("请选择承办部门"), field="department")
+    fields = dispute_case_fields(dtype=dtype, category=category, description=description, area=area or town)
+    return _Filing(
+        fields=fields,
+        department=department,
+        note=_("登记%(type)s，交%(dept)s办理") % {"type": dtype.label, "dept": department.name},
+        type=dtype,
+        level=str(level),
+        amount=checked_amount,
+        backlog=backlog,
+        received_on=received_on,
+        parties=checked,
+    )
+
+
 def register_dispute(
     *,
     town: Area,
@@ -159,67 +284,64 @@ def register_dispute(
     """Register a petition or dispute: a case (kind DISPUTE) registered and dispatched by the command room
     to the handling unit, the detail row and the parties (encrypted), in one transaction."""
     now = now or timezone.now()
-    if not town_roles(actor, town) & MANAGER_ROLES:
-        raise NotAllowed(_("只有镇指挥室或管理员可以登记信访和纠纷"))
-    if type not in DisputeType.values:
-        raise InvalidInput(_("类型“%(t)s”无效") % {"t": type}, field="type")
-    dtype = DisputeType(type)
-    if level not in Level.values:
-        raise InvalidInput(_("层级“%(l)s”无效") % {"l": level}, field="level")
-    amount = parse_amount(amount)
-    checked = _check_parties(parties)
-    received_on = received_on or timezone.localtime(now).date()
-    if received_on > timezone.localtime(now).date():
-        raise InvalidInput(_("受理日期不能晚于今天"), field="received_on")
-    categories = install_dispute_categories(town=town)
-    if category is None:
-        category = categories[BACKLOG_PETITION[0]] if dtype == DisputeType.PETITION and backlog else categories[dtype]
-    elif category.parent is None or category.parent.code != CATEGORIES[dtype][0]:
-        raise InvalidInput(_("分类“%(c)s”不属于%(t)s") % {"c": category.name, "t": dtype.label}, field="category")
-    department = department or category.default_department
-    if department is None:
-        raise InvalidInput(_("请选择承办部门"), field="department")
+    filing = _check_dispute(
+        town=town, actor=actor, type=type, description=description, parties=parties, level=level, amount=amount,
+        backlog=backlog, received_on=received_on, department=department, area=area, category=category, now=now,
+    )  # fmt: skip
     with transaction.atomic():
-        case = report_case(
-            town=town,
-            reporter=actor,
-            channel=Channel.PETITION if dtype == DisputeType.PETITION else Channel.OTHER,
-            kind=Kind.DISPUTE,
-            category=category,
-            title=description[:40],
-            description=description,
-            area=area or town,
-            now=now,
-        )
-        note = _("登记%(type)s，交%(dept)s办理") % {"type": dtype.label, "dept": department.name}
-        apply_action(case_id=case.pk, actor=actor, action=Action.REGISTER, note=note, now=now)
-        apply_action(case_id=case.pk, actor=actor, action=Action.DISPATCH, department=department, note=note, now=now)
+        case = report_case(town=town, reporter=actor, now=now, **filing.fields)
+        for action, extra in filing.steps():
+            apply_action(case_id=case.pk, actor=actor, action=action, note=filing.note, now=now, **extra)
         case.refresh_from_db()
-        dispute = Dispute.objects.create(
-            town=town,
-            case=case,
-            type=dtype,
-            level=level,
-            amount=amount,
-            backlog=backlog,
-            received_on=received_on,
-            import_key=import_key,
-        )
-        DisputeParty.objects.bulk_create(
-            [
-                DisputeParty(
-                    town=town,
-                    dispute=dispute,
-                    role=p.role,
-                    name=p.name,
-                    phone=p.phone,
-                    id_number=p.id_number,
-                    sort_order=i,
-                )
-                for i, p in enumerate(checked)
-            ]
-        )
+        dispute, party_rows = filing.rows(town=town, case=case, import_key=import_key)
+        dispute.save(force_insert=True)
+        DisputeParty.objects.bulk_create(party_rows)
     return dispute
+
+
+@dataclass(frozen=True)
+class PlannedDispute:
+    """A new dispute as ``register_dispute`` would write it, replayed in memory (no lock, nothing written)."""
+
+    record: CaseRecord
+    filing: _Filing
+    town: Area
+    import_key: str
+
+    def rows(self, case: Case) -> list[Dispute | DisputeParty]:
+        dispute, parties = self.filing.rows(town=self.town, case=case, import_key=self.import_key)
+        return [dispute, *parties]
+
+
+def plan_dispute(
+    *,
+    town: Area,
+    actor: User,
+    type: DisputeType | str,
+    description: str,
+    parties: Sequence[PartyInput],
+    level: Level | str,
+    amount: Decimal | str | int,
+    backlog: bool,
+    received_on: date | None,
+    department: Department | None,
+    area: Area | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    categories: dict[str, Category] | None = None,
+    import_key: str = "",
+) -> PlannedDispute:
+    """``register_dispute`` without writing: for a ledger import, which writes many at once through the bulk
+    path. ``categories`` is ``install_dispute_categories``'s, looked up once by the caller (else here)."""
+    filing = _check_dispute(
+        town=town, actor=actor, type=type, description=description, parties=parties, level=level, amount=amount,
+        backlog=backlog, received_on=received_on, department=department, area=area, category=None, now=now,
+        categories=categories,
+    )  # fmt: skip
+    replay = Replay(town=town, reporter=actor, now=now, calendar=calendar, **filing.fields)
+    for action, extra in filing.steps():
+        replay.act(actor=actor, action=action, note=filing.note, now=now, **extra)
+    return PlannedDispute(replay.record(), filing, town, import_key)
 
 
 def record_mediation(

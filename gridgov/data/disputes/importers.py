@@ -1,9 +1,10 @@
 """Excel import of petitions and disputes (信访/矛盾纠纷台账).
 
-A case still open is registered as today (dispatched to the handling unit). A row with its 化解日期 (办结日期)
-is imported as a historical case closed that day (``import_historical_case``: milestones as 历史导入 actions
-on the audit chain), with its 调处方式/调处结果; a backlog case (积案) so closed counts as cleared that day.
-So 化解率 and 积案化解 of past years are right.
+A case still open is registered as ``register_dispute`` registers it (dispatched to the handling unit;
+``plan_dispute`` replays that in memory). A row with its 化解日期 (办结日期) is imported as a historical case
+closed that day (milestones as 历史导入 actions on the audit chain), with its 调处方式/调处结果; a backlog case
+(积案) so closed counts as cleared that day. So 化解率 and 积案化解 of past years are right. Both go through
+the bulk path at once (``ledger_import.LedgerImporter``).
 """
 
 from __future__ import annotations
@@ -18,24 +19,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.bulk import write_cases
-from gridgov.data.cases.domain.history import (
-    HistoricalCase,
-    Limits,
-    import_historical_case,
-    ledger_case_record,
-    ledger_milestones,
-    next_own_number,
-)
-from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.cases.domain.history import HistoricalCase, LedgerMilestones, ledger_milestones
+from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.domain import (
-    BACKLOG_PETITION,
     PartyInput,
+    PlannedDispute,
     check_id_number,
     check_phone,
+    dispute_case_fields,
+    dispute_category,
     install_dispute_categories,
-    register_dispute,
+    plan_dispute,
 )
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
 from gridgov.data.disputes.models import Dispute, DisputeParty
@@ -44,7 +39,7 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.importers import find_department, may_import
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
 
 
@@ -65,7 +60,8 @@ class DisputeRow:
     outcome: Outcome | None = None
 
 
-class DisputeImporter(Importer):
+class DisputeImporter(LedgerImporter):
+    needs_operator = gettext_lazy("导入信访与纠纷需要指定操作人（受理员）")
     name = "disputes"
     title = gettext_lazy("信访与矛盾纠纷")
     notes = gettext_lazy("当事人信息加密保存，页面上脱敏显示。“受理编号”用于识别重复导入。")
@@ -122,7 +118,7 @@ class DisputeImporter(Importer):
 
     def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> DisputeRow:
         received_on = cells.required_date(row["received_on"], column="received_on")
-        if received_on > ctx.now.date():
+        if received_on > timezone.localdate(ctx.now):
             raise RowInvalid("received_on", _("受理日期晚于今天"))
         try:
             phone = check_phone(cells.text(row.get("phone"), column="phone"))
@@ -171,15 +167,52 @@ class DisputeImporter(Importer):
     def exists(self, parsed: DisputeRow, *, ctx: ImportContext) -> bool:
         return Dispute.objects.filter(town=ctx.town, import_key=parsed.number).exists()
 
-    def apply(self, parsed: DisputeRow, *, ctx: ImportContext) -> None:
-        if ctx.user is None:
-            raise RowInvalid(None, _("导入信访与纠纷需要指定操作人（受理员）"))
-        if parsed.resolved_on is not None:
-            _import_resolved(parsed, ctx=ctx)
-            return
-        register_dispute(
+    def milestones(self, parsed: DisputeRow, *, ctx: ImportContext) -> LedgerMilestones | None:
+        return ledger_milestones(
+            opened_on=parsed.received_on, resolved_on=None, closed_on=parsed.resolved_on, now=ctx.now
+        )
+
+    def finished_case(self, parsed: DisputeRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
+        category = dispute_category(install_dispute_categories(town=town), parsed.type, backlog=parsed.backlog)
+        fields = dispute_case_fields(
+            dtype=parsed.type, category=category, description=parsed.description, area=parsed.village or town
+        )
+        return finished_case(milestones, department=parsed.department, **fields)
+
+    def finished_rows(self, parsed: DisputeRow, *, town: Area, case: Case) -> list[Dispute | DisputeParty]:
+        dispute = Dispute(
+            town=town,
+            case=case,
+            type=parsed.type,
+            level=parsed.level,
+            amount=parsed.amount,
+            backlog=parsed.backlog,
+            backlog_cleared_at=case.closed_at if parsed.backlog else None,
+            received_on=parsed.received_on,
+            method=parsed.method or "",
+            outcome=parsed.outcome or "",
+            import_key=parsed.number,
+        )
+        party = parsed.party
+        return [
+            dispute,
+            DisputeParty(
+                town=town,
+                dispute=dispute,
+                role=party.role,
+                name=party.name,
+                phone=party.phone,
+                id_number=party.id_number,
+            ),
+        ]
+
+    def plan(self, parsed: DisputeRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedDispute:
+        """A dispute still open: registered as ``register_dispute`` registers it (dispatched), in memory."""
+        user = self.operator(ctx)
+        assert user is not None
+        return plan_dispute(
             town=ctx.town,
-            actor=ctx.user,
+            actor=user,
             type=parsed.type,
             description=parsed.description,
             parties=[parsed.party],
@@ -190,103 +223,9 @@ class DisputeImporter(Importer):
             department=parsed.department,
             area=parsed.village,
             now=ctx.now,
+            calendar=calendar,
             import_key=parsed.number,
         )
-
-    def apply_all(self, rows: list[DisputeRow], *, ctx: ImportContext) -> bool:
-        """Resolved rows through the bulk path (their cases described first, then written with their detail
-        rows in one short transaction); open rows are registered through the engine in that transaction."""
-        if ctx.user is None:
-            raise RowInvalid(None, _("导入信访与纠纷需要指定操作人（受理员）"))
-        town, user = ctx.town, ctx.user
-        calendar, limits = WorkCalendar.load(), Limits()
-        resolved = [parsed for parsed in rows if parsed.resolved_on is not None]
-        still_open = [parsed for parsed in rows if parsed.resolved_on is None]
-        described = [
-            ledger_case_record(
-                town=town,
-                record=_resolved_record(parsed, town=town, number="", now=ctx.now),
-                imported_by=user,
-                now=ctx.now,
-                calendar=calendar,
-                limits=limits,
-            )
-            for parsed in resolved
-        ]
-
-        def details(cases: list[Case]) -> None:
-            disputes = Dispute.objects.bulk_create(
-                [_dispute(parsed, town=town, case=case) for parsed, case in zip(resolved, cases, strict=True)]
-            )
-            DisputeParty.objects.bulk_create(
-                [_party(parsed, town=town, dispute=d) for parsed, d in zip(resolved, disputes, strict=True)]
-            )
-            for parsed in still_open:
-                self.apply(parsed, ctx=ctx)
-
-        write_cases(town=town, records=described, then=details)
-        return True
-
-
-def _resolved_record(parsed: DisputeRow, *, town: Area, number: str, now: Any) -> HistoricalCase:
-    milestones = ledger_milestones(
-        opened_on=parsed.received_on, resolved_on=None, closed_on=parsed.resolved_on, now=now
-    )
-    assert milestones is not None
-    categories = install_dispute_categories(town=town)
-    petition = parsed.type == DisputeType.PETITION
-    category = categories[BACKLOG_PETITION[0]] if petition and parsed.backlog else categories[parsed.type]
-    return HistoricalCase(
-        number=number,
-        category=category,
-        area=parsed.village or town,
-        channel=Channel.PETITION if petition else Channel.OTHER,
-        description=parsed.description,
-        status=milestones.status,
-        reported_at=milestones.reported_at,
-        registered_at=milestones.registered_at,
-        dispatched_at=milestones.dispatched_at,
-        resolved_at=milestones.resolved_at,
-        closed_at=milestones.closed_at,
-        department=parsed.department,
-        kind=Kind.DISPUTE,
-        title=parsed.description[:40],
-    )
-
-
-def _dispute(parsed: DisputeRow, *, town: Area, case: Case) -> Dispute:
-    return Dispute(
-        town=town,
-        case=case,
-        type=parsed.type,
-        level=parsed.level,
-        amount=parsed.amount,
-        backlog=parsed.backlog,
-        backlog_cleared_at=case.closed_at if parsed.backlog else None,
-        received_on=parsed.received_on,
-        method=parsed.method or "",
-        outcome=parsed.outcome or "",
-        import_key=parsed.number,
-    )
-
-
-def _party(parsed: DisputeRow, *, town: Area, dispute: Dispute) -> DisputeParty:
-    party = parsed.party
-    return DisputeParty(
-        town=town, dispute=dispute, role=party.role, name=party.name, phone=party.phone, id_number=party.id_number
-    )
-
-
-def _import_resolved(parsed: DisputeRow, *, ctx: ImportContext) -> None:
-    """The dispute as an imported case closed on its 化解日期, then its detail row and parties."""
-    town = ctx.town
-    reported = _resolved_record(parsed, town=town, number="-", now=ctx.now).reported_at
-    record = _resolved_record(parsed, town=town, number=next_own_number(town=town, reported_at=reported), now=ctx.now)
-    case = import_historical_case(town=town, record=record, imported_by=ctx.user, now=ctx.now)
-    assert case is not None  # a fresh number: never imported before
-    dispute = _dispute(parsed, town=town, case=case)
-    dispute.save(force_insert=True)
-    _party(parsed, town=town, dispute=dispute).save(force_insert=True)
 
 
 DISPUTES = register(DisputeImporter())

@@ -1,42 +1,32 @@
 """Excel import of the enterprise ledgers: the enterprise directory (企业名录), hazards (隐患台账) and
 enterprise service requests (企业诉求台账), on the sheets framework (dry run, all-or-nothing, no duplicates).
 
-Hazards and requests still open are imported as new cases (the rectification or handling then happens in
-the system). A row already finished — a hazard with its 验收日期/销号日期, a request with its 办结日期 — or
-rectified awaiting acceptance (整改完成日期 only) is imported as a historical case (``import_historical_case``:
-its milestones from the row's dates as 历史导入 actions on the audit chain), so the ledger's figures of past
-years (整改率, 解决问题数) are right. Each row's identity (credit code + book + date + location + description)
-is kept as ``source_key`` so the same file imported twice creates nothing twice.
+Hazards and requests still open are imported as new cases, filed as ``record_hazard``/``raise_request`` file
+them (``plan_hazard``/``plan_request``; the rectification or handling then happens in the system). A row
+already finished — a hazard with its 验收日期/销号日期, a request with its 办结日期 — or rectified awaiting
+acceptance (整改完成日期 only) is imported as a historical case (its milestones from the row's dates as
+历史导入 actions on the audit chain), so the ledger's figures of past years (整改率, 解决问题数) are right.
+Both go through the bulk path at once (``ledger_import.LedgerImporter``). Each row's identity (credit code +
+book + date + location + description) is kept as ``source_key`` so the same file imported twice creates
+nothing twice.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.bulk import CaseRecord, owe_notifications, write_cases
-from gridgov.data.cases.domain.history import (
-    LEDGER_CLOSED_AT,
-    HistoricalCase,
-    LedgerMilestones,
-    Limits,
-    import_historical_case,
-    ledger_case_record,
-    ledger_milestones,
-    next_own_number,
-)
-from gridgov.data.cases.domain.notifications import wake_worker
-from gridgov.data.cases.enums import Channel, Kind, Satisfaction
+from gridgov.data.cases.domain.history import LEDGER_CLOSED_AT, HistoricalCase, LedgerMilestones, ledger_milestones
+from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
+from gridgov.data.cases.enums import Satisfaction
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR, service_category
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
@@ -45,10 +35,11 @@ from gridgov.data.enterprises.domain.hazards import (
     HazardInput,
     PlannedHazard,
     check_hazard_input,
+    hazard_case_fields,
+    hazard_row,
     plan_hazard,
-    record_hazard,
 )
-from gridgov.data.enterprises.domain.services import raise_request
+from gridgov.data.enterprises.domain.services import PlannedRequest, plan_request, request_case_fields
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
 from gridgov.data.errors import InvalidInput
@@ -56,7 +47,6 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
-from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 
@@ -162,6 +152,18 @@ class EnterpriseImporter(Importer):
         )
 
 
+# The company a hazard or request belongs to: by its credit code (its name, if given, must match).
+_COMPANY_COLUMNS = (
+    Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
+    Column(
+        "credit_code",
+        gettext_lazy("统一社会信用代码"),
+        required=True,
+        aliases=("信用代码",),
+        example="91330100799655058B",
+    ),
+)
+
 # ---------------------------------------------------------------------------------------------------
 
 _GRADES = {"一般": Grade.GENERAL, "一般隐患": Grade.GENERAL, "重大": Grade.MAJOR, "重大隐患": Grade.MAJOR}
@@ -185,21 +187,15 @@ def _not_after_today(day: date | None, *, ctx: ImportContext, column: str, label
         raise RowInvalid(column, _("%(label)s晚于今天") % {"label": label})
 
 
-class HazardImporter(Importer):
+class HazardImporter(LedgerImporter):
+    needs_operator = gettext_lazy("导入隐患台账需要指定操作人（受理员）")
     name = "hazards"
     title = gettext_lazy("隐患台账")
     notes = gettext_lazy(
         "企业须先在企业名录中登记；台账填“企业自查”“政府检查”或“第三方”；隐患等级填“一般”或“重大”（重大隐患自动督办）。"
     )
     columns = (
-        Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
-        Column(
-            "credit_code",
-            gettext_lazy("统一社会信用代码"),
-            required=True,
-            aliases=("信用代码",),
-            example="91330100799655058B",
-        ),
+        *_COMPANY_COLUMNS,
         Column("book", gettext_lazy("台账"), required=True, aliases=("检查类型", "来源"), example="企业自查"),
         Column("grade", gettext_lazy("隐患等级"), aliases=("等级",), example="一般"),
         Column(
@@ -296,145 +292,30 @@ class HazardImporter(Importer):
     def exists(self, parsed: HazardRow, *, ctx: ImportContext) -> bool:
         return Hazard.objects.filter(town=ctx.town, source_key=parsed.source_key).exists()
 
-    def apply(self, parsed: HazardRow, *, ctx: ImportContext) -> None:
-        if ctx.user is None:
-            raise RowInvalid(None, _("导入隐患台账需要指定操作人（受理员）"))
+    def milestones(self, parsed: HazardRow, *, ctx: ImportContext) -> LedgerMilestones | None:
+        return ledger_milestones(
+            opened_on=parsed.data.found_on, resolved_on=parsed.rectified_on, closed_on=parsed.accepted_on, now=ctx.now
+        )
+
+    def finished_case(self, parsed: HazardRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
         data = parsed.data
-        milestones = ledger_milestones(
-            opened_on=data.found_on, resolved_on=parsed.rectified_on, closed_on=parsed.accepted_on, now=ctx.now
-        )
-        if milestones is None:  # still open: rectification happens in the system
-            record_hazard(actor=ctx.user, data=data, source_key=parsed.source_key, now=ctx.now)
-            return
-        number = next_own_number(town=ctx.town, reported_at=milestones.reported_at)
-        record = _hazard_record(parsed, town=ctx.town, milestones=milestones, number=number)
-        case = import_historical_case(town=ctx.town, record=record, imported_by=ctx.user, now=ctx.now)
-        assert case is not None  # a fresh number: never imported before
-        _hazard(parsed, town=ctx.town, case=case).save(force_insert=True)
+        deadline = _end_of(data.deadline) if data.deadline is not None else None
+        return finished_case(milestones, deadline=deadline, **hazard_case_fields(data))
 
-    def apply_all(self, rows: list[HazardRow], *, ctx: ImportContext) -> bool:
-        """Finished rows through the bulk path (their cases described first, then written with their detail
-        rows in one short transaction); open rows are recorded through the engine in that transaction."""
-        if ctx.user is None:
-            raise RowInvalid(None, _("导入隐患台账需要指定操作人（受理员）"))
-        return _bulk_ledger(self, rows, ctx=ctx, describe=_describe_hazard, detail=_hazard, plan=_plan_hazard)
+    def finished_rows(self, parsed: HazardRow, *, town: Area, case: Case) -> list[Hazard]:
+        data = parsed.data
+        assert case.handle_deadline is not None  # dispatched
+        deadline = data.deadline or timezone.localdate(case.handle_deadline)
+        row = hazard_row(case=case, data=data, source_key=parsed.source_key, deadline=deadline)
+        row.rectified_on = parsed.rectified_on or parsed.accepted_on
+        row.acceptor, row.accepted_on = parsed.acceptor, parsed.accepted_on
+        return [row]
 
-
-def _plan_hazard(parsed: HazardRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedHazard:
-    """A hazard still open: filed as ``record_hazard`` files it, replayed in memory for the bulk path."""
-    assert ctx.user is not None
-    return plan_hazard(actor=ctx.user, data=parsed.data, source_key=parsed.source_key, now=ctx.now, calendar=calendar)
-
-
-def _describe_hazard(parsed: HazardRow, *, ctx: ImportContext) -> HistoricalCase | None:
-    data = parsed.data
-    milestones = ledger_milestones(
-        opened_on=data.found_on, resolved_on=parsed.rectified_on, closed_on=parsed.accepted_on, now=ctx.now
-    )
-    if milestones is None:
-        return None
-    return _hazard_record(parsed, town=ctx.town, milestones=milestones, number="")
-
-
-def _hazard_record(parsed: HazardRow, *, town: Area, milestones: LedgerMilestones, number: str) -> HistoricalCase:
-    data = parsed.data
-    enterprise = data.enterprise
-    location = data.location.strip()
-    return HistoricalCase(
-        number=number,
-        category=data.category,
-        area=enterprise.village or town,
-        channel=Channel.ENTERPRISE if data.book == Book.SELF else Channel.INSPECTION,
-        description=data.description,
-        status=milestones.status,
-        reported_at=milestones.reported_at,
-        address=f"{enterprise.name} {location}",
-        registered_at=milestones.registered_at,
-        dispatched_at=milestones.dispatched_at,
-        resolved_at=milestones.resolved_at,
-        closed_at=milestones.closed_at,
-        deadline=_end_of(data.deadline) if data.deadline is not None else None,
-        priority=Priority.MAJOR if data.grade == Grade.MAJOR else Priority.NORMAL,
-        kind=Kind.HAZARD,
-        enterprise=enterprise,
-        title=f"{enterprise.name}：{location}",
-    )
-
-
-def _hazard(parsed: HazardRow, *, town: Area, case: Case) -> Hazard:
-    data = parsed.data
-    assert case.handle_deadline is not None  # dispatched
-    return Hazard(
-        case=case,
-        town=town,
-        enterprise=data.enterprise,
-        book=data.book,
-        grade=data.grade,
-        location=data.location.strip(),
-        found_on=data.found_on,
-        responsible=data.responsible.strip()[:64],
-        deadline=data.deadline or timezone.localdate(case.handle_deadline),
-        measures=data.measures.strip(),
-        funds=data.funds,
-        rectified_on=parsed.rectified_on or parsed.accepted_on,
-        acceptor=parsed.acceptor,
-        accepted_on=parsed.accepted_on,
-        source_key=parsed.source_key,
-    )
-
-
-class _Planned(Protocol):
-    @property
-    def record(self) -> CaseRecord: ...
-
-    def row(self, case: Case) -> Model: ...
-
-
-def _bulk_ledger(
-    importer: Importer,
-    rows: list[Any],
-    *,
-    ctx: ImportContext,
-    describe: Callable[..., HistoricalCase | None],
-    detail: Callable[..., Model],
-    plan: Callable[..., _Planned] | None = None,
-) -> bool:
-    """Finished rows (``describe`` gives their case) through the bulk path with their ``detail`` rows, all in one
-    short transaction. Open rows too when ``plan`` replays them in memory (their cases are live: the outbox owes
-    their notifications); without it they go through ``importer.apply`` inside that transaction."""
-    town = ctx.town
-    calendar, limits = WorkCalendar.load(), Limits()
-    finished: list[tuple[Any, CaseRecord]] = []
-    still_open: list[Any] = []
-    planned: list[_Planned] = []
-    for parsed in rows:
-        record = describe(parsed, ctx=ctx)
-        if record is None:
-            if plan is not None:
-                planned.append(plan(parsed, ctx=ctx, calendar=calendar))
-            else:
-                still_open.append(parsed)
-            continue
-        described = ledger_case_record(
-            town=town, record=record, imported_by=ctx.user, now=ctx.now, calendar=calendar, limits=limits
-        )
-        finished.append((parsed, described))
-
-    def details(cases: list[Case]) -> None:
-        done, live = cases[: len(finished)], cases[len(finished) :]
-        made = [detail(parsed, town=town, case=case) for (parsed, _r), case in zip(finished, done, strict=True)]
-        made += [one.row(case) for one, case in zip(planned, live, strict=True)]
-        if made:
-            type(made[0])._default_manager.bulk_create(made)
-        owe_notifications(live, now=ctx.now)
-        if live:
-            transaction.on_commit(wake_worker, robust=True)
-        for parsed in still_open:
-            importer.apply(parsed, ctx=ctx)
-
-    records = [described for _parsed, described in finished] + [one.record for one in planned]
-    write_cases(town=town, records=records, then=details)
-    return True
+    def plan(self, parsed: HazardRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedHazard:
+        """A hazard still open: filed as ``record_hazard`` files it, replayed in memory."""
+        user = self.operator(ctx)
+        assert user is not None
+        return plan_hazard(actor=user, data=parsed.data, source_key=parsed.source_key, now=ctx.now, calendar=calendar)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -453,19 +334,13 @@ class ServiceRow:
     satisfaction: Satisfaction | None = None
 
 
-class ServiceRequestImporter(Importer):
+class ServiceRequestImporter(LedgerImporter):
+    needs_operator = gettext_lazy("导入企业诉求需要指定操作人（受理员）")
     name = "service-requests"
     title = gettext_lazy("企业诉求台账")
     notes = gettext_lazy("诉求类型：要素保障、融资、用工、审批、政策；提出会议须为已登记的乡镇长有约名称（可不填）。")
     columns = (
-        Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
-        Column(
-            "credit_code",
-            gettext_lazy("统一社会信用代码"),
-            required=True,
-            aliases=("信用代码",),
-            example="91330100799655058B",
-        ),
+        *_COMPANY_COLUMNS,
         Column("request_type", gettext_lazy("诉求类型"), required=True, aliases=("问题类型",), example="融资"),
         Column("description", gettext_lazy("诉求内容"), required=True, aliases=("问题描述",), example="流动资金贷款"),
         Column("raised_on", gettext_lazy("提出日期"), required=True, aliases=("日期",), example="2026-11-20"),
@@ -523,84 +398,44 @@ class ServiceRequestImporter(Importer):
     def exists(self, parsed: ServiceRow, *, ctx: ImportContext) -> bool:
         return ServiceRequest.objects.filter(town=ctx.town, source_key=parsed.source_key).exists()
 
-    def apply(self, parsed: ServiceRow, *, ctx: ImportContext) -> None:
-        if ctx.user is None:
-            raise RowInvalid(None, _("导入企业诉求需要指定操作人（受理员）"))
-        milestones = ledger_milestones(
-            opened_on=parsed.raised_on, resolved_on=None, closed_on=parsed.solved_on, now=ctx.now
-        )
-        if milestones is not None:
-            self._apply_solved(parsed, milestones=milestones, ctx=ctx)
-            return
+    def milestones(self, parsed: ServiceRow, *, ctx: ImportContext) -> LedgerMilestones | None:
+        return ledger_milestones(opened_on=parsed.raised_on, resolved_on=None, closed_on=parsed.solved_on, now=ctx.now)
+
+    def finished_case(self, parsed: ServiceRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
+        category = service_category(town=town, request_type=parsed.request_type)
+        if category is None:
+            raise RowInvalid("request_type", _("本镇尚未配置“%(t)s”类企业诉求分类") % {"t": parsed.request_type.label})
+        fields = request_case_fields(parsed.enterprise, parsed.request_type, category, parsed.description)
+        return finished_case(milestones, satisfaction=parsed.satisfaction, **fields)
+
+    def finished_rows(self, parsed: ServiceRow, *, town: Area, case: Case) -> list[ServiceRequest]:
+        return [
+            ServiceRequest(
+                case=case,
+                town=town,
+                enterprise=parsed.enterprise,
+                request_type=parsed.request_type,
+                meeting=parsed.meeting,
+                financing_amount=parsed.financing,
+                source_key=parsed.source_key,
+            )
+        ]
+
+    def plan(self, parsed: ServiceRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRequest:
+        """A request still open: raised as ``raise_request`` raises it (in the morning of its day), in memory."""
+        user = self.operator(ctx)
+        assert user is not None
         raised_at = datetime.combine(parsed.raised_on, time(9, 0), tzinfo=timezone.get_current_timezone())
-        raise_request(
-            actor=ctx.user,
+        return plan_request(
+            actor=user,
             enterprise=parsed.enterprise,
             request_type=parsed.request_type,
             description=parsed.description,
             meeting=parsed.meeting,
             source_key=parsed.source_key,
             now=min(raised_at, ctx.now),
+            calendar=calendar,
         )
-
-    def _apply_solved(self, parsed: ServiceRow, *, milestones: LedgerMilestones, ctx: ImportContext) -> None:
-        number = next_own_number(town=ctx.town, reported_at=milestones.reported_at)
-        record = _service_record(parsed, town=ctx.town, milestones=milestones, number=number)
-        case = import_historical_case(town=ctx.town, record=record, imported_by=ctx.user, now=ctx.now)
-        assert case is not None  # a fresh number: never imported before
-        _service(parsed, town=ctx.town, case=case).save(force_insert=True)
-
-    def apply_all(self, rows: list[ServiceRow], *, ctx: ImportContext) -> bool:
-        """Solved rows through the bulk path with their detail rows; open rows raised in that transaction."""
-        if ctx.user is None:
-            raise RowInvalid(None, _("导入企业诉求需要指定操作人（受理员）"))
-        return _bulk_ledger(self, rows, ctx=ctx, describe=_describe_service, detail=_service)
-
-
-def _describe_service(parsed: ServiceRow, *, ctx: ImportContext) -> HistoricalCase | None:
-    milestones = ledger_milestones(
-        opened_on=parsed.raised_on, resolved_on=None, closed_on=parsed.solved_on, now=ctx.now
-    )
-    if milestones is None:
-        return None
-    return _service_record(parsed, town=ctx.town, milestones=milestones, number="")
-
-
-def _service_record(parsed: ServiceRow, *, town: Area, milestones: LedgerMilestones, number: str) -> HistoricalCase:
-    enterprise = parsed.enterprise
-    category = service_category(town=town, request_type=parsed.request_type)
-    if category is None:
-        raise RowInvalid("request_type", _("本镇尚未配置“%(t)s”类企业诉求分类") % {"t": parsed.request_type.label})
-    return HistoricalCase(
-        number=number,
-        category=category,
-        area=enterprise.village or town,
-        channel=Channel.ENTERPRISE,
-        description=parsed.description,
-        status=milestones.status,
-        reported_at=milestones.reported_at,
-        address=enterprise.address,
-        registered_at=milestones.registered_at,
-        dispatched_at=milestones.dispatched_at,
-        resolved_at=milestones.resolved_at,
-        closed_at=milestones.closed_at,
-        satisfaction=parsed.satisfaction,
-        kind=Kind.SERVICE,
-        enterprise=enterprise,
-        title=f"{enterprise.name}：{parsed.request_type.label}",
-    )
-
-
-def _service(parsed: ServiceRow, *, town: Area, case: Case) -> ServiceRequest:
-    return ServiceRequest(
-        case=case,
-        town=town,
-        enterprise=parsed.enterprise,
-        request_type=parsed.request_type,
-        meeting=parsed.meeting,
-        financing_amount=parsed.financing,
-        source_key=parsed.source_key,
-    )
 
 
 ENTERPRISES = register(EnterpriseImporter())

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.domain.bulk import StoredFile, write_cases
+from gridgov.data.cases.domain.bulk import CaseRecord, StoredFile, write_cases
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.ledger_import import installed_category
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case
@@ -51,9 +53,14 @@ class ItemSpec:
     points: Decimal
 
 
-@transaction.atomic
 def install_inspection_categories(*, town: Area) -> Category:
-    """The sub-category inspection problems are filed under, with its time limits (idempotent)."""
+    """The sub-category inspection problems are filed under, with its time limits (idempotent; once they are
+    there, only read: an import asks for each row without a transaction)."""
+    return installed_category(town=town, code=CATEGORY_CODE) or _install_categories(town=town)
+
+
+@transaction.atomic
+def _install_categories(*, town: Area) -> Category:
     major, _created = Category.objects.get_or_create(
         town=town, code=MAJOR_CODE, defaults={"name": "文明创建", "sort_order": 19}
     )
@@ -187,6 +194,65 @@ def _check_problem(
     return spot
 
 
+def _locate(
+    *, town: Area, area: Area | None, latitude: Decimal | float | None, longitude: Decimal | float | None
+) -> Area:
+    """Where a problem was found: the chosen area, else the one its coordinates fall in; within a village."""
+    if area is None and latitude is not None and longitude is not None:
+        area = locate_point(town=town, latitude=float(latitude), longitude=float(longitude))
+    if area is None:
+        raise InvalidInput(_("请选择问题所在的村（或开启定位）"), field="area")
+    if area.town_id != town.pk:
+        raise InvalidInput(_("所选区域不在%(town)s") % {"town": town.name}, field="area")
+    return area
+
+
+def _village(area: Area) -> Area:
+    village = ancestors_by_level(area).get(AreaLevel.VILLAGE)
+    if village is None:
+        raise InvalidInput(_("督查问题必须落在某个村（社区）"), field="area")
+    return village
+
+
+def problem_case_fields(
+    *, item: CheckItem, spot: str, description: str, area: Area, category: Category
+) -> dict[str, Any]:
+    """How a problem's case is filed: an inspection case titled with the check item and the spot."""
+    return {
+        "channel": Channel.INSPECTION,
+        "kind": Kind.INSPECTION,
+        "category": category,
+        "title": f"{item.name}：{spot}"[:120],
+        "description": description,
+        "area": area,
+        "address": spot,
+    }
+
+
+def _steps(round: InspectionRound, village: Area, department: Department) -> list[tuple[Action, dict[str, Any]]]:
+    """The organizer registers the problem and dispatches it to the village's committee at once."""
+    note = _("“%(round)s”发现问题，立案派遣至%(v)s") % {"round": round.name, "v": village.name}
+    return [(Action.REGISTER, {"note": note}), (Action.DISPATCH, {"note": note, "department": department})]
+
+
+def _problem_row(
+    *, round: InspectionRound, item: CheckItem, village: Area, department: Department, spot: str, now: datetime,
+    case: Case | None = None, import_key: str = "",
+) -> InspectionProblem:  # fmt: skip
+    return InspectionProblem(
+        town=round.town,
+        case=case,
+        round=round,
+        item=item,
+        village=village,
+        department=department,
+        deduction=item.points,
+        spot=spot[:120],
+        found_at=now,
+        import_key=import_key,
+    )
+
+
 def record_problem(
     *,
     round: InspectionRound,
@@ -209,60 +275,74 @@ def record_problem(
     spot = _check_problem(
         round=round, inspector=inspector, item=item, spot=spot, now=now, has_photo=bool(photos) or not require_photo
     )
-    if area is None and latitude is not None and longitude is not None:
-        area = locate_point(town=town, latitude=float(latitude), longitude=float(longitude))
-    if area is None:
-        raise InvalidInput(_("请选择问题所在的村（或开启定位）"), field="area")
-    if area.town_id != town.pk:
-        raise InvalidInput(_("所选区域不在%(town)s") % {"town": town.name}, field="area")
-    village = ancestors_by_level(area).get(AreaLevel.VILLAGE)
-    if village is None:
-        raise InvalidInput(_("督查问题必须落在某个村（社区）"), field="area")
+    area = _locate(town=town, area=area, latitude=latitude, longitude=longitude)
+    village = _village(area)
     department = village_committee(village)
     category = install_inspection_categories(town=town)
+    fields = problem_case_fields(item=item, spot=spot, description=description, area=area, category=category)
     with transaction.atomic():
         case = report_case(
-            town=town,
-            reporter=inspector,
-            channel=Channel.INSPECTION,
-            kind=Kind.INSPECTION,
-            category=category,
-            title=f"{item.name}：{spot}"[:120],
-            description=description,
-            area=area,
-            latitude=latitude,
-            longitude=longitude,
-            address=spot,
-            photos=photos,
-            now=now,
+            town=town, reporter=inspector, latitude=latitude, longitude=longitude, photos=photos, now=now, **fields
         )
-        note = _("“%(round)s”发现问题，立案派遣至%(v)s") % {"round": round.name, "v": village.name}
-        apply_action(case_id=case.pk, actor=round.organizer, action=Action.REGISTER, note=note, now=now)
-        apply_action(
-            case_id=case.pk, actor=round.organizer, action=Action.DISPATCH, department=department, note=note, now=now
-        )
+        for action, extra in _steps(round, village, department):
+            apply_action(case_id=case.pk, actor=round.organizer, action=action, now=now, **extra)
         case.refresh_from_db()
-        return InspectionProblem.objects.create(
-            town=town,
-            case=case,
-            round=round,
-            item=item,
-            village=village,
-            department=department,
-            deduction=item.points,
-            spot=spot[:120],
-            found_at=now,
+        row = _problem_row(
+            round=round, item=item, village=village, department=department, spot=spot, now=now, case=case,
             import_key=import_key,
-        )
+        )  # fmt: skip
+        row.save(force_insert=True)
+        return row
 
 
 @dataclass(slots=True)
 class PastProblem:
-    """A problem of a past round replayed in memory (``past_problem``): drive ``replay`` further with
-    ``replay.act`` (sign, resolve, verify …), then write many at once with ``write_past_problems``."""
+    """A problem replayed in memory (``past_problem``, ``plan_problem``): drive ``replay`` further with
+    ``replay.act`` (sign, resolve, verify …), then write many at once with ``write_past_problems`` (or a
+    ledger import's bulk path: ``record`` and ``rows``)."""
 
     replay: Replay
     detail: InspectionProblem
+
+    @property
+    def record(self) -> CaseRecord:
+        return self.replay.record()
+
+    def rows(self, case: Case) -> list[InspectionProblem]:
+        self.detail.case = case
+        return [self.detail]
+
+
+def plan_problem(
+    *,
+    round: InspectionRound,
+    inspector: User,
+    item: CheckItem,
+    description: str,
+    spot: str,
+    area: Area,
+    now: datetime,
+    calendar: WorkCalendar,
+    category: Category | None = None,
+    import_key: str = "",
+    require_photo: bool = True,
+) -> PastProblem:
+    """``record_problem`` without writing (no photos): the same checks, case and steps, replayed in memory for
+    a ledger import, which writes many at once through the bulk path. ``category`` is
+    ``install_inspection_categories``'s, looked up once by the caller (else here)."""
+    spot = _check_problem(round=round, inspector=inspector, item=item, spot=spot, now=now, has_photo=not require_photo)
+    area = _locate(town=round.town, area=area, latitude=None, longitude=None)
+    village = _village(area)
+    department = village_committee(village)
+    category = category or install_inspection_categories(town=round.town)
+    fields = problem_case_fields(item=item, spot=spot, description=description, area=area, category=category)
+    replay = Replay(town=round.town, reporter=inspector, now=now, calendar=calendar, **fields)
+    for action, extra in _steps(round, village, department):
+        replay.act(actor=round.organizer, action=action, now=now, **extra)
+    detail = _problem_row(
+        round=round, item=item, village=village, department=department, spot=spot, now=now, import_key=import_key
+    )
+    return PastProblem(replay=replay, detail=detail)
 
 
 def past_problem(
@@ -289,33 +369,11 @@ def past_problem(
         raise InvalidInput(_("督查问题必须落在某个村（社区）"), field="area")
     if department.area_id != village.pk:
         raise InvalidInput(_("责任单位必须是该村（社区）的委员会"), field="department")
-    replay = Replay(
-        town=round.town,
-        reporter=inspector,
-        channel=Channel.INSPECTION,
-        kind=Kind.INSPECTION,
-        category=category,
-        description=description,
-        area=village,
-        address=spot,
-        photos=photos,
-        now=now,
-        calendar=calendar,
-    )
-    replay.case.title = f"{item.name}：{spot}"[:120]
-    note = _("“%(round)s”发现问题，立案派遣至%(v)s") % {"round": round.name, "v": village.name}
-    replay.act(actor=round.organizer, action=Action.REGISTER, note=note, now=now)
-    replay.act(actor=round.organizer, action=Action.DISPATCH, department=department, note=note, now=now)
-    detail = InspectionProblem(
-        town=round.town,
-        round=round,
-        item=item,
-        village=village,
-        department=department,
-        deduction=item.points,
-        spot=spot[:120],
-        found_at=now,
-    )
+    fields = problem_case_fields(item=item, spot=spot, description=description, area=village, category=category)
+    replay = Replay(town=round.town, reporter=inspector, photos=photos, now=now, calendar=calendar, **fields)
+    for action, extra in _steps(round, village, department):
+        replay.act(actor=round.organizer, action=action, now=now, **extra)
+    detail = _problem_row(round=round, item=item, village=village, department=department, spot=spot, now=now)
     return PastProblem(replay=replay, detail=detail)
 
 
@@ -325,13 +383,11 @@ def write_past_problems(*, round: InspectionRound, problems: Sequence[PastProble
         raise InvalidInput(_("督查问题不属于本轮督查"))
 
     def details(cases: list[Case]) -> None:
-        rows = []
-        for problem, case in zip(problems, cases, strict=True):
-            problem.detail.case = case
-            rows.append(problem.detail)
-        InspectionProblem.objects.bulk_create(rows)
+        InspectionProblem.objects.bulk_create(
+            [row for problem, case in zip(problems, cases, strict=True) for row in problem.rows(case)]
+        )
 
-    written = write_cases(town=round.town, records=[p.replay.record() for p in problems], then=details)
+    written = write_cases(town=round.town, records=[p.record for p in problems], then=details)
     return len(written)
 
 

@@ -1,9 +1,10 @@
 """Excel import of inspection problems (督查问题台账) into an existing round.
 
-A problem still open is recorded as today (registered and dispatched to the village). A row with its
-销号日期 (or only its 整改完成日期: awaiting verification) is imported as a historical case
-(``import_historical_case``: milestones as 历史导入 actions on the audit chain) with the same deduction, so
-the round's 已整改 figures are right.
+A problem still open is recorded as ``record_problem`` records it when found (registered and dispatched to
+the village; ``plan_problem`` replays that in memory). A row with its 销号日期 (or only its 整改完成日期:
+awaiting verification) is imported as a historical case (milestones as 历史导入 actions on the audit chain)
+with the same deduction, so the round's 已整改 figures are right. Both go through the bulk path at once
+(``ledger_import.LedgerImporter``).
 """
 
 from __future__ import annotations
@@ -19,25 +20,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.bulk import write_cases
-from gridgov.data.cases.domain.history import (
-    HistoricalCase,
-    Limits,
-    import_historical_case,
-    ledger_case_record,
-    ledger_milestones,
-    next_own_number,
-)
-from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.cases.domain.history import HistoricalCase, LedgerMilestones, ledger_milestones
+from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
 from gridgov.data.cases.models import Case
-from gridgov.data.inspections.domain import install_inspection_categories, record_problem, village_committee
+from gridgov.data.inspections.domain import (
+    PastProblem,
+    install_inspection_categories,
+    plan_problem,
+    problem_case_fields,
+    village_committee,
+)
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.models import Area, User
 from gridgov.data.problemlists.importers import may_import
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
 
 
@@ -59,7 +58,7 @@ class ProblemRow:
         return hashlib.sha256(text.encode()).hexdigest()[:64]
 
 
-class InspectionProblemImporter(Importer):
+class InspectionProblemImporter(LedgerImporter):
     name = "inspection-problems"
     title = gettext_lazy("督查问题")
     notes = gettext_lazy("督查名称须为已建立的督查轮次；检查项目填编号或名称；发现时间须在督查期间内。")
@@ -142,11 +141,42 @@ class InspectionProblemImporter(Importer):
     def exists(self, parsed: ProblemRow, *, ctx: ImportContext) -> bool:
         return InspectionProblem.objects.filter(town=ctx.town, import_key=parsed.import_key).exists()
 
-    def apply(self, parsed: ProblemRow, *, ctx: ImportContext) -> None:
-        if parsed.rectified_on is not None or parsed.closed_on is not None:
-            _import_finished(parsed, ctx=ctx)
-            return
-        record_problem(
+    def milestones(self, parsed: ProblemRow, *, ctx: ImportContext) -> LedgerMilestones | None:
+        return ledger_milestones(
+            opened_on=timezone.localdate(parsed.found_at),
+            opened_at=parsed.found_at,
+            resolved_on=parsed.rectified_on,
+            closed_on=parsed.closed_on,
+            now=ctx.now,
+        )
+
+    def finished_case(self, parsed: ProblemRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
+        category = install_inspection_categories(town=town)
+        fields = problem_case_fields(
+            item=parsed.item, spot=parsed.spot, description=parsed.description, area=parsed.village, category=category
+        )
+        return finished_case(milestones, department=village_committee(parsed.village), **fields)
+
+    def finished_rows(self, parsed: ProblemRow, *, town: Area, case: Case) -> list[InspectionProblem]:
+        return [
+            InspectionProblem(
+                town=town,
+                case=case,
+                round=parsed.round,
+                item=parsed.item,
+                village=parsed.village,
+                department=case.department,
+                deduction=parsed.item.points,
+                spot=parsed.spot,
+                found_at=case.reported_at,
+                import_key=parsed.import_key,
+            )
+        ]
+
+    def plan(self, parsed: ProblemRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PastProblem:
+        """A problem still open: recorded as ``record_problem`` records it when found (no photo needed in a
+        ledger), replayed in memory."""
+        return plan_problem(
             round=parsed.round,
             inspector=parsed.inspector,
             item=parsed.item,
@@ -154,90 +184,10 @@ class InspectionProblemImporter(Importer):
             spot=parsed.spot,
             area=parsed.village,
             now=parsed.found_at,
+            calendar=calendar,
             import_key=parsed.import_key,
             require_photo=False,
         )
-
-    def apply_all(self, rows: list[ProblemRow], *, ctx: ImportContext) -> bool:
-        """Finished rows through the bulk path (their cases described first, then written with their detail
-        rows in one short transaction); open rows are recorded through the engine in that transaction."""
-        town = ctx.town
-        calendar, limits = WorkCalendar.load(), Limits()
-        finished = [p for p in rows if p.rectified_on is not None or p.closed_on is not None]
-        still_open = [p for p in rows if p.rectified_on is None and p.closed_on is None]
-        records = [_finished_record(parsed, town=town, number="", now=ctx.now) for parsed in finished]
-        described = [
-            ledger_case_record(
-                town=town, record=record, imported_by=ctx.user, now=ctx.now, calendar=calendar, limits=limits
-            )
-            for record in records
-        ]
-
-        def details(cases: list[Case]) -> None:
-            InspectionProblem.objects.bulk_create(
-                [
-                    _problem(parsed, town=town, case=case, department=r.department)
-                    for parsed, case, r in zip(finished, cases, records, strict=True)
-                ]
-            )
-            for parsed in still_open:
-                self.apply(parsed, ctx=ctx)
-
-        write_cases(town=town, records=described, then=details)
-        return True
-
-
-def _finished_record(parsed: ProblemRow, *, town: Area, number: str, now: Any) -> HistoricalCase:
-    milestones = ledger_milestones(
-        opened_on=timezone.localdate(parsed.found_at),
-        opened_at=parsed.found_at,
-        resolved_on=parsed.rectified_on,
-        closed_on=parsed.closed_on,
-        now=now,
-    )
-    assert milestones is not None
-    return HistoricalCase(
-        number=number,
-        category=install_inspection_categories(town=town),
-        area=parsed.village,
-        channel=Channel.INSPECTION,
-        description=parsed.description,
-        status=milestones.status,
-        reported_at=milestones.reported_at,
-        address=parsed.spot,
-        registered_at=milestones.registered_at,
-        dispatched_at=milestones.dispatched_at,
-        resolved_at=milestones.resolved_at,
-        closed_at=milestones.closed_at,
-        department=village_committee(parsed.village),
-        kind=Kind.INSPECTION,
-        title=f"{parsed.item.name}：{parsed.spot}",
-    )
-
-
-def _problem(parsed: ProblemRow, *, town: Area, case: Case, department: Department | None) -> InspectionProblem:
-    return InspectionProblem(
-        town=town,
-        case=case,
-        round=parsed.round,
-        item=parsed.item,
-        village=parsed.village,
-        department=department,
-        deduction=parsed.item.points,
-        spot=parsed.spot,
-        found_at=case.reported_at,
-        import_key=parsed.import_key,
-    )
-
-
-def _import_finished(parsed: ProblemRow, *, ctx: ImportContext) -> None:
-    """The problem as an imported case rectified (or 销号) on the row's dates, then its detail row."""
-    town = ctx.town
-    reported = _finished_record(parsed, town=town, number="-", now=ctx.now).reported_at
-    record = _finished_record(parsed, town=town, number=next_own_number(town=town, reported_at=reported), now=ctx.now)
-    case = import_historical_case(town=town, record=record, imported_by=ctx.user, now=ctx.now)
-    assert case is not None  # a fresh number: never imported before
-    _problem(parsed, town=town, case=case, department=record.department).save(force_insert=True)
 
 
 INSPECTION_PROBLEMS = register(InspectionProblemImporter())

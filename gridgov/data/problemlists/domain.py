@@ -6,13 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.ledger_import import installed_category
+from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import town_roles
@@ -24,6 +28,7 @@ from gridgov.data.problemlists.ledger import closed_by
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
 
 CATEGORY_CODE = "2004"
@@ -45,9 +50,14 @@ CHANNEL_OF_SOURCE = {
 }
 
 
-@transaction.atomic
 def install_problem_list_categories(*, town: Area) -> Category:
-    """The sub-category list items are filed under (问题清单线索), with time limits (idempotent)."""
+    """The sub-category list items are filed under (问题清单线索), with time limits (idempotent; once they are
+    there, only read: an import asks for each row without a transaction)."""
+    return installed_category(town=town, code=CATEGORY_CODE) or _install_categories(town=town)
+
+
+@transaction.atomic
+def _install_categories(*, town: Area) -> Category:
     major, _created = Category.objects.get_or_create(
         town=town, code=MAJOR_CODE, defaults={"name": "村务与党建", "sort_order": 20}
     )
@@ -94,6 +104,93 @@ def ensure_seven_lists(*, town: Area, actor: User, now: datetime | None = None) 
     return [existing.get(name) or create_list(town=town, actor=actor, name=name, now=now) for name in SEVEN_LISTS]
 
 
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """An item checked, as both ``add_item`` and ``plan_item`` file it."""
+
+    fields: dict[str, Any]  # the case's, for ``report_case``/``Replay``
+    note: str  # of the registering and dispatching steps
+    person: str
+    plan: str
+    found_on: date
+
+
+def _check_item(
+    *,
+    problem_list: ProblemList,
+    actor: User,
+    source: Source | str,
+    description: str,
+    department: Department,
+    responsible_person: str,
+    plan: str,
+    deadline: date,
+    found_on: date | None,
+    title: str,
+    now: datetime,
+    category: Category | None = None,
+) -> _Item:
+    """What an item needs, live or planned: a manager of the town, a known source, an active department of the
+    town, a responsible person and a plan, a deadline not before the finding. Returns how it is filed."""
+    town = problem_list.town
+    _check_manager(actor, town)
+    if source not in Source.values:
+        raise InvalidInput(_("问题来源“%(s)s”无效") % {"s": source}, field="source")
+    if department.town_id != town.pk or not department.active:
+        raise InvalidInput(_("责任单位“%(d)s”不是本镇启用的部门") % {"d": department.name}, field="department")
+    responsible_person = responsible_person.strip()
+    if not responsible_person:
+        raise InvalidInput(_("请填写责任人"), field="responsible_person")
+    plan = plan.strip()
+    if not plan:
+        raise InvalidInput(_("请填写整改方案"), field="plan")
+    found_on = found_on or timezone.localtime(now).date()
+    if deadline < found_on:
+        raise InvalidInput(_("整改时限不能早于发现日期"), field="deadline")
+    category = category or install_problem_list_categories(town=town)
+    fields = item_case_fields(
+        town=town, source=source, description=description, department=department, category=category
+    )
+    if title:
+        fields["title"] = title
+    note = _("列入“%(list)s”，责任人：%(person)s") % {"list": problem_list.name, "person": responsible_person}
+    return _Item(fields=fields, note=note, person=responsible_person, plan=plan, found_on=found_on)
+
+
+def item_case_fields(
+    *, town: Area, source: Source | str, description: str, department: Department, category: Category
+) -> dict[str, Any]:
+    """How an item's case is filed: where its responsible unit is (a village's committee: that village), under
+    the problem-list category, titled with the start of its description."""
+    area = department.area if department.kind == DepartmentKind.VILLAGE_COMMITTEE and department.area else town
+    return {
+        "channel": CHANNEL_OF_SOURCE.get(Source(source), Channel.OTHER),
+        "kind": Kind.PROBLEM_LIST,
+        "category": category,
+        "title": description[:40],
+        "description": description,
+        "area": area,
+    }
+
+
+def _item_row(
+    *, case: Case, problem_list: ProblemList, item: _Item, source: str, department: Department, deadline: date,
+    import_key: str,
+) -> ProblemItem:  # fmt: skip
+    return ProblemItem(
+        town=problem_list.town,
+        case=case,
+        problem_list=problem_list,
+        source=source,
+        department=department,
+        responsible_person=item.person[:32],
+        plan=item.plan,
+        deadline=deadline,
+        found_on=item.found_on,
+        import_key=import_key,
+    )
+
+
 def add_item(
     *,
     problem_list: ProblemList,
@@ -112,51 +209,71 @@ def add_item(
     """Add an item to a list: a case (kind PROBLEM_LIST) registered and dispatched to the responsible unit
     by ``actor`` (command room), with its detail row, in one transaction."""
     now = now or timezone.now()
-    town = problem_list.town
-    _check_manager(actor, town)
-    if source not in Source.values:
-        raise InvalidInput(_("问题来源“%(s)s”无效") % {"s": source}, field="source")
-    if department.town_id != town.pk or not department.active:
-        raise InvalidInput(_("责任单位“%(d)s”不是本镇启用的部门") % {"d": department.name}, field="department")
-    responsible_person = responsible_person.strip()
-    if not responsible_person:
-        raise InvalidInput(_("请填写责任人"), field="responsible_person")
-    plan = plan.strip()
-    if not plan:
-        raise InvalidInput(_("请填写整改方案"), field="plan")
-    found_on = found_on or timezone.localtime(now).date()
-    if deadline < found_on:
-        raise InvalidInput(_("整改时限不能早于发现日期"), field="deadline")
-    category = install_problem_list_categories(town=town)
-    area = department.area if department.kind == DepartmentKind.VILLAGE_COMMITTEE and department.area else town
+    item = _check_item(
+        problem_list=problem_list, actor=actor, source=source, description=description, department=department,
+        responsible_person=responsible_person, plan=plan, deadline=deadline, found_on=found_on, title=title, now=now,
+    )  # fmt: skip
     with transaction.atomic():
-        case = report_case(
-            town=town,
-            reporter=actor,
-            channel=CHANNEL_OF_SOURCE.get(Source(source), Channel.OTHER),
-            kind=Kind.PROBLEM_LIST,
-            category=category,
-            title=title or description[:40],
-            description=description,
-            area=area,
-            now=now,
-        )
-        note = _("列入“%(list)s”，责任人：%(person)s") % {"list": problem_list.name, "person": responsible_person}
-        apply_action(case_id=case.pk, actor=actor, action=Action.REGISTER, note=note, now=now)
-        apply_action(case_id=case.pk, actor=actor, action=Action.DISPATCH, department=department, note=note, now=now)
+        case = report_case(town=problem_list.town, reporter=actor, now=now, **item.fields)
+        for action, extra in _steps(department):
+            apply_action(case_id=case.pk, actor=actor, action=action, note=item.note, now=now, **extra)
         case.refresh_from_db()
-        return ProblemItem.objects.create(
-            town=town,
-            case=case,
-            problem_list=problem_list,
-            source=source,
-            department=department,
-            responsible_person=responsible_person[:32],
-            plan=plan,
-            deadline=deadline,
-            found_on=found_on,
+        row = _item_row(
+            case=case, problem_list=problem_list, item=item, source=source, department=department, deadline=deadline,
             import_key=import_key,
-        )
+        )  # fmt: skip
+        row.save(force_insert=True)
+        return row
+
+
+def _steps(department: Department) -> list[tuple[Action, dict[str, Any]]]:
+    """The command room registers a new item and dispatches it to the responsible unit at once."""
+    return [(Action.REGISTER, {}), (Action.DISPATCH, {"department": department})]
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """A new item as ``add_item`` would write it, replayed in memory (no lock, nothing written)."""
+
+    record: CaseRecord
+    detail: ProblemItem
+
+    def rows(self, case: Case) -> list[ProblemItem]:
+        self.detail.case = case
+        return [self.detail]
+
+
+def plan_item(
+    *,
+    problem_list: ProblemList,
+    actor: User,
+    source: Source | str,
+    description: str,
+    department: Department,
+    responsible_person: str,
+    plan: str,
+    deadline: date,
+    found_on: date | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    category: Category | None = None,
+    import_key: str = "",
+) -> PlannedItem:
+    """``add_item`` without writing: for a ledger import, which writes many at once through the bulk path.
+    ``category`` is ``install_problem_list_categories``'s, looked up once by the caller (else here)."""
+    item = _check_item(
+        problem_list=problem_list, actor=actor, source=source, description=description, department=department,
+        responsible_person=responsible_person, plan=plan, deadline=deadline, found_on=found_on, title="", now=now,
+        category=category,
+    )  # fmt: skip
+    replay = Replay(town=problem_list.town, reporter=actor, now=now, calendar=calendar, **item.fields)
+    for action, extra in _steps(department):
+        replay.act(actor=actor, action=action, note=item.note, now=now, **extra)
+    detail = _item_row(
+        case=replay.case, problem_list=problem_list, item=item, source=str(source), department=department,
+        deadline=deadline, import_key=import_key,
+    )  # fmt: skip
+    return PlannedItem(replay.record(), detail)
 
 
 def report_progress(*, item: ProblemItem, actor: User, note: str, now: datetime | None = None) -> CaseAction:

@@ -1,9 +1,10 @@
 """Excel import of problem-list items (问题清单台账).
 
-An item still open is added as today (registered and dispatched to the responsible unit). An item the
-ledger shows as 销号 (销号日期), or rectified awaiting 销号 (整改完成日期 only), is imported as a historical
-case (``import_historical_case``: its milestones from the row's dates as 历史导入 actions on the audit
-chain), so the completion rate of past years is right.
+An item still open is added as ``add_item`` adds it (registered and dispatched to the responsible unit;
+``plan_item`` replays that in memory). An item the ledger shows as 销号 (销号日期), or rectified awaiting 销号
+(整改完成日期 only), is imported as a historical case (its milestones from the row's dates as 历史导入
+actions on the audit chain), so the completion rate of past years is right. Both go through the bulk path
+at once (``ledger_import.LedgerImporter``).
 """
 
 from __future__ import annotations
@@ -19,27 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.bulk import CaseRecord, write_cases
-from gridgov.data.cases.domain.history import (
-    LEDGER_CLOSED_AT,
-    HistoricalCase,
-    LedgerMilestones,
-    Limits,
-    import_historical_case,
-    ledger_case_record,
-    ledger_milestones,
-    next_own_number,
-)
-from gridgov.data.cases.enums import Channel, Kind
+from gridgov.data.cases.domain.history import LEDGER_CLOSED_AT, HistoricalCase, LedgerMilestones, ledger_milestones
+from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
 from gridgov.data.cases.models import Case
-from gridgov.data.org.enums import DepartmentKind, Role
+from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.problemlists.domain import CHANNEL_OF_SOURCE, add_item, install_problem_list_categories
+from gridgov.data.problemlists.domain import PlannedItem, install_problem_list_categories, item_case_fields, plan_item
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
-from gridgov.data.taxonomy.models import Category
+from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
 
 IMPORT_ROLES = (Role.OPERATOR, Role.ADMIN)
@@ -77,7 +67,8 @@ class ItemRow:
         return f"{self.problem_list.pk}:{ident}"[:64]
 
 
-class ProblemItemImporter(Importer):
+class ProblemItemImporter(LedgerImporter):
+    needs_operator = gettext_lazy("导入问题清单需要指定操作人（受理员）")
     name = "problem-items"
     title = gettext_lazy("问题清单")
     notes = gettext_lazy("清单名称须为系统中已建立的清单（如七张问题清单）；同一清单内“问题编号”不可重复。")
@@ -163,18 +154,42 @@ class ProblemItemImporter(Importer):
     def exists(self, parsed: ItemRow, *, ctx: ImportContext) -> bool:
         return ProblemItem.objects.filter(town=ctx.town, import_key=parsed.import_key).exists()
 
-    def apply(self, parsed: ItemRow, *, ctx: ImportContext) -> None:
-        if ctx.user is None:
-            raise RowInvalid(None, _("导入问题清单需要指定操作人（受理员）"))
-        milestones = ledger_milestones(
+    def milestones(self, parsed: ItemRow, *, ctx: ImportContext) -> LedgerMilestones | None:
+        return ledger_milestones(
             opened_on=parsed.found_on, resolved_on=parsed.completed_on, closed_on=parsed.closed_on, now=ctx.now
         )
-        if milestones is not None:
-            _import_finished(parsed, ctx=ctx, status_dates=milestones)
-            return
-        add_item(
+
+    def finished_case(self, parsed: ItemRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
+        deadline = datetime.combine(parsed.deadline, LEDGER_CLOSED_AT, tzinfo=timezone.get_current_timezone())
+        fields = item_case_fields(
+            town=town, source=parsed.source, description=parsed.description, department=parsed.department,
+            category=install_problem_list_categories(town=town),
+        )  # fmt: skip
+        return finished_case(milestones, deadline=deadline, department=parsed.department, **fields)
+
+    def finished_rows(self, parsed: ItemRow, *, town: Area, case: Case) -> list[ProblemItem]:
+        return [
+            ProblemItem(
+                town=town,
+                case=case,
+                problem_list=parsed.problem_list,
+                source=parsed.source,
+                department=parsed.department,
+                responsible_person=parsed.person,
+                plan=parsed.plan,
+                deadline=parsed.deadline,
+                found_on=parsed.found_on,
+                import_key=parsed.import_key,
+            )
+        ]
+
+    def plan(self, parsed: ItemRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedItem:
+        """An item still open: added as ``add_item`` adds it (registered and dispatched), in memory."""
+        user = self.operator(ctx)
+        assert user is not None
+        return plan_item(
             problem_list=parsed.problem_list,
-            actor=ctx.user,
+            actor=user,
             source=parsed.source,
             description=parsed.description,
             department=parsed.department,
@@ -183,93 +198,9 @@ class ProblemItemImporter(Importer):
             deadline=parsed.deadline,
             found_on=parsed.found_on,
             now=ctx.now,
+            calendar=calendar,
             import_key=parsed.import_key,
         )
-
-    def apply_all(self, rows: list[ItemRow], *, ctx: ImportContext) -> bool:
-        """Finished rows through the bulk path (their cases described first, then written with their detail
-        rows in one short transaction); open rows are added through ``add_item`` in that transaction."""
-        if ctx.user is None:
-            raise RowInvalid(None, _("导入问题清单需要指定操作人（受理员）"))
-        user = ctx.user
-        town = ctx.town
-        category = install_problem_list_categories(town=town)
-        calendar, limits = WorkCalendar.load(), Limits()
-        finished: list[tuple[ItemRow, CaseRecord]] = []
-        still_open: list[ItemRow] = []
-        for parsed in rows:
-            milestones = ledger_milestones(
-                opened_on=parsed.found_on, resolved_on=parsed.completed_on, closed_on=parsed.closed_on, now=ctx.now
-            )
-            if milestones is None:
-                still_open.append(parsed)
-                continue
-            record = _finished_record(parsed, town=town, category=category, status_dates=milestones, number="")
-            described = ledger_case_record(
-                town=town, record=record, imported_by=user, now=ctx.now, calendar=calendar, limits=limits
-            )
-            finished.append((parsed, described))
-
-        def details(cases: list[Case]) -> None:
-            ProblemItem.objects.bulk_create(
-                [_item(parsed, town=town, case=case) for (parsed, _record), case in zip(finished, cases, strict=True)]
-            )
-            for parsed in still_open:
-                self.apply(parsed, ctx=ctx)
-
-        write_cases(town=town, records=[described for _parsed, described in finished], then=details)
-        return True
-
-
-def _finished_record(
-    parsed: ItemRow, *, town: Area, category: Category, status_dates: LedgerMilestones, number: str
-) -> HistoricalCase:
-    department = parsed.department
-    area = department.area if department.kind == DepartmentKind.VILLAGE_COMMITTEE and department.area else town
-    deadline = datetime.combine(parsed.deadline, LEDGER_CLOSED_AT, tzinfo=timezone.get_current_timezone())
-    return HistoricalCase(
-        number=number,
-        category=category,
-        area=area,
-        channel=CHANNEL_OF_SOURCE.get(parsed.source, Channel.OTHER),
-        description=parsed.description,
-        status=status_dates.status,
-        reported_at=status_dates.reported_at,
-        registered_at=status_dates.registered_at,
-        dispatched_at=status_dates.dispatched_at,
-        resolved_at=status_dates.resolved_at,
-        closed_at=status_dates.closed_at,
-        deadline=deadline,
-        department=department,
-        kind=Kind.PROBLEM_LIST,
-        title=parsed.description[:40],
-    )
-
-
-def _item(parsed: ItemRow, *, town: Area, case: Case) -> ProblemItem:
-    return ProblemItem(
-        town=town,
-        case=case,
-        problem_list=parsed.problem_list,
-        source=parsed.source,
-        department=parsed.department,
-        responsible_person=parsed.person,
-        plan=parsed.plan,
-        deadline=parsed.deadline,
-        found_on=parsed.found_on,
-        import_key=parsed.import_key,
-    )
-
-
-def _import_finished(parsed: ItemRow, *, ctx: ImportContext, status_dates: LedgerMilestones) -> None:
-    """The item as an imported case closed (or resolved) on the row's dates, then its detail row."""
-    town = ctx.town
-    category = install_problem_list_categories(town=town)
-    number = next_own_number(town=town, reported_at=status_dates.reported_at)
-    record = _finished_record(parsed, town=town, category=category, status_dates=status_dates, number=number)
-    case = import_historical_case(town=town, record=record, imported_by=ctx.user, now=ctx.now)
-    assert case is not None  # a fresh number: never imported before
-    _item(parsed, town=town, case=case).save(force_insert=True)
 
 
 PROBLEM_ITEMS = register(ProblemItemImporter())

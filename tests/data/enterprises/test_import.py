@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
 
-from gridgov.data.cases.domain import notifications
-from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.domain.hazards import record_hazard
+from gridgov.data.enterprises.domain.services import raise_request
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.importers import ENTERPRISES, HAZARDS, SERVICE_REQUESTS
 from gridgov.data.enterprises.models import Hazard, ServiceRequest
 from gridgov.data.errors import InvalidInput
-from gridgov.data.metrics import rollups
 from gridgov.data.org.models import Enterprise
 from gridgov.data.sheets.framework import (
     ImportContext,
@@ -29,7 +27,8 @@ from gridgov.data.sheets.framework import (
     workbook,
 )
 from tests.data.enterprises.conftest import EnterpriseWorld, valid_code
-from tests.factories import MONDAY_0900
+from tests.data.ledger_bulk import assert_filed_as_engine, assert_write_flat
+from tests.factories import MONDAY_0900, SHANGHAI
 
 HAZARD_HEADERS = ["企业名称", "统一社会信用代码", "台账", "隐患等级", "隐患类别", "隐患部位", "隐患描述", "发现日期",
                   "整改责任人", "整改期限", "整改措施", "整改资金（元）"]  # fmt: skip
@@ -221,14 +220,6 @@ def test_service_request_import(ew: EnterpriseWorld) -> None:
     assert ServiceRequest.objects.count() == 2
 
 
-def _filed(case: Case) -> tuple[object, ...]:
-    actions = [(a.action, a.from_status, a.to_status, a.actor_id, a.actor_role, a.note) for a in case.actions.all()]
-    return (
-        case.status, case.kind, case.channel, case.priority, case.category_id, case.area_id, case.enterprise_id,
-        case.reporter_id, case.reporter_role, case.supervision_count, case.dispatch_deadline, case.version, actions,
-    )  # fmt: skip
-
-
 def test_open_hazards_imported_in_bulk_are_filed_as_record_hazard_files_them(ew: EnterpriseWorld) -> None:
     """Open rows are replayed in memory and written through the bulk path: the same case, actions, hazard row,
     audit chain, rollups and owed notifications as ``record_hazard`` gives, without the engine in the import."""
@@ -245,9 +236,61 @@ def test_open_hazards_imported_in_bulk_are_filed_as_record_hazard_files_them(ew:
         record_hazard(actor=ew.w.operator, data=p.data, source_key=p.source_key + "-engine", now=MONDAY_0900)
         for p in parsed
     ]
-    assert [_filed(h.case) for h in imported] == [_filed(Case.objects.get(pk=h.case_id)) for h in by_engine]
+    assert_filed_as_engine(town=ew.w.town, imported=[h.case for h in imported], by_engine=[h.case for h in by_engine])
     assert [(h.deadline, h.grade, h.book) for h in imported] == [(h.deadline, h.grade, h.book) for h in by_engine]
-    assert [broken for _case, broken in verify_chains(Case.objects.all())] == [None] * 4
-    assert rollups.check(town=ew.w.town) == []
-    owed = set(notifications.pending().values_list("case_id", "seq"))
-    assert {(h.case_id, h.case.action_count) for h in imported} <= owed  # the command room hears of them
+
+
+def service_file(ew: EnterpriseWorld, first: int, n: int) -> bytes:
+    kinds = ["融资", "用工", "审批"]
+    rows = [
+        [ew.shipyard.name if i % 2 else "", (ew.shipyard if i % 2 else ew.chemical).credit_code, kinds[i % 3],
+         f"诉求{i}", date(2026, 11, 2 + i % 20), ""]
+        for i in range(first, first + n)
+    ]  # fmt: skip
+    return workbook("企业诉求台账", SERVICE_HEADERS, rows)
+
+
+SERVICE_HEADERS = ["企业名称", "统一社会信用代码", "诉求类型", "诉求内容", "提出日期", "提出会议"]
+
+
+def test_open_requests_imported_in_bulk_are_raised_as_raise_request_raises_them(ew: EnterpriseWorld) -> None:
+    content = service_file(ew, 1, 2)
+    report = import_sheet(importer=SERVICE_REQUESTS, content=content, ctx=ctx(ew))
+    assert (report.ok, report.imported) == (True, 2)
+    imported = list(ServiceRequest.objects.order_by("id"))
+    parsed = [
+        SERVICE_REQUESTS.parse_row(values, ctx=ctx(ew))
+        for _number, values in read_sheet(SERVICE_REQUESTS, content).rows
+    ]
+    by_engine = [
+        raise_request(
+            actor=ew.w.operator, enterprise=p.enterprise, request_type=p.request_type, description=p.description,
+            meeting=p.meeting, source_key=p.source_key + "-engine",
+            now=datetime.combine(p.raised_on, time(9, 0), tzinfo=SHANGHAI),
+        )
+        for p in parsed
+    ]  # fmt: skip
+    assert_filed_as_engine(town=ew.w.town, imported=[r.case for r in imported], by_engine=[r.case for r in by_engine])
+    assert [(r.enterprise_id, r.request_type, r.meeting_id) for r in imported] == [
+        (r.enterprise_id, r.request_type, r.meeting_id) for r in by_engine
+    ]
+
+
+def test_open_ledger_rows_write_flat_and_a_failing_row_writes_nothing(ew: EnterpriseWorld) -> None:
+    assert_write_flat(importer=SERVICE_REQUESTS, ctx=ctx(ew), file_of=lambda first, n: service_file(ew, first, n))
+    assert_write_flat(
+        importer=HAZARDS,
+        ctx=ctx(ew),
+        file_of=lambda first, n: workbook(
+            "隐患台账", HAZARD_HEADERS, [hazard_row(ew, 隐患部位=f"{i}号车间") for i in range(first, first + n)]
+        ),
+    )
+    before = (Hazard.objects.count(), Case.objects.count())
+    # a finished hazard and an open one entered by the other company's user: nothing at all is written
+    finished = [*hazard_row(ew, 隐患部位="仓库"), "2026-11-10", "李安监", "2026-11-12"]
+    headers = [*HAZARD_HEADERS, "整改完成日期", "验收人", "验收日期"]
+    content = workbook("隐患台账", headers, [finished, [*hazard_row(ew, 隐患部位="码头"), "", "", ""]])
+    outsider = ImportContext(town=ew.w.town, user=ew.chemical_user, now=MONDAY_0900)
+    report = import_sheet(importer=HAZARDS, content=content, ctx=outsider)
+    assert [(e.row, e.column) for e in report.errors] == [(0, "")]
+    assert (report.imported, Hazard.objects.count(), Case.objects.count()) == (0, *before)

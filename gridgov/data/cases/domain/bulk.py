@@ -30,7 +30,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Max, Model
+from django.db.models import ForeignKey, Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -188,6 +188,28 @@ def owe_notifications(cases: Sequence[Case], *, now: datetime) -> None:
     for seq, ids in by_count.items():
         for start in range(0, len(ids), 500):
             CaseAction.objects.filter(case_id__in=ids[start : start + 500], seq=seq).update(notify_due_at=now)
+
+
+def insert_rows(rows: Sequence[Model]) -> None:
+    """Insert a ledger's detail rows of cases just written (call inside their transaction, which holds the write
+    lock): one multi-row insert per model, as the cases' own (``executemany``/``COPY``), in the order the
+    models first appear; a row pointing at a row of an earlier model (a dispute's parties at their dispute)
+    gets its id. Ids are reserved here, under the lock."""
+    by_model: dict[type[Model], list[Model]] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for model, same in by_model.items():
+        links = [f for f in model._meta.concrete_fields if isinstance(f, ForeignKey)]
+        for obj, pk in zip(same, _reserve(model, len(same), {}), strict=True):
+            obj.pk = pk
+            for link in links:  # a row saved since it was pointed at: take its id
+                if getattr(obj, link.attname) is None and link.is_cached(obj):
+                    target = link.get_cached_value(obj)
+                    setattr(obj, link.attname, target.pk if target is not None else None)
+        _insert(model, _values(model, same))
+        for obj in same:
+            obj._state.adding = False
+            obj._state.db = connection.alias
 
 
 def write_cases_in_slices(

@@ -129,7 +129,7 @@ def supervisor_for(case: Case) -> User | None:
 SUPERVISE_NOTE = gettext_noop("重大隐患，自动挂牌督办")
 
 
-def _case_fields(data: HazardInput) -> dict[str, Any]:
+def hazard_case_fields(data: HazardInput) -> dict[str, Any]:
     """How a hazard's case is filed: in its enterprise's village, titled with the enterprise and the spot."""
     enterprise = data.enterprise
     location = data.location.strip()
@@ -146,7 +146,7 @@ def _case_fields(data: HazardInput) -> dict[str, Any]:
     }
 
 
-def _hazard_row(*, case: Case, data: HazardInput, source_key: str, deadline: date) -> Hazard:
+def hazard_row(*, case: Case, data: HazardInput, source_key: str, deadline: date) -> Hazard:
     return Hazard(
         case=case,
         town=data.enterprise.town,
@@ -183,9 +183,10 @@ def record_hazard(
     _check_may_record(actor, data, now=now)
     deadline = data.deadline or default_deadline(category=data.category, grade=data.grade, found_on=data.found_on)
     with transaction.atomic():
-        case = report_case(town=data.enterprise.town, reporter=actor, photos=photos, now=now, **_case_fields(data))
+        fields = hazard_case_fields(data)
+        case = report_case(town=data.enterprise.town, reporter=actor, photos=photos, now=now, **fields)
         # built once per process: a ledger import files thousands in one transaction
-        hazard = prepared.insert(_hazard_row(case=case, data=data, source_key=source_key, deadline=deadline))
+        hazard = prepared.insert(hazard_row(case=case, data=data, source_key=source_key, deadline=deadline))
         if data.grade == Grade.MAJOR:
             apply_action(
                 case_id=case.pk,
@@ -208,15 +209,15 @@ def _check_may_record(actor: User, data: HazardInput, *, now: datetime) -> None:
 @dataclass(frozen=True)
 class PlannedHazard:
     """A new hazard as ``record_hazard`` would write it, replayed in memory (no lock, nothing written): its case
-    for the bulk path, and its hazard row once the case is written (``row(case)``)."""
+    for the bulk path, and its hazard row once the case is written (``rows(case)``)."""
 
     record: CaseRecord
     data: HazardInput
     source_key: str
     deadline: date
 
-    def row(self, case: Case) -> Hazard:
-        return _hazard_row(case=case, data=self.data, source_key=self.source_key, deadline=self.deadline)
+    def rows(self, case: Case) -> list[Hazard]:
+        return [hazard_row(case=case, data=self.data, source_key=self.source_key, deadline=self.deadline)]
 
 
 def plan_hazard(
@@ -226,7 +227,7 @@ def plan_hazard(
     ``bulk.write_cases`` (numbered, hash-chained and counted exactly as the engine would) and then owes their
     notifications (``bulk.owe_notifications``)."""
     _check_may_record(actor, data, now=now)
-    fields = _case_fields(data)
+    fields = hazard_case_fields(data)
     replay = Replay(town=data.enterprise.town, reporter=actor, now=now, calendar=calendar, **fields)
     if data.grade == Grade.MAJOR:
         replay.act(actor=_supervisor(replay.case), action=Action.SUPERVISE, note=_(SUPERVISE_NOTE), now=now)

@@ -9,24 +9,73 @@ Meetings are held every two months; each request raised at a meeting is linked t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction
+from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import service_category
 from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, check_may_act_for, staff_town_ids
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.models import Meeting, ServiceRequest
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.taxonomy.models import Category
+from gridgov.data.worktime.calendar import WorkCalendar
 
 MEETING_INTERVAL_MONTHS = 2
+
+
+def _check_request(
+    actor: User, enterprise: Enterprise, request_type: RequestType | str, meeting: Meeting | None
+) -> tuple[RequestType, Category]:
+    """What a request needs, live or planned: someone who may act for the enterprise, a type the town files
+    under a category, a meeting of the same town. Returns the type and its category."""
+    check_may_act_for(actor, enterprise)
+    if request_type not in RequestType.values:
+        raise InvalidInput(_("请选择诉求类型"), field="request_type")
+    kind = RequestType(request_type)
+    category = service_category(town=enterprise.town, request_type=kind)
+    if category is None:
+        raise InvalidInput(_("本镇尚未配置“%(t)s”类企业诉求分类") % {"t": kind.label}, field="request_type")
+    if meeting is not None and meeting.town_id != enterprise.town_id:
+        raise InvalidInput(_("会议不属于本镇"), field="meeting")
+    return kind, category
+
+
+def request_case_fields(
+    enterprise: Enterprise, kind: RequestType, category: Category, description: str
+) -> dict[str, Any]:
+    """How a request's case is filed: in its enterprise's village, titled with the enterprise and the type."""
+    return {
+        "channel": Channel.ENTERPRISE,
+        "category": category,
+        "description": description,
+        "area": enterprise.village or enterprise.town,
+        "address": enterprise.address,
+        "title": f"{enterprise.name}：{kind.label}"[:120],
+        "kind": Kind.SERVICE,
+        "enterprise": enterprise,
+    }
+
+
+def _request_row(
+    *, case: Case, enterprise: Enterprise, kind: RequestType, meeting: Meeting | None, source_key: str
+) -> ServiceRequest:
+    town = enterprise.town
+    return ServiceRequest(
+        case=case, town=town, enterprise=enterprise, request_type=kind, meeting=meeting, source_key=source_key
+    )
 
 
 def raise_request(
@@ -42,38 +91,54 @@ def raise_request(
 ) -> ServiceRequest:
     """An enterprise's request (its own user, or town staff on its behalf, e.g. at a meeting)."""
     now = now or timezone.now()
-    check_may_act_for(actor, enterprise)
-    if request_type not in RequestType.values:
-        raise InvalidInput(_("请选择诉求类型"), field="request_type")
-    kind = RequestType(request_type)
-    category = service_category(town=enterprise.town, request_type=kind)
-    if category is None:
-        raise InvalidInput(_("本镇尚未配置“%(t)s”类企业诉求分类") % {"t": kind.label}, field="request_type")
-    if meeting is not None and meeting.town_id != enterprise.town_id:
-        raise InvalidInput(_("会议不属于本镇"), field="meeting")
+    kind, category = _check_request(actor, enterprise, request_type, meeting)
     with transaction.atomic():
         case = report_case(
             town=enterprise.town,
             reporter=actor,
-            channel=Channel.ENTERPRISE,
-            category=category,
-            description=description,
-            area=enterprise.village or enterprise.town,
-            address=enterprise.address,
-            title=f"{enterprise.name}：{kind.label}"[:120],
             photos=photos,
-            kind=Kind.SERVICE,
-            enterprise=enterprise,
             now=now,
+            **request_case_fields(enterprise, kind, category, description),
         )
-        return ServiceRequest.objects.create(
-            case=case,
-            town=enterprise.town,
-            enterprise=enterprise,
-            request_type=kind,
-            meeting=meeting,
-            source_key=source_key,
-        )
+        request = _request_row(case=case, enterprise=enterprise, kind=kind, meeting=meeting, source_key=source_key)
+        request.save(force_insert=True)
+        return request
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """A new request as ``raise_request`` would write it, replayed in memory (no lock, nothing written)."""
+
+    record: CaseRecord
+    enterprise: Enterprise
+    kind: RequestType
+    meeting: Meeting | None
+    source_key: str
+
+    def rows(self, case: Case) -> list[ServiceRequest]:
+        return [
+            _request_row(
+                case=case, enterprise=self.enterprise, kind=self.kind, meeting=self.meeting, source_key=self.source_key
+            )
+        ]
+
+
+def plan_request(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    request_type: RequestType | str,
+    description: str,
+    meeting: Meeting | None,
+    source_key: str,
+    now: datetime,
+    calendar: WorkCalendar,
+) -> PlannedRequest:
+    """``raise_request`` without writing: for a ledger import, which writes many at once through the bulk path."""
+    kind, category = _check_request(actor, enterprise, request_type, meeting)
+    fields = request_case_fields(enterprise, kind, category, description)
+    replay = Replay(town=enterprise.town, reporter=actor, now=now, calendar=calendar, **fields)
+    return PlannedRequest(replay.record(), enterprise, kind, meeting, source_key)
 
 
 def solve_request(

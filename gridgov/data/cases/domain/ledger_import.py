@@ -1,0 +1,127 @@
+"""One importer base for the ledgers whose rows are cases (隐患, 企业诉求, 问题清单, 信访纠纷, 督查问题).
+
+A ledger row is either finished — its dates give ``LedgerMilestones`` and it becomes a historical case with
+历史导入 actions (``ledger_case_record``) — or still open: the ledger's ``plan_*`` replays in memory what its
+``record_*`` would file through the engine (same checks, roles, deadlines and automatic steps). Both kinds
+are described before any lock is taken, then written together through the bulk path (``bulk.write_cases``)
+with their detail rows in one short transaction, all or nothing; the open cases' latest steps are owed to
+the outbox (``bulk.owe_notifications``), so whoever has them in hand is told as the engine would tell them.
+
+A ledger states only its own part: when a row is finished (``milestones``), how its finished case is filed
+(``finished_case``), its detail rows (``finished_rows``) and how an open row is planned (``plan``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils.functional import Promise
+
+from gridgov.data.cases.domain.bulk import CaseRecord, insert_rows, owe_notifications, write_cases
+from gridgov.data.cases.domain.history import HistoricalCase, LedgerMilestones, Limits, ledger_case_record
+from gridgov.data.cases.domain.notifications import wake_worker
+from gridgov.data.cases.models import Case
+from gridgov.data.org.models import Area, User
+from gridgov.data.sheets.framework import ImportContext, Importer, RowInvalid
+from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.worktime.calendar import WorkCalendar
+
+
+class Planned(Protocol):
+    """An open row replayed in memory by a ledger's ``plan_*``: its case for the bulk path, and its detail
+    rows once that case is written (``rows(case)``, in the order they are to be inserted)."""
+
+    @property
+    def record(self) -> CaseRecord: ...
+
+    def rows(self, case: Case) -> Sequence[Model]: ...
+
+
+def installed_category(*, town: Area, code: str) -> Category | None:
+    """The town's sub-category ``code`` once a ledger installed it with its time limits (a read, no transaction:
+    a ledger's import asks for each row); None before."""
+    sub = Category.objects.filter(town=town, code=code, parent__isnull=False).first()
+    if sub is not None and TimeLimit.objects.filter(category=sub).exists():
+        return sub
+    return None
+
+
+def finished_case(milestones: LedgerMilestones, **fields: Any) -> HistoricalCase:
+    """A finished row's case: its milestones, and the ledger's own ``fields`` (category, area, channel …)."""
+    return HistoricalCase(
+        number="",
+        status=milestones.status,
+        reported_at=milestones.reported_at,
+        registered_at=milestones.registered_at,
+        dispatched_at=milestones.dispatched_at,
+        resolved_at=milestones.resolved_at,
+        closed_at=milestones.closed_at,
+        **fields,
+    )
+
+
+class LedgerImporter(Importer):
+    """``apply_all`` for a ledger of cases: every row, finished or open, through the bulk path at once."""
+
+    # Shown when the import has no operator (the open rows' steps are taken in someone's name); None: not needed.
+    needs_operator: str | Promise | None = None
+
+    def milestones(self, parsed: Any, *, ctx: ImportContext) -> LedgerMilestones | None:
+        """A finished row's milestones from its dates; None for a row still open."""
+        raise NotImplementedError
+
+    def finished_case(self, parsed: Any, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
+        raise NotImplementedError
+
+    def finished_rows(self, parsed: Any, *, town: Area, case: Case) -> Sequence[Model]:
+        """The ledger's detail rows of a finished row's written case (in the order they are to be inserted)."""
+        raise NotImplementedError
+
+    def plan(self, parsed: Any, *, ctx: ImportContext, calendar: WorkCalendar) -> Planned:
+        """An open row as the ledger's ``record_*`` would file it, replayed in memory (``plan_*``)."""
+        raise NotImplementedError
+
+    def operator(self, ctx: ImportContext) -> User | None:
+        if ctx.user is None and self.needs_operator is not None:
+            raise RowInvalid(None, str(self.needs_operator))
+        return ctx.user
+
+    def apply(self, parsed: Any, *, ctx: ImportContext) -> None:
+        self.apply_all([parsed], ctx=ctx)
+
+    def apply_all(self, rows: list[Any], *, ctx: ImportContext) -> bool:
+        """Describe every row (no lock), then write them all in one short transaction, all or nothing."""
+        user = self.operator(ctx)
+        town = ctx.town
+        calendar, limits = WorkCalendar.load(), Limits()
+        finished: list[tuple[Any, CaseRecord]] = []
+        planned: list[Planned] = []
+        for parsed in rows:
+            milestones = self.milestones(parsed, ctx=ctx)
+            if milestones is None:
+                planned.append(self.plan(parsed, ctx=ctx, calendar=calendar))
+                continue
+            record = self.finished_case(parsed, milestones=milestones, town=town)
+            described = ledger_case_record(
+                town=town, record=record, imported_by=user, now=ctx.now, calendar=calendar, limits=limits
+            )
+            finished.append((parsed, described))
+
+        def details(cases: list[Case]) -> None:
+            done, live = cases[: len(finished)], cases[len(finished) :]
+            made: list[Model] = []
+            for (parsed, _record), case in zip(finished, done, strict=True):
+                made.extend(self.finished_rows(parsed, town=town, case=case))
+            for one, case in zip(planned, live, strict=True):
+                made.extend(one.rows(case))
+            insert_rows(made)
+            owe_notifications(live, now=ctx.now)
+            if live:
+                transaction.on_commit(wake_worker, robust=True)
+
+        records = [described for _parsed, described in finished] + [one.record for one in planned]
+        write_cases(town=town, records=records, then=details)
+        return True

@@ -1,0 +1,89 @@
+"""Open inspection problems imported in bulk are recorded exactly as ``record_problem`` records them
+(registered and dispatched to the village's committee), their write does not grow with the rows, and a
+failing row writes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from gridgov.data.cases.models import Case
+from gridgov.data.inspections.domain import ItemSpec, create_round, record_problem
+from gridgov.data.inspections.importers import INSPECTION_PROBLEMS
+from gridgov.data.inspections.models import InspectionProblem, InspectionRound
+from gridgov.data.org.enums import DepartmentKind
+from gridgov.data.org.models import Department
+from gridgov.data.sheets.framework import ImportContext, import_sheet, read_sheet
+from tests.data.disputes.test_import import xlsx
+from tests.data.ledger_bulk import assert_filed_as_engine, assert_write_flat
+from tests.factories import TownWorld, at
+
+HEADERS = ["督查名称", "检查项目", "村（社区）", "点位", "问题描述", "发现时间", "督查人员", "销号日期"]
+ROUND = "11月创城督查"
+
+
+def make_round(world: TownWorld) -> InspectionRound:
+    return create_round(
+        town=world.town,
+        actor=world.operator,
+        name=ROUND,
+        start_date=date(2026, 11, 23),
+        end_date=date(2026, 11, 27),
+        organizer=world.operator,
+        inspectors=[world.grid_worker_a],
+        items=[ItemSpec("A01", "暴露垃圾", Decimal(2)), ItemSpec("B01", "乱堆乱放", Decimal(1))],
+    )
+
+
+def ctx(world: TownWorld) -> ImportContext:
+    return ImportContext(town=world.town, user=world.operator, now=at(2026, 11, 28))
+
+
+def problems_file(first: int, n: int) -> bytes:
+    rows = [
+        [ROUND, "A01" if i % 2 else "乱堆乱放", "双合村" if i % 3 else "火箭", f"点位{i}", f"问题{i}",
+         datetime(2026, 11, 23 + i % 4, 10, i % 60), "孙网格" if i % 2 else "", ""]
+        for i in range(first, first + n)
+    ]  # fmt: skip
+    return xlsx(HEADERS, rows)
+
+
+def test_open_problems_imported_in_bulk_are_recorded_as_record_problem_records_them(world: TownWorld) -> None:
+    make_round(world)
+    content = problems_file(1, 3)
+    report = import_sheet(importer=INSPECTION_PROBLEMS, content=content, ctx=ctx(world))
+    assert (report.ok, report.imported) == (True, 3)
+    imported = list(InspectionProblem.objects.order_by("id"))
+    rows = read_sheet(INSPECTION_PROBLEMS, content).rows
+    parsed = [INSPECTION_PROBLEMS.parse_row(values, ctx=ctx(world)) for _number, values in rows]
+    by_engine = [
+        record_problem(
+            round=p.round, inspector=p.inspector, item=p.item, description=p.description, spot=p.spot,
+            area=p.village, now=p.found_at, import_key=p.import_key[:57] + "-engine", require_photo=False,
+        )
+        for p in parsed
+    ]  # fmt: skip
+    assert_filed_as_engine(town=world.town, imported=[p.case for p in imported], by_engine=[p.case for p in by_engine])
+
+    def detail(problem: InspectionProblem) -> tuple[object, ...]:
+        return (problem.round_id, problem.item_id, problem.village_id, problem.department_id, problem.deduction,
+                problem.spot, problem.found_at)  # fmt: skip
+
+    assert [detail(p) for p in imported] == [detail(p) for p in by_engine]
+
+
+def test_open_problems_write_flat_and_a_failing_row_writes_nothing(world: TownWorld) -> None:
+    make_round(world)
+    assert_write_flat(importer=INSPECTION_PROBLEMS, ctx=ctx(world), file_of=problems_file)
+    before = (InspectionProblem.objects.count(), Case.objects.count())
+    # a finished problem in 双合村 and an open one in a village without its committee: nothing is written
+    Department.objects.filter(area=world.village_b, kind=DepartmentKind.VILLAGE_COMMITTEE).update(active=False)
+    rows = [
+        [ROUND, "A01", "双合村", "村口", "垃圾", "2026-11-24 10:00", "", date(2026, 11, 25)],
+        [ROUND, "A01", "火箭", "礼堂", "垃圾", "2026-11-24 11:00", "", ""],
+    ]
+    report = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (0, "", "火箭村没有启用的村（社区）委员会，无法派遣")
+    ]
+    assert (report.imported, InspectionProblem.objects.count(), Case.objects.count()) == (0, *before)
