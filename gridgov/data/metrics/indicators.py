@@ -21,7 +21,6 @@ evaluates the same conditions (``facts``) with T. See docs/indicators.md for wha
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
@@ -37,6 +36,7 @@ from django_stubs_ext import StrOrPromise
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import InvalidInput
+from gridgov.data.inspections.scoring import deductions
 from gridgov.data.metrics import facts
 from gridgov.data.metrics.models import COUNT_FIELDS, DailyRollup, Dim, IndicatorWeights
 from gridgov.data.org.enums import AreaLevel, Role
@@ -291,29 +291,9 @@ class Weights:
         return cls(row.on_time_closure, row.closure, row.no_rework, row.satisfaction)
 
 
-# A deduction source returns inspection deduction points per village id for a town and period. The inspections
-# ledger registers one (``register_deductions``); with none registered every deduction is 0.
-DeductionSource = Callable[[Area, "Period"], Mapping[int, Decimal]]
-_deduction_sources: list[DeductionSource] = []
-
-
-def register_deductions(source: DeductionSource) -> None:
-    if source not in _deduction_sources:
-        _deduction_sources.append(source)
-
-
-def unregister_deductions(source: DeductionSource) -> None:
-    if source in _deduction_sources:
-        _deduction_sources.remove(source)
-
-
 def inspection_deductions(*, town: Area, period: Period) -> dict[int, Decimal]:
-    """Deduction points per village for the period, summed over the registered sources."""
-    total: dict[int, Decimal] = {}
-    for source in _deduction_sources:
-        for village_id, points in source(town, period).items():
-            total[village_id] = total.get(village_id, Decimal(0)) + Decimal(points)
-    return total
+    """Deduction points per village for the period: the inspection problems found in it (see inspections)."""
+    return deductions(town=town, start=period.start, end=period.end)
 
 
 # ---------------------------------------------------------------------------------------------------
