@@ -28,4 +28,3 @@ def deductions(*, town: Area, start: date, end: date) -> dict[int, Decimal]:
         .order_by("village_id")
     )
     return {row["village_id"]: Decimal(row["total"]) for row in rows}
-
