@@ -19,7 +19,7 @@ from gridgov.data.metrics.indicators import Period, Scope
 from gridgov.data.reports.domain.bulletins import generate_bulletin, issue_bulletin
 from gridgov.data.reports.domain.economy import define_indicator, record_actual
 from gridgov.data.reports.domain.year_review import figure_cases, review_sentences, year_outline, year_review
-from gridgov.data.reports.writers import write_docx
+from gridgov.data.writers import write_docx
 from tests.factories import MONDAY_0900, TownWorld, at, photo
 
 AS_OF = at(2027, 1, 10)

@@ -35,7 +35,7 @@ from gridgov.data.org.enums import DepartmentKind
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin, BulletinCounter
-from gridgov.data.reports.writers import Outline
+from gridgov.data.writers import Outline
 
 LISTED_CASES = 50  # overdue / reworked cases named in a bulletin at most
 PRAISED = 3  # villages commended (top) and criticised (bottom)

@@ -35,7 +35,7 @@ from gridgov.data.reports import phrasing
 from gridgov.data.reports.domain.economy import indicator_table
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
-from gridgov.data.reports.writers import Outline
+from gridgov.data.writers import Outline
 
 Style = Literal["count", "approx", "rate", "money", "money_approx"]
 YearFigures = Callable[..., dict[str, Figure]]

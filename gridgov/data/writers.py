@@ -1,7 +1,8 @@
 """Files for print and for spreadsheets: an official-document .docx (红头 title, 文号, 仿宋 body, 黑体
 headings, tables) and a plain .xlsx, both written from a document outline of blocks.
 
-The outline keeps the writers independent of where the words come from (bulletins, year in review).
+The outline keeps the writers independent of where the words come from (the platform's bulletins, the inspection
+rounds' bulletins, the year in review): every .docx of the platform is written here.
 """
 
 from __future__ import annotations
