@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from gridgov.data.cases.enums import Status
+from gridgov.data.cases.figures import local_bounds
 from gridgov.data.inspections.models import InspectionProblem
 from gridgov.data.org.models import Area
-from gridgov.data.problemlists.ledger import local_bounds
 
 
 def deductions(*, town: Area, start: date, end: date) -> dict[int, Decimal]:
