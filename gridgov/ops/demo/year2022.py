@@ -328,7 +328,7 @@ class _Simulation:
         return case.record()
 
     def act(self, case: Replay, at: datetime, actor: User, action: Action, **kwargs: object) -> ActionRecord:
-        return case.act(actor=actor, action=action, now=at, **kwargs)  # type: ignore[arg-type]
+        return case.act(actor=actor, action=action, now=at, **kwargs)  # type: ignore[arg-type]  # the replayed action's keyword arguments vary by action (see Replay.act)
 
     def event(self, moment: datetime, channel: Channel) -> CaseRecord:
         rng, org = self.rng, self.org

@@ -34,7 +34,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             context.update(secret=issued.secret, created=issued.record)
     context["tokens"] = list(user_tokens(user))
     context["now"] = timezone.now()
-    template = "api/tokens.html#token_list" if request.htmx else "api/tokens.html"  # type: ignore[attr-defined]
+    template = "api/tokens.html#token_list" if request.htmx else "api/tokens.html"  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
     return render(request, template, context, status=status)
 
 
@@ -46,7 +46,7 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     except DomainError as error:
         context = {"tokens": list(user_tokens(_user(request))), "error": error.message, "now": timezone.now()}
         return render(request, "api/tokens.html", context, status=404)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
         context = {"tokens": list(user_tokens(_user(request))), "now": timezone.now()}
         return render(request, "api/tokens.html#token_list", context)
     return redirect("api:tokens")

@@ -109,7 +109,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         except InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             if error.field == "photos":
-                form.photo_error = error.message  # type: ignore[attr-defined]
+                form.photo_error = error.message  # type: ignore[attr-defined]  # the template shows the photo error beside the upload field
         except NotFound:
             return _gone(request)
         except (Conflict, DomainError) as error:
@@ -128,7 +128,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             except NotFound:
                 return redirect("web:home")
             return redirect("web:case_detail", case_id=case.pk)
-    template = "web/case_action.html#action_form" if request.htmx else "web/case_action.html"  # type: ignore[attr-defined]
+    template = "web/case_action.html#action_form" if request.htmx else "web/case_action.html"  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
     return render(
         request,
         template,

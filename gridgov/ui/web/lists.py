@@ -77,7 +77,7 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
         "sort": case_filter.sort,
         "url_name": f"web:{url_name}",
     }
-    template = "web/case_list.html#results" if request.htmx else "web/case_list.html"  # type: ignore[attr-defined]
+    template = "web/case_list.html#results" if request.htmx else "web/case_list.html"  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
     return render(request, template, context)
 
 

@@ -35,8 +35,8 @@ class StatusIn(PageIn):
     status: str = Field(default="", max_length=16, description="open（未办结）、closed 或任一事件状态")
 
 
-def visible_ids(user: User) -> QuerySet[Case]:
-    return visible_cases(user).values("pk")  # type: ignore[return-value]
+def visible_ids(user: User) -> QuerySet[Case, int]:
+    return visible_cases(user).values_list("pk", flat=True)
 
 
 def by_status[M: Model](qs: QuerySet[M], status: str) -> QuerySet[M]:

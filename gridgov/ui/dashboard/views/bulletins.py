@@ -68,7 +68,7 @@ def bulletin_generate(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, _("通报草稿已生成：%(steps)s完成。") % {"steps": "".join(steps)})
     url = reverse("dashboard:bulletin", args=[bulletin.pk]) + f"?town={town.pk}"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response

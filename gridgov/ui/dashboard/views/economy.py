@@ -46,7 +46,7 @@ def _page(
         "target_form": target or TargetForm(indicators=indicators, initial={"year": year}),
         "actual_form": actual or ActualForm(indicators=indicators, initial={"year": year}),
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
         # htmx swaps only 2xx responses: the form errors come back as a 200 panel.
         return render(request, "dashboard/economy.html#panel", context)
     return render(request, "dashboard/economy.html", context, status=status)
@@ -65,7 +65,7 @@ def _attach(form: forms.Form, error: DomainError) -> None:
 
 def _done(request: HttpRequest, town: Area, year: int) -> HttpResponse:
     url = f"{reverse('dashboard:economy')}?town={town.pk}&year={year}"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
         return _page(request, town, year=year)
     return redirect(url)
 

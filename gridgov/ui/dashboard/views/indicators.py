@@ -36,7 +36,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "measures": figures.measures(),
     }
-    template = "dashboard/indicators.html#figures" if request.htmx else "dashboard/indicators.html"  # type: ignore[attr-defined]
+    template = "dashboard/indicators.html#figures" if request.htmx else "dashboard/indicators.html"  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
     return render(request, template, context)
 
 
@@ -75,5 +75,5 @@ def cases(request: HttpRequest) -> HttpResponse:
         "page": page,
         "base_query": filters.query(measure=measure, part=part),
     }
-    template = "dashboard/cases.html#list" if request.htmx else "dashboard/cases.html"  # type: ignore[attr-defined]
+    template = "dashboard/cases.html#list" if request.htmx else "dashboard/cases.html"  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
     return render(request, template, context)

@@ -44,5 +44,5 @@ def rankings(request: HttpRequest) -> HttpResponse:
         "small_sample": SMALL_SAMPLE,
         "as_of": as_of,
     }
-    template = "dashboard/rankings.html#table" if request.htmx else "dashboard/rankings.html"  # type: ignore[attr-defined]
+    template = "dashboard/rankings.html#table" if request.htmx else "dashboard/rankings.html"  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx; HttpRequest's stubs do not know it
     return render(request, template, context)
