@@ -1,5 +1,7 @@
 """What every ledger endpoint shares: paging and the status filter, the scope of readable records (the cases the
-user may see), references, and creating once per Idempotency-Key."""
+user may see), references, and creating once per Idempotency-Key.
+
+Answers are ``dict[str, Any]``: JSON bodies, checked against each endpoint's response schema by django-ninja."""
 
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ def by_status[M: Model](qs: QuerySet[M], status: str) -> QuerySet[M]:
     raise InvalidInput(_("状态“%(s)s”无效") % {"s": status}, field="status")
 
 
-def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Any) -> dict[str, Any]:
+def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Callable[[M], dict[str, Any]]) -> dict[str, Any]:
     count = qs.count()
     start = (params.page - 1) * params.page_size
     return {
@@ -62,7 +64,7 @@ def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Any) -> dict[str, Any]
     }
 
 
-def ref_of(obj: Any) -> dict[str, Any] | None:
+def ref_of(obj: Model | None) -> dict[str, Any] | None:
     return None if obj is None else {"id": obj.pk, "name": getattr(obj, "name", None) or str(obj)}
 
 
