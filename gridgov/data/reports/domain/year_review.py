@@ -10,11 +10,11 @@ Figures come from sources:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from django.db.models import QuerySet
 from django.utils import formats, timezone
@@ -38,7 +38,12 @@ from gridgov.data.reports.models import Bulletin
 from gridgov.data.writers import Outline
 
 Style = Literal["count", "approx", "rate", "money", "money_approx"]
-YearFigures = Callable[..., dict[str, Figure]]
+
+
+class YearFigures(Protocol):
+    """A source's figures for [start, end) as of a moment (``cases.figures`` describes the shape)."""
+
+    def __call__(self, *, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]: ...
 
 
 def case_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
