@@ -368,7 +368,7 @@ SECURE_CSP = {
 }
 _after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
 MIDDLEWARE.insert(_after_security, "django.middleware.csp.ContentSecurityPolicyMiddleware")
-_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
+_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]  # TEMPLATES is a list of dicts of mixed values; OPTIONS here holds lists of strings
 _template_options["context_processors"].append("django.template.context_processors.csp")  # {{ csp_nonce }}
 # GRIDGOV_HTTPS=1 behind a TLS-terminating proxy that sets X-Forwarded-Proto: HSTS, Secure cookies, http → https.
 GRIDGOV_HTTPS = env_bool("GRIDGOV_HTTPS", False)

@@ -147,7 +147,7 @@ class TownWorld:
                 actor=actor,
                 action=action,
                 now=now + timedelta(minutes=minutes),
-                **kwargs,  # type: ignore[arg-type]
+                **kwargs,
             )
         case.refresh_from_db()
         assert case.status == status

@@ -29,4 +29,4 @@ FIELD_KEY_CANARY_FILE = Path(
 )
 
 # The second factor is switched on per test (tests/ui/web/test_signin.py); most tests sign in with force_login.
-GRIDGOV_2FA_ROLES = []  # type: ignore[no-redef]
+GRIDGOV_2FA_ROLES = []

@@ -212,7 +212,7 @@ def check_keys_at_start() -> None:
         raise ImproperlyConfigured("；".join(problems))
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # TextField is generic in django-stubs only; this field reads and writes str
     """A text column stored encrypted (AES-256-GCM or SM4-GCM). Not searchable; masked on display."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:

@@ -100,7 +100,7 @@ def excel_cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any) -> Any:
     text = xml_text(value)
     if not needs_quoting(text):
         return text
-    cell = WriteOnlyCell(sheet, value=text)  # type: ignore[arg-type]
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # never a formula, whatever openpyxl guessed from the leading "="
     cell.quotePrefix = True  # Excel keeps it text when the cell is edited
     return cell

@@ -749,6 +749,6 @@ def _materialize(compiled: _Select, rows: Sequence[Sequence[Any]]) -> list[Model
         assert first is not None
         for part, obj in zip(compiled.parts[1:], objects[1:], strict=True):
             assert part.link is not None
-            part.link.set_cached_value(first, obj)  # type: ignore[attr-defined]
+            part.link.set_cached_value(first, obj)  # type: ignore[attr-defined]  # a forward relation's private cache setter (Django internals, not in the stubs)
         found.append(first)
     return found

@@ -15,10 +15,10 @@ from gridgov.data.access.tokens import create_token, issue_api_key
 from gridgov.data.cases.domain.export import cases_workbook
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import InvalidInput
-from gridgov.data.reports.writers import Block, Outline, write_docx, write_xlsx
 from gridgov.data.safetext import check_text, csv_cell, excel_row, sheet_title
 from gridgov.data.sheets import framework
 from gridgov.data.sheets.framework import RowError, template_workbook, workbook
+from gridgov.data.writers import Block, Outline, write_docx, write_xlsx
 from tests.data.sheets.importers import DEPARTMENTS
 from tests.data.sheets.test_framework import HEADER, ctx
 from tests.factories import MONDAY_0900, TownWorld, signed_in

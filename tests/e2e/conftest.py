@@ -56,7 +56,7 @@ SignIn = Callable[..., Page]
 
 
 @pytest.fixture
-def sign_in(browser: Browser, live_server) -> Iterator[SignIn]:  # type: ignore[no-untyped-def]
+def sign_in(browser: Browser, live_server) -> Iterator[SignIn]:
     """Open a fresh browser context and sign ``user`` in through the login form."""
     contexts: list[BrowserContext] = []
     violations: list[str] = []

@@ -16,7 +16,7 @@ from tests.factories import TownWorld
 WIDTHS = (1440, 360)
 
 
-def _open(browser: Browser, live_server, user: User, *, language: str, width: int):  # type: ignore[no-untyped-def]
+def _open(browser: Browser, live_server, user: User, *, language: str, width: int):
     context = browser.new_context(viewport={"width": width, "height": 900 if width > 400 else 780}, locale="zh-CN")
     context.set_default_timeout(10_000)
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])

@@ -95,7 +95,7 @@ def test_backup_and_restore_round_trip(committed_world: TownWorld, empty_databas
 
     with tarfile.open(archive) as opened:
         names = opened.getnames()
-        manifest = json.loads(opened.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        manifest = json.loads(opened.extractfile("manifest.json").read())
     photo = Attachment.objects.get(case=closed)
     assert f"media/{photo.file.name}" in names
     assert {"manifest.json", "audit-checkpoints.jsonl", "field-key-canary.txt"} <= set(names)
@@ -130,7 +130,7 @@ def test_a_restore_that_does_not_match_its_manifest_fails(
         for member in source.getmembers():
             data = source.extractfile(member)
             if member.name == "manifest.json":
-                manifest = json.loads(data.read())  # type: ignore[union-attr]
+                manifest = json.loads(data.read())
                 manifest["counts"]["cases_case"] = 5
                 body = json.dumps(manifest).encode()
                 member.size = len(body)

@@ -16,7 +16,7 @@ from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.org.models import Area
 from gridgov.ops.demo.town import TOWN_CODE, build_organisation, load_organisation
-from gridgov.ops.demo.year2022 import EVENTS, GRID_EVENTS, build_2022, built_2022, ledger_builders
+from gridgov.ops.demo.year2022 import EVENTS, GRID_EVENTS, build_2022, built_2022
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +97,6 @@ def test_an_existing_town_without_2022_gets_it(capsys) -> None:
     out = capsys.readouterr().out
     assert "演示乡镇已存在，补充生成2022年数据" in out
     assert year_figures(town)["events"] == 31
-
-
-def test_no_ledger_builders_are_required() -> None:
-    assert all(callable(build) for build in ledger_builders())
 
 
 @pytest.mark.slow

@@ -32,7 +32,7 @@ def _gzipped_static(url: str) -> int:
 
 
 def _page_gzipped(client: Client, url: str) -> tuple[int, str]:
-    response = client.get(url, **GZIP)  # type: ignore[arg-type]
+    response = client.get(url, **GZIP)
     assert response.status_code == 200, url
     assert response["Content-Encoding"] == "gzip"
     return len(response.content), gzip.decompress(response.content).decode()
@@ -52,7 +52,7 @@ def test_html_is_gzipped_for_clients_that_accept_it(world: TownWorld) -> None:
     assert plain.status_code == 200
     assert not plain.has_header("Content-Encoding")
     assert "Accept-Encoding" in plain["Vary"]
-    packed = client.get("/m/report/", **GZIP)  # type: ignore[arg-type]
+    packed = client.get("/m/report/", **GZIP)
     assert packed["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed["Vary"]
     assert packed.content[:2] == b"\x1f\x8b"
@@ -65,11 +65,11 @@ def test_html_is_gzipped_for_clients_that_accept_it(world: TownWorld) -> None:
 def test_json_is_gzipped_and_exports_are_left_alone(world: TownWorld) -> None:
     world.bring_to(Status.CLOSED, now=MONDAY_0900)
     client = signed_in(world.operator)
-    cases = client.get("/api/cases", **GZIP)  # type: ignore[arg-type]
+    cases = client.get("/api/cases", **GZIP)
     assert cases.status_code == 200
     assert cases["Content-Encoding"] == "gzip"
     assert gzip.decompress(cases.content).startswith(b"{")
-    workbook = client.get("/cases/?format=xlsx", **GZIP)  # type: ignore[arg-type]
+    workbook = client.get("/cases/?format=xlsx", **GZIP)
     assert workbook.status_code == 200
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
     assert not workbook.has_header("Content-Encoding")  # a zip file already
@@ -95,7 +95,7 @@ def test_dashboard_first_load_is_within_200_kb_gzip(world: TownWorld) -> None:
     assert with_map <= 250 * KB, sizes
 
 
-def test_dashboard_renders_without_the_built_bundle(world: TownWorld, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_renders_without_the_built_bundle(world: TownWorld, settings, tmp_path) -> None:
     settings.STATICFILES_DIRS = []  # as where npm is missing: no charts, no map, and the page still works
     settings.STATIC_ROOT = tmp_path / "static"
     page = signed_in(world.leader).get(BOARD)

@@ -1,16 +1,23 @@
 """Read-only admin views of cases: state changes go through the engine, never through a form."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib import admin, messages
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.audit_runs import start_verification
+from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.data.cases.models import Attachment, AuditRun, Case, CaseAction, DeadlineAlert, Notification
 from gridgov.data.org.models import User
+from gridgov.data.worktime.calendar import WorkCalendar, schedule_reminders
+from gridgov.data.worktime.models import CalendarYear
 
 
 class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
@@ -114,3 +121,36 @@ class AuditRunAdmin(ReadOnlyAdmin[AuditRun]):
         else:
             messages.error(request, _("审计链断裂：%(n)s 件") % {"n": run.broken_count})
         return HttpResponseRedirect(reverse("admin:cases_auditrun_changelist"))
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
+    """Years whose holiday schedule administrators have entered (here, not in worktime: confirming a year
+    recomputes the provisional deadlines of the cases that reach into it)."""
+
+    list_display = ("year", "confirmed", "updated_at", "note")
+    list_filter = ("confirmed",)
+    search_fields = ("=year", "note")
+    readonly_fields = ("updated_at",)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, object] | None = None) -> Any:
+        """Remind the administrator of the years still on the provisional calendar."""
+        for text in schedule_reminders(today=timezone.localdate(), calendar=WorkCalendar.load()):
+            self.message_user(request, text, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: CalendarYear, form: ModelForm[CalendarYear], change: bool) -> None:
+        """Confirming a year makes the provisional deadlines that reach into it final (recomputed once)."""
+        super().save_model(request, obj, form, change)
+        if not obj.confirmed:
+            return
+        numbers = recompute_provisional_deadlines(
+            reason=gettext("管理员确认了%(year)s年的节假日与调休安排") % {"year": obj.year}
+        )
+        if numbers:
+            self.message_user(
+                request,
+                gettext("已按%(year)s年的正式安排重新计算 %(n)s 件事件的暂定期限：%(numbers)s")
+                % {"year": obj.year, "n": len(numbers), "numbers": "、".join(numbers[:20])},
+                messages.SUCCESS,
+            )

@@ -6,16 +6,21 @@ A ledger app (enterprises, inspections, problemlists, disputes) exposes
     def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]
 
 so that the year in review can write its sentences from it and link each number to the cases behind it.
+The ledgers count with ``closed_by`` (the cases closed at a moment T: the 销号/化解 figures "by T") over the
+``local_bounds`` of the period.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
-from gridgov.data.cases.models import Case
+from gridgov.data.cases.enums import Status
+from gridgov.data.cases.models import Case, CaseAction
 
 
 @dataclass(frozen=True)
@@ -26,3 +31,24 @@ class Figure:
     value: int | Decimal | None
     unit: str
     cases: QuerySet[Case] | None = None
+
+
+def closed_by(cases: QuerySet[Case], *, as_of: datetime) -> QuerySet[Case]:
+    """Those of ``cases`` whose status at ``as_of`` (after their last action up to then) was closed."""
+    last_status = (
+        CaseAction.objects.filter(case_id=OuterRef("pk"), created_at__lte=as_of)
+        .order_by("-seq")
+        .values("to_status")[:1]
+    )
+    return cases.annotate(_status_then=Subquery(last_status)).filter(_status_then=Status.CLOSED)
+
+
+def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start, end) dates → aware datetimes at local midnight (a datetime is kept as it is)."""
+
+    def moment(day: date) -> datetime:
+        if isinstance(day, datetime):
+            return day if timezone.is_aware(day) else timezone.make_aware(day)
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+    return moment(start), moment(end)

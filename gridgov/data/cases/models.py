@@ -231,7 +231,7 @@ class Case(models.Model):
                 condition=models.Q(registered_at__isnull=False),
                 name="case_registered_at",
             ),
-            # The live part of the indicators (metrics.indicators._live_late): open cases of a period by status,
+            # The live part of the indicators (metrics.counting._live_late): open cases of a period by status,
             # with the columns of the overdue test and of the village/grid-worker grouping (read from the index).
             models.Index(
                 fields=[

@@ -85,7 +85,7 @@ def _allow(
 ) -> None:
     for source in sources if isinstance(sources, tuple) else (sources,):
         to = source if target == "same" else target
-        _rows.append(Transition(source, action, to, roles, frozenset(needs)))  # type: ignore[arg-type]
+        _rows.append(Transition(source, action, to, roles, frozenset(needs)))  # type: ignore[arg-type]  # "same" became the source above; mypy still sees str
 
 
 S = Status

@@ -14,11 +14,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.enums import Status
-from gridgov.data.cases.figures import Figure
+from gridgov.data.cases.figures import Figure, closed_by, local_bounds
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.enums import DisputeType
 from gridgov.data.org.models import Area
-from gridgov.data.problemlists.ledger import closed_by, local_bounds
 
 
 def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:

@@ -9,8 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,6 @@ from gridgov.data.cases.scope import town_roles
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import (
-    BulletinCounter,
     CheckItem,
     InspectionBulletin,
     InspectionProblem,
@@ -34,6 +32,7 @@ from gridgov.data.inspections.models import (
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.numbering import next_value
 from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -439,16 +438,7 @@ def village_scores(round: InspectionRound) -> list[VillageScore]:
 # Bulletins
 
 
-def _next_bulletin_seq(*, town: Area, year: int) -> int:
-    bumped = BulletinCounter.objects.filter(town=town, year=year).update(last_value=F("last_value") + 1)
-    if not bumped:
-        try:
-            with transaction.atomic():
-                BulletinCounter.objects.create(town=town, year=year, last_value=1)
-            return 1
-        except IntegrityError:
-            BulletinCounter.objects.filter(town=town, year=year).update(last_value=F("last_value") + 1)
-    return BulletinCounter.objects.get(town=town, year=year).last_value
+BULLETIN_SERIES = "inspection_bulletin"  # the rounds' bulletins are numbered apart from the platform's
 
 
 def bulletin_number(title: str, year: int, seq: int) -> str:
@@ -468,7 +458,7 @@ def issue_bulletin(*, round: InspectionRound, actor: User, now: datetime | None 
         .order_by("village__sort_order", "village__code", "found_at", "id")
     )
     with transaction.atomic():
-        seq = _next_bulletin_seq(town=round.town, year=year)
+        seq = next_value(series=BULLETIN_SERIES, town=round.town, year=year)
         number = bulletin_number(round.bulletin_title, year, seq)
         snapshot = {
             "number": number,

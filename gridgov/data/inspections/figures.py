@@ -8,11 +8,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.enums import Status
-from gridgov.data.cases.figures import Figure
+from gridgov.data.cases.figures import Figure, closed_by, local_bounds
 from gridgov.data.cases.models import Case
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
 from gridgov.data.org.models import Area
-from gridgov.data.problemlists.ledger import closed_by, local_bounds
 
 
 def with_counts(rounds: QuerySet[InspectionRound]) -> QuerySet[InspectionRound]:

@@ -110,7 +110,7 @@ class InspectionProblemImporter(LedgerImporter):
         inspector = round_.organizer
         if row.get("inspector"):
             who = cells.required_text(row["inspector"], column="inspector")
-            inspector = round_.inspectors.filter(Q(full_name=who) | Q(username=who)).first()  # type: ignore[assignment]
+            inspector = round_.inspectors.filter(Q(full_name=who) | Q(username=who)).first()  # type: ignore[assignment]  # first() may be None: the next line reports an unknown inspector
             if inspector is None:
                 raise RowInvalid("inspector", _("“%(v)s”不是本轮督查人员") % {"v": who})
         rectified_on = cells.optional_date(row.get("rectified_on"), column="rectified_on")

@@ -104,18 +104,6 @@ class InspectionProblem(models.Model):
         return f"{self.round_id}: {self.spot}"
 
 
-class BulletinCounter(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["town", "year"], name="inspection_bulletin_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.town_id}/{self.year}: {self.last_value}"
-
-
 class InspectionBulletin(models.Model):
     """A numbered bulletin (通报) of a round, with the ranking and problems frozen at ``as_of``."""
 

@@ -1,20 +1,16 @@
-"""Inspection deductions for the 综合指标值 (the metrics app subtracts them from a village's value)."""
+"""Inspection deductions for the 综合指标值 (metrics.indicators subtracts them from a village's value)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 
 from gridgov.data.cases.enums import Status
+from gridgov.data.cases.figures import local_bounds
 from gridgov.data.inspections.models import InspectionProblem
 from gridgov.data.org.models import Area
-from gridgov.data.problemlists.ledger import local_bounds
-
-if TYPE_CHECKING:
-    from gridgov.data.metrics.indicators import Period
 
 
 def deductions(*, town: Area, start: date, end: date) -> dict[int, Decimal]:
@@ -32,8 +28,3 @@ def deductions(*, town: Area, start: date, end: date) -> dict[int, Decimal]:
         .order_by("village_id")
     )
     return {row["village_id"]: Decimal(row["total"]) for row in rows}
-
-
-def period_deductions(town: Area, period: Period) -> dict[int, Decimal]:
-    """The deduction source the indicators use for a period's 综合指标值 (see metrics.register_deductions)."""
-    return deductions(town=town, start=period.start, end=period.end)

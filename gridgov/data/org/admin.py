@@ -110,7 +110,7 @@ class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "full_name", "phone", "is_active", "last_login"]
     search_fields = ["username", "full_name", "phone"]
     inlines = [MembershipInline]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("GridGov"), {"fields": ("full_name", "phone")}))  # type: ignore[misc]
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("GridGov"), {"fields": ("full_name", "phone")}))  # type: ignore[misc]  # BaseUserAdmin.fieldsets is typed as possibly None in the stubs; Django defines it
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for membership in formset.save(commit=False):

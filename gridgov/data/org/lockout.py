@@ -71,7 +71,7 @@ def lock_for_request(request: HttpRequest, username: str) -> Lock | None:
     return lock_of(username=username, ip=getattr(request, "axes_ip_address", None))
 
 
-class LockoutHandler(AxesDatabaseHandler):
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no type hints: its handler is Any
     """axes' database handler that also locks an address after many failures over any user names, and writes
     every refused sign-in — a wrong password or code, or any attempt during a lock — to the security log."""
 

@@ -222,3 +222,20 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class Counter(models.Model):
+    """The last number issued in a numbered series (通报期数 …) per town and year; see ``org.numbering``."""
+
+    series = models.CharField(max_length=32)
+    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+        constraints = [models.UniqueConstraint(fields=["series", "town", "year"], name="org_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.town_id}/{self.year}: {self.last_value}"

@@ -18,13 +18,13 @@ from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.ledger_import import installed_category
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
+from gridgov.data.cases.figures import closed_by
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import town_roles
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.enums import Source
-from gridgov.data.problemlists.ledger import closed_by
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit

@@ -14,22 +14,6 @@ from gridgov.data.org.models import Area
 from gridgov.data.reports.enums import Accumulation, BulletinStatus, Frequency, IndicatorKind
 
 
-class BulletinCounter(models.Model):
-    """Last bulletin number issued per town and year; bumped under a row lock when a bulletin is issued."""
-
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("通报编号计数器")
-        verbose_name_plural = _("通报编号计数器")
-        constraints = [models.UniqueConstraint(fields=["town", "year"], name="bulletin_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.town_id}/{self.year}: {self.last_value}"
-
-
 class Bulletin(models.Model):
     """A bulletin: figures frozen at ``as_of`` for a period and scope; numbered 2026年第N期 when issued."""
 

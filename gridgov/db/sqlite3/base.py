@@ -51,7 +51,7 @@ class DatabaseWrapper(StockWrapper):
 
     def _start_transaction_under_autocommit(self) -> None:
         if getattr(self, "transaction_mode", None) != "IMMEDIATE":
-            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # a private Django backend method, not in the stubs
             return
         raw = self.connection
         (wait_ms,) = raw.execute("PRAGMA busy_timeout").fetchone()
@@ -74,7 +74,7 @@ class DatabaseWrapper(StockWrapper):
                 except OSError:  # a clock that cannot sleep (libfaketime in tests): let SQLite wait the rest
                     remaining = max(1, int((deadline - time.monotonic()) * 1000))
                     raw.execute(f"PRAGMA busy_timeout = {remaining}")
-                    super()._start_transaction_under_autocommit()  # type: ignore[misc]
+                    super()._start_transaction_under_autocommit()  # type: ignore[misc]  # a private Django backend method, not in the stubs
                     return
                 # Short polls while a report-sized transaction may be ending (a 2 ms sleep after a 0.7 ms one
                 # wasted most of the wait), longer ones once it is a batch that holds the lock.

@@ -330,8 +330,8 @@ class History:
             worker if channel == Channel.GRID_WORKER else (org.residents[0] if channel == Channel.RESIDENT else None)
         )
         description = _description(rng, category)
-        lat = float(grid.boundary["coordinates"][0][0][1]) + rng.random() * 0.029 if grid.boundary else None  # type: ignore[index]
-        lng = float(grid.boundary["coordinates"][0][0][0]) + rng.random() * 0.0099 if grid.boundary else None  # type: ignore[index]
+        lat = float(grid.boundary["coordinates"][0][0][1]) + rng.random() * 0.029 if grid.boundary else None
+        lng = float(grid.boundary["coordinates"][0][0][0]) + rng.random() * 0.0099 if grid.boundary else None
         on_spot = channel == Channel.GRID_WORKER and rng.random() < 0.3 and category.parent_id is not None
         on_spot = on_spot and self.work_later(reported_at, 10, 60) < self.now
         address = f"{grid.parent.name if grid.parent else ''}{rng.randint(1, 200)}号附近"

@@ -9,24 +9,21 @@ among the 3124. Every step follows the engine's own rules (``gridgov.data.cases.
 engine's transitions, roles, checks and effects, with its 2022 time as ``now``) and the cases are written
 through the bulk path in short slices, so the town's web requests go on while the year is built.
 
-``build_2022`` builds the events and then lets each ledger add its own 2022: every module in the package
-``gridgov.ops.demo.ledgers_2022`` (when it exists) that defines
-``build(*, town: Area, rng: random.Random, year: int = 2022) -> None`` is called in name order.
+``build_2022`` builds the events and then lets each ledger add its own 2022: the ``build`` function of each
+module of ``gridgov.ops.demo.ledgers_2022`` (``LEDGER_BUILDERS``, in name order).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-import importlib.util
 import itertools
 import logging
-import pkgutil
 import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -41,13 +38,13 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
+from gridgov.ops.demo.ledgers_2022 import disputes, economy, enterprises, inspections, problemlists
 from gridgov.ops.demo.town import _HOURLY, SURNAMES, Town, _description, _photo, _weight
 
 YEAR = 2022
 log = logging.getLogger("gridgov.demo")
 EVENTS = 3124  # 处理基层智治平台事件3124件
 GRID_EVENTS = 1468  # 通过网格共采集解决问题信息1460余条
-LEDGERS_PACKAGE = "gridgov.ops.demo.ledgers_2022"
 LEDGER_ONLY_MAJORS = (HAZARD_MAJOR[0], SERVICE_MAJOR[0])  # installed by the enterprise ledger for its own cases
 
 _TZ = ZoneInfo("Asia/Shanghai")
@@ -107,8 +104,7 @@ def build_2022(
     seed = rng.getrandbits(32)  # each later step gets its own stream: a skipped step changes no other
     made = build_events_2022(town=town, rng=rng, scale=scale, progress=progress)
     if ledgers if ledgers is not None else scale >= 1.0:
-        for build in ledger_builders():
-            name = build.__module__.rsplit(".", 1)[-1]
+        for name, build in LEDGER_BUILDERS.items():
             stream = random.Random(f"{seed}:{name}")
             _step(town.town, f"2022:{name}", functools.partial(build, town=town.town, rng=stream, year=YEAR))
         _step(town.town, "2022:bulletins", lambda: issue_bulletins_2022(town=town))
@@ -166,18 +162,18 @@ def issue_bulletins_2022(*, town: Town) -> int:
     return 12 + 4 + len(lowest)
 
 
-def ledger_builders() -> list[Callable[..., None]]:
-    """The ``build`` functions of the modules in ``gridgov.ops.demo.ledgers_2022`` (if any), in name order."""
-    if importlib.util.find_spec(LEDGERS_PACKAGE) is None:
-        return []
-    package = importlib.import_module(LEDGERS_PACKAGE)
-    builders: list[Callable[..., None]] = []
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{LEDGERS_PACKAGE}.{info.name}")
-        build = getattr(module, "build", None)
-        if callable(build):
-            builders.append(build)
-    return builders
+class LedgerBuilder(Protocol):
+    def __call__(self, *, town: Area, rng: random.Random, year: int) -> None: ...
+
+
+# Each ledger's year, by the name of its build step (``DemoStep`` "2022:<name>"), in name order.
+LEDGER_BUILDERS: dict[str, LedgerBuilder] = {
+    "disputes": disputes.build,
+    "economy": economy.build,
+    "enterprises": enterprises.build,
+    "inspections": inspections.build,
+    "problemlists": problemlists.build,
+}
 
 
 def built_2022(town: Area) -> bool:
@@ -332,7 +328,7 @@ class _Simulation:
         return case.record()
 
     def act(self, case: Replay, at: datetime, actor: User, action: Action, **kwargs: object) -> ActionRecord:
-        return case.act(actor=actor, action=action, now=at, **kwargs)  # type: ignore[arg-type]
+        return case.act(actor=actor, action=action, now=at, **kwargs)  # type: ignore[arg-type]  # the replayed action's keyword arguments vary by action (see Replay.act)
 
     def event(self, moment: datetime, channel: Channel) -> CaseRecord:
         rng, org = self.rng, self.org

@@ -65,7 +65,7 @@ IDEMPOTENCY_HEADER: dict[str, Any] = {
 
 
 def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; not in HttpRequest's stubs
     assert isinstance(user, User)
     return user
 
@@ -140,7 +140,7 @@ def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
                     "default_department_id": sub.default_department_id,
                     "active": sub.active,
                 }
-                for sub in major.active_children  # type: ignore[attr-defined]
+                for sub in major.active_children
             ],
         }
         for major in majors

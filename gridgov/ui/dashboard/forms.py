@@ -28,7 +28,7 @@ class _IndicatorChoiceForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=_this_year)
 
     def __init__(self, *args: object, indicators: list[IndicatorDefinition], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # forwarded unchanged to Form.__init__, whose parameters are typed one by one
         field = self.fields["indicator"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(d.pk, str(d)) for d in indicators]

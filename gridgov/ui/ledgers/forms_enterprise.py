@@ -28,7 +28,7 @@ class EnterpriseForm(forms.Form):
 
     def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+        self.fields["village"].queryset = villages  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
 
 
 class HazardForm(forms.Form):
@@ -53,9 +53,9 @@ class HazardForm(forms.Form):
 
     def __init__(self, *args: Any, enterprises: Any, categories: Any, fixed: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
-        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
-        self.fields["category"].label_from_instance = lambda c: c.name  # type: ignore[attr-defined]
+        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
+        self.fields["category"].label_from_instance = lambda c: c.name  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
         if fixed:  # an enterprise user: own company, own self-check book
             del self.fields["enterprise"]
             del self.fields["book"]
@@ -81,7 +81,7 @@ class ServiceRequestForm(forms.Form):
 
     def __init__(self, *args: Any, enterprises: Any, fixed: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
+        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
         if fixed:
             del self.fields["enterprise"]
 
@@ -100,4 +100,4 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, enterprises: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprises"].queryset = enterprises  # type: ignore[attr-defined]
+        self.fields["enterprises"].queryset = enterprises  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelMultipleChoiceField

@@ -109,7 +109,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         except InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             if error.field == "photos":
-                form.photo_error = error.message  # type: ignore[attr-defined]
+                form.photo_error = error.message  # type: ignore[attr-defined]  # the template shows the photo error beside the upload field
         except NotFound:
             return _gone(request)
         except (Conflict, DomainError) as error:

@@ -149,5 +149,5 @@ class ListForm(forms.Form):
         self, *args: Any, categories: list[tuple[int, str]], villages: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("全部")), *categories]  # type: ignore[attr-defined]
-        self.fields["village"].choices = [("", _("全部")), *villages]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", _("全部")), *categories]  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ChoiceField
+        self.fields["village"].choices = [("", _("全部")), *villages]  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ChoiceField

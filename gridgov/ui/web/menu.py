@@ -64,7 +64,7 @@ def _viewer(user: User) -> Viewer:
     cached: Viewer | None = getattr(user, "_gridgov_viewer", None)
     if cached is None:
         cached = viewer_of(user)
-        user._gridgov_viewer = cached  # type: ignore[attr-defined]
+        user._gridgov_viewer = cached  # type: ignore[attr-defined]  # a per-request cache on the user object, read back with getattr above
     return cached
 
 

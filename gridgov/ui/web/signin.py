@@ -150,7 +150,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     client = Client.of(request)
     if request.method == "POST" and request.POST.get("renew_codes") and has_second_factor(user):
-        if not user.is_verified():  # type: ignore[attr-defined]
+        if not user.is_verified():  # type: ignore[attr-defined]  # django-otp adds is_verified() to the user in its middleware
             return redirect("web:two_factor")
         codes = renew_recovery_codes(user=user, client=client)
         return render(request, "web/two_factor_codes.html", {"codes": codes})
@@ -239,7 +239,7 @@ class SignInPolicyMiddleware:
         static = "/" + settings.STATIC_URL.lstrip("/")
         if request.path.startswith(static) or request.path in _sign_in_paths():
             return None
-        verified = user.is_verified()  # type: ignore[attr-defined]
+        verified = user.is_verified()  # type: ignore[attr-defined]  # django-otp adds is_verified() to the user in its middleware
         if not verified and request.session.get(HAS_DEVICE):
             # signed in without the code (the admin's own sign-in page): not even the set-up page — it would let
             # a password alone replace the authenticator

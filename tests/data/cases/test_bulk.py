@@ -42,11 +42,11 @@ def drive(world, start: datetime) -> None:
             description="路边垃圾桶满溢",
             area=world.grid_a,
             now=start + timedelta(minutes=minutes),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
     def act(case: Case, minutes: int, actor, action: Action, **kwargs: object) -> None:
-        apply_action(case_id=case.pk, actor=actor, action=action, now=start + timedelta(minutes=minutes), **kwargs)  # type: ignore[arg-type]
+        apply_action(case_id=case.pk, actor=actor, action=action, now=start + timedelta(minutes=minutes), **kwargs)
 
     closed = report(0)
     for minutes, (actor, action, kwargs) in enumerate(
@@ -325,7 +325,7 @@ def test_a_replayed_case_is_the_case_the_engine_makes(world) -> None:
             now=start + timedelta(minutes=minutes),
             photos=photos,
             **kwargs,
-        )  # type: ignore[arg-type]
+        )
     engine_case.refresh_from_db()
 
     replay = Replay(
@@ -340,7 +340,7 @@ def test_a_replayed_case_is_the_case_the_engine_makes(world) -> None:
     )
     for minutes, actor, action, kwargs in steps:
         files = (stored,) if action == Action.RESOLVE else ()
-        replay.act(actor=actor, action=action, now=start + timedelta(minutes=minutes), photos=files, **kwargs)  # type: ignore[arg-type]
+        replay.act(actor=actor, action=action, now=start + timedelta(minutes=minutes), photos=files, **kwargs)
     (replayed,) = write_cases(town=world.town, records=[replay.record()])
     replayed.refresh_from_db()
 

@@ -188,7 +188,7 @@ def test_reject_as_duplicate_links_the_original(world: TownWorld) -> None:
     )
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.duplicate_of_id) == (Status.REJECTED, original.pk)
-    assert duplicate.actions.last().data == {"duplicate_of": original.number}  # type: ignore[union-attr]
+    assert duplicate.actions.last().data == {"duplicate_of": original.number}
 
 
 def test_reject_as_duplicate_of_itself_is_refused(world: TownWorld) -> None:

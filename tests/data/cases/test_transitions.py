@@ -76,7 +76,7 @@ def test_allowed_transition(world: TownWorld, transition: Transition, role: Role
         actor=actor,
         action=transition.action,
         now=MONDAY_0900 + timedelta(hours=1),
-        **_kwargs(world, transition),  # type: ignore[arg-type]
+        **_kwargs(world, transition),
     )
     case.refresh_from_db()
     expected = transition.target if transition.target is not None else Status.REGISTERED

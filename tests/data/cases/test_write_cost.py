@@ -17,7 +17,7 @@ from tests.factories import MONDAY_0900, TownWorld
 _CONTROL = re.compile(r"^(BEGIN|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b")
 
 
-def shapes(captured) -> list[str]:  # type: ignore[no-untyped-def]
+def shapes(captured) -> list[str]:
     """Each statement as "VERB table" (e.g. "INSERT cases_case"); several sent in one round trip (PostgreSQL,
     ``prepared.batched``) are split (the test's values contain no "; ")."""
     found = []
@@ -31,7 +31,7 @@ def shapes(captured) -> list[str]:  # type: ignore[no-untyped-def]
     return found
 
 
-def round_trips(captured) -> int:  # type: ignore[no-untyped-def]
+def round_trips(captured) -> int:
     return sum(1 for query in captured.captured_queries if not _CONTROL.match(query["sql"]))
 
 

@@ -173,7 +173,7 @@ def test_bad_input_changes_nothing(world: TownWorld) -> None:
             department=world.dept_a,
         )
     with pytest.raises(InvalidInput, match="类型"):
-        register(world, "quarrel")  # type: ignore[arg-type]
+        register(world, "quarrel")
     with pytest.raises(NotAllowed):
         register_dispute(
             town=world.town,

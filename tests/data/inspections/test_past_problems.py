@@ -46,7 +46,7 @@ def _problem(world: TownWorld, round_: InspectionRound, **changes: object) -> Pa
         "calendar": WorkCalendar.load(),
     }
     kwargs.update(changes)
-    return past_problem(**kwargs)  # type: ignore[arg-type]
+    return past_problem(**kwargs)
 
 
 def test_past_problems_are_written_like_recorded_ones(world: TownWorld) -> None:

@@ -39,7 +39,7 @@ class November:
 
 
 def act(case: Case, actor: User, action: Action, when: datetime, **kwargs: object) -> None:
-    apply_action(case_id=case.pk, actor=actor, action=action, now=when, **kwargs)  # type: ignore[arg-type]
+    apply_action(case_id=case.pk, actor=actor, action=action, now=when, **kwargs)
 
 
 def _dispatched(w: TownWorld, *, category=None, area=None, reporter=None, dept=None, handler=None) -> Case:

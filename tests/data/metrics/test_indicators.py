@@ -20,8 +20,6 @@ from gridgov.data.metrics.indicators import (
     compute,
     compute_by,
     count,
-    register_deductions,
-    unregister_deductions,
 )
 from gridgov.data.metrics.models import IndicatorWeights
 from tests.factories import at
@@ -230,14 +228,9 @@ def test_weights_from_the_town_and_deductions_from_inspections(november):
     )
     assert compute(scope=Scope(town=w.town), period=NOV, as_of=T).score.display == "50.0"  # 按期结案率 alone
 
-    def deductions(town, period):
-        return {w.village_a.pk: Decimal("2.5")}
-
-    register_deductions(deductions)
-    try:
-        result = compute(scope=Scope(town=w.town, area=w.village_a), period=NOV, as_of=T)
-    finally:
-        unregister_deductions(deductions)
+    # Inspection deductions (the inspections ledger's, see tests/data/inspections) are subtracted from the value.
+    counts = count(scope=Scope(town=w.town, area=w.village_a), period=NOV, as_of=T)
+    result = build_set(counts, weights=Weights.for_town(w.town), deduction=Decimal("2.5"))
     assert (result.deduction, result.score.display) == (Decimal("2.5"), "57.5")  # 3/6 → 60.0 − 2.5
 
 

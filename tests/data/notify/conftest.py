@@ -9,7 +9,7 @@ from tests.data.notify.fakes import FakeProviders
 
 
 @pytest.fixture
-def providers(settings) -> Iterator[FakeProviders]:  # type: ignore[no-untyped-def]
+def providers(settings) -> Iterator[FakeProviders]:
     cache.clear()  # access tokens
     with FakeProviders() as fake:
         p = fake.provider

@@ -44,7 +44,7 @@ def dispatched(world: TownWorld, *, now=NINE) -> tuple[Case, CaseAction]:
     return case, row
 
 
-def deliver_owed(*, now) -> None:  # type: ignore[no-untyped-def]
+def deliver_owed(*, now) -> None:
     """The worker's outbox run at ``now`` (the actions were written at the frozen clock's moment)."""
     for action_id in notifications.pending().values_list("id", flat=True):
         notifications.deliver_action(action_id=action_id, now=now)

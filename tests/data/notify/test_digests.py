@@ -24,7 +24,7 @@ def emails(world: TownWorld, settings) -> TownWorld:
     return world
 
 
-def overdue_case(world: TownWorld):  # type: ignore[no-untyped-def]
+def overdue_case(world: TownWorld):
     case = world.report(now=at(2026, 11, 23, 8, 50))
     apply_action(case_id=case.pk, actor=world.operator, action=Action.REGISTER, now=at(2026, 11, 23, 8, 55))
     apply_action(

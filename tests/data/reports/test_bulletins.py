@@ -20,7 +20,7 @@ from gridgov.data.reports.domain.bulletins import (
     issue_bulletin,
 )
 from gridgov.data.reports.models import Bulletin
-from gridgov.data.reports.writers import write_docx, write_xlsx
+from gridgov.data.writers import write_docx, write_xlsx
 from tests.factories import MONDAY_0900, TownWorld, at, photo
 
 NOVEMBER = Period.month(2026, 11)

@@ -8,7 +8,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from gridgov.data.reports.writers import BODY_FONT, HEADING_FONT, TITLE_FONT, Outline, write_docx, write_xlsx
+from gridgov.data.writers import BODY_FONT, HEADING_FONT, TITLE_FONT, Outline, write_docx, write_xlsx
 
 
 def _outline() -> Outline:

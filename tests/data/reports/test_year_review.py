@@ -1,15 +1,10 @@
-"""Year in review: sentences equal hand-computed figures; missing ledgers say so; .docx holds the sentences.
-
-Ledger figure modules are provided here as small stand-ins (the ledger apps are not on this branch), and a
-missing one is forced by ``sys.modules[name] = None`` so the test means the same after the ledgers merge.
-"""
+"""Year in review: sentences equal hand-computed figures; ledger figures are phrased like the work report;
+.docx holds the sentences."""
 
 from __future__ import annotations
 
 import io
-import sys
-import types
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,46 +16,13 @@ from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.figures import Figure
 from gridgov.data.cases.models import Case
 from gridgov.data.metrics.indicators import Period, Scope
-from gridgov.data.org.models import Area
 from gridgov.data.reports.domain.bulletins import generate_bulletin, issue_bulletin
 from gridgov.data.reports.domain.economy import define_indicator, record_actual
-from gridgov.data.reports.domain.year_review import (
-    LEDGERS,
-    figure_cases,
-    ledger_source,
-    year_outline,
-    year_review,
-)
-from gridgov.data.reports.writers import write_docx
+from gridgov.data.reports.domain.year_review import figure_cases, review_sentences, year_outline, year_review
+from gridgov.data.writers import write_docx
 from tests.factories import MONDAY_0900, TownWorld, at, photo
 
 AS_OF = at(2027, 1, 10)
-
-
-def _load_views() -> None:
-    """Import every page module first, so that hiding a figures module below only hides it from the year
-    in review (the ledger pages import their real figures module at import time)."""
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018  (loads every urls and views module)
-
-
-def _missing(monkeypatch, *apps: str) -> None:
-    _load_views()
-    for app in apps:
-        monkeypatch.setitem(sys.modules, f"gridgov.data.{app}.figures", None)
-
-
-def _ledger(monkeypatch, app: str, figures: dict[str, Figure]) -> None:
-    _load_views()
-    module = types.ModuleType(f"gridgov.data.{app}.figures")
-
-    def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
-        assert (start, end) == (date(2026, 1, 1), date(2027, 1, 1))
-        return figures
-
-    module.year_figures = year_figures  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
 
 
 def _close_hotline_case(world: TownWorld) -> Case:
@@ -99,8 +61,7 @@ def _texts(world: TownWorld) -> dict[str, str]:
     return {s.topic: s.text for s in review.sentences}
 
 
-def test_platform_sentences_equal_hand_computed_figures(world: TownWorld, year_2026, monkeypatch) -> None:
-    _missing(monkeypatch, *LEDGERS)
+def test_platform_sentences_equal_hand_computed_figures(world: TownWorld, year_2026) -> None:
     texts = _texts(world)
     # 4 registered in 2026 (the rejected one is not), 3 of them closed; 2 closed from the grid-worker channel.
     assert texts["基层智治"] == "处理基层智治平台事件4件，办结率75%。"
@@ -109,8 +70,7 @@ def test_platform_sentences_equal_hand_computed_figures(world: TownWorld, year_2
     assert texts["通报"] == "全年共发布各类通报1期。"
 
 
-def test_major_categories_are_those_the_periods_events_used(world: TownWorld, monkeypatch) -> None:
-    _missing(monkeypatch, *LEDGERS)
+def test_major_categories_are_those_the_periods_events_used(world: TownWorld) -> None:
     assert world.category.parent_id is not None
     assert world.category.parent_id != world.category_days.parent_id
     world.bring_to(Status.CLOSED, now=MONDAY_0900)
@@ -135,84 +95,54 @@ def test_major_categories_are_those_the_periods_events_used(world: TownWorld, mo
     }
 
 
-def test_missing_ledgers_say_so(world: TownWorld, monkeypatch) -> None:
-    _missing(monkeypatch, *LEDGERS)
-    texts = _texts(world)
-    for topic in ("问题清单", "安全生产", "创城督查", "三服务", "信访维稳"):
-        assert texts[topic] == f"{topic}：（相关台账尚未建立）"
-    assert ledger_source("problemlists") is None
-    assert ledger_source("nonsense") is None
-
-
-def test_ledger_sentences_are_phrased_like_the_work_report(world: TownWorld, year_2026, monkeypatch) -> None:
+def test_ledger_sentences_are_phrased_like_the_work_report(world: TownWorld, year_2026) -> None:
+    """The sentences as a function of the figures (each ledger's own figures are tested with its ledger)."""
     some = Case.objects.filter(pk=year_2026["gw_closed_1"].pk)
-    _ledger(
-        monkeypatch,
-        "problemlists",
-        {
-            "problem_items": Figure("问题清单报送", 188, "条", some),
-            "problem_rectified": Figure("问题清单已销号", 184, "条", some),
-            "problem_rate": Figure("问题清单整改完成率", Decimal(184) / Decimal(188), "%", some),
-        },
-    )
-    _ledger(
-        monkeypatch,
-        "enterprises",
-        {
-            "hazards_self_found": Figure("企业自查隐患", 918, "条", some),
-            "hazards_self_rate": Figure("企业自查隐患整改率", Decimal(1), "%", some),
-            "hazards_gov_found": Figure("政府端和第三方排查隐患", 790, "条", some),
-            "hazards_gov_rate": Figure("政府端和第三方排查隐患整改率", Decimal(1), "%", some),
-            "service_solved": Figure("解决企业问题", 134, "个", some),
-            "financing_amount": Figure("帮助企业融资", Decimal("54123456"), "元", None),
-        },
-    )
-    _ledger(
-        monkeypatch,
-        "inspections",
-        {
-            "inspection_bulletins": Figure("督查通报", 5, "期"),
-            "inspection_rectified": Figure("督查问题已整改", 2034, "条", some),
-        },
-    )
-    _ledger(
-        monkeypatch,
-        "disputes",
-        {
-            "petition_backlog_cleared": Figure("化解信访积案", 2, "件", some),
-            "labour_disputes": Figure("解决劳资纠纷", 17, "起", some),
-            "labour_amount": Figure("劳资纠纷涉及金额", Decimal("16234567"), "元", some),
-        },
-    )
-    texts = _texts(world)
+    figures: dict[str, dict[str, Figure]] = {}
+    figures["problemlists"] = {
+        "problem_items": Figure("问题清单报送", 188, "条", some),
+        "problem_rectified": Figure("问题清单已销号", 184, "条", some),
+        "problem_rate": Figure("问题清单整改完成率", Decimal(184) / Decimal(188), "%", some),
+    }
+    figures["enterprises"] = {
+        "hazards_self_found": Figure("企业自查隐患", 918, "条", some),
+        "hazards_self_rate": Figure("企业自查隐患整改率", Decimal(1), "%", some),
+        "hazards_gov_found": Figure("政府端和第三方排查隐患", 790, "条", some),
+        "hazards_gov_rate": Figure("政府端和第三方排查隐患整改率", Decimal(1), "%", some),
+        "service_solved": Figure("解决企业问题", 134, "个", some),
+        "financing_amount": Figure("帮助企业融资", Decimal("54123456"), "元", None),
+    }
+    figures["inspections"] = {
+        "inspection_bulletins": Figure("督查通报", 5, "期"),
+        "inspection_rectified": Figure("督查问题已整改", 2034, "条", some),
+    }
+    figures["disputes"] = {
+        "petition_backlog_cleared": Figure("化解信访积案", 2, "件", some),
+        "labour_disputes": Figure("解决劳资纠纷", 17, "起", some),
+        "labour_amount": Figure("劳资纠纷涉及金额", Decimal("16234567"), "元", some),
+    }
+    texts = {s.topic: s.text for s in review_sentences(figures)}
     assert texts["问题清单"] == "报送“七张问题清单”188条，整改完成率98%。"  # the work report writes whole percent
     assert texts["安全生产"] == "全年企业自查隐患918条，政府端和第三方机构排查隐患790条，整改率100%。"
     assert texts["创城督查"] == "全年发布创城督查通报5期，累计巡查发现并整改突出问题2030余条。"
     assert texts["三服务"] == "帮助企业解决实际问题134个，全年帮助企业融资5400余万元。"
     assert texts["信访维稳"] == "集中化解信访积案2件，妥善解决企业劳资纠纷17起，涉及金额1600余万元。"
-    cases = figure_cases(town=world.town, year=2026, source="disputes", key="labour_disputes", as_of=AS_OF)
-    assert list(cases) == [year_2026["gw_closed_1"]]
 
 
-def test_different_hazard_rates_are_both_written(world: TownWorld, monkeypatch) -> None:
-    _missing(monkeypatch, "problemlists", "inspections", "disputes")
-    _ledger(
-        monkeypatch,
-        "enterprises",
-        {
-            "hazards_self_found": Figure("企业自查隐患", 10, "条"),
-            "hazards_self_rate": Figure("企业自查隐患整改率", Decimal("0.9"), "%"),
-            "hazards_gov_found": Figure("政府端和第三方排查隐患", 0, "条"),
-            "hazards_gov_rate": Figure("政府端和第三方排查隐患整改率", None, "%"),
-        },
-    )
-    assert _texts(world)["安全生产"] == "全年企业自查隐患10条，政府端和第三方机构排查隐患0条，整改率分别为90%和—。"
+def test_different_hazard_rates_are_both_written(world: TownWorld) -> None:
+    enterprises = {
+        "hazards_self_found": Figure("企业自查隐患", 10, "条"),
+        "hazards_self_rate": Figure("企业自查隐患整改率", Decimal("0.9"), "%"),
+        "hazards_gov_found": Figure("政府端和第三方排查隐患", 0, "条"),
+        "hazards_gov_rate": Figure("政府端和第三方排查隐患整改率", None, "%"),
+    }
+    texts = {s.topic: s.text for s in review_sentences({"enterprises": enterprises})}
+    assert texts["安全生产"] == "全年企业自查隐患10条，政府端和第三方机构排查隐患0条，整改率分别为90%和—。"
 
 
-def test_every_platform_number_links_to_its_cases(world: TownWorld, year_2026, monkeypatch) -> None:
-    _missing(monkeypatch, *LEDGERS)
+def test_every_platform_number_links_to_its_cases(world: TownWorld, year_2026) -> None:
     review = year_review(town=world.town, year=2026, as_of=AS_OF)
-    linked = {p.key for s in review.sentences for p in s.pieces if p.linked}
+    linked = {p.key for s in review.sentences for p in s.pieces if p.linked and p.source == "cases"}
     assert linked == {"events_registered", "events_completion_rate", "grid_resolved", "major_categories"}
     registered = figure_cases(town=world.town, year=2026, source="cases", key="events_registered", as_of=AS_OF)
     assert set(registered) == {year_2026[k] for k in ("gw_closed_1", "gw_closed_2", "gw_handling", "hotline_closed")}
@@ -220,8 +150,7 @@ def test_every_platform_number_links_to_its_cases(world: TownWorld, year_2026, m
     assert set(grid) == {year_2026["gw_closed_1"], year_2026["gw_closed_2"]}
 
 
-def test_economy_sentence_and_docx(world: TownWorld, monkeypatch) -> None:
-    _missing(monkeypatch, *LEDGERS)
+def test_economy_sentence_and_docx(world: TownWorld) -> None:
     output = define_indicator(town=world.town, code="GYZCZ", name="工业总产值", unit="万元")
     for month in range(1, 13):
         record_actual(indicator=output, year=2025, period=month, value="13941.6667", user=None, now=MONDAY_0900)
@@ -234,13 +163,12 @@ def test_economy_sentence_and_docx(world: TownWorld, monkeypatch) -> None:
     assert "岱西镇2026年基层治理工作情况" in texts
     assert "全年实现工业总产值27.8亿元，同比增长66.17%。" in texts
     assert "处理基层智治平台事件0件，办结率—。" in texts
-    assert "问题清单：（相关台账尚未建立）" in texts
+    assert "报送“七张问题清单”0条，整改完成率—。" in texts  # a ledger without rows
 
 
-def test_english_sentences_read_as_english(world: TownWorld, year_2026, monkeypatch) -> None:
+def test_english_sentences_read_as_english(world: TownWorld, year_2026) -> None:
     """In English the same figures read with spaces, English number forms, plurals and English dates; the
     Chinese of the same review is unchanged."""
-    _missing(monkeypatch, *LEDGERS)
     enterprises = define_indicator(town=world.town, code="XZGS", name="新增规上企业", unit="家")
     record_actual(indicator=enterprises, year=2026, period=12, value="4", user=None, now=MONDAY_0900)
     with translation.override("en"):

@@ -107,7 +107,7 @@ def test_a_row_failing_while_writing_rolls_back_the_rows_before_it(world: TownWo
     content = xlsx([HEADER, ["W1", "写入一", "站所"], ["W2", "写入二", "村（社区）委员会", world.village_b.name]])
 
     class Failing(type(DEPARTMENTS)):  # type: ignore[misc]
-        def apply(self, parsed, *, ctx):  # type: ignore[no-untyped-def]
+        def apply(self, parsed, *, ctx):
             if parsed.code == "W2":
                 raise RowInvalid("name", "写入时发现冲突")
             super().apply(parsed, ctx=ctx)
@@ -191,7 +191,7 @@ def test_dates_out_of_order() -> None:
     assert (raised.value.column, raised.value.message) == ("done", "验收日期早于发现日期")
 
 
-def test_command_line_import(world: TownWorld, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_command_line_import(world: TownWorld, tmp_path, capsys) -> None:
     from django.core.management import call_command
 
     path = tmp_path / "部门.xlsx"

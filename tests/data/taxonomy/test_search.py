@@ -13,7 +13,7 @@ from tests.factories import TownWorld
 
 
 def labels(world: TownWorld, query: str, **kwargs: object) -> list[str]:
-    return [e.label for e in search_categories(town=world.town, query=query, **kwargs)]  # type: ignore[arg-type]
+    return [e.label for e in search_categories(town=world.town, query=query, **kwargs)]
 
 
 @pytest.mark.parametrize(

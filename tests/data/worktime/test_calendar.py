@@ -349,9 +349,9 @@ def test_constructor_rejects_bad_periods() -> None:
 
 def test_immutable() -> None:
     with pytest.raises(AttributeError):
-        CAL._periods = ()  # type: ignore[misc]
+        CAL._periods = ()
     with pytest.raises(AttributeError):
-        CAL.extra = 1  # type: ignore[attr-defined]
+        CAL.extra = 1
     with pytest.raises(TypeError):
         CAL.overrides[date(2026, 3, 11)] = False  # type: ignore[index]
 

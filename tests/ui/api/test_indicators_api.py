@@ -97,14 +97,14 @@ def test_drill_down_lists_the_counted_visible_cases(world: TownWorld, cases, as_
     leader = as_user(world.leader)
     body = leader.get("/api/indicators/completion_rate/cases", **NOV, as_of=AS_OF).json()
     assert body["count"] == 1
-    assert [c["id"] for c in body["results"]] == [cases["a_closed"].pk]  # type: ignore[attr-defined]
+    assert [c["id"] for c in body["results"]] == [cases["a_closed"].pk]
     assert (body["measure"]["numerator"], body["part"]) == (1, "numerator")
     denominator = leader.get("/api/indicators/completion_rate/cases", **NOV, as_of=AS_OF, part="denominator").json()
     assert denominator["count"] == 2
     reported = leader.get("/api/indicators/reported/cases", **NOV, as_of=AS_OF).json()
     assert reported["count"] == 4
     staff = as_user(world.village_staff_b).get("/api/indicators/reported/cases", **NOV, as_of=AS_OF).json()
-    assert [c["id"] for c in staff["results"]] == [cases["b_reported"].pk]  # type: ignore[attr-defined]
+    assert [c["id"] for c in staff["results"]] == [cases["b_reported"].pk]
     assert leader.get("/api/indicators/nonsense/cases").status_code == 404
     no_denominator = leader.get("/api/indicators/reported/cases", part="denominator")
     assert (no_denominator.status_code, no_denominator.json()["field"]) == (422, "part")

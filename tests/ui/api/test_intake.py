@@ -77,7 +77,7 @@ def test_concurrent_retries_with_one_key_make_one_case(world: TownWorld, as_user
     answers: list[tuple[int, str, dict[str, object]]] = []
     lock = threading.Lock()
 
-    def post(client) -> None:  # type: ignore[no-untyped-def]
+    def post(client) -> None:
         try:
             start.wait()
             response = client.post("/api/cases", BODY, **{"Idempotency-Key": "same-key"})

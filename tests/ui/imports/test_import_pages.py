@@ -19,7 +19,7 @@ def signed_in(client: Client, world: TownWorld) -> Client:
     return client
 
 
-def upload(client: Client, content: bytes, name: str = "部门.xlsx"):  # type: ignore[no-untyped-def]
+def upload(client: Client, content: bytes, name: str = "部门.xlsx"):
     return client.post(reverse("imports:upload", args=[DEPARTMENTS.name]), {"file": SimpleUploadedFile(name, content)})
 
 

@@ -39,7 +39,7 @@ def form(world: TownWorld, token: str, **overrides: object) -> dict[str, object]
     return data
 
 
-def submit(world: TownWorld, client: Client | None = None, **overrides: object):  # type: ignore[no-untyped-def]
+def submit(world: TownWorld, client: Client | None = None, **overrides: object):
     client = client or Client()
     return client.post(REPORT, form(world, once_token(client, REPORT), **overrides))
 

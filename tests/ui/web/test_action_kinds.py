@@ -20,7 +20,7 @@ def test_reject_is_styled_as_refusing_and_register_as_forward(world: TownWorld) 
 
 def test_the_kinds_of_the_table() -> None:
     def kind(action: Action) -> ActionKind:
-        return Transition(source="reported", action=action, target=None, roles=frozenset()).kind  # type: ignore[arg-type]
+        return Transition(source="reported", action=action, target=None, roles=frozenset()).kind
 
     refusing = {a for a in Action if kind(a) == ActionKind.REFUSE}
     assert refusing == {Action.REJECT, Action.RETURN, Action.VERIFY_FAIL, Action.DENY_EXTENSION}

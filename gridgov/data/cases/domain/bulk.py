@@ -457,7 +457,7 @@ def _number(town: Area, todo: list[tuple[CaseRecord, int]]) -> None:
         case = record.case
         case.year = year
         if keep:
-            case.seq = _wanted_seq(town, case.number, year)  # type: ignore[assignment]
+            case.seq = _wanted_seq(town, case.number, year)  # type: ignore[assignment]  # kept only where the number gives a wanted seq, so never None here
             continue
         seq = nxt[year] + 1
         while seq in taken[year] or seq in wanted[year]:

@@ -192,7 +192,7 @@ def cases_workbook(cases: Iterable[Case], *, now: datetime, title: str) -> bytes
         if count > MAX_ROWS:
             break
         text, dates = values[:13], values[13:]
-        sheet.append(excel_row(sheet, text) + [_date_cell(sheet, d) for d in dates])  # type: ignore[arg-type]
+        sheet.append(excel_row(sheet, text) + [_date_cell(sheet, d) for d in dates])  # type: ignore[arg-type]  # openpyxl's append accepts cells and values mixed; its stubs say values
     return _save(book)
 
 

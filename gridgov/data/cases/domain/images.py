@@ -171,7 +171,7 @@ def _degrees(value: object) -> float:
     parts = list(value) if isinstance(value, tuple | list) else [value]
     total = Fraction(0)
     for part, scale in zip(parts, (1, 60, 3600), strict=False):
-        total += Fraction(float(part)) / scale  # type: ignore[arg-type]
+        total += Fraction(float(part)) / scale  # type: ignore[arg-type]  # EXIF rationals: Pillow's IFDRational (float()-able), not typed as such
     return float(total)
 
 

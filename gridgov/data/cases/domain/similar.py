@@ -69,13 +69,9 @@ def similar_open_cases(*, user: User, case: Case, limit: int = 8) -> list[Simila
     found: list[Similar] = []
     for other in candidates:
         distance = None
-        if None not in (case.latitude, case.longitude, other.latitude, other.longitude):
-            distance = distance_m(
-                float(case.latitude),  # type: ignore[arg-type]
-                float(case.longitude),  # type: ignore[arg-type]
-                float(other.latitude),  # type: ignore[arg-type]
-                float(other.longitude),  # type: ignore[arg-type]
-            )
+        here, there = (case.latitude, case.longitude), (other.latitude, other.longitude)
+        if here[0] is not None and here[1] is not None and there[0] is not None and there[1] is not None:
+            distance = distance_m(float(here[0]), float(here[1]), float(there[0]), float(there[1]))
         item = Similar(
             case=other,
             same_category=other.category_id == case.category_id,

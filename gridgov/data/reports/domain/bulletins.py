@@ -33,12 +33,14 @@ from gridgov.data.metrics.indicators import (
 from gridgov.data.metrics.models import Dim
 from gridgov.data.org.enums import DepartmentKind
 from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.numbering import next_value
 from gridgov.data.reports.enums import BulletinStatus
-from gridgov.data.reports.models import Bulletin, BulletinCounter
-from gridgov.data.reports.writers import Outline
+from gridgov.data.reports.models import Bulletin
+from gridgov.data.writers import Outline
 
 LISTED_CASES = 50  # overdue / reworked cases named in a bulletin at most
 PRAISED = 3  # villages commended (top) and criticised (bottom)
+BULLETIN_SERIES = "bulletin"  # 2026年第N期 of the platform's bulletins (the inspection rounds number theirs apart)
 SUMMARY_KEYS = (
     "reported",
     "valid_rate",
@@ -313,17 +315,14 @@ def issue_bulletin(*, bulletin_id: int, town: Area, user: User, now: datetime | 
                 _("该通报已于%(when)s印发为%(year)s年第%(n)s期")
                 % {"when": cn_date(bulletin.issued_at or now), "year": bulletin.year, "n": bulletin.number}
             )
-        counter, _created = BulletinCounter.objects.get_or_create(town=town, year=year)
-        counter = BulletinCounter.objects.select_for_update().get(pk=counter.pk)
-        counter.last_value += 1
-        counter.save(update_fields=["last_value"])
+        number = next_value(series=BULLETIN_SERIES, town=town, year=year)
         bulletin.status = BulletinStatus.ISSUED
         bulletin.year = year
-        bulletin.number = counter.last_value
+        bulletin.number = number
         bulletin.document_number = _("%(prefix)s〔%(year)s〕%(n)s号") % {
             "prefix": document_prefix(town),
             "year": year,
-            "n": counter.last_value,
+            "n": number,
         }
         bulletin.issued_by = user
         bulletin.issued_at = now

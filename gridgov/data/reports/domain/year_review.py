@@ -4,19 +4,17 @@ to the cases behind it.
 Figures come from sources:
 - ``cases`` (here): the platform's events — 立案数 and 办结率 ("处理基层智治平台事件3124件,办结率100%"), the
   grid-worker channel cases resolved ("通过网格共采集解决问题信息1460余条"), the categories, the bulletins;
-- each ledger app's ``gridgov/data/<app>/figures.py`` (problemlists, enterprises, inspections, disputes),
-  imported by name; when a ledger does not exist yet its sentence says so instead of inventing a number;
+- each ledger app's ``gridgov/data/<app>/figures.py`` (problemlists, enterprises, inspections, disputes);
 - the economic indicators (targets and actuals) for the report's opening figures.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from django.db.models import QuerySet
 from django.utils import formats, timezone
@@ -26,18 +24,26 @@ from django.utils.translation import pgettext
 from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.figures import Figure
 from gridgov.data.cases.models import Case
+from gridgov.data.disputes import figures as disputes
+from gridgov.data.enterprises import figures as enterprises
 from gridgov.data.errors import NotFound
+from gridgov.data.inspections import figures as inspections
 from gridgov.data.metrics.indicators import Period, Scope, cases_behind
 from gridgov.data.org.models import Area
+from gridgov.data.problemlists import figures as problemlists
 from gridgov.data.reports import phrasing
 from gridgov.data.reports.domain.economy import indicator_table
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
-from gridgov.data.reports.writers import Outline
+from gridgov.data.writers import Outline
 
-LEDGERS = ("problemlists", "enterprises", "inspections", "disputes")
 Style = Literal["count", "approx", "rate", "money", "money_approx"]
-YearFigures = Callable[..., dict[str, Figure]]
+
+
+class YearFigures(Protocol):
+    """A source's figures for [start, end) as of a moment (``cases.figures`` describes the shape)."""
+
+    def __call__(self, *, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]: ...
 
 
 def case_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
@@ -62,10 +68,9 @@ def case_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     issued = Bulletin.objects.filter(
         town=town, status=BulletinStatus.ISSUED, issued_at__gte=since, issued_at__lt=until, issued_at__lte=as_of
     ).count()
-    # 各类通报: the platform's bulletins and the inspection rounds' bulletins (when that ledger exists).
-    inspections = ledger_source("inspections")
-    if inspections is not None:
-        issued += int(inspections(town=town, start=start, end=end, as_of=as_of)["inspection_bulletins"].value or 0)
+    # 各类通报: the platform's bulletins and the inspection rounds' bulletins.
+    rounds = inspections.year_figures(town=town, start=start, end=end, as_of=as_of)
+    issued += int(rounds["inspection_bulletins"].value or 0)
     grid_closed = events(grid_scope, "completion_rate")
     return {
         "events_registered": Figure(_("处理基层智治平台事件"), cohort, _("件"), registered),
@@ -90,21 +95,14 @@ def _major_categories(events: QuerySet[Case]) -> int:
     )
 
 
-def ledger_source(app: str) -> YearFigures | None:
-    """The ledger's ``year_figures`` function, or None when the ledger app has no figures module yet."""
-    if app == "cases":
-        return case_figures
-    if app not in LEDGERS:
-        return None
-    name = f"gridgov.data.{app}.figures"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
-        raise
-    function: YearFigures | None = getattr(module, "year_figures", None)
-    return function
+# Where each figure of the year in review comes from: the platform's own, and each ledger's.
+SOURCES: dict[str, YearFigures] = {
+    "cases": case_figures,
+    "problemlists": problemlists.year_figures,
+    "enterprises": enterprises.year_figures,
+    "inspections": inspections.year_figures,
+    "disputes": disputes.year_figures,
+}
 
 
 @dataclass(frozen=True)
@@ -151,24 +149,16 @@ def _phrase(figure: Figure, style: Style) -> str:
 
 
 class _Writer:
-    """Builds sentences from the figures of each source; a missing ledger turns its sentence into NOT_YET."""
+    """Builds sentences from the figures of each source; a figure a source does not give is written "—"."""
 
-    def __init__(self, *, town: Area, start: date, end: date, as_of: datetime) -> None:
-        self.town, self.start, self.end, self.as_of = town, start, end, as_of
-        self.loaded: dict[str, dict[str, Figure] | None] = {}
+    def __init__(self, figures: Mapping[str, Mapping[str, Figure]]) -> None:
+        self.found = figures
 
-    def figures(self, source: str) -> dict[str, Figure] | None:
-        if source not in self.loaded:
-            function = ledger_source(source)
-            self.loaded[source] = (
-                None if function is None else function(town=self.town, start=self.start, end=self.end, as_of=self.as_of)
-            )
-        return self.loaded[source]
+    def figures(self, source: str) -> Mapping[str, Figure]:
+        return self.found.get(source, {})
 
     def sentence(self, topic: str, source: str, parts: list[str | tuple[str, Style]]) -> Sentence:
         found = self.figures(source)
-        if found is None:
-            return Sentence(topic, [Piece(_("%(topic)s：") % {"topic": topic}), Piece(_("（相关台账尚未建立）"))])
         pieces = []
         for part in parts:
             if isinstance(part, str):
@@ -183,14 +173,25 @@ class _Writer:
         return Sentence(topic, pieces)
 
 
-def _same_rate(found: dict[str, Figure] | None, a: str, b: str) -> bool:
-    return found is not None and a in found and b in found and found[a].value == found[b].value
+def _same_rate(found: Mapping[str, Figure], a: str, b: str) -> bool:
+    return a in found and b in found and found[a].value == found[b].value
 
 
 def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> YearReview:
     as_of = as_of or timezone.now()
     period = Period.year(year)
-    w = _Writer(town=town, start=period.start, end=period.end, as_of=as_of)
+    figures = {
+        source: function(town=town, start=period.start, end=period.end, as_of=as_of)
+        for source, function in SOURCES.items()
+    }
+    return YearReview(
+        town=town, year=year, as_of=as_of, sentences=review_sentences(figures), economy=_economy(town=town, year=year)
+    )
+
+
+def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Sentence]:
+    """The year's sentences, phrased as the work report phrases them, from each source's figures."""
+    w = _Writer(figures)
     sentences = [
         w.sentence(
             _("基层智治"),
@@ -280,7 +281,7 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    return YearReview(town=town, year=year, as_of=as_of, sentences=sentences, economy=_economy(town=town, year=year))
+    return sentences
 
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
@@ -321,9 +322,9 @@ def _economy(*, town: Area, year: int) -> list[Sentence]:
 
 def figure_cases(*, town: Area, year: int, source: str, key: str, as_of: datetime) -> QuerySet[Case]:
     """The cases behind one figure of the year in review (callers restrict them to what the user may see)."""
-    function = ledger_source(source)
+    function = SOURCES.get(source)
     if function is None:
-        raise NotFound(_("相关台账尚未建立"))
+        raise NotFound(_("该数字没有对应的案件清单"))
     period = Period.year(year)
     figure = function(town=town, start=period.start, end=period.end, as_of=as_of).get(key)
     if figure is None or figure.cases is None:

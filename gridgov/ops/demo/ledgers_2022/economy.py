@@ -4,7 +4,7 @@
 actuals that add up to the report's figure exactly. For the current year: last year's twelve months and this
 year's months up to the last finished one (from the clock), so the economy page shows a year in progress.
 
-Like the other ledgers it is found by ``year2022.ledger_builders`` and called with the year to build; it is safe
+Like the other ledgers it is listed in ``year2022.LEDGER_BUILDERS`` and called with the year to build; it is safe
 to call again (definitions are kept, actuals and targets are set to the same values)."""
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from gridgov.data.reports.domain.bulletins import (
 )
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
-from gridgov.data.reports.writers import write_docx, write_xlsx
+from gridgov.data.writers import write_docx, write_xlsx
 from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.filters import PERIOD_KINDS, read_filters
 from gridgov.ui.signed_in import is_htmx, signed_in_user

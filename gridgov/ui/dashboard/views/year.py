@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from gridgov.data.access.permissions import visible_cases
 from gridgov.data.errors import NotFound
 from gridgov.data.reports.domain.year_review import figure_cases, year_outline, year_review
-from gridgov.data.reports.writers import write_docx
+from gridgov.data.writers import write_docx
 from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.views.bulletins import DOCX
 from gridgov.ui.params import int_param

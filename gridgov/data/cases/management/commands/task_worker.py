@@ -30,7 +30,7 @@ log = logging.getLogger("gridgov.worker")
 class SteadyWorker(Worker):
     record_backoff: Backoff | None = None  # how recording a result waits between tries (tests pass a quick one)
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:  # type: ignore[type-arg]
+    def run_task(self, db_task_result: DBTaskResult) -> None:  # type: ignore[type-arg]  # django-tasks-db's DBTaskResult is generic only in its own untyped code
         """Run the task as ``db_worker`` does, but record its outcome until the database takes it: a result
         that could not be written (the database busy for longer than the library's three quick tries) would
         leave the task "running" for ever. The outcome is in memory; the worker keeps trying to record it."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gridgov.data.org.models import Area
 from gridgov.ops.demo.town import DEMO_PASSWORD, TOWN_CODE, build_demo_town, load_organisation
-from gridgov.ops.demo.year2022 import build_2022, built_2022, ledger_builders
+from gridgov.ops.demo.year2022 import LEDGER_BUILDERS, build_2022, built_2022
 
 
 class Command(BaseCommand):
@@ -50,8 +50,8 @@ class Command(BaseCommand):
             )
             if options["ledgers"]:
                 this_year = timezone.localdate().year
-                for build in ledger_builders():
-                    self.stderr.write(f"生成{this_year}年台账：{build.__module__.rsplit('.', 1)[-1]}")
+                for name, build in LEDGER_BUILDERS.items():
+                    self.stderr.write(f"生成{this_year}年台账：{name}")
                     build(town=org.town, rng=random.Random(options["seed"] + this_year), year=this_year)
                 self.stdout.write(self.style.SUCCESS(f"已生成{this_year}年的台账"))
         else:

@@ -1,7 +1,8 @@
 """Files for print and for spreadsheets: an official-document .docx (红头 title, 文号, 仿宋 body, 黑体
 headings, tables) and a plain .xlsx, both written from a document outline of blocks.
 
-The outline keeps the writers independent of where the words come from (bulletins, year in review).
+The outline keeps the writers independent of where the words come from (the platform's bulletins, the inspection
+rounds' bulletins, the year in review): every .docx of the platform is written here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -88,7 +90,7 @@ def _red_rule(paragraph: Paragraph) -> None:
 
 
 def _line(
-    document: object,
+    document: DocxDocument,
     text: str,
     *,
     font: str,
@@ -98,7 +100,7 @@ def _line(
     color: RGBColor | None = None,
     indent: bool = False,
 ) -> Paragraph:
-    paragraph: Paragraph = document.add_paragraph()  # type: ignore[attr-defined]
+    paragraph: Paragraph = document.add_paragraph()
     paragraph.alignment = align
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
@@ -115,9 +117,9 @@ def write_docx(outline: Outline) -> bytes:
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     normal = document.styles["Normal"]
-    normal.font.name = BODY_FONT  # type: ignore[attr-defined]
-    normal.font.size = Pt(16)  # type: ignore[attr-defined]
-    normal_rpr = normal.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(16)
+    normal_rpr = normal.element.get_or_add_rPr()
     normal_fonts = normal_rpr.find(qn("w:rFonts"))
     if normal_fonts is None:
         normal_fonts = OxmlElement("w:rFonts")
@@ -148,8 +150,8 @@ def write_docx(outline: Outline) -> bytes:
     return buffer.getvalue()
 
 
-def _table(document: object, block: Block) -> None:
-    table = document.add_table(rows=1, cols=len(block.header))  # type: ignore[attr-defined]
+def _table(document: DocxDocument, block: Block) -> None:
+    table = document.add_table(rows=1, cols=len(block.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
@@ -162,7 +164,7 @@ def _table(document: object, block: Block) -> None:
             cell.text = ""
             _font(cell.paragraphs[0].add_run(xml_text(text)), BODY_FONT, 12)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph()  # type: ignore[attr-defined]
+    document.add_paragraph()
 
 
 def write_xlsx(outline: Outline, *, sheet_title: str) -> bytes:

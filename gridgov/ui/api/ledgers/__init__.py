@@ -1,0 +1,9 @@
+"""Ledger endpoints: enterprises, hazards (两本账), service requests (三服务), disputes, inspection rounds and their
+problems, problem lists and items — one module a ledger, its schemas beside its endpoints. Every record hangs off
+a case, so every read goes through ``cases.scope.visible_cases`` (an enterprise user sees only its company's
+records); enterprises through ``enterprises.domain.visible_enterprises``; writes through the ledgers' domain
+functions. Importing this package registers the endpoints on ``api``."""
+
+from gridgov.ui.api.ledgers import disputes, enterprises, hazards, inspections, problemlists, services
+
+__all__ = ["disputes", "enterprises", "hazards", "inspections", "problemlists", "services"]

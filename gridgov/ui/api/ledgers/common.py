@@ -1,0 +1,93 @@
+"""What every ledger endpoint shares: paging and the status filter, the scope of readable records (the cases the
+user may see), references, and creating once per Idempotency-Key.
+
+Answers are ``dict[str, Any]``: JSON bodies, checked against each endpoint's response schema by django-ninja."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field
+
+from gridgov.data.access.idempotency import create_once
+from gridgov.data.access.permissions import visible_cases
+from gridgov.data.cases.enums import Status
+from gridgov.data.cases.models import Case
+from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.org.models import User
+from gridgov.ui.api.api import api
+from gridgov.ui.api.endpoints import _case_id
+from gridgov.ui.api.schemas import TextIn
+
+ID = Field(default=None, ge=1, le=2**62)
+CASE_RELATIONS = ("case__category", "case__major_category", "case__area", "case__village", "case__department")
+
+
+class PageIn(TextIn):
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+class StatusIn(PageIn):
+    status: str = Field(default="", max_length=16, description="open（未办结）、closed 或任一事件状态")
+
+
+def visible_ids(user: User) -> QuerySet[Case, int]:
+    return visible_cases(user).values_list("pk", flat=True)
+
+
+def by_status[M: Model](qs: QuerySet[M], status: str) -> QuerySet[M]:
+    """The ledger pages' status filter: open (not closed or rejected), or one case status."""
+    if not status:
+        return qs
+    if status == "open":
+        return qs.exclude(case__status__in=[Status.CLOSED, Status.REJECTED])
+    if status in Status.values:
+        return qs.filter(case__status=status)
+    raise InvalidInput(_("状态“%(s)s”无效") % {"s": status}, field="status")
+
+
+def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Callable[[M], dict[str, Any]]) -> dict[str, Any]:
+    count = qs.count()
+    start = (params.page - 1) * params.page_size
+    return {
+        "count": count,
+        "page": params.page,
+        "page_size": params.page_size,
+        "pages": math.ceil(count / params.page_size) if count else 0,
+        "results": [row(obj) for obj in qs[start : start + params.page_size]],
+    }
+
+
+def ref_of(obj: Model | None) -> dict[str, Any] | None:
+    return None if obj is None else {"id": obj.pk, "name": getattr(obj, "name", None) or str(obj)}
+
+
+def one_of[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:
+    found = qs.filter(pk=_case_id(pk)).first()
+    if found is None:
+        raise NotFound(message)
+    return found
+
+
+def create_once_per_key(
+    request: HttpRequest,
+    *,
+    user: User,
+    body: dict[str, Any],
+    create: Callable[[], Case],
+    render: Callable[[Case], dict[str, Any]],
+) -> HttpResponse:
+    """Create once per Idempotency-Key, as ``POST /api/cases`` does: replay → 200 with the first answer."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return api.create_response(request, render(create()), status=201)
+    answer = create_once(user=user, key=key, body=body, create=create, render=render)
+    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
+    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
+    return response

@@ -1,0 +1,194 @@
+"""Disputes and petitions (矛盾纠纷): parties masked, revealed on request (and logged)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.cases.models import Case
+from gridgov.data.disputes.domain import PartyInput, parties_masked, register_dispute, reveal_parties
+from gridgov.data.disputes.enums import DisputeType, Level, PartyRole
+from gridgov.data.disputes.models import Dispute, DisputeParty
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.models import Department, User
+from gridgov.data.org.security import Client
+from gridgov.ui.api import present
+from gridgov.ui.api.api import api
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _area, _reporting_town, _user
+from gridgov.ui.api.ledgers.common import (
+    CASE_RELATIONS,
+    StatusIn,
+    by_status,
+    create_once_per_key,
+    one_of,
+    paged,
+    visible_ids,
+)
+from gridgov.ui.api.schemas import CaseSummaryOut, TextIn
+
+
+class PartyOut(Schema):
+    role: str
+    name: str
+    phone: str
+    id_number: str
+    masked: bool
+
+
+class DisputeOut(Schema):
+    id: int
+    case: CaseSummaryOut
+    type: DisputeType
+    type_label: str
+    level: str
+    amount: float
+    backlog: bool
+    backlog_cleared_at: datetime | None
+    received_on: date
+    method: str
+    outcome: str
+    outcome_note: str
+    parties: list[PartyOut] = Field(description="当事人（已脱敏，与网页相同）")
+
+
+class DisputePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[DisputeOut]
+
+
+class DisputeFilterIn(StatusIn):
+    type: DisputeType | None = None
+    backlog: bool | None = None
+
+
+class PartyIn(TextIn):
+    name: str = Field(min_length=1, max_length=64)
+    phone: str = Field(default="", max_length=32)
+    id_number: str = Field(default="", max_length=18)
+    role: PartyRole = PartyRole.APPLICANT
+
+
+class DisputeIn(TextIn):
+    town_id: int | None = Field(default=None, ge=1, le=2**62, description="乡镇 id（只属于一个乡镇时可省略）")
+    type: DisputeType
+    description: str = Field(min_length=1, max_length=2000)
+    parties: list[PartyIn] = Field(min_length=1, max_length=50, description="当事人（加密保存，返回时脱敏）")
+    level: Level = Level.TOWN
+    amount: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("999999999999.99"), decimal_places=2)
+    backlog: bool = False
+    received_on: date | None = Field(default=None, ge=date(2000, 1, 1), description="受理日期（缺省今天）")
+    department_id: int | None = Field(default=None, ge=1, le=2**62, description="承办部门")
+    area_id: int | None = Field(default=None, ge=1, le=2**62)
+
+
+def _dispute(d: Dispute, *, now: datetime) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "case": present.case_summary(d.case, now=now),
+        "type": d.type,
+        "type_label": str(DisputeType(d.type).label),
+        "level": d.level,
+        "amount": float(d.amount),
+        "backlog": d.backlog,
+        "backlog_cleared_at": d.backlog_cleared_at,
+        "received_on": d.received_on,
+        "method": d.method,
+        "outcome": d.outcome,
+        "outcome_note": d.outcome_note,
+        "parties": [
+            {"role": p.role, "name": p.name, "phone": p.phone, "id_number": p.id_number, "masked": p.masked}
+            for p in parties_masked(d)
+        ],
+    }
+
+
+def _disputes(user: User) -> QuerySet[Dispute]:
+    return (
+        Dispute.objects.filter(case__in=visible_ids(user))
+        .select_related(*CASE_RELATIONS)
+        .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id")))
+    )
+
+
+@api.get("/disputes", response={200: DisputePageOut, **ERRORS}, tags=["台账"], summary="矛盾纠纷（当事人已脱敏）")
+def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> dict[str, Any]:
+    qs = by_status(_disputes(_user(request)), filters.status)
+    if filters.type is not None:
+        qs = qs.filter(type=filters.type)
+    if filters.backlog is not None:
+        qs = qs.filter(backlog=filters.backlog)
+    now = timezone.now()
+    return paged(qs.order_by("-received_on", "-id"), filters, lambda d: _dispute(d, now=now))
+
+
+@api.get("/disputes/{dispute_id}", response={200: DisputeOut, **ERRORS}, tags=["台账"], summary="纠纷详情")
+def get_dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
+    found = one_of(_disputes(_user(request)), dispute_id, _("纠纷不存在或您无权查看"))
+    return _dispute(found, now=timezone.now())
+
+
+@api.post(
+    "/disputes/{dispute_id}/reveal-parties",
+    response={200: list[PartyOut], **ERRORS},
+    tags=["台账"],
+    summary="查看当事人完整信息（指挥室、领导、管理员；记录安全日志）",
+)
+def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[dict[str, Any]]:
+    user = _user(request)
+    found = one_of(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
+    return [
+        {"role": p.role, "name": p.name, "phone": p.phone, "id_number": p.id_number, "masked": p.masked}
+        for p in reveal_parties(user=user, dispute=found, client=Client.of(request))
+    ]
+
+
+@api.post(
+    "/disputes",
+    response={201: DisputeOut, 200: DisputeOut, **ERRORS},
+    tags=["台账"],
+    summary="登记信访/纠纷（镇指挥室、管理员；支持 Idempotency-Key）",
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
+    user = _user(request)
+    town = _reporting_town(user, payload.town_id)
+    department = None
+    if payload.department_id is not None:
+        department = Department.objects.filter(pk=payload.department_id, town=town).first()
+        if department is None:
+            raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": payload.department_id}, field="department_id")
+    area = _area(town, payload.area_id) if payload.area_id is not None else None
+
+    def create() -> Case:
+        dispute = register_dispute(
+            town=town,
+            actor=user,
+            type=payload.type,
+            description=payload.description,
+            parties=[
+                PartyInput(name=p.name, phone=p.phone, id_number=p.id_number, role=p.role) for p in payload.parties
+            ],
+            level=payload.level,
+            amount=payload.amount,
+            backlog=payload.backlog,
+            received_on=payload.received_on,
+            department=department,
+            area=area,
+        )
+        return dispute.case
+
+    def rendered(case: Case) -> dict[str, Any]:
+        dispute = _disputes(user).get(case_id=case.pk)
+        return DisputeOut.model_validate(_dispute(dispute, now=timezone.now())).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)

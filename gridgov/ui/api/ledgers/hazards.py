@@ -1,0 +1,181 @@
+"""Enterprise safety hazards (两本账: the enterprise's own book and the government's and third parties')."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.access.permissions import visible_enterprises
+from gridgov.data.cases.models import Case
+from gridgov.data.enterprises.categories import HAZARD_MAJOR
+from gridgov.data.enterprises.domain.hazards import HazardInput, record_hazard
+from gridgov.data.enterprises.enums import Book, Grade
+from gridgov.data.enterprises.models import Hazard
+from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.org.models import User
+from gridgov.data.taxonomy.models import Category
+from gridgov.ui.api import present
+from gridgov.ui.api.api import api
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads, _user
+from gridgov.ui.api.ledgers.common import (
+    CASE_RELATIONS,
+    ID,
+    StatusIn,
+    by_status,
+    create_once_per_key,
+    paged,
+    ref_of,
+    visible_ids,
+)
+from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
+
+
+class HazardOut(Schema):
+    case: CaseSummaryOut
+    enterprise: Ref
+    book: Book
+    book_label: str
+    grade: Grade
+    grade_label: str
+    location: str
+    found_on: date
+    responsible: str
+    deadline: date
+    measures: str
+    funds: float
+    rectified_on: date | None
+    acceptor: str
+    accepted_on: date | None
+
+
+class HazardPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[HazardOut]
+
+
+class HazardFilterIn(StatusIn):
+    book: Book | None = None
+    grade: Grade | None = None
+    enterprise: int | None = ID
+    village: int | None = ID
+    year: int | None = Field(default=None, ge=1900, le=9999, description="发现年度")
+
+
+class HazardIn(TextIn):
+    enterprise_id: int = Field(ge=1, le=2**62)
+    book: Book = Book.SELF
+    grade: Grade = Grade.GENERAL
+    category: str = Field(max_length=16, description="隐患小类编码（YH 大类下）")
+    location: str = Field(max_length=120)
+    description: str = Field(max_length=2000)
+    found_on: date = Field(ge=date(2000, 1, 1), description="发现日期（不晚于今天）")
+    responsible: str = Field(default="", max_length=64)
+    deadline: date | None = Field(default=None, le=date(2099, 12, 31), description="缺省按分类和等级计算")
+    measures: str = Field(default="", max_length=2000)
+    funds: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("999999999999.99"), decimal_places=2)
+    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+
+
+def _hazard(h: Hazard, *, now: datetime) -> dict[str, Any]:
+    return {
+        "case": present.case_summary(h.case, now=now),
+        "enterprise": ref_of(h.enterprise),
+        "book": h.book,
+        "book_label": str(Book(h.book).label),
+        "grade": h.grade,
+        "grade_label": str(Grade(h.grade).label),
+        "location": h.location,
+        "found_on": h.found_on,
+        "responsible": h.responsible,
+        "deadline": h.deadline,
+        "measures": h.measures,
+        "funds": float(h.funds),
+        "rectified_on": h.rectified_on,
+        "acceptor": h.acceptor,
+        "accepted_on": h.accepted_on,
+    }
+
+
+def _hazards(user: User) -> QuerySet[Hazard]:
+    return Hazard.objects.filter(case__in=visible_ids(user)).select_related("enterprise", *CASE_RELATIONS)
+
+
+@api.get("/hazards", response={200: HazardPageOut, **ERRORS}, tags=["台账"], summary="企业安全隐患（两本账）")
+def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> dict[str, Any]:
+    qs = by_status(_hazards(_user(request)), filters.status)
+    if filters.book is not None:
+        qs = qs.filter(book=filters.book)
+    if filters.grade is not None:
+        qs = qs.filter(grade=filters.grade)
+    if filters.enterprise is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    if filters.village is not None:
+        qs = qs.filter(case__village_id=filters.village)
+    if filters.year is not None:
+        qs = qs.filter(found_on__gte=date(filters.year, 1, 1), found_on__lte=date(filters.year, 12, 31))
+    now = timezone.now()
+    return paged(qs.order_by("-found_on", "-case_id"), filters, lambda h: _hazard(h, now=now))
+
+
+@api.get("/hazards/{case_id}", response={200: HazardOut, **ERRORS}, tags=["台账"], summary="隐患详情（按事件 id）")
+def get_hazard(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    hazard = _hazards(_user(request)).filter(case_id=_case_id(case_id)).first()
+    if hazard is None:
+        raise NotFound(_("隐患不存在或您无权查看"))
+    return _hazard(hazard, now=timezone.now())
+
+
+@api.post(
+    "/hazards",
+    response={201: HazardOut, 200: HazardOut, **ERRORS},
+    tags=["台账"],
+    summary="登记隐患（企业用户只能登记本企业自查隐患；支持 Idempotency-Key）",
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
+    user = _user(request)
+    enterprise = visible_enterprises(user).filter(pk=payload.enterprise_id).first()
+    if enterprise is None:
+        raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": payload.enterprise_id}, field="enterprise_id")
+    category = Category.objects.filter(
+        town_id=enterprise.town_id, code=payload.category.strip(), parent__code=HAZARD_MAJOR[0], active=True
+    ).first()
+    if category is None:
+        raise InvalidInput(_("隐患分类“%(c)s”不存在") % {"c": payload.category}, field="category")
+    photos = _uploads(payload.photos)
+
+    def create() -> Case:
+        hazard = record_hazard(
+            actor=user,
+            data=HazardInput(
+                enterprise=enterprise,
+                book=payload.book,
+                grade=payload.grade,
+                category=category,
+                location=payload.location,
+                description=payload.description,
+                found_on=payload.found_on,
+                responsible=payload.responsible,
+                deadline=payload.deadline,
+                measures=payload.measures,
+                funds=payload.funds,
+            ),
+            photos=photos,
+        )
+        return hazard.case
+
+    def rendered(case: Case) -> dict[str, Any]:
+        hazard = _hazards(user).get(case_id=case.pk)
+        return HazardOut.model_validate(_hazard(hazard, now=timezone.now())).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)

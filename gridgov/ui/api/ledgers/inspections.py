@@ -1,0 +1,123 @@
+"""Inspection rounds (创城督查) and their problems."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.access.permissions import town_roles
+from gridgov.data.inspections.domain import MANAGER_ROLES
+from gridgov.data.inspections.enums import RoundStatus
+from gridgov.data.inspections.models import InspectionProblem, InspectionRound
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, User
+from gridgov.ui.api import present
+from gridgov.ui.api.api import api
+from gridgov.ui.api.endpoints import ERRORS, _user
+from gridgov.ui.api.ledgers.common import (
+    CASE_RELATIONS,
+    ID,
+    by_status,
+    one_of,
+    ref_of,
+    visible_ids,
+)
+from gridgov.ui.api.schemas import CaseSummaryOut, Ref, TextIn
+
+
+class RoundOut(Schema):
+    id: int
+    town_id: int
+    name: str
+    bulletin_title: str
+    start_date: date
+    end_date: date
+    status: RoundStatus
+    base_score: float
+    created_at: datetime
+
+
+class InspectionProblemOut(Schema):
+    id: int
+    case: CaseSummaryOut
+    item: Ref
+    village: Ref
+    department: Ref
+    deduction: float
+    spot: str
+    found_at: datetime
+
+
+class RoundDetailOut(RoundOut):
+    problems: list[InspectionProblemOut] = Field(description="您有权查看的督查问题")
+
+
+class RoundProblemsIn(TextIn):
+    village: int | None = ID
+    status: str = Field(default="", max_length=16)
+
+
+def _rounds(user: User) -> QuerySet[InspectionRound]:
+    """As the ledger pages: a town's managers see its rounds; inspectors and organisers their own."""
+    towns = Area.objects.filter(level=AreaLevel.TOWN)
+    managed = [t.pk for t in towns if town_roles(user, t) & MANAGER_ROLES]
+    return InspectionRound.objects.filter(Q(town_id__in=managed) | Q(inspectors=user) | Q(organizer=user)).distinct()
+
+
+def _round(r: InspectionRound) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "town_id": r.town_id,
+        "name": r.name,
+        "bulletin_title": r.bulletin_title,
+        "start_date": r.start_date,
+        "end_date": r.end_date,
+        "status": r.status,
+        "base_score": float(r.base_score),
+        "created_at": r.created_at,
+    }
+
+
+@api.get("/inspection-rounds", response={200: list[RoundOut], **ERRORS}, tags=["台账"], summary="督查轮次")
+def list_inspection_rounds(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_round(r) for r in _rounds(_user(request)).order_by("-start_date", "-id")]
+
+
+@api.get(
+    "/inspection-rounds/{round_id}",
+    response={200: RoundDetailOut, **ERRORS},
+    tags=["台账"],
+    summary="督查轮次详情及其问题",
+)
+def get_inspection_round(request: HttpRequest, round_id: int, filters: Query[RoundProblemsIn]) -> dict[str, Any]:
+    user = _user(request)
+    found = one_of(_rounds(user), round_id, _("督查不存在或您无权查看"))
+    problems = InspectionProblem.objects.filter(round=found, case__in=visible_ids(user)).select_related(
+        "item", "village", "department", *CASE_RELATIONS
+    )
+    if filters.village is not None:
+        problems = problems.filter(village_id=filters.village)
+    problems = by_status(problems, filters.status).order_by("village__sort_order", "village__code", "found_at", "id")
+    now = timezone.now()
+    return {
+        **_round(found),
+        "problems": [
+            {
+                "id": p.pk,
+                "case": present.case_summary(p.case, now=now),
+                "item": {"id": p.item.pk, "name": f"{p.item.code} {p.item.name}"},
+                "village": ref_of(p.village),
+                "department": ref_of(p.department),
+                "deduction": float(p.deduction),
+                "spot": p.spot,
+                "found_at": p.found_at,
+            }
+            for p in problems
+        ],
+    }

@@ -1,0 +1,172 @@
+"""Problem lists (问题清单) and their items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.access.permissions import town_roles
+from gridgov.data.cases.models import Case
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.problemlists.domain import add_item
+from gridgov.data.problemlists.enums import Source
+from gridgov.data.problemlists.models import ProblemItem, ProblemList
+from gridgov.ui.api import present
+from gridgov.ui.api.api import api
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _user
+from gridgov.ui.api.ledgers.common import (
+    CASE_RELATIONS,
+    ID,
+    StatusIn,
+    by_status,
+    create_once_per_key,
+    one_of,
+    paged,
+    ref_of,
+    visible_ids,
+)
+from gridgov.ui.api.schemas import CaseSummaryOut, Ref, TextIn
+
+
+class ProblemListOut(Schema):
+    id: int
+    town_id: int
+    name: str
+    description: str
+    sort_order: int
+
+
+class ProblemItemOut(Schema):
+    id: int
+    case: CaseSummaryOut
+    problem_list: Ref
+    source: Source
+    source_label: str
+    department: Ref
+    responsible_person: str
+    plan: str
+    deadline: date
+    found_on: date
+
+
+class ProblemItemPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[ProblemItemOut]
+
+
+class ProblemItemIn(TextIn):
+    problem_list_id: int = Field(ge=1, le=2**62)
+    source: Source
+    description: str = Field(min_length=1, max_length=2000)
+    title: str = Field(default="", max_length=100)
+    department_id: int = Field(ge=1, le=2**62, description="责任单位")
+    responsible_person: str = Field(max_length=32)
+    plan: str = Field(max_length=2000)
+    deadline: date = Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))
+    found_on: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2099, 12, 31))
+
+
+class ProblemItemFilterIn(StatusIn):
+    problem_list: int | None = ID
+    source: Source | None = None
+    department: int | None = ID
+
+
+def _item(i: ProblemItem, *, now: datetime) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "case": present.case_summary(i.case, now=now),
+        "problem_list": ref_of(i.problem_list),
+        "source": i.source,
+        "source_label": str(Source(i.source).label),
+        "department": ref_of(i.department),
+        "responsible_person": i.responsible_person,
+        "plan": i.plan,
+        "deadline": i.deadline,
+        "found_on": i.found_on,
+    }
+
+
+def _items(user: User) -> QuerySet[ProblemItem]:
+    return ProblemItem.objects.filter(case__in=visible_ids(user)).select_related(
+        "problem_list", "department", *CASE_RELATIONS
+    )
+
+
+@api.get("/problem-lists", response={200: list[ProblemListOut], **ERRORS}, tags=["台账"], summary="问题清单")
+def list_problem_lists(request: HttpRequest) -> list[dict[str, Any]]:
+    user = _user(request)
+    towns = [t.pk for t in Area.objects.filter(level=AreaLevel.TOWN) if town_roles(user, t)]
+    towns += list(_items(user).values_list("town_id", flat=True).distinct())
+    rows = ProblemList.objects.filter(town_id__in=towns).order_by("town_id", "sort_order", "id")
+    return [
+        {"id": p.pk, "town_id": p.town_id, "name": p.name, "description": p.description, "sort_order": p.sort_order}
+        for p in rows
+    ]
+
+
+@api.get("/problem-items", response={200: ProblemItemPageOut, **ERRORS}, tags=["台账"], summary="清单问题")
+def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> dict[str, Any]:
+    qs = by_status(_items(_user(request)), filters.status)
+    if filters.problem_list is not None:
+        qs = qs.filter(problem_list_id=filters.problem_list)
+    if filters.source is not None:
+        qs = qs.filter(source=filters.source)
+    if filters.department is not None:
+        qs = qs.filter(department_id=filters.department)
+    now = timezone.now()
+    order = ("problem_list__sort_order", "-found_on", "-id")
+    return paged(qs.order_by(*order), filters, lambda i: _item(i, now=now))
+
+
+@api.post(
+    "/problem-items",
+    response={201: ProblemItemOut, 200: ProblemItemOut, **ERRORS},
+    tags=["台账"],
+    summary="向问题清单添加问题（镇指挥室、领导、管理员；支持 Idempotency-Key）",
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpResponse:
+    user = _user(request)
+    problem_list = ProblemList.objects.filter(pk=payload.problem_list_id).first()
+    if problem_list is None or not town_roles(user, problem_list.town):
+        raise InvalidInput(_("问题清单 %(id)s 不存在") % {"id": payload.problem_list_id}, field="problem_list_id")
+    department = Department.objects.filter(pk=payload.department_id, town_id=problem_list.town_id).first()
+    if department is None:
+        raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": payload.department_id}, field="department_id")
+
+    def create() -> Case:
+        return add_item(
+            problem_list=problem_list,
+            actor=user,
+            source=payload.source,
+            description=payload.description,
+            title=payload.title,
+            department=department,
+            responsible_person=payload.responsible_person,
+            plan=payload.plan,
+            deadline=payload.deadline,
+            found_on=payload.found_on,
+        ).case
+
+    def rendered(case: Case) -> dict[str, Any]:
+        found = _items(user).get(case_id=case.pk)
+        return ProblemItemOut.model_validate(_item(found, now=timezone.now())).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
+
+
+@api.get("/problem-items/{item_id}", response={200: ProblemItemOut, **ERRORS}, tags=["台账"], summary="清单问题详情")
+def get_problem_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
+    return _item(one_of(_items(_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())

@@ -1,0 +1,132 @@
+"""Enterprise service requests (三服务)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.access.permissions import visible_enterprises
+from gridgov.data.cases.models import Case
+from gridgov.data.enterprises.domain.services import raise_request
+from gridgov.data.enterprises.enums import RequestType
+from gridgov.data.enterprises.models import ServiceRequest
+from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.org.models import User
+from gridgov.ui.api import present
+from gridgov.ui.api.api import api
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads, _user
+from gridgov.ui.api.ledgers.common import (
+    CASE_RELATIONS,
+    ID,
+    StatusIn,
+    by_status,
+    create_once_per_key,
+    paged,
+    ref_of,
+    visible_ids,
+)
+from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
+
+
+class ServiceRequestOut(Schema):
+    case: CaseSummaryOut
+    enterprise: Ref | None
+    request_type: RequestType
+    request_type_label: str
+    meeting_id: int | None
+    financing_amount: float
+
+
+class ServicePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[ServiceRequestOut]
+
+
+class ServiceFilterIn(StatusIn):
+    type: RequestType | None = None
+    enterprise: int | None = ID
+    year: int | None = Field(default=None, ge=1900, le=9999)
+
+
+class ServiceRequestIn(TextIn):
+    enterprise_id: int = Field(ge=1, le=2**62)
+    request_type: RequestType
+    description: str = Field(min_length=1, max_length=2000)
+    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+
+
+def _service(s: ServiceRequest, *, now: datetime) -> dict[str, Any]:
+    return {
+        "case": present.case_summary(s.case, now=now),
+        "enterprise": ref_of(s.enterprise),
+        "request_type": s.request_type,
+        "request_type_label": str(RequestType(s.request_type).label),
+        "meeting_id": s.meeting_id,
+        "financing_amount": float(s.financing_amount),
+    }
+
+
+def _services(user: User) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(case__in=visible_ids(user)).select_related("enterprise", *CASE_RELATIONS)
+
+
+@api.get("/service-requests", response={200: ServicePageOut, **ERRORS}, tags=["台账"], summary="企业诉求（三服务）")
+def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> dict[str, Any]:
+    qs = by_status(_services(_user(request)), filters.status)
+    if filters.type is not None:
+        qs = qs.filter(request_type=filters.type)
+    if filters.enterprise is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    if filters.year is not None:
+        qs = qs.filter(case__year=filters.year)
+    now = timezone.now()
+    return paged(qs.order_by("-case__reported_at", "-case_id"), filters, lambda s: _service(s, now=now))
+
+
+@api.get(
+    "/service-requests/{case_id}", response={200: ServiceRequestOut, **ERRORS}, tags=["台账"], summary="企业诉求详情"
+)
+def get_service_request(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    found = _services(_user(request)).filter(case_id=_case_id(case_id)).first()
+    if found is None:
+        raise NotFound(_("诉求不存在或您无权查看"))
+    return _service(found, now=timezone.now())
+
+
+@api.post(
+    "/service-requests",
+    response={201: ServiceRequestOut, 200: ServiceRequestOut, **ERRORS},
+    tags=["台账"],
+    summary="提出企业诉求（企业用户为本企业，或镇工作人员代为登记；支持 Idempotency-Key）",
+    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> HttpResponse:
+    user = _user(request)
+    enterprise = visible_enterprises(user).filter(pk=payload.enterprise_id).first()
+    if enterprise is None:
+        raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": payload.enterprise_id}, field="enterprise_id")
+    photos = _uploads(payload.photos)
+
+    def create() -> Case:
+        return raise_request(
+            actor=user,
+            enterprise=enterprise,
+            request_type=payload.request_type,
+            description=payload.description,
+            photos=photos,
+        ).case
+
+    def rendered(case: Case) -> dict[str, Any]:
+        found = _services(user).get(case_id=case.pk)
+        return ServiceRequestOut.model_validate(_service(found, now=timezone.now())).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
