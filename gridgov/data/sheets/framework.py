@@ -69,6 +69,16 @@ class RowInvalid(Exception):
         self.message = str(message)
 
 
+class FailedAt(Exception):
+    """Raised by ``Importer.apply_all`` when one of its rows fails while the rows are planned: ``index`` is the
+    row's place in the list ``apply_all`` was given, so the report can name the row as Excel shows it."""
+
+    def __init__(self, index: int, error: RowInvalid | DomainError) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int  # the row number as Excel shows it
@@ -323,6 +333,13 @@ class _RowFailed(Exception):
         self.error = error
 
 
+def _row_error(sheet: Sheet, number: int, error: RowInvalid | DomainError) -> RowError:
+    """The report's line for a row that failed while written (row 0: the whole file)."""
+    if isinstance(error, RowInvalid) and error.column:
+        return RowError(number, sheet.headers.get(error.column, error.column) or "", error.message)
+    return RowError(number, "", error.message)
+
+
 def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, progress: Progress = _noop) -> ImportReport:
     """Import every row in one transaction, or nothing when any row is bad (the report then lists why)."""
     sheet = read_sheet(importer, content)
@@ -336,11 +353,12 @@ def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, prog
     try:
         # The bulk path: everything was checked above, without holding the write lock.
         written = importer.apply_all([parsed for _number, parsed in rows], ctx=ctx)
-    except RowInvalid as error:
-        report.errors.append(RowError(0, error.column or "", error.message))
+    except FailedAt as failed:
+        report.errors.append(_row_error(sheet, rows[failed.index][0], failed.error))
         return report
-    except DomainError as error:
-        report.errors.append(RowError(0, "", error.message))
+    except (RowInvalid, DomainError) as error:
+        # Not a row's own fault (e.g. the user may not write this ledger): the whole file is concerned.
+        report.errors.append(_row_error(sheet, 0, error))
         return report
     if written:
         report.imported = total
@@ -351,11 +369,8 @@ def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, prog
             for index, (number, parsed) in enumerate(rows, start=1):
                 try:
                     importer.apply(parsed, ctx=ctx)
-                except RowInvalid as error:
-                    header = sheet.headers.get(error.column, error.column) if error.column else ""
-                    raise _RowFailed(RowError(number, header or "", error.message)) from error
-                except DomainError as error:
-                    raise _RowFailed(RowError(number, "", error.message)) from error
+                except (RowInvalid, DomainError) as error:
+                    raise _RowFailed(_row_error(sheet, number, error)) from error
                 if index % step == 0 or index == total:
                     progress(index, total, _("正在写入第%(n)s行") % {"n": number})
     except _RowFailed as failed:

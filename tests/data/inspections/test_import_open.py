@@ -76,7 +76,8 @@ def test_open_problems_write_flat_and_a_failing_row_writes_nothing(world: TownWo
     make_round(world)
     assert_write_flat(importer=INSPECTION_PROBLEMS, ctx=ctx(world), file_of=problems_file)
     before = (InspectionProblem.objects.count(), Case.objects.count())
-    # a finished problem in 双合村 and an open one in a village without its committee: nothing is written
+    # a finished problem in 双合村 and an open one in a village without its committee: nothing is written, and
+    # the report names the open row as Excel shows it (row 3: the header is row 1), though it failed in planning
     Department.objects.filter(area=world.village_b, kind=DepartmentKind.VILLAGE_COMMITTEE).update(active=False)
     rows = [
         [ROUND, "A01", "双合村", "村口", "垃圾", "2026-11-24 10:00", "", date(2026, 11, 25)],
@@ -84,6 +85,6 @@ def test_open_problems_write_flat_and_a_failing_row_writes_nothing(world: TownWo
     ]
     report = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
     assert [(e.row, e.column, e.message) for e in report.errors] == [
-        (0, "", "火箭村没有启用的村（社区）委员会，无法派遣")
+        (3, "", "火箭村没有启用的村（社区）委员会，无法派遣")
     ]
     assert (report.imported, InspectionProblem.objects.count(), Case.objects.count()) == (0, *before)

@@ -24,8 +24,9 @@ from gridgov.data.cases.domain.bulk import CaseRecord, insert_rows, owe_notifica
 from gridgov.data.cases.domain.history import HistoricalCase, LedgerMilestones, Limits, ledger_case_record
 from gridgov.data.cases.domain.notifications import wake_worker
 from gridgov.data.cases.models import Case
+from gridgov.data.errors import DomainError, NotAllowed
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets.framework import ImportContext, Importer, RowInvalid
+from gridgov.data.sheets.framework import FailedAt, ImportContext, Importer, RowInvalid
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 
@@ -99,15 +100,20 @@ class LedgerImporter(Importer):
         calendar, limits = WorkCalendar.load(), Limits()
         finished: list[tuple[Any, CaseRecord]] = []
         planned: list[Planned] = []
-        for parsed in rows:
-            milestones = self.milestones(parsed, ctx=ctx)
-            if milestones is None:
-                planned.append(self.plan(parsed, ctx=ctx, calendar=calendar))
-                continue
-            record = self.finished_case(parsed, milestones=milestones, town=town)
-            described = ledger_case_record(
-                town=town, record=record, imported_by=user, now=ctx.now, calendar=calendar, limits=limits
-            )
+        for index, parsed in enumerate(rows):
+            try:
+                milestones = self.milestones(parsed, ctx=ctx)
+                if milestones is None:
+                    planned.append(self.plan(parsed, ctx=ctx, calendar=calendar))
+                    continue
+                record = self.finished_case(parsed, milestones=milestones, town=town)
+                described = ledger_case_record(
+                    town=town, record=record, imported_by=user, now=ctx.now, calendar=calendar, limits=limits
+                )
+            except NotAllowed:
+                raise  # the user may not write this ledger at all: not the row's fault
+            except (RowInvalid, DomainError) as error:
+                raise FailedAt(index, error) from error
             finished.append((parsed, described))
 
         def details(cases: list[Case]) -> None:
