@@ -148,6 +148,10 @@ class Importer:
     def apply(self, parsed: Any, *, ctx: ImportContext) -> None:
         raise NotImplementedError
 
+    def check_all(self, rows: list[Any], *, ctx: ImportContext) -> None:
+        """The dry run's last check, of the rows to be written together: what ``apply_all`` would refuse before
+        writing (raise ``FailedAt``). Nothing to check by default."""
+
     def apply_all(self, rows: list[Any], *, ctx: ImportContext) -> bool:
         """Write every checked row at once through a bulk path, all or nothing, in one short transaction of
         its own. Return False (the default) to have ``apply`` called row by row in one transaction instead."""
@@ -322,9 +326,27 @@ def _check(
 def dry_run(*, importer: Importer, content: bytes, ctx: ImportContext, progress: Progress = _noop) -> ImportReport:
     """Check every row without writing anything."""
     sheet = read_sheet(importer, content)
-    report, _rows = _check(importer, sheet, ctx=ctx, progress=progress)
+    report, rows = _check(importer, sheet, ctx=ctx, progress=progress)
+    if not report.errors:
+        together = _checked_together(importer, sheet, rows, ctx=ctx)
+        if together is not None:
+            report.errors.append(together)
     progress(report.total, report.total, _("检查完成"))
     return report
+
+
+def _checked_together(
+    importer: Importer, sheet: Sheet, rows: list[tuple[int, Any]], *, ctx: ImportContext
+) -> RowError | None:
+    """What the import would refuse once the rows are described together (e.g. a village without a committee
+    to dispatch an open row to), so that a clean dry run means a clean import."""
+    try:
+        importer.check_all([parsed for _number, parsed in rows], ctx=ctx)
+    except FailedAt as failed:
+        return _row_error(sheet, rows[failed.index][0], failed.error)
+    except (RowInvalid, DomainError) as error:
+        return _row_error(sheet, 0, error)
+    return None
 
 
 class _RowFailed(Exception):

@@ -13,7 +13,7 @@ from gridgov.data.inspections.importers import INSPECTION_PROBLEMS
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.org.enums import DepartmentKind
 from gridgov.data.org.models import Department
-from gridgov.data.sheets.framework import ImportContext, import_sheet, read_sheet
+from gridgov.data.sheets.framework import ImportContext, dry_run, import_sheet, read_sheet
 from tests.data.disputes.test_import import xlsx
 from tests.data.ledger_bulk import assert_filed_as_engine, assert_write_flat
 from tests.factories import TownWorld, at
@@ -83,8 +83,11 @@ def test_open_problems_write_flat_and_a_failing_row_writes_nothing(world: TownWo
         [ROUND, "A01", "双合村", "村口", "垃圾", "2026-11-24 10:00", "", date(2026, 11, 25)],
         [ROUND, "A01", "火箭", "礼堂", "垃圾", "2026-11-24 11:00", "", ""],
     ]
+    refused = [(3, "", "火箭村没有启用的村（社区）委员会，无法派遣")]
+    # the dry run finds it too (it plans the rows as the import would), so a clean dry run means a clean import
+    checked = dry_run(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    assert [(e.row, e.column, e.message) for e in checked.errors] == refused
+    assert (InspectionProblem.objects.count(), Case.objects.count()) == before
     report = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
-    assert [(e.row, e.column, e.message) for e in report.errors] == [
-        (3, "", "火箭村没有启用的村（社区）委员会，无法派遣")
-    ]
+    assert [(e.row, e.column, e.message) for e in report.errors] == refused
     assert (report.imported, InspectionProblem.objects.count(), Case.objects.count()) == (0, *before)

@@ -93,8 +93,33 @@ class LedgerImporter(Importer):
     def apply(self, parsed: Any, *, ctx: ImportContext) -> None:
         self.apply_all([parsed], ctx=ctx)
 
+    def check_all(self, rows: list[Any], *, ctx: ImportContext) -> None:
+        """The dry run's last check: every row described as ``apply_all`` would, nothing written."""
+        self._describe(rows, ctx=ctx)
+
     def apply_all(self, rows: list[Any], *, ctx: ImportContext) -> bool:
         """Describe every row (no lock), then write them all in one short transaction, all or nothing."""
+        town = ctx.town
+        finished, planned = self._describe(rows, ctx=ctx)
+
+        def details(cases: list[Case]) -> None:
+            done, live = cases[: len(finished)], cases[len(finished) :]
+            made: list[Model] = []
+            for (parsed, _record), case in zip(finished, done, strict=True):
+                made.extend(self.finished_rows(parsed, town=town, case=case))
+            for one, case in zip(planned, live, strict=True):
+                made.extend(one.rows(case))
+            insert_rows(made)
+            owe_notifications(live, now=ctx.now)
+            if live:
+                transaction.on_commit(wake_worker, robust=True)
+
+        records = [described for _parsed, described in finished] + [one.record for one in planned]
+        write_cases(town=town, records=records, then=details)
+        return True
+
+    def _describe(self, rows: list[Any], *, ctx: ImportContext) -> tuple[list[tuple[Any, CaseRecord]], list[Planned]]:
+        """Every row as it is to be written: finished rows' case records, open rows' plans (raises ``FailedAt``)."""
         user = self.operator(ctx)
         town = ctx.town
         calendar, limits = WorkCalendar.load(), Limits()
@@ -115,19 +140,4 @@ class LedgerImporter(Importer):
             except (RowInvalid, DomainError) as error:
                 raise FailedAt(index, error) from error
             finished.append((parsed, described))
-
-        def details(cases: list[Case]) -> None:
-            done, live = cases[: len(finished)], cases[len(finished) :]
-            made: list[Model] = []
-            for (parsed, _record), case in zip(finished, done, strict=True):
-                made.extend(self.finished_rows(parsed, town=town, case=case))
-            for one, case in zip(planned, live, strict=True):
-                made.extend(one.rows(case))
-            insert_rows(made)
-            owe_notifications(live, now=ctx.now)
-            if live:
-                transaction.on_commit(wake_worker, robust=True)
-
-        records = [described for _parsed, described in finished] + [one.record for one in planned]
-        write_cases(town=town, records=records, then=details)
-        return True
+        return finished, planned
