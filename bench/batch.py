@@ -163,7 +163,7 @@ def ledger_sheets(org: Town, rows: int) -> dict[str, bytes]:
     from gridgov.data.inspections.domain import ItemSpec, create_round
     from gridgov.data.org.models import Enterprise
     from gridgov.data.problemlists.domain import create_list
-    from gridgov.data.sheets.framework import workbook
+    from gridgov.data.sheets.workbooks import workbook
 
     town, operator = org.town, org.operator
     install_enterprise_categories(town=town)

@@ -17,7 +17,8 @@ from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import InvalidInput
 from gridgov.data.safetext import check_text, csv_cell, excel_row, sheet_title
 from gridgov.data.sheets import framework
-from gridgov.data.sheets.framework import RowError, template_workbook, workbook
+from gridgov.data.sheets.framework import RowError
+from gridgov.data.sheets.workbooks import template_workbook, workbook
 from gridgov.data.writers import Block, Outline, write_docx, write_xlsx
 from tests.data.sheets.importers import DEPARTMENTS
 from tests.data.sheets.test_framework import HEADER, ctx

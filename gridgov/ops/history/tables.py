@@ -12,7 +12,8 @@ import io
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
-from gridgov.data.sheets.framework import MAX_BYTES, workbook
+from gridgov.data.sheets.framework import MAX_BYTES
+from gridgov.data.sheets.workbooks import workbook
 
 
 def decode_csv(data: bytes) -> str:

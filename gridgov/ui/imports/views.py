@@ -10,16 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.errors import DomainError, NotFound
-from gridgov.data.sheets.framework import (
-    XLSX_CONTENT_TYPE,
-    ImportReport,
-    get_importer,
-    importers,
-    template_workbook,
-    workbook,
-)
+from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE, ImportReport, get_importer, importers
 from gridgov.data.sheets.jobs import confirm_job, get_job, home_town, job_progress, start_job
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
+from gridgov.data.sheets.workbooks import template_workbook, workbook
 from gridgov.ui.imports.forms import UploadForm
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 

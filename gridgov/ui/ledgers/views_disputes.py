@@ -30,7 +30,7 @@ from gridgov.data.errors import DomainError, InvalidInput, NotFound
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
 from gridgov.data.privacy import mask_name
-from gridgov.data.sheets.framework import workbook
+from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import DisputeForm, MediationForm
 from gridgov.ui.params import int_param

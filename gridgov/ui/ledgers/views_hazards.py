@@ -31,7 +31,7 @@ from gridgov.data.enterprises.models import Hazard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
-from gridgov.data.sheets.framework import workbook
+from gridgov.data.sheets.workbooks import workbook
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import (

@@ -28,7 +28,7 @@ from gridgov.data.inspections.domain import (
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets.framework import workbook
+from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ProblemForm, RoundForm
 from gridgov.ui.params import id_param

@@ -23,7 +23,7 @@ from gridgov.data.problemlists.domain import (
 )
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
-from gridgov.data.sheets.framework import workbook
+from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ItemForm, NoteForm
 from gridgov.ui.params import id_param

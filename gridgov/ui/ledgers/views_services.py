@@ -33,7 +33,7 @@ from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.models import Meeting
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Enterprise, User
-from gridgov.data.sheets.framework import workbook
+from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import (
     MeetingForm,

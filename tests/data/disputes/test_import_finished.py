@@ -15,7 +15,8 @@ from gridgov.data.disputes.enums import Method, Outcome
 from gridgov.data.disputes.figures import year_figures
 from gridgov.data.disputes.importers import DISPUTES
 from gridgov.data.disputes.models import Dispute
-from gridgov.data.sheets.framework import ImportContext, import_sheet, workbook
+from gridgov.data.sheets.framework import ImportContext, import_sheet
+from gridgov.data.sheets.workbooks import workbook
 from tests.factories import MONDAY_0900, SHANGHAI, TownWorld
 
 HEADERS = ["受理编号", "类型", "受理日期", "当事人", "联系电话", "事由", "涉及金额（元）", "是否积案", "承办单位",

@@ -18,14 +18,8 @@ from gridgov.data.enterprises.importers import ENTERPRISES, HAZARDS, SERVICE_REQ
 from gridgov.data.enterprises.models import Hazard, ServiceRequest
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Enterprise
-from gridgov.data.sheets.framework import (
-    ImportContext,
-    dry_run,
-    import_sheet,
-    read_sheet,
-    template_workbook,
-    workbook,
-)
+from gridgov.data.sheets.framework import ImportContext, dry_run, import_sheet, read_sheet
+from gridgov.data.sheets.workbooks import template_workbook, workbook
 from tests.data.enterprises.conftest import EnterpriseWorld, valid_code
 from tests.data.ledger_bulk import assert_filed_as_engine, assert_write_flat
 from tests.factories import MONDAY_0900, SHANGHAI

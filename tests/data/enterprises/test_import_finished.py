@@ -12,7 +12,8 @@ from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.enterprises.figures import year_figures
 from gridgov.data.enterprises.importers import HAZARDS, SERVICE_REQUESTS
 from gridgov.data.enterprises.models import Hazard, ServiceRequest
-from gridgov.data.sheets.framework import ImportContext, import_sheet, workbook
+from gridgov.data.sheets.framework import ImportContext, import_sheet
+from gridgov.data.sheets.workbooks import workbook
 from tests.data.enterprises.conftest import EnterpriseWorld
 from tests.factories import MONDAY_0900, SHANGHAI
 

@@ -14,7 +14,8 @@ from gridgov.data.inspections.domain import ItemSpec, create_round, village_scor
 from gridgov.data.inspections.figures import year_figures
 from gridgov.data.inspections.importers import INSPECTION_PROBLEMS
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
-from gridgov.data.sheets.framework import ImportContext, import_sheet, workbook
+from gridgov.data.sheets.framework import ImportContext, import_sheet
+from gridgov.data.sheets.workbooks import workbook
 from tests.factories import MONDAY_0900, SHANGHAI, TownWorld
 
 HEADERS = ["督查名称", "检查项目", "村（社区）", "点位", "问题描述", "发现时间", "整改完成日期", "销号日期"]

@@ -13,7 +13,8 @@ from gridgov.data.problemlists.domain import create_list
 from gridgov.data.problemlists.figures import year_figures
 from gridgov.data.problemlists.importers import PROBLEM_ITEMS
 from gridgov.data.problemlists.models import ProblemItem
-from gridgov.data.sheets.framework import ImportContext, import_sheet, workbook
+from gridgov.data.sheets.framework import ImportContext, import_sheet
+from gridgov.data.sheets.workbooks import workbook
 from tests.factories import MONDAY_0900, SHANGHAI, TownWorld
 
 HEADERS = ["清单名称", "问题编号", "问题描述", "问题来源", "责任单位", "责任人", "整改措施", "发现日期", "整改时限",

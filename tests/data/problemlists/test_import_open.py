@@ -9,7 +9,8 @@ from gridgov.data.cases.models import Case
 from gridgov.data.problemlists.domain import add_item, create_list
 from gridgov.data.problemlists.importers import PROBLEM_ITEMS
 from gridgov.data.problemlists.models import ProblemItem
-from gridgov.data.sheets.framework import ImportContext, import_sheet, read_sheet, workbook
+from gridgov.data.sheets.framework import ImportContext, import_sheet, read_sheet
+from gridgov.data.sheets.workbooks import workbook
 from tests.data.ledger_bulk import assert_filed_as_engine, assert_write_flat
 from tests.data.problemlists.test_import_finished import HEADERS, LIST
 from tests.factories import MONDAY_0900, TownWorld

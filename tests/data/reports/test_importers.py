@@ -10,7 +10,8 @@ from gridgov.data.reports.domain.economy import define_indicator, record_actual
 from gridgov.data.reports.enums import Frequency
 from gridgov.data.reports.importers import INDICATOR_ACTUALS
 from gridgov.data.reports.models import IndicatorActual
-from gridgov.data.sheets.framework import ImportContext, dry_run, get_importer, import_sheet, workbook
+from gridgov.data.sheets.framework import ImportContext, dry_run, get_importer, import_sheet
+from gridgov.data.sheets.workbooks import workbook
 from tests.factories import MONDAY_0900, TownWorld
 
 HEADERS = ["指标编码", "指标名称", "年度", "月份/季度", "实际值", "备注"]

@@ -11,15 +11,8 @@ from openpyxl import Workbook, load_workbook
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Department
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import (
-    ImportContext,
-    RowError,
-    RowInvalid,
-    dry_run,
-    import_sheet,
-    template_workbook,
-    workbook,
-)
+from gridgov.data.sheets.framework import ImportContext, RowError, RowInvalid, dry_run, import_sheet
+from gridgov.data.sheets.workbooks import template_workbook, workbook
 from tests.data.sheets.importers import DEPARTMENTS
 from tests.factories import MONDAY_0900, TownWorld
 
