@@ -1,0 +1,59 @@
+"""What the prepared statements ask of a model's fields: plain types, column names, whether signals listen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import Field, Model
+from django.db.models.signals import ModelSignal
+from django.dispatch.dispatcher import NO_RECEIVERS
+
+Converter = Callable[[Any, Any, Any], Any]
+
+
+# Field classes (exactly these, not subclasses: an encrypted text field is a TextField) whose
+# ``get_db_prep_save`` returns a value of the given type unchanged and whose ``pre_save`` reads the attribute.
+_PLAIN: dict[type, type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+}
+
+
+# Field classes (exactly these) whose ``get_db_prep_save`` of None is None: an empty column costs no call.
+NONE_AS_NULL: frozenset[type] = frozenset(
+    {models.DateTimeField, models.DateField, models.DecimalField, models.FloatField}
+)
+
+
+def heard(model: type[Model], *signals: ModelSignal) -> bool:
+    """Whether any of ``signals`` has receivers for ``model`` — from the signal's own per-sender cache when it
+    holds the answer (Django empties it whenever a receiver connects or disconnects)."""
+    for signal in signals:
+        if signal.sender_receivers_cache.get(model) is not NO_RECEIVERS and signal.has_listeners(model):
+            return True
+    return False
+
+
+def plain_type(field: Field[Any, Any]) -> type | None:
+    if isinstance(field, models.ForeignKey) and type(field) is models.ForeignKey:
+        return plain_type(field.target_field)
+    return _PLAIN.get(type(field))
+
+
+def column_sql(field: Any) -> str:
+    """The quoted column of a concrete field (or of a model's primary key)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    column = field.column
+    assert isinstance(column, str)
+    return str(db.ops.quote_name(column))

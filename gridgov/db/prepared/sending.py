@@ -1,0 +1,220 @@
+"""How prepared statements reach the database: batches sent together, a request's short write transaction
+(BEGIN with the first statement, COMMIT with the last queued ones on PostgreSQL), and PostgreSQL binding with
+each statement's placeholder split kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import transaction as django_transaction
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Batches: several writes whose results nobody reads before the end, sent together.
+
+BATCH: ContextVar[list[tuple[str, list[Any]]] | None] = ContextVar("gridgov_prepared_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside, ``insert`` of rows whose key is known (or not wanted) and ``execute`` are queued, and sent when
+    the block ends without an exception: on PostgreSQL in one round trip (psycopg binds the values on the
+    client, so one ``execute`` may carry several statements), on SQLite — in-process, no round trips — one by
+    one. Use it inside a transaction, for writes nothing in the block reads back (foreign keys are checked
+    at commit: Django declares them deferrable on both databases). A database error surfaces at the end of
+    the block, as it would have from the statement that caused it."""
+    if _OPEN.get() is not None and BATCH.get() is not None:
+        yield  # inside ``transaction()`` at the top level: its queue goes out with its COMMIT
+        return
+    queue: list[tuple[str, list[Any]]] = []
+    token = BATCH.set(queue)
+    try:
+        yield
+    finally:
+        BATCH.reset(token)
+    _send(queue)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A request's short write transaction. On PostgreSQL, ``atomic()`` costs two round trips of its own (BEGIN,
+# then COMMIT); here BEGIN goes out with the first statement and COMMIT with the last queued ones.
+
+
+@dataclass(slots=True)
+class _Open:
+    begun: bool = False
+    queue: list[tuple[str, list[Any]]] = dataclasses.field(default_factory=list)
+    hooks: list[Callable[[], None]] = dataclasses.field(default_factory=list)
+
+
+_OPEN: ContextVar[_Open | None] = ContextVar("gridgov_prepared_open", default=None)
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One write transaction, all or nothing, as ``django.db.transaction.atomic()``.
+
+    On PostgreSQL outside any other transaction, BEGIN is sent with the block's first statement and COMMIT
+    with its last: writes inside are queued as in ``batched()`` and go out with COMMIT; a statement that
+    returns rows goes out at once (with what is queued before it). Everything inside must go through this
+    module (no ORM writes, no nested ``atomic()``); ``on_commit`` callbacks run after the COMMIT. Elsewhere
+    (SQLite: in-process, no round trips; or inside a transaction already) it is ``atomic()``."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or db.in_atomic_block or not db.get_autocommit():
+        with django_transaction.atomic():
+            yield
+        return
+    state = _Open()
+    opened, batch = _OPEN.set(state), BATCH.set(state.queue)
+    try:
+        yield
+        BATCH.reset(batch)
+        state.queue.append(("COMMIT", []))
+        _send(state.queue)
+    except BaseException:
+        if state.begun:
+            _roll_back(db)
+        raise
+    finally:
+        _OPEN.reset(opened)
+        if BATCH.get() is state.queue:
+            BATCH.reset(batch)
+    for hook in state.hooks:
+        try:
+            hook()
+        except Exception:  # as on_commit(robust=True): the transaction is committed; say so and go on
+            logger.exception("after-commit callback %r failed", hook)
+
+
+def _roll_back(db: Any) -> None:
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("ROLLBACK")
+    except Exception:  # the connection is gone: it will not be reused with the transaction open
+        db.close()
+
+
+def on_commit(hook: Callable[[], None]) -> None:
+    """Run ``hook`` once the current transaction commits (``transaction.on_commit(hook, robust=True)``)."""
+    state = _OPEN.get()
+    if state is not None:
+        state.hooks.append(hook)
+    else:
+        django_transaction.on_commit(hook, robust=True)
+
+
+def _send(queue: list[tuple[str, list[Any]]]) -> None:
+    if not queue:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        run_all(cursor, queue)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Binding on PostgreSQL: psycopg binds values on the client (Django's default), but it parses a statement
+# for its placeholders anew on every call once the text is over 4 KB or has over 50 values — as a case's
+# INSERT and every batch are. The statements here never change, so their split is kept per text and only
+# the values are quoted (by psycopg's own adapters: what it would have sent).
+
+_SPLITS: dict[str, tuple[str, ...]] = {}
+
+
+def _split(sql: str) -> tuple[str, ...]:
+    parts = _SPLITS.get(sql)
+    if parts is None:
+        if len(_SPLITS) >= 512:  # the texts come from bounded caches; this only guards against a leak
+            _SPLITS.clear()
+        assert "%%" not in sql, sql
+        assert "%(" not in sql, sql
+        parts = _SPLITS[sql] = tuple(sql.split("%s"))
+    return parts
+
+
+def run(cursor: Any, sql: str, params: Sequence[Any]) -> None:
+    """``cursor.execute(sql, params)``; on PostgreSQL with the values bound here (see above)."""
+    run_all(cursor, [(sql, params)])
+
+
+def run_all(cursor: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Run ``statements`` (SQL, values): on PostgreSQL bound here and sent in one ``execute`` (one round trip;
+    their results, if any, follow one another: ``cursor.nextset()``), elsewhere one by one."""
+    db = cursor.db
+    if db.vendor != "postgresql":
+        for sql, params in statements:
+            cursor.execute(sql, params)
+        return
+    literal = _literal(db)
+    encoding = db.connection.info.encoding
+    pieces: list[str] = []
+    state = _OPEN.get()
+    begin = state is not None and not state.begun
+    if begin:
+        assert state is not None
+        pieces.append("BEGIN")
+        state.begun = True
+    for sql, params in statements:
+        if pieces:
+            pieces.append("; ")
+        parts = _split(sql)
+        assert len(parts) == len(params) + 1, (sql, len(params))
+        pieces.append(parts[0])
+        for value, part in zip(params, parts[1:], strict=True):
+            pieces.append(literal(value).decode(encoding))
+            pieces.append(part)
+    cursor.execute("".join(pieces))
+    if begin:
+        cursor.nextset()  # past BEGIN's result: the cursor shows the first statement's, as without it
+
+
+def _literal(db: Any) -> Callable[[Any], bytes]:
+    """The connection's ``Transformer.as_literal`` (kept while the connection lives)."""
+    raw = db.connection
+    kept = getattr(db, "_gridgov_literal", None)
+    if kept is None or kept[0] is not raw:
+        from psycopg.adapt import Transformer
+
+        kept = (raw, Transformer(raw).as_literal)
+        db._gridgov_literal = kept
+    return cast(Callable[[Any], bytes], kept[1])
+
+
+def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """Run one statement that returns a row (``SELECT``, or a write with ``RETURNING``) and return its first
+    row — after what is queued before it."""
+    flush_queue(BATCH.get())
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        run(cursor, sql, params)
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
+def execute(sql: str, params: Sequence[Any]) -> None:
+    """Run one write statement (whose result is not read) — queued when inside ``batched()``."""
+    queue = BATCH.get()
+    if queue is not None:
+        queue.append((sql, list(params)))
+        return
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        run(cursor, sql, params)
+
+
+def flush_queue(queue: list[tuple[str, list[Any]]] | None) -> None:
+    """A statement that must run now (it returns something) runs after what was queued before it."""
+    if queue:
+        _send(list(queue))
+        queue.clear()
+
+
+def send_queued() -> None:
+    """Inside ``batched()``: send what is queued now (before a write that does not go through this module)."""
+    flush_queue(BATCH.get())
