@@ -21,8 +21,9 @@ from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.ui.phone import follow, limits
 from gridgov.ui.phone.forms import LookupForm, PublicReportForm
 from gridgov.ui.phone.places import area_choices
+from gridgov.ui.phone.report_views import add_domain_error, locate_and_area, report_context
 from gridgov.ui.phone.uploads import photos_from
-from gridgov.ui.phone.views import add_domain_error, locate_and_area, photo_response, report_context
+from gridgov.ui.phone.views import photo_response
 from gridgov.ui.web import once
 
 

@@ -1,16 +1,16 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.phone import offline, public_views, views
+from gridgov.ui.phone import offline, public_views, report_views, views
 
 app_name = "phone"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
-    path("report/", views.report, name="report"),
+    path("report/", report_views.report, name="report"),
     path("verify/", views.verify_list, name="verify_list"),
     path("mine/", views.mine, name="mine"),
-    path("categories/", views.categories, name="categories"),
-    path("locate/", views.locate, name="locate"),
-    path("map.geojson", views.town_map, name="town_map"),
+    path("categories/", report_views.categories, name="categories"),
+    path("locate/", report_views.locate, name="locate"),
+    path("map.geojson", report_views.town_map, name="town_map"),
     path("cases/<int:case_id>/", views.case, name="case"),
     path("cases/<int:case_id>/verify/", views.verify, name="verify"),
     path("cases/<int:case_id>/note/", views.note, name="note"),
