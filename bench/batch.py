@@ -59,7 +59,7 @@ from gridgov.data.org.enums import AreaLevel  # noqa: E402
 from gridgov.data.org.models import Area, User  # noqa: E402
 from gridgov.data.sheets.framework import ImportContext, get_importer, import_sheet  # noqa: E402
 from gridgov.data.taxonomy.models import Category  # noqa: E402
-from gridgov.ops.demo.town import Town, build_organisation  # noqa: E402
+from gridgov.ops.demo.organisation import Town, build_organisation  # noqa: E402
 from gridgov.ops.demo.year2022 import build_2022  # noqa: E402
 
 

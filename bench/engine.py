@@ -37,7 +37,8 @@ from django.utils import timezone  # noqa: E402
 from gridgov.data.cases.domain.engine import apply_action  # noqa: E402
 from gridgov.data.cases.enums import Action  # noqa: E402
 from gridgov.data.cases.models import Case  # noqa: E402
-from gridgov.ops.demo.town import History, build_organisation  # noqa: E402
+from gridgov.ops.demo.organisation import build_organisation  # noqa: E402
+from gridgov.ops.demo.town import History  # noqa: E402
 
 
 def median_ms(fn, repeat: int = 30) -> float:  # type: ignore[no-untyped-def]

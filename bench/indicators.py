@@ -49,7 +49,7 @@ from gridgov.data.metrics.indicators import Period, Scope, compute, compute_by, 
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
-from gridgov.ops.demo.town import Town, build_organisation
+from gridgov.ops.demo.organisation import Town, build_organisation
 
 CHANNELS = [
     (Channel.GRID_WORKER, 55),

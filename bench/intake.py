@@ -88,7 +88,7 @@ def set_up() -> str:
     """A fresh database with the demo town's organisation; returns a grid worker's API token."""
     import random
 
-    from gridgov.ops.demo.town import build_organisation
+    from gridgov.ops.demo.organisation import build_organisation
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)

@@ -57,7 +57,8 @@ from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership, User
-from gridgov.ops.demo.town import Town, build_demo_town
+from gridgov.ops.demo.organisation import Town
+from gridgov.ops.demo.town import build_demo_town
 
 PAGES = ("/cases/", "/triage/", "/inbox/", "/api/cases", "/m/")
 FINISHED = (Status.CLOSED, Status.REJECTED)

@@ -62,7 +62,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 def set_up() -> str:
     import random
 
-    from gridgov.ops.demo.town import build_organisation
+    from gridgov.ops.demo.organisation import build_organisation
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

@@ -15,7 +15,7 @@ from gridgov.data.cases.enums import Kind
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.figures import year_figures
 from gridgov.ops.demo.ledgers_2022 import enterprises
-from gridgov.ops.demo.town import build_organisation
+from gridgov.ops.demo.organisation import build_organisation
 
 pytestmark = pytest.mark.django_db
 AS_OF = datetime(2023, 1, 31, 12, tzinfo=ZoneInfo("Asia/Shanghai"))

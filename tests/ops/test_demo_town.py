@@ -12,7 +12,7 @@ from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Membership
 from gridgov.data.taxonomy.models import Category
-from gridgov.ops.demo.town import DEMO_PASSWORD
+from gridgov.ops.demo.organisation import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

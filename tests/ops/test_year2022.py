@@ -15,7 +15,7 @@ from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.org.models import Area
-from gridgov.ops.demo.town import TOWN_CODE, build_organisation, load_organisation
+from gridgov.ops.demo.organisation import TOWN_CODE, build_organisation, load_organisation
 from gridgov.ops.demo.year2022 import EVENTS, GRID_EVENTS, build_2022, built_2022
 
 pytestmark = pytest.mark.django_db

@@ -39,7 +39,8 @@ from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
 from gridgov.ops.demo.ledgers_2022 import disputes, economy, enterprises, inspections, problemlists
-from gridgov.ops.demo.town import _HOURLY, SURNAMES, Town, _description, _photo, _weight
+from gridgov.ops.demo.organisation import SURNAMES, Town
+from gridgov.ops.demo.town import _HOURLY, _description, _photo, _weight
 
 YEAR = 2022
 log = logging.getLogger("gridgov.demo")

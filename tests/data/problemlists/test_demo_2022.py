@@ -18,7 +18,7 @@ from gridgov.data.inspections.figures import year_figures as inspection_figures
 from gridgov.data.inspections.models import InspectionBulletin
 from gridgov.data.problemlists.figures import year_figures as problem_figures
 from gridgov.ops.demo.ledgers_2022 import disputes, inspections, problemlists
-from gridgov.ops.demo.town import build_organisation
+from gridgov.ops.demo.organisation import build_organisation
 from tests.factories import WORLD_NOW
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from gridgov.data.org.models import Area
-from gridgov.ops.demo.town import DEMO_PASSWORD, TOWN_CODE, build_demo_town, load_organisation
+from gridgov.ops.demo.organisation import DEMO_PASSWORD, TOWN_CODE, load_organisation
+from gridgov.ops.demo.town import build_demo_town
 from gridgov.ops.demo.year2022 import LEDGER_BUILDERS, build_2022, built_2022
 
 
