@@ -1,13 +1,21 @@
-"""The bulletin as a .docx in the look of an official document (红头, 文号, 仿宋 body, tables)."""
+"""The rounds' bulletins (通报): issued with their own number series, and written as a .docx in the look of
+an official document (红头, 文号, 仿宋 body, tables)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.inspections.models import InspectionBulletin
+from gridgov.data.cases.enums import Status
+from gridgov.data.inspections.domain import check_manager
+from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
+from gridgov.data.inspections.scoring import village_scores
+from gridgov.data.org.models import User
+from gridgov.data.org.numbering import next_value
 from gridgov.data.writers import Outline, write_docx
 
 
@@ -65,3 +73,73 @@ def bulletin_docx(bulletin: InspectionBulletin, *, issuer: str = "") -> bytes:
     outline.heading(_("三、工作要求"))
     outline.paragraph(_("请各村对照问题清单立即整改，整改情况通过基层智治平台反馈，镇督查组将逐一复查销号。"))
     return write_docx(outline)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bulletins
+
+
+BULLETIN_SERIES = "inspection_bulletin"  # the rounds' bulletins are numbered apart from the platform's
+
+
+def bulletin_number(title: str, year: int, seq: int) -> str:
+    return _("%(title)s%(year)s年第%(seq)s期") % {"title": title, "year": year, "seq": seq}
+
+
+def issue_bulletin(*, round: InspectionRound, actor: User, now: datetime | None = None) -> InspectionBulletin:
+    """Number and archive the round's bulletin: the ranking and every problem, as they stand at ``now``."""
+    now = now or timezone.now()
+    check_manager(actor, round.town)
+    year = timezone.localtime(now).year
+    scores = village_scores(round)
+    problems = (
+        InspectionProblem.objects.filter(round=round)
+        .exclude(case__status=Status.REJECTED)
+        .select_related("village", "item", "case")
+        .order_by("village__sort_order", "village__code", "found_at", "id")
+    )
+    with transaction.atomic():
+        seq = next_value(series=BULLETIN_SERIES, town=round.town, year=year)
+        number = bulletin_number(round.bulletin_title, year, seq)
+        snapshot = {
+            "number": number,
+            "round": round.name,
+            "start": round.start_date.isoformat(),
+            "end": round.end_date.isoformat(),
+            "as_of": now.isoformat(),
+            "base_score": str(round.base_score),
+            "ranking": [
+                {
+                    "rank": s.rank,
+                    "village": s.village.name,
+                    "problems": s.problems,
+                    "rectified": s.rectified,
+                    "deduction": str(s.deduction),
+                    "score": str(s.score),
+                }
+                for s in scores
+            ],
+            "problems": [
+                {
+                    "case": p.case.number,
+                    "village": p.village.name,
+                    "spot": p.spot,
+                    "item": p.item.name,
+                    "description": p.case.description,
+                    "deduction": str(p.deduction),
+                    "status": str(Status(p.case.status).label),
+                    "rectified": p.case.status == Status.CLOSED,
+                }
+                for p in problems
+            ],
+        }
+        return InspectionBulletin.objects.create(
+            town=round.town,
+            round=round,
+            year=year,
+            seq=seq,
+            title=number,
+            issued_at=now,
+            issued_by=actor,
+            snapshot=snapshot,
+        )

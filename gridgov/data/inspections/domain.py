@@ -18,21 +18,19 @@ from gridgov.data.cases.domain.bulk import CaseRecord, StoredFile, write_cases
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.ledger_import import installed_category
 from gridgov.data.cases.domain.replay import Replay
-from gridgov.data.cases.enums import Action, Channel, Kind, Status
+from gridgov.data.cases.enums import Action, Channel, Kind
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import town_roles
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import (
     CheckItem,
-    InspectionBulletin,
     InspectionProblem,
     InspectionRound,
 )
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.org.numbering import next_value
 from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -76,7 +74,7 @@ def _install_categories(*, town: Area) -> Category:
     return sub
 
 
-def _check_manager(user: User, town: Area, roles: frozenset[Role] = MANAGER_ROLES) -> None:
+def check_manager(user: User, town: Area, roles: frozenset[Role] = MANAGER_ROLES) -> None:
     if not town_roles(user, town) & roles:
         raise NotAllowed(_("只有镇指挥室、领导或管理员可以管理督查"))
 
@@ -111,7 +109,7 @@ def create_round(
 ) -> InspectionRound:
     """Set up a round with its inspectors and check items."""
     now = now or timezone.now()
-    _check_manager(actor, town)
+    check_manager(actor, town)
     name = name.strip()
     if not name:
         raise InvalidInput(_("请填写督查名称"), field="name")
@@ -152,7 +150,7 @@ def create_round(
 
 
 def finish_round(*, round: InspectionRound, actor: User) -> None:
-    _check_manager(actor, round.town)
+    check_manager(actor, round.town)
     InspectionRound.objects.filter(pk=round.pk).update(status=RoundStatus.FINISHED)
     round.status = RoundStatus.FINISHED
 
@@ -388,117 +386,3 @@ def write_past_problems(*, round: InspectionRound, problems: Sequence[PastProble
 
     written = write_cases(town=round.town, records=[p.record for p in problems], then=details)
     return len(written)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Scores and ranking
-
-
-@dataclass(frozen=True, slots=True)
-class VillageScore:
-    rank: int
-    village: Area
-    problems: int
-    rectified: int
-    deduction: Decimal
-    score: Decimal
-
-
-def village_scores(round: InspectionRound) -> list[VillageScore]:
-    """Every village of the town: base score − the deductions of its problems in the round (problems the
-    command room rejected as invalid do not count), ranked high to low; equal scores share a rank."""
-    villages = list(Area.objects.filter(town=round.town, level=AreaLevel.VILLAGE).order_by("sort_order", "code"))
-    totals: dict[int, tuple[int, int, Decimal]] = {v.pk: (0, 0, Decimal(0)) for v in villages}
-    rows = (
-        InspectionProblem.objects.filter(round=round)
-        .exclude(case__status=Status.REJECTED)
-        .values_list("village_id", "deduction", "case__status")
-    )
-    for village_id, deduction, status in rows:
-        n, fixed, total = totals.get(village_id, (0, 0, Decimal(0)))
-        totals[village_id] = (n + 1, fixed + (status == Status.CLOSED), total + deduction)
-    scored = sorted(
-        ((v, *totals[v.pk]) for v in villages),
-        key=lambda row: -(round.base_score - row[3]),
-    )
-    result: list[VillageScore] = []
-    previous: Decimal | None = None
-    rank = 0
-    for position, (village, n, fixed, total) in enumerate(scored, start=1):
-        score = round.base_score - total
-        if score != previous:
-            rank, previous = position, score
-        result.append(
-            VillageScore(rank=rank, village=village, problems=n, rectified=fixed, deduction=total, score=score)
-        )
-    return result
-
-
-# ---------------------------------------------------------------------------------------------------
-# Bulletins
-
-
-BULLETIN_SERIES = "inspection_bulletin"  # the rounds' bulletins are numbered apart from the platform's
-
-
-def bulletin_number(title: str, year: int, seq: int) -> str:
-    return _("%(title)s%(year)s年第%(seq)s期") % {"title": title, "year": year, "seq": seq}
-
-
-def issue_bulletin(*, round: InspectionRound, actor: User, now: datetime | None = None) -> InspectionBulletin:
-    """Number and archive the round's bulletin: the ranking and every problem, as they stand at ``now``."""
-    now = now or timezone.now()
-    _check_manager(actor, round.town)
-    year = timezone.localtime(now).year
-    scores = village_scores(round)
-    problems = (
-        InspectionProblem.objects.filter(round=round)
-        .exclude(case__status=Status.REJECTED)
-        .select_related("village", "item", "case")
-        .order_by("village__sort_order", "village__code", "found_at", "id")
-    )
-    with transaction.atomic():
-        seq = next_value(series=BULLETIN_SERIES, town=round.town, year=year)
-        number = bulletin_number(round.bulletin_title, year, seq)
-        snapshot = {
-            "number": number,
-            "round": round.name,
-            "start": round.start_date.isoformat(),
-            "end": round.end_date.isoformat(),
-            "as_of": now.isoformat(),
-            "base_score": str(round.base_score),
-            "ranking": [
-                {
-                    "rank": s.rank,
-                    "village": s.village.name,
-                    "problems": s.problems,
-                    "rectified": s.rectified,
-                    "deduction": str(s.deduction),
-                    "score": str(s.score),
-                }
-                for s in scores
-            ],
-            "problems": [
-                {
-                    "case": p.case.number,
-                    "village": p.village.name,
-                    "spot": p.spot,
-                    "item": p.item.name,
-                    "description": p.case.description,
-                    "deduction": str(p.deduction),
-                    "status": str(Status(p.case.status).label),
-                    "rectified": p.case.status == Status.CLOSED,
-                }
-                for p in problems
-            ],
-        }
-        return InspectionBulletin.objects.create(
-            town=round.town,
-            round=round,
-            year=year,
-            seq=seq,
-            title=number,
-            issued_at=now,
-            issued_by=actor,
-            snapshot=snapshot,
-        )

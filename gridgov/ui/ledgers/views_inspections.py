@@ -17,15 +17,10 @@ from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.inspections import figures as inspection_figures
-from gridgov.data.inspections.bulletin import bulletin_docx
-from gridgov.data.inspections.domain import (
-    create_round,
-    finish_round,
-    issue_bulletin,
-    record_problem,
-    village_scores,
-)
+from gridgov.data.inspections.bulletin import bulletin_docx, issue_bulletin
+from gridgov.data.inspections.domain import create_round, finish_round, record_problem
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
+from gridgov.data.inspections.scoring import village_scores
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.workbooks import workbook

@@ -10,10 +10,11 @@ from decimal import Decimal
 from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.enums import Kind, Status
 from gridgov.data.cases.models import Case
-from gridgov.data.inspections.domain import ItemSpec, create_round, village_scores
+from gridgov.data.inspections.domain import ItemSpec, create_round
 from gridgov.data.inspections.figures import year_figures
 from gridgov.data.inspections.importers import INSPECTION_PROBLEMS
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
+from gridgov.data.inspections.scoring import village_scores
 from gridgov.data.sheets.framework import ImportContext, import_sheet
 from gridgov.data.sheets.workbooks import workbook
 from tests.factories import MONDAY_0900, SHANGHAI, TownWorld

@@ -19,10 +19,10 @@ from gridgov.data.inspections.domain import (
     install_inspection_categories,
     past_problem,
     village_committee,
-    village_scores,
     write_past_problems,
 )
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
+from gridgov.data.inspections.scoring import village_scores
 from gridgov.data.worktime.calendar import WorkCalendar
 from tests.data.inspections.test_rounds import make_round
 from tests.factories import MONDAY_0900, TownWorld, jpeg

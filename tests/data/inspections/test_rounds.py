@@ -12,11 +12,11 @@ from docx import Document
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.errors import InvalidInput, NotAllowed
-from gridgov.data.inspections.bulletin import bulletin_docx
-from gridgov.data.inspections.domain import ItemSpec, create_round, issue_bulletin, record_problem, village_scores
+from gridgov.data.inspections.bulletin import bulletin_docx, issue_bulletin
+from gridgov.data.inspections.domain import ItemSpec, create_round, record_problem
 from gridgov.data.inspections.figures import year_figures
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
-from gridgov.data.inspections.scoring import deductions
+from gridgov.data.inspections.scoring import deductions, village_scores
 from gridgov.data.org.models import Department
 from tests.factories import MONDAY_0900, TownWorld, at, photo
 

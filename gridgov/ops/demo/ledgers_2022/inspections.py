@@ -16,13 +16,13 @@ from decimal import Decimal
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.bulk import store_photo
 from gridgov.data.cases.enums import Action, AttachmentKind
+from gridgov.data.inspections.bulletin import issue_bulletin
 from gridgov.data.inspections.domain import (
     ItemSpec,
     PastProblem,
     create_round,
     finish_round,
     install_inspection_categories,
-    issue_bulletin,
     past_problem,
     record_problem,
     village_committee,
