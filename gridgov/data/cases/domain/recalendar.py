@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import deadlines
-from gridgov.data.cases.domain.engine import _WORKFLOW_ATTNAMES, _after_commit, _Step, _write_action
+from gridgov.data.cases.domain.engine import _WORKFLOW_ATTNAMES, _after_commit, _write_action
+from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import TERMINAL_STATUSES, Action
 from gridgov.data.cases.models import Case
 from gridgov.data.metrics import rollups
@@ -71,7 +72,7 @@ def _recompute_case(*, case_id: int, calendar: WorkCalendar, reason: str, now: d
             data["handle_deadline"] = [_iso(old), _iso(case.handle_deadline)]
         if len(data) == 1:
             return ""
-        step = _Step(
+        step = Step(
             case=case,
             actor=None,
             role=None,

@@ -18,13 +18,8 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
-from gridgov.data.cases.domain.engine import (
-    ROLE_PREFERENCE,
-    _check_needs,
-    _reporting_role,
-    _Step,
-    advance,
-)
+from gridgov.data.cases.domain.engine import ROLE_PREFERENCE, _check_needs, _reporting_role
+from gridgov.data.cases.domain.steps import Step, advance
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import capacities
@@ -124,7 +119,7 @@ class Replay:
         role = next((r for r in ROLE_PREFERENCE if r in caps and r in transition.roles), None)
         if role is None:
             raise NotAllowed(_("该角色不能执行“%(action)s”") % {"action": action.label})
-        step = _Step(
+        step = Step(
             case=case,
             actor=actor,
             role=role,
