@@ -325,6 +325,7 @@ def dry_run(*, importer: Importer, content: bytes, ctx: ImportContext, progress:
     sheet = read_sheet(importer, content)
     report, rows = _check(importer, sheet, ctx=ctx, progress=progress)
     if not report.errors:
+        progress(report.total, report.total, _("正在按导入时的派遣和期限逐行核对"))
         together = _checked_together(importer, sheet, rows, ctx=ctx)
         if together is not None:
             report.errors.append(together)
