@@ -23,7 +23,6 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -34,6 +33,8 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from gridgov.types import FromDjango, SQLValue
 
 AES_256_GCM = "aes-256-gcm"
 SM4_GCM = "sm4-gcm"
@@ -189,7 +190,7 @@ def key_problems() -> list[str]:
     ]
 
 
-def keys_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def keys_check(app_configs: FromDjango = None, **kwargs: FromDjango) -> list[checks.CheckMessage]:
     """The system check (runserver, migrate, check and most commands): the keys are configured and right."""
     errors: list[checks.CheckMessage] = [
         checks.Error(problem, id="gridgov.E001", hint=f"设置环境变量 {KEY_VARIABLE}") for problem in key_problems()
@@ -215,10 +216,10 @@ def check_keys_at_start() -> None:
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # TextField is generic in django-stubs only; this field reads and writes str
     """A text column stored encrypted (AES-256-GCM or SM4-GCM). Not searchable; masked on display."""
 
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+    def from_db_value(self, value: str | None, expression: FromDjango, connection: FromDjango) -> str | None:
         return None if value is None else decrypt_text(value)
 
-    def get_prep_value(self, value: Any) -> Any:
+    def get_prep_value(self, value: SQLValue) -> SQLValue:
         value = super().get_prep_value(value)
         return None if value is None else encrypt_text(str(value))
 

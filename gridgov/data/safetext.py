@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gridgov.data.errors import InvalidInput
+from gridgov.types import CellValue
 
 # C0 controls except tab (\x09), newline (\x0a) and CR (\x0d, which browsers send in "\r\n"), and DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -93,7 +93,7 @@ def needs_quoting(text: str) -> bool:
     return text.startswith(FORMULA_PREFIXES)
 
 
-def excel_cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any) -> Any:
+def excel_cell(sheet: Worksheet | WriteOnlyWorksheet, value: CellValue) -> CellValue:
     """``value`` ready for ``sheet.append``: strings cleaned, formula-like strings as quoted text cells."""
     if not isinstance(value, str):
         return value
@@ -106,7 +106,7 @@ def excel_cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any) -> Any:
     return cell
 
 
-def put_cell(sheet: Worksheet, *, row: int, column: int, value: Any) -> Cell:
+def put_cell(sheet: Worksheet, *, row: int, column: int, value: CellValue) -> Cell:
     """``sheet.cell(row, column, value)`` for a normal (not write-only) sheet, with :func:`excel_cell`'s care."""
     safe = excel_cell(sheet, value)
     cell = sheet.cell(row=row, column=column, value=safe.value if isinstance(safe, Cell) else safe)
@@ -116,7 +116,7 @@ def put_cell(sheet: Worksheet, *, row: int, column: int, value: Any) -> Cell:
     return cell
 
 
-def excel_row(sheet: Worksheet | WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
+def excel_row(sheet: Worksheet | WriteOnlyWorksheet, values: Sequence[CellValue]) -> list[CellValue]:
     return [excel_cell(sheet, v) for v in values]
 
 
@@ -126,7 +126,7 @@ def sheet_title(text: str, *, default: str = "Sheet1") -> str:
     return cleaned[:31] or default
 
 
-def csv_cell(value: Any) -> Any:
+def csv_cell(value: CellValue) -> CellValue:
     """``value`` for a CSV row: cleaned, and a formula-like string prefixed with ``'``."""
     if not isinstance(value, str):
         return value

@@ -12,9 +12,10 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
 
 from django.db import OperationalError
+
+from gridgov.types import FromDjango, SQLValue
 
 logger = logging.getLogger("gridgov.db.busy")
 
@@ -39,7 +40,9 @@ def describe(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def log_lock_waits(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+def log_lock_waits(
+    execute: Callable[..., FromDjango], sql: str, params: SQLValue, many: bool, context: FromDjango
+) -> FromDjango:
     """A connection execute wrapper: when a statement fails with OperationalError, log which one and how long it
     waited, then let the error go on. Installed on every connection by GridGov's backends."""
     started = time.monotonic()

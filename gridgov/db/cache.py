@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.cache.backends.db import DatabaseCache as StockDatabaseCache
+
+from gridgov.types import FromDjango
 
 _reading = threading.local()
 
 
 class DatabaseCache(StockDatabaseCache):
-    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+    def get_many(self, keys: Iterable[FromDjango], version: int | None = None) -> dict[FromDjango, FromDjango]:
         _reading.active = True
         try:
             return super().get_many(keys, version=version)

@@ -15,13 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 
 from gridgov.db.busy import describe, is_lock_timeout
+from gridgov.types import JSONObject
 
 logger = logging.getLogger("gridgov.db.workers")
 
@@ -85,7 +85,7 @@ class Heartbeat:
         self._written_at, self._state = clock, state
 
 
-def read_heartbeats(names: list[str]) -> dict[str, dict[str, Any] | None]:
+def read_heartbeats(names: list[str]) -> dict[str, JSONObject | None]:
     """The last heartbeat of each worker, or None for a worker never seen."""
     found = cache.get_many([_KEY.format(name=name) for name in names])
     return {name: found.get(_KEY.format(name=name)) for name in names}

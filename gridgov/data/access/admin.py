@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -16,6 +14,7 @@ from gridgov.data.access.models import ApiKey, ApiToken, Open311Submission
 from gridgov.data.access.tokens import issue_api_key
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
+from gridgov.types import FromDjango
 
 
 class ApiKeyForm(forms.ModelForm[ApiKey]):
@@ -23,7 +22,7 @@ class ApiKeyForm(forms.ModelForm[ApiKey]):
         model = ApiKey
         fields = ["town", "name", "contact"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: FromDjango, **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
         if "town" in self.fields:
             town_field = self.fields["town"]
@@ -32,7 +31,7 @@ class ApiKeyForm(forms.ModelForm[ApiKey]):
 
 
 @admin.action(description=gettext_lazy("吊销所选密钥"))
-def revoke_keys(modeladmin: Any, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+def revoke_keys(modeladmin: FromDjango, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
     queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
@@ -44,7 +43,7 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
     actions = [revoke_keys]
 
-    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> Any:
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> FromDjango:
         if obj is None:
             return ["town", "name", "contact"]
         return ["town", "name", "contact", *self.readonly_fields]
@@ -52,7 +51,7 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
         return [*self.readonly_fields, "town"] if obj is not None else []
 
-    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: FromDjango, change: bool) -> None:
         if change:
             obj.save(update_fields=["name", "contact"])
             return
@@ -77,7 +76,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     list_select_related = ["user"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: FromDjango = None) -> bool:
         return False
 
 
@@ -88,8 +87,8 @@ class Open311SubmissionAdmin(admin.ModelAdmin[Open311Submission]):
     fields = ("town", "case", "api_key", "token", "media_url", "attributes", "device_id", "created_at")
     list_select_related = ["case", "api_key"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: FromDjango = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: FromDjango = None) -> bool:
         return False

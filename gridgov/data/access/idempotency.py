@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import User
 from gridgov.db import prepared
+from gridgov.types import JSONObject
 
 MAX_KEY_LENGTH = 128
 KEY_REUSED = "idempotency_key_reused"
@@ -31,11 +31,11 @@ KEY_REUSED = "idempotency_key_reused"
 @dataclass(frozen=True, slots=True)
 class Answer:
     status: int
-    body: dict[str, Any]
+    body: JSONObject
     replayed: bool
 
 
-def body_hash(body: Mapping[str, Any]) -> str:
+def body_hash(body: JSONObject) -> str:
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -53,9 +53,9 @@ def create_once(
     *,
     user: User,
     key: str,
-    body: Mapping[str, Any],
+    body: JSONObject,
     create: Callable[[], Case] | None = None,
-    render: Callable[[Case], dict[str, Any]],
+    render: Callable[[Case], JSONObject],
     status: int = 201,
     now: datetime | None = None,
     create_recording: Callable[[Callable[[Case], None]], Case] | None = None,
@@ -71,7 +71,7 @@ def create_once(
     digest = body_hash(body)
     # No look-up first: a retry is rare, and its record insert hits the unique constraint, rolls the whole
     # attempt back (nothing of it stays, no case number used) and replays the first answer below.
-    answers: list[dict[str, Any]] = []
+    answers: list[JSONObject] = []
 
     def record(case: Case) -> None:
         answer = render(case)
@@ -119,7 +119,7 @@ def _replay(*, user: User, key: str, digest: str) -> Answer | None:
     return Answer(status=record.response_status, body=dict(record.response_body), replayed=True)
 
 
-def earlier_answer(*, user: User, key: str, body: Mapping[str, Any]) -> Answer | None:
+def earlier_answer(*, user: User, key: str, body: JSONObject) -> Answer | None:
     """The first answer already recorded for (user, key), or None; InvalidInput when the body differs.
 
     For actions on an existing case, which must be looked up before they run: a resent verification would

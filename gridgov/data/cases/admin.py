@@ -18,16 +18,17 @@ from gridgov.data.cases.models import Attachment, AuditRun, Case, CaseAction, De
 from gridgov.data.org.models import User
 from gridgov.data.worktime.calendar import WorkCalendar, schedule_reminders
 from gridgov.data.worktime.models import CalendarYear
+from gridgov.types import FromDjango
 
 
-class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):  # Any: any model the read-only admin shows
+    def has_add_permission(self, request: HttpRequest, obj: FromDjango = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: FromDjango = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: FromDjango = None) -> bool:
         return False
 
 
@@ -38,7 +39,7 @@ class CaseActionInline(admin.TabularInline[CaseAction, Case]):
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: FromDjango = None) -> bool:
         return False
 
 
@@ -99,7 +100,7 @@ class AuditRunAdmin(ReadOnlyAdmin[AuditRun]):
     ]
     change_list_template = "admin/cases/auditrun/change_list.html"
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: FromDjango = None) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)
 
     def get_urls(self) -> list[URLPattern]:
@@ -133,7 +134,7 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     search_fields = ("=year", "note")
     readonly_fields = ("updated_at",)
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, object] | None = None) -> Any:
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, object] | None = None) -> FromDjango:
         """Remind the administrator of the years still on the provisional calendar."""
         for text in schedule_reminders(today=timezone.localdate(), calendar=WorkCalendar.load()):
             self.message_user(request, text, messages.WARNING)

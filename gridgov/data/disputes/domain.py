@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +32,7 @@ from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
+from gridgov.types import Keywords
 
 MANAGER_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 PETITION_DAYS = 60
@@ -160,7 +160,7 @@ def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
 class _Filing:
     """A dispute checked, as both ``register_dispute`` and ``plan_dispute`` file it."""
 
-    fields: dict[str, Any]  # the case's, for ``report_case``/``Replay``
+    fields: Keywords  # the case's, for ``report_case``/``Replay``
     department: Department
     note: str  # of the registering and dispatching steps
     type: DisputeType
@@ -170,7 +170,7 @@ class _Filing:
     received_on: date
     parties: list[PartyInput]
 
-    def steps(self) -> list[tuple[Action, dict[str, Any]]]:
+    def steps(self) -> list[tuple[Action, Keywords]]:
         """The command room registers the dispute and dispatches it to the handling unit at once."""
         return [(Action.REGISTER, {}), (Action.DISPATCH, {"department": self.department})]
 
@@ -200,7 +200,7 @@ def dispute_category(categories: dict[str, Category], dtype: DisputeType, *, bac
     return categories[BACKLOG_PETITION[0]] if dtype == DisputeType.PETITION and backlog else categories[dtype]
 
 
-def dispute_case_fields(*, dtype: DisputeType, category: Category, description: str, area: Area) -> dict[str, Any]:
+def dispute_case_fields(*, dtype: DisputeType, category: Category, description: str, area: Area) -> Keywords:
     """How a dispute's case is filed: a petition through the petition channel, titled with its matter."""
     return {
         "channel": Channel.PETITION if dtype == DisputeType.PETITION else Channel.OTHER,

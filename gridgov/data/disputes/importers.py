@@ -13,7 +13,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +40,7 @@ from gridgov.data.problemlists.importers import find_department, may_import
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import SheetRow
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class DisputeImporter(LedgerImporter):
     def allowed(self, user: User) -> bool:
         return may_import(user)
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> DisputeRow:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> DisputeRow:
         received_on = cells.required_date(row["received_on"], column="received_on")
         if received_on > timezone.localdate(ctx.now):
             raise RowInvalid("received_on", _("受理日期晚于今天"))

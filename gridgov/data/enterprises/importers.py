@@ -18,7 +18,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +48,7 @@ from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import CellValue, SheetRow
 
 
 def may_import(user: User) -> bool:
@@ -59,14 +59,14 @@ def _key(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:40]
 
 
-def _credit_code(value: Any, *, column: str = "credit_code") -> str:
+def _credit_code(value: CellValue, *, column: str = "credit_code") -> str:
     try:
         return normalise_credit_code(cells.required_text(value, column=column))
     except InvalidInput as error:
         raise RowInvalid(column, error.message) from None
 
 
-def _enterprise(row: dict[str, Any], ctx: ImportContext) -> Enterprise:
+def _enterprise(row: SheetRow, ctx: ImportContext) -> Enterprise:
     code = _credit_code(row.get("credit_code"))
     # with its town and village: an open row's case is filed there inside the import's transaction
     enterprise = Enterprise.objects.select_related("town", "village").filter(town=ctx.town, credit_code=code).first()
@@ -116,7 +116,7 @@ class EnterpriseImporter(Importer):
     def allowed(self, user: User) -> bool:
         return may_import(user)
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> EnterpriseRow:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> EnterpriseRow:
         village = None
         if row.get("village") not in (None, ""):
             villages = Area.objects.filter(town=ctx.town, level=AreaLevel.VILLAGE)
@@ -233,7 +233,7 @@ class HazardImporter(LedgerImporter):
     def allowed(self, user: User) -> bool:
         return may_import(user)
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> HazardRow:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HazardRow:
         enterprise = _enterprise(row, ctx)
         book = cells.choice(row["book"], Book, column="book")
         grade_text = cells.text(row.get("grade"), column="grade") or "一般"
@@ -359,7 +359,7 @@ class ServiceRequestImporter(LedgerImporter):
     def allowed(self, user: User) -> bool:
         return may_import(user)
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> ServiceRow:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ServiceRow:
         enterprise = _enterprise(row, ctx)
         kind = cells.choice(row["request_type"], RequestType, column="request_type")
         raised_on = cells.required_date(row["raised_on"], column="raised_on")

@@ -4,7 +4,6 @@ an official document (红头, 文号, 仿宋 body, tables)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from gridgov.data.inspections.scoring import village_scores
 from gridgov.data.org.models import User
 from gridgov.data.org.numbering import next_value
 from gridgov.data.writers import Outline, write_docx
+from gridgov.types import JSONObject
 
 
 def _date(text: str) -> str:
@@ -35,7 +35,7 @@ def bulletin_docx(bulletin: InspectionBulletin, *, issuer: str = "") -> bytes:
         signature=[issuer, _date(bulletin.issued_at.isoformat())],
     )
     outline.paragraph(_("各村（社区）、各有关单位："))
-    problems: list[dict[str, Any]] = snap["problems"]  # Any: the archived snapshot is JSON
+    problems: list[JSONObject] = snap["problems"]  # Any: the archived snapshot is JSON
     fixed = sum(1 for p in problems if p["rectified"])
     outline.paragraph(
         _(

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +34,7 @@ from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
+from gridgov.types import Keywords
 
 # 文明创建 / 督查点位问题: rectified within 3 working days unless the town configures otherwise.
 CATEGORY_CODE = "1901"
@@ -211,9 +211,7 @@ def _village(area: Area) -> Area:
     return village
 
 
-def problem_case_fields(
-    *, item: CheckItem, spot: str, description: str, area: Area, category: Category
-) -> dict[str, Any]:
+def problem_case_fields(*, item: CheckItem, spot: str, description: str, area: Area, category: Category) -> Keywords:
     """How a problem's case is filed: an inspection case titled with the check item and the spot."""
     return {
         "channel": Channel.INSPECTION,
@@ -226,7 +224,7 @@ def problem_case_fields(
     }
 
 
-def _steps(round: InspectionRound, village: Area, department: Department) -> list[tuple[Action, dict[str, Any]]]:
+def _steps(round: InspectionRound, village: Area, department: Department) -> list[tuple[Action, Keywords]]:
     """The organizer registers the problem and dispatches it to the village's committee at once."""
     note = _("“%(round)s”发现问题，立案派遣至%(v)s") % {"round": round.name, "v": village.name}
     return [(Action.REGISTER, {"note": note}), (Action.DISPATCH, {"note": note, "department": department})]

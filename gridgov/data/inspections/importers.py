@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +37,7 @@ from gridgov.data.problemlists.importers import may_import
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import SheetRow
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class InspectionProblemImporter(LedgerImporter):
     def allowed(self, user: User) -> bool:
         return may_import(user)
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> ProblemRow:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ProblemRow:
         name = cells.required_text(row["round"], column="round")
         round_ = InspectionRound.objects.filter(town=ctx.town, name=name).select_related("organizer").first()
         if round_ is None:

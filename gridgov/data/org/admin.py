@@ -1,5 +1,3 @@
-from typing import Any
-
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -10,6 +8,7 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.org.domain import area_placement, check_area_placement, check_boundary, check_membership_scope
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, SecurityEvent, User
+from gridgov.types import FromDjango
 
 
 class AreaForm(forms.ModelForm[Area]):
@@ -17,7 +16,7 @@ class AreaForm(forms.ModelForm[Area]):
         model = Area
         fields = ["code", "name", "level", "parent", "case_prefix", "boundary", "sort_order"]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FromDjango:
         super().clean()
         data = self.cleaned_data
         try:
@@ -41,7 +40,7 @@ class AreaAdmin(admin.ModelAdmin[Area]):
         # The code and the place in the tree make up the path every case's scope depends on.
         return ["code", "level", "parent", "path", "town"] if obj is not None else []
 
-    def save_model(self, request: HttpRequest, obj: Area, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Area, form: FromDjango, change: bool) -> None:
         if not change:
             obj.path, obj.town = area_placement(code=obj.code, level=obj.level, parent=obj.parent)
         super().save_model(request, obj, form, change)
@@ -84,7 +83,7 @@ class MembershipForm(forms.ModelForm[Membership]):
         model = Membership
         fields = ["user", "role", "area", "department", "enterprise", "active"]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FromDjango:
         super().clean()
         data = self.cleaned_data
         if data.get("role"):
@@ -112,7 +111,7 @@ class UserAdmin(BaseUserAdmin[User]):
     inlines = [MembershipInline]
     fieldsets = (*BaseUserAdmin.fieldsets, (_("GridGov"), {"fields": ("full_name", "phone")}))  # type: ignore[misc]  # BaseUserAdmin.fieldsets is typed as possibly None in the stubs; Django defines it
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+    def save_formset(self, request: HttpRequest, form: FromDjango, formset: FromDjango, change: bool) -> None:
         for membership in formset.save(commit=False):
             membership.town = _membership_town(membership)
             membership.save()
@@ -128,7 +127,7 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     search_fields = ["user__username", "user__full_name"]
     raw_id_fields = ["user", "area", "department", "enterprise"]
 
-    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Membership, form: FromDjango, change: bool) -> None:
         obj.town = _membership_town(obj)
         super().save_model(request, obj, form, change)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.security import Client, record_event
+from gridgov.types import FromDjango
 
 
 def _window() -> timedelta:
@@ -75,12 +75,14 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships n
     """axes' database handler that also locks an address after many failures over any user names, and writes
     every refused sign-in — a wrong password or code, or any attempt during a lock — to the security log."""
 
-    def is_locked(self, request: Any, credentials: dict[str, Any] | None = None) -> bool:
+    def is_locked(self, request: FromDjango, credentials: FromDjango | None = None) -> bool:
         if super().is_locked(request, credentials):
             return True
         return address_failures(request.axes_ip_address) >= settings.GRIDGOV_LOCKOUT_ADDRESS_FAILURES
 
-    def user_login_failed(self, sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    def user_login_failed(
+        self, sender: FromDjango, credentials: FromDjango, request: FromDjango = None, **kwargs: FromDjango
+    ) -> None:
         refused_while_locked = bool(getattr(request, "axes_locked_out", False))
         super().user_login_failed(sender, credentials, request, **kwargs)
         if request is None:
@@ -91,7 +93,7 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships n
         ):
             request.axes_locked_out = True  # this failure reached the address limit: say so now
         username = str(credentials.get("username") or "")[:150]
-        detail: dict[str, Any] = {}
+        detail: FromDjango = {}
         if credentials.get("gridgov_step"):
             detail["step"] = credentials["gridgov_step"]
         if request.axes_locked_out and not refused_while_locked:

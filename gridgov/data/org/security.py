@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import SecurityEvent, User
+from gridgov.types import JSONObject
 
 # The log is kept at least this long; pruning refuses anything shorter.
 MIN_RETENTION_DAYS = 183
@@ -65,7 +65,7 @@ def record_event(
     user: User | None = None,
     username: str = "",
     client: Client | None = None,
-    detail: dict[str, Any] | None = None,
+    detail: JSONObject | None = None,
     now: datetime | None = None,
 ) -> SecurityEvent:
     client = client or Client()

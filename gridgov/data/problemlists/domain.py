@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -30,6 +29,7 @@ from gridgov.data.taxonomy.enums import Phase
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
+from gridgov.types import Keywords
 
 CATEGORY_CODE = "2004"
 MAJOR_CODE = "20"
@@ -108,7 +108,7 @@ def ensure_seven_lists(*, town: Area, actor: User, now: datetime | None = None) 
 class _Item:
     """An item checked, as both ``add_item`` and ``plan_item`` file it."""
 
-    fields: dict[str, Any]  # the case's, for ``report_case``/``Replay``
+    fields: Keywords  # the case's, for ``report_case``/``Replay``
     note: str  # of the registering and dispatching steps
     person: str
     plan: str
@@ -159,7 +159,7 @@ def _check_item(
 
 def item_case_fields(
     *, town: Area, source: Source | str, description: str, department: Department, category: Category
-) -> dict[str, Any]:
+) -> Keywords:
     """How an item's case is filed: where its responsible unit is (a village's committee: that village), under
     the problem-list category, titled with the start of its description."""
     area = department.area if department.kind == DepartmentKind.VILLAGE_COMMITTEE and department.area else town
@@ -226,7 +226,7 @@ def add_item(
         return row
 
 
-def _steps(department: Department) -> list[tuple[Action, dict[str, Any]]]:
+def _steps(department: Department) -> list[tuple[Action, Keywords]]:
     """The command room registers a new item and dispatches it to the responsible unit at once."""
     return [(Action.REGISTER, {}), (Action.DISPATCH, {"department": department})]
 

@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +30,7 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import CellValue, SheetRow
 
 IMPORT_ROLES = (Role.OPERATOR, Role.ADMIN)
 
@@ -39,7 +39,7 @@ def may_import(user: User) -> bool:
     return user.is_superuser or user.memberships.filter(role__in=IMPORT_ROLES, active=True).exists()
 
 
-def find_department(value: Any, *, ctx: ImportContext, column: str) -> Department:
+def find_department(value: CellValue, *, ctx: ImportContext, column: str) -> Department:
     raw = cells.required_text(value, column=column)
     found = list(Department.objects.filter(Q(name=raw) | Q(code=raw), town=ctx.town, active=True)[:2])
     if len(found) != 1:
@@ -114,7 +114,7 @@ class ProblemItemImporter(LedgerImporter):
     def allowed(self, user: User) -> bool:
         return may_import(user)
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> ItemRow:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ItemRow:
         name = cells.required_text(row["list"], column="list")
         problem_list = ProblemList.objects.filter(town=ctx.town, name=name).first()
         if problem_list is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from gridgov.data.reports.domain.viewers import viewer_of
 from gridgov.data.reports.models import IndicatorActual, IndicatorDefinition
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.types import CellValue, SheetRow
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ActualRow:
     note: str
 
 
-def _period(value: Any, *, column: str) -> int:
+def _period(value: CellValue, *, column: str) -> int:
     """12 / "12" / "12月" / "第四季度" / "Q4" / "四季度" → the month or quarter number."""
     if value in (None, ""):
         raise RowInvalid(column, _("必填项为空"))
@@ -60,7 +60,7 @@ class IndicatorActualImporter(Importer):
     def allowed(self, user: User) -> bool:
         return bool(viewer_of(user).towns)
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> ActualRow:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ActualRow:
         code = cells.text(row.get("code"), column="code")
         name = cells.text(row.get("name"), column="name")
         if not code and not name:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import TextChoices
@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gridgov.data.sheets.framework import RowInvalid
+from gridgov.types import CellValue
 
 if TYPE_CHECKING:
     from gridgov.data.org.models import Area
@@ -31,21 +32,21 @@ _DATE_PATTERNS = (
 _TIME_PATTERN = re.compile(r"^(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})秒?)?分?$")
 
 
-def text(value: Any, *, column: str, max_length: int | None = None) -> str:
+def text(value: CellValue, *, column: str, max_length: int | None = None) -> str:
     result = "" if value is None else str(value).strip()
     if max_length is not None and len(result) > max_length:
         raise RowInvalid(column, _("内容过长：最多%(max)s个字，现有%(n)s个字") % {"max": max_length, "n": len(result)})
     return result
 
 
-def required_text(value: Any, *, column: str, max_length: int | None = None) -> str:
+def required_text(value: CellValue, *, column: str, max_length: int | None = None) -> str:
     result = text(value, column=column, max_length=max_length)
     if not result:
         raise RowInvalid(column, _("必填项为空"))
     return result
 
 
-def optional_date(value: Any, *, column: str) -> date | None:
+def optional_date(value: CellValue, *, column: str) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -63,14 +64,14 @@ def optional_date(value: Any, *, column: str) -> date | None:
     raise RowInvalid(column, _("“%(value)s”不是有效日期，请写成2026-11-25或2026年11月25日") % {"value": raw})
 
 
-def required_date(value: Any, *, column: str) -> date:
+def required_date(value: CellValue, *, column: str) -> date:
     result = optional_date(value, column=column)
     if result is None:
         raise RowInvalid(column, _("必填项为空"))
     return result
 
 
-def optional_datetime(value: Any, *, column: str) -> datetime | None:
+def optional_datetime(value: CellValue, *, column: str) -> datetime | None:
     """A date with an optional time, in Beijing time when the cell carries no zone."""
     if value in (None, ""):
         return None
@@ -94,7 +95,7 @@ def optional_datetime(value: Any, *, column: str) -> datetime | None:
     return datetime.combine(day, moment, tzinfo=SHANGHAI)
 
 
-def amount(value: Any, *, column: str, allow_empty: bool = True) -> Decimal | None:
+def amount(value: CellValue, *, column: str, allow_empty: bool = True) -> Decimal | None:
     """A non-negative amount; accepts 1,600.5 and 万元 / 亿元 suffixes (converted to 元)."""
     if value in (None, ""):
         if allow_empty:
@@ -119,7 +120,7 @@ def amount(value: Any, *, column: str, allow_empty: bool = True) -> Decimal | No
     return number.quantize(Decimal("0.01"))
 
 
-def count(value: Any, *, column: str, default: int = 0) -> int:
+def count(value: CellValue, *, column: str, default: int = 0) -> int:
     if value in (None, ""):
         return default
     try:
@@ -131,7 +132,7 @@ def count(value: Any, *, column: str, default: int = 0) -> int:
     return int(number)
 
 
-def choice[C: TextChoices](value: Any, choices: type[C], *, column: str, default: C | None = None) -> C:
+def choice[C: TextChoices](value: CellValue, choices: type[C], *, column: str, default: C | None = None) -> C:
     """A choice by its Chinese label or its stored value (case-insensitive)."""
     if value in (None, ""):
         if default is not None:
@@ -149,7 +150,7 @@ def choice[C: TextChoices](value: Any, choices: type[C], *, column: str, default
     raise RowInvalid(column, _("“%(value)s”不是可选值（可选：%(allowed)s）") % {"value": raw, "allowed": allowed})
 
 
-def yes_no(value: Any, *, column: str, default: bool = False) -> bool:
+def yes_no(value: CellValue, *, column: str, default: bool = False) -> bool:
     if value in (None, ""):
         return default
     if isinstance(value, bool):
@@ -162,7 +163,7 @@ def yes_no(value: Any, *, column: str, default: bool = False) -> bool:
     raise RowInvalid(column, _("“%(value)s”请填“是”或“否”") % {"value": value})
 
 
-def area_by_name(value: Any, *, candidates: Iterable[Area], column: str, what: str) -> Area:
+def area_by_name(value: CellValue, *, candidates: Iterable[Area], column: str, what: str) -> Area:
     """Find an area (village, grid) among ``candidates`` by name, short name or code."""
     raw = required_text(value, column=column)
     short = raw.rstrip("村社区网格")

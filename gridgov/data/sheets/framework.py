@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.functional import Promise
@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from gridgov.data.errors import DomainError, InvalidInput, NotFound
 from gridgov.data.safetext import control_character, refusal
+from gridgov.types import CellValue, JSONObject, ParsedRow, SheetRow
 
 if TYPE_CHECKING:
     from gridgov.data.org.models import Area, User
@@ -97,7 +98,7 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return {
             "importer": self.importer,
             "total": self.total,
@@ -109,7 +110,7 @@ class ImportReport:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+    def from_dict(cls, data: JSONObject) -> ImportReport:
         return cls(
             importer=data["importer"],
             total=data["total"],
@@ -133,23 +134,23 @@ class Importer:
     def allowed(self, user: User) -> bool:  # pragma: no cover - every importer overrides it
         return False
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> Any:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ParsedRow:
         raise NotImplementedError
 
-    def natural_key(self, parsed: Any) -> Hashable:
+    def natural_key(self, parsed: ParsedRow) -> Hashable:
         raise NotImplementedError
 
-    def exists(self, parsed: Any, *, ctx: ImportContext) -> bool:
+    def exists(self, parsed: ParsedRow, *, ctx: ImportContext) -> bool:
         raise NotImplementedError
 
-    def apply(self, parsed: Any, *, ctx: ImportContext) -> None:
+    def apply(self, parsed: ParsedRow, *, ctx: ImportContext) -> None:
         raise NotImplementedError
 
-    def check_all(self, rows: list[Any], *, ctx: ImportContext) -> None:
+    def check_all(self, rows: list[ParsedRow], *, ctx: ImportContext) -> None:
         """The dry run's last check, of the rows to be written together: what ``apply_all`` would refuse before
         writing (raise ``FailedAt``). Nothing to check by default."""
 
-    def apply_all(self, rows: list[Any], *, ctx: ImportContext) -> bool:
+    def apply_all(self, rows: list[ParsedRow], *, ctx: ImportContext) -> bool:
         """Write every checked row at once through a bulk path, all or nothing, in one short transaction of
         its own. Return False (the default) to have ``apply`` called row by row in one transaction instead."""
         return False
@@ -184,7 +185,7 @@ def _normalise_header(text: str) -> str:
     return "".join(cleaned.split()).lower()
 
 
-def _cell_value(value: Any) -> Any:
+def _cell_value(value: CellValue) -> CellValue:
     if isinstance(value, str):
         stripped = value.strip()
         return stripped if stripped else None
@@ -196,7 +197,7 @@ def _cell_value(value: Any) -> Any:
 @dataclass
 class Sheet:
     headers: dict[str, str]  # column key → header as written in the file
-    rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, values by column key)
+    rows: list[tuple[int, SheetRow]]  # (Excel row number, values by column key)
 
 
 def read_sheet(importer: Importer, content: bytes) -> Sheet:
@@ -220,7 +221,7 @@ def read_sheet(importer: Importer, content: bytes) -> Sheet:
         book.close()
 
 
-def _read_rows(importer: Importer, rows: Iterable[Sequence[Any]]) -> Sheet:
+def _read_rows(importer: Importer, rows: Iterable[Sequence[CellValue]]) -> Sheet:
     by_name: dict[str, Column] = {}
     for column in importer.columns:
         for name in column.names():
@@ -250,7 +251,7 @@ def _read_rows(importer: Importer, rows: Iterable[Sequence[Any]]) -> Sheet:
     missing = [str(c.header) for c in importer.columns if c.required and c.key not in headers]
     if missing:
         raise InvalidInput(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)}, field="file")
-    data: list[tuple[int, dict[str, Any]]] = []
+    data: list[tuple[int, SheetRow]] = []
     for number, values in iterator:
         row = {col.key: _cell_value(values[i]) if i < len(values) else None for i, col in mapping.items()}
         if all(v is None for v in row.values()):
@@ -272,9 +273,9 @@ def _noop(done: int, total: int, message: str) -> None:
 
 def _check(
     importer: Importer, sheet: Sheet, *, ctx: ImportContext, progress: Progress
-) -> tuple[ImportReport, list[Any]]:
+) -> tuple[ImportReport, list[ParsedRow]]:
     report = ImportReport(importer=importer.name, total=len(sheet.rows))
-    to_write: list[Any] = []
+    to_write: list[ParsedRow] = []
     seen: dict[Hashable, int] = {}
     required = [c for c in importer.columns if c.required]
     step = max(1, len(sheet.rows) // 100)
@@ -334,7 +335,7 @@ def dry_run(*, importer: Importer, content: bytes, ctx: ImportContext, progress:
 
 
 def _checked_together(
-    importer: Importer, sheet: Sheet, rows: list[tuple[int, Any]], *, ctx: ImportContext
+    importer: Importer, sheet: Sheet, rows: list[tuple[int, ParsedRow]], *, ctx: ImportContext
 ) -> RowError | None:
     """What the import would refuse once the rows are described together (e.g. a village without a committee
     to dispatch an open row to), so that a clean dry run means a clean import."""

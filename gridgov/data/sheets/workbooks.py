@@ -9,7 +9,6 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -19,11 +18,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from gridgov.data.safetext import excel_row, put_cell, sheet_title
 from gridgov.data.sheets.framework import Importer
+from gridgov.types import CellValue
 
 _HEADER_FILL = PatternFill("solid", fgColor="FDE2E2")
 
 
-def _excel_value(value: Any) -> Any:
+def _excel_value(value: CellValue) -> CellValue:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -33,7 +33,7 @@ def _excel_value(value: Any) -> Any:
     return str(value)
 
 
-def workbook(title: str | Promise, headers: Sequence[str | Promise], rows: Iterable[Sequence[Any]]) -> bytes:
+def workbook(title: str | Promise, headers: Sequence[str | Promise], rows: Iterable[Sequence[CellValue]]) -> bytes:
     """An .xlsx with one sheet: a bold header row, then the rows (datetimes written in local time)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title(str(title)))

@@ -1,10 +1,9 @@
-from typing import Any
-
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.types import FromDjango
 
 
 class CategoryForm(forms.ModelForm[Category]):
@@ -23,7 +22,7 @@ class CategoryForm(forms.ModelForm[Category]):
             "sort_order",
         ]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FromDjango:
         super().clean()
         data = self.cleaned_data
         parent: Category | None = data.get("parent")

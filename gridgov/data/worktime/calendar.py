@@ -177,7 +177,7 @@ class WorkCalendar:
         object.__setattr__(self, "_tz", tz)
         object.__setattr__(self, "_daily", sum((_span(s, e) for s, e in periods), timedelta()))
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: Any) -> None:  # Any: object.__setattr__'s own signature
         raise AttributeError(f"{type(self).__name__} is immutable")
 
     def __delattr__(self, name: str) -> None:

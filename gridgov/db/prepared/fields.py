@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Field, Model
+from django.db.models import Model
 from django.db.models.signals import ModelSignal
 from django.dispatch.dispatcher import NO_RECEIVERS
 
-Converter = Callable[[Any, Any, Any], Any]
+from gridgov.types import AnyField, FromDjango, SQLValue
+
+Converter = Callable[[SQLValue, FromDjango, FromDjango], SQLValue]
 
 
 # Field classes (exactly these, not subclasses: an encrypted text field is a TextField) whose
@@ -45,13 +46,13 @@ def heard(model: type[Model], *signals: ModelSignal) -> bool:
     return False
 
 
-def plain_type(field: Field[Any, Any]) -> type | None:
+def plain_type(field: AnyField) -> type | None:
     if isinstance(field, models.ForeignKey) and type(field) is models.ForeignKey:
         return plain_type(field.target_field)
     return _PLAIN.get(type(field))
 
 
-def column_sql(field: Any) -> str:
+def column_sql(field: FromDjango) -> str:
     """The quoted column of a concrete field (or of a model's primary key)."""
     db = connections[DEFAULT_DB_ALIAS]
     column = field.column

@@ -5,25 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, Model
+from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
 from gridgov.db.prepared.fields import Converter, column_sql, heard
 from gridgov.db.prepared.sending import BATCH, flush_queue, run, run_all
+from gridgov.types import AnyField, FromDjango, SQLValue
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
     model: type[Model]
-    fields: tuple[Field[Any, Any], ...]
+    fields: tuple[AnyField, ...]
     attnames: tuple[str, ...]
     pk_at: int
-    converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
-    link: Field[Any, Any] | None  # the foreign key of the first model that leads here (None: the first model)
+    converters: tuple[tuple[int, tuple[Converter, ...], FromDjango], ...]
+    link: AnyField | None  # the foreign key of the first model that leads here (None: the first model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +42,9 @@ def _compile_select(model: type[Model], related: tuple[str, ...], where: str, de
     joins: list[str] = []
     parts: list[_Part] = []
     columns: list[str] = []
-    targets: list[tuple[type[Model], str, Field[Any, Any] | None]] = [(model, "t0", None)]
+    targets: list[tuple[type[Model], str, AnyField | None]] = [(model, "t0", None)]
     for number, name in enumerate(related, start=1):
-        link = cast(Field[Any, Any], meta.get_field(name))
+        link = cast(AnyField, meta.get_field(name))
         assert link.many_to_one, name
         other = cast(type[Model], link.related_model)
         alias = f"t{number}"
@@ -85,7 +86,7 @@ def select[M: Model](
     model: type[M],
     *,
     where: str,
-    params: Sequence[Any],
+    params: Sequence[SQLValue],
     related: tuple[str, ...] = (),
     for_update: bool = False,
     defer: tuple[str, ...] = (),
@@ -109,19 +110,19 @@ class Query:
 
     model: type[Model]
     where: str
-    params: Sequence[Any]
+    params: Sequence[SQLValue]
     related: tuple[str, ...] = ()
     defer: tuple[str, ...] = ()
 
 
-def select_together(*queries: Query) -> list[list[Any]]:
+def select_together(*queries: Query) -> list[list[SQLValue]]:
     """Several independent reads (none uses another's result), as ``select`` each: on PostgreSQL in one round
     trip (the statements go in one ``execute``, their results come back one after the other), on SQLite one
     by one. Every API call starts with two such reads: the token with its user, and the user's memberships."""
     db = connections[DEFAULT_DB_ALIAS]
     compiled = [_compiled_select(q.model, q.where, q.related, False, q.defer) for q in queries]
     flush_queue(BATCH.get())
-    results: list[list[Any]] = []
+    results: list[list[SQLValue]] = []
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             run_all(cursor, [(c.sql, q.params) for c, q in zip(compiled, queries, strict=True)])
@@ -136,7 +137,7 @@ def select_together(*queries: Query) -> list[list[Any]]:
     return results
 
 
-def _loaded(model: type[Model], alias: str, attnames: tuple[str, ...], values: list[Any]) -> Model:
+def _loaded(model: type[Model], alias: str, attnames: tuple[str, ...], values: list[SQLValue]) -> Model:
     """``model.from_db(alias, attnames, values)``, without ``Model.__init__``'s per-field descriptor calls
     when nobody listens to its signals (fields left out of ``attnames`` stay deferred, as from_db leaves them)."""
     if heard(model, pre_init, post_init):
@@ -149,7 +150,7 @@ def _loaded(model: type[Model], alias: str, attnames: tuple[str, ...], values: l
     return obj
 
 
-def _materialize(compiled: _Select, rows: Sequence[Sequence[Any]]) -> list[Model]:
+def _materialize(compiled: _Select, rows: Sequence[Sequence[SQLValue]]) -> list[Model]:
     db = connections[DEFAULT_DB_ALIAS]
     found: list[Model] = []
     for raw in rows:

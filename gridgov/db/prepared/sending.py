@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import transaction as django_transaction
+
+from gridgov.types import FromDjango, SQLValue
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +23,7 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------------------------------
 # Batches: several writes whose results nobody reads before the end, sent together.
 
-BATCH: ContextVar[list[tuple[str, list[Any]]] | None] = ContextVar("gridgov_prepared_batch", default=None)
+BATCH: ContextVar[list[tuple[str, list[SQLValue]]] | None] = ContextVar("gridgov_prepared_batch", default=None)
 
 
 @contextmanager
@@ -35,7 +37,7 @@ def batched() -> Iterator[None]:
     if _OPEN.get() is not None and BATCH.get() is not None:
         yield  # inside ``transaction()`` at the top level: its queue goes out with its COMMIT
         return
-    queue: list[tuple[str, list[Any]]] = []
+    queue: list[tuple[str, list[SQLValue]]] = []
     token = BATCH.set(queue)
     try:
         yield
@@ -52,7 +54,7 @@ def batched() -> Iterator[None]:
 @dataclass(slots=True)
 class _Open:
     begun: bool = False
-    queue: list[tuple[str, list[Any]]] = dataclasses.field(default_factory=list)
+    queue: list[tuple[str, list[SQLValue]]] = dataclasses.field(default_factory=list)
     hooks: list[Callable[[], None]] = dataclasses.field(default_factory=list)
 
 
@@ -95,7 +97,7 @@ def transaction() -> Iterator[None]:
             logger.exception("after-commit callback %r failed", hook)
 
 
-def _roll_back(db: Any) -> None:
+def _roll_back(db: FromDjango) -> None:
     try:
         with db.cursor() as cursor:
             cursor.execute("ROLLBACK")
@@ -112,7 +114,7 @@ def on_commit(hook: Callable[[], None]) -> None:
         django_transaction.on_commit(hook, robust=True)
 
 
-def _send(queue: list[tuple[str, list[Any]]]) -> None:
+def _send(queue: list[tuple[str, list[SQLValue]]]) -> None:
     if not queue:
         return
     db = connections[DEFAULT_DB_ALIAS]
@@ -140,12 +142,12 @@ def _split(sql: str) -> tuple[str, ...]:
     return parts
 
 
-def run(cursor: Any, sql: str, params: Sequence[Any]) -> None:
+def run(cursor: FromDjango, sql: str, params: Sequence[SQLValue]) -> None:
     """``cursor.execute(sql, params)``; on PostgreSQL with the values bound here (see above)."""
     run_all(cursor, [(sql, params)])
 
 
-def run_all(cursor: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+def run_all(cursor: FromDjango, statements: Sequence[tuple[str, Sequence[SQLValue]]]) -> None:
     """Run ``statements`` (SQL, values): on PostgreSQL bound here and sent in one ``execute`` (one round trip;
     their results, if any, follow one another: ``cursor.nextset()``), elsewhere one by one."""
     db = cursor.db
@@ -176,7 +178,7 @@ def run_all(cursor: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> Non
         cursor.nextset()  # past BEGIN's result: the cursor shows the first statement's, as without it
 
 
-def _literal(db: Any) -> Callable[[Any], bytes]:
+def _literal(db: FromDjango) -> Callable[[SQLValue], bytes]:
     """The connection's ``Transformer.as_literal`` (kept while the connection lives)."""
     raw = db.connection
     kept = getattr(db, "_gridgov_literal", None)
@@ -185,10 +187,10 @@ def _literal(db: Any) -> Callable[[Any], bytes]:
 
         kept = (raw, Transformer(raw).as_literal)
         db._gridgov_literal = kept
-    return cast(Callable[[Any], bytes], kept[1])
+    return cast(Callable[[SQLValue], bytes], kept[1])
 
 
-def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+def fetch_one(sql: str, params: Sequence[SQLValue]) -> tuple[SQLValue, ...] | None:
     """Run one statement that returns a row (``SELECT``, or a write with ``RETURNING``) and return its first
     row — after what is queued before it."""
     flush_queue(BATCH.get())
@@ -198,7 +200,7 @@ def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     return tuple(row) if row is not None else None
 
 
-def execute(sql: str, params: Sequence[Any]) -> None:
+def execute(sql: str, params: Sequence[SQLValue]) -> None:
     """Run one write statement (whose result is not read) — queued when inside ``batched()``."""
     queue = BATCH.get()
     if queue is not None:
@@ -208,7 +210,7 @@ def execute(sql: str, params: Sequence[Any]) -> None:
         run(cursor, sql, params)
 
 
-def flush_queue(queue: list[tuple[str, list[Any]]] | None) -> None:
+def flush_queue(queue: list[tuple[str, list[SQLValue]]] | None) -> None:
     """A statement that must run now (it returns something) runs after what was queued before it."""
     if queue:
         _send(list(queue))

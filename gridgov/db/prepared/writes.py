@@ -7,23 +7,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Field, Model
+from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, post_save, pre_init, pre_save
 from django.utils import timezone
 
 from gridgov.db.prepared.fields import NONE_AS_NULL, column_sql, heard, plain_type
 from gridgov.db.prepared.sending import BATCH, flush_queue, run
+from gridgov.types import AnyField, FromDjango, SQLValue
 
 
 @dataclass(frozen=True, slots=True)
 class _Insert:
     sql: str
-    fields: tuple[Field[Any, Any], ...]
+    fields: tuple[AnyField, ...]
     returns_pk: bool
     # Per field: the one Python type whose values the field stores as they are (None stores as NULL; ``str``
     # also takes its subclasses — TextChoices members — as a CharField's get_db_prep_save does; ``datetime``:
@@ -33,7 +34,7 @@ class _Insert:
     positions: dict[str, int]  # attname → position among ``fields``
     attnames: tuple[str, ...]
     # For plain ``datetime`` columns: what the backend makes of an aware datetime (``adapt_datetimefield_value``).
-    moment: Callable[[datetime], Any]
+    moment: Callable[[datetime], SQLValue]
 
 
 _INSERTS: dict[tuple[str, type[Model], bool, bool], _Insert | None] = {}
@@ -69,7 +70,7 @@ def _compile_insert(model: type[Model], *, with_pk: bool, returning: bool = True
     )
 
 
-def _moment(db: Any) -> Callable[[datetime], Any] | None:
+def _moment(db: FromDjango) -> Callable[[datetime], SQLValue] | None:
     """The backend's ``adapt_datetimefield_value`` of an aware datetime (time zones on), as one step."""
     if not settings.USE_TZ:
         return None
@@ -85,13 +86,13 @@ class _Stamp:
     """Marks a ``DateTimeField`` with ``auto_now``/``auto_now_add`` in ``_Insert.plain``."""
 
 
-def _values(obj: Model, compiled: _Insert, db: Any) -> list[Any]:
+def _values(obj: Model, compiled: _Insert, db: FromDjango) -> list[SQLValue]:
     """Each field's value as ``save()`` would send it: plain values as they are, the rest through the field's
     ``pre_save`` and ``get_db_prep_save``."""
     data = obj.__dict__
     moment = compiled.moment
     stamp: datetime | None = None
-    values: list[Any] = []
+    values: list[SQLValue] = []
     for attname, plain, field in zip(compiled.attnames, compiled.plain, compiled.fields, strict=True):
         if plain is _Stamp:  # auto_now(_add): the moment of the insert, set on the row as pre_save would
             stamp = stamp or timezone.now()
@@ -113,7 +114,7 @@ def _values(obj: Model, compiled: _Insert, db: Any) -> list[Any]:
     return values
 
 
-def _has_pre_save(field: Field[Any, Any]) -> bool:
+def _has_pre_save(field: AnyField) -> bool:
     """Whether saving sets the value (``auto_now``/``auto_now_add``): then it must go through ``pre_save``."""
     return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
@@ -156,9 +157,9 @@ def insert[M: Model](obj: M, *, returning: bool = True) -> M:
 class _Blueprint:
     attnames: tuple[str, ...]
     positions: dict[str, int]  # attname, "pk" and (for a foreign key) its name → position among the fields
-    defaults: tuple[Any, ...]  # the fields' defaults that are values (the same for every new row)
-    factories: tuple[tuple[int, Callable[[], Any]], ...]  # the defaults that are made anew for each row
-    links: dict[str, Field[Any, Any]]  # foreign key name → field
+    defaults: tuple[SQLValue, ...]  # the fields' defaults that are values (the same for every new row)
+    factories: tuple[tuple[int, Callable[[], SQLValue]], ...]  # the defaults that are made anew for each row
+    links: dict[str, AnyField]  # foreign key name → field
 
 
 _BLUEPRINTS: dict[type[Model], _Blueprint] = {}
@@ -180,7 +181,7 @@ def _blueprint(model: type[Model]) -> _Blueprint:
     return found
 
 
-def new[M: Model](model: type[M], **values: Any) -> M:
+def new[M: Model](model: type[M], **values: SQLValue) -> M:
     """``model(**values)`` — a new, unsaved row with the other fields at their defaults, related objects
     cached — built the way the ORM builds a row it reads (positional values), which for a wide model is
     about ten times cheaper than keyword arguments. ``values`` are named by field name, attname or ``pk``;
@@ -189,12 +190,12 @@ def new[M: Model](model: type[M], **values: Any) -> M:
     row = list(blueprint.defaults)
     for position, factory in blueprint.factories:
         row[position] = factory()
-    related: list[tuple[Field[Any, Any], Model | None]] = []
+    related: list[tuple[AnyField, Model | None]] = []
     for name, value in values.items():
         link = blueprint.links.get(name)
         if link is not None:
             related.append((link, value))
-            value = None if value is None else getattr(value, link.target_field.attname)  # type: ignore[attr-defined]
+            value = None if value is None else getattr(value, link.target_field.attname)  # type: ignore[attr-defined]  # a foreign key's target field (Django internals, not in the stubs)
         row[blueprint.positions[name]] = value
     if heard(model, pre_init, post_init):
         obj = model(*row)
@@ -203,7 +204,7 @@ def new[M: Model](model: type[M], **values: Any) -> M:
         obj._state = ModelState()
         obj.__dict__.update(zip(blueprint.attnames, row, strict=True))
     for link, other in related:
-        link.set_cached_value(obj, other)  # type: ignore[attr-defined]
+        link.set_cached_value(obj, other)  # type: ignore[attr-defined]  # a forward relation's private cache setter (Django internals, not in the stubs)
     return obj
 
 
@@ -214,9 +215,9 @@ class Staged:
 
     obj: Model
     compiled: _Insert
-    values: list[Any]
+    values: list[SQLValue]
 
-    def set(self, **changes: Any) -> None:
+    def set(self, **changes: SQLValue) -> None:
         """Set attributes (by attname) on the object and their prepared values in the statement."""
         db = connections[DEFAULT_DB_ALIAS]
         for attname, value in changes.items():
@@ -227,7 +228,7 @@ class Staged:
             )
 
 
-def _prepare(obj: Model, field: Field[Any, Any], plain: type | None, db: Any) -> Any:
+def _prepare(obj: Model, field: AnyField, plain: type | None, db: FromDjango) -> SQLValue:
     if plain is not None:
         value = getattr(obj, field.attname)
         if value is None or (type(value) is plain and plain is not datetime):
@@ -303,10 +304,10 @@ def next_pk_sql(model: type[Model]) -> str:
     return _NEXT_PK[key]
 
 
-_UPDATES: dict[tuple[str, type[Model], tuple[str, ...], str], tuple[str, tuple[Field[Any, Any], ...]]] = {}
+_UPDATES: dict[tuple[str, type[Model], tuple[str, ...], str], tuple[str, tuple[AnyField, ...]]] = {}
 
 
-def update(obj: Model, fields: Sequence[str], *, only_if: tuple[str, Any] | None = None) -> int:
+def update(obj: Model, fields: Sequence[str], *, only_if: tuple[str, SQLValue] | None = None) -> int:
     """``UPDATE`` the named fields of ``obj``'s row to its attributes' values, as ``QuerySet.update`` would
     (no signals, no ``auto_now``: the caller sets what it means); ``only_if=(field, value)`` changes the row
     only while that field still holds ``value`` (an optimistic version check). The number of rows changed."""
@@ -315,7 +316,7 @@ def update(obj: Model, fields: Sequence[str], *, only_if: tuple[str, Any] | None
     key = (db.alias, model, tuple(fields), only_if[0] if only_if else "")
     if key not in _UPDATES:
         meta = model._meta
-        chosen = tuple(cast(Field[Any, Any], meta.get_field(name)) for name in fields)
+        chosen = tuple(cast(AnyField, meta.get_field(name)) for name in fields)
         assignments = ", ".join(f"{column_sql(f)} = %s" for f in chosen)
         sql = f"UPDATE {db.ops.quote_name(meta.db_table)} SET {assignments} WHERE {column_sql(meta.pk)} = %s"
         if only_if is not None:

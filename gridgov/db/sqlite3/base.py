@@ -13,13 +13,13 @@ from __future__ import annotations
 import functools
 import sqlite3
 import time
-from typing import Any
 
 from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX, SQLiteCursorWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as StockWrapper
 
 from gridgov.db.busy import log_lock_waits
 from gridgov.db.sqlite3.features import DatabaseFeatures
+from gridgov.types import FromDjango
 
 
 @functools.lru_cache(maxsize=2048)
@@ -42,10 +42,10 @@ class DatabaseWrapper(StockWrapper):
     features_class = DatabaseFeatures
     lock_wait_started: float | None = None  # read by gridgov.db.busy.log_lock_waits
 
-    def create_cursor(self, name: str | None = None) -> Any:
+    def create_cursor(self, name: str | None = None) -> FromDjango:
         return self.connection.cursor(factory=CursorWrapper)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: FromDjango, **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
         self.execute_wrappers.append(log_lock_waits)
 

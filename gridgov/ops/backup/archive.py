@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -38,6 +37,7 @@ from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.domain.checkpoints import checkpoint_path, read_anchors
 from gridgov.data.cases.models import Case
 from gridgov.data.privacy import canary_path, key_problems
+from gridgov.types import FromDjango, JSONObject
 
 FORMAT = 1
 Say = Callable[[str], None]
@@ -59,7 +59,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _pg_env(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+def _pg_env(settings_dict: FromDjango) -> tuple[list[str], dict[str, str]]:
     args = []
     env = dict(os.environ)
     if settings_dict.get("HOST"):
@@ -82,7 +82,7 @@ def _tool(name: str) -> str:
     return found
 
 
-def _counts(cursor: Any, tables: list[str], quote: Callable[[str], str]) -> dict[str, int]:
+def _counts(cursor: FromDjango, tables: list[str], quote: Callable[[str], str]) -> dict[str, int]:
     counts = {}
     for table in tables:
         cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")
@@ -90,7 +90,7 @@ def _counts(cursor: Any, tables: list[str], quote: Callable[[str], str]) -> dict
     return counts
 
 
-def _heads(cursor: Any) -> dict[str, str]:
+def _heads(cursor: FromDjango) -> dict[str, str]:
     cursor.execute(f"SELECT number, audit_head FROM {Case._meta.db_table} ORDER BY id")
     return {str(number): str(head) for number, head in cursor.fetchall()}
 
@@ -281,7 +281,7 @@ def restore(*, source: Path, say: Say = lambda _m: None) -> list[str]:
     return check_restored(manifest)
 
 
-def check_restored(manifest: dict[str, Any]) -> list[str]:
+def check_restored(manifest: JSONObject) -> list[str]:
     """The restored database against the manifest: counts, chain heads, then every chain verified."""
     problems: list[str] = []
     with connection.cursor() as cursor:

@@ -26,6 +26,7 @@ from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
 from gridgov.ops.demo.organisation import SURNAMES, Town, build_organisation
+from gridgov.types import Keywords
 
 # A few typical descriptions per major category code, to make the demo read like a real town's week.
 DESCRIPTIONS: dict[str, list[str]] = {
@@ -70,7 +71,14 @@ class _EngineStory:
     def case(self) -> Case:
         return Case.objects.get(pk=self.pk)
 
-    def act(self, *, actor: User, action: Action, now: datetime, **kwargs: Any) -> None:
+    def act(
+        self,
+        *,
+        actor: User,
+        action: Action,
+        now: datetime,
+        **kwargs: Any,  # Any: the action's needs, passed on to apply_action, which types each
+    ) -> None:  # Any: the action's needs, passed on to apply_action, which types each
         apply_action(case_id=self.pk, actor=actor, action=action, now=now, **kwargs)
 
 
@@ -105,7 +113,9 @@ class History:
     def work_later(self, moment: datetime, minutes_low: int, minutes_high: int) -> datetime:
         return self.calendar.add(moment, self.rng.randint(minutes_low, minutes_high), Clock.WORKING)
 
-    def photo(self, kind: AttachmentKind) -> Any:
+    def photo(
+        self, kind: AttachmentKind
+    ) -> Any:  # Any: a story is a generator the demo's History drives; its steps are of many kinds
         """The photo for ``kind``: an upload for the engine, a stored file (stored once) for the replay."""
         data = self.before if kind == AttachmentKind.BEFORE else self.after
         upload = Upload(name=f"{kind}.jpg", data=data, kind=kind)
@@ -128,7 +138,9 @@ class History:
         moments = sorted(m for m in (self.moment(start) for _ in range(count)) if m < self.now)
         completed = 0
 
-        def stories() -> Iterator[Any]:
+        def stories() -> Iterator[
+            Any
+        ]:  # Any: a story is a generator the demo's History drives; its steps are of many kinds
             nonlocal completed
             for index, moment in enumerate(moments, start=1):
                 try:
@@ -152,7 +164,9 @@ class History:
         owe_notifications(written, now=self.now)
         return completed
 
-    def one_case(self, reported_at: datetime) -> Any:
+    def one_case(
+        self, reported_at: datetime
+    ) -> Any:  # Any: a story is a generator the demo's History drives; its steps are of many kinds
         rng = self.rng
         org = self.org
         grid = rng.choice(org.grids)
@@ -174,7 +188,7 @@ class History:
         reporter_name = "" if reporter else rng.choice(SURNAMES) + "先生"
         reporter_phone = "" if reporter else f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
         photos = self.photo(AttachmentKind.BEFORE) if reporter is worker else ()
-        story: Any
+        story: Any  # Any: a story is a generator the demo's History drives; its steps are of many kinds
         if self.through_engine:
             story = _EngineStory(
                 report_case(
@@ -243,14 +257,27 @@ class History:
         self.recent_by_category[category.pk] = story.case
         return story
 
-    def act(self, story: Any, at: datetime, actor: User, action: Action, **kwargs: Any) -> bool:
+    def act(
+        self,
+        story: Any,
+        at: datetime,
+        actor: User,
+        action: Action,
+        **kwargs: Any,  # Any: a story is a generator the demo's History drives; its steps are of many kinds
+    ) -> bool:  # Any: a story is a generator the demo's History drives; its steps are of many kinds
         """Take the action if its time has come; False means the story of this case stops here (open)."""
         if at >= self.now or action == self.stop_before:
             return False
         story.act(actor=actor, action=action, now=at, **kwargs)
         return True
 
-    def follow(self, story: Any, t: datetime, worker: User, category: Category) -> None:
+    def follow(
+        self,
+        story: Any,
+        t: datetime,
+        worker: User,
+        category: Category,  # Any: a story is a generator the demo's History drives; its steps are of many kinds
+    ) -> None:  # Any: a story is a generator the demo's History drives; its steps are of many kinds
         rng = self.rng
         org = self.org
         op = org.operator
@@ -258,7 +285,7 @@ class History:
         t = self.work_later(t, 5, 70)
         duplicate = self.recent_by_category.get(category.pk)
         if rng.random() < 0.07:
-            kwargs: dict[str, Any] = {"note": "经核实不属于本镇受理范围"}
+            kwargs: Keywords = {"note": "经核实不属于本镇受理范围"}
             if duplicate is not None and rng.random() < 0.5 and duplicate.pk is not None:  # written already
                 kwargs = {"note": "与已受理事件重复", "duplicate_of": duplicate}
             self.act(story, t, op, Action.REJECT, **kwargs)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +28,7 @@ from gridgov.data.org.models import User
 from gridgov.data.sheets.framework import ImportContext, Importer, RowInvalid
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.ops.history.rows import COLUMNS, RowReader
+from gridgov.types import SheetRow
 
 # Errors about the place are reported on the village column.
 _COLUMN_OF_FIELD = {"area": "village"}
@@ -67,7 +67,7 @@ class HistoryImporter(Importer):
             self._local.state = state
         return state
 
-    def parse_row(self, row: dict[str, Any], *, ctx: ImportContext) -> HistoricalCase:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HistoricalCase:
         state = self._state(ctx)
         try:
             record = state.reader.read(row)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from gridgov.data.org.models import Area, Department
 from gridgov.data.sheets.framework import Column
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
+from gridgov.types import CellValue, FromDjango, Keywords, SheetRow
 
 FUZZY_CUTOFF = 80.0
 
@@ -145,7 +145,7 @@ def _norm(text: str) -> str:
     return _SPACES.sub("", text).replace("／", "/").replace("（", "(").replace("）", ")")
 
 
-def cell_text(value: Any) -> str:
+def cell_text(value: CellValue) -> str:
     """A cell as text: Excel numbers that are codes (1201, 330921102201.0) without a decimal part."""
     if value is None:
         return ""
@@ -160,7 +160,7 @@ def _label(column: str) -> str:
     return str(next(c.header for c in COLUMNS if c.key == column))
 
 
-def parse_moment(value: Any, *, column: str, end_of_day: bool = False) -> datetime | None:
+def parse_moment(value: CellValue, *, column: str, end_of_day: bool = False) -> datetime | None:
     """A cell as an aware datetime in the local time zone; a bare date means its start (or end, for deadlines)."""
     if value is None or value == "":
         return None
@@ -232,7 +232,7 @@ class RowReader:
 
     # -- cells -------------------------------------------------------------------------------------
 
-    def category(self, value: Any) -> Category:
+    def category(self, value: CellValue) -> Category:
         text = cell_text(value)
         if not text:
             raise InvalidInput(_("请填写事件分类（小类编码或名称）"), field="category")
@@ -272,7 +272,7 @@ class RowReader:
             field="category",
         )
 
-    def area(self, village_value: Any, grid_value: Any) -> Area:
+    def area(self, village_value: CellValue, grid_value: CellValue) -> Area:
         village_text, grid_text = cell_text(village_value), cell_text(grid_value)
         village: Area | None = None
         if village_text:
@@ -301,7 +301,7 @@ class RowReader:
             )
         raise InvalidInput(_("网格“%(value)s”不在本镇") % {"value": grid_text}, field="grid")
 
-    def choice(self, value: Any, *, column: str, choices: dict[str, Any], allowed: str) -> Any:
+    def choice(self, value: CellValue, *, column: str, choices: Keywords, allowed: str) -> FromDjango:
         text = cell_text(value)
         found = choices.get(text) or choices.get(_norm(text))
         if found is None:
@@ -314,7 +314,7 @@ class RowReader:
             )
         return found
 
-    def rework(self, value: Any) -> int:
+    def rework(self, value: CellValue) -> int:
         text = cell_text(value).removesuffix("次")
         if not text:
             return 0
@@ -326,7 +326,7 @@ class RowReader:
             raise InvalidInput(_("返工次数不能为负数"), field="rework_count")
         return count
 
-    def department(self, value: Any) -> Department | None:
+    def department(self, value: CellValue) -> Department | None:
         text = cell_text(value)
         if not text:
             return None
@@ -337,7 +337,7 @@ class RowReader:
 
     # -- a row -------------------------------------------------------------------------------------
 
-    def read(self, row: dict[str, Any]) -> HistoricalCase:
+    def read(self, row: SheetRow) -> HistoricalCase:
         """The row as a checked record, or InvalidInput naming the first bad column."""
         satisfaction_text = cell_text(row.get("satisfaction"))
         priority_text = cell_text(row.get("priority"))
@@ -392,5 +392,5 @@ def _missing(column: str) -> datetime:
     raise InvalidInput(_("请填写%(column)s") % {"column": _label(column)}, field=column)
 
 
-def is_blank(row: dict[str, Any]) -> bool:
+def is_blank(row: SheetRow) -> bool:
     return all(cell_text(v) == "" for v in row.values())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +17,7 @@ from gridgov.data.access.tokens import TokenExpired, authenticate_token
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, OutOfScope
 from gridgov.data.org.models import User
 from gridgov.middleware import database_busy
+from gridgov.types import FromDjango, JSONObject
 
 STATUS_OF_ERROR: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -67,7 +66,7 @@ class Session(SessionAuth):
 class LocalDocs(DocsBase):
     """A docs page rendered on the server from the OpenAPI description: no CDN, no script."""
 
-    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: FromDjango) -> HttpResponse:
         schema = api.get_openapi_schema(path_params=kwargs)
         operations = []
         for path, methods in schema["paths"].items():
@@ -112,7 +111,7 @@ api = GridGovAPI(
 )
 
 
-def error_body(code: str, message: str, *, field: str | None = None) -> dict[str, Any]:
+def error_body(code: str, message: str, *, field: str | None = None) -> JSONObject:
     return {"code": code, "message": message, "message_en": ENGLISH.get(code, ENGLISH["domain_error"]), "field": field}
 
 

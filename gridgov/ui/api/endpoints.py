@@ -6,7 +6,6 @@ import base64
 import binascii
 import math
 from collections.abc import Callable
-from typing import Any
 
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -31,6 +30,7 @@ from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
 from gridgov.data.taxonomy.models import Category
+from gridgov.types import FromDjango, JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.schemas import (
@@ -54,8 +54,8 @@ from gridgov.ui.api.schemas import (
     ReporterOut,
 )
 
-ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
-IDEMPOTENCY_HEADER: dict[str, Any] = {
+ERRORS: dict[FromDjango, FromDjango] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+IDEMPOTENCY_HEADER: JSONObject = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
@@ -85,7 +85,7 @@ def _town_ids(user: User) -> set[int] | None:
 
 
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["账号"], summary="当前用户与角色")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: HttpRequest) -> JSONObject:
     user = _user(request)
     return {
         "id": user.pk,
@@ -116,7 +116,7 @@ def list_departments(request: HttpRequest) -> list[Department]:
 
 
 @api.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["组织"], summary="事件分类（大类及其小类）")
-def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
+def list_categories(request: HttpRequest) -> list[JSONObject]:
     towns = _town_ids(_user(request))
     majors = Category.objects.filter(parent__isnull=True, active=True).order_by("town_id", "sort_order", "code")
     if towns is not None:
@@ -152,7 +152,7 @@ def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @api.get("/cases", response={200: CasePageOut, **ERRORS}, tags=["事件"], summary="事件列表（按权限范围、可筛选、分页）")
-def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, Any]:
+def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> JSONObject:
     """Newest first (上报时间, then id): a stable order for paging — by page number, or by keyset (``after``:
     the ``next_after`` of the previous page), which reads on from the index without skipping an offset."""
     user = _user(request)
@@ -198,7 +198,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> dict[str, 
     summary="事件详情（含流转记录和可执行操作）",
     url_name="get_case",
 )
-def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def get_case(request: HttpRequest, case_id: int) -> JSONObject:
     user = _user(request)
     case = case_for(user, case_id=_case_id(case_id))
     return present.case_detail(case, user=user, now=timezone.now())
@@ -247,7 +247,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
             on_written=on_written,
         )
 
-    def rendered(case: Case) -> dict[str, Any]:
+    def rendered(case: Case) -> JSONObject:
         return present.case_created(case, attachments=len(photos))  # = CaseCreatedOut's JSON (tested)
 
     key = request.headers.get("Idempotency-Key")
@@ -271,7 +271,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     tags=["事件"],
     summary="当前用户此刻可对该事件执行的操作",
 )
-def list_case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+def list_case_actions(request: HttpRequest, case_id: int) -> list[JSONObject]:
     user = _user(request)
     case = case_for(user, case_id=_case_id(case_id))
     return present.offers(user=user, case=case)
@@ -283,7 +283,7 @@ def list_case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]
     tags=["事件"],
     summary="执行流转操作（立案、派遣、签收、反馈、核查、延期、缓办、督办、备注……）",
 )
-def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> dict[str, Any]:
+def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> JSONObject:
     """``expected_version``: the case's version when you read it; if someone acted first → 409 conflict."""
     user = _user(request)
     case = case_for(user, case_id=_case_id(case_id))
@@ -332,7 +332,7 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> dict[s
     tags=["附件"],
     summary="事件的照片和附件",
 )
-def list_attachments(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+def list_attachments(request: HttpRequest, case_id: int) -> list[JSONObject]:
     case = case_for(_user(request), case_id=_case_id(case_id))
     rows = Attachment.objects.filter(case=case).select_related("action").order_by("id")
     return [present.attachment(row, action_seq=row.action.seq if row.action else None) for row in rows]
@@ -350,7 +350,7 @@ def upload_attachments(
     note: Form[str],
     files: File[list[UploadedFile]],
     kind: Form[AttachmentKind] = AttachmentKind.OTHER,
-) -> dict[str, Any]:
+) -> JSONObject:
     user = _user(request)
     case = case_for(user, case_id=_case_id(case_id))
     uploads = []
@@ -397,7 +397,7 @@ def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) 
     tags=["事件"],
     summary="查看上报人完整联系方式（指挥室、领导、管理员；记录安全日志）",
 )
-def reveal_contact(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def reveal_contact(request: HttpRequest, case_id: int) -> JSONObject:
     user = _user(request)
     case = case_for(user, case_id=_case_id(case_id))
     contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
@@ -410,7 +410,7 @@ def reveal_contact(request: HttpRequest, case_id: int) -> dict[str, Any]:
     tags=["账号"],
     summary="我的消息提醒（最近 100 条）",
 )
-def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+def list_notifications(request: HttpRequest, unread: bool = False) -> list[JSONObject]:
     rows = notifications_for(user_id=_user(request).pk, unread_only=unread)
     return [
         {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,6 +17,7 @@ from gridgov.data.access.permissions import Viewer, viewer_of, visible_cases
 from gridgov.data.errors import InvalidInput, NotFound, OutOfScope
 from gridgov.data.metrics.indicators import IndicatorSet, Measure, RankRow, cases_behind, compute, ranking
 from gridgov.data.org.models import Area
+from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, _user
@@ -167,7 +168,7 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value.quantize(Decimal("0.0001")))
 
 
-def _measure(m: Measure) -> dict[str, Any]:
+def _measure(m: Measure) -> JSONObject:
     return {
         "key": m.key,
         "label": str(m.label),
@@ -181,7 +182,7 @@ def _measure(m: Measure) -> dict[str, Any]:
     }
 
 
-def _context(filters: Filters, *, as_of: datetime) -> dict[str, Any]:
+def _context(filters: Filters, *, as_of: datetime) -> JSONObject:
     return {
         "town": {"id": filters.town.pk, "name": filters.town.name},
         "period": {
@@ -196,7 +197,7 @@ def _context(filters: Filters, *, as_of: datetime) -> dict[str, Any]:
 
 
 @api.get("/indicators", response={200: IndicatorsOut, **ERRORS}, tags=["指标"], summary="综合评价指标（期间、范围）")
-def get_indicators(request: HttpRequest, params: Query[FiguresIn]) -> dict[str, Any]:
+def get_indicators(request: HttpRequest, params: Query[FiguresIn]) -> JSONObject:
     """Every indicator with numerator, denominator, value (null when the denominator is 0) and formula."""
     viewer = _viewer(request)
     filters = _filters(request, viewer=viewer, town=_town(viewer, params.town))
@@ -215,7 +216,7 @@ def get_indicators(request: HttpRequest, params: Query[FiguresIn]) -> dict[str, 
     tags=["指标"],
     summary="擂台赛排名（村/社区、部门、网格员；仅本镇领导、指挥室、管理员）",
 )
-def get_rankings(request: HttpRequest, params: Query[RankingIn]) -> dict[str, Any]:
+def get_rankings(request: HttpRequest, params: Query[RankingIn]) -> JSONObject:
     viewer = _viewer(request)
     town = _town(viewer, params.town)
     viewer.require_town(town)
@@ -250,7 +251,7 @@ def get_rankings(request: HttpRequest, params: Query[RankingIn]) -> dict[str, An
     tags=["指标"],
     summary="指标的案件清单（分子或分母；仅含您有权查看的事件）",
 )
-def list_indicator_cases(request: HttpRequest, measure: str, params: Query[DrillIn]) -> dict[str, Any]:
+def list_indicator_cases(request: HttpRequest, measure: str, params: Query[DrillIn]) -> JSONObject:
     """Pass the ``as_of`` of the figures to get exactly the cases they counted."""
     if measure not in MEASURE_KEYS:
         raise NotFound(_("指标“%(m)s”不存在") % {"m": measure[:40]})

@@ -16,19 +16,22 @@ from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.transitions import Need
 from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import JSONObject
 
 
-def _ref(obj: Area | Department | User | Any | None) -> dict[str, Any] | None:
+def _ref(
+    obj: Area | Department | User | Any | None,
+) -> JSONObject | None:  # Any: a model row or a value() of any kind the answer shows
     if obj is None:
         return None
     return {"id": obj.pk, "name": str(obj)}
 
 
-def _float(value: Any) -> float | None:
+def _float(value: Any) -> float | None:  # Any: a model row or a value() of any kind the answer shows
     return None if value is None else float(value)
 
 
-def case_summary(case: Case, *, now: datetime) -> dict[str, Any]:
+def case_summary(case: Case, *, now: datetime) -> JSONObject:
     return {
         "id": case.pk,
         "number": case.number,
@@ -55,7 +58,7 @@ def case_summary(case: Case, *, now: datetime) -> dict[str, Any]:
     }
 
 
-def case_created(case: Case, *, attachments: int) -> dict[str, Any]:
+def case_created(case: Case, *, attachments: int) -> JSONObject:
     """The compact answer to a create, JSON-ready: exactly what ``CaseCreatedOut`` validates and dumps (a test
     holds the two equal), built from the case in hand with no query and no model round trip — it is written
     inside the report's transaction (as the Idempotency-Key's first answer)."""
@@ -85,7 +88,7 @@ def json_datetime(moment: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def attachment(row: Attachment, *, action_seq: int | None) -> dict[str, Any]:
+def attachment(row: Attachment, *, action_seq: int | None) -> JSONObject:
     return {
         "id": row.pk,
         "kind": row.kind,
@@ -101,7 +104,7 @@ def attachment(row: Attachment, *, action_seq: int | None) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
+def case_detail(case: Case, *, user: User, now: datetime) -> JSONObject:
     actions = list(CaseAction.objects.filter(case=case).order_by("seq").prefetch_related("attachments"))
     view = deadline_view(case, now=now, calendar=WorkCalendar.load())
     contact = reporter_contact(case)
@@ -151,7 +154,7 @@ def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
     return data
 
 
-def membership(m: Membership) -> dict[str, Any]:
+def membership(m: Membership) -> JSONObject:
     return {
         "role": m.role,
         "role_label": m.get_role_display(),
@@ -166,7 +169,7 @@ def membership(m: Membership) -> dict[str, Any]:
 _PRECONDITIONS = (Need.PENDING_EXTENSION, Need.NO_PENDING_EXTENSION)
 
 
-def offers(*, user: User, case: Case) -> list[dict[str, Any]]:
+def offers(*, user: User, case: Case) -> list[JSONObject]:
     """``cases.domain.queries.available_actions`` as the API shows it: what each action needs, and where it
     leads (resume: back to the status before the suspension)."""
     found = []

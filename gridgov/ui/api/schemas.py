@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -15,6 +14,7 @@ from gridgov.data.cases.transitions import Need
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.safetext import control_character, strings_in
 from gridgov.data.taxonomy.enums import Priority
+from gridgov.types import FromDjango
 
 
 class ErrorOut(Schema):
@@ -225,7 +225,7 @@ class TextIn(Schema):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
+    def _no_control_characters(cls, value: FromDjango) -> FromDjango:
         for text in strings_in(value):
             character = control_character(text)
             if character is not None:

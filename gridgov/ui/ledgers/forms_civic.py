@@ -7,7 +7,6 @@ the views put next to the field they name.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
 from gridgov.data.errors import InvalidInput
 from gridgov.data.inspections.domain import ItemSpec, parse_points
 from gridgov.data.problemlists.enums import Source
+from gridgov.types import FromDjango
 
 CHOOSE = [("", "——")]
 
@@ -39,7 +39,7 @@ class RoundForm(forms.Form):
         help_text=gettext_lazy("每行一项：编号 名称 扣分，例如“A01 暴露垃圾 2”"),
     )
 
-    def __init__(self, *args: Any, inspectors: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: FromDjango, inspectors: list[tuple[int, str]], **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "inspectors", [(str(pk), name) for pk, name in inspectors])
 
@@ -60,7 +60,7 @@ class RoundForm(forms.Form):
             raise forms.ValidationError(_("请至少设置一个检查项目"))
         return specs
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FromDjango:
         data = super().clean() or {}
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
             self.add_error("end_date", _("结束日期不能早于开始日期"))
@@ -81,7 +81,9 @@ class ProblemForm(forms.Form):
     latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
 
-    def __init__(self, *args: Any, items: list[tuple[int, str]], areas: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: FromDjango, items: list[tuple[int, str]], areas: list[tuple[int, str]], **kwargs: FromDjango
+    ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "item", CHOOSE + [(str(pk), label) for pk, label in items])
         _choices(self, "area", CHOOSE + [(str(pk), label) for pk, label in areas])
@@ -98,7 +100,7 @@ class ItemForm(forms.Form):
     deadline = forms.DateField(label=gettext_lazy("整改时限"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(
-        self, *args: Any, lists: list[tuple[int, str]], departments: list[tuple[int, str]], **kwargs: Any
+        self, *args: FromDjango, lists: list[tuple[int, str]], departments: list[tuple[int, str]], **kwargs: FromDjango
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "problem_list", CHOOSE + [(str(pk), n) for pk, n in lists])
@@ -130,7 +132,7 @@ class DisputeForm(forms.Form):
     area = forms.ChoiceField(label=gettext_lazy("所在村"), required=False)
 
     def __init__(
-        self, *args: Any, departments: list[tuple[int, str]], areas: list[tuple[int, str]], **kwargs: Any
+        self, *args: FromDjango, departments: list[tuple[int, str]], areas: list[tuple[int, str]], **kwargs: FromDjango
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "department", CHOOSE + [(str(pk), n) for pk, n in departments])

@@ -6,14 +6,13 @@ the views put next to the field they name.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.org.models import Area, Enterprise
 from gridgov.data.taxonomy.models import Category
+from gridgov.types import FromDjango
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,7 +25,7 @@ class EnterpriseForm(forms.Form):
     contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=64, required=False)
     contact_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=20, required=False)
 
-    def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: FromDjango, villages: FromDjango, **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
 
@@ -51,7 +50,9 @@ class HazardForm(forms.Form):
     measures = forms.CharField(label=gettext_lazy("整改措施"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     funds = forms.CharField(label=gettext_lazy("整改资金（元）"), required=False)
 
-    def __init__(self, *args: Any, enterprises: Any, categories: Any, fixed: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: FromDjango, enterprises: FromDjango, categories: FromDjango, fixed: bool, **kwargs: FromDjango
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
@@ -79,7 +80,7 @@ class ServiceRequestForm(forms.Form):
     request_type = forms.ChoiceField(label=gettext_lazy("诉求类型"), choices=RequestType.choices)
     description = forms.CharField(label=gettext_lazy("诉求内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, enterprises: Any, fixed: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: FromDjango, enterprises: FromDjango, fixed: bool, **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
         if fixed:
@@ -98,6 +99,6 @@ class MeetingForm(forms.Form):
     )
     note = forms.CharField(label=gettext_lazy("会议纪要"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, enterprises: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: FromDjango, enterprises: FromDjango, **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enterprises"].queryset = enterprises  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelMultipleChoiceField

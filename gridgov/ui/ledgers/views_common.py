@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
@@ -27,6 +26,7 @@ from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE
 from gridgov.data.sheets.jobs import home_town
+from gridgov.types import FromDjango
 from gridgov.ui.params import year_param
 from gridgov.ui.web.menu import may_use_civic_ledgers
 
@@ -115,7 +115,7 @@ def department_choices(town: Area) -> list[tuple[int, str]]:
     return list(Department.objects.filter(town=town, active=True).values_list("pk", "name"))
 
 
-def status_filter(qs: QuerySet[Any], status: str, prefix: str = "case__") -> QuerySet[Any]:
+def status_filter(qs: QuerySet[FromDjango], status: str, prefix: str = "case__") -> QuerySet[FromDjango]:
     if status == "open":
         return qs.exclude(**{f"{prefix}status__in": [Status.CLOSED, Status.REJECTED]})
     if status in Status.values:

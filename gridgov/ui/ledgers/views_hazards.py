@@ -33,6 +33,7 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.data.taxonomy.models import Category
+from gridgov.types import TemplateContext
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import (
     AcceptForm,
@@ -45,7 +46,10 @@ from gridgov.ui.signed_in import is_htmx, signed_in_user
 PAGE_SIZE = 50
 
 
-def hazard_cases(user: User, params: Any) -> QuerySet[Case]:
+def hazard_cases(
+    user: User,
+    params: Any,  # Any: the request's GET (a QueryDict) or a dict of filters
+) -> QuerySet[Case]:  # Any: the request's GET (a QueryDict) or a dict of filters
     """The hazards ``user`` may see, filtered by the list's parameters (the list and its export)."""
     qs = permissions.visible_cases(user, Case.objects.filter(kind=Kind.HAZARD, hazard__isnull=False))
     book = params.get("book")
@@ -76,7 +80,7 @@ def hazard_cases(user: User, params: Any) -> QuerySet[Case]:
     return qs.select_related("hazard", "hazard__enterprise", "category", "village").order_by("-hazard__found_on", "-id")
 
 
-def _filter_context(user: User) -> dict[str, Any]:
+def _filter_context(user: User) -> TemplateContext:
     enterprises = permissions.visible_enterprises(user).order_by("name")
     town = common.staff_town(user)
     villages = Area.objects.filter(town=town, level=AreaLevel.VILLAGE) if town else Area.objects.none()

@@ -45,7 +45,10 @@ from gridgov.ui.signed_in import is_htmx, signed_in_user
 PAGE_SIZE = 50
 
 
-def service_cases(user: User, params: Any) -> QuerySet[Case]:
+def service_cases(
+    user: User,
+    params: Any,  # Any: the request's GET (a QueryDict) or a dict of filters
+) -> QuerySet[Case]:  # Any: the request's GET (a QueryDict) or a dict of filters
     qs = permissions.visible_cases(user, Case.objects.filter(kind=Kind.SERVICE, service_request__isnull=False))
     if params.get("type") in RequestType.values:
         qs = qs.filter(service_request__request_type=params["type"])

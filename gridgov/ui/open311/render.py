@@ -31,7 +31,7 @@ def timestamp(moment: datetime | None) -> str | None:
     return None if moment is None else timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def _text(value: Any) -> str:
+def _text(value: Any) -> str:  # Any: any value JSON or the Open311 XML holds
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -39,7 +39,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _fill(element: ElementTree.Element, value: Any) -> None:
+def _fill(element: ElementTree.Element, value: Any) -> None:  # Any: any value JSON or the Open311 XML holds
     if isinstance(value, Mapping):
         for key, child in value.items():
             _fill(ElementTree.SubElement(element, key), child)
@@ -51,14 +51,20 @@ def _fill(element: ElementTree.Element, value: Any) -> None:
         element.text = _text(value)
 
 
-def to_xml(root: str, value: Any) -> bytes:
+def to_xml(root: str, value: Any) -> bytes:  # Any: any value JSON or the Open311 XML holds
     element = ElementTree.Element(root)
     _fill(element, value)
     document: bytes = ElementTree.tostring(element, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + document
 
 
-def respond(fmt: str, root: str, value: Any, *, status: int = 200) -> HttpResponse:
+def respond(
+    fmt: str,
+    root: str,
+    value: Any,
+    *,
+    status: int = 200,  # Any: any value JSON or the Open311 XML holds
+) -> HttpResponse:  # Any: any value JSON or the Open311 XML holds
     if fmt == "xml":
         return HttpResponse(to_xml(root, value), content_type=XML_TYPE, status=status)
     body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -21,6 +20,7 @@ from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from gridgov.data.safetext import check_fields
 from gridgov.data.taxonomy.models import Category
+from gridgov.types import FromDjango, JSONObject
 from gridgov.ui.open311.render import error, respond, timestamp
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -34,7 +34,7 @@ def spec_errors(view: View) -> View:
     """Domain errors and bad parameters become spec errors (``[{"code", "description"}]``), never a 500."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: FromDjango, fmt: str, **kwargs: FromDjango) -> HttpResponse:
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except NotFound as exc:
@@ -76,7 +76,7 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(fmt, "services", [_service(s, metadata=has_attributes) for s in open311.public_services(town)])
 
 
-def _service(service: Category, *, metadata: bool) -> dict[str, Any]:
+def _service(service: Category, *, metadata: bool) -> JSONObject:
     assert service.parent is not None
     return {
         "service_code": service.code,
@@ -201,14 +201,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-def _present(cases: list[Case], *, extended: bool) -> list[dict[str, Any]]:
+def _present(cases: list[Case], *, extended: bool) -> list[JSONObject]:
     history = open311.public_history(cases)
     rows = []
     for case in cases:
         actions = history.get(case.pk, [])
         last_note = next((note for row in reversed(actions) if (note := open311.public_note(row))), "")
         submission: Open311Submission | None = getattr(case, "open311", None)
-        row: dict[str, Any] = {
+        row: JSONObject = {
             "service_request_id": case.number,
             "status": open311.open_or_closed(case),
             "status_notes": open311.status_notes(case, last_public_note=last_note),
@@ -233,7 +233,7 @@ def _present(cases: list[Case], *, extended: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _note(action: CaseAction) -> dict[str, Any]:
+def _note(action: CaseAction) -> JSONObject:
     return {
         "datetime": timestamp(action.created_at),
         "status": "closed" if action.to_status in open311.CLOSED_STATUSES else "open",

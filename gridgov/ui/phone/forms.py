@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.org.models import Area
+from gridgov.types import FromDjango
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -31,11 +31,11 @@ class PhotosField(forms.Field):
     """Up to 9 photos, taken or chosen on the phone. The view reads and checks the files themselves;
     the field is here so that errors show next to the photo input."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: FromDjango) -> None:
         attrs = {"accept": "image/*", "capture": "environment", "multiple": True}
         super().__init__(required=False, widget=MultiplePhotoInput(attrs=attrs), **kwargs)
 
-    def clean(self, value: Any) -> Any:
+    def clean(self, value: FromDjango) -> FromDjango:
         return value
 
 
@@ -64,7 +64,7 @@ class LocationFields(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("门牌号、路口、地标（选填）")}),
     )
 
-    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+    def __init__(self, *args: FromDjango, areas: list[Area], **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
         indent = {"village": "", "grid": "　", "microgrid": "　　"}
         area_field = self.fields["area"]
@@ -85,7 +85,7 @@ class ReportForm(LocationFields):
     )
     after_photos = PhotosField(label=_("处置后照片"))
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FromDjango:
         data = super().clean() or {}
         if data.get("resolve_on_spot") and not (data.get("resolution_note") or "").strip():
             self.add_error("resolution_note", _("自行处置需要填写处置说明"))
@@ -125,7 +125,7 @@ class VerifyForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
     photos = PhotosField(label=_("核查照片（选填）"))
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FromDjango:
         data = super().clean() or {}
         if data.get("decision") == "fail" and not (data.get("note") or "").strip():
             self.add_error("note", _("核查不通过时请填写原因"))

@@ -31,6 +31,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.search import town_index
+from gridgov.types import JSONObject
 from gridgov.ui.phone.templatetags.phone_offline import part_of
 from gridgov.ui.phone.views import FIELD_ROLES, field_town, my_reports, verify_queue
 from gridgov.ui.signed_in import signed_in_user
@@ -90,7 +91,7 @@ def session(request: HttpRequest) -> JsonResponse:
     return response
 
 
-def fetched_label(when: Any) -> str:
+def fetched_label(when: Any) -> str:  # Any: a datetime, or the string the phone stored
     local = timezone.localtime(when)  # Beijing time (TIME_ZONE)
     return _("数据更新于 %(month)s月%(day)s日 %(time)s") % {
         "month": local.month,
@@ -99,7 +100,7 @@ def fetched_label(when: Any) -> str:
     }
 
 
-def _task(case: Case) -> dict[str, Any]:
+def _task(case: Case) -> JSONObject:
     return {
         "id": case.pk,
         "number": case.number,

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from gridgov.data.access.idempotency import Answer
 from gridgov.data.cases.models import Case
+from gridgov.types import JSONObject
 
 HEADER = "Idempotency-Key"
 _NOT_HASHED = {"csrfmiddlewaretoken", "once_token"}
@@ -28,7 +29,7 @@ def key_of(request: HttpRequest) -> str | None:
     return key if key is not None else None
 
 
-def body_of(request: HttpRequest) -> dict[str, Any]:
+def body_of(request: HttpRequest) -> JSONObject:
     """The request as compared between a send and its resend: the form fields and each file's digest."""
     fields = {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in _NOT_HASHED}
     files = {
@@ -41,7 +42,7 @@ def body_of(request: HttpRequest) -> dict[str, Any]:
     return {"path": request.path, "fields": fields, "files": files}
 
 
-def case_answer(case: Case, message: str) -> dict[str, Any]:
+def case_answer(case: Case, message: str) -> JSONObject:
     return {
         "ok": True,
         "number": case.number,
@@ -58,7 +59,13 @@ def answered(answer: Answer) -> JsonResponse:
     return response
 
 
-def refused(message: str, *, status: int = 422, conflict: bool = False, **extra: Any) -> JsonResponse:
+def refused(
+    message: str,
+    *,
+    status: int = 422,
+    conflict: bool = False,
+    **extra: Any,  # Any: more JSON fields of the answer
+) -> JsonResponse:  # Any: more JSON fields of the answer
     """The server will not take this item as it is: the worker sees ``message`` and fixes or discards it."""
     return JsonResponse({"ok": False, "error": message, "conflict": conflict, **extra}, status=status)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,6 +29,7 @@ from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.data.taxonomy.search import search_categories, town_index
+from gridgov.types import JSONObject
 from gridgov.ui.phone import outbox
 from gridgov.ui.phone.forms import LocationFields, ReportForm
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
@@ -181,7 +181,7 @@ def _report_once(request: HttpRequest, user: User, town: Area, form: ReportForm,
     if not form.is_valid():
         return outbox.form_refused(form)
 
-    def render_case(case: Case) -> dict[str, Any]:
+    def render_case(case: Case) -> JSONObject:
         return outbox.case_answer(case, _report_message(case))
 
     def create(on_written: Callable[[Case], None]) -> Case:

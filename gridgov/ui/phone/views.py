@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import operator
 from functools import reduce
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +28,7 @@ from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
+from gridgov.types import JSONObject
 from gridgov.ui.phone import outbox
 from gridgov.ui.phone.forms import NoteForm, VerifyForm
 from gridgov.ui.phone.uploads import photos_from
@@ -284,7 +284,7 @@ def _act_once(request: HttpRequest, user: User, case_id: int, key: str, form: Ve
             return _verify(request, user, found, form)
         return _comment(request, user, found, form)
 
-    def render_case(case: Case) -> dict[str, Any]:
+    def render_case(case: Case) -> JSONObject:
         if isinstance(form, VerifyForm):
             return outbox.case_answer(case, _verify_message(case, passed=form.cleaned_data["decision"] == "pass"))
         return outbox.case_answer(case, _("已添加进展备注"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -21,6 +20,7 @@ from gridgov.data.org.models import Department, User
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.enums import TimeUnit
+from gridgov.types import FromDjango
 
 
 def locked_message(until: datetime) -> str:
@@ -32,7 +32,7 @@ def locked_message(until: datetime) -> str:
 class SignInForm(AuthenticationForm):
     """Django's sign-in form (through django-axes), saying plainly when sign-in is locked after repeated failures."""
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FromDjango:
         username = self.cleaned_data.get("username")
         try:
             return super().clean()
@@ -58,14 +58,14 @@ class ActionForm(forms.Form):
 
     def __init__(
         self,
-        *args: Any,
+        *args: FromDjango,
         transition: Transition,
         case: Case,
         departments: QuerySet[Department] | None = None,
         handlers: QuerySet[User] | None = None,
         categories: QuerySet[Category] | None = None,
         duplicates: list[tuple[int, str]] | None = None,
-        **kwargs: Any,
+        **kwargs: FromDjango,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.transition = transition
@@ -146,7 +146,11 @@ class ListForm(forms.Form):
     extension = forms.BooleanField(label=gettext_lazy("仅看延期待批"), required=False)
 
     def __init__(
-        self, *args: Any, categories: list[tuple[int, str]], villages: list[tuple[int, str]], **kwargs: Any
+        self,
+        *args: FromDjango,
+        categories: list[tuple[int, str]],
+        villages: list[tuple[int, str]],
+        **kwargs: FromDjango,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("全部")), *categories]  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ChoiceField

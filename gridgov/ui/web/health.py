@@ -14,7 +14,6 @@ stopped worker is not a reason to stop serving pages.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
@@ -26,13 +25,14 @@ from django_tasks_db.models import DBTaskResult
 
 from gridgov.data.cases.domain import notifications
 from gridgov.db.workers import DEADLINE_ALERTS, TASKS, read_heartbeats, stale_after
+from gridgov.types import JSONObject
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     now = timezone.now()
     database = _database()
-    report: dict[str, Any] = {"status": "ok", "checked_at": now.isoformat(timespec="seconds"), "database": database}
+    report: JSONObject = {"status": "ok", "checked_at": now.isoformat(timespec="seconds"), "database": database}
     healthy = database["ok"]
     if request.GET.get("only") != "database":
         workers = _workers(now)
@@ -44,7 +44,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
 
 
-def _database() -> dict[str, Any]:
+def _database() -> JSONObject:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -53,13 +53,13 @@ def _database() -> dict[str, Any]:
     return {"ok": True, "vendor": connection.vendor}
 
 
-def _workers(now: datetime) -> dict[str, dict[str, Any]]:
+def _workers(now: datetime) -> dict[str, JSONObject]:
     expected = {TASKS: _tasks_use_the_database(), DEADLINE_ALERTS: True}
     try:
         beats = read_heartbeats(list(expected))
     except DatabaseError:
         beats = dict.fromkeys(expected)
-    workers: dict[str, dict[str, Any]] = {}
+    workers: dict[str, JSONObject] = {}
     for name, is_expected in expected.items():
         beat = beats[name]
         if beat is None:
@@ -85,7 +85,7 @@ def _tasks_use_the_database() -> bool:
     return isinstance(task_backends["default"], DatabaseBackend)
 
 
-def _queue(now: datetime) -> dict[str, Any]:
+def _queue(now: datetime) -> JSONObject:
     try:
         ready = DBTaskResult.objects.ready()
         count = ready.count()

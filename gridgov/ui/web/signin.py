@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -40,6 +39,7 @@ from gridgov.data.org.twofactor import (
     second_factor_required,
     start_enrolment,
 )
+from gridgov.types import FromDjango, JSONObject
 from gridgov.ui.web.forms import SignInForm, locked_message
 
 PENDING = "gridgov_signin_pending"  # {"user": id, "backend": path, "at": timestamp, "next": url}
@@ -56,7 +56,9 @@ def _next(request: HttpRequest, value: str | None) -> str:
     return reverse("web:home")
 
 
-def _complete(request: HttpRequest, user: User, backend: str, *, device: Any = None, next_url: str) -> HttpResponse:
+def _complete(
+    request: HttpRequest, user: User, backend: str, *, device: FromDjango = None, next_url: str
+) -> HttpResponse:
     if device is not None:
         user.otp_device = device  # type: ignore[attr-defined]  # django-otp marks the session verified on login
     login(request, user, backend=backend)
@@ -94,7 +96,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @never_cache
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     """Step 2: the six-digit code from the authenticator app, or one recovery code."""
-    pending: dict[str, Any] = request.session.get(PENDING) or {}
+    pending: JSONObject = request.session.get(PENDING) or {}
     now = timezone.now()
     user = None
     if pending and now.timestamp() - float(pending.get("at", 0)) <= PENDING_SECONDS:
@@ -130,7 +132,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     return render(request, "web/login_code.html", {"problem": problem, "user_name": user.get_username()})
 
 
-def lockout_response(request: HttpRequest, original: HttpResponse | None, credentials: Any = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original: HttpResponse | None, credentials: FromDjango = None
+) -> HttpResponse:
     """django-axes' answer to a locked sign-in: the sign-in page itself already says so (and when it ends)."""
     if original is not None:
         return original
@@ -199,7 +203,7 @@ def _exempt(path: str) -> bool:
     return path in _exempt_paths() or path.startswith((static, "/i18n/"))
 
 
-def _on_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+def _on_sign_in(sender: FromDjango, request: HttpRequest | None, user: User, **kwargs: FromDjango) -> None:
     """Every sign-in (ours, the admin's, a test's force_login) starts the idle clock with the session and notes
     whether the account has or needs a second factor (so that later requests need no query for it)."""
     if request is not None and hasattr(request, "session"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, SUFFIXES, Photo, process_photo
 from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.errors import InvalidInput
+from gridgov.types import JSONObject
 
 __all__ = [
     "MAX_IMAGE_BYTES",
@@ -60,7 +60,7 @@ class CheckedUpload:
     def as_content_file(self) -> ContentFile[bytes]:
         return ContentFile(self.photo.original, name=f"photo{SUFFIXES[self.photo.format]}")
 
-    def attachment_fields(self) -> dict[str, Any]:
+    def attachment_fields(self) -> JSONObject:
         """The columns of the Attachment row that keeps this photo (files included)."""
         return {
             "kind": self.upload.kind,

@@ -11,11 +11,11 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.core.files.storage import default_storage
 
 from gridgov.data.cases.models import Case, CaseAction
+from gridgov.types import JSONObject
 
 
 def _timestamp(moment: datetime) -> str:
@@ -33,7 +33,7 @@ def action_digest(
     actor_name: str,
     actor_role: str,
     note: str,
-    data: dict[str, Any],
+    data: JSONObject,
     created_at: datetime,
     attachment_hashes: Sequence[str],
     prev_hash: str,

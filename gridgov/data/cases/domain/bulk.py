@@ -26,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -49,6 +48,7 @@ from gridgov.data.cases.models import (
 from gridgov.data.errors import Conflict, InvalidInput
 from gridgov.data.metrics import rollups
 from gridgov.data.org.models import Area
+from gridgov.types import FromDjango, JSONObject, SQLValue
 
 _OWN_NUMBER = re.compile(r"^(?P<prefix>.+?)(?P<year>\d{4})-(?P<seq>\d{1,9})$")
 DEFAULT_SLICE = 100  # cases per transaction of a long build (a slice commits in well under 200 ms)
@@ -124,7 +124,7 @@ class ActionRecord:
     actor_name: str = ""
     actor_role: str = ""
     note: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
+    data: JSONObject = field(default_factory=dict)
     files: tuple[StoredFile, ...] = ()
 
 
@@ -289,9 +289,9 @@ class _Plan:
     existing: dict[str, bool]
     todo: list[tuple[CaseRecord, int]]
     bases: dict[type[Model], int]  # SQLite: the largest id when the ids were reserved
-    cases: list[list[Any]]
-    actions: list[list[Any]]
-    files: list[list[Any]]
+    cases: list[list[SQLValue]]
+    actions: list[list[SQLValue]]
+    files: list[list[SQLValue]]
     rollup_rows: dict[rollups.Key, list[int]]
 
 
@@ -365,7 +365,7 @@ def _reserve(model: type[Model], n: int, bases: dict[type[Model], int]) -> list[
     return list(range(base + 1, base + n + 1))
 
 
-def _largest_id(cursor: Any, table: str) -> int:
+def _largest_id(cursor: FromDjango, table: str) -> int:
     cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
     largest = cursor.fetchone()[0] or 0
     if connection.vendor == "sqlite":  # AUTOINCREMENT: never reuse the id of a deleted row
@@ -381,13 +381,13 @@ def _moved(plan: _Plan) -> bool:
         return any(_largest_id(cursor, model._meta.db_table) != base for model, base in plan.bases.items())
 
 
-def _values(model: type[Model], objects: Sequence[Model]) -> list[list[Any]]:
+def _values(model: type[Model], objects: Sequence[Model]) -> list[list[SQLValue]]:
     """Each object's column values as the database takes them (what ``bulk_create`` computes per row)."""
     fields = model._meta.concrete_fields
     return [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects]
 
 
-def _insert(model: type[Model], rows: list[list[Any]]) -> None:
+def _insert(model: type[Model], rows: list[list[SQLValue]]) -> None:
     """Insert prepared rows: SQLite runs one prepared statement per row (``executemany``, in C, no round
     trips); PostgreSQL streams them with ``COPY … FROM STDIN`` (one round trip, no SQL to parse)."""
     if not rows:

@@ -29,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
+from gridgov.types import JSONObject
 
 logger = logging.getLogger("gridgov.audit")
 
@@ -47,11 +48,11 @@ def checkpoint_path() -> Path:
     return Path(settings.AUDIT_CHECKPOINT_FILE)
 
 
-def _canonical(body: dict[str, Any]) -> bytes:
+def _canonical(body: JSONObject) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def sign(body: dict[str, Any]) -> str:
+def sign(body: JSONObject) -> str:
     return hmac.new(audit_key(), _canonical(body), hashlib.sha256).hexdigest()
 
 
@@ -100,7 +101,7 @@ def write_checkpoint(*, now: datetime, towns: Iterable[Area] | None = None, path
     recorded = 0
     lines: list[str] = []
     for town in sorted(towns, key=lambda t: t.pk):
-        changed: dict[str, list[Any]] = {}
+        changed: dict[str, list[Any]] = {}  # Any: the changed rows' values as JSON holds them
         total = 0
         summary = hashlib.sha256()
         rows = Case.objects.filter(town=town).order_by("pk").values_list("pk", "action_count", "audit_head")

@@ -91,7 +91,9 @@ class Labels:
 
     @classmethod
     def now(cls) -> Labels:
-        def of(choices: list[tuple[Any, Any]]) -> dict[str, str]:
+        def of(
+            choices: list[tuple[Any, Any]],
+        ) -> dict[str, str]:  # Any: Django's choices and values() rows are untyped in its stubs
             return {str(value): str(label) for value, label in choices}
 
         return cls(
@@ -124,7 +126,9 @@ def case_row(case: Case, *, now: datetime, labels: Labels | None = None) -> list
     ]
 
 
-def _values_row(row: Any, *, now: datetime, labels: Labels) -> list[object]:
+def _values_row(
+    row: Any, *, now: datetime, labels: Labels
+) -> list[object]:  # Any: Django's choices and values() rows are untyped in its stubs
     """``case_row`` for a row of ``EXPORT_FIELDS`` values (the lamp reads the same attributes on it)."""
     open_phase = row.status in ("reported", "registered", "dispatched", "handling")
     deadline = row.dispatch_deadline if row.status in ("reported", "registered") else row.handle_deadline

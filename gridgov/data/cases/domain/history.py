@@ -31,7 +31,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -52,6 +51,7 @@ from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
+from gridgov.types import JSONObject
 
 MAX_NUMBER = 32
 # The statuses an old record may have. 缓办 is not imported: its paused clock cannot be rebuilt from an export.
@@ -467,9 +467,9 @@ def _set_handle_deadline(case: Case, *, calendar: WorkCalendar, deadline: dateti
         case.handle_warn_at = deadline
 
 
-def _steps(case: Case, record: HistoricalCase) -> list[tuple[str, Status, datetime, dict[str, Any]]]:
+def _steps(case: Case, record: HistoricalCase) -> list[tuple[str, Status, datetime, JSONObject]]:
     """(step, status after it, time, data) for each milestone of the old record, in order."""
-    steps: list[tuple[str, Status, datetime, dict[str, Any]]] = [
+    steps: list[tuple[str, Status, datetime, JSONObject]] = [
         ("report", Status.REPORTED, record.reported_at, {"channel": record.channel.value})
     ]
     if case.status == Status.REJECTED:
@@ -483,7 +483,7 @@ def _steps(case: Case, record: HistoricalCase) -> list[tuple[str, Status, dateti
         if record.registered_at is not None:
             steps.append(("register", Status.REGISTERED, record.registered_at, {}))
         if record.dispatched_at is not None:
-            data: dict[str, Any] = {"deadline": case.handle_deadline.isoformat() if case.handle_deadline else None}
+            data: JSONObject = {"deadline": case.handle_deadline.isoformat() if case.handle_deadline else None}
             if case.department is not None:
                 data["department"] = {"id": case.department.pk, "name": case.department.name}
             steps.append(("dispatch", Status.DISPATCHED, record.dispatched_at, data))

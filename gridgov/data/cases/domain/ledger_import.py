@@ -14,7 +14,7 @@ A ledger states only its own part: when a row is finished (``milestones``), how 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Model
@@ -29,6 +29,7 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.framework import FailedAt, ImportContext, Importer, RowInvalid
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import FromDjango, ParsedRow
 
 
 class Planned(Protocol):
@@ -50,7 +51,7 @@ def installed_category(*, town: Area, code: str) -> Category | None:
     return None
 
 
-def finished_case(milestones: LedgerMilestones, **fields: Any) -> HistoricalCase:
+def finished_case(milestones: LedgerMilestones, **fields: FromDjango) -> HistoricalCase:
     """A finished row's case: its milestones, and the ledger's own ``fields`` (category, area, channel …)."""
     return HistoricalCase(
         number="",
@@ -70,18 +71,18 @@ class LedgerImporter(Importer):
     # Shown when the import has no operator (the open rows' steps are taken in someone's name); None: not needed.
     needs_operator: str | Promise | None = None
 
-    def milestones(self, parsed: Any, *, ctx: ImportContext) -> LedgerMilestones | None:
+    def milestones(self, parsed: ParsedRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         """A finished row's milestones from its dates; None for a row still open."""
         raise NotImplementedError
 
-    def finished_case(self, parsed: Any, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
+    def finished_case(self, parsed: ParsedRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
         raise NotImplementedError
 
-    def finished_rows(self, parsed: Any, *, town: Area, case: Case) -> Sequence[Model]:
+    def finished_rows(self, parsed: ParsedRow, *, town: Area, case: Case) -> Sequence[Model]:
         """The ledger's detail rows of a finished row's written case (in the order they are to be inserted)."""
         raise NotImplementedError
 
-    def plan(self, parsed: Any, *, ctx: ImportContext, calendar: WorkCalendar) -> Planned:
+    def plan(self, parsed: ParsedRow, *, ctx: ImportContext, calendar: WorkCalendar) -> Planned:
         """An open row as the ledger's ``record_*`` would file it, replayed in memory (``plan_*``)."""
         raise NotImplementedError
 
@@ -90,14 +91,14 @@ class LedgerImporter(Importer):
             raise RowInvalid(None, str(self.needs_operator))
         return ctx.user
 
-    def apply(self, parsed: Any, *, ctx: ImportContext) -> None:
+    def apply(self, parsed: ParsedRow, *, ctx: ImportContext) -> None:
         self.apply_all([parsed], ctx=ctx)
 
-    def check_all(self, rows: list[Any], *, ctx: ImportContext) -> None:
+    def check_all(self, rows: list[ParsedRow], *, ctx: ImportContext) -> None:
         """The dry run's last check: every row described as ``apply_all`` would, nothing written."""
         self._describe(rows, ctx=ctx)
 
-    def apply_all(self, rows: list[Any], *, ctx: ImportContext) -> bool:
+    def apply_all(self, rows: list[ParsedRow], *, ctx: ImportContext) -> bool:
         """Describe every row (no lock), then write them all in one short transaction, all or nothing."""
         town = ctx.town
         finished, planned = self._describe(rows, ctx=ctx)
@@ -118,12 +119,14 @@ class LedgerImporter(Importer):
         write_cases(town=town, records=records, then=details)
         return True
 
-    def _describe(self, rows: list[Any], *, ctx: ImportContext) -> tuple[list[tuple[Any, CaseRecord]], list[Planned]]:
+    def _describe(
+        self, rows: list[ParsedRow], *, ctx: ImportContext
+    ) -> tuple[list[tuple[ParsedRow, CaseRecord]], list[Planned]]:
         """Every row as it is to be written: finished rows' case records, open rows' plans (raises ``FailedAt``)."""
         user = self.operator(ctx)
         town = ctx.town
         calendar, limits = WorkCalendar.load(), Limits()
-        finished: list[tuple[Any, CaseRecord]] = []
+        finished: list[tuple[ParsedRow, CaseRecord]] = []
         planned: list[Planned] = []
         for index, parsed in enumerate(rows):
             try:

@@ -199,7 +199,9 @@ class CaseList:
     def __len__(self) -> int:
         return self.count()
 
-    def window(self, start: int, stop: int) -> QuerySet[Any]:
+    def window(
+        self, start: int, stop: int
+    ) -> QuerySet[Any]:  # Any: a page of values() rows or of cases, as the list asked
         """The query that finds rows ``start``…``stop`` of the list: the rows themselves (one part, or no parts),
         or the ids and sort keys of the window merged from the parts (``__getitem__`` then reads those rows)."""
         if self.parts is None:

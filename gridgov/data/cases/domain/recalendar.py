@@ -11,7 +11,6 @@ case's audit chain (action 期限重算, by the system, with the reason and the 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -25,6 +24,7 @@ from gridgov.data.cases.enums import TERMINAL_STATUSES, Action
 from gridgov.data.cases.models import Case
 from gridgov.data.metrics import rollups
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import JSONObject
 
 
 def provisional_open_cases() -> QuerySet[Case]:
@@ -61,7 +61,7 @@ def _recompute_case(*, case_id: int, calendar: WorkCalendar, reason: str, now: d
         if case is None or case.status in TERMINAL_STATUSES:
             return ""
         before = rollups.snapshot(case)
-        data: dict[str, Any] = {"reason": reason}
+        data: JSONObject = {"reason": reason}
         if case.dispatch_provisional and _settled(calendar, case.dispatch_started_at, case.dispatch_deadline):
             old = case.dispatch_deadline
             deadlines.recompute_dispatch_deadline(case, calendar=calendar)

@@ -30,6 +30,7 @@ from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
+from gridgov.types import FromDjango
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,14 @@ MAX_AGE_SECONDS = 60.0
 MAX_ENTRIES = 20_000  # a province's areas and categories would not all fit in every worker: cap and refill
 
 _lock = threading.Lock()
-_entries: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_entries: dict[
+    tuple[Any, ...], tuple[float, Any]
+] = {}  # Any: the per-process cache holds reference data of every kind, typed again by _cached's caller
 
 
-def _cached[T](key: tuple[Any, ...], load: Callable[[], T]) -> T:
+def _cached[T](
+    key: tuple[Any, ...], load: Callable[[], T]
+) -> T:  # Any: the per-process cache holds reference data of every kind, typed again by _cached's caller
     now = time.monotonic()
     hit = _entries.get(key)
     if hit is not None and now - hit[0] < MAX_AGE_SECONDS:
@@ -54,7 +59,7 @@ def _cached[T](key: tuple[Any, ...], load: Callable[[], T]) -> T:
     return value
 
 
-def clear(**_signal: Any) -> None:
+def clear(**_signal: FromDjango) -> None:
     """Forget everything (receiver of the reference models' save/delete signals; tests call it too)."""
     with _lock:
         _entries.clear()

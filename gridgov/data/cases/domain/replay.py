@@ -32,6 +32,7 @@ from gridgov.data.taxonomy.domain import time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import JSONObject
 
 
 class Replay:
@@ -46,7 +47,7 @@ class Replay:
         category: Category,
         description: str,
         area: Area,
-        now: Any,
+        now: Any,  # Any: a datetime, or the Replay's own clock object that the demo advances
         calendar: WorkCalendar,
         address: str = "",
         reporter_name: str = "",
@@ -102,7 +103,7 @@ class Replay:
         *,
         actor: User,
         action: Action,
-        now: Any,
+        now: Any,  # Any: a datetime, or the Replay's own clock object that the demo advances
         note: str = "",
         department: Department | None = None,
         extension: int | None = None,
@@ -128,7 +129,7 @@ class Replay:
             now=now,
             note=(note or "").strip(),
             calendar=self.calendar,
-            files=cast(Any, list(photos)),  # only their presence is checked
+            files=cast(Any, list(photos)),  # Any: only their presence is checked
         )
         _check_needs(step, department=department, category=None, priority=None, extension=extension, rating=rating)
         from_status = str(case.status)
@@ -154,8 +155,8 @@ class Replay:
         actor: User | None,
         role: Role | None,
         note: str,
-        now: Any,
-        data: dict[str, Any],
+        now: Any,  # Any: a datetime, or the Replay's own clock object that the demo advances
+        data: JSONObject,
         photos: tuple[StoredFile, ...],
         *,
         from_status: str,

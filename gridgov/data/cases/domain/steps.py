@@ -5,9 +5,9 @@ writes the result; the replay of a past year (``replay.Replay``) keeps it in mem
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from gridgov.data.org.models import Department, Membership, User
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import JSONObject
 
 
 @dataclass(slots=True)
@@ -37,11 +38,11 @@ class Step:
     now: datetime
     note: str
     calendar: WorkCalendar
-    data: dict[str, Any] = field(default_factory=dict)
+    data: JSONObject = field(default_factory=dict)
     files: list[CheckedUpload] = field(default_factory=list)
 
 
-def advance(step: Step, transition: Transition, **needs: Any) -> None:
+def advance(step: Step, transition: Transition, **needs: object) -> None:
     """Apply the action's effects to the case in memory and move it to the transition's target status.
 
     The one place a case's state changes: ``apply_action`` writes the result, the replay of a past year
@@ -59,16 +60,16 @@ def advance(step: Step, transition: Transition, **needs: Any) -> None:
 # Effects: what each action changes on the case besides its status
 
 
-def _no_effect(step: Step, **_kwargs: Any) -> None:
+def _no_effect(step: Step, **_kwargs: object) -> None:
     return None
 
 
-def _register(step: Step, *, category: Category | None, priority: Priority | str | None, **_rest: Any) -> None:
+def _register(step: Step, *, category: Category | None, priority: Priority | str | None, **_rest: object) -> None:
     step.case.registered_at = step.now
     _reclassify(step, category=category, priority=priority)
 
 
-def _reclassify(step: Step, *, category: Category | None, priority: Priority | str | None, **_rest: Any) -> None:
+def _reclassify(step: Step, *, category: Category | None, priority: Priority | str | None, **_rest: object) -> None:
     case = step.case
     if category is not None and category.pk != case.category_id:
         step.data["category"] = {"from": case.category_id, "to": category.pk, "name": str(category)}
@@ -80,7 +81,7 @@ def _reclassify(step: Step, *, category: Category | None, priority: Priority | s
         case.priority = str(priority)
 
 
-def _reject(step: Step, *, duplicate_of: Case | None, **_rest: Any) -> None:
+def _reject(step: Step, *, duplicate_of: Case | None, **_rest: object) -> None:
     case = step.case
     if duplicate_of is not None:
         if duplicate_of.pk == case.pk or duplicate_of.town_id != case.town_id:
@@ -92,7 +93,7 @@ def _reject(step: Step, *, duplicate_of: Case | None, **_rest: Any) -> None:
     case.rejected_at = step.now
 
 
-def _dispatch(step: Step, *, department: Department | None, handler: User | None, **_rest: Any) -> None:
+def _dispatch(step: Step, *, department: Department | None, handler: User | None, **_rest: object) -> None:
     case = step.case
     assert department is not None
     step.data["department"] = {"id": department.pk, "name": department.name}
@@ -117,7 +118,7 @@ def _dispatch(step: Step, *, department: Department | None, handler: User | None
     step.data["deadline"] = case.handle_deadline.isoformat() if case.handle_deadline else None
 
 
-def _return(step: Step, **_rest: Any) -> None:
+def _return(step: Step, **_rest: object) -> None:
     case = step.case
     step.data["department"] = {"id": case.department_id, "name": case.department.name if case.department else ""}
     case.department = None
@@ -127,12 +128,12 @@ def _return(step: Step, **_rest: Any) -> None:
     deadlines.start_dispatch_clock(case, calendar=step.calendar, limit=limit, start=step.now)
 
 
-def _sign(step: Step, **_rest: Any) -> None:
+def _sign(step: Step, **_rest: object) -> None:
     step.case.signed_at = step.now
     step.case.handler = step.actor
 
 
-def _resolve(step: Step, **_rest: Any) -> None:
+def _resolve(step: Step, **_rest: object) -> None:
     case = step.case
     case.resolved_at = step.now
     case.first_resolved_at = case.first_resolved_at or step.now
@@ -140,7 +141,7 @@ def _resolve(step: Step, **_rest: Any) -> None:
         step.data["on_time"] = step.now <= case.handle_deadline
 
 
-def _self_resolve(step: Step, **_rest: Any) -> None:
+def _self_resolve(step: Step, **_rest: object) -> None:
     case = step.case
     case.registered_at = case.reported_at  # counts as registered when reported
     case.resolved_at = case.first_resolved_at = case.closed_at = step.now
@@ -148,21 +149,21 @@ def _self_resolve(step: Step, **_rest: Any) -> None:
     case.handler = step.actor
 
 
-def _verify_pass(step: Step, **_rest: Any) -> None:
+def _verify_pass(step: Step, **_rest: object) -> None:
     step.case.closed_at = step.now
 
 
-def _verify_fail(step: Step, **_rest: Any) -> None:
+def _verify_fail(step: Step, **_rest: object) -> None:
     step.case.rework_count += 1
 
 
-def _request_extension(step: Step, *, extension: int | None, **_rest: Any) -> None:
+def _request_extension(step: Step, *, extension: int | None, **_rest: object) -> None:
     assert extension is not None  # checked by _check_needs
     step.case.pending_extension_value = extension
     step.data["extension"] = {"value": extension, "unit": step.case.handle_limit_unit}
 
 
-def _approve_extension(step: Step, **_rest: Any) -> None:
+def _approve_extension(step: Step, **_rest: object) -> None:
     case = step.case
     value = case.pending_extension_value or 0
     deadlines.extend_handle_limit(case, calendar=step.calendar, value=value)
@@ -170,17 +171,17 @@ def _approve_extension(step: Step, **_rest: Any) -> None:
     step.data["deadline"] = case.handle_deadline.isoformat() if case.handle_deadline else None
 
 
-def _deny_extension(step: Step, **_rest: Any) -> None:
+def _deny_extension(step: Step, **_rest: object) -> None:
     step.data["extension"] = {"value": step.case.pending_extension_value, "unit": step.case.handle_limit_unit}
     step.case.pending_extension_value = None
 
 
-def _suspend(step: Step, **_rest: Any) -> None:
+def _suspend(step: Step, **_rest: object) -> None:
     step.case.status_before_suspend = step.case.status
     step.case.suspended_at = step.now
 
 
-def _resume(step: Step, **_rest: Any) -> None:
+def _resume(step: Step, **_rest: object) -> None:
     case = step.case
     deadlines.stop_clock_for_suspension(case, calendar=step.calendar, resumed_at=step.now)
     in_dispatch = case.status_before_suspend in (Status.REPORTED, Status.REGISTERED)
@@ -188,16 +189,16 @@ def _resume(step: Step, **_rest: Any) -> None:
     step.data["deadline"] = deadline.isoformat() if deadline else None
 
 
-def _supervise(step: Step, **_rest: Any) -> None:
+def _supervise(step: Step, **_rest: object) -> None:
     step.case.supervision_count += 1
 
 
-def _rate(step: Step, *, rating: Satisfaction | str | None, **_rest: Any) -> None:
+def _rate(step: Step, *, rating: Satisfaction | str | None, **_rest: object) -> None:
     step.case.satisfaction = str(rating)
     step.data["rating"] = str(rating)
 
 
-def _reopen(step: Step, **_rest: Any) -> None:
+def _reopen(step: Step, **_rest: object) -> None:
     case = step.case
     if case.status == Status.CLOSED:
         case.closed_at = None
@@ -210,7 +211,7 @@ def _reopen(step: Step, **_rest: Any) -> None:
         deadlines.start_dispatch_clock(case, calendar=step.calendar, limit=limit, start=step.now)
 
 
-_EFFECTS: dict[Action, Any] = {
+_EFFECTS: dict[Action, Callable[..., None]] = {
     Action.REGISTER: _register,
     Action.RECLASSIFY: _reclassify,
     Action.REJECT: _reject,

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +38,7 @@ from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.db import prepared
+from gridgov.types import Keywords
 
 MAX_FUNDS = Decimal("1000000000")
 
@@ -129,7 +129,7 @@ def supervisor_for(case: Case) -> User | None:
 SUPERVISE_NOTE = gettext_noop("重大隐患，自动挂牌督办")
 
 
-def hazard_case_fields(data: HazardInput) -> dict[str, Any]:
+def hazard_case_fields(data: HazardInput) -> Keywords:
     """How a hazard's case is filed: in its enterprise's village, titled with the enterprise and the spot."""
     enterprise = data.enterprise
     location = data.location.strip()

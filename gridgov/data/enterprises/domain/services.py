@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +31,7 @@ from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.types import Keywords
 
 MEETING_INTERVAL_MONTHS = 2
 
@@ -53,9 +53,7 @@ def _check_request(
     return kind, category
 
 
-def request_case_fields(
-    enterprise: Enterprise, kind: RequestType, category: Category, description: str
-) -> dict[str, Any]:
+def request_case_fields(enterprise: Enterprise, kind: RequestType, category: Category, description: str) -> Keywords:
     """How a request's case is filed: in its enterprise's village, titled with the enterprise and the type."""
     return {
         "channel": Channel.ENTERPRISE,

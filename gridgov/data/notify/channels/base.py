@@ -12,7 +12,9 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
+
+from gridgov.types import JSONObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +72,8 @@ TIMEOUT_SECONDS = 10.0
 
 
 def http_json(
-    url: str, *, payload: dict[str, Any] | None = None, form: bytes | None = None, timeout: float = TIMEOUT_SECONDS
-) -> dict[str, Any]:
+    url: str, *, payload: JSONObject | None = None, form: bytes | None = None, timeout: float = TIMEOUT_SECONDS
+) -> JSONObject:
     """One HTTP request (POST with a JSON or form body, else GET); the JSON answer. Network faults → retry."""
     headers = {"Accept": "application/json"}
     data: bytes | None = None

@@ -15,12 +15,12 @@ import hashlib
 import hmac
 import time
 import urllib.parse
-from typing import Any
 
 from django.conf import settings
 
 from gridgov.data.notify.channels.base import ChannelError, Message, Sent, http_json
 from gridgov.data.notify.channels.tokens import drop_token, get_token
+from gridgov.types import JSONObject
 
 # "不合法的access_token", "access_token超时" (and the older 88 / 40001 forms): fetch a new token once.
 TOKEN_ERRORS = {40001, 40014, 42001, 88}
@@ -56,7 +56,7 @@ class DingTalkWork:
         return get_token(provider=self.name, ident=settings.GRIDGOV_DINGTALK_APP_KEY, fetch=self._fetch_token)
 
     def send(self, *, address: str, message: Message, key: str) -> Sent:
-        payload: dict[str, Any] = {
+        payload: JSONObject = {
             "agent_id": int(settings.GRIDGOV_DINGTALK_AGENT_ID),
             "userid_list": address,
             "msg": work_message(message),
@@ -76,7 +76,7 @@ class DingTalkWork:
         raise ChannelError("钉钉 access_token 无效", retry=True)  # pragma: no cover (the loop returns or raises)
 
 
-def work_message(message: Message) -> dict[str, Any]:
+def work_message(message: Message) -> JSONObject:
     """The ``msg`` of a work notification: an action card with one button to the link (markdown without one)."""
     if not message.link:
         return {"msgtype": "markdown", "markdown": {"title": message.title, "text": message.markdown}}
@@ -106,8 +106,8 @@ def signed_robot_url(*, webhook: str, secret: str, timestamp_ms: int) -> str:
     return f"{webhook}{'&' if '?' in webhook else '?'}{query}"
 
 
-def robot_payload(message: Message) -> dict[str, Any]:
-    payload: dict[str, Any] = {"msgtype": "markdown", "markdown": {"title": message.title, "text": message.markdown}}
+def robot_payload(message: Message) -> JSONObject:
+    payload: JSONObject = {"msgtype": "markdown", "markdown": {"title": message.title, "text": message.markdown}}
     if message.at_mobiles:
         payload["at"] = {"atMobiles": list(message.at_mobiles), "isAtAll": False}
     return payload

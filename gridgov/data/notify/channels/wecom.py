@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import html
 import urllib.parse
-from typing import Any
 
 from django.conf import settings
 
 from gridgov.data.notify.channels.base import ChannelError, Message, Sent, http_json
 from gridgov.data.notify.channels.tokens import drop_token, get_token
+from gridgov.types import JSONObject
 
 TOKEN_ERRORS = {40014, 42001}
 PERMANENT_ERRORS = {40003, 81013, 60111, 301002}  # invalid user id / none of the users valid / agent not allowed
@@ -52,7 +52,7 @@ class WeComApp:
         return f"{settings.GRIDGOV_WECOM_CORP_ID}/{settings.GRIDGOV_WECOM_AGENT_ID}"
 
     def send(self, *, address: str, message: Message, key: str) -> Sent:
-        payload: dict[str, Any] = {
+        payload: JSONObject = {
             "touser": address,
             "agentid": int(settings.GRIDGOV_WECOM_AGENT_ID),
             **app_message(message),
@@ -100,7 +100,7 @@ def textcard_description(text: str) -> str:
     return "".join(parts) or _cut(html.escape(text, quote=False), DESCRIPTION_BYTES)
 
 
-def app_message(message: Message) -> dict[str, Any]:
+def app_message(message: Message) -> JSONObject:
     """``msgtype`` and its body: a text card whose button opens the link (markdown without a link)."""
     if not message.link:
         return {"msgtype": "markdown", "markdown": {"content": message.markdown}}
@@ -116,7 +116,7 @@ def app_message(message: Message) -> dict[str, Any]:
 
 
 def send_to_wecom_robot(*, webhook: str, message: Message) -> Sent:
-    payload: dict[str, Any] = {"msgtype": "markdown", "markdown": {"content": message.markdown}}
+    payload: JSONObject = {"msgtype": "markdown", "markdown": {"content": message.markdown}}
     answer = http_json(webhook, payload=payload)
     code = int(answer.get("errcode", -1))
     if code != 0:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -37,6 +36,7 @@ from gridgov.data.org.numbering import next_value
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
 from gridgov.data.writers import Outline
+from gridgov.types import JSONObject
 
 LISTED_CASES = 50  # overdue / reworked cases named in a bulletin at most
 PRAISED = 3  # villages commended (top) and criticised (bottom)
@@ -203,15 +203,13 @@ def _praise_lines(
     return praise, blame
 
 
-def bulletin_content(
-    *, scope: Scope, period: Period, as_of: datetime, progress: Progress | None = None
-) -> dict[str, Any]:
+def bulletin_content(*, scope: Scope, period: Period, as_of: datetime, progress: Progress | None = None) -> JSONObject:
     """Everything a bulletin says, computed as of ``as_of`` (JSON-ready; frozen into the Bulletin)."""
     say = progress or (lambda _message: None)
     say(_("正在统计考核指标……"))
     figures = compute(scope=scope, period=period, as_of=as_of)
     whole_town = scope.rollup_key() == (Dim.TOWN, "")
-    rankings: list[dict[str, Any]] = []
+    rankings: list[JSONObject] = []
     villages: list[RankRow] = []
     if whole_town:
         say(_("正在计算村（社区）和部门排名……"))

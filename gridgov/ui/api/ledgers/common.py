@@ -1,13 +1,12 @@
 """What every ledger endpoint shares: paging and the status filter, the scope of readable records (the cases the
 user may see), references, and creating once per Idempotency-Key.
 
-Answers are ``dict[str, Any]``: JSON bodies, checked against each endpoint's response schema by django-ninja."""
+Answers are ``JSONObject``: JSON bodies, checked against each endpoint's response schema by django-ninja."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
+from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import _case_id
 from gridgov.ui.api.schemas import TextIn
@@ -52,7 +52,7 @@ def by_status[M: Model](qs: QuerySet[M], status: str) -> QuerySet[M]:
     raise InvalidInput(_("状态“%(s)s”无效") % {"s": status}, field="status")
 
 
-def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Callable[[M], dict[str, Any]]) -> dict[str, Any]:
+def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Callable[[M], JSONObject]) -> JSONObject:
     count = qs.count()
     start = (params.page - 1) * params.page_size
     return {
@@ -64,7 +64,7 @@ def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Callable[[M], dict[str
     }
 
 
-def ref_of(obj: Model | None) -> dict[str, Any] | None:
+def ref_of(obj: Model | None) -> JSONObject | None:
     return None if obj is None else {"id": obj.pk, "name": getattr(obj, "name", None) or str(obj)}
 
 
@@ -79,9 +79,9 @@ def create_once_per_key(
     request: HttpRequest,
     *,
     user: User,
-    body: dict[str, Any],
+    body: JSONObject,
     create: Callable[[], Case],
-    render: Callable[[Case], dict[str, Any]],
+    render: Callable[[Case], JSONObject],
 ) -> HttpResponse:
     """Create once per Idempotency-Key, as ``POST /api/cases`` does: replay → 200 with the first answer."""
     key = request.headers.get("Idempotency-Key")

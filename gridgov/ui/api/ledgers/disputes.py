@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Department, User
 from gridgov.data.org.security import Client
+from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _area, _reporting_town, _user
@@ -91,7 +91,7 @@ class DisputeIn(TextIn):
     area_id: int | None = Field(default=None, ge=1, le=2**62)
 
 
-def _dispute(d: Dispute, *, now: datetime) -> dict[str, Any]:
+def _dispute(d: Dispute, *, now: datetime) -> JSONObject:
     return {
         "id": d.pk,
         "case": present.case_summary(d.case, now=now),
@@ -121,7 +121,7 @@ def _disputes(user: User) -> QuerySet[Dispute]:
 
 
 @api.get("/disputes", response={200: DisputePageOut, **ERRORS}, tags=["台账"], summary="矛盾纠纷（当事人已脱敏）")
-def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> dict[str, Any]:
+def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
     qs = by_status(_disputes(_user(request)), filters.status)
     if filters.type is not None:
         qs = qs.filter(type=filters.type)
@@ -132,7 +132,7 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> dict
 
 
 @api.get("/disputes/{dispute_id}", response={200: DisputeOut, **ERRORS}, tags=["台账"], summary="纠纷详情")
-def get_dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
+def get_dispute(request: HttpRequest, dispute_id: int) -> JSONObject:
     found = one_of(_disputes(_user(request)), dispute_id, _("纠纷不存在或您无权查看"))
     return _dispute(found, now=timezone.now())
 
@@ -143,7 +143,7 @@ def get_dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
     tags=["台账"],
     summary="查看当事人完整信息（指挥室、领导、管理员；记录安全日志）",
 )
-def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[dict[str, Any]]:
+def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[JSONObject]:
     user = _user(request)
     found = one_of(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
     return [
@@ -187,7 +187,7 @@ def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
         )
         return dispute.case
 
-    def rendered(case: Case) -> dict[str, Any]:
+    def rendered(case: Case) -> JSONObject:
         dispute = _disputes(user).get(case_id=case.pk)
         return DisputeOut.model_validate(_dispute(dispute, now=timezone.now())).model_dump(mode="json")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -11,6 +9,7 @@ from ninja import Field, Schema
 from gridgov.data.access.permissions import visible_enterprises
 from gridgov.data.enterprises.domain.enterprises import masked_contact_phone
 from gridgov.data.org.models import Enterprise
+from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, _user
 from gridgov.ui.api.ledgers.common import (
@@ -32,7 +31,7 @@ class EnterpriseOut(Schema):
     active: bool
 
 
-def _enterprise(e: Enterprise) -> dict[str, Any]:
+def _enterprise(e: Enterprise) -> JSONObject:
     return {
         "id": e.pk,
         "town_id": e.town_id,
@@ -49,12 +48,12 @@ def _enterprise(e: Enterprise) -> dict[str, Any]:
 @api.get(
     "/enterprises", response={200: list[EnterpriseOut], **ERRORS}, tags=["台账"], summary="企业（企业用户只见本企业）"
 )
-def list_enterprises(request: HttpRequest) -> list[dict[str, Any]]:
+def list_enterprises(request: HttpRequest) -> list[JSONObject]:
     rows = visible_enterprises(_user(request)).select_related("village").order_by("name", "id")
     return [_enterprise(e) for e in rows]
 
 
 @api.get("/enterprises/{enterprise_id}", response={200: EnterpriseOut, **ERRORS}, tags=["台账"], summary="企业详情")
-def get_enterprise(request: HttpRequest, enterprise_id: int) -> dict[str, Any]:
+def get_enterprise(request: HttpRequest, enterprise_id: int) -> JSONObject:
     qs = visible_enterprises(_user(request)).select_related("village")
     return _enterprise(one_of(qs, enterprise_id, _("企业不存在或您无权查看")))

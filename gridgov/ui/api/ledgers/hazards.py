@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from gridgov.data.enterprises.models import Hazard
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
 from gridgov.data.taxonomy.models import Category
+from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads, _user
@@ -86,7 +86,7 @@ class HazardIn(TextIn):
     photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
 
 
-def _hazard(h: Hazard, *, now: datetime) -> dict[str, Any]:
+def _hazard(h: Hazard, *, now: datetime) -> JSONObject:
     return {
         "case": present.case_summary(h.case, now=now),
         "enterprise": ref_of(h.enterprise),
@@ -111,7 +111,7 @@ def _hazards(user: User) -> QuerySet[Hazard]:
 
 
 @api.get("/hazards", response={200: HazardPageOut, **ERRORS}, tags=["台账"], summary="企业安全隐患（两本账）")
-def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> dict[str, Any]:
+def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONObject:
     qs = by_status(_hazards(_user(request)), filters.status)
     if filters.book is not None:
         qs = qs.filter(book=filters.book)
@@ -128,7 +128,7 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> dict[s
 
 
 @api.get("/hazards/{case_id}", response={200: HazardOut, **ERRORS}, tags=["台账"], summary="隐患详情（按事件 id）")
-def get_hazard(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def get_hazard(request: HttpRequest, case_id: int) -> JSONObject:
     hazard = _hazards(_user(request)).filter(case_id=_case_id(case_id)).first()
     if hazard is None:
         raise NotFound(_("隐患不存在或您无权查看"))
@@ -174,7 +174,7 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
         )
         return hazard.case
 
-    def rendered(case: Case) -> dict[str, Any]:
+    def rendered(case: Case) -> JSONObject:
         hazard = _hazards(user).get(case_id=case.pk)
         return HazardOut.model_validate(_hazard(hazard, now=timezone.now())).model_dump(mode="json")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -17,6 +16,7 @@ from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
+from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, _user
@@ -70,7 +70,7 @@ def _rounds(user: User) -> QuerySet[InspectionRound]:
     return InspectionRound.objects.filter(Q(town_id__in=managed) | Q(inspectors=user) | Q(organizer=user)).distinct()
 
 
-def _round(r: InspectionRound) -> dict[str, Any]:
+def _round(r: InspectionRound) -> JSONObject:
     return {
         "id": r.pk,
         "town_id": r.town_id,
@@ -85,7 +85,7 @@ def _round(r: InspectionRound) -> dict[str, Any]:
 
 
 @api.get("/inspection-rounds", response={200: list[RoundOut], **ERRORS}, tags=["台账"], summary="督查轮次")
-def list_inspection_rounds(request: HttpRequest) -> list[dict[str, Any]]:
+def list_inspection_rounds(request: HttpRequest) -> list[JSONObject]:
     return [_round(r) for r in _rounds(_user(request)).order_by("-start_date", "-id")]
 
 
@@ -95,7 +95,7 @@ def list_inspection_rounds(request: HttpRequest) -> list[dict[str, Any]]:
     tags=["台账"],
     summary="督查轮次详情及其问题",
 )
-def get_inspection_round(request: HttpRequest, round_id: int, filters: Query[RoundProblemsIn]) -> dict[str, Any]:
+def get_inspection_round(request: HttpRequest, round_id: int, filters: Query[RoundProblemsIn]) -> JSONObject:
     user = _user(request)
     found = one_of(_rounds(user), round_id, _("督查不存在或您无权查看"))
     problems = InspectionProblem.objects.filter(round=found, case__in=visible_ids(user)).select_related(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.domain import add_item
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
+from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _user
@@ -83,7 +83,7 @@ class ProblemItemFilterIn(StatusIn):
     department: int | None = ID
 
 
-def _item(i: ProblemItem, *, now: datetime) -> dict[str, Any]:
+def _item(i: ProblemItem, *, now: datetime) -> JSONObject:
     return {
         "id": i.pk,
         "case": present.case_summary(i.case, now=now),
@@ -105,7 +105,7 @@ def _items(user: User) -> QuerySet[ProblemItem]:
 
 
 @api.get("/problem-lists", response={200: list[ProblemListOut], **ERRORS}, tags=["台账"], summary="问题清单")
-def list_problem_lists(request: HttpRequest) -> list[dict[str, Any]]:
+def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
     user = _user(request)
     towns = [t.pk for t in Area.objects.filter(level=AreaLevel.TOWN) if town_roles(user, t)]
     towns += list(_items(user).values_list("town_id", flat=True).distinct())
@@ -117,7 +117,7 @@ def list_problem_lists(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @api.get("/problem-items", response={200: ProblemItemPageOut, **ERRORS}, tags=["台账"], summary="清单问题")
-def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> dict[str, Any]:
+def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> JSONObject:
     qs = by_status(_items(_user(request)), filters.status)
     if filters.problem_list is not None:
         qs = qs.filter(problem_list_id=filters.problem_list)
@@ -160,7 +160,7 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
             found_on=payload.found_on,
         ).case
 
-    def rendered(case: Case) -> dict[str, Any]:
+    def rendered(case: Case) -> JSONObject:
         found = _items(user).get(case_id=case.pk)
         return ProblemItemOut.model_validate(_item(found, now=timezone.now())).model_dump(mode="json")
 
@@ -168,5 +168,5 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
 
 
 @api.get("/problem-items/{item_id}", response={200: ProblemItemOut, **ERRORS}, tags=["台账"], summary="清单问题详情")
-def get_problem_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def get_problem_item(request: HttpRequest, item_id: int) -> JSONObject:
     return _item(one_of(_items(_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.models import ServiceRequest
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
+from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads, _user
@@ -64,7 +64,7 @@ class ServiceRequestIn(TextIn):
     photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
 
 
-def _service(s: ServiceRequest, *, now: datetime) -> dict[str, Any]:
+def _service(s: ServiceRequest, *, now: datetime) -> JSONObject:
     return {
         "case": present.case_summary(s.case, now=now),
         "enterprise": ref_of(s.enterprise),
@@ -80,7 +80,7 @@ def _services(user: User) -> QuerySet[ServiceRequest]:
 
 
 @api.get("/service-requests", response={200: ServicePageOut, **ERRORS}, tags=["台账"], summary="企业诉求（三服务）")
-def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> dict[str, Any]:
+def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> JSONObject:
     qs = by_status(_services(_user(request)), filters.status)
     if filters.type is not None:
         qs = qs.filter(request_type=filters.type)
@@ -95,7 +95,7 @@ def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn])
 @api.get(
     "/service-requests/{case_id}", response={200: ServiceRequestOut, **ERRORS}, tags=["台账"], summary="企业诉求详情"
 )
-def get_service_request(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def get_service_request(request: HttpRequest, case_id: int) -> JSONObject:
     found = _services(_user(request)).filter(case_id=_case_id(case_id)).first()
     if found is None:
         raise NotFound(_("诉求不存在或您无权查看"))
@@ -125,7 +125,7 @@ def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> H
             photos=photos,
         ).case
 
-    def rendered(case: Case) -> dict[str, Any]:
+    def rendered(case: Case) -> JSONObject:
         found = _services(user).get(case_id=case.pk)
         return ServiceRequestOut.model_validate(_service(found, now=timezone.now())).model_dump(mode="json")
 

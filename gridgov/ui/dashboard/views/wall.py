@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gridgov.data.metrics.indicators import compute
 from gridgov.data.reports.domain import board as board_domain
+from gridgov.types import TemplateContext
 from gridgov.ui.dashboard.filters import Filters
 from gridgov.ui.dashboard.views.board import _filters, _open_cases
 
@@ -32,12 +33,12 @@ WALL_ROWS = 8
 REFRESH_SECONDS = 60
 
 
-def _figures(filters: Filters) -> list[Any]:
+def _figures(filters: Filters) -> list[Any]:  # Any: the figures of several kinds the wall shows side by side
     figures = compute(scope=filters.scope, period=filters.period, as_of=timezone.now())
     return [figures[key] for key in WALL_FIGURES]
 
 
-def _lists(request: HttpRequest, filters: Filters) -> dict[str, Any]:
+def _lists(request: HttpRequest, filters: Filters) -> TemplateContext:
     now = timezone.now()
     cases = _open_cases(request, filters)
     latest = (
@@ -59,7 +60,7 @@ def _lists(request: HttpRequest, filters: Filters) -> dict[str, Any]:
     return {"latest": list(latest[:WALL_ROWS]), "overdue": overdue, "now": now}
 
 
-def _base(request: HttpRequest) -> tuple[dict[str, Any], Filters]:
+def _base(request: HttpRequest) -> tuple[TemplateContext, Filters]:
     viewer, filters = _filters(request)
     return {"viewer": viewer, "filters": filters, "query": filters.query(), "refresh": REFRESH_SECONDS}, filters
 

@@ -6,18 +6,17 @@ the admin page; the deadline loop (``deadline_alerts --loop``) also runs it ever
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.recalendar import provisional_open_cases, recompute_provisional_deadlines
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
     help = "按已知的正式节假日安排重新计算暂定期限"
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         numbers = recompute_provisional_deadlines(reason=_("节假日安排已更新（重算命令）"))
         waiting = provisional_open_cases().count()
         self.stdout.write(

@@ -3,11 +3,10 @@
 Replacing the key: set GRIDGOV_FIELD_ENCRYPTION_KEY to the new key (``--generate`` prints one) and
 GRIDGOV_FIELD_ENCRYPTION_OLD_KEYS to the old one, run this command, then drop the old key."""
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.data.privacy import generate_key, rotate_all
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -16,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--generate", action="store_true", help="只打印一个新的随机密钥，不做其他事")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         if options["generate"]:
             self.stdout.write(generate_key())
             return

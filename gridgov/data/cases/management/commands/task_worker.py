@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
@@ -23,6 +22,7 @@ from django_tasks_db.utils import exclusive_transaction
 from gridgov.db.busy import describe
 from gridgov.db.sqlite3.checkpoint import checkpoint_if_due
 from gridgov.db.workers import TASKS, TRANSIENT_ERRORS, Backoff, run_steadily
+from gridgov.types import FromDjango
 
 log = logging.getLogger("gridgov.worker")
 
@@ -71,7 +71,7 @@ class SteadyWorker(Worker):
 
 
 def _steadily(record: Callable[..., None], backoff: Backoff, *, keep_going: Callable[[], bool]) -> Callable[..., None]:
-    def recorded(*args: Any) -> None:
+    def recorded(*args: FromDjango) -> None:
         while True:
             try:
                 record(*args)
@@ -101,7 +101,7 @@ class Command(BaseCommand):
         parser.add_argument("--backend", type=valid_backend_name, default=DEFAULT_TASK_BACKEND_ALIAS)
         parser.add_argument("--max-tasks", type=int, default=None, help="运行这么多个任务后退出（测试用）")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         worker = SteadyWorker(
             queue_names=options["queue_name"].split(","),
             interval=options["interval"],

@@ -1,13 +1,12 @@
 """Verify the audit chain of one case or of every case: content hashes, attachments' files on disk and the
 signed checkpoints. Reports every broken case (the first --limit in detail) and exits non-zero if any is."""
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from gridgov.data.cases.domain.audit_runs import verify_all
 from gridgov.data.cases.models import AuditRun, Case
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -19,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-files", action="store_true", help="不重算附件文件的哈希（更快）")
         parser.add_argument("--checkpoint", action="store_true", help="全部完好时写入新的签名检查点")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         cases = None
         if options["number"]:
             cases = Case.objects.filter(number=options["number"]).order_by("pk")

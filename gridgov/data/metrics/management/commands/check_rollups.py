@@ -1,12 +1,11 @@
 """Compare the indicator rollups with a full recount; exit with status 1 on any difference."""
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gridgov.data.metrics import rollups
 from gridgov.data.metrics.models import COUNT_FIELDS
 from gridgov.data.org.models import Area
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -15,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--town", help="乡镇区划代码；不填则核对所有有事件的乡镇")
 
-    def handle(self, *args: Any, town: str | None = None, **options: Any) -> None:
+    def handle(self, *args: FromDjango, town: str | None = None, **options: FromDjango) -> None:
         towns = list(Area.objects.filter(code=town)) if town else rollups.towns_with_cases()
         problems = 0
         for area in towns:

@@ -1,11 +1,10 @@
 """Rebuild the indicator rollups of every town (or one, by code) from a recount of its cases."""
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.data.metrics import rollups
 from gridgov.data.org.models import Area
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -14,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--town", help="乡镇区划代码；不填则重建所有有事件的乡镇")
 
-    def handle(self, *args: Any, town: str | None = None, **options: Any) -> None:
+    def handle(self, *args: FromDjango, town: str | None = None, **options: FromDjango) -> None:
         towns = list(Area.objects.filter(code=town)) if town else rollups.towns_with_cases()
         for area in towns:
             rows = rollups.rebuild(town=area)

@@ -8,8 +8,6 @@ in another process; see ``recalendar``) and delivers any notification the task w
 (``AUDIT_VERIFY_HOURS``) it queues the verification of every audit chain for the task worker.
 """
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.data.notify.domain.deliveries import wake_if_due
 from gridgov.data.notify.domain.digests import queue_due_digests
 from gridgov.db.workers import DEADLINE_ALERTS, Heartbeat, run_steadily
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -30,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--loop", action="store_true", help="持续运行，每隔 --interval 秒检查一次")
         parser.add_argument("--interval", type=int, default=60, help="检查间隔秒数（默认 60）")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         interval = max(options["interval"], 5)
         heartbeat = Heartbeat(DEADLINE_ALERTS, every=interval)
         if not options["loop"]:

@@ -1,10 +1,9 @@
 """Delete security audit log entries older than the retention period (never less than six months)."""
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gridgov.data.org.security import MIN_RETENTION_DAYS, prune_events
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -13,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--older-than-days", type=int, default=365, help="保存天数（默认 365）")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         try:
             deleted = prune_events(older_than_days=options["older_than_days"])
         except ValueError as error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -13,6 +12,7 @@ from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.framework import ImportContext, dry_run, get_importer, import_sheet, importers
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="only check, write nothing")
         parser.add_argument("--list", action="store_true", help="list the importers")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         if options["list"] or not options["importer"]:
             for importer in importers():
                 self.stdout.write(f"{importer.name}\t{importer.title}")

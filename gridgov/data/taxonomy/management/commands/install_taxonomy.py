@@ -1,12 +1,11 @@
 """Give a town the default taxonomy: 22 major categories, their sub-categories and time limits."""
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.defaults import install_default_taxonomy
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -15,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("town_code", help="乡镇的区划代码")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         town = Area.objects.filter(code=options["town_code"], level=AreaLevel.TOWN).first()
         if town is None:
             raise CommandError(f"没有区划代码为 {options['town_code']} 的乡镇")

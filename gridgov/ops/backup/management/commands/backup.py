@@ -1,12 +1,12 @@
 """Back up the database (online), the uploaded files and a manifest into one .tar.gz."""
 
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from gridgov.ops.backup.archive import BackupError, backup
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", required=True, help="备份文件路径，例如 /backup/gridgov-20261204.tar.gz")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         try:
             made = backup(output=Path(options["output"]), now=timezone.now(), say=self.stdout.write)
         except BackupError as error:

@@ -1,11 +1,11 @@
 """Restore a backup made by ``manage.py backup`` into an empty database and data directory, then check it."""
 
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gridgov.ops.backup.archive import BackupError, restore
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="备份文件（.tar.gz）")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         source = Path(options["file"])
         if not source.is_file():
             raise CommandError(f"备份文件 {source} 不存在")

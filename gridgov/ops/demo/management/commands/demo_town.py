@@ -14,6 +14,7 @@ from gridgov.data.org.models import Area
 from gridgov.ops.demo.organisation import DEMO_PASSWORD, TOWN_CODE, load_organisation
 from gridgov.ops.demo.town import build_demo_town
 from gridgov.ops.demo.year2022 import LEDGER_BUILDERS, build_2022, built_2022
+from gridgov.types import FromDjango
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             "--scale-2022", type=float, default=1.0, help="2022年数据的比例（默认 1 = 3124件事件；测试可用 0.05）"
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
         town = Area.objects.filter(code=TOWN_CODE).first()
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             self.stdout.write("演示乡镇已存在，跳过（使用 --reset 重新生成）")
             return
 
-        def progress(label: str) -> Any:
+        def progress(label: str) -> Any:  # Any: the progress callback's own return is ignored
             def show(done: int, total: int) -> None:
                 self.stderr.write(f"\r{label} {done}/{total}", ending="")
 

@@ -1,7 +1,6 @@
 """Import cases from a previous platform's export (.xlsx or .csv): all rows or none; re-import skips known ones."""
 
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
@@ -12,6 +11,7 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.framework import ImportContext, dry_run, get_importer, import_sheet
 from gridgov.ops.history.tables import as_workbook
+from gridgov.types import FromDjango
 
 BAR = 30
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="记为导入人的用户名")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: FromDjango, **options: FromDjango) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
