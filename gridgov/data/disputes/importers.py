@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.history import HistoricalCase, LedgerMilestones, ledger_milestones
-from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
+from gridgov.data.cases.domain.history import HistoricalCase
+from gridgov.data.cases.domain.ledger_import import LedgerImporter, LedgerMilestones, finished_case, ledger_milestones
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.domain import (
     PartyInput,

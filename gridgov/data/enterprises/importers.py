@@ -23,8 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.history import LEDGER_CLOSED_AT, HistoricalCase, LedgerMilestones, ledger_milestones
-from gridgov.data.cases.domain.ledger_import import LedgerImporter, finished_case
+from gridgov.data.cases.domain.history import HistoricalCase
+from gridgov.data.cases.domain.ledger_import import (
+    LEDGER_CLOSED_AT,
+    LedgerImporter,
+    LedgerMilestones,
+    finished_case,
+    ledger_milestones,
+)
 from gridgov.data.cases.enums import Satisfaction
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR, service_category

@@ -1,4 +1,5 @@
-"""REST endpoints. Thin: authenticate, fetch through the scope check, call domain functions, present."""
+"""REST endpoints for cases. Thin: authenticate, fetch through the scope check, call domain functions, present
+(the user and reference data: ``directory``; ledgers: ``ledgers``; indicators: ``figures``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import binascii
 import math
 from collections.abc import Callable
 
-from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,13 +20,12 @@ from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.notifications import mark_read, notifications_for
 from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
 from gridgov.data.cases.domain.queries import keyset_of, parse_keyset
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment, Case
 from gridgov.data.errors import InvalidInput, NotFound
-from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
 from gridgov.data.taxonomy.models import Category
@@ -36,20 +35,13 @@ from gridgov.ui.api.api import api
 from gridgov.ui.api.schemas import (
     ActionIn,
     ActionOfferOut,
-    AreaOut,
     AttachmentOut,
     CaseCreatedOut,
     CaseDetailOut,
     CaseFilterIn,
     CaseIn,
     CasePageOut,
-    CategoryOut,
-    DepartmentOut,
     ErrorOut,
-    MarkedOut,
-    MarkReadIn,
-    MeOut,
-    NotificationOut,
     PhotoIn,
     ReporterOut,
 )
@@ -70,7 +62,7 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _town_ids(user: User) -> set[int] | None:
+def town_ids(user: User) -> set[int] | None:
     """The towns whose reference data the user sees; None = every town (admins, residents)."""
     memberships = memberships_of(user)
     if user.is_superuser or any(m.role == Role.ADMIN and m.area_id is None for m in memberships):
@@ -78,73 +70,6 @@ def _town_ids(user: User) -> set[int] | None:
     towns = {m.town_id for m in memberships if m.town_id is not None}
     towns |= {m.area.town_id for m in memberships if m.area is not None and m.area.town_id is not None}
     return towns or None
-
-
-# ---------------------------------------------------------------------------------------------------
-# Reference data
-
-
-@api.get("/me", response={200: MeOut, **ERRORS}, tags=["账号"], summary="当前用户与角色")
-def me(request: HttpRequest) -> JSONObject:
-    user = _user(request)
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "full_name": user.full_name,
-        "memberships": [present.membership(m) for m in memberships_of(user)],
-    }
-
-
-@api.get("/areas", response={200: list[AreaOut], **ERRORS}, tags=["组织"], summary="区域树（扁平列表，按路径排序）")
-def list_areas(request: HttpRequest, level: AreaLevel | None = None) -> list[Area]:
-    towns = _town_ids(_user(request))
-    areas = Area.objects.order_by("path", "id")
-    if towns is not None:
-        areas = areas.filter(town_id__in=towns)
-    if level is not None:
-        areas = areas.filter(level=level)
-    return list(areas)
-
-
-@api.get("/departments", response={200: list[DepartmentOut], **ERRORS}, tags=["组织"], summary="处置部门")
-def list_departments(request: HttpRequest) -> list[Department]:
-    towns = _town_ids(_user(request))
-    departments = Department.objects.order_by("town_id", "code", "id")
-    if towns is not None:
-        departments = departments.filter(town_id__in=towns)
-    return list(departments)
-
-
-@api.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["组织"], summary="事件分类（大类及其小类）")
-def list_categories(request: HttpRequest) -> list[JSONObject]:
-    towns = _town_ids(_user(request))
-    majors = Category.objects.filter(parent__isnull=True, active=True).order_by("town_id", "sort_order", "code")
-    if towns is not None:
-        majors = majors.filter(town_id__in=towns)
-    subs = Category.objects.filter(active=True).order_by("sort_order", "code")
-    majors = majors.prefetch_related(Prefetch("children", queryset=subs, to_attr="active_children"))
-    return [
-        {
-            "id": major.pk,
-            "town_id": major.town_id,
-            "code": major.code,
-            "name": major.name,
-            "children": [
-                {
-                    "id": sub.pk,
-                    "code": sub.code,
-                    "name": sub.name,
-                    "description": sub.description,
-                    "keywords": sub.keywords,
-                    "default_priority": sub.default_priority,
-                    "default_department_id": sub.default_department_id,
-                    "active": sub.active,
-                }
-                for sub in major.active_children
-            ],
-        }
-        for major in majors
-    ]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -404,39 +329,6 @@ def reveal_contact(request: HttpRequest, case_id: int) -> JSONObject:
     return {"name": contact.name, "phone": contact.phone, "masked": contact.masked}
 
 
-@api.get(
-    "/notifications",
-    response={200: list[NotificationOut], **ERRORS},
-    tags=["账号"],
-    summary="我的消息提醒（最近 100 条）",
-)
-def list_notifications(request: HttpRequest, unread: bool = False) -> list[JSONObject]:
-    rows = notifications_for(user_id=_user(request).pk, unread_only=unread)
-    return [
-        {
-            "id": row.pk,
-            "case_id": row.case_id,
-            "case_number": row.case.number,
-            "message": row.message,
-            "created_at": row.created_at,
-            "read_at": row.read_at,
-        }
-        for row in rows[:100]
-    ]
-
-
-@api.post(
-    "/notifications/read",
-    response={200: MarkedOut, **ERRORS},
-    tags=["账号"],
-    summary="将我的消息标为已读（不给 ids 则全部标为已读）",
-)
-def read_notifications(request: HttpRequest, payload: MarkReadIn) -> dict[str, int]:
-    """Only the caller's own unread messages change; ids of other people's messages are ignored."""
-    ids = None if payload.ids is None else list(payload.ids)
-    return {"marked": mark_read(user_id=_user(request).pk, notification_ids=ids)}
-
-
 # ---------------------------------------------------------------------------------------------------
 # Helpers
 
@@ -449,7 +341,7 @@ def _case_id(value: int) -> int:
 
 def _reporting_town(user: User, town_id: int | None) -> Area:
     """The town a new record belongs to (towns come from the per-process reference cache: no query)."""
-    towns = _town_ids(user)
+    towns = town_ids(user)
     if town_id is not None:
         town = reference.town(town_id)
         if town is None or (towns is not None and town.pk not in towns):

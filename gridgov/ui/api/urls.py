@@ -1,9 +1,10 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.api import endpoints, figures, ledgers, views
+from gridgov.ui.api import directory, endpoints, figures, ledgers, views
 from gridgov.ui.api.api import api
 
 assert endpoints  # the endpoints register themselves on ``api``
+assert directory
 assert figures
 assert ledgers
 

@@ -26,11 +26,10 @@ without a number of its own gets ``next_own_number``.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -38,7 +37,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain import deadlines
-from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, own_number, write_cases
+from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, write_cases
+from gridgov.data.cases.domain.bulk_statements import own_number
 from gridgov.data.cases.domain.engine import MAX_DESCRIPTION
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case, CaseCounter
@@ -265,23 +265,6 @@ def import_historical_cases(
     return write_cases(town=town, records=described)
 
 
-def ledger_case_record(
-    *,
-    town: Area,
-    record: HistoricalCase,
-    imported_by: User | None,
-    now: datetime,
-    calendar: WorkCalendar,
-    limits: Limits | None = None,
-) -> CaseRecord:
-    """A ledger row's finished case, checked and described for the bulk writer; a record without a number
-    gets the next number of the town's own pattern when it is written (``bulk.write_cases``)."""
-    check_historical_case(dataclasses.replace(record, number=record.number or "-"), town=town, now=now)
-    return historical_case_record(
-        town=town, record=record, imported_by=imported_by, now=now, calendar=calendar, limits=limits
-    )
-
-
 def import_historical_case(
     *,
     town: Area,
@@ -299,60 +282,6 @@ def import_historical_case(
         town=town, records=[record], imported_by=imported_by, now=now, calendar=calendar, limits=limits
     )
     return written[0] if written else None
-
-
-# The times of day a ledger row's dates stand for: found in the morning, rectified and accepted by evening.
-LEDGER_OPENED_AT = time(9, 0)
-LEDGER_RESOLVED_AT = time(17, 0)
-LEDGER_CLOSED_AT = time(17, 30)
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerMilestones:
-    """The milestones of a ledger row that is finished (closed) or rectified awaiting acceptance (resolved)."""
-
-    status: Status
-    reported_at: datetime
-    registered_at: datetime
-    dispatched_at: datetime
-    resolved_at: datetime
-    closed_at: datetime | None
-
-
-def ledger_milestones(
-    *,
-    opened_on: date,
-    resolved_on: date | None,
-    closed_on: date | None,
-    now: datetime,
-    opened_at: datetime | None = None,
-) -> LedgerMilestones | None:
-    """Milestones from a ledger row's dates (the caller checked their order); None for a row still open.
-
-    Registered and dispatched when found (the command room dispatched it that day); resolved on the
-    rectification date, else on the closing date; closed (销号/化解/办结) on the closing date. No moment is
-    later than ``now``; ``opened_at`` (a row that knows its time of finding) replaces the morning of
-    ``opened_on``, and no later milestone comes before it.
-    """
-    if resolved_on is None and closed_on is None:
-        return None
-    tz = timezone.get_current_timezone()
-
-    def moment(day: date, at: time) -> datetime:
-        return min(datetime.combine(day, at, tzinfo=tz), now)
-
-    reported = min(opened_at, now) if opened_at is not None else moment(opened_on, LEDGER_OPENED_AT)
-    resolved_day = resolved_on or closed_on
-    assert resolved_day is not None
-    resolved = max(moment(resolved_day, LEDGER_RESOLVED_AT), reported)
-    return LedgerMilestones(
-        status=Status.CLOSED if closed_on is not None else Status.RESOLVED,
-        reported_at=reported,
-        registered_at=reported,
-        dispatched_at=reported,
-        resolved_at=resolved,
-        closed_at=max(moment(closed_on, LEDGER_CLOSED_AT), resolved) if closed_on is not None else None,
-    )
 
 
 def next_own_number(*, town: Area, reported_at: datetime) -> str:

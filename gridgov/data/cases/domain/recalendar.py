@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import deadlines
-from gridgov.data.cases.domain.engine import _WORKFLOW_ATTNAMES, _after_commit, _write_action
+from gridgov.data.cases.domain.engine.common import WORKFLOW_ATTNAMES, after_commit, write_action
 from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import TERMINAL_STATUSES, Action
 from gridgov.data.cases.models import Case
@@ -83,11 +83,11 @@ def _recompute_case(*, case_id: int, calendar: WorkCalendar, reason: str, now: d
             calendar=calendar,
             data=data,
         )
-        row = _write_action(step, from_status=case.status)
-        values = {attname: getattr(case, attname) for attname in _WORKFLOW_ATTNAMES}
+        row = write_action(step, from_status=case.status)
+        values = {attname: getattr(case, attname) for attname in WORKFLOW_ATTNAMES}
         Case.objects.filter(pk=case.pk).update(version=case.version + 1, updated_at=now, **values)
         rollups.case_changed(before=before, after=rollups.snapshot(case))
-        _after_commit(row)
+        after_commit(row)
         return case.number
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
-from gridgov.data.cases.domain.engine import ROLE_PREFERENCE, _check_needs, _reporting_role
+from gridgov.data.cases.domain.engine.common import ROLE_PREFERENCE, check_needs, reporting_role
 from gridgov.data.cases.domain.steps import Step, advance
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
@@ -61,7 +61,7 @@ class Replay:
         if category.town_id != town.pk or category.parent_id is None:
             raise InvalidInput(_("事件分类“%(name)s”不可用，请选择本镇启用的小类") % {"name": category.name})
         levels = ancestors_by_level(area)
-        role = _reporting_role(reporter, channel)
+        role = reporting_role(reporter, channel)
         self.calendar = calendar
         self.case = Case(
             town=town,
@@ -131,7 +131,7 @@ class Replay:
             calendar=self.calendar,
             files=cast(Any, list(photos)),  # Any: only their presence is checked
         )
-        _check_needs(step, department=department, category=None, priority=None, extension=extension, rating=rating)
+        check_needs(step, department=department, category=None, priority=None, extension=extension, rating=rating)
         from_status = str(case.status)
         advance(
             step,

@@ -1,0 +1,220 @@
+"""``report_case``: a new case, numbered from the town's yearly counter, written with its first action, its
+rollups and the caller's record in one short transaction (three round trips on PostgreSQL after the token)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.domain import deadlines, reference
+from gridgov.data.cases.domain.attachments import Upload, check_images
+from gridgov.data.cases.domain.engine.act import apply_action
+from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, after_commit, reporting_role, write_action
+from gridgov.data.cases.domain.steps import Step
+from gridgov.data.cases.enums import Action, Channel, Kind, Status
+from gridgov.data.cases.models import Case, CaseAction, CaseCounter
+from gridgov.data.errors import InvalidInput
+from gridgov.data.metrics import rollups
+from gridgov.data.org.domain import locate_point
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.taxonomy.enums import Phase, Priority
+from gridgov.data.taxonomy.models import Category
+from gridgov.db import prepared
+
+# ---------------------------------------------------------------------------------------------------
+# Reporting
+
+
+def report_case(
+    *,
+    town: Area,
+    reporter: User | None,
+    channel: Channel,
+    category: Category,
+    description: str,
+    area: Area | None = None,
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    address: str = "",
+    title: str = "",
+    priority: Priority | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    photos: Sequence[Upload] = (),
+    kind: Kind = Kind.EVENT,
+    enterprise: Enterprise | None = None,
+    resolve_on_spot: bool = False,
+    resolution_note: str = "",
+    resolution_photos: Sequence[Upload] = (),
+    now: datetime | None = None,
+    on_written: Callable[[Case], None] | None = None,
+) -> Case:
+    """Create a case (status 待受理) with its first action; optionally resolve it on the spot (自行处置).
+
+    ``on_written`` is called with the new case inside the same transaction, once everything is written (the
+    API records its Idempotency-Key answer there, so both commit or neither).
+    """
+    now = now or timezone.now()
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput(_("请填写事件描述"), field="description")
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(_("事件描述不能超过 %(n)s 字") % {"n": MAX_DESCRIPTION}, field="description")
+    if town.level != AreaLevel.TOWN:
+        raise InvalidInput(_("事件必须属于一个乡镇"), field="town")
+    if category.town_id != town.pk or category.parent_id is None or not category.active:
+        raise InvalidInput(
+            _("事件分类“%(name)s”不可用，请选择本镇启用的小类") % {"name": category.name}, field="category"
+        )
+    lat, lng = _check_coordinates(latitude, longitude)
+    if area is None and lat is not None and lng is not None:
+        area = locate_point(town=town, latitude=float(lat), longitude=float(lng))
+    area = area or town
+    if area.town_id != town.pk:
+        raise InvalidInput(_("所选区域“%(name)s”不在%(town)s") % {"name": area.name, "town": town.name}, field="area")
+    if enterprise is not None and enterprise.town_id != town.pk:
+        raise InvalidInput(
+            _("企业“%(name)s”不在%(town)s") % {"name": enterprise.name, "town": town.name}, field="enterprise"
+        )
+    levels = reference.ancestors_by_level(area)
+    checked = check_images(list(photos))
+    calendar = reference.calendar()
+    role = reporting_role(reporter, channel)
+
+    if resolve_on_spot and (reporter is None or not reporter.is_authenticated):
+        raise InvalidInput(_("自行处置需要登录的网格员"), field="resolve_on_spot")
+
+    # Everything that needs no lock is prepared before the transaction (on SQLite, BEGIN IMMEDIATE takes
+    # the database's write lock: it is held only while writing).
+    year = timezone.localtime(now).year
+    case = prepared.new(
+        Case,
+        town=town,
+        year=year,
+        kind=kind,
+        channel=channel,
+        category=category,
+        major_category_id=category.parent_id,
+        priority=priority or category.default_priority,
+        title=title.strip()[:120],
+        description=description,
+        address=address.strip()[:255],
+        latitude=lat,
+        longitude=lng,
+        area=area,
+        area_path=area.path,
+        village=levels.get(AreaLevel.VILLAGE),
+        grid=levels.get(AreaLevel.GRID),
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        reporter_role=role or "",
+        reporter_name=reporter_name.strip()[:64],
+        reporter_phone=reporter_phone.strip()[:20],
+        enterprise=enterprise,
+        status=Status.REPORTED,
+        reported_at=now,
+    )
+    deadlines.start_dispatch_clock(
+        case,
+        calendar=calendar,
+        limit=reference.time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority),
+        start=now,
+    )
+
+    # The case row's values and its rollup rows are prepared here too: inside, only the keys, the number and
+    # the first action's hash are filled in.
+    staged = prepared.stage(case)
+    counted = rollups.change(before=None, after=rollups.snapshot(case))
+    # Photos and an on-the-spot resolution write through the ORM: they need Django's own transaction.
+    with transaction.atomic() if checked or resolve_on_spot else prepared.transaction():
+        seq, pk, action_pk = _next_number(town=town, year=year)
+        number = f"{town.case_prefix or town.code}{year}-{seq:06d}"
+        if staged is not None:
+            staged.set(id=pk, seq=seq, number=number)
+        else:
+            case.pk, case.seq, case.number = pk, seq, number
+        step = Step(
+            case=case,
+            actor=case.reporter,
+            role=role,
+            action=Action.REPORT,
+            transition=None,
+            now=now,
+            note="",
+            calendar=calendar,
+            data={"channel": channel},
+            files=checked,
+        )
+        with prepared.batched():  # the case, its action, the rollups and the caller's record: one round trip
+            row = write_action(step, from_status="", new_case=staged or True, pk=action_pk)
+            rollups.write_change(counted)  # indicators: same transaction
+            if on_written is not None and not resolve_on_spot:
+                on_written(case)
+        after_commit(row)
+        if resolve_on_spot:  # in the same transaction: a failed resolution leaves no half-made case
+            assert reporter is not None
+            apply_action(
+                case_id=case.pk,
+                actor=reporter,
+                action=Action.SELF_RESOLVE,
+                note=resolution_note,
+                photos=resolution_photos,
+                now=now,
+            )
+            case.refresh_from_db()
+            if on_written is not None:
+                on_written(case)
+    return case
+
+
+def _check_coordinates(
+    latitude: Decimal | float | None, longitude: Decimal | float | None
+) -> tuple[Decimal | None, Decimal | None]:
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise InvalidInput(_("经纬度必须同时提供"), field="latitude")
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lng = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+    except ArithmeticError:
+        raise InvalidInput(_("经纬度格式不正确"), field="latitude") from None
+    if not (Decimal(-90) <= lat <= Decimal(90)) or not (Decimal(-180) <= lng <= Decimal(180)):
+        raise InvalidInput(_("经纬度超出范围"), field="latitude")
+    return lat, lng
+
+
+def _next_number(*, town: Area, year: int) -> tuple[int, int, int]:
+    """Bump the town's counter for ``year`` inside the caller's transaction (gap-free, race-free), and
+    reserve the primary keys of the new case and of its first action in the same statement; returns
+    ``(seq, case pk, action pk)``.
+
+    The upsert (the year's first report creates the counter) takes the row lock, so concurrent reporters
+    queue here and each reads back its own value (``RETURNING``: one statement, SQLite ≥ 3.35 and
+    PostgreSQL); if the reporting transaction rolls back,
+    so does the bump. Knowing the keys before anything is written lets the first action's hash (which covers
+    the case's key) go into the case's own INSERT — no UPDATE of the new row — and lets the case, its action,
+    the rollups and the caller's record go to the database together (``prepared.batched``).
+    """
+    row = prepared.fetch_one(_counter_sql(connection.vendor), [town.pk, year])
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+@functools.cache
+def _counter_sql(vendor: str) -> str:
+    """The counter's upsert (the year's first report creates it) returning its new value and the new keys."""
+    qn = connection.ops.quote_name
+    table = qn(CaseCounter._meta.db_table)
+    last = qn("last_value")
+    return (
+        f"INSERT INTO {table} ({qn('town_id')}, {qn('year')}, {last}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({qn('town_id')}, {qn('year')}) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {last}, {prepared.next_pk_sql(Case)}, {prepared.next_pk_sql(CaseAction)}"
+    )
