@@ -242,15 +242,15 @@ def test_a_write_failing_inside_the_transaction_leaves_no_case_action_or_counter
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_coming_between_the_plan_and_the_lock_is_noticed_and_the_plan_made_again(world) -> None:
     """Outside any transaction the slice is planned before the lock; a case written meanwhile moves the ids."""
-    from gridgov.data.cases.domain import bulk
+    from gridgov.data.cases.domain import bulk_statements as statements
 
     records = records_for_own_numbers(world)
-    prepared = bulk._Prepared.of(world.town, records)
-    plan = bulk._plan(world.town, prepared, bulk._existing(world.town, prepared))
+    prepared = statements.Prepared.of(world.town, records)
+    plan = statements.plan_slice(world.town, prepared, statements.existing_numbers(world.town, prepared))
     native = world.report(now=at(2022, 3, 7, 8, 0))  # takes the next id and the first number of 2022
 
     with transaction.atomic():
-        written = bulk._write(world.town, prepared, plan)
+        written = statements.write_slice(world.town, prepared, plan)
 
     assert native.seq == 1
     assert [c.seq for c in written] == [2, 3, 4, 5, 6]
