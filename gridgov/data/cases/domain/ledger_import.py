@@ -70,6 +70,13 @@ class LedgerImporter(Importer):
 
     # Shown when the import has no operator (the open rows' steps are taken in someone's name); None: not needed.
     needs_operator: str | Promise | None = None
+    # The ledger's detail rows, and their column holding a row's ``natural_key`` (tells a row already imported).
+    detail_model: type[Model]
+    key_field: str = "import_key"
+
+    def exists(self, parsed: ParsedRow, *, ctx: ImportContext) -> bool:
+        lookup = {"town": ctx.town, self.key_field: self.natural_key(parsed)}
+        return self.detail_model._default_manager.filter(**lookup).exists()
 
     def milestones(self, parsed: ParsedRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         """A finished row's milestones from its dates; None for a row still open."""
@@ -90,6 +97,12 @@ class LedgerImporter(Importer):
         if ctx.user is None and self.needs_operator is not None:
             raise RowInvalid(None, str(self.needs_operator))
         return ctx.user
+
+    def open_rows_actor(self, ctx: ImportContext) -> User:
+        """Who takes an open row's steps: the import's user (a ledger calling this sets ``needs_operator``)."""
+        user = self.operator(ctx)
+        assert user is not None
+        return user
 
     def apply(self, parsed: ParsedRow, *, ctx: ImportContext) -> None:
         self.apply_all([parsed], ctx=ctx)
