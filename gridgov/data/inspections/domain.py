@@ -30,8 +30,8 @@ from gridgov.data.inspections.models import (
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.taxonomy.enums import Phase
-from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.taxonomy.domain import Limit, install_ledger_category, install_major_category
+from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import Keywords
@@ -58,20 +58,11 @@ def install_inspection_categories(*, town: Area) -> Category:
 
 @transaction.atomic
 def _install_categories(*, town: Area) -> Category:
-    major, _created = Category.objects.get_or_create(
-        town=town, code=MAJOR_CODE, defaults={"name": "文明创建", "sort_order": 19}
+    major = install_major_category(town=town, code=MAJOR_CODE, name="文明创建", sort_order=19)
+    handle = Limit(3, TimeUnit.WORK_DAYS)
+    return install_ledger_category(
+        town=town, major=major, code=CATEGORY_CODE, name="督查点位问题", sort_order=1, handle=handle
     )
-    sub, created = Category.objects.get_or_create(
-        town=town, code=CATEGORY_CODE, defaults={"parent": major, "name": "督查点位问题", "sort_order": 1}
-    )
-    if created or not TimeLimit.objects.filter(category=sub).exists():
-        TimeLimit.objects.bulk_create(
-            [
-                TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
-                TimeLimit(category=sub, phase=Phase.HANDLE, priority="", value=3, unit=TimeUnit.WORK_DAYS),
-            ]
-        )
-    return sub
 
 
 def check_manager(user: User, town: Area, roles: frozenset[Role] = MANAGER_ROLES) -> None:

@@ -25,8 +25,8 @@ from gridgov.data.org.enums import DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
-from gridgov.data.taxonomy.enums import Phase
-from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.taxonomy.domain import Limit, install_ledger_category, install_major_category
+from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import Keywords
@@ -58,20 +58,11 @@ def install_problem_list_categories(*, town: Area) -> Category:
 
 @transaction.atomic
 def _install_categories(*, town: Area) -> Category:
-    major, _created = Category.objects.get_or_create(
-        town=town, code=MAJOR_CODE, defaults={"name": "村务与党建", "sort_order": 20}
+    major = install_major_category(town=town, code=MAJOR_CODE, name="村务与党建", sort_order=20)
+    handle = Limit(30, TimeUnit.CALENDAR_DAYS)
+    return install_ledger_category(
+        town=town, major=major, code=CATEGORY_CODE, name="问题清单线索", sort_order=4, handle=handle
     )
-    sub, _created = Category.objects.get_or_create(
-        town=town, code=CATEGORY_CODE, defaults={"parent": major, "name": "问题清单线索", "sort_order": 4}
-    )
-    if not TimeLimit.objects.filter(category=sub).exists():
-        TimeLimit.objects.bulk_create(
-            [
-                TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
-                TimeLimit(category=sub, phase=Phase.HANDLE, priority="", value=30, unit=TimeUnit.CALENDAR_DAYS),
-            ]
-        )
-    return sub
 
 
 def _check_manager(user: User, town: Area) -> None:

@@ -49,3 +49,29 @@ def time_limit(*, category: Category, phase: Phase, priority: Priority | str) ->
         return Limit(row.value, TimeUnit(row.unit))
     value, unit = FALLBACK_LIMITS[phase]
     return Limit(value, unit)
+
+
+def install_ledger_category(
+    *, town: Area, major: Category, code: str, name: str, sort_order: int, handle: Limit
+) -> Category:
+    """A ledger's own sub-category ``code`` under ``major`` (made when missing), given its time limits when it
+    has none: dispatched within a working hour, handled within ``handle`` (idempotent)."""
+    sub, _created = Category.objects.get_or_create(
+        town=town, code=code, defaults={"parent": major, "name": name, "sort_order": sort_order}
+    )
+    if not TimeLimit.objects.filter(category=sub).exists():
+        TimeLimit.objects.bulk_create(
+            [
+                TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
+                TimeLimit(category=sub, phase=Phase.HANDLE, priority="", value=handle.value, unit=handle.unit),
+            ]
+        )
+    return sub
+
+
+def install_major_category(*, town: Area, code: str, name: str, sort_order: int) -> Category:
+    """The town's major category ``code`` (made when missing)."""
+    major, _created = Category.objects.get_or_create(
+        town=town, code=code, defaults={"name": name, "sort_order": sort_order}
+    )
+    return major
