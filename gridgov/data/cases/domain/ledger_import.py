@@ -27,7 +27,6 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError, NotAllowed
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.framework import FailedAt, ImportContext, Importer, RowInvalid
-from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import FromDjango, ParsedRow
 
@@ -40,15 +39,6 @@ class Planned(Protocol):
     def record(self) -> CaseRecord: ...
 
     def rows(self, case: Case) -> Sequence[Model]: ...
-
-
-def installed_category(*, town: Area, code: str) -> Category | None:
-    """The town's sub-category ``code`` once a ledger installed it with its time limits (a read, no transaction:
-    a ledger's import asks for each row); None before."""
-    sub = Category.objects.filter(town=town, code=code, parent__isnull=False).first()
-    if sub is not None and TimeLimit.objects.filter(category=sub).exists():
-        return sub
-    return None
 
 
 def finished_case(milestones: LedgerMilestones, **fields: FromDjango) -> HistoricalCase:
