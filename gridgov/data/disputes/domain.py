@@ -175,13 +175,17 @@ class _Filing:
             received_on=self.received_on,
             import_key=import_key,
         )
-        parties = [
-            DisputeParty(
-                town=town, dispute=dispute, role=p.role, name=p.name, phone=p.phone, id_number=p.id_number, sort_order=i
-            )
-            for i, p in enumerate(self.parties)
-        ]
-        return dispute, parties
+        return dispute, party_rows(town=town, dispute=dispute, parties=self.parties)
+
+
+def party_rows(*, town: Area, dispute: Dispute, parties: Sequence[PartyInput]) -> list[DisputeParty]:
+    """The parties of ``dispute`` as rows, in the order given (checked by ``_check_parties`` or a ledger import)."""
+    return [
+        DisputeParty(
+            town=town, dispute=dispute, role=p.role, name=p.name, phone=p.phone, id_number=p.id_number, sort_order=i
+        )
+        for i, p in enumerate(parties)
+    ]
 
 
 def dispute_category(categories: dict[str, Category], dtype: DisputeType, *, backlog: bool) -> Category:

@@ -29,6 +29,7 @@ from gridgov.data.disputes.domain import (
     dispute_case_fields,
     dispute_category,
     install_dispute_categories,
+    party_rows,
     plan_dispute,
 )
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
@@ -191,18 +192,7 @@ class DisputeImporter(LedgerImporter):
             outcome=parsed.outcome or "",
             import_key=parsed.number,
         )
-        party = parsed.party
-        return [
-            dispute,
-            DisputeParty(
-                town=town,
-                dispute=dispute,
-                role=party.role,
-                name=party.name,
-                phone=party.phone,
-                id_number=party.id_number,
-            ),
-        ]
+        return [dispute, *party_rows(town=town, dispute=dispute, parties=[parsed.party])]
 
     def plan(self, parsed: DisputeRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedDispute:
         """A dispute still open: registered as ``register_dispute`` registers it (dispatched), in memory."""
