@@ -28,7 +28,7 @@ from gridgov.data.org.enums import Role, SecurityEventKind
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client, record_event
 from gridgov.data.privacy import mask_id_number, mask_name, mask_phone
-from gridgov.data.taxonomy.enums import Phase
+from gridgov.data.taxonomy.domain import Limit, install_ledger_category, install_major_category
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
@@ -74,24 +74,13 @@ def install_dispute_categories(*, town: Area) -> dict[str, Category]:
 def _install_categories(*, town: Area) -> dict[str, Category]:
     found: dict[str, Category] = {}
     for dtype, (major_code, major_name, sub_code, sub_name, days) in CATEGORIES.items():
-        major, _created = Category.objects.get_or_create(
-            town=town, code=major_code, defaults={"name": major_name, "sort_order": int(major_code)}
-        )
+        major = install_major_category(town=town, code=major_code, name=major_name, sort_order=int(major_code))
+        handle = Limit(days, TimeUnit.CALENDAR_DAYS)
         subs = [(sub_code, sub_name)] + ([BACKLOG_PETITION] if dtype == DisputeType.PETITION else [])
         for code, name in subs:
-            sub, _created = Category.objects.get_or_create(
-                town=town, code=code, defaults={"parent": major, "name": name, "sort_order": int(code[2:])}
+            found[code] = install_ledger_category(
+                town=town, major=major, code=code, name=name, sort_order=int(code[2:]), handle=handle
             )
-            if not TimeLimit.objects.filter(category=sub).exists():
-                TimeLimit.objects.bulk_create(
-                    [
-                        TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
-                        TimeLimit(
-                            category=sub, phase=Phase.HANDLE, priority="", value=days, unit=TimeUnit.CALENDAR_DAYS
-                        ),
-                    ]
-                )
-            found[code] = sub
         found[dtype] = found[sub_code]
     return found
 
@@ -186,13 +175,17 @@ class _Filing:
             received_on=self.received_on,
             import_key=import_key,
         )
-        parties = [
-            DisputeParty(
-                town=town, dispute=dispute, role=p.role, name=p.name, phone=p.phone, id_number=p.id_number, sort_order=i
-            )
-            for i, p in enumerate(self.parties)
-        ]
-        return dispute, parties
+        return dispute, party_rows(town=town, dispute=dispute, parties=self.parties)
+
+
+def party_rows(*, town: Area, dispute: Dispute, parties: Sequence[PartyInput]) -> list[DisputeParty]:
+    """The parties of ``dispute`` as rows, in the order given (checked by ``_check_parties`` or a ledger import)."""
+    return [
+        DisputeParty(
+            town=town, dispute=dispute, role=p.role, name=p.name, phone=p.phone, id_number=p.id_number, sort_order=i
+        )
+        for i, p in enumerate(parties)
+    ]
 
 
 def dispute_category(categories: dict[str, Category], dtype: DisputeType, *, backlog: bool) -> Category:

@@ -29,6 +29,7 @@ from gridgov.data.disputes.domain import (
     dispute_case_fields,
     dispute_category,
     install_dispute_categories,
+    party_rows,
     plan_dispute,
 )
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
@@ -61,6 +62,7 @@ class DisputeRow:
 
 
 class DisputeImporter(LedgerImporter):
+    detail_model = Dispute
     needs_operator = gettext_lazy("导入信访与纠纷需要指定操作人（受理员）")
     name = "disputes"
     title = gettext_lazy("信访与矛盾纠纷")
@@ -164,9 +166,6 @@ class DisputeImporter(LedgerImporter):
     def natural_key(self, parsed: DisputeRow) -> Hashable:
         return parsed.number
 
-    def exists(self, parsed: DisputeRow, *, ctx: ImportContext) -> bool:
-        return Dispute.objects.filter(town=ctx.town, import_key=parsed.number).exists()
-
     def milestones(self, parsed: DisputeRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(
             opened_on=parsed.received_on, resolved_on=None, closed_on=parsed.resolved_on, now=ctx.now
@@ -193,23 +192,11 @@ class DisputeImporter(LedgerImporter):
             outcome=parsed.outcome or "",
             import_key=parsed.number,
         )
-        party = parsed.party
-        return [
-            dispute,
-            DisputeParty(
-                town=town,
-                dispute=dispute,
-                role=party.role,
-                name=party.name,
-                phone=party.phone,
-                id_number=party.id_number,
-            ),
-        ]
+        return [dispute, *party_rows(town=town, dispute=dispute, parties=[parsed.party])]
 
     def plan(self, parsed: DisputeRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedDispute:
         """A dispute still open: registered as ``register_dispute`` registers it (dispatched), in memory."""
-        user = self.operator(ctx)
-        assert user is not None
+        user = self.open_rows_actor(ctx)
         return plan_dispute(
             town=ctx.town,
             actor=user,

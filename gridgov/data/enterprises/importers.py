@@ -194,6 +194,7 @@ def _not_after_today(day: date | None, *, ctx: ImportContext, column: str, label
 
 
 class HazardImporter(LedgerImporter):
+    detail_model, key_field = Hazard, "source_key"
     needs_operator = gettext_lazy("导入隐患台账需要指定操作人（受理员）")
     name = "hazards"
     title = gettext_lazy("隐患台账")
@@ -295,9 +296,6 @@ class HazardImporter(LedgerImporter):
     def natural_key(self, parsed: HazardRow) -> Hashable:
         return parsed.source_key
 
-    def exists(self, parsed: HazardRow, *, ctx: ImportContext) -> bool:
-        return Hazard.objects.filter(town=ctx.town, source_key=parsed.source_key).exists()
-
     def milestones(self, parsed: HazardRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(
             opened_on=parsed.data.found_on, resolved_on=parsed.rectified_on, closed_on=parsed.accepted_on, now=ctx.now
@@ -319,8 +317,7 @@ class HazardImporter(LedgerImporter):
 
     def plan(self, parsed: HazardRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedHazard:
         """A hazard still open: filed as ``record_hazard`` files it, replayed in memory."""
-        user = self.operator(ctx)
-        assert user is not None
+        user = self.open_rows_actor(ctx)
         return plan_hazard(actor=user, data=parsed.data, source_key=parsed.source_key, now=ctx.now, calendar=calendar)
 
 
@@ -341,6 +338,7 @@ class ServiceRow:
 
 
 class ServiceRequestImporter(LedgerImporter):
+    detail_model, key_field = ServiceRequest, "source_key"
     needs_operator = gettext_lazy("导入企业诉求需要指定操作人（受理员）")
     name = "service-requests"
     title = gettext_lazy("企业诉求台账")
@@ -401,9 +399,6 @@ class ServiceRequestImporter(LedgerImporter):
     def natural_key(self, parsed: ServiceRow) -> Hashable:
         return parsed.source_key
 
-    def exists(self, parsed: ServiceRow, *, ctx: ImportContext) -> bool:
-        return ServiceRequest.objects.filter(town=ctx.town, source_key=parsed.source_key).exists()
-
     def milestones(self, parsed: ServiceRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(opened_on=parsed.raised_on, resolved_on=None, closed_on=parsed.solved_on, now=ctx.now)
 
@@ -429,8 +424,7 @@ class ServiceRequestImporter(LedgerImporter):
 
     def plan(self, parsed: ServiceRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRequest:
         """A request still open: raised as ``raise_request`` raises it (in the morning of its day), in memory."""
-        user = self.operator(ctx)
-        assert user is not None
+        user = self.open_rows_actor(ctx)
         raised_at = datetime.combine(parsed.raised_on, time(9, 0), tzinfo=timezone.get_current_timezone())
         return plan_request(
             actor=user,

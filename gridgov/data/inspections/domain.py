@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.bulk import CaseRecord, StoredFile, write_cases
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.ledger_import import installed_category
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind
 from gridgov.data.cases.models import Case
@@ -30,8 +29,8 @@ from gridgov.data.inspections.models import (
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.taxonomy.enums import Phase
-from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.taxonomy.domain import LedgerCategory, Limit, ledger_category
+from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import Keywords
@@ -50,28 +49,15 @@ class ItemSpec:
     points: Decimal
 
 
+INSPECTION_CATEGORY = LedgerCategory(
+    major_code=MAJOR_CODE, major_name="文明创建", major_order=19,
+    code=CATEGORY_CODE, name="督查点位问题", sort_order=1, handle=Limit(3, TimeUnit.WORK_DAYS),
+)  # fmt: skip
+
+
 def install_inspection_categories(*, town: Area) -> Category:
-    """The sub-category inspection problems are filed under, with its time limits (idempotent; once they are
-    there, only read: an import asks for each row without a transaction)."""
-    return installed_category(town=town, code=CATEGORY_CODE) or _install_categories(town=town)
-
-
-@transaction.atomic
-def _install_categories(*, town: Area) -> Category:
-    major, _created = Category.objects.get_or_create(
-        town=town, code=MAJOR_CODE, defaults={"name": "文明创建", "sort_order": 19}
-    )
-    sub, created = Category.objects.get_or_create(
-        town=town, code=CATEGORY_CODE, defaults={"parent": major, "name": "督查点位问题", "sort_order": 1}
-    )
-    if created or not TimeLimit.objects.filter(category=sub).exists():
-        TimeLimit.objects.bulk_create(
-            [
-                TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
-                TimeLimit(category=sub, phase=Phase.HANDLE, priority="", value=3, unit=TimeUnit.WORK_DAYS),
-            ]
-        )
-    return sub
+    """The sub-category inspection problems are filed under, with its time limits."""
+    return ledger_category(town=town, spec=INSPECTION_CATEGORY)
 
 
 def check_manager(user: User, town: Area, roles: frozenset[Role] = MANAGER_ROLES) -> None:

@@ -59,6 +59,7 @@ class ProblemRow:
 
 
 class InspectionProblemImporter(LedgerImporter):
+    detail_model = InspectionProblem
     name = "inspection-problems"
     title = gettext_lazy("督查问题")
     notes = gettext_lazy("督查名称须为已建立的督查轮次；检查项目填编号或名称；发现时间须在督查期间内。")
@@ -137,9 +138,6 @@ class InspectionProblemImporter(LedgerImporter):
 
     def natural_key(self, parsed: ProblemRow) -> Hashable:
         return parsed.import_key
-
-    def exists(self, parsed: ProblemRow, *, ctx: ImportContext) -> bool:
-        return InspectionProblem.objects.filter(town=ctx.town, import_key=parsed.import_key).exists()
 
     def milestones(self, parsed: ProblemRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(

@@ -24,13 +24,14 @@ public API, so callers import it from one place.
 
 from gridgov.data.metrics.counting import Group, GroupKey, compute, compute_by, count, count_by, rollups_current
 from gridgov.data.metrics.drilldown import Part, cases_behind
-from gridgov.data.metrics.measures import Counts, IndicatorSet, Measure, MeasureKey, build_set
+from gridgov.data.metrics.measures import MEASURE_KEYS, Counts, IndicatorSet, Measure, MeasureKey, build_set
 from gridgov.data.metrics.periods import Period
 from gridgov.data.metrics.rankings import SMALL_SAMPLE, RankRow, ranking
 from gridgov.data.metrics.scope import Scope
 from gridgov.data.metrics.weights import Weights, inspection_deductions
 
 __all__ = [
+    "MEASURE_KEYS",
     "SMALL_SAMPLE",
     "Counts",
     "Group",

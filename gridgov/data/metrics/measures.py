@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from django.utils.translation import get_language, gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -27,6 +27,7 @@ MeasureKey = Literal[
     "satisfaction_rate",
     "score",
 ]
+MEASURE_KEYS: tuple[MeasureKey, ...] = get_args(MeasureKey)  # every indicator of a set, in the order shown
 
 
 @dataclass(slots=True)

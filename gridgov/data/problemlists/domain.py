@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.ledger_import import installed_category
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.figures import closed_by
@@ -25,8 +24,8 @@ from gridgov.data.org.enums import DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
-from gridgov.data.taxonomy.enums import Phase
-from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.taxonomy.domain import LedgerCategory, Limit, ledger_category
+from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import Keywords
@@ -50,28 +49,15 @@ CHANNEL_OF_SOURCE = {
 }
 
 
+PROBLEM_LIST_CATEGORY = LedgerCategory(
+    major_code=MAJOR_CODE, major_name="村务与党建", major_order=20,
+    code=CATEGORY_CODE, name="问题清单线索", sort_order=4, handle=Limit(30, TimeUnit.CALENDAR_DAYS),
+)  # fmt: skip
+
+
 def install_problem_list_categories(*, town: Area) -> Category:
-    """The sub-category list items are filed under (问题清单线索), with time limits (idempotent; once they are
-    there, only read: an import asks for each row without a transaction)."""
-    return installed_category(town=town, code=CATEGORY_CODE) or _install_categories(town=town)
-
-
-@transaction.atomic
-def _install_categories(*, town: Area) -> Category:
-    major, _created = Category.objects.get_or_create(
-        town=town, code=MAJOR_CODE, defaults={"name": "村务与党建", "sort_order": 20}
-    )
-    sub, _created = Category.objects.get_or_create(
-        town=town, code=CATEGORY_CODE, defaults={"parent": major, "name": "问题清单线索", "sort_order": 4}
-    )
-    if not TimeLimit.objects.filter(category=sub).exists():
-        TimeLimit.objects.bulk_create(
-            [
-                TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
-                TimeLimit(category=sub, phase=Phase.HANDLE, priority="", value=30, unit=TimeUnit.CALENDAR_DAYS),
-            ]
-        )
-    return sub
+    """The sub-category list items are filed under (问题清单线索), with its time limits."""
+    return ledger_category(town=town, spec=PROBLEM_LIST_CATEGORY)
 
 
 def _check_manager(user: User, town: Area) -> None:

@@ -74,6 +74,7 @@ class ItemRow:
 
 
 class ProblemItemImporter(LedgerImporter):
+    detail_model = ProblemItem
     needs_operator = gettext_lazy("导入问题清单需要指定操作人（受理员）")
     name = "problem-items"
     title = gettext_lazy("问题清单")
@@ -157,9 +158,6 @@ class ProblemItemImporter(LedgerImporter):
     def natural_key(self, parsed: ItemRow) -> Hashable:
         return parsed.import_key
 
-    def exists(self, parsed: ItemRow, *, ctx: ImportContext) -> bool:
-        return ProblemItem.objects.filter(town=ctx.town, import_key=parsed.import_key).exists()
-
     def milestones(self, parsed: ItemRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(
             opened_on=parsed.found_on, resolved_on=parsed.completed_on, closed_on=parsed.closed_on, now=ctx.now
@@ -191,8 +189,7 @@ class ProblemItemImporter(LedgerImporter):
 
     def plan(self, parsed: ItemRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedItem:
         """An item still open: added as ``add_item`` adds it (registered and dispatched), in memory."""
-        user = self.operator(ctx)
-        assert user is not None
+        user = self.open_rows_actor(ctx)
         return plan_item(
             problem_list=parsed.problem_list,
             actor=user,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
@@ -49,3 +50,65 @@ def time_limit(*, category: Category, phase: Phase, priority: Priority | str) ->
         return Limit(row.value, TimeUnit(row.unit))
     value, unit = FALLBACK_LIMITS[phase]
     return Limit(value, unit)
+
+
+def install_ledger_category(
+    *, town: Area, major: Category, code: str, name: str, sort_order: int, handle: Limit
+) -> Category:
+    """A ledger's own sub-category ``code`` under ``major`` (made when missing), given its time limits when it
+    has none: dispatched within a working hour, handled within ``handle`` (idempotent)."""
+    sub, _created = Category.objects.get_or_create(
+        town=town, code=code, defaults={"parent": major, "name": name, "sort_order": sort_order}
+    )
+    if not TimeLimit.objects.filter(category=sub).exists():
+        TimeLimit.objects.bulk_create(
+            [
+                TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_HOURS),
+                TimeLimit(category=sub, phase=Phase.HANDLE, priority="", value=handle.value, unit=handle.unit),
+            ]
+        )
+    return sub
+
+
+def install_major_category(*, town: Area, code: str, name: str, sort_order: int) -> Category:
+    """The town's major category ``code`` (made when missing)."""
+    major, _created = Category.objects.get_or_create(
+        town=town, code=code, defaults={"name": name, "sort_order": sort_order}
+    )
+    return major
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerCategory:
+    """A ledger's own sub-category (``code``) and its major category, with the time to handle a case under it."""
+
+    major_code: str
+    major_name: str
+    major_order: int
+    code: str
+    name: str
+    sort_order: int
+    handle: Limit
+
+
+def installed_category(*, town: Area, code: str) -> Category | None:
+    """The town's sub-category ``code`` once a ledger installed it with its time limits (a read, no transaction:
+    a ledger's import asks for each row); None before."""
+    sub = Category.objects.filter(town=town, code=code, parent__isnull=False).first()
+    if sub is not None and TimeLimit.objects.filter(category=sub).exists():
+        return sub
+    return None
+
+
+def ledger_category(*, town: Area, spec: LedgerCategory) -> Category:
+    """The sub-category a ledger files its cases under, with its time limits (idempotent; once they are there,
+    only read: an import asks for each row without a transaction)."""
+    return installed_category(town=town, code=spec.code) or _install_ledger_category(town=town, spec=spec)
+
+
+@transaction.atomic
+def _install_ledger_category(*, town: Area, spec: LedgerCategory) -> Category:
+    major = install_major_category(town=town, code=spec.major_code, name=spec.major_name, sort_order=spec.major_order)
+    return install_ledger_category(
+        town=town, major=major, code=spec.code, name=spec.name, sort_order=spec.sort_order, handle=spec.handle
+    )

@@ -32,7 +32,6 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError, NotAllowed
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.framework import FailedAt, ImportContext, Importer, RowInvalid
-from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import FromDjango, ParsedRow
 
@@ -117,15 +116,6 @@ class Planned(Protocol):
     def rows(self, case: Case) -> Sequence[Model]: ...
 
 
-def installed_category(*, town: Area, code: str) -> Category | None:
-    """The town's sub-category ``code`` once a ledger installed it with its time limits (a read, no transaction:
-    a ledger's import asks for each row); None before."""
-    sub = Category.objects.filter(town=town, code=code, parent__isnull=False).first()
-    if sub is not None and TimeLimit.objects.filter(category=sub).exists():
-        return sub
-    return None
-
-
 def finished_case(milestones: LedgerMilestones, **fields: FromDjango) -> HistoricalCase:
     """A finished row's case: its milestones, and the ledger's own ``fields`` (category, area, channel …)."""
     return HistoricalCase(
@@ -145,6 +135,13 @@ class LedgerImporter(Importer):
 
     # Shown when the import has no operator (the open rows' steps are taken in someone's name); None: not needed.
     needs_operator: str | Promise | None = None
+    # The ledger's detail rows, and their column holding a row's ``natural_key`` (tells a row already imported).
+    detail_model: type[Model]
+    key_field: str = "import_key"
+
+    def exists(self, parsed: ParsedRow, *, ctx: ImportContext) -> bool:
+        lookup = {"town": ctx.town, self.key_field: self.natural_key(parsed)}
+        return self.detail_model._default_manager.filter(**lookup).exists()
 
     def milestones(self, parsed: ParsedRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         """A finished row's milestones from its dates; None for a row still open."""
@@ -165,6 +162,12 @@ class LedgerImporter(Importer):
         if ctx.user is None and self.needs_operator is not None:
             raise RowInvalid(None, str(self.needs_operator))
         return ctx.user
+
+    def open_rows_actor(self, ctx: ImportContext) -> User:
+        """Who takes an open row's steps: the import's user (a ledger calling this sets ``needs_operator``)."""
+        user = self.operator(ctx)
+        assert user is not None
+        return user
 
     def apply(self, parsed: ParsedRow, *, ctx: ImportContext) -> None:
         self.apply_all([parsed], ctx=ctx)

@@ -23,12 +23,19 @@ def follow_token(number: str) -> str:
     return signing.Signer(salt=FOLLOW_SALT).signature(number)
 
 
-def follow_link(number: str) -> str:
+def _public_url(view: str, arg: str | int, *, fallback: str) -> str:
+    """The public address of one of the platform's pages (``fallback``: its path when ``view`` cannot be
+    reversed)."""
     try:
-        path = reverse("phone:public_case", args=[number])
+        path = reverse(view, args=[arg])
     except NoReverseMatch:
-        path = f"/m/public/case/{number}/"
-    return f"{settings.GRIDGOV_PUBLIC_URL}{path}?t={follow_token(number)}"
+        path = fallback
+    return f"{settings.GRIDGOV_PUBLIC_URL}{path}"
+
+
+def follow_link(number: str) -> str:
+    url = _public_url("phone:public_case", number, fallback=f"/m/public/case/{number}/")
+    return f"{url}?t={follow_token(number)}"
 
 
 def reporter_message(*, case: Case, status_label: str) -> Message:
@@ -72,11 +79,7 @@ def when(moment: datetime | None) -> str:
 
 
 def case_link(case_id: int) -> str:
-    try:
-        path = reverse("web:case_detail", args=[case_id])
-    except NoReverseMatch:
-        path = f"/cases/{case_id}/"
-    return f"{settings.GRIDGOV_PUBLIC_URL}{path}"
+    return _public_url("web:case_detail", case_id, fallback=f"/cases/{case_id}/")
 
 
 def _headline(kind: str) -> str:

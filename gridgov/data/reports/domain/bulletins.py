@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import Conflict, NotFound
 from gridgov.data.metrics.indicators import (
+    MEASURE_KEYS,
     SMALL_SAMPLE,
     IndicatorSet,
     Period,
@@ -41,19 +42,6 @@ from gridgov.types import JSONObject
 LISTED_CASES = 50  # overdue / reworked cases named in a bulletin at most
 PRAISED = 3  # villages commended (top) and criticised (bottom)
 BULLETIN_SERIES = "bulletin"  # 2026年第N期 of the platform's bulletins (the inspection rounds number theirs apart)
-SUMMARY_KEYS = (
-    "reported",
-    "valid_rate",
-    "registered",
-    "completion_rate",
-    "closure_rate",
-    "on_time_closure_rate",
-    "on_time_handling_rate",
-    "rework_rate",
-    "overdue_rate",
-    "satisfaction_rate",
-    "score",
-)
 
 Progress = Callable[[str], None]
 
@@ -253,7 +241,7 @@ def bulletin_content(*, scope: Scope, period: Period, as_of: datetime, progress:
                 "denominator": m.denominator,
                 "formula": m.formula,
             }
-            for m in (figures[key] for key in SUMMARY_KEYS)
+            for m in (figures[key] for key in MEASURE_KEYS)
         ],
         "summary_text": _summary_text(scope=scope, period=period, figures=figures),
         "rankings": rankings,
