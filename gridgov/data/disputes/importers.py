@@ -37,7 +37,7 @@ from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.problemlists.importers import find_department, may_import
+from gridgov.data.problemlists.importers import may_import
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -156,7 +156,7 @@ class DisputeImporter(LedgerImporter):
             level=cells.choice(row.get("level"), Level, column="level", default=Level.TOWN),
             amount=cells.amount(row.get("amount"), column="amount") or Decimal(0),
             backlog=cells.yes_no(row.get("backlog"), column="backlog"),
-            department=find_department(row["department"], ctx=ctx, column="department"),
+            department=cells.department_by_name(row["department"], town=ctx.town, column="department"),
             village=village,
             resolved_on=resolved_on,
             method=method,

@@ -14,7 +14,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,21 +35,13 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
-from gridgov.types import CellValue, SheetRow
+from gridgov.types import SheetRow
 
 IMPORT_ROLES = (Role.OPERATOR, Role.ADMIN)
 
 
 def may_import(user: User) -> bool:
     return user.is_superuser or user.memberships.filter(role__in=IMPORT_ROLES, active=True).exists()
-
-
-def find_department(value: CellValue, *, ctx: ImportContext, column: str) -> Department:
-    raw = cells.required_text(value, column=column)
-    found = list(Department.objects.filter(Q(name=raw) | Q(code=raw), town=ctx.town, active=True)[:2])
-    if len(found) != 1:
-        raise RowInvalid(column, _("找不到本镇启用的单位“%(v)s”（填写部门名称或编码）") % {"v": raw})
-    return found[0]
 
 
 @dataclass(frozen=True)
@@ -146,7 +137,7 @@ class ProblemItemImporter(LedgerImporter):
             number=cells.text(row.get("number"), column="number", max_length=32),
             description=cells.required_text(row["description"], column="description", max_length=2000),
             source=cells.choice(row["source"], Source, column="source"),
-            department=find_department(row["department"], ctx=ctx, column="department"),
+            department=cells.department_by_name(row["department"], town=ctx.town, column="department"),
             person=cells.required_text(row["person"], column="person", max_length=32),
             plan=cells.required_text(row["plan"], column="plan", max_length=2000),
             found_on=found_on,

@@ -10,18 +10,15 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import TextChoices
+from django.db.models import Q, TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gridgov.data.org.models import Area, Department
 from gridgov.data.sheets.framework import RowInvalid
 from gridgov.types import CellValue
-
-if TYPE_CHECKING:
-    from gridgov.data.org.models import Area
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -173,6 +170,15 @@ def area_by_name(value: CellValue, *, candidates: Iterable[Area], column: str, w
     if not matches:
         raise RowInvalid(column, _("找不到%(what)s“%(value)s”") % {"what": what, "value": raw})
     raise RowInvalid(column, _("%(what)s“%(value)s”不唯一，请填写区划代码") % {"what": what, "value": raw})
+
+
+def department_by_name(value: CellValue, *, town: Area, column: str) -> Department:
+    """Find one of ``town``'s active departments (units) by name or code."""
+    raw = required_text(value, column=column)
+    found = list(Department.objects.filter(Q(name=raw) | Q(code=raw), town=town, active=True)[:2])
+    if len(found) != 1:
+        raise RowInvalid(column, _("找不到本镇启用的单位“%(v)s”（填写部门名称或编码）") % {"v": raw})
+    return found[0]
 
 
 def dates_in_order(
