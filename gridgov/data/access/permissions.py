@@ -62,7 +62,7 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
 from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.reports.domain.viewers import Viewer, viewer_of
-from gridgov.data.sheets.framework import ImportReport
+from gridgov.data.sheets.framework import ImportReport, importers
 from gridgov.data.sheets.models import ImportJob, JobMode
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "is_global_admin",
     "ledger_actions",
     "may_confirm_import",
+    "may_import",
     "may_report_into",
     "may_reveal_contact",
     "may_verify",
@@ -299,6 +300,12 @@ def public_case_by_phone(number: str, phone: str) -> Case | None:
 
 # ---------------------------------------------------------------------------------------------------
 # Sheet imports
+
+
+def may_import(user: User) -> bool:
+    """Whether ``user`` may use at least one sheet import (the 导入 menu entry and page). Each importer states
+    who may use it (``Importer.allowed``, which ``sheets.jobs`` enforces on every upload); this is their union."""
+    return user.is_authenticated and any(importer.allowed(user) for importer in importers())
 
 
 def may_confirm_import(*, job: ImportJob, report: ImportReport | None) -> bool:

@@ -83,3 +83,15 @@ def test_a_dispute_page_offers_reveal_and_unmasks_exactly_for_whom_the_module_sa
     assert offered == expected
     assert unmasked == expected
     assert {role for role, yes in expected.items() if yes} == {Role.OPERATOR, Role.LEADER, Role.ADMIN}
+
+
+def test_the_import_entry_is_for_whoever_may_use_one_importer_at_least(world) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gridgov.data.access.permissions import may_import
+    from gridgov.data.sheets.framework import importers
+
+    answers = {role: may_import(world.persona(role)) for role in Role}
+    assert answers == {role: any(i.allowed(world.persona(role)) for i in importers()) for role in Role}
+    assert {role for role, yes in answers.items() if yes} == {Role.OPERATOR, Role.LEADER, Role.ADMIN}
+    assert may_import(AnonymousUser()) is False
