@@ -24,7 +24,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.personal_data import REVEAL_ROLES
+from gridgov.data.cases.domain.personal_data import can_reveal
 from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case
@@ -62,6 +62,8 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
 from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.reports.domain.viewers import Viewer, viewer_of
+from gridgov.data.sheets.framework import ImportReport, importers
+from gridgov.data.sheets.models import ImportJob, JobMode
 
 __all__ = [
     "LEDGER_STEPS",
@@ -80,7 +82,11 @@ __all__ = [
     "is_enterprise_user",
     "is_global_admin",
     "ledger_actions",
+    "may_confirm_import",
+    "may_import",
     "may_report_into",
+    "may_reveal_contact",
+    "may_verify",
     "meeting_actions",
     "memberships_of",
     "offered_actions",
@@ -128,6 +134,19 @@ ENTERPRISE_MANAGERS = tuple(ENTERPRISE_MANAGER_ROLES)
 def offered_actions(*, user: User, case: Case) -> frozenset[Action]:
     """The actions of ``available_actions`` as a set, for pages that ask "is this button on?"."""
     return frozenset(Action(t.action) for t in available_actions(user=user, case=case))
+
+
+def may_verify(*, user: User, case: Case) -> bool:
+    """Whether ``user`` may check the case's result now (核查通过/不通过: the phone's verify form)."""
+    return Action.VERIFY_PASS in offered_actions(user=user, case=case)
+
+
+def may_reveal_contact(*, user: User, case: Case) -> bool:
+    """Whether ``user`` may see the personal data of ``case`` in full: the reporter's contact, a dispute's parties.
+
+    The rule is ``personal_data.can_reveal`` (the roles that may unmask, within the user's capacities on the
+    case), which the unmasking functions enforce themselves; pages ask here."""
+    return can_reveal(user, case)
 
 
 def duplicate_number(*, user: User, case: Case) -> str | None:
@@ -183,7 +202,7 @@ def _dispute_steps(user: User, dispute: Dispute, case: Case, steps: set[str]) ->
         steps -= {"approve_extension", "deny_extension"}
     if not caps & MEDIATE_ROLES:
         steps.discard("mediate")
-    if caps & REVEAL_ROLES:
+    if may_reveal_contact(user=user, case=case):
         steps.add("reveal")
         if dispute.backlog and dispute.backlog_cleared_at is None and case.status == Status.CLOSED:
             steps.add("clear")
@@ -277,3 +296,19 @@ def public_case_by_phone(number: str, phone: str) -> Case | None:
         if case.reporter_phone and constant_time_compare(case.reporter_phone.strip(), phone.strip()):
             return case
     return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sheet imports
+
+
+def may_import(user: User) -> bool:
+    """Whether ``user`` may use at least one sheet import (the 导入 menu entry and page). Each importer states
+    who may use it (``Importer.allowed``, which ``sheets.jobs`` enforces on every upload); this is their union."""
+    return user.is_authenticated and any(importer.allowed(user) for importer in importers())
+
+
+def may_confirm_import(*, job: ImportJob, report: ImportReport | None) -> bool:
+    """Whether the job page offers 确认导入: a dry run (of a job its uploader sees, ``get_job``) that found no
+    errors and has rows left to write."""
+    return job.mode == JobMode.DRY_RUN and report is not None and report.ok and report.valid > report.skipped

@@ -75,6 +75,10 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+# The ratings that count as satisfied (满意率): the indicators' definition and the rollups' count.
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
+
+
 class Lamp(models.TextChoices):
     GREEN = "green", _("正常")
     YELLOW = "yellow", _("临期")

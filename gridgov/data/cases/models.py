@@ -11,6 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Satisfaction, Status
+
+# The day rollups (a projection of cases kept in each case's transaction) are defined apart; registered here.
+from gridgov.data.cases.rollup_model import DailyRollup as DailyRollup
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, Enterprise
 from gridgov.data.privacy import EncryptedTextField

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.personal_data import REVEAL_ROLES
+from gridgov.data.cases.domain.personal_data import REVEAL_ROLES, can_reveal
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
@@ -422,13 +422,9 @@ def parties_masked(dispute: Dispute) -> list[PartyView]:
     ]
 
 
-def can_reveal_parties(user: User, dispute: Dispute) -> bool:
-    return bool(capacities(user, dispute.case) & REVEAL_ROLES)
-
-
 def reveal_parties(*, user: User, dispute: Dispute, client: Client | None = None) -> list[PartyView]:
     """The parties in full, for the command room, leaders and admins; the unmasking is logged."""
-    if not can_reveal_parties(user, dispute):
+    if not can_reveal(user, dispute.case):  # the one rule of unmasking personal data on a case
         raise NotAllowed(_("您的角色不能查看当事人的完整信息"))
     record_event(
         kind=SecurityEventKind.PERSONAL_DATA_REVEALED,

@@ -23,10 +23,9 @@ from datetime import datetime
 
 from django.db.models import F, Q
 
-from gridgov.data.cases.enums import Satisfaction, Status
+from gridgov.data.cases.enums import SATISFIED, Status
 
 HANDLE_PHASE = (Status.DISPATCHED, Status.HANDLING)
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
 
 
 def rejected_at(t: datetime) -> Q:

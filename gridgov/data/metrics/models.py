@@ -1,9 +1,8 @@
-"""Indicator weights per town and the day × dimension rollup that keeps the indicators fast.
+"""Indicator weights per town; and, read from the cases app, the day × dimension rollup that keeps the indicators fast.
 
-``DailyRollup`` holds, per town, day and one dimension member (a village, a grid, a department, a grid
-worker, a category, a major category, a channel, or the whole town), the counts every indicator is made of.
-It is maintained by ``gridgov.data.metrics.rollups`` in the same transaction as each case change, and can
-be rebuilt and checked against a recount at any time (``rebuild_rollups``, ``check_rollups``).
+``DailyRollup`` (with its dimensions ``Dim`` and ``COUNT_FIELDS``) is the cases app's: the engine writes it in
+the same transaction as each case change (``cases.domain.rollups``). Metrics reads it, and rebuilds and checks
+it against a recount at any time (``metrics.rollups``; ``rebuild_rollups``, ``check_rollups``).
 """
 
 from __future__ import annotations
@@ -13,7 +12,10 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.data.cases.rollup_model import COUNT_FIELDS, DailyRollup, Dim
 from gridgov.data.org.models import Area
+
+__all__ = ["COUNT_FIELDS", "DailyRollup", "Dim", "IndicatorWeights"]
 
 
 class IndicatorWeights(models.Model):
@@ -44,62 +46,3 @@ class IndicatorWeights(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town_id}: {self.on_time_closure}/{self.closure}/{self.no_rework}/{self.satisfaction}"
-
-
-class Dim(models.TextChoices):
-    TOWN = "town", _("全镇")
-    VILLAGE = "village", _("村/社区")
-    GRID = "grid", _("网格")
-    DEPARTMENT = "department", _("处置部门")
-    GRID_WORKER = "grid_worker", _("网格员")
-    CATEGORY = "category", _("小类")
-    MAJOR_CATEGORY = "major_category", _("大类")
-    CHANNEL = "channel", _("来源渠道")
-
-
-# The count columns of a rollup row, in a fixed order (the SQL of rollups.py relies on it).
-COUNT_FIELDS = (
-    "reported",  # reported that day
-    "valid",  # reported that day and registered (not rejected)
-    "cohort",  # registered that day (立案) and not rejected — the cohort
-    "closed",
-    "suspended",
-    "resolved",  # resolved at least once
-    "resolved_on_time",  # resolved, last resolution at or before the handling deadline
-    "closed_on_time",
-    "reworked",  # at least one failed verification
-    "rated",
-    "satisfied",  # rated 满意 or 基本满意
-    "late_resolved",  # not suspended and last resolved after the deadline (the part of 超期 not depending on now)
-)
-
-
-class DailyRollup(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)  # leads the unique
-    dim = models.CharField(max_length=16, choices=Dim.choices)
-    member = models.CharField(max_length=32, blank=True)  # the member's id (channel: its value); "" for the town
-    day = models.DateField()
-    reported = models.IntegerField(default=0)
-    valid = models.IntegerField(default=0)
-    cohort = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
-    suspended = models.IntegerField(default=0)
-    resolved = models.IntegerField(default=0)
-    resolved_on_time = models.IntegerField(default=0)
-    closed_on_time = models.IntegerField(default=0)
-    reworked = models.IntegerField(default=0)
-    rated = models.IntegerField(default=0)
-    satisfied = models.IntegerField(default=0)
-    late_resolved = models.IntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("指标日汇总")
-        verbose_name_plural = _("指标日汇总")
-        constraints = [
-            models.UniqueConstraint(fields=["town", "dim", "member", "day"], name="daily_rollup_unique"),
-            models.CheckConstraint(condition=models.Q(dim__in=Dim.values), name="daily_rollup_dim_valid"),
-        ]
-        indexes = [models.Index(fields=["town", "dim", "day"], name="daily_rollup_dim_day")]
-
-    def __str__(self) -> str:
-        return f"{self.town_id}/{self.dim}/{self.member}/{self.day}"

@@ -1,257 +1,27 @@
-"""Keeping the day × dimension rollups current, rebuilding them, and checking them against a recount.
+"""Rebuilding the day × dimension rollups and checking them against a recount (the read side of the rollups).
 
-The engine calls ``case_changed(before=..., after=...)`` in the same transaction as every case change (not a
-signal): the case's contribution before and after the change is computed from its columns, and the
-difference is added to the rollup rows in one ``INSERT … ON CONFLICT … DO UPDATE`` statement (portable
-between SQLite and PostgreSQL). A change that alters no count writes nothing.
-
-A case contributes to one row per dimension it belongs to (the town, its village, grid, department, the grid
-worker who reported it, its category, major category and channel): ``reported``/``valid`` on the day it
-was reported, the cohort counts on the day it was registered. The contribution is the case's facts as of
-any moment after its last change (``facts`` with T after everything); the part of 超期 that depends on T
-— open cases past their deadline — is never stored but counted live (``indicators``).
+The rows are written by the cases app in the same transaction as every case change
+(``gridgov.data.cases.domain.rollups``, which also says what a case contributes); here they are recounted from
+the cases with ``facts`` — the definitions every indicator uses — so a check proves the two agree.
 """
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from gridgov.data.cases.enums import Status
+from gridgov.data.cases.domain.rollups import AFTER_EVERYTHING, COHORT_FIELDS, INDEX, Key, cases_added
 from gridgov.data.cases.models import Case
+from gridgov.data.cases.rollup_model import COUNT_FIELDS, DailyRollup, Dim
 from gridgov.data.metrics import facts
-from gridgov.data.metrics.models import COUNT_FIELDS, DailyRollup, Dim
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area
-from gridgov.db import prepared
-
-Key = tuple[str, str, date]  # (dim, member, day)
-# "After every change": the moment the rollups describe (far enough, and still convertible to local time).
-AFTER_EVERYTHING = datetime(3000, 1, 1, tzinfo=UTC)
-_REPORT_FIELDS = ("reported", "valid")
-_COHORT_FIELDS = tuple(f for f in COUNT_FIELDS if f not in _REPORT_FIELDS)
-_INDEX = {name: i for i, name in enumerate(COUNT_FIELDS)}
-
-
-@dataclass(frozen=True, slots=True)
-class CaseState:
-    """The columns of a case that its contribution to the rollups depends on."""
-
-    town_id: int
-    reported_at: datetime
-    registered_at: datetime | None
-    status: str
-    closed_at: datetime | None
-    first_resolved_at: datetime | None
-    resolved_at: datetime | None
-    handle_deadline: datetime | None
-    rework_count: int
-    satisfaction: str
-    village_id: int | None
-    grid_id: int | None
-    department_id: int | None
-    reporter_id: int | None
-    reporter_role: str
-    category_id: int
-    major_category_id: int
-    channel: str
-
-
-def snapshot(case: Case) -> CaseState:
-    return CaseState(
-        town_id=case.town_id,
-        reported_at=case.reported_at,
-        registered_at=case.registered_at,
-        status=str(case.status),
-        closed_at=case.closed_at,
-        first_resolved_at=case.first_resolved_at,
-        resolved_at=case.resolved_at,
-        handle_deadline=case.handle_deadline,
-        rework_count=case.rework_count,
-        satisfaction=case.satisfaction,
-        village_id=case.village_id,
-        grid_id=case.grid_id,
-        department_id=case.department_id,
-        reporter_id=case.reporter_id,
-        reporter_role=case.reporter_role,
-        category_id=case.category_id,
-        major_category_id=case.major_category_id,
-        channel=str(case.channel),
-    )
-
-
-def members(state: CaseState) -> list[tuple[str, str]]:
-    """The (dimension, member) pairs a case is counted under."""
-    found = [(Dim.TOWN.value, "")]
-    if state.village_id is not None:
-        found.append((Dim.VILLAGE.value, str(state.village_id)))
-    if state.grid_id is not None:
-        found.append((Dim.GRID.value, str(state.grid_id)))
-    if state.department_id is not None:
-        found.append((Dim.DEPARTMENT.value, str(state.department_id)))
-    if state.reporter_id is not None and state.reporter_role == Role.GRID_WORKER:
-        found.append((Dim.GRID_WORKER.value, str(state.reporter_id)))
-    found.append((Dim.CATEGORY.value, str(state.category_id)))
-    found.append((Dim.MAJOR_CATEGORY.value, str(state.major_category_id)))
-    found.append((Dim.CHANNEL.value, state.channel))
-    return found
-
-
-def _local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
-
-
-def case_counts(state: CaseState) -> tuple[list[int], list[int]]:
-    """The case's report-day counts and cohort-day counts (each in ``COUNT_FIELDS`` order).
-
-    The same definitions as ``facts`` with T after the case's last change.
-    """
-    registered = state.registered_at is not None and state.status != Status.REJECTED
-    report = [0] * len(COUNT_FIELDS)
-    report[_INDEX["reported"]] = 1
-    report[_INDEX["valid"]] = int(registered)
-    cohort = [0] * len(COUNT_FIELDS)
-    if registered:
-        closed = state.closed_at is not None
-        suspended = state.status == Status.SUSPENDED
-        resolved = state.first_resolved_at is not None
-        deadline = state.handle_deadline
-        on_time = state.resolved_at is not None and (deadline is None or state.resolved_at <= deadline)
-        late_resolved = (
-            not suspended
-            and resolved
-            and deadline is not None
-            and state.resolved_at is not None
-            and state.resolved_at > deadline
-        )
-        rated = closed and state.satisfaction != ""
-        values = {
-            "cohort": True,
-            "closed": closed,
-            "suspended": suspended,
-            "resolved": resolved,
-            "resolved_on_time": resolved and on_time,
-            "closed_on_time": closed and on_time,
-            "reworked": resolved and state.rework_count >= 1,
-            "rated": rated,
-            "satisfied": rated and state.satisfaction in facts.SATISFIED,
-            "late_resolved": late_resolved,
-        }
-        for name, value in values.items():
-            cohort[_INDEX[name]] = int(value)
-    return report, cohort
-
-
-def contribution(state: CaseState | None) -> dict[Key, list[int]]:
-    """What one case adds to each rollup row."""
-    if state is None:
-        return {}
-    report, cohort = case_counts(state)
-    rows: dict[Key, list[int]] = {}
-    report_day = _local_day(state.reported_at)
-    cohort_day = _local_day(state.registered_at) if any(cohort) and state.registered_at is not None else None
-    for dim, member in members(state):
-        _add_to(rows, (dim, member, report_day), report)
-        if cohort_day is not None:
-            _add_to(rows, (dim, member, cohort_day), cohort)
-    return rows
-
-
-def _add_to(rows: dict[Key, list[int]], key: Key, values: list[int], sign: int = 1) -> None:
-    row = rows.get(key)
-    if row is None:
-        rows[key] = list(values) if sign == 1 else [-value for value in values]
-    else:
-        for i, value in enumerate(values):
-            row[i] += sign * value
-
-
-def case_changed(*, before: CaseState | None, after: CaseState | None) -> None:
-    """Apply the change of one case's contribution to the rollups (call inside the case's transaction)."""
-    if before == after:
-        return
-    write_change(change(before=before, after=after))
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    town_id: int
-    rows: dict[Key, list[int]]
-
-
-def change(*, before: CaseState | None, after: CaseState | None) -> Change:
-    """What one case's change does to the rollup rows, computed without the database (so that a writer can
-    work it out before its transaction and only ``write_change`` inside it)."""
-    delta = contribution(after)  # a new dict of new lists: changed in place below
-    for key, values in contribution(before).items():
-        _add_to(delta, key, values, sign=-1)
-    state = after or before
-    assert state is not None
-    return Change(state.town_id, {key: values for key, values in delta.items() if any(values)})
-
-
-def write_change(change: Change) -> None:
-    """Add a ``change`` to the rollups (call inside the case's transaction)."""
-    if change.rows:
-        _upsert(change.town_id, change.rows)
-
-
-def contributions(states: Iterable[CaseState]) -> dict[Key, list[int]]:
-    """What many new cases add to the rollup rows, summed (computed without touching the database)."""
-    total: dict[Key, list[int]] = {}
-    for state in states:
-        for key, values in contribution(state).items():
-            _add_to(total, key, values)
-    return {key: values for key, values in total.items() if any(values)}
-
-
-def cases_added(*, town_id: int, states: Iterable[CaseState] = (), rows: dict[Key, list[int]] | None = None) -> None:
-    """Add new cases (or their precomputed ``contributions``) to the rollups: a few upserts for any number
-    of cases (call inside the cases' transaction)."""
-    delta = rows if rows is not None else contributions(states)
-    items = sorted(delta.items())
-    for i in range(0, len(items), _UPSERT_ROWS):
-        _upsert(town_id, dict(items[i : i + _UPSERT_ROWS]))
-
-
-# Rows per upsert statement: 16 parameters a row stays far below SQLite's and PostgreSQL's limits.
-_UPSERT_ROWS = 500
-
-
-@functools.lru_cache(maxsize=64)
-def _upsert_sql(vendor: str, rows: int) -> str:
-    qn = connection.ops.quote_name
-    table = qn(DailyRollup._meta.db_table)
-    columns = ["town_id", "dim", "member", "day", *COUNT_FIELDS]
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in COUNT_FIELDS)
-    return (
-        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES "
-        + ", ".join([placeholders] * rows)
-        + f" ON CONFLICT ({qn('town_id')}, {qn('dim')}, {qn('member')}, {qn('day')}) DO UPDATE SET {updates}"
-    )
-
-
-def _upsert(town_id: int, rows: dict[Key, list[int]]) -> None:
-    """Add ``rows`` to the rollup table: one INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL)."""
-    sql = _upsert_sql(connection.vendor, len(rows))
-    params: list[int | str | date] = []
-    for (dim, member, day), values in sorted(rows.items()):  # a fixed order: no deadlocks between writers
-        params.extend([town_id, dim, member, day, *values])
-    prepared.execute(sql, params)  # queued with the case's other writes inside prepared.batched()
-
-
-# ---------------------------------------------------------------------------------------------------
-# Recount, rebuild and check
-
 
 _DIM_COLUMNS: dict[str, str | None] = {
     Dim.TOWN: None,
@@ -287,10 +57,10 @@ def recount(*, town: Area) -> dict[Key, list[int]]:
         )
         for row in reported:
             values = result[(str(dim), "" if column is None else str(row[column]), row["day"])]
-            values[_INDEX["reported"]] += row["reported"]
-            values[_INDEX["valid"]] += row["valid"]
+            values[INDEX["reported"]] += row["reported"]
+            values[INDEX["valid"]] += row["valid"]
         aggregates = {"cohort": Count("id")} | {
-            name: Count("id", filter=q) for name, q in conditions.items() if name in _COHORT_FIELDS
+            name: Count("id", filter=q) for name, q in conditions.items() if name in COHORT_FIELDS
         }
         cohort = (
             base.filter(facts.cohort(*everything, t))
@@ -301,8 +71,8 @@ def recount(*, town: Area) -> dict[Key, list[int]]:
         )
         for row in cohort:
             values = result[(str(dim), "" if column is None else str(row[column]), row["day"])]
-            for name in _COHORT_FIELDS:
-                values[_INDEX[name]] += row[name]
+            for name in COHORT_FIELDS:
+                values[INDEX[name]] += row[name]
     return {key: values for key, values in result.items() if any(values)}
 
 

@@ -14,7 +14,7 @@ from gridgov.data.taxonomy.models import Category
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, _user, town_ids
+from gridgov.ui.api.endpoints import ERRORS, town_ids
 from gridgov.ui.api.schemas import (
     AreaOut,
     CategoryOut,
@@ -24,6 +24,7 @@ from gridgov.ui.api.schemas import (
     MeOut,
     NotificationOut,
 )
+from gridgov.ui.signed_in import api_user
 
 # ---------------------------------------------------------------------------------------------------
 # Reference data
@@ -31,7 +32,7 @@ from gridgov.ui.api.schemas import (
 
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["账号"], summary="当前用户与角色")
 def me(request: HttpRequest) -> JSONObject:
-    user = _user(request)
+    user = api_user(request)
     return {
         "id": user.pk,
         "username": user.username,
@@ -42,7 +43,7 @@ def me(request: HttpRequest) -> JSONObject:
 
 @api.get("/areas", response={200: list[AreaOut], **ERRORS}, tags=["组织"], summary="区域树（扁平列表，按路径排序）")
 def list_areas(request: HttpRequest, level: AreaLevel | None = None) -> list[Area]:
-    towns = town_ids(_user(request))
+    towns = town_ids(api_user(request))
     areas = Area.objects.order_by("path", "id")
     if towns is not None:
         areas = areas.filter(town_id__in=towns)
@@ -53,7 +54,7 @@ def list_areas(request: HttpRequest, level: AreaLevel | None = None) -> list[Are
 
 @api.get("/departments", response={200: list[DepartmentOut], **ERRORS}, tags=["组织"], summary="处置部门")
 def list_departments(request: HttpRequest) -> list[Department]:
-    towns = town_ids(_user(request))
+    towns = town_ids(api_user(request))
     departments = Department.objects.order_by("town_id", "code", "id")
     if towns is not None:
         departments = departments.filter(town_id__in=towns)
@@ -62,7 +63,7 @@ def list_departments(request: HttpRequest) -> list[Department]:
 
 @api.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["组织"], summary="事件分类（大类及其小类）")
 def list_categories(request: HttpRequest) -> list[JSONObject]:
-    towns = town_ids(_user(request))
+    towns = town_ids(api_user(request))
     majors = Category.objects.filter(parent__isnull=True, active=True).order_by("town_id", "sort_order", "code")
     if towns is not None:
         majors = majors.filter(town_id__in=towns)
@@ -99,7 +100,7 @@ def list_categories(request: HttpRequest) -> list[JSONObject]:
     summary="我的消息提醒（最近 100 条）",
 )
 def list_notifications(request: HttpRequest, unread: bool = False) -> list[JSONObject]:
-    rows = notifications_for(user_id=_user(request).pk, unread_only=unread)
+    rows = notifications_for(user_id=api_user(request).pk, unread_only=unread)
     return [
         {
             "id": row.pk,
@@ -122,4 +123,4 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> list[JSONO
 def read_notifications(request: HttpRequest, payload: MarkReadIn) -> dict[str, int]:
     """Only the caller's own unread messages change; ids of other people's messages are ignored."""
     ids = None if payload.ids is None else list(payload.ids)
-    return {"marked": mark_read(user_id=_user(request).pk, notification_ids=ids)}
+    return {"marked": mark_read(user_id=api_user(request).pk, notification_ids=ids)}

@@ -45,6 +45,7 @@ from gridgov.ui.api.schemas import (
     PhotoIn,
     ReporterOut,
 )
+from gridgov.ui.signed_in import api_user
 
 ERRORS: dict[FromDjango, FromDjango] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 IDEMPOTENCY_HEADER: JSONObject = {
@@ -54,12 +55,6 @@ IDEMPOTENCY_HEADER: JSONObject = {
     "schema": {"type": "string", "maxLength": 128},
     "description": "同一 Key 与相同请求体只创建一次，重复请求返回同一结果；同一 Key 换了请求体返回 422",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; not in HttpRequest's stubs
-    assert isinstance(user, User)
-    return user
 
 
 def town_ids(user: User) -> set[int] | None:
@@ -80,7 +75,7 @@ def town_ids(user: User) -> set[int] | None:
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> JSONObject:
     """Newest first (上报时间, then id): a stable order for paging — by page number, or by keyset (``after``:
     the ``next_after`` of the previous page), which reads on from the index without skipping an offset."""
-    user = _user(request)
+    user = api_user(request)
     now = timezone.now()
     cases = api_cases(
         user=user,
@@ -124,7 +119,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> JSONObject
     url_name="get_case",
 )
 def get_case(request: HttpRequest, case_id: int) -> JSONObject:
-    user = _user(request)
+    user = api_user(request)
     case = case_for(user, case_id=_case_id(case_id))
     return present.case_detail(case, user=user, now=timezone.now())
 
@@ -139,7 +134,7 @@ def get_case(request: HttpRequest, case_id: int) -> JSONObject:
 def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     """Answers with the compact ``CaseCreatedOut`` (id, number, status, version, links) and a Location header;
     the whole case (timeline, deadlines, attachments) is one GET away at ``links.self``."""
-    user = _user(request)
+    user = api_user(request)
     town = _reporting_town(user, payload.town_id)
     category = _category(town, payload.category, field="category")
     area = _area(town, payload.area_id) if payload.area_id is not None else None
@@ -197,7 +192,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     summary="当前用户此刻可对该事件执行的操作",
 )
 def list_case_actions(request: HttpRequest, case_id: int) -> list[JSONObject]:
-    user = _user(request)
+    user = api_user(request)
     case = case_for(user, case_id=_case_id(case_id))
     return present.offers(user=user, case=case)
 
@@ -210,7 +205,7 @@ def list_case_actions(request: HttpRequest, case_id: int) -> list[JSONObject]:
 )
 def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> JSONObject:
     """``expected_version``: the case's version when you read it; if someone acted first → 409 conflict."""
-    user = _user(request)
+    user = api_user(request)
     case = case_for(user, case_id=_case_id(case_id))
     town = case.town
     department = None
@@ -258,7 +253,7 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> JSONOb
     summary="事件的照片和附件",
 )
 def list_attachments(request: HttpRequest, case_id: int) -> list[JSONObject]:
-    case = case_for(_user(request), case_id=_case_id(case_id))
+    case = case_for(api_user(request), case_id=_case_id(case_id))
     rows = Attachment.objects.filter(case=case).select_related("action").order_by("id")
     return [present.attachment(row, action_seq=row.action.seq if row.action else None) for row in rows]
 
@@ -276,7 +271,7 @@ def upload_attachments(
     files: File[list[UploadedFile]],
     kind: Form[AttachmentKind] = AttachmentKind.OTHER,
 ) -> JSONObject:
-    user = _user(request)
+    user = api_user(request)
     case = case_for(user, case_id=_case_id(case_id))
     uploads = []
     for upload in files:
@@ -306,7 +301,7 @@ def upload_attachments(
     },
 )
 def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
-    case = case_for(_user(request), case_id=_case_id(case_id))
+    case = case_for(api_user(request), case_id=_case_id(case_id))
     row = Attachment.objects.filter(pk=_case_id(attachment_id), case=case).first()
     if row is None:
         raise NotFound(_("附件不存在"))
@@ -323,7 +318,7 @@ def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) 
     summary="查看上报人完整联系方式（指挥室、领导、管理员；记录安全日志）",
 )
 def reveal_contact(request: HttpRequest, case_id: int) -> JSONObject:
-    user = _user(request)
+    user = api_user(request)
     case = case_for(user, case_id=_case_id(case_id))
     contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
     return {"name": contact.name, "phone": contact.phone, "masked": contact.masked}

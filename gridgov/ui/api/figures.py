@@ -20,9 +20,10 @@ from gridgov.data.org.models import Area
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, _user
+from gridgov.ui.api.endpoints import ERRORS
 from gridgov.ui.api.schemas import CasePageOut, Ref, TextIn
 from gridgov.ui.dashboard.filters import Filters, read_filters
+from gridgov.ui.signed_in import api_user
 
 MEASURE_KEYS = (
     "reported",
@@ -129,7 +130,7 @@ class DrillOut(CasePageOut):
 
 
 def _viewer(request: HttpRequest) -> Viewer:
-    viewer = viewer_of(_user(request))
+    viewer = viewer_of(api_user(request))
     if not viewer.sees_anything:
         raise OutOfScope(_("您没有查看统计数据的权限"))
     return viewer
@@ -255,7 +256,7 @@ def list_indicator_cases(request: HttpRequest, measure: str, params: Query[Drill
     """Pass the ``as_of`` of the figures to get exactly the cases they counted."""
     if measure not in MEASURE_KEYS:
         raise NotFound(_("指标“%(m)s”不存在") % {"m": measure[:40]})
-    user = _user(request)
+    user = api_user(request)
     viewer = _viewer(request)
     filters = _filters(request, viewer=viewer, town=_town(viewer, params.town))
     as_of = filters.as_of or timezone.now()

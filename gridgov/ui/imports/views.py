@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gridgov.data.access.permissions import may_confirm_import
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE, ImportReport, get_importer, importers
 from gridgov.data.sheets.jobs import confirm_job, get_job, home_town, job_progress, start_job
@@ -94,9 +95,7 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
         "report": report,
         "finished": found.state in (JobState.DONE, JobState.FAILED),
         "to_write": report.valid - report.skipped if report else 0,
-        "can_confirm": bool(
-            found.mode == JobMode.DRY_RUN and report is not None and report.ok and report.valid > report.skipped
-        ),
+        "can_confirm": may_confirm_import(job=found, report=report),
     }
     template_name = "imports/job.html#status" if is_htmx(request) else "imports/job.html"
     return render(request, template_name, context)

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access.idempotency import create_once, earlier_answer
-from gridgov.data.access.permissions import area_parts, available_actions, case_for, memberships_of, visible_cases
+from gridgov.data.access.permissions import (
+    area_parts,
+    case_for,
+    may_verify,
+    memberships_of,
+    visible_cases,
+)
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.queries import CaseList, keyset_of, older_than
@@ -155,7 +161,7 @@ def _render_case(
     user = signed_in_user(request)
     actions = list(CaseAction.objects.filter(case=case).order_by("seq"))
     photos = list(Attachment.objects.filter(case=case).order_by("id"))
-    can_verify = any(t.action == Action.VERIFY_PASS for t in available_actions(user=user, case=case))
+    can_verify = may_verify(user=user, case=case)
     if can_verify and form is None:
         form = VerifyForm(initial={"expected_version": case.version})
     return render(

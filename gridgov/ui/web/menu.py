@@ -13,10 +13,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.access.permissions import Viewer, memberships_of, own_enterprise_ids, staff_town_ids, viewer_of
+from gridgov.data.access.permissions import (
+    Viewer,
+    may_import,
+    memberships_of,
+    own_enterprise_ids,
+    staff_town_ids,
+    viewer_of,
+)
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
-from gridgov.data.sheets.framework import importers
 
 
 def roles_of(user: User) -> set[Role]:
@@ -76,10 +82,6 @@ def may_see_figures(user: User) -> bool:
 def may_see_town_figures(user: User) -> bool:
     """Rankings, bulletins, the year in review, the economy (town_wide): the town's leaders, command room."""
     return bool(_viewer(user).towns)
-
-
-def may_import(user: User) -> bool:
-    return user.is_authenticated and any(i.allowed(user) for i in importers())
 
 
 def may_use_api(user: User) -> bool:

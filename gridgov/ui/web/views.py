@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.data.access.permissions import available_actions, case_for, memberships_of
+from gridgov.data.access.permissions import available_actions, case_for, may_reveal_contact, memberships_of
 from gridgov.data.cases.domain.deadlines import deadline_view
 from gridgov.data.cases.domain.personal_data import (
     ReporterContact,
-    can_reveal,
     reporter_contact,
     reveal_reporter_contact,
 )
@@ -126,7 +125,7 @@ def render_case(
             "actions": actions,
             "deadline": deadline,
             "contact": contact,
-            "can_reveal": contact.masked and can_reveal(user, case),
+            "can_reveal": contact.masked and may_reveal_contact(user=user, case=case),  # the button: while masked
             "available": available_actions(user=user, case=case),
             "problem": problem,
         },

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from gridgov.data.cases.domain.alerts import raise_deadline_alerts
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import DeadlineAlert, Notification
+from gridgov.data.notify.domain.alerts import raise_deadline_alerts
 from tests.factories import TownWorld, at
 
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from gridgov.data.cases.domain import notifications
-from gridgov.data.cases.domain.alerts import raise_deadline_alerts
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.management.commands.task_worker import SteadyWorker
 from gridgov.data.cases.models import DeadlineAlert, Notification
+from gridgov.data.notify.domain.alerts import raise_deadline_alerts
 from gridgov.db.workers import DEADLINE_ALERTS, TASKS, Backoff, Heartbeat, read_heartbeats, run_steadily
 from tests.factories import MONDAY_0900, TownWorld, build_world
 from tests.locks import short_lock_wait, write_lock_held

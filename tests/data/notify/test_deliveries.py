@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 
 from gridgov.data.cases.domain import notifications
-from gridgov.data.cases.domain.alerts import raise_deadline_alerts
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.notify.domain import deliveries
+from gridgov.data.notify.domain.alerts import raise_deadline_alerts
 from gridgov.data.notify.domain.deliveries import send_due
 from gridgov.data.notify.domain.planning import plan_for_action
 from gridgov.data.notify.enums import DeliveryStatus

@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.domain import rollups
 from gridgov.data.cases.domain.audit import action_digest
 from gridgov.data.cases.models import (
     Attachment,
@@ -23,7 +24,6 @@ from gridgov.data.cases.models import (
     CaseCounter,
 )
 from gridgov.data.errors import Conflict, InvalidInput
-from gridgov.data.metrics import rollups
 from gridgov.data.org.models import Area
 from gridgov.types import FromDjango, SQLValue
 

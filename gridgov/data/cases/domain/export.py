@@ -91,9 +91,7 @@ class Labels:
 
     @classmethod
     def now(cls) -> Labels:
-        def of(
-            choices: list[tuple[Any, Any]],
-        ) -> dict[str, str]:  # Any: Django's choices and values() rows are untyped in its stubs
+        def of(choices: Iterable[tuple[object, object]]) -> dict[str, str]:
             return {str(value): str(label) for value, label in choices}
 
         return cls(
@@ -128,7 +126,7 @@ def case_row(case: Case, *, now: datetime, labels: Labels | None = None) -> list
 
 def _values_row(
     row: Any, *, now: datetime, labels: Labels
-) -> list[object]:  # Any: Django's choices and values() rows are untyped in its stubs
+) -> list[object]:  # Any: a named values_list() row, whose fields (EXPORT_FIELDS) Django's stubs do not type
     """``case_row`` for a row of ``EXPORT_FIELDS`` values (the lamp reads the same attributes on it)."""
     open_phase = row.status in ("reported", "registered", "dispatched", "handling")
     deadline = row.dispatch_deadline if row.status in ("reported", "registered") else row.handle_deadline

@@ -17,12 +17,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain import deadlines
+from gridgov.data.cases.domain import deadlines, rollups
 from gridgov.data.cases.domain.engine.common import WORKFLOW_ATTNAMES, after_commit, write_action
 from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import TERMINAL_STATUSES, Action
 from gridgov.data.cases.models import Case
-from gridgov.data.metrics import rollups
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import JSONObject
 

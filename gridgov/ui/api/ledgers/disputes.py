@@ -21,7 +21,7 @@ from gridgov.data.org.security import Client
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _area, _reporting_town, _user
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _area, _reporting_town
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     StatusIn,
@@ -32,6 +32,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, TextIn
+from gridgov.ui.signed_in import api_user
 
 
 class PartyOut(Schema):
@@ -122,7 +123,7 @@ def _disputes(user: User) -> QuerySet[Dispute]:
 
 @api.get("/disputes", response={200: DisputePageOut, **ERRORS}, tags=["台账"], summary="矛盾纠纷（当事人已脱敏）")
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
-    qs = by_status(_disputes(_user(request)), filters.status)
+    qs = by_status(_disputes(api_user(request)), filters.status)
     if filters.type is not None:
         qs = qs.filter(type=filters.type)
     if filters.backlog is not None:
@@ -133,7 +134,7 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSON
 
 @api.get("/disputes/{dispute_id}", response={200: DisputeOut, **ERRORS}, tags=["台账"], summary="纠纷详情")
 def get_dispute(request: HttpRequest, dispute_id: int) -> JSONObject:
-    found = one_of(_disputes(_user(request)), dispute_id, _("纠纷不存在或您无权查看"))
+    found = one_of(_disputes(api_user(request)), dispute_id, _("纠纷不存在或您无权查看"))
     return _dispute(found, now=timezone.now())
 
 
@@ -144,7 +145,7 @@ def get_dispute(request: HttpRequest, dispute_id: int) -> JSONObject:
     summary="查看当事人完整信息（指挥室、领导、管理员；记录安全日志）",
 )
 def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[JSONObject]:
-    user = _user(request)
+    user = api_user(request)
     found = one_of(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
     return [
         {"role": p.role, "name": p.name, "phone": p.phone, "id_number": p.id_number, "masked": p.masked}
@@ -160,7 +161,7 @@ def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[JSONOb
     openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
-    user = _user(request)
+    user = api_user(request)
     town = _reporting_town(user, payload.town_id)
     department = None
     if payload.department_id is not None:

@@ -23,7 +23,7 @@ from gridgov.data.taxonomy.models import Category
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads, _user
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
@@ -35,6 +35,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
+from gridgov.ui.signed_in import api_user
 
 
 class HazardOut(Schema):
@@ -112,7 +113,7 @@ def _hazards(user: User) -> QuerySet[Hazard]:
 
 @api.get("/hazards", response={200: HazardPageOut, **ERRORS}, tags=["台账"], summary="企业安全隐患（两本账）")
 def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONObject:
-    qs = by_status(_hazards(_user(request)), filters.status)
+    qs = by_status(_hazards(api_user(request)), filters.status)
     if filters.book is not None:
         qs = qs.filter(book=filters.book)
     if filters.grade is not None:
@@ -129,7 +130,7 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONOb
 
 @api.get("/hazards/{case_id}", response={200: HazardOut, **ERRORS}, tags=["台账"], summary="隐患详情（按事件 id）")
 def get_hazard(request: HttpRequest, case_id: int) -> JSONObject:
-    hazard = _hazards(_user(request)).filter(case_id=_case_id(case_id)).first()
+    hazard = _hazards(api_user(request)).filter(case_id=_case_id(case_id)).first()
     if hazard is None:
         raise NotFound(_("隐患不存在或您无权查看"))
     return _hazard(hazard, now=timezone.now())
@@ -143,7 +144,7 @@ def get_hazard(request: HttpRequest, case_id: int) -> JSONObject:
     openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
-    user = _user(request)
+    user = api_user(request)
     enterprise = visible_enterprises(user).filter(pk=payload.enterprise_id).first()
     if enterprise is None:
         raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": payload.enterprise_id}, field="enterprise_id")

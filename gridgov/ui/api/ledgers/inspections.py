@@ -19,7 +19,7 @@ from gridgov.data.org.models import Area, User
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, _user
+from gridgov.ui.api.endpoints import ERRORS
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
@@ -29,6 +29,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, Ref, TextIn
+from gridgov.ui.signed_in import api_user
 
 
 class RoundOut(Schema):
@@ -86,7 +87,7 @@ def _round(r: InspectionRound) -> JSONObject:
 
 @api.get("/inspection-rounds", response={200: list[RoundOut], **ERRORS}, tags=["台账"], summary="督查轮次")
 def list_inspection_rounds(request: HttpRequest) -> list[JSONObject]:
-    return [_round(r) for r in _rounds(_user(request)).order_by("-start_date", "-id")]
+    return [_round(r) for r in _rounds(api_user(request)).order_by("-start_date", "-id")]
 
 
 @api.get(
@@ -96,7 +97,7 @@ def list_inspection_rounds(request: HttpRequest) -> list[JSONObject]:
     summary="督查轮次详情及其问题",
 )
 def get_inspection_round(request: HttpRequest, round_id: int, filters: Query[RoundProblemsIn]) -> JSONObject:
-    user = _user(request)
+    user = api_user(request)
     found = one_of(_rounds(user), round_id, _("督查不存在或您无权查看"))
     problems = InspectionProblem.objects.filter(round=found, case__in=visible_ids(user)).select_related(
         "item", "village", "department", *CASE_RELATIONS

@@ -21,7 +21,7 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _user
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
@@ -34,6 +34,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, Ref, TextIn
+from gridgov.ui.signed_in import api_user
 
 
 class ProblemListOut(Schema):
@@ -106,7 +107,7 @@ def _items(user: User) -> QuerySet[ProblemItem]:
 
 @api.get("/problem-lists", response={200: list[ProblemListOut], **ERRORS}, tags=["台账"], summary="问题清单")
 def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
-    user = _user(request)
+    user = api_user(request)
     towns = [t.pk for t in Area.objects.filter(level=AreaLevel.TOWN) if town_roles(user, t)]
     towns += list(_items(user).values_list("town_id", flat=True).distinct())
     rows = ProblemList.objects.filter(town_id__in=towns).order_by("town_id", "sort_order", "id")
@@ -118,7 +119,7 @@ def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
 
 @api.get("/problem-items", response={200: ProblemItemPageOut, **ERRORS}, tags=["台账"], summary="清单问题")
 def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> JSONObject:
-    qs = by_status(_items(_user(request)), filters.status)
+    qs = by_status(_items(api_user(request)), filters.status)
     if filters.problem_list is not None:
         qs = qs.filter(problem_list_id=filters.problem_list)
     if filters.source is not None:
@@ -138,7 +139,7 @@ def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]
     openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpResponse:
-    user = _user(request)
+    user = api_user(request)
     problem_list = ProblemList.objects.filter(pk=payload.problem_list_id).first()
     if problem_list is None or not town_roles(user, problem_list.town):
         raise InvalidInput(_("问题清单 %(id)s 不存在") % {"id": payload.problem_list_id}, field="problem_list_id")
@@ -169,4 +170,4 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
 
 @api.get("/problem-items/{item_id}", response={200: ProblemItemOut, **ERRORS}, tags=["台账"], summary="清单问题详情")
 def get_problem_item(request: HttpRequest, item_id: int) -> JSONObject:
-    return _item(one_of(_items(_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())
+    return _item(one_of(_items(api_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())

@@ -20,7 +20,7 @@ from gridgov.data.org.models import User
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads, _user
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
@@ -32,6 +32,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
+from gridgov.ui.signed_in import api_user
 
 
 class ServiceRequestOut(Schema):
@@ -81,7 +82,7 @@ def _services(user: User) -> QuerySet[ServiceRequest]:
 
 @api.get("/service-requests", response={200: ServicePageOut, **ERRORS}, tags=["台账"], summary="企业诉求（三服务）")
 def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> JSONObject:
-    qs = by_status(_services(_user(request)), filters.status)
+    qs = by_status(_services(api_user(request)), filters.status)
     if filters.type is not None:
         qs = qs.filter(request_type=filters.type)
     if filters.enterprise is not None:
@@ -96,7 +97,7 @@ def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn])
     "/service-requests/{case_id}", response={200: ServiceRequestOut, **ERRORS}, tags=["台账"], summary="企业诉求详情"
 )
 def get_service_request(request: HttpRequest, case_id: int) -> JSONObject:
-    found = _services(_user(request)).filter(case_id=_case_id(case_id)).first()
+    found = _services(api_user(request)).filter(case_id=_case_id(case_id)).first()
     if found is None:
         raise NotFound(_("诉求不存在或您无权查看"))
     return _service(found, now=timezone.now())
@@ -110,7 +111,7 @@ def get_service_request(request: HttpRequest, case_id: int) -> JSONObject:
     openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> HttpResponse:
-    user = _user(request)
+    user = api_user(request)
     enterprise = visible_enterprises(user).filter(pk=payload.enterprise_id).first()
     if enterprise is None:
         raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": payload.enterprise_id}, field="enterprise_id")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain import reference
+from gridgov.data.cases.domain import reference, rollups
 from gridgov.data.cases.domain.attachments import Upload, check_images
 from gridgov.data.cases.domain.engine.common import (
     ROLE_PREFERENCE,
@@ -28,7 +28,6 @@ from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import capacities
 from gridgov.data.cases.transitions import transition_for
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed, NotFound, OutOfScope
-from gridgov.data.metrics import rollups
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Department, User
 from gridgov.data.taxonomy.enums import Priority

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain import deadlines, reference
+from gridgov.data.cases.domain import deadlines, reference, rollups
 from gridgov.data.cases.domain.attachments import Upload, check_images
 from gridgov.data.cases.domain.engine.act import apply_action
 from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, after_commit, reporting_role, write_action
@@ -20,7 +20,6 @@ from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction, CaseCounter
 from gridgov.data.errors import InvalidInput
-from gridgov.data.metrics import rollups
 from gridgov.data.org.domain import locate_point
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User

@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.alerts import raise_deadline_alerts
 from gridgov.data.cases.domain.audit_runs import queue_daily_verification
 from gridgov.data.cases.domain.notifications import deliver_due
 from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
+from gridgov.data.notify.domain.alerts import raise_deadline_alerts
 from gridgov.data.notify.domain.deliveries import wake_if_due
 from gridgov.data.notify.domain.digests import queue_due_digests
 from gridgov.db.workers import DEADLINE_ALERTS, Heartbeat, run_steadily

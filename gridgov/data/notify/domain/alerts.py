@@ -1,5 +1,9 @@
 """Deadline alerts: the periodic check that turns lamps into messages.
 
+A notification job, run by notify's ``deadline_alerts`` loop: it writes the case's ``DeadlineAlert`` and its
+in-app ``Notification`` rows (cases' models, imported downwards) and plans their channel deliveries in the same
+transaction — so it lives in notify, above cases, and the cases app never calls up into the channel planner.
+
 Cases whose running phase passed its yellow mark (75 % of the limit) or its deadline get a DeadlineAlert
 and the people who must act hear of it: the department for the handling phase, the command room for the
 dispatch phase. Uses the stored ``*_warn_at``/``*_deadline`` columns (indexed), so it costs one query over
@@ -19,6 +23,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain.notifications import area_people, department_people
 from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES
 from gridgov.data.cases.models import Case, DeadlineAlert, Notification
+from gridgov.data.notify.domain.planning import plan_for_alert
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership
 
@@ -85,8 +90,6 @@ def raise_deadline_alerts(*, now: datetime | None = None) -> int:
 
 def _plan_deliveries(*, alert_id: int, now: datetime) -> None:
     """Hand the alert's notifications to the external channels; a fault there never holds the alert."""
-    from gridgov.data.notify.domain.planning import plan_for_alert
-
     try:
         with transaction.atomic():
             plan_for_alert(alert_id=alert_id, now=now)
