@@ -134,6 +134,12 @@ def town_roles(user: User, town: Area) -> set[Role]:
     return roles
 
 
+def may_import_town_ledgers(user: User) -> bool:
+    """The command room's ledgers (problem lists, petitions and disputes, inspection problems) are imported by
+    operators and administrators; their rows are then checked against the town one by one."""
+    return user.is_superuser or any(m.role in (Role.OPERATOR, Role.ADMIN) for m in memberships_of(user))
+
+
 def may_report_into(user: User, area: Area) -> bool:
     """Whether ``user`` may file a case into ``area``: a grid worker only into their own grids (or below),
     unless another role of theirs covers the area; everyone else (command room, residents, companies) anywhere."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import LedgerImporter, LedgerMilestones, finished_case, ledger_milestones
 from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.disputes.domain import (
     PartyInput,
     PlannedDispute,
@@ -37,7 +38,6 @@ from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.problemlists.importers import may_import
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -116,7 +116,7 @@ class DisputeImporter(LedgerImporter):
     )
 
     def allowed(self, user: User) -> bool:
-        return may_import(user)
+        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> DisputeRow:
         received_on = cells.required_date(row["received_on"], column="received_on")

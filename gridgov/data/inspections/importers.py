@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import LedgerImporter, LedgerMilestones, finished_case, ledger_milestones
 from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.inspections.domain import (
     PastProblem,
     install_inspection_categories,
@@ -33,7 +34,6 @@ from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
-from gridgov.data.problemlists.importers import may_import
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -86,7 +86,7 @@ class InspectionProblemImporter(LedgerImporter):
     )
 
     def allowed(self, user: User) -> bool:
-        return may_import(user)
+        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ProblemRow:
         name = cells.required_text(row["round"], column="round")

@@ -27,7 +27,7 @@ from gridgov.data.cases.domain.ledger_import import (
     ledger_milestones,
 )
 from gridgov.data.cases.models import Case
-from gridgov.data.org.enums import Role
+from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.domain import PlannedItem, install_problem_list_categories, item_case_fields, plan_item
 from gridgov.data.problemlists.enums import Source
@@ -36,12 +36,6 @@ from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
-
-IMPORT_ROLES = (Role.OPERATOR, Role.ADMIN)
-
-
-def may_import(user: User) -> bool:
-    return user.is_superuser or user.memberships.filter(role__in=IMPORT_ROLES, active=True).exists()
 
 
 @dataclass(frozen=True)
@@ -110,7 +104,7 @@ class ProblemItemImporter(LedgerImporter):
     )
 
     def allowed(self, user: User) -> bool:
-        return may_import(user)
+        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ItemRow:
         name = cells.required_text(row["list"], column="list")
