@@ -31,7 +31,7 @@ SUMMARY = (
 )
 
 
-def _filters(request: HttpRequest, *, with_choices: bool = False) -> tuple[Viewer, Filters]:
+def figure_filters(request: HttpRequest, *, with_choices: bool = False) -> tuple[Viewer, Filters]:
     viewer = viewer_for(request)
     town = town_for(request, viewer)
     filters = read_filters(
@@ -48,10 +48,9 @@ def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    viewer, filters = _filters(request, with_choices=True)
+    viewer, filters = figure_filters(request, with_choices=True)
     now = timezone.now()
-    as_of = filters.as_of or now
-    filters.as_of = filters.as_of or as_of
+    as_of = filters.pin_as_of(now)
     cases = _open_cases(request, filters)
     figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
     context = {
@@ -76,7 +75,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def board_charts(request: HttpRequest) -> JsonResponse:
-    _viewer, filters = _filters(request)
+    _viewer, filters = figure_filters(request)
     data = board_domain.chart_figures(scope=filters.scope, period=filters.period, as_of=filters.as_of or timezone.now())
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
@@ -88,7 +87,7 @@ def _float(raw: str | None) -> float | None:
 @login_required
 def board_map(request: HttpRequest) -> JsonResponse:
     """Clusters of the period's reported cases in the scope (those the user may see), for a zoom and box."""
-    _viewer, filters = _filters(request)
+    _viewer, filters = figure_filters(request)
     zoom = int_param(request.GET.get("zoom"), minimum=0, maximum=22)
     zoom = 13 if zoom is None else zoom
     box = [_float(request.GET.get(k)) for k in ("south", "west", "north", "east")]
@@ -126,6 +125,6 @@ def board_map(request: HttpRequest) -> JsonResponse:
 @login_required
 def board_areas(request: HttpRequest) -> JsonResponse:
     """GeoJSON of the grid and village boundaries of the scope's area (or the town)."""
-    _viewer, filters = _filters(request)
+    _viewer, filters = figure_filters(request)
     area = filters.scope.area or filters.town
     return JsonResponse(board_domain.boundaries(area=area), json_dumps_params={"ensure_ascii": False})
