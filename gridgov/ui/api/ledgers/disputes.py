@@ -27,6 +27,7 @@ from gridgov.ui.api.ledgers.common import (
     StatusIn,
     by_status,
     create_once_per_key,
+    created_answer,
     one_of,
     paged,
     visible_ids,
@@ -187,8 +188,6 @@ def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
         )
         return dispute.case
 
-    def rendered(case: Case) -> JSONObject:
-        dispute = _disputes(user).get(case_id=case.pk)
-        return DisputeOut.model_validate(_dispute(dispute, now=timezone.now())).model_dump(mode="json")
+    rendered = created_answer(_disputes(user), row=lambda d: _dispute(d, now=timezone.now()), schema=DisputeOut)
 
     return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)

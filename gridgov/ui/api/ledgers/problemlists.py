@@ -28,6 +28,7 @@ from gridgov.ui.api.ledgers.common import (
     StatusIn,
     by_status,
     create_once_per_key,
+    created_answer,
     one_of,
     paged,
     ref_of,
@@ -160,9 +161,7 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
             found_on=payload.found_on,
         ).case
 
-    def rendered(case: Case) -> JSONObject:
-        found = _items(user).get(case_id=case.pk)
-        return ProblemItemOut.model_validate(_item(found, now=timezone.now())).model_dump(mode="json")
+    rendered = created_answer(_items(user), row=lambda i: _item(i, now=timezone.now()), schema=ProblemItemOut)
 
     return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
 
