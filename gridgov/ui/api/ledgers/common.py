@@ -52,6 +52,12 @@ def by_status[M: Model](qs: QuerySet[M], status: str) -> QuerySet[M]:
     raise InvalidInput(_("状态“%(s)s”无效") % {"s": status}, field="status")
 
 
+def where_given[M: Model](qs: QuerySet[M], **lookups: object) -> QuerySet[M]:
+    """``qs`` narrowed by each lookup whose value the request gave (not None): a ledger list's optional filters."""
+    given = {lookup: value for lookup, value in lookups.items() if value is not None}
+    return qs.filter(**given) if given else qs
+
+
 def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Callable[[M], JSONObject]) -> JSONObject:
     count = qs.count()
     start = (params.page - 1) * params.page_size

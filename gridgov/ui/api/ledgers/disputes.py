@@ -31,6 +31,7 @@ from gridgov.ui.api.ledgers.common import (
     one_of,
     paged,
     visible_ids,
+    where_given,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, TextIn
 
@@ -123,11 +124,7 @@ def _disputes(user: User) -> QuerySet[Dispute]:
 
 @api.get("/disputes", response={200: DisputePageOut, **ERRORS}, tags=["台账"], summary="矛盾纠纷（当事人已脱敏）")
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
-    qs = by_status(_disputes(_user(request)), filters.status)
-    if filters.type is not None:
-        qs = qs.filter(type=filters.type)
-    if filters.backlog is not None:
-        qs = qs.filter(backlog=filters.backlog)
+    qs = where_given(by_status(_disputes(_user(request)), filters.status), type=filters.type, backlog=filters.backlog)
     now = timezone.now()
     return paged(qs.order_by("-received_on", "-id"), filters, lambda d: _dispute(d, now=now))
 

@@ -35,6 +35,7 @@ from gridgov.ui.api.ledgers.common import (
     ref_of,
     visible_enterprise,
     visible_ids,
+    where_given,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
 
@@ -114,15 +115,13 @@ def _hazards(user: User) -> QuerySet[Hazard]:
 
 @api.get("/hazards", response={200: HazardPageOut, **ERRORS}, tags=["台账"], summary="企业安全隐患（两本账）")
 def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONObject:
-    qs = by_status(_hazards(_user(request)), filters.status)
-    if filters.book is not None:
-        qs = qs.filter(book=filters.book)
-    if filters.grade is not None:
-        qs = qs.filter(grade=filters.grade)
-    if filters.enterprise is not None:
-        qs = qs.filter(enterprise_id=filters.enterprise)
-    if filters.village is not None:
-        qs = qs.filter(case__village_id=filters.village)
+    qs = where_given(
+        by_status(_hazards(_user(request)), filters.status),
+        book=filters.book,
+        grade=filters.grade,
+        enterprise_id=filters.enterprise,
+        case__village_id=filters.village,
+    )
     if filters.year is not None:
         qs = qs.filter(found_on__gte=date(filters.year, 1, 1), found_on__lte=date(filters.year, 12, 31))
     now = timezone.now()

@@ -33,6 +33,7 @@ from gridgov.ui.api.ledgers.common import (
     paged,
     ref_of,
     visible_ids,
+    where_given,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, Ref, TextIn
 
@@ -119,13 +120,12 @@ def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
 
 @api.get("/problem-items", response={200: ProblemItemPageOut, **ERRORS}, tags=["台账"], summary="清单问题")
 def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> JSONObject:
-    qs = by_status(_items(_user(request)), filters.status)
-    if filters.problem_list is not None:
-        qs = qs.filter(problem_list_id=filters.problem_list)
-    if filters.source is not None:
-        qs = qs.filter(source=filters.source)
-    if filters.department is not None:
-        qs = qs.filter(department_id=filters.department)
+    qs = where_given(
+        by_status(_items(_user(request)), filters.status),
+        problem_list_id=filters.problem_list,
+        source=filters.source,
+        department_id=filters.department,
+    )
     now = timezone.now()
     order = ("problem_list__sort_order", "-found_on", "-id")
     return paged(qs.order_by(*order), filters, lambda i: _item(i, now=now))

@@ -31,6 +31,7 @@ from gridgov.ui.api.ledgers.common import (
     ref_of,
     visible_enterprise,
     visible_ids,
+    where_given,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
 
@@ -82,13 +83,12 @@ def _services(user: User) -> QuerySet[ServiceRequest]:
 
 @api.get("/service-requests", response={200: ServicePageOut, **ERRORS}, tags=["台账"], summary="企业诉求（三服务）")
 def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> JSONObject:
-    qs = by_status(_services(_user(request)), filters.status)
-    if filters.type is not None:
-        qs = qs.filter(request_type=filters.type)
-    if filters.enterprise is not None:
-        qs = qs.filter(enterprise_id=filters.enterprise)
-    if filters.year is not None:
-        qs = qs.filter(case__year=filters.year)
+    qs = where_given(
+        by_status(_services(_user(request)), filters.status),
+        request_type=filters.type,
+        enterprise_id=filters.enterprise,
+        case__year=filters.year,
+    )
     now = timezone.now()
     return paged(qs.order_by("-case__reported_at", "-case_id"), filters, lambda s: _service(s, now=now))
 
