@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -12,9 +14,10 @@ from django.utils import timezone
 
 from gridgov.data.access.permissions import Viewer, visible_cases
 from gridgov.data.cases.models import Case
-from gridgov.data.metrics.indicators import cases_behind, compute
+from gridgov.data.metrics.indicators import IndicatorSet, cases_behind, compute
 from gridgov.data.reports.domain import board as board_domain
 from gridgov.data.reports.domain.economy import indicator_table
+from gridgov.types import TemplateContext
 from gridgov.ui.dashboard.common import town_for, viewer_for
 from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, Filters, read_filters
 from gridgov.ui.params import float_param, int_param
@@ -40,6 +43,13 @@ def figure_filters(request: HttpRequest, *, with_choices: bool = False) -> tuple
     return viewer, filters
 
 
+def figures_page(viewer: Viewer, filters: Filters, *, as_of: datetime) -> tuple[IndicatorSet, TemplateContext]:
+    """The figures the filters ask for at ``as_of``, and what every figure page shows with them: who looks, the
+    filters and the period kinds to choose from."""
+    figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
+    return figures, {"viewer": viewer, "filters": filters, "period_kinds": PERIOD_KINDS, "figures": figures}
+
+
 def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:
     """Cases of the scope the user may see (for the deadline lists: any period, they are open now)."""
     qs = Case.objects.filter(town=filters.town).filter(filters.scope.case_filter())
@@ -50,14 +60,9 @@ def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:
 def board(request: HttpRequest) -> HttpResponse:
     viewer, filters = figure_filters(request, with_choices=True)
     now = timezone.now()
-    as_of = filters.pin_as_of(now)
     cases = _open_cases(request, filters)
-    figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
-    context = {
-        "viewer": viewer,
-        "filters": filters,
-        "period_kinds": PERIOD_KINDS,
-        "figures": figures,
+    figures, context = figures_page(viewer, filters, as_of=filters.pin_as_of(now))
+    context |= {
         "summary": [figures[key] for key in SUMMARY],
         "overdue": board_domain.overdue_cases(cases=cases, now=now),
         "due_soon": board_domain.due_soon_cases(cases=cases, now=now),
