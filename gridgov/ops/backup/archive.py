@@ -82,6 +82,14 @@ def _tool(name: str) -> str:
     return found
 
 
+def _run_postgres_tool(name: str, *options: str) -> None:
+    """Run pg_dump or pg_restore against the default database's server; BackupError with its message if it fails."""
+    args, env = _pg_env(connection.settings_dict)
+    done = subprocess.run([_tool(name), *args, *options], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BackupError(f"{name} 失败：{done.stderr.strip()}")
+
+
 def _counts(cursor: FromDjango, tables: list[str], quote: Callable[[str], str]) -> dict[str, int]:
     counts = {}
     for table in tables:
@@ -132,26 +140,16 @@ def backup(*, output: Path, now: datetime, say: Say = lambda _m: None) -> Made:
                 snapshot = cursor.fetchone()[0]
                 counts = _counts(cursor, tables, connection.ops.quote_name)
                 heads = _heads(cursor)
-                args, env = _pg_env(connection.settings_dict)
-                done = subprocess.run(
-                    [
-                        _tool("pg_dump"),
-                        *args,
-                        "--format=custom",
-                        "--no-owner",
-                        "--no-acl",
-                        f"--snapshot={snapshot}",
-                        "-f",
-                        str(dump),
-                        str(connection.settings_dict["NAME"]),
-                    ],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=False,
+                _run_postgres_tool(
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-acl",
+                    f"--snapshot={snapshot}",
+                    "-f",
+                    str(dump),
+                    str(connection.settings_dict["NAME"]),
                 )
-                if done.returncode != 0:
-                    raise BackupError(f"pg_dump 失败：{done.stderr.strip()}")
         else:
             raise BackupError(f"不支持的数据库：{connection.vendor}")
         say(f"数据库已导出（{sum(counts.values())} 行）")
@@ -249,26 +247,16 @@ def restore(*, source: Path, say: Say = lambda _m: None) -> list[str]:
             name.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(work / "database.sqlite3", name)
         else:
-            args, env = _pg_env(connection.settings_dict)
             connections.close_all()
-            done = subprocess.run(
-                [
-                    _tool("pg_restore"),
-                    *args,
-                    "--no-owner",
-                    "--no-acl",
-                    "--exit-on-error",
-                    "-d",
-                    str(connection.settings_dict["NAME"]),
-                    str(work / "database.pgdump"),
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
+            _run_postgres_tool(
+                "pg_restore",
+                "--no-owner",
+                "--no-acl",
+                "--exit-on-error",
+                "-d",
+                str(connection.settings_dict["NAME"]),
+                str(work / "database.pgdump"),
             )
-            if done.returncode != 0:
-                raise BackupError(f"pg_restore 失败：{done.stderr.strip()}")
         say("数据库已恢复")
         media_root.mkdir(parents=True, exist_ok=True)
         if (work / "media").exists():

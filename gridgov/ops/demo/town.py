@@ -189,42 +189,33 @@ class History:
         reporter_phone = "" if reporter else f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
         photos = self.photo(AttachmentKind.BEFORE) if reporter is worker else ()
         story: Any  # Any: a story is a generator the demo's History drives; its steps are of many kinds
+        # What the report says, the same whether the engine files it or the replay writes its history.
+        report: Keywords = {
+            "town": org.town,
+            "reporter": reporter,
+            "channel": channel,
+            "category": category,
+            "description": description,
+            "area": grid,
+            "address": address,
+            "reporter_name": reporter_name,
+            "reporter_phone": reporter_phone,
+            "now": reported_at,
+        }
         if self.through_engine:
             story = _EngineStory(
                 report_case(
-                    town=org.town,
-                    reporter=reporter,
-                    channel=channel,
-                    category=category,
-                    description=description,
-                    area=grid,
+                    **report,
                     latitude=lat,
                     longitude=lng,
-                    address=address,
-                    reporter_name=reporter_name,
-                    reporter_phone=reporter_phone,
                     photos=list(photos),
                     resolve_on_spot=on_spot,
                     resolution_note="已现场处置完毕",
                     resolution_photos=self.photo(AttachmentKind.AFTER),
-                    now=reported_at,
                 )
             )
         else:
-            story = Replay(
-                town=org.town,
-                reporter=reporter,
-                channel=channel,
-                category=category,
-                description=description,
-                area=grid,
-                address=address,
-                reporter_name=reporter_name,
-                reporter_phone=reporter_phone,
-                photos=photos,
-                now=reported_at,
-                calendar=self.calendar,
-            )
+            story = Replay(**report, photos=photos, calendar=self.calendar)
             if lat is not None and lng is not None:
                 story.case.latitude = Decimal(str(lat)).quantize(Decimal("0.000001"))
                 story.case.longitude = Decimal(str(lng)).quantize(Decimal("0.000001"))

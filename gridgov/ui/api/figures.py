@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,7 +15,7 @@ from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import Viewer, viewer_of, visible_cases
 from gridgov.data.errors import InvalidInput, NotFound, OutOfScope
-from gridgov.data.metrics.indicators import IndicatorSet, Measure, RankRow, cases_behind, compute, ranking
+from gridgov.data.metrics.indicators import IndicatorSet, Measure, MeasureKey, RankRow, cases_behind, compute, ranking
 from gridgov.data.org.models import Area
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
@@ -25,19 +25,7 @@ from gridgov.ui.api.schemas import CasePageOut, Ref, TextIn
 from gridgov.ui.dashboard.filters import Filters, read_filters
 from gridgov.ui.signed_in import api_user
 
-MEASURE_KEYS = (
-    "reported",
-    "valid_rate",
-    "registered",
-    "completion_rate",
-    "closure_rate",
-    "on_time_closure_rate",
-    "on_time_handling_rate",
-    "rework_rate",
-    "overdue_rate",
-    "satisfaction_rate",
-    "score",
-)
+MEASURE_KEYS = get_args(MeasureKey)  # every figure of the design, in its order
 
 
 class FiguresIn(TextIn):

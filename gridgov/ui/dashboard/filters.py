@@ -68,14 +68,16 @@ class Filters:
     errors: dict[str, str] = field(default_factory=dict)
     scope_groups: list[ChoiceGroup] = field(default_factory=list)
 
+    def pin_as_of(self, now: datetime) -> datetime:
+        """The moment the figures are taken at: the one asked for, else ``now``, kept in the filters so that
+        drill-down links ask for the same moment and their lists equal the figures."""
+        if self.as_of is None:
+            self.as_of = now
+        return self.as_of
+
     def query(self, **extra: str) -> str:
         """The query string that asks for these same figures (for links and exports)."""
-        params = {"town": str(self.town.pk), "period": self.period_kind, "scope": self.scope_value}
-        if self.period_kind == "custom":
-            params["start"] = self.period.start.isoformat()
-            params["end"] = self.period.last.isoformat()
-        else:
-            params["date"] = self.anchor.isoformat()
+        params = self._period_params()
         if self.as_of is not None:
             params["as_of"] = self.as_of.isoformat()
         params.update(extra)
@@ -84,13 +86,16 @@ class Filters:
     def period_query(self) -> str:
         """The period and scope only (no ``as_of``): what another figure page opens on to show the same
         figures now."""
+        return urlencode(self._period_params())
+
+    def _period_params(self) -> dict[str, str]:
         params = {"town": str(self.town.pk), "period": self.period_kind, "scope": self.scope_value}
         if self.period_kind == "custom":
             params["start"] = self.period.start.isoformat()
             params["end"] = self.period.last.isoformat()
         else:
             params["date"] = self.anchor.isoformat()
-        return urlencode(params)
+        return params
 
 
 def _period(kind: str, anchor: date) -> Period:

@@ -17,11 +17,10 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.org.security import Client
-from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.ui.phone import follow, limits
 from gridgov.ui.phone.forms import LookupForm, PublicReportForm
 from gridgov.ui.phone.places import area_choices
-from gridgov.ui.phone.report_views import add_domain_error, locate_and_area, report_context
+from gridgov.ui.phone.report_views import add_domain_error, locate_and_area, report_context, what_and_where
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.phone.views import photo_response
 from gridgov.ui.web import once
@@ -68,12 +67,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
                     town=town,
                     reporter=None,
                     channel=Channel.RESIDENT,
-                    category=resolve_category(town=town, category_id=form.cleaned_data["category"]),
-                    description=form.cleaned_data["description"],
-                    area=area,
-                    latitude=point[0] if point else None,
-                    longitude=point[1] if point else None,
-                    address=form.cleaned_data["address"],
+                    **what_and_where(form, town, area=area, point=point),
                     reporter_name=form.cleaned_data["name"],
                     reporter_phone=phone,
                     photos=photos,

@@ -29,9 +29,9 @@ from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.data.taxonomy.search import search_categories, town_index
-from gridgov.types import JSONObject
+from gridgov.types import JSONObject, Keywords
 from gridgov.ui.phone import outbox
-from gridgov.ui.phone.forms import LocationFields, ReportForm
+from gridgov.ui.phone.forms import LocationFields, PublicReportForm, ReportForm
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.phone.views import field_town, home_area, not_a_field_user
@@ -90,6 +90,21 @@ def locate_and_area(
         if hint is not None:
             area, point = hint.area, (hint.latitude, hint.longitude)
     return area, point
+
+
+def what_and_where(
+    form: ReportForm | PublicReportForm, town: Area, *, area: Area | None, point: tuple[Decimal, Decimal] | None
+) -> Keywords:
+    """What a valid report form says happened and where, as ``report_case``'s keyword arguments (the same for a
+    grid worker's report and a resident's)."""
+    return {
+        "category": resolve_category(town=town, category_id=form.cleaned_data["category"]),
+        "description": form.cleaned_data["description"],
+        "area": area,
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
+        "address": form.cleaned_data["address"],
+    }
 
 
 @login_required
@@ -162,12 +177,7 @@ def _create_report(
         town=town,
         reporter=user,
         channel=Channel.GRID_WORKER if any(m.role == Role.GRID_WORKER for m in memberships_of(user)) else Channel.OTHER,
-        category=resolve_category(town=town, category_id=form.cleaned_data["category"]),
-        description=form.cleaned_data["description"],
-        area=area,
-        latitude=point[0] if point else None,
-        longitude=point[1] if point else None,
-        address=form.cleaned_data["address"],
+        **what_and_where(form, town, area=area, point=point),
         photos=photos,
         resolve_on_spot=on_spot,
         resolution_note=form.cleaned_data["resolution_note"],

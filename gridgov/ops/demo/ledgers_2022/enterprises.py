@@ -272,14 +272,21 @@ def _one_hazard(
     )
 
 
+def _register_and_dispatch(
+    case_id: int, *, crew: Crew, department: Department, registered: datetime, dispatched: datetime
+) -> None:
+    """The command room registers the case and sends it to ``department``."""
+    apply_action(case_id=case_id, actor=crew.operator, action=Action.REGISTER, now=registered)
+    apply_action(case_id=case_id, actor=crew.operator, action=Action.DISPATCH, department=department, now=dispatched)
+
+
 def _dispatch(case_id: int, *, crew: Crew, at: datetime) -> datetime:
-    apply_action(case_id=case_id, actor=crew.operator, action=Action.REGISTER, now=at + timedelta(minutes=10))
-    apply_action(
-        case_id=case_id,
-        actor=crew.operator,
-        action=Action.DISPATCH,
+    _register_and_dispatch(
+        case_id,
+        crew=crew,
         department=crew.safety,
-        now=at + timedelta(minutes=20),
+        registered=at + timedelta(minutes=10),
+        dispatched=at + timedelta(minutes=20),
     )
     signed = at + timedelta(minutes=50)
     apply_action(case_id=case_id, actor=crew.safety_handler, action=Action.SIGN, now=signed)
@@ -343,13 +350,12 @@ def _build_services(
             now=now,
         )
         case_id = request.case_id
-        apply_action(case_id=case_id, actor=crew.operator, action=Action.REGISTER, now=now + timedelta(minutes=15))
-        apply_action(
-            case_id=case_id,
-            actor=crew.operator,
-            action=Action.DISPATCH,
+        _register_and_dispatch(
+            case_id,
+            crew=crew,
             department=crew.economy,
-            now=now + timedelta(minutes=30),
+            registered=now + timedelta(minutes=15),
+            dispatched=now + timedelta(minutes=30),
         )
         apply_action(case_id=case_id, actor=crew.economy_handler, action=Action.SIGN, now=now + timedelta(hours=1))
         if n >= solved:

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field
+from ninja import Field, Schema
 
 from gridgov.data.access.idempotency import create_once
-from gridgov.data.access.permissions import visible_cases
+from gridgov.data.access.permissions import visible_cases, visible_enterprises
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput, NotFound
-from gridgov.data.org.models import User
+from gridgov.data.org.models import Enterprise, User
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import _case_id
@@ -52,6 +52,12 @@ def by_status[M: Model](qs: QuerySet[M], status: str) -> QuerySet[M]:
     raise InvalidInput(_("状态“%(s)s”无效") % {"s": status}, field="status")
 
 
+def where_given[M: Model](qs: QuerySet[M], **lookups: object) -> QuerySet[M]:
+    """``qs`` narrowed by each lookup whose value the request gave (not None): a ledger list's optional filters."""
+    given = {lookup: value for lookup, value in lookups.items() if value is not None}
+    return qs.filter(**given) if given else qs
+
+
 def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Callable[[M], JSONObject]) -> JSONObject:
     count = qs.count()
     start = (params.page - 1) * params.page_size
@@ -73,6 +79,34 @@ def one_of[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:
     if found is None:
         raise NotFound(message)
     return found
+
+
+def one_by_case[M: Model](qs: QuerySet[M], case_id: int, message: str) -> M:
+    """The record of the case ``case_id`` (the enterprise ledgers' address), or NotFound with ``message``."""
+    found = qs.filter(case_id=_case_id(case_id)).first()
+    if found is None:
+        raise NotFound(message)
+    return found
+
+
+def visible_enterprise(user: User, enterprise_id: int) -> Enterprise:
+    """The enterprise a record is entered for, if the user may see it (else InvalidInput on ``enterprise_id``)."""
+    enterprise = visible_enterprises(user).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": enterprise_id}, field="enterprise_id")
+    return enterprise
+
+
+def created_answer[M: Model](
+    records: QuerySet[M], *, row: Callable[[M], JSONObject], schema: type[Schema]
+) -> Callable[[Case], JSONObject]:
+    """How a ledger record created through the API answers: its row as the list shows it, in its response
+    schema's JSON (the ``render`` of ``create_once_per_key``)."""
+
+    def render(case: Case) -> JSONObject:
+        return schema.model_validate(row(records.get(case_id=case.pk))).model_dump(mode="json")
+
+    return render
 
 
 def create_once_per_key(

@@ -27,9 +27,11 @@ from gridgov.ui.api.ledgers.common import (
     StatusIn,
     by_status,
     create_once_per_key,
+    created_answer,
     one_of,
     paged,
     visible_ids,
+    where_given,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -123,11 +125,9 @@ def _disputes(user: User) -> QuerySet[Dispute]:
 
 @api.get("/disputes", response={200: DisputePageOut, **ERRORS}, tags=["台账"], summary="矛盾纠纷（当事人已脱敏）")
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
-    qs = by_status(_disputes(api_user(request)), filters.status)
-    if filters.type is not None:
-        qs = qs.filter(type=filters.type)
-    if filters.backlog is not None:
-        qs = qs.filter(backlog=filters.backlog)
+    qs = where_given(
+        by_status(_disputes(api_user(request)), filters.status), type=filters.type, backlog=filters.backlog
+    )
     now = timezone.now()
     return paged(qs.order_by("-received_on", "-id"), filters, lambda d: _dispute(d, now=now))
 
@@ -188,8 +188,6 @@ def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
         )
         return dispute.case
 
-    def rendered(case: Case) -> JSONObject:
-        dispute = _disputes(user).get(case_id=case.pk)
-        return DisputeOut.model_validate(_dispute(dispute, now=timezone.now())).model_dump(mode="json")
+    rendered = created_answer(_disputes(user), row=lambda d: _dispute(d, now=timezone.now()), schema=DisputeOut)
 
     return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)

@@ -11,28 +11,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from gridgov.data.access.permissions import visible_enterprises
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.hazards import HazardInput, record_hazard
 from gridgov.data.enterprises.enums import Book, Grade
 from gridgov.data.enterprises.models import Hazard
-from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import User
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _uploads
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
     StatusIn,
     by_status,
     create_once_per_key,
+    created_answer,
+    one_by_case,
     paged,
     ref_of,
+    visible_enterprise,
     visible_ids,
+    where_given,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
@@ -113,15 +116,13 @@ def _hazards(user: User) -> QuerySet[Hazard]:
 
 @api.get("/hazards", response={200: HazardPageOut, **ERRORS}, tags=["台账"], summary="企业安全隐患（两本账）")
 def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONObject:
-    qs = by_status(_hazards(api_user(request)), filters.status)
-    if filters.book is not None:
-        qs = qs.filter(book=filters.book)
-    if filters.grade is not None:
-        qs = qs.filter(grade=filters.grade)
-    if filters.enterprise is not None:
-        qs = qs.filter(enterprise_id=filters.enterprise)
-    if filters.village is not None:
-        qs = qs.filter(case__village_id=filters.village)
+    qs = where_given(
+        by_status(_hazards(api_user(request)), filters.status),
+        book=filters.book,
+        grade=filters.grade,
+        enterprise_id=filters.enterprise,
+        case__village_id=filters.village,
+    )
     if filters.year is not None:
         qs = qs.filter(found_on__gte=date(filters.year, 1, 1), found_on__lte=date(filters.year, 12, 31))
     now = timezone.now()
@@ -130,9 +131,7 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONOb
 
 @api.get("/hazards/{case_id}", response={200: HazardOut, **ERRORS}, tags=["台账"], summary="隐患详情（按事件 id）")
 def get_hazard(request: HttpRequest, case_id: int) -> JSONObject:
-    hazard = _hazards(api_user(request)).filter(case_id=_case_id(case_id)).first()
-    if hazard is None:
-        raise NotFound(_("隐患不存在或您无权查看"))
+    hazard = one_by_case(_hazards(api_user(request)), case_id, _("隐患不存在或您无权查看"))
     return _hazard(hazard, now=timezone.now())
 
 
@@ -145,9 +144,7 @@ def get_hazard(request: HttpRequest, case_id: int) -> JSONObject:
 )
 def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
     user = api_user(request)
-    enterprise = visible_enterprises(user).filter(pk=payload.enterprise_id).first()
-    if enterprise is None:
-        raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": payload.enterprise_id}, field="enterprise_id")
+    enterprise = visible_enterprise(user, payload.enterprise_id)
     category = Category.objects.filter(
         town_id=enterprise.town_id, code=payload.category.strip(), parent__code=HAZARD_MAJOR[0], active=True
     ).first()
@@ -175,8 +172,5 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
         )
         return hazard.case
 
-    def rendered(case: Case) -> JSONObject:
-        hazard = _hazards(user).get(case_id=case.pk)
-        return HazardOut.model_validate(_hazard(hazard, now=timezone.now())).model_dump(mode="json")
-
+    rendered = created_answer(_hazards(user), row=lambda h: _hazard(h, now=timezone.now()), schema=HazardOut)
     return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)

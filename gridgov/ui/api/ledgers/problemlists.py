@@ -28,10 +28,12 @@ from gridgov.ui.api.ledgers.common import (
     StatusIn,
     by_status,
     create_once_per_key,
+    created_answer,
     one_of,
     paged,
     ref_of,
     visible_ids,
+    where_given,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, Ref, TextIn
 from gridgov.ui.signed_in import api_user
@@ -119,13 +121,12 @@ def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
 
 @api.get("/problem-items", response={200: ProblemItemPageOut, **ERRORS}, tags=["台账"], summary="清单问题")
 def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> JSONObject:
-    qs = by_status(_items(api_user(request)), filters.status)
-    if filters.problem_list is not None:
-        qs = qs.filter(problem_list_id=filters.problem_list)
-    if filters.source is not None:
-        qs = qs.filter(source=filters.source)
-    if filters.department is not None:
-        qs = qs.filter(department_id=filters.department)
+    qs = where_given(
+        by_status(_items(api_user(request)), filters.status),
+        problem_list_id=filters.problem_list,
+        source=filters.source,
+        department_id=filters.department,
+    )
     now = timezone.now()
     order = ("problem_list__sort_order", "-found_on", "-id")
     return paged(qs.order_by(*order), filters, lambda i: _item(i, now=now))
@@ -161,9 +162,7 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
             found_on=payload.found_on,
         ).case
 
-    def rendered(case: Case) -> JSONObject:
-        found = _items(user).get(case_id=case.pk)
-        return ProblemItemOut.model_validate(_item(found, now=timezone.now())).model_dump(mode="json")
+    rendered = created_answer(_items(user), row=lambda i: _item(i, now=timezone.now()), schema=ProblemItemOut)
 
     return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
 

@@ -10,26 +10,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from gridgov.data.access.permissions import visible_enterprises
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.domain.services import raise_request
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.models import ServiceRequest
-from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, _uploads
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _uploads
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
     StatusIn,
     by_status,
     create_once_per_key,
+    created_answer,
+    one_by_case,
     paged,
     ref_of,
+    visible_enterprise,
     visible_ids,
+    where_given,
 )
 from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
@@ -82,13 +84,12 @@ def _services(user: User) -> QuerySet[ServiceRequest]:
 
 @api.get("/service-requests", response={200: ServicePageOut, **ERRORS}, tags=["台账"], summary="企业诉求（三服务）")
 def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> JSONObject:
-    qs = by_status(_services(api_user(request)), filters.status)
-    if filters.type is not None:
-        qs = qs.filter(request_type=filters.type)
-    if filters.enterprise is not None:
-        qs = qs.filter(enterprise_id=filters.enterprise)
-    if filters.year is not None:
-        qs = qs.filter(case__year=filters.year)
+    qs = where_given(
+        by_status(_services(api_user(request)), filters.status),
+        request_type=filters.type,
+        enterprise_id=filters.enterprise,
+        case__year=filters.year,
+    )
     now = timezone.now()
     return paged(qs.order_by("-case__reported_at", "-case_id"), filters, lambda s: _service(s, now=now))
 
@@ -97,9 +98,7 @@ def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn])
     "/service-requests/{case_id}", response={200: ServiceRequestOut, **ERRORS}, tags=["台账"], summary="企业诉求详情"
 )
 def get_service_request(request: HttpRequest, case_id: int) -> JSONObject:
-    found = _services(api_user(request)).filter(case_id=_case_id(case_id)).first()
-    if found is None:
-        raise NotFound(_("诉求不存在或您无权查看"))
+    found = one_by_case(_services(api_user(request)), case_id, _("诉求不存在或您无权查看"))
     return _service(found, now=timezone.now())
 
 
@@ -112,9 +111,7 @@ def get_service_request(request: HttpRequest, case_id: int) -> JSONObject:
 )
 def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> HttpResponse:
     user = api_user(request)
-    enterprise = visible_enterprises(user).filter(pk=payload.enterprise_id).first()
-    if enterprise is None:
-        raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": payload.enterprise_id}, field="enterprise_id")
+    enterprise = visible_enterprise(user, payload.enterprise_id)
     photos = _uploads(payload.photos)
 
     def create() -> Case:
@@ -126,8 +123,5 @@ def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> H
             photos=photos,
         ).case
 
-    def rendered(case: Case) -> JSONObject:
-        found = _services(user).get(case_id=case.pk)
-        return ServiceRequestOut.model_validate(_service(found, now=timezone.now())).model_dump(mode="json")
-
+    rendered = created_answer(_services(user), row=lambda s: _service(s, now=timezone.now()), schema=ServiceRequestOut)
     return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -12,9 +14,10 @@ from django.utils import timezone
 
 from gridgov.data.access.permissions import Viewer, visible_cases
 from gridgov.data.cases.models import Case
-from gridgov.data.metrics.indicators import cases_behind, compute
+from gridgov.data.metrics.indicators import IndicatorSet, cases_behind, compute
 from gridgov.data.reports.domain import board as board_domain
 from gridgov.data.reports.domain.economy import indicator_table
+from gridgov.types import TemplateContext
 from gridgov.ui.dashboard.common import town_for, viewer_for
 from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, Filters, read_filters
 from gridgov.ui.params import float_param, int_param
@@ -31,13 +34,20 @@ SUMMARY = (
 )
 
 
-def _filters(request: HttpRequest, *, with_choices: bool = False) -> tuple[Viewer, Filters]:
+def figure_filters(request: HttpRequest, *, with_choices: bool = False) -> tuple[Viewer, Filters]:
     viewer = viewer_for(request)
     town = town_for(request, viewer)
     filters = read_filters(
         request.GET, town=town, viewer=viewer, default_kind=DEFAULT_PERIOD_KIND, with_choices=with_choices
     )
     return viewer, filters
+
+
+def figures_page(viewer: Viewer, filters: Filters, *, as_of: datetime) -> tuple[IndicatorSet, TemplateContext]:
+    """The figures the filters ask for at ``as_of``, and what every figure page shows with them: who looks, the
+    filters and the period kinds to choose from."""
+    figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
+    return figures, {"viewer": viewer, "filters": filters, "period_kinds": PERIOD_KINDS, "figures": figures}
 
 
 def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:
@@ -48,17 +58,11 @@ def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    viewer, filters = _filters(request, with_choices=True)
+    viewer, filters = figure_filters(request, with_choices=True)
     now = timezone.now()
-    as_of = filters.as_of or now
-    filters.as_of = filters.as_of or as_of
     cases = _open_cases(request, filters)
-    figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
-    context = {
-        "viewer": viewer,
-        "filters": filters,
-        "period_kinds": PERIOD_KINDS,
-        "figures": figures,
+    figures, context = figures_page(viewer, filters, as_of=filters.pin_as_of(now))
+    context |= {
         "summary": [figures[key] for key in SUMMARY],
         "overdue": board_domain.overdue_cases(cases=cases, now=now),
         "due_soon": board_domain.due_soon_cases(cases=cases, now=now),
@@ -76,7 +80,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def board_charts(request: HttpRequest) -> JsonResponse:
-    _viewer, filters = _filters(request)
+    _viewer, filters = figure_filters(request)
     data = board_domain.chart_figures(scope=filters.scope, period=filters.period, as_of=filters.as_of or timezone.now())
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
@@ -88,7 +92,7 @@ def _float(raw: str | None) -> float | None:
 @login_required
 def board_map(request: HttpRequest) -> JsonResponse:
     """Clusters of the period's reported cases in the scope (those the user may see), for a zoom and box."""
-    _viewer, filters = _filters(request)
+    _viewer, filters = figure_filters(request)
     zoom = int_param(request.GET.get("zoom"), minimum=0, maximum=22)
     zoom = 13 if zoom is None else zoom
     box = [_float(request.GET.get(k)) for k in ("south", "west", "north", "east")]
@@ -126,6 +130,6 @@ def board_map(request: HttpRequest) -> JsonResponse:
 @login_required
 def board_areas(request: HttpRequest) -> JsonResponse:
     """GeoJSON of the grid and village boundaries of the scope's area (or the town)."""
-    _viewer, filters = _filters(request)
+    _viewer, filters = figure_filters(request)
     area = filters.scope.area or filters.town
     return JsonResponse(board_domain.boundaries(area=area), json_dumps_params={"ensure_ascii": False})

@@ -3,6 +3,8 @@ the forms to define indicators, set targets and enter monthly or quarterly actua
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -96,42 +98,48 @@ def economy_define(request: HttpRequest) -> HttpResponse:
     return _page(request, town, year=year, define=form, status=400)
 
 
+def _save_for_indicator[F: (TargetForm, ActualForm)](
+    request: HttpRequest, *, form_class: type[F], save: Callable[[IndicatorDefinition, F], None]
+) -> HttpResponse:
+    """Read a target or an actual posted for one of the town's active indicators and save it with ``save``;
+    the page again with the form's errors (400) when it does not hold."""
+    _viewer, town = town_wide(request)
+    year = _year(request)
+    form = form_class(request.POST, indicators=list(IndicatorDefinition.objects.filter(town=town, active=True)))
+    if form.is_valid():
+        try:
+            indicator = economy.indicator_for_town(town=town, indicator_id=form.cleaned_data["indicator"])
+            save(indicator, form)
+            return _done(request, town, form.cleaned_data["year"])
+        except DomainError as error:
+            _attach(form, error)
+    target = form if isinstance(form, TargetForm) else None
+    actual = form if isinstance(form, ActualForm) else None
+    return _page(request, town, year=year, target=target, actual=actual, status=400)
+
+
 @login_required
 @require_POST
 def economy_target(request: HttpRequest) -> HttpResponse:
-    _viewer, town = town_wide(request)
-    year = _year(request)
-    form = TargetForm(request.POST, indicators=list(IndicatorDefinition.objects.filter(town=town, active=True)))
-    if form.is_valid():
+    def save(indicator: IndicatorDefinition, form: TargetForm) -> None:
         data = form.cleaned_data
-        try:
-            indicator = economy.indicator_for_town(town=town, indicator_id=data["indicator"])
-            economy.set_target(indicator=indicator, year=data["year"], value=data["value"])
-            return _done(request, town, data["year"])
-        except DomainError as error:
-            _attach(form, error)
-    return _page(request, town, year=year, target=form, status=400)
+        economy.set_target(indicator=indicator, year=data["year"], value=data["value"])
+
+    return _save_for_indicator(request, form_class=TargetForm, save=save)
 
 
 @login_required
 @require_POST
 def economy_actual(request: HttpRequest) -> HttpResponse:
-    _viewer, town = town_wide(request)
-    year = _year(request)
-    form = ActualForm(request.POST, indicators=list(IndicatorDefinition.objects.filter(town=town, active=True)))
-    if form.is_valid():
+    def save(indicator: IndicatorDefinition, form: ActualForm) -> None:
         data = form.cleaned_data
-        try:
-            indicator = economy.indicator_for_town(town=town, indicator_id=data["indicator"])
-            economy.record_actual(
-                indicator=indicator,
-                year=data["year"],
-                period=data["period"],
-                value=data["value"],
-                note=data["note"],
-                user=signed_in_user(request),
-            )
-            return _done(request, town, data["year"])
-        except DomainError as error:
-            _attach(form, error)
-    return _page(request, town, year=year, actual=form, status=400)
+        economy.record_actual(
+            indicator=indicator,
+            year=data["year"],
+            period=data["period"],
+            value=data["value"],
+            note=data["note"],
+            user=signed_in_user(request),
+        )
+
+    return _save_for_indicator(request, form_class=ActualForm, save=save)

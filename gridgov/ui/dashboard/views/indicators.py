@@ -15,7 +15,8 @@ from gridgov.data.access.permissions import visible_cases
 from gridgov.data.errors import InvalidInput
 from gridgov.data.metrics.indicators import Part, cases_behind, compute
 from gridgov.ui.dashboard.common import town_for, viewer_for
-from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, PERIOD_KINDS, read_filters
+from gridgov.ui.dashboard.filters import DEFAULT_PERIOD_KIND, read_filters
+from gridgov.ui.dashboard.views.board import figure_filters, figures_page
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 PAGE_SIZE = 50
@@ -23,20 +24,9 @@ PAGE_SIZE = 50
 
 @login_required
 def indicators(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_for(request)
-    town = town_for(request, viewer)
-    filters = read_filters(request.GET, town=town, viewer=viewer, default_kind=DEFAULT_PERIOD_KIND)
-    as_of = filters.as_of or timezone.now()
-    if filters.as_of is None:
-        filters.as_of = as_of  # drill-down links ask for the same moment, so the lists equal the figures
-    figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
-    context = {
-        "viewer": viewer,
-        "filters": filters,
-        "period_kinds": PERIOD_KINDS,
-        "figures": figures,
-        "measures": figures.measures(),
-    }
+    viewer, filters = figure_filters(request)
+    figures, context = figures_page(viewer, filters, as_of=filters.pin_as_of(timezone.now()))
+    context["measures"] = figures.measures()
     template = "dashboard/indicators.html#figures" if is_htmx(request) else "dashboard/indicators.html"
     return render(request, template, context)
 

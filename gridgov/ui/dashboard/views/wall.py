@@ -19,16 +19,10 @@ from gridgov.data.metrics.indicators import compute
 from gridgov.data.reports.domain import board as board_domain
 from gridgov.types import TemplateContext
 from gridgov.ui.dashboard.filters import Filters
-from gridgov.ui.dashboard.views.board import _filters, _open_cases
+from gridgov.ui.dashboard.views.board import SUMMARY, _open_cases, figure_filters
 
-WALL_FIGURES = (
-    "reported",
-    "registered",
-    "completion_rate",
-    "on_time_closure_rate",
-    "overdue_rate",
-    "satisfaction_rate",
-)
+# The board's summary less the score, which needs its formula beside it.
+WALL_FIGURES = tuple(key for key in SUMMARY if key != "score")
 WALL_ROWS = 8
 REFRESH_SECONDS = 60
 
@@ -61,7 +55,7 @@ def _lists(request: HttpRequest, filters: Filters) -> TemplateContext:
 
 
 def _base(request: HttpRequest) -> tuple[TemplateContext, Filters]:
-    viewer, filters = _filters(request)
+    viewer, filters = figure_filters(request)
     return {"viewer": viewer, "filters": filters, "query": filters.query(), "refresh": REFRESH_SECONDS}, filters
 
 
