@@ -198,8 +198,6 @@ def test_rounds_list_one_year_at_a_time(world: TownWorld, django_assert_num_quer
     assert "今年第一轮" in client.get(reverse("ledgers:rounds"), {"year": "abc"}).text
     for n in range(3, 6):
         _round_in(world, f"今年第{n}轮", date(this_year, n, 10))
-    with django_assert_num_queries(
-        8
-    ):  # who may import is read from the memberships already loaded  # as many for five rounds as for two
+    with django_assert_num_queries(8):  # as many for five rounds as for two
         more = client.get(reverse("ledgers:rounds")).text
     assert len(re.findall(r'href="[^"]*/inspections/\d+/">', more)) == 5
