@@ -33,4 +33,9 @@ def insert_one(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"id": row_id}, status=201)
 
 
-urlpatterns = [path("bare", insert_one)]
+def healthz(request: HttpRequest) -> HttpResponse:
+    """What ``bench/intake.py`` polls until the server is up (GridGov's own ``/healthz`` on the other)."""
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [path("bare", insert_one), path("healthz", healthz)]

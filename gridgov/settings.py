@@ -337,6 +337,9 @@ GRIDGOV_PASSWORD_MAX_AGE_DAYS = env_int("GRIDGOV_PASSWORD_MAX_AGE_DAYS", 0, mini
 GRIDGOV_IDLE_TIMEOUT_MINUTES = env_int("GRIDGOV_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 # Personal API tokens expire this many days after they are made.
 GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 180, minimum=1)
+# A worker process re-reads a token (its user, their memberships) from the database at most this often; a
+# revocation elsewhere reaches the other processes within this time (0: read on every call).
+GRIDGOV_API_TOKEN_CACHE_SECONDS = env_int("GRIDGOV_API_TOKEN_CACHE_SECONDS", 3, minimum=0)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",

@@ -19,6 +19,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import memberships_of
 from gridgov.data.org.models import Area, Membership, User
 from gridgov.db import prepared
+from gridgov.db.prepared import sending
 from tests.factories import MONDAY_0900, TownWorld
 
 
@@ -167,7 +168,10 @@ def test_select_loads_related_rows_and_null_keys_like_select_related(world: Town
         assert queries.captured_queries == []  # loaded with the row, as select_related would
 
 
-def test_token_sign_in_reads_the_user_and_memberships_in_one_round_trip_on_postgresql(world: TownWorld) -> None:
+def test_token_sign_in_reads_the_user_and_memberships_in_one_round_trip_on_postgresql(
+    world: TownWorld, settings
+) -> None:
+    settings.GRIDGOV_API_TOKEN_CACHE_SECONDS = 0  # each call reads
     issued = create_token(user=world.grid_worker_a, name="phone", now=MONDAY_0900)
     ApiToken.objects.filter(pk=issued.record.pk).update(last_used_at=MONDAY_0900)
     with CaptureQueriesContext(connection) as queries:
@@ -277,3 +281,18 @@ def test_memberships_leave_the_area_boundary_unread_until_used(world: TownWorld)
     mine = [m for m in memberships_of(user) if m.area_id == world.grid_a.pk]
     assert [m.area.get_deferred_fields() for m in mine] == [{"boundary"}]
     assert mine[0].area.boundary == Area.objects.get(pk=world.grid_a.pk).boundary  # read when used
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="literals are bound on the client on PostgreSQL only")
+@pytest.mark.parametrize(
+    "value",
+    [None, True, False, 0, 7, -3, 2**62, -(2**62), "", "双合村村口", "a'b", "back\\slash", "tab\tand\nnewline"],
+)
+def test_plain_literals_are_what_psycopg_writes(db, value: Any) -> None:
+    connection.ensure_connection()
+    ours = sending._plain_literal(value)
+    theirs = sending._literal(connection)(value).decode()
+    assert ours in ("", theirs)
+    with connection.cursor() as cursor:  # and the database reads back the value
+        sending.run(cursor, "SELECT %s", [value])
+        assert cursor.fetchone()[0] == value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +16,7 @@ from gridgov.data.access.secrets import digest_of, new_secret
 from gridgov.data.cases.scope import memberships_query, remember_memberships
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area, Membership, User
 from gridgov.db import prepared
 
 TOKEN_KIND = "ggt"
@@ -68,6 +69,7 @@ def revoke_token(*, user: User, token_id: int, now: datetime | None = None) -> A
     if token.revoked_at is None:
         token.revoked_at = now or timezone.now()
         token.save(update_fields=["revoked_at"])
+    _RECENT.pop(token.digest, None)  # this process refuses it at once; the others within the cache's seconds
     return token
 
 
@@ -75,13 +77,50 @@ class TokenExpired(Exception):
     """A token that was valid and has passed its expiry: the caller says so (a new one is made on /api/tokens/)."""
 
 
+# A client that sends several calls in a row (a phone syncing its offline queue, an integration posting a
+# batch) is authenticated from the database once every few seconds, not on every call: each worker process
+# keeps what the token read brought back (the token, its user, the user's memberships) for
+# GRIDGOV_API_TOKEN_CACHE_SECONDS. The price: a token revoked, a user deactivated or a membership changed
+# elsewhere is seen by the other processes that much later (this process drops a revoked token at once).
+_RECENT: dict[str, tuple[datetime, ApiToken, list[Membership]]] = {}
+_RECENT_LIMIT = 4096
+
+
 def authenticate_token(secret: str, *, now: datetime | None = None) -> User | None:
     """The active user behind a valid, unrevoked token; None otherwise. Raises TokenExpired for an expired one."""
     if not secret or len(secret) > 200:
         return None
-    # Every API call runs this: the token with its user, and the user's memberships (which every call's
-    # scope check needs) — statements built once per process, sent together (one round trip on PostgreSQL).
     digest = digest_of(secret)
+    now = now or timezone.now()
+    found = _recent(digest, now=now)
+    if found is None:
+        found = _read(digest, now=now)
+        if found is None:
+            return None
+    token, memberships = found
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenExpired(token.prefix)
+    _touch(token, now)
+    user = copy.copy(token.user)  # each request its own user object (views may cache per-request facts on it)
+    remember_memberships(user, memberships)
+    return user
+
+
+def _recent(digest: str, *, now: datetime) -> tuple[ApiToken, list[Membership]] | None:
+    kept = _RECENT.get(digest)
+    if kept is None:
+        return None
+    read_at, token, memberships = kept
+    age = (now - read_at).total_seconds()
+    if not 0 <= age < settings.GRIDGOV_API_TOKEN_CACHE_SECONDS:  # a clock set back does not prolong it
+        _RECENT.pop(digest, None)
+        return None
+    return token, memberships
+
+
+def _read(digest: str, *, now: datetime) -> tuple[ApiToken, list[Membership]] | None:
+    # The token with its user, and the user's memberships (which every call's scope check needs) —
+    # statements built once per process, sent together (one round trip on PostgreSQL).
     found, memberships = prepared.select_together(
         prepared.Query(ApiToken, "t0.digest = %s AND t0.revoked_at IS NULL", [digest], ("user",)),
         memberships_query(
@@ -92,12 +131,11 @@ def authenticate_token(secret: str, *, now: datetime | None = None) -> User | No
     token: ApiToken | None = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
-    remember_memberships(token.user, memberships)
-    now = now or timezone.now()
-    if token.expires_at is not None and token.expires_at <= now:
-        raise TokenExpired(token.prefix)
-    _touch(token, now)
-    return token.user
+    if settings.GRIDGOV_API_TOKEN_CACHE_SECONDS > 0:
+        if len(_RECENT) >= _RECENT_LIMIT:
+            _RECENT.clear()
+        _RECENT[digest] = (now, token, memberships)
+    return token, memberships
 
 
 def issue_api_key(

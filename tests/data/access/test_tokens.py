@@ -96,3 +96,41 @@ def test_admin_issues_a_key_and_shows_it_once(world: TownWorld) -> None:
     assert (key.digest, key.created_by, key.name) == (digest_of(secret), world.admin, "12345 热线")
     assert authenticate_api_key(secret) == key
     assert ApiKey in site._registry
+
+
+def test_a_process_reads_a_token_again_after_the_cache_seconds(world: TownWorld, settings) -> None:
+    # Another process deactivates the user (a plain UPDATE: nothing in this process hears of it). This process
+    # keeps the token it read for GRIDGOV_API_TOKEN_CACHE_SECONDS, then reads it again and refuses it.
+    settings.GRIDGOV_API_TOKEN_CACHE_SECONDS = 3
+    issued = create_token(user=world.operator, name="同步", now=MONDAY_0900)
+    assert authenticate_token(issued.secret, now=MONDAY_0900) == world.operator
+    type(world.operator).objects.filter(pk=world.operator.pk).update(is_active=False)
+    assert authenticate_token(issued.secret, now=MONDAY_0900 + timedelta(seconds=2)) == world.operator
+    assert authenticate_token(issued.secret, now=MONDAY_0900 + timedelta(seconds=3)) is None
+    # a clock set back does not make an old read last longer
+    type(world.operator).objects.filter(pk=world.operator.pk).update(is_active=True)
+    assert authenticate_token(issued.secret, now=MONDAY_0900 + timedelta(seconds=4)) == world.operator
+    type(world.operator).objects.filter(pk=world.operator.pk).update(is_active=False)
+    assert authenticate_token(issued.secret, now=MONDAY_0900 + timedelta(seconds=1)) is None
+
+
+def test_each_call_gets_its_own_user_with_the_memberships_read(world: TownWorld, settings) -> None:
+    settings.GRIDGOV_API_TOKEN_CACHE_SECONDS = 3
+    issued = create_token(user=world.operator, name="同步", now=MONDAY_0900)
+    first = authenticate_token(issued.secret, now=MONDAY_0900)
+    second = authenticate_token(issued.secret, now=MONDAY_0900 + timedelta(seconds=1))
+    assert first is not None
+    assert second is not None
+    assert (first == second, first is second) == (True, False)
+    assert [m.role for m in first._gridgov_memberships] == [m.role for m in second._gridgov_memberships]
+    assert [m.role for m in second._gridgov_memberships] == [
+        m.role for m in world.operator.memberships.filter(active=True)
+    ]
+
+
+def test_without_the_cache_every_call_reads_the_token(world: TownWorld, settings) -> None:
+    settings.GRIDGOV_API_TOKEN_CACHE_SECONDS = 0
+    issued = create_token(user=world.operator, name="同步", now=MONDAY_0900)
+    assert authenticate_token(issued.secret, now=MONDAY_0900) == world.operator
+    type(world.operator).objects.filter(pk=world.operator.pk).update(is_active=False)
+    assert authenticate_token(issued.secret, now=MONDAY_0900 + timedelta(seconds=1)) is None

@@ -27,8 +27,9 @@ BODY = {"category": "1201", "description": "路口垃圾堆积", "address": "双
 
 
 def test_create_on_a_warm_worker_costs_a_handful_of_statements(
-    world: TownWorld, as_user, django_assert_max_num_queries
+    world: TownWorld, as_user, django_assert_max_num_queries, settings
 ) -> None:
+    settings.GRIDGOV_API_TOKEN_CACHE_SECONDS = 0  # a client's first call: its token is read
     api = as_user(world.grid_worker_a)
     assert api.post("/api/cases", BODY, **{"Idempotency-Key": "warm-up"}).status_code == 201
     with django_assert_max_num_queries(9) as captured:  # with the test's SAVEPOINT and RELEASE
@@ -45,6 +46,17 @@ def test_create_on_a_warm_worker_costs_a_handful_of_statements(
     ]
     # a report is seven statements; on PostgreSQL the two reads share one round trip, the last four another
     assert round_trips(captured) == (3 if connection.vendor == "postgresql" else 7)
+
+
+def test_a_client_calling_again_within_seconds_is_not_read_again(world: TownWorld, as_user, settings) -> None:
+    settings.GRIDGOV_API_TOKEN_CACHE_SECONDS = 3
+    api = as_user(world.grid_worker_a)
+    assert api.post("/api/cases", BODY, **{"Idempotency-Key": "first"}).status_code == 201
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post("/api/cases", BODY, **{"Idempotency-Key": "second"})
+    assert response.status_code == 201
+    assert [shape for shape in shapes(captured) if shape.startswith("SELECT")] == []
+    assert round_trips(captured) == (2 if connection.vendor == "postgresql" else 5)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -122,9 +134,12 @@ def test_the_compact_answer_is_what_its_schema_dumps(world: TownWorld, moment: d
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_report_outside_any_transaction_is_three_round_trips_on_postgresql(world: TownWorld, as_user) -> None:
+def test_a_report_outside_any_transaction_is_three_round_trips_on_postgresql(
+    world: TownWorld, as_user, settings
+) -> None:
     """No test transaction around it: on PostgreSQL, BEGIN goes out with the counter's upsert and COMMIT with
     the writes (``prepared.transaction``), so a report is the token read, the number, and the rest."""
+    settings.GRIDGOV_API_TOKEN_CACHE_SECONDS = 0  # the token is read (a client's first call)
     api = as_user(world.grid_worker_a)
     assert api.post("/api/cases", BODY, **{"Idempotency-Key": "warm-up"}).status_code == 201
     with CaptureQueriesContext(connection) as captured:
