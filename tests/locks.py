@@ -21,7 +21,7 @@ BUSY_TABLES = (
     "access_apikey",
     "access_idempotencyrecord",
     "access_open311submission",
-    "cases_casecounter",
+    "org_counter",
     "cases_case",
     "cases_deadlinealert",
     "django_tasks_database_dbtaskresult",

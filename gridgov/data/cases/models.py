@@ -21,22 +21,6 @@ from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.worktime.enums import Clock
 
 
-class CaseCounter(models.Model):
-    """Last case number issued per town and year; bumped in the reporting transaction (gap-free)."""
-
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("案卷编号计数器")
-        verbose_name_plural = _("案卷编号计数器")
-        constraints = [models.UniqueConstraint(fields=["town", "year"], name="case_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.town_id}/{self.year}: {self.last_value}"
-
-
 class Case(models.Model):
     # Each index is written on every report, so the foreign keys have none of their own: town, reporter,
     # department and enterprise lead composite indexes (case_town_order, case_reporter_order, …), the category

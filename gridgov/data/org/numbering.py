@@ -1,11 +1,18 @@
-"""Numbers issued per town and year without gaps (2026年第N期): one counter row per series, town and year."""
+"""Numbers issued per town and year without gaps (DX2026-000123, 2026年第N期): one counter row per series, town
+and year, and one way to move it (``next_value``); the bulk path reads and sets it (``last_values``, ``set_last``).
+"""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+import functools
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
 
 from gridgov.data.org.models import Area, Counter
+from gridgov.db import prepared
+
+CASES = "case"  # the case numbers (立案编号); bulletins and inspection bulletins have their own series
 
 
 def next_value(*, series: str, town: Area, year: int) -> int:
@@ -14,12 +21,41 @@ def next_value(*, series: str, town: Area, year: int) -> int:
     Call it inside the transaction that writes what it numbers: the bump holds the counter row's lock until
     that transaction ends and rolls back with it, so concurrent callers get consecutive numbers and a failed
     write leaves no gap."""
-    counters = Counter.objects.filter(series=series, town=town, year=year)
-    if not counters.update(last_value=F("last_value") + 1):
-        try:
-            with transaction.atomic():
-                Counter.objects.create(series=series, town=town, year=year, last_value=1)
-            return 1
-        except IntegrityError:  # another transaction created the row first: bump that one
-            counters.update(last_value=F("last_value") + 1)
-    return counters.values_list("last_value", flat=True).get()
+    return next_value_with(series=series, town=town, year=year)[0]
+
+
+def next_value_with(*, series: str, town: Area, year: int, also: Sequence[str] = ()) -> tuple[int, ...]:
+    """``next_value``, and the values of the SQL expressions ``also`` computed in the same statement (the
+    report reserves its new rows' keys here: one statement instead of two).
+
+    One upsert (the year's first number creates the row) that takes the row's lock and returns its new value:
+    ``RETURNING`` (SQLite ≥ 3.35 and PostgreSQL), so concurrent callers queue on the row and each reads back
+    its own value."""
+    row = prepared.fetch_one(_bump_sql(connection.vendor, tuple(also)), [series, town.pk, year])
+    assert row is not None
+    return tuple(int(value) for value in row)
+
+
+@functools.cache
+def _bump_sql(vendor: str, also: tuple[str, ...]) -> str:
+    qn = connection.ops.quote_name
+    table = qn(Counter._meta.db_table)
+    last = qn("last_value")
+    key = f"{qn('series')}, {qn('town_id')}, {qn('year')}"
+    return (
+        f"INSERT INTO {table} ({key}, {last}) VALUES (%s, %s, %s, 1) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {', '.join((last, *also))}"
+    )
+
+
+def last_values(*, series: str, town: Area, years: Iterable[int]) -> dict[int, int]:
+    """The last number issued in each of ``years`` that has one."""
+    found = Counter.objects.filter(series=series, town=town, year__in=list(years))
+    return dict(found.values_list("year", "last_value"))
+
+
+def set_last(*, series: str, town: Area, year: int, value: int) -> None:
+    """Move the counter to ``value`` (the bulk path, which numbers many rows at once inside its transaction)."""
+    if not Counter.objects.filter(series=series, town=town, year=year).update(last_value=value):
+        Counter.objects.create(series=series, town=town, year=year, last_value=value)

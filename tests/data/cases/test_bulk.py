@@ -14,10 +14,11 @@ from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile,
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.history import HistoricalCase, import_historical_cases
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
-from gridgov.data.cases.models import Attachment, Case, CaseAction, CaseCounter
+from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.errors import Conflict
 from gridgov.data.metrics import rollups
 from gridgov.data.metrics.indicators import Period, Scope, compute, count_by
+from gridgov.data.org.models import Counter
 from tests.factories import at, photo
 
 pytestmark = pytest.mark.django_db
@@ -154,14 +155,14 @@ def test_an_all_or_nothing_import_with_one_bad_row_writes_nothing(world) -> None
     taken = world.report()  # a native case: its number cannot be imported
     records = history(world, 30)
     records[17] = dataclasses.replace(records[17], number=taken.number)
-    before = list(CaseCounter.objects.values_list("year", "last_value"))
+    before = list(Counter.objects.filter(series="case").values_list("year", "last_value"))
 
     with pytest.raises(Conflict):
         import_historical_cases(town=world.town, records=records, imported_by=world.admin, now=at(2026, 11, 23))
 
     assert list(Case.objects.filter(imported=True)) == []
     assert list(CaseAction.objects.filter(action=Action.IMPORT)) == []
-    assert list(CaseCounter.objects.values_list("year", "last_value")) == before
+    assert list(Counter.objects.filter(series="case").values_list("year", "last_value")) == before
     assert rollups.check(town=world.town) == []
 
 
@@ -194,7 +195,7 @@ def test_a_rerun_after_an_interrupted_import_finishes_without_duplicates_or_gaps
     assert len(written) == 9
     cases = Case.objects.filter(town=world.town, year=2022).order_by("seq")
     assert list(cases.values_list("number", "seq")) == [(f"OLD-{i:04d}", i) for i in range(1, 26)]
-    assert CaseCounter.objects.get(town=world.town, year=2022).last_value == 25
+    assert Counter.objects.get(series="case", town=world.town, year=2022).last_value == 25
     assert all(broken is None for _case, broken in verify_chains(cases))
     assert rollups.check(town=world.town) == []
 
@@ -205,7 +206,7 @@ def test_cases_without_a_number_get_the_towns_own_numbers_gap_free(world) -> Non
     second = write_cases_in_slices(town=world.town, records=records[3:], slice_size=2)
     prefix = world.town.case_prefix or world.town.code
     assert [c.number for c in first + second] == [f"{prefix}2022-{i:06d}" for i in range(1, 6)]
-    assert CaseCounter.objects.get(town=world.town, year=2022).last_value == 5
+    assert Counter.objects.get(series="case", town=world.town, year=2022).last_value == 5
 
 
 def records_for_own_numbers(world) -> list[CaseRecord]:
@@ -231,7 +232,7 @@ def test_a_write_failing_inside_the_transaction_leaves_no_case_action_or_counter
     with pytest.raises(IntegrityError):
         write_cases(town=world.town, records=records)
     assert list(Case.objects.filter(town=world.town)) == []
-    assert list(CaseCounter.objects.filter(town=world.town, year=2022)) == []
+    assert list(Counter.objects.filter(series="case", town=world.town, year=2022)) == []
     assert rollups.stored(town=world.town) == {}
 
     written = write_cases(town=world.town, records=records_for_own_numbers(world))

@@ -14,8 +14,9 @@ from django.db import connection
 
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
-from gridgov.data.cases.models import Case, CaseAction, CaseCounter
+from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import Conflict, DomainError
+from gridgov.data.org.models import Counter
 from tests.factories import MONDAY_0900, build_world
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
@@ -110,4 +111,4 @@ def test_concurrent_reports_get_unique_gap_free_numbers() -> None:
     assert all(isinstance(r, Case) for r in results), results
     numbers = sorted(r.number for r in results)
     assert numbers == [f"DX2026-{n:06d}" for n in range(1, count + 1)]
-    assert CaseCounter.objects.get(town=world.town, year=2026).last_value == count
+    assert Counter.objects.get(series="case", town=world.town, year=2026).last_value == count

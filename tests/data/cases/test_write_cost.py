@@ -50,7 +50,7 @@ def test_report_case_is_four_statements(world: TownWorld, django_assert_max_num_
             now=MONDAY_0900,
         )
     assert shapes(captured) == [
-        "INSERT cases_casecounter",  # the number and the case's key (upsert … RETURNING)
+        "INSERT org_counter",  # the number and the case's key (upsert … RETURNING)
         "INSERT cases_case",  # with its audit head: the first action's hash
         "INSERT cases_caseaction",  # with its outbox
         "INSERT metrics_dailyrollup",  # indicators (… ON CONFLICT DO UPDATE)

@@ -38,7 +38,7 @@ def test_create_on_a_warm_worker_costs_a_handful_of_statements(
     assert shapes(captured) == [
         "SELECT access_apitoken",  # who (last_used_at is written at most once a minute)
         "SELECT org_membership",  # their scope
-        "INSERT cases_casecounter",  # the number, the case's and its first action's keys (upsert)
+        "INSERT org_counter",  # the number, the case's and its first action's keys (upsert)
         "INSERT cases_case",  # with its audit head
         "INSERT cases_caseaction",
         "INSERT metrics_dailyrollup",

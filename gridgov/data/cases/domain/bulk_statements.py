@@ -21,9 +21,9 @@ from gridgov.data.cases.models import (
     Attachment,
     Case,
     CaseAction,
-    CaseCounter,
 )
 from gridgov.data.errors import Conflict, InvalidInput
+from gridgov.data.org import numbering
 from gridgov.data.org.models import Area
 from gridgov.types import FromDjango, SQLValue
 
@@ -241,7 +241,7 @@ def write_slice(town: Area, prepared: Prepared, plan: _Plan, *, fresh: bool = Fa
 def _number(town: Area, todo: list[tuple[CaseRecord, int]]) -> None:
     """Claim each case's sequence (and own number) and move the counters past them, gap-free."""
     years = sorted({year for _record, year in todo})
-    last = dict(CaseCounter.objects.filter(town=town, year__in=years).values_list("year", "last_value"))
+    last = numbering.last_values(series=numbering.CASES, town=town, years=years)
     # Normally the counter is past every sequence; a case numbered by hand beyond it is stepped over.
     taken: dict[int, set[int]] = defaultdict(set)
     for year in years:
@@ -276,12 +276,8 @@ def _number(town: Area, todo: list[tuple[CaseRecord, int]]) -> None:
         if not case.number:
             case.number = own_number(town, year, seq)
     for year in years:
-        value = nxt[year]
-        if year in last:
-            if value != last[year]:
-                CaseCounter.objects.filter(town=town, year=year).update(last_value=value)
-        else:
-            CaseCounter.objects.create(town=town, year=year, last_value=value)
+        if nxt[year] != last.get(year):
+            numbering.set_last(series=numbering.CASES, town=town, year=year, value=nxt[year])
 
 
 def _chain(record: CaseRecord) -> list[CaseAction]:

@@ -41,8 +41,9 @@ from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, write_cases
 from gridgov.data.cases.domain.bulk_statements import own_number
 from gridgov.data.cases.domain.engine import MAX_DESCRIPTION
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
-from gridgov.data.cases.models import Case, CaseCounter
+from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
+from gridgov.data.org import numbering
 from gridgov.data.org.domain import ancestors_by_level
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
@@ -291,7 +292,7 @@ def next_own_number(*, town: Area, reported_at: datetime) -> str:
     sequence (call both in the same transaction).
     """
     year = timezone.localtime(reported_at).year
-    last = CaseCounter.objects.filter(town=town, year=year).values_list("last_value", flat=True).first() or 0
+    last = numbering.last_values(series=numbering.CASES, town=town, years=[year]).get(year, 0)
     seq = last + 1
     while Case.objects.filter(town=town, year=year, seq=seq).exists():
         seq += 1

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,8 +18,9 @@ from gridgov.data.cases.domain.engine.act import apply_action
 from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, after_commit, reporting_role, write_action
 from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
-from gridgov.data.cases.models import Case, CaseAction, CaseCounter
+from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import InvalidInput
+from gridgov.data.org import numbering
 from gridgov.data.org.domain import locate_point
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
@@ -190,30 +191,20 @@ def _check_coordinates(
 
 
 def _next_number(*, town: Area, year: int) -> tuple[int, int, int]:
-    """Bump the town's counter for ``year`` inside the caller's transaction (gap-free, race-free), and
+    """Bump the town's case counter for ``year`` inside the caller's transaction (gap-free, race-free), and
     reserve the primary keys of the new case and of its first action in the same statement; returns
     ``(seq, case pk, action pk)``.
 
-    The upsert (the year's first report creates the counter) takes the row lock, so concurrent reporters
-    queue here and each reads back its own value (``RETURNING``: one statement, SQLite ≥ 3.35 and
-    PostgreSQL); if the reporting transaction rolls back,
-    so does the bump. Knowing the keys before anything is written lets the first action's hash (which covers
-    the case's key) go into the case's own INSERT — no UPDATE of the new row — and lets the case, its action,
-    the rollups and the caller's record go to the database together (``prepared.batched``).
+    Knowing the keys before anything is written lets the first action's hash (which covers the case's key) go
+    into the case's own INSERT — no UPDATE of the new row — and lets the case, its action, the rollups and the
+    caller's record go to the database together (``prepared.batched``). If the reporting transaction rolls
+    back, so does the bump.
     """
-    row = prepared.fetch_one(_counter_sql(connection.vendor), [town.pk, year])
-    assert row is not None
-    return int(row[0]), int(row[1]), int(row[2])
+    seq, pk, action_pk = numbering.next_value_with(series=numbering.CASES, town=town, year=year, also=_new_keys())
+    return seq, pk, action_pk
 
 
 @functools.cache
-def _counter_sql(vendor: str) -> str:
-    """The counter's upsert (the year's first report creates it) returning its new value and the new keys."""
-    qn = connection.ops.quote_name
-    table = qn(CaseCounter._meta.db_table)
-    last = qn("last_value")
-    return (
-        f"INSERT INTO {table} ({qn('town_id')}, {qn('year')}, {last}) VALUES (%s, %s, 1) "
-        f"ON CONFLICT ({qn('town_id')}, {qn('year')}) DO UPDATE SET {last} = {table}.{last} + 1 "
-        f"RETURNING {last}, {prepared.next_pk_sql(Case)}, {prepared.next_pk_sql(CaseAction)}"
-    )
+def _new_keys() -> tuple[str, str]:
+    """The SQL that reserves the keys of a new case and of its first action."""
+    return prepared.next_pk_sql(Case), prepared.next_pk_sql(CaseAction)
