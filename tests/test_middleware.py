@@ -10,6 +10,8 @@ import logging
 import re
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from gridgov.data.cases.models import Case
@@ -85,6 +87,28 @@ def test_a_phone_report_while_the_lock_is_held_is_the_busy_page_and_no_case() ->
         response = client.post("/m/report/", report)
     assert_busy_page(response)
     assert Case.objects.count() == 0
+
+
+def test_a_phone_report_with_the_database_cache_while_the_lock_is_held_is_the_busy_page(settings) -> None:
+    """The form's one-time token lives in the cache, which is the database in production: when it cannot be
+    stored the report is not taken, and the grid worker must be told so — not sent to 我的上报 as if it had been."""
+    settings.CACHES = {"default": {"BACKEND": "gridgov.db.cache.DatabaseCache", "LOCATION": "gridgov_cache"}}
+    call_command("createcachetable")
+    world = build_world()
+    client = signed_in(world.grid_worker_a)
+    token = once_token(client, "/m/report/")
+    report = {"once_token": token, "category": world.category.pk, "description": "路灯不亮", "address": "双合村"}
+    client.raise_request_exception = False
+    try:
+        with short_lock_wait(200), write_lock_held():
+            response = client.post("/m/report/", report)
+        assert_busy_page(response)
+        assert Case.objects.count() == 0
+        again = client.post("/m/report/", report)  # the lock is gone: the same form goes through
+        assert (again.status_code, Case.objects.count()) == (302, 1)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE gridgov_cache")
 
 
 def test_a_phone_report_beside_a_two_second_batch_succeeds_or_is_busy(world_tx: TownWorld) -> None:

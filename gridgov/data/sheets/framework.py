@@ -325,11 +325,13 @@ def dry_run(*, importer: Importer, content: bytes, ctx: ImportContext, progress:
     """Check every row without writing anything."""
     sheet = read_sheet(importer, content)
     report, rows = _check(importer, sheet, ctx=ctx, progress=progress)
-    if not report.errors:
+    if rows:  # also beside other rows' errors, so that one dry run lists every bad row it can
         progress(report.total, report.total, _("正在按导入时的派遣和期限逐行核对"))
         together = _checked_together(importer, sheet, rows, ctx=ctx)
         if together is not None:
             report.errors.append(together)
+            if together.row:
+                report.valid -= 1
     progress(report.total, report.total, _("检查完成"))
     return report
 

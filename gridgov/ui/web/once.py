@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
+from django.db import OperationalError
 from django.http import HttpRequest
 
 FIELD = "once_token"
@@ -73,6 +74,8 @@ def claim(request: HttpRequest, token: str | None = None) -> Claim:
     if cache.add(key, _PENDING, timeout=MAX_AGE_SECONDS):
         return Claim(State.FRESH, nonce=nonce)
     stored = cache.get(key)
+    if stored is None:  # not added, yet not there: the database cache could not write (busy) — a 503, not "used"
+        raise OperationalError("the one-time form token could not be stored")
     return Claim(State.USED, nonce=nonce, result_url=None if stored in (None, _PENDING) else str(stored))
 
 

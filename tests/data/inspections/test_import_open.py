@@ -91,3 +91,22 @@ def test_open_problems_write_flat_and_a_failing_row_writes_nothing(world: TownWo
     report = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
     assert [(e.row, e.column, e.message) for e in report.errors] == refused
     assert (report.imported, InspectionProblem.objects.count(), Case.objects.count()) == (0, *before)
+
+
+def test_the_dry_run_lists_a_village_without_its_committee_beside_the_rows_own_errors(world: TownWorld) -> None:
+    """Every bad row in one dry run: the rows checked together are checked even when other rows are bad, so
+    the user does not fix the file only to be refused again for a row that was reported as passing."""
+    make_round(world)
+    Department.objects.filter(area=world.village_b, kind=DepartmentKind.VILLAGE_COMMITTEE).update(active=False)
+    rows = [
+        [ROUND, "A01", "双合村", "村口", "垃圾", "2026-11-24 10:00", "", ""],
+        [ROUND, "A01", "火箭", "礼堂", "垃圾", "2026-11-24 11:00", "", ""],
+        [ROUND, "A01", "双合村", "桥头", "垃圾", "2026-11-31 10:00", "", ""],
+    ]
+    checked = dry_run(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    assert [(e.row, e.column, e.message) for e in checked.errors] == [
+        (4, "发现时间", "“2026-11-31”不是有效日期，请写成2026-11-25或2026年11月25日"),
+        (3, "", "火箭村没有启用的村（社区）委员会，无法派遣"),
+    ]
+    assert (checked.total, checked.valid) == (3, 1)
+    assert InspectionProblem.objects.count() == 0
