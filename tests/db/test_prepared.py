@@ -292,7 +292,8 @@ def test_plain_literals_are_what_psycopg_writes(db, value: Any) -> None:
     connection.ensure_connection()
     ours = sending._plain_literal(value)
     theirs = sending._literal(connection)(value).decode()
-    assert ours in ("", theirs)
+    escaped = isinstance(value, str) and ("'" in value or "\\" in value)
+    assert ours == ("" if escaped else theirs)  # the plain ones bound here, the others left to psycopg
     with connection.cursor() as cursor:  # and the database reads back the value
         sending.run(cursor, "SELECT %s", [value])
         assert cursor.fetchone()[0] == value
