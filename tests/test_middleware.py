@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +17,7 @@ from django.test import Client
 
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import User
-from tests.factories import TownWorld, build_world, signed_in
+from tests.factories import WORLD_NOW, TownWorld, build_world, signed_in
 from tests.locks import short_lock_wait, write_lock_held
 from tests.ui.api.conftest import ApiClient
 from tests.ui.phone.conftest import once_token
@@ -187,6 +188,32 @@ def test_reading_pages_needs_no_write_lock(world_tx: TownWorld) -> None:
     with short_lock_wait(200), write_lock_held():
         pages = {path: operator.get(path).status_code for path in paths} | {"/m/": worker.get("/m/").status_code}
     assert pages == {"/triage/": 200, "/cases/": 200, "/notifications/": 200, "/api/cases": 200, "/m/": 200}
+
+
+def test_reading_the_api_with_a_token_or_key_last_used_long_ago_needs_no_write_lock(
+    world_tx: TownWorld, settings
+) -> None:
+    """Reading refreshes the token's and the key's "last used" at most once a minute: beside a batch that
+    holds the write lock the refresh gives way (it is written on a later call), the read is answered."""
+    from gridgov.data.access.models import ApiKey, ApiToken
+    from gridgov.data.access.tokens import issue_api_key
+
+    settings.GRIDGOV_API_TOKEN_CACHE_SECONDS = 0
+    api = ApiClient(world_tx.grid_worker_a)
+    key = issue_api_key(town=world_tx.town, name="居民随手拍 App").secret
+    long_ago = WORLD_NOW - timedelta(hours=2)
+    ApiToken.objects.update(last_used_at=long_ago)
+    ApiKey.objects.update(last_used_at=long_ago)
+    with short_lock_wait(200), write_lock_held():
+        answers = (
+            api.get("/api/cases").status_code,
+            Client().get("/open311/v2/services.json", {"api_key": key}).status_code,
+        )
+        during = (ApiToken.objects.get().last_used_at, ApiKey.objects.get().last_used_at)
+    assert (answers, during) == ((200, 200), (long_ago, long_ago))
+    assert api.get("/api/cases").status_code == 200  # the batch is done: the next call refreshes it
+    refreshed = ApiToken.objects.get().last_used_at
+    assert refreshed is not None and refreshed >= WORLD_NOW
 
 
 def test_reading_the_admin_and_a_case_needs_no_write_lock(world_tx: TownWorld) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from django.db import OperationalError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 
 from gridgov.types import FromDjango, SQLValue
 
@@ -50,6 +51,8 @@ def log_lock_waits(
         return execute(sql, params, many, context)
     except OperationalError as exc:
         connection = context.get("connection")
+        if getattr(connection, "lock_wait_quiet", False):
+            raise  # a best-effort write that gives way (see not_waiting): not worth a warning
         # A backend that already waited for this statement in its own retries says since when.
         waited = time.monotonic() - (getattr(connection, "lock_wait_started", None) or started)
         alias = getattr(connection, "alias", "?")
@@ -72,3 +75,37 @@ def _caller() -> str:
         if "/gridgov/" in name and "/gridgov/db/" not in name and "/gridgov/middleware" not in name:
             return f"{name[name.rindex('/gridgov/') + 1 :]}:{frame.lineno} {frame.name}"
     return "?"
+
+
+@contextmanager
+def not_waiting(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """A best-effort write (a "last used" time, a counter of views) that gives way to a batch holding the write
+    lock instead of making a read wait for it: the block's statements do not wait for a lock, and when the
+    database is busy the block is skipped silently. Inside a transaction that already writes, the block runs
+    as any other statement (the transaction waited for its lock when it began)."""
+    db = connections[alias]
+    if db.in_atomic_block:
+        yield
+        return
+    db.ensure_connection()
+    try:
+        db.lock_wait_quiet = True  # type: ignore[attr-defined]  # read by log_lock_waits
+        if db.vendor == "sqlite":
+            raw = db.connection
+            (wait_ms,) = raw.execute("PRAGMA busy_timeout").fetchone()
+            raw.execute("PRAGMA busy_timeout = 0")
+            try:
+                yield
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        else:
+            with transaction.atomic(using=alias):
+                with db.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = 1")  # milliseconds; ends with this transaction
+                yield
+    except OperationalError as exc:
+        if not is_lock_timeout(exc):
+            raise
+        logger.debug("数据库忙：跳过一次可省略的写入（%s）", describe(exc))
+    finally:
+        db.lock_wait_quiet = False  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Membership, User
 from gridgov.db import prepared
+from gridgov.db.busy import not_waiting
 
 TOKEN_KIND = "ggt"
 KEY_KIND = "o311"
@@ -174,4 +175,5 @@ def _touch(record: ApiToken | ApiKey, now: datetime | None) -> None:
     now = now or timezone.now()
     if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
         record.last_used_at = now
-        prepared.update(record, ["last_used_at"])
+        with not_waiting():  # a read never waits for the write lock of a batch: the time is refreshed later
+            prepared.update(record, ["last_used_at"])
