@@ -213,7 +213,8 @@ def test_reading_the_api_with_a_token_or_key_last_used_long_ago_needs_no_write_l
     assert (answers, during) == ((200, 200), (long_ago, long_ago))
     assert api.get("/api/cases").status_code == 200  # the batch is done: the next call refreshes it
     refreshed = ApiToken.objects.get().last_used_at
-    assert refreshed is not None and refreshed >= WORLD_NOW
+    assert refreshed is not None
+    assert refreshed >= WORLD_NOW
 
 
 def test_reading_the_admin_and_a_case_needs_no_write_lock(world_tx: TownWorld) -> None:

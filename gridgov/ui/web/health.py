@@ -1,7 +1,8 @@
 """``/healthz``: is this GridGov up and doing its background work? JSON, no sign-in, 503 when not healthy.
 
 - ``database``: a ``SELECT 1`` answered;
-- ``workers``: each long-running worker's last heartbeat (gridgov.db.workers), its age and whether it is stale —
+- ``workers``: each long-running worker's last heartbeat (gridgov.db.workers), its age and whether it is stale
+  (no beat for a while) or ``stopped`` (its process, on this host, no longer exists: known at once) —
   ``tasks`` (``manage.py task_worker``, expected when tasks go through the database queue) and
   ``deadline_alerts`` (``manage.py deadline_alerts --loop``);
 - ``queue``: background tasks ready to run, how long the oldest has waited, and the actions whose notifications
@@ -13,6 +14,8 @@ stopped worker is not a reason to stop serving pages.
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime
 
 from django.db import DatabaseError, connection
@@ -67,10 +70,11 @@ def _workers(now: datetime) -> dict[str, JSONObject]:
             continue
         age = (now - datetime.fromisoformat(beat["at"])).total_seconds()
         stale = age > stale_after(float(beat["every"]))
+        stopped = not stale and _gone(beat)
         workers[name] = {
             "expected": is_expected,
-            "ok": not stale,
-            "state": "stale" if stale else beat["state"],
+            "ok": not (stale or stopped),
+            "state": "stale" if stale else "stopped" if stopped else beat["state"],
             "last_beat": beat["at"],
             "age_seconds": round(age),
             "stale_after_seconds": round(stale_after(float(beat["every"]))),
@@ -79,6 +83,20 @@ def _workers(now: datetime) -> dict[str, JSONObject]:
             "pid": beat["pid"],
         }
     return workers
+
+
+def _gone(beat: JSONObject) -> bool:
+    """True when the worker beat from this host and its process has ended (a worker on another host is judged
+    by its heartbeat's age alone)."""
+    if beat.get("host") != socket.gethostname() or not isinstance(beat.get("pid"), int):
+        return False
+    try:
+        os.kill(beat["pid"], 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, under another user
+        return False
+    return False
 
 
 def _tasks_use_the_database() -> bool:

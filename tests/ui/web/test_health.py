@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.enums import Status
-from gridgov.db.workers import DEADLINE_ALERTS, TASKS, Heartbeat
+from gridgov.db.workers import _KEY, DEADLINE_ALERTS, TASKS, Heartbeat
 from tests.factories import build_world
 
 
@@ -77,6 +78,24 @@ def test_a_fresh_heartbeat_is_healthy_and_an_old_one_stale(db) -> None:
     assert (status, body["status"]) == (503, "unhealthy")
     alerts = body["workers"][DEADLINE_ALERTS]
     assert (alerts["ok"], alerts["state"], alerts["age_seconds"] >= 600) == (False, "stale", True)
+
+
+def test_a_worker_whose_process_ended_is_stopped_at_once(db) -> None:
+    Heartbeat(DEADLINE_ALERTS, every=60).beat()
+    key = _KEY.format(name=DEADLINE_ALERTS)
+    cache.set(key, cache.get(key) | {"pid": _pid_of_an_ended_process()}, timeout=None)
+    status, body = health()
+    alerts = body["workers"][DEADLINE_ALERTS]
+    assert (status, alerts["ok"], alerts["state"]) == (503, False, "stopped")
+    cache.set(key, cache.get(key) | {"host": "another-app-server"}, timeout=None)  # judged by its age there
+    status, body = health()
+    assert (status, body["workers"][DEADLINE_ALERTS]["state"]) == (200, "ok")
+
+
+def _pid_of_an_ended_process() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def test_with_the_database_queue_the_task_worker_is_expected_and_the_queue_counted(
