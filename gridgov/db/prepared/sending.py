@@ -128,18 +128,21 @@ def _send(queue: list[tuple[str, list[SQLValue]]]) -> None:
 # INSERT and every batch are. The statements here never change, so their split is kept per text and only
 # the values are quoted (by psycopg's own adapters: what it would have sent).
 
-_SPLITS: dict[str, tuple[str, ...]] = {}
+_TEMPLATES: dict[str, tuple[str, int]] = {}
 
 
-def _split(sql: str) -> tuple[str, ...]:
-    parts = _SPLITS.get(sql)
-    if parts is None:
-        if len(_SPLITS) >= 512:  # the texts come from bounded caches; this only guards against a leak
-            _SPLITS.clear()
+def _template(sql: str) -> tuple[str, int]:
+    """The statement as a ``%`` template whose only placeholders are its values' (any other ``%`` doubled), and
+    how many values it takes."""
+    kept = _TEMPLATES.get(sql)
+    if kept is None:
+        if len(_TEMPLATES) >= 512:  # the texts come from bounded caches; this only guards against a leak
+            _TEMPLATES.clear()
         assert "%%" not in sql, sql
         assert "%(" not in sql, sql
-        parts = _SPLITS[sql] = tuple(sql.split("%s"))
-    return parts
+        parts = sql.split("%s")
+        kept = _TEMPLATES[sql] = ("%s".join(part.replace("%", "%%") for part in parts), len(parts) - 1)
+    return kept
 
 
 def run(cursor: FromDjango, sql: str, params: Sequence[SQLValue]) -> None:
@@ -157,23 +160,18 @@ def run_all(cursor: FromDjango, statements: Sequence[tuple[str, Sequence[SQLValu
         return
     literal = _literal(db)
     encoding = db.connection.info.encoding
-    pieces: list[str] = []
+    texts: list[str] = []
     state = _OPEN.get()
     begin = state is not None and not state.begun
     if begin:
         assert state is not None
-        pieces.append("BEGIN")
+        texts.append("BEGIN")
         state.begun = True
     for sql, params in statements:
-        if pieces:
-            pieces.append("; ")
-        parts = _split(sql)
-        assert len(parts) == len(params) + 1, (sql, len(params))
-        pieces.append(parts[0])
-        for value, part in zip(params, parts[1:], strict=True):
-            pieces.append(_plain_literal(value) or literal(value).decode(encoding))
-            pieces.append(part)
-    cursor.execute("".join(pieces))
+        template, count = _template(sql)
+        assert count == len(params), (sql, len(params))
+        texts.append(template % tuple([_plain_literal(value) or literal(value).decode(encoding) for value in params]))
+    cursor.execute("; ".join(texts))
     if begin:
         cursor.nextset()  # past BEGIN's result: the cursor shows the first statement's, as without it
 
