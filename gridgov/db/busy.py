@@ -13,6 +13,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 
@@ -20,6 +21,7 @@ from gridgov.types import FromDjango, SQLValue
 
 logger = logging.getLogger("gridgov.db.busy")
 
+_GIVING_WAY: ContextVar[bool] = ContextVar("gridgov_giving_way", default=False)  # inside not_waiting()
 _STATEMENT_CHARS = 500  # enough to recognise the statement; parameters are never logged (personal data)
 
 
@@ -51,7 +53,7 @@ def log_lock_waits(
         return execute(sql, params, many, context)
     except OperationalError as exc:
         connection = context.get("connection")
-        if getattr(connection, "lock_wait_quiet", False):
+        if _GIVING_WAY.get():
             raise  # a best-effort write that gives way (see not_waiting): not worth a warning
         # A backend that already waited for this statement in its own retries says since when.
         waited = time.monotonic() - (getattr(connection, "lock_wait_started", None) or started)
@@ -88,8 +90,8 @@ def not_waiting(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
         return
     db.ensure_connection()
+    giving_way = _GIVING_WAY.set(True)
     try:
-        db.lock_wait_quiet = True  # type: ignore[attr-defined]  # read by log_lock_waits
         if db.vendor == "sqlite":
             raw = db.connection
             (wait_ms,) = raw.execute("PRAGMA busy_timeout").fetchone()
@@ -108,4 +110,4 @@ def not_waiting(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             raise
         logger.debug("数据库忙：跳过一次可省略的写入（%s）", describe(exc))
     finally:
-        db.lock_wait_quiet = False  # type: ignore[attr-defined]
+        _GIVING_WAY.reset(giving_way)
