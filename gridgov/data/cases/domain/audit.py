@@ -75,6 +75,14 @@ def digest_of(row: CaseAction, attachment_hashes: Sequence[str]) -> str:
     )
 
 
+def chain(row: CaseAction, *, prev_hash: str, attachment_hashes: Sequence[str]) -> str:
+    """Link ``row`` (its content set) into its case's chain after ``prev_hash``: sets its ``prev_hash`` and its
+    ``hash`` — the engine, the bulk path and ``verify_audit_chain`` all hash the row itself (``digest_of``)."""
+    row.prev_hash = prev_hash
+    row.hash = digest_of(row, attachment_hashes)
+    return row.hash
+
+
 @dataclass(frozen=True, slots=True)
 class BrokenLink:
     case_number: str

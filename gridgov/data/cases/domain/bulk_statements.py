@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import rollups
-from gridgov.data.cases.domain.audit import action_digest
+from gridgov.data.cases.domain.audit import chain
 from gridgov.data.cases.models import (
     Attachment,
     Case,
@@ -286,8 +286,9 @@ def _chain(record: CaseRecord) -> list[CaseAction]:
     rows: list[CaseAction] = []
     head = ""
     for seq, step in enumerate(record.actions, start=1):
-        digest = action_digest(
-            case_id=case.pk,
+        row = CaseAction(
+            town_id=case.town_id,
+            case=case,
             seq=seq,
             action=step.action,
             from_status=step.from_status,
@@ -298,27 +299,9 @@ def _chain(record: CaseRecord) -> list[CaseAction]:
             note=step.note,
             data=step.data,
             created_at=step.created_at,
-            attachment_hashes=[f.sha256 for f in step.files],
-            prev_hash=head,
         )
-        rows.append(
-            CaseAction(
-                town_id=case.town_id,
-                case=case,
-                seq=seq,
-                action=step.action,
-                from_status=step.from_status,
-                to_status=step.to_status,
-                actor_id=step.actor_id,
-                actor_name=step.actor_name,
-                actor_role=step.actor_role,
-                note=step.note,
-                data=step.data,
-                created_at=step.created_at,
-                prev_hash=head,
-                hash=digest,
-            )
-        )
+        digest = chain(row, prev_hash=head, attachment_hashes=[f.sha256 for f in step.files])
+        rows.append(row)
         head = digest
     case.action_count = len(rows)
     case.audit_head = head

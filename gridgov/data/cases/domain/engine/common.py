@@ -11,7 +11,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.audit import action_digest
+from gridgov.data.cases.domain.audit import chain
 from gridgov.data.cases.domain.notifications import wake_worker
 from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
@@ -179,11 +179,13 @@ def write_action(
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     actor_name = str(actor) if actor_id is not None else ""
     role = step.role.value if step.role is not None else ""
-    hashes = [f.sha256 for f in step.files]
-    digest = action_digest(
-        case_id=case.pk,
+    row = prepared.new(
+        CaseAction,
+        pk=pk,
+        town_id=case.town_id,
+        case=case,
         seq=seq,
-        action=step.action.value,
+        action=step.action,
         from_status=from_status,
         to_status=to_status,
         actor_id=actor_id,
@@ -192,10 +194,9 @@ def write_action(
         note=step.note,
         data=step.data,
         created_at=step.now,
-        attachment_hashes=hashes,
-        prev_hash=case.audit_head,
+        notify_due_at=None if _QUIET.get() else timezone.now(),  # the outbox: owed from the moment it commits
     )
-    prev_hash = case.audit_head
+    digest = chain(row, prev_hash=case.audit_head, attachment_hashes=[f.sha256 for f in step.files])
     if isinstance(new_case, prepared.Staged):
         new_case.set(action_count=seq, audit_head=digest)
         prepared.insert_staged(new_case)
@@ -204,27 +205,7 @@ def write_action(
         case.audit_head = digest
         if new_case:
             prepared.insert(case)
-    row = prepared.insert(
-        prepared.new(
-            CaseAction,
-            pk=pk,
-            town_id=case.town_id,
-            case=case,
-            seq=seq,
-            action=step.action,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor_id,
-            actor_name=actor_name,
-            actor_role=role,
-            note=step.note,
-            data=step.data,
-            created_at=step.now,
-            prev_hash=prev_hash,
-            hash=digest,
-            notify_due_at=None if _QUIET.get() else timezone.now(),  # the outbox: owed from the moment it commits
-        )
-    )
+    row = prepared.insert(row)
     if step.files:
         prepared.send_queued()  # written by the ORM: after the rows they belong to
     for checked in step.files:
