@@ -68,13 +68,13 @@ class RowInvalid(Exception):
 
 
 class FailedAt(Exception):
-    """Raised by ``Importer.apply_all`` when one of its rows fails while the rows are planned: ``index`` is the
-    row's place in the list ``apply_all`` was given, so the report can name the row as Excel shows it."""
+    """Raised by ``Importer.apply_all``/``check_all`` when rows fail while they are planned together: each
+    failure is the row's place in the list given and its error — every failing row found, so that one upload
+    lists them all, and the report names each row as Excel shows it."""
 
-    def __init__(self, index: int, error: RowInvalid | DomainError) -> None:
-        super().__init__(str(error))
-        self.index = index
-        self.error = error
+    def __init__(self, failures: list[tuple[int, RowInvalid | DomainError]]) -> None:
+        super().__init__("; ".join(str(error) for _index, error in failures))
+        self.failures = failures
 
 
 @dataclass(frozen=True)
@@ -328,26 +328,28 @@ def dry_run(*, importer: Importer, content: bytes, ctx: ImportContext, progress:
     if rows:  # also beside other rows' errors, so that one dry run lists every bad row it can
         progress(report.total, report.total, _("正在按导入时的派遣和期限逐行核对"))
         together = _checked_together(importer, sheet, rows, ctx=ctx)
-        if together is not None:
-            report.errors.append(together)
-            if together.row:
-                report.valid -= 1
+        report.errors.extend(together)
+        report.valid -= sum(1 for error in together if error.row)
     progress(report.total, report.total, _("检查完成"))
     return report
 
 
 def _checked_together(
     importer: Importer, sheet: Sheet, rows: list[tuple[int, ParsedRow]], *, ctx: ImportContext
-) -> RowError | None:
+) -> list[RowError]:
     """What the import would refuse once the rows are described together (e.g. a village without a committee
     to dispatch an open row to), so that a clean dry run means a clean import."""
     try:
         importer.check_all([parsed for _number, parsed in rows], ctx=ctx)
     except FailedAt as failed:
-        return _row_error(sheet, rows[failed.index][0], failed.error)
+        return _failed_rows(sheet, rows, failed)
     except (RowInvalid, DomainError) as error:
-        return _row_error(sheet, 0, error)
-    return None
+        return [_row_error(sheet, 0, error)]
+    return []
+
+
+def _failed_rows(sheet: Sheet, rows: list[tuple[int, ParsedRow]], failed: FailedAt) -> list[RowError]:
+    return [_row_error(sheet, rows[index][0], error) for index, error in failed.failures]
 
 
 class _RowFailed(Exception):
@@ -377,7 +379,7 @@ def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, prog
         # The bulk path: everything was checked above, without holding the write lock.
         written = importer.apply_all([parsed for _number, parsed in rows], ctx=ctx)
     except FailedAt as failed:
-        report.errors.append(_row_error(sheet, rows[failed.index][0], failed.error))
+        report.errors.extend(_failed_rows(sheet, rows, failed))
         return report
     except (RowInvalid, DomainError) as error:
         # Not a row's own fault (e.g. the user may not write this ledger): the whole file is concerned.

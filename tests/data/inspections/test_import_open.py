@@ -110,3 +110,24 @@ def test_the_dry_run_lists_a_village_without_its_committee_beside_the_rows_own_e
     ]
     assert (checked.total, checked.valid) == (3, 1)
     assert InspectionProblem.objects.count() == 0
+
+
+def test_every_row_for_a_village_without_its_committee_is_listed_in_one_upload(world: TownWorld) -> None:
+    """Two open rows that cannot be dispatched: both are named in one dry run and in one refused import, so
+    the user fixes the file once."""
+    make_round(world)
+    Department.objects.filter(area=world.village_b, kind=DepartmentKind.VILLAGE_COMMITTEE).update(active=False)
+    rows = [
+        [ROUND, "A01", "火箭", "礼堂", "垃圾", "2026-11-24 11:00", "", ""],
+        [ROUND, "A01", "双合村", "村口", "垃圾", "2026-11-24 10:00", "", ""],
+        [ROUND, "A01", "火箭", "码头", "垃圾", "2026-11-24 12:00", "", ""],
+    ]
+    refused = [
+        (2, "", "火箭村没有启用的村（社区）委员会，无法派遣"),
+        (4, "", "火箭村没有启用的村（社区）委员会，无法派遣"),
+    ]
+    checked = dry_run(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    assert ([(e.row, e.column, e.message) for e in checked.errors], checked.valid) == (refused, 1)
+    imported = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    assert [(e.row, e.column, e.message) for e in imported.errors] == refused
+    assert (imported.imported, InspectionProblem.objects.count()) == (0, 0)

@@ -206,6 +206,7 @@ class LedgerImporter(Importer):
         calendar, limits = WorkCalendar.load(), Limits()
         finished: list[tuple[ParsedRow, CaseRecord]] = []
         planned: list[Planned] = []
+        failures: list[tuple[int, RowInvalid | DomainError]] = []
         for index, parsed in enumerate(rows):
             try:
                 milestones = self.milestones(parsed, ctx=ctx)
@@ -219,6 +220,9 @@ class LedgerImporter(Importer):
             except NotAllowed:
                 raise  # the user may not write this ledger at all: not the row's fault
             except (RowInvalid, DomainError) as error:
-                raise FailedAt(index, error) from error
+                failures.append((index, error))  # and on: every failing row is reported at once
+                continue
             finished.append((parsed, described))
+        if failures:
+            raise FailedAt(failures)
         return finished, planned
