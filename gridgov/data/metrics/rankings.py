@@ -21,18 +21,44 @@ SMALL_SAMPLE = 5  # a ranking row with a cohort smaller than this is flagged 样
 
 @dataclass(frozen=True, slots=True)
 class RankRow:
+    """One member's place: its rank, and its figures — read from its indicator set, kept once."""
+
     rank: int | None  # None: no score (no cohort, or every component's denominator is zero)
     key: int
     name: str
-    n: int  # cohort size (立案数)
-    score: Measure
-    on_time_closure_rate: Measure
-    closure_rate: Measure
-    rework_rate: Measure
-    satisfaction_rate: Measure
-    deduction: Decimal
-    small_sample: bool  # n < SMALL_SAMPLE: shown as 样本少
     indicators: IndicatorSet
+
+    @property
+    def n(self) -> int:
+        return self.indicators.n  # cohort size (立案数)
+
+    @property
+    def score(self) -> Measure:
+        return self.indicators.score
+
+    @property
+    def on_time_closure_rate(self) -> Measure:
+        return self.indicators.on_time_closure_rate
+
+    @property
+    def closure_rate(self) -> Measure:
+        return self.indicators.closure_rate
+
+    @property
+    def rework_rate(self) -> Measure:
+        return self.indicators.rework_rate
+
+    @property
+    def satisfaction_rate(self) -> Measure:
+        return self.indicators.satisfaction_rate
+
+    @property
+    def deduction(self) -> Decimal:
+        return self.indicators.deduction
+
+    @property
+    def small_sample(self) -> bool:
+        return self.n < SMALL_SAMPLE  # shown as 样本少
 
     @property
     def note(self) -> str:
@@ -78,22 +104,7 @@ def ranking(
     for key, name in names.items():
         indicator_set = sets.get(key) or empty
         assert indicator_set is not None
-        rows.append(
-            RankRow(
-                rank=None,
-                key=key,
-                name=name,
-                n=indicator_set.n,
-                score=indicator_set.score,
-                on_time_closure_rate=indicator_set.on_time_closure_rate,
-                closure_rate=indicator_set.closure_rate,
-                rework_rate=indicator_set.rework_rate,
-                satisfaction_rate=indicator_set.satisfaction_rate,
-                deduction=indicator_set.deduction,
-                small_sample=indicator_set.n < SMALL_SAMPLE,
-                indicators=indicator_set,
-            )
-        )
+        rows.append(RankRow(rank=None, key=key, name=name, indicators=indicator_set))
 
     def shown(row: RankRow) -> Decimal | None:
         value = row.score.value
