@@ -208,11 +208,7 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> JSONOb
     user = api_user(request)
     case = case_for(user, case_id=_case_id(case_id))
     town = case.town
-    department = None
-    if payload.department_id is not None:
-        department = Department.objects.filter(pk=payload.department_id, town=town).first()
-        if department is None:
-            raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": payload.department_id}, field="department_id")
+    department = _department(town.pk, payload.department_id) if payload.department_id is not None else None
     handler = None
     if payload.handler_id is not None:
         handler = User.objects.filter(pk=payload.handler_id, is_active=True).first()
@@ -352,6 +348,14 @@ def _category(town: Area, code: str, *, field: str) -> Category:
     found = reference.sub_category(town_id=town.pk, code=code)
     if found is None:
         raise InvalidInput(_("事件分类“%(code)s”不存在或已停用，请选择一个小类") % {"code": code}, field=field)
+    return found
+
+
+def _department(town_id: int, department_id: int) -> Department:
+    """One of the town's departments, named by id in a request (``department_id``)."""
+    found = Department.objects.filter(pk=department_id, town_id=town_id).first()
+    if found is None:
+        raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": department_id}, field="department_id")
     return found
 
 

@@ -21,11 +21,29 @@ from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import Enterprise, User
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import _case_id
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id
 from gridgov.ui.api.schemas import TextIn
 
+LEDGERS = "台账"  # the ledger endpoints' tag in the API description
 ID = Field(default=None, ge=1, le=2**62)
 CASE_RELATIONS = ("case__category", "case__major_category", "case__area", "case__village", "case__department")
+
+
+def reads[F: Callable[..., object]](path: str, answer: object, *, summary: str) -> Callable[[F], F]:
+    """A ledger ``GET``: 200 with ``answer`` (a schema, or a list of one), the API's errors documented."""
+    return api.get(path, response={200: answer, **ERRORS}, tags=[LEDGERS], summary=summary)
+
+
+def creates[F: Callable[..., object]](path: str, answer: type[Schema], *, summary: str) -> Callable[[F], F]:
+    """A ledger ``POST`` that creates a record once per Idempotency-Key: 201 with it, 200 when a retry replays
+    the first answer (``create_once_per_key``)."""
+    return api.post(
+        path,
+        response={201: answer, 200: answer, **ERRORS},
+        tags=[LEDGERS],
+        summary=summary,
+        openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
+    )
 
 
 class PageIn(TextIn):

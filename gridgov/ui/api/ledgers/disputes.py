@@ -15,21 +15,22 @@ from gridgov.data.cases.models import Case
 from gridgov.data.disputes.domain import PartyInput, parties_masked, register_dispute, reveal_parties
 from gridgov.data.disputes.enums import DisputeType, Level, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
-from gridgov.data.errors import InvalidInput
-from gridgov.data.org.models import Department, User
+from gridgov.data.org.models import User
 from gridgov.data.org.security import Client
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _area, _reporting_town
+from gridgov.ui.api.endpoints import ERRORS, _area, _department, _reporting_town
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     StatusIn,
     by_status,
     create_once_per_key,
     created_answer,
+    creates,
     one_of,
     paged,
+    reads,
     visible_ids,
     where_given,
 )
@@ -123,7 +124,7 @@ def _disputes(user: User) -> QuerySet[Dispute]:
     )
 
 
-@api.get("/disputes", response={200: DisputePageOut, **ERRORS}, tags=["台账"], summary="矛盾纠纷（当事人已脱敏）")
+@reads("/disputes", DisputePageOut, summary="矛盾纠纷（当事人已脱敏）")
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
     qs = where_given(
         by_status(_disputes(api_user(request)), filters.status), type=filters.type, backlog=filters.backlog
@@ -132,7 +133,7 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSON
     return paged(qs.order_by("-received_on", "-id"), filters, lambda d: _dispute(d, now=now))
 
 
-@api.get("/disputes/{dispute_id}", response={200: DisputeOut, **ERRORS}, tags=["台账"], summary="纠纷详情")
+@reads("/disputes/{dispute_id}", DisputeOut, summary="纠纷详情")
 def get_dispute(request: HttpRequest, dispute_id: int) -> JSONObject:
     found = one_of(_disputes(api_user(request)), dispute_id, _("纠纷不存在或您无权查看"))
     return _dispute(found, now=timezone.now())
@@ -153,21 +154,11 @@ def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[JSONOb
     ]
 
 
-@api.post(
-    "/disputes",
-    response={201: DisputeOut, 200: DisputeOut, **ERRORS},
-    tags=["台账"],
-    summary="登记信访/纠纷（镇指挥室、管理员；支持 Idempotency-Key）",
-    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
-)
+@creates("/disputes", DisputeOut, summary="登记信访/纠纷（镇指挥室、管理员；支持 Idempotency-Key）")
 def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
     user = api_user(request)
     town = _reporting_town(user, payload.town_id)
-    department = None
-    if payload.department_id is not None:
-        department = Department.objects.filter(pk=payload.department_id, town=town).first()
-        if department is None:
-            raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": payload.department_id}, field="department_id")
+    department = _department(town.pk, payload.department_id) if payload.department_id is not None else None
     area = _area(town, payload.area_id) if payload.area_id is not None else None
 
     def create() -> Case:

@@ -10,10 +10,9 @@ from gridgov.data.access.permissions import visible_enterprises
 from gridgov.data.enterprises.domain.enterprises import masked_contact_phone
 from gridgov.data.org.models import Enterprise
 from gridgov.types import JSONObject
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS
 from gridgov.ui.api.ledgers.common import (
     one_of,
+    reads,
     ref_of,
 )
 from gridgov.ui.api.schemas import Ref
@@ -46,15 +45,13 @@ def _enterprise(e: Enterprise) -> JSONObject:
     }
 
 
-@api.get(
-    "/enterprises", response={200: list[EnterpriseOut], **ERRORS}, tags=["台账"], summary="企业（企业用户只见本企业）"
-)
+@reads("/enterprises", list[EnterpriseOut], summary="企业（企业用户只见本企业）")
 def list_enterprises(request: HttpRequest) -> list[JSONObject]:
     rows = visible_enterprises(api_user(request)).select_related("village").order_by("name", "id")
     return [_enterprise(e) for e in rows]
 
 
-@api.get("/enterprises/{enterprise_id}", response={200: EnterpriseOut, **ERRORS}, tags=["台账"], summary="企业详情")
+@reads("/enterprises/{enterprise_id}", EnterpriseOut, summary="企业详情")
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> JSONObject:
     qs = visible_enterprises(api_user(request)).select_related("village")
     return _enterprise(one_of(qs, enterprise_id, _("企业不存在或您无权查看")))

@@ -21,8 +21,7 @@ from gridgov.data.org.models import User
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _uploads
+from gridgov.ui.api.endpoints import _uploads
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
@@ -30,8 +29,10 @@ from gridgov.ui.api.ledgers.common import (
     by_status,
     create_once_per_key,
     created_answer,
+    creates,
     one_by_case,
     paged,
+    reads,
     ref_of,
     visible_enterprise,
     visible_ids,
@@ -114,7 +115,7 @@ def _hazards(user: User) -> QuerySet[Hazard]:
     return Hazard.objects.filter(case__in=visible_ids(user)).select_related("enterprise", *CASE_RELATIONS)
 
 
-@api.get("/hazards", response={200: HazardPageOut, **ERRORS}, tags=["台账"], summary="企业安全隐患（两本账）")
+@reads("/hazards", HazardPageOut, summary="企业安全隐患（两本账）")
 def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONObject:
     qs = where_given(
         by_status(_hazards(api_user(request)), filters.status),
@@ -129,19 +130,13 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONOb
     return paged(qs.order_by("-found_on", "-case_id"), filters, lambda h: _hazard(h, now=now))
 
 
-@api.get("/hazards/{case_id}", response={200: HazardOut, **ERRORS}, tags=["台账"], summary="隐患详情（按事件 id）")
+@reads("/hazards/{case_id}", HazardOut, summary="隐患详情（按事件 id）")
 def get_hazard(request: HttpRequest, case_id: int) -> JSONObject:
     hazard = one_by_case(_hazards(api_user(request)), case_id, _("隐患不存在或您无权查看"))
     return _hazard(hazard, now=timezone.now())
 
 
-@api.post(
-    "/hazards",
-    response={201: HazardOut, 200: HazardOut, **ERRORS},
-    tags=["台账"],
-    summary="登记隐患（企业用户只能登记本企业自查隐患；支持 Idempotency-Key）",
-    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
-)
+@creates("/hazards", HazardOut, summary="登记隐患（企业用户只能登记本企业自查隐患；支持 Idempotency-Key）")
 def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
     user = api_user(request)
     enterprise = visible_enterprise(user, payload.enterprise_id)

@@ -18,13 +18,12 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
     by_status,
     one_of,
+    reads,
     ref_of,
     visible_ids,
 )
@@ -85,17 +84,12 @@ def _round(r: InspectionRound) -> JSONObject:
     }
 
 
-@api.get("/inspection-rounds", response={200: list[RoundOut], **ERRORS}, tags=["台账"], summary="督查轮次")
+@reads("/inspection-rounds", list[RoundOut], summary="督查轮次")
 def list_inspection_rounds(request: HttpRequest) -> list[JSONObject]:
     return [_round(r) for r in _rounds(api_user(request)).order_by("-start_date", "-id")]
 
 
-@api.get(
-    "/inspection-rounds/{round_id}",
-    response={200: RoundDetailOut, **ERRORS},
-    tags=["台账"],
-    summary="督查轮次详情及其问题",
-)
+@reads("/inspection-rounds/{round_id}", RoundDetailOut, summary="督查轮次详情及其问题")
 def get_inspection_round(request: HttpRequest, round_id: int, filters: Query[RoundProblemsIn]) -> JSONObject:
     user = api_user(request)
     found = one_of(_rounds(user), round_id, _("督查不存在或您无权查看"))

@@ -14,14 +14,13 @@ from gridgov.data.access.permissions import town_roles
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.models import Area, User
 from gridgov.data.problemlists.domain import add_item
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER
+from gridgov.ui.api.endpoints import _department
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
@@ -29,8 +28,10 @@ from gridgov.ui.api.ledgers.common import (
     by_status,
     create_once_per_key,
     created_answer,
+    creates,
     one_of,
     paged,
+    reads,
     ref_of,
     visible_ids,
     where_given,
@@ -107,7 +108,7 @@ def _items(user: User) -> QuerySet[ProblemItem]:
     )
 
 
-@api.get("/problem-lists", response={200: list[ProblemListOut], **ERRORS}, tags=["台账"], summary="问题清单")
+@reads("/problem-lists", list[ProblemListOut], summary="问题清单")
 def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
     user = api_user(request)
     towns = [t.pk for t in Area.objects.filter(level=AreaLevel.TOWN) if town_roles(user, t)]
@@ -119,7 +120,7 @@ def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
     ]
 
 
-@api.get("/problem-items", response={200: ProblemItemPageOut, **ERRORS}, tags=["台账"], summary="清单问题")
+@reads("/problem-items", ProblemItemPageOut, summary="清单问题")
 def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> JSONObject:
     qs = where_given(
         by_status(_items(api_user(request)), filters.status),
@@ -132,21 +133,13 @@ def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]
     return paged(qs.order_by(*order), filters, lambda i: _item(i, now=now))
 
 
-@api.post(
-    "/problem-items",
-    response={201: ProblemItemOut, 200: ProblemItemOut, **ERRORS},
-    tags=["台账"],
-    summary="向问题清单添加问题（镇指挥室、领导、管理员；支持 Idempotency-Key）",
-    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
-)
+@creates("/problem-items", ProblemItemOut, summary="向问题清单添加问题（镇指挥室、领导、管理员；支持 Idempotency-Key）")
 def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpResponse:
     user = api_user(request)
     problem_list = ProblemList.objects.filter(pk=payload.problem_list_id).first()
     if problem_list is None or not town_roles(user, problem_list.town):
         raise InvalidInput(_("问题清单 %(id)s 不存在") % {"id": payload.problem_list_id}, field="problem_list_id")
-    department = Department.objects.filter(pk=payload.department_id, town_id=problem_list.town_id).first()
-    if department is None:
-        raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": payload.department_id}, field="department_id")
+    department = _department(problem_list.town_id, payload.department_id)
 
     def create() -> Case:
         return add_item(
@@ -167,6 +160,6 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
     return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
 
 
-@api.get("/problem-items/{item_id}", response={200: ProblemItemOut, **ERRORS}, tags=["台账"], summary="清单问题详情")
+@reads("/problem-items/{item_id}", ProblemItemOut, summary="清单问题详情")
 def get_problem_item(request: HttpRequest, item_id: int) -> JSONObject:
     return _item(one_of(_items(api_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())

@@ -17,8 +17,7 @@ from gridgov.data.enterprises.models import ServiceRequest
 from gridgov.data.org.models import User
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _uploads
+from gridgov.ui.api.endpoints import _uploads
 from gridgov.ui.api.ledgers.common import (
     CASE_RELATIONS,
     ID,
@@ -26,8 +25,10 @@ from gridgov.ui.api.ledgers.common import (
     by_status,
     create_once_per_key,
     created_answer,
+    creates,
     one_by_case,
     paged,
+    reads,
     ref_of,
     visible_enterprise,
     visible_ids,
@@ -82,7 +83,7 @@ def _services(user: User) -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.filter(case__in=visible_ids(user)).select_related("enterprise", *CASE_RELATIONS)
 
 
-@api.get("/service-requests", response={200: ServicePageOut, **ERRORS}, tags=["台账"], summary="企业诉求（三服务）")
+@reads("/service-requests", ServicePageOut, summary="企业诉求（三服务）")
 def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> JSONObject:
     qs = where_given(
         by_status(_services(api_user(request)), filters.status),
@@ -94,20 +95,16 @@ def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn])
     return paged(qs.order_by("-case__reported_at", "-case_id"), filters, lambda s: _service(s, now=now))
 
 
-@api.get(
-    "/service-requests/{case_id}", response={200: ServiceRequestOut, **ERRORS}, tags=["台账"], summary="企业诉求详情"
-)
+@reads("/service-requests/{case_id}", ServiceRequestOut, summary="企业诉求详情")
 def get_service_request(request: HttpRequest, case_id: int) -> JSONObject:
     found = one_by_case(_services(api_user(request)), case_id, _("诉求不存在或您无权查看"))
     return _service(found, now=timezone.now())
 
 
-@api.post(
+@creates(
     "/service-requests",
-    response={201: ServiceRequestOut, 200: ServiceRequestOut, **ERRORS},
-    tags=["台账"],
+    ServiceRequestOut,
     summary="提出企业诉求（企业用户为本企业，或镇工作人员代为登记；支持 Idempotency-Key）",
-    openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> HttpResponse:
     user = api_user(request)
