@@ -93,11 +93,16 @@ def test_open_problems_write_flat_and_a_failing_row_writes_nothing(world: TownWo
     assert (report.imported, InspectionProblem.objects.count(), Case.objects.count()) == (0, *before)
 
 
+def _without_village_b_committee(world: TownWorld) -> None:
+    """A round to import into, and 火箭村's committee no longer active: its open rows cannot be dispatched."""
+    make_round(world)
+    Department.objects.filter(area=world.village_b, kind=DepartmentKind.VILLAGE_COMMITTEE).update(active=False)
+
+
 def test_the_dry_run_lists_a_village_without_its_committee_beside_the_rows_own_errors(world: TownWorld) -> None:
     """Every bad row in one dry run: the rows checked together are checked even when other rows are bad, so
     the user does not fix the file only to be refused again for a row that was reported as passing."""
-    make_round(world)
-    Department.objects.filter(area=world.village_b, kind=DepartmentKind.VILLAGE_COMMITTEE).update(active=False)
+    _without_village_b_committee(world)
     rows = [
         [ROUND, "A01", "双合村", "村口", "垃圾", "2026-11-24 10:00", "", ""],
         [ROUND, "A01", "火箭", "礼堂", "垃圾", "2026-11-24 11:00", "", ""],
@@ -115,8 +120,7 @@ def test_the_dry_run_lists_a_village_without_its_committee_beside_the_rows_own_e
 def test_every_row_for_a_village_without_its_committee_is_listed_in_one_upload(world: TownWorld) -> None:
     """Two open rows that cannot be dispatched: both are named in one dry run and in one refused import, so
     the user fixes the file once."""
-    make_round(world)
-    Department.objects.filter(area=world.village_b, kind=DepartmentKind.VILLAGE_COMMITTEE).update(active=False)
+    _without_village_b_committee(world)
     rows = [
         [ROUND, "A01", "火箭", "礼堂", "垃圾", "2026-11-24 11:00", "", ""],
         [ROUND, "A01", "双合村", "村口", "垃圾", "2026-11-24 10:00", "", ""],
