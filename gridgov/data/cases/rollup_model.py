@@ -27,6 +27,18 @@ class Dim(models.TextChoices):
     CHANNEL = "channel", _("来源渠道")
 
 
+# The case column each dimension's members are read from (the town's one member is every case of the town).
+DIM_COLUMNS: dict[str, str] = {
+    Dim.VILLAGE: "village_id",
+    Dim.GRID: "grid_id",
+    Dim.DEPARTMENT: "department_id",
+    Dim.GRID_WORKER: "reporter_id",
+    Dim.CATEGORY: "category_id",
+    Dim.MAJOR_CATEGORY: "major_category_id",
+    Dim.CHANNEL: "channel",
+}
+
+
 # The count columns of a rollup row, in a fixed order (the SQL of cases.domain.rollups relies on it).
 COUNT_FIELDS = (
     "reported",  # reported that day

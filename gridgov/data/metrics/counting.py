@@ -13,7 +13,7 @@ from django.utils import timezone
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.metrics import facts
 from gridgov.data.metrics.measures import Counts, IndicatorSet, build_set
-from gridgov.data.metrics.models import COUNT_FIELDS, DailyRollup, Dim
+from gridgov.data.metrics.models import COUNT_FIELDS, DIM_COLUMNS, DailyRollup, Dim
 from gridgov.data.metrics.periods import Period, local_zone
 from gridgov.data.metrics.scope import Scope
 from gridgov.data.metrics.weights import Weights, inspection_deductions
@@ -29,22 +29,11 @@ def rollups_current(*, town: Area, as_of: datetime) -> bool:
     return not CaseAction.objects.filter(town=town, created_at__gt=as_of).exists()
 
 
-_DIM_COLUMN: dict[str, str] = {
-    Dim.VILLAGE: "village_id",
-    Dim.GRID: "grid_id",
-    Dim.DEPARTMENT: "department_id",
-    Dim.GRID_WORKER: "reporter_id",
-    Dim.CATEGORY: "category_id",
-    Dim.MAJOR_CATEGORY: "major_category_id",
-    Dim.CHANNEL: "channel",
-}
-
-
 def _dim_filter(dim: Dim) -> Q:
     if dim == Dim.GRID_WORKER:
         return Q(reporter_role=Role.GRID_WORKER, reporter_id__isnull=False)
-    if dim in _DIM_COLUMN:
-        return Q(**{f"{_DIM_COLUMN[dim]}__isnull": False})
+    if dim in DIM_COLUMNS:
+        return Q(**{f"{DIM_COLUMNS[dim]}__isnull": False})
     return Q()
 
 
@@ -98,7 +87,7 @@ def _live_late(
 ) -> list[tuple[GroupKey, int]]:
     """Per group key, the cohort cases late at ``as_of`` while dispatched or handling (``facts.late_open``)."""
     start, end = period.bounds()
-    column = _DIM_COLUMN.get(dim)
+    column = DIM_COLUMNS.get(dim)
     # In the cohort: registered in the period by T; dispatched or handling means not rejected.
     candidates = Case.objects.filter(
         facts.late_open(as_of),
@@ -142,7 +131,7 @@ def _recount(
             return qs, None
         if group == "month":
             return qs.annotate(g=TruncMonth(moment, tzinfo=tz)), "g"
-        return qs, _DIM_COLUMN[group]
+        return qs, DIM_COLUMNS[group]
 
     result: dict[GroupKey, Counts] = {}
 

@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.cases.rollup_model import COUNT_FIELDS, DailyRollup, Dim
+from gridgov.data.cases.rollup_model import COUNT_FIELDS, DIM_COLUMNS, DailyRollup, Dim
 from gridgov.data.org.models import Area
 
-__all__ = ["COUNT_FIELDS", "DailyRollup", "Dim", "IndicatorWeights"]
+__all__ = ["COUNT_FIELDS", "DIM_COLUMNS", "DailyRollup", "Dim", "IndicatorWeights"]
 
 
 class IndicatorWeights(models.Model):

@@ -18,21 +18,13 @@ from django.utils import timezone
 
 from gridgov.data.cases.domain.rollups import AFTER_EVERYTHING, COHORT_FIELDS, INDEX, Key, cases_added
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.rollup_model import COUNT_FIELDS, DailyRollup, Dim
+from gridgov.data.cases.rollup_model import COUNT_FIELDS, DIM_COLUMNS, DailyRollup, Dim
 from gridgov.data.metrics import facts
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area
 
-_DIM_COLUMNS: dict[str, str | None] = {
-    Dim.TOWN: None,
-    Dim.VILLAGE: "village_id",
-    Dim.GRID: "grid_id",
-    Dim.DEPARTMENT: "department_id",
-    Dim.GRID_WORKER: "reporter_id",
-    Dim.CATEGORY: "category_id",
-    Dim.MAJOR_CATEGORY: "major_category_id",
-    Dim.CHANNEL: "channel",
-}
+# Every dimension with its case column; the town's (None) counts every case of the town.
+_DIM_COLUMNS: dict[str, str | None] = {Dim.TOWN: None, **DIM_COLUMNS}
 
 
 def recount(*, town: Area) -> dict[Key, list[int]]:
