@@ -18,7 +18,6 @@ from gridgov.data.cases.domain.history import (
     HistoricalCase,
     Limits,
     check_deadlines,
-    import_historical_case,
     import_historical_cases,
 )
 from gridgov.data.cases.models import Case
@@ -88,15 +87,8 @@ class HistoryImporter(Importer):
         return self._state(ctx).numbers.get(parsed.number) is True
 
     def apply(self, parsed: HistoricalCase, *, ctx: ImportContext) -> None:
-        state = self._state(ctx)
-        import_historical_case(
-            town=ctx.town,
-            record=parsed,
-            imported_by=ctx.user,
-            now=ctx.now,
-            calendar=state.calendar,
-            limits=state.limits,
-        )
+        """One row: the bulk path with a single record (as ``import_historical_case`` does)."""
+        self.apply_all([parsed], ctx=ctx)
 
     def apply_all(self, rows: list[HistoricalCase], *, ctx: ImportContext) -> bool:
         """All rows through the bulk path: described first, then written in one short transaction."""
