@@ -200,27 +200,22 @@ def build(
     first, last = period(year)
     if is_current(year):  # one finished round, one still open
         one = max(first, last - timedelta(days=60))
-        _round(
-            town,
-            rng,
-            name=f"{year}年第{one.month}月创城督查",
-            start=one,
-            days=4,
-            problems=12,
-            finished=True,
-            rectified_share=1.0,
-        )
         two = last - timedelta(days=3)
-        _round(
-            town,
-            rng,
-            name=f"{year}年第{two.month}月创城督查（进行中）",
-            start=two,
-            days=6,
-            problems=10,
-            finished=False,
-            rectified_share=0.4,
+        rounds = (  # name, start, days, problems, finished, rectified share
+            (f"{year}年第{one.month}月创城督查", one, 4, 12, True, 1.0),
+            (f"{year}年第{two.month}月创城督查（进行中）", two, 6, 10, False, 0.4),
         )
+        for name, start, days, problems, finished, share in rounds:
+            _round(
+                town,
+                rng,
+                name=name,
+                start=start,
+                days=days,
+                problems=problems,
+                finished=finished,
+                rectified_share=share,
+            )
         return
     counts = (
         [problems_per_round] * len(MONTHS_2022) if isinstance(problems_per_round, int) else list(problems_per_round)
