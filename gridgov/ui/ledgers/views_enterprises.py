@@ -20,6 +20,7 @@ from gridgov.data.enterprises.domain.enterprises import (
 )
 from gridgov.data.enterprises.domain.reconcile import THRESHOLD, reconcile
 from gridgov.data.enterprises.figures import year_figures
+from gridgov.data.enterprises.models import Hazard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
@@ -130,7 +131,7 @@ def reconciliation(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     enterprise = _enterprise_or_404(user, enterprise_id)
     year = year_param(request.GET.get("year"))
     start, end = (date(year, 1, 1), date(year + 1, 1, 1)) if year else (None, None)
-    result = reconcile(enterprise=enterprise, start=start, end=end)
+    result = reconcile(enterprise=enterprise, hazards=permissions.visible_records(user, Hazard), start=start, end=end)
     return render(
         request,
         "ledgers/enterprise/reconcile.html",

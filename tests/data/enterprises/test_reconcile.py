@@ -6,6 +6,7 @@ from datetime import date
 
 from gridgov.data.enterprises.domain.reconcile import reconcile, similarity
 from gridgov.data.enterprises.enums import Book
+from gridgov.data.enterprises.models import Hazard
 from tests.data.enterprises.conftest import EnterpriseWorld
 
 
@@ -42,7 +43,7 @@ def test_reconciliation_of_a_hand_built_pair_of_books(ew: EnterpriseWorld) -> No
     # another enterprise's book is never compared
     ew.hazard(enterprise=ew.chemical, location="码头", description="油罐区防雷检测过期", category=ew.fire, found_on=d)
 
-    result = reconcile(enterprise=ew.shipyard)
+    result = reconcile(enterprise=ew.shipyard, hazards=Hazard.objects.all())
     assert [(p.government.pk, p.own.pk) for p in result.matched] == [(gov_1.pk, own_1.pk), (gov_2.pk, own_2.pk)]
     assert [p.score for p in result.matched] == [
         similarity("1号车间东侧", "车间配电箱未接地，线路老化", "1号车间", "配电箱未接地"),
@@ -60,8 +61,9 @@ def test_each_own_entry_matches_at_most_one_government_entry(ew: EnterpriseWorld
     second = ew.hazard(
         book=Book.GOVERNMENT, location="仓库门口", description="灭火器压力不足", category=ew.fire, found_on=d
     )
-    result = reconcile(enterprise=ew.shipyard)
+    result = reconcile(enterprise=ew.shipyard, hazards=Hazard.objects.all())
     assert [(p.government.pk, p.own.pk) for p in result.matched] == [(best.pk, own.pk)]
     assert [h.pk for h in result.missed] == [second.pk]
     # a period excludes hazards found outside it
-    assert reconcile(enterprise=ew.shipyard, start=date(2026, 11, 11)).government_total == 0
+    later = reconcile(enterprise=ew.shipyard, hazards=Hazard.objects.all(), start=date(2026, 11, 11))
+    assert later.government_total == 0

@@ -211,6 +211,22 @@ def test_reconciliation_page_lists_missed_hazards(ew: EnterpriseWorld) -> None:
     assert "灭火器压力不足" not in missed
 
 
+def test_reconciliation_compares_only_the_hazards_the_reader_may_see(ew: EnterpriseWorld) -> None:
+    # A government-book hazard handled by department A (rectified there), one found by the enterprise itself.
+    ew.rectify(ew.hazard(book=Book.GOVERNMENT, location="码头", description="油罐区防雷检测过期", category=ew.fire))
+    ew.hazard(location="仓库", description="灭火器压力不足", category=ew.fire)
+    url = reverse("ledgers:reconcile", args=[ew.shipyard.pk])
+    own_department = signed_in(ew.w.handler_a).get(url)
+    other_department = signed_in(ew.w.handler_b).get(url)
+    assert (own_department.status_code, other_department.status_code) == (200, 200)
+    # department B reads nothing of department A's case: not its text, not a link to a page it cannot open
+    assert ("油罐区防雷检测过期" in own_department.text, "油罐区防雷检测过期" in other_department.text) == (True, False)
+    case_id = Hazard.objects.get(book=Book.GOVERNMENT).case_id
+    link = reverse("ledgers:hazard_detail", args=[case_id])
+    assert (link in own_department.text, link in other_department.text) == (True, False)
+    assert signed_in(ew.w.handler_b).get(link).status_code == 404
+
+
 def test_figures_page_shows_rates_as_percentages(ew: EnterpriseWorld) -> None:
     ew.rectify(ew.hazard(found_on=date(2026, 3, 1)))
     ew.hazard(found_on=date(2026, 4, 1))

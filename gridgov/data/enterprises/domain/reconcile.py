@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import QuerySet
 from rapidfuzz import fuzz
 
 from gridgov.data.enterprises.enums import GOVERNMENT_BOOKS, Book
@@ -58,16 +59,20 @@ def similarity(a_location: str, a_description: str, b_location: str, b_descripti
     return round(LOCATION_WEIGHT * location + DESCRIPTION_WEIGHT * description, 1)
 
 
-def reconcile(*, enterprise: Enterprise, start: date | None = None, end: date | None = None) -> Reconciliation:
-    """Compare the enterprise's books for hazards found in [start, end) (all time when not given)."""
-    qs = Hazard.objects.filter(enterprise=enterprise).select_related("case", "case__category")
+def reconcile(
+    *, enterprise: Enterprise, hazards: QuerySet[Hazard], start: date | None = None, end: date | None = None
+) -> Reconciliation:
+    """Compare the enterprise's books for hazards found in [start, end) (all time when not given), among
+    ``hazards`` — the rows the reader may see (``permissions.visible_records``): a handler of one department
+    compares the entries of their own cases, never reads another department's."""
+    qs = hazards.filter(enterprise=enterprise).select_related("case", "case__category")
     if start is not None:
         qs = qs.filter(found_on__gte=start)
     if end is not None:
         qs = qs.filter(found_on__lt=end)
-    hazards = list(qs.order_by("found_on", "id"))
-    own = [h for h in hazards if h.book == Book.SELF]
-    government = [h for h in hazards if h.book in GOVERNMENT_BOOKS]
+    found = list(qs.order_by("found_on", "id"))
+    own = [h for h in found if h.book == Book.SELF]
+    government = [h for h in found if h.book in GOVERNMENT_BOOKS]
     candidates: list[tuple[float, int, int]] = []
     for gi, g in enumerate(government):
         for oi, o in enumerate(own):
