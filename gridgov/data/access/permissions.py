@@ -33,6 +33,7 @@ from gridgov.data.cases.scope import (
     capacities,
     handling_departments,
     is_global_admin,
+    may_import_town_ledgers,
     may_report_into,
     memberships_of,
     town_roles,
@@ -234,12 +235,16 @@ CIVIC_KEEPERS: Mapping[Ledger, frozenset[Role]] = {
 
 
 def ledger_actions(*, user: User, ledger: Ledger, town: Area | None = None) -> frozenset[str]:
-    """What ``user`` may do on a ledger's list page: ``add`` (register rows by hand or from a sheet, and for the
-    civic ledgers see the town's progress) and ``import`` (the enterprise books' sheets). The civic ledgers are
+    """What ``user`` may do on a ledger's list page: ``add`` (register rows by hand, and for the civic ledgers
+    see the town's progress) and ``import`` (upload the ledger's sheet). The civic ledgers are
     kept per town (``town``); the enterprise register and meetings by the staff of any town."""
     if ledger in CIVIC_KEEPERS:
         keeps = town is not None and bool(town_roles(user, town) & CIVIC_KEEPERS[ledger])
-        return frozenset({"add"}) if keeps else frozenset()
+        if not keeps:
+            return frozenset()
+        # Their sheets are imported by the command room only (the civic importers' own ``allowed``): a leader
+        # opens inspection rounds by hand but is not offered an upload the import page would refuse.
+        return frozenset({"add", "import"}) if may_import_town_ledgers(user) else frozenset({"add"})
     if ledger in (Ledger.ENTERPRISES, Ledger.MEETINGS):
         return frozenset({"add"}) if staff_town_ids(user, ENTERPRISE_MANAGERS) else frozenset()
     return frozenset({"import"}) if may_import_enterprise_books(user) else frozenset()

@@ -201,9 +201,12 @@ def test_list_pages_offer_what_ledger_actions_says(ew: EnterpriseWorld) -> None:
     assert seen["operator"] == {
         **keeps_enterprises,
         **imports,
-        Ledger.INSPECTIONS: ["add"],
-        Ledger.PROBLEM_LISTS: ["add"],
-        Ledger.DISPUTES: ["add"],
+        Ledger.INSPECTIONS: ["add", "import"],
+        Ledger.PROBLEM_LISTS: ["add", "import"],
+        Ledger.DISPUTES: ["add", "import"],
     }
+    # a leader opens inspection rounds but is not offered the upload the import page refuses them
     assert seen["leader"] == {**keeps_enterprises, **imports, Ledger.INSPECTIONS: ["add"]}
+    leader = signed_in(w.persona(Role.LEADER))
+    assert leader.get(reverse("imports:upload", args=["inspection-problems"])).status_code == 404
     assert [name for name in ("handler", "resident", "enterprise") if name in seen] == []
