@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,10 +34,9 @@ from gridgov.data.disputes.domain import (
 )
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
 from gridgov.data.disputes.models import Dispute, DisputeParty
-from gridgov.data.errors import InvalidInput
-from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.sheets import cells
+from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
@@ -120,29 +118,17 @@ class DisputeImporter(LedgerImporter):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> DisputeRow:
         received_on = cells.required_date(row["received_on"], column="received_on")
-        if received_on > timezone.localdate(ctx.now):
-            raise RowInvalid("received_on", _("受理日期晚于今天"))
-        try:
-            phone = check_phone(cells.text(row.get("phone"), column="phone"))
-        except InvalidInput as error:
-            raise RowInvalid("phone", error.message) from None
-        try:
-            id_number = check_id_number(cells.text(row.get("id_number"), column="id_number"))
-        except InvalidInput as error:
-            raise RowInvalid("id_number", error.message) from None
+        cells.not_after(received_on, ctx.today, column="received_on", message=_("受理日期晚于今天"))
+        phone = cells.checked(check_phone, cells.text(row.get("phone"), column="phone"), column="phone")
+        id_number = cells.text(row.get("id_number"), column="id_number")
+        id_number = cells.checked(check_id_number, id_number, column="id_number")
         village = None
         if row.get("village"):
-            villages = Area.objects.filter(town=ctx.town, level=AreaLevel.VILLAGE)
-            village = cells.area_by_name(row["village"], candidates=villages, column="village", what=_("村"))
-        resolved_on = cells.optional_date(row.get("resolved_on"), column="resolved_on")
-        cells.dates_in_order(received_on, resolved_on, column="resolved_on", message=_("化解日期早于受理日期"))
-        if resolved_on is not None and resolved_on > timezone.localdate(ctx.now):
-            raise RowInvalid("resolved_on", _("化解日期晚于今天"))
-        method = outcome = None
-        if row.get("method") not in (None, ""):
-            method = cells.choice(row["method"], Method, column="method")
-        if row.get("outcome") not in (None, ""):
-            outcome = cells.choice(row["outcome"], Outcome, column="outcome")
+            village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村"))
+        resolved = LaterDate("resolved_on", _("化解日期早于受理日期"), _("化解日期晚于今天"))
+        resolved_on = cells.later_date(row, resolved, opened_on=received_on, today=ctx.today)
+        method = cells.optional_choice(row.get("method"), Method, column="method")
+        outcome = cells.optional_choice(row.get("outcome"), Outcome, column="outcome")
         if resolved_on is None and (method is not None or outcome is not None):
             raise RowInvalid("resolved_on", _("填写了调处方式或结果的，请填写化解日期"))
         return DisputeRow(

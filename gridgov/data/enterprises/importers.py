@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
@@ -26,10 +26,12 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import (
     LEDGER_CLOSED_AT,
+    LEDGER_OPENED_AT,
     LedgerImporter,
     LedgerMilestones,
     finished_case,
     ledger_milestones,
+    ledger_moment,
 )
 from gridgov.data.cases.enums import Satisfaction
 from gridgov.data.cases.models import Case
@@ -48,9 +50,9 @@ from gridgov.data.enterprises.domain.services import PlannedRequest, plan_reques
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
+from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -66,10 +68,7 @@ def _key(*parts: object) -> str:
 
 
 def _credit_code(value: CellValue, *, column: str = "credit_code") -> str:
-    try:
-        return normalise_credit_code(cells.required_text(value, column=column))
-    except InvalidInput as error:
-        raise RowInvalid(column, error.message) from None
+    return cells.checked(normalise_credit_code, cells.required_text(value, column=column), column=column)
 
 
 def _enterprise(row: SheetRow, ctx: ImportContext) -> Enterprise:
@@ -125,12 +124,9 @@ class EnterpriseImporter(Importer):
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> EnterpriseRow:
         village = None
         if row.get("village") not in (None, ""):
-            villages = Area.objects.filter(town=ctx.town, level=AreaLevel.VILLAGE)
-            village = cells.area_by_name(row["village"], candidates=villages, column="village", what=_("村/社区"))
-        try:
-            phone = check_phone(cells.text(row.get("contact_phone"), column="contact_phone"))
-        except InvalidInput as error:
-            raise RowInvalid("contact_phone", error.message) from None
+            village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村/社区"))
+        phone = cells.text(row.get("contact_phone"), column="contact_phone")
+        phone = cells.checked(check_phone, phone, column="contact_phone")
         return EnterpriseRow(
             name=cells.required_text(row["name"], column="name", max_length=100),
             credit_code=_credit_code(row["credit_code"]),
@@ -184,13 +180,8 @@ class HazardRow:
     accepted_on: date | None = None  # 验收日期 (= 销号)
 
 
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day, LEDGER_CLOSED_AT, tzinfo=timezone.get_current_timezone())
-
-
-def _not_after_today(day: date | None, *, ctx: ImportContext, column: str, label: str) -> None:
-    if day is not None and day > timezone.localdate(ctx.now):
-        raise RowInvalid(column, _("%(label)s晚于今天") % {"label": label})
+def _after_today(label: str) -> str:
+    return _("%(label)s晚于今天") % {"label": label}
 
 
 class HazardImporter(LedgerImporter):
@@ -273,17 +264,18 @@ class HazardImporter(LedgerImporter):
             funds=funds if funds is not None else Decimal(0),
         )
         try:
-            check_hazard_input(data, today=timezone.localdate(ctx.now))
+            check_hazard_input(data, today=ctx.today)
         except InvalidInput as error:
             raise RowInvalid(error.field, error.message) from None
-        rectified_on = cells.optional_date(row.get("rectified_on"), column="rectified_on")
-        accepted_on = cells.optional_date(row.get("accepted_on"), column="accepted_on")
+        rectified_on, accepted_on = cells.later_dates(
+            row,
+            opened_on=found_on,
+            today=ctx.today,
+            resolved=LaterDate("rectified_on", _("整改完成日期早于发现日期"), _after_today(_("整改完成日期"))),
+            closed=LaterDate("accepted_on", _("验收日期早于发现日期"), _after_today(_("验收日期"))),
+            closed_before_resolved=_("验收日期早于整改完成日期"),
+        )
         acceptor = cells.text(row.get("acceptor"), column="acceptor", max_length=64)
-        cells.dates_in_order(found_on, rectified_on, column="rectified_on", message=_("整改完成日期早于发现日期"))
-        cells.dates_in_order(found_on, accepted_on, column="accepted_on", message=_("验收日期早于发现日期"))
-        cells.dates_in_order(rectified_on, accepted_on, column="accepted_on", message=_("验收日期早于整改完成日期"))
-        _not_after_today(rectified_on, ctx=ctx, column="rectified_on", label=_("整改完成日期"))
-        _not_after_today(accepted_on, ctx=ctx, column="accepted_on", label=_("验收日期"))
         if accepted_on is not None and not acceptor:
             raise RowInvalid("acceptor", _("已填验收日期，请填写验收人"))
         if acceptor and accepted_on is None:
@@ -303,7 +295,7 @@ class HazardImporter(LedgerImporter):
 
     def finished_case(self, parsed: HazardRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
         data = parsed.data
-        deadline = _end_of(data.deadline) if data.deadline is not None else None
+        deadline = ledger_moment(data.deadline, LEDGER_CLOSED_AT) if data.deadline is not None else None
         return finished_case(milestones, deadline=deadline, **hazard_case_fields(data))
 
     def finished_rows(self, parsed: HazardRow, *, town: Area, case: Case) -> list[Hazard]:
@@ -367,21 +359,17 @@ class ServiceRequestImporter(LedgerImporter):
         enterprise = _enterprise(row, ctx)
         kind = cells.choice(row["request_type"], RequestType, column="request_type")
         raised_on = cells.required_date(row["raised_on"], column="raised_on")
-        if raised_on > timezone.localdate(ctx.now):
-            raise RowInvalid("raised_on", _("提出日期晚于今天"))
+        cells.not_after(raised_on, ctx.today, column="raised_on", message=_("提出日期晚于今天"))
         meeting = None
         if title := cells.text(row.get("meeting"), column="meeting"):
             meeting = Meeting.objects.filter(town=ctx.town, title=title).order_by("-held_on").first()
             if meeting is None:
                 raise RowInvalid("meeting", _("没有名为“%(t)s”的乡镇长有约，请先登记会议") % {"t": title})
         description = cells.required_text(row["description"], column="description", max_length=2000)
-        solved_on = cells.optional_date(row.get("solved_on"), column="solved_on")
-        cells.dates_in_order(raised_on, solved_on, column="solved_on", message=_("办结日期早于提出日期"))
-        _not_after_today(solved_on, ctx=ctx, column="solved_on", label=_("办结日期"))
+        solved = LaterDate("solved_on", _("办结日期早于提出日期"), _after_today(_("办结日期")))
+        solved_on = cells.later_date(row, solved, opened_on=raised_on, today=ctx.today)
         financing = cells.amount(row.get("financing"), column="financing") or Decimal(0)
-        satisfaction = None
-        if row.get("satisfaction") not in (None, ""):
-            satisfaction = cells.choice(row["satisfaction"], Satisfaction, column="satisfaction")
+        satisfaction = cells.optional_choice(row.get("satisfaction"), Satisfaction, column="satisfaction")
         if solved_on is None and (financing or satisfaction is not None):
             raise RowInvalid("solved_on", _("填写了协调融资或满意度的诉求须有办结日期"))
         return ServiceRow(
@@ -425,7 +413,7 @@ class ServiceRequestImporter(LedgerImporter):
     def plan(self, parsed: ServiceRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRequest:
         """A request still open: raised as ``raise_request`` raises it (in the morning of its day), in memory."""
         user = self.open_rows_actor(ctx)
-        raised_at = datetime.combine(parsed.raised_on, time(9, 0), tzinfo=timezone.get_current_timezone())
+        raised_at = ledger_moment(parsed.raised_on, LEDGER_OPENED_AT)
         return plan_request(
             actor=user,
             enterprise=parsed.enterprise,

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import HistoricalCase
-from gridgov.data.cases.domain.ledger_import import LedgerImporter, LedgerMilestones, finished_case, ledger_milestones
+from gridgov.data.cases.domain.ledger_import import (
+    LedgerImporter,
+    LedgerMilestones,
+    finished_case,
+    ledger_milestones,
+    rectified_and_closed,
+)
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.inspections.domain import (
@@ -32,7 +38,6 @@ from gridgov.data.inspections.domain import (
 )
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
-from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
@@ -99,8 +104,7 @@ class InspectionProblemImporter(LedgerImporter):
         item = CheckItem.objects.filter(Q(code=raw_item) | Q(name=raw_item), round=round_).first()
         if item is None:
             raise RowInvalid("item", _("“%(v)s”不是本轮督查的检查项目") % {"v": raw_item})
-        villages = Area.objects.filter(town=ctx.town, level=AreaLevel.VILLAGE)
-        village = cells.area_by_name(row["village"], candidates=villages, column="village", what=_("村"))
+        village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村"))
         found_at = cells.optional_datetime(row["found_at"], column="found_at")
         assert found_at is not None
         if found_at.time() == time(0, 0):
@@ -114,16 +118,14 @@ class InspectionProblemImporter(LedgerImporter):
             inspector = round_.inspectors.filter(Q(full_name=who) | Q(username=who)).first()  # type: ignore[assignment]  # first() may be None: the next line reports an unknown inspector
             if inspector is None:
                 raise RowInvalid("inspector", _("“%(v)s”不是本轮督查人员") % {"v": who})
-        rectified_on = cells.optional_date(row.get("rectified_on"), column="rectified_on")
-        closed_on = cells.optional_date(row.get("closed_on"), column="closed_on")
-        cells.dates_in_order(day, rectified_on, column="rectified_on", message=_("整改完成日期早于发现时间"))
-        cells.dates_in_order(day, closed_on, column="closed_on", message=_("销号日期早于发现时间"))
-        cells.dates_in_order(rectified_on, closed_on, column="closed_on", message=_("销号日期早于整改完成日期"))
-        today = timezone.localdate(ctx.now)
-        if rectified_on is not None and rectified_on > today:
-            raise RowInvalid("rectified_on", _("整改完成日期晚于今天"))
-        if closed_on is not None and closed_on > today:
-            raise RowInvalid("closed_on", _("销号日期晚于今天"))
+        rectified_on, closed_on = rectified_and_closed(
+            row,
+            opened_on=day,
+            today=ctx.today,
+            rectified="rectified_on",
+            before_rectified=_("整改完成日期早于发现时间"),
+            before_closed=_("销号日期早于发现时间"),
+        )
         return ProblemRow(
             round=round_,
             item=item,

@@ -12,9 +12,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +24,8 @@ from gridgov.data.cases.domain.ledger_import import (
     LedgerMilestones,
     finished_case,
     ledger_milestones,
+    ledger_moment,
+    rectified_and_closed,
 )
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import may_import_town_ledgers
@@ -114,18 +115,15 @@ class ProblemItemImporter(LedgerImporter):
         found_on = cells.required_date(row["found_on"], column="found_on")
         deadline = cells.required_date(row["deadline"], column="deadline")
         cells.dates_in_order(found_on, deadline, column="deadline", message=_("整改时限早于发现日期"))
-        today = timezone.localdate(ctx.now)
-        if found_on > today:
-            raise RowInvalid("found_on", _("发现日期晚于今天"))
-        completed_on = cells.optional_date(row.get("completed_on"), column="completed_on")
-        closed_on = cells.optional_date(row.get("closed_on"), column="closed_on")
-        cells.dates_in_order(found_on, completed_on, column="completed_on", message=_("整改完成日期早于发现日期"))
-        cells.dates_in_order(found_on, closed_on, column="closed_on", message=_("销号日期早于发现日期"))
-        cells.dates_in_order(completed_on, closed_on, column="closed_on", message=_("销号日期早于整改完成日期"))
-        if completed_on is not None and completed_on > today:
-            raise RowInvalid("completed_on", _("整改完成日期晚于今天"))
-        if closed_on is not None and closed_on > today:
-            raise RowInvalid("closed_on", _("销号日期晚于今天"))
+        cells.not_after(found_on, ctx.today, column="found_on", message=_("发现日期晚于今天"))
+        completed_on, closed_on = rectified_and_closed(
+            row,
+            opened_on=found_on,
+            today=ctx.today,
+            rectified="completed_on",
+            before_rectified=_("整改完成日期早于发现日期"),
+            before_closed=_("销号日期早于发现日期"),
+        )
         return ItemRow(
             problem_list=problem_list,
             number=cells.text(row.get("number"), column="number", max_length=32),
@@ -149,7 +147,7 @@ class ProblemItemImporter(LedgerImporter):
         )
 
     def finished_case(self, parsed: ItemRow, *, milestones: LedgerMilestones, town: Area) -> HistoricalCase:
-        deadline = datetime.combine(parsed.deadline, LEDGER_CLOSED_AT, tzinfo=timezone.get_current_timezone())
+        deadline = ledger_moment(parsed.deadline, LEDGER_CLOSED_AT)
         fields = item_case_fields(
             town=town, source=parsed.source, description=parsed.description, department=parsed.department,
             category=install_problem_list_categories(town=town),

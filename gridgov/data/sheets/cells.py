@@ -7,7 +7,8 @@ and what was expected.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -16,9 +17,11 @@ from django.db.models import Q, TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
 from gridgov.data.sheets.framework import RowInvalid
-from gridgov.types import CellValue
+from gridgov.types import CellValue, SheetRow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -147,6 +150,21 @@ def choice[C: TextChoices](value: CellValue, choices: type[C], *, column: str, d
     raise RowInvalid(column, _("“%(value)s”不是可选值（可选：%(allowed)s）") % {"value": raw, "allowed": allowed})
 
 
+def optional_choice[C: TextChoices](value: CellValue, choices: type[C], *, column: str) -> C | None:
+    """A choice that may be left blank (None), as ``choice`` reads it."""
+    if value in (None, ""):
+        return None
+    return choice(value, choices, column=column)
+
+
+def checked[T](check: Callable[[str], T], value: str, *, column: str) -> T:
+    """``value`` through a domain check (a phone number, an ID number …): its ``InvalidInput`` names ``column``."""
+    try:
+        return check(value)
+    except InvalidInput as error:
+        raise RowInvalid(column, error.message) from None
+
+
 def yes_no(value: CellValue, *, column: str, default: bool = False) -> bool:
     if value in (None, ""):
         return default
@@ -172,6 +190,12 @@ def area_by_name(value: CellValue, *, candidates: Iterable[Area], column: str, w
     raise RowInvalid(column, _("%(what)s“%(value)s”不唯一，请填写区划代码") % {"what": what, "value": raw})
 
 
+def village_by_name(value: CellValue, *, town: Area, column: str, what: str) -> Area:
+    """Find one of ``town``'s villages (communities) by name, short name or code (``area_by_name``)."""
+    villages = Area.objects.filter(town=town, level=AreaLevel.VILLAGE)
+    return area_by_name(value, candidates=villages, column=column, what=what)
+
+
 def department_by_name(value: CellValue, *, town: Area, column: str) -> Department:
     """Find one of ``town``'s active departments (units) by name or code."""
     raw = required_text(value, column=column)
@@ -191,3 +215,48 @@ def dates_in_order(
     b = later if isinstance(later, datetime) else datetime.combine(later, time(23, 59), tzinfo=SHANGHAI)
     if b < a:
         raise RowInvalid(column, message)
+
+
+def not_after(day: date | None, today: date, *, column: str, message: str) -> None:
+    """Raise when ``day`` is known and later than ``today``."""
+    if day is not None and day > today:
+        raise RowInvalid(column, message)
+
+
+@dataclass(frozen=True, slots=True)
+class LaterDate:
+    """An optional date column of a ledger row that comes on or after the row's opening day and not after
+    today (a rectification, acceptance or closing date), with what to say when it does not."""
+
+    column: str
+    before_opened: str
+    after_today: str
+
+
+def later_date(row: SheetRow, later: LaterDate, *, opened_on: date | datetime, today: date) -> date | None:
+    """A ledger row's date in column ``later.column``: on or after ``opened_on``, not after ``today``."""
+    day = optional_date(row.get(later.column), column=later.column)
+    dates_in_order(opened_on, day, column=later.column, message=later.before_opened)
+    not_after(day, today, column=later.column, message=later.after_today)
+    return day
+
+
+def later_dates(
+    row: SheetRow,
+    *,
+    opened_on: date | datetime,
+    today: date,
+    resolved: LaterDate,
+    closed: LaterDate,
+    closed_before_resolved: str,
+) -> tuple[date | None, date | None]:
+    """A ledger row's resolving (rectification) and closing (acceptance, 销号) dates: each on or after
+    ``opened_on``, the closing not before the resolving, neither after ``today``."""
+    resolved_on = optional_date(row.get(resolved.column), column=resolved.column)
+    closed_on = optional_date(row.get(closed.column), column=closed.column)
+    dates_in_order(opened_on, resolved_on, column=resolved.column, message=resolved.before_opened)
+    dates_in_order(opened_on, closed_on, column=closed.column, message=closed.before_opened)
+    dates_in_order(resolved_on, closed_on, column=closed.column, message=closed_before_resolved)
+    not_after(resolved_on, today, column=resolved.column, message=resolved.after_today)
+    not_after(closed_on, today, column=closed.column, message=closed.after_today)
+    return resolved_on, closed_on

@@ -13,10 +13,11 @@ import io
 import zipfile
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -56,6 +57,11 @@ class ImportContext:
     town: Area
     user: User | None
     now: datetime
+
+    @property
+    def today(self) -> date:
+        """The import's day in the town's time: no ledger date may be later."""
+        return timezone.localdate(self.now)
 
 
 class RowInvalid(Exception):

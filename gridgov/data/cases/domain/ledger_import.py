@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.bulk import CaseRecord, insert_rows, owe_notifications, write_cases
 from gridgov.data.cases.domain.history import HistoricalCase, Limits, check_historical_case, historical_case_record
@@ -31,14 +32,21 @@ from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError, NotAllowed
 from gridgov.data.org.models import Area, User
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.framework import FailedAt, ImportContext, Importer, RowInvalid
 from gridgov.data.worktime.calendar import WorkCalendar
-from gridgov.types import FromDjango, ParsedRow
+from gridgov.types import FromDjango, ParsedRow, SheetRow
 
 # The times of day a ledger row's dates stand for: found in the morning, rectified and accepted by evening.
 LEDGER_OPENED_AT = time(9, 0)
 LEDGER_RESOLVED_AT = time(17, 0)
 LEDGER_CLOSED_AT = time(17, 30)
+
+
+def ledger_moment(day: date, at: time) -> datetime:
+    """A ledger date at one of its times of day (``LEDGER_OPENED_AT`` …), in the town's time."""
+    return datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +78,9 @@ def ledger_milestones(
     """
     if resolved_on is None and closed_on is None:
         return None
-    tz = timezone.get_current_timezone()
 
     def moment(day: date, at: time) -> datetime:
-        return min(datetime.combine(day, at, tzinfo=tz), now)
+        return min(ledger_moment(day, at), now)
 
     reported = min(opened_at, now) if opened_at is not None else moment(opened_on, LEDGER_OPENED_AT)
     resolved_day = resolved_on or closed_on
@@ -103,6 +110,21 @@ def ledger_case_record(
     check_historical_case(dataclasses.replace(record, number=record.number or "-"), town=town, now=now)
     return historical_case_record(
         town=town, record=record, imported_by=imported_by, now=now, calendar=calendar, limits=limits
+    )
+
+
+def rectified_and_closed(
+    row: SheetRow, *, opened_on: date, today: date, rectified: str, before_rectified: str, before_closed: str
+) -> tuple[date | None, date | None]:
+    """A problem ledger's 整改完成日期 (column ``rectified``) and 销号日期 (column ``closed_on``), as
+    ``cells.later_dates`` reads them; the ledger says how each may not come before its row's finding."""
+    return cells.later_dates(
+        row,
+        opened_on=opened_on,
+        today=today,
+        resolved=LaterDate(rectified, before_rectified, _("整改完成日期晚于今天")),
+        closed=LaterDate("closed_on", before_closed, _("销号日期晚于今天")),
+        closed_before_resolved=_("销号日期早于整改完成日期"),
     )
 
 

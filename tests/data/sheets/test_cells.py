@@ -1,0 +1,83 @@
+"""The shared cell readers of the ledger importers: later dates, optional choices, domain checks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gridgov.data.cases.enums import Satisfaction
+from gridgov.data.errors import InvalidInput
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.cells import LaterDate
+from gridgov.data.sheets.framework import RowInvalid
+from gridgov.types import SheetRow
+
+FOUND = date(2026, 5, 1)
+TODAY = date(2026, 5, 20)
+RECTIFIED = LaterDate("rectified_on", "整改完成日期早于发现日期", "整改完成日期晚于今天")
+CLOSED = LaterDate("closed_on", "销号日期早于发现日期", "销号日期晚于今天")
+
+
+def _dates(row: SheetRow) -> tuple[date | None, date | None]:
+    return cells.later_dates(
+        row, opened_on=FOUND, today=TODAY, resolved=RECTIFIED, closed=CLOSED, closed_before_resolved="销号早于整改"
+    )
+
+
+def test_later_dates_read_both_and_may_be_blank() -> None:
+    assert _dates({"rectified_on": "2026-05-03", "closed_on": "2026年5月4日"}) == (date(2026, 5, 3), date(2026, 5, 4))
+    assert _dates({"rectified_on": "", "closed_on": None}) == (None, None)
+    assert _dates({}) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ({"rectified_on": "2026-04-30"}, "rectified_on", "整改完成日期早于发现日期"),
+        ({"closed_on": "2026-04-30"}, "closed_on", "销号日期早于发现日期"),
+        ({"rectified_on": "2026-05-05", "closed_on": "2026-05-04"}, "closed_on", "销号早于整改"),
+        ({"rectified_on": "2026-05-21"}, "rectified_on", "整改完成日期晚于今天"),
+        ({"closed_on": "2026-05-21"}, "closed_on", "销号日期晚于今天"),
+        # the order of the dates is checked before today: a rectification after today is not named first
+        ({"rectified_on": "2026-05-21", "closed_on": "2026-04-30"}, "closed_on", "销号日期早于发现日期"),
+    ],
+)
+def test_later_dates_name_the_first_fault(row: SheetRow, column: str, message: str) -> None:
+    with pytest.raises(RowInvalid) as caught:
+        _dates(row)
+    assert (caught.value.column, caught.value.message) == (column, message)
+
+
+def test_one_later_date() -> None:
+    assert cells.later_date({"closed_on": "2026-05-02"}, CLOSED, opened_on=FOUND, today=TODAY) == date(2026, 5, 2)
+    assert cells.later_date({}, CLOSED, opened_on=FOUND, today=TODAY) is None
+    with pytest.raises(RowInvalid, match="销号日期晚于今天"):
+        cells.later_date({"closed_on": "2026-06-01"}, CLOSED, opened_on=FOUND, today=TODAY)
+
+
+def test_not_after() -> None:
+    cells.not_after(None, TODAY, column="found_on", message="晚")
+    cells.not_after(TODAY, TODAY, column="found_on", message="晚")
+    with pytest.raises(RowInvalid, match="晚"):
+        cells.not_after(date(2026, 5, 21), TODAY, column="found_on", message="晚")
+
+
+def test_optional_choice() -> None:
+    assert cells.optional_choice("", Satisfaction, column="satisfaction") is None
+    assert cells.optional_choice(None, Satisfaction, column="satisfaction") is None
+    assert cells.optional_choice("满意", Satisfaction, column="satisfaction") == Satisfaction.SATISFIED
+    with pytest.raises(RowInvalid):
+        cells.optional_choice("很好", Satisfaction, column="satisfaction")
+
+
+def test_checked_names_the_column() -> None:
+    def check(value: str) -> str:
+        if not value.isdigit():
+            raise InvalidInput("不是数字")
+        return value
+
+    assert cells.checked(check, "12", column="phone") == "12"
+    with pytest.raises(RowInvalid) as caught:
+        cells.checked(check, "x", column="phone")
+    assert (caught.value.column, caught.value.message) == ("phone", "不是数字")
