@@ -1,7 +1,7 @@
 """One importer base for the ledgers whose rows are cases (隐患, 企业诉求, 问题清单, 信访纠纷, 督查问题).
 
 A ledger row is either finished — its dates give ``LedgerMilestones`` and it becomes a historical case with
-历史导入 actions (``ledger_case_record``) — or still open: the ledger's ``plan_*`` replays in memory what its
+历史导入 actions (``historical_case_record``) — or still open: the ledger's ``plan_*`` replays in memory what its
 ``record_*`` would file through the engine (same checks, roles, deadlines and automatic steps). Both kinds
 are described before any lock is taken, then written together through the bulk path (``bulk.write_cases``)
 with their detail rows in one short transaction, all or nothing; the open cases' latest steps are owed to
@@ -93,23 +93,6 @@ def ledger_milestones(
         dispatched_at=reported,
         resolved_at=resolved,
         closed_at=max(moment(closed_on, LEDGER_CLOSED_AT), resolved) if closed_on is not None else None,
-    )
-
-
-def ledger_case_record(
-    *,
-    town: Area,
-    record: HistoricalCase,
-    imported_by: User | None,
-    now: datetime,
-    calendar: WorkCalendar,
-    limits: Limits | None = None,
-) -> CaseRecord:
-    """A ledger row's finished case, checked and described for the bulk writer; a record without a number
-    gets the next number of the town's own pattern when it is written (``bulk.write_cases``)."""
-    check_historical_case(dataclasses.replace(record, number=record.number or "-"), town=town, now=now)
-    return historical_case_record(
-        town=town, record=record, imported_by=imported_by, now=now, calendar=calendar, limits=limits
     )
 
 
@@ -236,7 +219,9 @@ class LedgerImporter(Importer):
                     planned.append(self.plan(parsed, ctx=ctx, calendar=calendar))
                     continue
                 record = self.finished_case(parsed, milestones=milestones, town=town)
-                described = ledger_case_record(
+                # a record without a number gets the next one of the town's pattern when it is written
+                check_historical_case(dataclasses.replace(record, number=record.number or "-"), town=town, now=ctx.now)
+                described = historical_case_record(
                     town=town, record=record, imported_by=user, now=ctx.now, calendar=calendar, limits=limits
                 )
             except NotAllowed:
