@@ -33,6 +33,7 @@ from gridgov.data.enterprises.models import Meeting
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
 from gridgov.data.taxonomy.models import Category
+from gridgov.ops.demo.ledgers_2022.problemlists import period
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -136,12 +137,6 @@ def ensure_enterprises(*, town: Area, rng: random.Random) -> list[Enterprise]:
     return created
 
 
-def _period(year: int) -> tuple[date, date]:
-    today = timezone.localdate()
-    last = date(year, 12, 20) if year < today.year else today - timedelta(days=3)
-    return date(year, 1, 4), last
-
-
 def build(
     *,
     town: Area,
@@ -163,7 +158,7 @@ def build(
         hazards = (36, 20, 8) if current else (SELF_2022, GOV_2022, THIRD_2022)
     if solved is None:
         solved = 14 if current else SOLVED_2022
-    first, last = _period(year)
+    first, last = period(year, days_before_today=3)
     _build_hazards(
         town=town, rng=rng, enterprises=enterprises, crew=crew, counts=hazards, first=first, last=last, current=current
     )
@@ -245,12 +240,13 @@ def _one_hazard(
         ),
         now=now,
     )
+    done = _to_handler(
+        hazard.case_id, crew=crew, department=crew.safety, handler=crew.safety_handler, at=now, minutes=(10, 20, 50)
+    )
     # Open in the current year: the last fifth stays with the department (some of it overdue).
     if current and n % 5 == 4:
-        _dispatch(hazard.case_id, crew=crew, at=now)
         return
     days = rng.randint(2, 12 if grade == Grade.MAJOR else 25)
-    done = _dispatch(hazard.case_id, crew=crew, at=now)
     rectified = min(_moment(found + timedelta(days=days), rng), datetime.combine(last, time(10), tzinfo=SHANGHAI))
     rectified = max(rectified, done + timedelta(hours=1))
     report_rectification(
@@ -272,24 +268,15 @@ def _one_hazard(
     )
 
 
-def _register_and_dispatch(
-    case_id: int, *, crew: Crew, department: Department, registered: datetime, dispatched: datetime
-) -> None:
-    """The command room registers the case and sends it to ``department``."""
+def _to_handler(
+    case_id: int, *, crew: Crew, department: Department, handler: User, at: datetime, minutes: tuple[int, int, int]
+) -> datetime:
+    """The command room registers the case and sends it to ``department``, whose ``handler`` signs for it,
+    each step ``minutes`` after ``at``; returns when it was signed."""
+    registered, dispatched, signed = (at + timedelta(minutes=m) for m in minutes)
     apply_action(case_id=case_id, actor=crew.operator, action=Action.REGISTER, now=registered)
     apply_action(case_id=case_id, actor=crew.operator, action=Action.DISPATCH, department=department, now=dispatched)
-
-
-def _dispatch(case_id: int, *, crew: Crew, at: datetime) -> datetime:
-    _register_and_dispatch(
-        case_id,
-        crew=crew,
-        department=crew.safety,
-        registered=at + timedelta(minutes=10),
-        dispatched=at + timedelta(minutes=20),
-    )
-    signed = at + timedelta(minutes=50)
-    apply_action(case_id=case_id, actor=crew.safety_handler, action=Action.SIGN, now=signed)
+    apply_action(case_id=case_id, actor=handler, action=Action.SIGN, now=signed)
     return signed
 
 
@@ -350,14 +337,9 @@ def _build_services(
             now=now,
         )
         case_id = request.case_id
-        _register_and_dispatch(
-            case_id,
-            crew=crew,
-            department=crew.economy,
-            registered=now + timedelta(minutes=15),
-            dispatched=now + timedelta(minutes=30),
+        _to_handler(
+            case_id, crew=crew, department=crew.economy, handler=crew.economy_handler, at=now, minutes=(15, 30, 60)
         )
-        apply_action(case_id=case_id, actor=crew.economy_handler, action=Action.SIGN, now=now + timedelta(hours=1))
         if n >= solved:
             continue
         done = min(

@@ -93,10 +93,11 @@ def is_current(year: int) -> bool:
     return year >= timezone.localdate().year
 
 
-def period(year: int) -> tuple[date, date]:
-    """The days to spread the demo over: the whole year, or up to a week ago in the current year."""
+def period(year: int, *, days_before_today: int = 7) -> tuple[date, date]:
+    """The days to spread the demo over: the whole year, or up to ``days_before_today`` (a week) ago in the
+    current year."""
     today = timezone.localdate()
-    last = date(year, 12, 20) if year < today.year else today - timedelta(days=7)
+    last = date(year, 12, 20) if year < today.year else today - timedelta(days=days_before_today)
     return date(year, 1, 4), last
 
 
