@@ -75,6 +75,19 @@ class Crew:
     economy_handler: User
 
 
+@dataclass(frozen=True)
+class _Year:
+    """The demo year being built: its town, enterprises and crew, and the days it spreads over."""
+
+    town: Area
+    rng: random.Random
+    enterprises: list[Enterprise]
+    crew: Crew
+    first: date
+    last: date
+    current: bool
+
+
 def _crew(town: Area) -> Crew:
     memberships = Membership.objects.filter(active=True, town=town).select_related("user", "department", "area")
     by_role: dict[str, User] = {}
@@ -159,71 +172,32 @@ def build(
     if solved is None:
         solved = 14 if current else SOLVED_2022
     first, last = period(year, days_before_today=3)
-    _build_hazards(
-        town=town, rng=rng, enterprises=enterprises, crew=crew, counts=hazards, first=first, last=last, current=current
-    )
-    _build_services(
-        town=town, rng=rng, enterprises=enterprises, crew=crew, solved=solved, first=first, last=last, current=current
-    )
+    demo_year = _Year(town=town, rng=rng, enterprises=enterprises, crew=crew, first=first, last=last, current=current)
+    _build_hazards(demo_year, counts=hazards)
+    _build_services(demo_year, solved=solved)
 
 
-def _build_hazards(
-    *,
-    town: Area,
-    rng: random.Random,
-    enterprises: list[Enterprise],
-    crew: Crew,
-    counts: tuple[int, int, int],
-    first: date,
-    last: date,
-    current: bool,
-) -> None:
-    categories = hazard_categories(town=town)
+def _build_hazards(year: _Year, *, counts: tuple[int, int, int]) -> None:
+    categories = hazard_categories(town=year.town)
     by_name = {c.name: c for c in categories}
     books = [Book.SELF] * counts[0] + [Book.GOVERNMENT] * counts[1] + [Book.THIRD_PARTY] * counts[2]
     total = len(books)
-    span = max(1, (last - first).days)
-    majors = set(rng.sample(range(total), min(total, MAJOR_2022 if not current else 2)))
+    span = max(1, (year.last - year.first).days)
+    majors = set(year.rng.sample(range(total), min(total, MAJOR_2022 if not year.current else 2)))
     for n, book in enumerate(books):
         with transaction.atomic():  # one commit per hazard's whole life, not one per step
-            _one_hazard(
-                n,
-                book,
-                town=town,
-                rng=rng,
-                enterprises=enterprises,
-                crew=crew,
-                by_name=by_name,
-                majors=majors,
-                first=first,
-                last=last,
-                span=span,
-                total=total,
-                current=current,
-            )
+            _one_hazard(n, book, year, by_name=by_name, majors=majors, span=span, total=total)
 
 
 def _one_hazard(
-    n: int,
-    book: Book,
-    *,
-    town: Area,
-    rng: random.Random,
-    enterprises: list[Enterprise],
-    crew: Crew,
-    by_name: dict[str, Category],
-    majors: set[int],
-    first: date,
-    last: date,
-    span: int,
-    total: int,
-    current: bool,
+    n: int, book: Book, year: _Year, *, by_name: dict[str, Category], majors: set[int], span: int, total: int
 ) -> None:
-    found = first + timedelta(days=span * n // total)
+    rng, crew, last = year.rng, year.crew, year.last
+    found = year.first + timedelta(days=span * n // total)
     now = _moment(found, rng)
     kind = rng.choice(list(HAZARDS))
     location, description = rng.choice(HAZARDS[kind])
-    enterprise = enterprises[n % len(enterprises)]
+    enterprise = year.enterprises[n % len(year.enterprises)]
     grade = Grade.MAJOR if n in majors else Grade.GENERAL
     hazard = record_hazard(
         actor=crew.operator,
@@ -244,7 +218,7 @@ def _one_hazard(
         hazard.case_id, crew=crew, department=crew.safety, handler=crew.safety_handler, at=now, minutes=(10, 20, 50)
     )
     # Open in the current year: the last fifth stays with the department (some of it overdue).
-    if current and n % 5 == 4:
+    if year.current and n % 5 == 4:
         return
     days = rng.randint(2, 12 if grade == Grade.MAJOR else 25)
     rectified = min(_moment(found + timedelta(days=days), rng), datetime.combine(last, time(10), tzinfo=SHANGHAI))
@@ -280,17 +254,9 @@ def _to_handler(
     return signed
 
 
-def _build_services(
-    *,
-    town: Area,
-    rng: random.Random,
-    enterprises: list[Enterprise],
-    crew: Crew,
-    solved: int,
-    first: date,
-    last: date,
-    current: bool,
-) -> None:
+def _build_services(year: _Year, *, solved: int) -> None:
+    town, rng, enterprises, crew = year.town, year.rng, year.enterprises, year.crew
+    first, last, current = year.first, year.last, year.current
     # Meetings every two months (the current year: those already held).
     meetings: list[Meeting] = []
     for month in range(2, 13, 2):
