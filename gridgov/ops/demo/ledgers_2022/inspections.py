@@ -198,36 +198,30 @@ def build(
     *, town: Area, rng: random.Random, year: int = 2022, problems_per_round: int | Sequence[int] = PROBLEMS_2022
 ) -> None:
     first, last = period(year)
+    rounds: list[tuple[str, date, int, int, bool, float]]  # name, start, days, problems, finished, rectified share
     if is_current(year):  # one finished round, one still open
         one = max(first, last - timedelta(days=60))
         two = last - timedelta(days=3)
-        rounds = (  # name, start, days, problems, finished, rectified share
+        rounds = [
             (f"{year}年第{one.month}月创城督查", one, 4, 12, True, 1.0),
             (f"{year}年第{two.month}月创城督查（进行中）", two, 6, 10, False, 0.4),
+        ]
+    else:  # one finished round a month
+        counts = (
+            [problems_per_round] * len(MONTHS_2022) if isinstance(problems_per_round, int) else list(problems_per_round)
         )
-        for name, start, days, problems, finished, share in rounds:
-            _round(
-                town,
-                rng,
-                name=name,
-                start=start,
-                days=days,
-                problems=problems,
-                finished=finished,
-                rectified_share=share,
-            )
-        return
-    counts = (
-        [problems_per_round] * len(MONTHS_2022) if isinstance(problems_per_round, int) else list(problems_per_round)
-    )
-    for month, count in zip(MONTHS_2022, counts, strict=True):
+        rounds = [
+            (f"{year}年{month}月创城督查", date(year, month, 10), 5, count, True, 1.0)
+            for month, count in zip(MONTHS_2022, counts, strict=True)
+        ]
+    for name, start, days, problems, finished, share in rounds:
         _round(
             town,
             rng,
-            name=f"{year}年{month}月创城督查",
-            start=date(year, month, 10),
-            days=5,
-            problems=count,
-            finished=True,
-            rectified_share=1.0,
+            name=name,
+            start=start,
+            days=days,
+            problems=problems,
+            finished=finished,
+            rectified_share=share,
         )
