@@ -200,7 +200,10 @@ def round_record(request: HttpRequest, round_id: int) -> HttpResponse:
     """The inspector's phone page: a problem at a spot, with photos."""
     user = signed_in_user(request)
     round_ = _round_for(user, round_id)
-    items = [(i.pk, f"{i.code} {i.name}（扣{i.points}分）") for i in round_.items.all()]
+    items = [
+        (i.pk, _("%(code)s %(name)s（扣%(points)s分）") % {"code": i.code, "name": i.name, "points": i.points})
+        for i in round_.items.all()
+    ]
     form = ProblemForm(request.POST or None, request.FILES or None, items=items, areas=common.area_choices(round_.town))
     recorded = None
     if request.method == "POST" and form.is_valid():
