@@ -211,11 +211,16 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-class CasePageOut(Schema):
+class PageOut(Schema):
+    """What a paged list answers besides its ``results`` (each list's subclass declares them, after these)."""
+
     count: int
     page: int
     page_size: int
     pages: int
+
+
+class CasePageOut(PageOut):
     next_after: str | None = Field(default=None, description="下一页的键集游标（作为 after 传回）；没有下一页时为 null")
     results: list[CaseSummaryOut]
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
@@ -76,15 +79,23 @@ def where_given[M: Model](qs: QuerySet[M], **lookups: object) -> QuerySet[M]:
     return qs.filter(**given) if given else qs
 
 
-def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Callable[[M], JSONObject]) -> JSONObject:
+class Row[M: Model](Protocol):
+    """How a ledger shows one record (in its list, its detail and its created answer): JSON as of ``now``."""
+
+    def __call__(self, record: M, /, *, now: datetime) -> JSONObject: ...
+
+
+def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Row[M]) -> JSONObject:
+    """The page ``params`` asks for of ``qs``, each record shown by ``row`` as of one moment (a ``PageOut``)."""
     count = qs.count()
     start = (params.page - 1) * params.page_size
+    now = timezone.now()
     return {
         "count": count,
         "page": params.page,
         "page_size": params.page_size,
         "pages": math.ceil(count / params.page_size) if count else 0,
-        "results": [row(obj) for obj in qs[start : start + params.page_size]],
+        "results": [row(obj, now=now) for obj in qs[start : start + params.page_size]],
     }
 
 
@@ -116,13 +127,13 @@ def visible_enterprise(user: User, enterprise_id: int) -> Enterprise:
 
 
 def created_answer[M: Model](
-    records: QuerySet[M], *, row: Callable[[M], JSONObject], schema: type[Schema]
+    records: QuerySet[M], *, row: Row[M], schema: type[Schema]
 ) -> Callable[[Case], JSONObject]:
     """How a ledger record created through the API answers: its row as the list shows it, in its response
     schema's JSON (the ``render`` of ``create_once_per_key``)."""
 
     def render(case: Case) -> JSONObject:
-        return schema.model_validate(row(records.get(case_id=case.pk))).model_dump(mode="json")
+        return schema.model_validate(row(records.get(case_id=case.pk), now=timezone.now())).model_dump(mode="json")
 
     return render
 
@@ -131,11 +142,13 @@ def create_once_per_key(
     request: HttpRequest,
     *,
     user: User,
-    body: JSONObject,
+    payload: Schema,
     create: Callable[[], Case],
     render: Callable[[Case], JSONObject],
 ) -> HttpResponse:
-    """Create once per Idempotency-Key, as ``POST /api/cases`` does: replay → 200 with the first answer."""
+    """Create once per Idempotency-Key, as ``POST /api/cases`` does: replay → 200 with the first answer. The
+    request's ``payload`` (as JSON) is what a retry must repeat."""
+    body = payload.model_dump(mode="json")
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return api.create_response(request, render(create()), status=201)

@@ -34,7 +34,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
     where_given,
 )
-from gridgov.ui.api.schemas import CaseSummaryOut, TextIn
+from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -62,11 +62,7 @@ class DisputeOut(Schema):
     parties: list[PartyOut] = Field(description="当事人（已脱敏，与网页相同）")
 
 
-class DisputePageOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
+class DisputePageOut(PageOut):
     results: list[DisputeOut]
 
 
@@ -129,8 +125,7 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSON
     qs = where_given(
         by_status(_disputes(api_user(request)), filters.status), type=filters.type, backlog=filters.backlog
     )
-    now = timezone.now()
-    return paged(qs.order_by("-received_on", "-id"), filters, lambda d: _dispute(d, now=now))
+    return paged(qs.order_by("-received_on", "-id"), filters, _dispute)
 
 
 @reads("/disputes/{dispute_id}", DisputeOut, summary="纠纷详情")
@@ -179,6 +174,6 @@ def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
         )
         return dispute.case
 
-    rendered = created_answer(_disputes(user), row=lambda d: _dispute(d, now=timezone.now()), schema=DisputeOut)
+    rendered = created_answer(_disputes(user), row=_dispute, schema=DisputeOut)
 
-    return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)

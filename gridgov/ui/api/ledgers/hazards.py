@@ -38,7 +38,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
     where_given,
 )
-from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -60,11 +60,7 @@ class HazardOut(Schema):
     accepted_on: date | None
 
 
-class HazardPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
+class HazardPageOut(PageOut):
     results: list[HazardOut]
 
 
@@ -126,8 +122,7 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONOb
     )
     if filters.year is not None:
         qs = qs.filter(found_on__gte=date(filters.year, 1, 1), found_on__lte=date(filters.year, 12, 31))
-    now = timezone.now()
-    return paged(qs.order_by("-found_on", "-case_id"), filters, lambda h: _hazard(h, now=now))
+    return paged(qs.order_by("-found_on", "-case_id"), filters, _hazard)
 
 
 @reads("/hazards/{case_id}", HazardOut, summary="隐患详情（按事件 id）")
@@ -167,5 +162,5 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
         )
         return hazard.case
 
-    rendered = created_answer(_hazards(user), row=lambda h: _hazard(h, now=timezone.now()), schema=HazardOut)
-    return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
+    rendered = created_answer(_hazards(user), row=_hazard, schema=HazardOut)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)

@@ -36,7 +36,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
     where_given,
 )
-from gridgov.ui.api.schemas import CaseSummaryOut, Ref, TextIn
+from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -61,11 +61,7 @@ class ProblemItemOut(Schema):
     found_on: date
 
 
-class ProblemItemPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
+class ProblemItemPageOut(PageOut):
     results: list[ProblemItemOut]
 
 
@@ -128,9 +124,8 @@ def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]
         source=filters.source,
         department_id=filters.department,
     )
-    now = timezone.now()
     order = ("problem_list__sort_order", "-found_on", "-id")
-    return paged(qs.order_by(*order), filters, lambda i: _item(i, now=now))
+    return paged(qs.order_by(*order), filters, _item)
 
 
 @creates("/problem-items", ProblemItemOut, summary="向问题清单添加问题（镇指挥室、领导、管理员；支持 Idempotency-Key）")
@@ -155,9 +150,9 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
             found_on=payload.found_on,
         ).case
 
-    rendered = created_answer(_items(user), row=lambda i: _item(i, now=timezone.now()), schema=ProblemItemOut)
+    rendered = created_answer(_items(user), row=_item, schema=ProblemItemOut)
 
-    return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
 
 
 @reads("/problem-items/{item_id}", ProblemItemOut, summary="清单问题详情")

@@ -34,7 +34,7 @@ from gridgov.ui.api.ledgers.common import (
     visible_ids,
     where_given,
 )
-from gridgov.ui.api.schemas import CaseSummaryOut, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -47,11 +47,7 @@ class ServiceRequestOut(Schema):
     financing_amount: float
 
 
-class ServicePageOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
+class ServicePageOut(PageOut):
     results: list[ServiceRequestOut]
 
 
@@ -91,8 +87,7 @@ def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn])
         enterprise_id=filters.enterprise,
         case__year=filters.year,
     )
-    now = timezone.now()
-    return paged(qs.order_by("-case__reported_at", "-case_id"), filters, lambda s: _service(s, now=now))
+    return paged(qs.order_by("-case__reported_at", "-case_id"), filters, _service)
 
 
 @reads("/service-requests/{case_id}", ServiceRequestOut, summary="企业诉求详情")
@@ -120,5 +115,5 @@ def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> H
             photos=photos,
         ).case
 
-    rendered = created_answer(_services(user), row=lambda s: _service(s, now=timezone.now()), schema=ServiceRequestOut)
-    return create_once_per_key(request, user=user, body=payload.model_dump(mode="json"), create=create, render=rendered)
+    rendered = created_answer(_services(user), row=_service, schema=ServiceRequestOut)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
