@@ -1,5 +1,6 @@
-"""What the ledger pages share: the town a signed-in user works in, form errors, Excel responses, uploads,
-and the list filters by status. The pages themselves live one module per ledger (``views_<ledger>.py``)."""
+"""What the ledger pages share: the town a signed-in user works in, whom an enterprise ledger's entry is for,
+form errors, Excel responses, uploads, the list filters by status, and how a list page is paged and rendered.
+The pages themselves live one module per ledger (``views_<ledger>.py``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,11 +25,12 @@ from gridgov.data.cases.enums import AttachmentKind, Kind, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE
 from gridgov.data.sheets.jobs import home_town
-from gridgov.types import FromDjango
+from gridgov.types import FromDjango, TemplateContext
 from gridgov.ui.params import year_param
+from gridgov.ui.signed_in import is_htmx
 from gridgov.ui.web.menu import may_use_civic_ledgers
 
 STATUS_FILTERS = [
@@ -51,6 +54,16 @@ def civic_town(user: User) -> Area:
     if town is None:
         raise Http404(_("您的账号不属于任何乡镇"))
     return town
+
+
+def entering_for(user: User, refusal: str) -> Enterprise | None:
+    """Whom ``user`` enters an enterprise ledger's record (a hazard, a service request) for: town staff choose
+    the enterprise (None); an enterprise user enters for its own one; anyone else gets a 404 with ``refusal``."""
+    own = permissions.own_enterprise_ids(user)
+    staff = bool(permissions.staff_town_ids(user))
+    if not own and not staff:
+        raise Http404(refusal)
+    return None if staff else Enterprise.objects.filter(pk__in=own).order_by("pk").first()
 
 
 def then_redirect(step: Callable[[], object], to: str, *args: int) -> HttpResponse:
@@ -145,3 +158,24 @@ def figure_text(value: int | Decimal | None, unit: str) -> str:
             return _("%(n)s万元") % {"n": (amount / 10_000).quantize(Decimal("0.01"))}
         return _("%(n)s元") % {"n": amount.quantize(Decimal("0.01"))}
     return f"{value}{unit}"
+
+
+def list_params(request: HttpRequest, *keys: str) -> dict[str, str]:
+    """A civic ledger list's filters from the query string ("" when absent): for the list, its export and the
+    filter form."""
+    return {key: request.GET.get(key, "") for key in keys}
+
+
+def page_context(request: HttpRequest, records: QuerySet[FromDjango], size: int) -> TemplateContext:
+    """An enterprise ledger list's page: the page asked for (``?page=``), and the filters as the query string the
+    pager and the export link repeat (``query``) and as the form's values (``params``)."""
+    return {
+        "page": Paginator(records, size).get_page(request.GET.get("page")),
+        "query": request.GET.urlencode(),
+        "params": request.GET,
+    }
+
+
+def render_list(request: HttpRequest, template: str, context: TemplateContext, *, rows: str) -> HttpResponse:
+    """A ledger list page; when htmx asks (a filter changed), only its ``rows`` partial, which htmx swaps in."""
+    return render(request, f"{template}#{rows}" if is_htmx(request) else template, context)

@@ -34,7 +34,7 @@ from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import DisputeForm, MediationForm
 from gridgov.ui.params import int_param
-from gridgov.ui.signed_in import is_htmx, signed_in_user
+from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 200
 
@@ -55,7 +55,7 @@ def _disputes(user: User, town: Area, params: dict[str, str]) -> QuerySet[Disput
 
 
 def _dispute_params(request: HttpRequest) -> dict[str, str]:
-    return {key: request.GET.get(key, "") for key in ("type", "backlog", "status")}
+    return common.list_params(request, "type", "backlog", "status")
 
 
 def _masked_names(dispute: Dispute) -> str:
@@ -75,10 +75,7 @@ def disputes(request: HttpRequest) -> HttpResponse:
         "status_filters": common.STATUS_FILTERS,
         "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.DISPUTES, town=town),
     }
-    template = "ledgers/civic/disputes.html"
-    if is_htmx(request):
-        template += "#rows"
-    return render(request, template, context)
+    return common.render_list(request, "ledgers/civic/disputes.html", context, rows="rows")
 
 
 @login_required

@@ -7,9 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from gridgov.data.enterprises.enums import GOVERNMENT_BOOKS, Book, Grade
 from gridgov.data.enterprises.models import Hazard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import TemplateContext
@@ -41,7 +40,7 @@ from gridgov.ui.ledgers.forms_enterprise import (
     RectifyForm,
 )
 from gridgov.ui.params import id_param, year_param
-from gridgov.ui.signed_in import is_htmx, signed_in_user
+from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
 
@@ -96,20 +95,12 @@ def _filter_context(user: User) -> TemplateContext:
 @login_required
 def hazard_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    cases = hazard_cases(user, request.GET)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
     context = {
-        "page": page,
-        "today": today,
-        "query": request.GET.urlencode(),
-        "params": request.GET,
+        **common.page_context(request, hazard_cases(user, request.GET), PAGE_SIZE),
+        "today": timezone.localdate(),
         **_filter_context(user),
     }
-    template = "ledgers/enterprise/hazards.html"
-    if is_htmx(request):  # htmx swaps only the rows
-        template += "#rows"
-    return render(request, template, context)
+    return common.render_list(request, "ledgers/enterprise/hazards.html", context, rows="rows")
 
 
 HAZARD_HEADERS = [
@@ -149,13 +140,9 @@ def hazards_export(request: HttpRequest) -> HttpResponse:
 def hazard_new(request: HttpRequest) -> HttpResponse:
     """The light self-check page (phone, 360 px): an enterprise user enters its own book."""
     user = signed_in_user(request)
-    own = permissions.own_enterprise_ids(user)
-    staff = bool(permissions.staff_town_ids(user))
-    if not own and not staff:
-        raise Http404(_("您没有可登记隐患的企业"))
-    fixed = not staff
+    own_enterprise = common.entering_for(user, _("您没有可登记隐患的企业"))
+    fixed = own_enterprise is not None
     enterprises = permissions.visible_enterprises(user).order_by("name")
-    own_enterprise = Enterprise.objects.filter(pk__in=own).order_by("pk").first() if fixed else None
     town = own_enterprise.town if own_enterprise else common.staff_town(user)
     category_qs = (
         Category.objects.filter(town=town, parent__code=HAZARD_MAJOR[0], active=True).order_by("code")

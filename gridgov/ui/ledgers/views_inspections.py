@@ -27,7 +27,7 @@ from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ProblemForm, RoundForm
 from gridgov.ui.params import id_param
-from gridgov.ui.signed_in import is_htmx, signed_in_user
+from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 200
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -109,11 +109,15 @@ def _round_problems(user: User, round_: InspectionRound, params: dict[str, str])
     return common.status_filter(qs, params.get("status", ""))
 
 
+def _problem_params(request: HttpRequest) -> dict[str, str]:
+    return common.list_params(request, "village", "status")
+
+
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
     round_ = _round_for(user, round_id)
-    params = {"village": request.GET.get("village", ""), "status": request.GET.get("status", "")}
+    params = _problem_params(request)
     problems = _round_problems(user, round_, params)[:PAGE_SIZE]
     context = {
         "round": round_,
@@ -126,17 +130,14 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "params": params,
         "status_filters": common.STATUS_FILTERS,
     }
-    template = "ledgers/civic/round_detail.html"
-    if is_htmx(request):
-        template += "#problems"
-    return render(request, template, context)
+    return common.render_list(request, "ledgers/civic/round_detail.html", context, rows="problems")
 
 
 @login_required
 def round_export(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
     round_ = _round_for(user, round_id)
-    params = {"village": request.GET.get("village", ""), "status": request.GET.get("status", "")}
+    params = _problem_params(request)
     rows = (
         [
             p.case.number,

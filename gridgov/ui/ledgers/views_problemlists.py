@@ -27,7 +27,7 @@ from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ItemForm, NoteForm
 from gridgov.ui.params import id_param
-from gridgov.ui.signed_in import is_htmx, signed_in_user
+from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 200
 
@@ -49,7 +49,7 @@ def _items(user: User, town: Area, params: dict[str, str]) -> QuerySet[ProblemIt
 
 
 def _item_params(request: HttpRequest) -> dict[str, str]:
-    return {key: request.GET.get(key, "") for key in ("list", "source", "department", "status")}
+    return common.list_params(request, "list", "source", "department", "status")
 
 
 @login_required
@@ -72,10 +72,7 @@ def problem_lists(request: HttpRequest) -> HttpResponse:
         "status_filters": common.STATUS_FILTERS,
         "actions": actions,
     }
-    template = "ledgers/civic/problem_lists.html"
-    if is_htmx(request):
-        template += "#items"
-    return render(request, template, context)
+    return common.render_list(request, "ledgers/civic/problem_lists.html", context, rows="items")
 
 
 @login_required

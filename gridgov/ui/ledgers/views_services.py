@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +31,7 @@ from gridgov.data.enterprises.domain.services import (
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.models import Meeting
 from gridgov.data.errors import DomainError
-from gridgov.data.org.models import Enterprise, User
+from gridgov.data.org.models import User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import (
@@ -40,7 +39,7 @@ from gridgov.ui.ledgers.forms_enterprise import (
     ServiceRequestForm,
 )
 from gridgov.ui.params import id_param, year_param
-from gridgov.ui.signed_in import is_htmx, signed_in_user
+from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
 
@@ -71,19 +70,13 @@ def service_cases(
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    page = Paginator(service_cases(user, request.GET), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
-        "query": request.GET.urlencode(),
-        "params": request.GET,
+        **common.page_context(request, service_cases(user, request.GET), PAGE_SIZE),
         "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.SERVICES),
         "types": RequestType.choices,
         "enterprises": permissions.visible_enterprises(user).order_by("name"),
     }
-    template = "ledgers/enterprise/services.html"
-    if is_htmx(request):  # htmx swaps only the rows
-        template += "#rows"
-    return render(request, template, context)
+    return common.render_list(request, "ledgers/enterprise/services.html", context, rows="rows")
 
 
 @login_required
@@ -112,12 +105,8 @@ def services_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def service_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    own = permissions.own_enterprise_ids(user)
-    staff = bool(permissions.staff_town_ids(user))
-    if not own and not staff:
-        raise Http404(_("您没有可提出诉求的企业"))
-    fixed = not staff
-    own_enterprise = Enterprise.objects.filter(pk__in=own).order_by("pk").first() if fixed else None
+    own_enterprise = common.entering_for(user, _("您没有可提出诉求的企业"))
+    fixed = own_enterprise is not None
     meeting = None
     if meeting_id := id_param(request.GET.get("meeting") or request.POST.get("meeting")):
         meeting = Meeting.objects.filter(pk=meeting_id, town_id__in=permissions.staff_town_ids(user)).first()
