@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -142,49 +144,46 @@ def _validation_error(request: HttpRequest, exc: ValidationError | type[Validati
     return error_response(request, 422, "invalid_input", message, field)
 
 
+UNREADABLE = "请求内容无法解析（格式错误）"
+HTTP_ERRORS: dict[int, tuple[str, str]] = {  # ninja's own refusals, by status: our code and message
+    401: ("unauthenticated", "请先登录，或在请求头中提供有效的 API 令牌"),
+    403: ("forbidden", "请求被拒绝（浏览器会话需要 CSRF 令牌）"),
+    400: ("bad_request", UNREADABLE),
+    405: ("method_not_allowed", "不支持该请求方法"),
+}
+
+
 def _http_error(request: HttpRequest, exc: HttpError | type[HttpError]) -> HttpResponse:
     assert isinstance(exc, HttpError)
-    if exc.status_code == 401:
-        return error_response(request, 401, "unauthenticated", "请先登录，或在请求头中提供有效的 API 令牌")
-    if exc.status_code == 403:
-        return error_response(request, 403, "forbidden", "请求被拒绝（浏览器会话需要 CSRF 令牌）")
-    if exc.status_code == 400:
-        return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误）")
-    if exc.status_code == 405:
-        return error_response(request, 405, "method_not_allowed", "不支持该请求方法")
-    return error_response(request, exc.status_code, "error", str(exc))
-
-
-def _not_found(request: HttpRequest, exc: Http404 | type[Http404]) -> HttpResponse:
-    return error_response(request, 404, "not_found", "资源不存在或您无权查看")
+    code, message = HTTP_ERRORS.get(exc.status_code, ("error", str(exc)))
+    return error_response(request, exc.status_code, code, message)
 
 
 api.add_exception_handler(DomainError, _domain_error)
 api.add_exception_handler(ValidationError, _validation_error)
 api.add_exception_handler(HttpError, _http_error)
-api.add_exception_handler(Http404, _not_found)
+
+# Exceptions answered with one fixed JSON error whatever they carry: (kind, status, code, message).
+FIXED_ERRORS: tuple[tuple[type[Exception], int, str, str], ...] = (
+    (Http404, 404, "not_found", "资源不存在或您无权查看"),
+    (TokenExpired, 401, "token_expired", "API 令牌已过期，请在 /api/tokens/ 创建新令牌"),
+    # A body Django cannot parse (multipart without a boundary, a broken form): 400 JSON, not an HTML page.
+    (MultiPartParserError, 400, "bad_request", UNREADABLE),
+    (BadRequest, 400, "bad_request", UNREADABLE),
+    # Too many fields, a body over the size limit and the like: 400 JSON (Django's own answer is HTML).
+    (SuspiciousOperation, 400, "bad_request", "请求内容无法解析（格式错误或超出大小限制）"),
+)
 
 
-def _unreadable(
-    request: HttpRequest, exc: MultiPartParserError | BadRequest | type[MultiPartParserError] | type[BadRequest]
-) -> HttpResponse:
-    """A body Django cannot parse (multipart without a boundary, a broken form): 400 JSON, not an HTML page."""
-    return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误）")
+def _fixed_error(status: int, code: str, message: str) -> Callable[[HttpRequest, object], HttpResponse]:
+    def answer(request: HttpRequest, exc: object) -> HttpResponse:
+        return error_response(request, status, code, message)
+
+    return answer
 
 
-def _suspicious(request: HttpRequest, exc: SuspiciousOperation | type[SuspiciousOperation]) -> HttpResponse:
-    """Too many fields, a body over the size limit and the like: 400 JSON (Django's own answer is HTML)."""
-    return error_response(request, 400, "bad_request", "请求内容无法解析（格式错误或超出大小限制）")
-
-
-def _token_expired(request: HttpRequest, exc: TokenExpired | type[TokenExpired]) -> HttpResponse:
-    return error_response(request, 401, "token_expired", "API 令牌已过期，请在 /api/tokens/ 创建新令牌")
-
-
-api.add_exception_handler(TokenExpired, _token_expired)
-api.add_exception_handler(MultiPartParserError, _unreadable)
-api.add_exception_handler(BadRequest, _unreadable)
-api.add_exception_handler(SuspiciousOperation, _suspicious)
+for kind, status, code, message in FIXED_ERRORS:
+    api.add_exception_handler(kind, _fixed_error(status, code, message))
 
 
 def _database_busy(request: HttpRequest, exc: OperationalError | type[OperationalError]) -> HttpResponse:
