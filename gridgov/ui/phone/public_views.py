@@ -18,9 +18,9 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.org.security import Client
 from gridgov.ui.phone import follow, limits
-from gridgov.ui.phone.forms import LookupForm, PublicReportForm
+from gridgov.ui.phone.forms import LookupForm, PublicReportForm, add_domain_error
 from gridgov.ui.phone.places import area_choices
-from gridgov.ui.phone.report_views import add_domain_error, locate_and_area, report_context, what_and_where
+from gridgov.ui.phone.report_views import locate_and_area, may_file, report_context, shown_again, what_and_where
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.phone.views import photo_response
 from gridgov.ui.web import once
@@ -50,9 +50,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
     form = PublicReportForm(request.POST, areas=areas)
     chose_photos = any(f.name for f in request.FILES.getlist("photos"))
     status = 200
-    if claim.state is once.State.INVALID:
-        form.add_error(None, _("表单已失效（打开时间过长或已提交过），请检查后重新提交"))
-    if form.is_valid() and claim.state is once.State.FRESH:
+    if may_file(form, claim):
         ip = Client.of(request).ip or ""
         phone = form.cleaned_data["phone"]
         checks = [(what, ip if what == "ip" else phone, n, window) for what, n, window in limits.public_report_limits()]
@@ -81,13 +79,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
                 url = f"{reverse('phone:public_done', args=[case.number])}?{token}"
                 once.finish(claim, url)
                 return redirect(url)
-    once.release(claim)
-    return render(
-        request,
-        "phone/public_report.html",
-        report_context(request, town, form, photos_lost=chose_photos),
-        status=status,
-    )
+    return shown_again(request, "phone/public_report.html", town, form, claim, photos_lost=chose_photos, status=status)
 
 
 @require_GET

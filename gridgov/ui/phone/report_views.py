@@ -31,7 +31,7 @@ from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.data.taxonomy.search import search_categories, town_index
 from gridgov.types import JSONObject, Keywords
 from gridgov.ui.phone import outbox
-from gridgov.ui.phone.forms import LocationFields, PublicReportForm, ReportForm
+from gridgov.ui.phone.forms import LocationFields, PublicReportForm, ReportForm, add_domain_error
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.phone.views import field_town, home_area, not_a_field_user
@@ -63,13 +63,28 @@ def map_tiles() -> str:
     return str(getattr(settings, "GRIDGOV_MAP_TILES", ""))
 
 
-def add_domain_error(form: LocationFields, error: InvalidInput, *, rename: dict[str, str] | None = None) -> None:
-    """Show a domain error next to its field (or at the top of the form when it names none we show)."""
-    field = (rename or {}).get(error.field or "", error.field or "")
-    if field in form.fields:
-        form.add_error(field, error.message)
-    else:
-        form.add_error(None, error.message)
+def may_file(form: LocationFields, claim: once.Claim) -> bool:
+    """Whether a posted report form is filed now: valid, and sent with a fresh one-time token (a stale token is
+    said on the form; a used one the view has sent on already)."""
+    if claim.state is once.State.INVALID:
+        form.add_error(None, _("表单已失效（打开时间过长或已提交过），请检查后重新提交"))
+    return form.is_valid() and claim.state is once.State.FRESH
+
+
+def shown_again(
+    request: HttpRequest,
+    template: str,
+    town: Area,
+    form: LocationFields,
+    claim: once.Claim,
+    *,
+    photos_lost: bool,
+    status: int = 200,
+) -> HttpResponse:
+    """A report form that was not filed, shown again with its errors: its one-time token given back, so that the
+    corrected form can be sent; ``photos_lost``: the photos chosen must be chosen again."""
+    once.release(claim)
+    return render(request, template, report_context(request, town, form, photos_lost=photos_lost), status=status)
 
 
 def locate_and_area(
@@ -129,9 +144,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return redirect(claim.result_url or reverse("phone:mine"))
     form = ReportForm(request.POST, areas=areas)
     chose_photos = any(f.name for key in ("photos", "after_photos") for f in request.FILES.getlist(key))
-    if claim.state is once.State.INVALID:
-        form.add_error(None, _("表单已失效（打开时间过长或已提交过），请检查后重新提交"))
-    if form.is_valid() and claim.state is once.State.FRESH:
+    if may_file(form, claim):
         try:
             case = _create_report(request, user, town, form)
         except InvalidInput as error:
@@ -143,12 +156,7 @@ def report(request: HttpRequest) -> HttpResponse:
             once.finish(claim, url)
             messages.success(request, _report_message(case))
             return redirect(url)
-    once.release(claim)
-    return render(
-        request,
-        "phone/report.html",
-        report_context(request, town, form, photos_lost=chose_photos),
-    )
+    return shown_again(request, "phone/report.html", town, form, claim, photos_lost=chose_photos)
 
 
 def _report_message(case: Case) -> str:

@@ -36,7 +36,7 @@ from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.types import JSONObject
 from gridgov.ui.phone import outbox
-from gridgov.ui.phone.forms import NoteForm, VerifyForm
+from gridgov.ui.phone.forms import NoteForm, VerifyForm, add_domain_error
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.templatetags.gridgov import cn_datetime
@@ -202,10 +202,7 @@ def verify(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         _verify(request, user, found, form)
     except InvalidInput as error:
-        if error.field in form.fields:
-            form.add_error(error.field, error.message)
-        else:
-            form.add_error(None, error.message)
+        add_domain_error(form, error)
         return _render_case(request, found, form=form, status=400)
     except (Conflict, DomainError) as error:
         # Someone acted first (or the case left this user's hands): show what happened, on fresh data.
