@@ -3,7 +3,6 @@ parameters (read by the dashboard's own ``read_filters``), same viewer rules (``
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, get_args
@@ -255,15 +254,8 @@ def list_indicator_cases(request: HttpRequest, measure: str, params: Query[Drill
         .select_related("category", "major_category", "area", "village", "department")
         .order_by("-registered_at", "-reported_at", "-id")
     )
-    count = cases.count()
-    start = (params.page - 1) * params.page_size
-    now = timezone.now()
     return {
-        "count": count,
-        "page": params.page,
-        "page_size": params.page_size,
-        "pages": math.ceil(count / params.page_size) if count else 0,
-        "results": [present.case_summary(case, now=now) for case in cases[start : start + params.page_size]],
+        **present.paged(cases, params, present.case_summary),
         "measure": _measure(figures[measure]),
         "part": params.part,
         "as_of": as_of,

@@ -1,12 +1,15 @@
-"""Cases, areas and categories as the API shows them (plain dicts matching ``schemas``)."""
+"""Cases, areas and categories as the API shows them (plain dicts matching ``schemas``), and pages of a list."""
 
 from __future__ import annotations
 
 import functools
+import math
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+from django.db.models import Model, QuerySet
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 
 from gridgov.data.access.permissions import available_actions, duplicate_number
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
@@ -186,3 +189,31 @@ def offers(*, user: User, case: Case) -> list[JSONObject]:
             }
         )
     return found
+
+
+class Paging(Protocol):
+    """A request's paging parameters (``?page=`` from 1, ``?page_size=``)."""
+
+    page: int
+    page_size: int
+
+
+class Row[M: Model](Protocol):
+    """How the API shows one record of a list (and the ledgers also its detail and created answer): JSON as of
+    ``now``."""
+
+    def __call__(self, record: M, /, *, now: datetime) -> JSONObject: ...
+
+
+def paged[M: Model](qs: QuerySet[M], params: Paging, row: Row[M]) -> JSONObject:
+    """The page ``params`` asks for of ``qs``, each record shown by ``row`` as of one moment (``PageOut``'s fields)."""
+    count = qs.count()
+    start = (params.page - 1) * params.page_size
+    now = timezone.now()
+    return {
+        "count": count,
+        "page": params.page,
+        "page_size": params.page_size,
+        "pages": math.ceil(count / params.page_size) if count else 0,
+        "results": [row(obj, now=now) for obj in qs[start : start + params.page_size]],
+    }

@@ -5,10 +5,7 @@ Answers are ``JSONObject``: JSON bodies, checked against each endpoint's respons
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from datetime import datetime
-from typing import Protocol
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +22,7 @@ from gridgov.data.org.models import Enterprise, User
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id
+from gridgov.ui.api.present import Row
 from gridgov.ui.api.schemas import TextIn
 
 LEDGERS = "台账"  # the ledger endpoints' tag in the API description
@@ -77,26 +75,6 @@ def where_given[M: Model](qs: QuerySet[M], **lookups: object) -> QuerySet[M]:
     """``qs`` narrowed by each lookup whose value the request gave (not None): a ledger list's optional filters."""
     given = {lookup: value for lookup, value in lookups.items() if value is not None}
     return qs.filter(**given) if given else qs
-
-
-class Row[M: Model](Protocol):
-    """How a ledger shows one record (in its list, its detail and its created answer): JSON as of ``now``."""
-
-    def __call__(self, record: M, /, *, now: datetime) -> JSONObject: ...
-
-
-def paged[M: Model](qs: QuerySet[M], params: PageIn, row: Row[M]) -> JSONObject:
-    """The page ``params`` asks for of ``qs``, each record shown by ``row`` as of one moment (a ``PageOut``)."""
-    count = qs.count()
-    start = (params.page - 1) * params.page_size
-    now = timezone.now()
-    return {
-        "count": count,
-        "page": params.page,
-        "page_size": params.page_size,
-        "pages": math.ceil(count / params.page_size) if count else 0,
-        "results": [row(obj, now=now) for obj in qs[start : start + params.page_size]],
-    }
 
 
 def ref_of(obj: Model | None) -> JSONObject | None:

@@ -29,11 +29,11 @@ from gridgov.ui.api.ledgers.common import (
     created_answer,
     creates,
     one_of,
-    paged,
     reads,
     visible_ids,
     where_given,
 )
+from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, TextIn
 from gridgov.ui.signed_in import api_user
 

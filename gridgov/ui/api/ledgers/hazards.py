@@ -31,13 +31,13 @@ from gridgov.ui.api.ledgers.common import (
     created_answer,
     creates,
     one_by_case,
-    paged,
     reads,
     ref_of,
     visible_enterprise,
     visible_ids,
     where_given,
 )
+from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
