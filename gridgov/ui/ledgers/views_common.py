@@ -4,7 +4,7 @@ The pages themselves live one module per ledger (``views_<ledger>.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
@@ -32,6 +32,8 @@ from gridgov.types import FromDjango, TemplateContext
 from gridgov.ui.params import year_param
 from gridgov.ui.signed_in import is_htmx
 from gridgov.ui.web.menu import may_use_civic_ledgers
+
+type ListFilters = Mapping[str, str]  # an enterprise ledger list's filters: the request's GET, or a dict of them
 
 STATUS_FILTERS = [
     ("", gettext_lazy("全部")),

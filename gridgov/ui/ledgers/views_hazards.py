@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,10 +44,7 @@ from gridgov.ui.signed_in import signed_in_user
 PAGE_SIZE = 50
 
 
-def hazard_cases(
-    user: User,
-    params: Any,  # Any: the request's GET (a QueryDict) or a dict of filters
-) -> QuerySet[Case]:  # Any: the request's GET (a QueryDict) or a dict of filters
+def hazard_cases(user: User, params: common.ListFilters) -> QuerySet[Case]:
     """The hazards ``user`` may see, filtered by the list's parameters (the list and its export)."""
     qs = permissions.visible_cases(user, Case.objects.filter(kind=Kind.HAZARD, hazard__isnull=False))
     book = params.get("book")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -44,10 +42,7 @@ from gridgov.ui.signed_in import signed_in_user
 PAGE_SIZE = 50
 
 
-def service_cases(
-    user: User,
-    params: Any,  # Any: the request's GET (a QueryDict) or a dict of filters
-) -> QuerySet[Case]:  # Any: the request's GET (a QueryDict) or a dict of filters
+def service_cases(user: User, params: common.ListFilters) -> QuerySet[Case]:
     qs = permissions.visible_cases(user, Case.objects.filter(kind=Kind.SERVICE, service_request__isnull=False))
     if params.get("type") in RequestType.values:
         qs = qs.filter(service_request__request_type=params["type"])
