@@ -6,7 +6,9 @@ are in ``public_views.py``.
 
 from __future__ import annotations
 
+import functools
 import operator
+from collections.abc import Callable
 from functools import reduce
 
 from django.contrib import messages
@@ -187,13 +189,31 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     return _render_case(request, _case_or_404(signed_in_user(request), case_id))
 
 
+type CaseStep = Callable[[HttpRequest, int], HttpResponse]
+
+
+def _outbox_once(form_class: type[VerifyForm] | type[NoteForm]) -> Callable[[CaseStep], CaseStep]:
+    """A step on a case sent from the phone's outbox (with an Idempotency-Key) is taken once and answered in
+    JSON (``_act_once``); the page's own form goes to the view."""
+
+    def wrap(view: CaseStep) -> CaseStep:
+        @functools.wraps(view)
+        def step(request: HttpRequest, case_id: int) -> HttpResponse:
+            key = outbox.key_of(request)
+            if key is not None:
+                return _act_once(request, signed_in_user(request), case_id, key, form_class(request.POST))
+            return view(request, case_id)
+
+        return step
+
+    return wrap
+
+
 @login_required
 @require_POST
+@_outbox_once(VerifyForm)
 def verify(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    key = outbox.key_of(request)
-    if key is not None:
-        return _act_once(request, user, case_id, key, VerifyForm(request.POST))
     found = _case_or_404(user, case_id)
     form = VerifyForm(request.POST)
     if not form.is_valid():
@@ -217,12 +237,10 @@ def verify(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@_outbox_once(NoteForm)
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
     """A progress note (进展备注) on a case in scope: the engine's comment action."""
     user = signed_in_user(request)
-    key = outbox.key_of(request)
-    if key is not None:
-        return _act_once(request, user, case_id, key, NoteForm(request.POST))
     found = _case_or_404(user, case_id)
     form = NoteForm(request.POST)
     if form.is_valid():
