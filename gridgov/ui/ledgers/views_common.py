@@ -23,7 +23,7 @@ from gridgov.data.access import permissions
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind, Kind, Status
 from gridgov.data.cases.models import Case
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE
@@ -32,6 +32,7 @@ from gridgov.types import FromDjango, TemplateContext
 from gridgov.ui.params import year_param
 from gridgov.ui.signed_in import is_htmx
 from gridgov.ui.web.menu import may_use_civic_ledgers
+from gridgov.ui.web.views import case_or_404
 
 type ListFilters = Mapping[str, str]  # an enterprise ledger list's filters: the request's GET, or a dict of them
 
@@ -139,10 +140,7 @@ def status_filter(qs: QuerySet[FromDjango], status: str, prefix: str = "case__")
 
 
 def ledger_case(user: User, case_id: int, kind: Kind) -> Case:
-    try:
-        case = permissions.case_for(user, case_id=case_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from None
+    case = case_or_404(user, case_id)
     if case.kind != kind:
         raise Http404(_("事件不存在或您无权查看"))
     return case

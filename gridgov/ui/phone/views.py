@@ -42,6 +42,7 @@ from gridgov.ui.phone.forms import NoteForm, VerifyForm, add_domain_error
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.templatetags.gridgov import cn_datetime
+from gridgov.ui.web.views import case_or_404
 
 HOME_ROWS = 10
 LIST_ROWS = 50
@@ -150,13 +151,6 @@ def mine(request: HttpRequest) -> HttpResponse:
 # Case page and verification (核查)
 
 
-def _case_or_404(user: User, case_id: int) -> Case:
-    try:
-        return case_for(user, case_id=case_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from None
-
-
 def _render_case(
     request: HttpRequest, case: Case, *, form: VerifyForm | None = None, problem: str = "", status: int = 200
 ) -> HttpResponse:
@@ -186,7 +180,7 @@ def _render_case(
 
 @login_required
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _render_case(request, _case_or_404(signed_in_user(request), case_id))
+    return _render_case(request, case_or_404(signed_in_user(request), case_id))
 
 
 type CaseStep = Callable[[HttpRequest, int], HttpResponse]
@@ -214,7 +208,7 @@ def _outbox_once(form_class: type[VerifyForm] | type[NoteForm]) -> Callable[[Cas
 @_outbox_once(VerifyForm)
 def verify(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    found = _case_or_404(user, case_id)
+    found = case_or_404(user, case_id)
     form = VerifyForm(request.POST)
     if not form.is_valid():
         return _render_case(request, found, form=form, status=400)
@@ -241,7 +235,7 @@ def verify(request: HttpRequest, case_id: int) -> HttpResponse:
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
     """A progress note (进展备注) on a case in scope: the engine's comment action."""
     user = signed_in_user(request)
-    found = _case_or_404(user, case_id)
+    found = case_or_404(user, case_id)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -351,7 +345,7 @@ def _latest_steps(case_id: int) -> list[str]:
 @login_required
 def photo(request: HttpRequest, case_id: int, attachment_id: int, size: str) -> FileResponse:
     """A photo of a case in scope: the thumbnail, the display copy, or the kept original."""
-    found = _case_or_404(signed_in_user(request), case_id)
+    found = case_or_404(signed_in_user(request), case_id)
     attachment = Attachment.objects.filter(pk=attachment_id, case=found).first()
     if attachment is None or size not in ("thumb", "display", "original"):
         raise Http404(_("照片不存在"))

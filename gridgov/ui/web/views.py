@@ -99,6 +99,7 @@ def case_reveal_contact(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def case_or_404(user: User, case_id: int) -> Case:
+    """The case ``user`` may see (on the desk, the phone or a ledger page); a 404 with the domain's message if not."""
     try:
         return case_for(user, case_id=case_id)
     except NotFound as exc:
