@@ -101,45 +101,48 @@ class _Item:
     found_on: date
 
 
-def _check_item(
-    *,
-    problem_list: ProblemList,
-    actor: User,
-    source: Source | str,
-    description: str,
-    department: Department,
-    responsible_person: str,
-    plan: str,
-    deadline: date,
-    found_on: date | None,
-    title: str,
-    now: datetime,
-    category: Category | None = None,
-) -> _Item:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemInput:
+    """A problem-list item as it is given — by the web form, the API, a sheet row (``importers.ItemRow`` is
+    one) or the demo — for ``add_item`` and ``plan_item``; its detail row is ``item_row``'s."""
+
+    problem_list: ProblemList
+    source: Source | str
+    description: str
+    department: Department
+    responsible_person: str
+    plan: str
+    deadline: date
+    found_on: date | None = None
+    title: str = ""
+
+
+def _check_item(*, actor: User, data: ItemInput, now: datetime, category: Category | None = None) -> _Item:
     """What an item needs, live or planned: a manager of the town, a known source, an active department of the
     town, a responsible person and a plan, a deadline not before the finding. Returns how it is filed."""
-    town = problem_list.town
+    town = data.problem_list.town
     _check_manager(actor, town)
-    if source not in Source.values:
-        raise InvalidInput(_("问题来源“%(s)s”无效") % {"s": source}, field="source")
+    if data.source not in Source.values:
+        raise InvalidInput(_("问题来源“%(s)s”无效") % {"s": data.source}, field="source")
+    department = data.department
     if department.town_id != town.pk or not department.active:
         raise InvalidInput(_("责任单位“%(d)s”不是本镇启用的部门") % {"d": department.name}, field="department")
-    responsible_person = responsible_person.strip()
+    responsible_person = data.responsible_person.strip()
     if not responsible_person:
         raise InvalidInput(_("请填写责任人"), field="responsible_person")
-    plan = plan.strip()
+    plan = data.plan.strip()
     if not plan:
         raise InvalidInput(_("请填写整改方案"), field="plan")
-    found_on = found_on or timezone.localtime(now).date()
-    if deadline < found_on:
+    found_on = data.found_on or timezone.localtime(now).date()
+    if data.deadline < found_on:
         raise InvalidInput(_("整改时限不能早于发现日期"), field="deadline")
     category = category or install_problem_list_categories(town=town)
     fields = item_case_fields(
-        town=town, source=source, description=description, department=department, category=category
+        town=town, source=data.source, description=data.description, department=department, category=category
     )
-    if title:
-        fields["title"] = title
-    note = _("列入“%(list)s”，责任人：%(person)s") % {"list": problem_list.name, "person": responsible_person}
+    if data.title:
+        fields["title"] = data.title
+    note = _("列入“%(list)s”，责任人：%(person)s") % {"list": data.problem_list.name, "person": responsible_person}
     return _Item(fields=fields, note=note, person=responsible_person, plan=plan, found_on=found_on)
 
 
@@ -159,55 +162,33 @@ def item_case_fields(
     }
 
 
-def _item_row(
-    *, case: Case, problem_list: ProblemList, item: _Item, source: str, department: Department, deadline: date,
-    import_key: str,
-) -> ProblemItem:  # fmt: skip
+def item_row(*, case: Case, data: ItemInput, found_on: date, import_key: str) -> ProblemItem:
+    """The detail row of ``data``'s item filed as ``case`` (found on ``found_on``: its day, given or defaulted)."""
     return ProblemItem(
-        town=problem_list.town,
+        town=data.problem_list.town,
         case=case,
-        problem_list=problem_list,
-        source=source,
-        department=department,
-        responsible_person=item.person[:32],
-        plan=item.plan,
-        deadline=deadline,
-        found_on=item.found_on,
+        problem_list=data.problem_list,
+        source=str(data.source),
+        department=data.department,
+        responsible_person=data.responsible_person.strip()[:32],
+        plan=data.plan.strip(),
+        deadline=data.deadline,
+        found_on=found_on,
         import_key=import_key,
     )
 
 
-def add_item(
-    *,
-    problem_list: ProblemList,
-    actor: User,
-    source: Source | str,
-    description: str,
-    department: Department,
-    responsible_person: str,
-    plan: str,
-    deadline: date,
-    found_on: date | None = None,
-    title: str = "",
-    now: datetime | None = None,
-    import_key: str = "",
-) -> ProblemItem:
+def add_item(*, actor: User, data: ItemInput, now: datetime | None = None, import_key: str = "") -> ProblemItem:
     """Add an item to a list: a case (kind PROBLEM_LIST) registered and dispatched to the responsible unit
     by ``actor`` (command room), with its detail row, in one transaction."""
     now = now or timezone.now()
-    item = _check_item(
-        problem_list=problem_list, actor=actor, source=source, description=description, department=department,
-        responsible_person=responsible_person, plan=plan, deadline=deadline, found_on=found_on, title=title, now=now,
-    )  # fmt: skip
+    item = _check_item(actor=actor, data=data, now=now)
     with transaction.atomic():
-        case = report_case(town=problem_list.town, reporter=actor, now=now, **item.fields)
-        for action, extra in _steps(department):
+        case = report_case(town=data.problem_list.town, reporter=actor, now=now, **item.fields)
+        for action, extra in _steps(data.department):
             apply_action(case_id=case.pk, actor=actor, action=action, note=item.note, now=now, **extra)
         case.refresh_from_db()
-        row = _item_row(
-            case=case, problem_list=problem_list, item=item, source=source, department=department, deadline=deadline,
-            import_key=import_key,
-        )  # fmt: skip
+        row = item_row(case=case, data=data, found_on=item.found_on, import_key=import_key)
         row.save(force_insert=True)
         return row
 
@@ -231,15 +212,8 @@ class PlannedItem:
 
 def plan_item(
     *,
-    problem_list: ProblemList,
     actor: User,
-    source: Source | str,
-    description: str,
-    department: Department,
-    responsible_person: str,
-    plan: str,
-    deadline: date,
-    found_on: date | None,
+    data: ItemInput,
     now: datetime,
     calendar: WorkCalendar,
     category: Category | None = None,
@@ -247,18 +221,11 @@ def plan_item(
 ) -> PlannedItem:
     """``add_item`` without writing: for a ledger import, which writes many at once through the bulk path.
     ``category`` is ``install_problem_list_categories``'s, looked up once by the caller (else here)."""
-    item = _check_item(
-        problem_list=problem_list, actor=actor, source=source, description=description, department=department,
-        responsible_person=responsible_person, plan=plan, deadline=deadline, found_on=found_on, title="", now=now,
-        category=category,
-    )  # fmt: skip
-    replay = Replay(town=problem_list.town, reporter=actor, now=now, calendar=calendar, **item.fields)
-    for action, extra in _steps(department):
+    item = _check_item(actor=actor, data=data, now=now, category=category)
+    replay = Replay(town=data.problem_list.town, reporter=actor, now=now, calendar=calendar, **item.fields)
+    for action, extra in _steps(data.department):
         replay.act(actor=actor, action=action, note=item.note, now=now, **extra)
-    detail = _item_row(
-        case=replay.case, problem_list=problem_list, item=item, source=str(source), department=department,
-        deadline=deadline, import_key=import_key,
-    )  # fmt: skip
+    detail = item_row(case=replay.case, data=data, found_on=item.found_on, import_key=import_key)
     return PlannedItem(replay.record(), detail)
 
 

@@ -29,8 +29,15 @@ from gridgov.data.cases.domain.ledger_import import (
 )
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import may_import_town_ledgers
-from gridgov.data.org.models import Area, Department, User
-from gridgov.data.problemlists.domain import PlannedItem, install_problem_list_categories, item_case_fields, plan_item
+from gridgov.data.org.models import Area, User
+from gridgov.data.problemlists.domain import (
+    ItemInput,
+    PlannedItem,
+    install_problem_list_categories,
+    item_case_fields,
+    item_row,
+    plan_item,
+)
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
@@ -39,17 +46,14 @@ from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
 
 
-@dataclass(frozen=True)
-class ItemRow:
-    problem_list: ProblemList
-    number: str
-    description: str
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemRow(ItemInput):
+    """A sheet's row: the item as ``add_item`` takes it, with its number in the sheet and, when it is finished,
+    its rectification and closing days."""
+
     source: Source
-    department: Department
-    person: str
-    plan: str
     found_on: date
-    deadline: date
+    number: str
     completed_on: date | None = None  # 整改完成日期
     closed_on: date | None = None  # 销号日期
 
@@ -130,7 +134,7 @@ class ProblemItemImporter(LedgerImporter):
             description=cells.required_text(row["description"], column="description", max_length=2000),
             source=cells.choice(row["source"], Source, column="source"),
             department=cells.department_by_name(row["department"], town=ctx.town, column="department"),
-            person=cells.required_text(row["person"], column="person", max_length=32),
+            responsible_person=cells.required_text(row["person"], column="person", max_length=32),
             plan=cells.required_text(row["plan"], column="plan", max_length=2000),
             found_on=found_on,
             deadline=deadline,
@@ -155,38 +159,12 @@ class ProblemItemImporter(LedgerImporter):
         return finished_case(milestones, deadline=deadline, department=parsed.department, **fields)
 
     def finished_rows(self, parsed: ItemRow, *, town: Area, case: Case) -> list[ProblemItem]:
-        return [
-            ProblemItem(
-                town=town,
-                case=case,
-                problem_list=parsed.problem_list,
-                source=parsed.source,
-                department=parsed.department,
-                responsible_person=parsed.person,
-                plan=parsed.plan,
-                deadline=parsed.deadline,
-                found_on=parsed.found_on,
-                import_key=parsed.import_key,
-            )
-        ]
+        return [item_row(case=case, data=parsed, found_on=parsed.found_on, import_key=parsed.import_key)]
 
     def plan(self, parsed: ItemRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedItem:
         """An item still open: added as ``add_item`` adds it (registered and dispatched), in memory."""
         user = self.open_rows_actor(ctx)
-        return plan_item(
-            problem_list=parsed.problem_list,
-            actor=user,
-            source=parsed.source,
-            description=parsed.description,
-            department=parsed.department,
-            responsible_person=parsed.person,
-            plan=parsed.plan,
-            deadline=parsed.deadline,
-            found_on=parsed.found_on,
-            now=ctx.now,
-            calendar=calendar,
-            import_key=parsed.import_key,
-        )
+        return plan_item(actor=user, data=parsed, now=ctx.now, calendar=calendar, import_key=parsed.import_key)
 
 
 PROBLEM_ITEMS = register(ProblemItemImporter())

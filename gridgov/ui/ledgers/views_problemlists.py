@@ -15,6 +15,7 @@ from gridgov.data.cases.domain.deadlines import ledger_overdue
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.domain import (
+    ItemInput,
     add_item,
     ensure_seven_lists,
     list_progress,
@@ -129,15 +130,17 @@ def problem_item_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             item = add_item(
-                problem_list=ProblemList.objects.get(pk=data["problem_list"], town=town),
                 actor=user,
-                source=data["source"],
-                description=data["description"],
-                department=Department.objects.get(pk=data["department"], town=town),
-                responsible_person=data["responsible_person"],
-                plan=data["plan"],
-                deadline=data["deadline"],
-                found_on=data["found_on"],
+                data=ItemInput(
+                    problem_list=ProblemList.objects.get(pk=data["problem_list"], town=town),
+                    source=data["source"],
+                    description=data["description"],
+                    department=Department.objects.get(pk=data["department"], town=town),
+                    responsible_person=data["responsible_person"],
+                    plan=data["plan"],
+                    deadline=data["deadline"],
+                    found_on=data["found_on"],
+                ),
             )
         except DomainError as error:
             common.put_error(form, error)

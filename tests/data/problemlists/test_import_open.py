@@ -26,7 +26,7 @@ def items_file(first: int, n: int) -> bytes:
 
 
 def test_open_items_imported_in_bulk_are_added_as_add_item_adds_them(world: TownWorld) -> None:
-    problem_list = create_list(town=world.town, actor=world.operator, name=LIST)
+    create_list(town=world.town, actor=world.operator, name=LIST)
     ctx = ImportContext(town=world.town, user=world.operator, now=MONDAY_0900)
     content = workbook("问题清单", HEADERS, [row(1), row(2, department="JSB")])
     report = import_sheet(importer=PROBLEM_ITEMS, content=content, ctx=ctx)
@@ -34,11 +34,7 @@ def test_open_items_imported_in_bulk_are_added_as_add_item_adds_them(world: Town
     imported = list(ProblemItem.objects.order_by("id"))
     parsed = [PROBLEM_ITEMS.parse_row(values, ctx=ctx) for _number, values in read_sheet(PROBLEM_ITEMS, content).rows]
     by_engine = [
-        add_item(
-            problem_list=problem_list, actor=world.operator, source=p.source, description=p.description,
-            department=p.department, responsible_person=p.person, plan=p.plan, deadline=p.deadline,
-            found_on=p.found_on, now=MONDAY_0900, import_key=p.import_key + "-engine",
-        )
+        add_item(actor=world.operator, data=p, now=MONDAY_0900, import_key=p.import_key + "-engine")
         for p in parsed
     ]  # fmt: skip
     assert_filed_as_engine(town=world.town, imported=[i.case for i in imported], by_engine=[i.case for i in by_engine])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,8 +10,10 @@ import pytest
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.org.models import Department
 from gridgov.data.problemlists.domain import (
     SEVEN_LISTS,
+    ItemInput,
     add_item,
     create_list,
     ensure_seven_lists,
@@ -25,18 +27,28 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from tests.factories import MONDAY_0900, TownWorld, at, photo
 
 
-def item(world: TownWorld, plist: ProblemList, *, n: int, deadline: date = date(2026, 12, 31), **kw: object):
+def item(
+    world: TownWorld,
+    plist: ProblemList,
+    *,
+    n: int,
+    deadline: date = date(2026, 12, 31),
+    source: Source | str = Source.SUPERIOR,
+    department: Department | None = None,
+    now: datetime = MONDAY_0900,
+) -> ProblemItem:
     return add_item(
-        problem_list=plist,
         actor=world.operator,
-        source=kw.pop("source", Source.SUPERIOR),
-        description=f"问题{n}：村级工程审批资料不全",
-        department=kw.pop("department", world.dept_b),
-        responsible_person="钱建设",
-        plan="补齐资料并建立台账",
-        deadline=deadline,
-        now=kw.pop("now", MONDAY_0900),
-        **kw,
+        data=ItemInput(
+            problem_list=plist,
+            source=source,
+            description=f"问题{n}：村级工程审批资料不全",
+            department=department or world.dept_b,
+            responsible_person="钱建设",
+            plan="补齐资料并建立台账",
+            deadline=deadline,
+        ),
+        now=now,
     )
 
 
@@ -114,14 +126,16 @@ def test_bad_items_change_nothing(world: TownWorld) -> None:
         item(world, plist, n=1, source="gossip")
     with pytest.raises(NotAllowed):
         add_item(
-            problem_list=plist,
             actor=world.handler_b,
-            source=Source.SELF_CHECK,
-            description="x",
-            department=world.dept_b,
-            responsible_person="x",
-            plan="x",
-            deadline=date(2026, 12, 1),
+            data=ItemInput(
+                problem_list=plist,
+                source=Source.SELF_CHECK,
+                description="x",
+                department=world.dept_b,
+                responsible_person="x",
+                plan="x",
+                deadline=date(2026, 12, 1),
+            ),
         )
     with pytest.raises(InvalidInput, match="已存在"):
         create_list(town=world.town, actor=world.operator, name="经济生态问题清单")

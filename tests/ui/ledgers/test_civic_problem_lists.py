@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
-from gridgov.data.problemlists.domain import add_item, ensure_seven_lists
+from gridgov.data.problemlists.domain import ItemInput, add_item, ensure_seven_lists
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from tests.factories import TownWorld, photo, signed_in
@@ -62,14 +62,16 @@ def test_list_page_rates_filters_export_and_query_count(world: TownWorld, django
     first, second = ensure_seven_lists(town=world.town, actor=world.operator)[:2]
     for n in range(8):
         add_item(
-            problem_list=first if n < 6 else second,
             actor=world.operator,
-            source=Source.MEDIA if n % 2 else Source.SUPERIOR,
-            description=f"问题{n}",
-            department=world.dept_b if n < 4 else world.dept_a,
-            responsible_person="某人",
-            plan="整改",
-            deadline=date(2030, 1, 1),
+            data=ItemInput(
+                problem_list=first if n < 6 else second,
+                source=Source.MEDIA if n % 2 else Source.SUPERIOR,
+                description=f"问题{n}",
+                department=world.dept_b if n < 4 else world.dept_a,
+                responsible_person="某人",
+                plan="整改",
+                deadline=date(2030, 1, 1),
+            ),
         )
     client = signed_in(world.operator)
     with django_assert_max_num_queries(20):

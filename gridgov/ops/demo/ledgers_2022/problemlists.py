@@ -18,7 +18,7 @@ from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, AttachmentKind
 from gridgov.data.org.enums import DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, Membership, User
-from gridgov.data.problemlists.domain import add_item, ensure_seven_lists
+from gridgov.data.problemlists.domain import ItemInput, add_item, ensure_seven_lists
 from gridgov.data.problemlists.enums import Source
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -163,9 +163,8 @@ def build(*, town: Area, rng: random.Random, year: int = 2022) -> None:
         if department.pk not in who.handlers:
             department = next(d for d in departments.values() if d.pk in who.handlers)
         handler = who.handlers[department.pk]
-        item = add_item(
+        data = ItemInput(
             problem_list=lists[n % len(lists)],
-            actor=who.operator,
             source=SOURCES[n % len(SOURCES)],
             description=description,
             department=department,
@@ -173,8 +172,8 @@ def build(*, town: Area, rng: random.Random, year: int = 2022) -> None:
             plan=plan,
             deadline=found + timedelta(days=30),
             found_on=found,
-            now=now,
         )
+        item = add_item(actor=who.operator, data=data, now=now)
         done = n < total - left_open
         rectify(
             item.case_id,

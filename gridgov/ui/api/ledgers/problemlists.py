@@ -15,7 +15,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
-from gridgov.data.problemlists.domain import add_item
+from gridgov.data.problemlists.domain import ItemInput, add_item
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.types import JSONObject
@@ -137,9 +137,8 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
     department = _department(problem_list.town_id, payload.department_id)
 
     def create() -> Case:
-        return add_item(
+        data = ItemInput(
             problem_list=problem_list,
-            actor=user,
             source=payload.source,
             description=payload.description,
             title=payload.title,
@@ -148,7 +147,8 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
             plan=payload.plan,
             deadline=payload.deadline,
             found_on=payload.found_on,
-        ).case
+        )
+        return add_item(actor=user, data=data).case
 
     rendered = created_answer(_items(user), row=_item, schema=ProblemItemOut)
 
