@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gridgov.data.inspections",
     "gridgov.data.problemlists",
     "gridgov.data.disputes",
+    "gridgov.data.people",
     "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -95,6 +96,19 @@ def _aes(material: bytes) -> AESGCM:
 @lru_cache(maxsize=4)
 def _sm4_key(material: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=16, salt=None, info=b"gridgov-sm4").derive(material)
+
+
+@lru_cache(maxsize=4)
+def _digest_key(material: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gridgov-blind-index").derive(material)
+
+
+def blind_index(value: str) -> str:
+    """A keyed digest (HMAC-SHA256, hex) of a value kept encrypted, so that it can be found again and refused
+    twice without decrypting every row: equal values give equal digests under the same key. Normalise the
+    value first (an ID number upper-cased, spaces removed). Derived from the current field key: after
+    ``rotate_field_key`` the digests are written anew with the values."""
+    return hmac.new(_digest_key(_current_key_material()), value.encode(), hashlib.sha256).hexdigest()
 
 
 def _sm4_encrypt(key: bytes, nonce: bytes, data: bytes) -> bytes:

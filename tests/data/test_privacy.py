@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import runpy
 
 import pytest
@@ -13,7 +14,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.core.exceptions import ImproperlyConfigured
 
 import gridgov.settings as gridgov_settings
-from gridgov.data.privacy import decrypt_text, encrypt_text, mask_id_number, mask_name, mask_phone
+from gridgov.data.privacy import blind_index, decrypt_text, encrypt_text, mask_id_number, mask_name, mask_phone
 
 
 def test_masks_as_chinese_users_expect() -> None:
@@ -108,3 +109,16 @@ def test_an_unknown_cipher_is_refused(settings, monkeypatch) -> None:
     with pytest.raises(ImproperlyConfigured) as error:
         runpy.run_path(gridgov_settings.__file__)  # a fresh copy: the check that stops the server at start
     assert str(error.value) == message
+
+
+def test_blind_index_is_keyed_and_stable(settings) -> None:
+    """The digest of an encrypted column's value: equal for equal values under one key, not a plain hash, and
+    different under another key (so the digests of one deployment say nothing in another)."""
+    number = "330921199001010123"
+    first = blind_index(number)
+    assert first == blind_index(number)
+    assert first != blind_index("330921199001010131")
+    assert first != hashlib.sha256(number.encode()).hexdigest()
+    assert len(first) == 64
+    settings.FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+    assert blind_index(number) != first
