@@ -38,7 +38,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +77,7 @@ class Result:
     seconds: float
     latencies: list[float]
     errors: int
+    cpu: dict[str, int] = field(default_factory=dict)  # CPU ticks spent while loaded, by process group
 
     @property
     def rate(self) -> float:
@@ -195,6 +196,35 @@ def load(name: str, port: int, path: str, headers: dict[str, str], count: int, t
     return Result(name, count, time.perf_counter() - began, latencies, errors)
 
 
+def _ticks(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+
+
+def _cpu_by_group(server_pid: int) -> dict[str, int]:
+    """CPU ticks so far of the server's workers, of every postgres process, and of this client."""
+    groups = {"workers": 0, "database": 0, "client": _ticks(os.getpid())}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                text = f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        ppid = int(text.rsplit(")", 1)[1].split()[1])
+        if ppid == server_pid:
+            groups["workers"] += _ticks(int(entry))
+        elif name == "postgres":
+            groups["database"] += _ticks(int(entry))
+    return groups
+
+
 def measure(targets: list[tuple[str, str, str, dict[str, str]]], args: argparse.Namespace) -> list[Result]:
     """Start every server, then load them in alternating rounds, so the machine's noise falls on all alike."""
     started: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
@@ -209,7 +239,11 @@ def measure(targets: list[tuple[str, str, str, dict[str, str]]], args: argparse.
         per_round = max(args.requests // args.rounds, 1)
         for _round in range(args.rounds):
             for total, (name, _settings, path, headers), (_server, port) in zip(totals, targets, servers, strict=True):
+                before = _cpu_by_group(_server.pid)
                 part = load(name, port, path, headers, per_round, args.threads)
+                after = _cpu_by_group(_server.pid)
+                for group, ticks in after.items():
+                    total.cpu[group] = total.cpu.get(group, 0) + ticks - before[group]
                 total.requests += part.requests
                 total.seconds += part.seconds
                 total.latencies += part.latencies
@@ -257,6 +291,11 @@ def main() -> None:
             f"| {result.name:<26} | {result.rate:>7.0f} | {result.pct(0.50):>7.1f} | {result.pct(0.95):>7.1f} "
             f"| {result.pct(0.99):>7.1f} | {result.errors:>6} |"
         )
+    tick = os.sysconf("SC_CLK_TCK")
+    print("CPU per request (ms): " + "; ".join(
+        f"{r.name}: " + ", ".join(f"{g} {1000 * t / tick / r.requests:.2f}" for g, t in r.cpu.items())
+        for r in (gridgov, floor, bare)
+    ))  # fmt: skip
     print(f"ratio GridGov / bare: {gridgov.rate / bare.rate:.0%}  (median latency ratio "
           f"{statistics.median(bare.latencies) / statistics.median(gridgov.latencies):.0%})")  # fmt: skip
     print(f"floor: GET /api/me / bare: {floor.rate / bare.rate:.0%} (authentication + scope, no write)")
