@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from gridgov.data.access import permissions
 from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput, NotAllowed
@@ -133,6 +134,7 @@ def test_erasing_a_person_blanks_the_row_and_keeps_the_logs(world: TownWorld, pe
     assert _events(SecurityEventKind.PERSONAL_DATA_REVEALED) == [("operator", erased.pk)]
     assert _events(SecurityEventKind.PERSONAL_DATA_ERASED) == [("operator", erased.pk)]
     assert person_view(erased).name == "已删除"
+    assert erased in permissions.visible_residents(world.grid_worker_a)  # a placeholder, still in its household
     assert [broken for _case, broken in verify_chains(Case.objects.filter(pk=case.pk), check_files=False)] == [None]
     with pytest.raises(InvalidInput):
         erase_person(user=world.operator, resident=erased, now=WORLD_NOW)

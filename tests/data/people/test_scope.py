@@ -137,6 +137,7 @@ def test_writable_per_role(world: TownWorld, people: PeopleWorld, persona: str, 
     }
     areas = {"a": world.grid_a, "b": world.grid_b}
     assert {x for x, area in areas.items() if permissions.may_write_area(user, area)} == set(letters)
+    assert permissions.may_write_people(user) == bool(letters)
 
 
 def test_superuser_sees_and_unmasks_everything(world: TownWorld, people: PeopleWorld):
