@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gridgov.data.cases.domain.attachments import Upload
@@ -152,3 +153,12 @@ def test_only_one_s_own_visit_becomes_a_case(world: TownWorld) -> None:
     with pytest.raises(NotFound):
         finding_to_case(worker=world.grid_worker_b, visit=visit, category=world.category, description="x", now=now)
     assert Case.objects.count() == 0
+
+
+def test_a_visit_is_of_a_resident_or_of_a_house_never_both_nor_neither(world: TownWorld) -> None:
+    person = resident(world)
+    now = timezone.now()
+    fields = {"town": world.town, "worker": world.grid_worker_a, "visited_at": now, "created_at": now}
+    for both_or_neither in ({"resident": person, "house": person.household.house}, {}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Visit.objects.create(**fields, **both_or_neither)

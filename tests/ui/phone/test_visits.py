@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Browser, expect
 
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case
-from gridgov.data.org.models import User
+from gridgov.data.org.models import Area, User
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.visits.models import Visit
 from tests.data.visits.builders import group, house, member, resident, visited
-from tests.factories import TownWorld, signed_in
-from tests.ui.phone.conftest import IN_GRID_A, IN_GRID_B, jpeg_file, once_token
+from tests.factories import TownWorld, build_world, jpeg, signed_in
+from tests.ui.phone.conftest import IN_GRID_A, IN_GRID_B, TOWN_BOX, box, jpeg_file, once_token
+from tests.ui.phone.test_browser_phone import fits_the_screen, phone_page, run_in_browser, shot
 from tests.ui.test_english_pages import chinese_left
 
 DUE = "/m/visits/"
@@ -203,3 +206,60 @@ def test_the_round_reads_in_english(world: TownWorld) -> None:
         assert page.status_code == 200
         left = chinese_left(page.text, names + list(Category.objects.filter(name_en="").values_list("name", flat=True)))
         assert left == [], url
+
+
+# ---------------------------------------------------------------------------------------------------
+# The round in headless Chromium at 360 px
+
+
+@pytest.fixture
+def round_town(transactional_db: None, clock: object) -> TownWorld:
+    world = build_world()
+    Area.objects.filter(pk=world.town.pk).update(boundary=TOWN_BOX)
+    Area.objects.filter(pk__in=[world.village_a.pk, world.grid_a.pk]).update(boundary=box(122.0, 30.2, 122.1, 30.3))
+    Area.objects.filter(pk__in=[world.village_b.pk, world.grid_b.pk]).update(boundary=box(122.1, 30.2, 122.2, 30.3))
+    world.grid_a.refresh_from_db()
+    return world
+
+
+def test_a_grid_worker_walks_the_round_at_360px(round_town: TownWorld, live_server, tmp_path: Path) -> None:
+    world = round_town
+    today = timezone.localdate()
+    person = resident(world, name="张三丰")
+    member(person, group(world, code="elderly", every=30), since=today - timedelta(days=40))
+    photo = tmp_path / "door.jpg"
+    photo.write_bytes(jpeg((120, 90, 40), (800, 600)))
+    run_in_browser(lambda browser: _walk_the_round(browser, world, live_server.url, photo))
+
+
+def _walk_the_round(browser: Browser, world: TownWorld, base: str, photo: Path) -> None:
+    page = phone_page(browser, base, world.grid_worker_a)
+    page.click("#visits-link")
+    page.wait_for_url("**/m/visits/")
+    row = page.locator("#due-list li", has_text="张**")
+    expect(row.locator(".lamp-red")).to_be_visible()
+    fits_the_screen(page)
+    shot(page, "visits-due")
+
+    row.locator("a").click()
+    page.wait_for_url("**/m/visits/new/?resident=*")
+    expect(page.locator("#visit-target")).to_have_text("张**")
+    page.click("button[data-gps-fill]")
+    expect(page.locator("#place-status")).to_have_text("已定位 30.250000, 122.050000")
+    page.set_input_files("#id_photo", str(photo))
+    page.fill("#id_note", "老人身体尚可")
+    page.fill("#id_findings", "屋后电线老化")
+    expect(page.locator("#id_category")).to_be_hidden()
+    page.check("#id_to_case")
+    page.select_option("#id_category", str(world.category_days.pk))
+    fits_the_screen(page)
+    shot(page, "visits-form")
+    with page.expect_navigation():
+        page.click("#visit-form button[type=submit]")
+
+    visit = Visit.objects.get()
+    assert visit.case is not None
+    expect(page.locator(".flash")).to_have_text(f"已记录走访，发现问题已转为事件 {visit.case.number}")
+    assert (str(visit.latitude), str(visit.longitude), visit.findings) == ("30.250000", "122.050000", "屋后电线老化")
+    assert visit.case.grid_id == world.grid_a.pk
+    expect(page.locator("#due-list li", has_text="张**").locator(".lamp-green")).to_be_visible()  # visited today
