@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.data.access.permissions import may_record_visits
 from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.errors import DomainError, InvalidInput, NotFound
 from gridgov.data.org.models import Area
@@ -107,7 +108,7 @@ def _town(request: HttpRequest) -> Area | None:
 def due(request: HttpRequest) -> HttpResponse:
     """The grid worker's due list: who and which houses are due, overdue first, with a lamp."""
     user = signed_in_user(request)
-    if scope_of(user) is None:
+    if not may_record_visits(user):
         return not_a_field_user(request)
     items = due_list(worker=user, today=timezone.localdate())
     return render(
