@@ -33,6 +33,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import memberships_of
 from gridgov.data.errors import Conflict, InvalidInput, NotFound, OutOfScope
 from gridgov.data.org.domain import boundary_covers
+from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.people import scope as people_scope
@@ -129,7 +130,7 @@ def _memberships(scope: VisitScope, today: date) -> QuerySet[GroupMembership]:
             group__in=scope.groups.filter(active=True, visit_every_days__isnull=False),
             since__lte=today,
         )
-        .select_related("resident", "resident__household__house", "group")
+        .select_related("resident", "group")
         .order_by("resident_id", "id")
     )
 
@@ -181,7 +182,7 @@ def _strictest(memberships: Iterable[GroupMembership]) -> dict[int, _Member]:
             member = members[m.resident_id]
         else:
             member.every_days, member.since = min(member.every_days, every), min(member.since, m.since)
-        member.reasons.append(m.group.name)
+        member.reasons.append(local_name(m.group.name, m.group.name_en))
     return members
 
 

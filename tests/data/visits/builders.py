@@ -63,11 +63,14 @@ def group(
     sensitive: bool = False,
     kind: GroupKind = GroupKind.CARE,
     department: Department | None = None,
+    name: str = "",
+    name_en: str = "",
 ) -> PersonGroup:
     return PersonGroup.objects.create(
         town=world.town,
         code=code,
-        name=code,
+        name=name or code,
+        name_en=name_en,
         kind=kind,
         sensitive=sensitive,
         department=department,

@@ -189,8 +189,10 @@ def test_the_due_list_page_s_queries_do_not_grow(world: TownWorld, count: int, d
 def test_the_round_reads_in_english(world: TownWorld) -> None:
     today = timezone.localdate()
     person = resident(world, name="张三丰")
-    member(person, group(world, code="elderly", every=30), since=today - timedelta(days=40))
+    alone = group(world, code="elderly", name="独居老人", name_en="Elderly living alone", every=30)
+    member(person, alone, since=today - timedelta(days=40))
     rental = house(world, use=HouseUse.GROUP_RENTAL)
+    assert "独居老人" in signed_in(world.grid_worker_a).get(DUE).text
     client = signed_in(world.grid_worker_a)
     client.cookies["django_language"] = "en"
     # HouseUse's labels are the register's msgids: their English comes with the register's catalogue entries.
@@ -206,6 +208,7 @@ def test_the_round_reads_in_english(world: TownWorld) -> None:
         assert page.status_code == 200
         left = chinese_left(page.text, names + list(Category.objects.filter(name_en="").values_list("name", flat=True)))
         assert left == [], url
+    assert "Elderly living alone" in client.get(DUE).text
 
 
 # ---------------------------------------------------------------------------------------------------
