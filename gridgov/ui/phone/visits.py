@@ -34,7 +34,6 @@ from gridgov.types import FromDjango
 from gridgov.ui.phone.forms import add_domain_error
 from gridgov.ui.phone.places import parse_point
 from gridgov.ui.phone.uploads import photos_from
-from gridgov.ui.phone.views import not_a_field_user
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import once
 
@@ -99,6 +98,10 @@ class VisitForm(forms.Form):
         return data
 
 
+def not_a_grid_worker(request: HttpRequest) -> HttpResponse:
+    return render(request, "phone/visits_not_grid_worker.html", {"no_offline": True}, status=403)
+
+
 def _town(request: HttpRequest) -> Area | None:
     scope = scope_of(signed_in_user(request))
     return Area.objects.get(pk=scope.town_id) if scope is not None else None
@@ -109,7 +112,7 @@ def due(request: HttpRequest) -> HttpResponse:
     """The grid worker's due list: who and which houses are due, overdue first, with a lamp."""
     user = signed_in_user(request)
     if not may_record_visits(user):
-        return not_a_field_user(request)
+        return not_a_grid_worker(request)
     items = due_list(worker=user, today=timezone.localdate())
     return render(
         request,
@@ -127,7 +130,7 @@ def record(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = _town(request)
     if town is None:
-        return not_a_field_user(request)
+        return not_a_grid_worker(request)
     source = request.POST if request.method == "POST" else request.GET
     resident_id, house_id = _int(source.get("resident")), _int(source.get("house"))
     try:

@@ -162,3 +162,18 @@ def test_a_visit_is_of_a_resident_or_of_a_house_never_both_nor_neither(world: To
     for both_or_neither in ({"resident": person, "house": person.household.house}, {}):
         with pytest.raises(IntegrityError), transaction.atomic():
             Visit.objects.create(**fields, **both_or_neither)
+
+
+def test_a_house_visit_s_finding_is_placed_at_the_house(world: TownWorld) -> None:
+    now = timezone.now()
+    rental = house(world, use=HouseUse.GROUP_RENTAL, point=IN_GRID_A)
+    visit = record_visit(
+        worker=world.grid_worker_a,
+        data=VisitInput(house_id=rental.pk, visited_at=now, findings="楼道堆放电动车电池"),
+        now=now,
+    )
+
+    case = finding_to_case(worker=world.grid_worker_a, visit=visit, category=world.category, description="", now=now)
+
+    assert (case.address, case.latitude, case.longitude) == (rental.address, rental.latitude, rental.longitude)
+    assert (case.description, case.grid_id, Visit.objects.get().case) == ("楼道堆放电动车电池", world.grid_a.pk, case)

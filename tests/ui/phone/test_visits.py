@@ -76,8 +76,11 @@ def test_the_due_list_shows_lamps_and_masked_names(world: TownWorld) -> None:
 
 
 def test_only_grid_workers_have_a_round(world: TownWorld) -> None:
-    assert signed_in(world.operator).get(DUE).status_code == 403
-    assert signed_in(world.village_staff_a).get(DUE).status_code == 403
+    for user in (world.operator, world.village_staff_a, world.leader):
+        for url in (DUE, NEW):
+            page = signed_in(user).get(url)
+            assert page.status_code == 403
+            assert "走访页面供网格员使用" in page.text
 
 
 def test_the_form_round_trip_records_a_visit(world: TownWorld) -> None:
