@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -34,7 +35,7 @@ from gridgov.data.cases.scope import memberships_of
 from gridgov.data.errors import Conflict, InvalidInput, NotFound, OutOfScope
 from gridgov.data.org.domain import boundary_covers
 from gridgov.data.org.english import local_name
-from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.people import scope as people_scope
 from gridgov.data.people.enums import HouseUse
@@ -393,13 +394,13 @@ class CoverageRow:
         return self.on_time / self.due if self.due else None
 
 
-def coverage(*, town: Area, start: date, end: date, by: str) -> list[CoverageRow]:
+def coverage(*, town: Area, start: date, end: date, by: Literal["grid", "village"]) -> list[CoverageRow]:
     """Per grid (``by="grid"``) or village (``"village"``) of ``town``: the members of groups with a visit
     frequency whose visit fell due between ``start`` and ``end`` (both included), how many were visited by their
     due date, how many not. A member's due date is their last visit before ``start`` plus the shortest frequency
     of their groups (never visited: their earliest membership's start); a member already overdue when the period
     starts counts as overdue. Four queries."""
-    if by not in (AreaLevel.GRID, AreaLevel.VILLAGE):
+    if by not in ("grid", "village"):  # callers from pages and the API pass what they were given
         raise InvalidInput(_("统计维度只能是网格或村"), field="by")
     if end < start:
         raise InvalidInput(_("结束日期不能早于开始日期"), field="end")
@@ -435,7 +436,7 @@ def coverage(*, town: Area, start: date, end: date, by: str) -> list[CoverageRow
         if due_on > end:
             continue
         house = member.resident.household.house
-        area_id = house.grid_id if by == AreaLevel.GRID else house.village_id
+        area_id = house.grid_id if by == "grid" else house.village_id
         if area_id is None:
             continue
         first = within.get(pk)

@@ -20,6 +20,7 @@ from tests.factories import TownWorld, build_world, jpeg, signed_in
 from tests.ui.phone.conftest import IN_GRID_A, IN_GRID_B, TOWN_BOX, box, jpeg_file, once_token
 from tests.ui.phone.test_browser_phone import fits_the_screen, phone_page, run_in_browser, shot
 from tests.ui.test_english_pages import chinese_left
+from tests.ui.test_light_pages import first_load
 
 DUE = "/m/visits/"
 NEW = "/m/visits/new/"
@@ -269,3 +270,13 @@ def _walk_the_round(browser: Browser, world: TownWorld, base: str, photo: Path) 
     assert (str(visit.latitude), str(visit.longitude), visit.findings) == ("30.250000", "122.050000", "屋后电线老化")
     assert visit.case.grid_id == world.grid_a.pk
     expect(page.locator("#due-list li", has_text="张**").locator(".lamp-green")).to_be_visible()  # visited today
+
+
+@pytest.mark.parametrize("with_params", [False, True])
+def test_the_round_s_pages_are_light(world: TownWorld, with_params: bool) -> None:
+    person = resident(world)
+    member(person, group(world, code="elderly", every=30), since=timezone.localdate())
+    url = f"{NEW}?resident={person.pk}" if with_params else DUE
+    total, assets, sizes = first_load(signed_in(world.grid_worker_a), url)
+    assert not [src for src in assets.loaded if "leaflet" in src or "echarts" in src or "htmx" in src]
+    assert total <= 30 * 1000, sizes
