@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.access.permissions import may_record_visits
 from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.errors import DomainError, InvalidInput, NotFound
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import Area, User
 from gridgov.data.taxonomy.search import town_index
 from gridgov.data.visits.domain import (
     Lamp,
@@ -102,9 +102,10 @@ def not_a_grid_worker(request: HttpRequest) -> HttpResponse:
     return render(request, "phone/visits_not_grid_worker.html", {"no_offline": True}, status=403)
 
 
-def _town(request: HttpRequest) -> Area | None:
-    scope = scope_of(signed_in_user(request))
-    return Area.objects.get(pk=scope.town_id) if scope is not None else None
+def _town(user: User) -> Area:
+    scope = scope_of(user)
+    assert scope is not None  # asked after may_record_visits
+    return Area.objects.get(pk=scope.town_id)
 
 
 @login_required
@@ -128,9 +129,9 @@ def due(request: HttpRequest) -> HttpResponse:
 def record(request: HttpRequest) -> HttpResponse:
     """The visit form (the person or house chosen on the due list), and its submit."""
     user = signed_in_user(request)
-    town = _town(request)
-    if town is None:
+    if not may_record_visits(user):
         return not_a_grid_worker(request)
+    town = _town(user)
     source = request.POST if request.method == "POST" else request.GET
     resident_id, house_id = _int(source.get("resident")), _int(source.get("house"))
     try:
