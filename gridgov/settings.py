@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gridgov.data.problemlists",
     "gridgov.data.disputes",
     "gridgov.data.people",
+    "gridgov.data.visits",
     "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",
@@ -224,6 +225,9 @@ GRIDGOV_TOWN_CODE_PREFIX = env_str("GRIDGOV_CASE_PREFIX", "")
 # Bulletins (通报) praise a unit only with at least the ranking's sample minimum of cases and a 综合指标值 of at
 # least this score (0–100); the bulletin prints both thresholds.
 GRIDGOV_BULLETIN_PRAISE_SCORE = env_int("GRIDGOV_BULLETIN_PRAISE_SCORE", 85, minimum=0)
+
+# Grid visits (走访): a group-rental house (群租房) of a grid is due for a visit every this many days.
+GRIDGOV_GROUP_RENTAL_VISIT_DAYS = env_int("GRIDGOV_GROUP_RENTAL_VISIT_DAYS", 30, minimum=1)
 
 # Map tiles of the dashboard (a Leaflet URL template such as https://tiles.example/{z}/{x}/{y}.png).
 # Empty: no tiles — the map still shows grid boundaries and case clusters.

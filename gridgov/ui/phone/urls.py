@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.phone import offline, public_views, report_views, views
+from gridgov.ui.phone import offline, public_views, report_views, views, visits
 
 app_name = "phone"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -24,4 +24,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("public/case/<str:number>/", public_views.public_case, name="public_case"),
     path("public/case/<str:number>/photos/<int:attachment_id>/", public_views.public_photo, name="public_photo"),
     path("public/lookup/", public_views.public_lookup, name="public_lookup"),
+    path("visits/", visits.due, name="visits"),
+    path("visits/new/", visits.record, name="visit_record"),
 ]

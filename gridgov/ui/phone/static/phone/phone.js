@@ -26,6 +26,22 @@
     );
   }
 
+  // The visit form: the GPS fix only fills the form's point (the server checks it is in the worker's grid).
+  function fillGps(btn) {
+    if (!navigator.geolocation) { status(btn.getAttribute("data-no-gps")); return; }
+    status(btn.getAttribute("data-busy"));
+    navigator.geolocation.getCurrentPosition(
+      function (p) {
+        var form = btn.form;
+        form.elements.latitude.value = p.coords.latitude.toFixed(6);
+        form.elements.longitude.value = p.coords.longitude.toFixed(6);
+        status(btn.getAttribute("data-done") + " " + form.elements.latitude.value + ", " + form.elements.longitude.value);
+      },
+      function () { status(btn.getAttribute("data-failed")); },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+    );
+  }
+
   function loadLeaflet(btn, done) {
     if (window.L) { done(); return; }
     var css = document.createElement("link");
@@ -66,6 +82,8 @@
   document.addEventListener("click", function (ev) {
     var target = ev.target instanceof Element ? ev.target : null;
     if (!target) { return; }
+    var fill = target.closest("[data-gps-fill]");
+    if (fill) { ev.preventDefault(); fillGps(fill); return; }
     var gps = target.closest("[data-gps]");
     if (gps) { ev.preventDefault(); byGps(gps); return; }
     var pin = target.closest("[data-pin]");
