@@ -68,10 +68,11 @@ class RectificationInput:
 
 
 @dataclass(frozen=True, slots=True)
-class _Filing:
+class Filing:
     """A rectification checked, as both ``record_rectification`` and ``plan_rectification`` file it."""
 
     fields: Keywords  # the case's, for ``report_case``/``Replay``
+    category: Category
     department: Department
     note: str  # of the registering and dispatching steps
     problems: tuple[Problem, ...]
@@ -110,7 +111,7 @@ def _case_fields(data: RectificationInput, *, category: Category, problems: tupl
     }
 
 
-def _check(actor: User, data: RectificationInput, *, now: datetime, category: Category | None = None) -> _Filing:
+def _check(actor: User, data: RectificationInput, *, now: datetime, category: Category | None = None) -> Filing:
     """What a rectification needs, live or planned: a manager of the house's town, a 群租房 with at least the
     rooms named, known problems, a finding day not in the future and a department that handles it."""
     house = data.house
@@ -136,8 +137,9 @@ def _check(actor: User, data: RectificationInput, *, now: datetime, category: Ca
         raise InvalidInput(_("本镇未设消防安全的处置部门，请选择承办部门"), field="department")
     if department.town_id != house.town_id or not department.active:
         raise InvalidInput(_("承办部门“%(d)s”不是本镇启用的部门") % {"d": department.name}, field="department")
-    return _Filing(
+    return Filing(
         fields=_case_fields(data, category=category, problems=problems),
+        category=category,
         department=department,
         note=_("群租房消防整改，交%(d)s办理") % {"d": department.name},
         problems=problems,
@@ -150,7 +152,16 @@ def _major_department(category: Category) -> Department | None:
     return parent.default_department if parent is not None else None
 
 
-def rectification_row(*, case: Case, data: RectificationInput, filing: _Filing, import_key: str) -> Rectification:
+def check_rectification(
+    *, actor: User, data: RectificationInput, now: datetime, category: Category | None = None
+) -> Filing:
+    """``_check`` for a ledger import's rows, finished ones included (their case is filed as ``Filing.fields``)."""
+    return _check(actor, data, now=now, category=category)
+
+
+def rectification_row(
+    *, case: Case, data: RectificationInput, filing: Filing, import_key: str, rectified_on: date | None = None
+) -> Rectification:
     return Rectification(
         town=data.house.town,
         case=case,
@@ -159,6 +170,7 @@ def rectification_row(*, case: Case, data: RectificationInput, filing: _Filing, 
         problems=",".join(filing.problems),
         measures=data.measures.strip(),
         found_on=filing.found_on,
+        rectified_on=rectified_on,
         import_key=import_key,
     )
 
@@ -185,7 +197,7 @@ class PlannedRectification:
 
     record: CaseRecord
     data: RectificationInput
-    filing: _Filing
+    filing: Filing
     import_key: str
 
     def rows(self, case: Case) -> list[Rectification]:

@@ -6,6 +6,7 @@ this row carries the house, the rooms concerned, the problems found and the meas
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
@@ -50,4 +51,4 @@ class Rectification(models.Model):
 
     @property
     def problem_labels(self) -> str:
-        return "、".join(str(p.label) for p in self.problem_list)
+        return gettext("、").join(str(p.label) for p in self.problem_list)

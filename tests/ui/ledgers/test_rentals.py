@@ -10,6 +10,7 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from gridgov.data.cases.enums import Status
@@ -17,6 +18,7 @@ from gridgov.data.people.enums import HouseUse
 from gridgov.data.rentals.models import Rectification
 from tests.data.rentals.builders import close, fire_safety_by, make_house, record
 from tests.factories import MONDAY_0900, TownWorld, jpeg, signed_in
+from tests.ui.test_english_pages import _data_names, chinese_left
 
 
 @pytest.fixture
@@ -132,3 +134,21 @@ def test_list_is_for_the_town_staff_and_shows_what_they_may_see(rentals: TownWor
     assert signed_in(w.resident).get(url).status_code == 403
     assert "双合村3组12号" in signed_in(w.handler_b).get(url).text
     assert "双合村3组12号" not in signed_in(w.handler_a).get(url).text
+
+
+def test_pages_read_in_english(rentals: TownWorld) -> None:
+    w = rentals
+    row = record(w, make_house(w))
+    operator = Client()
+    operator.force_login(w.operator)
+    operator.cookies["django_language"] = "en"
+    names = [*_data_names(), "双合村3组12号"]
+    for url in (
+        reverse("ledgers:rectifications"),
+        reverse("ledgers:rectification_new"),
+        reverse("ledgers:rectification", args=[row.pk]),
+        reverse("imports:upload", args=["rentals"]),
+        reverse("ledgers:index"),
+    ):
+        page = operator.get(url)
+        assert (url, page.status_code, chinese_left(page.text, names)) == (url, 200, [])
