@@ -61,7 +61,7 @@ from gridgov.data.notify.domain.messages import follow_token
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import House
-from gridgov.data.people.revitalisation import may_revitalise
+from gridgov.data.people.revitalisation import may_revitalise, revitalisable_houses
 from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
 from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.rentals.domain import MANAGER_ROLES as RENTAL_MANAGERS
@@ -100,6 +100,7 @@ __all__ = [
     "public_case_by_phone",
     "record_actions",
     "record_for",
+    "revitalisable_houses",
     "revitalisation_actions",
     "round_for",
     "staff_town_ids",

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,25 +30,49 @@ VILLAGE_ROLES = frozenset({Role.VILLAGE_STAFF})
 MAX_INCOME = Decimal("100000000")
 
 
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """Where ``user`` may record revitalisations: everywhere, the towns (paths) they keep, the villages they
+    staff (paths) — the one rule that ``may_revitalise`` and ``revitalisable_houses`` read."""
+
+    everywhere: bool
+    towns: tuple[str, ...]
+    villages: tuple[str, ...]
+
+
+def _reach(user: User) -> _Reach:
+    if not user.is_authenticated or not user.is_active:
+        return _Reach(False, (), ())
+    memberships = list(Membership.objects.filter(user=user, active=True).select_related("area"))
+    everywhere = user.is_superuser or any(m.role == Role.ADMIN and m.area is None for m in memberships)
+    towns = tuple(m.area.path for m in memberships if m.area is not None and m.role in TOWN_ROLES)
+    villages = tuple(m.area.path for m in memberships if m.area is not None and m.role in VILLAGE_ROLES)
+    return _Reach(everywhere, towns, villages)
+
+
 def may_revitalise(user: User, house: House) -> bool:
     """The command room and admins of the house's town (a global admin anywhere), and the village staff whose
     area covers the house's village."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    village_path = house.village.path
-    town_path = house.town.path
-    for m in Membership.objects.filter(user=user, active=True).select_related("area"):
-        if m.role == Role.ADMIN and m.area is None:
-            return True
-        if m.area is None:
-            continue
-        if m.role in TOWN_ROLES and town_path.startswith(m.area.path):
-            return True
-        if m.role in VILLAGE_ROLES and village_path.startswith(m.area.path):
-            return True
-    return False
+    reach = _reach(user)
+    return (
+        reach.everywhere
+        or any(house.town.path.startswith(path) for path in reach.towns)
+        or any(house.village.path.startswith(path) for path in reach.villages)
+    )
+
+
+def revitalisable_houses(user: User, queryset: QuerySet[House] | None = None) -> QuerySet[House]:
+    """The houses of ``queryset`` (all houses by default) whose revitalisation ``user`` may record."""
+    houses = House.objects.all() if queryset is None else queryset
+    reach = _reach(user)
+    if reach.everywhere:
+        return houses
+    condition = Q(pk__in=[])
+    for path in reach.towns:
+        condition |= Q(town__path__startswith=path)
+    for path in reach.villages:
+        condition |= Q(village__path__startswith=path)
+    return houses.filter(condition)
 
 
 def parse_income(raw: Decimal | str | int | None) -> Decimal:

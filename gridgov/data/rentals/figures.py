@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.figures import Figure, closed_by, local_bounds
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
+from gridgov.data.people.revitalisation import revitalised
 from gridgov.data.rentals.models import Rectification
 
 
@@ -26,5 +27,12 @@ def rectified_rooms(*, town: Area, year: int, as_of: datetime | None = None) -> 
 
 
 def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
-    """The ledgers' shape (``cases.figures``) for the year that ``start`` opens."""
-    return {"rental_rooms_rectified": rectified_rooms(town=town, year=start.year, as_of=as_of)}
+    """The ledgers' shape (``cases.figures``) for the year that ``start`` opens: the rooms rectified (with their
+    cases), and the idle farmhouses revitalised with their added income (houses, not cases: ``revitalised``
+    gives them)."""
+    farmhouses = revitalised(town=town, year=start.year)
+    return {
+        "rental_rooms_rectified": rectified_rooms(town=town, year=start.year, as_of=as_of),
+        "farmhouses_revitalised": Figure(_("盘活闲置农房"), farmhouses.households, _("户")),
+        "farmhouses_added_income": Figure(_("农户增收"), farmhouses.added_income, _("元")),
+    }

@@ -33,4 +33,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rentals/export.xlsx", rentals.rectifications_export, name="rectifications_export"),
     path("rentals/new/", rentals.rectification_new, name="rectification_new"),
     path("rentals/<int:rectification_id>/", rentals.rectification_detail, name="rectification"),
+    path("farmhouses/", rentals.farmhouses, name="farmhouses"),
+    path("farmhouses/<int:house_id>/revitalise/", rentals.farmhouse_revitalise, name="farmhouse_revitalise"),
 ]

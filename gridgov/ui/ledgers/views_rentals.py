@@ -1,5 +1,6 @@
 """Group-rental rectifications (群租房整改): the ledger, its Excel export, the add form and the record's page,
-where the department signs, reports the rectification (整改) and the command room accepts it (验收)."""
+where the department signs, reports the rectification (整改) and the command room accepts it (验收); and the
+idle farmhouses whose revitalisation (盘活) a user may record."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.models import House
+from gridgov.data.people.revitalisation import revitalise_house, revitalised
 from gridgov.data.rentals.domain import RectificationInput, accept, record_rectification, rectify
 from gridgov.data.rentals.enums import Problem
 from gridgov.data.rentals.models import Rectification
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_rentals import AcceptForm, RectificationForm, RectifyForm
+from gridgov.ui.ledgers.forms_rentals import AcceptForm, RectificationForm, RectifyForm, RevitaliseForm
 from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -197,3 +199,54 @@ def rectification_detail(request: HttpRequest, rectification_id: int) -> HttpRes
         "accept_form": accept_form,
     }
     return render(request, "ledgers/civic/rectification.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Idle farmhouses' revitalisation (闲置农房盘活)
+
+
+def _farmhouses(user: User, town: Area) -> QuerySet[House]:
+    """The town's idle farmhouses whose revitalisation ``user`` may record."""
+    idle = House.objects.filter(town=town, use=HouseUse.IDLE)
+    return permissions.revitalisable_houses(user, idle).select_related("town", "village")
+
+
+@login_required
+def farmhouses(request: HttpRequest) -> HttpResponse:
+    """The idle farmhouses a user may revitalise, and for the town's keepers the year's 盘活N户, 增收N万元."""
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    year = common.year_of(request)
+    keeps = "add" in permissions.ledger_actions(user=user, ledger=permissions.Ledger.RENTALS, town=town)
+    houses = _farmhouses(user, town).order_by("village__path", "address", "id")
+    context = {
+        **common.page_context(request, houses, PAGE_SIZE),
+        "year": year,
+        "figures": revitalised(town=town, year=year) if keeps else None,
+    }
+    return render(request, "ledgers/civic/farmhouses.html", context)
+
+
+@login_required
+def farmhouse_revitalise(request: HttpRequest, house_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    house = _farmhouses(user, town).filter(pk=house_id).first()
+    if house is None:
+        raise Http404(_("房屋不存在或您无权登记其盘活"))
+    initial = {"revitalised_on": house.revitalised_on or timezone.localdate(), "added_income": house.added_income}
+    form = RevitaliseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revitalise_house(
+                actor=user,
+                house=house,
+                on=form.cleaned_data["revitalised_on"],
+                added_income=form.cleaned_data["added_income"],
+            )
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            messages.success(request, _("已登记“%(a)s”盘活") % {"a": house.address})
+            return redirect("ledgers:farmhouses")
+    return render(request, "ledgers/civic/farmhouse_revitalise.html", {"house": house, "form": form})

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from gridgov.data.access.permissions import revitalisation_actions
+from gridgov.data.access.permissions import revitalisable_houses, revitalisation_actions
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import Role
 from gridgov.data.people.enums import HouseUse, Revitalisation
@@ -85,3 +85,21 @@ def test_revitalised_counts_the_year_s_houses_and_their_income(world: TownWorld)
     assert sorted(figures.houses.values_list("pk", flat=True)) == [houses[0].pk, houses[1].pk]
     last = revitalised(town=world.town, year=2025)
     assert (last.households, last.added_income_wan) == (1, Decimal("9.00"))
+
+
+def test_revitalisable_houses_follow_the_same_rule(world: TownWorld) -> None:
+    a = idle(world, "双合村5组1号")
+    b = idle(world, "火箭村6组2号", village=world.village_b, grid=world.grid_b)
+    people = {str(role): world.persona(role) for role in Role} | {"village_staff_b": world.village_staff_b}
+    found = {
+        name: sorted(h.address for h in revitalisable_houses(user, House.objects.filter(town=world.town)))
+        for name, user in people.items()
+    }
+    assert {name: houses for name, houses in found.items() if houses} == {
+        "admin": ["双合村5组1号", "火箭村6组2号"],
+        "operator": ["双合村5组1号", "火箭村6组2号"],
+        "village_staff": ["双合村5组1号"],
+        "village_staff_b": ["火箭村6组2号"],
+    }
+    for name, user in people.items():  # the list and the single house agree
+        assert [h.address for h in (a, b) if revitalisation_actions(user=user, house=h)] == found[name], name

@@ -139,16 +139,68 @@ def test_list_is_for_the_town_staff_and_shows_what_they_may_see(rentals: TownWor
 def test_pages_read_in_english(rentals: TownWorld) -> None:
     w = rentals
     row = record(w, make_house(w))
+    idle = make_house(w, "双合村5组1号", use=HouseUse.IDLE)
     operator = Client()
     operator.force_login(w.operator)
     operator.cookies["django_language"] = "en"
-    names = [*_data_names(), "双合村3组12号"]
+    names = sorted([*_data_names(), "双合村3组12号", "双合村5组1号"], key=len, reverse=True)
     for url in (
         reverse("ledgers:rectifications"),
         reverse("ledgers:rectification_new"),
         reverse("ledgers:rectification", args=[row.pk]),
         reverse("imports:upload", args=["rentals"]),
         reverse("ledgers:index"),
+        reverse("ledgers:farmhouses"),
+        reverse("ledgers:farmhouse_revitalise", args=[idle.pk]),
+        reverse("ledgers:civic_figures"),
     ):
         page = operator.get(url)
         assert (url, page.status_code, chinese_left(page.text, names)) == (url, 200, [])
+
+
+def test_farmhouse_revitalisation_pages(rentals: TownWorld, django_assert_num_queries) -> None:
+    w = rentals
+    mine = make_house(w, "双合村5组1号", use=HouseUse.IDLE, rooms=3)
+    theirs = make_house(w, "火箭村6组2号", use=HouseUse.IDLE, rooms=3, village=w.village_b)
+    make_house(w, "双合村5组2号", use=HouseUse.GROUP_RENTAL)  # not idle: not listed
+    staff = signed_in(w.village_staff_a)
+    page = staff.get(reverse("ledgers:farmhouses"))
+    assert ("双合村5组1号" in page.text, "火箭村6组2号" in page.text, "双合村5组2号" in page.text) == (
+        True,
+        False,
+        False,
+    )
+    assert 'id="figures"' not in page.text  # the town's figures are for its keepers
+    url = reverse("ledgers:farmhouse_revitalise", args=[mine.pk])
+    failed = staff.post(url, {"revitalised_on": "2026-11-20", "added_income": "很多"})
+    assert ("农户增收：“很多”不是金额" in failed.text, 'value="很多"' in failed.text) == (True, True)
+    done = staff.post(url, {"revitalised_on": "2026-11-20", "added_income": "3.5万元"})
+    assert (done.status_code, done.url) == (302, reverse("ledgers:farmhouses"))
+    mine.refresh_from_db()
+    assert (mine.revitalisation, str(mine.added_income)) == ("revitalised", "35000.00")
+    assert staff.get(reverse("ledgers:farmhouse_revitalise", args=[theirs.pk])).status_code == 404
+    operator = signed_in(w.operator)
+    operator.get(reverse("ledgers:farmhouses"))
+    with django_assert_num_queries(11):
+        listed = operator.get(reverse("ledgers:farmhouses"), {"year": "2026"})
+    assert "2026年盘活闲置农房1户，农户增收3.50万元" in listed.text
+    assert listed.text.count('data-step="revitalise"') == 2
+    for n in range(3, 7):
+        make_house(w, f"双合村5组{n}号", use=HouseUse.IDLE)
+    with django_assert_num_queries(11):  # as many for six houses as for two
+        operator.get(reverse("ledgers:farmhouses"), {"year": "2026"})
+    assert signed_in(w.handler_b).get(reverse("ledgers:farmhouses")).text.count('data-step="revitalise"') == 0
+
+
+def test_civic_figures_page_reads_the_rentals_figures(rentals: TownWorld) -> None:
+    w = rentals
+    row = record(w, make_house(w, rooms=6), rooms=4)
+    close(w, row, MONDAY_0900 + timedelta(minutes=5))
+    house = make_house(w, "双合村5组1号", use=HouseUse.IDLE)
+    signed_in(w.operator).post(
+        reverse("ledgers:farmhouse_revitalise", args=[house.pk]),
+        {"revitalised_on": "2026-03-01", "added_income": "12000"},
+    )
+    page = signed_in(w.operator).get(reverse("ledgers:civic_figures"), {"year": "2026"})
+    for text in ("整改群租房", "4间", "盘活闲置农房", "1户", "农户增收", "1.20万元"):
+        assert text in page.text, text
