@@ -98,7 +98,7 @@ def _problems(raw: Sequence[Problem | str]) -> tuple[Problem, ...]:
 def _case_fields(data: RectificationInput, *, category: Category, problems: tuple[Problem, ...]) -> Keywords:
     """How a rectification's case is filed: at its house (grid, else village), titled with the address."""
     house = data.house
-    labels = "、".join(str(p.label) for p in problems)
+    labels = _("、").join(str(p.label) for p in problems)
     description = data.description.strip() or _("群租房%(n)s间存在：%(p)s") % {"n": data.rooms, "p": labels}
     return {
         "channel": Channel.INSPECTION,
