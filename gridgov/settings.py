@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gridgov.data.disputes",
     "gridgov.data.people",
     "gridgov.data.visits",
+    "gridgov.data.rentals",
     "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",

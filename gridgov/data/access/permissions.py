@@ -62,8 +62,12 @@ from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.notify.domain.messages import follow_token
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
+from gridgov.data.people.models import House
+from gridgov.data.people.revitalisation import may_revitalise, revitalisable_houses
 from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
 from gridgov.data.problemlists.models import ProblemItem
+from gridgov.data.rentals.domain import MANAGER_ROLES as RENTAL_MANAGERS
+from gridgov.data.rentals.models import Rectification
 from gridgov.data.reports.domain.viewers import Viewer, viewer_of
 from gridgov.data.sheets.framework import ImportReport, importers
 from gridgov.data.sheets.models import ImportJob, JobMode
@@ -89,6 +93,7 @@ __all__ = [
     "may_import",
     "may_report_into",
     "may_reveal_contact",
+    "may_revitalise",
     "may_verify",
     "meeting_actions",
     "memberships_of",
@@ -97,6 +102,8 @@ __all__ = [
     "public_case_by_phone",
     "record_actions",
     "record_for",
+    "revitalisable_houses",
+    "revitalisation_actions",
     "round_for",
     "staff_town_ids",
     "town_roles",
@@ -109,7 +116,7 @@ __all__ = [
     "visible_rounds",
 ]
 
-LedgerRecord = Hazard | ServiceRequest | ProblemItem | Dispute | InspectionProblem
+LedgerRecord = Hazard | ServiceRequest | ProblemItem | Dispute | InspectionProblem | Rectification
 
 # The buttons of each ledger's detail page, each the transition it takes (the page's form posts the step).
 LEDGER_STEPS: Mapping[type[Model], Mapping[str, Action]] = {
@@ -123,6 +130,7 @@ LEDGER_STEPS: Mapping[type[Model], Mapping[str, Action]] = {
         "mediate": Action.COMMENT,
     },
     InspectionProblem: {},
+    Rectification: {"sign": Action.SIGN, "rectify": Action.RESOLVE, "accept": Action.VERIFY_PASS},
 }
 # A mediation is a comment in the case's chain; it is recorded by the people who mediate, not by anyone in scope.
 MEDIATE_ROLES = frozenset({Role.HANDLER, Role.OPERATOR, Role.LEADER, Role.ADMIN})
@@ -166,14 +174,14 @@ def duplicate_number(*, user: User, case: Case) -> str | None:
 # Ledger records
 
 
-def visible_records[R: (Hazard, ServiceRequest, ProblemItem, Dispute, InspectionProblem)](
+def visible_records[R: (Hazard, ServiceRequest, ProblemItem, Dispute, InspectionProblem, Rectification)](
     user: User, model: type[R]
 ) -> QuerySet[R]:
     """The ledger rows of ``model`` whose case ``user`` may see."""
     return model.objects.filter(case__in=visible_cases(user).values("pk"))
 
 
-def record_for[R: (Hazard, ServiceRequest, ProblemItem, Dispute, InspectionProblem)](
+def record_for[R: (Hazard, ServiceRequest, ProblemItem, Dispute, InspectionProblem, Rectification)](
     user: User, queryset: QuerySet[R], pk: int
 ) -> R:
     """One ledger row of ``queryset`` if ``user`` may see its case; otherwise NotFound (never say it exists)."""
@@ -226,6 +234,7 @@ class Ledger(StrEnum):
     INSPECTIONS = "inspections"
     PROBLEM_LISTS = "problem_lists"
     DISPUTES = "disputes"
+    RENTALS = "rentals"
 
 
 # Who keeps each civic ledger of a town (registers rows by hand, imports sheets, sees the town's progress).
@@ -233,6 +242,7 @@ CIVIC_KEEPERS: Mapping[Ledger, frozenset[Role]] = {
     Ledger.INSPECTIONS: INSPECTION_MANAGERS,
     Ledger.PROBLEM_LISTS: PROBLEM_LIST_MANAGERS,
     Ledger.DISPUTES: DISPUTE_MANAGERS,
+    Ledger.RENTALS: RENTAL_MANAGERS,
 }
 
 
@@ -255,6 +265,12 @@ def ledger_actions(*, user: User, ledger: Ledger, town: Area | None = None) -> f
 def meeting_actions(*, user: User, meeting: Meeting) -> frozenset[str]:
     """``add``: the staff of the meeting's town register the requests raised at it."""
     return frozenset({"add"}) if meeting.town_id in staff_town_ids(user) else frozenset()
+
+
+def revitalisation_actions(*, user: User, house: House) -> frozenset[str]:
+    """``revitalise``: record an idle farmhouse's revitalisation (盘活) — the town's command room and admins, and
+    the staff of the house's village (``people.revitalisation.may_revitalise``, which the write enforces)."""
+    return frozenset({"revitalise"}) if may_revitalise(user, house) else frozenset()
 
 
 def visible_rounds(user: User, town: Area) -> QuerySet[InspectionRound]:

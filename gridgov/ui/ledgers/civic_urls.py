@@ -4,6 +4,7 @@ from gridgov.ui.ledgers import views_disputes as disputes
 from gridgov.ui.ledgers import views_figures as figures
 from gridgov.ui.ledgers import views_inspections as inspections
 from gridgov.ui.ledgers import views_problemlists as lists
+from gridgov.ui.ledgers import views_rentals as rentals
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("inspections/", inspections.rounds, name="rounds"),
@@ -28,4 +29,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("disputes/<int:dispute_id>/extension/", disputes.dispute_extension, name="dispute_extension"),
     path("disputes/<int:dispute_id>/clear-backlog/", disputes.dispute_clear_backlog, name="dispute_clear_backlog"),
     path("figures/civic/", figures.civic_figures, name="civic_figures"),
+    path("rentals/", rentals.rectifications, name="rectifications"),
+    path("rentals/export.xlsx", rentals.rectifications_export, name="rectifications_export"),
+    path("rentals/new/", rentals.rectification_new, name="rectification_new"),
+    path("rentals/<int:rectification_id>/", rentals.rectification_detail, name="rectification"),
+    path("farmhouses/", rentals.farmhouses, name="farmhouses"),
+    path("farmhouses/<int:house_id>/revitalise/", rentals.farmhouse_revitalise, name="farmhouse_revitalise"),
 ]

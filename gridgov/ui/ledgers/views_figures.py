@@ -18,6 +18,7 @@ from gridgov.data.enterprises.figures import figures_by_book, year_figures
 from gridgov.data.enterprises.models import Hazard
 from gridgov.data.inspections import figures as inspection_figures
 from gridgov.data.problemlists import figures as problem_figures
+from gridgov.data.rentals import figures as rental_figures
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.params import int_param
 from gridgov.ui.signed_in import signed_in_user
@@ -54,6 +55,7 @@ def civic_figures(request: HttpRequest) -> HttpResponse:
         (_("督查"), inspection_figures),
         (_("问题清单"), problem_figures),
         (_("信访与矛盾纠纷"), dispute_figures),
+        (_("群租房与闲置农房"), rental_figures),
     ):
         figures = module.year_figures(town=town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=as_of)
         groups.append((title, [(key, f.label, common.figure_text(f.value, f.unit)) for key, f in figures.items()]))

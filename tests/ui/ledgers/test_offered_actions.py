@@ -29,12 +29,14 @@ from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
 from gridgov.data.problemlists.domain import ensure_seven_lists
 from gridgov.data.problemlists.models import ProblemItem
+from gridgov.data.rentals.models import Rectification
 from tests.data.disputes.test_disputes import register
 from tests.data.enterprises.conftest import EnterpriseWorld, build_enterprise_world
 from tests.data.problemlists.test_items import item
+from tests.data.rentals.builders import fire_safety_by, make_house, record
 from tests.factories import MONDAY_0900, TownWorld, photo, signed_in
 
-Record = Hazard | ServiceRequest | ProblemItem | Dispute
+Record = Hazard | ServiceRequest | ProblemItem | Dispute | Rectification
 STEP = re.compile(r'data-step="([a-z_]+)"')
 CASE_ACTION = re.compile(r'data-action="([a-z_]+)"')
 PAGES: dict[type[Record], str] = {
@@ -42,6 +44,7 @@ PAGES: dict[type[Record], str] = {
     ServiceRequest: "ledgers:service_detail",
     ProblemItem: "ledgers:problem_item",
     Dispute: "ledgers:dispute",
+    Rectification: "ledgers:rectification",
 }
 
 
@@ -172,6 +175,26 @@ def test_petition_pages(ew: EnterpriseWorld) -> None:
     assert with_buttons(life[3])["handler"] == ["mediate"]
 
 
+def test_group_rental_rectification_pages(ew: EnterpriseWorld) -> None:
+    """签收 and 整改 by the fire-safety department it was dispatched to, 验收 by those who verify in its grid."""
+    w = ew.w
+    fire_safety_by(w)
+    rectification = record(w, make_house(w))
+    life = walk(
+        ew,
+        rectification,
+        [
+            (w.handler_b, Action.SIGN, {}),
+            (w.handler_b, Action.RESOLVE, {"note": "已整改", "photos": photo()}),
+            (w.operator, Action.VERIFY_PASS, {}),
+        ],
+    )
+    assert with_buttons(life[0]) == {"handler_b": ["sign"]}
+    assert with_buttons(life[1]) == {"handler_b": ["rectify"]}
+    assert with_buttons(life[2]) == {"admin": ["accept"], "grid_worker": ["accept"], "operator": ["accept"]}
+    assert with_buttons(life[3]) == {}
+
+
 def test_list_pages_offer_what_ledger_actions_says(ew: EnterpriseWorld) -> None:
     """The list pages' 登记/导入 links and forms, for every role, are ``ledger_actions``'s answer."""
     w = ew.w
@@ -183,6 +206,7 @@ def test_list_pages_offer_what_ledger_actions_says(ew: EnterpriseWorld) -> None:
         Ledger.INSPECTIONS: reverse("ledgers:rounds"),
         Ledger.PROBLEM_LISTS: reverse("ledgers:problem_lists"),
         Ledger.DISPUTES: reverse("ledgers:disputes"),
+        Ledger.RENTALS: reverse("ledgers:rectifications"),
     }
     seen: dict[str, dict[str, list[str]]] = {}
     for name, user in people(ew).items():
@@ -204,6 +228,7 @@ def test_list_pages_offer_what_ledger_actions_says(ew: EnterpriseWorld) -> None:
         Ledger.INSPECTIONS: ["add", "import"],
         Ledger.PROBLEM_LISTS: ["add", "import"],
         Ledger.DISPUTES: ["add", "import"],
+        Ledger.RENTALS: ["add", "import"],
     }
     # a leader opens inspection rounds but is not offered the upload the import page refuses them
     assert seen["leader"] == {**keeps_enterprises, **imports, Ledger.INSPECTIONS: ["add"]}

@@ -1,0 +1,252 @@
+"""Group-rental rectifications (群租房整改): the ledger, its Excel export, the add form and the record's page,
+where the department signs, reports the rectification (整改) and the command room accepts it (验收); and the
+idle farmhouses whose revitalisation (盘活) a user may record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.access import permissions
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action, AttachmentKind, Status
+from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.people.enums import HouseUse
+from gridgov.data.people.models import House
+from gridgov.data.people.revitalisation import revitalise_house, revitalised
+from gridgov.data.rentals.domain import RectificationInput, accept, record_rectification, rectify
+from gridgov.data.rentals.enums import Problem
+from gridgov.data.rentals.models import Rectification
+from gridgov.data.sheets.workbooks import workbook
+from gridgov.ui.ledgers import views_common as common
+from gridgov.ui.ledgers.forms_rentals import AcceptForm, RectificationForm, RectifyForm, RevitaliseForm
+from gridgov.ui.params import id_param
+from gridgov.ui.signed_in import signed_in_user
+
+PAGE_SIZE = 50
+FILTERS = ("village", "problem", "status")
+
+
+def _rectifications(user: User, town: Area, params: Mapping[str, str]) -> QuerySet[Rectification]:
+    """The rectifications of ``town`` that ``user`` may see, filtered by the list's parameters."""
+    qs = (
+        permissions.visible_records(user, Rectification)
+        .filter(town=town)
+        .select_related("case", "case__department", "house", "house__village")
+        .order_by("-found_on", "-id")
+    )
+    if village_id := id_param(params.get("village")):
+        qs = qs.filter(house__village_id=village_id)
+    if params.get("problem") in Problem.values:
+        qs = qs.filter(problems__contains=params["problem"])
+    return common.status_filter(qs, params.get("status", ""))
+
+
+@login_required
+def rectifications(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    params = common.list_params(request, *FILTERS)
+    context = {
+        **common.page_context(request, _rectifications(user, town, params), PAGE_SIZE),
+        "params": params,
+        "villages": common.village_choices(town),
+        "problems": Problem.choices,
+        "status_filters": common.STATUS_FILTERS,
+        "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.RENTALS, town=town),
+    }
+    return common.render_list(request, "ledgers/civic/rectifications.html", context, rows="rows")
+
+
+@login_required
+def rectifications_export(request: HttpRequest) -> HttpResponse:
+    """The ledger as filtered, as Excel (no personal data: houses, rooms, problems, the case's progress)."""
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    rows = (
+        [
+            r.case.number,
+            r.house.village.name,
+            r.house.address,
+            r.rooms,
+            r.problem_labels,
+            r.found_on,
+            r.case.department.name if r.case.department else "",
+            r.case.handle_deadline,
+            r.measures,
+            r.rectified_on,
+            _("已验收") if r.case.status == Status.CLOSED else r.case.get_status_display(),
+            r.case.closed_at,
+        ]
+        for r in _rectifications(user, town, common.list_params(request, *FILTERS)).iterator(chunk_size=500)
+    )
+    headers = [
+        _("事件编号"),
+        _("村/社区"),
+        _("地址"),
+        _("涉及间数"),
+        _("存在问题"),
+        _("发现日期"),
+        _("承办部门"),
+        _("整改期限"),
+        _("整改措施"),
+        _("整改完成日期"),
+        _("状态"),
+        _("验收时间"),
+    ]
+    return common.dated_xlsx(_("群租房整改台账"), workbook(_("群租房整改台账"), headers, rows))
+
+
+def _house_choices(town: Area) -> list[tuple[int, str]]:
+    houses = House.objects.filter(town=town, use=HouseUse.GROUP_RENTAL).order_by("village_id", "address")
+    return [(pk, _("%(a)s（%(n)s间）") % {"a": address, "n": rooms}) for pk, address, rooms in
+            houses.values_list("pk", "address", "rooms")]  # fmt: skip
+
+
+@login_required
+def rectification_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    if "add" not in permissions.ledger_actions(user=user, ledger=permissions.Ledger.RENTALS, town=town):
+        return HttpResponseForbidden(_("只有镇指挥室或管理员可以登记群租房整改"))
+    form = RectificationForm(
+        request.POST or None,
+        houses=_house_choices(town),
+        departments=common.department_choices(town),
+        initial={"found_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        house = House.objects.select_related("town", "village", "grid").get(pk=data["house"], town=town)
+        department = Department.objects.get(pk=data["department"], town=town) if data["department"] else None
+        try:
+            row = record_rectification(
+                actor=user,
+                data=RectificationInput(
+                    house=house,
+                    rooms=data["rooms"],
+                    problems=tuple(data["problems"]),
+                    description=data["description"],
+                    found_on=data["found_on"],
+                    department=department,
+                ),
+            )
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            messages.success(request, _("已登记并交办，事件编号 %(n)s") % {"n": row.case.number})
+            return redirect("ledgers:rectification", row.pk)
+    return render(request, "ledgers/civic/rectification_new.html", {"form": form})
+
+
+def _rectification_for(user: User, rectification_id: int) -> Rectification:
+    related = ("case", "case__department", "case__category", "house", "house__village")
+    try:
+        return permissions.record_for(user, Rectification.objects.select_related(*related), rectification_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+@login_required
+def rectification_detail(request: HttpRequest, rectification_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    row = _rectification_for(user, rectification_id)
+    actions = permissions.record_actions(user=user, record=row)
+    step = request.POST.get("step", "")
+    rectify_form = RectifyForm(
+        request.POST if step == "rectify" else None,
+        initial={"measures": row.measures, "rectified_on": timezone.localdate()},
+    )
+    accept_form = AcceptForm(request.POST if step == "accept" else None)
+    if request.method == "POST":
+        if step not in actions:
+            return HttpResponseForbidden(_("您现在不能办理这一步"))
+        if step == "sign":
+            sign = lambda: apply_action(case_id=row.case_id, actor=user, action=Action.SIGN)  # noqa: E731
+            return common.then_redirect(sign, "ledgers:rectification", row.pk)
+        try:
+            if step == "rectify" and rectify_form.is_valid():
+                data = rectify_form.cleaned_data
+                rectify(
+                    rectification=row,
+                    actor=user,
+                    measures=data["measures"],
+                    rectified_on=data["rectified_on"],
+                    note=data["note"],
+                    photos=common.uploads(request, AttachmentKind.AFTER),
+                )
+                messages.success(request, _("已报告整改情况，等待验收"))
+                return redirect("ledgers:rectification", row.pk)
+            if step == "accept" and accept_form.is_valid():
+                accept(rectification=row, actor=user, note=accept_form.cleaned_data["note"])
+                messages.success(request, _("验收合格，已结案"))
+                return redirect("ledgers:rectification", row.pk)
+        except DomainError as error:
+            common.put_error(rectify_form if step == "rectify" else accept_form, error)
+    context = {
+        "row": row,
+        "case": row.case,
+        "actions": actions,
+        "rectify_form": rectify_form,
+        "accept_form": accept_form,
+    }
+    return render(request, "ledgers/civic/rectification.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Idle farmhouses' revitalisation (闲置农房盘活)
+
+
+def _farmhouses(user: User, town: Area) -> QuerySet[House]:
+    """The town's idle farmhouses whose revitalisation ``user`` may record."""
+    idle = House.objects.filter(town=town, use=HouseUse.IDLE)
+    return permissions.revitalisable_houses(user, idle).select_related("town", "village")
+
+
+@login_required
+def farmhouses(request: HttpRequest) -> HttpResponse:
+    """The idle farmhouses a user may revitalise, and for the town's keepers the year's 盘活N户, 增收N万元."""
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    year = common.year_of(request)
+    keeps = "add" in permissions.ledger_actions(user=user, ledger=permissions.Ledger.RENTALS, town=town)
+    houses = _farmhouses(user, town).order_by("village__path", "address", "id")
+    context = {
+        **common.page_context(request, houses, PAGE_SIZE),
+        "year": year,
+        "figures": revitalised(town=town, year=year) if keeps else None,
+    }
+    return render(request, "ledgers/civic/farmhouses.html", context)
+
+
+@login_required
+def farmhouse_revitalise(request: HttpRequest, house_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    house = _farmhouses(user, town).filter(pk=house_id).first()
+    if house is None:
+        raise Http404(_("房屋不存在或您无权登记其盘活"))
+    initial = {"revitalised_on": house.revitalised_on or timezone.localdate(), "added_income": house.added_income}
+    form = RevitaliseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revitalise_house(
+                actor=user,
+                house=house,
+                on=form.cleaned_data["revitalised_on"],
+                added_income=form.cleaned_data["added_income"],
+            )
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            messages.success(request, _("已登记“%(a)s”盘活") % {"a": house.address})
+            return redirect("ledgers:farmhouses")
+    return render(request, "ledgers/civic/farmhouse_revitalise.html", {"house": house, "form": form})
