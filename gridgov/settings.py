@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gridgov.data.problemlists",
     "gridgov.data.disputes",
     "gridgov.data.people",
+    "gridgov.data.assistance",
     "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",
