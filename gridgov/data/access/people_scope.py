@@ -1,0 +1,44 @@
+"""The people register's scope, as the permission module answers it: which houses, households, residents, key
+and care groups (and memberships) a user may see, whether they may unmask a person, and where they may write.
+
+The rule lives once in ``people/scope.py`` (the register's domain functions enforce it there, below this
+module); every page, export, API endpoint and other app asks here, through ``access.permissions``.
+"""
+
+from __future__ import annotations
+
+from gridgov.data.people.scope import (
+    SENSITIVE_ROLES,
+    UNMASK_ROLES,
+    WRITE_ROLES,
+    handler_departments,
+    may_unmask_person,
+    may_write_area,
+    may_write_people,
+    visible_groups,
+    visible_households,
+    visible_houses,
+    visible_memberships,
+    visible_residents,
+    writable_households,
+    writable_houses,
+    writable_residents,
+)
+
+__all__ = [
+    "SENSITIVE_ROLES",
+    "UNMASK_ROLES",
+    "WRITE_ROLES",
+    "handler_departments",
+    "may_unmask_person",
+    "may_write_area",
+    "may_write_people",
+    "visible_groups",
+    "visible_households",
+    "visible_houses",
+    "visible_memberships",
+    "visible_residents",
+    "writable_households",
+    "writable_houses",
+    "writable_residents",
+]
