@@ -63,7 +63,7 @@ def _data(hh: Household | None, **changes: object) -> PaymentInput:
 
 
 def test_a_payment_is_recorded_with_its_household_person_and_department(world: TownWorld):
-    hh = household(world.village_a, "A-001", "张阿大", serial=1)
+    hh = household(world, world.village_a, "A-001", "张阿大", serial=1)
     son = person(hh, "张小明", serial=2)
     payment = record_payment(
         town=world.town,
@@ -91,7 +91,7 @@ def test_a_payment_is_recorded_with_its_household_person_and_department(world: T
     ],
 )
 def test_bad_payments_are_refused_naming_the_field(world: TownWorld, changes, field, message):
-    hh = household(world.village_a, "A-001", "张阿大", serial=1)
+    hh = household(world, world.village_a, "A-001", "张阿大", serial=1)
     with pytest.raises(InvalidInput) as refused:
         record_payment(town=world.town, actor=world.operator, data=_data(hh, **changes))
     assert (refused.value.field, refused.value.message) == (field, message)
@@ -99,8 +99,8 @@ def test_bad_payments_are_refused_naming_the_field(world: TownWorld, changes, fi
 
 
 def test_a_payment_for_a_person_of_another_household_is_refused(world: TownWorld):
-    hh = household(world.village_a, "A-001", "张阿大", serial=1)
-    other = household(world.village_b, "B-001", "李阿二", serial=3)
+    hh = household(world, world.village_a, "A-001", "张阿大", serial=1)
+    other = household(world, world.village_b, "B-001", "李阿二", serial=3)
     with pytest.raises(InvalidInput) as refused:
         record_payment(town=world.town, actor=world.operator, data=_data(hh, resident=head(other)))
     assert (refused.value.field, refused.value.message) == ("resident", "所选人员不在该户中")
@@ -108,7 +108,7 @@ def test_a_payment_for_a_person_of_another_household_is_refused(world: TownWorld
 
 
 def test_a_card_is_applied_for_then_issued(world: TownWorld):
-    veteran = head(household(world.village_a, "A-001", "陈老兵", serial=4))
+    veteran = head(household(world, world.village_a, "A-001", "陈老兵", serial=4))
     applied = WORLD_TODAY - timedelta(days=30)
     card = apply_card(town=world.town, actor=world.operator, resident=veteran, applied_on=applied)
     issue_card(card=card, actor=world.operator, issued_on=WORLD_TODAY, number="YDZ-001")
@@ -117,7 +117,7 @@ def test_a_card_is_applied_for_then_issued(world: TownWorld):
 
 
 def test_a_card_is_not_issued_before_it_was_applied_for_nor_in_the_future(world: TownWorld):
-    veteran = head(household(world.village_a, "A-001", "陈老兵", serial=4))
+    veteran = head(household(world, world.village_a, "A-001", "陈老兵", serial=4))
     card = apply_card(town=world.town, actor=world.operator, resident=veteran, applied_on=WORLD_TODAY)
     for day, message in [
         (WORLD_TODAY - timedelta(days=1), "发放日期不能早于申请日期"),
@@ -130,7 +130,7 @@ def test_a_card_is_not_issued_before_it_was_applied_for_nor_in_the_future(world:
 
 
 def test_a_person_applies_for_one_card_only(world: TownWorld):
-    veteran = head(household(world.village_a, "A-001", "陈老兵", serial=4))
+    veteran = head(household(world, world.village_a, "A-001", "陈老兵", serial=4))
     apply_card(town=world.town, actor=world.operator, resident=veteran, applied_on=WORLD_TODAY)
     with pytest.raises(InvalidInput) as refused:
         apply_card(town=world.town, actor=world.operator, resident=veteran, applied_on=WORLD_TODAY)
@@ -139,7 +139,7 @@ def test_a_person_applies_for_one_card_only(world: TownWorld):
 
 
 def test_day_care_is_recorded_once_per_person_per_day(world: TownWorld):
-    person_ = head(household(world.village_a, "A-001", "刘某", serial=5))
+    person_ = head(household(world, world.village_a, "A-001", "刘某", serial=5))
     record_attendance(
         town=world.town, actor=world.operator, resident=person_, day=WORLD_TODAY, provider="双合村照料中心"
     )

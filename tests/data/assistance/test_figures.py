@@ -26,9 +26,9 @@ def _pay(world: TownWorld, hh: Household, kind: PaymentKind, amount: str, day: d
 def test_the_years_figures_count_the_years_records_only(world: TownWorld):
     year = WORLD_TODAY.year
     this_year, last_year = date(year, 3, 1), date(year - 1, 12, 31)
-    a = household(world.village_a, "A-001", "张阿大", serial=1)
-    b = household(world.village_b, "B-001", "李阿二", serial=2)
-    c = household(world.village_b, "B-002", "王阿三", serial=3)
+    a = household(world, world.village_a, "A-001", "张阿大", serial=1)
+    b = household(world, world.village_b, "B-001", "李阿二", serial=2)
+    c = household(world, world.village_b, "B-002", "王阿三", serial=3)
     living = [
         _pay(world, a, PaymentKind.MINIMUM_LIVING, "100万", this_year),
         _pay(world, b, PaymentKind.MARGINAL, "50万", this_year),
@@ -72,7 +72,7 @@ def test_the_years_figures_count_the_years_records_only(world: TownWorld):
 
 def test_records_written_after_the_as_of_moment_do_not_count(world: TownWorld):
     year = WORLD_TODAY.year
-    hh = household(world.village_a, "A-001", "张阿大", serial=1)
+    hh = household(world, world.village_a, "A-001", "张阿大", serial=1)
     before = timezone.now()
     _pay(world, hh, PaymentKind.CONDOLENCE, "500", WORLD_TODAY)
     figures = year_figures(town=world.town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=before)
