@@ -16,7 +16,6 @@ def id_number(serial: int) -> str:
 
 def household(world: TownWorld, village: Area, number: str, head: str, *, serial: int) -> Household:
     """A household of ``village`` at its own house, with a head named ``head`` and an ID number from ``serial``."""
-
     grid = world.grid_a if village == world.village_a else world.grid_b
     found = make_household(
         make_house(world, village=village, grid=grid, address=f"{village.name}{number}号"), number=number
