@@ -23,6 +23,7 @@ from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCa
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Household, Resident
+from gridgov.data.privacy import blind_index
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import RowInvalid
 
@@ -48,6 +49,26 @@ def parse_amount(value: Decimal | int | str | None) -> Decimal:
 def normalise_id_number(value: str) -> str:
     """An ID number as the register keys it (``Resident.id_digest``): upper case, without spaces."""
     return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+
+
+def resident_by_id(*, town: Area, id_number: str) -> Resident | None:
+    """The register's resident of ``town`` with this ID number, found by its keyed digest (never decrypted)."""
+    number = normalise_id_number(id_number)
+    if not number:
+        return None
+    return Resident.objects.filter(town=town, id_digest=blind_index(number)).select_related("household").first()
+
+
+def household_by_number_or_id(*, town: Area, text: str) -> Household | None:
+    """A household of ``town`` by its 户号, else by the ID number of a person in it."""
+    text = text.strip()
+    if not text:
+        return None
+    found = Household.objects.filter(town=town, number=text).first()
+    if found is not None:
+        return found
+    resident = resident_by_id(town=town, id_number=text)
+    return resident.household if resident is not None else None
 
 
 def _today(now: datetime | None) -> date:

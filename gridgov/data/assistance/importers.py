@@ -18,22 +18,28 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.assistance.domain import PaymentInput, check_card, check_payment, normalise_id_number
+from gridgov.data.assistance.domain import (
+    PaymentInput,
+    check_card,
+    check_payment,
+    normalise_id_number,
+    resident_by_id,
+)
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import Payment, VeteranCard
 from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import Household, Resident
-from gridgov.data.privacy import blind_index, mask_id_number
+from gridgov.data.privacy import mask_id_number
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
 from gridgov.types import CellValue, SheetRow
 
 
 def resident_by_id_number(value: CellValue, *, town: Area, column: str) -> Resident:
-    """The register's resident of ``town`` with this ID number (found by its digest), or the row is refused."""
+    """The register's resident of ``town`` with this ID number (``resident_by_id``), or the row is refused."""
     raw = normalise_id_number(cells.required_text(value, column=column, max_length=32))
-    found = Resident.objects.filter(town=town, id_digest=blind_index(raw)).select_related("household").first()
+    found = resident_by_id(town=town, id_number=raw)
     if found is None:
         raise RowInvalid(column, _("人员库中没有身份证号为%(v)s的人员") % {"v": mask_id_number(raw)})
     return found

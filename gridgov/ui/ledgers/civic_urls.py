@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from gridgov.ui.ledgers import views_assistance as assistance
 from gridgov.ui.ledgers import views_disputes as disputes
 from gridgov.ui.ledgers import views_figures as figures
 from gridgov.ui.ledgers import views_inspections as inspections
@@ -28,4 +29,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("disputes/<int:dispute_id>/extension/", disputes.dispute_extension, name="dispute_extension"),
     path("disputes/<int:dispute_id>/clear-backlog/", disputes.dispute_clear_backlog, name="dispute_clear_backlog"),
     path("figures/civic/", figures.civic_figures, name="civic_figures"),
+    path("assistance/", assistance.payments, name="assistance_payments"),
+    path("assistance/export.xlsx", assistance.payments_export, name="assistance_payments_export"),
+    path("assistance/new/", assistance.payment_new, name="assistance_payment_new"),
+    path("assistance/cards/", assistance.cards, name="assistance_cards"),
+    path("assistance/cards/new/", assistance.card_new, name="assistance_card_new"),
+    path("assistance/cards/<int:card_id>/issue/", assistance.card_issue, name="assistance_card_issue"),
+    path("assistance/day-care/", assistance.day_care, name="assistance_day_care"),
+    path("assistance/day-care/new/", assistance.day_care_new, name="assistance_day_care_new"),
 ]
