@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gridgov.data.assistance.domain import (
     PaymentInput,
@@ -62,7 +62,7 @@ class PaymentImporter(Importer):
         "按“户号”或“户主身份证号”查找人员库中的户；同一户同一天同类型同金额的发放视为已导入。金额可写1200、1,200或1.2万。"
     )
     columns = (
-        Column("household", gettext_lazy("户号"), aliases=("户编号",), example="DX-0001"),
+        Column("household", pgettext_lazy("assistance", "户号"), aliases=("户编号",), example="DX-0001"),
         Column(
             "head_id",
             gettext_lazy("户主身份证号"),

@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -181,7 +182,7 @@ def payments_export(request: HttpRequest) -> HttpResponse:
         for r in (_row(p) for p in _listed(_payments(user, town, _payment_params(request))))
     )
     headers = [
-        _("户号"),
+        pgettext("assistance", "户号"),
         _("村/社区"),
         _("姓名"),
         _("类型"),

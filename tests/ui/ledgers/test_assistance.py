@@ -217,3 +217,23 @@ def test_the_list_costs_the_same_queries_for_more_rows(world: TownWorld, ledger,
     with django_assert_num_queries(11):
         page = client.get(LIST)
     assert _list_rows(page.text).count("王**") == 6
+
+
+def test_the_pages_read_in_english(world: TownWorld, ledger):
+    from tests.ui.test_english_pages import _data_names, _english, chinese_left
+
+    card = apply_card(town=world.town, actor=world.operator, resident=head(ledger["a"]), applied_on=WORLD_TODAY)
+    client = _english(world.operator)
+    names = _data_names()
+    urls = [
+        LIST,
+        NEW,
+        reverse("ledgers:assistance_cards"),
+        reverse("ledgers:assistance_card_new"),
+        reverse("ledgers:assistance_day_care"),
+        reverse("ledgers:assistance_day_care_new"),
+    ]
+    left = {url: chinese_left(client.get(url).text, names) for url in urls}
+    assert left == {url: [] for url in urls}
+    issued = client.post(reverse("ledgers:assistance_card_issue", args=[card.pk]), {"issued_on": "2000-01-01"})
+    assert "The date issued cannot be earlier than the date applied" in issued.text
