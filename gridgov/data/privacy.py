@@ -264,7 +264,8 @@ def mask_id_number(number: str) -> str:
 
 def rotate_all(*, batch: int = 500) -> dict[str, int]:
     """Re-encrypt every encrypted column of every model under the current key (values still readable under an
-    old key are read through GRIDGOV_FIELD_ENCRYPTION_OLD_KEYS); then rewrite the canary. Returns rows per model."""
+    old key are read through GRIDGOV_FIELD_ENCRYPTION_OLD_KEYS), and rewrite the model's blind indexes
+    (``BLIND_INDEXES``) under it; then rewrite the canary. Returns rows per model."""
     from django.apps import apps
     from django.db import transaction
 
@@ -273,12 +274,19 @@ def rotate_all(*, batch: int = 500) -> dict[str, int]:
         columns = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
         if not columns:
             continue
+        # A model's blind indexes (digest column → the encrypted column it digests, ``BLIND_INDEXES``) are keyed
+        # by the field key too: written anew from the decrypted values, in the same statement.
+        digests: dict[str, str] = dict(getattr(model, "BLIND_INDEXES", {}))
         manager = model._base_manager
         ids = list(manager.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), batch):
             with transaction.atomic():
-                rows = list(manager.filter(pk__in=ids[start : start + batch]).only("pk", *columns))
-                manager.bulk_update(rows, columns)
+                rows = list(manager.filter(pk__in=ids[start : start + batch]).only("pk", *columns, *digests))
+                for row in rows:
+                    for digest, source in digests.items():
+                        plain = getattr(row, source)
+                        setattr(row, digest, blind_index(plain) if plain else "")
+                manager.bulk_update(rows, [*columns, *digests])
         done[model._meta.label] = len(ids)
     write_canary()
     return done

@@ -8,10 +8,12 @@ module); every page, export, API endpoint and other app asks here, through ``acc
 from __future__ import annotations
 
 from gridgov.data.people.scope import (
+    ERASE_ROLES,
     SENSITIVE_ROLES,
     UNMASK_ROLES,
     WRITE_ROLES,
     handler_departments,
+    may_erase_person,
     may_unmask_person,
     may_write_area,
     may_write_people,
@@ -26,10 +28,12 @@ from gridgov.data.people.scope import (
 )
 
 __all__ = [
+    "ERASE_ROLES",
     "SENSITIVE_ROLES",
     "UNMASK_ROLES",
     "WRITE_ROLES",
     "handler_departments",
+    "may_erase_person",
     "may_unmask_person",
     "may_write_area",
     "may_write_people",

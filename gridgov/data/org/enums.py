@@ -53,3 +53,5 @@ class SecurityEventKind(models.TextChoices):
     SECOND_FACTOR_SET_UP = "second_factor_set_up", _("设置双因素认证")
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("重新生成恢复码")
     PERSONAL_DATA_REVEALED = "personal_data_revealed", _("查看完整个人信息")
+    PERSONAL_DATA_EXPORTED = "personal_data_exported", _("导出个人信息（查阅复制请求）")
+    PERSONAL_DATA_ERASED = "personal_data_erased", _("删除个人信息")

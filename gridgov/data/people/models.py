@@ -8,6 +8,8 @@ never through the plain number. Rows are written only through ``people.domain``.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +108,9 @@ class Resident(models.Model):
     created_at = models.DateTimeField(_("登记时间"))
     updated_at = models.DateTimeField(_("更新时间"))
 
+    # ``privacy.rotate_all`` (manage.py rotate_field_key) writes the digest anew under a new field key.
+    BLIND_INDEXES: ClassVar[dict[str, str]] = {"id_digest": "id_number"}
+
     class Meta:
         verbose_name = _("实有人口")
         verbose_name_plural = _("实有人口")
@@ -114,8 +119,11 @@ class Resident(models.Model):
             models.UniqueConstraint(
                 fields=["town", "id_digest"], condition=~models.Q(id_digest=""), name="resident_id_unique_per_town"
             ),
+            # One head among those still living there: a head who moved away (or was erased) leaves the place free.
             models.UniqueConstraint(
-                fields=["household"], condition=models.Q(relation=Relation.HEAD), name="household_one_head"
+                fields=["household"],
+                condition=models.Q(relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True),
+                name="household_one_head",
             ),
             models.CheckConstraint(condition=models.Q(kind__in=ResidentKind.values), name="resident_kind_valid"),
             models.CheckConstraint(condition=models.Q(relation__in=Relation.values), name="resident_relation_valid"),

@@ -34,6 +34,8 @@ from gridgov.data.people.models import GroupMembership, House, Household, Person
 SENSITIVE_ROLES = frozenset({Role.LEADER, Role.ADMIN})
 # Who may see a resident's ID number and phone in full (over their area; handlers over their groups' members).
 UNMASK_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN})
+# Who may erase a person's data (an erasure request; the retention purge runs without a user).
+ERASE_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 # Who may register and change houses, households, residents and their memberships (over their area).
 WRITE_ROLES = frozenset({Role.OPERATOR, Role.ADMIN, Role.VILLAGE_STAFF, Role.GRID_WORKER})
 
@@ -191,6 +193,14 @@ def may_unmask_person(*, user: User, resident: Resident) -> bool:
     """Whether ``user`` may see ``resident``'s name, ID number and phone in full: the command room, leaders and
     admins over the resident's area; the handlers of a group the resident is an open member of."""
     condition = _resident_condition(user, tuple(UNMASK_ROLES), handlers=True)
+    if condition is None:
+        return True
+    return Resident.objects.filter(condition, pk=resident.pk).exists()
+
+
+def may_erase_person(*, user: User, resident: Resident) -> bool:
+    """Whether ``user`` may erase ``resident``'s personal data: the command room and admins over their area."""
+    condition = _resident_condition(user, tuple(ERASE_ROLES), handlers=False)
     if condition is None:
         return True
     return Resident.objects.filter(condition, pk=resident.pk).exists()

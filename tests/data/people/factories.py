@@ -11,9 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from gridgov.data.org.models import Area, Department
+from gridgov.data.people.domain import (
+    HouseholdInput,
+    HouseInput,
+    ResidentInput,
+    join_group,
+    leave_group,
+    register_house,
+    register_household,
+    register_resident,
+)
 from gridgov.data.people.enums import GroupKind, Relation
 from gridgov.data.people.models import GroupMembership, House, Household, PersonGroup, Resident
-from gridgov.data.privacy import blind_index
 from tests.factories import MONDAY_0900, TownWorld
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -25,31 +34,25 @@ def valid_id(body17: str) -> str:
 
 
 def make_house(world: TownWorld, *, village: Area, grid: Area | None, address: str) -> House:
-    return House.objects.create(
-        town=world.town, village=village, grid=grid, address=address, created_at=MONDAY_0900, updated_at=MONDAY_0900
-    )
+    data = HouseInput(town=world.town, village=village, grid=grid, address=address)
+    return register_house(actor=world.operator, data=data, now=MONDAY_0900)
 
 
-def make_household(house: House, *, number: str = "") -> Household:
-    return Household.objects.create(
-        town=house.town, house=house, number=number, created_at=MONDAY_0900, updated_at=MONDAY_0900
-    )
+def make_household(world: TownWorld, house: House, *, number: str = "") -> Household:
+    return register_household(actor=world.operator, data=HouseholdInput(house=house, number=number), now=MONDAY_0900)
 
 
 def make_resident(
-    household: Household, *, name: str, id_number: str = "", phone: str = "", relation: Relation = Relation.HEAD
+    world: TownWorld,
+    household: Household,
+    *,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    relation: Relation = Relation.HEAD,
 ) -> Resident:
-    return Resident.objects.create(
-        town=household.town,
-        household=household,
-        name=name,
-        id_number=id_number,
-        id_digest=blind_index(id_number) if id_number else "",
-        phone=phone,
-        relation=relation,
-        created_at=MONDAY_0900,
-        updated_at=MONDAY_0900,
-    )
+    data = ResidentInput(household=household, name=name, id_number=id_number, phone=phone, relation=relation)
+    return register_resident(actor=world.operator, data=data, now=MONDAY_0900)
 
 
 def make_group(
@@ -66,8 +69,14 @@ def make_group(
     )
 
 
-def join(resident: Resident, group: PersonGroup, *, since: date, until: date | None = None) -> GroupMembership:
-    return GroupMembership.objects.create(town=resident.town, resident=resident, group=group, since=since, until=until)
+def join(
+    world: TownWorld, resident: Resident, group: PersonGroup, *, since: date, until: date | None = None
+) -> GroupMembership:
+    """A membership, written by the town's admin (who sees the sensitive groups too)."""
+    membership = join_group(actor=world.admin, resident=resident, group=group, since=since, now=MONDAY_0900)
+    if until is not None:
+        membership = leave_group(actor=world.admin, membership=membership, until=until, now=MONDAY_0900)
+    return membership
 
 
 @dataclass
@@ -88,10 +97,12 @@ class PeopleWorld:
 def build_people(world: TownWorld) -> PeopleWorld:
     house_a = make_house(world, village=world.village_a, grid=world.grid_a, address="双合村1组1号")
     house_b = make_house(world, village=world.village_b, grid=world.grid_b, address="火箭村2组5号")
-    household_a = make_household(house_a, number="A001")
-    household_b = make_household(house_b, number="B001")
-    resident_a = make_resident(household_a, name="张三", id_number=valid_id("33092119800101123"), phone="13800138000")
-    resident_b = make_resident(household_b, name="李四", id_number=valid_id("33092119900202234"))
+    household_a = make_household(world, house_a, number="A001")
+    household_b = make_household(world, house_b, number="B001")
+    resident_a = make_resident(
+        world, household_a, name="张三", id_number=valid_id("33092119800101123"), phone="13800138000"
+    )
+    resident_b = make_resident(world, household_b, name="李四", id_number=valid_id("33092119900202234"))
     care = make_group(world, code="kunnan", name="困难家庭", department=world.dept_b)
     corrections = make_group(
         world, code="jiaozheng", name="社区矫正", kind=GroupKind.KEY, sensitive=True, department=world.dept_a
@@ -105,7 +116,7 @@ def build_people(world: TownWorld) -> PeopleWorld:
         resident_b=resident_b,
         care=care,
         corrections=corrections,
-        corrections_a=join(resident_a, corrections, since=date(2026, 1, 5)),
-        care_b=join(resident_b, care, since=date(2026, 3, 1)),
-        corrections_b_ended=join(resident_b, corrections, since=date(2024, 1, 1), until=date(2025, 6, 30)),
+        corrections_a=join(world, resident_a, corrections, since=date(2026, 1, 5)),
+        care_b=join(world, resident_b, care, since=date(2026, 3, 1)),
+        corrections_b_ended=join(world, resident_b, corrections, since=date(2024, 1, 1), until=date(2025, 6, 30)),
     )

@@ -184,7 +184,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='resident',
-            constraint=models.UniqueConstraint(condition=models.Q(('relation', 'head')), fields=('household',), name='household_one_head'),
+            constraint=models.UniqueConstraint(condition=models.Q(('erased_at__isnull', True), ('moved_out_on__isnull', True), ('relation', 'head')), fields=('household',), name='household_one_head'),
         ),
         migrations.AddConstraint(
             model_name='resident',

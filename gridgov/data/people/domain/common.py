@@ -1,0 +1,64 @@
+"""What the register's domain functions share: the scope checks of a write, the day of ``now``, phone numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.org.models import User
+from gridgov.data.people.models import House, Household, Resident
+from gridgov.data.people.scope import writable_households, writable_houses, writable_residents
+
+
+def today_of(now: datetime) -> date:
+    """The local day of ``now`` (Asia/Shanghai): what "not in the future" is measured against."""
+    return timezone.localdate(now)
+
+
+def check_writes_house(actor: User, house: House) -> None:
+    if not writable_houses(actor, House.objects.filter(pk=house.pk)).exists():
+        raise NotAllowed(_("您无权修改该房屋的信息"))
+
+
+def check_writes_household(actor: User, household: Household) -> None:
+    if not writable_households(actor, Household.objects.filter(pk=household.pk)).exists():
+        raise NotAllowed(_("您无权修改该户的信息"))
+
+
+def check_writes_resident(actor: User, resident: Resident) -> None:
+    if not writable_residents(actor, Resident.objects.filter(pk=resident.pk)).exists():
+        raise NotAllowed(_("您无权修改该人员的信息"))
+
+
+def check_phone(value: str) -> str:
+    """A phone number as written (spaces and hyphens out): 7 to 15 digits, an optional leading +; "" stays ""."""
+    phone = re.sub(r"[\s\-]", "", value)
+    if phone and not re.fullmatch(r"\+?\d{7,15}", phone):
+        raise InvalidInput(_("联系电话格式不正确"), field="phone")
+    return phone
+
+
+def check_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    """A stripped text within ``max_length``; InvalidInput naming ``label`` when empty (if required) or too long."""
+    text = value.strip()
+    if required and not text:
+        raise InvalidInput(_("请填写%(label)s") % {"label": label}, field=field)
+    if len(text) > max_length:
+        raise InvalidInput(
+            _("%(label)s不能超过%(n)d个字") % {"label": label, "n": max_length},
+            field=field,
+        )
+    return text
+
+
+def check_day(value: date | None, *, today: date, field: str, label: str) -> date:
+    """A day that has come (not after ``today``)."""
+    if value is None:
+        raise InvalidInput(_("请填写%(label)s") % {"label": label}, field=field)
+    if value > today:
+        raise InvalidInput(_("%(label)s不能晚于今天") % {"label": label}, field=field)
+    return value

@@ -1,0 +1,62 @@
+"""Households (户): a household lives in a house; its head is the resident whose relation is 户主."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridgov.data.errors import InvalidInput
+from gridgov.data.org.models import User
+from gridgov.data.people.domain.common import check_text, check_writes_house, check_writes_household
+from gridgov.data.people.models import House, Household
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HouseholdInput:
+    house: House
+    number: str = ""  # 户号: unique in the town when given
+    note: str = ""
+
+
+def _check(data: HouseholdInput, *, household: Household | None) -> tuple[str, str]:
+    number = check_text(data.number, field="number", label=_("户号"), max_length=32, required=False)
+    if number:
+        taken = Household.objects.filter(town_id=data.house.town_id, number=number)
+        if household is not None:
+            taken = taken.exclude(pk=household.pk)
+        if taken.exists():
+            raise InvalidInput(_("户号 %(number)s 已存在") % {"number": number}, field="number")
+    note = check_text(data.note, field="note", label=_("备注"), max_length=2000, required=False)
+    return number, note
+
+
+def register_household(*, actor: User, data: HouseholdInput, now: datetime) -> Household:
+    """Register a household in a house the actor may write."""
+    check_writes_house(actor, data.house)
+    number, note = _check(data, household=None)
+    with transaction.atomic():
+        return Household.objects.create(
+            town_id=data.house.town_id,
+            house=data.house,
+            number=number,
+            note=note,
+            created_at=now,
+            updated_at=now,
+        )
+
+
+def update_household(*, actor: User, household: Household, data: HouseholdInput, now: datetime) -> Household:
+    """Change a household's number or note, or move it to another house (both the actor's to write)."""
+    check_writes_household(actor, household)
+    check_writes_house(actor, data.house)
+    if data.house.town_id != household.town_id:
+        raise InvalidInput(_("户不能迁到其他乡镇的房屋"), field="house")
+    household.number, household.note = _check(data, household=household)
+    household.house = data.house
+    household.updated_at = now
+    with transaction.atomic():
+        household.save(update_fields=["house", "number", "note", "updated_at"])
+    return household

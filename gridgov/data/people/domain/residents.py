@@ -1,0 +1,173 @@
+"""Residents (实有人口): one household each, an ID number at most once per town (found by its digest, never by
+the plain number), birth date and sex read from the ID number, one head per household."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.idcard import check_passport_number, looks_like_id_number, normalise, parse_id_number
+from gridgov.data.org.models import User
+from gridgov.data.people.domain.common import (
+    check_day,
+    check_phone,
+    check_text,
+    check_writes_household,
+    check_writes_resident,
+    today_of,
+)
+from gridgov.data.people.enums import Relation, ResidentKind, Sex
+from gridgov.data.people.models import GroupMembership, Household, Resident
+from gridgov.data.people.scope import visible_households
+from gridgov.data.privacy import blind_index, mask_id_number
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResidentInput:
+    """A resident as registered or changed. ``birth_date`` and ``sex`` are read from an ID number; they are
+    taken from here only for a document that carries none (a foreigner's passport) or no number at all."""
+
+    household: Household
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    kind: ResidentKind = ResidentKind.REGISTERED
+    relation: Relation = Relation.OTHER
+    birth_date: date | None = None
+    sex: Sex = Sex.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    name: str
+    id_number: str
+    id_digest: str
+    birth_date: date | None
+    sex: Sex
+    phone: str
+    kind: ResidentKind
+    relation: Relation
+
+
+def _document(data: ResidentInput, kind: ResidentKind, today: date) -> tuple[str, date | None, Sex]:
+    """The number kept (normalised), and the birth date and sex it gives (else the input's)."""
+    if not data.id_number.strip():
+        return "", data.birth_date, Sex(data.sex)
+    if kind == ResidentKind.FOREIGN and not looks_like_id_number(normalise(data.id_number)):
+        return check_passport_number(data.id_number), data.birth_date, Sex(data.sex)
+    parsed = parse_id_number(data.id_number, today=today)
+    return parsed.number, parsed.birth_date, Sex(parsed.sex)
+
+
+def _holder_text(actor: User, holder: Household) -> str:
+    """The household holding a number, named only to an actor who may see it."""
+    if visible_households(actor, Household.objects.filter(pk=holder.pk)).exists():
+        return _("户 %(household)s（%(address)s）") % {"household": holder, "address": holder.house.address}
+    return _("本镇其他村/社区的一户")
+
+
+def _check_unique(actor: User, household: Household, number: str, digest: str, resident: Resident | None) -> None:
+    """A number at most once in the town (another household's or this one's): looked up by its digest."""
+    holders = Resident.objects.select_related("household__house").filter(town_id=household.town_id, id_digest=digest)
+    if resident is not None:
+        holders = holders.exclude(pk=resident.pk)
+    holder = holders.first()
+    if holder is not None:
+        raise InvalidInput(
+            _("证件号码 %(v)s 已登记在%(holder)s，同一人不能登记两次")
+            % {"v": mask_id_number(number), "holder": _holder_text(actor, holder.household)},
+            field="id_number",
+        )
+
+
+def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today: date) -> _Checked:
+    household = data.household
+    name = check_text(data.name, field="name", label=_("姓名"), max_length=64)
+    try:
+        kind = ResidentKind(data.kind)
+        relation = Relation(data.relation)
+    except ValueError:
+        raise InvalidInput(_("人口类型或与户主关系无效"), field="kind") from None
+    number, birth_date, sex = _document(data, kind, today)
+    if birth_date is not None and birth_date > today:
+        raise InvalidInput(_("出生日期不能晚于今天"), field="birth_date")
+    digest = blind_index(number) if number else ""
+    if digest:
+        _check_unique(actor, household, number, digest, resident)
+    if relation == Relation.HEAD:
+        heads = Resident.objects.filter(
+            household=household, relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True
+        )
+        if resident is not None:
+            heads = heads.exclude(pk=resident.pk)
+        if heads.exists():
+            raise InvalidInput(_("户 %(household)s 已有户主") % {"household": household}, field="relation")
+    return _Checked(name, number, digest, birth_date, sex, check_phone(data.phone), kind, relation)
+
+
+def register_resident(*, actor: User, data: ResidentInput, now: datetime) -> Resident:
+    """Register a resident in a household the actor may write."""
+    check_writes_household(actor, data.household)
+    checked = _check(actor, data, resident=None, today=today_of(now))
+    with transaction.atomic():
+        return Resident.objects.create(
+            town_id=data.household.town_id,
+            household=data.household,
+            name=checked.name,
+            id_number=checked.id_number,
+            id_digest=checked.id_digest,
+            birth_date=checked.birth_date,
+            sex=checked.sex,
+            phone=checked.phone,
+            kind=checked.kind,
+            relation=checked.relation,
+            created_at=now,
+            updated_at=now,
+        )
+
+
+def update_resident(*, actor: User, resident: Resident, data: ResidentInput, now: datetime) -> Resident:
+    """Change a resident (both the resident and the household they are put in the actor's to write)."""
+    check_writes_resident(actor, resident)
+    if resident.erased_at is not None:
+        raise NotAllowed(_("该人员的个人信息已删除，不能修改"))
+    if data.household.pk != resident.household_id:
+        check_writes_household(actor, data.household)
+        if data.household.town_id != resident.town_id:
+            raise InvalidInput(_("不能迁入其他乡镇的户"), field="household")
+    checked = _check(actor, data, resident=resident, today=today_of(now))
+    resident.household = data.household
+    resident.name = checked.name
+    resident.id_number = checked.id_number
+    resident.id_digest = checked.id_digest
+    resident.birth_date = checked.birth_date
+    resident.sex = checked.sex
+    resident.phone = checked.phone
+    resident.kind = checked.kind
+    resident.relation = checked.relation
+    resident.updated_at = now
+    fields = ["household", "name", "id_number", "id_digest", "birth_date", "sex", "phone", "kind", "relation"]
+    with transaction.atomic():
+        resident.save(update_fields=[*fields, "updated_at"])
+    return resident
+
+
+def move_out(*, actor: User, resident: Resident, on: date, now: datetime) -> Resident:
+    """Record that a resident moved away on ``on`` (a day that has come): their open memberships end that day.
+    The record stays (the retention period, ``purge_moved_out``, erases it later)."""
+    check_writes_resident(actor, resident)
+    if resident.moved_out_on is not None or resident.erased_at is not None:
+        raise InvalidInput(_("该人员已迁出"), field="moved_out_on")
+    day = check_day(on, today=today_of(now), field="moved_out_on", label=_("迁出日期"))
+    with transaction.atomic():
+        for membership in GroupMembership.objects.select_for_update().filter(resident=resident, until__isnull=True):
+            membership.until = max(day, membership.since)
+            membership.save(update_fields=["until"])
+        resident.moved_out_on = day
+        resident.updated_at = now
+        resident.save(update_fields=["moved_out_on", "updated_at"])
+    return resident
