@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
 from gridgov.data.errors import InvalidInput
+from gridgov.data.idcard import normalise
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.privacy import blind_index
@@ -46,14 +47,9 @@ def parse_amount(value: Decimal | int | str | None) -> Decimal:
     return amount
 
 
-def normalise_id_number(value: str) -> str:
-    """An ID number as the register keys it (``Resident.id_digest``): upper case, without spaces."""
-    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
-
-
 def resident_by_id(*, town: Area, id_number: str) -> Resident | None:
     """The register's resident of ``town`` with this ID number, found by its keyed digest (never decrypted)."""
-    number = normalise_id_number(id_number)
+    number = normalise(id_number)
     if not number:
         return None
     return Resident.objects.filter(town=town, id_digest=blind_index(number)).select_related("household").first()

@@ -22,12 +22,12 @@ from gridgov.data.assistance.domain import (
     PaymentInput,
     check_card,
     check_payment,
-    normalise_id_number,
     resident_by_id,
 )
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import Payment, VeteranCard
 from gridgov.data.cases.scope import may_import_town_ledgers
+from gridgov.data.idcard import normalise
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.privacy import mask_id_number
@@ -38,7 +38,7 @@ from gridgov.types import CellValue, SheetRow
 
 def resident_by_id_number(value: CellValue, *, town: Area, column: str) -> Resident:
     """The register's resident of ``town`` with this ID number (``resident_by_id``), or the row is refused."""
-    raw = normalise_id_number(cells.required_text(value, column=column, max_length=32))
+    raw = normalise(cells.required_text(value, column=column, max_length=32))
     found = resident_by_id(town=town, id_number=raw)
     if found is None:
         raise RowInvalid(column, _("人员库中没有身份证号为%(v)s的人员") % {"v": mask_id_number(raw)})

@@ -32,9 +32,10 @@ from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
+from gridgov.data.people.domain import person_view
 from gridgov.data.people.enums import Relation
 from gridgov.data.people.models import Household, Resident
-from gridgov.data.privacy import mask_id_number, mask_name
+from gridgov.data.privacy import mask_id_number
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, IssueForm, PaymentForm
@@ -67,7 +68,8 @@ def _department(town: Area, value: str) -> Department | None:
 
 
 def _masked(person: Resident | None) -> str:
-    return mask_name(person.name) if person is not None else ""
+    """The person's name as every page shows it: masked (张**), or the placeholder of an erased person."""
+    return person_view(person).name if person is not None else ""
 
 
 def _with_head(path: str) -> Prefetch[str]:

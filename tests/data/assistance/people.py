@@ -17,15 +17,16 @@ def id_number(serial: int) -> str:
 def household(world: TownWorld, village: Area, number: str, head: str, *, serial: int) -> Household:
     """A household of ``village`` at its own house, with a head named ``head`` and an ID number from ``serial``."""
     grid = world.grid_a if village == world.village_a else world.grid_b
-    found = make_household(
-        make_house(world, village=village, grid=grid, address=f"{village.name}{number}号"), number=number
-    )
-    person(found, head, serial=serial, relation=Relation.HEAD)
+    house = make_house(world, village=village, grid=grid, address=f"{village.name}{number}号")
+    found = make_household(world, house, number=number)
+    person(world, found, head, serial=serial, relation=Relation.HEAD)
     return found
 
 
-def person(household: Household, name: str, *, serial: int, relation: Relation = Relation.OTHER) -> Resident:
-    return make_resident(household, name=name, id_number=id_number(serial), relation=relation)
+def person(
+    world: TownWorld, household: Household, name: str, *, serial: int, relation: Relation = Relation.OTHER
+) -> Resident:
+    return make_resident(world, household, name=name, id_number=id_number(serial), relation=relation)
 
 
 def head(household: Household) -> Resident:

@@ -64,7 +64,7 @@ def _data(hh: Household | None, **changes: object) -> PaymentInput:
 
 def test_a_payment_is_recorded_with_its_household_person_and_department(world: TownWorld):
     hh = household(world, world.village_a, "A-001", "张阿大", serial=1)
-    son = person(hh, "张小明", serial=2)
+    son = person(world, hh, "张小明", serial=2)
     payment = record_payment(
         town=world.town,
         actor=world.operator,

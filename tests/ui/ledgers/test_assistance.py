@@ -125,7 +125,7 @@ def test_the_form_keeps_its_input_on_an_error_then_records(world: TownWorld, led
     assert 'id="paid_on-errors"><li>发放日期不能晚于今天' in future.text
     unknown = client.post(NEW, {**form, "amount": "1,000", "household": "Z-404"})
     assert 'id="household-errors"><li>人员库中没有户号或身份证号为“Z-404”的户' in unknown.text
-    person(ledger["b"], "李小二", serial=9)  # of household B, not A
+    person(world, ledger["b"], "李小二", serial=9)  # of household B, not A
     wrong_person = client.post(NEW, {**form, "amount": "1,000", "person": id_number(9)})
     assert 'id="person-errors"><li>所选人员不在该户中' in wrong_person.text
     assert Payment.objects.filter(kind=PaymentKind.TEMPORARY).count() == 0
