@@ -2,8 +2,8 @@
 (优待证), record a day of day care (日间照料).
 
 Each function checks its input and raises ``InvalidInput`` in Chinese naming the field; nothing is half-written.
-Who may record what is the permission module's question (``access.assistance_scope``), asked by the pages
-before they call here. A sheet import checks each row with the same ``check_payment`` / ``check_card``
+Who may record what is ``assistance.scope``'s rule (the pages ask it through the permission module; the functions
+here enforce it: ``NotAllowed``). A sheet import checks each row with the same ``check_payment`` / ``check_card``
 and writes the rows together.
 """
 
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
-from gridgov.data.errors import InvalidInput
+from gridgov.data.assistance.scope import may_record_assistance
+from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.idcard import normalise
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Household, Resident
@@ -65,6 +66,11 @@ def household_by_number_or_id(*, town: Area, text: str) -> Household | None:
         return found
     resident = resident_by_id(town=town, id_number=text)
     return resident.household if resident is not None else None
+
+
+def _check_may_record(actor: User, household: Household, department: Department | None) -> None:
+    if not may_record_assistance(user=actor, household=household, department=department):
+        raise NotAllowed(_("您无权以该部门为该户登记救助帮扶"))
 
 
 def _today(now: datetime | None) -> date:
@@ -149,6 +155,7 @@ def record_payment(*, town: Area, actor: User, data: PaymentInput, now: datetime
     """Record one payment to a household."""
     now = now or timezone.now()
     payment = check_payment(town=town, data=data, today=_today(now), actor=actor)
+    _check_may_record(actor, payment.household, payment.department)
     payment.created_at = now
     payment.save(force_insert=True)
     return payment
@@ -213,6 +220,7 @@ def apply_card(
         town=town, resident=resident, applied_on=applied_on, today=_today(now), department=department, note=note
     )
     card.created_at = now
+    _check_may_record(actor, card.resident.household, card.department)
     if VeteranCard.objects.filter(resident=card.resident).exists():
         raise InvalidInput(_("该人员已申请过优待证"), field="resident")
     try:
@@ -227,6 +235,7 @@ def issue_card(
     *, card: VeteranCard, actor: User, issued_on: date | None, number: str = "", now: datetime | None = None
 ) -> VeteranCard:
     """Issue an applied card: on a day not before its application nor in the future, with its number."""
+    _check_may_record(actor, card.resident.household, card.department)
     if card.issued_on is not None:
         raise InvalidInput(_("该优待证已发放"), field="issued_on")
     if issued_on is None:
@@ -267,6 +276,7 @@ def record_attendance(
     attendance = DayCareAttendance(
         town=town, resident=resident, department=_in_town(town, department), day=day, provider=provider, created_at=now
     )
+    _check_may_record(actor, resident.household, attendance.department)
     if DayCareAttendance.objects.filter(resident=resident, day=day).exists():
         raise InvalidInput(_("该人员当天已有照料记录"), field="day")
     try:

@@ -3,6 +3,7 @@ in Chinese, naming the field, with nothing written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from gridgov.data.assistance.domain import (
 )
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
-from gridgov.data.errors import InvalidInput
+from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.people.models import Household
 from tests.data.assistance.people import head, household, person
 from tests.factories import WORLD_TODAY, TownWorld
@@ -152,3 +153,28 @@ def test_day_care_is_recorded_once_per_person_per_day(world: TownWorld):
         )
     assert (future.value.field, future.value.message) == ("day", "日期不能晚于今天")
     assert list(DayCareAttendance.objects.values_list("day", "provider")) == [(WORLD_TODAY, "双合村照料中心")]
+
+
+def test_the_domain_refuses_those_who_may_not_record(world: TownWorld):
+    a = household(world, world.village_a, "A-001", "张阿大", serial=1)
+    b = household(world, world.village_b, "B-001", "李阿二", serial=2)
+    refusals: list[Callable[[], object]] = [
+        lambda: record_payment(town=world.town, actor=world.grid_worker_a, data=_data(a)),
+        lambda: record_payment(town=world.town, actor=world.village_staff_a, data=_data(b)),
+        lambda: record_payment(town=world.town, actor=world.handler_a, data=_data(a, department=world.dept_b)),
+        lambda: apply_card(town=world.town, actor=world.leader, resident=head(a), applied_on=WORLD_TODAY),
+        lambda: record_attendance(
+            town=world.town, actor=world.village_staff_b, resident=head(a), day=WORLD_TODAY, provider="中心"
+        ),
+    ]
+    for refused in refusals:
+        with pytest.raises(NotAllowed) as error:
+            refused()
+        assert error.value.message == "您无权以该部门为该户登记救助帮扶"
+    assert (Payment.objects.count(), VeteranCard.objects.count(), DayCareAttendance.objects.count()) == (0, 0, 0)
+    record_payment(town=world.town, actor=world.village_staff_a, data=_data(a))
+    record_payment(town=world.town, actor=world.handler_a, data=_data(a, department=world.dept_a))
+    card = apply_card(town=world.town, actor=world.operator, resident=head(b), applied_on=WORLD_TODAY)
+    with pytest.raises(NotAllowed):
+        issue_card(card=card, actor=world.village_staff_a, issued_on=WORLD_TODAY)
+    assert Payment.objects.count() == 2
