@@ -137,10 +137,23 @@ class PaymentImporter(Importer):
         return True
 
 
+@dataclass(frozen=True)
+class CardRow:
+    card: VeteranCard  # checked by ``check_card``, unsaved
+    existing: VeteranCard | None  # the person's card recorded before, if any
+
+    @property
+    def issues_existing(self) -> bool:
+        """Whether the row issues a card that was only applied for so far."""
+        return self.existing is not None and self.existing.issued_on is None and self.card.issued_on is not None
+
+
 class VeteranCardImporter(Importer):
     name = "veteran-cards"
     title = gettext_lazy("退役军人优待证发放台账")
-    notes = gettext_lazy("按“身份证号”查找人员库中的退役军人；每人一张优待证，已登记的不重复导入。")
+    notes = gettext_lazy(
+        "按“身份证号”查找人员库中的退役军人；每人一张优待证，已登记的不重复导入，已申请未发放的按本表登记发放。"
+    )
     columns = (
         Column("id_number", gettext_lazy("身份证号"), required=True, aliases=("证件号码",)),
         Column("applied_on", gettext_lazy("申请日期"), required=True, aliases=("申领日期",), example="2026-03-02"),
@@ -152,7 +165,7 @@ class VeteranCardImporter(Importer):
     def allowed(self, user: User) -> bool:
         return may_import_town_ledgers(user)
 
-    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> VeteranCard:
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> CardRow:
         resident = resident_by_id_number(row["id_number"], town=ctx.town, column="id_number")
         department = None
         if row.get("department"):
@@ -167,19 +180,35 @@ class VeteranCardImporter(Importer):
             today=ctx.today,
         )
         card.import_key = str(resident.pk)
-        return card
+        existing = VeteranCard.objects.filter(resident=resident).first()
+        parsed = CardRow(card, existing)
+        earlier = parsed.existing.applied_on if parsed.existing is not None else None
+        if parsed.issues_existing and card.issued_on is not None and earlier is not None and card.issued_on < earlier:
+            day = earlier
+            raise RowInvalid(
+                "issued_on",
+                _("发放日期早于已登记的申请日期（%(d)s）") % {"d": f"{day.year}年{day.month}月{day.day}日"},
+            )
+        return parsed
 
-    def natural_key(self, parsed: VeteranCard) -> Hashable:
-        return parsed.resident_id
+    def natural_key(self, parsed: CardRow) -> Hashable:
+        return parsed.card.resident_id
 
-    def exists(self, parsed: VeteranCard, *, ctx: ImportContext) -> bool:
-        return VeteranCard.objects.filter(resident_id=parsed.resident_id).exists()
+    def exists(self, parsed: CardRow, *, ctx: ImportContext) -> bool:
+        """A card recorded before counts as imported, unless this row issues a card only applied for then."""
+        return parsed.existing is not None and not parsed.issues_existing
 
-    def apply_all(self, rows: list[VeteranCard], *, ctx: ImportContext) -> bool:
+    def apply_all(self, rows: list[CardRow], *, ctx: ImportContext) -> bool:
+        issued = []
+        for parsed in rows:
+            if parsed.existing is not None and parsed.issues_existing:
+                parsed.existing.issued_on = parsed.card.issued_on
+                parsed.existing.number = parsed.card.number or parsed.existing.number
+                issued.append(parsed.existing)
+            parsed.card.created_at = ctx.now
         with transaction.atomic():
-            for card in rows:
-                card.created_at = ctx.now
-            VeteranCard.objects.bulk_create(rows)
+            VeteranCard.objects.bulk_create([parsed.card for parsed in rows if parsed.existing is None])
+            VeteranCard.objects.bulk_update(issued, ["issued_on", "number"])
         return True
 
 

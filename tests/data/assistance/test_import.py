@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl import Workbook
 
+from gridgov.data.assistance.domain import apply_card, issue_card
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.importers import PAYMENTS, VETERAN_CARDS
 from gridgov.data.assistance.models import Payment, VeteranCard
@@ -122,3 +123,32 @@ def test_the_card_sheet_imports_applications_and_issues_all_or_nothing(world: To
     assert (report.errors, report.imported) == ([], 2)
     cards = set(VeteranCard.objects.values_list("resident", "issued_on", "number"))
     assert cards == {(veteran.pk, WORLD_TODAY, "YDZ-004"), (other.pk, None, "")}
+
+
+def test_the_card_sheet_issues_cards_applied_for_by_hand_and_skips_those_issued(world: TownWorld):
+    applied_on = WORLD_TODAY - timedelta(days=20)
+    waiting = head(household(world, world.village_a, "A-001", "陈老兵", serial=4))
+    done = head(household(world, world.village_b, "B-001", "周老兵", serial=5))
+    card = apply_card(town=world.town, actor=world.operator, resident=waiting, applied_on=applied_on)
+    finished = apply_card(town=world.town, actor=world.operator, resident=done, applied_on=applied_on)
+    issue_card(card=finished, actor=world.operator, issued_on=applied_on, number="YDZ-005")
+
+    too_early = (applied_on - timedelta(days=1)).isoformat()
+    bad = import_sheet(
+        importer=VETERAN_CARDS,
+        content=xlsx(CARD_HEADERS, [[id_number(4), (applied_on - timedelta(days=5)).isoformat(), too_early, ""]]),
+        ctx=_ctx(world),
+    )
+    day = applied_on
+    assert bad.errors == [
+        RowError(2, "发放日期", f"发放日期早于已登记的申请日期（{day.year}年{day.month}月{day.day}日）")
+    ]
+
+    rows = [
+        [id_number(4), LAST_MONTH, WORLD_TODAY.isoformat(), "YDZ-004"],
+        [id_number(5), LAST_MONTH, WORLD_TODAY.isoformat(), "X"],
+    ]
+    report = import_sheet(importer=VETERAN_CARDS, content=xlsx(CARD_HEADERS, rows), ctx=_ctx(world))
+    assert (report.errors, report.skipped, report.imported) == ([], 1, 1)
+    cards = set(VeteranCard.objects.values_list("pk", "applied_on", "issued_on", "number"))
+    assert cards == {(card.pk, applied_on, WORLD_TODAY, "YDZ-004"), (finished.pk, applied_on, applied_on, "YDZ-005")}
