@@ -237,3 +237,39 @@ def test_the_pages_read_in_english(world: TownWorld, ledger):
     assert left == {url: [] for url in urls}
     issued = client.post(reverse("ledgers:assistance_card_issue", args=[card.pk]), {"issued_on": "2000-01-01"})
     assert "The date issued cannot be earlier than the date applied" in issued.text
+
+
+def test_the_payment_sheet_goes_through_the_import_pages(world: TownWorld, ledger, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gridgov.data.sheets.models import ImportJob, JobMode
+    from tests.data.assistance.test_import import PAYMENT_HEADERS, xlsx
+
+    client = signed_in(world.operator)
+    upload = reverse("imports:upload", args=["assistance-payments"])
+    assert client.get(upload).status_code == 200
+    before = Payment.objects.count()
+    bad = xlsx(
+        PAYMENT_HEADERS,
+        [
+            ["A-001", "", "临时救助", "1,000", WORLD_TODAY.isoformat(), "", ""],
+            ["X-9", "", "低保", "5", WORLD_TODAY.isoformat(), "", ""],
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(upload, {"file": SimpleUploadedFile("困难群众台账.xlsx", bad)})
+    job = ImportJob.objects.get()
+    html = client.get(reverse("imports:job", args=[job.pk])).text
+    assert "<td>3</td><td>户号</td><td>人员库中没有户号为“X-9”的户</td>" in html
+    assert "确认导入" not in html
+
+    good = xlsx(PAYMENT_HEADERS, [["A-001", "", "临时救助", "1,000", WORLD_TODAY.isoformat(), "", ""]])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(upload, {"file": SimpleUploadedFile("困难群众台账.xlsx", good)})
+    check = ImportJob.objects.exclude(pk=job.pk).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[check.pk]))
+    done = ImportJob.objects.get(mode=JobMode.IMPORT)
+    assert (done.report or {})["imported"] == 1
+    assert Payment.objects.count() == before + 1
+    assert signed_in(world.village_staff_a).get(upload).status_code in (403, 404)
