@@ -273,3 +273,39 @@ def test_the_payment_sheet_goes_through_the_import_pages(world: TownWorld, ledge
     assert (done.report or {})["imported"] == 1
     assert Payment.objects.count() == before + 1
     assert signed_in(world.village_staff_a).get(upload).status_code in (403, 404)
+
+
+def test_an_erased_person_is_shown_by_the_placeholder(world: TownWorld, ledger):
+    from django.utils import timezone
+
+    from gridgov.data.people.domain import ERASED_NAME, erase_person
+
+    erase_person(user=world.operator, resident=head(ledger["a"]), now=timezone.now())
+    rows = _list_rows(signed_in(world.operator).get(LIST, {"village": world.village_a.pk}).text)
+    assert (rows.count(f"<td>{ERASED_NAME}</td>"), "张" in rows) == (2, False)
+
+
+@pytest.mark.parametrize("url_name", ["ledgers:assistance_cards", "ledgers:assistance_day_care"])
+def test_the_card_and_day_care_lists_cost_the_same_queries_for_more_rows(world: TownWorld, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.data.assistance.domain import record_attendance
+
+    client = signed_in(world.operator)
+    url = reverse(url_name)
+
+    def add(n: int) -> None:
+        veteran = head(household(world, world.village_a, f"A-{n}", "赵某某", serial=40 + n))
+        apply_card(town=world.town, actor=world.operator, resident=veteran, applied_on=WORLD_TODAY)
+        record_attendance(town=world.town, actor=world.operator, resident=veteran, day=WORLD_TODAY, provider="中心")
+
+    add(0)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(1, 5):
+        add(n)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url)
+    assert (len(five), page.text.count("赵**")) == (len(one), 5)
