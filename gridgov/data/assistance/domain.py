@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
@@ -199,7 +200,7 @@ def check_card(
 
 
 def _check_issue(applied_on: date, issued_on: date, today: date) -> None:
-    _not_future(issued_on, today, field="issued_on", label=_("发放日期"))
+    _not_future(issued_on, today, field="issued_on", label=pgettext("card", "发放日期"))
     if issued_on < applied_on:
         raise InvalidInput(_("发放日期不能早于申请日期"), field="issued_on")
 

@@ -157,7 +157,7 @@ class VeteranCardImporter(Importer):
     columns = (
         Column("id_number", gettext_lazy("身份证号"), required=True, aliases=("证件号码",)),
         Column("applied_on", gettext_lazy("申请日期"), required=True, aliases=("申领日期",), example="2026-03-02"),
-        Column("issued_on", gettext_lazy("发放日期"), aliases=("发证日期",), example="2026-04-10"),
+        Column("issued_on", pgettext_lazy("card", "发放日期"), aliases=("发证日期",), example="2026-04-10"),
         Column("number", gettext_lazy("证号"), aliases=("优待证号",), example="YDZ330921000123"),
         Column("department", gettext_lazy("经办部门"), aliases=("经办单位",), example="退役军人服务站"),
     )

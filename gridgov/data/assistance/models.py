@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.org.models import Area, Department, User
@@ -67,7 +68,7 @@ class VeteranCard(models.Model):
         Department, verbose_name=_("经办部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     applied_on = models.DateField(_("申请日期"))
-    issued_on = models.DateField(_("发放日期"), null=True, blank=True)
+    issued_on = models.DateField(pgettext_lazy("card", "发放日期"), null=True, blank=True)
     number = models.CharField(_("证号"), max_length=32, blank=True)
     note = models.TextField(_("备注"), blank=True)
     import_key = models.CharField(max_length=64, blank=True, editable=False)

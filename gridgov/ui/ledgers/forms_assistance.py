@@ -5,7 +5,7 @@ their household's 户号 or an ID number (the register finds it by its digest), 
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.types import FromDjango
@@ -59,7 +59,7 @@ class CardForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    issued_on = forms.DateField(label=gettext_lazy("发放日期"), widget=DATE, required=False)
+    issued_on = forms.DateField(label=pgettext_lazy("card", "发放日期"), widget=DATE, required=False)
     number = forms.CharField(label=gettext_lazy("证号"), max_length=32, required=False)
 
 

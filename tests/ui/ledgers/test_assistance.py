@@ -237,6 +237,7 @@ def test_the_pages_read_in_english(world: TownWorld, ledger):
     assert left == {url: [] for url in urls}
     issued = client.post(reverse("ledgers:assistance_card_issue", args=[card.pk]), {"issued_on": "2000-01-01"})
     assert "The date issued cannot be earlier than the date applied" in issued.text
+    assert ("Date issued" in issued.text, "Date paid" in client.get(LIST).text) == (True, True)
 
 
 def test_the_payment_sheet_goes_through_the_import_pages(world: TownWorld, ledger, django_capture_on_commit_callbacks):
