@@ -211,15 +211,12 @@ def payment_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         text = data["household"].strip()
-        household = household_by_number_or_id(town=town, text=text)
         department = _department(town, data["department"])
-        person = resident_by_id(town=town, id_number=data["person"]) if data["person"].strip() else None
+        household = _seen(user, household_by_number_or_id(town=town, text=text))
+        person = _seen_person(user, resident_by_id(town=town, id_number=data["person"])) if data["person"] else None
         if text and household is None:
-            _refuse(
-                form,
-                "household",
-                _("人员库中没有户号或身份证号为“%(v)s”的户") % {"v": mask_id_number(text) if len(text) >= 15 else text},
-            )
+            shown = mask_id_number(text) if len(text) >= 15 else text
+            _refuse(form, "household", _("人员库中没有户号或身份证号为“%(v)s”的户") % {"v": shown})
         elif data["person"].strip() and person is None:
             _refuse(form, "person", _("人员库中没有该身份证号的人员"))
         elif household is not None and not permissions.may_record_assistance(
@@ -295,11 +292,26 @@ def cards(request: HttpRequest) -> HttpResponse:
     return _render_cards(request, user, _town(user))
 
 
+def _seen(user: User, household: Household | None) -> Household | None:
+    """``household`` when ``user`` sees it or may record for it (a handler, for their department); None otherwise,
+    so that a refusal says no more than "not found" (an ID number typed must not tell who lives in the town)."""
+    if household is None or permissions.visible_households(user, Household.objects.filter(pk=household.pk)).exists():
+        return household
+    return household if permissions.handler_departments(user) else None
+
+
+def _seen_person(user: User, person: Resident | None) -> Resident | None:
+    """``person`` when ``user`` may see them (or is a handler, who records for anyone of the town); else None."""
+    if person is None or permissions.visible_residents(user, Resident.objects.filter(pk=person.pk)).exists():
+        return person
+    return person if permissions.handler_departments(user) else None
+
+
 def _resident_for(
     form: CardForm | DayCareForm, user: User, town: Area, department: Department | None
 ) -> Resident | None:
     """The person the form names by ID number, when ``user`` may record for them; else the form's error."""
-    person = resident_by_id(town=town, id_number=form.cleaned_data["person"])
+    person = _seen_person(user, resident_by_id(town=town, id_number=form.cleaned_data["person"]))
     if person is None:
         _refuse(form, "person", _("人员库中没有该身份证号的人员"))
         return None

@@ -141,8 +141,12 @@ def test_the_form_keeps_its_input_on_an_error_then_records(world: TownWorld, led
 def test_village_staff_and_handlers_record_only_what_is_theirs(world: TownWorld, ledger):
     form = {"kind": PaymentKind.TEMPORARY, "amount": "500", "paid_on": WORLD_TODAY.isoformat(), "department": ""}
     staff = signed_in(world.village_staff_a)
+    # Out of their sight, another village's household is "not found" — by number or by its head's ID number alike.
     refused = staff.post(NEW, {**form, "household": "B-001"})
-    assert "您无权以该部门为该户登记发放" in refused.text
+    assert 'id="household-errors"><li>人员库中没有户号或身份证号为“B-001”的户' in refused.text
+    by_id = staff.post(NEW, {**form, "household": id_number(2)})
+    masked = id_number(2)[:6] + "********" + id_number(2)[-4:]
+    assert f'id="household-errors"><li>人员库中没有户号或身份证号为“{masked}”的户' in by_id.text
     assert staff.post(NEW, {**form, "household": "A-001"}).status_code == 302
     handler = signed_in(world.handler_a)
     assert "您无权以该部门为该户登记发放" in handler.post(NEW, {**form, "household": "B-001"}).text
