@@ -29,6 +29,8 @@ from gridgov.data.people.scope import handler_departments, visible_households
 AREA_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF})
 # Who records for any household of their town.
 TOWN_RECORDERS = frozenset({Role.OPERATOR, Role.ADMIN})
+# Who sees the town's year figures of assistance.
+TOWN_VIEWERS = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN})
 
 __all__ = [
     "assistance_actions",
@@ -108,8 +110,8 @@ def may_record_assistance(*, user: User, household: Household, department: Depar
 
 
 def assistance_actions(*, user: User, town: Area) -> frozenset[str]:
-    """What ``user`` may do on the assistance pages of ``town``: ``add`` (record by hand) and ``import`` (the
-    sheets, the command room only)."""
+    """What ``user`` may do on the assistance pages of ``town``: ``add`` (record by hand), ``import`` (the
+    sheets, the command room only) and ``figures`` (the town's year figures: the command room, leaders, admins)."""
     if not _active(user):
         return frozenset()
     roles = town_roles(user, town)
@@ -122,4 +124,6 @@ def assistance_actions(*, user: User, town: Area) -> frozenset[str]:
         found.add("add")
     if roles & TOWN_RECORDERS and may_import_town_ledgers(user):
         found.add("import")
+    if roles & TOWN_VIEWERS:
+        found.add("figures")
     return frozenset(found)

@@ -37,4 +37,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assistance/cards/<int:card_id>/issue/", assistance.card_issue, name="assistance_card_issue"),
     path("assistance/day-care/", assistance.day_care, name="assistance_day_care"),
     path("assistance/day-care/new/", assistance.day_care_new, name="assistance_day_care_new"),
+    path("assistance/figures/", assistance.figures, name="assistance_figures"),
 ]

@@ -8,14 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -28,7 +31,8 @@ from gridgov.data.assistance.domain import (
     record_payment,
     resident_by_id,
 )
-from gridgov.data.assistance.enums import PaymentKind
+from gridgov.data.assistance.enums import INSURANCE_KINDS, LIVING_KINDS, PaymentKind
+from gridgov.data.assistance.figures import year_figures
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
@@ -36,6 +40,7 @@ from gridgov.data.people.domain import person_view
 from gridgov.data.people.enums import Relation
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.privacy import mask_id_number
+from gridgov.data.reports.phrasing import money
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, IssueForm, PaymentForm
@@ -43,6 +48,11 @@ from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
+# The kind filter's groups, as the year figures count them.
+KIND_GROUPS = {
+    "group_living": (gettext_lazy("低保低边及生活补助"), LIVING_KINDS),
+    "group_insurance": (gettext_lazy("养老、医疗保险补助"), INSURANCE_KINDS),
+}
 
 
 def _town(user: User) -> Area:
@@ -95,8 +105,11 @@ def _payments(user: User, town: Area, params: common.ListFilters) -> QuerySet[Pa
     years = _year_range(params)
     if years:
         qs = qs.filter(paid_on__gte=years[0], paid_on__lt=years[1])
-    if params.get("kind") in PaymentKind.values:
-        qs = qs.filter(kind=params["kind"])
+    kind = params.get("kind", "")
+    if kind in PaymentKind.values:
+        qs = qs.filter(kind=kind)
+    elif kind in KIND_GROUPS:
+        qs = qs.filter(kind__in=KIND_GROUPS[kind][1])
     village = _village_id(params)
     if village:
         qs = qs.filter(household__house__village_id=village)
@@ -156,7 +169,7 @@ def payments(request: HttpRequest) -> HttpResponse:
             "params": params,
             "totals": totals,
             "grand_total": sum((t.amount for t in totals), Decimal(0)),
-            "kinds": PaymentKind.choices,
+            "kinds": PaymentKind.choices + [(key, label) for key, (label, _kinds) in KIND_GROUPS.items()],
             "villages": common.village_choices(town),
             "actions": permissions.assistance_actions(user=user, town=town),
         }
@@ -260,12 +273,15 @@ def _as_form_error(error: DomainError) -> DomainError:
 def _cards(user: User, town: Area, params: common.ListFilters) -> QuerySet[VeteranCard]:
     qs = permissions.visible_veteran_cards(user).filter(town=town)
     years = _year_range(params)
-    if years:
-        qs = qs.filter(applied_on__lt=years[1]).exclude(issued_on__lt=years[0])
-    if params.get("status") == "applied":
-        qs = qs.filter(issued_on__isnull=True)
-    elif params.get("status") == "issued":
+    status = params.get("status")
+    if status == "issued":  # issued in the year (the year figure's records)
         qs = qs.filter(issued_on__isnull=False)
+        if years:
+            qs = qs.filter(issued_on__gte=years[0], issued_on__lt=years[1])
+    elif years:  # applied by the year's end and not issued before it
+        qs = qs.filter(applied_on__lt=years[1]).exclude(issued_on__lt=years[0])
+    if status == "applied":
+        qs = qs.filter(issued_on__isnull=True)
     return qs.select_related("resident__household__house__village", "department").order_by("-applied_on", "-id")
 
 
@@ -431,3 +447,31 @@ def day_care_new(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("ledgers:assistance_day_care")
     return render(request, "ledgers/assistance/day_care_new.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------------------------------
+# The year's figures (as the work report writes them), each linked to the list of its records
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = _town(user)
+    if "figures" not in permissions.assistance_actions(user=user, town=town):
+        raise PermissionDenied(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
+    year = common.year_of(request)
+    as_of = timezone.now()
+    found = year_figures(town=town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=as_of)
+    links: dict[str, tuple[str, dict[str, str | int]]] = {
+        "assistance_living": ("ledgers:assistance_payments", {"year": year, "kind": "group_living"}),
+        "assistance_condolence": ("ledgers:assistance_payments", {"year": year, "kind": PaymentKind.CONDOLENCE}),
+        "insurance_subsidies": ("ledgers:assistance_payments", {"year": year, "kind": "group_insurance"}),
+        "veteran_cards_issued": ("ledgers:assistance_cards", {"year": year, "status": "issued"}),
+        "day_care_persons": ("ledgers:assistance_day_care", {"year": year}),
+    }
+    rows = []
+    for key, figure in found.items():
+        name, query = links[key]
+        text = money(figure.value) if figure.unit == _("元") else f"{figure.value}{figure.unit}"
+        rows.append((key, figure.label, text, f"{reverse(name)}?{urlencode(query)}"))
+    return render(request, "ledgers/assistance/figures.html", {"rows": rows, "year": year, "as_of": as_of})

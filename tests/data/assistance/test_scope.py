@@ -102,9 +102,9 @@ def test_who_may_record_for_which_household(world: TownWorld):
 @pytest.mark.parametrize(
     ("role", "actions"),
     [
-        (Role.OPERATOR, {"add", "import"}),
-        (Role.ADMIN, {"add", "import"}),
-        (Role.LEADER, set()),
+        (Role.OPERATOR, {"add", "import", "figures"}),
+        (Role.ADMIN, {"add", "import", "figures"}),
+        (Role.LEADER, {"figures"}),
         (Role.HANDLER, {"add"}),
         (Role.VILLAGE_STAFF, {"add"}),
         (Role.GRID_WORKER, set()),

@@ -5,6 +5,7 @@ day care, the navigation link and the list's query count."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ LIST = reverse("ledgers:assistance_payments")
 EXPORT = reverse("ledgers:assistance_payments_export")
 NEW = reverse("ledgers:assistance_payment_new")
 YEAR = WORLD_TODAY.year
+FIGURE_ROW = r'<tr data-key="(\w+)"><th>[^<]*</th><td><a href="([^"]+)">([^<]+)</a>'
 
 
 def pay(
@@ -236,6 +238,7 @@ def test_the_pages_read_in_english(world: TownWorld, ledger):
         reverse("ledgers:assistance_card_new"),
         reverse("ledgers:assistance_day_care"),
         reverse("ledgers:assistance_day_care_new"),
+        reverse("ledgers:assistance_figures"),
     ]
     left = {url: chinese_left(client.get(url).text, names) for url in urls}
     assert left == {url: [] for url in urls}
@@ -314,3 +317,38 @@ def test_the_card_and_day_care_lists_cost_the_same_queries_for_more_rows(world: 
     with CaptureQueriesContext(connection) as five:
         page = client.get(url)
     assert (len(five), page.text.count("赵**")) == (len(one), 5)
+
+
+def test_the_year_figures_link_to_exactly_their_records(world: TownWorld, ledger):
+    from gridgov.data.assistance.domain import issue_card, record_attendance
+
+    a, b = ledger["a"], ledger["b"]
+    pay(world, a, PaymentKind.PENSION_SUBSIDY, "300")
+    pay(world, b, PaymentKind.MEDICAL_SUBSIDY, "200")
+    pay(world, b, PaymentKind.LIVING_ALLOWANCE, "1,000")
+    issued = apply_card(town=world.town, actor=world.operator, resident=head(a), applied_on=date(YEAR - 1, 6, 1))
+    issue_card(card=issued, actor=world.operator, issued_on=date(YEAR, 2, 1), number="YDZ-1")
+    apply_card(town=world.town, actor=world.operator, resident=head(b), applied_on=WORLD_TODAY)  # not issued
+    for day in (WORLD_TODAY, WORLD_TODAY - timedelta(days=1)):
+        record_attendance(town=world.town, actor=world.operator, resident=head(b), day=day, provider="中心")
+
+    client = signed_in(world.operator)
+    page = client.get(reverse("ledgers:assistance_figures"), {"year": YEAR}).text
+    found = re.findall(FIGURE_ROW, page.replace("&amp;", "&"))
+    rows = {key: (url, text) for key, url, text in found}
+    assert {key: text for key, (_url, text) in rows.items()} == {
+        "assistance_living": "1.3万元",  # 8000 + 4000 + 1000 this year (last year's 900 not)
+        "assistance_condolence": "1.5万元",
+        "insurance_subsidies": "2人次",
+        "veteran_cards_issued": "1名",
+        "day_care_persons": "1名",
+    }
+    living = client.get(rows["assistance_living"][0]).text
+    assert "<th>3</th><th>1.3万元</th>" in living
+    insurance = client.get(rows["insurance_subsidies"][0]).text
+    assert "<th>2</th><th>500元</th>" in insurance
+    cards = client.get(rows["veteran_cards_issued"][0]).text
+    assert (cards.count('<tr id="card-'), "YDZ-1" in cards) == (1, True)
+    assert "1 人享受日间照料服务" in client.get(rows["day_care_persons"][0]).text
+    assert signed_in(world.leader).get(reverse("ledgers:assistance_figures")).status_code == 200
+    assert signed_in(world.village_staff_a).get(reverse("ledgers:assistance_figures")).status_code == 403
