@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -83,8 +83,10 @@ def _masked(person: Resident | None) -> str:
 
 
 def _with_head(path: str) -> Prefetch[str]:
-    """The head of each household (``heads``: a list of one), for the masked name of a payment without a person."""
-    return Prefetch(path, queryset=Resident.objects.filter(relation=Relation.HEAD), to_attr="heads")
+    """The heads of each household (``heads``: the one still living there first), for the masked name of a payment
+    without a person."""
+    heads = Resident.objects.filter(relation=Relation.HEAD).order_by(F("moved_out_on").asc(nulls_first=True), "id")
+    return Prefetch(path, queryset=heads, to_attr="heads")
 
 
 def _head(household: Household) -> Resident | None:
