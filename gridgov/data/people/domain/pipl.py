@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotAllowed
@@ -43,11 +44,11 @@ def person_record(*, user: User, resident: Resident) -> JSONObject:
             "id_number": person.id_number,
             "phone": person.phone,
             "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-            "sex": person.sex.label if person.sex else "",
-            "kind": person.kind.label,
-            "relation": person.relation.label,
+            "sex": str(person.sex.label) if person.sex else "",
+            "kind": str(person.kind.label),
+            "relation": str(person.relation.label),
             "moved_out_on": person.moved_out_on.isoformat() if person.moved_out_on else None,
-            "registered_at": resident.created_at.isoformat(),
+            "registered_at": timezone.localtime(resident.created_at).isoformat(),
         },
         "household": {"id": household.pk, "number": household.number},
         "house": {
