@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gridgov.data.people",
     "gridgov.data.visits",
     "gridgov.data.rentals",
+    "gridgov.data.assistance",
     "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",

@@ -24,6 +24,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from gridgov.data.access.assistance_scope import *  # noqa: F403  # social assistance's scope (issue 15)
 from gridgov.data.access.people_scope import *  # noqa: F403  # the people register's scope (issue 15)
 from gridgov.data.access.visits_scope import *  # noqa: F403  # the visit round's scope (issue 15)
 from gridgov.data.cases.domain.personal_data import can_reveal

@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from gridgov.ui.ledgers import views_assistance as assistance
 from gridgov.ui.ledgers import views_disputes as disputes
 from gridgov.ui.ledgers import views_figures as figures
 from gridgov.ui.ledgers import views_inspections as inspections
@@ -35,4 +36,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rentals/<int:rectification_id>/", rentals.rectification_detail, name="rectification"),
     path("farmhouses/", rentals.farmhouses, name="farmhouses"),
     path("farmhouses/<int:house_id>/revitalise/", rentals.farmhouse_revitalise, name="farmhouse_revitalise"),
+    path("assistance/", assistance.payments, name="assistance_payments"),
+    path("assistance/export.xlsx", assistance.payments_export, name="assistance_payments_export"),
+    path("assistance/new/", assistance.payment_new, name="assistance_payment_new"),
+    path("assistance/cards/", assistance.cards, name="assistance_cards"),
+    path("assistance/cards/new/", assistance.card_new, name="assistance_card_new"),
+    path("assistance/cards/<int:card_id>/issue/", assistance.card_issue, name="assistance_card_issue"),
+    path("assistance/day-care/", assistance.day_care, name="assistance_day_care"),
+    path("assistance/day-care/new/", assistance.day_care_new, name="assistance_day_care_new"),
+    path("assistance/figures/", assistance.figures, name="assistance_figures"),
 ]
