@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access.assistance_scope import *  # noqa: F403  # social assistance's scope (issue 15)
 from gridgov.data.access.people_scope import *  # noqa: F403  # the people register's scope (issue 15)
+from gridgov.data.access.people_scope import may_revitalise
 from gridgov.data.access.visits_scope import *  # noqa: F403  # the visit round's scope (issue 15)
 from gridgov.data.cases.domain.personal_data import can_reveal
 from gridgov.data.cases.domain.queries import available_actions
@@ -64,7 +65,6 @@ from gridgov.data.notify.domain.messages import follow_token
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import House
-from gridgov.data.people.revitalisation import may_revitalise, revitalisable_houses
 from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
 from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.rentals.domain import MANAGER_ROLES as RENTAL_MANAGERS
@@ -94,7 +94,6 @@ __all__ = [
     "may_import",
     "may_report_into",
     "may_reveal_contact",
-    "may_revitalise",
     "may_verify",
     "meeting_actions",
     "memberships_of",
@@ -103,7 +102,6 @@ __all__ = [
     "public_case_by_phone",
     "record_actions",
     "record_for",
-    "revitalisable_houses",
     "revitalisation_actions",
     "round_for",
     "staff_town_ids",
@@ -270,7 +268,7 @@ def meeting_actions(*, user: User, meeting: Meeting) -> frozenset[str]:
 
 def revitalisation_actions(*, user: User, house: House) -> frozenset[str]:
     """``revitalise``: record an idle farmhouse's revitalisation (盘活) — the town's command room and admins, and
-    the staff of the house's village (``people.revitalisation.may_revitalise``, which the write enforces)."""
+    the staff of the house's village (``people.scope.may_revitalise``, which the write enforces)."""
     return frozenset({"revitalise"}) if may_revitalise(user, house) else frozenset()
 
 

@@ -2,8 +2,9 @@
 
 ``revitalise_house`` records that an idle farmhouse (闲置农房) was revitalised on a day, with the added income
 (元/年) as people type it (3.5万元, 12,000); ``revitalised`` counts a year's revitalised houses and their added
-income (盘活N户, 增收N万元), with the houses behind the numbers. Who may record it (``may_revitalise``, asked
-through ``access.permissions``): the town's command room and admins, and the staff of the house's village.
+income (盘活N户, 增收N万元), with the houses behind the numbers. Who may record it is the register's scope rule
+(``people.scope.may_revitalise``, asked through ``access.permissions``): the town's command room and admins, and
+the staff of the house's village.
 """
 
 from __future__ import annotations
@@ -13,66 +14,19 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotAllowed
-from gridgov.data.org.enums import Role
-from gridgov.data.org.models import Area, Membership, User
+from gridgov.data.org.models import Area, User
 from gridgov.data.people.enums import HouseUse, Revitalisation
 from gridgov.data.people.models import House
+from gridgov.data.people.scope import may_revitalise
 from gridgov.data.sheets.cells import amount
 from gridgov.data.sheets.framework import RowInvalid
 
-TOWN_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
-VILLAGE_ROLES = frozenset({Role.VILLAGE_STAFF})
 MAX_INCOME = Decimal("100000000")
-
-
-@dataclass(frozen=True, slots=True)
-class _Reach:
-    """Where ``user`` may record revitalisations: everywhere, the towns (paths) they keep, the villages they
-    staff (paths) — the one rule that ``may_revitalise`` and ``revitalisable_houses`` read."""
-
-    everywhere: bool
-    towns: tuple[str, ...]
-    villages: tuple[str, ...]
-
-
-def _reach(user: User) -> _Reach:
-    if not user.is_authenticated or not user.is_active:
-        return _Reach(False, (), ())
-    memberships = list(Membership.objects.filter(user=user, active=True).select_related("area"))
-    everywhere = user.is_superuser or any(m.role == Role.ADMIN and m.area is None for m in memberships)
-    towns = tuple(m.area.path for m in memberships if m.area is not None and m.role in TOWN_ROLES)
-    villages = tuple(m.area.path for m in memberships if m.area is not None and m.role in VILLAGE_ROLES)
-    return _Reach(everywhere, towns, villages)
-
-
-def may_revitalise(user: User, house: House) -> bool:
-    """The command room and admins of the house's town (a global admin anywhere), and the village staff whose
-    area covers the house's village."""
-    reach = _reach(user)
-    return (
-        reach.everywhere
-        or any(house.town.path.startswith(path) for path in reach.towns)
-        or any(house.village.path.startswith(path) for path in reach.villages)
-    )
-
-
-def revitalisable_houses(user: User, queryset: QuerySet[House] | None = None) -> QuerySet[House]:
-    """The houses of ``queryset`` (all houses by default) whose revitalisation ``user`` may record."""
-    houses = House.objects.all() if queryset is None else queryset
-    reach = _reach(user)
-    if reach.everywhere:
-        return houses
-    condition = Q(pk__in=[])
-    for path in reach.towns:
-        condition |= Q(town__path__startswith=path)
-    for path in reach.villages:
-        condition |= Q(village__path__startswith=path)
-    return houses.filter(condition)
 
 
 def parse_income(raw: Decimal | str | int | None) -> Decimal:

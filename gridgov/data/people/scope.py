@@ -40,6 +40,8 @@ UNMASK_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN})
 ERASE_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 # Who may register and change houses, households, residents and their memberships (over their area).
 WRITE_ROLES = frozenset({Role.OPERATOR, Role.ADMIN, Role.VILLAGE_STAFF, Role.GRID_WORKER})
+# Who may record an idle farmhouse's revitalisation (the village's decision under 三权分置, not a grid worker's).
+REVITALISE_ROLES = frozenset({Role.OPERATOR, Role.ADMIN, Role.VILLAGE_STAFF})
 
 _NOTHING = Q(pk__in=[])
 
@@ -253,6 +255,18 @@ def writable_houses(user: User, queryset: QuerySet[House] | None = None) -> Quer
     qs = House.objects.all() if queryset is None else queryset
     condition = _house_condition(user, tuple(WRITE_ROLES), handlers=False)
     return qs if condition is None else qs.filter(condition)
+
+
+def revitalisable_houses(user: User, queryset: QuerySet[House] | None = None) -> QuerySet[House]:
+    """The houses whose revitalisation ``user`` may record: the command room and admins of the town, the staff of
+    the house's village (``people.revitalisation`` enforces it)."""
+    qs = House.objects.all() if queryset is None else queryset
+    condition = _house_condition(user, tuple(REVITALISE_ROLES), handlers=False)
+    return qs if condition is None else qs.filter(condition)
+
+
+def may_revitalise(user: User, house: House) -> bool:
+    return revitalisable_houses(user, House.objects.filter(pk=house.pk)).exists()
 
 
 def may_write_area(user: User, area: Area) -> bool:

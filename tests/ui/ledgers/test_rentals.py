@@ -181,13 +181,13 @@ def test_farmhouse_revitalisation_pages(rentals: TownWorld, django_assert_num_qu
     assert staff.get(reverse("ledgers:farmhouse_revitalise", args=[theirs.pk])).status_code == 404
     operator = signed_in(w.operator)
     operator.get(reverse("ledgers:farmhouses"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         listed = operator.get(reverse("ledgers:farmhouses"), {"year": "2026"})
     assert "2026年盘活闲置农房1户，农户增收3.50万元" in listed.text
     assert listed.text.count('data-step="revitalise"') == 2
     for n in range(3, 7):
         make_house(w, f"双合村5组{n}号", use=HouseUse.IDLE)
-    with django_assert_num_queries(11):  # as many for six houses as for two
+    with django_assert_num_queries(10):  # as many for six houses as for two
         operator.get(reverse("ledgers:farmhouses"), {"year": "2026"})
     assert signed_in(w.handler_b).get(reverse("ledgers:farmhouses")).text.count('data-step="revitalise"') == 0
 
