@@ -1,0 +1,166 @@
+"""A grid worker's due list: each member's due date (last visit + the shortest frequency of their groups;
+never visited: from the membership) and group-rental houses', with a lamp."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from gridgov.data.org.english import local_name
+from gridgov.data.org.models import User
+from gridgov.data.people.enums import HouseUse
+from gridgov.data.people.models import GroupMembership, House, Resident
+from gridgov.data.privacy import mask_name
+from gridgov.data.visits.domain.scope import VisitScope, scope_of
+from gridgov.data.visits.models import Visit
+
+YELLOW_DAYS = 3  # due within this many days: yellow
+
+
+class Lamp(StrEnum):
+    RED = "red"  # overdue: the due date has passed
+    YELLOW = "yellow"  # due within YELLOW_DAYS days (today included)
+    GREEN = "green"
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """A resident or a house due for a visit."""
+
+    resident: Resident | None
+    house: House | None
+    label: str  # the masked name (张*) or the house's address — never a plain name
+    reasons: tuple[str, ...]  # the groups (or 群租房) that make the visit due
+    every_days: int
+    last_visited: date | None
+    due_on: date
+    lamp: Lamp
+
+
+def lamp_for(due_on: date, *, today: date) -> Lamp:
+    if due_on < today:
+        return Lamp.RED
+    if due_on <= today + timedelta(days=YELLOW_DAYS):
+        return Lamp.YELLOW
+    return Lamp.GREEN
+
+
+def open_on(today: date) -> Q:
+    return Q(until__isnull=True) | Q(until__gt=today)
+
+
+def _memberships(scope: VisitScope, today: date) -> QuerySet[GroupMembership]:
+    """The open memberships, in groups with a visit frequency the worker may see, of residents they may see."""
+    return (
+        GroupMembership.objects.filter(
+            open_on(today),
+            resident__in=scope.residents.filter(moved_out_on__isnull=True, erased_at__isnull=True),
+            group__in=scope.groups.filter(active=True, visit_every_days__isnull=False),
+            since__lte=today,
+        )
+        .select_related("resident", "group")
+        .order_by("resident_id", "id")
+    )
+
+
+def local_date(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def _last_visits(*, residents: Iterable[int] = (), houses: Iterable[int] = ()) -> dict[tuple[str, int], date]:
+    """The date of the last visit of each resident and house (one query each kind)."""
+    found: dict[tuple[str, int], date] = {}
+    resident_ids, house_ids = list(residents), list(houses)
+    if resident_ids:
+        rows = (
+            Visit.objects.filter(resident_id__in=resident_ids)
+            .values("resident_id")
+            .annotate(last=Max("visited_at"))
+            .values_list("resident_id", "last")
+        )
+        found.update({("r", pk): local_date(last) for pk, last in rows if pk is not None})
+    if house_ids:
+        rows = (
+            Visit.objects.filter(house_id__in=house_ids)
+            .values("house_id")
+            .annotate(last=Max("visited_at"))
+            .values_list("house_id", "last")
+        )
+        found.update({("h", pk): local_date(last) for pk, last in rows if pk is not None})
+    return found
+
+
+@dataclass
+class Member:
+    resident: Resident
+    since: date
+    every_days: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def strictest(memberships: Iterable[GroupMembership]) -> dict[int, Member]:
+    """One entry per resident: the shortest frequency of their groups, and their earliest membership's start."""
+    members: dict[int, Member] = {}
+    for m in memberships:
+        every = m.group.visit_every_days
+        assert every is not None  # filtered
+        member = members.get(m.resident_id)
+        if member is None:
+            members[m.resident_id] = Member(resident=m.resident, since=m.since, every_days=every, reasons=[])
+            member = members[m.resident_id]
+        else:
+            member.every_days, member.since = min(member.every_days, every), min(member.since, m.since)
+        member.reasons.append(local_name(m.group.name, m.group.name_en))
+    return members
+
+
+def due_list(*, worker: User, today: date) -> list[DueItem]:
+    """Every member the worker may visit, and every group-rental house of their grids, with its due date and lamp;
+    overdue first, then by due date. Four queries however many people (none for a user with no grid)."""
+    scope = scope_of(worker)
+    if scope is None:
+        return []
+    members = strictest(_memberships(scope, today))
+    houses = list(scope.houses.filter(use=HouseUse.GROUP_RENTAL).order_by("address", "id"))
+    last = _last_visits(residents=members.keys(), houses=[h.pk for h in houses])
+    items: list[DueItem] = []
+    for pk, member in members.items():
+        visited = last.get(("r", pk))
+        due_on = visited + timedelta(days=member.every_days) if visited else member.since
+        items.append(
+            DueItem(
+                resident=member.resident,
+                house=None,
+                label=mask_name(member.resident.name),
+                reasons=tuple(member.reasons),
+                every_days=member.every_days,
+                last_visited=visited,
+                due_on=due_on,
+                lamp=lamp_for(due_on, today=today),
+            )
+        )
+    every_house = int(settings.GRIDGOV_GROUP_RENTAL_VISIT_DAYS)
+    for house in houses:
+        visited = last.get(("h", house.pk))
+        due_on = visited + timedelta(days=every_house) if visited else local_date(house.created_at)
+        items.append(
+            DueItem(
+                resident=None,
+                house=house,
+                label=house.address,
+                reasons=(str(HouseUse.GROUP_RENTAL.label),),
+                every_days=every_house,
+                last_visited=visited,
+                due_on=due_on,
+                lamp=lamp_for(due_on, today=today),
+            )
+        )
+    order = {Lamp.RED: 0, Lamp.YELLOW: 1, Lamp.GREEN: 2}
+    items.sort(key=lambda item: (order[item.lamp], item.due_on, item.house is not None, item.label))
+    return items
