@@ -1,0 +1,342 @@
+"""The people register's residents (实有人口): the list (masked, filtered, found by ID number through its digest)
+with its masked Excel export; the resident's page (masked, a logged reveal for the roles that may unmask), their
+key and care groups, moving out, and the person's PIPL rights (an access-request export, erasure)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.data.access import permissions
+from gridgov.data.errors import DomainError
+from gridgov.data.org.models import Area, User
+from gridgov.data.org.security import Client
+from gridgov.data.people.domain import (
+    PersonView,
+    erase_person,
+    export_person,
+    join_group,
+    leave_group,
+    move_out,
+    person_view,
+    reveal_person,
+)
+from gridgov.data.people.domain.lookup import with_id_number
+from gridgov.data.people.enums import ResidentKind
+from gridgov.data.people.models import GroupMembership, PersonGroup, Resident
+from gridgov.data.sheets.workbooks import workbook
+from gridgov.types import JSONObject
+from gridgov.ui.ledgers import views_common as common
+from gridgov.ui.ledgers.forms_people import DayForm, JoinGroupForm
+from gridgov.ui.ledgers.views_houses import PAGE_SIZE, people_town
+from gridgov.ui.signed_in import signed_in_user
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentRow:
+    resident: Resident
+    person: PersonView  # masked
+    groups: str  # the open memberships the reader may see, 、-joined
+
+
+def _groups(user: User, town: Area) -> QuerySet[PersonGroup]:
+    return permissions.visible_groups(user).filter(town=town, active=True).order_by("sort_order", "code")
+
+
+def _residents(user: User, town: Area, params: dict[str, str]) -> QuerySet[Resident]:
+    qs = permissions.visible_residents(user).filter(town=town)
+    if params["id_number"].strip():
+        qs = with_id_number(qs, params["id_number"])
+    if params["village"].isdigit():
+        qs = qs.filter(household__house__village_id=int(params["village"]))
+    if params["kind"] in ResidentKind.values:
+        qs = qs.filter(kind=params["kind"])
+    if params["group"].isdigit():
+        group = _groups(user, town).filter(pk=int(params["group"])).first()
+        if group is not None:  # a group the reader may not see is no choice: it filters nothing
+            members = GroupMembership.objects.filter(group=group, until__isnull=True).values("resident_id")
+            qs = qs.filter(pk__in=members)
+    if params["living"] != "all":
+        qs = qs.filter(moved_out_on__isnull=True, erased_at__isnull=True)
+    tags = permissions.visible_memberships(user, GroupMembership.objects.filter(until__isnull=True))
+    return (
+        qs.select_related("household__house__village", "household__house__grid")
+        .prefetch_related(
+            Prefetch("memberships", queryset=tags.select_related("group").order_by("group__sort_order"), to_attr="tags")
+        )
+        .order_by("household__house__village__path", "household__house__address", "household_id", "id")
+    )
+
+
+def _resident_params(request: HttpRequest) -> dict[str, str]:
+    return common.list_params(request, "village", "kind", "group", "living", "id_number")
+
+
+def _row(resident: Resident) -> ResidentRow:
+    tags: list[GroupMembership] = getattr(resident, "tags", [])
+    return ResidentRow(resident, person_view(resident), "、".join(m.group.name for m in tags))
+
+
+@login_required
+def residents(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = people_town(user)
+    params = _resident_params(request)
+    context = common.page_context(request, _residents(user, town, params), PAGE_SIZE)
+    context.update(
+        {
+            "rows": [_row(r) for r in context["page"]],
+            "params": params,
+            "villages": common.village_choices(town),
+            "kinds": ResidentKind.choices,
+            "groups": list(_groups(user, town).values_list("pk", "name")),
+        }
+    )
+    return common.render_list(request, "ledgers/people/residents.html", context, rows="rows")
+
+
+@login_required
+def residents_export(request: HttpRequest) -> HttpResponse:
+    """The filtered residents as Excel, masked (a plain export would be an unlogged mass unmasking)."""
+    user = signed_in_user(request)
+    town = people_town(user)
+    rows = []
+    for resident in _residents(user, town, _resident_params(request)):
+        row = _row(resident)
+        house = resident.household.house
+        rows.append(
+            [
+                row.person.name,
+                row.person.id_number,
+                row.person.phone,
+                row.person.kind.label,
+                row.person.relation.label,
+                str(resident.household),
+                house.address,
+                house.village.name,
+                house.grid.name if house.grid else "",
+                row.groups,
+                common.day_text(resident.moved_out_on),
+            ]
+        )
+    headers = [
+        _("姓名"),
+        _("证件号码"),
+        _("联系电话"),
+        _("人口类型"),
+        _("与户主关系"),
+        _("户号"),
+        _("标准地址"),
+        _("村/社区"),
+        _("网格"),
+        _("人员类别"),
+        _("迁出日期"),
+    ]
+    return common.dated_xlsx(_("实有人口"), workbook(_("实有人口"), headers, rows))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The resident's page
+
+
+def resident_for(user: User, resident_id: int) -> Resident:
+    found = (
+        permissions.visible_residents(user, Resident.objects.filter(pk=resident_id))
+        .select_related("household__house__village", "household__house__grid")
+        .first()
+    )
+    if found is None:
+        raise Http404(_("人员不存在或您无权查看"))
+    return found
+
+
+def _writes(user: User, resident: Resident) -> bool:
+    return permissions.writable_residents(user, Resident.objects.filter(pk=resident.pk)).exists()
+
+
+def _render_resident(
+    request: HttpRequest,
+    resident: Resident,
+    *,
+    person: PersonView | None = None,
+    join_form: JoinGroupForm | None = None,
+    day_form: DayForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = signed_in_user(request)
+    town = people_town(user)
+    living = resident.moved_out_on is None and resident.erased_at is None
+    writes = living and _writes(user, resident)
+    memberships = (
+        permissions.visible_memberships(user, GroupMembership.objects.filter(resident=resident))
+        .select_related("group")
+        .order_by("-until", "since", "id")
+    )
+    groups = [(g.pk, g.name) for g in _groups(user, town)] if writes else []
+    context = {
+        "resident": resident,
+        "house": resident.household.house,
+        "person": person or person_view(resident),
+        "memberships": list(memberships),
+        "writes": writes,
+        "unmasks": permissions.may_unmask_person(user=user, resident=resident) and resident.erased_at is None,
+        "erases": permissions.may_erase_person(user=user, resident=resident) and resident.erased_at is None,
+        "join_form": join_form or JoinGroupForm(groups=groups, initial={"since": timezone.localdate()}),
+        "day_form": day_form or DayForm(initial={"day": timezone.localdate()}),
+        "error": error,
+    }
+    return render(request, "ledgers/people/resident.html", context, status=status)
+
+
+@login_required
+def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    people_town(user)
+    return _render_resident(request, resident_for(user, resident_id))
+
+
+@login_required
+@require_POST
+def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """查看完整信息: the plain values once, on this answer only; refused (403) for who may not unmask, logged else."""
+    user = signed_in_user(request)
+    people_town(user)
+    resident = resident_for(user, resident_id)
+    try:
+        person = reveal_person(user=user, resident=resident, client=Client.of(request))
+    except DomainError as error:
+        raise PermissionDenied(error.message) from None
+    return _render_resident(request, resident, person=person)
+
+
+@login_required
+@require_POST
+def resident_join(request: HttpRequest, resident_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    town = people_town(user)
+    resident = resident_for(user, resident_id)
+    form = JoinGroupForm(request.POST, groups=[(g.pk, g.name) for g in _groups(user, town)])
+    if form.is_valid():
+        group = _groups(user, town).get(pk=int(form.cleaned_data["group"]))
+        try:
+            join_group(
+                actor=user,
+                resident=resident,
+                group=group,
+                since=form.cleaned_data["since"],
+                now=timezone.now(),
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:resident", resident.pk)
+    return _render_resident(request, resident, join_form=form, status=400)
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, resident_id: int, membership_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    people_town(user)
+    resident = resident_for(user, resident_id)
+    membership = (
+        permissions.visible_memberships(user, GroupMembership.objects.filter(pk=membership_id, resident=resident))
+        .select_related("resident", "group")
+        .first()
+    )
+    if membership is None:
+        raise Http404(_("记录不存在或您无权查看"))
+    form = DayForm(request.POST)
+    if form.is_valid():
+        try:
+            leave_group(actor=user, membership=membership, until=form.cleaned_data["day"], now=timezone.now())
+        except DomainError as error:
+            return _render_resident(request, resident, error=error.message, status=400)
+        return redirect("ledgers:resident", resident.pk)
+    return _render_resident(request, resident, error=_("请填写解除日期"), status=400)
+
+
+@login_required
+@require_POST
+def resident_move_out(request: HttpRequest, resident_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    people_town(user)
+    resident = resident_for(user, resident_id)
+    form = DayForm(request.POST)
+    if form.is_valid():
+        try:
+            move_out(actor=user, resident=resident, on=form.cleaned_data["day"], now=timezone.now())
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:resident", resident.pk)
+    return _render_resident(request, resident, day_form=form, status=400)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The person's rights (PIPL): an access request's export, erasure
+
+
+def _record_rows(record: JSONObject, prefix: str = "") -> list[list[str]]:
+    rows: list[list[str]] = []
+    for key, value in record.items():
+        if isinstance(value, dict):
+            rows.extend(_record_rows(value, f"{prefix}{key}."))
+        elif isinstance(value, list):
+            for n, item in enumerate(value, start=1):
+                if isinstance(item, dict):
+                    rows.extend(_record_rows(item, f"{prefix}{key}[{n}]."))
+                else:
+                    rows.append([f"{prefix}{key}[{n}]", "" if item is None else str(item)])
+        else:
+            rows.append([f"{prefix}{key}", "" if value is None else str(value)])
+    return rows
+
+
+@login_required
+@require_POST
+def resident_export(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """导出个人信息: the person's record for an access request, as JSON or .xlsx (``?format=xlsx``); logged."""
+    user = signed_in_user(request)
+    people_town(user)
+    resident = resident_for(user, resident_id)
+    try:
+        record = export_person(user=user, resident=resident, client=Client.of(request))
+    except DomainError as error:
+        raise PermissionDenied(error.message) from None
+    name = _("个人信息%(n)s") % {"n": resident.pk}
+    if request.POST.get("format") == "xlsx":
+        return common.dated_xlsx(name, workbook(_("个人信息"), [_("项目"), _("内容")], _record_rows(record)))
+    # DjangoJSONEncoder: person_record's choice labels (sex, kind, relation) are lazy translations
+    content = json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+    return common.download(content, f"{name}.json", "application/json; charset=utf-8")
+
+
+@login_required
+def resident_erase(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """删除个人信息: a confirmation page (GET), then the erasure (POST with ``confirm``); the page then shows the
+    placeholder."""
+    user = signed_in_user(request)
+    people_town(user)
+    resident = resident_for(user, resident_id)
+    if not permissions.may_erase_person(user=user, resident=resident):
+        raise PermissionDenied(_("您的角色不能删除该人员的个人信息"))
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            erase_person(user=user, resident=resident, now=timezone.now(), client=Client.of(request))
+        except DomainError as error:
+            return _render_resident(request, resident, error=error.message, status=400)
+        return redirect("ledgers:resident", resident.pk)
+    return render(request, "ledgers/people/erase.html", {"resident": resident, "person": person_view(resident)})
