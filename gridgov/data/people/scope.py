@@ -24,8 +24,10 @@ import operator
 from functools import reduce
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from gridgov.data.cases.scope import AREA_SCOPED, is_global_admin, memberships_of
+from gridgov.data.errors import NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Membership, User
 from gridgov.data.people.models import GroupMembership, House, Household, PersonGroup, Resident
@@ -187,6 +189,30 @@ def visible_memberships(user: User, queryset: QuerySet[GroupMembership] | None =
     resident = visible_residents(user).values("pk")
     qs = qs.filter(resident__in=resident)
     return qs if group is None else qs.filter(group)
+
+
+def house_for(user: User, pk: int) -> House:
+    """One house if ``user`` may see it; otherwise NotFound (never say it exists)."""
+    found = visible_houses(user, House.objects.select_related("village", "grid")).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("记录不存在或您无权查看"))
+    return found
+
+
+def household_for(user: User, pk: int) -> Household:
+    """One household (with its house) if ``user`` may see it; otherwise NotFound."""
+    found = visible_households(user, Household.objects.select_related("house")).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("记录不存在或您无权查看"))
+    return found
+
+
+def resident_for(user: User, pk: int) -> Resident:
+    """One resident (with household and house) if ``user`` may see them; otherwise NotFound."""
+    found = visible_residents(user, Resident.objects.select_related("household__house")).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("记录不存在或您无权查看"))
+    return found
 
 
 def may_unmask_person(*, user: User, resident: Resident) -> bool:

@@ -7,6 +7,7 @@ import pytest
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.scope import memberships_of
+from gridgov.data.errors import NotFound
 from gridgov.data.org.models import User
 from tests.data.people.factories import PeopleWorld, build_people
 from tests.factories import TownWorld
@@ -137,6 +138,7 @@ def test_writable_per_role(world: TownWorld, people: PeopleWorld, persona: str, 
     }
     areas = {"a": world.grid_a, "b": world.grid_b}
     assert {x for x, area in areas.items() if permissions.may_write_area(user, area)} == set(letters)
+    assert permissions.may_write_people(user) == bool(letters)
 
 
 def test_superuser_sees_and_unmasks_everything(world: TownWorld, people: PeopleWorld):
@@ -165,3 +167,18 @@ def test_inactive_user_sees_nothing(world: TownWorld, people: PeopleWorld):
     assert list(permissions.visible_residents(world.operator)) == []
     assert list(permissions.visible_groups(world.operator)) == []
     assert not permissions.may_unmask_person(user=world.operator, resident=people.resident_a)
+
+
+def test_one_record_for_a_user_who_may_see_it(world: TownWorld, people: PeopleWorld):
+    user = world.grid_worker_a
+    assert permissions.resident_for(user, people.resident_a.pk) == people.resident_a
+    assert permissions.household_for(user, people.household_a.pk) == people.household_a
+    assert permissions.house_for(user, people.house_a.pk) == people.house_a
+    for lookup, pk in (
+        (permissions.resident_for, people.resident_b.pk),
+        (permissions.household_for, people.household_b.pk),
+        (permissions.house_for, people.house_b.pk),
+    ):
+        with pytest.raises(NotFound) as error:
+            lookup(user, pk)
+        assert error.value.message == "记录不存在或您无权查看"

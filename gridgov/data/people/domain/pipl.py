@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotAllowed
@@ -47,7 +48,7 @@ def person_record(*, user: User, resident: Resident) -> JSONObject:
             "kind": person.kind.label,
             "relation": person.relation.label,
             "moved_out_on": person.moved_out_on.isoformat() if person.moved_out_on else None,
-            "registered_at": resident.created_at.isoformat(),
+            "registered_at": timezone.localtime(resident.created_at).isoformat(),
         },
         "household": {"id": household.pk, "number": household.number},
         "house": {
