@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
-from gridgov.data.errors import DomainError
+from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import (
@@ -176,12 +176,10 @@ def house_new(request: HttpRequest) -> HttpResponse:
 
 
 def house_for(user: User, house_id: int) -> House:
-    house = (
-        permissions.visible_houses(user, House.objects.filter(pk=house_id)).select_related("village", "grid").first()
-    )
-    if house is None:
-        raise Http404(_("房屋不存在或您无权查看"))
-    return house
+    try:
+        return permissions.house_for(user, house_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
 
 
 @login_required
@@ -261,14 +259,10 @@ def house_detail(request: HttpRequest, house_id: int) -> HttpResponse:
 
 
 def household_for(user: User, household_id: int) -> Household:
-    found = (
-        permissions.visible_households(user, Household.objects.filter(pk=household_id))
-        .select_related("house__village", "house__grid")
-        .first()
-    )
-    if found is None:
-        raise Http404(_("户不存在或您无权查看"))
-    return found
+    try:
+        return permissions.household_for(user, household_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
 
 
 @login_required

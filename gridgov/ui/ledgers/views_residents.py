@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
-from gridgov.data.errors import DomainError
+from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client
 from gridgov.data.people.domain import (
@@ -150,14 +150,10 @@ def residents_export(request: HttpRequest) -> HttpResponse:
 
 
 def resident_for(user: User, resident_id: int) -> Resident:
-    found = (
-        permissions.visible_residents(user, Resident.objects.filter(pk=resident_id))
-        .select_related("household__house__village", "household__house__grid")
-        .first()
-    )
-    if found is None:
-        raise Http404(_("人员不存在或您无权查看"))
-    return found
+    try:
+        return permissions.resident_for(user, resident_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
 
 
 def _writes(user: User, resident: Resident) -> bool:
