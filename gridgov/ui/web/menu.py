@@ -55,14 +55,6 @@ def may_use_civic_ledgers(user: User) -> bool:
     return bool(staff_town_ids(user))
 
 
-def may_see_people(user: User) -> bool:
-    """The people register (实有人口、实有房屋): the town's staff who see residents — the command room, leaders,
-    admins, village staff, grid workers (over their area) and handlers (their groups' members); no query."""
-    return bool(
-        roles_of(user) & {Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF, Role.GRID_WORKER, Role.HANDLER}
-    )
-
-
 def may_use_enterprise_ledgers(user: User) -> bool:
     """Hazard books and enterprise services: an enterprise's own users and the town's staff."""
     return bool(own_enterprise_ids(user) or staff_town_ids(user))
@@ -128,7 +120,6 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("rounds", "ledgers:rounds", _("督查"), may_use_civic_ledgers, "ledgers"),
     Entry("problem_lists", "ledgers:problem_lists", _("问题清单"), may_use_civic_ledgers, "ledgers"),
     Entry("disputes", "ledgers:disputes", _("信访纠纷"), may_use_civic_ledgers, "ledgers"),
-    Entry("residents", "ledgers:residents", _("实有人口"), may_see_people, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )

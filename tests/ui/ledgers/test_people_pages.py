@@ -86,12 +86,14 @@ def test_enterprise_and_resident_users_are_refused(world: TownWorld, people: Peo
         client.get(reverse("ledgers:house", args=[people.house_a.pk])).status_code,
     ]
     assert codes == [403] * 5
-    assert 'href="/ledgers/people/residents/"' not in client.get(reverse("web:cases")).text
 
 
-def test_menu_links_the_register_for_staff(world: TownWorld) -> None:
-    page = signed_in(world.grid_worker_a).get(reverse("web:cases")).text
-    assert 'href="/ledgers/people/residents/"' in page
+@pytest.mark.parametrize(
+    ("persona", "linked"), [("grid_worker_a", True), ("handler_b", True), ("leader", True), ("enterprise", False)]
+)
+def test_civic_ledgers_link_the_register_for_staff(world: TownWorld, persona: str, linked: bool) -> None:
+    page = signed_in(_user(world, persona)).get(reverse("ledgers:index")).text
+    assert (f'href="{reverse("ledgers:residents")}"' in page) == linked
 
 
 def test_names_ids_phones_masked_on_list_page_and_exports(world: TownWorld, people: PeopleWorld) -> None:
