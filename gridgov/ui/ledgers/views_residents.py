@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -285,19 +286,51 @@ def resident_move_out(request: HttpRequest, resident_id: int) -> HttpResponse:
 # The person's rights (PIPL): an access request's export, erasure
 
 
-def _record_rows(record: JSONObject, prefix: str = "") -> list[list[str]]:
+# The Excel sheet's names of the record's fields (``people.domain.person_record``); a field not named here shows
+# its JSON path.
+RECORD_LABELS = {
+    "resident.id": gettext_lazy("人员编号"),
+    "resident.name": gettext_lazy("姓名"),
+    "resident.id_number": gettext_lazy("证件号码"),
+    "resident.phone": gettext_lazy("联系电话"),
+    "resident.birth_date": gettext_lazy("出生日期"),
+    "resident.sex": gettext_lazy("性别"),
+    "resident.kind": gettext_lazy("人口类型"),
+    "resident.relation": gettext_lazy("与户主关系"),
+    "resident.moved_out_on": gettext_lazy("迁出日期"),
+    "resident.registered_at": gettext_lazy("登记时间"),
+    "household.id": gettext_lazy("户编号"),
+    "household.number": gettext_lazy("户号"),
+    "house.id": gettext_lazy("房屋编号"),
+    "house.address": gettext_lazy("标准地址"),
+    "house.village": gettext_lazy("村/社区"),
+    "house.grid": gettext_lazy("网格"),
+    "memberships.group": gettext_lazy("人员类别"),
+    "memberships.since": gettext_lazy("纳管日期"),
+    "memberships.until": gettext_lazy("解除日期"),
+    "memberships.note": gettext_lazy("备注"),
+}
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _record_rows(record: JSONObject) -> list[list[str]]:
+    """The record as (field, value) rows: the resident, household and house, then each membership numbered."""
     rows: list[list[str]] = []
-    for key, value in record.items():
+    for section, value in record.items():
         if isinstance(value, dict):
-            rows.extend(_record_rows(value, f"{prefix}{key}."))
+            for key, item in value.items():
+                path = f"{section}.{key}"
+                rows.append([str(RECORD_LABELS.get(path, path)), _text(item)])
         elif isinstance(value, list):
-            for n, item in enumerate(value, start=1):
-                if isinstance(item, dict):
-                    rows.extend(_record_rows(item, f"{prefix}{key}[{n}]."))
-                else:
-                    rows.append([f"{prefix}{key}[{n}]", "" if item is None else str(item)])
+            for n, entry in enumerate(value, start=1):
+                for key, item in entry.items() if isinstance(entry, dict) else [("", entry)]:
+                    path = f"{section}.{key}"
+                    rows.append([f"{RECORD_LABELS.get(path, path)} {n}", _text(item)])
         else:
-            rows.append([f"{prefix}{key}", "" if value is None else str(value)])
+            rows.append([section, _text(value)])
     return rows
 
 

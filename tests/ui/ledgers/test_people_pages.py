@@ -255,7 +255,10 @@ def test_personal_data_export_logged_and_refused_for_grid_worker(world: TownWorl
     )
     assert [m["group"] for m in record["memberships"]] == ["社区矫正"]
     rows = _sheet(leader.post(url, {"format": "xlsx"}).content)
-    assert ("resident.name", "张三") in rows
+    assert (rows[:4], ("人员类别 1", "社区矫正") in rows) == (
+        [("项目", "内容"), ("人员编号", str(people.resident_a.pk)), ("姓名", "张三"), ("证件号码", ID_A)],
+        True,
+    )
     events = SecurityEvent.objects.filter(kind=SecurityEventKind.PERSONAL_DATA_EXPORTED)
     assert [e.user_id for e in events] == [world.leader.pk, world.leader.pk]
 
