@@ -64,12 +64,13 @@ def handler_departments(user: User) -> list[int]:
 
 
 def _house_in(area: Area, prefix: str) -> Q:
-    """The houses in ``area``'s subtree: each equality on an indexed column (a house lies in its village and grid,
-    which the domain keeps in its town)."""
+    """The rows whose house (``prefix``: the way from the row to its house) lies in ``area``'s subtree: each an
+    equality on an indexed column. A house lies in its village and grid, which the domain keeps in its town; every
+    row of the register carries its town, so a town's (or county's) rows need no join."""
     if area.level == AreaLevel.COUNTY:
-        return Q(**{f"{prefix}town__path__startswith": area.path})
+        return Q(town__path__startswith=area.path)
     if area.level == AreaLevel.TOWN:
-        return Q(**{f"{prefix}town_id": area.pk})
+        return Q(town_id=area.pk)
     if area.level == AreaLevel.VILLAGE:
         return Q(**{f"{prefix}village_id": area.pk})
     if area.level == AreaLevel.GRID:

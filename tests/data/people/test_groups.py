@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from gridgov.data.errors import InvalidInput, NotAllowed, NotFound
 from gridgov.data.org.domain import create_department
@@ -113,3 +115,16 @@ def test_a_resident_who_moved_away_joins_no_group(world: TownWorld, people: Peop
     with pytest.raises(InvalidInput) as error:
         join_group(actor=world.admin, resident=people.resident_b, group=people.care, since=WORLD_TODAY, now=MONDAY_0900)
     assert error.value.message == "该人员已迁出，不能纳入人员类别"
+
+
+def test_the_install_command_names_the_groups_without_a_department(world: TownWorld, capsys):
+    create_department(town=world.town, code="SWB", name="社会事务办", kind=DepartmentKind.TOWN_OFFICE)
+    call_command("install_person_groups", world.town.code)
+    call_command("install_person_groups", world.town.code)
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "岱西镇：共 11 个人员类别",
+        "未找到责任部门（请在管理后台指定）：社区矫正、刑满释放、严重精神障碍、吸毒、重点青少年、退役军人",
+    ]
+    assert PersonGroup.objects.filter(town=world.town).count() == 11
+    with pytest.raises(CommandError):
+        call_command("install_person_groups", "000000")

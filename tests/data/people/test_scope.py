@@ -8,6 +8,8 @@ import pytest
 from gridgov.data.access import permissions
 from gridgov.data.cases.scope import memberships_of
 from gridgov.data.errors import NotFound
+from gridgov.data.org.domain import grant_role
+from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
 from tests.data.people.factories import PeopleWorld, build_people
 from tests.factories import TownWorld
@@ -182,3 +184,26 @@ def test_one_record_for_a_user_who_may_see_it(world: TownWorld, people: PeopleWo
         with pytest.raises(NotFound) as error:
             lookup(user, pk)
         assert error.value.message == "记录不存在或您无权查看"
+
+
+def test_memberships_of_other_levels(world: TownWorld, people: PeopleWorld):
+    county_leader = User.objects.create(username="county_leader")
+    grant_role(user=county_leader, role=Role.LEADER, area=world.county)
+    village_leader = User.objects.create(username="village_leader")
+    grant_role(user=village_leader, role=Role.LEADER, area=world.village_a)
+    village_worker = User.objects.create(username="village_worker")
+    grant_role(user=village_worker, role=Role.GRID_WORKER, area=world.village_b)
+
+    def seen(user: User) -> tuple[set[int], set[int], set[int]]:
+        return (
+            set(permissions.visible_residents(user).values_list("pk", flat=True)),
+            set(permissions.visible_groups(user).values_list("pk", flat=True)),
+            set(permissions.visible_memberships(user).values_list("pk", flat=True)),
+        )
+
+    a, b = people.resident_a.pk, people.resident_b.pk
+    care, corrections = people.care.pk, people.corrections.pk
+    everyone = {people.corrections_a.pk, people.care_b.pk, people.corrections_b_ended.pk}
+    assert seen(county_leader) == ({a, b}, {care, corrections}, everyone)
+    assert seen(village_leader) == ({a}, {care, corrections}, {people.corrections_a.pk})
+    assert seen(village_worker) == ({b}, {care}, {people.care_b.pk})
