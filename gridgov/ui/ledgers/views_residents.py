@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,10 +53,10 @@ def _groups(user: User, town: Area) -> QuerySet[PersonGroup]:
     return permissions.visible_groups(user).filter(town=town, active=True).order_by("sort_order", "code")
 
 
-def _residents(user: User, town: Area, params: dict[str, str]) -> QuerySet[Resident]:
+def _residents(user: User, town: Area, params: dict[str, str], id_number: str = "") -> QuerySet[Resident]:
     qs = permissions.visible_residents(user).filter(town=town)
-    if params["id_number"].strip():
-        qs = with_id_number(qs, params["id_number"])
+    if id_number.strip():
+        qs = with_id_number(qs, id_number)
     if params["village"].isdigit():
         qs = qs.filter(household__house__village_id=int(params["village"]))
     if params["kind"] in ResidentKind.values:
@@ -80,7 +79,7 @@ def _residents(user: User, town: Area, params: dict[str, str]) -> QuerySet[Resid
 
 
 def _resident_params(request: HttpRequest) -> dict[str, str]:
-    return common.list_params(request, "village", "kind", "group", "living", "id_number")
+    return common.list_params(request, "village", "kind", "group", "living")
 
 
 def _row(resident: Resident) -> ResidentRow:
@@ -90,14 +89,18 @@ def _row(resident: Resident) -> ResidentRow:
 
 @login_required
 def residents(request: HttpRequest) -> HttpResponse:
+    """The list (GET: the filters in the query string). Finding by ID number is a POST, so the typed number never
+    lands in a URL (history, server logs) and is not written back into the page."""
     user = signed_in_user(request)
     town = people_town(user)
     params = _resident_params(request)
-    context = common.page_context(request, _residents(user, town, params), PAGE_SIZE)
+    id_number = request.POST.get("id_number", "") if request.method == "POST" else ""
+    context = common.page_context(request, _residents(user, town, params, id_number), PAGE_SIZE)
     context.update(
         {
             "rows": [_row(r) for r in context["page"]],
             "params": params,
+            "searched": bool(id_number.strip()),
             "villages": common.village_choices(town),
             "kinds": ResidentKind.choices,
             "groups": list(_groups(user, town).values_list("pk", "name")),
@@ -348,8 +351,7 @@ def resident_export(request: HttpRequest, resident_id: int) -> HttpResponse:
     name = _("个人信息%(n)s") % {"n": resident.pk}
     if request.POST.get("format") == "xlsx":
         return common.dated_xlsx(name, workbook(_("个人信息"), [_("项目"), _("内容")], _record_rows(record)))
-    # DjangoJSONEncoder: person_record's choice labels (sex, kind, relation) are lazy translations
-    content = json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+    content = json.dumps(record, ensure_ascii=False, indent=2).encode()
     return common.download(content, f"{name}.json", "application/json; charset=utf-8")
 
 

@@ -157,8 +157,9 @@ def test_filters_and_find_by_id_number(world: TownWorld, people: PeopleWorld) ->
     client = signed_in(world.operator)
     url = reverse("ledgers:residents")
     spaced = f"{ID_B[:6]} {ID_B[6:14]} {ID_B[14:].lower()}"
-    found = client.get(url, {"id_number": spaced}).text
-    assert ("张*" in found, "李*" in found) == (False, True)
+    found = client.post(url, {"id_number": spaced}).text
+    assert ("张*" in found, "李*" in found, 'id="searched"' in found, ID_B[6:14] in found) == (False, True, True, False)
+    assert "李*" not in client.post(url, {"id_number": ID_A}).text
     by_village = client.get(url, {"village": world.village_a.pk}, headers={"HX-Request": "true"}).text
     assert ("张*" in by_village, "李*" in by_village, "<h1>" in by_village) == (True, False, False)
     by_group = client.get(url, {"group": people.care.pk}).text
