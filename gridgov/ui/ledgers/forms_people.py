@@ -13,7 +13,7 @@ from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
 from gridgov.types import FromDjango
 
 CHOOSE = [("", "——")]
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # what <input type="date"> reads
 
 
 def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
@@ -71,6 +71,6 @@ class JoinGroupForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    """One date: a membership's end (解除日期) or a move out (迁出日期)."""
+    """One date: a move out (迁出日期, the form shown), or a membership's end (its own small form in each row)."""
 
-    day = forms.DateField(label=gettext_lazy("日期"), widget=DATE_INPUT)
+    day = forms.DateField(label=gettext_lazy("迁出日期"), widget=DATE_INPUT)

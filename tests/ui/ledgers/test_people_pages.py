@@ -226,6 +226,9 @@ def test_join_and_end_group_and_move_out(world: TownWorld, people: PeopleWorld) 
     client = signed_in(world.grid_worker_b)
     today = timezone.localdate()
     resident = people.resident_b
+    form = client.get(reverse("ledgers:resident", args=[resident.pk])).text
+    dated = [f'value="{today.isoformat()}" required id="id_{name}"' in form for name in ("since", "day")]
+    assert dated == [True, True]  # today, as <input type="date"> reads it
     joined = client.post(
         reverse("ledgers:resident_join", args=[resident.pk]), {"group": people.care.pk, "since": today.isoformat()}
     )
