@@ -308,3 +308,28 @@ def test_list_query_counts_do_not_grow_with_rows(
         client.get(residents)
     with django_assert_num_queries(before[1]):
         client.get(houses)
+
+
+@pytest.mark.parametrize("persona", ["leader", "handler_a"])
+def test_readers_who_do_not_write_get_no_forms(world: TownWorld, people: PeopleWorld, persona: str) -> None:
+    client = signed_in(_user(world, persona))
+    house = client.get(reverse("ledgers:house", args=[people.house_a.pk])).text
+    household = client.get(reverse("ledgers:household", args=[people.household_a.pk])).text
+    resident = client.get(reverse("ledgers:resident", args=[people.resident_a.pk])).text
+    shown = [
+        'id="house-edit"' in house,
+        'id="household-form"' in house,
+        'id="resident-form"' in household,
+        'id="join-form"' in resident,
+        'id="move-out-form"' in resident,
+        'id="reveal"' in resident,
+    ]
+    assert shown == [False, False, False, False, False, True]
+    codes = [
+        client.get(reverse("ledgers:house_new")).status_code,
+        client.post(reverse("ledgers:house", args=[people.house_a.pk]), {"number": "A009"}).status_code,
+        client.post(reverse("ledgers:household", args=[people.household_a.pk]), {"name": "王五"}).status_code,
+        client.get(reverse("ledgers:house_edit", args=[people.house_a.pk])).status_code,
+    ]
+    assert codes == [403, 403, 403, 403]
+    assert Household.objects.filter(number="A009").exists() is False
