@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,8 +49,9 @@ class ResidentRow:
     groups: str  # the open memberships the reader may see, 、-joined
 
 
-def _groups(user: User, town: Area) -> QuerySet[PersonGroup]:
-    return permissions.visible_groups(user).filter(town=town, active=True).order_by("sort_order", "code")
+def _groups(user: User, town_id: int) -> QuerySet[PersonGroup]:
+    """The active groups of a town that ``user`` may see (the filter's and the join form's choices)."""
+    return permissions.visible_groups(user).filter(town_id=town_id, active=True).order_by("sort_order", "code")
 
 
 def _residents(user: User, town: Area, params: dict[str, str], id_number: str = "") -> QuerySet[Resident]:
@@ -62,7 +63,7 @@ def _residents(user: User, town: Area, params: dict[str, str], id_number: str = 
     if params["kind"] in ResidentKind.values:
         qs = qs.filter(kind=params["kind"])
     if params["group"].isdigit():
-        group = _groups(user, town).filter(pk=int(params["group"])).first()
+        group = _groups(user, town.pk).filter(pk=int(params["group"])).first()
         if group is not None:  # a group the reader may not see is no choice: it filters nothing
             members = GroupMembership.objects.filter(group=group, until__isnull=True).values("resident_id")
             qs = qs.filter(pk__in=members)
@@ -103,7 +104,7 @@ def residents(request: HttpRequest) -> HttpResponse:
             "searched": bool(id_number.strip()),
             "villages": common.village_choices(town),
             "kinds": ResidentKind.choices,
-            "groups": list(_groups(user, town).values_list("pk", "name")),
+            "groups": list(_groups(user, town.pk).values_list("pk", "name")),
         }
     )
     return common.render_list(request, "ledgers/people/residents.html", context, rows="rows")
@@ -175,15 +176,14 @@ def _render_resident(
     status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
-    town = people_town(user)
     living = resident.moved_out_on is None and resident.erased_at is None
     writes = living and _writes(user, resident)
     memberships = (
         permissions.visible_memberships(user, GroupMembership.objects.filter(resident=resident))
         .select_related("group")
-        .order_by("-until", "since", "id")
+        .order_by(F("until").desc(nulls_first=True), "since", "id")  # the open ones first, on any database
     )
-    groups = [(g.pk, g.name) for g in _groups(user, town)] if writes else []
+    groups = [(g.pk, g.name) for g in _groups(user, resident.town_id)] if writes else []
     context = {
         "resident": resident,
         "house": resident.household.house,
@@ -224,11 +224,12 @@ def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
 @require_POST
 def resident_join(request: HttpRequest, resident_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    town = people_town(user)
+    people_town(user)
     resident = resident_for(user, resident_id)
-    form = JoinGroupForm(request.POST, groups=[(g.pk, g.name) for g in _groups(user, town)])
+    groups = _groups(user, resident.town_id)
+    form = JoinGroupForm(request.POST, groups=[(g.pk, g.name) for g in groups])
     if form.is_valid():
-        group = _groups(user, town).get(pk=int(form.cleaned_data["group"]))
+        group = groups.get(pk=int(form.cleaned_data["group"]))
         try:
             join_group(
                 actor=user,

@@ -151,6 +151,9 @@ def test_sensitive_groups_hidden_from_command_room(world: TownWorld, people: Peo
     assert ("张*" in filtered, "李*" in filtered) == (True, True)
     leader = signed_in(world.leader).get(reverse("ledgers:residents"), {"group": people.corrections.pk}).text
     assert ("社区矫正" in leader, "张*" in leader, "李*" in leader) == (True, True, False)
+    page = signed_in(world.leader).get(reverse("ledgers:resident", args=[people.resident_b.pk])).text
+    table = page[page.index('id="memberships"') :]
+    assert table.index("困难家庭") < table.index("社区矫正")  # the open membership first, the ended one after
 
 
 def test_filters_and_find_by_id_number(world: TownWorld, people: PeopleWorld) -> None:
