@@ -77,19 +77,16 @@ def _area(town: Area, value: str | None, level: AreaLevel) -> Area | None:
 
 
 def _houses(user: User, town: Area, params: dict[str, str]) -> QuerySet[House]:
+    seen_households = permissions.visible_households(user).values("pk")
+    seen = permissions.visible_residents(user).filter(moved_out_on__isnull=True, erased_at__isnull=True).values("pk")
     qs = (
         permissions.visible_houses(user)
         .filter(town=town)
         .select_related("village", "grid")
         .annotate(
-            household_count=Count("households", distinct=True),
-            resident_count=Count(
-                "households__residents",
-                filter=Q(
-                    households__residents__moved_out_on__isnull=True, households__residents__erased_at__isnull=True
-                ),
-                distinct=True,
-            ),
+            # what the reader sees of each house (a handler: their groups' members and their households)
+            household_count=Count("households", filter=Q(households__in=seen_households), distinct=True),
+            resident_count=Count("households__residents", filter=Q(households__residents__in=seen), distinct=True),
         )
         .order_by("village__path", "address", "id")
     )

@@ -336,3 +336,14 @@ def test_readers_who_do_not_write_get_no_forms(world: TownWorld, people: PeopleW
     ]
     assert codes == [403, 403, 403, 403]
     assert Household.objects.filter(number="A009").exists() is False
+
+
+def test_house_counts_are_what_the_reader_sees(world: TownWorld, people: PeopleWorld) -> None:
+    make_resident(world, people.household_b, name="李小四", relation=Relation.CHILD)
+    make_resident(world, make_household(world, people.house_b), name="周五")
+    counts = {}
+    for persona in ("operator", "handler_b"):
+        client = signed_in(_user(world, persona))
+        rows = _sheet(client.get(reverse("ledgers:houses_export"), {"village": world.village_b.pk}).content)
+        counts[persona] = [(r[0], r[5], r[6]) for r in rows[1:]]
+    assert counts == {"operator": [("火箭村2组5号", 2, 3)], "handler_b": [("火箭村2组5号", 1, 1)]}
