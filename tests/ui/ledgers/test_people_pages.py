@@ -21,6 +21,7 @@ from gridgov.data.people.models import House, Household, Resident
 from gridgov.data.privacy import mask_id_number
 from tests.data.people.factories import PeopleWorld, build_people, make_house, make_household, make_resident, valid_id
 from tests.factories import TownWorld, signed_in
+from tests.ui.test_english_pages import _data_names, chinese_left
 
 ID_A = valid_id("33092119800101123")
 ID_B = valid_id("33092119900202234")
@@ -347,3 +348,22 @@ def test_house_counts_are_what_the_reader_sees(world: TownWorld, people: PeopleW
         rows = _sheet(client.get(reverse("ledgers:houses_export"), {"village": world.village_b.pk}).content)
         counts[persona] = [(r[0], r[5], r[6]) for r in rows[1:]]
     assert counts == {"operator": [("火箭村2组5号", 2, 3)], "handler_b": [("火箭村2组5号", 1, 1)]}
+
+
+def test_pages_read_in_english(world: TownWorld, people: PeopleWorld) -> None:
+    client = signed_in(world.admin)
+    client.cookies["django_language"] = "en"
+    addresses = House.objects.values_list("address", flat=True)
+    names = sorted([*_data_names(), *addresses, "困难家庭", "社区矫正"], key=len, reverse=True)
+    urls = [
+        reverse("ledgers:residents"),
+        reverse("ledgers:houses"),
+        reverse("ledgers:house_new"),
+        reverse("ledgers:house", args=[people.house_a.pk]),
+        reverse("ledgers:house_edit", args=[people.house_a.pk]),
+        reverse("ledgers:household", args=[people.household_a.pk]),
+        reverse("ledgers:resident", args=[people.resident_b.pk]),
+        reverse("ledgers:resident_erase", args=[people.resident_b.pk]),
+    ]
+    left = {url: chinese_left(client.get(url).text, names) for url in urls}
+    assert {url: found for url, found in left.items() if found} == {}
