@@ -74,3 +74,20 @@ class DayForm(forms.Form):
     """One date: a move out (迁出日期, the form shown), or a membership's end (its own small form in each row)."""
 
     day = forms.DateField(label=gettext_lazy("迁出日期"), widget=DATE_INPUT)
+
+
+class ResidentEditForm(forms.Form):
+    """A resident's change: the name, ID number and phone are never written back into the page (that would be an
+    unlogged unmasking): each field shows the masked value as its placeholder, and left blank keeps it."""
+
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=64, required=False)
+    id_number = forms.CharField(label=gettext_lazy("证件号码"), max_length=40, required=False)
+    phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=32, required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("人口类型"), choices=ResidentKind.choices)
+    relation = forms.ChoiceField(label=gettext_lazy("与户主关系"), choices=Relation.choices)
+
+    def __init__(self, *args: FromDjango, masked: dict[str, str], **kwargs: FromDjango) -> None:
+        super().__init__(*args, **kwargs)
+        for name, shown in masked.items():
+            self.fields[name].widget.attrs["placeholder"] = shown
+            self.fields[name].help_text = gettext_lazy("留空则不变")

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/residents/", residents.residents, name="residents"),
     path("people/residents/export.xlsx", residents.residents_export, name="residents_export"),
     path("people/residents/<int:resident_id>/", residents.resident_detail, name="resident"),
+    path("people/residents/<int:resident_id>/edit/", residents.resident_edit, name="resident_edit"),
     path("people/residents/<int:resident_id>/reveal/", residents.resident_reveal, name="resident_reveal"),
     path("people/residents/<int:resident_id>/groups/", residents.resident_join, name="resident_join"),
     path(

@@ -23,6 +23,7 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client
 from gridgov.data.people.domain import (
     PersonView,
+    ResidentInput,
     erase_person,
     export_person,
     join_group,
@@ -30,14 +31,15 @@ from gridgov.data.people.domain import (
     move_out,
     person_view,
     reveal_person,
+    update_resident,
 )
 from gridgov.data.people.domain.lookup import with_id_number
-from gridgov.data.people.enums import ResidentKind
+from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, PersonGroup, Resident
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import JSONObject
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_people import DayForm, JoinGroupForm
+from gridgov.ui.ledgers.forms_people import DayForm, JoinGroupForm, ResidentEditForm
 from gridgov.ui.ledgers.views_houses import PAGE_SIZE, people_town
 from gridgov.ui.signed_in import signed_in_user
 
@@ -204,6 +206,42 @@ def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
     user = signed_in_user(request)
     people_town(user)
     return _render_resident(request, resident_for(user, resident_id))
+
+
+@login_required
+def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """修改: kind and relation; a new name, ID number or phone when typed (blank keeps the stored one, which the
+    page never shows)."""
+    user = signed_in_user(request)
+    people_town(user)
+    resident = resident_for(user, resident_id)
+    if resident.erased_at is not None or not _writes(user, resident):
+        raise PermissionDenied(_("您无权修改该人员的信息"))
+    shown = person_view(resident)
+    form = ResidentEditForm(
+        request.POST or None,
+        masked={"name": shown.name, "id_number": shown.id_number, "phone": shown.phone},
+        initial={"kind": resident.kind, "relation": resident.relation},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        given = ResidentInput(
+            household=resident.household,
+            name=data["name"] or resident.name,
+            id_number=data["id_number"] or resident.id_number,
+            phone=data["phone"] or resident.phone,
+            kind=ResidentKind(data["kind"]),
+            relation=Relation(data["relation"]),
+            birth_date=resident.birth_date,
+            sex=Sex(resident.sex),
+        )
+        try:
+            update_resident(actor=user, resident=resident, data=given, now=timezone.now())
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:resident", resident.pk)
+    return render(request, "ledgers/people/resident_edit.html", {"resident": resident, "person": shown, "form": form})
 
 
 @login_required

@@ -364,6 +364,23 @@ def test_pages_read_in_english(world: TownWorld, people: PeopleWorld) -> None:
         reverse("ledgers:household", args=[people.household_a.pk]),
         reverse("ledgers:resident", args=[people.resident_b.pk]),
         reverse("ledgers:resident_erase", args=[people.resident_b.pk]),
+        reverse("ledgers:resident_edit", args=[people.resident_b.pk]),
     ]
     left = {url: chinese_left(client.get(url).text, names) for url in urls}
     assert {url: found for url, found in left.items() if found} == {}
+
+
+def test_resident_edit_never_shows_stored_values_and_blank_keeps_them(world: TownWorld, people: PeopleWorld) -> None:
+    client = signed_in(world.grid_worker_a)
+    url = reverse("ledgers:resident_edit", args=[people.resident_a.pk])
+    page = client.get(url).text
+    assert [p for p in PLAIN if p in page] == []
+    assert ('placeholder="张*"' in page, 'placeholder="138****8000"' in page) == (True, True)
+    form = {"name": "", "id_number": "", "phone": "12", "kind": "registered", "relation": "head"}
+    bad = client.post(url, form).text
+    assert 'id="phone-errors"><li>联系电话格式不正确' in bad
+    good = client.post(url, {**form, "phone": "139 0000 2222"})
+    resident = Resident.objects.get(pk=people.resident_a.pk)
+    assert (good.status_code, resident.name, resident.id_number, resident.phone) == (302, "张三", ID_A, "13900002222")
+    assert signed_in(world.grid_worker_b).get(url).status_code == 404
+    assert signed_in(world.leader).get(url).status_code == 403
