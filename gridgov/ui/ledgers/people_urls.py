@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from gridgov.ui.ledgers import views_houses as houses
+from gridgov.ui.ledgers import views_pipl as pipl
 from gridgov.ui.ledgers import views_residents as residents
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -24,6 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="membership_end",
     ),
     path("people/residents/<int:resident_id>/move-out/", residents.resident_move_out, name="resident_move_out"),
-    path("people/residents/<int:resident_id>/personal-data/", residents.resident_export, name="resident_export"),
-    path("people/residents/<int:resident_id>/erase/", residents.resident_erase, name="resident_erase"),
+    path("people/residents/<int:resident_id>/personal-data/", pipl.resident_export, name="resident_export"),
+    path("people/residents/<int:resident_id>/erase/", pipl.resident_erase, name="resident_erase"),
 ]

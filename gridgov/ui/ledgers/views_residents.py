@@ -4,7 +4,6 @@ key and care groups, moving out, and the person's PIPL rights (an access-request
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -24,8 +22,6 @@ from gridgov.data.org.security import Client
 from gridgov.data.people.domain import (
     PersonView,
     ResidentInput,
-    erase_person,
-    export_person,
     join_group,
     leave_group,
     move_out,
@@ -37,7 +33,6 @@ from gridgov.data.people.domain.lookup import with_id_number
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, PersonGroup, Resident
 from gridgov.data.sheets.workbooks import workbook
-from gridgov.types import JSONObject
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_people import DayForm, JoinGroupForm, ResidentEditForm
 from gridgov.ui.ledgers.views_houses import PAGE_SIZE, people_town
@@ -167,7 +162,7 @@ def _writes(user: User, resident: Resident) -> bool:
     return permissions.writable_residents(user, Resident.objects.filter(pk=resident.pk)).exists()
 
 
-def _render_resident(
+def render_resident(
     request: HttpRequest,
     resident: Resident,
     *,
@@ -205,7 +200,7 @@ def _render_resident(
 def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
     user = signed_in_user(request)
     people_town(user)
-    return _render_resident(request, resident_for(user, resident_id))
+    return render_resident(request, resident_for(user, resident_id))
 
 
 @login_required
@@ -255,7 +250,7 @@ def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
         person = reveal_person(user=user, resident=resident, client=Client.of(request))
     except DomainError as error:
         raise PermissionDenied(error.message) from None
-    return _render_resident(request, resident, person=person)
+    return render_resident(request, resident, person=person)
 
 
 @login_required
@@ -281,7 +276,7 @@ def resident_join(request: HttpRequest, resident_id: int) -> HttpResponse:
             common.put_error(form, error)
         else:
             return redirect("ledgers:resident", resident.pk)
-    return _render_resident(request, resident, join_form=form, status=400)
+    return render_resident(request, resident, join_form=form, status=400)
 
 
 @login_required
@@ -302,9 +297,9 @@ def membership_end(request: HttpRequest, resident_id: int, membership_id: int) -
         try:
             leave_group(actor=user, membership=membership, until=form.cleaned_data["day"], now=timezone.now())
         except DomainError as error:
-            return _render_resident(request, resident, error=error.message, status=400)
+            return render_resident(request, resident, error=error.message, status=400)
         return redirect("ledgers:resident", resident.pk)
-    return _render_resident(request, resident, error=_("请填写解除日期"), status=400)
+    return render_resident(request, resident, error=_("请填写解除日期"), status=400)
 
 
 @login_required
@@ -321,92 +316,4 @@ def resident_move_out(request: HttpRequest, resident_id: int) -> HttpResponse:
             common.put_error(form, error)
         else:
             return redirect("ledgers:resident", resident.pk)
-    return _render_resident(request, resident, day_form=form, status=400)
-
-
-# ---------------------------------------------------------------------------------------------------
-# The person's rights (PIPL): an access request's export, erasure
-
-
-# The Excel sheet's names of the record's fields (``people.domain.person_record``); a field not named here shows
-# its JSON path.
-RECORD_LABELS = {
-    "resident.id": gettext_lazy("人员编号"),
-    "resident.name": gettext_lazy("姓名"),
-    "resident.id_number": gettext_lazy("证件号码"),
-    "resident.phone": gettext_lazy("联系电话"),
-    "resident.birth_date": gettext_lazy("出生日期"),
-    "resident.sex": gettext_lazy("性别"),
-    "resident.kind": gettext_lazy("人口类型"),
-    "resident.relation": gettext_lazy("与户主关系"),
-    "resident.moved_out_on": gettext_lazy("迁出日期"),
-    "resident.registered_at": gettext_lazy("登记时间"),
-    "household.id": gettext_lazy("户编号"),
-    "household.number": gettext_lazy("户号"),
-    "house.id": gettext_lazy("房屋编号"),
-    "house.address": gettext_lazy("标准地址"),
-    "house.village": gettext_lazy("村/社区"),
-    "house.grid": gettext_lazy("网格"),
-    "memberships.group": gettext_lazy("人员类别"),
-    "memberships.since": gettext_lazy("纳管日期"),
-    "memberships.until": gettext_lazy("解除日期"),
-    "memberships.note": gettext_lazy("备注"),
-}
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-def _record_rows(record: JSONObject) -> list[list[str]]:
-    """The record as (field, value) rows: the resident, household and house, then each membership numbered."""
-    rows: list[list[str]] = []
-    for section, value in record.items():
-        if isinstance(value, dict):
-            for key, item in value.items():
-                path = f"{section}.{key}"
-                rows.append([str(RECORD_LABELS.get(path, path)), _text(item)])
-        elif isinstance(value, list):
-            for n, entry in enumerate(value, start=1):
-                for key, item in entry.items() if isinstance(entry, dict) else [("", entry)]:
-                    path = f"{section}.{key}"
-                    rows.append([f"{RECORD_LABELS.get(path, path)} {n}", _text(item)])
-        else:
-            rows.append([section, _text(value)])
-    return rows
-
-
-@login_required
-@require_POST
-def resident_export(request: HttpRequest, resident_id: int) -> HttpResponse:
-    """导出个人信息: the person's record for an access request, as JSON or .xlsx (``?format=xlsx``); logged."""
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
-    try:
-        record = export_person(user=user, resident=resident, client=Client.of(request))
-    except DomainError as error:
-        raise PermissionDenied(error.message) from None
-    name = _("个人信息%(n)s") % {"n": resident.pk}
-    if request.POST.get("format") == "xlsx":
-        return common.dated_xlsx(name, workbook(_("个人信息"), [_("项目"), _("内容")], _record_rows(record)))
-    content = json.dumps(record, ensure_ascii=False, indent=2).encode()
-    return common.download(content, f"{name}.json", "application/json; charset=utf-8")
-
-
-@login_required
-def resident_erase(request: HttpRequest, resident_id: int) -> HttpResponse:
-    """删除个人信息: a confirmation page (GET), then the erasure (POST with ``confirm``); the page then shows the
-    placeholder."""
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
-    if not permissions.may_erase_person(user=user, resident=resident):
-        raise PermissionDenied(_("您的角色不能删除该人员的个人信息"))
-    if request.method == "POST" and request.POST.get("confirm") == "yes":
-        try:
-            erase_person(user=user, resident=resident, now=timezone.now(), client=Client.of(request))
-        except DomainError as error:
-            return _render_resident(request, resident, error=error.message, status=400)
-        return redirect("ledgers:resident", resident.pk)
-    return render(request, "ledgers/people/erase.html", {"resident": resident, "person": person_view(resident)})
+    return render_resident(request, resident, day_form=form, status=400)
