@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/houses/<int:house_id>/", houses.house_detail, name="house"),
     path("people/houses/<int:house_id>/edit/", houses.house_edit, name="house_edit"),
     path("people/households/<int:household_id>/", houses.household_detail, name="household"),
+    path("people/households/<int:household_id>/edit/", houses.household_edit, name="household_edit"),
     path("people/residents/", residents.residents, name="residents"),
     path("people/residents/export.xlsx", residents.residents_export, name="residents_export"),
     path("people/residents/<int:resident_id>/", residents.resident_detail, name="resident"),

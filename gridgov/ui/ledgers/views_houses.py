@@ -30,6 +30,7 @@ from gridgov.data.people.domain import (
     register_household,
     register_resident,
     update_house,
+    update_household,
 )
 from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
 from gridgov.data.people.models import House, Household, Resident
@@ -304,3 +305,23 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "ledgers/people/household.html",
         {"household": household, "house": household.house, "people": people, "form": form, "writes": writes},
     )
+
+
+@login_required
+def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
+    """修改户: its number (户号) and note."""
+    user = signed_in_user(request)
+    people_town(user)
+    household = household_for(user, household_id)
+    if not permissions.writable_households(user, Household.objects.filter(pk=household.pk)).exists():
+        raise PermissionDenied(_("您无权修改该户的信息"))
+    form = HouseholdForm(request.POST or None, initial={"number": household.number, "note": household.note})
+    if request.method == "POST" and form.is_valid():
+        data = HouseholdInput(house=household.house, number=form.cleaned_data["number"], note=form.cleaned_data["note"])
+        try:
+            update_household(actor=user, household=household, data=data, now=timezone.now())
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:household", household.pk)
+    return render(request, "ledgers/people/household_edit.html", {"household": household, "form": form})

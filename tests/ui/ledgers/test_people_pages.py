@@ -217,6 +217,11 @@ def test_household_from_house_page_then_resident_form_errors(world: TownWorld, p
     )
     page = client.get(url).text
     assert ("王*" in page, "王五" not in page) == (True, True)
+    edit = reverse("ledgers:household_edit", args=[household.pk])
+    taken = client.post(edit, {"number": "A001", "note": "租户"}).text
+    assert ('id="number-errors"><li>户号 A001 已存在' in taken, 'value="租户"' in taken) == (True, True)
+    assert client.post(edit, {"number": "A003", "note": ""}).status_code == 302
+    assert Household.objects.get(pk=household.pk).number == "A003"
 
 
 def test_household_page_lists_the_head_first(world: TownWorld, people: PeopleWorld) -> None:
@@ -324,11 +329,13 @@ def test_readers_who_do_not_write_get_no_forms(world: TownWorld, people: PeopleW
         'id="house-edit"' in house,
         'id="household-form"' in house,
         'id="resident-form"' in household,
+        'id="household-edit"' in household,
+        'id="resident-edit"' in resident,
         'id="join-form"' in resident,
         'id="move-out-form"' in resident,
         'id="reveal"' in resident,
     ]
-    assert shown == [False, False, False, False, False, True]
+    assert shown == [False, False, False, False, False, False, False, True]
     codes = [
         client.get(reverse("ledgers:house_new")).status_code,
         client.post(reverse("ledgers:house", args=[people.house_a.pk]), {"number": "A009"}).status_code,
@@ -365,6 +372,7 @@ def test_pages_read_in_english(world: TownWorld, people: PeopleWorld) -> None:
         reverse("ledgers:resident", args=[people.resident_b.pk]),
         reverse("ledgers:resident_erase", args=[people.resident_b.pk]),
         reverse("ledgers:resident_edit", args=[people.resident_b.pk]),
+        reverse("ledgers:household_edit", args=[people.household_a.pk]),
     ]
     left = {url: chinese_left(client.get(url).text, names) for url in urls}
     assert {url: found for url, found in left.items() if found} == {}
