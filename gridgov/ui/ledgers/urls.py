@@ -4,4 +4,5 @@ app_name = "ledgers"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gridgov.ui.ledgers.enterprise_urls")),
     path("", include("gridgov.ui.ledgers.civic_urls")),
+    path("", include("gridgov.ui.ledgers.people_urls")),
 ]

@@ -1,0 +1,327 @@
+"""The people register's houses and households (实有房屋、户): the list with its Excel export, the house form, the
+house page with its households, and the household page with its residents (masked) and the resident form.
+
+Who sees and writes what is ``access.permissions``'s answer (``visible_houses``, ``writable_houses``…); the
+rules of a house or a resident are the domain's (``people.domain``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.access import permissions
+from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, User
+from gridgov.data.people.domain import (
+    HouseholdInput,
+    HouseInput,
+    PersonView,
+    ResidentInput,
+    person_view,
+    register_house,
+    register_household,
+    register_resident,
+    update_house,
+    update_household,
+)
+from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
+from gridgov.data.people.models import House, Household, Resident
+from gridgov.data.sheets.jobs import home_town
+from gridgov.data.sheets.workbooks import workbook
+from gridgov.ui.ledgers import views_common as common
+from gridgov.ui.ledgers.forms_people import HouseForm, HouseholdForm, ResidentForm
+from gridgov.ui.signed_in import signed_in_user
+from gridgov.ui.web.menu import roles_of
+
+PAGE_SIZE = 50
+# Who uses the register's pages: the roles that see residents (area roles over their area, handlers over their
+# groups' members — ``access.permissions`` says which rows); enterprises and residents do not.
+PEOPLE_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF, Role.GRID_WORKER, Role.HANDLER})
+
+
+def may_see_people(user: User) -> bool:
+    """Whether ``user`` uses the register's pages (and sees its link); memberships read once, no query."""
+    return bool(roles_of(user) & PEOPLE_ROLES)
+
+
+def people_town(user: User) -> Area:
+    """The town whose register ``user`` works on: the town's staff who see residents (403 for others)."""
+    if not may_see_people(user):
+        raise PermissionDenied(_("实有人口、实有房屋只对本镇工作人员开放"))
+    town = home_town(user)
+    if town is None:
+        raise Http404(_("您的账号不属于任何乡镇"))
+    return town
+
+
+def grid_choices(town: Area) -> list[tuple[int, str]]:
+    return [
+        (a.pk, f"{a.parent.name if a.parent else ''} / {a.name}")
+        for a in Area.objects.filter(town=town, level=AreaLevel.GRID).select_related("parent").order_by("path")
+    ]
+
+
+def _area(town: Area, value: str | None, level: AreaLevel) -> Area | None:
+    return Area.objects.filter(town=town, level=level, pk=value).first() if value and value.isdigit() else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# The houses list
+
+
+def _houses(user: User, town: Area, params: dict[str, str]) -> QuerySet[House]:
+    seen_households = permissions.visible_households(user).values("pk")
+    seen = permissions.visible_residents(user).filter(moved_out_on__isnull=True, erased_at__isnull=True).values("pk")
+    qs = (
+        permissions.visible_houses(user)
+        .filter(town=town)
+        .select_related("village", "grid")
+        .annotate(
+            # what the reader sees of each house (a handler: their groups' members and their households)
+            household_count=Count("households", filter=Q(households__in=seen_households), distinct=True),
+            resident_count=Count("households__residents", filter=Q(households__residents__in=seen), distinct=True),
+        )
+        .order_by("village__path", "address", "id")
+    )
+    if params["village"].isdigit():
+        qs = qs.filter(village_id=int(params["village"]))
+    if params["grid"].isdigit():
+        qs = qs.filter(grid_id=int(params["grid"]))
+    if params["use"] in HouseUse.values:
+        qs = qs.filter(use=params["use"])
+    return qs
+
+
+def _house_params(request: HttpRequest) -> dict[str, str]:
+    return common.list_params(request, "village", "grid", "use")
+
+
+@login_required
+def houses(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = people_town(user)
+    params = _house_params(request)
+    context = {
+        **common.page_context(request, _houses(user, town, params), PAGE_SIZE),
+        "params": params,
+        "villages": common.village_choices(town),
+        "grids": grid_choices(town),
+        "uses": HouseUse.choices,
+        "may_write": permissions.may_write_people(user),
+    }
+    return common.render_list(request, "ledgers/people/houses.html", context, rows="rows")
+
+
+@login_required
+def houses_export(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = people_town(user)
+    columns = ("address", "village__name", "grid__name", "use", "rooms", "household_count", "resident_count", "note")
+    rows = (
+        [address, village, grid or "", HouseUse(use).label, rooms, households, people, note]
+        for address, village, grid, use, rooms, households, people, note in _houses(
+            user, town, _house_params(request)
+        ).values_list(*columns)
+    )
+    headers = [_("标准地址"), _("村/社区"), _("网格"), _("用途"), _("间数"), _("户数"), _("人数"), _("备注")]
+    return common.dated_xlsx(_("实有房屋"), workbook(_("实有房屋"), headers, rows))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The house form
+
+
+def _house_form(request: HttpRequest, town: Area, initial: dict[str, object] | None = None) -> HouseForm:
+    return HouseForm(
+        request.POST or None, initial=initial, villages=common.village_choices(town), grids=grid_choices(town)
+    )
+
+
+def _house_input(town: Area, form: HouseForm) -> HouseInput:
+    data = form.cleaned_data
+    village = _area(town, data["village"], AreaLevel.VILLAGE)
+    if village is None:
+        raise Http404(_("村/社区不存在"))
+    return HouseInput(
+        town=town,
+        village=village,
+        grid=_area(town, data["grid"], AreaLevel.GRID),
+        address=data["address"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        use=HouseUse(data["use"]),
+        rooms=data["rooms"],
+        note=data["note"],
+    )
+
+
+@login_required
+def house_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = people_town(user)
+    if not permissions.may_write_people(user):
+        raise PermissionDenied(_("您的角色不能登记房屋"))
+    form = _house_form(request, town)
+    if request.method == "POST" and form.is_valid():
+        try:
+            house = register_house(actor=user, data=_house_input(town, form), now=timezone.now())
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:house", house.pk)
+    return render(request, "ledgers/people/house_form.html", {"form": form, "house": None})
+
+
+def house_for(user: User, house_id: int) -> House:
+    try:
+        return permissions.house_for(user, house_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+@login_required
+def house_edit(request: HttpRequest, house_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    town = people_town(user)
+    house = house_for(user, house_id)
+    if not permissions.writable_houses(user, House.objects.filter(pk=house.pk)).exists():
+        raise PermissionDenied(_("您无权修改该房屋的信息"))
+    initial: dict[str, object] = {
+        "village": house.village_id,
+        "grid": house.grid_id or "",
+        "address": house.address,
+        "use": house.use,
+        "rooms": house.rooms,
+        "latitude": house.latitude,
+        "longitude": house.longitude,
+        "note": house.note,
+    }
+    form = _house_form(request, town, initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_house(actor=user, house=house, data=_house_input(town, form), now=timezone.now())
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:house", house.pk)
+    return render(request, "ledgers/people/house_form.html", {"form": form, "house": house})
+
+
+# ---------------------------------------------------------------------------------------------------
+# The house page and its households
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRow:
+    household: Household
+    people: list[PersonView]  # masked, the head first
+
+
+def _head_first(residents: list[Resident]) -> list[PersonView]:
+    ordered = sorted(residents, key=lambda r: (r.relation != Relation.HEAD, r.moved_out_on is not None, r.pk))
+    return [person_view(r) for r in ordered]
+
+
+def _visible_residents(user: User) -> QuerySet[Resident]:
+    return permissions.visible_residents(user).order_by("id")
+
+
+@login_required
+def house_detail(request: HttpRequest, house_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    people_town(user)
+    house = house_for(user, house_id)
+    writes = permissions.writable_houses(user, House.objects.filter(pk=house.pk)).exists()
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST":
+        if not writes:
+            raise PermissionDenied(_("您无权修改该房屋的信息"))
+        if form.is_valid():
+            data = HouseholdInput(house=house, number=form.cleaned_data["number"], note=form.cleaned_data["note"])
+            try:
+                household = register_household(actor=user, data=data, now=timezone.now())
+            except DomainError as error:
+                common.put_error(form, error)
+            else:
+                return redirect("ledgers:household", household.pk)
+    households = permissions.visible_households(user, Household.objects.filter(house=house)).prefetch_related(
+        Prefetch("residents", queryset=_visible_residents(user), to_attr="seen")
+    )
+    rows = [HouseholdRow(h, _head_first(h.seen)) for h in households.order_by("id")]
+    return render(
+        request,
+        "ledgers/people/house.html",
+        {"house": house, "rows": rows, "form": form, "writes": writes},
+    )
+
+
+def household_for(user: User, household_id: int) -> Household:
+    try:
+        return permissions.household_for(user, household_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+@login_required
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    """A household's residents (head first, masked) and, for those who write it, the resident form."""
+    user = signed_in_user(request)
+    people_town(user)
+    household = household_for(user, household_id)
+    writes = permissions.writable_households(user, Household.objects.filter(pk=household.pk)).exists()
+    form = ResidentForm(request.POST or None, initial={"kind": ResidentKind.REGISTERED})
+    if request.method == "POST":
+        if not writes:
+            raise PermissionDenied(_("您无权修改该户的信息"))
+        if form.is_valid():
+            data = form.cleaned_data
+            given = ResidentInput(
+                household=household,
+                name=data["name"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                kind=ResidentKind(data["kind"]),
+                relation=Relation(data["relation"]),
+                birth_date=data["birth_date"],
+                sex=Sex(data["sex"] or Sex.UNKNOWN),
+            )
+            try:
+                resident = register_resident(actor=user, data=given, now=timezone.now())
+            except DomainError as error:
+                common.put_error(form, error)
+            else:
+                return redirect("ledgers:resident", resident.pk)
+    people = _head_first(list(_visible_residents(user).filter(household=household)))
+    return render(
+        request,
+        "ledgers/people/household.html",
+        {"household": household, "house": household.house, "people": people, "form": form, "writes": writes},
+    )
+
+
+@login_required
+def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
+    """修改户: its number (户号) and note."""
+    user = signed_in_user(request)
+    people_town(user)
+    household = household_for(user, household_id)
+    if not permissions.writable_households(user, Household.objects.filter(pk=household.pk)).exists():
+        raise PermissionDenied(_("您无权修改该户的信息"))
+    form = HouseholdForm(request.POST or None, initial={"number": household.number, "note": household.note})
+    if request.method == "POST" and form.is_valid():
+        data = HouseholdInput(house=household.house, number=form.cleaned_data["number"], note=form.cleaned_data["note"])
+        try:
+            update_household(actor=user, household=household, data=data, now=timezone.now())
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:household", household.pk)
+    return render(request, "ledgers/people/household_edit.html", {"household": household, "form": form})
