@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gridgov.data.org.models import Area
 from gridgov.ops.demo.organisation import DEMO_PASSWORD, TOWN_CODE, load_organisation
+from gridgov.ops.demo.people import build_people
 from gridgov.ops.demo.town import build_demo_town
 from gridgov.ops.demo.year2022 import LEDGER_BUILDERS, build_2022, built_2022
 from gridgov.types import FromDjango
@@ -56,6 +57,13 @@ class Command(BaseCommand):
                     self.stderr.write(f"生成{this_year}年台账：{name}")
                     build(town=org.town, rng=random.Random(options["seed"] + this_year), year=this_year)
                 self.stdout.write(self.style.SUCCESS(f"已生成{this_year}年的台账"))
+                people = build_people(town=org, rng=random.Random(options["seed"] + 15))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"已生成实有人口：房屋 {people.houses} 处，人口 {people.residents} 人，"
+                        f"重点及关爱对象 {people.members} 人，走访 {people.visits} 次，救助发放 {people.payments} 笔"
+                    )
+                )
         else:
             org = load_organisation(town)
             self.stdout.write("演示乡镇已存在，补充生成2022年数据")
