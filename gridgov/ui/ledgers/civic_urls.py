@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from gridgov.ui.ledgers import views_assistance as assistance
+from gridgov.ui.ledgers import views_assistance_services as services
 from gridgov.ui.ledgers import views_disputes as disputes
 from gridgov.ui.ledgers import views_figures as figures
 from gridgov.ui.ledgers import views_inspections as inspections
@@ -39,10 +40,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assistance/", assistance.payments, name="assistance_payments"),
     path("assistance/export.xlsx", assistance.payments_export, name="assistance_payments_export"),
     path("assistance/new/", assistance.payment_new, name="assistance_payment_new"),
-    path("assistance/cards/", assistance.cards, name="assistance_cards"),
-    path("assistance/cards/new/", assistance.card_new, name="assistance_card_new"),
-    path("assistance/cards/<int:card_id>/issue/", assistance.card_issue, name="assistance_card_issue"),
-    path("assistance/day-care/", assistance.day_care, name="assistance_day_care"),
-    path("assistance/day-care/new/", assistance.day_care_new, name="assistance_day_care_new"),
+    path("assistance/cards/", services.cards, name="assistance_cards"),
+    path("assistance/cards/new/", services.card_new, name="assistance_card_new"),
+    path("assistance/cards/<int:card_id>/issue/", services.card_issue, name="assistance_card_issue"),
+    path("assistance/day-care/", services.day_care, name="assistance_day_care"),
+    path("assistance/day-care/new/", services.day_care_new, name="assistance_day_care_new"),
     path("assistance/figures/", assistance.figures, name="assistance_figures"),
 ]

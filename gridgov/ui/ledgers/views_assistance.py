@@ -13,27 +13,23 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
 from gridgov.data.assistance.domain import (
     PaymentInput,
-    apply_card,
     household_by_number_or_id,
-    issue_card,
-    record_attendance,
     record_payment,
     resident_by_id,
 )
 from gridgov.data.assistance.enums import INSURANCE_KINDS, LIVING_KINDS, PaymentKind
 from gridgov.data.assistance.figures import year_figures
-from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
+from gridgov.data.assistance.models import Payment
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.domain import person_view
@@ -43,7 +39,7 @@ from gridgov.data.privacy import mask_id_number
 from gridgov.data.reports.phrasing import money
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, IssueForm, PaymentForm
+from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, PaymentForm
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -55,7 +51,7 @@ KIND_GROUPS = {
 }
 
 
-def _town(user: User) -> Area:
+def assistance_town(user: User) -> Area:
     """The user's town, when the assistance pages answer them (``may_see_assistance``); 403 otherwise."""
     town = common.civic_town(user)
     if not permissions.may_see_assistance(user):
@@ -63,7 +59,7 @@ def _town(user: User) -> Area:
     return town
 
 
-def _year_range(params: common.ListFilters) -> tuple[date, date] | None:
+def year_range(params: common.ListFilters) -> tuple[date, date] | None:
     year = year_param(params.get("year"))
     return (date(year, 1, 1), date(year + 1, 1, 1)) if year else None
 
@@ -72,12 +68,12 @@ def _village_id(params: common.ListFilters) -> int | None:
     return id_param(params.get("village"))
 
 
-def _department(town: Area, value: str) -> Department | None:
+def department_of(town: Area, value: str) -> Department | None:
     pk = id_param(value)
     return Department.objects.filter(pk=pk, town=town).first() if pk else None
 
 
-def _masked(person: Resident | None) -> str:
+def masked(person: Resident | None) -> str:
     """The person's name as every page shows it: masked (张**), or the placeholder of an erased person."""
     return person_view(person).name if person is not None else ""
 
@@ -94,6 +90,21 @@ def _head(household: Household) -> Resident | None:
     return heads[0] if heads else None
 
 
+def seen_household(user: User, household: Household | None) -> Household | None:
+    """``household`` when ``user`` sees it or may record for it (a handler, for their department); None otherwise,
+    so that a refusal says no more than "not found" (an ID number typed must not tell who lives in the town)."""
+    if household is None or permissions.visible_households(user, Household.objects.filter(pk=household.pk)).exists():
+        return household
+    return household if permissions.handler_departments(user) else None
+
+
+def seen_person(user: User, person: Resident | None) -> Resident | None:
+    """``person`` when ``user`` may see them (or is a handler, who records for anyone of the town); else None."""
+    if person is None or permissions.visible_residents(user, Resident.objects.filter(pk=person.pk)).exists():
+        return person
+    return person if permissions.handler_departments(user) else None
+
+
 # ---------------------------------------------------------------------------------------------------
 # Payments
 
@@ -104,7 +115,7 @@ def _payment_params(request: HttpRequest) -> dict[str, str]:
 
 def _payments(user: User, town: Area, params: common.ListFilters) -> QuerySet[Payment]:
     qs = permissions.visible_payments(user).filter(town=town)
-    years = _year_range(params)
+    years = year_range(params)
     if years:
         qs = qs.filter(paid_on__gte=years[0], paid_on__lt=years[1])
     kind = params.get("kind", "")
@@ -135,7 +146,7 @@ class PaymentRow:
 
 def _row(payment: Payment) -> PaymentRow:
     person = payment.resident or _head(payment.household)
-    return PaymentRow(payment, _masked(person), payment.household.house.village.name)
+    return PaymentRow(payment, masked(person), payment.household.house.village.name)
 
 
 @dataclass(frozen=True)
@@ -160,7 +171,7 @@ def _totals(qs: QuerySet[Payment]) -> list[KindTotal]:
 @login_required
 def payments(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = _town(user)
+    town = assistance_town(user)
     params = _payment_params(request)
     qs = _payments(user, town, params)
     context = common.page_context(request, _listed(qs), PAGE_SIZE)
@@ -183,7 +194,7 @@ def payments(request: HttpRequest) -> HttpResponse:
 def payments_export(request: HttpRequest) -> HttpResponse:
     """The filtered payments as Excel, names masked (a full export would be an unlogged mass unmasking)."""
     user = signed_in_user(request)
-    town = _town(user)
+    town = assistance_town(user)
     rows = (
         [
             r.payment.household.number,
@@ -212,32 +223,32 @@ def payments_export(request: HttpRequest) -> HttpResponse:
     return common.dated_xlsx(_("救助帮扶发放"), workbook(_("救助帮扶发放"), headers, rows))
 
 
-def _refuse(form: PaymentForm | CardForm | DayCareForm, field: str, message: str) -> None:
+def refuse(form: PaymentForm | CardForm | DayCareForm, field: str, message: str) -> None:
     form.add_error(field, message)
 
 
 @login_required
 def payment_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = _town(user)
+    town = assistance_town(user)
     if "add" not in permissions.assistance_actions(user=user, town=town):
         raise PermissionDenied(_("您不能登记救助帮扶"))
     form = PaymentForm(request.POST or None, departments=common.department_choices(town))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         text = data["household"].strip()
-        department = _department(town, data["department"])
-        household = _seen(user, household_by_number_or_id(town=town, text=text))
-        person = _seen_person(user, resident_by_id(town=town, id_number=data["person"])) if data["person"] else None
+        department = department_of(town, data["department"])
+        household = seen_household(user, household_by_number_or_id(town=town, text=text))
+        person = seen_person(user, resident_by_id(town=town, id_number=data["person"])) if data["person"] else None
         if text and household is None:
             shown = mask_id_number(text) if len(text) >= 15 else text
-            _refuse(form, "household", _("人员库中没有户号或身份证号为“%(v)s”的户") % {"v": shown})
+            refuse(form, "household", _("人员库中没有户号或身份证号为“%(v)s”的户") % {"v": shown})
         elif data["person"].strip() and person is None:
-            _refuse(form, "person", _("人员库中没有该身份证号的人员"))
+            refuse(form, "person", _("人员库中没有该身份证号的人员"))
         elif household is not None and not permissions.may_record_assistance(
             user=user, household=household, department=department
         ):
-            _refuse(form, "department" if department is None else "household", _("您无权以该部门为该户登记发放"))
+            refuse(form, "department" if department is None else "household", _("您无权以该部门为该户登记发放"))
         else:
             try:
                 record_payment(
@@ -255,200 +266,17 @@ def payment_new(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except DomainError as error:
-                common.put_error(form, _as_form_error(error))
+                common.put_error(form, as_form_error(error))
             else:
                 return redirect("ledgers:assistance_payments")
     return render(request, "ledgers/assistance/payment_new.html", {"form": form})
 
 
-def _as_form_error(error: DomainError) -> DomainError:
+def as_form_error(error: DomainError) -> DomainError:
     """The domain names the person ``resident``; the forms call that field ``person``."""
     if isinstance(error, InvalidInput) and error.field == "resident":
         error.field = "person"
     return error
-
-
-# ---------------------------------------------------------------------------------------------------
-# Veterans' preferential cards (优待证)
-
-
-def _cards(user: User, town: Area, params: common.ListFilters) -> QuerySet[VeteranCard]:
-    qs = permissions.visible_veteran_cards(user).filter(town=town)
-    years = _year_range(params)
-    status = params.get("status")
-    if status == "issued":  # issued in the year (the year figure's records)
-        qs = qs.filter(issued_on__isnull=False)
-        if years:
-            qs = qs.filter(issued_on__gte=years[0], issued_on__lt=years[1])
-    elif years:  # applied by the year's end and not issued before it
-        qs = qs.filter(applied_on__lt=years[1]).exclude(issued_on__lt=years[0])
-    if status == "applied":
-        qs = qs.filter(issued_on__isnull=True)
-    return qs.select_related("resident__household__house__village", "department").order_by("-applied_on", "-id")
-
-
-def _render_cards(
-    request: HttpRequest, user: User, town: Area, *, issue_error: tuple[int, str] | None = None
-) -> HttpResponse:
-    params = common.list_params(request, "year", "status")
-    context = common.page_context(request, _cards(user, town, params), PAGE_SIZE)
-    context.update(
-        {
-            "rows": [(c, _masked(c.resident)) for c in context["page"].object_list],
-            "params": params,
-            "actions": permissions.assistance_actions(user=user, town=town),
-            "issue_form": IssueForm(request.POST or None) if issue_error else IssueForm(),
-            "issue_error": issue_error,
-        }
-    )
-    return common.render_list(request, "ledgers/assistance/cards.html", context, rows="rows")
-
-
-@login_required
-def cards(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    return _render_cards(request, user, _town(user))
-
-
-def _seen(user: User, household: Household | None) -> Household | None:
-    """``household`` when ``user`` sees it or may record for it (a handler, for their department); None otherwise,
-    so that a refusal says no more than "not found" (an ID number typed must not tell who lives in the town)."""
-    if household is None or permissions.visible_households(user, Household.objects.filter(pk=household.pk)).exists():
-        return household
-    return household if permissions.handler_departments(user) else None
-
-
-def _seen_person(user: User, person: Resident | None) -> Resident | None:
-    """``person`` when ``user`` may see them (or is a handler, who records for anyone of the town); else None."""
-    if person is None or permissions.visible_residents(user, Resident.objects.filter(pk=person.pk)).exists():
-        return person
-    return person if permissions.handler_departments(user) else None
-
-
-def _resident_for(
-    form: CardForm | DayCareForm, user: User, town: Area, department: Department | None
-) -> Resident | None:
-    """The person the form names by ID number, when ``user`` may record for them; else the form's error."""
-    person = _seen_person(user, resident_by_id(town=town, id_number=form.cleaned_data["person"]))
-    if person is None:
-        _refuse(form, "person", _("人员库中没有该身份证号的人员"))
-        return None
-    if not permissions.may_record_assistance(user=user, household=person.household, department=department):
-        _refuse(form, "department" if department is None else "person", _("您无权以该部门为该人员登记"))
-        return None
-    return person
-
-
-@login_required
-def card_new(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = _town(user)
-    if "add" not in permissions.assistance_actions(user=user, town=town):
-        raise PermissionDenied(_("您不能登记优待证"))
-    form = CardForm(request.POST or None, departments=common.department_choices(town))
-    if request.method == "POST" and form.is_valid():
-        department = _department(town, form.cleaned_data["department"])
-        person = _resident_for(form, user, town, department)
-        if person is not None:
-            try:
-                apply_card(
-                    town=town,
-                    actor=user,
-                    resident=person,
-                    applied_on=form.cleaned_data["applied_on"],
-                    department=department,
-                    note=form.cleaned_data["note"],
-                )
-            except DomainError as error:
-                common.put_error(form, _as_form_error(error))
-            else:
-                return redirect("ledgers:assistance_cards")
-    return render(request, "ledgers/assistance/card_new.html", {"form": form})
-
-
-@login_required
-@require_POST
-def card_issue(request: HttpRequest, card_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    town = _town(user)
-    card = (
-        permissions.visible_veteran_cards(user)
-        .filter(pk=card_id, town=town)
-        .select_related("resident__household", "department")
-        .first()
-    )
-    if card is None:
-        raise Http404(_("记录不存在或您无权查看"))
-    if not permissions.may_record_assistance(user=user, household=card.resident.household, department=card.department):
-        raise PermissionDenied(_("您无权发放该优待证"))
-    form = IssueForm(request.POST)
-    if form.is_valid():
-        try:
-            issue_card(
-                card=card, actor=user, issued_on=form.cleaned_data["issued_on"], number=form.cleaned_data["number"]
-            )
-        except DomainError as error:
-            return _render_cards(request, user, town, issue_error=(card.pk, error.message))
-        return redirect("ledgers:assistance_cards")
-    return _render_cards(request, user, town, issue_error=(card.pk, _("请检查发放日期和证号")))
-
-
-# ---------------------------------------------------------------------------------------------------
-# Day care (日间照料)
-
-
-def _day_care(user: User, town: Area, params: common.ListFilters) -> QuerySet[DayCareAttendance]:
-    qs = permissions.visible_day_care(user).filter(town=town)
-    years = _year_range(params)
-    if years:
-        qs = qs.filter(day__gte=years[0], day__lt=years[1])
-    return qs
-
-
-@login_required
-def day_care(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = _town(user)
-    params = common.list_params(request, "year")
-    qs = _day_care(user, town, params)
-    listed = qs.select_related("resident__household__house__village", "department").order_by("-day", "-id")
-    context = common.page_context(request, listed, PAGE_SIZE)
-    context.update(
-        {
-            "rows": [(a, _masked(a.resident)) for a in context["page"].object_list],
-            "params": params,
-            "persons": qs.values("resident").distinct().count(),
-            "actions": permissions.assistance_actions(user=user, town=town),
-        }
-    )
-    return common.render_list(request, "ledgers/assistance/day_care.html", context, rows="rows")
-
-
-@login_required
-def day_care_new(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = _town(user)
-    if "add" not in permissions.assistance_actions(user=user, town=town):
-        raise PermissionDenied(_("您不能登记日间照料"))
-    form = DayCareForm(request.POST or None, departments=common.department_choices(town))
-    if request.method == "POST" and form.is_valid():
-        department = _department(town, form.cleaned_data["department"])
-        person = _resident_for(form, user, town, department)
-        if person is not None:
-            try:
-                record_attendance(
-                    town=town,
-                    actor=user,
-                    resident=person,
-                    day=form.cleaned_data["day"],
-                    provider=form.cleaned_data["provider"],
-                    department=department,
-                )
-            except DomainError as error:
-                common.put_error(form, _as_form_error(error))
-            else:
-                return redirect("ledgers:assistance_day_care")
-    return render(request, "ledgers/assistance/day_care_new.html", {"form": form})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -458,7 +286,7 @@ def day_care_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = _town(user)
+    town = assistance_town(user)
     if "figures" not in permissions.assistance_actions(user=user, town=town):
         raise PermissionDenied(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
     year = common.year_of(request)

@@ -1,0 +1,204 @@
+"""Social assistance's services (救助帮扶): veterans' preferential cards (优待证, applied → issued) and day care for
+persons with disabilities (日间照料). The payments and the year's figures are ``views_assistance``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.data.access import permissions
+from gridgov.data.assistance.domain import (
+    apply_card,
+    issue_card,
+    record_attendance,
+    resident_by_id,
+)
+from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
+from gridgov.data.errors import DomainError
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.people.models import Resident
+from gridgov.ui.ledgers import views_common as common
+from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, IssueForm
+from gridgov.ui.ledgers.views_assistance import (
+    PAGE_SIZE,
+    as_form_error,
+    assistance_town,
+    department_of,
+    masked,
+    refuse,
+    seen_person,
+    year_range,
+)
+from gridgov.ui.signed_in import signed_in_user
+
+# ---------------------------------------------------------------------------------------------------
+# Veterans' preferential cards (优待证)
+
+
+def _cards(user: User, town: Area, params: common.ListFilters) -> QuerySet[VeteranCard]:
+    qs = permissions.visible_veteran_cards(user).filter(town=town)
+    years = year_range(params)
+    status = params.get("status")
+    if status == "issued":  # issued in the year (the year figure's records)
+        qs = qs.filter(issued_on__isnull=False)
+        if years:
+            qs = qs.filter(issued_on__gte=years[0], issued_on__lt=years[1])
+    elif years:  # applied by the year's end and not issued before it
+        qs = qs.filter(applied_on__lt=years[1]).exclude(issued_on__lt=years[0])
+    if status == "applied":
+        qs = qs.filter(issued_on__isnull=True)
+    return qs.select_related("resident__household__house__village", "department").order_by("-applied_on", "-id")
+
+
+def _render_cards(
+    request: HttpRequest, user: User, town: Area, *, issue_error: tuple[int, str] | None = None
+) -> HttpResponse:
+    params = common.list_params(request, "year", "status")
+    context = common.page_context(request, _cards(user, town, params), PAGE_SIZE)
+    context.update(
+        {
+            "rows": [(c, masked(c.resident)) for c in context["page"].object_list],
+            "params": params,
+            "actions": permissions.assistance_actions(user=user, town=town),
+            "issue_form": IssueForm(request.POST or None) if issue_error else IssueForm(),
+            "issue_error": issue_error,
+        }
+    )
+    return common.render_list(request, "ledgers/assistance/cards.html", context, rows="rows")
+
+
+@login_required
+def cards(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    return _render_cards(request, user, assistance_town(user))
+
+
+def _resident_for(
+    form: CardForm | DayCareForm, user: User, town: Area, department: Department | None
+) -> Resident | None:
+    """The person the form names by ID number, when ``user`` may record for them; else the form's error."""
+    person = seen_person(user, resident_by_id(town=town, id_number=form.cleaned_data["person"]))
+    if person is None:
+        refuse(form, "person", _("人员库中没有该身份证号的人员"))
+        return None
+    if not permissions.may_record_assistance(user=user, household=person.household, department=department):
+        refuse(form, "department" if department is None else "person", _("您无权以该部门为该人员登记"))
+        return None
+    return person
+
+
+@login_required
+def card_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = assistance_town(user)
+    if "add" not in permissions.assistance_actions(user=user, town=town):
+        raise PermissionDenied(_("您不能登记优待证"))
+    form = CardForm(request.POST or None, departments=common.department_choices(town))
+    if request.method == "POST" and form.is_valid():
+        department = department_of(town, form.cleaned_data["department"])
+        person = _resident_for(form, user, town, department)
+        if person is not None:
+            try:
+                apply_card(
+                    town=town,
+                    actor=user,
+                    resident=person,
+                    applied_on=form.cleaned_data["applied_on"],
+                    department=department,
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as error:
+                common.put_error(form, as_form_error(error))
+            else:
+                return redirect("ledgers:assistance_cards")
+    return render(request, "ledgers/assistance/card_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def card_issue(request: HttpRequest, card_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    town = assistance_town(user)
+    card = (
+        permissions.visible_veteran_cards(user)
+        .filter(pk=card_id, town=town)
+        .select_related("resident__household", "department")
+        .first()
+    )
+    if card is None:
+        raise Http404(_("记录不存在或您无权查看"))
+    if not permissions.may_record_assistance(user=user, household=card.resident.household, department=card.department):
+        raise PermissionDenied(_("您无权发放该优待证"))
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            issue_card(
+                card=card, actor=user, issued_on=form.cleaned_data["issued_on"], number=form.cleaned_data["number"]
+            )
+        except DomainError as error:
+            return _render_cards(request, user, town, issue_error=(card.pk, error.message))
+        return redirect("ledgers:assistance_cards")
+    return _render_cards(request, user, town, issue_error=(card.pk, _("请检查发放日期和证号")))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Day care (日间照料)
+
+
+def _day_care(user: User, town: Area, params: common.ListFilters) -> QuerySet[DayCareAttendance]:
+    qs = permissions.visible_day_care(user).filter(town=town)
+    years = year_range(params)
+    if years:
+        qs = qs.filter(day__gte=years[0], day__lt=years[1])
+    return qs
+
+
+@login_required
+def day_care(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = assistance_town(user)
+    params = common.list_params(request, "year")
+    qs = _day_care(user, town, params)
+    listed = qs.select_related("resident__household__house__village", "department").order_by("-day", "-id")
+    context = common.page_context(request, listed, PAGE_SIZE)
+    context.update(
+        {
+            "rows": [(a, masked(a.resident)) for a in context["page"].object_list],
+            "params": params,
+            "persons": qs.values("resident").distinct().count(),
+            "actions": permissions.assistance_actions(user=user, town=town),
+        }
+    )
+    return common.render_list(request, "ledgers/assistance/day_care.html", context, rows="rows")
+
+
+@login_required
+def day_care_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    town = assistance_town(user)
+    if "add" not in permissions.assistance_actions(user=user, town=town):
+        raise PermissionDenied(_("您不能登记日间照料"))
+    form = DayCareForm(request.POST or None, departments=common.department_choices(town))
+    if request.method == "POST" and form.is_valid():
+        department = department_of(town, form.cleaned_data["department"])
+        person = _resident_for(form, user, town, department)
+        if person is not None:
+            try:
+                record_attendance(
+                    town=town,
+                    actor=user,
+                    resident=person,
+                    day=form.cleaned_data["day"],
+                    provider=form.cleaned_data["provider"],
+                    department=department,
+                )
+            except DomainError as error:
+                common.put_error(form, as_form_error(error))
+            else:
+                return redirect("ledgers:assistance_day_care")
+    return render(request, "ledgers/assistance/day_care_new.html", {"form": form})
