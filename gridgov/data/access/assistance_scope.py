@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from gridgov.data.assistance.scope import (
     assistance_actions,
+    household_to_record,
     may_record_assistance,
     may_see_assistance,
+    person_to_record,
     visible_day_care,
     visible_payments,
     visible_veteran_cards,
@@ -19,8 +21,10 @@ from gridgov.data.assistance.scope import (
 
 __all__ = [
     "assistance_actions",
+    "household_to_record",
     "may_record_assistance",
     "may_see_assistance",
+    "person_to_record",
     "visible_day_care",
     "visible_payments",
     "visible_veteran_cards",

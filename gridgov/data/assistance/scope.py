@@ -22,8 +22,8 @@ from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCa
 from gridgov.data.cases.scope import is_global_admin, may_import_town_ledgers, memberships_of, town_roles
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.people.models import Household
-from gridgov.data.people.scope import handler_departments, visible_households
+from gridgov.data.people.models import Household, Resident
+from gridgov.data.people.scope import handler_departments, visible_households, visible_residents
 
 # The area roles that see their area's assistance records (grid workers do not).
 AREA_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF})
@@ -34,8 +34,10 @@ TOWN_VIEWERS = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN})
 
 __all__ = [
     "assistance_actions",
+    "household_to_record",
     "may_record_assistance",
     "may_see_assistance",
+    "person_to_record",
     "visible_day_care",
     "visible_payments",
     "visible_veteran_cards",
@@ -127,3 +129,24 @@ def assistance_actions(*, user: User, town: Area) -> frozenset[str]:
     if roles & TOWN_VIEWERS:
         found.add("figures")
     return frozenset(found)
+
+
+# ---------------------------------------------------------------------------------------------------
+# What a form may name: a household or person typed by 户号 or ID number is found only when the user may
+# see them or records for the whole town as a handler of a paying department; otherwise it is "not found", so
+# that a number typed does not tell who lives in the town.
+
+
+def household_to_record(user: User, household: Household | None) -> Household | None:
+    """``household`` when ``user`` sees it or may record for it (a handler, for their department); None otherwise,
+    so that a refusal says no more than "not found" (an ID number typed must not tell who lives in the town)."""
+    if household is None or visible_households(user, Household.objects.filter(pk=household.pk)).exists():
+        return household
+    return household if handler_departments(user) else None
+
+
+def person_to_record(user: User, person: Resident | None) -> Resident | None:
+    """``person`` when ``user`` may see them (or is a handler, who records for anyone of the town); else None."""
+    if person is None or visible_residents(user, Resident.objects.filter(pk=person.pk)).exists():
+        return person
+    return person if handler_departments(user) else None

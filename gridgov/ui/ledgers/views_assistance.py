@@ -90,21 +90,6 @@ def _head(household: Household) -> Resident | None:
     return heads[0] if heads else None
 
 
-def seen_household(user: User, household: Household | None) -> Household | None:
-    """``household`` when ``user`` sees it or may record for it (a handler, for their department); None otherwise,
-    so that a refusal says no more than "not found" (an ID number typed must not tell who lives in the town)."""
-    if household is None or permissions.visible_households(user, Household.objects.filter(pk=household.pk)).exists():
-        return household
-    return household if permissions.handler_departments(user) else None
-
-
-def seen_person(user: User, person: Resident | None) -> Resident | None:
-    """``person`` when ``user`` may see them (or is a handler, who records for anyone of the town); else None."""
-    if person is None or permissions.visible_residents(user, Resident.objects.filter(pk=person.pk)).exists():
-        return person
-    return person if permissions.handler_departments(user) else None
-
-
 # ---------------------------------------------------------------------------------------------------
 # Payments
 
@@ -238,8 +223,12 @@ def payment_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         text = data["household"].strip()
         department = department_of(town, data["department"])
-        household = seen_household(user, household_by_number_or_id(town=town, text=text))
-        person = seen_person(user, resident_by_id(town=town, id_number=data["person"])) if data["person"] else None
+        household = permissions.household_to_record(user, household_by_number_or_id(town=town, text=text))
+        person = (
+            permissions.person_to_record(user, resident_by_id(town=town, id_number=data["person"]))
+            if data["person"]
+            else None
+        )
         if text and household is None:
             shown = mask_id_number(text) if len(text) >= 15 else text
             refuse(form, "household", _("人员库中没有户号或身份证号为“%(v)s”的户") % {"v": shown})

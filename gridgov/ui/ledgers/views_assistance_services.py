@@ -31,7 +31,6 @@ from gridgov.ui.ledgers.views_assistance import (
     department_of,
     masked,
     refuse,
-    seen_person,
     year_range,
 )
 from gridgov.ui.signed_in import signed_in_user
@@ -82,7 +81,7 @@ def _resident_for(
     form: CardForm | DayCareForm, user: User, town: Area, department: Department | None
 ) -> Resident | None:
     """The person the form names by ID number, when ``user`` may record for them; else the form's error."""
-    person = seen_person(user, resident_by_id(town=town, id_number=form.cleaned_data["person"]))
+    person = permissions.person_to_record(user, resident_by_id(town=town, id_number=form.cleaned_data["person"]))
     if person is None:
         refuse(form, "person", _("人员库中没有该身份证号的人员"))
         return None
