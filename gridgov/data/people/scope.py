@@ -92,17 +92,29 @@ def _handled_residents(departments: list[int]) -> QuerySet[GroupMembership]:
     return GroupMembership.objects.filter(until__isnull=True, group__department_id__in=departments)
 
 
-def _resident_condition(user: User, roles: frozenset[Role] | tuple[Role, ...], *, handlers: bool) -> Q | None:
-    """The residents ``user`` sees in ``roles`` (and as a handler): a condition on Resident; None: all of them."""
+def _condition(
+    user: User, roles: frozenset[Role] | tuple[Role, ...], *, handlers: bool, house: str, of_resident: str
+) -> Q | None:
+    """The records ``user`` sees in ``roles`` (and as a handler): a condition on the model whose house is reached by
+    the path ``house`` and which a resident names by ``of_resident`` ("pk", "household_id", "household__house_id");
+    None: all of them."""
     if not _active(user):
         return _NOTHING
     if is_global_admin(user) and Role.ADMIN in roles:
         return None
-    conditions = [_house_in(m.area, "household__house__") for m in _area_memberships(user, roles) if m.area]
+    conditions = [_house_in(m.area, house) for m in _area_memberships(user, roles) if m.area]
     departments = handler_departments(user) if handlers else []
     if departments:
-        conditions.append(Q(pk__in=_handled_residents(departments).values("resident_id")))
+        handled = _handled_residents(departments).values("resident_id")
+        if of_resident == "pk":
+            conditions.append(Q(pk__in=handled))
+        else:
+            conditions.append(Q(pk__in=Resident.objects.filter(pk__in=handled).values(of_resident)))
     return _any(conditions)
+
+
+def _resident_condition(user: User, roles: frozenset[Role] | tuple[Role, ...], *, handlers: bool) -> Q | None:
+    return _condition(user, roles, handlers=handlers, house="household__house__", of_resident="pk")
 
 
 def visible_residents(user: User, queryset: QuerySet[Resident] | None = None) -> QuerySet[Resident]:
@@ -113,16 +125,7 @@ def visible_residents(user: User, queryset: QuerySet[Resident] | None = None) ->
 
 
 def _household_condition(user: User, roles: frozenset[Role] | tuple[Role, ...], *, handlers: bool) -> Q | None:
-    if not _active(user):
-        return _NOTHING
-    if is_global_admin(user) and Role.ADMIN in roles:
-        return None
-    conditions = [_house_in(m.area, "house__") for m in _area_memberships(user, roles) if m.area]
-    departments = handler_departments(user) if handlers else []
-    if departments:
-        handled = Resident.objects.filter(pk__in=_handled_residents(departments).values("resident_id"))
-        conditions.append(Q(pk__in=handled.values("household_id")))
-    return _any(conditions)
+    return _condition(user, roles, handlers=handlers, house="house__", of_resident="household_id")
 
 
 def visible_households(user: User, queryset: QuerySet[Household] | None = None) -> QuerySet[Household]:
@@ -133,16 +136,7 @@ def visible_households(user: User, queryset: QuerySet[Household] | None = None) 
 
 
 def _house_condition(user: User, roles: frozenset[Role] | tuple[Role, ...], *, handlers: bool) -> Q | None:
-    if not _active(user):
-        return _NOTHING
-    if is_global_admin(user) and Role.ADMIN in roles:
-        return None
-    conditions = [_house_in(m.area, "") for m in _area_memberships(user, roles) if m.area]
-    departments = handler_departments(user) if handlers else []
-    if departments:
-        handled = Resident.objects.filter(pk__in=_handled_residents(departments).values("resident_id"))
-        conditions.append(Q(pk__in=handled.values("household__house_id")))
-    return _any(conditions)
+    return _condition(user, roles, handlers=handlers, house="", of_resident="household__house_id")
 
 
 def visible_houses(user: User, queryset: QuerySet[House] | None = None) -> QuerySet[House]:
