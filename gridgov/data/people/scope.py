@@ -263,6 +263,16 @@ def may_revitalise(user: User, house: House) -> bool:
     return revitalisable_houses(user, House.objects.filter(pk=house.pk)).exists()
 
 
+# Who works with the register's pages: the roles that see residents (area roles over their area, handlers over
+# their groups' members); enterprises and residents do not.
+PEOPLE_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF, Role.GRID_WORKER, Role.HANDLER})
+
+
+def may_see_people(user: User) -> bool:
+    """Whether ``user`` uses the register's pages (and sees their link): memberships read once, no query."""
+    return _active(user) and (is_global_admin(user) or any(m.role in PEOPLE_ROLES for m in memberships_of(user)))
+
+
 def may_write_area(user: User, area: Area) -> bool:
     """Whether ``user`` may register a house in ``area`` (its grid, else its village): an area role that writes
     whose area contains it."""

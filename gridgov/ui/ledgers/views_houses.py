@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
 from gridgov.data.errors import DomainError, NotFound
-from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import (
     HouseholdInput,
@@ -39,22 +39,13 @@ from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_people import HouseForm, HouseholdForm, ResidentForm
 from gridgov.ui.signed_in import signed_in_user
-from gridgov.ui.web.menu import roles_of
 
 PAGE_SIZE = 50
-# Who uses the register's pages: the roles that see residents (area roles over their area, handlers over their
-# groups' members — ``access.permissions`` says which rows); enterprises and residents do not.
-PEOPLE_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF, Role.GRID_WORKER, Role.HANDLER})
-
-
-def may_see_people(user: User) -> bool:
-    """Whether ``user`` uses the register's pages (and sees its link); memberships read once, no query."""
-    return bool(roles_of(user) & PEOPLE_ROLES)
 
 
 def people_town(user: User) -> Area:
     """The town whose register ``user`` works on: the town's staff who see residents (403 for others)."""
-    if not may_see_people(user):
+    if not permissions.may_see_people(user):
         raise PermissionDenied(_("实有人口、实有房屋只对本镇工作人员开放"))
     town = home_town(user)
     if town is None:

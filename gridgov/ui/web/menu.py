@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.access.permissions import (
     Viewer,
     may_import,
+    may_see_assistance,
+    may_see_people,
     memberships_of,
     own_enterprise_ids,
     staff_town_ids,
@@ -120,6 +122,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("rounds", "ledgers:rounds", _("督查"), may_use_civic_ledgers, "ledgers"),
     Entry("problem_lists", "ledgers:problem_lists", _("问题清单"), may_use_civic_ledgers, "ledgers"),
     Entry("disputes", "ledgers:disputes", _("信访纠纷"), may_use_civic_ledgers, "ledgers"),
+    Entry("rentals", "ledgers:rectifications", _("群租房整改"), may_use_civic_ledgers, "ledgers"),
+    Entry("residents", "ledgers:residents", _("实有人口"), may_see_people, "ledgers"),
+    Entry("assistance", "ledgers:assistance_payments", _("救助帮扶"), may_see_assistance, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )

@@ -48,7 +48,8 @@ def test_each_role_sees_only_its_own_work(world: TownWorld) -> None:
     assert _keys(world, Role.ENTERPRISE) == ["cases", "enterprise_phone", "ledgers", "hazards", "services"]
     assert _keys(world, Role.RESIDENT) == ["cases"]
     assert _keys(world, Role.GRID_WORKER) == [
-        "cases", "phone", "ledgers", "hazards", "services", "rounds", "problem_lists", "disputes", "api",
+        "cases", "phone", "ledgers", "hazards", "services", "rounds", "problem_lists", "disputes", "rentals",
+        "residents", "api",
     ]  # fmt: skip
     assert "triage" in _keys(world, Role.OPERATOR)
     assert "inbox" not in _keys(world, Role.OPERATOR)

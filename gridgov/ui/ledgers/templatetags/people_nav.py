@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import template
 
+from gridgov.data.access import permissions
 from gridgov.data.org.models import User
-from gridgov.ui.ledgers.views_houses import may_see_people
 
 register = template.Library()
 
 
 @register.filter
 def sees_people(user: User) -> bool:
-    return may_see_people(user)
+    return isinstance(user, User) and permissions.may_see_people(user)
