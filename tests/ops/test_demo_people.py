@@ -45,6 +45,11 @@ def test_the_demo_register_is_valid_and_shows_every_feature() -> None:
     assert House.objects.filter(revitalisation=Revitalisation.REVITALISED).count() == 1
 
     lamps = {item.lamp for worker in town.grid_workers.values() for item in due_list(worker=worker, today=today)}
+    worker = town.grid_workers[town.grids[0].pk]
+    assert worker.username == "wgy-shuanghe-1"  # the README's example of a visit round
+    first = due_list(worker=worker, today=today)
+    assert [item.lamp for item in first if item.resident is not None][:1] == [Lamp.RED]
+    assert [item.reasons for item in first if item.house is not None] == [("群租房",)]
     # never-visited members are overdue, the group-rental houses fall due today, the visited ones later
     assert lamps == {Lamp.RED, Lamp.YELLOW, Lamp.GREEN}
 

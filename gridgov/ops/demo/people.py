@@ -1,9 +1,9 @@
 """The demo town's people register as it stands this year: in every grid a few houses (one let out in rooms, one
 idle farmhouse in some villages), a household in each with two to four residents — synthetic names and phones,
 valid synthetic ID numbers of 岱山县 (330921) — the default key and care groups with members, the grid workers'
-visits of the last months (some members overdue, so a due list shows every lamp), the year's assistance payments
-to the poorest households, a group-rental rectification in the hands of the fire-safety department and a
-revitalised idle farmhouse.
+visits of the last months (a member of every grid overdue, so a due list shows the lamps), the year's assistance
+payments to the poorest households, a group-rental rectification in the hands of the fire-safety department and
+a revitalised idle farmhouse.
 
 Everything is entered through the domain functions, as the town's command room and grid workers would, one short
 transaction per record: the register checks every ID number, digest and scope as it does for a person at a desk.
@@ -127,7 +127,8 @@ def build_people(*, town: Town, rng: random.Random, now: datetime | None = None)
                     now=now,
                 )
                 residents.append(resident)
-                if i == 0 and use != HouseUse.GROUP_RENTAL and rng.random() < 0.5:
+                first_of_grid = not any(r.household.house.grid_id == grid.pk for r, _g in members)
+                if i == 0 and use != HouseUse.GROUP_RENTAL and (first_of_grid or rng.random() < 0.5):
                     group = groups[rng.choice(DEMO_GROUPS)]
                     since = today - timedelta(days=rng.randint(20, 300))
                     join_group(actor=operator, resident=resident, group=group, since=since, now=now)
@@ -139,12 +140,16 @@ def build_people(*, town: Town, rng: random.Random, now: datetime | None = None)
 
 
 def _visits(*, town: Town, rng: random.Random, members: list[tuple[Resident, PersonGroup]], now: datetime) -> int:
-    """Two of every three members visited once in the last two months, by their grid's worker."""
+    """Every member but the first of each grid (overdue: a red lamp on every due list) visited once in the last two
+    months by their grid's worker, two of three times."""
     made = 0
+    grids_seen: set[int] = set()
     for resident, _group in members:
-        grid_id = resident.household.house.grid_id
-        worker = town.grid_workers.get(grid_id or 0)
-        if worker is None or rng.random() < 1 / 3:
+        grid_id = resident.household.house.grid_id or 0
+        worker = town.grid_workers.get(grid_id)
+        first = grid_id not in grids_seen
+        grids_seen.add(grid_id)
+        if worker is None or first or rng.random() < 1 / 3:
             continue
         at = now - timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 6))
         record_visit(
