@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.people.domain import (
     HouseholdInput,
     HouseInput,
@@ -23,6 +23,7 @@ from gridgov.data.people.domain import (
     update_house,
     update_resident,
 )
+from gridgov.data.people.domain.common import checked_write
 from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, House, Household, Resident
 from gridgov.data.privacy import blind_index
@@ -87,6 +88,31 @@ def test_the_grid_must_be_the_villages(world: TownWorld):
         register_house(actor=world.operator, data=_house(world, village=world.grid_a, grid=None), now=MONDAY_0900)
     assert _refused(error) == ("“双合村第1网格”不是岱西镇的村/社区", "village")
     assert House.objects.count() == 0
+
+
+def test_a_write_beaten_to_a_unique_value_is_refused_with_the_checks_message(world: TownWorld, people: PeopleWorld):
+    """Two desks register the same address at once: both pass the check, the database refuses the second row, and
+    the check, run again, names why — a Chinese message, not a server error; nothing of the second is written."""
+    data = _house(world, address="双合村1组1号")  # people's first house holds it
+
+    def racing_write() -> None:  # what the other desk's transaction committed in between
+        House.objects.create(
+            town=world.town,
+            village=world.village_a,
+            address="双合村1组1号",
+            created_at=MONDAY_0900,
+            updated_at=MONDAY_0900,
+        )
+
+    with (
+        pytest.raises(InvalidInput) as error,
+        checked_write(lambda: register_house(actor=world.operator, data=data, now=MONDAY_0900)),
+    ):
+        racing_write()
+    assert _refused(error) == ("标准地址“双合村1组1号”已登记", "address")
+    with pytest.raises(Conflict) as conflict, checked_write(lambda: None):  # a refusal the check cannot name
+        racing_write()
+    assert (conflict.value.message, House.objects.count()) == ("刚有人登记了相同的信息，请刷新后重试", 2)
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,18 @@
-"""What the register's domain functions share: the scope checks of a write, the day of ``now``, phone numbers."""
+"""What the register's domain functions share: the scope checks of a write, the day of ``now``, phone numbers, and
+the write of a checked row that another writer may have beaten to a unique value."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.org.models import User
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.data.people.scope import writable_households, writable_houses, writable_residents
@@ -17,6 +21,20 @@ from gridgov.data.people.scope import writable_households, writable_houses, writ
 def today_of(now: datetime) -> date:
     """The local day of ``now`` (Asia/Shanghai): what "not in the future" is measured against."""
     return timezone.localdate(now)
+
+
+@contextmanager
+def checked_write(recheck: Callable[[], object]) -> Iterator[None]:
+    """The write of a row checked before its transaction (an ID number, an address, a 户号 unique in the town). When
+    another writer took the same value in between, the database refuses the row; ``recheck`` — the same check, run
+    again now that the other row is committed — then refuses it with the check's own Chinese message, and nothing
+    is written (never a server error)."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        recheck()
+        raise Conflict(_("刚有人登记了相同的信息，请刷新后重试")) from None
 
 
 def check_writes_house(actor: User, house: House) -> None:

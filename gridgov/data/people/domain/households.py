@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import User
-from gridgov.data.people.domain.common import check_text, check_writes_house, check_writes_household
+from gridgov.data.people.domain.common import check_text, check_writes_house, check_writes_household, checked_write
 from gridgov.data.people.models import House, Household
 
 
@@ -37,7 +36,7 @@ def register_household(*, actor: User, data: HouseholdInput, now: datetime) -> H
     """Register a household in a house the actor may write."""
     check_writes_house(actor, data.house)
     number, note = _check(data, household=None)
-    with transaction.atomic():
+    with checked_write(lambda: _check(data, household=None)):
         return Household.objects.create(
             town_id=data.house.town_id,
             house=data.house,
@@ -57,6 +56,6 @@ def update_household(*, actor: User, household: Household, data: HouseholdInput,
     household.number, household.note = _check(data, household=household)
     household.house = data.house
     household.updated_at = now
-    with transaction.atomic():
+    with checked_write(lambda: _check(data, household=household)):
         household.save(update_fields=["house", "number", "note", "updated_at"])
     return household

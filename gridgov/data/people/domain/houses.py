@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
-from gridgov.data.people.domain.common import check_text, check_writes_house
+from gridgov.data.people.domain.common import check_text, check_writes_house, checked_write
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.models import House
 from gridgov.data.people.scope import may_write_area
@@ -97,7 +96,7 @@ def register_house(*, actor: User, data: HouseInput, now: datetime) -> House:
     """Register a house (operators and admins of the town, village staff in their village, grid workers in their
     grid)."""
     checked = _check(actor, data, house=None)
-    with transaction.atomic():
+    with checked_write(lambda: _check(actor, data, house=None)):
         return House.objects.create(
             town=data.town,
             village=data.village,
@@ -129,7 +128,7 @@ def update_house(*, actor: User, house: House, data: HouseInput, now: datetime) 
     house.rooms = checked.rooms
     house.note = checked.note
     house.updated_at = now
-    with transaction.atomic():
+    with checked_write(lambda: _check(actor, data, house=house)):
         house.save(
             update_fields=["village", "grid", "address", "latitude", "longitude", "use", "rooms", "note", "updated_at"]
         )

@@ -18,6 +18,7 @@ from gridgov.data.people.domain.common import (
     check_text,
     check_writes_household,
     check_writes_resident,
+    checked_write,
     today_of,
 )
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
@@ -113,7 +114,7 @@ def register_resident(*, actor: User, data: ResidentInput, now: datetime) -> Res
     """Register a resident in a household the actor may write."""
     check_writes_household(actor, data.household)
     checked = _check(actor, data, resident=None, today=today_of(now))
-    with transaction.atomic():
+    with checked_write(lambda: _check(actor, data, resident=None, today=today_of(now))):
         return Resident.objects.create(
             town_id=data.household.town_id,
             household=data.household,
@@ -151,7 +152,7 @@ def update_resident(*, actor: User, resident: Resident, data: ResidentInput, now
     resident.relation = checked.relation
     resident.updated_at = now
     fields = ["household", "name", "id_number", "id_digest", "birth_date", "sex", "phone", "kind", "relation"]
-    with transaction.atomic():
+    with checked_write(lambda: _check(actor, data, resident=resident, today=today_of(now))):
         resident.save(update_fields=[*fields, "updated_at"])
     return resident
 
