@@ -24,10 +24,8 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from gridgov.data.access.assistance_scope import *  # noqa: F403  # social assistance's scope (issue 15)
-from gridgov.data.access.people_scope import *  # noqa: F403  # the people register's scope (issue 15)
-from gridgov.data.access.people_scope import may_revitalise
-from gridgov.data.access.visits_scope import *  # noqa: F403  # the visit round's scope (issue 15)
+from gridgov.data.access.visits_scope import *  # noqa: F403  # the visit round's scope
+from gridgov.data.assistance.scope import *  # noqa: F403  # social assistance's rule (its ``__all__``)
 from gridgov.data.cases.domain.personal_data import can_reveal
 from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, Channel, Status
@@ -65,6 +63,8 @@ from gridgov.data.notify.domain.messages import follow_token
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import House
+from gridgov.data.people.scope import *  # noqa: F403  # the people register's rule (its ``__all__``)
+from gridgov.data.people.scope import may_revitalise
 from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
 from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.rentals.domain import MANAGER_ROLES as RENTAL_MANAGERS

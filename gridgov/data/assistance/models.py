@@ -3,7 +3,7 @@
 disabilities (日间照料, one row per person per day).
 
 Each row names its town and, where a department pays or serves, that department: the permission module
-(``access.assistance_scope``) shows a handler the rows of their department and village staff those of their
+(``assistance.scope``) shows a handler the rows of their department and village staff those of their
 village's households. The persons are residents of the people register (names and ID numbers encrypted there).
 Rows are written only through ``assistance.domain`` (and its importers).
 """

@@ -1,6 +1,6 @@
 """Who sees and records social assistance (救助帮扶): payments, veterans' preferential cards and day care — the
-rule, stated once (``access.assistance_scope`` is its door for the UI and the API; the domain functions enforce
-it from here).
+rule, stated once (the UI and the API ask it through ``access.permissions``, which re-exports ``__all__``; the
+domain functions enforce it here).
 
 - **Seeing**: the town's command room, leaders and admins see the town's records; village staff those of their
   village's households; a handler the records their department pays or serves (``department``); grid workers,
@@ -24,6 +24,18 @@ from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.people.scope import handler_departments, visible_households, visible_residents
+
+# What the permission module (``access.permissions``) answers from here, for the UI, the API and other apps.
+__all__ = [
+    "assistance_actions",
+    "household_to_record",
+    "may_record_assistance",
+    "may_see_assistance",
+    "person_to_record",
+    "visible_day_care",
+    "visible_payments",
+    "visible_veteran_cards",
+]
 
 # The area roles that see their area's assistance records (grid workers do not).
 AREA_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF})

@@ -1,5 +1,5 @@
-"""Who may see and write the people register: the rule, stated once (``access.people_scope`` is its door for the
-UI, the API and the other apps; the register's own domain functions enforce it from here).
+"""Who may see and write the people register: the rule, stated once (the UI, the API and the other apps ask it
+through ``access.permissions``, which re-exports ``__all__``; the register's own domain functions enforce it here).
 
 A user's active memberships (``cases.scope.memberships_of``, read once per request) open:
 
@@ -31,6 +31,33 @@ from gridgov.data.errors import NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Membership, User
 from gridgov.data.people.models import GroupMembership, House, Household, PersonGroup, Resident
+
+# What the permission module (``access.permissions``) answers from here, for the UI, the API and other apps.
+__all__ = [
+    "ERASE_ROLES",
+    "SENSITIVE_ROLES",
+    "UNMASK_ROLES",
+    "WRITE_ROLES",
+    "handler_departments",
+    "house_for",
+    "household_for",
+    "may_erase_person",
+    "may_revitalise",
+    "may_see_people",
+    "may_unmask_person",
+    "may_write_area",
+    "may_write_people",
+    "resident_for",
+    "revitalisable_houses",
+    "visible_groups",
+    "visible_households",
+    "visible_houses",
+    "visible_memberships",
+    "visible_residents",
+    "writable_households",
+    "writable_houses",
+    "writable_residents",
+]
 
 # Who sees every group of their town, the sensitive ones too.
 SENSITIVE_ROLES = frozenset({Role.LEADER, Role.ADMIN})
