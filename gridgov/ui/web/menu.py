@@ -130,6 +130,15 @@ ENTRIES: tuple[Entry, ...] = (
 )
 
 
+_BY_KEY = {entry.key: entry for entry in ENTRIES}
+
+
+def allows(user: User, key: str) -> bool:
+    """Whether the menu entry ``key`` is offered to ``user``: the one answer for the header and for the links
+    pages show to each other (the ledgers' navigation)."""
+    return isinstance(user, User) and _BY_KEY[key].allowed(user)
+
+
 @dataclass(frozen=True)
 class Link:
     key: str

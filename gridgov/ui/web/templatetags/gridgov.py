@@ -94,6 +94,12 @@ def time_unit(value: str) -> str:
     return str(TimeUnit(value).label) if value in TimeUnit.values else value
 
 
+@register.filter
+def may_open(user: User, key: str) -> bool:
+    """``{% if request.user|may_open:"residents" %}``: the header menu's answer for entry ``key``."""
+    return menu.allows(user, key)
+
+
 @register.simple_tag(takes_context=True)
 def header_menu(context: template.Context) -> list[menu.Item]:
     """The header's menu for the signed-in user (see gridgov.ui.web.menu)."""
