@@ -14,13 +14,18 @@ CHOOSE = [("", "——")]
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _departments(form: forms.Form, departments: list[tuple[int, str]]) -> None:
-    field = form.fields["department"]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = CHOOSE + [(str(pk), name) for pk, name in departments]
+class DepartmentForm(forms.Form):
+    """A record form whose ``department`` (declared by each form, with its own label and place) chooses among the
+    town's departments, given by the view."""
+
+    def __init__(self, *args: FromDjango, departments: list[tuple[int, str]], **kwargs: FromDjango) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = CHOOSE + [(str(pk), name) for pk, name in departments]
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(DepartmentForm):
     household = forms.CharField(
         label=gettext_lazy("户号或户主身份证号"), max_length=32, required=False, help_text=gettext_lazy("人员库中的户")
     )
@@ -42,20 +47,12 @@ class PaymentForm(forms.Form):
     department = forms.ChoiceField(label=gettext_lazy("发放部门"), required=False)
     note = forms.CharField(label=gettext_lazy("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args: FromDjango, departments: list[tuple[int, str]], **kwargs: FromDjango) -> None:
-        super().__init__(*args, **kwargs)
-        _departments(self, departments)
 
-
-class CardForm(forms.Form):
+class CardForm(DepartmentForm):
     person = forms.CharField(label=gettext_lazy("身份证号"), max_length=32, required=False)
     applied_on = forms.DateField(label=gettext_lazy("申请日期"), widget=DATE, required=False)
     department = forms.ChoiceField(label=gettext_lazy("经办部门"), required=False)
     note = forms.CharField(label=gettext_lazy("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def __init__(self, *args: FromDjango, departments: list[tuple[int, str]], **kwargs: FromDjango) -> None:
-        super().__init__(*args, **kwargs)
-        _departments(self, departments)
 
 
 class IssueForm(forms.Form):
@@ -63,12 +60,8 @@ class IssueForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("证号"), max_length=32, required=False)
 
 
-class DayCareForm(forms.Form):
+class DayCareForm(DepartmentForm):
     person = forms.CharField(label=gettext_lazy("身份证号"), max_length=32, required=False)
     day = forms.DateField(label=gettext_lazy("日期"), widget=DATE, required=False)
     provider = forms.CharField(label=gettext_lazy("照料机构"), max_length=64, required=False)
     department = forms.ChoiceField(label=gettext_lazy("主管部门"), required=False)
-
-    def __init__(self, *args: FromDjango, departments: list[tuple[int, str]], **kwargs: FromDjango) -> None:
-        super().__init__(*args, **kwargs)
-        _departments(self, departments)

@@ -5,6 +5,7 @@ permission module (``visible_payments`` …), every write through ``assistance.d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -39,7 +40,7 @@ from gridgov.data.privacy import mask_id_number
 from gridgov.data.reports.phrasing import money
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, PaymentForm
+from gridgov.ui.ledgers.forms_assistance import DepartmentForm, PaymentForm
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -208,57 +209,77 @@ def payments_export(request: HttpRequest) -> HttpResponse:
     return common.dated_xlsx(_("救助帮扶发放"), workbook(_("救助帮扶发放"), headers, rows))
 
 
-def refuse(form: PaymentForm | CardForm | DayCareForm, field: str, message: str) -> None:
-    form.add_error(field, message)
+type Write = Callable[[User, Area, DepartmentForm, Department | None], bool]
+
+
+def record_page(
+    request: HttpRequest, *, form_class: type[DepartmentForm], refused: str, template: str, done: str, write: Write
+) -> HttpResponse:
+    """A page that adds one assistance record: who may add (``assistance_actions``), the form, then ``write``
+    (the domain call; False when it put a refusal on the form, a DomainError goes next to its field); after a
+    write, back to the list ``done``. A refused form keeps what was typed."""
+    user = signed_in_user(request)
+    town = assistance_town(user)
+    if "add" not in permissions.assistance_actions(user=user, town=town):
+        raise PermissionDenied(refused)
+    form = form_class(request.POST or None, departments=common.department_choices(town))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if write(user, town, form, department_of(town, form.cleaned_data["department"])):
+                return redirect(done)
+        except DomainError as error:
+            common.put_error(form, as_form_error(error))
+    return render(request, template, {"form": form})
+
+
+def _write_payment(user: User, town: Area, form: DepartmentForm, department: Department | None) -> bool:
+    data = form.cleaned_data
+    text = data["household"].strip()
+    household = permissions.household_to_record(user, household_by_number_or_id(town=town, text=text))
+    person = (
+        permissions.person_to_record(user, resident_by_id(town=town, id_number=data["person"]))
+        if data["person"]
+        else None
+    )
+    if text and household is None:
+        shown = mask_id_number(text) if len(text) >= 15 else text
+        form.add_error("household", _("人员库中没有户号或身份证号为“%(v)s”的户") % {"v": shown})
+        return False
+    if data["person"].strip() and person is None:
+        form.add_error("person", _("人员库中没有该身份证号的人员"))
+        return False
+    if household is not None and not permissions.may_record_assistance(
+        user=user, household=household, department=department
+    ):
+        form.add_error("department" if department is None else "household", _("您无权以该部门为该户登记发放"))
+        return False
+    record_payment(
+        town=town,
+        actor=user,
+        data=PaymentInput(
+            household=household,
+            resident=person,
+            kind=data["kind"],
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            source=data["source"],
+            department=department,
+            note=data["note"],
+        ),
+    )
+    return True
 
 
 @login_required
 def payment_new(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    if "add" not in permissions.assistance_actions(user=user, town=town):
-        raise PermissionDenied(_("您不能登记救助帮扶"))
-    form = PaymentForm(request.POST or None, departments=common.department_choices(town))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        text = data["household"].strip()
-        department = department_of(town, data["department"])
-        household = permissions.household_to_record(user, household_by_number_or_id(town=town, text=text))
-        person = (
-            permissions.person_to_record(user, resident_by_id(town=town, id_number=data["person"]))
-            if data["person"]
-            else None
-        )
-        if text and household is None:
-            shown = mask_id_number(text) if len(text) >= 15 else text
-            refuse(form, "household", _("人员库中没有户号或身份证号为“%(v)s”的户") % {"v": shown})
-        elif data["person"].strip() and person is None:
-            refuse(form, "person", _("人员库中没有该身份证号的人员"))
-        elif household is not None and not permissions.may_record_assistance(
-            user=user, household=household, department=department
-        ):
-            refuse(form, "department" if department is None else "household", _("您无权以该部门为该户登记发放"))
-        else:
-            try:
-                record_payment(
-                    town=town,
-                    actor=user,
-                    data=PaymentInput(
-                        household=household,
-                        resident=person,
-                        kind=data["kind"],
-                        amount=data["amount"],
-                        paid_on=data["paid_on"],
-                        source=data["source"],
-                        department=department,
-                        note=data["note"],
-                    ),
-                )
-            except DomainError as error:
-                common.put_error(form, as_form_error(error))
-            else:
-                return redirect("ledgers:assistance_payments")
-    return render(request, "ledgers/assistance/payment_new.html", {"form": form})
+    return record_page(
+        request,
+        form_class=PaymentForm,
+        refused=_("您不能登记救助帮扶"),
+        template="ledgers/assistance/payment_new.html",
+        done="ledgers:assistance_payments",
+        write=_write_payment,
+    )
 
 
 def as_form_error(error: DomainError) -> DomainError:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,14 +23,12 @@ from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Resident
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, IssueForm
+from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, DepartmentForm, IssueForm
 from gridgov.ui.ledgers.views_assistance import (
     PAGE_SIZE,
-    as_form_error,
     assistance_town,
-    department_of,
     masked,
-    refuse,
+    record_page,
     year_range,
 )
 from gridgov.ui.signed_in import signed_in_user
@@ -77,45 +75,39 @@ def cards(request: HttpRequest) -> HttpResponse:
     return _render_cards(request, user, assistance_town(user))
 
 
-def _resident_for(
-    form: CardForm | DayCareForm, user: User, town: Area, department: Department | None
-) -> Resident | None:
+def _resident_for(form: DepartmentForm, user: User, town: Area, department: Department | None) -> Resident | None:
     """The person the form names by ID number, when ``user`` may record for them; else the form's error."""
     person = permissions.person_to_record(user, resident_by_id(town=town, id_number=form.cleaned_data["person"]))
     if person is None:
-        refuse(form, "person", _("人员库中没有该身份证号的人员"))
+        form.add_error("person", _("人员库中没有该身份证号的人员"))
         return None
     if not permissions.may_record_assistance(user=user, household=person.household, department=department):
-        refuse(form, "department" if department is None else "person", _("您无权以该部门为该人员登记"))
+        form.add_error("department" if department is None else "person", _("您无权以该部门为该人员登记"))
         return None
     return person
 
 
+def _apply_card(user: User, town: Area, form: DepartmentForm, department: Department | None) -> bool:
+    person = _resident_for(form, user, town, department)
+    if person is None:
+        return False
+    data = form.cleaned_data
+    apply_card(
+        town=town, actor=user, resident=person, applied_on=data["applied_on"], department=department, note=data["note"]
+    )
+    return True
+
+
 @login_required
 def card_new(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    if "add" not in permissions.assistance_actions(user=user, town=town):
-        raise PermissionDenied(_("您不能登记优待证"))
-    form = CardForm(request.POST or None, departments=common.department_choices(town))
-    if request.method == "POST" and form.is_valid():
-        department = department_of(town, form.cleaned_data["department"])
-        person = _resident_for(form, user, town, department)
-        if person is not None:
-            try:
-                apply_card(
-                    town=town,
-                    actor=user,
-                    resident=person,
-                    applied_on=form.cleaned_data["applied_on"],
-                    department=department,
-                    note=form.cleaned_data["note"],
-                )
-            except DomainError as error:
-                common.put_error(form, as_form_error(error))
-            else:
-                return redirect("ledgers:assistance_cards")
-    return render(request, "ledgers/assistance/card_new.html", {"form": form})
+    return record_page(
+        request,
+        form_class=CardForm,
+        refused=_("您不能登记优待证"),
+        template="ledgers/assistance/card_new.html",
+        done="ledgers:assistance_cards",
+        write=_apply_card,
+    )
 
 
 @login_required
@@ -176,28 +168,24 @@ def day_care(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "ledgers/assistance/day_care.html", context, rows="rows")
 
 
+def _record_attendance(user: User, town: Area, form: DepartmentForm, department: Department | None) -> bool:
+    person = _resident_for(form, user, town, department)
+    if person is None:
+        return False
+    data = form.cleaned_data
+    record_attendance(
+        town=town, actor=user, resident=person, day=data["day"], provider=data["provider"], department=department
+    )
+    return True
+
+
 @login_required
 def day_care_new(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    if "add" not in permissions.assistance_actions(user=user, town=town):
-        raise PermissionDenied(_("您不能登记日间照料"))
-    form = DayCareForm(request.POST or None, departments=common.department_choices(town))
-    if request.method == "POST" and form.is_valid():
-        department = department_of(town, form.cleaned_data["department"])
-        person = _resident_for(form, user, town, department)
-        if person is not None:
-            try:
-                record_attendance(
-                    town=town,
-                    actor=user,
-                    resident=person,
-                    day=form.cleaned_data["day"],
-                    provider=form.cleaned_data["provider"],
-                    department=department,
-                )
-            except DomainError as error:
-                common.put_error(form, as_form_error(error))
-            else:
-                return redirect("ledgers:assistance_day_care")
-    return render(request, "ledgers/assistance/day_care_new.html", {"form": form})
+    return record_page(
+        request,
+        form_class=DayCareForm,
+        refused=_("您不能登记日间照料"),
+        template="ledgers/assistance/day_care_new.html",
+        done="ledgers:assistance_day_care",
+        write=_record_attendance,
+    )
