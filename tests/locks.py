@@ -1,5 +1,6 @@
 """Another connection holding the database's write lock, as an import or a batch build does, on SQLite and on
-PostgreSQL; and a short lock wait for this thread's connection so that tests give up quickly.
+PostgreSQL; a short lock wait for this thread's connection so that tests give up quickly; and calls released
+together on their own connections (``run_together``).
 
 Tests that use these need ``pytest.mark.django_db(transaction=True)``: the test's own transaction would
 otherwise hold the SQLite write lock itself.
@@ -8,8 +9,9 @@ otherwise hold the SQLite write lock itself.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -72,3 +74,38 @@ def short_lock_wait(milliseconds: int = 300) -> Iterator[None]:
         yield
     finally:
         connection.close()
+
+
+def run_together(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls in threads released at the same instant; return each result or raised error."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def runner(index: int, call: Callable[[], Any]) -> None:
+        try:
+            _patient_lock_wait()
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _patient_lock_wait() -> None:
+    """These tests are about who wins and which numbers are given, not about how long a writer waits: on a
+    shared, busy machine the eight writers (and the notification deliveries after them) may queue for longer
+    than a request's 6 s, so each thread waits up to 60 s for the lock."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET lock_timeout = 60000")
+        else:
+            cursor.execute("PRAGMA busy_timeout = 60000")

@@ -9,8 +9,8 @@ from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.domain.engine import report_case
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case
-from tests.data.cases.test_concurrency import run_together
 from tests.factories import build_world
+from tests.locks import run_together
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 

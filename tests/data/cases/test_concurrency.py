@@ -5,12 +5,10 @@ These tests use real transactions on separate connections (threads), on SQLite a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
@@ -18,43 +16,9 @@ from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import Conflict, DomainError
 from gridgov.data.org.models import Counter
 from tests.factories import MONDAY_0900, build_world
+from tests.locks import run_together
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
-
-
-def run_together(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released at the same instant; return each result or raised error."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def runner(index: int, call: Callable[[], Any]) -> None:
-        try:
-            _patient_lock_wait()
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def _patient_lock_wait() -> None:
-    """These tests are about who wins and which numbers are given, not about how long a writer waits: on a
-    shared, busy machine the eight writers (and the notification deliveries after them) may queue for longer
-    than a request's 6 s, so each thread waits up to 60 s for the lock."""
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET lock_timeout = 60000")
-        else:
-            cursor.execute("PRAGMA busy_timeout = 60000")
 
 
 def test_two_operators_dispatching_the_same_case_one_wins() -> None:
