@@ -25,18 +25,6 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.people.scope import handler_departments, visible_households, visible_residents
 
-# What the permission module (``access.permissions``) answers from here, for the UI, the API and other apps.
-__all__ = [
-    "assistance_actions",
-    "household_to_record",
-    "may_record_assistance",
-    "may_see_assistance",
-    "person_to_record",
-    "visible_day_care",
-    "visible_payments",
-    "visible_veteran_cards",
-]
-
 # The area roles that see their area's assistance records (grid workers do not).
 AREA_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF})
 # Who records for any household of their town.

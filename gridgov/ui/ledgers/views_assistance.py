@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -212,24 +213,30 @@ def payments_export(request: HttpRequest) -> HttpResponse:
 type Write = Callable[[User, Area, DepartmentForm, Department | None], bool]
 
 
-def record_page(
-    request: HttpRequest, *, form_class: type[DepartmentForm], refused: str, template: str, done: str, write: Write
-) -> HttpResponse:
-    """A page that adds one assistance record: who may add (``assistance_actions``), the form, then ``write``
-    (the domain call; False when it put a refusal on the form, a DomainError goes next to its field); after a
-    write, back to the list ``done``. A refused form keeps what was typed."""
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    if "add" not in permissions.assistance_actions(user=user, town=town):
-        raise PermissionDenied(refused)
-    form = form_class(request.POST or None, departments=common.department_choices(town))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if write(user, town, form, department_of(town, form.cleaned_data["department"])):
-                return redirect(done)
-        except DomainError as error:
-            common.put_error(form, as_form_error(error))
-    return render(request, template, {"form": form})
+def record_view(
+    form_class: type[DepartmentForm], template: str, done: str, write: Write, refused: str | Promise
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The page that adds one assistance record: who may add (``assistance_actions``, else 403 ``refused``), the
+    form (``ledgers/assistance/<template>``), then ``write`` — the domain call; False when it put a refusal on the
+    form, a DomainError goes next to its field; after a write, back to the list ``done``. A refused form keeps what
+    was typed."""
+
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        user = signed_in_user(request)
+        town = assistance_town(user)
+        if "add" not in permissions.assistance_actions(user=user, town=town):
+            raise PermissionDenied(str(refused))
+        form = form_class(request.POST or None, departments=common.department_choices(town))
+        if request.method == "POST" and form.is_valid():
+            try:
+                if write(user, town, form, department_of(town, form.cleaned_data["department"])):
+                    return redirect(done)
+            except DomainError as error:
+                common.put_error(form, as_form_error(error))
+        return render(request, f"ledgers/assistance/{template}", {"form": form})
+
+    return view
 
 
 def _write_payment(user: User, town: Area, form: DepartmentForm, department: Department | None) -> bool:
@@ -270,16 +277,9 @@ def _write_payment(user: User, town: Area, form: DepartmentForm, department: Dep
     return True
 
 
-@login_required
-def payment_new(request: HttpRequest) -> HttpResponse:
-    return record_page(
-        request,
-        form_class=PaymentForm,
-        refused=_("您不能登记救助帮扶"),
-        template="ledgers/assistance/payment_new.html",
-        done="ledgers:assistance_payments",
-        write=_write_payment,
-    )
+payment_new = record_view(
+    PaymentForm, "payment_new.html", "ledgers:assistance_payments", _write_payment, gettext_lazy("您不能登记救助帮扶")
+)
 
 
 def as_form_error(error: DomainError) -> DomainError:

@@ -3,12 +3,15 @@ persons with disabilities (日间照料). The payments and the year's figures ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -22,13 +25,15 @@ from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Resident
+from gridgov.types import FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, DepartmentForm, IssueForm
 from gridgov.ui.ledgers.views_assistance import (
     PAGE_SIZE,
+    Write,
     assistance_town,
     masked,
-    record_page,
+    record_view,
     year_range,
 )
 from gridgov.ui.signed_in import signed_in_user
@@ -75,39 +80,38 @@ def cards(request: HttpRequest) -> HttpResponse:
     return _render_cards(request, user, assistance_town(user))
 
 
-def _resident_for(form: DepartmentForm, user: User, town: Area, department: Department | None) -> Resident | None:
-    """The person the form names by ID number, when ``user`` may record for them; else the form's error."""
-    person = permissions.person_to_record(user, resident_by_id(town=town, id_number=form.cleaned_data["person"]))
-    if person is None:
-        form.add_error("person", _("人员库中没有该身份证号的人员"))
-        return None
-    if not permissions.may_record_assistance(user=user, household=person.household, department=department):
-        form.add_error("department" if department is None else "person", _("您无权以该部门为该人员登记"))
-        return None
-    return person
+type PersonWrite = Callable[[User, Area, Resident, dict[str, FromDjango], Department | None], object]
 
 
-def _apply_card(user: User, town: Area, form: DepartmentForm, department: Department | None) -> bool:
-    person = _resident_for(form, user, town, department)
-    if person is None:
+def for_person(act: PersonWrite) -> Write:
+    """A record form's write for the person it names by ID number: ``act`` runs when ``user`` may record for
+    them; else the form gets the refusal and nothing is written."""
+
+    def write(user: User, town: Area, form: DepartmentForm, department: Department | None) -> bool:
+        person = permissions.person_to_record(user, resident_by_id(town=town, id_number=form.cleaned_data["person"]))
+        if person is None:
+            form.add_error("person", _("人员库中没有该身份证号的人员"))
+        elif not permissions.may_record_assistance(user=user, household=person.household, department=department):
+            form.add_error("department" if department is None else "person", _("您无权以该部门为该人员登记"))
+        else:
+            act(user, town, person, form.cleaned_data, department)
+            return True
         return False
-    data = form.cleaned_data
-    apply_card(
+
+    return write
+
+
+def _apply_card(
+    user: User, town: Area, person: Resident, data: dict[str, FromDjango], department: Department | None
+) -> object:
+    return apply_card(
         town=town, actor=user, resident=person, applied_on=data["applied_on"], department=department, note=data["note"]
     )
-    return True
 
 
-@login_required
-def card_new(request: HttpRequest) -> HttpResponse:
-    return record_page(
-        request,
-        form_class=CardForm,
-        refused=_("您不能登记优待证"),
-        template="ledgers/assistance/card_new.html",
-        done="ledgers:assistance_cards",
-        write=_apply_card,
-    )
+card_new = record_view(
+    CardForm, "card_new.html", "ledgers:assistance_cards", for_person(_apply_card), gettext_lazy("您不能登记优待证")
+)
 
 
 @login_required
@@ -168,24 +172,18 @@ def day_care(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "ledgers/assistance/day_care.html", context, rows="rows")
 
 
-def _record_attendance(user: User, town: Area, form: DepartmentForm, department: Department | None) -> bool:
-    person = _resident_for(form, user, town, department)
-    if person is None:
-        return False
-    data = form.cleaned_data
-    record_attendance(
+def _record_attendance(
+    user: User, town: Area, person: Resident, data: dict[str, FromDjango], department: Department | None
+) -> object:
+    return record_attendance(
         town=town, actor=user, resident=person, day=data["day"], provider=data["provider"], department=department
     )
-    return True
 
 
-@login_required
-def day_care_new(request: HttpRequest) -> HttpResponse:
-    return record_page(
-        request,
-        form_class=DayCareForm,
-        refused=_("您不能登记日间照料"),
-        template="ledgers/assistance/day_care_new.html",
-        done="ledgers:assistance_day_care",
-        write=_record_attendance,
-    )
+day_care_new = record_view(
+    DayCareForm,
+    "day_care_new.html",
+    "ledgers:assistance_day_care",
+    for_person(_record_attendance),
+    gettext_lazy("您不能登记日间照料"),
+)
