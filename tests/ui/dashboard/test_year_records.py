@@ -9,12 +9,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gridgov.data.assistance.domain import PaymentInput, apply_card, issue_card, record_attendance, record_payment
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.people.enums import GroupKind, HouseUse
+from gridgov.data.people.models import PersonGroup
 from gridgov.data.people.revitalisation import revitalise_house
 from gridgov.data.reports.domain.year_review import SOURCES
 from tests.data.assistance.people import head, household, person
@@ -172,3 +175,32 @@ def test_the_register_lists_are_masked(year_records: TownWorld) -> None:
     assert "孙三" not in page
     assert "钱*" in page
     assert "孙*" in page
+
+
+def _count(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_record_lists_query_counts_do_not_grow_with_rows(
+    year_records: TownWorld, django_assert_num_queries
+) -> None:
+    world = year_records
+    client = signed_in(world.leader)
+    links = _links(client)
+    managed, hardship = links["managed_persons"][0], links["hardship_households_visited"][0]
+    before = (_count(client, managed), _count(client, hardship))
+    released = group(world, code="key_youth", every=90, kind=GroupKind.KEY)
+    poor = PersonGroup.objects.get(town=world.town, code="poor_family")
+    for n in range(5):
+        member(resident(world, name=f"郑{n}"), released, since=date(2026, 2, n + 1))
+        family = resident(world, name=f"王{n}")
+        member(family, poor, since=date(2026, 1, 1))
+        visited(world, at=at(2026, 7, n + 1), person=family)
+    assert _rows(client, managed) == 8
+    assert _rows(client, hardship) == 7
+    with django_assert_num_queries(before[0]):
+        client.get(managed)
+    with django_assert_num_queries(before[1]):
+        client.get(hardship)
