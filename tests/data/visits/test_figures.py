@@ -38,7 +38,7 @@ def test_households_visited_in_hardship_are_counted_once(world: TownWorld) -> No
         visited(world, at=at(2026, 3, 1), person=head),
         visited(world, at=at(2026, 9, 1), person=head),  # the same household again
         visited(world, at=at(2026, 1, 1, 0, 30), person=spouse),  # the same household, by its other member
-        visited(world, at=at(2026, 2, 1), person=other),  # a member from that very day
+        visited(world, at=at(2026, 2, 1, 0, 30), person=other),  # a member from that very day (Shanghai time)
     ]
     alone = resident(world, name="丙")
     member(alone, elderly, since=date(2025, 1, 1))
