@@ -11,45 +11,35 @@ Only records written by ``as_of`` count, so a year in review drawn up on a day r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Model, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from gridgov.data.assistance.enums import INSURANCE_KINDS, LIVING_KINDS, PaymentKind
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
+from gridgov.data.cases.figures import Figure
 from gridgov.data.org.models import Area
 
 
-@dataclass(frozen=True)
-class RecordFigure[M: Model]:
-    """One number of a report: its value, unit and the records behind it (for links)."""
-
-    label: str
-    value: int | Decimal
-    unit: str
-    records: QuerySet[M]
-
-
-def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, RecordFigure[Model]]:
+def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
+    """The ledgers' shape (``cases.figures``), each figure with its records (not cases) behind it."""
     payments = Payment.objects.filter(town=town, paid_on__gte=start, paid_on__lt=end, created_at__lte=as_of)
     living = payments.filter(kind__in=LIVING_KINDS)
     condolence = payments.filter(kind=PaymentKind.CONDOLENCE)
     insurance = payments.filter(kind__in=INSURANCE_KINDS)
     cards = VeteranCard.objects.filter(town=town, issued_on__gte=start, issued_on__lt=end, created_at__lte=as_of)
     care = DayCareAttendance.objects.filter(town=town, day__gte=start, day__lt=end, created_at__lte=as_of)
-    found: dict[str, RecordFigure[Model]] = {
-        "assistance_living": RecordFigure(_("低保低边及生活补助"), _total(living), _("元"), living),
-        "assistance_condolence": RecordFigure(_("发放慰问金"), _total(condolence), _("元"), condolence),
-        "insurance_subsidies": RecordFigure(_("社会养老保险、医疗保险补助"), insurance.count(), _("人次"), insurance),
-        "veteran_cards_issued": RecordFigure(_("退役军人优待证申领及发放"), cards.count(), _("名"), cards),
-        "day_care_persons": RecordFigure(
-            _("残疾人享受日间照料服务"), care.values("resident").distinct().count(), _("名"), care
+    return {
+        "assistance_living": Figure(_("低保低边及生活补助"), _total(living), _("元"), records=living),
+        "assistance_condolence": Figure(_("发放慰问金"), _total(condolence), _("元"), records=condolence),
+        "insurance_subsidies": Figure(_("社会养老保险、医疗保险补助"), insurance.count(), _("人次"), records=insurance),
+        "veteran_cards_issued": Figure(_("退役军人优待证申领及发放"), cards.count(), _("名"), records=cards),
+        "day_care_persons": Figure(
+            _("残疾人享受日间照料服务"), care.values("resident").distinct().count(), _("名"), records=care
         ),
     }
-    return found
 
 
 def _total(payments: QuerySet[Payment]) -> Decimal:

@@ -5,7 +5,9 @@ A ledger app (enterprises, inspections, problemlists, disputes) exposes
 
     def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]
 
-so that the year in review can write its sentences from it and link each number to the cases behind it.
+so that the year in review can write its sentences from it and link each number to the cases behind it. A
+figure counted from records that are not cases (payments, houses, visits …) carries them in ``records``
+instead; the pages that list them are the UI's business.
 The ledgers count with ``closed_by`` (the cases closed at a moment T: the 销号/化解 figures "by T") over the
 ``local_bounds`` of the period.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from gridgov.data.cases.enums import Status
@@ -25,12 +27,15 @@ from gridgov.data.cases.models import Case, CaseAction
 
 @dataclass(frozen=True)
 class Figure:
-    """One number of a report: its value (None when its denominator is zero), unit and the cases behind it."""
+    """One number of a report: its value (None when its denominator is zero), unit and the cases behind it — or,
+    for a number counted from other records, those records (a count of distinct persons or households keeps
+    the rows it was counted from: memberships, visits, attendances)."""
 
     label: str
     value: int | Decimal | None
     unit: str
     cases: QuerySet[Case] | None = None
+    records: QuerySet[Model] | None = None
 
 
 def closed_by(cases: QuerySet[Case], *, as_of: datetime) -> QuerySet[Case]:

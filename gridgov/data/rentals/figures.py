@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gridgov.data.cases.figures import Figure, closed_by, local_bounds
 from gridgov.data.cases.models import Case
@@ -29,10 +30,13 @@ def rectified_rooms(*, town: Area, year: int, as_of: datetime | None = None) -> 
 def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
     """The ledgers' shape (``cases.figures``) for the year that ``start`` opens: the rooms rectified (with their
     cases), and the idle farmhouses revitalised with their added income (houses, not cases: ``revitalised``
-    gives them)."""
+    gives them, behind both numbers)."""
     farmhouses = revitalised(town=town, year=start.year)
+    houses = farmhouses.houses
     return {
         "rental_rooms_rectified": rectified_rooms(town=town, year=start.year, as_of=as_of),
-        "farmhouses_revitalised": Figure(_("盘活闲置农房"), farmhouses.households, _("户")),
-        "farmhouses_added_income": Figure(_("农户增收"), farmhouses.added_income, _("元")),
+        "farmhouses_revitalised": Figure(
+            _("盘活闲置农房"), farmhouses.households, pgettext("unit", "户"), records=houses
+        ),
+        "farmhouses_added_income": Figure(_("农户增收"), farmhouses.added_income, _("元"), records=houses),
     }

@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("year/", year.year, name="year"),
     path("year.docx", year.year_docx, name="year_docx"),
     path("year/cases/<slug:source>/<slug:key>/", year.year_cases, name="year_cases"),
+    path("year/records/<slug:source>/<slug:key>/", year.year_records, name="year_records"),
     path("economy/", economy.economy_page, name="economy"),
     path("economy/define/", economy.economy_define, name="economy_define"),
     path("economy/target/", economy.economy_target, name="economy_target"),

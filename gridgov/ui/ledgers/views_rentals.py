@@ -219,11 +219,19 @@ def farmhouses(request: HttpRequest) -> HttpResponse:
     year = common.year_of(request)
     keeps = "add" in permissions.ledger_actions(user=user, ledger=permissions.Ledger.RENTALS, town=town)
     houses = _farmhouses(user, town).order_by("village__path", "address", "id")
+    in_year = request.GET.get("revitalised") == "1"
+    if in_year:  # those revitalised in the year that the user may see (the year in review's 盘活N户 links here)
+        done = revitalised(town=town, year=year).houses.values("pk")
+        houses = permissions.visible_houses(user, House.objects.filter(pk__in=done)).select_related("village")
+        houses = houses.order_by("village__path", "address", "id")
     context = {
         **common.page_context(request, houses, PAGE_SIZE),
         "year": year,
         "figures": revitalised(town=town, year=year) if keeps else None,
     }
+    if in_year:  # the rows whose revitalisation the user may record (the others are listed without the button)
+        shown = [h.pk for h in context["page"].object_list]
+        context["revitalisable"] = set(_farmhouses(user, town).filter(pk__in=shown).values_list("pk", flat=True))
     return render(request, "ledgers/civic/farmhouses.html", context)
 
 

@@ -4,7 +4,9 @@ to the cases behind it.
 Figures come from sources:
 - ``cases`` (here): the platform's events — 立案数 and 办结率 ("处理基层智治平台事件3124件,办结率100%"), the
   grid-worker channel cases resolved ("通过网格共采集解决问题信息1460余条"), the categories, the bulletins;
-- each ledger app's ``gridgov/data/<app>/figures.py`` (problemlists, enterprises, inspections, disputes);
+- each ledger app's ``gridgov/data/<app>/figures.py`` (problemlists, enterprises, inspections, disputes,
+  rentals), and the people register's, the grid visits' and social assistance's — whose numbers are counted from
+  records that are not cases (houses, memberships, visits, payments): their figures carry those ``records``;
 - the economic indicators (targets and actuals) for the report's opening figures.
 """
 
@@ -21,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from gridgov.data.assistance import figures as assistance
 from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.figures import Figure
 from gridgov.data.cases.models import Case
@@ -30,11 +33,14 @@ from gridgov.data.errors import NotFound
 from gridgov.data.inspections import figures as inspections
 from gridgov.data.metrics.indicators import Period, Scope, cases_behind
 from gridgov.data.org.models import Area
+from gridgov.data.people import figures as people
 from gridgov.data.problemlists import figures as problemlists
+from gridgov.data.rentals import figures as rentals
 from gridgov.data.reports import phrasing
 from gridgov.data.reports.domain.economy import indicator_table
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
+from gridgov.data.visits import figures as visits
 from gridgov.data.writers import Outline
 
 Style = Literal["count", "approx", "rate", "money", "money_approx"]
@@ -102,17 +108,23 @@ SOURCES: dict[str, YearFigures] = {
     "enterprises": enterprises.year_figures,
     "inspections": inspections.year_figures,
     "disputes": disputes.year_figures,
+    "rentals": rentals.year_figures,
+    "assistance": assistance.year_figures,
+    "people": people.year_figures,
+    "visits": visits.year_figures,
 }
 
 
 @dataclass(frozen=True)
 class Piece:
-    """Part of a sentence: plain text, or a figure (source app + key) written in a style."""
+    """Part of a sentence: plain text, or a figure (source app + key) written in a style; ``linked`` when there
+    are cases or, ``records`` true, other records behind it."""
 
     text: str
     source: str = ""
     key: str = ""
     linked: bool = False
+    records: bool = False
 
 
 @dataclass
@@ -145,7 +157,8 @@ def _phrase(figure: Figure, style: Style) -> str:
     if style in ("money", "money_approx"):
         return phrasing.money(value, approximate=style == "money_approx")
     number = None if value is None else int(value)
-    return phrasing.count(number, figure.unit, approximate=style == "approx")
+    # A unit's English may carry the space a bare "N rooms" needs; the phrasing puts its own.
+    return phrasing.count(number, figure.unit.strip(), approximate=style == "approx")
 
 
 class _Writer:
@@ -157,7 +170,7 @@ class _Writer:
     def figures(self, source: str) -> Mapping[str, Figure]:
         return self.found.get(source, {})
 
-    def sentence(self, topic: str, source: str, parts: list[str | tuple[str, Style]]) -> Sentence:
+    def pieces(self, source: str, parts: list[str | tuple[str, Style]]) -> list[Piece]:
         found = self.figures(source)
         pieces = []
         for part in parts:
@@ -169,8 +182,13 @@ class _Writer:
             if figure is None:
                 pieces.append(Piece("—"))
                 continue
-            pieces.append(Piece(_phrase(figure, style), source=source, key=key, linked=figure.cases is not None))
-        return Sentence(topic, pieces)
+            records = figure.cases is None and figure.records is not None
+            linked = figure.cases is not None or records
+            pieces.append(Piece(_phrase(figure, style), source=source, key=key, linked=linked, records=records))
+        return pieces
+
+    def sentence(self, topic: str, source: str, parts: list[str | tuple[str, Style]]) -> Sentence:
+        return Sentence(topic, self.pieces(source, parts))
 
 
 def _same_rate(found: Mapping[str, Figure], a: str, b: str) -> bool:
@@ -281,7 +299,75 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    return sentences
+    return sentences + _people_sentences(w)
+
+
+def _people_sentences(w: _Writer) -> list[Sentence]:
+    """The register's, the visits' and social assistance's sentences (issue 15), as the work report writes them."""
+    said = "year review sentence"
+    return [
+        w.sentence(
+            _("群租房整改"),
+            "rentals",
+            [pgettext(said, "开展群租房消防安全专项整治，整改群租房"), ("rental_rooms_rectified", "count"), _("。")],
+        ),
+        w.sentence(
+            _("农房盘活"),
+            "rentals",
+            [
+                pgettext(said, "推进农房“三权分置”改革，盘活闲置农房"),
+                ("farmhouses_revitalised", "count"),
+                pgettext(said, "，实现农户年增收"),
+                ("farmhouses_added_income", "money_approx"),
+                _("。"),
+            ],
+        ),
+        w.sentence(
+            _("纳管人员"),
+            "people",
+            [pgettext(said, "全年纳管人员"), ("managed_persons", "count"), pgettext(said, "，切实做好“应管尽管”。")],
+        ),
+        Sentence(
+            pgettext("year review topic", "救助帮扶"),
+            w.pieces(
+                "visits",
+                [pgettext(said, "深入开展救助帮扶工作，累计走访困难对象"), ("hardship_households_visited", "count")],
+            )
+            + w.pieces(
+                "assistance",
+                [
+                    pgettext(said, "，发放慰问金"),
+                    ("assistance_condolence", "money"),
+                    pgettext(said, "，低保低边及生活补助共计"),
+                    ("assistance_living", "money"),
+                    _("。"),
+                ],
+            ),
+        ),
+        w.sentence(
+            _("社会保障"),
+            "assistance",
+            [
+                pgettext(said, "全面落实各类惠民政策，社会养老保险、医疗保险补助共"),
+                ("insurance_subsidies", "count"),
+                _("。"),
+            ],
+        ),
+        w.sentence(
+            pgettext("year review topic", "退役军人"),
+            "assistance",
+            [
+                pgettext(said, "关心关爱退役军人，完成"),
+                ("veteran_cards_issued", "count"),
+                pgettext(said, "退役军人优待证申领及发放。"),
+            ],
+        ),
+        w.sentence(
+            _("残疾人服务"),
+            "assistance",
+            [pgettext(said, "全年"), ("day_care_persons", "count"), pgettext(said, "残疾人享受日间照料服务。")],
+        ),
+    ]
 
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
