@@ -38,7 +38,7 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
-from gridgov.ops.demo.ledgers_2022 import disputes, economy, enterprises, inspections, problemlists
+from gridgov.ops.demo.ledgers_2022 import disputes, economy, enterprises, inspections, people, problemlists
 from gridgov.ops.demo.organisation import SURNAMES, Town
 from gridgov.ops.demo.town import _HOURLY, _description, _photo, _weight
 
@@ -173,6 +173,7 @@ LEDGER_BUILDERS: dict[str, LedgerBuilder] = {
     "economy": economy.build,
     "enterprises": enterprises.build,
     "inspections": inspections.build,
+    "people": people.build,
     "problemlists": problemlists.build,
 }
 
