@@ -244,7 +244,7 @@ class ResidentImporter(Importer):
             "id_number",
             gettext_lazy("身份证号"),
             aliases=("证件号码", "身份证号码", "公民身份号码"),
-            example="330921198001011234",
+            example="330921198001011232",
             help=gettext_lazy("境外人员可填护照号码"),
         ),
         Column("phone", gettext_lazy("联系电话"), aliases=("手机号码", "电话"), example="13800138000"),
