@@ -114,11 +114,33 @@ def _actor(ctx: ImportContext) -> User:
     return ctx.user
 
 
-def _grid(value: CellValue, *, village: Area, town: Area) -> Area | None:
+@dataclass(frozen=True)
+class _Areas:
+    villages: list[Area]
+    grids: list[Area]
+
+
+# The villages and grids of the import running (read once per import, not once per row).
+_AREAS: dict[ImportContext, _Areas] = {}
+
+
+def _areas(ctx: ImportContext) -> _Areas:
+    found = _AREAS.get(ctx)
+    if found is None:
+        areas = list(Area.objects.filter(town=ctx.town, level__in=(AreaLevel.VILLAGE, AreaLevel.GRID)))
+        found = _Areas(
+            villages=[a for a in areas if a.level == AreaLevel.VILLAGE],
+            grids=[a for a in areas if a.level == AreaLevel.GRID],
+        )
+        _AREAS.clear()
+        _AREAS[ctx] = found
+    return found
+
+
+def _grid(value: CellValue, *, village: Area, grids: list[Area]) -> Area | None:
     """The grid named in the row: one of the village's; a grid of another village is refused as such."""
     if value in (None, ""):
         return None
-    grids = list(Area.objects.filter(town=town, level=AreaLevel.GRID))
     own = [g for g in grids if g.parent_id == village.pk]
     try:
         return cells.area_by_name(value, candidates=own, column="grid", what=_("网格"))
@@ -133,8 +155,9 @@ def _place(row: SheetRow, *, ctx: ImportContext, refused: str) -> Place:
     """The row's village, grid and address; the house already at that address must lie there; the importer must
     write there (``refused``: what to say otherwise, with ``%(area)s``)."""
     actor = _actor(ctx)
-    village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村(社区)"))
-    grid = _grid(row.get("grid"), village=village, town=ctx.town)
+    areas = _areas(ctx)
+    village = cells.area_by_name(row["village"], candidates=areas.villages, column="village", what=_("村(社区)"))
+    grid = _grid(row.get("grid"), village=village, grids=areas.grids)
     check_place(town=ctx.town, village=village, grid=grid)
     address = check_text(cells.text(row["address"], column="address"), field="address", label=_("地址"), max_length=200)
     house = House.objects.select_related("village", "grid").filter(town=ctx.town, address=address).first()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -15,10 +16,10 @@ from openpyxl import Workbook
 
 from gridgov.data.org.models import User
 from gridgov.data.people.enums import GroupKind, Relation, ResidentKind, Sex
-from gridgov.data.people.importers import RESIDENTS
+from gridgov.data.people.importers import RESIDENTS, ResidentRow
 from gridgov.data.people.models import GroupMembership, House, Household, Resident
 from gridgov.data.privacy import blind_index
-from gridgov.data.sheets.framework import ImportContext, ImportReport, RowError, dry_run, import_sheet
+from gridgov.data.sheets.framework import FailedAt, ImportContext, ImportReport, RowError, dry_run, import_sheet
 from gridgov.data.sheets.models import ImportJob
 from gridgov.types import CellValue
 from tests.data.people.factories import make_group, make_house, make_household, make_resident, valid_id
@@ -281,3 +282,31 @@ def test_a_village_s_staff_check_their_register_through_the_import_pages(
     job = ImportJob.objects.get()
     report = ImportReport.from_dict(job.report or {})
     assert (job.town, report.errors, report.valid, _counts()) == (world.town, [], 2, (0, 0, 0, 0))
+
+
+def _parsed(world: TownWorld, rows: list[list[CellValue]]) -> list[ResidentRow]:
+    """The rows as the dry run checked them (``parse_row`` by column key)."""
+    keys = [column.key for column in RESIDENTS.columns if column.key != "is_head"]
+    ctx = _ctx(world)
+    return [RESIDENTS.parse_row(dict(zip(keys, row, strict=True)), ctx=ctx) for row in rows]
+
+
+def test_the_write_is_a_few_bulk_inserts_whatever_the_number_of_rows(world: TownWorld, django_assert_num_queries):
+    few = _parsed(world, [_row(str(n), f"人{n}", valid_id(f"33092119800101{n:03d}")) for n in range(3)])
+    many = _parsed(world, [_row(str(n), f"人{n}", valid_id(f"33092119800101{n:03d}")) for n in range(3, 12)])
+    with django_assert_num_queries(5):  # savepoint, houses, households, residents, release
+        assert RESIDENTS.apply_all(few, ctx=_ctx(world)) is True
+    with django_assert_num_queries(5):
+        assert RESIDENTS.apply_all(many, ctx=_ctx(world)) is True
+    assert _counts() == (12, 12, 12, 0)
+
+
+def test_a_number_registered_at_another_desk_meanwhile_fails_its_row_and_writes_nothing(world: TownWorld):
+    checked = _parsed(world, [_row("1", "甲", WIFE_ID), _row("2", "乙", HEAD_ID)])
+    house = make_house(world, village=world.village_b, grid=None, address="火箭村1号")
+    make_resident(world, make_household(world, house, number="X1"), name="李已有", id_number=HEAD_ID)
+    with pytest.raises(FailedAt) as failed:
+        RESIDENTS.apply_all(checked, ctx=_ctx(world))
+    taken = f"证件号码 {masked(HEAD_ID)} 已在本镇其他户登记，同一人不能在两户"
+    assert [(index, error.column, error.message) for index, error in failed.value.failures] == [(1, "id_number", taken)]
+    assert _counts() == (1, 1, 1, 0)
