@@ -25,9 +25,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.data.cases.scope import is_global_admin, memberships_of
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.idcard import check_passport_number, looks_like_id_number, normalise, parse_id_number
-from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain.common import check_phone, check_text, checked_write
 from gridgov.data.people.domain.houses import MAX_ROOMS, check_place
@@ -38,6 +39,10 @@ from gridgov.data.privacy import blind_index, mask_id_number
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, FailedAt, ImportContext, Importer, RowInvalid, register
 from gridgov.types import CellValue, SheetRow
+
+# Who imports a register: the town's command room and admins (the whole town), a village's staff (their village).
+# Grid workers register people one by one on the phone; a register file is the village's or the town's.
+IMPORT_ROLES = frozenset({Role.OPERATOR, Role.ADMIN, Role.VILLAGE_STAFF})
 
 # Rows per INSERT statement of the bulk path.
 BATCH = 500
@@ -106,6 +111,14 @@ class Place:
     grid: Area | None
     address: str
     house: House | None  # the house registered at the address before, if any
+
+
+def may_import_people(user: User) -> bool:
+    """Whether ``user`` imports the people register (each row is then checked against their area,
+    ``people.scope.may_write_area``)."""
+    if not may_write_people(user):
+        return False
+    return is_global_admin(user) or any(m.role in IMPORT_ROLES and m.area is not None for m in memberships_of(user))
 
 
 def _actor(ctx: ImportContext) -> User:
@@ -283,7 +296,7 @@ class ResidentImporter(Importer):
     )
 
     def allowed(self, user: User) -> bool:
-        return may_write_people(user)
+        return may_import_people(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ResidentRow:
         actor = _actor(ctx)
@@ -516,7 +529,7 @@ class HouseImporter(Importer):
     )
 
     def allowed(self, user: User) -> bool:
-        return may_write_people(user)
+        return may_import_people(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HouseRow:
         place = _place(row, ctx=ctx, refused=_("您无权在%(area)s登记房屋"))

@@ -103,6 +103,7 @@ def test_each_bad_row_is_named_and_nothing_is_written(world: TownWorld):
 def test_a_village_s_staff_import_into_their_village_only(world: TownWorld):
     assert HOUSES.allowed(world.village_staff_a)
     assert not HOUSES.allowed(world.leader)
+    assert not HOUSES.allowed(world.grid_worker_a)
     ctx = _ctx(world, world.village_staff_a)
     report = import_sheet(importer=HOUSES, content=xlsx(GOOD), ctx=ctx)
     assert (report.errors, House.objects.count()) == ([RowError(4, "村(社区)", "您无权在火箭村第1网格登记房屋")], 0)

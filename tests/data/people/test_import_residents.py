@@ -203,6 +203,9 @@ def test_the_same_row_twice_is_a_duplicate(world: TownWorld):
 def test_a_village_s_staff_import_into_their_village_only(world: TownWorld):
     assert RESIDENTS.allowed(world.village_staff_a)
     assert not RESIDENTS.allowed(world.handler_a)
+    assert not RESIDENTS.allowed(world.grid_worker_a)
+    assert RESIDENTS.allowed(world.operator)
+    assert RESIDENTS.allowed(world.admin)
     assert not RESIDENTS.allowed(world.resident)
     ctx = _ctx(world, world.village_staff_a)
     report = import_sheet(importer=RESIDENTS, content=xlsx(GOOD[:3]), ctx=ctx)
