@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -13,7 +14,7 @@ from gridgov.data.org.models import User
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.importers import HOUSES
 from gridgov.data.people.models import House
-from gridgov.data.sheets.framework import ImportContext, RowError, dry_run, import_sheet
+from gridgov.data.sheets.framework import FailedAt, ImportContext, RowError, dry_run, import_sheet
 from gridgov.types import CellValue
 from tests.data.people.factories import make_house
 from tests.factories import TownWorld
@@ -111,3 +112,14 @@ def test_a_village_s_staff_import_into_their_village_only(world: TownWorld):
     assert (own.errors, own.imported) == ([], 2)
     worker = import_sheet(importer=HOUSES, content=xlsx(GOOD[1:2]), ctx=_ctx(world, world.grid_worker_a))
     assert worker.errors == [RowError(2, "村(社区)", "您无权在双合村登记房屋")]
+
+
+def test_an_address_registered_at_another_desk_meanwhile_fails_its_row_and_writes_nothing(world: TownWorld):
+    keys = [column.key for column in HOUSES.columns]
+    ctx = _ctx(world)
+    checked = [HOUSES.parse_row(dict(zip(keys, row, strict=True)), ctx=ctx) for row in GOOD]
+    make_house(world, village=world.village_a, grid=None, address="双合村1组2号")
+    with pytest.raises(FailedAt) as failed:
+        HOUSES.apply_all(checked, ctx=ctx)
+    assert [(index, error.message) for index, error in failed.value.failures] == [(1, "标准地址“双合村1组2号”已登记")]
+    assert House.objects.count() == 1
