@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rentals/new/", rentals.rectification_new, name="rectification_new"),
     path("rentals/<int:rectification_id>/", rentals.rectification_detail, name="rectification"),
     path("farmhouses/", rentals.farmhouses, name="farmhouses"),
+    path("farmhouses/export.xlsx", rentals.farmhouses_export, name="farmhouses_export"),
     path("farmhouses/<int:house_id>/revitalise/", rentals.farmhouse_revitalise, name="farmhouse_revitalise"),
     path("assistance/", assistance.payments, name="assistance_payments"),
     path("assistance/export.xlsx", assistance.payments_export, name="assistance_payments_export"),

@@ -19,7 +19,7 @@ from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, AttachmentKind, Status
 from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.people.enums import HouseUse
+from gridgov.data.people.enums import HouseUse, Revitalisation
 from gridgov.data.people.models import House
 from gridgov.data.people.revitalisation import revitalise_house, revitalised
 from gridgov.data.rentals.domain import RectificationInput, accept, record_rectification, rectify
@@ -233,6 +233,22 @@ def farmhouses(request: HttpRequest) -> HttpResponse:
         shown = [h.pk for h in context["page"].object_list]
         context["revitalisable"] = set(_farmhouses(user, town).filter(pk__in=shown).values_list("pk", flat=True))
     return render(request, "ledgers/civic/farmhouses.html", context)
+
+
+@login_required
+def farmhouses_export(request: HttpRequest) -> HttpResponse:
+    """The idle farmhouses of the list as Excel (a house's address and revitalisation: no personal data)."""
+    user = signed_in_user(request)
+    town = common.civic_town(user)
+    columns = ("village__name", "address", "revitalisation", "revitalised_on", "added_income")
+    rows = (
+        [village, address, Revitalisation(state).label, on or "", income]
+        for village, address, state, on, income in _farmhouses(user, town)
+        .order_by("village__path", "address", "id")
+        .values_list(*columns)
+    )
+    headers = [_("村/社区"), _("地址"), _("盘活状态"), _("盘活日期"), _("农户增收（元/年）")]
+    return common.dated_xlsx(_("闲置农房盘活"), workbook(_("闲置农房盘活"), headers, rows))
 
 
 @login_required
