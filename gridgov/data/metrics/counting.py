@@ -16,7 +16,7 @@ from gridgov.data.metrics.measures import Counts, IndicatorSet, build_set
 from gridgov.data.metrics.models import COUNT_FIELDS, DIM_COLUMNS, DailyRollup, Dim
 from gridgov.data.metrics.periods import Period, local_zone
 from gridgov.data.metrics.scope import Scope
-from gridgov.data.metrics.weights import Weights, inspection_deductions
+from gridgov.data.metrics.weights import Weights, inspection_deductions, visit_coverage_rates
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area
 
@@ -204,9 +204,13 @@ def compute(
     counts = count(scope=scope, period=period, as_of=as_of)
     weights = weights or Weights.for_town(scope.town)
     deduction = Decimal(0)
+    visits: Decimal | None = None
     if scope.area is not None and scope.area.level == AreaLevel.VILLAGE:
         deduction = inspection_deductions(town=scope.town, period=period).get(scope.area.pk, Decimal(0))
-    return build_set(counts, weights=weights, deduction=deduction)
+        if weights.with_visits:
+            rates = visit_coverage_rates(town=scope.town, period=period, as_of=as_of or timezone.now())
+            visits = rates.get(scope.area.pk)
+    return build_set(counts, weights=weights, deduction=deduction, visit_coverage=visits)
 
 
 def count_by(
@@ -237,7 +241,20 @@ def compute_by(
     """
     weights = weights or Weights.for_town(town)
     deductions = inspection_deductions(town=town, period=period) if group == "village" else {}
+    counted = count_by(town=town, period=period, group=group, as_of=as_of)
+    visits: dict[int, Decimal | None] = {}
+    if group == "village" and weights.with_visits:
+        # With 走访覆盖率 on, a village whose members fell due has a score even without cases.
+        visits = visit_coverage_rates(town=town, period=period, as_of=as_of or timezone.now())
+        for key, rate in visits.items():
+            if rate is not None:
+                counted.setdefault(key, Counts())
     return {
-        key: build_set(counts, weights=weights, deduction=deductions.get(cast(int, key), Decimal(0)))
-        for key, counts in count_by(town=town, period=period, group=group, as_of=as_of).items()
+        key: build_set(
+            counts,
+            weights=weights,
+            deduction=deductions.get(cast(int, key), Decimal(0)),
+            visit_coverage=visits.get(cast(int, key)),
+        )
+        for key, counts in counted.items()
     }

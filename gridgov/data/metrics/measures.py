@@ -103,6 +103,7 @@ class IndicatorSet:
     score: Measure  # 综合指标值
     deduction: Decimal = Decimal(0)
     weights: Weights = field(default_factory=Weights)
+    visit_coverage: Decimal | None = None  # 走访覆盖率 (a village's, when its weight is on; else None)
 
     @property
     def n(self) -> int:
@@ -155,6 +156,13 @@ _TEXTS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
             "分母为0的项不计，其余权重按比例放大"
         ),
     ),
+    "score_visits": (
+        gettext_lazy("综合指标值"),
+        gettext_lazy(
+            "100 ×（%(a)s × 按期结案率 + %(b)s × 结案率 + %(c)s ×（1 − 返工率）+ %(d)s × 满意率 + %(e)s × 走访覆盖率）"
+            "− 督查扣分；分母为0的项不计，其余权重按比例放大"
+        ),
+    ),
 }
 
 
@@ -164,8 +172,15 @@ def _texts(language: str | None) -> dict[str, tuple[str, str]]:
     return {key: (str(label), str(formula)) for key, (label, formula) in _TEXTS.items()}
 
 
-def build_set(counts: Counts, *, weights: Weights | None = None, deduction: Decimal = Decimal(0)) -> IndicatorSet:
-    """Turn raw counts into every indicator, with the formulas shown on screen."""
+def build_set(
+    counts: Counts,
+    *,
+    weights: Weights | None = None,
+    deduction: Decimal = Decimal(0),
+    visit_coverage: Decimal | None = None,
+) -> IndicatorSet:
+    """Turn raw counts into every indicator, with the formulas shown on screen. ``visit_coverage`` (a village's
+    走访覆盖率) counts in the score only when its weight is on; off, the score is exactly the cases' score."""
     weights = weights or Weights()
     c = counts
     active = c.cohort - c.suspended
@@ -183,13 +198,19 @@ def build_set(counts: Counts, *, weights: Weights | None = None, deduction: Deci
         (weights.no_rework, None if c.resolved == 0 else 1 - Decimal(c.reworked) / Decimal(c.resolved)),
         (weights.satisfaction, _fraction(c.satisfied, c.rated)),
     ]
+    if not weights.with_visits:
+        visit_coverage = None
+    else:
+        parts.append((weights.visit_coverage, visit_coverage))
     used = [(w, v) for w, v in parts if v is not None and w > 0]
     total_weight = sum((w for w, _v in used), Decimal(0))
     score_value: Decimal | None = None
     if total_weight > 0:
         score_value = max(Decimal(0), HUNDRED * sum((w * v for w, v in used), Decimal(0)) / total_weight - deduction)
-    label, formula = texts["score"]
+    label, formula = texts["score_visits" if weights.with_visits else "score"]
     shares = {"a": weights.on_time_closure, "b": weights.closure, "c": weights.no_rework, "d": weights.satisfaction}
+    if weights.with_visits:
+        shares["e"] = weights.visit_coverage
     score = Measure("score", label, formula % shares, "score", None, None, score_value, None)
     return IndicatorSet(
         counts=c,
@@ -206,6 +227,7 @@ def build_set(counts: Counts, *, weights: Weights | None = None, deduction: Deci
         score=score,
         deduction=deduction,
         weights=weights,
+        visit_coverage=visit_coverage,
     )
 
 

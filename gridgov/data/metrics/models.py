@@ -26,6 +26,14 @@ class IndicatorWeights(models.Model):
     closure = models.DecimalField(_("结案率权重"), max_digits=4, decimal_places=3, default=Decimal("0.2"))
     no_rework = models.DecimalField(_("（1−返工率）权重"), max_digits=4, decimal_places=3, default=Decimal("0.15"))
     satisfaction = models.DecimalField(_("满意率权重"), max_digits=4, decimal_places=3, default=Decimal("0.15"))
+    # The village score's optional component: visit coverage (走访覆盖率, visits.domain.coverage); 0 leaves it out.
+    visit_coverage = models.DecimalField(
+        _("走访覆盖率权重"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal(0),
+        help_text=_("仅用于村（社区）的综合指标值；0 表示不计入"),
+    )
 
     class Meta:
         verbose_name = _("综合指标权重")
@@ -34,6 +42,9 @@ class IndicatorWeights(models.Model):
             models.CheckConstraint(
                 condition=models.Q(on_time_closure__gte=0, closure__gte=0, no_rework__gte=0, satisfaction__gte=0),
                 name="indicator_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visit_coverage__gte=0), name="visit_coverage_weight_not_negative"
             ),
             models.CheckConstraint(
                 condition=models.Q(on_time_closure__gt=0)

@@ -53,6 +53,10 @@ class RankRow:
         return self.indicators.satisfaction_rate
 
     @property
+    def visit_coverage(self) -> Decimal | None:
+        return self.indicators.visit_coverage  # 走访覆盖率: villages, when its weight is on
+
+    @property
     def deduction(self) -> Decimal:
         return self.indicators.deduction
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.dashboard.views import board, bulletins, economy, indicators, rankings, wall, year
+from gridgov.ui.dashboard.views import board, bulletins, economy, indicators, rankings, visits, wall, year
 
 app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -28,4 +28,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("economy/define/", economy.economy_define, name="economy_define"),
     path("economy/target/", economy.economy_target, name="economy_target"),
     path("economy/actual/", economy.economy_actual, name="economy_actual"),
+    path("visits/", visits.visits, name="visits"),
+    path("visits/overdue/", visits.visits_overdue, name="visits_overdue"),
 ]

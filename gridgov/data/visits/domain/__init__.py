@@ -10,8 +10,8 @@ start); a person in several groups is visited at the shortest frequency. A group
 worker's grids is due every ``GRIDGOV_GROUP_RENTAL_VISIT_DAYS`` days from its last visit (never: its registration).
 """
 
-from gridgov.data.visits.domain.coverage import CoverageRow, coverage
-from gridgov.data.visits.domain.due import YELLOW_DAYS, DueItem, Lamp, due_list, lamp_for
+from gridgov.data.visits.domain.coverage import AreaRound, CoverageRow, coverage, rounds
+from gridgov.data.visits.domain.due import YELLOW_DAYS, DueItem, Lamp, due_list, lamp_for, next_due, overdue_members
 from gridgov.data.visits.domain.record import (
     MAX_TEXT,
     VisitInput,
@@ -26,6 +26,7 @@ from gridgov.data.visits.domain.scope import VisitScope, scope_of
 __all__ = [
     "MAX_TEXT",
     "YELLOW_DAYS",
+    "AreaRound",
     "CoverageRow",
     "DueItem",
     "Lamp",
@@ -35,8 +36,11 @@ __all__ = [
     "due_list",
     "finding_to_case",
     "lamp_for",
+    "next_due",
+    "overdue_members",
     "record_visit",
     "record_visit_and_case",
+    "rounds",
     "scope_of",
     "visit_of",
     "visit_target",

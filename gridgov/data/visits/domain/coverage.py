@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area
 from gridgov.data.people.models import GroupMembership
-from gridgov.data.visits.domain.due import local_date, open_on, strictest
+from gridgov.data.visits.domain.due import Lamp, local_date, next_due, open_on, overdue_members, strictest
 from gridgov.data.visits.models import Visit
 
 
@@ -30,25 +30,37 @@ class CoverageRow:
         return self.on_time / self.due if self.due else None
 
 
-def coverage(*, town: Area, start: date, end: date, by: Literal["grid", "village"]) -> list[CoverageRow]:
+def coverage(
+    *,
+    town: Area,
+    start: date,
+    end: date,
+    by: Literal["grid", "village"],
+    visible: QuerySet[GroupMembership] | None = None,
+) -> list[CoverageRow]:
     """Per grid (``by="grid"``) or village (``"village"``) of ``town``: the members of groups with a visit
     frequency whose visit fell due between ``start`` and ``end`` (both included), how many were visited by their
     due date, how many not. A member's due date is their last visit before ``start`` plus the shortest frequency
     of their groups (never visited: their earliest membership's start); a member already overdue when the period
-    starts counts as overdue. Four queries."""
+    starts counts as overdue. Only the ``visible`` memberships (a viewer's, from the people scope) when given.
+    Four queries."""
     if by not in ("grid", "village"):  # callers from pages and the API pass what they were given
         raise InvalidInput(_("统计维度只能是网格或村"), field="by")
     if end < start:
         raise InvalidInput(_("结束日期不能早于开始日期"), field="end")
-    memberships = GroupMembership.objects.filter(
-        open_on(start),
-        town=town,
-        resident__moved_out_on__isnull=True,
-        resident__erased_at__isnull=True,
-        group__active=True,
-        group__visit_every_days__isnull=False,
-        since__lte=end,
-    ).select_related("resident__household__house", "group")
+    memberships = (
+        (GroupMembership.objects.all() if visible is None else visible)
+        .filter(
+            open_on(start),
+            town=town,
+            resident__moved_out_on__isnull=True,
+            resident__erased_at__isnull=True,
+            group__active=True,
+            group__visit_every_days__isnull=False,
+            since__lte=end,
+        )
+        .select_related("resident__household__house", "group")
+    )
     members = strictest(memberships)
     tz = timezone.get_current_timezone()
     start_at = datetime.combine(start, datetime.min.time(), tzinfo=tz)
@@ -68,7 +80,7 @@ def coverage(*, town: Area, start: date, end: date, by: Literal["grid", "village
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for pk, member in members.items():
         last = before.get(pk)
-        due_on = local_date(last) + timedelta(days=member.every_days) if last else member.since
+        due_on = next_due(member, local_date(last) if last else None)
         if due_on > end:
             continue
         house = member.resident.household.house
@@ -83,4 +95,49 @@ def coverage(*, town: Area, start: date, end: date, by: Literal["grid", "village
     return [
         CoverageRow(area=a, due=counts[a.pk][0], on_time=counts[a.pk][1], overdue=counts[a.pk][0] - counts[a.pk][1])
         for a in areas
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRound:
+    """A village's or grid's visit round: the period's coverage and the members overdue now."""
+
+    area: Area
+    due: int  # members whose visit fell due in the period
+    on_time: int  # of them, visited by their due date
+    late: int  # of them, not visited by their due date
+    overdue_now: int  # members overdue on the day asked (red lamp), whenever their visit fell due
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def lamp(self) -> Lamp:
+        return Lamp.RED if self.overdue_now else Lamp.GREEN
+
+
+def rounds(
+    *,
+    town: Area,
+    start: date,
+    end: date,
+    today: date,
+    by: Literal["grid", "village"],
+    visible: QuerySet[GroupMembership] | None = None,
+    within: Area | None = None,
+) -> list[AreaRound]:
+    """Per grid or village of ``town`` (those in ``within`` when given): ``coverage`` between ``start`` and
+    ``end`` and the members overdue on ``today`` (``overdue_members``), of the ``visible`` memberships when given.
+    Six queries however many villages, grids and people."""
+    rows = coverage(town=town, start=start, end=end, by=by, visible=visible)
+    overdue = Counter(
+        getattr(item.resident.household.house, f"{by}_id")
+        for item in overdue_members(town=town, today=today, visible=visible)
+        if item.resident is not None
+    )
+    return [
+        AreaRound(area=r.area, due=r.due, on_time=r.on_time, late=r.overdue, overdue_now=overdue[r.area.pk])
+        for r in rows
+        if within is None or r.area.path.startswith(within.path)
     ]

@@ -13,7 +13,8 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from gridgov.data.org.english import local_name
-from gridgov.data.org.models import User
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, User
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.models import GroupMembership, House, Resident
 from gridgov.data.privacy import mask_name
@@ -73,17 +74,19 @@ def local_date(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def _last_visits(*, residents: Iterable[int] = (), houses: Iterable[int] = ()) -> dict[tuple[str, int], date]:
-    """The date of the last visit of each resident and house (one query each kind)."""
+def _last_visits(
+    *, residents: Iterable[int] = (), houses: Iterable[int] = (), through: date | None = None
+) -> dict[tuple[str, int], date]:
+    """The date of the last visit of each resident and house (one query each kind); of visits on or before
+    ``through`` when given."""
     found: dict[tuple[str, int], date] = {}
     resident_ids, house_ids = list(residents), list(houses)
     if resident_ids:
-        rows = (
-            Visit.objects.filter(resident_id__in=resident_ids)
-            .values("resident_id")
-            .annotate(last=Max("visited_at"))
-            .values_list("resident_id", "last")
-        )
+        visits = Visit.objects.filter(resident_id__in=resident_ids)
+        if through is not None:
+            next_day = datetime.combine(through + timedelta(days=1), datetime.min.time())
+            visits = visits.filter(visited_at__lt=timezone.make_aware(next_day))
+        rows = visits.values("resident_id").annotate(last=Max("visited_at")).values_list("resident_id", "last")
         found.update({("r", pk): local_date(last) for pk, last in rows if pk is not None})
     if house_ids:
         rows = (
@@ -120,6 +123,11 @@ def strictest(memberships: Iterable[GroupMembership]) -> dict[int, Member]:
     return members
 
 
+def next_due(member: Member, last_visited: date | None) -> date:
+    """The one rule of a member's due date: their last visit plus their frequency; never visited: their start."""
+    return last_visited + timedelta(days=member.every_days) if last_visited else member.since
+
+
 def due_list(*, worker: User, today: date) -> list[DueItem]:
     """Every member the worker may visit, and every group-rental house of their grids, with its due date and lamp;
     overdue first, then by due date. Four queries however many people (none for a user with no grid)."""
@@ -132,7 +140,7 @@ def due_list(*, worker: User, today: date) -> list[DueItem]:
     items: list[DueItem] = []
     for pk, member in members.items():
         visited = last.get(("r", pk))
-        due_on = visited + timedelta(days=member.every_days) if visited else member.since
+        due_on = next_due(member, visited)
         items.append(
             DueItem(
                 resident=member.resident,
@@ -163,4 +171,55 @@ def due_list(*, worker: User, today: date) -> list[DueItem]:
         )
     order = {Lamp.RED: 0, Lamp.YELLOW: 1, Lamp.GREEN: 2}
     items.sort(key=lambda item: (order[item.lamp], item.due_on, item.house is not None, item.label))
+    return items
+
+
+def town_members(
+    *, town: Area, today: date, visible: QuerySet[GroupMembership] | None = None, within: Area | None = None
+) -> QuerySet[GroupMembership]:
+    """The open memberships on ``today`` of the town's residents (living there, not erased) in active groups with
+    a visit frequency; only those of ``visible`` (a viewer's, from the people scope) and of the houses in
+    ``within`` (a village or grid) when given. The residents' houses come with them (one query)."""
+    qs = GroupMembership.objects.all() if visible is None else visible
+    qs = qs.filter(
+        open_on(today),
+        town=town,
+        resident__moved_out_on__isnull=True,
+        resident__erased_at__isnull=True,
+        group__active=True,
+        group__visit_every_days__isnull=False,
+        since__lte=today,
+    )
+    if within is not None:
+        field = "grid" if within.level == AreaLevel.GRID else "village"
+        qs = qs.filter(**{f"resident__household__house__{field}": within})
+    return qs.select_related("resident__household__house", "group").order_by("resident_id", "id")
+
+
+def overdue_members(
+    *, town: Area, today: date, visible: QuerySet[GroupMembership] | None = None, within: Area | None = None
+) -> list[DueItem]:
+    """The town's members overdue on ``today`` (red lamp: due before today, by ``next_due``), earliest due first;
+    of ``visible`` memberships and ``within`` an area when given. Two queries however many people."""
+    members = strictest(town_members(town=town, today=today, visible=visible, within=within))
+    last = _last_visits(residents=members.keys(), through=today)
+    items: list[DueItem] = []
+    for pk, member in members.items():
+        visited = last.get(("r", pk))
+        due_on = next_due(member, visited)
+        if lamp_for(due_on, today=today) != Lamp.RED:
+            continue
+        items.append(
+            DueItem(
+                resident=member.resident,
+                house=None,
+                label=mask_name(member.resident.name),
+                reasons=tuple(member.reasons),
+                every_days=member.every_days,
+                last_visited=visited,
+                due_on=due_on,
+                lamp=Lamp.RED,
+            )
+        )
+    items.sort(key=lambda item: (item.due_on, item.label, item.resident.pk if item.resident else 0))
     return items

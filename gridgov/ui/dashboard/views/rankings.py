@@ -33,6 +33,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         by=cast(Literal["village", "department", "grid_worker"], by),
         as_of=as_of,
     )
+    weights = Weights.for_town(town)
     context = {
         "viewer": viewer,
         "filters": filters,
@@ -41,7 +42,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
         "by": by,
         "by_label": dict(RANK_BY)[by],
         "rows": rows,
-        "weights": Weights.for_town(town),
+        "weights": weights,
+        "visits_column": by == "village" and weights.with_visits,
         "small_sample": SMALL_SAMPLE,
         "as_of": as_of,
     }
