@@ -19,7 +19,7 @@ from gridgov.data.rentals.models import Rectification
 from gridgov.data.visits.domain import Lamp, due_list
 from gridgov.data.visits.models import Visit
 from gridgov.ops.demo.organisation import load_organisation
-from gridgov.ops.demo.people import HOUSES_PER_GRID, build_people
+from gridgov.ops.demo.people import HOUSES_PER_GRID, MARK_2022, build_people
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +55,19 @@ def test_the_demo_register_is_valid_and_shows_every_feature() -> None:
 
     again = build_people(town=town, rng=random.Random(15), now=now)
     assert (again.houses, again.residents, House.objects.count()) == (0, 0, made.houses)
+
+
+def test_this_years_register_is_built_beside_a_2022_register_built_first() -> None:
+    call_command("demo_town", "--cases", "5", "--seed", "3", "--no-2022", "--no-ledgers")
+    town = load_organisation(Area.objects.get(level=AreaLevel.TOWN))
+    House.objects.create(
+        town=town.town,
+        village=town.villages[0],
+        grid=town.grids[0],
+        address="2022年登记的房屋",
+        import_key=f"{MARK_2022}:H00001",
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    made = build_people(town=town, rng=random.Random(15))
+    assert (made.houses, House.objects.count()) == (HOUSES_PER_GRID * len(town.grids), made.houses + 1)

@@ -48,6 +48,10 @@ MIXED_USES = (HouseUse.GROUP_RENTAL, HouseUse.RENTED, HouseUse.OWN, HouseUse.IDL
 DEMO_GROUPS = ("elderly_alone", "disabled", "minimum_living", "poor_family", "veteran", "left_behind_child")
 
 
+# The import_key prefix of every row of the 2022 register (``ledgers_2022.people``).
+MARK_2022 = "demo2022"
+
+
 @dataclass(frozen=True, slots=True)
 class PeopleMade:
     houses: int
@@ -57,18 +61,18 @@ class PeopleMade:
     payments: int
 
 
-def _name(rng: random.Random) -> str:
+def demo_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def _id_number(rng: random.Random, birth: date, sex: Sex) -> str:
+def demo_id_number(rng: random.Random, birth: date, sex: Sex) -> str:
     """A valid number of 岱山县 (330921): the birth date, a sequence whose last digit says the sex, the check digit."""
     sequence = rng.randint(0, 99) * 10 + rng.choice((1, 3, 5, 7, 9) if sex == Sex.MALE else (0, 2, 4, 6, 8))
     body = f"330921{birth:%Y%m%d}{sequence:03d}"
     return body + check_digit(body)
 
 
-def _phone(rng: random.Random) -> str:
+def demo_phone(rng: random.Random) -> str:
     return rng.choice(("138", "139", "158", "187", "135")) + f"{rng.randint(0, 99_999_999):08d}"
 
 
@@ -77,10 +81,11 @@ def _born(rng: random.Random, today: date, *, low: int, high: int) -> date:
 
 
 def build_people(*, town: Town, rng: random.Random, now: datetime | None = None) -> PeopleMade:
-    """The register of ``town`` for the demo (nothing when it already has houses)."""
+    """The register of ``town`` for the demo (nothing when it already has this year's houses; the 2022 register,
+    ``ledgers_2022.people``, marks its rows and is not counted)."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    if House.objects.filter(town=town.town).exists():
+    if House.objects.filter(town=town.town).exclude(import_key__startswith=f"{MARK_2022}:").exists():
         return PeopleMade(0, 0, 0, 0, 0)
     install_default_groups(town=town.town)
     groups = {g.code: g for g in PersonGroup.objects.filter(town=town.town, code__in=DEMO_GROUPS)}
@@ -118,9 +123,9 @@ def build_people(*, town: Town, rng: random.Random, now: datetime | None = None)
                     actor=operator,
                     data=ResidentInput(
                         household=household,
-                        name=_name(rng),
-                        id_number=_id_number(rng, birth, sex),
-                        phone=_phone(rng) if i < 2 else "",
+                        name=demo_name(rng),
+                        id_number=demo_id_number(rng, birth, sex),
+                        phone=demo_phone(rng) if i < 2 else "",
                         kind=ResidentKind.FLOATING if use == HouseUse.GROUP_RENTAL else ResidentKind.REGISTERED,
                         relation=Relation.HEAD if i == 0 else rng.choice((Relation.SPOUSE, Relation.CHILD)),
                     ),

@@ -57,11 +57,10 @@ from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
 from gridgov.ops.demo.ledgers_2022.problemlists import _jpeg, is_current
 from gridgov.ops.demo.organisation import Town, load_organisation
-from gridgov.ops.demo.people import _id_number, _name, _phone
+from gridgov.ops.demo.people import MARK_2022, demo_id_number, demo_name, demo_phone
 
 log = logging.getLogger("gridgov.demo")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MARK = "demo2022"  # the import_key prefix of every row of the 2022 register
 
 RECTIFIED_ROOMS = 1278  # 整改群租房1278间
 REVITALISED = 205  # 盘活闲置农房205户
@@ -149,7 +148,7 @@ class _Planner:
         # ID numbers already registered in the town (this year's demo people): never given twice.
         self.taken = set(
             Resident.objects.filter(town=org.town)
-            .exclude(import_key__startswith=f"{MARK}:")
+            .exclude(import_key__startswith=f"{MARK_2022}:")
             .exclude(id_digest="")
             .values_list("id_digest", flat=True)
         )
@@ -159,7 +158,7 @@ class _Planner:
 
     def key(self, kind: str) -> str:
         self.numbers[kind] += 1
-        return f"{MARK}:{PREFIXES[kind]}{self.numbers[kind]:05d}"
+        return f"{MARK_2022}:{PREFIXES[kind]}{self.numbers[kind]:05d}"
 
     def house(self, grid: Area, use: HouseUse, *, rooms: int = 4) -> House:
         village = grid.parent
@@ -190,7 +189,7 @@ class _Planner:
         sex = Sex.MALE if self.rng.random() < male else Sex.FEMALE
         while True:
             birth = self.born(*age)
-            number = _id_number(self.rng, birth, sex)
+            number = demo_id_number(self.rng, birth, sex)
             digest = blind_index(number)
             if digest not in self.taken:
                 self.taken.add(digest)
@@ -199,12 +198,12 @@ class _Planner:
         return Resident(
             town=self.town,
             household=household,
-            name=_name(self.rng),
+            name=demo_name(self.rng),
             id_number=number,
             id_digest=digest,
             birth_date=birth,
             sex=sex,
-            phone=_phone(self.rng) if adult else "",
+            phone=demo_phone(self.rng) if adult else "",
             kind=kind or ResidentKind.REGISTERED,
             relation=relation,
             import_key=self.key("resident"),
@@ -422,7 +421,7 @@ class _Planner:
             today=self.today,
             number=f"ZJ{year}{self.numbers['card']:05d}",
             department=self.social,
-            import_key=f"{MARK}:{PREFIXES['card']}{self.numbers['card']:05d}",
+            import_key=f"{MARK_2022}:{PREFIXES['card']}{self.numbers['card']:05d}",
         )
         card.created_at = _moment(applied, self.rng)
         part.rows.append(card)
@@ -568,7 +567,7 @@ def build_year(*, town: Area, rng: random.Random, year: int = 2022, now: datetim
         return PeopleMade2022(0, 0, 0, 0.0)
     planner = _Planner(load_organisation(town), rng, year, now or timezone.now())
     written = set(
-        House.objects.filter(town=town, import_key__startswith=f"{MARK}:").values_list("import_key", flat=True)
+        House.objects.filter(town=town, import_key__startswith=f"{MARK_2022}:").values_list("import_key", flat=True)
     )
     houses = residents = rectifications = 0
     longest = 0.0
