@@ -5,6 +5,10 @@ import holds one open transaction (all or nothing), so progress cannot go throug
 the write lock is taken); it goes to a small file under ``var/jobs/`` instead, which the progress page
 reads. A single-machine deployment (SQLite) sees every step; with several app servers the page shows the
 checking progress and then "正在写入" until the worker commits.
+
+The uploaded file is kept only while it is needed (registers hold names, ID numbers and phones in plain text):
+until its job has run, and for a dry run that passed until it is confirmed or a day has gone by
+(``KEEP_UNCONFIRMED``). Afterwards the job keeps its report, not the file.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +30,9 @@ from gridgov.data.errors import DomainError, NotAllowed, NotFound
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.framework import ImportContext, ImportReport, dry_run, get_importer, import_sheet
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
+
+# How long a dry run that passed keeps its file for the 确认导入 step.
+KEEP_UNCONFIRMED = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -62,14 +71,30 @@ def confirm_job(*, job: ImportJob, user: User) -> ImportJob:
     """Import the rows of a dry run that found no errors (the same file, checked again on the way in)."""
     if job.mode != JobMode.DRY_RUN or job.state != JobState.DONE or not job.report or job.report.get("errors"):
         raise NotAllowed(_("只有检查通过的文件才能导入"))
-    return start_job(
+    content = bytes(job.content)
+    if not content:
+        raise NotAllowed(_("检查结果已超过一天，文件已删除，请重新上传"))
+    started = start_job(
         importer_name=job.importer,
         user=user,
         town=job.town,
         filename=job.filename,
-        content=bytes(job.content),
+        content=content,
         mode=JobMode.IMPORT,
     )
+    ImportJob.objects.filter(pk=job.pk).update(content=b"")  # the import job holds the file now
+    return started
+
+
+def forget_files(*, now: datetime) -> int:
+    """Delete the files of finished jobs no longer needed: every finished job's but those of dry runs that passed
+    less than ``KEEP_UNCONFIRMED`` ago (they wait for 确认导入). Returns how many files were deleted."""
+    finished = ImportJob.objects.annotate(size=Length("content")).filter(
+        state__in=[JobState.DONE, JobState.FAILED], size__gt=0
+    )
+    waiting = finished.filter(mode=JobMode.DRY_RUN, state=JobState.DONE, finished_at__gt=now - KEEP_UNCONFIRMED)
+    waiting_ids = [job.pk for job in waiting.only("pk", "report") if not (job.report or {}).get("errors")]
+    return finished.exclude(pk__in=waiting_ids).update(content=b"")
 
 
 def get_job(*, job_id: int, user: User) -> ImportJob:
@@ -118,9 +143,10 @@ def run_job(*, job_id: int) -> ImportReport | None:
             report = import_sheet(importer=importer, content=bytes(job.content), ctx=ctx, progress=progress)
     except DomainError as error:
         ImportJob.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED, message=error.message[:200], finished_at=timezone.now()
+            state=JobState.FAILED, message=error.message[:200], finished_at=timezone.now(), content=b""
         )
         _progress_file(job.pk).unlink(missing_ok=True)
+        forget_files(now=timezone.now())
         return None
     ImportJob.objects.filter(pk=job.pk).update(
         state=JobState.DONE,
@@ -133,6 +159,7 @@ def run_job(*, job_id: int) -> ImportReport | None:
         finished_at=timezone.now(),
     )
     _progress_file(job.pk).unlink(missing_ok=True)
+    forget_files(now=timezone.now())
     return report
 
 

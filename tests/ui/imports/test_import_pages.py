@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -8,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from gridgov.data.org.models import Department
+from gridgov.data.sheets.jobs import KEEP_UNCONFIRMED, forget_files
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from tests.data.sheets.importers import DEPARTMENTS
 from tests.data.sheets.test_framework import HEADER, xlsx
@@ -117,3 +119,36 @@ def test_progress_partial_polls_while_running(client: Client, world: TownWorld) 
     assert html.lstrip().startswith('<div id="job-status"')
     assert 'hx-trigger="every 1s"' in html
     assert "<html" not in html
+
+
+def test_the_uploaded_file_is_kept_only_while_it_is_needed(
+    client: Client, world: TownWorld, django_capture_on_commit_callbacks
+) -> None:
+    """A register holds names and ID numbers in plain text: the file goes once its job no longer needs it."""
+    signed_in(client, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, xlsx([HEADER, ["F1", "文件保留站", "站所"]]))
+        upload(client, xlsx([HEADER, ["F2", "坏", "站所", None, "-1"]]))
+    passed, failed = ImportJob.objects.order_by("pk")
+    assert (len(bytes(passed.content)) > 0, bytes(failed.content)) == (True, b"")  # waits for 确认导入; refused
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[passed.pk]))
+    imported = ImportJob.objects.get(mode=JobMode.IMPORT)
+    passed.refresh_from_db()
+    assert (imported.state, bytes(imported.content), bytes(passed.content)) == (JobState.DONE, b"", b"")
+    assert Department.objects.filter(code="F1").exists()
+
+
+def test_a_dry_run_left_unconfirmed_for_a_day_loses_its_file(
+    client: Client, world: TownWorld, django_capture_on_commit_callbacks
+) -> None:
+    signed_in(client, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, xlsx([HEADER, ["G1", "过期站", "站所"]]))
+    job = ImportJob.objects.get()
+    assert job.finished_at is not None
+    assert forget_files(now=job.finished_at + KEEP_UNCONFIRMED - timedelta(seconds=1)) == 0
+    assert forget_files(now=job.finished_at + KEEP_UNCONFIRMED) == 1
+    refused = client.post(reverse("imports:confirm", args=[job.pk]), follow=True)
+    assert "检查结果已超过一天，文件已删除，请重新上传" in refused.content.decode()
+    assert (ImportJob.objects.count(), Department.objects.filter(code="G1").exists()) == (1, False)
