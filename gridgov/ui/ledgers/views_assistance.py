@@ -44,6 +44,7 @@ from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import DepartmentForm, PaymentForm
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
+from gridgov.ui.web.menu import may_use_assistance
 
 PAGE_SIZE = 50
 # The kind filter's groups, as the year figures count them.
@@ -54,11 +55,10 @@ KIND_GROUPS = {
 
 
 def assistance_town(user: User) -> Area:
-    """The user's town, when the assistance pages answer them (``may_see_assistance``); 403 otherwise."""
-    town = common.civic_town(user)
-    if not permissions.may_see_assistance(user):
+    """The user's town, when the assistance pages answer them (``menu.may_use_assistance``); 403 otherwise."""
+    if not may_use_assistance(user):
         raise PermissionDenied(_("救助帮扶台账只对镇指挥室、领导、民政等经办部门和村干部开放"))
-    return town
+    return common.civic_town(user)
 
 
 def year_range(params: common.ListFilters) -> tuple[date, date] | None:

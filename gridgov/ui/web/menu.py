@@ -57,6 +57,11 @@ def may_use_civic_ledgers(user: User) -> bool:
     return bool(staff_town_ids(user))
 
 
+def may_use_assistance(user: User) -> bool:
+    """Social assistance (救助帮扶): the town's own staff who see assistance records (``may_see_assistance``)."""
+    return may_use_civic_ledgers(user) and may_see_assistance(user)
+
+
 def may_use_enterprise_ledgers(user: User) -> bool:
     """Hazard books and enterprise services: an enterprise's own users and the town's staff."""
     return bool(own_enterprise_ids(user) or staff_town_ids(user))
@@ -124,7 +129,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("disputes", "ledgers:disputes", _("信访纠纷"), may_use_civic_ledgers, "ledgers"),
     Entry("rentals", "ledgers:rectifications", _("群租房整改"), may_use_civic_ledgers, "ledgers"),
     Entry("residents", "ledgers:residents", _("实有人口"), may_see_people, "ledgers"),
-    Entry("assistance", "ledgers:assistance_payments", _("救助帮扶"), may_see_assistance, "ledgers"),
+    Entry("assistance", "ledgers:assistance_payments", _("救助帮扶"), may_use_assistance, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )

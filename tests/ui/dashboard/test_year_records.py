@@ -16,6 +16,9 @@ from django.urls import reverse
 
 from gridgov.data.assistance.domain import PaymentInput, apply_card, issue_card, record_attendance, record_payment
 from gridgov.data.assistance.enums import PaymentKind
+from gridgov.data.org.domain import grant_role
+from gridgov.data.org.enums import Role
+from gridgov.data.org.models import User
 from gridgov.data.people.enums import GroupKind, HouseUse
 from gridgov.data.people.models import PersonGroup
 from gridgov.data.people.revitalisation import revitalise_house
@@ -85,7 +88,10 @@ def year_records(world: TownWorld) -> TownWorld:
 
 def _links(client: Client) -> dict[str, tuple[str, str]]:
     """The year page's numbers: key → (link, text)."""
-    page = client.get(reverse("dashboard:year"), {"year": YEAR}).text
+    return _links_in(client.get(reverse("dashboard:year"), {"year": YEAR}).text)
+
+
+def _links_in(page: str) -> dict[str, tuple[str, str]]:
     found = re.findall(r'<a href="([^"]+)" data-key="([a-z_]+)"[^>]*>([^<]+)</a>', page)
     return {key: (href.replace("&amp;", "&"), text) for href, key, text in found}
 
@@ -204,3 +210,16 @@ def test_the_record_lists_query_counts_do_not_grow_with_rows(
         client.get(managed)
     with django_assert_num_queries(before[1]):
         client.get(hardship)
+
+
+def test_a_number_links_only_to_a_page_that_opens_for_the_reader(year_records: TownWorld) -> None:
+    """A county leader reads the town's year in review; a ledger page not open to them leaves its number unlinked."""
+    world = year_records
+    county_leader = User.objects.create_user(username="county-leader", password="x")
+    grant_role(user=county_leader, role=Role.LEADER, area=world.county)
+    client = signed_in(county_leader)
+    page = client.get(reverse("dashboard:year"), {"year": YEAR, "town": world.town.pk}).text
+    links = _links_in(page)
+    assert "2户" in page  # 盘活闲置农房2户, written even where it cannot be opened
+    assert {key: client.get(href).status_code for key, (href, _text) in links.items()} == dict.fromkeys(links, 200)
+    assert ("farmhouses_revitalised" in links) == (client.get(reverse("ledgers:farmhouses")).status_code == 200)

@@ -37,6 +37,7 @@ from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.views.bulletins import DOCX
 from gridgov.ui.params import int_param
 from gridgov.ui.signed_in import signed_in_user
+from gridgov.ui.web import menu
 
 PAGE_SIZE = 50
 
@@ -54,30 +55,39 @@ def _as_of(request: HttpRequest) -> datetime:
     return parsed if parsed is not None and timezone.is_aware(parsed) else timezone.now()
 
 
-# The ledger lists that show exactly the records behind a figure: (source, key) → URL name and filters (and the
-# year). Their lists show the records as they are now: the year review's ``as_of`` is "now" unless asked for.
-LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
-    ("rentals", "farmhouses_revitalised"): ("ledgers:farmhouses", {"revitalised": "1"}),
-    ("rentals", "farmhouses_added_income"): ("ledgers:farmhouses", {"revitalised": "1"}),
-    ("assistance", "assistance_living"): ("ledgers:assistance_payments", {"kind": "group_living"}),
-    ("assistance", "assistance_condolence"): ("ledgers:assistance_payments", {"kind": PaymentKind.CONDOLENCE}),
-    ("assistance", "insurance_subsidies"): ("ledgers:assistance_payments", {"kind": "group_insurance"}),
-    ("assistance", "veteran_cards_issued"): ("ledgers:assistance_cards", {"status": "issued"}),
-    ("assistance", "day_care_persons"): ("ledgers:assistance_day_care", {}),
+# The ledger lists that show exactly the records behind a figure: (source, key) → URL name, filters (and the year)
+# and the header menu entry whose permission opens that page (a user it does not open sees the number unlinked).
+# Their lists show the records as they are now: the year review's ``as_of`` is "now" unless asked for.
+LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
+    ("inspections", "inspection_bulletins"): ("ledgers:rounds", {}, "rounds"),  # each round's ranking and bulletin
+    ("rentals", "farmhouses_revitalised"): ("ledgers:farmhouses", {"revitalised": "1"}, "rentals"),
+    ("rentals", "farmhouses_added_income"): ("ledgers:farmhouses", {"revitalised": "1"}, "rentals"),
+    ("assistance", "assistance_living"): ("ledgers:assistance_payments", {"kind": "group_living"}, "assistance"),
+    ("assistance", "assistance_condolence"): (
+        "ledgers:assistance_payments",
+        {"kind": PaymentKind.CONDOLENCE},
+        "assistance",
+    ),
+    ("assistance", "insurance_subsidies"): ("ledgers:assistance_payments", {"kind": "group_insurance"}, "assistance"),
+    ("assistance", "veteran_cards_issued"): ("ledgers:assistance_cards", {"status": "issued"}, "assistance"),
+    ("assistance", "day_care_persons"): ("ledgers:assistance_day_care", {}, "assistance"),
 }
 
 
-def _href(piece: Piece, review: YearReview) -> str:
-    """Where the number of ``piece`` links to ("" for text and for a number without records behind it)."""
+def _href(piece: Piece, review: YearReview, user: User) -> str:
+    """Where the number of ``piece`` links to ("" for text, for a number without records behind it, and for a
+    ledger list the user may not open)."""
+    listed = LEDGER_LISTS.get((piece.source, piece.key))
+    if listed is not None:
+        name, filters, entry = listed
+        if not menu.allows(user, entry):
+            return ""
+        return f"{reverse(name)}?{urlencode({'year': review.year, **filters})}"
     if not piece.linked:
         return ""
     if not piece.records:
         query = urlencode({"town": review.town.pk, "year": review.year, "as_of": review.as_of.isoformat()})
         return f"{reverse('dashboard:year_cases', args=[piece.source, piece.key])}?{query}"
-    listed = LEDGER_LISTS.get((piece.source, piece.key))
-    if listed is not None:
-        name, filters = listed
-        return f"{reverse(name)}?{urlencode({'year': review.year, **filters})}"
     if (piece.source, piece.key) in RECORD_LISTS:
         query = urlencode({"town": review.town.pk, "year": review.year, "as_of": review.as_of.isoformat()})
         return f"{reverse('dashboard:year_records', args=[piece.source, piece.key])}?{query}"
@@ -87,6 +97,7 @@ def _href(piece: Piece, review: YearReview) -> str:
 @login_required
 def year(request: HttpRequest) -> HttpResponse:
     viewer, town = town_wide(request)
+    user = signed_in_user(request)
     chosen = _year(request)
     review = year_review(town=town, year=chosen, as_of=_as_of(request))
     this_year = timezone.localdate().year
@@ -97,7 +108,7 @@ def year(request: HttpRequest) -> HttpResponse:
             "viewer": viewer,
             "town": town,
             "review": review,
-            "sentences": [(s, [(p, _href(p, review)) for p in s.pieces]) for s in review.sentences],
+            "sentences": [(s, [(p, _href(p, review, user)) for p in s.pieces]) for s in review.sentences],
             "years": list(range(this_year, this_year - 5, -1)),
             "as_of_param": review.as_of.isoformat(),
         },
