@@ -4,6 +4,14 @@ a case, so every read goes through ``cases.scope.visible_cases`` (an enterprise 
 records); enterprises through ``enterprises.domain.visible_enterprises``; writes through the ledgers' domain
 functions. Importing this package registers the endpoints on ``api``."""
 
-from gridgov.ui.api.ledgers import disputes, enterprises, hazards, inspections, problemlists, services
+from gridgov.ui.api.ledgers import (
+    disputes,
+    enterprises,
+    hazards,
+    inspections,
+    people,  # the people register (issue 15)
+    problemlists,
+    services,
+)
 
-__all__ = ["disputes", "enterprises", "hazards", "inspections", "problemlists", "services"]
+__all__ = ["disputes", "enterprises", "hazards", "inspections", "people", "problemlists", "services"]
