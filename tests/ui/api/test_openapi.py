@@ -77,6 +77,10 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "get_resident",
         "create_resident",
         "patch_resident",
+        "list_due_visits",
+        "list_visits",
+        "get_visit",
+        "create_visit",
     }
     assert len(operation_ids) == len(set(operation_ids))  # every operation id unique
     assert document["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}

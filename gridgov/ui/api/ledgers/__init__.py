@@ -12,6 +12,7 @@ from gridgov.ui.api.ledgers import (
     people,  # the people register (issue 15)
     problemlists,
     services,
+    visits,  # grid visits (issue 15)
 )
 
-__all__ = ["disputes", "enterprises", "hazards", "inspections", "people", "problemlists", "services"]
+__all__ = ["disputes", "enterprises", "hazards", "inspections", "people", "problemlists", "services", "visits"]
