@@ -81,6 +81,9 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "list_visits",
         "get_visit",
         "create_visit",
+        "list_payments",
+        "get_payment",
+        "create_payment",
     }
     assert len(operation_ids) == len(set(operation_ids))  # every operation id unique
     assert document["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}

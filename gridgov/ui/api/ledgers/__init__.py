@@ -5,6 +5,7 @@ records); enterprises through ``enterprises.domain.visible_enterprises``; writes
 functions. Importing this package registers the endpoints on ``api``."""
 
 from gridgov.ui.api.ledgers import (
+    assistance,  # social assistance payments (issue 15)
     disputes,
     enterprises,
     hazards,
@@ -15,4 +16,14 @@ from gridgov.ui.api.ledgers import (
     visits,  # grid visits (issue 15)
 )
 
-__all__ = ["disputes", "enterprises", "hazards", "inspections", "people", "problemlists", "services", "visits"]
+__all__ = [
+    "assistance",
+    "disputes",
+    "enterprises",
+    "hazards",
+    "inspections",
+    "people",
+    "problemlists",
+    "services",
+    "visits",
+]
