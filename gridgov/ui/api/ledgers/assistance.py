@@ -65,7 +65,7 @@ class PaymentIn(TextIn):
     resident_id: int | None = REF
     kind: PaymentKind
     amount: Decimal = Field(gt=0, le=Decimal("9999999999.99"), decimal_places=2, description="金额（元）")
-    paid_on: date = Field(description="发放日期（不晚于今天）")
+    paid_on: date = Field(ge=date(1950, 1, 1), description="发放日期（不晚于今天）")
     source: str = Field(default="", max_length=64, description="资金来源")
     department_id: int | None = REF
     note: str = Field(default="", max_length=2000)
