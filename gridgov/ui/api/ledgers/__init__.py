@@ -12,6 +12,7 @@ from gridgov.ui.api.ledgers import (
     inspections,
     people,  # the people register (issue 15)
     problemlists,
+    residents,  # the people register's residents (issue 15)
     services,
     visits,  # grid visits (issue 15)
 )
@@ -24,6 +25,7 @@ __all__ = [
     "inspections",
     "people",
     "problemlists",
+    "residents",
     "services",
     "visits",
 ]
