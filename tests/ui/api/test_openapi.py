@@ -77,6 +77,7 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "get_resident",
         "create_resident",
         "patch_resident",
+        "move_out_resident",
         "list_due_visits",
         "list_visits",
         "get_visit",

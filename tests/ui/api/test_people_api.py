@@ -5,6 +5,7 @@ refused with nothing written, lists in a constant number of queries."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -12,7 +13,7 @@ from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.types import JSONObject
 from tests.data.people.factories import PeopleWorld, build_people, make_house, make_household, make_resident, valid_id
-from tests.factories import TownWorld
+from tests.factories import WORLD_TODAY, TownWorld
 
 ID_A = valid_id("33092119800101123")
 
@@ -204,3 +205,23 @@ def test_people_lists_take_constant_queries(
             body = staff.get(path).json()
         assert body["count"] == len(body["results"]) > 5
     assert before["/api/residents"] == before["/api/houses"] + 1  # + the visible tags, one query for the page
+
+
+def test_move_out_in_scope_keeps_the_record_and_refuses_a_future_day(
+    world: TownWorld, people: PeopleWorld, as_user
+) -> None:
+    worker = as_user(world.grid_worker_a)
+    path = f"/api/residents/{people.resident_a.pk}/move-out"
+    tomorrow = (WORLD_TODAY + timedelta(days=1)).isoformat()
+    future = worker.post(path, {"moved_out_on": tomorrow})
+    assert future.status_code == 422
+    assert future.json()["field"] == "moved_out_on"
+    people.resident_a.refresh_from_db()
+    assert people.resident_a.moved_out_on is None
+    assert as_user(world.grid_worker_b).post(path, {"moved_out_on": WORLD_TODAY.isoformat()}).status_code == 404
+    moved = worker.post(path, {"moved_out_on": WORLD_TODAY.isoformat()})
+    assert moved.status_code == 200
+    assert (moved.json()["moved_out_on"], moved.json()["name"]) == (WORLD_TODAY.isoformat(), "张*")
+    people.corrections_a.refresh_from_db()
+    assert people.corrections_a.until == WORLD_TODAY
+    assert worker.post(path, {"moved_out_on": WORLD_TODAY.isoformat()}).status_code == 422  # already moved out

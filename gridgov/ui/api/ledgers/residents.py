@@ -15,11 +15,13 @@ from ninja import Field, Query, Schema
 from gridgov.data.access.permissions import household_for, resident_for, visible_memberships, visible_residents
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
-from gridgov.data.people.domain import ResidentInput, person_view, register_resident, update_resident
+from gridgov.data.people.domain import ResidentInput, move_out, person_view, register_resident, update_resident
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import PageIn, creates, reads, register_once_per_key, where_given
+from gridgov.ui.api.api import api
+from gridgov.ui.api.endpoints import ERRORS
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, reads, register_once_per_key, where_given
 from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, pk_of, updates
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
@@ -167,4 +169,21 @@ def patch_resident(request: HttpRequest, resident_id: int, payload: ResidentPatc
         sex=Sex(resident.sex) if payload.sex is None else payload.sex,
     )
     update_resident(actor=user, resident=resident, data=data, now=timezone.now())
+    return _resident(_one_resident(user, resident.pk), now=timezone.now())
+
+
+class MoveOutIn(TextIn):
+    moved_out_on: date = Field(ge=date(1950, 1, 1), description="迁出日期（不晚于今天）")
+
+
+@api.post(
+    "/residents/{resident_id}/move-out",
+    response={200: ResidentOut, **ERRORS},
+    tags=[LEDGERS],
+    summary="登记人员迁出（其重点/关爱类别同日解除；记录保留到保存期限）",
+)
+def move_out_resident(request: HttpRequest, resident_id: int, payload: MoveOutIn) -> JSONObject:
+    user = api_user(request)
+    resident = resident_for(user, pk_of(resident_id))
+    move_out(actor=user, resident=resident, on=payload.moved_out_on, now=timezone.now())
     return _resident(_one_resident(user, resident.pk), now=timezone.now())
