@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,23 +50,24 @@ def check_key(key: str) -> str:
     return key
 
 
-def create_once(
+def create_once[T: Model](
     *,
     user: User,
     key: str,
     body: JSONObject,
-    create: Callable[[], Case] | None = None,
-    render: Callable[[Case], JSONObject],
+    create: Callable[[], T] | None = None,
+    render: Callable[[T], JSONObject],
     status: int = 201,
     now: datetime | None = None,
-    create_recording: Callable[[Callable[[Case], None]], Case] | None = None,
+    create_recording: Callable[[Callable[[T], None]], T] | None = None,
 ) -> Answer:
     """Run ``create`` once per (user, key); later calls with the same body replay the first answer.
 
     ``create_recording`` instead of ``create``: a function that writes the case and calls the callback it is
     given with the new case inside its own transaction (``report_case(on_written=…)``). The record is then
     written in that transaction without an outer one — on SQLite the write lock is held only while writing,
-    not while the case is prepared.
+    not while the case is prepared. What is created is a case, or another record (a ledger's house, visit, …):
+    the record links only a case.
     """
     key = check_key(key)
     digest = body_hash(body)
@@ -73,15 +75,15 @@ def create_once(
     # attempt back (nothing of it stays, no case number used) and replays the first answer below.
     answers: list[JSONObject] = []
 
-    def record(case: Case) -> None:
-        answer = render(case)
+    def record(created: T) -> None:
+        answer = render(created)
         prepared.insert(
             prepared.new(
                 IdempotencyRecord,
                 user=user,
                 key=key,
                 body_hash=digest,
-                case=case,
+                case=created if isinstance(created, Case) else None,
                 response_status=status,
                 response_body=answer,
                 created_at=now or timezone.now(),

@@ -4,6 +4,28 @@ a case, so every read goes through ``cases.scope.visible_cases`` (an enterprise 
 records); enterprises through ``enterprises.domain.visible_enterprises``; writes through the ledgers' domain
 functions. Importing this package registers the endpoints on ``api``."""
 
-from gridgov.ui.api.ledgers import disputes, enterprises, hazards, inspections, problemlists, services
+from gridgov.ui.api.ledgers import (
+    assistance,  # social assistance payments (issue 15)
+    disputes,
+    enterprises,
+    hazards,
+    inspections,
+    people,  # the people register (issue 15)
+    problemlists,
+    residents,  # the people register's residents (issue 15)
+    services,
+    visits,  # grid visits (issue 15)
+)
 
-__all__ = ["disputes", "enterprises", "hazards", "inspections", "problemlists", "services"]
+__all__ = [
+    "assistance",
+    "disputes",
+    "enterprises",
+    "hazards",
+    "inspections",
+    "people",
+    "problemlists",
+    "residents",
+    "services",
+    "visits",
+]

@@ -1,0 +1,167 @@
+"""Social assistance payments (救助帮扶发放) through the API: read in ``visible_payments``' scope (the command room,
+leaders and admins of the town, village staff for their village, a handler for their department's), recorded
+through ``assistance.domain.record_payment``. A paid person is shown masked (张*)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.access.permissions import household_to_record, person_to_record, visible_payments
+from gridgov.data.assistance.domain import PaymentInput, record_payment
+from gridgov.data.assistance.enums import PaymentKind
+from gridgov.data.assistance.models import Payment
+from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.people.domain import person_view
+from gridgov.data.people.models import Household, Resident
+from gridgov.types import JSONObject
+from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, where_given
+from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut
+from gridgov.ui.api.present import paged
+from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.signed_in import api_user
+
+
+class PaidHouseholdOut(Schema):
+    id: int
+    number: str
+    address: str
+
+
+class PaymentOut(Schema):
+    id: int
+    household: PaidHouseholdOut
+    resident: RefOut | None = Field(description="发放对象（姓名已脱敏）")
+    kind: PaymentKind
+    kind_label: str
+    amount: float = Field(description="金额（元）")
+    paid_on: date
+    source: str
+    department: RefOut | None
+    note: str
+    created_at: datetime
+
+
+class PaymentPageOut(PageOut):
+    results: list[PaymentOut]
+
+
+class PaymentFilterIn(PageIn):
+    kind: PaymentKind | None = None
+    household: int | None = Field(default=None, ge=1, le=MAX_ID, description="户 id")
+    since: date | None = Field(default=None, description="发放日期起（含）")
+    until: date | None = Field(default=None, description="发放日期止（含）")
+
+
+class PaymentIn(TextIn):
+    household_id: int = Field(ge=1, le=MAX_ID, description="户 id")
+    resident_id: int | None = REF
+    kind: PaymentKind
+    amount: Decimal = Field(gt=0, le=Decimal("9999999999.99"), decimal_places=2, description="金额（元）")
+    paid_on: date = Field(ge=date(1950, 1, 1), description="发放日期（不晚于今天）")
+    source: str = Field(default="", max_length=64, description="资金来源")
+    department_id: int | None = REF
+    note: str = Field(default="", max_length=2000)
+
+
+def _payment(p: Payment, *, now: datetime) -> JSONObject:
+    house = p.household.house
+    return {
+        "id": p.pk,
+        "household": {"id": p.household.pk, "number": p.household.number, "address": house.address},
+        "resident": None if p.resident is None else {"id": p.resident.pk, "name": person_view(p.resident).name},
+        "kind": p.kind,
+        "kind_label": str(PaymentKind(p.kind).label),
+        "amount": float(p.amount),
+        "paid_on": p.paid_on,
+        "source": p.source,
+        "department": None if p.department is None else {"id": p.department.pk, "name": p.department.name},
+        "note": p.note,
+        "created_at": p.created_at,
+    }
+
+
+def _payments(user: User) -> QuerySet[Payment]:
+    return visible_payments(user, Payment.objects.select_related("household__house", "resident", "department"))
+
+
+def _one_payment(user: User, pk: int) -> Payment:
+    found = _payments(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    if found is None:
+        raise NotFound(_("发放记录不存在或您无权查看"))
+    return found
+
+
+@reads("/payments", PaymentPageOut, summary="救助帮扶发放（按类型、户、发放日期筛选）")
+def list_payments(request: HttpRequest, filters: Query[PaymentFilterIn]) -> JSONObject:
+    qs = where_given(
+        _payments(api_user(request)),
+        kind=filters.kind,
+        household_id=filters.household,
+        paid_on__gte=filters.since,
+        paid_on__lte=filters.until,
+    )
+    return paged(qs.order_by("-paid_on", "-id"), filters, _payment)
+
+
+@reads("/payments/{payment_id}", PaymentOut, summary="发放记录详情")
+def get_payment(request: HttpRequest, payment_id: int) -> JSONObject:
+    return _payment(_one_payment(api_user(request), payment_id), now=timezone.now())
+
+
+def _named_household(user: User, pk: int) -> Household:
+    found = household_to_record(user, Household.objects.select_related("house").filter(pk=pk).first())
+    if found is None:
+        raise InvalidInput(_("户 %(id)s 不存在或您无权查看") % {"id": pk}, field="household_id")
+    return found
+
+
+def _named_person(user: User, pk: int | None) -> Resident | None:
+    if pk is None:
+        return None
+    found = person_to_record(user, Resident.objects.filter(pk=pk).first())
+    if found is None:
+        raise InvalidInput(_("人员 %(id)s 不存在或您无权查看") % {"id": pk}, field="resident_id")
+    return found
+
+
+def _named_department(pk: int | None) -> Department | None:
+    if pk is None:
+        return None
+    found = Department.objects.filter(pk=pk).first()
+    if found is None:
+        raise InvalidInput(_("部门 %(id)s 不存在") % {"id": pk}, field="department_id")
+    return found
+
+
+@creates("/payments", PaymentOut, summary="登记救助帮扶发放（镇指挥室、村社区、发放部门；支持 Idempotency-Key）")
+def create_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
+    user = api_user(request)
+    household = _named_household(user, payload.household_id)
+    data = PaymentInput(
+        household=household,
+        resident=_named_person(user, payload.resident_id),
+        kind=payload.kind,
+        amount=payload.amount,
+        paid_on=payload.paid_on,
+        source=payload.source,
+        department=_named_department(payload.department_id),
+        note=payload.note,
+    )
+    town = Area.objects.get(pk=household.town_id)
+
+    def create() -> Payment:
+        return record_payment(town=town, actor=user, data=data, now=timezone.now())
+
+    def render(payment: Payment) -> JSONObject:
+        shown = _payment(_one_payment(user, payment.pk), now=timezone.now())
+        return PaymentOut.model_validate(shown).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)

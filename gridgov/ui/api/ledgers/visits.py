@@ -1,0 +1,181 @@
+"""Grid visits (走访) through the API: the signed-in grid worker's due list, their visits recorded (JSON only: a
+photo is taken on the phone pages, not here), and the visits a user may see (``visible_visits``). A visited
+person is shown masked (张*)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.access.permissions import visible_visits
+from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.org.models import User
+from gridgov.data.people.domain import person_view
+from gridgov.data.visits.domain import Lamp, VisitInput, due_list, record_visit
+from gridgov.data.visits.models import Visit
+from gridgov.types import JSONObject
+from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, where_given
+from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE, MAX_ID, REF, RefOut
+from gridgov.ui.api.present import paged
+from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.signed_in import api_user
+
+FIRST_YEAR, LAST_YEAR = 2000, 9000  # a visit's time outside these years is a typing error, not a visit
+
+
+class VisitedHouseOut(Schema):
+    id: int
+    address: str
+
+
+class VisitOut(Schema):
+    id: int
+    resident: RefOut | None = Field(description="走访对象（姓名已脱敏）")
+    house: VisitedHouseOut
+    village: RefOut | None
+    grid: RefOut | None
+    worker_id: int
+    visited_at: datetime
+    latitude: float | None
+    longitude: float | None
+    note: str
+    findings: str
+    has_photo: bool
+    case_id: int | None = Field(description="发现问题转成的事件")
+
+
+class VisitPageOut(PageOut):
+    results: list[VisitOut]
+
+
+class VisitFilterIn(PageIn):
+    since: date | None = Field(default=None, description="走访日期起（含）")
+    until: date | None = Field(default=None, description="走访日期止（含）")
+    resident: int | None = Field(default=None, ge=1, le=MAX_ID)
+    house: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class VisitIn(TextIn):
+    resident_id: int | None = REF
+    house_id: int | None = REF
+    visited_at: datetime | None = Field(default=None, description="走访时间（缺省现在）")
+    latitude: Decimal | None = LATITUDE
+    longitude: Decimal | None = LONGITUDE
+    note: str = Field(default="", max_length=2000)
+    findings: str = Field(default="", max_length=2000)
+
+
+class DueOut(Schema):
+    resident_id: int | None
+    house_id: int | None
+    label: str = Field(description="姓名（已脱敏）或房屋地址")
+    reasons: list[str]
+    every_days: int
+    last_visited: date | None
+    due_on: date
+    lamp: Lamp
+
+
+def _visit(v: Visit, *, now: datetime) -> JSONObject:
+    house = v.resident.household.house if v.resident is not None else v.house
+    assert house is not None  # a visit is to a resident or to a house (a database constraint)
+    return {
+        "id": v.pk,
+        "resident": None if v.resident is None else {"id": v.resident.pk, "name": person_view(v.resident).name},
+        "house": {"id": house.pk, "address": house.address},
+        "village": None if v.village is None else {"id": v.village.pk, "name": v.village.name},
+        "grid": None if v.grid is None else {"id": v.grid.pk, "name": v.grid.name},
+        "worker_id": v.worker_id,
+        "visited_at": v.visited_at,
+        "latitude": None if v.latitude is None else float(v.latitude),
+        "longitude": None if v.longitude is None else float(v.longitude),
+        "note": v.note,
+        "findings": v.findings,
+        "has_photo": bool(v.photo),
+        "case_id": v.case_id,
+    }
+
+
+def _visits(user: User) -> QuerySet[Visit]:
+    return visible_visits(user, Visit.objects.select_related("resident__household__house", "house", "village", "grid"))
+
+
+def _one_visit(user: User, pk: int) -> Visit:
+    found = _visits(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    if found is None:
+        raise NotFound(_("走访记录不存在或您无权查看"))
+    return found
+
+
+def _day_bound(day: date, *, end: bool) -> datetime:
+    moment = datetime.combine(day, datetime.max.time() if end else datetime.min.time())
+    return timezone.make_aware(moment)
+
+
+@reads("/visits/due", list[DueOut], summary="我的走访清单（网格员：到期、逾期的人员和群租房，红黄绿灯）")
+def list_due_visits(request: HttpRequest) -> list[JSONObject]:
+    return [
+        {
+            "resident_id": None if item.resident is None else item.resident.pk,
+            "house_id": None if item.house is None else item.house.pk,
+            "label": item.label,
+            "reasons": list(item.reasons),
+            "every_days": item.every_days,
+            "last_visited": item.last_visited,
+            "due_on": item.due_on,
+            "lamp": item.lamp,
+        }
+        for item in due_list(worker=api_user(request), today=timezone.localdate())
+    ]
+
+
+@reads("/visits", VisitPageOut, summary="走访记录（按日期、人员、房屋筛选）")
+def list_visits(request: HttpRequest, filters: Query[VisitFilterIn]) -> JSONObject:
+    qs = where_given(_visits(api_user(request)), resident_id=filters.resident, house_id=filters.house)
+    if filters.since is not None:
+        qs = qs.filter(visited_at__gte=_day_bound(max(filters.since, date(FIRST_YEAR, 1, 1)), end=False))
+    if filters.until is not None:
+        qs = qs.filter(visited_at__lte=_day_bound(min(filters.until, date(LAST_YEAR, 12, 31)), end=True))
+    return paged(qs.order_by("-visited_at", "-id"), filters, _visit)
+
+
+@reads("/visits/{visit_id}", VisitOut, summary="走访记录详情")
+def get_visit(request: HttpRequest, visit_id: int) -> JSONObject:
+    return _visit(_one_visit(api_user(request), visit_id), now=timezone.now())
+
+
+def _visited_at(value: datetime | None, now: datetime) -> datetime:
+    if value is None:
+        return now
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InvalidInput(_("走访时间无效"), field="visited_at")
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@creates("/visits", VisitOut, summary="登记走访（网格员，本网格的人员或房屋；仅 JSON，不含照片；支持 Idempotency-Key）")
+def create_visit(request: HttpRequest, payload: VisitIn) -> HttpResponse:
+    user = api_user(request)
+    now = timezone.now()
+    data = VisitInput(
+        visited_at=_visited_at(payload.visited_at, now),
+        resident_id=payload.resident_id,
+        house_id=payload.house_id,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        note=payload.note,
+        findings=payload.findings,
+    )
+
+    def create() -> Visit:
+        return record_visit(worker=user, data=data, now=now)
+
+    def render(visit: Visit) -> JSONObject:
+        return VisitOut.model_validate(_visit(_one_visit(user, visit.pk), now=now)).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
