@@ -2,7 +2,9 @@
 
 The record is written in the same transaction as the object it answers for, so either both exist or
 neither; a retry — concurrent or not — hits the unique constraint, rolls back its own object and replays
-the first answer (or is refused when the body differs).
+the first answer (or is refused when the body differs). A retry that the domain refuses before writing —
+a register's house, household or resident is unique by its address, 户号 or ID number, so the retry meets its own
+first run as a duplicate — replays the first answer too, when there is one.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.models import Case
-from gridgov.data.errors import InvalidInput
+from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import User
 from gridgov.db import prepared
 from gridgov.types import JSONObject
@@ -100,7 +102,7 @@ def create_once[T: Model](
             with transaction.atomic():
                 record(create())
         answer = answers[-1]
-    except IntegrityError:
+    except (IntegrityError, DomainError):  # the key's record, or a refusal of what its first run wrote
         earlier = _replay(user=user, key=key, digest=digest)
         if earlier is None:
             raise

@@ -128,16 +128,9 @@ def next_due(member: Member, last_visited: date | None) -> date:
     return last_visited + timedelta(days=member.every_days) if last_visited else member.since
 
 
-def due_list(*, worker: User, today: date) -> list[DueItem]:
-    """Every member the worker may visit, and every group-rental house of their grids, with its due date and lamp;
-    overdue first, then by due date. Four queries however many people (none for a user with no grid)."""
-    scope = scope_of(worker)
-    if scope is None:
-        return []
-    members = strictest(_memberships(scope, today))
-    houses = list(scope.houses.filter(use=HouseUse.GROUP_RENTAL).order_by("address", "id"))
-    last = _last_visits(residents=members.keys(), houses=[h.pk for h in houses])
-    items: list[DueItem] = []
+def member_items(members: dict[int, Member], last: dict[tuple[str, int], date], *, today: date) -> list[DueItem]:
+    """The members' due items (masked name, reasons, last visit from ``last``, due date and lamp on ``today``)."""
+    items = []
     for pk, member in members.items():
         visited = last.get(("r", pk))
         due_on = next_due(member, visited)
@@ -153,6 +146,19 @@ def due_list(*, worker: User, today: date) -> list[DueItem]:
                 lamp=lamp_for(due_on, today=today),
             )
         )
+    return items
+
+
+def due_list(*, worker: User, today: date) -> list[DueItem]:
+    """Every member the worker may visit, and every group-rental house of their grids, with its due date and lamp;
+    overdue first, then by due date. Four queries however many people (none for a user with no grid)."""
+    scope = scope_of(worker)
+    if scope is None:
+        return []
+    members = strictest(_memberships(scope, today))
+    houses = list(scope.houses.filter(use=HouseUse.GROUP_RENTAL).order_by("address", "id"))
+    last = _last_visits(residents=members.keys(), houses=[h.pk for h in houses])
+    items = member_items(members, last, today=today)
     every_house = int(settings.GRIDGOV_GROUP_RENTAL_VISIT_DAYS)
     for house in houses:
         visited = last.get(("h", house.pk))
@@ -203,23 +209,6 @@ def overdue_members(
     of ``visible`` memberships and ``within`` an area when given. Two queries however many people."""
     members = strictest(town_members(town=town, today=today, visible=visible, within=within))
     last = _last_visits(residents=members.keys(), through=today)
-    items: list[DueItem] = []
-    for pk, member in members.items():
-        visited = last.get(("r", pk))
-        due_on = next_due(member, visited)
-        if lamp_for(due_on, today=today) != Lamp.RED:
-            continue
-        items.append(
-            DueItem(
-                resident=member.resident,
-                house=None,
-                label=mask_name(member.resident.name),
-                reasons=tuple(member.reasons),
-                every_days=member.every_days,
-                last_visited=visited,
-                due_on=due_on,
-                lamp=Lamp.RED,
-            )
-        )
+    items = [item for item in member_items(members, last, today=today) if item.lamp == Lamp.RED]
     items.sort(key=lambda item: (item.due_on, item.label, item.resident.pk if item.resident else 0))
     return items

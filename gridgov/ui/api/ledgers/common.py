@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from gridgov.data.access.idempotency import create_once, earlier_answer
+from gridgov.data.access.idempotency import create_once
 from gridgov.data.access.permissions import visible_cases, visible_enterprises
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
@@ -133,24 +133,4 @@ def create_once_per_key[T: Model](
     answer = create_once(user=user, key=key, body=body, create=create, render=render)
     response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
     response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
-    return response
-
-
-def register_once_per_key[T: Model](
-    request: HttpRequest,
-    *,
-    user: User,
-    payload: Schema,
-    create: Callable[[], T],
-    render: Callable[[T], JSONObject],
-) -> HttpResponse:
-    """``create_once_per_key`` for a register whose records are unique by their content (a house's address, an ID
-    number): the first answer is looked up before creating, since a retry would otherwise be refused as a
-    duplicate of its own first run instead of replaying it."""
-    key = request.headers.get("Idempotency-Key")
-    earlier = None if key is None else earlier_answer(user=user, key=key, body=payload.model_dump(mode="json"))
-    if earlier is None:
-        return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
-    response = api.create_response(request, earlier.body, status=200)
-    response["Idempotent-Replayed"] = "true"
     return response

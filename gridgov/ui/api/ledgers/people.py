@@ -37,7 +37,7 @@ from gridgov.data.people.models import House, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, reads, register_once_per_key, where_given
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -191,7 +191,7 @@ def create_house(request: HttpRequest, payload: HouseIn) -> HttpResponse:
     def create() -> House:
         return register_house(actor=user, data=data, now=timezone.now())
 
-    return register_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
 
 
 @updates("/houses/{house_id}", HouseOut, summary="修改房屋（只改给出的字段）")
@@ -317,7 +317,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> HttpResponse
     def create() -> Household:
         return register_household(actor=user, data=data, now=timezone.now())
 
-    return register_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
 
 
 @updates("/households/{household_id}", HouseholdOut, summary="修改户（户号、备注或迁到另一房屋）")

@@ -21,7 +21,7 @@ from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, reads, register_once_per_key, where_given
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
 from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, pk_of, updates
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
@@ -150,7 +150,7 @@ def create_resident(request: HttpRequest, payload: ResidentIn) -> HttpResponse:
     def create() -> Resident:
         return register_resident(actor=user, data=data, now=timezone.now())
 
-    return register_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
 
 
 @updates("/residents/{resident_id}", ResidentOut, summary="修改人员（只改给出的字段）")
