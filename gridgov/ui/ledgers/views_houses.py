@@ -69,26 +69,41 @@ def _area(town: Area, value: str | None, level: AreaLevel) -> Area | None:
 
 
 def _houses(user: User, town: Area, params: dict[str, str]) -> QuerySet[House]:
-    seen_households = permissions.visible_households(user).values("pk")
-    seen = permissions.visible_residents(user).filter(moved_out_on__isnull=True, erased_at__isnull=True).values("pk")
-    qs = (
-        permissions.visible_houses(user)
-        .filter(town=town)
-        .select_related("village", "grid")
-        .annotate(
-            # what the reader sees of each house (a handler: their groups' members and their households)
-            household_count=Count("households", filter=Q(households__in=seen_households), distinct=True),
-            resident_count=Count("households__residents", filter=Q(households__residents__in=seen), distinct=True),
-        )
-        .order_by("village__path", "address", "id")
-    )
+    qs = permissions.visible_houses(user).filter(town=town).select_related("village", "grid")
     if params["village"].isdigit():
         qs = qs.filter(village_id=int(params["village"]))
     if params["grid"].isdigit():
         qs = qs.filter(grid_id=int(params["grid"]))
     if params["use"] in HouseUse.values:
         qs = qs.filter(use=params["use"])
-    return qs
+    return qs.order_by("village__path", "address", "id")
+
+
+def _seen(user: User) -> tuple[QuerySet[Household], QuerySet[Resident]]:
+    """What the reader sees of each house (a handler: their groups' members and their households)."""
+    households = permissions.visible_households(user)
+    residents = permissions.visible_residents(user).filter(moved_out_on__isnull=True, erased_at__isnull=True)
+    return households, residents
+
+
+def _counted(user: User, houses: list[House]) -> list[House]:
+    """The houses of one page with the households and residents the reader sees in each, counted for those houses
+    only (two grouped queries, whatever the size of the register)."""
+    households, residents = _seen(user)
+    ids = [h.pk for h in houses]
+    in_households = dict(
+        households.filter(house_id__in=ids).values_list("house_id").annotate(n=Count("pk")).values_list("house_id", "n")
+    )
+    in_residents = dict(
+        residents.filter(household__house_id__in=ids)
+        .values_list("household__house_id")
+        .annotate(n=Count("pk"))
+        .values_list("household__house_id", "n")
+    )
+    for house in houses:
+        house.household_count = in_households.get(house.pk, 0)  # type: ignore[attr-defined]  # shown by the row
+        house.resident_count = in_residents.get(house.pk, 0)  # type: ignore[attr-defined]  # shown by the row
+    return houses
 
 
 def _house_params(request: HttpRequest) -> dict[str, str]:
@@ -100,8 +115,10 @@ def houses(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = people_town(user)
     params = _house_params(request)
+    context = common.page_context(request, _houses(user, town, params), PAGE_SIZE)
+    context["page"].object_list = _counted(user, list(context["page"].object_list))
     context = {
-        **common.page_context(request, _houses(user, town, params), PAGE_SIZE),
+        **context,
         "params": params,
         "villages": common.village_choices(town),
         "grids": grid_choices(town),
@@ -115,12 +132,17 @@ def houses(request: HttpRequest) -> HttpResponse:
 def houses_export(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = people_town(user)
+    households, residents = _seen(user)
+    listed = _houses(user, town, _house_params(request)).annotate(
+        household_count=Count("households", filter=Q(households__in=households.values("pk")), distinct=True),
+        resident_count=Count(
+            "households__residents", filter=Q(households__residents__in=residents.values("pk")), distinct=True
+        ),
+    )
     columns = ("address", "village__name", "grid__name", "use", "rooms", "household_count", "resident_count", "note")
     rows = (
         [address, village, grid or "", HouseUse(use).label, rooms, households, people, note]
-        for address, village, grid, use, rooms, households, people, note in _houses(
-            user, town, _house_params(request)
-        ).values_list(*columns)
+        for address, village, grid, use, rooms, households, people, note in listed.values_list(*columns)
     )
     headers = [_("标准地址"), _("村/社区"), _("网格"), _("用途"), _("间数"), _("户数"), _("人数"), _("备注")]
     return common.dated_xlsx(_("实有房屋"), workbook(_("实有房屋"), headers, rows))
