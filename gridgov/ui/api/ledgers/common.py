@@ -134,3 +134,25 @@ def create_once_per_key[T: Model](
     response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
     response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
     return response
+
+
+def register_once_per_key[T: Model, D](
+    request: HttpRequest,
+    *,
+    user: User,
+    payload: Schema,
+    register: Callable[..., T],
+    data: D,
+    shown: Callable[[T], JSONObject],
+    schema: type[Schema],
+) -> HttpResponse:
+    """``create_once_per_key`` for a register entry: ``register(actor=user, data=data, now=…)`` writes it (the
+    people register's domain functions), its answer is ``shown`` (as the detail endpoint reads it) in ``schema``."""
+
+    def render(record: T) -> JSONObject:
+        return schema.model_validate(shown(record)).model_dump(mode="json")
+
+    def create() -> T:
+        return register(actor=user, data=data, now=timezone.now())
+
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)

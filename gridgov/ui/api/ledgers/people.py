@@ -37,7 +37,7 @@ from gridgov.data.people.models import House, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, reads, register_once_per_key, where_given
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -185,13 +185,12 @@ def create_house(request: HttpRequest, payload: HouseIn) -> HttpResponse:
         note=payload.note,
     )
 
-    def render(house: House) -> JSONObject:
-        return HouseOut.model_validate(_house(house_for(user, house.pk), now=timezone.now())).model_dump(mode="json")
+    def shown(house: House) -> JSONObject:
+        return _house(house_for(user, house.pk), now=timezone.now())
 
-    def create() -> House:
-        return register_house(actor=user, data=data, now=timezone.now())
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return register_once_per_key(
+        request, user=user, payload=payload, register=register_house, data=data, shown=shown, schema=HouseOut
+    )
 
 
 @updates("/houses/{house_id}", HouseOut, summary="修改房屋（只改给出的字段）")
@@ -310,14 +309,12 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> HttpResponse
         house=_house_named(user, payload.house_id, "house_id"), number=payload.number, note=payload.note
     )
 
-    def render(household: Household) -> JSONObject:
-        shown = _household(_one_household(user, household.pk), now=timezone.now())
-        return HouseholdOut.model_validate(shown).model_dump(mode="json")
+    def shown(household: Household) -> JSONObject:
+        return _household(_one_household(user, household.pk), now=timezone.now())
 
-    def create() -> Household:
-        return register_household(actor=user, data=data, now=timezone.now())
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return register_once_per_key(
+        request, user=user, payload=payload, register=register_household, data=data, shown=shown, schema=HouseholdOut
+    )
 
 
 @updates("/households/{household_id}", HouseholdOut, summary="修改户（户号、备注或迁到另一房屋）")

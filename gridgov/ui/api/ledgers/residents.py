@@ -21,7 +21,7 @@ from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, reads, register_once_per_key, where_given
 from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, pk_of, updates
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
@@ -143,14 +143,12 @@ def create_resident(request: HttpRequest, payload: ResidentIn) -> HttpResponse:
         sex=payload.sex,
     )
 
-    def render(resident: Resident) -> JSONObject:
-        shown = _resident(_one_resident(user, resident.pk), now=timezone.now())
-        return ResidentOut.model_validate(shown).model_dump(mode="json")
+    def shown(resident: Resident) -> JSONObject:
+        return _resident(_one_resident(user, resident.pk), now=timezone.now())
 
-    def create() -> Resident:
-        return register_resident(actor=user, data=data, now=timezone.now())
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return register_once_per_key(
+        request, user=user, payload=payload, register=register_resident, data=data, shown=shown, schema=ResidentOut
+    )
 
 
 @updates("/residents/{resident_id}", ResidentOut, summary="修改人员（只改给出的字段）")
