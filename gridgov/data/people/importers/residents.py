@@ -1,192 +1,39 @@
-"""Excel import of the people register: 户籍/流动人口台账 (``residents``) and 出租房屋台账 (``houses``).
-
-Every row is checked the way the register's domain checks a house or a resident (the village is the town's, the
-grid the village's, the importer may write there; an ID number through ``idcard``, the project's one rule, and at
-most once in the town, found by its keyed digest ``id_digest``; a phone through ``check_phone``); rows are then
-checked together (one person in one household, one head per household, one address per 户号). The rows are
-written at once through the bulk path — houses, households, residents and their group tags, each with
-``bulk_create`` in slices, in one short transaction: all or nothing. Names, ID numbers and phones go through the
-model's ``EncryptedTextField`` as every write of the register does, so they are encrypted at rest.
-
-Importing the same file again writes nothing twice: a house is found again by its address, a household by its 户号,
-a resident by their ID number's digest (one without a number by ``import_key``, the keyed digest of 户号 and name).
-"""
+"""户籍/流动人口台账 (``residents``): one row per resident; houses found by address or created, households by 户号."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.scope import is_global_admin, memberships_of
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.idcard import check_passport_number, looks_like_id_number, normalise, parse_id_number
-from gridgov.data.org.enums import AreaLevel, Role
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import User
 from gridgov.data.people.domain.common import check_phone, check_text, checked_write
-from gridgov.data.people.domain.houses import MAX_ROOMS, check_place
-from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
+from gridgov.data.people.enums import Relation, ResidentKind, Sex
+from gridgov.data.people.importers.common import (
+    BATCH,
+    KIND_WORDS,
+    PLACE_COLUMNS,
+    RELATION_WORDS,
+    TAG_SEPARATORS,
+    Place,
+    actor_of,
+    house_key,
+    may_import_people,
+    place_of,
+    resident_key,
+)
 from gridgov.data.people.models import GroupMembership, House, Household, PersonGroup, Resident
-from gridgov.data.people.scope import may_write_area, may_write_people, visible_groups
+from gridgov.data.people.scope import visible_groups
 from gridgov.data.privacy import blind_index, mask_id_number
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, FailedAt, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.framework import Column, FailedAt, ImportContext, Importer, RowInvalid
 from gridgov.types import CellValue, SheetRow
-
-# Who imports a register: the town's command room and admins (the whole town), a village's staff (their village).
-# Grid workers register people one by one on the phone; a register file is the village's or the town's.
-IMPORT_ROLES = frozenset({Role.OPERATOR, Role.ADMIN, Role.VILLAGE_STAFF})
-
-# Rows per INSERT statement of the bulk path.
-BATCH = 500
-_DEGREES = Decimal("0.000001")
-_TAG_SEPARATORS = re.compile(r"[、，,;；\s]+")
-
-# How registers write the kind and the relation besides the register's own labels.
-_KIND_WORDS = {
-    "户籍": ResidentKind.REGISTERED,
-    "常住": ResidentKind.REGISTERED,
-    "流动": ResidentKind.FLOATING,
-    "外来": ResidentKind.FLOATING,
-    "境外": ResidentKind.FOREIGN,
-    "外籍": ResidentKind.FOREIGN,
-}
-_RELATION_WORDS = {
-    "本人": Relation.HEAD,
-    "妻": Relation.SPOUSE,
-    "妻子": Relation.SPOUSE,
-    "夫": Relation.SPOUSE,
-    "丈夫": Relation.SPOUSE,
-    "子": Relation.CHILD,
-    "女": Relation.CHILD,
-    "儿子": Relation.CHILD,
-    "女儿": Relation.CHILD,
-    "长子": Relation.CHILD,
-    "长女": Relation.CHILD,
-    "次子": Relation.CHILD,
-    "次女": Relation.CHILD,
-    "父亲": Relation.PARENT,
-    "母亲": Relation.PARENT,
-    "孙子": Relation.GRANDCHILD,
-    "孙女": Relation.GRANDCHILD,
-    "外孙子": Relation.GRANDCHILD,
-    "外孙女": Relation.GRANDCHILD,
-    "兄": Relation.SIBLING,
-    "弟": Relation.SIBLING,
-    "姐": Relation.SIBLING,
-    "妹": Relation.SIBLING,
-    "租户": Relation.TENANT,
-    "租客": Relation.TENANT,
-}
-
-
-def _house_key(address: str) -> str:
-    return hashlib.sha256(f"house\x1f{address}".encode()).hexdigest()[:32]
-
-
-def _resident_key(number: str, name: str) -> str:
-    """A resident without an ID number, found again by 户号 and name: a keyed digest (a name is personal data)."""
-    return blind_index(f"resident\x1f{number}\x1f{name}")
-
-
-# --- the place of a row: village, grid, address ------------------------------------------------------------
-
-PLACE_COLUMNS = (
-    Column("village", gettext_lazy("村(社区)"), required=True, aliases=("村社区", "村/社区", "村"), example="双合村"),
-    Column("grid", gettext_lazy("网格"), aliases=("所属网格",), example="双合村第一网格"),
-    Column("address", gettext_lazy("地址"), required=True, aliases=("标准地址", "房屋地址"), example="双合村1组1号"),
-)
-
-
-@dataclass(frozen=True)
-class Place:
-    village: Area
-    grid: Area | None
-    address: str
-    house: House | None  # the house registered at the address before, if any
-
-
-def may_import_people(user: User) -> bool:
-    """Whether ``user`` imports the people register (each row is then checked against their area,
-    ``people.scope.may_write_area``)."""
-    if not may_write_people(user):
-        return False
-    return is_global_admin(user) or any(m.role in IMPORT_ROLES and m.area is not None for m in memberships_of(user))
-
-
-def _actor(ctx: ImportContext) -> User:
-    if ctx.user is None:
-        raise RowInvalid(None, _("导入人员库需要登记人"))
-    return ctx.user
-
-
-@dataclass(frozen=True)
-class _Areas:
-    villages: list[Area]
-    grids: list[Area]
-
-
-# The villages and grids of the import running (read once per import, not once per row).
-_AREAS: dict[ImportContext, _Areas] = {}
-
-
-def _areas(ctx: ImportContext) -> _Areas:
-    found = _AREAS.get(ctx)
-    if found is None:
-        areas = list(Area.objects.filter(town=ctx.town, level__in=(AreaLevel.VILLAGE, AreaLevel.GRID)))
-        found = _Areas(
-            villages=[a for a in areas if a.level == AreaLevel.VILLAGE],
-            grids=[a for a in areas if a.level == AreaLevel.GRID],
-        )
-        _AREAS.clear()
-        _AREAS[ctx] = found
-    return found
-
-
-def _grid(value: CellValue, *, village: Area, grids: list[Area]) -> Area | None:
-    """The grid named in the row: one of the village's; a grid of another village is refused as such."""
-    if value in (None, ""):
-        return None
-    own = [g for g in grids if g.parent_id == village.pk]
-    try:
-        return cells.area_by_name(value, candidates=own, column="grid", what=_("网格"))
-    except RowInvalid:
-        elsewhere = cells.area_by_name(value, candidates=grids, column="grid", what=_("网格"))
-        raise RowInvalid(
-            "grid", _("网格“%(grid)s”不属于%(village)s") % {"grid": elsewhere.name, "village": village.name}
-        ) from None
-
-
-def _place(row: SheetRow, *, ctx: ImportContext, refused: str) -> Place:
-    """The row's village, grid and address; the house already at that address must lie there; the importer must
-    write there (``refused``: what to say otherwise, with ``%(area)s``)."""
-    actor = _actor(ctx)
-    areas = _areas(ctx)
-    village = cells.area_by_name(row["village"], candidates=areas.villages, column="village", what=_("村(社区)"))
-    grid = _grid(row.get("grid"), village=village, grids=areas.grids)
-    check_place(town=ctx.town, village=village, grid=grid)
-    address = check_text(cells.text(row["address"], column="address"), field="address", label=_("地址"), max_length=200)
-    house = House.objects.select_related("village", "grid").filter(town=ctx.town, address=address).first()
-    if house is not None:
-        if house.village_id != village.pk or (grid is not None and house.grid_id != grid.pk):
-            where = house.grid or house.village
-            message = _("地址“%(address)s”已登记在%(area)s，与本行的村(社区)或网格不符")
-            raise RowInvalid("address", message % {"address": address, "area": where.name})
-        grid = house.grid
-    area = grid or village
-    if not may_write_area(actor, area):
-        raise RowInvalid("village", refused % {"area": area.name})
-    return Place(village=village, grid=grid, address=address, house=house)
-
-
-# --- 户籍/流动人口台账 --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -207,21 +54,21 @@ class ResidentRow:
 
     @property
     def import_key(self) -> str:
-        return self.id_digest[:64] if self.id_digest else _resident_key(self.number, self.name)
+        return self.id_digest[:64] if self.id_digest else resident_key(self.number, self.name)
 
 
 def _kind(value: CellValue) -> ResidentKind:
     raw = cells.text(value, column="kind")
-    if raw in _KIND_WORDS:
-        return _KIND_WORDS[raw]
+    if raw in KIND_WORDS:
+        return KIND_WORDS[raw]
     return cells.choice(value, ResidentKind, column="kind", default=ResidentKind.REGISTERED)
 
 
 def _relation(row: SheetRow) -> Relation:
     raw = cells.text(row.get("relation"), column="relation")
     if raw:
-        if raw in _RELATION_WORDS:
-            return _RELATION_WORDS[raw]
+        if raw in RELATION_WORDS:
+            return RELATION_WORDS[raw]
         return cells.choice(raw, Relation, column="relation")
     return Relation.HEAD if cells.yes_no(row.get("is_head"), column="is_head") else Relation.OTHER
 
@@ -246,7 +93,7 @@ def _document(value: CellValue, kind: ResidentKind, *, today: date) -> tuple[str
 def _tags(value: CellValue, *, ctx: ImportContext, actor: User) -> tuple[PersonGroup, ...]:
     """The key and care groups named in the row, by name: only active groups of the town the importer may see (a
     sensitive group is tagged only by those who see it)."""
-    names = [n for n in _TAG_SEPARATORS.split(cells.text(value, column="tags")) if n]
+    names = [n for n in TAG_SEPARATORS.split(cells.text(value, column="tags")) if n]
     if not names:
         return ()
     found = {g.name: g for g in visible_groups(actor, PersonGroup.objects.filter(town=ctx.town, active=True))}
@@ -299,8 +146,8 @@ class ResidentImporter(Importer):
         return may_import_people(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ResidentRow:
-        actor = _actor(ctx)
-        place = _place(row, ctx=ctx, refused=_("您无权在%(area)s登记人员"))
+        actor = actor_of(ctx)
+        place = place_of(row, ctx=ctx, refused=_("您无权在%(area)s登记人员"))
         number = check_text(cells.text(row["number"], column="number"), field="number", label=_("户号"), max_length=32)
         household = Household.objects.select_related("house").filter(town=ctx.town, number=number).first()
         if household is not None and household.house.address != place.address:
@@ -344,7 +191,7 @@ class ResidentImporter(Importer):
         if not digest:
             return (
                 household is not None
-                and Resident.objects.filter(household=household, import_key=_resident_key(number, name)).exists()
+                and Resident.objects.filter(household=household, import_key=resident_key(number, name)).exists()
             )
         holder = Resident.objects.filter(town=ctx.town, id_digest=digest).values_list("household_id", flat=True).first()
         if holder is None:
@@ -436,7 +283,7 @@ class ResidentImporter(Importer):
                     village=place.village,
                     grid=place.grid,
                     address=place.address,
-                    import_key=_house_key(place.address),
+                    import_key=house_key(place.address),
                     created_at=now,
                     updated_at=now,
                 )
@@ -483,116 +330,3 @@ class ResidentImporter(Importer):
 
 
 # --- 出租房屋台账 -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HouseRow:
-    place: Place
-    use: HouseUse
-    rooms: int
-    latitude: Decimal | None
-    longitude: Decimal | None
-    note: str
-
-
-def _degrees(value: CellValue, *, column: str, limit: int, message: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise RowInvalid(column, message) from None
-    if not number.is_finite() or not -limit <= number <= limit:
-        raise RowInvalid(column, message)
-    return number.quantize(_DEGREES)
-
-
-class HouseImporter(Importer):
-    name = "houses"
-    title = gettext_lazy("出租房屋台账（实有房屋）")
-    notes = gettext_lazy(
-        "每行一处房屋，按“地址”识别：已登记的地址不重复导入（也不修改）。房屋用途：自住、出租、群租房、闲置农房、经营。"
-    )
-    columns = (
-        *PLACE_COLUMNS,
-        Column(
-            "use",
-            gettext_lazy("房屋用途"),
-            aliases=("用途",),
-            example="出租",
-            help=gettext_lazy("自住、出租、群租房、闲置农房、经营"),
-        ),
-        Column("rooms", gettext_lazy("间数"), aliases=("房间数", "出租间数"), example="3"),
-        Column("latitude", gettext_lazy("纬度"), example="30.245123"),
-        Column("longitude", gettext_lazy("经度"), example="122.201456"),
-        Column("note", gettext_lazy("备注")),
-    )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_people(user)
-
-    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HouseRow:
-        place = _place(row, ctx=ctx, refused=_("您无权在%(area)s登记房屋"))
-        rooms = cells.count(row.get("rooms"), column="rooms", default=1)
-        if not 1 <= rooms <= MAX_ROOMS:
-            raise RowInvalid("rooms", _("间数应在 1 到 %(n)d 之间") % {"n": MAX_ROOMS})
-        latitude = _degrees(row.get("latitude"), column="latitude", limit=90, message=_("纬度应在 -90 到 90 之间"))
-        longitude = _degrees(
-            row.get("longitude"), column="longitude", limit=180, message=_("经度应在 -180 到 180 之间")
-        )
-        if (latitude is None) != (longitude is None):
-            raise RowInvalid("latitude", _("请同时填写经度和纬度"))
-        return HouseRow(
-            place=place,
-            use=cells.choice(row.get("use"), HouseUse, column="use", default=HouseUse.OWN),
-            rooms=rooms,
-            latitude=latitude,
-            longitude=longitude,
-            note=cells.text(row.get("note"), column="note", max_length=2000),
-        )
-
-    def natural_key(self, parsed: HouseRow) -> Hashable:
-        return parsed.place.address
-
-    def exists(self, parsed: HouseRow, *, ctx: ImportContext) -> bool:
-        return parsed.place.house is not None
-
-    def _recheck(self, rows: list[HouseRow], *, ctx: ImportContext) -> None:
-        taken = set(
-            House.objects.filter(town=ctx.town, address__in=[r.place.address for r in rows]).values_list(
-                "address", flat=True
-            )
-        )
-        failures: list[tuple[int, RowInvalid | DomainError]] = [
-            (index, RowInvalid("address", _("标准地址“%(address)s”已登记") % {"address": row.place.address}))
-            for index, row in enumerate(rows)
-            if row.place.address in taken
-        ]
-        if failures:
-            raise FailedAt(failures)
-
-    def apply_all(self, rows: list[HouseRow], *, ctx: ImportContext) -> bool:
-        houses = [
-            House(
-                town=ctx.town,
-                village=row.place.village,
-                grid=row.place.grid,
-                address=row.place.address,
-                latitude=row.latitude,
-                longitude=row.longitude,
-                use=row.use,
-                rooms=row.rooms,
-                note=row.note,
-                import_key=_house_key(row.place.address),
-                created_at=ctx.now,
-                updated_at=ctx.now,
-            )
-            for row in rows
-        ]
-        with checked_write(lambda: self._recheck(rows, ctx=ctx)):
-            House.objects.bulk_create(houses, batch_size=BATCH)
-        return True
-
-
-RESIDENTS = register(ResidentImporter())
-HOUSES = register(HouseImporter())

@@ -1,0 +1,138 @@
+"""出租房屋台账 (``houses``): one row per house, with its use, rooms and GPS point."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.errors import DomainError
+from gridgov.data.org.models import User
+from gridgov.data.people.domain.common import checked_write
+from gridgov.data.people.domain.houses import MAX_ROOMS
+from gridgov.data.people.enums import HouseUse
+from gridgov.data.people.importers.common import (
+    BATCH,
+    DEGREES,
+    PLACE_COLUMNS,
+    Place,
+    house_key,
+    may_import_people,
+    place_of,
+)
+from gridgov.data.people.models import House
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.framework import Column, FailedAt, ImportContext, Importer, RowInvalid
+from gridgov.types import CellValue, SheetRow
+
+
+@dataclass(frozen=True)
+class HouseRow:
+    place: Place
+    use: HouseUse
+    rooms: int
+    latitude: Decimal | None
+    longitude: Decimal | None
+    note: str
+
+
+def _degrees(value: CellValue, *, column: str, limit: int, message: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise RowInvalid(column, message) from None
+    if not number.is_finite() or not -limit <= number <= limit:
+        raise RowInvalid(column, message)
+    return number.quantize(DEGREES)
+
+
+class HouseImporter(Importer):
+    name = "houses"
+    title = gettext_lazy("出租房屋台账（实有房屋）")
+    notes = gettext_lazy(
+        "每行一处房屋，按“地址”识别：已登记的地址不重复导入（也不修改）。房屋用途：自住、出租、群租房、闲置农房、经营。"
+    )
+    columns = (
+        *PLACE_COLUMNS,
+        Column(
+            "use",
+            gettext_lazy("房屋用途"),
+            aliases=("用途",),
+            example="出租",
+            help=gettext_lazy("自住、出租、群租房、闲置农房、经营"),
+        ),
+        Column("rooms", gettext_lazy("间数"), aliases=("房间数", "出租间数"), example="3"),
+        Column("latitude", gettext_lazy("纬度"), example="30.245123"),
+        Column("longitude", gettext_lazy("经度"), example="122.201456"),
+        Column("note", gettext_lazy("备注")),
+    )
+
+    def allowed(self, user: User) -> bool:
+        return may_import_people(user)
+
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HouseRow:
+        place = place_of(row, ctx=ctx, refused=_("您无权在%(area)s登记房屋"))
+        rooms = cells.count(row.get("rooms"), column="rooms", default=1)
+        if not 1 <= rooms <= MAX_ROOMS:
+            raise RowInvalid("rooms", _("间数应在 1 到 %(n)d 之间") % {"n": MAX_ROOMS})
+        latitude = _degrees(row.get("latitude"), column="latitude", limit=90, message=_("纬度应在 -90 到 90 之间"))
+        longitude = _degrees(
+            row.get("longitude"), column="longitude", limit=180, message=_("经度应在 -180 到 180 之间")
+        )
+        if (latitude is None) != (longitude is None):
+            raise RowInvalid("latitude", _("请同时填写经度和纬度"))
+        return HouseRow(
+            place=place,
+            use=cells.choice(row.get("use"), HouseUse, column="use", default=HouseUse.OWN),
+            rooms=rooms,
+            latitude=latitude,
+            longitude=longitude,
+            note=cells.text(row.get("note"), column="note", max_length=2000),
+        )
+
+    def natural_key(self, parsed: HouseRow) -> Hashable:
+        return parsed.place.address
+
+    def exists(self, parsed: HouseRow, *, ctx: ImportContext) -> bool:
+        return parsed.place.house is not None
+
+    def _recheck(self, rows: list[HouseRow], *, ctx: ImportContext) -> None:
+        taken = set(
+            House.objects.filter(town=ctx.town, address__in=[r.place.address for r in rows]).values_list(
+                "address", flat=True
+            )
+        )
+        failures: list[tuple[int, RowInvalid | DomainError]] = [
+            (index, RowInvalid("address", _("标准地址“%(address)s”已登记") % {"address": row.place.address}))
+            for index, row in enumerate(rows)
+            if row.place.address in taken
+        ]
+        if failures:
+            raise FailedAt(failures)
+
+    def apply_all(self, rows: list[HouseRow], *, ctx: ImportContext) -> bool:
+        houses = [
+            House(
+                town=ctx.town,
+                village=row.place.village,
+                grid=row.place.grid,
+                address=row.place.address,
+                latitude=row.latitude,
+                longitude=row.longitude,
+                use=row.use,
+                rooms=row.rooms,
+                note=row.note,
+                import_key=house_key(row.place.address),
+                created_at=ctx.now,
+                updated_at=ctx.now,
+            )
+            for row in rows
+        ]
+        with checked_write(lambda: self._recheck(rows, ctx=ctx)):
+            House.objects.bulk_create(houses, batch_size=BATCH)
+        return True
