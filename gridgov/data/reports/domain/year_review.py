@@ -13,10 +13,10 @@ Figures come from sources:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Protocol
 
 from django.db.models import QuerySet
 from django.utils import formats, timezone
@@ -38,12 +38,11 @@ from gridgov.data.problemlists import figures as problemlists
 from gridgov.data.rentals import figures as rentals
 from gridgov.data.reports import phrasing
 from gridgov.data.reports.domain.economy import indicator_table
+from gridgov.data.reports.domain.sentences import Piece, Sentence, Style, Writer
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
 from gridgov.data.visits import figures as visits
 from gridgov.data.writers import Outline
-
-Style = Literal["count", "approx", "rate", "money", "money_approx"]
 
 
 class YearFigures(Protocol):
@@ -115,28 +114,6 @@ SOURCES: dict[str, YearFigures] = {
 }
 
 
-@dataclass(frozen=True)
-class Piece:
-    """Part of a sentence: plain text, or a figure (source app + key) written in a style; ``linked`` when there
-    are cases or, ``records`` true, other records behind it."""
-
-    text: str
-    source: str = ""
-    key: str = ""
-    linked: bool = False
-    records: bool = False
-
-
-@dataclass
-class Sentence:
-    topic: str
-    pieces: list[Piece] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "".join(p.text for p in self.pieces)
-
-
 @dataclass
 class YearReview:
     town: Area
@@ -148,47 +125,6 @@ class YearReview:
     @property
     def title(self) -> str:
         return _("%(town)s%(year)s年基层治理工作情况") % {"town": self.town.name, "year": self.year}
-
-
-def _phrase(figure: Figure, style: Style) -> str:
-    value = figure.value
-    if style == "rate":
-        return phrasing.percent_whole(value if isinstance(value, Decimal) or value is None else Decimal(value))
-    if style in ("money", "money_approx"):
-        return phrasing.money(value, approximate=style == "money_approx")
-    number = None if value is None else int(value)
-    # A unit's English may carry the space a bare "N rooms" needs; the phrasing puts its own.
-    return phrasing.count(number, figure.unit.strip(), approximate=style == "approx")
-
-
-class _Writer:
-    """Builds sentences from the figures of each source; a figure a source does not give is written "—"."""
-
-    def __init__(self, figures: Mapping[str, Mapping[str, Figure]]) -> None:
-        self.found = figures
-
-    def figures(self, source: str) -> Mapping[str, Figure]:
-        return self.found.get(source, {})
-
-    def pieces(self, source: str, parts: list[str | tuple[str, Style]]) -> list[Piece]:
-        found = self.figures(source)
-        pieces = []
-        for part in parts:
-            if isinstance(part, str):
-                pieces.append(Piece(part))
-                continue
-            key, style = part
-            figure = found.get(key)
-            if figure is None:
-                pieces.append(Piece("—"))
-                continue
-            records = figure.cases is None and figure.records is not None
-            linked = figure.cases is not None or records
-            pieces.append(Piece(_phrase(figure, style), source=source, key=key, linked=linked, records=records))
-        return pieces
-
-    def sentence(self, topic: str, source: str, parts: list[str | tuple[str, Style]]) -> Sentence:
-        return Sentence(topic, self.pieces(source, parts))
 
 
 def _same_rate(found: Mapping[str, Figure], a: str, b: str) -> bool:
@@ -209,7 +145,7 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
 
 def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Sentence]:
     """The year's sentences, phrased as the work report phrases them, from each source's figures."""
-    w = _Writer(figures)
+    w = Writer(figures)
     sentences = [
         w.sentence(
             _("基层智治"),
@@ -302,7 +238,7 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
     return sentences + _people_sentences(w)
 
 
-def _people_sentences(w: _Writer) -> list[Sentence]:
+def _people_sentences(w: Writer) -> list[Sentence]:
     """The register's, the visits' and social assistance's sentences (issue 15), as the work report writes them."""
     said = "year review sentence"
     return [

@@ -29,7 +29,8 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import person_view
 from gridgov.data.people.figures import managed_memberships
 from gridgov.data.people.models import GroupMembership, Household, Resident
-from gridgov.data.reports.domain.year_review import Piece, YearReview, figure_cases, year_outline, year_review
+from gridgov.data.reports.domain.sentences import Piece
+from gridgov.data.reports.domain.year_review import YearReview, figure_cases, year_outline, year_review
 from gridgov.data.visits.figures import hardship_visits
 from gridgov.data.visits.models import Visit
 from gridgov.data.writers import write_docx
