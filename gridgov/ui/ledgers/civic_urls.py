@@ -42,9 +42,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assistance/export.xlsx", assistance.payments_export, name="assistance_payments_export"),
     path("assistance/new/", assistance.payment_new, name="assistance_payment_new"),
     path("assistance/cards/", services.cards, name="assistance_cards"),
+    path("assistance/cards/export.xlsx", services.cards_export, name="assistance_cards_export"),
     path("assistance/cards/new/", services.card_new, name="assistance_card_new"),
     path("assistance/cards/<int:card_id>/issue/", services.card_issue, name="assistance_card_issue"),
     path("assistance/day-care/", services.day_care, name="assistance_day_care"),
+    path("assistance/day-care/export.xlsx", services.day_care_export, name="assistance_day_care_export"),
     path("assistance/day-care/new/", services.day_care_new, name="assistance_day_care_new"),
     path("assistance/figures/", assistance.figures, name="assistance_figures"),
 ]

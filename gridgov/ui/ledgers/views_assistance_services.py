@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -25,6 +25,7 @@ from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Resident
+from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, DepartmentForm, IssueForm
@@ -78,6 +79,35 @@ def _render_cards(
 def cards(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     return _render_cards(request, user, assistance_town(user))
+
+
+@login_required
+def cards_export(request: HttpRequest) -> HttpResponse:
+    """The filtered cards as Excel, names masked as on the page."""
+    user = signed_in_user(request)
+    town = assistance_town(user)
+    rows = (
+        [
+            masked(c.resident),
+            c.resident.household.house.village.name,
+            c.applied_on,
+            c.issued_on,
+            c.number,
+            c.department.name if c.department else "",
+            c.note,
+        ]
+        for c in _cards(user, town, common.list_params(request, "year", "status"))
+    )
+    headers = [
+        _("姓名"),
+        _("村/社区"),
+        _("申请日期"),
+        pgettext("card", "发放日期"),
+        _("证号"),
+        _("经办部门"),
+        _("备注"),
+    ]
+    return common.dated_xlsx(_("退役军人优待证"), workbook(_("退役军人优待证"), headers, rows))
 
 
 type PersonWrite = Callable[[User, Area, Resident, dict[str, FromDjango], Department | None], object]
@@ -170,6 +200,28 @@ def day_care(request: HttpRequest) -> HttpResponse:
         }
     )
     return common.render_list(request, "ledgers/assistance/day_care.html", context, rows="rows")
+
+
+@login_required
+def day_care_export(request: HttpRequest) -> HttpResponse:
+    """The filtered days of care as Excel, names masked as on the page."""
+    user = signed_in_user(request)
+    town = assistance_town(user)
+    listed = _day_care(user, town, common.list_params(request, "year")).select_related(
+        "resident__household__house__village", "department"
+    )
+    rows = (
+        [
+            a.day,
+            masked(a.resident),
+            a.resident.household.house.village.name,
+            a.provider,
+            a.department.name if a.department else "",
+        ]
+        for a in listed.order_by("-day", "-id")
+    )
+    headers = [_("日期"), _("姓名"), _("村/社区"), _("照料机构"), _("主管部门")]
+    return common.dated_xlsx(_("残疾人日间照料"), workbook(_("残疾人日间照料"), headers, rows))
 
 
 def _record_attendance(

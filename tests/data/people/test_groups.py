@@ -10,13 +10,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gridgov.data.errors import InvalidInput, NotAllowed, NotFound
-from gridgov.data.org.domain import create_department
-from gridgov.data.org.enums import DepartmentKind
+from gridgov.data.org.domain import create_area, create_department
+from gridgov.data.org.enums import AreaLevel, DepartmentKind
+from gridgov.data.org.models import User
 from gridgov.data.people.domain import install_default_groups, join_group, leave_group, move_out
 from gridgov.data.people.enums import GroupKind
 from gridgov.data.people.models import GroupMembership, PersonGroup
 from tests.data.people.factories import PeopleWorld, build_people
-from tests.factories import MONDAY_0900, WORLD_TODAY, TownWorld
+from tests.factories import MONDAY_0900, WORLD_TODAY, TownWorld, signed_in
 
 
 @pytest.fixture
@@ -128,3 +129,30 @@ def test_the_install_command_names_the_groups_without_a_department(world: TownWo
     assert PersonGroup.objects.filter(town=world.town).count() == 11
     with pytest.raises(CommandError):
         call_command("install_person_groups", "000000")
+
+
+def test_an_admin_configures_a_group_in_the_admin(world: TownWorld, people: PeopleWorld) -> None:
+    """Visit frequency, department and use of a group are set in the admin; another town's department is refused."""
+    root = User.objects.create_superuser(username="root", password="pw-for-tests-1")
+    client = signed_in(root)
+    assert client.get("/admin/people/persongroup/").status_code == 200
+    url = f"/admin/people/persongroup/{people.care.pk}/change/"
+    form = {
+        "town": world.town.pk,
+        "code": people.care.code,
+        "name": "困难家庭",
+        "name_en": "",
+        "kind": "care",
+        "department": world.dept_a.pk,
+        "visit_every_days": 14,
+        "active": "on",
+    }
+    assert client.post(url, form).status_code == 302
+    people.care.refresh_from_db()
+    assert (people.care.visit_every_days, people.care.department_id) == (14, world.dept_a.pk)
+    elsewhere = create_area(code="330921103", name="衢山镇", level=AreaLevel.TOWN, parent=world.county)
+    other = create_department(town=elsewhere, code="QS01", name="衢山镇民政办", kind=DepartmentKind.TOWN_OFFICE)
+    refused = client.post(url, {**form, "department": other.pk})
+    assert "责任部门必须属于同一乡镇" in refused.text
+    people.care.refresh_from_db()
+    assert people.care.department_id == world.dept_a.pk

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from gridgov.data.assistance.domain import PaymentInput, apply_card, record_payment
+from gridgov.data.assistance.domain import PaymentInput, apply_card, record_attendance, record_payment
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
 from gridgov.data.org.models import Department
@@ -25,6 +25,7 @@ LIST = reverse("ledgers:assistance_payments")
 EXPORT = reverse("ledgers:assistance_payments_export")
 NEW = reverse("ledgers:assistance_payment_new")
 YEAR = WORLD_TODAY.year
+WORLD_TODAY_AT_MIDNIGHT = datetime.combine(WORLD_TODAY, datetime.min.time())  # a date as openpyxl reads it back
 FIGURE_ROW = r'<tr data-key="(\w+)"><th>[^<]*</th><td><a href="([^"]+)">([^<]+)</a>'
 
 
@@ -352,3 +353,31 @@ def test_the_year_figures_link_to_exactly_their_records(world: TownWorld, ledger
     assert "1 人享受日间照料服务" in client.get(rows["day_care_persons"][0]).text
     assert signed_in(world.leader).get(reverse("ledgers:assistance_figures")).status_code == 200
     assert signed_in(world.village_staff_a).get(reverse("ledgers:assistance_figures")).status_code == 403
+
+
+def _sheet(response) -> list[tuple[object, ...]]:
+    assert response.status_code == 200
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_the_card_and_day_care_exports_list_the_filtered_rows_masked(world: TownWorld, ledger):
+    card = apply_card(town=world.town, actor=world.operator, resident=head(ledger["a"]), applied_on=WORLD_TODAY)
+    apply_card(town=world.town, actor=world.operator, resident=head(ledger["b"]), applied_on=WORLD_TODAY)
+    VeteranCard.objects.filter(pk=card.pk).update(issued_on=WORLD_TODAY, number="YDZ-1")
+    record_attendance(
+        town=world.town, actor=world.operator, resident=head(ledger["b"]), day=WORLD_TODAY, provider="照料中心"
+    )
+    operator, staff_a = signed_in(world.operator), signed_in(world.village_staff_a)
+    issued = _sheet(operator.get(reverse("ledgers:assistance_cards_export"), {"status": "issued", "year": YEAR}))
+    assert issued == [
+        ("姓名", "村/社区", "申请日期", "发放日期", "证号", "经办部门", "备注"),
+        ("张**", "双合村", WORLD_TODAY_AT_MIDNIGHT, WORLD_TODAY_AT_MIDNIGHT, "YDZ-1", None, None),
+    ]
+    assert [row[0] for row in _sheet(staff_a.get(reverse("ledgers:assistance_cards_export")))[1:]] == ["张**"]
+    days = _sheet(operator.get(reverse("ledgers:assistance_day_care_export"), {"year": YEAR}))
+    assert days == [
+        ("日期", "姓名", "村/社区", "照料机构", "主管部门"),
+        (WORLD_TODAY_AT_MIDNIGHT, "欧**", "火箭村", "照料中心", None),
+    ]
+    assert _sheet(staff_a.get(reverse("ledgers:assistance_day_care_export")))[1:] == []
+    assert signed_in(world.grid_worker_a).get(reverse("ledgers:assistance_cards_export")).status_code == 403
