@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gridgov.data.visits",
     "gridgov.data.rentals",
     "gridgov.data.assistance",
+    "gridgov.data.collective",
     "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",

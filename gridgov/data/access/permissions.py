@@ -44,6 +44,7 @@ from gridgov.data.cases.scope import (
 )
 from gridgov.data.cases.scope import get_case_for_user as case_for
 from gridgov.data.cases.transitions import Transition
+from gridgov.data.collective.scope import *  # noqa: F403  # the village collective economy's rule (its ``__all__``)
 from gridgov.data.disputes.domain import MANAGER_ROLES as DISPUTE_MANAGERS
 from gridgov.data.disputes.enums import DisputeType
 from gridgov.data.disputes.models import Dispute

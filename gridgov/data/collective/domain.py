@@ -1,0 +1,152 @@
+"""Recording the village collective economy (村级集体经济): one village's income of one kind in one month.
+
+``record_income`` checks the input (``clean_income``: each refusal a Chinese message naming the field) and who
+records (``collective.scope``), then writes the row. **A second entry for the same village, year, month and kind
+corrects the first**: the amount and note are replaced and the correction's time and author kept beside the first
+entry's (``updated_at``/``updated_by``) — a village's monthly statement is re-entered when it is revised, and the
+figures must count each month once. Nothing is written when a check fails.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.scope import is_global_admin, memberships_of
+from gridgov.data.collective.enums import IncomeKind
+from gridgov.data.collective.models import VillageIncome
+from gridgov.data.collective.scope import may_record_income
+from gridgov.data.errors import InvalidInput, NotAllowed
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, User
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.framework import RowInvalid
+
+MAX_AMOUNT = Decimal("999999999999.99")  # the column's 14 digits
+FIRST_YEAR = 2000
+
+
+@dataclass(frozen=True)
+class IncomeInput:
+    """An income as a form or a sheet gives it: year and month as numbers or text, the amount as people type it
+    (12000, "12,000", "1.2万", "１２０００元")."""
+
+    village: Area | None
+    year: int | str
+    month: int | str
+    kind: IncomeKind | str
+    amount: Decimal | int | str | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CleanIncome:
+    village: Area
+    town_id: int
+    year: int
+    month: int
+    kind: IncomeKind
+    amount: Decimal
+    note: str
+
+
+def parse_amount(value: Decimal | int | str | None) -> Decimal:
+    """An amount in 元, ≥ 0, as people type it (the sheets' amount cell: 12,000 / 1.2万 / 3,500万元, full width)."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value).strip()
+    try:
+        amount = cells.amount(value, column="amount", allow_empty=False)
+    except RowInvalid as error:
+        raise InvalidInput(_("金额：%(reason)s") % {"reason": error.message}, field="amount") from None
+    assert amount is not None
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(_("金额过大，请核对（单位：元）"), field="amount")
+    return amount
+
+
+def _whole(value: int | str, *, field: str, label: str) -> int:
+    text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("年" if field == "year" else "月")
+    if isinstance(value, bool) or not re.fullmatch(r"-?\d{1,6}", text):
+        raise InvalidInput(_("%(label)s“%(v)s”不是整数") % {"label": label, "v": value}, field=field)
+    return int(text)
+
+
+def clean_income(data: IncomeInput, *, now: datetime) -> CleanIncome:
+    """The input checked, field by field (the village must be a village; the month 1–12 and not after ``now``'s; the
+    amount ≥ 0); InvalidInput naming the field otherwise. Who records is ``record_income``'s check."""
+    village = data.village
+    if village is None or village.level != AreaLevel.VILLAGE or village.town_id is None:
+        raise InvalidInput(_("村：请选择一个村（社区）"), field="village")
+    year = _whole(data.year, field="year", label=_("年度"))
+    month = _whole(data.month, field="month", label=_("月份"))
+    if not 1 <= month <= 12:
+        raise InvalidInput(_("月份：应为1至12，而不是%(month)s") % {"month": month}, field="month")
+    today = timezone.localdate(now)
+    if year > today.year:
+        raise InvalidInput(_("年度：%(year)s年尚未到来") % {"year": year}, field="year")
+    if year < FIRST_YEAR:
+        raise InvalidInput(_("年度：%(year)s年过早，请核对") % {"year": year}, field="year")
+    if (year, month) > (today.year, today.month):
+        raise InvalidInput(_("月份：%(year)s年%(month)s月尚未到来") % {"year": year, "month": month}, field="month")
+    if data.kind not in IncomeKind.values:
+        raise InvalidInput(_("收入类型：请选择经营性、非经营性或补助收入"), field="kind")
+    return CleanIncome(
+        village=village,
+        town_id=village.town_id,
+        year=year,
+        month=month,
+        kind=IncomeKind(data.kind),
+        amount=parse_amount(data.amount),
+        note=data.note.strip(),
+    )
+
+
+def _in_actor_town(actor: User, village: Area) -> bool:
+    return is_global_admin(actor) or any(m.town_id == village.town_id for m in memberships_of(actor))
+
+
+def record_income(*, actor: User, data: IncomeInput, now: datetime) -> VillageIncome:
+    """Record (or correct: see the module) one village's income of one kind in one month."""
+    clean = clean_income(data, now=now)
+    if not _in_actor_town(actor, clean.village):
+        raise InvalidInput(_("村：%(village)s不在您所在的乡镇") % {"village": clean.village.name}, field="village")
+    if not may_record_income(actor, clean.village):
+        raise NotAllowed(_("您无权登记%(village)s的集体经济收入") % {"village": clean.village.name})
+    with transaction.atomic():
+        income, _created = VillageIncome.objects.update_or_create(
+            village=clean.village,
+            year=clean.year,
+            month=clean.month,
+            kind=clean.kind,
+            defaults={"amount": clean.amount, "note": clean.note, "updated_at": now, "updated_by": actor},
+            create_defaults={
+                "town_id": clean.town_id,
+                "amount": clean.amount,
+                "note": clean.note,
+                "created_at": now,
+                "created_by": actor,
+            },
+        )
+    return income
+
+
+def income_row(clean: CleanIncome, *, created_at: datetime, created_by: User | None = None) -> VillageIncome:
+    """The unsaved row of a checked income (for bulk writers such as the demo, which check with ``clean_income``)."""
+    return VillageIncome(
+        town_id=clean.town_id,
+        village=clean.village,
+        year=clean.year,
+        month=clean.month,
+        kind=clean.kind,
+        amount=clean.amount,
+        note=clean.note,
+        created_at=created_at,
+        created_by=created_by,
+    )

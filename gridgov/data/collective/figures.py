@@ -1,0 +1,107 @@
+"""Year figures of the village collective economy, as the work report counts them ("全镇8个村实现村级集体经济收入
+1529万元，其中经营性收入683万元，实现经营性收入增幅19%，6个村完成经营性收入超50万元") — each with the incomes behind it:
+
+- collective_income: every kind of income of the villages in the period, in 元;
+- collective_operating: the operating income (经营性收入), in 元;
+- collective_operating_growth: its growth on the same period a year before, a fraction (None without last year's);
+- villages_operating_over: the villages whose operating income exceeds ``OPERATING_THRESHOLD`` (超: more than);
+- villages_with_income: the villages with any income in the period.
+
+An income counts in a period when its month's first day lies in [start, end), and only when it was entered by
+``as_of`` (a later correction of an entered month reads its corrected amount).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.figures import Figure
+from gridgov.data.collective.enums import IncomeKind
+from gridgov.data.collective.models import VillageIncome
+from gridgov.data.org.models import Area
+
+# 经营性收入超50万元: the villages whose operating income is above this (in 元) are counted.
+OPERATING_THRESHOLD = Decimal(500_000)
+
+
+def _first_month(start: date) -> tuple[int, int]:
+    """The first (year, month) whose first day is on or after ``start``."""
+    if start.day == 1:
+        return start.year, start.month
+    return (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
+
+
+def _last_month(end: date) -> tuple[int, int]:
+    """The last (year, month) whose first day is before ``end``."""
+    if end.day > 1:
+        return end.year, end.month
+    return (end.year - 1, 12) if end.month == 1 else (end.year, end.month - 1)
+
+
+def months_between(start: date, end: date) -> Q:
+    """The incomes of the months whose first day lies in [start, end)."""
+    (y0, m0), (y1, m1) = _first_month(start), _last_month(end)
+    after = Q(year__gt=y0) | Q(year=y0, month__gte=m0)
+    before = Q(year__lt=y1) | Q(year=y1, month__lte=m1)
+    return after & before
+
+
+def _year_before(day: date) -> date:
+    return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
+
+
+def incomes(*, town: Area, start: date, end: date, as_of: datetime) -> QuerySet[VillageIncome]:
+    """The town's village incomes of the months in [start, end), entered by ``as_of``."""
+    return VillageIncome.objects.filter(months_between(start, end), town=town, created_at__lte=as_of)
+
+
+def _total(rows: QuerySet[VillageIncome]) -> Decimal:
+    total: Decimal | None = rows.aggregate(total=Sum("amount"))["total"]
+    return total if total is not None else Decimal(0)
+
+
+def operating_by_village(rows: QuerySet[VillageIncome]) -> dict[int, Decimal]:
+    """Each village's operating income among ``rows`` (villages without any are left out)."""
+    operating = rows.filter(kind=IncomeKind.OPERATING).order_by().values("village").annotate(total=Sum("amount"))
+    return {row["village"]: row["total"] for row in operating}
+
+
+def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
+    """The ledgers' shape (``cases.figures``), each figure with its incomes (not cases) behind it."""
+    rows = incomes(town=town, start=start, end=end, as_of=as_of)
+    operating = rows.filter(kind=IncomeKind.OPERATING)
+    before = incomes(town=town, start=_year_before(start), end=_year_before(end), as_of=as_of)
+    operating_before = before.filter(kind=IncomeKind.OPERATING)
+    this_year, last_year = _total(operating), _total(operating_before)
+    growth = None if last_year == 0 else (this_year - last_year) / last_year
+    over = [village for village, total in operating_by_village(rows).items() if total > OPERATING_THRESHOLD]
+    with_income = rows.filter(amount__gt=0)
+    villages = _("个村")
+    return {
+        "collective_income": Figure(_("村级集体经济收入"), _total(rows), _("元"), records=rows),
+        "collective_operating": Figure(_("经营性收入"), this_year, _("元"), records=operating),
+        "collective_operating_growth": Figure(
+            _("经营性收入增幅"),
+            growth,
+            "%",
+            records=VillageIncome.objects.filter(
+                months_between(start, end) | months_between(_year_before(start), _year_before(end)),
+                town=town,
+                kind=IncomeKind.OPERATING,
+                created_at__lte=as_of,
+            ),
+        ),
+        "villages_operating_over": Figure(
+            _("经营性收入超过门槛的村"), len(over), villages, records=operating.filter(village__in=over)
+        ),
+        "villages_with_income": Figure(
+            _("实现集体经济收入的村"),
+            with_income.values("village").distinct().count(),
+            villages,
+            records=with_income,
+        ),
+    }
