@@ -38,7 +38,15 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
-from gridgov.ops.demo.ledgers_2022 import disputes, economy, enterprises, inspections, people, problemlists
+from gridgov.ops.demo.ledgers_2022 import (
+    collective,
+    disputes,
+    economy,
+    enterprises,
+    inspections,
+    people,
+    problemlists,
+)
 from gridgov.ops.demo.organisation import SURNAMES, Town
 from gridgov.ops.demo.town import _HOURLY, _description, _photo, _weight
 
@@ -169,6 +177,7 @@ class LedgerBuilder(Protocol):
 
 # Each ledger's year, by the name of its build step (``DemoStep`` "2022:<name>"), in name order.
 LEDGER_BUILDERS: dict[str, LedgerBuilder] = {
+    "collective": collective.build,
     "disputes": disputes.build,
     "economy": economy.build,
     "enterprises": enterprises.build,

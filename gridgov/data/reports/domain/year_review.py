@@ -27,6 +27,7 @@ from gridgov.data.assistance import figures as assistance
 from gridgov.data.cases.enums import Channel, Kind
 from gridgov.data.cases.figures import Figure
 from gridgov.data.cases.models import Case
+from gridgov.data.collective import figures as collective
 from gridgov.data.disputes import figures as disputes
 from gridgov.data.enterprises import figures as enterprises
 from gridgov.data.errors import NotFound
@@ -111,6 +112,7 @@ SOURCES: dict[str, YearFigures] = {
     "assistance": assistance.year_figures,
     "people": people.year_figures,
     "visits": visits.year_figures,
+    "collective": collective.year_figures,
 }
 
 
@@ -235,7 +237,7 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    return sentences + _people_sentences(w)
+    return sentences + _people_sentences(w) + [_collective_sentence(w)]
 
 
 def _people_sentences(w: Writer) -> list[Sentence]:
@@ -304,6 +306,29 @@ def _people_sentences(w: Writer) -> list[Sentence]:
             [pgettext(said, "全年"), ("day_care_persons", "count"), pgettext(said, "残疾人享受日间照料服务。")],
         ),
     ]
+
+
+def _collective_sentence(w: Writer) -> Sentence:
+    """全镇8个村实现村级集体经济收入1529万元，其中经营性收入683万元，实现经营性收入增幅19%，6个村完成经营性收入超50万元。"""
+    said = "year review sentence"
+    over = phrasing.money(collective.OPERATING_THRESHOLD)
+    return w.sentence(
+        pgettext("year review topic", "村级集体经济"),
+        "collective",
+        [
+            pgettext(said, "全镇"),
+            ("villages_with_income", "count"),
+            pgettext(said, "实现村级集体经济收入"),
+            ("collective_income", "money"),
+            pgettext(said, "，其中经营性收入"),
+            ("collective_operating", "money"),
+            pgettext(said, "，实现经营性收入增幅"),
+            ("collective_operating_growth", "rate"),
+            pgettext(said, "，"),
+            ("villages_operating_over", "count"),
+            pgettext(said, "完成经营性收入超%(amount)s。") % {"amount": over},
+        ],
+    )
 
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
