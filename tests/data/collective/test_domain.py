@@ -117,3 +117,11 @@ def test_who_may_not_record_is_refused(world: TownWorld, persona: str):
         record_income(actor=getattr(world, persona), data=_input(world.village_a), now=WORLD_NOW)
     assert refused.value.message == "您无权登记双合村的集体经济收入"
     assert VillageIncome.objects.count() == 0
+
+
+def test_year_and_month_may_be_typed_as_written(world: TownWorld):
+    data = _input(world.village_b, year="2025年", month="１１月", kind=IncomeKind.NON_OPERATING, amount="3,500万元")
+    income = record_income(actor=world.village_staff_b, data=data, now=WORLD_NOW)
+    assert (income.year, income.month, income.kind, income.amount) == (
+        2025, 11, IncomeKind.NON_OPERATING, Decimal("35000000.00"),
+    )  # fmt: skip

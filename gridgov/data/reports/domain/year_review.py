@@ -237,7 +237,7 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    return sentences + _people_sentences(w) + [_collective_sentence(w)]
+    return [*sentences, _collective_sentence(w), *_people_sentences(w)]
 
 
 def _people_sentences(w: Writer) -> list[Sentence]:
