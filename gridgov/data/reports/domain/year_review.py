@@ -5,8 +5,9 @@ Figures come from sources:
 - ``cases`` (here): the platform's events — 立案数 and 办结率 ("处理基层智治平台事件3124件,办结率100%"), the
   grid-worker channel cases resolved ("通过网格共采集解决问题信息1460余条"), the categories, the bulletins;
 - each ledger app's ``gridgov/data/<app>/figures.py`` (problemlists, enterprises, inspections, disputes,
-  rentals), and the people register's, the grid visits' and social assistance's — whose numbers are counted from
-  records that are not cases (houses, memberships, visits, payments): their figures carry those ``records``;
+  rentals), and the people register's, the grid visits', social assistance's and the villages' collective
+  economy's — whose numbers are counted from records that are not cases (houses, memberships, visits, payments,
+  village incomes): their figures carry those ``records``;
 - the economic indicators (targets and actuals) for the report's opening figures.
 """
 
