@@ -31,7 +31,17 @@ def english() -> bool:
 
 
 # The translated units the figures use, in the singular ("1 issue", "2 issues").
-_SINGULAR = {"cases": "case", "items": "item", "issues": "issue", "major categories": "major category"}
+_SINGULAR = {
+    "cases": "case",
+    "items": "item",
+    "issues": "issue",
+    "major categories": "major category",
+    "rooms": "room",
+    "households": "household",
+    "persons": "person",
+    "person-times": "person-time",
+    "villages": "village",
+}
 
 
 def _english_count(value: int, unit: str, approximate: bool) -> str:

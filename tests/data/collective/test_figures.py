@@ -105,3 +105,8 @@ def test_the_year_in_review_writes_it_as_the_work_report(world: TownWorld, rows:
     assert text() == (
         "全镇2个村实现村级集体经济收入107万元，其中经营性收入100万元，实现经营性收入增幅25%，1个村完成经营性收入超50万元。"
     )
+    # A year with less operating income than the one before says 降幅, not 增幅-20%.
+    _record(world, world.village_b, 2024, 12, OPERATING, "850000.01")  # 2024: 1,250,000.01 → 2025 falls by 20%
+    assert text() == (
+        "全镇2个村实现村级集体经济收入107万元，其中经营性收入100万元，经营性收入降幅20%，1个村完成经营性收入超50万元。"
+    )

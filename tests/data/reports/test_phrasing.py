@@ -98,6 +98,9 @@ def test_percent_whole_as_the_work_report_writes_it(rate: Decimal | None, expect
         (2034, "items", True, "over 2,030 items"),
         (1460, "", True, "1,460"),
         (17, "", True, "17"),
+        (1, "villages", False, "1 village"),
+        (1, "households", False, "1 household"),
+        (6, "villages", False, "6 villages"),
     ],
 )
 def test_count_in_english(value, unit, approximate, expected) -> None:

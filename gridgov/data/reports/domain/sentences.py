@@ -12,7 +12,8 @@ from typing import Literal
 from gridgov.data.cases.figures import Figure
 from gridgov.data.reports import phrasing
 
-Style = Literal["count", "approx", "rate", "money", "money_approx"]
+# "size": a rate written without its sign, for a sentence that says 增幅 or 降幅 itself.
+Style = Literal["count", "approx", "rate", "size", "money", "money_approx"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ class Sentence:
 
 def phrase(figure: Figure, style: Style) -> str:
     value = figure.value
-    if style == "rate":
-        return phrasing.percent_whole(value if isinstance(value, Decimal) or value is None else Decimal(value))
+    if style in ("rate", "size"):
+        rate = value if isinstance(value, Decimal) or value is None else Decimal(value)
+        return phrasing.percent_whole(abs(rate) if style == "size" and rate is not None else rate)
     if style in ("money", "money_approx"):
         return phrasing.money(value, approximate=style == "money_approx")
     number = None if value is None else int(value)

@@ -313,6 +313,8 @@ def _collective_sentence(w: Writer) -> Sentence:
     """全镇8个村实现村级集体经济收入1529万元，其中经营性收入683万元，实现经营性收入增幅19%，6个村完成经营性收入超50万元。"""
     said = "year review sentence"
     over = phrasing.money(collective.OPERATING_THRESHOLD)
+    growth = w.figures("collective").get("collective_operating_growth")
+    falling = growth is not None and growth.value is not None and growth.value < 0
     return w.sentence(
         pgettext("year review topic", "村级集体经济"),
         "collective",
@@ -323,8 +325,8 @@ def _collective_sentence(w: Writer) -> Sentence:
             ("collective_income", "money"),
             pgettext(said, "，其中经营性收入"),
             ("collective_operating", "money"),
-            pgettext(said, "，实现经营性收入增幅"),
-            ("collective_operating_growth", "rate"),
+            pgettext(said, "，经营性收入降幅") if falling else pgettext(said, "，实现经营性收入增幅"),
+            ("collective_operating_growth", "size"),
             pgettext(said, "，"),
             ("villages_operating_over", "count"),
             pgettext(said, "完成经营性收入超%(amount)s。") % {"amount": over},
