@@ -10,8 +10,9 @@ start); a person in several groups is visited at the shortest frequency. A group
 worker's grids is due every ``GRIDGOV_GROUP_RENTAL_VISIT_DAYS`` days from its last visit (never: its registration).
 """
 
+from gridgov.data.cases.enums import Lamp  # the case's lamps, for visits too
 from gridgov.data.visits.domain.coverage import AreaRound, CoverageRow, coverage, rounds
-from gridgov.data.visits.domain.due import YELLOW_DAYS, DueItem, Lamp, due_list, lamp_for, next_due, overdue_members
+from gridgov.data.visits.domain.due import YELLOW_DAYS, DueItem, due_list, lamp_for, next_due, overdue_members
 from gridgov.data.visits.domain.record import (
     MAX_TEXT,
     VisitInput,

@@ -11,10 +11,11 @@ from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.enums import Lamp
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area
 from gridgov.data.people.models import GroupMembership
-from gridgov.data.visits.domain.due import Lamp, local_date, next_due, open_on, overdue_members, strictest
+from gridgov.data.visits.domain.due import local_date, next_due, open_on, overdue_members, strictest
 from gridgov.data.visits.models import Visit
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from gridgov.data.cases.enums import Lamp
 from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
@@ -22,12 +22,6 @@ from gridgov.data.visits.domain.scope import VisitScope, scope_of
 from gridgov.data.visits.models import Visit
 
 YELLOW_DAYS = 3  # due within this many days: yellow
-
-
-class Lamp(StrEnum):
-    RED = "red"  # overdue: the due date has passed
-    YELLOW = "yellow"  # due within YELLOW_DAYS days (today included)
-    GREEN = "green"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +39,8 @@ class DueItem:
 
 
 def lamp_for(due_on: date, *, today: date) -> Lamp:
+    """The case's lamps (``cases.enums.Lamp``) for a visit: red overdue (the due date has passed), yellow due within
+    YELLOW_DAYS days (today included), green."""
     if due_on < today:
         return Lamp.RED
     if due_on <= today + timedelta(days=YELLOW_DAYS):
