@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from itertools import product
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -50,10 +49,10 @@ def api_cases(*, user: User, filters: CaseFilters, now: datetime) -> CaseList:
         department_id=filters.department_id,
         search=filters.q,
     )
-    # The web filters take one channel and one lamp; several values are the union of those lists.
-    channels: tuple[str, ...] = tuple(str(c) for c in filters.channel) or ("",)
-    lamps: tuple[str, ...] = tuple(str(lamp) for lamp in filters.lamp) or ("",)
-    first, *others = (replace(base, channel=c, lamp=lamp) for c, lamp in product(channels, lamps))
+    # The web filters take one lamp; several lamps are the union of those lists (each lamp once, however often a
+    # client repeats it: at most five variants). Channels, like kinds, narrow every part (channel IN …).
+    lamps: tuple[str, ...] = tuple(dict.fromkeys(str(lamp) for lamp in filters.lamp)) or ("",)
+    first, *others = (replace(base, lamp=lamp) for lamp in lamps)
     area_path = None
     if filters.area_id is not None:
         area = Area.objects.filter(pk=filters.area_id).first()
@@ -66,6 +65,8 @@ def api_cases(*, user: User, filters: CaseFilters, now: datetime) -> CaseList:
             cases = cases.filter(area_path__startswith=area_path)
         if filters.kind:
             cases = cases.filter(kind__in=filters.kind)
+        if filters.channel:
+            cases = cases.filter(channel__in=filters.channel)
         if filters.reported_from is not None:
             cases = cases.filter(reported_at__gte=_start_of(filters.reported_from))
         if filters.reported_to is not None:
