@@ -9,7 +9,6 @@ and writes the rows together.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from gridgov.data.amounts import parse_amount
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import DayCareAttendance, Payment, VeteranCard
 from gridgov.data.assistance.scope import may_record_assistance
@@ -27,26 +27,8 @@ from gridgov.data.idcard import normalise
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.privacy import blind_index
-from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import RowInvalid
 
 MAX_AMOUNT = Decimal("9999999999.99")
-
-
-def parse_amount(value: Decimal | int | str | None) -> Decimal:
-    """An amount in 元 as people type it: 1200, "1,200", "1200元", "1.2万", full-width "１２００"; > 0."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value).strip()
-    try:
-        amount = cells.amount(value, column="amount", allow_empty=False)
-    except RowInvalid as error:
-        raise InvalidInput(_("金额：%(reason)s") % {"reason": error.message}, field="amount") from None
-    assert amount is not None
-    if amount <= 0:
-        raise InvalidInput(_("金额必须大于0"), field="amount")
-    if amount > MAX_AMOUNT:
-        raise InvalidInput(_("金额过大"), field="amount")
-    return amount
 
 
 def resident_by_id(*, town: Area, id_number: str) -> Resident | None:
@@ -131,7 +113,7 @@ def check_payment(
         raise InvalidInput(_("所选人员不在该户中"), field="resident")
     if data.kind not in PaymentKind.values:
         raise InvalidInput(_("类型“%(k)s”无效") % {"k": data.kind}, field="kind")
-    amount = parse_amount(data.amount)
+    amount = parse_amount(data.amount, positive=True, maximum=MAX_AMOUNT)
     paid_on = _not_future(data.paid_on, today, field="paid_on", label=_("发放日期"))
     source = data.source.strip()
     if len(source) > 64:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.amounts import parse_amount
 from gridgov.data.cases.scope import is_global_admin, memberships_of
 from gridgov.data.collective.enums import IncomeKind
 from gridgov.data.collective.models import VillageIncome
@@ -26,10 +27,7 @@ from gridgov.data.collective.scope import may_record_income
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import RowInvalid
 
-MAX_AMOUNT = Decimal("999999999999.99")  # the column's 14 digits
 FIRST_YEAR = 2000
 
 
@@ -55,20 +53,6 @@ class CleanIncome:
     kind: IncomeKind
     amount: Decimal
     note: str
-
-
-def parse_amount(value: Decimal | int | str | None) -> Decimal:
-    """An amount in 元, ≥ 0, as people type it (the sheets' amount cell: 12,000 / 1.2万 / 3,500万元, full width)."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value).strip()
-    try:
-        amount = cells.amount(value, column="amount", allow_empty=False)
-    except RowInvalid as error:
-        raise InvalidInput(_("金额：%(reason)s") % {"reason": error.message}, field="amount") from None
-    assert amount is not None
-    if amount > MAX_AMOUNT:
-        raise InvalidInput(_("金额过大，请核对（单位：元）"), field="amount")
-    return amount
 
 
 def _whole(value: int | str, *, field: str, label: str) -> int:
@@ -103,7 +87,7 @@ def clean_income(data: IncomeInput, *, now: datetime) -> CleanIncome:
         year=year,
         month=month,
         kind=IncomeKind(data.kind),
-        amount=parse_amount(data.amount),
+        amount=parse_amount(data.amount, required=True),
         note=data.note.strip(),
     )
 

@@ -8,12 +8,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.amounts import parse_amount
 from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.personal_data import REVEAL_ROLES, can_reveal
@@ -38,7 +39,6 @@ from gridgov.types import Keywords
 MANAGER_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 PETITION_DAYS = 60
 PETITION_EXTENSION_DAYS = 30
-MAX_AMOUNT = Decimal("999999999999.99")
 
 # type → (major code, major name, sub code, sub name, handling limit in calendar days)
 CATEGORIES: dict[str, tuple[str, str, str, str, int]] = {
@@ -91,23 +91,6 @@ def check_phone(value: str) -> str:
     if value and not re.fullmatch(r"\+?\d{7,15}", value):
         raise InvalidInput(_("电话号码“%(v)s”格式不正确") % {"v": value}, field="phone")
     return value
-
-
-def parse_amount(value: object) -> Decimal:
-    """Yuan, ≥ 0, two decimals."""
-    if value in (None, ""):
-        return Decimal(0)
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("元", ""))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(_("涉及金额“%(v)s”不是数字") % {"v": value}, field="amount") from None
-    if not amount.is_finite():
-        raise InvalidInput(_("涉及金额“%(v)s”不是数字") % {"v": value}, field="amount")
-    if amount < 0:
-        raise InvalidInput(_("涉及金额不能为负数"), field="amount")
-    if amount > MAX_AMOUNT:
-        raise InvalidInput(_("涉及金额过大"), field="amount")
-    return amount.quantize(Decimal("0.01"))
 
 
 def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
@@ -215,7 +198,7 @@ def _check_dispute(
     dtype = DisputeType(type)
     if level not in Level.values:
         raise InvalidInput(_("层级“%(l)s”无效") % {"l": level}, field="level")
-    checked_amount = parse_amount(amount)
+    checked_amount = parse_amount(amount, label=_("涉及金额"))
     checked = _check_parties(parties)
     received_on = received_on or timezone.localtime(now).date()
     if received_on > timezone.localtime(now).date():

@@ -18,26 +18,14 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.amounts import parse_amount
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.enums import HouseUse, Revitalisation
 from gridgov.data.people.models import House
 from gridgov.data.people.scope import may_revitalise
-from gridgov.data.sheets.cells import amount
-from gridgov.data.sheets.framework import RowInvalid
 
 MAX_INCOME = Decimal("100000000")
-
-
-def parse_income(raw: Decimal | str | int | None) -> Decimal:
-    """The added income in 元 as people type it (3.5万元, 12,000 元); blank is 0."""
-    try:
-        value = amount(raw, column="added_income")
-    except RowInvalid as error:
-        raise InvalidInput(_("农户增收：%(e)s") % {"e": error.message}, field="added_income") from None
-    if value is not None and value > MAX_INCOME:
-        raise InvalidInput(_("农户增收过大，请核对（单位：元）"), field="added_income")
-    return value or Decimal(0)
 
 
 def revitalise_house(
@@ -51,7 +39,7 @@ def revitalise_house(
         raise InvalidInput(_("房屋“%(a)s”不是闲置农房") % {"a": house.address}, field="house")
     if on > timezone.localtime(now).date():
         raise InvalidInput(_("盘活日期不能晚于今天"), field="revitalised_on")
-    income = parse_income(added_income)
+    income = parse_amount(added_income, field="added_income", label=_("农户增收"), maximum=MAX_INCOME)
     with transaction.atomic():
         House.objects.filter(pk=house.pk).update(
             revitalisation=Revitalisation.REVITALISED, revitalised_on=on, added_income=income, updated_at=now

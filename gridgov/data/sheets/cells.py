@@ -17,6 +17,7 @@ from django.db.models import Q, TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gridgov.data.amounts import NotAnAmount, yuan
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
@@ -96,28 +97,15 @@ def optional_datetime(value: CellValue, *, column: str) -> datetime | None:
 
 
 def amount(value: CellValue, *, column: str, allow_empty: bool = True) -> Decimal | None:
-    """A non-negative amount; accepts 1,600.5 and 万元 / 亿元 suffixes (converted to 元)."""
+    """A non-negative amount in 元 as people type it (``amounts.yuan``: 1,600.5 / 3,500万 / 1.2亿 / full width)."""
     if value in (None, ""):
         if allow_empty:
             return None
         raise RowInvalid(column, _("必填项为空"))
-    if isinstance(value, bool):
-        raise RowInvalid(column, _("“%(value)s”不是金额") % {"value": value})
-    factor = Decimal(1)
-    raw = str(value).strip().replace(",", "").replace("，", "")
-    for suffix, multiplier in (("亿元", 100_000_000), ("万元", 10_000), ("亿", 100_000_000), ("万", 10_000), ("元", 1)):
-        if raw.endswith(suffix):
-            raw, factor = raw[: -len(suffix)].strip(), Decimal(multiplier)
-            break
     try:
-        number = Decimal(raw) * factor
-    except InvalidOperation:
-        raise RowInvalid(column, _("“%(value)s”不是金额") % {"value": value}) from None
-    if not number.is_finite():
-        raise RowInvalid(column, _("“%(value)s”不是金额") % {"value": value})
-    if number < 0:
-        raise RowInvalid(column, _("金额不能为负数"))
-    return number.quantize(Decimal("0.01"))
+        return yuan(value)
+    except NotAnAmount as error:
+        raise RowInvalid(column, error.reason) from None
 
 
 def count(value: CellValue, *, column: str, default: int = 0) -> int:

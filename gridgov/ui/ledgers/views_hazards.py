@@ -13,14 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
+from gridgov.data.amounts import parse_amount
 from gridgov.data.cases.domain.deadlines import ledger_overdue, ledger_overdue_q
 from gridgov.data.cases.enums import AttachmentKind, Kind, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.hazards import (
+    MAX_FUNDS,
     HazardInput,
     accept_hazard,
-    parse_amount,
     record_hazard,
     report_rectification,
 )
@@ -170,7 +171,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
                     responsible=data["responsible"],
                     deadline=data["deadline"],
                     measures=data["measures"],
-                    funds=parse_amount(data["funds"], field="funds", label=_("整改资金")),
+                    funds=parse_amount(data["funds"], field="funds", label=_("整改资金"), maximum=MAX_FUNDS),
                 ),
                 photos=common.uploads(request, AttachmentKind.BEFORE),
             )
@@ -208,7 +209,7 @@ def hazard_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                     case_id=case.pk,
                     actor=user,
                     measures=data["measures"],
-                    funds=parse_amount(data["funds"], field="funds", label=_("整改资金")),
+                    funds=parse_amount(data["funds"], field="funds", label=_("整改资金"), maximum=MAX_FUNDS),
                     rectified_on=data["rectified_on"],
                     note=data["note"],
                     photos=common.uploads(request, AttachmentKind.AFTER),

@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
+from gridgov.data.amounts import parse_amount
 from gridgov.data.cases.enums import AttachmentKind, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.domain.enterprises import (
     MANAGER_ROLES,
 )
 from gridgov.data.enterprises.domain.hazards import (
-    parse_amount,
+    MAX_FUNDS,
 )
 from gridgov.data.enterprises.domain.services import (
     next_meeting_due,
@@ -144,7 +145,10 @@ def service_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                     actor=user,
                     note=request.POST.get("note", ""),
                     financing_amount=parse_amount(
-                        request.POST.get("financing_amount"), field="financing_amount", label=_("协调融资金额")
+                        request.POST.get("financing_amount"),
+                        field="financing_amount",
+                        label=_("协调融资金额"),
+                        maximum=MAX_FUNDS,
                     ),
                     photos=common.uploads(request, AttachmentKind.AFTER),
                 )

@@ -79,7 +79,7 @@ def test_a_second_entry_for_the_same_month_and_kind_corrects_the_first(world: To
         ({"year": "2O22"}, "year", "年度“2O22”不是整数"),
         ({"year": 1999}, "year", "年度：1999年过早，请核对"),
         ({"kind": "bonus"}, "kind", "收入类型：请选择经营性、非经营性或补助收入"),
-        ({"amount": "-5"}, "amount", "金额：金额不能为负数"),
+        ({"amount": "-5"}, "amount", "金额不能为负数"),
         ({"amount": "一万"}, "amount", "金额：“一万”不是金额"),
         ({"amount": ""}, "amount", "金额：必填项为空"),
         ({"amount": "9999999999999"}, "amount", "金额过大，请核对（单位：元）"),

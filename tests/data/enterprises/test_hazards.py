@@ -7,7 +7,7 @@ import pytest
 
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
-from gridgov.data.enterprises.domain.hazards import HazardInput, accept_hazard, parse_amount, record_hazard
+from gridgov.data.enterprises.domain.hazards import HazardInput, accept_hazard, record_hazard
 from gridgov.data.enterprises.enums import Book, Grade
 from gridgov.data.enterprises.models import Hazard
 from gridgov.data.errors import InvalidInput, NotAllowed
@@ -128,14 +128,3 @@ def test_bad_hazard_input_is_refused_and_nothing_is_written(ew: EnterpriseWorld,
         record_hazard(actor=ew.shipyard_user, data=HazardInput(**values), now=MONDAY_0900)
     assert (info.value.field, info.value.message) == (field, message)
     assert Case.objects.count() == 0
-
-
-def test_parse_amount() -> None:
-    assert parse_amount("1,200.5元", field="funds", label="整改资金") == Decimal("1200.50")
-    assert parse_amount(None, field="funds", label="整改资金") == Decimal(0)
-    with pytest.raises(InvalidInput) as info:
-        parse_amount("-3", field="funds", label="整改资金")
-    assert info.value.message == "整改资金不能为负数"
-    with pytest.raises(InvalidInput) as info:
-        parse_amount("abc", field="funds", label="整改资金")
-    assert info.value.message == "整改资金“abc”不是数字"

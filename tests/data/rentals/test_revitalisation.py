@@ -39,7 +39,7 @@ def test_revitalising_records_the_day_and_the_income_as_typed(world: TownWorld) 
     [
         (HouseUse.GROUP_RENTAL, date(2026, 6, 1), "0", "house", "房屋“双合村5组3号”不是闲置农房"),
         (HouseUse.IDLE, WORLD_TODAY + timedelta(days=1), "0", "revitalised_on", "盘活日期不能晚于今天"),
-        (HouseUse.IDLE, date(2026, 6, 1), "-100", "added_income", "农户增收：金额不能为负数"),
+        (HouseUse.IDLE, date(2026, 6, 1), "-100", "added_income", "农户增收不能为负数"),
         (HouseUse.IDLE, date(2026, 6, 1), "很多", "added_income", "农户增收：“很多”不是金额"),
     ],
 )

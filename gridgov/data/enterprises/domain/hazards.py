@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -58,23 +58,6 @@ class HazardInput:
     deadline: date | None = None
     measures: str = ""
     funds: Decimal = Decimal(0)
-
-
-def parse_amount(raw: object, *, field: str, label: str) -> Decimal:
-    """A non-negative amount in 元 (blank = 0)."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return Decimal(0)
-    try:
-        value = Decimal(str(raw).replace(",", "").replace("元", "").strip())
-    except InvalidOperation:
-        raise InvalidInput(_("%(label)s“%(v)s”不是数字") % {"label": label, "v": raw}, field=field) from None
-    if not value.is_finite():
-        raise InvalidInput(_("%(label)s“%(v)s”不是数字") % {"label": label, "v": raw}, field=field)
-    if value < 0:
-        raise InvalidInput(_("%(label)s不能为负数") % {"label": label}, field=field)
-    if value > MAX_FUNDS:
-        raise InvalidInput(_("%(label)s过大，请核对（单位：元）") % {"label": label}, field=field)
-    return value.quantize(Decimal("0.01"))
 
 
 def default_deadline(*, category: Category, grade: Grade, found_on: date, calendar: WorkCalendar | None = None) -> date:
