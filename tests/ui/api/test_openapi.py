@@ -82,6 +82,7 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "list_visits",
         "get_visit",
         "create_visit",
+        "report_visit_finding",
         "list_payments",
         "get_payment",
         "create_payment",
