@@ -86,6 +86,12 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "list_payments",
         "get_payment",
         "create_payment",
+        "list_veteran_cards",
+        "get_veteran_card",
+        "create_veteran_card",
+        "issue_veteran_card",
+        "list_day_care",
+        "create_day_care",
     }
     assert len(operation_ids) == len(set(operation_ids))  # every operation id unique
     assert document["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}

@@ -6,6 +6,7 @@ functions. Importing this package registers the endpoints on ``api``."""
 
 from gridgov.ui.api.ledgers import (
     assistance,  # social assistance payments (issue 15)
+    assistance_services,  # veterans' cards and day care (issue 15)
     disputes,
     enterprises,
     hazards,
@@ -19,6 +20,7 @@ from gridgov.ui.api.ledgers import (
 
 __all__ = [
     "assistance",
+    "assistance_services",
     "disputes",
     "enterprises",
     "hazards",
