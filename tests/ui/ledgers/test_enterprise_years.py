@@ -166,3 +166,10 @@ def test_the_pages_read_in_english(ew: EnterpriseWorld) -> None:
     ]
     left = {url: chinese_left(client.get(url).text, names) for url in urls}
     assert left == {url: [] for url in urls}
+
+
+def test_the_import_page_is_offered_to_recorders(ew: EnterpriseWorld) -> None:
+    upload = reverse("imports:upload", args=["enterprise-years"])
+    assert upload in signed_in(ew.w.operator).get(LIST).text
+    assert signed_in(ew.w.operator).get(upload).status_code == 200
+    assert upload not in signed_in(ew.shipyard_user).get(LIST).text
