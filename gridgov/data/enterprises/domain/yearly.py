@@ -113,11 +113,12 @@ def parse_mu(value: Decimal | int | str | None) -> Decimal | None:
         raise InvalidInput(_("用地面积（亩）：“%(v)s”不是数字") % {"v": value}, field="land_mu") from None
     if isinstance(value, bool) or not mu.is_finite():
         raise InvalidInput(_("用地面积（亩）：“%(v)s”不是数字") % {"v": value}, field="land_mu")
-    if mu <= 0:
-        raise InvalidInput(_("用地面积（亩）应大于0"), field="land_mu")
     if mu > MAX_MU:
         raise InvalidInput(_("用地面积（亩）过大，请核对"), field="land_mu")
-    return mu.quantize(Decimal("0.01"))
+    mu = mu.quantize(Decimal("0.01"))  # (a tiny positive area rounds to 0 and is refused below)
+    if mu <= 0:
+        raise InvalidInput(_("用地面积（亩）应大于0"), field="land_mu")
+    return mu
 
 
 def _since(data: YearInput, *, enterprise: Enterprise, year: int, today: date) -> int | None:

@@ -7,6 +7,7 @@ functions. Importing this package registers the endpoints on ``api``."""
 from gridgov.ui.api.ledgers import (
     assistance,  # social assistance payments (issue 15)
     disputes,
+    enterprise_years,  # the enterprises' yearly figures (issue 16)
     enterprises,
     hazards,
     inspections,
@@ -20,6 +21,7 @@ from gridgov.ui.api.ledgers import (
 __all__ = [
     "assistance",
     "disputes",
+    "enterprise_years",
     "enterprises",
     "hazards",
     "inspections",
