@@ -173,3 +173,14 @@ def test_the_import_page_is_offered_to_recorders(ew: EnterpriseWorld) -> None:
     assert upload in signed_in(ew.w.operator).get(LIST).text
     assert signed_in(ew.w.operator).get(upload).status_code == 200
     assert upload not in signed_in(ew.shipyard_user).get(LIST).text
+
+
+def test_the_year_in_review_links_its_numbers_to_the_list(ew: EnterpriseWorld) -> None:
+    _rows(ew)
+    page = signed_in(ew.w.leader).get(reverse("dashboard:year"), {"year": 2025})
+    assert page.status_code == 200
+    assert f'href="{LIST}?year=2025&amp;new=1"' in page.text
+    assert f'href="{LIST}?year=2025&amp;key=1"' in page.text
+    listed = signed_in(ew.w.leader).get(LIST, {"year": "2025", "new": "1"})
+    assert "岱西船舶修造有限公司" in listed.text
+    assert "岱西石化储运有限公司" not in listed.text
