@@ -109,6 +109,6 @@ class ServiceRequest(models.Model):
         return f"{self.enterprise_id} {self.request_type}"
 
 
-from gridgov.data.enterprises.models_yearly import EnterpriseYear  # noqa: E402  # the yearly figures' model
+from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, EnterpriseYear  # noqa: E402  # the yearly figures
 
-__all__ = ["EnterpriseYear", "Hazard", "Meeting", "ServiceRequest"]
+__all__ = ["EfficiencyThreshold", "EnterpriseYear", "Hazard", "Meeting", "ServiceRequest"]

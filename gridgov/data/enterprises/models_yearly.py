@@ -102,3 +102,27 @@ class EnterpriseYear(models.Model):
     def output_per_mu(self) -> Decimal | None:
         """亩均产值 (元/亩)."""
         return per_mu(self.output, self.land_mu)
+
+
+class EfficiencyThreshold(models.Model):
+    """A town's 亩均税收 threshold of a year (亩均论英雄): the enterprises below it are its low-efficiency candidates
+    (``enterprises.domain.yearly.mark_below_threshold``)."""
+
+    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    tax_per_mu = models.DecimalField(_("亩均税收门槛（元/亩）"), max_digits=14, decimal_places=2)
+    set_at = models.DateTimeField(_("设定时间"))
+    set_by = models.ForeignKey(
+        User, verbose_name=_("设定人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("亩均税收门槛")
+        verbose_name_plural = _("亩均税收门槛")
+        constraints = [
+            models.UniqueConstraint(fields=["town", "year"], name="efficiency_threshold_unique"),
+            models.CheckConstraint(condition=models.Q(tax_per_mu__gt=0), name="efficiency_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} {self.year} {self.tax_per_mu}"

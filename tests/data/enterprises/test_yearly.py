@@ -8,9 +8,16 @@ from decimal import Decimal
 
 import pytest
 
-from gridgov.data.enterprises.domain.yearly import YearInput, record_year, set_rectification
+from gridgov.data.enterprises.domain.yearly import (
+    YearInput,
+    below_threshold,
+    mark_below_threshold,
+    record_year,
+    set_rectification,
+    set_threshold,
+)
 from gridgov.data.enterprises.enums import Measure, Rectification
-from gridgov.data.enterprises.models_yearly import EnterpriseYear, per_mu
+from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, EnterpriseYear, per_mu
 from gridgov.data.errors import InvalidInput, NotAllowed
 from tests.data.enterprises.conftest import EnterpriseWorld
 from tests.factories import MONDAY_0900
@@ -161,3 +168,21 @@ def test_who_records(ew: EnterpriseWorld) -> None:
     for actor in (ew.w.operator, ew.w.leader, ew.w.admin):
         record_year(actor=actor, data=YearInput(enterprise=ew.shipyard, year=2025), now=MONDAY_0900)
     assert EnterpriseYear.objects.get().updated_by == ew.w.admin
+
+
+def test_a_threshold_marks_the_firms_below_it(ew: EnterpriseWorld) -> None:
+    low = _record(ew, land_mu="10", tax="2万")  # 2000 元/亩
+    high = _record(ew, enterprise=ew.chemical, land_mu="10", tax="20万")  # 20000 元/亩
+    with pytest.raises(InvalidInput) as refused:
+        set_threshold(actor=ew.w.operator, town=ew.w.town, year=2025, tax_per_mu="0", now=MONDAY_0900)
+    assert refused.value.field == "tax_per_mu"
+    with pytest.raises(NotAllowed):
+        set_threshold(actor=ew.w.grid_worker_a, town=ew.w.town, year=2025, tax_per_mu="1万", now=MONDAY_0900)
+    assert EfficiencyThreshold.objects.count() == 0
+    set_threshold(actor=ew.w.operator, town=ew.w.town, year="2025年", tax_per_mu="1万", now=MONDAY_0900)
+    assert [r.pk for r in below_threshold(town=ew.w.town, year=2025)] == [low.pk]
+    assert mark_below_threshold(actor=ew.w.operator, town=ew.w.town, year=2025, now=MONDAY_0900) == 1
+    assert mark_below_threshold(actor=ew.w.operator, town=ew.w.town, year=2025, now=MONDAY_0900) == 0
+    low.refresh_from_db()
+    high.refresh_from_db()
+    assert (low.low_efficiency, low.rectification, high.low_efficiency) == (True, Rectification.PENDING, False)

@@ -5,7 +5,8 @@ investment, the 亩均论英雄 data and the 低效企业 rectification (整治)
 (``enterprises.scope``), then writes the row. **A second entry for the same enterprise and year corrects the first**
 (its time and author kept in ``updated_at``/``updated_by``). ``set_rectification`` moves a low-efficiency
 enterprise's rectification on (未整治 → 整治中 → 已整治, with the date and the measure). Nothing is written when a
-check fails.
+check fails. The town marks its low-efficiency enterprises itself, or sets a 亩均税收 threshold for the year
+(``set_threshold``) and marks those below it (``mark_below_threshold``).
 
 规上 since: the year an enterprise first reached the statistical threshold. When not given, it is carried on from
 the enterprise's row of the year before if that one was above the threshold, and is the year itself otherwise — so
@@ -26,10 +27,10 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.amounts import parse_amount
 from gridgov.data.enterprises.enums import Measure, Rectification
-from gridgov.data.enterprises.models_yearly import EnterpriseYear
-from gridgov.data.enterprises.scope import may_record_years
+from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, EnterpriseYear
+from gridgov.data.enterprises.scope import may_record_years, year_towns
 from gridgov.data.errors import InvalidInput, NotAllowed
-from gridgov.data.org.models import Enterprise, User
+from gridgov.data.org.models import Area, Enterprise, User
 
 FIRST_YEAR = 2000
 MAX_MU = Decimal("99999999.99")
@@ -287,3 +288,40 @@ def year_row(clean: CleanYear, *, created_at: datetime, created_by: User | None 
         measure=clean.measure,
         note=clean.note,
     )
+
+
+def set_threshold(
+    *, actor: User, town: Area, year: int | str, tax_per_mu: Decimal | int | str, now: datetime
+) -> EfficiencyThreshold:
+    """Set (or change) ``town``'s 亩均税收 threshold of ``year`` (元/亩, above 0)."""
+    if town.pk not in year_towns(actor):
+        raise NotAllowed(_("您无权设定%(town)s的亩均税收门槛") % {"town": town.name})
+    which = parse_year(year, field="year", label=_("年度"), today=timezone.localdate(now))
+    amount = parse_amount(tax_per_mu, field="tax_per_mu", label=_("亩均税收门槛"), positive=True)
+    with transaction.atomic():
+        threshold, _created = EfficiencyThreshold.objects.update_or_create(
+            town=town, year=which, defaults={"tax_per_mu": amount, "set_at": now, "set_by": actor}
+        )
+    return threshold
+
+
+def below_threshold(*, town: Area, year: int) -> list[EnterpriseYear]:
+    """The town's rows of ``year`` whose 亩均税收 is below the year's threshold (none without a threshold; rows
+    without a land area have no 亩均税收 and are left out)."""
+    threshold = EfficiencyThreshold.objects.filter(town=town, year=year).first()
+    if threshold is None:
+        return []
+    rows = EnterpriseYear.objects.filter(town=town, year=year, land_mu__isnull=False).select_related("enterprise")
+    return [r for r in rows if r.tax_per_mu is not None and r.tax_per_mu < threshold.tax_per_mu]
+
+
+def mark_below_threshold(*, actor: User, town: Area, year: int, now: datetime) -> int:
+    """Mark the rows below the year's threshold as low-efficiency (未整治); those marked before keep their
+    rectification. The number newly marked."""
+    if town.pk not in year_towns(actor):
+        raise NotAllowed(_("您无权设定%(town)s的亩均税收门槛") % {"town": town.name})
+    ids = [r.pk for r in below_threshold(town=town, year=year) if not r.low_efficiency]
+    with transaction.atomic():
+        return EnterpriseYear.objects.filter(pk__in=ids).update(
+            low_efficiency=True, rectification=Rectification.PENDING, updated_at=now, updated_by=actor
+        )
