@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("years/", enterprise_years.year_list, name="enterprise_years"),
     path("years/export.xlsx", enterprise_years.years_export, name="enterprise_years_export"),
     path("years/low-efficiency/", enterprise_years.rectifications, name="enterprise_rectifications"),
+    path("years/low-efficiency/threshold/", enterprise_years.threshold, name="enterprise_threshold"),
     path("years/low-efficiency/<int:row_id>/", enterprise_years.rectify, name="enterprise_rectify"),
     path("enterprises/<int:enterprise_id>/years/", enterprise_years.enterprise_years, name="enterprise_years_of"),
 ]

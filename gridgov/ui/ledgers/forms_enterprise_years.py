@@ -40,3 +40,7 @@ class RectificationForm(forms.Form):
     rectification = forms.ChoiceField(label=gettext_lazy("整治状态"), choices=Rectification.choices)
     rectified_on = forms.DateField(label=gettext_lazy("整治日期"), widget=DATE, required=False)
     measure = forms.ChoiceField(label=gettext_lazy("整治措施"), choices=[*BLANK, *Measure.choices], required=False)
+
+
+class ThresholdForm(forms.Form):
+    tax_per_mu = forms.CharField(label=gettext_lazy("亩均税收门槛（元/亩）"), max_length=32)

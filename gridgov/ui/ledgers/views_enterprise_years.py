@@ -6,26 +6,34 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
-from gridgov.data.enterprises.domain.yearly import YearInput, record_year, set_rectification
+from gridgov.data.enterprises.domain.yearly import (
+    YearInput,
+    mark_below_threshold,
+    record_year,
+    set_rectification,
+    set_threshold,
+)
 from gridgov.data.enterprises.enums import Rectification
-from gridgov.data.enterprises.models_yearly import EnterpriseYear
+from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, EnterpriseYear
 from gridgov.data.enterprises.yearly_figures import new_above_scale, rectified_by
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Enterprise, User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import TemplateContext
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_enterprise_years import EnterpriseYearForm, RectificationForm
+from gridgov.ui.ledgers.forms_enterprise_years import EnterpriseYearForm, RectificationForm, ThresholdForm
 from gridgov.ui.params import year_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -182,7 +190,11 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     end = date(year + 1, 1, 1)
     done = {r.pk for r in _low_rows(user, year).filter(rectified_by(end=end, as_of=timezone.now()))}
     may_record = permissions.may_record_years(user)
+    town = common.staff_town(user)
+    threshold = EfficiencyThreshold.objects.filter(town=town, year=year).first() if may_record and town else None
     context: TemplateContext = {
+        "threshold": threshold,
+        "threshold_form": ThresholdForm(initial={"tax_per_mu": threshold.tax_per_mu if threshold else ""}),
         "year": year,
         "rows": [(r, RectificationForm(initial=_initial(r), prefix=f"r{r.pk}")) for r in rows],
         "done": len(done),
@@ -222,3 +234,26 @@ def rectify(request: HttpRequest, row_id: int) -> HttpResponse:
             form = RectificationForm(initial=_initial(row), prefix=f"r{row.pk}")
     context: TemplateContext = {"row": row, "form": form, "may_record": True}
     return render(request, "ledgers/enterprise/rectifications.html#row", context)
+
+
+@login_required
+@require_POST
+def threshold(request: HttpRequest) -> HttpResponse:
+    """Set the year's 亩均税收 threshold of the user's town and mark the enterprises below it as low-efficiency."""
+    user = signed_in_user(request)
+    year = common.year_of(request)
+    town = common.staff_town(user)
+    if town is None or not permissions.may_record_years(user):
+        raise PermissionDenied(_("您无权设定亩均税收门槛"))
+    form = ThresholdForm(request.POST)
+    if form.is_valid():
+        try:
+            set_threshold(
+                actor=user, town=town, year=year, tax_per_mu=form.cleaned_data["tax_per_mu"], now=timezone.now()
+            )
+            marked = mark_below_threshold(actor=user, town=town, year=year, now=timezone.now())
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已设定门槛，新标记低效企业%(n)s家") % {"n": marked})
+    return redirect(f"{reverse('ledgers:enterprise_rectifications')}?year={year}")

@@ -21,9 +21,10 @@ from tests.factories import MONDAY_0900, WORLD_TODAY, TownWorld, signed_in
 
 LIST = "/ledgers/years/"
 # The session, the user, their memberships, the count (the list) or the rows (the 整治 list), the page's rows, the
-# menu's town and unread notifications: the same for 2 rows or for 8.
+# menu's town and unread notifications: the same for 2 rows or for 8; the 整治 list also reads the staff's town and
+# the year's threshold.
 QUERIES = 7
-RECT_QUERIES = 7
+RECT_QUERIES = 9
 
 
 @pytest.fixture
@@ -184,3 +185,23 @@ def test_the_year_in_review_links_its_numbers_to_the_list(ew: EnterpriseWorld) -
     listed = signed_in(ew.w.leader).get(LIST, {"year": "2025", "new": "1"})
     assert "岱西船舶修造有限公司" in listed.text
     assert "岱西石化储运有限公司" not in listed.text
+
+
+def test_the_threshold_form_marks_the_firms_below_it(ew: EnterpriseWorld) -> None:
+    _rows(ew)  # the chemical firm: low-efficiency already (2000 元/亩); the shipyard has no land area
+    record_year(
+        actor=ew.w.operator,
+        data=YearInput(enterprise=ew.shipyard, year=2025, land_mu="10", tax="1万"),  # 1000 元/亩
+        now=MONDAY_0900,
+    )
+    url = reverse("ledgers:enterprise_threshold") + "?year=2025"
+    client = signed_in(ew.w.operator)
+    refused = client.post(url, {"tax_per_mu": "0"}, follow=True)
+    assert "亩均税收门槛必须大于0" in refused.text
+    done = client.post(url, {"tax_per_mu": "5000"}, follow=True)
+    assert "已设定门槛，新标记低效企业1家" in done.text
+    assert sorted(EnterpriseYear.objects.filter(low_efficiency=True).values_list("enterprise__name", flat=True)) == [
+        "岱西石化储运有限公司",
+        "岱西船舶修造有限公司",
+    ]
+    assert signed_in(ew.shipyard_user).post(url, {"tax_per_mu": "9000"}).status_code == 403
