@@ -57,6 +57,7 @@ from gridgov.data.enterprises.domain.enterprises import (
 )
 from gridgov.data.enterprises.importers import may_import as may_import_enterprise_books
 from gridgov.data.enterprises.models import Hazard, Meeting, ServiceRequest
+from gridgov.data.enterprises.scope import *  # noqa: F403  # the enterprises' yearly figures' rule (its ``__all__``)
 from gridgov.data.errors import NotFound
 from gridgov.data.inspections.domain import MANAGER_ROLES as INSPECTION_MANAGERS
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound

@@ -6,4 +6,7 @@ class Config(AppConfig):
     label = "enterprises"
 
     def ready(self) -> None:
-        from gridgov.data.enterprises import importers  # noqa: F401  (registers the Excel importers)
+        from gridgov.data.enterprises import (
+            importers,  # noqa: F401  (registers the Excel importers)
+            importers_yearly,  # noqa: F401  (the yearly figures' importer)
+        )

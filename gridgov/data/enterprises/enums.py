@@ -26,3 +26,20 @@ class RequestType(models.TextChoices):
     LABOUR = "labour", _("用工")
     APPROVAL = "approval", _("审批")
     POLICY = "policy", _("政策")
+
+
+class Rectification(models.TextChoices):
+    """Where a low-efficiency enterprise's rectification (低效企业整治) stands."""
+
+    PENDING = "pending", _("未整治")
+    IN_PROGRESS = "in_progress", _("整治中")
+    DONE = "done", _("已整治")
+
+
+class Measure(models.TextChoices):
+    """How a low-efficiency enterprise is rectified."""
+
+    VACATE = "vacate", _("腾退")
+    UPGRADE = "upgrade", _("提升")
+    MERGE = "merge", _("兼并重组")
+    OTHER = "other", _("其他")

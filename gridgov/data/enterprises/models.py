@@ -107,3 +107,8 @@ class ServiceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.request_type}"
+
+
+from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, EnterpriseYear  # noqa: E402  # the yearly figures
+
+__all__ = ["EfficiencyThreshold", "EnterpriseYear", "Hazard", "Meeting", "ServiceRequest"]

@@ -43,6 +43,7 @@ from gridgov.ops.demo.ledgers_2022 import (
     disputes,
     economy,
     enterprises,
+    firms,
     inspections,
     people,
     problemlists,
@@ -181,6 +182,7 @@ LEDGER_BUILDERS: dict[str, LedgerBuilder] = {
     "disputes": disputes.build,
     "economy": economy.build,
     "enterprises": enterprises.build,
+    "firms": firms.build,  # the enterprises' yearly figures (issue 16)
     "inspections": inspections.build,
     "people": people.build,
     "problemlists": problemlists.build,

@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from gridgov.ui.ledgers import views_enterprise_years as enterprise_years
 from gridgov.ui.ledgers import views_enterprises as enterprises
 from gridgov.ui.ledgers import views_figures as figures
 from gridgov.ui.ledgers import views_hazards as hazards
@@ -22,4 +23,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("services/<int:case_id>/", services.service_detail, name="service_detail"),
     path("meetings/", services.meeting_list, name="meetings"),
     path("meetings/<int:meeting_id>/", services.meeting_detail, name="meeting_detail"),
+    path("years/", enterprise_years.year_list, name="enterprise_years"),
+    path("years/export.xlsx", enterprise_years.years_export, name="enterprise_years_export"),
+    path("years/low-efficiency/", enterprise_years.rectifications, name="enterprise_rectifications"),
+    path("years/low-efficiency/threshold/", enterprise_years.threshold, name="enterprise_threshold"),
+    path("years/low-efficiency/<int:row_id>/", enterprise_years.rectify, name="enterprise_rectify"),
+    path("enterprises/<int:enterprise_id>/years/", enterprise_years.enterprise_years, name="enterprise_years_of"),
 ]

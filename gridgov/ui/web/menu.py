@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.access.permissions import (
     Viewer,
     may_import,
+    may_record_years,
     may_see_assistance,
     may_see_people,
     memberships_of,
@@ -130,6 +131,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("rentals", "ledgers:rectifications", _("群租房整改"), may_use_civic_ledgers, "ledgers"),
     Entry("residents", "ledgers:residents", _("实有人口"), may_see_people, "ledgers"),
     Entry("assistance", "ledgers:assistance_payments", _("救助帮扶"), may_use_assistance, "ledgers"),
+    Entry("enterprise_years", "ledgers:enterprise_years", _("企业年度数据"), may_record_years, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )

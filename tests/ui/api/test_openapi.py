@@ -92,6 +92,9 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "issue_veteran_card",
         "list_day_care",
         "create_day_care",
+        "list_enterprise_years",  # the enterprises' yearly figures (issue 16)
+        "get_enterprise_year",
+        "create_enterprise_year",
     }
     assert len(operation_ids) == len(set(operation_ids))  # every operation id unique
     assert document["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}

@@ -31,6 +31,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.collective import figures as collective
 from gridgov.data.disputes import figures as disputes
 from gridgov.data.enterprises import figures as enterprises
+from gridgov.data.enterprises import yearly_figures as enterprise_years
 from gridgov.data.errors import NotFound
 from gridgov.data.inspections import figures as inspections
 from gridgov.data.metrics.indicators import Period, Scope, cases_behind
@@ -114,6 +115,7 @@ SOURCES: dict[str, YearFigures] = {
     "people": people.year_figures,
     "visits": visits.year_figures,
     "collective": collective.year_figures,
+    "enterprise_years": enterprise_years.year_figures,
 }
 
 
@@ -238,7 +240,7 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    return [*sentences, _collective_sentence(w), *_people_sentences(w)]
+    return [*sentences, _collective_sentence(w), _enterprise_year_sentence(w), *_people_sentences(w)]
 
 
 def _people_sentences(w: Writer) -> list[Sentence]:
@@ -332,6 +334,33 @@ def _collective_sentence(w: Writer) -> Sentence:
             pgettext(said, "完成经营性收入超%(amount)s。") % {"amount": over},
         ],
     )
+
+
+def _enterprise_year_sentence(w: Writer) -> Sentence:
+    """新增规上企业4家，重点企业固定资产投资7.7亿元，全面完成辖区内13家低效企业整治。 — from the enterprises' yearly
+    rows (``enterprises.yearly_figures``, which says how they stand beside the town's economic indicators); while
+    some low-efficiency enterprises are not rectified: 完成11家低效企业整治，2家未完成整治。"""
+    said = "year review sentence"
+    found = w.figures("enterprise_years")
+    parts: list[str | tuple[str, Style]] = [
+        pgettext(said, "新增规上企业"),
+        ("enterprises_new_above_scale", "count"),
+        pgettext(said, "，重点企业固定资产投资"),
+        ("key_investment", "money"),
+    ]
+    low, still_open = found.get("low_efficiency"), found.get("low_efficiency_open")
+    if low is not None and low.value and still_open is not None and not still_open.value:
+        parts += [pgettext(said, "，全面完成辖区内"), ("low_efficiency", "count"), pgettext(said, "低效企业整治")]
+    elif low is not None and low.value:
+        parts += [
+            pgettext(said, "，完成"),
+            ("low_efficiency_rectified", "count"),
+            pgettext(said, "低效企业整治，"),
+            ("low_efficiency_open", "count"),
+            pgettext(said, "未完成整治"),
+        ]
+    parts.append(pgettext(said, "。"))
+    return w.sentence(pgettext("year review topic", "企业发展"), "enterprise_years", parts)
 
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}

@@ -8,6 +8,7 @@ from gridgov.ui.api.ledgers import (
     assistance,  # social assistance payments (issue 15)
     assistance_services,  # veterans' cards and day care (issue 15)
     disputes,
+    enterprise_years,  # the enterprises' yearly figures (issue 16)
     enterprises,
     hazards,
     inspections,
@@ -22,6 +23,7 @@ __all__ = [
     "assistance",
     "assistance_services",
     "disputes",
+    "enterprise_years",
     "enterprises",
     "hazards",
     "inspections",

@@ -72,6 +72,20 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     ("assistance", "insurance_subsidies"): ("ledgers:assistance_payments", {"kind": "group_insurance"}, "assistance"),
     ("assistance", "veteran_cards_issued"): ("ledgers:assistance_cards", {"status": "issued"}, "assistance"),
     ("assistance", "day_care_persons"): ("ledgers:assistance_day_care", {}, "assistance"),
+    ("enterprise_years", "enterprises_new_above_scale"): ("ledgers:enterprise_years", {"new": "1"}, "enterprise_years"),
+    ("enterprise_years", "enterprises_above_scale"): ("ledgers:enterprise_years", {"above": "1"}, "enterprise_years"),
+    ("enterprise_years", "key_investment"): ("ledgers:enterprise_years", {"key": "1"}, "enterprise_years"),
+    ("enterprise_years", "low_efficiency"): ("ledgers:enterprise_years", {"low": "1"}, "enterprise_years"),
+    ("enterprise_years", "low_efficiency_rectified"): (
+        "ledgers:enterprise_years",
+        {"rectified": "done"},
+        "enterprise_years",
+    ),
+    ("enterprise_years", "low_efficiency_open"): (
+        "ledgers:enterprise_years",
+        {"rectified": "open"},
+        "enterprise_years",
+    ),
 }
 
 
