@@ -21,6 +21,7 @@ __all__ = [
     "INVESTMENT_TOWN_ROLES",
     "investment_towns",
     "may_keep_investment",
+    "may_see_investment",
     "visible_arrivals",
     "visible_leads",
 ]
@@ -45,6 +46,12 @@ def investment_towns(user: User) -> set[int] | None:
         elif m.role == Role.HANDLER and m.department is not None and m.department.code in INVESTMENT_DEPARTMENTS:
             towns.add(m.department.town_id)
     return towns
+
+
+def may_see_investment(user: User) -> bool:
+    """Whether ``user`` sees the leads of any town (the pages and the menu ask this)."""
+    towns = investment_towns(user)
+    return towns is None or bool(towns)
 
 
 def visible_leads(user: User, queryset: QuerySet[Lead] | None = None) -> QuerySet[Lead]:

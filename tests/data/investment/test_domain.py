@@ -21,7 +21,7 @@ from gridgov.data.investment.domain import (
 from gridgov.data.investment.enums import Industry, Source, Stage
 from gridgov.data.investment.models import FundArrival, Lead, StageChange
 from gridgov.data.org.models import Enterprise, User
-from tests.data.investment.conftest import credit_code
+from tests.data.investment.support import credit_code
 from tests.factories import WORLD_NOW, TownWorld
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from gridgov.data.investment.figures import year_figures
 from gridgov.data.investment.models import Lead
 from gridgov.data.org.models import User
 from gridgov.data.reports.domain.year_review import review_sentences
-from tests.data.investment.conftest import credit_code
+from tests.data.investment.support import credit_code
 from tests.factories import WORLD_NOW, TownWorld
 
 pytestmark = pytest.mark.django_db
