@@ -85,6 +85,11 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "list_payments",
         "get_payment",
         "create_payment",
+        # investment attraction (issue 16)
+        "list_investment_leads",
+        "get_investment_lead",
+        "create_investment_lead",
+        "create_investment_arrival",
     }
     assert len(operation_ids) == len(set(operation_ids))  # every operation id unique
     assert document["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}
