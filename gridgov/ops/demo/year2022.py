@@ -44,6 +44,7 @@ from gridgov.ops.demo.ledgers_2022 import (
     economy,
     enterprises,
     inspections,
+    investment,
     people,
     problemlists,
 )
@@ -182,6 +183,7 @@ LEDGER_BUILDERS: dict[str, LedgerBuilder] = {
     "economy": economy.build,
     "enterprises": enterprises.build,
     "inspections": inspections.build,
+    "investment": investment.build,
     "people": people.build,
     "problemlists": problemlists.build,
 }
