@@ -67,7 +67,7 @@ def investment_town(user: User) -> Area:
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    return common.list_params(request, "stage", "source", "industry", "year", "flag")
+    return common.list_params(request, "stage", "source", "industry", "year", "flag", "by")
 
 
 def _leads(user: User, town: Area, params: common.ListFilters) -> QuerySet[Lead]:
@@ -79,7 +79,11 @@ def _leads(user: User, town: Area, params: common.ListFilters) -> QuerySet[Lead]
     if params.get("industry") in Industry.values:
         qs = qs.filter(industry=params["industry"])
     year = year_param(params.get("year"))
-    if year:  # 引进 in the year: signed in it, as the year figures count
+    if year and params.get("by") == "enterprise":  # 新增企业: the enterprise registered in the year
+        qs = qs.filter(
+            enterprise__isnull=False, enterprise_on__gte=date(year, 1, 1), enterprise_on__lt=date(year + 1, 1, 1)
+        )
+    elif year:  # 引进 in the year: signed in it, as the year figures count
         qs = qs.filter(signed_on__gte=date(year, 1, 1), signed_on__lt=date(year + 1, 1, 1))
     flag = params.get("flag")
     if flag == "billion":

@@ -214,3 +214,27 @@ def test_someone_else_s_lead_is_not_found(world: TownWorld, ledger: dict[str, Le
     url = reverse("ledgers:investment_lead_advance", args=[ledger["talks"].pk])
     assert signed_in(stranger).post(url, {"stage": Stage.SIGNED}).status_code == 403
     assert Lead.objects.get(pk=ledger["talks"].pk).stage == Stage.TALKS
+
+
+def test_the_year_in_review_links_its_figures_to_the_lists(world: TownWorld, ledger: dict[str, Lead]):
+    page = signed_in(world.operator).get(reverse("dashboard:year"), {"year": "2026"}).text
+    assert "全年引进项目" in page
+    for query in ("year=2026", "year=2026&amp;flag=billion", "year=2026&amp;flag=major",
+                  "year=2026&amp;industry=petrochemical", "year=2026&amp;by=enterprise"):  # fmt: skip
+        assert f'href="{LIST}?{query}"' in page
+    assert f'href="{ARRIVALS}?year=2026"' in page
+    assert LIST not in signed_in(world.handler_a).get(reverse("ledgers:index")).text
+
+
+def test_the_enterprise_year_lists_the_leads_whose_enterprise_was_registered_in_it(
+    world: TownWorld, ledger: dict[str, Lead]
+):
+    from gridgov.data.investment.domain import NewEnterpriseInput, advance_stage, register_enterprise
+
+    lead = advance_stage(
+        actor=world.operator, lead=ledger["old"], stage=Stage.LANDED, on=date(2026, 1, 20), now=WORLD_NOW
+    )
+    data = NewEnterpriseInput(credit_code=credit_code(9), name="飞地公司", registered_on=date(2026, 2, 1))
+    register_enterprise(actor=world.operator, lead=lead, data=data, now=WORLD_NOW)
+    page = signed_in(world.operator).get(LIST, {"year": "2026", "by": "enterprise"})
+    assert _names(page.text) == ["去年签约项目"]

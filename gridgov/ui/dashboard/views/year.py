@@ -72,6 +72,18 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     ("assistance", "insurance_subsidies"): ("ledgers:assistance_payments", {"kind": "group_insurance"}, "assistance"),
     ("assistance", "veteran_cards_issued"): ("ledgers:assistance_cards", {"status": "issued"}, "assistance"),
     ("assistance", "day_care_persons"): ("ledgers:assistance_day_care", {}, "assistance"),
+    # investment attraction (issue 16): the leads signed in the year, by flag or industry; the leads whose
+    # enterprise was registered in the year; the year's arrivals by month
+    ("investment", "leads_introduced"): ("ledgers:investment_leads", {}, "investment"),
+    ("investment", "leads_billion"): ("ledgers:investment_leads", {"flag": "billion"}, "investment"),
+    ("investment", "leads_major"): ("ledgers:investment_leads", {"flag": "major"}, "investment"),
+    ("investment", "introduced_petrochemical"): (
+        "ledgers:investment_leads",
+        {"industry": "petrochemical"},
+        "investment",
+    ),
+    ("investment", "enterprises_added"): ("ledgers:investment_leads", {"by": "enterprise"}, "investment"),
+    ("investment", "funds_arrived"): ("ledgers:investment_arrivals", {}, "investment"),
 }
 
 
