@@ -61,6 +61,7 @@ from gridgov.data.enterprises.scope import *  # noqa: F403  # the enterprises' y
 from gridgov.data.errors import NotFound
 from gridgov.data.inspections.domain import MANAGER_ROLES as INSPECTION_MANAGERS
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
+from gridgov.data.investment.scope import *  # noqa: F403  # investment attraction's rule (its ``__all__``)
 from gridgov.data.notify.domain.messages import follow_token
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User

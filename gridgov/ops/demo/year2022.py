@@ -45,6 +45,7 @@ from gridgov.ops.demo.ledgers_2022 import (
     enterprises,
     firms,
     inspections,
+    investment,
     people,
     problemlists,
 )
@@ -184,6 +185,7 @@ LEDGER_BUILDERS: dict[str, LedgerBuilder] = {
     "enterprises": enterprises.build,
     "firms": firms.build,  # the enterprises' yearly figures (issue 16)
     "inspections": inspections.build,
+    "investment": investment.build,
     "people": people.build,
     "problemlists": problemlists.build,
 }

@@ -18,6 +18,7 @@ from gridgov.data.access.permissions import (
     may_import,
     may_record_years,
     may_see_assistance,
+    may_see_investment,
     may_see_people,
     memberships_of,
     own_enterprise_ids,
@@ -61,6 +62,12 @@ def may_use_civic_ledgers(user: User) -> bool:
 def may_use_assistance(user: User) -> bool:
     """Social assistance (救助帮扶): the town's own staff who see assistance records (``may_see_assistance``)."""
     return may_use_civic_ledgers(user) and may_see_assistance(user)
+
+
+def may_use_investment(user: User) -> bool:
+    """Investment attraction (招商引资): the town's command room, leaders, admins and 经济发展办
+    (``may_see_investment``)."""
+    return may_see_investment(user)
 
 
 def may_use_enterprise_ledgers(user: User) -> bool:
@@ -132,6 +139,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("residents", "ledgers:residents", _("实有人口"), may_see_people, "ledgers"),
     Entry("assistance", "ledgers:assistance_payments", _("救助帮扶"), may_use_assistance, "ledgers"),
     Entry("enterprise_years", "ledgers:enterprise_years", _("企业年度数据"), may_record_years, "ledgers"),
+    Entry("investment", "ledgers:investment_leads", _("招商引资"), may_use_investment, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )

@@ -95,6 +95,11 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "list_enterprise_years",  # the enterprises' yearly figures (issue 16)
         "get_enterprise_year",
         "create_enterprise_year",
+        # investment attraction (issue 16)
+        "list_investment_leads",
+        "get_investment_lead",
+        "create_investment_lead",
+        "create_investment_arrival",
     }
     assert len(operation_ids) == len(set(operation_ids))  # every operation id unique
     assert document["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}

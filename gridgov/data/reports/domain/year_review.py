@@ -34,6 +34,7 @@ from gridgov.data.enterprises import figures as enterprises
 from gridgov.data.enterprises import yearly_figures as enterprise_years
 from gridgov.data.errors import NotFound
 from gridgov.data.inspections import figures as inspections
+from gridgov.data.investment import figures as investment
 from gridgov.data.metrics.indicators import Period, Scope, cases_behind
 from gridgov.data.org.models import Area
 from gridgov.data.people import figures as people
@@ -116,6 +117,7 @@ SOURCES: dict[str, YearFigures] = {
     "visits": visits.year_figures,
     "collective": collective.year_figures,
     "enterprise_years": enterprise_years.year_figures,
+    "investment": investment.year_figures,
 }
 
 
@@ -240,7 +242,8 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    return [*sentences, _collective_sentence(w), _enterprise_year_sentence(w), *_people_sentences(w)]
+    economy = [*_investment_sentences(w), _enterprise_year_sentence(w), _collective_sentence(w)]
+    return [*sentences, *economy, *_people_sentences(w)]
 
 
 def _people_sentences(w: Writer) -> list[Sentence]:
@@ -361,6 +364,37 @@ def _enterprise_year_sentence(w: Writer) -> Sentence:
         ]
     parts.append(pgettext(said, "。"))
     return w.sentence(pgettext("year review topic", "企业发展"), "enterprise_years", parts)
+def _investment_sentences(w: Writer) -> list[Sentence]:
+    """全年引进项目10个，其中亿元项目1个，重大产业项目1个，引进石化配套企业1家。全年新增企业16家，到位资金2.1亿元。"""
+    said = "year review sentence"
+    return [
+        w.sentence(
+            pgettext("year review topic", "招商引资"),
+            "investment",
+            [
+                pgettext(said, "全年引进项目"),
+                ("leads_introduced", "count"),
+                pgettext(said, "，其中亿元项目"),
+                ("leads_billion", "count"),
+                pgettext(said, "，重大产业项目"),
+                ("leads_major", "count"),
+                pgettext(said, "，引进石化配套企业"),
+                ("introduced_petrochemical", "count"),
+                _("。"),
+            ],
+        ),
+        w.sentence(
+            pgettext("year review topic", "新增企业"),
+            "investment",
+            [
+                pgettext(said, "全年新增企业"),
+                ("enterprises_added", "count"),
+                pgettext(said, "，到位资金"),
+                ("funds_arrived", "money"),
+                _("。"),
+            ],
+        ),
+    ]
 
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}

@@ -12,6 +12,7 @@ from gridgov.ui.api.ledgers import (
     enterprises,
     hazards,
     inspections,
+    investment,  # investment attraction (issue 16)
     people,  # the people register (issue 15)
     problemlists,
     residents,  # the people register's residents (issue 15)
@@ -27,6 +28,7 @@ __all__ = [
     "enterprises",
     "hazards",
     "inspections",
+    "investment",
     "people",
     "problemlists",
     "residents",

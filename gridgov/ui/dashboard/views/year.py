@@ -86,6 +86,18 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
         {"rectified": "open"},
         "enterprise_years",
     ),
+    # investment attraction (issue 16): the leads signed in the year, by flag or industry; the leads whose
+    # enterprise was registered in the year; the year's arrivals by month
+    ("investment", "leads_introduced"): ("ledgers:investment_leads", {}, "investment"),
+    ("investment", "leads_billion"): ("ledgers:investment_leads", {"flag": "billion"}, "investment"),
+    ("investment", "leads_major"): ("ledgers:investment_leads", {"flag": "major"}, "investment"),
+    ("investment", "introduced_petrochemical"): (
+        "ledgers:investment_leads",
+        {"industry": "petrochemical"},
+        "investment",
+    ),
+    ("investment", "enterprises_added"): ("ledgers:investment_leads", {"by": "enterprise"}, "investment"),
+    ("investment", "funds_arrived"): ("ledgers:investment_arrivals", {}, "investment"),
 }
 
 

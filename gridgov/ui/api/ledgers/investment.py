@@ -1,0 +1,266 @@
+"""Investment attraction (招商引资) through the API: leads read in ``visible_leads``' scope (the town's command room,
+leaders, admins and 经济发展办; a lead out of scope is not found), recorded through ``investment.domain``
+(``record_lead``, ``record_arrival``) once per Idempotency-Key. Amounts may be numbers or text as people type them
+("1.2亿", "3,500万")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.access.permissions import investment_towns, visible_leads
+from gridgov.data.errors import InvalidInput, NotAllowed, NotFound
+from gridgov.data.investment.domain import ArrivalInput, LeadInput, record_arrival, record_lead
+from gridgov.data.investment.enums import Industry, Source, Stage
+from gridgov.data.investment.models import FundArrival, Lead
+from gridgov.data.org.models import Area, Department, User
+from gridgov.types import JSONObject
+from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, ref_of, where_given
+from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut
+from gridgov.ui.api.present import paged
+from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.signed_in import api_user
+
+AMOUNT_TEXT = "可为数字或“1.2亿”“3,500万”等写法（元）"
+
+
+class NewEnterpriseOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    registered_on: date | None
+
+
+class ArrivalOut(Schema):
+    id: int
+    year: int
+    month: int
+    amount: float = Field(description="到位资金（元）")
+    note: str
+
+
+class LeadOut(Schema):
+    id: int
+    name: str
+    stage: Stage
+    stage_label: str
+    source: Source
+    industry: Industry
+    signed_amount: float | None = Field(description="签约金额（元）")
+    billion: bool = Field(description="亿元项目（签约金额不少于1亿元）")
+    major_industrial: bool
+    enclave: bool
+    enclave_place: str
+    department: RefOut | None
+    person: str
+    village: RefOut | None
+    lead_on: date
+    talks_on: date | None
+    signed_on: date | None
+    landed_on: date | None
+    producing_on: date | None
+    enterprise: NewEnterpriseOut | None
+    arrivals: list[ArrivalOut]
+    note: str
+    created_at: datetime
+
+
+class LeadPageOut(PageOut):
+    results: list[LeadOut]
+
+
+class LeadFilterIn(PageIn):
+    stage: Stage | None = None
+    source: Source | None = None
+    industry: Industry | None = None
+    signed_year: int | None = Field(default=None, ge=2000, le=2100, description="签约年度（引进）")
+
+
+class LeadIn(TextIn):
+    town_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="乡镇 id（只管一个乡镇时可省略）")
+    name: str = Field(max_length=100, description="项目名称")
+    source: Source
+    industry: Industry
+    lead_on: date = Field(ge=date(2000, 1, 1), description="线索日期")
+    talks_on: date | None = Field(default=None, ge=date(2000, 1, 1))
+    signed_on: date | None = Field(default=None, ge=date(2000, 1, 1))
+    landed_on: date | None = Field(default=None, ge=date(2000, 1, 1))
+    producing_on: date | None = Field(default=None, ge=date(2000, 1, 1))
+    signed_amount: Decimal | str | None = Field(default=None, description=f"签约金额，{AMOUNT_TEXT}")
+    major_industrial: bool = False
+    enclave_place: str = Field(default="", max_length=100, description="飞地所在地（飞地项目填写）")
+    department_id: int | None = REF
+    person: str = Field(default="", max_length=32)
+    village_id: int | None = REF
+    note: str = Field(default="", max_length=2000)
+
+
+class ArrivalIn(TextIn):
+    year: int = Field(ge=2000, le=2100)
+    month: int = Field(ge=1, le=12)
+    amount: Decimal | str = Field(description=f"到位资金，{AMOUNT_TEXT}")
+    note: str = Field(default="", max_length=2000)
+
+
+def _lead(lead: Lead, *, now: datetime) -> JSONObject:
+    enterprise = lead.enterprise
+    return {
+        "id": lead.pk,
+        "name": lead.name,
+        "stage": lead.stage,
+        "stage_label": str(Stage(lead.stage).label),
+        "source": lead.source,
+        "industry": lead.industry,
+        "signed_amount": None if lead.signed_amount is None else float(lead.signed_amount),
+        "billion": lead.is_billion,
+        "major_industrial": lead.major_industrial,
+        "enclave": lead.enclave,
+        "enclave_place": lead.enclave_place,
+        "department": ref_of(lead.department),
+        "person": lead.person,
+        "village": ref_of(lead.village),
+        "lead_on": lead.lead_on,
+        "talks_on": lead.talks_on,
+        "signed_on": lead.signed_on,
+        "landed_on": lead.landed_on,
+        "producing_on": lead.producing_on,
+        "enterprise": None
+        if enterprise is None
+        else {
+            "id": enterprise.pk,
+            "name": enterprise.name,
+            "credit_code": enterprise.credit_code,
+            "registered_on": lead.enterprise_on,
+        },
+        "arrivals": [
+            {"id": a.pk, "year": a.year, "month": a.month, "amount": float(a.amount), "note": a.note}
+            for a in lead.arrivals.all()
+        ],
+        "note": lead.note,
+        "created_at": lead.created_at,
+    }
+
+
+def _leads(user: User) -> QuerySet[Lead]:
+    arrivals = FundArrival.objects.order_by("year", "month")
+    return visible_leads(
+        user,
+        Lead.objects.select_related("department", "village", "enterprise").prefetch_related(
+            Prefetch("arrivals", queryset=arrivals)
+        ),
+    )
+
+
+def _one_lead(user: User, pk: int) -> Lead:
+    found = _leads(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    if found is None:
+        raise NotFound(_("招商项目不存在或您无权查看"))
+    return found
+
+
+@reads("/investment/leads", LeadPageOut, summary="招商项目（按阶段、招商方式、产业类别、签约年度筛选）")
+def list_investment_leads(request: HttpRequest, filters: Query[LeadFilterIn]) -> JSONObject:
+    year = filters.signed_year
+    qs = where_given(
+        _leads(api_user(request)),
+        stage=filters.stage,
+        source=filters.source,
+        industry=filters.industry,
+        signed_on__gte=None if year is None else date(year, 1, 1),
+        signed_on__lt=None if year is None else date(year + 1, 1, 1),
+    )
+    return paged(qs.order_by("-lead_on", "-id"), filters, _lead)
+
+
+@reads("/investment/leads/{lead_id}", LeadOut, summary="招商项目详情（含到位资金和新增企业）")
+def get_investment_lead(request: HttpRequest, lead_id: int) -> JSONObject:
+    return _lead(_one_lead(api_user(request), lead_id), now=timezone.now())
+
+
+def _town(user: User, town_id: int | None) -> Area:
+    towns = investment_towns(user)
+    if towns is not None and not towns:
+        raise NotAllowed(_("您无权登记招商引资信息"))
+    if town_id is None:
+        if towns is None or len(towns) != 1:
+            raise InvalidInput(_("请指定乡镇（town_id）"), field="town_id")
+        town_id = next(iter(towns))
+    found = Area.objects.filter(pk=town_id).first() if towns is None or town_id in towns else None
+    if found is None:
+        raise InvalidInput(_("乡镇 %(id)s 不存在或您无权登记") % {"id": town_id}, field="town_id")
+    return found
+
+
+@creates("/investment/leads", LeadOut, summary="登记招商项目（镇指挥室、领导、经济发展办；支持 Idempotency-Key）")
+def create_investment_lead(request: HttpRequest, payload: LeadIn) -> HttpResponse:
+    user = api_user(request)
+    town = _town(user, payload.town_id)
+    department = None
+    if payload.department_id is not None:
+        department = Department.objects.filter(pk=payload.department_id, town=town).first()
+        if department is None:
+            raise InvalidInput(_("部门 %(id)s 不存在") % {"id": payload.department_id}, field="department_id")
+    village = None
+    if payload.village_id is not None:
+        village = Area.objects.filter(pk=payload.village_id).first()
+        if village is None:
+            raise InvalidInput(_("村 %(id)s 不存在") % {"id": payload.village_id}, field="village_id")
+    data = LeadInput(
+        town=town,
+        name=payload.name,
+        source=payload.source,
+        industry=payload.industry,
+        lead_on=payload.lead_on,
+        talks_on=payload.talks_on,
+        signed_on=payload.signed_on,
+        landed_on=payload.landed_on,
+        producing_on=payload.producing_on,
+        signed_amount=payload.signed_amount,
+        major_industrial=payload.major_industrial,
+        enclave=bool(payload.enclave_place.strip()),
+        enclave_place=payload.enclave_place,
+        department=department,
+        person=payload.person,
+        village=village,
+        note=payload.note,
+    )
+
+    def create() -> Lead:
+        return record_lead(actor=user, data=data, now=timezone.now())
+
+    def render(lead: Lead) -> JSONObject:
+        return LeadOut.model_validate(_lead(_one_lead(user, lead.pk), now=timezone.now())).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+
+
+@creates(
+    "/investment/leads/{lead_id}/arrivals",
+    ArrivalOut,
+    summary="登记到位资金（按月；同月再次登记为更正；支持 Idempotency-Key）",
+)
+def create_investment_arrival(request: HttpRequest, lead_id: int, payload: ArrivalIn) -> HttpResponse:
+    user = api_user(request)
+    lead = _one_lead(user, lead_id)
+    data = ArrivalInput(lead=lead, year=payload.year, month=payload.month, amount=payload.amount, note=payload.note)
+
+    def create() -> FundArrival:
+        return record_arrival(actor=user, data=data, now=timezone.now())
+
+    def render(arrival: FundArrival) -> JSONObject:
+        shown = {
+            "id": arrival.pk,
+            "year": arrival.year,
+            "month": arrival.month,
+            "amount": float(arrival.amount),
+            "note": arrival.note,
+        }
+        return ArrivalOut.model_validate(shown).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
