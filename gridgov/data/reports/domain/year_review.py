@@ -364,6 +364,8 @@ def _enterprise_year_sentence(w: Writer) -> Sentence:
         ]
     parts.append(pgettext(said, "。"))
     return w.sentence(pgettext("year review topic", "企业发展"), "enterprise_years", parts)
+
+
 def _investment_sentences(w: Writer) -> list[Sentence]:
     """全年引进项目10个，其中亿元项目1个，重大产业项目1个，引进石化配套企业1家。全年新增企业16家，到位资金2.1亿元。"""
     said = "year review sentence"
