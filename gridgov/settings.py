@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gridgov.data.rentals",
     "gridgov.data.assistance",
     "gridgov.data.collective",
+    "gridgov.data.projects",
     "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",
