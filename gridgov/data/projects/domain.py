@@ -35,7 +35,7 @@ from gridgov.data.worktime.calendar import WorkCalendar
 
 FIRST_YEAR = 2000
 MAX_QUANTITY = Decimal("9999999999")
-MAX_NAME, MAX_MILESTONE, MAX_UNIT = 120, 32, 8  # the models' max_length
+MAX_NAME, MAX_MILESTONE, MAX_UNIT, MAX_GROUP = 120, 32, 8, 64  # the models' max_length
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -372,3 +372,14 @@ def record_progress(*, actor: User, data: ProgressInput, now: datetime | None = 
             defaults={"investment": investment, "note": note, "reporter": actor, "created_at": now},
         )
     return report
+
+
+def create_group(*, actor: User, town: Area, name: str, year: int) -> ProjectGroup:
+    """A project group of ``town`` (e.g. 双合入岛门户), or the one of that name and year already there."""
+    if not may_create_project(actor, town):
+        raise NotAllowed(_("只有镇指挥室或管理员可以登记重点项目"))
+    clean = name.strip()
+    if not clean or len(clean) > MAX_GROUP:
+        raise InvalidInput(_("项目群名称：必填，且不超过64个字"), field="group")
+    group, _created = ProjectGroup.objects.get_or_create(town=town, year=year, name=clean)
+    return group

@@ -186,3 +186,15 @@ def test_done_date_in_future_refused(world):
             actor=world.operator, milestone=built.milestones.get(name="竣工"), done_on=today() + timedelta(days=1)
         )
     assert built.milestones.filter(done_on__isnull=False).count() == 0
+
+
+def test_groups_made_once_by_the_command_room(world):
+    from gridgov.data.projects.domain import create_group
+
+    first = create_group(actor=world.operator, town=world.town, name=" 双合入岛门户 ", year=today().year)
+    again = create_group(actor=world.admin, town=world.town, name="双合入岛门户", year=today().year)
+    assert (first.pk, first.name) == (again.pk, "双合入岛门户")
+    with pytest.raises(NotAllowed):
+        create_group(actor=world.leader, town=world.town, name="海岛公园", year=today().year)
+    with pytest.raises(InvalidInput):
+        create_group(actor=world.operator, town=world.town, name="  ", year=today().year)
