@@ -27,6 +27,7 @@ __all__ = [
     "may_create_project",
     "may_manage_project",
     "may_report_progress",
+    "may_see_projects",
     "visible_projects",
 ]
 
@@ -59,6 +60,16 @@ def visible_projects(user: User, queryset: QuerySet[Project] | None = None) -> Q
     if departments:
         conditions.append(Q(department_id__in=departments))
     return qs.filter(reduce(operator.or_, conditions)) if conditions else qs.none()
+
+
+def may_see_projects(user: User) -> bool:
+    """Whether ``user`` holds a role that sees some projects (the pages and the menu ask it)."""
+    if not _active(user):
+        return False
+    if is_global_admin(user):
+        return True
+    seeing = PROJECT_TOWN_VIEWERS | {Role.VILLAGE_STAFF}
+    return any(m.role in seeing for m in memberships_of(user)) or bool(handling_departments(user))
 
 
 def may_create_project(user: User, town: Area) -> bool:

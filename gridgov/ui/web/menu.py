@@ -18,6 +18,7 @@ from gridgov.data.access.permissions import (
     may_import,
     may_see_assistance,
     may_see_people,
+    may_see_projects,
     memberships_of,
     own_enterprise_ids,
     staff_town_ids,
@@ -60,6 +61,11 @@ def may_use_civic_ledgers(user: User) -> bool:
 def may_use_assistance(user: User) -> bool:
     """Social assistance (救助帮扶): the town's own staff who see assistance records (``may_see_assistance``)."""
     return may_use_civic_ledgers(user) and may_see_assistance(user)
+
+
+def may_use_projects(user: User) -> bool:
+    """Key projects (重点项目): the town's own staff who see projects (``may_see_projects``)."""
+    return may_use_civic_ledgers(user) and may_see_projects(user)
 
 
 def may_use_enterprise_ledgers(user: User) -> bool:
@@ -130,6 +136,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("rentals", "ledgers:rectifications", _("群租房整改"), may_use_civic_ledgers, "ledgers"),
     Entry("residents", "ledgers:residents", _("实有人口"), may_see_people, "ledgers"),
     Entry("assistance", "ledgers:assistance_payments", _("救助帮扶"), may_use_assistance, "ledgers"),
+    Entry("projects", "ledgers:projects", _("重点项目"), may_use_projects, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )

@@ -72,6 +72,9 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     ("assistance", "insurance_subsidies"): ("ledgers:assistance_payments", {"kind": "group_insurance"}, "assistance"),
     ("assistance", "veteran_cards_issued"): ("ledgers:assistance_cards", {"status": "issued"}, "assistance"),
     ("assistance", "day_care_persons"): ("ledgers:assistance_day_care", {}, "assistance"),
+    ("projects", "projects_ahead"): ("ledgers:projects", {"schedule": "ahead"}, "projects"),
+    ("projects", "renewal_projects"): ("ledgers:projects", {"type": "village_renewal"}, "projects"),
+    ("projects", "renewal_investment"): ("ledgers:projects", {"type": "village_renewal"}, "projects"),
 }
 
 
