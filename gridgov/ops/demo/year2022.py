@@ -46,6 +46,7 @@ from gridgov.ops.demo.ledgers_2022 import (
     inspections,
     people,
     problemlists,
+    projects,
 )
 from gridgov.ops.demo.organisation import SURNAMES, Town
 from gridgov.ops.demo.town import _HOURLY, _description, _photo, _weight
@@ -184,6 +185,7 @@ LEDGER_BUILDERS: dict[str, LedgerBuilder] = {
     "inspections": inspections.build,
     "people": people.build,
     "problemlists": problemlists.build,
+    "projects": projects.build,
 }
 
 
