@@ -12,6 +12,7 @@ from gridgov.ui.api.ledgers import (
     inspections,
     people,  # the people register (issue 15)
     problemlists,
+    projects,  # key projects (issue 16)
     residents,  # the people register's residents (issue 15)
     services,
     visits,  # grid visits (issue 15)
@@ -25,6 +26,7 @@ __all__ = [
     "inspections",
     "people",
     "problemlists",
+    "projects",
     "residents",
     "services",
     "visits",
