@@ -71,6 +71,12 @@ def test_list_filters(world, query, names):
     assert _names(page.text) == names
 
 
+def test_the_command_room_adds_and_imports(world):
+    page = signed_in(world.operator).get(LIST)
+    assert reverse("ledgers:project_new") in page.text
+    assert reverse("imports:upload", args=["projects"]) in page.text
+
+
 def test_htmx_filter_answers_the_rows_only(world):
     _three(world)
     page = signed_in(world.operator).get(LIST, {"schedule": "behind"}, **HTMX)
