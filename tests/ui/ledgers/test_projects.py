@@ -208,3 +208,24 @@ def test_menu_entry(world, role, offered):
     from gridgov.ui.web.menu import allows
 
     assert allows(world.persona(role), "projects") is offered
+
+
+def test_the_pages_read_in_english(world):
+    from tests.ui.test_english_pages import _data_names, _english, chinese_left
+
+    built = _three(world)["behind"]
+    supervise_lagging()
+    client = _english(world.operator)
+    names = sorted(
+        {
+            *_data_names(),
+            *Project.objects.values_list("name", flat=True),
+            *Project.objects.values_list("owner_name", flat=True),
+            *Milestone.objects.values_list("name", flat=True),
+        },
+        key=len,
+        reverse=True,
+    )
+    urls = [LIST, reverse("ledgers:project_new"), reverse("ledgers:project", args=[built.pk])]
+    left = {url: chinese_left(client.get(url).text, names) for url in urls}
+    assert left == {url: [] for url in urls}
