@@ -60,3 +60,12 @@ class ProgressForm(forms.Form):
 
 class MilestoneDoneForm(forms.Form):
     done_on = forms.DateField(label=gettext_lazy("完成日期"), widget=DATE, required=False)
+
+
+class MilestonesForm(forms.Form):
+    lines = forms.CharField(
+        label=gettext_lazy("项目节点"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        max_length=2000,
+        help_text=gettext_lazy("每行一个节点：名称和计划日期，如“开工 2026年3月1日”，按时间先后排列"),
+    )

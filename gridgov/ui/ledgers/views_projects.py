@@ -21,21 +21,25 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.enums import Lamp
-from gridgov.data.errors import DomainError
+from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.projects.domain import (
+    MilestoneInput,
     ProgressInput,
     ProjectInput,
     create_project,
+    edit_milestones,
     mark_milestone_done,
     record_progress,
 )
 from gridgov.data.projects.enums import ProjectType, Schedule
 from gridgov.data.projects.models import Milestone, ProgressReport, Project, ProjectGroup
 from gridgov.data.projects.schedule import lamp_of_project, lamp_q, milestone_lamp, schedule_of, schedule_q
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.framework import RowInvalid
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_projects import MilestoneDoneForm, ProgressForm, ProjectForm
+from gridgov.ui.ledgers.forms_projects import MilestoneDoneForm, MilestonesForm, ProgressForm, ProjectForm
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.menu import may_use_projects
@@ -205,6 +209,7 @@ def _detail_context(user: User, project: Project, **forms: object) -> dict[str, 
         "reports": reports,
         "completed": sum((r.investment for r in reports if r.year == project.year), start=Decimal(0)),
         "may_report": may_report,
+        "may_manage": permissions.may_manage_project(user, project),
         "progress_form": forms.get("progress_form") or ProgressForm(initial={"year": today.year, "month": today.month}),
         "done_form": forms.get("done_form") or MilestoneDoneForm(initial={"done_on": today}),
     }
@@ -311,3 +316,40 @@ def project_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("ledgers:project", project.pk)
     return render(request, "ledgers/projects/new.html", {"form": form, **choices})
+
+
+def _milestone_lines(text: str) -> list[MilestoneInput]:
+    """ "开工 2026年3月1日" per line → milestones (a line's date as Chinese users write it); InvalidInput naming the
+    line otherwise."""
+    found: list[MilestoneInput] = []
+    for number, line in enumerate((raw.strip() for raw in text.splitlines()), start=1):
+        if not line:
+            continue
+        name, _space, day = line.rpartition(" ")
+        try:
+            planned = cells.required_date(day, column="lines")
+        except RowInvalid as error:
+            raise InvalidInput(
+                _("第%(n)s行：%(reason)s") % {"n": number, "reason": error.message}, field="lines"
+            ) from None
+        found.append(MilestoneInput(name=name.strip(), planned_on=planned))
+    return found
+
+
+@login_required
+def project_milestones(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The command room adjusts a project's milestones (names and planned dates, in order)."""
+    user = signed_in_user(request)
+    project = _project(user, project_id)
+    if not permissions.may_manage_project(user, project):
+        raise PermissionDenied(_("只有镇指挥室或管理员可以调整项目节点"))
+    current = "\n".join(f"{m.name} {m.planned_on.isoformat()}" for m in project.milestones.order_by("order"))
+    form = MilestonesForm(request.POST or None, initial={"lines": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit_milestones(actor=user, project=project, milestones=_milestone_lines(form.cleaned_data["lines"]))
+        except DomainError as error:
+            form.add_error("lines", error.message)
+        else:
+            return redirect("ledgers:project", project.pk)
+    return render(request, "ledgers/projects/milestones.html", {"form": form, "project": project})

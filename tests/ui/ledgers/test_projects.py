@@ -226,6 +226,40 @@ def test_the_pages_read_in_english(world):
         key=len,
         reverse=True,
     )
-    urls = [LIST, reverse("ledgers:project_new"), reverse("ledgers:project", args=[built.pk])]
+    urls = [
+        LIST,
+        reverse("ledgers:project_new"),
+        reverse("ledgers:project", args=[built.pk]),
+        reverse("ledgers:project_milestones", args=[built.pk]),
+    ]
     left = {url: chinese_left(client.get(url).text, names) for url in urls}
     assert left == {url: [] for url in urls}
+
+
+def test_milestones_adjusted_by_the_command_room(world):
+    built = _three(world)["behind"]
+    url = reverse("ledgers:project_milestones", args=[built.pk])
+    client = signed_in(world.operator)
+    assert "立项 " in client.get(url).text
+    base = today()
+    first = base - timedelta(days=40)
+    later = base + timedelta(days=30)
+    refused = client.post(
+        url,
+        {
+            "lines": f"立项 {first.isoformat()}\n开工 {later.year}年{later.month}月{later.day}日\n"
+            f"竣工 {first.isoformat()}"
+        },
+    )
+    assert refused.status_code == 200
+    assert "节点“竣工”的计划日期" in refused.text
+    assert list(built.milestones.values_list("name", flat=True)) == ["立项", "开工"]
+    bad_date = client.post(url, {"lines": "立项 明年"})
+    assert "第1行" in bad_date.text
+    done = client.post(url, {"lines": f"立项 {first.isoformat()}\n开工 {later.year}年{later.month}月{later.day}日"})
+    assert done.url == reverse("ledgers:project", args=[built.pk])
+    assert list(built.milestones.values_list("name", "planned_on", "done_on")) == [
+        ("立项", first, first),
+        ("开工", later, None),
+    ]
+    assert signed_in(world.handler_a).get(url).status_code == 403
