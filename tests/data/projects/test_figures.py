@@ -130,3 +130,8 @@ def test_year_review_sentence(world):
         ("renewal_investment", True),
         ("renewal_projects", True),
     ]
+
+
+def test_a_year_without_projects_has_no_sentence(world):
+    review = year_review(town=world.town, year=today().year)
+    assert "重点项目" not in {s.topic for s in review.sentences}

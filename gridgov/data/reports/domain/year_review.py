@@ -240,7 +240,7 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    return [*sentences, _collective_sentence(w), _projects_sentence(w), *_people_sentences(w)]
+    return [*sentences, _collective_sentence(w), *_projects_sentences(w), *_people_sentences(w)]
 
 
 def _people_sentences(w: Writer) -> list[Sentence]:
@@ -334,6 +334,15 @@ def _collective_sentence(w: Writer) -> Sentence:
             pgettext(said, "完成经营性收入超%(amount)s。") % {"amount": over},
         ],
     )
+
+
+def _projects_sentences(w: Writer) -> list[Sentence]:
+    """The key projects' sentence, in a year with any of the projects it counts (none otherwise)."""
+    found = w.figures("projects")
+    counted = ("group_projects", "projects_ahead", "land_mu", "renewal_projects")
+    if not any(key in found and found[key].value for key in counted):
+        return []
+    return [_projects_sentence(w)]
 
 
 def _projects_sentence(w: Writer) -> Sentence:
