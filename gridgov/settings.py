@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gridgov.data.assistance",
     "gridgov.data.collective",
     "gridgov.data.investment",
+    "gridgov.data.projects",
     "gridgov.data.notify",
     # UI and operations apps: call the data apps, never the other way round
     "gridgov.ui.web",

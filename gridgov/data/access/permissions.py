@@ -70,6 +70,7 @@ from gridgov.data.people.scope import *  # noqa: F403  # the people register's r
 from gridgov.data.people.scope import may_revitalise
 from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
 from gridgov.data.problemlists.models import ProblemItem
+from gridgov.data.projects.scope import *  # noqa: F403  # the key projects' rule (its ``__all__``)
 from gridgov.data.rentals.domain import MANAGER_ROLES as RENTAL_MANAGERS
 from gridgov.data.rentals.models import Rectification
 from gridgov.data.reports.domain.viewers import Viewer, viewer_of

@@ -48,6 +48,7 @@ from gridgov.ops.demo.ledgers_2022 import (
     investment,
     people,
     problemlists,
+    projects,
 )
 from gridgov.ops.demo.organisation import SURNAMES, Town
 from gridgov.ops.demo.town import _HOURLY, _description, _photo, _weight
@@ -188,6 +189,7 @@ LEDGER_BUILDERS: dict[str, LedgerBuilder] = {
     "investment": investment.build,
     "people": people.build,
     "problemlists": problemlists.build,
+    "projects": projects.build,
 }
 
 

@@ -20,6 +20,7 @@ from gridgov.data.access.permissions import (
     may_see_assistance,
     may_see_investment,
     may_see_people,
+    may_see_projects,
     memberships_of,
     own_enterprise_ids,
     staff_town_ids,
@@ -68,6 +69,11 @@ def may_use_investment(user: User) -> bool:
     """Investment attraction (招商引资): the town's command room, leaders, admins and 经济发展办
     (``may_see_investment``)."""
     return may_see_investment(user)
+
+
+def may_use_projects(user: User) -> bool:
+    """Key projects (重点项目): the town's own staff who see projects (``may_see_projects``)."""
+    return may_use_civic_ledgers(user) and may_see_projects(user)
 
 
 def may_use_enterprise_ledgers(user: User) -> bool:
@@ -140,6 +146,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("assistance", "ledgers:assistance_payments", _("救助帮扶"), may_use_assistance, "ledgers"),
     Entry("enterprise_years", "ledgers:enterprise_years", _("企业年度数据"), may_record_years, "ledgers"),
     Entry("investment", "ledgers:investment_leads", _("招商引资"), may_use_investment, "ledgers"),
+    Entry("projects", "ledgers:projects", _("重点项目"), may_use_projects, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )

@@ -39,6 +39,7 @@ from gridgov.data.metrics.indicators import Period, Scope, cases_behind
 from gridgov.data.org.models import Area
 from gridgov.data.people import figures as people
 from gridgov.data.problemlists import figures as problemlists
+from gridgov.data.projects import figures as projects
 from gridgov.data.rentals import figures as rentals
 from gridgov.data.reports import phrasing
 from gridgov.data.reports.domain.economy import indicator_table
@@ -118,6 +119,7 @@ SOURCES: dict[str, YearFigures] = {
     "collective": collective.year_figures,
     "enterprise_years": enterprise_years.year_figures,
     "investment": investment.year_figures,
+    "projects": projects.year_figures,
 }
 
 
@@ -242,7 +244,12 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    economy = [*_investment_sentences(w), _enterprise_year_sentence(w), _collective_sentence(w)]
+    economy = [
+        *_investment_sentences(w),
+        *_projects_sentences(w),
+        _enterprise_year_sentence(w),
+        _collective_sentence(w),
+    ]
     return [*sentences, *economy, *_people_sentences(w)]
 
 
@@ -397,6 +404,37 @@ def _investment_sentences(w: Writer) -> list[Sentence]:
             ],
         ),
     ]
+
+
+def _projects_sentences(w: Writer) -> list[Sentence]:
+    """The key projects' sentence, in a year with any of the projects it counts (none otherwise)."""
+    found = w.figures("projects")
+    counted = ("group_projects", "projects_ahead", "land_mu", "renewal_projects")
+    if not any(key in found and found[key].value for key in counted):
+        return []
+    return [_projects_sentence(w)]
+
+
+def _projects_sentence(w: Writer) -> Sentence:
+    """双合入岛门户打造21个工程项目全面启动，前岸智慧村社、智慧停车场、房屋风貌提升、杆线序化等4个项目超时序完成；超额完成
+    抛荒地整治520亩；投入250万元实施8个乡村蝶变项目。 (The group's clause and the named projects only when there
+    are.)"""
+    said = "year review sentence"
+    found = w.figures("projects")
+    parts: list[str | tuple[str, Style]] = []
+    group = found.get("group_projects")
+    if group is not None:
+        parts += [pgettext(said, "%(group)s打造") % {"group": group.label}, ("group_projects", "count")]
+        parts += [pgettext(said, "工程项目全面启动，")]
+    ahead = found.get("projects_ahead")
+    names = projects.ahead_names(ahead) if ahead is not None else []
+    if names:
+        parts += [pgettext(said, "、").join(names), pgettext(said, "等"), ("projects_ahead", "count")]
+        parts += [pgettext(said, "项目超时序完成；")]
+    parts += [pgettext(said, "超额完成抛荒地整治"), ("land_mu", "count"), pgettext(said, "；投入")]
+    parts += [("renewal_investment", "money"), pgettext(said, "实施"), ("renewal_projects", "count")]
+    parts += [pgettext(said, "乡村蝶变项目。")]
+    return w.sentence(pgettext("year review topic", "重点项目"), "projects", parts)
 
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}

@@ -15,6 +15,7 @@ from gridgov.ui.api.ledgers import (
     investment,  # investment attraction (issue 16)
     people,  # the people register (issue 15)
     problemlists,
+    projects,  # key projects (issue 16)
     residents,  # the people register's residents (issue 15)
     services,
     visits,  # grid visits (issue 15)
@@ -31,6 +32,7 @@ __all__ = [
     "investment",
     "people",
     "problemlists",
+    "projects",
     "residents",
     "services",
     "visits",

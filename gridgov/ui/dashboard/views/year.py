@@ -98,6 +98,9 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     ),
     ("investment", "enterprises_added"): ("ledgers:investment_leads", {"by": "enterprise"}, "investment"),
     ("investment", "funds_arrived"): ("ledgers:investment_arrivals", {}, "investment"),
+    ("projects", "projects_ahead"): ("ledgers:projects", {"schedule": "ahead"}, "projects"),
+    ("projects", "renewal_projects"): ("ledgers:projects", {"type": "village_renewal"}, "projects"),
+    ("projects", "renewal_investment"): ("ledgers:projects", {"type": "village_renewal"}, "projects"),
 }
 
 

@@ -1,0 +1,89 @@
+"""Year figures of the key projects and rural works, as the work report counts them ("双合入岛门户打造21个工程项目
+全面启动 … 前岸智慧村社、智慧停车场、房屋风貌提升、杆线序化等项目超时序完成; 超额完成抛荒地整治520亩; 投入250万元实施
+8个乡村蝶变项目") — each with the projects behind it:
+
+- group_projects: the projects of the year's largest project group (its name is the figure's label);
+- projects_ahead: the year's projects finished (every milestone done by the period's end and ``as_of``) ahead of
+  schedule (超时序, ``projects.schedule``);
+- land_mu: the 亩 of the year's finished land consolidation (土地整治) projects;
+- renewal_projects / renewal_investment: the year's 乡村蝶变 projects and their planned total investment, in 元.
+
+A project counts in a period by its ``year`` (the year whose first day is ``start``) when it was registered by
+``as_of``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.data.cases.figures import Figure
+from gridgov.data.org.models import Area
+from gridgov.data.projects.enums import ProjectType
+from gridgov.data.projects.models import Milestone, Project, ProjectGroup
+from gridgov.data.projects.schedule import ahead_q
+
+MU = "亩"
+
+
+def projects(*, town: Area, start: date, end: date, as_of: datetime) -> QuerySet[Project]:
+    """The town's projects of the years in [start, end), registered by ``as_of``."""
+    last = (end - timedelta(days=1)).year
+    return Project.objects.filter(town=town, year__gte=start.year, year__lte=last, created_at__lte=as_of)
+
+
+def finished_q(*, day: date) -> Q:
+    """Projects with milestones, every one of them done on or before ``day``."""
+    has = Exists(Milestone.objects.filter(project=OuterRef("pk")))
+    open_then = Exists(Milestone.objects.filter(Q(done_on__isnull=True) | Q(done_on__gt=day), project=OuterRef("pk")))
+    return Q(has) & ~Q(open_then)
+
+
+def _sum(rows: QuerySet[Project], field: str) -> Decimal:
+    total: Decimal | None = rows.aggregate(total=Sum(field))["total"]
+    return total if total is not None else Decimal(0)
+
+
+def largest_group(rows: QuerySet[Project]) -> ProjectGroup | None:
+    """The group with the most of ``rows`` (by name on a tie)."""
+    found = (
+        ProjectGroup.objects.filter(projects__in=rows)
+        .annotate(n=Count("projects", filter=Q(projects__in=rows)))
+        .order_by("-n", "name")
+        .first()
+    )
+    return found
+
+
+def ahead_names(figure: Figure, *, limit: int = 4) -> list[str]:
+    """The names of (at most ``limit`` of) the projects behind ``projects_ahead``, for the sentence."""
+    if figure.records is None:
+        return []
+    return [str(name) for name in figure.records.order_by("created_at", "pk").values_list("name", flat=True)[:limit]]
+
+
+def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
+    """The ledgers' shape (``cases.figures``), each figure with its projects (not cases) behind it."""
+    rows = projects(town=town, start=start, end=end, as_of=as_of)
+    day = min(end - timedelta(days=1), timezone.localdate(as_of))
+    finished = rows.filter(finished_q(day=day))
+    ahead = finished.filter(ahead_q(today=day))
+    land = finished.filter(type=ProjectType.LAND, unit=MU)
+    renewal = rows.filter(type=ProjectType.VILLAGE_RENEWAL)
+    found = {
+        "projects_ahead": Figure(_("超时序完成的项目"), ahead.count(), _("个"), records=ahead),
+        "land_mu": Figure(_("完成土地整治面积"), _sum(land, "quantity"), _("亩"), records=land),
+        "renewal_projects": Figure(_("乡村蝶变项目"), renewal.count(), _("个"), records=renewal),
+        "renewal_investment": Figure(
+            _("乡村蝶变项目投资"), _sum(renewal, "total_investment"), _("元"), records=renewal
+        ),
+    }
+    group = largest_group(rows)
+    if group is not None:
+        members = rows.filter(group=group)
+        found["group_projects"] = Figure(group.name, members.count(), _("个"), records=members)
+    return found

@@ -1,0 +1,71 @@
+"""Forms of the key projects' pages (重点项目). They only check the shape of the input; the rules live in
+``projects.domain``, whose InvalidInput errors the views put next to the field they name. Amounts are typed as
+people type them (250万, 1.2亿, 3,500万)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.projects.enums import ProjectType
+from gridgov.types import FromDjango
+
+CHOOSE = [("", "——")]
+DATE = forms.DateInput(attrs={"type": "date"})
+AMOUNT_HELP = gettext_lazy("可写250万、1.2亿或3,500,000")
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("项目名称"), max_length=120)
+    type = forms.ChoiceField(label=gettext_lazy("项目类型"), choices=ProjectType.choices)
+    group = forms.ChoiceField(label=gettext_lazy("项目群"), required=False)
+    department = forms.ChoiceField(label=gettext_lazy("责任部门"))
+    owner_name = forms.CharField(label=gettext_lazy("责任人"), max_length=32, required=False)
+    village = forms.ChoiceField(label=gettext_lazy("所在村"), required=False)
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+    total_investment = forms.CharField(
+        label=gettext_lazy("计划总投资（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
+    )
+    year_investment = forms.CharField(
+        label=gettext_lazy("年度计划投资（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
+    )
+    quantity = forms.CharField(label=gettext_lazy("工程量"), max_length=32, required=False)
+    unit = forms.CharField(label=gettext_lazy("单位"), max_length=8, required=False)
+    start_on = forms.DateField(label=gettext_lazy("计划开始日期（立项）"), widget=DATE)
+    finish_on = forms.DateField(label=gettext_lazy("计划投用日期"), widget=DATE)
+
+    def __init__(
+        self,
+        *args: FromDjango,
+        groups: list[tuple[int, str]],
+        departments: list[tuple[int, str]],
+        villages: list[tuple[int, str]],
+        **kwargs: FromDjango,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("group", groups), ("department", departments), ("village", villages)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = CHOOSE + [(str(pk), label) for pk, label in choices]
+
+
+class ProgressForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=gettext_lazy("月份"), min_value=1, max_value=12)
+    investment = forms.CharField(
+        label=gettext_lazy("当月完成投资（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
+    )
+    note = forms.CharField(label=gettext_lazy("进展说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=gettext_lazy("完成日期"), widget=DATE, required=False)
+
+
+class MilestonesForm(forms.Form):
+    lines = forms.CharField(
+        label=gettext_lazy("项目节点"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        max_length=2000,
+        help_text=gettext_lazy("每行一个节点：名称和计划日期，如“开工 2026年3月1日”，按时间先后排列"),
+    )
