@@ -10,10 +10,11 @@
 - low_efficiency_open: those of them not rectified then (未整治, 整治中, or rectified later).
 
 A row belongs to the years of the period [start, end) (the year in review: one year); it counts only when it was
-entered by ``as_of``. The town's own monthly statistics of the same names (``reports``' economic indicators
-GY03 新增规上企业, TZ01 重点企业固定资产投资) stay in the economy table of the year in review; the ledger sentence
-(``reports.domain.year_review._enterprise_year_sentence``) uses these figures, counted from the enterprise records
-and linked to them.
+entered by ``as_of``. The town may also keep monthly statistics of the same names among its economic indicators
+(新增规上企业, 重点企业固定资产投资: ``INDICATOR_NAMES``). The year in review says each number once: when the year has
+records behind a figure, its sentence (``reports.domain.year_review._enterprise_year_sentence``) states it, counted
+from the records and linked to them, and the economy table leaves out the indicator of that name; a town that keeps
+only the indicator reads it in the economy table.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from gridgov.data.cases.figures import Figure
 from gridgov.data.enterprises.enums import Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.org.models import Area
+
+
+#: The economic indicators (by name) that state the same number as a figure of these records.
+INDICATOR_NAMES = {"新增规上企业": "enterprises_new_above_scale", "重点企业固定资产投资": "key_investment"}
 
 
 def rows_in(*, town: Area, start: date, end: date, as_of: datetime) -> QuerySet[EnterpriseYear]:

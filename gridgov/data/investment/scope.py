@@ -2,8 +2,8 @@
 ``access.permissions``, which re-exports ``__all__``; ``investment.domain`` enforces it here).
 
 - **Seeing and recording** the same people: the town's command room (operators), leaders and admins, and the
-  handlers of the town's investment department (经济发展办, code ``JFB`` in the demo organisation) — every lead of
-  the town, its stages, arrivals and new enterprise.
+  handlers of the town's economic department (经济发展办: ``enterprises.scope.is_economic_department``, the one
+  rule for it) — every lead of the town, its stages, arrivals and new enterprise.
 - Everyone else (other departments' handlers, village staff, grid workers, enterprises, residents): nothing.
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from gridgov.data.cases.scope import is_global_admin, memberships_of
+from gridgov.data.enterprises.scope import is_economic_department
 from gridgov.data.investment.models import FundArrival, Lead
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
 
 __all__ = [
-    "INVESTMENT_DEPARTMENTS",
     "INVESTMENT_TOWN_ROLES",
     "investment_towns",
     "may_keep_investment",
@@ -28,8 +28,6 @@ __all__ = [
 
 #: Town roles that see and record the town's leads (their area must cover the whole town).
 INVESTMENT_TOWN_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN})
-#: The codes of the departments that attract investment (经济发展办); their handlers see and record.
-INVESTMENT_DEPARTMENTS = frozenset({"JFB"})
 
 
 def investment_towns(user: User) -> set[int] | None:
@@ -43,7 +41,7 @@ def investment_towns(user: User) -> set[int] | None:
     for m in memberships:
         if m.role in INVESTMENT_TOWN_ROLES and m.area is not None and m.area.level == AreaLevel.TOWN:
             towns.add(m.area.pk)  # a town-wide membership (a village's does not cover the town's leads)
-        elif m.role == Role.HANDLER and m.department is not None and m.department.code in INVESTMENT_DEPARTMENTS:
+        elif m.role == Role.HANDLER and m.department is not None and is_economic_department(m.department):
             towns.add(m.department.town_id)
     return towns
 

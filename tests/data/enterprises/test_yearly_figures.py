@@ -14,7 +14,8 @@ from gridgov.data.enterprises.domain.yearly import YearInput, record_year, set_r
 from gridgov.data.enterprises.enums import Measure, Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.enterprises.yearly_figures import year_figures
-from gridgov.data.reports.domain.year_review import review_sentences
+from gridgov.data.reports.domain.economy import define_indicator, record_actual
+from gridgov.data.reports.domain.year_review import review_sentences, year_review
 from tests.data.enterprises.conftest import EnterpriseWorld, valid_code
 from tests.factories import MONDAY_0900
 
@@ -122,3 +123,23 @@ def test_sentence_in_english(ew: EnterpriseWorld) -> None:
 def _sentence_en(ew: EnterpriseWorld) -> str:
     found = year_figures(town=ew.w.town, start=date(2025, 1, 1), end=date(2026, 1, 1), as_of=MONDAY_0900)
     return {s.topic: s.text for s in review_sentences({"enterprise_years": found})}["Enterprise development"]
+
+
+def test_a_number_the_records_state_is_said_once(ew: EnterpriseWorld) -> None:
+    """The town's indicators and the records both give 2025's numbers: the review says each once, from the records
+    (linked); in 2024 the records have the shipyard reaching 规上 but no key investment, so 重点企业固定资产投资 stays
+    in the economy table, from the indicator."""
+    _world(ew)
+    town = ew.w.town
+    for code, name, unit, value in (
+        ("GY03", "新增规上企业", "家", "3"),
+        ("TZ01", "重点企业固定资产投资", "亿元", "7.7"),
+    ):
+        indicator = define_indicator(town=town, code=code, name=name, unit=unit)
+        for year in (2024, 2025):
+            record_actual(indicator=indicator, year=year, period=12, value=value, user=None, now=MONDAY_0900)
+    with translation.override("zh-hans"):
+        reviews = {year: year_review(town=town, year=year, as_of=MONDAY_0900) for year in (2024, 2025)}
+    assert [s.topic for s in reviews[2025].economy] == []
+    assert [s.topic for s in reviews[2024].economy] == ["重点企业固定资产投资"]
+    assert {s.topic: s.text for s in reviews[2025].sentences}["企业发展"].startswith("新增规上企业2家，")

@@ -13,7 +13,7 @@ Figures come from sources:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -147,8 +147,19 @@ def year_review(*, town: Area, year: int, as_of: datetime | None = None) -> Year
         source: function(town=town, start=period.start, end=period.end, as_of=as_of)
         for source, function in SOURCES.items()
     }
+    # An indicator whose number the enterprise records state (and link) is said once, in the records' sentence.
+    recorded = figures["enterprise_years"]
+    stated = {
+        name
+        for name, key in enterprise_years.INDICATOR_NAMES.items()
+        if (rows := recorded[key].records) is not None and rows.exists()
+    }
     return YearReview(
-        town=town, year=year, as_of=as_of, sentences=review_sentences(figures), economy=_economy(town=town, year=year)
+        town=town,
+        year=year,
+        as_of=as_of,
+        sentences=review_sentences(figures),
+        economy=_economy(town=town, year=year, stated=stated),
     )
 
 
@@ -440,11 +451,12 @@ def _projects_sentence(w: Writer) -> Sentence:
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 
 
-def _economy(*, town: Area, year: int) -> list[Sentence]:
-    """全年实现工业总产值27.8亿元，同比增长66.17%。 — from the indicators with an actual for the year."""
+def _economy(*, town: Area, year: int, stated: Collection[str] = ()) -> list[Sentence]:
+    """全年实现工业总产值27.8亿元，同比增长66.17%。 — from the indicators with an actual for the year, except those
+    named in ``stated`` (their number is said elsewhere, from records)."""
     sentences = []
     for row in indicator_table(town=town, year=year):
-        if row.to_date is None:
+        if row.to_date is None or row.indicator.name in stated:
             continue
         unit = row.indicator.unit
         if unit in _SCALE:
