@@ -31,22 +31,18 @@ def english() -> bool:
 
 
 # The translated units the figures use, in the singular ("1 issue", "2 issues").
-_SINGULAR = {
-    "cases": "case",
-    "items": "item",
-    "issues": "issue",
-    "major categories": "major category",
-    "rooms": "room",
-    "households": "household",
-    "persons": "person",
-    "person-times": "person-time",
-    "villages": "village",
-}
+def _singular(unit: str) -> str:
+    """The English unit of one: cases → case, major categories → major category, enterprises → enterprise."""
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if unit.endswith("s") and not unit.endswith("ss"):
+        return unit[:-1]
+    return unit
 
 
 def _english_count(value: int, unit: str, approximate: bool) -> str:
     if value == 1:
-        unit = _SINGULAR.get(unit, unit)
+        unit = _singular(unit)
     unit = f" {unit}" if unit and not CJK.search(unit) else ""
     floored = value - value % 10
     if not approximate or value < 100 or floored == value:

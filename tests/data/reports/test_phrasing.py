@@ -101,6 +101,10 @@ def test_percent_whole_as_the_work_report_writes_it(rate: Decimal | None, expect
         (1, "villages", False, "1 village"),
         (1, "households", False, "1 household"),
         (6, "villages", False, "6 villages"),
+        (1, "enterprises", False, "1 enterprise"),
+        (1, "major categories", False, "1 major category"),
+        (1, "projects", False, "1 project"),
+        (1, "mu", False, "1 mu"),
     ],
 )
 def test_count_in_english(value, unit, approximate, expected) -> None:
