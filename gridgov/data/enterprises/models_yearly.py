@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.enterprises.enums import Measure, Rectification
-from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.org.models import Area, CorrectedRecord, Enterprise, User
 
 CENT = Decimal("0.01")
 
@@ -27,7 +27,7 @@ def per_mu(amount: Decimal, land_mu: Decimal | None) -> Decimal | None:
     return (amount / land_mu).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-class EnterpriseYear(models.Model):
+class EnterpriseYear(CorrectedRecord):
     """One enterprise's figures of one year (年度企业数据)."""
 
     town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
@@ -45,14 +45,6 @@ class EnterpriseYear(models.Model):
     rectified_on = models.DateField(_("整治日期"), null=True, blank=True)
     measure = models.CharField(_("整治措施"), max_length=16, choices=Measure.choices, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("登记时间"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        User, verbose_name=_("更正人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("企业年度数据")

@@ -31,7 +31,6 @@ from gridgov.data.enterprises.enums import Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.org.models import Area
 
-
 #: The economic indicators (by name) that state the same number as a figure of these records.
 INDICATOR_NAMES = {"新增规上企业": "enterprises_new_above_scale", "重点企业固定资产投资": "key_investment"}
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.investment.enums import STAGE_ORDER, Industry, Source, Stage
-from gridgov.data.org.models import Area, Department, Enterprise, User
+from gridgov.data.org.models import Area, CorrectedRecord, Department, Enterprise, User
 
 #: 亿元项目: a signed amount of at least this, in 元.
 BILLION = Decimal(100_000_000)
@@ -112,7 +112,7 @@ class StageChange(models.Model):
         return f"{self.lead_id} {self.from_stage}→{self.to_stage}"
 
 
-class FundArrival(models.Model):
+class FundArrival(CorrectedRecord):
     """The funds of one lead arrived (到位资金) in one month, in 元; a second entry for the month corrects it."""
 
     lead = models.ForeignKey(Lead, verbose_name=_("招商项目"), on_delete=models.PROTECT, related_name="arrivals")
@@ -121,14 +121,6 @@ class FundArrival(models.Model):
     month = models.PositiveSmallIntegerField(_("月份"))
     amount = models.DecimalField(_("到位资金（元）"), max_digits=14, decimal_places=2)
     note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("登记时间"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        User, verbose_name=_("更正人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("到位资金")

@@ -239,3 +239,20 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.town_id}/{self.year}: {self.last_value}"
+
+
+class CorrectedRecord(models.Model):
+    """A ledger row that is entered once and corrected in place (a second entry for the same key replaces its
+    figures): when and by whom it was entered, and the last correction's time and author."""
+
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        User, verbose_name=_("更正人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
