@@ -5,4 +5,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gridgov.ui.ledgers.enterprise_urls")),
     path("", include("gridgov.ui.ledgers.civic_urls")),
     path("", include("gridgov.ui.ledgers.people_urls")),
+    path("", include("gridgov.ui.ledgers.collective_urls")),
 ]

@@ -17,6 +17,7 @@ from gridgov.data.access.permissions import (
     Viewer,
     may_import,
     may_see_assistance,
+    may_see_collective,
     may_see_people,
     memberships_of,
     own_enterprise_ids,
@@ -60,6 +61,11 @@ def may_use_civic_ledgers(user: User) -> bool:
 def may_use_assistance(user: User) -> bool:
     """Social assistance (救助帮扶): the town's own staff who see assistance records (``may_see_assistance``)."""
     return may_use_civic_ledgers(user) and may_see_assistance(user)
+
+
+def may_use_collective(user: User) -> bool:
+    """The village collective economy (村级集体经济): the town's own staff who see villages' incomes."""
+    return may_use_civic_ledgers(user) and may_see_collective(user)
 
 
 def may_use_enterprise_ledgers(user: User) -> bool:
@@ -130,6 +136,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("rentals", "ledgers:rectifications", _("群租房整改"), may_use_civic_ledgers, "ledgers"),
     Entry("residents", "ledgers:residents", _("实有人口"), may_see_people, "ledgers"),
     Entry("assistance", "ledgers:assistance_payments", _("救助帮扶"), may_use_assistance, "ledgers"),
+    Entry("collective", "ledgers:collective", _("村级集体经济"), may_use_collective, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )
