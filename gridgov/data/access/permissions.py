@@ -365,3 +365,14 @@ def income_villages(user: User, town: Area) -> QuerySet[Area]:
         if m.role in INCOME_VIEWERS and m.area is not None  # noqa: F405
     ]
     return villages.filter(reduce(operator.or_, conditions)) if conditions else villages.none()
+
+
+def income_recording_villages(user: User, town: Area) -> list[Area]:
+    """The villages of ``town`` for which ``user`` records incomes and enterprises' help (the rule of
+    ``may_record_income``, asked once for the whole town): every village for the town's operators and admins,
+    their own for village staff."""
+    villages = list(income_villages(user, town))
+    if is_global_admin(user) or town_roles(user, town) & INCOME_RECORDERS:  # noqa: F405
+        return villages
+    own = [m.area.path for m in memberships_of(user) if m.role == Role.VILLAGE_STAFF and m.area is not None]
+    return [v for v in villages if any(v.path.startswith(path) for path in own)]

@@ -18,15 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
-from gridgov.data.collective.domain import IncomeInput, record_income
+from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
 from gridgov.data.collective.enums import IncomeKind
 from gridgov.data.collective.figures import OPERATING_THRESHOLD
 from gridgov.data.collective.models import VillageIncome
 from gridgov.data.errors import DomainError
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_collective import IncomeForm
+from gridgov.ui.ledgers.forms_collective import IncomeForm, SupportForm
 from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.menu import may_use_collective
@@ -266,3 +266,58 @@ def collective_village(request: HttpRequest, village_id: int) -> HttpResponse:
     }
     template = "ledgers/collective/village.html"
     return render(request, f"{template}#panel" if is_htmx(request) else template, context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Enterprises' help to villages (企业助农): 村企结对 and 共富工坊
+
+
+@login_required
+def supports(request: HttpRequest) -> HttpResponse:
+    """The year's 村企结对 and 共富工坊 records of the villages the user sees, their count and total, and the form
+    (for those who record for a village; a POST records one, then back to the list)."""
+    user = signed_in_user(request)
+    town = collective_town(user)
+    year = common.year_of(request)
+    recording = permissions.income_recording_villages(user, town)
+    enterprises = list(Enterprise.objects.filter(town=town, active=True).order_by("name").values_list("pk", "name"))
+    form = SupportForm(request.POST or None, villages=[(v.pk, v.name) for v in recording], enterprises=enterprises)
+    if request.method == "POST":
+        if not recording:
+            raise PermissionDenied(_("您不能登记企业助农"))
+        if form.is_valid():
+            data = form.cleaned_data
+            chosen = id_param(data["enterprise"])
+            enterprise = Enterprise.objects.filter(pk=chosen, town=town).first() if chosen else None
+            try:
+                record_support(
+                    actor=user,
+                    data=SupportInput(
+                        village=next((v for v in recording if str(v.pk) == data["village"]), None),
+                        kind=data["kind"],
+                        on=data["on"],
+                        amount=data["amount"],
+                        enterprise=enterprise,
+                        partner=data["partner"],
+                        people=data["people"],
+                        note=data["note"],
+                    ),
+                    now=timezone.now(),
+                )
+            except DomainError as error:
+                common.put_error(form, error)
+            else:
+                return redirect(f"{request.path}?year={data['on'].year}")
+    records = list(
+        permissions.visible_supports(user)
+        .filter(town=town, year=year)
+        .select_related("village", "enterprise")
+        .order_by("-on", "-id")
+    )
+    context = {
+        "year": year,
+        "records": records,
+        "total": sum((r.amount for r in records), Decimal(0)),
+        "form": form if recording else None,
+    }
+    return render(request, "ledgers/collective/supports.html", context)
