@@ -6,6 +6,7 @@ functions. Importing this package registers the endpoints on ``api``."""
 
 from gridgov.ui.api.ledgers import (
     assistance,  # social assistance payments (issue 15)
+    collective,  # the villages' collective incomes (issue 16)
     disputes,
     enterprises,
     hazards,
@@ -19,6 +20,7 @@ from gridgov.ui.api.ledgers import (
 
 __all__ = [
     "assistance",
+    "collective",
     "disputes",
     "enterprises",
     "hazards",
