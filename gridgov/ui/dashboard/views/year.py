@@ -72,6 +72,18 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     ("assistance", "insurance_subsidies"): ("ledgers:assistance_payments", {"kind": "group_insurance"}, "assistance"),
     ("assistance", "veteran_cards_issued"): ("ledgers:assistance_cards", {"status": "issued"}, "assistance"),
     ("assistance", "day_care_persons"): ("ledgers:assistance_day_care", {}, "assistance"),
+    # The villages' collective economy: each figure links to the year's village table (the growth, the villages
+    # over the threshold and those with income are read from its columns).
+    **{
+        ("collective", key): ("ledgers:collective", {}, "collective")
+        for key in (
+            "collective_income",
+            "collective_operating",
+            "collective_operating_growth",
+            "villages_operating_over",
+            "villages_with_income",
+        )
+    },
 }
 
 
