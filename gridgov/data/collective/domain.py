@@ -166,10 +166,10 @@ def _people(value: int | str | None) -> int | None:
     return int(text)
 
 
-def record_support(*, actor: User, data: SupportInput, now: datetime) -> VillageSupport:
-    """Record one enterprise's help to a village (村企结对 or 共富工坊). Checked field by field (InvalidInput naming
-    it): the village, the kind, a partner (the enterprise, of the village's town, or a name), the date (not after
-    today), the amount (≥ 0), the people; who records is ``may_record_income``'s rule. Nothing written on failure."""
+def clean_support(data: SupportInput, *, now: datetime) -> VillageSupport:
+    """The input checked field by field (InvalidInput naming it): the village, the kind, a partner (the enterprise,
+    of the village's town, or a name), the date (not after ``now``'s day), the amount (≥ 0), the people; the unsaved
+    record (``created_at`` ``now``). Who records is ``record_support``'s check."""
     village = data.village
     if village is None or village.level != AreaLevel.VILLAGE or village.town_id is None:
         raise InvalidInput(_("村：请选择一个村（社区）"), field="village")
@@ -189,23 +189,30 @@ def record_support(*, actor: User, data: SupportInput, now: datetime) -> Village
         raise InvalidInput(_("日期：%(day)s尚未到来") % {"day": data.on.isoformat()}, field="on")
     if data.on.year < FIRST_YEAR:
         raise InvalidInput(_("日期：%(year)s年过早，请核对") % {"year": data.on.year}, field="on")
-    amount = parse_amount(data.amount, label=_("帮扶金额"))
-    people = _people(data.people)
-    if not _in_actor_town(actor, village):
-        raise InvalidInput(_("村：%(village)s不在您所在的乡镇") % {"village": village.name}, field="village")
-    if not may_record_income(actor, village):
-        raise NotAllowed(_("您无权登记%(village)s的企业助农") % {"village": village.name})
-    return VillageSupport.objects.create(
+    return VillageSupport(
         town_id=village.town_id,
         village=village,
         year=data.on.year,
         kind=SupportKind(data.kind),
         enterprise=enterprise,
         partner="" if enterprise is not None else partner,
-        amount=amount,
-        people=people,
+        amount=parse_amount(data.amount, label=_("帮扶金额")),
+        people=_people(data.people),
         on=data.on,
         note=data.note.strip(),
         created_at=now,
-        created_by=actor,
     )
+
+
+def record_support(*, actor: User, data: SupportInput, now: datetime) -> VillageSupport:
+    """Record one enterprise's help to a village (村企结对 or 共富工坊): checked by ``clean_support``; who records is
+    ``may_record_income``'s rule. Nothing written on failure."""
+    support = clean_support(data, now=now)
+    village = support.village
+    if not _in_actor_town(actor, village):
+        raise InvalidInput(_("村：%(village)s不在您所在的乡镇") % {"village": village.name}, field="village")
+    if not may_record_income(actor, village):
+        raise NotAllowed(_("您无权登记%(village)s的企业助农") % {"village": village.name})
+    support.created_by = actor
+    support.save()
+    return support
