@@ -5,12 +5,13 @@ view puts next to the field they name."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.types import FromDjango
 
-MONTHS = [(str(m), f"{m}月") for m in range(1, 13)]
+MONTHS = [(str(m), format_lazy(gettext_lazy("{}月"), m)) for m in range(1, 13)]
 
 
 class IncomeForm(forms.Form):

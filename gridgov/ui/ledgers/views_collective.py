@@ -21,6 +21,7 @@ from gridgov.data.access import permissions
 from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
 from gridgov.data.collective.enums import IncomeKind
 from gridgov.data.collective.figures import OPERATING_THRESHOLD
+from gridgov.data.collective.importers import INCOMES
 from gridgov.data.collective.models import VillageIncome
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Enterprise, User
@@ -149,6 +150,7 @@ def collective(request: HttpRequest) -> HttpResponse:
         "by_growth": by_growth,
         "red_size": RED_LIST_SIZE,
         "threshold": OPERATING_THRESHOLD,
+        "may_import": INCOMES.allowed(user),
     }
     return common.render_list(request, "ledgers/collective/year.html", context, rows="rows")
 

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -22,6 +23,7 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.ui.web.menu import allows
 from tests.factories import WORLD_TODAY, TownWorld, signed_in
+from tests.ui.test_english_pages import _data_names, chinese_left
 
 TABLE = reverse("ledgers:collective")
 EXPORT = reverse("ledgers:collective_export")
@@ -241,3 +243,19 @@ def test_the_village_page_costs_the_same_queries_for_more_months(world: TownWorl
     with django_assert_num_queries(VILLAGE_QUERIES):
         page = client.get(village_page(world.village_b), {"year": YEAR})
     assert page.text.count('data-corrected="1"') == 8
+
+
+def test_the_pages_read_in_english(world: TownWorld, ledger):
+    data = IncomeInput(village=world.village_a, year=YEAR, month=1, kind=IncomeKind.OPERATING, amount="41万")
+    record_income(actor=world.village_staff_a, data=data, now=timezone.now())  # a correction: who and when
+    client = Client()
+    client.force_login(world.operator)
+    client.cookies["django_language"] = "en"
+    names = _data_names()
+    pages = [
+        f"{TABLE}?year={YEAR}",
+        f"{village_page(world.village_a)}?year={YEAR}",
+        reverse("ledgers:collective_supports"),
+    ]
+    left = {url: chinese_left(client.get(url).text, names) for url in pages}
+    assert left == {url: [] for url in pages}
