@@ -259,3 +259,11 @@ def test_the_pages_read_in_english(world: TownWorld, ledger):
     ]
     left = {url: chinese_left(client.get(url).text, names) for url in pages}
     assert left == {url: [] for url in pages}
+
+
+@pytest.mark.parametrize(("persona", "status"), [("operator", 200), ("village_staff_a", 200), ("leader", 404)])
+def test_the_import_link_opens_the_upload_page_for_those_who_import(world: TownWorld, persona: str, status: int):
+    client = signed_in(getattr(world, persona))
+    upload = reverse("imports:upload", args=["collective-incomes"])
+    assert (f'href="{upload}"' in client.get(TABLE).text) is (status == 200)
+    assert client.get(upload).status_code == status
