@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gridgov.data.access import permissions
 from gridgov.data.collective.domain import SupportInput, record_support
@@ -19,6 +19,7 @@ from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.domain import create_area
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise
+from gridgov.data.reports.domain.year_review import review_sentences
 from tests.data.enterprises.conftest import valid_code
 from tests.factories import WORLD_NOW, WORLD_TODAY, TownWorld
 
@@ -142,3 +143,21 @@ def test_the_years_count_and_total(world: TownWorld):
         town=world.town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=WORLD_NOW - timedelta(seconds=1)
     )
     assert (before["village_supports"].value, before["village_support_amount"].value) == (0, Decimal(0))
+
+
+def _support_sentence(found: dict) -> str:
+    sentences = {s.topic: s for s in review_sentences({"collective_supports": found})}
+    return sentences[translation.pgettext("year review topic", "企业助农")].text
+
+
+def test_the_year_review_sentence(world: TownWorld):
+    year = WORLD_TODAY.year
+    for village, amount in ((world.village_a, "5万"), (world.village_b, "9.3万"), (world.village_b, "45000")):
+        record_support(actor=world.operator, data=_input(village, amount=amount), now=WORLD_NOW)
+    found = support_figures(town=world.town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=timezone.now())
+    assert _support_sentence(found) == "全年开展村企结对和共富工坊3项，企业助农金额18.8万元。"
+    with translation.override("en"):
+        assert _support_sentence(found) == (
+            "Over the year, village–enterprise pairings and common prosperity workshops numbered 3, with"
+            " enterprises' support of 188,000 yuan."
+        )

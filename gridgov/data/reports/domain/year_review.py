@@ -114,6 +114,7 @@ SOURCES: dict[str, YearFigures] = {
     "people": people.year_figures,
     "visits": visits.year_figures,
     "collective": collective.year_figures,
+    "collective_supports": collective.support_figures,  # 村企结对 and 共富工坊 (issue 16)
 }
 
 
@@ -238,7 +239,7 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         ),
         w.sentence(_("通报"), "cases", [_("全年共发布各类通报"), ("bulletins_issued", "count"), _("。")]),
     ]
-    return [*sentences, _collective_sentence(w), *_people_sentences(w)]
+    return [*sentences, _collective_sentence(w), _support_sentence(w), *_people_sentences(w)]
 
 
 def _people_sentences(w: Writer) -> list[Sentence]:
@@ -330,6 +331,22 @@ def _collective_sentence(w: Writer) -> Sentence:
             pgettext(said, "，"),
             ("villages_operating_over", "count"),
             pgettext(said, "完成经营性收入超%(amount)s。") % {"amount": over},
+        ],
+    )
+
+
+def _support_sentence(w: Writer) -> Sentence:
+    """全年开展村企结对和共富工坊6项，企业助农金额59.3万元。"""
+    said = "year review sentence"
+    return w.sentence(
+        pgettext("year review topic", "企业助农"),
+        "collective_supports",
+        [
+            pgettext(said, "全年开展村企结对和共富工坊"),
+            ("village_supports", "count"),
+            pgettext(said, "，企业助农金额"),
+            ("village_support_amount", "money"),
+            pgettext(said, "。"),
         ],
     )
 

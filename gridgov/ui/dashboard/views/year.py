@@ -84,6 +84,8 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
             "villages_with_income",
         )
     },
+    ("collective_supports", "village_supports"): ("ledgers:collective_supports", {}, "collective"),
+    ("collective_supports", "village_support_amount"): ("ledgers:collective_supports", {}, "collective"),
 }
 
 
