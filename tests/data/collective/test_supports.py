@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone, translation
 
 from gridgov.data.access import permissions
+from gridgov.data.cases.figures import Figure
 from gridgov.data.collective.domain import SupportInput, record_support
 from gridgov.data.collective.enums import SupportKind
 from gridgov.data.collective.figures import support_figures
@@ -145,7 +146,7 @@ def test_the_years_count_and_total(world: TownWorld):
     assert (before["village_supports"].value, before["village_support_amount"].value) == (0, Decimal(0))
 
 
-def _support_sentence(found: dict) -> str:
+def _support_sentence(found: dict[str, Figure]) -> str:
     sentences = {s.topic: s for s in review_sentences({"collective_supports": found})}
     return sentences[translation.pgettext("year review topic", "企业助农")].text
 
