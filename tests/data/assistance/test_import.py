@@ -3,21 +3,17 @@ all or nothing, the same file twice writes nothing twice."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from decimal import Decimal
-
-from django.utils import timezone
-from openpyxl import Workbook
 
 from gridgov.data.assistance.domain import apply_card, issue_card
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.importers import PAYMENTS, VETERAN_CARDS
 from gridgov.data.assistance.models import Payment, VeteranCard
-from gridgov.data.sheets.framework import ImportContext, RowError, dry_run, import_sheet
-from gridgov.types import CellValue
+from gridgov.data.sheets.framework import RowError, dry_run, import_sheet
 from tests.data.assistance.people import head, household, id_number
 from tests.factories import WORLD_TODAY, TownWorld
+from tests.sheets import import_context, workbook
 
 PAYMENT_HEADERS = ["户号", "户主身份证号", "类型", "金额", "发放日期", "资金来源", "发放部门"]
 CARD_HEADERS = ["身份证号", "申请日期", "发放日期", "证号"]
@@ -25,36 +21,20 @@ TOMORROW = (WORLD_TODAY + timedelta(days=1)).isoformat()
 LAST_MONTH = (WORLD_TODAY - timedelta(days=30)).isoformat()
 
 
-def xlsx(headers: list[str], rows: list[list[CellValue]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _ctx(world: TownWorld) -> ImportContext:
-    return ImportContext(town=world.town, user=world.operator, now=timezone.now())
-
-
 def test_a_good_payment_sheet_is_checked_then_imported_once(world: TownWorld):
     a = household(world, world.village_a, "A-001", "张阿大", serial=1)
     b = household(world, world.village_b, "B-001", "李阿二", serial=2)
-    content = xlsx(
+    content = workbook(
         PAYMENT_HEADERS,
         [
             ["A-001", "", "低保", "1,200", LAST_MONTH, "县级财政", "综合行政执法中队"],
             ["", id_number(2), "慰问金", "１.２万", WORLD_TODAY.isoformat(), "", "JSB"],
         ],
     )
-    checked = dry_run(importer=PAYMENTS, content=content, ctx=_ctx(world))
+    checked = dry_run(importer=PAYMENTS, content=content, ctx=import_context(world))
     assert (checked.errors, checked.valid, Payment.objects.count()) == ([], 2, 0)
 
-    report = import_sheet(importer=PAYMENTS, content=content, ctx=_ctx(world))
+    report = import_sheet(importer=PAYMENTS, content=content, ctx=import_context(world))
     assert (report.errors, report.imported) == ([], 2)
     rows = set(Payment.objects.values_list("household", "kind", "amount", "source", "department"))
     assert rows == {
@@ -62,13 +42,13 @@ def test_a_good_payment_sheet_is_checked_then_imported_once(world: TownWorld):
         (b.pk, PaymentKind.CONDOLENCE, Decimal("12000.00"), "", world.dept_b.pk),
     }
 
-    again = import_sheet(importer=PAYMENTS, content=content, ctx=_ctx(world))
+    again = import_sheet(importer=PAYMENTS, content=content, ctx=import_context(world))
     assert (again.errors, again.skipped, again.imported, Payment.objects.count()) == ([], 2, 0, 2)
 
 
 def test_bad_payment_rows_are_each_named_and_nothing_is_written(world: TownWorld):
     household(world, world.village_a, "A-001", "张阿大", serial=1)
-    content = xlsx(
+    content = workbook(
         PAYMENT_HEADERS,
         [
             ["A-001", "", "低保", "1200", LAST_MONTH, "", ""],  # good
@@ -92,10 +72,10 @@ def test_bad_payment_rows_are_each_named_and_nothing_is_written(world: TownWorld
         ),
         RowError(9, "户号", "请填写户号或户主身份证号"),
     ]
-    checked = dry_run(importer=PAYMENTS, content=content, ctx=_ctx(world))
+    checked = dry_run(importer=PAYMENTS, content=content, ctx=import_context(world))
     assert (checked.errors, checked.valid) == (expected, 1)
 
-    report = import_sheet(importer=PAYMENTS, content=content, ctx=_ctx(world))
+    report = import_sheet(importer=PAYMENTS, content=content, ctx=import_context(world))
     assert (report.errors, report.imported, Payment.objects.count()) == (expected, 0, 0)
 
 
@@ -111,7 +91,7 @@ def test_the_card_sheet_imports_applications_and_issues_all_or_nothing(world: To
         [id_number(99), LAST_MONTH, "", ""],
         [id_number(5), TOMORROW, "", ""],
     ]
-    report = import_sheet(importer=VETERAN_CARDS, content=xlsx(CARD_HEADERS, good + bad), ctx=_ctx(world))
+    report = import_sheet(importer=VETERAN_CARDS, content=workbook(CARD_HEADERS, good + bad), ctx=import_context(world))
     assert report.errors == [
         RowError(4, "发放日期", "发放日期不能早于申请日期"),
         RowError(5, "身份证号", "人员库中没有身份证号为330921********" + id_number(99)[-4:] + "的人员"),
@@ -119,7 +99,7 @@ def test_the_card_sheet_imports_applications_and_issues_all_or_nothing(world: To
     ]
     assert VeteranCard.objects.count() == 0
 
-    report = import_sheet(importer=VETERAN_CARDS, content=xlsx(CARD_HEADERS, good), ctx=_ctx(world))
+    report = import_sheet(importer=VETERAN_CARDS, content=workbook(CARD_HEADERS, good), ctx=import_context(world))
     assert (report.errors, report.imported) == ([], 2)
     cards = set(VeteranCard.objects.values_list("resident", "issued_on", "number"))
     assert cards == {(veteran.pk, WORLD_TODAY, "YDZ-004"), (other.pk, None, "")}
@@ -136,8 +116,8 @@ def test_the_card_sheet_issues_cards_applied_for_by_hand_and_skips_those_issued(
     too_early = (applied_on - timedelta(days=1)).isoformat()
     bad = import_sheet(
         importer=VETERAN_CARDS,
-        content=xlsx(CARD_HEADERS, [[id_number(4), (applied_on - timedelta(days=5)).isoformat(), too_early, ""]]),
-        ctx=_ctx(world),
+        content=workbook(CARD_HEADERS, [[id_number(4), (applied_on - timedelta(days=5)).isoformat(), too_early, ""]]),
+        ctx=import_context(world),
     )
     day = applied_on
     assert bad.errors == [
@@ -148,7 +128,7 @@ def test_the_card_sheet_issues_cards_applied_for_by_hand_and_skips_those_issued(
         [id_number(4), LAST_MONTH, WORLD_TODAY.isoformat(), "YDZ-004"],
         [id_number(5), LAST_MONTH, WORLD_TODAY.isoformat(), "X"],
     ]
-    report = import_sheet(importer=VETERAN_CARDS, content=xlsx(CARD_HEADERS, rows), ctx=_ctx(world))
+    report = import_sheet(importer=VETERAN_CARDS, content=workbook(CARD_HEADERS, rows), ctx=import_context(world))
     assert (report.errors, report.skipped, report.imported) == ([], 1, 1)
     cards = set(VeteranCard.objects.values_list("pk", "applied_on", "issued_on", "number"))
     assert cards == {(card.pk, applied_on, WORLD_TODAY, "YDZ-004"), (finished.pk, applied_on, applied_on, "YDZ-005")}

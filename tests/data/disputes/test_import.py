@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.importers import DISPUTES
 from gridgov.data.disputes.models import Dispute
@@ -21,18 +19,7 @@ from gridgov.data.problemlists.importers import PROBLEM_ITEMS
 from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.sheets.framework import ImportContext, dry_run, import_sheet
 from tests.factories import MONDAY_0900, TownWorld, at
-
-
-def xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
+from tests.sheets import workbook
 
 DISPUTE_HEADERS = [
     "受理编号",
@@ -67,7 +54,7 @@ GOOD_DISPUTES: list[list[Any]] = [
 
 def test_disputes_good_file_then_same_file_again(world: TownWorld) -> None:
     ctx = ImportContext(town=world.town, user=world.operator, now=MONDAY_0900)
-    content = xlsx(DISPUTE_HEADERS, GOOD_DISPUTES)
+    content = workbook(DISPUTE_HEADERS, GOOD_DISPUTES)
     report = dry_run(importer=DISPUTES, content=content, ctx=ctx)
     assert (report.total, report.valid, report.errors, Dispute.objects.count()) == (2, 2, [], 0)
     report = import_sheet(importer=DISPUTES, content=content, ctx=ctx)
@@ -93,7 +80,7 @@ def test_disputes_bad_rows_import_nothing(world: TownWorld) -> None:
         ["LD-004", "劳资纠纷", "2026-12-30", "丙", "12", "330921199001011230", "x", "", "", "不存在的所", ""],
         GOOD_DISPUTES[0],
     ]
-    report = import_sheet(importer=DISPUTES, content=xlsx(DISPUTE_HEADERS, rows), ctx=ctx)
+    report = import_sheet(importer=DISPUTES, content=workbook(DISPUTE_HEADERS, rows), ctx=ctx)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (3, "类型", "“吵架”不是可选值（可选：信访、矛盾纠纷、劳资纠纷）"),
         (4, "所在村", "找不到村“月亮村”"),
@@ -102,10 +89,10 @@ def test_disputes_bad_rows_import_nothing(world: TownWorld) -> None:
     ]
     assert (report.imported, Dispute.objects.count(), Case.objects.count()) == (0, 0, 0)
     negative_row = ["LD-003", "劳资纠纷", "2026-11-02", "乙", "", "", "x", "-500", "", "ZFZ", ""]
-    negative = import_sheet(importer=DISPUTES, content=xlsx(DISPUTE_HEADERS, [negative_row]), ctx=ctx)
+    negative = import_sheet(importer=DISPUTES, content=workbook(DISPUTE_HEADERS, [negative_row]), ctx=ctx)
     assert [(e.column, e.message) for e in negative.errors] == [("涉及金额（元）", "金额不能为负数")]
     bad_id = ["LD-005", "劳资纠纷", "2026-11-02", "丙", "", "330921199001011230", "x", "", "", "ZFZ", ""]
-    report = import_sheet(importer=DISPUTES, content=xlsx(DISPUTE_HEADERS, [bad_id]), ctx=ctx)
+    report = import_sheet(importer=DISPUTES, content=workbook(DISPUTE_HEADERS, [bad_id]), ctx=ctx)
     assert [(e.column, e.message) for e in report.errors] == [("身份证号", "身份证号 330921********1230 校验位不正确")]
 
 
@@ -127,20 +114,20 @@ def test_problem_items_import(world: TownWorld) -> None:
         ],
         ["基层治理问题清单", "JC-2", "台账缺失", "自查发现", "JSB", "钱建设", "建立台账", "2026-11-03", "2026-11-30"],
     ]
-    report = import_sheet(importer=PROBLEM_ITEMS, content=xlsx(headers, good), ctx=ctx)
+    report = import_sheet(importer=PROBLEM_ITEMS, content=workbook(headers, good), ctx=ctx)
     assert (report.imported, report.errors) == (2, [])
     assert list(ProblemItem.objects.order_by("found_on").values_list("source", "deadline")) == [
         ("superior", date(2026, 12, 31)),
         ("self_check", date(2026, 11, 30)),
     ]
-    again = import_sheet(importer=PROBLEM_ITEMS, content=xlsx(headers, good), ctx=ctx)
+    again = import_sheet(importer=PROBLEM_ITEMS, content=workbook(headers, good), ctx=ctx)
     assert (again.skipped, ProblemItem.objects.count()) == (2, 2)
     bad = [
         ["第八张清单", "X-1", "x", "上级交办", "JSB", "钱", "x", "2026-11-02", "2026-12-31"],
         ["基层治理问题清单", "X-2", "x", "上级交办", "JSB", "钱", "x", "2026-11-20", "2026-11-02"],
         ["基层治理问题清单", "X-3", "x", "上级交办", "JSB", "钱", "x", "2026-11-02", "不是日期"],
     ]
-    report = import_sheet(importer=PROBLEM_ITEMS, content=xlsx(headers, bad), ctx=ctx)
+    report = import_sheet(importer=PROBLEM_ITEMS, content=workbook(headers, bad), ctx=ctx)
     assert [(e.row, e.column) for e in report.errors] == [(2, "清单名称"), (3, "整改时限"), (4, "整改时限")]
     assert report.errors[1].message == "整改时限早于发现日期"
     assert ProblemItem.objects.count() == 2
@@ -163,19 +150,19 @@ def test_inspection_problems_import(world: TownWorld) -> None:
         ["11月创城督查", "A01", "双合村", "村口", "垃圾未清运", "2026-11-23 10:00", "孙网格"],
         ["11月创城督查", "暴露垃圾", "火箭", "礼堂", "垃圾桶满溢", date(2026, 11, 24), ""],
     ]
-    report = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(headers, good), ctx=ctx)
+    report = import_sheet(importer=INSPECTION_PROBLEMS, content=workbook(headers, good), ctx=ctx)
     assert (report.imported, report.errors) == (2, [])
     assert sorted(InspectionProblem.objects.values_list("village__name", "deduction")) == [
         ("双合村", Decimal("2.0")),
         ("火箭村", Decimal("2.0")),
     ]
-    assert import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(headers, good), ctx=ctx).skipped == 2
+    assert import_sheet(importer=INSPECTION_PROBLEMS, content=workbook(headers, good), ctx=ctx).skipped == 2
     bad = [
         ["11月创城督查", "B09", "双合村", "村口", "x", "2026-11-23", ""],
         ["11月创城督查", "A01", "双合村", "村口", "x", "2026-12-23", ""],
         ["11月创城督查", "A01", "双合村", "村口", "x", "2026-11-23", "周网格"],
     ]
-    report = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(headers, bad), ctx=ctx)
+    report = import_sheet(importer=INSPECTION_PROBLEMS, content=workbook(headers, bad), ctx=ctx)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (2, "检查项目", "“B09”不是本轮督查的检查项目"),
         (3, "发现时间", "发现时间不在督查期间内"),

@@ -11,9 +11,10 @@ from gridgov.data.disputes.domain import register_dispute
 from gridgov.data.disputes.importers import DISPUTES
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.sheets.framework import ImportContext, import_sheet, read_sheet
-from tests.data.disputes.test_import import DISPUTE_HEADERS, GOOD_DISPUTES, xlsx
+from tests.data.disputes.test_import import DISPUTE_HEADERS, GOOD_DISPUTES
 from tests.data.ledger_bulk import assert_filed_as_engine, assert_write_flat
 from tests.factories import MONDAY_0900, TownWorld
+from tests.sheets import workbook
 
 
 def disputes_file(first: int, n: int) -> bytes:
@@ -21,12 +22,12 @@ def disputes_file(first: int, n: int) -> bytes:
         [f"LD-{i:03d}", "劳资纠纷", date(2026, 11, 2), f"当事人{i}", "", "", f"拖欠工资{i}", "", "否", "ZFZ", "双合村"]
         for i in range(first, first + n)
     ]
-    return xlsx(DISPUTE_HEADERS, rows)
+    return workbook(DISPUTE_HEADERS, rows)
 
 
 def test_open_disputes_imported_in_bulk_are_registered_as_register_dispute_registers_them(world: TownWorld) -> None:
     ctx = ImportContext(town=world.town, user=world.operator, now=MONDAY_0900)
-    content = xlsx(DISPUTE_HEADERS, GOOD_DISPUTES)
+    content = workbook(DISPUTE_HEADERS, GOOD_DISPUTES)
     report = import_sheet(importer=DISPUTES, content=content, ctx=ctx)
     assert (report.ok, report.imported) == (True, 2)
     imported = list(Dispute.objects.order_by("id"))
@@ -56,7 +57,7 @@ def test_open_disputes_write_flat_and_a_failing_row_writes_nothing(world: TownWo
     headers = [*DISPUTE_HEADERS, "化解日期"]
     rows = [[*GOOD_DISPUTES[0], date(2026, 11, 20)], [*GOOD_DISPUTES[1], ""]]
     grid_worker = ImportContext(town=world.town, user=world.grid_worker_a, now=MONDAY_0900)
-    report = import_sheet(importer=DISPUTES, content=xlsx(headers, rows), ctx=grid_worker)
+    report = import_sheet(importer=DISPUTES, content=workbook(headers, rows), ctx=grid_worker)
     assert [(e.row, e.column, e.message) for e in report.errors] == [(0, "", "只有镇指挥室或管理员可以登记信访和纠纷")]
     assert (report.imported, Dispute.objects.count(), DisputeParty.objects.count(), Case.objects.count()) == (
         0,

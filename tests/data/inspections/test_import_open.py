@@ -14,9 +14,9 @@ from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.org.enums import DepartmentKind
 from gridgov.data.org.models import Department
 from gridgov.data.sheets.framework import ImportContext, dry_run, import_sheet, read_sheet
-from tests.data.disputes.test_import import xlsx
 from tests.data.ledger_bulk import assert_filed_as_engine, assert_write_flat
 from tests.factories import TownWorld, at
+from tests.sheets import workbook
 
 HEADERS = ["督查名称", "检查项目", "村（社区）", "点位", "问题描述", "发现时间", "督查人员", "销号日期"]
 ROUND = "11月创城督查"
@@ -45,7 +45,7 @@ def problems_file(first: int, n: int) -> bytes:
          datetime(2026, 11, 23 + i % 4, 10, i % 60), "孙网格" if i % 2 else "", ""]
         for i in range(first, first + n)
     ]  # fmt: skip
-    return xlsx(HEADERS, rows)
+    return workbook(HEADERS, rows)
 
 
 def test_open_problems_imported_in_bulk_are_recorded_as_record_problem_records_them(world: TownWorld) -> None:
@@ -85,10 +85,10 @@ def test_open_problems_write_flat_and_a_failing_row_writes_nothing(world: TownWo
     ]
     refused = [(3, "", "火箭村没有启用的村（社区）委员会，无法派遣")]
     # the dry run finds it too (it plans the rows as the import would), so a clean dry run means a clean import
-    checked = dry_run(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    checked = dry_run(importer=INSPECTION_PROBLEMS, content=workbook(HEADERS, rows), ctx=ctx(world))
     assert [(e.row, e.column, e.message) for e in checked.errors] == refused
     assert (InspectionProblem.objects.count(), Case.objects.count()) == before
-    report = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    report = import_sheet(importer=INSPECTION_PROBLEMS, content=workbook(HEADERS, rows), ctx=ctx(world))
     assert [(e.row, e.column, e.message) for e in report.errors] == refused
     assert (report.imported, InspectionProblem.objects.count(), Case.objects.count()) == (0, *before)
 
@@ -108,7 +108,7 @@ def test_the_dry_run_lists_a_village_without_its_committee_beside_the_rows_own_e
         [ROUND, "A01", "火箭", "礼堂", "垃圾", "2026-11-24 11:00", "", ""],
         [ROUND, "A01", "双合村", "桥头", "垃圾", "2026-11-31 10:00", "", ""],
     ]
-    checked = dry_run(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    checked = dry_run(importer=INSPECTION_PROBLEMS, content=workbook(HEADERS, rows), ctx=ctx(world))
     assert [(e.row, e.column, e.message) for e in checked.errors] == [
         (4, "发现时间", "“2026-11-31”不是有效日期，请写成2026-11-25或2026年11月25日"),
         (3, "", "火箭村没有启用的村（社区）委员会，无法派遣"),
@@ -130,8 +130,8 @@ def test_every_row_for_a_village_without_its_committee_is_listed_in_one_upload(w
         (2, "", "火箭村没有启用的村（社区）委员会，无法派遣"),
         (4, "", "火箭村没有启用的村（社区）委员会，无法派遣"),
     ]
-    checked = dry_run(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    checked = dry_run(importer=INSPECTION_PROBLEMS, content=workbook(HEADERS, rows), ctx=ctx(world))
     assert ([(e.row, e.column, e.message) for e in checked.errors], checked.valid) == (refused, 1)
-    imported = import_sheet(importer=INSPECTION_PROBLEMS, content=xlsx(HEADERS, rows), ctx=ctx(world))
+    imported = import_sheet(importer=INSPECTION_PROBLEMS, content=workbook(HEADERS, rows), ctx=ctx(world))
     assert [(e.row, e.column, e.message) for e in imported.errors] == refused
     assert (imported.imported, InspectionProblem.objects.count()) == (0, 0)

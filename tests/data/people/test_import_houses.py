@@ -3,21 +3,19 @@ the same file twice writes nothing twice, and a village's staff import into thei
 
 from __future__ import annotations
 
-import io
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
-from openpyxl import Workbook
 
-from gridgov.data.org.models import User
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.importers import HOUSES
 from gridgov.data.people.models import House
-from gridgov.data.sheets.framework import FailedAt, ImportContext, RowError, dry_run, import_sheet
+from gridgov.data.sheets.framework import FailedAt, RowError, dry_run, import_sheet
 from gridgov.types import CellValue
 from tests.data.people.factories import make_house
 from tests.factories import TownWorld
+from tests.sheets import import_context, workbook
 
 HEADERS = ["村(社区)", "网格", "地址", "房屋用途", "间数", "纬度", "经度", "备注"]
 GOOD: list[list[CellValue]] = [
@@ -27,28 +25,16 @@ GOOD: list[list[CellValue]] = [
 ]
 
 
-def xlsx(rows: list[list[CellValue]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _ctx(world: TownWorld, user: User | None = None) -> ImportContext:
-    return ImportContext(town=world.town, user=user or world.operator, now=timezone.now())
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
+    return workbook(HEADERS, rows)
 
 
 def test_a_good_house_register_is_checked_then_imported_once(world: TownWorld):
     content = xlsx(GOOD)
-    checked = dry_run(importer=HOUSES, content=content, ctx=_ctx(world))
+    checked = dry_run(importer=HOUSES, content=content, ctx=import_context(world))
     assert (checked.errors, checked.valid, House.objects.count()) == ([], 3, 0)
 
-    report = import_sheet(importer=HOUSES, content=content, ctx=_ctx(world))
+    report = import_sheet(importer=HOUSES, content=content, ctx=import_context(world))
     assert (report.errors, report.imported) == ([], 3)
     rows = set(House.objects.values_list("village", "grid", "address", "use", "rooms", "latitude", "longitude", "note"))
     assert rows == {
@@ -66,7 +52,7 @@ def test_a_good_house_register_is_checked_then_imported_once(world: TownWorld):
         (world.village_b.pk, world.grid_b.pk, "火箭村2组8号", HouseUse.IDLE, 1, None, None, ""),
     }
 
-    again = import_sheet(importer=HOUSES, content=content, ctx=_ctx(world))
+    again = import_sheet(importer=HOUSES, content=content, ctx=import_context(world))
     assert (again.errors, again.skipped, again.imported, House.objects.count()) == ([], 3, 0, 3)
 
 
@@ -95,9 +81,9 @@ def test_each_bad_row_is_named_and_nothing_is_written(world: TownWorld):
         RowError(10, "纬度", "请同时填写经度和纬度"),
         RowError(11, "", "与第2行重复"),
     ]
-    checked = dry_run(importer=HOUSES, content=xlsx(rows), ctx=_ctx(world))
+    checked = dry_run(importer=HOUSES, content=xlsx(rows), ctx=import_context(world))
     assert (checked.errors, checked.valid) == (expected, 1)
-    report = import_sheet(importer=HOUSES, content=xlsx(rows), ctx=_ctx(world))
+    report = import_sheet(importer=HOUSES, content=xlsx(rows), ctx=import_context(world))
     assert (report.errors, report.imported, House.objects.count()) == (expected, 0, 1)
 
 
@@ -105,18 +91,18 @@ def test_a_village_s_staff_import_into_their_village_only(world: TownWorld):
     assert HOUSES.allowed(world.village_staff_a)
     assert not HOUSES.allowed(world.leader)
     assert not HOUSES.allowed(world.grid_worker_a)
-    ctx = _ctx(world, world.village_staff_a)
+    ctx = import_context(world, world.village_staff_a)
     report = import_sheet(importer=HOUSES, content=xlsx(GOOD), ctx=ctx)
     assert (report.errors, House.objects.count()) == ([RowError(4, "村(社区)", "您无权在火箭村第1网格登记房屋")], 0)
     own = import_sheet(importer=HOUSES, content=xlsx(GOOD[:2]), ctx=ctx)
     assert (own.errors, own.imported) == ([], 2)
-    worker = import_sheet(importer=HOUSES, content=xlsx(GOOD[1:2]), ctx=_ctx(world, world.grid_worker_a))
+    worker = import_sheet(importer=HOUSES, content=xlsx(GOOD[1:2]), ctx=import_context(world, world.grid_worker_a))
     assert worker.errors == [RowError(2, "村(社区)", "您无权在双合村登记房屋")]
 
 
 def test_an_address_registered_at_another_desk_meanwhile_fails_its_row_and_writes_nothing(world: TownWorld):
     keys = [column.key for column in HOUSES.columns]
-    ctx = _ctx(world)
+    ctx = import_context(world)
     checked = [HOUSES.parse_row(dict(zip(keys, row, strict=True)), ctx=ctx) for row in GOOD]
     make_house(world, village=world.village_a, grid=None, address="双合村1组2号")
     with pytest.raises(FailedAt) as failed:

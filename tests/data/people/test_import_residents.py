@@ -5,25 +5,24 @@ personal data encrypted at rest and masked in the report."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
-from openpyxl import Workbook
 
-from gridgov.data.org.models import User
 from gridgov.data.people.enums import GroupKind, Relation, ResidentKind, Sex
 from gridgov.data.people.importers import RESIDENTS, ResidentRow
 from gridgov.data.people.models import GroupMembership, House, Household, Resident
 from gridgov.data.privacy import blind_index
-from gridgov.data.sheets.framework import FailedAt, ImportContext, ImportReport, RowError, dry_run, import_sheet
+from gridgov.data.sheets.framework import FailedAt, ImportReport, RowError, dry_run, import_sheet
 from gridgov.data.sheets.models import ImportJob
 from gridgov.types import CellValue
 from tests.data.people.factories import make_group, make_house, make_household, make_resident, valid_id
 from tests.factories import WORLD_TODAY, TownWorld, signed_in
+from tests.sheets import import_context, workbook
 
 HEADERS = ["户号", "与户主关系", "姓名", "身份证号", "联系电话", "人口类型", "村(社区)", "网格", "地址", "标签"]
 HEAD_ID = valid_id("33092119800101123")
@@ -32,24 +31,12 @@ TENANT_ID = valid_id("33092119950607135")
 OTHER_ID = valid_id("33092119700809146")
 
 
-def xlsx(rows: list[list[CellValue]], headers: list[str] = HEADERS) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def xlsx(rows: Sequence[Sequence[object]], headers: Sequence[object] = HEADERS) -> bytes:
+    return workbook(headers, rows)
 
 
 def masked(number: str) -> str:
     return number[:6] + "********" + number[-4:]
-
-
-def _ctx(world: TownWorld, user: User | None = None) -> ImportContext:
-    return ImportContext(town=world.town, user=user or world.operator, now=timezone.now())
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -68,11 +55,11 @@ def test_a_good_register_is_checked_then_imported_once(world: TownWorld):
     alone = make_group(world, code="alone", name="独居老人")
     content = xlsx([[*GOOD[0][:-1], "独居老人"], *GOOD[1:]])
 
-    checked = dry_run(importer=RESIDENTS, content=content, ctx=_ctx(world))
+    checked = dry_run(importer=RESIDENTS, content=content, ctx=import_context(world))
     assert (checked.errors, checked.valid, checked.skipped) == ([], 4, 0)
     assert _counts() == (0, 0, 0, 0)
 
-    report = import_sheet(importer=RESIDENTS, content=content, ctx=_ctx(world))
+    report = import_sheet(importer=RESIDENTS, content=content, ctx=import_context(world))
     assert (report.errors, report.imported) == ([], 4)
     assert set(House.objects.values_list("address", "village", "grid")) == {
         ("双合村1组1号", world.village_a.pk, world.grid_a.pk),
@@ -94,7 +81,7 @@ def test_a_good_register_is_checked_then_imported_once(world: TownWorld):
     assert people["John Smith"].id_number == "E12345678"
     assert list(GroupMembership.objects.values_list("resident", "group", "since")) == [(head.pk, alone.pk, WORLD_TODAY)]
 
-    again = import_sheet(importer=RESIDENTS, content=content, ctx=_ctx(world))
+    again = import_sheet(importer=RESIDENTS, content=content, ctx=import_context(world))
     assert (again.errors, again.skipped, again.imported) == ([], 4, 0)
     assert _counts() == (3, 3, 4, 1)
 
@@ -103,7 +90,7 @@ def test_rows_join_a_household_and_house_registered_before(world: TownWorld):
     house = make_house(world, village=world.village_a, grid=world.grid_a, address="双合村1组1号")
     household = make_household(world, house, number="SH-001")
     make_resident(world, household, name="张大山", id_number=HEAD_ID)
-    report = import_sheet(importer=RESIDENTS, content=xlsx(GOOD[:2]), ctx=_ctx(world))
+    report = import_sheet(importer=RESIDENTS, content=xlsx(GOOD[:2]), ctx=import_context(world))
     assert (report.errors, report.skipped, report.imported) == ([], 1, 1)
     assert Resident.objects.get(id_digest=blind_index(WIFE_ID)).household == household
     assert _counts() == (1, 1, 2, 0)
@@ -164,9 +151,9 @@ def test_each_bad_row_is_named_and_nothing_is_written(world: TownWorld):
         RowError(9, "联系电话", "联系电话格式不正确"),
         RowError(10, "标签", "人员类别“社区矫正”不存在或您无权标注"),
     ]
-    checked = dry_run(importer=RESIDENTS, content=xlsx(rows), ctx=_ctx(world))
+    checked = dry_run(importer=RESIDENTS, content=xlsx(rows), ctx=import_context(world))
     assert (checked.errors, checked.valid) == (expected, 1)
-    report = import_sheet(importer=RESIDENTS, content=xlsx(rows), ctx=_ctx(world))
+    report = import_sheet(importer=RESIDENTS, content=xlsx(rows), ctx=import_context(world))
     assert (report.errors, report.imported) == (expected, 0)
     assert _counts() == before
 
@@ -189,14 +176,14 @@ def test_rows_checked_together_one_person_one_household_one_head(world: TownWorl
         RowError(6, "与户主关系", "户号 4 在本表中有多个户主"),
         RowError(7, "与户主关系", "户号 4 在本表中有多个户主"),
     ]
-    checked = dry_run(importer=RESIDENTS, content=xlsx(rows), ctx=_ctx(world))
+    checked = dry_run(importer=RESIDENTS, content=xlsx(rows), ctx=import_context(world))
     assert checked.errors == expected
-    report = import_sheet(importer=RESIDENTS, content=xlsx(rows), ctx=_ctx(world))
+    report = import_sheet(importer=RESIDENTS, content=xlsx(rows), ctx=import_context(world))
     assert (report.errors, report.imported, _counts()) == (expected, 0, (0, 0, 0, 0))
 
 
 def test_the_same_row_twice_is_a_duplicate(world: TownWorld):
-    report = import_sheet(importer=RESIDENTS, content=xlsx([GOOD[0], GOOD[0]]), ctx=_ctx(world))
+    report = import_sheet(importer=RESIDENTS, content=xlsx([GOOD[0], GOOD[0]]), ctx=import_context(world))
     assert (report.errors, _counts()) == ([RowError(3, "", "与第2行重复")], (0, 0, 0, 0))
 
 
@@ -207,7 +194,7 @@ def test_a_village_s_staff_import_into_their_village_only(world: TownWorld):
     assert RESIDENTS.allowed(world.operator)
     assert RESIDENTS.allowed(world.admin)
     assert not RESIDENTS.allowed(world.resident)
-    ctx = _ctx(world, world.village_staff_a)
+    ctx = import_context(world, world.village_staff_a)
     report = import_sheet(importer=RESIDENTS, content=xlsx(GOOD[:3]), ctx=ctx)
     assert (report.errors, _counts()) == ([RowError(4, "村(社区)", "您无权在火箭村登记人员")], (0, 0, 0, 0))
     own = import_sheet(importer=RESIDENTS, content=xlsx(GOOD[:2]), ctx=ctx)
@@ -219,14 +206,14 @@ def test_a_sensitive_tag_is_imported_by_who_sees_the_group(world: TownWorld):
         world, code="jiaozheng", name="社区矫正", kind=GroupKind.KEY, sensitive=True, department=world.dept_a
     )
     row = _row("1", "矫正对象", HEAD_ID, tags="社区矫正")
-    refused = import_sheet(importer=RESIDENTS, content=xlsx([row]), ctx=_ctx(world, world.grid_worker_a))
+    refused = import_sheet(importer=RESIDENTS, content=xlsx([row]), ctx=import_context(world, world.grid_worker_a))
     assert refused.errors == [RowError(2, "标签", "人员类别“社区矫正”不存在或您无权标注")]
-    report = import_sheet(importer=RESIDENTS, content=xlsx([row]), ctx=_ctx(world, world.admin))
+    report = import_sheet(importer=RESIDENTS, content=xlsx([row]), ctx=import_context(world, world.admin))
     assert (report.errors, list(GroupMembership.objects.values_list("group", flat=True))) == ([], [corrections.pk])
 
 
 def test_personal_data_is_encrypted_at_rest(world: TownWorld):
-    report = import_sheet(importer=RESIDENTS, content=xlsx(GOOD[:1]), ctx=_ctx(world))
+    report = import_sheet(importer=RESIDENTS, content=xlsx(GOOD[:1]), ctx=import_context(world))
     assert report.imported == 1
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, id_number, phone FROM people_resident")
@@ -290,7 +277,7 @@ def test_a_village_s_staff_check_their_register_through_the_import_pages(
 def _parsed(world: TownWorld, rows: list[list[CellValue]]) -> list[ResidentRow]:
     """The rows as the dry run checked them (``parse_row`` by column key)."""
     keys = [column.key for column in RESIDENTS.columns if column.key != "is_head"]
-    ctx = _ctx(world)
+    ctx = import_context(world)
     return [RESIDENTS.parse_row(dict(zip(keys, row, strict=True)), ctx=ctx) for row in rows]
 
 
@@ -298,9 +285,9 @@ def test_the_write_is_a_few_bulk_inserts_whatever_the_number_of_rows(world: Town
     few = _parsed(world, [_row(str(n), f"人{n}", valid_id(f"33092119800101{n:03d}")) for n in range(3)])
     many = _parsed(world, [_row(str(n), f"人{n}", valid_id(f"33092119800101{n:03d}")) for n in range(3, 12)])
     with django_assert_num_queries(5):  # savepoint, houses, households, residents, release
-        assert RESIDENTS.apply_all(few, ctx=_ctx(world)) is True
+        assert RESIDENTS.apply_all(few, ctx=import_context(world)) is True
     with django_assert_num_queries(5):
-        assert RESIDENTS.apply_all(many, ctx=_ctx(world)) is True
+        assert RESIDENTS.apply_all(many, ctx=import_context(world)) is True
     assert _counts() == (12, 12, 12, 0)
 
 
@@ -309,7 +296,7 @@ def test_a_number_registered_at_another_desk_meanwhile_fails_its_row_and_writes_
     house = make_house(world, village=world.village_b, grid=None, address="火箭村1号")
     make_resident(world, make_household(world, house, number="X1"), name="李已有", id_number=HEAD_ID)
     with pytest.raises(FailedAt) as failed:
-        RESIDENTS.apply_all(checked, ctx=_ctx(world))
+        RESIDENTS.apply_all(checked, ctx=import_context(world))
     taken = f"证件号码 {masked(HEAD_ID)} 已在本镇其他户登记，同一人不能在两户"
     assert [(index, error.column, error.message) for index, error in failed.value.failures] == [(1, "id_number", taken)]
     assert _counts() == (1, 1, 1, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from openpyxl import Workbook
 
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Case, CaseAction
@@ -19,6 +19,7 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.sheets.framework import ImportContext, ImportReport, dry_run, get_importer, import_sheet
 from gridgov.ops.history.rows import RowReader
 from tests.factories import at
+from tests.sheets import workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -61,15 +62,8 @@ GOOD = [
 ]  # fmt: skip
 
 
-def xlsx(rows: list[list[Any]], headers: list[str] = HEADERS) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def xlsx(rows: Sequence[Sequence[object]], headers: Sequence[object] = HEADERS) -> bytes:
+    return workbook(headers, rows)
 
 
 def csv_bytes(rows: list[list[Any]], encoding: str) -> bytes:

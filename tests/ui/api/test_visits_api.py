@@ -4,6 +4,7 @@ constant number of queries."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,11 +12,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gridgov.data.cases.enums import Channel, Status
+from gridgov.data.cases.models import Attachment, Case
 from gridgov.data.people.models import Resident
 from gridgov.data.visits.models import Visit
 from tests.data.people.factories import make_house, make_household, make_resident
 from tests.data.visits.builders import group, member
-from tests.factories import WORLD_NOW, WORLD_TODAY, TownWorld
+from tests.factories import WORLD_NOW, WORLD_TODAY, TownWorld, jpeg
 
 
 @dataclass
@@ -120,3 +123,50 @@ def test_visit_lists_take_constant_queries(world: TownWorld, round_: Round, as_u
     with django_assert_num_queries(count):
         body = worker.get("/api/visits").json()
     assert body["count"] == 9
+
+
+def test_a_visit_with_its_photo_and_its_finding_reported_once_as_a_case(
+    world: TownWorld, round_: Round, as_user
+) -> None:
+    worker = as_user(world.grid_worker_a)
+    photo = {"name": "scene.jpg", "data_base64": base64.b64encode(jpeg()).decode()}
+    body = {"resident_id": round_.mine.pk, "findings": "屋顶漏水，需维修", "photo": photo}
+    visit = worker.post("/api/visits", body)
+    assert (visit.status_code, visit.json()["has_photo"]) == (201, True)
+    bad_photo = worker.post("/api/visits", {**body, "photo": {"name": "x.jpg", "data_base64": "bm90IGFuIGltYWdl"}})
+    assert (bad_photo.status_code, Visit.objects.count()) == (422, 1)
+
+    path = f"/api/visits/{visit.json()['id']}/case"
+    unknown = worker.post(path, {"category": "no-such"})
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "category")
+    assert as_user(world.grid_worker_b).post(path, {"category": "1201"}).status_code == 404
+    assert as_user(world.operator).post(path, {"category": "1201"}).status_code == 404  # not the operator's visit
+    assert Case.objects.count() == 0
+
+    first = worker.post(path, {"category": "1201"}, **{"Idempotency-Key": "finding-1"})
+    assert first.status_code == 201
+    case = Case.objects.get()
+    assert (first.json()["number"], first.json()["attachments"]) == (case.number, 1)
+    assert (case.description, case.channel, case.area_id, case.category_id, case.status) == (
+        "屋顶漏水，需维修",
+        Channel.GRID_WORKER,
+        world.grid_a.pk,
+        world.category.pk,
+        Status.REPORTED,
+    )
+    assert Attachment.objects.filter(case=case).count() == 1
+    assert Visit.objects.get().case_id == case.pk
+    replay = worker.post(path, {"category": "1201"}, **{"Idempotency-Key": "finding-1"})
+    assert (replay.status_code, replay.json()) == (200, first.json())
+    twice = worker.post(path, {"category": "1201"}, **{"Idempotency-Key": "finding-2"})
+    assert (twice.status_code, twice.json()["message"]) == (409, f"该走访已转为事件 {case.number}，不能重复上报")
+    assert Case.objects.count() == 1
+
+
+def test_a_finding_without_words_is_refused(world: TownWorld, round_: Round, as_user) -> None:
+    worker = as_user(world.grid_worker_a)
+    visit = worker.post("/api/visits", {"resident_id": round_.mine.pk}).json()
+    refused = worker.post(f"/api/visits/{visit['id']}/case", {"category": "1201"})
+    assert (refused.status_code, refused.json()["field"], Case.objects.count()) == (422, "description", 0)
+    described = worker.post(f"/api/visits/{visit['id']}/case", {"category": "1201", "description": "门口堆放杂物"})
+    assert (described.status_code, Case.objects.get().description) == (201, "门口堆放杂物")

@@ -252,13 +252,14 @@ def test_the_payment_sheet_goes_through_the_import_pages(world: TownWorld, ledge
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from gridgov.data.sheets.models import ImportJob, JobMode
-    from tests.data.assistance.test_import import PAYMENT_HEADERS, xlsx
+    from tests.data.assistance.test_import import PAYMENT_HEADERS
+    from tests.sheets import workbook
 
     client = signed_in(world.operator)
     upload = reverse("imports:upload", args=["assistance-payments"])
     assert client.get(upload).status_code == 200
     before = Payment.objects.count()
-    bad = xlsx(
+    bad = workbook(
         PAYMENT_HEADERS,
         [
             ["A-001", "", "临时救助", "1,000", WORLD_TODAY.isoformat(), "", ""],
@@ -272,7 +273,7 @@ def test_the_payment_sheet_goes_through_the_import_pages(world: TownWorld, ledge
     assert "<td>3</td><td>户号</td><td>人员库中没有户号为“X-9”的户</td>" in html
     assert "确认导入" not in html
 
-    good = xlsx(PAYMENT_HEADERS, [["A-001", "", "临时救助", "1,000", WORLD_TODAY.isoformat(), "", ""]])
+    good = workbook(PAYMENT_HEADERS, [["A-001", "", "临时救助", "1,000", WORLD_TODAY.isoformat(), "", ""]])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(upload, {"file": SimpleUploadedFile("困难群众台账.xlsx", good)})
     check = ImportJob.objects.exclude(pk=job.pk).get()

@@ -1,6 +1,6 @@
-"""Grid visits (走访) through the API: the signed-in grid worker's due list, their visits recorded (JSON only: a
-photo is taken on the phone pages, not here), and the visits a user may see (``visible_visits``). A visited
-person is shown masked (张*)."""
+"""Grid visits (走访) through the API: the signed-in grid worker's due list, their visits recorded (with a photo,
+base64, as ``POST /api/cases`` takes them), a visit's finding reported as a case (转为事件, once per visit), and
+the visits a user may see (``visible_visits``). A visited person is shown masked (张*)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,19 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import visible_visits
+from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
 from gridgov.data.people.domain import person_view
-from gridgov.data.visits.domain import Lamp, VisitInput, due_list, record_visit
+from gridgov.data.visits.domain import Lamp, VisitInput, due_list, finding_to_case, record_visit
 from gridgov.data.visits.models import Visit
 from gridgov.types import JSONObject
+from gridgov.ui.api import present
+from gridgov.ui.api.endpoints import _category, _uploads
 from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, where_given
 from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE, MAX_ID, REF, RefOut
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import CaseCreatedOut, PageOut, PhotoIn, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_YEAR, LAST_YEAR = 2000, 9000  # a visit's time outside these years is a typing error, not a visit
@@ -69,6 +72,12 @@ class VisitIn(TextIn):
     longitude: Decimal | None = LONGITUDE
     note: str = Field(default="", max_length=2000)
     findings: str = Field(default="", max_length=2000)
+    photo: PhotoIn | None = Field(default=None, description="现场照片（一张，base64）")
+
+
+class VisitCaseIn(TextIn):
+    category: str = Field(min_length=1, max_length=16, description="小类编码（如 1201）或小类 id")
+    description: str = Field(default="", max_length=2000, description="事件描述；缺省用走访的“发现问题”")
 
 
 class DueOut(Schema):
@@ -158,7 +167,7 @@ def _visited_at(value: datetime | None, now: datetime) -> datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-@creates("/visits", VisitOut, summary="登记走访（网格员，本网格的人员或房屋；仅 JSON，不含照片；支持 Idempotency-Key）")
+@creates("/visits", VisitOut, summary="登记走访（网格员，本网格的人员或房屋；可附一张照片；支持 Idempotency-Key）")
 def create_visit(request: HttpRequest, payload: VisitIn) -> HttpResponse:
     user = api_user(request)
     now = timezone.now()
@@ -170,6 +179,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> HttpResponse:
         longitude=payload.longitude,
         note=payload.note,
         findings=payload.findings,
+        photo=None if payload.photo is None else _uploads([payload.photo])[0],
     )
 
     def create() -> Visit:
@@ -177,5 +187,29 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> HttpResponse:
 
     def render(visit: Visit) -> JSONObject:
         return VisitOut.model_validate(_visit(_one_visit(user, visit.pk), now=now)).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+
+
+@creates(
+    "/visits/{visit_id}/case",
+    CaseCreatedOut,
+    summary="走访发现问题转为事件（本人的走访；每次走访只转一次，再转返回 409；支持 Idempotency-Key）",
+)
+def report_visit_finding(request: HttpRequest, visit_id: int, payload: VisitCaseIn) -> HttpResponse:
+    user = api_user(request)
+    now = timezone.now()
+    visit = _one_visit(user, visit_id)
+    if visit.worker_id != user.pk:
+        raise NotFound(_("走访记录不存在或不是您的走访"))
+    category = _category(visit.town, payload.category, field="category")
+    if not (payload.description.strip() or visit.findings):
+        raise InvalidInput(_("转为事件需要填写事件描述或走访的发现问题"), field="description")
+
+    def create() -> Case:
+        return finding_to_case(worker=user, visit=visit, category=category, description=payload.description, now=now)
+
+    def render(case: Case) -> JSONObject:
+        return present.case_created(case, attachments=1 if visit.photo else 0)
 
     return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
