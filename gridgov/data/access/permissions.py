@@ -17,8 +17,10 @@ the lowest layer that knows a case, and this module is their only door for the U
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import reduce
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.crypto import constant_time_compare
@@ -63,7 +65,7 @@ from gridgov.data.inspections.domain import MANAGER_ROLES as INSPECTION_MANAGERS
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.investment.scope import *  # noqa: F403  # investment attraction's rule (its ``__all__``)
 from gridgov.data.notify.domain.messages import follow_token
-from gridgov.data.org.enums import Role
+from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import House
 from gridgov.data.people.scope import *  # noqa: F403  # the people register's rule (its ``__all__``)
@@ -338,3 +340,42 @@ def may_confirm_import(*, job: ImportJob, report: ImportReport | None) -> bool:
     """Whether the job page offers 确认导入: a dry run (of a job its uploader sees, ``get_job``) that found no
     errors and has rows left to write."""
     return job.mode == JobMode.DRY_RUN and report is not None and report.ok and report.valid > report.skipped
+
+
+# ---------------------------------------------------------------------------------------------------
+# The village collective economy's pages (村级集体经济)
+
+
+def may_see_collective(user: User) -> bool:
+    """Whether the collective economy's pages answer ``user`` at all: a role that sees villages' incomes
+    (``INCOME_VIEWERS``: the town's command room, leaders, admins and village staff)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_global_admin(user) or any(m.role in INCOME_VIEWERS for m in memberships_of(user))  # noqa: F405
+
+
+def income_villages(user: User, town: Area) -> QuerySet[Area]:
+    """The villages of ``town`` whose incomes ``user`` sees (the rule of ``visible_incomes``): every village for
+    the town's command room, leaders and admins; their own village for village staff; none for others."""
+    villages = Area.objects.filter(town=town, level=AreaLevel.VILLAGE).order_by("sort_order", "code")
+    if not may_see_collective(user):
+        return villages.none()
+    if is_global_admin(user):
+        return villages
+    conditions = [
+        Q(path__startswith=m.area.path)
+        for m in memberships_of(user)
+        if m.role in INCOME_VIEWERS and m.area is not None  # noqa: F405
+    ]
+    return villages.filter(reduce(operator.or_, conditions)) if conditions else villages.none()
+
+
+def income_recording_villages(user: User, town: Area) -> list[Area]:
+    """The villages of ``town`` for which ``user`` records incomes and enterprises' help (the rule of
+    ``may_record_income``, asked once for the whole town): every village for the town's operators and admins,
+    their own for village staff."""
+    villages = list(income_villages(user, town))
+    if is_global_admin(user) or town_roles(user, town) & INCOME_RECORDERS:  # noqa: F405
+        return villages
+    own = [m.area.path for m in memberships_of(user) if m.role == Role.VILLAGE_STAFF and m.area is not None]
+    return [v for v in villages if any(v.path.startswith(path) for path in own)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.amounts import parse_amount
 from gridgov.data.cases.scope import is_global_admin, memberships_of
-from gridgov.data.collective.enums import IncomeKind
-from gridgov.data.collective.models import VillageIncome
+from gridgov.data.collective.enums import IncomeKind, SupportKind
+from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.collective.scope import may_record_income
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area, Enterprise, User
 
 FIRST_YEAR = 2000
 
@@ -134,3 +134,85 @@ def income_row(clean: CleanIncome, *, created_at: datetime, created_by: User | N
         created_at=created_at,
         created_by=created_by,
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Enterprises' help to villages (企业助农): 村企结对 and 共富工坊
+
+PARTNER_MAX = 100
+
+
+@dataclass(frozen=True)
+class SupportInput:
+    """A 村企结对 or 共富工坊 record as a form gives it: the enterprise of the town's register, or the partner's name
+    when it is not in it; the support as people type it; the people it helped (optional, a whole number)."""
+
+    village: Area | None
+    kind: SupportKind | str
+    on: date | None
+    amount: Decimal | int | str | None
+    enterprise: Enterprise | None = None
+    partner: str = ""
+    people: int | str | None = None
+    note: str = ""
+
+
+def _people(value: int | str | None) -> int | None:
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip().removesuffix("人")
+    if not text:
+        return None
+    if isinstance(value, bool) or not re.fullmatch(r"\d{1,7}", text):
+        raise InvalidInput(_("带动就业或受益人数：“%(v)s”不是人数") % {"v": value}, field="people")
+    return int(text)
+
+
+def clean_support(data: SupportInput, *, now: datetime) -> VillageSupport:
+    """The input checked field by field (InvalidInput naming it): the village, the kind, a partner (the enterprise,
+    of the village's town, or a name), the date (not after ``now``'s day), the amount (≥ 0), the people; the unsaved
+    record (``created_at`` ``now``). Who records is ``record_support``'s check."""
+    village = data.village
+    if village is None or village.level != AreaLevel.VILLAGE or village.town_id is None:
+        raise InvalidInput(_("村：请选择一个村（社区）"), field="village")
+    if data.kind not in SupportKind.values:
+        raise InvalidInput(_("助农类型：请选择村企结对或共富工坊"), field="kind")
+    enterprise = data.enterprise
+    partner = data.partner.strip()
+    if enterprise is not None and enterprise.town_id != village.town_id:
+        raise InvalidInput(_("企业：%(name)s不在该村所在的乡镇") % {"name": enterprise.name}, field="enterprise")
+    if enterprise is None and not partner:
+        raise InvalidInput(_("结对单位：请选择企业或填写结对单位名称"), field="partner")
+    if len(partner) > PARTNER_MAX:
+        raise InvalidInput(_("结对单位：名称不能超过%(n)s个字") % {"n": PARTNER_MAX}, field="partner")
+    if data.on is None:
+        raise InvalidInput(_("日期：必填项为空"), field="on")
+    if data.on > timezone.localdate(now):
+        raise InvalidInput(_("日期：%(day)s尚未到来") % {"day": data.on.isoformat()}, field="on")
+    if data.on.year < FIRST_YEAR:
+        raise InvalidInput(_("日期：%(year)s年过早，请核对") % {"year": data.on.year}, field="on")
+    return VillageSupport(
+        town_id=village.town_id,
+        village=village,
+        year=data.on.year,
+        kind=SupportKind(data.kind),
+        enterprise=enterprise,
+        partner="" if enterprise is not None else partner,
+        amount=parse_amount(data.amount, label=_("帮扶金额")),
+        people=_people(data.people),
+        on=data.on,
+        note=data.note.strip(),
+        created_at=now,
+    )
+
+
+def record_support(*, actor: User, data: SupportInput, now: datetime) -> VillageSupport:
+    """Record one enterprise's help to a village (村企结对 or 共富工坊): checked by ``clean_support``; who records is
+    ``may_record_income``'s rule. Nothing written on failure."""
+    support = clean_support(data, now=now)
+    village = support.village
+    if not _in_actor_town(actor, village):
+        raise InvalidInput(_("村：%(village)s不在您所在的乡镇") % {"village": village.name}, field="village")
+    if not may_record_income(actor, village):
+        raise NotAllowed(_("您无权登记%(village)s的企业助农") % {"village": village.name})
+    support.created_by = actor
+    support.save()
+    return support

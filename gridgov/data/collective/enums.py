@@ -8,3 +8,11 @@ class IncomeKind(models.TextChoices):
     OPERATING = "operating", _("经营性收入")
     NON_OPERATING = "non_operating", _("非经营性收入")
     SUBSIDY = "subsidy", _("补助收入")
+
+
+class SupportKind(models.TextChoices):
+    """How enterprises help a village (企业助农): a pairing of a village and an enterprise (村企结对), or a common
+    prosperity workshop (共富工坊) that brings work to the village."""
+
+    PAIRING = "pairing", _("村企结对")
+    WORKSHOP = "workshop", _("共富工坊")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.figures import Figure
 from gridgov.data.collective.enums import IncomeKind
-from gridgov.data.collective.models import VillageIncome
+from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.org.models import Area
 
 # 经营性收入超50万元: the villages whose operating income is above this (in 元) are counted.
@@ -59,7 +59,7 @@ def incomes(*, town: Area, start: date, end: date, as_of: datetime) -> QuerySet[
     return VillageIncome.objects.filter(months_between(start, end), town=town, created_at__lte=as_of)
 
 
-def _total(rows: QuerySet[VillageIncome]) -> Decimal:
+def _total(rows: QuerySet[VillageIncome] | QuerySet[VillageSupport]) -> Decimal:
     total: Decimal | None = rows.aggregate(total=Sum("amount"))["total"]
     return total if total is not None else Decimal(0)
 
@@ -104,4 +104,14 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
             villages,
             records=with_income,
         ),
+    }
+
+
+def support_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
+    """Enterprises' help to the villages (企业助农) dated in [start, end) and entered by ``as_of``: how many
+    村企结对 and 共富工坊 records, and their support in 元."""
+    rows = VillageSupport.objects.filter(town=town, on__gte=start, on__lt=end, created_at__lte=as_of)
+    return {
+        "village_supports": Figure(_("村企结对和共富工坊"), rows.count(), _("项"), records=rows),
+        "village_support_amount": Figure(_("企业助农金额"), _total(rows), _("元"), records=rows),
     }

@@ -3,15 +3,17 @@ from which the town's year figures are counted ("全镇8个村实现村级集体
 
 One row per village, year, month and kind; a second entry for the same four corrects the first
 (``collective.domain.record_income``). Rows are written only through ``collective.domain`` (and the demo, which
-runs the same checks)."""
+runs the same checks).
+
+Beside the incomes, enterprises' help to the villages (企业助农): 村企结对 and 共富工坊 records (``VillageSupport``)."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.collective.enums import IncomeKind
-from gridgov.data.org.models import Area, User
+from gridgov.data.collective.enums import IncomeKind, SupportKind
+from gridgov.data.org.models import Area, Enterprise, User
 
 
 class VillageIncome(models.Model):
@@ -47,3 +49,46 @@ class VillageIncome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.year}-{self.month:02d} {self.get_kind_display()} {self.amount}"
+
+
+class VillageSupport(models.Model):
+    """One enterprise's help to a village in a year (村企结对 or 共富工坊): the enterprise (or, when it is not in the
+    town's register, the partner's name), the support in 元 and the people it gave work or help to."""
+
+    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Area, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("助农类型"), max_length=16, choices=SupportKind.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.CharField(_("结对单位"), max_length=100, blank=True)
+    amount = models.DecimalField(_("帮扶金额（元）"), max_digits=14, decimal_places=2)
+    people = models.PositiveIntegerField(_("带动就业或受益人数"), null=True, blank=True)
+    on = models.DateField(_("日期"))
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("企业助农")
+        verbose_name_plural = _("企业助农")
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=SupportKind.values), name="village_support_kind_valid"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_support_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=False) | ~models.Q(partner=""), name="village_support_has_partner"
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "year"], name="village_support_year")]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.on} {self.get_kind_display()} {self.amount}"
+
+    @property
+    def partner_name(self) -> str:
+        """The enterprise's name, else the partner's as written."""
+        return self.enterprise.name if self.enterprise is not None else self.partner

@@ -14,11 +14,11 @@ from functools import reduce
 from django.db.models import Q, QuerySet
 
 from gridgov.data.cases.scope import is_global_admin, memberships_of, town_roles
-from gridgov.data.collective.models import VillageIncome
+from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, User
 
-__all__ = ["INCOME_RECORDERS", "INCOME_VIEWERS", "may_record_income", "visible_incomes"]
+__all__ = ["INCOME_RECORDERS", "INCOME_VIEWERS", "may_record_income", "visible_incomes", "visible_supports"]
 
 # Who sees the incomes of the villages in their area (a town's: all of its villages; village staff: their own).
 INCOME_VIEWERS = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.VILLAGE_STAFF})
@@ -32,7 +32,15 @@ def _active(user: User) -> bool:
 
 def visible_incomes(user: User, queryset: QuerySet[VillageIncome] | None = None) -> QuerySet[VillageIncome]:
     """The village incomes ``user`` may see: those of the villages in the area of one of their viewing roles."""
-    qs = VillageIncome.objects.all() if queryset is None else queryset
+    return _of_villages_seen(user, VillageIncome.objects.all() if queryset is None else queryset)
+
+
+def visible_supports(user: User, queryset: QuerySet[VillageSupport] | None = None) -> QuerySet[VillageSupport]:
+    """The enterprises' help to villages (村企结对, 共富工坊) ``user`` may see: the same villages as the incomes."""
+    return _of_villages_seen(user, VillageSupport.objects.all() if queryset is None else queryset)
+
+
+def _of_villages_seen[R: (VillageIncome, VillageSupport)](user: User, qs: QuerySet[R]) -> QuerySet[R]:
     if not _active(user):
         return qs.none()
     if is_global_admin(user):

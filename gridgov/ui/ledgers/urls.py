@@ -6,4 +6,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gridgov.ui.ledgers.civic_urls")),
     path("", include("gridgov.ui.ledgers.people_urls")),
     path("", include("gridgov.ui.ledgers.investment_urls")),
+    path("", include("gridgov.ui.ledgers.collective_urls")),
 ]

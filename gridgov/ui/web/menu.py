@@ -18,6 +18,7 @@ from gridgov.data.access.permissions import (
     may_import,
     may_record_years,
     may_see_assistance,
+    may_see_collective,
     may_see_investment,
     may_see_people,
     may_see_projects,
@@ -74,6 +75,11 @@ def may_use_investment(user: User) -> bool:
 def may_use_projects(user: User) -> bool:
     """Key projects (重点项目): the town's own staff who see projects (``may_see_projects``)."""
     return may_use_civic_ledgers(user) and may_see_projects(user)
+
+
+def may_use_collective(user: User) -> bool:
+    """The village collective economy (村级集体经济): the town's own staff who see villages' incomes."""
+    return may_use_civic_ledgers(user) and may_see_collective(user)
 
 
 def may_use_enterprise_ledgers(user: User) -> bool:
@@ -147,6 +153,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("enterprise_years", "ledgers:enterprise_years", _("企业年度数据"), may_record_years, "ledgers"),
     Entry("investment", "ledgers:investment_leads", _("招商引资"), may_use_investment, "ledgers"),
     Entry("projects", "ledgers:projects", _("重点项目"), may_use_projects, "ledgers"),
+    Entry("collective", "ledgers:collective", _("村级集体经济"), may_use_collective, "ledgers"),
     Entry("imports", "imports:index", _("导入"), may_import, "tools"),
     Entry("api", "api:tokens", _("API 令牌"), may_use_api, "tools"),
 )

@@ -120,6 +120,7 @@ SOURCES: dict[str, YearFigures] = {
     "enterprise_years": enterprise_years.year_figures,
     "investment": investment.year_figures,
     "projects": projects.year_figures,
+    "collective_supports": collective.support_figures,  # 村企结对 and 共富工坊 (issue 16)
 }
 
 
@@ -260,6 +261,7 @@ def review_sentences(figures: Mapping[str, Mapping[str, Figure]]) -> list[Senten
         *_projects_sentences(w),
         _enterprise_year_sentence(w),
         _collective_sentence(w),
+        _support_sentence(w),
     ]
     return [*sentences, *economy, *_people_sentences(w)]
 
@@ -446,6 +448,22 @@ def _projects_sentence(w: Writer) -> Sentence:
     parts += [("renewal_investment", "money"), pgettext(said, "实施"), ("renewal_projects", "count")]
     parts += [pgettext(said, "乡村蝶变项目。")]
     return w.sentence(pgettext("year review topic", "重点项目"), "projects", parts)
+
+
+def _support_sentence(w: Writer) -> Sentence:
+    """全年开展村企结对和共富工坊6项，企业助农金额59.3万元。"""
+    said = "year review sentence"
+    return w.sentence(
+        pgettext("year review topic", "企业助农"),
+        "collective_supports",
+        [
+            pgettext(said, "全年开展村企结对和共富工坊"),
+            ("village_supports", "count"),
+            pgettext(said, "，企业助农金额"),
+            ("village_support_amount", "money"),
+            pgettext(said, "。"),
+        ],
+    )
 
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}

@@ -7,21 +7,28 @@ up to it exactly: operating income every month (a Spring Festival dip, a stronge
 income every month, subsidies each quarter. Every entry passes the domain's checks (``clean_income``) and is
 written with one bulk insert; an entry that exists (village, year, month, kind) is skipped, so a re-run writes
 nothing twice and the figures stay exact.
+
+Called for the current year (the live ledgers, from the clock): last year in full at the 2022 sizes, and this year
+a little above them (``LIVE_GROWTH``) up to the last finished month — no month is entered before it has come.
+
+Beside the incomes, enterprises' help (企业助农): a few 村企结对 and 共富工坊 records a year (``SUPPORTS``), checked by
+``clean_support`` and skipped when they were written before.
 """
 
 from __future__ import annotations
 
 import calendar
 import random
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
-from gridgov.data.collective.domain import IncomeInput, clean_income, income_row
-from gridgov.data.collective.enums import IncomeKind
-from gridgov.data.collective.models import VillageIncome
+from gridgov.data.collective.domain import IncomeInput, SupportInput, clean_income, clean_support, income_row
+from gridgov.data.collective.enums import IncomeKind, SupportKind
+from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 
@@ -46,6 +53,18 @@ EARLIER_SHARE = Decimal("0.92")
 # A month's share of the operating income: the Spring Festival dip in February, a stronger second half.
 SEASON = (7, 5, 8, 8, 8, 9, 9, 8, 9, 9, 10, 10)
 SUBSIDY_MONTHS = (3, 6, 9, 12)
+# The work report's year; any other is built from the same sizes, the year after a little larger.
+REPORT_YEAR = 2022
+LIVE_GROWTH = Decimal("1.08")
+# 村企结对 and 共富工坊 of a year: (village, kind, partner, support in 万元, people helped, month).
+SUPPORTS: tuple[tuple[str, SupportKind, str, str, int | None, int], ...] = (
+    ("摇星浦村", SupportKind.PAIRING, "岱山县农村商业银行", "20", None, 3),
+    ("前岸村", SupportKind.PAIRING, "岱西船舶修造有限公司", "15", 12, 4),
+    ("青黑村", SupportKind.PAIRING, "舟山海洋渔业公司", "8", 6, 5),
+    ("茶前山村", SupportKind.WORKSHOP, "岱西来料加工共富工坊", "3.5", 35, 6),
+    ("海丰村", SupportKind.WORKSHOP, "海丰渔网编织共富工坊", "2.8", 28, 8),
+    ("双合村", SupportKind.PAIRING, "岱山县供销合作社", "10", None, 9),
+)
 
 
 def _split(total: int, weights: list[float], rng: random.Random) -> list[int]:
@@ -73,40 +92,50 @@ def _entered(year: int, month: int) -> datetime:
     return datetime(year, month, min(28, calendar.monthrange(year, month)[1]), 17, 0, tzinfo=SHANGHAI)
 
 
-def plan(*, town: Area, rng: random.Random, year: int) -> list[VillageIncome]:
-    """The unsaved rows of ``year`` and the year before, each checked by the domain."""
+def _sizes(name: str, year: int, built: int) -> tuple[int, int, int]:
+    """A village's (operating, non-operating, subsidy) of ``year`` in 元, when ``built`` is the year built: the
+    report's year and, before it, the growth the report tells; another year at the report's sizes, the year before
+    it as they were."""
+    operating, non_operating, subsidy, earlier = INCOMES[name]
+    if built == REPORT_YEAR and year < built:
+        scale, first = EARLIER_SHARE, earlier
+    else:
+        scale = LIVE_GROWTH if built != REPORT_YEAR and year == built else Decimal(1)
+        first = operating * scale
+    return (int(first * WAN), int(non_operating * scale * WAN), int(subsidy * scale * WAN))
+
+
+def plan(*, town: Area, rng: random.Random, year: int, now: datetime | None = None) -> list[VillageIncome]:
+    """The unsaved rows of ``year`` and the year before, each checked by the domain; of the current year (from
+    ``now``, by default the clock) only the months that have ended."""
+    today = timezone.localtime(now or timezone.now()).date()
     villages = {v.name: v for v in Area.objects.filter(town=town, level=AreaLevel.VILLAGE)}
     missing = sorted(set(INCOMES) - set(villages))
     if missing:
         raise ValueError(f"演示组织缺少村：{'、'.join(missing)}")
     rows: list[VillageIncome] = []
-    for name, (operating, non_operating, subsidy, earlier) in INCOMES.items():
+    for name in INCOMES:
         village = villages[name]
-        years = {
-            year - 1: (
-                int(earlier * WAN),
-                int(non_operating * WAN * EARLIER_SHARE),
-                int(subsidy * WAN * EARLIER_SHARE),
-            ),
-            year: (operating * WAN, non_operating * WAN, subsidy * WAN),
-        }
-        for y, amounts in years.items():
-            for month, kind, amount in _year_entries(y, amounts, rng):
+        for y in (year - 1, year):
+            for month, kind, amount in _year_entries(y, _sizes(name, y, year), rng):
+                if (y, month) >= (today.year, today.month):  # not ended yet
+                    continue
                 moment = _entered(y, month)
                 data = IncomeInput(village=village, year=y, month=month, kind=kind, amount=Decimal(amount))
                 rows.append(income_row(clean_income(data, now=moment), created_at=moment))
     return rows
 
 
-def build(*, town: Area, rng: random.Random, year: int) -> None:
+def build(*, town: Area, rng: random.Random, year: int, now: datetime | None = None) -> None:
     """The ledger's step of the demo's year (``year2022.LEDGER_BUILDERS``)."""
-    write_incomes(town=town, rng=rng, year=year)
+    write_incomes(town=town, rng=rng, year=year, now=now)
+    write_supports(town=town, year=year, now=now)
 
 
-def write_incomes(*, town: Area, rng: random.Random, year: int) -> int:
-    """Write ``year``'s and the year before's incomes of the town's villages; the number of rows written (0 when
-    they were all written before)."""
-    rows = plan(town=town, rng=rng, year=year)
+def write_incomes(*, town: Area, rng: random.Random, year: int, now: datetime | None = None) -> int:
+    """Write ``year``'s and the year before's incomes of the town's villages (of the current year, the months that
+    have ended); the number of rows written (0 when they were all written before)."""
+    rows = plan(town=town, rng=rng, year=year, now=now)
     with transaction.atomic():
         existing = set(
             VillageIncome.objects.filter(town=town, year__in=(year - 1, year)).values_list(
@@ -115,4 +144,23 @@ def write_incomes(*, town: Area, rng: random.Random, year: int) -> int:
         )
         missing = [r for r in rows if (r.village_id, r.year, r.month, r.kind) not in existing]
         VillageIncome.objects.bulk_create(missing)
+    return len(missing)
+
+
+def write_supports(*, town: Area, year: int, now: datetime | None = None) -> int:
+    """Write ``year``'s 村企结对 and 共富工坊 records (``SUPPORTS``; of the current year, those of the months that
+    have ended), each checked by ``clean_support``; the number written (0 when they were all written before)."""
+    today = timezone.localtime(now or timezone.now()).date()
+    villages = {v.name: v for v in Area.objects.filter(town=town, level=AreaLevel.VILLAGE)}
+    rows = []
+    for name, kind, partner, wan, people, month in SUPPORTS:
+        if (year, month) >= (today.year, today.month) or name not in villages:
+            continue
+        on = date(year, month, 15)
+        data = SupportInput(village=villages[name], kind=kind, on=on, amount=f"{wan}万", partner=partner, people=people)
+        rows.append(clean_support(data, now=_entered(year, month)))
+    with transaction.atomic():
+        existing = set(VillageSupport.objects.filter(town=town, year=year).values_list("village_id", "kind", "partner"))
+        missing = [r for r in rows if (r.village_id, r.kind, r.partner) not in existing]
+        VillageSupport.objects.bulk_create(missing)
     return len(missing)

@@ -7,6 +7,7 @@ functions. Importing this package registers the endpoints on ``api``."""
 from gridgov.ui.api.ledgers import (
     assistance,  # social assistance payments (issue 15)
     assistance_services,  # veterans' cards and day care (issue 15)
+    collective,  # the villages' collective incomes (issue 16)
     disputes,
     enterprise_years,  # the enterprises' yearly figures (issue 16)
     enterprises,
@@ -24,6 +25,7 @@ from gridgov.ui.api.ledgers import (
 __all__ = [
     "assistance",
     "assistance_services",
+    "collective",
     "disputes",
     "enterprise_years",
     "enterprises",

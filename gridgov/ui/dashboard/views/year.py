@@ -101,6 +101,20 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     ("projects", "projects_ahead"): ("ledgers:projects", {"schedule": "ahead"}, "projects"),
     ("projects", "renewal_projects"): ("ledgers:projects", {"type": "village_renewal"}, "projects"),
     ("projects", "renewal_investment"): ("ledgers:projects", {"type": "village_renewal"}, "projects"),
+    # The villages' collective economy: each figure links to the year's village table (the growth, the villages
+    # over the threshold and those with income are read from its columns).
+    **{
+        ("collective", key): ("ledgers:collective", {}, "collective")
+        for key in (
+            "collective_income",
+            "collective_operating",
+            "collective_operating_growth",
+            "villages_operating_over",
+            "villages_with_income",
+        )
+    },
+    ("collective_supports", "village_supports"): ("ledgers:collective_supports", {}, "collective"),
+    ("collective_supports", "village_support_amount"): ("ledgers:collective_supports", {}, "collective"),
 }
 
 

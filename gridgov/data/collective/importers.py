@@ -1,0 +1,141 @@
+"""Excel import of the villages' collective incomes (村级集体经济收入台账): one row per village, year, month and
+kind — 村, 年度, 月份, 收入类型, 金额, 备注.
+
+Every row is checked as the domain checks an entry (``clean_income``: the month not yet come, the amount as people
+type it…), the village found by its name among the town's villages, and the importer must record for it
+(``may_record_income``: village staff import their own village's rows only). A row repeating another of the file
+(the same village, year, month and kind) is refused. The rows are written together — all or nothing. **A row for a
+month and kind entered before corrects it** (its amount and note replaced, the correction's time and author kept),
+as a second entry on the page does; a row saying what is stored already is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.cases.scope import may_import_town_ledgers, memberships_of
+from gridgov.data.collective.domain import IncomeInput, clean_income, income_row
+from gridgov.data.collective.enums import IncomeKind
+from gridgov.data.collective.models import VillageIncome
+from gridgov.data.collective.scope import may_record_income
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, User
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.types import CellValue, SheetRow
+
+# The kinds as the villages' statements write them, besides the labels (经营性收入…) and stored values.
+KIND_WORDS = {
+    "经营性": IncomeKind.OPERATING,
+    "非经营性": IncomeKind.NON_OPERATING,
+    "补助": IncomeKind.SUBSIDY,
+    "补贴": IncomeKind.SUBSIDY,
+    "补贴收入": IncomeKind.SUBSIDY,
+}
+
+
+@dataclass(frozen=True)
+class IncomeRow:
+    income: VillageIncome  # checked by ``clean_income``, unsaved
+    existing: VillageIncome | None  # the month's entry of that kind recorded before, if any
+
+    @property
+    def key(self) -> tuple[int, int, int, str]:
+        i = self.income
+        return (i.village_id, i.year, i.month, str(i.kind))
+
+    @property
+    def unchanged(self) -> bool:
+        e = self.existing
+        return e is not None and (e.amount, e.note) == (self.income.amount, self.income.note)
+
+
+def _kind(value: CellValue) -> IncomeKind | str:
+    text = str(value).strip()
+    return KIND_WORDS.get(text) or cells.choice(value, IncomeKind, column="kind")
+
+
+def village_by_name(value: CellValue, *, town: Area) -> Area:
+    name = cells.required_text(value, column="village", max_length=64)
+    found = Area.objects.filter(town=town, level=AreaLevel.VILLAGE, name=name).first()
+    if found is None and not name.endswith(("村", "社区")):
+        found = Area.objects.filter(town=town, level=AreaLevel.VILLAGE, name=f"{name}村").first()
+    if found is None:
+        raise RowInvalid("village", _("本镇没有名为“%(v)s”的村（社区）") % {"v": name})
+    return found
+
+
+class IncomeImporter(Importer):
+    name = "collective-incomes"
+    title = gettext_lazy("村级集体经济收入台账")
+    notes = gettext_lazy(
+        "每行一个村一个月一种收入；收入类型为经营性、非经营性或补助收入。"
+        "已登记的同村同月同类型收入按本表更正。金额可写120000、120,000或12万。"
+    )
+    columns = (
+        Column(
+            "village", gettext_lazy("村"), required=True, aliases=("村（社区）", "村名", "村/社区"), example="双合村"
+        ),
+        Column("year", gettext_lazy("年度"), required=True, aliases=("年份",), example="2026"),
+        Column("month", gettext_lazy("月份"), required=True, aliases=("月",), example="3"),
+        Column(
+            "kind",
+            gettext_lazy("收入类型"),
+            required=True,
+            aliases=("类型",),
+            example="经营性收入",
+            help=gettext_lazy("经营性收入、非经营性收入、补助收入"),
+        ),
+        Column("amount", gettext_lazy("金额"), required=True, aliases=("金额（元）", "收入金额"), example="120,000"),
+        Column("note", gettext_lazy("备注")),
+    )
+
+    def allowed(self, user: User) -> bool:
+        return may_import_town_ledgers(user) or any(m.role == Role.VILLAGE_STAFF for m in memberships_of(user))
+
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> IncomeRow:
+        village = village_by_name(row["village"], town=ctx.town)
+        if ctx.user is None or not may_record_income(ctx.user, village):
+            raise RowInvalid("village", _("您无权导入%(village)s的集体经济收入") % {"village": village.name})
+        data = IncomeInput(
+            village=village,
+            year=str(row["year"]),
+            month=str(row["month"]),
+            kind=_kind(row["kind"]),
+            amount=str(row["amount"]),
+            note=cells.text(row.get("note"), column="note", max_length=2000),
+        )
+        income = income_row(clean_income(data, now=ctx.now), created_at=ctx.now, created_by=ctx.user)
+        existing = VillageIncome.objects.filter(
+            village=village, year=income.year, month=income.month, kind=income.kind
+        ).first()
+        return IncomeRow(income, existing)
+
+    def natural_key(self, parsed: IncomeRow) -> Hashable:
+        return parsed.key
+
+    def exists(self, parsed: IncomeRow, *, ctx: ImportContext) -> bool:
+        """A row saying what is stored already counts as imported; one that differs corrects the entry."""
+        return parsed.unchanged
+
+    def apply_all(self, rows: list[IncomeRow], *, ctx: ImportContext) -> bool:
+        corrected = []
+        for parsed in rows:
+            if parsed.existing is not None:
+                parsed.existing.amount = parsed.income.amount
+                parsed.existing.note = parsed.income.note
+                parsed.existing.updated_at = ctx.now
+                parsed.existing.updated_by = ctx.user
+                corrected.append(parsed.existing)
+        with transaction.atomic():
+            VillageIncome.objects.bulk_create([parsed.income for parsed in rows if parsed.existing is None])
+            VillageIncome.objects.bulk_update(corrected, ["amount", "note", "updated_at", "updated_by"])
+        return True
+
+
+INCOMES = register(IncomeImporter())

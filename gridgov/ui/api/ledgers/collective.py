@@ -1,0 +1,134 @@
+"""The villages' collective incomes (村级集体经济) through the API: read in ``visible_incomes``' scope (the town's
+command room, leaders and admins every village's, village staff their own village's), recorded through
+``collective.domain.record_income`` — a second entry for the same village, month and kind corrects the first, as
+on the pages. Nothing personal is in an income."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
+
+from gridgov.data.access.permissions import may_record_income, visible_incomes
+from gridgov.data.collective.domain import IncomeInput, record_income
+from gridgov.data.collective.enums import IncomeKind
+from gridgov.data.collective.models import VillageIncome
+from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, User
+from gridgov.types import JSONObject
+from gridgov.ui.api.ledgers.common import PageIn, creates, reads, register_once_per_key, where_given
+from gridgov.ui.api.ledgers.people import MAX_ID, RefOut
+from gridgov.ui.api.present import paged
+from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.signed_in import api_user
+
+MAX_AMOUNT = Decimal("999999999999.99")  # the column's 14 digits
+
+
+class IncomeOut(Schema):
+    id: int
+    village: RefOut
+    year: int
+    month: int
+    kind: IncomeKind
+    kind_label: str
+    amount: float = Field(description="金额（元）")
+    note: str
+    created_at: datetime
+    corrected_at: datetime | None = Field(description="最近一次更正的时间（未更正为 null）")
+    corrected_by: str | None = Field(description="最近一次更正人")
+
+
+class IncomePageOut(PageOut):
+    results: list[IncomeOut]
+
+
+class IncomeFilterIn(PageIn):
+    year: int | None = Field(default=None, ge=1, le=9999, description="年度")
+    village: int | None = Field(default=None, ge=1, le=MAX_ID, description="村 id")
+    kind: IncomeKind | None = None
+
+
+class IncomeIn(TextIn):
+    village_id: int = Field(ge=1, le=MAX_ID, description="村 id")
+    year: int = Field(ge=2000, le=9999, description="年度（不晚于今年）")
+    month: int = Field(ge=1, le=12, description="月份（不晚于本月）")
+    kind: IncomeKind
+    amount: Decimal = Field(ge=0, le=MAX_AMOUNT, decimal_places=2, description="金额（元）")
+    note: str = Field(default="", max_length=2000)
+
+
+def _income(i: VillageIncome, *, now: datetime) -> JSONObject:
+    return {
+        "id": i.pk,
+        "village": {"id": i.village.pk, "name": i.village.name},
+        "year": i.year,
+        "month": i.month,
+        "kind": i.kind,
+        "kind_label": str(IncomeKind(i.kind).label),
+        "amount": float(i.amount),
+        "note": i.note,
+        "created_at": i.created_at,
+        "corrected_at": i.updated_at,
+        "corrected_by": None if i.updated_by is None else str(i.updated_by),
+    }
+
+
+def _incomes(user: User) -> QuerySet[VillageIncome]:
+    return visible_incomes(user, VillageIncome.objects.select_related("village", "updated_by"))
+
+
+def _one_income(user: User, pk: int) -> VillageIncome:
+    found = _incomes(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    if found is None:
+        raise NotFound(_("收入记录不存在或您无权查看"))
+    return found
+
+
+@reads("/collective/incomes", IncomePageOut, summary="村级集体经济收入（按年度、村、收入类型筛选）")
+def list_incomes(request: HttpRequest, filters: Query[IncomeFilterIn]) -> JSONObject:
+    qs = where_given(_incomes(api_user(request)), year=filters.year, village_id=filters.village, kind=filters.kind)
+    return paged(qs.order_by("-year", "-month", "village__path", "kind", "id"), filters, _income)
+
+
+@reads("/collective/incomes/{income_id}", IncomeOut, summary="村级集体经济收入详情")
+def get_income(request: HttpRequest, income_id: int) -> JSONObject:
+    return _income(_one_income(api_user(request), income_id), now=timezone.now())
+
+
+def _recorded_village(user: User, pk: int) -> Area:
+    """The village named, if ``user`` records for it (else InvalidInput on ``village_id``: not told it exists)."""
+    village = Area.objects.filter(pk=pk, level=AreaLevel.VILLAGE).first()
+    if village is None or not may_record_income(user, village):
+        raise InvalidInput(_("村 %(id)s 不存在或您无权登记") % {"id": pk}, field="village_id")
+    return village
+
+
+@creates(
+    "/collective/incomes",
+    IncomeOut,
+    summary="登记（或更正）一个村一个月一种收入（镇指挥室、管理员、本村干部；支持 Idempotency-Key）",
+)
+def create_income(request: HttpRequest, payload: IncomeIn) -> HttpResponse:
+    user = api_user(request)
+    data = IncomeInput(
+        village=_recorded_village(user, payload.village_id),
+        year=payload.year,
+        month=payload.month,
+        kind=payload.kind,
+        amount=payload.amount,
+        note=payload.note,
+    )
+
+    def shown(income: VillageIncome) -> JSONObject:
+        return _income(_one_income(user, income.pk), now=timezone.now())
+
+    return register_once_per_key(
+        request, user=user, payload=payload, register=record_income, data=data, shown=shown, schema=IncomeOut
+    )

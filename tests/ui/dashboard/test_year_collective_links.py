@@ -1,0 +1,49 @@
+"""Year in review: the numbers of the villages' collective economy link to the village table of that year, whose
+columns show what each counted."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+from gridgov.data.collective.domain import IncomeInput, record_income
+from gridgov.data.collective.enums import IncomeKind
+from gridgov.data.org.models import Area, User
+from tests.factories import WORLD_TODAY, TownWorld, signed_in
+
+YEAR = WORLD_TODAY.year - 1  # a finished year: every month has come
+KEYS = (
+    "villages_with_income",
+    "collective_income",
+    "collective_operating",
+    "collective_operating_growth",
+    "villages_operating_over",
+)
+
+
+def enter(world: TownWorld, village: Area, year: int, kind: IncomeKind, amount: str) -> None:
+    data = IncomeInput(village=village, year=year, month=6, kind=kind, amount=amount)
+    record_income(actor=world.operator, data=data, now=timezone.now())
+
+
+def _links(user: User) -> dict[str, tuple[str, str]]:
+    page = signed_in(user).get(reverse("dashboard:year"), {"year": YEAR}).text
+    found = re.findall(r'<a href="([^"]+)" data-key="([a-z_]+)"[^>]*>([^<]+)</a>', page)
+    return {key: (href.replace("&amp;", "&"), text) for href, key, text in found}
+
+
+def test_the_collective_numbers_link_to_the_village_table_of_the_year(world: TownWorld):
+    enter(world, world.village_a, YEAR, IncomeKind.OPERATING, "60万")
+    enter(world, world.village_a, YEAR - 1, IncomeKind.OPERATING, "50万")
+    enter(world, world.village_b, YEAR, IncomeKind.SUBSIDY, "5万")
+    links = _links(world.leader)
+    table = f"{reverse('ledgers:collective')}?year={YEAR}"
+    assert {key: links[key][0] for key in KEYS} == dict.fromkeys(KEYS, table)
+    assert (links["collective_income"][1], links["collective_operating"][1]) == ("65万元", "60万元")
+    page = signed_in(world.leader).get(table)
+    assert page.status_code == 200
+    assert page.text.count('data-over="1"') == 1  # the one village over the threshold the review counts
+    supports = f"{reverse('ledgers:collective_supports')}?year={YEAR}"
+    assert (links["village_supports"], links["village_support_amount"]) == ((supports, "0项"), (supports, "0元"))
