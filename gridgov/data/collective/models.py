@@ -13,10 +13,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
-from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.org.models import Area, CorrectedRecord, Enterprise, User
 
 
-class VillageIncome(models.Model):
+class VillageIncome(CorrectedRecord):
     """One village's collective income of one kind in one month, in 元."""
 
     town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
@@ -26,14 +26,6 @@ class VillageIncome(models.Model):
     kind = models.CharField(_("收入类型"), max_length=16, choices=IncomeKind.choices)
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("登记时间"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        User, verbose_name=_("更正人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("村级集体经济收入")
