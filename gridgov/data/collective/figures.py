@@ -13,6 +13,7 @@ An income counts in a period when its month's first day lies in [start, end), an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -115,3 +116,67 @@ def support_figures(*, town: Area, start: date, end: date, as_of: datetime) -> d
         "village_supports": Figure(_("村企结对和共富工坊"), rows.count(), _("项"), records=rows),
         "village_support_amount": Figure(_("企业助农金额"), _total(rows), _("元"), records=rows),
     }
+
+
+# How many villages the 红榜 flags in each ranking.
+RED_LIST_SIZE = 3
+
+
+@dataclass(frozen=True)
+class VillageYear:
+    """One village's year: its income of each kind, last year's operating income and the growth on it."""
+
+    village: Area
+    operating: Decimal
+    non_operating: Decimal
+    subsidy: Decimal
+    last_operating: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.operating + self.non_operating + self.subsidy
+
+    @property
+    def growth(self) -> Decimal | None:
+        """The operating income's growth on last year's, a fraction (None without last year's)."""
+        return None if self.last_operating == 0 else (self.operating - self.last_operating) / self.last_operating
+
+    @property
+    def over(self) -> bool:
+        """超50万元: the operating income is above the threshold."""
+        return self.operating > OPERATING_THRESHOLD
+
+
+def village_years(*, incomes: QuerySet[VillageIncome], villages: list[Area], year: int) -> list[VillageYear]:
+    """Each village's year (in the order of ``villages``) from ``incomes`` (those the viewer may see), in one
+    query."""
+    sums: dict[tuple[int, int, str], Decimal] = {
+        (v, y, k): total
+        for v, y, k, total in incomes.filter(village__in=[v.pk for v in villages], year__in=(year, year - 1))
+        .order_by()
+        .values("village", "year", "kind")
+        .annotate(total=Sum("amount"))
+        .values_list("village", "year", "kind", "total")
+    }
+
+    def amount(village: Area, kind: IncomeKind, in_year: int = year) -> Decimal:
+        return sums.get((village.pk, in_year, kind.value), Decimal(0))
+
+    return [
+        VillageYear(
+            village=v,
+            operating=amount(v, IncomeKind.OPERATING),
+            non_operating=amount(v, IncomeKind.NON_OPERATING),
+            subsidy=amount(v, IncomeKind.SUBSIDY),
+            last_operating=amount(v, IncomeKind.OPERATING, year - 1),
+        )
+        for v in villages
+    ]
+
+
+def red_list(rows: list[VillageYear]) -> tuple[list[VillageYear], list[VillageYear]]:
+    """The 红榜: the villages with operating income ranked by it, and those with a growth ranked by it (highest
+    first, ties by the villages' order)."""
+    by_income = sorted((r for r in rows if r.operating > 0), key=lambda r: -r.operating)
+    by_growth = sorted((r for r in rows if r.growth is not None), key=lambda r: -(r.growth or Decimal(0)))
+    return by_income, by_growth

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.access import permissions
 from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
 from gridgov.data.collective.enums import IncomeKind
-from gridgov.data.collective.figures import OPERATING_THRESHOLD
+from gridgov.data.collective.figures import OPERATING_THRESHOLD, RED_LIST_SIZE, VillageYear, red_list, village_years
 from gridgov.data.collective.importers import INCOMES
 from gridgov.data.collective.models import VillageIncome
 from gridgov.data.errors import DomainError
@@ -28,12 +28,10 @@ from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_collective import IncomeForm, SupportForm
+from gridgov.ui.ledgers.templatetags.enterprise_ledgers import percent
 from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.menu import may_use_collective
-
-# How many villages the 红榜 flags in each ranking.
-RED_LIST_SIZE = 3
 
 
 def collective_town(user: User) -> Area:
@@ -42,70 +40,6 @@ def collective_town(user: User) -> Area:
     if not may_use_collective(user):
         raise PermissionDenied(_("村级集体经济台账只对镇指挥室、领导和村干部开放"))
     return common.civic_town(user)
-
-
-@dataclass(frozen=True)
-class VillageYear:
-    """One village's year: its income of each kind, last year's operating income and the growth on it."""
-
-    village: Area
-    operating: Decimal
-    non_operating: Decimal
-    subsidy: Decimal
-    last_operating: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.operating + self.non_operating + self.subsidy
-
-    @property
-    def growth(self) -> Decimal | None:
-        """The operating income's growth on last year's, a fraction (None without last year's)."""
-        return None if self.last_operating == 0 else (self.operating - self.last_operating) / self.last_operating
-
-    @property
-    def over(self) -> bool:
-        """超50万元: the operating income is above the threshold."""
-        return self.operating > OPERATING_THRESHOLD
-
-    @property
-    def growth_text(self) -> str:
-        return common.figure_text(self.growth, "%")
-
-
-def village_years(user: User, villages: list[Area], year: int) -> list[VillageYear]:
-    """Each village's year (in the order of ``villages``), from one query over the incomes ``user`` sees."""
-    sums: dict[tuple[int, int, str], Decimal] = {
-        (v, y, k): total
-        for v, y, k, total in permissions.visible_incomes(user)
-        .filter(village__in=[v.pk for v in villages], year__in=(year, year - 1))
-        .order_by()
-        .values("village", "year", "kind")
-        .annotate(total=Sum("amount"))
-        .values_list("village", "year", "kind", "total")
-    }
-
-    def amount(village: Area, kind: IncomeKind, in_year: int = year) -> Decimal:
-        return sums.get((village.pk, in_year, kind.value), Decimal(0))
-
-    return [
-        VillageYear(
-            village=v,
-            operating=amount(v, IncomeKind.OPERATING),
-            non_operating=amount(v, IncomeKind.NON_OPERATING),
-            subsidy=amount(v, IncomeKind.SUBSIDY),
-            last_operating=amount(v, IncomeKind.OPERATING, year - 1),
-        )
-        for v in villages
-    ]
-
-
-def red_list(rows: list[VillageYear]) -> tuple[list[VillageYear], list[VillageYear]]:
-    """The 红榜: the villages with operating income ranked by it, and those with a growth ranked by it (highest
-    first, ties by the villages' order)."""
-    by_income = sorted((r for r in rows if r.operating > 0), key=lambda r: -r.operating)
-    by_growth = sorted((r for r in rows if r.growth is not None), key=lambda r: -(r.growth or Decimal(0)))
-    return by_income, by_growth
 
 
 def _villages(user: User, town: Area) -> QuerySet[Area]:
@@ -127,7 +61,7 @@ def _table(request: HttpRequest, user: User, town: Area) -> Table:
     villages = list(_villages(user, town))
     chosen = id_param(request.GET.get("village"))
     shown = [v for v in villages if v.pk == chosen] if chosen else villages
-    every = village_years(user, villages, year)
+    every = village_years(incomes=permissions.visible_incomes(user), villages=villages, year=year)
     rows = [r for r in every if r.village in shown]
     return Table(year, villages, every, rows, str(chosen or ""))
 
@@ -185,7 +119,7 @@ def collective_export(request: HttpRequest) -> HttpResponse:
             r.subsidy,
             r.total,
             r.last_operating,
-            r.growth_text,
+            percent(r.growth),
             _("是") if r.over else "",
         ]
         for r in rows
