@@ -20,14 +20,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from gridgov.data.cases.figures import Figure
 from gridgov.data.collective.figures import months_between
-from gridgov.data.investment.enums import Industry
+from gridgov.data.investment.enums import Industry, Stage
 from gridgov.data.investment.models import FundArrival, Lead, billion_q
 from gridgov.data.org.models import Area, Enterprise
 
@@ -89,3 +89,9 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
         label = _("引进%(industry)s项目") % {"industry": industry.label}
         figures[f"introduced_{industry.value}"] = Figure(label, of_industry.count(), companies, records=of_industry)
     return figures
+
+
+def leads_by_stage(leads: QuerySet[Lead]) -> dict[Stage, int]:
+    """How many of ``leads`` stand at each stage now (every stage, 0 where none)."""
+    found = dict(leads.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    return {stage: found.get(stage.value, 0) for stage in Stage}

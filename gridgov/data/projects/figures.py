@@ -14,6 +14,7 @@ A project counts in a period by its ``year`` (the year whose first day is ``star
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -23,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.figures import Figure
 from gridgov.data.org.models import Area
-from gridgov.data.projects.enums import ProjectType
-from gridgov.data.projects.models import Milestone, Project, ProjectGroup
-from gridgov.data.projects.schedule import ahead_q
+from gridgov.data.projects.enums import ProjectType, Schedule
+from gridgov.data.projects.models import Milestone, ProgressReport, Project, ProjectGroup
+from gridgov.data.projects.schedule import ahead_q, schedule_q
 
 MU = "亩"
 
@@ -87,3 +88,39 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
         members = rows.filter(group=group)
         found["group_projects"] = Figure(group.name, members.count(), _("个"), records=members)
     return found
+
+
+@dataclass(frozen=True)
+class ProjectsYear:
+    """The key projects of a year at a glance (the dashboard's 重点项目): how many stand ahead, on and behind
+    schedule today, this year's planned investment against the investment reported done in the year, and the
+    projects behind schedule."""
+
+    year: int
+    count: int
+    schedules: dict[Schedule, int]
+    planned: Decimal
+    done: Decimal
+    behind: list[Project]
+
+    @property
+    def done_rate(self) -> Decimal | None:
+        return None if self.planned == 0 else self.done / self.planned
+
+
+def projects_year(*, projects: QuerySet[Project], year: int, today: date, behind_shown: int = 10) -> ProjectsYear:
+    """``projects`` (those the viewer may see) of ``year``: counts by schedule, investment planned and done."""
+    rows = projects.filter(year=year)
+    schedules = {schedule: rows.filter(schedule_q(schedule, today=today)).count() for schedule in Schedule}
+    done: Decimal | None = ProgressReport.objects.filter(project__in=rows, year=year).aggregate(
+        total=Sum("investment")
+    )["total"]
+    behind = list(rows.filter(schedule_q(Schedule.BEHIND, today=today)).select_related("department")[:behind_shown])
+    return ProjectsYear(
+        year=year,
+        count=sum(schedules.values()),
+        schedules=schedules,
+        planned=_sum(rows, "year_investment"),
+        done=done if done is not None else Decimal(0),
+        behind=behind,
+    )

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from gridgov.ui.dashboard.views import board, bulletins, economy, indicators, rankings, visits, wall, year
+from gridgov.ui.dashboard.views import board, bulletins, development, economy, indicators, rankings, visits, wall, year
 
 app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("economy/define/", economy.economy_define, name="economy_define"),
     path("economy/target/", economy.economy_target, name="economy_target"),
     path("economy/actual/", economy.economy_actual, name="economy_actual"),
+    path("development/", development.development, name="development"),
     path("visits/", visits.visits, name="visits"),
     path("visits/overdue/", visits.visits_overdue, name="visits_overdue"),
 ]
