@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "gridgov.ops.demo",
     "gridgov.ops.history",
     "gridgov.ops.backup",
+    "gridgov.ops.periodic",
 ]
 
 MIDDLEWARE = [

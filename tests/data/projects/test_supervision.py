@@ -66,3 +66,13 @@ def test_a_milestone_becomes_lagging_with_the_clock(world):
     later = built.milestones.get(name="竣工").due_on + timedelta(days=1)
     opened = supervise_lagging(now=datetime.combine(later, time(9), tzinfo=ZoneInfo("Asia/Shanghai")))
     assert [c.title for c in opened] == ["项目督办：杆线序化（竣工滞后）"]
+
+
+def test_the_periodic_loop_supervises_lagging_milestones_once(world):
+    """``deadline_alerts`` (the periodic checks a deployment runs) opens the supervision cases too, once."""
+    _lagging(world)
+    first, second = StringIO(), StringIO()
+    call_command("deadline_alerts", stdout=first)
+    call_command("deadline_alerts", stdout=second)
+    assert ("新增项目督办事件 2 件" in first.getvalue(), "督办" in second.getvalue()) == (True, False)
+    assert Case.objects.filter(category__code=PROJECT_CATEGORY.code).count() == 2

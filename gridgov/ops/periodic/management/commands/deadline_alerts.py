@@ -5,7 +5,9 @@ each round writes the ``deadline_alerts`` heartbeat that ``/healthz`` reports. E
 provisional deadlines final once their year's holiday schedule is known (a newer holiday package, or a year confirmed
 in another process; see ``recalendar``) and delivers any notification the task worker has not delivered yet
 (waking the sending of due channel messages, queueing the 08:30 digests on working days); once a day
-(``AUDIT_VERIFY_HOURS``) it queues the verification of every audit chain for the task worker.
+(``AUDIT_VERIFY_HOURS``) it queues the verification of every audit chain for the task worker. And it opens the
+supervision cases (督办) of the key projects' milestones that have fallen behind (``projects.supervision``: one
+case per milestone, however often it runs).
 """
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -18,6 +20,7 @@ from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.data.notify.domain.alerts import raise_deadline_alerts
 from gridgov.data.notify.domain.deliveries import wake_if_due
 from gridgov.data.notify.domain.digests import queue_due_digests
+from gridgov.data.projects.supervision import supervise_lagging
 from gridgov.db.workers import DEADLINE_ALERTS, Heartbeat, run_steadily
 from gridgov.types import FromDjango
 
@@ -34,6 +37,9 @@ class Command(BaseCommand):
         heartbeat = Heartbeat(DEADLINE_ALERTS, every=interval)
         if not options["loop"]:
             self.stdout.write(f"新增期限预警 {raise_deadline_alerts()} 条")
+            supervised = supervise_lagging()
+            if supervised:
+                self.stdout.write(f"新增项目督办事件 {len(supervised)} 件")
             heartbeat.beat()
             return
         run_steadily(DEADLINE_ALERTS, self.check_once, interval=interval, heartbeat=heartbeat)
@@ -51,4 +57,7 @@ class Command(BaseCommand):
             self.stdout.write("已排入今日消息汇总")
         if queue_daily_verification(now=timezone.now()) is not None:
             self.stdout.write("已排入每日审计链校验")
+        supervised = supervise_lagging()
+        if supervised:
+            self.stdout.write(f"新增项目督办事件 {len(supervised)} 件")
         return False
