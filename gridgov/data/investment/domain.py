@@ -395,7 +395,7 @@ def register_enterprise(*, actor: User, lead: Lead, data: NewEnterpriseInput, no
     or a new one created there (name and code checked by the enterprise ledger) — see the module."""
     _check_may_keep(actor, lead.town)
     with transaction.atomic():
-        current = Lead.objects.select_for_update().select_related("town", "village").get(pk=lead.pk)
+        current = Lead.objects.select_for_update(of=("self",)).select_related("town", "village").get(pk=lead.pk)
         if current.stage not in LANDED_STAGES:
             raise InvalidInput(
                 _("新增企业：项目“%(name)s”尚未落地，落地后方可登记企业") % {"name": current.name}, field="stage"

@@ -116,7 +116,7 @@ def test_sentence_in_english(ew: EnterpriseWorld) -> None:
         text = _sentence_en(ew)
     assert text == (
         "Newly above designated size: 2 enterprises; fixed-asset investment of key enterprises: 770 million yuan;"
-        " rectification completed for all 1 enterprises of low efficiency in the area."
+        " rectification completed for all 1 enterprise of low efficiency in the area."
     )
 
 
