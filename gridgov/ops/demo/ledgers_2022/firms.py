@@ -25,7 +25,7 @@ from gridgov.data.enterprises.enums import Measure, Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise
-from gridgov.ops.demo.ledgers_2022.enterprises import ensure_enterprises
+from gridgov.ops.demo.ledgers_2022.enterprises import ENTERPRISES, ensure_enterprises
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YI = Decimal(100_000_000)
@@ -70,7 +70,9 @@ def _figures(rng: random.Random, *, small: bool) -> tuple[Decimal, Decimal, Deci
 
 def plan(*, town: Area, rng: random.Random, year: int) -> list[EnterpriseYear]:
     """The unsaved rows of ``year``, each checked by the domain."""
-    firms = ensure_enterprises(town=town, rng=rng)
+    # The demo's own companies, in their order (not the workshops, nor the investment leads' new enterprises, which
+    # the town has too once another year or ledger was built first)
+    firms = [e for e in ensure_enterprises(town=town, rng=rng) if e.name in ENTERPRISES]
     workshops = ensure_workshops(town=town)
     today = timezone.localdate()
     current = year >= today.year
