@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.figures import Figure
@@ -130,7 +130,7 @@ class VillageYear:
     operating: Decimal
     non_operating: Decimal
     subsidy: Decimal
-    last_operating: Decimal
+    last_operating: Decimal  # last year's, over the same months (上年同期)
 
     @property
     def total(self) -> Decimal:
@@ -148,11 +148,14 @@ class VillageYear:
 
 
 def village_years(*, incomes: QuerySet[VillageIncome], villages: list[Area], year: int) -> list[VillageYear]:
-    """Each village's year (in the order of ``villages``) from ``incomes`` (those the viewer may see), in one
-    query."""
+    """Each village's year (in the order of ``villages``) from ``incomes`` (those the viewer may see). Last year's
+    operating income is that of the same months (上年同期): the months up to the latest one entered for ``year`` —
+    a year in progress is compared with the same part of the year before, a finished year with the whole."""
+    mine = incomes.filter(village__in=[v.pk for v in villages])
+    through = mine.filter(year=year).aggregate(latest=Max("month"))["latest"] or 12
     sums: dict[tuple[int, int, str], Decimal] = {
         (v, y, k): total
-        for v, y, k, total in incomes.filter(village__in=[v.pk for v in villages], year__in=(year, year - 1))
+        for v, y, k, total in mine.filter(Q(year=year) | Q(year=year - 1, month__lte=through))
         .order_by()
         .values("village", "year", "kind")
         .annotate(total=Sum("amount"))

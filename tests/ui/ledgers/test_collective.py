@@ -29,8 +29,9 @@ TABLE = reverse("ledgers:collective")
 EXPORT = reverse("ledgers:collective_export")
 YEAR = WORLD_TODAY.year
 HTMX = {"HX-Request": "true"}
-# The pages' queries: the session, the user, memberships, the town, the villages, the sums (the months), the menu.
-QUERIES = 8
+# The pages' queries: the session, the user, memberships, the town, the villages, the latest month entered, the sums
+# (the months), the menu.
+QUERIES = 9
 VILLAGE_QUERIES = 9
 
 
@@ -49,7 +50,7 @@ def ledger(world: TownWorld) -> None:
     enter(world, a, YEAR, 1, IncomeKind.OPERATING, "40万")
     enter(world, a, YEAR, 2, IncomeKind.OPERATING, "20万")
     enter(world, a, YEAR, 3, IncomeKind.SUBSIDY, "5万")
-    enter(world, a, YEAR - 1, 6, IncomeKind.OPERATING, "50万")
+    enter(world, a, YEAR - 1, 2, IncomeKind.OPERATING, "50万")
     enter(world, b, YEAR, 1, IncomeKind.OPERATING, "30万")
     enter(world, b, YEAR, 1, IncomeKind.NON_OPERATING, "8000")
     enter(world, b, YEAR - 1, 1, IncomeKind.OPERATING, "20万")
@@ -267,3 +268,13 @@ def test_the_import_link_opens_the_upload_page_for_those_who_import(world: TownW
     upload = reverse("imports:upload", args=["collective-incomes"])
     assert (f'href="{upload}"' in client.get(TABLE).text) is (status == 200)
     assert client.get(upload).status_code == status
+
+
+def test_a_year_in_progress_is_compared_with_the_same_months_of_the_year_before(world: TownWorld, ledger):
+    """This year has entries up to March: last year's June (30万) is not in the comparison (上年同期) until this
+    year's June is entered; last year itself, finished, compares all its months."""
+    enter(world, world.village_a, YEAR - 1, 6, IncomeKind.OPERATING, "30万")
+    client = signed_in(world.operator)
+    assert _row(client.get(TABLE, {"year": YEAR}).text, world.village_a)[5:] == ["50万元", "20.0%"]
+    enter(world, world.village_b, YEAR, 6, IncomeKind.OPERATING, "1万")
+    assert _row(client.get(TABLE, {"year": YEAR}).text, world.village_a)[5:] == ["80万元", "-25.0%"]
