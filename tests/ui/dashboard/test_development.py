@@ -93,3 +93,10 @@ def test_queries_do_not_grow_with_the_records(world: TownWorld, django_assert_nu
     _records(world, 4, first=1)
     with django_assert_num_queries(len(captured)):
         client.get(URL)
+
+
+def test_a_refusal_says_why_in_chinese(world: TownWorld) -> None:
+    refused = signed_in(world.village_staff_a).get(URL)
+    assert refused.status_code == 403
+    assert '<p id="forbidden-reason">只有本镇领导、指挥室和管理员可以查看全镇数据</p>' in refused.content.decode()
+    assert "<h1>您无权查看此页面</h1>" in refused.content.decode()
