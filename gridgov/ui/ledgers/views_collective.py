@@ -22,7 +22,7 @@ from gridgov.data.collective.domain import IncomeInput, SupportInput, record_inc
 from gridgov.data.collective.enums import IncomeKind
 from gridgov.data.collective.figures import OPERATING_THRESHOLD, RED_LIST_SIZE, VillageYear, red_list, village_years
 from gridgov.data.collective.importers import INCOMES
-from gridgov.data.collective.models import VillageIncome
+from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.workbooks import workbook
@@ -208,6 +208,49 @@ def collective_village(request: HttpRequest, village_id: int) -> HttpResponse:
 # Enterprises' help to villages (企业助农): 村企结对 and 共富工坊
 
 
+def _supports(user: User, town: Area, year: int) -> list[VillageSupport]:
+    """The year's 村企结对 and 共富工坊 records of the villages ``user`` sees, newest first."""
+    return list(
+        permissions.visible_supports(user)
+        .filter(town=town, year=year)
+        .select_related("village", "enterprise")
+        .order_by("-on", "-id")
+    )
+
+
+@login_required
+def supports_export(request: HttpRequest) -> HttpResponse:
+    """The year's 村企结对 and 共富工坊 records as Excel (no personal data in them)."""
+    user = signed_in_user(request)
+    town = collective_town(user)
+    year = common.year_of(request)
+    headers = [
+        _("日期"),
+        _("村"),
+        _("助农类型"),
+        _("结对单位"),
+        _("统一社会信用代码"),
+        _("帮扶金额（元）"),
+        _("带动就业或受益人数"),
+        _("备注"),
+    ]
+    cells = (
+        [
+            r.on,
+            r.village.name,
+            r.get_kind_display(),
+            r.partner_name,
+            r.enterprise.credit_code if r.enterprise is not None else "",
+            r.amount,
+            r.people,
+            r.note,
+        ]
+        for r in _supports(user, town, year)
+    )
+    title = _("村企结对和共富工坊")
+    return common.dated_xlsx(title, workbook(title, headers, cells))
+
+
 @login_required
 def supports(request: HttpRequest) -> HttpResponse:
     """The year's 村企结对 and 共富工坊 records of the villages the user sees, their count and total, and the form
@@ -244,12 +287,7 @@ def supports(request: HttpRequest) -> HttpResponse:
                 common.put_error(form, error)
             else:
                 return redirect(f"{request.path}?year={data['on'].year}")
-    records = list(
-        permissions.visible_supports(user)
-        .filter(town=town, year=year)
-        .select_related("village", "enterprise")
-        .order_by("-on", "-id")
-    )
+    records = _supports(user, town, year)
     context = {
         "year": year,
         "records": records,

@@ -128,3 +128,21 @@ def test_the_list_costs_the_same_queries_for_more_records(world: TownWorld, reco
     with django_assert_num_queries(QUERIES):
         page = client.get(PAGE, {"year": YEAR})
     assert len(_rows(page.text)) == 7
+
+
+def test_the_export_has_the_year_s_records_the_user_sees(world: TownWorld, records) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    export = reverse("ledgers:collective_supports_export")
+    answer = signed_in(world.village_staff_b).get(export, {"year": YEAR})
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    assert sheet is not None
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = rows.index(
+        ["日期", "村", "助农类型", "结对单位", "统一社会信用代码", "帮扶金额（元）", "带动就业或受益人数", "备注"]
+    )
+    assert [row[1:6] for row in rows[header + 1 :]] == [["火箭村", "村企结对", "岱山县农商银行", "", 3000]]
+    assert signed_in(world.handler_a).get(export, {"year": YEAR}).status_code == 403
