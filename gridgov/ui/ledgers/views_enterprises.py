@@ -103,6 +103,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "form": form,
             "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.ENTERPRISES),
+            "sees_years": permissions.may_record_years(user),  # each name opens the enterprise's yearly figures
         },
     )
 

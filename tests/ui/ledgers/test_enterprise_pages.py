@@ -335,3 +335,12 @@ def test_service_list_has_no_n_plus_one(ew: EnterpriseWorld, django_assert_max_n
     with django_assert_max_num_queries(9):
         response = client.get(reverse("ledgers:services"))
     assert sum(f"政策咨询{i}" in response.text for i in range(10)) == 10
+
+
+def test_the_directory_opens_each_enterprise_s_yearly_figures_for_those_who_record_them(ew: EnterpriseWorld) -> None:
+    years = reverse("ledgers:enterprise_years_of", args=[ew.shipyard.pk])
+    operator = signed_in(ew.w.operator)
+    assert f'<a href="{years}">岱西船舶修造有限公司</a>' in operator.get(reverse("ledgers:enterprises")).text
+    assert operator.get(years).status_code == 200
+    own = signed_in(ew.shipyard_user).get(reverse("ledgers:enterprises")).text
+    assert ("<td>岱西船舶修造有限公司</td>" in own, f'href="{years}"' in own) == (True, False)
