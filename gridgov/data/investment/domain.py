@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -252,6 +252,42 @@ def record_lead(*, actor: User, data: LeadInput, now: datetime) -> Lead:
         lead.save()
         StageChange.objects.bulk_create(history_rows(lead, clean.days, at=now, by=actor))
     return lead
+
+
+#: What ``edit_lead`` changes: every field of the lead but its stages and their days (moved by ``advance_stage``).
+EDITABLE = (
+    "name",
+    "source",
+    "industry",
+    "signed_amount",
+    "major_industrial",
+    "enclave",
+    "enclave_place",
+    "department",
+    "person",
+    "village",
+    "note",
+)
+
+
+def edit_lead(*, actor: User, lead: Lead, data: LeadInput, now: datetime) -> Lead:
+    """Correct a lead's facts (``EDITABLE``) with the checks of a new lead, its stages and their days kept (the
+    days ``data`` gives are ignored); nothing is written when a check fails."""
+    _check_may_keep(actor, lead.town)
+    kept = replace(
+        data,
+        town=lead.town,
+        **{STAGE_DATE_FIELDS[stage]: getattr(lead, STAGE_DATE_FIELDS[stage]) for stage in STAGE_ORDER},
+    )
+    clean = clean_lead(kept, today=timezone.localdate(now))
+    with transaction.atomic():
+        current = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
+        if current.stage != clean.stage:
+            raise Conflict(_("项目“%(name)s”的阶段已变化，请刷新后再修改") % {"name": current.name})
+        for field in EDITABLE:
+            setattr(current, field, getattr(clean, field))
+        current.save(update_fields=list(EDITABLE))
+    return current
 
 
 def next_stage(stage: Stage | str) -> Stage | None:

@@ -49,6 +49,15 @@ class LeadForm(forms.Form):
             field.choices = CHOOSE + [(str(pk), label) for pk, label in choices]
 
 
+class LeadEditForm(LeadForm):
+    """A lead's facts, corrected; its stages and their days move on the lead's page (``AdvanceForm``)."""
+
+    def __init__(self, *args: FromDjango, **kwargs: FromDjango) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("lead_on", "talks_on", "signed_on", "landed_on", "producing_on"):
+            del self.fields[name]
+
+
 class AdvanceForm(forms.Form):
     stage = forms.ChoiceField(label=gettext_lazy("推进到"), choices=Stage.choices)
     on = forms.DateField(label=gettext_lazy("到达日期"), widget=DATE, required=False)

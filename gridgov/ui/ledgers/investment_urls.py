@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("investment/new/", investment.lead_new, name="investment_lead_new"),
     path("investment/arrivals/", investment.arrivals, name="investment_arrivals"),
     path("investment/<int:lead_id>/", investment.lead_detail, name="investment_lead"),
+    path("investment/<int:lead_id>/edit/", investment.lead_edit, name="investment_lead_edit"),
     path("investment/<int:lead_id>/advance/", investment.lead_advance, name="investment_lead_advance"),
     path("investment/<int:lead_id>/arrival/", investment.lead_arrival, name="investment_lead_arrival"),
     path("investment/<int:lead_id>/enterprise/", investment.lead_enterprise, name="investment_lead_enterprise"),

@@ -24,10 +24,12 @@ from django.views.decorators.http import require_POST
 from gridgov.data.access import permissions
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.investment.domain import (
+    EDITABLE,
     ArrivalInput,
     LeadInput,
     NewEnterpriseInput,
     advance_stage,
+    edit_lead,
     next_stage,
     record_arrival,
     record_lead,
@@ -41,7 +43,7 @@ from gridgov.data.sheets.jobs import home_town
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import TemplateContext
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_investment import AdvanceForm, ArrivalForm, EnterpriseForm, LeadForm
+from gridgov.ui.ledgers.forms_investment import AdvanceForm, ArrivalForm, EnterpriseForm, LeadEditForm, LeadForm
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 
@@ -217,6 +219,58 @@ def lead_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("ledgers:investment_lead", lead.pk)
     return render(request, "ledgers/investment/lead_new.html", {"form": form})
+
+
+@login_required
+def lead_edit(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """Correct a lead's facts (name, source, industry, amount, flags, who, where); its stages move on its page."""
+    user = signed_in_user(request)
+    town = investment_town(user)
+    lead = _lead(user, town, lead_id)
+    if not permissions.may_keep_investment(user, town):
+        raise PermissionDenied(_("您不能修改招商项目"))
+    initial = {field: getattr(lead, field) for field in EDITABLE if field not in ("department", "village")}
+    initial |= {
+        "department": lead.department_id or "",
+        "village": lead.village_id or "",
+        "signed_amount": lead.signed_amount or "",
+    }
+    form = LeadEditForm(
+        request.POST or None,
+        initial=initial,
+        departments=common.department_choices(town),
+        villages=common.village_choices(town),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        department_id, village_id = id_param(data["department"]), id_param(data["village"])
+        department = Department.objects.filter(pk=department_id, town=town).first() if department_id else None
+        try:
+            edit_lead(
+                actor=user,
+                lead=lead,
+                data=LeadInput(
+                    town=town,
+                    name=data["name"],
+                    source=data["source"],
+                    industry=data["industry"],
+                    lead_on=lead.lead_on,
+                    signed_amount=data["signed_amount"],
+                    major_industrial=data["major_industrial"],
+                    enclave=data["enclave"],
+                    enclave_place=data["enclave_place"],
+                    department=department,
+                    person=data["person"],
+                    village=Area.objects.filter(pk=village_id, town=town).first() if village_id else None,
+                    note=data["note"],
+                ),
+                now=timezone.now(),
+            )
+        except DomainError as error:
+            common.put_error(form, error)
+        else:
+            return redirect("ledgers:investment_lead", lead.pk)
+    return render(request, "ledgers/investment/lead_edit.html", {"form": form, "lead": lead})
 
 
 @dataclass(frozen=True)

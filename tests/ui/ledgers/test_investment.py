@@ -238,3 +238,60 @@ def test_the_enterprise_year_lists_the_leads_whose_enterprise_was_registered_in_
     register_enterprise(actor=world.operator, lead=lead, data=data, now=WORLD_NOW)
     page = signed_in(world.operator).get(LIST, {"year": "2026", "by": "enterprise"})
     assert _names(page.text) == ["去年签约项目"]
+
+
+def _edit(lead: Lead, **changes: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "name": lead.name,
+        "source": lead.source,
+        "industry": lead.industry,
+        "signed_amount": "" if lead.signed_amount is None else str(lead.signed_amount),
+        "person": lead.person,
+        "note": lead.note,
+        "department": "",
+        "village": "",
+    }
+    return {**fields, **changes}
+
+
+def test_a_lead_s_facts_are_corrected_its_stages_kept(world: TownWorld, ledger) -> None:
+    lead = ledger["ship"]
+    edit = reverse("ledgers:investment_lead_edit", args=[lead.pk])
+    client = signed_in(world.operator)
+    page = client.get(edit).text
+    assert ('value="船舶修造项目"' in page, 'name="signed_on"' in page) == (True, False)
+    done = client.post(edit, _edit(lead, name="船舶修造扩建项目", signed_amount="1.5亿", major_industrial="on"))
+    assert (done.status_code, done["Location"]) == (302, reverse("ledgers:investment_lead", args=[lead.pk]))
+    stored = Lead.objects.get(pk=lead.pk)
+    assert (stored.name, stored.signed_amount, stored.major_industrial, stored.stage, stored.signed_on) == (
+        "船舶修造扩建项目",
+        Decimal("150000000.00"),
+        True,
+        Stage.SIGNED,
+        date(2026, 4, 1),
+    )
+    assert stored.is_billion
+    assert f'href="{edit}"' in client.get(reverse("ledgers:investment_lead", args=[lead.pk])).text
+
+
+def test_a_bad_correction_names_the_field_and_writes_nothing(world: TownWorld, ledger) -> None:
+    client = signed_in(world.operator)
+    talks = ledger["talks"]
+    refused = [
+        client.post(reverse("ledgers:investment_lead_edit", args=[talks.pk]), _edit(talks, signed_amount="800万")),
+        client.post(reverse("ledgers:investment_lead_edit", args=[talks.pk]), _edit(talks, name="  ")),
+        client.post(
+            reverse("ledgers:investment_lead_edit", args=[ledger["ship"].pk]),
+            _edit(ledger["ship"], signed_amount="很多"),
+        ),
+    ]
+    assert [r.status_code for r in refused] == [200, 200, 200]
+    assert "签约金额：项目尚未签约，请同时填写签约日期" in refused[0].text
+    assert "签约金额：“很多”不是金额" in refused[2].text
+    assert (Lead.objects.get(pk=talks.pk).name, Lead.objects.get(pk=ledger["ship"].pk).signed_amount) == (
+        "文旅洽谈项目",
+        Decimal("35000000.00"),
+    )
+    assert (
+        signed_in(world.grid_worker_a).get(reverse("ledgers:investment_lead_edit", args=[talks.pk])).status_code == 403
+    )
