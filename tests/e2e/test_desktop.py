@@ -25,6 +25,7 @@ def open_case(page: Page, base: str, case: Case) -> None:
 
 def do(page: Page, action: str, *, fields: dict[str, str] | None = None, photo: Path | None = None) -> None:
     """Press an action button on the case page, fill its htmx-loaded form and submit it."""
+    page.wait_for_load_state("load")  # htmx must be listening, or the click follows the link to the full form page
     page.click(f'#actions a[data-action="{action}"]')
     form = page.locator(f'#action-panel form[data-action="{action}"]')
     expect(form).to_be_visible()
@@ -137,6 +138,7 @@ def test_a_stale_button_shows_what_happened(e2e_world: TownWorld, sign_in: SignI
     assert status_of(second) == "已立案"
     expect(second.locator('#actions a[data-action="dispatch"]')).to_be_visible()
     # A double click on a submit button sends the action once.
+    second.wait_for_load_state("load")
     second.click('#actions a[data-action="dispatch"]')
     with second.expect_navigation():
         second.locator('#action-panel form[data-action="dispatch"] button[type=submit]').dblclick()
