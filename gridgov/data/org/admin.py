@@ -51,8 +51,8 @@ class AreaAdmin(admin.ModelAdmin[Area]):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin[Department]):
-    list_display = ["name", "code", "kind", "town", "area", "active"]
-    list_filter = ["kind", "town", "active"]
+    list_display = ["name", "code", "kind", "town", "area", "economic", "active"]
+    list_filter = ["kind", "town", "economic", "active"]
     search_fields = ["name", "code"]
 
 

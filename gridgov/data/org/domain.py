@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.english import DEPARTMENT_NAMES_EN
+from gridgov.data.org.english import DEPARTMENT_NAMES_EN, ECONOMIC_DEPARTMENT_CODES
 from gridgov.data.org.enums import PARENT_LEVEL, AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
 
@@ -88,9 +88,17 @@ def check_boundary(boundary: object) -> None:
 
 
 def create_department(
-    *, town: Area, code: str, name: str, kind: DepartmentKind, area: Area | None = None, name_en: str | None = None
+    *,
+    town: Area,
+    code: str,
+    name: str,
+    kind: DepartmentKind,
+    area: Area | None = None,
+    name_en: str | None = None,
+    economic: bool | None = None,
 ) -> Department:
-    """A department of ``town``; its English name defaults to that of the default department with its code."""
+    """A department of ``town``; its English name, and whether it is the town's economic department, default to
+    those of the default department with its code."""
     if town.level != AreaLevel.TOWN:
         raise InvalidInput(_("部门必须隶属于乡镇"), field="town")
     if kind == DepartmentKind.VILLAGE_COMMITTEE and (area is None or area.level != AreaLevel.VILLAGE):
@@ -98,7 +106,15 @@ def create_department(
     if area is not None and area.town_id != town.pk:
         raise InvalidInput(_("对应区域不在该乡镇内"), field="area")
     english = DEPARTMENT_NAMES_EN.get(code, "") if name_en is None else name_en
-    return Department.objects.create(town=town, code=code, name=name, name_en=english, kind=kind, area=area)
+    return Department.objects.create(
+        town=town,
+        code=code,
+        name=name,
+        name_en=english,
+        kind=kind,
+        area=area,
+        economic=code in ECONOMIC_DEPARTMENT_CODES if economic is None else economic,
+    )
 
 
 _MIN_AREA_LEVEL: dict[str, set[str]] = {

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 
+# The default department that attracts investment and keeps the enterprises' yearly figures (经济发展办).
+ECONOMIC_DEPARTMENT_CODES = frozenset({"JFB"})
+
 # The default departments of a town (see gridgov/ops/demo/town.py and the taxonomy's default routing).
 DEPARTMENT_NAMES_EN: dict[str, str] = {
     "ZHS": "Integrated Information Command Room",

@@ -70,6 +70,11 @@ class Department(models.Model):
         help_text=_("村（社区）委员会对应的村"),
     )
     active = models.BooleanField(_("启用"), default=True)
+    economic = models.BooleanField(
+        _("经济发展部门"),
+        default=False,
+        help_text=_("负责招商引资和企业年度数据：其处置人员可登记招商线索和企业年度数据"),
+    )
 
     class Meta:
         verbose_name = _("部门")
