@@ -83,6 +83,18 @@ UNSIGNED = (
     Plan("化工新材料配套项目", Industry.PETROCHEMICAL, Source.BUSINESS, 0),
     Plan("海洋牧场观光项目", Industry.TOURISM, Source.NATIVE, 0),
 )
+# This year's live ledger: nine leads at every stage, two at 线索 … one at 投产.
+CURRENT = (
+    Plan("海水淡化设备组装项目", Industry.OTHER, Source.LEADER, 0),
+    Plan("船用锚链加工项目", Industry.SHIPBUILDING, Source.BUSINESS, 0),
+    Plan("海洋生物制品项目", Industry.AQUATIC, Source.NATIVE, 0),
+    Plan("岸电设施配套项目", Industry.PETROCHEMICAL, Source.LEADER, 0),
+    Plan("渔具制造项目", Industry.AQUATIC, Source.BUSINESS, 1_300),
+    Plan("海岛研学营地项目", Industry.TOURISM, Source.NATIVE, 900),
+    Plan("船舶尾气处理装置项目", Industry.SHIPBUILDING, Source.OTHER, 1_200, enclave="舟山高新区"),
+    Plan("海景精品酒店项目", Industry.TOURISM, Source.LEADER, 1_900),
+    Plan("即食海产品加工项目", Industry.AQUATIC, Source.NATIVE, 800),
+)
 LANDING_IN_YEAR = 8  # of INTRODUCED, the first eight land and register their enterprise in the year
 
 
@@ -149,7 +161,7 @@ class _Builder:
     def enterprise(self, lead: Lead, registered_on: date) -> None:
         data = NewEnterpriseInput(
             credit_code=_credit_code(self.rng, self.town),
-            name=lead.name.removesuffix("项目") + "有限公司",
+            name=f"舟山{lead.name.removesuffix('项目')}有限公司",
             registered_on=registered_on,
         )
         register_enterprise(actor=self.actor, lead=lead, data=data, now=min(_moment(registered_on), self.latest))
@@ -203,16 +215,15 @@ def _finished_year(b: _Builder) -> None:
 
 def _current_year(b: _Builder) -> None:
     today = timezone.localdate(b.latest)
-    plans = [*INTRODUCED[:9]]
     # Stages reached: two at 线索, two at 洽谈, two at 签约, two at 落地, one at 投产.
     reached = (1, 1, 2, 2, 3, 3, 4, 4, 5)
     landed: list[Lead] = []
     signed: list[Lead] = []
-    for index, (plan, count) in enumerate(zip(plans, reached, strict=True)):
+    for index, (plan, count) in enumerate(zip(CURRENT, reached, strict=True)):
         start = today - timedelta(days=200 - index * 9)
         days = [start + timedelta(days=step * 25) for step in range(count)]
         days = [min(day, today) for day in days]
-        lead = b.lead(Plan(f"{plan.name}（{b.year}）", plan.industry, plan.source, plan.amount_wan), days)
+        lead = b.lead(plan, days)
         if count >= 3:
             signed.append(lead)
         if count >= 4:
