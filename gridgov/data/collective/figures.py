@@ -5,6 +5,8 @@
 - collective_operating: the operating income (经营性收入), in 元;
 - collective_operating_growth: its growth on the same period a year before, a fraction (None without last year's);
 - villages_operating_over: the villages whose operating income exceeds ``OPERATING_THRESHOLD`` (超: more than);
+- villages_operating_leading: those at ``LEADING_MULTIPLE`` times the threshold or more, which the report names with
+  the round figure they all pass (其中摇星浦、前岸均突破180万元: ``leaders``);
 - villages_with_income: the villages with any income in the period.
 
 An income counts in a period when its month's first day lies in [start, end), and only when it was entered by
@@ -21,12 +23,16 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.figures import Figure
-from gridgov.data.collective.enums import IncomeKind
+from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.org.models import Area
 
 # 经营性收入超50万元: the villages whose operating income is above this (in 元) are counted.
 OPERATING_THRESHOLD = Decimal(500_000)
+# 其中摇星浦、前岸均突破180万元: the villages at three times the threshold or more lead the town; the sentence says the
+# figure they all pass, rounded down to 10万元.
+LEADING_MULTIPLE = 3
+LEADING_ROUND = Decimal(100_000)
 
 
 def _first_month(start: date) -> tuple[int, int]:
@@ -79,7 +85,9 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     operating_before = before.filter(kind=IncomeKind.OPERATING)
     this_year, last_year = _total(operating), _total(operating_before)
     growth = None if last_year == 0 else (this_year - last_year) / last_year
-    over = [village for village, total in operating_by_village(rows).items() if total > OPERATING_THRESHOLD]
+    by_village = operating_by_village(rows)
+    over = [village for village, total in by_village.items() if total > OPERATING_THRESHOLD]
+    leading = [village for village, total in by_village.items() if total >= OPERATING_THRESHOLD * LEADING_MULTIPLE]
     with_income = rows.filter(amount__gt=0)
     villages = _("个村")
     return {
@@ -99,6 +107,9 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
         "villages_operating_over": Figure(
             _("经营性收入超过门槛的村"), len(over), villages, records=operating.filter(village__in=over)
         ),
+        "villages_operating_leading": Figure(
+            _("经营性收入领先的村"), len(leading), villages, records=operating.filter(village__in=leading)
+        ),
         "villages_with_income": Figure(
             _("实现集体经济收入的村"),
             with_income.values("village").distinct().count(),
@@ -108,12 +119,34 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     }
 
 
+def leaders(figure: Figure) -> tuple[list[str], Decimal]:
+    """The names of the villages behind ``villages_operating_leading`` (the highest operating income first) and the
+    round figure they all pass (rounded down to ``LEADING_ROUND``), for the sentence."""
+    if figure.records is None or not figure.value:
+        return [], Decimal(0)
+    totals = list(
+        figure.records.order_by()
+        .values_list("village__name")
+        .annotate(total=Sum("amount"))
+        .order_by("-total", "village__name")
+    )
+    lowest: Decimal = min(total for _name, total in totals)
+    return [str(name) for name, _total in totals], (lowest // LEADING_ROUND) * LEADING_ROUND
+
+
 def support_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
     """Enterprises' help to the villages (企业助农) dated in [start, end) and entered by ``as_of``: how many
-    村企结对 and 共富工坊 records, and their support in 元."""
+    村企结对 and 共富工坊 records, the villages paired with an enterprise (全镇五个村实现村企结对), the workshops
+    (共富工坊), and their support in 元."""
     rows = VillageSupport.objects.filter(town=town, on__gte=start, on__lt=end, created_at__lte=as_of)
+    pairings = rows.filter(kind=SupportKind.PAIRING)
+    workshops = rows.filter(kind=SupportKind.WORKSHOP)
     return {
         "village_supports": Figure(_("村企结对和共富工坊"), rows.count(), _("项"), records=rows),
+        "villages_paired": Figure(
+            _("实现村企结对的村"), pairings.values("village").distinct().count(), _("个村"), records=pairings
+        ),
+        "village_workshops": Figure(_("共富工坊"), workshops.count(), _("个共富工坊"), records=workshops),
         "village_support_amount": Figure(_("企业助农金额"), _total(rows), _("元"), records=rows),
     }
 

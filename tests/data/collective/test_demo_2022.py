@@ -41,6 +41,7 @@ def test_2022_reads_like_the_work_report() -> None:
         "collective_income": Decimal(15_290_000),
         "collective_operating": Decimal(6_830_000),
         "villages_operating_over": 6,
+        "villages_operating_leading": 2,
         "villages_with_income": 8,
     }
     growth = found["collective_operating_growth"].value
@@ -50,13 +51,14 @@ def test_2022_reads_like_the_work_report() -> None:
     operating = operating_by_village(incomes(town=org.town, start=date(2022, 1, 1), end=date(2023, 1, 1), as_of=AS_OF))
     assert sorted(names[pk] for pk, total in operating.items() if total > Decimal(1_800_000)) == ["前岸村", "摇星浦村"]
     assert _sentence() == (
-        "全镇8个村实现村级集体经济收入1529万元，其中经营性收入683万元，实现经营性收入增幅19%，6个村完成经营性收入超50万元。"
+        "全镇8个村实现村级集体经济收入1529万元，其中经营性收入683万元，实现经营性收入增幅19%，6个村完成经营性收入超50万元，"
+        "其中摇星浦村、前岸村均突破180万元。"
     )
     with translation.override("en"):
         assert _sentence() == (
             "Across the town, 8 villages earned a village collective income of 15.3 million yuan, of which operating"
             " income 6.83 million yuan, an increase in operating income of 19%; 6 villages had operating income over"
-            " 500,000 yuan."
+            " 500,000 yuan, among them 摇星浦村, 前岸村 each over 1.8 million yuan."
         )
     # Each month an entry of whole 元, entered within its month.
     assert VillageIncome.objects.filter(amount__gt=0).count() == 2 * ROWS_PER_YEAR

@@ -54,6 +54,8 @@ def test_2022_has_its_pairings_and_workshops(clock) -> None:
     org = build_organisation(random.Random(1))
     assert collective.write_supports(town=org.town, year=2022) == len(collective.SUPPORTS)
     rows = VillageSupport.objects.filter(year=2022)
-    assert (rows.count(), int(rows.aggregate(total=Sum("amount"))["total"])) == (6, 593_000)
+    assert (rows.count(), int(rows.aggregate(total=Sum("amount"))["total"])) == (7, 300_000)  # 企业助农30万元
+    paired = rows.filter(kind="pairing").values("village").distinct().count()
+    assert paired == 5  # 全镇五个村实现村企结对
     assert sorted(set(rows.values_list("kind", flat=True))) == ["pairing", "workshop"]
     assert collective.write_supports(town=org.town, year=2022) == 0

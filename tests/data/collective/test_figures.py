@@ -59,6 +59,7 @@ def test_the_year_figures_count_the_incomes_of_the_year(world: TownWorld, rows: 
         "collective_operating": Decimal("1000000.01"),
         "collective_operating_growth": Decimal("200000.01") / Decimal(800000),
         "villages_operating_over": 1,
+        "villages_operating_leading": 0,
         "villages_with_income": 2,
     }
     assert Decimal(500_000) == OPERATING_THRESHOLD
@@ -86,6 +87,7 @@ def test_without_last_years_operating_income_there_is_no_growth(world: TownWorld
         "collective_operating": Decimal(800000),
         "collective_operating_growth": None,
         "villages_operating_over": 0,
+        "villages_operating_leading": 0,
         "villages_with_income": 2,
     }
 
@@ -110,3 +112,19 @@ def test_the_year_in_review_writes_it_as_the_work_report(world: TownWorld, rows:
     assert text() == (
         "全镇2个村实现村级集体经济收入107万元，其中经营性收入100万元，经营性收入降幅20%，1个村完成经营性收入超50万元。"
     )
+
+
+def test_the_leading_villages_are_named_with_the_round_figure_they_all_pass(world: TownWorld, rows: dict[str, int]):
+    def text() -> str:
+        found = year_figures(town=world.town, start=date(2025, 1, 1), end=date(2026, 1, 1), as_of=WORLD_NOW)
+        sentences = {s.topic: s for s in review_sentences({"collective": found})}
+        return sentences[translation.pgettext("year review topic", "村级集体经济")].text
+
+    _record(world, world.village_b, 2025, 4, OPERATING, "1,360,000")  # b: 1,860,000.01 — three times over
+    assert text().endswith("，1个村完成经营性收入超50万元，其中火箭村突破180万元。")
+    _record(world, world.village_a, 2025, 7, OPERATING, "1,320,000")  # a: 1,820,000 — both lead, a second
+    assert text().endswith("，2个村完成经营性收入超50万元，其中火箭村、双合村均突破180万元。")
+    with translation.override("en"):
+        assert text().endswith(
+            " had operating income over 500,000 yuan, among them 火箭村, 双合村 each over 1.8 million yuan."
+        )

@@ -140,10 +140,16 @@ def test_the_years_count_and_total(world: TownWorld):
     record_support(actor=world.operator, data=last_year, now=WORLD_NOW)
     found = support_figures(town=world.town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=timezone.now())
     assert (found["village_supports"].value, found["village_support_amount"].value) == (2, Decimal(75000))
+    assert (found["villages_paired"].value, found["village_workshops"].value) == (1, 1)
     before = support_figures(
         town=world.town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=WORLD_NOW - timedelta(seconds=1)
     )
     assert (before["village_supports"].value, before["village_support_amount"].value) == (0, Decimal(0))
+
+
+def _year(world: TownWorld) -> dict[str, Figure]:
+    year = WORLD_TODAY.year
+    return support_figures(town=world.town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=timezone.now())
 
 
 def _support_sentence(found: dict[str, Figure]) -> str:
@@ -156,9 +162,20 @@ def test_the_year_review_sentence(world: TownWorld):
     for village, amount in ((world.village_a, "5万"), (world.village_b, "9.3万"), (world.village_b, "45000")):
         record_support(actor=world.operator, data=_input(village, amount=amount), now=WORLD_NOW)
     found = support_figures(town=world.town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=timezone.now())
-    assert _support_sentence(found) == "全年开展村企结对和共富工坊3项，企业助农金额18.8万元。"
+    assert _support_sentence(found) == "全镇2个村实现村企结对，累计实现企业助农18.8万元。"
     with translation.override("en"):
-        assert _support_sentence(found) == (
-            "Over the year, village–enterprise pairings and common prosperity workshops numbered 3, with"
-            " enterprises' support of 188,000 yuan."
+        assert _support_sentence(_year(world)) == (
+            "Across the town, 2 villages paired with enterprises, enterprises' support to the villages totalled"
+            " 188,000 yuan."
         )
+    workshop = _input(world.village_a, kind=SupportKind.WORKSHOP, amount="1.2万", on=date(year, 6, 1))
+    record_support(actor=world.operator, data=workshop, now=WORLD_NOW)
+    found = support_figures(town=world.town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=timezone.now())
+    assert _support_sentence(found) == "全镇2个村实现村企结对，搭建1个共富工坊，累计实现企业助农20万元。"
+    with translation.override("en"):
+        assert _support_sentence(_year(world)) == (
+            "Across the town, 2 villages paired with enterprises, set up 1 common prosperity workshop; enterprises'"
+            " support to the villages totalled 200,000 yuan."
+        )
+    only_workshops = {**found, "villages_paired": Figure("", 0, "")}
+    assert _support_sentence(only_workshops) == "全镇搭建1个共富工坊，累计实现企业助农20万元。"

@@ -46,4 +46,4 @@ def test_the_collective_numbers_link_to_the_village_table_of_the_year(world: Tow
     assert page.status_code == 200
     assert page.text.count('data-over="1"') == 1  # the one village over the threshold the review counts
     supports = f"{reverse('ledgers:collective_supports')}?year={YEAR}"
-    assert (links["village_supports"], links["village_support_amount"]) == ((supports, "0项"), (supports, "0元"))
+    assert ("village_supports" in links, links["village_support_amount"]) == (False, (supports, "0元"))

@@ -354,9 +354,24 @@ def _collective_sentence(w: Writer) -> Sentence:
             ("collective_operating_growth", "size"),
             pgettext(said, "，"),
             ("villages_operating_over", "count"),
-            pgettext(said, "完成经营性收入超%(amount)s。") % {"amount": over},
+            pgettext(said, "完成经营性收入超%(amount)s") % {"amount": over},
+            *_leading_villages(w),
+            pgettext(said, "。"),
         ],
     )
+
+
+def _leading_villages(w: Writer) -> list[str]:
+    """，其中摇星浦村、前岸村均突破180万元 (one village: 其中摇星浦村突破180万元); nothing when no village leads."""
+    said = "year review sentence"
+    leading = w.figures("collective").get("villages_operating_leading")
+    names, passed = collective.leaders(leading) if leading is not None else ([], Decimal(0))
+    if not names:
+        return []
+    values = {"villages": pgettext(said, "、").join(names), "amount": phrasing.money(passed)}
+    if len(names) == 1:
+        return [pgettext(said, "，其中%(villages)s突破%(amount)s") % values]
+    return [pgettext(said, "，其中%(villages)s均突破%(amount)s") % values]
 
 
 def _enterprise_year_sentence(w: Writer) -> Sentence:
@@ -450,20 +465,25 @@ def _projects_sentence(w: Writer) -> Sentence:
     return w.sentence(pgettext("year review topic", "重点项目"), "projects", parts)
 
 
+def _has(found: Mapping[str, Figure], key: str) -> bool:
+    """Whether ``found`` has the figure ``key`` and it is not zero."""
+    figure = found.get(key)
+    return figure is not None and bool(figure.value)
+
+
 def _support_sentence(w: Writer) -> Sentence:
-    """全年开展村企结对和共富工坊6项，企业助农金额59.3万元。"""
+    """全镇5个村实现村企结对，搭建2个共富工坊，累计实现企业助农30万元。 (each clause only with its records)"""
     said = "year review sentence"
-    return w.sentence(
-        pgettext("year review topic", "企业助农"),
-        "collective_supports",
-        [
-            pgettext(said, "全年开展村企结对和共富工坊"),
-            ("village_supports", "count"),
-            pgettext(said, "，企业助农金额"),
-            ("village_support_amount", "money"),
-            pgettext(said, "。"),
-        ],
-    )
+    found = w.figures("collective_supports")
+    parts: list[str | tuple[str, Style]] = []
+    paired = _has(found, "villages_paired")
+    if paired:
+        parts += [pgettext(said, "全镇"), ("villages_paired", "count"), pgettext(said, "实现村企结对，")]
+    if _has(found, "village_workshops"):
+        built = pgettext(said, "搭建") if paired else pgettext(said, "全镇搭建")
+        parts += [built, ("village_workshops", "count"), pgettext(said, "，")]
+    parts += [pgettext(said, "累计实现企业助农"), ("village_support_amount", "money"), pgettext(said, "。")]
+    return w.sentence(pgettext("year review topic", "企业助农"), "collective_supports", parts)
 
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}

@@ -115,6 +115,8 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     },
     ("collective_supports", "village_supports"): ("ledgers:collective_supports", {}, "collective"),
     ("collective_supports", "village_support_amount"): ("ledgers:collective_supports", {}, "collective"),
+    ("collective_supports", "villages_paired"): ("ledgers:collective_supports", {"kind": "pairing"}, "collective"),
+    ("collective_supports", "village_workshops"): ("ledgers:collective_supports", {"kind": "workshop"}, "collective"),
 }
 
 
