@@ -24,6 +24,7 @@ from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind, Lamp
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
+from gridgov.data.projects import figures
 from gridgov.data.projects.domain import (
     MilestoneInput,
     ProgressInput,
@@ -33,7 +34,7 @@ from gridgov.data.projects.domain import (
     mark_milestone_done,
     record_progress,
 )
-from gridgov.data.projects.enums import ProjectType, Schedule
+from gridgov.data.projects.enums import ProjectStatus, ProjectType, Schedule
 from gridgov.data.projects.models import Milestone, ProgressPhoto, ProgressReport, Project, ProjectGroup
 from gridgov.data.projects.schedule import lamp_of_project, lamp_q, milestone_lamp, schedule_of, schedule_q
 from gridgov.data.sheets import cells
@@ -47,7 +48,9 @@ from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.menu import may_use_projects
 
 PAGE_SIZE = 50
-FILTERS = ("year", "type", "group", "schedule", "lamp", "village", "department")
+FILTERS = ("year", "type", "group", "schedule", "lamp", "village", "department", "status", "unit")
+# ``group=largest``: the year's largest project group, as the year review counts it (``figures.largest_group``).
+LARGEST = "largest"
 LAMPS = [(Lamp.RED, Lamp.RED.label), (Lamp.YELLOW, Lamp.YELLOW.label), (Lamp.GREEN, Lamp.GREEN.label)]
 
 
@@ -69,15 +72,31 @@ def _projects(user: User, town: Area, params: common.ListFilters, *, today: date
         qs = qs.filter(year=year)
     if params.get("type") in ProjectType.values:
         qs = qs.filter(type=params["type"])
+    if params.get("group") == LARGEST:
+        group = _largest_group(town, year or today.year)
+        qs = qs.filter(group=group) if group is not None else qs.none()
     for key in ("group", "village", "department"):
         pk = id_param(params.get(key))
         if pk:
             qs = qs.filter(**{f"{key}_id": pk})
+    if params.get("status") == ProjectStatus.FINISHED:  # every milestone done, as the year review counts them
+        qs = qs.filter(figures.finished_q(day=today))
+    elif params.get("status") in ProjectStatus.values:
+        qs = qs.filter(status=params["status"])
+    if params.get("unit"):
+        qs = qs.filter(unit=params["unit"].strip())
     if params.get("schedule") in Schedule.values:
         qs = qs.filter(schedule_q(Schedule(params["schedule"]), today=today))
     if params.get("lamp") in {Lamp.RED, Lamp.YELLOW, Lamp.GREEN, Lamp.NONE}:
         qs = qs.filter(lamp_q(Lamp(params["lamp"]), today=today))
     return qs
+
+
+def _largest_group(town: Area, year: int) -> ProjectGroup | None:
+    """The group with most of the town's projects of ``year`` (the year review's 双合入岛门户打造21个工程项目)."""
+    start = date(year, 1, 1)
+    rows = figures.projects(town=town, start=start, end=date(year + 1, 1, 1), as_of=timezone.now())
+    return figures.largest_group(rows)
 
 
 def _listed(qs: QuerySet[Project]) -> QuerySet[Project]:
@@ -101,6 +120,7 @@ def _row(project: Project, *, today: date) -> Row:
 def _choices(town: Area) -> dict[str, object]:
     return {
         "types": ProjectType.choices,
+        "statuses": ProjectStatus.choices,
         "schedules": Schedule.choices,
         "lamps": LAMPS,
         "groups": list(ProjectGroup.objects.filter(town=town).values_list("pk", "name")),
@@ -118,8 +138,10 @@ def projects(request: HttpRequest) -> HttpResponse:
     qs = _projects(user, town, params, today=today)
     context = common.page_context(request, _listed(qs), PAGE_SIZE)
     totals = qs.order_by().aggregate(total=Sum("total_investment"), year=Sum("year_investment"))
+    largest = _largest_group(town, year_param(params.get("year")) or today.year) if params["group"] == LARGEST else None
     context.update(
         {
+            "largest_group": largest,
             "rows": [_row(p, today=today) for p in context["page"].object_list],
             "params": params,
             "totals": totals,
