@@ -10,6 +10,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -139,3 +141,38 @@ def test_photo_served_only_within_the_project_scope(world: TownWorld, persona: s
     assert response.status_code == status
     if status == 200:
         assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
+
+
+def test_the_project_page_costs_the_same_queries_for_more_reports_and_photos(world: TownWorld) -> None:
+    built = project(world, total="1亿")
+    base = today()
+    # this month and the two before it (across the new year in January and February)
+    months = [
+        ((base.year * 12 + base.month - 1 - n) // 12, (base.year * 12 + base.month - 1 - n) % 12 + 1) for n in range(3)
+    ]
+    client = signed_in(world.leader)
+    url = reverse("ledgers:project", args=[built.pk])
+
+    def report(year: int, month: int, photos: int) -> None:
+        record_progress(
+            actor=world.handler_a,
+            data=ProgressInput(
+                project=built,
+                year=year,
+                month=month,
+                investment="10万",
+                note="跨年度",
+                photos=tuple(Upload(name=f"{month}-{n}.jpg", data=jpeg()) for n in range(photos)),
+            ),
+        )
+
+    report(*months[0], 1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).text.count('<img src="') == 1
+    for year, month in months[1:]:
+        report(year, month, 3)
+    report(*months[0], 2)
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(url).text.count('<img src="') == 9
+    assert len(more) == len(one)
