@@ -38,6 +38,9 @@ def _photo(name: str = "site.jpg", size: tuple[int, int] = (400, 300)) -> Simple
 def test_photos_stored_as_display_and_thumbnail_and_shown(world: TownWorld) -> None:
     built = project(world)
     client = signed_in(world.handler_a)
+    form = client.get(reverse("ledgers:project", args=[built.pk])).text
+    assert 'enctype="multipart/form-data" hx-encoding="multipart/form-data"' in form
+    assert '<input type="file" name="photos" accept="image/*" multiple' in form
     url = reverse("ledgers:project_progress", args=[built.pk])
     page = client.post(url, _form(photos=[_photo("east.jpg", (2400, 1800)), _photo("west.jpg")]), **HTMX)
     assert page.status_code == 200
