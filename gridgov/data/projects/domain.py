@@ -5,7 +5,9 @@ Each function checks its input field by field (an InvalidInput in Chinese naming
 milestone) and who acts (``projects.scope``) before it writes; nothing is written when a check fails. Milestones
 are kept in the order of their planned dates; their due and warning days come from the working calendar
 (``projects.schedule``). A second progress report for the same month corrects the first. A report that takes the
-year's completed investment above the year's plan needs a note saying why.
+year's completed investment above the year's plan needs a note saying why. A report may carry site photos (工地现场
+照片, at most nine a month), each checked by content through the cases' photo path (``attachments.check_image``:
+GPS stripped, an upright display copy and a thumbnail kept); one bad photo refuses the whole report.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -24,11 +27,12 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.amounts import parse_amount
 from gridgov.data.cases.domain import reference
+from gridgov.data.cases.domain.attachments import MAX_PHOTOS_PER_ACTION, CheckedUpload, Upload, check_images
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.projects.enums import DEFAULT_MILESTONES, ProjectStatus, ProjectType
-from gridgov.data.projects.models import Milestone, ProgressReport, Project, ProjectGroup
+from gridgov.data.projects.models import Milestone, ProgressPhoto, ProgressReport, Project, ProjectGroup
 from gridgov.data.projects.schedule import due_day, warn_day
 from gridgov.data.projects.scope import may_create_project, may_manage_project, may_report_progress
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -78,6 +82,7 @@ class ProgressInput:
     month: int
     investment: Decimal | int | str | None
     note: str = ""
+    photos: tuple[Upload, ...] = ()
 
 
 # --- checks ----------------------------------------------------------------------------------------------------
@@ -352,6 +357,7 @@ def record_progress(*, actor: User, data: ProgressInput, now: datetime | None = 
     month = _month(data.month, year=data.year, today=today)
     investment = parse_amount(data.investment, field="investment", label=_("当月完成投资"), required=True)
     note = data.note.strip()
+    checked = _checked_photos(data.photos)
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
         others = ProgressReport.objects.filter(project=project, year=data.year).exclude(month=month).aggregate(
@@ -371,7 +377,47 @@ def record_progress(*, actor: User, data: ProgressInput, now: datetime | None = 
             month=month,
             defaults={"investment": investment, "note": note, "reporter": actor, "created_at": now},
         )
+        if checked:
+            _add_photos(report, checked, now=now)
     return report
+
+
+def _checked_photos(photos: Sequence[Upload]) -> list[CheckedUpload]:
+    """Each photo checked by content (InvalidInput naming the file, on ``photos``)."""
+    if len(photos) > MAX_PHOTOS_PER_ACTION:
+        raise InvalidInput(
+            _("工地现场照片：每月最多 %(n)s 张，您选择了 %(count)s 张")
+            % {"n": MAX_PHOTOS_PER_ACTION, "count": len(photos)},
+            field="photos",
+        )
+    try:
+        return check_images(tuple(photos))
+    except InvalidInput as error:
+        raise InvalidInput(_("工地现场照片：%(reason)s") % {"reason": error.message}, field="photos") from None
+
+
+def _add_photos(report: ProgressReport, checked: Sequence[CheckedUpload], *, now: datetime) -> None:
+    """The photos added to the month's report (a correction adds to those already there, nine at most)."""
+    kept = ProgressPhoto.objects.filter(report=report).count()
+    if kept + len(checked) > MAX_PHOTOS_PER_ACTION:
+        raise InvalidInput(
+            _("工地现场照片：%(year)s年%(month)s月已有 %(kept)s 张，每月最多 %(n)s 张")
+            % {"year": report.year, "month": report.month, "kept": kept, "n": MAX_PHOTOS_PER_ACTION},
+            field="photos",
+        )
+    for item in checked:
+        photo = ProgressPhoto(
+            report=report,
+            town_id=report.project.town_id,
+            sha256=item.sha256,
+            width=item.width,
+            height=item.height,
+            original_name=item.upload.name[:255],
+            created_at=now,
+        )
+        photo.display.save("display.jpg", ContentFile(item.photo.display), save=False)
+        photo.thumbnail.save("thumb.jpg", ContentFile(item.photo.thumbnail), save=False)
+        photo.save(force_insert=True)
 
 
 def create_group(*, actor: User, town: Area, name: str, year: int) -> ProjectGroup:

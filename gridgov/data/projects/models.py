@@ -128,3 +128,37 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.year}-{self.month:02d}"
+
+
+def progress_display_path(instance: ProgressPhoto, filename: str) -> str:
+    return f"projects/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.display.jpg"
+
+
+def progress_thumbnail_path(instance: ProgressPhoto, filename: str) -> str:
+    return f"projects/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.thumb.jpg"
+
+
+class ProgressPhoto(models.Model):
+    """A site photo (工地现场照片) of a progress report: its display copy and thumbnail (upright JPEGs without
+    metadata, made by ``cases.domain.images.process_photo``); the original is not kept. ``sha256`` is of the checked
+    original (without GPS tags)."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("项目进展"), on_delete=models.CASCADE, related_name="photos"
+    )
+    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    display = models.FileField(_("显示图"), upload_to=progress_display_path, max_length=255)
+    thumbnail = models.FileField(_("缩略图"), upload_to=progress_thumbnail_path, max_length=255)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("工地现场照片")
+        verbose_name_plural = _("工地现场照片")
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.sha256[:12]

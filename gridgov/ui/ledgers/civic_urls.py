@@ -55,6 +55,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("projects/new/", projects.project_new, name="project_new"),
     path("projects/<int:project_id>/", projects.project_detail, name="project"),
     path("projects/<int:project_id>/progress/", projects.project_progress, name="project_progress"),
+    path(
+        "projects/<int:project_id>/photos/<int:photo_id>/<str:size>/",
+        projects.progress_photo,
+        name="project_photo",
+    ),
     path("projects/<int:project_id>/milestones/", projects.project_milestones, name="project_milestones"),
     path(
         "projects/<int:project_id>/milestones/<int:milestone_id>/done/",

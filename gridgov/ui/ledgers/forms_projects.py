@@ -49,6 +49,13 @@ class ProjectForm(forms.Form):
             field.choices = CHOOSE + [(str(pk), label) for pk, label in choices]
 
 
+class PhotosInput(forms.FileInput):
+    """A file input that takes several photos (the view reads them from ``request.FILES`` and the domain checks
+    them by content)."""
+
+    allow_multiple_selected = True
+
+
 class ProgressForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=gettext_lazy("月份"), min_value=1, max_value=12)
@@ -56,6 +63,12 @@ class ProgressForm(forms.Form):
         label=gettext_lazy("当月完成投资（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
     )
     note = forms.CharField(label=gettext_lazy("进展说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    photos = forms.Field(
+        label=gettext_lazy("工地现场照片"),
+        required=False,
+        widget=PhotosInput(attrs={"accept": "image/*", "multiple": True}),
+        help_text=gettext_lazy("最多9张，JPEG、PNG、WEBP或GIF"),
+    )
 
 
 class MilestoneDoneForm(forms.Form):

@@ -1,8 +1,8 @@
 """Key projects (重点项目) and rural works: the list (filters by type, group, schedule, lamp, village, department and
 year; Excel export), a project's page (its milestones with their lamps and supervision cases, its progress reports,
-the forms that report progress and mark a milestone done — htmx swaps the project's body), and the form that adds a
-project. Every read goes through the permission module (``visible_projects``), every write through
-``projects.domain``, which checks who acts."""
+the forms that report progress (with site photos) and mark a milestone done — htmx swaps the project's body), the
+photos (served only within the project's scope), and the form that adds a project. Every read goes through the
+permission module (``visible_projects``), every write through ``projects.domain``, which checks who acts."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
-from gridgov.data.cases.enums import Lamp
+from gridgov.data.cases.domain.attachments import Upload
+from gridgov.data.cases.enums import AttachmentKind, Lamp
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
+from gridgov.data.projects import figures
 from gridgov.data.projects.domain import (
     MilestoneInput,
     ProgressInput,
@@ -32,8 +34,8 @@ from gridgov.data.projects.domain import (
     mark_milestone_done,
     record_progress,
 )
-from gridgov.data.projects.enums import ProjectType, Schedule
-from gridgov.data.projects.models import Milestone, ProgressReport, Project, ProjectGroup
+from gridgov.data.projects.enums import ProjectStatus, ProjectType, Schedule
+from gridgov.data.projects.models import Milestone, ProgressPhoto, ProgressReport, Project, ProjectGroup
 from gridgov.data.projects.schedule import lamp_of_project, lamp_q, milestone_lamp, schedule_of, schedule_q
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import RowInvalid
@@ -41,11 +43,14 @@ from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_projects import MilestoneDoneForm, MilestonesForm, ProgressForm, ProjectForm
 from gridgov.ui.params import id_param, year_param
+from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.menu import may_use_projects
 
 PAGE_SIZE = 50
-FILTERS = ("year", "type", "group", "schedule", "lamp", "village", "department")
+FILTERS = ("year", "type", "group", "schedule", "lamp", "village", "department", "status", "unit")
+# ``group=largest``: the year's largest project group, as the year review counts it (``figures.largest_group``).
+LARGEST = "largest"
 LAMPS = [(Lamp.RED, Lamp.RED.label), (Lamp.YELLOW, Lamp.YELLOW.label), (Lamp.GREEN, Lamp.GREEN.label)]
 
 
@@ -67,15 +72,31 @@ def _projects(user: User, town: Area, params: common.ListFilters, *, today: date
         qs = qs.filter(year=year)
     if params.get("type") in ProjectType.values:
         qs = qs.filter(type=params["type"])
+    if params.get("group") == LARGEST:
+        group = _largest_group(town, year or today.year)
+        qs = qs.filter(group=group) if group is not None else qs.none()
     for key in ("group", "village", "department"):
         pk = id_param(params.get(key))
         if pk:
             qs = qs.filter(**{f"{key}_id": pk})
+    if params.get("status") == ProjectStatus.FINISHED:  # every milestone done, as the year review counts them
+        qs = qs.filter(figures.finished_q(day=today))
+    elif params.get("status") in ProjectStatus.values:
+        qs = qs.filter(status=params["status"])
+    if params.get("unit"):
+        qs = qs.filter(unit=params["unit"].strip())
     if params.get("schedule") in Schedule.values:
         qs = qs.filter(schedule_q(Schedule(params["schedule"]), today=today))
     if params.get("lamp") in {Lamp.RED, Lamp.YELLOW, Lamp.GREEN, Lamp.NONE}:
         qs = qs.filter(lamp_q(Lamp(params["lamp"]), today=today))
     return qs
+
+
+def _largest_group(town: Area, year: int) -> ProjectGroup | None:
+    """The group with most of the town's projects of ``year`` (the year review's 双合入岛门户打造21个工程项目)."""
+    start = date(year, 1, 1)
+    rows = figures.projects(town=town, start=start, end=date(year + 1, 1, 1), as_of=timezone.now())
+    return figures.largest_group(rows)
 
 
 def _listed(qs: QuerySet[Project]) -> QuerySet[Project]:
@@ -99,6 +120,7 @@ def _row(project: Project, *, today: date) -> Row:
 def _choices(town: Area) -> dict[str, object]:
     return {
         "types": ProjectType.choices,
+        "statuses": ProjectStatus.choices,
         "schedules": Schedule.choices,
         "lamps": LAMPS,
         "groups": list(ProjectGroup.objects.filter(town=town).values_list("pk", "name")),
@@ -116,8 +138,10 @@ def projects(request: HttpRequest) -> HttpResponse:
     qs = _projects(user, town, params, today=today)
     context = common.page_context(request, _listed(qs), PAGE_SIZE)
     totals = qs.order_by().aggregate(total=Sum("total_investment"), year=Sum("year_investment"))
+    largest = _largest_group(town, year_param(params.get("year")) or today.year) if params["group"] == LARGEST else None
     context.update(
         {
+            "largest_group": largest,
             "rows": [_row(p, today=today) for p in context["page"].object_list],
             "params": params,
             "totals": totals,
@@ -199,7 +223,11 @@ class MilestoneRow:
 def _detail_context(user: User, project: Project, **forms: object) -> dict[str, object]:
     today = timezone.localdate()
     milestones = list(project.milestones.select_related("case").order_by("order"))
-    reports = list(ProgressReport.objects.filter(project=project).select_related("reporter"))
+    reports = list(
+        ProgressReport.objects.filter(project=project)
+        .select_related("reporter")
+        .prefetch_related(Prefetch("photos", queryset=ProgressPhoto.objects.order_by("pk")))
+    )
     may_report = permissions.may_report_progress(user, project)
     return {
         "project": project,
@@ -212,6 +240,7 @@ def _detail_context(user: User, project: Project, **forms: object) -> dict[str, 
         "may_manage": permissions.may_manage_project(user, project),
         "progress_form": forms.get("progress_form") or ProgressForm(initial={"year": today.year, "month": today.month}),
         "done_form": forms.get("done_form") or MilestoneDoneForm(initial={"done_on": today}),
+        "photo_lost": bool(forms.get("photo_lost")),
     }
 
 
@@ -226,6 +255,11 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     return _body(request, _detail_context(user, _project(user, project_id)))
 
 
+def _site_photos(request: HttpRequest) -> list[Upload]:
+    """The form's site photos, checked by content (InvalidInput on ``photos`` naming the file)."""
+    return photos_from(request, "photos", AttachmentKind.OTHER)
+
+
 @login_required
 @require_POST
 def project_progress(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -233,7 +267,8 @@ def project_progress(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(user, project_id)
     if not permissions.may_report_progress(user, project):
         raise PermissionDenied(_("只有责任部门或镇指挥室可以填报项目进展"))
-    form = ProgressForm(request.POST)
+    form = ProgressForm(request.POST, request.FILES)
+    chose_photos = any(f.name for f in request.FILES.getlist("photos"))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -245,6 +280,7 @@ def project_progress(request: HttpRequest, project_id: int) -> HttpResponse:
                     month=data["month"],
                     investment=data["investment"],
                     note=data["note"],
+                    photos=tuple(_site_photos(request)),
                 ),
             )
         except DomainError as error:
@@ -253,7 +289,23 @@ def project_progress(request: HttpRequest, project_id: int) -> HttpResponse:
             if not is_htmx(request):
                 return redirect("ledgers:project", project.pk)
             form = ProgressForm(initial={"year": data["year"], "month": data["month"]})
-    return _body(request, _detail_context(user, project, progress_form=form))
+            chose_photos = False
+    # A browser never refills a file input: the photos chosen are lost when the form comes back with an error.
+    return _body(request, _detail_context(user, project, progress_form=form, photo_lost=chose_photos))
+
+
+@login_required
+def progress_photo(request: HttpRequest, project_id: int, photo_id: int, size: str) -> FileResponse:
+    """A site photo of a project the user may see (``visible_projects``): its thumbnail or display copy."""
+    project = _project(signed_in_user(request), project_id)
+    photo = ProgressPhoto.objects.filter(pk=photo_id, report__project=project).first()
+    if photo is None or size not in ("thumb", "display"):
+        raise Http404(_("照片不存在"))
+    stored = photo.thumbnail if size == "thumb" else photo.display
+    response = FileResponse(stored.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -98,7 +98,11 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     ),
     ("investment", "enterprises_added"): ("ledgers:investment_leads", {"by": "enterprise"}, "investment"),
     ("investment", "funds_arrived"): ("ledgers:investment_arrivals", {}, "investment"),
-    ("projects", "projects_ahead"): ("ledgers:projects", {"schedule": "ahead"}, "projects"),
+    # key projects (issue 16): the year's largest group, the finished projects ahead of schedule, the finished land
+    # consolidation counted in 亩, the 乡村蝶变 projects
+    ("projects", "group_projects"): ("ledgers:projects", {"group": "largest"}, "projects"),
+    ("projects", "projects_ahead"): ("ledgers:projects", {"schedule": "ahead", "status": "finished"}, "projects"),
+    ("projects", "land_mu"): ("ledgers:projects", {"type": "land", "status": "finished", "unit": "亩"}, "projects"),
     ("projects", "renewal_projects"): ("ledgers:projects", {"type": "village_renewal"}, "projects"),
     ("projects", "renewal_investment"): ("ledgers:projects", {"type": "village_renewal"}, "projects"),
     # The villages' collective economy: each figure links to the year's village table (the growth, the villages
