@@ -153,6 +153,7 @@ def test_progress_over_plan_refused_on_the_form_then_recorded(world):
     done = client.post(url, {"year": base.year, "month": base.month, "investment": "120万", "note": "追加配套"}, **HTMX)
     assert done.status_code == 200
     assert '<span id="completed">120万元</span>' in done.text
+    assert f"<tr><td>{base.year}年{base.month}月</td><td>120万元</td>" in done.text
     assert list(ProgressReport.objects.values_list("investment", flat=True)) == [Decimal("1200000.00")]
     assert signed_in(world.handler_b).post(url, {"year": base.year, "month": base.month}).status_code == 404
 
