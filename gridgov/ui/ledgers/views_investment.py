@@ -152,6 +152,7 @@ def leads_export(request: HttpRequest) -> HttpResponse:
             lead.enterprise.name if lead.enterprise else "",
             lead.enterprise.credit_code if lead.enterprise else "",
             lead.note,
+            lead.pk,
         ]
         for lead in _leads(user, town, _params(request))
     )
@@ -174,6 +175,7 @@ def leads_export(request: HttpRequest) -> HttpResponse:
         _("新增企业"),
         _("统一社会信用代码"),
         _("备注"),
+        _("项目编号"),  # what the arrivals' import names a lead by
     ]
     return common.dated_xlsx(_("招商项目"), workbook(_("招商项目"), headers, rows))
 
