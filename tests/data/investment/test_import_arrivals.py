@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -20,6 +21,7 @@ from gridgov.data.investment.importers import ARRIVALS
 from gridgov.data.investment.models import FundArrival, Lead
 from gridgov.data.org.models import User
 from gridgov.data.sheets.framework import ImportContext, RowError, dry_run, import_sheet
+from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from gridgov.types import CellValue
 from tests.factories import WORLD_NOW, TownWorld, signed_in
 
@@ -184,3 +186,25 @@ def test_the_investment_pages_lead_to_the_import_and_its_template(world: TownWor
     notes = " ".join(str(c.value) for row in book.worksheets[1].iter_rows() for c in row if c.value)
     assert "项目编号（项目页面所示）或项目全称" in notes
     assert signed_in(world.handler_a).get(upload).status_code == 404
+
+
+def test_the_economic_department_checks_then_confirms_on_the_import_pages(
+    world: TownWorld, investor: User, leads: dict[str, Lead], django_capture_on_commit_callbacks
+):
+    client = signed_in(investor)
+    content = xlsx(_good(leads))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("imports:upload", args=["investment-arrivals"]),
+            {"file": SimpleUploadedFile("到位资金.xlsx", content)},
+        )
+    check = ImportJob.objects.get()
+    assert (check.mode, check.state, (check.report or {})["valid"], FundArrival.objects.count()) == (
+        JobMode.DRY_RUN, JobState.DONE, 7, 1,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[check.pk]))
+    done = ImportJob.objects.exclude(pk=check.pk).get()
+    assert (done.state, (done.report or {})["imported"], FundArrival.objects.count()) == (JobState.DONE, 6, 7)
+    page = client.get(reverse("ledgers:investment_arrivals"), {"year": "2026"}).text
+    assert '<th id="arrivals-total">1.72亿元</th>' in page  # 17,230万: the six rows imported and August entered before
