@@ -43,7 +43,7 @@ from gridgov.data.investment.domain import (
 )
 from gridgov.data.investment.enums import Industry, Source, Stage
 from gridgov.data.investment.models import FundArrival, Lead, StageChange
-from gridgov.data.investment.scope import investment_towns, may_keep_investment
+from gridgov.data.investment.scope import may_keep_investment, may_see_investment
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
@@ -95,8 +95,7 @@ class LeadImporter(Importer):
     )
 
     def allowed(self, user: User) -> bool:
-        towns = investment_towns(user)
-        return towns is None or bool(towns)
+        return may_see_investment(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> LeadRow:
         department = None
@@ -242,8 +241,7 @@ class ArrivalImporter(Importer):
     )
 
     def allowed(self, user: User) -> bool:
-        towns = investment_towns(user)
-        return towns is None or bool(towns)
+        return may_see_investment(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ArrivalRow:
         lead = _lead_of(row.get("lead"), town=ctx.town, column="lead")
