@@ -389,6 +389,22 @@ def clean_arrival(data: ArrivalInput, *, today: date) -> tuple[int, int, Decimal
     return year, month, amount
 
 
+def arrival_row(
+    lead: Lead, *, year: int, month: int, amount: Decimal, note: str, created_at: datetime, created_by: User | None
+) -> FundArrival:
+    """The unsaved row of a checked arrival (``clean_arrival``) entered for the first time."""
+    return FundArrival(
+        lead=lead,
+        town_id=lead.town_id,
+        year=year,
+        month=month,
+        amount=amount,
+        note=(note or "").strip(),
+        created_at=created_at,
+        created_by=created_by,
+    )
+
+
 def record_arrival(*, actor: User, data: ArrivalInput, now: datetime) -> FundArrival:
     """Record (or correct) the funds of a lead arrived in one month."""
     _check_may_keep(actor, data.lead.town)

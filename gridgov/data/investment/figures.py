@@ -5,6 +5,8 @@
   reached since; a lead only talked about is not introduced;
 - leads_billion: those of them that are 亿元项目 (signed for at least 1亿元, ``models.BILLION``);
 - leads_major: those of them marked 重大产业项目;
+- leads_enclave, leads_enclave_amount: those of them that are 飞地项目 (built elsewhere, counted for the town), and
+  their signed amount in 元;
 - introduced_<industry> (for each ``Industry``, e.g. introduced_petrochemical): those of them in the industry
   (the report's "引进石化配套企业1家" counts the signed petrochemical-supply leads);
 - enterprises_added: **新增企业** — the enterprises of the enterprise ledger registered from leads in the period
@@ -67,11 +69,17 @@ def _total(rows: QuerySet[FundArrival]) -> Decimal:
     return total if total is not None else Decimal("0.00")
 
 
+def _signed_total(leads: QuerySet[Lead]) -> Decimal:
+    total: Decimal | None = leads.aggregate(total=Sum("signed_amount"))["total"]
+    return total if total is not None else Decimal("0.00")
+
+
 def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
     """The ledgers' shape (``cases.figures``), each figure with its records (leads, enterprises, arrivals)."""
     leads = introduced(town=town, start=start, end=end, as_of=as_of)
     billion = leads.filter(billion_q())
     major = leads.filter(major_industrial=True)
+    enclave = leads.filter(enclave=True)
     added = enterprises_added(town=town, start=start, end=end, as_of=as_of)
     funds = arrivals(town=town, start=start, end=end, as_of=as_of)
     # Classifiers, not nouns: in English the sentence names what is counted, and the phrasing drops a unit that
@@ -81,6 +89,8 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
         "leads_introduced": Figure(_("引进项目"), leads.count(), projects, records=leads),
         "leads_billion": Figure(_("亿元项目"), billion.count(), projects, records=billion),
         "leads_major": Figure(_("重大产业项目"), major.count(), projects, records=major),
+        "leads_enclave": Figure(_("飞地项目"), enclave.count(), projects, records=enclave),
+        "leads_enclave_amount": Figure(_("飞地项目签约金额"), _signed_total(enclave), _("元"), records=enclave),
         "enterprises_added": Figure(_("新增企业"), added.count(), companies, records=added),
         "funds_arrived": Figure(_("到位资金"), _total(funds), _("元"), records=funds),
     }

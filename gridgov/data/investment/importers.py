@@ -1,30 +1,53 @@
-"""Excel import of the town's investment projects sheet (招商项目台账).
+"""Excel imports of investment attraction: the town's projects sheet (招商项目台账) and the funds arrived by month
+(到位资金台账).
 
-Each row is a lead with the day of each stage it has reached (线索日期 required; 洽谈、签约、落地、投产日期 in order,
-none skipped) and, once signed, its signed amount as people type it (1.2亿, 3,500万, full-width digits). Every row is
-checked as ``investment.domain.clean_lead`` checks a lead typed in the form — its refusal names the column — then all
-rows are written together in one transaction: all or nothing. A row imported before (same project name and 线索日期
-in the town) is skipped.
+Projects: each row is a lead with the day of each stage it has reached (线索日期 required; 洽谈、签约、落地、投产日期 in
+order, none skipped) and, once signed, its signed amount as people type it (1.2亿, 3,500万, full-width digits). Every
+row is checked as ``investment.domain.clean_lead`` checks a lead typed in the form — its refusal names the column —
+then all rows are written together in one transaction: all or nothing. A row imported before (same project name and
+线索日期 in the town) is skipped.
+
+Funds arrived: each row is one lead's month — the lead by its number (项目编号, shown on its page) or its exact name
+when it is the town's only lead of that name; the month as people write it (2022-03, 2022年3月, 2022/3); the amount
+through ``cells.amount``. Every row passes ``investment.domain.clean_arrival`` (the lead signed, the month neither to
+come nor before the signing, the amount above 0), as the lead page's form does. A lead's month may appear once in the
+file. **The import never corrects a month**: a month entered before with the same amount is skipped (the same file
+imported twice writes nothing twice), with another amount the row is refused — a correction is made on the lead's
+page, where the earlier entry and its author are kept beside it. All rows are written together, or none.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
+import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.errors import NotAllowed
-from gridgov.data.investment.domain import CleanLead, LeadInput, clean_lead, history_rows, lead_row
+from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.data.investment.domain import (
+    ArrivalInput,
+    CleanLead,
+    LeadInput,
+    arrival_row,
+    clean_arrival,
+    clean_lead,
+    history_rows,
+    lead_row,
+)
 from gridgov.data.investment.enums import Industry, Source, Stage
-from gridgov.data.investment.models import Lead, StageChange
-from gridgov.data.investment.scope import investment_towns, may_keep_investment
-from gridgov.data.org.models import User
+from gridgov.data.investment.models import FundArrival, Lead, StageChange
+from gridgov.data.investment.scope import may_keep_investment, may_see_investment
+from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, register
-from gridgov.types import SheetRow
+from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.types import CellValue, SheetRow
 
 
 @dataclass(frozen=True)
@@ -72,8 +95,7 @@ class LeadImporter(Importer):
     )
 
     def allowed(self, user: User) -> bool:
-        towns = investment_towns(user)
-        return towns is None or bool(towns)
+        return may_see_investment(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> LeadRow:
         department = None
@@ -125,3 +147,150 @@ class LeadImporter(Importer):
 
 
 LEADS = register(LeadImporter())
+
+
+# ---------------------------------------------------------------------------------------------------
+# 到位资金 by month (funds arrived), for leads already in the ledger
+
+
+@dataclass(frozen=True)
+class ArrivalRow:
+    lead: Lead
+    year: int
+    month: int
+    amount: Decimal
+    note: str
+    existing: FundArrival | None  # the lead's month entered before, if any (the same amount: skipped)
+
+
+_MONTH_PATTERNS = (
+    re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份|月)?"),  # 2022-03, 2022/3, 2022.3, 2022年3月
+    re.compile(r"(\d{4})(\d{2})"),  # 202203
+)
+
+
+def _month(value: CellValue, *, column: str) -> tuple[int, int]:
+    """(year, month) as people write a month: 2022-03, 2022年3月, 2022/3, 202203, full-width digits, or a date cell
+    (Excel turns a typed 2022-03 into the month's first day). Whether the month is 1–12, not yet come or before the
+    signing is ``clean_arrival``'s check."""
+    if isinstance(value, datetime | date):
+        return value.year, value.month
+    if isinstance(value, float):  # 2022.1 typed as a number: January or October?
+        raise RowInvalid(column, _("“%(v)s”分不清月份，请写成2022年10月或2022-10") % {"v": value})
+    raw = unicodedata.normalize("NFKC", str(value)).strip()
+    for pattern in _MONTH_PATTERNS:
+        match = pattern.fullmatch(raw)
+        if match:
+            return int(match[1]), int(match[2])
+    day = None
+    with contextlib.suppress(RowInvalid):
+        day = cells.optional_date(raw, column=column)
+    if day is None:
+        raise RowInvalid(column, _("“%(v)s”不是月份，请写成2022-03、2022年3月或2022/3") % {"v": raw})
+    return day.year, day.month
+
+
+def _lead_of(value: CellValue, *, town: Area, column: str) -> Lead:
+    """The town's lead named in the cell: by its number (项目编号, shown on its page), else by its exact name when
+    only one lead of the town bears it."""
+    raw = unicodedata.normalize("NFKC", cells.required_text(value, column=column)).strip()
+    if re.fullmatch(r"\d{1,12}", raw):
+        found = Lead.objects.filter(town=town, pk=int(raw)).first()
+        if found is None:
+            raise RowInvalid(column, _("找不到编号为%(n)s的招商项目") % {"n": raw})
+        return found
+    named = list(Lead.objects.filter(town=town, name=raw)[:2])
+    if not named:
+        raise RowInvalid(column, _("找不到名为“%(name)s”的招商项目") % {"name": raw})
+    if len(named) > 1:
+        raise RowInvalid(column, _("名为“%(name)s”的招商项目不止一个，请改填项目编号（见项目页面）") % {"name": raw})
+    return named[0]
+
+
+#: A domain refusal's field → the sheet's column.
+_ARRIVAL_COLUMNS = {"lead": "lead", "year": "month", "month": "month", "amount": "amount"}
+
+
+class ArrivalImporter(Importer):
+    name = "investment-arrivals"
+    title = gettext_lazy("到位资金台账")
+    notes = gettext_lazy(
+        "每行一个项目一个月的到位资金。项目：填写项目编号（项目页面所示）或项目全称（本镇只有一个项目用此名称时）；"
+        "项目须已签约。月份可写2022-03、2022年3月或2022/3，不能是未来的月份或签约之前的月份。到位资金可写1.2亿、3,500万"
+        "或12000。同一项目同一月份只能有一行；该月已登记过的：金额相同视为已导入，金额不同则拒绝（导入不更正，"
+        "请在项目页面更正）。"
+    )
+    columns = (
+        Column(
+            "lead",
+            gettext_lazy("项目"),
+            required=True,
+            aliases=("项目编号", "项目名称", "项目编号或名称"),
+            example="船用设备配套项目",
+            help=gettext_lazy("项目编号或项目全称"),
+        ),
+        Column("month", gettext_lazy("月份"), required=True, aliases=("到位月份", "年月"), example="2026-03"),
+        Column(
+            "amount",
+            gettext_lazy("到位资金"),
+            required=True,
+            aliases=("到位资金（元）", "金额", "金额（元）"),
+            example="3,500万",
+        ),
+        Column("note", gettext_lazy("备注")),
+    )
+
+    def allowed(self, user: User) -> bool:
+        return may_see_investment(user)
+
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ArrivalRow:
+        lead = _lead_of(row.get("lead"), town=ctx.town, column="lead")
+        year, month = _month(row["month"], column="month")
+        amount = cells.amount(row.get("amount"), column="amount", allow_empty=False)
+        note = cells.text(row.get("note"), column="note", max_length=2000)
+        data = ArrivalInput(lead=lead, year=year, month=month, amount=amount, note=note)
+        try:
+            year, month, amount = clean_arrival(data, today=ctx.today)
+        except InvalidInput as error:
+            raise RowInvalid(_ARRIVAL_COLUMNS.get(error.field or ""), error.message) from None
+        existing = FundArrival.objects.filter(lead=lead, year=year, month=month).first()
+        if existing is not None and existing.amount != amount:
+            raise RowInvalid(
+                "month",
+                _(
+                    "项目“%(name)s”%(year)s年%(month)s月的到位资金已登记为%(amount)s元，导入不更正已登记的月份，请在项目页面更正"
+                )
+                % {"name": lead.name, "year": year, "month": month, "amount": f"{existing.amount:,.2f}"},
+            )
+        return ArrivalRow(lead, year, month, amount, note.strip(), existing)
+
+    def natural_key(self, parsed: ArrivalRow) -> Hashable:
+        return (parsed.lead.pk, parsed.year, parsed.month)
+
+    def exists(self, parsed: ArrivalRow, *, ctx: ImportContext) -> bool:
+        return parsed.existing is not None
+
+    def apply_all(self, rows: list[ArrivalRow], *, ctx: ImportContext) -> bool:
+        if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
+            raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
+        arrivals = [
+            arrival_row(
+                r.lead,
+                year=r.year,
+                month=r.month,
+                amount=r.amount,
+                note=r.note,
+                created_at=ctx.now,
+                created_by=ctx.user,
+            )
+            for r in rows
+        ]
+        try:
+            with transaction.atomic():
+                FundArrival.objects.bulk_create(arrivals)
+        except IntegrityError:  # a month entered on a lead's page while the file was being imported
+            raise Conflict(_("导入期间有项目的到位资金被登记，请重新检查后再导入")) from None
+        return True
+
+
+ARRIVALS = register(ArrivalImporter())

@@ -6,9 +6,11 @@ enterprise), a new-lead form and the year's arrivals by month. Every read goes t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,11 +39,11 @@ from gridgov.data.investment.domain import (
 )
 from gridgov.data.investment.enums import STAGE_DATE_FIELDS, STAGE_ORDER, Industry, Source, Stage
 from gridgov.data.investment.figures import arrivals_by_month
-from gridgov.data.investment.models import BILLION, Lead, billion_q
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.investment.models import BILLION, FundArrival, Lead, billion_q
+from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.sheets.jobs import home_town
 from gridgov.data.sheets.workbooks import workbook
-from gridgov.types import TemplateContext
+from gridgov.types import FromDjango, TemplateContext
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_investment import AdvanceForm, ArrivalForm, EnterpriseForm, LeadEditForm, LeadForm
 from gridgov.ui.params import id_param, year_param
@@ -150,6 +152,7 @@ def leads_export(request: HttpRequest) -> HttpResponse:
             lead.enterprise.name if lead.enterprise else "",
             lead.enterprise.credit_code if lead.enterprise else "",
             lead.note,
+            lead.pk,
         ]
         for lead in _leads(user, town, _params(request))
     )
@@ -172,6 +175,7 @@ def leads_export(request: HttpRequest) -> HttpResponse:
         _("新增企业"),
         _("统一社会信用代码"),
         _("备注"),
+        _("项目编号"),  # what the arrivals' import names a lead by
     ]
     return common.dated_xlsx(_("招商项目"), workbook(_("招商项目"), headers, rows))
 
@@ -359,51 +363,51 @@ def lead_advance(request: HttpRequest, lead_id: int) -> HttpResponse:
     return render(request, "ledgers/investment/lead_detail.html#steps", _steps_context(lead, None if moved else form))
 
 
-@login_required
-@require_POST
-def lead_arrival(request: HttpRequest, lead_id: int) -> HttpResponse:
+#: What a form on the lead's page records: the domain call with the form's checked data (its refusal: DomainError).
+Write = Callable[[User, Lead, dict[str, FromDjango]], object]
+
+
+def _record_on_lead(
+    request: HttpRequest, lead_id: int, form: Form, write: Write, *, shown_as: Literal["arrival", "enterprise"]
+) -> HttpResponse:
+    """A form of the lead's page posted: checked, recorded by ``write`` (the domain function), then back to the lead's
+    page — or the page again with the form and its refusal beside the field it names."""
     user = signed_in_user(request)
     lead = _lead(user, investment_town(user), lead_id)
-    form = ArrivalForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            record_arrival(
-                actor=user,
-                data=ArrivalInput(
-                    lead=lead, year=data["year"], month=data["month"], amount=data["amount"], note=data["note"]
-                ),
-                now=timezone.now(),
-            )
+            write(user, lead, form.cleaned_data)
         except DomainError as error:
             common.put_error(form, error)
         else:
             return redirect("ledgers:investment_lead", lead.pk)
-    return _detail(request, lead, arrival_form=form)
+    if shown_as == "arrival":
+        return _detail(request, lead, arrival_form=form)
+    return _detail(request, lead, enterprise_form=form)
+
+
+@login_required
+@require_POST
+def lead_arrival(request: HttpRequest, lead_id: int) -> HttpResponse:
+    def write(user: User, lead: Lead, data: dict[str, FromDjango]) -> FundArrival:
+        arrival = ArrivalInput(
+            lead=lead, year=data["year"], month=data["month"], amount=data["amount"], note=data["note"]
+        )
+        return record_arrival(actor=user, data=arrival, now=timezone.now())
+
+    return _record_on_lead(request, lead_id, ArrivalForm(request.POST), write, shown_as="arrival")
 
 
 @login_required
 @require_POST
 def lead_enterprise(request: HttpRequest, lead_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    lead = _lead(user, investment_town(user), lead_id)
-    form = EnterpriseForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            register_enterprise(
-                actor=user,
-                lead=lead,
-                data=NewEnterpriseInput(
-                    credit_code=data["credit_code"], name=data["name"], registered_on=data["registered_on"]
-                ),
-                now=timezone.now(),
-            )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
-            return redirect("ledgers:investment_lead", lead.pk)
-    return _detail(request, lead, enterprise_form=form)
+    def write(user: User, lead: Lead, data: dict[str, FromDjango]) -> Enterprise:
+        company = NewEnterpriseInput(
+            credit_code=data["credit_code"], name=data["name"], registered_on=data["registered_on"]
+        )
+        return register_enterprise(actor=user, lead=lead, data=company, now=timezone.now())
+
+    return _record_on_lead(request, lead_id, EnterpriseForm(request.POST), write, shown_as="enterprise")
 
 
 @login_required

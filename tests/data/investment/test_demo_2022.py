@@ -36,6 +36,8 @@ def test_2022_reads_like_the_work_report() -> None:
         "leads_introduced": 10,
         "leads_billion": 1,
         "leads_major": 1,
+        "leads_enclave": 1,
+        "leads_enclave_amount": Decimal(12_000_000),
         "introduced_petrochemical": 1,
         "introduced_shipbuilding": 3,
         "introduced_aquatic": 3,
@@ -46,7 +48,7 @@ def test_2022_reads_like_the_work_report() -> None:
     }
     sentences = {s.topic: s.text for s in review_sentences({"investment": found})}
     assert sentences[translation.pgettext("year review topic", "招商引资")] == (
-        "全年引进项目10个，其中亿元项目1个，重大产业项目1个，引进石化配套企业1家。"
+        "全年引进项目10个，其中亿元项目1个，重大产业项目1个，飞地项目1个（签约金额1200万元），引进石化配套企业1家。"
     )
     assert sentences[translation.pgettext("year review topic", "新增企业")] == "全年新增企业16家，到位资金2.1亿元。"
     codes = list(Enterprise.objects.filter(town=org.town).values_list("credit_code", flat=True))

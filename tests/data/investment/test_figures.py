@@ -38,6 +38,7 @@ def _lead(
     amount: str = "",
     industry: Industry = Industry.OTHER,
     major: bool = False,
+    enclave: str = "",
     landed: date | None = None,
     hours: int = 0,
 ) -> Lead:
@@ -53,6 +54,8 @@ def _lead(
         landed_on=landed,
         signed_amount=amount or None,
         major_industrial=major,
+        enclave=bool(enclave),
+        enclave_place=enclave,
     )
     return record_lead(actor=actor, data=data, now=WORLD_NOW + timedelta(hours=hours))
 
@@ -107,6 +110,8 @@ def test_the_year_figures_count_what_the_year_introduced(world: TownWorld, leads
         "leads_introduced": 3,
         "leads_billion": 1,
         "leads_major": 1,
+        "leads_enclave": 0,
+        "leads_enclave_amount": Decimal("0.00"),
         "introduced_petrochemical": 1,
         "introduced_shipbuilding": 0,
         "introduced_aquatic": 0,
@@ -168,3 +173,33 @@ def test_the_english_sentences_name_what_they_count(world: TownWorld, leads: dic
         "projects: 1; petrochemical supply enterprises introduced: 1.",
         "New enterprises in the year: 2; funds arrived: 210 million yuan.",
     ]
+
+
+def test_enclave_projects_are_counted_and_said_only_in_a_year_with_any(
+    world: TownWorld, investor: User, leads: dict[str, int]
+):
+    _lead(world, investor, "飞地甲", signed=date(2025, 4, 1), amount="1,200万", enclave="舟山高新区")
+    _lead(world, investor, "飞地乙", signed=date(2025, 9, 1), amount="1.5亿", enclave="宁波石化区")
+    _lead(world, investor, "去年飞地", signed=date(2024, 9, 1), amount="300万", enclave="舟山高新区")
+    found = year_figures(town=world.town, start=date(2025, 1, 1), end=date(2026, 1, 1), as_of=WORLD_NOW)
+    assert (found["leads_enclave"].value, found["leads_enclave_amount"].value) == (2, Decimal("162000000.00"))
+    records = found["leads_enclave"].records
+    assert records is not None
+    assert sorted(str(lead) for lead in records) == ["飞地乙", "飞地甲"]
+    introduced = next(s for s in review_sentences({"investment": found}) if s.pieces[1].source == "investment")
+    assert introduced.text == (
+        "全年引进项目5个，其中亿元项目2个，重大产业项目1个，飞地项目2个（签约金额1.62亿元），引进石化配套企业1家。"
+    )
+    assert [p.key for p in introduced.pieces if p.records][3:5] == ["leads_enclave", "leads_enclave_amount"]
+    with translation.override("en"):
+        english = [s.text for s in review_sentences({"investment": found}) if s.pieces[1].source == "investment"]
+    assert english[0] == (
+        "Projects introduced in the year: 5, of which projects of 100 million yuan or more: 2, major industrial "
+        "projects: 1, enclave projects: 2 (signed for 162 million yuan); petrochemical supply enterprises "
+        "introduced: 1."
+    )
+    year_before = year_figures(town=world.town, start=date(2024, 1, 1), end=date(2025, 1, 1), as_of=WORLD_NOW)
+    assert (year_before["leads_enclave"].value, year_before["leads_enclave_amount"].value) == (1, Decimal(3_000_000))
+    empty = year_figures(town=world.town, start=date(2023, 1, 1), end=date(2024, 1, 1), as_of=WORLD_NOW)
+    texts = [s.text for s in review_sentences({"investment": empty}) if s.pieces[1].source == "investment"]
+    assert texts[0] == "全年引进项目0个，其中亿元项目0个，重大产业项目0个，引进石化配套企业0家。"

@@ -111,6 +111,10 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "list_incomes",
         "get_income",
         "create_income",
+        # the villages' 村企结对 and 共富工坊 (issue 16)
+        "list_village_supports",
+        "get_village_support",
+        "create_village_support",
     }
     assert len(operation_ids) == len(set(operation_ids))  # every operation id unique
     assert document["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}

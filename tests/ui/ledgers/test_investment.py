@@ -226,6 +226,14 @@ def test_the_year_in_review_links_its_figures_to_the_lists(world: TownWorld, led
     assert LIST not in signed_in(world.handler_a).get(reverse("ledgers:index")).text
 
 
+def test_the_year_in_review_links_the_enclave_clause_to_the_enclave_leads(world: TownWorld, ledger: dict[str, Lead]):
+    with_enclave = signed_in(world.operator).get(reverse("dashboard:year"), {"year": "2025"}).text
+    assert "飞地项目" in with_enclave
+    assert with_enclave.count(f'href="{LIST}?year=2025&amp;flag=enclave"') == 2  # the count and the amount
+    without = signed_in(world.operator).get(reverse("dashboard:year"), {"year": "2026"}).text
+    assert ("飞地项目" in without, "flag=enclave" in without) == (False, False)
+
+
 def test_the_enterprise_year_lists_the_leads_whose_enterprise_was_registered_in_it(
     world: TownWorld, ledger: dict[str, Lead]
 ):

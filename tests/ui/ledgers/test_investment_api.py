@@ -109,12 +109,15 @@ def test_the_list_filters_and_costs_the_same_queries_for_more_rows(world: TownWo
     _lead(world, "线索项目")
     assert [r["name"] for r in client.get(LEADS, signed_year=2026).json()["results"]] == ["石化配套项目"]
     assert [r["name"] for r in client.get(LEADS, stage="lead").json()["results"]] == ["线索项目"]
+    client.post(LEADS, {**BODY, "name": "飞地项目", "enclave_place": "舟山高新区"})
+    assert [r["name"] for r in client.get(LEADS, enclave="true").json()["results"]] == ["飞地项目"]
+    assert [r["name"] for r in client.get(LEADS, enclave="false").json()["results"]] == ["石化配套项目", "线索项目"]
     with CaptureQueriesContext(connection) as few:
         client.get(LEADS)
     for n in range(5):
         _lead(world, f"新项目{n}")
     with CaptureQueriesContext(connection) as more:
-        assert client.get(LEADS).json()["count"] == 7
+        assert client.get(LEADS).json()["count"] == 8
     assert len(more.captured_queries) == len(few.captured_queries)
 
 

@@ -402,8 +402,20 @@ def _enterprise_year_sentence(w: Writer) -> Sentence:
 
 
 def _investment_sentences(w: Writer) -> list[Sentence]:
-    """全年引进项目10个，其中亿元项目1个，重大产业项目1个，引进石化配套企业1家。全年新增企业16家，到位资金2.1亿元。"""
+    """全年引进项目10个，其中亿元项目1个，重大产业项目1个，引进石化配套企业1家。全年新增企业16家，到位资金2.1亿元。
+    In a year that introduced 飞地项目 (built elsewhere, counted for the town), after 重大产业项目:
+    ，飞地项目1个（签约金额1200万元）."""
     said = "year review sentence"
+    enclave = w.figures("investment").get("leads_enclave")
+    enclave_parts: list[str | tuple[str, Style]] = []
+    if enclave is not None and enclave.value:
+        enclave_parts = [
+            pgettext(said, "，飞地项目"),
+            ("leads_enclave", "count"),
+            pgettext(said, "（签约金额"),
+            ("leads_enclave_amount", "money"),
+            pgettext(said, "）"),
+        ]
     return [
         w.sentence(
             pgettext("year review topic", "招商引资"),
@@ -415,6 +427,7 @@ def _investment_sentences(w: Writer) -> list[Sentence]:
                 ("leads_billion", "count"),
                 pgettext(said, "，重大产业项目"),
                 ("leads_major", "count"),
+                *enclave_parts,
                 pgettext(said, "，引进石化配套企业"),
                 ("introduced_petrochemical", "count"),
                 _("。"),

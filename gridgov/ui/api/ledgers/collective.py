@@ -1,11 +1,12 @@
 """The villages' collective incomes (村级集体经济) through the API: read in ``visible_incomes``' scope (the town's
 command room, leaders and admins every village's, village staff their own village's), recorded through
 ``collective.domain.record_income`` — a second entry for the same village, month and kind corrects the first, as
-on the pages. Nothing personal is in an income."""
+on the pages. Nothing personal is in an income. Beside them the enterprises' help to the villages (村企结对, 共富工坊:
+``/collective/supports``), seen and recorded by the same people, through ``collective.domain.record_support``."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -14,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from gridgov.data.access.permissions import may_record_income, visible_incomes
-from gridgov.data.collective.domain import IncomeInput, record_income
-from gridgov.data.collective.enums import IncomeKind
-from gridgov.data.collective.models import VillageIncome
+from gridgov.data.access.permissions import may_record_income, visible_incomes, visible_supports
+from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
+from gridgov.data.collective.enums import IncomeKind, SupportKind
+from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import PageIn, creates, reads, register_once_per_key, where_given
 from gridgov.ui.api.ledgers.people import MAX_ID, RefOut
@@ -131,4 +132,122 @@ def create_income(request: HttpRequest, payload: IncomeIn) -> HttpResponse:
 
     return register_once_per_key(
         request, user=user, payload=payload, register=record_income, data=data, shown=shown, schema=IncomeOut
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Enterprises' help to villages (企业助农): 村企结对 and 共富工坊, in ``visible_supports``' scope (the same villages as
+# the incomes), recorded through ``collective.domain.record_support`` by those who record the village's incomes
+# (``may_record_income``, as the page's form)
+
+
+class SupportOut(Schema):
+    id: int
+    village: RefOut
+    year: int
+    kind: SupportKind
+    kind_label: str
+    on: date = Field(description="日期")
+    enterprise: RefOut | None = Field(description="本镇企业库中的企业（不在库中为 null）")
+    partner: str = Field(description="结对单位：企业名称，或不在企业库中时所填名称")
+    amount: float = Field(description="帮扶金额（元）")
+    people: int | None = Field(description="带动就业或受益人数")
+    note: str
+    created_at: datetime
+    created_by: str | None = Field(description="登记人")
+
+
+class SupportPageOut(PageOut):
+    results: list[SupportOut]
+
+
+class SupportFilterIn(PageIn):
+    year: int | None = Field(default=None, ge=1, le=9999, description="年度")
+    village: int | None = Field(default=None, ge=1, le=MAX_ID, description="村 id")
+    kind: SupportKind | None = None
+
+
+class SupportIn(TextIn):
+    village_id: int = Field(ge=1, le=MAX_ID, description="村 id")
+    kind: SupportKind
+    on: date = Field(ge=date(2000, 1, 1), description="日期（不晚于今天）")
+    enterprise_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="本镇企业 id（与 partner 二选一）")
+    partner: str = Field(default="", max_length=100, description="结对单位名称（企业不在本镇企业库中时填写）")
+    amount: Decimal | str = Field(description="帮扶金额（元），可为数字或“5万”“3,000”等写法")
+    people: int | None = Field(default=None, ge=0, le=9_999_999, description="带动就业或受益人数")
+    note: str = Field(default="", max_length=2000)
+
+
+def _support(s: VillageSupport, *, now: datetime) -> JSONObject:
+    return {
+        "id": s.pk,
+        "village": {"id": s.village.pk, "name": s.village.name},
+        "year": s.year,
+        "kind": s.kind,
+        "kind_label": str(SupportKind(s.kind).label),
+        "on": s.on,
+        "enterprise": None if s.enterprise is None else {"id": s.enterprise.pk, "name": s.enterprise.name},
+        "partner": s.partner_name,
+        "amount": float(s.amount),
+        "people": s.people,
+        "note": s.note,
+        "created_at": s.created_at,
+        "created_by": None if s.created_by is None else str(s.created_by),
+    }
+
+
+def _supports(user: User) -> QuerySet[VillageSupport]:
+    return visible_supports(user, VillageSupport.objects.select_related("village", "enterprise", "created_by"))
+
+
+def _one_support(user: User, pk: int) -> VillageSupport:
+    found = _supports(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    if found is None:
+        raise NotFound(_("企业助农记录不存在或您无权查看"))
+    return found
+
+
+@reads("/collective/supports", SupportPageOut, summary="村企结对和共富工坊（按年度、村、助农类型筛选）")
+def list_village_supports(request: HttpRequest, filters: Query[SupportFilterIn]) -> JSONObject:
+    qs = where_given(_supports(api_user(request)), year=filters.year, village_id=filters.village, kind=filters.kind)
+    return paged(qs.order_by("-on", "-id"), filters, _support)
+
+
+@reads("/collective/supports/{support_id}", SupportOut, summary="村企结对或共富工坊记录详情")
+def get_village_support(request: HttpRequest, support_id: int) -> JSONObject:
+    return _support(_one_support(api_user(request), support_id), now=timezone.now())
+
+
+@creates(
+    "/collective/supports",
+    SupportOut,
+    summary="登记一项村企结对或共富工坊（镇指挥室、管理员、本村干部；支持 Idempotency-Key）",
+)
+def create_village_support(request: HttpRequest, payload: SupportIn) -> HttpResponse:
+    user = api_user(request)
+    village = _recorded_village(user, payload.village_id)
+    enterprise = None
+    if payload.enterprise_id is not None:
+        enterprise = Enterprise.objects.filter(pk=payload.enterprise_id, town_id=village.town_id, active=True).first()
+        if enterprise is None:
+            raise InvalidInput(
+                _("企业 %(id)s 不在本镇企业库中，请改填结对单位名称") % {"id": payload.enterprise_id},
+                field="enterprise_id",
+            )
+    data = SupportInput(
+        village=village,
+        kind=payload.kind,
+        on=payload.on,
+        amount=payload.amount,
+        enterprise=enterprise,
+        partner=payload.partner,
+        people=payload.people,
+        note=payload.note,
+    )
+
+    def shown(support: VillageSupport) -> JSONObject:
+        return _support(_one_support(user, support.pk), now=timezone.now())
+
+    return register_once_per_key(
+        request, user=user, payload=payload, register=record_support, data=data, shown=shown, schema=SupportOut
     )

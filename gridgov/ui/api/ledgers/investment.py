@@ -80,6 +80,7 @@ class LeadFilterIn(PageIn):
     source: Source | None = None
     industry: Industry | None = None
     signed_year: int | None = Field(default=None, ge=2000, le=2100, description="签约年度（引进）")
+    enclave: bool | None = Field(default=None, description="飞地项目（true：只看飞地项目；false：不含飞地项目）")
 
 
 class LeadIn(TextIn):
@@ -164,7 +165,7 @@ def _one_lead(user: User, pk: int) -> Lead:
     return found
 
 
-@reads("/investment/leads", LeadPageOut, summary="招商项目（按阶段、招商方式、产业类别、签约年度筛选）")
+@reads("/investment/leads", LeadPageOut, summary="招商项目（按阶段、招商方式、产业类别、签约年度、飞地项目筛选）")
 def list_investment_leads(request: HttpRequest, filters: Query[LeadFilterIn]) -> JSONObject:
     year = filters.signed_year
     qs = where_given(
@@ -174,6 +175,7 @@ def list_investment_leads(request: HttpRequest, filters: Query[LeadFilterIn]) ->
         industry=filters.industry,
         signed_on__gte=None if year is None else date(year, 1, 1),
         signed_on__lt=None if year is None else date(year + 1, 1, 1),
+        enclave=filters.enclave,
     )
     return paged(qs.order_by("-lead_on", "-id"), filters, _lead)
 

@@ -91,6 +91,8 @@ LEDGER_LISTS: dict[tuple[str, str], tuple[str, dict[str, str], str]] = {
     ("investment", "leads_introduced"): ("ledgers:investment_leads", {}, "investment"),
     ("investment", "leads_billion"): ("ledgers:investment_leads", {"flag": "billion"}, "investment"),
     ("investment", "leads_major"): ("ledgers:investment_leads", {"flag": "major"}, "investment"),
+    ("investment", "leads_enclave"): ("ledgers:investment_leads", {"flag": "enclave"}, "investment"),
+    ("investment", "leads_enclave_amount"): ("ledgers:investment_leads", {"flag": "enclave"}, "investment"),
     ("investment", "introduced_petrochemical"): (
         "ledgers:investment_leads",
         {"industry": "petrochemical"},
