@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
 from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
-from gridgov.data.collective.enums import IncomeKind
+from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.figures import OPERATING_THRESHOLD, RED_LIST_SIZE, VillageYear, red_list, village_years
 from gridgov.data.collective.importers import INCOMES
 from gridgov.data.collective.models import VillageIncome, VillageSupport
@@ -208,14 +209,35 @@ def collective_village(request: HttpRequest, village_id: int) -> HttpResponse:
 # Enterprises' help to villages (企业助农): 村企结对 and 共富工坊
 
 
-def _supports(user: User, town: Area, year: int) -> list[VillageSupport]:
-    """The year's 村企结对 and 共富工坊 records of the villages ``user`` sees, newest first."""
-    return list(
-        permissions.visible_supports(user)
-        .filter(town=town, year=year)
-        .select_related("village", "enterprise")
-        .order_by("-on", "-id")
-    )
+@dataclass(frozen=True)
+class SupportFilter:
+    """The supports page's filters: the year, and optionally the kind (村企结对 / 共富工坊) and the village."""
+
+    year: int
+    kind: str = ""
+    village: int | None = None
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> SupportFilter:
+        kind = request.GET.get("kind", "")
+        return cls(
+            common.year_of(request),
+            kind if kind in SupportKind.values else "",
+            id_param(request.GET.get("village")),
+        )
+
+    def query(self) -> str:
+        return urlencode({"year": self.year, "kind": self.kind, "village": self.village or ""})
+
+
+def _supports(user: User, town: Area, chosen: SupportFilter) -> list[VillageSupport]:
+    """The 村企结对 and 共富工坊 records ``chosen`` names, of the villages ``user`` sees, newest first."""
+    rows = permissions.visible_supports(user).filter(town=town, year=chosen.year)
+    if chosen.kind:
+        rows = rows.filter(kind=chosen.kind)
+    if chosen.village:
+        rows = rows.filter(village_id=chosen.village)
+    return list(rows.select_related("village", "enterprise").order_by("-on", "-id"))
 
 
 @login_required
@@ -223,7 +245,7 @@ def supports_export(request: HttpRequest) -> HttpResponse:
     """The year's 村企结对 and 共富工坊 records as Excel (no personal data in them)."""
     user = signed_in_user(request)
     town = collective_town(user)
-    year = common.year_of(request)
+    shown = SupportFilter.of(request)
     headers = [
         _("日期"),
         _("村"),
@@ -245,7 +267,7 @@ def supports_export(request: HttpRequest) -> HttpResponse:
             r.people,
             r.note,
         ]
-        for r in _supports(user, town, year)
+        for r in _supports(user, town, shown)
     )
     title = _("村企结对和共富工坊")
     return common.dated_xlsx(title, workbook(title, headers, cells))
@@ -257,7 +279,7 @@ def supports(request: HttpRequest) -> HttpResponse:
     (for those who record for a village; a POST records one, then back to the list)."""
     user = signed_in_user(request)
     town = collective_town(user)
-    year = common.year_of(request)
+    shown = SupportFilter.of(request)
     recording = permissions.income_recording_villages(user, town)
     enterprises = list(Enterprise.objects.filter(town=town, active=True).order_by("name").values_list("pk", "name"))
     form = SupportForm(request.POST or None, villages=[(v.pk, v.name) for v in recording], enterprises=enterprises)
@@ -287,9 +309,12 @@ def supports(request: HttpRequest) -> HttpResponse:
                 common.put_error(form, error)
             else:
                 return redirect(f"{request.path}?year={data['on'].year}")
-    records = _supports(user, town, year)
+    records = _supports(user, town, shown)
     context = {
-        "year": year,
+        "year": shown.year,
+        "shown": shown,
+        "kinds": SupportKind.choices,
+        "villages": common.village_choices(town),
         "records": records,
         "total": sum((r.amount for r in records), Decimal(0)),
         "form": form if recording else None,

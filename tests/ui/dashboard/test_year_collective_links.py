@@ -4,12 +4,13 @@ columns show what each counted."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
 
-from gridgov.data.collective.domain import IncomeInput, record_income
-from gridgov.data.collective.enums import IncomeKind
+from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
+from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.org.models import Area, User
 from tests.factories import WORLD_TODAY, TownWorld, signed_in
 
@@ -47,3 +48,25 @@ def test_the_collective_numbers_link_to_the_village_table_of_the_year(world: Tow
     assert page.text.count('data-over="1"') == 1  # the one village over the threshold the review counts
     supports = f"{reverse('ledgers:collective_supports')}?year={YEAR}"
     assert ("village_supports" in links, links["village_support_amount"]) == (False, (supports, "0元"))
+
+
+def test_the_pairings_and_workshops_link_to_exactly_their_records(world: TownWorld):
+    for village, kind in ((world.village_a, SupportKind.PAIRING), (world.village_b, SupportKind.PAIRING)):
+        data = SupportInput(village=village, kind=kind, on=date(YEAR, 5, 1), amount="3万", partner="岱西农商行")
+        record_support(actor=world.operator, data=data, now=timezone.now())
+    data = SupportInput(
+        village=world.village_a, kind=SupportKind.WORKSHOP, on=date(YEAR, 7, 1), amount="1万", partner="网具工坊"
+    )
+    record_support(actor=world.operator, data=data, now=timezone.now())
+    links = _links(world.leader)
+    supports = reverse("ledgers:collective_supports")
+    assert (links["villages_paired"], links["village_workshops"]) == (
+        (f"{supports}?year={YEAR}&kind=pairing", "2个村"),
+        (f"{supports}?year={YEAR}&kind=workshop", "1个共富工坊"),
+    )
+    client = signed_in(world.leader)
+    listed = {
+        key: len(re.findall(r"<tr data-support=", client.get(links[key][0]).text))
+        for key in ("villages_paired", "village_workshops")
+    }
+    assert listed == {"villages_paired": 2, "village_workshops": 1}

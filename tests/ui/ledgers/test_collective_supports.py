@@ -24,7 +24,9 @@ ROW_A = ["双合村", "村企结对", "岱西船舶修造有限公司", "5万元
 ROW_B = ["火箭村", "村企结对", "岱山县农商银行", "3000元", "—"]
 PAGE = reverse("ledgers:collective_supports")
 YEAR = WORLD_TODAY.year
-QUERIES = 9  # session, user, memberships (twice), town, villages, enterprises, records, notifications
+QUERIES = (
+    10  # session, user, memberships (twice), town, villages, enterprises, records, filter's villages, notifications
+)
 
 
 @pytest.fixture
@@ -79,7 +81,8 @@ def test_the_summary_counts_the_years_records(world: TownWorld, records):
 def test_village_staff_are_offered_their_village_only_and_record(world: TownWorld, shipyard: Enterprise):
     client = signed_in(world.village_staff_a)
     page = client.get(PAGE)
-    villages = re.findall(r'<select name="village"[^>]*>(.*?)</select>', page.text, re.S)[0]
+    form = page.text[page.text.index('id="support-form"') :]
+    villages = re.findall(r'<select name="village"[^>]*>(.*?)</select>', form, re.S)[0]
     assert re.findall(r">([^<]+)</option>", villages) == ["双合村"]
     post = {
         "village": str(world.village_a.pk),
@@ -146,3 +149,30 @@ def test_the_export_has_the_year_s_records_the_user_sees(world: TownWorld, recor
     )
     assert [row[1:6] for row in rows[header + 1 :]] == [["火箭村", "村企结对", "岱山县农商银行", None, 3000]]
     assert signed_in(world.handler_a).get(export, {"year": YEAR}).status_code == 403
+
+
+def test_the_list_and_its_export_follow_the_kind_and_village(world: TownWorld, records: None):
+    workshop = SupportInput(
+        village=world.village_a, kind=SupportKind.WORKSHOP, on=WORLD_TODAY, amount="2万", partner="工坊"
+    )
+    record_support(actor=world.operator, data=workshop, now=timezone.now())
+    client = signed_in(world.operator)
+    shown = {
+        name: _rows(client.get(PAGE, {"year": YEAR, **query}).text)
+        for name, query in {
+            "pairing": {"kind": "pairing"},
+            "workshop": {"kind": "workshop"},
+            "village b": {"village": world.village_b.pk},
+            "nonsense": {"kind": "donation"},
+        }.items()
+    }
+    workshop_row = ["双合村", "共富工坊", "工坊", "2万元", "—"]
+    assert shown == {
+        "pairing": [ROW_B, ROW_A],  # newest first
+        "workshop": [workshop_row],
+        "village b": [ROW_B],
+        "nonsense": [workshop_row, ROW_B, ROW_A],
+    }
+    page = client.get(PAGE, {"year": YEAR, "kind": "workshop"}).text
+    export = f"{reverse('ledgers:collective_supports_export')}?year={YEAR}&amp;kind=workshop&amp;village="
+    assert export in page

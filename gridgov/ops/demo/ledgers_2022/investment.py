@@ -63,7 +63,7 @@ INTRODUCED = (
     Plan("船舶涂装服务项目", Industry.SHIPBUILDING, Source.BUSINESS, 2_800),
     Plan("海岛民宿集群项目", Industry.TOURISM, Source.NATIVE, 1_600),
     Plan("冷链仓储物流项目", Industry.AQUATIC, Source.BUSINESS, 2_200),
-    Plan("船用电气设备项目", Industry.SHIPBUILDING, Source.OTHER, 1_200, enclave="舟山高新区"),
+    Plan("船用电气设备项目", Industry.SHIPBUILDING, Source.OTHER, 1_200),
     Plan("渔港风情文旅项目", Industry.TOURISM, Source.LEADER, 1_900),
     Plan("海藻精深加工项目", Industry.AQUATIC, Source.NATIVE, 800),
     Plan("光伏屋顶分布式项目", Industry.OTHER, Source.BUSINESS, 1_000),
