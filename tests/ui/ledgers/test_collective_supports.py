@@ -157,15 +157,13 @@ def test_the_list_and_its_export_follow_the_kind_and_village(world: TownWorld, r
     )
     record_support(actor=world.operator, data=workshop, now=timezone.now())
     client = signed_in(world.operator)
-    shown = {
-        name: _rows(client.get(PAGE, {"year": YEAR, **query}).text)
-        for name, query in {
-            "pairing": {"kind": "pairing"},
-            "workshop": {"kind": "workshop"},
-            "village b": {"village": world.village_b.pk},
-            "nonsense": {"kind": "donation"},
-        }.items()
+    queries: dict[str, dict[str, str | int]] = {
+        "pairing": {"kind": "pairing"},
+        "workshop": {"kind": "workshop"},
+        "village b": {"village": world.village_b.pk},
+        "nonsense": {"kind": "donation"},
     }
+    shown = {name: _rows(client.get(PAGE, {"year": YEAR, **query}).text) for name, query in queries.items()}
     workshop_row = ["双合村", "共富工坊", "工坊", "2万元", "—"]
     assert shown == {
         "pairing": [ROW_B, ROW_A],  # newest first
