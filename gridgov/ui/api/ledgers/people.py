@@ -37,7 +37,7 @@ from gridgov.data.people.models import House, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, reads, register_once_per_key, where_given
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, read_back, reads, register_once_per_key, where_given
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -185,8 +185,7 @@ def create_house(request: HttpRequest, payload: HouseIn) -> HttpResponse:
         note=payload.note,
     )
 
-    def shown(house: House) -> JSONObject:
-        return _house(house_for(user, house.pk), now=timezone.now())
+    shown = read_back(user, house_for, _house)
 
     return register_once_per_key(
         request, user=user, payload=payload, register=register_house, data=data, shown=shown, schema=HouseOut
@@ -309,8 +308,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> HttpResponse
         house=_house_named(user, payload.house_id, "house_id"), number=payload.number, note=payload.note
     )
 
-    def shown(household: Household) -> JSONObject:
-        return _household(_one_household(user, household.pk), now=timezone.now())
+    shown = read_back(user, _one_household, _household)
 
     return register_once_per_key(
         request, user=user, payload=payload, register=register_household, data=data, shown=shown, schema=HouseholdOut
