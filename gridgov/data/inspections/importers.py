@@ -10,7 +10,6 @@ with the same deduction, so the round's 已整改 figures are right. Both go thr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -137,9 +136,6 @@ class InspectionProblemImporter(LedgerImporter):
             rectified_on=rectified_on,
             closed_on=closed_on,
         )
-
-    def natural_key(self, parsed: ProblemRow) -> Hashable:
-        return parsed.import_key
 
     def milestones(self, parsed: ProblemRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(

@@ -10,7 +10,6 @@ at once (``ledger_import.LedgerImporter``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -141,9 +140,6 @@ class ProblemItemImporter(LedgerImporter):
             completed_on=completed_on,
             closed_on=closed_on,
         )
-
-    def natural_key(self, parsed: ItemRow) -> Hashable:
-        return parsed.import_key
 
     def milestones(self, parsed: ItemRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(

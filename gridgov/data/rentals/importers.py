@@ -12,7 +12,6 @@ through the bulk path at once, or none (``ledger_import.LedgerImporter``).
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -142,9 +141,6 @@ class RectificationImporter(LedgerImporter):
             closed_before_resolved=_("验收日期早于整改完成日期"),
         )
         return RentalRow(data=data, filing=filing, rectified_on=rectified_on, accepted_on=accepted_on)
-
-    def natural_key(self, parsed: RentalRow) -> Hashable:
-        return parsed.import_key
 
     def milestones(self, parsed: RentalRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(

@@ -14,7 +14,7 @@ A ledger states only its own part: when a row is finished (``milestones``), how 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Protocol
@@ -143,6 +143,11 @@ class LedgerImporter(Importer):
     # The ledger's detail rows, and their column holding a row's ``natural_key`` (tells a row already imported).
     detail_model: type[Model]
     key_field: str = "import_key"
+
+    def natural_key(self, parsed: ParsedRow) -> Hashable:
+        """The row's own value of the detail rows' key column (its attribute named ``key_field``)."""
+        key: Hashable = getattr(parsed, self.key_field)
+        return key
 
     def exists(self, parsed: ParsedRow, *, ctx: ImportContext) -> bool:
         lookup = {"town": ctx.town, self.key_field: self.natural_key(parsed)}
