@@ -27,7 +27,6 @@ from gridgov.data.cases.domain.ledger_import import (
     rectified_and_closed,
 )
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.inspections.domain import (
     PastProblem,
     install_inspection_categories,
@@ -88,9 +87,6 @@ class InspectionProblemImporter(LedgerImporter):
             help=gettext_lazy("已整改销号的填写；导入为已销号"),
         ),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ProblemRow:
         name = cells.required_text(row["round"], column="round")

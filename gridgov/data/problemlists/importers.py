@@ -27,8 +27,7 @@ from gridgov.data.cases.domain.ledger_import import (
     rectified_and_closed,
 )
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import may_import_town_ledgers
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.problemlists.domain import (
     ItemInput,
     PlannedItem,
@@ -106,9 +105,6 @@ class ProblemItemImporter(LedgerImporter):
             help=gettext_lazy("已销号的填写；导入为已销号"),
         ),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ItemRow:
         name = cells.required_text(row["list"], column="list")

@@ -27,8 +27,7 @@ from gridgov.data.cases.domain.ledger_import import (
     ledger_milestones,
 )
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import may_import_town_ledgers
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.people.models import House
 from gridgov.data.rentals.domain import (
     Filing,
@@ -109,9 +108,6 @@ class RectificationImporter(LedgerImporter):
         Column("accepted_on", gettext_lazy("验收日期"), example=""),
         Column("department", gettext_lazy("承办部门"), example="", help=gettext_lazy("不填则交本镇消防安全的处置部门")),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> RentalRow:
         user = self.open_rows_actor(ctx)
