@@ -20,12 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import HistoricalCase
-from gridgov.data.cases.domain.ledger_import import (
-    LedgerImporter,
-    LedgerMilestones,
-    finished_case,
-    ledger_milestones,
-)
+from gridgov.data.cases.domain.ledger_import import LedgerImporter, LedgerMilestones, finished_case, ledger_milestones
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
 from gridgov.data.people.models import House

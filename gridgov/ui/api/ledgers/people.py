@@ -14,12 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from gridgov.data.access.permissions import (
-    house_for,
-    household_for,
-    visible_households,
-    visible_houses,
-)
+from gridgov.data.access.permissions import house_for, household_for, visible_households, visible_houses
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
