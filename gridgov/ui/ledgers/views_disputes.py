@@ -40,18 +40,18 @@ PAGE_SIZE = 200
 
 
 def _disputes(user: User, town: Area, params: dict[str, str]) -> QuerySet[Dispute]:
+    parties = Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id"))
     qs = (
-        permissions.visible_records(user, Dispute)
-        .filter(town=town)
+        common.town_records(user, Dispute, town, params)
         .select_related("case", "case__department", "case__village")
-        .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id")))
+        .prefetch_related(parties)
         .order_by("-received_on", "-id")
     )
     if params.get("type") in DisputeType.values:
         qs = qs.filter(type=params["type"])
     if params.get("backlog") == "1":
         qs = qs.filter(backlog=True)
-    return common.status_filter(qs, params.get("status", ""))
+    return qs
 
 
 def _dispute_params(request: HttpRequest) -> dict[str, str]:

@@ -38,8 +38,7 @@ FILTERS = ("village", "problem", "status")
 def _rectifications(user: User, town: Area, params: Mapping[str, str]) -> QuerySet[Rectification]:
     """The rectifications of ``town`` that ``user`` may see, filtered by the list's parameters."""
     qs = (
-        permissions.visible_records(user, Rectification)
-        .filter(town=town)
+        common.town_records(user, Rectification, town, params)
         .select_related("case", "case__department", "house", "house__village")
         .order_by("-found_on", "-id")
     )
@@ -47,7 +46,7 @@ def _rectifications(user: User, town: Area, params: Mapping[str, str]) -> QueryS
         qs = qs.filter(house__village_id=village_id)
     if params.get("problem") in Problem.values:
         qs = qs.filter(problems__contains=params["problem"])
-    return common.status_filter(qs, params.get("status", ""))
+    return qs
 
 
 @login_required
