@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,14 @@ def pk_of(value: int) -> int:
     if not 1 <= value <= MAX_ID:
         raise NotFound(_("记录不存在或您无权查看"))
     return value
+
+
+def one_in[M: Model](qs: QuerySet[M], pk: int, message: str | None = None) -> M:
+    """The record ``pk`` among ``qs`` (a register's records the user may see), or NotFound with ``message``."""
+    found = qs.filter(pk=pk_of(pk)).first()
+    if found is None:
+        raise NotFound(message or _("记录不存在或您无权查看"))
+    return found
 
 
 class RefOut(Schema):
@@ -271,10 +279,7 @@ def _households(user: User) -> QuerySet[Household]:
 
 
 def _one_household(user: User, pk: int) -> Household:
-    found = _households(user).filter(pk=pk_of(pk)).first()
-    if found is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return found
+    return one_in(_households(user), pk)
 
 
 def _house_named(user: User, pk: int, field: str) -> House:

@@ -22,7 +22,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
 from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, read_back, reads, register_once_per_key, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, pk_of, updates
+from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, one_in, pk_of, updates
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -105,10 +105,7 @@ def _residents(user: User) -> QuerySet[Resident]:
 
 
 def _one_resident(user: User, pk: int) -> Resident:
-    found = _residents(user).filter(pk=pk_of(pk)).first()
-    if found is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return found
+    return one_in(_residents(user), pk)
 
 
 def _household_named(user: User, pk: int) -> Household:
