@@ -24,7 +24,7 @@ from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind, Kind, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.models import Dispute
-from gridgov.data.errors import DomainError
+from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.problemlists.models import ProblemItem
@@ -147,6 +147,14 @@ def town_records[R: (Dispute, ProblemItem, Rectification)](
 ) -> QuerySet[R]:
     """A civic ledger's records of ``town`` that ``user`` may see, narrowed by the list's status filter."""
     return status_filter(permissions.visible_records(user, model).filter(town=town), params.get("status", ""))
+
+
+def found_or_404[**P, T](find: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """What a permissions lookup finds for the page; its NotFound (unseen or absent: never told apart) as a 404."""
+    try:
+        return find(*args, **kwargs)
+    except NotFound as error:
+        raise Http404(error.message) from None
 
 
 def ledger_case(user: User, case_id: int, kind: Kind) -> Case:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, AttachmentKind, Status
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.enums import HouseUse, Revitalisation
 from gridgov.data.people.models import House
@@ -147,11 +147,10 @@ def rectification_new(request: HttpRequest) -> HttpResponse:
 
 
 def _rectification_for(user: User, rectification_id: int) -> Rectification:
-    related = ("case", "case__department", "case__category", "house", "house__village")
-    try:
-        return permissions.record_for(user, Rectification.objects.select_related(*related), rectification_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    records = Rectification.objects.select_related(
+        "case", "case__department", "case__category", "house", "house__village"
+    )
+    return common.found_or_404(permissions.record_for, user, records, rectification_id)
 
 
 @login_required

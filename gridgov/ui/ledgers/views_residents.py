@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client
 from gridgov.data.people.domain import (
@@ -152,10 +152,7 @@ def residents_export(request: HttpRequest) -> HttpResponse:
 
 
 def resident_for(user: User, resident_id: int) -> Resident:
-    try:
-        return permissions.resident_for(user, resident_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    return common.found_or_404(permissions.resident_for, user, resident_id)
 
 
 def opened_resident(request: HttpRequest, resident_id: int) -> tuple[User, Resident]:
