@@ -18,12 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from gridgov.data.assistance.domain import (
-    PaymentInput,
-    check_card,
-    check_payment,
-    resident_by_id,
-)
+from gridgov.data.assistance.domain import PaymentInput, check_card, check_payment, resident_by_id
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import Payment, VeteranCard
 from gridgov.data.cases.scope import may_import_town_ledgers

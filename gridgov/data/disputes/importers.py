@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import LedgerImporter, LedgerMilestones, finished_case, ledger_milestones
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.disputes.domain import (
     PartyInput,
     PlannedDispute,
@@ -34,7 +33,7 @@ from gridgov.data.disputes.domain import (
 )
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
 from gridgov.data.disputes.models import Dispute, DisputeParty
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.models import Area, Department
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
@@ -112,9 +111,6 @@ class DisputeImporter(LedgerImporter):
             help=gettext_lazy("调解成功、部分化解、调解不成、引导诉讼/仲裁"),
         ),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> DisputeRow:
         received_on = cells.required_date(row["received_on"], column="received_on")

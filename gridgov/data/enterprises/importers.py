@@ -285,9 +285,6 @@ class HazardImporter(LedgerImporter):
             data=data, source_key=key, rectified_on=rectified_on, acceptor=acceptor, accepted_on=accepted_on
         )
 
-    def natural_key(self, parsed: HazardRow) -> Hashable:
-        return parsed.source_key
-
     def milestones(self, parsed: HazardRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(
             opened_on=parsed.data.found_on, resolved_on=parsed.rectified_on, closed_on=parsed.accepted_on, now=ctx.now
@@ -383,9 +380,6 @@ class ServiceRequestImporter(LedgerImporter):
             financing=financing,
             satisfaction=satisfaction,
         )
-
-    def natural_key(self, parsed: ServiceRow) -> Hashable:
-        return parsed.source_key
 
     def milestones(self, parsed: ServiceRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(opened_on=parsed.raised_on, resolved_on=None, closed_on=parsed.solved_on, now=ctx.now)

@@ -21,11 +21,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import town_roles
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.inspections.enums import RoundStatus
-from gridgov.data.inspections.models import (
-    CheckItem,
-    InspectionProblem,
-    InspectionRound,
-)
+from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
 from gridgov.data.org.domain import ancestors_by_level, locate_point
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User

@@ -10,7 +10,6 @@ with the same deduction, so the round's 已整改 figures are right. Both go thr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -28,7 +27,6 @@ from gridgov.data.cases.domain.ledger_import import (
     rectified_and_closed,
 )
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.inspections.domain import (
     PastProblem,
     install_inspection_categories,
@@ -90,9 +88,6 @@ class InspectionProblemImporter(LedgerImporter):
         ),
     )
 
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
-
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ProblemRow:
         name = cells.required_text(row["round"], column="round")
         round_ = InspectionRound.objects.filter(town=ctx.town, name=name).select_related("organizer").first()
@@ -137,9 +132,6 @@ class InspectionProblemImporter(LedgerImporter):
             rectified_on=rectified_on,
             closed_on=closed_on,
         )
-
-    def natural_key(self, parsed: ProblemRow) -> Hashable:
-        return parsed.import_key
 
     def milestones(self, parsed: ProblemRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(

@@ -10,7 +10,6 @@ at once (``ledger_import.LedgerImporter``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,8 +27,7 @@ from gridgov.data.cases.domain.ledger_import import (
     rectified_and_closed,
 )
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import may_import_town_ledgers
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.problemlists.domain import (
     ItemInput,
     PlannedItem,
@@ -108,9 +106,6 @@ class ProblemItemImporter(LedgerImporter):
         ),
     )
 
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
-
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ItemRow:
         name = cells.required_text(row["list"], column="list")
         problem_list = ProblemList.objects.filter(town=ctx.town, name=name).first()
@@ -141,9 +136,6 @@ class ProblemItemImporter(LedgerImporter):
             completed_on=completed_on,
             closed_on=closed_on,
         )
-
-    def natural_key(self, parsed: ItemRow) -> Hashable:
-        return parsed.import_key
 
     def milestones(self, parsed: ItemRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(

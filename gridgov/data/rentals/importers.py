@@ -12,7 +12,6 @@ through the bulk path at once, or none (``ledger_import.LedgerImporter``).
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,15 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import HistoricalCase
-from gridgov.data.cases.domain.ledger_import import (
-    LedgerImporter,
-    LedgerMilestones,
-    finished_case,
-    ledger_milestones,
-)
+from gridgov.data.cases.domain.ledger_import import LedgerImporter, LedgerMilestones, finished_case, ledger_milestones
 from gridgov.data.cases.models import Case
-from gridgov.data.cases.scope import may_import_town_ledgers
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.people.models import House
 from gridgov.data.rentals.domain import (
     Filing,
@@ -111,9 +104,6 @@ class RectificationImporter(LedgerImporter):
         Column("department", gettext_lazy("承办部门"), example="", help=gettext_lazy("不填则交本镇消防安全的处置部门")),
     )
 
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
-
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> RentalRow:
         user = self.open_rows_actor(ctx)
         address = cells.required_text(row["house"], column="house", max_length=200)
@@ -142,9 +132,6 @@ class RectificationImporter(LedgerImporter):
             closed_before_resolved=_("验收日期早于整改完成日期"),
         )
         return RentalRow(data=data, filing=filing, rectified_on=rectified_on, accepted_on=accepted_on)
-
-    def natural_key(self, parsed: RentalRow) -> Hashable:
-        return parsed.import_key
 
     def milestones(self, parsed: RentalRow, *, ctx: ImportContext) -> LedgerMilestones | None:
         return ledger_milestones(

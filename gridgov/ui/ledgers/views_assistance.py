@@ -23,12 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from gridgov.data.access import permissions
-from gridgov.data.assistance.domain import (
-    PaymentInput,
-    household_by_number_or_id,
-    record_payment,
-    resident_by_id,
-)
+from gridgov.data.assistance.domain import PaymentInput, household_by_number_or_id, record_payment, resident_by_id
 from gridgov.data.assistance.enums import INSURANCE_KINDS, LIVING_KINDS, PaymentKind
 from gridgov.data.assistance.figures import year_figures
 from gridgov.data.assistance.models import Payment

@@ -15,12 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
-from gridgov.data.assistance.domain import (
-    apply_card,
-    issue_card,
-    record_attendance,
-    resident_by_id,
-)
+from gridgov.data.assistance.domain import apply_card, issue_card, record_attendance, resident_by_id
 from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
@@ -29,14 +24,7 @@ from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, DepartmentForm, IssueForm
-from gridgov.ui.ledgers.views_assistance import (
-    PAGE_SIZE,
-    Write,
-    assistance_town,
-    masked,
-    record_view,
-    year_range,
-)
+from gridgov.ui.ledgers.views_assistance import PAGE_SIZE, Write, assistance_town, masked, record_view, year_range
 from gridgov.ui.signed_in import signed_in_user
 
 # ---------------------------------------------------------------------------------------------------

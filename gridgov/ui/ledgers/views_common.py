@@ -23,9 +23,12 @@ from gridgov.data.access import permissions
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind, Kind, Status
 from gridgov.data.cases.models import Case
-from gridgov.data.errors import DomainError
+from gridgov.data.disputes.models import Dispute
+from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
+from gridgov.data.problemlists.models import ProblemItem
+from gridgov.data.rentals.models import Rectification
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE
 from gridgov.data.sheets.jobs import home_town
 from gridgov.types import FromDjango, TemplateContext
@@ -137,6 +140,21 @@ def status_filter(qs: QuerySet[FromDjango], status: str, prefix: str = "case__")
     if status in Status.values:
         return qs.filter(**{f"{prefix}status": status})
     return qs
+
+
+def town_records[R: (Dispute, ProblemItem, Rectification)](
+    user: User, model: type[R], town: Area, params: ListFilters
+) -> QuerySet[R]:
+    """A civic ledger's records of ``town`` that ``user`` may see, narrowed by the list's status filter."""
+    return status_filter(permissions.visible_records(user, model).filter(town=town), params.get("status", ""))
+
+
+def found_or_404[**P, T](find: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """What a permissions lookup finds for the page; its NotFound (unseen or absent: never told apart) as a 404."""
+    try:
+        return find(*args, **kwargs)
+    except NotFound as error:
+        raise Http404(error.message) from None
 
 
 def ledger_case(user: User, case_id: int, kind: Kind) -> Case:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +26,7 @@ from gridgov.data.disputes.domain import (
 )
 from gridgov.data.disputes.enums import DisputeType
 from gridgov.data.disputes.models import Dispute, DisputeParty
-from gridgov.data.errors import DomainError, InvalidInput, NotFound
+from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
 from gridgov.data.privacy import mask_name
@@ -40,18 +40,18 @@ PAGE_SIZE = 200
 
 
 def _disputes(user: User, town: Area, params: dict[str, str]) -> QuerySet[Dispute]:
+    parties = Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id"))
     qs = (
-        permissions.visible_records(user, Dispute)
-        .filter(town=town)
+        common.town_records(user, Dispute, town, params)
         .select_related("case", "case__department", "case__village")
-        .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id")))
+        .prefetch_related(parties)
         .order_by("-received_on", "-id")
     )
     if params.get("type") in DisputeType.values:
         qs = qs.filter(type=params["type"])
     if params.get("backlog") == "1":
         qs = qs.filter(backlog=True)
-    return common.status_filter(qs, params.get("status", ""))
+    return qs
 
 
 def _dispute_params(request: HttpRequest) -> dict[str, str]:
@@ -160,10 +160,8 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
 
 
 def _dispute_for(user: User, dispute_id: int) -> Dispute:
-    try:
-        return permissions.record_for(user, Dispute.objects.select_related("case", "case__department"), dispute_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    records = Dispute.objects.select_related("case", "case__department")
+    return common.found_or_404(permissions.record_for, user, records, dispute_id)
 
 
 def _render_dispute(

@@ -13,11 +13,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.enums import Status
-from gridgov.data.enterprises.domain.enterprises import (
-    MANAGER_ROLES,
-    create_enterprise,
-    masked_contact_phone,
-)
+from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, create_enterprise, masked_contact_phone
 from gridgov.data.enterprises.domain.reconcile import THRESHOLD, reconcile
 from gridgov.data.enterprises.figures import year_figures
 from gridgov.data.enterprises.models import Hazard
@@ -26,9 +22,7 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_enterprise import (
-    EnterpriseForm,
-)
+from gridgov.ui.ledgers.forms_enterprise import EnterpriseForm
 from gridgov.ui.ledgers.views_hazards import hazard_cases
 from gridgov.ui.ledgers.views_services import service_cases
 from gridgov.ui.params import year_param

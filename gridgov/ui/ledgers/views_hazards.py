@@ -34,11 +34,7 @@ from gridgov.data.sheets.workbooks import workbook
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import TemplateContext
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_enterprise import (
-    AcceptForm,
-    HazardForm,
-    RectifyForm,
-)
+from gridgov.ui.ledgers.forms_enterprise import AcceptForm, HazardForm, RectifyForm
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 

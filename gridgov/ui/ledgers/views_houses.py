@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import (
@@ -194,10 +194,7 @@ def house_new(request: HttpRequest) -> HttpResponse:
 
 
 def house_for(user: User, house_id: int) -> House:
-    try:
-        return permissions.house_for(user, house_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    return common.found_or_404(permissions.house_for, user, house_id)
 
 
 @login_required
@@ -277,10 +274,7 @@ def house_detail(request: HttpRequest, house_id: int) -> HttpResponse:
 
 
 def household_for(user: User, household_id: int) -> Household:
-    try:
-        return permissions.household_for(user, household_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    return common.found_or_404(permissions.household_for, user, household_id)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import DomainError
 from gridgov.data.inspections import figures as inspection_figures
 from gridgov.data.inspections.bulletin import bulletin_docx, issue_bulletin
 from gridgov.data.inspections.domain import create_round, finish_round, record_problem
@@ -34,10 +34,7 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 
 
 def _round_for(user: User, round_id: int) -> InspectionRound:
-    try:
-        return permissions.round_for(user, round_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    return common.found_or_404(permissions.round_for, user, round_id)
 
 
 @login_required

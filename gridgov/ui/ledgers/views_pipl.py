@@ -21,9 +21,7 @@ from gridgov.data.people.domain import erase_person, export_person, person_view
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import JSONObject
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.views_houses import people_town
-from gridgov.ui.ledgers.views_residents import render_resident, resident_for
-from gridgov.ui.signed_in import signed_in_user
+from gridgov.ui.ledgers.views_residents import opened_resident, render_resident
 
 # The Excel sheet's names of the record's fields (``people.domain.person_record``); a field not named here shows
 # its JSON path.
@@ -77,9 +75,7 @@ def _record_rows(record: JSONObject) -> list[list[str]]:
 @require_POST
 def resident_export(request: HttpRequest, resident_id: int) -> HttpResponse:
     """导出个人信息: the person's record for an access request, as JSON or .xlsx (``?format=xlsx``); logged."""
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
+    user, resident = opened_resident(request, resident_id)
     try:
         record = export_person(user=user, resident=resident, client=Client.of(request))
     except DomainError as error:
@@ -95,9 +91,7 @@ def resident_export(request: HttpRequest, resident_id: int) -> HttpResponse:
 def resident_erase(request: HttpRequest, resident_id: int) -> HttpResponse:
     """删除个人信息: a confirmation page (GET), then the erasure (POST with ``confirm``); the page then shows the
     placeholder."""
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
+    user, resident = opened_resident(request, resident_id)
     if not permissions.may_erase_person(user=user, resident=resident):
         raise PermissionDenied(_("您的角色不能删除该人员的个人信息"))
     if request.method == "POST" and request.POST.get("confirm") == "yes":

@@ -35,8 +35,7 @@ PAGE_SIZE = 200
 
 def _items(user: User, town: Area, params: dict[str, str]) -> QuerySet[ProblemItem]:
     qs = (
-        permissions.visible_records(user, ProblemItem)
-        .filter(town=town)
+        common.town_records(user, ProblemItem, town, params)
         .select_related("case", "problem_list", "department")
         .order_by("problem_list__sort_order", "-found_on", "-id")
     )
@@ -46,7 +45,7 @@ def _items(user: User, town: Area, params: dict[str, str]) -> QuerySet[ProblemIt
         qs = qs.filter(source=params["source"])
     if department := id_param(params.get("department")):
         qs = qs.filter(department_id=department)
-    return common.status_filter(qs, params.get("status", ""))
+    return qs
 
 
 def _item_params(request: HttpRequest) -> dict[str, str]:

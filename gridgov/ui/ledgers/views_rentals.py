@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, AttachmentKind, Status
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.enums import HouseUse, Revitalisation
 from gridgov.data.people.models import House
@@ -38,8 +38,7 @@ FILTERS = ("village", "problem", "status")
 def _rectifications(user: User, town: Area, params: Mapping[str, str]) -> QuerySet[Rectification]:
     """The rectifications of ``town`` that ``user`` may see, filtered by the list's parameters."""
     qs = (
-        permissions.visible_records(user, Rectification)
-        .filter(town=town)
+        common.town_records(user, Rectification, town, params)
         .select_related("case", "case__department", "house", "house__village")
         .order_by("-found_on", "-id")
     )
@@ -47,7 +46,7 @@ def _rectifications(user: User, town: Area, params: Mapping[str, str]) -> QueryS
         qs = qs.filter(house__village_id=village_id)
     if params.get("problem") in Problem.values:
         qs = qs.filter(problems__contains=params["problem"])
-    return common.status_filter(qs, params.get("status", ""))
+    return qs
 
 
 @login_required
@@ -148,11 +147,10 @@ def rectification_new(request: HttpRequest) -> HttpResponse:
 
 
 def _rectification_for(user: User, rectification_id: int) -> Rectification:
-    related = ("case", "case__department", "case__category", "house", "house__village")
-    try:
-        return permissions.record_for(user, Rectification.objects.select_related(*related), rectification_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    records = Rectification.objects.select_related(
+        "case", "case__department", "case__category", "house", "house__village"
+    )
+    return common.found_or_404(permissions.record_for, user, records, rectification_id)
 
 
 @login_required

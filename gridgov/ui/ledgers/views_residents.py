@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client
 from gridgov.data.people.domain import (
@@ -152,10 +152,15 @@ def residents_export(request: HttpRequest) -> HttpResponse:
 
 
 def resident_for(user: User, resident_id: int) -> Resident:
-    try:
-        return permissions.resident_for(user, resident_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    return common.found_or_404(permissions.resident_for, user, resident_id)
+
+
+def opened_resident(request: HttpRequest, resident_id: int) -> tuple[User, Resident]:
+    """The signed-in user, if they work on the people register (403 else), and the resident they open (404 if they
+    may not see them)."""
+    user = signed_in_user(request)
+    people_town(user)
+    return user, resident_for(user, resident_id)
 
 
 def _writes(user: User, resident: Resident) -> bool:
@@ -198,18 +203,15 @@ def render_resident(
 
 @login_required
 def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    people_town(user)
-    return render_resident(request, resident_for(user, resident_id))
+    _user, resident = opened_resident(request, resident_id)
+    return render_resident(request, resident)
 
 
 @login_required
 def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
     """修改: kind and relation; a new name, ID number or phone when typed (blank keeps the stored one, which the
     page never shows)."""
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
+    user, resident = opened_resident(request, resident_id)
     if resident.erased_at is not None or not _writes(user, resident):
         raise PermissionDenied(_("您无权修改该人员的信息"))
     shown = person_view(resident)
@@ -243,9 +245,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
 @require_POST
 def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
     """查看完整信息: the plain values once, on this answer only; refused (403) for who may not unmask, logged else."""
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
+    user, resident = opened_resident(request, resident_id)
     try:
         person = reveal_person(user=user, resident=resident, client=Client.of(request))
     except DomainError as error:
@@ -256,9 +256,7 @@ def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def resident_join(request: HttpRequest, resident_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
+    user, resident = opened_resident(request, resident_id)
     groups = _groups(user, resident.town_id)
     form = JoinGroupForm(request.POST, groups=[(g.pk, g.name) for g in groups])
     if form.is_valid():
@@ -282,9 +280,7 @@ def resident_join(request: HttpRequest, resident_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_end(request: HttpRequest, resident_id: int, membership_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
+    user, resident = opened_resident(request, resident_id)
     membership = (
         permissions.visible_memberships(user, GroupMembership.objects.filter(pk=membership_id, resident=resident))
         .select_related("resident", "group")
@@ -305,9 +301,7 @@ def membership_end(request: HttpRequest, resident_id: int, membership_id: int) -
 @login_required
 @require_POST
 def resident_move_out(request: HttpRequest, resident_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    people_town(user)
-    resident = resident_for(user, resident_id)
+    user, resident = opened_resident(request, resident_id)
     form = DayForm(request.POST)
     if form.is_valid():
         try:

@@ -14,12 +14,8 @@ from gridgov.data.access import permissions
 from gridgov.data.amounts import parse_amount
 from gridgov.data.cases.enums import AttachmentKind, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
-from gridgov.data.enterprises.domain.enterprises import (
-    MANAGER_ROLES,
-)
-from gridgov.data.enterprises.domain.hazards import (
-    MAX_FUNDS,
-)
+from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES
+from gridgov.data.enterprises.domain.hazards import MAX_FUNDS
 from gridgov.data.enterprises.domain.services import (
     next_meeting_due,
     raise_request,
@@ -33,10 +29,7 @@ from gridgov.data.errors import DomainError
 from gridgov.data.org.models import User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.ledgers.forms_enterprise import (
-    MeetingForm,
-    ServiceRequestForm,
-)
+from gridgov.ui.ledgers.forms_enterprise import MeetingForm, ServiceRequestForm
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 

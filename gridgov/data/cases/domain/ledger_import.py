@@ -14,7 +14,7 @@ A ledger states only its own part: when a row is finished (``milestones``), how 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Protocol
@@ -30,6 +30,7 @@ from gridgov.data.cases.domain.history import HistoricalCase, Limits, check_hist
 from gridgov.data.cases.domain.notifications import wake_worker
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.errors import DomainError, NotAllowed
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
@@ -143,6 +144,15 @@ class LedgerImporter(Importer):
     # The ledger's detail rows, and their column holding a row's ``natural_key`` (tells a row already imported).
     detail_model: type[Model]
     key_field: str = "import_key"
+
+    def allowed(self, user: User) -> bool:
+        """Who may import the town's ledgers (a ledger whose rows others enter says so itself)."""
+        return may_import_town_ledgers(user)
+
+    def natural_key(self, parsed: ParsedRow) -> Hashable:
+        """The row's own value of the detail rows' key column (its attribute named ``key_field``)."""
+        key: Hashable = getattr(parsed, self.key_field)
+        return key
 
     def exists(self, parsed: ParsedRow, *, ctx: ImportContext) -> bool:
         lookup = {"town": ctx.town, self.key_field: self.natural_key(parsed)}

@@ -4,11 +4,12 @@ the write of a checked row that another writer may have beaten to a unique value
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,28 @@ def checked_write(recheck: Callable[[], object]) -> Iterator[None]:
     except IntegrityError:
         recheck()
         raise Conflict(_("刚有人登记了相同的信息，请刷新后重试")) from None
+
+
+def create_checked[M: Model](
+    model: type[M], values: Mapping[str, object], *, now: datetime, recheck: Callable[[], object]
+) -> M:
+    """A new row of ``model`` with its checked ``values`` (by field name), created and updated at ``now``, written
+    under ``checked_write(recheck)``."""
+    with checked_write(recheck):
+        return model._default_manager.create(**values, created_at=now, updated_at=now)
+
+
+def update_checked[M: Model](
+    row: M, values: Mapping[str, object], *, now: datetime, recheck: Callable[[], object]
+) -> M:
+    """``row`` with its checked ``values`` (by field name) set and saved — those fields and ``updated_at`` = ``now``
+    only — under ``checked_write(recheck)``."""
+    fields = {**values, "updated_at": now}
+    for name, value in fields.items():
+        setattr(row, name, value)
+    with checked_write(recheck):
+        row.save(update_fields=list(fields))
+    return row
 
 
 def check_writes_house(actor: User, house: House) -> None:

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import User
-from gridgov.data.people.domain.common import check_text, check_writes_house, check_writes_household, checked_write
+from gridgov.data.people.domain.common import (
+    check_text,
+    check_writes_house,
+    check_writes_household,
+    create_checked,
+    update_checked,
+)
 from gridgov.data.people.models import House, Household
 
 
@@ -36,15 +42,8 @@ def register_household(*, actor: User, data: HouseholdInput, now: datetime) -> H
     """Register a household in a house the actor may write."""
     check_writes_house(actor, data.house)
     number, note = _check(data, household=None)
-    with checked_write(lambda: _check(data, household=None)):
-        return Household.objects.create(
-            town_id=data.house.town_id,
-            house=data.house,
-            number=number,
-            note=note,
-            created_at=now,
-            updated_at=now,
-        )
+    values = {"town_id": data.house.town_id, "house": data.house, "number": number, "note": note}
+    return create_checked(Household, values, now=now, recheck=lambda: _check(data, household=None))
 
 
 def update_household(*, actor: User, household: Household, data: HouseholdInput, now: datetime) -> Household:
@@ -53,9 +52,6 @@ def update_household(*, actor: User, household: Household, data: HouseholdInput,
     check_writes_house(actor, data.house)
     if data.house.town_id != household.town_id:
         raise InvalidInput(_("户不能迁到其他乡镇的房屋"), field="house")
-    household.number, household.note = _check(data, household=household)
-    household.house = data.house
-    household.updated_at = now
-    with checked_write(lambda: _check(data, household=household)):
-        household.save(update_fields=["house", "number", "note", "updated_at"])
-    return household
+    number, note = _check(data, household=household)
+    values = {"house": data.house, "number": number, "note": note}
+    return update_checked(household, values, now=now, recheck=lambda: _check(data, household=household))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
-from gridgov.data.people.domain.common import check_text, check_writes_house, checked_write
+from gridgov.data.people.domain.common import check_text, check_writes_house, create_checked, update_checked
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.models import House
 from gridgov.data.people.scope import may_write_area
@@ -96,20 +96,8 @@ def register_house(*, actor: User, data: HouseInput, now: datetime) -> House:
     """Register a house (operators and admins of the town, village staff in their village, grid workers in their
     grid)."""
     checked = _check(actor, data, house=None)
-    with checked_write(lambda: _check(actor, data, house=None)):
-        return House.objects.create(
-            town=data.town,
-            village=data.village,
-            grid=data.grid,
-            address=checked.address,
-            latitude=checked.latitude,
-            longitude=checked.longitude,
-            use=checked.use,
-            rooms=checked.rooms,
-            note=checked.note,
-            created_at=now,
-            updated_at=now,
-        )
+    values = {"town": data.town, "village": data.village, "grid": data.grid, **asdict(checked)}
+    return create_checked(House, values, now=now, recheck=lambda: _check(actor, data, house=None))
 
 
 def update_house(*, actor: User, house: House, data: HouseInput, now: datetime) -> House:
@@ -119,17 +107,5 @@ def update_house(*, actor: User, house: House, data: HouseInput, now: datetime) 
     if data.town.pk != house.town_id:
         raise InvalidInput(_("房屋不能改到其他乡镇"), field="town")
     checked = _check(actor, data, house=house)
-    house.village = data.village
-    house.grid = data.grid
-    house.address = checked.address
-    house.latitude = checked.latitude
-    house.longitude = checked.longitude
-    house.use = checked.use
-    house.rooms = checked.rooms
-    house.note = checked.note
-    house.updated_at = now
-    with checked_write(lambda: _check(actor, data, house=house)):
-        house.save(
-            update_fields=["village", "grid", "address", "latitude", "longitude", "use", "rooms", "note", "updated_at"]
-        )
-    return house
+    values = {"village": data.village, "grid": data.grid, **asdict(checked)}
+    return update_checked(house, values, now=now, recheck=lambda: _check(actor, data, house=house))

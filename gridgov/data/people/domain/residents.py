@@ -3,7 +3,7 @@ the plain number), birth date and sex read from the ID number, one head per hous
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -18,8 +18,9 @@ from gridgov.data.people.domain.common import (
     check_text,
     check_writes_household,
     check_writes_resident,
-    checked_write,
+    create_checked,
     today_of,
+    update_checked,
 )
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, Household, Resident
@@ -114,21 +115,10 @@ def register_resident(*, actor: User, data: ResidentInput, now: datetime) -> Res
     """Register a resident in a household the actor may write."""
     check_writes_household(actor, data.household)
     checked = _check(actor, data, resident=None, today=today_of(now))
-    with checked_write(lambda: _check(actor, data, resident=None, today=today_of(now))):
-        return Resident.objects.create(
-            town_id=data.household.town_id,
-            household=data.household,
-            name=checked.name,
-            id_number=checked.id_number,
-            id_digest=checked.id_digest,
-            birth_date=checked.birth_date,
-            sex=checked.sex,
-            phone=checked.phone,
-            kind=checked.kind,
-            relation=checked.relation,
-            created_at=now,
-            updated_at=now,
-        )
+    values = {"town_id": data.household.town_id, "household": data.household, **asdict(checked)}
+    return create_checked(
+        Resident, values, now=now, recheck=lambda: _check(actor, data, resident=None, today=today_of(now))
+    )
 
 
 def update_resident(*, actor: User, resident: Resident, data: ResidentInput, now: datetime) -> Resident:
@@ -141,20 +131,10 @@ def update_resident(*, actor: User, resident: Resident, data: ResidentInput, now
         if data.household.town_id != resident.town_id:
             raise InvalidInput(_("不能迁入其他乡镇的户"), field="household")
     checked = _check(actor, data, resident=resident, today=today_of(now))
-    resident.household = data.household
-    resident.name = checked.name
-    resident.id_number = checked.id_number
-    resident.id_digest = checked.id_digest
-    resident.birth_date = checked.birth_date
-    resident.sex = checked.sex
-    resident.phone = checked.phone
-    resident.kind = checked.kind
-    resident.relation = checked.relation
-    resident.updated_at = now
-    fields = ["household", "name", "id_number", "id_digest", "birth_date", "sex", "phone", "kind", "relation"]
-    with checked_write(lambda: _check(actor, data, resident=resident, today=today_of(now))):
-        resident.save(update_fields=[*fields, "updated_at"])
-    return resident
+    values = {"household": data.household, **asdict(checked)}
+    return update_checked(
+        resident, values, now=now, recheck=lambda: _check(actor, data, resident=resident, today=today_of(now))
+    )
 
 
 def move_out(*, actor: User, resident: Resident, on: date, now: datetime) -> Resident:

@@ -16,7 +16,6 @@ from ninja import Field, Query, Schema
 from gridgov.data.access.permissions import visible_day_care, visible_veteran_cards
 from gridgov.data.assistance.domain import apply_card, issue_card, record_attendance
 from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
-from gridgov.data.errors import NotFound
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import person_view
 from gridgov.data.people.models import Resident
@@ -25,7 +24,7 @@ from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
 from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut, pk_of
+from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut, one_in
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -136,10 +135,7 @@ def _cards(user: User) -> QuerySet[VeteranCard]:
 
 
 def _one_card(user: User, pk: int) -> VeteranCard:
-    found = _cards(user).filter(pk=pk_of(pk)).first()
-    if found is None:
-        raise NotFound(_("优待证记录不存在或您无权查看"))
-    return found
+    return one_in(_cards(user), pk, _("优待证记录不存在或您无权查看"))
 
 
 def _named_resident(user: User, pk: int) -> Resident:

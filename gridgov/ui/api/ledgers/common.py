@@ -60,6 +60,12 @@ def visible_ids(user: User) -> QuerySet[Case, int]:
     return visible_cases(user).values_list("pk", flat=True)
 
 
+def case_records[M: Model](model: type[M], user: User, *related: str) -> QuerySet[M]:
+    """A case ledger's records that the user may read (those of the cases they see), with ``related`` and the
+    case's relations loaded."""
+    return model._default_manager.filter(case__in=visible_ids(user)).select_related(*related, *CASE_RELATIONS)
+
+
 def by_status[M: Model](qs: QuerySet[M], status: str) -> QuerySet[M]:
     """The ledger pages' status filter: open (not closed or rejected), or one case status."""
     if not status:
@@ -134,6 +140,16 @@ def create_once_per_key[T: Model](
     response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
     response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
     return response
+
+
+def read_back[T: Model](user: User, read: Callable[[User, int], T], row: Row[T]) -> Callable[[T], JSONObject]:
+    """How a register entry just written answers (the ``shown`` of ``register_once_per_key``): read again as its
+    detail endpoint reads it, in the user's scope, and shown by ``row`` as of now."""
+
+    def shown(record: T) -> JSONObject:
+        return row(read(user, record.pk), now=timezone.now())
+
+    return shown
 
 
 def register_once_per_key[T: Model, D](

@@ -22,15 +22,14 @@ from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, _area, _department, _reporting_town
 from gridgov.ui.api.ledgers.common import (
-    CASE_RELATIONS,
     StatusIn,
     by_status,
+    case_records,
     create_once_per_key,
     created_answer,
     creates,
     one_of,
     reads,
-    visible_ids,
     where_given,
 )
 from gridgov.ui.api.present import paged
@@ -113,11 +112,8 @@ def _dispute(d: Dispute, *, now: datetime) -> JSONObject:
 
 
 def _disputes(user: User) -> QuerySet[Dispute]:
-    return (
-        Dispute.objects.filter(case__in=visible_ids(user))
-        .select_related(*CASE_RELATIONS)
-        .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id")))
-    )
+    parties = Prefetch("parties", queryset=DisputeParty.objects.order_by("sort_order", "id"))
+    return case_records(Dispute, user).prefetch_related(parties)
 
 
 @reads("/disputes", DisputePageOut, summary="矛盾纠纷（当事人已脱敏）")

@@ -10,11 +10,7 @@ from gridgov.data.access.permissions import visible_enterprises
 from gridgov.data.enterprises.domain.enterprises import masked_contact_phone
 from gridgov.data.org.models import Enterprise
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import (
-    one_of,
-    reads,
-    ref_of,
-)
+from gridgov.ui.api.ledgers.common import one_of, reads, ref_of
 from gridgov.ui.api.schemas import Ref
 from gridgov.ui.signed_in import api_user
 

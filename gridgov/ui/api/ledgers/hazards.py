@@ -23,10 +23,10 @@ from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _uploads
 from gridgov.ui.api.ledgers.common import (
-    CASE_RELATIONS,
     ID,
     StatusIn,
     by_status,
+    case_records,
     create_once_per_key,
     created_answer,
     creates,
@@ -34,7 +34,6 @@ from gridgov.ui.api.ledgers.common import (
     reads,
     ref_of,
     visible_enterprise,
-    visible_ids,
     where_given,
 )
 from gridgov.ui.api.present import paged
@@ -108,7 +107,7 @@ def _hazard(h: Hazard, *, now: datetime) -> JSONObject:
 
 
 def _hazards(user: User) -> QuerySet[Hazard]:
-    return Hazard.objects.filter(case__in=visible_ids(user)).select_related("enterprise", *CASE_RELATIONS)
+    return case_records(Hazard, user, "enterprise")
 
 
 @reads("/hazards", HazardPageOut, summary="企业安全隐患（两本账）")

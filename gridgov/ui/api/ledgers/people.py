@@ -8,18 +8,13 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from gridgov.data.access.permissions import (
-    house_for,
-    household_for,
-    visible_households,
-    visible_houses,
-)
+from gridgov.data.access.permissions import house_for, household_for, visible_households, visible_houses
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
@@ -37,7 +32,7 @@ from gridgov.data.people.models import House, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, reads, register_once_per_key, where_given
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, read_back, reads, register_once_per_key, where_given
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -58,6 +53,14 @@ def pk_of(value: int) -> int:
     if not 1 <= value <= MAX_ID:
         raise NotFound(_("记录不存在或您无权查看"))
     return value
+
+
+def one_in[M: Model](qs: QuerySet[M], pk: int, message: str | None = None) -> M:
+    """The record ``pk`` among ``qs`` (a register's records the user may see), or NotFound with ``message``."""
+    found = qs.filter(pk=pk_of(pk)).first()
+    if found is None:
+        raise NotFound(message or _("记录不存在或您无权查看"))
+    return found
 
 
 class RefOut(Schema):
@@ -185,8 +188,7 @@ def create_house(request: HttpRequest, payload: HouseIn) -> HttpResponse:
         note=payload.note,
     )
 
-    def shown(house: House) -> JSONObject:
-        return _house(house_for(user, house.pk), now=timezone.now())
+    shown = read_back(user, house_for, _house)
 
     return register_once_per_key(
         request, user=user, payload=payload, register=register_house, data=data, shown=shown, schema=HouseOut
@@ -277,10 +279,7 @@ def _households(user: User) -> QuerySet[Household]:
 
 
 def _one_household(user: User, pk: int) -> Household:
-    found = _households(user).filter(pk=pk_of(pk)).first()
-    if found is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return found
+    return one_in(_households(user), pk)
 
 
 def _house_named(user: User, pk: int, field: str) -> House:
@@ -309,8 +308,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> HttpResponse
         house=_house_named(user, payload.house_id, "house_id"), number=payload.number, note=payload.note
     )
 
-    def shown(household: Household) -> JSONObject:
-        return _household(_one_household(user, household.pk), now=timezone.now())
+    shown = read_back(user, _one_household, _household)
 
     return register_once_per_key(
         request, user=user, payload=payload, register=register_household, data=data, shown=shown, schema=HouseholdOut

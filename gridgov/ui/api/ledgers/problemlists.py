@@ -22,17 +22,16 @@ from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _department
 from gridgov.ui.api.ledgers.common import (
-    CASE_RELATIONS,
     ID,
     StatusIn,
     by_status,
+    case_records,
     create_once_per_key,
     created_answer,
     creates,
     one_of,
     reads,
     ref_of,
-    visible_ids,
     where_given,
 )
 from gridgov.ui.api.present import paged
@@ -99,9 +98,7 @@ def _item(i: ProblemItem, *, now: datetime) -> JSONObject:
 
 
 def _items(user: User) -> QuerySet[ProblemItem]:
-    return ProblemItem.objects.filter(case__in=visible_ids(user)).select_related(
-        "problem_list", "department", *CASE_RELATIONS
-    )
+    return case_records(ProblemItem, user, "problem_list", "department")
 
 
 @reads("/problem-lists", list[ProblemListOut], summary="问题清单")

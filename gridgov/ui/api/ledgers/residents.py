@@ -21,8 +21,8 @@ from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, reads, register_once_per_key, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, pk_of, updates
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, read_back, reads, register_once_per_key, where_given
+from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, one_in, pk_of, updates
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -105,10 +105,7 @@ def _residents(user: User) -> QuerySet[Resident]:
 
 
 def _one_resident(user: User, pk: int) -> Resident:
-    found = _residents(user).filter(pk=pk_of(pk)).first()
-    if found is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return found
+    return one_in(_residents(user), pk)
 
 
 def _household_named(user: User, pk: int) -> Household:
@@ -143,8 +140,7 @@ def create_resident(request: HttpRequest, payload: ResidentIn) -> HttpResponse:
         sex=payload.sex,
     )
 
-    def shown(resident: Resident) -> JSONObject:
-        return _resident(_one_resident(user, resident.pk), now=timezone.now())
+    shown = read_back(user, _one_resident, _resident)
 
     return register_once_per_key(
         request, user=user, payload=payload, register=register_resident, data=data, shown=shown, schema=ResidentOut

@@ -19,10 +19,10 @@ from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _uploads
 from gridgov.ui.api.ledgers.common import (
-    CASE_RELATIONS,
     ID,
     StatusIn,
     by_status,
+    case_records,
     create_once_per_key,
     created_answer,
     creates,
@@ -30,7 +30,6 @@ from gridgov.ui.api.ledgers.common import (
     reads,
     ref_of,
     visible_enterprise,
-    visible_ids,
     where_given,
 )
 from gridgov.ui.api.present import paged
@@ -76,7 +75,7 @@ def _service(s: ServiceRequest, *, now: datetime) -> JSONObject:
 
 
 def _services(user: User) -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.filter(case__in=visible_ids(user)).select_related("enterprise", *CASE_RELATIONS)
+    return case_records(ServiceRequest, user, "enterprise")
 
 
 @reads("/service-requests", ServicePageOut, summary="企业诉求（三服务）")
