@@ -13,8 +13,8 @@ A row belongs to the years of the period [start, end) (the year in review: one y
 entered by ``as_of``. The town may also keep monthly statistics of the same names among its economic indicators
 (新增规上企业, 重点企业固定资产投资: ``INDICATOR_NAMES``). The year in review says each number once: when the year has
 records behind a figure, its sentence (``reports.domain.economy_sentences._enterprise_year_sentence``) states it,
-counted from the records and linked to them, and the economy table leaves out the indicator of that name; a town that keeps
-only the indicator reads it in the economy table.
+counted from the records and linked to them, and the economy table leaves out the indicator of that name; a town
+that keeps only the indicator reads it in the economy table.
 """
 
 from __future__ import annotations
