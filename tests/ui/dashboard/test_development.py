@@ -20,6 +20,8 @@ from gridgov.data.projects.domain import ProgressInput, record_progress
 from gridgov.data.projects.enums import ProjectType
 from tests.data.projects.builders import project
 from tests.factories import TownWorld, signed_in
+from tests.ui.frontend import needs_frontend_build, require_build
+from tests.ui.test_light_pages import KB, first_load
 
 URL = reverse("dashboard:development")
 
@@ -218,3 +220,16 @@ def test_the_chart_labels_follow_the_language(world: TownWorld) -> None:
     assert arrivals["months"][:2] == ["Month 1", "Month 2"]
     assert [s["name"] for s in projects["schedules"]] == ["Ahead of schedule", "On schedule", "Behind schedule"]
     assert projects["types"] == ["Infrastructure"]
+
+
+@needs_frontend_build
+def test_the_page_stays_light_and_only_it_loads_its_charts(world: TownWorld) -> None:
+    require_build()
+    _records(world, 1)
+    client = signed_in(world.operator)
+    total, assets, sizes = first_load(client, URL)
+    assert total <= 200 * KB, sizes  # the dashboard's budget: the ECharts bundle, the page, our scripts
+    assert [src for src in assets.loaded if "development" in src] == ["/static/dashboard/development.js"]
+    assert assets.on_demand == []
+    _total, board, _sizes = first_load(client, "/dashboard/economy/")
+    assert [src for src in board.loaded if "development" in src] == []
