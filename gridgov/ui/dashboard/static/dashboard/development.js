@@ -15,11 +15,12 @@
     });
   }
 
-  // The axis tooltip: the category, then each series' amount as written (1.2亿元, 3000万元).
+  // The axis tooltip: the category, then each series' amount as written (1.2亿元, 3000万元). No coloured marker:
+  // ECharts writes it with a style attribute, which the Content-Security-Policy blocks.
   function amounts(points) {
     var lines = [esc(points[0].name)];
     points.forEach(function (p) {
-      lines.push(p.marker + esc(p.seriesName) + " " + esc(p.data && p.data.text));
+      lines.push(esc(p.seriesName) + " " + esc(p.data && p.data.text));
     });
     return lines.join("<br>");
   }
@@ -58,8 +59,8 @@
     if (projects.types.length) {
       chart("chart-investment", {
         tooltip: { trigger: "axis", formatter: amounts },
-        legend: {},
-        grid: { containLabel: true, left: 8, right: 16, bottom: 8 },
+        legend: { top: 0 },
+        grid: { containLabel: true, left: 8, right: 16, top: 48, bottom: 8 },
         xAxis: { type: "category", data: projects.types, axisLabel: { interval: 0 } },
         yAxis: valueAxis(),
         series: bars(projects.series)
@@ -71,8 +72,8 @@
   if (arrivals) {
     chart("chart-arrivals", {
       tooltip: { trigger: "axis", formatter: amounts },
-      legend: {},
-      grid: { containLabel: true, left: 8, right: 16, bottom: 8 },
+      legend: { top: 0 },
+      grid: { containLabel: true, left: 8, right: 16, top: 48, bottom: 8 },
       xAxis: { type: "category", data: arrivals.months },
       yAxis: valueAxis(),
       series: [
@@ -86,8 +87,8 @@
   if (collective && collective.villages.length) {
     chart("chart-collective", {
       tooltip: { trigger: "axis", formatter: amounts },
-      legend: {},
-      grid: { containLabel: true, left: 8, right: 16, bottom: 8 },
+      legend: { top: 0 },
+      grid: { containLabel: true, left: 8, right: 16, top: 48, bottom: 8 },
       xAxis: { type: "category", data: collective.villages, axisLabel: { interval: 0, rotate: collective.villages.length > 8 ? 40 : 0 } },
       yAxis: valueAxis(),
       series: bars(collective.series, { stack: "income" })
