@@ -1,5 +1,6 @@
 """重点工作 in a real browser: the four charts are drawn from the page's figures (a canvas each, no error, under the
-Content-Security-Policy), and a click on a slice opens its ledger list. Headless Chromium through Playwright."""
+Content-Security-Policy, their tooltips too), and a click on a slice opens its ledger list. Headless Chromium
+through Playwright."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def test_the_development_page_draws_its_charts_and_they_link_to_the_lists(live_s
         page.goto(f"{live_server.url}/dashboard/development/")
         for chart in CHARTS:
             page.wait_for_selector(f"#{chart} canvas", timeout=10_000)
+        # a tooltip with the amounts as written, shown under the Content-Security-Policy (browser_page checks it)
+        page.locator("#chart-arrivals").hover()
+        page.wait_for_selector("#chart-arrivals div:has-text('累计到位资金')", timeout=10_000)
         ring = page.locator("#chart-schedules")
         box = ring.bounding_box()
         assert box is not None
