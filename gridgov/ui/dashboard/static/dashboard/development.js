@@ -37,8 +37,9 @@
     window.addEventListener("resize", function () { c.resize(); });
   }
 
+  // 万元 on the axis written as in the tables (7000, not 7,000)
   function valueAxis() {
-    return { type: "value", name: data.unit };
+    return { type: "value", name: data.unit, axisLabel: { formatter: function (v) { return String(v); } } };
   }
 
   function bars(series, extra) {
