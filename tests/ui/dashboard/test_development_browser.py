@@ -26,6 +26,10 @@ def test_the_development_page_draws_its_charts_and_they_link_to_the_lists(live_s
         page.goto(f"{live_server.url}/dashboard/development/")
         for chart in CHARTS:
             page.wait_for_selector(f"#{chart} canvas", timeout=10_000)
+        # the CSS bars that the charts repeat are left to screen readers
+        bars = page.locator("#development-investment .bars").bounding_box()
+        assert bars is not None
+        assert bars["width"] <= 1
         # a tooltip with the amounts as written, shown under the Content-Security-Policy (browser_page checks it)
         page.locator("#chart-arrivals").hover()
         page.wait_for_selector("#chart-arrivals div:has-text('累计到位资金')", timeout=10_000)

@@ -29,6 +29,9 @@
     var el = document.getElementById(id);
     if (!el) { return; }
     el.hidden = false;
+    // the section's CSS bars now repeat the chart: kept for screen readers (the chart is aria-hidden), not shown
+    var section = el.closest("section");
+    if (section) { section.classList.add("charted"); }
     var c = echarts.init(el);
     c.setOption(option);
     c.on("click", function (p) {
