@@ -95,6 +95,7 @@ def test_queries_do_not_grow_with_the_records(world: TownWorld, django_assert_nu
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL).status_code == 200
     _records(world, 4, first=1)
+    project(world, name="围垦土地整治", type=ProjectType.LAND, total="2亿", year_investment="1.2亿")  # a second type
     with django_assert_num_queries(len(captured)):
         client.get(URL)
 
