@@ -32,6 +32,7 @@ from tests.ui.frontend import PageAssets, gzipped  # noqa: E402
 
 PAGES = [
     ("lingdao", "/dashboard/"),
+    ("lingdao", "/dashboard/development/"),
     ("wgy-shuanghe-1", "/m/"),
     ("wgy-shuanghe-1", "/m/report/"),
     ("wgy-shuanghe-1", "/m/verify/"),
