@@ -124,3 +124,32 @@ def projects_year(*, projects: QuerySet[Project], year: int, today: date, behind
         done=done if done is not None else Decimal(0),
         behind=behind,
     )
+
+
+@dataclass(frozen=True)
+class TypeInvestment:
+    """One project type's investment of the year: planned (年度计划投资) and reported done in the year."""
+
+    type: ProjectType
+    planned: Decimal
+    done: Decimal
+
+
+def investment_by_type(projects: QuerySet[Project], year: int) -> list[TypeInvestment]:
+    """``projects`` of ``year`` by type (the types with any, in the enum's order): two grouped sums."""
+    rows = projects.filter(year=year)
+    planned: dict[str, Decimal] = dict(
+        rows.order_by().values_list("type").annotate(total=Sum("year_investment")).values_list("type", "total")
+    )
+    done: dict[str, Decimal] = dict(
+        ProgressReport.objects.filter(project__in=rows, year=year)
+        .order_by()
+        .values_list("project__type")
+        .annotate(total=Sum("investment"))
+        .values_list("project__type", "total")
+    )
+    return [
+        TypeInvestment(kind, planned.get(kind.value, Decimal(0)), done.get(kind.value, Decimal(0)))
+        for kind in ProjectType
+        if kind.value in planned or kind.value in done
+    ]

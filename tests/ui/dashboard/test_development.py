@@ -153,8 +153,8 @@ def test_the_charts_draw_the_figures_of_the_records(world: TownWorld) -> None:
                 },
             ],
             "schedules": [
-                {"name": "超时序", "value": 0, "itemStyle": {"color": "#15803d"}, "link": f"{projects}&schedule=ahead"},
-                {"name": "按序", "value": 1, "itemStyle": {"color": "#ca8a04"}, "link": f"{projects}&schedule=on_time"},
+                {"name": "超时序", "value": 0, "itemStyle": {"color": "#2563eb"}, "link": f"{projects}&schedule=ahead"},
+                {"name": "按序", "value": 1, "itemStyle": {"color": "#15803d"}, "link": f"{projects}&schedule=on_time"},
                 {"name": "滞后", "value": 2, "itemStyle": {"color": "#dc2626"}, "link": f"{projects}&schedule=behind"},
             ],
         },

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,9 +28,8 @@ from gridgov.data.collective.figures import VillageYear, village_years
 from gridgov.data.investment.enums import Stage
 from gridgov.data.investment.figures import arrivals_by_month, leads_by_stage
 from gridgov.data.org.models import Area, User
-from gridgov.data.projects.enums import ProjectType, Schedule
-from gridgov.data.projects.figures import ProjectsYear, projects_year
-from gridgov.data.projects.models import ProgressReport, Project
+from gridgov.data.projects.enums import Schedule
+from gridgov.data.projects.figures import ProjectsYear, TypeInvestment, investment_by_type, projects_year
 from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.ledgers.templatetags.enterprise_ledgers import yuan
 from gridgov.ui.params import year_param
@@ -73,35 +71,6 @@ def _investment(user: User, town: Area, year: int) -> Investment | None:
 
 
 @dataclass(frozen=True)
-class TypeInvestment:
-    """One project type's investment of the year: planned (年度计划投资) and reported done in the year."""
-
-    type: ProjectType
-    planned: Decimal
-    done: Decimal
-
-
-def investment_by_type(projects: QuerySet[Project], year: int) -> list[TypeInvestment]:
-    """``projects`` of ``year`` by type (the types with any, in the enum's order): two grouped sums."""
-    rows = projects.filter(year=year)
-    planned: dict[str, Decimal] = dict(
-        rows.order_by().values_list("type").annotate(total=Sum("year_investment")).values_list("type", "total")
-    )
-    done: dict[str, Decimal] = dict(
-        ProgressReport.objects.filter(project__in=rows, year=year)
-        .order_by()
-        .values_list("project__type")
-        .annotate(total=Sum("investment"))
-        .values_list("project__type", "total")
-    )
-    return [
-        TypeInvestment(kind, planned.get(kind.value, Decimal(0)), done.get(kind.value, Decimal(0)))
-        for kind in ProjectType
-        if kind.value in planned or kind.value in done
-    ]
-
-
-@dataclass(frozen=True)
 class Projects:
     year: ProjectsYear
     by_type: list[TypeInvestment]
@@ -125,8 +94,9 @@ def _collective(user: User, town: Area, year: int) -> tuple[list[VillageYear], l
     return rows, bars([(row.village.name, row.total) for row in rows])
 
 
-# The schedules in the colours of the lamps (web.css .lamp-*): ahead green, on time yellow, behind red.
-SCHEDULE_COLOURS = {Schedule.AHEAD: "#15803d", Schedule.ON_TIME: "#ca8a04", Schedule.BEHIND: "#dc2626"}
+# The schedules: ahead in blue (better than planned), on time in the green lamp's colour, behind in the red lamp's
+# (web.css .lamp-*) — yellow is the lamps' 临期 and would read as a warning.
+SCHEDULE_COLOURS = {Schedule.AHEAD: "#2563eb", Schedule.ON_TIME: "#15803d", Schedule.BEHIND: "#dc2626"}
 WAN = Decimal(10_000)
 
 type Json = dict[str, object]
