@@ -11,12 +11,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import Sum
 from django.utils import timezone
 
 from gridgov.data.cases.models import Case
 from gridgov.data.projects.enums import Schedule
 from gridgov.data.projects.figures import year_figures
-from gridgov.data.projects.models import Milestone, Project
+from gridgov.data.projects.models import Milestone, ProgressReport, Project
 from gridgov.data.projects.schedule import schedule_q
 from gridgov.data.projects.supervision import PROJECT_CATEGORY
 from gridgov.data.reports.domain.year_review import review_sentences
@@ -45,9 +46,14 @@ def test_2022_reads_like_the_work_report() -> None:
         "双合入岛门户打造21个工程项目全面启动，前岸智慧村社、智慧停车场、房屋风貌提升、杆线序化等4个项目超时序完成；"
         "超额完成抛荒地整治520亩；投入250万元实施8个乡村蝶变项目。"
     )
-    count = Project.objects.count()
+    planned = Project.objects.aggregate(total=Sum("year_investment"))["total"]
+    done = ProgressReport.objects.filter(year=2022).aggregate(total=Sum("investment"))["total"]
+    unreported = Project.objects.exclude(reports__year=2022).count()
+    assert (done, unreported) == (planned, 0)  # each finished project reported its plan month by month
+    count, reports = Project.objects.count(), ProgressReport.objects.count()
     projects.build(town=org.town, rng=random.Random(7), year=2022)
-    assert Project.objects.count() == count == 30
+    assert (Project.objects.count(), ProgressReport.objects.count()) == (count, reports)
+    assert count == 30
     assert Case.objects.count() == 0  # every 2022 milestone was done: nothing to supervise
 
 

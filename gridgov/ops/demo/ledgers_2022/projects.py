@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -84,6 +85,20 @@ def _finish(actor: User, project: Project, *, early_days: int) -> None:
         mark_milestone_done(actor=actor, milestone=milestone, done_on=day, now=_moment(day))
 
 
+def _report_monthly(actor: User, project: Project) -> None:
+    """A finished year's progress reports: one a month from the first milestone's month to the last's, the year's
+    planned investment spread evenly over them (the last month takes the remainder), so 已完成投资 equals the plan."""
+    days = [m.done_on or m.planned_on for m in project.milestones.order_by("order")]
+    months = list(range(days[0].month, days[-1].month + 1)) if days[0].year == days[-1].year == project.year else []
+    if not months:
+        return
+    share = (project.year_investment / len(months)).quantize(Decimal(1), rounding=ROUND_DOWN)
+    for index, month in enumerate(months):
+        amount = share if index < len(months) - 1 else project.year_investment - share * (len(months) - 1)
+        data = ProgressInput(project=project, year=project.year, month=month, investment=amount, note="按计划推进")
+        record_progress(actor=actor, data=data, now=_moment(date(project.year, month, 25)))
+
+
 def build_year_past(*, town: Area, rng: random.Random, year: int) -> None:
     actor = _operator(town)
     villages = {v.name: v for v in Area.objects.filter(town=town, level=AreaLevel.VILLAGE)}
@@ -111,6 +126,7 @@ def build_year_past(*, town: Area, rng: random.Random, year: int) -> None:
         )
         if project is not None:
             _finish(actor, project, early_days=rng.randint(7, 20) if name in AHEAD else 0)
+            _report_monthly(actor, project)
     rural: list[tuple[str, ProjectInput]] = [
         (
             village,
@@ -148,6 +164,7 @@ def build_year_past(*, town: Area, rng: random.Random, year: int) -> None:
         project = _add(actor, data, now=registered)
         if project is not None:
             _finish(actor, project, early_days=0)
+            _report_monthly(actor, project)
 
 
 def build_year_live(*, town: Area, rng: random.Random, year: int) -> None:
