@@ -100,6 +100,8 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "get_investment_lead",
         "create_investment_lead",
         "create_investment_arrival",
+        "advance_investment_lead",
+        "register_investment_enterprise",
         # key projects (issue 16)
         "list_projects",
         "get_project",

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from gridgov.data.investment.domain import LeadInput, record_lead
 from gridgov.data.investment.enums import Industry, Source
 from gridgov.data.investment.models import FundArrival, Lead, StageChange
-from gridgov.data.org.models import User
-from tests.data.investment.support import make_investor
+from gridgov.data.org.models import Enterprise, User
+from tests.data.investment.support import credit_code, make_investor
 from tests.factories import WORLD_NOW, TownWorld
 from tests.ui.api.conftest import ApiClient
 
@@ -126,3 +126,57 @@ def test_a_global_admin_names_the_town(world: TownWorld):
     client = ApiClient(root)
     assert client.post(LEADS, BODY).json()["field"] == "town_id"
     assert client.post(LEADS, {**BODY, "town_id": world.town.pk}).status_code == 201
+
+
+def test_a_lead_moves_forward_one_stage_at_a_time_once_per_key(world: TownWorld):
+    lead = _lead(world, "船用锚链加工项目")
+    client = ApiClient(make_investor(world))
+    stages = f"{LEADS}/{lead.pk}/stages"
+    talks = client.post(stages, {"stage": "talks", "on": "2026-02-01"}, **{"Idempotency-Key": "talks-1"})
+    assert (talks.status_code, talks.json()["stage"], talks.json()["talks_on"]) == (201, "talks", "2026-02-01")
+    again = client.post(stages, {"stage": "talks", "on": "2026-02-01"}, **{"Idempotency-Key": "talks-1"})
+    assert (again.status_code, again.json()["stage"]) == (200, "talks")
+    skipped = client.post(stages, {"stage": "landed", "on": "2026-03-01"})
+    unsigned = client.post(stages, {"stage": "signed", "on": "2026-03-01"})
+    assert [(r.status_code, r.json()["field"], r.json()["message"]) for r in (skipped, unsigned)] == [
+        (422, "stage", "阶段：须逐步推进，下一阶段为“签约”"),
+        (422, "signed_amount", "签约须填写签约金额"),
+    ]
+    signed = client.post(stages, {"stage": "signed", "on": "2026-03-01", "signed_amount": "3,500万"})
+    assert (signed.status_code, signed.json()["signed_amount"]) == (201, 3.5e7)
+    assert list(StageChange.objects.filter(lead=lead).order_by("pk").values_list("to_stage", flat=True)) == [
+        "lead",
+        "talks",
+        "signed",
+    ]
+    assert ApiClient(world.handler_a).post(stages, {"stage": "landed", "on": "2026-04-01"}).status_code == 404
+
+
+def test_a_landed_leads_enterprise_is_registered_with_its_credit_code(world: TownWorld):
+    investor = make_investor(world)
+    data = LeadInput(
+        town=world.town, name="渔具制造项目", source=Source.BUSINESS, industry=Industry.AQUATIC,
+        lead_on=date(2026, 1, 2), talks_on=date(2026, 2, 2), signed_on=date(2026, 3, 2), signed_amount="1300万",
+    )  # fmt: skip
+    lead = record_lead(actor=investor, data=data, now=WORLD_NOW)
+    client = ApiClient(investor)
+    url = f"{LEADS}/{lead.pk}/enterprise"
+    body = {"credit_code": credit_code(77), "name": "舟山渔具制造有限公司", "registered_on": "2026-05-08"}
+    early = client.post(url, body)
+    assert (early.status_code, early.json()["message"]) == (
+        422,
+        "新增企业：项目“渔具制造项目”尚未落地，落地后方可登记企业",
+    )
+    client.post(f"{LEADS}/{lead.pk}/stages", {"stage": "landed", "on": "2026-05-01"})
+    bad = client.post(url, {**body, "credit_code": "91330921000000000X"})
+    assert (bad.status_code, bad.json()["field"]) == (422, "credit_code")
+    done = client.post(url, body, **{"Idempotency-Key": "firm-1"})
+    assert (done.status_code, done.json()["enterprise"]) == (
+        201,
+        {"id": done.json()["enterprise"]["id"], "name": "舟山渔具制造有限公司", "credit_code": credit_code(77),
+         "registered_on": "2026-05-08"},
+    )  # fmt: skip
+    replay = client.post(url, body, **{"Idempotency-Key": "firm-1"})
+    twice = client.post(url, body)
+    assert (replay.status_code, twice.status_code) == (200, 409)
+    assert Enterprise.objects.filter(credit_code=credit_code(77)).count() == 1

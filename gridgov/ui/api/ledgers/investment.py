@@ -1,7 +1,7 @@
 """Investment attraction (招商引资) through the API: leads read in ``visible_leads``' scope (the town's command room,
 leaders, admins and 经济发展办; a lead out of scope is not found), recorded through ``investment.domain``
-(``record_lead``, ``record_arrival``) once per Idempotency-Key. Amounts may be numbers or text as people type them
-("1.2亿", "3,500万")."""
+(``record_lead``, ``record_arrival``, ``advance_stage``, ``register_enterprise``) once per Idempotency-Key.
+Amounts may be numbers or text as people type them ("1.2亿", "3,500万")."""
 
 from __future__ import annotations
 
@@ -16,7 +16,15 @@ from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import investment_towns, visible_leads
 from gridgov.data.errors import InvalidInput, NotAllowed, NotFound
-from gridgov.data.investment.domain import ArrivalInput, LeadInput, record_arrival, record_lead
+from gridgov.data.investment.domain import (
+    ArrivalInput,
+    LeadInput,
+    NewEnterpriseInput,
+    advance_stage,
+    record_arrival,
+    record_lead,
+    register_enterprise,
+)
 from gridgov.data.investment.enums import Industry, Source, Stage
 from gridgov.data.investment.models import FundArrival, Lead
 from gridgov.data.org.models import Area, Department, User
@@ -107,6 +115,23 @@ class ArrivalIn(TextIn):
     month: int = Field(ge=1, le=12)
     amount: Decimal | str = Field(description=f"到位资金，{AMOUNT_TEXT}")
     note: str = Field(default="", max_length=2000)
+
+
+class StageIn(TextIn):
+    stage: Stage = Field(description="推进到的阶段：须为当前阶段的下一阶段（线索 → 洽谈 → 签约 → 落地 → 投产）")
+    on: date = Field(ge=date(2000, 1, 1), description="到达该阶段的日期（不能晚于今天，不能早于上一阶段）")
+    signed_amount: Decimal | str | None = Field(
+        default=None, description=f"签约金额（推进到签约时必填），{AMOUNT_TEXT}"
+    )
+
+
+class NewEnterpriseIn(TextIn):
+    credit_code: str = Field(max_length=32, description="统一社会信用代码（18位，按 GB 32100 校验）")
+    name: str = Field(max_length=100, description="企业名称（本镇企业库已有该代码的企业时沿用其记录）")
+    registered_on: date = Field(ge=date(2000, 1, 1), description="企业注册日期（不能晚于今天）")
+    address: str = Field(default="", max_length=200)
+    contact_name: str = Field(default="", max_length=32)
+    contact_phone: str = Field(default="", max_length=32)
 
 
 def _lead(lead: Lead, *, now: datetime) -> JSONObject:
@@ -264,5 +289,61 @@ def create_investment_arrival(request: HttpRequest, lead_id: int, payload: Arriv
             "note": arrival.note,
         }
         return ArrivalOut.model_validate(shown).model_dump(mode="json")
+
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+
+
+def _lead_answer(user: User, lead_id: int) -> JSONObject:
+    return LeadOut.model_validate(_lead(_one_lead(user, lead_id), now=timezone.now())).model_dump(mode="json")
+
+
+@creates(
+    "/investment/leads/{lead_id}/stages",
+    LeadOut,
+    summary="推进招商项目到下一阶段（签约须填签约金额；经济发展办、镇指挥室、领导；支持 Idempotency-Key）",
+)
+def advance_investment_lead(request: HttpRequest, lead_id: int, payload: StageIn) -> HttpResponse:
+    user = api_user(request)
+    lead = _one_lead(user, lead_id)
+
+    def create() -> Lead:
+        return advance_stage(
+            actor=user,
+            lead=lead,
+            stage=payload.stage,
+            on=payload.on,
+            now=timezone.now(),
+            signed_amount=payload.signed_amount,
+        )
+
+    def render(moved: Lead) -> JSONObject:
+        return _lead_answer(user, moved.pk)
+
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+
+
+@creates(
+    "/investment/leads/{lead_id}/enterprise",
+    LeadOut,
+    summary="登记已落地项目的新增企业（统一社会信用代码校验，计入企业库；支持 Idempotency-Key）",
+)
+def register_investment_enterprise(request: HttpRequest, lead_id: int, payload: NewEnterpriseIn) -> HttpResponse:
+    user = api_user(request)
+    lead = _one_lead(user, lead_id)
+    data = NewEnterpriseInput(
+        credit_code=payload.credit_code,
+        name=payload.name,
+        registered_on=payload.registered_on,
+        address=payload.address,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+    )
+
+    def create() -> Lead:
+        register_enterprise(actor=user, lead=lead, data=data, now=timezone.now())
+        return lead
+
+    def render(registered: Lead) -> JSONObject:
+        return _lead_answer(user, registered.pk)
 
     return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
