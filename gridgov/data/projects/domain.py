@@ -285,6 +285,59 @@ def create_project(*, actor: User, data: ProjectInput, now: datetime | None = No
     return project
 
 
+def create_projects(*, actor: User, rows: Sequence[ProjectInput], now: datetime) -> list[Project]:
+    """The bulk path of ``create_project`` for an import: each row checked as ``create_project`` checks it (a name
+    taken in its year is an InvalidInput), then the rows' groups found or created, the projects and their milestones
+    written in one short transaction with one insert each — all or nothing."""
+    checked = [clean_project(data, now=now) for data in rows]
+    towns = {clean.town.pk: clean.town for clean in checked}
+    for town in towns.values():
+        if not may_create_project(actor, town):
+            raise NotAllowed(_("只有镇指挥室或管理员可以登记重点项目"))
+    calendar = reference.calendar()
+    start = timezone.localdate(now)
+    # Built before the transaction (the milestones' due and warning days come from the working calendar); the
+    # milestones take their project's id when it is written.
+    projects = [
+        Project(
+            town=clean.town,
+            department=clean.department,
+            status=_status(clean.milestones),
+            created_at=now,
+            created_by=actor,
+            **clean.fields,
+        )
+        for clean in checked
+    ]
+    milestones = [
+        row
+        for project, clean in zip(projects, checked, strict=True)
+        for row in _milestone_rows(project, clean.milestones, start=start, calendar=calendar)
+    ]
+    with transaction.atomic():
+        groups: dict[tuple[int, int, str], ProjectGroup] = {}
+        for project, clean in zip(projects, checked, strict=True):
+            group = clean.fields["group"]
+            if isinstance(group, ProjectGroup) and group.pk is None:
+                key = (clean.town.pk, int(str(clean.fields["year"])), group.name)
+                if key not in groups:
+                    groups[key] = create_group(actor=actor, town=clean.town, name=group.name, year=key[1])
+                clean.fields["group"] = groups[key]
+                project.group = groups[key]
+        names = {(clean.town.pk, clean.fields["year"], clean.fields["name"]) for clean in checked}
+        taken = Project.objects.filter(
+            town_id__in=towns, name__in=[name for _t, _y, name in names], year__in={y for _t, y, _n in names}
+        ).values_list("town_id", "year", "name")
+        for town_id, year, name in taken:
+            if (town_id, year, name) in names:
+                raise InvalidInput(
+                    _("项目名称：%(year)s年已有项目“%(name)s”") % {"year": year, "name": name}, field="name"
+                )
+        Project.objects.bulk_create(projects)
+        Milestone.objects.bulk_create(milestones)
+    return projects
+
+
 def edit_milestones(
     *, actor: User, project: Project, milestones: Sequence[MilestoneInput], now: datetime | None = None
 ) -> list[Milestone]:

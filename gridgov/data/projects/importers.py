@@ -3,21 +3,22 @@ dates in the columns 立项, 开工, 主体完工, 竣工, 投用 (those left em
 
 Every row is checked as ``projects.domain.clean_project`` checks a project (milestones in order of their planned
 dates, each refusal naming the column and the row); a project of that name and year already there is skipped. The
-rows are then written in one transaction through ``create_project`` — all or nothing. A group named in the sheet
+rows are then written together through ``create_projects`` (the bulk path: one short transaction, one insert for
+the projects and one for their milestones) — all or nothing. A group named in the sheet
 (项目群, e.g. 双合入岛门户) is found or created for the project's year.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.scope import may_import_town_ledgers
+from gridgov.data.errors import NotAllowed
 from gridgov.data.org.models import User
-from gridgov.data.projects.domain import MilestoneInput, ProjectInput, clean_project, create_group, create_project
+from gridgov.data.projects.domain import MilestoneInput, ProjectInput, clean_project, create_projects
 from gridgov.data.projects.enums import DEFAULT_MILESTONES, ProjectType
 from gridgov.data.projects.models import Project, ProjectGroup
 from gridgov.data.sheets import cells
@@ -90,13 +91,11 @@ class ProjectImporter(Importer):
     def exists(self, parsed: ProjectInput, *, ctx: ImportContext) -> bool:
         return Project.objects.filter(town=ctx.town, year=parsed.year, name=parsed.name.strip()).exists()
 
-    def apply(self, parsed: ProjectInput, *, ctx: ImportContext) -> None:
+    def apply_all(self, rows: list[ProjectInput], *, ctx: ImportContext) -> bool:
         if ctx.user is None:
-            raise RowInvalid("", _("导入需要登录用户"))
-        group = parsed.group
-        if group is not None:
-            group = create_group(actor=ctx.user, town=ctx.town, name=group.name, year=parsed.year)
-        create_project(actor=ctx.user, data=dataclasses.replace(parsed, group=group), now=ctx.now)
+            raise NotAllowed(_("导入需要登录用户"))
+        create_projects(actor=ctx.user, rows=rows, now=ctx.now)
+        return True
 
 
 def _text(value: object) -> str | None:

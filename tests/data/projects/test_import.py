@@ -7,6 +7,8 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -100,3 +102,26 @@ def test_bad_rows_are_each_named_and_nothing_is_written(world: TownWorld):
 def _cn(offset: int) -> str:
     day = today() + timedelta(days=offset)
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _inserts(world: TownWorld, rows: int, offset: int) -> tuple[int, int]:
+    year = today().year
+    content = xlsx(
+        [
+            [f"村道提升{offset + n}", "基础设施", "海岛公园提升", "村镇建设办", "", "", year, "50万", "", "", "",
+             *_days(-5, 20, 40)]
+            for n in range(rows)
+        ]
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as seen:
+        report = import_sheet(importer=PROJECTS, content=content, ctx=_ctx(world))
+    assert (report.errors, report.imported) == ([], rows)
+    inserts = [q["sql"] for q in seen.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    return len([q for q in inserts if "projects_" in q]), Milestone.objects.count()
+
+
+def test_the_rows_are_written_through_the_bulk_path(world: TownWorld):
+    # The group is created by the first import and found by the second; the projects and the milestones are one
+    # insert each however many rows there are (bulk_create may split a large batch on SQLite; not at these sizes).
+    assert _inserts(world, 3, 0) == (3, 9)  # the group, the projects, the milestones
+    assert _inserts(world, 30, 100) == (2, 99)
