@@ -1,7 +1,8 @@
 """Excel import of the enterprises' yearly figures (企业年度数据): one row per enterprise and year, the enterprise
 found in the town by its 统一社会信用代码 or, without one, by its name. Every row is checked as the domain checks an
-entry (``clean_year``); the rows are then written together in one transaction — all or nothing — in year order,
-so that an enterprise's 规上 since is carried on from its earlier year in the same file. A row equal to the one
+entry (``clean_year``); the rows are then written together through ``record_years`` (the bulk path: checked in
+year order, so that an enterprise's 规上 since is carried on from its earlier year in the same file, then one insert
+and one update in one short transaction — all or nothing). A row equal to the one
 recorded is skipped; a row that differs corrects it (as a second entry does)."""
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
-from gridgov.data.enterprises.domain.yearly import CleanYear, YearInput, clean_year
+from gridgov.data.enterprises.domain.yearly import CleanYear, YearInput, clean_year, record_years
 from gridgov.data.enterprises.enums import Measure, Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.enterprises.scope import year_towns
+from gridgov.data.errors import NotAllowed
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
@@ -109,20 +110,9 @@ class EnterpriseYearImporter(Importer):
         return EnterpriseYear.objects.filter(enterprise=clean.enterprise, year=clean.year, **clean.values()).exists()
 
     def apply_all(self, rows: list[YearRow], *, ctx: ImportContext) -> bool:
-        with transaction.atomic():
-            for parsed in sorted(rows, key=lambda r: r.clean.year):
-                clean = clean_year(parsed.data, now=ctx.now)  # again: the 规上 since of a year written just before
-                EnterpriseYear.objects.update_or_create(
-                    enterprise=clean.enterprise,
-                    year=clean.year,
-                    defaults={**clean.values(), "updated_at": ctx.now, "updated_by": ctx.user},
-                    create_defaults={
-                        **clean.values(),
-                        "town_id": clean.enterprise.town_id,
-                        "created_at": ctx.now,
-                        "created_by": ctx.user,
-                    },
-                )
+        if ctx.user is None:
+            raise NotAllowed(_("导入需要登录用户"))
+        record_years(actor=ctx.user, rows=[parsed.data for parsed in rows], now=ctx.now)
         return True
 
 

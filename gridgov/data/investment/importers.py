@@ -136,12 +136,15 @@ class LeadImporter(Importer):
     def apply_all(self, rows: list[LeadRow], *, ctx: ImportContext) -> bool:
         if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
             raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
-        with transaction.atomic():
-            history: list[StageChange] = []
-            for parsed in rows:
-                lead = lead_row(parsed.clean, created_at=ctx.now, created_by=ctx.user)
-                lead.save()
-                history += history_rows(lead, parsed.clean.days, at=ctx.now, by=ctx.user)
+        # Built before the transaction; each stage change takes its lead's id when the leads are written.
+        leads = [lead_row(parsed.clean, created_at=ctx.now, created_by=ctx.user) for parsed in rows]
+        history = [
+            change
+            for lead, parsed in zip(leads, rows, strict=True)
+            for change in history_rows(lead, parsed.clean.days, at=ctx.now, by=ctx.user)
+        ]
+        with transaction.atomic():  # one insert for the leads, one for their stages
+            Lead.objects.bulk_create(leads)
             StageChange.objects.bulk_create(history)
         return True
 

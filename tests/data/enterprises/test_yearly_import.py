@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gridgov.data.enterprises.enums import Measure, Rectification
 from gridgov.data.enterprises.importers_yearly import ENTERPRISE_YEARS
@@ -90,3 +92,25 @@ def test_a_bad_file_reports_every_row_and_writes_nothing(ew: EnterpriseWorld) ->
         RowError(8, "", "与第2行重复"),
     ]
     assert (report.imported, EnterpriseYear.objects.count()) == (0, 0)
+
+
+def test_the_rows_are_written_through_the_bulk_path(ew: EnterpriseWorld) -> None:
+    # New rows are one insert and corrected rows one update, however many rows the file has.
+    def statements(rows: list[list[object]]) -> dict[str, int]:
+        with CaptureQueriesContext(connection) as seen:
+            report = import_sheet(
+                importer=ENTERPRISE_YEARS, content=workbook("企业年度数据", HEADERS, rows), ctx=_ctx(ew)
+            )
+        assert (report.errors, report.imported) == ([], len(rows))
+        written = [q["sql"].lstrip().split()[0].upper() for q in seen.captured_queries if "enterpriseyear" in q["sql"]]
+        return {verb: written.count(verb) for verb in ("INSERT", "UPDATE")}
+
+    def row(name: str, year: int, tax: str) -> list[object]:
+        return [name, "", str(year), "是", "否", "", "10", tax, "1亿", "否", "", "", ""]
+
+    names = ["岱西船舶修造有限公司", ew.chemical.name]
+    assert statements([row(n, y, "100万") for n in names for y in (2021, 2022)]) == {"INSERT": 1, "UPDATE": 0}
+    again = [row(n, y, "120万") for n in names for y in (2021, 2022)] + [row(n, 2023, "90万") for n in names]
+    assert statements(again) == {"INSERT": 1, "UPDATE": 1}
+    since = dict(EnterpriseYear.objects.filter(enterprise=ew.shipyard).values_list("year", "above_scale_since"))
+    assert since == {2021: 2021, 2022: 2021, 2023: 2021}
