@@ -12,7 +12,9 @@ Every outermost transaction is timed from its start to its commit or rollback (o
 2. each ledger import (``--ledger-rows`` open rows of 隐患, 企业诉求, 问题清单, 信访纠纷 and 督查问题 — each a
    live case — imported all or nothing: checked and planned without the lock, then the bulk path), beside
    the same baseline scaled to its cases and actions;
-3. the demo's whole 2022 (3124 events, the rejected reports, the ledgers and bulletins), beside the same
+3. each economic ledger import (``--economy-rows`` rows of 重点项目, 招商项目, 企业年度数据 and 村级集体经济收入),
+   beside the same baseline for as many cases with three actions each;
+4. the demo's whole 2022 (3124 events, the rejected reports, the ledgers and bulletins), beside the same
    baseline scaled to its number of cases and actions.
 
 Prints the longest transaction and the total lock time of each, and the ratios to the baseline.
@@ -29,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
@@ -254,6 +256,84 @@ def ledger_import(org: Town, rows: int, kinds: list[str], timer: LockTimer) -> N
     assert rollups.check(town=town) == [], "rollups"
 
 
+ECONOMY_KINDS = ("projects", "investment-leads", "enterprise-years", "collective-incomes")
+
+
+def economy_sheets(org: Town, rows: int) -> dict[str, bytes]:
+    """The economic ledgers' spreadsheets (issue 16) of ``rows`` rows each: key projects with three milestones,
+    signed investment leads (three stages each), enterprises' yearly figures (300 enterprises, as many years as it
+    takes) and villages' monthly incomes (every village, month and kind, as many years back as it takes)."""
+    from gridgov.data.enterprises.domain.credit_code import check_character
+    from gridgov.data.org.models import Enterprise
+    from gridgov.data.sheets.workbooks import workbook
+
+    town = org.town
+    year = timezone.localdate().year - 1
+    villages = [v.name for v in org.villages]
+    firms = []
+    for number in range(300):
+        first17 = f"91330921MA2C{number:04d}X"
+        firms.append(
+            Enterprise.objects.create(
+                town=town, name=f"岱西年报企业{number}号", credit_code=first17 + check_character(first17)
+            )
+        )
+    kinds = ("经营性收入", "非经营性收入", "补助收入")
+    incomes = [
+        (v, year - back, month, kind)
+        for back in range(40)
+        for v in villages
+        for month in range(1, 13)
+        for kind in kinds
+    ]
+    return {
+        "projects": workbook(
+            "重点项目推进表",
+            ["项目名称", "项目类型", "责任部门", "所在村", "年度", "计划总投资", "年度计划投资",
+             "立项", "开工", "竣工"],
+            [[f"压测项目{i}", "基础设施", org.departments["JSB"].name, villages[i % len(villages)], year,
+              "120万", "100万", date(year, 1, 10), date(year, 3, 10), date(year, 11, 10)] for i in range(rows)],
+        ),
+        "investment-leads": workbook(
+            "招商项目台账",
+            ["项目名称", "招商方式", "产业类别", "线索日期", "洽谈日期", "签约日期", "签约金额"],
+            [[f"压测招商项目{i}", "一把手招商", "石化配套", date(year, 1, 5), date(year, 2, 5), date(year, 3, 5),
+              "1200万"] for i in range(rows)],
+        ),
+        "enterprise-years": workbook(
+            "企业年度数据",
+            ["企业名称", "年度", "规上", "重点", "固定资产投资", "用地面积（亩）", "税收", "产值"],
+            [[firms[i % 300].name, year - i // 300, "是", "是", "100万", "12", "50万", "3000万"] for i in range(rows)],
+        ),
+        "collective-incomes": workbook(
+            "村级集体经济收入",
+            ["村", "年度", "月份", "收入类型", "金额"],
+            [[v, y, m, k, "1.2万"] for v, y, m, k in incomes[:rows]],
+        ),
+    }  # fmt: skip
+
+
+def economy_import(org: Town, rows: int, timer: LockTimer) -> None:
+    """Each economic ledger's ``rows``-row spreadsheet imported all or nothing, beside the plain bulk_create
+    baseline of as many cases with three actions each (rows of about the same width and number)."""
+    sheets = economy_sheets(org, rows)
+    base = baseline(org.town, rows, 3, timer)
+    base_longest, _total = summary(
+        f"  baseline (plain bulk_create, {rows} cases and {3 * rows} actions)", base, sum(base)
+    )
+    for kind in ECONOMY_KINDS:
+        ctx = ImportContext(town=org.town, user=org.operator, now=timezone.now())
+        with timer.measure() as spans:
+            started = time.perf_counter()
+            report = import_sheet(importer=get_importer(kind), content=sheets[kind], ctx=ctx)
+            wall = time.perf_counter() - started
+        assert report.ok, report.errors[:3]
+        assert report.imported == rows
+        print(f"economic import {kind}: {rows} rows")
+        _longest, total = summary(f"  {kind} (check + write)", spans, wall)
+        print(f"  ratio: lock held {total / base_longest:.2f} × the plain bulk_create")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=3000)
@@ -262,6 +342,7 @@ def main() -> None:
     parser.add_argument(
         "--ledgers", default=",".join(LEDGER_KINDS), help=f"which ledger imports (of {', '.join(LEDGER_KINDS)})"
     )
+    parser.add_argument("--economy-rows", type=int, default=3000, help="rows in each economic ledger import (0: none)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
@@ -290,6 +371,9 @@ def main() -> None:
 
     if args.ledger_rows:
         ledger_import(org, args.ledger_rows, [k for k in args.ledgers.split(",") if k], timer)
+
+    if args.economy_rows:
+        economy_import(org, args.economy_rows, timer)
 
     if args.year_2022:
         with timer.measure() as spans:
