@@ -17,7 +17,7 @@ from django.utils import timezone
 from gridgov.data.cases.models import Case
 from gridgov.data.projects.enums import Schedule
 from gridgov.data.projects.figures import year_figures
-from gridgov.data.projects.models import Milestone, ProgressReport, Project
+from gridgov.data.projects.models import Milestone, ProgressPhoto, ProgressReport, Project
 from gridgov.data.projects.schedule import schedule_q
 from gridgov.data.projects.supervision import PROJECT_CATEGORY
 from gridgov.data.reports.domain.year_review import review_sentences
@@ -71,5 +71,7 @@ def test_this_year_has_projects_behind_with_their_supervision_cases() -> None:
     cases = Case.objects.filter(category__code=PROJECT_CATEGORY.code)
     assert cases.count() == 3
     assert set(cases.values_list("department__code", flat=True)) == {"JSB", "NYB"}
+    reports = ProgressReport.objects.filter(year=year)
+    assert ProgressPhoto.objects.filter(report__in=reports).count() == reports.count()  # a site photo each
     projects.build(town=org.town, rng=random.Random(7), year=year)
     assert (Project.objects.count(), cases.count()) == (5, 3)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.projects.domain import (
@@ -31,6 +32,7 @@ from gridgov.data.projects.domain import (
 from gridgov.data.projects.enums import ProjectType
 from gridgov.data.projects.models import Project
 from gridgov.data.projects.supervision import supervise_lagging
+from gridgov.ops.demo.ledgers_2022.problemlists import photo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GATEWAY = "双合入岛门户"
@@ -224,6 +226,7 @@ def build_year_live(*, town: Area, rng: random.Random, year: int) -> None:
                         month=last_month.month,
                         investment=f"{rng.randint(5, 20)}万",
                         note="按计划推进",
+                        photos=tuple(photo(AttachmentKind.OTHER, rng)),  # a 工地现场照片
                     ),
                     now=now,
                 )
