@@ -81,6 +81,7 @@ def test_openapi_document_is_valid_openapi_31(db) -> None:
         "list_due_visits",
         "list_visits",
         "get_visit",
+        "get_visit_photo",
         "create_visit",
         "report_visit_finding",
         "list_payments",

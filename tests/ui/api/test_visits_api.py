@@ -170,3 +170,20 @@ def test_a_finding_without_words_is_refused(world: TownWorld, round_: Round, as_
     assert (refused.status_code, refused.json()["field"], Case.objects.count()) == (422, "description", 0)
     described = worker.post(f"/api/visits/{visit['id']}/case", {"category": "1201", "description": "门口堆放杂物"})
     assert (described.status_code, Case.objects.get().description) == (201, "门口堆放杂物")
+
+
+def test_a_visits_photo_is_shown_to_those_who_see_the_visit(world: TownWorld, round_: Round, as_user) -> None:
+    worker = as_user(world.grid_worker_a)
+    photo = {"name": "scene.jpg", "data_base64": base64.b64encode(jpeg()).decode()}
+    with_photo = worker.post("/api/visits", {"resident_id": round_.mine.pk, "photo": photo}).json()
+    without = worker.post("/api/visits", {"resident_id": round_.mine.pk}).json()
+    url = f"/api/visits/{with_photo['id']}/photo"
+    assert (with_photo["photo_url"], without["photo_url"]) == (url, None)
+    seen = as_user(world.operator).get(url)
+    assert (seen.status_code, seen["Content-Type"], b"".join(seen.streaming_content)[:2]) == (
+        200,
+        "image/jpeg",
+        b"\xff\xd8",
+    )
+    assert as_user(world.grid_worker_b).get(url).status_code == 404  # another grid's worker does not see the visit
+    assert worker.get(f"/api/visits/{without['id']}/photo").status_code == 404

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
@@ -22,8 +23,9 @@ from gridgov.data.visits.domain import Lamp, VisitInput, due_list, finding_to_ca
 from gridgov.data.visits.models import Visit
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.endpoints import _category, _uploads
-from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, where_given
+from gridgov.ui.api.api import api
+from gridgov.ui.api.endpoints import ERRORS, _category, _uploads
+from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
 from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE, MAX_ID, REF, RefOut
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import CaseCreatedOut, PageOut, PhotoIn, TextIn
@@ -50,6 +52,7 @@ class VisitOut(Schema):
     note: str
     findings: str
     has_photo: bool
+    photo_url: str | None = Field(description="走访照片（JPEG，仅限能查看该走访记录的用户；无照片为 null）")
     case_id: int | None = Field(description="发现问题转成的事件")
 
 
@@ -107,6 +110,7 @@ def _visit(v: Visit, *, now: datetime) -> JSONObject:
         "note": v.note,
         "findings": v.findings,
         "has_photo": bool(v.photo),
+        "photo_url": reverse("api:visit_photo_file", kwargs={"visit_id": v.pk}) if v.photo else None,
         "case_id": v.case_id,
     }
 
@@ -213,3 +217,28 @@ def report_visit_finding(request: HttpRequest, visit_id: int, payload: VisitCase
         return present.case_created(case, attachments=1 if visit.photo else 0)
 
     return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+
+
+@api.get(
+    "/visits/{visit_id}/photo",
+    response={200: None, **ERRORS},
+    url_name="visit_photo_file",
+    tags=[LEDGERS],
+    summary="走访照片（去除位置信息的显示图；仅限能查看该走访记录的用户）",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "JPEG 图片",
+                "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_visit_photo(request: HttpRequest, visit_id: int) -> FileResponse:
+    visit = _one_visit(api_user(request), visit_id)
+    if not visit.photo:
+        raise NotFound(_("该走访记录没有照片"))
+    response = FileResponse(visit.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
