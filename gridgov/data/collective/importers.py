@@ -1,5 +1,6 @@
-"""Excel import of the villages' collective incomes (村级集体经济收入台账): one row per village, year, month and
-kind — 村, 年度, 月份, 收入类型, 金额, 备注.
+"""Excel imports of the villages' collective economy: their incomes, and enterprises' help to them.
+
+The incomes (村级集体经济收入台账): one row per village, year, month and kind — 村, 年度, 月份, 收入类型, 金额, 备注.
 
 Every row is checked as the domain checks an entry (``clean_income``: the month not yet come, the amount as people
 type it…), the village found by its name among the town's villages, and the importer must record for it
@@ -7,6 +8,12 @@ type it…), the village found by its name among the town's villages, and the im
 (the same village, year, month and kind) is refused. The rows are written together — all or nothing. **A row for a
 month and kind entered before corrects it** (its amount and note replaced, the correction's time and author kept),
 as a second entry on the page does; a row saying what is stored already is skipped.
+
+The 村企结对 and 共富工坊 records (企业助农台账): one row per record — 村, 助农类型, 结对单位 (an enterprise of the
+town's register, found by its credit code or its exact name, else the partner's name as written), 帮扶金额, 人数,
+日期, 备注 — each checked by ``clean_support``, the importer recording for the village as for incomes. A row the same
+as a stored record (village, kind, partner, date and amount) is skipped; the same record twice in the file is
+refused. All or nothing, one insert.
 """
 
 from __future__ import annotations
@@ -19,12 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.scope import may_import_town_ledgers, memberships_of
-from gridgov.data.collective.domain import IncomeInput, clean_income, income_row
-from gridgov.data.collective.enums import IncomeKind
-from gridgov.data.collective.models import VillageIncome
+from gridgov.data.collective.domain import IncomeInput, SupportInput, clean_income, clean_support, income_row
+from gridgov.data.collective.enums import IncomeKind, SupportKind
+from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.collective.scope import may_record_income
+from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
+from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel, Role
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
 from gridgov.types import CellValue, SheetRow
@@ -139,3 +148,113 @@ class IncomeImporter(Importer):
 
 
 INCOMES = register(IncomeImporter())
+
+
+# ---------------------------------------------------------------------------------------------------
+# 企业助农: 村企结对 and 共富工坊
+
+SUPPORT_KIND_WORDS = {"结对": SupportKind.PAIRING, "村企联建": SupportKind.PAIRING, "工坊": SupportKind.WORKSHOP}
+#: A domain refusal's field → the sheet's column.
+_SUPPORT_COLUMNS = {"village": "village", "kind": "kind", "enterprise": "partner", "partner": "partner",
+                    "amount": "amount", "people": "people", "on": "on"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SupportRow:
+    support: VillageSupport  # checked by ``clean_support``, unsaved
+    stored: bool  # the same record is recorded already
+
+    @property
+    def key(self) -> tuple[int, str, int | None, str, str]:
+        s = self.support
+        return (s.village_id, str(s.kind), s.enterprise_id, s.partner, s.on.isoformat())
+
+
+def _partner(row: SheetRow, *, town: Area) -> tuple[Enterprise | None, str]:
+    """The enterprise of the town's register the row names (by credit code, else by exact name), or the name."""
+    name = cells.text(row.get("partner"), column="partner", max_length=200)
+    code = cells.text(row.get("credit_code"), column="credit_code", max_length=32)
+    if code:
+        try:
+            normalised = normalise_credit_code(code)
+        except InvalidInput as error:
+            raise RowInvalid("credit_code", error.message) from None
+        found = Enterprise.objects.filter(town=town, credit_code=normalised).first()
+        if found is None:
+            raise RowInvalid(
+                "credit_code", _("本镇企业名录中没有统一社会信用代码为 %(code)s 的企业") % {"code": normalised}
+            )
+        return found, ""
+    return Enterprise.objects.filter(town=town, name=name).first(), name
+
+
+class SupportImporter(Importer):
+    name = "collective-supports"
+    title = gettext_lazy("村企结对和共富工坊台账")
+    notes = gettext_lazy(
+        "每行一项村企结对或共富工坊。结对单位为本镇企业名录中的企业时可填统一社会信用代码（或企业全称），"
+        "其他单位填写名称。帮扶金额可写50000、5万或1.2万元；人数为带动就业或受益人数，可不填。"
+        "与已登记记录相同（村、类型、结对单位、日期、金额均相同）的行视为已导入。"
+    )
+    columns = (
+        Column("village", gettext_lazy("村"), required=True, aliases=("村（社区）", "村名", "村/社区"),
+               example="双合村"),
+        Column("kind", gettext_lazy("助农类型"), required=True, aliases=("类型",), example="村企结对",
+               help=gettext_lazy("村企结对、共富工坊")),
+        Column("partner", gettext_lazy("结对单位"), aliases=("企业", "企业名称", "结对企业", "工坊名称"),
+               example="岱西船舶修造有限公司"),
+        Column("credit_code", gettext_lazy("统一社会信用代码"), aliases=("信用代码",)),
+        Column("amount", gettext_lazy("帮扶金额"), required=True, aliases=("帮扶金额（元）", "助农金额", "金额"),
+               example="5万"),
+        Column("people", gettext_lazy("带动就业或受益人数"), aliases=("人数", "受益人数", "带动就业人数")),
+        Column("on", gettext_lazy("日期"), required=True, aliases=("结对日期", "签约日期"), example="2026-03-15"),
+        Column("note", gettext_lazy("备注")),
+    )  # fmt: skip
+
+    def allowed(self, user: User) -> bool:
+        return INCOMES.allowed(user)
+
+    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> SupportRow:
+        village = village_by_name(row["village"], town=ctx.town)
+        if ctx.user is None or not may_record_income(ctx.user, village):
+            raise RowInvalid("village", _("您无权导入%(village)s的企业助农记录") % {"village": village.name})
+        kind_text = str(row["kind"]).strip()
+        enterprise, partner = _partner(row, town=ctx.town)
+        data = SupportInput(
+            village=village,
+            kind=SUPPORT_KIND_WORDS.get(kind_text) or cells.choice(row["kind"], SupportKind, column="kind"),
+            on=cells.required_date(row["on"], column="on"),
+            amount=cells.amount(row.get("amount"), column="amount", allow_empty=False),
+            enterprise=enterprise,
+            partner=partner,
+            people=cells.text(row.get("people"), column="people", max_length=16),
+            note=cells.text(row.get("note"), column="note", max_length=2000),
+        )
+        try:
+            support = clean_support(data, now=ctx.now)
+        except InvalidInput as error:
+            raise RowInvalid(_SUPPORT_COLUMNS.get(error.field or "", ""), error.message) from None
+        support.created_by = ctx.user
+        stored = VillageSupport.objects.filter(
+            village=village,
+            kind=support.kind,
+            enterprise=support.enterprise,
+            partner=support.partner,
+            on=support.on,
+            amount=support.amount,
+        ).exists()
+        return SupportRow(support, stored)
+
+    def natural_key(self, parsed: SupportRow) -> Hashable:
+        return parsed.key
+
+    def exists(self, parsed: SupportRow, *, ctx: ImportContext) -> bool:
+        return parsed.stored
+
+    def apply_all(self, rows: list[SupportRow], *, ctx: ImportContext) -> bool:
+        with transaction.atomic():
+            VillageSupport.objects.bulk_create([parsed.support for parsed in rows])
+        return True
+
+
+SUPPORTS = register(SupportImporter())

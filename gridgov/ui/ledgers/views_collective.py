@@ -22,7 +22,7 @@ from gridgov.data.access import permissions
 from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.figures import OPERATING_THRESHOLD, RED_LIST_SIZE, VillageYear, red_list, village_years
-from gridgov.data.collective.importers import INCOMES
+from gridgov.data.collective.importers import INCOMES, SUPPORTS
 from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Enterprise, User
@@ -315,6 +315,7 @@ def supports(request: HttpRequest) -> HttpResponse:
         "shown": shown,
         "kinds": SupportKind.choices,
         "villages": common.village_choices(town),
+        "may_import": SUPPORTS.allowed(user),
         "records": records,
         "total": sum((r.amount for r in records), Decimal(0)),
         "form": form if recording else None,

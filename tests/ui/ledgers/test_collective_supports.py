@@ -174,3 +174,12 @@ def test_the_list_and_its_export_follow_the_kind_and_village(world: TownWorld, r
     page = client.get(PAGE, {"year": YEAR, "kind": "workshop"}).text
     export = f"{reverse('ledgers:collective_supports_export')}?year={YEAR}&amp;kind=workshop&amp;village="
     assert export in page
+
+
+def test_the_import_is_offered_to_those_who_record(world: TownWorld):
+    link = reverse("imports:upload", args=["collective-supports"])
+    offered = {
+        persona: link in signed_in(getattr(world, persona)).get(PAGE).text
+        for persona in ("operator", "village_staff_a", "leader")
+    }
+    assert offered == {"operator": True, "village_staff_a": True, "leader": False}
