@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from gridgov.data.investment.domain import ArrivalInput, LeadInput, record_arrival, record_lead
 from gridgov.data.investment.enums import Industry, Source
@@ -24,21 +24,14 @@ from gridgov.data.sheets.framework import ImportContext, RowError, dry_run, impo
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from gridgov.types import CellValue
 from tests.factories import WORLD_NOW, TownWorld, signed_in
+from tests.sheets import workbook
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["项目", "月份", "到位资金", "备注"]
 
 
 def xlsx(rows: list[list[CellValue]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook(HEADERS, rows)
 
 
 def _ctx(world: TownWorld, user: User) -> ImportContext:
