@@ -351,6 +351,9 @@ GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 180, minimum=1)
 # A worker process re-reads a token (its user, their memberships) from the database at most this often; a
 # revocation elsewhere reaches the other processes within this time (0: read on every call).
 GRIDGOV_API_TOKEN_CACHE_SECONDS = env_int("GRIDGOV_API_TOKEN_CACHE_SECONDS", 3, minimum=0)
+# PostgreSQL: the intake's long INSERTs prepared once per connection (PREPARE/EXECUTE). Off behind a pooler in
+# transaction mode (PgBouncer), which does not keep a session's prepared statements.
+GRIDGOV_PG_PREPARE = env_bool("GRIDGOV_PG_PREPARE", True)
 # The people register keeps a resident who moved away this many days, then erases their personal data
 # (manage.py purge_moved_out).
 GRIDGOV_PEOPLE_RETENTION_DAYS = env_int("GRIDGOV_PEOPLE_RETENTION_DAYS", 1095, minimum=30)

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
@@ -297,3 +297,84 @@ def test_plain_literals_are_what_psycopg_writes(db, value: Any) -> None:
     with connection.cursor() as cursor:  # and the database reads back the value
         sending.run(cursor, "SELECT %s", [value])
         assert cursor.fetchone()[0] == value
+
+
+_POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side prepared statements are PostgreSQL's"
+)
+
+
+def _stored_alike(case: Case, other: Case) -> set[str]:
+    ours, theirs = _columns(Case.objects.get(pk=case.pk)), _columns(Case.objects.get(pk=other.pk))
+    return {name for name in ours if ours[name] != theirs[name]}
+
+
+@_POSTGRESQL_ONLY
+def test_an_insert_sent_again_and_again_is_prepared_on_the_connection_and_writes_the_same(world: TownWorld) -> None:
+    template = world.report()
+    by_orm = _copy(template, seq=900)
+    by_orm.save(force_insert=True)
+    rounds = sending.PREPARE_AFTER_USES + 2
+    with CaptureQueriesContext(connection) as queries:
+        copies = [prepared.insert(_copy(template, seq=910 + i)) for i in range(rounds)]
+    texts = [q["sql"] for q in queries.captured_queries]
+    assert len(texts) == rounds  # a PREPARE goes out in the same round trip as its first EXECUTE
+    assert sum(text.count("PREPARE gridgov_") for text in texts) <= 1  # once per connection
+    assert [text.startswith("EXECUTE gridgov_") for text in texts[-2:]] == [True, True]
+    assert [sending.statements_sent(text)[-1].startswith('INSERT INTO "cases_case"') for text in texts] == [
+        True
+    ] * rounds
+    assert [_stored_alike(copy, by_orm) for copy in copies] == [
+        {"id", "seq", "number", "created_at", "updated_at"}
+    ] * rounds
+
+
+@_POSTGRESQL_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_a_round_trip_that_fails_after_its_prepare_leaves_the_next_one_working(world: TownWorld) -> None:
+    case = world.report()
+    for i in range(sending.PREPARE_AFTER_USES):
+        prepared.insert(_record(world, f"p-{i}", case), returning=False)  # the statement is worth preparing
+    connection.close()  # a new connection: nothing prepared on it yet
+
+    def duplicate() -> None:
+        with prepared.batched():  # PREPARE, then EXECUTE, which fails: one round trip
+            prepared.insert(_record(world, "p-0", case), returning=False)
+
+    with CaptureQueriesContext(connection) as failed, pytest.raises(IntegrityError):
+        duplicate()
+    with CaptureQueriesContext(connection) as queries:
+        prepared.insert(_record(world, "p-next", case), returning=False)
+    first = failed.captured_queries[0]["sql"].split(" AS ")[0]
+    again = queries.captured_queries[0]["sql"].split(" AS ")[0]
+    assert first.startswith("PREPARE gridgov_")
+    assert again.startswith("PREPARE gridgov_")
+    assert first != again  # prepared anew under a fresh name: whether the failed round trip's ran is not known
+    assert sorted(IdempotencyRecord.objects.filter(case=case).values_list("key", flat=True)) == [
+        *(f"p-{i}" for i in range(sending.PREPARE_AFTER_USES)),
+        "p-next",
+    ]
+
+
+@_POSTGRESQL_ONLY
+def test_prepared_statements_can_be_turned_off_for_a_pooler(world: TownWorld, settings) -> None:
+    settings.GRIDGOV_PG_PREPARE = False
+    template = world.report()
+    with CaptureQueriesContext(connection) as queries:
+        for i in range(sending.PREPARE_AFTER_USES + 1):
+            prepared.insert(_copy(template, seq=950 + i))
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"] * (sending.PREPARE_AFTER_USES + 1)
+
+
+@_POSTGRESQL_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_statements_the_session_lost_are_prepared_again(world: TownWorld) -> None:
+    case = world.report()
+    for i in range(sending.PREPARE_AFTER_USES + 1):
+        prepared.insert(_record(world, f"l-{i}", case), returning=False)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
+    with pytest.raises(ProgrammingError):  # that call fails …
+        prepared.insert(_record(world, "l-lost", case), returning=False)
+    prepared.insert(_record(world, "l-again", case), returning=False)  # … the next prepares anew
+    assert IdempotencyRecord.objects.filter(case=case, key__in=["l-lost", "l-again"]).count() == 1

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import cast
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import transaction as django_transaction
 
@@ -167,13 +169,120 @@ def run_all(cursor: FromDjango, statements: Sequence[tuple[str, Sequence[SQLValu
         assert state is not None
         texts.append("BEGIN")
         state.begun = True
+    kept = _server_statements(db)
+    prepares: list[str] = []  # sent first (after BEGIN): their results are passed over below
+    sent: list[str] = []
     for sql, params in statements:
         template, count = _template(sql)
         assert count == len(params), (sql, len(params))
-        texts.append(template % tuple([_plain_literal(value) or literal(value).decode(encoding) for value in params]))
-    cursor.execute("; ".join(texts))
-    if begin:
-        cursor.nextset()  # past BEGIN's result: the cursor shows the first statement's, as without it
+        values = tuple([_plain_literal(value) or literal(value).decode(encoding) for value in params])
+        name = kept.name(sql, count, prepares) if kept is not None else None
+        sent.append(f"EXECUTE {name}({', '.join(values)})" if name is not None else template % values)
+    try:
+        cursor.execute("; ".join(texts + prepares + sent))
+    except BaseException as error:
+        if kept is not None:
+            kept.forget_unconfirmed()
+            if getattr(error.__cause__, "sqlstate", None) == "26000":  # the session lost them (DISCARD ALL)
+                kept.names.clear()
+        raise
+    if kept is not None:
+        kept.confirm()
+    for _ in range(len(texts) + len(prepares)):
+        cursor.nextset()  # past BEGIN's and PREPAREs' results: the cursor shows the first statement's
+
+
+# ---------------------------------------------------------------------------------------------------
+# Server-side prepared statements on PostgreSQL. Parsing and planning a report's long INSERTs with their
+# inlined values costs the server more than executing them; a statement this process sends again and again is
+# prepared once per connection (``PREPARE gridgov_N AS …`` sent with its first use, in the same round trip) and
+# then sent as ``EXECUTE gridgov_N(values)``. The values stay literals bound here, so nothing changes in how
+# they are quoted, and psycopg's own placeholder handling is not involved. Only INSERTs are prepared: their
+# parameters take the types of the columns they fill. ``GRIDGOV_PG_PREPARE=0`` turns this off (a pooler in
+# transaction mode, e.g. PgBouncer, does not keep a session's prepared statements).
+
+PREPARE_AFTER_USES = 3  # a text sent this many times by the process is worth preparing
+PREPARED_PER_CONNECTION = 100  # at most this many per connection (bulk paths send texts of many lengths)
+PREPARED_VALUES = 1000  # a statement with more values (a bulk insert's) is sent as it is
+_USES: dict[str, int] = {}
+
+
+class _ServerStatements:
+    """The statements prepared on one PostgreSQL connection, by SQL text."""
+
+    __slots__ = ("names", "raw", "unconfirmed")
+
+    def __init__(self, raw: object) -> None:
+        self.raw = raw
+        self.names: dict[str, str] = {}
+        self.unconfirmed: list[str] = []
+
+    def name(self, sql: str, count: int, prepares: list[str]) -> str | None:
+        """The prepared statement's name for ``sql``, adding its ``PREPARE`` to ``prepares`` if it is prepared
+        now; None when it is sent as it is."""
+        known = self.names.get(sql)
+        if known is not None:
+            return known
+        if (
+            not 0 < count <= PREPARED_VALUES
+            or not sql.startswith("INSERT ")
+            or len(self.names) >= PREPARED_PER_CONNECTION
+        ):
+            return None
+        uses = _USES.get(sql, 0) + 1
+        if len(_USES) >= 2048:  # bounded like the templates
+            _USES.clear()
+        _USES[sql] = uses
+        if uses < PREPARE_AFTER_USES:
+            return None
+        # A fresh name each time: if the round trip that carried a PREPARE fails, whether it ran is unknown.
+        _SERIAL[0] += 1
+        name = f"gridgov_{_SERIAL[0]}"
+        parts = sql.split("%s")
+        numbered = "".join(part + (f"${i + 1}" if i < count else "") for i, part in enumerate(parts))
+        prepares.append(f"PREPARE {name} AS {numbered}")
+        self.names[sql] = name
+        self.unconfirmed.append(sql)
+        return name
+
+    def confirm(self) -> None:
+        self.unconfirmed.clear()
+
+    def forget_unconfirmed(self) -> None:
+        for sql in self.unconfirmed:
+            self.names.pop(sql, None)
+        self.unconfirmed.clear()
+
+
+_SERIAL = [0]
+_EXECUTE = re.compile(r"EXECUTE (gridgov_\d+)\(")
+
+
+def statements_sent(text: str) -> list[str]:
+    """The statements a text sent by ``run_all`` on this connection stands for, one by one: ``PREPARE`` left
+    out, each ``EXECUTE gridgov_N(…)`` shown as the statement it runs (with ``%s`` where its values go) — for
+    tests and logs that read what was sent."""
+    kept = getattr(connections[DEFAULT_DB_ALIAS], "_gridgov_statements", None)
+    by_name = {name: sql for sql, name in kept.names.items()} if isinstance(kept, _ServerStatements) else {}
+    found = []
+    for statement in text.split("; "):
+        if statement.startswith("PREPARE gridgov_"):
+            continue
+        named = _EXECUTE.match(statement)
+        found.append(by_name.get(named.group(1), statement) if named else statement)
+    return found
+
+
+def _server_statements(db: FromDjango) -> _ServerStatements | None:
+    """This connection's prepared statements (kept while the connection lives), or None when turned off."""
+    if not settings.GRIDGOV_PG_PREPARE:
+        return None
+    raw = db.connection
+    kept = getattr(db, "_gridgov_statements", None)
+    if kept is None or kept.raw is not raw:
+        kept = _ServerStatements(raw)
+        db._gridgov_statements = kept
+    return cast(_ServerStatements, kept)
 
 
 def _plain_literal(value: SQLValue) -> str:

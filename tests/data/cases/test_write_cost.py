@@ -11,6 +11,7 @@ from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.enums import Action, Channel
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import User
+from gridgov.db.prepared.sending import statements_sent
 from tests.factories import MONDAY_0900, TownWorld
 
 # Transaction control is not work: BEGIN / SAVEPOINT / RELEASE are left out of the shapes (not of the limits).
@@ -19,10 +20,10 @@ _CONTROL = re.compile(r"^(BEGIN|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOIN
 
 def shapes(captured) -> list[str]:
     """Each statement as "VERB table" (e.g. "INSERT cases_case"); several sent in one round trip (PostgreSQL,
-    ``prepared.batched``) are split (the test's values contain no "; ")."""
+    ``prepared.batched``) are split (the test's values contain no "; "), a prepared one read as what it runs."""
     found = []
     for query in captured.captured_queries:
-        for sql in query["sql"].split("; "):
+        for sql in statements_sent(query["sql"]):
             if _CONTROL.match(sql):
                 continue
             verb = sql.split()[0].upper()

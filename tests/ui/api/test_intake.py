@@ -18,6 +18,7 @@ from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.domain.engine import report_case
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case, CaseAction, Notification
+from gridgov.db.prepared.sending import statements_sent
 from gridgov.ui.api import present
 from gridgov.ui.api.schemas import CaseCreatedOut
 from tests.data.cases.test_write_cost import round_trips, shapes
@@ -145,7 +146,9 @@ def test_a_report_outside_any_transaction_is_three_round_trips_on_postgresql(
     with CaptureQueriesContext(connection) as captured:
         response = api.post("/api/cases", BODY, **{"Idempotency-Key": "second"})
     assert response.status_code == 201
-    sent = [[statement.split()[0].upper() for statement in q["sql"].split("; ")] for q in captured.captured_queries]
+    sent = [
+        [statement.split()[0].upper() for statement in statements_sent(q["sql"])] for q in captured.captured_queries
+    ]
     request = sent[: next(i for i, verbs in enumerate(sent) if "COMMIT" in verbs) + 1]  # then: the worker's
     if connection.vendor == "postgresql":
         assert request == [
