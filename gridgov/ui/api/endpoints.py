@@ -32,6 +32,7 @@ from gridgov.data.taxonomy.models import Category
 from gridgov.types import FromDjango, JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
+from gridgov.ui.api.files import file_answer, private_file
 from gridgov.ui.api.schemas import (
     ActionIn,
     ActionOfferOut,
@@ -287,24 +288,14 @@ def upload_attachments(
     url_name="case_attachment_file",
     tags=["附件"],
     summary="下载照片（仅限有权查看该事件的用户）",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "图片文件",
-                "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_answer("图片文件", "image/*"),
 )
 def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
     case = case_for(api_user(request), case_id=_case_id(case_id))
     row = Attachment.objects.filter(pk=_case_id(attachment_id), case=case).first()
     if row is None:
         raise NotFound(_("附件不存在"))
-    response = FileResponse(row.file.open("rb"), content_type=row.content_type)
-    response["Cache-Control"] = "private, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(row.file, content_type=row.content_type)
 
 
 @api.post(

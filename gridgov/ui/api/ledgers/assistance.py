@@ -17,13 +17,24 @@ from gridgov.data.access.permissions import household_to_record, person_to_recor
 from gridgov.data.assistance.domain import PaymentInput, record_payment
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import Payment
-from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.domain import person_view
 from gridgov.data.people.models import Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut
+from gridgov.ui.api.ledgers.common import (
+    MAX_ID,
+    REF,
+    PageIn,
+    RefOut,
+    answered_as,
+    create_once_per_key,
+    creates,
+    one_in,
+    read_back,
+    reads,
+    where_given,
+)
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -93,10 +104,7 @@ def _payments(user: User) -> QuerySet[Payment]:
 
 
 def _one_payment(user: User, pk: int) -> Payment:
-    found = _payments(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("发放记录不存在或您无权查看"))
-    return found
+    return one_in(_payments(user), pk, _("发放记录不存在或您无权查看"))
 
 
 @reads("/payments", PaymentPageOut, summary="救助帮扶发放（按类型、户、发放日期筛选）")
@@ -160,8 +168,5 @@ def create_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
     def create() -> Payment:
         return record_payment(town=town, actor=user, data=data, now=timezone.now())
 
-    def render(payment: Payment) -> JSONObject:
-        shown = _payment(_one_payment(user, payment.pk), now=timezone.now())
-        return PaymentOut.model_validate(shown).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    rendered = answered_as(PaymentOut, read_back(user, _one_payment, _payment))
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)

@@ -23,8 +23,21 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut, one_in
+from gridgov.ui.api.ledgers.common import (
+    LEDGERS,
+    MAX_ID,
+    REF,
+    PageIn,
+    RefOut,
+    answered_as,
+    create_once_per_key,
+    creates,
+    one_in,
+    pk_of,
+    read_back,
+    reads,
+    where_given,
+)
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -135,7 +148,7 @@ def _cards(user: User) -> QuerySet[VeteranCard]:
 
 
 def _one_card(user: User, pk: int) -> VeteranCard:
-    return one_in(_cards(user), pk, _("优待证记录不存在或您无权查看"))
+    return one_in(_cards(user), pk_of(pk), _("优待证记录不存在或您无权查看"))
 
 
 def _named_resident(user: User, pk: int) -> Resident:
@@ -174,10 +187,8 @@ def create_veteran_card(request: HttpRequest, payload: CardIn) -> HttpResponse:
             now=timezone.now(),
         )
 
-    def render(card: VeteranCard) -> JSONObject:
-        return CardOut.model_validate(_card(_one_card(user, card.pk))).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    rendered = answered_as(CardOut, read_back(user, _one_card, _card))
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
 
 
 @api.post(
@@ -195,6 +206,10 @@ def issue_veteran_card(request: HttpRequest, card_id: int, payload: IssueIn) -> 
 
 def _attendances(user: User) -> QuerySet[DayCareAttendance]:
     return visible_day_care(user, DayCareAttendance.objects.select_related(*_PERSON))
+
+
+def _one_attendance(user: User, pk: int) -> DayCareAttendance:
+    return _attendances(user).get(pk=pk)
 
 
 @reads("/day-care", AttendancePageOut, summary="残疾人日间照料记录（按人员、日期筛选）")
@@ -222,8 +237,5 @@ def create_day_care(request: HttpRequest, payload: AttendanceIn) -> HttpResponse
             now=timezone.now(),
         )
 
-    def render(attendance: DayCareAttendance) -> JSONObject:
-        shown = _attendances(user).get(pk=attendance.pk)
-        return AttendanceOut.model_validate(_attendance(shown)).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    rendered = answered_as(AttendanceOut, read_back(user, _one_attendance, _attendance))
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)

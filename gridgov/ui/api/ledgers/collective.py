@@ -19,12 +19,21 @@ from gridgov.data.access.permissions import may_record_income, visible_incomes, 
 from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.models import VillageIncome, VillageSupport
-from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import PageIn, creates, reads, register_once_per_key, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, RefOut
+from gridgov.ui.api.ledgers.common import (
+    MAX_ID,
+    PageIn,
+    RefOut,
+    creates,
+    one_in,
+    read_back,
+    reads,
+    register_once_per_key,
+    where_given,
+)
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -86,10 +95,7 @@ def _incomes(user: User) -> QuerySet[VillageIncome]:
 
 
 def _one_income(user: User, pk: int) -> VillageIncome:
-    found = _incomes(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("收入记录不存在或您无权查看"))
-    return found
+    return one_in(_incomes(user), pk, _("收入记录不存在或您无权查看"))
 
 
 @reads("/collective/incomes", IncomePageOut, summary="村级集体经济收入（按年度、村、收入类型筛选）")
@@ -127,9 +133,7 @@ def create_income(request: HttpRequest, payload: IncomeIn) -> HttpResponse:
         note=payload.note,
     )
 
-    def shown(income: VillageIncome) -> JSONObject:
-        return _income(_one_income(user, income.pk), now=timezone.now())
-
+    shown = read_back(user, _one_income, _income)
     return register_once_per_key(
         request, user=user, payload=payload, register=record_income, data=data, shown=shown, schema=IncomeOut
     )
@@ -201,10 +205,7 @@ def _supports(user: User) -> QuerySet[VillageSupport]:
 
 
 def _one_support(user: User, pk: int) -> VillageSupport:
-    found = _supports(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("企业助农记录不存在或您无权查看"))
-    return found
+    return one_in(_supports(user), pk, _("企业助农记录不存在或您无权查看"))
 
 
 @reads("/collective/supports", SupportPageOut, summary="村企结对和共富工坊（按年度、村、助农类型筛选）")
@@ -245,9 +246,7 @@ def create_village_support(request: HttpRequest, payload: SupportIn) -> HttpResp
         note=payload.note,
     )
 
-    def shown(support: VillageSupport) -> JSONObject:
-        return _support(_one_support(user, support.pk), now=timezone.now())
-
+    shown = read_back(user, _one_support, _support)
     return register_once_per_key(
         request, user=user, payload=payload, register=record_support, data=data, shown=shown, schema=SupportOut
     )

@@ -1,5 +1,5 @@
 """What every ledger endpoint shares: paging and the status filter, the scope of readable records (the cases the
-user may see), references, and creating once per Idempotency-Key.
+user may see), ids and references, finding one record or answering 404, and creating once per Idempotency-Key.
 
 Answers are ``JSONObject``: JSON bodies, checked against each endpoint's response schema by django-ninja."""
 
@@ -26,7 +26,9 @@ from gridgov.ui.api.present import Row
 from gridgov.ui.api.schemas import TextIn
 
 LEDGERS = "台账"  # the ledger endpoints' tag in the API description
-ID = Field(default=None, ge=1, le=2**62)
+MAX_ID = 2**62  # the largest id a row can have: a path's or body's id beyond it is refused, never a database overflow
+ID = Field(default=None, ge=1, le=MAX_ID)
+REF = Field(default=None, ge=1, le=MAX_ID)
 CASE_RELATIONS = ("case__category", "case__major_category", "case__area", "case__village", "case__department")
 
 
@@ -45,6 +47,16 @@ def creates[F: Callable[..., object]](path: str, answer: type[Schema], *, summar
         summary=summary,
         openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
     )
+
+
+def updates[F: Callable[..., object]](path: str, answer: type[Schema], *, summary: str) -> Callable[[F], F]:
+    """A register ``PATCH``: the fields given change, the others stay; 200 with the record."""
+    return api.patch(path, response={200: answer, **ERRORS}, tags=[LEDGERS], summary=summary)
+
+
+class RefOut(Schema):
+    id: int
+    name: str
 
 
 class PageIn(TextIn):
@@ -94,6 +106,22 @@ def one_of[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:
     return found
 
 
+def pk_of(value: int) -> int:
+    """A path's id, or NotFound for one no row can have (never a database overflow)."""
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(_("记录不存在或您无权查看"))
+    return value
+
+
+def one_in[M: Model](qs: QuerySet[M], pk: int, message: str | None = None) -> M:
+    """The record ``pk`` among ``qs`` (a ledger's records the user may see), or NotFound with ``message`` (also for
+    an id no row can have)."""
+    found = qs.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    if found is None:
+        raise NotFound(message or _("记录不存在或您无权查看"))
+    return found
+
+
 def one_by_case[M: Model](qs: QuerySet[M], case_id: int, message: str) -> M:
     """The record of the case ``case_id`` (the enterprise ledgers' address), or NotFound with ``message``."""
     found = qs.filter(case_id=_case_id(case_id)).first()
@@ -110,14 +138,38 @@ def visible_enterprise(user: User, enterprise_id: int) -> Enterprise:
     return enterprise
 
 
-def created_answer[M: Model](
-    records: QuerySet[M], *, row: Row[M], schema: type[Schema]
-) -> Callable[[Case], JSONObject]:
-    """How a ledger record created through the API answers: its row as the list shows it, in its response
-    schema's JSON (the ``render`` of ``create_once_per_key``)."""
+def read_by_case[M: Model](records: QuerySet[M], row: Row[M]) -> Callable[[Case], JSONObject]:
+    """How a case ledger's record just created answers (the ``shown`` of ``answered_as``): read again by its case
+    among ``records`` and shown by ``row`` as the list shows it, as of now."""
 
-    def render(case: Case) -> JSONObject:
-        return schema.model_validate(row(records.get(case_id=case.pk), now=timezone.now())).model_dump(mode="json")
+    def shown(case: Case) -> JSONObject:
+        return row(records.get(case_id=case.pk), now=timezone.now())
+
+    return shown
+
+
+def create_case_record[M: Model](
+    request: HttpRequest,
+    *,
+    user: User,
+    payload: Schema,
+    create: Callable[[], Case],
+    records: QuerySet[M],
+    row: Row[M],
+    schema: type[Schema],
+) -> HttpResponse:
+    """``create_once_per_key`` for a case ledger: ``create`` reports the case with its record; the answer is the
+    record read again by its case among ``records`` (the user's), shown by ``row`` in ``schema``."""
+    render = answered_as(schema, read_by_case(records, row))
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+
+
+def answered_as[T](schema: type[Schema], shown: Callable[[T], JSONObject]) -> Callable[[T], JSONObject]:
+    """How a record just written answers (the ``render`` of ``create_once_per_key``): ``shown``, in its response
+    ``schema``'s JSON."""
+
+    def render(record: T) -> JSONObject:
+        return schema.model_validate(shown(record)).model_dump(mode="json")
 
     return render
 
@@ -162,13 +214,11 @@ def register_once_per_key[T: Model, D](
     shown: Callable[[T], JSONObject],
     schema: type[Schema],
 ) -> HttpResponse:
-    """``create_once_per_key`` for a register entry: ``register(actor=user, data=data, now=…)`` writes it (the
-    people register's domain functions), its answer is ``shown`` (as the detail endpoint reads it) in ``schema``."""
-
-    def render(record: T) -> JSONObject:
-        return schema.model_validate(shown(record)).model_dump(mode="json")
+    """``create_once_per_key`` for a record a ledger's domain function writes from its input:
+    ``register(actor=user, data=data, now=…)``; its answer is ``shown`` (as the detail endpoint reads it) in
+    ``schema``."""
 
     def create() -> T:
         return register(actor=user, data=data, now=timezone.now())
 
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=answered_as(schema, shown))

@@ -25,8 +25,7 @@ from gridgov.ui.api.ledgers.common import (
     StatusIn,
     by_status,
     case_records,
-    create_once_per_key,
-    created_answer,
+    create_case_record,
     creates,
     one_of,
     reads,
@@ -170,6 +169,6 @@ def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
         )
         return dispute.case
 
-    rendered = created_answer(_disputes(user), row=_dispute, schema=DisputeOut)
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
+    return create_case_record(
+        request, user=user, payload=payload, create=create, records=_disputes(user), row=_dispute, schema=DisputeOut
+    )

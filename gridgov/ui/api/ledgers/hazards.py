@@ -27,8 +27,7 @@ from gridgov.ui.api.ledgers.common import (
     StatusIn,
     by_status,
     case_records,
-    create_once_per_key,
-    created_answer,
+    create_case_record,
     creates,
     one_by_case,
     reads,
@@ -161,5 +160,6 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
         )
         return hazard.case
 
-    rendered = created_answer(_hazards(user), row=_hazard, schema=HazardOut)
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
+    return create_case_record(
+        request, user=user, payload=payload, create=create, records=_hazards(user), row=_hazard, schema=HazardOut
+    )

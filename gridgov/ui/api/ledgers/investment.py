@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import investment_towns, visible_leads
-from gridgov.data.errors import InvalidInput, NotAllowed, NotFound
+from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.investment.domain import (
     ArrivalInput,
     LeadInput,
@@ -29,8 +29,21 @@ from gridgov.data.investment.enums import Industry, Source, Stage
 from gridgov.data.investment.models import FundArrival, Lead
 from gridgov.data.org.models import Area, Department, User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, ref_of, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut
+from gridgov.ui.api.ledgers.common import (
+    MAX_ID,
+    REF,
+    PageIn,
+    RefOut,
+    answered_as,
+    create_once_per_key,
+    creates,
+    one_in,
+    read_back,
+    reads,
+    ref_of,
+    register_once_per_key,
+    where_given,
+)
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -134,6 +147,10 @@ class NewEnterpriseIn(TextIn):
     contact_phone: str = Field(default="", max_length=32)
 
 
+def _arrival(a: FundArrival) -> JSONObject:
+    return {"id": a.pk, "year": a.year, "month": a.month, "amount": float(a.amount), "note": a.note}
+
+
 def _lead(lead: Lead, *, now: datetime) -> JSONObject:
     enterprise = lead.enterprise
     return {
@@ -164,10 +181,7 @@ def _lead(lead: Lead, *, now: datetime) -> JSONObject:
             "credit_code": enterprise.credit_code,
             "registered_on": lead.enterprise_on,
         },
-        "arrivals": [
-            {"id": a.pk, "year": a.year, "month": a.month, "amount": float(a.amount), "note": a.note}
-            for a in lead.arrivals.all()
-        ],
+        "arrivals": [_arrival(a) for a in lead.arrivals.all()],
         "note": lead.note,
         "created_at": lead.created_at,
     }
@@ -184,10 +198,7 @@ def _leads(user: User) -> QuerySet[Lead]:
 
 
 def _one_lead(user: User, pk: int) -> Lead:
-    found = _leads(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("招商项目不存在或您无权查看"))
-    return found
+    return one_in(_leads(user), pk, _("招商项目不存在或您无权查看"))
 
 
 @reads("/investment/leads", LeadPageOut, summary="招商项目（按阶段、招商方式、产业类别、签约年度、飞地项目筛选）")
@@ -257,14 +268,10 @@ def create_investment_lead(request: HttpRequest, payload: LeadIn) -> HttpRespons
         village=village,
         note=payload.note,
     )
-
-    def create() -> Lead:
-        return record_lead(actor=user, data=data, now=timezone.now())
-
-    def render(lead: Lead) -> JSONObject:
-        return LeadOut.model_validate(_lead(_one_lead(user, lead.pk), now=timezone.now())).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    shown = read_back(user, _one_lead, _lead)
+    return register_once_per_key(
+        request, user=user, payload=payload, register=record_lead, data=data, shown=shown, schema=LeadOut
+    )
 
 
 @creates(
@@ -276,25 +283,9 @@ def create_investment_arrival(request: HttpRequest, lead_id: int, payload: Arriv
     user = api_user(request)
     lead = _one_lead(user, lead_id)
     data = ArrivalInput(lead=lead, year=payload.year, month=payload.month, amount=payload.amount, note=payload.note)
-
-    def create() -> FundArrival:
-        return record_arrival(actor=user, data=data, now=timezone.now())
-
-    def render(arrival: FundArrival) -> JSONObject:
-        shown = {
-            "id": arrival.pk,
-            "year": arrival.year,
-            "month": arrival.month,
-            "amount": float(arrival.amount),
-            "note": arrival.note,
-        }
-        return ArrivalOut.model_validate(shown).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
-
-
-def _lead_answer(user: User, lead_id: int) -> JSONObject:
-    return LeadOut.model_validate(_lead(_one_lead(user, lead_id), now=timezone.now())).model_dump(mode="json")
+    return register_once_per_key(
+        request, user=user, payload=payload, register=record_arrival, data=data, shown=_arrival, schema=ArrivalOut
+    )
 
 
 @creates(
@@ -316,10 +307,8 @@ def advance_investment_lead(request: HttpRequest, lead_id: int, payload: StageIn
             signed_amount=payload.signed_amount,
         )
 
-    def render(moved: Lead) -> JSONObject:
-        return _lead_answer(user, moved.pk)
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    rendered = answered_as(LeadOut, read_back(user, _one_lead, _lead))
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
 
 
 @creates(
@@ -343,7 +332,5 @@ def register_investment_enterprise(request: HttpRequest, lead_id: int, payload: 
         register_enterprise(actor=user, lead=lead, data=data, now=timezone.now())
         return lead
 
-    def render(registered: Lead) -> JSONObject:
-        return _lead_answer(user, registered.pk)
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    rendered = answered_as(LeadOut, read_back(user, _one_lead, _lead))
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)

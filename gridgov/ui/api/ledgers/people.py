@@ -4,11 +4,10 @@ unmasking. A record out of scope answers 404, like every ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,42 +29,26 @@ from gridgov.data.people.domain import (
 from gridgov.data.people.enums import HouseUse, Relation
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, read_back, reads, register_once_per_key, where_given
+from gridgov.ui.api.ledgers.common import (
+    MAX_ID,
+    REF,
+    PageIn,
+    RefOut,
+    creates,
+    one_in,
+    pk_of,
+    read_back,
+    reads,
+    register_once_per_key,
+    updates,
+    where_given,
+)
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user
 
-MAX_ID = 2**62
-REF = Field(default=None, ge=1, le=MAX_ID)
 LATITUDE = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
 LONGITUDE = Field(default=None, ge=-180, le=180, max_digits=9, decimal_places=6)
-
-
-def updates[F: Callable[..., object]](path: str, answer: type[Schema], *, summary: str) -> Callable[[F], F]:
-    """A register ``PATCH``: the fields given change, the others stay; 200 with the record."""
-    return api.patch(path, response={200: answer, **ERRORS}, tags=[LEDGERS], summary=summary)
-
-
-def pk_of(value: int) -> int:
-    """A path's id, or NotFound for one no row can have (never a database overflow)."""
-    if not 1 <= value <= MAX_ID:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return value
-
-
-def one_in[M: Model](qs: QuerySet[M], pk: int, message: str | None = None) -> M:
-    """The record ``pk`` among ``qs`` (a register's records the user may see), or NotFound with ``message``."""
-    found = qs.filter(pk=pk_of(pk)).first()
-    if found is None:
-        raise NotFound(message or _("记录不存在或您无权查看"))
-    return found
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 # ---------------------------------------------------------------------------------------------------

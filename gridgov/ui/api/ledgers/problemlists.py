@@ -26,8 +26,7 @@ from gridgov.ui.api.ledgers.common import (
     StatusIn,
     by_status,
     case_records,
-    create_once_per_key,
-    created_answer,
+    create_case_record,
     creates,
     one_of,
     reads,
@@ -147,9 +146,9 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
         )
         return add_item(actor=user, data=data).case
 
-    rendered = created_answer(_items(user), row=_item, schema=ProblemItemOut)
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
+    return create_case_record(
+        request, user=user, payload=payload, create=create, records=_items(user), row=_item, schema=ProblemItemOut
+    )
 
 
 @reads("/problem-items/{item_id}", ProblemItemOut, summary="清单问题详情")

@@ -21,8 +21,21 @@ from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, read_back, reads, register_once_per_key, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, one_in, pk_of, updates
+from gridgov.ui.api.ledgers.common import (
+    LEDGERS,
+    MAX_ID,
+    REF,
+    PageIn,
+    creates,
+    one_in,
+    pk_of,
+    read_back,
+    reads,
+    register_once_per_key,
+    updates,
+    where_given,
+)
+from gridgov.ui.api.ledgers.people import HouseRefOut
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import PageOut, TextIn
 from gridgov.ui.signed_in import api_user

@@ -23,8 +23,7 @@ from gridgov.ui.api.ledgers.common import (
     StatusIn,
     by_status,
     case_records,
-    create_once_per_key,
-    created_answer,
+    create_case_record,
     creates,
     one_by_case,
     reads,
@@ -114,5 +113,12 @@ def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> H
             photos=photos,
         ).case
 
-    rendered = created_answer(_services(user), row=_service, schema=ServiceRequestOut)
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
+    return create_case_record(
+        request,
+        user=user,
+        payload=payload,
+        create=create,
+        records=_services(user),
+        row=_service,
+        schema=ServiceRequestOut,
+    )

@@ -25,8 +25,22 @@ from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, _category, _uploads
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
-from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE, MAX_ID, REF, RefOut
+from gridgov.ui.api.files import file_answer, private_file
+from gridgov.ui.api.ledgers.common import (
+    LEDGERS,
+    MAX_ID,
+    REF,
+    PageIn,
+    RefOut,
+    answered_as,
+    create_once_per_key,
+    creates,
+    one_in,
+    read_back,
+    reads,
+    where_given,
+)
+from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import CaseCreatedOut, PageOut, PhotoIn, TextIn
 from gridgov.ui.signed_in import api_user
@@ -120,10 +134,7 @@ def _visits(user: User) -> QuerySet[Visit]:
 
 
 def _one_visit(user: User, pk: int) -> Visit:
-    found = _visits(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("走访记录不存在或您无权查看"))
-    return found
+    return one_in(_visits(user), pk, _("走访记录不存在或您无权查看"))
 
 
 def _day_bound(day: date, *, end: bool) -> datetime:
@@ -189,10 +200,8 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> HttpResponse:
     def create() -> Visit:
         return record_visit(worker=user, data=data, now=now)
 
-    def render(visit: Visit) -> JSONObject:
-        return VisitOut.model_validate(_visit(_one_visit(user, visit.pk), now=now)).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    rendered = answered_as(VisitOut, read_back(user, _one_visit, _visit))
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
 
 
 @creates(
@@ -225,20 +234,10 @@ def report_visit_finding(request: HttpRequest, visit_id: int, payload: VisitCase
     url_name="visit_photo_file",
     tags=[LEDGERS],
     summary="走访照片（去除位置信息的显示图；仅限能查看该走访记录的用户）",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "JPEG 图片",
-                "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_answer("JPEG 图片", "image/jpeg"),
 )
 def get_visit_photo(request: HttpRequest, visit_id: int) -> FileResponse:
     visit = _one_visit(api_user(request), visit_id)
     if not visit.photo:
         raise NotFound(_("该走访记录没有照片"))
-    response = FileResponse(visit.photo.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(visit.photo, content_type="image/jpeg")
