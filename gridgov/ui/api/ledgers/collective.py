@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import may_record_income, visible_incomes, visible_supports
@@ -23,19 +23,10 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import (
-    MAX_ID,
-    PageIn,
-    RefOut,
-    creates,
-    one_in,
-    read_back,
-    reads,
-    register_once_per_key,
-    where_given,
-)
+from gridgov.ui.api.ledgers.common import Ledger, creates, reads, where_given
+from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 MAX_AMOUNT = Decimal("999999999999.99")  # the column's 14 digits
@@ -94,8 +85,7 @@ def _incomes(user: User) -> QuerySet[VillageIncome]:
     return visible_incomes(user, VillageIncome.objects.select_related("village", "updated_by"))
 
 
-def _one_income(user: User, pk: int) -> VillageIncome:
-    return one_in(_incomes(user), pk, _("收入记录不存在或您无权查看"))
+INCOMES = Ledger(_incomes, _income, IncomeOut, gettext_noop("收入记录不存在或您无权查看"))
 
 
 @reads("/collective/incomes", IncomePageOut, summary="村级集体经济收入（按年度、村、收入类型筛选）")
@@ -106,7 +96,7 @@ def list_incomes(request: HttpRequest, filters: Query[IncomeFilterIn]) -> JSONOb
 
 @reads("/collective/incomes/{income_id}", IncomeOut, summary="村级集体经济收入详情")
 def get_income(request: HttpRequest, income_id: int) -> JSONObject:
-    return _income(_one_income(api_user(request), income_id), now=timezone.now())
+    return INCOMES.detail(request, income_id)
 
 
 def _recorded_village(user: User, pk: int) -> Area:
@@ -133,10 +123,7 @@ def create_income(request: HttpRequest, payload: IncomeIn) -> HttpResponse:
         note=payload.note,
     )
 
-    shown = read_back(user, _one_income, _income)
-    return register_once_per_key(
-        request, user=user, payload=payload, register=record_income, data=data, shown=shown, schema=IncomeOut
-    )
+    return INCOMES.registered(request, user=user, payload=payload, register=record_income, data=data)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -204,8 +191,7 @@ def _supports(user: User) -> QuerySet[VillageSupport]:
     return visible_supports(user, VillageSupport.objects.select_related("village", "enterprise", "created_by"))
 
 
-def _one_support(user: User, pk: int) -> VillageSupport:
-    return one_in(_supports(user), pk, _("企业助农记录不存在或您无权查看"))
+SUPPORTS = Ledger(_supports, _support, SupportOut, gettext_noop("企业助农记录不存在或您无权查看"))
 
 
 @reads("/collective/supports", SupportPageOut, summary="村企结对和共富工坊（按年度、村、助农类型筛选）")
@@ -216,7 +202,7 @@ def list_village_supports(request: HttpRequest, filters: Query[SupportFilterIn])
 
 @reads("/collective/supports/{support_id}", SupportOut, summary="村企结对或共富工坊记录详情")
 def get_village_support(request: HttpRequest, support_id: int) -> JSONObject:
-    return _support(_one_support(api_user(request), support_id), now=timezone.now())
+    return SUPPORTS.detail(request, support_id)
 
 
 @creates(
@@ -229,12 +215,11 @@ def create_village_support(request: HttpRequest, payload: SupportIn) -> HttpResp
     village = _recorded_village(user, payload.village_id)
     enterprise = None
     if payload.enterprise_id is not None:
-        enterprise = Enterprise.objects.filter(pk=payload.enterprise_id, town_id=village.town_id, active=True).first()
-        if enterprise is None:
-            raise InvalidInput(
-                _("企业 %(id)s 不在本镇企业库中，请改填结对单位名称") % {"id": payload.enterprise_id},
-                field="enterprise_id",
-            )
+        enterprise = named(
+            Enterprise.objects.filter(pk=payload.enterprise_id, town_id=village.town_id, active=True).first(),
+            _("企业 %(id)s 不在本镇企业库中，请改填结对单位名称") % {"id": payload.enterprise_id},
+            field="enterprise_id",
+        )
     data = SupportInput(
         village=village,
         kind=payload.kind,
@@ -246,7 +231,4 @@ def create_village_support(request: HttpRequest, payload: SupportIn) -> HttpResp
         note=payload.note,
     )
 
-    shown = read_back(user, _one_support, _support)
-    return register_once_per_key(
-        request, user=user, payload=payload, register=record_support, data=data, shown=shown, schema=SupportOut
-    )
+    return SUPPORTS.registered(request, user=user, payload=payload, register=record_support, data=data)

@@ -6,6 +6,7 @@ Answers are ``JSONObject``: JSON bodies, checked against each endpoint's respons
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -21,14 +22,14 @@ from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import Enterprise, User
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, keyed_response
+from gridgov.ui.api.files import file_answer
+from gridgov.ui.api.named import named
 from gridgov.ui.api.present import Row
-from gridgov.ui.api.schemas import TextIn
+from gridgov.ui.api.schemas import MAX_ID, PageIn
+from gridgov.ui.signed_in import api_user
 
 LEDGERS = "台账"  # the ledger endpoints' tag in the API description
-MAX_ID = 2**62  # the largest id a row can have: a path's or body's id beyond it is refused, never a database overflow
-ID = Field(default=None, ge=1, le=MAX_ID)
-REF = Field(default=None, ge=1, le=MAX_ID)
 CASE_RELATIONS = ("case__category", "case__major_category", "case__area", "case__village", "case__department")
 
 
@@ -49,19 +50,28 @@ def creates[F: Callable[..., object]](path: str, answer: type[Schema], *, summar
     )
 
 
+def acts[F: Callable[..., object]](path: str, answer: object, *, summary: str) -> Callable[[F], F]:
+    """A ledger ``POST`` acting on a record (not creating one): 200 with ``answer``."""
+    return api.post(path, response={200: answer, **ERRORS}, tags=[LEDGERS], summary=summary)
+
+
+def serves_file[F: Callable[..., object]](
+    path: str, *, url_name: str, summary: str, description: str, content_type: str
+) -> Callable[[F], F]:
+    """A ledger ``GET`` answering a stored photo (``files.private_file``), described as ``content_type``'s binary."""
+    return api.get(
+        path,
+        response={200: None, **ERRORS},
+        url_name=url_name,
+        tags=[LEDGERS],
+        summary=summary,
+        openapi_extra=file_answer(description, content_type),
+    )
+
+
 def updates[F: Callable[..., object]](path: str, answer: type[Schema], *, summary: str) -> Callable[[F], F]:
     """A register ``PATCH``: the fields given change, the others stay; 200 with the record."""
     return api.patch(path, response={200: answer, **ERRORS}, tags=[LEDGERS], summary=summary)
-
-
-class RefOut(Schema):
-    id: int
-    name: str
-
-
-class PageIn(TextIn):
-    page: int = Field(default=1, ge=1, le=1_000_000)
-    page_size: int = Field(default=50, ge=1, le=200)
 
 
 class StatusIn(PageIn):
@@ -132,10 +142,11 @@ def one_by_case[M: Model](qs: QuerySet[M], case_id: int, message: str) -> M:
 
 def visible_enterprise(user: User, enterprise_id: int) -> Enterprise:
     """The enterprise a record is entered for, if the user may see it (else InvalidInput on ``enterprise_id``)."""
-    enterprise = visible_enterprises(user).filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": enterprise_id}, field="enterprise_id")
-    return enterprise
+    return named(
+        visible_enterprises(user).filter(pk=enterprise_id).first(),
+        _("企业 %(id)s 不存在或您无权查看") % {"id": enterprise_id},
+        field="enterprise_id",
+    )
 
 
 def read_by_case[M: Model](records: QuerySet[M], row: Row[M]) -> Callable[[Case], JSONObject]:
@@ -146,22 +157,6 @@ def read_by_case[M: Model](records: QuerySet[M], row: Row[M]) -> Callable[[Case]
         return row(records.get(case_id=case.pk), now=timezone.now())
 
     return shown
-
-
-def create_case_record[M: Model](
-    request: HttpRequest,
-    *,
-    user: User,
-    payload: Schema,
-    create: Callable[[], Case],
-    records: QuerySet[M],
-    row: Row[M],
-    schema: type[Schema],
-) -> HttpResponse:
-    """``create_once_per_key`` for a case ledger: ``create`` reports the case with its record; the answer is the
-    record read again by its case among ``records`` (the user's), shown by ``row`` in ``schema``."""
-    render = answered_as(schema, read_by_case(records, row))
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
 
 
 def answered_as[T](schema: type[Schema], shown: Callable[[T], JSONObject]) -> Callable[[T], JSONObject]:
@@ -188,10 +183,7 @@ def create_once_per_key[T: Model](
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return api.create_response(request, render(create()), status=201)
-    answer = create_once(user=user, key=key, body=body, create=create, render=render)
-    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
-    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
-    return response
+    return keyed_response(request, create_once(user=user, key=key, body=body, create=create, render=render))
 
 
 def read_back[T: Model](user: User, read: Callable[[User, int], T], row: Row[T]) -> Callable[[T], JSONObject]:
@@ -222,3 +214,51 @@ def register_once_per_key[T: Model, D](
         return register(actor=user, data=data, now=timezone.now())
 
     return create_once_per_key(request, user=user, payload=payload, create=create, render=answered_as(schema, shown))
+
+
+@dataclass(frozen=True)
+class Ledger[M: Model]:
+    """One ledger's records as its endpoints read and answer them: ``records(user)``, those the user may see; one
+    of them by id, or 404 with ``missing`` (``gettext_noop``-marked, translated when said; none: the generic
+    message); each shown by ``row`` as of now, and one just written answered as ``row`` shows it read again, in
+    ``schema``."""
+
+    records: Callable[[User], QuerySet[M]]
+    row: Row[M]
+    schema: type[Schema]
+    missing: str | None = None
+
+    def one(self, user: User, pk: int) -> M:
+        return one_in(self.records(user), pk, None if self.missing is None else _(self.missing))
+
+    def shown(self, user: User, pk: int) -> JSONObject:
+        """The record ``pk`` as its detail endpoint answers."""
+        return self.row(self.one(user, pk), now=timezone.now())
+
+    def detail(self, request: HttpRequest, pk: int) -> JSONObject:
+        return self.shown(api_user(request), pk)
+
+    def answer(self, user: User) -> Callable[[M], JSONObject]:
+        """How a record ``user`` has just written answers (the ``render`` of ``create_once_per_key``)."""
+        return answered_as(self.schema, read_back(user, self.one, self.row))
+
+    def created(self, request: HttpRequest, *, user: User, payload: Schema, create: Callable[[], M]) -> HttpResponse:
+        """``create_once_per_key``, answered by ``answer``."""
+        return create_once_per_key(request, user=user, payload=payload, create=create, render=self.answer(user))
+
+    def reported(
+        self, request: HttpRequest, *, user: User, payload: Schema, create: Callable[[], Case]
+    ) -> HttpResponse:
+        """``create_once_per_key`` for a case ledger: ``create`` reports a case with its record; the answer is the
+        record read again by its case among the user's (``read_by_case``)."""
+        render = answered_as(self.schema, read_by_case(self.records(user), self.row))
+        return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+
+    def registered[D](
+        self, request: HttpRequest, *, user: User, payload: Schema, register: Callable[..., M], data: D
+    ) -> HttpResponse:
+        """``register_once_per_key``: ``register(actor=user, data=data, now=…)`` writes, ``answer`` answers."""
+        shown = read_back(user, self.one, self.row)
+        return register_once_per_key(
+            request, user=user, payload=payload, register=register, data=data, shown=shown, schema=self.schema
+        )

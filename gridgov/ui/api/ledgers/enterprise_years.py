@@ -19,20 +19,9 @@ from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.errors import NotAllowed
 from gridgov.data.org.models import User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import (
-    MAX_ID,
-    PageIn,
-    RefOut,
-    creates,
-    one_in,
-    read_back,
-    reads,
-    register_once_per_key,
-    visible_enterprise,
-    where_given,
-)
+from gridgov.ui.api.ledgers.common import Ledger, creates, reads, visible_enterprise, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT = Field(default="", max_length=32, description="金额（元），可写12000、3,500万、1.2亿")
@@ -123,8 +112,7 @@ def _rows(user: User) -> QuerySet[EnterpriseYear]:
     return visible_enterprise_years(user, EnterpriseYear.objects.select_related("enterprise"))
 
 
-def _one_row(user: User, pk: int) -> EnterpriseYear:
-    return one_in(_rows(user), pk)
+ROWS = Ledger(_rows, _row, EnterpriseYearOut)
 
 
 @reads(
@@ -145,7 +133,7 @@ def list_enterprise_years(request: HttpRequest, filters: Query[EnterpriseYearFil
 
 @reads("/enterprise-years/{row_id}", EnterpriseYearOut, summary="企业年度数据详情")
 def get_enterprise_year(request: HttpRequest, row_id: int) -> JSONObject:
-    return _row(_one_row(api_user(request), row_id))
+    return ROWS.detail(request, row_id)
 
 
 @creates(
@@ -174,7 +162,4 @@ def create_enterprise_year(request: HttpRequest, payload: EnterpriseYearIn) -> H
         measure=payload.measure or "",
         note=payload.note,
     )
-    shown = read_back(user, _one_row, _row)
-    return register_once_per_key(
-        request, user=user, payload=payload, register=record_year, data=data, shown=shown, schema=EnterpriseYearOut
-    )
+    return ROWS.registered(request, user=user, payload=payload, register=record_year, data=data)

@@ -16,18 +16,16 @@ from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.hazards import HazardInput, record_hazard
 from gridgov.data.enterprises.enums import Book, Grade
 from gridgov.data.enterprises.models import Hazard
-from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import User
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _uploads
 from gridgov.ui.api.ledgers.common import (
-    ID,
+    Ledger,
     StatusIn,
     by_status,
     case_records,
-    create_case_record,
     creates,
     one_by_case,
     reads,
@@ -35,8 +33,9 @@ from gridgov.ui.api.ledgers.common import (
     visible_enterprise,
     where_given,
 )
+from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -109,6 +108,9 @@ def _hazards(user: User) -> QuerySet[Hazard]:
     return case_records(Hazard, user, "enterprise")
 
 
+HAZARDS = Ledger(_hazards, _hazard, HazardOut)
+
+
 @reads("/hazards", HazardPageOut, summary="企业安全隐患（两本账）")
 def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONObject:
     qs = where_given(
@@ -133,11 +135,13 @@ def get_hazard(request: HttpRequest, case_id: int) -> JSONObject:
 def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
     user = api_user(request)
     enterprise = visible_enterprise(user, payload.enterprise_id)
-    category = Category.objects.filter(
-        town_id=enterprise.town_id, code=payload.category.strip(), parent__code=HAZARD_MAJOR[0], active=True
-    ).first()
-    if category is None:
-        raise InvalidInput(_("隐患分类“%(c)s”不存在") % {"c": payload.category}, field="category")
+    category = named(
+        Category.objects.filter(
+            town_id=enterprise.town_id, code=payload.category.strip(), parent__code=HAZARD_MAJOR[0], active=True
+        ).first(),
+        _("隐患分类“%(c)s”不存在") % {"c": payload.category},
+        field="category",
+    )
     photos = _uploads(payload.photos)
 
     def create() -> Case:
@@ -160,6 +164,4 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
         )
         return hazard.case
 
-    return create_case_record(
-        request, user=user, payload=payload, create=create, records=_hazards(user), row=_hazard, schema=HazardOut
-    )
+    return HAZARDS.reported(request, user=user, payload=payload, create=create)

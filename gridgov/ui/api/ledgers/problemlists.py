@@ -22,11 +22,10 @@ from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _department
 from gridgov.ui.api.ledgers.common import (
-    ID,
+    Ledger,
     StatusIn,
     by_status,
     case_records,
-    create_case_record,
     creates,
     one_of,
     reads,
@@ -34,7 +33,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, Ref, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, PageOut, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -100,6 +99,9 @@ def _items(user: User) -> QuerySet[ProblemItem]:
     return case_records(ProblemItem, user, "problem_list", "department")
 
 
+ITEMS = Ledger(_items, _item, ProblemItemOut)
+
+
 @reads("/problem-lists", list[ProblemListOut], summary="问题清单")
 def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
     user = api_user(request)
@@ -146,9 +148,7 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
         )
         return add_item(actor=user, data=data).case
 
-    return create_case_record(
-        request, user=user, payload=payload, create=create, records=_items(user), row=_item, schema=ProblemItemOut
-    )
+    return ITEMS.reported(request, user=user, payload=payload, create=create)
 
 
 @reads("/problem-items/{item_id}", ProblemItemOut, summary="清单问题详情")

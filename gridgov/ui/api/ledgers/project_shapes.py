@@ -15,15 +15,15 @@ from ninja import Field, Schema
 
 from gridgov.data.cases.domain.attachments import MAX_PHOTOS_PER_ACTION
 from gridgov.data.cases.enums import Lamp
-from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area, Department
 from gridgov.data.projects.domain import MilestoneInput, ProjectInput
 from gridgov.data.projects.enums import ProjectStatus, ProjectType, Schedule
 from gridgov.data.projects.models import ProgressPhoto, ProgressReport, Project, ProjectGroup
 from gridgov.data.projects.schedule import lamp_of_project, milestone_lamp, schedule_of
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import MAX_ID, PageIn, RefOut, ref_of
-from gridgov.ui.api.schemas import PageOut, PhotoIn, TextIn
+from gridgov.ui.api.ledgers.common import ref_of
+from gridgov.ui.api.named import named_if
+from gridgov.ui.api.schemas import MAX_ID, PageIn, PageOut, PhotoIn, RefOut, TextIn
 
 
 class MilestoneOut(Schema):
@@ -212,16 +212,18 @@ def reports_of(project: Project) -> list[JSONObject]:
 
 def project_input(payload: ProjectIn, department: Department) -> ProjectInput:
     town = department.town
-    group = None
-    if payload.group is not None:
-        group = ProjectGroup.objects.filter(town=town, pk=payload.group).first()
-        if group is None:
-            raise InvalidInput(_("项目群：%(id)s 不是本镇的项目群") % {"id": payload.group}, field="group")
-    village = None
-    if payload.village is not None:
-        village = Area.objects.filter(town=town, pk=payload.village).first()
-        if village is None:
-            raise InvalidInput(_("所在村：%(id)s 不是本镇的村（社区）") % {"id": payload.village}, field="village")
+    group = named_if(
+        payload.group,
+        ProjectGroup.objects.filter(town=town),
+        _("项目群：%(id)s 不是本镇的项目群") % {"id": payload.group},
+        field="group",
+    )
+    village = named_if(
+        payload.village,
+        Area.objects.filter(town=town),
+        _("所在村：%(id)s 不是本镇的村（社区）") % {"id": payload.village},
+        field="village",
+    )
     return ProjectInput(
         name=payload.name,
         type=payload.type,

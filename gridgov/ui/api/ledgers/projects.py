@@ -12,28 +12,28 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Query
 
 from gridgov.data.access.permissions import may_create_project, may_report_progress, visible_projects
 from gridgov.data.cases.enums import AttachmentKind
-from gridgov.data.errors import InvalidInput, NotAllowed, NotFound
+from gridgov.data.errors import NotAllowed, NotFound
 from gridgov.data.org.models import Department, User
 from gridgov.data.projects.domain import ProgressInput, mark_milestone_done, record_progress
 from gridgov.data.projects.domain import create_project as new_project
 from gridgov.data.projects.models import Milestone, ProgressPhoto, Project
 from gridgov.data.projects.schedule import schedule_q
 from gridgov.types import JSONObject
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, _uploads
-from gridgov.ui.api.files import file_answer, private_file
+from gridgov.ui.api.endpoints import _uploads
+from gridgov.ui.api.files import private_file
 from gridgov.ui.api.ledgers.common import (
-    LEDGERS,
-    MAX_ID,
+    Ledger,
+    acts,
     creates,
     one_in,
-    read_back,
     reads,
     register_once_per_key,
+    serves_file,
     where_given,
 )
 from gridgov.ui.api.ledgers.project_shapes import (
@@ -50,7 +50,9 @@ from gridgov.ui.api.ledgers.project_shapes import (
     report_row,
     reports_of,
 )
+from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
+from gridgov.ui.api.schemas import MAX_ID
 from gridgov.ui.signed_in import api_user
 
 
@@ -63,8 +65,7 @@ def _projects(user: User) -> QuerySet[Project]:
     )
 
 
-def _one(user: User, pk: int) -> Project:
-    return one_in(_projects(user), pk, _("项目不存在或您无权查看"))
+PROJECTS = Ledger(_projects, project_row, ProjectOut, gettext_noop("项目不存在或您无权查看"))
 
 
 @reads("/projects", ProjectPageOut, summary="重点项目（按年度、类型、进度、项目群、责任部门、村筛选）")
@@ -85,7 +86,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilterIn]) -> JSON
 
 @reads("/projects/{project_id}", ProjectDetailOut, summary="重点项目详情（节点、预警、督办事件、月度进展及现场照片）")
 def get_project(request: HttpRequest, project_id: int) -> JSONObject:
-    found = _one(api_user(request), project_id)
+    found = PROJECTS.one(api_user(request), project_id)
     return {**project_row(found, now=timezone.now()), "reports": reports_of(found)}
 
 
@@ -97,7 +98,7 @@ def get_project(request: HttpRequest, project_id: int) -> JSONObject:
 def report_project_progress(request: HttpRequest, project_id: int, payload: ProgressIn) -> HttpResponse:
     user = api_user(request)
     data = ProgressInput(
-        project=_one(user, project_id),
+        project=PROJECTS.one(user, project_id),
         year=payload.year,
         month=payload.month,
         investment=payload.investment,
@@ -109,16 +110,15 @@ def report_project_progress(request: HttpRequest, project_id: int, payload: Prog
     )
 
 
-@api.get(
+@serves_file(
     "/projects/{project_id}/photos/{photo_id}",
-    response={200: None, **ERRORS},
     url_name="project_photo_file",
-    tags=[LEDGERS],
     summary="项目工地现场照片（size=display 显示图 或 thumb 缩略图；仅限能查看该项目的用户）",
-    openapi_extra=file_answer("JPEG 图片", "image/jpeg"),
+    description="JPEG 图片",
+    content_type="image/jpeg",
 )
 def get_project_photo(request: HttpRequest, project_id: int, photo_id: int, size: str = "display") -> FileResponse:
-    project = _one(api_user(request), project_id)
+    project = PROJECTS.one(api_user(request), project_id)
     photo = ProgressPhoto.objects.filter(pk=photo_id, report__project=project).first() if photo_id <= MAX_ID else None
     if photo is None or size not in ("display", "thumb"):
         raise NotFound(_("照片不存在"))
@@ -127,9 +127,11 @@ def get_project_photo(request: HttpRequest, project_id: int, photo_id: int, size
 
 def _creating_department(user: User, pk: int) -> Department:
     """The department a new project is entered for; refused when the user may not create projects in its town."""
-    department = Department.objects.select_related("town").filter(pk=pk).first()
-    if department is None:
-        raise InvalidInput(_("责任部门：部门 %(id)s 不存在") % {"id": pk}, field="department")
+    department = named(
+        Department.objects.select_related("town").filter(pk=pk).first(),
+        _("责任部门：部门 %(id)s 不存在") % {"id": pk},
+        field="department",
+    )
     if not may_create_project(user, department.town):
         raise NotAllowed(_("只有镇指挥室或管理员可以登记重点项目"))
     return department
@@ -139,26 +141,22 @@ def _creating_department(user: User, pk: int) -> Department:
 def create_project(request: HttpRequest, payload: ProjectIn) -> HttpResponse:
     user = api_user(request)
     data = project_input(payload, _creating_department(user, payload.department))
-    shown = read_back(user, _one, project_row)
-    return register_once_per_key(
-        request, user=user, payload=payload, register=new_project, data=data, shown=shown, schema=ProjectOut
-    )
+    return PROJECTS.registered(request, user=user, payload=payload, register=new_project, data=data)
 
 
-@api.post(
+@acts(
     "/projects/{project_id}/milestones/{milestone_id}/done",
-    response={200: ProjectOut, **ERRORS},
-    tags=[LEDGERS],
+    ProjectOut,
     summary="确认项目节点完成（实际完成日期，不能晚于今天；责任部门、镇指挥室）",
 )
 def complete_project_milestone(
     request: HttpRequest, project_id: int, milestone_id: int, payload: MilestoneDoneIn
 ) -> JSONObject:
     user = api_user(request)
-    project = _one(user, project_id)
+    project = PROJECTS.one(user, project_id)
     if not may_report_progress(user, project):
         raise NotAllowed(_("只有责任部门或镇指挥室可以确认项目节点完成"))
     milestones = Milestone.objects.select_related("project").filter(project=project)
     milestone = one_in(milestones, milestone_id, _("项目节点不存在"))
     mark_milestone_done(actor=user, milestone=milestone, done_on=payload.done_on, now=timezone.now())
-    return project_row(_one(user, project_id), now=timezone.now())
+    return PROJECTS.shown(user, project_id)

@@ -19,11 +19,10 @@ from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _uploads
 from gridgov.ui.api.ledgers.common import (
-    ID,
+    Ledger,
     StatusIn,
     by_status,
     case_records,
-    create_case_record,
     creates,
     one_by_case,
     reads,
@@ -32,7 +31,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -77,6 +76,9 @@ def _services(user: User) -> QuerySet[ServiceRequest]:
     return case_records(ServiceRequest, user, "enterprise")
 
 
+SERVICE_REQUESTS = Ledger(_services, _service, ServiceRequestOut)
+
+
 @reads("/service-requests", ServicePageOut, summary="企业诉求（三服务）")
 def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> JSONObject:
     qs = where_given(
@@ -113,12 +115,4 @@ def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> H
             photos=photos,
         ).case
 
-    return create_case_record(
-        request,
-        user=user,
-        payload=payload,
-        create=create,
-        records=_services(user),
-        row=_service,
-        schema=ServiceRequestOut,
-    )
+    return SERVICE_REQUESTS.reported(request, user=user, payload=payload, create=create)
