@@ -33,7 +33,7 @@ from gridgov.types import FromDjango, JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.files import file_answer, private_file
-from gridgov.ui.api.named import named
+from gridgov.ui.api.named import named, named_by
 from gridgov.ui.api.schemas import (
     ActionIn,
     ActionOfferOut,
@@ -220,12 +220,9 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> JSONOb
     category = _category(town, payload.category, field="category") if payload.category else None
     duplicate = None
     if payload.duplicate_of:
-        try:
-            duplicate = case_for(user, number=payload.duplicate_of.strip())
-        except NotFound:
-            raise InvalidInput(
-                _("重复事件 %(n)s 不存在或您无权查看") % {"n": payload.duplicate_of}, field="duplicate_of"
-            ) from None
+        number = payload.duplicate_of.strip()
+        message = _("重复事件 %(n)s 不存在或您无权查看") % {"n": payload.duplicate_of}
+        duplicate = named_by(lambda: case_for(user, number=number), message, field="duplicate_of")
     apply_action(
         case_id=case.pk,
         actor=user,

@@ -228,8 +228,30 @@ class Ledger[M: Model]:
     schema: type[Schema]
     missing: str | None = None
 
+    @classmethod
+    def of_cases(
+        cls, model: type[M], row: Row[M], schema: type[Schema], *related: str, missing: str | None = None
+    ) -> Ledger[M]:
+        """A case ledger: its ``model``'s records of the cases the user sees (``case_records``, with ``related``)."""
+
+        def records(user: User) -> QuerySet[M]:
+            return case_records(model, user, *related)
+
+        return cls(records, row, schema, missing)
+
+    def _missing(self) -> str:
+        return _("记录不存在或您无权查看") if self.missing is None else _(self.missing)
+
     def one(self, user: User, pk: int) -> M:
-        return one_in(self.records(user), pk, None if self.missing is None else _(self.missing))
+        return one_in(self.records(user), pk, self._missing())
+
+    def in_status(self, request: HttpRequest, status: str) -> QuerySet[M]:
+        """A case ledger's records the user sees, by the ledger pages' status filter (``by_status``)."""
+        return by_status(self.records(api_user(request)), status)
+
+    def by_case(self, request: HttpRequest, case_id: int) -> JSONObject:
+        """The record of the case ``case_id`` (an enterprise ledger's address), as its detail endpoint answers."""
+        return self.row(one_by_case(self.records(api_user(request)), case_id, self._missing()), now=timezone.now())
 
     def shown(self, user: User, pk: int) -> JSONObject:
         """The record ``pk`` as its detail endpoint answers."""

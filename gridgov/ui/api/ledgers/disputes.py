@@ -24,7 +24,6 @@ from gridgov.ui.api.ledgers.common import (
     Ledger,
     StatusIn,
     acts,
-    by_status,
     case_records,
     creates,
     one_of,
@@ -121,9 +120,7 @@ DISPUTES = Ledger(_disputes, _dispute, DisputeOut)
 
 @reads("/disputes", DisputePageOut, summary="矛盾纠纷（当事人已脱敏）")
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
-    qs = where_given(
-        by_status(_disputes(api_user(request)), filters.status), type=filters.type, backlog=filters.backlog
-    )
+    qs = where_given(DISPUTES.in_status(request, filters.status), type=filters.type, backlog=filters.backlog)
     return paged(qs.order_by("-received_on", "-id"), filters, _dispute)
 
 

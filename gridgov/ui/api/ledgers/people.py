@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import house_for, household_for, visible_households, visible_houses
-from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import (
@@ -39,7 +38,7 @@ from gridgov.ui.api.ledgers.common import (
     updates,
     where_given,
 )
-from gridgov.ui.api.named import named
+from gridgov.ui.api.named import named, named_by
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -259,10 +258,7 @@ HOUSEHOLDS = Ledger(_households, _household, HouseholdOut)
 
 def _house_named(user: User, pk: int, field: str) -> House:
     """A house a body names, if the user sees it (else InvalidInput on ``field``: its existence is not told)."""
-    try:
-        return house_for(user, pk)
-    except NotFound:
-        raise InvalidInput(_("房屋 %(id)s 不存在或您无权查看") % {"id": pk}, field=field) from None
+    return named_by(lambda: house_for(user, pk), _("房屋 %(id)s 不存在或您无权查看") % {"id": pk}, field=field)
 
 
 @reads("/households", HouseholdPageOut, summary="户（户主姓名已脱敏）")

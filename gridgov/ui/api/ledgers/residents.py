@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import household_for, resident_for, visible_memberships, visible_residents
-from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
 from gridgov.data.people.domain import ResidentInput, move_out, person_view, register_resident, update_resident
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
@@ -21,6 +20,7 @@ from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, acts, creates, pk_of, reads, updates, where_given
 from gridgov.ui.api.ledgers.people import HouseRefOut
+from gridgov.ui.api.named import named_by
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -106,10 +106,8 @@ RESIDENTS = Ledger(_residents, _resident, ResidentOut)
 
 
 def _household_named(user: User, pk: int) -> Household:
-    try:
-        return household_for(user, pk)
-    except NotFound:
-        raise InvalidInput(_("户 %(id)s 不存在或您无权查看") % {"id": pk}, field="household_id") from None
+    message = _("户 %(id)s 不存在或您无权查看") % {"id": pk}
+    return named_by(lambda: household_for(user, pk), message, field="household_id")
 
 
 @reads("/residents", ResidentPageOut, summary="实有人口（姓名、证件号、电话已脱敏）")
