@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query
 from ninja.files import UploadedFile
 
-from gridgov.data.access.idempotency import create_once
+from gridgov.data.access.idempotency import Answer, create_once
 from gridgov.data.access.permissions import case_for, may_report_into, memberships_of
 from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain import reference
@@ -32,6 +32,8 @@ from gridgov.data.taxonomy.models import Category
 from gridgov.types import FromDjango, JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
+from gridgov.ui.api.files import file_answer, private_file
+from gridgov.ui.api.named import named, named_by
 from gridgov.ui.api.schemas import (
     ActionIn,
     ActionOfferOut,
@@ -178,8 +180,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
         answer = create_once(
             user=user, key=key, body=payload.model_dump(mode="json"), create_recording=create, render=rendered
         )
-        response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
-        response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
+        response = keyed_response(request, answer)
         body = answer.body
     response["Location"] = body["links"]["self"]
     return response
@@ -211,18 +212,17 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> JSONOb
     department = _department(town.pk, payload.department_id) if payload.department_id is not None else None
     handler = None
     if payload.handler_id is not None:
-        handler = User.objects.filter(pk=payload.handler_id, is_active=True).first()
-        if handler is None:
-            raise InvalidInput(_("处置人 %(id)s 不存在") % {"id": payload.handler_id}, field="handler_id")
+        handler = named(
+            User.objects.filter(pk=payload.handler_id, is_active=True).first(),
+            _("处置人 %(id)s 不存在") % {"id": payload.handler_id},
+            field="handler_id",
+        )
     category = _category(town, payload.category, field="category") if payload.category else None
     duplicate = None
     if payload.duplicate_of:
-        try:
-            duplicate = case_for(user, number=payload.duplicate_of.strip())
-        except NotFound:
-            raise InvalidInput(
-                _("重复事件 %(n)s 不存在或您无权查看") % {"n": payload.duplicate_of}, field="duplicate_of"
-            ) from None
+        number = payload.duplicate_of.strip()
+        message = _("重复事件 %(n)s 不存在或您无权查看") % {"n": payload.duplicate_of}
+        duplicate = named_by(lambda: case_for(user, number=number), message, field="duplicate_of")
     apply_action(
         case_id=case.pk,
         actor=user,
@@ -287,24 +287,14 @@ def upload_attachments(
     url_name="case_attachment_file",
     tags=["附件"],
     summary="下载照片（仅限有权查看该事件的用户）",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "图片文件",
-                "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_answer("图片文件", "image/*"),
 )
 def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
     case = case_for(api_user(request), case_id=_case_id(case_id))
     row = Attachment.objects.filter(pk=_case_id(attachment_id), case=case).first()
     if row is None:
         raise NotFound(_("附件不存在"))
-    response = FileResponse(row.file.open("rb"), content_type=row.content_type)
-    response["Cache-Control"] = "private, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(row.file, content_type=row.content_type)
 
 
 @api.post(
@@ -322,6 +312,14 @@ def reveal_contact(request: HttpRequest, case_id: int) -> JSONObject:
 
 # ---------------------------------------------------------------------------------------------------
 # Helpers
+
+
+def keyed_response(request: HttpRequest, answer: Answer) -> HttpResponse:
+    """The answer to a create sent with an Idempotency-Key: the first answer's status (200 when a retry replays
+    it) and body, and whether it was replayed (``Idempotent-Replayed``)."""
+    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
+    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
+    return response
 
 
 def _case_id(value: int) -> int:
@@ -345,25 +343,28 @@ def _reporting_town(user: User, town_id: int | None) -> Area:
 
 
 def _category(town: Area, code: str, *, field: str) -> Category:
-    found = reference.sub_category(town_id=town.pk, code=code)
-    if found is None:
-        raise InvalidInput(_("事件分类“%(code)s”不存在或已停用，请选择一个小类") % {"code": code}, field=field)
-    return found
+    return named(
+        reference.sub_category(town_id=town.pk, code=code),
+        _("事件分类“%(code)s”不存在或已停用，请选择一个小类") % {"code": code},
+        field=field,
+    )
 
 
 def _department(town_id: int, department_id: int) -> Department:
     """One of the town's departments, named by id in a request (``department_id``)."""
-    found = Department.objects.filter(pk=department_id, town_id=town_id).first()
-    if found is None:
-        raise InvalidInput(_("部门 %(id)s 不是本镇的部门") % {"id": department_id}, field="department_id")
-    return found
+    return named(
+        Department.objects.filter(pk=department_id, town_id=town_id).first(),
+        _("部门 %(id)s 不是本镇的部门") % {"id": department_id},
+        field="department_id",
+    )
 
 
 def _area(town: Area, area_id: int) -> Area:
-    area = Area.objects.filter(pk=area_id, town=town).first()
-    if area is None:
-        raise InvalidInput(_("区域 %(id)s 不在%(town)s") % {"id": area_id, "town": town.name}, field="area_id")
-    return area
+    return named(
+        Area.objects.filter(pk=area_id, town=town).first(),
+        _("区域 %(id)s 不在%(town)s") % {"id": area_id, "town": town.name},
+        field="area_id",
+    )
 
 
 def _default_channel(user: User) -> Channel:

@@ -16,6 +16,9 @@ from gridgov.data.safetext import control_character, strings_in
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.types import FromDjango
 
+MAX_ID = 2**62  # the largest id a row can have: a path's or body's id beyond it is refused, never a database overflow
+ID = Field(default=None, ge=1, le=MAX_ID)  # an optional id (a filter's, or a body's reference)
+
 
 class ErrorOut(Schema):
     code: str = Field(description="机器可读的错误代码，例如 not_found、invalid_input、conflict")
@@ -77,6 +80,11 @@ class CategoryOut(Schema):
     code: str
     name: str
     children: list[SubCategoryOut]
+
+
+class RefOut(Schema):
+    id: int
+    name: str
 
 
 class Ref(Schema):
@@ -239,6 +247,11 @@ class TextIn(Schema):
                     _("含有不可见的控制字符（%(char)s），请删除后重新提交") % {"char": character},
                 )
         return value
+
+
+class PageIn(TextIn):
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=50, ge=1, le=200)
 
 
 class PhotoIn(TextIn):

@@ -4,6 +4,9 @@ a case, so every read goes through ``cases.scope.visible_cases`` (an enterprise 
 records); enterprises through ``enterprises.domain.visible_enterprises``; writes through the ledgers' domain
 functions. Importing this package registers the endpoints on ``api``."""
 
+# The people register registers its endpoints first (imported, not used here): the API description has always listed
+# its paths before the other ledgers' (the assistance ledgers, imported first, took their ids and refs from it).
+import gridgov.ui.api.ledgers.people  # noqa: F401
 from gridgov.ui.api.ledgers import (
     assistance,  # social assistance payments (issue 15)
     assistance_services,  # veterans' cards and day care (issue 15)

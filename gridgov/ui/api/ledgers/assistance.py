@@ -11,21 +11,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import household_to_record, person_to_record, visible_payments
 from gridgov.data.assistance.domain import PaymentInput, record_payment
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import Payment
-from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.domain import person_view
 from gridgov.data.people.models import Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut
+from gridgov.ui.api.ledgers.common import Ledger, creates, reads, where_given
+from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -62,12 +62,12 @@ class PaymentFilterIn(PageIn):
 
 class PaymentIn(TextIn):
     household_id: int = Field(ge=1, le=MAX_ID, description="户 id")
-    resident_id: int | None = REF
+    resident_id: int | None = ID
     kind: PaymentKind
     amount: Decimal = Field(gt=0, le=Decimal("9999999999.99"), decimal_places=2, description="金额（元）")
     paid_on: date = Field(ge=date(1950, 1, 1), description="发放日期（不晚于今天）")
     source: str = Field(default="", max_length=64, description="资金来源")
-    department_id: int | None = REF
+    department_id: int | None = ID
     note: str = Field(default="", max_length=2000)
 
 
@@ -92,11 +92,7 @@ def _payments(user: User) -> QuerySet[Payment]:
     return visible_payments(user, Payment.objects.select_related("household__house", "resident", "department"))
 
 
-def _one_payment(user: User, pk: int) -> Payment:
-    found = _payments(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("发放记录不存在或您无权查看"))
-    return found
+PAYMENTS = Ledger(_payments, _payment, PaymentOut, gettext_noop("发放记录不存在或您无权查看"))
 
 
 @reads("/payments", PaymentPageOut, summary="救助帮扶发放（按类型、户、发放日期筛选）")
@@ -113,32 +109,23 @@ def list_payments(request: HttpRequest, filters: Query[PaymentFilterIn]) -> JSON
 
 @reads("/payments/{payment_id}", PaymentOut, summary="发放记录详情")
 def get_payment(request: HttpRequest, payment_id: int) -> JSONObject:
-    return _payment(_one_payment(api_user(request), payment_id), now=timezone.now())
+    return PAYMENTS.detail(request, payment_id)
 
 
 def _named_household(user: User, pk: int) -> Household:
     found = household_to_record(user, Household.objects.select_related("house").filter(pk=pk).first())
-    if found is None:
-        raise InvalidInput(_("户 %(id)s 不存在或您无权查看") % {"id": pk}, field="household_id")
-    return found
+    return named(found, _("户 %(id)s 不存在或您无权查看") % {"id": pk}, field="household_id")
 
 
 def _named_person(user: User, pk: int | None) -> Resident | None:
     if pk is None:
         return None
     found = person_to_record(user, Resident.objects.filter(pk=pk).first())
-    if found is None:
-        raise InvalidInput(_("人员 %(id)s 不存在或您无权查看") % {"id": pk}, field="resident_id")
-    return found
+    return named(found, _("人员 %(id)s 不存在或您无权查看") % {"id": pk}, field="resident_id")
 
 
 def _named_department(pk: int | None) -> Department | None:
-    if pk is None:
-        return None
-    found = Department.objects.filter(pk=pk).first()
-    if found is None:
-        raise InvalidInput(_("部门 %(id)s 不存在") % {"id": pk}, field="department_id")
-    return found
+    return named_if(pk, Department.objects.all(), _("部门 %(id)s 不存在") % {"id": pk}, field="department_id")
 
 
 @creates("/payments", PaymentOut, summary="登记救助帮扶发放（镇指挥室、村社区、发放部门；支持 Idempotency-Key）")
@@ -160,8 +147,4 @@ def create_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
     def create() -> Payment:
         return record_payment(town=town, actor=user, data=data, now=timezone.now())
 
-    def render(payment: Payment) -> JSONObject:
-        shown = _payment(_one_payment(user, payment.pk), now=timezone.now())
-        return PaymentOut.model_validate(shown).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return PAYMENTS.created(request, user=user, payload=payload, create=create)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import visible_day_care, visible_veteran_cards
@@ -20,13 +20,10 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import person_view
 from gridgov.data.people.models import Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut, one_in
+from gridgov.ui.api.ledgers.common import Ledger, acts, creates, pk_of, reads, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_DAY = date(1950, 1, 1)
@@ -56,7 +53,7 @@ class CardFilterIn(PageIn):
 class CardIn(TextIn):
     resident_id: int = Field(ge=1, le=MAX_ID, description="退役军人（人员 id）")
     applied_on: date = Field(ge=FIRST_DAY, description="申请日期（不晚于今天）")
-    department_id: int | None = REF
+    department_id: int | None = ID
     note: str = Field(default="", max_length=2000)
 
 
@@ -89,7 +86,7 @@ class AttendanceIn(TextIn):
     resident_id: int = Field(ge=1, le=MAX_ID, description="服务对象（人员 id）")
     day: date = Field(ge=FIRST_DAY, description="日期（不晚于今天）")
     provider: str = Field(min_length=1, max_length=64, description="照料机构")
-    department_id: int | None = REF
+    department_id: int | None = ID
 
 
 def _person(resident: Resident) -> JSONObject:
@@ -134,8 +131,11 @@ def _cards(user: User) -> QuerySet[VeteranCard]:
     return visible_veteran_cards(user, VeteranCard.objects.select_related(*_PERSON))
 
 
+CARDS = Ledger(_cards, _card, CardOut, gettext_noop("优待证记录不存在或您无权查看"))
+
+
 def _one_card(user: User, pk: int) -> VeteranCard:
-    return one_in(_cards(user), pk, _("优待证记录不存在或您无权查看"))
+    return CARDS.one(user, pk_of(pk))  # an id no row can have: the generic message
 
 
 def _named_resident(user: User, pk: int) -> Resident:
@@ -174,27 +174,22 @@ def create_veteran_card(request: HttpRequest, payload: CardIn) -> HttpResponse:
             now=timezone.now(),
         )
 
-    def render(card: VeteranCard) -> JSONObject:
-        return CardOut.model_validate(_card(_one_card(user, card.pk))).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return CARDS.created(request, user=user, payload=payload, create=create)
 
 
-@api.post(
-    "/veteran-cards/{card_id}/issue",
-    response={200: CardOut, **ERRORS},
-    tags=[LEDGERS],
-    summary="登记优待证发放（发放日期与证号；已发放的不能再发）",
-)
+@acts("/veteran-cards/{card_id}/issue", CardOut, summary="登记优待证发放（发放日期与证号；已发放的不能再发）")
 def issue_veteran_card(request: HttpRequest, card_id: int, payload: IssueIn) -> JSONObject:
     user = api_user(request)
     card = _one_card(user, card_id)
     issue_card(card=card, actor=user, issued_on=payload.issued_on, number=payload.number, now=timezone.now())
-    return _card(_one_card(user, card.pk))
+    return CARDS.shown(user, card.pk)
 
 
 def _attendances(user: User) -> QuerySet[DayCareAttendance]:
     return visible_day_care(user, DayCareAttendance.objects.select_related(*_PERSON))
+
+
+ATTENDANCES = Ledger(_attendances, _attendance, AttendanceOut)
 
 
 @reads("/day-care", AttendancePageOut, summary="残疾人日间照料记录（按人员、日期筛选）")
@@ -222,8 +217,4 @@ def create_day_care(request: HttpRequest, payload: AttendanceIn) -> HttpResponse
             now=timezone.now(),
         )
 
-    def render(attendance: DayCareAttendance) -> JSONObject:
-        shown = _attendances(user).get(pk=attendance.pk)
-        return AttendanceOut.model_validate(_attendance(shown)).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return ATTENDANCES.created(request, user=user, payload=payload, create=create)

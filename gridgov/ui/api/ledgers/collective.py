@@ -11,22 +11,22 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import may_record_income, visible_incomes, visible_supports
 from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.models import VillageIncome, VillageSupport
-from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import PageIn, creates, reads, register_once_per_key, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, RefOut
+from gridgov.ui.api.ledgers.common import Ledger, creates, reads, where_given
+from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 MAX_AMOUNT = Decimal("999999999999.99")  # the column's 14 digits
@@ -85,11 +85,7 @@ def _incomes(user: User) -> QuerySet[VillageIncome]:
     return visible_incomes(user, VillageIncome.objects.select_related("village", "updated_by"))
 
 
-def _one_income(user: User, pk: int) -> VillageIncome:
-    found = _incomes(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("收入记录不存在或您无权查看"))
-    return found
+INCOMES = Ledger(_incomes, _income, IncomeOut, gettext_noop("收入记录不存在或您无权查看"))
 
 
 @reads("/collective/incomes", IncomePageOut, summary="村级集体经济收入（按年度、村、收入类型筛选）")
@@ -100,7 +96,7 @@ def list_incomes(request: HttpRequest, filters: Query[IncomeFilterIn]) -> JSONOb
 
 @reads("/collective/incomes/{income_id}", IncomeOut, summary="村级集体经济收入详情")
 def get_income(request: HttpRequest, income_id: int) -> JSONObject:
-    return _income(_one_income(api_user(request), income_id), now=timezone.now())
+    return INCOMES.detail(request, income_id)
 
 
 def _recorded_village(user: User, pk: int) -> Area:
@@ -127,12 +123,7 @@ def create_income(request: HttpRequest, payload: IncomeIn) -> HttpResponse:
         note=payload.note,
     )
 
-    def shown(income: VillageIncome) -> JSONObject:
-        return _income(_one_income(user, income.pk), now=timezone.now())
-
-    return register_once_per_key(
-        request, user=user, payload=payload, register=record_income, data=data, shown=shown, schema=IncomeOut
-    )
+    return INCOMES.registered(request, user=user, payload=payload, register=record_income, data=data)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -200,11 +191,7 @@ def _supports(user: User) -> QuerySet[VillageSupport]:
     return visible_supports(user, VillageSupport.objects.select_related("village", "enterprise", "created_by"))
 
 
-def _one_support(user: User, pk: int) -> VillageSupport:
-    found = _supports(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("企业助农记录不存在或您无权查看"))
-    return found
+SUPPORTS = Ledger(_supports, _support, SupportOut, gettext_noop("企业助农记录不存在或您无权查看"))
 
 
 @reads("/collective/supports", SupportPageOut, summary="村企结对和共富工坊（按年度、村、助农类型筛选）")
@@ -215,7 +202,7 @@ def list_village_supports(request: HttpRequest, filters: Query[SupportFilterIn])
 
 @reads("/collective/supports/{support_id}", SupportOut, summary="村企结对或共富工坊记录详情")
 def get_village_support(request: HttpRequest, support_id: int) -> JSONObject:
-    return _support(_one_support(api_user(request), support_id), now=timezone.now())
+    return SUPPORTS.detail(request, support_id)
 
 
 @creates(
@@ -228,12 +215,11 @@ def create_village_support(request: HttpRequest, payload: SupportIn) -> HttpResp
     village = _recorded_village(user, payload.village_id)
     enterprise = None
     if payload.enterprise_id is not None:
-        enterprise = Enterprise.objects.filter(pk=payload.enterprise_id, town_id=village.town_id, active=True).first()
-        if enterprise is None:
-            raise InvalidInput(
-                _("企业 %(id)s 不在本镇企业库中，请改填结对单位名称") % {"id": payload.enterprise_id},
-                field="enterprise_id",
-            )
+        enterprise = named(
+            Enterprise.objects.filter(pk=payload.enterprise_id, town_id=village.town_id, active=True).first(),
+            _("企业 %(id)s 不在本镇企业库中，请改填结对单位名称") % {"id": payload.enterprise_id},
+            field="enterprise_id",
+        )
     data = SupportInput(
         village=village,
         kind=payload.kind,
@@ -245,9 +231,4 @@ def create_village_support(request: HttpRequest, payload: SupportIn) -> HttpResp
         note=payload.note,
     )
 
-    def shown(support: VillageSupport) -> JSONObject:
-        return _support(_one_support(user, support.pk), now=timezone.now())
-
-    return register_once_per_key(
-        request, user=user, payload=payload, register=record_support, data=data, shown=shown, schema=SupportOut
-    )
+    return SUPPORTS.registered(request, user=user, payload=payload, register=record_support, data=data)

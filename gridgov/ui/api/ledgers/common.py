@@ -1,11 +1,12 @@
 """What every ledger endpoint shares: paging and the status filter, the scope of readable records (the cases the
-user may see), references, and creating once per Idempotency-Key.
+user may see), ids and references, finding one record or answering 404, and creating once per Idempotency-Key.
 
 Answers are ``JSONObject``: JSON bodies, checked against each endpoint's response schema by django-ninja."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -21,12 +22,14 @@ from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import Enterprise, User
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id
+from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, keyed_response
+from gridgov.ui.api.files import file_answer
+from gridgov.ui.api.named import named
 from gridgov.ui.api.present import Row
-from gridgov.ui.api.schemas import TextIn
+from gridgov.ui.api.schemas import MAX_ID, PageIn
+from gridgov.ui.signed_in import api_user
 
 LEDGERS = "台账"  # the ledger endpoints' tag in the API description
-ID = Field(default=None, ge=1, le=2**62)
 CASE_RELATIONS = ("case__category", "case__major_category", "case__area", "case__village", "case__department")
 
 
@@ -47,9 +50,28 @@ def creates[F: Callable[..., object]](path: str, answer: type[Schema], *, summar
     )
 
 
-class PageIn(TextIn):
-    page: int = Field(default=1, ge=1, le=1_000_000)
-    page_size: int = Field(default=50, ge=1, le=200)
+def acts[F: Callable[..., object]](path: str, answer: object, *, summary: str) -> Callable[[F], F]:
+    """A ledger ``POST`` acting on a record (not creating one): 200 with ``answer``."""
+    return api.post(path, response={200: answer, **ERRORS}, tags=[LEDGERS], summary=summary)
+
+
+def serves_file[F: Callable[..., object]](
+    path: str, *, url_name: str, summary: str, description: str, content_type: str
+) -> Callable[[F], F]:
+    """A ledger ``GET`` answering a stored photo (``files.private_file``), described as ``content_type``'s binary."""
+    return api.get(
+        path,
+        response={200: None, **ERRORS},
+        url_name=url_name,
+        tags=[LEDGERS],
+        summary=summary,
+        openapi_extra=file_answer(description, content_type),
+    )
+
+
+def updates[F: Callable[..., object]](path: str, answer: type[Schema], *, summary: str) -> Callable[[F], F]:
+    """A register ``PATCH``: the fields given change, the others stay; 200 with the record."""
+    return api.patch(path, response={200: answer, **ERRORS}, tags=[LEDGERS], summary=summary)
 
 
 class StatusIn(PageIn):
@@ -94,6 +116,22 @@ def one_of[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:
     return found
 
 
+def pk_of(value: int) -> int:
+    """A path's id, or NotFound for one no row can have (never a database overflow)."""
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(_("记录不存在或您无权查看"))
+    return value
+
+
+def one_in[M: Model](qs: QuerySet[M], pk: int, message: str | None = None) -> M:
+    """The record ``pk`` among ``qs`` (a ledger's records the user may see), or NotFound with ``message`` (also for
+    an id no row can have)."""
+    found = qs.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    if found is None:
+        raise NotFound(message or _("记录不存在或您无权查看"))
+    return found
+
+
 def one_by_case[M: Model](qs: QuerySet[M], case_id: int, message: str) -> M:
     """The record of the case ``case_id`` (the enterprise ledgers' address), or NotFound with ``message``."""
     found = qs.filter(case_id=_case_id(case_id)).first()
@@ -104,20 +142,29 @@ def one_by_case[M: Model](qs: QuerySet[M], case_id: int, message: str) -> M:
 
 def visible_enterprise(user: User, enterprise_id: int) -> Enterprise:
     """The enterprise a record is entered for, if the user may see it (else InvalidInput on ``enterprise_id``)."""
-    enterprise = visible_enterprises(user).filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise InvalidInput(_("企业 %(id)s 不存在或您无权查看") % {"id": enterprise_id}, field="enterprise_id")
-    return enterprise
+    return named(
+        visible_enterprises(user).filter(pk=enterprise_id).first(),
+        _("企业 %(id)s 不存在或您无权查看") % {"id": enterprise_id},
+        field="enterprise_id",
+    )
 
 
-def created_answer[M: Model](
-    records: QuerySet[M], *, row: Row[M], schema: type[Schema]
-) -> Callable[[Case], JSONObject]:
-    """How a ledger record created through the API answers: its row as the list shows it, in its response
-    schema's JSON (the ``render`` of ``create_once_per_key``)."""
+def read_by_case[M: Model](records: QuerySet[M], row: Row[M]) -> Callable[[Case], JSONObject]:
+    """How a case ledger's record just created answers (the ``shown`` of ``answered_as``): read again by its case
+    among ``records`` and shown by ``row`` as the list shows it, as of now."""
 
-    def render(case: Case) -> JSONObject:
-        return schema.model_validate(row(records.get(case_id=case.pk), now=timezone.now())).model_dump(mode="json")
+    def shown(case: Case) -> JSONObject:
+        return row(records.get(case_id=case.pk), now=timezone.now())
+
+    return shown
+
+
+def answered_as[T](schema: type[Schema], shown: Callable[[T], JSONObject]) -> Callable[[T], JSONObject]:
+    """How a record just written answers (the ``render`` of ``create_once_per_key``): ``shown``, in its response
+    ``schema``'s JSON."""
+
+    def render(record: T) -> JSONObject:
+        return schema.model_validate(shown(record)).model_dump(mode="json")
 
     return render
 
@@ -136,10 +183,7 @@ def create_once_per_key[T: Model](
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return api.create_response(request, render(create()), status=201)
-    answer = create_once(user=user, key=key, body=body, create=create, render=render)
-    response = api.create_response(request, answer.body, status=200 if answer.replayed else answer.status)
-    response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
-    return response
+    return keyed_response(request, create_once(user=user, key=key, body=body, create=create, render=render))
 
 
 def read_back[T: Model](user: User, read: Callable[[User, int], T], row: Row[T]) -> Callable[[T], JSONObject]:
@@ -162,13 +206,81 @@ def register_once_per_key[T: Model, D](
     shown: Callable[[T], JSONObject],
     schema: type[Schema],
 ) -> HttpResponse:
-    """``create_once_per_key`` for a register entry: ``register(actor=user, data=data, now=…)`` writes it (the
-    people register's domain functions), its answer is ``shown`` (as the detail endpoint reads it) in ``schema``."""
-
-    def render(record: T) -> JSONObject:
-        return schema.model_validate(shown(record)).model_dump(mode="json")
+    """``create_once_per_key`` for a record a ledger's domain function writes from its input:
+    ``register(actor=user, data=data, now=…)``; its answer is ``shown`` (as the detail endpoint reads it) in
+    ``schema``."""
 
     def create() -> T:
         return register(actor=user, data=data, now=timezone.now())
 
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return create_once_per_key(request, user=user, payload=payload, create=create, render=answered_as(schema, shown))
+
+
+@dataclass(frozen=True)
+class Ledger[M: Model]:
+    """One ledger's records as its endpoints read and answer them: ``records(user)``, those the user may see; one
+    of them by id, or 404 with ``missing`` (``gettext_noop``-marked, translated when said; none: the generic
+    message); each shown by ``row`` as of now, and one just written answered as ``row`` shows it read again, in
+    ``schema``."""
+
+    records: Callable[[User], QuerySet[M]]
+    row: Row[M]
+    schema: type[Schema]
+    missing: str | None = None
+
+    @classmethod
+    def of_cases(
+        cls, model: type[M], row: Row[M], schema: type[Schema], *related: str, missing: str | None = None
+    ) -> Ledger[M]:
+        """A case ledger: its ``model``'s records of the cases the user sees (``case_records``, with ``related``)."""
+
+        def records(user: User) -> QuerySet[M]:
+            return case_records(model, user, *related)
+
+        return cls(records, row, schema, missing)
+
+    def _missing(self) -> str:
+        return _("记录不存在或您无权查看") if self.missing is None else _(self.missing)
+
+    def one(self, user: User, pk: int) -> M:
+        return one_in(self.records(user), pk, self._missing())
+
+    def in_status(self, request: HttpRequest, status: str) -> QuerySet[M]:
+        """A case ledger's records the user sees, by the ledger pages' status filter (``by_status``)."""
+        return by_status(self.records(api_user(request)), status)
+
+    def by_case(self, request: HttpRequest, case_id: int) -> JSONObject:
+        """The record of the case ``case_id`` (an enterprise ledger's address), as its detail endpoint answers."""
+        return self.row(one_by_case(self.records(api_user(request)), case_id, self._missing()), now=timezone.now())
+
+    def shown(self, user: User, pk: int) -> JSONObject:
+        """The record ``pk`` as its detail endpoint answers."""
+        return self.row(self.one(user, pk), now=timezone.now())
+
+    def detail(self, request: HttpRequest, pk: int) -> JSONObject:
+        return self.shown(api_user(request), pk)
+
+    def answer(self, user: User) -> Callable[[M], JSONObject]:
+        """How a record ``user`` has just written answers (the ``render`` of ``create_once_per_key``)."""
+        return answered_as(self.schema, read_back(user, self.one, self.row))
+
+    def created(self, request: HttpRequest, *, user: User, payload: Schema, create: Callable[[], M]) -> HttpResponse:
+        """``create_once_per_key``, answered by ``answer``."""
+        return create_once_per_key(request, user=user, payload=payload, create=create, render=self.answer(user))
+
+    def reported(
+        self, request: HttpRequest, *, user: User, payload: Schema, create: Callable[[], Case]
+    ) -> HttpResponse:
+        """``create_once_per_key`` for a case ledger: ``create`` reports a case with its record; the answer is the
+        record read again by its case among the user's (``read_by_case``)."""
+        render = answered_as(self.schema, read_by_case(self.records(user), self.row))
+        return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+
+    def registered[D](
+        self, request: HttpRequest, *, user: User, payload: Schema, register: Callable[..., M], data: D
+    ) -> HttpResponse:
+        """``register_once_per_key``: ``register(actor=user, data=data, now=…)`` writes, ``answer`` answers."""
+        shown = read_back(user, self.one, self.row)
+        return register_once_per_key(
+            request, user=user, payload=payload, register=register, data=data, shown=shown, schema=self.schema
+        )

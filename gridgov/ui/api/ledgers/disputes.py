@@ -12,21 +12,19 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.cases.models import Case
-from gridgov.data.disputes.domain import PartyInput, parties_masked, register_dispute, reveal_parties
+from gridgov.data.disputes.domain import PartyInput, PartyView, parties_masked, register_dispute, reveal_parties
 from gridgov.data.disputes.enums import DisputeType, Level, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, _area, _department, _reporting_town
+from gridgov.ui.api.endpoints import _area, _department, _reporting_town
 from gridgov.ui.api.ledgers.common import (
+    Ledger,
     StatusIn,
-    by_status,
+    acts,
     case_records,
-    create_once_per_key,
-    created_answer,
     creates,
     one_of,
     reads,
@@ -90,6 +88,10 @@ class DisputeIn(TextIn):
     area_id: int | None = Field(default=None, ge=1, le=2**62)
 
 
+def _party(p: PartyView) -> JSONObject:
+    return {"role": p.role, "name": p.name, "phone": p.phone, "id_number": p.id_number, "masked": p.masked}
+
+
 def _dispute(d: Dispute, *, now: datetime) -> JSONObject:
     return {
         "id": d.pk,
@@ -104,10 +106,7 @@ def _dispute(d: Dispute, *, now: datetime) -> JSONObject:
         "method": d.method,
         "outcome": d.outcome,
         "outcome_note": d.outcome_note,
-        "parties": [
-            {"role": p.role, "name": p.name, "phone": p.phone, "id_number": p.id_number, "masked": p.masked}
-            for p in parties_masked(d)
-        ],
+        "parties": [_party(p) for p in parties_masked(d)],
     }
 
 
@@ -116,11 +115,12 @@ def _disputes(user: User) -> QuerySet[Dispute]:
     return case_records(Dispute, user).prefetch_related(parties)
 
 
+DISPUTES = Ledger(_disputes, _dispute, DisputeOut)
+
+
 @reads("/disputes", DisputePageOut, summary="矛盾纠纷（当事人已脱敏）")
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
-    qs = where_given(
-        by_status(_disputes(api_user(request)), filters.status), type=filters.type, backlog=filters.backlog
-    )
+    qs = where_given(DISPUTES.in_status(request, filters.status), type=filters.type, backlog=filters.backlog)
     return paged(qs.order_by("-received_on", "-id"), filters, _dispute)
 
 
@@ -130,19 +130,15 @@ def get_dispute(request: HttpRequest, dispute_id: int) -> JSONObject:
     return _dispute(found, now=timezone.now())
 
 
-@api.post(
+@acts(
     "/disputes/{dispute_id}/reveal-parties",
-    response={200: list[PartyOut], **ERRORS},
-    tags=["台账"],
+    list[PartyOut],
     summary="查看当事人完整信息（指挥室、领导、管理员；记录安全日志）",
 )
 def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[JSONObject]:
     user = api_user(request)
     found = one_of(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
-    return [
-        {"role": p.role, "name": p.name, "phone": p.phone, "id_number": p.id_number, "masked": p.masked}
-        for p in reveal_parties(user=user, dispute=found, client=Client.of(request))
-    ]
+    return [_party(p) for p in reveal_parties(user=user, dispute=found, client=Client.of(request))]
 
 
 @creates("/disputes", DisputeOut, summary="登记信访/纠纷（镇指挥室、管理员；支持 Idempotency-Key）")
@@ -170,6 +166,4 @@ def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
         )
         return dispute.case
 
-    rendered = created_answer(_disputes(user), row=_dispute, schema=DisputeOut)
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
+    return DISPUTES.reported(request, user=user, payload=payload, create=create)

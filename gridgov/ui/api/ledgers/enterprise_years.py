@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
@@ -17,13 +16,12 @@ from gridgov.data.access.permissions import may_record_years, visible_enterprise
 from gridgov.data.enterprises.domain.yearly import YearInput, record_year
 from gridgov.data.enterprises.enums import Measure, Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
-from gridgov.data.errors import NotAllowed, NotFound
+from gridgov.data.errors import NotAllowed
 from gridgov.data.org.models import User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, visible_enterprise, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, RefOut
+from gridgov.ui.api.ledgers.common import Ledger, creates, reads, visible_enterprise, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT = Field(default="", max_length=32, description="金额（元），可写12000、3,500万、1.2亿")
@@ -114,6 +112,9 @@ def _rows(user: User) -> QuerySet[EnterpriseYear]:
     return visible_enterprise_years(user, EnterpriseYear.objects.select_related("enterprise"))
 
 
+ROWS = Ledger(_rows, _row, EnterpriseYearOut)
+
+
 @reads(
     "/enterprise-years", EnterpriseYearPageOut, summary="企业年度数据（规上、重点企业投资、亩均论英雄、低效企业整治）"
 )
@@ -132,10 +133,7 @@ def list_enterprise_years(request: HttpRequest, filters: Query[EnterpriseYearFil
 
 @reads("/enterprise-years/{row_id}", EnterpriseYearOut, summary="企业年度数据详情")
 def get_enterprise_year(request: HttpRequest, row_id: int) -> JSONObject:
-    found = _rows(api_user(request)).filter(pk=row_id).first() if 1 <= row_id <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return _row(found)
+    return ROWS.detail(request, row_id)
 
 
 @creates(
@@ -164,12 +162,4 @@ def create_enterprise_year(request: HttpRequest, payload: EnterpriseYearIn) -> H
         measure=payload.measure or "",
         note=payload.note,
     )
-
-    def create() -> EnterpriseYear:
-        return record_year(actor=user, data=data, now=timezone.now())
-
-    def render(row: EnterpriseYear) -> JSONObject:
-        shown = _row(_rows(user).get(pk=row.pk))
-        return EnterpriseYearOut.model_validate(shown).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return ROWS.registered(request, user=user, payload=payload, register=record_year, data=data)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
 from gridgov.data.cases.models import Case
@@ -16,28 +15,22 @@ from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.hazards import HazardInput, record_hazard
 from gridgov.data.enterprises.enums import Book, Grade
 from gridgov.data.enterprises.models import Hazard
-from gridgov.data.errors import InvalidInput
-from gridgov.data.org.models import User
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _uploads
 from gridgov.ui.api.ledgers.common import (
-    ID,
+    Ledger,
     StatusIn,
-    by_status,
-    case_records,
-    create_once_per_key,
-    created_answer,
     creates,
-    one_by_case,
     reads,
     ref_of,
     visible_enterprise,
     where_given,
 )
+from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -106,14 +99,13 @@ def _hazard(h: Hazard, *, now: datetime) -> JSONObject:
     }
 
 
-def _hazards(user: User) -> QuerySet[Hazard]:
-    return case_records(Hazard, user, "enterprise")
+HAZARDS = Ledger.of_cases(Hazard, _hazard, HazardOut, "enterprise", missing=gettext_noop("隐患不存在或您无权查看"))
 
 
 @reads("/hazards", HazardPageOut, summary="企业安全隐患（两本账）")
 def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONObject:
     qs = where_given(
-        by_status(_hazards(api_user(request)), filters.status),
+        HAZARDS.in_status(request, filters.status),
         book=filters.book,
         grade=filters.grade,
         enterprise_id=filters.enterprise,
@@ -126,19 +118,20 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONOb
 
 @reads("/hazards/{case_id}", HazardOut, summary="隐患详情（按事件 id）")
 def get_hazard(request: HttpRequest, case_id: int) -> JSONObject:
-    hazard = one_by_case(_hazards(api_user(request)), case_id, _("隐患不存在或您无权查看"))
-    return _hazard(hazard, now=timezone.now())
+    return HAZARDS.by_case(request, case_id)
 
 
 @creates("/hazards", HazardOut, summary="登记隐患（企业用户只能登记本企业自查隐患；支持 Idempotency-Key）")
 def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
     user = api_user(request)
     enterprise = visible_enterprise(user, payload.enterprise_id)
-    category = Category.objects.filter(
-        town_id=enterprise.town_id, code=payload.category.strip(), parent__code=HAZARD_MAJOR[0], active=True
-    ).first()
-    if category is None:
-        raise InvalidInput(_("隐患分类“%(c)s”不存在") % {"c": payload.category}, field="category")
+    category = named(
+        Category.objects.filter(
+            town_id=enterprise.town_id, code=payload.category.strip(), parent__code=HAZARD_MAJOR[0], active=True
+        ).first(),
+        _("隐患分类“%(c)s”不存在") % {"c": payload.category},
+        field="category",
+    )
     photos = _uploads(payload.photos)
 
     def create() -> Case:
@@ -161,5 +154,4 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> HttpResponse:
         )
         return hazard.case
 
-    rendered = created_answer(_hazards(user), row=_hazard, schema=HazardOut)
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
+    return HAZARDS.reported(request, user=user, payload=payload, create=create)

@@ -18,8 +18,8 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.ledgers.common import CASE_RELATIONS, ID, by_status, one_of, reads, ref_of, visible_ids
-from gridgov.ui.api.schemas import CaseSummaryOut, Ref, TextIn
+from gridgov.ui.api.ledgers.common import CASE_RELATIONS, by_status, one_of, reads, ref_of, visible_ids
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 

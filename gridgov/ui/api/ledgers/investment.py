@@ -12,10 +12,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import investment_towns, visible_leads
-from gridgov.data.errors import InvalidInput, NotAllowed, NotFound
+from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.investment.domain import (
     ArrivalInput,
     LeadInput,
@@ -29,10 +30,10 @@ from gridgov.data.investment.enums import Industry, Source, Stage
 from gridgov.data.investment.models import FundArrival, Lead
 from gridgov.data.org.models import Area, Department, User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import PageIn, create_once_per_key, creates, reads, ref_of, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, RefOut
+from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, register_once_per_key, where_given
+from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT_TEXT = "可为数字或“1.2亿”“3,500万”等写法（元）"
@@ -104,9 +105,9 @@ class LeadIn(TextIn):
     signed_amount: Decimal | str | None = Field(default=None, description=f"签约金额，{AMOUNT_TEXT}")
     major_industrial: bool = False
     enclave_place: str = Field(default="", max_length=100, description="飞地所在地（飞地项目填写）")
-    department_id: int | None = REF
+    department_id: int | None = ID
     person: str = Field(default="", max_length=32)
-    village_id: int | None = REF
+    village_id: int | None = ID
     note: str = Field(default="", max_length=2000)
 
 
@@ -132,6 +133,10 @@ class NewEnterpriseIn(TextIn):
     address: str = Field(default="", max_length=200)
     contact_name: str = Field(default="", max_length=32)
     contact_phone: str = Field(default="", max_length=32)
+
+
+def _arrival(a: FundArrival) -> JSONObject:
+    return {"id": a.pk, "year": a.year, "month": a.month, "amount": float(a.amount), "note": a.note}
 
 
 def _lead(lead: Lead, *, now: datetime) -> JSONObject:
@@ -164,10 +169,7 @@ def _lead(lead: Lead, *, now: datetime) -> JSONObject:
             "credit_code": enterprise.credit_code,
             "registered_on": lead.enterprise_on,
         },
-        "arrivals": [
-            {"id": a.pk, "year": a.year, "month": a.month, "amount": float(a.amount), "note": a.note}
-            for a in lead.arrivals.all()
-        ],
+        "arrivals": [_arrival(a) for a in lead.arrivals.all()],
         "note": lead.note,
         "created_at": lead.created_at,
     }
@@ -183,11 +185,7 @@ def _leads(user: User) -> QuerySet[Lead]:
     )
 
 
-def _one_lead(user: User, pk: int) -> Lead:
-    found = _leads(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("招商项目不存在或您无权查看"))
-    return found
+LEADS = Ledger(_leads, _lead, LeadOut, gettext_noop("招商项目不存在或您无权查看"))
 
 
 @reads("/investment/leads", LeadPageOut, summary="招商项目（按阶段、招商方式、产业类别、签约年度、飞地项目筛选）")
@@ -207,7 +205,7 @@ def list_investment_leads(request: HttpRequest, filters: Query[LeadFilterIn]) ->
 
 @reads("/investment/leads/{lead_id}", LeadOut, summary="招商项目详情（含到位资金和新增企业）")
 def get_investment_lead(request: HttpRequest, lead_id: int) -> JSONObject:
-    return _lead(_one_lead(api_user(request), lead_id), now=timezone.now())
+    return LEADS.detail(request, lead_id)
 
 
 def _town(user: User, town_id: int | None) -> Area:
@@ -219,25 +217,22 @@ def _town(user: User, town_id: int | None) -> Area:
             raise InvalidInput(_("请指定乡镇（town_id）"), field="town_id")
         town_id = next(iter(towns))
     found = Area.objects.filter(pk=town_id).first() if towns is None or town_id in towns else None
-    if found is None:
-        raise InvalidInput(_("乡镇 %(id)s 不存在或您无权登记") % {"id": town_id}, field="town_id")
-    return found
+    return named(found, _("乡镇 %(id)s 不存在或您无权登记") % {"id": town_id}, field="town_id")
 
 
 @creates("/investment/leads", LeadOut, summary="登记招商项目（镇指挥室、领导、经济发展办；支持 Idempotency-Key）")
 def create_investment_lead(request: HttpRequest, payload: LeadIn) -> HttpResponse:
     user = api_user(request)
     town = _town(user, payload.town_id)
-    department = None
-    if payload.department_id is not None:
-        department = Department.objects.filter(pk=payload.department_id, town=town).first()
-        if department is None:
-            raise InvalidInput(_("部门 %(id)s 不存在") % {"id": payload.department_id}, field="department_id")
-    village = None
-    if payload.village_id is not None:
-        village = Area.objects.filter(pk=payload.village_id).first()
-        if village is None:
-            raise InvalidInput(_("村 %(id)s 不存在") % {"id": payload.village_id}, field="village_id")
+    department = named_if(
+        payload.department_id,
+        Department.objects.filter(town=town),
+        _("部门 %(id)s 不存在") % {"id": payload.department_id},
+        field="department_id",
+    )
+    village = named_if(
+        payload.village_id, Area.objects.all(), _("村 %(id)s 不存在") % {"id": payload.village_id}, field="village_id"
+    )
     data = LeadInput(
         town=town,
         name=payload.name,
@@ -257,14 +252,7 @@ def create_investment_lead(request: HttpRequest, payload: LeadIn) -> HttpRespons
         village=village,
         note=payload.note,
     )
-
-    def create() -> Lead:
-        return record_lead(actor=user, data=data, now=timezone.now())
-
-    def render(lead: Lead) -> JSONObject:
-        return LeadOut.model_validate(_lead(_one_lead(user, lead.pk), now=timezone.now())).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return LEADS.registered(request, user=user, payload=payload, register=record_lead, data=data)
 
 
 @creates(
@@ -274,27 +262,11 @@ def create_investment_lead(request: HttpRequest, payload: LeadIn) -> HttpRespons
 )
 def create_investment_arrival(request: HttpRequest, lead_id: int, payload: ArrivalIn) -> HttpResponse:
     user = api_user(request)
-    lead = _one_lead(user, lead_id)
+    lead = LEADS.one(user, lead_id)
     data = ArrivalInput(lead=lead, year=payload.year, month=payload.month, amount=payload.amount, note=payload.note)
-
-    def create() -> FundArrival:
-        return record_arrival(actor=user, data=data, now=timezone.now())
-
-    def render(arrival: FundArrival) -> JSONObject:
-        shown = {
-            "id": arrival.pk,
-            "year": arrival.year,
-            "month": arrival.month,
-            "amount": float(arrival.amount),
-            "note": arrival.note,
-        }
-        return ArrivalOut.model_validate(shown).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
-
-
-def _lead_answer(user: User, lead_id: int) -> JSONObject:
-    return LeadOut.model_validate(_lead(_one_lead(user, lead_id), now=timezone.now())).model_dump(mode="json")
+    return register_once_per_key(
+        request, user=user, payload=payload, register=record_arrival, data=data, shown=_arrival, schema=ArrivalOut
+    )
 
 
 @creates(
@@ -304,7 +276,7 @@ def _lead_answer(user: User, lead_id: int) -> JSONObject:
 )
 def advance_investment_lead(request: HttpRequest, lead_id: int, payload: StageIn) -> HttpResponse:
     user = api_user(request)
-    lead = _one_lead(user, lead_id)
+    lead = LEADS.one(user, lead_id)
 
     def create() -> Lead:
         return advance_stage(
@@ -316,10 +288,7 @@ def advance_investment_lead(request: HttpRequest, lead_id: int, payload: StageIn
             signed_amount=payload.signed_amount,
         )
 
-    def render(moved: Lead) -> JSONObject:
-        return _lead_answer(user, moved.pk)
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return LEADS.created(request, user=user, payload=payload, create=create)
 
 
 @creates(
@@ -329,7 +298,7 @@ def advance_investment_lead(request: HttpRequest, lead_id: int, payload: StageIn
 )
 def register_investment_enterprise(request: HttpRequest, lead_id: int, payload: NewEnterpriseIn) -> HttpResponse:
     user = api_user(request)
-    lead = _one_lead(user, lead_id)
+    lead = LEADS.one(user, lead_id)
     data = NewEnterpriseInput(
         credit_code=payload.credit_code,
         name=payload.name,
@@ -343,7 +312,4 @@ def register_investment_enterprise(request: HttpRequest, lead_id: int, payload: 
         register_enterprise(actor=user, lead=lead, data=data, now=timezone.now())
         return lead
 
-    def render(registered: Lead) -> JSONObject:
-        return _lead_answer(user, registered.pk)
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return LEADS.created(request, user=user, payload=payload, create=create)

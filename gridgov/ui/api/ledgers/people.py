@@ -4,18 +4,16 @@ unmasking. A record out of scope answers 404, like every ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import house_for, household_for, visible_households, visible_houses
-from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import (
@@ -30,42 +28,23 @@ from gridgov.data.people.domain import (
 from gridgov.data.people.enums import HouseUse, Relation
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, read_back, reads, register_once_per_key, where_given
+from gridgov.ui.api.ledgers.common import (
+    Ledger,
+    creates,
+    pk_of,
+    read_back,
+    reads,
+    register_once_per_key,
+    updates,
+    where_given,
+)
+from gridgov.ui.api.named import named, named_by
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
-MAX_ID = 2**62
-REF = Field(default=None, ge=1, le=MAX_ID)
 LATITUDE = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
 LONGITUDE = Field(default=None, ge=-180, le=180, max_digits=9, decimal_places=6)
-
-
-def updates[F: Callable[..., object]](path: str, answer: type[Schema], *, summary: str) -> Callable[[F], F]:
-    """A register ``PATCH``: the fields given change, the others stay; 200 with the record."""
-    return api.patch(path, response={200: answer, **ERRORS}, tags=[LEDGERS], summary=summary)
-
-
-def pk_of(value: int) -> int:
-    """A path's id, or NotFound for one no row can have (never a database overflow)."""
-    if not 1 <= value <= MAX_ID:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return value
-
-
-def one_in[M: Model](qs: QuerySet[M], pk: int, message: str | None = None) -> M:
-    """The record ``pk`` among ``qs`` (a register's records the user may see), or NotFound with ``message``."""
-    found = qs.filter(pk=pk_of(pk)).first()
-    if found is None:
-        raise NotFound(message or _("记录不存在或您无权查看"))
-    return found
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -98,7 +77,7 @@ class HouseFilterIn(PageIn):
 
 class HouseIn(TextIn):
     village_id: int = Field(ge=1, le=MAX_ID, description="村/社区 id")
-    grid_id: int | None = REF
+    grid_id: int | None = ID
     address: str = Field(min_length=1, max_length=200, description="标准地址（本镇唯一）")
     latitude: Decimal | None = LATITUDE
     longitude: Decimal | None = LONGITUDE
@@ -108,8 +87,8 @@ class HouseIn(TextIn):
 
 
 class HousePatchIn(TextIn):
-    village_id: int | None = REF
-    grid_id: int | None = REF
+    village_id: int | None = ID
+    grid_id: int | None = ID
     address: str | None = Field(default=None, min_length=1, max_length=200)
     latitude: Decimal | None = LATITUDE
     longitude: Decimal | None = LONGITUDE
@@ -146,18 +125,14 @@ def _area(pk: int | None, level: AreaLevel, field: str) -> Area | None:
     """The village or grid a body names (reference data; whether the user writes there is the domain's check)."""
     if pk is None:
         return None
+    label = _("村/社区") if level == AreaLevel.VILLAGE else _("网格")
     found = Area.objects.filter(pk=pk, level=level).first()
-    if found is None:
-        label = _("村/社区") if level == AreaLevel.VILLAGE else _("网格")
-        raise InvalidInput(_("%(label)s %(id)s 不存在") % {"label": label, "id": pk}, field=field)
-    return found
+    return named(found, _("%(label)s %(id)s 不存在") % {"label": label, "id": pk}, field=field)
 
 
 def _town_of(village: Area) -> Area:
     town = Area.objects.filter(pk=village.town_id or 0, level=AreaLevel.TOWN).first()
-    if town is None:
-        raise InvalidInput(_("“%(v)s”不属于任何乡镇") % {"v": village.name}, field="village_id")
-    return town
+    return named(town, _("“%(v)s”不属于任何乡镇") % {"v": village.name}, field="village_id")
 
 
 @reads("/houses", HousePageOut, summary="实有房屋（按村、网格、用途筛选）")
@@ -250,7 +225,7 @@ class HouseholdIn(TextIn):
 
 
 class HouseholdPatchIn(TextIn):
-    house_id: int | None = REF
+    house_id: int | None = ID
     number: str | None = Field(default=None, max_length=32)
     note: str | None = Field(default=None, max_length=2000)
 
@@ -278,16 +253,12 @@ def _households(user: User) -> QuerySet[Household]:
     return visible_households(user, Household.objects.select_related("house").prefetch_related(HEADS))
 
 
-def _one_household(user: User, pk: int) -> Household:
-    return one_in(_households(user), pk)
+HOUSEHOLDS = Ledger(_households, _household, HouseholdOut)
 
 
 def _house_named(user: User, pk: int, field: str) -> House:
     """A house a body names, if the user sees it (else InvalidInput on ``field``: its existence is not told)."""
-    try:
-        return house_for(user, pk)
-    except NotFound:
-        raise InvalidInput(_("房屋 %(id)s 不存在或您无权查看") % {"id": pk}, field=field) from None
+    return named_by(lambda: house_for(user, pk), _("房屋 %(id)s 不存在或您无权查看") % {"id": pk}, field=field)
 
 
 @reads("/households", HouseholdPageOut, summary="户（户主姓名已脱敏）")
@@ -298,7 +269,7 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> 
 
 @reads("/households/{household_id}", HouseholdOut, summary="户详情")
 def get_household(request: HttpRequest, household_id: int) -> JSONObject:
-    return _household(_one_household(api_user(request), household_id), now=timezone.now())
+    return HOUSEHOLDS.detail(request, household_id)
 
 
 @creates("/households", HouseholdOut, summary="登记户（支持 Idempotency-Key）")
@@ -308,11 +279,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> HttpResponse
         house=_house_named(user, payload.house_id, "house_id"), number=payload.number, note=payload.note
     )
 
-    shown = read_back(user, _one_household, _household)
-
-    return register_once_per_key(
-        request, user=user, payload=payload, register=register_household, data=data, shown=shown, schema=HouseholdOut
-    )
+    return HOUSEHOLDS.registered(request, user=user, payload=payload, register=register_household, data=data)
 
 
 @updates("/households/{household_id}", HouseholdOut, summary="修改户（户号、备注或迁到另一房屋）")
@@ -326,4 +293,4 @@ def patch_household(request: HttpRequest, household_id: int, payload: HouseholdP
         note=household.note if payload.note is None else payload.note,
     )
     update_household(actor=user, household=household, data=data, now=timezone.now())
-    return _household(_one_household(user, household.pk), now=timezone.now())
+    return HOUSEHOLDS.shown(user, household.pk)

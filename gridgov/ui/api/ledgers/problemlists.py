@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from gridgov.data.access.permissions import town_roles
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.problemlists.domain import ItemInput, add_item
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
@@ -22,12 +21,8 @@ from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _department
 from gridgov.ui.api.ledgers.common import (
-    ID,
+    Ledger,
     StatusIn,
-    by_status,
-    case_records,
-    create_once_per_key,
-    created_answer,
     creates,
     one_of,
     reads,
@@ -35,7 +30,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, Ref, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, PageOut, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -97,15 +92,14 @@ def _item(i: ProblemItem, *, now: datetime) -> JSONObject:
     }
 
 
-def _items(user: User) -> QuerySet[ProblemItem]:
-    return case_records(ProblemItem, user, "problem_list", "department")
+ITEMS = Ledger.of_cases(ProblemItem, _item, ProblemItemOut, "problem_list", "department")
 
 
 @reads("/problem-lists", list[ProblemListOut], summary="问题清单")
 def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
     user = api_user(request)
     towns = [t.pk for t in Area.objects.filter(level=AreaLevel.TOWN) if town_roles(user, t)]
-    towns += list(_items(user).values_list("town_id", flat=True).distinct())
+    towns += list(ITEMS.records(user).values_list("town_id", flat=True).distinct())
     rows = ProblemList.objects.filter(town_id__in=towns).order_by("town_id", "sort_order", "id")
     return [
         {"id": p.pk, "town_id": p.town_id, "name": p.name, "description": p.description, "sort_order": p.sort_order}
@@ -116,7 +110,7 @@ def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
 @reads("/problem-items", ProblemItemPageOut, summary="清单问题")
 def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> JSONObject:
     qs = where_given(
-        by_status(_items(api_user(request)), filters.status),
+        ITEMS.in_status(request, filters.status),
         problem_list_id=filters.problem_list,
         source=filters.source,
         department_id=filters.department,
@@ -147,11 +141,9 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
         )
         return add_item(actor=user, data=data).case
 
-    rendered = created_answer(_items(user), row=_item, schema=ProblemItemOut)
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
+    return ITEMS.reported(request, user=user, payload=payload, create=create)
 
 
 @reads("/problem-items/{item_id}", ProblemItemOut, summary="清单问题详情")
 def get_problem_item(request: HttpRequest, item_id: int) -> JSONObject:
-    return _item(one_of(_items(api_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())
+    return _item(one_of(ITEMS.records(api_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())

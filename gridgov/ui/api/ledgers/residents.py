@@ -13,18 +13,16 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import household_for, resident_for, visible_memberships, visible_residents
-from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
 from gridgov.data.people.domain import ResidentInput, move_out, person_view, register_resident, update_resident
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, creates, read_back, reads, register_once_per_key, where_given
-from gridgov.ui.api.ledgers.people import MAX_ID, REF, HouseRefOut, one_in, pk_of, updates
+from gridgov.ui.api.ledgers.common import Ledger, acts, creates, pk_of, reads, updates, where_given
+from gridgov.ui.api.ledgers.people import HouseRefOut
+from gridgov.ui.api.named import named_by
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import PageOut, TextIn
+from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -66,7 +64,7 @@ class ResidentIn(TextIn):
 
 
 class ResidentPatchIn(TextIn):
-    household_id: int | None = REF
+    household_id: int | None = ID
     name: str | None = Field(default=None, min_length=1, max_length=64)
     id_number: str | None = Field(default=None, max_length=32)
     phone: str | None = Field(default=None, max_length=32)
@@ -104,15 +102,12 @@ def _residents(user: User) -> QuerySet[Resident]:
     )
 
 
-def _one_resident(user: User, pk: int) -> Resident:
-    return one_in(_residents(user), pk)
+RESIDENTS = Ledger(_residents, _resident, ResidentOut)
 
 
 def _household_named(user: User, pk: int) -> Household:
-    try:
-        return household_for(user, pk)
-    except NotFound:
-        raise InvalidInput(_("户 %(id)s 不存在或您无权查看") % {"id": pk}, field="household_id") from None
+    message = _("户 %(id)s 不存在或您无权查看") % {"id": pk}
+    return named_by(lambda: household_for(user, pk), message, field="household_id")
 
 
 @reads("/residents", ResidentPageOut, summary="实有人口（姓名、证件号、电话已脱敏）")
@@ -123,7 +118,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilterIn]) -> JS
 
 @reads("/residents/{resident_id}", ResidentOut, summary="人员详情（已脱敏）")
 def get_resident(request: HttpRequest, resident_id: int) -> JSONObject:
-    return _resident(_one_resident(api_user(request), resident_id), now=timezone.now())
+    return RESIDENTS.detail(request, resident_id)
 
 
 @creates("/residents", ResidentOut, summary="登记人员（证件号重复、校验位错误时拒绝；支持 Idempotency-Key）")
@@ -140,11 +135,7 @@ def create_resident(request: HttpRequest, payload: ResidentIn) -> HttpResponse:
         sex=payload.sex,
     )
 
-    shown = read_back(user, _one_resident, _resident)
-
-    return register_once_per_key(
-        request, user=user, payload=payload, register=register_resident, data=data, shown=shown, schema=ResidentOut
-    )
+    return RESIDENTS.registered(request, user=user, payload=payload, register=register_resident, data=data)
 
 
 @updates("/residents/{resident_id}", ResidentOut, summary="修改人员（只改给出的字段）")
@@ -163,21 +154,20 @@ def patch_resident(request: HttpRequest, resident_id: int, payload: ResidentPatc
         sex=Sex(resident.sex) if payload.sex is None else payload.sex,
     )
     update_resident(actor=user, resident=resident, data=data, now=timezone.now())
-    return _resident(_one_resident(user, resident.pk), now=timezone.now())
+    return RESIDENTS.shown(user, resident.pk)
 
 
 class MoveOutIn(TextIn):
     moved_out_on: date = Field(ge=date(1950, 1, 1), description="迁出日期（不晚于今天）")
 
 
-@api.post(
+@acts(
     "/residents/{resident_id}/move-out",
-    response={200: ResidentOut, **ERRORS},
-    tags=[LEDGERS],
+    ResidentOut,
     summary="登记人员迁出（其重点/关爱类别同日解除；记录保留到保存期限）",
 )
 def move_out_resident(request: HttpRequest, resident_id: int, payload: MoveOutIn) -> JSONObject:
     user = api_user(request)
     resident = resident_for(user, pk_of(resident_id))
     move_out(actor=user, resident=resident, on=payload.moved_out_on, now=timezone.now())
-    return _resident(_one_resident(user, resident.pk), now=timezone.now())
+    return RESIDENTS.shown(user, resident.pk)

@@ -4,36 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.domain.services import raise_request
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.models import ServiceRequest
-from gridgov.data.org.models import User
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _uploads
 from gridgov.ui.api.ledgers.common import (
-    ID,
+    Ledger,
     StatusIn,
-    by_status,
-    case_records,
-    create_once_per_key,
-    created_answer,
     creates,
-    one_by_case,
     reads,
     ref_of,
     visible_enterprise,
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, PageOut, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -74,14 +66,15 @@ def _service(s: ServiceRequest, *, now: datetime) -> JSONObject:
     }
 
 
-def _services(user: User) -> QuerySet[ServiceRequest]:
-    return case_records(ServiceRequest, user, "enterprise")
+SERVICE_REQUESTS = Ledger.of_cases(
+    ServiceRequest, _service, ServiceRequestOut, "enterprise", missing=gettext_noop("诉求不存在或您无权查看")
+)
 
 
 @reads("/service-requests", ServicePageOut, summary="企业诉求（三服务）")
 def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> JSONObject:
     qs = where_given(
-        by_status(_services(api_user(request)), filters.status),
+        SERVICE_REQUESTS.in_status(request, filters.status),
         request_type=filters.type,
         enterprise_id=filters.enterprise,
         case__year=filters.year,
@@ -91,8 +84,7 @@ def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn])
 
 @reads("/service-requests/{case_id}", ServiceRequestOut, summary="企业诉求详情")
 def get_service_request(request: HttpRequest, case_id: int) -> JSONObject:
-    found = one_by_case(_services(api_user(request)), case_id, _("诉求不存在或您无权查看"))
-    return _service(found, now=timezone.now())
+    return SERVICE_REQUESTS.by_case(request, case_id)
 
 
 @creates(
@@ -114,5 +106,4 @@ def create_service_request(request: HttpRequest, payload: ServiceRequestIn) -> H
             photos=photos,
         ).case
 
-    rendered = created_answer(_services(user), row=_service, schema=ServiceRequestOut)
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=rendered)
+    return SERVICE_REQUESTS.reported(request, user=user, payload=payload, create=create)

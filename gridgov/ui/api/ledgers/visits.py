@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
 from gridgov.data.access.permissions import visible_visits
@@ -23,12 +24,12 @@ from gridgov.data.visits.domain import Lamp, VisitInput, due_list, finding_to_ca
 from gridgov.data.visits.models import Visit
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.api import api
-from gridgov.ui.api.endpoints import ERRORS, _category, _uploads
-from gridgov.ui.api.ledgers.common import LEDGERS, PageIn, create_once_per_key, creates, reads, where_given
-from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE, MAX_ID, REF, RefOut
+from gridgov.ui.api.endpoints import _category, _uploads
+from gridgov.ui.api.files import private_file
+from gridgov.ui.api.ledgers.common import Ledger, create_once_per_key, creates, reads, serves_file, where_given
+from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import CaseCreatedOut, PageOut, PhotoIn, TextIn
+from gridgov.ui.api.schemas import ID, MAX_ID, CaseCreatedOut, PageIn, PageOut, PhotoIn, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_YEAR, LAST_YEAR = 2000, 9000  # a visit's time outside these years is a typing error, not a visit
@@ -68,8 +69,8 @@ class VisitFilterIn(PageIn):
 
 
 class VisitIn(TextIn):
-    resident_id: int | None = REF
-    house_id: int | None = REF
+    resident_id: int | None = ID
+    house_id: int | None = ID
     visited_at: datetime | None = Field(default=None, description="走访时间（缺省现在）")
     latitude: Decimal | None = LATITUDE
     longitude: Decimal | None = LONGITUDE
@@ -119,11 +120,7 @@ def _visits(user: User) -> QuerySet[Visit]:
     return visible_visits(user, Visit.objects.select_related("resident__household__house", "house", "village", "grid"))
 
 
-def _one_visit(user: User, pk: int) -> Visit:
-    found = _visits(user).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if found is None:
-        raise NotFound(_("走访记录不存在或您无权查看"))
-    return found
+VISITS = Ledger(_visits, _visit, VisitOut, gettext_noop("走访记录不存在或您无权查看"))
 
 
 def _day_bound(day: date, *, end: bool) -> datetime:
@@ -160,7 +157,7 @@ def list_visits(request: HttpRequest, filters: Query[VisitFilterIn]) -> JSONObje
 
 @reads("/visits/{visit_id}", VisitOut, summary="走访记录详情")
 def get_visit(request: HttpRequest, visit_id: int) -> JSONObject:
-    return _visit(_one_visit(api_user(request), visit_id), now=timezone.now())
+    return VISITS.detail(request, visit_id)
 
 
 def _visited_at(value: datetime | None, now: datetime) -> datetime:
@@ -189,10 +186,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> HttpResponse:
     def create() -> Visit:
         return record_visit(worker=user, data=data, now=now)
 
-    def render(visit: Visit) -> JSONObject:
-        return VisitOut.model_validate(_visit(_one_visit(user, visit.pk), now=now)).model_dump(mode="json")
-
-    return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
+    return VISITS.created(request, user=user, payload=payload, create=create)
 
 
 @creates(
@@ -203,7 +197,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> HttpResponse:
 def report_visit_finding(request: HttpRequest, visit_id: int, payload: VisitCaseIn) -> HttpResponse:
     user = api_user(request)
     now = timezone.now()
-    visit = _one_visit(user, visit_id)
+    visit = VISITS.one(user, visit_id)
     if visit.worker_id != user.pk:
         raise NotFound(_("走访记录不存在或不是您的走访"))
     category = _category(visit.town, payload.category, field="category")
@@ -219,26 +213,15 @@ def report_visit_finding(request: HttpRequest, visit_id: int, payload: VisitCase
     return create_once_per_key(request, user=user, payload=payload, create=create, render=render)
 
 
-@api.get(
+@serves_file(
     "/visits/{visit_id}/photo",
-    response={200: None, **ERRORS},
     url_name="visit_photo_file",
-    tags=[LEDGERS],
     summary="走访照片（去除位置信息的显示图；仅限能查看该走访记录的用户）",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "JPEG 图片",
-                "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    description="JPEG 图片",
+    content_type="image/jpeg",
 )
 def get_visit_photo(request: HttpRequest, visit_id: int) -> FileResponse:
-    visit = _one_visit(api_user(request), visit_id)
+    visit = VISITS.one(api_user(request), visit_id)
     if not visit.photo:
         raise NotFound(_("该走访记录没有照片"))
-    response = FileResponse(visit.photo.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(visit.photo, content_type="image/jpeg")
