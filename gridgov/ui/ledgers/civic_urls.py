@@ -6,6 +6,7 @@ from gridgov.ui.ledgers import views_disputes as disputes
 from gridgov.ui.ledgers import views_figures as figures
 from gridgov.ui.ledgers import views_inspections as inspections
 from gridgov.ui.ledgers import views_problemlists as lists
+from gridgov.ui.ledgers import views_project as project
 from gridgov.ui.ledgers import views_projects as projects
 from gridgov.ui.ledgers import views_rentals as rentals
 
@@ -53,17 +54,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("projects/", projects.projects, name="projects"),
     path("projects/export.xlsx", projects.projects_export, name="projects_export"),
     path("projects/new/", projects.project_new, name="project_new"),
-    path("projects/<int:project_id>/", projects.project_detail, name="project"),
-    path("projects/<int:project_id>/progress/", projects.project_progress, name="project_progress"),
+    path("projects/<int:project_id>/", project.project_detail, name="project"),
+    path("projects/<int:project_id>/progress/", project.project_progress, name="project_progress"),
     path(
         "projects/<int:project_id>/photos/<int:photo_id>/<str:size>/",
-        projects.progress_photo,
+        project.progress_photo,
         name="project_photo",
     ),
-    path("projects/<int:project_id>/milestones/", projects.project_milestones, name="project_milestones"),
+    path("projects/<int:project_id>/milestones/", project.project_milestones, name="project_milestones"),
     path(
         "projects/<int:project_id>/milestones/<int:milestone_id>/done/",
-        projects.milestone_done,
+        project.milestone_done,
         name="milestone_done",
     ),
 ]

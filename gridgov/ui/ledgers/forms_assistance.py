@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.types import FromDjango
+from gridgov.ui.choices import options, set_choices
 
-CHOOSE = [("", "——")]
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -20,9 +20,7 @@ class DepartmentForm(forms.Form):
 
     def __init__(self, *args: FromDjango, departments: list[tuple[int, str]], **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["department"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = CHOOSE + [(str(pk), name) for pk, name in departments]
+        set_choices(self, "department", options(departments))
 
 
 class PaymentForm(DepartmentForm):

@@ -17,14 +17,7 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.inspections.domain import ItemSpec, parse_points
 from gridgov.data.problemlists.enums import Source
 from gridgov.types import FromDjango
-
-CHOOSE = [("", "——")]
-
-
-def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
+from gridgov.ui.choices import CHOOSE, options, set_choices
 
 
 class RoundForm(forms.Form):
@@ -41,7 +34,7 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args: FromDjango, inspectors: list[tuple[int, str]], **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "inspectors", [(str(pk), name) for pk, name in inspectors])
+        set_choices(self, "inspectors", [(str(pk), name) for pk, name in inspectors])
 
     def clean_items(self) -> list[ItemSpec]:
         specs = []
@@ -85,8 +78,8 @@ class ProblemForm(forms.Form):
         self, *args: FromDjango, items: list[tuple[int, str]], areas: list[tuple[int, str]], **kwargs: FromDjango
     ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "item", CHOOSE + [(str(pk), label) for pk, label in items])
-        _choices(self, "area", CHOOSE + [(str(pk), label) for pk, label in areas])
+        set_choices(self, "item", options(items))
+        set_choices(self, "area", options(areas))
 
 
 class ItemForm(forms.Form):
@@ -103,8 +96,8 @@ class ItemForm(forms.Form):
         self, *args: FromDjango, lists: list[tuple[int, str]], departments: list[tuple[int, str]], **kwargs: FromDjango
     ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "problem_list", CHOOSE + [(str(pk), n) for pk, n in lists])
-        _choices(self, "department", CHOOSE + [(str(pk), n) for pk, n in departments])
+        set_choices(self, "problem_list", options(lists))
+        set_choices(self, "department", options(departments))
 
 
 class NoteForm(forms.Form):
@@ -135,8 +128,8 @@ class DisputeForm(forms.Form):
         self, *args: FromDjango, departments: list[tuple[int, str]], areas: list[tuple[int, str]], **kwargs: FromDjango
     ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "department", CHOOSE + [(str(pk), n) for pk, n in departments])
-        _choices(self, "area", CHOOSE + [(str(pk), n) for pk, n in areas])
+        set_choices(self, "department", options(departments))
+        set_choices(self, "area", options(areas))
 
 
 class MediationForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.types import FromDjango
+from gridgov.ui.choices import options, set_choices
 
 MONTHS = [(str(m), format_lazy(gettext_lazy("{}月"), m)) for m in range(1, 13)]
 
@@ -54,9 +55,5 @@ class SupportForm(forms.Form):
         **kwargs: FromDjango,
     ) -> None:
         super().__init__(*args, **kwargs)
-        village = self.fields["village"]
-        enterprise = self.fields["enterprise"]
-        assert isinstance(village, forms.ChoiceField)
-        assert isinstance(enterprise, forms.ChoiceField)
-        village.choices = [(str(pk), name) for pk, name in villages]
-        enterprise.choices = [("", "——")] + [(str(pk), name) for pk, name in enterprises]
+        set_choices(self, "village", [(str(pk), name) for pk, name in villages])
+        set_choices(self, "enterprise", options(enterprises))

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.investment.enums import Industry, Source, Stage
 from gridgov.types import FromDjango
+from gridgov.ui.choices import options, set_choices
 
-CHOOSE = [("", "——")]
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT_HELP = gettext_lazy("可写12000、3,500万或1.2亿")
 
@@ -44,9 +44,7 @@ class LeadForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         for name, choices in (("department", departments), ("village", villages)):
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = CHOOSE + [(str(pk), label) for pk, label in choices]
+            set_choices(self, name, options(choices))
 
 
 class LeadEditForm(LeadForm):

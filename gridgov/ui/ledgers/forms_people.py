@@ -11,15 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
 from gridgov.types import FromDjango
+from gridgov.ui.choices import options, set_choices
 
-CHOOSE = [("", "——")]
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # what <input type="date"> reads
-
-
-def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 class HouseForm(forms.Form):
@@ -36,8 +30,8 @@ class HouseForm(forms.Form):
         self, *args: FromDjango, villages: list[tuple[int, str]], grids: list[tuple[int, str]], **kwargs: FromDjango
     ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "village", CHOOSE + [(str(pk), name) for pk, name in villages])
-        _choices(self, "grid", CHOOSE + [(str(pk), name) for pk, name in grids])
+        set_choices(self, "village", options(villages))
+        set_choices(self, "grid", options(grids))
 
 
 class HouseholdForm(forms.Form):
@@ -67,7 +61,7 @@ class JoinGroupForm(forms.Form):
 
     def __init__(self, *args: FromDjango, groups: list[tuple[int, str]], **kwargs: FromDjango) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "group", CHOOSE + [(str(pk), name) for pk, name in groups])
+        set_choices(self, "group", options(groups))
 
 
 class DayForm(forms.Form):

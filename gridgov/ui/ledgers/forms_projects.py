@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.projects.enums import ProjectType
 from gridgov.types import FromDjango
+from gridgov.ui.choices import options, set_choices
 
-CHOOSE = [("", "——")]
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT_HELP = gettext_lazy("可写250万、1.2亿或3,500,000")
 
@@ -44,9 +44,7 @@ class ProjectForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         for name, choices in (("group", groups), ("department", departments), ("village", villages)):
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = CHOOSE + [(str(pk), label) for pk, label in choices]
+            set_choices(self, name, options(choices))
 
 
 class PhotosInput(forms.FileInput):

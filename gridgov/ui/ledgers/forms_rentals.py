@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.rentals.enums import Problem
 from gridgov.types import FromDjango
+from gridgov.ui.choices import options, set_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,12 +44,8 @@ class RectificationForm(forms.Form):
         **kwargs: FromDjango,
     ) -> None:
         super().__init__(*args, **kwargs)
-        house = self.fields["house"]
-        department = self.fields["department"]
-        assert isinstance(house, forms.ChoiceField)
-        assert isinstance(department, forms.ChoiceField)
-        house.choices = [("", "——"), *houses]
-        department.choices = [("", "——"), *departments]
+        set_choices(self, "house", options(houses))
+        set_choices(self, "department", options(departments))
 
 
 class RectifyForm(forms.Form):

@@ -34,7 +34,6 @@ from gridgov.data.people.enums import Relation
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.privacy import mask_id_number
 from gridgov.data.reports.phrasing import money
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import DepartmentForm, PaymentForm
 from gridgov.ui.params import id_param, year_param
@@ -202,7 +201,7 @@ def payments_export(request: HttpRequest) -> HttpResponse:
         _("发放部门"),
         _("备注"),
     ]
-    return common.dated_xlsx(_("救助帮扶发放"), workbook(_("救助帮扶发放"), headers, rows))
+    return common.list_xlsx(_("救助帮扶发放"), headers, rows)
 
 
 type Write = Callable[[User, Area, DepartmentForm, Department | None], bool]

@@ -20,7 +20,6 @@ from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Resident
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, DepartmentForm, IssueForm
@@ -95,7 +94,7 @@ def cards_export(request: HttpRequest) -> HttpResponse:
         _("经办部门"),
         _("备注"),
     ]
-    return common.dated_xlsx(_("退役军人优待证"), workbook(_("退役军人优待证"), headers, rows))
+    return common.list_xlsx(_("退役军人优待证"), headers, rows)
 
 
 type PersonWrite = Callable[[User, Area, Resident, dict[str, FromDjango], Department | None], object]
@@ -209,7 +208,7 @@ def day_care_export(request: HttpRequest) -> HttpResponse:
         for a in listed.order_by("-day", "-id")
     )
     headers = [_("日期"), _("姓名"), _("村/社区"), _("照料机构"), _("主管部门")]
-    return common.dated_xlsx(_("残疾人日间照料"), workbook(_("残疾人日间照料"), headers, rows))
+    return common.list_xlsx(_("残疾人日间照料"), headers, rows)
 
 
 def _record_attendance(

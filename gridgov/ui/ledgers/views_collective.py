@@ -24,9 +24,7 @@ from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.figures import OPERATING_THRESHOLD, RED_LIST_SIZE, VillageYear, red_list, village_years
 from gridgov.data.collective.importers import INCOMES, SUPPORTS
 from gridgov.data.collective.models import VillageIncome, VillageSupport
-from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Enterprise, User
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_collective import IncomeForm, SupportForm
 from gridgov.ui.ledgers.templatetags.enterprise_ledgers import percent
@@ -125,7 +123,7 @@ def collective_export(request: HttpRequest) -> HttpResponse:
         ]
         for r in rows
     )
-    return common.dated_xlsx(_("村级集体经济"), workbook(_("村级集体经济"), headers, cells))
+    return common.list_xlsx(_("村级集体经济"), headers, cells)
 
 
 @dataclass(frozen=True)
@@ -170,7 +168,7 @@ def collective_village(request: HttpRequest, village_id: int) -> HttpResponse:
             raise PermissionDenied(_("您无权登记%(village)s的集体经济收入") % {"village": village.name})
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with common.FormRefusal(form):
                 record_income(
                     actor=user,
                     data=IncomeInput(
@@ -183,9 +181,6 @@ def collective_village(request: HttpRequest, village_id: int) -> HttpResponse:
                     ),
                     now=timezone.now(),
                 )
-            except DomainError as error:
-                common.put_error(form, error)
-            else:
                 if not is_htmx(request):
                     return redirect(f"{request.path}?year={year}")
                 recorded = True
@@ -270,7 +265,7 @@ def supports_export(request: HttpRequest) -> HttpResponse:
         for r in _supports(user, town, shown)
     )
     title = _("村企结对和共富工坊")
-    return common.dated_xlsx(title, workbook(title, headers, cells))
+    return common.list_xlsx(title, headers, cells)
 
 
 @login_required
@@ -290,7 +285,7 @@ def supports(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             chosen = id_param(data["enterprise"])
             enterprise = Enterprise.objects.filter(pk=chosen, town=town).first() if chosen else None
-            try:
+            with common.FormRefusal(form):
                 record_support(
                     actor=user,
                     data=SupportInput(
@@ -305,9 +300,6 @@ def supports(request: HttpRequest) -> HttpResponse:
                     ),
                     now=timezone.now(),
                 )
-            except DomainError as error:
-                common.put_error(form, error)
-            else:
                 return redirect(f"{request.path}?year={data['on'].year}")
     records = _supports(user, town, shown)
     context = {

@@ -4,9 +4,11 @@ The pages themselves live one module per ledger (``views_<ledger>.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from decimal import Decimal
+from types import TracebackType
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +34,8 @@ from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.rentals.models import Rectification
 from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE
 from gridgov.data.sheets.jobs import home_town
-from gridgov.types import FromDjango, TemplateContext
+from gridgov.data.sheets.workbooks import workbook
+from gridgov.types import CellValue, FromDjango, TemplateContext
 from gridgov.ui.params import year_param
 from gridgov.ui.signed_in import is_htmx
 from gridgov.ui.web.menu import may_use_civic_ledgers
@@ -94,6 +98,23 @@ def put_error(form: Form, error: DomainError) -> None:
     form.add_error(field if field in form.fields else None, error.message)
 
 
+class FormRefusal(AbstractContextManager[None]):
+    """``with common.FormRefusal(form):`` a form's domain write and what follows it (a redirect); when the domain
+    refuses it (DomainError), the rest of the block is skipped and the refusal put beside the field it names
+    (``put_error``), for the page to show the form again."""
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> bool:
+        if isinstance(error, DomainError):
+            put_error(self.form, error)
+            return True
+        return False
+
+
 def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
@@ -103,6 +124,11 @@ def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYP
 def dated_xlsx(name: str, content: bytes) -> HttpResponse:
     """An Excel download named ``name`` and today's date."""
     return download(content, f"{name}{timezone.localtime().strftime('%Y%m%d')}.xlsx")
+
+
+def list_xlsx(title: str, headers: Sequence[str | Promise], rows: Iterable[Sequence[CellValue]]) -> HttpResponse:
+    """A ledger list as an Excel download: one sheet titled ``title``, the file named ``title`` and today's date."""
+    return dated_xlsx(title, workbook(title, headers, rows))
 
 
 def uploads(request: HttpRequest, kind: AttachmentKind) -> list[Upload]:
@@ -155,6 +181,15 @@ def found_or_404[**P, T](find: Callable[P, T], *args: P.args, **kwargs: P.kwargs
         return find(*args, **kwargs)
     except NotFound as error:
         raise Http404(error.message) from None
+
+
+def allowed_or_403[**P, T](act: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """What a domain function that shows or hands out a person's data answers; its refusal (DomainError) as a 403
+    with the domain's message."""
+    try:
+        return act(*args, **kwargs)
+    except DomainError as error:
+        raise PermissionDenied(error.message) from None
 
 
 def ledger_case(user: User, case_id: int, kind: Kind) -> Case:

@@ -30,7 +30,6 @@ from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
 from gridgov.data.privacy import mask_name
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import DisputeForm, MediationForm
 from gridgov.ui.params import int_param
@@ -118,7 +117,7 @@ def disputes_export(request: HttpRequest) -> HttpResponse:
         _("状态"),
         _("办结时间"),
     ]
-    return common.dated_xlsx(_("信访与矛盾纠纷"), workbook(_("信访与矛盾纠纷"), headers, rows))
+    return common.list_xlsx(_("信访与矛盾纠纷"), headers, rows)
 
 
 @login_required
@@ -190,7 +189,7 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     dispute = _dispute_for(user, dispute_id)
     form = MediationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with common.FormRefusal(form):
             record_mediation(
                 dispute=dispute,
                 actor=user,
@@ -198,9 +197,6 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:dispute", dispute.pk)
     return _render_dispute(request, dispute, parties=parties_masked(dispute), form=form)
 

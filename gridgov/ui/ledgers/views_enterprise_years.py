@@ -30,7 +30,6 @@ from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, Enterpri
 from gridgov.data.enterprises.yearly_figures import new_above_scale, rectified_by
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Enterprise, User
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import TemplateContext
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise_years import EnterpriseYearForm, RectificationForm, ThresholdForm
@@ -119,7 +118,7 @@ def years_export(request: HttpRequest) -> HttpResponse:
         _("整治日期"),
         _("整治措施"),
     ]
-    return common.dated_xlsx(_("企业年度数据"), workbook(_("企业年度数据"), headers, rows))
+    return common.list_xlsx(_("企业年度数据"), headers, rows)
 
 
 def _enterprise_or_404(user: User, enterprise_id: int) -> Enterprise:
@@ -159,11 +158,8 @@ def enterprise_years(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         if not may_record:
             raise PermissionDenied(_("您无权登记“%(name)s”的年度数据") % {"name": enterprise.name})
         if form.is_valid():
-            try:
+            with common.FormRefusal(form):
                 record_year(actor=user, data=_year_input(enterprise, form.cleaned_data), now=timezone.now())
-            except DomainError as error:
-                common.put_error(form, error)
-            else:
                 form = EnterpriseYearForm(initial={"year": timezone.localdate().year})
     rows = permissions.visible_enterprise_years(user).filter(enterprise=enterprise).order_by("-year")
     context: TemplateContext = {"enterprise": enterprise, "rows": rows, "form": form, "may_record": may_record}
@@ -219,7 +215,7 @@ def rectify(request: HttpRequest, row_id: int) -> HttpResponse:
         raise PermissionDenied(_("您无权登记“%(name)s”的年度数据") % {"name": row.enterprise.name})
     form = RectificationForm(request.POST, prefix=f"r{row.pk}")
     if form.is_valid():
-        try:
+        with common.FormRefusal(form):
             row = set_rectification(
                 actor=user,
                 row=row,
@@ -228,9 +224,6 @@ def rectify(request: HttpRequest, row_id: int) -> HttpResponse:
                 measure=form.cleaned_data["measure"],
                 now=timezone.now(),
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             form = RectificationForm(initial=_initial(row), prefix=f"r{row.pk}")
     context: TemplateContext = {"row": row, "form": form, "may_record": True}
     return render(request, "ledgers/enterprise/rectifications.html#row", context)

@@ -17,7 +17,6 @@ from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, create_en
 from gridgov.data.enterprises.domain.reconcile import THRESHOLD, reconcile
 from gridgov.data.enterprises.figures import year_figures
 from gridgov.data.enterprises.models import Hazard
-from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.workbooks import workbook
@@ -79,11 +78,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         if town is None:
             raise Http404(_("只有本镇受理员、领导或管理员可以登记企业"))
         if form.is_valid():
-            try:
+            with common.FormRefusal(form):
                 enterprise = create_enterprise(town=town, **form.cleaned_data)
-            except DomainError as error:
-                common.put_error(form, error)
-            else:
                 messages.success(request, _("已登记企业“%(n)s”") % {"n": enterprise.name})
                 return redirect("ledgers:enterprises")
     rows = [

@@ -27,7 +27,6 @@ from gridgov.data.enterprises.domain.hazards import (
 )
 from gridgov.data.enterprises.enums import GOVERNMENT_BOOKS, Book, Grade
 from gridgov.data.enterprises.models import Hazard
-from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.workbooks import workbook
@@ -151,7 +150,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with common.FormRefusal(form):
             enterprise = own_enterprise if fixed else data["enterprise"]
             assert enterprise is not None
             hazard = record_hazard(
@@ -171,9 +170,6 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
                 ),
                 photos=common.uploads(request, AttachmentKind.BEFORE),
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             messages.success(
                 request,
                 _("已登记隐患 %(n)s，整改期限%(d)s") % {"n": hazard.case.number, "d": common.day_text(hazard.deadline)},
@@ -198,7 +194,7 @@ def hazard_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         initial={"acceptor": user.full_name, "accepted_on": today},
     )
     if request.method == "POST":
-        try:
+        with common.FormRefusal(rectify_form if request.POST.get("step") == "rectify" else accept_form):
             if request.POST.get("step") == "rectify" and "rectify" in actions and rectify_form.is_valid():
                 data = rectify_form.cleaned_data
                 report_rectification(
@@ -223,8 +219,6 @@ def hazard_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("验收合格，已销号"))
                 return redirect("ledgers:hazard_detail", case_id=case.pk)
-        except DomainError as error:
-            common.put_error(rectify_form if request.POST.get("step") == "rectify" else accept_form, error)
     return render(
         request,
         "ledgers/enterprise/hazard_detail.html",

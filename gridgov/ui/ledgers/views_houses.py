@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access import permissions
-from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain import (
@@ -35,7 +34,6 @@ from gridgov.data.people.domain import (
 from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.data.sheets.jobs import home_town
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_people import HouseForm, HouseholdForm, ResidentForm
 from gridgov.ui.signed_in import signed_in_user
@@ -145,7 +143,7 @@ def houses_export(request: HttpRequest) -> HttpResponse:
         for address, village, grid, use, rooms, households, people, note in listed.values_list(*columns)
     )
     headers = [_("标准地址"), _("村/社区"), _("网格"), _("用途"), _("间数"), _("户数"), _("人数"), _("备注")]
-    return common.dated_xlsx(_("实有房屋"), workbook(_("实有房屋"), headers, rows))
+    return common.list_xlsx(_("实有房屋"), headers, rows)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -184,11 +182,8 @@ def house_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("您的角色不能登记房屋"))
     form = _house_form(request, town)
     if request.method == "POST" and form.is_valid():
-        try:
+        with common.FormRefusal(form):
             house = register_house(actor=user, data=_house_input(town, form), now=timezone.now())
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:house", house.pk)
     return render(request, "ledgers/people/house_form.html", {"form": form, "house": None})
 
@@ -216,11 +211,8 @@ def house_edit(request: HttpRequest, house_id: int) -> HttpResponse:
     }
     form = _house_form(request, town, initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with common.FormRefusal(form):
             update_house(actor=user, house=house, data=_house_input(town, form), now=timezone.now())
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:house", house.pk)
     return render(request, "ledgers/people/house_form.html", {"form": form, "house": house})
 
@@ -256,11 +248,8 @@ def house_detail(request: HttpRequest, house_id: int) -> HttpResponse:
             raise PermissionDenied(_("您无权修改该房屋的信息"))
         if form.is_valid():
             data = HouseholdInput(house=house, number=form.cleaned_data["number"], note=form.cleaned_data["note"])
-            try:
+            with common.FormRefusal(form):
                 household = register_household(actor=user, data=data, now=timezone.now())
-            except DomainError as error:
-                common.put_error(form, error)
-            else:
                 return redirect("ledgers:household", household.pk)
     households = permissions.visible_households(user, Household.objects.filter(house=house)).prefetch_related(
         Prefetch("residents", queryset=_visible_residents(user), to_attr="seen")
@@ -300,11 +289,8 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
                 birth_date=data["birth_date"],
                 sex=Sex(data["sex"] or Sex.UNKNOWN),
             )
-            try:
+            with common.FormRefusal(form):
                 resident = register_resident(actor=user, data=given, now=timezone.now())
-            except DomainError as error:
-                common.put_error(form, error)
-            else:
                 return redirect("ledgers:resident", resident.pk)
     people = _head_first(list(_visible_residents(user).filter(household=household)))
     return render(
@@ -325,10 +311,7 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     form = HouseholdForm(request.POST or None, initial={"number": household.number, "note": household.note})
     if request.method == "POST" and form.is_valid():
         data = HouseholdInput(house=household.house, number=form.cleaned_data["number"], note=form.cleaned_data["note"])
-        try:
+        with common.FormRefusal(form):
             update_household(actor=user, household=household, data=data, now=timezone.now())
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:household", household.pk)
     return render(request, "ledgers/people/household_edit.html", {"household": household, "form": form})

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind
-from gridgov.data.errors import DomainError
 from gridgov.data.inspections import figures as inspection_figures
 from gridgov.data.inspections.bulletin import bulletin_docx, issue_bulletin
 from gridgov.data.inspections.domain import create_round, finish_round, record_problem
@@ -75,7 +74,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None, inspectors=[(p.pk, str(p)) for p in people])
     if request.method == "POST" and form.is_valid():
         chosen = [p for p in people if str(p.pk) in form.cleaned_data["inspectors"]]
-        try:
+        with common.FormRefusal(form):
             round_ = create_round(
                 town=town,
                 actor=user,
@@ -87,9 +86,6 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 items=form.cleaned_data["items"],
                 bulletin_title=form.cleaned_data["bulletin_title"],
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:round_detail", round_.pk)
     return render(request, "ledgers/civic/round_new.html", {"form": form})
 
@@ -209,7 +205,7 @@ def round_record(request: HttpRequest, round_id: int) -> HttpResponse:
             Upload(name=f.name or "photo.jpg", data=f.read(), kind=AttachmentKind.BEFORE)
             for f in request.FILES.getlist("photos")
         ]
-        try:
+        with common.FormRefusal(form):
             recorded = record_problem(
                 round=round_,
                 inspector=user,
@@ -221,8 +217,5 @@ def round_record(request: HttpRequest, round_id: int) -> HttpResponse:
                 longitude=form.cleaned_data.get("longitude"),
                 photos=uploads,
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             form = ProblemForm(items=items, areas=common.area_choices(round_.town))
     return render(request, "ledgers/civic/round_record.html", {"round": round_, "form": form, "recorded": recorded})

@@ -76,10 +76,7 @@ def _record_rows(record: JSONObject) -> list[list[str]]:
 def resident_export(request: HttpRequest, resident_id: int) -> HttpResponse:
     """导出个人信息: the person's record for an access request, as JSON or .xlsx (``?format=xlsx``); logged."""
     user, resident = opened_resident(request, resident_id)
-    try:
-        record = export_person(user=user, resident=resident, client=Client.of(request))
-    except DomainError as error:
-        raise PermissionDenied(error.message) from None
+    record = common.allowed_or_403(export_person, user=user, resident=resident, client=Client.of(request))
     name = _("个人信息%(n)s") % {"n": resident.pk}
     if request.POST.get("format") == "xlsx":
         return common.dated_xlsx(name, workbook(_("个人信息"), [_("项目"), _("内容")], _record_rows(record)))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.deadlines import ledger_overdue
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import NotFound
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.domain import (
     ItemInput,
@@ -24,7 +24,6 @@ from gridgov.data.problemlists.domain import (
 )
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ItemForm, NoteForm
 from gridgov.ui.params import id_param
@@ -108,7 +107,7 @@ def problem_items_export(request: HttpRequest) -> HttpResponse:
         _("状态"),
         _("销号时间"),
     ]
-    return common.dated_xlsx(_("问题清单"), workbook(_("问题清单"), headers, rows))
+    return common.list_xlsx(_("问题清单"), headers, rows)
 
 
 @login_required
@@ -127,7 +126,7 @@ def problem_item_new(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST or None, lists=lists, departments=common.department_choices(town))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with common.FormRefusal(form):
             item = add_item(
                 actor=user,
                 data=ItemInput(
@@ -141,9 +140,6 @@ def problem_item_new(request: HttpRequest) -> HttpResponse:
                     found_on=data["found_on"],
                 ),
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:problem_item", item.pk)
     return render(request, "ledgers/civic/problem_item_new.html", {"form": form})
 
@@ -164,11 +160,8 @@ def problem_item(request: HttpRequest, item_id: int) -> HttpResponse:
     actions = permissions.record_actions(user=user, record=item)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with common.FormRefusal(form):
             report_progress(item=item, actor=user, note=form.cleaned_data["note"])
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:problem_item", item.pk)
     context = {
         "item": item,

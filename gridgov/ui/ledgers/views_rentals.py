@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, AttachmentKind, Status
-from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.enums import HouseUse, Revitalisation
 from gridgov.data.people.models import House
@@ -25,7 +24,6 @@ from gridgov.data.people.revitalisation import revitalise_house, revitalised
 from gridgov.data.rentals.domain import RectificationInput, accept, record_rectification, rectify
 from gridgov.data.rentals.enums import Problem
 from gridgov.data.rentals.models import Rectification
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_rentals import AcceptForm, RectificationForm, RectifyForm, RevitaliseForm
 from gridgov.ui.params import id_param
@@ -101,7 +99,7 @@ def rectifications_export(request: HttpRequest) -> HttpResponse:
         _("状态"),
         _("验收时间"),
     ]
-    return common.dated_xlsx(_("群租房整改台账"), workbook(_("群租房整改台账"), headers, rows))
+    return common.list_xlsx(_("群租房整改台账"), headers, rows)
 
 
 def _house_choices(town: Area) -> list[tuple[int, str]]:
@@ -126,7 +124,7 @@ def rectification_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         house = House.objects.select_related("town", "village", "grid").get(pk=data["house"], town=town)
         department = Department.objects.get(pk=data["department"], town=town) if data["department"] else None
-        try:
+        with common.FormRefusal(form):
             row = record_rectification(
                 actor=user,
                 data=RectificationInput(
@@ -138,9 +136,6 @@ def rectification_new(request: HttpRequest) -> HttpResponse:
                     department=department,
                 ),
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             messages.success(request, _("已登记并交办，事件编号 %(n)s") % {"n": row.case.number})
             return redirect("ledgers:rectification", row.pk)
     return render(request, "ledgers/civic/rectification_new.html", {"form": form})
@@ -170,7 +165,7 @@ def rectification_detail(request: HttpRequest, rectification_id: int) -> HttpRes
         if step == "sign":
             sign = lambda: apply_action(case_id=row.case_id, actor=user, action=Action.SIGN)  # noqa: E731
             return common.then_redirect(sign, "ledgers:rectification", row.pk)
-        try:
+        with common.FormRefusal(rectify_form if step == "rectify" else accept_form):
             if step == "rectify" and rectify_form.is_valid():
                 data = rectify_form.cleaned_data
                 rectify(
@@ -187,8 +182,6 @@ def rectification_detail(request: HttpRequest, rectification_id: int) -> HttpRes
                 accept(rectification=row, actor=user, note=accept_form.cleaned_data["note"])
                 messages.success(request, _("验收合格，已结案"))
                 return redirect("ledgers:rectification", row.pk)
-        except DomainError as error:
-            common.put_error(rectify_form if step == "rectify" else accept_form, error)
     context = {
         "row": row,
         "case": row.case,
@@ -246,7 +239,7 @@ def farmhouses_export(request: HttpRequest) -> HttpResponse:
         .values_list(*columns)
     )
     headers = [_("村/社区"), _("地址"), _("盘活状态"), _("盘活日期"), _("农户增收（元/年）")]
-    return common.dated_xlsx(_("闲置农房盘活"), workbook(_("闲置农房盘活"), headers, rows))
+    return common.list_xlsx(_("闲置农房盘活"), headers, rows)
 
 
 @login_required
@@ -259,16 +252,13 @@ def farmhouse_revitalise(request: HttpRequest, house_id: int) -> HttpResponse:
     initial = {"revitalised_on": house.revitalised_on or timezone.localdate(), "added_income": house.added_income}
     form = RevitaliseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with common.FormRefusal(form):
             revitalise_house(
                 actor=user,
                 house=house,
                 on=form.cleaned_data["revitalised_on"],
                 added_income=form.cleaned_data["added_income"],
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             messages.success(request, _("已登记“%(a)s”盘活") % {"a": house.address})
             return redirect("ledgers:farmhouses")
     return render(request, "ledgers/civic/farmhouse_revitalise.html", {"house": house, "form": form})

@@ -32,7 +32,6 @@ from gridgov.data.people.domain import (
 from gridgov.data.people.domain.lookup import with_id_number
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, PersonGroup, Resident
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_people import DayForm, JoinGroupForm, ResidentEditForm
 from gridgov.ui.ledgers.views_houses import PAGE_SIZE, people_town
@@ -144,7 +143,7 @@ def residents_export(request: HttpRequest) -> HttpResponse:
         _("人员类别"),
         _("迁出日期"),
     ]
-    return common.dated_xlsx(_("实有人口"), workbook(_("实有人口"), headers, rows))
+    return common.list_xlsx(_("实有人口"), headers, rows)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -232,11 +231,8 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
             birth_date=resident.birth_date,
             sex=Sex(resident.sex),
         )
-        try:
+        with common.FormRefusal(form):
             update_resident(actor=user, resident=resident, data=given, now=timezone.now())
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:resident", resident.pk)
     return render(request, "ledgers/people/resident_edit.html", {"resident": resident, "person": shown, "form": form})
 
@@ -246,10 +242,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
 def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
     """查看完整信息: the plain values once, on this answer only; refused (403) for who may not unmask, logged else."""
     user, resident = opened_resident(request, resident_id)
-    try:
-        person = reveal_person(user=user, resident=resident, client=Client.of(request))
-    except DomainError as error:
-        raise PermissionDenied(error.message) from None
+    person = common.allowed_or_403(reveal_person, user=user, resident=resident, client=Client.of(request))
     return render_resident(request, resident, person=person)
 
 
@@ -261,7 +254,7 @@ def resident_join(request: HttpRequest, resident_id: int) -> HttpResponse:
     form = JoinGroupForm(request.POST, groups=[(g.pk, g.name) for g in groups])
     if form.is_valid():
         group = groups.get(pk=int(form.cleaned_data["group"]))
-        try:
+        with common.FormRefusal(form):
             join_group(
                 actor=user,
                 resident=resident,
@@ -270,9 +263,6 @@ def resident_join(request: HttpRequest, resident_id: int) -> HttpResponse:
                 now=timezone.now(),
                 note=form.cleaned_data["note"],
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:resident", resident.pk)
     return render_resident(request, resident, join_form=form, status=400)
 
@@ -304,10 +294,7 @@ def resident_move_out(request: HttpRequest, resident_id: int) -> HttpResponse:
     user, resident = opened_resident(request, resident_id)
     form = DayForm(request.POST)
     if form.is_valid():
-        try:
+        with common.FormRefusal(form):
             move_out(actor=user, resident=resident, on=form.cleaned_data["day"], now=timezone.now())
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             return redirect("ledgers:resident", resident.pk)
     return render_resident(request, resident, day_form=form, status=400)

@@ -105,7 +105,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         enterprise = own_enterprise if fixed else form.cleaned_data["enterprise"]
         assert enterprise is not None
-        try:
+        with common.FormRefusal(form):
             request_ = raise_request(
                 actor=user,
                 enterprise=enterprise,
@@ -113,9 +113,6 @@ def service_new(request: HttpRequest) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 meeting=meeting,
             )
-        except DomainError as error:
-            common.put_error(form, error)
-        else:
             messages.success(request, _("已登记企业诉求 %(n)s") % {"n": request_.case.number})
             return redirect("ledgers:service_detail", case_id=request_.case_id)
     return render(
@@ -180,11 +177,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         if town is None:
             raise Http404(_("只有本镇受理员、领导或管理员可以登记乡镇长有约"))
         if form.is_valid():
-            try:
+            with common.FormRefusal(form):
                 meeting = record_meeting(actor=user, town=town, **form.cleaned_data)
-            except DomainError as error:
-                common.put_error(form, error)
-            else:
                 messages.success(request, _("已登记“%(t)s”") % {"t": meeting.title})
                 return redirect("ledgers:meeting_detail", meeting_id=meeting.pk)
     meetings = permissions.visible_meetings(user).prefetch_related("enterprises").order_by("-held_on", "-id")

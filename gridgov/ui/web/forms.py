@@ -21,6 +21,7 @@ from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import FromDjango
+from gridgov.ui.choices import set_choices
 
 
 def locked_message(until: datetime) -> str:
@@ -153,5 +154,5 @@ class ListForm(forms.Form):
         **kwargs: FromDjango,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("全部")), *categories]  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ChoiceField
-        self.fields["village"].choices = [("", _("全部")), *villages]  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ChoiceField
+        set_choices(self, "category", [("", _("全部")), *categories])
+        set_choices(self, "village", [("", _("全部")), *villages])
