@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -78,35 +79,42 @@ def dispute_case_fields(*, dtype: DisputeType, category: Category, description: 
     }
 
 
+class DisputeFacts(TypedDict):
+    """What a dispute is registered with, as ``plan_dispute`` (and, with defaults, ``register_dispute``) take it."""
+
+    type: DisputeType | str
+    description: str
+    parties: Sequence[PartyInput]
+    level: Level | str
+    amount: Decimal | str | int
+    backlog: bool
+    received_on: date | None
+    department: Department | None
+    area: Area | None
+
+
 def _check_dispute(
     *,
     town: Area,
     actor: User,
-    type: DisputeType | str,
-    description: str,
-    parties: Sequence[PartyInput],
-    level: Level | str,
-    amount: Decimal | str | int,
-    backlog: bool,
-    received_on: date | None,
-    department: Department | None,
-    area: Area | None,
     category: Category | None,
     now: datetime,
     categories: dict[str, Category] | None = None,
+    **given: Unpack[DisputeFacts],
 ) -> _Filing:
     """What a dispute needs, live or planned: a manager of the town, a known type and level, an amount, its
     parties, a receiving day not in the future, a category of its type and a handling unit."""
     if not town_roles(actor, town) & MANAGER_ROLES:
         raise NotAllowed(_("只有镇指挥室或管理员可以登记信访和纠纷"))
+    type, level, backlog, department = given["type"], given["level"], given["backlog"], given["department"]
     if type not in DisputeType.values:
         raise InvalidInput(_("类型“%(t)s”无效") % {"t": type}, field="type")
     dtype = DisputeType(type)
     if level not in Level.values:
         raise InvalidInput(_("层级“%(l)s”无效") % {"l": level}, field="level")
-    checked_amount = parse_amount(amount, label=_("涉及金额"))
-    checked = check_parties(parties)
-    received_on = received_on or timezone.localtime(now).date()
+    checked_amount = parse_amount(given["amount"], label=_("涉及金额"))
+    checked = check_parties(given["parties"])
+    received_on = given["received_on"] or timezone.localtime(now).date()
     if received_on > timezone.localtime(now).date():
         raise InvalidInput(_("受理日期不能晚于今天"), field="received_on")
     if category is None:
@@ -116,7 +124,9 @@ def _check_dispute(
     department = department or category.default_department
     if department is None:
         raise InvalidInput(_("请选择承办部门"), field="department")
-    fields = dispute_case_fields(dtype=dtype, category=category, description=description, area=area or town)
+    fields = dispute_case_fields(
+        dtype=dtype, category=category, description=given["description"], area=given["area"] or town
+    )
     return _Filing(
         fields=fields,
         department=department,
@@ -180,26 +190,14 @@ def plan_dispute(
     *,
     town: Area,
     actor: User,
-    type: DisputeType | str,
-    description: str,
-    parties: Sequence[PartyInput],
-    level: Level | str,
-    amount: Decimal | str | int,
-    backlog: bool,
-    received_on: date | None,
-    department: Department | None,
-    area: Area | None,
     now: datetime,
     calendar: WorkCalendar,
     categories: dict[str, Category] | None = None,
     import_key: str = "",
+    **given: Unpack[DisputeFacts],
 ) -> PlannedDispute:
     """``register_dispute`` without writing: for a ledger import, which writes many at once through the bulk
     path. ``categories`` is ``install_dispute_categories``'s, looked up once by the caller (else here)."""
-    filing = _check_dispute(
-        town=town, actor=actor, type=type, description=description, parties=parties, level=level, amount=amount,
-        backlog=backlog, received_on=received_on, department=department, area=area, category=None, now=now,
-        categories=categories,
-    )  # fmt: skip
+    filing = _check_dispute(town=town, actor=actor, category=None, now=now, categories=categories, **given)
     replay = replay_case(filing, town=town, reporter=actor, actor=actor, now=now, calendar=calendar)
     return PlannedDispute(replay.record(), filing, town, import_key)
