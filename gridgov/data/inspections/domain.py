@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.bulk import CaseRecord, StoredFile, write_cases
-from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.filing import file_case, replay_case
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind
 from gridgov.data.cases.models import Case
@@ -28,6 +28,7 @@ from gridgov.data.org.models import Area, Department, User
 from gridgov.data.taxonomy.domain import LedgerCategory, Limit, ledger_category
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.data.worktime.days import chinese_day
 from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import Keywords
 
@@ -59,11 +60,6 @@ def install_inspection_categories(*, town: Area) -> Category:
 def check_manager(user: User, town: Area, roles: frozenset[Role] = MANAGER_ROLES) -> None:
     if not town_roles(user, town) & roles:
         raise NotAllowed(_("只有镇指挥室、领导或管理员可以管理督查"))
-
-
-def chinese_date(day: date) -> str:
-    """2026年11月5日."""
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
 
 
 def parse_points(value: object, *, field: str = "points") -> Decimal:
@@ -162,7 +158,7 @@ def _check_problem(
     if not (round.start_date <= day <= round.end_date):
         raise InvalidInput(
             _("发现日期 %(d)s 不在督查期间（%(s)s 至 %(e)s）")
-            % {"d": chinese_date(day), "s": chinese_date(round.start_date), "e": chinese_date(round.end_date)},
+            % {"d": chinese_day(day), "s": chinese_day(round.start_date), "e": chinese_day(round.end_date)},
             field="found_at",
         )
     spot = spot.strip()
@@ -206,10 +202,22 @@ def problem_case_fields(*, item: CheckItem, spot: str, description: str, area: A
     }
 
 
-def _steps(round: InspectionRound, village: Area, department: Department) -> list[tuple[Action, Keywords]]:
-    """The organizer registers the problem and dispatches it to the village's committee at once."""
-    note = _("“%(round)s”发现问题，立案派遣至%(v)s") % {"round": round.name, "v": village.name}
-    return [(Action.REGISTER, {"note": note}), (Action.DISPATCH, {"note": note, "department": department})]
+@dataclass(frozen=True, slots=True)
+class _Filing:
+    """How a problem's case is filed (``cases.domain.filing``): reported by the inspector with ``fields``, then
+    registered and dispatched to the village's committee by the round's organizer at once."""
+
+    fields: Keywords
+    round: InspectionRound
+    village: Area
+    department: Department
+
+    @property
+    def note(self) -> str:
+        return _("“%(round)s”发现问题，立案派遣至%(v)s") % {"round": self.round.name, "v": self.village.name}
+
+    def steps(self) -> list[tuple[Action, Keywords]]:
+        return [(Action.REGISTER, {}), (Action.DISPATCH, {"department": self.department})]
 
 
 def _problem_row(
@@ -258,12 +266,10 @@ def record_problem(
     category = install_inspection_categories(town=town)
     fields = problem_case_fields(item=item, spot=spot, description=description, area=area, category=category)
     with transaction.atomic():
-        case = report_case(
-            town=town, reporter=inspector, latitude=latitude, longitude=longitude, photos=photos, now=now, **fields
+        filing = _Filing(
+            {**fields, "latitude": latitude, "longitude": longitude, "photos": photos}, round, village, department
         )
-        for action, extra in _steps(round, village, department):
-            apply_action(case_id=case.pk, actor=round.organizer, action=action, now=now, **extra)
-        case.refresh_from_db()
+        case = file_case(filing, town=town, reporter=inspector, actor=round.organizer, now=now)
         row = _problem_row(
             round=round, item=item, village=village, department=department, spot=spot, now=now, case=case,
             import_key=import_key,
@@ -313,9 +319,8 @@ def plan_problem(
     department = village_committee(village)
     category = category or install_inspection_categories(town=round.town)
     fields = problem_case_fields(item=item, spot=spot, description=description, area=area, category=category)
-    replay = Replay(town=round.town, reporter=inspector, now=now, calendar=calendar, **fields)
-    for action, extra in _steps(round, village, department):
-        replay.act(actor=round.organizer, action=action, now=now, **extra)
+    filing = _Filing(fields, round, village, department)
+    replay = replay_case(filing, town=round.town, reporter=inspector, actor=round.organizer, now=now, calendar=calendar)
     detail = _problem_row(
         round=round, item=item, village=village, department=department, spot=spot, now=now, import_key=import_key
     )
@@ -347,9 +352,8 @@ def past_problem(
     if department.area_id != village.pk:
         raise InvalidInput(_("责任单位必须是该村（社区）的委员会"), field="department")
     fields = problem_case_fields(item=item, spot=spot, description=description, area=village, category=category)
-    replay = Replay(town=round.town, reporter=inspector, photos=photos, now=now, calendar=calendar, **fields)
-    for action, extra in _steps(round, village, department):
-        replay.act(actor=round.organizer, action=action, now=now, **extra)
+    filing = _Filing({**fields, "photos": photos}, round, village, department)
+    replay = replay_case(filing, town=round.town, reporter=inspector, actor=round.organizer, now=now, calendar=calendar)
     detail = _problem_row(round=round, item=item, village=village, department=department, spot=spot, now=now)
     return PastProblem(replay=replay, detail=detail)
 

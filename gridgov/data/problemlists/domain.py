@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.bulk import CaseRecord
-from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.replay import Replay
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.domain.filing import file_case, replay_case
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.figures import closed_by
 from gridgov.data.cases.models import Case, CaseAction
@@ -99,6 +99,11 @@ class _Item:
     person: str
     plan: str
     found_on: date
+    department: Department
+
+    def steps(self) -> list[tuple[Action, Keywords]]:
+        """The command room registers a new item and dispatches it to the responsible unit at once."""
+        return [(Action.REGISTER, {}), (Action.DISPATCH, {"department": self.department})]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,7 +148,9 @@ def _check_item(*, actor: User, data: ItemInput, now: datetime, category: Catego
     if data.title:
         fields["title"] = data.title
     note = _("列入“%(list)s”，责任人：%(person)s") % {"list": data.problem_list.name, "person": responsible_person}
-    return _Item(fields=fields, note=note, person=responsible_person, plan=plan, found_on=found_on)
+    return _Item(
+        fields=fields, note=note, person=responsible_person, plan=plan, found_on=found_on, department=department
+    )
 
 
 def item_case_fields(
@@ -184,18 +191,10 @@ def add_item(*, actor: User, data: ItemInput, now: datetime | None = None, impor
     now = now or timezone.now()
     item = _check_item(actor=actor, data=data, now=now)
     with transaction.atomic():
-        case = report_case(town=data.problem_list.town, reporter=actor, now=now, **item.fields)
-        for action, extra in _steps(data.department):
-            apply_action(case_id=case.pk, actor=actor, action=action, note=item.note, now=now, **extra)
-        case.refresh_from_db()
+        case = file_case(item, town=data.problem_list.town, reporter=actor, actor=actor, now=now)
         row = item_row(case=case, data=data, found_on=item.found_on, import_key=import_key)
         row.save(force_insert=True)
         return row
-
-
-def _steps(department: Department) -> list[tuple[Action, Keywords]]:
-    """The command room registers a new item and dispatches it to the responsible unit at once."""
-    return [(Action.REGISTER, {}), (Action.DISPATCH, {"department": department})]
 
 
 @dataclass(frozen=True)
@@ -222,9 +221,7 @@ def plan_item(
     """``add_item`` without writing: for a ledger import, which writes many at once through the bulk path.
     ``category`` is ``install_problem_list_categories``'s, looked up once by the caller (else here)."""
     item = _check_item(actor=actor, data=data, now=now, category=category)
-    replay = Replay(town=data.problem_list.town, reporter=actor, now=now, calendar=calendar, **item.fields)
-    for action, extra in _steps(data.department):
-        replay.act(actor=actor, action=action, note=item.note, now=now, **extra)
+    replay = replay_case(item, town=data.problem_list.town, reporter=actor, actor=actor, now=now, calendar=calendar)
     detail = item_row(case=replay.case, data=data, found_on=item.found_on, import_key=import_key)
     return PlannedItem(replay.record(), detail)
 

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.bulk import CaseRecord
-from gridgov.data.cases.domain.engine import apply_action, report_case
-from gridgov.data.cases.domain.replay import Replay
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.domain.filing import file_case, replay_case
 from gridgov.data.cases.enums import Action, Channel, Kind
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import town_roles
@@ -182,10 +182,7 @@ def record_rectification(
     now = now or timezone.now()
     filing = _check(actor, data, now=now)
     with transaction.atomic():
-        case = report_case(town=data.house.town, reporter=actor, now=now, **filing.fields)
-        for action, extra in filing.steps():
-            apply_action(case_id=case.pk, actor=actor, action=action, note=filing.note, now=now, **extra)
-        case.refresh_from_db()
+        case = file_case(filing, town=data.house.town, reporter=actor, actor=actor, now=now)
         row = rectification_row(case=case, data=data, filing=filing, import_key=import_key)
         row.save(force_insert=True)
     return row
@@ -216,9 +213,7 @@ def plan_rectification(
     """``record_rectification`` without writing: for a ledger import, which writes many at once through the bulk
     path. ``category`` is ``install_rental_category``'s, looked up once by the caller (else here)."""
     filing = _check(actor, data, now=now, category=category)
-    replay = Replay(town=data.house.town, reporter=actor, now=now, calendar=calendar, **filing.fields)
-    for action, extra in filing.steps():
-        replay.act(actor=actor, action=action, note=filing.note, now=now, **extra)
+    replay = replay_case(filing, town=data.house.town, reporter=actor, actor=actor, now=now, calendar=calendar)
     return PlannedRectification(replay.record(), data, filing, import_key)
 
 

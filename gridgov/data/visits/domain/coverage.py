@@ -15,7 +15,7 @@ from gridgov.data.cases.enums import Lamp
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area
 from gridgov.data.people.models import GroupMembership
-from gridgov.data.visits.domain.due import local_date, next_due, open_on, overdue_members, strictest
+from gridgov.data.visits.domain.due import local_date, next_due, overdue_members, strictest, visited_memberships
 from gridgov.data.visits.models import Visit
 
 
@@ -49,18 +49,8 @@ def coverage(
         raise InvalidInput(_("统计维度只能是网格或村"), field="by")
     if end < start:
         raise InvalidInput(_("结束日期不能早于开始日期"), field="end")
-    memberships = (
-        (GroupMembership.objects.all() if visible is None else visible)
-        .filter(
-            open_on(start),
-            town=town,
-            resident__moved_out_on__isnull=True,
-            resident__erased_at__isnull=True,
-            group__active=True,
-            group__visit_every_days__isnull=False,
-            since__lte=end,
-        )
-        .select_related("resident__household__house", "group")
+    memberships = visited_memberships(town=town, visible=visible, open_on_day=start, since_by=end).select_related(
+        "resident__household__house", "group"
     )
     members = strictest(memberships)
     tz = timezone.get_current_timezone()

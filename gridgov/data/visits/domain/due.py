@@ -176,22 +176,31 @@ def due_list(*, worker: User, today: date) -> list[DueItem]:
     return items
 
 
+def visited_memberships(
+    *, town: Area, visible: QuerySet[GroupMembership] | None, open_on_day: date, since_by: date
+) -> QuerySet[GroupMembership]:
+    """The memberships visits are owed for: of the town's residents living there (not erased), in active groups
+    with a visit frequency, open on ``open_on_day`` and begun by ``since_by``; only those of ``visible`` (a
+    viewer's, from the people scope) when given."""
+    qs = GroupMembership.objects.all() if visible is None else visible
+    return qs.filter(
+        open_on(open_on_day),
+        town=town,
+        resident__moved_out_on__isnull=True,
+        resident__erased_at__isnull=True,
+        group__active=True,
+        group__visit_every_days__isnull=False,
+        since__lte=since_by,
+    )
+
+
 def town_members(
     *, town: Area, today: date, visible: QuerySet[GroupMembership] | None = None, within: Area | None = None
 ) -> QuerySet[GroupMembership]:
     """The open memberships on ``today`` of the town's residents (living there, not erased) in active groups with
     a visit frequency; only those of ``visible`` (a viewer's, from the people scope) and of the houses in
     ``within`` (a village or grid) when given. The residents' houses come with them (one query)."""
-    qs = GroupMembership.objects.all() if visible is None else visible
-    qs = qs.filter(
-        open_on(today),
-        town=town,
-        resident__moved_out_on__isnull=True,
-        resident__erased_at__isnull=True,
-        group__active=True,
-        group__visit_every_days__isnull=False,
-        since__lte=today,
-    )
+    qs = visited_memberships(town=town, visible=visible, open_on_day=today, since_by=today)
     if within is not None:
         field = "grid" if within.level == AreaLevel.GRID else "village"
         qs = qs.filter(**{f"resident__household__house__{field}": within})

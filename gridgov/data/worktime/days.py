@@ -1,0 +1,24 @@
+"""Days and months as the ledgers write and check them: a day in Chinese (2026年11月5日) and the month of a
+monthly figure (1 to 12, not yet to come). Shared by the ledger apps, which may not import one another."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from gridgov.data.errors import InvalidInput
+
+
+def chinese_day(day: date) -> str:
+    """2026年11月5日."""
+    return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def check_month(month: int, *, year: int, today: date) -> int:
+    """``month`` of ``year``, 1 to 12 and not after ``today``'s month; InvalidInput on the field ``month``."""
+    if not 1 <= month <= 12:
+        raise InvalidInput(_("月份：应为1至12，而不是%(month)s") % {"month": month}, field="month")
+    if (year, month) > (today.year, today.month):
+        raise InvalidInput(_("月份：%(year)s年%(month)s月尚未到来") % {"year": year, "month": month}, field="month")
+    return month
