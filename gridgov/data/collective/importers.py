@@ -35,7 +35,7 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
 from gridgov.types import CellValue, SheetRow
 
 # The kinds as the villages' statements write them, besides the labels (经营性收入…) and stored values.
@@ -92,13 +92,8 @@ class IncomeImporter(Importer):
         ),
         Column("year", gettext_lazy("年度"), required=True, aliases=("年份",), example="2026"),
         Column("month", gettext_lazy("月份"), required=True, aliases=("月",), example="3"),
-        Column(
-            "kind",
-            gettext_lazy("收入类型"),
-            required=True,
-            aliases=("类型",),
-            example="经营性收入",
-            help=gettext_lazy("经营性收入、非经营性收入、补助收入"),
+        choice_column(
+            "kind", gettext_lazy("收入类型"), IncomeKind, required=True, aliases=("类型",), example="经营性收入"
         ),
         Column("amount", gettext_lazy("金额"), required=True, aliases=("金额（元）", "收入金额"), example="120,000"),
         Column("note", gettext_lazy("备注")),
@@ -197,8 +192,8 @@ class SupportImporter(Importer):
     columns = (
         Column("village", gettext_lazy("村"), required=True, aliases=("村（社区）", "村名", "村/社区"),
                example="双合村"),
-        Column("kind", gettext_lazy("助农类型"), required=True, aliases=("类型",), example="村企结对",
-               help=gettext_lazy("村企结对、共富工坊")),
+        choice_column("kind", gettext_lazy("助农类型"), SupportKind, required=True, aliases=("类型",),
+                      example="村企结对"),
         Column("partner", gettext_lazy("结对单位"), aliases=("企业", "企业名称", "结对企业", "工坊名称"),
                example="岱西船舶修造有限公司"),
         Column("credit_code", gettext_lazy("统一社会信用代码"), aliases=("信用代码",)),

@@ -46,7 +46,7 @@ from gridgov.data.investment.models import FundArrival, Lead, StageChange
 from gridgov.data.investment.scope import may_keep_investment, may_see_investment
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
 from gridgov.types import CellValue, SheetRow
 
 
@@ -64,21 +64,11 @@ class LeadImporter(Importer):
     )
     columns = (
         Column("name", gettext_lazy("项目名称"), required=True, aliases=("项目",), example="船用设备配套项目"),
-        Column(
-            "source",
-            gettext_lazy("招商方式"),
-            required=True,
-            aliases=("来源",),
-            example="一把手招商",
-            help=gettext_lazy("一把手招商、乡贤招商、以商招商、其他"),
+        choice_column(
+            "source", gettext_lazy("招商方式"), Source, required=True, aliases=("来源",), example="一把手招商"
         ),
-        Column(
-            "industry",
-            gettext_lazy("产业类别"),
-            required=True,
-            aliases=("产业",),
-            example="石化配套",
-            help=gettext_lazy("石化配套、船舶修造、水产加工、文旅、其他"),
+        choice_column(
+            "industry", gettext_lazy("产业类别"), Industry, required=True, aliases=("产业",), example="石化配套"
         ),
         Column("lead_on", gettext_lazy("线索日期"), required=True, example="2026-03-02"),
         Column("talks_on", gettext_lazy("洽谈日期")),
@@ -98,12 +88,8 @@ class LeadImporter(Importer):
         return may_see_investment(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> LeadRow:
-        department = None
-        if row.get("department"):
-            department = cells.department_by_name(row["department"], town=ctx.town, column="department")
-        village = None
-        if row.get("village"):
-            village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村"))
+        department = cells.optional_department(row.get("department"), town=ctx.town, column="department")
+        village = cells.optional_village(row.get("village"), town=ctx.town, column="village", what=_("村"))
         place = cells.text(row.get("enclave_place"), column="enclave_place")
         data = LeadInput(
             town=ctx.town,

@@ -25,7 +25,7 @@ from gridgov.data.cases.enums import Channel, Satisfaction, Status
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
-from gridgov.data.sheets.framework import Column
+from gridgov.data.sheets.importer import Column
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import CellValue, FromDjango, Keywords, SheetRow
