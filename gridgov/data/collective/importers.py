@@ -79,6 +79,15 @@ def village_by_name(value: CellValue, *, town: Area) -> Area:
     return found
 
 
+def recorded_village(value: CellValue, *, ctx: ImportContext, refused: str) -> Area:
+    """The row's village (``village_by_name``), for which the importer must record (``may_record_income``: village
+    staff their own village); ``refused``, with ``%(village)s``, says otherwise."""
+    village = village_by_name(value, town=ctx.town)
+    if ctx.user is None or not may_record_income(ctx.user, village):
+        raise RowInvalid("village", refused % {"village": village.name})
+    return village
+
+
 class IncomeImporter(Importer):
     name = "collective-incomes"
     title = gettext_lazy("村级集体经济收入台账")
@@ -103,9 +112,7 @@ class IncomeImporter(Importer):
         return may_import_town_ledgers(user) or any(m.role == Role.VILLAGE_STAFF for m in memberships_of(user))
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> IncomeRow:
-        village = village_by_name(row["village"], town=ctx.town)
-        if ctx.user is None or not may_record_income(ctx.user, village):
-            raise RowInvalid("village", _("您无权导入%(village)s的集体经济收入") % {"village": village.name})
+        village = recorded_village(row["village"], ctx=ctx, refused=_("您无权导入%(village)s的集体经济收入"))
         data = IncomeInput(
             village=village,
             year=str(row["year"]),
@@ -208,9 +215,7 @@ class SupportImporter(Importer):
         return INCOMES.allowed(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> SupportRow:
-        village = village_by_name(row["village"], town=ctx.town)
-        if ctx.user is None or not may_record_income(ctx.user, village):
-            raise RowInvalid("village", _("您无权导入%(village)s的企业助农记录") % {"village": village.name})
+        village = recorded_village(row["village"], ctx=ctx, refused=_("您无权导入%(village)s的企业助农记录"))
         kind_text = str(row["kind"]).strip()
         enterprise, partner = _partner(row, town=ctx.town)
         data = SupportInput(

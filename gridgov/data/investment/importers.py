@@ -50,6 +50,13 @@ from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInv
 from gridgov.types import CellValue, SheetRow
 
 
+def investment_keeper(ctx: ImportContext) -> User:
+    """Who writes the import's rows: the user keeping the town's investment ledger, or the whole file is refused."""
+    if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
+        raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
+    return ctx.user
+
+
 @dataclass(frozen=True)
 class LeadRow:
     clean: CleanLead
@@ -120,14 +127,13 @@ class LeadImporter(Importer):
         return Lead.objects.filter(town=ctx.town, name=name, lead_on=lead_on).exists()
 
     def apply_all(self, rows: list[LeadRow], *, ctx: ImportContext) -> bool:
-        if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
-            raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
+        keeper = investment_keeper(ctx)
         # Built before the transaction; each stage change takes its lead's id when the leads are written.
-        leads = [lead_row(parsed.clean, created_at=ctx.now, created_by=ctx.user) for parsed in rows]
+        leads = [lead_row(parsed.clean, created_at=ctx.now, created_by=keeper) for parsed in rows]
         history = [
             change
             for lead, parsed in zip(leads, rows, strict=True)
-            for change in history_rows(lead, parsed.clean.days, at=ctx.now, by=ctx.user)
+            for change in history_rows(lead, parsed.clean.days, at=ctx.now, by=keeper)
         ]
         with transaction.atomic():  # one insert for the leads, one for their stages
             Lead.objects.bulk_create(leads)
@@ -260,8 +266,7 @@ class ArrivalImporter(Importer):
         return parsed.existing is not None
 
     def apply_all(self, rows: list[ArrivalRow], *, ctx: ImportContext) -> bool:
-        if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
-            raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
+        keeper = investment_keeper(ctx)
         arrivals = [
             arrival_row(
                 r.lead,
@@ -270,7 +275,7 @@ class ArrivalImporter(Importer):
                 amount=r.amount,
                 note=r.note,
                 created_at=ctx.now,
-                created_by=ctx.user,
+                created_by=keeper,
             )
             for r in rows
         ]

@@ -4,7 +4,7 @@ every ledger's importer (the run that reads, checks and writes a sheet: ``framew
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -42,8 +42,9 @@ class Column:
         return {normalise_header(str(self.header)), *(normalise_header(a) for a in self.aliases)}
 
 
-def choices_help(choices: type[TextChoices]) -> str | Promise:
-    """A choice column's help: what it may hold, its choices' labels (as ``cells.choice`` reads and lists them)."""
+def choices_help(choices: Iterable[TextChoices]) -> str | Promise:
+    """A choice column's help: what it may hold, its choices' labels (as ``cells.choice`` reads and lists them);
+    ``choices`` is an enum, or those of its members a sheet may hold."""
     return lazy(lambda: _("、").join(str(member.label) for member in choices), str)()
 
 
