@@ -27,7 +27,7 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.privacy import mask_id_number
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
 from gridgov.types import CellValue, SheetRow
 
 
@@ -64,13 +64,8 @@ class PaymentImporter(Importer):
             aliases=("身份证号", "证件号码"),
             help=gettext_lazy("未填户号时填写"),
         ),
-        Column(
-            "kind",
-            gettext_lazy("类型"),
-            required=True,
-            aliases=("救助类型", "发放类型"),
-            example="低保",
-            help=gettext_lazy("低保、低边、临时救助、慰问金、生活补助、养老保险补助、医疗保险补助"),
+        choice_column(
+            "kind", gettext_lazy("类型"), PaymentKind, required=True, aliases=("救助类型", "发放类型"), example="低保"
         ),
         Column("amount", gettext_lazy("金额"), required=True, aliases=("金额（元）", "发放金额"), example="1,200"),
         Column("paid_on", gettext_lazy("发放日期"), required=True, aliases=("发放时间",), example="2026-11-02"),
@@ -84,9 +79,7 @@ class PaymentImporter(Importer):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> PaymentRow:
         household = self._household(row, town=ctx.town)
-        department = None
-        if row.get("department"):
-            department = cells.department_by_name(row["department"], town=ctx.town, column="department")
+        department = cells.optional_department(row.get("department"), town=ctx.town, column="department")
         data = PaymentInput(
             household=household,
             kind=cells.choice(row["kind"], PaymentKind, column="kind"),
@@ -162,9 +155,7 @@ class VeteranCardImporter(Importer):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> CardRow:
         resident = resident_by_id_number(row["id_number"], town=ctx.town, column="id_number")
-        department = None
-        if row.get("department"):
-            department = cells.department_by_name(row["department"], town=ctx.town, column="department")
+        department = cells.optional_department(row.get("department"), town=ctx.town, column="department")
         card = check_card(
             town=ctx.town,
             resident=resident,

@@ -35,7 +35,7 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
 from gridgov.types import CellValue, SheetRow
 
 # The kinds as the villages' statements write them, besides the labels (经营性收入…) and stored values.
@@ -79,6 +79,15 @@ def village_by_name(value: CellValue, *, town: Area) -> Area:
     return found
 
 
+def recorded_village(value: CellValue, *, ctx: ImportContext, refused: str) -> Area:
+    """The row's village (``village_by_name``), for which the importer must record (``may_record_income``: village
+    staff their own village); ``refused``, with ``%(village)s``, says otherwise."""
+    village = village_by_name(value, town=ctx.town)
+    if ctx.user is None or not may_record_income(ctx.user, village):
+        raise RowInvalid("village", refused % {"village": village.name})
+    return village
+
+
 class IncomeImporter(Importer):
     name = "collective-incomes"
     title = gettext_lazy("村级集体经济收入台账")
@@ -92,13 +101,8 @@ class IncomeImporter(Importer):
         ),
         Column("year", gettext_lazy("年度"), required=True, aliases=("年份",), example="2026"),
         Column("month", gettext_lazy("月份"), required=True, aliases=("月",), example="3"),
-        Column(
-            "kind",
-            gettext_lazy("收入类型"),
-            required=True,
-            aliases=("类型",),
-            example="经营性收入",
-            help=gettext_lazy("经营性收入、非经营性收入、补助收入"),
+        choice_column(
+            "kind", gettext_lazy("收入类型"), IncomeKind, required=True, aliases=("类型",), example="经营性收入"
         ),
         Column("amount", gettext_lazy("金额"), required=True, aliases=("金额（元）", "收入金额"), example="120,000"),
         Column("note", gettext_lazy("备注")),
@@ -108,9 +112,7 @@ class IncomeImporter(Importer):
         return may_import_town_ledgers(user) or any(m.role == Role.VILLAGE_STAFF for m in memberships_of(user))
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> IncomeRow:
-        village = village_by_name(row["village"], town=ctx.town)
-        if ctx.user is None or not may_record_income(ctx.user, village):
-            raise RowInvalid("village", _("您无权导入%(village)s的集体经济收入") % {"village": village.name})
+        village = recorded_village(row["village"], ctx=ctx, refused=_("您无权导入%(village)s的集体经济收入"))
         data = IncomeInput(
             village=village,
             year=str(row["year"]),
@@ -197,8 +199,8 @@ class SupportImporter(Importer):
     columns = (
         Column("village", gettext_lazy("村"), required=True, aliases=("村（社区）", "村名", "村/社区"),
                example="双合村"),
-        Column("kind", gettext_lazy("助农类型"), required=True, aliases=("类型",), example="村企结对",
-               help=gettext_lazy("村企结对、共富工坊")),
+        choice_column("kind", gettext_lazy("助农类型"), SupportKind, required=True, aliases=("类型",),
+                      example="村企结对"),
         Column("partner", gettext_lazy("结对单位"), aliases=("企业", "企业名称", "结对企业", "工坊名称"),
                example="岱西船舶修造有限公司"),
         Column("credit_code", gettext_lazy("统一社会信用代码"), aliases=("信用代码",)),
@@ -213,9 +215,7 @@ class SupportImporter(Importer):
         return INCOMES.allowed(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> SupportRow:
-        village = village_by_name(row["village"], town=ctx.town)
-        if ctx.user is None or not may_record_income(ctx.user, village):
-            raise RowInvalid("village", _("您无权导入%(village)s的企业助农记录") % {"village": village.name})
+        village = recorded_village(row["village"], ctx=ctx, refused=_("您无权导入%(village)s的企业助农记录"))
         kind_text = str(row["kind"]).strip()
         enterprise, partner = _partner(row, town=ctx.town)
         data = SupportInput(

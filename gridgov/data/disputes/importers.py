@@ -36,7 +36,7 @@ from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.org.models import Area, Department
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.cells import LaterDate
-from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, choice_column, register
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
 
@@ -66,13 +66,7 @@ class DisputeImporter(LedgerImporter):
     notes = gettext_lazy("当事人信息加密保存，页面上脱敏显示。“受理编号”用于识别重复导入。")
     columns = (
         Column("number", gettext_lazy("受理编号"), required=True, aliases=("编号", "登记号"), example="XF2026-001"),
-        Column(
-            "type",
-            gettext_lazy("类型"),
-            required=True,
-            example="劳资纠纷",
-            help=gettext_lazy("信访、矛盾纠纷、劳资纠纷"),
-        ),
+        choice_column("type", gettext_lazy("类型"), DisputeType, required=True, example="劳资纠纷"),
         Column("received_on", gettext_lazy("受理日期"), required=True, aliases=("登记日期",), example="2026-11-02"),
         Column("party", gettext_lazy("当事人"), required=True, aliases=("信访人", "申请人"), example="张三"),
         Column("phone", gettext_lazy("联系电话"), aliases=("电话",), example="13800138000"),
@@ -84,9 +78,7 @@ class DisputeImporter(LedgerImporter):
             aliases=("纠纷情况", "反映问题"),
             example="某船厂拖欠工资三个月",
         ),
-        Column(
-            "level", gettext_lazy("层级"), example="镇级", help=gettext_lazy("国家级、省级、市级、县级、镇级、村级")
-        ),
+        choice_column("level", gettext_lazy("层级"), Level, example="镇级"),
         Column("amount", gettext_lazy("涉及金额（元）"), aliases=("涉及金额", "金额"), example="120000"),
         Column("backlog", gettext_lazy("是否积案"), aliases=("积案",), example="否"),
         Column("department", gettext_lazy("承办单位"), required=True, example="劳动保障所"),
@@ -98,18 +90,8 @@ class DisputeImporter(LedgerImporter):
             example="",
             help=gettext_lazy("已化解（办结）的填写；导入为已办结，积案同时记为已化解"),
         ),
-        Column(
-            "method",
-            gettext_lazy("调处方式"),
-            example="",
-            help=gettext_lazy("人民调解、行政调解、司法调解、劳动仲裁、协商和解、领导包案、其他"),
-        ),
-        Column(
-            "outcome",
-            gettext_lazy("调处结果"),
-            example="",
-            help=gettext_lazy("调解成功、部分化解、调解不成、引导诉讼/仲裁"),
-        ),
+        choice_column("method", gettext_lazy("调处方式"), Method, example=""),
+        choice_column("outcome", gettext_lazy("调处结果"), Outcome, example=""),
     )
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> DisputeRow:
@@ -118,9 +100,7 @@ class DisputeImporter(LedgerImporter):
         phone = cells.checked(check_phone, cells.text(row.get("phone"), column="phone"), column="phone")
         id_number = cells.text(row.get("id_number"), column="id_number")
         id_number = cells.checked(check_id_number, id_number, column="id_number")
-        village = None
-        if row.get("village"):
-            village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村"))
+        village = cells.optional_village(row.get("village"), town=ctx.town, column="village", what=_("村"))
         resolved = LaterDate("resolved_on", _("化解日期早于受理日期"), _("化解日期晚于今天"))
         resolved_on = cells.later_date(row, resolved, opened_on=received_on, today=ctx.today)
         method = cells.optional_choice(row.get("method"), Method, column="method")

@@ -38,7 +38,7 @@ from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
 

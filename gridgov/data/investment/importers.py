@@ -46,8 +46,15 @@ from gridgov.data.investment.models import FundArrival, Lead, StageChange
 from gridgov.data.investment.scope import may_keep_investment, may_see_investment
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
 from gridgov.types import CellValue, SheetRow
+
+
+def investment_keeper(ctx: ImportContext) -> User:
+    """Who writes the import's rows: the user keeping the town's investment ledger, or the whole file is refused."""
+    if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
+        raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
+    return ctx.user
 
 
 @dataclass(frozen=True)
@@ -64,21 +71,11 @@ class LeadImporter(Importer):
     )
     columns = (
         Column("name", gettext_lazy("项目名称"), required=True, aliases=("项目",), example="船用设备配套项目"),
-        Column(
-            "source",
-            gettext_lazy("招商方式"),
-            required=True,
-            aliases=("来源",),
-            example="一把手招商",
-            help=gettext_lazy("一把手招商、乡贤招商、以商招商、其他"),
+        choice_column(
+            "source", gettext_lazy("招商方式"), Source, required=True, aliases=("来源",), example="一把手招商"
         ),
-        Column(
-            "industry",
-            gettext_lazy("产业类别"),
-            required=True,
-            aliases=("产业",),
-            example="石化配套",
-            help=gettext_lazy("石化配套、船舶修造、水产加工、文旅、其他"),
+        choice_column(
+            "industry", gettext_lazy("产业类别"), Industry, required=True, aliases=("产业",), example="石化配套"
         ),
         Column("lead_on", gettext_lazy("线索日期"), required=True, example="2026-03-02"),
         Column("talks_on", gettext_lazy("洽谈日期")),
@@ -98,12 +95,8 @@ class LeadImporter(Importer):
         return may_see_investment(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> LeadRow:
-        department = None
-        if row.get("department"):
-            department = cells.department_by_name(row["department"], town=ctx.town, column="department")
-        village = None
-        if row.get("village"):
-            village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村"))
+        department = cells.optional_department(row.get("department"), town=ctx.town, column="department")
+        village = cells.optional_village(row.get("village"), town=ctx.town, column="village", what=_("村"))
         place = cells.text(row.get("enclave_place"), column="enclave_place")
         data = LeadInput(
             town=ctx.town,
@@ -134,14 +127,13 @@ class LeadImporter(Importer):
         return Lead.objects.filter(town=ctx.town, name=name, lead_on=lead_on).exists()
 
     def apply_all(self, rows: list[LeadRow], *, ctx: ImportContext) -> bool:
-        if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
-            raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
+        keeper = investment_keeper(ctx)
         # Built before the transaction; each stage change takes its lead's id when the leads are written.
-        leads = [lead_row(parsed.clean, created_at=ctx.now, created_by=ctx.user) for parsed in rows]
+        leads = [lead_row(parsed.clean, created_at=ctx.now, created_by=keeper) for parsed in rows]
         history = [
             change
             for lead, parsed in zip(leads, rows, strict=True)
-            for change in history_rows(lead, parsed.clean.days, at=ctx.now, by=ctx.user)
+            for change in history_rows(lead, parsed.clean.days, at=ctx.now, by=keeper)
         ]
         with transaction.atomic():  # one insert for the leads, one for their stages
             Lead.objects.bulk_create(leads)
@@ -274,8 +266,7 @@ class ArrivalImporter(Importer):
         return parsed.existing is not None
 
     def apply_all(self, rows: list[ArrivalRow], *, ctx: ImportContext) -> bool:
-        if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
-            raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
+        keeper = investment_keeper(ctx)
         arrivals = [
             arrival_row(
                 r.lead,
@@ -284,7 +275,7 @@ class ArrivalImporter(Importer):
                 amount=r.amount,
                 note=r.note,
                 created_at=ctx.now,
-                created_by=ctx.user,
+                created_by=keeper,
             )
             for r in rows
         ]

@@ -39,7 +39,7 @@ from gridgov.data.problemlists.domain import (
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, choice_column, register
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
 
@@ -77,14 +77,7 @@ class ProblemItemImporter(LedgerImporter):
             aliases=("问题", "问题内容"),
             example="村级工程审批资料不全",
         ),
-        Column(
-            "source",
-            gettext_lazy("问题来源"),
-            required=True,
-            aliases=("来源",),
-            example="上级交办",
-            help=gettext_lazy("上级交办、自查发现、媒体曝光、群众反映、督查发现、其他"),
-        ),
+        choice_column("source", gettext_lazy("问题来源"), Source, required=True, aliases=("来源",), example="上级交办"),
         Column("department", gettext_lazy("责任单位"), required=True, example="村镇建设办"),
         Column("person", gettext_lazy("责任人"), required=True, example="钱建设"),
         Column("plan", gettext_lazy("整改措施"), required=True, aliases=("整改方案",), example="补齐资料并建立台账"),

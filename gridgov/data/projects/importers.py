@@ -22,7 +22,7 @@ from gridgov.data.projects.domain import MilestoneInput, ProjectInput, clean_pro
 from gridgov.data.projects.enums import DEFAULT_MILESTONES, ProjectType
 from gridgov.data.projects.models import Project, ProjectGroup
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
 from gridgov.types import SheetRow
 
 MILESTONE_KEYS = tuple(f"milestone_{n}" for n in range(1, len(DEFAULT_MILESTONES) + 1))
@@ -37,8 +37,7 @@ class ProjectImporter(Importer):
     )
     columns = (
         Column("name", gettext_lazy("项目名称"), required=True, example="前岸智慧村社"),
-        Column("type", gettext_lazy("项目类型"), required=True, example="基础设施",
-               help=gettext_lazy("产业项目、基础设施、乡村振兴、乡村蝶变、土地整治、其他")),
+        choice_column("type", gettext_lazy("项目类型"), ProjectType, required=True, example="基础设施"),
         Column("group", gettext_lazy("项目群"), example="双合入岛门户"),
         Column("department", gettext_lazy("责任部门"), required=True, aliases=("责任单位",), example="村镇建设办"),
         Column("owner_name", gettext_lazy("责任人")),
@@ -57,9 +56,7 @@ class ProjectImporter(Importer):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ProjectInput:
         year = cells.count(row["year"], column="year")
-        village = None
-        if row.get("village") not in (None, ""):
-            village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村"))
+        village = cells.optional_village(row.get("village"), town=ctx.town, column="village", what=_("村"))
         group_name = cells.text(row.get("group"), column="group", max_length=64)
         milestones = tuple(
             MilestoneInput(name=name, planned_on=day)

@@ -36,7 +36,7 @@ from gridgov.data.rentals.enums import Problem
 from gridgov.data.rentals.models import Rectification
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.cells import LaterDate
-from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
 
@@ -111,16 +111,13 @@ class RectificationImporter(LedgerImporter):
         if house is None:
             raise RowInvalid("house", _("找不到房屋“%(a)s”，请先在实有房屋中登记") % {"a": address})
         found_on = cells.required_date(row["found_on"], column="found_on")
-        department = row.get("department")
         data = RectificationInput(
             house=house,
             rooms=cells.count(row["rooms"], column="rooms"),
             problems=problems_of(row["problems"], column="problems"),
             measures=cells.text(row.get("measures"), column="measures", max_length=2000),
             found_on=found_on,
-            department=cells.department_by_name(department, town=ctx.town, column="department")
-            if department not in (None, "")
-            else None,
+            department=cells.optional_department(row.get("department"), town=ctx.town, column="department"),
         )
         filing = check_rectification(actor=user, data=data, now=ctx.now)
         rectified_on, accepted_on = cells.later_dates(

@@ -20,7 +20,7 @@ from gridgov.data.reports.domain.economy import parse_value, period_count, recor
 from gridgov.data.reports.domain.viewers import viewer_of
 from gridgov.data.reports.models import IndicatorActual, IndicatorDefinition
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, register
 from gridgov.types import CellValue, SheetRow
 
 

@@ -21,7 +21,7 @@ from gridgov.data.amounts import NotAnAmount, yuan
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
-from gridgov.data.sheets.framework import RowInvalid
+from gridgov.data.sheets.importer import RowInvalid
 from gridgov.types import CellValue, SheetRow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -191,6 +191,20 @@ def department_by_name(value: CellValue, *, town: Area, column: str) -> Departme
     if len(found) != 1:
         raise RowInvalid(column, _("找不到本镇启用的单位“%(v)s”（填写部门名称或编码）") % {"v": raw})
     return found[0]
+
+
+def optional_village(value: CellValue, *, town: Area, column: str, what: str) -> Area | None:
+    """A village column that may be left blank (None), else as ``village_by_name`` finds it."""
+    if value in (None, ""):
+        return None
+    return village_by_name(value, town=town, column=column, what=what)
+
+
+def optional_department(value: CellValue, *, town: Area, column: str) -> Department | None:
+    """A unit column that may be left blank (None), else as ``department_by_name`` finds it."""
+    if value in (None, ""):
+        return None
+    return department_by_name(value, town=town, column=column)
 
 
 def dates_in_order(

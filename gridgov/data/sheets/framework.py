@@ -1,10 +1,12 @@
 """Excel import, the same way for every ledger (writing .xlsx files: ``workbooks``).
 
-An :class:`Importer` names its columns and knows how to parse, identify, find and write one row. The
-framework reads the workbook, matches headers (in any order, by header or alias), checks every row and
-reports every problem with its row number, column and reason (a *dry run*), and imports all rows in one
-transaction — or none of them. Rows already imported before (by the importer's natural key) are skipped,
+An :class:`Importer` (``importer``) names its columns and knows how to parse, identify, find and write one row.
+The framework reads the workbook, matches headers (in any order, by header or alias), checks every row and
+reports every problem with its row number, column and reason (a *dry run*, ``report``), and imports all rows in
+one transaction — or none of them. Rows already imported before (by the importer's natural key) are skipped,
 so importing the same file twice creates nothing twice.
+
+The importers' names are importable from here as well (``Column``, ``Importer``, ``register`` …).
 """
 
 from __future__ import annotations
@@ -12,23 +14,49 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from gridgov.data.errors import DomainError, InvalidInput, NotFound
+from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.safetext import control_character, refusal
-from gridgov.types import CellValue, JSONObject, ParsedRow, SheetRow
+from gridgov.data.sheets.importer import (
+    Column,
+    FailedAt,
+    ImportContext,
+    Importer,
+    RowInvalid,
+    get_importer,
+    importers,
+    normalise_header,
+    register,
+)
+from gridgov.data.sheets.report import ImportReport, RowError
+from gridgov.types import CellValue, ParsedRow, SheetRow
 
-if TYPE_CHECKING:
-    from gridgov.data.org.models import Area, User
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "XLSX_CONTENT_TYPE",
+    "Column",
+    "FailedAt",
+    "ImportContext",
+    "ImportReport",
+    "Importer",
+    "Progress",
+    "RowError",
+    "RowInvalid",
+    "Sheet",
+    "dry_run",
+    "get_importer",
+    "import_sheet",
+    "importers",
+    "read_sheet",
+    "register",
+]
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -37,158 +65,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 Progress = Callable[[int, int, str], None]
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a ledger sheet: the key the importer sees, the header written in the template."""
-
-    key: str
-    header: str | Promise
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    example: str = ""
-    help: str | Promise = ""
-
-    def names(self) -> set[str]:
-        return {_normalise_header(str(self.header)), *(_normalise_header(a) for a in self.aliases)}
-
-
-@dataclass(frozen=True)
-class ImportContext:
-    town: Area
-    user: User | None
-    now: datetime
-
-    @property
-    def today(self) -> date:
-        """The import's day in the town's time: no ledger date may be later."""
-        return timezone.localdate(self.now)
-
-
-class RowInvalid(Exception):
-    """Raised by ``Importer.parse_row``: the value in ``column`` (a Column.key, or None) is not acceptable."""
-
-    def __init__(self, column: str | None, message: str | Promise) -> None:
-        super().__init__(str(message))
-        self.column = column
-        self.message = str(message)
-
-
-class FailedAt(Exception):
-    """Raised by ``Importer.apply_all``/``check_all`` when rows fail while they are planned together: each
-    failure is the row's place in the list given and its error — every failing row found, so that one upload
-    lists them all, and the report names each row as Excel shows it."""
-
-    def __init__(self, failures: list[tuple[int, RowInvalid | DomainError]]) -> None:
-        super().__init__("; ".join(str(error) for _index, error in failures))
-        self.failures = failures
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the row number as Excel shows it
-    column: str  # the column's header as written in the file ("" when the whole row is concerned)
-    message: str
-
-
-@dataclass
-class ImportReport:
-    importer: str
-    total: int = 0  # data rows in the file (blank rows ignored)
-    valid: int = 0  # rows that passed every check
-    skipped: int = 0  # rows already imported earlier (same natural key)
-    imported: int = 0  # rows written (0 in a dry run)
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = True
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> JSONObject:
-        return {
-            "importer": self.importer,
-            "total": self.total,
-            "valid": self.valid,
-            "skipped": self.skipped,
-            "imported": self.imported,
-            "dry_run": self.dry_run,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
-        }
-
-    @classmethod
-    def from_dict(cls, data: JSONObject) -> ImportReport:
-        return cls(
-            importer=data["importer"],
-            total=data["total"],
-            valid=data["valid"],
-            skipped=data["skipped"],
-            imported=data["imported"],
-            dry_run=data["dry_run"],
-            errors=[RowError(row=e["row"], column=e["column"], message=e["message"]) for e in data["errors"]],
-        )
-
-
-class Importer:
-    """Base class for one ledger's import. Subclasses set ``name``, ``title``, ``columns`` and the hooks."""
-
-    name: str = ""
-    title: str | Promise = ""
-    columns: tuple[Column, ...] = ()
-    # Shown above the template's header row.
-    notes: str | Promise = ""
-
-    def allowed(self, user: User) -> bool:  # pragma: no cover - every importer overrides it
-        return False
-
-    def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ParsedRow:
-        raise NotImplementedError
-
-    def natural_key(self, parsed: ParsedRow) -> Hashable:
-        raise NotImplementedError
-
-    def exists(self, parsed: ParsedRow, *, ctx: ImportContext) -> bool:
-        raise NotImplementedError
-
-    def apply(self, parsed: ParsedRow, *, ctx: ImportContext) -> None:
-        raise NotImplementedError
-
-    def check_all(self, rows: list[ParsedRow], *, ctx: ImportContext) -> None:
-        """The dry run's last check, of the rows to be written together: what ``apply_all`` would refuse before
-        writing (raise ``FailedAt``). Nothing to check by default."""
-
-    def apply_all(self, rows: list[ParsedRow], *, ctx: ImportContext) -> bool:
-        """Write every checked row at once through a bulk path, all or nothing, in one short transaction of
-        its own. Return False (the default) to have ``apply`` called row by row in one transaction instead."""
-        return False
-
-
-_REGISTRY: dict[str, Importer] = {}
-
-
-def register(importer: Importer) -> Importer:
-    if not importer.name:
-        raise ValueError("an importer needs a name")
-    _REGISTRY[importer.name] = importer
-    return importer
-
-
-def get_importer(name: str) -> Importer:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise NotFound(_("没有名为“%(name)s”的导入模板") % {"name": name}) from None
-
-
-def importers() -> list[Importer]:
-    return sorted(_REGISTRY.values(), key=lambda i: i.name)
-
-
 # --- reading ---------------------------------------------------------------------------------------------
-
-
-def _normalise_header(text: str) -> str:
-    cleaned = str(text).replace("*", "").replace("＊", "").replace("（", "(").replace("）", ")")
-    return "".join(cleaned.split()).lower()
 
 
 def _cell_value(value: CellValue) -> CellValue:
@@ -238,9 +115,9 @@ def _read_rows(importer: Importer, rows: Iterable[Sequence[CellValue]]) -> Sheet
     # The header row is the first row that names at least one known column (a title row may precede it).
     for number, values in iterator:
         found = {
-            index: by_name[_normalise_header(str(v))]
+            index: by_name[normalise_header(str(v))]
             for index, v in enumerate(values)
-            if v is not None and _normalise_header(str(v)) in by_name
+            if v is not None and normalise_header(str(v)) in by_name
         }
         if found:
             mapping = found

@@ -28,8 +28,10 @@ from django.utils.translation import ngettext
 
 from gridgov.data.errors import DomainError, NotAllowed, NotFound
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets.framework import ImportContext, ImportReport, dry_run, get_importer, import_sheet
+from gridgov.data.sheets.framework import dry_run, import_sheet
+from gridgov.data.sheets.importer import ImportContext, get_importer
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
+from gridgov.data.sheets.report import ImportReport
 
 # How long a dry run that passed keeps its file for the 确认导入 step.
 KEEP_UNCONFIRMED = timedelta(days=1)

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from gridgov.data.safetext import excel_row, put_cell, sheet_title
-from gridgov.data.sheets.framework import Importer
+from gridgov.data.sheets.importer import Importer
 from gridgov.types import CellValue
 
 _HEADER_FILL = PatternFill("solid", fgColor="FDE2E2")

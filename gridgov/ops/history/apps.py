@@ -6,7 +6,7 @@ class Config(AppConfig):
     label = "history"
 
     def ready(self) -> None:
-        from gridgov.data.sheets.framework import register
+        from gridgov.data.sheets.importer import register
         from gridgov.ops.history.importer import HistoryImporter
 
         register(HistoryImporter())

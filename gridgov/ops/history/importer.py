@@ -24,7 +24,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
-from gridgov.data.sheets.framework import ImportContext, Importer, RowInvalid
+from gridgov.data.sheets.importer import ImportContext, Importer, RowInvalid
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.ops.history.rows import COLUMNS, RowReader
 from gridgov.types import SheetRow

@@ -25,12 +25,14 @@ from gridgov.data.cases.enums import Channel, Satisfaction, Status
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
-from gridgov.data.sheets.framework import Column
+from gridgov.data.sheets.importer import Column, choices_help
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import CellValue, FromDjango, Keywords, SheetRow
 
 FUZZY_CUTOFF = 80.0
+# The statuses an old platform's case is imported in: every one but suspended (缓办).
+HISTORY_STATUSES = tuple(s for s in Status if s != Status.SUSPENDED)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -71,7 +73,7 @@ COLUMNS: tuple[Column, ...] = (
         True,
         ("事件状态", "办理状态", "当前状态"),
         "已结案",
-        gettext_lazy("待受理、已立案、已派遣、处置中、待核查、已结案、不予立案"),
+        choices_help(HISTORY_STATUSES),
     ),
     Column("department", gettext_lazy("处置部门"), False, ("承办部门", "责任部门", "处置单位"), "综合行政执法中队"),
     Column("priority", gettext_lazy("紧急程度"), False, ("优先级", "紧急度"), "一般"),
@@ -357,7 +359,7 @@ class RowReader:
                 row.get("status"),
                 column="status",
                 choices=STATUSES,
-                allowed="、".join(str(s.label) for s in Status if s != Status.SUSPENDED),
+                allowed="、".join(str(s.label) for s in HISTORY_STATUSES),
             ),
             reported_at=parse_moment(row.get("reported_at"), column="reported_at") or _missing("reported_at"),
             registered_at=parse_moment(row.get("registered_at"), column="registered_at"),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from gridgov.data.people.importers.houses import HouseImporter
 from gridgov.data.people.importers.residents import ResidentImporter, ResidentRow
-from gridgov.data.sheets.framework import register
+from gridgov.data.sheets.importer import register
 
 __all__ = ["HOUSES", "RESIDENTS", "ResidentRow"]
 

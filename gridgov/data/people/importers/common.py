@@ -21,7 +21,7 @@ from gridgov.data.people.models import House
 from gridgov.data.people.scope import may_write_area, may_write_people
 from gridgov.data.privacy import blind_index
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, ImportContext, RowInvalid
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid
 from gridgov.types import CellValue, SheetRow
 
 # Who imports a register: the town's command room and admins (the whole town), a village's staff (their village).
@@ -168,6 +168,3 @@ def place_of(row: SheetRow, *, ctx: ImportContext, refused: str) -> Place:
     if not may_write_area(actor, area):
         raise RowInvalid("village", refused % {"area": area.name})
     return Place(village=village, grid=grid, address=address, house=house)
-
-
-# --- 户籍/流动人口台账 --------------------------------------------------------------------------------------

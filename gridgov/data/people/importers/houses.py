@@ -25,7 +25,7 @@ from gridgov.data.people.importers.common import (
 )
 from gridgov.data.people.models import House
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, FailedAt, ImportContext, Importer, RowInvalid
+from gridgov.data.sheets.importer import Column, FailedAt, ImportContext, Importer, RowInvalid, choice_column
 from gridgov.types import CellValue, SheetRow
 
 
@@ -59,13 +59,7 @@ class HouseImporter(Importer):
     )
     columns = (
         *PLACE_COLUMNS,
-        Column(
-            "use",
-            gettext_lazy("房屋用途"),
-            aliases=("用途",),
-            example="出租",
-            help=gettext_lazy("自住、出租、群租房、闲置农房、经营"),
-        ),
+        choice_column("use", gettext_lazy("房屋用途"), HouseUse, aliases=("用途",), example="出租"),
         Column("rooms", gettext_lazy("间数"), aliases=("房间数", "出租间数"), example="3"),
         Column("latitude", gettext_lazy("纬度"), example="30.245123"),
         Column("longitude", gettext_lazy("经度"), example="122.201456"),

@@ -32,7 +32,7 @@ from gridgov.data.people.models import GroupMembership, House, Household, Person
 from gridgov.data.people.scope import visible_groups
 from gridgov.data.privacy import blind_index, mask_id_number
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.framework import Column, FailedAt, ImportContext, Importer, RowInvalid
+from gridgov.data.sheets.importer import Column, FailedAt, ImportContext, Importer, RowInvalid, choice_column
 from gridgov.types import CellValue, SheetRow
 
 
@@ -114,13 +114,7 @@ class ResidentImporter(Importer):
     )
     columns = (
         Column("number", gettext_lazy("户号"), required=True, aliases=("户编号",), example="SH-0001"),
-        Column(
-            "relation",
-            gettext_lazy("与户主关系"),
-            aliases=("关系",),
-            example="户主",
-            help=gettext_lazy("户主、配偶、子女、父母、孙辈、兄弟姐妹、租住人员、其他"),
-        ),
+        choice_column("relation", gettext_lazy("与户主关系"), Relation, aliases=("关系",), example="户主"),
         Column("is_head", gettext_lazy("是否户主"), help=gettext_lazy("未填“与户主关系”时填写：是/否")),
         Column("name", gettext_lazy("姓名"), required=True, example="张三"),
         Column(
@@ -327,6 +321,3 @@ class ResidentImporter(Importer):
             for group in row.groups
         ]
         GroupMembership.objects.bulk_create(memberships, batch_size=BATCH)
-
-
-# --- 出租房屋台账 -------------------------------------------------------------------------------------------

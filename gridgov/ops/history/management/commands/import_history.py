@@ -9,7 +9,8 @@ from django.utils import timezone
 from gridgov.data.errors import DomainError
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets.framework import ImportContext, dry_run, get_importer, import_sheet
+from gridgov.data.sheets.framework import dry_run, import_sheet
+from gridgov.data.sheets.importer import ImportContext, get_importer
 from gridgov.ops.history.tables import as_workbook
 from gridgov.types import FromDjango
 

@@ -1,0 +1,59 @@
+"""What the enterprise ledgers' imports share: who may import them, a row's identity (``source_key``), and the
+company a hazard or request belongs to (by its credit code; its name, if given, must match)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
+from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, staff_town_ids
+from gridgov.data.org.models import Enterprise, User
+from gridgov.data.sheets import cells
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid
+from gridgov.types import CellValue, SheetRow
+
+
+def may_import(user: User) -> bool:
+    return user.is_superuser or bool(staff_town_ids(user, MANAGER_ROLES))
+
+
+def source_key(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:40]
+
+
+def credit_code(value: CellValue, *, column: str = "credit_code") -> str:
+    return cells.checked(normalise_credit_code, cells.required_text(value, column=column), column=column)
+
+
+def registered_enterprise(row: SheetRow, ctx: ImportContext) -> Enterprise:
+    code = credit_code(row.get("credit_code"))
+    # with its town and village: an open row's case is filed there inside the import's transaction
+    enterprise = Enterprise.objects.select_related("town", "village").filter(town=ctx.town, credit_code=code).first()
+    if enterprise is None:
+        raise RowInvalid("credit_code", _("信用代码 %(c)s 的企业尚未登记，请先导入企业名录") % {"c": code})
+    name = cells.text(row.get("enterprise"), column="enterprise")
+    if name and name != enterprise.name:
+        raise RowInvalid(
+            "enterprise", _("企业名称“%(n)s”与信用代码登记的“%(r)s”不一致") % {"n": name, "r": enterprise.name}
+        )
+    return enterprise
+
+
+# The company a hazard or request belongs to: by its credit code (its name, if given, must match).
+COMPANY_COLUMNS = (
+    Column("enterprise", gettext_lazy("企业名称"), aliases=("单位名称",), example="岱西船舶修造有限公司"),
+    Column(
+        "credit_code",
+        gettext_lazy("统一社会信用代码"),
+        required=True,
+        aliases=("信用代码",),
+        example="91330100799655058B",
+    ),
+)
+
+
+def after_today(label: str) -> str:
+    return _("%(label)s晚于今天") % {"label": label}
