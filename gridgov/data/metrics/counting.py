@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, cast
@@ -22,6 +23,9 @@ from gridgov.data.org.models import Area
 
 Group = Literal["village", "grid", "department", "grid_worker", "category", "major_category", "channel", "month"]
 GroupKey = int | str | date
+
+# Counts' fields are the rollup columns, in order (``late`` sums ``late_resolved``): a rollup row reads as Counts.
+assert [f.name for f in fields(Counts)] == [*COUNT_FIELDS[:-1], "late"]
 
 
 def rollups_current(*, town: Area, as_of: datetime) -> bool:
@@ -58,22 +62,7 @@ def _from_rollups(
         value = row[group_field]
         key: GroupKey = date(value.year, value.month, 1) if by_month else _member_key(dim, value)
         counts = result.setdefault(key, Counts())
-        counts.add(
-            Counts(
-                reported=row["reported"],
-                valid=row["valid"],
-                cohort=row["cohort"],
-                closed=row["closed"],
-                suspended=row["suspended"],
-                resolved=row["resolved"],
-                resolved_on_time=row["resolved_on_time"],
-                closed_on_time=row["closed_on_time"],
-                reworked=row["reworked"],
-                rated=row["rated"],
-                satisfied=row["satisfied"],
-                late=row["late_resolved"],
-            )
-        )
+        counts.add(Counts(*(row[name] for name in COUNT_FIELDS)))
     # The part of 超期 that depends on T: cohort cases dispatched or handling past their deadline, counted live
     # in the database, bounded by the period (index case_open_registered: town, status, registered_at).
     for key, n in _live_late(town=town, period=period, as_of=as_of, dim=dim, member=member, by_month=by_month):

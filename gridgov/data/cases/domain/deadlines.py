@@ -52,15 +52,23 @@ def start_dispatch_clock(case: Case, *, calendar: WorkCalendar, limit: Limit, st
 
 def recompute_dispatch_deadline(case: Case, *, calendar: WorkCalendar) -> None:
     assert case.dispatch_started_at is not None
-    clock = Clock(case.dispatch_clock)
-    paused = case.dispatch_paused_minutes
-    case.dispatch_deadline = calendar.add(case.dispatch_started_at, case.dispatch_limit_minutes + paused, clock)
-    case.dispatch_warn_at = calendar.add(
-        case.dispatch_started_at, _warn_minutes(case.dispatch_limit_minutes) + paused, clock
+    case.dispatch_deadline, case.dispatch_warn_at, case.dispatch_provisional = _clock_deadline(
+        calendar,
+        start=case.dispatch_started_at,
+        limit_minutes=case.dispatch_limit_minutes,
+        paused=case.dispatch_paused_minutes,
+        clock=Clock(case.dispatch_clock),
     )
-    case.dispatch_provisional = clock == Clock.WORKING and calendar.provisional_between(
-        case.dispatch_started_at, case.dispatch_deadline
-    )
+
+
+def _clock_deadline(
+    calendar: WorkCalendar, *, start: datetime, limit_minutes: int, paused: int, clock: Clock
+) -> tuple[datetime, datetime, bool]:
+    """A clock's deadline, its warning moment and whether the deadline is provisional (working time over days
+    the calendar has not confirmed): the limit and its warning fraction from ``start``, plus the paused time."""
+    deadline = calendar.add(start, limit_minutes + paused, clock)
+    warn_at = calendar.add(start, _warn_minutes(limit_minutes) + paused, clock)
+    return deadline, warn_at, clock == Clock.WORKING and calendar.provisional_between(start, deadline)
 
 
 def start_handle_clock(case: Case, *, calendar: WorkCalendar, limit: Limit, start: datetime) -> None:
@@ -77,12 +85,12 @@ def start_handle_clock(case: Case, *, calendar: WorkCalendar, limit: Limit, star
 
 def recompute_handle_deadline(case: Case, *, calendar: WorkCalendar) -> None:
     assert case.handle_started_at is not None
-    clock = Clock(case.handle_clock)
-    paused = case.handle_paused_minutes
-    case.handle_deadline = calendar.add(case.handle_started_at, case.handle_limit_minutes + paused, clock)
-    case.handle_warn_at = calendar.add(case.handle_started_at, _warn_minutes(case.handle_limit_minutes) + paused, clock)
-    case.handle_provisional = clock == Clock.WORKING and calendar.provisional_between(
-        case.handle_started_at, case.handle_deadline
+    case.handle_deadline, case.handle_warn_at, case.handle_provisional = _clock_deadline(
+        calendar,
+        start=case.handle_started_at,
+        limit_minutes=case.handle_limit_minutes,
+        paused=case.handle_paused_minutes,
+        clock=Clock(case.handle_clock),
     )
 
 

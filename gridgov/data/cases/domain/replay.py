@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
 from gridgov.data.cases.domain.engine.common import ROLE_PREFERENCE, check_needs, reporting_role
+from gridgov.data.cases.domain.new_case import new_case
 from gridgov.data.cases.domain.steps import Step, advance
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
@@ -26,7 +26,7 @@ from gridgov.data.cases.scope import capacities
 from gridgov.data.cases.transitions import transition_for
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.domain import ancestors_by_level
-from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.taxonomy.domain import time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
@@ -63,30 +63,24 @@ class Replay:
         levels = ancestors_by_level(area)
         role = reporting_role(reporter, channel)
         self.calendar = calendar
-        self.case = Case(
+        self.case = new_case(
             town=town,
-            number="",
-            year=timezone.localtime(now).year,
             kind=kind,
             channel=channel,
             category=category,
-            major_category_id=category.parent_id,
-            priority=priority or category.default_priority,
-            title=title.strip()[:120],
-            description=description.strip(),
-            address=address.strip()[:255],
+            priority=priority,
+            title=title,
+            description=description,
+            address=address,
             area=area,
-            area_path=area.path,
-            village=levels.get(AreaLevel.VILLAGE),
-            grid=levels.get(AreaLevel.GRID),
+            levels=levels,
             reporter=reporter,
             reporter_role=role or "",
-            reporter_name=reporter_name.strip()[:64],
-            reporter_phone=reporter_phone.strip()[:20],
+            reporter_name=reporter_name,
+            reporter_phone=reporter_phone,
             enterprise=enterprise,
             status=Status.REPORTED,
             reported_at=now,
-            version=1,
         )
         deadlines.start_dispatch_clock(
             self.case,

@@ -19,7 +19,7 @@ import urllib.parse
 from django.conf import settings
 
 from gridgov.data.notify.channels.base import ChannelError, Message, Sent, http_json
-from gridgov.data.notify.channels.tokens import drop_token, get_token
+from gridgov.data.notify.channels.tokens import drop_token, fetch_token, get_token
 from gridgov.types import JSONObject
 
 # "不合法的access_token", "access_token超时" (and the older 88 / 40001 forms): fetch a new token once.
@@ -43,14 +43,12 @@ class DingTalkWork:
         return f"{settings.GRIDGOV_DINGTALK_API.rstrip('/')}{path}?{urllib.parse.urlencode(query)}"
 
     def _fetch_token(self) -> tuple[str, int]:
-        answer = http_json(
+        return fetch_token(
             self._api(
                 "/gettoken", appkey=settings.GRIDGOV_DINGTALK_APP_KEY, appsecret=settings.GRIDGOV_DINGTALK_APP_SECRET
-            )
+            ),
+            app="钉钉",
         )
-        if answer.get("errcode", 0) != 0:
-            raise ChannelError(f"钉钉取 access_token 失败：{answer.get('errcode')} {answer.get('errmsg', '')}")
-        return str(answer.get("access_token", "")), int(answer.get("expires_in", 7200))
 
     def _token(self) -> str:
         return get_token(provider=self.name, ident=settings.GRIDGOV_DINGTALK_APP_KEY, fetch=self._fetch_token)

@@ -18,7 +18,7 @@ import urllib.parse
 from django.conf import settings
 
 from gridgov.data.notify.channels.base import ChannelError, Message, Sent, http_json
-from gridgov.data.notify.channels.tokens import drop_token, get_token
+from gridgov.data.notify.channels.tokens import drop_token, fetch_token, get_token
 from gridgov.types import JSONObject
 
 TOKEN_ERRORS = {40014, 42001}
@@ -39,14 +39,12 @@ class WeComApp:
         return f"{settings.GRIDGOV_WECOM_API.rstrip('/')}{path}?{urllib.parse.urlencode(query)}"
 
     def _fetch_token(self) -> tuple[str, int]:
-        answer = http_json(
+        return fetch_token(
             self._api(
                 "/cgi-bin/gettoken", corpid=settings.GRIDGOV_WECOM_CORP_ID, corpsecret=settings.GRIDGOV_WECOM_SECRET
-            )
+            ),
+            app="企业微信",
         )
-        if answer.get("errcode", 0) != 0:
-            raise ChannelError(f"企业微信取 access_token 失败：{answer.get('errcode')} {answer.get('errmsg', '')}")
-        return str(answer.get("access_token", "")), int(answer.get("expires_in", 7200))
 
     def _ident(self) -> str:
         return f"{settings.GRIDGOV_WECOM_CORP_ID}/{settings.GRIDGOV_WECOM_AGENT_ID}"

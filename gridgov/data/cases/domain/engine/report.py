@@ -16,6 +16,7 @@ from gridgov.data.cases.domain import deadlines, reference, rollups
 from gridgov.data.cases.domain.attachments import Upload, check_images
 from gridgov.data.cases.domain.engine.act import apply_action
 from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, after_commit, reporting_role, write_action
+from gridgov.data.cases.domain.new_case import new_case
 from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
@@ -93,33 +94,28 @@ def report_case(
 
     # Everything that needs no lock is prepared before the transaction (on SQLite, BEGIN IMMEDIATE takes
     # the database's write lock: it is held only while writing).
-    year = timezone.localtime(now).year
-    case = prepared.new(
-        Case,
+    case = new_case(
         town=town,
-        year=year,
         kind=kind,
         channel=channel,
         category=category,
-        major_category_id=category.parent_id,
-        priority=priority or category.default_priority,
-        title=title.strip()[:120],
+        priority=priority,
+        title=title,
         description=description,
-        address=address.strip()[:255],
+        address=address,
         latitude=lat,
         longitude=lng,
         area=area,
-        area_path=area.path,
-        village=levels.get(AreaLevel.VILLAGE),
-        grid=levels.get(AreaLevel.GRID),
+        levels=levels,
         reporter=reporter if reporter is not None and reporter.is_authenticated else None,
         reporter_role=role or "",
-        reporter_name=reporter_name.strip()[:64],
-        reporter_phone=reporter_phone.strip()[:20],
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
         enterprise=enterprise,
         status=Status.REPORTED,
         reported_at=now,
     )
+    year = case.year
     deadlines.start_dispatch_clock(
         case,
         calendar=calendar,
