@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
+from gridgov.data.org.fields import import_key_field, import_key_index
 from gridgov.data.org.models import Area
 from gridgov.data.privacy import EncryptedTextField
 
@@ -24,7 +25,7 @@ class Dispute(models.Model):
     method = models.CharField(_("调处方式"), max_length=16, choices=Method.choices, blank=True)
     outcome = models.CharField(_("调处结果"), max_length=16, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("结果说明"), blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("信访/矛盾纠纷")
@@ -41,7 +42,7 @@ class Dispute(models.Model):
         ]
         indexes = [
             models.Index(fields=["town", "received_on"], name="dispute_received"),
-            models.Index(fields=["town", "import_key"], name="dispute_import"),
+            import_key_index("dispute"),
         ]
 
     def __str__(self) -> str:

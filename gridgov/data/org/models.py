@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role, SecurityEventKind
+from gridgov.data.org.fields import acting_user, optional_link
 from gridgov.data.privacy import EncryptedTextField
 
 
@@ -60,15 +61,7 @@ class Department(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     kind = models.CharField(_("类型"), max_length=24, choices=DepartmentKind.choices)
-    area = models.ForeignKey(
-        Area,
-        verbose_name=_("对应区域"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("村（社区）委员会对应的村"),
-    )
+    area = optional_link(Area, _("对应区域"), help_text=_("村（社区）委员会对应的村"))
     active = models.BooleanField(_("启用"), default=True)
     economic = models.BooleanField(
         _("经济发展部门"),
@@ -105,9 +98,7 @@ class Enterprise(models.Model):
     name = models.CharField(_("企业名称"), max_length=100)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
     address = models.CharField(_("地址"), max_length=255, blank=True)
-    village = models.ForeignKey(
-        Area, verbose_name=_("所在村/社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    village = optional_link(Area, _("所在村/社区"))
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
     active = models.BooleanField(_("启用"), default=True)
@@ -153,9 +144,7 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
-    town = models.ForeignKey(
-        Area, verbose_name=_("所属乡镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    town = optional_link(Area, _("所属乡镇"))
     area = models.ForeignKey(
         Area, verbose_name=_("范围区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
@@ -205,9 +194,7 @@ class SecurityEvent(models.Model):
     data. Always written — there is no setting to turn it off — and kept at least six months."""
 
     kind = models.CharField(_("类型"), max_length=32, choices=SecurityEventKind.choices)
-    user = models.ForeignKey(
-        User, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = acting_user(_("用户"))
     username = models.CharField(_("登录名"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     user_agent = models.CharField(_("客户端"), max_length=255, blank=True)
@@ -246,18 +233,22 @@ class Counter(models.Model):
         return f"{self.series} {self.town_id}/{self.year}: {self.last_value}"
 
 
-class CorrectedRecord(models.Model):
+class EnteredRecord(models.Model):
+    """A ledger row that keeps when and by whom it was entered (登记时间, 登记人)."""
+
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = acting_user(_("登记人"))
+
+    class Meta:
+        abstract = True
+
+
+class CorrectedRecord(EnteredRecord):
     """A ledger row that is entered once and corrected in place (a second entry for the same key replaces its
     figures): when and by whom it was entered, and the last correction's time and author."""
 
-    created_at = models.DateTimeField(_("登记时间"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     updated_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        User, verbose_name=_("更正人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = acting_user(_("更正人"))
 
     class Meta:
         abstract = True

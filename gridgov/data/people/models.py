@@ -13,19 +13,30 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.data.org.fields import import_key_field, import_key_index, optional_link
 from gridgov.data.org.models import Area, Department
 from gridgov.data.people.enums import GroupKind, HouseUse, Relation, ResidentKind, Revitalisation, Sex
 from gridgov.data.privacy import EncryptedTextField
 
 
-class House(models.Model):
+class RegisterRow(models.Model):
+    """A row of the register: found again by a spreadsheet import through ``import_key`` (its index:
+    ``import_key_index``), with when it was entered and last changed."""
+
+    import_key = import_key_field()
+    created_at = models.DateTimeField(_("登记时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        abstract = True
+
+
+class House(RegisterRow):
     """A house (实有房屋) at a standard address: village, grid, road and number or 组 and 号."""
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey(Area, verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="+")
-    grid = models.ForeignKey(
-        Area, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    grid = optional_link(Area, _("网格"))
     address = models.CharField(_("标准地址"), max_length=200)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -37,9 +48,6 @@ class House(models.Model):
     revitalised_on = models.DateField(_("盘活日期"), null=True, blank=True)
     added_income = models.DecimalField(_("农户增收（元/年）"), max_digits=12, decimal_places=2, default=0)
     note = models.TextField(_("备注"), blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(_("登记时间"))
-    updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:
         verbose_name = _("实有房屋")
@@ -56,23 +64,20 @@ class House(models.Model):
         indexes = [
             models.Index(fields=["town", "village", "use"], name="house_village_use"),
             models.Index(fields=["town", "grid"], name="house_grid"),
-            models.Index(fields=["town", "import_key"], name="house_import"),
+            import_key_index("house"),
         ]
 
     def __str__(self) -> str:
         return self.address
 
 
-class Household(models.Model):
+class Household(RegisterRow):
     """A household (户) living in a house; its head is the resident whose relation is 户主."""
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="households")
     number = models.CharField(_("户号"), max_length=32, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(_("登记时间"))
-    updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:
         verbose_name = _("户")
@@ -83,13 +88,13 @@ class Household(models.Model):
                 fields=["town", "number"], condition=~models.Q(number=""), name="household_number_unique_per_town"
             ),
         ]
-        indexes = [models.Index(fields=["town", "import_key"], name="household_import")]
+        indexes = [import_key_index("household")]
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
 
 
-class Resident(models.Model):
+class Resident(RegisterRow):
     """A person of the register (实有人口). One household each; an ID number at most once per town."""
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
@@ -104,9 +109,6 @@ class Resident(models.Model):
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices, default=Relation.OTHER)
     moved_out_on = models.DateField(_("迁出日期"), null=True, blank=True)
     erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(_("登记时间"))
-    updated_at = models.DateTimeField(_("更新时间"))
 
     # ``privacy.rotate_all`` (manage.py rotate_field_key) writes the digest anew under a new field key.
     BLIND_INDEXES: ClassVar[dict[str, str]] = {"id_digest": "id_number"}
@@ -131,7 +133,7 @@ class Resident(models.Model):
         ]
         indexes = [
             models.Index(fields=["town", "kind"], name="resident_kind"),
-            models.Index(fields=["town", "import_key"], name="resident_import"),
+            import_key_index("resident"),
         ]
 
     def __str__(self) -> str:
@@ -149,9 +151,7 @@ class PersonGroup(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
     kind = models.CharField(_("类别"), max_length=8, choices=GroupKind.choices)
     sensitive = models.BooleanField(_("敏感"), default=False)
-    department = models.ForeignKey(
-        Department, verbose_name=_("责任部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    department = optional_link(Department, _("责任部门"))
     visit_every_days = models.PositiveSmallIntegerField(
         _("走访周期（天）"), null=True, blank=True, help_text=_("空：不需定期走访")
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
+from gridgov.data.org.fields import import_key_field, import_key_index
 from gridgov.data.org.models import Area, Department
 from gridgov.data.problemlists.enums import Source
 
@@ -40,7 +41,7 @@ class ProblemItem(models.Model):
     plan = models.TextField(_("整改方案"))
     deadline = models.DateField(_("整改时限"))
     found_on = models.DateField(_("发现日期"))
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("清单问题")
@@ -54,7 +55,7 @@ class ProblemItem(models.Model):
         ]
         indexes = [
             models.Index(fields=["town", "found_on"], name="problem_item_found"),
-            models.Index(fields=["town", "import_key"], name="problem_item_import"),
+            import_key_index("problem_item"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.data.org.fields import acting_user
 from gridgov.data.org.models import Area
 from gridgov.data.reports.enums import Accumulation, BulletinStatus, Frequency, IndicatorKind
 
@@ -137,14 +138,7 @@ class IndicatorActual(models.Model):
     period = models.PositiveSmallIntegerField(_("月份/季度"))
     value = models.DecimalField(_("实际值"), max_digits=20, decimal_places=4)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    entered_by = acting_user(_("填报人"))
     entered_at = models.DateTimeField(_("填报时间"))
 
     class Meta:
