@@ -11,8 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.fields import acting_user
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import Area, acting_user
 from gridgov.data.privacy import EncryptedTextField
 
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
-from gridgov.data.org.fields import acting_user, import_key_field, import_key_index, optional_link
-from gridgov.data.org.models import Area, Department
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index, optional_link
+from gridgov.data.org.models import Area, Department, acting_user
 from gridgov.data.people.models import Household, Resident
 
 
@@ -41,7 +41,7 @@ class Payment(models.Model):
         verbose_name_plural = _("救助帮扶发放")
         ordering = ["-paid_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=PaymentKind.values), name="payment_kind_valid"),
+            choice_check("kind", PaymentKind, name="payment_kind_valid"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
         ]
         indexes = [

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
-from gridgov.data.org.fields import optional_link
+from gridgov.data.org.fields import choice_check, optional_link
 from gridgov.data.org.models import Area, CorrectedRecord, EnteredRecord, Enterprise
 
 
@@ -34,7 +34,7 @@ class VillageIncome(CorrectedRecord):
         ordering = ["-year", "-month", "village__path", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["village", "year", "month", "kind"], name="village_income_unique"),
-            models.CheckConstraint(condition=models.Q(kind__in=IncomeKind.values), name="village_income_kind_valid"),
+            choice_check("kind", IncomeKind, name="village_income_kind_valid"),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="village_income_month_valid"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_income_amount_not_negative"),
         ]
@@ -64,7 +64,7 @@ class VillageSupport(EnteredRecord):
         verbose_name_plural = _("企业助农")
         ordering = ["-on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=SupportKind.values), name="village_support_kind_valid"),
+            choice_check("kind", SupportKind, name="village_support_kind_valid"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_support_amount_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(enterprise__isnull=False) | ~models.Q(partner=""), name="village_support_has_partner"

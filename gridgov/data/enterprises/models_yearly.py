@@ -15,8 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.enterprises.enums import Measure, Rectification
-from gridgov.data.org.fields import acting_user
-from gridgov.data.org.models import Area, CorrectedRecord, Enterprise
+from gridgov.data.org.models import Area, CorrectedRecord, Enterprise, acting_user
 
 CENT = Decimal("0.01")
 

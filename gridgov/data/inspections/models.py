@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.inspections.enums import RoundStatus
-from gridgov.data.org.fields import import_key_field, import_key_index
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
 from gridgov.data.org.models import Area, Department
 
 
@@ -46,7 +46,7 @@ class InspectionRound(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["town", "name"], name="inspection_round_name_unique"),
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="round_dates_order"),
-            models.CheckConstraint(condition=models.Q(status__in=RoundStatus.values), name="round_status_valid"),
+            choice_check("status", RoundStatus, name="round_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.investment.enums import STAGE_ORDER, Industry, Source, Stage
-from gridgov.data.org.fields import acting_user, optional_link
-from gridgov.data.org.models import Area, CorrectedRecord, Department, EnteredRecord, Enterprise
+from gridgov.data.org.fields import choice_check, optional_link
+from gridgov.data.org.models import Area, CorrectedRecord, Department, EnteredRecord, Enterprise, acting_user
 
 #: 亿元项目: a signed amount of at least this, in 元.
 BILLION = Decimal(100_000_000)
@@ -60,9 +60,9 @@ class Lead(EnteredRecord):
         verbose_name_plural = _("招商项目")
         ordering = ["-lead_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(stage__in=Stage.values), name="lead_stage_valid"),
-            models.CheckConstraint(condition=models.Q(source__in=Source.values), name="lead_source_valid"),
-            models.CheckConstraint(condition=models.Q(industry__in=Industry.values), name="lead_industry_valid"),
+            choice_check("stage", Stage, name="lead_stage_valid"),
+            choice_check("source", Source, name="lead_source_valid"),
+            choice_check("industry", Industry, name="lead_industry_valid"),
             models.CheckConstraint(
                 condition=~models.Q(stage__in=_SIGNED_OR_LATER)
                 | models.Q(signed_amount__gt=0, signed_on__isnull=False),

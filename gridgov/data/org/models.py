@@ -8,10 +8,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role, SecurityEventKind
-from gridgov.data.org.fields import acting_user, optional_link
+from gridgov.data.org.fields import choice_check, optional_link
 from gridgov.data.privacy import EncryptedTextField
 
 
@@ -43,7 +44,7 @@ class Area(models.Model):
         verbose_name_plural = _("区域")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(level__in=AreaLevel.values), name="area_level_valid"),
+            choice_check("level", AreaLevel, name="area_level_valid"),
         ]
 
     def __str__(self) -> str:
@@ -75,7 +76,7 @@ class Department(models.Model):
         ordering = ["town_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["town", "code"], name="department_code_unique_per_town"),
-            models.CheckConstraint(condition=models.Q(kind__in=DepartmentKind.values), name="department_kind_valid"),
+            choice_check("kind", DepartmentKind, name="department_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -139,38 +140,30 @@ class User(AbstractUser):
         _gridgov_memberships: list[Membership]
 
 
+def acting_user(
+    verbose_name: StrOrPromise, *, related_name: str = "+", db_index: bool = True
+) -> models.ForeignKey[User | None, User | None]:
+    """The person who wrote or did something (登记人, 填报人, 操作人 …): the row outlives their account, the
+    reference becoming empty when it is deleted."""
+    return optional_link(User, verbose_name, on_delete=models.SET_NULL, related_name=related_name, db_index=db_index)
+
+
 class Membership(models.Model):
     """One role of a user within one scope: an area subtree, a department, or (for residents) themselves."""
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
     town = optional_link(Area, _("所属乡镇"))
-    area = models.ForeignKey(
-        Area, verbose_name=_("范围区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("所属部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
-    enterprise = models.ForeignKey(
-        Enterprise,
-        verbose_name=_("所属企业"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
+    area = optional_link(Area, _("范围区域"), related_name="memberships")
+    department = optional_link(Department, _("所属部门"), related_name="memberships")
+    enterprise = optional_link(Enterprise, _("所属企业"), related_name="memberships")
     active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
+            choice_check("role", Role, name="membership_role_valid"),
             models.CheckConstraint(
                 condition=~models.Q(role=Role.HANDLER) | models.Q(department__isnull=False),
                 name="membership_handler_has_department",
@@ -206,11 +199,7 @@ class SecurityEvent(models.Model):
         verbose_name_plural = _("安全审计日志")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["username", "kind", "created_at"], name="security_event_login")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=SecurityEventKind.values), name="security_event_kind_valid"
-            )
-        ]
+        constraints = [choice_check("kind", SecurityEventKind, name="security_event_kind_valid")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

@@ -13,7 +13,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.fields import import_key_field, import_key_index, optional_link
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index, optional_link
 from gridgov.data.org.models import Area, Department
 from gridgov.data.people.enums import GroupKind, HouseUse, Relation, ResidentKind, Revitalisation, Sex
 from gridgov.data.privacy import EncryptedTextField
@@ -55,10 +55,8 @@ class House(RegisterRow):
         ordering = ["village_id", "address", "id"]
         constraints = [
             models.UniqueConstraint(fields=["town", "address"], name="house_address_unique_per_town"),
-            models.CheckConstraint(condition=models.Q(use__in=HouseUse.values), name="house_use_valid"),
-            models.CheckConstraint(
-                condition=models.Q(revitalisation__in=Revitalisation.values), name="house_revitalisation_valid"
-            ),
+            choice_check("use", HouseUse, name="house_use_valid"),
+            choice_check("revitalisation", Revitalisation, name="house_revitalisation_valid"),
             models.CheckConstraint(condition=models.Q(added_income__gte=0), name="house_added_income_not_negative"),
         ]
         indexes = [
@@ -127,9 +125,9 @@ class Resident(RegisterRow):
                 condition=models.Q(relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True),
                 name="household_one_head",
             ),
-            models.CheckConstraint(condition=models.Q(kind__in=ResidentKind.values), name="resident_kind_valid"),
-            models.CheckConstraint(condition=models.Q(relation__in=Relation.values), name="resident_relation_valid"),
-            models.CheckConstraint(condition=models.Q(sex__in=Sex.values), name="resident_sex_valid"),
+            choice_check("kind", ResidentKind, name="resident_kind_valid"),
+            choice_check("relation", Relation, name="resident_relation_valid"),
+            choice_check("sex", Sex, name="resident_sex_valid"),
         ]
         indexes = [
             models.Index(fields=["town", "kind"], name="resident_kind"),
@@ -164,7 +162,7 @@ class PersonGroup(models.Model):
         ordering = ["town_id", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["town", "code"], name="person_group_code_unique_per_town"),
-            models.CheckConstraint(condition=models.Q(kind__in=GroupKind.values), name="person_group_kind_valid"),
+            choice_check("kind", GroupKind, name="person_group_kind_valid"),
             models.CheckConstraint(
                 condition=models.Q(visit_every_days__isnull=True) | models.Q(visit_every_days__gte=1),
                 name="person_group_visit_every_positive",

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import import_key_field, import_key_index
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
 from gridgov.data.org.models import Area, Department
 from gridgov.data.problemlists.enums import Source
 
@@ -48,7 +48,7 @@ class ProblemItem(models.Model):
         verbose_name_plural = _("清单问题")
         ordering = ["-found_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(source__in=Source.values), name="problem_item_source_valid"),
+            choice_check("source", Source, name="problem_item_source_valid"),
             models.CheckConstraint(
                 condition=models.Q(deadline__gte=models.F("found_on")), name="problem_item_deadline_after_found"
             ),

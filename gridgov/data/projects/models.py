@@ -13,8 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import acting_user, optional_link
-from gridgov.data.org.models import Area, Department, EnteredRecord
+from gridgov.data.org.fields import choice_check, optional_link
+from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user
 from gridgov.data.projects.enums import ProjectStatus, ProjectType
 
 
@@ -39,9 +39,7 @@ class Project(EnteredRecord):
     """One key project or rural work; amounts in 元; ``quantity``/``unit`` for works counted in 亩, 公里 …"""
 
     town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
-    group = models.ForeignKey(
-        ProjectGroup, verbose_name=_("项目群"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
-    )
+    group = optional_link(ProjectGroup, _("项目群"), related_name="projects")
     name = models.CharField(_("项目名称"), max_length=120)
     type = models.CharField(_("项目类型"), max_length=20, choices=ProjectType.choices)
     department = models.ForeignKey(Department, verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="+")
@@ -60,8 +58,8 @@ class Project(EnteredRecord):
         ordering = ["-year", "name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["town", "year", "name"], name="project_unique_name"),
-            models.CheckConstraint(condition=models.Q(type__in=ProjectType.values), name="project_type_valid"),
-            models.CheckConstraint(condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"),
+            choice_check("type", ProjectType, name="project_type_valid"),
+            choice_check("status", ProjectStatus, name="project_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(total_investment__gte=0, year_investment__gte=0), name="project_investment_valid"
             ),

@@ -25,12 +25,8 @@ class Visit(models.Model):
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     worker = models.ForeignKey(User, verbose_name=_("走访人"), on_delete=models.PROTECT, related_name="+")
-    resident = models.ForeignKey(
-        Resident, verbose_name=_("走访对象"), null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
-    )
-    house = models.ForeignKey(
-        House, verbose_name=_("走访房屋"), null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
-    )
+    resident = optional_link(Resident, _("走访对象"), related_name="visits")
+    house = optional_link(House, _("走访房屋"), related_name="visits")
     # The visited place's village and grid when the visit was recorded (coverage per grid and village).
     village = optional_link(Area)
     grid = optional_link(Area)
