@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index, optional_link
+from gridgov.data.org.models import Area, Department, acting_user
 from gridgov.data.people.models import Household, Resident
 
 
@@ -24,21 +25,15 @@ class Payment(models.Model):
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="+")
-    resident = models.ForeignKey(
-        Resident, verbose_name=_("对象"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    resident = optional_link(Resident, _("对象"))
     kind = models.CharField(_("类型"), max_length=16, choices=PaymentKind.choices)
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("发放日期"))
     source = models.CharField(_("资金来源"), max_length=64, blank=True)
-    department = models.ForeignKey(
-        Department, verbose_name=_("发放部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    department = optional_link(Department, _("发放部门"))
     note = models.TextField(_("备注"), blank=True)
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    recorded_by = acting_user(_("登记人"))
+    import_key = import_key_field()
     created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:
@@ -46,13 +41,13 @@ class Payment(models.Model):
         verbose_name_plural = _("救助帮扶发放")
         ordering = ["-paid_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=PaymentKind.values), name="payment_kind_valid"),
+            choice_check("kind", PaymentKind, name="payment_kind_valid"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
         ]
         indexes = [
             models.Index(fields=["town", "paid_on"], name="payment_paid"),
             models.Index(fields=["town", "kind", "paid_on"], name="payment_kind_paid"),
-            models.Index(fields=["town", "import_key"], name="payment_import"),
+            import_key_index("payment"),
         ]
 
     def __str__(self) -> str:
@@ -64,14 +59,12 @@ class VeteranCard(models.Model):
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey(Resident, verbose_name=_("退役军人"), on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(
-        Department, verbose_name=_("经办部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    department = optional_link(Department, _("经办部门"))
     applied_on = models.DateField(_("申请日期"))
     issued_on = models.DateField(pgettext_lazy("card", "发放日期"), null=True, blank=True)
     number = models.CharField(_("证号"), max_length=32, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    import_key = import_key_field()
     created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:
@@ -99,9 +92,7 @@ class DayCareAttendance(models.Model):
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey(Resident, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(
-        Department, verbose_name=_("主管部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    department = optional_link(Department, _("主管部门"))
     day = models.DateField(_("日期"))
     provider = models.CharField(_("照料机构"), max_length=64)
     created_at = models.DateTimeField(_("登记时间"))

@@ -13,7 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
-from gridgov.data.org.models import Area, CorrectedRecord, Enterprise, User
+from gridgov.data.org.fields import choice_check, optional_link
+from gridgov.data.org.models import Area, CorrectedRecord, EnteredRecord, Enterprise
 
 
 class VillageIncome(CorrectedRecord):
@@ -33,7 +34,7 @@ class VillageIncome(CorrectedRecord):
         ordering = ["-year", "-month", "village__path", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["village", "year", "month", "kind"], name="village_income_unique"),
-            models.CheckConstraint(condition=models.Q(kind__in=IncomeKind.values), name="village_income_kind_valid"),
+            choice_check("kind", IncomeKind, name="village_income_kind_valid"),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="village_income_month_valid"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_income_amount_not_negative"),
         ]
@@ -43,7 +44,7 @@ class VillageIncome(CorrectedRecord):
         return f"{self.village_id} {self.year}-{self.month:02d} {self.get_kind_display()} {self.amount}"
 
 
-class VillageSupport(models.Model):
+class VillageSupport(EnteredRecord):
     """One enterprise's help to a village in a year (村企结对 or 共富工坊): the enterprise (or, when it is not in the
     town's register, the partner's name), the support in 元 and the people it gave work or help to."""
 
@@ -51,25 +52,19 @@ class VillageSupport(models.Model):
     village = models.ForeignKey(Area, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("助农类型"), max_length=16, choices=SupportKind.choices)
-    enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    enterprise = optional_link(Enterprise, _("企业"))
     partner = models.CharField(_("结对单位"), max_length=100, blank=True)
     amount = models.DecimalField(_("帮扶金额（元）"), max_digits=14, decimal_places=2)
     people = models.PositiveIntegerField(_("带动就业或受益人数"), null=True, blank=True)
     on = models.DateField(_("日期"))
     note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("登记时间"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("企业助农")
         verbose_name_plural = _("企业助农")
         ordering = ["-on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=SupportKind.values), name="village_support_kind_valid"),
+            choice_check("kind", SupportKind, name="village_support_kind_valid"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_support_amount_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(enterprise__isnull=False) | ~models.Q(partner=""), name="village_support_has_partner"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
 from gridgov.data.org.models import Area
 from gridgov.data.privacy import EncryptedTextField
 
@@ -24,15 +25,15 @@ class Dispute(models.Model):
     method = models.CharField(_("调处方式"), max_length=16, choices=Method.choices, blank=True)
     outcome = models.CharField(_("调处结果"), max_length=16, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("结果说明"), blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("信访/矛盾纠纷")
         verbose_name_plural = _("信访/矛盾纠纷")
         ordering = ["-received_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(type__in=DisputeType.values), name="dispute_type_valid"),
-            models.CheckConstraint(condition=models.Q(level__in=Level.values), name="dispute_level_valid"),
+            choice_check("type", DisputeType, name="dispute_type_valid"),
+            choice_check("level", Level, name="dispute_level_valid"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="dispute_amount_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(backlog=True) | models.Q(backlog_cleared_at__isnull=True),
@@ -41,7 +42,7 @@ class Dispute(models.Model):
         ]
         indexes = [
             models.Index(fields=["town", "received_on"], name="dispute_received"),
-            models.Index(fields=["town", "import_key"], name="dispute_import"),
+            import_key_index("dispute"),
         ]
 
     def __str__(self) -> str:
@@ -61,7 +62,7 @@ class DisputeParty(models.Model):
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
         ordering = ["dispute_id", "sort_order", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(role__in=PartyRole.values), name="party_role_valid")]
+        constraints = [choice_check("role", PartyRole, name="party_role_valid")]
 
     def __str__(self) -> str:
         return self.get_role_display()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
+from gridgov.data.org.fields import choice_check, optional_link
 from gridgov.data.org.models import Area, Enterprise
 
 
@@ -35,8 +36,8 @@ class Hazard(models.Model):
         verbose_name_plural = _("隐患")
         ordering = ["-found_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(book__in=Book.values), name="hazard_book_valid"),
-            models.CheckConstraint(condition=models.Q(grade__in=Grade.values), name="hazard_grade_valid"),
+            choice_check("book", Book, name="hazard_book_valid"),
+            choice_check("grade", Grade, name="hazard_grade_valid"),
             models.CheckConstraint(condition=models.Q(funds__gte=0), name="hazard_funds_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(accepted_on__isnull=True) | models.Q(accepted_on__gte=models.F("found_on")),
@@ -87,9 +88,7 @@ class ServiceRequest(models.Model):
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="service_requests"
     )
     request_type = models.CharField(_("诉求类型"), max_length=16, choices=RequestType.choices)
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("提出会议"), null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
-    )
+    meeting = optional_link(Meeting, _("提出会议"), related_name="requests")
     financing_amount = models.DecimalField(_("协调融资（元）"), max_digits=16, decimal_places=2, default=0)
     source_key = models.CharField(_("导入识别码"), max_length=64, blank=True, editable=False)
 
@@ -98,7 +97,7 @@ class ServiceRequest(models.Model):
         verbose_name_plural = _("企业诉求")
         ordering = ["-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(request_type__in=RequestType.values), name="service_type_valid"),
+            choice_check("request_type", RequestType, name="service_type_valid"),
             models.CheckConstraint(condition=models.Q(financing_amount__gte=0), name="service_financing_not_negative"),
             models.UniqueConstraint(
                 fields=["town", "source_key"], condition=~models.Q(source_key=""), name="service_source_key_unique"

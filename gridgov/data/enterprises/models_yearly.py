@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.enterprises.enums import Measure, Rectification
-from gridgov.data.org.models import Area, CorrectedRecord, Enterprise, User
+from gridgov.data.org.models import Area, CorrectedRecord, Enterprise, acting_user
 
 CENT = Decimal("0.01")
 
@@ -104,9 +104,7 @@ class EfficiencyThreshold(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     tax_per_mu = models.DecimalField(_("亩均税收门槛（元/亩）"), max_digits=14, decimal_places=2)
     set_at = models.DateTimeField(_("设定时间"))
-    set_by = models.ForeignKey(
-        User, verbose_name=_("设定人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    set_by = acting_user(_("设定人"))
 
     class Meta:
         verbose_name = _("亩均税收门槛")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.inspections.enums import RoundStatus
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
 from gridgov.data.org.models import Area, Department
 
 
@@ -45,7 +46,7 @@ class InspectionRound(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["town", "name"], name="inspection_round_name_unique"),
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="round_dates_order"),
-            models.CheckConstraint(condition=models.Q(status__in=RoundStatus.values), name="round_status_valid"),
+            choice_check("status", RoundStatus, name="round_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -88,7 +89,7 @@ class InspectionProblem(models.Model):
     deduction = models.DecimalField(_("扣分"), max_digits=5, decimal_places=1)
     spot = models.CharField(_("点位"), max_length=120)
     found_at = models.DateTimeField(_("发现时间"))
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("督查问题")
@@ -97,7 +98,7 @@ class InspectionProblem(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(deduction__gte=0), name="problem_deduction_positive")]
         indexes = [
             models.Index(fields=["town", "found_at"], name="inspection_problem_found"),
-            models.Index(fields=["town", "import_key"], name="inspection_problem_import"),
+            import_key_index("inspection_problem"),
         ]
 
     def __str__(self) -> str:

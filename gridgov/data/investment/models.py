@@ -16,7 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.investment.enums import STAGE_ORDER, Industry, Source, Stage
-from gridgov.data.org.models import Area, CorrectedRecord, Department, Enterprise, User
+from gridgov.data.org.fields import choice_check, optional_link
+from gridgov.data.org.models import Area, CorrectedRecord, Department, EnteredRecord, Enterprise, acting_user
 
 #: 亿元项目: a signed amount of at least this, in 元.
 BILLION = Decimal(100_000_000)
@@ -28,7 +29,7 @@ def billion_q(prefix: str = "") -> models.Q:
     return models.Q(**{f"{prefix}signed_amount__gte": BILLION})
 
 
-class Lead(models.Model):
+class Lead(EnteredRecord):
     """One investment project of the town, from a lead to production."""
 
     town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
@@ -40,13 +41,9 @@ class Lead(models.Model):
     major_industrial = models.BooleanField(_("重大产业项目"), default=False)
     enclave = models.BooleanField(_("飞地项目"), default=False)
     enclave_place = models.CharField(_("飞地所在地"), max_length=100, blank=True)
-    department = models.ForeignKey(
-        Department, verbose_name=_("责任部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    department = optional_link(Department, _("责任部门"))
     person = models.CharField(_("责任人"), max_length=32, blank=True)
-    village = models.ForeignKey(
-        Area, verbose_name=_("所在村"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    village = optional_link(Area, _("所在村"))
     lead_on = models.DateField(_("线索日期"))
     talks_on = models.DateField(_("洽谈日期"), null=True, blank=True)
     signed_on = models.DateField(_("签约日期"), null=True, blank=True)
@@ -57,19 +54,15 @@ class Lead(models.Model):
     )
     enterprise_on = models.DateField(_("企业注册日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("登记时间"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("招商项目")
         verbose_name_plural = _("招商项目")
         ordering = ["-lead_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(stage__in=Stage.values), name="lead_stage_valid"),
-            models.CheckConstraint(condition=models.Q(source__in=Source.values), name="lead_source_valid"),
-            models.CheckConstraint(condition=models.Q(industry__in=Industry.values), name="lead_industry_valid"),
+            choice_check("stage", Stage, name="lead_stage_valid"),
+            choice_check("source", Source, name="lead_source_valid"),
+            choice_check("industry", Industry, name="lead_industry_valid"),
             models.CheckConstraint(
                 condition=~models.Q(stage__in=_SIGNED_OR_LATER)
                 | models.Q(signed_amount__gt=0, signed_on__isnull=False),
@@ -99,9 +92,7 @@ class StageChange(models.Model):
     to_stage = models.CharField(_("新阶段"), max_length=16, choices=Stage.choices)
     reached_on = models.DateField(_("到达日期"))
     at = models.DateTimeField(_("操作时间"))
-    by = models.ForeignKey(
-        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user(_("操作人"))
 
     class Meta:
         verbose_name = _("阶段变更")

@@ -8,9 +8,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role, SecurityEventKind
+from gridgov.data.org.fields import choice_check, optional_link
 from gridgov.data.privacy import EncryptedTextField
 
 
@@ -42,7 +44,7 @@ class Area(models.Model):
         verbose_name_plural = _("区域")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(level__in=AreaLevel.values), name="area_level_valid"),
+            choice_check("level", AreaLevel, name="area_level_valid"),
         ]
 
     def __str__(self) -> str:
@@ -60,15 +62,7 @@ class Department(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     kind = models.CharField(_("类型"), max_length=24, choices=DepartmentKind.choices)
-    area = models.ForeignKey(
-        Area,
-        verbose_name=_("对应区域"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("村（社区）委员会对应的村"),
-    )
+    area = optional_link(Area, _("对应区域"), help_text=_("村（社区）委员会对应的村"))
     active = models.BooleanField(_("启用"), default=True)
     economic = models.BooleanField(
         _("经济发展部门"),
@@ -82,7 +76,7 @@ class Department(models.Model):
         ordering = ["town_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["town", "code"], name="department_code_unique_per_town"),
-            models.CheckConstraint(condition=models.Q(kind__in=DepartmentKind.values), name="department_kind_valid"),
+            choice_check("kind", DepartmentKind, name="department_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -105,9 +99,7 @@ class Enterprise(models.Model):
     name = models.CharField(_("企业名称"), max_length=100)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
     address = models.CharField(_("地址"), max_length=255, blank=True)
-    village = models.ForeignKey(
-        Area, verbose_name=_("所在村/社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    village = optional_link(Area, _("所在村/社区"))
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
     active = models.BooleanField(_("启用"), default=True)
@@ -148,40 +140,30 @@ class User(AbstractUser):
         _gridgov_memberships: list[Membership]
 
 
+def acting_user(
+    verbose_name: StrOrPromise, *, related_name: str = "+", db_index: bool = True
+) -> models.ForeignKey[User | None, User | None]:
+    """The person who wrote or did something (登记人, 填报人, 操作人 …): the row outlives their account, the
+    reference becoming empty when it is deleted."""
+    return optional_link(User, verbose_name, on_delete=models.SET_NULL, related_name=related_name, db_index=db_index)
+
+
 class Membership(models.Model):
     """One role of a user within one scope: an area subtree, a department, or (for residents) themselves."""
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
-    town = models.ForeignKey(
-        Area, verbose_name=_("所属乡镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    area = models.ForeignKey(
-        Area, verbose_name=_("范围区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("所属部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
-    enterprise = models.ForeignKey(
-        Enterprise,
-        verbose_name=_("所属企业"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
+    town = optional_link(Area, _("所属乡镇"))
+    area = optional_link(Area, _("范围区域"), related_name="memberships")
+    department = optional_link(Department, _("所属部门"), related_name="memberships")
+    enterprise = optional_link(Enterprise, _("所属企业"), related_name="memberships")
     active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
+            choice_check("role", Role, name="membership_role_valid"),
             models.CheckConstraint(
                 condition=~models.Q(role=Role.HANDLER) | models.Q(department__isnull=False),
                 name="membership_handler_has_department",
@@ -205,9 +187,7 @@ class SecurityEvent(models.Model):
     data. Always written — there is no setting to turn it off — and kept at least six months."""
 
     kind = models.CharField(_("类型"), max_length=32, choices=SecurityEventKind.choices)
-    user = models.ForeignKey(
-        User, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = acting_user(_("用户"))
     username = models.CharField(_("登录名"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     user_agent = models.CharField(_("客户端"), max_length=255, blank=True)
@@ -219,11 +199,7 @@ class SecurityEvent(models.Model):
         verbose_name_plural = _("安全审计日志")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["username", "kind", "created_at"], name="security_event_login")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=SecurityEventKind.values), name="security_event_kind_valid"
-            )
-        ]
+        constraints = [choice_check("kind", SecurityEventKind, name="security_event_kind_valid")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
@@ -246,18 +222,22 @@ class Counter(models.Model):
         return f"{self.series} {self.town_id}/{self.year}: {self.last_value}"
 
 
-class CorrectedRecord(models.Model):
+class EnteredRecord(models.Model):
+    """A ledger row that keeps when and by whom it was entered (登记时间, 登记人)."""
+
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = acting_user(_("登记人"))
+
+    class Meta:
+        abstract = True
+
+
+class CorrectedRecord(EnteredRecord):
     """A ledger row that is entered once and corrected in place (a second entry for the same key replaces its
     figures): when and by whom it was entered, and the last correction's time and author."""
 
-    created_at = models.DateTimeField(_("登记时间"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     updated_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        User, verbose_name=_("更正人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = acting_user(_("更正人"))
 
     class Meta:
         abstract = True

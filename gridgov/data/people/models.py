@@ -13,19 +13,30 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index, optional_link
 from gridgov.data.org.models import Area, Department
 from gridgov.data.people.enums import GroupKind, HouseUse, Relation, ResidentKind, Revitalisation, Sex
 from gridgov.data.privacy import EncryptedTextField
 
 
-class House(models.Model):
+class RegisterRow(models.Model):
+    """A row of the register: found again by a spreadsheet import through ``import_key`` (its index:
+    ``import_key_index``), with when it was entered and last changed."""
+
+    import_key = import_key_field()
+    created_at = models.DateTimeField(_("登记时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        abstract = True
+
+
+class House(RegisterRow):
     """A house (实有房屋) at a standard address: village, grid, road and number or 组 and 号."""
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey(Area, verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="+")
-    grid = models.ForeignKey(
-        Area, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    grid = optional_link(Area, _("网格"))
     address = models.CharField(_("标准地址"), max_length=200)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -37,9 +48,6 @@ class House(models.Model):
     revitalised_on = models.DateField(_("盘活日期"), null=True, blank=True)
     added_income = models.DecimalField(_("农户增收（元/年）"), max_digits=12, decimal_places=2, default=0)
     note = models.TextField(_("备注"), blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(_("登记时间"))
-    updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:
         verbose_name = _("实有房屋")
@@ -47,32 +55,27 @@ class House(models.Model):
         ordering = ["village_id", "address", "id"]
         constraints = [
             models.UniqueConstraint(fields=["town", "address"], name="house_address_unique_per_town"),
-            models.CheckConstraint(condition=models.Q(use__in=HouseUse.values), name="house_use_valid"),
-            models.CheckConstraint(
-                condition=models.Q(revitalisation__in=Revitalisation.values), name="house_revitalisation_valid"
-            ),
+            choice_check("use", HouseUse, name="house_use_valid"),
+            choice_check("revitalisation", Revitalisation, name="house_revitalisation_valid"),
             models.CheckConstraint(condition=models.Q(added_income__gte=0), name="house_added_income_not_negative"),
         ]
         indexes = [
             models.Index(fields=["town", "village", "use"], name="house_village_use"),
             models.Index(fields=["town", "grid"], name="house_grid"),
-            models.Index(fields=["town", "import_key"], name="house_import"),
+            import_key_index("house"),
         ]
 
     def __str__(self) -> str:
         return self.address
 
 
-class Household(models.Model):
+class Household(RegisterRow):
     """A household (户) living in a house; its head is the resident whose relation is 户主."""
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="households")
     number = models.CharField(_("户号"), max_length=32, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(_("登记时间"))
-    updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:
         verbose_name = _("户")
@@ -83,13 +86,13 @@ class Household(models.Model):
                 fields=["town", "number"], condition=~models.Q(number=""), name="household_number_unique_per_town"
             ),
         ]
-        indexes = [models.Index(fields=["town", "import_key"], name="household_import")]
+        indexes = [import_key_index("household")]
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
 
 
-class Resident(models.Model):
+class Resident(RegisterRow):
     """A person of the register (实有人口). One household each; an ID number at most once per town."""
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
@@ -104,9 +107,6 @@ class Resident(models.Model):
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices, default=Relation.OTHER)
     moved_out_on = models.DateField(_("迁出日期"), null=True, blank=True)
     erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(_("登记时间"))
-    updated_at = models.DateTimeField(_("更新时间"))
 
     # ``privacy.rotate_all`` (manage.py rotate_field_key) writes the digest anew under a new field key.
     BLIND_INDEXES: ClassVar[dict[str, str]] = {"id_digest": "id_number"}
@@ -125,13 +125,13 @@ class Resident(models.Model):
                 condition=models.Q(relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True),
                 name="household_one_head",
             ),
-            models.CheckConstraint(condition=models.Q(kind__in=ResidentKind.values), name="resident_kind_valid"),
-            models.CheckConstraint(condition=models.Q(relation__in=Relation.values), name="resident_relation_valid"),
-            models.CheckConstraint(condition=models.Q(sex__in=Sex.values), name="resident_sex_valid"),
+            choice_check("kind", ResidentKind, name="resident_kind_valid"),
+            choice_check("relation", Relation, name="resident_relation_valid"),
+            choice_check("sex", Sex, name="resident_sex_valid"),
         ]
         indexes = [
             models.Index(fields=["town", "kind"], name="resident_kind"),
-            models.Index(fields=["town", "import_key"], name="resident_import"),
+            import_key_index("resident"),
         ]
 
     def __str__(self) -> str:
@@ -149,9 +149,7 @@ class PersonGroup(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
     kind = models.CharField(_("类别"), max_length=8, choices=GroupKind.choices)
     sensitive = models.BooleanField(_("敏感"), default=False)
-    department = models.ForeignKey(
-        Department, verbose_name=_("责任部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    department = optional_link(Department, _("责任部门"))
     visit_every_days = models.PositiveSmallIntegerField(
         _("走访周期（天）"), null=True, blank=True, help_text=_("空：不需定期走访")
     )
@@ -164,7 +162,7 @@ class PersonGroup(models.Model):
         ordering = ["town_id", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["town", "code"], name="person_group_code_unique_per_town"),
-            models.CheckConstraint(condition=models.Q(kind__in=GroupKind.values), name="person_group_kind_valid"),
+            choice_check("kind", GroupKind, name="person_group_kind_valid"),
             models.CheckConstraint(
                 condition=models.Q(visit_every_days__isnull=True) | models.Q(visit_every_days__gte=1),
                 name="person_group_visit_every_positive",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
+from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
 from gridgov.data.org.models import Area, Department
 from gridgov.data.problemlists.enums import Source
 
@@ -40,21 +41,21 @@ class ProblemItem(models.Model):
     plan = models.TextField(_("整改方案"))
     deadline = models.DateField(_("整改时限"))
     found_on = models.DateField(_("发现日期"))
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("清单问题")
         verbose_name_plural = _("清单问题")
         ordering = ["-found_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(source__in=Source.values), name="problem_item_source_valid"),
+            choice_check("source", Source, name="problem_item_source_valid"),
             models.CheckConstraint(
                 condition=models.Q(deadline__gte=models.F("found_on")), name="problem_item_deadline_after_found"
             ),
         ]
         indexes = [
             models.Index(fields=["town", "found_on"], name="problem_item_found"),
-            models.Index(fields=["town", "import_key"], name="problem_item_import"),
+            import_key_index("problem_item"),
         ]
 
     def __str__(self) -> str:

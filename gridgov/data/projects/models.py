@@ -13,7 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.fields import choice_check, optional_link
+from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user
 from gridgov.data.projects.enums import ProjectStatus, ProjectType
 
 
@@ -34,30 +35,22 @@ class ProjectGroup(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(EnteredRecord):
     """One key project or rural work; amounts in 元; ``quantity``/``unit`` for works counted in 亩, 公里 …"""
 
     town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
-    group = models.ForeignKey(
-        ProjectGroup, verbose_name=_("项目群"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
-    )
+    group = optional_link(ProjectGroup, _("项目群"), related_name="projects")
     name = models.CharField(_("项目名称"), max_length=120)
     type = models.CharField(_("项目类型"), max_length=20, choices=ProjectType.choices)
     department = models.ForeignKey(Department, verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="+")
     owner_name = models.CharField(_("责任人"), max_length=32, blank=True)
-    village = models.ForeignKey(
-        Area, verbose_name=_("所在村"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    village = optional_link(Area, _("所在村"))
     total_investment = models.DecimalField(_("计划总投资（元）"), max_digits=14, decimal_places=2)
     year_investment = models.DecimalField(_("年度计划投资（元）"), max_digits=14, decimal_places=2)
     quantity = models.DecimalField(_("工程量"), max_digits=12, decimal_places=2, null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=8, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     status = models.CharField(_("状态"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
-    created_at = models.DateTimeField(_("登记时间"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("重点项目")
@@ -65,8 +58,8 @@ class Project(models.Model):
         ordering = ["-year", "name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["town", "year", "name"], name="project_unique_name"),
-            models.CheckConstraint(condition=models.Q(type__in=ProjectType.values), name="project_type_valid"),
-            models.CheckConstraint(condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"),
+            choice_check("type", ProjectType, name="project_type_valid"),
+            choice_check("status", ProjectStatus, name="project_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(total_investment__gte=0, year_investment__gte=0), name="project_investment_valid"
             ),
@@ -111,9 +104,7 @@ class ProgressReport(models.Model):
     month = models.PositiveSmallIntegerField(_("月份"))
     investment = models.DecimalField(_("当月完成投资（元）"), max_digits=14, decimal_places=2)
     note = models.TextField(_("进展说明"), blank=True)
-    reporter = models.ForeignKey(
-        User, verbose_name=_("填报人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reporter = acting_user(_("填报人"))
     created_at = models.DateTimeField(_("填报时间"))
 
     class Meta:

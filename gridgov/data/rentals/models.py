@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
+from gridgov.data.org.fields import import_key_field, import_key_index
 from gridgov.data.org.models import Area
 from gridgov.data.people.models import House
 from gridgov.data.rentals.enums import Problem
@@ -24,7 +25,7 @@ class Rectification(models.Model):
     measures = models.TextField(_("整改措施"), blank=True)
     found_on = models.DateField(_("发现日期"))
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("群租房整改")
@@ -39,7 +40,7 @@ class Rectification(models.Model):
         ]
         indexes = [
             models.Index(fields=["town", "found_on"], name="rectification_found"),
-            models.Index(fields=["town", "import_key"], name="rectification_import"),
+            import_key_index("rectification"),
         ]
 
     def __str__(self) -> str:

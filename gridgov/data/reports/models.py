@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.models import Area
+from gridgov.data.org.fields import choice_check
+from gridgov.data.org.models import Area, acting_user
 from gridgov.data.reports.enums import Accumulation, BulletinStatus, Frequency, IndicatorKind
 
 
@@ -51,7 +52,7 @@ class Bulletin(models.Model):
         ordering = ["-issued_at", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["town", "year", "number"], name="bulletin_number_unique"),
-            models.CheckConstraint(condition=models.Q(status__in=BulletinStatus.values), name="bulletin_status_valid"),
+            choice_check("status", BulletinStatus, name="bulletin_status_valid"),
             models.CheckConstraint(
                 condition=(
                     models.Q(status=BulletinStatus.DRAFT, number__isnull=True, issued_at__isnull=True)
@@ -93,13 +94,9 @@ class IndicatorDefinition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["town", "code"], name="indicator_code_unique"),
             models.UniqueConstraint(fields=["town", "name"], name="indicator_name_unique"),
-            models.CheckConstraint(condition=models.Q(kind__in=IndicatorKind.values), name="indicator_kind_valid"),
-            models.CheckConstraint(
-                condition=models.Q(frequency__in=Frequency.values), name="indicator_frequency_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(accumulation__in=Accumulation.values), name="indicator_accumulation_valid"
-            ),
+            choice_check("kind", IndicatorKind, name="indicator_kind_valid"),
+            choice_check("frequency", Frequency, name="indicator_frequency_valid"),
+            choice_check("accumulation", Accumulation, name="indicator_accumulation_valid"),
         ]
 
     def __str__(self) -> str:
@@ -137,14 +134,7 @@ class IndicatorActual(models.Model):
     period = models.PositiveSmallIntegerField(_("月份/季度"))
     value = models.DecimalField(_("实际值"), max_digits=20, decimal_places=4)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    entered_by = acting_user(_("填报人"))
     entered_at = models.DateTimeField(_("填报时间"))
 
     class Meta:

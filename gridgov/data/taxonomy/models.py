@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.org.english import local_name
+from gridgov.data.org.fields import choice_check
 from gridgov.data.org.models import Area, Department
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.worktime.enums import TimeUnit
@@ -38,9 +39,7 @@ class Category(models.Model):
         ordering = ["town_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["town", "code"], name="category_code_unique_per_town"),
-            models.CheckConstraint(
-                condition=models.Q(default_priority__in=Priority.values), name="category_priority_valid"
-            ),
+            choice_check("default_priority", Priority, name="category_priority_valid"),
         ]
 
     def __str__(self) -> str:
@@ -73,8 +72,8 @@ class TimeLimit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["category", "phase", "priority"], name="time_limit_unique"),
             models.CheckConstraint(condition=models.Q(value__gt=0), name="time_limit_positive"),
-            models.CheckConstraint(condition=models.Q(phase__in=Phase.values), name="time_limit_phase_valid"),
-            models.CheckConstraint(condition=models.Q(unit__in=TimeUnit.values), name="time_limit_unit_valid"),
+            choice_check("phase", Phase, name="time_limit_phase_valid"),
+            choice_check("unit", TimeUnit, name="time_limit_unit_valid"),
         ]
 
     def __str__(self) -> str:

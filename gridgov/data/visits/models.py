@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
+from gridgov.data.org.fields import optional_link
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import House, Resident
 
@@ -24,15 +25,11 @@ class Visit(models.Model):
 
     town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     worker = models.ForeignKey(User, verbose_name=_("走访人"), on_delete=models.PROTECT, related_name="+")
-    resident = models.ForeignKey(
-        Resident, verbose_name=_("走访对象"), null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
-    )
-    house = models.ForeignKey(
-        House, verbose_name=_("走访房屋"), null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
-    )
+    resident = optional_link(Resident, _("走访对象"), related_name="visits")
+    house = optional_link(House, _("走访房屋"), related_name="visits")
     # The visited place's village and grid when the visit was recorded (coverage per grid and village).
-    village = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    grid = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    village = optional_link(Area)
+    grid = optional_link(Area)
     visited_at = models.DateTimeField(_("走访时间"))
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -40,9 +37,7 @@ class Visit(models.Model):
     photo_sha256 = models.CharField(max_length=64, blank=True, editable=False)  # of the kept original
     note = models.TextField(_("走访情况"), blank=True)
     findings = models.TextField(_("发现问题"), blank=True)
-    case = models.ForeignKey(
-        Case, verbose_name=_("转为事件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    case = optional_link(Case, _("转为事件"))
     created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:

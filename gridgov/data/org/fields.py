@@ -1,0 +1,52 @@
+"""The field declarations the ledgers repeat, each rule once: an optional reference without a reverse accessor
+(the person who wrote or did something is one: ``org.models.acting_user``), the key a spreadsheet import finds its
+row again by (with its index), and the database check that a choices column holds one of its choices.
+
+Only Django here (the referenced model is passed in), so ``org.models`` and every ledger app above it may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+from django_stubs_ext import StrOrPromise
+
+
+def optional_link[M: models.Model](
+    to: type[M],
+    verbose_name: StrOrPromise | None = None,
+    *,
+    on_delete: Callable[..., None] = models.PROTECT,
+    related_name: str = "+",
+    db_index: bool = True,
+    help_text: StrOrPromise = "",
+) -> models.ForeignKey[M | None, M | None]:
+    """An optional reference (a village, a grid, a department …): unless told otherwise, the referenced row cannot be
+    deleted while referenced, and does not list the referencing rows back."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name=related_name,
+        db_index=db_index,
+        help_text=help_text,
+    )
+
+
+def import_key_field() -> models.CharField[str, str]:
+    """The key a spreadsheet import finds its row again by (a second import of the same sheet updates, not adds)."""
+    return models.CharField(max_length=64, blank=True, editable=False)
+
+
+def import_key_index(prefix: str) -> models.Index:
+    """The index a town's import looks its rows up by ``import_key`` in: named ``<prefix>_import``."""
+    return models.Index(fields=["town", "import_key"], name=f"{prefix}_import")
+
+
+def choice_check(field: str, choices: type[models.Choices], *, name: str) -> models.CheckConstraint:
+    """The database's own check that ``field`` holds one of its choices (a row written past the forms or an import
+    with a stray value is refused)."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
