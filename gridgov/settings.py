@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, sent pre-compressed; they never reach GZip below
     # Gzip for pages and JSON (Django's GZipMiddleware with its BREACH mitigation; not photos or xlsx/docx).
     # Above every middleware that reads or changes the response body.
@@ -100,10 +101,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gridgov.ui.web.signin.SignInPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gridgov.ui.web.errors.ServerErrorMiddleware",  # a view's error: logged with an id, our 500 page (not debug)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gridgov.urls"
@@ -120,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",  # {{ csp_nonce }}
             ],
         },
     },
@@ -357,15 +362,6 @@ GRIDGOV_PG_PREPARE = env_bool("GRIDGOV_PG_PREPARE", True)
 # The people register keeps a resident who moved away this many days, then erases their personal data
 # (manage.py purge_moved_out).
 GRIDGOV_PEOPLE_RETENTION_DAYS = env_int("GRIDGOV_PEOPLE_RETENTION_DAYS", 1095, minimum=30)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "django_otp.middleware.OTPMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
-    "gridgov.ui.web.signin.SignInPolicyMiddleware",
-)
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # Content-Security-Policy on every response (Django's own): scripts and styles only from this site or with the
 # request's nonce ({{ csp_nonce }}), no inline style attributes, no plugins, no framing, forms post only here.
 _CSP_IMAGES = [CSP.SELF, "data:", "blob:"]  # data:/blob: — photo previews before upload, Leaflet's icons
@@ -386,10 +382,6 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
-MIDDLEWARE.insert(_after_security, "django.middleware.csp.ContentSecurityPolicyMiddleware")
-_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]  # TEMPLATES is a list of dicts of mixed values; OPTIONS here holds lists of strings
-_template_options["context_processors"].append("django.template.context_processors.csp")  # {{ csp_nonce }}
 # GRIDGOV_HTTPS=1 behind a TLS-terminating proxy that sets X-Forwarded-Proto: HSTS, Secure cookies, http → https.
 GRIDGOV_HTTPS = env_bool("GRIDGOV_HTTPS", False)
 if GRIDGOV_HTTPS:
