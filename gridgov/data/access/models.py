@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.models import Area, acting_user
+from gridgov.data.org.models import acting_user, town_link
 from gridgov.data.privacy import EncryptedTextField
 
 
@@ -43,7 +43,7 @@ class ApiToken(models.Model):
 class ApiKey(models.Model):
     """A key issued by the administrator to one Open311 client (an app, the hotline system) for one town."""
 
-    town = models.ForeignKey(Area, verbose_name=_("乡镇（jurisdiction）"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇（jurisdiction）"))
     name = models.CharField(_("客户端名称"), max_length=64)
     contact = models.CharField(_("联系人/联系方式"), max_length=128, blank=True)
     prefix = models.CharField(_("前缀"), max_length=16)
@@ -90,7 +90,7 @@ class IdempotencyRecord(models.Model):
 class Open311Submission(models.Model):
     """How a case arrived through Open311: which key sent it, its token, media URL, attributes, e-mail."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="open311")
     api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="submissions")
     token = models.CharField(max_length=36, unique=True)

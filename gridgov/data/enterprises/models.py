@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.org.fields import choice_check, optional_link
-from gridgov.data.org.models import Area, Enterprise
+from gridgov.data.org.models import Enterprise, town_link
 
 
 class Hazard(models.Model):
     case = models.OneToOneField(Case, verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="hazard")
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazards")
     book = models.CharField(_("台账"), max_length=16, choices=Book.choices)
     grade = models.CharField(_("隐患等级"), max_length=8, choices=Grade.choices, default=Grade.GENERAL)
@@ -60,7 +60,7 @@ class Meeting(models.Model):
     """A 乡镇长有约 meeting: the town head meets enterprises (every two months); requests raised there
     become service cases linked to it."""
 
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     title = models.CharField(_("名称"), max_length=120)
     held_on = models.DateField(_("日期"))
     place = models.CharField(_("地点"), max_length=120, blank=True)
@@ -83,7 +83,7 @@ class Meeting(models.Model):
 
 class ServiceRequest(models.Model):
     case = models.OneToOneField(Case, verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="service_request")
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="service_requests"
     )

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.cases.models import Case
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
-from gridgov.data.org.models import Area, Department
+from gridgov.data.org.models import Area, Department, town_link
 
 
 class InspectionRound(models.Model):
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     name = models.CharField(_("督查名称"), max_length=120)
     bulletin_title = models.CharField(
         _("通报名称"), max_length=40, default="创城督查通报", help_text=_("例如“创城督查通报”，期号按年编排")
@@ -78,7 +78,7 @@ class CheckItem(models.Model):
 class InspectionProblem(models.Model):
     """One problem found in a round: the detail row of a case of kind INSPECTION."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="inspection")
     round = models.ForeignKey(
         InspectionRound, verbose_name=_("督查轮次"), on_delete=models.PROTECT, related_name="problems"
@@ -108,7 +108,7 @@ class InspectionProblem(models.Model):
 class InspectionBulletin(models.Model):
     """A numbered bulletin (通报) of a round, with the ranking and problems frozen at ``as_of``."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     round = models.ForeignKey(
         InspectionRound, verbose_name=_("督查轮次"), on_delete=models.PROTECT, related_name="bulletins"
     )

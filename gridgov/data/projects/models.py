@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.org.fields import choice_check, optional_link
-from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user
+from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user, town_link
 from gridgov.data.projects.enums import ProjectStatus, ProjectType
 
 
 class ProjectGroup(models.Model):
     """Projects carried together (e.g. 双合入岛门户打造, 21 projects)."""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     name = models.CharField(_("名称"), max_length=64)
     year = models.PositiveSmallIntegerField(_("年度"))
 
@@ -38,7 +38,7 @@ class ProjectGroup(models.Model):
 class Project(EnteredRecord):
     """One key project or rural work; amounts in 元; ``quantity``/``unit`` for works counted in 亩, 公里 …"""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     group = optional_link(ProjectGroup, _("项目群"), related_name="projects")
     name = models.CharField(_("项目名称"), max_length=120)
     type = models.CharField(_("项目类型"), max_length=20, choices=ProjectType.choices)
@@ -137,7 +137,7 @@ class ProgressPhoto(models.Model):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("项目进展"), on_delete=models.CASCADE, related_name="photos"
     )
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     display = models.FileField(_("显示图"), upload_to=progress_display_path, max_length=255)
     thumbnail = models.FileField(_("缩略图"), upload_to=progress_thumbnail_path, max_length=255)
     sha256 = models.CharField(max_length=64)

@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.org.fields import import_key_field, import_key_index
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import town_link
 from gridgov.data.people.models import House
 from gridgov.data.rentals.enums import Problem
 
 
 class Rectification(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="rectification")
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="rectifications")
     rooms = models.PositiveSmallIntegerField(_("涉及间数"))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.org.fields import optional_link
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area, User, town_link
 from gridgov.data.people.models import House, Resident
 
 
@@ -23,7 +23,7 @@ def visit_photo_path(instance: Visit, filename: str) -> str:
 class Visit(models.Model):
     """One visit of a grid worker: to a resident or to a house (exactly one of them)."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     worker = models.ForeignKey(User, verbose_name=_("走访人"), on_delete=models.PROTECT, related_name="+")
     resident = optional_link(Resident, _("走访对象"), related_name="visits")
     house = optional_link(House, _("走访房屋"), related_name="visits")

@@ -9,7 +9,7 @@ from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.cases.models.case import Case
 from gridgov.data.cases.models.log import CaseAction
 from gridgov.data.org.fields import optional_link
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import town_link
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -30,7 +30,7 @@ def _suffix(filename: str) -> str:
 
 
 class Attachment(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     action = optional_link(CaseAction, related_name="attachments")
     kind = models.CharField(_("类别"), max_length=8, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
