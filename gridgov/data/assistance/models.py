@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index, optional_link
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index, optional_link
 from gridgov.data.org.models import Department, acting_user, town_link
 from gridgov.data.people.models import Household, Resident
 
@@ -73,10 +73,7 @@ class VeteranCard(models.Model):
         ordering = ["-applied_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["resident"], name="veteran_card_once_per_resident"),
-            models.CheckConstraint(
-                condition=models.Q(issued_on__isnull=True) | models.Q(issued_on__gte=models.F("applied_on")),
-                name="veteran_card_issued_after_applied",
-            ),
+            date_order_check("issued_on", "applied_on", name="veteran_card_issued_after_applied", later_optional=True),
         ]
         indexes = [
             models.Index(fields=["town", "issued_on"], name="veteran_card_issued"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
-from gridgov.data.org.fields import choice_check, optional_link
+from gridgov.data.org.fields import choice_check, date_order_check, optional_link
 from gridgov.data.org.models import Enterprise, town_link
 
 
@@ -39,10 +39,7 @@ class Hazard(models.Model):
             choice_check("book", Book, name="hazard_book_valid"),
             choice_check("grade", Grade, name="hazard_grade_valid"),
             models.CheckConstraint(condition=models.Q(funds__gte=0), name="hazard_funds_not_negative"),
-            models.CheckConstraint(
-                condition=models.Q(accepted_on__isnull=True) | models.Q(accepted_on__gte=models.F("found_on")),
-                name="hazard_accepted_after_found",
-            ),
+            date_order_check("accepted_on", "found_on", name="hazard_accepted_after_found", later_optional=True),
             models.UniqueConstraint(
                 fields=["town", "source_key"], condition=~models.Q(source_key=""), name="hazard_source_key_unique"
             ),

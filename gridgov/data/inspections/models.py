@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.inspections.enums import RoundStatus
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index
 from gridgov.data.org.models import Area, Department, town_link
 
 
@@ -45,7 +45,7 @@ class InspectionRound(models.Model):
         ordering = ["-start_date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["town", "name"], name="inspection_round_name_unique"),
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="round_dates_order"),
+            date_order_check("end_date", "start_date", name="round_dates_order"),
             choice_check("status", RoundStatus, name="round_status_valid"),
         ]
 

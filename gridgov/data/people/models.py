@@ -13,7 +13,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index, optional_link
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index, optional_link
 from gridgov.data.org.models import Area, Department, town_link
 from gridgov.data.people.enums import GroupKind, HouseUse, Relation, ResidentKind, Revitalisation, Sex
 from gridgov.data.privacy import EncryptedTextField
@@ -191,10 +191,7 @@ class GroupMembership(models.Model):
             models.UniqueConstraint(
                 fields=["resident", "group"], condition=models.Q(until__isnull=True), name="group_membership_open_once"
             ),
-            models.CheckConstraint(
-                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
-                name="group_membership_until_after_since",
-            ),
+            date_order_check("until", "since", name="group_membership_until_after_since", later_optional=True),
         ]
         indexes = [models.Index(fields=["town", "group", "until"], name="group_membership_group")]
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index
 from gridgov.data.org.models import Department, town_link
 from gridgov.data.problemlists.enums import Source
 
@@ -49,9 +49,7 @@ class ProblemItem(models.Model):
         ordering = ["-found_on", "-id"]
         constraints = [
             choice_check("source", Source, name="problem_item_source_valid"),
-            models.CheckConstraint(
-                condition=models.Q(deadline__gte=models.F("found_on")), name="problem_item_deadline_after_found"
-            ),
+            date_order_check("deadline", "found_on", name="problem_item_deadline_after_found"),
         ]
         indexes = [
             models.Index(fields=["town", "found_on"], name="problem_item_found"),

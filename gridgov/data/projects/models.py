@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import choice_check, optional_link
+from gridgov.data.org.fields import choice_check, month_check, optional_link
 from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user, town_link
 from gridgov.data.projects.enums import ProjectStatus, ProjectType
 
@@ -113,7 +113,7 @@ class ProgressReport(models.Model):
         ordering = ["project", "-year", "-month"]
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="progress_report_month_unique"),
-            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="progress_report_month"),
+            month_check("month", name="progress_report_month"),
             models.CheckConstraint(condition=models.Q(investment__gte=0), name="progress_report_investment"),
         ]
 

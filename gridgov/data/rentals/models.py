@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import import_key_field, import_key_index
+from gridgov.data.org.fields import date_order_check, import_key_field, import_key_index
 from gridgov.data.org.models import town_link
 from gridgov.data.people.models import House
 from gridgov.data.rentals.enums import Problem
@@ -33,9 +33,8 @@ class Rectification(models.Model):
         ordering = ["-found_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(rooms__gte=1), name="rectification_rooms_positive"),
-            models.CheckConstraint(
-                condition=models.Q(rectified_on__isnull=True) | models.Q(rectified_on__gte=models.F("found_on")),
-                name="rectification_rectified_after_found",
+            date_order_check(
+                "rectified_on", "found_on", name="rectification_rectified_after_found", later_optional=True
             ),
         ]
         indexes = [

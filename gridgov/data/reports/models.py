@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.fields import choice_check
+from gridgov.data.org.fields import choice_check, month_check
 from gridgov.data.org.models import acting_user, town_link
 from gridgov.data.reports.enums import Accumulation, BulletinStatus, Frequency, IndicatorKind
 
@@ -143,9 +143,7 @@ class IndicatorActual(models.Model):
         ordering = ["indicator_id", "year", "period"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year", "period"], name="indicator_actual_unique"),
-            models.CheckConstraint(
-                condition=models.Q(period__gte=1, period__lte=12), name="indicator_actual_period_valid"
-            ),
+            month_check("period", name="indicator_actual_period_valid"),
         ]
 
     def __str__(self) -> str:
