@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
+from gridgov.data.cases.models.attachments import hashed_path
 from gridgov.data.org.fields import choice_check, month_check, optional_link
 from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user, town_link
 from gridgov.data.projects.enums import ProjectStatus, ProjectType
@@ -122,11 +123,11 @@ class ProgressReport(models.Model):
 
 
 def progress_display_path(instance: ProgressPhoto, filename: str) -> str:
-    return f"projects/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.display.jpg"
+    return hashed_path("projects", town_id=instance.town_id, sha256=instance.sha256, suffix=".display.jpg")
 
 
 def progress_thumbnail_path(instance: ProgressPhoto, filename: str) -> str:
-    return f"projects/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.thumb.jpg"
+    return hashed_path("projects", town_id=instance.town_id, sha256=instance.sha256, suffix=".thumb.jpg")
 
 
 class ProgressPhoto(models.Model):

@@ -11,13 +11,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
+from gridgov.data.cases.models.attachments import hashed_path
 from gridgov.data.org.fields import optional_link
 from gridgov.data.org.models import Area, User, town_link
 from gridgov.data.people.models import House, Resident
 
 
 def visit_photo_path(instance: Visit, filename: str) -> str:
-    return f"visits/{instance.town_id}/{instance.photo_sha256[:2]}/{instance.photo_sha256}.jpg"
+    return hashed_path("visits", town_id=instance.town_id, sha256=instance.photo_sha256, suffix=".jpg")
 
 
 class Visit(models.Model):
