@@ -1,7 +1,7 @@
 """The field declarations the ledgers repeat, each rule once: an optional reference without a reverse accessor
-(the person who wrote or did something is one: ``org.models.acting_user``), the key a spreadsheet import finds its
-row again by (with its index), and the database checks that a choices column holds one of its choices, that a
-month is one of the year's and that a later day is not before an earlier one.
+(the person who wrote or did something is one: ``org.models.acting_user``), a map coordinate, the key a spreadsheet
+import finds its row again by (with its index), and the database checks that a choices column holds one of its
+choices, that a month is one of the year's and that a later day is not before an earlier one.
 
 Only Django here (the referenced model is passed in), so ``org.models`` and every ledger app above it may use it.
 """
@@ -9,6 +9,7 @@ Only Django here (the referenced model is passed in), so ``org.models`` and ever
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.db import models
 from django_stubs_ext import StrOrPromise
@@ -35,6 +36,11 @@ def optional_link[M: models.Model](
         db_index=db_index,
         help_text=help_text,
     )
+
+
+def coordinate_field(verbose_name: StrOrPromise) -> models.DecimalField[Decimal | None, Decimal | None]:
+    """A latitude or a longitude in degrees, to six decimals (about 0.1 m), when one is known."""
+    return models.DecimalField(verbose_name, max_digits=9, decimal_places=6, null=True, blank=True)
 
 
 def import_key_field() -> models.CharField[str, str]:

@@ -13,7 +13,14 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index, optional_link
+from gridgov.data.org.fields import (
+    choice_check,
+    coordinate_field,
+    date_order_check,
+    import_key_field,
+    import_key_index,
+    optional_link,
+)
 from gridgov.data.org.models import Area, Department, town_link
 from gridgov.data.people.enums import GroupKind, HouseUse, Relation, ResidentKind, Revitalisation, Sex
 from gridgov.data.privacy import EncryptedTextField
@@ -38,8 +45,8 @@ class House(RegisterRow):
     village = models.ForeignKey(Area, verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="+")
     grid = optional_link(Area, _("网格"))
     address = models.CharField(_("标准地址"), max_length=200)
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = coordinate_field(_("纬度"))
+    longitude = coordinate_field(_("经度"))
     use = models.CharField(_("用途"), max_length=16, choices=HouseUse.choices, default=HouseUse.OWN)
     rooms = models.PositiveSmallIntegerField(_("间数"), default=1)
     revitalisation = models.CharField(

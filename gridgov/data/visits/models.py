@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.models.attachments import hashed_path
-from gridgov.data.org.fields import optional_link
+from gridgov.data.org.fields import coordinate_field, optional_link
 from gridgov.data.org.models import Area, User, town_link
 from gridgov.data.people.models import House, Resident
 
@@ -32,8 +32,8 @@ class Visit(models.Model):
     village = optional_link(Area)
     grid = optional_link(Area)
     visited_at = models.DateTimeField(_("走访时间"))
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = coordinate_field(_("纬度"))
+    longitude = coordinate_field(_("经度"))
     photo = models.FileField(_("现场照片"), upload_to=visit_photo_path, max_length=255, blank=True)
     photo_sha256 = models.CharField(max_length=64, blank=True, editable=False)  # of the kept original
     note = models.TextField(_("走访情况"), blank=True)
