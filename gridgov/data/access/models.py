@@ -11,55 +11,55 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.models import Area, acting_user
+from gridgov.data.org.models import acting_user, town_link
 from gridgov.data.privacy import EncryptedTextField
 
 
-class ApiToken(models.Model):
-    """A personal token for the REST API (``Authorization: Bearer <token>``); acts as its user."""
+class IssuedSecret(models.Model):
+    """A secret handed out once (a token, a key): its name, the prefix and SHA-256 kept of it, when it was made,
+    last used and revoked; newest first."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
-    )
     name = models.CharField(_("名称"), max_length=64)
     prefix = models.CharField(_("前缀"), max_length=16)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ApiToken(IssuedSecret):
+    """A personal token for the REST API (``Authorization: Bearer <token>``); acts as its user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     # GRIDGOV_API_TOKEN_DAYS after it was made; an expired token is refused like a revoked one.
     expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(IssuedSecret.Meta):
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user")]
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
 
-
-class ApiKey(models.Model):
+class ApiKey(IssuedSecret):
     """A key issued by the administrator to one Open311 client (an app, the hotline system) for one town."""
 
-    town = models.ForeignKey(Area, verbose_name=_("乡镇（jurisdiction）"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇（jurisdiction）"))
     name = models.CharField(_("客户端名称"), max_length=64)
     contact = models.CharField(_("联系人/联系方式"), max_length=128, blank=True)
-    prefix = models.CharField(_("前缀"), max_length=16)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("创建时间"))
     created_by = acting_user(_("签发人"))
-    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(IssuedSecret.Meta):
         verbose_name = _("Open311 API 密钥")
         verbose_name_plural = _("Open311 API 密钥")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
 
 
 class IdempotencyRecord(models.Model):
@@ -90,7 +90,7 @@ class IdempotencyRecord(models.Model):
 class Open311Submission(models.Model):
     """How a case arrived through Open311: which key sent it, its token, media URL, attributes, e-mail."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="open311")
     api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="submissions")
     token = models.CharField(max_length=36, unique=True)

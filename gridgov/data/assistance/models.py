@@ -15,15 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index, optional_link
-from gridgov.data.org.models import Area, Department, acting_user
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index, optional_link
+from gridgov.data.org.models import Department, acting_user, town_link
 from gridgov.data.people.models import Household, Resident
 
 
 class Payment(models.Model):
     """One assistance payment or subsidy to a household (and the person in it it is for, when one is)."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="+")
     resident = optional_link(Resident, _("对象"))
     kind = models.CharField(_("类型"), max_length=16, choices=PaymentKind.choices)
@@ -57,7 +57,7 @@ class Payment(models.Model):
 class VeteranCard(models.Model):
     """A veteran's preferential card (退役军人优待证): applied for, then issued (issued_on ≥ applied_on)."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     resident = models.ForeignKey(Resident, verbose_name=_("退役军人"), on_delete=models.PROTECT, related_name="+")
     department = optional_link(Department, _("经办部门"))
     applied_on = models.DateField(_("申请日期"))
@@ -73,10 +73,7 @@ class VeteranCard(models.Model):
         ordering = ["-applied_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["resident"], name="veteran_card_once_per_resident"),
-            models.CheckConstraint(
-                condition=models.Q(issued_on__isnull=True) | models.Q(issued_on__gte=models.F("applied_on")),
-                name="veteran_card_issued_after_applied",
-            ),
+            date_order_check("issued_on", "applied_on", name="veteran_card_issued_after_applied", later_optional=True),
         ]
         indexes = [
             models.Index(fields=["town", "issued_on"], name="veteran_card_issued"),
@@ -90,7 +87,7 @@ class VeteranCard(models.Model):
 class DayCareAttendance(models.Model):
     """A person with disabilities at a day-care centre (日间照料) on one day."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     resident = models.ForeignKey(Resident, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="+")
     department = optional_link(Department, _("主管部门"))
     day = models.DateField(_("日期"))

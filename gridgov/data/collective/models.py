@@ -13,14 +13,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
-from gridgov.data.org.fields import choice_check, optional_link
-from gridgov.data.org.models import Area, CorrectedRecord, EnteredRecord, Enterprise
+from gridgov.data.org.fields import choice_check, month_check, optional_link
+from gridgov.data.org.models import Area, CorrectedRecord, EnteredRecord, Enterprise, town_link
 
 
 class VillageIncome(CorrectedRecord):
     """One village's collective income of one kind in one month, in 元."""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     village = models.ForeignKey(Area, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"))
@@ -35,7 +35,7 @@ class VillageIncome(CorrectedRecord):
         constraints = [
             models.UniqueConstraint(fields=["village", "year", "month", "kind"], name="village_income_unique"),
             choice_check("kind", IncomeKind, name="village_income_kind_valid"),
-            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="village_income_month_valid"),
+            month_check("month", name="village_income_month_valid"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_income_amount_not_negative"),
         ]
         indexes = [models.Index(fields=["town", "year", "month"], name="village_income_period")]
@@ -48,7 +48,7 @@ class VillageSupport(EnteredRecord):
     """One enterprise's help to a village in a year (村企结对 or 共富工坊): the enterprise (or, when it is not in the
     town's register, the partner's name), the support in 元 and the people it gave work or help to."""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     village = models.ForeignKey(Area, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("助农类型"), max_length=16, choices=SupportKind.choices)

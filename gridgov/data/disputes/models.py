@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
 from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import town_link
 from gridgov.data.privacy import EncryptedTextField
 
 
 class Dispute(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="dispute")
     type = models.CharField(_("类型"), max_length=16, choices=DisputeType.choices)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices, default=Level.TOWN)
@@ -50,7 +50,7 @@ class Dispute(models.Model):
 
 
 class DisputeParty(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     dispute = models.ForeignKey(Dispute, verbose_name=_("纠纷"), on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("身份"), max_length=16, choices=PartyRole.choices, default=PartyRole.APPLICANT)
     name = EncryptedTextField(_("姓名/单位"))

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
-from gridgov.data.org.fields import choice_check, optional_link
-from gridgov.data.org.models import Area, Enterprise
+from gridgov.data.org.fields import choice_check, date_order_check, optional_link
+from gridgov.data.org.models import Enterprise, town_link
 
 
 class Hazard(models.Model):
     case = models.OneToOneField(Case, verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="hazard")
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazards")
     book = models.CharField(_("台账"), max_length=16, choices=Book.choices)
     grade = models.CharField(_("隐患等级"), max_length=8, choices=Grade.choices, default=Grade.GENERAL)
@@ -39,10 +39,7 @@ class Hazard(models.Model):
             choice_check("book", Book, name="hazard_book_valid"),
             choice_check("grade", Grade, name="hazard_grade_valid"),
             models.CheckConstraint(condition=models.Q(funds__gte=0), name="hazard_funds_not_negative"),
-            models.CheckConstraint(
-                condition=models.Q(accepted_on__isnull=True) | models.Q(accepted_on__gte=models.F("found_on")),
-                name="hazard_accepted_after_found",
-            ),
+            date_order_check("accepted_on", "found_on", name="hazard_accepted_after_found", later_optional=True),
             models.UniqueConstraint(
                 fields=["town", "source_key"], condition=~models.Q(source_key=""), name="hazard_source_key_unique"
             ),
@@ -60,7 +57,7 @@ class Meeting(models.Model):
     """A 乡镇长有约 meeting: the town head meets enterprises (every two months); requests raised there
     become service cases linked to it."""
 
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     title = models.CharField(_("名称"), max_length=120)
     held_on = models.DateField(_("日期"))
     place = models.CharField(_("地点"), max_length=120, blank=True)
@@ -83,7 +80,7 @@ class Meeting(models.Model):
 
 class ServiceRequest(models.Model):
     case = models.OneToOneField(Case, verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="service_request")
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="service_requests"
     )

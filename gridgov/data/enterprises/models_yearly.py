@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.enterprises.enums import Measure, Rectification
-from gridgov.data.org.models import Area, CorrectedRecord, Enterprise, acting_user
+from gridgov.data.org.models import CorrectedRecord, Enterprise, acting_user, town_link
 
 CENT = Decimal("0.01")
 
@@ -30,7 +30,7 @@ def per_mu(amount: Decimal, land_mu: Decimal | None) -> Decimal | None:
 class EnterpriseYear(CorrectedRecord):
     """One enterprise's figures of one year (年度企业数据)."""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="years")
     year = models.PositiveSmallIntegerField(_("年度"))
     above_scale = models.BooleanField(_("规上企业"), default=False)
@@ -100,7 +100,7 @@ class EfficiencyThreshold(models.Model):
     """A town's 亩均税收 threshold of a year (亩均论英雄): the enterprises below it are its low-efficiency candidates
     (``enterprises.domain.yearly.mark_below_threshold``)."""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     year = models.PositiveSmallIntegerField(_("年度"))
     tax_per_mu = models.DecimalField(_("亩均税收门槛（元/亩）"), max_digits=14, decimal_places=2)
     set_at = models.DateTimeField(_("设定时间"))

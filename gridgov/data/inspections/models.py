@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.inspections.enums import RoundStatus
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
-from gridgov.data.org.models import Area, Department
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index
+from gridgov.data.org.models import Area, Department, town_link
 
 
 class InspectionRound(models.Model):
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     name = models.CharField(_("督查名称"), max_length=120)
     bulletin_title = models.CharField(
         _("通报名称"), max_length=40, default="创城督查通报", help_text=_("例如“创城督查通报”，期号按年编排")
@@ -45,7 +45,7 @@ class InspectionRound(models.Model):
         ordering = ["-start_date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["town", "name"], name="inspection_round_name_unique"),
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="round_dates_order"),
+            date_order_check("end_date", "start_date", name="round_dates_order"),
             choice_check("status", RoundStatus, name="round_status_valid"),
         ]
 
@@ -78,7 +78,7 @@ class CheckItem(models.Model):
 class InspectionProblem(models.Model):
     """One problem found in a round: the detail row of a case of kind INSPECTION."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="inspection")
     round = models.ForeignKey(
         InspectionRound, verbose_name=_("督查轮次"), on_delete=models.PROTECT, related_name="problems"
@@ -108,7 +108,7 @@ class InspectionProblem(models.Model):
 class InspectionBulletin(models.Model):
     """A numbered bulletin (通报) of a round, with the ranking and problems frozen at ``as_of``."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     round = models.ForeignKey(
         InspectionRound, verbose_name=_("督查轮次"), on_delete=models.PROTECT, related_name="bulletins"
     )

@@ -1,6 +1,7 @@
 """The field declarations the ledgers repeat, each rule once: an optional reference without a reverse accessor
-(the person who wrote or did something is one: ``org.models.acting_user``), the key a spreadsheet import finds its
-row again by (with its index), and the database check that a choices column holds one of its choices.
+(the person who wrote or did something is one: ``org.models.acting_user``), a map coordinate, the key a spreadsheet
+import finds its row again by (with its index), and the database checks that a choices column holds one of its
+choices, that a month is one of the year's and that a later day is not before an earlier one.
 
 Only Django here (the referenced model is passed in), so ``org.models`` and every ledger app above it may use it.
 """
@@ -8,6 +9,7 @@ Only Django here (the referenced model is passed in), so ``org.models`` and ever
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.db import models
 from django_stubs_ext import StrOrPromise
@@ -36,6 +38,11 @@ def optional_link[M: models.Model](
     )
 
 
+def coordinate_field(verbose_name: StrOrPromise) -> models.DecimalField[Decimal | None, Decimal | None]:
+    """A latitude or a longitude in degrees, to six decimals (about 0.1 m), when one is known."""
+    return models.DecimalField(verbose_name, max_digits=9, decimal_places=6, null=True, blank=True)
+
+
 def import_key_field() -> models.CharField[str, str]:
     """The key a spreadsheet import finds its row again by (a second import of the same sheet updates, not adds)."""
     return models.CharField(max_length=64, blank=True, editable=False)
@@ -50,3 +57,17 @@ def choice_check(field: str, choices: type[models.Choices], *, name: str) -> mod
     """The database's own check that ``field`` holds one of its choices (a row written past the forms or an import
     with a stray value is refused)."""
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def month_check(field: str, *, name: str) -> models.CheckConstraint:
+    """The database's check that ``field`` numbers a month of the year (1–12); a quarter (1–4) passes it too."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 12}), name=name)
+
+
+def date_order_check(later: str, earlier: str, *, name: str, later_optional: bool = False) -> models.CheckConstraint:
+    """The database's check that the day ``later`` is not before the day ``earlier`` (an end after its start, an
+    acceptance after the finding); with ``later_optional``, an empty ``later`` (the step not taken yet) passes."""
+    after = models.Q(**{f"{later}__gte": models.F(earlier)})
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{later}__isnull": True}) | after if later_optional else after, name=name
+    )

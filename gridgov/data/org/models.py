@@ -54,10 +54,20 @@ class Area(models.Model):
         return other_path.startswith(self.path)
 
 
+def town_link(
+    verbose_name: StrOrPromise | None = None, *, related_name: str = "+", db_index: bool = True
+) -> models.ForeignKey[Area, Area]:
+    """The town a row belongs to: the tenant key every scope check filters on. A town is not deleted while it has
+    rows, and does not list them back unless ``related_name`` names the way."""
+    return models.ForeignKey(
+        Area, verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name, db_index=db_index
+    )
+
+
 class Department(models.Model):
     """A handling unit: the command room, a town office or station, a village committee, a county office."""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="departments")
+    town = town_link(_("所属乡镇"), related_name="departments")
     code = models.CharField(_("编码"), max_length=32)
     name = models.CharField(_("名称"), max_length=64)
     name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
@@ -95,7 +105,7 @@ class Enterprise(models.Model):
     it lives here because the scope check (``cases/scope.py``) reads ``Membership.enterprise``.
     """
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="enterprises")
+    town = town_link(_("所属乡镇"), related_name="enterprises")
     name = models.CharField(_("企业名称"), max_length=100)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
     address = models.CharField(_("地址"), max_length=255, blank=True)
@@ -209,7 +219,7 @@ class Counter(models.Model):
     """The last number issued in a numbered series (通报期数 …) per town and year; see ``org.numbering``."""
 
     series = models.CharField(max_length=32)
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     year = models.PositiveSmallIntegerField()
     last_value = models.PositiveIntegerField(default=0)
 

@@ -13,8 +13,15 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index, optional_link
-from gridgov.data.org.models import Area, Department
+from gridgov.data.org.fields import (
+    choice_check,
+    coordinate_field,
+    date_order_check,
+    import_key_field,
+    import_key_index,
+    optional_link,
+)
+from gridgov.data.org.models import Area, Department, town_link
 from gridgov.data.people.enums import GroupKind, HouseUse, Relation, ResidentKind, Revitalisation, Sex
 from gridgov.data.privacy import EncryptedTextField
 
@@ -34,12 +41,12 @@ class RegisterRow(models.Model):
 class House(RegisterRow):
     """A house (实有房屋) at a standard address: village, grid, road and number or 组 and 号."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     village = models.ForeignKey(Area, verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="+")
     grid = optional_link(Area, _("网格"))
     address = models.CharField(_("标准地址"), max_length=200)
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = coordinate_field(_("纬度"))
+    longitude = coordinate_field(_("经度"))
     use = models.CharField(_("用途"), max_length=16, choices=HouseUse.choices, default=HouseUse.OWN)
     rooms = models.PositiveSmallIntegerField(_("间数"), default=1)
     revitalisation = models.CharField(
@@ -72,7 +79,7 @@ class House(RegisterRow):
 class Household(RegisterRow):
     """A household (户) living in a house; its head is the resident whose relation is 户主."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="households")
     number = models.CharField(_("户号"), max_length=32, blank=True)
     note = models.TextField(_("备注"), blank=True)
@@ -95,7 +102,7 @@ class Household(RegisterRow):
 class Resident(RegisterRow):
     """A person of the register (实有人口). One household each; an ID number at most once per town."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="residents")
     name = EncryptedTextField(_("姓名"))
     id_number = EncryptedTextField(_("证件号码"), blank=True)
@@ -143,7 +150,7 @@ class PersonGroup(models.Model):
     department responsible. A sensitive group (社区矫正, 吸毒, 严重精神障碍) is seen only by its department and
     the town's leaders (``access.permissions``)."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     code = models.SlugField(_("编码"), max_length=32)
     name = models.CharField(_("名称"), max_length=32)
     name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
@@ -176,7 +183,7 @@ class PersonGroup(models.Model):
 class GroupMembership(models.Model):
     """A resident in a group from ``since``; ``until`` ends it (a record kept, not deleted)."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="memberships")
     group = models.ForeignKey(PersonGroup, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="members")
     since = models.DateField(_("纳管日期"))
@@ -191,10 +198,7 @@ class GroupMembership(models.Model):
             models.UniqueConstraint(
                 fields=["resident", "group"], condition=models.Q(until__isnull=True), name="group_membership_open_once"
             ),
-            models.CheckConstraint(
-                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
-                name="group_membership_until_after_since",
-            ),
+            date_order_check("until", "since", name="group_membership_until_after_since", later_optional=True),
         ]
         indexes = [models.Index(fields=["town", "group", "until"], name="group_membership_group")]
 

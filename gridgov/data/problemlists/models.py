@@ -7,13 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
-from gridgov.data.org.models import Area, Department
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index
+from gridgov.data.org.models import Department, town_link
 from gridgov.data.problemlists.enums import Source
 
 
 class ProblemList(models.Model):
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     name = models.CharField(_("清单名称"), max_length=80)
     description = models.CharField(_("说明"), max_length=255, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
@@ -30,7 +30,7 @@ class ProblemList(models.Model):
 
 
 class ProblemItem(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="problem_item")
     problem_list = models.ForeignKey(
         ProblemList, verbose_name=_("所属清单"), on_delete=models.PROTECT, related_name="items"
@@ -49,9 +49,7 @@ class ProblemItem(models.Model):
         ordering = ["-found_on", "-id"]
         constraints = [
             choice_check("source", Source, name="problem_item_source_valid"),
-            models.CheckConstraint(
-                condition=models.Q(deadline__gte=models.F("found_on")), name="problem_item_deadline_after_found"
-            ),
+            date_order_check("deadline", "found_on", name="problem_item_deadline_after_found"),
         ]
         indexes = [
             models.Index(fields=["town", "found_on"], name="problem_item_found"),

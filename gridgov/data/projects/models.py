@@ -13,15 +13,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import choice_check, optional_link
-from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user
+from gridgov.data.cases.models.attachments import hashed_path
+from gridgov.data.org.fields import choice_check, month_check, optional_link
+from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user, town_link
 from gridgov.data.projects.enums import ProjectStatus, ProjectType
 
 
 class ProjectGroup(models.Model):
     """Projects carried together (e.g. 双合入岛门户打造, 21 projects)."""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     name = models.CharField(_("名称"), max_length=64)
     year = models.PositiveSmallIntegerField(_("年度"))
 
@@ -38,7 +39,7 @@ class ProjectGroup(models.Model):
 class Project(EnteredRecord):
     """One key project or rural work; amounts in 元; ``quantity``/``unit`` for works counted in 亩, 公里 …"""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     group = optional_link(ProjectGroup, _("项目群"), related_name="projects")
     name = models.CharField(_("项目名称"), max_length=120)
     type = models.CharField(_("项目类型"), max_length=20, choices=ProjectType.choices)
@@ -113,7 +114,7 @@ class ProgressReport(models.Model):
         ordering = ["project", "-year", "-month"]
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="progress_report_month_unique"),
-            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="progress_report_month"),
+            month_check("month", name="progress_report_month"),
             models.CheckConstraint(condition=models.Q(investment__gte=0), name="progress_report_investment"),
         ]
 
@@ -122,11 +123,11 @@ class ProgressReport(models.Model):
 
 
 def progress_display_path(instance: ProgressPhoto, filename: str) -> str:
-    return f"projects/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.display.jpg"
+    return hashed_path("projects", town_id=instance.town_id, sha256=instance.sha256, suffix=".display.jpg")
 
 
 def progress_thumbnail_path(instance: ProgressPhoto, filename: str) -> str:
-    return f"projects/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.thumb.jpg"
+    return hashed_path("projects", town_id=instance.town_id, sha256=instance.sha256, suffix=".thumb.jpg")
 
 
 class ProgressPhoto(models.Model):
@@ -137,7 +138,7 @@ class ProgressPhoto(models.Model):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("项目进展"), on_delete=models.CASCADE, related_name="photos"
     )
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     display = models.FileField(_("显示图"), upload_to=progress_display_path, max_length=255)
     thumbnail = models.FileField(_("缩略图"), upload_to=progress_thumbnail_path, max_length=255)
     sha256 = models.CharField(max_length=64)

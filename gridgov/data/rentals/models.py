@@ -10,14 +10,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import import_key_field, import_key_index
-from gridgov.data.org.models import Area
+from gridgov.data.org.fields import date_order_check, import_key_field, import_key_index
+from gridgov.data.org.models import town_link
 from gridgov.data.people.models import House
 from gridgov.data.rentals.enums import Problem
 
 
 class Rectification(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="rectification")
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="rectifications")
     rooms = models.PositiveSmallIntegerField(_("涉及间数"))
@@ -33,9 +33,8 @@ class Rectification(models.Model):
         ordering = ["-found_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(rooms__gte=1), name="rectification_rooms_positive"),
-            models.CheckConstraint(
-                condition=models.Q(rectified_on__isnull=True) | models.Q(rectified_on__gte=models.F("found_on")),
-                name="rectification_rectified_after_found",
+            date_order_check(
+                "rectified_on", "found_on", name="rectification_rectified_after_found", later_optional=True
             ),
         ]
         indexes = [

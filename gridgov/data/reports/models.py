@@ -10,15 +10,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.fields import choice_check
-from gridgov.data.org.models import Area, acting_user
+from gridgov.data.org.fields import choice_check, month_check
+from gridgov.data.org.models import acting_user, town_link
 from gridgov.data.reports.enums import Accumulation, BulletinStatus, Frequency, IndicatorKind
 
 
 class Bulletin(models.Model):
     """A bulletin: figures frozen at ``as_of`` for a period and scope; numbered 2026年第N期 when issued."""
 
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     status = models.CharField(_("状态"), max_length=8, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT)
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     number = models.PositiveIntegerField(_("期数"), null=True, blank=True)
@@ -75,7 +75,7 @@ class Bulletin(models.Model):
 class IndicatorDefinition(models.Model):
     """An economic or social indicator of a town: 工业总产值 (万元), 固定资产投资 (万元), …"""
 
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("乡镇"))
     code = models.CharField(_("编码"), max_length=32)
     name = models.CharField(_("指标名称"), max_length=64)
     unit = models.CharField(_("单位"), max_length=16)
@@ -106,7 +106,7 @@ class IndicatorDefinition(models.Model):
 class IndicatorTarget(models.Model):
     """The yearly target of an indicator."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     indicator = models.ForeignKey(
         IndicatorDefinition, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="targets"
     )
@@ -126,7 +126,7 @@ class IndicatorTarget(models.Model):
 class IndicatorActual(models.Model):
     """The actual of an indicator for one month (1–12) or one quarter (1–4) of a year."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     indicator = models.ForeignKey(
         IndicatorDefinition, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="actuals"
     )
@@ -143,9 +143,7 @@ class IndicatorActual(models.Model):
         ordering = ["indicator_id", "year", "period"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year", "period"], name="indicator_actual_unique"),
-            models.CheckConstraint(
-                condition=models.Q(period__gte=1, period__lte=12), name="indicator_actual_period_valid"
-            ),
+            month_check("period", name="indicator_actual_period_valid"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.data.org.models import town_link
+
 
 class JobMode(models.TextChoices):
     DRY_RUN = "dry_run", _("检查")
@@ -20,7 +22,7 @@ class JobState(models.TextChoices):
 class ImportJob(models.Model):
     """One upload of a ledger sheet: checked (dry run) and, once confirmed, imported as a background task."""
 
-    town = models.ForeignKey("org.Area", verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

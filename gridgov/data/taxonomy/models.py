@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.org.english import local_name
 from gridgov.data.org.fields import choice_check
-from gridgov.data.org.models import Area, Department
+from gridgov.data.org.models import Department, town_link
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.worktime.enums import TimeUnit
 
@@ -15,7 +15,7 @@ from gridgov.data.worktime.enums import TimeUnit
 class Category(models.Model):
     """A major category (level 1, no parent) or a sub-category (level 2). Cases use sub-categories."""
 
-    town = models.ForeignKey(Area, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="+")
+    town = town_link(_("所属乡镇"))
     parent = models.ForeignKey(
         "self", verbose_name=_("大类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

@@ -11,19 +11,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import optional_link
-from gridgov.data.org.models import Area, User
+from gridgov.data.cases.models.attachments import hashed_path
+from gridgov.data.org.fields import coordinate_field, optional_link
+from gridgov.data.org.models import Area, User, town_link
 from gridgov.data.people.models import House, Resident
 
 
 def visit_photo_path(instance: Visit, filename: str) -> str:
-    return f"visits/{instance.town_id}/{instance.photo_sha256[:2]}/{instance.photo_sha256}.jpg"
+    return hashed_path("visits", town_id=instance.town_id, sha256=instance.photo_sha256, suffix=".jpg")
 
 
 class Visit(models.Model):
     """One visit of a grid worker: to a resident or to a house (exactly one of them)."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     worker = models.ForeignKey(User, verbose_name=_("走访人"), on_delete=models.PROTECT, related_name="+")
     resident = optional_link(Resident, _("走访对象"), related_name="visits")
     house = optional_link(House, _("走访房屋"), related_name="visits")
@@ -31,8 +32,8 @@ class Visit(models.Model):
     village = optional_link(Area)
     grid = optional_link(Area)
     visited_at = models.DateTimeField(_("走访时间"))
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = coordinate_field(_("纬度"))
+    longitude = coordinate_field(_("经度"))
     photo = models.FileField(_("现场照片"), upload_to=visit_photo_path, max_length=255, blank=True)
     photo_sha256 = models.CharField(max_length=64, blank=True, editable=False)  # of the kept original
     note = models.TextField(_("走访情况"), blank=True)

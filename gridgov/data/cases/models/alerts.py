@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models.case import Case
 from gridgov.data.cases.models.log import CaseAction
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import town_link
 
 
 class DeadlineAlert(models.Model):
@@ -18,7 +18,7 @@ class DeadlineAlert(models.Model):
     and a case whose deadline moved (extension, suspension) is alerted again when it crosses the new one.
     """
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_alerts")
     phase = models.CharField(_("阶段"), max_length=16)
     level = models.CharField(_("级别"), max_length=8, choices=[("yellow", _("临期")), ("red", _("超期"))])
@@ -41,7 +41,7 @@ class DeadlineAlert(models.Model):
 class Notification(models.Model):
     """A message for one user about a step of a case (delivered from the action's outbox) or a deadline alert."""
 
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     action = models.ForeignKey(CaseAction, null=True, blank=True, on_delete=models.CASCADE, related_name="+")

@@ -9,19 +9,25 @@ from gridgov.data.cases.enums import AttachmentKind
 from gridgov.data.cases.models.case import Case
 from gridgov.data.cases.models.log import CaseAction
 from gridgov.data.org.fields import optional_link
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import town_link
+
+
+def hashed_path(folder: str, *, town_id: int, sha256: str, suffix: str) -> str:
+    """Where an uploaded file (a case's, a visit's or a progress report's photo) is stored: by town and content
+    hash, spread over folders named by the hash's first two digits."""
+    return f"{folder}/{town_id}/{sha256[:2]}/{sha256}{suffix}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"cases/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}{_suffix(filename)}"
+    return hashed_path("cases", town_id=instance.town_id, sha256=instance.sha256, suffix=_suffix(filename))
 
 
 def display_path(instance: Attachment, filename: str) -> str:
-    return f"cases/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.display.jpg"
+    return hashed_path("cases", town_id=instance.town_id, sha256=instance.sha256, suffix=".display.jpg")
 
 
 def thumbnail_path(instance: Attachment, filename: str) -> str:
-    return f"cases/{instance.town_id}/{instance.sha256[:2]}/{instance.sha256}.thumb.jpg"
+    return hashed_path("cases", town_id=instance.town_id, sha256=instance.sha256, suffix=".thumb.jpg")
 
 
 def _suffix(filename: str) -> str:
@@ -30,7 +36,7 @@ def _suffix(filename: str) -> str:
 
 
 class Attachment(models.Model):
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    town = town_link()
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     action = optional_link(CaseAction, related_name="attachments")
     kind = models.CharField(_("类别"), max_length=8, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.enums import Channel, Kind, Satisfaction, Status
 from gridgov.data.org.enums import Role
-from gridgov.data.org.fields import choice_check, optional_link
-from gridgov.data.org.models import Area, Department, Enterprise, acting_user
+from gridgov.data.org.fields import choice_check, coordinate_field, optional_link
+from gridgov.data.org.models import Area, Department, Enterprise, acting_user, town_link
 from gridgov.data.privacy import EncryptedTextField
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.worktime.enums import Clock
@@ -30,7 +30,7 @@ class Case(models.Model):
     # is reached through case_category, areas through area_path; no page looks cases up by area, village,
     # grid, major category, handler or duplicate alone (deleting one of those rows, which the admin rarely
     # does, scans the cases once).
-    town = models.ForeignKey(Area, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", db_index=False)
+    town = town_link(_("乡镇"), db_index=False)
     number = models.CharField(_("案卷编号"), max_length=32)
     year = models.PositiveSmallIntegerField(_("年度"))
     seq = models.PositiveIntegerField(_("序号"))
@@ -46,8 +46,8 @@ class Case(models.Model):
     title = models.CharField(_("标题"), max_length=120, blank=True)
     description = models.TextField(_("描述"))
     address = models.CharField(_("地址"), max_length=255, blank=True)
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = coordinate_field(_("纬度"))
+    longitude = coordinate_field(_("经度"))
     area = models.ForeignKey(
         Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="+", db_index=False
     )

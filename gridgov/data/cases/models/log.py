@@ -11,14 +11,14 @@ from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models.case import Case
 from gridgov.data.org.enums import Role
 from gridgov.data.org.fields import optional_link
-from gridgov.data.org.models import Area, User, acting_user
+from gridgov.data.org.models import User, acting_user, town_link
 
 
 class CaseAction(models.Model):
     """One step in a case's life. Append-only; ``hash`` chains it to the previous step of the case."""
 
     # Both lead composite indexes (case_action_time; the unique case + seq): no index of their own.
-    town = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
+    town = town_link(db_index=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions", db_index=False)
     seq = models.PositiveIntegerField(_("序号"))
     action = models.CharField(_("操作"), max_length=24, choices=Action.choices)
