@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotAllowed
@@ -55,14 +56,31 @@ class _Checked:
     relation: Relation
 
 
+def read_document(number: str, kind: ResidentKind, *, today: date) -> tuple[str, date | None, Sex | None]:
+    """A given document number kept (normalised) with the birth date and sex it carries: an ID number through
+    ``idcard`` (check digit, a birth date not after today); a foreigner's passport number as such (it carries
+    neither: None, None)."""
+    if kind == ResidentKind.FOREIGN and not looks_like_id_number(normalise(number)):
+        return check_passport_number(number), None, None
+    parsed = parse_id_number(number, today=today)
+    return parsed.number, parsed.birth_date, Sex(parsed.sex)
+
+
+def current_heads(household: Household) -> QuerySet[Resident]:
+    """The household's head while living there (one at most: a household has one head)."""
+    return Resident.objects.filter(
+        household=household, relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True
+    )
+
+
 def _document(data: ResidentInput, kind: ResidentKind, today: date) -> tuple[str, date | None, Sex]:
     """The number kept (normalised), and the birth date and sex it gives (else the input's)."""
     if not data.id_number.strip():
         return "", data.birth_date, Sex(data.sex)
-    if kind == ResidentKind.FOREIGN and not looks_like_id_number(normalise(data.id_number)):
-        return check_passport_number(data.id_number), data.birth_date, Sex(data.sex)
-    parsed = parse_id_number(data.id_number, today=today)
-    return parsed.number, parsed.birth_date, Sex(parsed.sex)
+    number, birth_date, sex = read_document(data.id_number, kind, today=today)
+    if sex is None:  # a passport: the input's
+        return number, data.birth_date, Sex(data.sex)
+    return number, birth_date, sex
 
 
 def _holder_text(actor: User, holder: Household) -> str:
@@ -101,9 +119,7 @@ def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today
     if digest:
         _check_unique(actor, household, number, digest, resident)
     if relation == Relation.HEAD:
-        heads = Resident.objects.filter(
-            household=household, relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True
-        )
+        heads = current_heads(household)
         if resident is not None:
             heads = heads.exclude(pk=resident.pk)
         if heads.exists():
