@@ -54,7 +54,7 @@ class _Filing:
 
     def rows(self, *, town: Area, case: Case, import_key: str) -> tuple[Dispute, list[DisputeParty]]:
         """The detail row and its parties (pointing at the dispute: save it first)."""
-        dispute = Dispute(
+        return dispute_rows(
             town=town,
             case=case,
             type=self.type,
@@ -62,9 +62,42 @@ class _Filing:
             amount=self.amount,
             backlog=self.backlog,
             received_on=self.received_on,
+            parties=self.parties,
             import_key=import_key,
         )
-        return dispute, party_rows(town=town, dispute=dispute, parties=self.parties)
+
+
+def dispute_rows(
+    *,
+    town: Area,
+    case: Case,
+    type: DisputeType,
+    level: str,
+    amount: Decimal,
+    backlog: bool,
+    received_on: date,
+    parties: Sequence[PartyInput],
+    import_key: str,
+    backlog_cleared_at: datetime | None = None,
+    method: str = "",
+    outcome: str = "",
+) -> tuple[Dispute, list[DisputeParty]]:
+    """A dispute's detail row and its parties (pointing at the dispute: save it first) — registered live,
+    planned, or imported finished (with its mediation and, for a backlog case, when it was cleared)."""
+    dispute = Dispute(
+        town=town,
+        case=case,
+        type=type,
+        level=level,
+        amount=amount,
+        backlog=backlog,
+        backlog_cleared_at=backlog_cleared_at,
+        received_on=received_on,
+        method=method,
+        outcome=outcome,
+        import_key=import_key,
+    )
+    return dispute, party_rows(town=town, dispute=dispute, parties=parties)
 
 
 def dispute_case_fields(*, dtype: DisputeType, category: Category, description: str, area: Area) -> Keywords:
