@@ -1,26 +1,21 @@
 """A new case as it is reported — the one rule ``report_case``, the engine's ``Replay`` and the import of old
 records share: its year is the local year of the report, its major category and default priority come from its
-sub-category, its village and grid from its area, and its texts are cut to their columns. ``reported_case``: the
-one as the engine reports it (``report_case`` and ``Replay``), its dispatch clock started at the report."""
+sub-category, its village and grid from its area, and its texts are cut to their columns."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
 
 from django.utils import timezone
 
-from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.enums import Channel, Kind, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
-from gridgov.data.taxonomy.domain import Limit
-from gridgov.data.taxonomy.enums import Phase, Priority
+from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
-from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.db import prepared
 
 
@@ -73,59 +68,3 @@ def new_case(
         status=status,
         reported_at=reported_at,
     )
-
-
-class LimitLookup(Protocol):
-    """A time-limit lookup: ``taxonomy.domain.time_limit``, or the engine's cached ``reference.time_limit``."""
-
-    def __call__(self, *, category: Category, phase: Phase, priority: Priority | str) -> Limit: ...
-
-
-def reported_case(
-    *,
-    town: Area,
-    kind: Kind,
-    channel: Channel,
-    category: Category,
-    priority: Priority | None,
-    description: str,
-    area: Area,
-    levels: Mapping[str, Area],
-    now: datetime,
-    calendar: WorkCalendar,
-    time_limit: LimitLookup,
-    title: str = "",
-    address: str = "",
-    reporter: User | None = None,
-    reporter_role: str = "",
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    enterprise: Enterprise | None = None,
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-) -> Case:
-    """The unsaved case as it is reported at ``now`` (status 待受理), its dispatch clock started then."""
-    case = new_case(
-        town=town,
-        kind=kind,
-        channel=channel,
-        category=category,
-        priority=priority,
-        title=title,
-        description=description,
-        address=address,
-        latitude=latitude,
-        longitude=longitude,
-        area=area,
-        levels=levels,
-        reporter=reporter,
-        reporter_role=reporter_role,
-        reporter_name=reporter_name,
-        reporter_phone=reporter_phone,
-        enterprise=enterprise,
-        status=Status.REPORTED,
-        reported_at=now,
-    )
-    limit = time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority)
-    deadlines.start_dispatch_clock(case, calendar=calendar, limit=limit, start=now)
-    return case

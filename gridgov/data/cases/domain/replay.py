@@ -15,11 +15,12 @@ from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
 from gridgov.data.cases.domain.engine.common import acting_role, check_needs, reporting_role
-from gridgov.data.cases.domain.new_case import reported_case
+from gridgov.data.cases.domain.new_case import new_case
 from gridgov.data.cases.domain.steps import Step, advance
-from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction
+from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import capacities
 from gridgov.data.cases.transitions import transition_for
@@ -28,7 +29,7 @@ from gridgov.data.org.domain import ancestors_by_level
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.taxonomy.domain import time_limit
-from gridgov.data.taxonomy.enums import Priority
+from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import JSONObject
@@ -62,7 +63,7 @@ class Replay:
         levels = ancestors_by_level(area)
         role = reporting_role(reporter, channel)
         self.calendar = calendar
-        self.case = reported_case(
+        self.case = new_case(
             town=town,
             kind=kind,
             channel=channel,
@@ -78,9 +79,14 @@ class Replay:
             reporter_name=reporter_name,
             reporter_phone=reporter_phone,
             enterprise=enterprise,
-            now=now,
+            status=Status.REPORTED,
+            reported_at=now,
+        )
+        deadlines.start_dispatch_clock(
+            self.case,
             calendar=calendar,
-            time_limit=time_limit,
+            limit=time_limit(category=category, phase=Phase.DISPATCH, priority=self.case.priority),
+            start=now,
         )
         self.actions: list[ActionRecord] = [
             self._action(Action.REPORT, reporter, role, "", now, {"channel": channel}, photos, from_status="")

@@ -12,20 +12,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain import reference, rollups
+from gridgov.data.cases.domain import deadlines, reference, rollups
 from gridgov.data.cases.domain.attachments import Upload, check_images
 from gridgov.data.cases.domain.engine.act import apply_action
 from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, after_commit, reporting_role, write_action
-from gridgov.data.cases.domain.new_case import reported_case
+from gridgov.data.cases.domain.new_case import new_case
 from gridgov.data.cases.domain.steps import Step
-from gridgov.data.cases.enums import Action, Channel, Kind
+from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org import numbering
 from gridgov.data.org.domain import locate_point
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
-from gridgov.data.taxonomy.enums import Priority
+from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.db import prepared
 
@@ -94,7 +94,7 @@ def report_case(
 
     # Everything that needs no lock is prepared before the transaction (on SQLite, BEGIN IMMEDIATE takes
     # the database's write lock: it is held only while writing).
-    case = reported_case(
+    case = new_case(
         town=town,
         kind=kind,
         channel=channel,
@@ -112,11 +112,16 @@ def report_case(
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,
         enterprise=enterprise,
-        now=now,
-        calendar=calendar,
-        time_limit=reference.time_limit,
+        status=Status.REPORTED,
+        reported_at=now,
     )
     year = case.year
+    deadlines.start_dispatch_clock(
+        case,
+        calendar=calendar,
+        limit=reference.time_limit(category=category, phase=Phase.DISPATCH, priority=case.priority),
+        start=now,
+    )
 
     # The case row's values and its rollup rows are prepared here too: inside, only the keys, the number and
     # the first action's hash are filled in.
