@@ -142,13 +142,9 @@ class DisputeImporter(LedgerImporter):
 
     def finished_rows(self, parsed: DisputeRow, *, town: Area, case: Case) -> list[Dispute | DisputeParty]:
         dispute, parties = dispute_rows(
+            parsed,
             town=town,
             case=case,
-            type=parsed.type,
-            level=parsed.level,
-            amount=parsed.amount,
-            backlog=parsed.backlog,
-            received_on=parsed.received_on,
             parties=[parsed.party],
             import_key=parsed.number,
             backlog_cleared_at=case.closed_at if parsed.backlog else None,

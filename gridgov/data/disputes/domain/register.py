@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypedDict, Unpack
+from typing import Protocol, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,28 +54,29 @@ class _Filing:
 
     def rows(self, *, town: Area, case: Case, import_key: str) -> tuple[Dispute, list[DisputeParty]]:
         """The detail row and its parties (pointing at the dispute: save it first)."""
-        return dispute_rows(
-            town=town,
-            case=case,
-            type=self.type,
-            level=self.level,
-            amount=self.amount,
-            backlog=self.backlog,
-            received_on=self.received_on,
-            parties=self.parties,
-            import_key=import_key,
-        )
+        return dispute_rows(self, town=town, case=case, parties=self.parties, import_key=import_key)
+
+
+class DisputeDetail(Protocol):
+    """What a dispute's detail row is made of: a filing (registered or planned) or a ledger import's row."""
+
+    @property
+    def type(self) -> DisputeType: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def backlog(self) -> bool: ...
+    @property
+    def received_on(self) -> date: ...
 
 
 def dispute_rows(
+    detail: DisputeDetail,
     *,
     town: Area,
     case: Case,
-    type: DisputeType,
-    level: str,
-    amount: Decimal,
-    backlog: bool,
-    received_on: date,
     parties: Sequence[PartyInput],
     import_key: str,
     backlog_cleared_at: datetime | None = None,
@@ -87,12 +88,12 @@ def dispute_rows(
     dispute = Dispute(
         town=town,
         case=case,
-        type=type,
-        level=level,
-        amount=amount,
-        backlog=backlog,
+        type=detail.type,
+        level=detail.level,
+        amount=detail.amount,
+        backlog=detail.backlog,
         backlog_cleared_at=backlog_cleared_at,
-        received_on=received_on,
+        received_on=detail.received_on,
         method=method,
         outcome=outcome,
         import_key=import_key,
