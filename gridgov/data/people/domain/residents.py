@@ -3,7 +3,7 @@ the plain number), birth date and sex read from the ID number, one head per hous
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from django.db import transaction
@@ -45,7 +45,10 @@ class ResidentInput:
 
 
 @dataclass(frozen=True, slots=True)
-class _Checked:
+class ResidentFields:
+    """A resident's own columns as checked — by ``register_resident``/``update_resident``, or from a sheet's row
+    (``importers.ResidentRow`` is one): the document number kept, its digest, and the birth date and sex."""
+
     name: str
     id_number: str
     id_digest: str
@@ -54,6 +57,10 @@ class _Checked:
     phone: str
     kind: ResidentKind
     relation: Relation
+
+    def values(self) -> dict[str, object]:
+        """The columns by name, for the resident's row."""
+        return {field.name: getattr(self, field.name) for field in fields(ResidentFields)}
 
 
 def read_document(number: str, kind: ResidentKind, *, today: date) -> tuple[str, date | None, Sex | None]:
@@ -104,7 +111,7 @@ def _check_unique(actor: User, household: Household, number: str, digest: str, r
         )
 
 
-def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today: date) -> _Checked:
+def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today: date) -> ResidentFields:
     household = data.household
     name = check_text(data.name, field="name", label=_("姓名"), max_length=64)
     try:
@@ -124,14 +131,14 @@ def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today
             heads = heads.exclude(pk=resident.pk)
         if heads.exists():
             raise InvalidInput(_("户 %(household)s 已有户主") % {"household": household}, field="relation")
-    return _Checked(name, number, digest, birth_date, sex, check_phone(data.phone), kind, relation)
+    return ResidentFields(name, number, digest, birth_date, sex, check_phone(data.phone), kind, relation)
 
 
 def register_resident(*, actor: User, data: ResidentInput, now: datetime) -> Resident:
     """Register a resident in a household the actor may write."""
     check_writes_household(actor, data.household)
     checked = _check(actor, data, resident=None, today=today_of(now))
-    values = {"town_id": data.household.town_id, "household": data.household, **asdict(checked)}
+    values = {"town_id": data.household.town_id, "household": data.household, **checked.values()}
     return create_checked(
         Resident, values, now=now, recheck=lambda: _check(actor, data, resident=None, today=today_of(now))
     )
@@ -147,7 +154,7 @@ def update_resident(*, actor: User, resident: Resident, data: ResidentInput, now
         if data.household.town_id != resident.town_id:
             raise InvalidInput(_("不能迁入其他乡镇的户"), field="household")
     checked = _check(actor, data, resident=resident, today=today_of(now))
-    values = {"household": data.household, **asdict(checked)}
+    values = {"household": data.household, **checked.values()}
     return update_checked(
         resident, values, now=now, recheck=lambda: _check(actor, data, resident=resident, today=today_of(now))
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import User
 from gridgov.data.people.domain.common import check_phone, check_text, checked_write
-from gridgov.data.people.domain.residents import current_heads, read_document
+from gridgov.data.people.domain.residents import ResidentFields, current_heads, read_document
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.importers.common import (
     BATCH,
@@ -37,18 +37,12 @@ from gridgov.types import CellValue, SheetRow
 
 
 @dataclass(frozen=True)
-class ResidentRow:
+class ResidentRow(ResidentFields):
+    """A sheet's row: the resident's own columns, with where they live and their groups."""
+
     place: Place
     number: str  # 户号
     household: Household | None  # the household of that 户号 registered before, if any
-    name: str
-    id_number: str
-    id_digest: str
-    birth_date: date | None
-    sex: Sex
-    phone: str
-    kind: ResidentKind
-    relation: Relation
     groups: tuple[PersonGroup, ...]
     existing: bool  # the same person is already in this household: imported before
 
@@ -294,14 +288,7 @@ class ResidentImporter(Importer):
             Resident(
                 town=ctx.town,
                 household=households[row.number],
-                name=row.name,
-                id_number=row.id_number,
-                id_digest=row.id_digest,
-                birth_date=row.birth_date,
-                sex=row.sex,
-                phone=row.phone,
-                kind=row.kind,
-                relation=row.relation,
+                **row.values(),
                 import_key=row.import_key,
                 created_at=now,
                 updated_at=now,
