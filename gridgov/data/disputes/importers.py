@@ -27,8 +27,8 @@ from gridgov.data.disputes.domain import (
     check_phone,
     dispute_case_fields,
     dispute_category,
+    dispute_rows,
     install_dispute_categories,
-    party_rows,
     plan_dispute,
 )
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
@@ -141,20 +141,17 @@ class DisputeImporter(LedgerImporter):
         return finished_case(milestones, department=parsed.department, **fields)
 
     def finished_rows(self, parsed: DisputeRow, *, town: Area, case: Case) -> list[Dispute | DisputeParty]:
-        dispute = Dispute(
+        dispute, parties = dispute_rows(
+            parsed,
             town=town,
             case=case,
-            type=parsed.type,
-            level=parsed.level,
-            amount=parsed.amount,
-            backlog=parsed.backlog,
+            parties=[parsed.party],
+            import_key=parsed.number,
             backlog_cleared_at=case.closed_at if parsed.backlog else None,
-            received_on=parsed.received_on,
             method=parsed.method or "",
             outcome=parsed.outcome or "",
-            import_key=parsed.number,
         )
-        return [dispute, *party_rows(town=town, dispute=dispute, parties=[parsed.party])]
+        return [dispute, *parties]
 
     def plan(self, parsed: DisputeRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedDispute:
         """A dispute still open: registered as ``register_dispute`` registers it (dispatched), in memory."""

@@ -220,10 +220,12 @@ class _Filing:
         return [(Action.REGISTER, {}), (Action.DISPATCH, {"department": self.department})]
 
 
-def _problem_row(
+def problem_row(
     *, round: InspectionRound, item: CheckItem, village: Area, department: Department, spot: str, now: datetime,
     case: Case | None = None, import_key: str = "",
 ) -> InspectionProblem:  # fmt: skip
+    """A problem's detail row, found at ``now``: its deduction is the check item's points (recorded live, replayed,
+    or imported finished)."""
     return InspectionProblem(
         town=round.town,
         case=case,
@@ -270,7 +272,7 @@ def record_problem(
             {**fields, "latitude": latitude, "longitude": longitude, "photos": photos}, round, village, department
         )
         case = file_case(filing, town=town, reporter=inspector, actor=round.organizer, now=now)
-        row = _problem_row(
+        row = problem_row(
             round=round, item=item, village=village, department=department, spot=spot, now=now, case=case,
             import_key=import_key,
         )  # fmt: skip
@@ -321,7 +323,7 @@ def plan_problem(
     fields = problem_case_fields(item=item, spot=spot, description=description, area=area, category=category)
     filing = _Filing(fields, round, village, department)
     replay = replay_case(filing, town=round.town, reporter=inspector, actor=round.organizer, now=now, calendar=calendar)
-    detail = _problem_row(
+    detail = problem_row(
         round=round, item=item, village=village, department=department, spot=spot, now=now, import_key=import_key
     )
     return PastProblem(replay=replay, detail=detail)
@@ -354,7 +356,7 @@ def past_problem(
     fields = problem_case_fields(item=item, spot=spot, description=description, area=village, category=category)
     filing = _Filing({**fields, "photos": photos}, round, village, department)
     replay = replay_case(filing, town=round.town, reporter=inspector, actor=round.organizer, now=now, calendar=calendar)
-    detail = _problem_row(round=round, item=item, village=village, department=department, spot=spot, now=now)
+    detail = problem_row(round=round, item=item, village=village, department=department, spot=spot, now=now)
     return PastProblem(replay=replay, detail=detail)
 
 

@@ -32,6 +32,7 @@ from gridgov.data.inspections.domain import (
     install_inspection_categories,
     plan_problem,
     problem_case_fields,
+    problem_row,
     village_committee,
 )
 from gridgov.data.inspections.enums import RoundStatus
@@ -90,7 +91,7 @@ class InspectionProblemImporter(LedgerImporter):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ProblemRow:
         name = cells.required_text(row["round"], column="round")
-        round_ = InspectionRound.objects.filter(town=ctx.town, name=name).select_related("organizer").first()
+        round_ = InspectionRound.objects.filter(town=ctx.town, name=name).select_related("organizer", "town").first()
         if round_ is None:
             raise RowInvalid("round", _("督查“%(v)s”不存在，请先建立督查轮次") % {"v": name})
         if round_.status != RoundStatus.OPEN:
@@ -150,17 +151,16 @@ class InspectionProblemImporter(LedgerImporter):
         return finished_case(milestones, department=village_committee(parsed.village), **fields)
 
     def finished_rows(self, parsed: ProblemRow, *, town: Area, case: Case) -> list[InspectionProblem]:
+        assert case.department is not None  # finished_case dispatched it to the village's committee
         return [
-            InspectionProblem(
-                town=town,
-                case=case,
+            problem_row(
                 round=parsed.round,
                 item=parsed.item,
                 village=parsed.village,
                 department=case.department,
-                deduction=parsed.item.points,
                 spot=parsed.spot,
-                found_at=case.reported_at,
+                now=case.reported_at,
+                case=case,
                 import_key=parsed.import_key,
             )
         ]

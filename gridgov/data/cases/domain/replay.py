@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
-from gridgov.data.cases.domain.engine.common import ROLE_PREFERENCE, check_needs, reporting_role
+from gridgov.data.cases.domain.engine.common import acting_role, check_needs, reporting_role
 from gridgov.data.cases.domain.new_case import new_case
 from gridgov.data.cases.domain.steps import Step, advance
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
@@ -111,7 +111,7 @@ class Replay:
         if transition is None:
             raise NotAllowed(_("当前状态不能执行“%(action)s”") % {"action": action.label})
         caps = capacities(actor, case)
-        role = next((r for r in ROLE_PREFERENCE if r in caps and r in transition.roles), None)
+        role = acting_role(caps, transition)
         if role is None:
             raise NotAllowed(_("该角色不能执行“%(action)s”") % {"action": action.label})
         step = Step(

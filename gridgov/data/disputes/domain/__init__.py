@@ -29,6 +29,7 @@ from gridgov.data.disputes.domain.register import (
     MANAGER_ROLES,
     PlannedDispute,
     dispute_case_fields,
+    dispute_rows,
     plan_dispute,
     register_dispute,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "clear_backlog",
     "dispute_case_fields",
     "dispute_category",
+    "dispute_rows",
     "install_dispute_categories",
     "parties_masked",
     "party_rows",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypedDict, Unpack
+from typing import Protocol, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,17 +54,51 @@ class _Filing:
 
     def rows(self, *, town: Area, case: Case, import_key: str) -> tuple[Dispute, list[DisputeParty]]:
         """The detail row and its parties (pointing at the dispute: save it first)."""
-        dispute = Dispute(
-            town=town,
-            case=case,
-            type=self.type,
-            level=self.level,
-            amount=self.amount,
-            backlog=self.backlog,
-            received_on=self.received_on,
-            import_key=import_key,
-        )
-        return dispute, party_rows(town=town, dispute=dispute, parties=self.parties)
+        return dispute_rows(self, town=town, case=case, parties=self.parties, import_key=import_key)
+
+
+class DisputeDetail(Protocol):
+    """What a dispute's detail row is made of: a filing (registered or planned) or a ledger import's row."""
+
+    @property
+    def type(self) -> DisputeType: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def backlog(self) -> bool: ...
+    @property
+    def received_on(self) -> date: ...
+
+
+def dispute_rows(
+    detail: DisputeDetail,
+    *,
+    town: Area,
+    case: Case,
+    parties: Sequence[PartyInput],
+    import_key: str,
+    backlog_cleared_at: datetime | None = None,
+    method: str = "",
+    outcome: str = "",
+) -> tuple[Dispute, list[DisputeParty]]:
+    """A dispute's detail row and its parties (pointing at the dispute: save it first) — registered live,
+    planned, or imported finished (with its mediation and, for a backlog case, when it was cleared)."""
+    dispute = Dispute(
+        town=town,
+        case=case,
+        type=detail.type,
+        level=detail.level,
+        amount=detail.amount,
+        backlog=detail.backlog,
+        backlog_cleared_at=backlog_cleared_at,
+        received_on=detail.received_on,
+        method=method,
+        outcome=outcome,
+        import_key=import_key,
+    )
+    return dispute, party_rows(town=town, dispute=dispute, parties=parties)
 
 
 def dispute_case_fields(*, dtype: DisputeType, category: Category, description: str, area: Area) -> Keywords:

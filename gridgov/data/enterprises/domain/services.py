@@ -67,12 +67,25 @@ def request_case_fields(enterprise: Enterprise, kind: RequestType, category: Cat
     }
 
 
-def _request_row(
-    *, case: Case, enterprise: Enterprise, kind: RequestType, meeting: Meeting | None, source_key: str
+def request_row(
+    *,
+    case: Case,
+    enterprise: Enterprise,
+    kind: RequestType,
+    meeting: Meeting | None,
+    source_key: str,
+    financing_amount: Decimal | int = 0,
 ) -> ServiceRequest:
+    """A request's detail row for its case (raised live, planned, or imported finished with its financing)."""
     town = enterprise.town
     return ServiceRequest(
-        case=case, town=town, enterprise=enterprise, request_type=kind, meeting=meeting, source_key=source_key
+        case=case,
+        town=town,
+        enterprise=enterprise,
+        request_type=kind,
+        meeting=meeting,
+        financing_amount=financing_amount,
+        source_key=source_key,
     )
 
 
@@ -98,7 +111,7 @@ def raise_request(
             now=now,
             **request_case_fields(enterprise, kind, category, description),
         )
-        request = _request_row(case=case, enterprise=enterprise, kind=kind, meeting=meeting, source_key=source_key)
+        request = request_row(case=case, enterprise=enterprise, kind=kind, meeting=meeting, source_key=source_key)
         request.save(force_insert=True)
         return request
 
@@ -115,7 +128,7 @@ class PlannedRequest:
 
     def rows(self, case: Case) -> list[ServiceRequest]:
         return [
-            _request_row(
+            request_row(
                 case=case, enterprise=self.enterprise, kind=self.kind, meeting=self.meeting, source_key=self.source_key
             )
         ]

@@ -22,7 +22,7 @@ from gridgov.data.cases.domain.ledger_import import (
 from gridgov.data.cases.enums import Satisfaction
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import service_category
-from gridgov.data.enterprises.domain.services import PlannedRequest, plan_request, request_case_fields
+from gridgov.data.enterprises.domain.services import PlannedRequest, plan_request, request_case_fields, request_row
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.importers.common import (
     COMPANY_COLUMNS,
@@ -120,14 +120,13 @@ class ServiceRequestImporter(LedgerImporter):
 
     def finished_rows(self, parsed: ServiceRow, *, town: Area, case: Case) -> list[ServiceRequest]:
         return [
-            ServiceRequest(
+            request_row(
                 case=case,
-                town=town,
                 enterprise=parsed.enterprise,
-                request_type=parsed.request_type,
+                kind=parsed.request_type,
                 meeting=parsed.meeting,
-                financing_amount=parsed.financing,
                 source_key=parsed.source_key,
+                financing_amount=parsed.financing,
             )
         ]
 

@@ -3,10 +3,11 @@ the plain number), birth date and sex read from the ID number, one head per hous
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotAllowed
@@ -44,7 +45,10 @@ class ResidentInput:
 
 
 @dataclass(frozen=True, slots=True)
-class _Checked:
+class ResidentFields:
+    """A resident's own columns as checked — by ``register_resident``/``update_resident``, or from a sheet's row
+    (``importers.ResidentRow`` is one): the document number kept, its digest, and the birth date and sex."""
+
     name: str
     id_number: str
     id_digest: str
@@ -54,15 +58,36 @@ class _Checked:
     kind: ResidentKind
     relation: Relation
 
+    def values(self) -> dict[str, object]:
+        """The columns by name, for the resident's row."""
+        return {field.name: getattr(self, field.name) for field in fields(ResidentFields)}
+
+
+def read_document(number: str, kind: ResidentKind, *, today: date) -> tuple[str, date | None, Sex | None]:
+    """A given document number kept (normalised) with the birth date and sex it carries: an ID number through
+    ``idcard`` (check digit, a birth date not after today); a foreigner's passport number as such (it carries
+    neither: None, None)."""
+    if kind == ResidentKind.FOREIGN and not looks_like_id_number(normalise(number)):
+        return check_passport_number(number), None, None
+    parsed = parse_id_number(number, today=today)
+    return parsed.number, parsed.birth_date, Sex(parsed.sex)
+
+
+def current_heads(household: Household) -> QuerySet[Resident]:
+    """The household's head while living there (one at most: a household has one head)."""
+    return Resident.objects.filter(
+        household=household, relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True
+    )
+
 
 def _document(data: ResidentInput, kind: ResidentKind, today: date) -> tuple[str, date | None, Sex]:
     """The number kept (normalised), and the birth date and sex it gives (else the input's)."""
     if not data.id_number.strip():
         return "", data.birth_date, Sex(data.sex)
-    if kind == ResidentKind.FOREIGN and not looks_like_id_number(normalise(data.id_number)):
-        return check_passport_number(data.id_number), data.birth_date, Sex(data.sex)
-    parsed = parse_id_number(data.id_number, today=today)
-    return parsed.number, parsed.birth_date, Sex(parsed.sex)
+    number, birth_date, sex = read_document(data.id_number, kind, today=today)
+    if sex is None:  # a passport: the input's
+        return number, data.birth_date, Sex(data.sex)
+    return number, birth_date, sex
 
 
 def _holder_text(actor: User, holder: Household) -> str:
@@ -86,7 +111,7 @@ def _check_unique(actor: User, household: Household, number: str, digest: str, r
         )
 
 
-def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today: date) -> _Checked:
+def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today: date) -> ResidentFields:
     household = data.household
     name = check_text(data.name, field="name", label=_("姓名"), max_length=64)
     try:
@@ -101,21 +126,19 @@ def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today
     if digest:
         _check_unique(actor, household, number, digest, resident)
     if relation == Relation.HEAD:
-        heads = Resident.objects.filter(
-            household=household, relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True
-        )
+        heads = current_heads(household)
         if resident is not None:
             heads = heads.exclude(pk=resident.pk)
         if heads.exists():
             raise InvalidInput(_("户 %(household)s 已有户主") % {"household": household}, field="relation")
-    return _Checked(name, number, digest, birth_date, sex, check_phone(data.phone), kind, relation)
+    return ResidentFields(name, number, digest, birth_date, sex, check_phone(data.phone), kind, relation)
 
 
 def register_resident(*, actor: User, data: ResidentInput, now: datetime) -> Resident:
     """Register a resident in a household the actor may write."""
     check_writes_household(actor, data.household)
     checked = _check(actor, data, resident=None, today=today_of(now))
-    values = {"town_id": data.household.town_id, "household": data.household, **asdict(checked)}
+    values = {"town_id": data.household.town_id, "household": data.household, **checked.values()}
     return create_checked(
         Resident, values, now=now, recheck=lambda: _check(actor, data, resident=None, today=today_of(now))
     )
@@ -131,7 +154,7 @@ def update_resident(*, actor: User, resident: Resident, data: ResidentInput, now
         if data.household.town_id != resident.town_id:
             raise InvalidInput(_("不能迁入其他乡镇的户"), field="household")
     checked = _check(actor, data, resident=resident, today=today_of(now))
-    values = {"household": data.household, **asdict(checked)}
+    values = {"household": data.household, **checked.values()}
     return update_checked(
         resident, values, now=now, recheck=lambda: _check(actor, data, resident=resident, today=today_of(now))
     )

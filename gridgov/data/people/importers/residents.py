@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.errors import DomainError, InvalidInput
-from gridgov.data.idcard import check_passport_number, looks_like_id_number, normalise, parse_id_number
 from gridgov.data.org.models import User
 from gridgov.data.people.domain.common import check_phone, check_text, checked_write
+from gridgov.data.people.domain.residents import ResidentFields, current_heads, read_document
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.importers.common import (
     BATCH,
@@ -37,18 +37,12 @@ from gridgov.types import CellValue, SheetRow
 
 
 @dataclass(frozen=True)
-class ResidentRow:
+class ResidentRow(ResidentFields):
+    """A sheet's row: the resident's own columns, with where they live and their groups."""
+
     place: Place
     number: str  # 户号
     household: Household | None  # the household of that 户号 registered before, if any
-    name: str
-    id_number: str
-    id_digest: str
-    birth_date: date | None
-    sex: Sex
-    phone: str
-    kind: ResidentKind
-    relation: Relation
     groups: tuple[PersonGroup, ...]
     existing: bool  # the same person is already in this household: imported before
 
@@ -82,12 +76,10 @@ def _document(value: CellValue, kind: ResidentKind, *, today: date) -> tuple[str
             raise RowInvalid("id_number", _("请填写身份证号"))
         return "", None, Sex.UNKNOWN
     try:
-        if kind == ResidentKind.FOREIGN and not looks_like_id_number(normalise(raw)):
-            return check_passport_number(raw), None, Sex.UNKNOWN
-        parsed = parse_id_number(raw, today=today)
+        number, birth_date, sex = read_document(raw, kind, today=today)
     except InvalidInput as error:
         raise RowInvalid("id_number", error.message) from None
-    return parsed.number, parsed.birth_date, Sex(parsed.sex)
+    return number, birth_date, Sex.UNKNOWN if sex is None else sex
 
 
 def _tags(value: CellValue, *, ctx: ImportContext, actor: User) -> tuple[PersonGroup, ...]:
@@ -154,12 +146,8 @@ class ResidentImporter(Importer):
         groups = _tags(row.get("tags"), ctx=ctx, actor=actor)
         digest = blind_index(id_number) if id_number else ""
         existing = self._existing(ctx, household, number=number, name=name, digest=digest, id_number=id_number)
-        if not existing and household is not None and relation == Relation.HEAD:
-            heads = Resident.objects.filter(
-                household=household, relation=Relation.HEAD, moved_out_on__isnull=True, erased_at__isnull=True
-            )
-            if heads.exists():
-                raise RowInvalid("relation", _("户 %(household)s 已有户主") % {"household": household})
+        if not existing and household is not None and relation == Relation.HEAD and current_heads(household).exists():
+            raise RowInvalid("relation", _("户 %(household)s 已有户主") % {"household": household})
         return ResidentRow(
             place=place,
             number=number,
@@ -300,14 +288,7 @@ class ResidentImporter(Importer):
             Resident(
                 town=ctx.town,
                 household=households[row.number],
-                name=row.name,
-                id_number=row.id_number,
-                id_digest=row.id_digest,
-                birth_date=row.birth_date,
-                sex=row.sex,
-                phone=row.phone,
-                kind=row.kind,
-                relation=row.relation,
+                **row.values(),
                 import_key=row.import_key,
                 created_at=now,
                 updated_at=now,

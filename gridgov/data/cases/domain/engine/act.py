@@ -15,6 +15,7 @@ from gridgov.data.cases.domain.attachments import Upload, check_images
 from gridgov.data.cases.domain.engine.common import (
     ROLE_PREFERENCE,
     WRITTEN_BY_ACTIONS,
+    acting_role,
     after_commit,
     check_needs,
     clean_note,
@@ -87,7 +88,7 @@ def apply_action(
                 _("事件 %(number)s 当前状态为“%(status)s”，不能执行“%(action)s”")
                 % {"number": case.number, "status": label(case.status, Status), "action": action.label}
             )
-        role = next((r for r in ROLE_PREFERENCE if r in caps and r in transition.roles), None)
+        role = acting_role(caps, transition)
         if role is None:
             raise NotAllowed(
                 _("您在事件 %(number)s 中的角色（%(roles)s）不能执行“%(action)s”")

@@ -3,7 +3,7 @@ action needs, the hash-chained action row with its notification debt, and waking
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -17,7 +17,7 @@ from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.scope import memberships_of
-from gridgov.data.cases.transitions import Need
+from gridgov.data.cases.transitions import Need, Transition
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Department, User
@@ -109,6 +109,12 @@ def reporting_role(reporter: User | None, channel: Channel) -> Role | None:
         if role in roles:
             return role
     return Role.RESIDENT
+
+
+def acting_role(caps: Collection[Role], transition: Transition) -> Role | None:
+    """The capacity an action is recorded in: the first of ``ROLE_PREFERENCE`` the actor holds on the case
+    (``caps``) and the transition allows (None: none of them may take it)."""
+    return next((r for r in ROLE_PREFERENCE if r in caps and r in transition.roles), None)
 
 
 def conflict_message(case: Case) -> str:
