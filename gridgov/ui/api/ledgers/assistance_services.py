@@ -5,6 +5,7 @@ through ``assistance.domain`` (apply, issue, record attendance) with its checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db.models import QuerySet
@@ -144,6 +145,27 @@ def _named_resident(user: User, pk: int) -> Resident:
     return person
 
 
+def _record_for_resident[R: VeteranCard | DayCareAttendance](
+    request: HttpRequest,
+    payload: CardIn | AttendanceIn,
+    ledger: Ledger[R],
+    record: Callable[..., R],
+    **fields: object,
+) -> HttpResponse:
+    """Write a card or a day-care entry once per Idempotency-Key: ``record(town=…, actor=…, resident=…,
+    department=…, now=…, **fields)`` for the person named (whom the user records for), in that person's town, with
+    the department named; answered as ``ledger`` shows the record."""
+    user = api_user(request)
+    resident = _named_resident(user, payload.resident_id)
+    department = _named_department(payload.department_id)
+
+    def create() -> R:
+        town = Area.objects.get(pk=resident.town_id)
+        return record(town=town, actor=user, resident=resident, department=department, now=timezone.now(), **fields)
+
+    return ledger.created(request, user=user, payload=payload, create=create)
+
+
 @reads("/veteran-cards", CardPageOut, summary="退役军人优待证（申请与发放，可按是否已发放筛选）")
 def list_veteran_cards(request: HttpRequest, filters: Query[CardFilterIn]) -> JSONObject:
     qs = where_given(_cards(api_user(request)), resident_id=filters.resident)
@@ -159,22 +181,7 @@ def get_veteran_card(request: HttpRequest, card_id: int) -> JSONObject:
 
 @creates("/veteran-cards", CardOut, summary="登记优待证申请（每人一张；支持 Idempotency-Key）")
 def create_veteran_card(request: HttpRequest, payload: CardIn) -> HttpResponse:
-    user = api_user(request)
-    resident = _named_resident(user, payload.resident_id)
-    department = _named_department(payload.department_id)
-
-    def create() -> VeteranCard:
-        return apply_card(
-            town=Area.objects.get(pk=resident.town_id),
-            actor=user,
-            resident=resident,
-            applied_on=payload.applied_on,
-            department=department,
-            note=payload.note,
-            now=timezone.now(),
-        )
-
-    return CARDS.created(request, user=user, payload=payload, create=create)
+    return _record_for_resident(request, payload, CARDS, apply_card, applied_on=payload.applied_on, note=payload.note)
 
 
 @acts("/veteran-cards/{card_id}/issue", CardOut, summary="登记优待证发放（发放日期与证号；已发放的不能再发）")
@@ -202,19 +209,6 @@ def list_day_care(request: HttpRequest, filters: Query[AttendanceFilterIn]) -> J
 
 @creates("/day-care", AttendanceOut, summary="登记日间照料（每人每天一条；支持 Idempotency-Key）")
 def create_day_care(request: HttpRequest, payload: AttendanceIn) -> HttpResponse:
-    user = api_user(request)
-    resident = _named_resident(user, payload.resident_id)
-    department = _named_department(payload.department_id)
-
-    def create() -> DayCareAttendance:
-        return record_attendance(
-            town=Area.objects.get(pk=resident.town_id),
-            actor=user,
-            resident=resident,
-            day=payload.day,
-            provider=payload.provider,
-            department=department,
-            now=timezone.now(),
-        )
-
-    return ATTENDANCES.created(request, user=user, payload=payload, create=create)
+    return _record_for_resident(
+        request, payload, ATTENDANCES, record_attendance, day=payload.day, provider=payload.provider
+    )
