@@ -18,11 +18,10 @@ from gridgov.data.access.permissions import visible_day_care, visible_veteran_ca
 from gridgov.data.assistance.domain import apply_card, issue_card, record_attendance
 from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
 from gridgov.data.org.models import Area, User
-from gridgov.data.people.domain import person_view
 from gridgov.data.people.models import Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
-from gridgov.ui.api.ledgers.common import Ledger, acts, creates, pk_of, reads, where_given
+from gridgov.ui.api.ledgers.common import Ledger, acts, creates, person_ref, pk_of, reads, where_given
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -90,10 +89,6 @@ class AttendanceIn(TextIn):
     department_id: int | None = ID
 
 
-def _person(resident: Resident) -> JSONObject:
-    return {"id": resident.pk, "name": person_view(resident).name}
-
-
 def _village(resident: Resident) -> JSONObject | None:
     village = resident.household.house.village
     return None if village is None else {"id": village.pk, "name": village.name}
@@ -102,7 +97,7 @@ def _village(resident: Resident) -> JSONObject | None:
 def _card(card: VeteranCard, *, now: datetime | None = None) -> JSONObject:
     return {
         "id": card.pk,
-        "resident": _person(card.resident),
+        "resident": person_ref(card.resident),
         "village": _village(card.resident),
         "applied_on": card.applied_on,
         "issued_on": card.issued_on,
@@ -116,7 +111,7 @@ def _card(card: VeteranCard, *, now: datetime | None = None) -> JSONObject:
 def _attendance(a: DayCareAttendance, *, now: datetime | None = None) -> JSONObject:
     return {
         "id": a.pk,
-        "resident": _person(a.resident),
+        "resident": person_ref(a.resident),
         "village": _village(a.resident),
         "day": a.day,
         "provider": a.provider,
