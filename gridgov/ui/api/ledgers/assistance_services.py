@@ -21,7 +21,7 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
-from gridgov.ui.api.ledgers.common import Ledger, acts, creates, person_ref, pk_of, reads, where_given
+from gridgov.ui.api.ledgers.common import Ledger, acts, creates, person_ref, pk_of, reads, ref_of, where_given
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -90,8 +90,7 @@ class AttendanceIn(TextIn):
 
 
 def _village(resident: Resident) -> JSONObject | None:
-    village = resident.household.house.village
-    return None if village is None else {"id": village.pk, "name": village.name}
+    return ref_of(resident.household.house.village)
 
 
 def _card(card: VeteranCard, *, now: datetime | None = None) -> JSONObject:

@@ -31,6 +31,7 @@ from gridgov.ui.api.ledgers.common import (
     creates,
     person_ref,
     reads,
+    ref_of,
     serves_file,
     where_given,
 )
@@ -109,8 +110,8 @@ def _visit(v: Visit, *, now: datetime) -> JSONObject:
         "id": v.pk,
         "resident": None if v.resident is None else person_ref(v.resident),
         "house": {"id": house.pk, "address": house.address},
-        "village": None if v.village is None else {"id": v.village.pk, "name": v.village.name},
-        "grid": None if v.grid is None else {"id": v.grid.pk, "name": v.grid.name},
+        "village": ref_of(v.village),
+        "grid": ref_of(v.grid),
         "worker_id": v.worker_id,
         "visited_at": v.visited_at,
         "latitude": None if v.latitude is None else float(v.latitude),
