@@ -50,9 +50,14 @@ class IncomePageOut(PageOut):
     results: list[IncomeOut]
 
 
-class IncomeFilterIn(PageIn):
+class VillageYearFilterIn(PageIn):
+    """What both collective ledgers' lists filter by (the same villages, by year), before their kind."""
+
     year: int | None = Field(default=None, ge=1, le=9999, description="年度")
     village: int | None = Field(default=None, ge=1, le=MAX_ID, description="村 id")
+
+
+class IncomeFilterIn(VillageYearFilterIn):
     kind: IncomeKind | None = None
 
 
@@ -152,9 +157,7 @@ class SupportPageOut(PageOut):
     results: list[SupportOut]
 
 
-class SupportFilterIn(PageIn):
-    year: int | None = Field(default=None, ge=1, le=9999, description="年度")
-    village: int | None = Field(default=None, ge=1, le=MAX_ID, description="村 id")
+class SupportFilterIn(VillageYearFilterIn):
     kind: SupportKind | None = None
 
 
