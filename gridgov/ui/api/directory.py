@@ -3,7 +3,7 @@ departments and categories I may report into, and my notifications. Thin, as ``e
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 
 from gridgov.data.access.permissions import memberships_of
@@ -30,6 +30,13 @@ from gridgov.ui.signed_in import api_user
 # Reference data
 
 
+def _of_my_towns[M: Model](request: HttpRequest, rows: QuerySet[M]) -> QuerySet[M]:
+    """``rows`` of the towns whose reference data the signed-in user sees (``town_ids``: every town's for admins and
+    residents)."""
+    towns = town_ids(api_user(request))
+    return rows if towns is None else rows.filter(town_id__in=towns)
+
+
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["账号"], summary="当前用户与角色")
 def me(request: HttpRequest) -> JSONObject:
     user = api_user(request)
@@ -43,10 +50,7 @@ def me(request: HttpRequest) -> JSONObject:
 
 @api.get("/areas", response={200: list[AreaOut], **ERRORS}, tags=["组织"], summary="区域树（扁平列表，按路径排序）")
 def list_areas(request: HttpRequest, level: AreaLevel | None = None) -> list[Area]:
-    towns = town_ids(api_user(request))
-    areas = Area.objects.order_by("path", "id")
-    if towns is not None:
-        areas = areas.filter(town_id__in=towns)
+    areas = _of_my_towns(request, Area.objects.order_by("path", "id"))
     if level is not None:
         areas = areas.filter(level=level)
     return list(areas)
@@ -54,19 +58,14 @@ def list_areas(request: HttpRequest, level: AreaLevel | None = None) -> list[Are
 
 @api.get("/departments", response={200: list[DepartmentOut], **ERRORS}, tags=["组织"], summary="处置部门")
 def list_departments(request: HttpRequest) -> list[Department]:
-    towns = town_ids(api_user(request))
-    departments = Department.objects.order_by("town_id", "code", "id")
-    if towns is not None:
-        departments = departments.filter(town_id__in=towns)
-    return list(departments)
+    return list(_of_my_towns(request, Department.objects.order_by("town_id", "code", "id")))
 
 
 @api.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["组织"], summary="事件分类（大类及其小类）")
 def list_categories(request: HttpRequest) -> list[JSONObject]:
-    towns = town_ids(api_user(request))
-    majors = Category.objects.filter(parent__isnull=True, active=True).order_by("town_id", "sort_order", "code")
-    if towns is not None:
-        majors = majors.filter(town_id__in=towns)
+    majors = _of_my_towns(
+        request, Category.objects.filter(parent__isnull=True, active=True).order_by("town_id", "sort_order", "code")
+    )
     subs = Category.objects.filter(active=True).order_by("sort_order", "code")
     majors = majors.prefetch_related(Prefetch("children", queryset=subs, to_attr="active_children"))
     return [

@@ -152,6 +152,18 @@ def _filters(request: HttpRequest, *, viewer: Viewer, town: Area) -> Filters:
     return filters
 
 
+def _read(request: HttpRequest, town_id: int | None, *, whole_town: bool = False) -> tuple[Filters, datetime]:
+    """A figures request read as the dashboard reads it: the viewer (refused when they see no figures), the town
+    (``whole_town``: only for those who see all of it), period and scope (``_filters``), and the moment the figures
+    are as of (``as_of``, else now)."""
+    viewer = _viewer(request)
+    town = _town(viewer, town_id)
+    if whole_town:
+        viewer.require_town(town)
+    filters = _filters(request, viewer=viewer, town=town)
+    return filters, filters.as_of or timezone.now()
+
+
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value.quantize(Decimal("0.0001")))
 
@@ -187,9 +199,7 @@ def _context(filters: Filters, *, as_of: datetime) -> JSONObject:
 @api.get("/indicators", response={200: IndicatorsOut, **ERRORS}, tags=["指标"], summary="综合评价指标（期间、范围）")
 def get_indicators(request: HttpRequest, params: Query[FiguresIn]) -> JSONObject:
     """Every indicator with numerator, denominator, value (null when the denominator is 0) and formula."""
-    viewer = _viewer(request)
-    filters = _filters(request, viewer=viewer, town=_town(viewer, params.town))
-    as_of = filters.as_of or timezone.now()
+    filters, as_of = _read(request, params.town)
     figures: IndicatorSet = compute(scope=filters.scope, period=filters.period, as_of=as_of)
     return {
         **_context(filters, as_of=as_of),
@@ -205,12 +215,8 @@ def get_indicators(request: HttpRequest, params: Query[FiguresIn]) -> JSONObject
     summary="擂台赛排名（村/社区、部门、网格员；仅本镇领导、指挥室、管理员）",
 )
 def get_rankings(request: HttpRequest, params: Query[RankingIn]) -> JSONObject:
-    viewer = _viewer(request)
-    town = _town(viewer, params.town)
-    viewer.require_town(town)
-    filters = _filters(request, viewer=viewer, town=town)
-    as_of = filters.as_of or timezone.now()
-    rows: list[RankRow] = ranking(town=town, period=filters.period, by=params.by, as_of=as_of)
+    filters, as_of = _read(request, params.town, whole_town=True)
+    rows: list[RankRow] = ranking(town=filters.town, period=filters.period, by=params.by, as_of=as_of)
     return {
         **_context(filters, as_of=as_of),
         "by": params.by,
@@ -244,9 +250,7 @@ def list_indicator_cases(request: HttpRequest, measure: str, params: Query[Drill
     if measure not in MEASURE_KEYS:
         raise NotFound(_("指标“%(m)s”不存在") % {"m": measure[:40]})
     user = api_user(request)
-    viewer = _viewer(request)
-    filters = _filters(request, viewer=viewer, town=_town(viewer, params.town))
-    as_of = filters.as_of or timezone.now()
+    filters, as_of = _read(request, params.town)
     behind = cases_behind(scope=filters.scope, period=filters.period, measure=measure, part=params.part, as_of=as_of)
     figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
     cases = (

@@ -19,10 +19,9 @@ from gridgov.data.assistance.domain import PaymentInput, record_payment
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import Payment
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.people.domain import person_view
 from gridgov.data.people.models import Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import Ledger, creates, reads, where_given
+from gridgov.ui.api.ledgers.common import Ledger, creates, person_ref, reads, where_given
 from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
@@ -76,7 +75,7 @@ def _payment(p: Payment, *, now: datetime) -> JSONObject:
     return {
         "id": p.pk,
         "household": {"id": p.household.pk, "number": p.household.number, "address": house.address},
-        "resident": None if p.resident is None else {"id": p.resident.pk, "name": person_view(p.resident).name},
+        "resident": None if p.resident is None else person_ref(p.resident),
         "kind": p.kind,
         "kind_label": str(PaymentKind(p.kind).label),
         "amount": float(p.amount),

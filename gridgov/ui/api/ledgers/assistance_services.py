@@ -5,6 +5,7 @@ through ``assistance.domain`` (apply, issue, record attendance) with its checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db.models import QuerySet
@@ -17,11 +18,10 @@ from gridgov.data.access.permissions import visible_day_care, visible_veteran_ca
 from gridgov.data.assistance.domain import apply_card, issue_card, record_attendance
 from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
 from gridgov.data.org.models import Area, User
-from gridgov.data.people.domain import person_view
 from gridgov.data.people.models import Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
-from gridgov.ui.api.ledgers.common import Ledger, acts, creates, pk_of, reads, where_given
+from gridgov.ui.api.ledgers.common import Ledger, acts, creates, person_ref, pk_of, reads, ref_of, where_given
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -89,19 +89,14 @@ class AttendanceIn(TextIn):
     department_id: int | None = ID
 
 
-def _person(resident: Resident) -> JSONObject:
-    return {"id": resident.pk, "name": person_view(resident).name}
-
-
 def _village(resident: Resident) -> JSONObject | None:
-    village = resident.household.house.village
-    return None if village is None else {"id": village.pk, "name": village.name}
+    return ref_of(resident.household.house.village)
 
 
 def _card(card: VeteranCard, *, now: datetime | None = None) -> JSONObject:
     return {
         "id": card.pk,
-        "resident": _person(card.resident),
+        "resident": person_ref(card.resident),
         "village": _village(card.resident),
         "applied_on": card.applied_on,
         "issued_on": card.issued_on,
@@ -115,7 +110,7 @@ def _card(card: VeteranCard, *, now: datetime | None = None) -> JSONObject:
 def _attendance(a: DayCareAttendance, *, now: datetime | None = None) -> JSONObject:
     return {
         "id": a.pk,
-        "resident": _person(a.resident),
+        "resident": person_ref(a.resident),
         "village": _village(a.resident),
         "day": a.day,
         "provider": a.provider,
@@ -144,6 +139,27 @@ def _named_resident(user: User, pk: int) -> Resident:
     return person
 
 
+def _record_for_resident[R: VeteranCard | DayCareAttendance](
+    request: HttpRequest,
+    payload: CardIn | AttendanceIn,
+    ledger: Ledger[R],
+    record: Callable[..., R],
+    **fields: object,
+) -> HttpResponse:
+    """Write a card or a day-care entry once per Idempotency-Key: ``record(town=…, actor=…, resident=…,
+    department=…, now=…, **fields)`` for the person named (whom the user records for), in that person's town, with
+    the department named; answered as ``ledger`` shows the record."""
+    user = api_user(request)
+    resident = _named_resident(user, payload.resident_id)
+    department = _named_department(payload.department_id)
+
+    def create() -> R:
+        town = Area.objects.get(pk=resident.town_id)
+        return record(town=town, actor=user, resident=resident, department=department, now=timezone.now(), **fields)
+
+    return ledger.created(request, user=user, payload=payload, create=create)
+
+
 @reads("/veteran-cards", CardPageOut, summary="退役军人优待证（申请与发放，可按是否已发放筛选）")
 def list_veteran_cards(request: HttpRequest, filters: Query[CardFilterIn]) -> JSONObject:
     qs = where_given(_cards(api_user(request)), resident_id=filters.resident)
@@ -159,22 +175,7 @@ def get_veteran_card(request: HttpRequest, card_id: int) -> JSONObject:
 
 @creates("/veteran-cards", CardOut, summary="登记优待证申请（每人一张；支持 Idempotency-Key）")
 def create_veteran_card(request: HttpRequest, payload: CardIn) -> HttpResponse:
-    user = api_user(request)
-    resident = _named_resident(user, payload.resident_id)
-    department = _named_department(payload.department_id)
-
-    def create() -> VeteranCard:
-        return apply_card(
-            town=Area.objects.get(pk=resident.town_id),
-            actor=user,
-            resident=resident,
-            applied_on=payload.applied_on,
-            department=department,
-            note=payload.note,
-            now=timezone.now(),
-        )
-
-    return CARDS.created(request, user=user, payload=payload, create=create)
+    return _record_for_resident(request, payload, CARDS, apply_card, applied_on=payload.applied_on, note=payload.note)
 
 
 @acts("/veteran-cards/{card_id}/issue", CardOut, summary="登记优待证发放（发放日期与证号；已发放的不能再发）")
@@ -202,19 +203,6 @@ def list_day_care(request: HttpRequest, filters: Query[AttendanceFilterIn]) -> J
 
 @creates("/day-care", AttendanceOut, summary="登记日间照料（每人每天一条；支持 Idempotency-Key）")
 def create_day_care(request: HttpRequest, payload: AttendanceIn) -> HttpResponse:
-    user = api_user(request)
-    resident = _named_resident(user, payload.resident_id)
-    department = _named_department(payload.department_id)
-
-    def create() -> DayCareAttendance:
-        return record_attendance(
-            town=Area.objects.get(pk=resident.town_id),
-            actor=user,
-            resident=resident,
-            day=payload.day,
-            provider=payload.provider,
-            department=department,
-            now=timezone.now(),
-        )
-
-    return ATTENDANCES.created(request, user=user, payload=payload, create=create)
+    return _record_for_resident(
+        request, payload, ATTENDANCES, record_attendance, day=payload.day, provider=payload.provider
+    )

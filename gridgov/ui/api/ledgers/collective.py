@@ -23,7 +23,7 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import Ledger, creates, reads, where_given
+from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, where_given
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import MAX_ID, PageIn, PageOut, RefOut, TextIn
@@ -50,9 +50,14 @@ class IncomePageOut(PageOut):
     results: list[IncomeOut]
 
 
-class IncomeFilterIn(PageIn):
+class VillageYearFilterIn(PageIn):
+    """What both collective ledgers' lists filter by (the same villages, by year), before their kind."""
+
     year: int | None = Field(default=None, ge=1, le=9999, description="年度")
     village: int | None = Field(default=None, ge=1, le=MAX_ID, description="村 id")
+
+
+class IncomeFilterIn(VillageYearFilterIn):
     kind: IncomeKind | None = None
 
 
@@ -68,7 +73,7 @@ class IncomeIn(TextIn):
 def _income(i: VillageIncome, *, now: datetime) -> JSONObject:
     return {
         "id": i.pk,
-        "village": {"id": i.village.pk, "name": i.village.name},
+        "village": ref_of(i.village),
         "year": i.year,
         "month": i.month,
         "kind": i.kind,
@@ -152,9 +157,7 @@ class SupportPageOut(PageOut):
     results: list[SupportOut]
 
 
-class SupportFilterIn(PageIn):
-    year: int | None = Field(default=None, ge=1, le=9999, description="年度")
-    village: int | None = Field(default=None, ge=1, le=MAX_ID, description="村 id")
+class SupportFilterIn(VillageYearFilterIn):
     kind: SupportKind | None = None
 
 
@@ -172,12 +175,12 @@ class SupportIn(TextIn):
 def _support(s: VillageSupport, *, now: datetime) -> JSONObject:
     return {
         "id": s.pk,
-        "village": {"id": s.village.pk, "name": s.village.name},
+        "village": ref_of(s.village),
         "year": s.year,
         "kind": s.kind,
         "kind_label": str(SupportKind(s.kind).label),
         "on": s.on,
-        "enterprise": None if s.enterprise is None else {"id": s.enterprise.pk, "name": s.enterprise.name},
+        "enterprise": ref_of(s.enterprise),
         "partner": s.partner_name,
         "amount": float(s.amount),
         "people": s.people,

@@ -20,6 +20,8 @@ from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import Enterprise, User
+from gridgov.data.people.domain import person_view
+from gridgov.data.people.models import Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, keyed_response
@@ -107,6 +109,11 @@ def where_given[M: Model](qs: QuerySet[M], **lookups: object) -> QuerySet[M]:
 
 def ref_of(obj: Model | None) -> JSONObject | None:
     return None if obj is None else {"id": obj.pk, "name": getattr(obj, "name", None) or str(obj)}
+
+
+def person_ref(resident: Resident) -> JSONObject:
+    """A person as a ledger's record names them: id and masked name (``person_view``: 张*)."""
+    return {"id": resident.pk, "name": person_view(resident).name}
 
 
 def one_of[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:

@@ -118,6 +118,10 @@ def _disputes(user: User) -> QuerySet[Dispute]:
 DISPUTES = Ledger(_disputes, _dispute, DisputeOut)
 
 
+def _one_dispute(user: User, dispute_id: int) -> Dispute:
+    return one_of(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
+
+
 @reads("/disputes", DisputePageOut, summary="矛盾纠纷（当事人已脱敏）")
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
     qs = where_given(DISPUTES.in_status(request, filters.status), type=filters.type, backlog=filters.backlog)
@@ -126,8 +130,7 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSON
 
 @reads("/disputes/{dispute_id}", DisputeOut, summary="纠纷详情")
 def get_dispute(request: HttpRequest, dispute_id: int) -> JSONObject:
-    found = one_of(_disputes(api_user(request)), dispute_id, _("纠纷不存在或您无权查看"))
-    return _dispute(found, now=timezone.now())
+    return _dispute(_one_dispute(api_user(request), dispute_id), now=timezone.now())
 
 
 @acts(
@@ -137,7 +140,7 @@ def get_dispute(request: HttpRequest, dispute_id: int) -> JSONObject:
 )
 def reveal_dispute_parties(request: HttpRequest, dispute_id: int) -> list[JSONObject]:
     user = api_user(request)
-    found = one_of(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
+    found = _one_dispute(user, dispute_id)
     return [_party(p) for p in reveal_parties(user=user, dispute=found, client=Client.of(request))]
 
 

@@ -19,7 +19,7 @@ from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.errors import NotAllowed
 from gridgov.data.org.models import User
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import Ledger, creates, reads, visible_enterprise, where_given
+from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, visible_enterprise, where_given
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import MAX_ID, PageIn, PageOut, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
@@ -87,7 +87,7 @@ def _row(r: EnterpriseYear, *, now: datetime | None = None) -> JSONObject:
     """One row as the API shows it (``now``: unused, the list's row signature)."""
     return {
         "id": r.pk,
-        "enterprise": {"id": r.enterprise.pk, "name": r.enterprise.name},
+        "enterprise": ref_of(r.enterprise),
         "year": r.year,
         "above_scale": r.above_scale,
         "above_scale_since": r.above_scale_since,

@@ -34,6 +34,7 @@ from gridgov.ui.api.ledgers.common import (
     pk_of,
     read_back,
     reads,
+    ref_of,
     register_once_per_key,
     updates,
     where_given,
@@ -97,15 +98,11 @@ class HousePatchIn(TextIn):
     note: str | None = Field(default=None, max_length=2000)
 
 
-def _ref(area: Area | None) -> JSONObject | None:
-    return None if area is None else {"id": area.pk, "name": area.name}
-
-
 def _house(h: House, *, now: datetime) -> JSONObject:
     return {
         "id": h.pk,
-        "village": _ref(h.village),
-        "grid": _ref(h.grid),
+        "village": ref_of(h.village),
+        "grid": ref_of(h.grid),
         "address": h.address,
         "latitude": None if h.latitude is None else float(h.latitude),
         "longitude": None if h.longitude is None else float(h.longitude),

@@ -19,14 +19,22 @@ from gridgov.data.access.permissions import visible_visits
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import User
-from gridgov.data.people.domain import person_view
 from gridgov.data.visits.domain import Lamp, VisitInput, due_list, finding_to_case, record_visit
 from gridgov.data.visits.models import Visit
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _category, _uploads
 from gridgov.ui.api.files import private_file
-from gridgov.ui.api.ledgers.common import Ledger, create_once_per_key, creates, reads, serves_file, where_given
+from gridgov.ui.api.ledgers.common import (
+    Ledger,
+    create_once_per_key,
+    creates,
+    person_ref,
+    reads,
+    ref_of,
+    serves_file,
+    where_given,
+)
 from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import ID, MAX_ID, CaseCreatedOut, PageIn, PageOut, PhotoIn, RefOut, TextIn
@@ -100,10 +108,10 @@ def _visit(v: Visit, *, now: datetime) -> JSONObject:
     assert house is not None  # a visit is to a resident or to a house (a database constraint)
     return {
         "id": v.pk,
-        "resident": None if v.resident is None else {"id": v.resident.pk, "name": person_view(v.resident).name},
+        "resident": None if v.resident is None else person_ref(v.resident),
         "house": {"id": house.pk, "address": house.address},
-        "village": None if v.village is None else {"id": v.village.pk, "name": v.village.name},
-        "grid": None if v.grid is None else {"id": v.grid.pk, "name": v.grid.name},
+        "village": ref_of(v.village),
+        "grid": ref_of(v.grid),
         "worker_id": v.worker_id,
         "visited_at": v.visited_at,
         "latitude": None if v.latitude is None else float(v.latitude),
