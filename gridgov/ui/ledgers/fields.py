@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.functional import Promise
+from django_stubs_ext import StrPromise
 
 
-def amount_field(label: str | Promise, *, help_text: str | Promise = "", required: bool = False) -> forms.CharField:
+def amount_field(
+    label: str | StrPromise, *, help_text: str | StrPromise = "", required: bool = False
+) -> forms.CharField:
     """An amount of money as people type it (1200, 1,200, 3,500万, 1.2亿, full-width digits): the form takes it as
     text, up to 32 characters; the ledger's domain reads it and says what is wrong, which the view puts beside the
     field."""
