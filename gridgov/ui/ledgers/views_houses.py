@@ -46,10 +46,7 @@ def people_town(user: User) -> Area:
     """The town whose register ``user`` works on: the town's staff who see residents (403 for others)."""
     if not permissions.may_see_people(user):
         raise PermissionDenied(_("实有人口、实有房屋只对本镇工作人员开放"))
-    town = home_town(user)
-    if town is None:
-        raise Http404(_("您的账号不属于任何乡镇"))
-    return town
+    return common.town_or_404(home_town(user))
 
 
 def opened[R](request: HttpRequest, find: Callable[[User, int], R], record_id: int) -> tuple[User, R]:
