@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.types import FromDjango
 from gridgov.ui.choices import options, set_choices
+from gridgov.ui.ledgers.fields import amount_field
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -34,12 +35,7 @@ class PaymentForm(DepartmentForm):
         help_text=gettext_lazy("发给户中某人的填写，须为该户成员"),
     )
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=PaymentKind.choices)
-    amount = forms.CharField(
-        label=gettext_lazy("金额（元）"),
-        max_length=32,
-        required=False,
-        help_text=gettext_lazy("可写1200、1,200或1.2万"),
-    )
+    amount = amount_field(gettext_lazy("金额（元）"), help_text=gettext_lazy("可写1200、1,200或1.2万"))
     paid_on = forms.DateField(label=gettext_lazy("发放日期"), widget=DATE, required=False)
     source = forms.CharField(label=gettext_lazy("资金来源"), max_length=64, required=False)
     department = forms.ChoiceField(label=gettext_lazy("发放部门"), required=False)

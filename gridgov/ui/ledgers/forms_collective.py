@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.types import FromDjango
 from gridgov.ui.choices import options, set_choices
+from gridgov.ui.ledgers.fields import amount_field
 
 MONTHS = [(str(m), format_lazy(gettext_lazy("{}月"), m)) for m in range(1, 13)]
 
@@ -18,11 +19,8 @@ MONTHS = [(str(m), format_lazy(gettext_lazy("{}月"), m)) for m in range(1, 13)]
 class IncomeForm(forms.Form):
     month = forms.ChoiceField(label=gettext_lazy("月份"), choices=MONTHS)
     kind = forms.ChoiceField(label=gettext_lazy("收入类型"), choices=IncomeKind.choices)
-    amount = forms.CharField(
-        label=gettext_lazy("金额（元）"),
-        max_length=32,
-        required=False,
-        help_text=gettext_lazy("可写120000、120,000或12万；同月同类型再次登记即为更正"),
+    amount = amount_field(
+        gettext_lazy("金额（元）"), help_text=gettext_lazy("可写120000、120,000或12万；同月同类型再次登记即为更正")
     )
     note = forms.CharField(label=gettext_lazy("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -40,9 +38,7 @@ class SupportForm(forms.Form):
         required=False,
         help_text=gettext_lazy("企业不在本镇企业库中时填写名称"),
     )
-    amount = forms.CharField(
-        label=gettext_lazy("帮扶金额（元）"), max_length=32, required=False, help_text=gettext_lazy("可写50000或5万")
-    )
+    amount = amount_field(gettext_lazy("帮扶金额（元）"), help_text=gettext_lazy("可写50000或5万"))
     people = forms.CharField(label=gettext_lazy("带动就业或受益人数"), max_length=16, required=False)
     on = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
     note = forms.CharField(label=gettext_lazy("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.enterprises.enums import Measure, Rectification
+from gridgov.ui.ledgers.fields import amount_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BLANK = [("", "—")]
@@ -23,10 +24,10 @@ class EnterpriseYearForm(forms.Form):
         help_text=gettext_lazy("不填则沿用上一年度；上一年度非规上则为本年度（计为新增规上企业）"),
     )
     key = forms.BooleanField(label=gettext_lazy("重点企业"), required=False)
-    fixed_investment = forms.CharField(label=gettext_lazy("固定资产投资（元）"), max_length=32, required=False)
+    fixed_investment = amount_field(gettext_lazy("固定资产投资（元）"))
     land_mu = forms.CharField(label=gettext_lazy("用地面积（亩）"), max_length=32, required=False)
-    tax = forms.CharField(label=gettext_lazy("税收（元）"), max_length=32, required=False)
-    output = forms.CharField(label=gettext_lazy("产值（元）"), max_length=32, required=False)
+    tax = amount_field(gettext_lazy("税收（元）"))
+    output = amount_field(gettext_lazy("产值（元）"))
     low_efficiency = forms.BooleanField(label=gettext_lazy("低效企业"), required=False)
     rectification = forms.ChoiceField(
         label=gettext_lazy("整治状态"), choices=[*BLANK, *Rectification.choices], required=False
@@ -43,4 +44,4 @@ class RectificationForm(forms.Form):
 
 
 class ThresholdForm(forms.Form):
-    tax_per_mu = forms.CharField(label=gettext_lazy("亩均税收门槛（元/亩）"), max_length=32)
+    tax_per_mu = amount_field(gettext_lazy("亩均税收门槛（元/亩）"), required=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.investment.enums import Industry, Source, Stage
 from gridgov.types import FromDjango
 from gridgov.ui.choices import options, set_choices
+from gridgov.ui.ledgers.fields import amount_field
 
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT_HELP = gettext_lazy("可写12000、3,500万或1.2亿")
@@ -22,9 +23,7 @@ class LeadForm(forms.Form):
     lead_on = forms.DateField(label=gettext_lazy("线索日期"), widget=DATE, required=False)
     talks_on = forms.DateField(label=gettext_lazy("洽谈日期"), widget=DATE, required=False)
     signed_on = forms.DateField(label=gettext_lazy("签约日期"), widget=DATE, required=False)
-    signed_amount = forms.CharField(
-        label=gettext_lazy("签约金额（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
-    )
+    signed_amount = amount_field(gettext_lazy("签约金额（元）"), help_text=AMOUNT_HELP)
     landed_on = forms.DateField(label=gettext_lazy("落地日期"), widget=DATE, required=False)
     producing_on = forms.DateField(label=gettext_lazy("投产日期"), widget=DATE, required=False)
     major_industrial = forms.BooleanField(label=gettext_lazy("重大产业项目"), required=False)
@@ -59,15 +58,13 @@ class LeadEditForm(LeadForm):
 class AdvanceForm(forms.Form):
     stage = forms.ChoiceField(label=gettext_lazy("推进到"), choices=Stage.choices)
     on = forms.DateField(label=gettext_lazy("到达日期"), widget=DATE, required=False)
-    signed_amount = forms.CharField(
-        label=gettext_lazy("签约金额（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
-    )
+    signed_amount = amount_field(gettext_lazy("签约金额（元）"), help_text=AMOUNT_HELP)
 
 
 class ArrivalForm(forms.Form):
     year = forms.CharField(label=gettext_lazy("年度"), max_length=8)
     month = forms.CharField(label=gettext_lazy("月份"), max_length=8)
-    amount = forms.CharField(label=gettext_lazy("到位资金（元）"), max_length=32, required=False, help_text=AMOUNT_HELP)
+    amount = amount_field(gettext_lazy("到位资金（元）"), help_text=AMOUNT_HELP)
     note = forms.CharField(label=gettext_lazy("备注"), max_length=200, required=False)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.projects.enums import ProjectType
 from gridgov.types import FromDjango
 from gridgov.ui.choices import options, set_choices
+from gridgov.ui.ledgers.fields import amount_field
 
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT_HELP = gettext_lazy("可写250万、1.2亿或3,500,000")
@@ -23,12 +24,8 @@ class ProjectForm(forms.Form):
     owner_name = forms.CharField(label=gettext_lazy("责任人"), max_length=32, required=False)
     village = forms.ChoiceField(label=gettext_lazy("所在村"), required=False)
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    total_investment = forms.CharField(
-        label=gettext_lazy("计划总投资（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
-    )
-    year_investment = forms.CharField(
-        label=gettext_lazy("年度计划投资（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
-    )
+    total_investment = amount_field(gettext_lazy("计划总投资（元）"), help_text=AMOUNT_HELP)
+    year_investment = amount_field(gettext_lazy("年度计划投资（元）"), help_text=AMOUNT_HELP)
     quantity = forms.CharField(label=gettext_lazy("工程量"), max_length=32, required=False)
     unit = forms.CharField(label=gettext_lazy("单位"), max_length=8, required=False)
     start_on = forms.DateField(label=gettext_lazy("计划开始日期（立项）"), widget=DATE)
@@ -57,9 +54,7 @@ class PhotosInput(forms.FileInput):
 class ProgressForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=gettext_lazy("月份"), min_value=1, max_value=12)
-    investment = forms.CharField(
-        label=gettext_lazy("当月完成投资（元）"), max_length=32, required=False, help_text=AMOUNT_HELP
-    )
+    investment = amount_field(gettext_lazy("当月完成投资（元）"), help_text=AMOUNT_HELP)
     note = forms.CharField(label=gettext_lazy("进展说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     photos = forms.Field(
         label=gettext_lazy("工地现场照片"),

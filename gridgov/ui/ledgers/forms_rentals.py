@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.rentals.enums import Problem
 from gridgov.types import FromDjango
 from gridgov.ui.choices import options, set_choices
+from gridgov.ui.ledgers.fields import amount_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -60,6 +61,6 @@ class AcceptForm(forms.Form):
 
 class RevitaliseForm(forms.Form):
     revitalised_on = forms.DateField(label=gettext_lazy("盘活日期"), widget=DATE)
-    added_income = forms.CharField(
-        label=gettext_lazy("农户增收（元/年）"), max_length=32, help_text=gettext_lazy("例如 35000 或 3.5万元")
+    added_income = amount_field(
+        gettext_lazy("农户增收（元/年）"), help_text=gettext_lazy("例如 35000 或 3.5万元"), required=True
     )

@@ -56,14 +56,19 @@ def staff_town(user: User, roles: tuple[Role, ...] | None = None) -> Area | None
     return Area.objects.filter(pk__in=ids, level=AreaLevel.TOWN).order_by("code").first() if ids else None
 
 
+def town_or_404(town: Area | None) -> Area:
+    """The town a ledger's pages work on for the user (found by the ledger's rule); a 404 when their account
+    belongs to none."""
+    if town is None:
+        raise Http404(_("您的账号不属于任何乡镇"))
+    return town
+
+
 def civic_town(user: User) -> Area:
     """The town whose civic ledgers (inspections, problem lists, disputes) ``user`` works on; 403/404 otherwise."""
     if not may_use_civic_ledgers(user):
         raise PermissionDenied(_("督查、问题清单和信访纠纷只对本镇工作人员开放"))
-    town = home_town(user)
-    if town is None:
-        raise Http404(_("您的账号不属于任何乡镇"))
-    return town
+    return town_or_404(home_town(user))
 
 
 def entering_for(user: User, refusal: str) -> Enterprise | None:

@@ -6,6 +6,7 @@ rules of a house or a resident are the domain's (``people.domain``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -45,10 +46,23 @@ def people_town(user: User) -> Area:
     """The town whose register ``user`` works on: the town's staff who see residents (403 for others)."""
     if not permissions.may_see_people(user):
         raise PermissionDenied(_("实有人口、实有房屋只对本镇工作人员开放"))
-    town = home_town(user)
-    if town is None:
-        raise Http404(_("您的账号不属于任何乡镇"))
-    return town
+    return common.town_or_404(home_town(user))
+
+
+def opened[R](request: HttpRequest, find: Callable[[User, int], R], record_id: int) -> tuple[User, R]:
+    """The signed-in user, if they work on the people register (403 else), and the record of it they open: what
+    ``find`` gives for ``record_id`` (404 if they may not see it)."""
+    user = signed_in_user(request)
+    people_town(user)
+    return user, find(user, record_id)
+
+
+def _writes_house(user: User, house: House) -> bool:
+    return permissions.writable_houses(user, House.objects.filter(pk=house.pk)).exists()
+
+
+def _writes_household(user: User, household: Household) -> bool:
+    return permissions.writable_households(user, Household.objects.filter(pk=household.pk)).exists()
 
 
 def grid_choices(town: Area) -> list[tuple[int, str]]:
@@ -197,7 +211,7 @@ def house_edit(request: HttpRequest, house_id: int) -> HttpResponse:
     user = signed_in_user(request)
     town = people_town(user)
     house = house_for(user, house_id)
-    if not permissions.writable_houses(user, House.objects.filter(pk=house.pk)).exists():
+    if not _writes_house(user, house):
         raise PermissionDenied(_("您无权修改该房屋的信息"))
     initial: dict[str, object] = {
         "village": house.village_id,
@@ -238,10 +252,8 @@ def _visible_residents(user: User) -> QuerySet[Resident]:
 
 @login_required
 def house_detail(request: HttpRequest, house_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    people_town(user)
-    house = house_for(user, house_id)
-    writes = permissions.writable_houses(user, House.objects.filter(pk=house.pk)).exists()
+    user, house = opened(request, house_for, house_id)
+    writes = _writes_house(user, house)
     form = HouseholdForm(request.POST or None)
     if request.method == "POST":
         if not writes:
@@ -269,10 +281,8 @@ def household_for(user: User, household_id: int) -> Household:
 @login_required
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     """A household's residents (head first, masked) and, for those who write it, the resident form."""
-    user = signed_in_user(request)
-    people_town(user)
-    household = household_for(user, household_id)
-    writes = permissions.writable_households(user, Household.objects.filter(pk=household.pk)).exists()
+    user, household = opened(request, household_for, household_id)
+    writes = _writes_household(user, household)
     form = ResidentForm(request.POST or None, initial={"kind": ResidentKind.REGISTERED})
     if request.method == "POST":
         if not writes:
@@ -303,10 +313,8 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 @login_required
 def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     """修改户: its number (户号) and note."""
-    user = signed_in_user(request)
-    people_town(user)
-    household = household_for(user, household_id)
-    if not permissions.writable_households(user, Household.objects.filter(pk=household.pk)).exists():
+    user, household = opened(request, household_for, household_id)
+    if not _writes_household(user, household):
         raise PermissionDenied(_("您无权修改该户的信息"))
     form = HouseholdForm(request.POST or None, initial={"number": household.number, "note": household.note})
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,12 +44,9 @@ def investment_town(user: User) -> Area:
     if not permissions.may_see_investment(user):
         raise PermissionDenied(_("招商引资台账只对镇指挥室、领导、管理员和经济发展办开放"))
     towns = permissions.investment_towns(user)
-    town = (
+    return common.town_or_404(
         Area.objects.filter(pk__in=towns).order_by("code").first() if towns else home_town(user)
     )  # a global admin: their home town
-    if town is None:
-        raise Http404(_("您的账号不属于任何乡镇"))
-    return town
 
 
 def _params(request: HttpRequest) -> dict[str, str]:

@@ -34,7 +34,7 @@ from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, PersonGroup, Resident
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_people import DayForm, JoinGroupForm, ResidentEditForm
-from gridgov.ui.ledgers.views_houses import PAGE_SIZE, people_town
+from gridgov.ui.ledgers.views_houses import PAGE_SIZE, opened, people_town
 from gridgov.ui.signed_in import signed_in_user
 
 
@@ -155,11 +155,8 @@ def resident_for(user: User, resident_id: int) -> Resident:
 
 
 def opened_resident(request: HttpRequest, resident_id: int) -> tuple[User, Resident]:
-    """The signed-in user, if they work on the people register (403 else), and the resident they open (404 if they
-    may not see them)."""
-    user = signed_in_user(request)
-    people_town(user)
-    return user, resident_for(user, resident_id)
+    """A resident's page opened (``opened``): the signed-in user and the resident."""
+    return opened(request, resident_for, resident_id)
 
 
 def _writes(user: User, resident: Resident) -> bool:
