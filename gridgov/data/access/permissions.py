@@ -278,12 +278,15 @@ def revitalisation_actions(*, user: User, house: House) -> frozenset[str]:
     return frozenset({"revitalise"}) if may_revitalise(user, house) else frozenset()
 
 
-def visible_rounds(user: User, town: Area) -> QuerySet[InspectionRound]:
-    """A town's inspection rounds: all of them for its keepers, otherwise those ``user`` organises or inspects in."""
-    rounds = InspectionRound.objects.filter(town=town)
-    if "add" in ledger_actions(user=user, ledger=Ledger.INSPECTIONS, town=town):
+def visible_rounds(user: User, town: Area | None = None) -> QuerySet[InspectionRound]:
+    """Inspection rounds (of ``town``, or of every town): all of a town's for its keepers, otherwise those ``user``
+    organises or inspects in — for the ledger pages and the API alike."""
+    towns = [town] if town is not None else list(Area.objects.filter(level=AreaLevel.TOWN))
+    kept = [t.pk for t in towns if "add" in ledger_actions(user=user, ledger=Ledger.INSPECTIONS, town=t)]
+    rounds = InspectionRound.objects.all() if town is None else InspectionRound.objects.filter(town=town)
+    if town is not None and kept:
         return rounds
-    return rounds.filter(Q(inspectors=user) | Q(organizer=user)).distinct()
+    return rounds.filter(Q(town_id__in=kept) | Q(inspectors=user) | Q(organizer=user)).distinct()
 
 
 def round_for(user: User, round_id: int) -> InspectionRound:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from gridgov.data.access.permissions import town_roles
-from gridgov.data.inspections.domain import MANAGER_ROLES
+from gridgov.data.access.permissions import visible_rounds
 from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
-from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area, User
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.ledgers.common import CASE_RELATIONS, by_status, one_of, reads, ref_of, visible_ids
@@ -55,13 +51,6 @@ class RoundProblemsIn(TextIn):
     status: str = Field(default="", max_length=16)
 
 
-def _rounds(user: User) -> QuerySet[InspectionRound]:
-    """As the ledger pages: a town's managers see its rounds; inspectors and organisers their own."""
-    towns = Area.objects.filter(level=AreaLevel.TOWN)
-    managed = [t.pk for t in towns if town_roles(user, t) & MANAGER_ROLES]
-    return InspectionRound.objects.filter(Q(town_id__in=managed) | Q(inspectors=user) | Q(organizer=user)).distinct()
-
-
 def _round(r: InspectionRound) -> JSONObject:
     return {
         "id": r.pk,
@@ -78,13 +67,13 @@ def _round(r: InspectionRound) -> JSONObject:
 
 @reads("/inspection-rounds", list[RoundOut], summary="督查轮次")
 def list_inspection_rounds(request: HttpRequest) -> list[JSONObject]:
-    return [_round(r) for r in _rounds(api_user(request)).order_by("-start_date", "-id")]
+    return [_round(r) for r in visible_rounds(api_user(request)).order_by("-start_date", "-id")]
 
 
 @reads("/inspection-rounds/{round_id}", RoundDetailOut, summary="督查轮次详情及其问题")
 def get_inspection_round(request: HttpRequest, round_id: int, filters: Query[RoundProblemsIn]) -> JSONObject:
     user = api_user(request)
-    found = one_of(_rounds(user), round_id, _("督查不存在或您无权查看"))
+    found = one_of(visible_rounds(user), round_id, _("督查不存在或您无权查看"))
     problems = InspectionProblem.objects.filter(round=found, case__in=visible_ids(user)).select_related(
         "item", "village", "department", *CASE_RELATIONS
     )
