@@ -71,7 +71,7 @@ from gridgov.data.people.models import House
 from gridgov.data.people.scope import *  # noqa: F403  # the people register's rule (its ``__all__``)
 from gridgov.data.people.scope import may_revitalise
 from gridgov.data.problemlists.domain import MANAGER_ROLES as PROBLEM_LIST_MANAGERS
-from gridgov.data.problemlists.models import ProblemItem
+from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.projects.scope import *  # noqa: F403  # the key projects' rule (its ``__all__``)
 from gridgov.data.rentals.domain import MANAGER_ROLES as RENTAL_MANAGERS
 from gridgov.data.rentals.models import Rectification
@@ -105,6 +105,7 @@ __all__ = [
     "memberships_of",
     "offered_actions",
     "own_enterprise_ids",
+    "problem_list_for",
     "public_case_by_phone",
     "record_actions",
     "record_for",
@@ -117,6 +118,7 @@ __all__ = [
     "visible_enterprises",
     "visible_meetings",
     "visible_parts",
+    "visible_problem_lists",
     "visible_records",
     "visible_rounds",
 ]
@@ -276,6 +278,20 @@ def revitalisation_actions(*, user: User, house: House) -> frozenset[str]:
     """``revitalise``: record an idle farmhouse's revitalisation (盘活) — the town's command room and admins, and
     the staff of the house's village (``people.scope.may_revitalise``, which the write enforces)."""
     return frozenset({"revitalise"}) if may_revitalise(user, house) else frozenset()
+
+
+def visible_problem_lists(user: User) -> QuerySet[ProblemList]:
+    """The problem lists of every town ``user`` works in or sees a problem item of."""
+    towns = [t.pk for t in Area.objects.filter(level=AreaLevel.TOWN) if town_roles(user, t)]
+    seen = visible_records(user, ProblemItem).values("town_id")
+    return ProblemList.objects.filter(Q(town_id__in=towns) | Q(town_id__in=seen))
+
+
+def problem_list_for(user: User, problem_list_id: int) -> ProblemList | None:
+    """The list a new problem item is added to, when ``user`` works in its town (None otherwise: never say it
+    exists); whether they may add to it is the domain's own check."""
+    found = ProblemList.objects.select_related("town").filter(pk=problem_list_id).first()
+    return found if found is not None and town_roles(user, found.town) else None
 
 
 def visible_rounds(user: User, town: Area | None = None) -> QuerySet[InspectionRound]:

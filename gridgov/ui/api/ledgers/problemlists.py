@@ -9,14 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from gridgov.data.access.permissions import town_roles
+from gridgov.data.access.permissions import problem_list_for, visible_problem_lists
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area
 from gridgov.data.problemlists.domain import ItemInput, add_item
 from gridgov.data.problemlists.enums import Source
-from gridgov.data.problemlists.models import ProblemItem, ProblemList
+from gridgov.data.problemlists.models import ProblemItem
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.endpoints import _department
@@ -97,10 +95,7 @@ ITEMS = Ledger.of_cases(ProblemItem, _item, ProblemItemOut, "problem_list", "dep
 
 @reads("/problem-lists", list[ProblemListOut], summary="问题清单")
 def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
-    user = api_user(request)
-    towns = [t.pk for t in Area.objects.filter(level=AreaLevel.TOWN) if town_roles(user, t)]
-    towns += list(ITEMS.records(user).values_list("town_id", flat=True).distinct())
-    rows = ProblemList.objects.filter(town_id__in=towns).order_by("town_id", "sort_order", "id")
+    rows = visible_problem_lists(api_user(request)).order_by("town_id", "sort_order", "id")
     return [
         {"id": p.pk, "town_id": p.town_id, "name": p.name, "description": p.description, "sort_order": p.sort_order}
         for p in rows
@@ -122,8 +117,8 @@ def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]
 @creates("/problem-items", ProblemItemOut, summary="向问题清单添加问题（镇指挥室、领导、管理员；支持 Idempotency-Key）")
 def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpResponse:
     user = api_user(request)
-    problem_list = ProblemList.objects.filter(pk=payload.problem_list_id).first()
-    if problem_list is None or not town_roles(user, problem_list.town):
+    problem_list = problem_list_for(user, payload.problem_list_id)
+    if problem_list is None:
         raise InvalidInput(_("问题清单 %(id)s 不存在") % {"id": payload.problem_list_id}, field="problem_list_id")
     department = _department(problem_list.town_id, payload.department_id)
 
