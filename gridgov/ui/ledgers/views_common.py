@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -87,7 +87,7 @@ def then_redirect(step: Callable[[], object], to: str, *args: int) -> HttpRespon
     try:
         step()
     except DomainError as error:
-        return HttpResponseForbidden(error.message)
+        raise PermissionDenied(error.message) from None
     return redirect(to, *args)
 
 

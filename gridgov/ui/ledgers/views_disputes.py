@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -206,10 +206,7 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
 def dispute_reveal(request: HttpRequest, dispute_id: int) -> HttpResponse:
     user = signed_in_user(request)
     dispute = _dispute_for(user, dispute_id)
-    try:
-        parties = reveal_parties(user=user, dispute=dispute, client=Client.of(request))
-    except DomainError as error:
-        return HttpResponseForbidden(error.message)
+    parties = common.allowed_or_403(reveal_parties, user=user, dispute=dispute, client=Client.of(request))
     return _render_dispute(request, dispute, parties=parties)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +48,7 @@ def civic_figures(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = common.civic_keeper_town(user)
     if town is None:
-        return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
+        raise PermissionDenied(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
     year = int_param(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
     as_of: datetime = timezone.now()
     groups = []

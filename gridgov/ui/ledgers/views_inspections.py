@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,7 +65,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = common.civic_keeper_town(user)
     if town is None:
-        return HttpResponseForbidden(_("只有镇指挥室、领导或管理员可以管理督查"))
+        raise PermissionDenied(_("只有镇指挥室、领导或管理员可以管理督查"))
     people = list(
         User.objects.filter(memberships__town=town, memberships__active=True, is_active=True)
         .exclude(memberships__role__in=[Role.RESIDENT, Role.ENTERPRISE])

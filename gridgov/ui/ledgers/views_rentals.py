@@ -8,8 +8,9 @@ from collections.abc import Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,7 +114,7 @@ def rectification_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = common.civic_town(user)
     if "add" not in permissions.ledger_actions(user=user, ledger=permissions.Ledger.RENTALS, town=town):
-        return HttpResponseForbidden(_("只有镇指挥室或管理员可以登记群租房整改"))
+        raise PermissionDenied(_("只有镇指挥室或管理员可以登记群租房整改"))
     form = RectificationForm(
         request.POST or None,
         houses=_house_choices(town),
@@ -161,7 +162,7 @@ def rectification_detail(request: HttpRequest, rectification_id: int) -> HttpRes
     accept_form = AcceptForm(request.POST if step == "accept" else None)
     if request.method == "POST":
         if step not in actions:
-            return HttpResponseForbidden(_("您现在不能办理这一步"))
+            raise PermissionDenied(_("您现在不能办理这一步"))
         if step == "sign":
             sign = lambda: apply_action(case_id=row.case_id, actor=user, action=Action.SIGN)  # noqa: E731
             return common.then_redirect(sign, "ledgers:rectification", row.pk)

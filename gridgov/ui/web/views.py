@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -94,7 +95,7 @@ def case_reveal_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
     except DomainError as error:
-        return HttpResponse(error.message, status=403)
+        raise PermissionDenied(error.message) from None
     return render_case(request, case, contact=contact)
 
 

@@ -138,3 +138,20 @@ def test_petition_extension_asked_by_handler_and_approved_by_leader(world: TownW
     assert dispute.case.dispatched_at is not None
     assert dispute.case.handle_deadline == dispute.case.dispatched_at + timedelta(days=90)
     assert 'id="extension-form"' not in handler.get(url).text  # only once
+
+
+def test_refusals_are_the_403_page_with_the_reason(world: TownWorld) -> None:
+    """A refused reveal or page is the site's 403 page (styled, with the way home), naming the reason."""
+    dispute = register(world)
+    handler = signed_in(world.handler_a)
+    figures = handler.get(reverse("ledgers:civic_figures"))
+    assert (figures.status_code, figures["Content-Type"]) == (403, "text/html; charset=utf-8")
+    assert '<p id="forbidden-reason">只有镇指挥室、领导或管理员可以查看全镇数据</p>' in figures.text
+    assert "返回首页" in figures.text
+    reveal = handler.post(reverse("ledgers:dispute_reveal", args=[dispute.pk]))
+    assert (reveal.status_code, '<p id="forbidden-reason">' in reveal.text, "返回首页" in reveal.text) == (
+        403,
+        True,
+        True,
+    )
+    assert "欧阳锋" not in reveal.text
