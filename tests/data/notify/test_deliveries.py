@@ -421,3 +421,22 @@ def test_two_workers_at_once_keep_to_a_robots_limit_together(clock, providers: F
     waiting = Delivery.objects.exclude(status="sent")
     assert sorted(set(waiting.values_list("status", "next_attempt_at"))) == [("retry", NINE + timedelta(minutes=1))]
     assert waiting.count() == 10
+
+
+def test_a_message_is_kept_cut_to_the_delivery_row_columns() -> None:
+    from gridgov.data.notify.channels.base import Message
+    from gridgov.data.notify.domain.messages import delivery_content
+
+    long = Message(
+        title="标" * 130, text="正文" * 200, link="https://x.cn/" + "a" * 300, short="短" * 150, button="按" * 20
+    )
+    kept = delivery_content(long)
+    assert {name: len(value) for name, value in kept.items()} == {
+        "title": 120,
+        "text": 400,
+        "short": 140,
+        "link": 255,
+        "button": 16,
+    }
+    for name, value in kept.items():
+        assert len(value) <= (Delivery._meta.get_field(name).max_length or len(value))

@@ -27,7 +27,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.notify.channels.base import Message
 from gridgov.data.notify.channels.registry import allowed_channels
 from gridgov.data.notify.channels.robots import robots
-from gridgov.data.notify.domain.messages import town_language, when
+from gridgov.data.notify.domain.messages import delivery_content, town_language, when
 from gridgov.data.notify.domain.planning import address_of, rate_key, wake_sender, wanted_channels
 from gridgov.data.notify.enums import DeliveryStatus, EventKind
 from gridgov.data.notify.models import ChannelAccount, Delivery, DigestRun
@@ -159,10 +159,7 @@ def _row(
         event_key=event_key[:64],
         recipient_key=recipient,
         rate_key=rate,
-        title=message.title,
-        text=message.text,
-        link=message.link[:255],
-        button=message.button[:16],
+        **delivery_content(message),
         status=DeliveryStatus.PENDING,
         next_attempt_at=now,
         created_at=now,

@@ -97,6 +97,18 @@ def _headline(kind: str) -> str:
     return str(headlines.get(kind, _("案卷动态")))
 
 
+def delivery_content(message: Message) -> dict[str, str]:
+    """What a delivery row keeps of ``message`` to send it later — title, text, SMS text, link and button — each
+    cut to its column (a long category name or link never fails the row)."""
+    return {
+        "title": message.title[:120],
+        "text": message.text,
+        "short": message.short[:140],
+        "link": message.link[:255],
+        "button": message.button[:16],
+    }
+
+
 def case_message(*, case: Case, kind: str, note: str, language: str = "") -> Message:
     """The message about ``case`` for an event of ``kind`` (``note``: the 消息 page's line for it)."""
     with translation.override(language or settings.LANGUAGE_CODE):

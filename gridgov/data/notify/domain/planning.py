@@ -32,7 +32,7 @@ from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction, DeadlineAlert, Notification
 from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
 from gridgov.data.notify.channels.robots import Robot, robots
-from gridgov.data.notify.domain.messages import case_message, reporter_message, town_language
+from gridgov.data.notify.domain.messages import case_message, delivery_content, reporter_message, town_language
 from gridgov.data.notify.enums import URGENT, DeliveryStatus, EventKind
 from gridgov.data.notify.models import ChannelAccount, Delivery, Preference
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -173,11 +173,7 @@ def plan_event(
                     recipient_key=f"user:{uid}",
                     rate_key=rate_key(channel, address) if address else "",
                     urgent=urgent,
-                    title=message.title,
-                    text=message.text,
-                    short=message.short,
-                    link=message.link,
-                    button=message.button,
+                    **delivery_content(message),
                     status=DeliveryStatus.PENDING if address else DeliveryStatus.SKIPPED,
                     last_error="" if address else "用户未绑定该渠道的账号或号码",
                     next_attempt_at=due if address else None,
@@ -199,11 +195,7 @@ def plan_event(
                         recipient_key=f"robot:{robot.name}"[:64],
                         rate_key=f"robot:{robot.name}"[:64],
                         urgent=urgent,
-                        title=message.title,
-                        text=message.text,
-                        short=message.short,
-                        link=message.link,
-                        button=message.button,
+                        **delivery_content(message),
                         next_attempt_at=due,
                         created_at=now,
                     )
