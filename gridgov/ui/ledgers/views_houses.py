@@ -32,6 +32,7 @@ from gridgov.data.people.domain import (
     update_house,
     update_household,
 )
+from gridgov.data.people.domain.common import check_writes_house, check_writes_household
 from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.data.sheets.jobs import home_town
@@ -211,8 +212,7 @@ def house_edit(request: HttpRequest, house_id: int) -> HttpResponse:
     user = signed_in_user(request)
     town = people_town(user)
     house = house_for(user, house_id)
-    if not _writes_house(user, house):
-        raise PermissionDenied(_("您无权修改该房屋的信息"))
+    common.allowed_or_403(check_writes_house, user, house)
     initial: dict[str, object] = {
         "village": house.village_id,
         "grid": house.grid_id or "",
@@ -257,7 +257,7 @@ def house_detail(request: HttpRequest, house_id: int) -> HttpResponse:
     form = HouseholdForm(request.POST or None)
     if request.method == "POST":
         if not writes:
-            raise PermissionDenied(_("您无权修改该房屋的信息"))
+            common.allowed_or_403(check_writes_house, user, house)  # refused: the domain's own message
         if form.is_valid():
             data = HouseholdInput(house=house, number=form.cleaned_data["number"], note=form.cleaned_data["note"])
             with common.FormRefusal(form):
@@ -286,7 +286,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     form = ResidentForm(request.POST or None, initial={"kind": ResidentKind.REGISTERED})
     if request.method == "POST":
         if not writes:
-            raise PermissionDenied(_("您无权修改该户的信息"))
+            common.allowed_or_403(check_writes_household, user, household)  # refused: the domain's own message
         if form.is_valid():
             data = form.cleaned_data
             given = ResidentInput(
@@ -314,8 +314,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     """修改户: its number (户号) and note."""
     user, household = opened(request, household_for, household_id)
-    if not _writes_household(user, household):
-        raise PermissionDenied(_("您无权修改该户的信息"))
+    common.allowed_or_403(check_writes_household, user, household)
     form = HouseholdForm(request.POST or None, initial={"number": household.number, "note": household.note})
     if request.method == "POST" and form.is_valid():
         data = HouseholdInput(house=household.house, number=form.cleaned_data["number"], note=form.cleaned_data["note"])

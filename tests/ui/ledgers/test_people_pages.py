@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -392,3 +393,23 @@ def test_resident_edit_never_shows_stored_values_and_blank_keeps_them(world: Tow
     assert (good.status_code, resident.name, resident.id_number, resident.phone) == (302, "张三", ID_A, "13900002222")
     assert signed_in(world.grid_worker_b).get(url).status_code == 404
     assert signed_in(world.leader).get(url).status_code == 403
+
+
+def test_a_reader_is_refused_the_edit_pages_with_the_domain_reason(world: TownWorld, people: PeopleWorld) -> None:
+    """A leader reads the register but does not write it: the edit pages and a posted household or resident are
+    the 403 page with the register's own reason."""
+    leader = signed_in(world.leader)
+    house, household = people.house_a.pk, people.household_a.pk
+    refused = [
+        leader.get(reverse("ledgers:house_edit", args=[house])),
+        leader.post(reverse("ledgers:house", args=[house]), {"number": "A009", "note": ""}),
+        leader.get(reverse("ledgers:household_edit", args=[household])),
+        leader.post(reverse("ledgers:household", args=[household]), {"name": "李四"}),
+    ]
+    reasons = [re.search(r'id="forbidden-reason">([^<]*)<', r.text) for r in refused]
+    assert [(r.status_code, m.group(1) if m else "") for r, m in zip(refused, reasons, strict=True)] == [
+        (403, "您无权修改该房屋的信息"),
+        (403, "您无权修改该房屋的信息"),
+        (403, "您无权修改该户的信息"),
+        (403, "您无权修改该户的信息"),
+    ]
