@@ -93,6 +93,9 @@ REPORT = {
 
 
 def test_2022_people_records_read_like_the_work_report() -> None:
+    if connection.vendor == "postgresql":  # the rows are this test's own, uncommitted: autovacuum never counts them,
+        with connection.cursor() as cursor:  # and stale counts from earlier tests made the planner loop row by row
+            cursor.execute("SET LOCAL enable_nestloop = off")
     org = build_organisation(random.Random(1))
     # A build stopped after a few slices (kill -9 between two transactions) ...
     planner = people._Planner(org, random.Random(7), 2022, timezone.now())
