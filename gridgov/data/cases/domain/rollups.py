@@ -226,24 +226,32 @@ def cases_added(*, town_id: int, states: Iterable[CaseState] = (), rows: dict[Ke
 _UPSERT_ROWS = 500
 
 
-@functools.lru_cache(maxsize=64)
-def _upsert_sql(vendor: str, rows: int) -> str:
+@functools.lru_cache(maxsize=256)
+def _upsert_sql(vendor: str, rows: int, shared: tuple[int | None, ...]) -> str:
+    """The upsert of ``rows`` rows. ``shared`` has, per count, the value every row adds (written into the text
+    as an integer constant) or None (bound per row). Only counts that change are updated on a conflict: a
+    report's five rows bind their keys alone and add to ``reported``/``valid``."""
     qn = connection.ops.quote_name
     table = qn(DailyRollup._meta.db_table)
     columns = ["town_id", "dim", "member", "day", *COUNT_FIELDS]
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in COUNT_FIELDS)
+    row = ", ".join(["%s"] * 4 + ["%s" if value is None else str(int(value)) for value in shared])
+    changed = [c for c, value in zip(COUNT_FIELDS, shared, strict=True) if value != 0] or list(COUNT_FIELDS[:1])
+    updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in changed)
     return (
         f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES "
-        + ", ".join([placeholders] * rows)
+        + ", ".join([f"({row})"] * rows)
         + f" ON CONFLICT ({qn('town_id')}, {qn('dim')}, {qn('member')}, {qn('day')}) DO UPDATE SET {updates}"
     )
 
 
 def _upsert(town_id: int, rows: dict[Key, list[int]]) -> None:
     """Add ``rows`` to the rollup table: one INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL)."""
-    sql = _upsert_sql(connection.vendor, len(rows))
+    vectors = list(rows.values())
+    first = vectors[0]
+    shared = tuple(value if all(vector[i] == value for vector in vectors) else None for i, value in enumerate(first))
+    bound = [i for i, value in enumerate(shared) if value is None]
+    sql = _upsert_sql(connection.vendor, len(rows), shared)
     params: list[int | str | date] = []
     for (dim, member, day), values in sorted(rows.items()):  # a fixed order: no deadlocks between writers
-        params.extend([town_id, dim, member, day, *values])
+        params.extend([town_id, dim, member, day, *[values[i] for i in bound]])
     prepared.execute(sql, params)  # queued with the case's other writes inside prepared.batched()
