@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from gridgov.data.org.security import Client
 from gridgov.data.people.domain import (
     PersonView,
     ResidentInput,
+    check_edits_resident,
     join_group,
     leave_group,
     move_out,
@@ -208,8 +208,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
     """修改: kind and relation; a new name, ID number or phone when typed (blank keeps the stored one, which the
     page never shows)."""
     user, resident = opened_resident(request, resident_id)
-    if resident.erased_at is not None or not _writes(user, resident):
-        raise PermissionDenied(_("您无权修改该人员的信息"))
+    common.allowed_or_403(check_edits_resident, user, resident)  # refused: the domain's own reason
     shown = person_view(resident)
     form = ResidentEditForm(
         request.POST or None,

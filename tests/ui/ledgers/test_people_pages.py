@@ -294,6 +294,13 @@ def test_erase_flow(world: TownWorld, people: PeopleWorld) -> None:
     assert (resident.name, resident.id_number, resident.phone, resident.id_digest) == ("已删除", "", "", "")
     events = SecurityEvent.objects.filter(kind=SecurityEventKind.PERSONAL_DATA_ERASED)
     assert [(e.user_id, e.detail["resident"]) for e in events] == [(world.operator.pk, people.resident_a.pk)]
+    edit = reverse("ledgers:resident_edit", args=[people.resident_a.pk])
+    refused = [client.get(edit), client.post(edit, {"kind": "registered", "relation": "head"})]
+    reasons = [re.search(r'id="forbidden-reason">([^<]*)<', r.text) for r in refused]
+    assert [(r.status_code, m.group(1) if m else "") for r, m in zip(refused, reasons, strict=True)] == [
+        (403, "该人员的个人信息已删除，不能修改"),
+        (403, "该人员的个人信息已删除，不能修改"),
+    ]
 
 
 def _count(client, url: str) -> int:
@@ -405,6 +412,7 @@ def test_a_reader_is_refused_the_edit_pages_with_the_domain_reason(world: TownWo
         leader.post(reverse("ledgers:house", args=[house]), {"number": "A009", "note": ""}),
         leader.get(reverse("ledgers:household_edit", args=[household])),
         leader.post(reverse("ledgers:household", args=[household]), {"name": "李四"}),
+        leader.get(reverse("ledgers:resident_edit", args=[people.resident_a.pk])),
     ]
     reasons = [re.search(r'id="forbidden-reason">([^<]*)<', r.text) for r in refused]
     assert [(r.status_code, m.group(1) if m else "") for r, m in zip(refused, reasons, strict=True)] == [
@@ -412,4 +420,5 @@ def test_a_reader_is_refused_the_edit_pages_with_the_domain_reason(world: TownWo
         (403, "您无权修改该房屋的信息"),
         (403, "您无权修改该户的信息"),
         (403, "您无权修改该户的信息"),
+        (403, "您无权修改该人员的信息"),
     ]

@@ -7,7 +7,13 @@ from gridgov.data.people.domain.groups import DEFAULT_GROUPS, install_default_gr
 from gridgov.data.people.domain.households import HouseholdInput, register_household, update_household
 from gridgov.data.people.domain.houses import HouseInput, register_house, update_house
 from gridgov.data.people.domain.pipl import erase_person, export_person, person_record, purge_moved_out
-from gridgov.data.people.domain.residents import ResidentInput, move_out, register_resident, update_resident
+from gridgov.data.people.domain.residents import (
+    ResidentInput,
+    check_edits_resident,
+    move_out,
+    register_resident,
+    update_resident,
+)
 
 __all__ = [
     "DEFAULT_GROUPS",
@@ -16,6 +22,7 @@ __all__ = [
     "HouseholdInput",
     "PersonView",
     "ResidentInput",
+    "check_edits_resident",
     "erase_person",
     "export_person",
     "install_default_groups",

@@ -144,11 +144,17 @@ def register_resident(*, actor: User, data: ResidentInput, now: datetime) -> Res
     )
 
 
-def update_resident(*, actor: User, resident: Resident, data: ResidentInput, now: datetime) -> Resident:
-    """Change a resident (both the resident and the household they are put in the actor's to write)."""
+def check_edits_resident(actor: User, resident: Resident) -> None:
+    """Whether ``actor`` may change ``resident`` now (NotAllowed with the reason if not): theirs to write, and
+    the person's details not erased."""
     check_writes_resident(actor, resident)
     if resident.erased_at is not None:
         raise NotAllowed(_("该人员的个人信息已删除，不能修改"))
+
+
+def update_resident(*, actor: User, resident: Resident, data: ResidentInput, now: datetime) -> Resident:
+    """Change a resident (both the resident and the household they are put in the actor's to write)."""
+    check_edits_resident(actor, resident)
     if data.household.pk != resident.household_id:
         check_writes_household(actor, data.household)
         if data.household.town_id != resident.town_id:
