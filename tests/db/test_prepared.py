@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -265,7 +266,12 @@ def test_a_staged_insert_writes_what_save_would_with_the_values_set_later(world:
     assert staged is not None
     key = Case.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
     staged.set(id=key, seq=911, number="DX2026-000911", audit_head="f" * 64)
-    assert prepared.insert_staged(staged).pk == key
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.insert_staged(staged).pk == key
+    sent = sending.statements_sent(queries.captured_queries[-1]["sql"])[-1]
+    named = re.findall(r'"(\w+)"', sent.split(" VALUES ")[0])[1:]  # after the table's name
+    empty = [f.column for f in Case._meta.concrete_fields if getattr(staged.obj, f.attname) is None]
+    assert (len(named), sorted(set(named) & set(empty))) == (len(Case._meta.concrete_fields) - len(empty), [])
     stored_orm = _columns(Case.objects.get(pk=by_orm.pk))
     stored_staged = _columns(Case.objects.get(pk=key))
     differing = {name for name in stored_orm if stored_orm[name] != stored_staged[name]}

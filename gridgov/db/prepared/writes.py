@@ -253,16 +253,44 @@ def stage(obj: Model) -> Staged | None:
     return Staged(obj, compiled, values)
 
 
+_NARROW: dict[tuple[str, tuple[int, ...]], str] = {}
+
+
+def _without_nulls(compiled: _Insert, values: list[SQLValue]) -> tuple[str, list[SQLValue]]:
+    """The INSERT of ``values`` without the columns whose value is NULL (they are NULL when left out: the
+    statement is compiled only for models without database defaults) — a wide row that leaves most columns
+    empty, as a new case does, binds and sends only what it holds. One text per set of empty columns."""
+    empty = tuple(i for i, value in enumerate(values) if value is None)
+    if not empty:
+        return compiled.sql, values
+    key = (compiled.sql, empty)
+    sql = _NARROW.get(key)
+    if sql is None:
+        if len(_NARROW) >= 256:  # a handful of shapes in practice; this only bounds a leak
+            _NARROW.clear()
+        gone = set(empty)
+        kept = [f for i, f in enumerate(compiled.fields) if i not in gone]
+        db = connections[DEFAULT_DB_ALIAS]
+        sql = _NARROW[key] = (
+            f"INSERT INTO {db.ops.quote_name(compiled.fields[0].model._meta.db_table)} "
+            f"({', '.join(column_sql(f) for f in kept)}) VALUES ({', '.join(['%s'] * len(kept))})"
+        )
+        if compiled.returns_pk:
+            sql = _NARROW[key] = sql + f" RETURNING {column_sql(compiled.fields[0].model._meta.pk)}"
+    return sql, [value for value in values if value is not None]
+
+
 def insert_staged(staged: Staged) -> Model:
     """Send a staged INSERT (queued inside ``batched()``); its key must have been ``set``."""
     assert staged.obj.pk is not None, "set the primary key of a staged row first"
     db = connections[DEFAULT_DB_ALIAS]
     queue = BATCH.get()
+    sql, values = _without_nulls(staged.compiled, staged.values)
     if queue is not None:
-        queue.append((staged.compiled.sql, staged.values))
+        queue.append((sql, values))
     else:
         with db.cursor() as cursor:
-            run(cursor, staged.compiled.sql, staged.values)
+            run(cursor, sql, values)
     staged.obj._state.adding = False
     staged.obj._state.db = db.alias
     return staged.obj
