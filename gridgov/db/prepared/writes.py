@@ -46,12 +46,8 @@ def _compile_insert(model: type[Model], *, with_pk: bool, returning: bool = True
     if any(f.has_db_default() or f.generated for f in meta.concrete_fields):
         return None  # the database computes a value: let the ORM handle it
     fields = tuple(f for f in meta.concrete_fields if with_pk or f is not meta.pk)
-    columns = ", ".join(column_sql(f) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {db.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"
     returns_pk = not with_pk and returning
-    if returns_pk:
-        sql += f" RETURNING {column_sql(meta.pk)}"
+    sql = _insert_sql(model, fields, returns_pk=returns_pk)
     moment = _moment(db)
     plain = tuple(
         ((_Stamp if _has_pre_save(f) else datetime) if moment is not None and type(f) is models.DateTimeField else None)
@@ -68,6 +64,15 @@ def _compile_insert(model: type[Model], *, with_pk: bool, returning: bool = True
         tuple(f.attname for f in fields),
         moment or str,
     )
+
+
+def _insert_sql(model: type[Model], fields: Sequence[AnyField], *, returns_pk: bool) -> str:
+    """``INSERT INTO`` the model's table, one placeholder per field (and ``RETURNING`` its key)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    columns = ", ".join(column_sql(f) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    return sql + f" RETURNING {column_sql(model._meta.pk)}" if returns_pk else sql
 
 
 def _moment(db: FromDjango) -> Callable[[datetime], SQLValue] | None:
@@ -270,13 +275,7 @@ def _without_nulls(compiled: _Insert, values: list[SQLValue]) -> tuple[str, list
             _NARROW.clear()
         gone = set(empty)
         kept = [f for i, f in enumerate(compiled.fields) if i not in gone]
-        db = connections[DEFAULT_DB_ALIAS]
-        sql = _NARROW[key] = (
-            f"INSERT INTO {db.ops.quote_name(compiled.fields[0].model._meta.db_table)} "
-            f"({', '.join(column_sql(f) for f in kept)}) VALUES ({', '.join(['%s'] * len(kept))})"
-        )
-        if compiled.returns_pk:
-            sql = _NARROW[key] = sql + f" RETURNING {column_sql(compiled.fields[0].model._meta.pk)}"
+        sql = _NARROW[key] = _insert_sql(compiled.fields[0].model, kept, returns_pk=compiled.returns_pk)
     return sql, [value for value in values if value is not None]
 
 
