@@ -17,7 +17,7 @@ import time_machine
 from django.test import Client
 
 from gridgov.data.org.enums import Role
-from tests.factories import WORLD_NOW, TownWorld, build_world, signed_in
+from tests.factories import WORLD_NOW, TownWorld, signed_in, town_world
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +42,7 @@ def clock() -> Iterator[time_machine.Traveller]:
 
 @pytest.fixture
 def world(db, clock) -> TownWorld:
-    return build_world()
+    return town_world()
 
 
 class Personas(Protocol):
