@@ -384,3 +384,59 @@ def test_statements_the_session_lost_are_prepared_again(world: TownWorld) -> Non
         prepared.insert(_record(world, "l-lost", case), returning=False)
     prepared.insert(_record(world, "l-again", case), returning=False)  # … the next prepares anew
     assert IdempotencyRecord.objects.filter(case=case, key__in=["l-lost", "l-again"]).count() == 1
+
+
+def test_a_row_wanted_from_a_batch_arrives_when_the_batch_is_sent(world: TownWorld) -> None:
+    case = world.report()
+    table = Case._meta.db_table
+    with CaptureQueriesContext(connection) as queries, prepared.batched():
+        prepared.execute(f"UPDATE {table} SET title = %s WHERE id = %s", ["排队读回", case.pk])
+        title = prepared.fetch_later(f"SELECT title, seq FROM {table} WHERE id = %s", [case.pk])
+        missing = prepared.fetch_later(f"SELECT title FROM {table} WHERE id = %s", [-1])
+        assert (title.row, queries.captured_queries) == (None, [])  # nothing sent yet
+    assert (title.row, missing.row) == (("排队读回", case.seq), None)
+    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 3)
+    outside = prepared.fetch_later(f"SELECT seq FROM {table} WHERE id = %s", [case.pk])  # no batch: at once
+    assert outside.row == (case.seq,)
+
+
+def test_a_column_the_database_computes_is_written_with_its_expression(world: TownWorld) -> None:
+    template = world.report()
+    staged = prepared.stage(_copy(template, seq=0))
+    assert staged is not None
+    key = Case.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
+    staged.set(id=key, audit_head="e" * 64)
+    staged.compute(seq=prepared.SQL("(%s * 2)", (456,)), number=prepared.SQL("(%s || %s)", ("X-", "912")))
+    assert (staged.obj.seq, staged.obj.number) == (None, None)  # known once written
+    with prepared.batched():
+        prepared.insert_staged(staged)
+        record = prepared.new(
+            IdempotencyRecord,
+            user=world.grid_worker_a,
+            key="computed",
+            body_hash="0" * 64,
+            case_id=key,
+            response_status=201,
+            response_body=prepared.SQL(
+                "jsonb_build_object('n', %s)" if connection.vendor == "postgresql" else "json_object('n', %s)", (7,)
+            ),
+            created_at=MONDAY_0900,
+        )
+        prepared.insert(record, returning=False)
+    stored = Case.objects.get(pk=key)
+    assert (stored.seq, stored.number, stored.audit_head) == (912, "X-912", "e" * 64)
+    assert IdempotencyRecord.objects.get(key="computed").response_body == {"n": 7}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="keys are reserved ahead on PostgreSQL only")
+def test_keys_reserved_ahead_are_never_handed_out_twice(world: TownWorld) -> None:
+    with prepared.batched():
+        first = prepared.reserved_keys(Case, IdempotencyRecord)  # nothing kept ahead yet: read at once
+    with CaptureQueriesContext(connection) as queries, prepared.batched():
+        second = prepared.reserved_keys(Case, IdempotencyRecord)  # kept ahead by the first batch
+        assert queries.captured_queries == []
+    orm = world.report()  # a sequence's next value, after the keys kept ahead for the next call
+    third = prepared.reserved_keys(Case, IdempotencyRecord)
+    cases = [first[0], second[0], third[0], orm.pk]
+    assert (len(set(cases)), len({key for keys in (first, second, third) for key in keys[1:]})) == (4, 3)
+    assert (second[0], third[0]) == (first[0] + 1, first[0] + 2)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,9 +76,13 @@ def create_once[T: Model](
     # No look-up first: a retry is rare, and its record insert hits the unique constraint, rolls the whole
     # attempt back (nothing of it stays, no case number used) and replays the first answer below.
     answers: list[JSONObject] = []
+    drawn: list[bool] = []
 
     def record(created: T) -> None:
         answer = render(created)
+        # A case whose number the database draws in this very batch (``report_case`` on PostgreSQL) has none
+        # yet: the record takes it from the case's row, written just before it in the same batch.
+        numbered_later = isinstance(created, Case) and created.number is None and "number" in answer
         prepared.insert(
             prepared.new(
                 IdempotencyRecord,
@@ -87,27 +91,39 @@ def create_once[T: Model](
                 body_hash=digest,
                 case=created if isinstance(created, Case) else None,
                 response_status=status,
-                response_body=answer,
+                response_body=_with_case_number(answer, created.pk) if numbered_later else answer,
                 created_at=now or timezone.now(),
             ),
             returning=False,  # nobody reads its key: queued with the case's writes (prepared.batched)
         )
         answers.append(answer)
+        drawn.append(numbered_later)
 
     try:
         if create_recording is not None:
-            create_recording(record)
+            created = create_recording(record)
+            answer = render(created) if drawn[-1] else answers[-1]  # now that the number is known
         else:
             assert create is not None
             with transaction.atomic():
                 record(create())
-        answer = answers[-1]
+            answer = answers[-1]
     except (IntegrityError, DomainError):  # the key's record, or a refusal of what its first run wrote
         earlier = _replay(user=user, key=key, digest=digest)
         if earlier is None:
             raise
         return earlier
     return Answer(status=status, body=answer, replayed=False)
+
+
+def _with_case_number(answer: JSONObject, case_id: int) -> prepared.SQL:
+    """``answer`` with its ``number`` read from the case's row by the statement that stores it."""
+    qn = connection.ops.quote_name
+    number = f"(SELECT {qn('number')} FROM {qn(Case._meta.db_table)} WHERE {qn('id')} = %s)"
+    text = json.dumps(answer)  # as the JSONField would write it (no encoder)
+    if connection.vendor == "postgresql":
+        return prepared.SQL(f"jsonb_set(CAST(%s AS jsonb), '{{number}}', to_jsonb({number}))", (text, case_id))
+    return prepared.SQL(f"json_set(%s, '$.number', {number})", (text, case_id))
 
 
 def _replay(*, user: User, key: str, digest: str) -> Answer | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -34,6 +35,52 @@ def next_value_with(*, series: str, town: Area, year: int, also: Sequence[str] =
     row = prepared.fetch_one(_bump_sql(connection.vendor, tuple(also)), [series, town.pk, year])
     assert row is not None
     return tuple(int(value) for value in row)
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """A number drawn by the batch being written (``draw``)."""
+
+    sql: prepared.SQL  # the number, for the rows the same batch writes after the bump
+    later: prepared.Later
+    key: tuple[str, int, int]  # series, town, year
+
+    @property
+    def value(self) -> int:
+        """The number, once the batch has been sent."""
+        assert self.later.row is not None, "the batch that draws the number has not been sent"
+        return int(self.later.row[0])
+
+    def padded(self, *, head: str, width: int) -> prepared.SQL:
+        """The text ``f"{head}{value:0{width}d}"``, computed by the database like ``sql``."""
+        last, counter = connection.ops.quote_name("last_value"), _counter_row()
+        if connection.vendor == "postgresql":
+            text = (
+                f"(SELECT %s || lpad(t, GREATEST({width:d}, length(t)), '0') "
+                f"FROM (SELECT CAST({last} AS text) AS t {counter}) AS drawn)"
+            )
+        else:
+            text = f"(SELECT %s || printf('%0{width:d}d', {last}) {counter})"
+        return prepared.SQL(text, (head, *self.key))
+
+
+def draw(*, series: str, town: Area, year: int) -> Drawn:
+    """``next_value`` inside ``prepared.batched()``, without a round trip of its own: the bump is queued with
+    the batch, and the rows the batch writes after it take the number through ``Drawn.sql`` — read back from
+    the counter row, which the bump has locked for this transaction, so no other writer moves it in between.
+    On PostgreSQL the lock is then held only while the database runs the rest of the batch, not while the
+    application prepares it. ``Drawn.value`` once the batch is sent."""
+    later = prepared.fetch_later(_bump_sql(connection.vendor, ()), [series, town.pk, year])
+    key = (series, town.pk, year)
+    last = connection.ops.quote_name("last_value")
+    return Drawn(prepared.SQL(f"(SELECT {last} {_counter_row()})", key), later, key)
+
+
+@functools.cache
+def _counter_row() -> str:
+    """``FROM`` the counters ``WHERE`` series, town and year are the three placeholders."""
+    qn = connection.ops.quote_name
+    return f"FROM {qn(Counter._meta.db_table)} WHERE {qn('series')} = %s AND {qn('town_id')} = %s AND {qn('year')} = %s"
 
 
 @functools.cache

@@ -11,26 +11,50 @@ database-side defaults — falls back to the ORM, so the result is always what `
 
 - ``sending``: how statements reach the database — batches, the request's short transaction, PostgreSQL
   binding with a kept split;
-- ``writes``: ``insert``, ``new``, ``stage``/``insert_staged``, ``update``, ``next_pk_sql``;
+- ``writes``: ``insert``, ``new``, ``stage``/``insert_staged`` (with ``SQL`` for columns the database computes),
+  ``update``, ``next_pk_sql`` and ``reserved_keys``;
 - ``reads``: ``select`` and ``select_together``;
 - ``fields``: what the three ask of a model's fields.
 """
 
 from gridgov.db.prepared.reads import Query, select, select_together
-from gridgov.db.prepared.sending import batched, execute, fetch_one, on_commit, send_queued, transaction
-from gridgov.db.prepared.writes import Staged, insert, insert_staged, new, next_pk_sql, stage, update
+from gridgov.db.prepared.sending import (
+    Later,
+    batched,
+    execute,
+    fetch_later,
+    fetch_one,
+    on_commit,
+    send_queued,
+    transaction,
+)
+from gridgov.db.prepared.writes import (
+    SQL,
+    Staged,
+    insert,
+    insert_staged,
+    new,
+    next_pk_sql,
+    reserved_keys,
+    stage,
+    update,
+)
 
 __all__ = [
+    "SQL",
+    "Later",
     "Query",
     "Staged",
     "batched",
     "execute",
+    "fetch_later",
     "fetch_one",
     "insert",
     "insert_staged",
     "new",
     "next_pk_sql",
     "on_commit",
+    "reserved_keys",
     "select",
     "select_together",
     "send_queued",

@@ -25,7 +25,31 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------------------------------
 # Batches: several writes whose results nobody reads before the end, sent together.
 
-BATCH: ContextVar[list[tuple[str, list[SQLValue]]] | None] = ContextVar("gridgov_prepared_batch", default=None)
+
+@dataclass(slots=True)
+class Later:
+    """The row a queued statement returns (``fetch_later``): None until the batch it goes with is sent (and if
+    the statement returned no row)."""
+
+    row: tuple[SQLValue, ...] | None = None
+
+
+class Queue(list[tuple[str, list[SQLValue]]]):
+    """Statements waiting to be sent together, and, by position, the ``Later`` of each one whose row is wanted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.later: dict[int, Later] = {}
+
+    def take(self) -> tuple[list[tuple[str, list[SQLValue]]], dict[int, Later]]:
+        """Empty the queue; what it held."""
+        taken = (list(self), dict(self.later))
+        self.clear()
+        self.later.clear()
+        return taken
+
+
+BATCH: ContextVar[Queue | None] = ContextVar("gridgov_prepared_batch", default=None)
 
 
 @contextmanager
@@ -39,13 +63,13 @@ def batched() -> Iterator[None]:
     if _OPEN.get() is not None and BATCH.get() is not None:
         yield  # inside ``transaction()`` at the top level: its queue goes out with its COMMIT
         return
-    queue: list[tuple[str, list[SQLValue]]] = []
+    queue = Queue()
     token = BATCH.set(queue)
     try:
         yield
     finally:
         BATCH.reset(token)
-    _send(queue)
+    _send(*queue.take())
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -56,7 +80,7 @@ def batched() -> Iterator[None]:
 @dataclass(slots=True)
 class _Open:
     begun: bool = False
-    queue: list[tuple[str, list[SQLValue]]] = dataclasses.field(default_factory=list)
+    queue: Queue = dataclasses.field(default_factory=Queue)
     hooks: list[Callable[[], None]] = dataclasses.field(default_factory=list)
 
 
@@ -83,7 +107,7 @@ def transaction() -> Iterator[None]:
         yield
         BATCH.reset(batch)
         state.queue.append(("COMMIT", []))
-        _send(state.queue)
+        _send(*state.queue.take())
     except BaseException:
         if state.begun:
             _roll_back(db)
@@ -116,12 +140,12 @@ def on_commit(hook: Callable[[], None]) -> None:
         django_transaction.on_commit(hook, robust=True)
 
 
-def _send(queue: list[tuple[str, list[SQLValue]]]) -> None:
-    if not queue:
+def _send(statements: list[tuple[str, list[SQLValue]]], later: dict[int, Later]) -> None:
+    if not statements:
         return
     db = connections[DEFAULT_DB_ALIAS]
     with db.cursor() as cursor:
-        run_all(cursor, queue)
+        run_all(cursor, statements, later=later)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -152,13 +176,18 @@ def run(cursor: FromDjango, sql: str, params: Sequence[SQLValue]) -> None:
     run_all(cursor, [(sql, params)])
 
 
-def run_all(cursor: FromDjango, statements: Sequence[tuple[str, Sequence[SQLValue]]]) -> None:
+def run_all(
+    cursor: FromDjango, statements: Sequence[tuple[str, Sequence[SQLValue]]], *, later: dict[int, Later] | None = None
+) -> None:
     """Run ``statements`` (SQL, values): on PostgreSQL bound here and sent in one ``execute`` (one round trip;
-    their results, if any, follow one another: ``cursor.nextset()``), elsewhere one by one."""
+    their results, if any, follow one another: ``cursor.nextset()``), elsewhere one by one. ``later``: the
+    statements (by position) whose first row is wanted, each put into its ``Later``."""
     db = cursor.db
     if db.vendor != "postgresql":
-        for sql, params in statements:
+        for position, (sql, params) in enumerate(statements):
             cursor.execute(sql, params)
+            if later and position in later:
+                later[position].row = _first_row(cursor)
         return
     literal = _literal(db)
     encoding = db.connection.info.encoding
@@ -190,6 +219,18 @@ def run_all(cursor: FromDjango, statements: Sequence[tuple[str, Sequence[SQLValu
         kept.confirm()
     for _ in range(len(texts) + len(prepares)):
         cursor.nextset()  # past BEGIN's and PREPAREs' results: the cursor shows the first statement's
+    if later:
+        for position in range(max(later) + 1):
+            if position in later:
+                later[position].row = _first_row(cursor)
+            cursor.nextset()
+
+
+def _first_row(cursor: FromDjango) -> tuple[SQLValue, ...] | None:
+    if cursor.description is None:
+        return None
+    row = cursor.fetchone()
+    return tuple(row) if row is not None else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -322,6 +363,17 @@ def fetch_one(sql: str, params: Sequence[SQLValue]) -> tuple[SQLValue, ...] | No
     return tuple(row) if row is not None else None
 
 
+def fetch_later(sql: str, params: Sequence[SQLValue]) -> Later:
+    """Inside ``batched()``: queue one statement that returns a row, and get the row once the batch is sent
+    (``Later.row``) — a number the batch draws, say, without a round trip of its own. Outside: run it now."""
+    queue = BATCH.get()
+    if queue is None:
+        return Later(fetch_one(sql, params))
+    kept = queue.later[len(queue)] = Later()
+    queue.append((sql, list(params)))
+    return kept
+
+
 def execute(sql: str, params: Sequence[SQLValue]) -> None:
     """Run one write statement (whose result is not read) — queued when inside ``batched()``."""
     queue = BATCH.get()
@@ -332,11 +384,10 @@ def execute(sql: str, params: Sequence[SQLValue]) -> None:
         run(cursor, sql, params)
 
 
-def flush_queue(queue: list[tuple[str, list[SQLValue]]] | None) -> None:
+def flush_queue(queue: Queue | None) -> None:
     """A statement that must run now (it returns something) runs after what was queued before it."""
     if queue:
-        _send(list(queue))
-        queue.clear()
+        _send(*queue.take())
 
 
 def send_queued() -> None:

@@ -17,8 +17,17 @@ from django.db.models.signals import post_init, post_save, pre_init, pre_save
 from django.utils import timezone
 
 from gridgov.db.prepared.fields import NONE_AS_NULL, column_sql, heard, plain_type
-from gridgov.db.prepared.sending import BATCH, flush_queue, run
+from gridgov.db.prepared.sending import BATCH, Later, fetch_later, fetch_one, flush_queue, run
 from gridgov.types import AnyField, FromDjango, SQLValue
+
+
+@dataclass(frozen=True, slots=True)
+class SQL:
+    """A column's value that the database computes in the INSERT itself: ``text``, a SQL expression with ``%s``
+    for each of ``params`` — for what only the writing batch knows (a number it draws: ``numbering.draw``)."""
+
+    text: str
+    params: tuple[SQLValue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +75,13 @@ def _compile_insert(model: type[Model], *, with_pk: bool, returning: bool = True
     )
 
 
-def _insert_sql(model: type[Model], fields: Sequence[AnyField], *, returns_pk: bool) -> str:
-    """``INSERT INTO`` the model's table, one placeholder per field (and ``RETURNING`` its key)."""
+def _insert_sql(model: type[Model], fields: Sequence[AnyField], *, returns_pk: bool, marks: Sequence[str] = ()) -> str:
+    """``INSERT INTO`` the model's table, one placeholder per field (or the expression in ``marks``), and
+    ``RETURNING`` its key."""
     db = connections[DEFAULT_DB_ALIAS]
     columns = ", ".join(column_sql(f) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    values = ", ".join(marks or ["%s"] * len(fields))
+    sql = f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({values})"
     return sql + f" RETURNING {column_sql(model._meta.pk)}" if returns_pk else sql
 
 
@@ -115,6 +125,9 @@ def _values(obj: Model, compiled: _Insert, db: FromDjango) -> list[SQLValue]:
                 else:
                     values.append(value)
                     continue
+        if type(data.get(attname)) is SQL:
+            values.append(data[attname])
+            continue
         values.append(field.get_db_prep_save(field.pre_save(obj, True), db))
     return values
 
@@ -144,13 +157,13 @@ def insert[M: Model](obj: M, *, returning: bool = True) -> M:
         flush_queue(queue)
         obj.save(force_insert=True)
         return obj
-    values = _values(obj, compiled, db)
+    sql, values = _statement(compiled, _values(obj, compiled, db))
     if queue is not None and not compiled.returns_pk:
-        queue.append((compiled.sql, values))
+        queue.append((sql, values))
     else:
         flush_queue(queue)
         with db.cursor() as cursor:
-            run(cursor, compiled.sql, values)
+            run(cursor, sql, values)
             if compiled.returns_pk:
                 setattr(obj, model._meta.pk.attname, cursor.fetchone()[0])
     obj._state.adding = False
@@ -232,6 +245,13 @@ class Staged:
                 self.obj, self.compiled.fields[position], self.compiled.plain[position], db
             )
 
+    def compute(self, **changes: SQL) -> None:
+        """Have the database compute these columns (by attname) in the INSERT; the object's attributes stay
+        None until the caller learns the values (after the batch is sent)."""
+        for attname, expression in changes.items():
+            setattr(self.obj, attname, None)
+            self.values[self.compiled.positions[attname]] = expression
+
 
 def _prepare(obj: Model, field: AnyField, plain: type | None, db: FromDjango) -> SQLValue:
     if plain is not None:
@@ -258,25 +278,41 @@ def stage(obj: Model) -> Staged | None:
     return Staged(obj, compiled, values)
 
 
-_NARROW: dict[tuple[str, tuple[int, ...]], str] = {}
+_SHAPED: dict[tuple[str, tuple[int, ...], tuple[tuple[int, str], ...]], str] = {}
 
 
-def _without_nulls(compiled: _Insert, values: list[SQLValue]) -> tuple[str, list[SQLValue]]:
-    """The INSERT of ``values`` without the columns whose value is NULL (they are NULL when left out: the
+def _statement(compiled: _Insert, values: list[SQLValue]) -> tuple[str, list[SQLValue]]:
+    """The INSERT of ``values``: without the columns whose value is NULL (they are NULL when left out: the
     statement is compiled only for models without database defaults) — a wide row that leaves most columns
-    empty, as a new case does, binds and sends only what it holds. One text per set of empty columns."""
-    empty = tuple(i for i, value in enumerate(values) if value is None)
-    if not empty:
+    empty, as a new case does, binds and sends only what it holds — and with the expression of each ``SQL``
+    value in its place. One text per set of empty and computed columns."""
+    empty: list[int] = []
+    computed: list[tuple[int, str]] = []
+    params: list[SQLValue] = []
+    for position, value in enumerate(values):
+        if value is None:
+            empty.append(position)
+        elif type(value) is SQL:
+            computed.append((position, value.text))
+            params.extend(value.params)
+        else:
+            params.append(value)
+    if not empty and not computed:
         return compiled.sql, values
-    key = (compiled.sql, empty)
-    sql = _NARROW.get(key)
+    key = (compiled.sql, tuple(empty), tuple(computed))
+    sql = _SHAPED.get(key)
     if sql is None:
-        if len(_NARROW) >= 256:  # a handful of shapes in practice; this only bounds a leak
-            _NARROW.clear()
-        gone = set(empty)
-        kept = [f for i, f in enumerate(compiled.fields) if i not in gone]
-        sql = _NARROW[key] = _insert_sql(compiled.fields[0].model, kept, returns_pk=compiled.returns_pk)
-    return sql, [value for value in values if value is not None]
+        if len(_SHAPED) >= 256:  # a handful of shapes in practice; this only bounds a leak
+            _SHAPED.clear()
+        gone, texts = set(empty), dict(computed)
+        kept = [(f, texts.get(i, "%s")) for i, f in enumerate(compiled.fields) if i not in gone]
+        sql = _SHAPED[key] = _insert_sql(
+            compiled.fields[0].model,
+            [f for f, _ in kept],
+            returns_pk=compiled.returns_pk,
+            marks=[mark for _, mark in kept],
+        )
+    return sql, params
 
 
 def insert_staged(staged: Staged) -> Model:
@@ -284,7 +320,7 @@ def insert_staged(staged: Staged) -> Model:
     assert staged.obj.pk is not None, "set the primary key of a staged row first"
     db = connections[DEFAULT_DB_ALIAS]
     queue = BATCH.get()
-    sql, values = _without_nulls(staged.compiled, staged.values)
+    sql, values = _statement(staged.compiled, staged.values)
     if queue is not None:
         queue.append((sql, values))
     else:
@@ -329,6 +365,35 @@ def next_pk_sql(model: type[Model]) -> str:
         else:  # pragma: no cover - the two databases GridGov runs on
             raise NotImplementedError(db.vendor)
     return _NEXT_PK[key]
+
+
+def reserved_keys(*models: type[Model]) -> tuple[int, ...]:
+    """Keys for one new row of each of ``models`` (PostgreSQL), reserved ahead: inside ``batched()`` the keys
+    for this connection's next call are reserved by the same batch (``fetch_later``), so a writer that must know
+    its rows' keys before writing them (the audit hash covers them) needs no statement of its own for them.
+
+    The keys come from the tables' sequences, so none is handed out twice; one reserved and never used (its
+    batch failed, its connection closed) is a gap, as a rolled-back insert's is. A key reserved ahead may be
+    used after keys reserved later by other connections: keys are unique, not in the order rows are written.
+    SQLite has no sequences (``next_pk_sql`` reads the table under the write lock): not there."""
+    db = connections[DEFAULT_DB_ALIAS]
+    assert db.vendor == "postgresql", "keys are reserved ahead on PostgreSQL only"
+    sql = "SELECT " + ", ".join(next_pk_sql(model) for model in models)
+    wrapper: FromDjango = db  # the connection's own state lives on its wrapper (one per thread)
+    raw = db.connection
+    kept = getattr(wrapper, "_gridgov_keys", None)
+    if kept is None or kept[0] is not raw:  # a new connection: what the old one kept ahead is left unused
+        kept = (raw, {})
+        wrapper._gridgov_keys = kept
+    ahead: dict[tuple[type[Model], ...], Later] = kept[1]
+    waiting = ahead.pop(models, None)
+    row = waiting.row if waiting is not None else None
+    if row is None:
+        row = fetch_one(sql, [])
+        assert row is not None
+    if BATCH.get() is not None:
+        ahead[models] = fetch_later(sql, [])
+    return tuple(int(value) for value in row)
 
 
 _UPDATES: dict[tuple[str, type[Model], tuple[str, ...], str], tuple[str, tuple[AnyField, ...]]] = {}

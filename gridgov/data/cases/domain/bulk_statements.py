@@ -25,6 +25,7 @@ from gridgov.data.cases.models import (
 from gridgov.data.errors import Conflict, InvalidInput
 from gridgov.data.org import numbering
 from gridgov.data.org.models import Area
+from gridgov.db import prepared
 from gridgov.types import FromDjango, SQLValue
 
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ def own_prefix(town: Area) -> str:
 
 def own_number(town: Area, year: int, seq: int) -> str:
     return f"{own_prefix(town)}{year}-{seq:06d}"
+
+
+def own_number_sql(town: Area, year: int, drawn: numbering.Drawn) -> prepared.SQL:
+    """``own_number`` of a number drawn in the writing batch, computed by the database (``numbering.draw``)."""
+    return drawn.padded(head=f"{own_prefix(town)}{year}-", width=6)
 
 
 def _wanted_seq(town: Area, number: str, year: int) -> int | None:

@@ -1,5 +1,5 @@
 """``report_case``: a new case, numbered from the town's yearly counter, written with its first action, its
-rollups and the caller's record in one short transaction (three round trips on PostgreSQL after the token)."""
+rollups and the caller's record in one short transaction (one round trip on PostgreSQL after the token)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import deadlines, reference, rollups
 from gridgov.data.cases.domain.attachments import Upload, check_images
+from gridgov.data.cases.domain.bulk_statements import own_number, own_number_sql
 from gridgov.data.cases.domain.engine.act import apply_action
 from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, after_commit, reporting_role, write_action
 from gridgov.data.cases.domain.new_case import new_case
@@ -127,31 +128,40 @@ def report_case(
     # the first action's hash are filled in.
     staged = prepared.stage(case)
     counted = rollups.change(before=None, after=rollups.snapshot(case))
+    # PostgreSQL: the number is drawn by the one round trip that writes the case (the counter's row is locked
+    # only while the database writes), with keys reserved ahead by this connection's previous report.
+    drawn: numbering.Drawn | None = None
     # Photos and an on-the-spot resolution write through the ORM: they need Django's own transaction.
     with transaction.atomic() if checked or resolve_on_spot else prepared.transaction():
-        seq, pk, action_pk = _next_number(town=town, year=year)
-        number = f"{town.case_prefix or town.code}{year}-{seq:06d}"
-        if staged is not None:
-            staged.set(id=pk, seq=seq, number=number)
-        else:
-            case.pk, case.seq, case.number = pk, seq, number
-        step = Step(
-            case=case,
-            actor=case.reporter,
-            role=role,
-            action=Action.REPORT,
-            transition=None,
-            now=now,
-            note="",
-            calendar=calendar,
-            data={"channel": channel},
-            files=checked,
-        )
-        with prepared.batched():  # the case, its action, the rollups and the caller's record: one round trip
+        with prepared.batched():  # the case, its action, the rollups and the caller's record
+            if staged is not None and not (checked or resolve_on_spot) and connection.vendor == "postgresql":
+                pk, action_pk = prepared.reserved_keys(Case, CaseAction)
+                drawn = numbering.draw(series=numbering.CASES, town=town, year=year)
+                staged.set(id=pk)
+                staged.compute(seq=drawn.sql, number=own_number_sql(town, year, drawn))
+            else:
+                seq, pk, action_pk = _next_number(town=town, year=year)
+                number = own_number(town, year, seq)
+                if staged is not None:
+                    staged.set(id=pk, seq=seq, number=number)
+                else:
+                    case.pk, case.seq, case.number = pk, seq, number
+            step = Step(
+                case=case,
+                actor=case.reporter,
+                role=role,
+                action=Action.REPORT,
+                transition=None,
+                now=now,
+                note="",
+                calendar=calendar,
+                data={"channel": channel},
+                files=checked,
+            )
             row = write_action(step, from_status="", new_case=staged or True, pk=action_pk)
             rollups.write_change(counted)  # indicators: same transaction
             if on_written is not None and not resolve_on_spot:
-                on_written(case)
+                on_written(case)  # a number drawn by the batch is not known yet: the record reads it from the row
         after_commit(row)
         if resolve_on_spot:  # in the same transaction: a failed resolution leaves no half-made case
             assert reporter is not None
@@ -166,6 +176,9 @@ def report_case(
             case.refresh_from_db()
             if on_written is not None:
                 on_written(case)
+    if drawn is not None:
+        case.seq = drawn.value
+        case.number = own_number(town, year, case.seq)
     return case
 
 
