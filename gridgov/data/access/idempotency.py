@@ -79,10 +79,11 @@ def create_once[T: Model](
     drawn: list[bool] = []
 
     def record(created: T) -> None:
-        answer = render(created)
         # A case whose number the database draws in this very batch (``report_case`` on PostgreSQL) has none
-        # yet: the record takes it from the case's row, written just before it in the same batch.
-        numbered_later = isinstance(created, Case) and created.number is None and "number" in answer
+        # yet: its answer is stored with the number put in by the statement that stores it, from the case's
+        # row written just before it in the same batch.
+        numbered_later = isinstance(created, Case) and created.number is None
+        answer = _rendered_with_drawn_number(created, render) if numbered_later else render(created)
         prepared.insert(
             prepared.new(
                 IdempotencyRecord,
@@ -116,14 +117,27 @@ def create_once[T: Model](
     return Answer(status=status, body=answer, replayed=False)
 
 
+# Where a case's number goes in an answer rendered before the database has drawn it (plain ASCII: JSON keeps it
+# as it is, and no answer holds it otherwise).
+_DRAWN_NUMBER = "{{gridgov:drawn-case-number}}"
+
+
+def _rendered_with_drawn_number[T: Model](created: T, render: Callable[[T], JSONObject]) -> JSONObject:
+    assert isinstance(created, Case)
+    created.number = _DRAWN_NUMBER
+    try:
+        return render(created)
+    finally:
+        created.number = None
+
+
 def _with_case_number(answer: JSONObject, case_id: int) -> prepared.SQL:
-    """``answer`` with its ``number`` read from the case's row by the statement that stores it."""
+    """``answer`` as stored JSON, with the case's number (read from its row) wherever it says ``_DRAWN_NUMBER``."""
     qn = connection.ops.quote_name
     number = f"(SELECT {qn('number')} FROM {qn(Case._meta.db_table)} WHERE {qn('id')} = %s)"
     text = json.dumps(answer)  # as the JSONField would write it (no encoder)
-    if connection.vendor == "postgresql":
-        return prepared.SQL(f"jsonb_set(CAST(%s AS jsonb), '{{number}}', to_jsonb({number}))", (text, case_id))
-    return prepared.SQL(f"json_set(%s, '$.number', {number})", (text, case_id))
+    cast = "CAST({} AS jsonb)" if connection.vendor == "postgresql" else "json({})"
+    return prepared.SQL(cast.format(f"replace(%s, %s, {number})"), (text, _DRAWN_NUMBER, case_id))
 
 
 def _replay(*, user: User, key: str, digest: str) -> Answer | None:
