@@ -124,11 +124,11 @@ _DRAWN_NUMBER = "{{gridgov:drawn-case-number}}"
 
 def _rendered_with_drawn_number[T: Model](created: T, render: Callable[[T], JSONObject]) -> JSONObject:
     assert isinstance(created, Case)
-    created.number = _DRAWN_NUMBER
+    unknown, created.number = created.number, _DRAWN_NUMBER
     try:
         return render(created)
     finally:
-        created.number = None
+        created.number = unknown
 
 
 def _with_case_number(answer: JSONObject, case_id: int) -> prepared.SQL:
