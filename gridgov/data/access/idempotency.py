@@ -75,8 +75,7 @@ def create_once[T: Model](
     digest = body_hash(body)
     # No look-up first: a retry is rare, and its record insert hits the unique constraint, rolls the whole
     # attempt back (nothing of it stays, no case number used) and replays the first answer below.
-    answers: list[JSONObject] = []
-    drawn: list[bool] = []
+    answers: list[tuple[JSONObject, bool]] = []  # the answer stored, and whether its number was still to come
 
     def record(created: T) -> None:
         # A case whose number the database draws in this very batch (``report_case`` on PostgreSQL) has none
@@ -97,18 +96,19 @@ def create_once[T: Model](
             ),
             returning=False,  # nobody reads its key: queued with the case's writes (prepared.batched)
         )
-        answers.append(answer)
-        drawn.append(numbered_later)
+        answers.append((answer, numbered_later))
 
     try:
         if create_recording is not None:
             created = create_recording(record)
-            answer = render(created) if drawn[-1] else answers[-1]  # now that the number is known
+            answer, numbered_later = answers[-1]
+            if numbered_later:
+                answer = render(created)  # now that the number is known
         else:
             assert create is not None
             with transaction.atomic():
                 record(create())
-            answer = answers[-1]
+            answer = answers[-1][0]
     except (IntegrityError, DomainError):  # the key's record, or a refusal of what its first run wrote
         earlier = _replay(user=user, key=key, digest=digest)
         if earlier is None:

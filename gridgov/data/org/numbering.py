@@ -53,7 +53,7 @@ class Drawn:
 
     def padded(self, *, head: str, width: int) -> prepared.SQL:
         """The text ``f"{head}{value:0{width}d}"``, computed by the database like ``sql``."""
-        last, counter = connection.ops.quote_name("last_value"), _counter_row()
+        last, counter = _counter_row()
         if connection.vendor == "postgresql":
             text = (
                 f"(SELECT %s || lpad(t, GREATEST({width:d}, length(t)), '0') "
@@ -72,15 +72,17 @@ def draw(*, series: str, town: Area, year: int) -> Drawn:
     application prepares it. ``Drawn.value`` once the batch is sent."""
     later = prepared.fetch_later(_bump_sql(connection.vendor, ()), [series, town.pk, year])
     key = (series, town.pk, year)
-    last = connection.ops.quote_name("last_value")
-    return Drawn(prepared.SQL(f"(SELECT {last} {_counter_row()})", key), later, key)
+    last, counter = _counter_row()
+    return Drawn(prepared.SQL(f"(SELECT {last} {counter})", key), later, key)
 
 
 @functools.cache
-def _counter_row() -> str:
-    """``FROM`` the counters ``WHERE`` series, town and year are the three placeholders."""
+def _counter_row() -> tuple[str, str]:
+    """The counter's value column, and ``FROM`` the counters ``WHERE`` series, town and year are the three
+    placeholders (quoted once per process)."""
     qn = connection.ops.quote_name
-    return f"FROM {qn(Counter._meta.db_table)} WHERE {qn('series')} = %s AND {qn('town_id')} = %s AND {qn('year')} = %s"
+    where = f"{qn('series')} = %s AND {qn('town_id')} = %s AND {qn('year')} = %s"
+    return qn("last_value"), f"FROM {qn(Counter._meta.db_table)} WHERE {where}"
 
 
 @functools.cache
