@@ -13,6 +13,8 @@ database task queue) and the project's ``gunicorn.conf.py`` (which warms each wo
 - (one client sends every report: its token, user and memberships are read once per
   GRIDGOV_API_TOKEN_CACHE_SECONDS by each worker, as for a phone syncing its queue; ``--read-token-every-call``
   reads them on every call, as for a client's first call);
+- with ``--with-task-worker``, GridGov's task worker runs beside them as in production (the outbox's
+  notifications, the new reports' day counts for the indicators), its CPU printed as its own group;
 - and, as the floor under any authenticated API call, ``GET /api/me`` on the GridGov server (token look-up,
   memberships, a small JSON answer; no write).
 
@@ -205,9 +207,19 @@ def _ticks(pid: int) -> int:
         return 0
 
 
-def _cpu_by_group(server_pid: int) -> dict[str, int]:
-    """CPU ticks so far of the server's workers, of every postgres process, and of this client."""
+def start_task_worker() -> subprocess.Popen[bytes]:
+    """GridGov's task worker (``manage.py task_worker``), as in production: it delivers the outbox and adds the
+    new reports' day counts to the indicator rollups, work a report leaves to it."""
+    env = {**os.environ, **ENV, "DJANGO_SETTINGS_MODULE": "gridgov.settings", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "task_worker", "--interval", "0.2"], env=env)
+
+
+def _cpu_by_group(server_pid: int, task_worker: int | None = None) -> dict[str, int]:
+    """CPU ticks so far of the server's workers, of every postgres process, of this client and of the task
+    worker (``--with-task-worker``)."""
     groups = {"workers": 0, "database": 0, "client": _ticks(os.getpid())}
+    if task_worker is not None:
+        groups["task worker"] = _ticks(task_worker)
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -232,6 +244,8 @@ def measure(targets: list[tuple[str, str, str, dict[str, str]]], args: argparse.
         if settings_module not in started:
             started[settings_module] = start(settings_module, args.workers)
     servers = [started[settings_module] for _name, settings_module, _path, _headers in targets]
+    task_worker = start_task_worker() if args.with_task_worker else None
+    worker_pid = task_worker.pid if task_worker is not None else None
     try:
         for (name, _settings, path, headers), (_server, port) in zip(targets, servers, strict=True):
             load(name, port, path, headers, args.warmup, args.threads)
@@ -239,9 +253,9 @@ def measure(targets: list[tuple[str, str, str, dict[str, str]]], args: argparse.
         per_round = max(args.requests // args.rounds, 1)
         for _round in range(args.rounds):
             for total, (name, _settings, path, headers), (_server, port) in zip(totals, targets, servers, strict=True):
-                before = _cpu_by_group(_server.pid)
+                before = _cpu_by_group(_server.pid, worker_pid)
                 part = load(name, port, path, headers, per_round, args.threads)
-                after = _cpu_by_group(_server.pid)
+                after = _cpu_by_group(_server.pid, worker_pid)
                 for group, ticks in after.items():
                     total.cpu[group] = total.cpu.get(group, 0) + ticks - before[group]
                 total.requests += part.requests
@@ -252,6 +266,8 @@ def measure(targets: list[tuple[str, str, str, dict[str, str]]], args: argparse.
     finally:
         for server, _port in started.values():
             stop(server)
+        if task_worker is not None:
+            stop(task_worker)
 
 
 def main() -> None:
@@ -265,6 +281,11 @@ def main() -> None:
         "--read-token-every-call",
         action="store_true",
         help="GRIDGOV_API_TOKEN_CACHE_SECONDS=0: every call reads its token, as a client's first call does",
+    )
+    parser.add_argument(
+        "--with-task-worker",
+        action="store_true",
+        help="run GridGov's task worker beside the servers, as in production, and count its CPU",
     )
     args = parser.parse_args()
     if args.read_token_every_call:
@@ -283,6 +304,7 @@ def main() -> None:
     print(
         f"database: {vendor}; {args.requests} requests each, {args.threads} client threads, {args.workers} workers; "
         + ("every call reads its token" if args.read_token_every_call else "one client: its token read once per 3 s")
+        + ("; with the task worker running" if args.with_task_worker else "; no task worker")
     )
     print(f"| {'':<26} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | errors |")
     print(f"|{'-' * 28}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|--------|")

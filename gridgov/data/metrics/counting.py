@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, cast
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -63,45 +64,64 @@ def _from_rollups(
         key: GroupKey = date(value.year, value.month, 1) if by_month else _member_key(dim, value)
         counts = result.setdefault(key, Counts())
         counts.add(Counts(*(row[name] for name in COUNT_FIELDS)))
-    # The part of 超期 that depends on T: cohort cases dispatched or handling past their deadline, counted live
-    # in the database, bounded by the period (index case_open_registered: town, status, registered_at).
-    for key, n in _live_late(town=town, period=period, as_of=as_of, dim=dim, member=member, by_month=by_month):
-        result.setdefault(key, Counts()).late += n
+    for key, live in _live(town=town, period=period, as_of=as_of, dim=dim, member=member, by_month=by_month).items():
+        result.setdefault(key, Counts()).add(live)
     # A member whose cases all moved elsewhere (redispatch, reclassification) leaves rows of zeros behind.
     return {key: counts for key, counts in result.items() if counts != Counts()}
 
 
-def _live_late(
+def _live(
     *, town: Area, period: Period, as_of: datetime, dim: Dim, member: str | None, by_month: bool
-) -> list[tuple[GroupKey, int]]:
-    """Per group key, the cohort cases late at ``as_of`` while dispatched or handling (``facts.late_open``)."""
+) -> dict[GroupKey, Counts]:
+    """What the rollups leave to be counted live, per group key (the member, or the month), in one query of
+    two parts, each read through its own index:
+
+    - the part of 超期 that depends on T: cohort cases dispatched or handling past their deadline at ``as_of``
+      (``facts.late_open``), bounded by the period (index case_status_registered_at, read alone);
+    - the reports whose day counts the task worker has not added yet (seconds' worth; index
+      case_report_not_rolled_up): ``reported`` and ``valid``, by the day they were reported.
+    """
     start, end = period.bounds()
     column = DIM_COLUMNS.get(dim)
+    zero = Value(0, output_field=IntegerField())
     # In the cohort: registered in the period by T; dispatched or handling means not rejected.
-    candidates = Case.objects.filter(
-        facts.late_open(as_of),
-        Q(town=town, registered_at__gte=start, registered_at__lt=end, registered_at__lte=as_of),
-        _dim_filter(dim),
+    late = Case.objects.filter(
+        facts.late_open(as_of), Q(town=town, registered_at__gte=start, registered_at__lt=end, registered_at__lte=as_of)
     )
-    if member is not None and column is not None:
-        candidates = candidates.filter(**{column: member})
-    if by_month:
-        months = candidates.annotate(g=TruncMonth("registered_at", tzinfo=local_zone())).values("g")
-        tz = local_zone()
-        found: dict[GroupKey, int] = {}
-        for row in months.order_by().annotate(n=Count("id")):
-            value = row["g"]
-            local = value.astimezone(tz) if isinstance(value, datetime) else value
-            key = date(local.year, local.month, 1)
-            found[key] = found.get(key, 0) + row["n"]
-        return list(found.items())
-    if column is None:
-        n = candidates.count()
-        return [("", n)] if n else []
-    return [
-        (_member_key(dim, row[column]), row["n"])
-        for row in candidates.values(column).order_by().annotate(n=Count("id"))
+    pending = Case.objects.filter(facts.reported_in(start, end, as_of), town=town, report_rolled_up=False)
+    parts: list[tuple[QuerySet[Case], str, dict[str, Count | Value]]] = [
+        (late, "registered_at", {"late": Count("id"), "reported": zero, "valid": zero}),
+        (
+            pending,
+            "reported_at",
+            {"late": zero, "reported": Count("id"), "valid": Count("id", filter=facts.registered_by(as_of))},
+        ),
     ]
+    tz = local_zone()
+    grouped: list[QuerySet[Case, dict[str, object]]] = []
+    for candidates, moment, counted in parts:
+        candidates = candidates.filter(_dim_filter(dim))
+        if member is not None and column is not None:
+            candidates = candidates.filter(**{column: member})
+        if by_month:
+            candidates, key = candidates.annotate(g=TruncMonth(moment, tzinfo=tz)), "g"
+        else:
+            key = column or "town_id"  # the town's part: one group
+        grouped.append(candidates.values(key).order_by().annotate(**counted))
+    found: dict[GroupKey, Counts] = {}
+    rows: Iterable[Mapping[str, object]] = grouped[0].union(grouped[1], all=True).order_by()
+    for row in rows:
+        value = row[key]
+        if by_month:
+            local = value.astimezone(tz) if isinstance(value, datetime) else cast(date, value)
+            key_of: GroupKey = date(local.year, local.month, 1)
+        else:
+            key_of = "" if column is None else _member_key(dim, value)
+        counts = found.setdefault(key_of, Counts())
+        counts.late += cast(int, row["late"])
+        counts.reported += cast(int, row["reported"])
+        counts.valid += cast(int, row["valid"])
+    return found
 
 
 def _recount(

@@ -41,8 +41,9 @@ def recount(*, town: Area) -> dict[Key, list[int]]:
         if column is not None:
             base = base.filter(**{f"{column}__isnull": False})
         group = [column] if column is not None else []
-        reported = (
-            base.annotate(day=TruncDate("reported_at", tzinfo=tz))
+        reported = (  # the reports the task worker has yet to count are not in the rows (counted live)
+            base.filter(report_rolled_up=True)
+            .annotate(day=TruncDate("reported_at", tzinfo=tz))
             .values(*group, "day")
             .order_by()
             .annotate(reported=Count("id"), valid=Count("id", filter=facts.registered_by(t)))

@@ -6,7 +6,8 @@
   ``tasks`` (``manage.py task_worker``, expected when tasks go through the database queue) and
   ``deadline_alerts`` (``manage.py deadline_alerts --loop``);
 - ``queue``: background tasks ready to run, how long the oldest has waited, and the actions whose notifications
-  the outbox still owes (``notifications_due``).
+  the outbox still owes (``notifications_due``) and the reports whose day counts it has yet to add to the
+  rollups (``reports_to_count``).
 
 A load balancer deciding whether to send requests to this app server asks ``/healthz?only=database``: a
 stopped worker is not a reason to stop serving pages.
@@ -26,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from gridgov.data.cases.domain import notifications
+from gridgov.data.cases.domain import notifications, rollups
 from gridgov.db.workers import DEADLINE_ALERTS, TASKS, read_heartbeats, stale_after
 from gridgov.types import JSONObject
 
@@ -109,10 +110,12 @@ def _queue(now: datetime) -> JSONObject:
         count = ready.count()
         oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
         due = notifications.pending(now=now).count()
+        to_count = rollups.reports_to_count()
     except DatabaseError:
-        return {"ready": None, "oldest_ready_seconds": None, "notifications_due": None}
+        return {"ready": None, "oldest_ready_seconds": None, "notifications_due": None, "reports_to_count": None}
     return {
         "ready": count,
         "oldest_ready_seconds": None if oldest is None else round((now - oldest).total_seconds()),
         "notifications_due": due,  # actions whose notifications the outbox still owes (due now)
+        "reports_to_count": to_count,  # reports whose day counts the worker has yet to add to the rollups
     }

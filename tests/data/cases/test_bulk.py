@@ -13,6 +13,7 @@ from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile, write_cases, write_cases_in_slices
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.history import HistoricalCase, import_historical_cases
+from gridgov.data.cases.domain.rollups import count_pending_reports
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.errors import Conflict
@@ -327,6 +328,7 @@ def test_a_replayed_case_is_the_case_the_engine_makes(world) -> None:
             photos=photos,
             **kwargs,
         )
+    assert count_pending_reports() == 1  # the task worker adds the engine's report to the rollups
     engine_case.refresh_from_db()
 
     replay = Replay(

@@ -14,10 +14,11 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from gridgov.data.cases.domain import notifications
+from gridgov.data.cases.domain import notifications, rollups
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.management.commands.task_worker import SteadyWorker
 from gridgov.data.cases.models import DeadlineAlert, Notification
+from gridgov.data.metrics.rollups import check
 from gridgov.data.notify.domain.alerts import raise_deadline_alerts
 from gridgov.db.workers import DEADLINE_ALERTS, TASKS, Backoff, Heartbeat, read_heartbeats, run_steadily
 from tests.factories import MONDAY_0900, TownWorld, build_world
@@ -102,8 +103,10 @@ def test_a_result_that_cannot_be_recorded_at_once_is_recorded_when_the_database_
     assert any(r.getMessage().startswith("记录任务结果时数据库暂时不可用（") for r in caplog.records)
 
 
-def test_the_worker_command_runs_the_queue_and_beats(queued: TownWorld) -> None:
+def test_the_worker_command_runs_the_queue_and_beats(queued: TownWorld, monkeypatch) -> None:
+    monkeypatch.setattr(rollups, "_last_pending_run", 0.0)  # a round an earlier test ran, not yet due again
     ready = DBTaskResult.objects.ready().count()
+    assert rollups.reports_to_count() == 1
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     try:
         call_command("task_worker", "--interval", "0.01", "--max-tasks", str(ready))
@@ -112,6 +115,8 @@ def test_the_worker_command_runs_the_queue_and_beats(queued: TownWorld) -> None:
             signal.signal(sig, handler)
     assert DBTaskResult.objects.ready().count() == 0
     assert Notification.objects.filter(user=queued.handler_a).count() == 1
+    assert rollups.reports_to_count() == 0  # and added the report's day counts to the rollups
+    assert check(town=queued.town) == []
     beat = read_heartbeats([TASKS])[TASKS]
     assert beat is not None
     assert (beat["state"], beat["every"]) == ("ok", 10.0)

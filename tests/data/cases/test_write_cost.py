@@ -36,11 +36,11 @@ def round_trips(captured) -> int:
     return sum(1 for query in captured.captured_queries if not _CONTROL.match(query["sql"]))
 
 
-def test_report_case_is_four_statements(world: TownWorld, django_assert_max_num_queries) -> None:
+def test_report_case_is_three_statements(world: TownWorld, django_assert_max_num_queries) -> None:
     reporter = User.objects.get(pk=world.grid_worker_a.pk)
     world.report(reporter=reporter)  # the worker is warm: calendar, limits, areas, memberships loaded once
-    # ≤ 6 with the transaction's own BEGIN (or the SAVEPOINT/RELEASE pair when nested, as here)
-    with django_assert_max_num_queries(6) as captured:
+    # ≤ 5 with the transaction's own BEGIN (or the SAVEPOINT/RELEASE pair when nested, as here)
+    with django_assert_max_num_queries(5) as captured:
         case = report_case(
             town=world.town,
             reporter=reporter,
@@ -55,8 +55,7 @@ def test_report_case_is_four_statements(world: TownWorld, django_assert_max_num_
             "SELECT ?",  # the keys of this connection's next report (this one's were reserved by the last)
             "INSERT org_counter",  # the number (upsert), read back by the case's INSERT
             "INSERT cases_case",  # with its audit head: the first action's hash
-            "INSERT cases_caseaction",  # with its outbox
-            "INSERT metrics_dailyrollup",  # indicators (… ON CONFLICT DO UPDATE)
+            "INSERT cases_caseaction",  # with its outbox; no rollup row: the worker adds the day's counts
         ]
         assert round_trips(captured) == 1
     else:  # in-process: no round trips to save
@@ -64,9 +63,8 @@ def test_report_case_is_four_statements(world: TownWorld, django_assert_max_num_
             "INSERT org_counter",  # the number and the case's keys (upsert … RETURNING)
             "INSERT cases_case",
             "INSERT cases_caseaction",
-            "INSERT metrics_dailyrollup",
         ]
-        assert round_trips(captured) == 4
+        assert round_trips(captured) == 3
     assert (case.action_count, case.status) == (1, "reported")
     stored = Case.objects.get(pk=case.pk)
     first = stored.actions.get()

@@ -53,7 +53,7 @@ def test_no_sign_in_needed_and_a_missing_alerts_loop_is_unhealthy(db) -> None:
                 TASKS: {"expected": False, "ok": False, "state": "missing", "last_beat": None},
                 DEADLINE_ALERTS: {"expected": True, "ok": False, "state": "missing", "last_beat": None},
             },
-            "queue": {"ready": 0, "oldest_ready_seconds": None, "notifications_due": 0},
+            "queue": {"ready": 0, "oldest_ready_seconds": None, "notifications_due": 0, "reports_to_count": 0},
         },
     )
 
@@ -108,11 +108,19 @@ def test_with_the_database_queue_the_task_worker_is_expected_and_the_queue_count
     DBTaskResult.objects.update(run_after=timezone.now())  # its short deferral is over
     Heartbeat(DEADLINE_ALERTS, every=60).beat()
     status, body = health()
-    assert (status, body["workers"][TASKS]["state"], body["queue"]["ready"], body["queue"]["notifications_due"]) == (
+    queue = body["queue"]
+    assert (
+        status,
+        body["workers"][TASKS]["state"],
+        queue["ready"],
+        queue["notifications_due"],
+        queue["reports_to_count"],
+    ) == (
         503,
         "missing",
         1,
         2,
+        1,  # the report's day counts, for the worker to add
     )
     assert body["queue"]["oldest_ready_seconds"] >= 0
     Heartbeat(TASKS, every=10).beat(state="retrying", detail="database is locked")

@@ -10,6 +10,10 @@ signal): the case's contribution before and after the change is computed from it
 difference is added to the rollup rows in one ``INSERT … ON CONFLICT … DO UPDATE`` statement (portable
 between SQLite and PostgreSQL). A change that alters no count writes nothing.
 
+A new report is the exception: it writes no row (``Case.report_rolled_up`` false). The task worker adds its
+report-day counts a moment later (``count_pending_reports``); until then ``metrics.counting`` counts the case
+live, and every change to it leaves its report-day counts out — so it is counted once, wherever it belongs now.
+
 A case contributes to one row per dimension it belongs to (the town, its village, grid, department, the grid
 worker who reported it, its category, major category and channel): ``reported``/``valid`` on the day it
 was reported, the cohort counts on the day it was registered. The contribution is the case's facts as of
@@ -20,11 +24,12 @@ any moment after its last change (``facts`` with T after everything); the part o
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gridgov.data.cases.enums import SATISFIED, Status
@@ -63,6 +68,7 @@ class CaseState:
     category_id: int
     major_category_id: int
     channel: str
+    report_rolled_up: bool = True
 
 
 def snapshot(case: Case) -> CaseState:
@@ -85,6 +91,7 @@ def snapshot(case: Case) -> CaseState:
         category_id=case.category_id,
         major_category_id=case.major_category_id,
         channel=str(case.channel),
+        report_rolled_up=case.report_rolled_up,
     )
 
 
@@ -159,7 +166,8 @@ def contribution(state: CaseState | None) -> dict[Key, list[int]]:
     report_day = _local_day(state.reported_at)
     cohort_day = _local_day(state.registered_at) if any(cohort) and state.registered_at is not None else None
     for dim, member in members(state):
-        _add_to(rows, (dim, member, report_day), report)
+        if state.report_rolled_up:  # else counted live until the worker adds them (``count_pending_reports``)
+            _add_to(rows, (dim, member, report_day), report)
         if cohort_day is not None:
             _add_to(rows, (dim, member, cohort_day), cohort)
     return rows
@@ -255,3 +263,56 @@ def _upsert(town_id: int, rows: dict[Key, list[int]]) -> None:
     for (dim, member, day), values in sorted(rows.items()):  # a fixed order: no deadlocks between writers
         params.extend([town_id, dim, member, day, *[values[i] for i in bound]])
     prepared.execute(sql, params)  # queued with the case's other writes inside prepared.batched()
+
+
+# How many reports one transaction of ``count_pending_reports`` counts: a few milliseconds of writing.
+PENDING_SLICE = 500
+_last_pending_run = 0.0
+
+
+def reports_to_count() -> int:
+    """How many reports wait for the task worker to add their day counts (``/healthz``; near 0 while it runs)."""
+    return Case.objects.filter(report_rolled_up=False).count()
+
+
+def count_pending_reports(*, limit: int = PENDING_SLICE) -> int:
+    """Add the report-day counts of up to ``limit`` cases the engine reported to the rollups, and mark them
+    counted, in one short transaction; returns how many (0 without taking the write lock when none wait).
+
+    A report writes no rollup row: every report of a day would otherwise add to the same few rows (the town,
+    its channel, category, major category, grid worker), a hot spot each report must lock until it commits.
+    Until this runs, the indicators count the case live (``metrics.counting``), and every change to the case
+    leaves its report-day counts out (``contribution``), so a case is counted once whichever comes first.
+    The cases are locked as the engine locks them, so no action on them interleaves.
+    """
+    if not Case.objects.filter(report_rolled_up=False).exists():  # a read: an idle worker takes no lock
+        return 0
+    with transaction.atomic():
+        cases = list(Case.objects.select_for_update().filter(report_rolled_up=False).order_by("id")[:limit])
+        by_town: dict[int, dict[Key, list[int]]] = {}
+        for case in cases:
+            state = snapshot(case)
+            rows = by_town.setdefault(case.town_id, {})
+            for key, values in change(before=state, after=replace(state, report_rolled_up=True)).rows.items():
+                _add_to(rows, key, values)
+        for town_id, rows in sorted(by_town.items()):
+            cases_added(town_id=town_id, rows={key: values for key, values in rows.items() if any(values)})
+        Case.objects.filter(pk__in=[case.pk for case in cases]).update(report_rolled_up=True)
+    return len(cases)
+
+
+def count_pending_reports_if_due(*, every: float = 1.0, budget: float = 0.5) -> int:
+    """The task worker's round: if ``every`` seconds have passed, count waiting reports slice by slice for
+    at most ``budget`` seconds (each slice its own short transaction); returns how many were counted."""
+    global _last_pending_run
+    now = time.monotonic()
+    if now - _last_pending_run < every:
+        return 0
+    _last_pending_run = now
+    counted = 0
+    while time.monotonic() - now < budget:
+        done = count_pending_reports()
+        counted += done
+        if done < PENDING_SLICE:
+            break
+    return counted

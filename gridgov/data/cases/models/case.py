@@ -115,6 +115,10 @@ class Case(models.Model):
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
     self_resolved = models.BooleanField(_("自行处置"), default=False)
     imported = models.BooleanField(_("历史导入"), default=False)
+    # Whether the case's report-day counts (reported, valid) are in the rollups. A report through the engine
+    # leaves them to the task worker (``rollups.count_pending_reports``), so it writes no rollup row; until
+    # then the indicators count the case live (``metrics.counting``). Imports and the bulk path count at once.
+    report_rolled_up = models.BooleanField(_("上报计数已汇总"), default=True)
 
     # Concurrency and audit.
     version = models.PositiveIntegerField(default=1)
@@ -182,6 +186,12 @@ class Case(models.Model):
                 name="case_provisional",
             ),
             models.Index(fields=["town", "category"], name="case_category"),
+            # The reports whose day counts the worker has not yet added to the rollups (seconds' worth).
+            models.Index(
+                fields=["town", "reported_at"],
+                condition=models.Q(report_rolled_up=False),
+                name="case_report_not_rolled_up",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
-"""``report_case``: a new case, numbered from the town's yearly counter, written with its first action, its
-rollups and the caller's record in one short transaction (one round trip on PostgreSQL after the token)."""
+"""``report_case``: a new case, numbered from the town's yearly counter, written with its first action and the
+caller's record in one short transaction (one round trip on PostgreSQL after the token). Its report-day counts
+are added to the rollups by the task worker (``rollups.count_pending_reports``); until then the indicators
+count it live."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain import deadlines, reference, rollups
+from gridgov.data.cases.domain import deadlines, reference
 from gridgov.data.cases.domain.attachments import Upload, check_images
 from gridgov.data.cases.domain.bulk_statements import own_number, own_number_sql
 from gridgov.data.cases.domain.engine.act import apply_action
@@ -124,16 +126,17 @@ def report_case(
         start=now,
     )
 
-    # The case row's values and its rollup rows are prepared here too: inside, only the keys, the number and
-    # the first action's hash are filled in.
+    # The case row's values are prepared here too: inside, only the keys, the number and the first action's
+    # hash are filled in. No rollup row is written: the report-day counts are the worker's to add, and a new
+    # case has no cohort counts until it is registered (an action, which writes its own).
+    case.report_rolled_up = False
     staged = prepared.stage(case)
-    counted = rollups.change(before=None, after=rollups.snapshot(case))
     # PostgreSQL: the number is drawn by the one round trip that writes the case (the counter's row is locked
     # only while the database writes), with keys reserved ahead by this connection's previous report.
     drawn: numbering.Drawn | None = None
     # Photos and an on-the-spot resolution write through the ORM: they need Django's own transaction.
     with transaction.atomic() if checked or resolve_on_spot else prepared.transaction():
-        with prepared.batched():  # the case, its action, the rollups and the caller's record
+        with prepared.batched():  # the case, its action and the caller's record
             if staged is not None and not (checked or resolve_on_spot) and connection.vendor == "postgresql":
                 pk, action_pk = prepared.reserved_keys(Case, CaseAction)
                 drawn = numbering.draw(series=numbering.CASES, town=town, year=year)
@@ -159,7 +162,6 @@ def report_case(
                 files=checked,
             )
             row = write_action(step, from_status="", new_case=staged or True, pk=action_pk)
-            rollups.write_change(counted)  # indicators: same transaction
             if on_written is not None and not resolve_on_spot:
                 on_written(case)  # a number drawn by the batch is not known yet: the record reads it from the row
         after_commit(row)
@@ -205,7 +207,7 @@ def _next_number(*, town: Area, year: int) -> tuple[int, int, int]:
     ``(seq, case pk, action pk)``.
 
     Knowing the keys before anything is written lets the first action's hash (which covers the case's key) go
-    into the case's own INSERT — no UPDATE of the new row — and lets the case, its action, the rollups and the
+    into the case's own INSERT — no UPDATE of the new row — and lets the case, its action and the
     caller's record go to the database together (``prepared.batched``). If the reporting transaction rolls
     back, so does the bump.
     """

@@ -2,7 +2,8 @@
 
 ``manage.py db_worker`` ends on the first database error it does not expect; this worker uses the same task
 queue and the same way of running a task, polls without taking the write lock while the queue is empty, retries
-transient database errors with backoff (logged), and writes a heartbeat that ``/healthz`` reports.
+transient database errors with backoff (logged), and writes a heartbeat that ``/healthz`` reports. Between tasks
+it also does the web's deferred writing: SQLite's WAL checkpoints and the new reports' rollup counts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django_tasks_db.management.commands.db_worker import Worker, valid_backend_
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from django_tasks_db.utils import exclusive_transaction
 
+from gridgov.data.cases.domain import rollups
 from gridgov.db.busy import describe
 from gridgov.db.sqlite3.checkpoint import checkpoint_if_due
 from gridgov.db.workers import TASKS, TRANSIENT_ERRORS, Backoff, run_steadily
@@ -48,6 +50,7 @@ class SteadyWorker(Worker):
     def run_one(self) -> bool:
         """Claim and run the next ready task; False when there is none."""
         checkpoint_if_due()  # the web's WAL checkpoints, off the request path
+        rollups.count_pending_reports_if_due()  # new reports' day counts, off the request path
         tasks = self.ready_tasks()
         if not tasks.exists():  # a read: an idle worker never takes the write lock
             return False
