@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from gridgov.data.cases.domain import reference
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction, DeadlineAlert, Notification
 from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
@@ -143,7 +144,7 @@ def plan_event(
     due = now
     rows: list[Delivery] = []
     if not urgent:
-        due = next_working_moment(now, WorkCalendar.load())
+        due = next_working_moment(now, reference.calendar())  # kept per process, as the engine's
     for row in extra or []:
         row.next_attempt_at = due
         rows.append(row)
