@@ -102,8 +102,9 @@ def create_once[T: Model](
         if create_recording is not None:
             created = create_recording(record)
             answer, numbered_later = answers[-1]
-            if numbered_later:
-                answer = render(created)  # now that the number is known
+            if numbered_later:  # now that the number is known: put it where the placeholder stands
+                assert isinstance(created, Case)
+                answer = _numbered(answer, created.number)
         else:
             assert create is not None
             with transaction.atomic():
@@ -129,6 +130,21 @@ def _rendered_with_drawn_number[T: Model](created: T, render: Callable[[T], JSON
         return render(created)
     finally:
         created.number = unknown
+
+
+def _numbered(answer: JSONObject, number: str) -> JSONObject:
+    """``answer`` with ``number`` wherever it says ``_DRAWN_NUMBER`` (what the stored copy gets in SQL)."""
+
+    def filled(value: object) -> object:
+        if isinstance(value, str):
+            return value.replace(_DRAWN_NUMBER, number)
+        if isinstance(value, dict):
+            return {key: filled(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [filled(item) for item in value]
+        return value
+
+    return {key: filled(value) for key, value in answer.items()}
 
 
 def _with_case_number(answer: JSONObject, case_id: int) -> prepared.SQL:
