@@ -125,6 +125,15 @@ def pending(*, now: datetime | None = None) -> QuerySet[CaseAction]:
     return qs.order_by("notify_due_at", "id")
 
 
+# What a notification's message says of a case beyond the case's own columns (``notify.domain.messages``).
+MESSAGE_RELATED = ("category", "village", "department", "town")
+
+
+def actions_with_their_cases() -> QuerySet[CaseAction]:
+    """Case actions with their case and its ``MESSAGE_RELATED``."""
+    return CaseAction.objects.select_related(*(f"case__{name}" for name in MESSAGE_RELATED))
+
+
 def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None:
     """Deliver one action's notifications if they are still owed.
 
@@ -134,11 +143,11 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            row = CaseAction.objects.select_related("case").filter(pk=action_id, notify_due_at__isnull=False).first()
+            row = actions_with_their_cases().filter(pk=action_id, notify_due_at__isnull=False).first()
             if row is None:
                 return 0  # delivered already (or owes nothing)
             created = _notify(row)
-            plan_deliveries(action_id=row.pk, now=now)
+            plan_deliveries(action=row, now=now)
             CaseAction.objects.filter(pk=row.pk).update(
                 notify_due_at=None, notified_at=now, notify_attempts=F("notify_attempts") + 1
             )
@@ -148,7 +157,7 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
         return None
 
 
-def plan_deliveries(*, action_id: int, now: datetime) -> None:
+def plan_deliveries(*, action: CaseAction, now: datetime) -> None:
     """Hand the action's notifications to the external channels (e-mail, DingTalk, …), same transaction.
 
     A fault there (a channel misconfigured) never holds the in-app messages: it is logged and skipped.
@@ -157,9 +166,9 @@ def plan_deliveries(*, action_id: int, now: datetime) -> None:
 
     try:
         with transaction.atomic():
-            plan_for_action(action_id=action_id, now=now)
+            plan_for_action(action_id=action.pk, now=now, action=action)
     except Exception as error:
-        log.error("无法安排外部渠道推送：流转记录 %s：%r", action_id, error)
+        log.error("无法安排外部渠道推送：流转记录 %s：%r", action.pk, error)
 
 
 def _record_failure(*, action_id: int, now: datetime, error: Exception) -> None:

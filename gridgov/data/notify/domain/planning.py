@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gridgov.data.cases.domain import reference
+from gridgov.data.cases.domain.notifications import MESSAGE_RELATED, actions_with_their_cases
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction, DeadlineAlert, Notification
 from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
@@ -212,21 +213,25 @@ def plan_event(
 
 
 def _case(case_id: int) -> Case:
-    return Case.objects.select_related("category", "village", "department", "town").get(pk=case_id)
+    return Case.objects.select_related(*MESSAGE_RELATED).get(pk=case_id)
 
 
-def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
-    """The deliveries of one case action's notifications (call in the transaction that created them)."""
+def plan_for_action(*, action_id: int, now: datetime | None = None, action: CaseAction | None = None) -> int:
+    """The deliveries of one case action's notifications (call in the transaction that created them).
+
+    ``action``: the action row already loaded by ``actions_with_their_cases`` (the outbox's delivery has it):
+    not read again."""
     now = now or timezone.now()
-    row = CaseAction.objects.filter(pk=action_id).values("case_id", "action", "to_status").first()
-    if row is None:
-        return 0
+    if action is None:
+        action = actions_with_their_cases().filter(pk=action_id).first()
+        if action is None:
+            return 0
     notifications = list(Notification.objects.filter(action_id=action_id).select_related("user").order_by("user_id"))
-    kind = kind_of_action(row["action"], row["to_status"] or "")
-    case = _case(row["case_id"])
+    kind = kind_of_action(action.action, action.to_status or "")
+    case = action.case
     event_key = f"action:{action_id}"
     reporter = _reporter_delivery(
-        case=case, action=row["action"], to_status=row["to_status"] or "", event_key=event_key, now=now
+        case=case, action=action.action, to_status=action.to_status or "", event_key=event_key, now=now
     )
     if not notifications and kind not in ROBOT_KINDS and reporter is None:
         return 0
