@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gridgov.data.cases.enums import SATISFIED, Status
@@ -270,9 +271,14 @@ PENDING_SLICE = 500
 _last_pending_run = 0.0
 
 
+def _waiting() -> QuerySet[Case]:
+    """The cases whose report-day counts the task worker has yet to add."""
+    return Case.objects.filter(report_rolled_up=False)
+
+
 def reports_to_count() -> int:
     """How many reports wait for the task worker to add their day counts (``/healthz``; near 0 while it runs)."""
-    return Case.objects.filter(report_rolled_up=False).count()
+    return _waiting().count()
 
 
 def count_pending_reports(*, limit: int = PENDING_SLICE) -> int:
@@ -285,10 +291,10 @@ def count_pending_reports(*, limit: int = PENDING_SLICE) -> int:
     leaves its report-day counts out (``contribution``), so a case is counted once whichever comes first.
     The cases are locked as the engine locks them, so no action on them interleaves.
     """
-    if not Case.objects.filter(report_rolled_up=False).exists():  # a read: an idle worker takes no lock
+    if not _waiting().exists():  # a read: an idle worker takes no lock
         return 0
     with transaction.atomic():
-        cases = list(Case.objects.select_for_update().filter(report_rolled_up=False).order_by("id")[:limit])
+        cases = list(_waiting().select_for_update().order_by("id")[:limit])
         by_town: dict[int, dict[Key, list[int]]] = {}
         for case in cases:
             state = snapshot(case)
