@@ -217,13 +217,28 @@ def run_all(
         raise
     if kept is not None:
         kept.confirm()
+    raw = cursor.cursor  # psycopg's own cursor: the results below are read without Django's wrapper
     for _ in range(len(texts) + len(prepares)):
-        cursor.nextset()  # past BEGIN's and PREPAREs' results: the cursor shows the first statement's
-    if later:
-        for position in range(max(later) + 1):
-            if position in later:
-                later[position].row = _first_row(cursor)
-            cursor.nextset()
+        raw.nextset()  # past BEGIN's and PREPAREs' results: the cursor shows the first statement's
+    if not later:
+        return
+    for position in range(max(later) + 1):
+        if position in later:
+            later[position].row = _returned_row(raw)
+        raw.nextset()
+
+
+def _returned_row(raw: FromDjango) -> tuple[SQLValue, ...] | None:
+    """The first row of the psycopg cursor's current result, None if it has none (read from its status, not
+    from ``description``, which builds every column's description)."""
+    result = raw.pgresult
+    if result is None or result.status != _TUPLES_OK:
+        return None
+    row = raw.fetchone()
+    return tuple(row) if row is not None else None
+
+
+_TUPLES_OK = 2  # psycopg.pq.ExecStatus.TUPLES_OK (libpq's PGRES_TUPLES_OK)
 
 
 def _first_row(cursor: FromDjango) -> tuple[SQLValue, ...] | None:
