@@ -287,25 +287,49 @@ def main() -> None:
         action="store_true",
         help="run GridGov's task worker beside the servers, as in production, and count its CPU",
     )
+    parser.add_argument(
+        "--trials",
+        type=int,
+        default=1,
+        help="measure this many times, each with freshly started servers, and show the median trial: on a shared "
+        "machine the ratio moves between runs by several points",
+    )
     args = parser.parse_args()
     if args.read_token_every_call:
         ENV["GRIDGOV_API_TOKEN_CACHE_SECONDS"] = "0"  # the servers' environment (started below)
     token = set_up()
     vendor = connection.vendor
     auth = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    gridgov, floor, bare = measure(
-        [
-            ("GridGov POST /api/cases", "gridgov.settings", "/api/cases", auth),
-            ("GridGov GET /api/me", "gridgov.settings", FLOOR_PATH, auth),
-            ("bare one-row insert", "bench.intake_bare", "/bare", {"Content-Type": "application/json"}),
-        ],
-        args,
-    )
+    targets = [
+        ("GridGov POST /api/cases", "gridgov.settings", "/api/cases", auth),
+        ("GridGov GET /api/me", "gridgov.settings", FLOOR_PATH, auth),
+        ("bare one-row insert", "bench.intake_bare", "/bare", {"Content-Type": "application/json"}),
+    ]
     print(
         f"database: {vendor}; {args.requests} requests each, {args.threads} client threads, {args.workers} workers; "
         + ("every call reads its token" if args.read_token_every_call else "one client: its token read once per 3 s")
         + ("; with the task worker running" if args.with_task_worker else "; no task worker")
+        + (f"; {args.trials} trials, each with servers of its own" if args.trials > 1 else ""),
+        flush=True,
     )
+    trials: list[list[Result]] = []
+    for number in range(1, args.trials + 1):
+        results = measure(targets, args)
+        trials.append(results)
+        if args.trials > 1:
+            gridgov, _floor, bare = results
+            print(f"trial {number}: ratio {gridgov.rate / bare.rate:.0%} ({gridgov.rate:.0f} / {bare.rate:.0f} req/s)",
+                  flush=True)  # fmt: skip
+    # The trial whose ratio is the median (the lower middle one of an even number) is shown in full.
+    ordered = sorted(trials, key=lambda results: results[0].rate / results[2].rate)
+    report(ordered[(len(ordered) - 1) // 2])
+    if args.trials > 1:
+        ratios = ", ".join(f"{results[0].rate / results[2].rate:.0%}" for results in trials)
+        print(f"ratios of the {args.trials} trials: {ratios}; the table above is the median trial's")
+
+
+def report(results: list[Result]) -> None:
+    gridgov, floor, bare = results
     print(f"| {'':<26} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | errors |")
     print(f"|{'-' * 28}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|--------|")
     for result in (gridgov, floor, bare):
