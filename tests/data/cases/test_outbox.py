@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection, connections
@@ -15,6 +16,7 @@ from gridgov.data.cases.domain.engine import apply_action, without_notifications
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.cases.tasks import deliver_notifications
+from tests.data.cases.test_write_cost import shapes
 from tests.factories import TownWorld
 
 DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -48,6 +50,39 @@ def test_an_action_owes_its_notifications_until_the_worker_delivers_them(world: 
     assert notifications.deliver_due() == notifications.Delivery(delivered=0, failed=0, notifications=0)
     assert notifications.deliver_action(action_id=dispatch.pk) == 0
     assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_works_out_its_messages_before_it_takes_the_write_lock(world: TownWorld, settings) -> None:
+    """On SQLite a write transaction holds the database's write lock, which every writing request waits for: who
+    hears of an action, the messages and the channels' deliveries are read and worked out before it; inside
+    are only the claim of the action and the writes."""
+    settings.TASKS = DUMMY_TASKS
+    _case, dispatch = _dispatched(world)
+    ran: list[tuple[bool, str]] = []  # (inside a transaction?, the statement)
+
+    def record(execute, sql, params, many, context):
+        ran.append((connection.in_atomic_block, sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert notifications.deliver_action(action_id=dispatch.pk) == 1
+    before = SimpleNamespace(captured_queries=[{"sql": sql} for atomic, sql in ran if not atomic])
+    inside = SimpleNamespace(captured_queries=[{"sql": sql} for atomic, sql in ran if atomic])
+    assert shapes(before) == [
+        "SELECT cases_caseaction",  # the action, its case and what the messages name
+        "SELECT org_membership",  # the department's people
+        "SELECT org_user",  # their addresses
+        "SELECT notify_preference",  # the channels they chose …
+        "SELECT notify_channelaccount",  # … the ids they have there …
+        "SELECT notify_preference",  # … and the ones they asked for explicitly
+    ]
+    assert [atomic for atomic, _sql in ran] == [False] * len(shapes(before)) + [True] * len(ran[len(shapes(before)) :])
+    assert shapes(inside) == [
+        "UPDATE cases_caseaction",  # the claim: still owed, now delivered
+        "INSERT cases_notification",
+        "SELECT cases_notification",  # the new rows' keys, for the deliveries
+    ]
 
 
 def test_a_replayed_past_owes_nothing(world: TownWorld) -> None:

@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -25,7 +26,10 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import CaseAction, Notification
 from gridgov.data.org.enums import Role
-from gridgov.data.org.models import Membership
+from gridgov.data.org.models import Membership, User
+
+if TYPE_CHECKING:
+    from gridgov.data.notify.domain.planning import Draft
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,12 @@ def notify_for_action(*, action_id: int) -> int:
 
 
 def _notify(row: CaseAction) -> int:
+    user_ids, message = _recipients(row)
+    return _write_notifications(row, user_ids=user_ids, message=message)
+
+
+def _recipients(row: CaseAction) -> tuple[list[int], str]:
+    """Who hears of the action ``row`` (its case loaded with it), and what their message says: reads only."""
     case = row.case
     action = Action(row.action)
     who: Q | None = None
@@ -90,10 +100,15 @@ def _notify(row: CaseAction) -> int:
     message = _("%(number)s：%(action)s") % {"number": case.number, "action": Action(row.action).label}
     if row.note:
         message = f"{message} — {row.note[:120]}"
+    return sorted(user_ids), message[:255]
+
+
+def _write_notifications(row: CaseAction, *, user_ids: list[int], message: str) -> int:
+    """The action's notifications, one per user (those already there are kept); returns how many are new."""
     created = Notification.objects.bulk_create(
         [
-            Notification(town_id=case.town_id, user_id=uid, case=case, action=row, message=message[:255])
-            for uid in sorted(user_ids)
+            Notification(town_id=row.case.town_id, user_id=uid, case_id=row.case_id, action=row, message=message)
+            for uid in user_ids
         ],
         ignore_conflicts=True,
     )
@@ -139,36 +154,59 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
 
     Returns the number of notifications created, or None when the delivery failed (the failure is recorded
     on the row — attempts, next due moment — and logged; it is never raised).
+
+    Who hears of it, the messages and the external channels' deliveries are worked out first, by reads
+    alone; then one short transaction claims the action (it is still owed: no other worker delivered it
+    meanwhile) and writes them. On SQLite a write transaction holds the database's write lock, which every
+    request that writes waits for: the delivery holds it only while it writes.
     """
     now = now or timezone.now()
     try:
+        row = actions_with_their_cases().filter(pk=action_id, notify_due_at__isnull=False).first()
+        if row is None:
+            return 0  # delivered already (or owes nothing)
+        user_ids, message = _recipients(row)
+        draft = _draft_deliveries(row, user_ids=user_ids, message=message, now=now)
         with transaction.atomic():
-            row = actions_with_their_cases().filter(pk=action_id, notify_due_at__isnull=False).first()
-            if row is None:
-                return 0  # delivered already (or owes nothing)
-            created = _notify(row)
-            plan_deliveries(action=row, now=now)
-            CaseAction.objects.filter(pk=row.pk).update(
+            claimed = CaseAction.objects.filter(pk=row.pk, notify_due_at__isnull=False).update(
                 notify_due_at=None, notified_at=now, notify_attempts=F("notify_attempts") + 1
             )
+            if not claimed:
+                return 0  # another worker delivered it since it was read
+            created = _write_notifications(row, user_ids=user_ids, message=message)
+            if draft is not None:
+                _write_deliveries(row, draft)
         return created
     except Exception as error:  # any failure is retried, and logged; never raised
         _record_failure(action_id=action_id, now=now, error=error)
         return None
 
 
-def plan_deliveries(*, action: CaseAction, now: datetime) -> None:
-    """Hand the action's notifications to the external channels (e-mail, DingTalk, …), same transaction.
+def _draft_deliveries(row: CaseAction, *, user_ids: list[int], message: str, now: datetime) -> Draft | None:
+    """The external channels' deliveries of the action (e-mail, DingTalk, …), worked out without writing; None
+    when that fails (a channel misconfigured): logged, and the in-app messages go out without them."""
+    from gridgov.data.notify.domain.planning import Recipient, draft_for_action
 
-    A fault there (a channel misconfigured) never holds the in-app messages: it is logged and skipped.
-    """
-    from gridgov.data.notify.domain.planning import plan_for_action
+    try:
+        users = User.objects.filter(pk__in=user_ids).values_list("pk", "email", "phone") if user_ids else []
+        recipients = [Recipient(pk, email, phone, message) for pk, email, phone in users]
+        return draft_for_action(action=row, recipients=recipients, now=now)
+    except Exception as error:
+        log.error("无法安排外部渠道推送：流转记录 %s：%r", row.pk, error)
+        return None
+
+
+def _write_deliveries(row: CaseAction, draft: Draft) -> None:
+    """Write the drafted deliveries with the action's notifications, same transaction; a fault there never holds
+    the in-app messages: it is logged and skipped."""
+    from gridgov.data.notify.domain.planning import write_event
 
     try:
         with transaction.atomic():
-            plan_for_action(action_id=action.pk, now=now, action=action)
+            ids = dict(Notification.objects.filter(action_id=row.pk).values_list("user_id", "id"))
+            write_event(draft, notification_ids=ids)
     except Exception as error:
-        log.error("无法安排外部渠道推送：流转记录 %s：%r", action.pk, error)
+        log.error("无法安排外部渠道推送：流转记录 %s：%r", row.pk, error)
 
 
 def _record_failure(*, action_id: int, now: datetime, error: Exception) -> None:

@@ -22,6 +22,7 @@ import logging
 import threading
 import time as monotonic_time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -131,6 +132,25 @@ def _robots_for(case: Case) -> list[Robot]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a notification is for, with what an external channel needs to reach them."""
+
+    user_id: int
+    email: str
+    phone: str
+    message: str  # the in-app message (the 消息 page's line)
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event's deliveries worked out (``draft_event``: reads only), to be written by ``write_event`` once the
+    in-app notifications they belong to exist."""
+
+    event_key: str
+    rows: list[Delivery] = field(default_factory=list)
+
+
 def plan_event(
     *,
     event_key: str,
@@ -140,35 +160,54 @@ def plan_event(
     now: datetime,
     extra: list[Delivery] | None = None,
 ) -> int:
-    """Create the deliveries of one event (safe to run twice: one row per channel, event, recipient)."""
+    """Create the deliveries of one event's notifications (safe to run twice: one row per channel, event,
+    recipient)."""
+    recipients = [Recipient(n.user_id, n.user.email, n.user.phone, n.message) for n in notifications]
+    draft = draft_event(event_key=event_key, kind=kind, case=case, recipients=recipients, now=now, extra=extra)
+    return write_event(draft, notification_ids={n.user_id: n.pk for n in notifications})
+
+
+def draft_event(
+    *,
+    event_key: str,
+    kind: EventKind,
+    case: Case,
+    recipients: list[Recipient],
+    now: datetime,
+    extra: list[Delivery] | None = None,
+) -> Draft:
+    """The deliveries of one event, worked out without writing: channels, addresses, texts and when they go."""
     urgent = kind in URGENT
     due = now
-    rows: list[Delivery] = []
+    draft = Draft(event_key)
+    rows = draft.rows
     if not urgent:
         due = next_working_moment(now, reference.calendar())  # kept per process, as the engine's
     for row in extra or []:
         row.next_attempt_at = due
         rows.append(row)
-    users = {n.user_id: n for n in notifications}
+    users = {r.user_id: r for r in recipients}
     wanted = wanted_channels(user_ids=users, kind=kind)
-    accounts = {a.user_id: a for a in ChannelAccount.objects.filter(user_id__in=users)}
-    explicit = set(
-        Preference.objects.filter(user_id__in=users, kind=kind, enabled=True).values_list("user_id", "channel")
+    accounts = {a.user_id: a for a in ChannelAccount.objects.filter(user_id__in=users)} if users else {}
+    explicit = (
+        set(Preference.objects.filter(user_id__in=users, kind=kind, enabled=True).values_list("user_id", "channel"))
+        if users
+        else set()
     )
-    for uid, notification in users.items():
-        user = notification.user
+    for uid, recipient in users.items():
         account = accounts.get(uid)
         message = case_message(
-            case=case, kind=kind, note=notification.message, language=account.language if account else ""
+            case=case, kind=kind, note=recipient.message, language=account.language if account else ""
         )
         for channel in wanted.get(uid, []):
-            address = address_of(channel=channel, user_email=user.email, user_phone=user.phone, account=account)
+            address = address_of(
+                channel=channel, user_email=recipient.email, user_phone=recipient.phone, account=account
+            )
             if not address and (uid, channel) not in explicit:
                 continue  # a default channel the user has no id for: nothing to say
             rows.append(
                 Delivery(
-                    notification=notification,
-                    user_id=uid,
+                    user_id=uid,  # its notification is set by write_event
                     channel=channel,
                     kind=kind,
                     event_key=event_key,
@@ -186,7 +225,7 @@ def plan_event(
         allowed = set(allowed_channels())
         group_robots = [robot for robot in _robots_for(case) if robot.channel in allowed]
         if group_robots:
-            note = notifications[0].message if notifications else ""
+            note = recipients[0].message if recipients else ""
             message = case_message(case=case, kind=kind, note=note, language=town_language(case.area_path))
             for robot in group_robots:
                 rows.append(
@@ -202,11 +241,20 @@ def plan_event(
                         created_at=now,
                     )
                 )
-    if not rows:
+    return draft
+
+
+def write_event(draft: Draft, *, notification_ids: dict[int, int]) -> int:
+    """Write a drafted event's deliveries, each user's tied to that user's notification (``notification_ids``:
+    user → notification); returns how many are new (call inside the transaction that has the notifications)."""
+    if not draft.rows:
         return 0
-    before = Delivery.objects.filter(event_key=event_key).count()
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    created = Delivery.objects.filter(event_key=event_key).count() - before
+    for row in draft.rows:
+        if row.user_id is not None:
+            row.notification_id = notification_ids[row.user_id]
+    before = Delivery.objects.filter(event_key=draft.event_key).count()
+    Delivery.objects.bulk_create(draft.rows, ignore_conflicts=True)
+    created = Delivery.objects.filter(event_key=draft.event_key).count() - before
     if created:
         transaction.on_commit(wake_sender)
     return created
@@ -216,30 +264,34 @@ def _case(case_id: int) -> Case:
     return Case.objects.select_related(*MESSAGE_RELATED).get(pk=case_id)
 
 
-def plan_for_action(*, action_id: int, now: datetime | None = None, action: CaseAction | None = None) -> int:
-    """The deliveries of one case action's notifications (call in the transaction that created them).
-
-    ``action``: the action row already loaded by ``actions_with_their_cases`` (the outbox's delivery has it):
-    not read again."""
+def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
+    """The deliveries of one case action's notifications, once they exist (safe to run twice)."""
     now = now or timezone.now()
+    action = actions_with_their_cases().filter(pk=action_id).first()
     if action is None:
-        action = actions_with_their_cases().filter(pk=action_id).first()
-        if action is None:
-            return 0
+        return 0
     notifications = list(Notification.objects.filter(action_id=action_id).select_related("user").order_by("user_id"))
+    recipients = [Recipient(n.user_id, n.user.email, n.user.phone, n.message) for n in notifications]
+    draft = draft_for_action(action=action, recipients=recipients, now=now)
+    return write_event(draft, notification_ids={n.user_id: n.pk for n in notifications})
+
+
+def draft_for_action(*, action: CaseAction, recipients: list[Recipient], now: datetime) -> Draft:
+    """The deliveries of one case action (loaded by ``actions_with_their_cases``) to ``recipients``, worked out
+    without writing — the outbox does this before its write transaction and writes them with the notifications."""
     kind = kind_of_action(action.action, action.to_status or "")
     case = action.case
-    event_key = f"action:{action_id}"
+    event_key = f"action:{action.pk}"
     reporter = _reporter_delivery(
         case=case, action=action.action, to_status=action.to_status or "", event_key=event_key, now=now
     )
-    if not notifications and kind not in ROBOT_KINDS and reporter is None:
-        return 0
-    return plan_event(
+    if not recipients and kind not in ROBOT_KINDS and reporter is None:
+        return Draft(event_key)
+    return draft_event(
         event_key=event_key,
         kind=kind,
         case=case,
-        notifications=notifications,
+        recipients=recipients,
         now=now,
         extra=[reporter] if reporter is not None else [],
     )
