@@ -22,6 +22,7 @@ from gridgov.data.cases.rollup_model import COUNT_FIELDS, DIM_COLUMNS, DailyRoll
 from gridgov.data.metrics import facts
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area
+from gridgov.db.snapshot import one_snapshot
 
 # Every dimension with its case column; the town's (None) counts every case of the town.
 _DIM_COLUMNS: dict[str, str | None] = {Dim.TOWN: None, **DIM_COLUMNS}
@@ -77,12 +78,14 @@ def stored(*, town: Area) -> dict[Key, list[int]]:
 def rebuild(*, town: Area) -> int:
     """Bring a town's rollups to a fresh recount; returns the number of rows the recount has.
 
-    The recount and the comparison with the stored rows are made without the write lock; only the rows that
+    The recount and the stored rows are read from one snapshot, without the write lock; only the rows that
     differ are then corrected, by adding the difference (as the engine adds its changes), in one short
-    transaction — usually nothing at all, so a rebuild never makes a web request wait.
+    transaction — usually nothing at all, so a rebuild never makes a web request wait. An action or a worker's
+    round committed meanwhile added its own change to the rows, which the difference leaves as it is.
     """
-    fresh = recount(town=town)
-    have = stored(town=town)
+    with one_snapshot():  # two reads at different moments would undo what was committed between them
+        fresh = recount(town=town)
+        have = stored(town=town)
     zero = [0] * len(COUNT_FIELDS)
     delta: dict[Key, list[int]] = {}
     for key in set(fresh) | set(have):
@@ -103,9 +106,10 @@ class Mismatch:
 
 
 def check(*, town: Area) -> list[Mismatch]:
-    """Compare a town's rollups with a recount; empty when they agree."""
-    have = stored(town=town)
-    want = recount(town=town)
+    """Compare a town's rollups with a recount (read from one snapshot); empty when they agree."""
+    with one_snapshot():
+        have = stored(town=town)
+        want = recount(town=town)
     zero = [0] * len(COUNT_FIELDS)
     return [
         Mismatch(key, have.get(key, zero), want.get(key, zero))
