@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import DeadlineAlert, Notification
 from gridgov.data.notify.domain.alerts import raise_deadline_alerts
+from tests.data.cases.test_write_cost import shapes
 from tests.factories import TownWorld, at
 
 
@@ -87,3 +92,26 @@ def test_the_command_reports_what_it_did(world: TownWorld, capsys) -> None:
     world.report(now=at(2026, 11, 23, 9, 0))
     call_command("deadline_alerts")
     assert capsys.readouterr().out.strip() == "新增期限预警 1 条"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_works_out_its_messages_before_it_takes_the_write_lock(world: TownWorld) -> None:
+    """As the outbox (test_outbox): the people to tell, the text and the channels' deliveries are read first; the
+    alert's write transaction (on SQLite: the database's write lock) holds only its own writes."""
+    dispatched_at_nine(world)
+    ran: list[tuple[bool, str]] = []  # (inside a transaction?, the statement)
+
+    def record(execute, sql, params, many, context):
+        ran.append((connection.in_atomic_block, sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert raise_deadline_alerts(now=at(2026, 11, 23, 12, 0)) == 1
+    inside = SimpleNamespace(captured_queries=[{"sql": sql} for atomic, sql in ran if atomic])
+    assert shapes(inside) == [
+        "SELECT cases_deadlinealert",  # get_or_create: another run's alert?
+        "INSERT cases_deadlinealert",
+        "INSERT cases_notification",
+        "SELECT cases_notification",  # their keys, for the deliveries
+    ]
+    assert messages_for(world.handler_a) == [f"{DeadlineAlert.objects.get().case.number} 即将到期（期限 11-23 14:30）"]

@@ -20,25 +20,28 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.notifications import area_people, department_people
+from gridgov.data.cases.domain.notifications import MESSAGE_RELATED, area_people, department_people
 from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES
 from gridgov.data.cases.models import Case, DeadlineAlert, Notification
-from gridgov.data.notify.domain.planning import plan_for_alert
+from gridgov.data.notify.domain.planning import Draft, Recipient, draft_event, write_event
+from gridgov.data.notify.enums import EventKind
 from gridgov.data.org.enums import Role
-from gridgov.data.org.models import Membership
+from gridgov.data.org.models import Membership, User
 
 
 def raise_deadline_alerts(*, now: datetime | None = None) -> int:
-    """Create the alerts (and their notifications) that are due at ``now``; returns how many alerts."""
+    """Create the alerts (and their notifications) that are due at ``now``; returns how many alerts.
+
+    Each alert's recipients, message and channel deliveries are worked out by reads first; its short write
+    transaction then creates the alert (unless another run did), the notifications and the deliveries. On
+    SQLite a write transaction holds the database's write lock: a morning's batch of lamps keeps no request
+    waiting longer than its writes."""
     now = now or timezone.now()
     due = Case.objects.filter(
         Q(status__in=DISPATCH_PHASE_STATUSES, dispatch_warn_at__lte=now)
         | Q(status__in=HANDLE_PHASE_STATUSES, handle_warn_at__lte=now)
-    ).only(
-        "pk", "town_id", "number", "status", "area_path", "department_id",
-        "dispatch_deadline", "handle_deadline",
-    )  # fmt: skip
-    cases = list(due)
+    ).select_related(*MESSAGE_RELATED)  # what the channels' messages name …
+    cases = list(due.defer("description", "reporter_name", "reporter_phone"))  # … and not what they leave out
     already = set(
         DeadlineAlert.objects.filter(case_id__in=[c.pk for c in cases]).values_list(
             "case_id", "phase", "level", "deadline"
@@ -54,6 +57,21 @@ def raise_deadline_alerts(*, now: datetime | None = None) -> int:
         level = "red" if now > deadline else "yellow"
         if (case.pk, phase, level, deadline) in already:
             continue
+        who = department_people(case.department_id) if not in_dispatch else None
+        if who is None:
+            who = area_people(case.area_path, [Role.OPERATOR])
+        users = list(
+            User.objects.filter(pk__in=Membership.objects.filter(who, active=True).values("user_id"))
+            .order_by("pk")
+            .values_list("pk", "email", "phone")
+        )
+        if level == "red":
+            message = _("%(number)s 已超期（期限 %(deadline)s），请尽快办理")
+        else:
+            message = _("%(number)s 即将到期（期限 %(deadline)s）")
+        text = message % {"number": case.number, "deadline": timezone.localtime(deadline).strftime("%m-%d %H:%M")}
+        recipients = [Recipient(pk, email, phone, text) for pk, email, phone in users]
+        draft = _draft_deliveries(case=case, level=level, recipients=recipients, now=now)
         with transaction.atomic():
             alert, was_created = DeadlineAlert.objects.get_or_create(
                 case=case,
@@ -65,33 +83,34 @@ def raise_deadline_alerts(*, now: datetime | None = None) -> int:
             if not was_created:
                 continue
             created += 1
-            who = department_people(case.department_id) if not in_dispatch else None
-            if who is None:
-                who = area_people(case.area_path, [Role.OPERATOR])
-            user_ids = sorted(set(Membership.objects.filter(who, active=True).values_list("user_id", flat=True)))
-            if level == "red":
-                message = _("%(number)s 已超期（期限 %(deadline)s），请尽快办理")
-            else:
-                message = _("%(number)s 即将到期（期限 %(deadline)s）")
-            text = message % {
-                "number": case.number,
-                "deadline": timezone.localtime(deadline).strftime("%m-%d %H:%M"),
-            }
             Notification.objects.bulk_create(
                 [
-                    Notification(town_id=case.town_id, user_id=uid, case=case, alert=alert, message=text)
-                    for uid in user_ids
+                    Notification(town_id=case.town_id, user_id=pk, case=case, alert=alert, message=text)
+                    for pk, _email, _phone in users
                 ],
                 ignore_conflicts=True,
             )
-            _plan_deliveries(alert_id=alert.pk, now=now)
+            if draft is not None:
+                _write_deliveries(alert_id=alert.pk, draft=draft)
     return created
 
 
-def _plan_deliveries(*, alert_id: int, now: datetime) -> None:
-    """Hand the alert's notifications to the external channels; a fault there never holds the alert."""
+def _draft_deliveries(*, case: Case, level: str, recipients: list[Recipient], now: datetime) -> Draft | None:
+    """The alert's channel deliveries, worked out without writing; None when that fails (logged): a fault
+    there never holds the alert."""
+    kind = EventKind.OVERDUE_RED if level == "red" else EventKind.OVERDUE_YELLOW
+    try:
+        return draft_event(event_key="", kind=kind, case=case, recipients=recipients, now=now)
+    except Exception as error:
+        logging.getLogger(__name__).error("无法安排外部渠道推送：期限预警（案卷 %s）：%r", case.number, error)
+        return None
+
+
+def _write_deliveries(*, alert_id: int, draft: Draft) -> None:
+    """Write the drafted deliveries under the new alert's key, with its notifications (same transaction)."""
     try:
         with transaction.atomic():
-            plan_for_alert(alert_id=alert_id, now=now)
+            ids = dict(Notification.objects.filter(alert_id=alert_id).values_list("user_id", "id"))
+            write_event(draft, notification_ids=ids, event_key=f"alert:{alert_id}")
     except Exception as error:
         logging.getLogger(__name__).error("无法安排外部渠道推送：期限预警 %s：%r", alert_id, error)

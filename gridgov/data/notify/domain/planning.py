@@ -30,9 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from gridgov.data.cases.domain import reference
-from gridgov.data.cases.domain.notifications import MESSAGE_RELATED, actions_with_their_cases
+from gridgov.data.cases.domain.notifications import actions_with_their_cases
 from gridgov.data.cases.enums import Action, Channel, Status
-from gridgov.data.cases.models import Case, CaseAction, DeadlineAlert, Notification
+from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
 from gridgov.data.notify.channels.robots import Robot, robots
 from gridgov.data.notify.domain.messages import case_message, delivery_content, reporter_message, town_language
@@ -244,9 +244,14 @@ def draft_event(
     return draft
 
 
-def write_event(draft: Draft, *, notification_ids: dict[int, int]) -> int:
+def write_event(draft: Draft, *, notification_ids: dict[int, int], event_key: str = "") -> int:
     """Write a drafted event's deliveries, each user's tied to that user's notification (``notification_ids``:
-    user → notification); returns how many are new (call inside the transaction that has the notifications)."""
+    user → notification); returns how many are new (call inside the transaction that has the notifications).
+    ``event_key``: the event's key when only its writing makes it known (an alert's, from its new row)."""
+    if event_key:
+        draft.event_key = event_key
+        for row in draft.rows:
+            row.event_key = event_key
     if not draft.rows:
         return 0
     for row in draft.rows:
@@ -258,10 +263,6 @@ def write_event(draft: Draft, *, notification_ids: dict[int, int]) -> int:
     if created:
         transaction.on_commit(wake_sender)
     return created
-
-
-def _case(case_id: int) -> Case:
-    return Case.objects.select_related(*MESSAGE_RELATED).get(pk=case_id)
 
 
 def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
@@ -317,19 +318,6 @@ def _reporter_delivery(*, case: Case, action: str, to_status: str, event_key: st
         short=message.short[:140],
         link=message.link[:255],
         created_at=now,
-    )
-
-
-def plan_for_alert(*, alert_id: int, now: datetime | None = None) -> int:
-    """The deliveries of one deadline alert's notifications (yellow or red lamp)."""
-    now = now or timezone.now()
-    alert = DeadlineAlert.objects.filter(pk=alert_id).values("case_id", "level").first()
-    if alert is None:
-        return 0
-    kind = EventKind.OVERDUE_RED if alert["level"] == "red" else EventKind.OVERDUE_YELLOW
-    notifications = list(Notification.objects.filter(alert_id=alert_id).select_related("user").order_by("user_id"))
-    return plan_event(
-        event_key=f"alert:{alert_id}", kind=kind, case=_case(alert["case_id"]), notifications=notifications, now=now
     )
 
 
