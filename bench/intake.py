@@ -22,6 +22,10 @@ Both servers run at once; each gets the same number of requests from ``--threads
 connection per request, as gunicorn's sync workers close them) after a short warm-up, in ``--rounds``
 alternating rounds so that the shared machine's noise falls on both alike. Prints req/s (requests over the
 time spent loading that server), p50/p95/p99 and GridGov/baseline.
+
+On a shared machine the ratio moves by several points from one run to the next (the noise falls harder on the
+larger code path), however many rounds a run has: ``--trials N`` measures N times, each with servers started
+afresh, prints every trial's ratio and shows the median trial in full.
 """
 
 from __future__ import annotations

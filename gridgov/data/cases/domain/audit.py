@@ -19,7 +19,9 @@ from gridgov.types import JSONObject
 
 
 def _timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """``2026-11-23T01:02:03.000000Z``: UTC, always six digits of microseconds — what
+    ``strftime("%Y-%m-%dT%H:%M:%S.%fZ")`` gives, at less than half its cost."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def action_digest(
