@@ -245,9 +245,12 @@ class _Planner(Register):
 FARMHOUSE_USES = ("改建为民宿", "出租为农家乐", "村集体统一流转，改作仓储", "改建为共享书屋", "出租为来料加工点")
 
 
-def _write(part: Slice) -> None:
-    """One slice in one transaction: houses, households, residents, then their records (or the rentals' cases)."""
+def _write(part: Slice) -> float:
+    """One slice in one transaction: houses, households, residents, then their records (or the rentals' cases).
+    Returns how long the transaction held the write lock: from its start (on SQLite BEGIN IMMEDIATE, which
+    may first wait for another writer — that wait holds nothing) to its commit."""
     with transaction.atomic():
+        began = time.monotonic()
         House.objects.bulk_create(part.houses)
         Household.objects.bulk_create(part.households)
         Resident.objects.bulk_create(part.residents)
@@ -258,6 +261,7 @@ def _write(part: Slice) -> None:
             model._default_manager.bulk_create(rows)
         if part.rentals:
             write_rentals(part)
+    return time.monotonic() - began
 
 
 def build(*, town: Area, rng: random.Random, year: int = 2022) -> None:
@@ -284,9 +288,7 @@ def build_year(*, town: Area, rng: random.Random, year: int = 2022, now: datetim
         # committed, so the write lock is held only for the inserts.
         gc.disable()
         try:
-            began = time.monotonic()
-            _write(part)
-            longest = max(longest, time.monotonic() - began)
+            longest = max(longest, _write(part))
         finally:
             gc.enable()
         houses += len(part.houses)
