@@ -12,6 +12,7 @@ from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import DeadlineAlert, Notification
 from gridgov.data.notify.domain.alerts import raise_deadline_alerts
+from gridgov.data.notify.models import Delivery
 from tests.data.cases.test_write_cost import shapes
 from tests.factories import TownWorld, at
 
@@ -115,3 +116,14 @@ def test_an_alert_works_out_its_messages_before_it_takes_the_write_lock(world: T
         "SELECT cases_notification",  # their keys, for the deliveries
     ]
     assert messages_for(world.handler_a) == [f"{DeadlineAlert.objects.get().case.number} 即将到期（期限 11-23 14:30）"]
+
+
+def test_a_misconfigured_channel_never_holds_an_alert(world: TownWorld, settings, caplog) -> None:
+    settings.GRIDGOV_NOTIFY_CHANNELS = ["email", "dingtalk_robot"]
+    settings.GRIDGOV_NOTIFY_ROBOTS = "值班群|dingtalk|https://example.invalid/robot"  # no secret, no scope
+    case = dispatched_at_nine(world)
+    assert raise_deadline_alerts(now=at(2026, 11, 23, 12, 0)) == 1
+    assert messages_for(world.handler_a) == [f"{case.number} 即将到期（期限 11-23 14:30）"]
+    assert Delivery.objects.count() == 0  # the channels' deliveries could not be worked out: left out …
+    logged = [record.getMessage().split("：", 1)[0] for record in caplog.records if record.levelname == "ERROR"]
+    assert logged == ["无法安排外部渠道推送"]  # … and said so

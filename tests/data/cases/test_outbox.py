@@ -16,6 +16,7 @@ from gridgov.data.cases.domain.engine import apply_action, without_notifications
 from gridgov.data.cases.enums import Action
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.cases.tasks import deliver_notifications
+from gridgov.data.notify.models import Delivery
 from tests.data.cases.test_write_cost import shapes
 from tests.factories import TownWorld
 
@@ -83,6 +84,21 @@ def test_a_delivery_works_out_its_messages_before_it_takes_the_write_lock(world:
         "INSERT cases_notification",
         "SELECT cases_notification",  # the new rows' keys, for the deliveries
     ]
+
+
+def test_a_misconfigured_channel_never_holds_the_in_app_messages(world: TownWorld, settings, caplog) -> None:
+    settings.GRIDGOV_NOTIFY_CHANNELS = ["email", "dingtalk_robot"]
+    settings.GRIDGOV_NOTIFY_ROBOTS = "值班群|dingtalk|https://example.invalid/robot"  # no secret, no scope
+    _case, dispatch = _dispatched(world)
+    assert notifications.deliver_action(action_id=dispatch.pk) == 1
+    assert list(Notification.objects.values_list("user__username", "action__action")) == [("handler_a", "dispatch")]
+    assert Delivery.objects.count() == 0  # the channels' deliveries could not be worked out: left out …
+    logged = [record.getMessage().split("：", 2) for record in caplog.records if record.levelname == "ERROR"]
+    assert [(what, which, error.split("(")[0]) for what, which, error in logged] == [
+        ("无法安排外部渠道推送", f"流转记录 {dispatch.pk}", "ImproperlyConfigured")  # … and said so
+    ]
+    dispatch.refresh_from_db()
+    assert (dispatch.notify_due_at, dispatch.notify_attempts) == (None, 1)  # delivered, not retried
 
 
 def test_a_replayed_past_owes_nothing(world: TownWorld) -> None:
