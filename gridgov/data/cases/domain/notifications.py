@@ -174,8 +174,7 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
             if not claimed:
                 return 0  # another worker delivered it since it was read
             created = _write_notifications(row, user_ids=user_ids, message=message)
-            if draft is not None:
-                _write_deliveries(row, draft)
+            _write_deliveries(row, draft)
         return created
     except Exception as error:  # any failure is retried, and logged; never raised
         _record_failure(action_id=action_id, now=now, error=error)
@@ -183,30 +182,19 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
 
 
 def _draft_deliveries(row: CaseAction, *, user_ids: list[int], message: str, now: datetime) -> Draft | None:
-    """The external channels' deliveries of the action (e-mail, DingTalk, …), worked out without writing; None
-    when that fails (a channel misconfigured): logged, and the in-app messages go out without them."""
-    from gridgov.data.notify.domain.planning import Recipient, draft_for_action
+    """The external channels' deliveries of the action (e-mail, DingTalk, …), worked out without writing."""
+    from gridgov.data.notify.domain.planning import Recipient, draft_for_action, drafted
 
-    try:
-        users = User.objects.filter(pk__in=user_ids).values_list("pk", "email", "phone") if user_ids else []
-        recipients = [Recipient(pk, email, phone, message) for pk, email, phone in users]
-        return draft_for_action(action=row, recipients=recipients, now=now)
-    except Exception as error:
-        log.error("无法安排外部渠道推送：流转记录 %s：%r", row.pk, error)
-        return None
+    users = User.objects.filter(pk__in=user_ids).values_list("pk", "email", "phone")
+    recipients = [Recipient(pk, email, phone, message) for pk, email, phone in users]
+    return drafted(lambda: draft_for_action(action=row, recipients=recipients, now=now), about=f"流转记录 {row.pk}")
 
 
-def _write_deliveries(row: CaseAction, draft: Draft) -> None:
-    """Write the drafted deliveries with the action's notifications, same transaction; a fault there never holds
-    the in-app messages: it is logged and skipped."""
-    from gridgov.data.notify.domain.planning import write_event
+def _write_deliveries(row: CaseAction, draft: Draft | None) -> None:
+    """Write the drafted deliveries with the action's notifications, same transaction."""
+    from gridgov.data.notify.domain.planning import write_deliveries
 
-    try:
-        with transaction.atomic():
-            ids = dict(Notification.objects.filter(action_id=row.pk).values_list("user_id", "id"))
-            write_event(draft, notification_ids=ids)
-    except Exception as error:
-        log.error("无法安排外部渠道推送：流转记录 %s：%r", row.pk, error)
+    write_deliveries(draft, notifications=Notification.objects.filter(action_id=row.pk), about=f"流转记录 {row.pk}")
 
 
 def _record_failure(*, action_id: int, now: datetime, error: Exception) -> None:

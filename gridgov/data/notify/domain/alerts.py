@@ -12,7 +12,6 @@ the open cases that are due, not a walk over all cases.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain.notifications import MESSAGE_RELATED, area_people, department_people
 from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES
 from gridgov.data.cases.models import Case, DeadlineAlert, Notification
-from gridgov.data.notify.domain.planning import Draft, Recipient, draft_event, write_event
+from gridgov.data.notify.domain.planning import Draft, Recipient, draft_event, drafted, write_deliveries
 from gridgov.data.notify.enums import EventKind
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership, User
@@ -90,27 +89,19 @@ def raise_deadline_alerts(*, now: datetime | None = None) -> int:
                 ],
                 ignore_conflicts=True,
             )
-            if draft is not None:
-                _write_deliveries(alert_id=alert.pk, draft=draft)
+            write_deliveries(
+                draft,
+                notifications=Notification.objects.filter(alert=alert),
+                about=f"期限预警 {alert.pk}",
+                event_key=f"alert:{alert.pk}",
+            )
     return created
 
 
 def _draft_deliveries(*, case: Case, level: str, recipients: list[Recipient], now: datetime) -> Draft | None:
-    """The alert's channel deliveries, worked out without writing; None when that fails (logged): a fault
-    there never holds the alert."""
+    """The alert's channel deliveries, worked out without writing (its key is known once it is written)."""
     kind = EventKind.OVERDUE_RED if level == "red" else EventKind.OVERDUE_YELLOW
-    try:
-        return draft_event(event_key="", kind=kind, case=case, recipients=recipients, now=now)
-    except Exception as error:
-        logging.getLogger(__name__).error("无法安排外部渠道推送：期限预警（案卷 %s）：%r", case.number, error)
-        return None
-
-
-def _write_deliveries(*, alert_id: int, draft: Draft) -> None:
-    """Write the drafted deliveries under the new alert's key, with its notifications (same transaction)."""
-    try:
-        with transaction.atomic():
-            ids = dict(Notification.objects.filter(alert_id=alert_id).values_list("user_id", "id"))
-            write_event(draft, notification_ids=ids, event_key=f"alert:{alert_id}")
-    except Exception as error:
-        logging.getLogger(__name__).error("无法安排外部渠道推送：期限预警 %s：%r", alert_id, error)
+    return drafted(
+        lambda: draft_event(event_key="", kind=kind, case=case, recipients=recipients, now=now),
+        about=f"期限预警（案卷 {case.number}）",
+    )

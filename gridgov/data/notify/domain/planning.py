@@ -21,12 +21,13 @@ import hmac
 import logging
 import threading
 import time as monotonic_time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gridgov.data.cases.domain import reference
@@ -151,22 +152,6 @@ class Draft:
     rows: list[Delivery] = field(default_factory=list)
 
 
-def plan_event(
-    *,
-    event_key: str,
-    kind: EventKind,
-    case: Case,
-    notifications: list[Notification],
-    now: datetime,
-    extra: list[Delivery] | None = None,
-) -> int:
-    """Create the deliveries of one event's notifications (safe to run twice: one row per channel, event,
-    recipient)."""
-    recipients = [Recipient(n.user_id, n.user.email, n.user.phone, n.message) for n in notifications]
-    draft = draft_event(event_key=event_key, kind=kind, case=case, recipients=recipients, now=now, extra=extra)
-    return write_event(draft, notification_ids={n.user_id: n.pk for n in notifications})
-
-
 def draft_event(
     *,
     event_key: str,
@@ -188,11 +173,9 @@ def draft_event(
         rows.append(row)
     users = {r.user_id: r for r in recipients}
     wanted = wanted_channels(user_ids=users, kind=kind)
-    accounts = {a.user_id: a for a in ChannelAccount.objects.filter(user_id__in=users)} if users else {}
-    explicit = (
-        set(Preference.objects.filter(user_id__in=users, kind=kind, enabled=True).values_list("user_id", "channel"))
-        if users
-        else set()
+    accounts = {a.user_id: a for a in ChannelAccount.objects.filter(user_id__in=users)}
+    explicit = set(
+        Preference.objects.filter(user_id__in=users, kind=kind, enabled=True).values_list("user_id", "channel")
     )
     for uid, recipient in users.items():
         account = accounts.get(uid)
@@ -263,6 +246,31 @@ def write_event(draft: Draft, *, notification_ids: dict[int, int], event_key: st
     if created:
         transaction.on_commit(wake_sender)
     return created
+
+
+def drafted(make: Callable[[], Draft], *, about: str) -> Draft | None:
+    """``make()`` — an event's deliveries worked out — or None when that fails (a channel misconfigured): logged
+    (``about``: which event), and the in-app messages go out without them."""
+    try:
+        return make()
+    except Exception as error:
+        log.error("无法安排外部渠道推送：%s：%r", about, error)
+        return None
+
+
+def write_deliveries(
+    draft: Draft | None, *, notifications: QuerySet[Notification], about: str, event_key: str = ""
+) -> None:
+    """Write a drafted event's deliveries, tied to ``notifications`` (the event's, just written), in the caller's
+    transaction; a fault here never holds those in-app messages: it is logged (``about``) and skipped."""
+    if draft is None:
+        return
+    try:
+        with transaction.atomic():
+            ids = dict(notifications.values_list("user_id", "id"))
+            write_event(draft, notification_ids=ids, event_key=event_key)
+    except Exception as error:
+        log.error("无法安排外部渠道推送：%s：%r", about, error)
 
 
 def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
