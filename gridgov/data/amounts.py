@@ -1,6 +1,7 @@
 """Amounts of money as people in a town office type them, read once for every form, sheet and API.
 
-``yuan`` reads 12000, "12,000", "1,600.5元", "3,500万", "1.2亿", "２．１亿元" (full width) into 元 with two decimals;
+``yuan`` reads 12000, "12,000", "1,600.5元", "¥1,200.00", "人民币3,500万", "1.2亿", "２．１亿元" (full width)
+into 元 with two decimals;
 ``parse_amount`` is the domain's check around it: a Chinese message that names the field (its label), the
 field's own lower bound (≥ 0, or > 0 where a zero amount means nothing was paid) and upper bound, and what a
 blank means (0, or a refusal). The sheets' ``cells.amount`` reports the same reasons against a column.
@@ -19,6 +20,8 @@ from gridgov.data.errors import InvalidInput
 #: The widest amount column (max_digits=14, decimal_places=2).
 MAX_AMOUNT = Decimal("999999999999.99")
 _UNITS = (("亿元", 100_000_000), ("万元", 10_000), ("亿", 100_000_000), ("万", 10_000), ("元", 1))
+# What may stand before the number: the yuan sign (￥ is ¥ once NFKC-normalised) or the currency's name.
+_PREFIXES = ("¥", "人民币", "RMB")
 
 
 class NotAnAmount(ValueError):
@@ -38,6 +41,10 @@ def yuan(value: Decimal | int | float | str) -> Decimal:
     if isinstance(value, bool):
         raise NotAnAmount(_("“%(value)s”不是金额") % {"value": value})
     raw = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace(" ", "")
+    for prefix in _PREFIXES:
+        if raw.upper().startswith(prefix):
+            raw = raw[len(prefix) :]
+            break
     factor = Decimal(1)
     for suffix, multiplier in _UNITS:
         if raw.endswith(suffix):
