@@ -7,6 +7,7 @@ and what was expected.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -31,6 +32,8 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _TIME_PATTERN = re.compile(r"^(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})秒?)?分?$")
+_AROUND_SEPARATORS = re.compile(r"\s*([-/.年月])\s*")
+_BEFORE_DAY = re.compile(r"\s*日")
 
 
 def text(value: CellValue, *, column: str, max_length: int | None = None) -> str:
@@ -47,7 +50,27 @@ def required_text(value: CellValue, *, column: str, max_length: int | None = Non
     return result
 
 
+def _date_text(value: CellValue) -> str:
+    """A date (and time) typed as text, as it is matched: full width halved (NFKC: ２０２３／３／５), no spaces around
+    the separators and 年/月 or before 日 (2023 年 3 月 5 日), one space before a time, "T" of ISO read as a space."""
+    raw = " ".join(unicodedata.normalize("NFKC", str(value)).replace("T", " ").split())
+    return _AROUND_SEPARATORS.sub(r"\1", _BEFORE_DAY.sub("日", raw))
+
+
+def _clock(text: str) -> time | None:
+    """A time of day typed as text (09:30, 9:30:00, 9时30分), or None."""
+    match = _TIME_PATTERN.match(text)
+    if not match:
+        return None
+    try:
+        return time(int(match[1]), int(match[2]), int(match[3] or 0))
+    except ValueError:
+        return None
+
+
 def optional_date(value: CellValue, *, column: str) -> date | None:
+    """A date as typed (2026-11-25, 2026/11/25, 2026.11.25, 2026年11月25日, 20261125, full width, with spaces), an
+    Excel date cell, or the day of a date and time typed as text (2026-11-25 00:00:00, as other systems export it)."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -55,13 +78,15 @@ def optional_date(value: CellValue, *, column: str) -> date | None:
     if isinstance(value, date):
         return value
     raw = str(value).strip()
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(raw)
-        if match:
-            try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                break
+    day_part, _sep, time_part = _date_text(value).partition(" ")
+    if not time_part or _clock(time_part) is not None:
+        for pattern in _DATE_PATTERNS:
+            match = pattern.match(day_part)
+            if match:
+                try:
+                    return date(int(match[1]), int(match[2]), int(match[3]))
+                except ValueError:
+                    break
     raise RowInvalid(column, _("“%(value)s”不是有效日期，请写成2026-11-25或2026年11月25日") % {"value": raw})
 
 
@@ -80,19 +105,13 @@ def optional_datetime(value: CellValue, *, column: str) -> datetime | None:
         return value if timezone.is_aware(value) else value.replace(tzinfo=SHANGHAI)
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=SHANGHAI)
-    raw = " ".join(str(value).strip().replace("T", " ").split())
-    day_part, _sep, time_part = raw.partition(" ")
+    raw = " ".join(str(value).strip().split())
+    day_part, _sep, time_part = _date_text(value).partition(" ")
     day = optional_date(day_part, column=column)
     assert day is not None
-    moment = time(0, 0)
-    if time_part:
-        match = _TIME_PATTERN.match(time_part)
-        if not match:
-            raise RowInvalid(column, _("“%(value)s”不是有效时间，请写成2026-11-25 09:30") % {"value": raw})
-        try:
-            moment = time(int(match[1]), int(match[2]), int(match[3] or 0))
-        except ValueError:
-            raise RowInvalid(column, _("“%(value)s”不是有效时间，请写成2026-11-25 09:30") % {"value": raw}) from None
+    moment = _clock(time_part) if time_part else time(0, 0)
+    if moment is None:
+        raise RowInvalid(column, _("“%(value)s”不是有效时间，请写成2026-11-25 09:30") % {"value": raw})
     return datetime.combine(day, moment, tzinfo=SHANGHAI)
 
 

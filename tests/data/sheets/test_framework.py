@@ -167,9 +167,42 @@ def test_amounts(value: object, expected: Decimal | None) -> None:
     assert cells.amount(value, column="x") == expected
 
 
-@pytest.mark.parametrize("value", ["2026年11月25日", "2026-11-25", "2026/11/25", "20261125", date(2026, 11, 25)])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026年11月25日",
+        "2026-11-25",
+        "2026/11/25",
+        "20261125",
+        date(2026, 11, 25),
+        # as clerks type them and other systems export them
+        "2026.11.25",
+        "２０２６年１１月２５日",
+        "２０２６／１１／２５",
+        "2026 年 11 月 25 日",
+        "\u30002026-11-25\u3000",
+        "2026-11-25 00:00:00",
+        "2026/11/25 10:30",
+        "2026-11-25T08:00:00",
+        "2026年11月25日 9时30分",
+    ],
+)
 def test_dates(value: object) -> None:
     assert cells.optional_date(value, column="x") == date(2026, 11, 25)
+
+
+@pytest.mark.parametrize("value", ["2026-11-25 25:00", "2026-11-25 上午", "2026-11-31", "2026年11月"])
+def test_not_dates(value: str) -> None:
+    with pytest.raises(RowInvalid) as raised:
+        cells.optional_date(value, column="x")
+    message = f"“{value}”不是有效日期，请写成2026-11-25或2026年11月25日"
+    assert (raised.value.column, raised.value.message) == ("x", message)
+
+
+def test_datetime_typed_with_spaces_and_full_width() -> None:
+    moment = cells.optional_datetime("２０２６ 年 11 月 25 日  09:30", column="x")
+    assert moment is not None
+    assert moment.isoformat() == "2026-11-25T09:30:00+08:00"
 
 
 def test_datetime_without_zone_is_beijing_time() -> None:
