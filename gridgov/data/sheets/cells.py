@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel
 
 from gridgov.data.amounts import NotAnAmount, yuan
 from gridgov.data.errors import InvalidInput
@@ -32,6 +33,8 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _TIME_PATTERN = re.compile(r"^(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})秒?)?分?$")
+# The Excel date serials read as dates: 1927-05-18 to 2173-10-14 (smaller numbers are more likely a year or a typo).
+_SERIALS = (10_000, 100_000)
 _AROUND_SEPARATORS = re.compile(r"\s*([-/.年月])\s*")
 _BEFORE_DAY = re.compile(r"\s*日")
 
@@ -57,6 +60,17 @@ def _date_text(value: CellValue) -> str:
     return _AROUND_SEPARATORS.sub(r"\1", _BEFORE_DAY.sub("日", raw))
 
 
+def _excel_serial(value: CellValue) -> datetime | None:
+    """A number in a date column that is an Excel date serial (a date cell formatted as 常规/General shows 45000 for
+    2023-03-15): the moment it stands for; None for other numbers (20261125 is read as digits)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not _SERIALS[0] <= value < _SERIALS[1]:
+        return None
+    moment = from_excel(value)
+    return moment if isinstance(moment, datetime) else None
+
+
 def _clock(text: str) -> time | None:
     """A time of day typed as text (09:30, 9:30:00, 9时30分), or None."""
     match = _TIME_PATTERN.match(text)
@@ -77,6 +91,9 @@ def optional_date(value: CellValue, *, column: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    serial = _excel_serial(value)
+    if serial is not None:
+        return serial.date()
     raw = str(value).strip()
     day_part, _sep, time_part = _date_text(value).partition(" ")
     if not time_part or _clock(time_part) is not None:
@@ -105,6 +122,9 @@ def optional_datetime(value: CellValue, *, column: str) -> datetime | None:
         return value if timezone.is_aware(value) else value.replace(tzinfo=SHANGHAI)
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=SHANGHAI)
+    serial = _excel_serial(value)
+    if serial is not None:
+        return serial.replace(tzinfo=SHANGHAI)
     raw = " ".join(str(value).strip().split())
     day_part, _sep, time_part = _date_text(value).partition(" ")
     day = optional_date(day_part, column=column)

@@ -185,18 +185,26 @@ def test_amounts(value: object, expected: Decimal | None) -> None:
         "2026/11/25 10:30",
         "2026-11-25T08:00:00",
         "2026年11月25日 9时30分",
+        46351,  # an Excel date cell formatted as 常规 (General)
+        46351.75,
     ],
 )
 def test_dates(value: object) -> None:
     assert cells.optional_date(value, column="x") == date(2026, 11, 25)
 
 
-@pytest.mark.parametrize("value", ["2026-11-25 25:00", "2026-11-25 上午", "2026-11-31", "2026年11月"])
-def test_not_dates(value: str) -> None:
+@pytest.mark.parametrize("value", ["2026-11-25 25:00", "2026-11-25 上午", "2026-11-31", "2026年11月", 2026, 123456])
+def test_not_dates(value: str | int) -> None:
     with pytest.raises(RowInvalid) as raised:
         cells.optional_date(value, column="x")
     message = f"“{value}”不是有效日期，请写成2026-11-25或2026年11月25日"
     assert (raised.value.column, raised.value.message) == ("x", message)
+
+
+def test_datetime_from_an_excel_serial_is_beijing_time() -> None:
+    moment = cells.optional_datetime(46351.375, column="x")
+    assert moment is not None
+    assert moment.isoformat() == "2026-11-25T09:00:00+08:00"
 
 
 def test_datetime_typed_with_spaces_and_full_width() -> None:
