@@ -242,10 +242,12 @@ class _RowFailed(Exception):
 
 
 def _row_error(sheet: Sheet, number: int, error: RowInvalid | DomainError) -> RowError:
-    """The report's line for a row that failed while written (row 0: the whole file)."""
+    """The report's line for a row that failed while planned or written (row 0: the whole file), naming the
+    column of the refused value (a domain error's field, when it is one of the sheet's columns)."""
     if isinstance(error, RowInvalid) and error.column:
         return RowError(number, sheet.headers.get(error.column, error.column) or "", error.message)
-    return RowError(number, "", error.message)
+    field_name = getattr(error, "field", None)
+    return RowError(number, sheet.headers.get(field_name, "") if field_name else "", error.message)
 
 
 def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, progress: Progress = _noop) -> ImportReport:

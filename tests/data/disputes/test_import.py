@@ -91,6 +91,10 @@ def test_disputes_bad_rows_import_nothing(world: TownWorld) -> None:
     negative_row = ["LD-003", "劳资纠纷", "2026-11-02", "乙", "", "", "x", "-500", "", "ZFZ", ""]
     negative = import_sheet(importer=DISPUTES, content=workbook(DISPUTE_HEADERS, [negative_row]), ctx=ctx)
     assert [(e.column, e.message) for e in negative.errors] == [("涉及金额（元）", "金额不能为负数")]
+    huge_row = ["LD-006", "劳资纠纷", "2026-11-02", "丁", "", "", "x", "99999999亿", "", "ZFZ", ""]
+    huge = dry_run(importer=DISPUTES, content=workbook(DISPUTE_HEADERS, [GOOD_DISPUTES[1], huge_row]), ctx=ctx)
+    too_large = (3, "涉及金额（元）", "涉及金额过大，请核对（单位：元）")
+    assert [(e.row, e.column, e.message) for e in huge.errors] == [too_large]
     bad_id = ["LD-005", "劳资纠纷", "2026-11-02", "丙", "", "330921199001011230", "x", "", "", "ZFZ", ""]
     report = import_sheet(importer=DISPUTES, content=workbook(DISPUTE_HEADERS, [bad_id]), ctx=ctx)
     assert [(e.column, e.message) for e in report.errors] == [("身份证号", "身份证号 330921********1230 校验位不正确")]
