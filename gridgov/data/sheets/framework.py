@@ -84,7 +84,8 @@ class Sheet:
 
 
 def read_sheet(importer: Importer, content: bytes) -> Sheet:
-    """Read the first worksheet of an .xlsx file; raises InvalidInput (Chinese) for anything unreadable."""
+    """Read the worksheet of an .xlsx file that holds the importer's columns (the first, unless a sheet without them
+    comes before it); raises InvalidInput (Chinese) for anything unreadable."""
     if len(content) > MAX_BYTES:
         raise InvalidInput(_("文件超过20MB，请拆分后分批导入"), field="file")
     if not content.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(content)):
@@ -96,12 +97,25 @@ def read_sheet(importer: Importer, content: bytes) -> Sheet:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise InvalidInput(_("Excel文件已损坏或无法读取，请重新保存后再上传"), field="file") from None
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
+        if not book.worksheets:
             raise InvalidInput(_("工作簿中没有工作表"), field="file")
-        return _read_rows(importer, sheet.iter_rows(values_only=True))
+        # The rows are on the first sheet whose header names every required column: a cover sheet, or a hidden
+        # sheet of choices, may come before it. When no sheet has one, the first sheet's fault is reported.
+        visible_first = sorted(book.worksheets, key=lambda sheet: sheet.sheet_state != "visible")
+        first_fault: _NoHeader | None = None
+        for sheet in visible_first:
+            try:
+                return _read_rows(importer, sheet.iter_rows(values_only=True))
+            except _NoHeader as fault:
+                first_fault = first_fault or fault
+        assert first_fault is not None
+        raise first_fault
     finally:
         book.close()
+
+
+class _NoHeader(InvalidInput):
+    """A sheet without the importer's header row, or whose header lacks a required column."""
 
 
 def _read_rows(importer: Importer, rows: Iterable[Sequence[CellValue]]) -> Sheet:
@@ -126,14 +140,14 @@ def _read_rows(importer: Importer, rows: Iterable[Sequence[CellValue]]) -> Sheet
         if number >= 10:
             break
     if mapping is None:
-        raise InvalidInput(
+        raise _NoHeader(
             _("没有找到表头。请使用本台账的导入模板，第一行为列名（如“%(header)s”）。")
             % {"header": importer.columns[0].header if importer.columns else ""},
             field="file",
         )
     missing = [str(c.header) for c in importer.columns if c.required and c.key not in headers]
     if missing:
-        raise InvalidInput(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)}, field="file")
+        raise _NoHeader(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)}, field="file")
     data: list[tuple[int, SheetRow]] = []
     for number, values in iterator:
         row = {col.key: _cell_value(values[i]) if i < len(values) else None for i, col in mapping.items()}

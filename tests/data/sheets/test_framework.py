@@ -126,6 +126,41 @@ def test_unreadable_files_are_refused_with_a_reason(world: TownWorld, content: b
     assert raised.value.message == message
 
 
+def test_rows_on_a_later_sheet_are_found(world: TownWorld) -> None:
+    book = Workbook()
+    choices = book.active
+    assert choices is not None
+    choices.title = "下拉选项"
+    choices.append(["站所", "镇机关科室"])
+    choices.sheet_state = "hidden"
+    cover = book.create_sheet("封面")
+    cover.append(["岱西镇部门登记表"])
+    cover.append(["编码", "填表人：张三"])  # names a column, but not every required one
+    rows = book.create_sheet("部门")
+    for row in [HEADER, ["S1", "第二张表", "站所"], ["S2", "也在第二张表", "站所"]]:
+        rows.append(row)
+    notes = book.create_sheet("填写说明")
+    notes.append(["编码", "名称", "类型"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_sheet(importer=DEPARTMENTS, content=buffer.getvalue(), ctx=ctx(world))
+    assert (report.total, report.imported, report.errors) == (2, 2, [])
+    assert {"S1", "S2"} <= codes(world)
+
+
+def test_no_sheet_with_the_header_reports_the_first_sheet(world: TownWorld) -> None:
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.append(["编码", "类型"])
+    book.create_sheet("其他").append(["甲", "乙"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(InvalidInput) as raised:
+        dry_run(importer=DEPARTMENTS, content=buffer.getvalue(), ctx=ctx(world))
+    assert (raised.value.field, raised.value.message) == ("file", "缺少必填列：名称")
+
+
 def test_corrupt_xlsx_is_refused(world: TownWorld) -> None:
     good = xlsx([HEADER, ["C1", "名称", "站所"]])
     corrupt = good[: len(good) // 2]
