@@ -205,11 +205,33 @@ def yes_no(value: CellValue, *, column: str, default: bool = False) -> bool:
     raise RowInvalid(column, _("“%(value)s”请填“是”或“否”") % {"value": value})
 
 
+_CHINESE_DIGITS = {digit: value for value, digit in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CHINESE_NUMBER = re.compile(r"[〇零一二两三四五六七八九十]+")
+
+
+def _chinese_number(match: re.Match[str]) -> str:
+    """一 → 1, 十二 → 12, 二十 → 20, 二十三 → 23 (the numbers of grids and groups); other spellings unchanged."""
+    text = match[0]
+    tens, _ten, units = text.partition("十")
+    if not _ten:
+        return str(_CHINESE_DIGITS[text]) if len(text) == 1 else text
+    if len(tens) > 1 or len(units) > 1:
+        return text
+    return str((_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0))
+
+
+def _area_key(name: str) -> str:
+    """An area's name as it is compared: full width halved, no spaces, numbers in digits (双合村第一网格 and
+    双合村第1网格 are one grid), without the trailing 村/社区/网格."""
+    text = "".join(unicodedata.normalize("NFKC", name).split())
+    return _CHINESE_NUMBER.sub(_chinese_number, text).rstrip("村社区网格")
+
+
 def area_by_name(value: CellValue, *, candidates: Iterable[Area], column: str, what: str) -> Area:
     """Find an area (village, grid) among ``candidates`` by name, short name or code."""
     raw = required_text(value, column=column)
-    short = raw.rstrip("村社区网格")
-    matches = [a for a in candidates if raw in (a.name, a.code) or a.name.rstrip("村社区网格") == short]
+    short = _area_key(raw)
+    matches = [a for a in candidates if raw in (a.name, a.code) or _area_key(a.name) == short]
     if len(matches) == 1:
         return matches[0]
     if not matches:

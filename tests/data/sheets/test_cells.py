@@ -12,6 +12,7 @@ from gridgov.data.sheets import cells
 from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.framework import RowInvalid
 from gridgov.types import SheetRow
+from tests.factories import TownWorld
 
 FOUND = date(2026, 5, 1)
 TODAY = date(2026, 5, 20)
@@ -81,3 +82,15 @@ def test_checked_names_the_column() -> None:
     with pytest.raises(RowInvalid) as caught:
         cells.checked(check, "x", column="phone")
     assert (caught.value.column, caught.value.message) == ("phone", "不是数字")
+
+
+@pytest.mark.parametrize("typed", ["双合村第1网格", "双合村第一网格", "双合村 第１网格", "33092110220101"])
+def test_a_grid_is_found_however_its_number_is_written(world: TownWorld, typed: str) -> None:
+    grids = [world.grid_a, world.grid_b]
+    assert cells.area_by_name(typed, candidates=grids, column="grid", what="网格") == world.grid_a
+
+
+def test_a_grid_of_another_number_is_not_found(world: TownWorld) -> None:
+    with pytest.raises(RowInvalid) as caught:
+        cells.area_by_name("双合村第十一网格", candidates=[world.grid_a, world.grid_b], column="grid", what="网格")
+    assert (caught.value.column, caught.value.message) == ("grid", "找不到网格“双合村第十一网格”")
