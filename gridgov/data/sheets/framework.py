@@ -83,6 +83,11 @@ class Sheet:
     rows: list[tuple[int, SheetRow]]  # (Excel row number, values by column key)
 
 
+# What openpyxl raises for a damaged file: when it opens it, or when it parses a sheet's rows (XML cut short: a
+# SyntaxError, as the XML parsers' ParseError are).
+_DAMAGED = (InvalidFileException, zipfile.BadZipFile, SyntaxError, KeyError, IndexError, ValueError, OSError, TypeError)
+
+
 def read_sheet(importer: Importer, content: bytes) -> Sheet:
     """Read the worksheet of an .xlsx file that holds the importer's columns (the first, unless a sheet without them
     comes before it); raises InvalidInput (Chinese) for anything unreadable."""
@@ -94,7 +99,7 @@ def read_sheet(importer: Importer, content: bytes) -> Sheet:
         )
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except _DAMAGED:
         raise InvalidInput(_("Excel文件已损坏或无法读取，请重新保存后再上传"), field="file") from None
     try:
         if not book.worksheets:
@@ -108,6 +113,9 @@ def read_sheet(importer: Importer, content: bytes) -> Sheet:
                 return _read_rows(importer, sheet.iter_rows(values_only=True))
             except _NoHeader as fault:
                 first_fault = first_fault or fault
+            except _DAMAGED:
+                # A sheet is only parsed while its rows are read: its damage shows here, not when opened.
+                raise InvalidInput(_("Excel文件已损坏或无法读取，请重新保存后再上传"), field="file") from None
         assert first_fault is not None
         raise first_fault
     finally:

@@ -132,24 +132,25 @@ def run_job(*, job_id: int) -> ImportReport | None:
         return None
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, message=_("开始处理"))
     job.state = JobState.RUNNING
-    importer = get_importer(job.importer)
     ctx = ImportContext(town=job.town, user=job.user, now=timezone.now())
 
     def progress(done: int, total: int, message: str) -> None:
         _write_progress(job.pk, done, total, message)
 
     try:
+        importer = get_importer(job.importer)  # NotFound when no longer registered
         if job.mode == JobMode.DRY_RUN:
             report = dry_run(importer=importer, content=bytes(job.content), ctx=ctx, progress=progress)
         else:
             report = import_sheet(importer=importer, content=bytes(job.content), ctx=ctx, progress=progress)
     except DomainError as error:
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED, message=error.message[:200], finished_at=timezone.now(), content=b""
-        )
-        _progress_file(job.pk).unlink(missing_ok=True)
-        forget_files(now=timezone.now())
+        _failed(job, error.message)
         return None
+    except Exception:
+        # Not the file's known fault: the job must not be left "running" for ever, nor keep the file; the worker
+        # logs the error.
+        _failed(job, _("处理文件时出错，没有导入任何数据。请检查文件后重新上传；如仍出错，请联系系统管理员。"))
+        raise
     ImportJob.objects.filter(pk=job.pk).update(
         state=JobState.DONE,
         done=report.total,
@@ -163,6 +164,15 @@ def run_job(*, job_id: int) -> ImportReport | None:
     _progress_file(job.pk).unlink(missing_ok=True)
     forget_files(now=timezone.now())
     return report
+
+
+def _failed(job: ImportJob, message: str) -> None:
+    """Mark ``job`` failed with ``message`` and forget its file."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=JobState.FAILED, message=message[:200], finished_at=timezone.now(), content=b""
+    )
+    _progress_file(job.pk).unlink(missing_ok=True)
+    forget_files(now=timezone.now())
 
 
 def home_town(user: User) -> Area | None:

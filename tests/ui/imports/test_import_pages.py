@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from gridgov.data.org.models import Department
-from gridgov.data.sheets.jobs import KEEP_UNCONFIRMED, forget_files
+from gridgov.data.sheets.importer import register
+from gridgov.data.sheets.jobs import KEEP_UNCONFIRMED, forget_files, run_job
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from tests.data.sheets.importers import DEPARTMENTS
 from tests.data.sheets.test_framework import HEADER, xlsx
@@ -87,6 +90,69 @@ def test_corrupt_file_fails_the_job_with_a_reason(
     assert job.state == JobState.FAILED
     html = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert "这不是Excel工作簿（.xlsx）文件" in html
+
+
+def _cut_sheet(content: bytes) -> bytes:
+    """``content`` with its first sheet's XML cut short: the workbook opens, its rows cannot be read."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as damaged:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            damaged.writestr(item, data[:-40] if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return buffer.getvalue()
+
+
+def test_a_damaged_sheet_fails_the_job_with_a_reason(
+    client: Client, world: TownWorld, django_capture_on_commit_callbacks
+) -> None:
+    signed_in(client, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, _cut_sheet(xlsx([HEADER, ["D1", "损坏", "站所"]])))
+    job = ImportJob.objects.get()
+    assert (job.state, job.message, bytes(job.content)) == (
+        JobState.FAILED,
+        "Excel文件已损坏或无法读取，请重新保存后再上传",
+        b"",
+    )
+
+
+def _job(world: TownWorld, importer: str) -> ImportJob:
+    content = xlsx([HEADER, ["E1", "出错", "站所"]])
+    return ImportJob.objects.create(
+        town=world.town, user=world.admin, importer=importer, filename="x.xlsx", content=content
+    )
+
+
+def test_a_job_whose_importer_is_gone_fails_with_a_reason(world: TownWorld) -> None:
+    job = _job(world, "no-such-importer")
+    assert run_job(job_id=job.pk) is None
+    job.refresh_from_db()
+    assert (job.state, job.message, bytes(job.content)) == (
+        JobState.FAILED,
+        "没有名为“no-such-importer”的导入模板",
+        b"",
+    )
+
+
+class _Broken(type(DEPARTMENTS)):  # type: ignore[misc]
+    name = "test-broken"
+
+    def parse_row(self, row, *, ctx):
+        raise RuntimeError("not the file's fault")
+
+
+def test_an_unexpected_error_fails_the_job_and_forgets_the_file(world: TownWorld) -> None:
+    register(_Broken())
+    job = _job(world, _Broken.name)
+    with pytest.raises(RuntimeError):
+        run_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.message, bytes(job.content)) == (
+        JobState.FAILED,
+        "处理文件时出错，没有导入任何数据。请检查文件后重新上传；如仍出错，请联系系统管理员。",
+        b"",
+    )
 
 
 def test_template_download(client: Client, world: TownWorld) -> None:
