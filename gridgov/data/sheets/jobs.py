@@ -32,6 +32,7 @@ from gridgov.data.sheets.framework import dry_run, import_sheet
 from gridgov.data.sheets.importer import ImportContext, get_importer
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from gridgov.data.sheets.report import ImportReport
+from gridgov.db.busy import is_lock_timeout
 
 # How long a dry run that passed keeps its file for the 确认导入 step.
 KEEP_UNCONFIRMED = timedelta(days=1)
@@ -146,10 +147,13 @@ def run_job(*, job_id: int) -> ImportReport | None:
     except DomainError as error:
         _failed(job, error.message)
         return None
-    except Exception:
+    except Exception as error:
         # Not the file's known fault: the job must not be left "running" for ever, nor keep the file; the worker
-        # logs the error.
-        _failed(job, _("处理文件时出错，没有导入任何数据。请检查文件后重新上传；如仍出错，请联系系统管理员。"))
+        # logs the error. The import was one transaction, so nothing of it is written.
+        if is_lock_timeout(error):
+            _failed(job, _("系统繁忙，没有导入任何数据，请稍后重新上传。"))
+        else:
+            _failed(job, _("处理文件时出错，没有导入任何数据。请检查文件后重新上传；如仍出错，请联系系统管理员。"))
         raise
     ImportJob.objects.filter(pk=job.pk).update(
         state=JobState.DONE,

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from gridgov.data.org.models import Department
-from gridgov.data.sheets.importer import register
+from gridgov.data.sheets.importer import _REGISTRY
 from gridgov.data.sheets.jobs import KEEP_UNCONFIRMED, forget_files, run_job
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from tests.data.sheets.importers import DEPARTMENTS
@@ -137,22 +138,33 @@ def test_a_job_whose_importer_is_gone_fails_with_a_reason(world: TownWorld) -> N
 
 class _Broken(type(DEPARTMENTS)):  # type: ignore[misc]
     name = "test-broken"
+    error: Exception = RuntimeError("not the file's fault")
 
     def parse_row(self, row, *, ctx):
-        raise RuntimeError("not the file's fault")
+        raise self.error
 
 
-def test_an_unexpected_error_fails_the_job_and_forgets_the_file(world: TownWorld) -> None:
-    register(_Broken())
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            RuntimeError("not the file's fault"),
+            "处理文件时出错，没有导入任何数据。请检查文件后重新上传；如仍出错，请联系系统管理员。",
+        ),
+        (OperationalError("database is locked"), "系统繁忙，没有导入任何数据，请稍后重新上传。"),
+    ],
+)
+def test_an_unexpected_error_fails_the_job_and_forgets_the_file(
+    world: TownWorld, monkeypatch, error: Exception, message: str
+) -> None:
+    broken = _Broken()
+    broken.error = error
+    monkeypatch.setitem(_REGISTRY, _Broken.name, broken)  # taken out again after the test
     job = _job(world, _Broken.name)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(type(error)):
         run_job(job_id=job.pk)
     job.refresh_from_db()
-    assert (job.state, job.message, bytes(job.content)) == (
-        JobState.FAILED,
-        "处理文件时出错，没有导入任何数据。请检查文件后重新上传；如仍出错，请联系系统管理员。",
-        b"",
-    )
+    assert (job.state, job.message, bytes(job.content)) == (JobState.FAILED, message, b"")
 
 
 def test_template_download(client: Client, world: TownWorld) -> None:
