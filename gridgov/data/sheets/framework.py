@@ -12,13 +12,15 @@ The importers' names are importable from here as well (``Column``, ``Importer``,
 from __future__ import annotations
 
 import io
+import re
 import zipfile
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
 from gridgov.data.errors import DomainError, InvalidInput
@@ -110,7 +112,7 @@ def read_sheet(importer: Importer, content: bytes) -> Sheet:
         first_fault: _NoHeader | None = None
         for sheet in visible_first:
             try:
-                return _read_rows(importer, sheet.iter_rows(values_only=True))
+                return _read_rows(importer, _merged_filled(sheet.iter_rows(values_only=True), _merged_ranges(sheet)))
             except _NoHeader as fault:
                 first_fault = first_fault or fault
             except _DAMAGED:
@@ -124,6 +126,73 @@ def read_sheet(importer: Importer, content: bytes) -> Sheet:
 
 class _NoHeader(InvalidInput):
     """A sheet without the importer's header row, or whose header lacks a required column."""
+
+
+# A merged range as the sheet's XML lists it (<mergeCell ref="A2:A4"/>, with or without a namespace prefix).
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Merged:
+    first_row: int  # 1-based, as Excel numbers rows and columns
+    first_column: int
+    last_row: int
+    last_column: int
+
+
+def _merged_ranges(sheet: object) -> list[_Merged]:
+    """The merged cells of a sheet opened read-only (which openpyxl does not read): found in the sheet's XML,
+    read in chunks (a merged range is listed after all the rows)."""
+    path = getattr(sheet, "_worksheet_path", None)
+    archive = getattr(getattr(sheet, "parent", None), "_archive", None)  # the workbook's open zip
+    if not path or archive is None:
+        return []
+    found: set[_Merged] = set()
+    tail = b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            for match in _MERGE_CELL.finditer(window):
+                first_column, first_row, last_column, last_row = match.groups()
+                found.add(
+                    _Merged(
+                        int(first_row),
+                        column_index_from_string(first_column.decode()),
+                        int(last_row),
+                        column_index_from_string(last_column.decode()),
+                    )
+                )
+            tail = window[-200:]  # a tag cut between two chunks is matched whole in the next window
+    return sorted(found, key=lambda merged: (merged.first_row, merged.first_column))
+
+
+def _merged_filled(rows: Iterable[Sequence[CellValue]], merged: list[_Merged]) -> Iterator[Sequence[CellValue]]:
+    """The rows with each merged range's value in every cell of it, as Excel shows it (a 村 merged over the rows
+    of its houses). A row whose own cells are all empty stays empty: a range reaching past the data adds no row."""
+    if not merged:
+        yield from rows
+        return
+    starting: dict[int, list[_Merged]] = {}
+    for item in merged:
+        starting.setdefault(item.first_row, []).append(item)
+    open_ranges: list[tuple[_Merged, CellValue]] = []
+    for number, values in enumerate(rows, start=1):
+        open_ranges = [(item, value) for item, value in open_ranges if item.last_row >= number]
+        for item in starting.get(number, ()):
+            index = item.first_column - 1
+            open_ranges.append((item, values[index] if index < len(values) else None))
+        if not open_ranges or all(value is None for value in values):
+            yield values
+            continue
+        filled = list(values)
+        for item, value in open_ranges:
+            if len(filled) < item.last_column:
+                filled.extend([None] * (item.last_column - len(filled)))
+            for index in range(item.first_column - 1, item.last_column):
+                if filled[index] is None:
+                    filled[index] = value
+        yield filled
 
 
 def _read_rows(importer: Importer, rows: Iterable[Sequence[CellValue]]) -> Sheet:

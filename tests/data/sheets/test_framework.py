@@ -148,6 +148,46 @@ def test_rows_on_a_later_sheet_are_found(world: TownWorld) -> None:
     assert {"S1", "S2"} <= codes(world)
 
 
+def test_merged_cells_give_their_value_to_every_row_they_cover(world: TownWorld) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["部门导入表"])
+    sheet.merge_cells("A1:F1")  # a title across the columns
+    sheet.append(HEADER)
+    village = world.village_a.name
+    for row in [
+        ["M1", "甲站", "村（社区）委员会", village, None, None],
+        ["M2", "乙站", None, None, "1万", None],
+        ["M3", "丙站", None, None, None, None],
+        ["M4", "丁站", "站所", None, None, "2026-01-05"],
+    ]:
+        sheet.append(row)
+    sheet.merge_cells("C3:C5")  # 类型 of M1–M3
+    sheet.merge_cells("D3:D9")  # 所属村, reaching past the data (rows 7–9 are empty and stay so)
+    sheet.merge_cells("E4:F4")  # 预算 and 成立日期 of M2 as one cell: 1万 in both, and 1万 is no date
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = dry_run(importer=DEPARTMENTS, content=buffer.getvalue(), ctx=ctx(world))
+    assert (report.total, report.valid, report.errors) == (
+        4,
+        3,
+        [RowError(4, "成立日期", "“1万”不是有效日期，请写成2026-11-25或2026年11月25日")],
+    )
+    sheet.unmerge_cells("E4:F4")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_sheet(importer=DEPARTMENTS, content=buffer.getvalue(), ctx=ctx(world))
+    assert (report.imported, report.errors) == (4, [])
+    departments = Department.objects.filter(town=world.town, code__startswith="M").order_by("code")
+    assert [(d.code, d.area_id) for d in departments] == [
+        ("M1", world.village_a.pk),
+        ("M2", world.village_a.pk),
+        ("M3", world.village_a.pk),
+        ("M4", world.village_a.pk),
+    ]
+
+
 def test_no_sheet_with_the_header_reports_the_first_sheet(world: TownWorld) -> None:
     book = Workbook()
     first = book.active
