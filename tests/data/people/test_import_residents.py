@@ -86,6 +86,16 @@ def test_a_good_register_is_checked_then_imported_once(world: TownWorld):
     assert _counts() == (3, 3, 4, 1)
 
 
+def test_names_padded_to_line_up_are_kept_as_written_once(world: TownWorld):
+    padded = [list(GOOD[0]), list(GOOD[1]), list(GOOD[3])]
+    padded[0][2], padded[1][2], padded[2][2] = "张　大山", "　王 小 梅　", "John  Smith"
+    report = import_sheet(importer=RESIDENTS, content=xlsx(padded), ctx=import_context(world))
+    assert (report.errors, report.imported) == ([], 3)
+    assert sorted(Resident.objects.values_list("name", flat=True)) == ["John Smith", "张大山", "王小梅"]
+    again = import_sheet(importer=RESIDENTS, content=xlsx([GOOD[0], GOOD[1], GOOD[3]]), ctx=import_context(world))
+    assert (again.errors, again.skipped, again.imported) == ([], 3, 0)
+
+
 def test_rows_join_a_household_and_house_registered_before(world: TownWorld):
     house = make_house(world, village=world.village_a, grid=world.grid_a, address="双合村1组1号")
     household = make_household(world, house, number="SH-001")

@@ -263,6 +263,21 @@ def test_bad_phone_and_empty_name(world: TownWorld, people: PeopleWorld):
     assert _refused(error) == ("请填写姓名", "name")
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("张　三", "张三"),
+        (" 欧阳 修 ", "欧阳修"),
+        ("阿卜杜拉 • 买买提", "阿卜杜拉·买买提"),
+        ("John   Smith", "John Smith"),
+        ("Li 明", "Li 明"),
+    ],
+)
+def test_a_name_is_kept_without_the_spaces_that_pad_it(world: TownWorld, people: PeopleWorld, typed: str, kept: str):
+    resident = register_resident(actor=world.operator, data=_resident(people, name=typed), now=MONDAY_0900)
+    assert Resident.objects.get(pk=resident.pk).name == kept
+
+
 def test_a_resident_is_written_only_by_their_writers(world: TownWorld, people: PeopleWorld):
     for actor in (world.grid_worker_b, world.leader, world.handler_a):
         with pytest.raises(NotAllowed):

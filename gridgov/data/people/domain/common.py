@@ -96,6 +96,21 @@ def check_text(value: str, *, field: str, label: str, max_length: int, required:
     return text
 
 
+# The dots typed between the parts of a name written in Chinese from another language (阿卜杜拉·买买提): the
+# middle dot's look-alikes become the middle dot.
+_NAME_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "．": "·", "∙": "·"})
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff·]"
+_SPACE_IN_CHINESE = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+
+
+def check_person_name(value: str, *, field: str = "name", label: str = "") -> str:
+    """A person's name as it is kept and searched: the spaces that pad a Chinese name to line up in a table
+    (张　三, 欧阳 修) taken out, the spaces of a name in Latin letters (John Smith) kept single, look-alike dots
+    made the middle dot. InvalidInput as :func:`check_text` (required, at most 64 characters)."""
+    text = " ".join(value.translate(_NAME_DOTS).split())
+    return check_text(_SPACE_IN_CHINESE.sub("", text), field=field, label=label or _("姓名"), max_length=64)
+
+
 def check_day(value: date | None, *, today: date, field: str, label: str) -> date:
     """A day that has come (not after ``today``)."""
     if value is None:

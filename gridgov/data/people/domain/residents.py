@@ -15,8 +15,8 @@ from gridgov.data.idcard import check_passport_number, looks_like_id_number, nor
 from gridgov.data.org.models import User
 from gridgov.data.people.domain.common import (
     check_day,
+    check_person_name,
     check_phone,
-    check_text,
     check_writes_household,
     check_writes_resident,
     create_checked,
@@ -113,7 +113,7 @@ def _check_unique(actor: User, household: Household, number: str, digest: str, r
 
 def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today: date) -> ResidentFields:
     household = data.household
-    name = check_text(data.name, field="name", label=_("姓名"), max_length=64)
+    name = check_person_name(data.name)
     try:
         kind = ResidentKind(data.kind)
         relation = Relation(data.relation)

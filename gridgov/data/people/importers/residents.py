@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import User
-from gridgov.data.people.domain.common import check_phone, check_text, checked_write
+from gridgov.data.people.domain.common import check_person_name, check_phone, check_text, checked_write
 from gridgov.data.people.domain.residents import ResidentFields, current_heads, read_document
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.importers.common import (
@@ -138,7 +138,7 @@ class ResidentImporter(Importer):
         household = Household.objects.select_related("house").filter(town=ctx.town, number=number).first()
         if household is not None and household.house.address != place.address:
             raise RowInvalid("number", _("户号 %(number)s 已在本镇其他地址登记") % {"number": number})
-        name = check_text(cells.text(row["name"], column="name"), field="name", label=_("姓名"), max_length=64)
+        name = check_person_name(cells.text(row["name"], column="name"))
         kind = _kind(row.get("kind"))
         id_number, birth_date, sex = _document(row.get("id_number"), kind, today=ctx.today)
         phone = cells.checked(check_phone, cells.text(row.get("phone"), column="phone"), column="phone")
