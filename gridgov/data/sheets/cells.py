@@ -147,11 +147,18 @@ def amount(value: CellValue, *, column: str, allow_empty: bool = True) -> Decima
         raise RowInvalid(column, error.reason) from None
 
 
+# A count written with its unit (3间, 12户, 2023年), as a clerk fills a column: the unit is dropped.
+_COUNT_WITH_UNIT = re.compile(r"([+-]?[0-9]+(?:\.[0-9]+)?)\s*[\u4e00-\u9fff]{1,2}")
+
+
 def count(value: CellValue, *, column: str, default: int = 0) -> int:
+    """A whole number ≥ 0: typed in full width, with thousands separators (1,200) or with its unit (3间)."""
     if value in (None, ""):
         return default
+    raw = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+    with_unit = _COUNT_WITH_UNIT.fullmatch(raw)
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(with_unit[1] if with_unit else raw)
     except InvalidOperation:
         raise RowInvalid(column, _("“%(value)s”不是整数") % {"value": value}) from None
     if number != number.to_integral_value() or number < 0:

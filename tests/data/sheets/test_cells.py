@@ -94,3 +94,26 @@ def test_a_grid_of_another_number_is_not_found(world: TownWorld) -> None:
     with pytest.raises(RowInvalid) as caught:
         cells.area_by_name("双合村第十一网格", candidates=[world.grid_a, world.grid_b], column="grid", what="网格")
     assert (caught.value.column, caught.value.message) == ("grid", "找不到网格“双合村第十一网格”")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("3", 3), (3, 3), (3.0, 3), ("３", 3), ("1,200", 1200), ("3间", 3), ("12 户", 12), ("2023年", 2023), ("", 0)],
+)
+def test_counts_are_read_as_clerks_write_them(typed: object, expected: int) -> None:
+    assert cells.count(typed, column="rooms") == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("三间", "“三间”不是整数"),
+        ("3间房屋", "“3间房屋”不是整数"),
+        ("2.5间", "“2.5间”不是非负整数"),
+        ("-1", "“-1”不是非负整数"),
+    ],
+)
+def test_counts_that_are_no_whole_number_are_refused(typed: str, message: str) -> None:
+    with pytest.raises(RowInvalid) as refused:
+        cells.count(typed, column="rooms")
+    assert (refused.value.column, refused.value.message) == ("rooms", message)
