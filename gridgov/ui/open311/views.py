@@ -47,6 +47,27 @@ def spec_errors(view: View) -> View:
     return wrapper
 
 
+def methods(*allowed: str) -> Callable[[View], View]:
+    """Any other method gets the spec's 405 error with ``Allow`` — never Django's HTML CSRF page: Open311 clients
+    send no cookies and no CSRF token, and a read-only resource has nothing for them to POST."""
+    allowed = (*allowed, "HEAD") if "GET" in allowed else allowed
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: FromDjango, fmt: str, **kwargs: FromDjango) -> HttpResponse:
+            if request.method not in allowed:
+                listed = ", ".join(allowed)
+                response = error(fmt, 405, _("只支持 %(methods)s 方法") % {"methods": listed})
+                response["Allow"] = listed
+                return response
+            return view(request, *args, fmt=fmt, **kwargs)
+
+        return csrf_exempt(wrapper)
+
+    return decorate
+
+
+@methods("GET")
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": fmt})).rsplit("/", 1)[0] + "/"
     return respond(
@@ -69,6 +90,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
+@methods("GET")
 @spec_errors
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     town = open311.find_town(request.GET.get("jurisdiction_id"))
@@ -89,6 +111,7 @@ def _service(service: Category, *, metadata: bool) -> JSONObject:
     }
 
 
+@methods("GET")
 @spec_errors
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     town = open311.find_town(request.GET.get("jurisdiction_id"))
@@ -109,13 +132,11 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     return respond(fmt, "service_definition", {"service_code": service.code, "attributes": attributes})
 
 
-@csrf_exempt
+@methods("GET", "POST")
 @spec_errors
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
-    if request.method not in ("GET", "HEAD"):
-        return error(fmt, 405, _("只支持 GET 和 POST"))
     params = request.GET
     town = open311.find_town(params.get("jurisdiction_id"))
     query = open311.RequestQuery(
@@ -132,6 +153,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(fmt, "service_requests", _present(cases, extended=extended))
 
 
+@methods("GET")
 @spec_errors
 def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     town = open311.find_town(request.GET.get("jurisdiction_id"))
@@ -140,6 +162,7 @@ def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> H
     return respond(fmt, "service_requests", _present([case], extended=extended))
 
 
+@methods("GET")
 @spec_errors
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     town = open311.find_town(request.GET.get("jurisdiction_id"))
@@ -147,6 +170,7 @@ def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     return respond(fmt, "service_requests", [{"service_request_id": submission.case.number, "token": submission.token}])
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     fmt = "json" if path.endswith(".json") else "xml"
     return error(fmt, 404, _("没有这个 Open311 资源（地址须以 .json 或 .xml 结尾）"))

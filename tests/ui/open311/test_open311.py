@@ -439,3 +439,23 @@ def test_identical_requests_sent_at_once_make_one_case(world: TownWorld, key: st
         thread.join()
     assert sorted(statuses) == [200, 200, 200, 201]
     assert ids == {Case.objects.get().number}
+
+
+def test_other_methods_are_spec_405_errors_not_the_csrf_page(world: TownWorld) -> None:
+    client = Client(enforce_csrf_checks=True)  # as a real client: no cookie, no CSRF token
+    for path, allowed in (
+        ("/open311/discovery.json", "GET, HEAD"),
+        (f"{V2}/services.json", "GET, HEAD"),
+        (f"{V2}/services/1201.json", "GET, HEAD"),
+        (f"{V2}/requests/DX2026-000001.json", "GET, HEAD"),
+        (f"{V2}/tokens/abc.json", "GET, HEAD"),
+        (f"{V2}/requests.json", "GET, POST, HEAD"),
+    ):
+        method = client.delete if "POST" in allowed else client.post
+        response = method(path)
+        assert (response.status_code, response["Allow"]) == (405, allowed), path
+        assert response.json() == [{"code": 405, "description": f"只支持 {allowed} 方法"}]
+    response = client.post(f"{V2}/services.xml")
+    assert response.status_code == 405
+    assert xml(response).find("error/code").text == "405"
+    assert client.post(f"{V2}/nothing.json").json()[0]["code"] == 404
