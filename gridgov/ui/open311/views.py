@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +45,10 @@ def spec_errors(view: View) -> View:
             return error(fmt, 403, exc.message)
         except DomainError as exc:
             return error(fmt, 400, exc.message)
+        except (BadRequest, MultiPartParserError, SuspiciousOperation):
+            # A body Django will not read (not UTF-8, over the size limit, too many fields, broken multipart):
+            # the spec's 400, not Django's HTML page.
+            return error(fmt, 400, _("请求内容无法解析（须为 UTF-8 编码的表单，且不超过大小限制）"))
 
     return wrapper
 

@@ -459,3 +459,23 @@ def test_other_methods_are_spec_405_errors_not_the_csrf_page(world: TownWorld) -
     assert response.status_code == 405
     assert xml(response).find("error/code").text == "405"
     assert client.post(f"{V2}/nothing.json").json()[0]["code"] == 404
+
+
+def test_bodies_django_will_not_read_are_spec_400_errors(world: TownWorld, key: str, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = Client()
+    gbk = f"api_key={key}&service_code=1201&address_string=x&description=村口垃圾"  # the client encodes it as GBK
+    too_big = f"api_key={key}&service_code=1201&address_string=x&description={'垃' * 5000}"
+    for data, content_type in (
+        (gbk, "application/x-www-form-urlencoded; charset=gbk"),
+        (too_big, "application/x-www-form-urlencoded"),
+    ):
+        response = client.post(f"{V2}/requests.json", data=data, content_type=content_type)
+        assert response.status_code == 400, content_type
+        assert response.json() == [
+            {"code": 400, "description": "请求内容无法解析（须为 UTF-8 编码的表单，且不超过大小限制）"}
+        ]
+    response = client.post(f"{V2}/requests.xml", data=too_big, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert xml(response).find("error/code").text == "400"
+    assert Case.objects.count() == 0
