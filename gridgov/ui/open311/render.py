@@ -11,6 +11,8 @@ from xml.etree import ElementTree
 from django.http import HttpResponse
 from django.utils import timezone
 
+from gridgov.data.safetext import xml_text
+
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
 # Element name of the items of a list, by the list's own element name.
@@ -32,11 +34,13 @@ def timestamp(moment: datetime | None) -> str | None:
 
 
 def _text(value: Any) -> str:  # Any: any value JSON or the Open311 XML holds
+    """The element's text; characters XML 1.0 cannot hold (U+FFFF, U+FFFE, C0 controls — input refuses only
+    the controls) are dropped, so one such description cannot make a whole list unreadable."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_text(str(value))
 
 
 def _fill(element: ElementTree.Element, value: Any) -> None:  # Any: any value JSON or the Open311 XML holds

@@ -479,3 +479,12 @@ def test_bodies_django_will_not_read_are_spec_400_errors(world: TownWorld, key: 
     assert response.status_code == 400
     assert xml(response).find("error/code").text == "400"
     assert Case.objects.count() == 0
+
+
+def test_characters_xml_cannot_hold_do_not_break_the_xml(world: TownWorld, key: str) -> None:
+    created = post(body(key, description="井盖缺失\uffff\ufffe，危险"), "xml")
+    number = xml(created).find("request/service_request_id").text
+    for path in (f"{V2}/requests.xml", f"{V2}/requests/{number}.xml"):
+        found = xml(Client().get(path)).find("request/description")
+        assert found.text == "井盖缺失，危险"
+    assert Client().get(f"{V2}/requests/{number}.json").json()[0]["description"] == "井盖缺失\uffff\ufffe，危险"
