@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -193,3 +194,20 @@ def _database_busy(request: HttpRequest, exc: OperationalError | type[Operationa
 
 
 api.add_exception_handler(OperationalError, _database_busy)
+
+
+def json_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """ninja answers a method no operation of a path takes with a bare ``text/html`` "Method not allowed": make it
+    our JSON error (``method_not_allowed``), keeping its ``Allow`` header."""
+
+    @wraps(view)  # keeps ninja's csrf_exempt mark
+    def wrapper(request: HttpRequest, *args: FromDjango, **kwargs: FromDjango) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        code, message = HTTP_ERRORS[405]
+        answer = error_response(request, 405, code, message)
+        answer["Allow"] = response["Allow"]
+        return answer
+
+    return wrapper

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from gridgov.ui.api import directory, endpoints, figures, ledgers, views
-from gridgov.ui.api.api import api
+from gridgov.ui.api.api import api, json_not_allowed
 
 assert endpoints  # the endpoints register themselves on ``api``
 assert directory
@@ -12,5 +12,10 @@ app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke, name="revoke_token"),
-    *api.urls[0],
+    *(
+        URLPattern(route.pattern, json_not_allowed(route.callback), route.default_args, route.name)
+        if isinstance(route, URLPattern)
+        else route
+        for route in api.urls[0]
+    ),
 ]

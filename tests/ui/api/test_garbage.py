@@ -52,3 +52,21 @@ def test_huge_and_odd_ids_are_404_not_500(world: TownWorld) -> None:
         assert response.status_code in (404, 422), path
         assert response.json()["code"] in ("not_found", "invalid_input")
     assert client.get("/api/cases/1/attachments/99999999999999999999").status_code in (404, 422)
+
+
+def test_a_method_a_path_does_not_take_is_a_json_405(world: TownWorld) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user=world.operator, name='t').secret}")
+    for method, path, allowed in (
+        ("DELETE", "/api/cases", {"GET", "POST"}),
+        ("PUT", "/api/me", {"GET"}),
+        ("PATCH", f"/api/cases/{world.report().pk}", {"GET"}),
+    ):
+        response = client.generic(method, path)
+        assert (response.status_code, response["Content-Type"]) == (405, "application/json; charset=utf-8"), path
+        assert set(response["Allow"].split(", ")) == allowed
+        assert response.json() == {
+            "code": "method_not_allowed",
+            "message": "不支持该请求方法",
+            "message_en": "Method not allowed.",
+            "field": None,
+        }
