@@ -1,15 +1,18 @@
-"""The user's API token page: list, create (the secret is shown once), revoke."""
+"""The user's API token page: list, create (the secret is shown once), revoke; and the JSON 404 of any other path."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access.tokens import create_token, revoke_token, user_tokens
 from gridgov.data.errors import DomainError
+from gridgov.ui.api.api import error_response
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 
@@ -45,3 +48,18 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         context = {"tokens": list(user_tokens(signed_in_user(request))), "now": timezone.now()}
         return render(request, "api/tokens.html#token_list", context)
     return redirect("api:tokens")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """Any other path under /api/ (a typo, a trailing slash: ``/api/cases/``) answers the API's JSON 404, not the
+    web's HTML page. A path that exists with a slash added (``/api/tokens``) is redirected, as APPEND_SLASH would."""
+    if not request.path.endswith("/"):
+        try:
+            with_slash = resolve(request.path + "/")
+        except Resolver404:
+            pass
+        else:
+            if with_slash.view_name != "api:not_found":
+                return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return error_response(request, 404, "not_found", "没有这个接口（路径末尾不带斜杠，见 /api/docs）")

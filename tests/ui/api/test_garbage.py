@@ -70,3 +70,13 @@ def test_a_method_a_path_does_not_take_is_a_json_405(world: TownWorld) -> None:
             "message_en": "Method not allowed.",
             "field": None,
         }
+
+
+def test_a_path_the_api_does_not_have_is_a_json_404(world: TownWorld) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user=world.operator, name='t').secret}")
+    for method, path in (("GET", "/api/cases/"), ("GET", "/api/nothing"), ("POST", "/api/cases/1/"), ("GET", "/api/")):
+        response = client.generic(method, path)
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json; charset=utf-8"), path
+        assert response.json()["code"] == "not_found"
+    redirected = client.get("/api/tokens?x=1")
+    assert (redirected.status_code, redirected["Location"]) == (301, "/api/tokens/?x=1")
