@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -312,7 +313,9 @@ class CaseFilterIn(TextIn):
 
 
 class MarkReadIn(TextIn):
-    ids: list[int] | None = Field(default=None, max_length=1000, description="要标为已读的消息 id；缺省为全部未读消息")
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        default=None, max_length=1000, description="要标为已读的消息 id；缺省为全部未读消息"
+    )
 
 
 class MarkedOut(Schema):

@@ -308,7 +308,7 @@ def test_mark_notifications_read(world: TownWorld, as_user, django_capture_on_co
     assert [r["id"] for r in handler.get("/api/notifications", unread="true").json()] == [second["id"]]
     assert handler.post("/api/notifications/read", {}).json() == {"marked": 1}
     assert handler.get("/api/notifications", unread="true").json() == []
-    for garbage in ({"ids": "all"}, {"ids": [1, "x"]}, "{", "\x00"):
+    for garbage in ({"ids": "all"}, {"ids": [1, "x"]}, {"ids": [2**63]}, {"ids": [-1]}, "{", "\x00"):
         response = handler.post("/api/notifications/read", garbage)
         assert response.status_code in (400, 422), garbage
         assert response.json()["message"]
