@@ -199,6 +199,31 @@ def test_create_failure_writes_nothing_and_says_why(world: TownWorld, as_user) -
     assert api.post("/api/cases", new_case_body(), **{"Idempotency-Key": "k2"}).status_code == 201
 
 
+def square(west: float, south: float) -> dict[str, object]:
+    ring = [[west, south], [west + 0.01, south], [west + 0.01, south + 0.01], [west, south + 0.01], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_a_grid_worker_reports_only_into_their_grid_also_by_a_point(world: TownWorld, as_user) -> None:
+    world.grid_a.boundary = square(122.05, 30.24)
+    world.grid_a.save()
+    world.grid_b.boundary = square(122.07, 30.24)
+    world.grid_b.save()
+    api = as_user(world.grid_worker_a)
+    by_area = api.post("/api/cases", new_case_body(area_id=world.grid_b.pk))
+    assert (by_area.status_code, by_area.json()["field"]) == (422, "area_id")
+    by_point = api.post("/api/cases", new_case_body(latitude=30.245, longitude=122.075))
+    assert (by_point.status_code, by_point.json()["field"]) == (422, "latitude")
+    assert by_point.json()["message"] == "网格员只能在自己负责的网格内上报事件：区域“火箭村第1网格”不在您的网格内"
+    assert Case.objects.count() == 0
+    inside = api.post("/api/cases", new_case_body(latitude=30.245, longitude=122.055))
+    assert inside.status_code == 201
+    assert Case.objects.get().area == world.grid_a
+    operator = as_user(world.operator).post("/api/cases", new_case_body(latitude=30.245, longitude=122.075))
+    assert operator.status_code == 201
+    assert Case.objects.get(pk=operator.json()["id"]).area == world.grid_b
+
+
 def test_whole_workflow_through_the_api(world: TownWorld, as_user) -> None:
     case = world.report()
     op, handler, gw = as_user(world.operator), as_user(world.handler_a), as_user(world.grid_worker_a)
