@@ -47,10 +47,12 @@ def create_token(*, user: User, name: str, now: datetime | None = None) -> Issue
         raise InvalidInput(_("令牌名称不能超过 64 字"), field="name")
     if not user.is_active:
         raise InvalidInput(_("账号已停用，不能创建令牌"), field="name")
-    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+    now = now or timezone.now()
+    # Valid tokens only: an expired one authenticates nothing (the 401 tells its owner to make a new one here).
+    valid = ApiToken.objects.filter(user=user, revoked_at__isnull=True).exclude(expires_at__lte=now)
+    if valid.count() >= MAX_ACTIVE_TOKENS:
         raise InvalidInput(_("有效令牌最多 %(n)s 个，请先吊销不再使用的令牌") % {"n": MAX_ACTIVE_TOKENS}, field="name")
     secret, prefix, digest = new_secret(TOKEN_KIND)
-    now = now or timezone.now()
     token = ApiToken.objects.create(
         user=user,
         name=name,

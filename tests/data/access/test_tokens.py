@@ -64,6 +64,15 @@ def test_token_name_rules_and_limit(world: TownWorld) -> None:
     assert ApiToken.objects.count() == MAX_ACTIVE_TOKENS
 
 
+def test_expired_tokens_do_not_count_towards_the_limit(world: TownWorld, clock) -> None:
+    for n in range(MAX_ACTIVE_TOKENS):
+        create_token(user=world.operator, name=f"t{n}")
+    clock.shift(timedelta(days=180, seconds=1))  # all twenty expire: the 401 sends their owner to make a new one
+    fresh = create_token(user=world.operator, name="new")
+    assert authenticate_token(fresh.secret) == world.operator
+    assert ApiToken.objects.filter(user=world.operator, revoked_at__isnull=True).count() == MAX_ACTIVE_TOKENS + 1
+
+
 def test_revoking_another_users_token_is_not_found(world: TownWorld) -> None:
     issued = create_token(user=world.operator, name="a")
     with pytest.raises(NotFound):
