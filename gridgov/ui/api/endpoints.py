@@ -242,7 +242,13 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> JSONOb
         rating=payload.rating,
         photos=_uploads(payload.photos, default_kind=_photo_kind(payload.action)),
     )
-    fresh = case_for(user, case_id=case.pk)
+    try:
+        fresh = case_for(user, case_id=case.pk)
+    except NotFound:
+        # The action was done and took the case out of the user's scope (a department's 退回): answer the case as
+        # the action left it, with nothing more to offer — not a 404 that reads as if nothing happened.
+        case.refresh_from_db()
+        fresh = case
     return present.case_detail(fresh, user=user, now=timezone.now())
 
 

@@ -251,6 +251,19 @@ def test_whole_workflow_through_the_api(world: TownWorld, as_user) -> None:
     ]
 
 
+def test_an_action_that_takes_the_case_out_of_scope_answers_what_it_did(world: TownWorld, as_user) -> None:
+    case = world.bring_to(Status.HANDLING)
+    handler = as_user(world.handler_a)
+    url = f"/api/cases/{case.pk}/actions"
+    returned = handler.post(url, {"action": "return", "note": "不属于本部门职责", "expected_version": case.version})
+    assert returned.status_code == 200
+    body = returned.json()
+    assert (body["status"], body["department"], body["actions"]) == ("registered", None, [])
+    assert (body["timeline"][-1]["action"], body["timeline"][-1]["note"]) == ("return", "不属于本部门职责")
+    assert handler.get(f"/api/cases/{case.pk}").status_code == 404  # from now on out of the department's scope
+    assert list(CaseAction.objects.filter(case=case).values_list("action", flat=True))[-1] == Action.RETURN
+
+
 def test_stale_version_is_a_409_with_a_message(world: TownWorld, as_user) -> None:
     case = world.bring_to(Status.REGISTERED)
     api = as_user(world.operator)
