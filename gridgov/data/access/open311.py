@@ -159,7 +159,13 @@ def find_request(town: Area, service_request_id: str) -> Case:
 
 
 def find_token(town: Area, token: str) -> Open311Submission:
-    found = Open311Submission.objects.filter(town=town, token=token).select_related("case").first()
+    """The submission behind ``token``, while its case is public (one reclassified into a private category, e.g.
+    矛盾纠纷, is no longer listed, and its number is not given out here either)."""
+    found = (
+        Open311Submission.objects.filter(town=town, token=token, case__in=public_cases(town))
+        .select_related("case")
+        .first()
+    )
     if found is None:
         raise NotFound(_("token“%(token)s”不存在") % {"token": token})
     return found

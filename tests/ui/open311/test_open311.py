@@ -17,6 +17,7 @@ from gridgov.data.access.models import Open311Submission
 from gridgov.data.access.tokens import authenticate_api_key, issue_api_key
 from gridgov.data.cases.enums import Channel, Status
 from gridgov.data.cases.models import Case
+from gridgov.data.taxonomy.models import Category
 from tests.factories import MONDAY_0900, TownWorld
 
 V2 = "/open311/v2"
@@ -278,6 +279,14 @@ def test_token_lookup(world: TownWorld, key: str) -> None:
     root = xml(Client().get(f"{V2}/tokens/{answer['token']}.xml"))
     assert root.find("request/service_request_id").text == answer["service_request_id"]
     assert Client().get(f"{V2}/tokens/nope.json").status_code == 404
+
+
+def test_token_of_a_case_reclassified_into_a_private_category_is_not_found(world: TownWorld, key: str) -> None:
+    [answer] = post(body(key)).json()
+    private = Category.objects.select_related("parent").get(town=world.town, code="0101")
+    Case.objects.filter(number=answer["service_request_id"]).update(category=private, major_category=private.parent)
+    assert Client().get(f"{V2}/requests/{answer['service_request_id']}.json").status_code == 404
+    assert Client().get(f"{V2}/tokens/{answer['token']}.json").status_code == 404
 
 
 @pytest.mark.parametrize(
