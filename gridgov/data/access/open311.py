@@ -124,7 +124,8 @@ class RequestQuery:
 
 
 def find_requests(town: Area, query: RequestQuery, *, now: datetime | None = None) -> list[Case]:
-    """Requests per GeoReport v2: by ids (other filters ignored), else by filters within 90 days by default."""
+    """Requests per GeoReport v2: by ids (other filters ignored), else by filters; without start_date, the 90 days
+    up to end_date (or now)."""
     now = now or timezone.now()
     cases = public_cases(town).select_related("category", "department", "open311")
     if query.service_request_ids:
@@ -133,8 +134,8 @@ def find_requests(town: Area, query: RequestQuery, *, now: datetime | None = Non
         if query.service_codes:
             cases = cases.filter(category__code__in=query.service_codes)
         start, end = query.start, query.end
-        if start is None and end is None:
-            start = now - DEFAULT_WINDOW
+        if start is None:  # the spec's default range: the 90 days up to end_date, or up to now
+            start = (end or now) - DEFAULT_WINDOW
         if start is not None and end is not None and start > end:
             raise InvalidInput(_("start_date 不能晚于 end_date"), field="start_date")
         if start is not None:

@@ -269,6 +269,12 @@ def test_default_window_is_90_days_and_paging(world: TownWorld) -> None:
     assert {r["service_request_id"] for r in by_id} == {old.number, recent[0].number}
     since = (timezone.now() - timezone.timedelta(days=200)).isoformat()
     assert len(Client().get(f"{V2}/requests.json", {"start_date": since}).json()) == 4
+    before_recent = (timezone.now() - timezone.timedelta(minutes=30)).isoformat()
+    assert Client().get(f"{V2}/requests.json", {"end_date": before_recent}).json() == []  # 90 days up to it
+    just_after_old = (timezone.now() - timezone.timedelta(days=119)).isoformat()
+    assert [
+        r["service_request_id"] for r in Client().get(f"{V2}/requests.json", {"end_date": just_after_old}).json()
+    ] == [old.number]
 
 
 def test_token_lookup(world: TownWorld, key: str) -> None:
