@@ -18,6 +18,7 @@ from functools import reduce
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import NotFound
 from gridgov.data.org.enums import Role
@@ -147,6 +148,32 @@ def may_report_into(user: User, area: Area) -> bool:
     if not any(m.role == Role.GRID_WORKER for m in memberships) or is_global_admin(user, memberships):
         return True
     return any(m.role in AREA_SCOPED and m.area is not None and area.path.startswith(m.area.path) for m in memberships)
+
+
+def own_channel(user: User) -> Channel:
+    """The channel a user's own report comes through: a grid worker's, a company's, a resident's; other staff's
+    reports are 其他."""
+    roles = {m.role for m in memberships_of(user)}
+    if Role.GRID_WORKER in roles:
+        return Channel.GRID_WORKER
+    if Role.ENTERPRISE in roles:
+        return Channel.ENTERPRISE
+    if not roles - {Role.RESIDENT}:
+        return Channel.RESIDENT
+    return Channel.OTHER
+
+
+def may_report_through(user: User, channel: Channel) -> bool:
+    """Whether ``user`` may file a case as come through ``channel``: the command room (operators, administrators)
+    registers what reaches the town by any channel (a 12345 call, a petition, a task from above); everyone else
+    files their own reports only (``own_channel``) — the channel counts in the indicators. Open311's own requests
+    come through /open311/ alone."""
+    if channel == Channel.OPEN311:
+        return False
+    if channel == own_channel(user):
+        return True
+    memberships = memberships_of(user)
+    return is_global_admin(user, memberships) or any(m.role in (Role.OPERATOR, Role.ADMIN) for m in memberships)
 
 
 def _in_subtree(area: Area) -> Q:

@@ -15,7 +15,7 @@ from ninja import File, Form, Query
 from ninja.files import UploadedFile
 
 from gridgov.data.access.idempotency import Answer, create_once
-from gridgov.data.access.permissions import case_for, may_report_into, memberships_of
+from gridgov.data.access.permissions import case_for, may_report_into, may_report_through, memberships_of, own_channel
 from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
@@ -149,9 +149,15 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
             _("网格员只能在自己负责的网格内上报事件：区域“%(area)s”不在您的网格内") % {"area": area.name},
             field="area_id" if payload.area_id is not None else "latitude",
         )
-    channel = payload.channel or _default_channel(user)
+    channel = payload.channel or own_channel(user)
     if channel == Channel.OPEN311:
         raise InvalidInput(_("Open311 渠道的事件请通过 /open311/v2/ 提交"), field="channel")
+    if not may_report_through(user, channel):
+        raise InvalidInput(
+            _("只有指挥室可以登记“%(channel)s”渠道的事件；您上报的事件渠道为“%(own)s”")
+            % {"channel": channel.label, "own": own_channel(user).label},
+            field="channel",
+        )
     photos = _uploads(payload.photos)
 
     def create(on_written: Callable[[Case], None] | None = None) -> Case:
@@ -375,17 +381,6 @@ def _area(town: Area, area_id: int) -> Area:
         _("区域 %(id)s 不在%(town)s") % {"id": area_id, "town": town.name},
         field="area_id",
     )
-
-
-def _default_channel(user: User) -> Channel:
-    roles = {m.role for m in memberships_of(user)}
-    if Role.GRID_WORKER in roles:
-        return Channel.GRID_WORKER
-    if Role.ENTERPRISE in roles:
-        return Channel.ENTERPRISE
-    if not roles - {Role.RESIDENT}:
-        return Channel.RESIDENT
-    return Channel.OTHER
 
 
 def _photo_kind(action: Action) -> AttachmentKind:

@@ -183,6 +183,21 @@ def test_create_is_idempotent_with_the_same_key_and_body(world: TownWorld, as_us
     assert Case.objects.count() == 2
 
 
+def test_only_the_command_room_names_another_channel(world: TownWorld, as_user) -> None:
+    worker = as_user(world.grid_worker_a)
+    hotline = worker.post("/api/cases", new_case_body(channel="hotline"))
+    assert (hotline.status_code, hotline.json()["field"], hotline.json()["message"]) == (
+        422,
+        "channel",
+        "只有指挥室可以登记“12345热线”渠道的事件；您上报的事件渠道为“网格员上报”",
+    )
+    assert Case.objects.count() == 0
+    own = worker.post("/api/cases", new_case_body(channel="grid_worker"))
+    registered = as_user(world.operator).post("/api/cases", new_case_body(channel="hotline"))
+    assert (own.status_code, registered.status_code) == (201, 201)
+    assert list(Case.objects.order_by("pk").values_list("channel", flat=True)) == ["grid_worker", "hotline"]
+
+
 def test_create_failure_writes_nothing_and_says_why(world: TownWorld, as_user) -> None:
     api = as_user(world.grid_worker_a)
     unknown = api.post("/api/cases", new_case_body(category="9999"), **{"Idempotency-Key": "k2"})
