@@ -14,6 +14,7 @@ where a leading ``'`` is the only way to say "text".
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
@@ -36,6 +37,12 @@ def control_character(text: str) -> str | None:
     """The first forbidden control character in ``text`` (as ``\\xNN``), or None when the text is clean."""
     found = _CONTROL.search(text)
     return None if found is None else f"\\x{ord(found.group()):02x}"
+
+
+def blank(text: str) -> bool:
+    """True when ``text`` shows nothing: only spaces and invisible characters (zero-width spaces, joiners, the BOM),
+    so a required text made of them is refused as empty."""
+    return all(unicodedata.category(character) in ("Zs", "Zl", "Zp", "Cc", "Cf") for character in text)
 
 
 def refusal(label: str, character: str) -> str:

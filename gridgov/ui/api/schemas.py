@@ -267,7 +267,8 @@ class CaseIn(TextIn):
     title: str = Field(default="", max_length=120)
     channel: Channel | None = Field(
         default=None,
-        description="来源渠道；缺省按上报人角色确定。只有指挥室（受理员、管理员）可登记其他渠道（如 hotline），不能为 open311",
+        description="来源渠道；缺省按上报人角色确定。只有指挥室（受理员、管理员）可登记其他渠道（如 hotline）"
+        "，不能为 open311",
     )
     priority: Priority | None = None
     area_id: int | None = Field(default=None, description="所在区域（村/网格）；缺省按经纬度定位")

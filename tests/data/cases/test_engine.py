@@ -106,6 +106,21 @@ def test_self_resolve_without_photo_leaves_nothing_behind(world: TownWorld) -> N
     assert world.report().number == "DX2026-000001"
 
 
+@pytest.mark.parametrize("description", ["", "  \u3000 ", "\u200b\u200b", "\ufeff\u200d \u2060"])
+def test_a_description_that_shows_nothing_is_refused(world: TownWorld, description: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        report_case(
+            town=world.town,
+            reporter=world.grid_worker_a,
+            channel=Channel.GRID_WORKER,
+            category=world.category,
+            description=description,
+            now=MONDAY_0900,
+        )
+    assert (error.value.field, error.value.message) == ("description", "请填写事件描述")
+    assert Case.objects.count() == 0
+
+
 def test_missing_note_is_refused_and_case_unchanged(world: TownWorld) -> None:
     case = world.bring_to(Status.REPORTED)
     with pytest.raises(InvalidInput) as error:

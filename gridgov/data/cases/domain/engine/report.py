@@ -28,6 +28,7 @@ from gridgov.data.org import numbering
 from gridgov.data.org.domain import locate_point
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.safetext import blank
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.db import prepared
@@ -67,7 +68,7 @@ def report_case(
     """
     now = now or timezone.now()
     description = (description or "").strip()
-    if not description:
+    if blank(description):
         raise InvalidInput(_("请填写事件描述"), field="description")
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(_("事件描述不能超过 %(n)s 字") % {"n": MAX_DESCRIPTION}, field="description")
