@@ -26,7 +26,7 @@ from gridgov.data.cases.domain.engine import MAX_DESCRIPTION, report_case
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import InvalidInput, NotAllowed, NotFound
-from gridgov.data.org.domain import locate_point
+from gridgov.data.org.domain import OutsideTown, place_in_town
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.enums import Priority
@@ -330,23 +330,10 @@ def _coordinates(lat: str, long: str) -> tuple[Decimal | None, Decimal | None]:
 
 def _place_in_town(town: Area, latitude: Decimal, longitude: Decimal) -> Area | None:
     """The deepest area containing the point; refuse a point outside the town when its boundary is known."""
-    from shapely.geometry import Point, shape
-
-    area = locate_point(town=town, latitude=float(latitude), longitude=float(longitude))
-    if area is not None:
-        return area
-    has_boundaries = bool(town.boundary) or Area.objects.filter(town=town, boundary__isnull=False).exists()
-    if not has_boundaries:
-        return None
-    inside = False
-    if town.boundary:
-        try:
-            inside = shape(town.boundary).covers(Point(float(longitude), float(latitude)))
-        except (ValueError, TypeError, AttributeError, KeyError):
-            inside = False
-    if not inside:
-        raise InvalidInput(_("坐标不在%(town)s范围内") % {"town": town.name}, field="lat")
-    return None
+    try:
+        return place_in_town(town=town, latitude=float(latitude), longitude=float(longitude))
+    except OutsideTown:
+        raise InvalidInput(_("坐标不在%(town)s范围内") % {"town": town.name}, field="lat") from None
 
 
 def _priority(value: str) -> Priority | None:

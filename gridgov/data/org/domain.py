@@ -195,6 +195,21 @@ def town_has_boundaries(town: Area) -> bool:
     return bool(town.boundary) or Area.objects.filter(town=town, boundary__isnull=False).exclude(pk=town.pk).exists()
 
 
+class OutsideTown(InvalidInput):
+    """A point outside the town, whose boundaries are drawn."""
+
+
+def place_in_town(*, town: Area, latitude: float, longitude: float) -> Area | None:
+    """The deepest area of ``town`` holding the point, or None (the town itself) when no drawn boundary holds it;
+    OutsideTown (field ``latitude``) when the town's boundaries are drawn and the point lies outside the town."""
+    area = locate_point(town=town, latitude=latitude, longitude=longitude)
+    if area is None and town_has_boundaries(town) and not boundary_covers(town, latitude=latitude, longitude=longitude):
+        raise OutsideTown(
+            _("该位置不在%(town)s范围内，请重新定位或在地图上选点") % {"town": town.name}, field="latitude"
+        )
+    return area
+
+
 def locate_point(*, town: Area, latitude: float, longitude: float) -> Area | None:
     """The deepest area of ``town`` whose boundary contains the point (None if no boundary does)."""
     best: Area | None = None

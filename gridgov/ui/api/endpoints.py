@@ -25,7 +25,7 @@ from gridgov.data.cases.domain.queries import keyset_of, parse_keyset
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment, Case
 from gridgov.data.errors import InvalidInput, NotFound
-from gridgov.data.org.domain import locate_point
+from gridgov.data.org.domain import place_in_town
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
@@ -143,7 +143,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     area = _area(town, payload.area_id) if payload.area_id is not None else None
     if area is None and payload.latitude is not None and payload.longitude is not None:
         # Located here, as report_case would, so the grid worker's rule holds for a point too.
-        area = locate_point(town=town, latitude=float(payload.latitude), longitude=float(payload.longitude))
+        area = place_in_town(town=town, latitude=float(payload.latitude), longitude=float(payload.longitude))
     if area is not None and not may_report_into(user, area):
         raise InvalidInput(
             _("网格员只能在自己负责的网格内上报事件：区域“%(area)s”不在您的网格内") % {"area": area.name},

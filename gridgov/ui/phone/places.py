@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.images import gps_of
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.domain import ancestors_by_level, boundary_covers, locate_point, town_has_boundaries
+from gridgov.data.org.domain import ancestors_by_level, place_in_town
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 
@@ -58,12 +58,7 @@ def place_from_photos(*, town: Area, photos: Sequence[Upload]) -> Place | None:
 
 def place_point(*, town: Area, latitude: Decimal, longitude: Decimal) -> Place:
     """The village and grid holding the point; InvalidInput when the town has boundaries and none holds it."""
-    area = locate_point(town=town, latitude=float(latitude), longitude=float(longitude))
-    outside = not boundary_covers(town, latitude=float(latitude), longitude=float(longitude))
-    if area is None and town_has_boundaries(town) and outside:
-        raise InvalidInput(
-            _("该位置不在%(town)s范围内，请重新定位或在地图上选点") % {"town": town.name}, field="latitude"
-        )
+    area = place_in_town(town=town, latitude=float(latitude), longitude=float(longitude))
     levels = ancestors_by_level(area) if area is not None else {}
     return Place(
         latitude=latitude,

@@ -237,6 +237,13 @@ def test_a_grid_worker_reports_only_into_their_grid_also_by_a_point(world: TownW
     operator = as_user(world.operator).post("/api/cases", new_case_body(latitude=30.245, longitude=122.075))
     assert operator.status_code == 201
     assert Case.objects.get(pk=operator.json()["id"]).area == world.grid_b
+    far = as_user(world.operator).post("/api/cases", new_case_body(latitude=39.9, longitude=116.4))  # Beijing
+    assert (far.status_code, far.json()["field"], far.json()["message"]) == (
+        422,
+        "latitude",
+        "该位置不在岱西镇范围内，请重新定位或在地图上选点",
+    )
+    assert Case.objects.count() == 2
 
 
 def test_whole_workflow_through_the_api(world: TownWorld, as_user) -> None:

@@ -25,7 +25,7 @@ from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org import numbering
-from gridgov.data.org.domain import locate_point
+from gridgov.data.org.domain import place_in_town
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.safetext import blank
@@ -79,8 +79,8 @@ def report_case(
             _("事件分类“%(name)s”不可用，请选择本镇启用的小类") % {"name": category.name}, field="category"
         )
     lat, lng = _check_coordinates(latitude, longitude)
-    if area is None and lat is not None and lng is not None:
-        area = locate_point(town=town, latitude=float(lat), longitude=float(lng))
+    if area is None and lat is not None and lng is not None:  # OutsideTown for a point beyond the town's bounds
+        area = place_in_town(town=town, latitude=float(lat), longitude=float(lng))
     area = area or town
     if area.town_id != town.pk:
         raise InvalidInput(_("所选区域“%(name)s”不在%(town)s") % {"name": area.name, "town": town.name}, field="area")
