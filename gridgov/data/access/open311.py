@@ -32,8 +32,11 @@ from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
 
-# Major categories never exposed through Open311: 矛盾纠纷, 劳资纠纷, 信访诉求, 重点人员, 涉稳与舆情.
-PRIVATE_MAJOR_CODES = frozenset({"01", "02", "03", "05", "21"})
+# Major categories never exposed through Open311, whose list is public: 矛盾纠纷, 劳资纠纷, 信访诉求, 社会治安 (a tip
+# about drugs, gambling or a suspect at an address), 重点人员, 民生保障 (a family's 低保, disability, social
+# insurance), 涉稳与舆情; and of 公共卫生, 传染病 (an illness at an address).
+PRIVATE_MAJOR_CODES = frozenset({"01", "02", "03", "04", "05", "17", "21"})
+PRIVATE_SERVICE_CODES = frozenset({"1801"})
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
 MAX_MEDIA_URL = 500
@@ -96,6 +99,7 @@ def public_services(town: Area) -> QuerySet[Category]:
     return (
         Category.objects.filter(town=town, parent__isnull=False, active=True, parent__active=True)
         .exclude(parent__code__in=PRIVATE_MAJOR_CODES)
+        .exclude(code__in=PRIVATE_SERVICE_CODES)
         .select_related("parent")
         .order_by("parent__sort_order", "parent__code", "sort_order", "code")
     )
@@ -109,7 +113,11 @@ def find_service(town: Area, service_code: str) -> Category:
 
 
 def public_cases(town: Area) -> QuerySet[Case]:
-    return Case.objects.filter(town=town, kind=Kind.EVENT).exclude(major_category__code__in=PRIVATE_MAJOR_CODES)
+    return (
+        Case.objects.filter(town=town, kind=Kind.EVENT)
+        .exclude(major_category__code__in=PRIVATE_MAJOR_CODES)
+        .exclude(category__code__in=PRIVATE_SERVICE_CODES)
+    )
 
 
 @dataclass(frozen=True, slots=True)

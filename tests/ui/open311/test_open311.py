@@ -95,17 +95,18 @@ def test_services_are_public_sub_categories_grouped_by_major(world: TownWorld) -
     services = Client().get(f"{V2}/services.json", {"jurisdiction_id": "330921102"}).json()
     first = services[0]
     assert first == {
-        "service_code": "0401",
-        "service_name": "治安隐患",
-        "description": "社会治安 / 治安隐患",
+        "service_code": "0601",
+        "service_name": "企业隐患",
+        "description": "安全生产 / 企业隐患",
         "metadata": True,
         "type": "realtime",
         "keywords": "",
-        "group": "社会治安",
+        "group": "安全生产",
     }
     codes = {s["service_code"] for s in services}
-    assert "1201" in codes
-    assert not {c for c in codes if c[:2] in {"01", "02", "03", "05", "21"}}  # never disputes/petitions/persons
+    assert {"1201", "1802"} <= codes
+    # never disputes, petitions, public-order tips, persons, a family's welfare, stability, an illness
+    assert {c for c in codes if c[:2] in {"01", "02", "03", "04", "05", "17", "21"} or c == "1801"} == set()
     root = xml(Client().get(f"{V2}/services.xml"))
     assert root.tag == "services"
     service = root.find("service")
@@ -119,9 +120,9 @@ def test_services_are_public_sub_categories_grouped_by_major(world: TownWorld) -
         "group",
     ]
     assert (service.findtext("service_code"), service.findtext("metadata"), service.findtext("group")) == (
-        "0401",
+        "0601",
         "true",
-        "社会治安",
+        "安全生产",
     )
     assert len(root.findall("service")) == len(services)
 
@@ -293,6 +294,14 @@ def test_token_of_a_case_reclassified_into_a_private_category_is_not_found(world
     Case.objects.filter(number=answer["service_request_id"]).update(category=private, major_category=private.parent)
     assert Client().get(f"{V2}/requests/{answer['service_request_id']}.json").status_code == 404
     assert Client().get(f"{V2}/tokens/{answer['token']}.json").status_code == 404
+
+
+def test_cases_whose_kind_is_private_are_never_listed(world: TownWorld) -> None:
+    codes = ("0405", "1701", "1801", "1201")  # 盗窃, 救助低保, 传染病 — and 暴露垃圾, which is public
+    reported = {c: world.report(category=Category.objects.get(town=world.town, code=c)) for c in codes}
+    listed = [r["service_request_id"] for r in Client().get(f"{V2}/requests.json").json()]
+    assert listed == [reported["1201"].number]
+    assert Client().get(f"{V2}/requests/{reported['1701'].number}.json").status_code == 404
 
 
 @pytest.mark.parametrize(
