@@ -6,6 +6,12 @@ from django import forms
 from django_stubs_ext import StrPromise
 
 
+def date_input() -> forms.DateInput:
+    """A day as ``<input type="date">`` reads and writes it (2026-11-25) whatever the language: Django's
+    Chinese format would write 2026/11/25, which the browser throws away, showing an empty field."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def amount_field(
     label: str | StrPromise, *, help_text: str | StrPromise = "", required: bool = False
 ) -> forms.CharField:

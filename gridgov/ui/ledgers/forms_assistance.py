@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.types import FromDjango
 from gridgov.ui.choices import options, set_choices
-from gridgov.ui.ledgers.fields import amount_field
+from gridgov.ui.ledgers.fields import amount_field, date_input
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_input()
 
 
 class DepartmentForm(forms.Form):

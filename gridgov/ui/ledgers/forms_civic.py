@@ -18,13 +18,14 @@ from gridgov.data.inspections.domain import ItemSpec, parse_points
 from gridgov.data.problemlists.enums import Source
 from gridgov.types import FromDjango
 from gridgov.ui.choices import CHOOSE, options, set_choices
+from gridgov.ui.ledgers.fields import date_input
 
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("督查名称"), max_length=120)
     bulletin_title = forms.CharField(label=gettext_lazy("通报名称"), max_length=40, initial="创城督查通报")
-    start_date = forms.DateField(label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=gettext_lazy("开始日期"), widget=date_input())
+    end_date = forms.DateField(label=gettext_lazy("结束日期"), widget=date_input())
     inspectors = forms.MultipleChoiceField(label=gettext_lazy("督查人员"), widget=forms.CheckboxSelectMultiple)
     items = forms.CharField(
         label=gettext_lazy("检查项目"),
@@ -89,8 +90,8 @@ class ItemForm(forms.Form):
     department = forms.ChoiceField(label=gettext_lazy("责任单位"))
     responsible_person = forms.CharField(label=gettext_lazy("责任人"), max_length=32)
     plan = forms.CharField(label=gettext_lazy("整改方案"), widget=forms.Textarea(attrs={"rows": 3}))
-    found_on = forms.DateField(label=gettext_lazy("发现日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(label=gettext_lazy("整改时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    found_on = forms.DateField(label=gettext_lazy("发现日期"), widget=date_input())
+    deadline = forms.DateField(label=gettext_lazy("整改时限"), widget=date_input())
 
     def __init__(
         self, *args: FromDjango, lists: list[tuple[int, str]], departments: list[tuple[int, str]], **kwargs: FromDjango
@@ -120,7 +121,7 @@ class DisputeForm(forms.Form):
         error_messages={"min_value": gettext_lazy("涉及金额不能为负数")},
     )
     backlog = forms.BooleanField(label=gettext_lazy("积案"), required=False)
-    received_on = forms.DateField(label=gettext_lazy("受理日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=gettext_lazy("受理日期"), widget=date_input())
     department = forms.ChoiceField(label=gettext_lazy("承办单位"))
     area = forms.ChoiceField(label=gettext_lazy("所在村"), required=False)
 

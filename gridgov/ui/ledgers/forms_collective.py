@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.types import FromDjango
 from gridgov.ui.choices import options, set_choices
-from gridgov.ui.ledgers.fields import amount_field
+from gridgov.ui.ledgers.fields import amount_field, date_input
 
 MONTHS = [(str(m), format_lazy(gettext_lazy("{}月"), m)) for m in range(1, 13)]
 
@@ -40,7 +40,7 @@ class SupportForm(forms.Form):
     )
     amount = amount_field(gettext_lazy("帮扶金额（元）"), help_text=gettext_lazy("可写50000或5万"))
     people = forms.CharField(label=gettext_lazy("带动就业或受益人数"), max_length=16, required=False)
-    on = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    on = forms.DateField(label=gettext_lazy("日期"), widget=date_input(), required=False)
     note = forms.CharField(label=gettext_lazy("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(

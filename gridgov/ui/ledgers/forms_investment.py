@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.investment.enums import Industry, Source, Stage
 from gridgov.types import FromDjango
 from gridgov.ui.choices import options, set_choices
-from gridgov.ui.ledgers.fields import amount_field
+from gridgov.ui.ledgers.fields import amount_field, date_input
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_input()
 AMOUNT_HELP = gettext_lazy("可写12000、3,500万或1.2亿")
 
 

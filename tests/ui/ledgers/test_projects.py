@@ -158,6 +158,13 @@ def test_progress_over_plan_refused_on_the_form_then_recorded(world):
     assert signed_in(world.handler_b).post(url, {"year": base.year, "month": base.month}).status_code == 404
 
 
+def test_the_milestone_form_offers_today_as_the_date_input_reads_it(world):
+    """Chinese is the default language, whose date format (2026/11/25) an <input type="date"> throws away."""
+    built = _three(world)["behind"]
+    page = signed_in(world.handler_a).get(reverse("ledgers:project", args=[built.pk]))
+    assert f'<input type="date" name="done_on" value="{today().isoformat()}"' in page.text
+
+
 def test_mark_milestone_done(world):
     built = _three(world)["behind"]
     milestone = built.milestones.get(name="开工")
