@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gridgov.data.cases.enums import Status
 from gridgov.data.metrics.indicators import Period, Scope, compute, ranking
@@ -122,6 +123,18 @@ def test_drill_down_lists_equal_the_figures(world: TownWorld, cases) -> None:
         numbers = set(re.findall(r"DX2026-\d{6}", page))
         assert numbers == {cases[k].number for k in expected}, (measure, part)
         assert f"共 {len(expected)} 件" in page
+
+
+def test_drill_down_lists_write_their_times_the_chinese_way(world: TownWorld, cases) -> None:
+    client = signed_in(world.leader)
+    page = client.get(reverse("dashboard:cases"), {**NOV, "as_of": AS_OF, "measure": "registered", "part": "numerator"})
+    row = page.text.split(cases["a_closed"].number)[1].split("</tr>")[0]
+    registered, deadline = (
+        timezone.localtime(t) for t in (cases["a_closed"].registered_at, cases["a_closed"].handle_deadline)
+    )
+    assert re.findall(r'<td class="hide-sm">([^<]*)</td>', row)[-2:] == [
+        f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}" for t in (registered, deadline)
+    ]
 
 
 def test_drill_down_is_limited_to_what_the_user_may_see(world: TownWorld, cases) -> None:

@@ -126,6 +126,9 @@ def test_the_rectification_list_moves_a_firm_on(ew: EnterpriseWorld) -> None:
     )
     row.refresh_from_db()
     assert (row.rectification, row.rectified_on, row.measure) == (Rectification.DONE, WORLD_TODAY, Measure.VACATE)
+    day = f"{WORLD_TODAY.year}年{WORLD_TODAY.month}月{WORLD_TODAY.day}日"
+    assert f"已整治 · {day}</td>" in client.get(LIST, {"year": "2025"}).text
+    assert f"<td>{day}</td>" in client.get(reverse("ledgers:enterprise_rectifications"), {"year": "2025"}).text
     assert signed_in(ew.chemical_user).post(url, {f"r{row.pk}-rectification": "pending"}).status_code == 403
 
 
