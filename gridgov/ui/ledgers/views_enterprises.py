@@ -64,6 +64,8 @@ def enterprise_home(request: HttpRequest) -> HttpResponse:
             "hazards_open": hazards.exclude(status__in=[Status.CLOSED, Status.REJECTED]).count(),
             "services": list(services[:PHONE_ROWS]),
             "services_open": services.exclude(status__in=[Status.CLOSED, Status.REJECTED]).count(),
+            # the grid workers' offline app (its data, its /m/ pages) is not an enterprise's: it would be refused
+            "no_offline": True,
         },
     )
 

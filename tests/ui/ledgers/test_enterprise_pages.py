@@ -59,6 +59,16 @@ def test_enterprise_user_sees_only_its_own_company(ew: EnterpriseWorld) -> None:
     assert "13805801234" not in directory.text
 
 
+def test_the_phone_home_does_not_start_the_grid_workers_offline_app(ew: EnterpriseWorld) -> None:
+    """The offline app fetches the grid's data and keeps the /m/ pages, which an enterprise user is refused."""
+    page = signed_in(ew.shipyard_user).get(reverse("ledgers:enterprise_home"))
+    assert (page.status_code, 'id="offline-script"' in page.text, reverse("phone:offline_data") in page.text) == (
+        200,
+        False,
+        False,
+    )
+
+
 def test_hazard_filters_and_export_use_the_same_filters(ew: EnterpriseWorld) -> None:
     ew.hazard(location="甲", grade=Grade.MAJOR)
     ew.hazard(location="乙", book=Book.THIRD_PARTY)
