@@ -6,6 +6,7 @@ import pytest
 from django import forms
 
 from gridgov.data.errors import Conflict, InvalidInput
+from gridgov.data.org.models import Area
 from gridgov.ui.choices import CHOOSE, options, set_choices
 from gridgov.ui.ledgers.views_common import FormRefusal
 
@@ -17,6 +18,11 @@ class PickForm(forms.Form):
 
 def test_options_put_the_blank_first_and_the_pks_as_posted_text():
     assert options([(3, "北岙村"), (12, "东沙村")]) == [*CHOOSE, ("3", "北岙村"), ("12", "东沙村")]
+
+
+def test_a_model_select_offers_the_same_blank_as_ours():
+    field = forms.ModelChoiceField(queryset=Area.objects.none(), required=False)
+    assert list(field.choices) == CHOOSE
 
 
 def test_set_choices_lets_the_form_take_only_the_given_choices():

@@ -1,7 +1,9 @@
 from django import forms
 from django.apps import AppConfig
+from django.db.models import fields as model_fields
 
 from gridgov.data.safetext import validate_form_text
+from gridgov.ui.choices import CHOOSE
 
 
 class Config(AppConfig):
@@ -13,3 +15,6 @@ class Config(AppConfig):
         # other than newline and tab; the error shows at the field. Django itself only refuses NUL.
         if validate_form_text not in forms.CharField.default_validators:
             forms.CharField.default_validators = [*forms.CharField.default_validators, validate_form_text]
+        # The blank choice of a model's select (a ModelChoiceField, a model field's choices, the admin's) reads as
+        # ours (gridgov.ui.choices.CHOOSE): Django 6.1's "- Select an option -" has no Chinese translation.
+        model_fields.BLANK_CHOICE_LABEL = CHOOSE[0][1]
