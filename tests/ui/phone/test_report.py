@@ -41,6 +41,9 @@ def test_report_page_has_the_picker_chips_photo_input_and_submit(world: TownWorl
     assert ">上报</button>" in text
     assert "leaflet.js" in text  # named for the map-pin step, loaded only when it is opened
     assert '<script src="/static/vendor/leaflet' not in text
+    # the pin's pictures by their static names (hashed in production, where Leaflet's own guess finds none)
+    assert 'data-marker-icon="/static/vendor/leaflet/images/marker-icon.png"' in text
+    assert 'data-marker-shadow="/static/vendor/leaflet/images/marker-shadow.png"' in text
 
 
 def test_category_search_partial_finds_by_initials_and_by_chip(world: TownWorld) -> None:

@@ -55,6 +55,16 @@
   }
 
   var map = null, marker = null;
+  // The pin's pictures as the page names them: Leaflet finds its default icon by the name marker-icon.png in its
+  // stylesheet, which the static files' hashed names (marker-icon.<hash>.png) defeat, leaving a broken image.
+  function pinIcon(L, btn) {
+    return L.icon({
+      iconUrl: btn.getAttribute("data-marker-icon"),
+      iconRetinaUrl: btn.getAttribute("data-marker-icon-2x"),
+      shadowUrl: btn.getAttribute("data-marker-shadow"),
+      iconSize: [25, 41], iconAnchor: [12, 41], popupAnchor: [1, -34], tooltipAnchor: [16, -28], shadowSize: [41, 41]
+    });
+  }
   function byPin(btn) {
     var box = document.getElementById("map");
     if (!box) { return; }
@@ -72,7 +82,7 @@
         if (bounds.isValid()) { map.fitBounds(bounds); }
       });
       map.on("click", function (e) {
-        if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng).addTo(map); }
+        if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng, { icon: pinIcon(L, btn) }).addTo(map); }
         var current = document.querySelector("[data-pin]") || btn;
         place(current, e.latlng.lat, e.latlng.lng);
       });
