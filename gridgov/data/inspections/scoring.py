@@ -15,6 +15,8 @@ from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
 
+POINT = Decimal("0.1")  # deduction points have one decimal place (InspectionProblem.deduction)
+
 
 def deductions(*, town: Area, start: date, end: date) -> dict[int, Decimal]:
     """Village area id → total deduction points of the problems found in [start, end).
@@ -30,7 +32,8 @@ def deductions(*, town: Area, start: date, end: date) -> dict[int, Decimal]:
         .annotate(total=Sum("deduction"))
         .order_by("village_id")
     )
-    return {row["village_id"]: Decimal(row["total"]) for row in rows}
+    # SQLite adds decimals as floats (0.1 + 0.2 → 0.300000000000000): back to the points' one decimal place
+    return {row["village_id"]: Decimal(row["total"]).quantize(POINT) for row in rows}
 
 
 # ---------------------------------------------------------------------------------------------------

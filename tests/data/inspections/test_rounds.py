@@ -153,6 +153,33 @@ def test_round_to_scores_ranking_and_bulletin(world: TownWorld) -> None:
     assert next_year.title == "创城督查通报2027年第1期"
 
 
+def test_deductions_add_up_exactly_to_the_points_decimal_place(world: TownWorld) -> None:
+    round_ = create_round(
+        town=world.town,
+        actor=world.operator,
+        name="2026年第11月创城督查",
+        start_date=date(2026, 11, 23),
+        end_date=date(2026, 11, 27),
+        organizer=world.operator,
+        inspectors=[world.grid_worker_a],
+        items=[ItemSpec("A01", "小广告乱张贴", Decimal("0.1")), ItemSpec("A02", "河道漂浮物", Decimal("0.2"))],
+        now=MONDAY_0900,
+    )
+    for item in round_.items.all():
+        record_problem(
+            round=round_,
+            inspector=world.grid_worker_a,
+            item=item,
+            description=item.name,
+            spot="双合村村口",
+            area=world.grid_a,
+            photos=photo(),
+            now=MONDAY_0900,
+        )
+    found = deductions(town=world.town, start=date(2026, 11, 1), end=date(2026, 12, 1))
+    assert {village: str(points) for village, points in found.items()} == {world.village_a.pk: "0.3"}
+
+
 def test_deductions_and_year_figures(world: TownWorld) -> None:
     round_ = make_round(world)
     first, _second, third = record_three(world, round_)
