@@ -11,6 +11,7 @@ from django.db import transaction
 
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.org.models import Area, Department
+from gridgov.data.taxonomy.english import english_name
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.enums import TimeUnit
@@ -33,7 +34,9 @@ SERVICE_LIMIT_DAYS = 10  # working days
 
 def _major(town: Area, code: str, name: str, department: Department | None) -> Category:
     major, _created = Category.objects.get_or_create(
-        town=town, code=code, defaults={"name": name, "sort_order": 100, "default_department": department}
+        town=town,
+        code=code,
+        defaults={"name": name, "name_en": english_name(code), "sort_order": 100, "default_department": department},
     )
     return major
 
@@ -44,7 +47,13 @@ def _sub(
     sub, created = Category.objects.get_or_create(
         town=town,
         code=code,
-        defaults={"parent": major, "name": name, "sort_order": order, "default_department": major.default_department},
+        defaults={
+            "parent": major,
+            "name": name,
+            "name_en": english_name(code),
+            "sort_order": order,
+            "default_department": major.default_department,
+        },
     )
     if created:
         rows = [TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_DAYS)]

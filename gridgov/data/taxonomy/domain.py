@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area
+from gridgov.data.taxonomy.english import english_name
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.enums import TimeUnit
@@ -58,7 +59,9 @@ def install_ledger_category(
     """A ledger's own sub-category ``code`` under ``major`` (made when missing), given its time limits when it
     has none: dispatched within a working hour, handled within ``handle`` (idempotent)."""
     sub, _created = Category.objects.get_or_create(
-        town=town, code=code, defaults={"parent": major, "name": name, "sort_order": sort_order}
+        town=town,
+        code=code,
+        defaults={"parent": major, "name": name, "name_en": english_name(code), "sort_order": sort_order},
     )
     if not TimeLimit.objects.filter(category=sub).exists():
         TimeLimit.objects.bulk_create(
@@ -73,7 +76,7 @@ def install_ledger_category(
 def install_major_category(*, town: Area, code: str, name: str, sort_order: int) -> Category:
     """The town's major category ``code`` (made when missing)."""
     major, _created = Category.objects.get_or_create(
-        town=town, code=code, defaults={"name": name, "sort_order": sort_order}
+        town=town, code=code, defaults={"name": name, "name_en": english_name(code), "sort_order": sort_order}
     )
     return major
 

@@ -25,6 +25,10 @@ MAJOR_NAMES_EN: dict[str, str] = {
     "20": "Village affairs and Party building",
     "21": "Stability and public opinion",
     "22": "Emergencies and other",
+    # the ledgers' own major categories (enterprises.categories, projects.supervision)
+    "YH": "Enterprise safety hazards",
+    "FW": "Enterprise service requests",
+    "23": "Key projects",
 }
 
 SUB_NAMES_EN: dict[str, str] = {
@@ -70,6 +74,11 @@ SUB_NAMES_EN: dict[str, str] = {
     "2004": "Problem list leads",
     "2101": "Signs of mass incidents", "2102": "Illegal fundraising", "2103": "Online opinion", "2104": "Cults",
     "2201": "Fire", "2202": "Accident", "2203": "Public safety incident", "2204": "Other",
+    # the ledgers' own sub-categories: hazard types, service request types, project milestone supervision
+    "YH01": "Fire safety", "YH02": "Electrical safety", "YH03": "Special equipment", "YH04": "Hazardous chemicals",
+    "YH05": "Confined spaces", "YH06": "Worksite", "YH07": "Other",
+    "FW01": "Resource support", "FW02": "Financing", "FW03": "Employment", "FW04": "Approvals", "FW05": "Policy",
+    "2301": "Milestone supervision",
 }  # fmt: skip
 
 

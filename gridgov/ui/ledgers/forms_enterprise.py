@@ -56,7 +56,7 @@ class HazardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
-        self.fields["category"].label_from_instance = lambda c: c.name  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
+        self.fields["category"].label_from_instance = lambda c: c.local_name  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a ModelChoiceField
         if fixed:  # an enterprise user: own company, own self-check book
             del self.fields["enterprise"]
             del self.fields["book"]

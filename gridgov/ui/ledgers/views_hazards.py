@@ -110,7 +110,7 @@ def hazards_export(request: HttpRequest) -> HttpResponse:
             c.hazard.enterprise.credit_code,
             c.hazard.get_book_display(),
             c.hazard.get_grade_display(),
-            c.category.name,
+            c.category.local_name,
             c.hazard.location,
             c.description,
             c.hazard.found_on,

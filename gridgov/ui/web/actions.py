@@ -34,7 +34,7 @@ def _form(request: HttpRequest, user: User, case: Case, transition: Transition) 
     duplicates = [
         (
             s.case.pk,
-            f"{s.case.number} · {s.case.category.name} · "
+            f"{s.case.number} · {s.case.category.local_name} · "
             + (_("相距%(m)s米") % {"m": round(s.distance_m)} if s.distance_m is not None else _("无位置"))
             + f" · {s.case.description[:30]}",
         )
