@@ -164,6 +164,23 @@ def test_export_matches_the_list_on_screen(e2e_world: TownWorld, sign_in: SignIn
     assert [r[0] for r in rows[1:]] == on_screen
 
 
+def test_the_status_filter_closes_when_one_clicks_elsewhere(e2e_world: TownWorld, sign_in: SignIn, live_server) -> None:
+    """Left open, the status drop-down stays over the results: the count and the first rows' numbers."""
+    w = e2e_world
+    w.report()
+    page = sign_in(w.operator)
+    page.goto(f"{live_server.url}/cases/")
+    status = page.locator("details.multi")
+    status.locator("summary").click()
+    status.locator('input[name="status"][value="reported"]').check()  # htmx swaps the results in place
+    expect(page.locator("#case-table tbody tr")).to_have_count(1)
+    page.locator("h1").click()
+    expect(status).not_to_have_attribute("open", "")
+    status.locator("summary").click()
+    page.keyboard.press("Escape")
+    expect(status).not_to_have_attribute("open", "")
+
+
 def test_village_a_cannot_open_village_b_case_by_url(e2e_world: TownWorld, sign_in: SignIn, live_server) -> None:
     w = e2e_world
     theirs = w.report(area=w.grid_b, reporter=w.grid_worker_b)

@@ -23,7 +23,8 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
   }
 });
-// 4. The header's menu button (phones): opens and closes the menu; a drop-down closes when one clicks elsewhere.
+// 4. The header's menu button (phones): opens and closes the menu; a drop-down — the header's groups and a list's
+//    multi-choice filter (状态 ▾), which would otherwise stay over the results — closes when one clicks elsewhere.
 document.addEventListener("DOMContentLoaded", function () {
   var header = document.querySelector("header.site");
   var toggle = header && header.querySelector(".menu-toggle");
@@ -34,12 +35,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
   document.addEventListener("click", function (event) {
-    document.querySelectorAll("header.site details.group[open]").forEach(function (d) {
+    document.querySelectorAll("header.site details.group[open], details.multi[open]").forEach(function (d) {
       if (!d.contains(event.target)) { d.open = false; }
     });
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
-    document.querySelectorAll("header.site details.group[open]").forEach(function (d) { d.open = false; });
+    document.querySelectorAll("header.site details.group[open], details.multi[open]").forEach(function (d) {
+      d.open = false;
+    });
   });
 });
