@@ -181,6 +181,15 @@ def test_the_status_filter_closes_when_one_clicks_elsewhere(e2e_world: TownWorld
     expect(status).not_to_have_attribute("open", "")
 
 
+def test_wide_ledger_tables_scroll_in_their_box_on_a_phone(e2e_world: TownWorld, sign_in: SignIn, live_server) -> None:
+    """The phone's footer links to these pages (电脑版): at 360 px a wide table scrolls, not the whole page."""
+    page = sign_in(e2e_world.village_staff_a, **PHONE)
+    for url in ("/ledgers/people/residents/", "/ledgers/disputes/", "/ledgers/inspections/"):
+        page.goto(f"{live_server.url}{url}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert (url, overflow) == (url, 0)
+
+
 def test_village_a_cannot_open_village_b_case_by_url(e2e_world: TownWorld, sign_in: SignIn, live_server) -> None:
     w = e2e_world
     theirs = w.report(area=w.grid_b, reporter=w.grid_worker_b)
