@@ -79,6 +79,7 @@ def test_phone_page_records_a_problem_routed_to_the_village(world: TownWorld) ->
     page = client.get(url)
     assert page.status_code == 200
     assert 'capture="environment"' in page.text
+    assert '<link rel="icon" href="/static/web/favicon.svg" type="image/svg+xml">' in page.text
     a01 = round_.items.get(code="A01")
     assert f'<option value="{a01.pk}">A01 暴露垃圾（扣{a01.points}分）</option>' in page.text
     client.cookies["django_language"] = "en"
