@@ -80,6 +80,8 @@ def test_wall_at_1920_by_1080_screenshot(live_server, world: TownWorld) -> None:
         page.wait_for_selector("#wall-categories canvas", timeout=10_000)
         page.wait_for_selector("#wall-map .map-cluster", timeout=10_000)
         assert page.locator("#wall-map .area-label.village").all_inner_texts() == [world.village_a.name]
+        # the clock: the town's time, written the Chinese way (not 2026-11-25 01:00 in the computer's zone)
+        assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", page.locator("#clock").inner_text())
         # one screen: nothing scrolls
         assert page.evaluate("document.documentElement.scrollHeight") <= 1080
         assert page.evaluate("typeof window.htmx") == "object"

@@ -86,10 +86,12 @@
   function clock() {
     var el = document.getElementById("clock");
     if (!el) { return; }
-    var now = new Date();
-    function two(n) { return (n < 10 ? "0" : "") + n; }
-    el.textContent = now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate()) + " " +
-      two(now.getHours()) + ":" + two(now.getMinutes());
+    // The town's time in the page's language (2026年11月25日 09:00), whatever the wall computer's own zone.
+    var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      timeZone: el.getAttribute("data-time-zone") || undefined,
+      year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    });
+    el.textContent = format.format(new Date());
   }
 
   function fullscreen() {
