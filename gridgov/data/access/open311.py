@@ -97,7 +97,7 @@ def find_town(jurisdiction_id: str | None) -> Area:
 
 def public_services(town: Area) -> QuerySet[Category]:
     return (
-        Category.objects.filter(town=town, parent__isnull=False, active=True, parent__active=True)
+        Category.objects.filter(town=town, parent__isnull=False, active=True, parent__active=True, ledger_only=False)
         .exclude(parent__code__in=PRIVATE_MAJOR_CODES)
         .exclude(code__in=PRIVATE_SERVICE_CODES)
         .select_related("parent")

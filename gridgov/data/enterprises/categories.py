@@ -36,7 +36,13 @@ def _major(town: Area, code: str, name: str, department: Department | None) -> C
     major, _created = Category.objects.get_or_create(
         town=town,
         code=code,
-        defaults={"name": name, "name_en": english_name(code), "sort_order": 100, "default_department": department},
+        defaults={
+            "name": name,
+            "name_en": english_name(code),
+            "sort_order": 100,
+            "default_department": department,
+            "ledger_only": True,
+        },
     )
     return major
 
@@ -53,6 +59,7 @@ def _sub(
             "name_en": english_name(code),
             "sort_order": order,
             "default_department": major.default_department,
+            "ledger_only": True,
         },
     )
     if created:

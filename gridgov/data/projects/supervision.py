@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 PROJECT_CATEGORY = LedgerCategory(
     major_code="23", major_name="重点项目", major_order=23,
-    code="2301", name="项目节点督办", sort_order=1, handle=Limit(10, TimeUnit.WORK_DAYS),
+    code="2301", name="项目节点督办", sort_order=1, handle=Limit(10, TimeUnit.WORK_DAYS), ledger_only=True,
 )  # fmt: skip
 
 
@@ -81,6 +81,7 @@ def _open_case(milestone: Milestone, *, actor: User, now: datetime) -> Case:
         description=description,
         area=project.village or project.town,
         now=now,
+        by_ledger=True,
     )
     note = _("重点项目节点滞后，督办%(department)s") % {"department": project.department.name}
     apply_action(case_id=case.pk, actor=actor, action=Action.REGISTER, note=note, now=now)

@@ -28,8 +28,11 @@ class Limit:
 
 
 def resolve_category(*, town: Area, category_id: int | None = None, code: str | None = None) -> Category:
-    """Find an active sub-category of the town by id or code, or raise a clear error."""
-    qs = Category.objects.filter(town=town, active=True, parent__isnull=False).select_related("parent")
+    """Find an active sub-category of the town that a report may use (not a ledger's own) by id or code, or raise a
+    clear error."""
+    qs = Category.objects.filter(town=town, active=True, parent__isnull=False, ledger_only=False).select_related(
+        "parent"
+    )
     if category_id is not None:
         found = qs.filter(pk=category_id).first()
         label = str(category_id)
@@ -54,14 +57,20 @@ def time_limit(*, category: Category, phase: Phase, priority: Priority | str) ->
 
 
 def install_ledger_category(
-    *, town: Area, major: Category, code: str, name: str, sort_order: int, handle: Limit
+    *, town: Area, major: Category, code: str, name: str, sort_order: int, handle: Limit, ledger_only: bool = False
 ) -> Category:
     """A ledger's own sub-category ``code`` under ``major`` (made when missing), given its time limits when it
     has none: dispatched within a working hour, handled within ``handle`` (idempotent)."""
     sub, _created = Category.objects.get_or_create(
         town=town,
         code=code,
-        defaults={"parent": major, "name": name, "name_en": english_name(code), "sort_order": sort_order},
+        defaults={
+            "parent": major,
+            "name": name,
+            "name_en": english_name(code),
+            "sort_order": sort_order,
+            "ledger_only": ledger_only,
+        },
     )
     if not TimeLimit.objects.filter(category=sub).exists():
         TimeLimit.objects.bulk_create(
@@ -73,10 +82,12 @@ def install_ledger_category(
     return sub
 
 
-def install_major_category(*, town: Area, code: str, name: str, sort_order: int) -> Category:
-    """The town's major category ``code`` (made when missing)."""
+def install_major_category(*, town: Area, code: str, name: str, sort_order: int, ledger_only: bool = False) -> Category:
+    """The town's major category ``code`` (made when missing; ``ledger_only``: a ledger's own, not for reports)."""
     major, _created = Category.objects.get_or_create(
-        town=town, code=code, defaults={"name": name, "name_en": english_name(code), "sort_order": sort_order}
+        town=town,
+        code=code,
+        defaults={"name": name, "name_en": english_name(code), "sort_order": sort_order, "ledger_only": ledger_only},
     )
     return major
 
@@ -92,6 +103,7 @@ class LedgerCategory:
     name: str
     sort_order: int
     handle: Limit
+    ledger_only: bool = False  # a category of the ledger's alone (not in the town's taxonomy): no report may use it
 
 
 def installed_category(*, town: Area, code: str) -> Category | None:
@@ -111,7 +123,15 @@ def ledger_category(*, town: Area, spec: LedgerCategory) -> Category:
 
 @transaction.atomic
 def _install_ledger_category(*, town: Area, spec: LedgerCategory) -> Category:
-    major = install_major_category(town=town, code=spec.major_code, name=spec.major_name, sort_order=spec.major_order)
+    major = install_major_category(
+        town=town, code=spec.major_code, name=spec.major_name, sort_order=spec.major_order, ledger_only=spec.ledger_only
+    )
     return install_ledger_category(
-        town=town, major=major, code=spec.code, name=spec.name, sort_order=spec.sort_order, handle=spec.handle
+        town=town,
+        major=major,
+        code=spec.code,
+        name=spec.name,
+        sort_order=spec.sort_order,
+        handle=spec.handle,
+        ledger_only=spec.ledger_only,
     )

@@ -32,6 +32,13 @@ class Category(models.Model):
     )
     active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    ledger_only = models.BooleanField(
+        _("仅供台账使用"),
+        default=False,
+        help_text=_(
+            "台账自己的分类（企业安全隐患、企业服务诉求、重点项目督办）：其事件由台账登记，不能作为一般事件上报"
+        ),
+    )
 
     class Meta:
         verbose_name = _("事件分类")

@@ -128,7 +128,7 @@ def town_index(town: Area | int) -> TownIndex:
     """The town's active categories with their pinyin keys (built once, rebuilt when they change)."""
     town_id = town if isinstance(town, int) else town.pk
     rows: list[Row] = list(
-        Category.objects.filter(town_id=town_id, active=True)
+        Category.objects.filter(town_id=town_id, active=True, ledger_only=False)  # what a report may choose
         .order_by("code")
         .values_list("id", "parent_id", "code", "name", "keywords", "sort_order", "name_en")
     )

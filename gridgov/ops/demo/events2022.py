@@ -25,7 +25,6 @@ from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, store_photo
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Satisfaction
 from gridgov.data.cases.models import Case
-from gridgov.data.enterprises.categories import HAZARD_MAJOR, SERVICE_MAJOR
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -36,7 +35,6 @@ from gridgov.ops.demo.town import _HOURLY, _description, _photo, _weight
 YEAR = 2022
 EVENTS = 3124  # 处理基层智治平台事件3124件
 GRID_EVENTS = 1468  # 通过网格共采集解决问题信息1460余条
-LEDGER_ONLY_MAJORS = (HAZARD_MAJOR[0], SERVICE_MAJOR[0])  # installed by the enterprise ledger for its own cases
 
 TZ = ZoneInfo("Asia/Shanghai")
 FIRST_REPORT = datetime(YEAR, 1, 1, 0, 0, tzinfo=TZ)
@@ -133,9 +131,10 @@ class _Simulation:
         self.rng = rng
         self.calendar = WorkCalendar.load()
         self.categories = list(
-            Category.objects.filter(town=org.town, parent__isnull=False, active=True)
-            .exclude(parent__code__in=LEDGER_ONLY_MAJORS)  # events are not filed as hazards or service requests
-            .select_related("parent", "default_department")
+            # events are not filed under a ledger's own categories (hazards, service requests, supervision)
+            Category.objects.filter(town=org.town, parent__isnull=False, active=True, ledger_only=False).select_related(
+                "parent", "default_department"
+            )
         )
         self.weights = [_weight(c) for c in self.categories]
         self.by_major: dict[str, list[Category]] = {}

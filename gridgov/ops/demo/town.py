@@ -100,7 +100,9 @@ class History:
         self.through_engine = through_engine
         self.calendar = WorkCalendar.load()
         self.categories = list(
-            Category.objects.filter(town=org.town, parent__isnull=False).select_related("parent", "default_department")
+            Category.objects.filter(town=org.town, parent__isnull=False, ledger_only=False).select_related(
+                "parent", "default_department"
+            )
         )
         self.weights = [_weight(c) for c in self.categories]
         self.before = _photo((150, 120, 90))

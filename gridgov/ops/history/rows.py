@@ -205,7 +205,7 @@ class RowReader:
         self.town = town
         self.now = now or timezone.now()
         subs = list(
-            Category.objects.filter(town=town, parent__isnull=False, active=True).select_related(
+            Category.objects.filter(town=town, parent__isnull=False, active=True, ledger_only=False).select_related(
                 "parent", "default_department"
             )
         )

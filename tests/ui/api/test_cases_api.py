@@ -9,6 +9,8 @@ from django.test import Client
 
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.enterprises.categories import install_enterprise_categories
+from gridgov.data.projects.supervision import install_project_category
 from tests.factories import MONDAY_0900, TownWorld, jpeg
 
 
@@ -196,6 +198,19 @@ def test_only_the_command_room_names_another_channel(world: TownWorld, as_user) 
     registered = as_user(world.operator).post("/api/cases", new_case_body(channel="hotline"))
     assert (own.status_code, registered.status_code) == (201, 201)
     assert list(Case.objects.order_by("pk").values_list("channel", flat=True)) == ["grid_worker", "hotline"]
+
+
+def test_a_ledger_s_own_category_is_refused_for_a_report(world: TownWorld, as_user) -> None:
+    install_enterprise_categories(town=world.town)
+    install_project_category(town=world.town)
+    for code, name in (("YH01", "消防安全"), ("FW02", "融资"), ("2301", "项目节点督办")):
+        refused = as_user(world.operator).post("/api/cases", new_case_body(category=code))
+        assert (refused.status_code, refused.json()["field"], refused.json()["message"]) == (
+            422,
+            "category",
+            f"“{name}”是台账专用分类，请在相应台账中登记，或选择其他事件分类",
+        )
+    assert Case.objects.count() == 0
 
 
 def test_create_failure_writes_nothing_and_says_why(world: TownWorld, as_user) -> None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from gridgov.data.cases.domain.images import MAX_IMAGE_BYTES
 from gridgov.data.cases.enums import AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Case
+from gridgov.data.enterprises.categories import install_enterprise_categories
 from gridgov.data.taxonomy.models import Category
 from tests.factories import TownWorld, signed_in
 from tests.ui.phone.conftest import IN_GRID_A, IN_GRID_B, OUT_OF_TOWN, jpeg_file, once_token
@@ -134,6 +135,17 @@ def test_a_major_category_is_refused(world: TownWorld) -> None:
     major = Category.objects.get(town=world.town, code="12")
     response = client.post(REPORT, form(world, once_token(client, REPORT), category=major.pk))
     assert f"事件分类“{major.pk}”不存在或已停用，请选择一个小类" in response.text
+    assert Case.objects.count() == 0
+
+
+def test_a_ledger_s_own_category_is_neither_offered_nor_taken(world: TownWorld) -> None:
+    install_enterprise_categories(town=world.town)
+    hazard = Category.objects.get(town=world.town, code="YH01")
+    client = signed_in(world.grid_worker_a)
+    page = client.get(REPORT)
+    assert (page.text.count('class="chip"'), f'value="{hazard.pk}"' in page.text) == (22, False)
+    response = client.post(REPORT, form(world, once_token(client, REPORT), category=hazard.pk))
+    assert f"事件分类“{hazard.pk}”不存在或已停用，请选择一个小类" in response.text
     assert Case.objects.count() == 0
 
 

@@ -167,7 +167,7 @@ def record_hazard(
     deadline = data.deadline or default_deadline(category=data.category, grade=data.grade, found_on=data.found_on)
     with transaction.atomic():
         fields = hazard_case_fields(data)
-        case = report_case(town=data.enterprise.town, reporter=actor, photos=photos, now=now, **fields)
+        case = report_case(town=data.enterprise.town, reporter=actor, photos=photos, now=now, by_ledger=True, **fields)
         # built once per process: a ledger import files thousands in one transaction
         hazard = prepared.insert(hazard_row(case=case, data=data, source_key=source_key, deadline=deadline))
         if data.grade == Grade.MAJOR:

@@ -109,6 +109,7 @@ def raise_request(
             reporter=actor,
             photos=photos,
             now=now,
+            by_ledger=True,
             **request_case_fields(enterprise, kind, category, description),
         )
         request = request_row(case=case, enterprise=enterprise, kind=kind, meeting=meeting, source_key=source_key)

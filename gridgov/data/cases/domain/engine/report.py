@@ -60,11 +60,13 @@ def report_case(
     resolution_photos: Sequence[Upload] = (),
     now: datetime | None = None,
     on_written: Callable[[Case], None] | None = None,
+    by_ledger: bool = False,
 ) -> Case:
     """Create a case (status 待受理) with its first action; optionally resolve it on the spot (自行处置).
 
     ``on_written`` is called with the new case inside the same transaction, once everything is written (the
-    API records its Idempotency-Key answer there, so both commit or neither).
+    API records its Idempotency-Key answer there, so both commit or neither). ``by_ledger``: a ledger files the
+    case it keeps (a hazard, a service request, a milestone's supervision), which alone may use its own categories.
     """
     now = now or timezone.now()
     description = (description or "").strip()
@@ -77,6 +79,11 @@ def report_case(
     if category.town_id != town.pk or category.parent_id is None or not category.active:
         raise InvalidInput(
             _("事件分类“%(name)s”不可用，请选择本镇启用的小类") % {"name": category.name}, field="category"
+        )
+    if category.ledger_only and not by_ledger:
+        raise InvalidInput(
+            _("“%(name)s”是台账专用分类，请在相应台账中登记，或选择其他事件分类") % {"name": category.name},
+            field="category",
         )
     lat, lng = _check_coordinates(latitude, longitude)
     if area is None and lat is not None and lng is not None:  # OutsideTown for a point beyond the town's bounds
