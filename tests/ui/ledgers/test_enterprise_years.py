@@ -95,7 +95,8 @@ def test_the_entry_form_records_and_shows_errors_next_to_the_field(ew: Enterpris
     assert ok.status_code == 200
     row = EnterpriseYear.objects.get()
     assert (row.tax_per_mu, row.output_per_mu) == (Decimal("2800.00"), Decimal("960000.00"))
-    assert "2800.00" in ok.text
+    shown = ("<td>12.5</td>" in ok.text, "<td>2,800</td><td>960,000</td>" in ok.text, "2800.00" in ok.text)
+    assert shown == (True, True, False)
 
 
 def test_the_rectification_list_moves_a_firm_on(ew: EnterpriseWorld) -> None:

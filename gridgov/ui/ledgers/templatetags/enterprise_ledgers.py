@@ -42,6 +42,16 @@ def yuan(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def figure(value: Decimal | int | None) -> str:
+    """A figure whose unit the column names (元/亩, 亩): digits grouped, no trailing zeros (85413.00 → 85,413,
+    12.50 → 12.5); none → —."""
+    if value is None:
+        return "—"
+    text = f"{Decimal(value):,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
 def overdue_on(row: Hazard | ProblemItem, today: date) -> bool:
     """Whether a hazard or problem item is past its rectification date (``deadlines.ledger_overdue``)."""
     return ledger_overdue(status=row.case.status, deadline=row.deadline, today=today)
