@@ -153,12 +153,13 @@ def may_report_into(user: User, area: Area) -> bool:
 def own_channel(user: User) -> Channel:
     """The channel a user's own report comes through: a grid worker's, a company's, a resident's; other staff's
     reports are 其他."""
-    roles = {m.role for m in memberships_of(user)}
+    memberships = memberships_of(user)
+    roles = {m.role for m in memberships}
     if Role.GRID_WORKER in roles:
         return Channel.GRID_WORKER
     if Role.ENTERPRISE in roles:
         return Channel.ENTERPRISE
-    if not roles - {Role.RESIDENT}:
+    if not roles - {Role.RESIDENT} and not is_global_admin(user, memberships):
         return Channel.RESIDENT
     return Channel.OTHER
 

@@ -15,7 +15,7 @@ from gridgov.data.cases.enums import AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client
 from gridgov.ui.phone import follow, limits
 from gridgov.ui.phone.forms import LookupForm, PublicReportForm, add_domain_error
@@ -63,7 +63,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
                 area, point = locate_and_area(form, town, photos)
                 case = report_case(
                     town=town,
-                    reporter=None,
+                    reporter=_signed_in_resident(request),  # a resident's report is theirs to follow in their list
                     channel=Channel.RESIDENT,
                     **what_and_where(form, town, area=area, point=point),
                     reporter_name=form.cleaned_data["name"],
@@ -80,6 +80,15 @@ def public_report(request: HttpRequest) -> HttpResponse:
                 once.finish(claim, url)
                 return redirect(url)
     return shown_again(request, "phone/public_report.html", town, form, claim, photos_lost=chose_photos, status=status)
+
+
+def _signed_in_resident(request: HttpRequest) -> User | None:
+    """The signed-in user when they report as a resident (not town staff, whose own reports go through /m/report/);
+    anyone else reports without an account."""
+    user = request.user
+    if isinstance(user, User) and user.is_authenticated and permissions.own_channel(user) == Channel.RESIDENT:
+        return user
+    return None
 
 
 @require_GET

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gridgov.data.access.permissions import own_channel
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.export import cases_workbook, notifications_workbook
 from gridgov.data.cases.domain.notifications import mark_read, notifications_for
 from gridgov.data.cases.domain.queries import DEFAULT_SORT, CaseFilter, Queue, list_cases, towns_of
+from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
@@ -76,6 +78,8 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
         "rows": rows,
         "sort": case_filter.sort,
         "url_name": f"web:{url_name}",
+        # a resident's list is of their own reports: the way to make one is beside it
+        "reports_as_resident": own_channel(user) == Channel.RESIDENT,
     }
     template = "web/case_list.html#results" if is_htmx(request) else "web/case_list.html"
     return render(request, template, context)

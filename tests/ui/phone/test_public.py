@@ -16,7 +16,7 @@ from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
 from gridgov.ui.phone.follow import follow_url
-from tests.factories import TownWorld, photo
+from tests.factories import TownWorld, photo, signed_in
 from tests.ui.phone.conftest import IN_GRID_A, OUT_OF_TOWN, box, jpeg_file, once_token
 
 REPORT = "/m/public/report/"
@@ -72,6 +72,21 @@ def test_public_report_gives_a_number_and_a_follow_link(world: TownWorld) -> Non
         200,
         True,
     )
+
+
+def test_a_signed_in_resident_s_report_is_theirs_and_staff_report_without_an_account(world: TownWorld) -> None:
+    resident = signed_in(world.resident)
+    mine = resident.get("/cases/")
+    assert f'<a class="button" href="{REPORT}">我要上报</a>' in mine.text
+    submit(world, resident)
+    operator = signed_in(world.operator)
+    assert f'href="{REPORT}">我要上报</a>' not in operator.get("/cases/").text
+    submit(world, operator, description="路灯不亮")
+    reported = list(Case.objects.order_by("pk").values_list("reporter", "reporter_role", "channel"))
+    assert reported == [(world.resident.pk, "resident", "resident"), (None, "", "resident")]
+    assert [c.number for c, _lamp in resident.get("/cases/").context["rows"]] == [
+        Case.objects.order_by("pk").first().number
+    ]
 
 
 def test_the_done_page_needs_the_token(world: TownWorld) -> None:
