@@ -137,6 +137,16 @@ def test_drill_down_lists_write_their_times_the_chinese_way(world: TownWorld, ca
     ]
 
 
+def test_a_drill_down_opened_without_a_moment_says_the_moment_it_counted_at(world: TownWorld, cases) -> None:
+    before = timezone.now()
+    page = signed_in(world.leader).get(reverse("dashboard:cases"), {**NOV, "measure": "registered"}).text
+    stamp = re.search(r"数据截至 (\d+)年(\d+)月(\d+)日 (\d+):(\d+)", page)
+    assert stamp is not None
+    local = timezone.localtime(before)
+    shown = tuple(int(part) for part in stamp.groups())
+    assert shown in {(t.year, t.month, t.day, t.hour, t.minute) for t in (local, local + timezone.timedelta(minutes=1))}
+
+
 def test_drill_down_is_limited_to_what_the_user_may_see(world: TownWorld, cases) -> None:
     page = (
         signed_in(world.village_staff_a)

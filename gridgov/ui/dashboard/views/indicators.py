@@ -41,13 +41,14 @@ def cases(request: HttpRequest) -> HttpResponse:
     part = request.GET.get("part", "numerator")
     if part not in ("numerator", "denominator"):
         raise Http404(part)
+    as_of = filters.pin_as_of(timezone.now())  # the list and its figure at one moment, and the page says which
     try:
         behind = cases_behind(
-            scope=filters.scope, period=filters.period, measure=measure, part=cast(Part, part), as_of=filters.as_of
+            scope=filters.scope, period=filters.period, measure=measure, part=cast(Part, part), as_of=as_of
         )
     except InvalidInput as error:
         raise Http404(error.message) from None
-    figures = compute(scope=filters.scope, period=filters.period, as_of=filters.as_of or timezone.now())
+    figures = compute(scope=filters.scope, period=filters.period, as_of=as_of)
     try:
         chosen = figures[measure]
     except KeyError:
