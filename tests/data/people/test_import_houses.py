@@ -69,6 +69,7 @@ def test_each_bad_row_is_named_and_nothing_is_written(world: TownWorld):
         ["双合村", "", "双合村13号", "出租", 1, "95", "122", ""],
         ["双合村", "", "双合村14号", "出租", 1, "30", "", ""],
         ["双合村", "", "双合村1组1号", "自住", 1, "", "", ""],
+        ["双合村", "", "双合村15号", "出租", 1, "北纬30度", "122", ""],
     ]
     expected = [
         RowError(3, "村(社区)", "找不到村(社区)“不存在村”"),
@@ -80,6 +81,7 @@ def test_each_bad_row_is_named_and_nothing_is_written(world: TownWorld):
         RowError(9, "纬度", "纬度应在 -90 到 90 之间"),
         RowError(10, "纬度", "请同时填写经度和纬度"),
         RowError(11, "", "与第2行重复"),
+        RowError(12, "纬度", "“北纬30度”不是数字，请填十进制度数（如 30.2458）"),
     ]
     checked = dry_run(importer=HOUSES, content=xlsx(rows), ctx=import_context(world))
     assert (checked.errors, checked.valid) == (expected, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -43,9 +44,9 @@ def _degrees(value: CellValue, *, column: str, limit: int, message: str) -> Deci
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(unicodedata.normalize("NFKC", str(value)).strip())
     except InvalidOperation:
-        raise RowInvalid(column, message) from None
+        raise RowInvalid(column, _("“%(value)s”不是数字，请填十进制度数（如 30.2458）") % {"value": value}) from None
     if not number.is_finite() or not -limit <= number <= limit:
         raise RowInvalid(column, message)
     return number.quantize(DEGREES)
