@@ -33,9 +33,11 @@ from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import (
+    FIELD_ROLES,
     area_parts,
     capacities,
     handling_departments,
+    home_area,
     is_global_admin,
     may_import_town_ledgers,
     may_report_into,
@@ -82,6 +84,7 @@ from gridgov.data.sheets.framework import ImportReport, importers
 from gridgov.data.sheets.models import ImportJob, JobMode
 
 __all__ = [
+    "FIELD_ROLES",
     "LEDGER_STEPS",
     "MEDIATE_ROLES",
     "Ledger",
@@ -95,6 +98,7 @@ __all__ = [
     "follow_token_ok",
     "followed_case",
     "handling_departments",
+    "home_area",
     "is_enterprise_user",
     "is_global_admin",
     "ledger_actions",

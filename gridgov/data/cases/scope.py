@@ -150,6 +150,18 @@ def may_report_into(user: User, area: Area) -> bool:
     return any(m.role in AREA_SCOPED and m.area is not None and area.path.startswith(m.area.path) for m in memberships)
 
 
+FIELD_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF)
+
+
+def home_area(user: User) -> Area | None:
+    """Where a field worker's report is placed when it names no area and no point: their first grid (or village);
+    None for everyone else (the town)."""
+    for m in memberships_of(user):
+        if m.role in FIELD_ROLES and m.area is not None:
+            return m.area
+    return None
+
+
 def own_channel(user: User) -> Channel:
     """The channel a user's own report comes through: a grid worker's, a company's, a resident's; other staff's
     reports are 其他."""

@@ -15,7 +15,14 @@ from ninja import File, Form, Query
 from ninja.files import UploadedFile
 
 from gridgov.data.access.idempotency import Answer, create_once
-from gridgov.data.access.permissions import case_for, may_report_into, may_report_through, memberships_of, own_channel
+from gridgov.data.access.permissions import (
+    case_for,
+    home_area,
+    may_report_into,
+    may_report_through,
+    memberships_of,
+    own_channel,
+)
 from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
@@ -144,6 +151,8 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     if area is None and payload.latitude is not None and payload.longitude is not None:
         # Located here, as report_case would, so the grid worker's rule holds for a point too.
         area = place_in_town(town=town, latitude=float(payload.latitude), longitude=float(payload.longitude))
+    elif area is None:
+        area = home_area(user)  # neither area nor point: a field worker's own grid, as on the phone
     if area is not None and not may_report_into(user, area):
         raise InvalidInput(
             _("网格员只能在自己负责的网格内上报事件：区域“%(area)s”不在您的网格内") % {"area": area.name},

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gridgov.data.access.permissions import memberships_of
+from gridgov.data.access.permissions import FIELD_ROLES, memberships_of
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import AreaLevel
@@ -33,7 +33,7 @@ from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.search import town_index
 from gridgov.types import JSONObject
 from gridgov.ui.phone.templatetags.phone_offline import part_of
-from gridgov.ui.phone.views import FIELD_ROLES, field_town, my_reports, verify_queue
+from gridgov.ui.phone.views import field_town, my_reports, verify_queue
 from gridgov.ui.signed_in import signed_in_user
 
 SCOPE = "/m/"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gridgov.data.access.idempotency import create_once
-from gridgov.data.access.permissions import memberships_of
+from gridgov.data.access.permissions import home_area, memberships_of
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import report_case
 from gridgov.data.cases.enums import AttachmentKind, Channel, Status
@@ -34,7 +34,7 @@ from gridgov.ui.phone import outbox
 from gridgov.ui.phone.forms import LocationFields, PublicReportForm, ReportForm, add_domain_error
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
-from gridgov.ui.phone.views import field_town, home_area, not_a_field_user
+from gridgov.ui.phone.views import field_town, not_a_field_user
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import once
 

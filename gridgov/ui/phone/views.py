@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.access.idempotency import create_once, earlier_answer
 from gridgov.data.access.permissions import (
+    FIELD_ROLES,
     area_parts,
     case_for,
     may_verify,
@@ -46,7 +47,6 @@ from gridgov.ui.web.views import case_or_404
 
 HOME_ROWS = 10
 LIST_ROWS = 50
-FIELD_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF)
 VERIFY_RELATIONS = ("category", "major_category", "village", "grid", "department")
 VERIFY_ORDER = ("resolved_at", "id")
 
@@ -56,14 +56,6 @@ def field_town(user: User) -> Area | None:
     for m in memberships_of(user):
         if m.role in FIELD_ROLES and m.area is not None and m.area.town_id is not None:
             return Area.objects.get(pk=m.area.town_id)
-    return None
-
-
-def home_area(user: User) -> Area | None:
-    """The area a new report is placed in by default: the user's first grid (or village)."""
-    for m in memberships_of(user):
-        if m.role in FIELD_ROLES and m.area is not None:
-            return m.area
     return None
 
 

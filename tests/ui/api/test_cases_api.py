@@ -200,6 +200,13 @@ def test_only_the_command_room_names_another_channel(world: TownWorld, as_user) 
     assert list(Case.objects.order_by("pk").values_list("channel", flat=True)) == ["grid_worker", "hotline"]
 
 
+def test_a_report_without_area_or_point_goes_to_the_field_worker_s_own_grid(world: TownWorld, as_user) -> None:
+    worker = as_user(world.grid_worker_a).post("/api/cases", new_case_body())
+    operator = as_user(world.operator).post("/api/cases", new_case_body())
+    areas = [Case.objects.get(pk=answer.json()["id"]).area for answer in (worker, operator)]
+    assert areas == [world.grid_a, world.town]
+
+
 def test_a_ledger_s_own_category_is_refused_for_a_report(world: TownWorld, as_user) -> None:
     install_enterprise_categories(town=world.town)
     install_project_category(town=world.town)
