@@ -11,7 +11,7 @@ from django.db import transaction
 
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.org.models import Area, Department
-from gridgov.data.taxonomy.english import english_name
+from gridgov.data.taxonomy.domain import install_major_category, sub_category_made
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category, TimeLimit
 from gridgov.data.worktime.enums import TimeUnit
@@ -33,35 +33,15 @@ SERVICE_LIMIT_DAYS = 10  # working days
 
 
 def _major(town: Area, code: str, name: str, department: Department | None) -> Category:
-    major, _created = Category.objects.get_or_create(
-        town=town,
-        code=code,
-        defaults={
-            "name": name,
-            "name_en": english_name(code),
-            "sort_order": 100,
-            "default_department": department,
-            "ledger_only": True,
-        },
+    return install_major_category(
+        town=town, code=code, name=name, sort_order=100, ledger_only=True, default_department=department
     )
-    return major
 
 
 def _sub(
     town: Area, major: Category, code: str, name: str, order: int, limits: list[tuple[str, int, TimeUnit]]
 ) -> Category:
-    sub, created = Category.objects.get_or_create(
-        town=town,
-        code=code,
-        defaults={
-            "parent": major,
-            "name": name,
-            "name_en": english_name(code),
-            "sort_order": order,
-            "default_department": major.default_department,
-            "ledger_only": True,
-        },
-    )
+    sub, created = sub_category_made(town=town, major=major, code=code, name=name, sort_order=order, ledger_only=True)
     if created:
         rows = [TimeLimit(category=sub, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_DAYS)]
         rows += [TimeLimit(category=sub, phase=Phase.HANDLE, priority=p, value=v, unit=u) for p, v, u in limits]

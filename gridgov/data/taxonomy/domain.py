@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import Area, Department
 from gridgov.data.taxonomy.english import english_name
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category, TimeLimit
@@ -61,16 +61,8 @@ def install_ledger_category(
 ) -> Category:
     """A ledger's own sub-category ``code`` under ``major`` (made when missing), given its time limits when it
     has none: dispatched within a working hour, handled within ``handle`` (idempotent)."""
-    sub, _created = Category.objects.get_or_create(
-        town=town,
-        code=code,
-        defaults={
-            "parent": major,
-            "name": name,
-            "name_en": english_name(code),
-            "sort_order": sort_order,
-            "ledger_only": ledger_only,
-        },
+    sub, _created = sub_category_made(
+        town=town, major=major, code=code, name=name, sort_order=sort_order, ledger_only=ledger_only
     )
     if not TimeLimit.objects.filter(category=sub).exists():
         TimeLimit.objects.bulk_create(
@@ -82,12 +74,45 @@ def install_ledger_category(
     return sub
 
 
-def install_major_category(*, town: Area, code: str, name: str, sort_order: int, ledger_only: bool = False) -> Category:
+def sub_category_made(
+    *, town: Area, major: Category, code: str, name: str, sort_order: int, ledger_only: bool = False
+) -> tuple[Category, bool]:
+    """The town's sub-category ``code`` under ``major``, and whether it was made now: named in English by its code,
+    handled by the major's default department (``ledger_only``: a ledger's own, not for reports)."""
+    return Category.objects.get_or_create(
+        town=town,
+        code=code,
+        defaults={
+            "parent": major,
+            "name": name,
+            "name_en": english_name(code),
+            "sort_order": sort_order,
+            "default_department": major.default_department,
+            "ledger_only": ledger_only,
+        },
+    )
+
+
+def install_major_category(
+    *,
+    town: Area,
+    code: str,
+    name: str,
+    sort_order: int,
+    ledger_only: bool = False,
+    default_department: Department | None = None,
+) -> Category:
     """The town's major category ``code`` (made when missing; ``ledger_only``: a ledger's own, not for reports)."""
     major, _created = Category.objects.get_or_create(
         town=town,
         code=code,
-        defaults={"name": name, "name_en": english_name(code), "sort_order": sort_order, "ledger_only": ledger_only},
+        defaults={
+            "name": name,
+            "name_en": english_name(code),
+            "sort_order": sort_order,
+            "ledger_only": ledger_only,
+            "default_department": default_department,
+        },
     )
     return major
 
