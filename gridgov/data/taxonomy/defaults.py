@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from gridgov.data.org.models import Area, Department
-from gridgov.data.taxonomy.english import english_name
+from gridgov.data.taxonomy.domain import install_major_category, sub_category_made
 from gridgov.data.taxonomy.enums import Phase, Priority
-from gridgov.data.taxonomy.models import Category, TimeLimit
+from gridgov.data.taxonomy.models import TimeLimit
 from gridgov.data.worktime.enums import TimeUnit
 
 WH, WD, CD = TimeUnit.WORK_HOURS, TimeUnit.WORK_DAYS, TimeUnit.CALENDAR_DAYS
@@ -95,31 +95,21 @@ def install_default_taxonomy(*, town: Area) -> int:
     departments = {d.code: d for d in Department.objects.filter(town=town)}
     created = 0
     for index, (code, name, dept_code, limit, subs) in enumerate(MAJOR_CATEGORIES):
-        major, _ = Category.objects.get_or_create(
-            town=town,
-            code=code,
-            defaults={
-                "name": name,
-                "name_en": english_name(code),
-                "sort_order": index,
-                "default_department": departments.get(dept_code),
-            },
+        major = install_major_category(
+            town=town, code=code, name=name, sort_order=index, default_department=departments.get(dept_code)
         )
         for sub_index, sub_name in enumerate(subs, start=1):
             sub_code = f"{code}{sub_index:02d}"
             override = SUB_OVERRIDES.get(sub_code, {})
             department: Department | None = departments.get(str(override.get("department", dept_code)))
-            sub, was_created = Category.objects.get_or_create(
+            sub, was_created = sub_category_made(
                 town=town,
+                major=major,
                 code=sub_code,
-                defaults={
-                    "parent": major,
-                    "name": sub_name,
-                    "name_en": english_name(sub_code),
-                    "sort_order": sub_index,
-                    "default_department": department,
-                    "default_priority": str(override.get("priority", Priority.NORMAL)),
-                },
+                name=sub_name,
+                sort_order=sub_index,
+                department=department,
+                priority=str(override.get("priority", Priority.NORMAL)),
             )
             if not was_created:
                 continue

@@ -75,10 +75,19 @@ def install_ledger_category(
 
 
 def sub_category_made(
-    *, town: Area, major: Category, code: str, name: str, sort_order: int, ledger_only: bool = False
+    *,
+    town: Area,
+    major: Category,
+    code: str,
+    name: str,
+    sort_order: int,
+    ledger_only: bool = False,
+    department: Department | None = None,
+    priority: str = Priority.NORMAL,
 ) -> tuple[Category, bool]:
     """The town's sub-category ``code`` under ``major``, and whether it was made now: named in English by its code,
-    handled by the major's default department (``ledger_only``: a ledger's own, not for reports)."""
+    handled by ``department`` (else the major's default department), with ``priority`` by default
+    (``ledger_only``: a ledger's own, not for reports)."""
     return Category.objects.get_or_create(
         town=town,
         code=code,
@@ -87,7 +96,8 @@ def sub_category_made(
             "name": name,
             "name_en": english_name(code),
             "sort_order": sort_order,
-            "default_department": major.default_department,
+            "default_department": department or major.default_department,
+            "default_priority": priority,
             "ledger_only": ledger_only,
         },
     )
