@@ -23,6 +23,7 @@ from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Case
+from gridgov.data.cases.scope import home_area, may_report_into
 from gridgov.data.org.domain import create_area, create_department, grant_role
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, User
@@ -98,15 +99,26 @@ class TownWorld:
         now: datetime = MONDAY_0900,
         channel: Channel = Channel.GRID_WORKER,
     ) -> Case:
+        if area is None and reporter is not None and not may_report_into(reporter, self.grid_a):
+            area = home_area(reporter)  # a grid worker reports in their own grid
+        area = area or self.grid_a
         return report_case(
             town=self.town,
-            reporter=reporter if reporter is not None else self.grid_worker_a,
+            reporter=reporter if reporter is not None else self.reporter_in(area),
             channel=channel,
             category=category or self.category,
             description="路边垃圾桶满溢",
-            area=area or self.grid_a,
+            area=area,
             now=now,
         )
+
+    def reporter_in(self, area: Area) -> User:
+        """Who reports in ``area`` by default: the grid worker of its grid (a grid worker reports only in their own
+        grids), the command room elsewhere."""
+        for worker, grid in ((self.grid_worker_a, self.grid_a), (self.grid_worker_b, self.grid_b)):
+            if area.path.startswith(grid.path):
+                return worker
+        return self.operator
 
     def bring_to(
         self,

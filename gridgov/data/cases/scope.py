@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case
-from gridgov.data.errors import NotFound
+from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Membership, User
 from gridgov.db import prepared
@@ -148,6 +148,14 @@ def may_report_into(user: User, area: Area) -> bool:
     if not any(m.role == Role.GRID_WORKER for m in memberships) or is_global_admin(user, memberships):
         return True
     return any(m.role in AREA_SCOPED and m.area is not None and area.path.startswith(m.area.path) for m in memberships)
+
+
+def check_may_report_into(user: User, area: Area, *, field: str = "area") -> None:
+    """InvalidInput (on ``field``) when ``user`` may not file a case into ``area`` (``may_report_into``)."""
+    if not may_report_into(user, area):
+        raise InvalidInput(
+            _("网格员只能在自己负责的网格内上报事件：区域“%(area)s”不在您的网格内") % {"area": area.name}, field=field
+        )
 
 
 FIELD_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF)

@@ -18,7 +18,6 @@ from gridgov.data.access.idempotency import Answer, create_once
 from gridgov.data.access.permissions import (
     case_for,
     home_area,
-    may_report_into,
     may_report_through,
     memberships_of,
     own_channel,
@@ -32,7 +31,6 @@ from gridgov.data.cases.domain.queries import keyset_of, parse_keyset
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
 from gridgov.data.cases.models import Attachment, Case
 from gridgov.data.errors import InvalidInput, NotFound
-from gridgov.data.org.domain import place_in_town
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
@@ -148,16 +146,8 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     town = _reporting_town(user, payload.town_id)
     category = _category(town, payload.category, field="category")
     area = _area(town, payload.area_id) if payload.area_id is not None else None
-    if area is None and payload.latitude is not None and payload.longitude is not None:
-        # Located here, as report_case would, so the grid worker's rule holds for a point too.
-        area = place_in_town(town=town, latitude=float(payload.latitude), longitude=float(payload.longitude))
-    elif area is None:
+    if area is None and (payload.latitude is None or payload.longitude is None):
         area = home_area(user)  # neither area nor point: a field worker's own grid, as on the phone
-    if area is not None and not may_report_into(user, area):
-        raise InvalidInput(
-            _("网格员只能在自己负责的网格内上报事件：区域“%(area)s”不在您的网格内") % {"area": area.name},
-            field="area_id" if payload.area_id is not None else "latitude",
-        )
     channel = payload.channel or own_channel(user)
     if channel == Channel.OPEN311:
         raise InvalidInput(_("Open311 渠道的事件请通过 /open311/v2/ 提交"), field="channel")
@@ -170,23 +160,28 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     photos = _uploads(payload.photos)
 
     def create(on_written: Callable[[Case], None] | None = None) -> Case:
-        return report_case(
-            town=town,
-            reporter=user,
-            channel=channel,
-            category=category,
-            description=payload.description,
-            title=payload.title,
-            priority=payload.priority,
-            area=area,
-            latitude=payload.latitude,
-            longitude=payload.longitude,
-            address=payload.address,
-            reporter_name=payload.reporter_name,
-            reporter_phone=payload.reporter_phone,
-            photos=photos,
-            on_written=on_written,
-        )
+        try:
+            return report_case(
+                town=town,
+                reporter=user,
+                channel=channel,
+                category=category,
+                description=payload.description,
+                title=payload.title,
+                priority=payload.priority,
+                area=area,
+                latitude=payload.latitude,
+                longitude=payload.longitude,
+                address=payload.address,
+                reporter_name=payload.reporter_name,
+                reporter_phone=payload.reporter_phone,
+                photos=photos,
+                on_written=on_written,
+            )
+        except InvalidInput as error:  # the engine names its own argument; the API's field is area_id
+            if error.field == "area":
+                raise InvalidInput(error.message, field="area_id", code=error.code) from None
+            raise
 
     def rendered(case: Case) -> JSONObject:
         return present.case_created(case, attachments=len(photos))  # = CaseCreatedOut's JSON (tested)

@@ -81,7 +81,7 @@ class LocationFields(forms.Form):
         area_field = self.fields["area"]
         assert isinstance(area_field, forms.TypedChoiceField)
         area_field.choices = [("", _("按定位自动判断"))] + [(a.pk, f"{indent.get(a.level, '')}{a.name}") for a in areas]
-        area_field.error_messages["invalid_choice"] = _("请选择本镇的村或网格")
+        area_field.error_messages["invalid_choice"] = _("请从列表中选择村或网格")
 
 
 class ReportForm(LocationFields):

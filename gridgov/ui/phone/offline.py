@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gridgov.data.access.permissions import FIELD_ROLES, memberships_of
+from gridgov.data.access.permissions import FIELD_ROLES, may_report_into, memberships_of
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import AreaLevel
@@ -130,6 +130,7 @@ def offline_data(request: HttpRequest) -> JsonResponse:
             "level": a.level,
             "parent": a.parent_id,
             "mine": any(a.path.startswith(p) for p in own_paths),
+            "report": may_report_into(user, a),  # where this user may file a case (a grid worker: their grids)
             "boundary": a.boundary,
         }
         for a in Area.objects.filter(

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.images import gps_of
+from gridgov.data.cases.scope import may_report_into
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.domain import ancestors_by_level, place_in_town
 from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area
+from gridgov.data.org.models import Area, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +70,14 @@ def place_point(*, town: Area, latitude: Decimal, longitude: Decimal) -> Place:
     )
 
 
-def area_choices(town: Area) -> list[Area]:
-    """Villages and grids of the town in tree order (one query), for the location select."""
-    return list(
+def area_choices(town: Area, *, user: User | None = None) -> list[Area]:
+    """Villages and grids of the town in tree order (one query), for the location select; for a signed-in
+    ``user``, only those they may report into (a grid worker: their own grids)."""
+    areas = list(
         Area.objects.filter(town=town, level__in=[AreaLevel.VILLAGE, AreaLevel.GRID, AreaLevel.MICROGRID]).order_by(
             "path"
         )
     )
+    if user is None or not user.is_authenticated:
+        return areas
+    return [area for area in areas if may_report_into(user, area)]

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gridgov.data.access.idempotency import create_once
-from gridgov.data.access.permissions import home_area, memberships_of
+from gridgov.data.access.permissions import check_may_report_into, home_area, own_channel
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import report_case
-from gridgov.data.cases.enums import AttachmentKind, Channel, Status
+from gridgov.data.cases.enums import AttachmentKind, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError, InvalidInput
-from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.data.taxonomy.search import search_categories, town_index
@@ -130,7 +130,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if outbox.key_of(request) is not None:
             return outbox.refused(_("此账号没有网格员或村干部身份，不能上报"), status=403)
         return not_a_field_user(request)
-    areas = area_choices(town)
+    areas = area_choices(town, user=user)
     if request.method != "POST":
         start_area = home_area(user)
         form = ReportForm(areas=areas, initial={"area": start_area.pk if start_area else None})
@@ -148,7 +148,9 @@ def report(request: HttpRequest) -> HttpResponse:
         try:
             case = _create_report(request, user, town, form)
         except InvalidInput as error:
-            add_domain_error(form, error, rename={"note": "resolution_note", "resolve_on_spot": "resolution_note"})
+            # the chosen area is one the form offers: an area refused by the engine was located from the point
+            rename = {"note": "resolution_note", "resolve_on_spot": "resolution_note", "area": "latitude"}
+            add_domain_error(form, error, rename=rename)
         except DomainError as error:  # e.g. resolving on the spot outside the grids one patrols
             form.add_error(None, error.message)
         else:
@@ -184,7 +186,7 @@ def _create_report(
     return report_case(
         town=town,
         reporter=user,
-        channel=Channel.GRID_WORKER if any(m.role == Role.GRID_WORKER for m in memberships_of(user)) else Channel.OTHER,
+        channel=own_channel(user),
         **what_and_where(form, town, area=area, point=point),
         photos=photos,
         resolve_on_spot=on_spot,
@@ -237,12 +239,15 @@ def locate(request: HttpRequest) -> HttpResponse:
     if town is None:
         raise Http404(_("乡镇不存在"))
     latitude, longitude = request.GET.get("latitude", ""), request.GET.get("longitude", "")
+    user = signed_in_user(request) if request.user.is_authenticated else None
     place = None
     error = ""
     try:
         point = parse_point(latitude, longitude)
         if point is not None:
             place = place_point(town=town, latitude=point[0], longitude=point[1])
+            if place.area is not None and user is not None:  # warned now, not after the form is sent
+                check_may_report_into(user, place.area, field="latitude")
     except InvalidInput as exc:
         error = exc.message
     initial: dict[str, object] = {}
@@ -256,7 +261,7 @@ def locate(request: HttpRequest) -> HttpResponse:
         request,
         "phone/report_parts.html#place",
         {
-            "form": LocationFields(initial=initial, areas=area_choices(town)),
+            "form": LocationFields(initial=initial, areas=area_choices(town, user=user)),
             "town": town,
             "place": place,
             "locate_error": error,

@@ -32,15 +32,15 @@ def mixed(world: TownWorld) -> TownWorld:
     at = MONDAY_0900
     for status in (Status.REPORTED, Status.REGISTERED, Status.DISPATCHED, Status.HANDLING, Status.RESOLVED):
         world.bring_to(status, now=at)
-        world.bring_to(status, now=at, department=world.dept_b, reporter=world.grid_worker_b)
+        world.bring_to(status, now=at, department=world.dept_b, reporter=world.village_staff_a)
         at += timedelta(minutes=7)
     world.bring_to(Status.DISPATCHED, now=at, department=world.committee_a)
     world.bring_to(Status.HANDLING, now=at, department=world.committee_a, reporter=world.village_staff_a)
     world.bring_to(Status.SUSPENDED, now=at)
     world.bring_to(Status.CLOSED, now=at, reporter=world.operator)
     for area in (world.grid_a, world.grid_b, world.village_a, world.village_b, world.town):
-        world.report(reporter=world.grid_worker_b, area=area, now=at)
-        world.report(reporter=world.village_staff_a, area=area, now=at + timedelta(minutes=1))
+        world.report(area=area, now=at)  # by the area's own grid worker, or the command room
+        world.report(reporter=world.village_staff_a, area=area, now=at + timedelta(minutes=1))  # theirs beyond it
     world.report(reporter=world.resident, area=world.grid_b, channel=Channel.RESIDENT, now=at)
     world.report(reporter=world.operator, area=world.grid_b, now=at + timedelta(minutes=2))
     return world

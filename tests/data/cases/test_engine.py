@@ -384,3 +384,30 @@ def test_resolve_category_names_what_is_wrong(world: TownWorld) -> None:
     with pytest.raises(InvalidInput) as error:
         resolve_category(town=world.town)
     assert error.value.message == "请选择事件分类"
+
+
+def test_a_grid_worker_reports_only_in_their_own_grids_whatever_the_way_in(world: TownWorld) -> None:
+    """The rule is the engine's, so the phone, its outbox and the API all hold it: a grid worker files into their
+    own grid; the command room and a village cadre anywhere; a ledger's own filing is its ledger's business."""
+    kwargs = {"town": world.town, "category": world.category, "description": "路边垃圾桶满溢", "now": MONDAY_0900}
+    with pytest.raises(InvalidInput) as refused:
+        report_case(reporter=world.grid_worker_a, channel=Channel.GRID_WORKER, area=world.grid_b, **kwargs)
+    assert (refused.value.field, refused.value.message) == (
+        "area",
+        "网格员只能在自己负责的网格内上报事件：区域“火箭村第1网格”不在您的网格内",
+    )
+    with pytest.raises(InvalidInput):
+        report_case(reporter=world.grid_worker_a, channel=Channel.GRID_WORKER, area=world.village_a, **kwargs)
+    assert Case.objects.count() == 0
+    own = report_case(reporter=world.grid_worker_a, channel=Channel.GRID_WORKER, area=world.grid_a, **kwargs)
+    by_staff = report_case(reporter=world.village_staff_a, channel=Channel.OTHER, area=world.grid_b, **kwargs)
+    by_room = report_case(reporter=world.operator, channel=Channel.OTHER, area=world.village_b, **kwargs)
+    by_ledger = report_case(
+        reporter=world.grid_worker_a, channel=Channel.GRID_WORKER, area=world.grid_b, by_ledger=True, **kwargs
+    )
+    assert [c.area for c in (own, by_staff, by_room, by_ledger)] == [
+        world.grid_a,
+        world.grid_b,
+        world.village_b,
+        world.grid_b,
+    ]

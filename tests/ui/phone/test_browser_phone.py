@@ -176,7 +176,7 @@ def test_map_pin_places_the_report_and_double_tap_sends_it_once(town: TownWorld,
 
 
 def map_pin_and_double_tap(browser: Browser, town: TownWorld, base: str) -> None:
-    page = phone_page(browser, base, town.grid_worker_a)
+    page = phone_page(browser, base, town.grid_worker_b)  # 火箭村's grid worker
     page.goto(f"{base}/m/report/")
     page.click(".chips button:has-text('市容环卫')")
     page.locator("#category-results label.option", has_text="暴露垃圾").locator("input").check()

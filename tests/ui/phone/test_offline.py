@@ -91,13 +91,15 @@ def test_offline_data_holds_the_workers_categories_grids_and_tasks_in_scope(boun
     assert [t["number"] for t in data["tasks"]["verify"]] == [mine.number]
     assert data["tasks"]["verify"][0]["version"] == mine.version
     assert [t["number"] for t in data["tasks"]["mine"]] == [mine.number]
-    areas = {a["id"]: (a["level"], a["mine"]) for a in data["areas"]}
-    assert areas == {
-        world.village_a.pk: ("village", False),
-        world.grid_a.pk: ("grid", True),
-        world.village_b.pk: ("village", False),
-        world.grid_b.pk: ("grid", False),
+    areas = {a["id"]: (a["level"], a["mine"], a["report"]) for a in data["areas"]}
+    assert areas == {  # a grid worker reports only in their own grid
+        world.village_a.pk: ("village", False, False),
+        world.grid_a.pk: ("grid", True, True),
+        world.village_b.pk: ("village", False, False),
+        world.grid_b.pk: ("grid", False, False),
     }
+    village = signed_in(world.village_staff_a).get(reverse("phone:offline_data")).json()
+    assert [a["report"] for a in village["areas"]] == [True, True, True, True]  # a village cadre anywhere
     entry = next(c for c in data["categories"] if c["id"] == world.category.pk)
     assert (entry["label"], "bllj" in entry["initials"]) == ("市容环卫 / 暴露垃圾", True)
     assert data["strings"]["located"] == "离线定位：%s（联网后服务器将复核）"
@@ -133,7 +135,7 @@ def test_an_outbox_report_sent_twice_creates_one_case_and_answers_the_same(
     bounded: TownWorld, with_photo: bool
 ) -> None:
     world = bounded
-    client = signed_in(world.grid_worker_a)
+    client = signed_in(world.grid_worker_b)
     url = reverse("phone:report")
     headers = {"Idempotency-Key": "phone-outbox-1", "Accept": "application/json"}
     lat, lng = IN_GRID_B
@@ -161,6 +163,20 @@ def test_an_outbox_report_sent_twice_creates_one_case_and_answers_the_same(
     )
     assert second == (200, first[1], "true")
     assert (Case.objects.count(), case.grid_id, case.attachments.count()) == (1, world.grid_b.pk, int(with_photo))
+
+
+def test_an_outbox_report_from_another_grid_is_refused_with_the_reason_and_writes_nothing(bounded: TownWorld) -> None:
+    world = bounded
+    client = signed_in(world.grid_worker_a)
+    lat, lng = IN_GRID_B
+    fields = _report_fields(world, latitude=lat, longitude=lng)
+    refused = client.post(reverse("phone:report"), fields, headers={"Idempotency-Key": "phone-outbox-3"})
+    assert (refused.status_code, refused.json()["ok"], refused.json()["error"]) == (
+        422,
+        False,
+        "网格员只能在自己负责的网格内上报事件：区域“火箭村第1网格”不在您的网格内",
+    )
+    assert (Case.objects.count(), IdempotencyRecord.objects.count()) == (0, 0)
 
 
 def test_an_outbox_key_reused_for_another_report_is_refused_with_a_reason(world: TownWorld) -> None:

@@ -9,6 +9,7 @@ from gridgov.data.cases.domain.images import MAX_IMAGE_BYTES
 from gridgov.data.cases.enums import AttachmentKind, Channel, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import install_enterprise_categories
+from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
 from tests.factories import TownWorld, signed_in
 from tests.ui.phone.conftest import IN_GRID_A, IN_GRID_B, OUT_OF_TOWN, jpeg_file, once_token
@@ -86,7 +87,7 @@ def test_report_with_photo_creates_a_case_and_shows_its_number(world: TownWorld)
 
 def test_gps_point_places_the_case_in_its_grid(bounded: TownWorld) -> None:
     world = bounded
-    client = signed_in(world.grid_worker_a)
+    client = signed_in(world.grid_worker_b)
     token = once_token(client, REPORT)
     client.post(REPORT, form(world, token, latitude=IN_GRID_B[0], longitude=IN_GRID_B[1]))
     case = Case.objects.get()
@@ -231,15 +232,54 @@ def test_resolve_on_the_spot_closes_the_case_with_the_after_photo(world: TownWor
 def test_resolve_on_the_spot_outside_ones_grids_is_refused_and_nothing_is_saved(world: TownWorld) -> None:
     client = signed_in(world.grid_worker_a)
     data = {
-        **form(world, once_token(client, REPORT), area=world.grid_b.pk),
+        **form(world, once_token(client, REPORT), area=world.grid_b.pk),  # not offered to them (a stale form)
         "resolve_on_spot": "on",
         "resolution_note": "已当场清理",
         "after_photos": [jpeg_file("after.jpg")],
     }
     response = client.post(REPORT, data)
     assert response.status_code == 200
-    assert "不能执行“自行处置”" in response.text
+    assert '<p class="error" id="area-error">请从列表中选择村或网格</p>' in response.text
     assert Case.objects.count() == 0
+
+
+def test_a_grid_worker_is_offered_only_their_own_grids_a_village_cadre_the_whole_town(world: TownWorld) -> None:
+    def offered(page: str) -> list[Area]:
+        select = page[page.index('<select name="area"') :]
+        select = select[: select.index("</select>")]
+        areas = (world.village_a, world.grid_a, world.village_b, world.grid_b)
+        return [area for area in areas if f'<option value="{area.pk}"' in select]
+
+    assert offered(signed_in(world.grid_worker_a).get(REPORT).text) == [world.grid_a]
+    assert offered(signed_in(world.village_staff_a).get(REPORT).text) == [
+        world.village_a,
+        world.grid_a,
+        world.village_b,
+        world.grid_b,
+    ]
+
+
+def test_a_point_in_another_grid_is_refused_and_the_form_kept(bounded: TownWorld) -> None:
+    world = bounded
+    client = signed_in(world.grid_worker_a)
+    response = client.post(
+        REPORT, form(world, once_token(client, REPORT), latitude=IN_GRID_B[0], longitude=IN_GRID_B[1])
+    )
+    assert response.status_code == 200
+    refusal = "网格员只能在自己负责的网格内上报事件：区域“火箭村第1网格”不在您的网格内"
+    assert f'<p class="error" id="location-error">{refusal}</p>' in response.text
+    assert "村口垃圾桶满溢，两天未清运</textarea>" in response.text
+    assert Case.objects.count() == 0
+    # the same rule, told as soon as the worker locates themselves there
+    located = client.get("/m/locate/", {"town": world.town.pk, "latitude": IN_GRID_B[0], "longitude": IN_GRID_B[1]})
+    assert f'<p class="error" id="location-error">{refusal}</p>' in located.text
+    village = signed_in(world.village_staff_a)
+    assert (
+        "location-error"
+        not in village.get(
+            "/m/locate/", {"town": world.town.pk, "latitude": IN_GRID_B[0], "longitude": IN_GRID_B[1]}
+        ).text
+    )
 
 
 def test_resolve_on_the_spot_needs_a_note_and_an_after_photo(world: TownWorld) -> None:

@@ -35,8 +35,9 @@ class Filing(Protocol):
 
 def file_case(filing: Filing, *, town: Area, reporter: User, actor: User, now: datetime) -> Case:
     """The case reported by ``reporter``, each first step taken by ``actor``; the case read again after its
-    steps. Call it inside the transaction that writes the record."""
-    case = report_case(town=town, reporter=reporter, now=now, **filing.fields)
+    steps. Call it inside the transaction that writes the record. The ledger files it (``by_ledger``): whoever
+    records the ledger's row has passed its own scope check, and may use the ledger's own categories."""
+    case = report_case(town=town, reporter=reporter, now=now, by_ledger=True, **filing.fields)
     for action, extra in filing.steps():
         apply_action(case_id=case.pk, actor=actor, action=action, note=filing.note, now=now, **extra)
     case.refresh_from_db()

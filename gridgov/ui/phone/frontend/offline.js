@@ -203,9 +203,14 @@ function placeOffline(lat, lng, accuracy) {
   const found = data ? locate(data.areas, lat, lng) : null;
   let text;
   if (found) {
-    setValue("id_area", String(found.area.id));
     const names = found.village && found.village !== found.area ? `${found.village.name} · ${found.area.name}` : found.area.name;
-    text = t("located", names);
+    if (found.area.report === false) {  // the server would refuse it: say so now, choose nothing
+      setValue("id_area", "");
+      text = t("not_yours", names);
+    } else {
+      setValue("id_area", String(found.area.id));
+      text = t("located", names);
+    }
   } else {
     text = t("outside");
   }

@@ -37,6 +37,7 @@ def strings() -> dict[str, str]:
         "note": _("进展备注"),
         "located": _("离线定位：%s（联网后服务器将复核）"),
         "outside": _("该位置不在已下载的本镇网格内，联网后由服务器判断"),
+        "not_yours": _("离线定位：%s，不在您负责的网格内，网格员只能在自己负责的网格内上报事件"),
         "accuracy": _("定位精度约 %s 米"),
         "unsent_logout": _("还有 %s 条记录未发送，退出登录后将被删除。确定退出吗？"),
         "no_match": _("没有找到匹配的分类，换个说法试试，或点上方大类"),
@@ -60,7 +61,16 @@ _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}  # as
 # the report page, the rest (used only offline or at sign-out) with the offline data set — each page's HTML
 # stays small.
 BAR = ("offline", "never_fetched")
-WITH_DATA = ("storage_full", "photo_unreadable", "located", "outside", "accuracy", "unsent_logout", "no_match")
+WITH_DATA = (
+    "storage_full",
+    "photo_unreadable",
+    "located",
+    "outside",
+    "not_yours",
+    "accuracy",
+    "unsent_logout",
+    "no_match",
+)
 FIX = ("fix_title", "fix_gone", "category_kept")  # the report page's, for "fix and resend"
 
 

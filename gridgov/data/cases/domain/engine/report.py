@@ -23,6 +23,7 @@ from gridgov.data.cases.domain.new_case import new_case
 from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.cases.scope import check_may_report_into
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org import numbering
 from gridgov.data.org.domain import place_in_town
@@ -86,11 +87,14 @@ def report_case(
             field="category",
         )
     lat, lng = _check_coordinates(latitude, longitude)
+    located = area is None and lat is not None and lng is not None
     if area is None and lat is not None and lng is not None:  # OutsideTown for a point beyond the town's bounds
         area = place_in_town(town=town, latitude=float(lat), longitude=float(lng))
     area = area or town
     if area.town_id != town.pk:
         raise InvalidInput(_("所选区域“%(name)s”不在%(town)s") % {"name": area.name, "town": town.name}, field="area")
+    if not by_ledger and reporter is not None and reporter.is_authenticated:
+        check_may_report_into(reporter, area, field="latitude" if located else "area")
     if enterprise is not None and enterprise.town_id != town.pk:
         raise InvalidInput(
             _("企业“%(name)s”不在%(town)s") % {"name": enterprise.name, "town": town.name}, field="enterprise"
