@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 
@@ -10,10 +11,11 @@ from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.operation import Operation
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
 from gridgov.data.access.tokens import TokenExpired, authenticate_token
@@ -112,6 +114,14 @@ api = GridGovAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+def json_answer(shown: Schema) -> JSONObject:
+    """``shown`` written as every answer of the API writes it (ninja's encoder: datetimes to the millisecond, UTC
+    as ``Z``), JSON-ready: for an answer kept before it is sent (an Idempotency-Key's first answer), which
+    pydantic's own JSON mode would write to the microsecond — not as a later read of the same record."""
+    answer: JSONObject = json.loads(json.dumps(shown.model_dump(), cls=NinjaJSONEncoder))
+    return answer
 
 
 def error_body(code: str, message: str, *, field: str | None = None) -> JSONObject:

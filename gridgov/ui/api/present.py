@@ -86,8 +86,12 @@ def _case_url(script_prefix: str) -> str:
 
 
 def json_datetime(moment: datetime) -> str:
-    """An aware datetime as pydantic's JSON mode writes it (ISO 8601, UTC as ``Z``)."""
+    """An aware datetime as every answer of the API writes it (ninja's encoder, Django's ``DjangoJSONEncoder``):
+    ISO 8601 with milliseconds (none when the moment has no fraction), UTC as ``Z`` — so a client comparing a
+    create's answer with a later read sees the same text."""
     text = moment.isoformat()
+    if moment.microsecond:
+        text = text[:23] + text[26:]  # microseconds cut to milliseconds, as the encoder does
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from ninja.responses import NinjaJSONEncoder
 
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.domain import notifications
@@ -131,7 +133,10 @@ def test_the_compact_answer_is_what_its_schema_dumps(world: TownWorld, moment: d
     case = world.report()
     case.reported_at = moment
     answer = present.case_created(case, attachments=2)
-    assert answer == CaseCreatedOut.model_validate(answer).model_dump(mode="json")
+    # as the API writes a schema's answer (ninja's encoder: milliseconds, UTC as Z), as every read does
+    shown = CaseCreatedOut.model_validate({**answer, "reported_at": moment})
+    written = json.dumps(shown.model_dump(), cls=NinjaJSONEncoder)
+    assert answer == json.loads(written)
     assert answer["links"]["self"] == reverse("api:get_case", kwargs={"case_id": case.pk})
     assert json.loads(json.dumps(answer)) == answer
 
@@ -184,3 +189,28 @@ def test_a_report_that_fails_inside_its_transaction_leaves_nothing_and_no_gap(wo
     after = world.report()  # the connection is usable, and the failed report's number was not used
     assert after.seq == first.seq + 1
     assert not connection.in_atomic_block
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (datetime(2026, 11, 23, 2, 3, 4, 123456, tzinfo=UTC), "2026-11-23T02:03:04.123Z"),
+        (datetime(2026, 11, 23, 2, 3, 4, 999, tzinfo=UTC), "2026-11-23T02:03:04.000Z"),
+        (datetime(2026, 11, 23, 2, 3, 4, tzinfo=UTC), "2026-11-23T02:03:04Z"),
+    ],
+)
+def test_the_create_answer_writes_reported_at_as_the_reads_do(
+    world: TownWorld, as_user, moment: datetime, written: str
+) -> None:
+    api = as_user(world.grid_worker_a)
+    with time_machine.travel(moment, tick=False):
+        created = api.post("/api/cases", BODY)
+        replayed = api.post("/api/cases", BODY, **{"Idempotency-Key": "k-1"})
+    assert created.status_code == 201
+    case_id = created.json()["id"]
+    read = api.get(f"/api/cases/{case_id}").json()
+    listed = [row for row in api.get("/api/cases").json()["results"] if row["id"] == case_id]
+    assert created.json()["reported_at"] == written
+    assert replayed.json()["reported_at"] == written
+    assert read["reported_at"] == written
+    assert [row["reported_at"] for row in listed] == [written]

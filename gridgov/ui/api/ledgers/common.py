@@ -23,7 +23,7 @@ from gridgov.data.org.models import Enterprise, User
 from gridgov.data.people.domain import person_view
 from gridgov.data.people.models import Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.api import api
+from gridgov.ui.api.api import api, json_answer
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, keyed_response
 from gridgov.ui.api.files import file_answer
 from gridgov.ui.api.named import named
@@ -171,7 +171,7 @@ def answered_as[T](schema: type[Schema], shown: Callable[[T], JSONObject]) -> Ca
     ``schema``'s JSON."""
 
     def render(record: T) -> JSONObject:
-        return schema.model_validate(shown(record)).model_dump(mode="json")
+        return json_answer(schema.model_validate(shown(record)))
 
     return render
 
