@@ -128,10 +128,32 @@ def error_body(code: str, message: str, *, field: str | None = None) -> JSONObje
     return {"code": code, "message": message, "message_en": ENGLISH.get(code, ENGLISH["domain_error"]), "field": field}
 
 
+# RFC 9110 §11.6.1: a 401 names the scheme that would authenticate — the Bearer token of docs/api.md (the
+# OpenAPI ``BearerToken`` scheme); RFC 6750 §3: a token sent and refused adds ``error="invalid_token"``.
+REALM = 'Bearer realm="GridGov"'
+REFUSED_TOKEN = {
+    "token_expired": "The access token expired",
+    "unauthenticated": "The access token is not valid",
+}
+
+
+def www_authenticate(request: HttpRequest, code: str) -> str:
+    """The ``WWW-Authenticate`` of a 401 answered with ``code``: the realm, and why a Bearer token sent was not
+    taken (ASCII only, as RFC 6750 asks of ``error_description``)."""
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return REALM
+    reason = REFUSED_TOKEN.get(code, REFUSED_TOKEN["unauthenticated"])
+    return f'{REALM}, error="invalid_token", error_description="{reason}"'
+
+
 def error_response(
     request: HttpRequest, status: int, code: str, message: str, field: str | None = None
 ) -> HttpResponse:
-    return api.create_response(request, error_body(code, message, field=field), status=status)
+    response = api.create_response(request, error_body(code, message, field=field), status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = www_authenticate(request, code)
+    return response
 
 
 def _domain_error(request: HttpRequest, exc: DomainError | type[DomainError]) -> HttpResponse:

@@ -32,6 +32,30 @@ def test_requests_without_credentials_get_401_json(world: TownWorld) -> None:
     assert (bad.status_code, bad.json()["code"]) == (401, "unauthenticated")
 
 
+def test_a_401_says_how_to_authenticate(world: TownWorld) -> None:
+    """RFC 9110 §11.6.1: a 401 carries WWW-Authenticate; the scheme is the Bearer token of docs/api.md (RFC 6750:
+    no credentials — the realm alone; a token refused — error="invalid_token")."""
+    anonymous = Client().get("/api/cases")
+    assert anonymous["WWW-Authenticate"] == 'Bearer realm="GridGov"'
+    posted = Client().post("/api/cases", new_case_body(), content_type="application/json")
+    assert (posted.status_code, posted["WWW-Authenticate"]) == (401, 'Bearer realm="GridGov"')
+    refused = Client(HTTP_AUTHORIZATION="Bearer ggt_nonsense").get("/api/cases")
+    assert refused["WWW-Authenticate"] == (
+        'Bearer realm="GridGov", error="invalid_token", error_description="The access token is not valid"'
+    )
+    other_scheme = Client(HTTP_AUTHORIZATION="Basic b3BlcmF0b3I6eA==").get("/api/me")
+    assert (other_scheme.status_code, other_scheme["WWW-Authenticate"]) == (401, 'Bearer realm="GridGov"')
+    signed_out = Client()
+    signed_out.cookies["sessionid"] = "no-such-session"
+    assert signed_out.get("/api/me")["WWW-Authenticate"] == 'Bearer realm="GridGov"'
+    signed_in = Client()
+    signed_in.force_login(world.operator)
+    answered = signed_in.get("/api/me")
+    assert (answered.status_code, answered.has_header("WWW-Authenticate")) == (200, False)
+    not_found = signed_in.get("/api/cases/999999")
+    assert (not_found.status_code, not_found.has_header("WWW-Authenticate")) == (404, False)
+
+
 def test_session_auth_works_for_the_browser(world: TownWorld) -> None:
     client = Client()
     client.force_login(world.operator)

@@ -23,6 +23,9 @@ def test_a_token_expires_after_180_days(world: TownWorld, clock) -> None:
     refused = client.get("/api/areas")
     assert refused.status_code == 401
     assert refused["Content-Type"] == "application/json; charset=utf-8"
+    assert refused["WWW-Authenticate"] == (
+        'Bearer realm="GridGov", error="invalid_token", error_description="The access token expired"'
+    )
     assert (refused.json()["code"], refused.json()["message"]) == (
         "token_expired",
         "API 令牌已过期，请在 /api/tokens/ 创建新令牌",
