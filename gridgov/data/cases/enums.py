@@ -91,3 +91,12 @@ class AttachmentKind(models.TextChoices):
     BEFORE = "before", _("处置前")
     AFTER = "after", _("处置后")
     OTHER = "other", _("其他")
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification says, written as a sentence in the reader's language when it is read (its row keeps
+    the kind and its parameters). No kind: a notification stored before kinds, shown as its stored text."""
+
+    STORED = "", _("原文")
+    ACTION = "action", _("案卷流转")
+    DEADLINE = "deadline", _("期限预警")

@@ -7,7 +7,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 
 from gridgov.data.access.permissions import memberships_of
-from gridgov.data.cases.domain.notifications import mark_read, notifications_for
+from gridgov.data.cases.domain.notifications import mark_read, notification_text, notifications_for
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
 from gridgov.data.taxonomy.models import Category
@@ -105,7 +105,7 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> list[JSONO
             "id": row.pk,
             "case_id": row.case_id,
             "case_number": row.case.number,
-            "message": row.message,
+            "message": notification_text(row),  # in the caller's language
             "created_at": row.created_at,
             "read_at": row.read_at,
         }

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gridgov.data.access.permissions import own_channel
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.export import cases_workbook, notifications_workbook
-from gridgov.data.cases.domain.notifications import mark_read, notifications_for
+from gridgov.data.cases.domain.notifications import mark_read, notification_text, notifications_for
 from gridgov.data.cases.domain.queries import DEFAULT_SORT, CaseFilter, Queue, list_cases, towns_of
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case
@@ -116,10 +116,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return _xlsx(notifications_workbook(rows, title=_("消息提醒")), f"notifications-{stamp}.xlsx")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    lines = [(row, notification_text(row)) for row in page.object_list]  # in the reader's language
     return render(
         request,
         "web/notifications.html",
-        {"page": page, "unread_only": unread_only, "q": search, "sort": request.GET.get("sort", "")},
+        {"page": page, "lines": lines, "unread_only": unread_only, "q": search, "sort": request.GET.get("sort", "")},
     )
 
 

@@ -357,14 +357,16 @@ def test_a_user_who_chose_english_gets_the_message_in_english(linked: TownWorld)
     case, row = dispatched(world)
     mail = Delivery.objects.get(event_key=f"action:{row.pk}", channel="email")
     assert mail.title == f"Case dispatched to you: {case.number}"
-    assert mail.text.splitlines()[:4] == [
+    assert mail.text.splitlines() == [
         f"Case: {case.number}",
         f"Category: {case.category.name}",
         f"Village/community: {world.village_a.name}",
         "Deadline: 11/23 14:30",
+        f"{case.number}: Dispatch",  # the 消息 page's line too
     ]
     robot = Delivery.objects.get(event_key=f"action:{row.pk}", channel="dingtalk_robot")
     assert robot.title == f"新派遣案卷：{case.number}"  # the group reads Chinese
+    assert robot.text.splitlines()[-1] == f"{case.number}：派遣"
     assert mail.button == "Open case"
 
 

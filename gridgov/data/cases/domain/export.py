@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from gridgov.data.cases.domain.deadlines import lamp_of
+from gridgov.data.cases.domain.notifications import notification_text
 from gridgov.data.cases.enums import Channel, Lamp, Status
 from gridgov.data.cases.models import Case, Notification
 from gridgov.data.safetext import excel_row, sheet_title, xml_text
@@ -205,6 +206,6 @@ def notifications_workbook(rows: Iterable[Notification], *, title: str) -> bytes
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(_header_row(sheet, [_("时间"), _("编号"), _("内容"), _("状态")]))
     for row in rows:
-        values = [row.case.number, row.message, _("已读") if row.read_at else _("未读")]
+        values = [row.case.number, notification_text(row), _("已读") if row.read_at else _("未读")]
         sheet.append([_date_cell(sheet, _local(row.created_at)), *excel_row(sheet, values)])
     return _save(book)

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.enums import Action
+from gridgov.data.cases.enums import Action, NotificationKind
 from gridgov.data.cases.models import CaseAction, Notification
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership, User
@@ -69,7 +70,77 @@ def _notify(row: CaseAction) -> int:
     return _write_notifications(row, user_ids=user_ids, message=message)
 
 
-def _recipients(row: CaseAction) -> tuple[list[int], str]:
+# ---------------------------------------------------------------------------------------------------
+# What a notification says: a kind and its parameters, written as a sentence in the reader's language when read
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationText:
+    """What a notification says: its ``kind`` and ``params`` (case number, action, deadline …), from which
+    ``text()`` writes the sentence in the active language; ``stored``: that sentence in the town's language,
+    kept with the row (search, the admin) — the only text of a row stored before kinds."""
+
+    kind: str
+    params: dict[str, str]
+    stored: str
+
+    def text(self) -> str:
+        """The sentence in the active language (the stored one when the kind or its parameters are unknown)."""
+        return sentence(kind=self.kind, params=self.params) or self.stored
+
+    def notification(self, **link: int | None) -> Notification:
+        """A notification saying this (``link``: its town, user, case and action or alert ids), unsaved."""
+        return Notification(kind=self.kind, params=self.params, message=self.stored, **link)
+
+
+def _with_stored(kind: NotificationKind, params: dict[str, str]) -> NotificationText:
+    with translation.override(settings.LANGUAGE_CODE):  # the town's language, whoever's request wrote it
+        stored = sentence(kind=kind, params=params) or ""
+    return NotificationText(kind=kind, params=params, stored=stored[:255])
+
+
+def action_text(*, number: str, action: str, note: str) -> NotificationText:
+    """A step of a case: "DX2026-000123：派遣", and the step's note (as its author wrote it)."""
+    return _with_stored(NotificationKind.ACTION, {"number": number, "action": action, "note": note[:120]})
+
+
+def deadline_text(*, number: str, level: str, deadline: datetime) -> NotificationText:
+    """A deadline alert: yellow (due soon) or red (overdue), with the deadline."""
+    return _with_stored(NotificationKind.DEADLINE, {"number": number, "level": level, "deadline": deadline.isoformat()})
+
+
+def sentence(*, kind: str, params: dict[str, str]) -> str | None:
+    """The notification's sentence in the active language; None when ``kind`` is none (stored text only) or
+    its parameters do not make one (a row written by another version)."""
+    try:
+        if kind == NotificationKind.ACTION:
+            text = _("%(number)s：%(action)s") % {
+                "number": params["number"],
+                "action": Action(params["action"]).label,
+            }
+            return f"{text} — {params['note']}" if params.get("note") else text
+        if kind == NotificationKind.DEADLINE:
+            deadline = timezone.localtime(datetime.fromisoformat(params["deadline"])).strftime("%m-%d %H:%M")
+            if params["level"] == "red":
+                message = _("%(number)s 已超期（期限 %(deadline)s），请尽快办理")
+            else:
+                message = _("%(number)s 即将到期（期限 %(deadline)s）")
+            return message % {"number": params["number"], "deadline": deadline}
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+def text_of(notification: Notification) -> NotificationText:
+    return NotificationText(kind=notification.kind, params=notification.params, stored=notification.message)
+
+
+def notification_text(notification: Notification) -> str:
+    """What ``notification`` says, in the active language (the reader's)."""
+    return text_of(notification).text()
+
+
+def _recipients(row: CaseAction) -> tuple[list[int], NotificationText]:
     """Who hears of the action ``row`` (its case loaded with it), and what their message says: reads only."""
     case = row.case
     action = Action(row.action)
@@ -97,17 +168,14 @@ def _recipients(row: CaseAction) -> tuple[list[int], str]:
     if who is not None:
         user_ids.update(Membership.objects.filter(who, active=True).values_list("user_id", flat=True))
     user_ids.discard(row.actor_id or 0)
-    message = _("%(number)s：%(action)s") % {"number": case.number, "action": Action(row.action).label}
-    if row.note:
-        message = f"{message} — {row.note[:120]}"
-    return sorted(user_ids), message[:255]
+    return sorted(user_ids), action_text(number=case.number, action=row.action, note=row.note)
 
 
-def _write_notifications(row: CaseAction, *, user_ids: list[int], message: str) -> int:
+def _write_notifications(row: CaseAction, *, user_ids: list[int], message: NotificationText) -> int:
     """The action's notifications, one per user (those already there are kept); returns how many are new."""
     created = Notification.objects.bulk_create(
         [
-            Notification(town_id=row.case.town_id, user_id=uid, case_id=row.case_id, action=row, message=message)
+            message.notification(town_id=row.case.town_id, user_id=uid, case_id=row.case_id, action_id=row.pk)
             for uid in user_ids
         ],
         ignore_conflicts=True,
@@ -181,7 +249,9 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
         return None
 
 
-def _draft_deliveries(row: CaseAction, *, user_ids: list[int], message: str, now: datetime) -> Draft | None:
+def _draft_deliveries(
+    row: CaseAction, *, user_ids: list[int], message: NotificationText, now: datetime
+) -> Draft | None:
     """The external channels' deliveries of the action (e-mail, DingTalk, …), worked out without writing."""
     from gridgov.data.notify.domain.planning import Recipient, draft_for_action, drafted
 

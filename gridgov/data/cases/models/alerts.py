@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.data.cases.enums import NotificationKind
 from gridgov.data.cases.models.case import Case
 from gridgov.data.cases.models.log import CaseAction
 from gridgov.data.org.models import town_link
@@ -46,6 +47,11 @@ class Notification(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     action = models.ForeignKey(CaseAction, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     alert = models.ForeignKey(DeadlineAlert, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # What the message says (its kind and parameters: case number, action, deadline …), written as a sentence in
+    # the reader's language when read (``domain.notifications.notification_text``); ``message`` is that sentence
+    # in the town's language, kept for search and the admin — and the only text of rows stored before kinds.
+    kind = models.CharField(_("消息类型"), max_length=16, blank=True, default="", choices=NotificationKind.choices)
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     message = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -17,9 +17,8 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.notifications import MESSAGE_RELATED, area_people, department_people
+from gridgov.data.cases.domain.notifications import MESSAGE_RELATED, area_people, deadline_text, department_people
 from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES
 from gridgov.data.cases.models import Case, DeadlineAlert, Notification
 from gridgov.data.notify.domain.planning import Draft, Recipient, draft_event, drafted, write_deliveries
@@ -64,11 +63,7 @@ def raise_deadline_alerts(*, now: datetime | None = None) -> int:
             .order_by("pk")
             .values_list("pk", "email", "phone")
         )
-        if level == "red":
-            message = _("%(number)s 已超期（期限 %(deadline)s），请尽快办理")
-        else:
-            message = _("%(number)s 即将到期（期限 %(deadline)s）")
-        text = message % {"number": case.number, "deadline": timezone.localtime(deadline).strftime("%m-%d %H:%M")}
+        text = deadline_text(number=case.number, level=level, deadline=deadline)
         recipients = [Recipient(pk, email, phone, text) for pk, email, phone in users]
         draft = _draft_deliveries(case=case, level=level, recipients=recipients, now=now)
         with transaction.atomic():
@@ -84,7 +79,7 @@ def raise_deadline_alerts(*, now: datetime | None = None) -> int:
             created += 1
             Notification.objects.bulk_create(
                 [
-                    Notification(town_id=case.town_id, user_id=pk, case=case, alert=alert, message=text)
+                    text.notification(town_id=case.town_id, user_id=pk, case_id=case.pk, alert_id=alert.pk)
                     for pk, _email, _phone in users
                 ],
                 ignore_conflicts=True,

@@ -10,6 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.domain.notifications import NotificationText
+from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.notify.channels.base import Message
 from gridgov.data.notify.enums import EventKind
@@ -38,13 +40,14 @@ def follow_link(number: str) -> str:
     return f"{url}?t={follow_token(number)}"
 
 
-def reporter_message(*, case: Case, status_label: str) -> Message:
-    """The SMS to a resident who reported ``case``: its new public status and the follow link."""
+def reporter_message(*, case: Case, status: str) -> Message:
+    """The SMS to a resident who reported ``case``: its new public ``status`` and the follow link, in the town's
+    language (the platform knows no resident's language), whatever language the worker's moment is in."""
     with translation.override(settings.LANGUAGE_CODE):
         link = follow_link(case.number)
         text = _("您反映的问题（%(number)s）%(status)s。查看进展：%(link)s") % {
             "number": case.number,
-            "status": status_label,
+            "status": Status(status).label,
             "link": link,
         }
         title = _("问题办理进展：%(number)s") % {"number": case.number}
@@ -109,8 +112,9 @@ def delivery_content(message: Message) -> dict[str, str]:
     }
 
 
-def case_message(*, case: Case, kind: str, note: str, language: str = "") -> Message:
-    """The message about ``case`` for an event of ``kind`` (``note``: the 消息 page's line for it)."""
+def case_message(*, case: Case, kind: str, note: NotificationText | None, language: str = "") -> Message:
+    """The message about ``case`` for an event of ``kind`` in ``language`` (else the site's); ``note``: the 消息
+    page's line for it, written in the same language."""
     with translation.override(language or settings.LANGUAGE_CODE):
         headline = _headline(kind)
         deadline = case.handle_deadline or case.dispatch_deadline
@@ -124,8 +128,9 @@ def case_message(*, case: Case, kind: str, note: str, language: str = "") -> Mes
             lines.append(_("村/社区：%(village)s") % {"village": village})
         if deadline is not None:
             lines.append(_("期限：%(deadline)s") % {"deadline": when(deadline)})
-        if note:
-            lines.append(note)
+        line = note.text() if note is not None else ""
+        if line:
+            lines.append(line)
         link = case_link(case.pk)
         short = _("【%(headline)s】%(number)s %(category)s") % {
             "headline": headline,

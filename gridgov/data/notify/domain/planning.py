@@ -31,7 +31,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from gridgov.data.cases.domain import reference
-from gridgov.data.cases.domain.notifications import actions_with_their_cases
+from gridgov.data.cases.domain.notifications import NotificationText, actions_with_their_cases, text_of
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
@@ -140,7 +140,7 @@ class Recipient:
     user_id: int
     email: str
     phone: str
-    message: str  # the in-app message (the 消息 page's line)
+    message: NotificationText  # the in-app message (the 消息 page's line), written in the reader's language
 
 
 @dataclass(slots=True)
@@ -208,7 +208,7 @@ def draft_event(
         allowed = set(allowed_channels())
         group_robots = [robot for robot in _robots_for(case) if robot.channel in allowed]
         if group_robots:
-            note = recipients[0].message if recipients else ""
+            note = recipients[0].message if recipients else None
             message = case_message(case=case, kind=kind, note=note, language=town_language(case.area_path))
             for robot in group_robots:
                 rows.append(
@@ -280,7 +280,7 @@ def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
     if action is None:
         return 0
     notifications = list(Notification.objects.filter(action_id=action_id).select_related("user").order_by("user_id"))
-    recipients = [Recipient(n.user_id, n.user.email, n.user.phone, n.message) for n in notifications]
+    recipients = [Recipient(n.user_id, n.user.email, n.user.phone, text_of(n)) for n in notifications]
     draft = draft_for_action(action=action, recipients=recipients, now=now)
     return write_event(draft, notification_ids={n.user_id: n.pk for n in notifications})
 
@@ -314,7 +314,7 @@ def _reporter_delivery(*, case: Case, action: str, to_status: str, event_key: st
         return None
     if ChannelName.SMS not in allowed_channels():
         return None
-    message = reporter_message(case=case, status_label=str(Status(to_status).label))
+    message = reporter_message(case=case, status=to_status)
     return Delivery(
         channel=ChannelName.SMS,
         kind=EventKind.REPORTER_STATUS,
