@@ -31,11 +31,18 @@ from gridgov.data.collective.domain import IncomeInput, SupportInput, clean_inco
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.collective.scope import may_record_income
-from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
+from gridgov.data.sheets.importer import (
+    Column,
+    ImportContext,
+    Importer,
+    RowInvalid,
+    choice_column,
+    refused_as_row,
+    register,
+)
 from gridgov.types import CellValue, SheetRow
 
 # The kinds as the villages' statements write them, besides the labels (经营性收入…) and stored values.
@@ -228,10 +235,8 @@ class SupportImporter(Importer):
             people=cells.text(row.get("people"), column="people", max_length=16),
             note=cells.text(row.get("note"), column="note", max_length=2000),
         )
-        try:
+        with refused_as_row(columns=_SUPPORT_COLUMNS):
             support = clean_support(data, now=ctx.now)
-        except InvalidInput as error:
-            raise RowInvalid(_SUPPORT_COLUMNS.get(error.field or "", ""), error.message) from None
         support.created_by = ctx.user
         stored = VillageSupport.objects.filter(
             village=village,

@@ -30,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.data.errors import Conflict, NotAllowed
 from gridgov.data.investment.domain import (
     ArrivalInput,
     CleanLead,
@@ -46,7 +46,15 @@ from gridgov.data.investment.models import FundArrival, Lead, StageChange
 from gridgov.data.investment.scope import may_keep_investment, may_see_investment
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
+from gridgov.data.sheets.importer import (
+    Column,
+    ImportContext,
+    Importer,
+    RowInvalid,
+    choice_column,
+    refused_as_row,
+    register,
+)
 from gridgov.types import CellValue, SheetRow
 
 
@@ -244,10 +252,8 @@ class ArrivalImporter(Importer):
         amount = cells.amount(row.get("amount"), column="amount", allow_empty=False)
         note = cells.text(row.get("note"), column="note", max_length=2000)
         data = ArrivalInput(lead=lead, year=year, month=month, amount=amount, note=note)
-        try:
+        with refused_as_row(columns=_ARRIVAL_COLUMNS):
             year, month, amount = clean_arrival(data, today=ctx.today)
-        except InvalidInput as error:
-            raise RowInvalid(_ARRIVAL_COLUMNS.get(error.field or ""), error.message) from None
         existing = FundArrival.objects.filter(lead=lead, year=year, month=month).first()
         if existing is not None and existing.amount != amount:
             raise RowInvalid(

@@ -4,7 +4,8 @@ every ledger's importer (the run that reads, checks and writes a sheet: ``framew
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 
-from gridgov.data.errors import DomainError, NotFound
+from gridgov.data.errors import DomainError, InvalidInput, NotFound
 from gridgov.types import ParsedRow, SheetRow
 
 if TYPE_CHECKING:
@@ -80,6 +81,18 @@ class RowInvalid(Exception):
         super().__init__(str(message))
         self.column = column
         self.message = str(message)
+
+
+@contextmanager
+def refused_as_row(*, columns: Mapping[str, str] | None = None) -> Iterator[None]:
+    """A domain check run on a row's values (``clean_…``/``check_…``): its ``InvalidInput`` refuses the row
+    (``RowInvalid``) on the column the field was read from — ``columns`` maps fields to column keys (a field not
+    in it: no column); without ``columns`` the field is the column's key."""
+    try:
+        yield
+    except InvalidInput as error:
+        column = error.field if columns is None else columns.get(error.field or "")
+        raise RowInvalid(column, error.message) from None
 
 
 class FailedAt(Exception):

@@ -39,11 +39,10 @@ from gridgov.data.enterprises.importers.common import (
     source_key,
 )
 from gridgov.data.enterprises.models import Hazard
-from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.cells import LaterDate
-from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, refused_as_row, register
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
@@ -139,10 +138,8 @@ class HazardImporter(LedgerImporter):
             measures=cells.text(row.get("measures"), column="measures", max_length=2000),
             funds=funds if funds is not None else Decimal(0),
         )
-        try:
+        with refused_as_row():
             check_hazard_input(data, today=ctx.today)
-        except InvalidInput as error:
-            raise RowInvalid(error.field, error.message) from None
         rectified_on, accepted_on = cells.later_dates(
             row,
             opened_on=found_on,

@@ -1,0 +1,39 @@
+"""The importer base's shared steps: a domain check's refusal as a row's error."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridgov.data.errors import Conflict, InvalidInput
+from gridgov.data.sheets.importer import RowInvalid, refused_as_row
+
+COLUMNS = {"year": "month", "month": "month", "amount": "amount"}
+
+
+def _refusal(error: Exception, **kwargs: dict[str, str]) -> tuple[str | None, str]:
+    with pytest.raises(RowInvalid) as raised, refused_as_row(**kwargs):
+        raise error
+    return raised.value.column, raised.value.message
+
+
+def test_a_domain_refusal_names_the_column_its_field_was_read_from() -> None:
+    assert _refusal(InvalidInput("年度晚于今年", field="year"), columns=COLUMNS) == ("month", "年度晚于今年")
+    assert _refusal(InvalidInput("金额须大于0", field="amount"), columns=COLUMNS) == ("amount", "金额须大于0")
+
+
+def test_a_field_no_column_was_read_into_names_no_column() -> None:
+    assert _refusal(InvalidInput("备注过长", field="note"), columns=COLUMNS) == (None, "备注过长")
+    assert _refusal(InvalidInput("数据有误"), columns=COLUMNS) == (None, "数据有误")
+
+
+def test_without_columns_the_field_is_the_column() -> None:
+    assert _refusal(InvalidInput("整改期限早于发现日期", field="deadline")) == ("deadline", "整改期限早于发现日期")
+    assert _refusal(InvalidInput("数据有误")) == (None, "数据有误")
+
+
+def test_a_check_that_passes_gives_its_values_and_other_errors_pass_through() -> None:
+    with refused_as_row(columns=COLUMNS):
+        year, month = 2026, 3
+    assert (year, month) == (2026, 3)
+    with pytest.raises(Conflict), refused_as_row(columns=COLUMNS):
+        raise Conflict("已被他人修改")
