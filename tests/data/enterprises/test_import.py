@@ -17,6 +17,7 @@ from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.importers import ENTERPRISES, HAZARDS, SERVICE_REQUESTS
 from gridgov.data.enterprises.models import Hazard, ServiceRequest
 from gridgov.data.errors import InvalidInput
+from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Enterprise
 from gridgov.data.sheets.framework import ImportContext, dry_run, import_sheet, read_sheet
 from gridgov.data.sheets.workbooks import template_workbook, workbook
@@ -288,3 +289,10 @@ def test_open_ledger_rows_write_flat_and_a_failing_row_writes_nothing(ew: Enterp
     report = import_sheet(importer=HAZARDS, content=content, ctx=outsider)
     assert [(e.row, e.column) for e in report.errors] == [(0, "")]
     assert (report.imported, Hazard.objects.count(), Case.objects.count()) == (0, *before)
+
+
+def test_the_enterprise_books_are_imported_by_those_who_manage_the_enterprises(ew: EnterpriseWorld) -> None:
+    roles = (Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.HANDLER, Role.VILLAGE_STAFF, Role.ENTERPRISE)
+    managers = [True, True, True, False, False, False]
+    assert [HAZARDS.allowed(ew.w.persona(role)) for role in roles] == managers
+    assert [SERVICE_REQUESTS.allowed(ew.w.persona(role)) for role in roles] == managers

@@ -8,6 +8,7 @@ import hashlib
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.data.cases.domain.ledger_import import LedgerImporter
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, staff_town_ids
 from gridgov.data.org.models import Enterprise, User
@@ -18,6 +19,16 @@ from gridgov.types import CellValue, SheetRow
 
 def may_import(user: User) -> bool:
     return user.is_superuser or bool(staff_town_ids(user, MANAGER_ROLES))
+
+
+class EnterpriseBookImporter(LedgerImporter):
+    """A case ledger of the enterprises' books (hazards, service requests): imported by those who manage the
+    enterprises (``may_import``), a row told by its ``source_key``."""
+
+    key_field = "source_key"
+
+    def allowed(self, user: User) -> bool:
+        return may_import(user)
 
 
 def source_key(*parts: object) -> str:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import (
     LEDGER_CLOSED_AT,
-    LedgerImporter,
     LedgerMilestones,
     finished_case,
     ledger_milestones,
@@ -33,13 +32,13 @@ from gridgov.data.enterprises.domain.hazards import (
 from gridgov.data.enterprises.enums import Book, Grade
 from gridgov.data.enterprises.importers.common import (
     COMPANY_COLUMNS,
+    EnterpriseBookImporter,
     after_today,
-    may_import,
     registered_enterprise,
     source_key,
 )
 from gridgov.data.enterprises.models import Hazard
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, refused_as_row, register
@@ -59,8 +58,8 @@ class HazardRow:
     accepted_on: date | None = None  # 验收日期 (= 销号)
 
 
-class HazardImporter(LedgerImporter):
-    detail_model, key_field = Hazard, "source_key"
+class HazardImporter(EnterpriseBookImporter):
+    detail_model = Hazard
     needs_operator = gettext_lazy("导入隐患台账需要指定操作人（受理员）")
     name = "hazards"
     title = gettext_lazy("隐患台账")
@@ -102,9 +101,6 @@ class HazardImporter(LedgerImporter):
             help=gettext_lazy("已验收销号的填写（须同时填验收人）；导入为已销号"),
         ),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HazardRow:
         enterprise = registered_enterprise(row, ctx)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import (
     LEDGER_OPENED_AT,
-    LedgerImporter,
     LedgerMilestones,
     finished_case,
     ledger_milestones,
@@ -26,13 +25,13 @@ from gridgov.data.enterprises.domain.services import PlannedRequest, plan_reques
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.importers.common import (
     COMPANY_COLUMNS,
+    EnterpriseBookImporter,
     after_today,
-    may_import,
     registered_enterprise,
     source_key,
 )
 from gridgov.data.enterprises.models import Meeting, ServiceRequest
-from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.org.models import Area, Enterprise
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, register
@@ -53,8 +52,8 @@ class ServiceRow:
     satisfaction: Satisfaction | None = None
 
 
-class ServiceRequestImporter(LedgerImporter):
-    detail_model, key_field = ServiceRequest, "source_key"
+class ServiceRequestImporter(EnterpriseBookImporter):
+    detail_model = ServiceRequest
     needs_operator = gettext_lazy("导入企业诉求需要指定操作人（受理员）")
     name = "service-requests"
     title = gettext_lazy("企业诉求台账")
@@ -75,9 +74,6 @@ class ServiceRequestImporter(LedgerImporter):
         Column("financing", gettext_lazy("协调融资（元）"), aliases=("协调融资", "融资金额"), example="0"),
         Column("satisfaction", gettext_lazy("企业满意度"), aliases=("满意度",), example="满意"),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ServiceRow:
         enterprise = registered_enterprise(row, ctx)
