@@ -7,18 +7,15 @@ meetings); 帮助企业解决实际问题134个; 全年帮助企业融资5400余
 
 from __future__ import annotations
 
-import io
 import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import apply_action
@@ -33,7 +30,7 @@ from gridgov.data.enterprises.models import Meeting
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
 from gridgov.data.taxonomy.models import Category
-from gridgov.ops.demo.ledgers_2022.problemlists import period
+from gridgov.ops.demo.ledgers_2022.problemlists import jpeg, period, weekday
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -102,21 +99,12 @@ def _crew(town: Area) -> Crew:
     return Crew(by_role[Role.OPERATOR], by_role[Role.LEADER], safety[0], safety[1], economy[0], economy[1])
 
 
-@lru_cache(maxsize=4)
-def _jpeg(shade: int) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (48, 36), (shade, 160, 90)).save(buffer, format="JPEG", quality=50)
-    return buffer.getvalue()
-
-
 def _photo(kind: AttachmentKind) -> list[Upload]:
-    return [Upload(name=f"{kind}.jpg", data=_jpeg(120), kind=kind)]
+    return [Upload(name=f"{kind}.jpg", data=jpeg((120, 160, 90), size=(48, 36), quality=50), kind=kind)]
 
 
 def _moment(day: date, rng: random.Random) -> datetime:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(rng.randint(9, 15), rng.choice((0, 15, 30, 45))), tzinfo=SHANGHAI)
+    return datetime.combine(weekday(day), time(rng.randint(9, 15), rng.choice((0, 15, 30, 45))), tzinfo=SHANGHAI)
 
 
 def _credit_code(rng: random.Random) -> str:
@@ -260,9 +248,7 @@ def _build_services(year: _Year, *, solved: int) -> None:
     # Meetings every two months (the current year: those already held).
     meetings: list[Meeting] = []
     for month in range(2, 13, 2):
-        held_on = date(first.year, month, 15)
-        while held_on.weekday() >= 5:
-            held_on += timedelta(days=1)
+        held_on = weekday(date(first.year, month, 15))
         if held_on > last:
             break
         title = f"乡镇长有约{first.year}年第{len(meetings) + 1}期"

@@ -20,8 +20,8 @@ from gridgov.data.rentals.enums import Problem
 from gridgov.data.rentals.models import Rectification
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
-from gridgov.ops.demo.ledgers_2022.people_register import Register, Slice, moment, weekday
-from gridgov.ops.demo.ledgers_2022.problemlists import _jpeg
+from gridgov.ops.demo.ledgers_2022.people_register import Register, Slice, moment
+from gridgov.ops.demo.ledgers_2022.problemlists import jpeg, weekday
 
 RECTIFIED_ROOMS = 1278  # 整改群租房1278间
 RENTALS_PER_SLICE = 40  # cases of five steps each
@@ -32,7 +32,7 @@ def plan_rentals(register: Register) -> Iterator[Slice]:
     rng, org = register.rng, register.org
     calendar = WorkCalendar.load()
     department = org.departments.get("YJB")
-    upload = Upload(name="after.jpg", data=_jpeg((51, 153, 102)), kind=AttachmentKind.AFTER)
+    upload = Upload(name="after.jpg", data=jpeg((51, 153, 102)), kind=AttachmentKind.AFTER)
     after = (store_photo(town=register.town, upload=upload),)  # stored once, referred to by every case
     left, n = RECTIFIED_ROOMS, 0
     part = Slice()

@@ -33,8 +33,8 @@ from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Membership, User
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.ops.demo.ledgers_2022.problemlists import (
-    _jpeg,
     is_current,
+    jpeg,
     people,
     period,
     photo,
@@ -147,12 +147,10 @@ def _past_problems(
     committees = {v.pk: village_committee(v) for v in villages}
     items = list(round_.items.all())
     before = (
-        store_photo(
-            town=town, upload=Upload(name="before.jpg", data=_jpeg((153, 102, 51)), kind=AttachmentKind.BEFORE)
-        ),
+        store_photo(town=town, upload=Upload(name="before.jpg", data=jpeg((153, 102, 51)), kind=AttachmentKind.BEFORE)),
     )
     after = (
-        store_photo(town=town, upload=Upload(name="after.jpg", data=_jpeg((51, 153, 102)), kind=AttachmentKind.AFTER)),
+        store_photo(town=town, upload=Upload(name="after.jpg", data=jpeg((51, 153, 102)), kind=AttachmentKind.AFTER)),
     )
     days = (round_.end_date - round_.start_date).days
     weekdays = [d for d in (round_.start_date + timedelta(days=i) for i in range(days + 1)) if d.weekday() < 5]

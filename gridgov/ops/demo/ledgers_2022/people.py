@@ -45,8 +45,8 @@ from gridgov.data.org.models import Area
 from gridgov.data.people.enums import HouseUse, ResidentKind, Revitalisation
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.ops.demo.ledgers_2022.group_rentals import RECTIFIED_ROOMS, RENTALS_PER_SLICE, plan_rentals, write_rentals
-from gridgov.ops.demo.ledgers_2022.people_register import PREFIXES, Register, Slice, moment, split_total, weekday
-from gridgov.ops.demo.ledgers_2022.problemlists import is_current
+from gridgov.ops.demo.ledgers_2022.people_register import PREFIXES, Register, Slice, moment, split_total
+from gridgov.ops.demo.ledgers_2022.problemlists import is_current, weekday
 from gridgov.ops.demo.organisation import load_organisation
 from gridgov.ops.demo.people import MARK_2022
 

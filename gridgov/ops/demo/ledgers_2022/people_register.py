@@ -24,6 +24,7 @@ from gridgov.data.people.models import GroupMembership, House, Household, Reside
 from gridgov.data.privacy import blind_index
 from gridgov.data.rentals.models import Rectification
 from gridgov.data.visits.models import Visit
+from gridgov.ops.demo.ledgers_2022.problemlists import weekday
 from gridgov.ops.demo.organisation import Town
 from gridgov.ops.demo.people import MARK_2022, demo_id_number, demo_name, demo_phone
 
@@ -55,12 +56,6 @@ def split_total(total: Decimal, parts: int, rng: random.Random, *, step: int, sp
 
 def moment(day: date, rng: random.Random, *, start: int = 9, end: int = 17) -> datetime:
     return datetime(day.year, day.month, day.day, rng.randint(start, end - 1), rng.randint(0, 59), tzinfo=SHANGHAI)
-
-
-def weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 class Register:

@@ -70,23 +70,29 @@ def people(town: Area) -> People:
 
 
 @lru_cache(maxsize=8)
-def _jpeg(color: tuple[int, int, int]) -> bytes:
+def jpeg(color: tuple[int, int, int], *, size: tuple[int, int] = (64, 48), quality: int = 60) -> bytes:
+    """A small plain photo of ``color``: what the demo's ledgers attach as before/after pictures."""
     buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, format="JPEG", quality=60)
+    Image.new("RGB", size, color).save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
 
 
 def photo(kind: AttachmentKind, rng: random.Random) -> list[Upload]:
     color = (rng.randrange(0, 255, 51), rng.randrange(0, 255, 51), rng.randrange(0, 255, 51))
-    return [Upload(name=f"{kind}.jpg", data=_jpeg(color), kind=kind)]
+    return [Upload(name=f"{kind}.jpg", data=jpeg(color), kind=kind)]
+
+
+def weekday(day: date) -> date:
+    """``day``, or the Monday after it when it falls on a weekend."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 def working_moment(day: date, rng: random.Random, *, start_hour: int = 9, end_hour: int = 16) -> datetime:
     """A weekday at office hours (a weekend day moves to the next Monday)."""
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
     moment = time(rng.randint(start_hour, end_hour - 1), rng.choice((0, 10, 20, 30, 40, 50)))
-    return datetime.combine(day, moment, tzinfo=SHANGHAI)
+    return datetime.combine(weekday(day), moment, tzinfo=SHANGHAI)
 
 
 def is_current(year: int) -> bool:
