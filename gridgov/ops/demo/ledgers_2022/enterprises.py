@@ -107,7 +107,8 @@ def _moment(day: date, rng: random.Random) -> datetime:
     return datetime.combine(weekday(day), time(rng.randint(9, 15), rng.choice((0, 15, 30, 45))), tzinfo=SHANGHAI)
 
 
-def _credit_code(rng: random.Random) -> str:
+def synthetic_credit_code(rng: random.Random) -> str:
+    """A valid synthetic unified social credit code of 岱山县 (330921), with its check character."""
     body = "9133092" + "1" + "MA2" + "".join(rng.choice(ALPHABET[:-5]) for _ in range(6))
     return body + check_character(body)
 
@@ -125,7 +126,7 @@ def ensure_enterprises(*, town: Area, rng: random.Random) -> list[Enterprise]:
             create_enterprise(
                 town=town,
                 name=name,
-                credit_code=_credit_code(rng),
+                credit_code=synthetic_credit_code(rng),
                 address=f"{village.name if village else town.name}工业区{index + 1}号",
                 village=village,
                 contact_name=rng.choice("王李张陈林徐") + rng.choice(["经理", "厂长", "主任"]),

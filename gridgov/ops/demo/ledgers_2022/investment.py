@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from gridgov.data.enterprises.domain.credit_code import ALPHABET, check_character
 from gridgov.data.investment.domain import (
     ArrivalInput,
     LeadInput,
@@ -38,6 +37,7 @@ from gridgov.data.investment.enums import Industry, Source
 from gridgov.data.investment.models import Lead
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
+from gridgov.ops.demo.ledgers_2022.enterprises import synthetic_credit_code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WAN = 10_000
@@ -120,8 +120,7 @@ def _actor(town: Area) -> User:
 def _credit_code(rng: random.Random, town: Area) -> str:
     """A valid synthetic unified social credit code of 岱山县, not yet used in the town."""
     while True:
-        body = "91330921" + "MA2" + "".join(rng.choice(ALPHABET[:-5]) for _ in range(6))
-        code = body + check_character(body)
+        code = synthetic_credit_code(rng)
         if not Enterprise.objects.filter(town=town, credit_code=code).exists():
             return code
 
