@@ -38,6 +38,7 @@ from gridgov.data.investment.models import Lead
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
 from gridgov.ops.demo.ledgers_2022.enterprises import synthetic_credit_code
+from gridgov.ops.demo.ledgers_2022.people_register import split_total
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WAN = 10_000
@@ -171,14 +172,6 @@ class _Builder:
         record_arrival(actor=self.actor, data=data, now=moment)
 
 
-def _split(total: int, parts: int, rng: random.Random) -> list[int]:
-    """``total`` split into ``parts`` whole amounts (each at least 1) adding up to it exactly."""
-    weights = [rng.uniform(0.6, 1.4) for _ in range(parts)]
-    shares = [max(1, int(total * w / sum(weights))) for w in weights]
-    shares[-1] += total - sum(shares)
-    return shares
-
-
 def _finished_year(b: _Builder) -> None:
     year = b.year
     introduced: list[tuple[Lead, int]] = []  # (lead, signing month)
@@ -208,8 +201,9 @@ def _finished_year(b: _Builder) -> None:
         eligible = [lead for lead, signed_month in signed_leads if signed_month <= month]
         for lead in b.rng.sample(eligible, 2):
             entries.append((lead, month))
-    for (lead, month), amount in zip(entries, _split(FUNDS_ARRIVED, len(entries), b.rng), strict=True):
-        b.arrival(lead, month, amount)
+    amounts = split_total(Decimal(FUNDS_ARRIVED), len(entries), b.rng, step=1, spread=0.4)
+    for (lead, month), amount in zip(entries, amounts, strict=True):
+        b.arrival(lead, month, int(amount))
 
 
 def _current_year(b: _Builder) -> None:
