@@ -103,6 +103,7 @@ def set_up() -> str:
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # gunicorn with GRIDGOV_DEBUG=0 needs it
     org = build_organisation(random.Random(1))
     worker = next(iter(org.grid_workers.values()))
     token = create_token(user=worker, name="bench").secret

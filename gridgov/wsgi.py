@@ -9,3 +9,8 @@ application = get_wsgi_application()
 from gridgov.data.privacy import check_keys_at_start  # noqa: E402
 
 check_keys_at_start()
+
+# Nor serve pages that would all answer 500 (DEBUG off, static files not collected): the message names the command.
+from gridgov.settings_checks import check_static_files_at_start  # noqa: E402
+
+check_static_files_at_start()

@@ -11,6 +11,11 @@ class Config(AppConfig):
     label = "web"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from gridgov.settings_checks import static_files_check
+
+        checks.register(static_files_check)  # DEBUG off: no page server without collected static files
         # Every text field of every form (pages, phone, ledgers, imports, admin) refuses control characters
         # other than newline and tab; the error shows at the field. Django itself only refuses NUL.
         if validate_form_text not in forms.CharField.default_validators:
