@@ -37,6 +37,7 @@ from gridgov.data.sheets.importer import (
     register,
 )
 from gridgov.data.sheets.report import ImportReport, RowError
+from gridgov.db.analyze import analyze_after_commit
 from gridgov.types import CellValue, ParsedRow, SheetRow
 
 __all__ = [
@@ -363,6 +364,7 @@ def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, prog
         return report
     if written:
         report.imported = total
+        analyze_after_commit()  # the tables filled are planned by their new size at once (PostgreSQL)
         progress(total, total, _("导入完成"))
         return report
     try:
@@ -378,5 +380,6 @@ def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, prog
         report.errors.append(failed.error)
         return report
     report.imported = total
+    analyze_after_commit()
     progress(total, total, _("导入完成"))
     return report

@@ -38,6 +38,7 @@ from gridgov.data.people.revitalisation import revitalise_house
 from gridgov.data.rentals.domain import RectificationInput, record_rectification
 from gridgov.data.rentals.enums import Problem
 from gridgov.data.visits.domain import VisitInput, record_visit
+from gridgov.db.analyze import analyze_after_commit
 from gridgov.ops.demo.organisation import Town
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -141,6 +142,7 @@ def build_people(*, town: Town, rng: random.Random, now: datetime | None = None)
     visits = _visits(town=town, rng=rng, members=members, now=now)
     payments = _payments(town=town, rng=rng, members=members, now=now)
     _rental_and_farmhouse(town=town, houses=houses, now=now)
+    analyze_after_commit()  # planner statistics of the register just filled (PostgreSQL)
     return PeopleMade(len(houses), len(residents), len(members), visits, payments)
 
 

@@ -25,6 +25,7 @@ from gridgov.data.org.models import User
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
+from gridgov.db.analyze import analyze_after_commit
 from gridgov.ops.demo.organisation import SURNAMES, Town, build_organisation
 from gridgov.types import Keywords
 
@@ -380,4 +381,5 @@ def build_demo_town(*, cases: int, seed: int, progress: Callable[[int, int], Non
     rng = random.Random(seed)
     org = build_organisation(rng)
     History(org, rng, timezone.now()).run(cases, progress)
+    analyze_after_commit()  # planner statistics of the tables just filled (PostgreSQL)
     return org, Case.objects.filter(town=org.town).count()

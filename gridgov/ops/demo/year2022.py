@@ -15,6 +15,7 @@ from typing import Protocol
 from django.utils import timezone
 
 from gridgov.data.org.models import Area
+from gridgov.db.analyze import analyze_after_commit
 from gridgov.ops.demo.events2022 import EVENTS, GRID_EVENTS, TZ, YEAR, YEAR_END, Year2022, build_events_2022
 from gridgov.ops.demo.ledgers_2022 import (
     collective,
@@ -62,6 +63,7 @@ def build_2022(
             _step(town.town, f"2022:{name}", functools.partial(build, town=town.town, rng=stream, year=YEAR))
         _step(town.town, "2022:bulletins", lambda: issue_bulletins_2022(town=town))
     _step(town.town, "2022", lambda: None)
+    analyze_after_commit()  # planner statistics of the tables just filled (PostgreSQL)
     return made
 
 

@@ -44,6 +44,7 @@ from gridgov.data.assistance.models import DayCareAttendance
 from gridgov.data.org.models import Area
 from gridgov.data.people.enums import HouseUse, ResidentKind, Revitalisation
 from gridgov.data.people.models import House, Household, Resident
+from gridgov.db.analyze import analyze_after_commit
 from gridgov.ops.demo.ledgers_2022.group_rentals import RECTIFIED_ROOMS, RENTALS_PER_SLICE, plan_rentals, write_rentals
 from gridgov.ops.demo.ledgers_2022.people_register import PREFIXES, Register, Slice, moment, split_total
 from gridgov.ops.demo.ledgers_2022.problemlists import is_current, weekday
@@ -294,6 +295,7 @@ def build_year(*, town: Area, rng: random.Random, year: int = 2022, now: datetim
         houses += len(part.houses)
         residents += len(part.residents)
         rectifications += len(part.rentals)
+    analyze_after_commit()  # planner statistics of the register just filled (PostgreSQL)
     seconds = time.monotonic() - started
     log.info(
         "%d年实有人口：房屋 %d 处，人口 %d 人，群租房整改 %d 件，用时 %.1f 秒（单次写入最长 %.0f 毫秒）",

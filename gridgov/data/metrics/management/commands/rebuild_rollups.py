@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.data.metrics import rollups
 from gridgov.data.org.models import Area
+from gridgov.db.analyze import analyze_after_commit
 from gridgov.types import FromDjango
 
 
@@ -18,3 +19,4 @@ class Command(BaseCommand):
         for area in towns:
             rows = rollups.rebuild(town=area)
             self.stdout.write(f"{area.name}: {rows}")
+        analyze_after_commit()  # the rollups' planner statistics at once (PostgreSQL)
