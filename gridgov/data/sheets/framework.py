@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -84,6 +84,10 @@ def _cell_value(value: CellValue) -> CellValue:
 class Sheet:
     headers: dict[str, str]  # column key → header as written in the file
     rows: list[tuple[int, SheetRow]]  # (Excel row number, values by column key)
+    # Rows the file hides (hidden by hand, filtered out by an AutoFilter, folded in a group) that are imported all
+    # the same — the file is the record — and named in the report; the sheet's name when the whole sheet is hidden.
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_sheet: str = ""
 
 
 # What openpyxl raises for a damaged file: when it opens it, or when it parses a sheet's rows (XML cut short: a
@@ -113,12 +117,17 @@ def read_sheet(importer: Importer, content: bytes) -> Sheet:
         first_fault: _NoHeader | None = None
         for sheet in visible_first:
             try:
-                return _read_rows(importer, _merged_filled(sheet.iter_rows(values_only=True), _merged_ranges(sheet)))
+                marks = _sheet_marks(sheet)
+                found = _read_rows(importer, _merged_filled(sheet.iter_rows(values_only=True), marks.merged))
             except _NoHeader as fault:
                 first_fault = first_fault or fault
             except _DAMAGED:
                 # A sheet is only parsed while its rows are read: its damage shows here, not when opened.
                 raise InvalidInput(_("Excel文件已损坏或无法读取，请重新保存后再上传"), field="file") from None
+            else:
+                found.hidden_rows = [number for number, _row in found.rows if number in marks.hidden_rows]
+                found.hidden_sheet = "" if sheet.sheet_state == "visible" else str(sheet.title)
+                return found
         assert first_fault is not None
         raise first_fault
     finally:
@@ -131,6 +140,10 @@ class _NoHeader(InvalidInput):
 
 # A merged range as the sheet's XML lists it (<mergeCell ref="A2:A4"/>, with or without a namespace prefix).
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+# A row's opening tag (<row r="12" hidden="1" …>): hidden by hand, by an AutoFilter or in a folded group alike.
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
+_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
 _CHUNK = 1 << 20
 
 
@@ -142,18 +155,29 @@ class _Merged:
     last_column: int
 
 
-def _merged_ranges(sheet: object) -> list[_Merged]:
-    """The merged cells of a sheet opened read-only (which openpyxl does not read): found in the sheet's XML,
-    read in chunks (a merged range is listed after all the rows)."""
+@dataclass(frozen=True)
+class _Marks:
+    merged: list[_Merged]
+    hidden_rows: frozenset[int]  # row numbers as Excel shows them
+
+
+def _sheet_marks(sheet: object) -> _Marks:
+    """What openpyxl does not read from a sheet opened read-only — its merged cells and its hidden rows — found
+    in the sheet's XML, read in chunks (a merged range is listed after all the rows)."""
     path = getattr(sheet, "_worksheet_path", None)
     archive = getattr(getattr(sheet, "parent", None), "_archive", None)  # the workbook's open zip
     if not path or archive is None:
-        return []
+        return _Marks([], frozenset())
     found: set[_Merged] = set()
+    hidden: set[int] = set()
     tail = b""
     with archive.open(path) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
+            for row in _ROW.finditer(window):
+                number = _ROW_NUMBER.search(row[1])
+                if number and _HIDDEN.search(row[1]):
+                    hidden.add(int(number[1]))
             for match in _MERGE_CELL.finditer(window):
                 first_column, first_row, last_column, last_row = match.groups()
                 found.add(
@@ -164,8 +188,8 @@ def _merged_ranges(sheet: object) -> list[_Merged]:
                         column_index_from_string(last_column.decode()),
                     )
                 )
-            tail = window[-200:]  # a tag cut between two chunks is matched whole in the next window
-    return sorted(found, key=lambda merged: (merged.first_row, merged.first_column))
+            tail = window[-400:]  # a tag cut between two chunks is matched whole in the next window
+    return _Marks(sorted(found, key=lambda merged: (merged.first_row, merged.first_column)), frozenset(hidden))
 
 
 def _merged_filled(rows: Iterable[Sequence[CellValue]], merged: list[_Merged]) -> Iterator[Sequence[CellValue]]:
@@ -249,7 +273,9 @@ def _noop(done: int, total: int, message: str) -> None:
 def _check(
     importer: Importer, sheet: Sheet, *, ctx: ImportContext, progress: Progress
 ) -> tuple[ImportReport, list[ParsedRow]]:
-    report = ImportReport(importer=importer.name, total=len(sheet.rows))
+    report = ImportReport(
+        importer=importer.name, total=len(sheet.rows), hidden_rows=sheet.hidden_rows, hidden_sheet=sheet.hidden_sheet
+    )
     to_write: list[ParsedRow] = []
     seen: dict[Hashable, int] = {}
     required = [c for c in importer.columns if c.required]

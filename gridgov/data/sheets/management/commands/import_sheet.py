@@ -64,6 +64,8 @@ class Command(BaseCommand):
         sys.stderr.write("\n")
         for row_error in report.errors:
             self.stdout.write(f"第{row_error.row}行 {row_error.column}: {row_error.message}")
+        if report.hidden_notice:
+            self.stdout.write(report.hidden_notice)
         self.stdout.write(
             f"rows={report.total} valid={report.valid} skipped={report.skipped} imported={report.imported} "
             f"errors={len(report.errors)}"

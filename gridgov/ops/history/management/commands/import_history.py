@@ -53,6 +53,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{where}：{error.message}")
         if not report.ok:
             raise CommandError(f"共 {report.total} 行，{len(report.errors)} 处错误，未导入任何事件")
+        if report.hidden_notice:
+            self.stdout.write(self.style.WARNING(report.hidden_notice))
         if report.dry_run:
             self.stdout.write(
                 self.style.SUCCESS(
