@@ -55,3 +55,5 @@ class SecurityEventKind(models.TextChoices):
     PERSONAL_DATA_REVEALED = "personal_data_revealed", _("查看完整个人信息")
     PERSONAL_DATA_EXPORTED = "personal_data_exported", _("导出个人信息（查阅复制请求）")
     PERSONAL_DATA_ERASED = "personal_data_erased", _("删除个人信息")
+    # A writer refused an ID number registered in a household they may not see (gridgov/data/people).
+    PERSON_REGISTERED_ELSEWHERE = "person_registered_elsewhere", _("登记他处已登记的证件号码（被拒）")

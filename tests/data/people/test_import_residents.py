@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
+from gridgov.data.org.enums import SecurityEventKind
+from gridgov.data.org.models import SecurityEvent
 from gridgov.data.people.enums import GroupKind, Relation, ResidentKind, Sex
 from gridgov.data.people.importers import RESIDENTS, ResidentRow
 from gridgov.data.people.models import GroupMembership, House, Household, Resident
@@ -209,6 +211,30 @@ def test_a_village_s_staff_import_into_their_village_only(world: TownWorld):
     assert (report.errors, _counts()) == ([RowError(4, "村(社区)", "您无权在火箭村登记人员")], (0, 0, 0, 0))
     own = import_sheet(importer=RESIDENTS, content=xlsx(GOOD[:2]), ctx=ctx)
     assert (own.errors, own.imported) == ([], 2)
+
+
+def test_a_village_s_staff_are_not_told_where_a_number_of_another_village_is_and_the_attempt_is_logged(
+    world: TownWorld,
+):
+    house = make_house(world, village=world.village_b, grid=None, address="火箭村1号")
+    holder = make_resident(world, make_household(world, house, number="X1"), name="李已有", id_number=OTHER_ID)
+    ctx = import_context(world, world.village_staff_a)
+    checked = dry_run(importer=RESIDENTS, content=xlsx([_row("1", "李已有", OTHER_ID)]), ctx=ctx)
+    refusal = (
+        f"证件号码 {masked(OTHER_ID)} 不能在此登记：同一人在本镇只能登记一次。如此人确住在这里，请联系镇综合信息指挥室"
+        "或其所在村（社区）核实后办理迁入；本次登记已记录备查。"
+    )
+    assert checked.errors == [RowError(2, "身份证号", refusal)]
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.detail) == (
+        SecurityEventKind.PERSON_REGISTERED_ELSEWHERE,
+        world.village_staff_a,
+        {"holder": holder.pk, "town": world.town.pk, "via": "import", "number": masked(OTHER_ID)},
+    )
+    # The command room, who sees every household, is told as before, and nothing is logged for it.
+    operator = dry_run(importer=RESIDENTS, content=xlsx([_row("1", "李已有", OTHER_ID)]), ctx=import_context(world))
+    taken = f"证件号码 {masked(OTHER_ID)} 已在本镇其他户登记，同一人不能在两户"
+    assert (operator.errors, SecurityEvent.objects.count()) == ([RowError(2, "身份证号", taken)], 1)
 
 
 def test_a_sensitive_tag_is_imported_by_who_sees_the_group(world: TownWorld):

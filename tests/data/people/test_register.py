@@ -12,6 +12,8 @@ import pytest
 from django.db import connection
 
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.data.org.enums import SecurityEventKind
+from gridgov.data.org.models import SecurityEvent
 from gridgov.data.people.domain import (
     HouseholdInput,
     HouseInput,
@@ -208,15 +210,29 @@ def test_the_id_number_is_not_stored_in_plain_text(world: TownWorld, people: Peo
 
 def test_a_number_is_refused_twice_in_the_town_naming_the_household(world: TownWorld, people: PeopleWorld):
     same = "  " + NUMBER.lower().replace("4", "４")  # as typed: spaces, full-width digits
-    register_resident(actor=world.operator, data=_resident(people), now=MONDAY_0900)
+    held = register_resident(actor=world.operator, data=_resident(people), now=MONDAY_0900)
     again = _resident(people, household=people.household_b, name="王五五", id_number=same, relation=Relation.OTHER)
     with pytest.raises(InvalidInput) as error:
         register_resident(actor=world.operator, data=again, now=MONDAY_0900)
     masked = f"330921********{NUMBER[-4:]}"
     assert _refused(error) == (f"证件号码 {masked} 已登记在户 A001（双合村1组1号），同一人不能登记两次", "id_number")
-    with pytest.raises(InvalidInput) as error:  # a grid worker of the other village is not told where
+    assert SecurityEvent.objects.count() == 0  # the command room sees the holder: nothing was probed
+
+    # A grid worker of the other village learns the register's rule and the way forward, not where or whom; the
+    # attempt is in the security log with the holder, so that someone trying numbers is seen.
+    with pytest.raises(InvalidInput) as error:
         register_resident(actor=world.grid_worker_b, data=again, now=MONDAY_0900)
-    assert _refused(error) == (f"证件号码 {masked} 已登记在本镇其他村/社区的一户，同一人不能登记两次", "id_number")
+    assert _refused(error) == (
+        f"证件号码 {masked} 不能在此登记：同一人在本镇只能登记一次。如此人确住在这里，请联系镇综合信息指挥室或其所在村"
+        "（社区）核实后办理迁入；本次登记已记录备查。",
+        "id_number",
+    )
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.detail) == (
+        SecurityEventKind.PERSON_REGISTERED_ELSEWHERE,
+        world.grid_worker_b,
+        {"holder": held.pk, "town": world.town.pk, "via": "form", "number": masked},
+    )
     assert Resident.objects.filter(household=people.household_b).count() == 1
 
 

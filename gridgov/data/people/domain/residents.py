@@ -1,5 +1,13 @@
 """Residents (实有人口): one household each, an ID number at most once per town (found by its digest, never by
-the plain number), birth date and sex read from the ID number, one head per household."""
+the plain number), birth date and sex read from the ID number, one head per household.
+
+A number already registered is refused, on the forms and in the imports alike. The refusal names the household
+holding it (masked) to a writer who may see that household. To anyone else it necessarily tells that the number is
+registered somewhere in the town — a register that refuses a person twice cannot hide that — but nothing more: not
+where, not whom. It says how to go on (the command room or the person's village checks and moves the person), and
+the attempt is written to the security log with the holder, so that someone trying numbers is seen
+(``registered_elsewhere``; docs/people.md).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.idcard import check_passport_number, looks_like_id_number, normalise, parse_id_number
+from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import User
+from gridgov.data.org.security import Client, record_event
 from gridgov.data.people.domain.common import (
     check_day,
     check_person_name,
@@ -90,11 +100,25 @@ def _document(data: ResidentInput, kind: ResidentKind, today: date) -> tuple[str
     return number, birth_date, sex
 
 
-def _holder_text(actor: User, holder: Household) -> str:
-    """The household holding a number, named only to an actor who may see it."""
-    if visible_households(actor, Household.objects.filter(pk=holder.pk)).exists():
-        return _("户 %(household)s（%(address)s）") % {"household": holder, "address": holder.house.address}
-    return _("本镇其他村/社区的一户")
+def registered_elsewhere(
+    *, actor: User, holder: Resident, number: str, via: str, client: Client | None = None
+) -> str | None:
+    """The refusal of ``number`` to ``actor`` when ``holder`` (another resident) has it and is out of the actor's
+    sight — the attempt written to the security log; None when the actor may see the holder's household (the
+    caller names it). ``via``: where it was tried ("form", "import")."""
+    if visible_households(actor, Household.objects.filter(pk=holder.household_id)).exists():
+        return None
+    shown = mask_id_number(number)
+    record_event(
+        kind=SecurityEventKind.PERSON_REGISTERED_ELSEWHERE,
+        user=actor,
+        client=client,
+        detail={"holder": holder.pk, "town": holder.town_id, "via": via, "number": shown},
+    )
+    return _(
+        "证件号码 %(v)s 不能在此登记：同一人在本镇只能登记一次。"
+        "如此人确住在这里，请联系镇综合信息指挥室或其所在村（社区）核实后办理迁入；本次登记已记录备查。"
+    ) % {"v": shown}
 
 
 def _check_unique(actor: User, household: Household, number: str, digest: str, resident: Resident | None) -> None:
@@ -103,12 +127,16 @@ def _check_unique(actor: User, household: Household, number: str, digest: str, r
     if resident is not None:
         holders = holders.exclude(pk=resident.pk)
     holder = holders.first()
-    if holder is not None:
-        raise InvalidInput(
-            _("证件号码 %(v)s 已登记在%(holder)s，同一人不能登记两次")
-            % {"v": mask_id_number(number), "holder": _holder_text(actor, holder.household)},
-            field="id_number",
-        )
+    if holder is None:
+        return
+    refusal = registered_elsewhere(actor=actor, holder=holder, number=number, via="form")
+    if refusal is None:
+        refusal = _("证件号码 %(v)s 已登记在%(holder)s，同一人不能登记两次") % {
+            "v": mask_id_number(number),
+            "holder": _("户 %(household)s（%(address)s）")
+            % {"household": holder.household, "address": holder.household.house.address},
+        }
+    raise InvalidInput(refusal, field="id_number")
 
 
 def _check(actor: User, data: ResidentInput, *, resident: Resident | None, today: date) -> ResidentFields:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import User
 from gridgov.data.people.domain.common import check_person_name, check_phone, check_text, checked_write
-from gridgov.data.people.domain.residents import ResidentFields, current_heads, read_document
+from gridgov.data.people.domain.residents import ResidentFields, current_heads, read_document, registered_elsewhere
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.importers.common import (
     BATCH,
@@ -175,15 +175,12 @@ class ResidentImporter(Importer):
                 household is not None
                 and Resident.objects.filter(household=household, import_key=resident_key(number, name)).exists()
             )
-        holder = Resident.objects.filter(town=ctx.town, id_digest=digest).values_list("household_id", flat=True).first()
+        holder = Resident.objects.filter(town=ctx.town, id_digest=digest).first()
         if holder is None:
             return False
-        if household is not None and holder == household.pk:
+        if household is not None and holder.household_id == household.pk:
             return True
-        raise RowInvalid(
-            "id_number",
-            _("证件号码 %(v)s 已在本镇其他户登记，同一人不能在两户") % {"v": mask_id_number(id_number)},
-        )
+        raise RowInvalid("id_number", _taken(ctx, holder, id_number))
 
     def natural_key(self, parsed: ResidentRow) -> Hashable:
         return (parsed.number, parsed.name, parsed.id_digest)
@@ -236,9 +233,9 @@ class ResidentImporter(Importer):
         the rows checked again against what is committed now."""
         failures: list[tuple[int, RowInvalid | DomainError]] = []
         for index, row in enumerate(rows):
-            if row.id_digest and Resident.objects.filter(town=ctx.town, id_digest=row.id_digest).exists():
-                message = _("证件号码 %(v)s 已在本镇其他户登记，同一人不能在两户")
-                failures.append((index, RowInvalid("id_number", message % {"v": mask_id_number(row.id_number)})))
+            holder = Resident.objects.filter(town=ctx.town, id_digest=row.id_digest).first() if row.id_digest else None
+            if holder is not None:
+                failures.append((index, RowInvalid("id_number", _taken(ctx, holder, row.id_number))))
             elif row.household is None and Household.objects.filter(town=ctx.town, number=row.number).exists():
                 message = _("户号 %(number)s 已在本镇其他地址登记") % {"number": row.number}
                 failures.append((index, RowInvalid("number", message)))
@@ -302,3 +299,10 @@ class ResidentImporter(Importer):
             for group in row.groups
         ]
         GroupMembership.objects.bulk_create(memberships, batch_size=BATCH)
+
+
+def _taken(ctx: ImportContext, holder: Resident, id_number: str) -> str:
+    """The refusal of a number another household holds: said plainly to an importer who sees that household, and
+    to anyone else as the register's rule with the way forward (logged: ``registered_elsewhere``)."""
+    refusal = registered_elsewhere(actor=actor_of(ctx), holder=holder, number=id_number, via="import")
+    return refusal or _("证件号码 %(v)s 已在本镇其他户登记，同一人不能在两户") % {"v": mask_id_number(id_number)}
