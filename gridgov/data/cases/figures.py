@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from gridgov.data.cases.enums import Status
@@ -38,14 +38,25 @@ class Figure:
     records: QuerySet[Model] | None = None
 
 
-def closed_by(cases: QuerySet[Case], *, as_of: datetime) -> QuerySet[Case]:
-    """Those of ``cases`` whose status at ``as_of`` (after their last action up to then) was closed."""
+def status_then(as_of: datetime) -> Subquery:
+    """A case's status at ``as_of``: that after its last action up to then (None before its first)."""
     last_status = (
         CaseAction.objects.filter(case_id=OuterRef("pk"), created_at__lte=as_of)
         .order_by("-seq")
         .values("to_status")[:1]
     )
-    return cases.annotate(_status_then=Subquery(last_status)).filter(_status_then=Status.CLOSED)
+    return Subquery(last_status, output_field=CharField())
+
+
+def closed_by(cases: QuerySet[Case], *, as_of: datetime) -> QuerySet[Case]:
+    """Those of ``cases`` whose status at ``as_of`` (after their last action up to then) was closed."""
+    return cases.annotate(_status_then=status_then(as_of)).filter(_status_then=Status.CLOSED)
+
+
+def closed_then() -> Q:
+    """On ``cases.annotate(_status_then=status_then(as_of))``: closed at that moment (as ``closed_by``), for a
+    conditional count beside the others of one aggregate query."""
+    return Q(_status_then=Status.CLOSED)
 
 
 def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.figures import Figure
@@ -66,9 +66,13 @@ def incomes(*, town: Area, start: date, end: date, as_of: datetime) -> QuerySet[
     return VillageIncome.objects.filter(months_between(start, end), town=town, created_at__lte=as_of)
 
 
+def _or_zero(total: Decimal | None) -> Decimal:
+    return total if total is not None else Decimal(0)
+
+
 def _total(rows: QuerySet[VillageIncome] | QuerySet[VillageSupport]) -> Decimal:
     total: Decimal | None = rows.aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else Decimal(0)
+    return _or_zero(total)
 
 
 def operating_by_village(rows: QuerySet[VillageIncome]) -> dict[int, Decimal]:
@@ -83,7 +87,13 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     operating = rows.filter(kind=IncomeKind.OPERATING)
     before = incomes(town=town, start=_year_before(start), end=_year_before(end), as_of=as_of)
     operating_before = before.filter(kind=IncomeKind.OPERATING)
-    this_year, last_year = _total(operating), _total(operating_before)
+    # The period's totals in one query (each that of its figure's records), last year's in another.
+    found = rows.aggregate(
+        total=Sum("amount"),
+        operating=Sum("amount", filter=Q(kind=IncomeKind.OPERATING)),
+        with_income=Count("village", distinct=True, filter=Q(amount__gt=0)),
+    )
+    this_year, last_year = _or_zero(found["operating"]), _total(operating_before)
     growth = None if last_year == 0 else (this_year - last_year) / last_year
     by_village = operating_by_village(rows)
     over = [village for village, total in by_village.items() if total > OPERATING_THRESHOLD]
@@ -91,7 +101,7 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     with_income = rows.filter(amount__gt=0)
     villages = _("个村")
     return {
-        "collective_income": Figure(_("村级集体经济收入"), _total(rows), _("元"), records=rows),
+        "collective_income": Figure(_("村级集体经济收入"), _or_zero(found["total"]), _("元"), records=rows),
         "collective_operating": Figure(_("经营性收入"), this_year, _("元"), records=operating),
         "collective_operating_growth": Figure(
             _("经营性收入增幅"),
@@ -112,7 +122,7 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
         ),
         "villages_with_income": Figure(
             _("实现集体经济收入的村"),
-            with_income.values("village").distinct().count(),
+            found["with_income"],
             villages,
             records=with_income,
         ),
@@ -141,13 +151,17 @@ def support_figures(*, town: Area, start: date, end: date, as_of: datetime) -> d
     rows = VillageSupport.objects.filter(town=town, on__gte=start, on__lt=end, created_at__lte=as_of)
     pairings = rows.filter(kind=SupportKind.PAIRING)
     workshops = rows.filter(kind=SupportKind.WORKSHOP)
+    found = rows.aggregate(
+        n=Count("pk"),
+        paired=Count("village", distinct=True, filter=Q(kind=SupportKind.PAIRING)),
+        workshops=Count("pk", filter=Q(kind=SupportKind.WORKSHOP)),
+        total=Sum("amount"),
+    )
     return {
-        "village_supports": Figure(_("村企结对和共富工坊"), rows.count(), _("项"), records=rows),
-        "villages_paired": Figure(
-            _("实现村企结对的村"), pairings.values("village").distinct().count(), _("个村"), records=pairings
-        ),
-        "village_workshops": Figure(_("共富工坊"), workshops.count(), _("个共富工坊"), records=workshops),
-        "village_support_amount": Figure(_("企业助农金额"), _total(rows), _("元"), records=rows),
+        "village_supports": Figure(_("村企结对和共富工坊"), found["n"], _("项"), records=rows),
+        "villages_paired": Figure(_("实现村企结对的村"), found["paired"], _("个村"), records=pairings),
+        "village_workshops": Figure(_("共富工坊"), found["workshops"], _("个共富工坊"), records=workshops),
+        "village_support_amount": Figure(_("企业助农金额"), _or_zero(found["total"]), _("元"), records=rows),
     }
 
 

@@ -10,20 +10,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.enums import Status
-from gridgov.data.cases.figures import Figure, closed_by, local_bounds
+from gridgov.data.cases.figures import Figure, closed_by, closed_then, local_bounds, status_then
 from gridgov.data.cases.models import Case
 from gridgov.data.disputes.enums import DisputeType
+from gridgov.data.disputes.models import Dispute
 from gridgov.data.org.models import Area
 
 
 def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
-    received = Case.objects.filter(
-        town=town, dispute__received_on__gte=start, dispute__received_on__lt=end, reported_at__lte=as_of
-    ).exclude(status=Status.REJECTED)
+    # Looked up from the period's disputes by key, not by reading every case of the town for its dispute.
+    in_period = Dispute.objects.filter(case__town=town, received_on__gte=start, received_on__lt=end)
+    received = Case.objects.filter(pk__in=in_period.values("case_id"), reported_at__lte=as_of).exclude(
+        status=Status.REJECTED
+    )
     petitions = received.filter(dispute__type=DisputeType.PETITION)
     since, until = local_bounds(start, end)
     cleared = Case.objects.filter(
@@ -36,14 +39,23 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     disputes = received.filter(dispute__type__in=[DisputeType.CONFLICT, DisputeType.LABOUR])
     resolved = closed_by(disputes, as_of=as_of)
     labour = closed_by(received.filter(dispute__type=DisputeType.LABOUR), as_of=as_of)
-    n, fixed = disputes.count(), resolved.count()
-    amount = Case.objects.filter(pk__in=labour.values("pk")).aggregate(total=Sum("dispute__amount"))["total"]
+    # One query for the received ones (each count is that of the queryset behind its figure), one for the backlog.
+    kinds = Q(dispute__type__in=[DisputeType.CONFLICT, DisputeType.LABOUR])
+    labour_closed = Q(dispute__type=DisputeType.LABOUR) & closed_then()
+    counted = received.annotate(_status_then=status_then(as_of)).aggregate(
+        petitions=Count("pk", filter=Q(dispute__type=DisputeType.PETITION)),
+        n=Count("pk", filter=kinds),
+        fixed=Count("pk", filter=kinds & closed_then()),
+        labour=Count("pk", filter=labour_closed),
+        amount=Sum("dispute__amount", filter=labour_closed),
+    )
+    n, fixed, amount = counted["n"], counted["fixed"], counted["amount"]
     return {
-        "petitions_received": Figure(_("受理信访"), petitions.count(), _("件"), petitions),
+        "petitions_received": Figure(_("受理信访"), counted["petitions"], _("件"), petitions),
         "petition_backlog_cleared": Figure(_("化解信访积案"), cleared.count(), _("件"), cleared),
         "disputes_received": Figure(_("受理矛盾纠纷"), n, _("起"), disputes),
         "disputes_resolved": Figure(_("化解矛盾纠纷"), fixed, _("起"), resolved),
         "disputes_rate": Figure(_("矛盾纠纷化解率"), Decimal(fixed) / Decimal(n) if n else None, "%", resolved),
-        "labour_disputes": Figure(_("解决劳资纠纷"), labour.count(), _("起"), labour),
+        "labour_disputes": Figure(_("解决劳资纠纷"), counted["labour"], _("起"), labour),
         "labour_amount": Figure(_("劳资纠纷涉及金额"), Decimal(amount or 0), _("元"), labour),
     }

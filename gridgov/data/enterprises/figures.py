@@ -79,32 +79,46 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     closed = Q(case__closed_at__isnull=False, case__closed_at__lte=as_of)
     own = hazards.filter(book=Book.SELF)
     gov = hazards.filter(book__in=GOVERNMENT_BOOKS)
-    own_f = book_figures(own, as_of=as_of, label="")
-    gov_f = book_figures(gov, as_of=as_of, label="")
     major = hazards.filter(grade=Grade.MAJOR)
+    # One query for the hazards, one for the service requests (each count is that of its figure's records).
+    mine, theirs = Q(book=Book.SELF), Q(book__in=GOVERNMENT_BOOKS)
+    found = hazards.aggregate(
+        own=Count("id", filter=mine),
+        own_fixed=Count("id", filter=mine & closed),
+        gov=Count("id", filter=theirs),
+        gov_fixed=Count("id", filter=theirs & closed),
+        major=Count("id", filter=Q(grade=Grade.MAJOR)),
+    )
 
     requests = ServiceRequest.objects.filter(
         town=town, case__reported_at__gte=_moment(start), case__reported_at__lt=_moment(end)
     )
     solved = requests.filter(closed)
-    financing = solved.aggregate(total=Sum("financing_amount"))["total"] or Decimal(0)
+    asked = requests.aggregate(
+        n=Count("id"), solved=Count("id", filter=closed), total=Sum("financing_amount", filter=closed)
+    )
+    financing = asked["total"] or Decimal(0)
     meetings = Meeting.objects.filter(town=town, held_on__gte=start, held_on__lt=end).count()
     services = Case.objects.filter(kind=Kind.SERVICE)
     return {
-        "hazards_self_found": Figure(_("企业自查隐患"), own_f.found, _("条"), _cases(own)),
-        "hazards_self_rectified": Figure(_("企业自查隐患已整改"), own_f.rectified, _("条"), _cases(own.filter(closed))),
-        "hazards_self_rate": Figure(_("企业自查隐患整改率"), own_f.rate, "%", _cases(own)),
-        "hazards_gov_found": Figure(_("政府端和第三方排查隐患"), gov_f.found, _("条"), _cases(gov)),
-        "hazards_gov_rectified": Figure(
-            _("政府端和第三方排查隐患已整改"), gov_f.rectified, _("条"), _cases(gov.filter(closed))
+        "hazards_self_found": Figure(_("企业自查隐患"), found["own"], _("条"), _cases(own)),
+        "hazards_self_rectified": Figure(
+            _("企业自查隐患已整改"), found["own_fixed"], _("条"), _cases(own.filter(closed))
         ),
-        "hazards_gov_rate": Figure(_("政府端和第三方排查隐患整改率"), gov_f.rate, "%", _cases(gov)),
-        "hazards_major": Figure(_("重大隐患"), major.count(), _("条"), _cases(major)),
+        "hazards_self_rate": Figure(_("企业自查隐患整改率"), rate(found["own_fixed"], found["own"]), "%", _cases(own)),
+        "hazards_gov_found": Figure(_("政府端和第三方排查隐患"), found["gov"], _("条"), _cases(gov)),
+        "hazards_gov_rectified": Figure(
+            _("政府端和第三方排查隐患已整改"), found["gov_fixed"], _("条"), _cases(gov.filter(closed))
+        ),
+        "hazards_gov_rate": Figure(
+            _("政府端和第三方排查隐患整改率"), rate(found["gov_fixed"], found["gov"]), "%", _cases(gov)
+        ),
+        "hazards_major": Figure(_("重大隐患"), found["major"], _("条"), _cases(major)),
         "service_requests": Figure(
-            _("企业诉求"), requests.count(), _("个"), services.filter(pk__in=requests.values("case_id"))
+            _("企业诉求"), asked["n"], _("个"), services.filter(pk__in=requests.values("case_id"))
         ),
         "service_solved": Figure(
-            _("帮助企业解决实际问题"), solved.count(), _("个"), services.filter(pk__in=solved.values("case_id"))
+            _("帮助企业解决实际问题"), asked["solved"], _("个"), services.filter(pk__in=solved.values("case_id"))
         ),
         "service_meetings": Figure(_("乡镇长有约"), meetings, _("期"), None),
         "financing_amount": Figure(

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,21 +59,27 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     new = rows.filter(new_above_scale())
     above = rows.filter(above_scale=True)
     key = rows.filter(key=True, fixed_investment__gt=0)
-    investment: Decimal | None = key.aggregate(total=Sum("fixed_investment"))["total"]
     low = rows.filter(low_efficiency=True)
     done = rectified_by(end=end, as_of=as_of)
+    # Every figure in one query (each the count or sum of its records).
+    found = rows.aggregate(
+        new=Count("pk", filter=new_above_scale()),
+        above=Count("pk", filter=Q(above_scale=True)),
+        investment=Sum("fixed_investment", filter=Q(key=True, fixed_investment__gt=0)),
+        low=Count("pk", filter=Q(low_efficiency=True)),
+        low_done=Count("pk", filter=Q(low_efficiency=True) & done),
+    )
+    investment: Decimal | None = found["investment"]
     firms = _("家")
     return {
-        "enterprises_new_above_scale": Figure(_("新增规上企业"), new.count(), firms, records=new),
-        "enterprises_above_scale": Figure(_("规上企业"), above.count(), firms, records=above),
+        "enterprises_new_above_scale": Figure(_("新增规上企业"), found["new"], firms, records=new),
+        "enterprises_above_scale": Figure(_("规上企业"), found["above"], firms, records=above),
         "key_investment": Figure(
             _("重点企业固定资产投资"), investment if investment is not None else Decimal(0), _("元"), records=key
         ),
-        "low_efficiency": Figure(_("低效企业"), low.count(), firms, records=low),
-        "low_efficiency_rectified": Figure(
-            _("低效企业已整治"), low.filter(done).count(), firms, records=low.filter(done)
-        ),
+        "low_efficiency": Figure(_("低效企业"), found["low"], firms, records=low),
+        "low_efficiency_rectified": Figure(_("低效企业已整治"), found["low_done"], firms, records=low.filter(done)),
         "low_efficiency_open": Figure(
-            _("低效企业未完成整治"), low.exclude(done).count(), firms, records=low.exclude(done)
+            _("低效企业未完成整治"), found["low"] - found["low_done"], firms, records=low.exclude(done)
         ),
     }

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -69,11 +69,6 @@ def _total(rows: QuerySet[FundArrival]) -> Decimal:
     return total if total is not None else Decimal("0.00")
 
 
-def _signed_total(leads: QuerySet[Lead]) -> Decimal:
-    total: Decimal | None = leads.aggregate(total=Sum("signed_amount"))["total"]
-    return total if total is not None else Decimal("0.00")
-
-
 def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict[str, Figure]:
     """The ledgers' shape (``cases.figures``), each figure with its records (leads, enterprises, arrivals)."""
     leads = introduced(town=town, start=start, end=end, as_of=as_of)
@@ -85,19 +80,35 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     # Classifiers, not nouns: in English the sentence names what is counted, and the phrasing drops a unit that
     # stays Chinese (``reports.phrasing.count``), so the English catalogue keeps them as they are.
     projects, companies = pgettext("classifier", "个"), pgettext("classifier", "家")
+    # The leads' figures in one query (each the count or sum of its records), not one per flag and industry.
+    found = leads.aggregate(
+        n=Count("pk"),
+        n_billion=Count("pk", filter=billion_q()),
+        n_major=Count("pk", filter=Q(major_industrial=True)),
+        n_enclave=Count("pk", filter=Q(enclave=True)),
+        enclave_total=Sum("signed_amount", filter=Q(enclave=True)),
+        **{f"industry_{industry.value}": Count("pk", filter=Q(industry=industry)) for industry in Industry},
+    )
+    enclave_amount: Decimal | None = found["enclave_total"]
     figures = {
-        "leads_introduced": Figure(_("引进项目"), leads.count(), projects, records=leads),
-        "leads_billion": Figure(_("亿元项目"), billion.count(), projects, records=billion),
-        "leads_major": Figure(_("重大产业项目"), major.count(), projects, records=major),
-        "leads_enclave": Figure(_("飞地项目"), enclave.count(), projects, records=enclave),
-        "leads_enclave_amount": Figure(_("飞地项目签约金额"), _signed_total(enclave), _("元"), records=enclave),
+        "leads_introduced": Figure(_("引进项目"), found["n"], projects, records=leads),
+        "leads_billion": Figure(_("亿元项目"), found["n_billion"], projects, records=billion),
+        "leads_major": Figure(_("重大产业项目"), found["n_major"], projects, records=major),
+        "leads_enclave": Figure(_("飞地项目"), found["n_enclave"], projects, records=enclave),
+        "leads_enclave_amount": Figure(
+            _("飞地项目签约金额"),
+            enclave_amount if enclave_amount is not None else Decimal("0.00"),
+            _("元"),
+            records=enclave,
+        ),
         "enterprises_added": Figure(_("新增企业"), added.count(), companies, records=added),
         "funds_arrived": Figure(_("到位资金"), _total(funds), _("元"), records=funds),
     }
     for industry in Industry:
         of_industry = leads.filter(industry=industry)
         label = _("引进%(industry)s项目") % {"industry": industry.label}
-        figures[f"introduced_{industry.value}"] = Figure(label, of_industry.count(), companies, records=of_industry)
+        n = found[f"industry_{industry.value}"]
+        figures[f"introduced_{industry.value}"] = Figure(label, n, companies, records=of_industry)
     return figures
 
 

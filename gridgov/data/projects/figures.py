@@ -44,9 +44,13 @@ def finished_q(*, day: date) -> Q:
     return Q(has) & ~Q(open_then)
 
 
+def _or_zero(total: Decimal | None) -> Decimal:
+    return total if total is not None else Decimal(0)
+
+
 def _sum(rows: QuerySet[Project], field: str) -> Decimal:
     total: Decimal | None = rows.aggregate(total=Sum(field))["total"]
-    return total if total is not None else Decimal(0)
+    return _or_zero(total)
 
 
 def largest_group(rows: QuerySet[Project]) -> ProjectGroup | None:
@@ -75,18 +79,27 @@ def year_figures(*, town: Area, start: date, end: date, as_of: datetime) -> dict
     ahead = finished.filter(ahead_q(today=day))
     land = finished.filter(type=ProjectType.LAND, unit=MU)
     renewal = rows.filter(type=ProjectType.VILLAGE_RENEWAL)
+    # The four figures in one query (each the count or sum of its records).
+    is_finished, is_renewal = finished_q(day=day), Q(type=ProjectType.VILLAGE_RENEWAL)
+    sums = rows.aggregate(
+        ahead=Count("pk", filter=is_finished & ahead_q(today=day)),
+        land=Sum("quantity", filter=is_finished & Q(type=ProjectType.LAND, unit=MU)),
+        renewal=Count("pk", filter=is_renewal),
+        renewal_investment=Sum("total_investment", filter=is_renewal),
+    )
     found = {
-        "projects_ahead": Figure(_("超时序完成的项目"), ahead.count(), _("个"), records=ahead),
-        "land_mu": Figure(_("完成土地整治面积"), _sum(land, "quantity"), _("亩"), records=land),
-        "renewal_projects": Figure(_("乡村蝶变项目"), renewal.count(), _("个"), records=renewal),
+        "projects_ahead": Figure(_("超时序完成的项目"), sums["ahead"], _("个"), records=ahead),
+        "land_mu": Figure(_("完成土地整治面积"), _or_zero(sums["land"]), _("亩"), records=land),
+        "renewal_projects": Figure(_("乡村蝶变项目"), sums["renewal"], _("个"), records=renewal),
         "renewal_investment": Figure(
-            _("乡村蝶变项目投资"), _sum(renewal, "total_investment"), _("元"), records=renewal
+            _("乡村蝶变项目投资"), _or_zero(sums["renewal_investment"]), _("元"), records=renewal
         ),
     }
     group = largest_group(rows)
     if group is not None:
         members = rows.filter(group=group)
-        found["group_projects"] = Figure(group.name, members.count(), _("个"), records=members)
+        # ``largest_group`` counted them: its ``n`` is the number of ``rows`` in the group.
+        found["group_projects"] = Figure(group.name, int(vars(group)["n"]), _("个"), records=members)
     return found
 
 
