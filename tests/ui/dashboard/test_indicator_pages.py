@@ -298,3 +298,23 @@ def test_rankings_query_count_does_not_grow(world: TownWorld, django_assert_max_
         world.report(reporter=world.grid_worker_b, area=world.grid_b)
     with django_assert_max_num_queries(baseline):
         client.get(reverse("dashboard:rankings"), {**NOV, "by": "grid_worker", "as_of": AS_OF})
+
+
+# The town's charts: the session, the user, their memberships and the towns (4), then five figures from the rollups —
+# the funnel, the trend by month, the categories, the villages and the channels — each a freshness probe, the rollup
+# sums and the live count (15), the town's weights read once for all five (1), the names of the areas and categories
+# (2), the villages' deductions (1). (27 with the weights read five times.)
+BOARD_CHARTS_QUERIES = 23
+
+
+def test_the_town_charts_cost_the_same_queries_for_more_cases(world: TownWorld, django_assert_num_queries) -> None:
+    world.bring_to(Status.CLOSED)
+    client = signed_in(world.leader)
+    client.get(reverse("dashboard:board_charts"), NOV)  # the first request of a session writes to it
+    with django_assert_num_queries(BOARD_CHARTS_QUERIES):
+        client.get(reverse("dashboard:board_charts"), NOV)
+    for days in range(1, 8):  # seven more in November, three days apart
+        world.bring_to(Status.HANDLING, now=MONDAY_0900 - timedelta(days=days * 3))
+    with django_assert_num_queries(BOARD_CHARTS_QUERIES):
+        charts = json.loads(client.get(reverse("dashboard:board_charts"), NOV).content)
+    assert charts["funnel"][1] == {"name": "立案", "value": 8}

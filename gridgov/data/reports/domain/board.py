@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES, Channel, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.metrics import facts
-from gridgov.data.metrics.indicators import Period, Scope, cases_behind, compute, compute_by
+from gridgov.data.metrics.indicators import Period, Scope, Weights, cases_behind, compute, compute_by
 from gridgov.data.metrics.models import Dim
 from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel
@@ -180,7 +180,8 @@ def chart_figures(*, scope: Scope, period: Period, as_of: datetime) -> dict[str,
     very cases behind its figures (``cases_behind``), so both agree with the indicator page.
     """
     year = Period.year(period.start.year)
-    figures = compute(scope=scope, period=period, as_of=as_of)
+    weights = Weights.for_town(scope.town)  # read once for the five figures below
+    figures = compute(scope=scope, period=period, as_of=as_of, weights=weights)
     c = figures.counts
     funnel = [
         {"name": _("上报"), "value": c.reported},
@@ -197,19 +198,21 @@ def chart_figures(*, scope: Scope, period: Period, as_of: datetime) -> dict[str,
     by_channel: dict[str, int]
     if whole_town:
         town = scope.town
-        by_month = compute_by(town=town, period=year, group="month", as_of=as_of)
+        by_month = compute_by(town=town, period=year, group="month", as_of=as_of, weights=weights)
         trend_counts = {_month(k): (s.counts.reported, s.counts.cohort, s.counts.closed) for k, s in by_month.items()}
         by_category = {
             cast(int, k): s.counts.cohort
-            for k, s in compute_by(town=town, period=period, group="major_category", as_of=as_of).items()
+            for k, s in compute_by(
+                town=town, period=period, group="major_category", as_of=as_of, weights=weights
+            ).items()
         }
         by_area = {
             cast(int, k): (s.counts.cohort, s.counts.closed)
-            for k, s in compute_by(town=town, period=period, group="village", as_of=as_of).items()
+            for k, s in compute_by(town=town, period=period, group="village", as_of=as_of, weights=weights).items()
         }
         by_channel = {
             str(k): s.counts.reported
-            for k, s in compute_by(town=town, period=period, group="channel", as_of=as_of).items()
+            for k, s in compute_by(town=town, period=period, group="channel", as_of=as_of, weights=weights).items()
         }
     else:
         trend_counts = _trend(scope=scope, year=year, as_of=as_of)
