@@ -123,5 +123,9 @@ def test_archive_query_count_does_not_grow(world: TownWorld, django_assert_max_n
     baseline = len(few)  # read now: every request clears the query log
     for _ in range(4):
         client.post(reverse("dashboard:bulletin_issue", args=[_generate(client, world).pk]))
-    with django_assert_max_num_queries(baseline):
+    with django_assert_max_num_queries(baseline) as many:
         client.get(reverse("dashboard:bulletins"))
+    # The list reads each bulletin's heading, not its content (a JSON document of every figure and table).
+    archive = [q["sql"] for q in many.captured_queries if 'FROM "reports_bulletin"' in q["sql"]]
+    assert len(archive) == 1
+    assert '"content"' not in archive[0]

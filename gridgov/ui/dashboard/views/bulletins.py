@@ -35,7 +35,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def bulletins(request: HttpRequest) -> HttpResponse:
     viewer, town = town_wide(request)
     filters = read_filters(request.GET, town=town, viewer=viewer)
-    archive = Bulletin.objects.filter(town=town).select_related("created_by", "issued_by")
+    # The list shows each bulletin's heading, not its content (a sizeable JSON document each, left unread).
+    archive = Bulletin.objects.filter(town=town).select_related("created_by", "issued_by").defer("content")
     return render(
         request,
         "dashboard/bulletins.html",
