@@ -36,18 +36,25 @@ def _running_deadline() -> tuple[Q, Q]:
     return dispatch, handle
 
 
+def _open(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` in a phase with a clock — implied by either condition above, but said on its own it lets the
+    database read the town's open cases by status (index case_queue_order) instead of every case of the town
+    (200 ms at 8,000 cases on SQLite, 4 ms so)."""
+    return cases.filter(status__in=[*DISPATCH_PHASE_STATUSES, *HANDLE_PHASE_STATUSES])
+
+
 def overdue_cases(*, cases: QuerySet[Case], now: datetime, limit: int = LIST_LIMIT) -> list[Case]:
     """Open cases past the deadline of their running phase (suspended cases' clocks are stopped), most
     overdue first."""
     dispatch, handle = _running_deadline()
-    qs = cases.filter((dispatch & Q(dispatch_deadline__lt=now)) | (handle & Q(handle_deadline__lt=now)))
+    qs = _open(cases).filter((dispatch & Q(dispatch_deadline__lt=now)) | (handle & Q(handle_deadline__lt=now)))
     return _nearest_first(qs, limit)
 
 
 def due_soon_cases(*, cases: QuerySet[Case], now: datetime, limit: int = LIST_LIMIT) -> list[Case]:
     """Open cases that used 75 % of their running limit but are not yet overdue, nearest deadline first."""
     dispatch, handle = _running_deadline()
-    qs = cases.filter(
+    qs = _open(cases).filter(
         (dispatch & Q(dispatch_warn_at__lte=now, dispatch_deadline__gte=now))
         | (handle & Q(handle_warn_at__lte=now, handle_deadline__gte=now))
     )
