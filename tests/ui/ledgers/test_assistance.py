@@ -76,6 +76,12 @@ def test_the_list_masks_names_and_totals_the_filtered_rows_per_kind(world: TownW
     assert "<th>1</th><th>1.5万元</th>" in kind.text
 
 
+def test_each_row_shows_its_amount_as_written_not_with_cents(world: TownWorld, ledger):
+    rows = _list_rows(signed_in(world.operator).get(LIST, {"year": YEAR}).text)
+    amounts = re.findall(r"<td>[^<]*</td><td>([^<]*)</td><td class=\"hide-sm\">", rows)
+    assert amounts == ["15,000", "4,000", "8,000"]  # the newest first
+
+
 def test_the_export_has_the_filtered_rows_masked(world: TownWorld, ledger):
     export = signed_in(world.operator).get(EXPORT, {"year": YEAR, "kind": PaymentKind.MINIMUM_LIVING})
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))

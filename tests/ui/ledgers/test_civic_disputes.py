@@ -84,6 +84,16 @@ def test_parties_masked_in_list_detail_and_export_reveal_logged(
     assert signed_in(world.handler_b).get(reverse("ledgers:dispute", args=[dispute.pk])).status_code == 404
 
 
+def test_the_amount_reads_as_written_in_the_list_and_on_the_page(world: TownWorld) -> None:
+    dispute = register(world, amount="160000")
+    register(world, type="petition", amount="0")
+    client = signed_in(world.leader)
+    listing = client.get(reverse("ledgers:disputes")).text
+    assert (listing.count("<td>160,000</td>"), listing.count("<td>0</td>"), "160000.00" in listing) == (1, 1, False)
+    detail = client.get(reverse("ledgers:dispute", args=[dispute.pk])).text
+    assert ("<dd>160,000</dd>" in detail, "160000.00" in detail) == (True, False)
+
+
 def test_mediation_backlog_clearing_and_figures_page(world: TownWorld) -> None:
     dispute = register(world, type="petition", backlog=True, amount="0")
     handler = signed_in(world.handler_a)

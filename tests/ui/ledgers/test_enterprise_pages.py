@@ -191,6 +191,8 @@ def test_rectify_and_accept_from_the_detail_page(ew: EnterpriseWorld) -> None:
     assert good.status_code == 302
     hazard.refresh_from_db()
     assert (hazard.case.status, hazard.acceptor, hazard.funds) == (Status.CLOSED, "王验收", Decimal("800.00"))
+    shown = operator.get(url).text
+    assert ("<dt>整改资金</dt><dd>800元</dd>" in shown, "800.00" in shown) == (True, False)
 
 
 def test_enterprise_directory_form_checks_the_credit_code(ew: EnterpriseWorld) -> None:

@@ -183,7 +183,8 @@ def test_farmhouse_revitalisation_pages(rentals: TownWorld, django_assert_num_qu
     operator.get(reverse("ledgers:farmhouses"))
     with django_assert_num_queries(10):
         listed = operator.get(reverse("ledgers:farmhouses"), {"year": "2026"})
-    assert "2026年盘活闲置农房1户，农户增收3.50万元" in listed.text
+    assert "2026年盘活闲置农房1户，农户增收3.5万元" in listed.text
+    assert ("<td>35,000</td>" in listed.text, "35000.00" in listed.text) == (True, False)
     assert listed.text.count('data-step="revitalise"') == 2
     for n in range(3, 7):
         make_house(w, f"双合村5组{n}号", use=HouseUse.IDLE)
