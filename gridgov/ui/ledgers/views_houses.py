@@ -66,9 +66,13 @@ def _writes_household(user: User, household: Household) -> bool:
     return permissions.writable_households(user, Household.objects.filter(pk=household.pk)).exists()
 
 
+def _grid_label(grid: Area) -> str:
+    return f"{grid.parent.name if grid.parent else ''} / {grid.name}"
+
+
 def grid_choices(town: Area) -> list[tuple[int, str]]:
     return [
-        (a.pk, f"{a.parent.name if a.parent else ''} / {a.name}")
+        (a.pk, _grid_label(a))
         for a in Area.objects.filter(town=town, level=AreaLevel.GRID).select_related("parent").order_by("path")
     ]
 
@@ -165,9 +169,34 @@ def houses_export(request: HttpRequest) -> HttpResponse:
 # The house form
 
 
-def _house_form(request: HttpRequest, town: Area, initial: dict[str, object] | None = None) -> HouseForm:
+def _places(user: User, town: Area) -> tuple[list[Area], list[Area]]:
+    """The villages and grids ``user`` may register a house in (``permissions.may_write_area``): the whole town for
+    the command room, their village and its grids for village staff, their grid and its village for a grid worker —
+    so the form offers no place the save would refuse."""
+    areas = Area.objects.filter(town=town, level__in=[AreaLevel.VILLAGE, AreaLevel.GRID]).select_related("parent")
+    grids = [a for a in areas.order_by("path") if a.level == AreaLevel.GRID and permissions.may_write_area(user, a)]
+    of_grids = {g.parent_id for g in grids}
+    villages = [
+        a
+        for a in areas.filter(level=AreaLevel.VILLAGE).order_by("sort_order", "code")
+        if a.pk in of_grids or permissions.may_write_area(user, a)
+    ]
+    return villages, grids
+
+
+def _house_form(request: HttpRequest, user: User, town: Area, initial: dict[str, object] | None = None) -> HouseForm:
+    """The house form with the places ``user`` may register in; for a new house, a single village is chosen
+    already, and so is a grid worker's grid (they register in their grid, not in the whole village)."""
+    villages, grids = _places(user, town)
+    if initial is None:
+        initial = {"village": villages[0].pk} if len(villages) == 1 else {}
+        if len(grids) == 1 and not any(permissions.may_write_area(user, v) for v in villages):
+            initial["grid"] = grids[0].pk
     return HouseForm(
-        request.POST or None, initial=initial, villages=common.village_choices(town), grids=grid_choices(town)
+        request.POST or None,
+        initial=initial,
+        villages=[(v.pk, v.name) for v in villages],
+        grids=[(g.pk, _grid_label(g)) for g in grids],
     )
 
 
@@ -195,7 +224,7 @@ def house_new(request: HttpRequest) -> HttpResponse:
     town = people_town(user)
     if not permissions.may_write_people(user):
         raise PermissionDenied(_("您的角色不能登记房屋"))
-    form = _house_form(request, town)
+    form = _house_form(request, user, town)
     if request.method == "POST" and form.is_valid():
         with common.FormRefusal(form):
             house = register_house(actor=user, data=_house_input(town, form), now=timezone.now())
@@ -223,7 +252,7 @@ def house_edit(request: HttpRequest, house_id: int) -> HttpResponse:
         "longitude": house.longitude,
         "note": house.note,
     }
-    form = _house_form(request, town, initial)
+    form = _house_form(request, user, town, initial)
     if request.method == "POST" and form.is_valid():
         with common.FormRefusal(form):
             update_house(actor=user, house=house, data=_house_input(town, form), now=timezone.now())

@@ -180,7 +180,7 @@ def test_house_form_keeps_input_and_names_the_field(world: TownWorld, people: Pe
     assert 'id="address-errors"><li>标准地址“双合村1组1号”已登记' in bad
     assert ('value="双合村1组1号"' in bad, '<option value="rented" selected>' in bad) == (True, True)
     elsewhere = client.post(reverse("ledgers:house_new"), {**form, "village": world.village_b.pk, "address": "x"})
-    assert "您无权在" in elsewhere.text
+    assert ('id="village-errors"' in elsewhere.text, House.objects.filter(address="x").exists()) == (True, False)
     good = client.post(reverse("ledgers:house_new"), {**form, "address": "双合村1组9号"})
     house = House.objects.get(address="双合村1组9号")
     assert (good["Location"], house.use, house.rooms) == (reverse("ledgers:house", args=[house.pk]), "rented", 3)
@@ -188,6 +188,30 @@ def test_house_form_keeps_input_and_names_the_field(world: TownWorld, people: Pe
     house.refresh_from_db()
     assert (edit.status_code, house.address) == (302, "双合村1组10号")
     assert signed_in(world.grid_worker_b).get(reverse("ledgers:house_edit", args=[house.pk])).status_code == 404
+
+
+def _offered(page: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, name
+    return re.findall(r'<option value="(\d+)"', select.group(1))
+
+
+@pytest.mark.parametrize(
+    ("persona", "villages", "grids", "preset"),
+    [
+        ("operator", ["village_a", "village_b"], ["grid_a", "grid_b"], []),
+        ("village_staff_a", ["village_a"], ["grid_a"], ["village_a"]),  # the village itself, or one of its grids
+        ("grid_worker_b", ["village_b"], ["grid_b"], ["village_b", "grid_b"]),
+    ],
+)
+def test_house_form_offers_only_the_places_the_user_may_register_in(
+    world: TownWorld, people: PeopleWorld, persona: str, villages: list[str], grids: list[str], preset: list[str]
+) -> None:
+    page = signed_in(_user(world, persona)).get(reverse("ledgers:house_new")).text
+    pk = {name: str(getattr(world, name).pk) for name in ("village_a", "village_b", "grid_a", "grid_b")}
+    assert (_offered(page, "village"), _offered(page, "grid")) == ([pk[v] for v in villages], [pk[g] for g in grids])
+    selected = re.findall(r'<option value="(\d+)" selected>', page)
+    assert selected == [pk[p] for p in preset]  # a single place is chosen already
 
 
 def test_household_from_house_page_then_resident_form_errors(world: TownWorld, people: PeopleWorld) -> None:
