@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
@@ -188,6 +188,34 @@ def test_wide_ledger_tables_scroll_in_their_box_on_a_phone(e2e_world: TownWorld,
         page.goto(f"{live_server.url}{url}")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert (url, overflow) == (url, 0)
+
+
+def box(page: Page, selector: str) -> FloatRect:
+    found = page.locator(selector).bounding_box()
+    assert found is not None, selector
+    return found
+
+
+def test_the_case_page_puts_the_actions_before_the_timeline_on_a_phone(
+    e2e_world: TownWorld, sign_in: SignIn, live_server
+) -> None:
+    """A department works its cases on these pages from the phone too: the buttons come right after the case's
+    facts, not below a long timeline; on the desktop they stay in the column beside the facts."""
+    w = e2e_world
+    case = w.bring_to(Status.HANDLING)
+    boxes = {}
+    for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = sign_in(w.handler_a, **size)
+        open_case(page, live_server.url, case)
+        facts, actions, timeline = (
+            box(page, f"#{part}-title >> xpath=..") for part in ("facts", "actions", "timeline")
+        )
+        boxes[name] = (
+            facts["y"] < actions["y"] < timeline["y"],
+            actions["x"] > facts["x"] + facts["width"],
+            abs(actions["y"] - facts["y"]) < 1,
+        )
+    assert boxes == {"phone": (True, False, False), "desktop": (False, True, True)}
 
 
 def test_village_a_cannot_open_village_b_case_by_url(e2e_world: TownWorld, sign_in: SignIn, live_server) -> None:
