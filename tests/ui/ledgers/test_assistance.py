@@ -254,6 +254,15 @@ def test_the_pages_read_in_english(world: TownWorld, ledger):
     assert ("Date issued" in issued.text, "Date paid" in client.get(LIST).text) == (True, True)
 
 
+def test_english_totals_are_whole_amounts_not_ten_thousands(world: TownWorld, ledger):
+    from tests.ui.test_english_pages import _english
+
+    page = _english(world.operator).get(LIST, {"year": YEAR}).text
+    totals = page[page.index('id="payment-totals"') : page.index('id="payment-list"')]
+    assert "<th>3</th><th>27,000 yuan</th>" in totals  # not "2.7 ten thousand yuan"
+    assert "ten thousand" not in totals
+
+
 def test_the_payment_sheet_goes_through_the_import_pages(world: TownWorld, ledger, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

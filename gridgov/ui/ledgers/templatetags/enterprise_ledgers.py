@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.deadlines import ledger_overdue
@@ -30,10 +31,13 @@ def percent(value: Decimal | float | None) -> str:
 
 @register.filter
 def yuan(value: Decimal | int | None) -> str:
-    """An amount in 元: 1.89亿元 from 100 million, 1600万元 from 10 thousand, else 1200.5元."""
+    """An amount in 元: 1.89亿元 from 100 million, 1600万元 from 10 thousand, else 1200.5元. Other languages have no
+    万 or 亿: they read the whole amount, grouped (27,000 yuan rather than "2.7 ten thousand yuan")."""
     if value is None:
         return "—"
     amount = Decimal(value)
+    if not (get_language() or "zh").startswith("zh"):
+        return _("%(v)s元") % {"v": figure(amount)}
     if abs(amount) >= Decimal(100_000_000):
         return _("%(v)s亿元") % {"v": _trim(amount / Decimal(100_000_000))}
     if abs(amount) >= Decimal(10_000):
