@@ -200,9 +200,10 @@ def build(
     if is_current(year):  # one finished round, one still open
         one = max(first, last - timedelta(days=60))
         two = last - timedelta(days=3)
+        second = "（第二轮）" if two.month == one.month else ""  # early in the year both fall in January
         rounds = [
-            (f"{year}年第{one.month}月创城督查", one, 4, 12, True, 1.0),
-            (f"{year}年第{two.month}月创城督查（进行中）", two, 6, 10, False, 0.4),
+            (f"{year}年{one.month}月创城督查", one, 4, 12, True, 1.0),
+            (f"{year}年{two.month}月创城督查{second}", two, 6, 10, False, 0.4),
         ]
     else:  # one finished round a month
         counts = (
