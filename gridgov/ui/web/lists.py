@@ -96,7 +96,7 @@ def triage(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     if not may_use_inbox(signed_in_user(request)):
         raise PermissionDenied(_("只有部门处置人员、村干部和管理员有部门待办"))
-    return _case_list(request, queue=Queue.INBOX, title=_("部门待办"), url_name="inbox")
+    return _case_list(request, queue=Queue.INBOX, title=_("本单位待办"), url_name="inbox")
 
 
 @login_required

@@ -131,7 +131,7 @@ class Entry:
 
 ENTRIES: tuple[Entry, ...] = (
     Entry("triage", "web:triage", _("受理派遣"), may_triage),
-    Entry("inbox", "web:inbox", _("部门待办"), may_use_inbox),
+    Entry("inbox", "web:inbox", _("本单位待办"), may_use_inbox),
     Entry("cases", "web:cases", _("全部事件"), anyone),
     Entry("phone", "phone:home", _("手机端"), may_use_phone),
     Entry("enterprise_phone", "ledgers:enterprise_home", _("手机端"), is_enterprise_user),

@@ -45,6 +45,12 @@ def test_inbox_holds_the_departments_dispatched_and_handling_cases(world: TownWo
     assert numbers_on(signed_in(world.handler_b).get("/inbox/").text) == [other.number]
 
 
+def test_the_inbox_is_the_units_own_for_a_department_and_a_village_committee_alike(world: TownWorld) -> None:
+    for user in (world.handler_a, world.village_staff_a):
+        page = signed_in(user).get("/inbox/").text
+        assert ("<title>本单位待办", "部门待办" in page) == (page[page.index("<title>") :][:12], False)
+
+
 def test_filters_search_and_sort(world: TownWorld) -> None:
     a = world.report()
     b = world.report(area=world.grid_b, reporter=world.grid_worker_b, category=world.category_days)
