@@ -16,11 +16,9 @@ from gridgov.data.access.permissions import own_channel
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.export import cases_workbook, notifications_workbook
 from gridgov.data.cases.domain.notifications import mark_read, notification_text, notifications_for
-from gridgov.data.cases.domain.queries import DEFAULT_SORT, CaseFilter, Queue, list_cases, towns_of
+from gridgov.data.cases.domain.queries import DEFAULT_SORT, CaseFilter, Queue, filter_villages, list_cases, towns_of
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case
-from gridgov.data.org.enums import AreaLevel
-from gridgov.data.org.models import Area
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.forms import ListForm
@@ -41,16 +39,14 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
     now = timezone.now()
     towns = towns_of(user) if not user.is_superuser else None
     categories_qs = Category.objects.filter(active=True).select_related("parent").order_by("code")
-    villages_qs = Area.objects.filter(level=AreaLevel.VILLAGE).order_by("path")
     if towns is not None:
         categories_qs = categories_qs.filter(town_id__in=towns)
-        villages_qs = villages_qs.filter(town_id__in=towns)
     form = ListForm(
         request.GET or None,
         categories=[
             (c.pk, str(c) if c.parent_id else _("【%(name)s】") % {"name": c.local_name}) for c in categories_qs
         ],
-        villages=[(v.pk, v.name) for v in villages_qs],
+        villages=[(v.pk, v.name) for v in filter_villages(user)],
     )
     form.is_valid()  # invalid fields are left out (and shown); the valid ones still filter
     data = form.cleaned_data if form.is_bound else {}

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Notification
+from gridgov.data.org.models import User
 from tests.factories import TownWorld, signed_in
 
 
@@ -193,3 +194,18 @@ def test_pending_extension_filter(world: TownWorld) -> None:
     apply_action(case_id=asking.pk, actor=world.handler_a, action=Action.REQUEST_EXTENSION, note="缺材料", extension=1)
     assert numbers_on(signed_in(world.leader).get("/cases/?extension=on").text) == [asking.number]
     assert "<strong>1</strong>延期待批</a>" in signed_in(world.leader).get("/").text
+
+
+def test_the_village_filter_offers_a_village_worker_their_own_village_and_the_command_room_every_village(
+    world: TownWorld,
+) -> None:
+    def offered(user: User) -> list[str]:
+        page = signed_in(user).get("/cases/").text
+        select = page[page.index('name="village"') :]
+        select = select[: select.index("</select>")]
+        return [name for name in ("双合村", "火箭村") if f">{name}</option>" in select]
+
+    assert offered(world.village_staff_a) == ["双合村"]
+    assert offered(world.grid_worker_b) == ["火箭村"]
+    assert offered(world.operator) == ["双合村", "火箭村"]
+    assert offered(world.handler_a) == ["双合村", "火箭村"]

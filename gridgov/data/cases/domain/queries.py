@@ -22,8 +22,8 @@ from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import capacities, handling_departments, memberships_of, visible_cases, visible_parts
 from gridgov.data.cases.transitions import Need, Transition, actions_from
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.enums import Role
-from gridgov.data.org.models import User
+from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.models import Area, User
 
 MAX_SEARCH = 100
 
@@ -378,3 +378,24 @@ def overview(*, user: User, now: datetime) -> Overview:
 def towns_of(user: User) -> list[int]:
     """The towns a user works in (for the choices of list filters)."""
     return sorted({m.town_id for m in memberships_of(user) if m.town_id is not None})
+
+
+def filter_villages(user: User) -> QuerySet[Area]:
+    """The villages a user's case lists offer as a filter, in tree order: a user who works within a village (its
+    staff, its grids' workers) has theirs; everyone else (the command room, leaders, departments) every village of
+    their towns; a superuser every village."""
+    villages = Area.objects.filter(level=AreaLevel.VILLAGE).order_by("path")
+    if user.is_superuser:
+        return villages
+    memberships = memberships_of(user)
+    areas = [m.area for m in memberships]
+    if not areas or any(area is None or area.level not in _IN_A_VILLAGE for area in areas):
+        return villages.filter(town_id__in=towns_of(user))
+    # the village each area lies in (or is): the one among its path's prefixes ("county/town/village/…")
+    prefixes = {
+        area.path[: end + 1] for area in areas if area is not None for end, c in enumerate(area.path) if c == "/"
+    }
+    return villages.filter(path__in=sorted(prefixes))
+
+
+_IN_A_VILLAGE = (AreaLevel.VILLAGE, AreaLevel.GRID, AreaLevel.MICROGRID)
