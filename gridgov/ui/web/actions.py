@@ -20,7 +20,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.cases.transitions import Transition
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
 from gridgov.data.org.enums import Role
-from gridgov.data.org.models import Department, User
+from gridgov.data.org.models import Department, Membership, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.forms import ActionForm
@@ -40,19 +40,25 @@ def _form(request: HttpRequest, user: User, case: Case, transition: Transition) 
         )
         for s in similar
     ]
+    units: dict[int, str] = {}  # who may be named the handler, and their units (a name alone says too little)
+    for user_id, unit in (
+        Membership.objects.filter(
+            town_id=case.town_id,
+            role__in=[Role.HANDLER, Role.VILLAGE_STAFF],
+            department__isnull=False,
+            active=True,
+        )
+        .order_by("department__code")
+        .values_list("user_id", "department__name")
+    ):
+        units[user_id] = f"{units[user_id]}、{unit}" if user_id in units else unit
     return ActionForm(
         request.POST if request.method == "POST" else None,
         transition=transition,
         case=case,
         departments=Department.objects.filter(town_id=case.town_id, active=True).order_by("code"),
-        handlers=User.objects.filter(
-            memberships__town_id=case.town_id,
-            memberships__role__in=[Role.HANDLER, Role.VILLAGE_STAFF],
-            memberships__department__isnull=False,
-            memberships__active=True,
-        )
-        .distinct()
-        .order_by("username"),
+        handlers=User.objects.filter(pk__in=units).order_by("username"),
+        handler_units=units,
         categories=Category.objects.filter(town_id=case.town_id, parent__isnull=False, active=True)
         .select_related("parent")
         .order_by("code"),

@@ -49,6 +49,18 @@ class SignInForm(AuthenticationForm):
 # Case actions: one form, its fields derived from what the transition needs.
 
 
+class HandlerField(forms.ModelChoiceField[User]):
+    """A handler to name, shown with their unit: 张三（综合执法队）."""
+
+    def __init__(self, *args: FromDjango, units: dict[int, str], **kwargs: FromDjango) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = units
+
+    def label_from_instance(self, obj: User) -> str:
+        unit = self.units.get(obj.pk)
+        return f"{obj}（{unit}）" if unit else str(obj)
+
+
 class ActionForm(forms.Form):
     """The form of one workflow action on one case. Fields appear only when the action uses them."""
 
@@ -64,6 +76,7 @@ class ActionForm(forms.Form):
         case: Case,
         departments: QuerySet[Department] | None = None,
         handlers: QuerySet[User] | None = None,
+        handler_units: dict[int, str] | None = None,
         categories: QuerySet[Category] | None = None,
         duplicates: list[tuple[int, str]] | None = None,
         **kwargs: FromDjango,
@@ -80,11 +93,12 @@ class ActionForm(forms.Form):
             self.fields["department"] = forms.ModelChoiceField(
                 label=gettext_lazy("处置部门"), queryset=departments, empty_label=gettext_lazy("请选择部门")
             )
-            self.fields["handler"] = forms.ModelChoiceField(
+            self.fields["handler"] = HandlerField(
                 label=gettext_lazy("指定处置人（选填）"),
                 queryset=handlers,
                 required=False,
                 empty_label=gettext_lazy("不指定"),
+                units=handler_units or {},
             )
             if case.category.default_department_id and not self.is_bound:
                 self.initial.setdefault("department", case.category.default_department_id)

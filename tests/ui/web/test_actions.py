@@ -83,6 +83,9 @@ def test_operator_registers_and_dispatches_to_the_default_department(world: Town
     dispatch_form = client.get(act(case, "dispatch"), headers={"HX-Request": "true"})
     assert "<html" not in dispatch_form.text  # the partial only, for htmx
     assert f'<option value="{world.dept_a.pk}" selected>综合行政执法中队</option>' in dispatch_form.text
+    # a handler to name is shown with their unit: a name alone does not say who handles what
+    assert f'<option value="{world.handler_a.pk}">赵执法（综合行政执法中队）</option>' in dispatch_form.text
+    assert f'<option value="{world.handler_b.pk}">钱建设（村镇建设办）</option>' in dispatch_form.text
     client.post(act(case, "dispatch"), {"expected_version": 2, "department": world.dept_a.pk, "handler": ""})
     case.refresh_from_db()
     assert (case.status, case.department_id) == (Status.DISPATCHED, world.dept_a.pk)
