@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from gridgov.settings_checks import check_static_files_at_start, static_files_check, static_files_problems
+from tests.wsgi_start import start_wsgi
 
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
@@ -78,23 +77,10 @@ def test_debug_and_batch_commands_are_not_stopped(production: Path, settings, mo
 
 
 def test_gunicorn_entry_point_refuses_to_start_without_collected_files(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "gridgov.settings",
-        "GRIDGOV_DEBUG": "0",
-        "GRIDGOV_SECRET_KEY": "x" * 50,
-        "GRIDGOV_AUDIT_KEY": "audit",
-        "GRIDGOV_FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"a" * 32).decode(),
-        "GRIDGOV_FIELD_KEY_CANARY": str(tmp_path / "canary.txt"),
-        "GRIDGOV_VAR_DIR": str(tmp_path),
-    }
-    started = subprocess.run(
-        [sys.executable, "-c", "import gridgov.wsgi"],
-        env=env,
-        cwd=django_settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
+    started = start_wsgi(
+        GRIDGOV_FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(b"a" * 32).decode(),
+        GRIDGOV_FIELD_KEY_CANARY=str(tmp_path / "canary.txt"),
+        GRIDGOV_VAR_DIR=str(tmp_path),
     )
     assert started.returncode != 0
     assert _missing(tmp_path / "static") in started.stderr

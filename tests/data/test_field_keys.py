@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
-from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -19,6 +15,7 @@ from django.db import connection
 from gridgov.data.cases.models import Case
 from gridgov.data.privacy import check_keys_at_start, key_problems
 from tests.factories import TownWorld
+from tests.wsgi_start import start_wsgi
 
 KEY_A = base64.urlsafe_b64encode(b"a" * 32).decode()
 KEY_B = base64.urlsafe_b64encode(b"b" * 32).decode()
@@ -64,23 +61,7 @@ def test_production_requires_the_key(settings, canary: Path) -> None:
 
 def test_gunicorn_entry_point_refuses_a_wrong_key(canary: Path) -> None:
     assert key_problems() == []  # the canary, under key A
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "gridgov.settings",
-        "GRIDGOV_DEBUG": "0",
-        "GRIDGOV_SECRET_KEY": "x" * 50,
-        "GRIDGOV_AUDIT_KEY": "audit",
-        "GRIDGOV_FIELD_ENCRYPTION_KEY": KEY_B,
-        "GRIDGOV_FIELD_KEY_CANARY": str(canary),
-    }
-    started = subprocess.run(
-        [sys.executable, "-c", "import gridgov.wsgi"],
-        env=env,
-        cwd=django_settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    started = start_wsgi(GRIDGOV_FIELD_ENCRYPTION_KEY=KEY_B, GRIDGOV_FIELD_KEY_CANARY=str(canary))
     assert started.returncode != 0
     assert WRONG.format(path=canary) in started.stderr
 
