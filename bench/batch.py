@@ -49,20 +49,20 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+from openpyxl import Workbook
 
-from gridgov.data.cases.domain.audit import verify_chains  # noqa: E402
-from gridgov.data.cases.models import Case, CaseAction  # noqa: E402
-from gridgov.data.metrics import rollups  # noqa: E402
-from gridgov.data.org.enums import AreaLevel  # noqa: E402
-from gridgov.data.org.models import Area, User  # noqa: E402
-from gridgov.data.sheets.framework import ImportContext, get_importer, import_sheet  # noqa: E402
-from gridgov.data.taxonomy.models import Category  # noqa: E402
-from gridgov.ops.demo.organisation import Town, build_organisation  # noqa: E402
-from gridgov.ops.demo.year2022 import build_2022  # noqa: E402
+from gridgov.data.cases.domain.audit import verify_chains
+from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.metrics import rollups
+from gridgov.data.org.enums import AreaLevel
+from gridgov.data.org.models import Area, User
+from gridgov.data.sheets.framework import ImportContext, get_importer, import_sheet
+from gridgov.data.taxonomy.models import Category
+from gridgov.ops.demo.organisation import Town, build_organisation
+from gridgov.ops.demo.year2022 import build_2022
 
 
 class LockTimer:

@@ -10,35 +10,27 @@ time of the pages staff live in (home list, case page) through Django's test cli
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("GRIDGOV_DEBUG", "1")
-os.environ.setdefault("GRIDGOV_TASK_BACKEND", "django.tasks.backends.dummy.DummyBackend")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ["DJANGO_SETTINGS_MODULE"] = "gridgov.settings"
+from bench._env import start_django
 
-import django
+start_django(debug=True)
 
-django.setup()
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from gridgov.data.cases.domain.engine import apply_action  # noqa: E402
-from gridgov.data.cases.enums import Action  # noqa: E402
-from gridgov.data.cases.models import Case  # noqa: E402
-from gridgov.ops.demo.organisation import build_organisation  # noqa: E402
-from gridgov.ops.demo.town import History  # noqa: E402
+from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.enums import Action
+from gridgov.data.cases.models import Case
+from gridgov.ops.demo.organisation import build_organisation
+from gridgov.ops.demo.town import History
 
 
 def median_ms(fn, repeat: int = 30) -> float:  # type: ignore[no-untyped-def]

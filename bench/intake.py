@@ -64,14 +64,14 @@ ENV = {
 os.environ.update(ENV)
 os.environ["DJANGO_SETTINGS_MODULE"] = "gridgov.settings"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
 
-from gridgov.data.access.tokens import create_token  # noqa: E402
+from gridgov.data.access.tokens import create_token
 
 BARE_TABLE = "bench_intake_row"
 FLOOR_PATH = "/api/me"  # an authenticated API GET that writes nothing: the floor under any API create

@@ -20,30 +20,17 @@ path and through the one-query path (``search_cases``, what the pages ran before
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("GRIDGOV_DEBUG", "0")
-os.environ.setdefault("GRIDGOV_SECRET_KEY", "bench-only-secret-key-0123456789abcdef0123456789")
-os.environ.setdefault("GRIDGOV_FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE=")
-os.environ.setdefault("GRIDGOV_TASK_BACKEND", "django.tasks.backends.dummy.DummyBackend")
-os.environ.setdefault("GRIDGOV_VAR_DIR", tempfile.mkdtemp())
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{os.environ['GRIDGOV_VAR_DIR']}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+from bench._env import start_django
 
-import django
-from django.apps import apps
-
-if not apps.ready:
-    django.setup()
+start_django()
 
 from django.conf import settings
 from django.core.management import call_command

@@ -23,12 +23,12 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles import finders  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
 
-from gridgov.data.org.models import User  # noqa: E402
-from tests.ui.frontend import PageAssets, gzipped  # noqa: E402
+from gridgov.data.org.models import User
+from tests.ui.frontend import PageAssets, gzipped
 
 PAGES = [
     ("lingdao", "/dashboard/"),

@@ -47,13 +47,13 @@ ENV = {
 os.environ.update(ENV)
 os.environ["DJANGO_SETTINGS_MODULE"] = "gridgov.settings"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
