@@ -7,6 +7,8 @@
   buttons of a ledger page from the very same ``available_actions`` as the case page (``LEDGER_STEPS`` maps each
   button to its transition), plus the few rules that are a ledger's own (a petition is extended once; the parties
   of a dispute are unmasked for the roles that may see personal data).
+- **Cases that have left their reader** (``out_of_reach``): a case someone was told of and may no longer see —
+  why it no longer opens, for their message and the case's address, on the same scope rule.
 - **Enterprises**, **figures** (``viewer_of``) and **follow tokens** (a public report's signed link).
 
 Why here: ``access`` is the top of the data layer (it already files Open311 reports through the engine), so it may
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access.visits_scope import *  # noqa: F403  # the visit round's scope
 from gridgov.data.assistance.scope import *  # noqa: F403  # social assistance's rule (its ``__all__``)
+from gridgov.data.cases.domain.notifications import OutOfReach, out_of_reach
 from gridgov.data.cases.domain.personal_data import can_reveal
 from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, Channel, Status
@@ -89,6 +92,7 @@ __all__ = [
     "LEDGER_STEPS",
     "MEDIATE_ROLES",
     "Ledger",
+    "OutOfReach",
     "Viewer",
     "area_parts",
     "available_actions",
@@ -113,6 +117,7 @@ __all__ = [
     "meeting_actions",
     "memberships_of",
     "offered_actions",
+    "out_of_reach",
     "own_channel",
     "own_enterprise_ids",
     "problem_list_for",

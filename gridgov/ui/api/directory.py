@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 
-from gridgov.data.access.permissions import memberships_of
+from gridgov.data.access.permissions import memberships_of, out_of_reach
 from gridgov.data.cases.domain.notifications import mark_read, notification_text, notifications_for
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
@@ -99,17 +99,21 @@ def list_categories(request: HttpRequest) -> list[JSONObject]:
     summary="我的消息提醒（最近 100 条）",
 )
 def list_notifications(request: HttpRequest, unread: bool = False) -> list[JSONObject]:
-    rows = notifications_for(user_id=api_user(request).pk, unread_only=unread)
+    user = api_user(request)
+    rows = list(notifications_for(user_id=user.pk, unread_only=unread)[:100])
+    left = out_of_reach(user=user, case_ids={row.case_id for row in rows})  # cases that no longer open for them
     return [
         {
             "id": row.pk,
             "case_id": row.case_id,
             "case_number": row.case.number,
             "message": notification_text(row),  # in the caller's language
+            "case_available": row.case_id not in left,
+            "case_unavailable_reason": left[row.case_id].reason if row.case_id in left else None,
             "created_at": row.created_at,
             "read_at": row.read_at,
         }
-        for row in rows[:100]
+        for row in rows
     ]
 
 

@@ -20,6 +20,7 @@ from gridgov.data.access.permissions import (
     home_area,
     may_report_through,
     memberships_of,
+    out_of_reach,
     own_channel,
 )
 from gridgov.data.access.queries import CaseFilters, api_cases
@@ -128,7 +129,14 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> JSONObject
 )
 def get_case(request: HttpRequest, case_id: int) -> JSONObject:
     user = api_user(request)
-    case = case_for(user, case_id=_case_id(case_id))
+    case_id = _case_id(case_id)
+    try:
+        case = case_for(user, case_id=case_id)
+    except NotFound:
+        left = out_of_reach(user=user, case_ids=[case_id]).get(case_id)
+        if left is None:
+            raise
+        raise NotFound(f"{left.number}：{left.reason}") from None  # told of it once: why it no longer opens
     return present.case_detail(case, user=user, now=timezone.now())
 
 

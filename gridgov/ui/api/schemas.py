@@ -216,6 +216,10 @@ class NotificationOut(Schema):
     case_id: int
     case_number: str
     message: str
+    case_available: bool = Field(description="调用者现在能否打开该事件（GET /api/cases/{case_id}）")
+    case_unavailable_reason: str | None = Field(
+        description="不能打开时的原因，例如“该事件已退回镇指挥室，不再由本单位处理”；能打开时为 null"
+    )
     created_at: datetime
     read_at: datetime | None
 

@@ -10,10 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from gridgov.data.access.permissions import available_actions, case_for
+from gridgov.data.access.permissions import available_actions, case_for, out_of_reach
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import apply_action
-from gridgov.data.cases.domain.notifications import was_notified
 from gridgov.data.cases.domain.similar import similar_open_cases
 from gridgov.data.cases.enums import Action, AttachmentKind
 from gridgov.data.cases.models import Case
@@ -78,8 +77,9 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     try:
         case = case_for(user, case_id=case_id)
     except NotFound:
-        if was_notified(user_id=user.pk, case_id=case_id):  # it was theirs; it has moved on (e.g. redispatched)
-            return _gone(request, _("该事件已被改派或调整，不再由您办理"))
+        left = out_of_reach(user=user, case_ids=[case_id]).get(case_id)
+        if left is not None:  # it was theirs; it has moved on (returned, reassigned): say so
+            return _gone(request, f"{left.number}：{left.reason}")
         raise Http404(_("事件不存在或您无权查看")) from None
     transition = next((t for t in available_actions(user=user, case=case) if t.action == action), None)
     if transition is None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.data.access.permissions import own_channel
+from gridgov.data.access.permissions import out_of_reach, own_channel
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.export import cases_workbook, notifications_workbook
 from gridgov.data.cases.domain.notifications import mark_read, notification_text, notifications_for
@@ -112,7 +112,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return _xlsx(notifications_workbook(rows, title=_("消息提醒")), f"notifications-{stamp}.xlsx")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    lines = [(row, notification_text(row)) for row in page.object_list]  # in the reader's language
+    shown = list(page.object_list)
+    # A case that has left the reader (returned, reassigned) keeps its message, without a dead link: it says why.
+    left = out_of_reach(user=user, case_ids={row.case_id for row in shown})
+    lines = [(row, notification_text(row), left.get(row.case_id)) for row in shown]  # in the reader's language
     return render(
         request,
         "web/notifications.html",

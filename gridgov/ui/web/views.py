@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.data.access.permissions import available_actions, case_for, may_reveal_contact, memberships_of
+from gridgov.data.access.permissions import (
+    available_actions,
+    case_for,
+    may_reveal_contact,
+    memberships_of,
+    out_of_reach,
+)
 from gridgov.data.cases.domain.deadlines import deadline_view
 from gridgov.data.cases.domain.personal_data import (
     ReporterContact,
@@ -82,8 +88,21 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    case = case_or_404(user, case_id)
+    try:
+        case = case_for(user, case_id=case_id)
+    except NotFound:
+        return case_out_of_reach(request, user, case_id)
     return render_case(request, case, contact=reporter_contact(case))
+
+
+def case_out_of_reach(request: HttpRequest, user: User, case_id: int) -> HttpResponse:
+    """The address of a case ``user`` may not see (a link in their 消息, e-mail or DingTalk message): if they
+    were told of it or worked on it, a page with its number and why it no longer opens — nothing else of the
+    case; for anyone else the usual "not found"."""
+    left = out_of_reach(user=user, case_ids=[case_id]).get(case_id)
+    if left is None:
+        raise Http404(_("事件不存在或您无权查看"))
+    return render(request, "web/case_gone.html", {"number": left.number, "reason": left.reason}, status=404)
 
 
 @login_required

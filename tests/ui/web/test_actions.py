@@ -238,7 +238,7 @@ def test_a_redispatch_that_takes_the_case_away_says_so(world: TownWorld, django_
     apply_action(case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_b)
     response = client.post(act(case, "sign"), {"expected_version": version}, follow=True)
     assert response.redirect_chain == [("/", 302), ("/inbox/", 302)]
-    assert "不再由您办理" in response.text
+    assert f"{case.number}：该事件已改派其他单位，不再由本单位处理" in response.text
     stranger = signed_in(world.handler_b).post(act(world.report(), "sign"), {"expected_version": 1})
     assert stranger.status_code == 404
 

@@ -14,18 +14,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.enums import Action, NotificationKind
-from gridgov.data.cases.models import CaseAction, Notification
+from gridgov.data.cases.models import Case, CaseAction, Notification
+from gridgov.data.cases.scope import handling_departments, visible_cases
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership, User
 
@@ -391,6 +393,56 @@ def mark_read(*, user_id: int, notification_ids: list[int] | None = None, now: d
     return qs.update(read_at=now or timezone.now())
 
 
-def was_notified(*, user_id: int, case_id: int) -> bool:
-    """Whether the user was told about the case (so may hear that it has moved out of their hands)."""
-    return Notification.objects.filter(user_id=user_id, case_id=case_id).exists()
+# ---------------------------------------------------------------------------------------------------
+# A case that has left its reader: their message stays, and says why the case no longer opens for them
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfReach:
+    """A case its reader was told of (or worked on) and may no longer see: its number — which their message
+    showed already — and why it no longer opens, in the active language."""
+
+    number: str
+    reason: str
+
+
+def out_of_reach(*, user: User, case_ids: Collection[int]) -> dict[int, OutOfReach]:
+    """Of ``case_ids``, the cases ``user`` was told of or acted on and may no longer see, each with why.
+
+    Whether ``user`` may see a case is the scope check's answer (``visible_cases``), asked here of all the cases
+    at once. Why not: the latest step that took the case out of one of ``user``'s units — returned by it to the
+    command room, or reassigned away from it; otherwise it is simply out of their scope now (another grid, a
+    membership ended). A case they never heard of and never worked on is left out: to them it stays "not found".
+    At most four queries, however many cases.
+    """
+    ids = set(case_ids)
+    if not ids:
+        return {}
+    gone = ids - set(visible_cases(user, Case.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    if not gone:
+        return {}
+    told = Notification.objects.filter(user_id=user.pk, case_id=OuterRef("pk"))
+    acted = CaseAction.objects.filter(actor_id=user.pk, case_id=OuterRef("pk"))
+    known = dict(Case.objects.filter(pk__in=gone).filter(Exists(told) | Exists(acted)).values_list("pk", "number"))
+    departed: dict[int, str] = {}  # case → the latest step that took it out of one of the user's units
+    units = handling_departments(user)
+    if known and units:
+        steps = (
+            CaseAction.objects.filter(case_id__in=known)
+            .filter(
+                Q(action=Action.RETURN, data__department__id__in=units)
+                | Q(action=Action.REDISPATCH, data__from_department__in=units)
+            )
+            .order_by("case_id", "seq")
+            .values_list("case_id", "action")
+        )
+        departed.update(steps)  # in step order: the latest wins
+    return {pk: OutOfReach(number=number, reason=_why_out_of_reach(departed.get(pk))) for pk, number in known.items()}
+
+
+def _why_out_of_reach(step: str | None) -> str:
+    if step == Action.RETURN:
+        return _("该事件已退回镇指挥室，不再由本单位处理")
+    if step == Action.REDISPATCH:
+        return _("该事件已改派其他单位，不再由本单位处理")
+    return _("该事件已不在您的查看范围内")
