@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from docx import Document
@@ -21,6 +22,11 @@ def _generate(client: Client, world: TownWorld, **extra: str) -> Bulletin:
     response = client.post(reverse("dashboard:bulletin_generate"), data)
     assert response.status_code == 302, response
     return Bulletin.objects.latest("id")
+
+
+def _issue(client: Client, bulletin: Bulletin, **extra: str) -> HttpResponse:
+    """Issue ``bulletin`` as the confirmation page does (its form posts ``confirm``)."""
+    return client.post(reverse("dashboard:bulletin_issue", args=[bulletin.pk]), {"confirm": "1"}, **extra)
 
 
 def test_generate_preview_issue_and_archive(world: TownWorld) -> None:
@@ -42,10 +48,10 @@ def test_generate_preview_issue_and_archive(world: TownWorld) -> None:
         "表扬和批评仅限立案不少于5件的村（社区）；表扬须综合指标值不低于85；",
     ):
         assert text in preview
-    response = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]))
+    response = _issue(client, draft)
     assert response.status_code == 302
     second = _generate(client, world)
-    client.post(reverse("dashboard:bulletin_issue", args=[second.pk]))
+    _issue(client, second)
     draft.refresh_from_db()
     second.refresh_from_db()
     assert [(b.number, b.document_number) for b in (draft, second)] == [
@@ -55,7 +61,7 @@ def test_generate_preview_issue_and_archive(world: TownWorld) -> None:
     archive = client.get(reverse("dashboard:bulletins")).text
     assert f"{YEAR}年第1期" in archive
     assert f"{YEAR}年第2期" in archive
-    again = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]), follow=True).text
+    again = _issue(client, draft, follow=True).text
     assert f"印发为{YEAR}年第1期" in again
 
 
@@ -93,7 +99,7 @@ def test_downloads_open_and_hold_the_figures(world: TownWorld) -> None:
     world.bring_to(Status.CLOSED, now=MONDAY_0900)
     client = signed_in(world.leader)
     draft = _generate(client, world)
-    client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]))
+    _issue(client, draft)
     response = client.get(reverse("dashboard:bulletin_docx", args=[draft.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert "filename*=UTF-8''%E9%80%9A%E6%8A%A5" in response["Content-Disposition"]
@@ -117,15 +123,70 @@ def test_only_town_wide_roles_reach_bulletins(world: TownWorld) -> None:
 
 def test_archive_query_count_does_not_grow(world: TownWorld, django_assert_max_num_queries) -> None:
     client = signed_in(world.leader)
-    client.post(reverse("dashboard:bulletin_issue", args=[_generate(client, world).pk]))
+    _issue(client, _generate(client, world))
     with django_assert_max_num_queries(25) as few:
         client.get(reverse("dashboard:bulletins"))
     baseline = len(few)  # read now: every request clears the query log
     for _ in range(4):
-        client.post(reverse("dashboard:bulletin_issue", args=[_generate(client, world).pk]))
+        _issue(client, _generate(client, world))
     with django_assert_max_num_queries(baseline) as many:
         client.get(reverse("dashboard:bulletins"))
     # The list reads each bulletin's heading, not its content (a JSON document of every figure and table).
     archive = [q["sql"] for q in many.captured_queries if 'FROM "reports_bulletin"' in q["sql"]]
     assert len(archive) == 1
     assert '"content"' not in archive[0]
+
+
+def test_issuing_asks_first_what_is_issued_and_to_whom(world: TownWorld) -> None:
+    client = signed_in(world.leader)
+    draft = _generate(client, world)
+    _issue(client, _generate(client, world))  # 第1期 is taken: this draft would be 第2期
+    confirmation = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]))
+    assert (confirmation.status_code, confirmation.templates[0].name) == (200, "dashboard/bulletin_issue.html")
+    draft.refresh_from_db()
+    assert (draft.status, draft.number, draft.issued_at) == ("draft", None, None)  # nothing issued yet
+    plan = confirmation.context["plan"]
+    assert (plan.year, plan.number, plan.document_number, plan.villages, plan.departments) == (
+        YEAR,
+        2,
+        f"岱西智治〔{YEAR}〕2号",
+        2,
+        2,
+    )
+    text = confirmation.text
+    for line in (
+        "关于2026年11月岱西镇基层智治工作情况的通报",
+        f"{YEAR}年第2期，文号岱西智治〔{YEAR}〕2号（以印发时的顺序为准）",
+        "岱西镇各村（社区）、镇各有关部门（2个村（社区），2个镇机关科室和站所）",
+        "不能撤回",
+        'name="confirm" value="1"',
+    ):
+        assert line in text
+    issued = _issue(client, draft, follow=True)
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == ("issued", 2)
+    assert f"已印发：{YEAR}年第2期，文号岱西智治〔{YEAR}〕2号" in issued.text
+
+
+def test_htmx_swaps_the_confirmation_into_the_preview(world: TownWorld) -> None:
+    client = signed_in(world.leader)
+    draft = _generate(client, world)
+    preview = client.get(reverse("dashboard:bulletin", args=[draft.pk])).text
+    assert 'hx-target="this" hx-swap="outerHTML" class="card" id="bulletin-issue"' in preview
+    card = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk]), headers={"HX-Request": "true"})
+    assert card.status_code == 200
+    assert card.text.lstrip().startswith('<form method="post"')
+    assert "<html" not in card.text
+    assert 'id="bulletin-issue-confirm"' in card.text
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_the_confirmation_reads_in_english(world: TownWorld) -> None:
+    client = signed_in(world.leader)
+    client.cookies["django_language"] = "en"
+    draft = _generate(client, world)
+    text = client.post(reverse("dashboard:bulletin_issue", args=[draft.pk])).text
+    assert "Confirm issuing the bulletin" in text
+    assert f"No. 1 of {YEAR}, document number" in text
+    assert "(2 villages or communities, 2 town offices and stations)" in text

@@ -9,6 +9,7 @@ What a bulletin says is ``bulletin_content``'s.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -17,14 +18,17 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.errors import Conflict, NotFound
 from gridgov.data.metrics.indicators import Period, Scope
-from gridgov.data.org.models import Area, User
-from gridgov.data.org.numbering import next_value
+from gridgov.data.org.enums import AreaLevel, DepartmentKind
+from gridgov.data.org.models import Area, Department, User
+from gridgov.data.org.numbering import last_values, next_value
 from gridgov.data.reports.domain.bulletin_content import Progress, bulletin_content, cn_date
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
 from gridgov.data.writers import Outline
 
 BULLETIN_SERIES = "bulletin"  # 2026年第N期 of the platform's bulletins (the inspection rounds number theirs apart)
+# The town's units a bulletin is addressed to besides its villages (镇各有关部门): its offices and stations.
+TOWN_UNITS = (DepartmentKind.TOWN_OFFICE, DepartmentKind.STATION)
 
 
 def document_prefix(town: Area) -> str:
@@ -86,15 +90,48 @@ def issue_bulletin(*, bulletin_id: int, town: Area, user: User, now: datetime | 
         bulletin.status = BulletinStatus.ISSUED
         bulletin.year = year
         bulletin.number = number
-        bulletin.document_number = _("%(prefix)s〔%(year)s〕%(n)s号") % {
-            "prefix": document_prefix(town),
-            "year": year,
-            "n": number,
-        }
+        bulletin.document_number = document_number(town=town, year=year, number=number)
         bulletin.issued_by = user
         bulletin.issued_at = now
         bulletin.save(update_fields=["status", "year", "number", "document_number", "issued_by", "issued_at"])
     return bulletin
+
+
+def document_number(*, town: Area, year: int, number: int) -> str:
+    """The 文号 of the town's ``number``-th bulletin of ``year``: 岱西智治〔2026〕3号."""
+    return _("%(prefix)s〔%(year)s〕%(n)s号") % {"prefix": document_prefix(town), "year": year, "n": number}
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePlan:
+    """What issuing a draft will do, said before it is done: the number and 文号 it takes — the next of the town's
+    year as things stand (a bulletin issued meanwhile moves it on) — whom it is addressed to (the town's villages
+    and communities, and its offices and stations), and whom it names for praise or criticism."""
+
+    year: int
+    number: int
+    document_number: str
+    villages: int
+    departments: int
+    commendations: list[str]
+    criticisms: list[str]
+
+
+def issue_plan(*, bulletin: Bulletin, now: datetime | None = None) -> IssuePlan:
+    """What ``issue_bulletin`` would do to the draft ``bulletin`` at ``now``: reads only."""
+    now = now or timezone.now()
+    year = timezone.localtime(now).year
+    town = bulletin.town
+    number = last_values(series=BULLETIN_SERIES, town=town, years=[year]).get(year, 0) + 1
+    return IssuePlan(
+        year=year,
+        number=number,
+        document_number=document_number(town=town, year=year, number=number),
+        villages=Area.objects.filter(town=town, level=AreaLevel.VILLAGE).count(),
+        departments=Department.objects.filter(town=town, active=True, kind__in=TOWN_UNITS).count(),
+        commendations=list(bulletin.content.get("commendations", [])),
+        criticisms=list(bulletin.content.get("criticisms", [])),
+    )
 
 
 def bulletin_for_town(*, town: Area, bulletin_id: int) -> Bulletin:

@@ -19,6 +19,7 @@ from gridgov.data.reports.domain.bulletins import (
     generate_bulletin,
     issue_bulletin,
     issue_line,
+    issue_plan,
 )
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
@@ -109,7 +110,13 @@ def bulletin(request: HttpRequest, bulletin_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def bulletin_issue(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+    """Issue a draft — after a confirmation that says what is issued and to whom: the first POST (without
+    ``confirm``) answers that confirmation (the preview's card, swapped in by htmx; a page of its own without
+    JavaScript), and issues nothing."""
     town, found = _bulletin(request, bulletin_id)
+    if found.status == BulletinStatus.DRAFT and request.POST.get("confirm") != "1":
+        template = "dashboard/bulletin_issue.html#confirm" if is_htmx(request) else "dashboard/bulletin_issue.html"
+        return render(request, template, {"bulletin": found, "town": town, "plan": issue_plan(bulletin=found)})
     try:
         issued = issue_bulletin(bulletin_id=found.pk, town=town, user=signed_in_user(request))
         messages.success(
