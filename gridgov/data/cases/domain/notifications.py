@@ -12,6 +12,7 @@ nothing twice (one notification per user and action).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Collection
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.enums import Action, NotificationKind
 from gridgov.data.cases.models import Case, CaseAction, Notification
@@ -111,23 +113,25 @@ def deadline_text(*, number: str, level: str, deadline: datetime) -> Notificatio
     return _with_stored(NotificationKind.DEADLINE, {"number": number, "level": level, "deadline": deadline.isoformat()})
 
 
+# The sentences, translated when read: a step of a case, and a deadline alert by its level (yellow: due soon).
+ACTION_SENTENCE = gettext_lazy("%(number)s：%(action)s")
+DEADLINE_SENTENCES = {
+    "red": gettext_lazy("%(number)s 已超期（期限 %(deadline)s），请尽快办理"),
+    "yellow": gettext_lazy("%(number)s 即将到期（期限 %(deadline)s）"),
+}
+
+
 def sentence(*, kind: str, params: dict[str, str]) -> str | None:
     """The notification's sentence in the active language; None when ``kind`` is none (stored text only) or
     its parameters do not make one (a row written by another version)."""
     try:
         if kind == NotificationKind.ACTION:
-            text = _("%(number)s：%(action)s") % {
-                "number": params["number"],
-                "action": Action(params["action"]).label,
-            }
+            text = str(ACTION_SENTENCE) % {"number": params["number"], "action": Action(params["action"]).label}
             return f"{text} — {params['note']}" if params.get("note") else text
         if kind == NotificationKind.DEADLINE:
             deadline = timezone.localtime(datetime.fromisoformat(params["deadline"])).strftime("%m-%d %H:%M")
-            if params["level"] == "red":
-                message = _("%(number)s 已超期（期限 %(deadline)s），请尽快办理")
-            else:
-                message = _("%(number)s 即将到期（期限 %(deadline)s）")
-            return message % {"number": params["number"], "deadline": deadline}
+            message = DEADLINE_SENTENCES["red" if params["level"] == "red" else "yellow"]
+            return str(message) % {"number": params["number"], "deadline": deadline}
     except (KeyError, TypeError, ValueError):
         return None
     return None
@@ -372,13 +376,74 @@ def wake_worker() -> None:
 
 
 def notifications_for(*, user_id: int, unread_only: bool = False, search: str = "") -> QuerySet[Notification]:
+    """The user's messages, newest first; ``search``: those that say each of its words as the user reads them
+    (``saying``)."""
     qs = Notification.objects.filter(user_id=user_id).select_related("case").order_by("-created_at", "-id")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     if search.strip():
-        text = search.strip()[:100]
-        qs = qs.filter(Q(message__icontains=text) | Q(case__number__icontains=text))
+        qs = qs.filter(saying(search[:100]))
     return qs
+
+
+# Other words people use for a step, in the reader's language, found as well as the step's own name.
+STEP_SYNONYMS = {
+    Action.DISPATCH: gettext_lazy("派发 分派"),
+    Action.REDISPATCH: gettext_lazy("转派 重新派遣"),
+}
+SEARCH_WORDS = 10
+_PLACEHOLDER = re.compile(r"%\(\w+\)s")
+_DATE_LIKE = re.compile(r"[\d:-]+")  # a part of a deadline as a sentence shows it: 11-23 14:30
+
+
+def saying(search: str) -> Q:
+    """The notifications whose sentence, as the reader reads it in the active language (``sentence``), says
+    every word of ``search``: their case number, a step's note, or — matched in Python against the few names and
+    sentence templates in the active language, never against rows — a step's name or a word of the sentence
+    around it (an inflected English word too: "dispatched" finds the steps named "Dispatch"), which becomes a
+    condition on the rows' ``params``. The database filters the reader's own rows; nothing is read into Python
+    to be filtered. A row stored before kinds is searched in its stored text, which it shows in every language.
+    """
+    condition = Q()
+    for word in search.split()[:SEARCH_WORDS]:
+        condition &= _saying_word(word)
+    if translation.get_language() == settings.LANGUAGE_CODE:  # the stored sentence is the one this reader reads
+        condition |= Q(message__icontains=search.strip())
+    return condition
+
+
+def _saying_word(word: str) -> Q:
+    needle = word.casefold()
+    said = (
+        Q(case__number__icontains=word)
+        | Q(kind=NotificationKind.STORED, message__icontains=word)
+        | Q(kind=NotificationKind.ACTION, params__note__icontains=word)
+    )
+    steps = [step.value for step in Action if _in_words(needle, str(step.label), str(STEP_SYNONYMS.get(step, "")))]
+    if steps:
+        said |= Q(kind=NotificationKind.ACTION, params__action__in=steps)
+    if _in_words(needle, *_PLACEHOLDER.split(str(ACTION_SENTENCE))):
+        said |= Q(kind=NotificationKind.ACTION)
+    levels = [level for level, text in DEADLINE_SENTENCES.items() if _in_words(needle, *_PLACEHOLDER.split(str(text)))]
+    if levels:
+        said |= Q(kind=NotificationKind.DEADLINE, params__level__in=levels)
+    if _DATE_LIKE.fullmatch(word):  # the deadline as shown: the stored sentence shows it the same in every language
+        said |= Q(kind=NotificationKind.DEADLINE, message__icontains=word)
+    return said
+
+
+def _in_words(needle: str, *texts: str) -> bool:
+    """Whether ``needle`` (casefolded) is part of one of ``texts``, or one of their words inflected: "dispatched"
+    or "dispatching" for "Dispatch", "resolving" for "Resolve"."""
+    for text in texts:
+        folded = text.casefold()
+        if needle in folded:
+            return True
+        for known in re.findall(r"\w+", folded):
+            stem = known.removesuffix("e")
+            if len(known) >= 4 and needle.startswith(stem) and len(needle) - len(known) <= 3:
+                return True
+    return False
 
 
 def unread_count(*, user_id: int) -> int:
