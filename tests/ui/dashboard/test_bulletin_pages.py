@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from docx import Document
@@ -24,7 +24,7 @@ def _generate(client: Client, world: TownWorld, **extra: str) -> Bulletin:
     return Bulletin.objects.latest("id")
 
 
-def _issue(client: Client, bulletin: Bulletin, **extra: str) -> HttpResponse:
+def _issue(client: Client, bulletin: Bulletin, **extra: Any) -> Any:
     """Issue ``bulletin`` as the confirmation page does (its form posts ``confirm``)."""
     return client.post(reverse("dashboard:bulletin_issue", args=[bulletin.pk]), {"confirm": "1"}, **extra)
 
