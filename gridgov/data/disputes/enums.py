@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DisputeType(models.TextChoices):
@@ -38,3 +39,10 @@ class PartyRole(models.TextChoices):
     APPLICANT = "applicant", _("申请人/信访人")
     RESPONDENT = "respondent", _("被申请人")
     OTHER = "other", _("其他当事人")
+
+
+class PartyKind(models.TextChoices):
+    """A party is a natural person (masked on display) or a company or other organisation (not personal data)."""
+
+    PERSON = "person", _("个人")
+    ORGANISATION = "organisation", pgettext_lazy("party", "单位")  # a company, not a unit of measure

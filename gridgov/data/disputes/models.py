@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
-from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
+from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyKind, PartyRole
 from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
 from gridgov.data.org.models import town_link
 from gridgov.data.privacy import EncryptedTextField
@@ -53,6 +53,7 @@ class DisputeParty(models.Model):
     town = town_link()
     dispute = models.ForeignKey(Dispute, verbose_name=_("纠纷"), on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("身份"), max_length=16, choices=PartyRole.choices, default=PartyRole.APPLICANT)
+    kind = models.CharField(_("当事人类型"), max_length=16, choices=PartyKind.choices, default=PartyKind.PERSON)
     name = EncryptedTextField(_("姓名/单位"))
     phone = EncryptedTextField(_("电话"), blank=True)
     id_number = EncryptedTextField(_("证件号码"), blank=True)
@@ -62,7 +63,10 @@ class DisputeParty(models.Model):
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
         ordering = ["dispute_id", "sort_order", "id"]
-        constraints = [choice_check("role", PartyRole, name="party_role_valid")]
+        constraints = [
+            choice_check("role", PartyRole, name="party_role_valid"),
+            choice_check("kind", PartyKind, name="party_kind_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.get_role_display()

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
+from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyKind
 from gridgov.data.errors import InvalidInput
 from gridgov.data.inspections.domain import ItemSpec, parse_points
 from gridgov.data.problemlists.enums import Source
@@ -109,6 +109,12 @@ class DisputeForm(forms.Form):
     type = forms.ChoiceField(label=gettext_lazy("类型"), choices=CHOOSE + list(DisputeType.choices))
     description = forms.CharField(label=gettext_lazy("事由"), widget=forms.Textarea(attrs={"rows": 3}))
     party_name = forms.CharField(label=gettext_lazy("当事人"), max_length=64)
+    party_kind = forms.ChoiceField(
+        label=gettext_lazy("当事人类型"),
+        choices=[("", gettext_lazy("按名称判断")), *PartyKind.choices],
+        required=False,
+        help_text=gettext_lazy("个人的姓名、电话、证件号码脱敏显示；单位（公司、合作社等）显示名称"),
+    )
     party_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=20, required=False)
     party_id_number = forms.CharField(label=gettext_lazy("身份证号"), max_length=18, required=False)
     level = forms.ChoiceField(label=gettext_lazy("层级"), choices=list(Level.choices), initial=Level.TOWN)

@@ -18,18 +18,18 @@ from gridgov.data.disputes.domain import (
     PartyInput,
     PartyView,
     clear_backlog,
-    parties_masked,
+    parties_shown,
+    party_names,
     record_mediation,
     register_dispute,
     request_petition_extension,
     reveal_parties,
 )
-from gridgov.data.disputes.enums import DisputeType
+from gridgov.data.disputes.enums import DisputeType, PartyKind
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
-from gridgov.data.privacy import mask_name
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import DisputeForm, MediationForm
 from gridgov.ui.params import int_param
@@ -57,16 +57,12 @@ def _dispute_params(request: HttpRequest) -> dict[str, str]:
     return common.list_params(request, "type", "backlog", "status")
 
 
-def _masked_names(dispute: Dispute) -> str:
-    return "、".join(mask_name(p.name) for p in dispute.parties.all())
-
-
 @login_required
 def disputes(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = common.civic_town(user)
     params = _dispute_params(request)
-    rows = [(d, _masked_names(d)) for d in _disputes(user, town, params)[:PAGE_SIZE]]
+    rows = [(d, party_names(d)) for d in _disputes(user, town, params)[:PAGE_SIZE]]
     context = {
         "rows": rows,
         "params": params,
@@ -79,7 +75,7 @@ def disputes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def disputes_export(request: HttpRequest) -> HttpResponse:
-    """The ledger as Excel, parties masked (a full export would be an unlogged mass unmasking)."""
+    """The ledger as Excel, persons masked as on the list (a full export would be an unlogged mass unmasking)."""
     user = signed_in_user(request)
     town = common.civic_town(user)
     rows = (
@@ -87,7 +83,7 @@ def disputes_export(request: HttpRequest) -> HttpResponse:
             d.case.number,
             d.get_type_display(),
             d.received_on,
-            _masked_names(d),
+            party_names(d),
             d.case.description,
             d.get_level_display(),
             d.amount,
@@ -136,7 +132,12 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
                 type=data["type"],
                 description=data["description"],
                 parties=[
-                    PartyInput(name=data["party_name"], phone=data["party_phone"], id_number=data["party_id_number"])
+                    PartyInput(
+                        name=data["party_name"],
+                        phone=data["party_phone"],
+                        id_number=data["party_id_number"],
+                        kind=PartyKind(data["party_kind"]) if data["party_kind"] else None,
+                    )
                 ],
                 level=data["level"],
                 amount=data["amount"] or Decimal(0),
@@ -177,7 +178,7 @@ def _render_dispute(
         "dispute": dispute,
         "case": dispute.case,
         "parties": parties,
-        "masked": bool(parties) and parties[0].masked,
+        "masked": any(p.masked for p in parties),
         "form": form or MediationForm(),
     }
     return render(request, "ledgers/civic/dispute.html", context)
@@ -198,7 +199,7 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
             return redirect("ledgers:dispute", dispute.pk)
-    return _render_dispute(request, dispute, parties=parties_masked(dispute), form=form)
+    return _render_dispute(request, dispute, parties=parties_shown(dispute), form=form)
 
 
 @login_required
@@ -228,7 +229,7 @@ def dispute_extension(request: HttpRequest, dispute_id: int) -> HttpResponse:
             days = int_param(request.POST.get("days"), minimum=0, maximum=3650) or 0
             request_petition_extension(dispute=dispute, actor=user, note=request.POST.get("note", ""), days=days)
     except DomainError as error:
-        return _render_dispute(request, dispute, parties=parties_masked(dispute), extension_error=error.message)
+        return _render_dispute(request, dispute, parties=parties_shown(dispute), extension_error=error.message)
     return redirect("ledgers:dispute", dispute.pk)
 
 

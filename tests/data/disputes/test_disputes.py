@@ -14,7 +14,7 @@ from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.disputes.domain import (
     PartyInput,
     clear_backlog,
-    parties_masked,
+    parties_shown,
     record_mediation,
     register_dispute,
     request_petition_extension,
@@ -139,7 +139,7 @@ def test_parties_encrypted_masked_and_reveal_logged(world: TownWorld) -> None:
         stored = cursor.fetchone()
     assert all(value.startswith("v1:") for value in stored)
     assert "张三丰" not in "".join(stored)
-    [masked] = parties_masked(dispute)
+    [masked] = parties_shown(dispute)
     assert (masked.name, masked.phone, masked.id_number) == ("张**", "138****8000", "330921********1237")
     with pytest.raises(NotAllowed):
         reveal_parties(user=world.handler_a, dispute=dispute)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.enums import Kind, Status
 from gridgov.data.cases.models import Case
-from gridgov.data.disputes.domain import parties_masked
+from gridgov.data.disputes.domain import parties_shown
 from gridgov.data.disputes.enums import Method, Outcome
 from gridgov.data.disputes.figures import year_figures
 from gridgov.data.disputes.importers import DISPUTES
@@ -60,7 +60,7 @@ def test_resolved_disputes_count_and_reimport_creates_nothing(world: TownWorld) 
     assert case.reported_at == datetime(2025, 4, 1, 9, 0, tzinfo=SHANGHAI)
     assert case.closed_at == datetime(2025, 4, 20, 17, 30, tzinfo=SHANGHAI)
     assert (labour.method, labour.outcome, labour.backlog_cleared_at) == (Method.ARBITRATION, Outcome.RESOLVED, None)
-    assert [p.name for p in parties_masked(labour)] == ["李*"]
+    assert [p.name for p in parties_shown(labour)] == ["李*"]
     petition = Dispute.objects.get(import_key="XF-001")
     assert petition.backlog_cleared_at == datetime(2025, 3, 30, 17, 30, tzinfo=SHANGHAI)
     assert Dispute.objects.get(import_key="LD-002").case.status == Status.DISPATCHED

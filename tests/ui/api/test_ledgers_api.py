@@ -106,7 +106,14 @@ def test_disputes_masked_and_scoped(world: TownWorld, as_user) -> None:
     row = body["results"][0]
     assert (row["id"], row["type"], row["amount"], row["backlog"]) == (dispute.pk, "labour", 5000.0, False)
     assert row["parties"] == [
-        {"role": "申请人/信访人", "name": "张**", "phone": "138****8000", "id_number": "", "masked": True}
+        {
+            "role": "申请人/信访人",
+            "kind": "person",
+            "name": "张**",
+            "phone": "138****8000",
+            "id_number": "",
+            "masked": True,
+        }
     ]
     assert "张三丰" not in staff.get(f"/api/disputes/{dispute.pk}").content.decode()
     assert staff.get("/api/disputes", backlog="true").json()["count"] == 0
@@ -114,7 +121,14 @@ def test_disputes_masked_and_scoped(world: TownWorld, as_user) -> None:
     assert as_user(world.resident).get("/api/disputes").json()["count"] == 0
     revealed = staff.post(f"/api/disputes/{dispute.pk}/reveal-parties", {}).json()
     assert revealed == [
-        {"role": "申请人/信访人", "name": "张三丰", "phone": "13800138000", "id_number": "", "masked": False}
+        {
+            "role": "申请人/信访人",
+            "kind": "person",
+            "name": "张三丰",
+            "phone": "13800138000",
+            "id_number": "",
+            "masked": False,
+        }
     ]
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.PERSONAL_DATA_REVEALED).count() == 1
     handler = as_user(world.handler_a).post(f"/api/disputes/{dispute.pk}/reveal-parties", {})

@@ -57,9 +57,7 @@ def test_register_page_errors_then_success(world: TownWorld) -> None:
     assert good["Location"] == reverse("ledgers:dispute", args=[dispute.pk])
 
 
-def test_parties_masked_in_list_detail_and_export_reveal_logged(
-    world: TownWorld, django_assert_max_num_queries
-) -> None:
+def test_parties_shown_in_list_detail_and_export_reveal_logged(world: TownWorld, django_assert_max_num_queries) -> None:
     for _n in range(5):
         register(world)
     dispute = Dispute.objects.first()

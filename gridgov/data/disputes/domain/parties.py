@@ -1,5 +1,6 @@
 """The parties of a dispute: checked as they are entered (a name, a phone number, a resident ID number), written
-in the order given, shown masked, and in full only to the roles that may see personal data on a case (logged)."""
+in the order given, and shown by the one rule of ``org.disclosure``: a person masked, a company or other
+organisation by its name; a person in full only to the roles that may see personal data on a case (logged)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.personal_data import can_reveal
-from gridgov.data.disputes.enums import PartyRole
+from gridgov.data.disputes.enums import PartyKind, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
+from gridgov.data.disputes.names import names_an_organisation
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.idcard import check_id_number as check_id_number  # re-exported: the importer checks its cells with it
+from gridgov.data.org.disclosure import Holder, disclose
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client, record_event
-from gridgov.data.privacy import mask_id_number, mask_name, mask_phone
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,13 @@ class PartyInput:
     phone: str = ""
     id_number: str = ""
     role: PartyRole = PartyRole.APPLICANT
+    kind: PartyKind | None = None  # None: told by the name (``kind_of_name``)
+
+
+def kind_of_name(name: str) -> PartyKind:
+    """A party named like a company or another organisation (``disputes.names``) is one; anyone else a
+    person, whose name is masked."""
+    return PartyKind.ORGANISATION if names_an_organisation(name) else PartyKind.PERSON
 
 
 def check_phone(value: str) -> str:
@@ -49,6 +58,7 @@ def check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
                 phone=check_phone(party.phone),
                 id_number=check_id_number(party.id_number),
                 role=PartyRole(party.role),
+                kind=PartyKind(party.kind) if party.kind else kind_of_name(name),
             )
         )
     return checked
@@ -58,7 +68,14 @@ def party_rows(*, town: Area, dispute: Dispute, parties: Sequence[PartyInput]) -
     """The parties of ``dispute`` as rows, in the order given (checked by ``check_parties`` or a ledger import)."""
     return [
         DisputeParty(
-            town=town, dispute=dispute, role=p.role, name=p.name, phone=p.phone, id_number=p.id_number, sort_order=i
+            town=town,
+            dispute=dispute,
+            role=p.role,
+            kind=p.kind or kind_of_name(p.name),
+            name=p.name,
+            phone=p.phone,
+            id_number=p.id_number,
+            sort_order=i,
         )
         for i, p in enumerate(parties)
     ]
@@ -67,23 +84,42 @@ def party_rows(*, town: Area, dispute: Dispute, parties: Sequence[PartyInput]) -
 @dataclass(frozen=True, slots=True)
 class PartyView:
     role: str
+    kind: str
     name: str
     phone: str
     id_number: str
     masked: bool
 
 
-def parties_masked(dispute: Dispute) -> list[PartyView]:
-    return [
-        PartyView(
-            role=str(PartyRole(p.role).label),
-            name=mask_name(p.name),
-            phone=mask_phone(p.phone) if p.phone else "",
-            id_number=mask_id_number(p.id_number) if p.id_number else "",
-            masked=True,
-        )
-        for p in dispute.parties.all()
-    ]
+HOLDERS = {PartyKind.PERSON: Holder.PRIVATE, PartyKind.ORGANISATION: Holder.ORGANISATION}
+
+
+def party_view(party: DisputeParty, *, revealed: bool = False) -> PartyView:
+    """``party`` as shown: a person masked (in full after a logged reveal), an organisation by its name."""
+    shown = disclose(
+        holder=HOLDERS[PartyKind(party.kind)],
+        name=party.name,
+        phone=party.phone,
+        id_number=party.id_number,
+        revealed=revealed,
+    )
+    return PartyView(
+        role=str(PartyRole(party.role).label),
+        kind=party.kind,
+        name=shown.name,
+        phone=shown.phone,
+        id_number=shown.id_number,
+        masked=shown.masked,
+    )
+
+
+def parties_shown(dispute: Dispute) -> list[PartyView]:
+    return [party_view(p) for p in dispute.parties.all()]
+
+
+def party_names(dispute: Dispute) -> str:
+    """The parties' names as the ledger's list and its export show them (张**、岱西船舶修造有限公司)."""
+    return "、".join(party_view(p).name for p in dispute.parties.all())
 
 
 def reveal_parties(*, user: User, dispute: Dispute, client: Client | None = None) -> list[PartyView]:
@@ -96,7 +132,4 @@ def reveal_parties(*, user: User, dispute: Dispute, client: Client | None = None
         client=client,
         detail={"case": dispute.case.number, "fields": ["party_name", "party_phone", "party_id_number"]},
     )
-    return [
-        PartyView(role=str(PartyRole(p.role).label), name=p.name, phone=p.phone, id_number=p.id_number, masked=False)
-        for p in dispute.parties.all()
-    ]
+    return [party_view(p, revealed=True) for p in dispute.parties.all()]

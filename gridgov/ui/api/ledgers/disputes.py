@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from gridgov.data.cases.models import Case
-from gridgov.data.disputes.domain import PartyInput, PartyView, parties_masked, register_dispute, reveal_parties
-from gridgov.data.disputes.enums import DisputeType, Level, PartyRole
+from gridgov.data.disputes.domain import PartyInput, PartyView, parties_shown, register_dispute, reveal_parties
+from gridgov.data.disputes.enums import DisputeType, Level, PartyKind, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client
@@ -37,6 +37,7 @@ from gridgov.ui.signed_in import api_user
 
 class PartyOut(Schema):
     role: str
+    kind: PartyKind = Field(description="person 个人（脱敏）/ organisation 单位（不脱敏）")
     name: str
     phone: str
     id_number: str
@@ -56,7 +57,7 @@ class DisputeOut(Schema):
     method: str
     outcome: str
     outcome_note: str
-    parties: list[PartyOut] = Field(description="当事人（已脱敏，与网页相同）")
+    parties: list[PartyOut] = Field(description="当事人（个人已脱敏，单位显示名称，与网页相同）")
 
 
 class DisputePageOut(PageOut):
@@ -73,13 +74,16 @@ class PartyIn(TextIn):
     phone: str = Field(default="", max_length=32)
     id_number: str = Field(default="", max_length=18)
     role: PartyRole = PartyRole.APPLICANT
+    kind: PartyKind | None = Field(
+        default=None, description="个人或单位；缺省按名称判断（以公司、厂、合作社等结尾为单位）"
+    )
 
 
 class DisputeIn(TextIn):
     town_id: int | None = Field(default=None, ge=1, le=2**62, description="乡镇 id（只属于一个乡镇时可省略）")
     type: DisputeType
     description: str = Field(min_length=1, max_length=2000)
-    parties: list[PartyIn] = Field(min_length=1, max_length=50, description="当事人（加密保存，返回时脱敏）")
+    parties: list[PartyIn] = Field(min_length=1, max_length=50, description="当事人（加密保存；返回时个人脱敏）")
     level: Level = Level.TOWN
     amount: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("999999999999.99"), decimal_places=2)
     backlog: bool = False
@@ -89,7 +93,14 @@ class DisputeIn(TextIn):
 
 
 def _party(p: PartyView) -> JSONObject:
-    return {"role": p.role, "name": p.name, "phone": p.phone, "id_number": p.id_number, "masked": p.masked}
+    return {
+        "role": p.role,
+        "kind": p.kind,
+        "name": p.name,
+        "phone": p.phone,
+        "id_number": p.id_number,
+        "masked": p.masked,
+    }
 
 
 def _dispute(d: Dispute, *, now: datetime) -> JSONObject:
@@ -106,7 +117,7 @@ def _dispute(d: Dispute, *, now: datetime) -> JSONObject:
         "method": d.method,
         "outcome": d.outcome,
         "outcome_note": d.outcome_note,
-        "parties": [_party(p) for p in parties_masked(d)],
+        "parties": [_party(p) for p in parties_shown(d)],
     }
 
 
@@ -158,7 +169,8 @@ def create_dispute(request: HttpRequest, payload: DisputeIn) -> HttpResponse:
             type=payload.type,
             description=payload.description,
             parties=[
-                PartyInput(name=p.name, phone=p.phone, id_number=p.id_number, role=p.role) for p in payload.parties
+                PartyInput(name=p.name, phone=p.phone, id_number=p.id_number, role=p.role, kind=p.kind)
+                for p in payload.parties
             ],
             level=payload.level,
             amount=payload.amount,

@@ -1,0 +1,44 @@
+"""The migration that gives dispute parties a kind tells the parties already written by their names: a company
+recorded before it is shown by its name afterwards, a person stays masked."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from gridgov.data.disputes.domain import PartyInput, parties_shown, register_dispute
+from gridgov.data.disputes.enums import PartyKind, PartyRole
+from gridgov.data.disputes.models import DisputeParty
+from tests.factories import TownWorld
+
+BEFORE = [("disputes", "0001_disputes_and_parties")]
+AFTER = [("disputes", "0002_party_kind")]
+
+
+def migrate(targets: list[tuple[str, str]]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parties_written_before_are_told_by_their_names(world: TownWorld) -> None:
+    dispute = register_dispute(
+        town=world.town,
+        actor=world.operator,
+        type="labour",
+        description="外包班组反映拖欠工资",
+        parties=[
+            PartyInput(name="欧阳锋", phone="13912345678"),
+            PartyInput(name="岱西船舶修造有限公司", role=PartyRole.RESPONDENT),
+        ],
+        department=world.dept_a,
+    )
+    try:
+        migrate(BEFORE)
+    finally:
+        migrate(AFTER)
+    kinds = list(DisputeParty.objects.filter(dispute=dispute).order_by("sort_order").values_list("kind", flat=True))
+    assert kinds == [PartyKind.PERSON, PartyKind.ORGANISATION]
+    assert [p.name for p in parties_shown(dispute)] == ["欧**", "岱西船舶修造有限公司"]
