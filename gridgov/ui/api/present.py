@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gridgov.data.access.permissions import available_actions, duplicate_number
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
-from gridgov.data.cases.domain.personal_data import reporter_contact
+from gridgov.data.cases.domain.personal_data import reporter_contact, timeline
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.transitions import Need
@@ -147,13 +147,13 @@ def case_detail(case: Case, *, user: User, now: datetime) -> JSONObject:
                     "action_label": str(Action(row.action).label),
                     "from_status": row.from_status or None,
                     "to_status": row.to_status,
-                    "actor_name": row.actor_name,
+                    "actor_name": who,
                     "actor_role": row.actor_role or None,
                     "note": row.note,
                     "created_at": row.created_at,
                     "attachments": [attachment(a, action_seq=row.seq) for a in row.attachments.all()],
                 }
-                for row in actions
+                for row, who in timeline(case, actions)
             ],
             "actions": offers(user=user, case=case),
         }

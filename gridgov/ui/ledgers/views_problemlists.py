@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.deadlines import ledger_overdue
+from gridgov.data.cases.domain.personal_data import timeline
 from gridgov.data.errors import NotFound
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.problemlists.domain import (
@@ -167,7 +168,7 @@ def problem_item(request: HttpRequest, item_id: int) -> HttpResponse:
         "item": item,
         "case": item.case,
         "form": form,
-        "progress": item.case.actions.filter(action="progress").order_by("seq"),
+        "progress": timeline(item.case, item.case.actions.filter(action="progress").order_by("seq")),
         "actions": actions,
         "overdue": ledger_overdue(status=item.case.status, deadline=item.deadline, today=timezone.localdate()),
     }

@@ -31,6 +31,7 @@ from gridgov.data.access.permissions import (
 )
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.engine import apply_action
+from gridgov.data.cases.domain.personal_data import shown_actor, timeline
 from gridgov.data.cases.domain.queries import CaseList, keyset_of, older_than
 from gridgov.data.cases.enums import Action, AttachmentKind, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
@@ -157,7 +158,7 @@ def _render_case(
         "phone/case.html",
         {
             "case": case,
-            "actions": actions,
+            "steps": timeline(case, actions),
             "before_photos": [p for p in photos if p.kind != AttachmentKind.AFTER],
             "after_photos": [p for p in photos if p.kind == AttachmentKind.AFTER],
             "lamp": lamp_of(case, now=timezone.now()),
@@ -324,7 +325,7 @@ def _latest_steps(case_id: int) -> list[str]:
             part
             for part in (
                 str(step.get_action_display()),
-                step.actor_name or _("群众"),
+                shown_actor(step) or _("群众"),
                 cn_datetime(step.created_at),
                 step.note[:60],
             )

@@ -25,6 +25,7 @@ from gridgov.data.cases.domain.personal_data import (
     ReporterContact,
     reporter_contact,
     reveal_reporter_contact,
+    timeline,
 )
 from gridgov.data.cases.domain.queries import overview
 from gridgov.data.cases.enums import Status
@@ -115,7 +116,7 @@ def case_reveal_contact(request: HttpRequest, case_id: int) -> HttpResponse:
         contact = reveal_reporter_contact(user=user, case=case, client=Client.of(request))
     except DomainError as error:
         raise PermissionDenied(error.message) from None
-    return render_case(request, case, contact=contact)
+    return render_case(request, case, contact=contact, revealed=True)
 
 
 def case_or_404(user: User, case_id: int) -> Case:
@@ -131,6 +132,7 @@ def render_case(
     case: Case,
     *,
     contact: ReporterContact | None = None,
+    revealed: bool = False,
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -143,7 +145,7 @@ def render_case(
         "web/case_detail.html",
         {
             "case": case,
-            "actions": actions,
+            "steps": timeline(case, actions, revealed=revealed),
             "deadline": deadline,
             "contact": contact,
             "can_reveal": contact.masked and may_reveal_contact(user=user, case=case),  # the button: while masked

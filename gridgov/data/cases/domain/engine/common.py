@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.audit import chain
 from gridgov.data.cases.domain.notifications import wake_worker
+from gridgov.data.cases.domain.personal_data import shown_actor
 from gridgov.data.cases.domain.steps import Step
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
@@ -125,7 +126,7 @@ def conflict_message(case: Case) -> str:
         return _("事件 %(number)s 已被他人更新，请刷新后重试") % {"number": case.number}
     return _("事件 %(number)s 已被 %(who)s 于 %(when)s 执行“%(action)s”，当前状态为“%(status)s”，请刷新后再操作") % {
         "number": case.number,
-        "who": last.actor_name or _("系统"),
+        "who": shown_actor(last) or _("系统"),
         "when": timezone.localtime(last.created_at).strftime("%H:%M"),
         "action": label(last.action, Action),
         "status": status,
