@@ -10,10 +10,10 @@ from gridgov.data.cases.domain import reference
 from gridgov.data.cases.scope import is_global_admin, memberships_of
 from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.data.org.disclosure import Holder, Item, shown
 from gridgov.data.org.domain import grant_role
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Enterprise, Membership, User
-from gridgov.data.privacy import mask_phone
 
 # Town staff who keep the enterprise ledgers (enter government checks, meetings, imports).
 STAFF_ROLES = (Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.HANDLER, Role.GRID_WORKER, Role.VILLAGE_STAFF)
@@ -63,7 +63,9 @@ def create_enterprise(
 
 
 def masked_contact_phone(enterprise: Enterprise) -> str:
-    return mask_phone(enterprise.contact_phone) if enterprise.contact_phone else ""
+    """The contact person's phone as shown (``org.disclosure``: a company's contact acts for it — the name in full,
+    the mobile masked)."""
+    return shown(enterprise.contact_phone, holder=Holder.OFFICIAL, item=Item.PHONE)
 
 
 def add_enterprise_user(*, user: User, enterprise: Enterprise) -> Membership:

@@ -9,13 +9,13 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import NotAllowed
+from gridgov.data.org.disclosure import Holder, disclose
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client, record_event
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import Resident
 from gridgov.data.people.scope import may_unmask_person
-from gridgov.data.privacy import mask_id_number, mask_name, mask_phone
 
 ERASED_NAME = "已删除"  # the name an erased person's row keeps (not personal data)
 PERSONAL_FIELDS = ("name", "id_number", "phone", "birth_date")
@@ -44,11 +44,12 @@ class PersonView:
 def person_view(resident: Resident) -> PersonView:
     """``resident`` masked: what everyone who may see the resident is shown."""
     erased = resident.erased_at is not None
+    shown = disclose(holder=Holder.PRIVATE, name=resident.name, phone=resident.phone, id_number=resident.id_number)
     return PersonView(
         pk=resident.pk,
-        name=ERASED_NAME if erased else mask_name(resident.name),
-        id_number=mask_id_number(resident.id_number) if resident.id_number else "",
-        phone=mask_phone(resident.phone) if resident.phone else "",
+        name=ERASED_NAME if erased else shown.name,
+        id_number=shown.id_number,
+        phone=shown.phone,
         birth_year=resident.birth_date.year if resident.birth_date else None,
         birth_date=None,
         sex=Sex(resident.sex),
@@ -63,11 +64,14 @@ def person_view(resident: Resident) -> PersonView:
 
 def plain_view(resident: Resident) -> PersonView:
     """``resident`` in full, for the functions that have checked and logged (``reveal_person``, the export)."""
+    shown = disclose(
+        holder=Holder.PRIVATE, name=resident.name, phone=resident.phone, id_number=resident.id_number, revealed=True
+    )
     return PersonView(
         pk=resident.pk,
-        name=resident.name,
-        id_number=resident.id_number,
-        phone=resident.phone,
+        name=shown.name,
+        id_number=shown.id_number,
+        phone=shown.phone,
         birth_year=resident.birth_date.year if resident.birth_date else None,
         birth_date=resident.birth_date,
         sex=Sex(resident.sex),

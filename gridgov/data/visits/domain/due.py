@@ -15,9 +15,9 @@ from gridgov.data.cases.enums import Lamp
 from gridgov.data.org.english import local_name
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
+from gridgov.data.people.domain.display import person_view
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.models import GroupMembership, House, Resident
-from gridgov.data.privacy import mask_name
 from gridgov.data.visits.domain.scope import VisitScope, scope_of
 from gridgov.data.visits.models import Visit
 
@@ -134,7 +134,7 @@ def member_items(members: dict[int, Member], last: dict[tuple[str, int], date], 
             DueItem(
                 resident=member.resident,
                 house=None,
-                label=mask_name(member.resident.name),
+                label=person_view(member.resident).name,
                 reasons=tuple(member.reasons),
                 every_days=member.every_days,
                 last_visited=visited,

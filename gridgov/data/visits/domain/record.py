@@ -17,8 +17,8 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import Conflict, InvalidInput, NotFound
 from gridgov.data.org.domain import boundary_covers
 from gridgov.data.org.models import Area, User
+from gridgov.data.people.domain.display import person_view
 from gridgov.data.people.models import House, Resident
-from gridgov.data.privacy import mask_name
 from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.visits.domain.scope import VisitScope, require_scope
@@ -188,7 +188,7 @@ def visit_target(*, worker: User, resident_id: int | None, house_id: int | None)
     if resident_id is not None and house_id is None:
         resident = scope.residents.filter(pk=resident_id, erased_at__isnull=True).first()
         if resident is not None:
-            return mask_name(resident.name)
+            return person_view(resident).name
     if house_id is not None and resident_id is None:
         house = scope.houses.filter(pk=house_id).first()
         if house is not None:
