@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access.visits_scope import *  # noqa: F403  # the visit round's scope
 from gridgov.data.assistance.scope import *  # noqa: F403  # social assistance's rule (its ``__all__``)
-from gridgov.data.cases.domain.notifications import OutOfReach, out_of_reach
+from gridgov.data.cases.domain.notification_inbox import OutOfReach, out_of_reach
 from gridgov.data.cases.domain.personal_data import can_reveal
 from gridgov.data.cases.domain.queries import available_actions
 from gridgov.data.cases.enums import Action, Channel, Status

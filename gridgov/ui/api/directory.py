@@ -7,7 +7,8 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 
 from gridgov.data.access.permissions import memberships_of, out_of_reach
-from gridgov.data.cases.domain.notifications import mark_read, notification_text, notifications_for
+from gridgov.data.cases.domain.notification_inbox import mark_read, notifications_for
+from gridgov.data.cases.domain.notifications import notification_text
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
 from gridgov.data.taxonomy.models import Category

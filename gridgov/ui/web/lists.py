@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from gridgov.data.access.permissions import out_of_reach, own_channel
 from gridgov.data.cases.domain.deadlines import lamp_of
 from gridgov.data.cases.domain.export import cases_workbook, notifications_workbook
-from gridgov.data.cases.domain.notifications import mark_read, notification_text, notifications_for
+from gridgov.data.cases.domain.notification_inbox import mark_read, notifications_for
+from gridgov.data.cases.domain.notifications import notification_text
 from gridgov.data.cases.domain.queries import DEFAULT_SORT, CaseFilter, Queue, filter_villages, list_cases, towns_of
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.access.permissions import memberships_of
 from gridgov.data.cases.domain.deadlines import DeadlineView
-from gridgov.data.cases.domain.notifications import unread_count
+from gridgov.data.cases.domain.notification_inbox import unread_count
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
 from gridgov.data.worktime.enums import Clock, TimeUnit
