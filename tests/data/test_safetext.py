@@ -19,6 +19,7 @@ from gridgov.data.safetext import check_text, csv_cell, excel_row, sheet_title
 from gridgov.data.sheets import framework
 from gridgov.data.sheets.framework import RowError
 from gridgov.data.sheets.workbooks import template_workbook, workbook
+from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.writers import Block, Outline, write_docx, write_xlsx
 from tests.data.sheets.importers import DEPARTMENTS
 from tests.data.sheets.test_framework import HEADER, ctx
@@ -59,12 +60,17 @@ def test_case_list_export_neutralises_formulas_and_drops_control_characters(worl
         stored = CONTROL if connection.vendor == "sqlite" else CONTROL.replace("\x00", "")
         Case.objects.filter(pk=case.pk).update(description=text, address=stored)
         rows.append(case.number)
-    content = cases_workbook(Case.objects.filter(number__in=rows).order_by("pk"), now=MONDAY_0900, title="全部事件")
+    content = cases_workbook(
+        Case.objects.filter(number__in=rows).order_by("pk"),
+        now=MONDAY_0900,
+        calendar=WorkCalendar.load(),
+        title="全部事件",
+    )
     assert_safe(content, [*HOSTILE, CLEAN])
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet is not None
     exported = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[9], r[10]) for r in exported] == [(n, CLEAN, t) for n, t in zip(rows, HOSTILE, strict=True)]
+    assert [(r[0], r[10], r[11]) for r in exported] == [(n, CLEAN, t) for n, t in zip(rows, HOSTILE, strict=True)]
 
 
 def test_case_list_export_page_answers_with_a_hostile_case(world: TownWorld) -> None:

@@ -29,7 +29,8 @@ from gridgov.data.access.permissions import (
     memberships_of,
     visible_cases,
 )
-from gridgov.data.cases.domain.deadlines import lamp_of
+from gridgov.data.cases.domain import reference
+from gridgov.data.cases.domain.deadlines import deadline_view, deadline_views
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.personal_data import shown_actor, timeline
 from gridgov.data.cases.domain.queries import CaseList, keyset_of, older_than
@@ -99,7 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "to_verify": list(queue[:HOME_ROWS]),
             "to_verify_count": queue.count(),
-            "mine": [(case, lamp_of(case, now=now)) for case in mine[:HOME_ROWS]],
+            "mine": deadline_views(mine[:HOME_ROWS], now=now, calendar=reference.calendar()),
             "mine_count": mine.count(),
             "is_grid_worker": any(m.role == Role.GRID_WORKER for m in memberships_of(user)),
         },
@@ -131,7 +132,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         except InvalidInput:
             after = ""
     cases = list(qs[: LIST_ROWS + 1])
-    rows = [(case, lamp_of(case, now=now)) for case in cases[:LIST_ROWS]]
+    rows = deadline_views(cases[:LIST_ROWS], now=now, calendar=reference.calendar())
     more = keyset_of(cases[LIST_ROWS - 1]) if len(cases) > LIST_ROWS else ""
     return render(
         request,
@@ -161,7 +162,7 @@ def _render_case(
             "steps": timeline(case, actions),
             "before_photos": [p for p in photos if p.kind != AttachmentKind.AFTER],
             "after_photos": [p for p in photos if p.kind == AttachmentKind.AFTER],
-            "lamp": lamp_of(case, now=timezone.now()),
+            "deadline": deadline_view(case, now=timezone.now(), calendar=reference.calendar()),
             "can_verify": can_verify,
             "form": form,
             "problem": problem,

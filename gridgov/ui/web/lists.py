@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access.permissions import out_of_reach, own_channel
-from gridgov.data.cases.domain.deadlines import lamp_of
+from gridgov.data.cases.domain import reference
+from gridgov.data.cases.domain.deadlines import deadline_views
 from gridgov.data.cases.domain.export import cases_workbook, notifications_workbook
 from gridgov.data.cases.domain.notification_inbox import mark_read, notifications_for
 from gridgov.data.cases.domain.notifications import notification_text
@@ -65,9 +66,12 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
     cases = list_cases(user=user, case_filter=case_filter, now=now)
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-        return _xlsx(cases_workbook(cases.queryset, now=now, title=title), f"{url_name}-{stamp}.xlsx")
+        return _xlsx(
+            cases_workbook(cases.queryset, now=now, calendar=reference.calendar(), title=title),
+            f"{url_name}-{stamp}.xlsx",
+        )
     page: Page[Case] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(case, lamp_of(case, now=now)) for case in page.object_list]
+    rows = deadline_views(page.object_list, now=now, calendar=reference.calendar())
     context = {
         "title": title,
         "form": form,

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.audit import verify_chains
-from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
+from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of, time_left_text
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.notifications import deliver_action
 from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.cases.models import Case, CaseAction, Notification
+from gridgov.data.taxonomy.enums import Phase
+from gridgov.data.taxonomy.models import TimeLimit
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock, TimeUnit
 from gridgov.data.worktime.models import CalendarDay, CalendarYear
@@ -202,3 +205,79 @@ def test_dispatch_works_on_whatever_day_the_process_clock_says() -> None:
     assert calendar.minutes_between(now, case.handle_deadline, Clock.WORKING) == 3 * calendar.daily_minutes
     assert case.handle_provisional == calendar.provisional_between(now, case.handle_deadline)
     assert case.number == f"DX{timezone.localtime(now).year}-000001"
+
+
+# --- the time left, in the unit of the limit -------------------------------------------------------------------
+
+
+def time_left(case: Case, now) -> str:
+    return time_left_text(deadline_view(case, now=now, calendar=WorkCalendar.load()))
+
+
+def test_working_days_left_and_overdue_across_the_make_up_saturday_and_a_sunday(world: TownWorld) -> None:
+    # 3 working days from Wed 30 Sep 15:00: 1–7 Oct off, due on Saturday 10 Oct 15:00 (a 调休 working day).
+    case = dispatched(world, at(2026, 9, 30, 15, 0), category=world.category_days)
+    assert (case.handle_deadline, case.handle_limit_unit) == (at(2026, 10, 10, 15, 0), TimeUnit.WORK_DAYS)
+    # Thursday 11:00–17:30 less lunch (5 h), all Friday (7.5 h), Saturday until 15:00 (5 h): 17.5 h, that is two
+    # working days of 7.5 h and 2.5 h: the days and the whole hours.
+    assert time_left(case, at(2026, 10, 8, 11, 0)) == "剩余2个工作日2小时"
+    assert time_left(case, at(2026, 10, 10, 11, 0)) == "剩余2小时30分钟"  # under a day: hours and minutes
+    # Saturday 15:00–17:30, Sunday 11 Oct off, Monday whole, Tuesday until 15:00: 2.5 + 7.5 + 5 h = 2 days.
+    assert time_left(case, at(2026, 10, 13, 15, 0)) == "已超期2个工作日"
+    assert time_left(case, at(2026, 10, 13, 16, 0)) == "已超期2个工作日1小时"
+    with translation.override("en"):
+        assert time_left(case, at(2026, 10, 13, 15, 0)) == "2 working days overdue"
+        assert time_left(case, at(2026, 10, 8, 11, 0)) == "2 working days 2 hours left"
+
+
+def test_working_hours_left_and_overdue_across_the_make_up_saturday_and_a_sunday(world: TownWorld) -> None:
+    # 4 working hours from Fri 9 Oct 16:00: 1.5 h on Friday, 2.5 h on Saturday 10 Oct (调休): due at 11:00.
+    case = dispatched(world, at(2026, 10, 9, 16, 0))
+    assert (case.handle_deadline, case.handle_limit_unit) == (at(2026, 10, 10, 11, 0), TimeUnit.WORK_HOURS)
+    assert time_left(case, at(2026, 10, 9, 17, 0)) == "剩余3个工作小时"  # Friday 17:00–17:30 and Saturday 08:30–11:00
+    assert time_left(case, at(2026, 10, 10, 10, 20)) == "剩余40分钟"
+    # Saturday 11:00–12:00 and 13:30–17:30, Sunday off, Monday 08:30–09:00: 5.5 working hours.
+    assert time_left(case, at(2026, 10, 12, 9, 0)) == "已超期5个工作小时30分钟"
+    with translation.override("en"):
+        assert time_left(case, at(2026, 10, 12, 9, 0)) == "5 working hours 30 minutes overdue"
+        assert time_left(case, at(2026, 10, 10, 10, 59)) == "1 minute left"
+
+
+def test_past_the_deadline_with_no_working_time_since_reads_overdue_alone(world: TownWorld) -> None:
+    case = dispatched(world, at(2026, 11, 27, 13, 30))  # Friday: 4 working hours, due 17:30 the same day
+    assert time_left(case, at(2026, 11, 28, 10, 0)) == "已超期"  # Saturday: red, no working minute has passed
+    assert time_left(case, at(2026, 11, 30, 8, 40)) == "已超期10分钟"
+
+
+def test_calendar_days_left_and_overdue_count_weekends_and_holidays(world: TownWorld) -> None:
+    # 60 自然日 from Sunday 20 Sep 10:00 (a 调休 working day), over National Day: due Thu 19 Nov 10:00.
+    case = dispatched(world, at(2026, 9, 20, 10, 0), category=world.category_calendar)
+    assert case.handle_limit_unit == TimeUnit.CALENDAR_DAYS
+    assert time_left(case, at(2026, 9, 30, 10, 0)) == "剩余50天"
+    assert time_left(case, at(2026, 11, 17, 7, 0)) == "剩余2天3小时"
+    assert time_left(case, at(2026, 11, 19, 6, 30)) == "剩余3小时30分钟"
+    assert time_left(case, at(2026, 11, 21, 10, 30)) == "已超期2天"  # to Saturday: the weekend counts
+    with translation.override("en"):
+        assert time_left(case, at(2026, 11, 22, 13, 0)) == "3 days 3 hours overdue"
+        assert time_left(case, at(2026, 11, 18, 10, 0)) == "1 day left"
+
+
+def test_the_dispatch_phase_reads_in_the_unit_of_its_own_limit(world: TownWorld) -> None:
+    TimeLimit.objects.filter(category=world.category_days, phase=Phase.DISPATCH).delete()
+    TimeLimit.objects.create(
+        category=world.category_days, phase=Phase.DISPATCH, priority="", value=1, unit=TimeUnit.WORK_DAYS
+    )
+    reference.clear()
+    case = world.report(now=at(2026, 10, 9, 16, 0), category=world.category_days)  # Friday; due Sat 10 Oct 16:00
+    assert (case.dispatch_deadline, case.dispatch_limit_unit) == (at(2026, 10, 10, 16, 0), TimeUnit.WORK_DAYS)
+    assert time_left(case, at(2026, 10, 12, 16, 0)) == "已超期1个工作日"  # Saturday 16:00 to Monday 16:00
+    default = world.report(now=at(2026, 10, 9, 16, 0))  # 1 working hour: due Friday 17:00
+    assert time_left(default, at(2026, 10, 9, 16, 15)) == "剩余45分钟"
+    Case.objects.filter(pk=default.pk).update(dispatch_limit_unit="")  # a case started before the unit was kept
+    default.refresh_from_db()
+    assert time_left(default, at(2026, 10, 10, 9, 0)) == "已超期1个工作小时"  # Friday 17:00–17:30, Saturday 08:30–09:00
+
+
+def test_no_time_left_without_a_running_clock(world: TownWorld) -> None:
+    closed = world.bring_to(Status.CLOSED)
+    assert time_left(closed, at(2026, 11, 30, 9, 0)) == ""

@@ -10,8 +10,8 @@ from django.utils import translation
 from gridgov.data.cases.domain.deadlines import DeadlineView
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.errors import InvalidInput
-from gridgov.data.worktime.enums import Clock
-from gridgov.ui.web.templatetags.gridgov import deadline_phrase, duration
+from gridgov.data.worktime.enums import Clock, TimeUnit
+from gridgov.ui.web.templatetags.gridgov import time_left
 from tests.factories import TownWorld
 
 
@@ -44,25 +44,19 @@ def test_domain_errors_speak_the_users_language(world: TownWorld) -> None:
         assert str(Action.REJECT.label) == "不予立案"
 
 
-def test_durations_read_naturally() -> None:
-    assert duration(200, Clock.WORKING) == "3小时20分钟"
-    assert duration(120, Clock.WORKING) == "2小时"
-    assert duration(45, Clock.WORKING) == "45分钟"
-    assert duration(-30, Clock.WORKING) == "30分钟"
-    assert duration(3000, Clock.CALENDAR) == "2天2小时"
-    assert duration(2880, Clock.CALENDAR) == "2天"
+def test_time_left_reads_in_the_unit_of_the_limit() -> None:
+    def view(lamp: Lamp, minutes: int, unit: TimeUnit) -> DeadlineView:
+        return DeadlineView(lamp, None, "handle", minutes, Clock.WORKING, unit=unit, day_minutes=450)
+
+    assert time_left(view(Lamp.RED, -900, TimeUnit.WORK_DAYS)) == "已超期2个工作日"
+    assert time_left(view(Lamp.GREEN, 450 + 180, TimeUnit.WORK_DAYS)) == "剩余1个工作日3小时"
+    assert time_left(view(Lamp.YELLOW, 200, TimeUnit.WORK_HOURS)) == "剩余3个工作小时20分钟"
+    assert time_left(view(Lamp.RED, -1500, TimeUnit.CALENDAR_DAYS)) == "已超期1天1小时"
+    assert time_left(DeadlineView(Lamp.NONE, None, "", None, None)) == ""
     with translation.override("en"):
-        assert duration(200, Clock.WORKING) == "3 h 20 min"
-
-
-def test_deadline_phrases() -> None:
-    left = DeadlineView(Lamp.GREEN, None, "handle", 200, Clock.WORKING)
-    late = DeadlineView(Lamp.RED, None, "handle", -30, Clock.WORKING)
-    calendar = DeadlineView(Lamp.GREEN, None, "handle", 2880, Clock.CALENDAR)
-    assert deadline_phrase(left) == "剩余 3小时20分钟（按工作时间）"
-    assert deadline_phrase(late) == "已超期 30分钟（按工作时间）"
-    assert deadline_phrase(calendar) == "剩余 2天"
-    assert deadline_phrase(DeadlineView(Lamp.NONE, None, "", None, None)) == ""
+        assert time_left(view(Lamp.RED, -900, TimeUnit.WORK_DAYS)) == "2 working days overdue"
+        assert time_left(view(Lamp.GREEN, 450 + 180, TimeUnit.WORK_DAYS)) == "1 working day 3 hours left"
+        assert time_left(view(Lamp.YELLOW, 61, TimeUnit.WORK_HOURS)) == "1 working hour 1 minute left"
 
 
 def test_an_english_browser_still_gets_chinese_until_the_user_switches(db) -> None:

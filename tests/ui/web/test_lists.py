@@ -121,13 +121,13 @@ def test_export_has_the_same_rows_as_the_list(world: TownWorld) -> None:
     assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''cases-")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("编号", "状态", "期限灯", "大类")
+    assert rows[0][:5] == ("编号", "状态", "期限灯", "剩余/超期", "大类")
     assert [r[0] for r in rows[1:]] == numbers_on(page)
     assert b.number not in [r[0] for r in rows]
     closed_row = next(r for r in rows if r[0] == closed.number)
     assert closed_row[1] == "已结案"
-    assert closed_row[13] == datetime(2026, 11, 23, 9, 0)  # 上报时间 as a real date cell, local time
-    assert closed_row[15] == datetime(2026, 11, 23, 9, 5)  # 结案时间
+    assert closed_row[14] == datetime(2026, 11, 23, 9, 0)  # 上报时间 as a real date cell, local time
+    assert closed_row[16] == datetime(2026, 11, 23, 9, 5)  # 结案时间
 
 
 def test_export_is_scoped(world: TownWorld) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.test import Client
@@ -198,11 +199,11 @@ def test_case_page_shows_lamp_and_remaining_working_time(world: TownWorld) -> No
     fresh = world.report(now=timezone.now())
     page = signed_in(world.operator).get(reverse("web:case_detail", args=[fresh.pk])).text
     assert '<span class="lamp lamp-green" aria-hidden="true"></span> 正常' in page
-    assert "剩余 " in page
-    assert "（按工作时间）" in page
+    assert re.search(r"· 剩余(1个工作小时|[1-5]?[0-9]分钟)\s", page)  # a working hour to dispatch, in its unit
     late = world.report(now=MONDAY_0900 - timedelta(days=7))  # a week before the world's morning: long overdue
     page = signed_in(world.operator).get(reverse("web:case_detail", args=[late.pk])).text
     assert '<span class="lamp lamp-red" aria-hidden="true"></span> 超期' in page
-    assert "已超期 " in page
+    # 16 Nov 10:00–17:30, four working days, 23 Nov 08:30–10:00: 37.5 working hours (and the seconds since)
+    assert "已超期37个工作小时" in page
     closed = world.bring_to(Status.CLOSED)
     assert 'id="deadline"' not in signed_in(world.operator).get(reverse("web:case_detail", args=[closed.pk])).text

@@ -4,22 +4,27 @@
 - Handling phase (处置): from each dispatch until the handler reports a result.
 Extensions add to the limit; a suspension (缓办) adds the suspended time to the phase that was running,
 measured on that phase's clock — so the clock stops while a case is suspended.
-Yellow when 75% of the limit is used up; red when the deadline has passed.
+Yellow when 75% of the limit is used up; red when the deadline has passed. The time left (or past the deadline)
+reads in the unit the limit is set in (``time_left_text``: 剩余1个工作日3小时, 已超期2个工作日): every page, list,
+export and the phone say it through that one function.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gridgov.data.cases.enums import DISPATCH_PHASE_STATUSES, HANDLE_PHASE_STATUSES, Lamp, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.taxonomy.domain import Limit
 from gridgov.data.worktime.calendar import WorkCalendar
-from gridgov.data.worktime.enums import Clock
+from gridgov.data.worktime.enums import Clock, TimeUnit
 
 WARN_FRACTION = 0.75
 # A ledger row (a hazard, a problem item) has a rectification date besides the case's clocks: it is overdue
@@ -44,6 +49,7 @@ def _warn_minutes(limit_minutes: int) -> int:
 def start_dispatch_clock(case: Case, *, calendar: WorkCalendar, limit: Limit, start: datetime) -> None:
     clock, minutes = calendar.to_minutes(limit.value, limit.unit)
     case.dispatch_clock = clock
+    case.dispatch_limit_unit = limit.unit
     case.dispatch_started_at = start
     case.dispatch_limit_minutes = minutes
     case.dispatch_paused_minutes = 0
@@ -127,6 +133,8 @@ class DeadlineView:
     remaining_minutes: int | None  # on the phase's clock; negative when overdue
     clock: Clock | None
     provisional: bool = False  # 暂定: counted on a year whose official holiday schedule is not yet known
+    unit: TimeUnit | None = None  # the unit the running phase's limit is set in: the time left reads in it
+    day_minutes: int = 0  # working minutes in a working day of the calendar that measured it
 
 
 def current_phase(case: Case) -> tuple[str, datetime | None, datetime | None, Clock | None]:
@@ -136,6 +144,20 @@ def current_phase(case: Case) -> tuple[str, datetime | None, datetime | None, Cl
     if status in HANDLE_PHASE_STATUSES:
         return "handle", case.handle_deadline, case.handle_warn_at, Clock(case.handle_clock)
     return "", None, None, None
+
+
+def limit_unit(case: Case, phase: str) -> TimeUnit | None:
+    """The unit the limit of ``phase`` was set in. A case whose clock started before the dispatch unit was kept
+    has none stored: a calendar clock then counts 自然日, a working clock 工作时 (the default dispatch limit)."""
+    if phase == "dispatch":
+        stored, clock = case.dispatch_limit_unit, case.dispatch_clock
+    elif phase == "handle":
+        stored, clock = case.handle_limit_unit, case.handle_clock
+    else:
+        return None
+    if stored in TimeUnit.values:
+        return TimeUnit(stored)
+    return TimeUnit.CALENDAR_DAYS if clock == Clock.CALENDAR else TimeUnit.WORK_HOURS
 
 
 def lamp_of(case: Case, *, now: datetime) -> Lamp:
@@ -166,10 +188,76 @@ def deadline_view(case: Case, *, now: datetime, calendar: WorkCalendar) -> Deadl
     phase, deadline, _warn, clock = current_phase(case)
     lamp = lamp_of(case, now=now)
     provisional = is_provisional(case)
+    unit = limit_unit(case, phase)
     if deadline is None or clock is None or lamp == Lamp.PAUSED:
-        return DeadlineView(lamp, deadline, phase, None, clock, provisional)
+        return DeadlineView(lamp, deadline, phase, None, clock, provisional, unit, calendar.daily_minutes)
     if now <= deadline:
         remaining = calendar.minutes_between(now, deadline, clock)
     else:
         remaining = -calendar.minutes_between(deadline, now, clock)
-    return DeadlineView(lamp, deadline, phase, remaining, clock, provisional)
+    return DeadlineView(lamp, deadline, phase, remaining, clock, provisional, unit, calendar.daily_minutes)
+
+
+def deadline_views[C: Case](
+    cases: Iterable[C], *, now: datetime, calendar: WorkCalendar
+) -> list[tuple[C, DeadlineView]]:
+    """Each case of a list beside its ``deadline_view`` (no query: the calendar is passed in)."""
+    return [(case, deadline_view(case, now=now, calendar=calendar)) for case in cases]
+
+
+_MINUTES_PER_DAY = 24 * 60
+
+
+def _hours_and_minutes(minutes: int, *, working_hours: bool) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return ngettext("%(n)s分钟", "%(n)s分钟", rest) % {"n": rest}
+    if working_hours:
+        text = ngettext("%(n)s个工作小时", "%(n)s个工作小时", hours) % {"n": hours}
+    else:
+        text = ngettext("%(n)s小时", "%(n)s小时", hours) % {"n": hours}
+    if not rest:
+        return text
+    return _("%(larger)s%(smaller)s") % {
+        "larger": text,
+        "smaller": ngettext("%(n)s分钟", "%(n)s分钟", rest) % {"n": rest},
+    }
+
+
+def _amount(minutes: int, *, unit: TimeUnit, day_minutes: int) -> str:
+    """``minutes`` on the unit's clock as a command room writes them: whole days of the unit and hours, or hours and
+    minutes under a day (1个工作日3小时, 2天5小时, 3个工作小时20分钟)."""
+    if unit == TimeUnit.WORK_HOURS or (unit == TimeUnit.WORK_DAYS and day_minutes <= 0):
+        return _hours_and_minutes(minutes, working_hours=True)
+    per_day = day_minutes if unit == TimeUnit.WORK_DAYS else _MINUTES_PER_DAY
+    days, rest = divmod(minutes, per_day)
+    if not days:
+        return _hours_and_minutes(rest, working_hours=False)
+    if unit == TimeUnit.WORK_DAYS:
+        text = ngettext("%(n)s个工作日", "%(n)s个工作日", days) % {"n": days}
+    else:
+        text = ngettext("%(n)s天", "%(n)s天", days) % {"n": days}
+    hours = rest // 60
+    if not hours:
+        return text
+    return _("%(larger)s%(smaller)s") % {
+        "larger": text,
+        "smaller": ngettext("%(n)s小时", "%(n)s小时", hours) % {"n": hours},
+    }
+
+
+def time_left_text(view: DeadlineView) -> str:
+    """The time left of the running phase, or how far past its deadline it is, in the unit its limit is set in:
+    剩余1个工作日3小时, 已超期2个工作日, 剩余3个工作小时20分钟, 已超期5天 (English: "2 working days overdue").
+    Empty when no clock runs (closed, suspended, no deadline). A case past its deadline by less than one minute
+    of its clock (over a weekend, on the working clock) reads 已超期 alone."""
+    if view.remaining_minutes is None or view.unit is None:
+        return ""
+    minutes = abs(view.remaining_minutes)
+    if view.lamp == Lamp.RED:
+        if not minutes:
+            return _("已超期")
+        return _("已超期%(amount)s") % {"amount": _amount(minutes, unit=view.unit, day_minutes=view.day_minutes)}
+    if not minutes:
+        return _("剩余不足1分钟")
+    return _("剩余%(amount)s") % {"amount": _amount(minutes, unit=view.unit, day_minutes=view.day_minutes)}

@@ -17,15 +17,17 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from gridgov.data.cases.domain.deadlines import lamp_of
+from gridgov.data.cases.domain.deadlines import deadline_view, time_left_text
 from gridgov.data.cases.domain.notifications import notification_text
 from gridgov.data.cases.enums import Channel, Lamp, Status
 from gridgov.data.cases.models import Case, Notification
 from gridgov.data.safetext import excel_row, sheet_title, xml_text
 from gridgov.data.taxonomy.enums import Priority
+from gridgov.data.worktime.calendar import WorkCalendar
 
 MAX_ROWS = 50_000
-# What a row reads (the lamp's fields included), as plain values: no model instances for a long export.
+# What a row reads (the fields of the lamp and of the time left included), as plain values: no model instances
+# for a long export.
 EXPORT_FIELDS = (
     "number",
     "status",
@@ -36,11 +38,15 @@ EXPORT_FIELDS = (
     "reported_at",
     "closed_at",
     "dispatch_clock",
+    "dispatch_limit_unit",
     "dispatch_deadline",
     "dispatch_warn_at",
+    "dispatch_provisional",
     "handle_clock",
+    "handle_limit_unit",
     "handle_deadline",
     "handle_warn_at",
+    "handle_provisional",
     "category__name",
     "major_category__name",
     "village__name",
@@ -65,6 +71,7 @@ def headers() -> list[str]:
         _("编号"),
         _("状态"),
         _("期限灯"),
+        _("剩余/超期"),
         _("大类"),
         _("小类"),
         _("紧急程度"),
@@ -100,15 +107,17 @@ class Labels:
         )
 
 
-def case_row(case: Case, *, now: datetime, labels: Labels | None = None) -> list[object]:
+def case_row(case: Case, *, now: datetime, calendar: WorkCalendar, labels: Labels | None = None) -> list[object]:
     labels = labels or Labels.now()
+    view = deadline_view(case, now=now, calendar=calendar)
     deadline = case.dispatch_deadline if case.status in ("reported", "registered") else case.handle_deadline
     if case.status not in ("reported", "registered", "dispatched", "handling"):
         deadline = None
     return [
         case.number,
         labels.status.get(case.status, case.status),
-        labels.lamp.get(lamp_of(case, now=now), ""),
+        labels.lamp.get(view.lamp, ""),
+        time_left_text(view),
         case.major_category.name,
         case.category.name,
         labels.priority.get(case.priority, case.priority),
@@ -126,15 +135,17 @@ def case_row(case: Case, *, now: datetime, labels: Labels | None = None) -> list
 
 
 def _values_row(
-    row: Any, *, now: datetime, labels: Labels
+    row: Any, *, now: datetime, calendar: WorkCalendar, labels: Labels
 ) -> list[object]:  # Any: a named values_list() row, whose fields (EXPORT_FIELDS) Django's stubs do not type
-    """``case_row`` for a row of ``EXPORT_FIELDS`` values (the lamp reads the same attributes on it)."""
+    """``case_row`` for a row of ``EXPORT_FIELDS`` values (the deadline view reads the same attributes on it)."""
+    view = deadline_view(cast(Case, row), now=now, calendar=calendar)
     open_phase = row.status in ("reported", "registered", "dispatched", "handling")
     deadline = row.dispatch_deadline if row.status in ("reported", "registered") else row.handle_deadline
     return [
         row.number,
         labels.status.get(row.status, row.status),
-        labels.lamp.get(lamp_of(cast(Case, row), now=now), ""),
+        labels.lamp.get(view.lamp, ""),
+        time_left_text(view),
         row.major_category__name,
         row.category__name,
         labels.priority.get(row.priority, row.priority),
@@ -174,13 +185,13 @@ def _save(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def cases_workbook(cases: Iterable[Case], *, now: datetime, title: str) -> bytes:
+def cases_workbook(cases: Iterable[Case], *, now: datetime, calendar: WorkCalendar, title: str) -> bytes:
     """The workbook bytes for ``cases`` (already filtered, scoped and ordered by the caller).
 
     Written row by row (openpyxl's write-only mode), every text cell through ``safetext.excel_cell``."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title(title, default="cases"))
-    widths = [16, 8, 8, 12, 14, 8, 12, 10, 14, 20, 40, 16, 10, 17, 17, 17]
+    widths = [16, 8, 8, 18, 12, 14, 8, 12, 10, 14, 20, 40, 16, 10, 17, 17, 17]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
@@ -188,13 +199,13 @@ def cases_workbook(cases: Iterable[Case], *, now: datetime, title: str) -> bytes
     labels = Labels.now()
     if isinstance(cases, QuerySet):
         plain = cases.values_list(*EXPORT_FIELDS, named=True)[:MAX_ROWS].iterator(chunk_size=2000)
-        rows: Iterable[list[object]] = (_values_row(row, now=now, labels=labels) for row in plain)
+        rows: Iterable[list[object]] = (_values_row(row, now=now, calendar=calendar, labels=labels) for row in plain)
     else:
-        rows = (case_row(case, now=now, labels=labels) for case in cases)
+        rows = (case_row(case, now=now, calendar=calendar, labels=labels) for case in cases)
     for count, values in enumerate(rows, start=1):
         if count > MAX_ROWS:
             break
-        text, dates = values[:13], values[13:]
+        text, dates = values[:14], values[14:]
         sheet.append(excel_row(sheet, text) + [_date_cell(sheet, d) for d in dates])  # type: ignore[arg-type]  # openpyxl's append accepts cells and values mixed; its stubs say values
     return _save(book)
 

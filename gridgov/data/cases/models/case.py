@@ -91,6 +91,9 @@ class Case(models.Model):
     dispatch_clock = models.CharField(max_length=8, choices=Clock.choices, default=Clock.WORKING)
     dispatch_started_at = models.DateTimeField(null=True, blank=True)
     dispatch_limit_minutes = models.PositiveIntegerField(default=0)
+    # The unit the dispatch limit was set in (工作时, 工作日, 自然日), so the time left reads in it; blank on cases
+    # dispatched before it was kept (``deadlines.limit_unit`` then reads it from the clock).
+    dispatch_limit_unit = models.CharField(_("派遣时限单位"), max_length=16, blank=True)
     dispatch_paused_minutes = models.PositiveIntegerField(default=0)
     dispatch_deadline = models.DateTimeField(_("派遣期限"), null=True, blank=True)
     # 暂定: the deadline was counted on a year whose holiday schedule is not yet known (worktime.calendar).

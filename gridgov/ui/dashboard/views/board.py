@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from gridgov.data.access.permissions import Viewer, visible_cases
+from gridgov.data.cases.domain import reference
+from gridgov.data.cases.domain.deadlines import deadline_views
 from gridgov.data.cases.models import Case
 from gridgov.data.metrics.indicators import IndicatorSet, cases_behind, compute
 from gridgov.data.reports.domain import board as board_domain
@@ -60,12 +62,13 @@ def _open_cases(request: HttpRequest, filters: Filters) -> QuerySet[Case]:
 def board(request: HttpRequest) -> HttpResponse:
     viewer, filters = figure_filters(request, with_choices=True)
     now = timezone.now()
+    calendar = reference.calendar()
     cases = _open_cases(request, filters)
     figures, context = figures_page(viewer, filters, as_of=filters.pin_as_of(now))
     context |= {
         "summary": [figures[key] for key in SUMMARY],
-        "overdue": board_domain.overdue_cases(cases=cases, now=now),
-        "due_soon": board_domain.due_soon_cases(cases=cases, now=now),
+        "overdue": deadline_views(board_domain.overdue_cases(cases=cases, now=now), now=now, calendar=calendar),
+        "due_soon": deadline_views(board_domain.due_soon_cases(cases=cases, now=now), now=now, calendar=calendar),
         "economy": (
             indicator_table(town=filters.town, year=filters.period.start.year)
             if viewer.sees_town(filters.town)

@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from gridgov.data.cases.domain import reference
+from gridgov.data.cases.domain.deadlines import deadline_views
 from gridgov.data.metrics.indicators import compute
 from gridgov.data.reports.domain import board as board_domain
 from gridgov.types import TemplateContext
@@ -50,7 +52,9 @@ def _lists(request: HttpRequest, filters: Filters) -> TemplateContext:
             "department__name_en",
         )
     )
-    overdue = board_domain.overdue_cases(cases=cases, now=now, limit=WALL_ROWS)
+    overdue = deadline_views(
+        board_domain.overdue_cases(cases=cases, now=now, limit=WALL_ROWS), now=now, calendar=reference.calendar()
+    )
     return {"latest": list(latest[:WALL_ROWS]), "overdue": overdue, "now": now}
 
 

@@ -7,48 +7,23 @@ from datetime import datetime
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from gridgov.data.access.permissions import memberships_of
-from gridgov.data.cases.domain.deadlines import DeadlineView
+from gridgov.data.cases.domain.deadlines import DeadlineView, time_left_text
 from gridgov.data.cases.domain.notification_inbox import unread_count
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
-from gridgov.data.worktime.enums import Clock, TimeUnit
+from gridgov.data.worktime.enums import TimeUnit
 from gridgov.ui.web import menu, once
 
 register = template.Library()
 
 
 @register.filter
-def duration(minutes: int, clock: str = Clock.WORKING) -> str:
-    """3小时20分钟 on the working clock; 2天3小时 on the calendar clock."""
-    minutes = abs(int(minutes))
-    if clock == Clock.CALENDAR and minutes >= 1440:
-        days, rest = divmod(minutes, 1440)
-        hours = rest // 60
-        return _("%(d)s天%(h)s小时") % {"d": days, "h": hours} if hours else _("%(d)s天") % {"d": days}
-    hours, mins = divmod(minutes, 60)
-    if hours and mins:
-        return _("%(h)s小时%(m)s分钟") % {"h": hours, "m": mins}
-    if hours:
-        return _("%(h)s小时") % {"h": hours}
-    return _("%(m)s分钟") % {"m": mins}
-
-
-@register.filter
-def deadline_phrase(view: DeadlineView) -> str:
-    """剩余 3小时20分钟（工作时间） / 已超期 30分钟（工作时间）."""
-    if view.remaining_minutes is None or view.clock is None:
-        return ""
-    amount = duration(view.remaining_minutes, view.clock)
-    if view.clock == Clock.WORKING:
-        if view.remaining_minutes >= 0:
-            return _("剩余 %(t)s（按工作时间）") % {"t": amount}
-        return _("已超期 %(t)s（按工作时间）") % {"t": amount}
-    if view.remaining_minutes >= 0:
-        return _("剩余 %(t)s") % {"t": amount}
-    return _("已超期 %(t)s") % {"t": amount}
+def time_left(view: DeadlineView) -> str:
+    """``{{ deadline|time_left }}``: 剩余1个工作日3小时 / 已超期2个工作日, in the unit of the phase's limit
+    (``deadlines.time_left_text``); empty when no clock runs."""
+    return time_left_text(view)
 
 
 @register.simple_tag(takes_context=True)

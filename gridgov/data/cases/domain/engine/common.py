@@ -59,6 +59,7 @@ WORKFLOW_FIELDS = (
     "dispatch_clock",
     "dispatch_started_at",
     "dispatch_limit_minutes",
+    "dispatch_limit_unit",
     "dispatch_paused_minutes",
     "dispatch_deadline",
     "dispatch_provisional",
