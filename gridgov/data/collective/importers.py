@@ -31,7 +31,7 @@ from gridgov.data.collective.domain import IncomeInput, SupportInput, clean_inco
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.collective.scope import may_record_income
-from gridgov.data.org.enums import AreaLevel, Role
+from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.importer import (
@@ -76,20 +76,10 @@ def _kind(value: CellValue) -> IncomeKind | str:
     return KIND_WORDS.get(text) or cells.choice(value, IncomeKind, column="kind")
 
 
-def village_by_name(value: CellValue, *, town: Area) -> Area:
-    name = cells.required_text(value, column="village", max_length=64)
-    found = Area.objects.filter(town=town, level=AreaLevel.VILLAGE, name=name).first()
-    if found is None and not name.endswith(("村", "社区")):
-        found = Area.objects.filter(town=town, level=AreaLevel.VILLAGE, name=f"{name}村").first()
-    if found is None:
-        raise RowInvalid("village", _("本镇没有名为“%(v)s”的村（社区）") % {"v": name})
-    return found
-
-
 def recorded_village(value: CellValue, *, ctx: ImportContext, refused: str) -> Area:
-    """The row's village (``village_by_name``), for which the importer must record (``may_record_income``: village
-    staff their own village); ``refused``, with ``%(village)s``, says otherwise."""
-    village = village_by_name(value, town=ctx.town)
+    """The row's village (``cells.village_by_name``), for which the importer must record (``may_record_income``:
+    village staff their own village); ``refused``, with ``%(village)s``, says otherwise."""
+    village = cells.village_by_name(value, town=ctx.town)
     if ctx.user is None or not may_record_income(ctx.user, village):
         raise RowInvalid("village", refused % {"village": village.name})
     return village

@@ -100,7 +100,7 @@ class DisputeImporter(LedgerImporter):
         phone = cells.checked(check_phone, cells.text(row.get("phone"), column="phone"), column="phone")
         id_number = cells.text(row.get("id_number"), column="id_number")
         id_number = cells.checked(check_id_number, id_number, column="id_number")
-        village = cells.optional_village(row.get("village"), town=ctx.town, column="village", what=_("村"))
+        village = cells.optional_village(row.get("village"), town=ctx.town)
         resolved = LaterDate("resolved_on", _("化解日期早于受理日期"), _("化解日期晚于今天"))
         resolved_on = cells.later_date(row, resolved, opened_on=received_on, today=ctx.today)
         method = cells.optional_choice(row.get("method"), Method, column="method")

@@ -100,7 +100,7 @@ class InspectionProblemImporter(LedgerImporter):
         item = CheckItem.objects.filter(Q(code=raw_item) | Q(name=raw_item), round=round_).first()
         if item is None:
             raise RowInvalid("item", _("“%(v)s”不是本轮督查的检查项目") % {"v": raw_item})
-        village = cells.village_by_name(row["village"], town=ctx.town, column="village", what=_("村"))
+        village = cells.village_by_name(row["village"], town=ctx.town)
         found_at = cells.optional_datetime(row["found_at"], column="found_at")
         assert found_at is not None
         if found_at.time() == time(0, 0):

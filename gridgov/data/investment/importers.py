@@ -104,7 +104,7 @@ class LeadImporter(Importer):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> LeadRow:
         department = cells.optional_department(row.get("department"), town=ctx.town, column="department")
-        village = cells.optional_village(row.get("village"), town=ctx.town, column="village", what=_("村"))
+        village = cells.optional_village(row.get("village"), town=ctx.town)
         place = cells.text(row.get("enclave_place"), column="enclave_place")
         data = LeadInput(
             town=ctx.town,

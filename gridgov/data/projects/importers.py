@@ -56,7 +56,7 @@ class ProjectImporter(Importer):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ProjectInput:
         year = cells.count(row["year"], column="year")
-        village = cells.optional_village(row.get("village"), town=ctx.town, column="village", what=_("村"))
+        village = cells.optional_village(row.get("village"), town=ctx.town)
         group_name = cells.text(row.get("group"), column="group", max_length=64)
         milestones = tuple(
             MilestoneInput(name=name, planned_on=day)

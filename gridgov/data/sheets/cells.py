@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, TextChoices
@@ -21,8 +22,8 @@ from openpyxl.utils.datetime import from_excel
 
 from gridgov.data.amounts import NotAnAmount, yuan
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
+from gridgov.data.org.places import areas_named, village_named
 from gridgov.data.sheets.importer import RowInvalid
 from gridgov.types import CellValue, SheetRow
 
@@ -212,33 +213,10 @@ def yes_no(value: CellValue, *, column: str, default: bool = False) -> bool:
     raise RowInvalid(column, _("“%(value)s”请填“是”或“否”") % {"value": value})
 
 
-_CHINESE_DIGITS = {digit: value for value, digit in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-_CHINESE_NUMBER = re.compile(r"[〇零一二两三四五六七八九十]+")
-
-
-def _chinese_number(match: re.Match[str]) -> str:
-    """一 → 1, 十二 → 12, 二十 → 20, 二十三 → 23 (the numbers of grids and groups); other spellings unchanged."""
-    text = match[0]
-    tens, _ten, units = text.partition("十")
-    if not _ten:
-        return str(_CHINESE_DIGITS[text]) if len(text) == 1 else text
-    if len(tens) > 1 or len(units) > 1:
-        return text
-    return str((_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0))
-
-
-def _area_key(name: str) -> str:
-    """An area's name as it is compared: full width halved, no spaces, numbers in digits (双合村第一网格 and
-    双合村第1网格 are one grid), without the trailing 村/社区/网格."""
-    text = "".join(unicodedata.normalize("NFKC", name).split())
-    return _CHINESE_NUMBER.sub(_chinese_number, text).rstrip("村社区网格")
-
-
 def area_by_name(value: CellValue, *, candidates: Iterable[Area], column: str, what: str) -> Area:
-    """Find an area (village, grid) among ``candidates`` by name, short name or code."""
+    """Find an area (a grid) among ``candidates`` by name, short name or code (``org.places.areas_named``)."""
     raw = required_text(value, column=column)
-    short = _area_key(raw)
-    matches = [a for a in candidates if raw in (a.name, a.code) or _area_key(a.name) == short]
+    matches = areas_named(raw, candidates)
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -246,10 +224,13 @@ def area_by_name(value: CellValue, *, candidates: Iterable[Area], column: str, w
     raise RowInvalid(column, _("%(what)s“%(value)s”不唯一，请填写区划代码") % {"what": what, "value": raw})
 
 
-def village_by_name(value: CellValue, *, town: Area, column: str, what: str) -> Area:
-    """Find one of ``town``'s villages (communities) by name, short name or code (``area_by_name``)."""
-    villages = Area.objects.filter(town=town, level=AreaLevel.VILLAGE)
-    return area_by_name(value, candidates=villages, column=column, what=what)
+def village_by_name(
+    value: CellValue, *, town: Area, column: str = "village", villages: Sequence[Area] | None = None
+) -> Area:
+    """One of ``town``'s villages (communities), as ``org.places.village_named`` finds it; its refusal names the
+    town's villages. ``villages``: the town's villages when the importer has loaded them once for every row."""
+    raw = required_text(value, column=column)
+    return checked(partial(village_named, town=town, villages=villages, field=column), raw, column=column)
 
 
 def department_by_name(value: CellValue, *, town: Area, column: str) -> Department:
@@ -261,11 +242,13 @@ def department_by_name(value: CellValue, *, town: Area, column: str) -> Departme
     return found[0]
 
 
-def optional_village(value: CellValue, *, town: Area, column: str, what: str) -> Area | None:
+def optional_village(
+    value: CellValue, *, town: Area, column: str = "village", villages: Sequence[Area] | None = None
+) -> Area | None:
     """A village column that may be left blank (None), else as ``village_by_name`` finds it."""
     if value in (None, ""):
         return None
-    return village_by_name(value, town=town, column=column, what=what)
+    return village_by_name(value, town=town, column=column, villages=villages)
 
 
 def optional_department(value: CellValue, *, town: Area, column: str) -> Department | None:

@@ -25,6 +25,7 @@ from gridgov.data.cases.enums import Channel, Satisfaction, Status
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
+from gridgov.data.org.places import village_named
 from gridgov.data.sheets.importer import Column, choices_help
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
@@ -219,12 +220,10 @@ class RowReader:
             for label in {c.name, f"{c.parent.name}/{c.name}", f"{c.parent.name}{c.name}"}:
                 self.by_label.setdefault(_norm(label), []).append(c)
         areas = list(Area.objects.filter(town=town, level__in=[AreaLevel.VILLAGE, AreaLevel.GRID]))
-        self.villages: dict[str, Area] = {}
+        self.villages = [area for area in areas if area.level == AreaLevel.VILLAGE]
         self.grids: dict[str, list[Area]] = {}
         for area in areas:
-            if area.level == AreaLevel.VILLAGE:
-                self.villages[area.code] = self.villages[_norm(area.name)] = area
-            else:
+            if area.level != AreaLevel.VILLAGE:
                 for key in {area.code, _norm(area.name)}:
                     self.grids.setdefault(key, []).append(area)
         self.village_names = {a.pk: a.name for a in areas if a.level == AreaLevel.VILLAGE}
@@ -278,9 +277,7 @@ class RowReader:
         village_text, grid_text = cell_text(village_value), cell_text(grid_value)
         village: Area | None = None
         if village_text:
-            village = self.villages.get(village_text) or self.villages.get(_norm(village_text))
-            if village is None:
-                raise InvalidInput(_("村（社区）“%(value)s”不在本镇") % {"value": village_text}, field="village")
+            village = village_named(village_text, town=self.town, villages=self.villages)
         if not grid_text:
             if village is None:
                 raise InvalidInput(_("请填写所属村（社区）或网格"), field="village")

@@ -99,7 +99,7 @@ def test_bad_rows_are_each_named_and_nothing_is_written(world: TownWorld):
     )
     report = dry_run(importer=INCOMES, content=content, ctx=_ctx(world.operator, world))
     expected = [
-        RowError(3, "村", "本镇没有名为“长涂村”的村（社区）"),
+        RowError(3, "村", "村社“长涂村”不存在，本镇的村社有：双合村、火箭村"),
         RowError(4, "金额", "金额：“一万”不是金额"),
         RowError(5, "月份", "月份：应为1至12，而不是13"),
         RowError(6, "收入类型", "“分红”不是可选值（可选：经营性收入、非经营性收入、补助收入）"),

@@ -72,7 +72,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(world: TownWorld):
         (8, "结对单位"),
         (9, ""),
     ]
-    assert report.errors[0] == RowError(row=3, column="村", message="本镇没有名为“无名村”的村（社区）")
+    assert report.errors[0] == RowError(row=3, column="村", message="村社“无名村”不存在，本镇的村社有：双合村、火箭村")
     assert report.errors[5].message == "结对单位：请选择企业或填写结对单位名称"
     assert VillageSupport.objects.count() == 0
 

@@ -83,7 +83,7 @@ def test_disputes_bad_rows_import_nothing(world: TownWorld) -> None:
     report = import_sheet(importer=DISPUTES, content=workbook(DISPUTE_HEADERS, rows), ctx=ctx)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (3, "类型", "“吵架”不是可选值（可选：信访、矛盾纠纷、劳资纠纷）"),
-        (4, "所在村", "找不到村“月亮村”"),
+        (4, "所在村", "村社“月亮村”不存在，本镇的村社有：双合村、火箭村"),
         (5, "受理日期", "受理日期晚于今天"),
         (6, "", "与第2行重复"),
     ]

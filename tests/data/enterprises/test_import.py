@@ -61,7 +61,7 @@ def test_enterprise_directory_import_good_bad_twice(ew: EnterpriseWorld) -> None
     expected_check = valid_code("91330921MA2A0B2H7")[-1]
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (3, "统一社会信用代码", f"统一社会信用代码“91330921MA2A0B2H7X”校验位错误（应为 {expected_check}），请核对"),
-        (4, "所在村/社区", "找不到村/社区“月亮村”"),
+        (4, "所在村/社区", "村社“月亮村”不存在，本镇的村社有：双合村、火箭村"),
         (5, "联系电话", "联系电话“12ab”格式不正确"),
         (6, "", "与第2行重复"),
     ]

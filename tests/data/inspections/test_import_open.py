@@ -135,3 +135,12 @@ def test_every_row_for_a_village_without_its_committee_is_listed_in_one_upload(w
     imported = import_sheet(importer=INSPECTION_PROBLEMS, content=workbook(HEADERS, rows), ctx=ctx(world))
     assert [(e.row, e.column, e.message) for e in imported.errors] == refused
     assert (imported.imported, InspectionProblem.objects.count()) == (0, 0)
+
+
+def test_a_village_the_town_does_not_have_is_refused_with_the_towns_villages(world: TownWorld) -> None:
+    make_round(world)
+    rows = [[ROUND, "A01", "双河村", "村口", "垃圾", "2026-11-24 10:00", "", ""]]
+    checked = dry_run(importer=INSPECTION_PROBLEMS, content=workbook(HEADERS, rows), ctx=ctx(world))
+    assert [(e.row, e.column, e.message) for e in checked.errors] == [
+        (2, "村（社区）", "村社“双河村”不存在，本镇的村社有：双合村、火箭村")
+    ]

@@ -152,6 +152,7 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(world: Town
         RowError(4, "签约金额", "签约金额：“很多”不是金额"),
         RowError(5, "洽谈日期", "洽谈日期：已填写签约日期，须先填写洽谈日期"),
     ]
+    assert checked.errors[5] == RowError(8, "所在村", "村社“不存在村”不存在，本镇的村社有：双合村、火箭村")
     report = import_sheet(importer=LEADS, content=content, ctx=_ctx(world, investor))
     assert (report.imported, len(report.errors), Lead.objects.count(), StageChange.objects.count()) == (0, 6, 0, 0)
 

@@ -156,7 +156,7 @@ def test_each_bad_row_is_named_and_nothing_is_written(world: TownWorld):
     expected = [
         RowError(3, "身份证号", f"身份证号 {masked(bad_check)} 校验位不正确"),
         RowError(4, "身份证号", f"身份证号 {masked(unborn)} 中的出生日期晚于今天"),
-        RowError(5, "村(社区)", "找不到村(社区)“不存在村”"),
+        RowError(5, "村(社区)", "村社“不存在村”不存在，本镇的村社有：双合村、火箭村"),
         RowError(6, "网格", "找不到网格“第9网格”"),
         RowError(7, "网格", "网格“火箭村第1网格”不属于双合村"),
         RowError(8, "身份证号", f"证件号码 {masked(OTHER_ID)} 已在本镇其他户登记，同一人不能在两户"),

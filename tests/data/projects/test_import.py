@@ -79,6 +79,8 @@ def test_bad_rows_are_each_named_and_nothing_is_written(world: TownWorld):
             ["口袋公园", "公园", "", "村镇建设办", "", "", year, "80万", "", "", "", *_days(0), "", "", "", ""],
             ["门户绿道", "基础设施", "", "宣传部", "", "", year, "80万", "", "", "", *_days(0), "", "", "", ""],
             ["滨海步道", "基础设施", "", "村镇建设办", "", "", year, "80万", "", "", "", "", "", "", "", ""],
+            ["双河公园", "基础设施", "", "村镇建设办", "", "双河村", year, "80万", "", "", "",
+             *_days(0), "", "", "", ""],
         ]
     )  # fmt: skip
     expected = [
@@ -87,6 +89,7 @@ def test_bad_rows_are_each_named_and_nothing_is_written(world: TownWorld):
         RowError(5, "项目类型", "“公园”不是可选值（可选：产业项目、基础设施、乡村振兴、乡村蝶变、土地整治、其他）"),
         RowError(6, "责任部门", "找不到本镇启用的单位“宣传部”（填写部门名称或编码）"),
         RowError(7, "", "请至少填写一个节点的计划日期（立项、开工、主体完工、竣工、投用）"),
+        RowError(8, "所在村", "村社“双河村”不存在，本镇的村社有：双合村、火箭村"),
     ]
     checked = dry_run(importer=PROJECTS, content=content, ctx=_ctx(world))
     assert (checked.errors, checked.valid) == (expected, 1)

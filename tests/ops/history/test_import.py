@@ -159,7 +159,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_every_error(world, tmp_p
     assert Case.objects.count() == 0
     bad[0][1] = "1201"  # with row 2 right, row 7 is its duplicate
     assert messages(check(world, xlsx(bad))) == [
-        "第3行【所属村（社区）】：村（社区）“不存在村”不在本镇",
+        "第3行【所属村（社区）】：村社“不存在村”不存在，本镇的村社有：双合村、火箭村",
         "第4行【来源渠道】：来源渠道“飞鸽传书”无法识别，可填：网格员上报、群众上报、12345热线、企业上报、督查巡查、信访、上级交办、Open311、其他",
         "第5行【派遣时间】：派遣时间（2022-12-28 16:00）早于立案时间（2022-12-29 15:30）",
         "第6行【结案时间】：结案时间（2022-05-31 10:00）早于上报时间（2022-06-01 10:00）",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.enterprises.domain.enterprises import check_phone, create_enterprise
@@ -53,7 +52,7 @@ class EnterpriseImporter(Importer):
         return may_import(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> EnterpriseRow:
-        village = cells.optional_village(row.get("village"), town=ctx.town, column="village", what=_("村/社区"))
+        village = cells.optional_village(row.get("village"), town=ctx.town)
         phone = cells.text(row.get("contact_phone"), column="contact_phone")
         phone = cells.checked(check_phone, phone, column="contact_phone")
         return EnterpriseRow(

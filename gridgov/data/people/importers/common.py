@@ -153,7 +153,7 @@ def place_of(row: SheetRow, *, ctx: ImportContext, refused: str) -> Place:
     write there (``refused``: what to say otherwise, with ``%(area)s``)."""
     actor = actor_of(ctx)
     areas = areas_of(ctx)
-    village = cells.area_by_name(row["village"], candidates=areas.villages, column="village", what=_("村(社区)"))
+    village = cells.village_by_name(row["village"], town=ctx.town, villages=areas.villages)
     grid = grid_in(row.get("grid"), village=village, grids=areas.grids)
     check_place(town=ctx.town, village=village, grid=grid)
     address = check_text(cells.text(row["address"], column="address"), field="address", label=_("地址"), max_length=200)
