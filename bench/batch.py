@@ -161,8 +161,8 @@ LEDGER_KINDS = ("hazards", "service-requests", "problem-items", "disputes", "ins
 def ledger_sheets(org: Town, rows: int) -> dict[str, bytes]:
     """Each ledger of ``rows`` open rows (still to be handled: each becomes a live case), as an .xlsx file."""
     from gridgov.data.enterprises.categories import install_enterprise_categories, install_hazard_categories
-    from gridgov.data.enterprises.domain.credit_code import check_character
     from gridgov.data.inspections.domain import ItemSpec, create_round
+    from gridgov.data.org.credit_code import check_character
     from gridgov.data.org.models import Enterprise
     from gridgov.data.problemlists.domain import create_list
     from gridgov.data.sheets.workbooks import workbook
@@ -263,7 +263,7 @@ def economy_sheets(org: Town, rows: int) -> dict[str, bytes]:
     """The economic ledgers' spreadsheets (issue 16) of ``rows`` rows each: key projects with three milestones,
     signed investment leads (three stages each), enterprises' yearly figures (300 enterprises, as many years as it
     takes) and villages' monthly incomes (every village, month and kind, as many years back as it takes)."""
-    from gridgov.data.enterprises.domain.credit_code import check_character
+    from gridgov.data.org.credit_code import check_character
     from gridgov.data.org.models import Enterprise
     from gridgov.data.sheets.workbooks import workbook
 

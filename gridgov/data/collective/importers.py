@@ -18,7 +18,6 @@ refused. All or nothing, one insert.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -174,14 +173,7 @@ def _partner(row: SheetRow, *, town: Area) -> tuple[Enterprise | None, str]:
     name = cells.text(row.get("partner"), column="partner", max_length=200)
     code = cells.text(row.get("credit_code"), column="credit_code", max_length=32)
     if code:
-        # Looked up, not checked: the register's codes passed the GB 32100 check when they were entered.
-        normalised = unicodedata.normalize("NFKC", code).strip().upper()
-        found = Enterprise.objects.filter(town=town, credit_code=normalised).first()
-        if found is None:
-            raise RowInvalid(
-                "credit_code", _("本镇企业名录中没有统一社会信用代码为 %(code)s 的企业") % {"code": normalised}
-            )
-        return found, ""
+        return cells.enterprise_by_code(code, town=town), ""
     return Enterprise.objects.filter(town=town, name=name).first(), name
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.enterprises.domain.yearly import CleanYear, YearInput, clean_year, record_years
 from gridgov.data.enterprises.enums import Measure, Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
@@ -34,11 +33,7 @@ class YearRow:
 def _enterprise(row: SheetRow, *, town: Area) -> Enterprise:
     code = cells.text(row.get("credit_code"), column="credit_code", max_length=30)
     if code:
-        normal = normalise_credit_code(code)
-        found = Enterprise.objects.filter(town=town, credit_code=normal).first()
-        if found is None:
-            raise RowInvalid("credit_code", _("企业名录中没有统一社会信用代码为%(v)s的企业") % {"v": normal})
-        return found
+        return cells.enterprise_by_code(code, town=town)
     name = cells.text(row.get("name"), column="name", max_length=100)
     if not name:
         raise RowInvalid("name", _("请填写企业名称或统一社会信用代码"))

@@ -22,7 +22,8 @@ from openpyxl.utils.datetime import from_excel
 
 from gridgov.data.amounts import NotAnAmount, yuan
 from gridgov.data.errors import InvalidInput
-from gridgov.data.org.models import Area, Department
+from gridgov.data.org.credit_code import enterprise_by_credit_code
+from gridgov.data.org.models import Area, Department, Enterprise
 from gridgov.data.org.places import areas_named, village_named
 from gridgov.data.sheets.importer import RowInvalid
 from gridgov.types import CellValue, SheetRow
@@ -231,6 +232,13 @@ def village_by_name(
     town's villages. ``villages``: the town's villages when the importer has loaded them once for every row."""
     raw = required_text(value, column=column)
     return checked(partial(village_named, town=town, villages=villages, field=column), raw, column=column)
+
+
+def enterprise_by_code(value: CellValue, *, town: Area, column: str = "credit_code") -> Enterprise:
+    """The enterprise of ``town``'s register that the column's 统一社会信用代码 names, as
+    ``org.credit_code.enterprise_by_credit_code`` finds it (full-width or spaced codes read as typed)."""
+    raw = required_text(value, column=column)
+    return checked(partial(enterprise_by_credit_code, town=town, field=column), raw, column=column)
 
 
 def department_by_name(value: CellValue, *, town: Area, column: str) -> Department:

@@ -19,6 +19,10 @@ HEADERS = ["村", "助农类型", "结对单位", "统一社会信用代码", "�
 DAY = WORLD_TODAY - timedelta(days=30)
 
 
+BAD_CHECK_CHARACTER = "统一社会信用代码“91330100799655058A”校验位错误（应为 B），请核对"
+UNKNOWN_CODE = "统一社会信用代码“91330100799655058B”不在本镇企业名录中，请先在企业名录中登记该企业"
+
+
 def test_a_good_file_is_checked_then_imported_once(world: TownWorld):
     shipyard = create_enterprise(
         town=world.town, name="岱西船舶修造有限公司", credit_code=valid_code("91330921MA2A0B1C2")
@@ -73,6 +77,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(world: TownWorld):
         (9, ""),
     ]
     assert report.errors[0] == RowError(row=3, column="村", message="村社“无名村”不存在，本镇的村社有：双合村、火箭村")
+    assert report.errors[4].message == "统一社会信用代码应为18位，“91330921MA2A0B1C2”为17位"
     assert report.errors[5].message == "结对单位：请选择企业或填写结对单位名称"
     assert VillageSupport.objects.count() == 0
 
@@ -90,3 +95,18 @@ def test_village_staff_import_their_own_village_only(world: TownWorld):
     assert [(e.row, e.message) for e in report.errors] == [(3, "您无权导入火箭村的企业助农记录")]
     assert (SUPPORTS.allowed(world.village_staff_a), SUPPORTS.allowed(world.grid_worker_a)) == (True, False)
     assert VillageSupport.objects.count() == 0
+
+
+def test_a_partners_credit_code_is_checked_then_looked_up_in_the_register(world: TownWorld):
+    content = workbook(
+        HEADERS,
+        [
+            ["双合村", "村企结对", "", "91330100799655058A", "5万", "", DAY, ""],
+            ["双合村", "村企结对", "", "91330100799655058B", "5万", "", DAY, ""],
+        ],
+    )
+    report = dry_run(importer=SUPPORTS, content=content, ctx=import_context(world))
+    assert report.errors == [
+        RowError(2, "统一社会信用代码", BAD_CHECK_CHARACTER),
+        RowError(3, "统一社会信用代码", UNKNOWN_CODE),
+    ]

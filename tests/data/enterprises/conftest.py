@@ -22,7 +22,7 @@ from tests.factories import MONDAY_0900, TownWorld, _user, photo
 
 
 def valid_code(first17: str) -> str:
-    from gridgov.data.enterprises.domain.credit_code import check_character
+    from gridgov.data.org.credit_code import check_character
 
     return first17 + check_character(first17)
 

@@ -155,7 +155,8 @@ def test_hazard_import_bad_rows_imports_nothing_and_reports_every_error(ew: Ente
         (12, ""),
     ]
     messages = [e.message for e in report.errors]
-    assert messages[1] == "信用代码 91330100799655058B 的企业尚未登记，请先导入企业名录"
+    assert messages[0] == "统一社会信用代码“91330100799655058A”校验位错误（应为 B），请核对"
+    assert messages[1] == "统一社会信用代码“91330100799655058B”不在本镇企业名录中，请先在企业名录中登记该企业"
     assert messages[2] == "“自己查的”不是可选值（可选：企业自查、政府检查、第三方）"
     assert messages[3] == "没有“外星入侵”这个隐患类别"
     assert messages[4] == "整改期限早于发现日期"
@@ -204,6 +205,8 @@ def test_service_request_import(ew: EnterpriseWorld) -> None:
             [ew.shipyard.name, ew.shipyard.credit_code, "贷款", "x", date(2026, 9, 1), ""],
             [ew.shipyard.name, ew.shipyard.credit_code, "融资", "y", date(2027, 9, 1), ""],
             [ew.shipyard.name, ew.shipyard.credit_code, "融资", "z", date(2026, 9, 1), "不存在的会"],
+            ["", "91330100799655058A", "融资", "v", date(2026, 9, 1), ""],
+            ["", "91330100799655058B", "融资", "w", date(2026, 9, 1), ""],
         ],
     )
     report = import_sheet(importer=SERVICE_REQUESTS, content=bad, ctx=ctx(ew))
@@ -211,6 +214,8 @@ def test_service_request_import(ew: EnterpriseWorld) -> None:
         (2, "诉求类型", "“贷款”不是可选值（可选：要素保障、融资、用工、审批、政策）"),
         (3, "提出日期", "提出日期晚于今天"),
         (4, "提出会议", "没有名为“不存在的会”的乡镇长有约，请先登记会议"),
+        (5, "统一社会信用代码", "统一社会信用代码“91330100799655058A”校验位错误（应为 B），请核对"),
+        (6, "统一社会信用代码", "统一社会信用代码“91330100799655058B”不在本镇企业名录中，请先在企业名录中登记该企业"),
     ]
     assert ServiceRequest.objects.count() == 2
 

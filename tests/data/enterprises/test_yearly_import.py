@@ -24,6 +24,10 @@ HEADERS = ["企业名称", "统一社会信用代码", "年度", "规上", "重�
            "低效", "整治状态", "整治日期", "整治措施"]  # fmt: skip
 
 
+BAD_CHECK_CHARACTER = "统一社会信用代码“91330100799655058A”校验位错误（应为 B），请核对"
+UNKNOWN_CODE = "统一社会信用代码“91330100799655058B”不在本镇企业名录中，请先在企业名录中登记该企业"
+
+
 def _ctx(ew: EnterpriseWorld) -> ImportContext:
     return ImportContext(town=ew.w.town, user=ew.w.operator, now=MONDAY_0900)
 
@@ -114,3 +118,28 @@ def test_the_rows_are_written_through_the_bulk_path(ew: EnterpriseWorld) -> None
     assert statements(again) == {"INSERT": 1, "UPDATE": 1}
     since = dict(EnterpriseYear.objects.filter(enterprise=ew.shipyard).values_list("year", "above_scale_since"))
     assert since == {2021: 2021, 2022: 2021, 2023: 2021}
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) for c in text)
+
+
+def test_a_credit_code_is_checked_then_looked_up_in_the_register(ew: EnterpriseWorld) -> None:
+    blank = ["", "", "", "", "", "", "", "", "", ""]
+    rows = [
+        ["", "91330100799655058A", "2025", *blank],
+        ["", "91330100799655058B", "2025", *blank],
+        ["", full_width(ew.chemical.credit_code), "2025", *blank],  # typed in full width: found all the same
+    ]
+    report = dry_run(importer=ENTERPRISE_YEARS, content=workbook("企业年度数据", HEADERS, rows), ctx=_ctx(ew))
+    assert (report.errors, report.valid) == (
+        [
+            RowError(2, "统一社会信用代码", BAD_CHECK_CHARACTER),
+            RowError(
+                3,
+                "统一社会信用代码",
+                UNKNOWN_CODE,
+            ),
+        ],
+        1,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridgov.data.enterprises.domain.credit_code import check_character
+from gridgov.data.org.credit_code import check_character
 from gridgov.data.org.domain import create_department, grant_role
 from gridgov.data.org.enums import DepartmentKind, Role
 from gridgov.data.org.models import User

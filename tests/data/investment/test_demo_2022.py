@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone, translation
 
-from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.investment.enums import Stage
 from gridgov.data.investment.figures import year_figures
 from gridgov.data.investment.models import FundArrival, Lead
+from gridgov.data.org.credit_code import normalise_credit_code
 from gridgov.data.org.models import Enterprise
 from gridgov.data.reports.domain.year_review import review_sentences
 from gridgov.ops.demo.ledgers_2022 import investment

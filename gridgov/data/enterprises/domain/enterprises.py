@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import reference
 from gridgov.data.cases.scope import is_global_admin, memberships_of
-from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.data.org.credit_code import normalise_credit_code
 from gridgov.data.org.disclosure import Holder, Item, shown
 from gridgov.data.org.domain import grant_role
 from gridgov.data.org.enums import AreaLevel, Role

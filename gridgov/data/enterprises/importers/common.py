@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.ledger_import import LedgerImporter
-from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, staff_town_ids
+from gridgov.data.org.credit_code import normalise_credit_code
 from gridgov.data.org.models import Enterprise, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid
@@ -40,11 +40,8 @@ def credit_code(value: CellValue, *, column: str = "credit_code") -> str:
 
 
 def registered_enterprise(row: SheetRow, ctx: ImportContext) -> Enterprise:
-    code = credit_code(row.get("credit_code"))
     # with its town and village: an open row's case is filed there inside the import's transaction
-    enterprise = Enterprise.objects.select_related("town", "village").filter(town=ctx.town, credit_code=code).first()
-    if enterprise is None:
-        raise RowInvalid("credit_code", _("信用代码 %(c)s 的企业尚未登记，请先导入企业名录") % {"c": code})
+    enterprise = cells.enterprise_by_code(row.get("credit_code"), town=ctx.town)
     name = cells.text(row.get("enterprise"), column="enterprise")
     if name and name != enterprise.name:
         raise RowInvalid(

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.enterprises.domain.credit_code import normalise_credit_code
 from gridgov.data.enterprises.domain.enterprises import create_enterprise
 from gridgov.data.errors import Conflict, InvalidInput
 from gridgov.data.investment.domain.checks import check_may_keep, check_not_future
 from gridgov.data.investment.enums import Stage
 from gridgov.data.investment.models import Lead
+from gridgov.data.org.credit_code import normalise_credit_code
 from gridgov.data.org.models import Enterprise, User
 
 

@@ -21,12 +21,12 @@ from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, AttachmentKind, Satisfaction
 from gridgov.data.enterprises.categories import hazard_categories, install_enterprise_categories
-from gridgov.data.enterprises.domain.credit_code import ALPHABET, check_character
 from gridgov.data.enterprises.domain.enterprises import add_enterprise_user, create_enterprise
 from gridgov.data.enterprises.domain.hazards import HazardInput, accept_hazard, record_hazard, report_rectification
 from gridgov.data.enterprises.domain.services import raise_request, record_meeting, solve_request
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.enterprises.models import Meeting
+from gridgov.data.org.credit_code import ALPHABET, check_character
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
 from gridgov.data.taxonomy.models import Category

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from gridgov.data.enterprises.domain.credit_code import check_character
 from gridgov.data.enterprises.domain.enterprises import create_enterprise
 from gridgov.data.enterprises.domain.yearly import YearInput, clean_year, year_row
 from gridgov.data.enterprises.enums import Measure, Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
+from gridgov.data.org.credit_code import check_character
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise
 from gridgov.ops.demo.ledgers_2022.enterprises import ENTERPRISES, ensure_enterprises

@@ -1,15 +1,22 @@
-"""Unified social credit codes (统一社会信用代码, GB 32100-2015).
+"""Unified social credit codes (统一社会信用代码, GB 32100-2015), and the enterprise of a town's register a code names.
 
 18 characters from the 31-character set 0-9 and A-Z without I, O, Z, S, V:
 1 registration authority, 2 organisation type, 3–8 administrative division code (digits),
 9–17 organisation code, 18 check character: 31 − (Σ value(cᵢ) × 3ⁱ mod 31) mod 31, i = 0…16.
+
+Here, beside the register (``org.models.Enterprise``), rather than in the enterprise ledgers' app: every ledger
+that names a company by its code (hazards, service requests, yearly figures, the collective economy's partners)
+looks it up the same way, and the ledger apps may not import one another.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
+from gridgov.data.org.models import Area, Enterprise
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -23,8 +30,8 @@ def check_character(first17: str) -> str:
 
 
 def normalise_credit_code(raw: str, *, field: str = "credit_code") -> str:
-    """Upper-case, strip spaces, and validate; raise InvalidInput with a Chinese reason if invalid."""
-    code = "".join(str(raw or "").split()).upper()
+    """Half-width, upper-case, without spaces, and validated; raise InvalidInput with a Chinese reason if invalid."""
+    code = "".join(unicodedata.normalize("NFKC", str(raw or "")).split()).upper()
     if not code:
         raise InvalidInput(_("请填写统一社会信用代码"), field=field)
     if len(code) != 18:
@@ -47,3 +54,16 @@ def normalise_credit_code(raw: str, *, field: str = "credit_code") -> str:
             field=field,
         )
     return code
+
+
+def enterprise_by_credit_code(raw: str, *, town: Area, field: str = "credit_code") -> Enterprise:
+    """The enterprise of ``town``'s register whose code ``raw`` is (as ``normalise_credit_code`` reads it), with its
+    town and village; ``InvalidInput`` on ``field`` when the code is invalid or no enterprise of the town has it."""
+    code = normalise_credit_code(raw, field=field)
+    found = Enterprise.objects.select_related("town", "village").filter(town=town, credit_code=code).first()
+    if found is None:
+        raise InvalidInput(
+            _("统一社会信用代码“%(code)s”不在本镇企业名录中，请先在企业名录中登记该企业") % {"code": code},
+            field=field,
+        )
+    return found
