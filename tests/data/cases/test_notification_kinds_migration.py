@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from gridgov.data.cases.domain.notifications import notification_text
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Notification
 from tests.factories import TownWorld
+from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("cases", "0017_report_counts_rolled_up_by_the_worker")]
-AFTER = [("cases", "0018_notification_kind_and_params")]
-
-
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,7 +27,7 @@ def test_stored_messages_survive_the_migration_both_ways(world: TownWorld) -> No
             cursor.execute("SELECT message FROM cases_notification WHERE id = %s", [row.pk])
             assert cursor.fetchall() == [("旧消息：请尽快签收",)]
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
     again = Notification.objects.get(pk=row.pk)
     assert (again.kind, again.params, again.message) == ("", {}, "旧消息：请尽快签收")
     assert notification_text(again) == "旧消息：请尽快签收"

@@ -4,22 +4,14 @@ recorded before it is shown by its name afterwards, a person stays masked."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from gridgov.data.disputes.domain import PartyInput, parties_shown, register_dispute
 from gridgov.data.disputes.enums import PartyKind, PartyRole
 from gridgov.data.disputes.models import DisputeParty
 from tests.factories import TownWorld
+from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("disputes", "0001_disputes_and_parties")]
-AFTER = [("disputes", "0002_party_kind")]
-
-
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,7 +30,7 @@ def test_parties_written_before_are_told_by_their_names(world: TownWorld) -> Non
     try:
         migrate(BEFORE)
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
     kinds = list(DisputeParty.objects.filter(dispute=dispute).order_by("sort_order").values_list("kind", flat=True))
     assert kinds == [PartyKind.PERSON, PartyKind.ORGANISATION]
     assert [p.name for p in parties_shown(dispute)] == ["欧**", "岱西船舶修造有限公司"]
