@@ -15,6 +15,7 @@ from gridgov.data.reports.models import Bulletin
 from tests.factories import MONDAY_0900, WORLD_NOW, TownWorld, signed_in
 
 YEAR = WORLD_NOW.year  # issued on the world's clock: numbered in its year
+GENERATE_QUERIES = 22  # generating a bulletin (POST; the session, the user and the draft included)
 
 
 def _generate(client: Client, world: TownWorld, **extra: str) -> Bulletin:
@@ -190,3 +191,21 @@ def test_the_confirmation_reads_in_english(world: TownWorld) -> None:
     assert "Confirm issuing the bulletin" in text
     assert f"No. 1 of {YEAR}, document number" in text
     assert "(2 villages or communities, 2 town offices and stations)" in text
+
+
+def test_generating_costs_the_same_queries_for_more_cases(world: TownWorld, django_assert_num_queries) -> None:
+    """Generating the town's month bulletin: one query count however many cases the month has, and the town's
+    weights read once for the summary and both rankings (they were read four times)."""
+    world.bring_to(Status.CLOSED, now=MONDAY_0900)
+    world.bring_to(Status.DISPATCHED, now=MONDAY_0900)
+    client = signed_in(world.leader)
+    _generate(client, world)  # warms the per-process caches (calendar, categories)
+    with django_assert_num_queries(GENERATE_QUERIES) as few:
+        _generate(client, world)
+    weights = [q for q in few.captured_queries if 'FROM "metrics_indicatorweights"' in q["sql"]]
+    for _ in range(4):
+        world.bring_to(Status.CLOSED, now=MONDAY_0900)
+        world.bring_to(Status.DISPATCHED, now=MONDAY_0900)
+    with django_assert_num_queries(GENERATE_QUERIES):
+        last = _generate(client, world)
+    assert (len(weights), last.content["summary"][0]["numerator"]) == (1, 10)

@@ -22,6 +22,7 @@ from gridgov.data.metrics.indicators import (
     Period,
     RankRow,
     Scope,
+    Weights,
     cases_behind,
     compute,
     ranking,
@@ -170,14 +171,15 @@ def bulletin_content(*, scope: Scope, period: Period, as_of: datetime, progress:
     """Everything a bulletin says, computed as of ``as_of`` (JSON-ready; frozen into the Bulletin)."""
     say = progress or (lambda _message: None)
     say(_("正在统计考核指标……"))
-    figures = compute(scope=scope, period=period, as_of=as_of)
+    weights = Weights.for_town(scope.town)  # read once: the summary and both rankings score with the same weights
+    figures = compute(scope=scope, period=period, as_of=as_of, weights=weights)
     whole_town = scope.rollup_key() == (Dim.TOWN, "")
     rankings: list[JSONObject] = []
     villages: list[RankRow] = []
     if whole_town:
         say(_("正在计算村（社区）和部门排名……"))
-        villages = ranking(town=scope.town, period=period, by="village", as_of=as_of)
-        departments = ranking(town=scope.town, period=period, by="department", as_of=as_of)
+        villages = ranking(town=scope.town, period=period, by="village", as_of=as_of, weights=weights)
+        departments = ranking(town=scope.town, period=period, by="department", as_of=as_of, weights=weights)
         rankings = [
             {
                 "by": "village",
