@@ -15,6 +15,8 @@ from gridgov.data.cases.models import Notification
 from gridgov.data.org.models import User
 from tests.factories import TownWorld, signed_in
 
+INBOX_QUERIES = 9  # the inbox: session, user, memberships, categories, villages, count, page keys, rows, unread badge
+
 
 def numbers_on(page: str) -> list[str]:
     return [chunk.split('"', 1)[0] for chunk in page.split('<tr data-number="')[1:]]
@@ -209,3 +211,25 @@ def test_the_village_filter_offers_a_village_worker_their_own_village_and_the_co
     assert offered(world.grid_worker_b) == ["火箭村"]
     assert offered(world.operator) == ["双合村", "火箭村"]
     assert offered(world.handler_a) == ["双合村", "火箭村"]
+
+
+def test_the_inbox_costs_the_same_queries_for_one_case_or_five(world: TownWorld, django_assert_num_queries) -> None:
+    """A department's and a village committee's inbox: the same exact query count with one case and with five, a
+    dispatched and a handling one among them (the list reads each status's part through its index, then one
+    page of rows with what the rows show)."""
+    units = ((world.handler_a, world.dept_a), (world.village_staff_a, world.committee_a))
+    for _user, unit in units:
+        world.bring_to(Status.HANDLING, department=unit)
+    clients = [signed_in(user) for user, _unit in units]
+    shown = []
+    for client in clients:
+        client.get("/inbox/")  # warms the per-process caches (calendar, categories)
+        with django_assert_num_queries(INBOX_QUERIES):
+            shown.append(len(numbers_on(client.get("/inbox/").text)))
+    for _ in range(4):
+        for _user, unit in units:
+            world.bring_to(Status.DISPATCHED, department=unit)
+    for client in clients:
+        with django_assert_num_queries(INBOX_QUERIES):
+            shown.append(len(numbers_on(client.get("/inbox/").text)))
+    assert shown == [1, 1, 5, 5]
