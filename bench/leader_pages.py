@@ -22,7 +22,9 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._env import start_django
@@ -32,6 +34,7 @@ start_django()
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -103,10 +106,10 @@ def analyze() -> None:
 def count_queries(clients: dict[str, Client], listed: list[tuple[str, str]]) -> dict[str, int]:
     counts = {}
     for path, who in listed:
-        clients[who].get(path)  # warms the per-process caches (URLconf, calendar, categories)
+        fetch(clients[who], path)  # warms the per-process caches (URLconf, calendar, categories)
         with CaptureQueriesContext(connection) as captured:
-            response = clients[who].get(path)
-        assert response.status_code == 200, (path, who, response.status_code)
+            response = fetch(clients[who], path)
+        assert response.status_code in (200, 302), (path, who, response.status_code)
         counts[label(path, who)] = len(captured)
     return counts
 
@@ -117,14 +120,24 @@ def timings(clients: dict[str, Client], listed: list[tuple[str, str]], rounds: i
     for round_ in range(rounds + 2):
         for path, who in (BASELINE, *listed):
             started = time.perf_counter()
-            clients[who].get(path)
+            fetch(clients[who], path)
             elapsed = (time.perf_counter() - started) * 1000
             if round_ >= 2:
                 samples.setdefault(label(path, who), []).append(elapsed)
     return samples
 
 
-def main() -> None:
+def fetch(client: Client, path: str) -> HttpResponse:
+    """GET ``path``; ``POST path?form`` posts the form's fields (the query string) to the path instead."""
+    if path.startswith("POST "):
+        url, _sep, query = path.removeprefix("POST ").partition("?")
+        return client.post(url, dict(parse_qsl(query)))
+    return client.get(path)
+
+
+def run(listed_for: Callable[[Area], list[tuple[str, str]]], users: tuple[str, ...]) -> None:
+    """Build the demo town, then at its two sizes count the queries and time each page ``listed_for(town)`` gives
+    (path, who opens it) against the baseline, and print the table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=30, help="requests per page and size")
     parser.add_argument("--scale", type=float, default=1.0, help="share of 2022 to build (below 1: no ledgers)")
@@ -140,7 +153,7 @@ def main() -> None:
     call_command("demo_town", "--no-2022", verbosity=0)
     town = Area.objects.get(level=AreaLevel.TOWN)
     clients = {"": Client()}
-    for who in (LEADER, VILLAGE):
+    for who in users:
         clients[who] = Client()
         clients[who].force_login(User.objects.get(username=who))
     print(f"database: {connection.vendor}; demo town in {time.perf_counter() - started:.0f} s")
@@ -151,7 +164,7 @@ def main() -> None:
             call_command("demo_town", "--scale-2022", str(args.scale), verbosity=0)
             print(f"2022 added in {time.perf_counter() - started:.0f} s")
         analyze()
-        listed = pages(latest_bulletin(town))
+        listed = listed_for(town)
         phases.append((Case.objects.filter(town=town).count(), count_queries(clients, listed), {}))
         phases[-1][2].update(timings(clients, listed, args.requests))
 
@@ -169,6 +182,10 @@ def main() -> None:
         queries = " → ".join(str(counts[key]) for _n, counts, _samples in phases) if key in phases[0][1] else "—"
         ratios = " → ".join(f"{m / base:.1f}" for m, base in zip(medians, bases, strict=True))
         print(f"| {key} | {queries} | {' → '.join(f'{m:.1f} ms' for m in medians)} | {ratios} |")
+
+
+def main() -> None:
+    run(lambda town: pages(latest_bulletin(town)), (LEADER, VILLAGE))
 
 
 if __name__ == "__main__":
