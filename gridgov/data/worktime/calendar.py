@@ -20,6 +20,7 @@ Working time is measured on the local wall clock of the calendar's time zone. Ca
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
@@ -38,6 +39,10 @@ from gridgov.data.errors import InvalidInput
 from gridgov.data.worktime.enums import Clock, TimeUnit, clock_of
 
 type Period = tuple[time, time]
+
+#: One year of a calendar's working-day index: the ordinal of 1 January, and for each ``i`` from 0 to the
+#: number of days in the year, how many of the year's first ``i`` days are working days.
+type _YearIndex = tuple[int, tuple[int, ...]]
 
 #: ``add`` gives up (``InvalidInput``) after walking this many days past the start day.
 MAX_WALK_DAYS = 5 * 366
@@ -147,15 +152,21 @@ def _span(start: time, end: time) -> timedelta:
 
 
 class WorkCalendar:
-    """Working periods, working days and time zone; immutable once built."""
+    """Working periods, working days and time zone; immutable once built.
 
-    __slots__ = ("_confirmed_years", "_daily", "_overrides", "_periods", "_tz")
+    The working days of each year asked about are counted once per calendar object (``_year_index``), so that
+    ``add`` and ``minutes_between`` find the working days of a span by subtraction and bisection instead of
+    walking it day by day: their cost no longer grows with the span's length.
+    """
+
+    __slots__ = ("_confirmed_years", "_daily", "_index", "_overrides", "_periods", "_tz")
 
     _periods: tuple[Period, ...]
     _overrides: Mapping[date, bool]
     _confirmed_years: frozenset[int]
     _tz: ZoneInfo
     _daily: timedelta
+    _index: dict[int, _YearIndex]
 
     def __init__(
         self,
@@ -176,6 +187,7 @@ class WorkCalendar:
         object.__setattr__(self, "_confirmed_years", frozenset(confirmed_years))
         object.__setattr__(self, "_tz", tz)
         object.__setattr__(self, "_daily", sum((_span(s, e) for s, e in periods), timedelta()))
+        object.__setattr__(self, "_index", {})
 
     def __setattr__(self, name: str, value: Any) -> None:  # Any: object.__setattr__'s own signature
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -297,27 +309,26 @@ class WorkCalendar:
                     return counted_from + remaining
                 remaining -= available
 
+        # The rest takes whole working days and part (or all) of one more: it ends on the ``days``-th working
+        # day after ``day``, with ``remaining`` left for that day once the days before it are taken.
         last_day = day + timedelta(days=MAX_WALK_DAYS)
-        while True:
-            day += _ONE_DAY
-            if day > last_day:
-                raise InvalidInput(_("期限过长，超出了可计算的范围（五年）。"), field="minutes")
-            if not self.is_workday(day):
-                continue
-            if remaining > self._daily:
-                remaining -= self._daily
-                continue
-            for begin, end in self._periods:
-                available = _span(begin, end)
-                if remaining <= available:
-                    return self._at(day, begin) + remaining
-                remaining -= available
-            raise AssertionError("remaining time exceeded a working day")  # pragma: no cover
+        days = -(-remaining // self._daily)
+        found = self._nth_workday_after(day, days, last=last_day)
+        if found is None:
+            raise InvalidInput(_("期限过长，超出了可计算的范围（五年）。"), field="minutes")
+        remaining -= (days - 1) * self._daily
+        for begin, end in self._periods:
+            available = _span(begin, end)
+            if remaining <= available:
+                return self._at(found, begin) + remaining
+            remaining -= available
+        raise AssertionError("remaining time exceeded a working day")  # pragma: no cover
 
     def minutes_between(self, a: datetime, b: datetime, clock: Clock | str) -> int:
         """Whole minutes on ``clock`` in ``[a, b)``; 0 if ``b <= a``.
 
-        Only days whose working periods overlap ``[a, b)`` are looked up in the calendar.
+        The first and last days count only their working time within ``[a, b)``; the days between count
+        ``daily_minutes`` each if they are working days (from the calendar's index of working days).
         """
         local_a = self._local(a, "a")
         local_b = self._local(b, "b")
@@ -329,11 +340,7 @@ class WorkCalendar:
         first_day, last_day = local_a.date(), local_b.date()
         total = self._overlap(first_day, local_a, local_b)
         if last_day > first_day:
-            day = first_day + _ONE_DAY
-            while day < last_day:  # whole days in between
-                if self.is_workday(day):
-                    total += self._daily
-                day += _ONE_DAY
+            total += self._workdays_between(first_day + _ONE_DAY, last_day) * self._daily
             total += self._overlap(last_day, local_a, local_b)
         return total // _MINUTE
 
@@ -363,6 +370,46 @@ class WorkCalendar:
 
     def _at(self, day: date, moment: time) -> datetime:
         return datetime.combine(day, moment, tzinfo=self._tz)
+
+    def _year_index(self, year: int) -> _YearIndex:
+        """The working days of ``year`` counted from 1 January (see ``_YearIndex``), counted on first use.
+
+        ``is_workday`` depends only on what the calendar was built with, so a year's count never goes stale;
+        two threads counting the same year at once keep whichever finished first (both are equal).
+        """
+        found = self._index.get(year)
+        if found is None:
+            first = date(year, 1, 1).toordinal()
+            counts = [0]
+            for ordinal in range(first, date(year, 12, 31).toordinal() + 1):
+                counts.append(counts[-1] + self.is_workday(date.fromordinal(ordinal)))
+            found = self._index.setdefault(year, (first, tuple(counts)))
+        return found
+
+    def _workdays_between(self, first: date, stop: date) -> int:
+        """How many working days there are from ``first`` up to ``stop`` (exclusive); ``first <= stop``."""
+        start_of_year, counts = self._year_index(first.year)
+        total = -counts[first.toordinal() - start_of_year]
+        for year in range(first.year, stop.year):
+            total += self._year_index(year)[1][-1]
+        start_of_year, counts = self._year_index(stop.year)
+        return total + counts[stop.toordinal() - start_of_year]
+
+    def _nth_workday_after(self, day: date, n: int, *, last: date) -> date | None:
+        """The ``n``-th working day after ``day`` (``n >= 1``), or None if it would fall after ``last``."""
+        start_of_year, counts = self._year_index(day.year)
+        wanted = counts[day.toordinal() - start_of_year + 1] + n  # working days from 1 January to the one sought
+        year = day.year
+        while True:
+            position = bisect.bisect_left(counts, wanted)
+            if position < len(counts):
+                found = date.fromordinal(start_of_year + position - 1)
+                return found if found <= last else None
+            wanted -= counts[-1]
+            year += 1
+            if year > last.year:
+                return None
+            start_of_year, counts = self._year_index(year)
 
 
 #: From this month on, administrators are reminded to enter next year's schedule (the State Council usually
