@@ -52,18 +52,27 @@ FINISHED = (Status.CLOSED, Status.REJECTED)
 DATETIMES = [f.attname for f in Case._meta.concrete_fields if f.get_internal_type() == "DateTimeField"]
 
 
-def copies(org: Town, factor: int, *, everything: bool) -> list[Case]:
-    """(factor - 1) × the town's cases as copies of its cases moved back by whole years, with their own numbers."""
+def copies(org: Town, factor: int, *, everything: bool, open_only: bool = False, years: int = 0) -> list[Case]:
+    """(factor - 1) × the town's cases as copies of its cases moved back by whole years, with their own numbers.
+
+    The copies are of the finished cases, of every case (``everything``) or of the open ones (``open_only``);
+    the first round of copies goes one year back, the next two, and so on — up to ``years`` years and then
+    from one year again, if ``years`` is given.
+    """
     town = org.town
     sources = list(Case.objects.filter(town=town).order_by("id"))
-    pool = sources if everything else [c for c in sources if c.status in FINISHED]
+    if open_only:
+        pool = [c for c in sources if c.status not in FINISHED]
+    else:
+        pool = sources if everything else [c for c in sources if c.status in FINISHED]
     last_seq = {
         row["year"]: row["top"] for row in Case.objects.filter(town=town).values("year").annotate(top=Max("seq"))
     }
     rows: list[Case] = []
     for n in range(len(sources) * (factor - 1)):
         source = pool[n % len(pool)]
-        shift = timedelta(days=365 * (1 + n // len(pool)))
+        rounds = n // len(pool)
+        shift = timedelta(days=365 * (1 + (rounds % years if years else rounds)))
         copy = Case(**{f.attname: getattr(source, f.attname) for f in Case._meta.concrete_fields if not f.primary_key})
         for name in DATETIMES:
             value = getattr(copy, name)
