@@ -23,12 +23,14 @@ from gridgov.data.cases.models import Case
 from gridgov.data.disputes.domain import (
     PartyInput,
     PlannedDispute,
-    check_id_number,
+    check_party_number,
     check_phone,
     dispute_case_fields,
     dispute_category,
     dispute_rows,
     install_dispute_categories,
+    kind_of_name,
+    party_kind_named,
     plan_dispute,
 )
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome
@@ -69,8 +71,22 @@ class DisputeImporter(LedgerImporter):
         choice_column("type", gettext_lazy("类型"), DisputeType, required=True, example="劳资纠纷"),
         Column("received_on", gettext_lazy("受理日期"), required=True, aliases=("登记日期",), example="2026-11-02"),
         Column("party", gettext_lazy("当事人"), required=True, aliases=("信访人", "申请人"), example="张三"),
+        Column(
+            "party_kind",
+            gettext_lazy("当事人类型"),
+            aliases=("当事人性质",),
+            example="个人",
+            help=gettext_lazy(
+                "个人或单位（企业、公司、组织也按单位）；不填时按名称判断（以公司、厂、合作社等结尾的为单位）"
+            ),
+        ),
         Column("phone", gettext_lazy("联系电话"), aliases=("电话",), example="13800138000"),
-        Column("id_number", gettext_lazy("身份证号"), aliases=("证件号码",)),
+        Column(
+            "id_number",
+            gettext_lazy("证件号码"),
+            aliases=("身份证号", "统一社会信用代码", "身份证号/统一社会信用代码"),
+            help=gettext_lazy("个人填写身份证号，单位填写18位统一社会信用代码"),
+        ),
         Column(
             "description",
             gettext_lazy("事由"),
@@ -98,8 +114,11 @@ class DisputeImporter(LedgerImporter):
         received_on = cells.required_date(row["received_on"], column="received_on")
         cells.not_after(received_on, ctx.today, column="received_on", message=_("受理日期晚于今天"))
         phone = cells.checked(check_phone, cells.text(row.get("phone"), column="phone"), column="phone")
+        name = cells.required_text(row["party"], column="party", max_length=64)
+        given_kind = cells.text(row.get("party_kind"), column="party_kind")
+        kind = cells.checked(party_kind_named, given_kind, column="party_kind") or kind_of_name(name)
         id_number = cells.text(row.get("id_number"), column="id_number")
-        id_number = cells.checked(check_id_number, id_number, column="id_number")
+        id_number = cells.checked(lambda v: check_party_number(v, kind=kind), id_number, column="id_number")
         village = cells.optional_village(row.get("village"), town=ctx.town)
         resolved = LaterDate("resolved_on", _("化解日期早于受理日期"), _("化解日期晚于今天"))
         resolved_on = cells.later_date(row, resolved, opened_on=received_on, today=ctx.today)
@@ -111,9 +130,7 @@ class DisputeImporter(LedgerImporter):
             number=cells.required_text(row["number"], column="number", max_length=64),
             type=cells.choice(row["type"], DisputeType, column="type"),
             received_on=received_on,
-            party=PartyInput(
-                name=cells.required_text(row["party"], column="party", max_length=64), phone=phone, id_number=id_number
-            ),
+            party=PartyInput(name=name, phone=phone, id_number=id_number, kind=kind),
             description=cells.required_text(row["description"], column="description", max_length=2000),
             level=cells.choice(row.get("level"), Level, column="level", default=Level.TOWN),
             amount=cells.amount(row.get("amount"), column="amount") or Decimal(0),

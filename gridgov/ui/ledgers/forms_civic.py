@@ -116,7 +116,12 @@ class DisputeForm(forms.Form):
         help_text=gettext_lazy("个人的姓名、电话、证件号码脱敏显示；单位（公司、合作社等）显示名称"),
     )
     party_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=20, required=False)
-    party_id_number = forms.CharField(label=gettext_lazy("身份证号"), max_length=18, required=False)
+    party_id_number = forms.CharField(
+        label=gettext_lazy("证件号码"),
+        max_length=18,
+        required=False,
+        help_text=gettext_lazy("个人填写身份证号，单位填写18位统一社会信用代码"),
+    )
     level = forms.ChoiceField(label=gettext_lazy("层级"), choices=list(Level.choices), initial=Level.TOWN)
     amount = forms.DecimalField(
         label=gettext_lazy("涉及金额（元）"),

@@ -265,6 +265,26 @@ def test_create_dispute_idempotent_masked_and_refused(world: TownWorld, as_user)
     assert Dispute.objects.count() == 1
 
 
+def test_create_dispute_with_a_company_party_by_its_credit_code(world: TownWorld, as_user) -> None:
+    from gridgov.data.disputes.models import Dispute
+    from gridgov.data.org.credit_code import check_character
+
+    code = "91330921MA2A3B4C5" + check_character("91330921MA2A3B4C5")
+    company = {"name": "东海渔业", "kind": "organisation", "id_number": "330921199001011237"}
+    body = {"type": "labour", "description": "欠薪", "parties": [company], "department_id": world.dept_a.pk}
+    operator = as_user(world.operator)
+    refused = operator.post("/api/disputes", body)
+    assert (refused.status_code, refused.json()["message"]) == (
+        422,
+        "单位当事人请填写18位统一社会信用代码，330921********1237 是身份证号；当事人是个人的，请将当事人类型选为“个人”",
+    )
+    assert Dispute.objects.count() == 0
+    created = operator.post("/api/disputes", {**body, "parties": [{**company, "id_number": code}]})
+    assert [(p["kind"], p["name"], p["id_number"], p["masked"]) for p in created.json()["parties"]] == [
+        ("organisation", "东海渔业", code, False)
+    ]
+
+
 def test_create_service_request_and_problem_item(world: TownWorld, as_user) -> None:
     from gridgov.data.enterprises.models import ServiceRequest
     from gridgov.data.problemlists.domain import create_list

@@ -14,6 +14,7 @@ from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
 from gridgov.data.disputes.domain import PartyInput, register_dispute
 from gridgov.data.disputes.models import Dispute
+from gridgov.data.org.credit_code import check_character
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import SecurityEvent
 from tests.factories import TownWorld, photo, signed_in
@@ -55,6 +56,29 @@ def test_register_page_errors_then_success(world: TownWorld) -> None:
     good = client.post(reverse("ledgers:dispute_new"), {**form, "amount": "5000", "party_phone": "13800138000"})
     dispute = Dispute.objects.get()
     assert good["Location"] == reverse("ledgers:dispute", args=[dispute.pk])
+
+
+def test_a_company_party_takes_its_credit_code_shown_in_full(world: TownWorld) -> None:
+    code = "91330921MA2A3B4C5" + check_character("91330921MA2A3B4C5")
+    client = signed_in(world.operator)
+    form = {
+        "type": "labour",
+        "description": "拖欠工资",
+        "party_name": "东海渔业",
+        "party_kind": "organisation",
+        "party_id_number": "330921199001011237",
+        "level": "town",
+        "received_on": timezone.localdate().isoformat(),
+        "department": str(world.dept_a.pk),
+    }
+    bad = client.post(reverse("ledgers:dispute_new"), form)
+    error = 'id="party_id_number-errors"><li>单位当事人请填写18位统一社会信用代码，330921********1237 是身份证号'
+    assert error in bad.text
+    assert Dispute.objects.count() == 0
+    client.post(reverse("ledgers:dispute_new"), {**form, "party_id_number": code.lower()})
+    dispute = Dispute.objects.get()
+    page = client.get(reverse("ledgers:dispute", args=[dispute.pk]))
+    assert f"<td>东海渔业</td><td>—</td><td>{code}</td>" in page.text
 
 
 def test_parties_shown_in_list_detail_and_export_reveal_logged(world: TownWorld, django_assert_max_num_queries) -> None:

@@ -1,11 +1,12 @@
-"""The parties of a dispute: checked as they are entered (a name, a phone number, a resident ID number), written
-in the order given, and shown by the one rule of ``org.disclosure``: a person masked, a company or other
-organisation by its name; a person in full only to the roles that may see personal data on a case (logged)."""
+"""The parties of a dispute: checked as they are entered (a name, a phone number, and the number of the party's
+kind: a person's resident ID number, GB 11643; an organisation's 统一社会信用代码, GB 32100), written in the order
+given, and shown by the one rule of ``org.disclosure``: a person masked, a company or other organisation by its name
+and credit code; a person in full only to the roles that may see personal data on a case (logged)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -15,11 +16,13 @@ from gridgov.data.disputes.enums import PartyKind, PartyRole
 from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.disputes.names import names_an_organisation
 from gridgov.data.errors import InvalidInput, NotAllowed
-from gridgov.data.idcard import check_id_number as check_id_number  # re-exported: the importer checks its cells with it
+from gridgov.data.idcard import check_id_number, normalise
+from gridgov.data.org.credit_code import normalise_credit_code
 from gridgov.data.org.disclosure import Holder, disclose
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client, record_event
+from gridgov.data.privacy import mask_id_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +40,73 @@ def kind_of_name(name: str) -> PartyKind:
     return PartyKind.ORGANISATION if names_an_organisation(name) else PartyKind.PERSON
 
 
+# What a sheet's 当事人类型 may hold: the two kinds, and the words a clerk writes for an organisation.
+PARTY_KIND_WORDS = {"个人": PartyKind.PERSON, "单位": PartyKind.ORGANISATION, "企业": PartyKind.ORGANISATION,
+                    "公司": PartyKind.ORGANISATION, "组织": PartyKind.ORGANISATION}  # fmt: skip
+
+
+def party_kind_named(value: str) -> PartyKind | None:
+    """The kind a sheet's 当事人类型 cell names (个人; 单位, 企业, 公司, 组织; or the stored value); None when
+    blank (the kind is then told by the name); InvalidInput naming the allowed words otherwise."""
+    word = value.strip()
+    if not word:
+        return None
+    if word in PARTY_KIND_WORDS:
+        return PARTY_KIND_WORDS[word]
+    if word.lower() in PartyKind.values:
+        return PartyKind(word.lower())
+    raise InvalidInput(
+        _("当事人类型“%(v)s”无效，请填写“个人”或“单位”（企业、公司、组织也按单位）") % {"v": word}, field="party_kind"
+    )
+
+
 def check_phone(value: str) -> str:
     value = value.strip().replace(" ", "").replace("-", "")
     if value and not re.fullmatch(r"\+?\d{7,15}", value):
         raise InvalidInput(_("电话号码“%(v)s”格式不正确") % {"v": value}, field="phone")
     return value
+
+
+def _passes(check: Callable[[str], str], value: str) -> bool:
+    try:
+        check(value)
+    except InvalidInput:
+        return False
+    return True
+
+
+def check_party_number(value: str, *, kind: PartyKind) -> str:
+    """A party's 证件号码 checked by its kind and normalised ("" stays ""): a person's resident ID number
+    (``idcard``), an organisation's 统一社会信用代码 (``org.credit_code``). A valid number of the other kind is
+    refused with a message that says which number the kind takes (a resident ID number named masked)."""
+    if not value.strip():
+        return ""
+    if kind == PartyKind.ORGANISATION:
+        try:
+            return normalise_credit_code(value, field="id_number")
+        except InvalidInput as error:
+            if _passes(check_id_number, value):
+                raise InvalidInput(
+                    _(
+                        "单位当事人请填写18位统一社会信用代码，%(v)s 是身份证号；"
+                        "当事人是个人的，请将当事人类型选为“个人”"
+                    )
+                    % {"v": mask_id_number(normalise(value))},
+                    field="id_number",
+                ) from None
+            raise InvalidInput(
+                _("单位当事人请填写18位统一社会信用代码：%(reason)s") % {"reason": error.message}, field="id_number"
+            ) from None
+    try:
+        return check_id_number(value)
+    except InvalidInput:
+        if _passes(normalise_credit_code, value):
+            raise InvalidInput(
+                _("个人当事人请填写身份证号，“%(v)s”是统一社会信用代码；当事人是单位的，请将当事人类型选为“单位”")
+                % {"v": normalise_credit_code(value)},
+                field="id_number",
+            ) from None
+        raise
 
 
 def check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
@@ -52,13 +117,14 @@ def check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
         name = party.name.strip()
         if not name:
             raise InvalidInput(_("当事人姓名不能为空"), field="parties")
+        kind = PartyKind(party.kind) if party.kind else kind_of_name(name)
         checked.append(
             PartyInput(
                 name=name[:64],
                 phone=check_phone(party.phone),
-                id_number=check_id_number(party.id_number),
+                id_number=check_party_number(party.id_number, kind=kind),
                 role=PartyRole(party.role),
-                kind=PartyKind(party.kind) if party.kind else kind_of_name(name),
+                kind=kind,
             )
         )
     return checked

@@ -40,7 +40,7 @@ class PartyOut(Schema):
     kind: PartyKind = Field(description="person 个人（脱敏）/ organisation 单位（不脱敏）")
     name: str
     phone: str
-    id_number: str
+    id_number: str = Field(description="个人：身份证号（脱敏）；单位：统一社会信用代码（完整显示）")
     masked: bool
 
 
@@ -72,7 +72,9 @@ class DisputeFilterIn(StatusIn):
 class PartyIn(TextIn):
     name: str = Field(min_length=1, max_length=64)
     phone: str = Field(default="", max_length=32)
-    id_number: str = Field(default="", max_length=18)
+    id_number: str = Field(
+        default="", max_length=18, description="证件号码：个人填身份证号，单位填18位统一社会信用代码（GB 32100）"
+    )
     role: PartyRole = PartyRole.APPLICANT
     kind: PartyKind | None = Field(
         default=None, description="个人或单位；缺省按名称判断（以公司、厂、合作社等结尾为单位）"
