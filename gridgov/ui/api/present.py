@@ -12,7 +12,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from gridgov.data.access.permissions import available_actions, duplicate_number
-from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of
+from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of, limit_unit
 from gridgov.data.cases.domain.personal_data import reporter_contact, timeline
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
@@ -139,6 +139,7 @@ def case_detail(case: Case, *, user: User, now: datetime) -> JSONObject:
             "rework_count": case.rework_count,
             "extension_count": case.extension_count,
             "pending_extension_value": case.pending_extension_value,
+            "pending_extension_unit": limit_unit(case, "handle") if case.pending_extension_value else None,
             "duplicate_of": duplicate,
             "timeline": [
                 {

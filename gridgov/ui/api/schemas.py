@@ -15,6 +15,7 @@ from gridgov.data.cases.transitions import Need
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.safetext import control_character, strings_in
 from gridgov.data.taxonomy.enums import Priority
+from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import FromDjango
 
 MAX_ID = 2**62  # the largest id a row can have: a path's or body's id beyond it is refused, never a database overflow
@@ -206,6 +207,9 @@ class CaseDetailOut(CaseSummaryOut):
     rework_count: int
     extension_count: int
     pending_extension_value: int | None
+    pending_extension_unit: TimeUnit | None = Field(
+        description="申请延期时长的单位（处置时限的单位：work_hours 工作时、work_days 工作日、calendar_days 自然日）"
+    )
     duplicate_of: str | None
     timeline: list[TimelineEntryOut]
     actions: list[ActionOfferOut]

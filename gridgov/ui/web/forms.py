@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.data.cases.domain.deadlines import limit_unit
 from gridgov.data.cases.domain.queries import SORT_LABELS
 from gridgov.data.cases.enums import Action, Channel, Lamp, Satisfaction, Status
 from gridgov.data.cases.models import Case
@@ -19,7 +20,6 @@ from gridgov.data.org.lockout import lock_for_request
 from gridgov.data.org.models import Department, User
 from gridgov.data.taxonomy.enums import Priority
 from gridgov.data.taxonomy.models import Category
-from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import FromDjango
 from gridgov.ui.choices import set_choices
 
@@ -113,7 +113,8 @@ class ActionForm(forms.Form):
                 self.initial.setdefault("category", case.category_id)
                 self.initial.setdefault("priority", case.priority)
         if Need.EXTENSION in needs:
-            unit = TimeUnit(case.handle_limit_unit).label if case.handle_limit_unit in TimeUnit.values else ""
+            handle_unit = limit_unit(case, "handle")
+            unit = handle_unit.label if handle_unit is not None else ""
             self.fields["extension"] = forms.IntegerField(
                 label=_("延期时长（%(unit)s）") % {"unit": unit}, min_value=1, max_value=365
             )

@@ -9,7 +9,13 @@ from django.utils import timezone, translation
 
 from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.audit import verify_chains
-from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of, time_left_text
+from gridgov.data.cases.domain.deadlines import (
+    deadline_view,
+    lamp_of,
+    limit_amount_text,
+    pending_extension_text,
+    time_left_text,
+)
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.notifications import deliver_action
 from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
@@ -102,6 +108,32 @@ def test_extension_in_working_days_crosses_the_weekend(world: TownWorld) -> None
     apply_action(case_id=case.pk, actor=world.operator, action=Action.APPROVE_EXTENSION, now=at(2026, 11, 30, 10, 0))
     case.refresh_from_db()
     assert case.handle_deadline == at(2026, 12, 4, 9, 0)
+
+
+def test_a_pending_extension_reads_in_the_unit_of_the_handling_limit(world: TownWorld) -> None:
+    case = dispatched(world, at(2026, 11, 27, 9, 0), category=world.category_days)  # 3 working days
+    apply_action(case_id=case.pk, actor=world.handler_a, action=Action.SIGN, now=at(2026, 11, 27, 9, 5))
+    assert pending_extension_text(case) == ""
+    apply_action(
+        case_id=case.pk,
+        actor=world.handler_a,
+        action=Action.REQUEST_EXTENSION,
+        note="需采购配件",
+        extension=2,
+        now=at(2026, 11, 30, 9, 0),
+    )
+    case.refresh_from_db()
+    asked = CaseAction.objects.get(case=case, action=Action.REQUEST_EXTENSION).data["extension"]
+    texts = [pending_extension_text(case)]
+    for unit in (TimeUnit.CALENDAR_DAYS, TimeUnit.WORK_HOURS):
+        case.handle_limit_unit = unit
+        texts.append(pending_extension_text(case))
+    with translation.override("en"):
+        texts.append(limit_amount_text(1, TimeUnit.WORK_DAYS))
+    assert (asked, texts) == (
+        {"value": 2, "unit": "work_days"},
+        ["2个工作日", "2天", "2个工作小时", "1 working day"],
+    )
 
 
 def test_lamps_and_remaining_working_time(world: TownWorld) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.test import Client
 
+from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.enterprises.categories import install_enterprise_categories
@@ -137,6 +138,18 @@ def test_detail_has_timeline_deadline_and_the_reporter_as_the_timeline_names_the
     assert detail["reporter"] == {"name": "孙网格", "phone": "", "masked": False}
     assert detail["deadline"]["phase"] == "handle"
     assert {a["action"] for a in detail["actions"]} == {"progress", "resolve", "request_extension", "return", "comment"}
+
+
+def test_detail_names_the_unit_of_a_pending_extension(world: TownWorld, as_user) -> None:
+    case = world.bring_to(Status.HANDLING)
+    api = as_user(world.handler_a)
+    before = api.get(f"/api/cases/{case.pk}").json()
+    apply_action(case_id=case.pk, actor=world.handler_a, action=Action.REQUEST_EXTENSION, extension=3, note="缺材料")
+    after = api.get(f"/api/cases/{case.pk}").json()
+    assert [(d["pending_extension_value"], d["pending_extension_unit"]) for d in (before, after)] == [
+        (None, None),
+        (3, "work_hours"),
+    ]
 
 
 def test_detail_out_of_scope_is_404(world: TownWorld, as_user) -> None:

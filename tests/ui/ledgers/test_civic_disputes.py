@@ -12,11 +12,13 @@ from openpyxl import load_workbook
 
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action
-from gridgov.data.disputes.domain import PartyInput, register_dispute
+from gridgov.data.disputes.domain import PartyInput, install_dispute_categories, register_dispute
 from gridgov.data.disputes.models import Dispute
 from gridgov.data.org.credit_code import check_character
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import SecurityEvent
+from gridgov.data.taxonomy.models import TimeLimit
+from gridgov.data.worktime.enums import TimeUnit
 from tests.factories import TownWorld, photo, signed_in
 
 
@@ -164,12 +166,24 @@ def test_petition_extension_asked_by_handler_and_approved_by_leader(world: TownW
     assert 'id="extension-errors"><li>信访件延期不得超过30日' in too_long.text
     handler.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"days": "30", "note": "需进一步调查"})
     leader = signed_in(world.leader)
-    assert "申请延期30日，待审批" in leader.get(url).text
+    assert "申请延期30天，待审批" in leader.get(url).text
     leader.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"decision": "approve"})
     dispute.case.refresh_from_db()
     assert dispute.case.dispatched_at is not None
     assert dispute.case.handle_deadline == dispute.case.dispatched_at + timedelta(days=90)
     assert 'id="extension-form"' not in handler.get(url).text  # only once
+
+
+def test_a_petition_extension_reads_in_the_unit_of_the_petitions_limit(world: TownWorld) -> None:
+    petitions = install_dispute_categories(town=world.town)["petition"]
+    TimeLimit.objects.filter(category=petitions).update(unit=TimeUnit.WORK_DAYS)  # the town counts working days
+    dispute = register(world, type="petition", amount="0")
+    apply_action(case_id=dispute.case_id, actor=world.handler_a, action=Action.SIGN)
+    handler = signed_in(world.handler_a)
+    url = reverse("ledgers:dispute", args=[dispute.pk])
+    assert "申请延期（单位：工作日；信访件最多30日，只能延期一次）" in handler.get(url).text
+    handler.post(reverse("ledgers:dispute_extension", args=[dispute.pk]), {"days": "3", "note": "需进一步调查"})
+    assert "（申请延期3个工作日，待审批）" in signed_in(world.leader).get(url).text
 
 
 def test_refusals_are_the_403_page_with_the_reason(world: TownWorld) -> None:

@@ -246,6 +246,26 @@ def _amount(minutes: int, *, unit: TimeUnit, day_minutes: int) -> str:
     }
 
 
+def limit_amount_text(value: int, unit: TimeUnit) -> str:
+    """``value`` whole units of a time limit as a command room writes them: 30天, 3个工作日, 8个工作小时."""
+    if unit == TimeUnit.WORK_HOURS:
+        return ngettext("%(n)s个工作小时", "%(n)s个工作小时", value) % {"n": value}
+    if unit == TimeUnit.WORK_DAYS:
+        return ngettext("%(n)s个工作日", "%(n)s个工作日", value) % {"n": value}
+    return ngettext("%(n)s天", "%(n)s天", value) % {"n": value}
+
+
+def pending_extension_text(case: Case) -> str:
+    """The extension a handler asked for and that waits for a decision, in the unit it was asked in — the handling
+    limit's own (``limit_unit``), the unit its approval adds it in (``extend_handle_limit``) and the one the request
+    records: 30天, 3个工作日, 8个工作小时. Empty when none waits."""
+    value = case.pending_extension_value
+    unit = limit_unit(case, "handle")
+    if not value or unit is None:
+        return ""
+    return limit_amount_text(value, unit)
+
+
 def time_left_text(view: DeadlineView) -> str:
     """The time left of the running phase, or how far past its deadline it is, in the unit its limit is set in:
     剩余1个工作日3小时, 已超期2个工作日, 剩余3个工作小时20分钟, 已超期5天 (English: "2 working days overdue").

@@ -9,11 +9,11 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from gridgov.data.access.permissions import memberships_of
-from gridgov.data.cases.domain.deadlines import DeadlineView, time_left_text
+from gridgov.data.cases.domain.deadlines import DeadlineView, limit_unit, pending_extension_text, time_left_text
 from gridgov.data.cases.domain.notification_inbox import unread_count
+from gridgov.data.cases.models import Case
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
-from gridgov.data.worktime.enums import TimeUnit
 from gridgov.ui.web import menu, once
 
 register = template.Library()
@@ -65,8 +65,18 @@ def cn_datetime(value: datetime | None) -> str:
 
 
 @register.filter
-def time_unit(value: str) -> str:
-    return str(TimeUnit(value).label) if value in TimeUnit.values else value
+def extension_asked(case: Case) -> str:
+    """``{{ case|extension_asked }}``: the extension waiting for a decision in the unit it was asked in (30天,
+    3个工作日; ``deadlines.pending_extension_text``); empty when none waits."""
+    return pending_extension_text(case)
+
+
+@register.filter
+def handle_unit(case: Case) -> str:
+    """``{{ case|handle_unit }}``: the unit of the case's handling limit (自然日, 工作日, 工作时), in which an
+    extension is asked (``deadlines.limit_unit``)."""
+    unit = limit_unit(case, "handle")
+    return str(unit.label) if unit is not None else ""
 
 
 @register.filter
