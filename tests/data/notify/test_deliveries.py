@@ -110,6 +110,51 @@ def test_a_dispatch_reaches_the_handler_on_every_linked_channel_and_the_departme
     assert list(Attempt.objects.values_list("outcome", flat=True)) == ["sent"] * 4
 
 
+def test_the_unit_a_case_is_reassigned_away_from_hears_it_left_on_its_channels(linked: TownWorld) -> None:
+    world = linked
+    case, _ = dispatched(world)
+    row = apply_action(
+        case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_b, note="转村镇建设办"
+    )
+    deliver_owed(now=NINE)
+    uid = f"user:{world.handler_a.pk}"
+    # a step that took the case away, not a dispatch to them ("其他流转"); dept B's people have no ids, its group
+    # robot hears of the dispatch to it
+    assert list(
+        Delivery.objects.filter(event_key=f"action:{row.pk}")
+        .order_by("channel")
+        .values_list("channel", "recipient_key", "kind")
+    ) == [
+        ("dingtalk", uid, "other"),
+        ("email", uid, "other"),
+        ("wecom", uid, "other"),
+        ("wecom_robot", "robot:jsb", "dispatched"),
+    ]
+    mail = Delivery.objects.get(event_key=f"action:{row.pk}", channel="email")
+    assert mail.title == f"案卷已改派其他单位：{case.number}"
+    assert mail.text.splitlines() == [
+        f"案卷：{case.number}",
+        f"分类：{case.category.name}",
+        f"村/社区：{world.village_a.name}",
+        f"{case.number}：已改派其他单位",  # no deadline, no note: nothing of where it went
+    ]
+    # the reader's language, and their choice for 其他流转
+    ChannelAccount.objects.filter(user=world.handler_a).update(language="en")
+    Preference.objects.create(user=world.handler_a, kind="other", channel="dingtalk", enabled=False)
+    row = apply_action(case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_a)
+    deliver_owed(now=NINE)
+    row = apply_action(case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_b)
+    deliver_owed(now=NINE)
+    assert list(
+        Delivery.objects.filter(event_key=f"action:{row.pk}", user=world.handler_a)
+        .order_by("channel")
+        .values_list("channel", "title")
+    ) == [
+        ("email", f"Case reassigned to another unit: {case.number}"),
+        ("wecom", f"Case reassigned to another unit: {case.number}"),
+    ]
+
+
 def test_preferences_switch_channels_per_event_kind(linked: TownWorld) -> None:
     world = linked
     Preference.objects.create(user=world.handler_a, kind="dispatched", channel="email", enabled=False)

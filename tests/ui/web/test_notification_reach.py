@@ -16,6 +16,7 @@ from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Case, Notification
 from gridgov.data.notify.models import Delivery
+from gridgov.data.org.domain import grant_role
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership
 from tests.factories import MONDAY_0900, TownWorld, signed_in
@@ -25,6 +26,7 @@ RETURNED = "该事件已退回镇指挥室，不再由本单位处理"
 REASSIGNED = "该事件已改派其他单位，不再由本单位处理"
 OUT_OF_SCOPE = "该事件已不在您的查看范围内"
 EVENT_CELL = re.compile(r'<tr(?: class="unread")?>\s*<td>[^<]*</td>\s*<td>(.*?)</td>', re.S)
+LINE_CELL = re.compile(r'<tr(?: class="unread")?>\s*<td>[^<]*</td>\s*<td>.*?</td>\s*<td>(?:<strong>)?([^<]*)', re.S)
 
 
 def dispatched(world: TownWorld) -> Case:
@@ -74,6 +76,50 @@ def test_a_reassigned_case_says_it_went_to_another_unit(world: TownWorld) -> Non
     # the unit it went to opens it as ever
     notifications.deliver_due()
     assert signed_in(world.handler_b).get(f"/cases/{case.pk}/").status_code == 200
+
+
+def lines(user, *, language: str = "", search: str = "") -> list[str]:
+    client = signed_in(user)
+    if language:
+        client.cookies["django_language"] = language
+    return LINE_CELL.findall(client.get("/notifications/", {"q": search} if search else {}).text)
+
+
+def test_the_unit_a_case_is_reassigned_away_from_is_told_it_left_and_not_where_it_went(world: TownWorld) -> None:
+    case = dispatched(world)
+    apply_action(
+        case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_b, note="转村镇建设办"
+    )
+    notifications.deliver_due()
+    assert lines(world.handler_a) == [f"{case.number}：已改派其他单位", f"{case.number}：派遣"]
+    assert lines(world.handler_a, language="en")[0] == f"{case.number}: reassigned to another unit"
+    assert lines(world.handler_b) == [f"{case.number}：改派 — 转村镇建设办"]  # the unit it went to: the step
+    row = Notification.objects.get(user=world.handler_a, action__action=Action.REDISPATCH)
+    assert (row.kind, row.params, row.message) == (
+        "action",
+        {"number": case.number, "action": "redispatch", "note": "", "away": "1"},
+        f"{case.number}：已改派其他单位",
+    )
+    for said in ("转村镇建设办", world.dept_b.name):  # the note or the unit would say where it went
+        assert said not in signed_in(world.handler_a).get("/notifications/").text
+    # the search finds it by the words its reader reads
+    gone = f"{case.number}：已改派其他单位"
+    for search in ("其他单位", "改派", "转派", "已改派其他单位", f"{case.number[-6:]}：已改派"):
+        assert lines(world.handler_a, search=search) == [gone], search
+    assert lines(world.handler_a, search="转村镇建设办") == []
+    for search in ("another unit", "reassigned", "REASSIGN"):
+        assert lines(world.handler_a, language="en", search=search) == [f"{case.number}: reassigned to another unit"], (
+            search
+        )
+    assert lines(world.handler_b, search="其他单位") == []
+
+
+def test_someone_in_both_units_hears_only_of_the_reassignment_to_them(world: TownWorld) -> None:
+    case = dispatched(world)
+    grant_role(user=world.handler_a, role=Role.HANDLER, department=world.dept_b)
+    apply_action(case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_b)
+    notifications.deliver_due()
+    assert lines(world.handler_a) == [f"{case.number}：改派", f"{case.number}：派遣"]
 
 
 def test_a_case_dispatched_back_to_the_unit_opens_again(world: TownWorld) -> None:

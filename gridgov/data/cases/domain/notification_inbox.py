@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.domain.notifications import ACTION_SENTENCE, DEADLINE_SENTENCES
+from gridgov.data.cases.domain.notifications import ACTION_SENTENCE, DEADLINE_SENTENCES, REASSIGNED_AWAY_SENTENCE
 from gridgov.data.cases.enums import Action, NotificationKind
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.cases.scope import handling_departments, visible_cases
@@ -73,6 +73,8 @@ def _saying_word(word: str) -> Q:
         said |= Q(kind=NotificationKind.ACTION, params__action__in=steps)
     if _in_words(needle, *_PLACEHOLDER.split(str(ACTION_SENTENCE))):
         said |= Q(kind=NotificationKind.ACTION)
+    if _in_words(needle, *_PLACEHOLDER.split(str(REASSIGNED_AWAY_SENTENCE))):
+        said |= Q(kind=NotificationKind.ACTION, params__away="1")
     levels = [level for level, text in DEADLINE_SENTENCES.items() if _in_words(needle, *_PLACEHOLDER.split(str(text)))]
     if levels:
         said |= Q(kind=NotificationKind.DEADLINE, params__level__in=levels)

@@ -66,8 +66,7 @@ def notify_for_action(*, action_id: int) -> int:
 
 
 def _notify(row: CaseAction) -> int:
-    user_ids, message = _recipients(row)
-    return _write_notifications(row, user_ids=user_ids, message=message)
+    return sum(_write_notifications(row, user_ids=ids, message=message) for ids, message in _recipients(row))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -104,6 +103,18 @@ def action_text(*, number: str, action: str, note: str) -> NotificationText:
     return _with_stored(NotificationKind.ACTION, {"number": number, "action": action, "note": note[:120]})
 
 
+def reassigned_away_text(*, number: str) -> NotificationText:
+    """A reassignment, told to the unit the case left: "DX2026-000123：已改派其他单位" — not where it went (that
+    unit no longer sees the case), nor the step's note (which may say so)."""
+    params = {"number": number, "action": Action.REDISPATCH.value, "note": "", "away": "1"}
+    return _with_stored(NotificationKind.ACTION, params)
+
+
+def is_reassigned_away(text: NotificationText) -> bool:
+    """Whether ``text`` tells a unit that a case was reassigned away from it (``reassigned_away_text``)."""
+    return text.kind == NotificationKind.ACTION and text.params.get("away") == "1"
+
+
 def deadline_text(*, number: str, level: str, deadline: datetime) -> NotificationText:
     """A deadline alert: yellow (due soon) or red (overdue), with the deadline."""
     return _with_stored(NotificationKind.DEADLINE, {"number": number, "level": level, "deadline": deadline.isoformat()})
@@ -111,6 +122,7 @@ def deadline_text(*, number: str, level: str, deadline: datetime) -> Notificatio
 
 # The sentences, translated when read: a step of a case, and a deadline alert by its level (yellow: due soon).
 ACTION_SENTENCE = gettext_lazy("%(number)s：%(action)s")
+REASSIGNED_AWAY_SENTENCE = gettext_lazy("%(number)s：已改派其他单位")
 DEADLINE_SENTENCES = {
     "red": gettext_lazy("%(number)s 已超期（期限 %(deadline)s），请尽快办理"),
     "yellow": gettext_lazy("%(number)s 即将到期（期限 %(deadline)s）"),
@@ -121,6 +133,8 @@ def sentence(*, kind: str, params: dict[str, str]) -> str | None:
     """The notification's sentence in the active language; None when ``kind`` is none (stored text only) or
     its parameters do not make one (a row written by another version)."""
     try:
+        if kind == NotificationKind.ACTION and params.get("away") == "1":
+            return str(REASSIGNED_AWAY_SENTENCE) % {"number": params["number"]}
         if kind == NotificationKind.ACTION:
             text = str(ACTION_SENTENCE) % {"number": params["number"], "action": Action(params["action"]).label}
             return f"{text} — {params['note']}" if params.get("note") else text
@@ -142,8 +156,30 @@ def notification_text(notification: Notification) -> str:
     return text_of(notification).text()
 
 
-def _recipients(row: CaseAction) -> tuple[list[int], NotificationText]:
-    """Who hears of the action ``row`` (its case loaded with it), and what their message says: reads only."""
+def _recipients(row: CaseAction) -> list[tuple[list[int], NotificationText]]:
+    """Who hears of the action ``row`` (its case loaded with it), and what their message says: reads only. A
+    reassignment is told to the unit it went to as the step, and to the unit it left as having gone away
+    (``reassigned_away_text``), each person once: the step's news wins."""
+    told = _told_of_step(row)
+    left = _left_behind(row, told=told[0])
+    return [told, left] if left[0] else [told]
+
+
+def _left_behind(row: CaseAction, *, told: list[int]) -> tuple[list[int], NotificationText]:
+    """The people of the unit a reassignment took the case from (``from_department``), but for those told of
+    the step and the actor."""
+    message = reassigned_away_text(number=row.case.number)
+    left = row.data.get("from_department") if row.action == Action.REDISPATCH else None
+    if not isinstance(left, int) or left == row.case.department_id:
+        return [], message
+    who = department_people(left)
+    ids = set(Membership.objects.filter(who, active=True).values_list("user_id", flat=True)) - set(told)
+    ids.discard(row.actor_id or 0)
+    return sorted(ids), message
+
+
+def _told_of_step(row: CaseAction) -> tuple[list[int], NotificationText]:
+    """Who hears of the action ``row`` itself, and its message."""
     case = row.case
     action = Action(row.action)
     who: Q | None = None
@@ -235,15 +271,15 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
         row = actions_with_their_cases().filter(pk=action_id, notify_due_at__isnull=False).first()
         if row is None:
             return 0  # delivered already (or owes nothing)
-        user_ids, message = _recipients(row)
-        draft = _draft_deliveries(row, user_ids=user_ids, message=message, now=now)
+        told = _recipients(row)
+        draft = _draft_deliveries(row, told=told, now=now)
         with transaction.atomic():
             claimed = CaseAction.objects.filter(pk=row.pk, notify_due_at__isnull=False).update(
                 notify_due_at=None, notified_at=now, notify_attempts=F("notify_attempts") + 1
             )
             if not claimed:
                 return 0  # another worker delivered it since it was read
-            created = _write_notifications(row, user_ids=user_ids, message=message)
+            created = sum(_write_notifications(row, user_ids=ids, message=message) for ids, message in told)
             _write_deliveries(row, draft)
         return created
     except Exception as error:  # any failure is retried, and logged; never raised
@@ -252,13 +288,15 @@ def deliver_action(*, action_id: int, now: datetime | None = None) -> int | None
 
 
 def _draft_deliveries(
-    row: CaseAction, *, user_ids: list[int], message: NotificationText, now: datetime
+    row: CaseAction, *, told: list[tuple[list[int], NotificationText]], now: datetime
 ) -> Draft | None:
-    """The external channels' deliveries of the action (e-mail, DingTalk, …), worked out without writing."""
+    """The external channels' deliveries of the action (e-mail, DingTalk, …) to those ``told`` of it, each with
+    their message, worked out without writing."""
     from gridgov.data.notify.domain.planning import Recipient, draft_for_action, drafted
 
-    users = User.objects.filter(pk__in=user_ids).values_list("pk", "email", "phone")
-    recipients = [Recipient(pk, email, phone, message) for pk, email, phone in users]
+    messages = {uid: message for ids, message in told for uid in ids}
+    users = User.objects.filter(pk__in=messages).values_list("pk", "email", "phone")
+    recipients = [Recipient(pk, email, phone, messages[pk]) for pk, email, phone in users]
     return drafted(lambda: draft_for_action(action=row, recipients=recipients, now=now), about=f"流转记录 {row.pk}")
 
 

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.notifications import NotificationText
+from gridgov.data.cases.domain.notifications import NotificationText, is_reassigned_away
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
 from gridgov.data.notify.channels.base import Message
@@ -114,10 +114,12 @@ def delivery_content(message: Message) -> dict[str, str]:
 
 def case_message(*, case: Case, kind: str, note: NotificationText | None, language: str = "") -> Message:
     """The message about ``case`` for an event of ``kind`` in ``language`` (else the site's); ``note``: the 消息
-    page's line for it, written in the same language."""
+    page's line for it, written in the same language. To a unit a reassignment took the case from, it says no
+    more of where the case is now than the 消息 line does: neither its new deadline nor its unit."""
+    away = note is not None and is_reassigned_away(note)
     with translation.override(language or settings.LANGUAGE_CODE):
-        headline = _headline(kind)
-        deadline = case.handle_deadline or case.dispatch_deadline
+        headline = _("案卷已改派其他单位") if away else _headline(kind)
+        deadline = None if away else case.handle_deadline or case.dispatch_deadline
         category = case.category.name if case.category_id else ""
         village = case.village.name if case.village_id and case.village else ""
         lines = [

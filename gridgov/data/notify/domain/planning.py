@@ -31,7 +31,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from gridgov.data.cases.domain import reference
-from gridgov.data.cases.domain.notifications import NotificationText, actions_with_their_cases, text_of
+from gridgov.data.cases.domain.notifications import (
+    NotificationText,
+    actions_with_their_cases,
+    is_reassigned_away,
+    text_of,
+)
 from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.data.notify.channels.registry import GROUP, ChannelName, allowed_channels
@@ -287,23 +292,24 @@ def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
 
 def draft_for_action(*, action: CaseAction, recipients: list[Recipient], now: datetime) -> Draft:
     """The deliveries of one case action (loaded by ``actions_with_their_cases``) to ``recipients``, worked out
-    without writing — the outbox does this before its write transaction and writes them with the notifications."""
+    without writing — the outbox does this before its write transaction and writes them with the notifications.
+    Those told that a reassignment took the case away from their unit hear of it as "其他流转" (``EventKind.OTHER``),
+    not as a dispatch to them."""
     kind = kind_of_action(action.action, action.to_status or "")
     case = action.case
     event_key = f"action:{action.pk}"
     reporter = _reporter_delivery(
         case=case, action=action.action, to_status=action.to_status or "", event_key=event_key, now=now
     )
-    if not recipients and kind not in ROBOT_KINDS and reporter is None:
-        return Draft(event_key)
-    return draft_event(
-        event_key=event_key,
-        kind=kind,
-        case=case,
-        recipients=recipients,
-        now=now,
-        extra=[reporter] if reporter is not None else [],
-    )
+    left = [r for r in recipients if is_reassigned_away(r.message)]
+    told = [r for r in recipients if not is_reassigned_away(r.message)]
+    draft = Draft(event_key)
+    if told or kind in ROBOT_KINDS or reporter is not None:
+        extra = [reporter] if reporter is not None else []
+        draft = draft_event(event_key=event_key, kind=kind, case=case, recipients=told, now=now, extra=extra)
+    if left:
+        draft.rows += draft_event(event_key=event_key, kind=EventKind.OTHER, case=case, recipients=left, now=now).rows
+    return draft
 
 
 def _reporter_delivery(*, case: Case, action: str, to_status: str, event_key: str, now: datetime) -> Delivery | None:
