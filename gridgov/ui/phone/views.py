@@ -45,7 +45,7 @@ from gridgov.ui.phone.forms import NoteForm, VerifyForm, add_domain_error
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.templatetags.gridgov import cn_datetime
-from gridgov.ui.web.views import case_or_404
+from gridgov.ui.web.views import case_or_404, case_out_of_reach
 
 HOME_ROWS = 10
 LIST_ROWS = 50
@@ -174,7 +174,14 @@ def _render_case(
 
 @login_required
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _render_case(request, case_or_404(signed_in_user(request), case_id))
+    """A case on the phone; one that has left its reader (returned, reassigned, out of their scope now) says so,
+    as the desk's case page does (``case_out_of_reach``)."""
+    user = signed_in_user(request)
+    try:
+        found = case_for(user, case_id=case_id)
+    except NotFound:
+        return case_out_of_reach(request, user, case_id, template="phone/case_gone.html")
+    return _render_case(request, found)
 
 
 type CaseStep = Callable[[HttpRequest, int], HttpResponse]

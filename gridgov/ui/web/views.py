@@ -96,14 +96,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render_case(request, case, contact=reporter_contact(case))
 
 
-def case_out_of_reach(request: HttpRequest, user: User, case_id: int) -> HttpResponse:
+def case_out_of_reach(
+    request: HttpRequest, user: User, case_id: int, *, template: str = "web/case_gone.html"
+) -> HttpResponse:
     """The address of a case ``user`` may not see (a link in their 消息, e-mail or DingTalk message): if they
-    were told of it or worked on it, a page with its number and why it no longer opens — nothing else of the
-    case; for anyone else the usual "not found"."""
+    were told of it or worked on it, a page (``template``: the desk's or the phone's) with its number and why it
+    no longer opens — nothing else of the case; for anyone else the usual "not found"."""
     left = out_of_reach(user=user, case_ids=[case_id]).get(case_id)
     if left is None:
         raise Http404(_("事件不存在或您无权查看"))
-    return render(request, "web/case_gone.html", {"number": left.number, "reason": left.reason}, status=404)
+    return render(request, template, {"number": left.number, "reason": left.reason}, status=404)
 
 
 @login_required
