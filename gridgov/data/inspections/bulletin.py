@@ -3,6 +3,7 @@ an official document (红头, 文号, 仿宋 body, tables)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from gridgov.data.inspections.domain import check_manager
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
 from gridgov.data.inspections.scoring import village_scores
 from gridgov.data.org.models import User
-from gridgov.data.org.numbering import next_value
+from gridgov.data.org.numbering import last_values, next_value
 from gridgov.data.writers import Outline, write_docx
 from gridgov.types import JSONObject
 
@@ -84,6 +85,35 @@ BULLETIN_SERIES = "inspection_bulletin"  # the rounds' bulletins are numbered ap
 
 def bulletin_number(title: str, year: int, seq: int) -> str:
     return _("%(title)s%(year)s年第%(seq)s期") % {"title": title, "year": year, "seq": seq}
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePlan:
+    """What issuing the round's bulletin will do, said before it is done: the number it takes — the next of the
+    rounds' series in the town's year as things stand (a bulletin issued meanwhile moves it on) — and what it
+    freezes: the ranking of the town's villages and the problems it names, with how many are rectified."""
+
+    title: str
+    number: str
+    villages: int
+    problems: int
+    rectified: int
+
+
+def issue_plan(*, round: InspectionRound, actor: User, now: datetime | None = None) -> IssuePlan:
+    """What ``issue_bulletin`` would do for ``actor`` at ``now``: reads only (refused as it would be)."""
+    now = now or timezone.now()
+    check_manager(actor, round.town)
+    year = timezone.localtime(now).year
+    seq = last_values(series=BULLETIN_SERIES, town=round.town, years=[year]).get(year, 0) + 1
+    scores = village_scores(round)
+    return IssuePlan(
+        title=_("关于%(round)s情况的通报") % {"round": round.name},
+        number=bulletin_number(round.bulletin_title, year, seq),
+        villages=len(scores),
+        problems=sum(s.problems for s in scores),
+        rectified=sum(s.rectified for s in scores),
+    )
 
 
 def issue_bulletin(*, round: InspectionRound, actor: User, now: datetime | None = None) -> InspectionBulletin:

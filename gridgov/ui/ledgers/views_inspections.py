@@ -16,14 +16,16 @@ from django.views.decorators.http import require_POST
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.enums import AttachmentKind
+from gridgov.data.errors import DomainError
 from gridgov.data.inspections import figures as inspection_figures
-from gridgov.data.inspections.bulletin import bulletin_docx, issue_bulletin
+from gridgov.data.inspections.bulletin import bulletin_docx, issue_bulletin, issue_plan
 from gridgov.data.inspections.domain import create_round, finish_round, record_problem
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
 from gridgov.data.inspections.scoring import village_scores
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.workbooks import workbook
+from gridgov.ui.confirm import ask_first, confirmed
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ProblemForm, RoundForm
 from gridgov.ui.params import id_param
@@ -178,7 +180,17 @@ def round_finish(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_issue_bulletin(request: HttpRequest, round_id: int) -> HttpResponse:
-    return _round_step(request, round_id, issue_bulletin)
+    """Issue the round's bulletin — after a confirmation that says what is issued and to whom (``ask_first``):
+    the first POST answers it and issues nothing."""
+    if confirmed(request):
+        return _round_step(request, round_id, issue_bulletin)
+    user = signed_in_user(request)
+    round_ = _round_for(user, round_id)
+    try:
+        plan = issue_plan(round=round_, actor=user)
+    except DomainError as error:  # refused as the step itself would be
+        raise PermissionDenied(error.message) from None
+    return ask_first(request, "ledgers/civic/round_issue.html", {"round": round_, "plan": plan})
 
 
 @login_required

@@ -143,7 +143,7 @@ def test_round_page_ranking_bulletin_docx_and_export(world: TownWorld, django_as
     assert "<h1>" not in filtered.text
     assert ("点位1" in filtered.text, "点位0" in filtered.text) == (True, False)
 
-    client.post(reverse("ledgers:round_issue_bulletin", args=[round_.pk]))
+    client.post(reverse("ledgers:round_issue_bulletin", args=[round_.pk]), {"confirm": "1"})
     bulletin = InspectionBulletin.objects.get()
     year = timezone.localdate().year
     assert bulletin.title == f"创城督查通报{year}年第1期"
@@ -175,6 +175,90 @@ def _round_in(world: TownWorld, name: str, start: date) -> InspectionRound:
         inspectors=[world.grid_worker_a],
         items=[ItemSpec("A01", "暴露垃圾", Decimal(2))],
     )
+
+
+def _round_with_problems(world: TownWorld) -> InspectionRound:
+    round_ = this_week_round(world)
+    for n in range(3):
+        record_problem(
+            round=round_,
+            inspector=world.grid_worker_a,
+            item=round_.items.get(code="A01"),
+            description=f"问题{n}",
+            spot=f"点位{n}",
+            area=world.grid_a,
+            photos=photo(),
+        )
+    return round_
+
+
+def test_issuing_a_rounds_bulletin_asks_first_and_the_first_post_issues_nothing(world: TownWorld) -> None:
+    round_ = _round_with_problems(world)
+    client = signed_in(world.leader)
+    url = reverse("ledgers:round_issue_bulletin", args=[round_.pk])
+    asked = client.post(url)
+    assert (asked.status_code, asked.templates[0].name) == (200, "ledgers/civic/round_issue.html")
+    assert InspectionBulletin.objects.count() == 0
+    year = WORLD_TODAY.year
+    plan = asked.context["plan"]
+    assert (plan.title, plan.number, plan.villages, plan.problems, plan.rectified) == (
+        "关于本周创城督查情况的通报",
+        f"创城督查通报{year}年第1期",
+        2,
+        3,
+        0,
+    )
+    for line in (
+        f"创城督查通报{year}年第1期（以印发时的顺序为准）",
+        "各村（社区）、各有关单位（2个村（社区）参加排名）",
+        "3个，已整改0个",
+        "不能撤回",
+        'name="confirm" value="1"',
+        'id="issue-bulletin-confirm"',
+    ):
+        assert line in asked.text
+    issued = client.post(url, {"confirm": "1"})
+    assert (issued.status_code, issued["Location"]) == (302, reverse("ledgers:round_detail", args=[round_.pk]))
+    assert list(InspectionBulletin.objects.values_list("title", flat=True)) == [f"创城督查通报{year}年第1期"]
+    # the next confirmation names the next number
+    assert client.post(url).context["plan"].number == f"创城督查通报{year}年第2期"
+    assert InspectionBulletin.objects.count() == 1
+
+
+def test_htmx_swaps_the_rounds_confirmation_in_place_of_its_button(world: TownWorld) -> None:
+    round_ = _round_with_problems(world)
+    client = signed_in(world.leader)
+    url = reverse("ledgers:round_issue_bulletin", args=[round_.pk])
+    page = client.get(reverse("ledgers:round_detail", args=[round_.pk])).text
+    assert f'hx-post="{url}" hx-target="this" hx-swap="outerHTML" id="issue-bulletin"' in page
+    card = client.post(url, headers={"HX-Request": "true"})
+    assert card.status_code == 200
+    assert card.text.lstrip().startswith(f'<form method="post" action="{url}" class="card" id="issue-bulletin">')
+    assert "<html" not in card.text
+    assert InspectionBulletin.objects.count() == 0
+
+
+def test_the_rounds_confirmation_reads_in_english(world: TownWorld) -> None:
+    round_ = _round_with_problems(world)
+    client = signed_in(world.leader)
+    client.cookies["django_language"] = "en"
+    text = client.post(reverse("ledgers:round_issue_bulletin", args=[round_.pk])).text
+    for line in (
+        "Confirm issuing the bulletin",
+        "Bulletin on 本周创城督查",
+        "(2 villages or communities ranked)",
+        "3, 0 of them rectified",
+        "cannot be withdrawn",
+    ):
+        assert line in text
+
+
+def test_someone_who_may_not_issue_is_refused_at_the_confirmation(world: TownWorld) -> None:
+    round_ = _round_with_problems(world)
+    refused = signed_in(world.grid_worker_a).post(reverse("ledgers:round_issue_bulletin", args=[round_.pk]))
+    assert refused.status_code == 403  # an inspector of the round records problems; the command room issues
+    assert 'name="confirm"' not in refused.text
+    assert InspectionBulletin.objects.count() == 0
 
 
 def test_rounds_list_one_year_at_a_time(world: TownWorld, django_assert_num_queries) -> None:

@@ -24,6 +24,7 @@ from gridgov.data.reports.domain.bulletins import (
 from gridgov.data.reports.enums import BulletinStatus
 from gridgov.data.reports.models import Bulletin
 from gridgov.data.writers import write_docx, write_xlsx
+from gridgov.ui.confirm import ask_first, confirmed
 from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.filters import PERIOD_KINDS, read_filters
 from gridgov.ui.signed_in import is_htmx, signed_in_user
@@ -114,9 +115,9 @@ def bulletin_issue(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     ``confirm``) answers that confirmation (the preview's card, swapped in by htmx; a page of its own without
     JavaScript), and issues nothing."""
     town, found = _bulletin(request, bulletin_id)
-    if found.status == BulletinStatus.DRAFT and request.POST.get("confirm") != "1":
-        template = "dashboard/bulletin_issue.html#confirm" if is_htmx(request) else "dashboard/bulletin_issue.html"
-        return render(request, template, {"bulletin": found, "town": town, "plan": issue_plan(bulletin=found)})
+    if found.status == BulletinStatus.DRAFT and not confirmed(request):
+        plan = issue_plan(bulletin=found)
+        return ask_first(request, "dashboard/bulletin_issue.html", {"bulletin": found, "town": town, "plan": plan})
     try:
         issued = issue_bulletin(bulletin_id=found.pk, town=town, user=signed_in_user(request))
         messages.success(
