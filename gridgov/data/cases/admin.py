@@ -16,8 +16,9 @@ from gridgov.data.cases.domain.audit_runs import start_verification
 from gridgov.data.cases.domain.recalendar import recompute_provisional_deadlines
 from gridgov.data.cases.models import Attachment, AuditRun, Case, CaseAction, DeadlineAlert, Notification
 from gridgov.data.org.models import User
-from gridgov.data.worktime.calendar import WorkCalendar, schedule_reminders
+from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.models import CalendarYear
+from gridgov.data.worktime.schedule import schedule_reminders
 from gridgov.types import FromDjango
 
 

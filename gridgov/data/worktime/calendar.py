@@ -10,7 +10,7 @@ Which days are working days, in order of precedence:
 2. the official schedule in the ``chinese_calendar`` package, for the years it knows;
 3. for a year an administrator has confirmed (``CalendarYear.confirmed``): Monday to Friday;
 4. otherwise the year is *provisional* (暂定): Monday to Friday less the statutory holidays of the
-   current national rules (``statutory_holidays``), without the 调休 swaps nobody knows yet. Work
+   current national rules (``schedule.statutory_holidays``), without the 调休 swaps nobody knows yet. Work
    never stops at a year end; a deadline that reaches into a provisional year says so
    (``provisional_between``) and is recomputed once the official schedule is entered.
 
@@ -21,7 +21,6 @@ Working time is measured on the local wall clock of the calendar's time zone. Ca
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,14 +28,13 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
-from lunar_python import Lunar, Solar
 
 from gridgov.data.errors import InvalidInput
 from gridgov.data.worktime.enums import Clock, TimeUnit, clock_of
+from gridgov.data.worktime.schedule import official_workday, package_knows, statutory_holidays
 
 type Period = tuple[time, time]
 
@@ -94,56 +92,6 @@ def parse_periods(text: str) -> tuple[Period, ...]:
     if error is not None:
         fail(error)
     return tuple(periods)
-
-
-@functools.cache
-def _package_knows(year: int) -> bool:
-    """Whether ``chinese_calendar`` has the official schedule of ``year``."""
-    try:
-        chinese_calendar.is_workday(date(year, 1, 1))
-    except NotImplementedError:
-        return False
-    return True
-
-
-@functools.cache
-def _official_workday(day: date) -> bool | None:
-    """The official status of ``day`` (cached: the package lookup is slow), None if unknown."""
-    if not _package_knows(day.year):
-        return None
-    return bool(chinese_calendar.is_workday(day))
-
-
-@functools.cache
-def statutory_holidays(year: int) -> Mapping[date, str]:
-    """The statutory public holidays of ``year`` under the current national rules (《全国年节及纪念日放假办法》,
-    as revised in 2024 and in force from 2025): 元旦; 春节 (除夕 and 正月初一至初三); 清明节 (the solar term's day);
-    劳动节 (5月1日、2日); 端午节 (五月初五); 中秋节 (八月十五); 国庆节 (10月1日至3日).
-
-    Lunar dates and the solar term come from ``lunar_python``. Only the days themselves: the State Council
-    publishes each year's 调休 (bridged days and make-up working days) separately, and they are not guessed.
-    """
-    days: dict[date, str] = {date(year, 1, 1): "元旦"}
-    new_year = _solar_date(Lunar.fromYmd(year, 1, 1).getSolar())
-    for offset in range(-1, 3):  # 除夕, 正月初一, 初二, 初三
-        days[new_year + timedelta(days=offset)] = "春节"
-    qingming = _solar_date(Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"])
-    days[qingming] = "清明节"
-    days[date(year, 5, 1)] = days[date(year, 5, 2)] = "劳动节"
-    days[_solar_date(Lunar.fromYmd(year, 5, 5).getSolar())] = "端午节"
-    days[_solar_date(Lunar.fromYmd(year, 8, 15).getSolar())] = "中秋节"
-    for day in (1, 2, 3):
-        days[date(year, 10, day)] = "国庆节"
-    return MappingProxyType(dict(sorted(days.items())))
-
-
-def _solar_date(solar: Solar) -> date:
-    return date(solar.getYear(), solar.getMonth(), solar.getDay())
-
-
-def package_knows(year: int) -> bool:
-    """Whether the holiday package installed carries the official schedule of ``year``."""
-    return _package_knows(year)
 
 
 def _span(start: time, end: time) -> timedelta:
@@ -248,7 +196,7 @@ class WorkCalendar:
         override = self._overrides.get(day)
         if override is not None:
             return override
-        official = _official_workday(day)
+        official = official_workday(day)
         if official is not None:
             return official
         if day.year in self._confirmed_years:
@@ -257,7 +205,7 @@ class WorkCalendar:
 
     def is_provisional_year(self, year: int) -> bool:
         """Whether ``year``'s days are provisional: neither in the package nor confirmed by an administrator."""
-        return year not in self._confirmed_years and not _package_knows(year)
+        return year not in self._confirmed_years and not package_knows(year)
 
     def provisional_between(self, start: datetime, end: datetime) -> bool:
         """Whether a working-time span from ``start`` to ``end`` crosses a provisional year (暂定)."""
@@ -410,32 +358,3 @@ class WorkCalendar:
             if year > last.year:
                 return None
             start_of_year, counts = self._year_index(year)
-
-
-#: From this month on, administrators are reminded to enter next year's schedule (the State Council usually
-#: publishes it in November or December).
-REMINDER_MONTH = 11
-
-
-def years_awaiting_schedule(*, today: date, calendar: WorkCalendar) -> list[int]:
-    """The years whose official schedule an administrator should enter now.
-
-    The current year while it is provisional; from 1 November, also the next year while it is provisional.
-    """
-    years = [today.year]
-    if today.month >= REMINDER_MONTH:
-        years.append(today.year + 1)
-    return [year for year in years if calendar.is_provisional_year(year)]
-
-
-def schedule_reminders(*, today: date, calendar: WorkCalendar) -> list[str]:
-    """What to tell administrators about the years awaiting their official schedule (empty: nothing)."""
-    return [
-        _(
-            "%(year)s年的节假日与调休安排尚未录入：跨入%(year)s年的期限暂按法定节假日计算（不含调休），"
-            "在事件页面和接口中标注“暂定”。国务院办公厅发布通知后，请在“工作日历调整”中录入放假与补班日期，"
-            "再在“日历年度”中确认%(year)s年，暂定期限将自动重新计算。"
-        )
-        % {"year": year}
-        for year in years_awaiting_schedule(today=today, calendar=calendar)
-    ]

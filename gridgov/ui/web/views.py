@@ -34,7 +34,8 @@ from gridgov.data.errors import DomainError, NotFound
 from gridgov.data.org.enums import Role, SecurityEventKind
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client, record_event
-from gridgov.data.worktime.calendar import WorkCalendar, schedule_reminders
+from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.data.worktime.schedule import schedule_reminders
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.forms import PasswordForm
 

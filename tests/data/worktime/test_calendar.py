@@ -20,15 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gridgov.data.errors import InvalidInput
-from gridgov.data.worktime.calendar import (
-    WorkCalendar,
+from gridgov.data.worktime.calendar import WorkCalendar, parse_periods
+from gridgov.data.worktime.enums import Clock, TimeUnit, clock_of
+from gridgov.data.worktime.schedule import (
     package_knows,
-    parse_periods,
     schedule_reminders,
     statutory_holidays,
     years_awaiting_schedule,
 )
-from gridgov.data.worktime.enums import Clock, TimeUnit, clock_of
 
 SH = ZoneInfo("Asia/Shanghai")
 PERIODS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))

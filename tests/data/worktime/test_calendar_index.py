@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from gridgov.data.errors import InvalidInput
-from gridgov.data.worktime.calendar import MAX_WALK_DAYS, WorkCalendar, package_knows
+from gridgov.data.worktime.calendar import MAX_WALK_DAYS, WorkCalendar
 from gridgov.data.worktime.enums import Clock
+from gridgov.data.worktime.schedule import package_knows
 
 SH = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")  # a zone with daylight saving time: working time is read on the wall clock
