@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.disputes.domain import (
@@ -26,6 +27,9 @@ from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import SecurityEvent
+from gridgov.data.taxonomy.enums import Phase
+from gridgov.data.taxonomy.models import TimeLimit
+from gridgov.data.worktime.enums import TimeUnit
 from tests.factories import MONDAY_0900, TownWorld, at, photo
 
 
@@ -115,6 +119,23 @@ def test_petition_limit_is_60_days_plus_30_with_approval(world: TownWorld) -> No
     assert labour.case.handle_deadline == MONDAY_0900 + timedelta(days=15)
     with pytest.raises(NotAllowed, match="只有信访件"):
         request_petition_extension(dispute=labour, actor=world.handler_a, note="x")
+
+
+def test_a_petition_limit_in_working_days_extends_by_at_most_30_calendar_days(world: TownWorld) -> None:
+    """The law's 30 days are calendar days: where a town sets petitions in 工作日, 30 working days (six weeks) is
+    refused, and the working days that end within 30 days of the deadline are granted."""
+    petition = register(world, DisputeType.PETITION).case.category
+    TimeLimit.objects.filter(category=petition, phase=Phase.HANDLE).update(value=40, unit=TimeUnit.WORK_DAYS)
+    reference.clear()
+    dispute = register(world, DisputeType.PETITION)
+    case = dispute.case
+    assert (case.handle_limit_unit, case.handle_deadline) == (TimeUnit.WORK_DAYS, at(2027, 1, 19, 9))
+    apply_action(case_id=case.pk, actor=world.handler_a, action=Action.SIGN, now=MONDAY_0900 + timedelta(hours=1))
+    with pytest.raises(InvalidInput, match="不得超过30日"):
+        request_petition_extension(dispute=dispute, actor=world.handler_a, note="需调查", days=30)
+    request_petition_extension(dispute=dispute, actor=world.handler_a, note="需调查", days=15)
+    case.refresh_from_db()
+    assert (case.status, case.pending_extension_value) == (Status.HANDLING, 15)
 
 
 def test_backlog_petition_cleared_only_when_closed(world: TownWorld) -> None:

@@ -3,22 +3,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.personal_data import REVEAL_ROLES
 from gridgov.data.cases.enums import Action, Status
-from gridgov.data.cases.models import CaseAction
+from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import capacities
 from gridgov.data.disputes.domain.categories import PETITION_EXTENSION_DAYS
 from gridgov.data.disputes.enums import DisputeType, Method, Outcome
 from gridgov.data.disputes.models import Dispute
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.models import User
+from gridgov.data.worktime.enums import TimeUnit
 
 
 def record_mediation(
@@ -68,13 +70,27 @@ def clear_backlog(*, dispute: Dispute, actor: User, note: str = "", now: datetim
 def request_petition_extension(
     *, dispute: Dispute, actor: User, note: str, days: int = PETITION_EXTENSION_DAYS, now: datetime | None = None
 ) -> CaseAction:
-    """信访: the 60-day limit may be extended once, by at most 30 days, with approval."""
+    """信访: the 60-day limit may be extended once, by at most 30 days, with approval.
+
+    ``days`` counts in the unit the case's handling limit is set in (as every extension does). The law's 30 days
+    are calendar days whatever that unit is: a town that sets petitions in 工作日 may ask for as many working
+    days as end within 30 days of the current deadline, not for 30 working days."""
     if dispute.type != DisputeType.PETITION:
         raise NotAllowed(_("只有信访件适用延期30日的规定"))
-    if days < 1 or days > PETITION_EXTENSION_DAYS:
+    if days < 1 or not _within_the_petition_extension(dispute.case, days):
         raise InvalidInput(_("信访件延期不得超过%(n)s日") % {"n": PETITION_EXTENSION_DAYS}, field="extension")
     if dispute.case.extension_count >= 1:
         raise NotAllowed(_("信访件只能延期一次"))
     return apply_action(
         case_id=dispute.case_id, actor=actor, action=Action.REQUEST_EXTENSION, extension=days, note=note, now=now
     )
+
+
+def _within_the_petition_extension(case: Case, days: int) -> bool:
+    """Whether extending ``case``'s handling limit by ``days`` of its unit ends within 30 calendar days of the
+    deadline it has now."""
+    unit = case.handle_limit_unit or TimeUnit.CALENDAR_DAYS
+    if unit == TimeUnit.CALENDAR_DAYS or case.handle_deadline is None:
+        return days <= PETITION_EXTENSION_DAYS
+    extended = reference.calendar().add_limit(case.handle_deadline, days, unit)
+    return extended - case.handle_deadline <= timedelta(days=PETITION_EXTENSION_DAYS)
