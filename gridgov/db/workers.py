@@ -109,6 +109,9 @@ def run_steadily(
     backoff = backoff or Backoff()
     heartbeat = heartbeat or Heartbeat(name, every=max(BEAT_EVERY, interval))
     logger.info("%s：开始运行（间隔 %s 秒）", name, interval)
+    # Said before the first step, which may take a while (a backlog, a database busy with a batch): until then
+    # /healthz reports the worker starting, not missing.
+    heartbeat.beat(state="starting")
     while keep_going():
         try:
             did_work = step()

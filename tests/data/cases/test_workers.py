@@ -145,6 +145,21 @@ def test_the_alerts_loop_waits_out_a_locked_database(caplog) -> None:
     assert "deadline_alerts：数据库恢复，继续运行" in messages
 
 
+def test_a_worker_says_it_is_starting_before_its_first_round(db) -> None:
+    """The first round may take a while (a backlog, a database busy with a batch): /healthz must not call the
+    worker missing meanwhile."""
+    seen: list[tuple[str, str] | None] = []
+    rounds = iter([True, False])
+
+    def step() -> bool:
+        beat = read_heartbeats(["probe"])["probe"]
+        seen.append(None if beat is None else (beat["state"], beat["detail"]))
+        return next(rounds)
+
+    run_steadily("probe", step, interval=0.01, keep_going=lambda: len(seen) < 2, sleep=lambda _seconds: None)
+    assert seen == [("starting", ""), ("ok", "")]
+
+
 def test_a_heartbeat_is_written_at_once_on_a_change_of_state_and_otherwise_every_period(db) -> None:
     beat = Heartbeat("probe", every=3600)
     beat.beat(now=MONDAY_0900)
