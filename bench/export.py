@@ -24,12 +24,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
+from bench._env import prepare_database
 from bench.lists import copies, grow
 from gridgov.data.cases.models import Case
 from gridgov.ops.demo.town import build_demo_town
@@ -68,13 +67,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    prepare_database()
     org, made = build_demo_town(cases=args.cases, seed=7, progress=lambda done, total: None)
     factor = -(-args.rows // made)
     rows = copies(org, factor, everything=True)[: args.rows - made]

@@ -27,11 +27,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._env import start_django
+from bench._env import prepare_database, start_django
 
 start_django()
 
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
@@ -142,13 +141,7 @@ def run(listed_for: Callable[[Area], list[tuple[str, str]]], users: tuple[str, .
     parser.add_argument("--requests", type=int, default=30, help="requests per page and size")
     parser.add_argument("--scale", type=float, default=1.0, help="share of 2022 to build (below 1: no ledgers)")
     args = parser.parse_args()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    prepare_database()
     started = time.perf_counter()
     call_command("demo_town", "--no-2022", verbosity=0)
     town = Area.objects.get(level=AreaLevel.TOWN)

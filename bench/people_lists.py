@@ -23,11 +23,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._env import start_django
+from bench._env import prepare_database, start_django
 
 start_django()
 
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -79,13 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=120, help="requests per page and phase")
     args = parser.parse_args()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    prepare_database()
     started = time.perf_counter()
     call_command("demo_town", "--cases", "50", "--no-2022", verbosity=0)
     town = Area.objects.get(level=AreaLevel.TOWN)
