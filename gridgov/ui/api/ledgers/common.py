@@ -21,7 +21,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import Enterprise, User
 from gridgov.data.people.domain import person_view
-from gridgov.data.people.models import Resident
+from gridgov.data.people.models import House, Resident
 from gridgov.types import JSONObject
 from gridgov.ui.api.api import api, json_answer
 from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, keyed_response
@@ -114,6 +114,11 @@ def ref_of(obj: Model | None) -> JSONObject | None:
 def person_ref(resident: Resident) -> JSONObject:
     """A person as a ledger's record names them: id and masked name (``person_view``: 张*)."""
     return {"id": resident.pk, "name": person_view(resident).name}
+
+
+def house_ref(house: House) -> JSONObject:
+    """A house as a record that hangs off it names it (a household, a resident, a visit): id and address."""
+    return {"id": house.pk, "address": house.address}
 
 
 def one_of[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:

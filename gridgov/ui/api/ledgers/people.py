@@ -31,6 +31,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import (
     Ledger,
     creates,
+    house_ref,
     pk_of,
     read_back,
     reads,
@@ -238,7 +239,7 @@ def _household(h: Household, *, now: datetime) -> JSONObject:
     heads: list[Resident] = getattr(h, "heads", [])
     return {
         "id": h.pk,
-        "house": {"id": h.house.pk, "address": h.house.address},
+        "house": house_ref(h.house),
         "number": h.number,
         "note": h.note,
         "head": person_view(heads[0]).name if heads else "",

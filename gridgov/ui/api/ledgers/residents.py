@@ -18,7 +18,7 @@ from gridgov.data.people.domain import ResidentInput, move_out, person_view, reg
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import Ledger, acts, creates, pk_of, reads, updates, where_given
+from gridgov.ui.api.ledgers.common import Ledger, acts, creates, house_ref, pk_of, reads, updates, where_given
 from gridgov.ui.api.ledgers.people import HouseRefOut
 from gridgov.ui.api.named import named_by
 from gridgov.ui.api.present import paged
@@ -80,7 +80,7 @@ def _resident(r: Resident, *, now: datetime) -> JSONObject:
     return {
         "id": r.pk,
         "household_id": r.household_id,
-        "house": {"id": r.household.house.pk, "address": r.household.house.address},
+        "house": house_ref(r.household.house),
         "name": shown.name,
         "id_number": shown.id_number,
         "phone": shown.phone,

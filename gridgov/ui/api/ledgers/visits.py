@@ -29,6 +29,7 @@ from gridgov.ui.api.ledgers.common import (
     Ledger,
     create_once_per_key,
     creates,
+    house_ref,
     person_ref,
     reads,
     ref_of,
@@ -109,7 +110,7 @@ def _visit(v: Visit, *, now: datetime) -> JSONObject:
     return {
         "id": v.pk,
         "resident": None if v.resident is None else person_ref(v.resident),
-        "house": {"id": house.pk, "address": house.address},
+        "house": house_ref(house),
         "village": ref_of(v.village),
         "grid": ref_of(v.grid),
         "worker_id": v.worker_id,
