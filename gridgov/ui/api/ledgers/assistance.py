@@ -21,7 +21,7 @@ from gridgov.data.assistance.models import Payment
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Household, Resident
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import Ledger, creates, person_ref, reads, where_given
+from gridgov.ui.api.ledgers.common import Ledger, creates, person_ref, reads, ref_of, where_given
 from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
 from gridgov.ui.api.schemas import ID, MAX_ID, PageIn, PageOut, RefOut, TextIn
@@ -81,7 +81,7 @@ def _payment(p: Payment, *, now: datetime) -> JSONObject:
         "amount": float(p.amount),
         "paid_on": p.paid_on,
         "source": p.source,
-        "department": None if p.department is None else {"id": p.department.pk, "name": p.department.name},
+        "department": ref_of(p.department),
         "note": p.note,
         "created_at": p.created_at,
     }

@@ -101,7 +101,7 @@ def _card(card: VeteranCard, *, now: datetime | None = None) -> JSONObject:
         "applied_on": card.applied_on,
         "issued_on": card.issued_on,
         "number": card.number,
-        "department": None if card.department is None else {"id": card.department.pk, "name": card.department.name},
+        "department": ref_of(card.department),
         "note": card.note,
         "created_at": card.created_at,
     }
@@ -114,7 +114,7 @@ def _attendance(a: DayCareAttendance, *, now: datetime | None = None) -> JSONObj
         "village": _village(a.resident),
         "day": a.day,
         "provider": a.provider,
-        "department": None if a.department is None else {"id": a.department.pk, "name": a.department.name},
+        "department": ref_of(a.department),
         "created_at": a.created_at,
     }
 
