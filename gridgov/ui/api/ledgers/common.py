@@ -12,6 +12,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Schema
 
 from gridgov.data.access.idempotency import create_once
@@ -32,6 +33,7 @@ from gridgov.ui.api.schemas import MAX_ID, PageIn
 from gridgov.ui.signed_in import api_user
 
 LEDGERS = "台账"  # the ledger endpoints' tag in the API description
+NOT_FOUND = gettext_noop("记录不存在或您无权查看")  # a record missing and one out of the user's reach answer alike
 CASE_RELATIONS = ("case__category", "case__major_category", "case__area", "case__village", "case__department")
 
 
@@ -122,16 +124,14 @@ def house_ref(house: House) -> JSONObject:
 
 
 def one_of[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:
-    found = qs.filter(pk=_case_id(pk)).first()
-    if found is None:
-        raise NotFound(message)
-    return found
+    """``one_in``, but an id no row can have is answered as an event's is (``_case_id``: 事件不存在或您无权查看)."""
+    return one_in(qs, _case_id(pk), message)
 
 
 def pk_of(value: int) -> int:
     """A path's id, or NotFound for one no row can have (never a database overflow)."""
     if not 1 <= value <= MAX_ID:
-        raise NotFound(_("记录不存在或您无权查看"))
+        raise NotFound(_(NOT_FOUND))
     return value
 
 
@@ -140,7 +140,7 @@ def one_in[M: Model](qs: QuerySet[M], pk: int, message: str | None = None) -> M:
     an id no row can have)."""
     found = qs.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
     if found is None:
-        raise NotFound(message or _("记录不存在或您无权查看"))
+        raise NotFound(message or _(NOT_FOUND))
     return found
 
 
@@ -231,18 +231,18 @@ def register_once_per_key[T: Model, D](
 @dataclass(frozen=True)
 class Ledger[M: Model]:
     """One ledger's records as its endpoints read and answer them: ``records(user)``, those the user may see; one
-    of them by id, or 404 with ``missing`` (``gettext_noop``-marked, translated when said; none: the generic
-    message); each shown by ``row`` as of now, and one just written answered as ``row`` shows it read again, in
+    of them by id, or 404 with ``missing`` (``gettext_noop``-marked, translated when said; by default the generic
+    ``NOT_FOUND``); each shown by ``row`` as of now, and one just written answered as ``row`` shows it read again, in
     ``schema``."""
 
     records: Callable[[User], QuerySet[M]]
     row: Row[M]
     schema: type[Schema]
-    missing: str | None = None
+    missing: str = NOT_FOUND
 
     @classmethod
     def of_cases(
-        cls, model: type[M], row: Row[M], schema: type[Schema], *related: str, missing: str | None = None
+        cls, model: type[M], row: Row[M], schema: type[Schema], *related: str, missing: str = NOT_FOUND
     ) -> Ledger[M]:
         """A case ledger: its ``model``'s records of the cases the user sees (``case_records``, with ``related``)."""
 
@@ -251,11 +251,8 @@ class Ledger[M: Model]:
 
         return cls(records, row, schema, missing)
 
-    def _missing(self) -> str:
-        return _("记录不存在或您无权查看") if self.missing is None else _(self.missing)
-
     def one(self, user: User, pk: int) -> M:
-        return one_in(self.records(user), pk, self._missing())
+        return one_in(self.records(user), pk, _(self.missing))
 
     def in_status(self, request: HttpRequest, status: str) -> QuerySet[M]:
         """A case ledger's records the user sees, by the ledger pages' status filter (``by_status``)."""
@@ -263,7 +260,7 @@ class Ledger[M: Model]:
 
     def by_case(self, request: HttpRequest, case_id: int) -> JSONObject:
         """The record of the case ``case_id`` (an enterprise ledger's address), as its detail endpoint answers."""
-        return self.row(one_by_case(self.records(api_user(request)), case_id, self._missing()), now=timezone.now())
+        return self.row(one_by_case(self.records(api_user(request)), case_id, _(self.missing)), now=timezone.now())
 
     def shown(self, user: User, pk: int) -> JSONObject:
         """The record ``pk`` as its detail endpoint answers."""
