@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
+from gridgov.data.cases.domain.attachments import MAX_PHOTOS_PER_ACTION
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.hazards import HazardInput, record_hazard
@@ -76,7 +77,7 @@ class HazardIn(TextIn):
     deadline: date | None = Field(default=None, le=date(2099, 12, 31), description="缺省按分类和等级计算")
     measures: str = Field(default="", max_length=2000)
     funds: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("999999999999.99"), decimal_places=2)
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+    photos: list[PhotoIn] = Field(default_factory=list, max_length=MAX_PHOTOS_PER_ACTION)
 
 
 def _hazard(h: Hazard, *, now: datetime) -> JSONObject:

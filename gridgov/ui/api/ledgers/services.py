@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
+from gridgov.data.cases.domain.attachments import MAX_PHOTOS_PER_ACTION
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.domain.services import raise_request
 from gridgov.data.enterprises.enums import RequestType
@@ -52,7 +53,7 @@ class ServiceRequestIn(TextIn):
     enterprise_id: int = Field(ge=1, le=2**62)
     request_type: RequestType
     description: str = Field(min_length=1, max_length=2000)
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+    photos: list[PhotoIn] = Field(default_factory=list, max_length=MAX_PHOTOS_PER_ACTION)
 
 
 def _service(s: ServiceRequest, *, now: datetime) -> JSONObject:
