@@ -80,3 +80,24 @@ def test_a_path_the_api_does_not_have_is_a_json_404(world: TownWorld) -> None:
         assert response.json()["code"] == "not_found"
     redirected = client.get("/api/tokens?x=1")
     assert (redirected.status_code, redirected["Location"]) == (301, "/api/tokens/?x=1")
+
+
+def test_a_ledger_record_id_no_row_can_have_is_that_ledgers_404(world: TownWorld) -> None:
+    """An id beyond the database's range is answered as a missing record of that ledger, not as a missing event."""
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user=world.operator, name='t').secret}")
+    answers = {
+        path: (response.status_code, response.json()["message"])
+        for path in (
+            "/api/disputes/99999999999999999999",
+            "/api/enterprises/99999999999999999999",
+            "/api/problem-items/99999999999999999999",
+            "/api/inspection-rounds/99999999999999999999",
+        )
+        for response in [client.get(path)]
+    }
+    assert answers == {
+        "/api/disputes/99999999999999999999": (404, "纠纷不存在或您无权查看"),
+        "/api/enterprises/99999999999999999999": (404, "企业不存在或您无权查看"),
+        "/api/problem-items/99999999999999999999": (404, "问题不存在或您无权查看"),
+        "/api/inspection-rounds/99999999999999999999": (404, "督查不存在或您无权查看"),
+    }

@@ -123,11 +123,6 @@ def house_ref(house: House) -> JSONObject:
     return {"id": house.pk, "address": house.address}
 
 
-def one_of[M: Model](qs: QuerySet[M], pk: int, message: str) -> M:
-    """``one_in``, but an id no row can have is answered as an event's is (``_case_id``: 事件不存在或您无权查看)."""
-    return one_in(qs, _case_id(pk), message)
-
-
 def pk_of(value: int) -> int:
     """A path's id, or NotFound for one no row can have (never a database overflow)."""
     if not 1 <= value <= MAX_ID:

@@ -26,7 +26,7 @@ from gridgov.ui.api.ledgers.common import (
     acts,
     case_records,
     creates,
-    one_of,
+    one_in,
     reads,
     where_given,
 )
@@ -132,7 +132,7 @@ DISPUTES = Ledger(_disputes, _dispute, DisputeOut)
 
 
 def _one_dispute(user: User, dispute_id: int) -> Dispute:
-    return one_of(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
+    return one_in(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
 
 
 @reads("/disputes", DisputePageOut, summary="矛盾纠纷（当事人已脱敏）")

@@ -10,7 +10,7 @@ from gridgov.data.access.permissions import visible_enterprises
 from gridgov.data.enterprises.domain.enterprises import masked_contact_phone
 from gridgov.data.org.models import Enterprise
 from gridgov.types import JSONObject
-from gridgov.ui.api.ledgers.common import one_of, reads, ref_of
+from gridgov.ui.api.ledgers.common import one_in, reads, ref_of
 from gridgov.ui.api.schemas import Ref
 from gridgov.ui.signed_in import api_user
 
@@ -50,4 +50,4 @@ def list_enterprises(request: HttpRequest) -> list[JSONObject]:
 @reads("/enterprises/{enterprise_id}", EnterpriseOut, summary="企业详情")
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> JSONObject:
     qs = visible_enterprises(api_user(request)).select_related("village")
-    return _enterprise(one_of(qs, enterprise_id, _("企业不存在或您无权查看")))
+    return _enterprise(one_in(qs, enterprise_id, _("企业不存在或您无权查看")))

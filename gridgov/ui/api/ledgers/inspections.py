@@ -14,7 +14,7 @@ from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import InspectionProblem, InspectionRound
 from gridgov.types import JSONObject
 from gridgov.ui.api import present
-from gridgov.ui.api.ledgers.common import by_status, case_records, one_of, reads, ref_of
+from gridgov.ui.api.ledgers.common import by_status, case_records, one_in, reads, ref_of
 from gridgov.ui.api.schemas import ID, CaseSummaryOut, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
@@ -73,7 +73,7 @@ def list_inspection_rounds(request: HttpRequest) -> list[JSONObject]:
 @reads("/inspection-rounds/{round_id}", RoundDetailOut, summary="督查轮次详情及其问题")
 def get_inspection_round(request: HttpRequest, round_id: int, filters: Query[RoundProblemsIn]) -> JSONObject:
     user = api_user(request)
-    found = one_of(visible_rounds(user), round_id, _("督查不存在或您无权查看"))
+    found = one_in(visible_rounds(user), round_id, _("督查不存在或您无权查看"))
     problems = case_records(InspectionProblem, user, "item", "village", "department").filter(round=found)
     if filters.village is not None:
         problems = problems.filter(village_id=filters.village)

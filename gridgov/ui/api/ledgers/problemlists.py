@@ -22,7 +22,7 @@ from gridgov.ui.api.ledgers.common import (
     Ledger,
     StatusIn,
     creates,
-    one_of,
+    one_in,
     reads,
     ref_of,
     where_given,
@@ -141,4 +141,4 @@ def create_problem_item(request: HttpRequest, payload: ProblemItemIn) -> HttpRes
 
 @reads("/problem-items/{item_id}", ProblemItemOut, summary="清单问题详情")
 def get_problem_item(request: HttpRequest, item_id: int) -> JSONObject:
-    return _item(one_of(ITEMS.records(api_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())
+    return _item(one_in(ITEMS.records(api_user(request)), item_id, _("问题不存在或您无权查看")), now=timezone.now())
