@@ -298,14 +298,8 @@ def _check(
             continue
         try:
             parsed = importer.parse_row(row, ctx=ctx)
-        except RowInvalid as error:
-            header = sheet.headers.get(error.column, error.column or "") if error.column else ""
-            report.errors.append(RowError(number, header, error.message))
-            continue
-        except DomainError as error:
-            field_name = getattr(error, "field", None)
-            header = sheet.headers.get(field_name, "") if field_name else ""
-            report.errors.append(RowError(number, header, error.message))
+        except (RowInvalid, DomainError) as error:
+            report.errors.append(_row_error(sheet, number, error))
             continue
         key = importer.natural_key(parsed)
         if key in seen:
@@ -360,8 +354,8 @@ class _RowFailed(Exception):
 
 
 def _row_error(sheet: Sheet, number: int, error: RowInvalid | DomainError) -> RowError:
-    """The report's line for a row that failed while planned or written (row 0: the whole file), naming the
-    column of the refused value (a domain error's field, when it is one of the sheet's columns)."""
+    """The report's line for a row that failed while read, planned or written (row 0: the whole file), naming
+    the column of the refused value (a domain error's field, when it is one of the sheet's columns)."""
     if isinstance(error, RowInvalid) and error.column:
         return RowError(number, sheet.headers.get(error.column, error.column) or "", error.message)
     field_name = getattr(error, "field", None)
@@ -388,24 +382,20 @@ def import_sheet(*, importer: Importer, content: bytes, ctx: ImportContext, prog
         # Not a row's own fault (e.g. the user may not write this ledger): the whole file is concerned.
         report.errors.append(_row_error(sheet, 0, error))
         return report
-    if written:
-        report.imported = total
-        analyze_after_commit()  # the tables filled are planned by their new size at once (PostgreSQL)
-        progress(total, total, _("导入完成"))
-        return report
-    try:
-        with transaction.atomic():
-            for index, (number, parsed) in enumerate(rows, start=1):
-                try:
-                    importer.apply(parsed, ctx=ctx)
-                except (RowInvalid, DomainError) as error:
-                    raise _RowFailed(_row_error(sheet, number, error)) from error
-                if index % step == 0 or index == total:
-                    progress(index, total, _("正在写入第%(n)s行") % {"n": number})
-    except _RowFailed as failed:
-        report.errors.append(failed.error)
-        return report
+    if not written:
+        try:
+            with transaction.atomic():
+                for index, (number, parsed) in enumerate(rows, start=1):
+                    try:
+                        importer.apply(parsed, ctx=ctx)
+                    except (RowInvalid, DomainError) as error:
+                        raise _RowFailed(_row_error(sheet, number, error)) from error
+                    if index % step == 0 or index == total:
+                        progress(index, total, _("正在写入第%(n)s行") % {"n": number})
+        except _RowFailed as failed:
+            report.errors.append(failed.error)
+            return report
     report.imported = total
-    analyze_after_commit()
+    analyze_after_commit()  # the tables filled are planned by their new size at once (PostgreSQL)
     progress(total, total, _("导入完成"))
     return report
