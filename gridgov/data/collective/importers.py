@@ -70,11 +70,6 @@ class IncomeRow:
         return e is not None and (e.amount, e.note) == (self.income.amount, self.income.note)
 
 
-def _kind(value: CellValue) -> IncomeKind | str:
-    text = str(value).strip()
-    return KIND_WORDS.get(text) or cells.choice(value, IncomeKind, column="kind")
-
-
 def recorded_village(value: CellValue, *, ctx: ImportContext, refused: str) -> Area:
     """The row's village (``cells.village_by_name``), for which the importer must record (``may_record_income``:
     village staff their own village); ``refused``, with ``%(village)s``, says otherwise."""
@@ -113,7 +108,7 @@ class IncomeImporter(Importer):
             village=village,
             year=str(row["year"]),
             month=str(row["month"]),
-            kind=_kind(row["kind"]),
+            kind=cells.choice(row["kind"], IncomeKind, column="kind", words=KIND_WORDS),
             amount=str(row["amount"]),
             note=cells.text(row.get("note"), column="note", max_length=2000),
         )
@@ -205,11 +200,10 @@ class SupportImporter(Importer):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> SupportRow:
         village = recorded_village(row["village"], ctx=ctx, refused=_("您无权导入%(village)s的企业助农记录"))
-        kind_text = str(row["kind"]).strip()
         enterprise, partner = _partner(row, town=ctx.town)
         data = SupportInput(
             village=village,
-            kind=SUPPORT_KIND_WORDS.get(kind_text) or cells.choice(row["kind"], SupportKind, column="kind"),
+            kind=cells.choice(row["kind"], SupportKind, column="kind", words=SUPPORT_KIND_WORDS),
             on=cells.required_date(row["on"], column="on"),
             amount=cells.amount(row.get("amount"), column="amount", allow_empty=False),
             enterprise=enterprise,

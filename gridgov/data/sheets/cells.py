@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -168,12 +168,22 @@ def count(value: CellValue, *, column: str, default: int = 0) -> int:
     return int(number)
 
 
-def choice[C: TextChoices](value: CellValue, choices: type[C], *, column: str, default: C | None = None) -> C:
-    """A choice by its Chinese label or its stored value (case-insensitive)."""
+def choice[C: TextChoices](
+    value: CellValue,
+    choices: type[C],
+    *,
+    column: str,
+    default: C | None = None,
+    words: Mapping[str, C] | None = None,
+) -> C:
+    """A choice by its Chinese label or its stored value (case-insensitive), or by one of ``words``: how a ledger
+    writes it besides (``{"流动": ResidentKind.FLOATING}``), matched as written."""
     if value in (None, ""):
         if default is not None:
             return default
         raise RowInvalid(column, _("必填项为空"))
+    if words and (word := words.get(str(value).strip())) is not None:
+        return word
     raw = str(value).strip().lower()
     for member in choices:
         # The stored value, the Chinese label (the sheets are Chinese) or the label in the user's language.
@@ -321,3 +331,4 @@ def later_dates(
     not_after(resolved_on, today, column=resolved.column, message=resolved.after_today)
     not_after(closed_on, today, column=closed.column, message=closed.after_today)
     return resolved_on, closed_on
+

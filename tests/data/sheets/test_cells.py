@@ -8,6 +8,7 @@ import pytest
 
 from gridgov.data.cases.enums import Satisfaction
 from gridgov.data.errors import InvalidInput
+from gridgov.data.people.enums import ResidentKind
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.framework import RowInvalid
@@ -70,6 +71,21 @@ def test_optional_choice() -> None:
     assert cells.optional_choice("满意", Satisfaction, column="satisfaction") == Satisfaction.SATISFIED
     with pytest.raises(RowInvalid):
         cells.optional_choice("很好", Satisfaction, column="satisfaction")
+
+
+def test_choice_by_a_ledgers_own_word() -> None:
+    words = {"流动": ResidentKind.FLOATING, "外籍": ResidentKind.FOREIGN}
+    assert cells.choice("流动", ResidentKind, column="kind", words=words) == ResidentKind.FLOATING
+    assert cells.choice("户籍人口", ResidentKind, column="kind", words=words) == ResidentKind.REGISTERED
+    assert cells.choice("foreign", ResidentKind, column="kind", words=words) == ResidentKind.FOREIGN
+    default = ResidentKind.REGISTERED
+    assert cells.choice(None, ResidentKind, column="kind", default=default, words=words) == default
+    with pytest.raises(RowInvalid) as refused:
+        cells.choice("常住", ResidentKind, column="kind", words=words)
+    assert (refused.value.column, refused.value.message) == (
+        "kind",
+        "“常住”不是可选值（可选：户籍人口、流动人口、境外人员）",
+    )
 
 
 def test_checked_names_the_column() -> None:

@@ -51,19 +51,10 @@ class ResidentRow(ResidentFields):
         return self.id_digest[:64] if self.id_digest else resident_key(self.number, self.name)
 
 
-def _kind(value: CellValue) -> ResidentKind:
-    raw = cells.text(value, column="kind")
-    if raw in KIND_WORDS:
-        return KIND_WORDS[raw]
-    return cells.choice(value, ResidentKind, column="kind", default=ResidentKind.REGISTERED)
-
-
 def _relation(row: SheetRow) -> Relation:
     raw = cells.text(row.get("relation"), column="relation")
     if raw:
-        if raw in RELATION_WORDS:
-            return RELATION_WORDS[raw]
-        return cells.choice(raw, Relation, column="relation")
+        return cells.choice(raw, Relation, column="relation", words=RELATION_WORDS)
     return Relation.HEAD if cells.yes_no(row.get("is_head"), column="is_head") else Relation.OTHER
 
 
@@ -139,7 +130,9 @@ class ResidentImporter(Importer):
         if household is not None and household.house.address != place.address:
             raise RowInvalid("number", _("户号 %(number)s 已在本镇其他地址登记") % {"number": number})
         name = check_person_name(cells.text(row["name"], column="name"))
-        kind = _kind(row.get("kind"))
+        kind = cells.choice(
+            row.get("kind"), ResidentKind, column="kind", default=ResidentKind.REGISTERED, words=KIND_WORDS
+        )
         id_number, birth_date, sex = _document(row.get("id_number"), kind, today=ctx.today)
         phone = cells.checked(check_phone, cells.text(row.get("phone"), column="phone"), column="phone")
         relation = _relation(row)
