@@ -35,7 +35,6 @@ from gridgov.data.rentals.domain import (
 from gridgov.data.rentals.enums import Problem
 from gridgov.data.rentals.models import Rectification
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, register
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
@@ -120,14 +119,7 @@ class RectificationImporter(LedgerImporter):
             department=cells.optional_department(row.get("department"), town=ctx.town, column="department"),
         )
         filing = check_rectification(actor=user, data=data, now=ctx.now)
-        rectified_on, accepted_on = cells.later_dates(
-            row,
-            opened_on=found_on,
-            today=ctx.today,
-            resolved=LaterDate("rectified_on", _("整改完成日期早于发现日期"), _("整改完成日期晚于今天")),
-            closed=LaterDate("accepted_on", _("验收日期早于发现日期"), _("验收日期晚于今天")),
-            closed_before_resolved=_("验收日期早于整改完成日期"),
-        )
+        rectified_on, accepted_on = cells.rectified_and_accepted(row, opened_on=found_on, today=ctx.today)
         return RentalRow(data=data, filing=filing, rectified_on=rectified_on, accepted_on=accepted_on)
 
     def milestones(self, parsed: RentalRow, *, ctx: ImportContext) -> LedgerMilestones | None:

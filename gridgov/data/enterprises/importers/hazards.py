@@ -33,14 +33,12 @@ from gridgov.data.enterprises.enums import Book, Grade
 from gridgov.data.enterprises.importers.common import (
     COMPANY_COLUMNS,
     EnterpriseBookImporter,
-    after_today,
     registered_enterprise,
     source_key,
 )
 from gridgov.data.enterprises.models import Hazard
 from gridgov.data.org.models import Area
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.cells import LaterDate
 from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, refused_as_row, register
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
@@ -136,14 +134,7 @@ class HazardImporter(EnterpriseBookImporter):
         )
         with refused_as_row():
             check_hazard_input(data, today=ctx.today)
-        rectified_on, accepted_on = cells.later_dates(
-            row,
-            opened_on=found_on,
-            today=ctx.today,
-            resolved=LaterDate("rectified_on", _("整改完成日期早于发现日期"), after_today(_("整改完成日期"))),
-            closed=LaterDate("accepted_on", _("验收日期早于发现日期"), after_today(_("验收日期"))),
-            closed_before_resolved=_("验收日期早于整改完成日期"),
-        )
+        rectified_on, accepted_on = cells.rectified_and_accepted(row, opened_on=found_on, today=ctx.today)
         acceptor = cells.text(row.get("acceptor"), column="acceptor", max_length=64)
         if accepted_on is not None and not acceptor:
             raise RowInvalid("acceptor", _("已填验收日期，请填写验收人"))
