@@ -17,7 +17,6 @@ from gridgov.data.enterprises.domain.yearly import CleanYear, YearInput, clean_y
 from gridgov.data.enterprises.enums import Measure, Rectification
 from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.enterprises.scope import year_towns
-from gridgov.data.errors import NotAllowed
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.framework import Column, ImportContext, Importer, RowInvalid, register
@@ -105,9 +104,7 @@ class EnterpriseYearImporter(Importer):
         return EnterpriseYear.objects.filter(enterprise=clean.enterprise, year=clean.year, **clean.values()).exists()
 
     def apply_all(self, rows: list[YearRow], *, ctx: ImportContext) -> bool:
-        if ctx.user is None:
-            raise NotAllowed(_("导入需要登录用户"))
-        record_years(actor=ctx.user, rows=[parsed.data for parsed in rows], now=ctx.now)
+        record_years(actor=ctx.signed_in_user(), rows=[parsed.data for parsed in rows], now=ctx.now)
         return True
 
 

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.scope import may_import_town_ledgers
-from gridgov.data.errors import NotAllowed
 from gridgov.data.org.models import User
 from gridgov.data.projects.domain import MilestoneInput, ProjectInput, clean_project, create_projects
 from gridgov.data.projects.enums import DEFAULT_MILESTONES, ProjectType
@@ -89,9 +88,7 @@ class ProjectImporter(Importer):
         return Project.objects.filter(town=ctx.town, year=parsed.year, name=parsed.name.strip()).exists()
 
     def apply_all(self, rows: list[ProjectInput], *, ctx: ImportContext) -> bool:
-        if ctx.user is None:
-            raise NotAllowed(_("导入需要登录用户"))
-        create_projects(actor=ctx.user, rows=rows, now=ctx.now)
+        create_projects(actor=ctx.signed_in_user(), rows=rows, now=ctx.now)
         return True
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 
-from gridgov.data.errors import DomainError, InvalidInput, NotFound
+from gridgov.data.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from gridgov.types import ParsedRow, SheetRow
 
 if TYPE_CHECKING:
@@ -72,6 +72,12 @@ class ImportContext:
     def today(self) -> date:
         """The import's day in the town's time: no ledger date may be later."""
         return timezone.localdate(self.now)
+
+    def signed_in_user(self) -> User:
+        """The user the rows are written in the name of; an import run without one is refused as a whole."""
+        if self.user is None:
+            raise NotAllowed(_("导入需要登录用户"))
+        return self.user
 
 
 class RowInvalid(Exception):

@@ -1,11 +1,14 @@
-"""The importer base's shared steps: a domain check's refusal as a row's error."""
+"""The importer base's shared steps: a domain check's refusal as a row's error, the import's user."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from gridgov.data.errors import Conflict, InvalidInput
-from gridgov.data.sheets.importer import RowInvalid, refused_as_row
+from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.data.org.models import Area, User
+from gridgov.data.sheets.importer import ImportContext, RowInvalid, refused_as_row
 
 COLUMNS = {"year": "month", "month": "month", "amount": "amount"}
 
@@ -37,3 +40,12 @@ def test_a_check_that_passes_gives_its_values_and_other_errors_pass_through() ->
     assert (year, month) == (2026, 3)
     with pytest.raises(Conflict), refused_as_row(columns=COLUMNS):
         raise Conflict("已被他人修改")
+
+
+def test_rows_are_written_in_the_name_of_the_signed_in_user_only() -> None:
+    town, now = Area(name="岱西镇"), datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    user = User(username="operator")
+    assert ImportContext(town=town, user=user, now=now).signed_in_user() is user
+    with pytest.raises(NotAllowed) as refused:
+        ImportContext(town=town, user=None, now=now).signed_in_user()
+    assert refused.value.message == "导入需要登录用户"
