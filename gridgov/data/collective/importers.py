@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -65,7 +66,8 @@ class IncomeRow:
         return (i.village_id, i.year, i.month, str(i.kind))
 
     @property
-    def unchanged(self) -> bool:
+    def stored(self) -> bool:
+        """The month's entry says what the row says (one that differs is corrected)."""
         e = self.existing
         return e is not None and (e.amount, e.note) == (self.income.amount, self.income.note)
 
@@ -79,7 +81,32 @@ def recorded_village(value: CellValue, *, ctx: ImportContext, refused: str) -> A
     return village
 
 
-class IncomeImporter(Importer):
+class VillageRow(Protocol):
+    """A checked row of a villages' ledger: what tells it from the file's other rows, and whether what it says is
+    recorded already."""
+
+    @property
+    def key(self) -> Hashable: ...
+
+    @property
+    def stored(self) -> bool: ...
+
+
+class VillageLedgerImporter(Importer):
+    """The import of a ledger the villages keep: by the town's importers and by village staff (each row then for a
+    village the importer records for, ``recorded_village``); a row saying what is recorded already is skipped."""
+
+    def allowed(self, user: User) -> bool:
+        return may_import_town_ledgers(user) or any(m.role == Role.VILLAGE_STAFF for m in memberships_of(user))
+
+    def natural_key(self, parsed: VillageRow) -> Hashable:
+        return parsed.key
+
+    def exists(self, parsed: VillageRow, *, ctx: ImportContext) -> bool:
+        return parsed.stored
+
+
+class IncomeImporter(VillageLedgerImporter):
     name = "collective-incomes"
     title = gettext_lazy("村级集体经济收入台账")
     notes = gettext_lazy(
@@ -99,9 +126,6 @@ class IncomeImporter(Importer):
         Column("note", gettext_lazy("备注")),
     )
 
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user) or any(m.role == Role.VILLAGE_STAFF for m in memberships_of(user))
-
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> IncomeRow:
         village = recorded_village(row["village"], ctx=ctx, refused=_("您无权导入%(village)s的集体经济收入"))
         data = IncomeInput(
@@ -117,13 +141,6 @@ class IncomeImporter(Importer):
             village=village, year=income.year, month=income.month, kind=income.kind
         ).first()
         return IncomeRow(income, existing)
-
-    def natural_key(self, parsed: IncomeRow) -> Hashable:
-        return parsed.key
-
-    def exists(self, parsed: IncomeRow, *, ctx: ImportContext) -> bool:
-        """A row saying what is stored already counts as imported; one that differs corrects the entry."""
-        return parsed.unchanged
 
     def apply_all(self, rows: list[IncomeRow], *, ctx: ImportContext) -> bool:
         corrected = []
@@ -172,7 +189,7 @@ def _partner(row: SheetRow, *, town: Area) -> tuple[Enterprise | None, str]:
     return Enterprise.objects.filter(town=town, name=name).first(), name
 
 
-class SupportImporter(Importer):
+class SupportImporter(VillageLedgerImporter):
     name = "collective-supports"
     title = gettext_lazy("村企结对和共富工坊台账")
     notes = gettext_lazy(
@@ -194,9 +211,6 @@ class SupportImporter(Importer):
         Column("on", gettext_lazy("日期"), required=True, aliases=("结对日期", "签约日期"), example="2026-03-15"),
         Column("note", gettext_lazy("备注")),
     )  # fmt: skip
-
-    def allowed(self, user: User) -> bool:
-        return INCOMES.allowed(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> SupportRow:
         village = recorded_village(row["village"], ctx=ctx, refused=_("您无权导入%(village)s的企业助农记录"))
@@ -223,12 +237,6 @@ class SupportImporter(Importer):
             amount=support.amount,
         ).exists()
         return SupportRow(support, stored)
-
-    def natural_key(self, parsed: SupportRow) -> Hashable:
-        return parsed.key
-
-    def exists(self, parsed: SupportRow, *, ctx: ImportContext) -> bool:
-        return parsed.stored
 
     def apply_all(self, rows: list[SupportRow], *, ctx: ImportContext) -> bool:
         with transaction.atomic():
