@@ -12,6 +12,7 @@ A user's memberships give them *capacities* on a case:
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 
@@ -121,6 +122,23 @@ def capacities(user: User, case: Case) -> set[Role]:
     if is_global_admin(user, memberships):
         found.add(Role.ADMIN)
     return found
+
+
+def who_sees(case: Case, *, user_ids: Iterable[int]) -> set[int]:
+    """Those of ``user_ids`` who may see ``case`` (``capacities``), everyone's memberships read in one query."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    held: dict[int, list[Membership]] = {uid: [] for uid in ids}
+    found = Membership.objects.filter(user_id__in=ids, active=True).select_related(*MEMBERSHIP_RELATED)
+    for membership in found.defer(*(name.replace(".", "__") for name in MEMBERSHIP_DEFER)):
+        held[membership.user_id].append(membership)
+    seeing: set[int] = set()
+    for user in User.objects.filter(pk__in=ids):
+        remember_memberships(user, held[user.pk])
+        if capacities(user, case):
+            seeing.add(user.pk)
+    return seeing
 
 
 def town_roles(user: User, town: Area) -> set[Role]:

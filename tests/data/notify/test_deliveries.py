@@ -18,6 +18,7 @@ from gridgov.data.notify.domain.deliveries import send_due
 from gridgov.data.notify.domain.planning import plan_for_action
 from gridgov.data.notify.enums import DeliveryStatus
 from gridgov.data.notify.models import Attempt, ChannelAccount, Delivery, Preference
+from gridgov.data.org.models import Membership
 from tests.data.notify.fakes import FakeProviders
 from tests.factories import TownWorld, at
 
@@ -118,14 +119,15 @@ def test_the_unit_a_case_is_reassigned_away_from_hears_it_left_on_its_channels(l
     )
     deliver_owed(now=NINE)
     uid = f"user:{world.handler_a.pk}"
-    # a step that took the case away, not a dispatch to them ("其他流转"); dept B's people have no ids, its group
-    # robot hears of the dispatch to it
+    # a step that took the case away, not a dispatch to them ("其他流转"), to dept A's people and group robot; dept
+    # B's people have no ids, its group robot hears of the dispatch to it
     assert list(
         Delivery.objects.filter(event_key=f"action:{row.pk}")
         .order_by("channel")
         .values_list("channel", "recipient_key", "kind")
     ) == [
         ("dingtalk", uid, "other"),
+        ("dingtalk_robot", "robot:zfz", "other"),
         ("email", uid, "other"),
         ("wecom", uid, "other"),
         ("wecom_robot", "robot:jsb", "dispatched"),
@@ -153,6 +155,46 @@ def test_the_unit_a_case_is_reassigned_away_from_hears_it_left_on_its_channels(l
         ("email", f"Case reassigned to another unit: {case.number}"),
         ("wecom", f"Case reassigned to another unit: {case.number}"),
     ]
+
+
+def test_the_group_robot_of_the_unit_a_case_left_hears_it_left_with_nothing_to_open(
+    linked: TownWorld, providers: FakeProviders
+) -> None:
+    world = linked
+    case, _ = dispatched(world)
+    send_due(now=NINE)
+    Membership.objects.filter(department=world.dept_a).update(active=False)  # no one of dept A to tell but its group
+    row = apply_action(
+        case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_b, note="转村镇建设办"
+    )
+    deliver_owed(now=NINE)
+    robot = Delivery.objects.get(event_key=f"action:{row.pk}", recipient_key="robot:zfz")
+    assert (robot.channel, robot.kind, robot.title, robot.link, robot.button) == (
+        "dingtalk_robot",
+        "other",
+        f"案卷已改派其他单位：{case.number}",
+        "",
+        "",
+    )
+    assert robot.text.splitlines() == [
+        f"案卷：{case.number}",
+        f"分类：{case.category.name}",
+        f"村/社区：{world.village_a.name}",
+        f"{case.number}：已改派其他单位",
+    ]
+    providers.provider.received.clear()
+    assert send_due(now=NINE).sent == 2
+    [sent] = providers.provider.sent("dingtalk_robot")
+    assert sent["markdown"]["text"] == (
+        f"#### 案卷已改派其他单位：{case.number}\n\n案卷：{case.number}\n\n分类：{case.category.name}\n\n"
+        f"村/社区：{world.village_a.name}\n\n{case.number}：已改派其他单位"
+    )
+    # the group of the unit the case goes back to hears of the dispatch to it, not that it left
+    row = apply_action(case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_a)
+    deliver_owed(now=NINE)
+    assert list(
+        Delivery.objects.filter(event_key=f"action:{row.pk}").order_by("channel").values_list("recipient_key", "kind")
+    ) == [("robot:zfz", "dispatched"), ("robot:jsb", "other")]
 
 
 def test_preferences_switch_channels_per_event_kind(linked: TownWorld) -> None:

@@ -122,6 +122,25 @@ def test_someone_in_both_units_hears_only_of_the_reassignment_to_them(world: Tow
     assert lines(world.handler_a) == [f"{case.number}：改派", f"{case.number}：派遣"]
 
 
+def test_someone_of_the_unit_left_who_still_sees_the_case_hears_of_the_step(world: TownWorld) -> None:
+    # dispatched to village A's committee: its village staff see the case by their village too, a handler of the
+    # committee only while the case is with it
+    case = world.bring_to(Status.DISPATCHED, department=world.committee_a)
+    clerk = world.handler_b
+    grant_role(user=clerk, role=Role.HANDLER, department=world.committee_a)
+    Membership.objects.filter(user=clerk, department=world.dept_b).update(active=False)
+    notifications.deliver_due()
+    apply_action(
+        case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_a, note="转执法中队"
+    )
+    notifications.deliver_due()
+    assert lines(world.village_staff_a)[0] == f"{case.number}：改派 — 转执法中队"
+    assert event_cells(signed_in(world.village_staff_a))[0] == f'<a href="/cases/{case.pk}/">{case.number}</a>'
+    assert signed_in(world.village_staff_a).get(f"/cases/{case.pk}/").status_code == 200
+    assert lines(clerk)[0] == f"{case.number}：已改派其他单位"
+    assert event_cells(signed_in(clerk))[0] == f'{case.number}<br><small class="muted case-gone">{REASSIGNED}</small>'
+
+
 def test_a_case_dispatched_back_to_the_unit_opens_again(world: TownWorld) -> None:
     case = returned(world)
     apply_action(case_id=case.pk, actor=world.operator, action=Action.DISPATCH, department=world.dept_a)

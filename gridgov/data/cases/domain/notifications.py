@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.enums import Action, NotificationKind
 from gridgov.data.cases.models import CaseAction, Notification
+from gridgov.data.cases.scope import who_sees
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership, User
 
@@ -159,23 +160,36 @@ def notification_text(notification: Notification) -> str:
 def _recipients(row: CaseAction) -> list[tuple[list[int], NotificationText]]:
     """Who hears of the action ``row`` (its case loaded with it), and what their message says: reads only. A
     reassignment is told to the unit it went to as the step, and to the unit it left as having gone away
-    (``reassigned_away_text``), each person once: the step's news wins."""
-    told = _told_of_step(row)
-    left = _left_behind(row, told=told[0])
-    return [told, left] if left[0] else [told]
+    (``reassigned_away_text``), each person once: the step's news wins. Someone of the unit it left who still
+    sees the case another way (the scope check: village staff of the case's village, say) hears of the step too."""
+    told, message = _told_of_step(row)
+    still, gone = _left_behind(row, told=told)
+    groups = [(sorted({*told, *still}), message)]
+    if gone:
+        groups.append((gone, reassigned_away_text(number=row.case.number)))
+    return groups
 
 
-def _left_behind(row: CaseAction, *, told: list[int]) -> tuple[list[int], NotificationText]:
-    """The people of the unit a reassignment took the case from (``from_department``), but for those told of
-    the step and the actor."""
-    message = reassigned_away_text(number=row.case.number)
+def reassigned_from(row: CaseAction) -> int | None:
+    """The department the reassignment ``row`` took its case from (None for any other step, or when the case is
+    back with that department)."""
     left = row.data.get("from_department") if row.action == Action.REDISPATCH else None
     if not isinstance(left, int) or left == row.case.department_id:
-        return [], message
+        return None
+    return left
+
+
+def _left_behind(row: CaseAction, *, told: list[int]) -> tuple[list[int], list[int]]:
+    """The people of the unit a reassignment took the case from (``reassigned_from``), but for those told of the
+    step and the actor: those who still see the case (``who_sees``), and those who no longer do."""
+    left = reassigned_from(row)
+    if left is None:
+        return [], []
     who = department_people(left)
     ids = set(Membership.objects.filter(who, active=True).values_list("user_id", flat=True)) - set(told)
     ids.discard(row.actor_id or 0)
-    return sorted(ids), message
+    still = who_sees(row.case, user_ids=ids)
+    return sorted(still), sorted(ids - still)
 
 
 def _told_of_step(row: CaseAction) -> tuple[list[int], NotificationText]:

@@ -16,6 +16,7 @@ red lamps and 督办 always go through at once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import logging
@@ -35,6 +36,8 @@ from gridgov.data.cases.domain.notifications import (
     NotificationText,
     actions_with_their_cases,
     is_reassigned_away,
+    reassigned_away_text,
+    reassigned_from,
     text_of,
 )
 from gridgov.data.cases.enums import Action, Channel, Status
@@ -44,6 +47,7 @@ from gridgov.data.notify.channels.robots import Robot, robots
 from gridgov.data.notify.domain.messages import case_message, delivery_content, reporter_message, town_language
 from gridgov.data.notify.enums import URGENT, DeliveryStatus, EventKind
 from gridgov.data.notify.models import ChannelAccount, Delivery, Preference
+from gridgov.data.org.models import Department
 from gridgov.data.worktime.calendar import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -165,8 +169,12 @@ def draft_event(
     recipients: list[Recipient],
     now: datetime,
     extra: list[Delivery] | None = None,
+    group: list[Robot] | None = None,
+    group_note: NotificationText | None = None,
 ) -> Draft:
-    """The deliveries of one event, worked out without writing: channels, addresses, texts and when they go."""
+    """The deliveries of one event, worked out without writing: channels, addresses, texts and when they go.
+    ``group``: the group robots told (by default the case's, for the kinds they hear of); ``group_note``: their
+    line (by default the first recipient's)."""
     urgent = kind in URGENT
     due = now
     draft = Draft(event_key)
@@ -209,12 +217,16 @@ def draft_event(
                     created_at=now,
                 )
             )
-    if kind in ROBOT_KINDS:
+    if group is None:
+        group = _robots_for(case) if kind in ROBOT_KINDS else []
+    if group:
         allowed = set(allowed_channels())
-        group_robots = [robot for robot in _robots_for(case) if robot.channel in allowed]
+        group_robots = [robot for robot in group if robot.channel in allowed]
         if group_robots:
-            note = recipients[0].message if recipients else None
+            note = group_note or (recipients[0].message if recipients else None)
             message = case_message(case=case, kind=kind, note=note, language=town_language(case.area_path))
+            if note is not None and is_reassigned_away(note):  # a group the case left: nothing to open
+                message = dataclasses.replace(message, link="", button="")
             for robot in group_robots:
                 rows.append(
                     Delivery(
@@ -294,7 +306,7 @@ def draft_for_action(*, action: CaseAction, recipients: list[Recipient], now: da
     """The deliveries of one case action (loaded by ``actions_with_their_cases``) to ``recipients``, worked out
     without writing — the outbox does this before its write transaction and writes them with the notifications.
     Those told that a reassignment took the case away from their unit hear of it as "其他流转" (``EventKind.OTHER``),
-    not as a dispatch to them."""
+    not as a dispatch to them; so does that unit's group robot, without a link to the case."""
     kind = kind_of_action(action.action, action.to_status or "")
     case = action.case
     event_key = f"action:{action.pk}"
@@ -307,9 +319,25 @@ def draft_for_action(*, action: CaseAction, recipients: list[Recipient], now: da
     if told or kind in ROBOT_KINDS or reporter is not None:
         extra = [reporter] if reporter is not None else []
         draft = draft_event(event_key=event_key, kind=kind, case=case, recipients=told, now=now, extra=extra)
-    if left:
-        draft.rows += draft_event(event_key=event_key, kind=EventKind.OTHER, case=case, recipients=left, now=now).rows
+    group = _robots_left(case, department_id=reassigned_from(action))
+    if left or group:
+        gone = reassigned_away_text(number=case.number)
+        away = draft_event(
+            event_key=event_key, kind=EventKind.OTHER, case=case, recipients=left, now=now, group=group, group_note=gone
+        )
+        draft.rows += away.rows
     return draft
+
+
+def _robots_left(case: Case, *, department_id: int | None) -> list[Robot]:
+    """The group robots of the department a reassignment took ``case`` from (``department_id``), but for those
+    that still hear of the case (an area robot, a robot of the new department too)."""
+    configured = robots()
+    if department_id is None or not configured:
+        return []
+    code = Department.objects.filter(pk=department_id).values_list("code", flat=True).first()
+    staying = {robot.name for robot in _robots_for(case)}
+    return [r for r in configured if r.scope_kind == "dept" and r.scope_code == code and r.name not in staying]
 
 
 def _reporter_delivery(*, case: Case, action: str, to_status: str, event_key: str, now: datetime) -> Delivery | None:
