@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,7 +92,8 @@ def bulletin_number(title: str, year: int, seq: int) -> str:
 class IssuePlan:
     """What issuing the round's bulletin will do, said before it is done: the number it takes — the next of the
     rounds' series in the town's year as things stand (a bulletin issued meanwhile moves it on) — and what it
-    freezes: the ranking of the town's villages and the problems it names, with how many are rectified."""
+    freezes: the ranking of the town's villages and the problems it names (``bulletin_problems``), with how many
+    are rectified."""
 
     title: str
     number: str
@@ -106,13 +108,27 @@ def issue_plan(*, round: InspectionRound, actor: User, now: datetime | None = No
     check_manager(actor, round.town)
     year = timezone.localtime(now).year
     seq = last_values(series=BULLETIN_SERIES, town=round.town, years=[year]).get(year, 0) + 1
-    scores = village_scores(round)
+    counts = bulletin_problems(round).aggregate(
+        problems=Count("pk"), rectified=Count("pk", filter=Q(case__status=Status.CLOSED))
+    )
     return IssuePlan(
         title=_("关于%(round)s情况的通报") % {"round": round.name},
         number=bulletin_number(round.bulletin_title, year, seq),
-        villages=len(scores),
-        problems=sum(s.problems for s in scores),
-        rectified=sum(s.rectified for s in scores),
+        villages=len(village_scores(round)),
+        problems=counts["problems"],
+        rectified=counts["rectified"],
+    )
+
+
+def bulletin_problems(round: InspectionRound) -> QuerySet[InspectionProblem]:
+    """The problems ``round``'s bulletin names, in its order: every one the command room did not reject (不予立案),
+    wherever it lies — also one outside the town's villages, which no village's score counts. What the
+    confirmation says is issued (``issue_plan``) and what is issued (``issue_bulletin``) are these rows."""
+    return (
+        InspectionProblem.objects.filter(round=round)
+        .exclude(case__status=Status.REJECTED)
+        .select_related("village", "item", "case")
+        .order_by("village__sort_order", "village__code", "found_at", "id")
     )
 
 
@@ -122,12 +138,7 @@ def issue_bulletin(*, round: InspectionRound, actor: User, now: datetime | None 
     check_manager(actor, round.town)
     year = timezone.localtime(now).year
     scores = village_scores(round)
-    problems = (
-        InspectionProblem.objects.filter(round=round)
-        .exclude(case__status=Status.REJECTED)
-        .select_related("village", "item", "case")
-        .order_by("village__sort_order", "village__code", "found_at", "id")
-    )
+    problems = bulletin_problems(round)
     with transaction.atomic():
         seq = next_value(series=BULLETIN_SERIES, town=round.town, year=year)
         number = bulletin_number(round.bulletin_title, year, seq)
