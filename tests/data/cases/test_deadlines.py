@@ -305,8 +305,6 @@ def test_the_dispatch_phase_reads_in_the_unit_of_its_own_limit(world: TownWorld)
     assert time_left(case, at(2026, 10, 12, 16, 0)) == "已超期1个工作日"  # Saturday 16:00 to Monday 16:00
     default = world.report(now=at(2026, 10, 9, 16, 0))  # 1 working hour: due Friday 17:00
     assert time_left(default, at(2026, 10, 9, 16, 15)) == "剩余45分钟"
-    Case.objects.filter(pk=default.pk).update(dispatch_limit_unit="")  # a case started before the unit was kept
-    default.refresh_from_db()
     assert time_left(default, at(2026, 10, 10, 9, 0)) == "已超期1个工作小时"  # Friday 17:00–17:30, Saturday 08:30–09:00
 
 

@@ -278,14 +278,9 @@ def test_a_pending_extension_reads_in_the_unit_it_was_asked_in(world: TownWorld)
     leader = signed_in(world.leader)
     page = leader.get(reverse("web:case_detail", args=[case.pk])).text
     assert "<dt>延期申请</dt><dd>2个工作小时 · 待审批</dd>" in page
-    # A case whose clock started before the unit was kept: a working clock counts working hours.
-    Case.objects.filter(pk=case.pk).update(handle_limit_unit="")
-    page = leader.get(reverse("web:case_detail", args=[case.pk])).text
-    assert "<dt>延期申请</dt><dd>2个工作小时 · 待审批</dd>" in page
 
 
-def test_the_extension_field_names_the_unit_of_a_case_whose_unit_was_not_kept(world: TownWorld) -> None:
-    case = world.bring_to(Status.HANDLING)
-    Case.objects.filter(pk=case.pk).update(handle_limit_unit="")
+def test_the_extension_field_names_the_unit_of_the_handling_limit(world: TownWorld) -> None:
+    case = world.bring_to(Status.HANDLING)  # the default limit: working hours
     page = signed_in(world.handler_a).get(act(case, "request_extension")).text
     assert "延期时长（工作时）" in page

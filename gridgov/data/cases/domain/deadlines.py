@@ -147,17 +147,10 @@ def current_phase(case: Case) -> tuple[str, datetime | None, datetime | None, Cl
 
 
 def limit_unit(case: Case, phase: str) -> TimeUnit | None:
-    """The unit the limit of ``phase`` was set in. A case whose clock started before the dispatch unit was kept
-    has none stored: a calendar clock then counts 自然日, a working clock 工作时 (the default dispatch limit)."""
-    if phase == "dispatch":
-        stored, clock = case.dispatch_limit_unit, case.dispatch_clock
-    elif phase == "handle":
-        stored, clock = case.handle_limit_unit, case.handle_clock
-    else:
-        return None
-    if stored in TimeUnit.values:
-        return TimeUnit(stored)
-    return TimeUnit.CALENDAR_DAYS if clock == Clock.CALENDAR else TimeUnit.WORK_HOURS
+    """The unit the limit of ``phase`` was set in, kept with its clock (None: that clock has not run). The cases
+    started before the dispatch unit was kept have it since migration cases.0020."""
+    stored = {"dispatch": case.dispatch_limit_unit, "handle": case.handle_limit_unit}.get(phase, "")
+    return TimeUnit(stored) if stored in TimeUnit.values else None
 
 
 def lamp_of(case: Case, *, now: datetime) -> Lamp:

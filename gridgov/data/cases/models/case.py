@@ -91,8 +91,8 @@ class Case(models.Model):
     dispatch_clock = models.CharField(max_length=8, choices=Clock.choices, default=Clock.WORKING)
     dispatch_started_at = models.DateTimeField(null=True, blank=True)
     dispatch_limit_minutes = models.PositiveIntegerField(default=0)
-    # The unit the dispatch limit was set in (工作时, 工作日, 自然日), so the time left reads in it; blank on cases
-    # dispatched before it was kept (``deadlines.limit_unit`` then reads it from the clock).
+    # The unit the dispatch limit was set in (工作时, 工作日, 自然日), so the time left reads in it; written with the
+    # clock (``deadlines.start_dispatch_clock``), and into the cases started before it was kept by migration 0020.
     dispatch_limit_unit = models.CharField(_("派遣时限单位"), max_length=16, blank=True)
     dispatch_paused_minutes = models.PositiveIntegerField(default=0)
     dispatch_deadline = models.DateTimeField(_("派遣期限"), null=True, blank=True)
