@@ -43,44 +43,35 @@ class PersonView:
 
 def person_view(resident: Resident) -> PersonView:
     """``resident`` masked: what everyone who may see the resident is shown."""
+    return _view(resident, revealed=False)
+
+
+def plain_view(resident: Resident) -> PersonView:
+    """``resident`` in full, for the functions that have checked and logged (``reveal_person``, the export)."""
+    return _view(resident, revealed=True)
+
+
+def _view(resident: Resident, *, revealed: bool) -> PersonView:
+    """``resident`` as the disclosure rule shows a private person: masked, or in full when ``revealed``. An erased
+    person is named ``ERASED_NAME`` either way (the name their row keeps)."""
     erased = resident.erased_at is not None
-    shown = disclose(holder=Holder.PRIVATE, name=resident.name, phone=resident.phone, id_number=resident.id_number)
+    shown = disclose(
+        holder=Holder.PRIVATE, name=resident.name, phone=resident.phone, id_number=resident.id_number, revealed=revealed
+    )
     return PersonView(
         pk=resident.pk,
         name=ERASED_NAME if erased else shown.name,
         id_number=shown.id_number,
         phone=shown.phone,
         birth_year=resident.birth_date.year if resident.birth_date else None,
-        birth_date=None,
+        birth_date=resident.birth_date if revealed else None,
         sex=Sex(resident.sex),
         kind=ResidentKind(resident.kind),
         relation=Relation(resident.relation),
         household_id=resident.household_id,
         moved_out_on=resident.moved_out_on,
         erased=erased,
-        masked=True,
-    )
-
-
-def plain_view(resident: Resident) -> PersonView:
-    """``resident`` in full, for the functions that have checked and logged (``reveal_person``, the export)."""
-    shown = disclose(
-        holder=Holder.PRIVATE, name=resident.name, phone=resident.phone, id_number=resident.id_number, revealed=True
-    )
-    return PersonView(
-        pk=resident.pk,
-        name=shown.name,
-        id_number=shown.id_number,
-        phone=shown.phone,
-        birth_year=resident.birth_date.year if resident.birth_date else None,
-        birth_date=resident.birth_date,
-        sex=Sex(resident.sex),
-        kind=ResidentKind(resident.kind),
-        relation=Relation(resident.relation),
-        household_id=resident.household_id,
-        moved_out_on=resident.moved_out_on,
-        erased=resident.erased_at is not None,
-        masked=False,
+        masked=not revealed,
     )
 
 
