@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -72,6 +73,20 @@ def _in_town(town: Area, department: Department | None) -> Department | None:
     if department is not None and department.town_id != town.pk:
         raise InvalidInput(_("部门“%(d)s”不属于本镇") % {"d": department.name}, field="department")
     return department
+
+
+def _insert_once[M: Model](row: M, *, taken: QuerySet[M], message: str, field: str) -> M:
+    """Insert ``row``, one of a kind (one card per person, one day of care per person and day): refused with
+    ``message`` when ``taken`` already finds its twin, and again when another writer inserted it in between (the
+    database's unique constraint; nothing is written, never a server error)."""
+    if taken.exists():
+        raise InvalidInput(message, field=field)
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        raise InvalidInput(message, field=field) from None
+    return row
 
 
 def _resident_in_town(town: Area, resident: Resident | None, *, field: str = "resident") -> Resident:
@@ -204,14 +219,12 @@ def apply_card(
     )
     card.created_at = now
     _check_may_record(actor, card.resident.household, card.department)
-    if VeteranCard.objects.filter(resident=card.resident).exists():
-        raise InvalidInput(_("该人员已申请过优待证"), field="resident")
-    try:
-        with transaction.atomic():
-            card.save(force_insert=True)
-    except IntegrityError:
-        raise InvalidInput(_("该人员已申请过优待证"), field="resident") from None
-    return card
+    return _insert_once(
+        card,
+        taken=VeteranCard.objects.filter(resident=card.resident),
+        message=_("该人员已申请过优待证"),
+        field="resident",
+    )
 
 
 def issue_card(
@@ -260,11 +273,9 @@ def record_attendance(
         town=town, resident=resident, department=_in_town(town, department), day=day, provider=provider, created_at=now
     )
     _check_may_record(actor, resident.household, attendance.department)
-    if DayCareAttendance.objects.filter(resident=resident, day=day).exists():
-        raise InvalidInput(_("该人员当天已有照料记录"), field="day")
-    try:
-        with transaction.atomic():
-            attendance.save(force_insert=True)
-    except IntegrityError:
-        raise InvalidInput(_("该人员当天已有照料记录"), field="day") from None
-    return attendance
+    return _insert_once(
+        attendance,
+        taken=DayCareAttendance.objects.filter(resident=resident, day=day),
+        message=_("该人员当天已有照料记录"),
+        field="day",
+    )

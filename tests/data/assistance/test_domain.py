@@ -11,6 +11,7 @@ import pytest
 
 from gridgov.data.assistance.domain import (
     PaymentInput,
+    _insert_once,
     apply_card,
     issue_card,
     record_attendance,
@@ -118,6 +119,22 @@ def test_day_care_is_recorded_once_per_person_per_day(world: TownWorld):
             town=world.town, actor=world.operator, resident=person_, day=WORLD_TODAY + timedelta(days=1), provider="x"
         )
     assert (future.value.field, future.value.message) == ("day", "日期不能晚于今天")
+    assert list(DayCareAttendance.objects.values_list("day", "provider")) == [(WORLD_TODAY, "双合村照料中心")]
+
+
+def test_a_twin_written_by_another_writer_in_between_is_refused_with_the_same_message(world: TownWorld):
+    """The check before the write finds nothing (another writer has not committed yet); the database's unique
+    constraint then refuses the row, and the same Chinese message names the field (never a server error)."""
+    person_ = head(household(world, world.village_a, "A-001", "刘某", serial=5))
+    first = record_attendance(
+        town=world.town, actor=world.operator, resident=person_, day=WORLD_TODAY, provider="双合村照料中心"
+    )
+    twin = DayCareAttendance(
+        town=world.town, resident=person_, day=WORLD_TODAY, provider="别处", created_at=first.created_at
+    )
+    with pytest.raises(InvalidInput) as refused:
+        _insert_once(twin, taken=DayCareAttendance.objects.none(), message="该人员当天已有照料记录", field="day")
+    assert (refused.value.field, refused.value.message) == ("day", "该人员当天已有照料记录")
     assert list(DayCareAttendance.objects.values_list("day", "provider")) == [(WORLD_TODAY, "双合村照料中心")]
 
 
