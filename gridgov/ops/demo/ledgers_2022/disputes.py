@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from gridgov.data.disputes.domain import PartyInput, clear_backlog, record_mediation, register_dispute
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyRole
+from gridgov.data.idcard import check_digit
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Department
 from gridgov.ops.demo.ledgers_2022.problemlists import is_current, people, period, rectify, working_moment
@@ -57,8 +58,7 @@ PETITIONS = ["反映土地征收补偿标准问题", "反映村道硬化工程�
 
 def _id_number(rng: random.Random, birth_year: int) -> str:
     body = f"330921{birth_year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    return body + check_digit(body)
 
 
 def _person(rng: random.Random) -> PartyInput:
