@@ -27,6 +27,7 @@ from gridgov.data.collective.scope import may_record_income
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.worktime.days import check_month
 
 FIRST_YEAR = 2000
 
@@ -70,15 +71,12 @@ def clean_income(data: IncomeInput, *, now: datetime) -> CleanIncome:
         raise InvalidInput(_("村：请选择一个村（社区）"), field="village")
     year = _whole(data.year, field="year", label=_("年度"))
     month = _whole(data.month, field="month", label=_("月份"))
-    if not 1 <= month <= 12:
-        raise InvalidInput(_("月份：应为1至12，而不是%(month)s") % {"month": month}, field="month")
     today = timezone.localdate(now)
     if year > today.year:
         raise InvalidInput(_("年度：%(year)s年尚未到来") % {"year": year}, field="year")
     if year < FIRST_YEAR:
         raise InvalidInput(_("年度：%(year)s年过早，请核对") % {"year": year}, field="year")
-    if (year, month) > (today.year, today.month):
-        raise InvalidInput(_("月份：%(year)s年%(month)s月尚未到来") % {"year": year, "month": month}, field="month")
+    month = check_month(month, year=year, today=today)
     if data.kind not in IncomeKind.values:
         raise InvalidInput(_("收入类型：请选择经营性、非经营性或补助收入"), field="kind")
     return CleanIncome(
