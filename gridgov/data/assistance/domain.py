@@ -26,6 +26,7 @@ from gridgov.data.assistance.scope import may_record_assistance
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.idcard import normalise
 from gridgov.data.org.models import Area, Department, User
+from gridgov.data.people.domain.common import check_day
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.privacy import blind_index
 
@@ -59,14 +60,6 @@ def _check_may_record(actor: User, household: Household, department: Department 
 
 def _today(now: datetime | None) -> date:
     return timezone.localdate(now or timezone.now())
-
-
-def _not_future(day: date | None, today: date, *, field: str, label: str) -> date:
-    if day is None:
-        raise InvalidInput(_("请填写%(label)s") % {"label": label}, field=field)
-    if day > today:
-        raise InvalidInput(_("%(label)s不能晚于今天") % {"label": label}, field=field)
-    return day
 
 
 def _in_town(town: Area, department: Department | None) -> Department | None:
@@ -129,7 +122,7 @@ def check_payment(
     if data.kind not in PaymentKind.values:
         raise InvalidInput(_("类型“%(k)s”无效") % {"k": data.kind}, field="kind")
     amount = parse_amount(data.amount, positive=True, maximum=MAX_AMOUNT)
-    paid_on = _not_future(data.paid_on, today, field="paid_on", label=_("发放日期"))
+    paid_on = check_day(data.paid_on, today=today, field="paid_on", label=_("发放日期"))
     source = data.source.strip()
     if len(source) > 64:
         raise InvalidInput(_("资金来源最多64个字"), field="source")
@@ -177,7 +170,7 @@ def check_card(
 ) -> VeteranCard:
     """The card row described (unsaved): applied on a day not in the future, issued (if it is) not before."""
     resident = _resident_in_town(town, resident)
-    applied = _not_future(applied_on, today, field="applied_on", label=_("申请日期"))
+    applied = check_day(applied_on, today=today, field="applied_on", label=_("申请日期"))
     if issued_on is not None:
         _check_issue(applied, issued_on, today)
     number = number.strip()
@@ -197,7 +190,7 @@ def check_card(
 
 
 def _check_issue(applied_on: date, issued_on: date, today: date) -> None:
-    _not_future(issued_on, today, field="issued_on", label=pgettext("card", "发放日期"))
+    check_day(issued_on, today=today, field="issued_on", label=pgettext("card", "发放日期"))
     if issued_on < applied_on:
         raise InvalidInput(_("发放日期不能早于申请日期"), field="issued_on")
 
@@ -263,7 +256,7 @@ def record_attendance(
     """Record that a person with disabilities was at a day-care centre on ``day`` (once per person per day)."""
     now = now or timezone.now()
     resident = _resident_in_town(town, resident)
-    day = _not_future(day, _today(now), field="day", label=_("日期"))
+    day = check_day(day, today=_today(now), field="day", label=_("日期"))
     provider = provider.strip()
     if not provider:
         raise InvalidInput(_("请填写照料机构"), field="provider")
