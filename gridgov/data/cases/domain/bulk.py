@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -51,6 +52,9 @@ from gridgov.data.cases.models import (
 )
 from gridgov.data.org.models import Area
 from gridgov.types import JSONObject
+
+if TYPE_CHECKING:
+    from gridgov.data.cases.domain.steps import Step
 
 DEFAULT_SLICE = 100  # cases per transaction of a long build (a slice commits in well under 200 ms)
 
@@ -127,6 +131,25 @@ class ActionRecord:
     note: str = ""
     data: JSONObject = field(default_factory=dict)
     files: tuple[StoredFile, ...] = ()
+
+    @classmethod
+    def of(cls, step: Step, *, from_status: str, files: tuple[StoredFile, ...] = ()) -> ActionRecord:
+        """What the action row says of ``step``, just taken (the case in its new status): the actor's id and name
+        only for someone signed in, the capacity they acted in, the note and data the step collected."""
+        actor = step.actor
+        actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+        return cls(
+            action=step.action,
+            from_status=from_status,
+            to_status=step.case.status,
+            created_at=step.now,
+            actor_id=actor_id,
+            actor_name=str(actor) if actor_id is not None else "",
+            actor_role=step.role.value if step.role is not None else "",
+            note=step.note,
+            data=step.data,
+            files=files,
+        )
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -29,7 +30,7 @@ from gridgov.db import prepared
 from gridgov.types import FromDjango, SQLValue
 
 if TYPE_CHECKING:
-    from gridgov.data.cases.domain.bulk import CaseRecord
+    from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord
 
 
 _OWN_NUMBER = re.compile(r"^(?P<prefix>.+?)(?P<year>\d{4})-(?P<seq>\d{1,9})$")
@@ -292,23 +293,42 @@ def _chain(record: CaseRecord) -> list[CaseAction]:
     rows: list[CaseAction] = []
     head = ""
     for seq, step in enumerate(record.actions, start=1):
-        row = CaseAction(
-            town_id=case.town_id,
-            case=case,
-            seq=seq,
-            action=step.action,
-            from_status=step.from_status,
-            to_status=step.to_status,
-            actor_id=step.actor_id,
-            actor_name=step.actor_name,
-            actor_role=step.actor_role,
-            note=step.note,
-            data=step.data,
-            created_at=step.created_at,
-        )
-        digest = chain(row, prev_hash=head, attachment_hashes=[f.sha256 for f in step.files])
+        row = action_row(case, step, seq=seq, prev_hash=head, attachment_hashes=[f.sha256 for f in step.files])
         rows.append(row)
-        head = digest
+        head = row.hash
     case.action_count = len(rows)
     case.audit_head = head
     return rows
+
+
+def action_row(
+    case: Case,
+    step: ActionRecord,
+    *,
+    seq: int,
+    prev_hash: str,
+    attachment_hashes: Sequence[str],
+    pk: int | None = None,
+    notify_due_at: datetime | None = None,
+) -> CaseAction:
+    """The ``seq``-th action row of ``case`` recording ``step`` (unsaved), hash-chained after ``prev_hash``: the
+    one builder of the engine's rows (``write_action``) and the bulk path's, so that both hash alike."""
+    row = prepared.new(
+        CaseAction,
+        pk=pk,
+        town_id=case.town_id,
+        case=case,
+        seq=seq,
+        action=step.action,
+        from_status=step.from_status,
+        to_status=step.to_status,
+        actor_id=step.actor_id,
+        actor_name=step.actor_name,
+        actor_role=step.actor_role,
+        note=step.note,
+        data=step.data,
+        created_at=step.created_at,
+        notify_due_at=notify_due_at,
+    )
+    chain(row, prev_hash=prev_hash, attachment_hashes=attachment_hashes)
+    return row

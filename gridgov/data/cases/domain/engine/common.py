@@ -11,7 +11,8 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.audit import chain
+from gridgov.data.cases.domain.bulk import ActionRecord
+from gridgov.data.cases.domain.bulk_statements import action_row
 from gridgov.data.cases.domain.notifications import wake_worker
 from gridgov.data.cases.domain.personal_data import shown_actor
 from gridgov.data.cases.domain.steps import Step
@@ -182,29 +183,16 @@ def write_action(
     by the caller."""
     case = step.case
     seq = case.action_count + 1
-    to_status = case.status
-    actor = step.actor
-    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-    actor_name = str(actor) if actor_id is not None else ""
-    role = step.role.value if step.role is not None else ""
-    row = prepared.new(
-        CaseAction,
-        pk=pk,
-        town_id=case.town_id,
-        case=case,
+    row = action_row(
+        case,
+        ActionRecord.of(step, from_status=from_status),
         seq=seq,
-        action=step.action,
-        from_status=from_status,
-        to_status=to_status,
-        actor_id=actor_id,
-        actor_name=actor_name,
-        actor_role=role,
-        note=step.note,
-        data=step.data,
-        created_at=step.now,
+        prev_hash=case.audit_head,
+        attachment_hashes=[f.sha256 for f in step.files],
+        pk=pk,
         notify_due_at=None if _QUIET.get() else timezone.now(),  # the outbox: owed from the moment it commits
     )
-    digest = chain(row, prev_hash=case.audit_head, attachment_hashes=[f.sha256 for f in step.files])
+    digest = row.hash
     if isinstance(new_case, prepared.Staged):
         new_case.set(action_count=seq, audit_head=digest)
         prepared.insert_staged(new_case)
