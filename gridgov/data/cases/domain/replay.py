@@ -19,20 +19,18 @@ from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
 from gridgov.data.cases.domain.engine.common import acting_role, check_needs, reporting_role
 from gridgov.data.cases.domain.new_case import new_case
-from gridgov.data.cases.domain.steps import Step, advance
+from gridgov.data.cases.domain.steps import Step, advance, report_step
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import capacities
 from gridgov.data.cases.transitions import transition_for
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.domain import ancestors_by_level
-from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.taxonomy.domain import time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
-from gridgov.types import JSONObject
 
 
 class Replay:
@@ -88,9 +86,8 @@ class Replay:
             limit=time_limit(category=category, phase=Phase.DISPATCH, priority=self.case.priority),
             start=now,
         )
-        self.actions: list[ActionRecord] = [
-            self._action(Action.REPORT, reporter, role, "", now, {"channel": channel}, photos, from_status="")
-        ]
+        report = report_step(self.case, role=role, channel=channel, now=now, calendar=calendar)
+        self.actions: list[ActionRecord] = [ActionRecord.of(report, from_status="", files=photos)]
 
     def act(
         self,
@@ -139,35 +136,9 @@ class Replay:
             rating=rating,
         )
         case.version += 1
-        row = self._action(action, actor, role, step.note, now, step.data, photos, from_status=from_status)
+        row = ActionRecord.of(step, from_status=from_status, files=photos)
         self.actions.append(row)
         return row
-
-    def _action(
-        self,
-        action: Action,
-        actor: User | None,
-        role: Role | None,
-        note: str,
-        now: Any,  # Any: a datetime, or the Replay's own clock object that the demo advances
-        data: JSONObject,
-        photos: tuple[StoredFile, ...],
-        *,
-        from_status: str,
-    ) -> ActionRecord:
-        actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-        return ActionRecord(
-            action=action.value,
-            from_status=from_status,
-            to_status=str(self.case.status),
-            created_at=now,
-            actor_id=actor_id,
-            actor_name=str(actor) if actor_id is not None else "",
-            actor_role=role.value if role is not None else "",
-            note=note,
-            data=dict(data),
-            files=photos,
-        )
 
     def record(self) -> CaseRecord:
         return CaseRecord(case=self.case, actions=self.actions)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain import deadlines, reference
 from gridgov.data.cases.domain.attachments import CheckedUpload
-from gridgov.data.cases.enums import Action, Satisfaction, Status
+from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import capacities
 from gridgov.data.cases.transitions import Transition
@@ -40,6 +40,31 @@ class Step:
     calendar: WorkCalendar
     data: JSONObject = field(default_factory=dict)
     files: list[CheckedUpload] = field(default_factory=list)
+
+
+def report_step(
+    case: Case,
+    *,
+    role: Role | None,
+    channel: Channel,
+    now: datetime,
+    calendar: WorkCalendar,
+    files: list[CheckedUpload] | None = None,
+) -> Step:
+    """A case's first step: its report by its reporter (the case's own, None for someone not signed in) in
+    ``role``, through ``channel`` (the step's data)."""
+    return Step(
+        case=case,
+        actor=case.reporter,
+        role=role,
+        action=Action.REPORT,
+        transition=None,
+        now=now,
+        note="",
+        calendar=calendar,
+        data={"channel": channel},
+        files=files or [],
+    )
 
 
 def advance(step: Step, transition: Transition, **needs: object) -> None:

@@ -20,7 +20,7 @@ from gridgov.data.cases.domain.bulk_statements import own_number, own_number_sql
 from gridgov.data.cases.domain.engine.act import apply_action
 from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, after_commit, reporting_role, write_action
 from gridgov.data.cases.domain.new_case import new_case
-from gridgov.data.cases.domain.steps import Step
+from gridgov.data.cases.domain.steps import report_step
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import check_may_report_into
@@ -161,18 +161,7 @@ def report_case(
                     staged.set(id=pk, seq=seq, number=number)
                 else:
                     case.pk, case.seq, case.number = pk, seq, number
-            step = Step(
-                case=case,
-                actor=case.reporter,
-                role=role,
-                action=Action.REPORT,
-                transition=None,
-                now=now,
-                note="",
-                calendar=calendar,
-                data={"channel": channel},
-                files=checked,
-            )
+            step = report_step(case, role=role, channel=channel, now=now, calendar=calendar, files=checked)
             row = write_action(step, from_status="", new_case=staged or True, pk=action_pk)
             if on_written is not None and not resolve_on_spot:
                 on_written(case)  # a number drawn by the batch is not known yet: the record reads it from the row
