@@ -61,6 +61,11 @@ def bulletin_docx(bulletin: InspectionBulletin, *, issuer: str = "") -> bytes:
             for r in snap["ranking"]
         ],
     )
+    outside = len(problems) - sum(r["problems"] for r in snap["ranking"])
+    if outside > 0:  # the table's 问题数 add up to the total the opening paragraph gives, or this line says why not
+        outline.paragraph(
+            _("另有%(n)s个问题的点位不在各村（社区）范围内，列入下方问题清单，不计入各村得分。") % {"n": outside}
+        )
     outline.heading(_("二、发现的问题"))
     if problems:
         outline.table(

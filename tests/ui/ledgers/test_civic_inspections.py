@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from gridgov.data.cases.enums import Kind, Status
 from gridgov.data.cases.models import Case
+from gridgov.data.inspections.bulletin import bulletin_docx
 from gridgov.data.inspections.domain import ItemSpec, create_round, record_problem
 from gridgov.data.inspections.models import InspectionBulletin, InspectionProblem, InspectionRound
 from tests.factories import WORLD_TODAY, TownWorld, jpeg, photo, signed_in
@@ -245,6 +246,13 @@ def test_the_confirmation_counts_the_problems_the_bulletin_issues_also_outside_a
     assert [(p["village"], p["spot"], p["rectified"]) for p in issued] == [
         (world.town.name, outside.spot, False),
         (world.village_a.name, fixed.spot, True),
+    ]
+    # The bulletin's ranking counts one problem (the village's), its list two: it says where the other one went.
+    doc = Document(io.BytesIO(bulletin_docx(InspectionBulletin.objects.get())))
+    ranked = [[cell.text for cell in row.cells][2] for row in doc.tables[0].rows[1:]]
+    assert (ranked, len(doc.tables[1].rows) - 1) == (["0", "1"], 2)
+    assert [p.text for p in doc.paragraphs if p.text.startswith("另有")] == [
+        "另有1个问题的点位不在各村（社区）范围内，列入下方问题清单，不计入各村得分。"
     ]
 
 
