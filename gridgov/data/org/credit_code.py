@@ -11,6 +11,7 @@ looks it up the same way, and the ledger apps may not import one another.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -21,6 +22,9 @@ from gridgov.data.org.models import Area, Enterprise
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _WEIGHTS = [pow(3, i, 31) for i in range(17)]
+_SEPARATORS = re.compile(
+    r"[\s\-\u2010\u2011\u2013\u2014]"
+)  # spaces and the dashes people type between groups of characters
 
 
 def check_character(first17: str) -> str:
@@ -30,8 +34,9 @@ def check_character(first17: str) -> str:
 
 
 def normalise_credit_code(raw: str, *, field: str = "credit_code") -> str:
-    """Half-width, upper-case, without spaces, and validated; raise InvalidInput with a Chinese reason if invalid."""
-    code = "".join(unicodedata.normalize("NFKC", str(raw or "")).split()).upper()
+    """Half-width, upper-case, without spaces and dashes (9133-0921-… as some write it), and validated; raise
+    InvalidInput with a Chinese reason if invalid."""
+    code = _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(raw or ""))).upper()
     if not code:
         raise InvalidInput(_("请填写统一社会信用代码"), field=field)
     if len(code) != 18:

@@ -118,7 +118,7 @@ class DisputeForm(forms.Form):
     party_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=20, required=False)
     party_id_number = forms.CharField(
         label=gettext_lazy("证件号码"),
-        max_length=18,
+        max_length=40,  # as typed, spaces and dashes too: the number's own length is checked once cleaned
         required=False,
         help_text=gettext_lazy("个人填写身份证号，单位填写18位统一社会信用代码"),
     )

@@ -38,6 +38,8 @@ def refusal(value: str, kind: PartyKind) -> tuple[str, str]:
 def test_an_organisation_takes_a_credit_code_and_a_person_an_id_number() -> None:
     spaced = f" {CREDIT_CODE[:8].lower()} {CREDIT_CODE[8:].lower()} "
     assert check_party_number(spaced, kind=PartyKind.ORGANISATION) == CREDIT_CODE
+    dashed = f"{CREDIT_CODE[:4]}-{CREDIT_CODE[4:8]}－{CREDIT_CODE[8:]}"  # a hyphen and a full-width one
+    assert check_party_number(dashed, kind=PartyKind.ORGANISATION) == CREDIT_CODE
     assert check_party_number(ID_NUMBER, kind=PartyKind.PERSON) == ID_NUMBER
     assert check_party_number("  ", kind=PartyKind.ORGANISATION) == ""
 

@@ -324,3 +324,24 @@ def test_create_service_request_and_problem_item(world: TownWorld, as_user) -> N
     )
     assert operator.post("/api/problem-items", {**item, "problem_list_id": 99999}).status_code == 422
     assert ProblemItem.objects.count() == 1
+
+
+def test_a_party_number_typed_with_spaces_or_dashes_is_cleaned_before_its_length_is_checked(
+    world: TownWorld, as_user
+) -> None:
+    from gridgov.data.disputes.models import DisputeParty
+    from gridgov.data.org.credit_code import check_character
+
+    code = "91330921MA2A3B4C5" + check_character("91330921MA2A3B4C5")
+    person = {"name": "王五", "kind": "person", "id_number": "330921 19900101 1237"}
+    company = {"name": "东海渔业", "kind": "organisation", "id_number": f"{code[:4]}-{code[4:8]}-{code[8:]}"}
+    body = {"type": "labour", "description": "欠薪", "parties": [person, company], "department_id": world.dept_a.pk}
+    operator = as_user(world.operator)
+    created = operator.post("/api/disputes", body)
+    assert created.status_code == 201
+    assert list(DisputeParty.objects.order_by("sort_order").values_list("id_number", flat=True)) == [
+        "330921199001011237",
+        code,
+    ]
+    too_long = operator.post("/api/disputes", {**body, "parties": [{**person, "id_number": "330921 19900101 12377"}]})
+    assert (too_long.status_code, too_long.json()["message"]) == (422, "身份证号 330921*********2377 应为18位")

@@ -83,6 +83,34 @@ def test_a_company_party_takes_its_credit_code_shown_in_full(world: TownWorld) -
     assert f"<td>东海渔业</td><td>—</td><td>{code}</td>" in page.text
 
 
+def test_a_party_number_typed_with_spaces_or_dashes_is_taken_once_cleaned(world: TownWorld) -> None:
+    code = "91330921MA2A3B4C5" + check_character("91330921MA2A3B4C5")
+    client = signed_in(world.operator)
+    form = {
+        "type": "labour",
+        "description": "拖欠工资",
+        "party_name": "王五",
+        "party_id_number": "330921 19900101 1237",  # 20 characters as typed, 18 once the spaces are out
+        "level": "town",
+        "received_on": timezone.localdate().isoformat(),
+        "department": str(world.dept_a.pk),
+    }
+    client.post(reverse("ledgers:dispute_new"), form)
+    company = {
+        **form,
+        "party_name": "东海渔业",
+        "party_kind": "organisation",
+        "party_id_number": f"{code[:8]}-{code[8:]}",
+    }
+    client.post(reverse("ledgers:dispute_new"), company)
+    too_long = client.post(reverse("ledgers:dispute_new"), {**form, "party_id_number": "330921 19900101 12377"})
+    assert 'id="party_id_number-errors"><li>身份证号 330921*********2377 应为18位' in too_long.text
+    assert [[(p.name, p.id_number) for p in d.parties.all()] for d in Dispute.objects.order_by("pk")] == [
+        [("王五", "330921199001011237")],
+        [("东海渔业", code)],
+    ]
+
+
 def test_parties_shown_in_list_detail_and_export_reveal_logged(world: TownWorld, django_assert_max_num_queries) -> None:
     for _n in range(5):
         register(world)

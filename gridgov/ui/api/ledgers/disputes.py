@@ -73,7 +73,9 @@ class PartyIn(TextIn):
     name: str = Field(min_length=1, max_length=64)
     phone: str = Field(default="", max_length=32)
     id_number: str = Field(
-        default="", max_length=18, description="证件号码：个人填身份证号，单位填18位统一社会信用代码（GB 32100）"
+        default="",
+        max_length=40,  # as typed (330902 19900101 1234): cleaned, then its length and check digit are checked
+        description="证件号码：个人填身份证号，单位填18位统一社会信用代码（GB 32100）",
     )
     role: PartyRole = PartyRole.APPLICANT
     kind: PartyKind | None = Field(
