@@ -35,8 +35,8 @@ class PartyInput:
 
 
 def kind_of_name(name: str) -> PartyKind:
-    """A party named like a company or another organisation (``disputes.names``) is one; anyone else a
-    person, whose name is masked."""
+    """The kind of a party whose kind was not given, told by its name (``disputes.names``: an organisation only by
+    a clear organisation's ending; a typical personal name, or a doubtful one, is a person, whose name is masked)."""
     return PartyKind.ORGANISATION if names_an_organisation(name) else PartyKind.PERSON
 
 
