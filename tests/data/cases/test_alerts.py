@@ -46,8 +46,8 @@ def test_yellow_then_red_once_each(world: TownWorld) -> None:
     assert raise_deadline_alerts(now=at(2026, 11, 24, 9, 0)) == 0
     assert alerts() == [("handle", "yellow"), ("handle", "red")]
     assert messages_for(world.handler_a) == [
-        f"{case.number} 即将到期（期限 11-23 14:30）",
-        f"{case.number} 已超期（期限 11-23 14:30），请尽快办理",
+        f"{case.number} 即将到期（期限 2026年11月23日 14:30）",
+        f"{case.number} 已超期（期限 2026年11月23日 14:30），请尽快办理",
     ]
     assert messages_for(world.handler_b) == []
 
@@ -77,7 +77,7 @@ def test_cases_waiting_for_dispatch_alert_the_command_room(world: TownWorld) -> 
     case = world.report(now=at(2026, 11, 23, 9, 0))  # 1 working hour to dispatch
     assert raise_deadline_alerts(now=at(2026, 11, 23, 10, 1)) == 1
     assert alerts() == [("dispatch", "red")]
-    assert messages_for(world.operator) == [f"{case.number} 已超期（期限 11-23 10:00），请尽快办理"]
+    assert messages_for(world.operator) == [f"{case.number} 已超期（期限 2026年11月23日 10:00），请尽快办理"]
     assert messages_for(world.handler_a) == []
 
 
@@ -115,7 +115,9 @@ def test_an_alert_works_out_its_messages_before_it_takes_the_write_lock(world: T
         "INSERT cases_notification",
         "SELECT cases_notification",  # their keys, for the deliveries
     ]
-    assert messages_for(world.handler_a) == [f"{DeadlineAlert.objects.get().case.number} 即将到期（期限 11-23 14:30）"]
+    assert messages_for(world.handler_a) == [
+        f"{DeadlineAlert.objects.get().case.number} 即将到期（期限 2026年11月23日 14:30）"
+    ]
 
 
 def test_a_misconfigured_channel_never_holds_an_alert(world: TownWorld, settings, caplog) -> None:
@@ -123,7 +125,7 @@ def test_a_misconfigured_channel_never_holds_an_alert(world: TownWorld, settings
     settings.GRIDGOV_NOTIFY_ROBOTS = "值班群|dingtalk|https://example.invalid/robot"  # no secret, no scope
     case = dispatched_at_nine(world)
     assert raise_deadline_alerts(now=at(2026, 11, 23, 12, 0)) == 1
-    assert messages_for(world.handler_a) == [f"{case.number} 即将到期（期限 11-23 14:30）"]
+    assert messages_for(world.handler_a) == [f"{case.number} 即将到期（期限 2026年11月23日 14:30）"]
     assert Delivery.objects.count() == 0  # the channels' deliveries could not be worked out: left out …
     logged = [record.getMessage().split("：", 1)[0] for record in caplog.records if record.levelname == "ERROR"]
     assert logged == ["无法安排外部渠道推送"]  # … and said so

@@ -72,18 +72,22 @@ def test_deadline_alerts_read_in_each_readers_language(world: TownWorld) -> None
     raise_deadline_alerts(now=at(2026, 11, 23, 12, 0))
     raise_deadline_alerts(now=at(2026, 11, 23, 14, 31))
     alerts = Notification.objects.filter(user=world.handler_a, alert__isnull=False).order_by("id")
-    assert [n.message for n in alerts] == [
-        f"{case.number} 即将到期（期限 11-23 14:30）",
-        f"{case.number} 已超期（期限 11-23 14:30），请尽快办理",
+    assert [n.message for n in alerts] == [  # stored with the year, for the search
+        f"{case.number} 即将到期（期限 2026年11月23日 14:30）",
+        f"{case.number} 已超期（期限 2026年11月23日 14:30），请尽快办理",
+    ]
+    assert lines_on_page(world.handler_a, "")[:2] == [
+        f"{case.number} 已超期（期限 11月23日 14:30），请尽快办理",
+        f"{case.number} 即将到期（期限 11月23日 14:30）",
     ]
     with translation.override("en"):
         assert [notifications.notification_text(n) for n in alerts] == [
-            f"{case.number} is due soon (deadline 11-23 14:30)",
-            f"{case.number} is overdue (deadline 11-23 14:30): please act now",
+            f"{case.number} is due soon (deadline 11/23 14:30)",
+            f"{case.number} is overdue (deadline 11/23 14:30): please act now",
         ]
     assert lines_on_page(world.handler_a, "en")[:2] == [
-        f"{case.number} is overdue (deadline 11-23 14:30): please act now",
-        f"{case.number} is due soon (deadline 11-23 14:30)",
+        f"{case.number} is overdue (deadline 11/23 14:30): please act now",
+        f"{case.number} is due soon (deadline 11/23 14:30)",
     ]
 
 

@@ -58,16 +58,16 @@ def test_a_chinese_reader_finds_the_words_they_read(messages: Messages) -> None:
     assert messages.found("") == [
         f"{extended}：批准延期 — 同意延期一天",
         f"{extended}：派遣",
-        f"{late} 已超期（期限 11-23 14:30），请尽快办理",
-        f"{late} 即将到期（期限 11-23 14:30）",
+        f"{late} 已超期（期限 11月23日 14:30），请尽快办理",
+        f"{late} 即将到期（期限 11月23日 14:30）",
         f"{late}：派遣",
     ]
     assert messages.found("派遣") == [f"{extended}：派遣", f"{late}：派遣"]
     assert messages.found("派发") == [f"{extended}：派遣", f"{late}：派遣"]  # another word for the step
-    assert messages.found("超期") == [f"{late} 已超期（期限 11-23 14:30），请尽快办理"]
+    assert messages.found("超期") == [f"{late} 已超期（期限 11月23日 14:30），请尽快办理"]
     assert messages.found("期限 14:30") == [
-        f"{late} 已超期（期限 11-23 14:30），请尽快办理",
-        f"{late} 即将到期（期限 11-23 14:30）",
+        f"{late} 已超期（期限 11月23日 14:30），请尽快办理",
+        f"{late} 即将到期（期限 11月23日 14:30）",
     ]
     assert messages.found("同意") == [f"{extended}：批准延期 — 同意延期一天"]
     assert messages.found(f"{extended} 延期") == [f"{extended}：批准延期 — 同意延期一天"]
@@ -80,19 +80,46 @@ def test_an_english_reader_finds_the_words_they_read(messages: Messages) -> None
     late, extended = messages.late.number, messages.extended.number
     assert messages.found("dispatched", "en") == [f"{extended}: Dispatch", f"{late}: Dispatch"]
     assert messages.found("Dispatch", "en") == [f"{extended}: Dispatch", f"{late}: Dispatch"]
-    assert messages.found("overdue", "en") == [f"{late} is overdue (deadline 11-23 14:30): please act now"]
+    assert messages.found("overdue", "en") == [f"{late} is overdue (deadline 11/23 14:30): please act now"]
     assert messages.found("due", "en") == [
-        f"{late} is overdue (deadline 11-23 14:30): please act now",
-        f"{late} is due soon (deadline 11-23 14:30)",
+        f"{late} is overdue (deadline 11/23 14:30): please act now",
+        f"{late} is due soon (deadline 11/23 14:30)",
     ]
     assert messages.found("approved extension", "en") == [f"{extended}: Approve extension — 同意延期一天"]
     assert messages.found("同意", "en") == [f"{extended}: Approve extension — 同意延期一天"]  # the note as written
     assert messages.found(late, "en") == [
-        f"{late} is overdue (deadline 11-23 14:30): please act now",
-        f"{late} is due soon (deadline 11-23 14:30)",
+        f"{late} is overdue (deadline 11/23 14:30): please act now",
+        f"{late} is due soon (deadline 11/23 14:30)",
         f"{late}: Dispatch",
     ]
     assert messages.found("派遣", "en") == []  # the Chinese name is not what an English reader sees
+
+
+def test_a_deadline_alert_is_found_by_its_date_as_shown(messages: Messages, clock) -> None:
+    late = messages.late.number
+    overdue, soon = f"{late} 已超期（期限 11月23日 14:30），请尽快办理", f"{late} 即将到期（期限 11月23日 14:30）"
+    assert messages.found("11月23日") == [overdue, soon]
+    assert messages.found("11月23日 14:30") == [overdue, soon]
+    assert messages.found("超期 2026年11月23日") == [overdue]
+    assert messages.found("11月24日") == []
+    english = [
+        f"{late} is overdue (deadline 11/23 14:30): please act now",
+        f"{late} is due soon (deadline 11/23 14:30)",
+    ]
+    assert messages.found("11/23 14:30", "en") == english
+    assert messages.found("Nov. 23", "en") == english
+    # an alert written before the dates were written so (stored as 11-23 14:30) reads and is found the same way
+    Notification.objects.filter(alert__isnull=False).update(message=f"{late} 已超期（期限 11-23 14:30），请尽快办理")
+    assert messages.found("11月23日 14:30") == [overdue, soon]
+    # the next year, the deadline is read and found with its year
+    clock.move_to(at(2027, 1, 5, 9))
+    assert messages.found("2026年11月23日 14:30") == [
+        f"{late} 已超期（期限 2026年11月23日 14:30），请尽快办理",
+        f"{late} 即将到期（期限 2026年11月23日 14:30）",
+    ]
+    assert messages.found("overdue Nov. 23, 2026", "en") == [
+        f"{late} is overdue (deadline Nov. 23, 2026 14:30): please act now"
+    ]
 
 
 def test_a_message_stored_before_kinds_is_found_by_its_stored_text(messages: Messages) -> None:

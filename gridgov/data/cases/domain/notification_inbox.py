@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,7 +42,10 @@ STEP_SYNONYMS = {
 }
 SEARCH_WORDS = 10
 _PLACEHOLDER = re.compile(r"%\(\w+\)s")
-_DATE_LIKE = re.compile(r"[\d:-]+")  # a part of a deadline as a sentence shows it: 11-23 14:30
+# A part of a deadline as a sentence shows it (11月23日, 2025年11月23日, 14:30; 11/23, "23," in English), and the
+# numbers in it, looked for in the stored sentence, which writes them in the town's language (11-23 before 2026-12).
+_DATE_LIKE = re.compile(r"[\d:\-/.,年月日]+")
+_DATE_NUMBERS = re.compile(r"\d+(?::\d+)*")
 
 
 def saying(search: str) -> Q:
@@ -78,9 +81,26 @@ def _saying_word(word: str) -> Q:
     levels = [level for level, text in DEADLINE_SENTENCES.items() if _in_words(needle, *_PLACEHOLDER.split(str(text)))]
     if levels:
         said |= Q(kind=NotificationKind.DEADLINE, params__level__in=levels)
-    if _DATE_LIKE.fullmatch(word):  # the deadline as shown: the stored sentence shows it the same in every language
-        said |= Q(kind=NotificationKind.DEADLINE, message__icontains=word)
+    numbers = _date_numbers(word)
+    if numbers:  # the deadline as shown, in any language: its numbers are in the stored sentence
+        in_message = Q(kind=NotificationKind.DEADLINE)
+        for number in numbers:
+            in_message &= Q(message__icontains=number)
+        said |= in_message
     return said
+
+
+def _date_numbers(word: str) -> list[str]:
+    """The numbers of a date or a time as the reader sees it (11月23日 → 11, 23; 14:30; a month's name in the
+    active language — Nov. — as its number); [] when ``word`` is not part of a date."""
+    if _DATE_LIKE.fullmatch(word):
+        return _DATE_NUMBERS.findall(word)
+    name = word.casefold().rstrip(".,")
+    for month in range(1, 13):
+        first = date(2000, month, 1)
+        if name in {formats.date_format(first, code).casefold().rstrip(".") for code in ("N", "F", "M")}:
+            return [str(month)]
+    return []
 
 
 def _in_words(needle: str, *texts: str) -> bool:

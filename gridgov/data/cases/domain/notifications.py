@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.cases.enums import Action, NotificationKind
 from gridgov.data.cases.models import CaseAction, Notification
 from gridgov.data.cases.scope import who_sees
+from gridgov.data.dates import written_moment
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Membership, User
 
@@ -85,8 +86,9 @@ class NotificationText:
     stored: str
 
     def text(self) -> str:
-        """The sentence in the active language (the stored one when the kind or its parameters are unknown)."""
-        return sentence(kind=self.kind, params=self.params) or self.stored
+        """The sentence in the active language (the stored one when the kind or its parameters are unknown), a
+        deadline of the current year without its year (11月23日 14:30)."""
+        return sentence(kind=self.kind, params=self.params, this_year=timezone.localdate().year) or self.stored
 
     def notification(self, **link: int | None) -> Notification:
         """A notification saying this (``link``: its town, user, case and action or alert ids), unsaved."""
@@ -95,7 +97,7 @@ class NotificationText:
 
 def _with_stored(kind: NotificationKind, params: dict[str, str]) -> NotificationText:
     with translation.override(settings.LANGUAGE_CODE):  # the town's language, whoever's request wrote it
-        stored = sentence(kind=kind, params=params) or ""
+        stored = sentence(kind=kind, params=params, this_year=None) or ""  # a deadline with its year: searched
     return NotificationText(kind=kind, params=params, stored=stored[:255])
 
 
@@ -117,7 +119,9 @@ def is_reassigned_away(text: NotificationText) -> bool:
 
 
 def deadline_text(*, number: str, level: str, deadline: datetime) -> NotificationText:
-    """A deadline alert: yellow (due soon) or red (overdue), with the deadline."""
+    """A deadline alert: yellow (due soon) or red (overdue), with the deadline as Chinese users write it (11月23日
+    14:30; 2025年11月23日 14:30 when it is not the reader's current year — ``dates.written_moment``). The stored
+    sentence always has the year, so the 消息 search finds the alert by any part of the date as shown."""
     return _with_stored(NotificationKind.DEADLINE, {"number": number, "level": level, "deadline": deadline.isoformat()})
 
 
@@ -130,9 +134,10 @@ DEADLINE_SENTENCES = {
 }
 
 
-def sentence(*, kind: str, params: dict[str, str]) -> str | None:
-    """The notification's sentence in the active language; None when ``kind`` is none (stored text only) or
-    its parameters do not make one (a row written by another version)."""
+def sentence(*, kind: str, params: dict[str, str], this_year: int | None) -> str | None:
+    """The notification's sentence in the active language, a deadline's year left out when it is ``this_year``
+    (None: always written); None when ``kind`` is none (stored text only) or its parameters do not make one (a
+    row written by another version)."""
     try:
         if kind == NotificationKind.ACTION and params.get("away") == "1":
             return str(REASSIGNED_AWAY_SENTENCE) % {"number": params["number"]}
@@ -140,7 +145,7 @@ def sentence(*, kind: str, params: dict[str, str]) -> str | None:
             text = str(ACTION_SENTENCE) % {"number": params["number"], "action": Action(params["action"]).label}
             return f"{text} — {params['note']}" if params.get("note") else text
         if kind == NotificationKind.DEADLINE:
-            deadline = timezone.localtime(datetime.fromisoformat(params["deadline"])).strftime("%m-%d %H:%M")
+            deadline = written_moment(datetime.fromisoformat(params["deadline"]), this_year=this_year)
             message = DEADLINE_SENTENCES["red" if params["level"] == "red" else "yellow"]
             return str(message) % {"number": params["number"], "deadline": deadline}
     except (KeyError, TypeError, ValueError):

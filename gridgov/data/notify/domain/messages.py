@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from gridgov.data.cases.domain.notifications import NotificationText, is_reassigned_away
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Case
+from gridgov.data.dates import written_moment
 from gridgov.data.notify.channels.base import Message
 from gridgov.data.notify.enums import EventKind
 
@@ -70,15 +71,10 @@ def town_language(area_path: str) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    """A deadline as people write it: 12月5日 17:00."""
+    """A deadline as people write it: 12月5日 17:00 (2025年12月5日 17:00 in another year; ``dates.written_moment``)."""
     if moment is None:
         return ""
-    local = timezone.localtime(moment)
-    return _("%(month)s月%(day)s日 %(time)s") % {
-        "month": local.month,
-        "day": local.day,
-        "time": local.strftime("%H:%M"),
-    }
+    return written_moment(moment, this_year=timezone.localdate().year)
 
 
 def case_link(case_id: int) -> str:

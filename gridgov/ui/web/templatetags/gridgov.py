@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from gridgov.data.access.permissions import memberships_of
 from gridgov.data.cases.domain.deadlines import DeadlineView, limit_unit, pending_extension_text, time_left_text
 from gridgov.data.cases.domain.notification_inbox import unread_count
 from gridgov.data.cases.models import Case
+from gridgov.data.dates import written_datetime
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
 from gridgov.ui.web import menu, once
@@ -60,8 +60,7 @@ def cn_datetime(value: datetime | None) -> str:
     """2026年11月25日 09:00 in local time (Nov. 25, 2026 09:00 in English)."""
     if value is None:
         return "—"
-    local = timezone.localtime(value)
-    return f"{formats.date_format(local, 'DATE_FORMAT')} {local.strftime('%H:%M')}"
+    return written_datetime(value)
 
 
 @register.filter
