@@ -4,7 +4,7 @@ An ID number is 18 characters: a 6-digit area code, the birth date (YYYYMMDD), a
 digit is odd for a man and even for a woman, and a check digit: the first 17 digits weighted by
 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, summed, mod 11, looked up in "10X98765432". As people write it: with spaces,
 in full-width digits (１２３), with a lowercase x — all normalised before the check. The errors name the number
-masked (330921********0123), never in full.
+masked as a private person's (330921********0123; ``org.disclosure.as_private``), never in full.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput
-from gridgov.data.privacy import mask_id_number
+from gridgov.data.org.disclosure import Item, as_private
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
@@ -57,7 +57,7 @@ def parse_id_number(value: str, *, today: date | None = None, field: str = "id_n
     """Check an ID number (shape, check digit, birth date — a real date, not after ``today`` when given) and
     read its birth date and sex; InvalidInput naming ``field`` otherwise."""
     number = normalise(value)
-    shown = {"v": mask_id_number(number)}
+    shown = {"v": as_private(number, item=Item.ID_NUMBER)}
     if not _SHAPE.fullmatch(number):
         raise InvalidInput(_("身份证号 %(v)s 应为18位") % shown, field=field)
     if check_digit(number[:17]) != number[17]:
@@ -84,5 +84,7 @@ def check_passport_number(value: str, *, field: str = "id_number") -> str:
     """A passport (or other travel document) number: 5 to 20 letters and digits, normalised; no check digit."""
     number = normalise(value)
     if not _PASSPORT.fullmatch(number):
-        raise InvalidInput(_("护照号码 %(v)s 应为5至20位字母或数字") % {"v": mask_id_number(number)}, field=field)
+        raise InvalidInput(
+            _("护照号码 %(v)s 应为5至20位字母或数字") % {"v": as_private(number, item=Item.ID_NUMBER)}, field=field
+        )
     return number

@@ -23,9 +23,9 @@ from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import Payment, VeteranCard
 from gridgov.data.cases.scope import may_import_town_ledgers
 from gridgov.data.idcard import normalise
+from gridgov.data.org.disclosure import Item, as_private
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import Household, Resident
-from gridgov.data.privacy import mask_id_number
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
 from gridgov.types import CellValue, SheetRow
@@ -36,7 +36,7 @@ def resident_by_id_number(value: CellValue, *, town: Area, column: str) -> Resid
     raw = normalise(cells.required_text(value, column=column, max_length=32))
     found = resident_by_id(town=town, id_number=raw)
     if found is None:
-        raise RowInvalid(column, _("人员库中没有身份证号为%(v)s的人员") % {"v": mask_id_number(raw)})
+        raise RowInvalid(column, _("人员库中没有身份证号为%(v)s的人员") % {"v": as_private(raw, item=Item.ID_NUMBER)})
     return found
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.notify.domain.accounts import import_accounts
 from gridgov.data.notify.enums import DeliveryStatus
 from gridgov.data.notify.models import Attempt, ChannelAccount, Delivery, DigestRun, Preference
-from gridgov.data.privacy import mask_phone
+from gridgov.data.org.disclosure import Holder, Item, shown
 
 
 class AttemptInline(admin.TabularInline[Attempt, Delivery]):
@@ -103,7 +103,8 @@ class ChannelAccountAdmin(admin.ModelAdmin[ChannelAccount]):
 
     @admin.display(description=_("手机号"))
     def masked_mobile(self, obj: ChannelAccount) -> str:
-        return mask_phone(obj.mobile) if obj.mobile else ""
+        # a staff member's channels (DingTalk, WeCom, their SMS number): a person in office, whose phone is masked
+        return shown(obj.mobile or "", holder=Holder.OFFICIAL, item=Item.PHONE)
 
 
 @admin.register(Preference)

@@ -19,6 +19,10 @@ Who the value belongs to decides (``Holder``):
 The viewer sees more only by unmasking (``revealed=True``): a function that has checked that the viewer's role
 may unmask this record (the case's or the register's scope rule) and has written the security log passes it.
 Nothing else depends on the viewer: without a logged reveal, every role is shown the same form.
+
+Where no holder can be told, or nothing may be shown in full whoever it is — a message repeating a number someone
+typed, a log line — the value is shown as a private person's (``as_private``). Nothing else masks by its own code:
+``privacy``'s mask functions are the formats this rule uses, asked only from here.
 """
 
 from __future__ import annotations
@@ -78,6 +82,13 @@ def shown(value: str, *, holder: Holder, item: Item, revealed: bool = False) -> 
 
 def shown_name(name: str, *, holder: Holder, revealed: bool = False) -> str:
     return shown(name, holder=holder, item=Item.NAME, revealed=revealed)
+
+
+def as_private(value: str, *, item: Item) -> str:
+    """``value`` shown as a private person's, whoever's it may be: where the rule cannot know the holder, or must
+    not reveal anything whatever the holder — a message that repeats an ID number someone typed (a refused form,
+    an import row), a log line with a phone number."""
+    return shown(value, holder=Holder.PRIVATE, item=item)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,11 +28,11 @@ from gridgov.data.assistance.enums import INSURANCE_KINDS, LIVING_KINDS, Payment
 from gridgov.data.assistance.figures import year_figures
 from gridgov.data.assistance.models import Payment
 from gridgov.data.errors import DomainError, InvalidInput
+from gridgov.data.org.disclosure import Item, as_private
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.domain import person_view
 from gridgov.data.people.enums import Relation
 from gridgov.data.people.models import Household, Resident
-from gridgov.data.privacy import mask_id_number
 from gridgov.data.reports.phrasing import money
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import DepartmentForm, PaymentForm
@@ -243,7 +243,7 @@ def _write_payment(user: User, town: Area, form: DepartmentForm, department: Dep
         else None
     )
     if text and household is None:
-        shown = mask_id_number(text) if len(text) >= 15 else text
+        shown = as_private(text, item=Item.ID_NUMBER) if len(text) >= 15 else text  # an ID number, not a 户号
         form.add_error("household", _("人员库中没有户号或身份证号为“%(v)s”的户") % {"v": shown})
         return False
     if data["person"].strip() and person is None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
-from gridgov.data.org.disclosure import Disclosed, Holder, Item, disclose, holder_of_role, in_full
+import gridgov
+from gridgov.data.org.disclosure import Disclosed, Holder, Item, as_private, disclose, holder_of_role, in_full
 from gridgov.data.org.enums import Role
 
 PLAIN = {"name": "欧阳建华", "phone": "13800138000", "id_number": "330921198001011232"}
@@ -60,3 +64,34 @@ def test_the_holder_of_an_account_by_the_role_it_acted_in() -> None:
         Role.RESIDENT: Holder.PRIVATE,
     }
     assert holder_of_role("") == Holder.PRIVATE  # no role recorded (an imported step): kept private
+
+
+def test_a_value_no_holder_is_told_for_is_shown_as_a_private_persons() -> None:
+    assert [as_private(PLAIN[item], item=item) for item in Item] == ["欧***", "138****8000", "330921********1232"]
+
+
+MASKS = {"mask_name", "mask_phone", "mask_id_number"}
+# The formats (privacy) and the one rule that uses them (org.disclosure).
+RULE = {"data/privacy.py", "data/org/disclosure.py"}
+
+
+def test_nothing_masks_personal_data_but_the_rule() -> None:
+    """Every page, message, log line and admin column asks org.disclosure; none calls privacy's masks itself."""
+    root = Path(gridgov.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        where = path.relative_to(root).as_posix()
+        if where in RULE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = {alias.name for alias in node.names}
+            elif isinstance(node, ast.Name):
+                names = {node.id}
+            elif isinstance(node, ast.Attribute):
+                names = {node.attr}
+            else:
+                continue
+            if names & MASKS:
+                found.append(f"{where}:{node.lineno}")
+    assert found == []

@@ -18,11 +18,10 @@ from gridgov.data.disputes.names import names_an_organisation
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.idcard import check_id_number, normalise
 from gridgov.data.org.credit_code import normalise_credit_code
-from gridgov.data.org.disclosure import Holder, disclose
+from gridgov.data.org.disclosure import Holder, Item, as_private, disclose, shown
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client, record_event
-from gridgov.data.privacy import mask_id_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +77,8 @@ def _passes(check: Callable[[str], str], value: str) -> bool:
 def check_party_number(value: str, *, kind: PartyKind) -> str:
     """A party's 证件号码 checked by its kind and normalised ("" stays ""): a person's resident ID number
     (``idcard``), an organisation's 统一社会信用代码 (``org.credit_code``). A valid number of the other kind is
-    refused with a message that says which number the kind takes (a resident ID number named masked)."""
+    refused with a message that says which number the kind takes, naming it as ``org.disclosure`` shows it (a
+    resident ID number masked, a credit code in full)."""
     if not value.strip():
         return ""
     if kind == PartyKind.ORGANISATION:
@@ -91,7 +91,7 @@ def check_party_number(value: str, *, kind: PartyKind) -> str:
                         "单位当事人请填写18位统一社会信用代码，%(v)s 是身份证号；"
                         "当事人是个人的，请将当事人类型选为“个人”"
                     )
-                    % {"v": mask_id_number(normalise(value))},
+                    % {"v": as_private(normalise(value), item=Item.ID_NUMBER)},
                     field="id_number",
                 ) from None
             raise InvalidInput(
@@ -103,7 +103,7 @@ def check_party_number(value: str, *, kind: PartyKind) -> str:
         if _passes(normalise_credit_code, value):
             raise InvalidInput(
                 _("个人当事人请填写身份证号，“%(v)s”是统一社会信用代码；当事人是单位的，请将当事人类型选为“单位”")
-                % {"v": normalise_credit_code(value)},
+                % {"v": shown(normalise_credit_code(value), holder=Holder.ORGANISATION, item=Item.ID_NUMBER)},
                 field="id_number",
             ) from None
         raise

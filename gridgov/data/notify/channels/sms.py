@@ -107,9 +107,10 @@ class LogSms:
         return True
 
     def send(self, *, address: str, message: Message, key: str) -> Sent:
-        from gridgov.data.privacy import mask_phone
+        from gridgov.data.org.disclosure import Item, as_private
 
-        log.info("短信（仅记录，未发送）%s：%s", mask_phone(address), message.sms)
+        # a log line shows no one's number: masked as a private person's, whoever it belongs to
+        log.info("短信（仅记录，未发送）%s：%s", as_private(address, item=Item.PHONE), message.sms)
         return Sent(provider_id=f"log-{key}")
 
 

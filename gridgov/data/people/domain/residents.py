@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.idcard import check_passport_number, looks_like_id_number, normalise, parse_id_number
+from gridgov.data.org.disclosure import Item, as_private
 from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client, record_event
@@ -36,7 +37,7 @@ from gridgov.data.people.domain.common import (
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.data.people.scope import visible_households
-from gridgov.data.privacy import blind_index, mask_id_number
+from gridgov.data.privacy import blind_index
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,7 +109,7 @@ def registered_elsewhere(
     caller names it). ``via``: where it was tried ("form", "import")."""
     if visible_households(actor, Household.objects.filter(pk=holder.household_id)).exists():
         return None
-    shown = mask_id_number(number)
+    shown = as_private(number, item=Item.ID_NUMBER)
     record_event(
         kind=SecurityEventKind.PERSON_REGISTERED_ELSEWHERE,
         user=actor,
@@ -132,7 +133,7 @@ def _check_unique(actor: User, household: Household, number: str, digest: str, r
     refusal = registered_elsewhere(actor=actor, holder=holder, number=number, via="form")
     if refusal is None:
         refusal = _("证件号码 %(v)s 已登记在%(holder)s，同一人不能登记两次") % {
-            "v": mask_id_number(number),
+            "v": as_private(number, item=Item.ID_NUMBER),
             "holder": _("户 %(household)s（%(address)s）")
             % {"household": holder.household, "address": holder.household.house.address},
         }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.errors import DomainError, InvalidInput
+from gridgov.data.org.disclosure import Item, as_private
 from gridgov.data.org.models import User
 from gridgov.data.people.domain.common import check_person_name, check_phone, check_text, checked_write
 from gridgov.data.people.domain.residents import ResidentFields, current_heads, read_document, registered_elsewhere
@@ -30,7 +31,7 @@ from gridgov.data.people.importers.common import (
 )
 from gridgov.data.people.models import GroupMembership, House, Household, PersonGroup, Resident
 from gridgov.data.people.scope import visible_groups
-from gridgov.data.privacy import blind_index, mask_id_number
+from gridgov.data.privacy import blind_index
 from gridgov.data.sheets import cells
 from gridgov.data.sheets.importer import Column, FailedAt, ImportContext, Importer, RowInvalid, choice_column
 from gridgov.types import CellValue, SheetRow
@@ -196,7 +197,7 @@ class ResidentImporter(Importer):
             if len(indexes) < 2:
                 continue
             numbers = list(dict.fromkeys(rows[i].number for i in indexes))
-            shown = mask_id_number(rows[indexes[0]].id_number)
+            shown = as_private(rows[indexes[0]].id_number, item=Item.ID_NUMBER)
             if len(numbers) > 1:
                 message = _("证件号码 %(v)s 在本表中登记在两户（户号 %(numbers)s），同一人只能在一户") % {
                     "v": shown,
@@ -298,4 +299,6 @@ def _taken(ctx: ImportContext, holder: Resident, id_number: str) -> str:
     """The refusal of a number another household holds: said plainly to an importer who sees that household, and
     to anyone else as the register's rule with the way forward (logged: ``registered_elsewhere``)."""
     refusal = registered_elsewhere(actor=actor_of(ctx), holder=holder, number=id_number, via="import")
-    return refusal or _("证件号码 %(v)s 已在本镇其他户登记，同一人不能在两户") % {"v": mask_id_number(id_number)}
+    return refusal or _("证件号码 %(v)s 已在本镇其他户登记，同一人不能在两户") % {
+        "v": as_private(id_number, item=Item.ID_NUMBER)
+    }
