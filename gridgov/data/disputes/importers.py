@@ -77,7 +77,7 @@ class DisputeImporter(LedgerImporter):
             aliases=("当事人性质",),
             example="个人",
             help=gettext_lazy(
-                "个人或单位（企业、公司、组织也按单位）；不填时按名称判断（以公司、厂、合作社等结尾的为单位）"
+                "个人或单位（企业、公司、组织也按单位）；不填时按名称判断（以有限公司、合作社、村委会等结尾的为单位，拿不准的按个人）"
             ),
         ),
         Column("phone", gettext_lazy("联系电话"), aliases=("电话",), example="13800138000"),

@@ -79,7 +79,7 @@ class PartyIn(TextIn):
     )
     role: PartyRole = PartyRole.APPLICANT
     kind: PartyKind | None = Field(
-        default=None, description="个人或单位；缺省按名称判断（以公司、厂、合作社等结尾为单位）"
+        default=None, description="个人或单位；缺省按名称判断（以有限公司、合作社、村委会等结尾为单位，拿不准的按个人）"
     )
 
 
