@@ -65,6 +65,21 @@ def not_a_field_user(request: HttpRequest) -> HttpResponse:
     return render(request, "phone/not_field_user.html", {"no_offline": True}, status=403)
 
 
+def _field_page(view: Callable[[HttpRequest, User], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A phone page for field users (grid workers, village staff), given the signed-in user; anyone else is shown
+    ``not_a_field_user``."""
+
+    @login_required
+    @functools.wraps(view)
+    def page(request: HttpRequest) -> HttpResponse:
+        user = signed_in_user(request)
+        if field_town(user) is None:
+            return not_a_field_user(request)
+        return view(request, user)
+
+    return page
+
+
 def verify_queue(user: User) -> CaseList:
     """Cases waiting for this grid worker's verification (核查): resolved, in the grids they patrol, oldest first.
 
@@ -86,11 +101,8 @@ def my_reports(user: User) -> QuerySet[Case]:
     )
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    if field_town(user) is None:
-        return not_a_field_user(request)
+@_field_page
+def home(request: HttpRequest, user: User) -> HttpResponse:
     now = timezone.now()
     queue = verify_queue(user)
     mine = my_reports(user)
@@ -107,19 +119,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def verify_list(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    if field_town(user) is None:
-        return not_a_field_user(request)
+@_field_page
+def verify_list(request: HttpRequest, user: User) -> HttpResponse:
     return render(request, "phone/verify_list.html", {"cases": list(verify_queue(user)[:LIST_ROWS])})
 
 
-@login_required
-def mine(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    if field_town(user) is None:
-        return not_a_field_user(request)
+@_field_page
+def mine(request: HttpRequest, user: User) -> HttpResponse:
     now = timezone.now()
     status = request.GET.get("status", "")
     qs = my_reports(user)
@@ -184,96 +190,90 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     return _render_case(request, found)
 
 
-type CaseStep = Callable[[HttpRequest, int], HttpResponse]
+type CaseStep[F: (VerifyForm, NoteForm)] = Callable[[HttpRequest, User, Case, F], HttpResponse]
 
 
-def _outbox_once(form_class: type[VerifyForm] | type[NoteForm]) -> Callable[[CaseStep], CaseStep]:
-    """A step on a case sent from the phone's outbox (with an Idempotency-Key) is taken once and answered in
-    JSON (``_act_once``); the page's own form goes to the view."""
+def _case_step[F: (VerifyForm, NoteForm)](
+    form_class: type[F],
+) -> Callable[[CaseStep[F]], Callable[[HttpRequest, int], HttpResponse]]:
+    """A step a signed-in worker takes on a case from the phone, by POST with a ``form_class`` form. Sent from the
+    phone's outbox (with an Idempotency-Key) it is taken once and answered in JSON (``_act_once``); from the
+    page's own form, the view is given the case (a 404 unless in the user's scope) and the bound form."""
 
-    def wrap(view: CaseStep) -> CaseStep:
+    def wrap(view: CaseStep[F]) -> Callable[[HttpRequest, int], HttpResponse]:
+        @login_required
+        @require_POST
         @functools.wraps(view)
         def step(request: HttpRequest, case_id: int) -> HttpResponse:
+            user = signed_in_user(request)
+            form = form_class(request.POST)
             key = outbox.key_of(request)
             if key is not None:
-                return _act_once(request, signed_in_user(request), case_id, key, form_class(request.POST))
-            return view(request, case_id)
+                return _act_once(request, user, case_id, key, form)
+            return view(request, user, case_or_404(user, case_id), form)
 
         return step
 
     return wrap
 
 
-@login_required
-@require_POST
-@_outbox_once(VerifyForm)
-def verify(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    found = case_or_404(user, case_id)
-    form = VerifyForm(request.POST)
+@_case_step(VerifyForm)
+def verify(request: HttpRequest, user: User, found: Case, form: VerifyForm) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, found, form=form, status=400)
-    passed = form.cleaned_data["decision"] == "pass"
     try:
-        _verify(request, user, found, form)
+        _take_step(request, user, found, form)
     except InvalidInput as error:
         add_domain_error(form, error)
         return _render_case(request, found, form=form, status=400)
     except (Conflict, DomainError) as error:
         # Someone acted first (or the case left this user's hands): show what happened, on fresh data.
         try:
-            fresh = case_for(user, case_id=case_id)
+            fresh = case_for(user, case_id=found.pk)
         except NotFound:
             return render(request, "phone/gone.html", {"problem": error.message}, status=409)
         return _render_case(request, fresh, problem=error.message, status=409)
-    messages.success(request, _verify_message(found, passed=passed))
+    messages.success(request, _step_message(found, form))
     return redirect("phone:verify_list")
 
 
-@login_required
-@require_POST
-@_outbox_once(NoteForm)
-def note(request: HttpRequest, case_id: int) -> HttpResponse:
+@_case_step(NoteForm)
+def note(request: HttpRequest, user: User, found: Case, form: NoteForm) -> HttpResponse:
     """A progress note (进展备注) on a case in scope: the engine's comment action."""
-    user = signed_in_user(request)
-    found = case_or_404(user, case_id)
-    form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            _comment(request, user, found, form)
+            _take_step(request, user, found, form)
         except DomainError as error:
             return _render_case(request, found, problem=error.message, status=409)
-        messages.success(request, _("已添加进展备注"))
+        messages.success(request, _step_message(found, form))
         return redirect("phone:case", case_id=found.pk)
     return _render_case(request, found, problem=" ".join(str(e) for e in form.errors.get("note", [])), status=400)
 
 
-def _verify_message(case: Case, *, passed: bool) -> str:
-    if passed:
+def _step_message(case: Case, form: VerifyForm | NoteForm) -> str:
+    """What the worker is told once the step is taken (on the page, or in the outbox's answer)."""
+    if isinstance(form, NoteForm):
+        return _("已添加进展备注")
+    if form.cleaned_data["decision"] == "pass":
         return _("事件 %(n)s 核查通过，已结案") % {"n": case.number}
     return _("事件 %(n)s 核查不通过，已退回处置部门返工") % {"n": case.number}
 
 
-def _verify(request: HttpRequest, user: User, found: Case, form: VerifyForm) -> Case:
-    passed = form.cleaned_data["decision"] == "pass"
-    photos = photos_from(request, "photos", AttachmentKind.OTHER)
+def _take_step(request: HttpRequest, user: User, found: Case, form: VerifyForm | NoteForm) -> Case:
+    """The engine's action the valid ``form`` asks for on ``found``, with its note and the site photos chosen: a
+    verification, passed or failed against the version the worker saw, or a progress note; the case as it is now."""
+    data = form.cleaned_data
+    if isinstance(form, VerifyForm):
+        action = Action.VERIFY_PASS if data["decision"] == "pass" else Action.VERIFY_FAIL
+        expected_version = data["expected_version"]
+    else:
+        action, expected_version = Action.COMMENT, None
     apply_action(
         case_id=found.pk,
         actor=user,
-        action=Action.VERIFY_PASS if passed else Action.VERIFY_FAIL,
-        note=form.cleaned_data["note"],
-        expected_version=form.cleaned_data["expected_version"],
-        photos=photos,
-    )
-    return Case.objects.get(pk=found.pk)
-
-
-def _comment(request: HttpRequest, user: User, found: Case, form: NoteForm) -> Case:
-    apply_action(
-        case_id=found.pk,
-        actor=user,
-        action=Action.COMMENT,
-        note=form.cleaned_data["note"],
+        action=action,
+        note=data["note"],
+        expected_version=expected_version,
         photos=photos_from(request, "photos", AttachmentKind.OTHER),
     )
     return Case.objects.get(pk=found.pk)
@@ -296,14 +296,10 @@ def _act_once(request: HttpRequest, user: User, case_id: int, key: str, form: Ve
         return outbox.form_refused(form)
 
     def act() -> Case:
-        if isinstance(form, VerifyForm):
-            return _verify(request, user, found, form)
-        return _comment(request, user, found, form)
+        return _take_step(request, user, found, form)
 
     def render_case(case: Case) -> JSONObject:
-        if isinstance(form, VerifyForm):
-            return outbox.case_answer(case, _verify_message(case, passed=form.cleaned_data["decision"] == "pass"))
-        return outbox.case_answer(case, _("已添加进展备注"))
+        return outbox.case_answer(case, _step_message(case, form))
 
     try:
         answer = create_once(user=user, key=key, body=body, create=act, render=render_case)
