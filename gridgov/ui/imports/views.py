@@ -11,18 +11,13 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.access.permissions import may_confirm_import
 from gridgov.data.errors import DomainError, NotFound
-from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE, ImportReport, get_importer, importers
+from gridgov.data.sheets.framework import ImportReport, get_importer, importers
 from gridgov.data.sheets.jobs import confirm_job, get_job, home_town, job_progress, start_job
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from gridgov.data.sheets.workbooks import template_workbook, workbook
+from gridgov.ui.downloads import download
 from gridgov.ui.imports.forms import UploadForm
 from gridgov.ui.signed_in import is_htmx, signed_in_user
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 @login_required
@@ -73,7 +68,7 @@ def template(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404 from None
     if not importer.allowed(signed_in_user(request)):
         raise Http404
-    return _xlsx(template_workbook(importer), f"{importer.name}-template.xlsx")
+    return download(template_workbook(importer), f"{importer.name}-template.xlsx")
 
 
 def _job_or_404(request: HttpRequest, job_id: int) -> ImportJob:
@@ -122,4 +117,4 @@ def errors(request: HttpRequest, job_id: int) -> HttpResponse:
         [_("行号"), _("列"), _("原因")],
         ([e.row, e.column, e.message] for e in report.errors),
     )
-    return _xlsx(content, f"{found.importer}-errors-{found.pk}.xlsx")
+    return download(content, f"{found.importer}-errors-{found.pk}.xlsx")

@@ -9,7 +9,6 @@ from contextlib import AbstractContextManager
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -32,10 +31,10 @@ from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, User
 from gridgov.data.problemlists.models import ProblemItem
 from gridgov.data.rentals.models import Rectification
-from gridgov.data.sheets.framework import XLSX_CONTENT_TYPE
 from gridgov.data.sheets.jobs import home_town
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import CellValue, FromDjango, TemplateContext
+from gridgov.ui.downloads import download
 from gridgov.ui.params import year_param
 from gridgov.ui.signed_in import is_htmx
 from gridgov.ui.web.menu import may_use_civic_ledgers
@@ -118,12 +117,6 @@ class FormRefusal(AbstractContextManager[None]):
             put_error(self.form, error)
             return True
         return False
-
-
-def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def dated_xlsx(name: str, content: bytes) -> HttpResponse:

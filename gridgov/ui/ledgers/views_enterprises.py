@@ -20,6 +20,7 @@ from gridgov.data.enterprises.models import Hazard
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.sheets.workbooks import workbook
+from gridgov.ui.downloads import download
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import EnterpriseForm
 from gridgov.ui.ledgers.views_hazards import hazard_cases
@@ -108,7 +109,7 @@ def enterprises_export(request: HttpRequest) -> HttpResponse:
         for e in permissions.visible_enterprises(user).select_related("village").order_by("name")
     )
     headers = [_("企业名称"), _("统一社会信用代码"), _("所在村/社区"), _("地址"), _("联系人"), _("联系电话")]
-    return common.download(workbook(_("企业名录"), headers, rows), _("企业名录.xlsx"))
+    return download(workbook(_("企业名录"), headers, rows), _("企业名录.xlsx"))
 
 
 def _enterprise_or_404(user: User, enterprise_id: int) -> Enterprise:

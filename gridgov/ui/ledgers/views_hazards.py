@@ -32,6 +32,7 @@ from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.data.taxonomy.models import Category
 from gridgov.types import TemplateContext
+from gridgov.ui.downloads import download
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import AcceptForm, HazardForm, RectifyForm
 from gridgov.ui.params import id_param, year_param
@@ -125,7 +126,7 @@ def hazards_export(request: HttpRequest) -> HttpResponse:
         )
         for c in hazard_cases(user, request.GET).iterator(chunk_size=500)
     )
-    return common.download(workbook(_("隐患台账"), [_(h) for h in HAZARD_HEADERS], rows), _("隐患台账.xlsx"))
+    return download(workbook(_("隐患台账"), [_(h) for h in HAZARD_HEADERS], rows), _("隐患台账.xlsx"))
 
 
 @login_required

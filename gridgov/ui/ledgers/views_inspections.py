@@ -26,13 +26,13 @@ from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.ui.confirm import ask_first, confirmed
+from gridgov.ui.downloads import DOCX, download
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ProblemForm, RoundForm
 from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 200
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _round_for(user: User, round_id: int) -> InspectionRound:
@@ -199,7 +199,7 @@ def bulletin_download(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     if bulletin is None:
         raise Http404(_("通报不存在"))
     _round_for(signed_in_user(request), bulletin.round_id)
-    return common.download(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_CONTENT_TYPE)
+    return download(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX)
 
 
 @login_required

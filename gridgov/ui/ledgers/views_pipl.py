@@ -20,6 +20,7 @@ from gridgov.data.org.security import Client
 from gridgov.data.people.domain import erase_person, export_person, person_view
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import JSONObject
+from gridgov.ui.downloads import download
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.views_residents import opened_resident, render_resident
 
@@ -81,7 +82,7 @@ def resident_export(request: HttpRequest, resident_id: int) -> HttpResponse:
     if request.POST.get("format") == "xlsx":
         return common.dated_xlsx(name, workbook(_("个人信息"), [_("项目"), _("内容")], _record_rows(record)))
     content = json.dumps(record, ensure_ascii=False, indent=2).encode()
-    return common.download(content, f"{name}.json", "application/json; charset=utf-8")
+    return download(content, f"{name}.json", "application/json; charset=utf-8")
 
 
 @login_required

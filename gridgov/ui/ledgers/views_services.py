@@ -28,6 +28,7 @@ from gridgov.data.enterprises.models import Meeting
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import User
 from gridgov.data.sheets.workbooks import workbook
+from gridgov.ui.downloads import download
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import MeetingForm, ServiceRequestForm
 from gridgov.ui.params import id_param, year_param
@@ -88,7 +89,7 @@ def services_export(request: HttpRequest) -> HttpResponse:
         )
         for c in service_cases(user, request.GET).iterator(chunk_size=500)
     )
-    return common.download(workbook(_("企业诉求台账"), headers, rows), _("企业诉求台账.xlsx"))
+    return download(workbook(_("企业诉求台账"), headers, rows), _("企业诉求台账.xlsx"))
 
 
 @login_required

@@ -27,10 +27,8 @@ from gridgov.data.writers import write_docx, write_xlsx
 from gridgov.ui.confirm import ask_first, confirmed
 from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.filters import PERIOD_KINDS, read_filters
+from gridgov.ui.downloads import DOCX, download
 from gridgov.ui.signed_in import is_htmx, signed_in_user
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -138,20 +136,11 @@ def _filename(found: Bulletin, suffix: str) -> str:
 @login_required
 def bulletin_docx(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     _town, found = _bulletin(request, bulletin_id)
-    response = HttpResponse(write_docx(bulletin_outline(found)), content_type=DOCX)
-    response["Content-Disposition"] = _disposition(_filename(found, "docx"))
-    return response
+    return download(write_docx(bulletin_outline(found)), _filename(found, "docx"), DOCX, plain_name="bulletin.docx")
 
 
 @login_required
 def bulletin_xlsx(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     _town, found = _bulletin(request, bulletin_id)
-    response = HttpResponse(write_xlsx(bulletin_outline(found), sheet_title=_("通报")), content_type=XLSX)
-    response["Content-Disposition"] = _disposition(_filename(found, "xlsx"))
-    return response
-
-
-def _disposition(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"bulletin.{filename.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(filename)}"
+    content = write_xlsx(bulletin_outline(found), sheet_title=_("通报"))
+    return download(content, _filename(found, "xlsx"), plain_name="bulletin.xlsx")

@@ -35,7 +35,7 @@ from gridgov.data.visits.figures import hardship_visits
 from gridgov.data.visits.models import Visit
 from gridgov.data.writers import write_docx
 from gridgov.ui.dashboard.common import town_wide
-from gridgov.ui.dashboard.views.bulletins import DOCX
+from gridgov.ui.downloads import DOCX, download
 from gridgov.ui.params import int_param
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import menu
@@ -171,10 +171,7 @@ def year(request: HttpRequest) -> HttpResponse:
 def year_docx(request: HttpRequest) -> HttpResponse:
     _viewer, town = town_wide(request)
     review = year_review(town=town, year=_year(request), as_of=_as_of(request))
-    response = HttpResponse(write_docx(year_outline(review)), content_type=DOCX)
-    filename = f"{review.title}.docx"
-    response["Content-Disposition"] = f"attachment; filename=\"year.docx\"; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(write_docx(year_outline(review)), f"{review.title}.docx", DOCX, plain_name="year.docx")
 
 
 @login_required
