@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from gridgov.data.access.permissions import may_confirm_import
 from gridgov.data.errors import DomainError, NotFound
-from gridgov.data.sheets.framework import ImportReport, get_importer, importers
+from gridgov.data.org.models import User
+from gridgov.data.sheets.framework import Importer, ImportReport, get_importer, importers
 from gridgov.data.sheets.jobs import confirm_job, get_job, home_town, job_progress, start_job
 from gridgov.data.sheets.models import ImportJob, JobMode, JobState
 from gridgov.data.sheets.workbooks import template_workbook, workbook
@@ -28,15 +29,22 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/index.html", {"importers": available, "recent": recent})
 
 
-@login_required
-def upload(request: HttpRequest, name: str) -> HttpResponse:
-    user = signed_in_user(request)
+def _importer_or_404(user: User, name: str) -> Importer:
+    """The importer named ``name`` if ``user`` may use it; a 404 alike for one that does not exist and one they
+    may not use."""
     try:
         importer = get_importer(name)
     except NotFound:
         raise Http404 from None
     if not importer.allowed(user):
         raise Http404
+    return importer
+
+
+@login_required
+def upload(request: HttpRequest, name: str) -> HttpResponse:
+    user = signed_in_user(request)
+    importer = _importer_or_404(user, name)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         town = home_town(user)
@@ -62,12 +70,7 @@ def upload(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 def template(request: HttpRequest, name: str) -> HttpResponse:
-    try:
-        importer = get_importer(name)
-    except NotFound:
-        raise Http404 from None
-    if not importer.allowed(signed_in_user(request)):
-        raise Http404
+    importer = _importer_or_404(signed_in_user(request), name)
     return download(template_workbook(importer), f"{importer.name}-template.xlsx")
 
 
