@@ -27,7 +27,7 @@ from gridgov.data.assistance.domain import PaymentInput, household_by_number_or_
 from gridgov.data.assistance.enums import INSURANCE_KINDS, LIVING_KINDS, PaymentKind
 from gridgov.data.assistance.figures import year_figures
 from gridgov.data.assistance.models import Payment
-from gridgov.data.errors import DomainError, InvalidInput
+from gridgov.data.errors import DomainError
 from gridgov.data.org.disclosure import Item, as_private
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.domain import person_view
@@ -37,10 +37,13 @@ from gridgov.data.reports.phrasing import money
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import DepartmentForm, PaymentForm
 from gridgov.ui.params import id_param, year_param
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.menu import may_use_assistance
 
 PAGE_SIZE = 50
+#: The domain names the person a record is for ``resident``; the forms call that field ``person``.
+PERSON_FIELD = {"resident": "person"}
 # The kind filter's groups, as the year figures count them.
 KIND_GROUPS = {
     "group_living": (gettext_lazy("低保低边及生活补助"), LIVING_KINDS),
@@ -227,7 +230,7 @@ def record_view(
                 if write(user, town, form, department_of(town, form.cleaned_data["department"])):
                     return redirect(done)
             except DomainError as error:
-                common.put_error(form, as_form_error(error))
+                show_refusal(form, error, rename=PERSON_FIELD)
         return render(request, f"ledgers/assistance/{template}", {"form": form})
 
     return view
@@ -274,13 +277,6 @@ def _write_payment(user: User, town: Area, form: DepartmentForm, department: Dep
 payment_new = record_view(
     PaymentForm, "payment_new.html", "ledgers:assistance_payments", _write_payment, gettext_lazy("您不能登记救助帮扶")
 )
-
-
-def as_form_error(error: DomainError) -> DomainError:
-    """The domain names the person ``resident``; the forms call that field ``person``."""
-    if isinstance(error, InvalidInput) and error.field == "resident":
-        error.field = "person"
-    return error
 
 
 # ---------------------------------------------------------------------------------------------------

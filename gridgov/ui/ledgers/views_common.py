@@ -36,6 +36,7 @@ from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import CellValue, FromDjango, TemplateContext
 from gridgov.ui.downloads import download
 from gridgov.ui.params import year_param
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import is_htmx
 from gridgov.ui.web.menu import may_use_civic_ledgers
 from gridgov.ui.web.views import case_or_404
@@ -97,15 +98,10 @@ def civic_keeper_town(user: User) -> Area | None:
     return town if keeps else None
 
 
-def put_error(form: Form, error: DomainError) -> None:
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, error.message)
-
-
 class FormRefusal(AbstractContextManager[None]):
     """``with common.FormRefusal(form):`` a form's domain write and what follows it (a redirect); when the domain
     refuses it (DomainError), the rest of the block is skipped and the refusal put beside the field it names
-    (``put_error``), for the page to show the form again."""
+    (``show_refusal``), for the page to show the form again."""
 
     def __init__(self, form: Form) -> None:
         self.form = form
@@ -114,7 +110,7 @@ class FormRefusal(AbstractContextManager[None]):
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> bool:
         if isinstance(error, DomainError):
-            put_error(self.form, error)
+            show_refusal(self.form, error)
             return True
         return False
 

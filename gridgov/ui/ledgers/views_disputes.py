@@ -27,15 +27,18 @@ from gridgov.data.disputes.domain import (
 )
 from gridgov.data.disputes.enums import DisputeType, PartyKind
 from gridgov.data.disputes.models import Dispute, DisputeParty
-from gridgov.data.errors import DomainError, InvalidInput
+from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import DisputeForm, MediationForm
 from gridgov.ui.params import int_param
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 200
+#: The one party the new-dispute form takes: the domain's names for its fields, and the form's.
+PARTY_FIELDS = {"phone": "party_phone", "id_number": "party_id_number", "parties": "party_name"}
 
 
 def _disputes(user: User, town: Area, params: dict[str, str]) -> QuerySet[Dispute]:
@@ -147,13 +150,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
                 area=Area.objects.get(pk=data["area"], town=town) if data["area"] else None,
             )
         except DomainError as error:
-            if isinstance(error, InvalidInput) and error.field in ("phone", "id_number", "parties"):
-                form.add_error(
-                    {"phone": "party_phone", "id_number": "party_id_number"}.get(error.field, "party_name"),
-                    error.message,
-                )
-            else:
-                common.put_error(form, error)
+            show_refusal(form, error, rename=PARTY_FIELDS)
         else:
             return redirect("ledgers:dispute", dispute.pk)
     return render(request, "ledgers/civic/dispute_new.html", {"form": form})

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
-from gridgov.data.errors import DomainError, InvalidInput
+from gridgov.data.errors import DomainError
 from gridgov.data.investment.domain import (
     EDITABLE,
     ArrivalInput,
@@ -37,6 +37,7 @@ from gridgov.types import FromDjango, TemplateContext
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_investment import AdvanceForm, ArrivalForm, EnterpriseForm, LeadEditForm
 from gridgov.ui.ledgers.views_investment import investment_town, lead_input
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 
@@ -143,12 +144,9 @@ def lead_advance(request: HttpRequest, lead_id: int) -> HttpResponse:
                 now=timezone.now(),
             )
             moved = True
-        except InvalidInput as error:
-            if error.field in STAGE_DATE_FIELDS.values():
-                error.field = "on"  # the form has one day field, for whichever stage is next
-            common.put_error(form, error)
         except DomainError as error:
-            common.put_error(form, error)
+            # the form has one day field, for whichever stage is next
+            show_refusal(form, error, rename=dict.fromkeys(STAGE_DATE_FIELDS.values(), "on"))
     if not is_htmx(request):
         return redirect("ledgers:investment_lead", lead.pk) if moved else _detail(request, lead)
     return render(request, "ledgers/investment/lead_detail.html#steps", _steps_context(lead, None if moved else form))

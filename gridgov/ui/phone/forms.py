@@ -7,7 +7,6 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.errors import InvalidInput
 from gridgov.data.org.models import Area
 from gridgov.types import FromDjango
 
@@ -22,16 +21,6 @@ def mobile_number(value: str) -> str:
     if not MOBILE.match(phone):
         raise forms.ValidationError(_("请填写 11 位中国大陆手机号码，例如 13800000000"), code="invalid")
     return phone
-
-
-def add_domain_error(form: forms.Form, error: InvalidInput, *, rename: dict[str, str] | None = None) -> None:
-    """Show a domain error next to its field (``rename``: the form's name for a domain field), or at the top of
-    the form when it names none the form shows."""
-    field = (rename or {}).get(error.field or "", error.field or "")
-    if field in form.fields:
-        form.add_error(field, error.message)
-    else:
-        form.add_error(None, error.message)
 
 
 class MultiplePhotoInput(forms.FileInput):

@@ -18,11 +18,12 @@ from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.org.security import Client
 from gridgov.ui.phone import follow, limits
-from gridgov.ui.phone.forms import LookupForm, PublicReportForm, add_domain_error
+from gridgov.ui.phone.forms import LookupForm, PublicReportForm
 from gridgov.ui.phone.places import area_choices
 from gridgov.ui.phone.report_views import locate_and_area, may_file, report_context, shown_again, what_and_where
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.phone.views import photo_response
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.web import once
 
 
@@ -71,7 +72,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
                     photos=photos,
                 )
             except InvalidInput as error:
-                add_domain_error(form, error, rename={"reporter_phone": "phone", "reporter_name": "name"})
+                show_refusal(form, error, rename={"reporter_phone": "phone", "reporter_name": "name"})
             else:
                 for what, who, _n, window in checks:
                     limits.count(f"report-{what}", who, window=window)

@@ -31,10 +31,11 @@ from gridgov.data.taxonomy.domain import resolve_category
 from gridgov.data.taxonomy.search import search_categories, town_index
 from gridgov.types import JSONObject, Keywords
 from gridgov.ui.phone import outbox
-from gridgov.ui.phone.forms import LocationFields, PublicReportForm, ReportForm, add_domain_error
+from gridgov.ui.phone.forms import LocationFields, PublicReportForm, ReportForm
 from gridgov.ui.phone.places import area_choices, parse_point, place_from_photos, place_point
 from gridgov.ui.phone.uploads import photos_from
 from gridgov.ui.phone.views import field_town, not_a_field_user
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import once
 
@@ -150,7 +151,7 @@ def report(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             # the chosen area is one the form offers: an area refused by the engine was located from the point
             rename = {"note": "resolution_note", "resolve_on_spot": "resolution_note", "area": "latitude"}
-            add_domain_error(form, error, rename=rename)
+            show_refusal(form, error, rename=rename)
         except DomainError as error:  # e.g. resolving on the spot outside the grids one patrols
             form.add_error(None, error.message)
         else:

@@ -41,8 +41,9 @@ from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, User
 from gridgov.types import JSONObject
 from gridgov.ui.phone import outbox
-from gridgov.ui.phone.forms import NoteForm, VerifyForm, add_domain_error
+from gridgov.ui.phone.forms import NoteForm, VerifyForm
 from gridgov.ui.phone.uploads import photos_from
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.templatetags.gridgov import cn_datetime
 from gridgov.ui.web.views import case_or_404, case_out_of_reach
@@ -224,7 +225,7 @@ def verify(request: HttpRequest, user: User, found: Case, form: VerifyForm) -> H
     try:
         _take_step(request, user, found, form)
     except InvalidInput as error:
-        add_domain_error(form, error)
+        show_refusal(form, error)
         return _render_case(request, found, form=form, status=400)
     except (Conflict, DomainError) as error:
         # Someone acted first (or the case left this user's hands): show what happened, on fresh data.

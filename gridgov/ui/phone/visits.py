@@ -31,9 +31,9 @@ from gridgov.data.visits.domain import (
     visit_target,
 )
 from gridgov.types import FromDjango
-from gridgov.ui.phone.forms import add_domain_error
 from gridgov.ui.phone.places import parse_point
 from gridgov.ui.phone.uploads import photos_from
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import once
 
@@ -158,7 +158,7 @@ def record(request: HttpRequest) -> HttpResponse:
         try:
             message = _save(request, form)
         except InvalidInput as error:
-            add_domain_error(form, error)
+            show_refusal(form, error)
         except DomainError as error:
             form.add_error(None, error.message)
         else:

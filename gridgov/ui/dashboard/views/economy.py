@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gridgov.data.errors import DomainError, InvalidInput
+from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area
 from gridgov.data.reports.domain import economy
 from gridgov.data.reports.enums import Accumulation, Frequency, IndicatorKind
@@ -21,6 +20,7 @@ from gridgov.data.reports.models import IndicatorDefinition
 from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.forms import ActualForm, IndicatorDefinitionForm, TargetForm
 from gridgov.ui.params import int_param
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 
 
@@ -61,11 +61,6 @@ def economy_page(request: HttpRequest) -> HttpResponse:
     return _page(request, town, year=_year(request))
 
 
-def _attach(form: forms.Form, error: DomainError) -> None:
-    field = error.field if isinstance(error, InvalidInput) and error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def _done(request: HttpRequest, town: Area, year: int) -> HttpResponse:
     url = f"{reverse('dashboard:economy')}?town={town.pk}&year={year}"
     if is_htmx(request):
@@ -94,7 +89,7 @@ def economy_define(request: HttpRequest) -> HttpResponse:
             )
             return _done(request, town, year)
         except DomainError as error:
-            _attach(form, error)
+            show_refusal(form, error)
     return _page(request, town, year=year, define=form, status=400)
 
 
@@ -112,7 +107,7 @@ def _save_for_indicator[F: (TargetForm, ActualForm)](
             save(indicator, form)
             return _done(request, town, form.cleaned_data["year"])
         except DomainError as error:
-            _attach(form, error)
+            show_refusal(form, error)
     target = form if isinstance(form, TargetForm) else None
     actual = form if isinstance(form, ActualForm) else None
     return _page(request, town, year=year, target=target, actual=actual, status=400)
