@@ -21,7 +21,6 @@ from gridgov.data.inspections import figures as inspection_figures
 from gridgov.data.problemlists import figures as problem_figures
 from gridgov.data.rentals import figures as rental_figures
 from gridgov.ui.ledgers import views_common as common
-from gridgov.ui.params import int_param
 from gridgov.ui.signed_in import signed_in_user
 
 
@@ -49,7 +48,7 @@ def civic_figures(request: HttpRequest) -> HttpResponse:
     town = common.civic_keeper_town(user)
     if town is None:
         raise PermissionDenied(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
-    year = int_param(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
+    year = common.year_of(request)
     as_of: datetime = timezone.now()
     groups = []
     for title, module in (

@@ -47,19 +47,12 @@ def rounds(request: HttpRequest) -> HttpResponse:
     qs = permissions.visible_rounds(user, town)
     # One year at a time (the year the round started): this year by default, links for the years with rounds.
     this_year = timezone.localdate().year
-    chosen = _year_param(request.GET.get("year"), default=this_year)
+    chosen = common.year_of(request)
     years = sorted({d.year for d in qs.dates("start_date", "year")} | {this_year, chosen}, reverse=True)
     rows = inspection_figures.with_counts(qs.filter(start_date__year=chosen))
     return render(
         request, "ledgers/civic/rounds.html", {"rounds": rows, "actions": actions, "year": chosen, "years": years}
     )
-
-
-def _year_param(raw: str | None, *, default: int) -> int:
-    """?year=2022 → 2022; missing, malformed or out of range → the default."""
-    if raw and raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return default
 
 
 @login_required
