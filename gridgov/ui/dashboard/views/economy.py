@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gridgov.data.errors import DomainError
@@ -17,16 +16,10 @@ from gridgov.data.org.models import Area
 from gridgov.data.reports.domain import economy
 from gridgov.data.reports.enums import Accumulation, Frequency, IndicatorKind
 from gridgov.data.reports.models import IndicatorDefinition
-from gridgov.ui.dashboard.common import town_wide
+from gridgov.ui.dashboard.common import town_wide, year_shown
 from gridgov.ui.dashboard.forms import ActualForm, IndicatorDefinitionForm, TargetForm
-from gridgov.ui.params import int_param
 from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import is_htmx, signed_in_user
-
-
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year") or request.POST.get("year")
-    return int_param(raw, minimum=2000, maximum=2100) or timezone.localdate().year
 
 
 def _page(
@@ -58,7 +51,7 @@ def _page(
 @login_required
 def economy_page(request: HttpRequest) -> HttpResponse:
     _viewer, town = town_wide(request)
-    return _page(request, town, year=_year(request))
+    return _page(request, town, year=year_shown(request))
 
 
 def _done(request: HttpRequest, town: Area, year: int) -> HttpResponse:
@@ -72,7 +65,7 @@ def _done(request: HttpRequest, town: Area, year: int) -> HttpResponse:
 @require_POST
 def economy_define(request: HttpRequest) -> HttpResponse:
     _viewer, town = town_wide(request)
-    year = _year(request)
+    year = year_shown(request)
     form = IndicatorDefinitionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -99,7 +92,7 @@ def _save_for_indicator[F: (TargetForm, ActualForm)](
     """Read a target or an actual posted for one of the town's active indicators and save it with ``save``;
     the page again with the form's errors (400) when it does not hold."""
     _viewer, town = town_wide(request)
-    year = _year(request)
+    year = year_shown(request)
     form = form_class(request.POST, indicators=list(IndicatorDefinition.objects.filter(town=town, active=True)))
     if form.is_valid():
         try:

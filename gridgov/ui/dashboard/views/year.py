@@ -34,17 +34,12 @@ from gridgov.data.reports.domain.year_review import YearReview, figure_cases, ye
 from gridgov.data.visits.figures import hardship_visits
 from gridgov.data.visits.models import Visit
 from gridgov.data.writers import write_docx
-from gridgov.ui.dashboard.common import town_wide
+from gridgov.ui.dashboard.common import town_wide, year_shown
 from gridgov.ui.downloads import DOCX, download
-from gridgov.ui.params import int_param
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import menu
 
 PAGE_SIZE = 50
-
-
-def _year(request: HttpRequest) -> int:
-    return int_param(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
 
 
 def _as_of(request: HttpRequest) -> datetime:
@@ -150,7 +145,7 @@ def _href(piece: Piece, review: YearReview, user: User) -> str:
 def year(request: HttpRequest) -> HttpResponse:
     viewer, town = town_wide(request)
     user = signed_in_user(request)
-    chosen = _year(request)
+    chosen = year_shown(request)
     review = year_review(town=town, year=chosen, as_of=_as_of(request))
     this_year = timezone.localdate().year
     return render(
@@ -170,14 +165,14 @@ def year(request: HttpRequest) -> HttpResponse:
 @login_required
 def year_docx(request: HttpRequest) -> HttpResponse:
     _viewer, town = town_wide(request)
-    review = year_review(town=town, year=_year(request), as_of=_as_of(request))
+    review = year_review(town=town, year=year_shown(request), as_of=_as_of(request))
     return download(write_docx(year_outline(review)), f"{review.title}.docx", DOCX, plain_name="year.docx")
 
 
 @login_required
 def year_cases(request: HttpRequest, source: str, key: str) -> HttpResponse:
     viewer, town = town_wide(request)
-    chosen = _year(request)
+    chosen = year_shown(request)
     as_of = _as_of(request)
     try:
         behind = figure_cases(town=town, year=chosen, source=source, key=key, as_of=as_of)
@@ -303,7 +298,7 @@ def year_records(request: HttpRequest, source: str, key: str) -> HttpResponse:
     if title is None:
         raise Http404(_("该数字没有对应的记录清单"))
     user = signed_in_user(request)
-    chosen = _year(request)
+    chosen = year_shown(request)
     as_of = _as_of(request)
     period = Period.year(chosen)
     page: Page[Resident] | Page[Household]
