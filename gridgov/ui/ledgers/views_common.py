@@ -91,11 +91,13 @@ def then_redirect(step: Callable[[], object], to: str, *args: int) -> HttpRespon
     return redirect(to, *args)
 
 
-def civic_keeper_town(user: User) -> Area | None:
-    """The user's town when they keep its civic ledgers (the command room, leaders, admins); None otherwise."""
+def civic_keeper_town(user: User, refusal: str) -> Area:
+    """The user's town when they keep its civic ledgers (the command room, leaders, admins); a 403 with
+    ``refusal`` for anyone else."""
     town = civic_town(user)
-    keeps = "add" in permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=town)
-    return town if keeps else None
+    if "add" not in permissions.ledger_actions(user=user, ledger=permissions.Ledger.INSPECTIONS, town=town):
+        raise PermissionDenied(refusal)
+    return town
 
 
 class FormRefusal(AbstractContextManager[None]):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -45,9 +44,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 @login_required
 def civic_figures(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = common.civic_keeper_town(user)
-    if town is None:
-        raise PermissionDenied(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
+    town = common.civic_keeper_town(user, _("只有镇指挥室、领导或管理员可以查看全镇数据"))
     year = common.year_of(request)
     as_of: datetime = timezone.now()
     groups = []

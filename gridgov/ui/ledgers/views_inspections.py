@@ -58,9 +58,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    town = common.civic_keeper_town(user)
-    if town is None:
-        raise PermissionDenied(_("只有镇指挥室、领导或管理员可以管理督查"))
+    town = common.civic_keeper_town(user, _("只有镇指挥室、领导或管理员可以管理督查"))
     people = list(
         User.objects.filter(memberships__town=town, memberships__active=True, is_active=True)
         .exclude(memberships__role__in=[Role.RESIDENT, Role.ENTERPRISE])
