@@ -23,7 +23,10 @@ def _checked() -> PartyForm:
 def test_a_renamed_field_takes_the_refusal_under_the_forms_name():
     form = _checked()
     show_refusal(form, InvalidInput("手机号码格式不正确", field="phone"), rename={"phone": "party_phone"})
-    assert (dict(form.errors), form.non_field_errors()) == ({"party_phone": ["手机号码格式不正确"]}, [])
+    assert ({name: list(errors) for name, errors in form.errors.items()}, list(form.non_field_errors())) == (
+        {"party_phone": ["手机号码格式不正确"]},
+        [],
+    )
 
 
 def test_a_field_the_form_does_not_show_puts_the_refusal_on_top():
