@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.domain.bulk import CaseRecord, StoredFile, write_cases
+from gridgov.data.cases.domain.bulk import StoredFile, write_cases
 from gridgov.data.cases.domain.filing import file_case, replay_case
+from gridgov.data.cases.domain.ledger_import import PlannedRow
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind
 from gridgov.data.cases.models import Case
@@ -282,20 +283,15 @@ def record_problem(
 
 @dataclass(slots=True)
 class PastProblem:
-    """A problem replayed in memory (``past_problem``, ``plan_problem``): drive ``replay`` further with
-    ``replay.act`` (sign, resolve, verify …), then write many at once with ``write_past_problems`` (or a
-    ledger import's bulk path: ``record`` and ``rows``)."""
+    """A problem of a past round replayed in memory (``past_problem``): drive ``replay`` further with
+    ``replay.act`` (sign, resolve, verify …), then write many at once with ``write_past_problems``."""
 
     replay: Replay
     detail: InspectionProblem
 
-    @property
-    def record(self) -> CaseRecord:
-        return self.replay.record()
-
-    def rows(self, case: Case) -> list[InspectionProblem]:
-        self.detail.case = case
-        return [self.detail]
+    def planned(self) -> PlannedRow[InspectionProblem]:
+        """The problem as the bulk path writes it, with all its steps replayed so far."""
+        return PlannedRow(self.replay.record(), self.detail)
 
 
 def plan_problem(
@@ -311,7 +307,7 @@ def plan_problem(
     category: Category | None = None,
     import_key: str = "",
     require_photo: bool = True,
-) -> PastProblem:
+) -> PlannedRow[InspectionProblem]:
     """``record_problem`` without writing (no photos): the same checks, case and steps, replayed in memory for
     a ledger import, which writes many at once through the bulk path. ``category`` is
     ``install_inspection_categories``'s, looked up once by the caller (else here)."""
@@ -326,7 +322,7 @@ def plan_problem(
     detail = problem_row(
         round=round, item=item, village=village, department=department, spot=spot, now=now, import_key=import_key
     )
-    return PastProblem(replay=replay, detail=detail)
+    return PlannedRow(replay.record(), detail)
 
 
 def past_problem(
@@ -365,10 +361,12 @@ def write_past_problems(*, round: InspectionRound, problems: Sequence[PastProble
     if any(p.detail.round_id != round.pk for p in problems):
         raise InvalidInput(_("督查问题不属于本轮督查"))
 
+    planned = [problem.planned() for problem in problems]
+
     def details(cases: list[Case]) -> None:
         InspectionProblem.objects.bulk_create(
-            [row for problem, case in zip(problems, cases, strict=True) for row in problem.rows(case)]
+            [row for one, case in zip(planned, cases, strict=True) for row in one.rows(case)]
         )
 
-    written = write_cases(town=round.town, records=[p.record for p in problems], then=details)
+    written = write_cases(town=round.town, records=[one.record for one in planned], then=details)
     return len(written)

@@ -22,13 +22,13 @@ from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import (
     LedgerImporter,
     LedgerMilestones,
+    PlannedRow,
     finished_case,
     ledger_milestones,
     rectified_and_closed,
 )
 from gridgov.data.cases.models import Case
 from gridgov.data.inspections.domain import (
-    PastProblem,
     install_inspection_categories,
     plan_problem,
     problem_case_fields,
@@ -165,7 +165,7 @@ class InspectionProblemImporter(LedgerImporter):
             )
         ]
 
-    def plan(self, parsed: ProblemRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PastProblem:
+    def plan(self, parsed: ProblemRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRow[InspectionProblem]:
         """A problem still open: recorded as ``record_problem`` records it when found (no photo needed in a
         ledger), replayed in memory."""
         return plan_problem(

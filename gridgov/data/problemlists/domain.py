@@ -12,9 +12,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.filing import file_case, replay_case
+from gridgov.data.cases.domain.ledger_import import PlannedRow
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.figures import closed_by
 from gridgov.data.cases.models import Case, CaseAction
@@ -197,18 +197,6 @@ def add_item(*, actor: User, data: ItemInput, now: datetime | None = None, impor
         return row
 
 
-@dataclass(frozen=True)
-class PlannedItem:
-    """A new item as ``add_item`` would write it, replayed in memory (no lock, nothing written)."""
-
-    record: CaseRecord
-    detail: ProblemItem
-
-    def rows(self, case: Case) -> list[ProblemItem]:
-        self.detail.case = case
-        return [self.detail]
-
-
 def plan_item(
     *,
     actor: User,
@@ -217,13 +205,13 @@ def plan_item(
     calendar: WorkCalendar,
     category: Category | None = None,
     import_key: str = "",
-) -> PlannedItem:
+) -> PlannedRow[ProblemItem]:
     """``add_item`` without writing: for a ledger import, which writes many at once through the bulk path.
     ``category`` is ``install_problem_list_categories``'s, looked up once by the caller (else here)."""
     item = _check_item(actor=actor, data=data, now=now, category=category)
     replay = replay_case(item, town=data.problem_list.town, reporter=actor, actor=actor, now=now, calendar=calendar)
     detail = item_row(case=replay.case, data=data, found_on=item.found_on, import_key=import_key)
-    return PlannedItem(replay.record(), detail)
+    return PlannedRow(replay.record(), detail)
 
 
 def report_progress(*, item: ProblemItem, actor: User, note: str, now: datetime | None = None) -> CaseAction:

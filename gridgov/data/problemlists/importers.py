@@ -21,6 +21,7 @@ from gridgov.data.cases.domain.ledger_import import (
     LEDGER_CLOSED_AT,
     LedgerImporter,
     LedgerMilestones,
+    PlannedRow,
     finished_case,
     ledger_milestones,
     ledger_moment,
@@ -30,7 +31,6 @@ from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
 from gridgov.data.problemlists.domain import (
     ItemInput,
-    PlannedItem,
     install_problem_list_categories,
     item_case_fields,
     item_row,
@@ -146,7 +146,7 @@ class ProblemItemImporter(LedgerImporter):
     def finished_rows(self, parsed: ItemRow, *, town: Area, case: Case) -> list[ProblemItem]:
         return [item_row(case=case, data=parsed, found_on=parsed.found_on, import_key=parsed.import_key)]
 
-    def plan(self, parsed: ItemRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedItem:
+    def plan(self, parsed: ItemRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRow[ProblemItem]:
         """An item still open: added as ``add_item`` adds it (registered and dispatched), in memory."""
         user = self.open_rows_actor(ctx)
         return plan_item(actor=user, data=parsed, now=ctx.now, calendar=calendar, import_key=parsed.import_key)

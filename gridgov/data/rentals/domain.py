@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action
 from gridgov.data.cases.domain.filing import file_case, replay_case
+from gridgov.data.cases.domain.ledger_import import PlannedRow
 from gridgov.data.cases.enums import Action, Channel, Kind
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import town_roles
@@ -188,19 +188,6 @@ def record_rectification(
     return row
 
 
-@dataclass(frozen=True)
-class PlannedRectification:
-    """A new rectification as ``record_rectification`` would write it, replayed in memory (nothing written)."""
-
-    record: CaseRecord
-    data: RectificationInput
-    filing: Filing
-    import_key: str
-
-    def rows(self, case: Case) -> list[Rectification]:
-        return [rectification_row(case=case, data=self.data, filing=self.filing, import_key=self.import_key)]
-
-
 def plan_rectification(
     *,
     actor: User,
@@ -209,12 +196,13 @@ def plan_rectification(
     calendar: WorkCalendar,
     category: Category | None = None,
     import_key: str = "",
-) -> PlannedRectification:
+) -> PlannedRow[Rectification]:
     """``record_rectification`` without writing: for a ledger import, which writes many at once through the bulk
     path. ``category`` is ``install_rental_category``'s, looked up once by the caller (else here)."""
     filing = _check(actor, data, now=now, category=category)
     replay = replay_case(filing, town=data.house.town, reporter=actor, actor=actor, now=now, calendar=calendar)
-    return PlannedRectification(replay.record(), data, filing, import_key)
+    detail = rectification_row(case=replay.case, data=data, filing=filing, import_key=import_key)
+    return PlannedRow(replay.record(), detail)
 
 
 def rectify(

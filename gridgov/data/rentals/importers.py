@@ -20,13 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.cases.domain.history import HistoricalCase
-from gridgov.data.cases.domain.ledger_import import LedgerImporter, LedgerMilestones, finished_case, ledger_milestones
+from gridgov.data.cases.domain.ledger_import import (
+    LedgerImporter,
+    LedgerMilestones,
+    PlannedRow,
+    finished_case,
+    ledger_milestones,
+)
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
 from gridgov.data.people.models import House
 from gridgov.data.rentals.domain import (
     Filing,
-    PlannedRectification,
     RectificationInput,
     check_rectification,
     plan_rectification,
@@ -142,7 +147,7 @@ class RectificationImporter(LedgerImporter):
             )
         ]
 
-    def plan(self, parsed: RentalRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRectification:
+    def plan(self, parsed: RentalRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRow[Rectification]:
         """A row still open: recorded as ``record_rectification`` records it (registered and dispatched)."""
         user = self.open_rows_actor(ctx)
         return plan_rectification(

@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Protocol
+from typing import Protocol, cast
 
 from django.db import transaction
 from django.db.models import Model
@@ -120,6 +120,28 @@ class Planned(Protocol):
     def record(self) -> CaseRecord: ...
 
     def rows(self, case: Case) -> Sequence[Model]: ...
+
+
+class CaseDetail(Protocol):
+    """A ledger's detail row: it belongs to one case (``case``)."""
+
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRow[D: Model]:
+    """The ``Planned`` of a ledger with one detail row a case: the replayed case's ``record``, and ``detail``
+    built on the replayed case (``replay.case``), given the written case by ``rows(case)``."""
+
+    record: CaseRecord
+    detail: D
+
+    def rows(self, case: Case) -> list[D]:
+        # Every ledger's detail row has its case; the stubs type a model's foreign key as a descriptor, which no
+        # Protocol matches, so the bound says Model and this says CaseDetail.
+        detail = cast(CaseDetail, self.detail)
+        detail.case = case
+        return [self.detail]
 
 
 def finished_case(milestones: LedgerMilestones, **fields: FromDjango) -> HistoricalCase:

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.ledger_import import PlannedRow
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind
 from gridgov.data.cases.models import Case
@@ -189,23 +189,9 @@ def _check_may_record(actor: User, data: HazardInput, *, now: datetime) -> None:
     check_hazard_input(data, today=timezone.localdate(now))
 
 
-@dataclass(frozen=True)
-class PlannedHazard:
-    """A new hazard as ``record_hazard`` would write it, replayed in memory (no lock, nothing written): its case
-    for the bulk path, and its hazard row once the case is written (``rows(case)``)."""
-
-    record: CaseRecord
-    data: HazardInput
-    source_key: str
-    deadline: date
-
-    def rows(self, case: Case) -> list[Hazard]:
-        return [hazard_row(case=case, data=self.data, source_key=self.source_key, deadline=self.deadline)]
-
-
 def plan_hazard(
     *, actor: User, data: HazardInput, source_key: str, now: datetime, calendar: WorkCalendar
-) -> PlannedHazard:
+) -> PlannedRow[Hazard]:
     """``record_hazard`` without writing: for a ledger import, which writes many at once through
     ``bulk.write_cases`` (numbered, hash-chained and counted exactly as the engine would) and then owes their
     notifications (``bulk.owe_notifications``)."""
@@ -217,7 +203,8 @@ def plan_hazard(
     deadline = data.deadline or default_deadline(
         category=data.category, grade=data.grade, found_on=data.found_on, calendar=calendar
     )
-    return PlannedHazard(replay.record(), data, source_key, deadline)
+    detail = hazard_row(case=replay.case, data=data, source_key=source_key, deadline=deadline)
+    return PlannedRow(replay.record(), detail)
 
 
 def report_rectification(

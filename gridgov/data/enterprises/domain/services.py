@@ -9,7 +9,6 @@ Meetings are held every two months; each request raised at a meeting is linked t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.domain.bulk import CaseRecord
 from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.ledger_import import PlannedRow
 from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction
 from gridgov.data.cases.models import Case
@@ -117,24 +116,6 @@ def raise_request(
         return request
 
 
-@dataclass(frozen=True)
-class PlannedRequest:
-    """A new request as ``raise_request`` would write it, replayed in memory (no lock, nothing written)."""
-
-    record: CaseRecord
-    enterprise: Enterprise
-    kind: RequestType
-    meeting: Meeting | None
-    source_key: str
-
-    def rows(self, case: Case) -> list[ServiceRequest]:
-        return [
-            request_row(
-                case=case, enterprise=self.enterprise, kind=self.kind, meeting=self.meeting, source_key=self.source_key
-            )
-        ]
-
-
 def plan_request(
     *,
     actor: User,
@@ -145,12 +126,13 @@ def plan_request(
     source_key: str,
     now: datetime,
     calendar: WorkCalendar,
-) -> PlannedRequest:
+) -> PlannedRow[ServiceRequest]:
     """``raise_request`` without writing: for a ledger import, which writes many at once through the bulk path."""
     kind, category = _check_request(actor, enterprise, request_type, meeting)
     fields = request_case_fields(enterprise, kind, category, description)
     replay = Replay(town=enterprise.town, reporter=actor, now=now, calendar=calendar, **fields)
-    return PlannedRequest(replay.record(), enterprise, kind, meeting, source_key)
+    detail = request_row(case=replay.case, enterprise=enterprise, kind=kind, meeting=meeting, source_key=source_key)
+    return PlannedRow(replay.record(), detail)
 
 
 def solve_request(

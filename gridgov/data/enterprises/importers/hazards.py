@@ -15,6 +15,7 @@ from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import (
     LEDGER_CLOSED_AT,
     LedgerMilestones,
+    PlannedRow,
     finished_case,
     ledger_milestones,
     ledger_moment,
@@ -23,7 +24,6 @@ from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.hazards import (
     HazardInput,
-    PlannedHazard,
     check_hazard_input,
     hazard_case_fields,
     hazard_row,
@@ -164,7 +164,7 @@ class HazardImporter(EnterpriseBookImporter):
         row.acceptor, row.accepted_on = parsed.acceptor, parsed.accepted_on
         return [row]
 
-    def plan(self, parsed: HazardRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedHazard:
+    def plan(self, parsed: HazardRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRow[Hazard]:
         """A hazard still open: filed as ``record_hazard`` files it, replayed in memory."""
         user = self.open_rows_actor(ctx)
         return plan_hazard(actor=user, data=parsed.data, source_key=parsed.source_key, now=ctx.now, calendar=calendar)

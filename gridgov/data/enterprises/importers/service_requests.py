@@ -14,6 +14,7 @@ from gridgov.data.cases.domain.history import HistoricalCase
 from gridgov.data.cases.domain.ledger_import import (
     LEDGER_OPENED_AT,
     LedgerMilestones,
+    PlannedRow,
     finished_case,
     ledger_milestones,
     ledger_moment,
@@ -21,7 +22,7 @@ from gridgov.data.cases.domain.ledger_import import (
 from gridgov.data.cases.enums import Satisfaction
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import service_category
-from gridgov.data.enterprises.domain.services import PlannedRequest, plan_request, request_case_fields, request_row
+from gridgov.data.enterprises.domain.services import plan_request, request_case_fields, request_row
 from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.importers.common import (
     COMPANY_COLUMNS,
@@ -126,7 +127,7 @@ class ServiceRequestImporter(EnterpriseBookImporter):
             )
         ]
 
-    def plan(self, parsed: ServiceRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRequest:
+    def plan(self, parsed: ServiceRow, *, ctx: ImportContext, calendar: WorkCalendar) -> PlannedRow[ServiceRequest]:
         """A request still open: raised as ``raise_request`` raises it (in the morning of its day), in memory."""
         user = self.open_rows_actor(ctx)
         raised_at = ledger_moment(parsed.raised_on, LEDGER_OPENED_AT)
