@@ -27,9 +27,7 @@ from gridgov.data.collective.scope import may_record_income
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
-from gridgov.data.worktime.days import check_month
-
-FIRST_YEAR = 2000
+from gridgov.data.worktime.days import FIRST_YEAR, check_month, check_year
 
 
 @dataclass(frozen=True)
@@ -72,10 +70,7 @@ def clean_income(data: IncomeInput, *, now: datetime) -> CleanIncome:
     year = _whole(data.year, field="year", label=_("年度"))
     month = _whole(data.month, field="month", label=_("月份"))
     today = timezone.localdate(now)
-    if year > today.year:
-        raise InvalidInput(_("年度：%(year)s年尚未到来") % {"year": year}, field="year")
-    if year < FIRST_YEAR:
-        raise InvalidInput(_("年度：%(year)s年过早，请核对") % {"year": year}, field="year")
+    year = check_year(year, today=today, field="year", label=_("年度"))
     month = check_month(month, year=year, today=today)
     if data.kind not in IncomeKind.values:
         raise InvalidInput(_("收入类型：请选择经营性、非经营性或补助收入"), field="kind")

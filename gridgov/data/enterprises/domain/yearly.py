@@ -33,8 +33,8 @@ from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, Enterpri
 from gridgov.data.enterprises.scope import may_record_years, year_towns
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.data.worktime.days import check_year
 
-FIRST_YEAR = 2000
 MAX_MU = Decimal("99999999.99")
 
 
@@ -92,12 +92,7 @@ def parse_year(value: int | str | None, *, field: str, label: str, today: date) 
     text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip().removesuffix("年")
     if isinstance(value, bool) or not re.fullmatch(r"\d{4}", text):
         raise InvalidInput(_("%(label)s：“%(v)s”不是年份") % {"label": label, "v": value or ""}, field=field)
-    year = int(text)
-    if year > today.year:
-        raise InvalidInput(_("%(label)s：%(year)s年尚未到来") % {"label": label, "year": year}, field=field)
-    if year < FIRST_YEAR:
-        raise InvalidInput(_("%(label)s：%(year)s年过早，请核对") % {"label": label, "year": year}, field=field)
-    return year
+    return check_year(int(text), today=today, field=field, label=label)
 
 
 def parse_mu(value: Decimal | int | str | None) -> Decimal | None:

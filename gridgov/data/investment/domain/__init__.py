@@ -19,7 +19,7 @@ names are importable from here, where the views, the API, the importer and the d
 """
 
 from gridgov.data.investment.domain.arrivals import ArrivalInput, arrival_row, clean_arrival, record_arrival
-from gridgov.data.investment.domain.checks import FIRST_YEAR, AmountValue
+from gridgov.data.investment.domain.checks import AmountValue
 from gridgov.data.investment.domain.leads import (
     EDITABLE,
     CleanLead,
@@ -37,7 +37,6 @@ from gridgov.data.worktime.days import chinese_day
 
 __all__ = [
     "EDITABLE",
-    "FIRST_YEAR",
     "LANDED_STAGES",
     "AmountValue",
     "ArrivalInput",

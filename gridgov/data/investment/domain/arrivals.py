@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.amounts import parse_amount
 from gridgov.data.errors import InvalidInput
-from gridgov.data.investment.domain.checks import FIRST_YEAR, AmountValue, check_may_keep
+from gridgov.data.investment.domain.checks import AmountValue, check_may_keep
 from gridgov.data.investment.models import FundArrival, Lead
 from gridgov.data.org.models import User
-from gridgov.data.worktime.days import check_month, chinese_day
+from gridgov.data.worktime.days import check_month, check_year, chinese_day
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,8 @@ def clean_arrival(data: ArrivalInput, *, today: date) -> tuple[int, int, Decimal
         raise InvalidInput(_("到位资金：项目“%(name)s”尚未签约") % {"name": lead.name}, field="lead")
     year = _whole(data.year, field="year", label=_("年度"), suffix="年")
     month = _whole(data.month, field="month", label=_("月份"), suffix="月")
-    check_month(month, year=year, today=today)
-    if year < FIRST_YEAR:
-        raise InvalidInput(_("年度：%(year)s年过早，请核对") % {"year": year}, field="year")
+    check_month(month, year=year, today=today)  # a year not yet come is refused here, on the month
+    check_year(year, today=today, field="year", label=_("年度"))
     signed = lead.signed_on
     if (year, month) < (signed.year, signed.month):
         raise InvalidInput(

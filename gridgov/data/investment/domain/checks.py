@@ -16,7 +16,6 @@ from gridgov.data.investment.scope import may_keep_investment
 from gridgov.data.org.models import Area, User
 from gridgov.data.worktime.days import chinese_day
 
-FIRST_YEAR = 2000
 AmountValue = Decimal | int | str | None
 
 
