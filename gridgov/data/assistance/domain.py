@@ -26,9 +26,9 @@ from gridgov.data.assistance.scope import may_record_assistance
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.idcard import normalise
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.people.domain.common import check_day
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.privacy import blind_index
+from gridgov.data.worktime.days import check_day
 
 MAX_AMOUNT = Decimal("9999999999.99")
 

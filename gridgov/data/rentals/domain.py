@@ -19,6 +19,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import apply_action
@@ -37,6 +38,7 @@ from gridgov.data.rentals.models import Rectification
 from gridgov.data.taxonomy.domain import LedgerCategory, Limit, ledger_category
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.data.worktime.days import check_day
 from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import Keywords
 
@@ -128,9 +130,7 @@ def _check(actor: User, data: RectificationInput, *, now: datetime, category: Ca
         )
     problems = _problems(data.problems)
     today = timezone.localtime(now).date()
-    found_on = data.found_on or today
-    if found_on > today:
-        raise InvalidInput(_("发现日期不能晚于今天"), field="found_on")
+    found_on = check_day(data.found_on or today, today=today, field="found_on", label=_("发现日期"))
     category = category or install_rental_category(town=house.town)
     department = data.department or category.default_department or _major_department(category)
     if department is None:
@@ -222,8 +222,9 @@ def rectify(
         raise InvalidInput(_("请填写整改措施"), field="measures")
     if rectified_on < rectification.found_on:
         raise InvalidInput(_("整改完成日期不能早于发现日期"), field="rectified_on")
-    if rectified_on > timezone.localtime(now).date():
-        raise InvalidInput(_("整改完成日期不能晚于今天"), field="rectified_on")
+    check_day(
+        rectified_on, today=timezone.localtime(now).date(), field="rectified_on", label=pgettext("day", "整改完成日期")
+    )
     with transaction.atomic():
         apply_action(
             case_id=rectification.case_id,

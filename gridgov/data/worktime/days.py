@@ -1,6 +1,6 @@
-"""Days, months and years as the ledgers write and check them: a day in Chinese (2026年11月5日), the year of a
-yearly figure (come, and not before 2000) and the month of a monthly figure (1 to 12, not yet to come).
-Shared by the ledger apps, which may not import one another."""
+"""Days, months and years as the ledgers write and check them: a day in Chinese (2026年11月5日), a day that
+has come, the year of a yearly figure (come, and not before 2000) and the month of a monthly figure (1 to 12,
+not yet to come). Shared by the ledger apps, which may not import one another."""
 
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ FIRST_YEAR = 2000  # a ledger's year before it is a typing error
 def chinese_day(day: date) -> str:
     """2026年11月5日."""
     return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def check_day(value: date | None, *, today: date, field: str, label: str) -> date:
+    """A day given and come (not after ``today``); InvalidInput on ``field`` otherwise."""
+    if value is None:
+        raise InvalidInput(_("请填写%(label)s") % {"label": label}, field=field)
+    if value > today:
+        raise InvalidInput(_("%(label)s不能晚于今天") % {"label": label}, field=field)
+    return value
 
 
 def check_year(year: int, *, today: date, field: str, label: str) -> int:

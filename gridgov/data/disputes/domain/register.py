@@ -29,6 +29,7 @@ from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.data.worktime.days import check_day
 from gridgov.types import Keywords
 
 MANAGER_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
@@ -148,9 +149,8 @@ def _check_dispute(
         raise InvalidInput(_("层级“%(l)s”无效") % {"l": level}, field="level")
     checked_amount = parse_amount(given["amount"], label=_("涉及金额"))
     checked = check_parties(given["parties"])
-    received_on = given["received_on"] or timezone.localtime(now).date()
-    if received_on > timezone.localtime(now).date():
-        raise InvalidInput(_("受理日期不能晚于今天"), field="received_on")
+    today = timezone.localtime(now).date()
+    received_on = check_day(given["received_on"] or today, today=today, field="received_on", label=_("受理日期"))
     if category is None:
         category = dispute_category(categories or install_dispute_categories(town=town), dtype, backlog=backlog)
     elif category.parent is None or category.parent.code != CATEGORIES[dtype][0]:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.engine import apply_action, report_case
@@ -37,6 +37,7 @@ from gridgov.data.taxonomy.domain import time_limit
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.data.worktime.days import check_day
 from gridgov.db import prepared
 from gridgov.types import Keywords
 
@@ -80,8 +81,7 @@ def check_hazard_input(data: HazardInput, *, today: date) -> None:
         raise InvalidInput(_("隐患部位不能超过120字"), field="location")
     if not data.description.strip():
         raise InvalidInput(_("请填写隐患描述"), field="description")
-    if data.found_on > today:
-        raise InvalidInput(_("发现日期不能晚于今天"), field="found_on")
+    check_day(data.found_on, today=today, field="found_on", label=_("发现日期"))
     if data.deadline is not None and data.deadline < data.found_on:
         raise InvalidInput(_("整改期限不能早于发现日期"), field="deadline")
     if data.funds < 0:
@@ -236,8 +236,9 @@ def report_rectification(
         hazard = Hazard.objects.select_for_update().get(case_id=case_id)
         if rectified_on < hazard.found_on:
             raise InvalidInput(_("整改完成日期不能早于发现日期"), field="rectified_on")
-        if rectified_on > timezone.localdate(now):
-            raise InvalidInput(_("整改完成日期不能晚于今天"), field="rectified_on")
+        check_day(
+            rectified_on, today=timezone.localdate(now), field="rectified_on", label=pgettext("day", "整改完成日期")
+        )
         hazard.measures = measures.strip()
         hazard.funds = funds
         hazard.rectified_on = rectified_on
@@ -272,8 +273,7 @@ def accept_hazard(
             raise InvalidInput(_("验收日期不能早于发现日期"), field="accepted_on")
         if hazard.rectified_on is not None and accepted_on < hazard.rectified_on:
             raise InvalidInput(_("验收日期不能早于整改完成日期"), field="accepted_on")
-        if accepted_on > timezone.localdate(now):
-            raise InvalidInput(_("验收日期不能晚于今天"), field="accepted_on")
+        check_day(accepted_on, today=timezone.localdate(now), field="accepted_on", label=_("验收日期"))
         hazard.acceptor = acceptor[:64]
         hazard.accepted_on = accepted_on
         hazard.save(update_fields=["acceptor", "accepted_on"])

@@ -30,6 +30,7 @@ from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
+from gridgov.data.worktime.days import check_day
 from gridgov.types import Keywords
 
 MEETING_INTERVAL_MONTHS = 2
@@ -176,8 +177,7 @@ def record_meeting(
     if town.pk not in staff_town_ids(actor, MANAGER_ROLES):
         raise NotAllowed(_("只有本镇的受理员、领导或管理员可以登记乡镇长有约"))
     today = today or timezone.localdate()
-    if held_on > today:
-        raise InvalidInput(_("会议日期不能晚于今天"), field="held_on")
+    check_day(held_on, today=today, field="held_on", label=_("会议日期"))
     if not enterprises:
         raise InvalidInput(_("请至少选择一家参会企业"), field="enterprises")
     foreign = [e.name for e in enterprises if e.town_id != town.pk]

@@ -109,12 +109,3 @@ def check_person_name(value: str, *, field: str = "name", label: str = "") -> st
     made the middle dot. InvalidInput as :func:`check_text` (required, at most 64 characters)."""
     text = " ".join(value.translate(_NAME_DOTS).split())
     return check_text(_SPACE_IN_CHINESE.sub("", text), field=field, label=label or _("姓名"), max_length=64)
-
-
-def check_day(value: date | None, *, today: date, field: str, label: str) -> date:
-    """A day that has come (not after ``today``)."""
-    if value is None:
-        raise InvalidInput(_("请填写%(label)s") % {"label": label}, field=field)
-    if value > today:
-        raise InvalidInput(_("%(label)s不能晚于今天") % {"label": label}, field=field)
-    return value

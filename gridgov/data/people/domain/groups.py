@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from gridgov.data.errors import InvalidInput, NotFound
 from gridgov.data.org.models import Area, Department, User
-from gridgov.data.people.domain.common import check_day, check_text, check_writes_resident, today_of
+from gridgov.data.people.domain.common import check_text, check_writes_resident, today_of
 from gridgov.data.people.enums import GroupKind
 from gridgov.data.people.models import GroupMembership, PersonGroup, Resident
 from gridgov.data.people.scope import visible_groups, visible_memberships
+from gridgov.data.worktime.days import check_day
 
 MONTHLY = 30
 QUARTERLY = 90

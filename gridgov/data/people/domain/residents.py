@@ -25,7 +25,6 @@ from gridgov.data.org.enums import SecurityEventKind
 from gridgov.data.org.models import User
 from gridgov.data.org.security import Client, record_event
 from gridgov.data.people.domain.common import (
-    check_day,
     check_person_name,
     check_phone,
     check_writes_household,
@@ -38,6 +37,7 @@ from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, Household, Resident
 from gridgov.data.people.scope import visible_households
 from gridgov.data.privacy import blind_index
+from gridgov.data.worktime.days import check_day
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
