@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from gridgov.data.cases.domain.attachments import Upload
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, store_photo, write_cases_in_slices
@@ -26,6 +25,7 @@ from gridgov.data.cases.domain.replay import Replay
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Satisfaction
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area, Department, User
+from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.data.taxonomy.models import Category
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.data.worktime.enums import Clock
@@ -36,11 +36,10 @@ YEAR = 2022
 EVENTS = 3124  # 处理基层智治平台事件3124件
 GRID_EVENTS = 1468  # 通过网格共采集解决问题信息1460余条
 
-TZ = ZoneInfo("Asia/Shanghai")
-FIRST_REPORT = datetime(YEAR, 1, 1, 0, 0, tzinfo=TZ)
-LAST_REPORT = datetime(YEAR, 12, 16, 18, 0, tzinfo=TZ)
+FIRST_REPORT = datetime(YEAR, 1, 1, 0, 0, tzinfo=SHANGHAI)
+LAST_REPORT = datetime(YEAR, 12, 16, 18, 0, tzinfo=SHANGHAI)
 # Every step of 2022 happens before this moment, so all of the year's events are closed within the year.
-YEAR_END = datetime(YEAR, 12, 30, 16, 0, tzinfo=TZ)
+YEAR_END = datetime(YEAR, 12, 30, 16, 0, tzinfo=SHANGHAI)
 
 # Channels other than grid workers, and their weights.
 OTHER_CHANNELS = {

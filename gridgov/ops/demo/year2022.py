@@ -15,8 +15,9 @@ from typing import Protocol
 from django.utils import timezone
 
 from gridgov.data.org.models import Area
+from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.db.analyze import analyze_after_commit
-from gridgov.ops.demo.events2022 import EVENTS, GRID_EVENTS, TZ, YEAR, YEAR_END, Year2022, build_events_2022
+from gridgov.ops.demo.events2022 import EVENTS, GRID_EVENTS, YEAR, YEAR_END, Year2022, build_events_2022
 from gridgov.ops.demo.ledgers_2022 import (
     collective,
     disputes,
@@ -96,7 +97,7 @@ def issue_bulletins_2022(*, town: Town) -> int:
 
     def issue(scope: Scope, scope_key: str, period: Period) -> None:
         last_day = period.end - timedelta(days=1)
-        moment = datetime(last_day.year, last_day.month, last_day.day, 16, 0, tzinfo=TZ)
+        moment = datetime(last_day.year, last_day.month, last_day.day, 16, 0, tzinfo=SHANGHAI)
         when = min(moment + timedelta(days=5), YEAR_END)
         draft = generate_bulletin(
             user=town.leader, scope=scope, scope_key=scope_key, period=period, as_of=when, now=when

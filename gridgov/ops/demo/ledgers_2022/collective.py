@@ -21,7 +21,6 @@ import calendar
 import random
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,8 +30,8 @@ from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area
+from gridgov.data.sheets.cells import SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 WAN = 10_000
 
 # Per village, in 万元: (operating, non-operating, subsidy) of the year built, then the year before's operating.

@@ -13,7 +13,6 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -21,8 +20,7 @@ from gridgov.data.org.models import Area
 from gridgov.data.reports.domain.economy import define_indicator, record_actual, set_target
 from gridgov.data.reports.enums import Accumulation, Frequency, IndicatorKind
 from gridgov.data.reports.models import IndicatorDefinition
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from gridgov.data.sheets.cells import SHANGHAI
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,10 +28,9 @@ from gridgov.data.enterprises.models import Meeting
 from gridgov.data.org.credit_code import ALPHABET, check_character
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
+from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.data.taxonomy.models import Category
 from gridgov.ops.demo.ledgers_2022.problemlists import jpeg, period, weekday
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 ENTERPRISES = [
     "浙江岱西船舶修造有限公司", "岱山宁兴船舶修造有限公司", "岱山和泰船舶有限公司", "舟山华丰船舶工程有限公司",

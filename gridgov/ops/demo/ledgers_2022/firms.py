@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +24,9 @@ from gridgov.data.enterprises.models_yearly import EnterpriseYear
 from gridgov.data.org.credit_code import check_character
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise
+from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.ops.demo.ledgers_2022.enterprises import ENTERPRISES, ensure_enterprises
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 YI = Decimal(100_000_000)
 
 WORKSHOPS = [

@@ -20,7 +20,6 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,10 +36,10 @@ from gridgov.data.investment.enums import Industry, Source
 from gridgov.data.investment.models import Lead
 from gridgov.data.org.enums import AreaLevel, Role
 from gridgov.data.org.models import Area, Department, Enterprise, Membership, User
+from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.ops.demo.ledgers_2022.enterprises import synthetic_credit_code
 from gridgov.ops.demo.ledgers_2022.people_register import split_total
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 WAN = 10_000
 FUNDS_ARRIVED = 21_000  # 万元: 2.1亿元 in the finished year
 PERSONS = ("孙建国", "周海峰", "吴志强")

@@ -9,7 +9,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Model
 from django.utils import timezone
@@ -23,12 +22,12 @@ from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, House, Household, Resident
 from gridgov.data.privacy import blind_index
 from gridgov.data.rentals.models import Rectification
+from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.data.visits.models import Visit
 from gridgov.ops.demo.ledgers_2022.problemlists import weekday
 from gridgov.ops.demo.organisation import Town
 from gridgov.ops.demo.people import MARK_2022, demo_id_number, demo_name, demo_phone
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PREFIXES = {"house": "H", "household": "F", "resident": "R", "card": "V"}
 
 

@@ -8,7 +8,6 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from PIL import Image
@@ -20,8 +19,7 @@ from gridgov.data.org.enums import DepartmentKind, Role
 from gridgov.data.org.models import Area, Department, Membership, User
 from gridgov.data.problemlists.domain import ItemInput, add_item, ensure_seven_lists
 from gridgov.data.problemlists.enums import Source
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from gridgov.data.sheets.cells import SHANGHAI
 
 ITEMS_2022 = 188
 OPEN_2022 = 4  # 184 / 188 = 97.9 % → "98%"

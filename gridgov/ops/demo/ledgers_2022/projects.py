@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -32,9 +31,9 @@ from gridgov.data.projects.domain import (
 from gridgov.data.projects.enums import ProjectType
 from gridgov.data.projects.models import Project
 from gridgov.data.projects.supervision import supervise_lagging
+from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.ops.demo.ledgers_2022.problemlists import photo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 GATEWAY = "双合入岛门户"
 # The gateway's 21 projects; the first four finished ahead of schedule (超时序), in the report's order.
 AHEAD = ("前岸智慧村社", "智慧停车场", "房屋风貌提升", "杆线序化")
