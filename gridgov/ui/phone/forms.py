@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.org.models import Area
+from gridgov.data.org.phones import written_phone
 from gridgov.types import FromDjango
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -15,7 +16,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 def mobile_number(value: str) -> str:
     """A mainland mobile number as 11 digits ("+86 139-1234-5678" → "13912345678"), or ValidationError."""
-    phone = re.sub(r"[\s-]", "", value)
+    phone = written_phone(value)
     if phone.startswith("+86"):
         phone = phone[3:]
     if not MOBILE.match(phone):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.data.org import phones
 from gridgov.data.org.models import User
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.data.people.scope import writable_households, writable_houses, writable_residents
@@ -76,11 +77,8 @@ def check_writes_resident(actor: User, resident: Resident) -> None:
 
 
 def check_phone(value: str) -> str:
-    """A phone number as written (spaces and hyphens out): 7 to 15 digits, an optional leading +; "" stays ""."""
-    phone = re.sub(r"[\s\-]", "", value)
-    if phone and not re.fullmatch(r"\+?\d{7,15}", phone):
-        raise InvalidInput(_("联系电话格式不正确"), field="phone")
-    return phone
+    """A resident's phone as ``org.phones.check_phone`` reads it ("" stays ""); the message does not repeat it."""
+    return phones.check_phone(value, field="phone", label=_("联系电话"), echo=False)
 
 
 def check_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
