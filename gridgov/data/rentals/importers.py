@@ -26,6 +26,7 @@ from gridgov.data.cases.domain.ledger_import import (
     PlannedRow,
     finished_case,
     ledger_milestones,
+    rectified_and_accepted,
 )
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
@@ -124,7 +125,7 @@ class RectificationImporter(LedgerImporter):
             department=cells.optional_department(row.get("department"), town=ctx.town, column="department"),
         )
         filing = check_rectification(actor=user, data=data, now=ctx.now)
-        rectified_on, accepted_on = cells.rectified_and_accepted(row, opened_on=found_on, today=ctx.today)
+        rectified_on, accepted_on = rectified_and_accepted(row, opened_on=found_on, today=ctx.today)
         return RentalRow(data=data, filing=filing, rectified_on=rectified_on, accepted_on=accepted_on)
 
     def milestones(self, parsed: RentalRow, *, ctx: ImportContext) -> LedgerMilestones | None:

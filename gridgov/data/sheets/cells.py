@@ -331,17 +331,3 @@ def later_dates(
     not_after(resolved_on, today, column=resolved.column, message=resolved.after_today)
     not_after(closed_on, today, column=closed.column, message=closed.after_today)
     return resolved_on, closed_on
-
-
-def rectified_and_accepted(row: SheetRow, *, opened_on: date, today: date) -> tuple[date | None, date | None]:
-    """A rectification ledger's 整改完成日期 (column ``rectified_on``) and 验收日期 (``accepted_on``), as
-    ``later_dates`` reads them, each on or after the row's 发现日期 (a problem ledger's 整改完成 and 销号:
-    ``ledger_import.rectified_and_closed``)."""
-    return later_dates(
-        row,
-        opened_on=opened_on,
-        today=today,
-        resolved=LaterDate("rectified_on", _("整改完成日期早于发现日期"), _("整改完成日期晚于今天")),
-        closed=LaterDate("accepted_on", _("验收日期早于发现日期"), _("验收日期晚于今天")),
-        closed_before_resolved=_("验收日期早于整改完成日期"),
-    )

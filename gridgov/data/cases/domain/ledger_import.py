@@ -112,6 +112,19 @@ def rectified_and_closed(
     )
 
 
+def rectified_and_accepted(row: SheetRow, *, opened_on: date, today: date) -> tuple[date | None, date | None]:
+    """A rectification ledger's 整改完成日期 (column ``rectified_on``) and 验收日期 (``accepted_on``), as
+    ``cells.later_dates`` reads them, each on or after the row's 发现日期."""
+    return cells.later_dates(
+        row,
+        opened_on=opened_on,
+        today=today,
+        resolved=LaterDate("rectified_on", _("整改完成日期早于发现日期"), _("整改完成日期晚于今天")),
+        closed=LaterDate("accepted_on", _("验收日期早于发现日期"), _("验收日期晚于今天")),
+        closed_before_resolved=_("验收日期早于整改完成日期"),
+    )
+
+
 class Planned(Protocol):
     """An open row replayed in memory by a ledger's ``plan_*``: its case for the bulk path, and its detail
     rows once that case is written (``rows(case)``, in the order they are to be inserted)."""

@@ -19,6 +19,7 @@ from gridgov.data.cases.domain.ledger_import import (
     finished_case,
     ledger_milestones,
     ledger_moment,
+    rectified_and_accepted,
 )
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
@@ -134,7 +135,7 @@ class HazardImporter(EnterpriseBookImporter):
         )
         with refused_as_row():
             check_hazard_input(data, today=ctx.today)
-        rectified_on, accepted_on = cells.rectified_and_accepted(row, opened_on=found_on, today=ctx.today)
+        rectified_on, accepted_on = rectified_and_accepted(row, opened_on=found_on, today=ctx.today)
         acceptor = cells.text(row.get("acceptor"), column="acceptor", max_length=64)
         if accepted_on is not None and not acceptor:
             raise RowInvalid("acceptor", _("已填验收日期，请填写验收人"))
