@@ -119,7 +119,12 @@ class ActionForm(forms.Form):
                 label=_("延期时长（%(unit)s）") % {"unit": unit}, min_value=1, max_value=365
             )
         if Need.RATING in needs:
-            self.fields["rating"] = forms.ChoiceField(label=gettext_lazy("满意度"), choices=Satisfaction.choices)
+            # No rating is preselected: a select that opened on 满意 recorded 满意 for whoever only pressed 确认.
+            self.fields["rating"] = forms.ChoiceField(
+                label=gettext_lazy("满意度"),
+                choices=[("", gettext_lazy("请选择满意度")), *Satisfaction.choices],
+                error_messages={"required": gettext_lazy("请选择满意度")},
+            )
         if action == Action.REJECT:
             self.fields["duplicate_of"] = forms.TypedChoiceField(
                 label=gettext_lazy("重复于（选填，附近相似的未结事件）"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gridgov.data.cases.enums import Status
-from gridgov.data.cases.models import Case
+from gridgov.data.cases.models import Case, CaseAction
 from tests.factories import TownWorld, signed_in
 
 
@@ -52,3 +52,15 @@ def test_the_timeline_shows_the_rating_given(world: TownWorld) -> None:
     operator.post(act(case, "rate"), {"expected_version": case.version, "rating": "basically"})
     page = operator.get(reverse("web:case_detail", args=[case.pk])).text
     assert step_details(page)[-1] == "评价：基本满意"
+
+
+def test_a_rating_must_be_chosen_not_taken_from_the_first_option(world: TownWorld) -> None:
+    case = world.bring_to(Status.CLOSED)
+    operator = signed_in(world.operator)
+    form = operator.get(act(case, "rate")).text
+    assert '<option value="" selected>请选择满意度</option>' in form
+    response = operator.post(act(case, "rate"), {"expected_version": case.version, "note": "电话回访", "rating": ""})
+    assert response.status_code == 200
+    assert "请选择满意度</li>" in response.text
+    assert "电话回访</textarea>" in response.text
+    assert CaseAction.objects.filter(case=case, action="rate").count() == 0
