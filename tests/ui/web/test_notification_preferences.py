@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from gridgov.data.notify.models import ChannelAccount, Preference
 from tests.factories import TownWorld, signed_in
 
@@ -64,3 +66,19 @@ def test_the_message_list_and_the_phone_home_link_to_the_settings(world: TownWor
     phone = signed_in(world.grid_worker_a).get("/m/").content.decode()
     for html in (web, phone):
         assert 'href="/notifications/preferences/" id="notification-preferences"' in html
+
+
+def test_each_switch_names_its_channel_for_the_phone_where_the_header_row_is_hidden(world: TownWorld, settings) -> None:
+    settings.GRIDGOV_NOTIFY_CHANNELS = ["email", "sms"]
+    client = signed_in(world.handler_a)
+    html = client.get("/notifications/preferences/").content.decode()
+    red = html[
+        html.index('<td id="pref-overdue_red-email">') : html.index("</tr>", html.index('id="pref-overdue_red-sms"'))
+    ]
+    assert re.findall(r'<span class="show-sm">([^<]*)</span>', red) == ["电子邮件", "短信"]
+    answer = client.post(
+        "/notifications/preferences/switch/",
+        {"kind": "dispatched", "channel": "sms", "enabled": "1"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert re.findall(r'<span class="show-sm">([^<]*)</span>', answer) == ["短信"]

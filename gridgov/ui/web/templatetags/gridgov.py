@@ -21,6 +21,7 @@ from gridgov.data.cases.domain.notification_inbox import unread_count
 from gridgov.data.cases.enums import Action, Satisfaction
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.dates import written_datetime
+from gridgov.data.notify.channels.registry import ChannelName
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
 from gridgov.data.worktime.enums import TimeUnit
@@ -101,6 +102,12 @@ def step_detail(action: CaseAction) -> str:
     if data.get("rating") in Satisfaction.values:
         parts.append(_("评价：%(rating)s") % {"rating": Satisfaction(data["rating"]).label})
     return _("，").join(parts)
+
+
+@register.filter
+def channel_label(name: str) -> str:
+    """``{{ cell.channel|channel_label }}``: a notification channel as users call it (电子邮件, 短信)."""
+    return str(ChannelName(name).label) if name in ChannelName.values else name
 
 
 @register.filter
