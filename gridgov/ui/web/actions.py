@@ -113,9 +113,10 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
                 photos=_photos(request, transition.action),
             )
         except InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            if error.field == "photos":
-                form.photo_error = error.message  # type: ignore[attr-defined]  # the template shows the photo error beside the upload field
+            if error.field == "photos":  # not a form field: said once, beside the upload field, not also on top
+                form.photo_error = error.message  # type: ignore[attr-defined]
+            else:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
         except NotFound:
             return _gone(request)
         except (Conflict, DomainError) as error:

@@ -132,7 +132,8 @@ def test_handler_resolves_with_after_photos_and_a_missing_photo_is_a_field_error
     client = signed_in(world.handler_a)
     missing = client.post(act(case, "resolve"), {"expected_version": case.version, "note": "已清运"})
     assert missing.status_code == 200
-    assert "“处置反馈”需要上传至少一张现场照片" in missing.text
+    assert missing.text.count("“处置反馈”需要上传至少一张现场照片") == 1  # beside the upload field, not again on top
+    assert '<ul class="errorlist"><li>“处置反馈”需要上传至少一张现场照片</li></ul>' in missing.text
     assert "已清运</textarea>" in missing.text  # what was typed is kept
     bad = client.post(
         act(case, "resolve"),
@@ -142,7 +143,7 @@ def test_handler_resolves_with_after_photos_and_a_missing_photo_is_a_field_error
             "photos": [SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")],
         },
     )
-    assert "“x.jpg”不是有效的图片" in bad.text
+    assert bad.text.count("“x.jpg”不是有效的图片") == 1
     case.refresh_from_db()
     assert case.status == Status.HANDLING
     good = client.post(
