@@ -136,11 +136,10 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
                 return redirect("web:home")
             return redirect("web:case_detail", case_id=case.pk)
     template = "web/case_action.html#action_form" if is_htmx(request) else "web/case_action.html"
-    return render(
-        request,
-        template,
-        {"case": case, "form": form, "transition": transition, "photo_error": getattr(form, "photo_error", "")},
-    )
+    # A form shown again after a POST kept what was typed, but a browser never refills a file input: say so.
+    photos_lost = request.method == "POST" and bool(request.FILES.getlist("photos"))
+    context = {"case": case, "form": form, "transition": transition, "photos_lost": photos_lost}
+    return render(request, template, {**context, "photo_error": getattr(form, "photo_error", "")})
 
 
 def _gone(request: HttpRequest, message: str = "") -> HttpResponse:

@@ -285,3 +285,20 @@ def test_the_extension_field_names_the_unit_of_the_handling_limit(world: TownWor
     case = world.bring_to(Status.HANDLING)  # the default limit: working hours
     page = signed_in(world.handler_a).get(act(case, "request_extension")).text
     assert "延期时长（工作时）" in page
+
+
+def test_a_form_shown_again_says_the_chosen_photos_were_not_kept(world: TownWorld) -> None:
+    case = world.bring_to(Status.HANDLING)
+    client = signed_in(world.handler_a)
+    photo_no_note = client.post(
+        act(case, "resolve"),
+        {
+            "expected_version": case.version,
+            "note": "",
+            "photos": [SimpleUploadedFile("after.jpg", jpeg(), content_type="image/jpeg")],
+        },
+    )
+    assert photo_no_note.status_code == 200
+    assert 'id="photos-lost"' in photo_no_note.text
+    no_photo = client.post(act(case, "resolve"), {"expected_version": case.version, "note": ""})
+    assert 'id="photos-lost"' not in no_photo.text
