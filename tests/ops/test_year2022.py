@@ -152,6 +152,10 @@ def test_the_full_2022_matches_the_work_report_slow_but_run() -> None:
     assert ("重点企业固定资产投资" in economy, "新增规上企业" in economy) == (False, False)
     assert texts["企业发展"].startswith("新增规上企业4家，重点企业固定资产投资7.7亿元，")
     assert all(broken is None for _case, broken in verify_chains(Case.objects.filter(town=org.town, year=2022)))
+    # The past is written, not announced: no step of 2022 is owed a notification, and nobody was told of one.
+    of_2022 = Case.objects.filter(town=org.town, year=2022)
+    owed = CaseAction.objects.filter(case__in=of_2022, notify_due_at__isnull=False)
+    assert (owed.count(), Notification.objects.filter(case__in=of_2022).count()) == (0, 0)
 
 
 def year_figures_of_events(town: Area) -> dict[str, int]:

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from django.utils import timezone
 
+from gridgov.data.cases.domain.engine import without_notifications
 from gridgov.data.org.models import Area
 from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.db.analyze import analyze_after_commit
@@ -59,10 +60,13 @@ def build_2022(
     seed = rng.getrandbits(32)  # each later step gets its own stream: a skipped step changes no other
     made = build_events_2022(town=town, rng=rng, scale=scale, progress=progress)
     if ledgers if ledgers is not None else scale >= 1.0:
-        for name, build in LEDGER_BUILDERS.items():
-            stream = random.Random(f"{seed}:{name}")
-            _step(town.town, f"2022:{name}", functools.partial(build, town=town.town, rng=stream, year=YEAR))
-        _step(town.town, "2022:bulletins", lambda: issue_bulletins_2022(town=town))
+        # The ledgers' 2022 goes through the live domain functions, step by step as it happened; nobody is told
+        # of those steps now (no 消息, no robot): a past year is written, not announced.
+        with without_notifications():
+            for name, build in LEDGER_BUILDERS.items():
+                stream = random.Random(f"{seed}:{name}")
+                _step(town.town, f"2022:{name}", functools.partial(build, town=town.town, rng=stream, year=YEAR))
+            _step(town.town, "2022:bulletins", lambda: issue_bulletins_2022(town=town))
     _step(town.town, "2022", lambda: None)
     analyze_after_commit()  # planner statistics of the tables just filled (PostgreSQL)
     return made
