@@ -21,6 +21,7 @@ from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import Department, Membership, User
 from gridgov.data.taxonomy.models import Category
+from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.forms import ActionForm
 from gridgov.ui.web.views import render_case
@@ -116,7 +117,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             if error.field == "photos":  # not a form field: said once, beside the upload field, not also on top
                 form.photo_error = error.message  # type: ignore[attr-defined]
             else:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_refusal(form, error)
         except NotFound:
             return _gone(request)
         except (Conflict, DomainError) as error:

@@ -22,18 +22,12 @@ from gridgov.data.cases.domain.queries import DEFAULT_SORT, CaseFilter, Queue, f
 from gridgov.data.cases.enums import Channel
 from gridgov.data.cases.models import Case
 from gridgov.data.taxonomy.models import Category
+from gridgov.ui.downloads import download
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.forms import ListForm
 from gridgov.ui.web.menu import may_triage, may_use_inbox
 
 PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -> HttpResponse:
@@ -66,7 +60,7 @@ def _case_list(request: HttpRequest, *, queue: str, title: str, url_name: str) -
     cases = list_cases(user=user, case_filter=case_filter, now=now)
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-        return _xlsx(
+        return download(
             cases_workbook(cases.queryset, now=now, calendar=reference.calendar(), title=title),
             f"{url_name}-{stamp}.xlsx",
         )
@@ -115,7 +109,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         rows = rows.order_by("created_at", "id")
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return _xlsx(notifications_workbook(rows, title=_("消息提醒")), f"notifications-{stamp}.xlsx")
+        return download(notifications_workbook(rows, title=_("消息提醒")), f"notifications-{stamp}.xlsx")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     # A case that has left the reader (returned, reassigned) keeps its message, without a dead link: it says why.
