@@ -115,7 +115,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             )
         except InvalidInput as error:
             if error.field == "photos":  # not a form field: said once, beside the upload field, not also on top
-                form.photo_error = error.message  # type: ignore[attr-defined]
+                form.photo_error = error.message
             else:
                 show_refusal(form, error)
         except NotFound:
@@ -140,7 +140,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     # A form shown again after a POST kept what was typed, but a browser never refills a file input: say so.
     photos_lost = request.method == "POST" and bool(request.FILES.getlist("photos"))
     context = {"case": case, "form": form, "transition": transition, "photos_lost": photos_lost}
-    return render(request, template, {**context, "photo_error": getattr(form, "photo_error", "")})
+    return render(request, template, {**context, "photo_error": form.photo_error})
 
 
 def _gone(request: HttpRequest, message: str = "") -> HttpResponse:

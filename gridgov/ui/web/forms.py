@@ -64,6 +64,9 @@ class HandlerField(forms.ModelChoiceField[User]):
 class ActionForm(forms.Form):
     """The form of one workflow action on one case. Fields appear only when the action uses them."""
 
+    # The photos are not a form field (they come from the upload input): their refusal, said beside it.
+    photo_error: str = ""
+
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=gettext_lazy("意见/说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
