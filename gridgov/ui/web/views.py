@@ -25,9 +25,9 @@ from gridgov.data.cases.domain.personal_data import (
     ReporterContact,
     reporter_contact,
     reveal_reporter_contact,
-    timeline,
 )
 from gridgov.data.cases.domain.queries import overview
+from gridgov.data.cases.domain.timeline import case_timeline
 from gridgov.data.cases.enums import Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.errors import DomainError, NotFound
@@ -148,7 +148,7 @@ def render_case(
         "web/case_detail.html",
         {
             "case": case,
-            "steps": timeline(case, actions, revealed=revealed),
+            "steps": case_timeline(case, actions, revealed=revealed),
             "deadline": deadline,
             "contact": contact,
             "can_reveal": contact.masked and may_reveal_contact(user=user, case=case),  # the button: while masked

@@ -5,26 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from gridgov.data.access.permissions import memberships_of
 from gridgov.data.cases.domain.deadlines import (
     DeadlineView,
-    limit_amount_text,
     limit_unit,
     pending_extension_text,
     time_left_text,
 )
 from gridgov.data.cases.domain.notification_inbox import unread_count
-from gridgov.data.cases.enums import Action, Satisfaction
-from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.cases.models import Case
 from gridgov.data.dates import written_datetime
 from gridgov.data.notify.channels.registry import ChannelName
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
-from gridgov.data.worktime.enums import TimeUnit
 from gridgov.ui.web import menu, once
 
 register = template.Library()
@@ -79,29 +74,6 @@ def extension_asked(case: Case) -> str:
     """``{{ case|extension_asked }}``: the extension waiting for a decision in the unit it was asked in (30天,
     3个工作日; ``deadlines.pending_extension_text``); empty when none waits."""
     return pending_extension_text(case)
-
-
-@register.filter
-def step_detail(action: CaseAction) -> str:
-    """``{{ action|step_detail }}``: what a step decided that its note does not say — the handling deadline a
-    dispatch set, the extension asked for, granted or refused (延期3个工作日, with the new deadline when granted),
-    the deadline a resume set and the rating given (评价：满意) — so the timeline reads as the case went; empty
-    for any other step."""
-    data = action.data or {}
-    parts = []
-    extension = data.get("extension")
-    if isinstance(extension, dict) and extension.get("value") and extension.get("unit") in TimeUnit.values:
-        parts.append(
-            _("延期%(amount)s") % {"amount": limit_amount_text(int(extension["value"]), TimeUnit(extension["unit"]))}
-        )
-    deadline = parse_datetime(data["deadline"]) if isinstance(data.get("deadline"), str) else None
-    if deadline is not None:  # a dispatch starts the handling clock; an approved extension or a resume moves it
-        dispatched = action.action in (Action.DISPATCH, Action.REDISPATCH)
-        text = _("处置期限 %(deadline)s") if dispatched else _("新期限 %(deadline)s")
-        parts.append(text % {"deadline": cn_datetime(deadline)})
-    if data.get("rating") in Satisfaction.values:
-        parts.append(_("评价：%(rating)s") % {"rating": Satisfaction(data["rating"]).label})
-    return _("，").join(parts)
 
 
 @register.filter
