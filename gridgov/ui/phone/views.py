@@ -32,8 +32,9 @@ from gridgov.data.access.permissions import (
 from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.deadlines import deadline_view, deadline_views
 from gridgov.data.cases.domain.engine import apply_action
-from gridgov.data.cases.domain.personal_data import shown_actor, timeline
+from gridgov.data.cases.domain.personal_data import shown_actor
 from gridgov.data.cases.domain.queries import CaseList, keyset_of, older_than
+from gridgov.data.cases.domain.timeline import case_timeline
 from gridgov.data.cases.enums import Action, AttachmentKind, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -166,7 +167,7 @@ def _render_case(
         "phone/case.html",
         {
             "case": case,
-            "steps": timeline(case, actions),
+            "steps": case_timeline(case, actions),
             "before_photos": [p for p in photos if p.kind != AttachmentKind.AFTER],
             "after_photos": [p for p in photos if p.kind == AttachmentKind.AFTER],
             "deadline": deadline_view(case, now=timezone.now(), calendar=reference.calendar()),
