@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from gridgov.data.access.permissions import available_actions, duplicate_number
 from gridgov.data.cases.domain.deadlines import deadline_view, lamp_of, limit_unit
-from gridgov.data.cases.domain.personal_data import reporter_contact, timeline
+from gridgov.data.cases.domain.personal_data import reporter_contact
+from gridgov.data.cases.domain.timeline import case_timeline
 from gridgov.data.cases.enums import Action, Lamp, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.transitions import Need
@@ -151,10 +152,11 @@ def case_detail(case: Case, *, user: User, now: datetime) -> JSONObject:
                     "actor_name": who,
                     "actor_role": row.actor_role or None,
                     "note": row.note,
+                    "detail": detail,
                     "created_at": row.created_at,
                     "attachments": [attachment(a, action_seq=row.seq) for a in row.attachments.all()],
                 }
-                for row, who in timeline(case, actions)
+                for row, who, detail in case_timeline(case, actions)
             ],
             "actions": offers(user=user, case=case),
         }

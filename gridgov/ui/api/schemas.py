@@ -155,6 +155,11 @@ class TimelineEntryOut(Schema):
     actor_name: str
     actor_role: Role | None
     note: str
+    detail: str = Field(
+        description="该步骤所作的决定（备注之外）：派遣设定的处置期限（处置期限 2026年11月25日 17:30）、"
+        "申请、批准或驳回的延期（延期2个工作日，批准时附新期限）、恢复后的新期限、评价（评价：满意）；"
+        "使用请求的语言；其他步骤为空字符串"
+    )
     created_at: datetime
     attachments: list[AttachmentOut]
 
