@@ -118,8 +118,12 @@ class ActionForm(forms.Form):
         if Need.EXTENSION in needs:
             handle_unit = limit_unit(case, "handle")
             unit = handle_unit.label if handle_unit is not None else ""
+            wanted = _("请填写延期时长（1–365）")  # the engine's words: empty, not a number or out of range alike
             self.fields["extension"] = forms.IntegerField(
-                label=_("延期时长（%(unit)s）") % {"unit": unit}, min_value=1, max_value=365
+                label=_("延期时长（%(unit)s）") % {"unit": unit},
+                min_value=1,
+                max_value=365,
+                error_messages={"required": wanted, "invalid": wanted, "min_value": wanted, "max_value": wanted},
             )
         if Need.RATING in needs:
             # No rating is preselected: a select that opened on 满意 recorded 满意 for whoever only pressed 确认.

@@ -169,6 +169,16 @@ def test_request_extension_then_approve(world: TownWorld) -> None:
         act(case, "request_extension"), {"expected_version": case.version, "note": "缺材料", "extension": 0}
     )
     assert 'id="id_extension_errors"' in bad.text
+    # Empty, zero or not a number: the same words as the engine's, not Django's generic 这个字段是必填项。
+    said = [
+        handler.post(
+            act(case, "request_extension"), {"expected_version": case.version, "note": "缺材料", "extension": v}
+        )
+        .context["form"]
+        .errors.get_json_data()["extension"][0]["message"]
+        for v in ("", "0", "两天", "400")
+    ]
+    assert said == ["请填写延期时长（1–365）"] * 4
     handler.post(act(case, "request_extension"), {"expected_version": case.version, "note": "缺材料", "extension": 2})
     case.refresh_from_db()
     assert case.pending_extension_value == 2
