@@ -10,7 +10,7 @@ from django.db import connection
 
 from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.domain.engine import apply_action
-from gridgov.data.cases.enums import Action
+from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.notify.domain import deliveries
 from gridgov.data.notify.domain.alerts import raise_deadline_alerts
@@ -155,6 +155,44 @@ def test_the_unit_a_case_is_reassigned_away_from_hears_it_left_on_its_channels(l
         ("email", f"Case reassigned to another unit: {case.number}"),
         ("wecom", f"Case reassigned to another unit: {case.number}"),
     ]
+
+
+def test_someone_of_the_unit_left_who_still_sees_the_case_hears_of_a_step_not_a_dispatch(
+    linked: TownWorld, settings
+) -> None:
+    world = linked
+    settings.GRIDGOV_NOTIFY_CHANNELS = ["email"]
+    world.village_staff_a.email = "vs_a@example.org"
+    world.village_staff_a.save(update_fields=["email"])
+    # with village A's committee; its village staff see the case by their village after it leaves too
+    case = world.bring_to(Status.DISPATCHED, department=world.committee_a, now=NINE)
+    deliver_owed(now=NINE)
+    row = apply_action(
+        case_id=case.pk, actor=world.operator, action=Action.REDISPATCH, department=world.dept_a, note="转执法中队"
+    )
+    deliver_owed(now=NINE)
+    assert list(
+        Delivery.objects.filter(event_key=f"action:{row.pk}")
+        .order_by("recipient_key")
+        .values_list("recipient_key", "kind", "title", "link")
+    ) == sorted(
+        [
+            (
+                f"user:{world.handler_a.pk}",
+                "dispatched",
+                f"新派遣案卷：{case.number}",
+                f"{settings.GRIDGOV_PUBLIC_URL}/cases/{case.pk}/",
+            ),
+            (
+                f"user:{world.village_staff_a.pk}",
+                "other",
+                f"案卷动态：{case.number}",
+                f"{settings.GRIDGOV_PUBLIC_URL}/cases/{case.pk}/",
+            ),
+        ]
+    )
+    mail = Delivery.objects.get(event_key=f"action:{row.pk}", user=world.village_staff_a)
+    assert mail.text.splitlines()[-1] == f"{case.number}：改派 — 转执法中队"
 
 
 def test_the_group_robot_of_the_unit_a_case_left_hears_it_left_with_nothing_to_open(

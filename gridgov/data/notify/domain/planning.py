@@ -35,6 +35,7 @@ from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.notifications import (
     NotificationText,
     actions_with_their_cases,
+    department_people,
     is_reassigned_away,
     reassigned_away_text,
     reassigned_from,
@@ -47,7 +48,7 @@ from gridgov.data.notify.channels.robots import Robot, robots
 from gridgov.data.notify.domain.messages import case_message, delivery_content, reporter_message, town_language
 from gridgov.data.notify.enums import URGENT, DeliveryStatus, EventKind
 from gridgov.data.notify.models import ChannelAccount, Delivery, Preference
-from gridgov.data.org.models import Department
+from gridgov.data.org.models import Department, Membership
 from gridgov.data.worktime.calendar import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -305,28 +306,42 @@ def plan_for_action(*, action_id: int, now: datetime | None = None) -> int:
 def draft_for_action(*, action: CaseAction, recipients: list[Recipient], now: datetime) -> Draft:
     """The deliveries of one case action (loaded by ``actions_with_their_cases``) to ``recipients``, worked out
     without writing — the outbox does this before its write transaction and writes them with the notifications.
-    Those told that a reassignment took the case away from their unit hear of it as "其他流转" (``EventKind.OTHER``),
-    not as a dispatch to them; so does that unit's group robot, without a link to the case."""
+    A reassignment is a dispatch only to the unit the case went to: the rest of the unit it left hear of it as
+    "其他流转" (``EventKind.OTHER``) — those who still see the case another way with the step and its link, the
+    others told that it went away; so does that unit's group robot, without a link to the case."""
     kind = kind_of_action(action.action, action.to_status or "")
     case = action.case
     event_key = f"action:{action.pk}"
     reporter = _reporter_delivery(
         case=case, action=action.action, to_status=action.to_status or "", event_key=event_key, now=now
     )
-    left = [r for r in recipients if is_reassigned_away(r.message)]
+    rest = [r for r in recipients if is_reassigned_away(r.message)]
     told = [r for r in recipients if not is_reassigned_away(r.message)]
+    old_department = reassigned_from(action)
+    if old_department is not None:  # those of the unit left who still see the case: a step, not a dispatch
+        new_unit = _in_department(case.department_id, user_ids=[r.user_id for r in told])
+        rest += [r for r in told if r.user_id not in new_unit]
+        told = [r for r in told if r.user_id in new_unit]
     draft = Draft(event_key)
     if told or kind in ROBOT_KINDS or reporter is not None:
         extra = [reporter] if reporter is not None else []
         draft = draft_event(event_key=event_key, kind=kind, case=case, recipients=told, now=now, extra=extra)
-    group = _robots_left(case, department_id=reassigned_from(action))
-    if left or group:
+    group = _robots_left(case, department_id=old_department)
+    if rest or group:
         gone = reassigned_away_text(number=case.number)
         away = draft_event(
-            event_key=event_key, kind=EventKind.OTHER, case=case, recipients=left, now=now, group=group, group_note=gone
+            event_key=event_key, kind=EventKind.OTHER, case=case, recipients=rest, now=now, group=group, group_note=gone
         )
         draft.rows += away.rows
     return draft
+
+
+def _in_department(department_id: int | None, *, user_ids: list[int]) -> set[int]:
+    """Those of ``user_ids`` who are the people of the department ``department_id`` (``department_people``)."""
+    who = department_people(department_id)
+    if who is None or not user_ids:
+        return set()
+    return set(Membership.objects.filter(who, active=True, user_id__in=user_ids).values_list("user_id", flat=True))
 
 
 def _robots_left(case: Case, *, department_id: int | None) -> list[Robot]:
