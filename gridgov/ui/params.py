@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import re
 
+from django.http import HttpRequest
+from django.utils import timezone
+
+from gridgov.data.worktime.days import FIRST_YEAR
+
 # Database keys are 64-bit signed; anything larger cannot name a row (and would overflow the query).
 MAX_ID = 2**63 - 1
-# Years a town's records can belong to; a year outside makes no date (date(-1, 1, 1)) or no sense.
-MIN_YEAR = 1900
+# Years a town's records can belong to (from the first year a ledger takes, ``worktime.days.FIRST_YEAR``); a year
+# outside makes no date (date(-1, 1, 1)) or no sense.
+MIN_YEAR = FIRST_YEAR
 MAX_YEAR = 2100
 
 _DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit() accepts "²" and "١", which int() refuses
@@ -34,8 +40,14 @@ def id_param(value: str | None) -> int | None:
 
 
 def year_param(value: str | None) -> int | None:
-    """A calendar year (1900 … 2100) or None."""
+    """A calendar year (``MIN_YEAR`` … ``MAX_YEAR``) or None."""
     return int_param(value, minimum=MIN_YEAR, maximum=MAX_YEAR)
+
+
+def year_shown(request: HttpRequest) -> int:
+    """The year a page of one year shows (a ledger's year, the economy, the year in review, development):
+    ``?year=``, or a posted form's year, when ``year_param`` takes it; this year (the clock's) otherwise."""
+    return year_param(request.GET.get("year") or request.POST.get("year")) or timezone.localdate().year
 
 
 def float_param(value: str | None, *, minimum: float, maximum: float) -> float | None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access.permissions import Viewer, viewer_of
 from gridgov.data.org.models import Area
-from gridgov.ui.params import id_param, int_param
+from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import signed_in_user
 
 
@@ -42,10 +41,3 @@ def town_wide(request: HttpRequest) -> tuple[Viewer, Area]:
     if not viewer.sees_town(town):
         raise PermissionDenied(_("只有本镇领导、指挥室和管理员可以查看全镇数据"))
     return viewer, town
-
-
-def year_shown(request: HttpRequest) -> int:
-    """The year a town-wide page shows (the economy, the year in review): ``?year=``, or a posted form's year,
-    from 2000 to 2100; the clock's year otherwise."""
-    raw = request.GET.get("year") or request.POST.get("year")
-    return int_param(raw, minimum=2000, maximum=2100) or timezone.localdate().year

@@ -36,7 +36,7 @@ from gridgov.data.people.models import Household, Resident
 from gridgov.data.reports.phrasing import money
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import DepartmentForm, PaymentForm
-from gridgov.ui.params import id_param, year_param
+from gridgov.ui.params import id_param, year_param, year_shown
 from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.menu import may_use_assistance
@@ -289,7 +289,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     town = assistance_town(user)
     if "figures" not in permissions.assistance_actions(user=user, town=town):
         raise PermissionDenied(_("只有镇指挥室、领导或管理员可以查看全镇数据"))
-    year = common.year_of(request)
+    year = year_shown(request)
     as_of = timezone.now()
     found = year_figures(town=town, start=date(year, 1, 1), end=date(year + 1, 1, 1), as_of=as_of)
     links: dict[str, tuple[str, dict[str, str | int]]] = {

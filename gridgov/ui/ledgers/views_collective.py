@@ -28,7 +28,7 @@ from gridgov.data.org.models import Area, Enterprise, User
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_collective import IncomeForm, SupportForm
 from gridgov.ui.ledgers.templatetags.enterprise_ledgers import percent
-from gridgov.ui.params import id_param
+from gridgov.ui.params import id_param, year_shown
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 from gridgov.ui.web.menu import may_use_collective
 
@@ -56,7 +56,7 @@ class Table:
 
 def _table(request: HttpRequest, user: User, town: Area) -> Table:
     """The year table asked for (``?year=``, ``?village=``)."""
-    year = common.year_of(request)
+    year = year_shown(request)
     villages = list(_villages(user, town))
     chosen = id_param(request.GET.get("village"))
     shown = [v for v in villages if v.pk == chosen] if chosen else villages
@@ -159,7 +159,7 @@ def collective_village(request: HttpRequest, village_id: int) -> HttpResponse:
     user = signed_in_user(request)
     town = collective_town(user)
     village = _village_or_404(user, town, village_id)
-    year = common.year_of(request)
+    year = year_shown(request)
     may_record = permissions.may_record_income(user, village)
     form = IncomeForm(request.POST or None)
     recorded = False
@@ -216,7 +216,7 @@ class SupportFilter:
     def of(cls, request: HttpRequest) -> SupportFilter:
         kind = request.GET.get("kind", "")
         return cls(
-            common.year_of(request),
+            year_shown(request),
             kind if kind in SupportKind.values else "",
             id_param(request.GET.get("village")),
         )

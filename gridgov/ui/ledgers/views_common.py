@@ -35,7 +35,6 @@ from gridgov.data.sheets.jobs import home_town
 from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import CellValue, FromDjango, TemplateContext
 from gridgov.ui.downloads import download
-from gridgov.ui.params import year_param
 from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import is_htmx
 from gridgov.ui.web.menu import may_use_civic_ledgers
@@ -129,10 +128,6 @@ def list_xlsx(title: str, headers: Sequence[str | Promise], rows: Iterable[Seque
 
 def uploads(request: HttpRequest, kind: AttachmentKind) -> list[Upload]:
     return [Upload(name=f.name or "photo", data=f.read(), kind=kind) for f in request.FILES.getlist("photos")]
-
-
-def year_of(request: HttpRequest) -> int:
-    return year_param(request.GET.get("year")) or timezone.localdate().year
 
 
 def day_text(day: date | None) -> str:

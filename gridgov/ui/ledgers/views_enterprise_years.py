@@ -33,7 +33,7 @@ from gridgov.data.org.models import Enterprise, User
 from gridgov.types import TemplateContext
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise_years import EnterpriseYearForm, RectificationForm, ThresholdForm
-from gridgov.ui.params import year_param
+from gridgov.ui.params import year_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
@@ -181,7 +181,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     """The 低效企业整治 list of a year: each low-efficiency enterprise with its status, and (for recorders) the form
     that moves it on."""
     user = signed_in_user(request)
-    year = common.year_of(request)
+    year = year_shown(request)
     rows = list(_low_rows(user, year))
     end = date(year + 1, 1, 1)
     done = {r.pk for r in _low_rows(user, year).filter(rectified_by(end=end, as_of=timezone.now()))}
@@ -234,7 +234,7 @@ def rectify(request: HttpRequest, row_id: int) -> HttpResponse:
 def threshold(request: HttpRequest) -> HttpResponse:
     """Set the year's 亩均税收 threshold of the user's town and mark the enterprises below it as low-efficiency."""
     user = signed_in_user(request)
-    year = common.year_of(request)
+    year = year_shown(request)
     town = common.staff_town(user)
     if town is None or not permissions.may_record_years(user):
         raise PermissionDenied(_("您无权设定亩均税收门槛"))

@@ -20,6 +20,7 @@ from gridgov.data.inspections import figures as inspection_figures
 from gridgov.data.problemlists import figures as problem_figures
 from gridgov.data.rentals import figures as rental_figures
 from gridgov.ui.ledgers import views_common as common
+from gridgov.ui.params import year_shown
 from gridgov.ui.signed_in import signed_in_user
 
 
@@ -27,7 +28,7 @@ from gridgov.ui.signed_in import signed_in_user
 def figures(request: HttpRequest) -> HttpResponse:
     """Figures per book (scoped: an enterprise user sees its own), and the services' figures for staff."""
     user = signed_in_user(request)
-    year = common.year_of(request)
+    year = year_shown(request)
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     now = timezone.now()
     visible = permissions.visible_cases(user, Case.objects.filter(kind=Kind.HAZARD)).values("pk")
@@ -45,7 +46,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 def civic_figures(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     town = common.civic_keeper_town(user, _("只有镇指挥室、领导或管理员可以查看全镇数据"))
-    year = common.year_of(request)
+    year = year_shown(request)
     as_of: datetime = timezone.now()
     groups = []
     for title, module in (

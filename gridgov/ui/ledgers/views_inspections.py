@@ -29,7 +29,7 @@ from gridgov.ui.confirm import ask_first, confirmed
 from gridgov.ui.downloads import DOCX, download
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ProblemForm, RoundForm
-from gridgov.ui.params import id_param
+from gridgov.ui.params import id_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 200
@@ -47,7 +47,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     qs = permissions.visible_rounds(user, town)
     # One year at a time (the year the round started): this year by default, links for the years with rounds.
     this_year = timezone.localdate().year
-    chosen = common.year_of(request)
+    chosen = year_shown(request)
     years = sorted({d.year for d in qs.dates("start_date", "year")} | {this_year, chosen}, reverse=True)
     rows = inspection_figures.with_counts(qs.filter(start_date__year=chosen))
     return render(

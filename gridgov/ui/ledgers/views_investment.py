@@ -28,7 +28,7 @@ from gridgov.data.sheets.jobs import home_town
 from gridgov.types import FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_investment import LeadForm
-from gridgov.ui.params import id_param, year_param
+from gridgov.ui.params import id_param, year_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
@@ -206,7 +206,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
     """The year's funds arrived by month (到位资金), with the year's total."""
     user = signed_in_user(request)
     town = investment_town(user)
-    year = common.year_of(request)
+    year = year_shown(request)
     rows = permissions.visible_arrivals(user).filter(town=town, year=year)
     by_month = arrivals_by_month(rows)
     months = [(month, by_month.get((year, month), Decimal(0))) for month in range(1, 13)]

@@ -27,7 +27,7 @@ from gridgov.data.rentals.enums import Problem
 from gridgov.data.rentals.models import Rectification
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_rentals import AcceptForm, RectificationForm, RectifyForm, RevitaliseForm
-from gridgov.ui.params import id_param
+from gridgov.ui.params import id_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
@@ -208,7 +208,7 @@ def farmhouses(request: HttpRequest) -> HttpResponse:
     """The idle farmhouses a user may revitalise, and for the town's keepers the year's 盘活N户, 增收N万元."""
     user = signed_in_user(request)
     town = common.civic_town(user)
-    year = common.year_of(request)
+    year = year_shown(request)
     keeps = "add" in permissions.ledger_actions(user=user, ledger=permissions.Ledger.RENTALS, town=town)
     houses = _farmhouses(user, town).order_by("village__path", "address", "id")
     in_year = request.GET.get("revitalised") == "1"

@@ -1,5 +1,5 @@
-"""The civic pages that show one year read ``?year=`` as every ledger page does (``common.year_of``): a year
-from 1900 to 2100, this year (the clock's) for anything else — never a 500."""
+"""The civic pages that show one year read ``?year=`` as every page of one year does (``params.year_shown``): a
+year from ``FIRST_YEAR`` to 2100, this year (the clock's) for anything else — never a 500."""
 
 from __future__ import annotations
 
@@ -33,6 +33,6 @@ def test_the_civic_figures_page_shows_this_year_for_what_is_not_a_year(world: To
 
 def test_the_civic_pages_read_the_same_years_as_the_ledger_lists(world: TownWorld) -> None:
     client = signed_in(world.operator)
-    rounds = client.get(reverse("ledgers:rounds"), {"year": "1995"}).text
-    figures = client.get(reverse("ledgers:civic_figures"), {"year": "1995"}).context["year"]
-    assert (re.findall(r'<strong aria-current="page">(\d+)</strong>', rounds), figures) == (["1995"], 1995)
+    rounds = client.get(reverse("ledgers:rounds"), {"year": "2005"}).text
+    figures = client.get(reverse("ledgers:civic_figures"), {"year": "2005"}).context["year"]
+    assert (re.findall(r'<strong aria-current="page">(\d+)</strong>', rounds), figures) == (["2005"], 2005)

@@ -32,7 +32,7 @@ from gridgov.data.projects.enums import Schedule
 from gridgov.data.projects.figures import ProjectsYear, TypeInvestment, investment_by_type, projects_year
 from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.ledgers.templatetags.enterprise_ledgers import yuan
-from gridgov.ui.params import year_param
+from gridgov.ui.params import year_shown
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.menu import may_use_collective, may_use_investment, may_use_projects
 
@@ -177,7 +177,7 @@ def chart_data(
 def development(request: HttpRequest) -> HttpResponse:
     _viewer, town = town_wide(request)
     user = signed_in_user(request)
-    year = year_param(request.GET.get("year")) or timezone.localdate().year
+    year = year_shown(request)
     projects = _projects(user, town, year)
     investment = _investment(user, town, year)
     collective = _collective(user, town, year)

@@ -16,8 +16,9 @@ from gridgov.data.org.models import Area
 from gridgov.data.reports.domain import economy
 from gridgov.data.reports.enums import Accumulation, Frequency, IndicatorKind
 from gridgov.data.reports.models import IndicatorDefinition
-from gridgov.ui.dashboard.common import town_wide, year_shown
+from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.dashboard.forms import ActualForm, IndicatorDefinitionForm, TargetForm
+from gridgov.ui.params import year_shown
 from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import is_htmx, signed_in_user
 

@@ -34,8 +34,9 @@ from gridgov.data.reports.domain.year_review import YearReview, figure_cases, ye
 from gridgov.data.visits.figures import hardship_visits
 from gridgov.data.visits.models import Visit
 from gridgov.data.writers import write_docx
-from gridgov.ui.dashboard.common import town_wide, year_shown
+from gridgov.ui.dashboard.common import town_wide
 from gridgov.ui.downloads import DOCX, download
+from gridgov.ui.params import year_shown
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web import menu
 
