@@ -8,13 +8,15 @@ from decimal import Decimal
 
 import pytest
 
+from gridgov.data.errors import InvalidInput
+from gridgov.data.people.domain.houses import HouseInput, register_house
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.importers import HOUSES
 from gridgov.data.people.models import House
 from gridgov.data.sheets.framework import FailedAt, RowError, dry_run, import_sheet
 from gridgov.types import CellValue
 from tests.data.people.factories import make_house
-from tests.factories import TownWorld
+from tests.factories import MONDAY_0900, TownWorld
 from tests.sheets import import_context, workbook
 
 HEADERS = ["村(社区)", "网格", "地址", "房屋用途", "间数", "纬度", "经度", "备注"]
@@ -111,3 +113,34 @@ def test_an_address_registered_at_another_desk_meanwhile_fails_its_row_and_write
         HOUSES.apply_all(checked, ctx=ctx)
     assert [(index, error.message) for index, error in failed.value.failures] == [(1, "标准地址“双合村1组2号”已登记")]
     assert House.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("rooms", "latitude", "longitude"),
+    [
+        (0, "30.1", "122.1"),
+        (10000, "", ""),
+        (1, "95", ""),  # out of range and alone: the form says both are needed first
+        (1, "", "200"),
+        (1, "30.1", "181"),
+        (1, "-91", "122.1"),
+        (1, "NaN", "122.1"),
+    ],
+)
+def test_a_house_imported_is_refused_as_the_form_refuses_it(
+    world: TownWorld, rooms: int, latitude: str, longitude: str
+) -> None:
+    data = HouseInput(
+        town=world.town,
+        village=world.village_a,
+        address="双合村16号",
+        rooms=rooms,
+        latitude=Decimal(latitude) if latitude else None,
+        longitude=Decimal(longitude) if longitude else None,
+    )
+    with pytest.raises(InvalidInput) as typed:
+        register_house(actor=world.operator, data=data, now=MONDAY_0900)
+    column = {"rooms": "间数", "latitude": "纬度", "longitude": "经度"}[typed.value.field or ""]
+    row = ["双合村", "", "双合村16号", "出租", rooms, latitude, longitude, ""]
+    checked = dry_run(importer=HOUSES, content=xlsx([row]), ctx=import_context(world))
+    assert checked.errors == [RowError(2, column, typed.value.message)]

@@ -17,7 +17,7 @@ from gridgov.data.people.models import House
 from gridgov.data.people.scope import may_write_area
 
 MAX_ROOMS = 9999
-_DEGREES = Decimal("0.000001")
+DEGREES = Decimal("0.000001")  # a point's precision: the columns' six decimal places
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,16 +59,23 @@ def check_place(*, town: Area, village: Area, grid: Area | None) -> None:
         )
 
 
-def _check_point(latitude: Decimal | None, longitude: Decimal | None) -> tuple[Decimal | None, Decimal | None]:
+def check_rooms_and_point(
+    *, rooms: int, latitude: Decimal | None, longitude: Decimal | None
+) -> tuple[int, Decimal | None, Decimal | None]:
+    """A house's rooms (1 … ``MAX_ROOMS``) and GPS point (both degrees or neither, each in range), the point to
+    ``DEGREES``; InvalidInput on the field (rooms, latitude, longitude) otherwise. The form and the importer
+    both ask this."""
+    if not 1 <= rooms <= MAX_ROOMS:
+        raise InvalidInput(_("间数应在 1 到 %(n)d 之间") % {"n": MAX_ROOMS}, field="rooms")
     if latitude is None and longitude is None:
-        return None, None
+        return rooms, None, None
     if latitude is None or longitude is None:
         raise InvalidInput(_("请同时填写经度和纬度"), field="latitude")
     if not latitude.is_finite() or not -90 <= latitude <= 90:
         raise InvalidInput(_("纬度应在 -90 到 90 之间"), field="latitude")
     if not longitude.is_finite() or not -180 <= longitude <= 180:
         raise InvalidInput(_("经度应在 -180 到 180 之间"), field="longitude")
-    return latitude.quantize(_DEGREES), longitude.quantize(_DEGREES)
+    return rooms, latitude.quantize(DEGREES), longitude.quantize(DEGREES)
 
 
 def _check(actor: User, data: HouseInput, *, house: House | None) -> _Checked:
@@ -85,11 +92,11 @@ def _check(actor: User, data: HouseInput, *, house: House | None) -> _Checked:
         use = HouseUse(data.use)
     except ValueError:
         raise InvalidInput(_("房屋用途“%(v)s”无效") % {"v": data.use}, field="use") from None
-    if not 1 <= data.rooms <= MAX_ROOMS:
-        raise InvalidInput(_("间数应在 1 到 %(n)d 之间") % {"n": MAX_ROOMS}, field="rooms")
-    latitude, longitude = _check_point(data.latitude, data.longitude)
+    rooms, latitude, longitude = check_rooms_and_point(
+        rooms=data.rooms, latitude=data.latitude, longitude=data.longitude
+    )
     note = check_text(data.note, field="note", label=_("备注"), max_length=2000, required=False)
-    return _Checked(address, latitude, longitude, use, data.rooms, note)
+    return _Checked(address, latitude, longitude, use, rooms, note)
 
 
 def register_house(*, actor: User, data: HouseInput, now: datetime) -> House:

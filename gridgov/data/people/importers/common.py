@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +29,6 @@ IMPORT_ROLES = frozenset({Role.OPERATOR, Role.ADMIN, Role.VILLAGE_STAFF})
 
 # Rows per INSERT statement of the bulk path.
 BATCH = 500
-DEGREES = Decimal("0.000001")
 TAG_SEPARATORS = re.compile(r"[、，,;；\s]+")
 
 # How registers write the kind and the relation besides the register's own labels.

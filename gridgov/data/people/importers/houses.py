@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import User
 from gridgov.data.people.domain.common import checked_write
-from gridgov.data.people.domain.houses import MAX_ROOMS
+from gridgov.data.people.domain.houses import check_rooms_and_point
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.importers.common import (
     BATCH,
-    DEGREES,
     PLACE_COLUMNS,
     Place,
     house_key,
@@ -26,7 +25,15 @@ from gridgov.data.people.importers.common import (
 )
 from gridgov.data.people.models import House
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, FailedAt, ImportContext, Importer, RowInvalid, choice_column
+from gridgov.data.sheets.importer import (
+    Column,
+    FailedAt,
+    ImportContext,
+    Importer,
+    RowInvalid,
+    choice_column,
+    refused_as_row,
+)
 from gridgov.types import CellValue, SheetRow
 
 
@@ -40,16 +47,14 @@ class HouseRow:
     note: str
 
 
-def _degrees(value: CellValue, *, column: str, limit: int, message: str) -> Decimal | None:
+def _degrees(value: CellValue, *, column: str) -> Decimal | None:
+    """A cell's decimal degrees as written (their range is the domain's check), or None for an empty cell."""
     if value in (None, ""):
         return None
     try:
-        number = Decimal(unicodedata.normalize("NFKC", str(value)).strip())
+        return Decimal(unicodedata.normalize("NFKC", str(value)).strip())
     except InvalidOperation:
         raise RowInvalid(column, _("“%(value)s”不是数字，请填十进制度数（如 30.2458）") % {"value": value}) from None
-    if not number.is_finite() or not -limit <= number <= limit:
-        raise RowInvalid(column, message)
-    return number.quantize(DEGREES)
 
 
 class HouseImporter(Importer):
@@ -72,15 +77,12 @@ class HouseImporter(Importer):
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HouseRow:
         place = place_of(row, ctx=ctx, refused=_("您无权在%(area)s登记房屋"))
-        rooms = cells.count(row.get("rooms"), column="rooms", default=1)
-        if not 1 <= rooms <= MAX_ROOMS:
-            raise RowInvalid("rooms", _("间数应在 1 到 %(n)d 之间") % {"n": MAX_ROOMS})
-        latitude = _degrees(row.get("latitude"), column="latitude", limit=90, message=_("纬度应在 -90 到 90 之间"))
-        longitude = _degrees(
-            row.get("longitude"), column="longitude", limit=180, message=_("经度应在 -180 到 180 之间")
-        )
-        if (latitude is None) != (longitude is None):
-            raise RowInvalid("latitude", _("请同时填写经度和纬度"))
+        with refused_as_row():  # the rule of a house registered on the form
+            rooms, latitude, longitude = check_rooms_and_point(
+                rooms=cells.count(row.get("rooms"), column="rooms", default=1),
+                latitude=_degrees(row.get("latitude"), column="latitude"),
+                longitude=_degrees(row.get("longitude"), column="longitude"),
+            )
         return HouseRow(
             place=place,
             use=cells.choice(row.get("use"), HouseUse, column="use", default=HouseUse.OWN),
