@@ -21,7 +21,8 @@ class HouseForm(forms.Form):
     grid = forms.ChoiceField(label=gettext_lazy("网格"), required=False)
     address = forms.CharField(label=gettext_lazy("标准地址"), max_length=200)
     use = forms.ChoiceField(label=gettext_lazy("用途"), choices=HouseUse.choices, initial=HouseUse.OWN)
-    rooms = forms.IntegerField(label=gettext_lazy("间数"), min_value=1, initial=1)
+    # The range is the domain's (houses.check_rooms_and_point), said in its words beside the field, as an import's.
+    rooms = forms.IntegerField(label=gettext_lazy("间数"), initial=1, widget=forms.NumberInput(attrs={"min": 1}))
     latitude = forms.DecimalField(label=gettext_lazy("纬度"), required=False, max_digits=12, decimal_places=8)
     longitude = forms.DecimalField(label=gettext_lazy("经度"), required=False, max_digits=12, decimal_places=8)
     note = forms.CharField(label=gettext_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -181,6 +181,12 @@ def test_house_form_keeps_input_and_names_the_field(world: TownWorld, people: Pe
     assert ('value="双合村1组1号"' in bad, '<option value="rented" selected>' in bad) == (True, True)
     elsewhere = client.post(reverse("ledgers:house_new"), {**form, "village": world.village_b.pk, "address": "x"})
     assert ('id="village-errors"' in elsewhere.text, House.objects.filter(address="x").exists()) == (True, False)
+    # Too few or too many rooms: the domain's words, the same as an import's, whichever end is crossed.
+    rooms = [
+        client.post(reverse("ledgers:house_new"), {**form, "address": "双合村1组8号", "rooms": n}).text
+        for n in (0, 10000)
+    ]
+    assert ['id="rooms-errors"><li>间数应在 1 到 9999 之间' in page for page in rooms] == [True, True]
     good = client.post(reverse("ledgers:house_new"), {**form, "address": "双合村1组9号"})
     house = House.objects.get(address="双合村1组9号")
     assert (good["Location"], house.use, house.rooms) == (reverse("ledgers:house", args=[house.pk]), "rented", 3)
