@@ -238,6 +238,10 @@ def threshold(request: HttpRequest) -> HttpResponse:
     town = common.staff_town(user)
     if town is None or not permissions.may_record_years(user):
         raise PermissionDenied(_("您无权设定亩均税收门槛"))
+    given = request.GET.get("year") or request.POST.get("year")
+    if given and year_param(given) is None:  # a write never falls back to this year as a page may
+        messages.error(request, _("年份“%(v)s”无效，未设定门槛") % {"v": given[:10]})
+        return redirect(reverse("ledgers:enterprise_rectifications"))
     form = ThresholdForm(request.POST)
     if form.is_valid():
         try:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from gridgov.data.enterprises.domain.enterprises import create_enterprise
 from gridgov.data.enterprises.domain.yearly import YearInput, record_year
 from gridgov.data.enterprises.enums import Measure, Rectification
-from gridgov.data.enterprises.models_yearly import EnterpriseYear
+from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, EnterpriseYear
 from tests.data.enterprises.conftest import EnterpriseWorld, build_enterprise_world, valid_code
 from tests.factories import MONDAY_0900, WORLD_TODAY, TownWorld, signed_in
 
@@ -209,3 +209,14 @@ def test_the_threshold_form_marks_the_firms_below_it(ew: EnterpriseWorld) -> Non
         "岱西船舶修造有限公司",
     ]
     assert signed_in(ew.shipyard_user).post(url, {"tax_per_mu": "9000"}).status_code == 403
+
+
+def test_the_threshold_is_not_set_for_a_year_it_cannot_read(ew: EnterpriseWorld) -> None:
+    """An unreadable ?year= is refused: the threshold is not quietly set for this year instead."""
+    client = signed_in(ew.w.operator)
+    said = [
+        client.post(reverse("ledgers:enterprise_threshold") + f"?year={year}", {"tax_per_mu": "5000"}, follow=True)
+        for year in ("1800", "x")
+    ]
+    assert ["年份“1800”无效，未设定门槛" in said[0].text, "年份“x”无效，未设定门槛" in said[1].text] == [True, True]
+    assert EfficiencyThreshold.objects.count() == 0
