@@ -10,7 +10,6 @@ person's card) is skipped.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ from gridgov.data.org.disclosure import Item, as_private
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register, row_key
 from gridgov.types import CellValue, SheetRow
 
 
@@ -47,7 +46,7 @@ class PaymentRow:
     @property
     def key(self) -> str:
         p = self.payment
-        return hashlib.sha256(f"{p.household_id}:{p.kind}:{p.paid_on}:{p.amount}".encode()).hexdigest()[:32]
+        return row_key(p.household_id, p.kind, p.paid_on, p.amount, separator=":", length=32)
 
 
 class PaymentImporter(Importer):

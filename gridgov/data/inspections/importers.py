@@ -9,7 +9,6 @@ with the same deduction, so the round's 已整改 figures are right. Both go thr
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -39,7 +38,7 @@ from gridgov.data.inspections.enums import RoundStatus
 from gridgov.data.inspections.models import CheckItem, InspectionProblem, InspectionRound
 from gridgov.data.org.models import Area, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, register
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, register, row_key
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
 
@@ -58,8 +57,8 @@ class ProblemRow:
 
     @property
     def import_key(self) -> str:
-        text = f"{self.round.pk}|{self.item.pk}|{self.village.pk}|{self.spot}|{self.found_at.isoformat()}"
-        return hashlib.sha256(text.encode()).hexdigest()[:64]
+        parts = (self.round.pk, self.item.pk, self.village.pk, self.spot, self.found_at.isoformat())
+        return row_key(*parts, separator="|", length=64)
 
 
 class InspectionProblemImporter(LedgerImporter):

@@ -9,7 +9,6 @@ at once (``ledger_import.LedgerImporter``).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,7 +38,7 @@ from gridgov.data.problemlists.domain import (
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, choice_column, register
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, choice_column, register, row_key
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.types import SheetRow
 
@@ -57,7 +56,7 @@ class ItemRow(ItemInput):
 
     @property
     def import_key(self) -> str:
-        ident = self.number or hashlib.sha256(self.description.encode()).hexdigest()[:32]
+        ident = self.number or row_key(self.description, length=32)
         return f"{self.problem_list.pk}:{ident}"[:64]
 
 

@@ -4,6 +4,7 @@ every ledger's importer (the run that reads, checks and writes a sheet: ``framew
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,13 @@ def normalise_header(text: str) -> str:
     """A header as it is matched: without the * of required columns, spaces and case, full-width brackets halved."""
     cleaned = str(text).replace("*", "").replace("＊", "").replace("（", "(").replace("）", ")")
     return "".join(cleaned.split()).lower()
+
+
+def row_key(*parts: object, separator: str = "\x1f", length: int) -> str:
+    """A row's import key: the first ``length`` hex digits of the SHA-256 of what identifies it (``parts`` joined by
+    ``separator``), so that the same row of any file is known when it is imported again. Keys are stored: a ledger
+    keeps its parts, separator and length as they are."""
+    return hashlib.sha256(separator.join(str(part) for part in parts).encode()).hexdigest()[:length]
 
 
 @dataclass(frozen=True)

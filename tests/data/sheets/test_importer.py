@@ -1,4 +1,4 @@
-"""The importer base's shared steps: a domain check's refusal as a row's error, the import's user."""
+"""The importer base's shared steps: a domain check's refusal as a row's error, the import's user, a row's key."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets.importer import ImportContext, RowInvalid, refused_as_row
+from gridgov.data.sheets.importer import ImportContext, RowInvalid, refused_as_row, row_key
 
 COLUMNS = {"year": "month", "month": "month", "amount": "amount"}
 
@@ -49,3 +49,13 @@ def test_rows_are_written_in_the_name_of_the_signed_in_user_only() -> None:
     with pytest.raises(NotAllowed) as refused:
         ImportContext(town=town, user=None, now=now).signed_in_user()
     assert refused.value.message == "导入需要登录用户"
+
+
+def test_a_row_key_is_the_digest_of_its_parts_as_the_ledgers_stored_it() -> None:
+    # The keys of rows imported before: a house's (parts joined by \x1f) and an inspection problem's (by |).
+    assert row_key("house", "双合村1组1号", length=32) == "6d90f22dddc86e0c8916a73c0d98dd28"
+    parts = (7, 12, 3, "村口", "2026-11-23T09:30:00+08:00")
+    assert row_key(*parts, separator="|", length=64) == (
+        "291e103a2cddcc70ecc0ae067082835e345087abc9330a046955878493454617"
+    )
+    assert row_key("原", "行", length=40) == row_key("原\x1f行", length=40)

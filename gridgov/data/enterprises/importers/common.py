@@ -3,8 +3,6 @@ company a hazard or request belongs to (by its credit code; its name, if given, 
 
 from __future__ import annotations
 
-import hashlib
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +11,7 @@ from gridgov.data.enterprises.domain.enterprises import MANAGER_ROLES, staff_tow
 from gridgov.data.org.credit_code import normalise_credit_code
 from gridgov.data.org.models import Enterprise, User
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, row_key
 from gridgov.types import CellValue, SheetRow
 
 
@@ -32,7 +30,7 @@ class EnterpriseBookImporter(LedgerImporter):
 
 
 def source_key(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:40]
+    return row_key(*parts, length=40)
 
 
 def credit_code(value: CellValue, *, column: str = "credit_code") -> str:

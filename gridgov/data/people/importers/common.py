@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from gridgov.data.people.models import House
 from gridgov.data.people.scope import may_write_area, may_write_people
 from gridgov.data.privacy import blind_index
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, row_key
 from gridgov.types import CellValue, SheetRow
 
 # Who imports a register: the town's command room and admins (the whole town), a village's staff (their village).
@@ -70,7 +69,7 @@ RELATION_WORDS = {
 
 
 def house_key(address: str) -> str:
-    return hashlib.sha256(f"house\x1f{address}".encode()).hexdigest()[:32]
+    return row_key("house", address, length=32)
 
 
 def resident_key(number: str, name: str) -> str:
