@@ -3,7 +3,7 @@ the file hides (imported like the others: the report says so)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,8 +28,8 @@ class ImportReport:
     valid: int = 0  # rows that passed every check
     skipped: int = 0  # rows already imported earlier (same natural key)
     imported: int = 0  # rows written (0 in a dry run)
-    errors: list[RowError] = field(default_factory=list)
     dry_run: bool = True
+    errors: list[RowError] = field(default_factory=list)
     hidden_rows: list[int] = field(default_factory=list)  # data rows the file hides (by hand or by a filter)
     hidden_sheet: str = ""  # the sheet's name when the rows are on a hidden sheet
 
@@ -59,32 +59,22 @@ class ImportReport:
         return not self.errors
 
     def as_dict(self) -> JSONObject:
-        return {
-            "importer": self.importer,
-            "total": self.total,
-            "valid": self.valid,
-            "skipped": self.skipped,
-            "imported": self.imported,
-            "dry_run": self.dry_run,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
-            # only where the file hides something (most files hide nothing)
-            **({"hidden_rows": list(self.hidden_rows)} if self.hidden_rows else {}),
-            **({"hidden_sheet": self.hidden_sheet} if self.hidden_sheet else {}),
-        }
+        """The report as its job keeps it (JSON): every field, each error as an object (row, column, message)."""
+        kept = asdict(self)
+        # what the file hides only where it hides something (most files hide nothing)
+        if not self.hidden_rows:
+            del kept["hidden_rows"]
+        if not self.hidden_sheet:
+            del kept["hidden_sheet"]
+        return kept
 
     @classmethod
     def from_dict(cls, data: JSONObject) -> ImportReport:
-        return cls(
-            importer=data["importer"],
-            total=data["total"],
-            valid=data["valid"],
-            skipped=data["skipped"],
-            imported=data["imported"],
-            dry_run=data["dry_run"],
-            errors=[RowError(row=e["row"], column=e["column"], message=e["message"]) for e in data["errors"]],
-            hidden_rows=[int(number) for number in data.get("hidden_rows", [])],  # reports kept from before
-            hidden_sheet=str(data.get("hidden_sheet", "")),
-        )
+        """A report kept by ``as_dict`` (those kept before the hidden rows were reported have none)."""
+        kept = {item.name: data[item.name] for item in fields(cls) if item.name in data}
+        kept["errors"] = [RowError(**error) for error in data["errors"]]
+        kept["hidden_rows"] = [int(number) for number in data.get("hidden_rows", [])]
+        return cls(**kept)
 
 
 def _row_list(numbers: list[int]) -> str:
