@@ -92,6 +92,12 @@ class VillageRow(Protocol):
     def stored(self) -> bool: ...
 
 
+# The column every villages' ledger starts with: the village a row is for (``recorded_village``).
+VILLAGE_COLUMN = Column(
+    "village", gettext_lazy("村"), required=True, aliases=("村（社区）", "村名", "村/社区"), example="双合村"
+)
+
+
 class VillageLedgerImporter(Importer):
     """The import of a ledger the villages keep: by the town's importers and by village staff (each row then for a
     village the importer records for, ``recorded_village``); a row saying what is recorded already is skipped."""
@@ -114,9 +120,7 @@ class IncomeImporter(VillageLedgerImporter):
         "已登记的同村同月同类型收入按本表更正。金额可写120000、120,000或12万。"
     )
     columns = (
-        Column(
-            "village", gettext_lazy("村"), required=True, aliases=("村（社区）", "村名", "村/社区"), example="双合村"
-        ),
+        VILLAGE_COLUMN,
         Column("year", gettext_lazy("年度"), required=True, aliases=("年份",), example="2026"),
         Column("month", gettext_lazy("月份"), required=True, aliases=("月",), example="3"),
         choice_column(
@@ -198,8 +202,7 @@ class SupportImporter(VillageLedgerImporter):
         "与已登记记录相同（村、类型、结对单位、日期、金额均相同）的行视为已导入。"
     )
     columns = (
-        Column("village", gettext_lazy("村"), required=True, aliases=("村（社区）", "村名", "村/社区"),
-               example="双合村"),
+        VILLAGE_COLUMN,
         choice_column("kind", gettext_lazy("助农类型"), SupportKind, required=True, aliases=("类型",),
                       example="村企结对"),
         Column("partner", gettext_lazy("结对单位"), aliases=("企业", "企业名称", "结对企业", "工坊名称"),
