@@ -4,8 +4,10 @@ every ledger's importer (the run that reads, checks and writes a sheet: ``framew
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -86,6 +88,22 @@ class ImportContext:
         if self.user is None:
             raise NotAllowed(_("导入需要登录用户"))
         return self.user
+
+
+def per_import[T](look_up: Callable[[ImportContext], T]) -> Callable[[ImportContext], T]:
+    """``look_up`` run once for the import running, not once per row (the town's areas, its case numbers …): its
+    answer is kept for that import (the same ``ctx``) until the thread runs another import."""
+    kept = threading.local()
+
+    @functools.wraps(look_up)
+    def once(ctx: ImportContext) -> T:
+        if getattr(kept, "ctx", None) is not ctx:
+            kept.answer = look_up(ctx)
+            kept.ctx = ctx
+        answer: T = kept.answer
+        return answer
+
+    return once
 
 
 class RowInvalid(Exception):

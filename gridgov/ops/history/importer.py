@@ -7,7 +7,6 @@ hands the rest to ``apply_all``, which writes them all or none through the bulk 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ from gridgov.data.cases.models import Case
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org.enums import Role
 from gridgov.data.org.models import User
-from gridgov.data.sheets.importer import ImportContext, Importer, RowInvalid
+from gridgov.data.sheets.importer import ImportContext, Importer, RowInvalid, per_import
 from gridgov.data.worktime.calendar import WorkCalendar
 from gridgov.ops.history.rows import COLUMNS, RowReader
 from gridgov.types import SheetRow
@@ -43,9 +42,6 @@ class HistoryImporter(Importer):
         "已结案但没有派遣时间的事件按“自行处置”导入。同一编号重复导入会被跳过。"
     )
 
-    def __init__(self) -> None:
-        self._local = threading.local()
-
     def allowed(self, user: User) -> bool:
         """Only administrators: an import writes years of cases into every indicator."""
         if not user.is_authenticated:
@@ -53,23 +49,8 @@ class HistoryImporter(Importer):
         # From the memberships the request has read already (every page's menu asks this).
         return user.is_superuser or any(m.role == Role.ADMIN for m in memberships_of(user))
 
-    def _state(self, ctx: ImportContext) -> _State:
-        """What one import looks up once, not per row: the town's categories, areas and departments, the
-        working calendar, time limits, and the case numbers the town already has (number → imported)."""
-        state: _State | None = getattr(self._local, "state", None)
-        if state is None or state.ctx is not ctx:
-            state = _State(
-                ctx=ctx,
-                reader=RowReader(town=ctx.town, now=ctx.now),
-                calendar=WorkCalendar.load(),
-                limits=Limits(),
-                numbers=dict(Case.objects.filter(town=ctx.town).values_list("number", "imported")),
-            )
-            self._local.state = state
-        return state
-
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HistoricalCase:
-        state = self._state(ctx)
+        state = _state(ctx)
         try:
             record = state.reader.read(row)
         except InvalidInput as error:
@@ -86,7 +67,7 @@ class HistoryImporter(Importer):
         return parsed.number
 
     def exists(self, parsed: HistoricalCase, *, ctx: ImportContext) -> bool:
-        return self._state(ctx).numbers.get(parsed.number) is True
+        return _state(ctx).numbers.get(parsed.number) is True
 
     def apply(self, parsed: HistoricalCase, *, ctx: ImportContext) -> None:
         """One row: the bulk path with a single record (as ``import_historical_case`` does)."""
@@ -94,7 +75,7 @@ class HistoryImporter(Importer):
 
     def apply_all(self, rows: list[HistoricalCase], *, ctx: ImportContext) -> bool:
         """All rows through the bulk path: described first, then written in one short transaction."""
-        state = self._state(ctx)
+        state = _state(ctx)
         import_historical_cases(
             town=ctx.town,
             records=rows,
@@ -108,8 +89,19 @@ class HistoryImporter(Importer):
 
 @dataclass
 class _State:
-    ctx: ImportContext
     reader: RowReader
     calendar: WorkCalendar
     limits: Limits
     numbers: dict[str, bool]
+
+
+@per_import
+def _state(ctx: ImportContext) -> _State:
+    """What one import looks up once, not per row: the town's categories, areas and departments, the working
+    calendar, time limits, and the case numbers the town already has (number → imported)."""
+    return _State(
+        reader=RowReader(town=ctx.town, now=ctx.now),
+        calendar=WorkCalendar.load(),
+        limits=Limits(),
+        numbers=dict(Case.objects.filter(town=ctx.town).values_list("number", "imported")),
+    )

@@ -1,14 +1,16 @@
-"""The importer base's shared steps: a domain check's refusal as a row's error, the import's user, a row's key."""
+"""The importer base's shared steps: a domain check's refusal as a row's error, the import's user, a row's key, what an
+import looks up once."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
 
 from gridgov.data.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets.importer import ImportContext, RowInvalid, refused_as_row, row_key
+from gridgov.data.sheets.importer import ImportContext, RowInvalid, per_import, refused_as_row, row_key
 
 COLUMNS = {"year": "month", "month": "month", "amount": "amount"}
 
@@ -59,3 +61,22 @@ def test_a_row_key_is_the_digest_of_its_parts_as_the_ledgers_stored_it() -> None
         "291e103a2cddcc70ecc0ae067082835e345087abc9330a046955878493454617"
     )
     assert row_key("原", "行", length=40) == row_key("原\x1f行", length=40)
+
+
+def test_what_an_import_looks_up_is_looked_up_once_for_that_import_and_again_for_the_next() -> None:
+    town, now = Area(name="岱西镇"), datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    asked: list[ImportContext] = []
+
+    @per_import
+    def look_up(ctx: ImportContext) -> int:
+        asked.append(ctx)
+        return len(asked)
+
+    first, second = ImportContext(town=town, user=None, now=now), ImportContext(town=town, user=None, now=now)
+    assert [look_up(first), look_up(first), look_up(second), look_up(second)] == [1, 1, 2, 2]
+    answers: list[int] = []
+    elsewhere = threading.Thread(target=lambda: answers.append(look_up(second)))
+    elsewhere.start()
+    elsewhere.join()
+    assert answers == [3]  # another thread runs its own import
+    assert asked == [first, second, second]

@@ -19,7 +19,7 @@ from gridgov.data.people.models import House
 from gridgov.data.people.scope import may_write_area, may_write_people
 from gridgov.data.privacy import blind_index
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, row_key
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, per_import, row_key
 from gridgov.types import CellValue, SheetRow
 
 # Who imports a register: the town's command room and admins (the whole town), a village's staff (their village).
@@ -114,21 +114,14 @@ class Areas:
     grids: list[Area]
 
 
-# The villages and grids of the import running (read once per import, not once per row).
-_AREAS: dict[ImportContext, Areas] = {}
-
-
+@per_import
 def areas_of(ctx: ImportContext) -> Areas:
-    found = _AREAS.get(ctx)
-    if found is None:
-        areas = list(Area.objects.filter(town=ctx.town, level__in=(AreaLevel.VILLAGE, AreaLevel.GRID)))
-        found = Areas(
-            villages=[a for a in areas if a.level == AreaLevel.VILLAGE],
-            grids=[a for a in areas if a.level == AreaLevel.GRID],
-        )
-        _AREAS.clear()
-        _AREAS[ctx] = found
-    return found
+    """The villages and grids of the import running (read once per import, not once per row)."""
+    areas = list(Area.objects.filter(town=ctx.town, level__in=(AreaLevel.VILLAGE, AreaLevel.GRID)))
+    return Areas(
+        villages=[a for a in areas if a.level == AreaLevel.VILLAGE],
+        grids=[a for a in areas if a.level == AreaLevel.GRID],
+    )
 
 
 def grid_in(value: CellValue, *, village: Area, grids: list[Area]) -> Area | None:
