@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from gridgov.data.assistance.domain import PaymentInput, check_card, check_payment, resident_by_id
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.assistance.models import Payment, VeteranCard
-from gridgov.data.cases.scope import may_import_town_ledgers
+from gridgov.data.cases.domain.ledger_import import TownLedgerImporter
 from gridgov.data.idcard import normalise
 from gridgov.data.org.disclosure import Item, as_private
-from gridgov.data.org.models import Area, User
+from gridgov.data.org.models import Area
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register, row_key
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, choice_column, register, row_key
 from gridgov.types import CellValue, SheetRow
 
 
@@ -49,7 +49,7 @@ class PaymentRow:
         return row_key(p.household_id, p.kind, p.paid_on, p.amount, separator=":", length=32)
 
 
-class PaymentImporter(Importer):
+class PaymentImporter(TownLedgerImporter):
     name = "assistance-payments"
     title = gettext_lazy("困难群众台账（救助帮扶发放）")
     notes = gettext_lazy(
@@ -72,9 +72,6 @@ class PaymentImporter(Importer):
         Column("department", gettext_lazy("发放部门"), aliases=("发放单位",), example="社会事务办"),
         Column("note", gettext_lazy("备注")),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> PaymentRow:
         household = self._household(row, town=ctx.town)
@@ -135,7 +132,7 @@ class CardRow:
         return self.existing is not None and self.existing.issued_on is None and self.card.issued_on is not None
 
 
-class VeteranCardImporter(Importer):
+class VeteranCardImporter(TownLedgerImporter):
     name = "veteran-cards"
     title = gettext_lazy("退役军人优待证发放台账")
     notes = gettext_lazy(
@@ -148,9 +145,6 @@ class VeteranCardImporter(Importer):
         Column("number", gettext_lazy("证号"), aliases=("优待证号",), example="YDZ330921000123"),
         Column("department", gettext_lazy("经办部门"), aliases=("经办单位",), example="退役军人服务站"),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> CardRow:
         resident = resident_by_id_number(row["id_number"], town=ctx.town, column="id_number")

@@ -26,7 +26,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.scope import may_import_town_ledgers, memberships_of
+from gridgov.data.cases.domain.ledger_import import TownLedgerImporter
+from gridgov.data.cases.scope import memberships_of
 from gridgov.data.collective.domain import IncomeInput, SupportInput, clean_income, clean_support, income_row
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.collective.models import VillageIncome, VillageSupport
@@ -37,7 +38,6 @@ from gridgov.data.sheets import cells
 from gridgov.data.sheets.importer import (
     Column,
     ImportContext,
-    Importer,
     RowInvalid,
     choice_column,
     refused_as_row,
@@ -98,12 +98,12 @@ VILLAGE_COLUMN = Column(
 )
 
 
-class VillageLedgerImporter(Importer):
+class VillageLedgerImporter(TownLedgerImporter):
     """The import of a ledger the villages keep: by the town's importers and by village staff (each row then for a
     village the importer records for, ``recorded_village``); a row saying what is recorded already is skipped."""
 
     def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user) or any(m.role == Role.VILLAGE_STAFF for m in memberships_of(user))
+        return super().allowed(user) or any(m.role == Role.VILLAGE_STAFF for m in memberships_of(user))
 
     def natural_key(self, parsed: VillageRow) -> Hashable:
         return parsed.key

@@ -15,19 +15,18 @@ from collections.abc import Hashable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.data.cases.scope import may_import_town_ledgers
-from gridgov.data.org.models import User
+from gridgov.data.cases.domain.ledger_import import TownLedgerImporter
 from gridgov.data.projects.domain import MilestoneInput, ProjectInput, clean_project, create_projects
 from gridgov.data.projects.enums import DEFAULT_MILESTONES, ProjectType
 from gridgov.data.projects.models import Project, ProjectGroup
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, choice_column, register
+from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, choice_column, register
 from gridgov.types import SheetRow
 
 MILESTONE_KEYS = tuple(f"milestone_{n}" for n in range(1, len(DEFAULT_MILESTONES) + 1))
 
 
-class ProjectImporter(Importer):
+class ProjectImporter(TownLedgerImporter):
     name = "projects"
     title = gettext_lazy("重点项目推进表")
     notes = gettext_lazy(
@@ -49,9 +48,6 @@ class ProjectImporter(Importer):
         Column("unit", gettext_lazy("单位"), example="亩"),
         *(Column(key, name, example="") for key, name in zip(MILESTONE_KEYS, DEFAULT_MILESTONES, strict=True)),
     )  # fmt: skip
-
-    def allowed(self, user: User) -> bool:
-        return may_import_town_ledgers(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ProjectInput:
         year = cells.count(row["year"], column="year")

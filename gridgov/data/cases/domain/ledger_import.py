@@ -9,6 +9,9 @@ the outbox (``bulk.owe_notifications``), so whoever has them in hand is told as 
 
 A ledger states only its own part: when a row is finished (``milestones``), how its finished case is filed
 (``finished_case``), its detail rows (``finished_rows``) and how an open row is planned (``plan``).
+
+Who may import a ledger the town keeps is said once, by ``TownLedgerImporter``: the base of these ledgers and
+of the town's other ledgers (assistance, projects, the villages' ledgers).
 """
 
 from __future__ import annotations
@@ -171,7 +174,15 @@ def finished_case(milestones: LedgerMilestones, **fields: FromDjango) -> Histori
     )
 
 
-class LedgerImporter(Importer):
+class TownLedgerImporter(Importer):
+    """The import of a ledger the town keeps: whoever may import the town's ledgers may import it (a ledger whose
+    rows others enter as well says so itself, calling this first)."""
+
+    def allowed(self, user: User) -> bool:
+        return may_import_town_ledgers(user)
+
+
+class LedgerImporter(TownLedgerImporter):
     """``apply_all`` for a ledger of cases: every row, finished or open, through the bulk path at once."""
 
     # Shown when the import has no operator (the open rows' steps are taken in someone's name); None: not needed.
@@ -179,10 +190,6 @@ class LedgerImporter(Importer):
     # The ledger's detail rows, and their column holding a row's ``natural_key`` (tells a row already imported).
     detail_model: type[Model]
     key_field: str = "import_key"
-
-    def allowed(self, user: User) -> bool:
-        """Who may import the town's ledgers (a ledger whose rows others enter says so itself)."""
-        return may_import_town_ledgers(user)
 
     def natural_key(self, parsed: ParsedRow) -> Hashable:
         """The row's own value of the detail rows' key column (its attribute named ``key_field``)."""
