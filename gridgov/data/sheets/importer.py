@@ -83,9 +83,12 @@ class ImportContext:
         """The import's day in the town's time: no ledger date may be later."""
         return timezone.localdate(self.now)
 
-    def signed_in_user(self) -> User:
-        """The user the rows are written in the name of; an import run without one is refused as a whole."""
+    def signed_in_user(self, *, missing: str | Promise | None = None) -> User:
+        """The user the rows are written in the name of. An import run without one is refused as a whole, or,
+        where the ledger says who is ``missing`` (``RowInvalid``), each row is refused with those words."""
         if self.user is None:
+            if missing is not None:
+                raise RowInvalid(None, missing)
             raise NotAllowed(_("导入需要登录用户"))
         return self.user
 

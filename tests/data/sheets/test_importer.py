@@ -53,6 +53,15 @@ def test_rows_are_written_in_the_name_of_the_signed_in_user_only() -> None:
     assert refused.value.message == "导入需要登录用户"
 
 
+def test_a_ledger_that_says_who_is_missing_refuses_each_row_without_the_user_in_its_words() -> None:
+    town, now = Area(name="岱西镇"), datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    user = User(username="operator")
+    assert ImportContext(town=town, user=user, now=now).signed_in_user(missing="导入人员库需要登记人") is user
+    with pytest.raises(RowInvalid) as refused:
+        ImportContext(town=town, user=None, now=now).signed_in_user(missing="导入人员库需要登记人")
+    assert (refused.value.column, refused.value.message) == (None, "导入人员库需要登记人")
+
+
 def test_a_row_key_is_the_digest_of_its_parts_as_the_ledgers_stored_it() -> None:
     # The keys of rows imported before: a house's (parts joined by \x1f) and an inspection problem's (by |).
     assert row_key("house", "双合村1组1号", length=32) == "6d90f22dddc86e0c8916a73c0d98dd28"

@@ -216,15 +216,14 @@ class LedgerImporter(TownLedgerImporter):
         raise NotImplementedError
 
     def operator(self, ctx: ImportContext) -> User | None:
-        if ctx.user is None and self.needs_operator is not None:
-            raise RowInvalid(None, str(self.needs_operator))
-        return ctx.user
+        """The import's user, if any; a ledger that ``needs_operator`` refuses every row without one."""
+        if self.needs_operator is None:
+            return ctx.user
+        return self.open_rows_actor(ctx)
 
     def open_rows_actor(self, ctx: ImportContext) -> User:
         """Who takes an open row's steps: the import's user (a ledger calling this sets ``needs_operator``)."""
-        user = self.operator(ctx)
-        assert user is not None
-        return user
+        return ctx.signed_in_user(missing=self.needs_operator)
 
     def apply(self, parsed: ParsedRow, *, ctx: ImportContext) -> None:
         self.apply_all([parsed], ctx=ctx)

@@ -103,9 +103,8 @@ def may_import_people(user: User) -> bool:
 
 
 def actor_of(ctx: ImportContext) -> User:
-    if ctx.user is None:
-        raise RowInvalid(None, _("导入人员库需要登记人"))
-    return ctx.user
+    """Who registers the import's people: its user, or every row is refused."""
+    return ctx.signed_in_user(missing=_("导入人员库需要登记人"))
 
 
 @dataclass(frozen=True)
