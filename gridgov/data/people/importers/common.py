@@ -19,7 +19,7 @@ from gridgov.data.people.models import House
 from gridgov.data.people.scope import may_write_area, may_write_people
 from gridgov.data.privacy import blind_index
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, ImportContext, RowInvalid, per_import, row_key
+from gridgov.data.sheets.importer import Column, ImportContext, Importer, RowInvalid, per_import, row_key
 from gridgov.types import CellValue, SheetRow
 
 # Who imports a register: the town's command room and admins (the whole town), a village's staff (their village).
@@ -100,6 +100,13 @@ def may_import_people(user: User) -> bool:
     if not may_write_people(user):
         return False
     return is_global_admin(user) or any(m.role in IMPORT_ROLES and m.area is not None for m in memberships_of(user))
+
+
+class PeopleImporter(Importer):
+    """An import into the people register: by whoever ``may_import_people``, its rows registered by ``actor_of``."""
+
+    def allowed(self, user: User) -> bool:
+        return may_import_people(user)
 
 
 def actor_of(ctx: ImportContext) -> User:

@@ -11,16 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.data.errors import DomainError
-from gridgov.data.org.models import User
 from gridgov.data.people.domain.common import checked_write
 from gridgov.data.people.domain.houses import check_rooms_and_point
 from gridgov.data.people.enums import HouseUse
 from gridgov.data.people.importers.common import (
     BATCH,
     PLACE_COLUMNS,
+    PeopleImporter,
     Place,
     house_key,
-    may_import_people,
     place_of,
 )
 from gridgov.data.people.models import House
@@ -29,7 +28,6 @@ from gridgov.data.sheets.importer import (
     Column,
     FailedAt,
     ImportContext,
-    Importer,
     RowInvalid,
     choice_column,
     refused_as_row,
@@ -57,7 +55,7 @@ def _degrees(value: CellValue, *, column: str) -> Decimal | None:
         raise RowInvalid(column, _("“%(value)s”不是数字，请填十进制度数（如 30.2458）") % {"value": value}) from None
 
 
-class HouseImporter(Importer):
+class HouseImporter(PeopleImporter):
     name = "houses"
     title = gettext_lazy("出租房屋台账（实有房屋）")
     notes = gettext_lazy(
@@ -71,9 +69,6 @@ class HouseImporter(Importer):
         Column("longitude", gettext_lazy("经度"), example="122.201456"),
         Column("note", gettext_lazy("备注")),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_people(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> HouseRow:
         place = place_of(row, ctx=ctx, refused=_("您无权在%(area)s登记房屋"))

@@ -22,10 +22,10 @@ from gridgov.data.people.importers.common import (
     PLACE_COLUMNS,
     RELATION_WORDS,
     TAG_SEPARATORS,
+    PeopleImporter,
     Place,
     actor_of,
     house_key,
-    may_import_people,
     place_of,
     resident_key,
 )
@@ -33,7 +33,7 @@ from gridgov.data.people.models import GroupMembership, House, Household, Person
 from gridgov.data.people.scope import visible_groups
 from gridgov.data.privacy import blind_index
 from gridgov.data.sheets import cells
-from gridgov.data.sheets.importer import Column, FailedAt, ImportContext, Importer, RowInvalid, choice_column
+from gridgov.data.sheets.importer import Column, FailedAt, ImportContext, RowInvalid, choice_column
 from gridgov.types import CellValue, SheetRow
 
 
@@ -89,7 +89,7 @@ def _tags(value: CellValue, *, ctx: ImportContext, actor: User) -> tuple[PersonG
     return tuple(groups)
 
 
-class ResidentImporter(Importer):
+class ResidentImporter(PeopleImporter):
     name = "residents"
     title = gettext_lazy("户籍/流动人口台账（实有人口）")
     notes = gettext_lazy(
@@ -119,9 +119,6 @@ class ResidentImporter(Importer):
         *PLACE_COLUMNS,
         Column("tags", gettext_lazy("标签"), aliases=("人员类别",), example="独居老人", help=gettext_lazy("可不填")),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_import_people(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ResidentRow:
         actor = actor_of(ctx)
