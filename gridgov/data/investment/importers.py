@@ -58,11 +58,19 @@ from gridgov.data.sheets.importer import (
 from gridgov.types import CellValue, SheetRow
 
 
-def investment_keeper(ctx: ImportContext) -> User:
-    """Who writes the import's rows: the user keeping the town's investment ledger, or the whole file is refused."""
-    if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
-        raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
-    return ctx.user
+class InvestmentImporter(Importer):
+    """An import into the investment ledger: offered to whoever sees it (``may_see_investment``), written by the
+    user keeping the town's ledger (``keeper``)."""
+
+    def allowed(self, user: User) -> bool:
+        return may_see_investment(user)
+
+    def keeper(self, ctx: ImportContext) -> User:
+        """Who writes the import's rows: the user keeping the town's investment ledger, or the whole file is
+        refused."""
+        if ctx.user is None or not may_keep_investment(ctx.user, ctx.town):
+            raise NotAllowed(_("您无权登记%(town)s的招商引资信息") % {"town": ctx.town.name})
+        return ctx.user
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ class LeadRow:
     clean: CleanLead
 
 
-class LeadImporter(Importer):
+class LeadImporter(InvestmentImporter):
     name = "investment-leads"
     title = gettext_lazy("招商项目台账")
     notes = gettext_lazy(
@@ -98,9 +106,6 @@ class LeadImporter(Importer):
         Column("village", gettext_lazy("所在村")),
         Column("note", gettext_lazy("备注")),
     )
-
-    def allowed(self, user: User) -> bool:
-        return may_see_investment(user)
 
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> LeadRow:
         department = cells.optional_department(row.get("department"), town=ctx.town, column="department")
@@ -135,7 +140,7 @@ class LeadImporter(Importer):
         return Lead.objects.filter(town=ctx.town, name=name, lead_on=lead_on).exists()
 
     def apply_all(self, rows: list[LeadRow], *, ctx: ImportContext) -> bool:
-        keeper = investment_keeper(ctx)
+        keeper = self.keeper(ctx)
         # Built before the transaction; each stage change takes its lead's id when the leads are written.
         leads = [lead_row(parsed.clean, created_at=ctx.now, created_by=keeper) for parsed in rows]
         history = [
@@ -214,7 +219,7 @@ def _lead_of(value: CellValue, *, town: Area, column: str) -> Lead:
 _ARRIVAL_COLUMNS = {"lead": "lead", "year": "month", "month": "month", "amount": "amount"}
 
 
-class ArrivalImporter(Importer):
+class ArrivalImporter(InvestmentImporter):
     name = "investment-arrivals"
     title = gettext_lazy("到位资金台账")
     notes = gettext_lazy(
@@ -243,9 +248,6 @@ class ArrivalImporter(Importer):
         Column("note", gettext_lazy("备注")),
     )
 
-    def allowed(self, user: User) -> bool:
-        return may_see_investment(user)
-
     def parse_row(self, row: SheetRow, *, ctx: ImportContext) -> ArrivalRow:
         lead = _lead_of(row.get("lead"), town=ctx.town, column="lead")
         year, month = _month(row["month"], column="month")
@@ -272,7 +274,7 @@ class ArrivalImporter(Importer):
         return parsed.existing is not None
 
     def apply_all(self, rows: list[ArrivalRow], *, ctx: ImportContext) -> bool:
-        keeper = investment_keeper(ctx)
+        keeper = self.keeper(ctx)
         arrivals = [
             arrival_row(
                 r.lead,
