@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from gridgov.data.cases.domain.attachments import MAX_PHOTOS_PER_ACTION
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Lamp, Satisfaction, Status
 from gridgov.data.cases.transitions import Need
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
@@ -281,6 +282,9 @@ class PhotoIn(TextIn):
     kind: AttachmentKind = AttachmentKind.OTHER
 
 
+PHOTOS: list[PhotoIn] = Field(default_factory=list, max_length=MAX_PHOTOS_PER_ACTION)  # a report's or an action's
+
+
 class CaseIn(TextIn):
     category: str = Field(min_length=1, max_length=16, description="小类编码（如 1201）或小类 id")
     description: str = Field(min_length=1, max_length=2000)
@@ -297,7 +301,7 @@ class CaseIn(TextIn):
     address: str = Field(default="", max_length=255)
     reporter_name: str = Field(default="", max_length=64)
     reporter_phone: str = Field(default="", max_length=20)
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+    photos: list[PhotoIn] = PHOTOS
     town_id: int | None = Field(default=None, description="乡镇 id；账号只属于一个乡镇时可省略")
 
 
@@ -314,7 +318,7 @@ class ActionIn(TextIn):
     duplicate_of: str | None = Field(default=None, max_length=32, description="重复事件的编号（不予立案时）")
     extension: int | None = Field(default=None, ge=1, le=365, description="申请延期的时长（处置时限的单位）")
     rating: Satisfaction | None = None
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+    photos: list[PhotoIn] = PHOTOS
 
 
 class CaseFilterIn(TextIn):

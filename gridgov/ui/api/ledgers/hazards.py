@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
-from gridgov.data.cases.domain.attachments import MAX_PHOTOS_PER_ACTION
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.categories import HAZARD_MAJOR
 from gridgov.data.enterprises.domain.hazards import HazardInput, record_hazard
@@ -31,7 +30,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, CaseSummaryOut, Page, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, Page, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -73,7 +72,7 @@ class HazardIn(TextIn):
     deadline: date | None = Field(default=None, le=date(2099, 12, 31), description="缺省按分类和等级计算")
     measures: str = Field(default="", max_length=2000)
     funds: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("999999999999.99"), decimal_places=2)
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=MAX_PHOTOS_PER_ACTION)
+    photos: list[PhotoIn] = PHOTOS
 
 
 def _hazard(h: Hazard, *, now: datetime) -> JSONObject:

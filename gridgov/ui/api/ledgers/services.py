@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_noop
 from ninja import Field, Query, Schema
 
-from gridgov.data.cases.domain.attachments import MAX_PHOTOS_PER_ACTION
 from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.domain.services import raise_request
 from gridgov.data.enterprises.enums import RequestType
@@ -26,7 +25,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, CaseSummaryOut, Page, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, Page, PhotoIn, Ref, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -49,7 +48,7 @@ class ServiceRequestIn(TextIn):
     enterprise_id: int = Field(ge=1, le=2**62)
     request_type: RequestType
     description: str = Field(min_length=1, max_length=2000)
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=MAX_PHOTOS_PER_ACTION)
+    photos: list[PhotoIn] = PHOTOS
 
 
 def _service(s: ServiceRequest, *, now: datetime) -> JSONObject:
