@@ -20,7 +20,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api import present
 from gridgov.ui.api.api import api
 from gridgov.ui.api.endpoints import ERRORS
-from gridgov.ui.api.schemas import CasePageOut, Ref, TextIn
+from gridgov.ui.api.schemas import CasePageOut, Ref, RowId, TextIn
 from gridgov.ui.dashboard.filters import Filters, read_filters
 from gridgov.ui.signed_in import api_user
 
@@ -28,7 +28,7 @@ MEASURE_KEYS = get_args(MeasureKey)  # every figure of the design, in its order
 
 
 class FiguresIn(TextIn):
-    town: int | None = Field(default=None, ge=1, le=2**62, description="乡镇 id（缺省：您的第一个乡镇）")
+    town: RowId | None = Field(default=None, description="乡镇 id（缺省：您的第一个乡镇）")
     period: Literal["day", "week", "month", "quarter", "year", "custom"] = Field(
         default="month", description="统计周期"
     )

@@ -20,6 +20,7 @@ from gridgov.data.worktime.enums import TimeUnit
 from gridgov.types import FromDjango
 
 MAX_ID = 2**62  # the largest id a row can have: a path's or body's id beyond it is refused, never a database overflow
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]  # an id a row can have (a body's reference, a list of ids)
 ID = Field(default=None, ge=1, le=MAX_ID)  # an optional id (a filter's, or a body's reference)
 
 
@@ -311,8 +312,8 @@ class ActionIn(TextIn):
     expected_version: int | None = Field(
         default=None, ge=1, le=2_000_000_000, description="读取时的 version；若事件已被他人更新则返回 409"
     )
-    department_id: int | None = Field(default=None, ge=1, le=2**62)
-    handler_id: int | None = Field(default=None, ge=1, le=2**62)
+    department_id: int | None = ID
+    handler_id: int | None = ID
     category: str | None = Field(default=None, max_length=16, description="新的小类编码或 id（调整分类）")
     priority: Priority | None = None
     duplicate_of: str | None = Field(default=None, max_length=32, description="重复事件的编号（不予立案时）")
@@ -323,10 +324,10 @@ class ActionIn(TextIn):
 
 class CaseFilterIn(TextIn):
     status: list[Status] = Field(default_factory=list)
-    category: int | None = Field(default=None, ge=1, le=2**62, description="小类或大类 id")
-    area: int | None = Field(default=None, ge=1, le=2**62, description="区域 id（含下级）")
-    village: int | None = Field(default=None, ge=1, le=2**62)
-    department: int | None = Field(default=None, ge=1, le=2**62)
+    category: RowId | None = Field(default=None, description="小类或大类 id")
+    area: RowId | None = Field(default=None, description="区域 id（含下级）")
+    village: int | None = ID
+    department: int | None = ID
     channel: list[Channel] = Field(default_factory=list)
     kind: list[Kind] = Field(default_factory=list)
     lamp: list[Lamp] = Field(default_factory=list)
@@ -341,7 +342,7 @@ class CaseFilterIn(TextIn):
 
 
 class MarkReadIn(TextIn):
-    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+    ids: list[RowId] | None = Field(
         default=None, max_length=1000, description="要标为已读的消息 id；缺省为全部未读消息"
     )
 

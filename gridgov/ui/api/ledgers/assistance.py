@@ -24,7 +24,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, person_ref, reads, ref_of, where_given
 from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, MAX_ID, Page, PageIn, RefOut, TextIn
+from gridgov.ui.api.schemas import ID, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -50,13 +50,13 @@ class PaymentOut(Schema):
 
 class PaymentFilterIn(PageIn):
     kind: PaymentKind | None = None
-    household: int | None = Field(default=None, ge=1, le=MAX_ID, description="户 id")
+    household: RowId | None = Field(default=None, description="户 id")
     since: date | None = Field(default=None, description="发放日期起（含）")
     until: date | None = Field(default=None, description="发放日期止（含）")
 
 
 class PaymentIn(TextIn):
-    household_id: int = Field(ge=1, le=MAX_ID, description="户 id")
+    household_id: RowId = Field(description="户 id")
     resident_id: int | None = ID
     kind: PaymentKind
     amount: Decimal = Field(gt=0, le=Decimal("9999999999.99"), decimal_places=2, description="金额（元）")

@@ -23,7 +23,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
 from gridgov.ui.api.ledgers.common import Ledger, acts, creates, person_ref, pk_of, reads, ref_of, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, MAX_ID, Page, PageIn, RefOut, TextIn
+from gridgov.ui.api.schemas import ID, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_DAY = date(1950, 1, 1)
@@ -43,11 +43,11 @@ class CardOut(Schema):
 
 class CardFilterIn(PageIn):
     issued: bool | None = Field(default=None, description="true：已发放；false：待发放")
-    resident: int | None = Field(default=None, ge=1, le=MAX_ID, description="人员 id")
+    resident: RowId | None = Field(default=None, description="人员 id")
 
 
 class CardIn(TextIn):
-    resident_id: int = Field(ge=1, le=MAX_ID, description="退役军人（人员 id）")
+    resident_id: RowId = Field(description="退役军人（人员 id）")
     applied_on: date = Field(ge=FIRST_DAY, description="申请日期（不晚于今天）")
     department_id: int | None = ID
     note: str = Field(default="", max_length=2000)
@@ -69,13 +69,13 @@ class AttendanceOut(Schema):
 
 
 class AttendanceFilterIn(PageIn):
-    resident: int | None = Field(default=None, ge=1, le=MAX_ID, description="人员 id")
+    resident: RowId | None = Field(default=None, description="人员 id")
     since: date | None = Field(default=None, description="日期起（含）")
     until: date | None = Field(default=None, description="日期止（含）")
 
 
 class AttendanceIn(TextIn):
-    resident_id: int = Field(ge=1, le=MAX_ID, description="服务对象（人员 id）")
+    resident_id: RowId = Field(description="服务对象（人员 id）")
     day: date = Field(ge=FIRST_DAY, description="日期（不晚于今天）")
     provider: str = Field(min_length=1, max_length=64, description="照料机构")
     department_id: int | None = ID

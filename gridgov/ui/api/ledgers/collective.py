@@ -26,7 +26,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, where_given
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import MAX_ID, Page, PageIn, RefOut, TextIn
+from gridgov.ui.api.schemas import Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 MAX_AMOUNT = Decimal("999999999999.99")  # the column's 14 digits
@@ -50,7 +50,7 @@ class VillageYearFilterIn(PageIn):
     """What both collective ledgers' lists filter by (the same villages, by year), before their kind."""
 
     year: int | None = Field(default=None, ge=1, le=9999, description="年度")
-    village: int | None = Field(default=None, ge=1, le=MAX_ID, description="村 id")
+    village: RowId | None = Field(default=None, description="村 id")
 
 
 class IncomeFilterIn(VillageYearFilterIn):
@@ -58,7 +58,7 @@ class IncomeFilterIn(VillageYearFilterIn):
 
 
 class IncomeIn(TextIn):
-    village_id: int = Field(ge=1, le=MAX_ID, description="村 id")
+    village_id: RowId = Field(description="村 id")
     year: int = Field(ge=2000, le=9999, description="年度（不晚于今年）")
     month: int = Field(ge=1, le=12, description="月份（不晚于本月）")
     kind: IncomeKind
@@ -154,10 +154,10 @@ class SupportFilterIn(VillageYearFilterIn):
 
 
 class SupportIn(TextIn):
-    village_id: int = Field(ge=1, le=MAX_ID, description="村 id")
+    village_id: RowId = Field(description="村 id")
     kind: SupportKind
     on: date = Field(ge=date(2000, 1, 1), description="日期（不晚于今天）")
-    enterprise_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="本镇企业 id（与 partner 二选一）")
+    enterprise_id: RowId | None = Field(default=None, description="本镇企业 id（与 partner 二选一）")
     partner: str = Field(default="", max_length=100, description="结对单位名称（企业不在本镇企业库中时填写）")
     amount: Decimal | str = Field(description="帮扶金额（元），可为数字或“5万”“3,000”等写法")
     people: int | None = Field(default=None, ge=0, le=9_999_999, description="带动就业或受益人数")

@@ -31,7 +31,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import CaseSummaryOut, Page, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, Page, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -80,7 +80,7 @@ class PartyIn(TextIn):
 
 
 class DisputeIn(TextIn):
-    town_id: int | None = Field(default=None, ge=1, le=2**62, description="乡镇 id（只属于一个乡镇时可省略）")
+    town_id: RowId | None = Field(default=None, description="乡镇 id（只属于一个乡镇时可省略）")
     type: DisputeType
     description: str = Field(min_length=1, max_length=2000)
     parties: list[PartyIn] = Field(min_length=1, max_length=50, description="当事人（加密保存；返回时个人脱敏）")
@@ -88,8 +88,8 @@ class DisputeIn(TextIn):
     amount: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("999999999999.99"), decimal_places=2)
     backlog: bool = False
     received_on: date | None = Field(default=None, ge=date(2000, 1, 1), description="受理日期（缺省今天）")
-    department_id: int | None = Field(default=None, ge=1, le=2**62, description="承办部门")
-    area_id: int | None = Field(default=None, ge=1, le=2**62)
+    department_id: RowId | None = Field(default=None, description="承办部门")
+    area_id: int | None = ID
 
 
 def _party(p: PartyView) -> JSONObject:

@@ -21,7 +21,7 @@ from gridgov.data.org.models import User
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, visible_enterprise, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import MAX_ID, Page, PageIn, RefOut, TextIn
+from gridgov.ui.api.schemas import Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT = Field(default="", max_length=32, description="金额（元），可写12000、3,500万、1.2亿")
@@ -51,7 +51,7 @@ class EnterpriseYearOut(Schema):
 
 class EnterpriseYearFilterIn(PageIn):
     year: int | None = Field(default=None, ge=2000, le=2100)
-    enterprise: int | None = Field(default=None, ge=1, le=MAX_ID, description="企业 id")
+    enterprise: RowId | None = Field(default=None, description="企业 id")
     above_scale: bool | None = None
     key: bool | None = None
     low_efficiency: bool | None = None
@@ -59,7 +59,7 @@ class EnterpriseYearFilterIn(PageIn):
 
 
 class EnterpriseYearIn(TextIn):
-    enterprise_id: int = Field(ge=1, le=MAX_ID, description="企业 id")
+    enterprise_id: RowId = Field(description="企业 id")
     year: int = Field(ge=2000, le=2100, description="年度（不晚于今年）")
     above_scale: bool = False
     above_scale_since: int | None = Field(default=None, ge=2000, le=2100, description="不填则沿用上一年度")

@@ -30,7 +30,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, Page, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, Page, PhotoIn, Ref, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -61,7 +61,7 @@ class HazardFilterIn(StatusIn):
 
 
 class HazardIn(TextIn):
-    enterprise_id: int = Field(ge=1, le=2**62)
+    enterprise_id: RowId
     book: Book = Book.SELF
     grade: Grade = Grade.GENERAL
     category: str = Field(max_length=16, description="隐患小类编码（YH 大类下）")

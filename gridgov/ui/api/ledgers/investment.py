@@ -33,7 +33,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, register_once_per_key, where_given
 from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, MAX_ID, Page, PageIn, RefOut, TextIn
+from gridgov.ui.api.schemas import ID, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT_TEXT = "可为数字或“1.2亿”“3,500万”等写法（元）"
@@ -89,7 +89,7 @@ class LeadFilterIn(PageIn):
 
 
 class LeadIn(TextIn):
-    town_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="乡镇 id（只管一个乡镇时可省略）")
+    town_id: RowId | None = Field(default=None, description="乡镇 id（只管一个乡镇时可省略）")
     name: str = Field(max_length=100, description="项目名称")
     source: Source
     industry: Industry

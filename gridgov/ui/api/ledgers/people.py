@@ -42,7 +42,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.named import named, named_by
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, MAX_ID, Page, PageIn, RefOut, TextIn
+from gridgov.ui.api.schemas import ID, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 LATITUDE = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
@@ -68,13 +68,13 @@ class HouseOut(Schema):
 
 
 class HouseFilterIn(PageIn):
-    village: int | None = Field(default=None, ge=1, le=MAX_ID, description="村/社区 id")
-    grid: int | None = Field(default=None, ge=1, le=MAX_ID, description="网格 id")
+    village: RowId | None = Field(default=None, description="村/社区 id")
+    grid: RowId | None = Field(default=None, description="网格 id")
     use: HouseUse | None = None
 
 
 class HouseIn(TextIn):
-    village_id: int = Field(ge=1, le=MAX_ID, description="村/社区 id")
+    village_id: RowId = Field(description="村/社区 id")
     grid_id: int | None = ID
     address: str = Field(min_length=1, max_length=200, description="标准地址（本镇唯一）")
     latitude: Decimal | None = LATITUDE
@@ -205,11 +205,11 @@ class HouseholdOut(Schema):
 
 
 class HouseholdFilterIn(PageIn):
-    house: int | None = Field(default=None, ge=1, le=MAX_ID, description="房屋 id")
+    house: RowId | None = Field(default=None, description="房屋 id")
 
 
 class HouseholdIn(TextIn):
-    house_id: int = Field(ge=1, le=MAX_ID)
+    house_id: RowId
     number: str = Field(default="", max_length=32, description="户号（本镇唯一，可空）")
     note: str = Field(default="", max_length=2000)
 

@@ -28,7 +28,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, CaseSummaryOut, Page, Ref, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, Page, Ref, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -54,11 +54,11 @@ class ProblemItemOut(Schema):
 
 
 class ProblemItemIn(TextIn):
-    problem_list_id: int = Field(ge=1, le=2**62)
+    problem_list_id: RowId
     source: Source
     description: str = Field(min_length=1, max_length=2000)
     title: str = Field(default="", max_length=100)
-    department_id: int = Field(ge=1, le=2**62, description="责任单位")
+    department_id: RowId = Field(description="责任单位")
     responsible_person: str = Field(max_length=32)
     plan: str = Field(max_length=2000)
     deadline: date = Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))

@@ -23,7 +23,7 @@ from gridgov.data.projects.schedule import lamp_of_project, milestone_lamp, sche
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import ref_of
 from gridgov.ui.api.named import named_if
-from gridgov.ui.api.schemas import MAX_ID, PageIn, PhotoIn, RefOut, TextIn
+from gridgov.ui.api.schemas import ID, PageIn, PhotoIn, RefOut, RowId, TextIn
 
 
 class MilestoneOut(Schema):
@@ -61,9 +61,9 @@ class ProjectFilterIn(PageIn):
     year: int | None = Field(default=None, ge=2000, le=2100)
     type: ProjectType | None = None
     schedule: Schedule | None = None
-    group: int | None = Field(default=None, ge=1, le=MAX_ID)
-    department: int | None = Field(default=None, ge=1, le=MAX_ID)
-    village: int | None = Field(default=None, ge=1, le=MAX_ID)
+    group: int | None = ID
+    department: int | None = ID
+    village: int | None = ID
 
 
 class ProgressIn(TextIn):
@@ -112,12 +112,12 @@ class MilestonePlanIn(TextIn):
 class ProjectIn(TextIn):
     name: str = Field(min_length=1, max_length=120)
     type: ProjectType
-    department: int = Field(ge=1, le=MAX_ID, description="责任部门 id")
+    department: RowId = Field(description="责任部门 id")
     year: int = Field(ge=2000, le=2100)
     total_investment: str = Field(max_length=32, description="计划总投资（元），可写1.2亿、3,500万")
     year_investment: str = Field(default="", max_length=32, description="年度计划投资（元）；缺省同计划总投资")
-    group: int | None = Field(default=None, ge=1, le=MAX_ID, description="项目群 id")
-    village: int | None = Field(default=None, ge=1, le=MAX_ID, description="所在村 id")
+    group: RowId | None = Field(default=None, description="项目群 id")
+    village: RowId | None = Field(default=None, description="所在村 id")
     owner_name: str = Field(default="", max_length=32)
     quantity: str = Field(default="", max_length=32, description="工程量（如土地整治的亩数）")
     unit: str = Field(default="", max_length=8)

@@ -22,7 +22,7 @@ from gridgov.ui.api.ledgers.common import Ledger, acts, creates, house_ref, pk_o
 from gridgov.ui.api.ledgers.people import HouseRefOut
 from gridgov.ui.api.named import named_by
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, MAX_ID, Page, PageIn, TextIn
+from gridgov.ui.api.schemas import ID, Page, PageIn, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -45,11 +45,11 @@ class ResidentOut(Schema):
 
 class ResidentFilterIn(PageIn):
     kind: ResidentKind | None = None
-    household: int | None = Field(default=None, ge=1, le=MAX_ID, description="户 id")
+    household: RowId | None = Field(default=None, description="户 id")
 
 
 class ResidentIn(TextIn):
-    household_id: int = Field(ge=1, le=MAX_ID)
+    household_id: RowId
     name: str = Field(min_length=1, max_length=64)
     id_number: str = Field(default="", max_length=32, description="身份证号（校验位、出生日期、性别自动核对）或护照号")
     phone: str = Field(default="", max_length=32)

@@ -25,7 +25,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, Page, PhotoIn, Ref, TextIn
+from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, Page, PhotoIn, Ref, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -45,7 +45,7 @@ class ServiceFilterIn(StatusIn):
 
 
 class ServiceRequestIn(TextIn):
-    enterprise_id: int = Field(ge=1, le=2**62)
+    enterprise_id: RowId
     request_type: RequestType
     description: str = Field(min_length=1, max_length=2000)
     photos: list[PhotoIn] = PHOTOS

@@ -38,7 +38,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, MAX_ID, CaseCreatedOut, Page, PageIn, PhotoIn, RefOut, TextIn
+from gridgov.ui.api.schemas import ID, CaseCreatedOut, Page, PageIn, PhotoIn, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_YEAR, LAST_YEAR = 2000, 9000  # a visit's time outside these years is a typing error, not a visit
@@ -69,8 +69,8 @@ class VisitOut(Schema):
 class VisitFilterIn(PageIn):
     since: date | None = Field(default=None, description="走访日期起（含）")
     until: date | None = Field(default=None, description="走访日期止（含）")
-    resident: int | None = Field(default=None, ge=1, le=MAX_ID)
-    house: int | None = Field(default=None, ge=1, le=MAX_ID)
+    resident: int | None = ID
+    house: int | None = ID
 
 
 class VisitIn(TextIn):
