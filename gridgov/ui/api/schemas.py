@@ -22,6 +22,7 @@ from gridgov.types import FromDjango
 MAX_ID = 2**62  # the largest id a row can have: a path's or body's id beyond it is refused, never a database overflow
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]  # an id a row can have (a body's reference, a list of ids)
 ID = Field(default=None, ge=1, le=MAX_ID)  # an optional id (a filter's, or a body's reference)
+NOTE = Field(default="", max_length=2000)  # a record's or an action's optional note
 
 
 class ErrorOut(Schema):
@@ -308,7 +309,7 @@ class CaseIn(TextIn):
 
 class ActionIn(TextIn):
     action: Action
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
     expected_version: int | None = Field(
         default=None, ge=1, le=2_000_000_000, description="读取时的 version；若事件已被他人更新则返回 409"
     )

@@ -24,7 +24,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, person_ref, reads, ref_of, where_given
 from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -63,7 +63,7 @@ class PaymentIn(TextIn):
     paid_on: date = Field(ge=date(1950, 1, 1), description="发放日期（不晚于今天）")
     source: str = Field(default="", max_length=64, description="资金来源")
     department_id: int | None = ID
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 def _payment(p: Payment, *, now: datetime) -> JSONObject:

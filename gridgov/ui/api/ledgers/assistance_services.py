@@ -23,7 +23,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
 from gridgov.ui.api.ledgers.common import Ledger, acts, creates, person_ref, pk_of, reads, ref_of, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_DAY = date(1950, 1, 1)
@@ -50,7 +50,7 @@ class CardIn(TextIn):
     resident_id: RowId = Field(description="退役军人（人员 id）")
     applied_on: date = Field(ge=FIRST_DAY, description="申请日期（不晚于今天）")
     department_id: int | None = ID
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 class IssueIn(TextIn):

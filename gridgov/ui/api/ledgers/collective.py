@@ -26,7 +26,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, where_given
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import NOTE, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 MAX_AMOUNT = Decimal("999999999999.99")  # the column's 14 digits
@@ -63,7 +63,7 @@ class IncomeIn(TextIn):
     month: int = Field(ge=1, le=12, description="月份（不晚于本月）")
     kind: IncomeKind
     amount: Decimal = Field(ge=0, le=MAX_AMOUNT, decimal_places=2, description="金额（元）")
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 def _income(i: VillageIncome, *, now: datetime) -> JSONObject:
@@ -161,7 +161,7 @@ class SupportIn(TextIn):
     partner: str = Field(default="", max_length=100, description="结对单位名称（企业不在本镇企业库中时填写）")
     amount: Decimal | str = Field(description="帮扶金额（元），可为数字或“5万”“3,000”等写法")
     people: int | None = Field(default=None, ge=0, le=9_999_999, description="带动就业或受益人数")
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 def _support(s: VillageSupport, *, now: datetime) -> JSONObject:

@@ -21,7 +21,7 @@ from gridgov.data.org.models import User
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, visible_enterprise, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import NOTE, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT = Field(default="", max_length=32, description="金额（元），可写12000、3,500万、1.2亿")
@@ -72,7 +72,7 @@ class EnterpriseYearIn(TextIn):
     rectification: Rectification | None = None
     rectified_on: date | None = Field(default=None, ge=date(2000, 1, 1), description="整治日期（不晚于今天）")
     measure: Measure | None = None
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 def _number(value: object) -> float | None:

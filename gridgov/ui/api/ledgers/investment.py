@@ -33,7 +33,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, register_once_per_key, where_given
 from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT_TEXT = "可为数字或“1.2亿”“3,500万”等写法（元）"
@@ -104,14 +104,14 @@ class LeadIn(TextIn):
     department_id: int | None = ID
     person: str = Field(default="", max_length=32)
     village_id: int | None = ID
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 class ArrivalIn(TextIn):
     year: int = Field(ge=2000, le=2100)
     month: int = Field(ge=1, le=12)
     amount: Decimal | str = Field(description=f"到位资金，{AMOUNT_TEXT}")
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 class StageIn(TextIn):

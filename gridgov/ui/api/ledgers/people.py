@@ -42,7 +42,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.named import named, named_by
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, Page, PageIn, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 LATITUDE = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
@@ -81,7 +81,7 @@ class HouseIn(TextIn):
     longitude: Decimal | None = LONGITUDE
     use: HouseUse = HouseUse.OWN
     rooms: int = Field(default=1, ge=1, le=9999)
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 class HousePatchIn(TextIn):
@@ -211,7 +211,7 @@ class HouseholdFilterIn(PageIn):
 class HouseholdIn(TextIn):
     house_id: RowId
     number: str = Field(default="", max_length=32, description="户号（本镇唯一，可空）")
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
 
 
 class HouseholdPatchIn(TextIn):

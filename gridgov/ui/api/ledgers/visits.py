@@ -38,7 +38,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, CaseCreatedOut, Page, PageIn, PhotoIn, RefOut, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, CaseCreatedOut, Page, PageIn, PhotoIn, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_YEAR, LAST_YEAR = 2000, 9000  # a visit's time outside these years is a typing error, not a visit
@@ -79,7 +79,7 @@ class VisitIn(TextIn):
     visited_at: datetime | None = Field(default=None, description="走访时间（缺省现在）")
     latitude: Decimal | None = LATITUDE
     longitude: Decimal | None = LONGITUDE
-    note: str = Field(default="", max_length=2000)
+    note: str = NOTE
     findings: str = Field(default="", max_length=2000)
     photo: PhotoIn | None = Field(default=None, description="现场照片（一张，base64）")
 
