@@ -53,6 +53,7 @@ from gridgov.ui.api.schemas import (
     ErrorOut,
     PhotoIn,
     ReporterOut,
+    row_id,
 )
 from gridgov.ui.signed_in import api_user
 
@@ -351,9 +352,7 @@ def keyed_response(request: HttpRequest, answer: Answer) -> HttpResponse:
 
 
 def _case_id(value: int) -> int:
-    if not 1 <= value <= 2**62:
-        raise NotFound(_("事件不存在或您无权查看"))
-    return value
+    return row_id(value, _("事件不存在或您无权查看"))
 
 
 def _reporting_town(user: User, town_id: int | None) -> Area:

@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from gridgov.data.cases.domain.attachments import MAX_PHOTOS_PER_ACTION
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel, Kind, Lamp, Satisfaction, Status
 from gridgov.data.cases.transitions import Need
+from gridgov.data.errors import NotFound
 from gridgov.data.org.enums import AreaLevel, DepartmentKind, Role
 from gridgov.data.safetext import control_character, strings_in
 from gridgov.data.taxonomy.enums import Priority
@@ -23,6 +24,13 @@ MAX_ID = 2**62  # the largest id a row can have: a path's or body's id beyond it
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]  # an id a row can have (a body's reference, a list of ids)
 ID = Field(default=None, ge=1, le=MAX_ID)  # an optional id (a filter's, or a body's reference)
 NOTE = Field(default="", max_length=2000)  # a record's or an action's optional note
+
+
+def row_id(value: int, missing: str) -> int:
+    """A path's id, or NotFound with ``missing`` for one no row can have (never a database overflow)."""
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(missing)
+    return value
 
 
 class ErrorOut(Schema):

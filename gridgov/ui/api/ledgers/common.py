@@ -29,7 +29,7 @@ from gridgov.ui.api.endpoints import ERRORS, IDEMPOTENCY_HEADER, _case_id, keyed
 from gridgov.ui.api.files import file_answer
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import Row
-from gridgov.ui.api.schemas import MAX_ID, PageIn
+from gridgov.ui.api.schemas import PageIn, row_id
 from gridgov.ui.signed_in import api_user
 
 LEDGERS = "台账"  # the ledger endpoints' tag in the API description
@@ -125,17 +125,16 @@ def house_ref(house: House) -> JSONObject:
 
 def pk_of(value: int) -> int:
     """A path's id, or NotFound for one no row can have (never a database overflow)."""
-    if not 1 <= value <= MAX_ID:
-        raise NotFound(_(NOT_FOUND))
-    return value
+    return row_id(value, _(NOT_FOUND))
 
 
 def one_in[M: Model](qs: QuerySet[M], pk: int, message: str | None = None) -> M:
     """The record ``pk`` among ``qs`` (a ledger's records the user may see), or NotFound with ``message`` (also for
     an id no row can have)."""
-    found = qs.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    missing = message or _(NOT_FOUND)
+    found = qs.filter(pk=row_id(pk, missing)).first()
     if found is None:
-        raise NotFound(message or _(NOT_FOUND))
+        raise NotFound(missing)
     return found
 
 
