@@ -39,6 +39,7 @@ from gridgov.data.org.models import Area, Department, Enterprise, Membership, Us
 from gridgov.data.sheets.cells import SHANGHAI
 from gridgov.ops.demo.ledgers_2022.enterprises import synthetic_credit_code
 from gridgov.ops.demo.ledgers_2022.people_register import split_total
+from gridgov.ops.demo.ledgers_2022.tables import read_table
 
 WAN = 10_000
 FUNDS_ARRIVED = 21_000  # 万元: 2.1亿元 in the finished year
@@ -55,46 +56,28 @@ class Plan:
     enclave: str = ""
 
 
-# The finished year's ten introduced leads (in signing order), and the year before's eight that land in it.
-INTRODUCED = (
-    Plan("LNG加注站配套设备项目", Industry.PETROCHEMICAL, Source.LEADER, 15_000),
-    Plan("船舶分段制造基地项目", Industry.SHIPBUILDING, Source.LEADER, 9_000, major=True),
-    Plan("远洋渔获精深加工项目", Industry.AQUATIC, Source.NATIVE, 3_500),
-    Plan("船舶涂装服务项目", Industry.SHIPBUILDING, Source.BUSINESS, 2_800),
-    Plan("海岛民宿集群项目", Industry.TOURISM, Source.NATIVE, 1_600),
-    Plan("冷链仓储物流项目", Industry.AQUATIC, Source.BUSINESS, 2_200),
-    Plan("船用电气设备项目", Industry.SHIPBUILDING, Source.OTHER, 1_200),
-    Plan("渔港风情文旅项目", Industry.TOURISM, Source.LEADER, 1_900),
-    Plan("海藻精深加工项目", Industry.AQUATIC, Source.NATIVE, 800),
-    Plan("光伏屋顶分布式项目", Industry.OTHER, Source.BUSINESS, 1_000),
-)
-EARLIER = (
-    Plan("鱼粉饲料加工项目", Industry.AQUATIC, Source.BUSINESS, 1_500),
-    Plan("船舶修理坞改造项目", Industry.SHIPBUILDING, Source.LEADER, 4_200),
-    Plan("海钓基地项目", Industry.TOURISM, Source.NATIVE, 600),
-    Plan("舾装件制造项目", Industry.SHIPBUILDING, Source.BUSINESS, 1_800),
-    Plan("水产品电商中心项目", Industry.AQUATIC, Source.NATIVE, 500),
-    Plan("环保建材项目", Industry.OTHER, Source.OTHER, 2_500),
-    Plan("游艇维修保养项目", Industry.SHIPBUILDING, Source.LEADER, 3_000),
-    Plan("海岛露营地项目", Industry.TOURISM, Source.BUSINESS, 700),
-)
-UNSIGNED = (
-    Plan("海上风电运维基地项目", Industry.OTHER, Source.LEADER, 0),
-    Plan("化工新材料配套项目", Industry.PETROCHEMICAL, Source.BUSINESS, 0),
-    Plan("海洋牧场观光项目", Industry.TOURISM, Source.NATIVE, 0),
-)
-# This year's live ledger: nine leads at every stage, two at 线索 … one at 投产.
-CURRENT = (
-    Plan("海水淡化设备组装项目", Industry.OTHER, Source.LEADER, 0),
-    Plan("船用锚链加工项目", Industry.SHIPBUILDING, Source.BUSINESS, 0),
-    Plan("海洋生物制品项目", Industry.AQUATIC, Source.NATIVE, 0),
-    Plan("岸电设施配套项目", Industry.PETROCHEMICAL, Source.LEADER, 0),
-    Plan("渔具制造项目", Industry.AQUATIC, Source.BUSINESS, 1_300),
-    Plan("海岛研学营地项目", Industry.TOURISM, Source.NATIVE, 900),
-    Plan("船舶尾气处理装置项目", Industry.SHIPBUILDING, Source.OTHER, 1_200, enclave="舟山高新区"),
-    Plan("海景精品酒店项目", Industry.TOURISM, Source.LEADER, 1_900),
-    Plan("即食海产品加工项目", Industry.AQUATIC, Source.NATIVE, 800),
-)
+def _plans(group: str) -> tuple[Plan, ...]:
+    """The leads of ``group`` in investment_leads.csv, in its order: ``introduced`` (the finished year's ten, in
+    signing order), ``earlier`` (the year before's eight that land in it), ``unsigned`` (still at 线索 or 洽谈) and
+    ``current`` (this year's live ledger: nine leads at every stage, two at 线索 … one at 投产)."""
+    return tuple(
+        Plan(
+            name=row["name"],
+            industry=Industry(row["industry"]),
+            source=Source(row["source"]),
+            amount_wan=int(row["amount_wan"]),
+            major=row["major"] == "yes",
+            enclave=row["enclave"],
+        )
+        for row in read_table("investment_leads.csv")
+        if row["group"] == group
+    )
+
+
+INTRODUCED = _plans("introduced")
+EARLIER = _plans("earlier")
+UNSIGNED = _plans("unsigned")
+CURRENT = _plans("current")
 LANDING_IN_YEAR = 8  # of INTRODUCED, the first eight land and register their enterprise in the year
 
 
