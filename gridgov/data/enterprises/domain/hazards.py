@@ -207,6 +207,15 @@ def plan_hazard(
     return PlannedRow(replay.record(), detail)
 
 
+def _act_on_hazard(
+    *, case_id: int, actor: User, action: Action, note: str, now: datetime, photos: Sequence[Upload] = ()
+) -> Hazard:
+    """Take ``action`` on the hazard's case (the engine checks who may, and refuses with nothing written), then
+    return its ledger row locked for the caller's own fields; call it inside the caller's transaction."""
+    apply_action(case_id=case_id, actor=actor, action=action, note=note, photos=photos, now=now)
+    return Hazard.objects.select_for_update().get(case_id=case_id)
+
+
 def report_rectification(
     *,
     case_id: int,
@@ -225,7 +234,7 @@ def report_rectification(
     if funds < 0:
         raise InvalidInput(_("整改资金不能为负数"), field="funds")
     with transaction.atomic():
-        apply_action(
+        hazard = _act_on_hazard(
             case_id=case_id,
             actor=actor,
             action=Action.RESOLVE,
@@ -233,7 +242,6 @@ def report_rectification(
             photos=photos,
             now=now,
         )
-        hazard = Hazard.objects.select_for_update().get(case_id=case_id)
         if rectified_on < hazard.found_on:
             raise InvalidInput(_("整改完成日期不能早于发现日期"), field="rectified_on")
         check_day(
@@ -261,14 +269,8 @@ def accept_hazard(
     if not acceptor:
         raise InvalidInput(_("请填写验收人"), field="acceptor")
     with transaction.atomic():
-        apply_action(
-            case_id=case_id,
-            actor=actor,
-            action=Action.VERIFY_PASS,
-            note=note.strip() or _("验收合格，予以销号（验收人：%(a)s）") % {"a": acceptor},
-            now=now,
-        )
-        hazard = Hazard.objects.select_for_update().get(case_id=case_id)
+        note = note.strip() or _("验收合格，予以销号（验收人：%(a)s）") % {"a": acceptor}
+        hazard = _act_on_hazard(case_id=case_id, actor=actor, action=Action.VERIFY_PASS, note=note, now=now)
         if accepted_on < hazard.found_on:
             raise InvalidInput(_("验收日期不能早于发现日期"), field="accepted_on")
         if hazard.rectified_on is not None and accepted_on < hazard.rectified_on:
