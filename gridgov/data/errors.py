@@ -6,6 +6,7 @@ Each carries a stable machine ``code`` (for the API) and a human message written
 
 from __future__ import annotations
 
+from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
 
@@ -24,6 +25,15 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "not_found"
+
+
+def first_or_not_found[M: Model](queryset: QuerySet[M], message: str | Promise) -> M:
+    """The first row of ``queryset`` (already narrowed to what the caller may see), else NotFound with ``message``:
+    the domain's get_object_or_404."""
+    found = queryset.first()
+    if found is None:
+        raise NotFound(message)
+    return found
 
 
 class OutOfScope(DomainError):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.errors import Conflict, NotFound
+from gridgov.data.errors import Conflict, first_or_not_found
 from gridgov.data.metrics.indicators import Period, Scope
 from gridgov.data.org.enums import AreaLevel, DepartmentKind
 from gridgov.data.org.models import Area, Department, User
@@ -78,9 +78,9 @@ def issue_bulletin(*, bulletin_id: int, town: Area, user: User, now: datetime | 
     now = now or timezone.now()
     year = timezone.localtime(now).year
     with transaction.atomic():
-        bulletin = Bulletin.objects.select_for_update().filter(pk=bulletin_id, town=town).first()
-        if bulletin is None:
-            raise NotFound(_("通报不存在"))
+        bulletin = first_or_not_found(
+            Bulletin.objects.select_for_update().filter(pk=bulletin_id, town=town), _("通报不存在")
+        )
         if bulletin.status == BulletinStatus.ISSUED:
             raise Conflict(
                 _("该通报已于%(when)s印发为%(year)s年第%(n)s期")
@@ -135,10 +135,8 @@ def issue_plan(*, bulletin: Bulletin, now: datetime | None = None) -> IssuePlan:
 
 
 def bulletin_for_town(*, town: Area, bulletin_id: int) -> Bulletin:
-    bulletin = Bulletin.objects.select_related("created_by", "issued_by").filter(pk=bulletin_id, town=town).first()
-    if bulletin is None:
-        raise NotFound(_("通报不存在"))
-    return bulletin
+    bulletins = Bulletin.objects.select_related("created_by", "issued_by").filter(pk=bulletin_id, town=town)
+    return first_or_not_found(bulletins, _("通报不存在"))
 
 
 def issue_line(bulletin: Bulletin) -> str:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.data.errors import InvalidInput, NotFound
+from gridgov.data.errors import InvalidInput, first_or_not_found
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
 from gridgov.data.reports.enums import Accumulation, Frequency, IndicatorKind
@@ -170,10 +170,7 @@ def record_actuals(
 
 
 def indicator_for_town(*, town: Area, indicator_id: int) -> IndicatorDefinition:
-    found = IndicatorDefinition.objects.filter(town=town, pk=indicator_id).first()
-    if found is None:
-        raise NotFound(_("指标不存在"))
-    return found
+    return first_or_not_found(IndicatorDefinition.objects.filter(town=town, pk=indicator_id), _("指标不存在"))
 
 
 @dataclass(frozen=True)

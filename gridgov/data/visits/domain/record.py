@@ -14,7 +14,7 @@ from gridgov.data.cases.domain.attachments import Upload, check_image
 from gridgov.data.cases.domain.engine import report_case
 from gridgov.data.cases.enums import AttachmentKind, Channel
 from gridgov.data.cases.models import Case
-from gridgov.data.errors import Conflict, InvalidInput, NotFound
+from gridgov.data.errors import Conflict, InvalidInput, NotFound, first_or_not_found
 from gridgov.data.org.domain import boundary_covers
 from gridgov.data.org.models import Area, User
 from gridgov.data.people.domain.display import person_view
@@ -118,10 +118,7 @@ def record_visit(*, worker: User, data: VisitInput, now: datetime) -> Visit:
 
 def visit_of(*, worker: User, visit_id: int) -> Visit:
     """One of the worker's own visits (NotFound otherwise)."""
-    visit = Visit.objects.filter(pk=visit_id, worker=worker).first()
-    if visit is None:
-        raise NotFound(_("走访记录不存在"))
-    return visit
+    return first_or_not_found(Visit.objects.filter(pk=visit_id, worker=worker), _("走访记录不存在"))
 
 
 def finding_to_case(*, worker: User, visit: Visit, category: Category, description: str, now: datetime) -> Case:
@@ -129,14 +126,12 @@ def finding_to_case(*, worker: User, visit: Visit, category: Category, descripti
     Conflict when the visit already became a case (one case per visit)."""
     description = (description or "").strip() or visit.findings
     with transaction.atomic():
-        locked = (
+        locked = first_or_not_found(
             Visit.objects.select_for_update(of=("self",))
             .select_related("house", "resident__household__house")
-            .filter(pk=visit.pk, worker=worker)
-            .first()
+            .filter(pk=visit.pk, worker=worker),
+            _("走访记录不存在"),
         )
-        if locked is None:
-            raise NotFound(_("走访记录不存在"))
         if locked.case_id is not None:
             number = Case.objects.filter(pk=locked.case_id).values_list("number", flat=True).first()
             raise Conflict(_("该走访已转为事件 %(n)s，不能重复上报") % {"n": number or ""})
