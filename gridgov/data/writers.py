@@ -17,6 +17,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -32,6 +33,25 @@ TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 BODY_FONT = "仿宋_GB2312"
 RED = RGBColor(0xC0, 0x00, 0x00)
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How a run of text looks: its font, its size in points, bold or not, and a colour when not black."""
+
+    font: str
+    size: float
+    bold: bool = False
+    color: RGBColor | None = None
+
+
+# The document's styles, from the red header down to the table cells.
+RED_HEADER = TextStyle(TITLE_FONT, 36, color=RED)
+TITLE = TextStyle(TITLE_FONT, 22)
+HEADING = TextStyle(HEADING_FONT, 16)
+BODY = TextStyle(BODY_FONT, 16)
+TABLE_HEADER = TextStyle(HEADING_FONT, 12)
+TABLE_BODY = TextStyle(BODY_FONT, 12)
 
 
 @dataclass
@@ -63,19 +83,25 @@ class Outline:
         self.blocks.append(Block(kind="table", header=header, rows=rows))
 
 
-def _font(run: Run, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
+def _run_fonts(rpr: BaseOxmlElement) -> BaseOxmlElement:
+    """The ``w:rFonts`` of run properties (made first when missing): where Word reads the font for Chinese text,
+    which python-docx's ``font.name`` does not set."""
+    fonts: BaseOxmlElement | None = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    return fonts
+
+
+def _font(run: Run, style: TextStyle) -> None:
+    run.font.name = style.font
+    run.font.size = Pt(style.size)
+    run.font.bold = style.bold
+    if style.color is not None:
+        run.font.color.rgb = style.color
+    fonts = _run_fonts(run._element.get_or_add_rPr())
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-        fonts.set(qn(attribute), name)
+        fonts.set(qn(attribute), style.font)
 
 
 def _red_rule(paragraph: Paragraph) -> None:
@@ -90,22 +116,14 @@ def _red_rule(paragraph: Paragraph) -> None:
 
 
 def _line(
-    document: DocxDocument,
-    text: str,
-    *,
-    font: str,
-    size: float,
-    align: WD_PARAGRAPH_ALIGNMENT,
-    bold: bool = False,
-    color: RGBColor | None = None,
-    indent: bool = False,
+    document: DocxDocument, text: str, style: TextStyle, *, align: WD_PARAGRAPH_ALIGNMENT, indent: bool = False
 ) -> Paragraph:
     paragraph: Paragraph = document.add_paragraph()
     paragraph.alignment = align
     if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+        paragraph.paragraph_format.first_line_indent = Pt(style.size * 2)
     paragraph.paragraph_format.line_spacing = Pt(28)
-    _font(paragraph.add_run(xml_text(text)), font, size, bold=bold, color=color)
+    _font(paragraph.add_run(xml_text(text)), style)
     return paragraph
 
 
@@ -119,32 +137,27 @@ def write_docx(outline: Outline) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = Pt(16)
-    normal_rpr = normal.element.get_or_add_rPr()
-    normal_fonts = normal_rpr.find(qn("w:rFonts"))
-    if normal_fonts is None:
-        normal_fonts = OxmlElement("w:rFonts")
-        normal_rpr.insert(0, normal_fonts)
-    normal_fonts.set(qn("w:eastAsia"), BODY_FONT)
+    _run_fonts(normal.element.get_or_add_rPr()).set(qn("w:eastAsia"), BODY_FONT)
 
-    _line(document, outline.header, font=TITLE_FONT, size=36, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
+    _line(document, outline.header, RED_HEADER, align=WD_ALIGN_PARAGRAPH.CENTER)
     if outline.issue_line:
-        _line(document, outline.issue_line, font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    rule = _line(document, outline.document_number, font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _line(document, outline.issue_line, BODY, align=WD_ALIGN_PARAGRAPH.CENTER)
+    rule = _line(document, outline.document_number, BODY, align=WD_ALIGN_PARAGRAPH.CENTER)
     _red_rule(rule)
-    _line(document, "", font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _line(document, outline.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _line(document, "", BODY, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _line(document, outline.title, TITLE, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     for block in outline.blocks:
         if block.kind == "heading":
-            _line(document, block.text, font=HEADING_FONT, size=16, align=WD_ALIGN_PARAGRAPH.LEFT, indent=True)
+            _line(document, block.text, HEADING, align=WD_ALIGN_PARAGRAPH.LEFT, indent=True)
         elif block.kind == "paragraph":
-            _line(document, block.text, font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+            _line(document, block.text, BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
         else:
             _table(document, block)
     if outline.signature:
-        _line(document, "", font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.LEFT)
+        _line(document, "", BODY, align=WD_ALIGN_PARAGRAPH.LEFT)
         for text in outline.signature:
-            _line(document, text, font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            _line(document, text, BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -156,13 +169,13 @@ def _table(document: DocxDocument, block: Block) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(xml_text(text)), HEADING_FONT, 12)
+        _font(cell.paragraphs[0].add_run(xml_text(text)), TABLE_HEADER)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in block.rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run(xml_text(text)), BODY_FONT, 12)
+            _font(cell.paragraphs[0].add_run(xml_text(text)), TABLE_BODY)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph()
 
