@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -70,17 +71,30 @@ DESCRIPTIONS = {
 MONTHS_2022 = (3, 5, 7, 9, 11)
 
 
-def _round(
-    town: Area,
-    rng: random.Random,
-    *,
-    name: str,
-    start: date,
-    days: int,
-    problems: int,
-    finished: bool,
-    rectified_share: float,
-) -> None:
+@dataclass(frozen=True)
+class RoundPlan:
+    """One demo round: its name, first day and length in days, how many problems it finds, whether it is finished
+    (its bulletin issued) and the share of its problems rectified so far."""
+
+    name: str
+    start: date
+    days: int
+    problems: int
+    finished: bool
+    rectified_share: float
+
+
+def _weekdays(start: date, days: int) -> list[date]:
+    """The working weekdays (Monday to Friday) from ``start`` to ``days`` later, both included."""
+    return [d for d in (start + timedelta(days=i) for i in range(days + 1)) if d.weekday() < 5]
+
+
+def _village_weights(villages: list[Area], rng: random.Random) -> list[int]:
+    """How often each village is caught: some keep cleaner than others (the ranking should not be a tie)."""
+    return [1 + (i * 7919 + rng.randint(0, 3)) % 5 for i in range(len(villages))]
+
+
+def _round(town: Area, rng: random.Random, plan: RoundPlan) -> None:
     who = people(town)
     inspectors = [
         m.user
@@ -89,31 +103,30 @@ def _round(
         ]
     ]
     villages = list(Area.objects.filter(town=town, level=AreaLevel.VILLAGE).order_by("sort_order", "code"))
-    end = start + timedelta(days=days)
+    end = plan.start + timedelta(days=plan.days)
     round_ = create_round(
         town=town,
         actor=who.operator,
-        name=name,
-        start_date=start,
+        name=plan.name,
+        start_date=plan.start,
         end_date=end,
         organizer=who.operator,
         inspectors=inspectors or [who.operator],
         items=ITEMS,
-        now=working_moment(start, rng, end_hour=10),
+        now=working_moment(plan.start, rng, end_hour=10),
     )
-    if not is_current(start.year):  # a past round: through the bulk path
-        _past_problems(round_, rng, villages=villages, inspectors=inspectors or [who.operator], problems=problems)
+    if not is_current(plan.start.year):  # a past round: through the bulk path
+        _past_problems(round_, rng, villages=villages, inspectors=inspectors or [who.operator], problems=plan.problems)
         finish_round(round=round_, actor=who.operator)
         issue_bulletin(round=round_, actor=who.leader, now=working_moment(end + timedelta(days=rng.randint(3, 6)), rng))
         return
     items = list(round_.items.all())
-    weekdays = [d for d in (start + timedelta(days=i) for i in range(days + 1)) if d.weekday() < 5] or [start]
-    # Villages differ: some keep cleaner than others (the ranking should not be a tie).
-    weights = [1 + (i * 7919 + rng.randint(0, 3)) % 5 for i in range(len(villages))]
-    for n in range(problems):
+    weekdays = _weekdays(plan.start, plan.days) or [plan.start]
+    weights = _village_weights(villages, rng)
+    for n in range(plan.problems):
         village = rng.choices(villages, weights=weights)[0]
         item = items[rng.randrange(len(items))]
-        found = working_moment(weekdays[n * len(weekdays) // max(1, problems)], rng)
+        found = working_moment(weekdays[n * len(weekdays) // max(1, plan.problems)], rng)
         problem = record_problem(
             round=round_,
             inspector=inspectors[n % len(inspectors)] if inspectors else who.operator,
@@ -124,13 +137,13 @@ def _round(
             photos=photo(AttachmentKind.BEFORE, rng),
             now=found,
         )
-        if rng.random() < rectified_share:
+        if rng.random() < plan.rectified_share:
             handler = who.handlers[problem.department_id]
             rectify(
                 problem.case_id, handler=handler, verifier=who.operator, start=found, rng=rng, days=rng.randint(1, 3)
             )
     issued = working_moment(end + timedelta(days=rng.randint(3, 6)), rng)
-    if finished:
+    if plan.finished:
         finish_round(round=round_, actor=who.operator)
         issue_bulletin(round=round_, actor=who.leader, now=issued)
 
@@ -153,8 +166,8 @@ def _past_problems(
         store_photo(town=town, upload=Upload(name="after.jpg", data=jpeg((51, 153, 102)), kind=AttachmentKind.AFTER)),
     )
     days = (round_.end_date - round_.start_date).days
-    weekdays = [d for d in (round_.start_date + timedelta(days=i) for i in range(days + 1)) if d.weekday() < 5]
-    weights = [1 + (i * 7919 + rng.randint(0, 3)) % 5 for i in range(len(villages))]
+    weekdays = _weekdays(round_.start_date, days)
+    weights = _village_weights(villages, rng)
     batch: list[PastProblem] = []
     for n in range(problems):
         village = rng.choices(villages, weights=weights)[0]
@@ -196,31 +209,22 @@ def build(
     *, town: Area, rng: random.Random, year: int = 2022, problems_per_round: int | Sequence[int] = PROBLEMS_2022
 ) -> None:
     first, last = period(year)
-    rounds: list[tuple[str, date, int, int, bool, float]]  # name, start, days, problems, finished, rectified share
+    rounds: list[RoundPlan]
     if is_current(year):  # one finished round, one still open
         one = max(first, last - timedelta(days=60))
         two = last - timedelta(days=3)
         second = "（第二轮）" if two.month == one.month else ""  # early in the year both fall in January
         rounds = [
-            (f"{year}年{one.month}月创城督查", one, 4, 12, True, 1.0),
-            (f"{year}年{two.month}月创城督查{second}", two, 6, 10, False, 0.4),
+            RoundPlan(f"{year}年{one.month}月创城督查", one, 4, 12, True, 1.0),
+            RoundPlan(f"{year}年{two.month}月创城督查{second}", two, 6, 10, False, 0.4),
         ]
     else:  # one finished round a month
         counts = (
             [problems_per_round] * len(MONTHS_2022) if isinstance(problems_per_round, int) else list(problems_per_round)
         )
         rounds = [
-            (f"{year}年{month}月创城督查", date(year, month, 10), 5, count, True, 1.0)
+            RoundPlan(f"{year}年{month}月创城督查", date(year, month, 10), 5, count, True, 1.0)
             for month, count in zip(MONTHS_2022, counts, strict=True)
         ]
-    for name, start, days, problems, finished, share in rounds:
-        _round(
-            town,
-            rng,
-            name=name,
-            start=start,
-            days=days,
-            problems=problems,
-            finished=finished,
-            rectified_share=share,
-        )
+    for plan in rounds:
+        _round(town, rng, plan)
