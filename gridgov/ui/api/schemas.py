@@ -245,19 +245,12 @@ class NotificationOut(Schema):
 
 
 class PageOut(Schema):
-    """What a paged list answers besides its ``results`` (declared after these: ``Page``, or ``CasePageOut``)."""
+    """What a paged list answers besides its ``results`` (each list's subclass declares them, after these)."""
 
     count: int
     page: int
     page_size: int
     pages: int
-
-
-class Page[T](PageOut):
-    """A ledger list's page: ``PageOut``'s counts and the rows, each a ``T`` (the API description names a page of
-    ``HazardOut`` ``Page_HazardOut_``)."""
-
-    results: list[T]
 
 
 class CasePageOut(PageOut):

@@ -24,7 +24,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, person_ref, reads, ref_of, where_given
 from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, NOTE, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, PageIn, PageOut, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -46,6 +46,10 @@ class PaymentOut(Schema):
     department: RefOut | None
     note: str
     created_at: datetime
+
+
+class PaymentPageOut(PageOut):
+    results: list[PaymentOut]
 
 
 class PaymentFilterIn(PageIn):
@@ -90,7 +94,7 @@ def _payments(user: User) -> QuerySet[Payment]:
 PAYMENTS = Ledger(_payments, _payment, PaymentOut, gettext_noop("发放记录不存在或您无权查看"))
 
 
-@reads("/payments", Page[PaymentOut], summary="救助帮扶发放（按类型、户、发放日期筛选）")
+@reads("/payments", PaymentPageOut, summary="救助帮扶发放（按类型、户、发放日期筛选）")
 def list_payments(request: HttpRequest, filters: Query[PaymentFilterIn]) -> JSONObject:
     qs = where_given(
         _payments(api_user(request)),

@@ -23,7 +23,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.assistance import _named_department, _named_person
 from gridgov.ui.api.ledgers.common import Ledger, acts, creates, person_ref, pk_of, reads, ref_of, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, NOTE, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, PageIn, PageOut, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_DAY = date(1950, 1, 1)
@@ -39,6 +39,10 @@ class CardOut(Schema):
     department: RefOut | None
     note: str
     created_at: datetime
+
+
+class CardPageOut(PageOut):
+    results: list[CardOut]
 
 
 class CardFilterIn(PageIn):
@@ -66,6 +70,10 @@ class AttendanceOut(Schema):
     provider: str = Field(description="照料机构")
     department: RefOut | None
     created_at: datetime
+
+
+class AttendancePageOut(PageOut):
+    results: list[AttendanceOut]
 
 
 class AttendanceFilterIn(PageIn):
@@ -152,7 +160,7 @@ def _record_for_resident[R: VeteranCard | DayCareAttendance](
     return ledger.created(request, user=user, payload=payload, create=create)
 
 
-@reads("/veteran-cards", Page[CardOut], summary="退役军人优待证（申请与发放，可按是否已发放筛选）")
+@reads("/veteran-cards", CardPageOut, summary="退役军人优待证（申请与发放，可按是否已发放筛选）")
 def list_veteran_cards(request: HttpRequest, filters: Query[CardFilterIn]) -> JSONObject:
     qs = where_given(_cards(api_user(request)), resident_id=filters.resident)
     if filters.issued is not None:
@@ -185,7 +193,7 @@ def _attendances(user: User) -> QuerySet[DayCareAttendance]:
 ATTENDANCES = Ledger(_attendances, _attendance, AttendanceOut)
 
 
-@reads("/day-care", Page[AttendanceOut], summary="残疾人日间照料记录（按人员、日期筛选）")
+@reads("/day-care", AttendancePageOut, summary="残疾人日间照料记录（按人员、日期筛选）")
 def list_day_care(request: HttpRequest, filters: Query[AttendanceFilterIn]) -> JSONObject:
     qs = where_given(
         _attendances(api_user(request)), resident_id=filters.resident, day__gte=filters.since, day__lte=filters.until

@@ -26,7 +26,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, where_given
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import NOTE, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import NOTE, PageIn, PageOut, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 MAX_AMOUNT = Decimal("999999999999.99")  # the column's 14 digits
@@ -44,6 +44,10 @@ class IncomeOut(Schema):
     created_at: datetime
     corrected_at: datetime | None = Field(description="最近一次更正的时间（未更正为 null）")
     corrected_by: str | None = Field(description="最近一次更正人")
+
+
+class IncomePageOut(PageOut):
+    results: list[IncomeOut]
 
 
 class VillageYearFilterIn(PageIn):
@@ -89,7 +93,7 @@ def _incomes(user: User) -> QuerySet[VillageIncome]:
 INCOMES = Ledger(_incomes, _income, IncomeOut, gettext_noop("收入记录不存在或您无权查看"))
 
 
-@reads("/collective/incomes", Page[IncomeOut], summary="村级集体经济收入（按年度、村、收入类型筛选）")
+@reads("/collective/incomes", IncomePageOut, summary="村级集体经济收入（按年度、村、收入类型筛选）")
 def list_incomes(request: HttpRequest, filters: Query[IncomeFilterIn]) -> JSONObject:
     qs = where_given(_incomes(api_user(request)), year=filters.year, village_id=filters.village, kind=filters.kind)
     return paged(qs.order_by("-year", "-month", "village__path", "kind", "id"), filters, _income)
@@ -149,6 +153,10 @@ class SupportOut(Schema):
     created_by: str | None = Field(description="登记人")
 
 
+class SupportPageOut(PageOut):
+    results: list[SupportOut]
+
+
 class SupportFilterIn(VillageYearFilterIn):
     kind: SupportKind | None = None
 
@@ -189,7 +197,7 @@ def _supports(user: User) -> QuerySet[VillageSupport]:
 SUPPORTS = Ledger(_supports, _support, SupportOut, gettext_noop("企业助农记录不存在或您无权查看"))
 
 
-@reads("/collective/supports", Page[SupportOut], summary="村企结对和共富工坊（按年度、村、助农类型筛选）")
+@reads("/collective/supports", SupportPageOut, summary="村企结对和共富工坊（按年度、村、助农类型筛选）")
 def list_village_supports(request: HttpRequest, filters: Query[SupportFilterIn]) -> JSONObject:
     qs = where_given(_supports(api_user(request)), year=filters.year, village_id=filters.village, kind=filters.kind)
     return paged(qs.order_by("-on", "-id"), filters, _support)

@@ -31,7 +31,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, CaseSummaryOut, Page, RowId, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, PageOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -58,6 +58,10 @@ class DisputeOut(Schema):
     outcome: str
     outcome_note: str
     parties: list[PartyOut] = Field(description="当事人（个人已脱敏，单位显示名称，与网页相同）")
+
+
+class DisputePageOut(PageOut):
+    results: list[DisputeOut]
 
 
 class DisputeFilterIn(StatusIn):
@@ -133,7 +137,7 @@ def _one_dispute(user: User, dispute_id: int) -> Dispute:
     return one_in(_disputes(user), dispute_id, _("纠纷不存在或您无权查看"))
 
 
-@reads("/disputes", Page[DisputeOut], summary="矛盾纠纷（当事人已脱敏）")
+@reads("/disputes", DisputePageOut, summary="矛盾纠纷（当事人已脱敏）")
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilterIn]) -> JSONObject:
     qs = where_given(DISPUTES.in_status(request, filters.status), type=filters.type, backlog=filters.backlog)
     return paged(qs.order_by("-received_on", "-id"), filters, _dispute)

@@ -21,7 +21,7 @@ from gridgov.data.org.models import User
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, visible_enterprise, where_given
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import NOTE, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import NOTE, PageIn, PageOut, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT = Field(default="", max_length=32, description="金额（元），可写12000、3,500万、1.2亿")
@@ -47,6 +47,10 @@ class EnterpriseYearOut(Schema):
     measure: Measure | None = Field(description="整治措施")
     note: str
     created_at: datetime
+
+
+class EnterpriseYearPageOut(PageOut):
+    results: list[EnterpriseYearOut]
 
 
 class EnterpriseYearFilterIn(PageIn):
@@ -112,7 +116,7 @@ ROWS = Ledger(_rows, _row, EnterpriseYearOut)
 
 
 @reads(
-    "/enterprise-years", Page[EnterpriseYearOut], summary="企业年度数据（规上、重点企业投资、亩均论英雄、低效企业整治）"
+    "/enterprise-years", EnterpriseYearPageOut, summary="企业年度数据（规上、重点企业投资、亩均论英雄、低效企业整治）"
 )
 def list_enterprise_years(request: HttpRequest, filters: Query[EnterpriseYearFilterIn]) -> JSONObject:
     qs = where_given(

@@ -30,7 +30,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, Page, PhotoIn, Ref, RowId, TextIn
+from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, PageOut, PhotoIn, Ref, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -50,6 +50,10 @@ class HazardOut(Schema):
     rectified_on: date | None
     acceptor: str
     accepted_on: date | None
+
+
+class HazardPageOut(PageOut):
+    results: list[HazardOut]
 
 
 class HazardFilterIn(StatusIn):
@@ -98,7 +102,7 @@ def _hazard(h: Hazard, *, now: datetime) -> JSONObject:
 HAZARDS = Ledger.of_cases(Hazard, _hazard, HazardOut, "enterprise", missing=gettext_noop("隐患不存在或您无权查看"))
 
 
-@reads("/hazards", Page[HazardOut], summary="企业安全隐患（两本账）")
+@reads("/hazards", HazardPageOut, summary="企业安全隐患（两本账）")
 def list_hazards(request: HttpRequest, filters: Query[HazardFilterIn]) -> JSONObject:
     qs = where_given(
         HAZARDS.in_status(request, filters.status),

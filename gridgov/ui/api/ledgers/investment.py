@@ -33,7 +33,7 @@ from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import Ledger, creates, reads, ref_of, register_once_per_key, where_given
 from gridgov.ui.api.named import named, named_if
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, NOTE, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, PageIn, PageOut, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 AMOUNT_TEXT = "可为数字或“1.2亿”“3,500万”等写法（元）"
@@ -78,6 +78,10 @@ class LeadOut(Schema):
     arrivals: list[ArrivalOut]
     note: str
     created_at: datetime
+
+
+class LeadPageOut(PageOut):
+    results: list[LeadOut]
 
 
 class LeadFilterIn(PageIn):
@@ -184,7 +188,7 @@ def _leads(user: User) -> QuerySet[Lead]:
 LEADS = Ledger(_leads, _lead, LeadOut, gettext_noop("招商项目不存在或您无权查看"))
 
 
-@reads("/investment/leads", Page[LeadOut], summary="招商项目（按阶段、招商方式、产业类别、签约年度、飞地项目筛选）")
+@reads("/investment/leads", LeadPageOut, summary="招商项目（按阶段、招商方式、产业类别、签约年度、飞地项目筛选）")
 def list_investment_leads(request: HttpRequest, filters: Query[LeadFilterIn]) -> JSONObject:
     year = filters.signed_year
     qs = where_given(

@@ -42,7 +42,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.named import named, named_by
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, NOTE, Page, PageIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, PageIn, PageOut, RefOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 LATITUDE = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
@@ -65,6 +65,10 @@ class HouseOut(Schema):
     rooms: int
     note: str
     updated_at: datetime
+
+
+class HousePageOut(PageOut):
+    results: list[HouseOut]
 
 
 class HouseFilterIn(PageIn):
@@ -129,7 +133,7 @@ def _town_of(village: Area) -> Area:
     return named(town, _("“%(v)s”不属于任何乡镇") % {"v": village.name}, field="village_id")
 
 
-@reads("/houses", Page[HouseOut], summary="实有房屋（按村、网格、用途筛选）")
+@reads("/houses", HousePageOut, summary="实有房屋（按村、网格、用途筛选）")
 def list_houses(request: HttpRequest, filters: Query[HouseFilterIn]) -> JSONObject:
     qs = where_given(_houses(api_user(request)), village_id=filters.village, grid_id=filters.grid, use=filters.use)
     return paged(qs.order_by("village_id", "address", "id"), filters, _house)
@@ -204,6 +208,10 @@ class HouseholdOut(Schema):
     updated_at: datetime
 
 
+class HouseholdPageOut(PageOut):
+    results: list[HouseholdOut]
+
+
 class HouseholdFilterIn(PageIn):
     house: RowId | None = Field(default=None, description="房屋 id")
 
@@ -251,7 +259,7 @@ def _house_named(user: User, pk: int, field: str) -> House:
     return named_by(lambda: house_for(user, pk), _("房屋 %(id)s 不存在或您无权查看") % {"id": pk}, field=field)
 
 
-@reads("/households", Page[HouseholdOut], summary="户（户主姓名已脱敏）")
+@reads("/households", HouseholdPageOut, summary="户（户主姓名已脱敏）")
 def list_households(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> JSONObject:
     qs = where_given(_households(api_user(request)), house_id=filters.house)
     return paged(qs.order_by("house_id", "id"), filters, _household)

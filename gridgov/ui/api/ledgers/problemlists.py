@@ -28,7 +28,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, CaseSummaryOut, Page, Ref, RowId, TextIn
+from gridgov.ui.api.schemas import ID, CaseSummaryOut, PageOut, Ref, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -51,6 +51,10 @@ class ProblemItemOut(Schema):
     plan: str
     deadline: date
     found_on: date
+
+
+class ProblemItemPageOut(PageOut):
+    results: list[ProblemItemOut]
 
 
 class ProblemItemIn(TextIn):
@@ -98,7 +102,7 @@ def list_problem_lists(request: HttpRequest) -> list[JSONObject]:
     ]
 
 
-@reads("/problem-items", Page[ProblemItemOut], summary="清单问题")
+@reads("/problem-items", ProblemItemPageOut, summary="清单问题")
 def list_problem_items(request: HttpRequest, filters: Query[ProblemItemFilterIn]) -> JSONObject:
     qs = where_given(
         ITEMS.in_status(request, filters.status),

@@ -23,7 +23,7 @@ from gridgov.data.projects.schedule import lamp_of_project, milestone_lamp, sche
 from gridgov.types import JSONObject
 from gridgov.ui.api.ledgers.common import ref_of
 from gridgov.ui.api.named import named_if
-from gridgov.ui.api.schemas import ID, PageIn, PhotoIn, RefOut, RowId, TextIn
+from gridgov.ui.api.schemas import ID, PageIn, PageOut, PhotoIn, RefOut, RowId, TextIn
 
 
 class MilestoneOut(Schema):
@@ -55,6 +55,10 @@ class ProjectOut(Schema):
     schedule: Schedule
     lamp: Lamp
     milestones: list[MilestoneOut]
+
+
+class ProjectPageOut(PageOut):
+    results: list[ProjectOut]
 
 
 class ProjectFilterIn(PageIn):

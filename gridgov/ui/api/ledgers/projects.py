@@ -44,6 +44,7 @@ from gridgov.ui.api.ledgers.project_shapes import (
     ProjectFilterIn,
     ProjectIn,
     ProjectOut,
+    ProjectPageOut,
     project_input,
     project_row,
     report_row,
@@ -51,7 +52,7 @@ from gridgov.ui.api.ledgers.project_shapes import (
 )
 from gridgov.ui.api.named import named
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import MAX_ID, Page
+from gridgov.ui.api.schemas import MAX_ID
 from gridgov.ui.signed_in import api_user
 
 
@@ -67,7 +68,7 @@ def _projects(user: User) -> QuerySet[Project]:
 PROJECTS = Ledger(_projects, project_row, ProjectOut, gettext_noop("项目不存在或您无权查看"))
 
 
-@reads("/projects", Page[ProjectOut], summary="重点项目（按年度、类型、进度、项目群、责任部门、村筛选）")
+@reads("/projects", ProjectPageOut, summary="重点项目（按年度、类型、进度、项目群、责任部门、村筛选）")
 def list_projects(request: HttpRequest, filters: Query[ProjectFilterIn]) -> JSONObject:
     today = timezone.localdate()
     qs = where_given(

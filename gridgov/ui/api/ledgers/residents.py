@@ -22,7 +22,7 @@ from gridgov.ui.api.ledgers.common import Ledger, acts, creates, house_ref, pk_o
 from gridgov.ui.api.ledgers.people import HouseRefOut
 from gridgov.ui.api.named import named_by
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, Page, PageIn, RowId, TextIn
+from gridgov.ui.api.schemas import ID, PageIn, PageOut, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -41,6 +41,10 @@ class ResidentOut(Schema):
     erased: bool
     masked: bool
     groups: list[str] = Field(description="您可见的重点人员/关爱对象类别（敏感类别只对其部门和领导可见）")
+
+
+class ResidentPageOut(PageOut):
+    results: list[ResidentOut]
 
 
 class ResidentFilterIn(PageIn):
@@ -106,7 +110,7 @@ def _household_named(user: User, pk: int) -> Household:
     return named_by(lambda: household_for(user, pk), message, field="household_id")
 
 
-@reads("/residents", Page[ResidentOut], summary="实有人口（姓名、证件号、电话已脱敏）")
+@reads("/residents", ResidentPageOut, summary="实有人口（姓名、证件号、电话已脱敏）")
 def list_residents(request: HttpRequest, filters: Query[ResidentFilterIn]) -> JSONObject:
     qs = where_given(_residents(api_user(request)), kind=filters.kind, household_id=filters.household)
     return paged(qs.order_by("household_id", "id"), filters, _resident)

@@ -25,7 +25,7 @@ from gridgov.ui.api.ledgers.common import (
     where_given,
 )
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, Page, PhotoIn, Ref, RowId, TextIn
+from gridgov.ui.api.schemas import ID, PHOTOS, CaseSummaryOut, PageOut, PhotoIn, Ref, RowId, TextIn
 from gridgov.ui.signed_in import api_user
 
 
@@ -36,6 +36,10 @@ class ServiceRequestOut(Schema):
     request_type_label: str
     meeting_id: int | None
     financing_amount: float
+
+
+class ServicePageOut(PageOut):
+    results: list[ServiceRequestOut]
 
 
 class ServiceFilterIn(StatusIn):
@@ -67,7 +71,7 @@ SERVICE_REQUESTS = Ledger.of_cases(
 )
 
 
-@reads("/service-requests", Page[ServiceRequestOut], summary="企业诉求（三服务）")
+@reads("/service-requests", ServicePageOut, summary="企业诉求（三服务）")
 def list_service_requests(request: HttpRequest, filters: Query[ServiceFilterIn]) -> JSONObject:
     qs = where_given(
         SERVICE_REQUESTS.in_status(request, filters.status),

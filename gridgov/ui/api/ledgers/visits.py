@@ -38,7 +38,7 @@ from gridgov.ui.api.ledgers.common import (
 )
 from gridgov.ui.api.ledgers.people import LATITUDE, LONGITUDE
 from gridgov.ui.api.present import paged
-from gridgov.ui.api.schemas import ID, NOTE, CaseCreatedOut, Page, PageIn, PhotoIn, RefOut, TextIn
+from gridgov.ui.api.schemas import ID, NOTE, CaseCreatedOut, PageIn, PageOut, PhotoIn, RefOut, TextIn
 from gridgov.ui.signed_in import api_user
 
 FIRST_YEAR, LAST_YEAR = 2000, 9000  # a visit's time outside these years is a typing error, not a visit
@@ -64,6 +64,10 @@ class VisitOut(Schema):
     has_photo: bool
     photo_url: str | None = Field(description="走访照片（JPEG，仅限能查看该走访记录的用户；无照片为 null）")
     case_id: int | None = Field(description="发现问题转成的事件")
+
+
+class VisitPageOut(PageOut):
+    results: list[VisitOut]
 
 
 class VisitFilterIn(PageIn):
@@ -150,7 +154,7 @@ def list_due_visits(request: HttpRequest) -> list[JSONObject]:
     ]
 
 
-@reads("/visits", Page[VisitOut], summary="走访记录（按日期、人员、房屋筛选）")
+@reads("/visits", VisitPageOut, summary="走访记录（按日期、人员、房屋筛选）")
 def list_visits(request: HttpRequest, filters: Query[VisitFilterIn]) -> JSONObject:
     qs = where_given(_visits(api_user(request)), resident_id=filters.resident, house_id=filters.house)
     if filters.since is not None:
