@@ -1,6 +1,22 @@
-# Shell helpers of bin/_setup.sh and bin/demo: the terminal's "==>" lines and the supervised workers. Sourced, not run; defines functions only (tests/test_bin_run.py runs each on its own).
+# Shell helpers of bin/_setup.sh and bin/demo: the terminal's "==>" lines, the demo's port, the supervised
+# workers. Sourced, not run; defines functions only (tests/test_bin_run.py runs each on its own).
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Whether the demo can serve on 127.0.0.1:PORT; if not, says why (a port that is no number, or one in use) and
+# returns 1 — before the minute of setting up, not after it.
+check_port() {
+  local port="$1"
+  if ! [[ "$port" =~ ^[0-9]{1,5}$ ]] || ((10#$port < 1 || 10#$port > 65535)); then
+    say "GRIDGOV_DEMO_PORT=$port is not a port number (1–65535)"
+    return 1
+  fi
+  # Something answers a connection there (bash's /dev/tcp: no other tool needed).
+  if (exec 3<>"/dev/tcp/127.0.0.1/$((10#$port))") 2>/dev/null; then
+    say "Port $((10#$port)) is in use (another bin/demo?); choose a free one: GRIDGOV_DEMO_PORT=8001 bin/demo"
+    return 1
+  fi
+}
 
 # Keeps a long-running command running: whenever it ends, says so and starts it again. The pause is 1 s after a
 # run of a minute or more (a worker killed or crashed once is back at once), and doubles, up to 60 s, while the

@@ -1,10 +1,11 @@
-"""bin/_run.sh, the shell helpers of bin/demo: the supervised workers."""
+"""bin/_run.sh, the shell helpers of bin/demo: the port check before setting up, and the supervised workers."""
 
 from __future__ import annotations
 
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,6 +14,12 @@ from pathlib import Path
 
 RUN_SH = Path(__file__).resolve().parent.parent / "bin" / "_run.sh"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _bash(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", f'source "{RUN_SH}"\n{script}'], cwd=cwd, capture_output=True, text=True, timeout=30
+    )
 
 
 def _said(stderr: str) -> list[str]:
@@ -65,3 +72,29 @@ def test_a_supervised_manage_command_skips_the_system_checks(tmp_path: Path) -> 
     ):
         calls = _wait_for_lines(tmp_path / "calls.txt", 1)
     assert calls[0] == "run --locked python manage.py task_worker --interval 1 --skip-checks"
+
+
+def test_check_port_refuses_a_port_in_use_before_anything_is_set_up(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _bash(f"check_port {port}", tmp_path)
+    assert result.returncode == 1
+    assert _said(result.stderr) == [
+        f"==> Port {port} is in use (another bin/demo?); choose a free one: GRIDGOV_DEMO_PORT=8001 bin/demo"
+    ]
+
+
+def test_check_port_refuses_what_is_not_a_port_and_accepts_a_free_one(tmp_path: Path) -> None:
+    for text in ("80x", "0", "65536", ""):
+        result = _bash(f'check_port "{text}"', tmp_path)
+        assert (result.returncode, _said(result.stderr)) == (
+            1,
+            [f"==> GRIDGOV_DEMO_PORT={text} is not a port number (1–65535)"],
+        )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]  # bound but not listening: nothing answers there
+        result = _bash(f"check_port {free}", tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
