@@ -133,10 +133,13 @@ class SessionMiddleware(DjangoSessionMiddleware):
 def database_busy(request: HttpRequest, exc: BaseException) -> HttpResponse:
     """Log a request the database could not serve (the statement that waited is logged by gridgov.db.busy), and
     answer it with :func:`busy_response`. Also the REST API's handler of ``OperationalError``."""
+    response = busy_response(request)
     if is_lock_timeout(exc):
         _busy_logger.warning("数据库忙，%s %s 回答 503：%s", request.method, request.path, describe(exc))
+        # Said once, as the wait it was: not again by django.request as an ERROR "Service Unavailable".
+        response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own mark (django.utils.log)
     else:
         _busy_logger.error(
             "数据库不可用，%s %s 回答 503：%s", request.method, request.path, describe(exc), exc_info=exc
         )
-    return busy_response(request)
+    return response

@@ -74,8 +74,9 @@ def claim(request: HttpRequest, token: str | None = None) -> Claim:
     if cache.add(key, _PENDING, timeout=MAX_AGE_SECONDS):
         return Claim(State.FRESH, nonce=nonce)
     stored = cache.get(key)
-    if stored is None:  # not added, yet not there: the database cache could not write (busy) — a 503, not "used"
-        raise OperationalError("the one-time form token could not be stored")
+    if stored is None:  # not added, yet not there: the database cache could not write — a 503, not "used"
+        # Said as a busy database (``gridgov.db.busy.is_lock_timeout``): logged as a lock wait, not as a fault.
+        raise OperationalError("database is locked: the one-time form token could not be stored")
     return Claim(State.USED, nonce=nonce, result_url=None if stored in (None, _PENDING) else str(stored))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from gridgov.data.errors import NotFound
 from gridgov.ui.api.schemas import MAX_ID, row_id
@@ -14,3 +15,17 @@ def test_row_id_lets_through_every_id_a_row_can_have_and_refuses_the_others_with
         with pytest.raises(NotFound) as refused:
             row_id(value, "记录不存在")
         assert refused.value.message == "记录不存在"
+
+
+def test_the_ledger_pages_keep_the_names_clients_generated_their_code_from(db) -> None:
+    document = Client().get("/api/openapi.json").json()
+    answers = {
+        path: operations["get"]["responses"]["200"]["content"]["application/json"]["schema"].get("$ref", "")
+        for path, operations in document["paths"].items()
+        if path in ("/api/hazards", "/api/service-requests", "/api/residents")
+    }
+    assert answers == {
+        "/api/hazards": "#/components/schemas/HazardPageOut",
+        "/api/service-requests": "#/components/schemas/ServicePageOut",
+        "/api/residents": "#/components/schemas/ResidentPageOut",
+    }
