@@ -27,9 +27,10 @@ from gridgov.data.privacy import EncryptedTextField
 
 
 class RegisterRow(models.Model):
-    """A row of the register: found again by a spreadsheet import through ``import_key`` (its index:
+    """A row of a town's register: found again by a spreadsheet import through ``import_key`` (its index:
     ``import_key_index``), with when it was entered and last changed."""
 
+    town = town_link()
     import_key = import_key_field()
     created_at = models.DateTimeField(_("登记时间"))
     updated_at = models.DateTimeField(_("更新时间"))
@@ -41,7 +42,6 @@ class RegisterRow(models.Model):
 class House(RegisterRow):
     """A house (实有房屋) at a standard address: village, grid, road and number or 组 and 号."""
 
-    town = town_link()
     village = models.ForeignKey(Area, verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="+")
     grid = optional_link(Area, _("网格"))
     address = models.CharField(_("标准地址"), max_length=200)
@@ -79,7 +79,6 @@ class House(RegisterRow):
 class Household(RegisterRow):
     """A household (户) living in a house; its head is the resident whose relation is 户主."""
 
-    town = town_link()
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="households")
     number = models.CharField(_("户号"), max_length=32, blank=True)
     note = models.TextField(_("备注"), blank=True)
@@ -102,7 +101,6 @@ class Household(RegisterRow):
 class Resident(RegisterRow):
     """A person of the register (实有人口). One household each; an ID number at most once per town."""
 
-    town = town_link()
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="residents")
     name = EncryptedTextField(_("姓名"))
     id_number = EncryptedTextField(_("证件号码"), blank=True)
