@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
 from gridgov.data.org.fields import choice_check, month_check, optional_link
-from gridgov.data.org.models import Area, CorrectedRecord, EnteredRecord, Enterprise, town_link
+from gridgov.data.org.models import Area, CorrectedRecord, EnteredRecord, Enterprise
 
 
 class VillageIncome(CorrectedRecord):
     """One village's collective income of one kind in one month, in 元."""
 
-    town = town_link(_("所属乡镇"))
     village = models.ForeignKey(Area, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"))
@@ -48,7 +47,6 @@ class VillageSupport(EnteredRecord):
     """One enterprise's help to a village in a year (村企结对 or 共富工坊): the enterprise (or, when it is not in the
     town's register, the partner's name), the support in 元 and the people it gave work or help to."""
 
-    town = town_link(_("所属乡镇"))
     village = models.ForeignKey(Area, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("助农类型"), max_length=16, choices=SupportKind.choices)

@@ -30,7 +30,6 @@ def per_mu(amount: Decimal, land_mu: Decimal | None) -> Decimal | None:
 class EnterpriseYear(CorrectedRecord):
     """One enterprise's figures of one year (年度企业数据)."""
 
-    town = town_link(_("所属乡镇"))
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="years")
     year = models.PositiveSmallIntegerField(_("年度"))
     above_scale = models.BooleanField(_("规上企业"), default=False)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.investment.enums import STAGE_ORDER, Industry, Source, Stage
 from gridgov.data.org.fields import choice_check, month_check, optional_link
-from gridgov.data.org.models import Area, CorrectedRecord, Department, EnteredRecord, Enterprise, acting_user, town_link
+from gridgov.data.org.models import Area, CorrectedRecord, Department, EnteredRecord, Enterprise, acting_user
 
 #: 亿元项目: a signed amount of at least this, in 元.
 BILLION = Decimal(100_000_000)
@@ -32,7 +32,6 @@ def billion_q(prefix: str = "") -> models.Q:
 class Lead(EnteredRecord):
     """One investment project of the town, from a lead to production."""
 
-    town = town_link(_("所属乡镇"))
     name = models.CharField(_("项目名称"), max_length=100)
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices, default=Stage.LEAD)
     source = models.CharField(_("招商方式"), max_length=16, choices=Source.choices)
@@ -107,7 +106,6 @@ class FundArrival(CorrectedRecord):
     """The funds of one lead arrived (到位资金) in one month, in 元; a second entry for the month corrects it."""
 
     lead = models.ForeignKey(Lead, verbose_name=_("招商项目"), on_delete=models.PROTECT, related_name="arrivals")
-    town = town_link(_("所属乡镇"))
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"))
     amount = models.DecimalField(_("到位资金（元）"), max_digits=14, decimal_places=2)

@@ -233,8 +233,9 @@ class Counter(models.Model):
 
 
 class EnteredRecord(models.Model):
-    """A ledger row that keeps when and by whom it was entered (登记时间, 登记人)."""
+    """A town's ledger row that keeps when and by whom it was entered (所属乡镇, 登记时间, 登记人)."""
 
+    town = town_link(_("所属乡镇"))
     created_at = models.DateTimeField(_("登记时间"))
     created_by = acting_user(_("登记人"))
 

@@ -39,7 +39,6 @@ class ProjectGroup(models.Model):
 class Project(EnteredRecord):
     """One key project or rural work; amounts in 元; ``quantity``/``unit`` for works counted in 亩, 公里 …"""
 
-    town = town_link(_("所属乡镇"))
     group = optional_link(ProjectGroup, _("项目群"), related_name="projects")
     name = models.CharField(_("项目名称"), max_length=120)
     type = models.CharField(_("项目类型"), max_length=20, choices=ProjectType.choices)
