@@ -6,16 +6,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.cases.models import Case
+from gridgov.data.cases.models import CaseDetail, case_link
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyKind, PartyRole
-from gridgov.data.org.fields import choice_check, import_key_field, import_key_index
+from gridgov.data.org.fields import choice_check, import_key_index
 from gridgov.data.org.models import town_link
 from gridgov.data.privacy import EncryptedTextField
 
 
-class Dispute(models.Model):
-    town = town_link()
-    case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="dispute")
+class Dispute(CaseDetail):
+    case = case_link("dispute")
     type = models.CharField(_("类型"), max_length=16, choices=DisputeType.choices)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices, default=Level.TOWN)
     amount = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, default=0)
@@ -25,7 +24,6 @@ class Dispute(models.Model):
     method = models.CharField(_("调处方式"), max_length=16, choices=Method.choices, blank=True)
     outcome = models.CharField(_("调处结果"), max_length=16, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("结果说明"), blank=True)
-    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("信访/矛盾纠纷")

@@ -8,14 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.cases.models import Case
+from gridgov.data.cases.models import case_link
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
 from gridgov.data.org.fields import choice_check, date_order_check, optional_link
 from gridgov.data.org.models import Enterprise, town_link
 
 
 class Hazard(models.Model):
-    case = models.OneToOneField(Case, verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="hazard")
+    case = case_link("hazard", verbose_name=_("案卷"))
     town = town_link(_("乡镇"))
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazards")
     book = models.CharField(_("台账"), max_length=16, choices=Book.choices)
@@ -79,7 +79,7 @@ class Meeting(models.Model):
 
 
 class ServiceRequest(models.Model):
-    case = models.OneToOneField(Case, verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="service_request")
+    case = case_link("service_request", verbose_name=_("案卷"))
     town = town_link(_("乡镇"))
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="service_requests"

@@ -13,9 +13,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.cases.models import Case
+from gridgov.data.cases.models import CaseDetail, case_link
 from gridgov.data.inspections.enums import RoundStatus
-from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_index
 from gridgov.data.org.models import Area, Department, town_link
 
 
@@ -75,11 +75,10 @@ class CheckItem(models.Model):
         return f"{self.code} {self.name}"
 
 
-class InspectionProblem(models.Model):
+class InspectionProblem(CaseDetail):
     """One problem found in a round: the detail row of a case of kind INSPECTION."""
 
-    town = town_link()
-    case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="inspection")
+    case = case_link("inspection")
     round = models.ForeignKey(
         InspectionRound, verbose_name=_("督查轮次"), on_delete=models.PROTECT, related_name="problems"
     )
@@ -89,7 +88,6 @@ class InspectionProblem(models.Model):
     deduction = models.DecimalField(_("扣分"), max_digits=5, decimal_places=1)
     spot = models.CharField(_("点位"), max_length=120)
     found_at = models.DateTimeField(_("发现时间"))
-    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("督查问题")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index
+from gridgov.data.cases.models import CaseDetail, case_link
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_index
 from gridgov.data.org.models import Department, town_link
 from gridgov.data.problemlists.enums import Source
 
@@ -29,9 +29,8 @@ class ProblemList(models.Model):
         return self.name
 
 
-class ProblemItem(models.Model):
-    town = town_link()
-    case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="problem_item")
+class ProblemItem(CaseDetail):
+    case = case_link("problem_item")
     problem_list = models.ForeignKey(
         ProblemList, verbose_name=_("所属清单"), on_delete=models.PROTECT, related_name="items"
     )
@@ -41,7 +40,6 @@ class ProblemItem(models.Model):
     plan = models.TextField(_("整改方案"))
     deadline = models.DateField(_("整改时限"))
     found_on = models.DateField(_("发现日期"))
-    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("清单问题")

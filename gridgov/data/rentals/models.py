@@ -9,23 +9,20 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.cases.models import Case
-from gridgov.data.org.fields import date_order_check, import_key_field, import_key_index
-from gridgov.data.org.models import town_link
+from gridgov.data.cases.models import CaseDetail, case_link
+from gridgov.data.org.fields import date_order_check, import_key_index
 from gridgov.data.people.models import House
 from gridgov.data.rentals.enums import Problem
 
 
-class Rectification(models.Model):
-    town = town_link()
-    case = models.OneToOneField(Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="rectification")
+class Rectification(CaseDetail):
+    case = case_link("rectification")
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="rectifications")
     rooms = models.PositiveSmallIntegerField(_("涉及间数"))
     problems = models.CharField(_("存在问题"), max_length=255)  # Problem values, comma-separated
     measures = models.TextField(_("整改措施"), blank=True)
     found_on = models.DateField(_("发现日期"))
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
-    import_key = import_key_field()
 
     class Meta:
         verbose_name = _("群租房整改")
