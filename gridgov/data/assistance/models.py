@@ -16,14 +16,13 @@ from django.utils.translation import pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
 from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index, optional_link
-from gridgov.data.org.models import Department, acting_user, town_link
+from gridgov.data.org.models import Department, TownEntry, acting_user
 from gridgov.data.people.models import Household, Resident
 
 
-class Payment(models.Model):
+class Payment(TownEntry):
     """One assistance payment or subsidy to a household (and the person in it it is for, when one is)."""
 
-    town = town_link()
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="+")
     resident = optional_link(Resident, _("对象"))
     kind = models.CharField(_("类型"), max_length=16, choices=PaymentKind.choices)
@@ -34,7 +33,6 @@ class Payment(models.Model):
     note = models.TextField(_("备注"), blank=True)
     recorded_by = acting_user(_("登记人"))
     import_key = import_key_field()
-    created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:
         verbose_name = _("救助帮扶发放")
@@ -54,10 +52,9 @@ class Payment(models.Model):
         return f"{self.get_kind_display()} {self.amount}"
 
 
-class VeteranCard(models.Model):
+class VeteranCard(TownEntry):
     """A veteran's preferential card (退役军人优待证): applied for, then issued (issued_on ≥ applied_on)."""
 
-    town = town_link()
     resident = models.ForeignKey(Resident, verbose_name=_("退役军人"), on_delete=models.PROTECT, related_name="+")
     department = optional_link(Department, _("经办部门"))
     applied_on = models.DateField(_("申请日期"))
@@ -65,7 +62,6 @@ class VeteranCard(models.Model):
     number = models.CharField(_("证号"), max_length=32, blank=True)
     note = models.TextField(_("备注"), blank=True)
     import_key = import_key_field()
-    created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:
         verbose_name = _("退役军人优待证")
@@ -84,15 +80,13 @@ class VeteranCard(models.Model):
         return self.number or f"#{self.pk}"
 
 
-class DayCareAttendance(models.Model):
+class DayCareAttendance(TownEntry):
     """A person with disabilities at a day-care centre (日间照料) on one day."""
 
-    town = town_link()
     resident = models.ForeignKey(Resident, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="+")
     department = optional_link(Department, _("主管部门"))
     day = models.DateField(_("日期"))
     provider = models.CharField(_("照料机构"), max_length=64)
-    created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:
         verbose_name = _("日间照料")

@@ -232,11 +232,20 @@ class Counter(models.Model):
         return f"{self.series} {self.town_id}/{self.year}: {self.last_value}"
 
 
-class EnteredRecord(models.Model):
-    """A town's ledger row that keeps when and by whom it was entered (所属乡镇, 登记时间, 登记人)."""
+class TownEntry(models.Model):
+    """A row of a town's register or ledgers that keeps when it was entered (登记时间)."""
 
-    town = town_link(_("所属乡镇"))
+    town = town_link()
     created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        abstract = True
+
+
+class EnteredRecord(TownEntry):
+    """A town's ledger row that keeps when and by whom it was entered (登记时间, 登记人)."""
+
+    town = town_link(_("所属乡镇"))  # these ledgers label their town (as their migrations record)
     created_by = acting_user(_("登记人"))
 
     class Meta:

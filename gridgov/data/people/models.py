@@ -21,18 +21,16 @@ from gridgov.data.org.fields import (
     import_key_index,
     optional_link,
 )
-from gridgov.data.org.models import Area, Department, town_link
+from gridgov.data.org.models import Area, Department, TownEntry, town_link
 from gridgov.data.people.enums import GroupKind, HouseUse, Relation, ResidentKind, Revitalisation, Sex
 from gridgov.data.privacy import EncryptedTextField
 
 
-class RegisterRow(models.Model):
+class RegisterRow(TownEntry):
     """A row of a town's register: found again by a spreadsheet import through ``import_key`` (its index:
     ``import_key_index``), with when it was entered and last changed."""
 
-    town = town_link()
     import_key = import_key_field()
-    created_at = models.DateTimeField(_("登记时间"))
     updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:

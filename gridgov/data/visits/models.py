@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.models.attachments import hashed_path
 from gridgov.data.org.fields import coordinate_field, optional_link
-from gridgov.data.org.models import Area, User, town_link
+from gridgov.data.org.models import Area, TownEntry, User
 from gridgov.data.people.models import House, Resident
 
 
@@ -21,10 +21,9 @@ def visit_photo_path(instance: Visit, filename: str) -> str:
     return hashed_path("visits", town_id=instance.town_id, sha256=instance.photo_sha256, suffix=".jpg")
 
 
-class Visit(models.Model):
+class Visit(TownEntry):
     """One visit of a grid worker: to a resident or to a house (exactly one of them)."""
 
-    town = town_link()
     worker = models.ForeignKey(User, verbose_name=_("走访人"), on_delete=models.PROTECT, related_name="+")
     resident = optional_link(Resident, _("走访对象"), related_name="visits")
     house = optional_link(House, _("走访房屋"), related_name="visits")
@@ -39,7 +38,6 @@ class Visit(models.Model):
     note = models.TextField(_("走访情况"), blank=True)
     findings = models.TextField(_("发现问题"), blank=True)
     case = optional_link(Case, _("转为事件"))
-    created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:
         verbose_name = _("走访记录")
