@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.data.assistance.enums import PaymentKind
-from gridgov.data.org.fields import choice_check, date_order_check, import_key_field, import_key_index, optional_link
+from gridgov.data.org.fields import (
+    choice_check,
+    date_order_check,
+    import_key_field,
+    import_key_index,
+    optional_link,
+    positive_check,
+)
 from gridgov.data.org.models import Department, TownEntry, acting_user
 from gridgov.data.people.models import Household, Resident
 
@@ -40,7 +47,7 @@ class Payment(TownEntry):
         ordering = ["-paid_on", "-id"]
         constraints = [
             choice_check("kind", PaymentKind, name="payment_kind_valid"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            positive_check("amount", name="payment_amount_positive"),
         ]
         indexes = [
             models.Index(fields=["town", "paid_on"], name="payment_paid"),

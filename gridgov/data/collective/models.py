@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
-from gridgov.data.org.fields import choice_check, month_check, optional_link
+from gridgov.data.org.fields import choice_check, month_check, not_negative_check, optional_link
 from gridgov.data.org.models import Area, CorrectedRecord, EnteredRecord, Enterprise
 
 
@@ -35,7 +35,7 @@ class VillageIncome(CorrectedRecord):
             models.UniqueConstraint(fields=["village", "year", "month", "kind"], name="village_income_unique"),
             choice_check("kind", IncomeKind, name="village_income_kind_valid"),
             month_check("month", name="village_income_month_valid"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_income_amount_not_negative"),
+            not_negative_check("amount", name="village_income_amount_not_negative"),
         ]
         indexes = [models.Index(fields=["town", "year", "month"], name="village_income_period")]
 
@@ -63,7 +63,7 @@ class VillageSupport(EnteredRecord):
         ordering = ["-on", "-id"]
         constraints = [
             choice_check("kind", SupportKind, name="village_support_kind_valid"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_support_amount_not_negative"),
+            not_negative_check("amount", name="village_support_amount_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(enterprise__isnull=False) | ~models.Q(partner=""), name="village_support_has_partner"
             ),

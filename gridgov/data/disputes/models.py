@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import CaseDetail, case_link
 from gridgov.data.disputes.enums import DisputeType, Level, Method, Outcome, PartyKind, PartyRole
-from gridgov.data.org.fields import choice_check, import_key_index
+from gridgov.data.org.fields import choice_check, import_key_index, not_negative_check
 from gridgov.data.org.models import town_link
 from gridgov.data.privacy import EncryptedTextField
 
@@ -32,7 +32,7 @@ class Dispute(CaseDetail):
         constraints = [
             choice_check("type", DisputeType, name="dispute_type_valid"),
             choice_check("level", Level, name="dispute_level_valid"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="dispute_amount_not_negative"),
+            not_negative_check("amount", name="dispute_amount_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(backlog=True) | models.Q(backlog_cleared_at__isnull=True),
                 name="dispute_cleared_only_backlog",

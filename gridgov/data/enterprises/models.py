@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import case_link
 from gridgov.data.enterprises.enums import Book, Grade, RequestType
-from gridgov.data.org.fields import choice_check, date_order_check, optional_link
+from gridgov.data.org.fields import choice_check, date_order_check, not_negative_check, optional_link
 from gridgov.data.org.models import Enterprise, town_link
 
 
@@ -38,7 +38,7 @@ class Hazard(models.Model):
         constraints = [
             choice_check("book", Book, name="hazard_book_valid"),
             choice_check("grade", Grade, name="hazard_grade_valid"),
-            models.CheckConstraint(condition=models.Q(funds__gte=0), name="hazard_funds_not_negative"),
+            not_negative_check("funds", name="hazard_funds_not_negative"),
             date_order_check("accepted_on", "found_on", name="hazard_accepted_after_found", later_optional=True),
             models.UniqueConstraint(
                 fields=["town", "source_key"], condition=~models.Q(source_key=""), name="hazard_source_key_unique"
@@ -95,7 +95,7 @@ class ServiceRequest(models.Model):
         ordering = ["-id"]
         constraints = [
             choice_check("request_type", RequestType, name="service_type_valid"),
-            models.CheckConstraint(condition=models.Q(financing_amount__gte=0), name="service_financing_not_negative"),
+            not_negative_check("financing_amount", name="service_financing_not_negative"),
             models.UniqueConstraint(
                 fields=["town", "source_key"], condition=~models.Q(source_key=""), name="service_source_key_unique"
             ),

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.enterprises.enums import Measure, Rectification
+from gridgov.data.org.fields import not_negative_check, positive_check
 from gridgov.data.org.models import CorrectedRecord, Enterprise, acting_user, town_link
 
 CENT = Decimal("0.01")
@@ -60,10 +61,7 @@ class EnterpriseYear(CorrectedRecord):
             models.CheckConstraint(
                 condition=models.Q(land_mu__isnull=True) | models.Q(land_mu__gt=0), name="enterprise_year_land_positive"
             ),
-            models.CheckConstraint(
-                condition=models.Q(fixed_investment__gte=0, tax__gte=0, output__gte=0),
-                name="enterprise_year_amounts_not_negative",
-            ),
+            not_negative_check("fixed_investment", "tax", "output", name="enterprise_year_amounts_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(above_scale=False, above_scale_since__isnull=True)
                 | models.Q(above_scale=True, above_scale_since__lte=models.F("year")),
@@ -110,7 +108,7 @@ class EfficiencyThreshold(models.Model):
         verbose_name_plural = _("亩均税收门槛")
         constraints = [
             models.UniqueConstraint(fields=["town", "year"], name="efficiency_threshold_unique"),
-            models.CheckConstraint(condition=models.Q(tax_per_mu__gt=0), name="efficiency_threshold_positive"),
+            positive_check("tax_per_mu", name="efficiency_threshold_positive"),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import CaseDetail, case_link
 from gridgov.data.inspections.enums import RoundStatus
-from gridgov.data.org.fields import choice_check, date_order_check, import_key_index
+from gridgov.data.org.fields import choice_check, date_order_check, import_key_index, not_negative_check
 from gridgov.data.org.models import Area, Department, town_link
 
 
@@ -68,7 +68,7 @@ class CheckItem(models.Model):
         ordering = ["round_id", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["round", "code"], name="check_item_code_unique"),
-            models.CheckConstraint(condition=models.Q(points__gte=0), name="check_item_points_positive"),
+            not_negative_check("points", name="check_item_points_positive"),
         ]
 
     def __str__(self) -> str:
@@ -93,7 +93,7 @@ class InspectionProblem(CaseDetail):
         verbose_name = _("督查问题")
         verbose_name_plural = _("督查问题")
         ordering = ["-found_at", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(deduction__gte=0), name="problem_deduction_positive")]
+        constraints = [not_negative_check("deduction", name="problem_deduction_positive")]
         indexes = [
             models.Index(fields=["town", "found_at"], name="inspection_problem_found"),
             import_key_index("inspection_problem"),

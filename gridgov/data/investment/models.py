@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.investment.enums import STAGE_ORDER, Industry, Source, Stage
-from gridgov.data.org.fields import choice_check, month_check, optional_link
+from gridgov.data.org.fields import choice_check, month_check, optional_link, positive_check
 from gridgov.data.org.models import Area, CorrectedRecord, Department, EnteredRecord, Enterprise, acting_user
 
 #: 亿元项目: a signed amount of at least this, in 元.
@@ -118,7 +118,7 @@ class FundArrival(CorrectedRecord):
         constraints = [
             models.UniqueConstraint(fields=["lead", "year", "month"], name="fund_arrival_unique"),
             month_check("month", name="fund_arrival_month_valid"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="fund_arrival_amount_positive"),
+            positive_check("amount", name="fund_arrival_amount_positive"),
         ]
         indexes = [models.Index(fields=["town", "year", "month"], name="fund_arrival_period")]
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.rollup_model import COUNT_FIELDS, DIM_COLUMNS, DailyRollup, Dim
+from gridgov.data.org.fields import not_negative_check
 from gridgov.data.org.models import Area
 
 __all__ = ["COUNT_FIELDS", "DIM_COLUMNS", "DailyRollup", "Dim", "IndicatorWeights"]
@@ -39,13 +40,10 @@ class IndicatorWeights(models.Model):
         verbose_name = _("综合指标权重")
         verbose_name_plural = _("综合指标权重")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(on_time_closure__gte=0, closure__gte=0, no_rework__gte=0, satisfaction__gte=0),
-                name="indicator_weights_not_negative",
+            not_negative_check(
+                "on_time_closure", "closure", "no_rework", "satisfaction", name="indicator_weights_not_negative"
             ),
-            models.CheckConstraint(
-                condition=models.Q(visit_coverage__gte=0), name="visit_coverage_weight_not_negative"
-            ),
+            not_negative_check("visit_coverage", name="visit_coverage_weight_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(on_time_closure__gt=0)
                 | models.Q(closure__gt=0)

@@ -1,7 +1,8 @@
 """The field declarations the ledgers repeat, each rule once: an optional reference without a reverse accessor
 (the person who wrote or did something is one: ``org.models.acting_user``), a map coordinate, the key a spreadsheet
 import finds its row again by (with its index), and the database checks that a choices column holds one of its
-choices, that a month is one of the year's and that a later day is not before an earlier one.
+choices, that an amount is not negative (or is above zero), that a month is one of the year's and that a later day
+is not before an earlier one.
 
 Only Django here (the referenced model is passed in), so ``org.models`` and every ledger app above it may use it.
 """
@@ -57,6 +58,16 @@ def choice_check(field: str, choices: type[models.Choices], *, name: str) -> mod
     """The database's own check that ``field`` holds one of its choices (a row written past the forms or an import
     with a stray value is refused)."""
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def not_negative_check(*fields: str, name: str) -> models.CheckConstraint:
+    """The database's check that none of ``fields`` (an amount, a sum of money, points) is below zero."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__gte": 0 for field in fields}), name=name)
+
+
+def positive_check(field: str, *, name: str) -> models.CheckConstraint:
+    """The database's check that ``field`` (an amount paid, a time limit, a threshold) is above zero."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__gt": 0}), name=name)
 
 
 def month_check(field: str, *, name: str) -> models.CheckConstraint:

@@ -19,6 +19,7 @@ from gridgov.data.org.fields import (
     date_order_check,
     import_key_field,
     import_key_index,
+    not_negative_check,
     optional_link,
 )
 from gridgov.data.org.models import Area, Department, TownEntry, town_link
@@ -62,7 +63,7 @@ class House(RegisterRow):
             models.UniqueConstraint(fields=["town", "address"], name="house_address_unique_per_town"),
             choice_check("use", HouseUse, name="house_use_valid"),
             choice_check("revitalisation", Revitalisation, name="house_revitalisation_valid"),
-            models.CheckConstraint(condition=models.Q(added_income__gte=0), name="house_added_income_not_negative"),
+            not_negative_check("added_income", name="house_added_income_not_negative"),
         ]
         indexes = [
             models.Index(fields=["town", "village", "use"], name="house_village_use"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.models.attachments import hashed_path
-from gridgov.data.org.fields import choice_check, month_check, optional_link
+from gridgov.data.org.fields import choice_check, month_check, not_negative_check, optional_link
 from gridgov.data.org.models import Area, Department, EnteredRecord, acting_user, town_link
 from gridgov.data.projects.enums import ProjectStatus, ProjectType
 
@@ -60,9 +60,7 @@ class Project(EnteredRecord):
             models.UniqueConstraint(fields=["town", "year", "name"], name="project_unique_name"),
             choice_check("type", ProjectType, name="project_type_valid"),
             choice_check("status", ProjectStatus, name="project_status_valid"),
-            models.CheckConstraint(
-                condition=models.Q(total_investment__gte=0, year_investment__gte=0), name="project_investment_valid"
-            ),
+            not_negative_check("total_investment", "year_investment", name="project_investment_valid"),
         ]
         indexes = [models.Index(fields=["town", "year", "type"], name="project_town_year_type")]
 
@@ -114,7 +112,7 @@ class ProgressReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="progress_report_month_unique"),
             month_check("month", name="progress_report_month"),
-            models.CheckConstraint(condition=models.Q(investment__gte=0), name="progress_report_investment"),
+            not_negative_check("investment", name="progress_report_investment"),
         ]
 
     def __str__(self) -> str:

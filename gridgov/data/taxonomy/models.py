@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.org.english import local_name
-from gridgov.data.org.fields import choice_check
+from gridgov.data.org.fields import choice_check, positive_check
 from gridgov.data.org.models import Department, town_link
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.worktime.enums import TimeUnit
@@ -78,7 +78,7 @@ class TimeLimit(models.Model):
         verbose_name_plural = _("处置时限")
         constraints = [
             models.UniqueConstraint(fields=["category", "phase", "priority"], name="time_limit_unique"),
-            models.CheckConstraint(condition=models.Q(value__gt=0), name="time_limit_positive"),
+            positive_check("value", name="time_limit_positive"),
             choice_check("phase", Phase, name="time_limit_phase_valid"),
             choice_check("unit", TimeUnit, name="time_limit_unit_valid"),
         ]
