@@ -20,6 +20,7 @@ from gridgov.data.org.fields import (
     date_order_check,
     import_key_field,
     import_key_index,
+    note_field,
     optional_link,
     positive_check,
 )
@@ -37,7 +38,7 @@ class Payment(TownEntry):
     paid_on = models.DateField(_("发放日期"))
     source = models.CharField(_("资金来源"), max_length=64, blank=True)
     department = optional_link(Department, _("发放部门"))
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
     recorded_by = acting_user(_("登记人"))
     import_key = import_key_field()
 
@@ -67,7 +68,7 @@ class VeteranCard(TownEntry):
     applied_on = models.DateField(_("申请日期"))
     issued_on = models.DateField(pgettext_lazy("card", "发放日期"), null=True, blank=True)
     number = models.CharField(_("证号"), max_length=32, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
     import_key = import_key_field()
 
     class Meta:

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.collective.enums import IncomeKind, SupportKind
-from gridgov.data.org.fields import choice_check, month_check, not_negative_check, optional_link
+from gridgov.data.org.fields import choice_check, month_check, not_negative_check, note_field, optional_link
 from gridgov.data.org.models import Area, CorrectedRecord, EnteredRecord, Enterprise
 
 
@@ -25,7 +25,7 @@ class VillageIncome(CorrectedRecord):
     month = models.PositiveSmallIntegerField(_("月份"))
     kind = models.CharField(_("收入类型"), max_length=16, choices=IncomeKind.choices)
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("村级集体经济收入")
@@ -55,7 +55,7 @@ class VillageSupport(EnteredRecord):
     amount = models.DecimalField(_("帮扶金额（元）"), max_digits=14, decimal_places=2)
     people = models.PositiveIntegerField(_("带动就业或受益人数"), null=True, blank=True)
     on = models.DateField(_("日期"))
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("企业助农")

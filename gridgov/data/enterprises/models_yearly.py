@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.enterprises.enums import Measure, Rectification
-from gridgov.data.org.fields import not_negative_check, positive_check
+from gridgov.data.org.fields import not_negative_check, note_field, positive_check
 from gridgov.data.org.models import CorrectedRecord, Enterprise, acting_user, town_link
 
 CENT = Decimal("0.01")
@@ -44,7 +44,7 @@ class EnterpriseYear(CorrectedRecord):
     rectification = models.CharField(_("整治状态"), max_length=16, choices=Rectification.choices, blank=True)
     rectified_on = models.DateField(_("整治日期"), null=True, blank=True)
     measure = models.CharField(_("整治措施"), max_length=16, choices=Measure.choices, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("企业年度数据")

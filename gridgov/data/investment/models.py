@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.investment.enums import STAGE_ORDER, Industry, Source, Stage
-from gridgov.data.org.fields import choice_check, month_check, optional_link, positive_check
+from gridgov.data.org.fields import choice_check, month_check, note_field, optional_link, positive_check
 from gridgov.data.org.models import Area, CorrectedRecord, Department, EnteredRecord, Enterprise, acting_user
 
 #: 亿元项目: a signed amount of at least this, in 元.
@@ -52,7 +52,7 @@ class Lead(EnteredRecord):
         Enterprise, verbose_name=_("新增企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     enterprise_on = models.DateField(_("企业注册日期"), null=True, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("招商项目")
@@ -109,7 +109,7 @@ class FundArrival(CorrectedRecord):
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"))
     amount = models.DecimalField(_("到位资金（元）"), max_digits=14, decimal_places=2)
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("到位资金")

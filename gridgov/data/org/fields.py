@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 
@@ -42,6 +43,11 @@ def optional_link[M: models.Model](
 def coordinate_field(verbose_name: StrOrPromise) -> models.DecimalField[Decimal | None, Decimal | None]:
     """A latitude or a longitude in degrees, to six decimals (about 0.1 m), when one is known."""
     return models.DecimalField(verbose_name, max_digits=9, decimal_places=6, null=True, blank=True)
+
+
+def note_field() -> models.TextField[str, str]:
+    """A row's free remark (备注), which may stay empty."""
+    return models.TextField(_("备注"), blank=True)
 
 
 def import_key_field() -> models.CharField[str, str]:

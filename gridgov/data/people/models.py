@@ -20,6 +20,7 @@ from gridgov.data.org.fields import (
     import_key_field,
     import_key_index,
     not_negative_check,
+    note_field,
     optional_link,
 )
 from gridgov.data.org.models import Area, Department, TownEntry, town_link
@@ -53,7 +54,7 @@ class House(RegisterRow):
     )
     revitalised_on = models.DateField(_("盘活日期"), null=True, blank=True)
     added_income = models.DecimalField(_("农户增收（元/年）"), max_digits=12, decimal_places=2, default=0)
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("实有房屋")
@@ -80,7 +81,7 @@ class Household(RegisterRow):
 
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="households")
     number = models.CharField(_("户号"), max_length=32, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("户")
@@ -185,7 +186,7 @@ class GroupMembership(models.Model):
     group = models.ForeignKey(PersonGroup, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="members")
     since = models.DateField(_("纳管日期"))
     until = models.DateField(_("解除日期"), null=True, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("人员类别成员")
