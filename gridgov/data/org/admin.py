@@ -51,6 +51,7 @@ class AreaAdmin(admin.ModelAdmin[Area]):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin[Department]):
+    fields = ["town", "code", "name", "name_en", "kind", "area", "active", "economic"]
     list_display = ["name", "code", "kind", "town", "area", "economic", "active"]
     list_filter = ["kind", "town", "economic", "active"]
     search_fields = ["name", "code"]

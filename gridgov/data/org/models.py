@@ -64,13 +64,27 @@ def town_link(
     )
 
 
-class Department(models.Model):
+class EnglishNamed(models.Model):
+    """A row named in Chinese, with an English translation kept beside the name when there is one; ``local_name``
+    is the one to show in the active language (``org.english.local_name``)."""
+
+    name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def local_name(self) -> str:
+        """The English name when the language is English and one is filled, else the name."""
+        return local_name(self.name, self.name_en)
+
+
+class Department(EnglishNamed):
     """A handling unit: the command room, a town office or station, a village committee, a county office."""
 
     town = town_link(_("所属乡镇"), related_name="departments")
     code = models.CharField(_("编码"), max_length=32)
-    name = models.CharField(_("名称"), max_length=64)
-    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     kind = models.CharField(_("类型"), max_length=24, choices=DepartmentKind.choices)
     area = optional_link(Area, _("对应区域"), help_text=_("村（社区）委员会对应的村"))
     active = models.BooleanField(_("启用"), default=True)
@@ -91,11 +105,6 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.local_name
-
-    @property
-    def local_name(self) -> str:
-        """The English name when the language is English and one is filled, else the name."""
-        return local_name(self.name, self.name_en)
 
 
 class Enterprise(models.Model):

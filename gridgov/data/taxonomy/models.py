@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.data.org.english import local_name
 from gridgov.data.org.fields import choice_check, positive_check
-from gridgov.data.org.models import Department, town_link
+from gridgov.data.org.models import Department, EnglishNamed, town_link
 from gridgov.data.taxonomy.enums import Phase, Priority
 from gridgov.data.worktime.enums import TimeUnit
 
 
-class Category(models.Model):
+class Category(EnglishNamed):
     """A major category (level 1, no parent) or a sub-category (level 2). Cases use sub-categories."""
 
     town = town_link(_("所属乡镇"))
@@ -20,8 +19,6 @@ class Category(models.Model):
         "self", verbose_name=_("大类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     code = models.CharField(_("编码"), max_length=8)
-    name = models.CharField(_("名称"), max_length=64)
-    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     description = models.CharField(_("说明"), max_length=255, blank=True)
     keywords = models.CharField(_("关键词"), max_length=255, blank=True)
     default_department = models.ForeignKey(
@@ -53,11 +50,6 @@ class Category(models.Model):
         if self.parent_id is not None and self.parent is not None:
             return f"{self.parent.local_name} / {self.local_name}"
         return self.local_name
-
-    @property
-    def local_name(self) -> str:
-        """The English name when the language is English and one is filled, else the name."""
-        return local_name(self.name, self.name_en)
 
     @property
     def is_major(self) -> bool:
