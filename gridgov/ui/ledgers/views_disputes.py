@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -30,8 +31,10 @@ from gridgov.data.disputes.models import Dispute, DisputeParty
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.org.security import Client
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import DisputeForm, MediationForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.params import int_param
 from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
@@ -56,67 +59,64 @@ def _disputes(user: User, town: Area, params: dict[str, str]) -> QuerySet[Disput
     return qs
 
 
-def _dispute_params(request: HttpRequest) -> dict[str, str]:
-    return common.list_params(request, "type", "backlog", "status")
+DISPUTES = LedgerList(town_of=common.civic_town, filters=("type", "backlog", "status"))
 
 
 @login_required
 def disputes(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = common.civic_town(user)
-    params = _dispute_params(request)
-    rows = [(d, party_names(d)) for d in _disputes(user, town, params)[:PAGE_SIZE]]
+    shown = DISPUTES.read(request)
+    rows = [(d, party_names(d)) for d in _disputes(shown.user, shown.town, shown.params)[:PAGE_SIZE]]
     context = {
         "rows": rows,
-        "params": params,
+        "params": shown.params,
         "types": DisputeType.choices,
         "status_filters": common.STATUS_FILTERS,
-        "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.DISPUTES, town=town),
+        "actions": permissions.ledger_actions(user=shown.user, ledger=permissions.Ledger.DISPUTES, town=shown.town),
     }
     return common.render_list(request, "ledgers/civic/disputes.html", context, rows="rows")
 
 
-@login_required
-def disputes_export(request: HttpRequest) -> HttpResponse:
-    """The ledger as Excel, persons masked as on the list (a full export would be an unlogged mass unmasking)."""
-    user = signed_in_user(request)
-    town = common.civic_town(user)
-    rows = (
-        [
-            d.case.number,
-            d.get_type_display(),
-            d.received_on,
-            party_names(d),
-            d.case.description,
-            d.get_level_display(),
-            d.amount,
-            _("是") if d.backlog else _("否"),
-            d.backlog_cleared_at,
-            d.case.department.name if d.case.department else "",
-            d.get_method_display(),
-            d.get_outcome_display(),
-            d.case.get_status_display(),
-            d.case.closed_at,
-        ]
-        for d in _disputes(user, town, _dispute_params(request))
-    )
-    headers = [
-        _("事件编号"),
-        _("类型"),
-        _("受理日期"),
-        _("当事人"),
-        _("事由"),
-        _("层级"),
-        _("涉及金额（元）"),
-        _("是否积案"),
-        _("积案化解时间"),
-        _("承办单位"),
-        _("调处方式"),
-        _("调处结果"),
-        _("状态"),
-        _("办结时间"),
+def _dispute_cells(d: Dispute) -> list[CellValue]:
+    """A dispute in the export, persons masked as on the list (a full export would be an unlogged mass unmasking)."""
+    return [
+        d.case.number,
+        d.get_type_display(),
+        d.received_on,
+        party_names(d),
+        d.case.description,
+        d.get_level_display(),
+        d.amount,
+        _("是") if d.backlog else _("否"),
+        d.backlog_cleared_at,
+        d.case.department.name if d.case.department else "",
+        d.get_method_display(),
+        d.get_outcome_display(),
+        d.case.get_status_display(),
+        d.case.closed_at,
     ]
-    return common.list_xlsx(_("信访与矛盾纠纷"), headers, rows)
+
+
+DISPUTES_SHEET = Sheet(
+    gettext_lazy("信访与矛盾纠纷"),
+    [
+        gettext_lazy("事件编号"),
+        gettext_lazy("类型"),
+        gettext_lazy("受理日期"),
+        gettext_lazy("当事人"),
+        gettext_lazy("事由"),
+        gettext_lazy("层级"),
+        gettext_lazy("涉及金额（元）"),
+        gettext_lazy("是否积案"),
+        gettext_lazy("积案化解时间"),
+        gettext_lazy("承办单位"),
+        gettext_lazy("调处方式"),
+        gettext_lazy("调处结果"),
+        gettext_lazy("状态"),
+        gettext_lazy("办结时间"),
+    ],
+    _dispute_cells,
+)
+disputes_export = export_view(DISPUTES, _disputes, DISPUTES_SHEET)
 
 
 @login_required
