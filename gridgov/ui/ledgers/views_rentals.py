@@ -4,7 +4,7 @@ idle farmhouses whose revitalisation (盘活) a user may record."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.domain.engine import apply_action
@@ -25,13 +26,15 @@ from gridgov.data.people.revitalisation import revitalise_house, revitalised
 from gridgov.data.rentals.domain import RectificationInput, accept, record_rectification, rectify
 from gridgov.data.rentals.enums import Problem
 from gridgov.data.rentals.models import Rectification
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_rentals import AcceptForm, RectificationForm, RectifyForm, RevitaliseForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.params import id_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
-FILTERS = ("village", "problem", "status")
+RECTIFICATIONS = LedgerList(town_of=common.civic_town, filters=("village", "problem", "status"))
 
 
 def _rectifications(user: User, town: Area, params: Mapping[str, str]) -> QuerySet[Rectification]:
@@ -50,57 +53,60 @@ def _rectifications(user: User, town: Area, params: Mapping[str, str]) -> QueryS
 
 @login_required
 def rectifications(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = common.civic_town(user)
-    params = common.list_params(request, *FILTERS)
+    shown = RECTIFICATIONS.read(request)
     context = {
-        **common.page_context(request, _rectifications(user, town, params), PAGE_SIZE),
-        "params": params,
-        "villages": common.village_choices(town),
+        **common.page_context(request, _rectifications(shown.user, shown.town, shown.params), PAGE_SIZE),
+        "params": shown.params,
+        "villages": common.village_choices(shown.town),
         "problems": Problem.choices,
         "status_filters": common.STATUS_FILTERS,
-        "actions": permissions.ledger_actions(user=user, ledger=permissions.Ledger.RENTALS, town=town),
+        "actions": permissions.ledger_actions(user=shown.user, ledger=permissions.Ledger.RENTALS, town=shown.town),
     }
     return common.render_list(request, "ledgers/civic/rectifications.html", context, rows="rows")
 
 
-@login_required
-def rectifications_export(request: HttpRequest) -> HttpResponse:
-    """The ledger as filtered, as Excel (no personal data: houses, rooms, problems, the case's progress)."""
-    user = signed_in_user(request)
-    town = common.civic_town(user)
-    rows = (
-        [
-            r.case.number,
-            r.house.village.name,
-            r.house.address,
-            r.rooms,
-            r.problem_labels,
-            r.found_on,
-            r.case.department.name if r.case.department else "",
-            r.case.handle_deadline,
-            r.measures,
-            r.rectified_on,
-            _("已验收") if r.case.status == Status.CLOSED else r.case.get_status_display(),
-            r.case.closed_at,
-        ]
-        for r in _rectifications(user, town, common.list_params(request, *FILTERS)).iterator(chunk_size=500)
-    )
-    headers = [
-        _("事件编号"),
-        _("村/社区"),
-        _("地址"),
-        _("涉及间数"),
-        _("存在问题"),
-        _("发现日期"),
-        _("承办部门"),
-        _("整改期限"),
-        _("整改措施"),
-        _("整改完成日期"),
-        _("状态"),
-        _("验收时间"),
+def _exported(user: User, town: Area, params: Mapping[str, str]) -> Iterator[Rectification]:
+    """Every rectification the list's filters select, read in chunks (the export has no pager)."""
+    return _rectifications(user, town, params).iterator(chunk_size=500)
+
+
+def _rectification_cells(r: Rectification) -> list[CellValue]:
+    """A rectification in the export (no personal data: houses, rooms, problems, the case's progress)."""
+    return [
+        r.case.number,
+        r.house.village.name,
+        r.house.address,
+        r.rooms,
+        r.problem_labels,
+        r.found_on,
+        r.case.department.name if r.case.department else "",
+        r.case.handle_deadline,
+        r.measures,
+        r.rectified_on,
+        _("已验收") if r.case.status == Status.CLOSED else r.case.get_status_display(),
+        r.case.closed_at,
     ]
-    return common.list_xlsx(_("群租房整改台账"), headers, rows)
+
+
+RECTIFICATIONS_SHEET = Sheet(
+    gettext_lazy("群租房整改台账"),
+    [
+        gettext_lazy("事件编号"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("地址"),
+        gettext_lazy("涉及间数"),
+        gettext_lazy("存在问题"),
+        gettext_lazy("发现日期"),
+        gettext_lazy("承办部门"),
+        gettext_lazy("整改期限"),
+        gettext_lazy("整改措施"),
+        gettext_lazy("整改完成日期"),
+        gettext_lazy("状态"),
+        gettext_lazy("验收时间"),
+    ],
+    _rectification_cells,
+)
+rectifications_export = export_view(RECTIFICATIONS, _exported, RECTIFICATIONS_SHEET)
 
 
 def _house_choices(town: Area) -> list[tuple[int, str]]:
