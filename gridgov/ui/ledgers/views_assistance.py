@@ -5,7 +5,7 @@ permission module (``visible_payments`` …), every write through ``assistance.d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gridgov.data.access import permissions
 from gridgov.data.assistance.domain import PaymentInput, household_by_number_or_id, record_payment, resident_by_id
@@ -34,8 +34,10 @@ from gridgov.data.people.domain import person_view
 from gridgov.data.people.enums import Relation
 from gridgov.data.people.models import Household, Resident
 from gridgov.data.reports.phrasing import money
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import DepartmentForm, PaymentForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.params import id_param, year_param, year_shown
 from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
@@ -93,8 +95,7 @@ def _head(household: Household) -> Resident | None:
 # Payments
 
 
-def _payment_params(request: HttpRequest) -> dict[str, str]:
-    return common.list_params(request, "year", "kind", "village")
+PAYMENTS = LedgerList(town_of=assistance_town, filters=("year", "kind", "village"))
 
 
 def _payments(user: User, town: Area, params: common.ListFilters) -> QuerySet[Payment]:
@@ -154,57 +155,59 @@ def _totals(qs: QuerySet[Payment]) -> list[KindTotal]:
 
 @login_required
 def payments(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    params = _payment_params(request)
-    qs = _payments(user, town, params)
+    shown = PAYMENTS.read(request)
+    qs = _payments(shown.user, shown.town, shown.params)
     context = common.page_context(request, _listed(qs), PAGE_SIZE)
     totals = _totals(qs)
     context.update(
         {
             "rows": [_row(p) for p in context["page"].object_list],
-            "params": params,
+            "params": shown.params,
             "totals": totals,
             "grand_total": sum((t.amount for t in totals), Decimal(0)),
             "kinds": PaymentKind.choices + [(key, label) for key, (label, _kinds) in KIND_GROUPS.items()],
-            "villages": common.village_choices(town),
-            "actions": permissions.assistance_actions(user=user, town=town),
+            "villages": common.village_choices(shown.town),
+            "actions": permissions.assistance_actions(user=shown.user, town=shown.town),
         }
     )
     return common.render_list(request, "ledgers/assistance/payments.html", context, rows="rows")
 
 
-@login_required
-def payments_export(request: HttpRequest) -> HttpResponse:
-    """The filtered payments as Excel, names masked (a full export would be an unlogged mass unmasking)."""
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    rows = (
-        [
-            r.payment.household.number,
-            r.village,
-            r.name,
-            r.payment.get_kind_display(),
-            r.payment.amount,
-            r.payment.paid_on,
-            r.payment.source,
-            r.payment.department.name if r.payment.department else "",
-            r.payment.note,
-        ]
-        for r in (_row(p) for p in _listed(_payments(user, town, _payment_params(request))))
-    )
-    headers = [
-        pgettext("assistance", "户号"),
-        _("村/社区"),
-        _("姓名"),
-        _("类型"),
-        _("金额（元）"),
-        _("发放日期"),
-        _("资金来源"),
-        _("发放部门"),
-        _("备注"),
+def _exported(user: User, town: Area, params: common.ListFilters) -> Iterator[PaymentRow]:
+    return (_row(p) for p in _listed(_payments(user, town, params)))
+
+
+def _payment_cells(r: PaymentRow) -> list[CellValue]:
+    """A payment in the export, the name masked (a full export would be an unlogged mass unmasking)."""
+    return [
+        r.payment.household.number,
+        r.village,
+        r.name,
+        r.payment.get_kind_display(),
+        r.payment.amount,
+        r.payment.paid_on,
+        r.payment.source,
+        r.payment.department.name if r.payment.department else "",
+        r.payment.note,
     ]
-    return common.list_xlsx(_("救助帮扶发放"), headers, rows)
+
+
+PAYMENTS_SHEET = Sheet(
+    gettext_lazy("救助帮扶发放"),
+    [
+        pgettext_lazy("assistance", "户号"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("姓名"),
+        gettext_lazy("类型"),
+        gettext_lazy("金额（元）"),
+        gettext_lazy("发放日期"),
+        gettext_lazy("资金来源"),
+        gettext_lazy("发放部门"),
+        gettext_lazy("备注"),
+    ],
+    _payment_cells,
+)
+payments_export = export_view(PAYMENTS, _exported, PAYMENTS_SHEET)
 
 
 type Write = Callable[[User, Area, DepartmentForm, Department | None], bool]

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -20,14 +20,17 @@ from gridgov.data.assistance.models import DayCareAttendance, VeteranCard
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.people.models import Resident
-from gridgov.types import FromDjango
+from gridgov.types import CellValue, FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, DepartmentForm, IssueForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.ledgers.views_assistance import PAGE_SIZE, Write, assistance_town, masked, record_view, year_range
 from gridgov.ui.signed_in import signed_in_user
 
 # ---------------------------------------------------------------------------------------------------
 # Veterans' preferential cards (优待证)
+
+CARDS = LedgerList(town_of=assistance_town, filters=("year", "status"))
 
 
 def _cards(user: User, town: Area, params: common.ListFilters) -> QuerySet[VeteranCard]:
@@ -48,7 +51,7 @@ def _cards(user: User, town: Area, params: common.ListFilters) -> QuerySet[Veter
 def _render_cards(
     request: HttpRequest, user: User, town: Area, *, issue_error: tuple[int, str] | None = None
 ) -> HttpResponse:
-    params = common.list_params(request, "year", "status")
+    params = common.list_params(request, *CARDS.filters)
     context = common.page_context(request, _cards(user, town, params), PAGE_SIZE)
     context.update(
         {
@@ -68,33 +71,33 @@ def cards(request: HttpRequest) -> HttpResponse:
     return _render_cards(request, user, assistance_town(user))
 
 
-@login_required
-def cards_export(request: HttpRequest) -> HttpResponse:
-    """The filtered cards as Excel, names masked as on the page."""
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    rows = (
-        [
-            masked(c.resident),
-            c.resident.household.house.village.name,
-            c.applied_on,
-            c.issued_on,
-            c.number,
-            c.department.name if c.department else "",
-            c.note,
-        ]
-        for c in _cards(user, town, common.list_params(request, "year", "status"))
-    )
-    headers = [
-        _("姓名"),
-        _("村/社区"),
-        _("申请日期"),
-        pgettext("card", "发放日期"),
-        _("证号"),
-        _("经办部门"),
-        _("备注"),
+def _card_cells(c: VeteranCard) -> list[CellValue]:
+    """A card in the export, the name masked as on the page."""
+    return [
+        masked(c.resident),
+        c.resident.household.house.village.name,
+        c.applied_on,
+        c.issued_on,
+        c.number,
+        c.department.name if c.department else "",
+        c.note,
     ]
-    return common.list_xlsx(_("退役军人优待证"), headers, rows)
+
+
+CARDS_SHEET = Sheet(
+    gettext_lazy("退役军人优待证"),
+    [
+        gettext_lazy("姓名"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("申请日期"),
+        pgettext_lazy("card", "发放日期"),
+        gettext_lazy("证号"),
+        gettext_lazy("经办部门"),
+        gettext_lazy("备注"),
+    ],
+    _card_cells,
+)
+cards_export = export_view(CARDS, _cards, CARDS_SHEET)
 
 
 type PersonWrite = Callable[[User, Area, Resident, dict[str, FromDjango], Department | None], object]
@@ -161,6 +164,8 @@ def card_issue(request: HttpRequest, card_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------------
 # Day care (日间照料)
 
+DAY_CARE = LedgerList(town_of=assistance_town, filters=("year",))
+
 
 def _day_care(user: User, town: Area, params: common.ListFilters) -> QuerySet[DayCareAttendance]:
     qs = permissions.visible_day_care(user).filter(town=town)
@@ -170,45 +175,53 @@ def _day_care(user: User, town: Area, params: common.ListFilters) -> QuerySet[Da
     return qs
 
 
+def _in_order(qs: QuerySet[DayCareAttendance]) -> QuerySet[DayCareAttendance]:
+    return qs.select_related("resident__household__house__village", "department").order_by("-day", "-id")
+
+
 @login_required
 def day_care(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    params = common.list_params(request, "year")
-    qs = _day_care(user, town, params)
-    listed = qs.select_related("resident__household__house__village", "department").order_by("-day", "-id")
-    context = common.page_context(request, listed, PAGE_SIZE)
+    shown = DAY_CARE.read(request)
+    qs = _day_care(shown.user, shown.town, shown.params)
+    context = common.page_context(request, _in_order(qs), PAGE_SIZE)
     context.update(
         {
             "rows": [(a, masked(a.resident)) for a in context["page"].object_list],
-            "params": params,
+            "params": shown.params,
             "persons": qs.values("resident").distinct().count(),
-            "actions": permissions.assistance_actions(user=user, town=town),
+            "actions": permissions.assistance_actions(user=shown.user, town=shown.town),
         }
     )
     return common.render_list(request, "ledgers/assistance/day_care.html", context, rows="rows")
 
 
-@login_required
-def day_care_export(request: HttpRequest) -> HttpResponse:
-    """The filtered days of care as Excel, names masked as on the page."""
-    user = signed_in_user(request)
-    town = assistance_town(user)
-    listed = _day_care(user, town, common.list_params(request, "year")).select_related(
-        "resident__household__house__village", "department"
-    )
-    rows = (
-        [
-            a.day,
-            masked(a.resident),
-            a.resident.household.house.village.name,
-            a.provider,
-            a.department.name if a.department else "",
-        ]
-        for a in listed.order_by("-day", "-id")
-    )
-    headers = [_("日期"), _("姓名"), _("村/社区"), _("照料机构"), _("主管部门")]
-    return common.list_xlsx(_("残疾人日间照料"), headers, rows)
+def _exported(user: User, town: Area, params: common.ListFilters) -> QuerySet[DayCareAttendance]:
+    return _in_order(_day_care(user, town, params))
+
+
+def _day_cells(a: DayCareAttendance) -> list[CellValue]:
+    """A day of care in the export, the name masked as on the page."""
+    return [
+        a.day,
+        masked(a.resident),
+        a.resident.household.house.village.name,
+        a.provider,
+        a.department.name if a.department else "",
+    ]
+
+
+DAY_CARE_SHEET = Sheet(
+    gettext_lazy("残疾人日间照料"),
+    [
+        gettext_lazy("日期"),
+        gettext_lazy("姓名"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("照料机构"),
+        gettext_lazy("主管部门"),
+    ],
+    _day_cells,
+)
+day_care_export = export_view(DAY_CARE, _exported, DAY_CARE_SHEET)
 
 
 def _record_attendance(
