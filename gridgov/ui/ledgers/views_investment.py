@@ -25,9 +25,10 @@ from gridgov.data.investment.figures import arrivals_by_month
 from gridgov.data.investment.models import Lead, billion_q
 from gridgov.data.org.models import Area, Department, User
 from gridgov.data.sheets.jobs import home_town
-from gridgov.types import FromDjango
+from gridgov.types import CellValue, FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_investment import LeadForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.params import id_param, year_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
@@ -49,8 +50,7 @@ def investment_town(user: User) -> Area:
     )  # a global admin: their home town
 
 
-def _params(request: HttpRequest) -> dict[str, str]:
-    return common.list_params(request, "stage", "source", "industry", "year", "flag", "by")
+LEADS = LedgerList(town_of=investment_town, filters=("stage", "source", "industry", "year", "flag", "by"))
 
 
 def _leads(user: User, town: Area, params: common.ListFilters) -> QuerySet[Lead]:
@@ -89,14 +89,12 @@ def _flags(lead: Lead) -> str:
 
 @login_required
 def leads(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = investment_town(user)
-    params = _params(request)
-    context = common.page_context(request, _leads(user, town, params), PAGE_SIZE)
+    shown = LEADS.read(request)
+    context = common.page_context(request, _leads(shown.user, shown.town, shown.params), PAGE_SIZE)
     context.update(
         {
             "rows": [(lead, _flags(lead)) for lead in context["page"].object_list],
-            "params": params,
+            "params": shown.params,
             "stages": Stage.choices,
             "sources": Source.choices,
             "industries": Industry.choices,
@@ -106,57 +104,57 @@ def leads(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "ledgers/investment/leads.html", context, rows="rows")
 
 
-@login_required
-def leads_export(request: HttpRequest) -> HttpResponse:
-    """The filtered leads as Excel (no personal data: the responsible person is a member of staff)."""
-    user = signed_in_user(request)
-    town = investment_town(user)
-    rows = (
-        [
-            lead.name,
-            lead.get_stage_display(),
-            lead.get_source_display(),
-            lead.get_industry_display(),
-            lead.signed_amount,
-            _("是") if lead.is_billion else "",
-            _("是") if lead.major_industrial else "",
-            lead.enclave_place if lead.enclave else "",
-            lead.lead_on,
-            lead.signed_on,
-            lead.landed_on,
-            lead.producing_on,
-            lead.department.name if lead.department else "",
-            lead.person,
-            lead.village.name if lead.village else "",
-            lead.enterprise.name if lead.enterprise else "",
-            lead.enterprise.credit_code if lead.enterprise else "",
-            lead.note,
-            lead.pk,
-        ]
-        for lead in _leads(user, town, _params(request))
-    )
-    headers = [
-        _("项目名称"),
-        _("阶段"),
-        _("招商方式"),
-        _("产业类别"),
-        _("签约金额（元）"),
-        _("亿元项目"),
-        _("重大产业项目"),
-        _("飞地所在地"),
-        _("线索日期"),
-        _("签约日期"),
-        _("落地日期"),
-        _("投产日期"),
-        _("责任部门"),
-        _("责任人"),
-        _("所在村"),
-        _("新增企业"),
-        _("统一社会信用代码"),
-        _("备注"),
-        _("项目编号"),  # what the arrivals' import names a lead by
+def _lead_cells(lead: Lead) -> list[CellValue]:
+    """A lead in the export (no personal data: the responsible person is a member of staff)."""
+    return [
+        lead.name,
+        lead.get_stage_display(),
+        lead.get_source_display(),
+        lead.get_industry_display(),
+        lead.signed_amount,
+        _("是") if lead.is_billion else "",
+        _("是") if lead.major_industrial else "",
+        lead.enclave_place if lead.enclave else "",
+        lead.lead_on,
+        lead.signed_on,
+        lead.landed_on,
+        lead.producing_on,
+        lead.department.name if lead.department else "",
+        lead.person,
+        lead.village.name if lead.village else "",
+        lead.enterprise.name if lead.enterprise else "",
+        lead.enterprise.credit_code if lead.enterprise else "",
+        lead.note,
+        lead.pk,
     ]
-    return common.list_xlsx(_("招商项目"), headers, rows)
+
+
+LEADS_SHEET = Sheet(
+    gettext_lazy("招商项目"),
+    [
+        gettext_lazy("项目名称"),
+        gettext_lazy("阶段"),
+        gettext_lazy("招商方式"),
+        gettext_lazy("产业类别"),
+        gettext_lazy("签约金额（元）"),
+        gettext_lazy("亿元项目"),
+        gettext_lazy("重大产业项目"),
+        gettext_lazy("飞地所在地"),
+        gettext_lazy("线索日期"),
+        gettext_lazy("签约日期"),
+        gettext_lazy("落地日期"),
+        gettext_lazy("投产日期"),
+        gettext_lazy("责任部门"),
+        gettext_lazy("责任人"),
+        gettext_lazy("所在村"),
+        gettext_lazy("新增企业"),
+        gettext_lazy("统一社会信用代码"),
+        gettext_lazy("备注"),
+        gettext_lazy("项目编号"),  # what the arrivals' import names a lead by
+    ],
+    _lead_cells,
+)
+leads_export = export_view(LEADS, _leads, LEADS_SHEET)
 
 
 def lead_input(town: Area, data: Mapping[str, FromDjango], *, lead_on: date | None) -> LeadInput:
