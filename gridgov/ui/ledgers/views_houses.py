@@ -6,7 +6,7 @@ rules of a house or a resident are the domain's (``people.domain``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.access import permissions
 from gridgov.data.org.enums import AreaLevel
@@ -36,8 +37,10 @@ from gridgov.data.people.domain.common import check_writes_house, check_writes_h
 from gridgov.data.people.enums import HouseUse, Relation, ResidentKind, Sex
 from gridgov.data.people.models import House, Household, Resident
 from gridgov.data.sheets.jobs import home_town
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_people import HouseForm, HouseholdForm, ResidentForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
@@ -123,46 +126,61 @@ def _counted(user: User, houses: list[House]) -> list[House]:
     return houses
 
 
-def _house_params(request: HttpRequest) -> dict[str, str]:
-    return common.list_params(request, "village", "grid", "use")
+HOUSES = LedgerList(town_of=people_town, filters=("village", "grid", "use"))
 
 
 @login_required
 def houses(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = people_town(user)
-    params = _house_params(request)
-    context = common.page_context(request, _houses(user, town, params), PAGE_SIZE)
-    context["page"].object_list = _counted(user, list(context["page"].object_list))
+    shown = HOUSES.read(request)
+    context = common.page_context(request, _houses(shown.user, shown.town, shown.params), PAGE_SIZE)
+    context["page"].object_list = _counted(shown.user, list(context["page"].object_list))
     context = {
         **context,
-        "params": params,
-        "villages": common.village_choices(town),
-        "grids": grid_choices(town),
+        "params": shown.params,
+        "villages": common.village_choices(shown.town),
+        "grids": grid_choices(shown.town),
         "uses": HouseUse.choices,
-        "may_write": permissions.may_write_people(user),
+        "may_write": permissions.may_write_people(shown.user),
     }
     return common.render_list(request, "ledgers/people/houses.html", context, rows="rows")
 
 
-@login_required
-def houses_export(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = people_town(user)
+type HouseLine = tuple[str, str, str | None, str, int, int, int, str]
+HOUSE_COLUMNS = ("address", "village__name", "grid__name", "use", "rooms", "household_count", "resident_count", "note")
+
+
+def _exported(user: User, town: Area, params: dict[str, str]) -> Iterable[HouseLine]:
+    """The listed houses, each with the households and residents the reader sees in it."""
     households, residents = _seen(user)
-    listed = _houses(user, town, _house_params(request)).annotate(
+    listed = _houses(user, town, params).annotate(
         household_count=Count("households", filter=Q(households__in=households.values("pk")), distinct=True),
         resident_count=Count(
             "households__residents", filter=Q(households__residents__in=residents.values("pk")), distinct=True
         ),
     )
-    columns = ("address", "village__name", "grid__name", "use", "rooms", "household_count", "resident_count", "note")
-    rows = (
-        [address, village, grid or "", HouseUse(use).label, rooms, households, people, note]
-        for address, village, grid, use, rooms, households, people, note in listed.values_list(*columns)
-    )
-    headers = [_("标准地址"), _("村/社区"), _("网格"), _("用途"), _("间数"), _("户数"), _("人数"), _("备注")]
-    return common.list_xlsx(_("实有房屋"), headers, rows)
+    return listed.values_list(*HOUSE_COLUMNS)
+
+
+def _house_cells(line: HouseLine) -> list[CellValue]:
+    address, village, grid, use, rooms, households, people, note = line
+    return [address, village, grid or "", HouseUse(use).label, rooms, households, people, note]
+
+
+HOUSES_SHEET = Sheet(
+    gettext_lazy("实有房屋"),
+    [
+        gettext_lazy("标准地址"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("网格"),
+        gettext_lazy("用途"),
+        gettext_lazy("间数"),
+        gettext_lazy("户数"),
+        gettext_lazy("人数"),
+        gettext_lazy("备注"),
+    ],
+    _house_cells,
+)
+houses_export = export_view(HOUSES, _exported, HOUSES_SHEET)
 
 
 # ---------------------------------------------------------------------------------------------------

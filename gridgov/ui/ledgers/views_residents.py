@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -32,8 +33,10 @@ from gridgov.data.people.domain import (
 from gridgov.data.people.domain.lookup import with_id_number
 from gridgov.data.people.enums import Relation, ResidentKind, Sex
 from gridgov.data.people.models import GroupMembership, PersonGroup, Resident
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_people import DayForm, JoinGroupForm, ResidentEditForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.ledgers.views_houses import PAGE_SIZE, opened, people_town
 from gridgov.ui.signed_in import signed_in_user
 
@@ -75,8 +78,7 @@ def _residents(user: User, town: Area, params: dict[str, str], id_number: str = 
     )
 
 
-def _resident_params(request: HttpRequest) -> dict[str, str]:
-    return common.list_params(request, "village", "kind", "group", "living")
+RESIDENTS = LedgerList(town_of=people_town, filters=("village", "kind", "group", "living"))
 
 
 def _row(resident: Resident) -> ResidentRow:
@@ -88,62 +90,59 @@ def _row(resident: Resident) -> ResidentRow:
 def residents(request: HttpRequest) -> HttpResponse:
     """The list (GET: the filters in the query string). Finding by ID number is a POST, so the typed number never
     lands in a URL (history, server logs) and is not written back into the page."""
-    user = signed_in_user(request)
-    town = people_town(user)
-    params = _resident_params(request)
+    shown = RESIDENTS.read(request)
     id_number = request.POST.get("id_number", "") if request.method == "POST" else ""
-    context = common.page_context(request, _residents(user, town, params, id_number), PAGE_SIZE)
+    context = common.page_context(request, _residents(shown.user, shown.town, shown.params, id_number), PAGE_SIZE)
     context.update(
         {
             "rows": [_row(r) for r in context["page"]],
-            "params": params,
+            "params": shown.params,
             "searched": bool(id_number.strip()),
-            "villages": common.village_choices(town),
+            "villages": common.village_choices(shown.town),
             "kinds": ResidentKind.choices,
-            "groups": list(_groups(user, town.pk).values_list("pk", "name")),
+            "groups": list(_groups(shown.user, shown.town.pk).values_list("pk", "name")),
         }
     )
     return common.render_list(request, "ledgers/people/residents.html", context, rows="rows")
 
 
-@login_required
-def residents_export(request: HttpRequest) -> HttpResponse:
-    """The filtered residents as Excel, masked (a plain export would be an unlogged mass unmasking)."""
-    user = signed_in_user(request)
-    town = people_town(user)
-    rows = []
-    for resident in _residents(user, town, _resident_params(request)):
-        row = _row(resident)
-        house = resident.household.house
-        rows.append(
-            [
-                row.person.name,
-                row.person.id_number,
-                row.person.phone,
-                row.person.kind.label,
-                row.person.relation.label,
-                str(resident.household),
-                house.address,
-                house.village.name,
-                house.grid.name if house.grid else "",
-                row.groups,
-                common.day_text(resident.moved_out_on),
-            ]
-        )
-    headers = [
-        _("姓名"),
-        _("证件号码"),
-        _("联系电话"),
-        _("人口类型"),
-        _("与户主关系"),
-        _("户号"),
-        _("标准地址"),
-        _("村/社区"),
-        _("网格"),
-        _("人员类别"),
-        _("迁出日期"),
+def _resident_cells(resident: Resident) -> list[CellValue]:
+    """A resident in the export, masked (a plain export would be an unlogged mass unmasking)."""
+    row = _row(resident)
+    house = resident.household.house
+    return [
+        row.person.name,
+        row.person.id_number,
+        row.person.phone,
+        row.person.kind.label,
+        row.person.relation.label,
+        str(resident.household),
+        house.address,
+        house.village.name,
+        house.grid.name if house.grid else "",
+        row.groups,
+        common.day_text(resident.moved_out_on),
     ]
-    return common.list_xlsx(_("实有人口"), headers, rows)
+
+
+RESIDENTS_SHEET = Sheet(
+    gettext_lazy("实有人口"),
+    [
+        gettext_lazy("姓名"),
+        gettext_lazy("证件号码"),
+        gettext_lazy("联系电话"),
+        gettext_lazy("人口类型"),
+        gettext_lazy("与户主关系"),
+        gettext_lazy("户号"),
+        gettext_lazy("标准地址"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("网格"),
+        gettext_lazy("人员类别"),
+        gettext_lazy("迁出日期"),
+    ],
+    _resident_cells,
+)
+residents_export = export_view(RESIDENTS, _residents, RESIDENTS_SHEET)
 
 
 # ---------------------------------------------------------------------------------------------------
