@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -25,8 +26,10 @@ from gridgov.data.problemlists.domain import (
 )
 from gridgov.data.problemlists.enums import Source
 from gridgov.data.problemlists.models import ProblemItem, ProblemList
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ItemForm, NoteForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -48,24 +51,22 @@ def _items(user: User, town: Area, params: dict[str, str]) -> QuerySet[ProblemIt
     return qs
 
 
-def _item_params(request: HttpRequest) -> dict[str, str]:
-    return common.list_params(request, "list", "source", "department", "status")
+ITEMS = LedgerList(town_of=common.civic_town, filters=("list", "source", "department", "status"))
 
 
 @login_required
 def problem_lists(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = common.civic_town(user)
-    params = _item_params(request)
-    actions = permissions.ledger_actions(user=user, ledger=permissions.Ledger.PROBLEM_LISTS, town=town)
+    shown = ITEMS.read(request)
+    town = shown.town
+    actions = permissions.ledger_actions(user=shown.user, ledger=permissions.Ledger.PROBLEM_LISTS, town=town)
     today = timezone.localdate()
     context = {
         "progress": [(p, common.figure_text(p.rate, "%")) for p in list_progress(town=town, as_of=timezone.now())]
         if "add" in actions
         else [],
-        "items": _items(user, town, params)[:PAGE_SIZE],
+        "items": _items(shown.user, town, shown.params)[:PAGE_SIZE],
         "today": today,
-        "params": params,
+        "params": shown.params,
         "lists": ProblemList.objects.filter(town=town),
         "sources": Source.choices,
         "departments": common.department_choices(town),
@@ -75,40 +76,40 @@ def problem_lists(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "ledgers/civic/problem_lists.html", context, rows="items")
 
 
-@login_required
-def problem_items_export(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = common.civic_town(user)
-    rows = (
-        [
-            i.problem_list.name,
-            i.case.number,
-            i.case.description,
-            i.get_source_display(),
-            i.department.name,
-            i.responsible_person,
-            i.plan,
-            i.found_on,
-            i.deadline,
-            i.case.get_status_display(),
-            i.case.closed_at,
-        ]
-        for i in _items(user, town, _item_params(request))
-    )
-    headers = [
-        _("清单名称"),
-        _("事件编号"),
-        _("问题描述"),
-        _("问题来源"),
-        _("责任单位"),
-        _("责任人"),
-        _("整改措施"),
-        _("发现日期"),
-        _("整改时限"),
-        _("状态"),
-        _("销号时间"),
+def _item_cells(i: ProblemItem) -> list[CellValue]:
+    return [
+        i.problem_list.name,
+        i.case.number,
+        i.case.description,
+        i.get_source_display(),
+        i.department.name,
+        i.responsible_person,
+        i.plan,
+        i.found_on,
+        i.deadline,
+        i.case.get_status_display(),
+        i.case.closed_at,
     ]
-    return common.list_xlsx(_("问题清单"), headers, rows)
+
+
+ITEMS_SHEET = Sheet(
+    gettext_lazy("问题清单"),
+    [
+        gettext_lazy("清单名称"),
+        gettext_lazy("事件编号"),
+        gettext_lazy("问题描述"),
+        gettext_lazy("问题来源"),
+        gettext_lazy("责任单位"),
+        gettext_lazy("责任人"),
+        gettext_lazy("整改措施"),
+        gettext_lazy("发现日期"),
+        gettext_lazy("整改时限"),
+        gettext_lazy("状态"),
+        gettext_lazy("销号时间"),
+    ],
+    _item_cells,
+)
+problem_items_export = export_view(ITEMS, _items, ITEMS_SHEET)
 
 
 @login_required
