@@ -5,6 +5,7 @@ acts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.enums import Lamp
@@ -27,14 +29,15 @@ from gridgov.data.projects.domain import (
 from gridgov.data.projects.enums import ProjectStatus, ProjectType, Schedule
 from gridgov.data.projects.models import Milestone, Project, ProjectGroup
 from gridgov.data.projects.schedule import lamp_of_project, lamp_q, schedule_of, schedule_q
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_projects import ProjectForm
+from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.menu import may_use_projects
 
 PAGE_SIZE = 50
-FILTERS = ("year", "type", "group", "schedule", "lamp", "village", "department", "status", "unit")
 # ``group=largest``: the year's largest project group, as the year review counts it (``figures.largest_group``).
 LARGEST = "largest"
 LAMPS = [(Lamp.RED, Lamp.RED.label), (Lamp.YELLOW, Lamp.YELLOW.label), (Lamp.GREEN, Lamp.GREEN.label)]
@@ -49,6 +52,12 @@ def projects_town(user: User) -> Area:
     if not may_use_projects(user):
         raise PermissionDenied(_("重点项目台账只对镇指挥室、领导、责任部门和村干部开放"))
     return common.civic_town(user)
+
+
+PROJECTS = LedgerList(
+    town_of=projects_town,
+    filters=("year", "type", "group", "schedule", "lamp", "village", "department", "status", "unit"),
+)
 
 
 def _projects(user: User, town: Area, params: common.ListFilters, *, today: date) -> QuerySet[Project]:
@@ -117,11 +126,10 @@ def _choices(town: Area) -> dict[str, object]:
 
 @login_required
 def projects(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = projects_town(user)
+    shown = PROJECTS.read(request)
+    town, params = shown.town, shown.params
     today = timezone.localdate()
-    params = common.list_params(request, *FILTERS)
-    qs = _projects(user, town, params, today=today)
+    qs = _projects(shown.user, town, params, today=today)
     context = common.page_context(request, _listed(qs), PAGE_SIZE)
     totals = qs.order_by().aggregate(total=Sum("total_investment"), year=Sum("year_investment"))
     largest = _largest_group(town, year_param(params.get("year")) or today.year) if params["group"] == LARGEST else None
@@ -131,57 +139,61 @@ def projects(request: HttpRequest) -> HttpResponse:
             "rows": [_row(p, today=today) for p in context["page"].object_list],
             "params": params,
             "totals": totals,
-            "may_add": permissions.may_create_project(user, town),
+            "may_add": permissions.may_create_project(shown.user, town),
             **_choices(town),
         }
     )
     return common.render_list(request, "ledgers/projects/list.html", context, rows="rows")
 
 
-@login_required
-def projects_export(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    town = projects_town(user)
+def _exported(user: User, town: Area, params: common.ListFilters) -> Iterator[Row]:
+    """The listed projects with their schedule, lamp and next milestone as of today."""
     today = timezone.localdate()
-    listed = _listed(_projects(user, town, common.list_params(request, *FILTERS), today=today))
-    rows = (
-        [
-            r.project.year,
-            r.project.name,
-            r.project.get_type_display(),
-            r.project.group.name if r.project.group else "",
-            r.project.department.name,
-            r.project.owner_name,
-            r.project.village.name if r.project.village else "",
-            r.project.total_investment,
-            r.project.year_investment,
-            r.project.quantity if r.project.quantity is not None else "",
-            r.project.unit,
-            r.schedule.label,
-            r.lamp.label,
-            r.next_milestone.name if r.next_milestone else "",
-            r.next_milestone.planned_on if r.next_milestone else "",
-        ]
-        for r in (_row(p, today=today) for p in listed)
-    )
-    headers = [
-        _("年度"),
-        _("项目名称"),
-        _("项目类型"),
-        _("项目群"),
-        _("责任部门"),
-        _("责任人"),
-        _("所在村"),
-        _("计划总投资（元）"),
-        _("年度计划投资（元）"),
-        _("工程量"),
-        _("单位"),
-        _("进度"),
-        _("预警"),
-        _("下一节点"),
-        _("计划日期"),
+    return (_row(p, today=today) for p in _listed(_projects(user, town, params, today=today)))
+
+
+def _project_cells(r: Row) -> list[CellValue]:
+    return [
+        r.project.year,
+        r.project.name,
+        r.project.get_type_display(),
+        r.project.group.name if r.project.group else "",
+        r.project.department.name,
+        r.project.owner_name,
+        r.project.village.name if r.project.village else "",
+        r.project.total_investment,
+        r.project.year_investment,
+        r.project.quantity if r.project.quantity is not None else "",
+        r.project.unit,
+        r.schedule.label,
+        r.lamp.label,
+        r.next_milestone.name if r.next_milestone else "",
+        r.next_milestone.planned_on if r.next_milestone else "",
     ]
-    return common.list_xlsx(_("重点项目"), headers, rows)
+
+
+PROJECTS_SHEET = Sheet(
+    gettext_lazy("重点项目"),
+    [
+        gettext_lazy("年度"),
+        gettext_lazy("项目名称"),
+        gettext_lazy("项目类型"),
+        gettext_lazy("项目群"),
+        gettext_lazy("责任部门"),
+        gettext_lazy("责任人"),
+        gettext_lazy("所在村"),
+        gettext_lazy("计划总投资（元）"),
+        gettext_lazy("年度计划投资（元）"),
+        gettext_lazy("工程量"),
+        gettext_lazy("单位"),
+        gettext_lazy("进度"),
+        gettext_lazy("预警"),
+        gettext_lazy("下一节点"),
+        gettext_lazy("计划日期"),
+    ],
+    _project_cells,
+)
+projects_export = export_view(PROJECTS, _exported, PROJECTS_SHEET)
 
 
 @login_required
