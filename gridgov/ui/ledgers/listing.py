@@ -3,8 +3,8 @@
 Every ledger list answers two URLs: the page (the filters in the query string, paged) and ``export.xlsx`` (the
 same filters, every row). Both read the same facts from the request — who asks, the town the ledger works on for
 them, the filters — and select the same records. A ledger states these once (``LedgerList``), and its export as a
-``Sheet``: the title, the headers, and each record's cells in the headers' order. ``export_view`` is then the whole
-export page.
+``Sheet``: the title, the headers, and each record's cells in the headers' order — written ``@sheet(title, headers)``
+over the function that gives the cells. ``export_view`` is then the whole export page.
 """
 
 from __future__ import annotations
@@ -56,6 +56,18 @@ class Sheet[R]:
 
     def response(self, records: Iterable[R]) -> HttpResponse:
         return common.list_xlsx(str(self.title), self.headers, (self.cells(record) for record in records))
+
+
+def sheet[R](
+    title: str | Promise, headers: Sequence[str | Promise]
+) -> Callable[[Callable[[R], Sequence[CellValue]]], Sheet[R]]:
+    """``@sheet(title, headers)`` over the function that gives one record's cells makes it the export's ``Sheet``:
+    the headers stand right above the cells they name."""
+
+    def declare(cells: Callable[[R], Sequence[CellValue]]) -> Sheet[R]:
+        return Sheet(title, headers, cells)
+
+    return declare
 
 
 def export_view[R](

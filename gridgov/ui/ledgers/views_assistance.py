@@ -37,7 +37,7 @@ from gridgov.data.reports.phrasing import money
 from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import DepartmentForm, PaymentForm
-from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
+from gridgov.ui.ledgers.listing import LedgerList, export_view, sheet
 from gridgov.ui.params import id_param, year_param, year_shown
 from gridgov.ui.refusals import show_refusal
 from gridgov.ui.signed_in import signed_in_user
@@ -177,7 +177,21 @@ def _exported(user: User, town: Area, params: common.ListFilters) -> Iterator[Pa
     return (_row(p) for p in _listed(_payments(user, town, params)))
 
 
-def _payment_cells(r: PaymentRow) -> list[CellValue]:
+@sheet(
+    gettext_lazy("救助帮扶发放"),
+    [
+        pgettext_lazy("assistance", "户号"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("姓名"),
+        gettext_lazy("类型"),
+        gettext_lazy("金额（元）"),
+        gettext_lazy("发放日期"),
+        gettext_lazy("资金来源"),
+        gettext_lazy("发放部门"),
+        gettext_lazy("备注"),
+    ],
+)
+def payments_sheet(r: PaymentRow) -> list[CellValue]:
     """A payment in the export, the name masked (a full export would be an unlogged mass unmasking)."""
     return [
         r.payment.household.number,
@@ -192,22 +206,7 @@ def _payment_cells(r: PaymentRow) -> list[CellValue]:
     ]
 
 
-PAYMENTS_SHEET = Sheet(
-    gettext_lazy("救助帮扶发放"),
-    [
-        pgettext_lazy("assistance", "户号"),
-        gettext_lazy("村/社区"),
-        gettext_lazy("姓名"),
-        gettext_lazy("类型"),
-        gettext_lazy("金额（元）"),
-        gettext_lazy("发放日期"),
-        gettext_lazy("资金来源"),
-        gettext_lazy("发放部门"),
-        gettext_lazy("备注"),
-    ],
-    _payment_cells,
-)
-payments_export = export_view(PAYMENTS, _exported, PAYMENTS_SHEET)
+payments_export = export_view(PAYMENTS, _exported, payments_sheet)
 
 
 type Write = Callable[[User, Area, DepartmentForm, Department | None], bool]

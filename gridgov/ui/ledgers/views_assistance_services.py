@@ -23,7 +23,7 @@ from gridgov.data.people.models import Resident
 from gridgov.types import CellValue, FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_assistance import CardForm, DayCareForm, DepartmentForm, IssueForm
-from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
+from gridgov.ui.ledgers.listing import LedgerList, export_view, sheet
 from gridgov.ui.ledgers.views_assistance import PAGE_SIZE, Write, assistance_town, masked, record_view, year_range
 from gridgov.ui.signed_in import signed_in_user
 
@@ -71,7 +71,19 @@ def cards(request: HttpRequest) -> HttpResponse:
     return _render_cards(request, user, assistance_town(user))
 
 
-def _card_cells(c: VeteranCard) -> list[CellValue]:
+@sheet(
+    gettext_lazy("退役军人优待证"),
+    [
+        gettext_lazy("姓名"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("申请日期"),
+        pgettext_lazy("card", "发放日期"),
+        gettext_lazy("证号"),
+        gettext_lazy("经办部门"),
+        gettext_lazy("备注"),
+    ],
+)
+def cards_sheet(c: VeteranCard) -> list[CellValue]:
     """A card in the export, the name masked as on the page."""
     return [
         masked(c.resident),
@@ -84,20 +96,7 @@ def _card_cells(c: VeteranCard) -> list[CellValue]:
     ]
 
 
-CARDS_SHEET = Sheet(
-    gettext_lazy("退役军人优待证"),
-    [
-        gettext_lazy("姓名"),
-        gettext_lazy("村/社区"),
-        gettext_lazy("申请日期"),
-        pgettext_lazy("card", "发放日期"),
-        gettext_lazy("证号"),
-        gettext_lazy("经办部门"),
-        gettext_lazy("备注"),
-    ],
-    _card_cells,
-)
-cards_export = export_view(CARDS, _cards, CARDS_SHEET)
+cards_export = export_view(CARDS, _cards, cards_sheet)
 
 
 type PersonWrite = Callable[[User, Area, Resident, dict[str, FromDjango], Department | None], object]
@@ -199,7 +198,17 @@ def _exported(user: User, town: Area, params: common.ListFilters) -> QuerySet[Da
     return _in_order(_day_care(user, town, params))
 
 
-def _day_cells(a: DayCareAttendance) -> list[CellValue]:
+@sheet(
+    gettext_lazy("残疾人日间照料"),
+    [
+        gettext_lazy("日期"),
+        gettext_lazy("姓名"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("照料机构"),
+        gettext_lazy("主管部门"),
+    ],
+)
+def day_care_sheet(a: DayCareAttendance) -> list[CellValue]:
     """A day of care in the export, the name masked as on the page."""
     return [
         a.day,
@@ -210,18 +219,7 @@ def _day_cells(a: DayCareAttendance) -> list[CellValue]:
     ]
 
 
-DAY_CARE_SHEET = Sheet(
-    gettext_lazy("残疾人日间照料"),
-    [
-        gettext_lazy("日期"),
-        gettext_lazy("姓名"),
-        gettext_lazy("村/社区"),
-        gettext_lazy("照料机构"),
-        gettext_lazy("主管部门"),
-    ],
-    _day_cells,
-)
-day_care_export = export_view(DAY_CARE, _exported, DAY_CARE_SHEET)
+day_care_export = export_view(DAY_CARE, _exported, day_care_sheet)
 
 
 def _record_attendance(

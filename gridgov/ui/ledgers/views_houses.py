@@ -40,7 +40,7 @@ from gridgov.data.sheets.jobs import home_town
 from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_people import HouseForm, HouseholdForm, ResidentForm
-from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
+from gridgov.ui.ledgers.listing import LedgerList, export_view, sheet
 from gridgov.ui.signed_in import signed_in_user
 
 PAGE_SIZE = 50
@@ -161,12 +161,7 @@ def _exported(user: User, town: Area, params: dict[str, str]) -> Iterable[HouseL
     return listed.values_list(*HOUSE_COLUMNS)
 
 
-def _house_cells(line: HouseLine) -> list[CellValue]:
-    address, village, grid, use, rooms, households, people, note = line
-    return [address, village, grid or "", HouseUse(use).label, rooms, households, people, note]
-
-
-HOUSES_SHEET = Sheet(
+@sheet(
     gettext_lazy("实有房屋"),
     [
         gettext_lazy("标准地址"),
@@ -178,9 +173,13 @@ HOUSES_SHEET = Sheet(
         gettext_lazy("人数"),
         gettext_lazy("备注"),
     ],
-    _house_cells,
 )
-houses_export = export_view(HOUSES, _exported, HOUSES_SHEET)
+def houses_sheet(line: HouseLine) -> list[CellValue]:
+    address, village, grid, use, rooms, households, people, note = line
+    return [address, village, grid or "", HouseUse(use).label, rooms, households, people, note]
+
+
+houses_export = export_view(HOUSES, _exported, houses_sheet)
 
 
 # ---------------------------------------------------------------------------------------------------

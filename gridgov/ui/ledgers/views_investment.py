@@ -28,7 +28,7 @@ from gridgov.data.sheets.jobs import home_town
 from gridgov.types import CellValue, FromDjango
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_investment import LeadForm
-from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
+from gridgov.ui.ledgers.listing import LedgerList, export_view, sheet
 from gridgov.ui.params import id_param, year_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
@@ -104,7 +104,31 @@ def leads(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "ledgers/investment/leads.html", context, rows="rows")
 
 
-def _lead_cells(lead: Lead) -> list[CellValue]:
+@sheet(
+    gettext_lazy("招商项目"),
+    [
+        gettext_lazy("项目名称"),
+        gettext_lazy("阶段"),
+        gettext_lazy("招商方式"),
+        gettext_lazy("产业类别"),
+        gettext_lazy("签约金额（元）"),
+        gettext_lazy("亿元项目"),
+        gettext_lazy("重大产业项目"),
+        gettext_lazy("飞地所在地"),
+        gettext_lazy("线索日期"),
+        gettext_lazy("签约日期"),
+        gettext_lazy("落地日期"),
+        gettext_lazy("投产日期"),
+        gettext_lazy("责任部门"),
+        gettext_lazy("责任人"),
+        gettext_lazy("所在村"),
+        gettext_lazy("新增企业"),
+        gettext_lazy("统一社会信用代码"),
+        gettext_lazy("备注"),
+        gettext_lazy("项目编号"),  # what the arrivals' import names a lead by
+    ],
+)
+def leads_sheet(lead: Lead) -> list[CellValue]:
     """A lead in the export (no personal data: the responsible person is a member of staff)."""
     return [
         lead.name,
@@ -129,32 +153,7 @@ def _lead_cells(lead: Lead) -> list[CellValue]:
     ]
 
 
-LEADS_SHEET = Sheet(
-    gettext_lazy("招商项目"),
-    [
-        gettext_lazy("项目名称"),
-        gettext_lazy("阶段"),
-        gettext_lazy("招商方式"),
-        gettext_lazy("产业类别"),
-        gettext_lazy("签约金额（元）"),
-        gettext_lazy("亿元项目"),
-        gettext_lazy("重大产业项目"),
-        gettext_lazy("飞地所在地"),
-        gettext_lazy("线索日期"),
-        gettext_lazy("签约日期"),
-        gettext_lazy("落地日期"),
-        gettext_lazy("投产日期"),
-        gettext_lazy("责任部门"),
-        gettext_lazy("责任人"),
-        gettext_lazy("所在村"),
-        gettext_lazy("新增企业"),
-        gettext_lazy("统一社会信用代码"),
-        gettext_lazy("备注"),
-        gettext_lazy("项目编号"),  # what the arrivals' import names a lead by
-    ],
-    _lead_cells,
-)
-leads_export = export_view(LEADS, _leads, LEADS_SHEET)
+leads_export = export_view(LEADS, _leads, leads_sheet)
 
 
 def lead_input(town: Area, data: Mapping[str, FromDjango], *, lead_on: date | None) -> LeadInput:

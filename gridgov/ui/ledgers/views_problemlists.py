@@ -29,7 +29,7 @@ from gridgov.data.problemlists.models import ProblemItem, ProblemList
 from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_civic import ItemForm, NoteForm
-from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
+from gridgov.ui.ledgers.listing import LedgerList, export_view, sheet
 from gridgov.ui.params import id_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -76,7 +76,23 @@ def problem_lists(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "ledgers/civic/problem_lists.html", context, rows="items")
 
 
-def _item_cells(i: ProblemItem) -> list[CellValue]:
+@sheet(
+    gettext_lazy("问题清单"),
+    [
+        gettext_lazy("清单名称"),
+        gettext_lazy("事件编号"),
+        gettext_lazy("问题描述"),
+        gettext_lazy("问题来源"),
+        gettext_lazy("责任单位"),
+        gettext_lazy("责任人"),
+        gettext_lazy("整改措施"),
+        gettext_lazy("发现日期"),
+        gettext_lazy("整改时限"),
+        gettext_lazy("状态"),
+        gettext_lazy("销号时间"),
+    ],
+)
+def items_sheet(i: ProblemItem) -> list[CellValue]:
     return [
         i.problem_list.name,
         i.case.number,
@@ -92,24 +108,7 @@ def _item_cells(i: ProblemItem) -> list[CellValue]:
     ]
 
 
-ITEMS_SHEET = Sheet(
-    gettext_lazy("问题清单"),
-    [
-        gettext_lazy("清单名称"),
-        gettext_lazy("事件编号"),
-        gettext_lazy("问题描述"),
-        gettext_lazy("问题来源"),
-        gettext_lazy("责任单位"),
-        gettext_lazy("责任人"),
-        gettext_lazy("整改措施"),
-        gettext_lazy("发现日期"),
-        gettext_lazy("整改时限"),
-        gettext_lazy("状态"),
-        gettext_lazy("销号时间"),
-    ],
-    _item_cells,
-)
-problem_items_export = export_view(ITEMS, _items, ITEMS_SHEET)
+problem_items_export = export_view(ITEMS, _items, items_sheet)
 
 
 @login_required

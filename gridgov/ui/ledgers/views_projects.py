@@ -32,7 +32,7 @@ from gridgov.data.projects.schedule import lamp_of_project, lamp_q, schedule_of,
 from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_projects import ProjectForm
-from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
+from gridgov.ui.ledgers.listing import LedgerList, export_view, sheet
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 from gridgov.ui.web.menu import may_use_projects
@@ -152,7 +152,27 @@ def _exported(user: User, town: Area, params: common.ListFilters) -> Iterator[Ro
     return (_row(p, today=today) for p in _listed(_projects(user, town, params, today=today)))
 
 
-def _project_cells(r: Row) -> list[CellValue]:
+@sheet(
+    gettext_lazy("重点项目"),
+    [
+        gettext_lazy("年度"),
+        gettext_lazy("项目名称"),
+        gettext_lazy("项目类型"),
+        gettext_lazy("项目群"),
+        gettext_lazy("责任部门"),
+        gettext_lazy("责任人"),
+        gettext_lazy("所在村"),
+        gettext_lazy("计划总投资（元）"),
+        gettext_lazy("年度计划投资（元）"),
+        gettext_lazy("工程量"),
+        gettext_lazy("单位"),
+        gettext_lazy("进度"),
+        gettext_lazy("预警"),
+        gettext_lazy("下一节点"),
+        gettext_lazy("计划日期"),
+    ],
+)
+def projects_sheet(r: Row) -> list[CellValue]:
     return [
         r.project.year,
         r.project.name,
@@ -172,28 +192,7 @@ def _project_cells(r: Row) -> list[CellValue]:
     ]
 
 
-PROJECTS_SHEET = Sheet(
-    gettext_lazy("重点项目"),
-    [
-        gettext_lazy("年度"),
-        gettext_lazy("项目名称"),
-        gettext_lazy("项目类型"),
-        gettext_lazy("项目群"),
-        gettext_lazy("责任部门"),
-        gettext_lazy("责任人"),
-        gettext_lazy("所在村"),
-        gettext_lazy("计划总投资（元）"),
-        gettext_lazy("年度计划投资（元）"),
-        gettext_lazy("工程量"),
-        gettext_lazy("单位"),
-        gettext_lazy("进度"),
-        gettext_lazy("预警"),
-        gettext_lazy("下一节点"),
-        gettext_lazy("计划日期"),
-    ],
-    _project_cells,
-)
-projects_export = export_view(PROJECTS, _exported, PROJECTS_SHEET)
+projects_export = export_view(PROJECTS, _exported, projects_sheet)
 
 
 @login_required

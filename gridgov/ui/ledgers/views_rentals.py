@@ -29,7 +29,7 @@ from gridgov.data.rentals.models import Rectification
 from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_rentals import AcceptForm, RectificationForm, RectifyForm, RevitaliseForm
-from gridgov.ui.ledgers.listing import LedgerList, Sheet, export_view
+from gridgov.ui.ledgers.listing import LedgerList, export_view, sheet
 from gridgov.ui.params import id_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
@@ -70,7 +70,24 @@ def _exported(user: User, town: Area, params: Mapping[str, str]) -> Iterator[Rec
     return _rectifications(user, town, params).iterator(chunk_size=500)
 
 
-def _rectification_cells(r: Rectification) -> list[CellValue]:
+@sheet(
+    gettext_lazy("群租房整改台账"),
+    [
+        gettext_lazy("事件编号"),
+        gettext_lazy("村/社区"),
+        gettext_lazy("地址"),
+        gettext_lazy("涉及间数"),
+        gettext_lazy("存在问题"),
+        gettext_lazy("发现日期"),
+        gettext_lazy("承办部门"),
+        gettext_lazy("整改期限"),
+        gettext_lazy("整改措施"),
+        gettext_lazy("整改完成日期"),
+        gettext_lazy("状态"),
+        gettext_lazy("验收时间"),
+    ],
+)
+def rectifications_sheet(r: Rectification) -> list[CellValue]:
     """A rectification in the export (no personal data: houses, rooms, problems, the case's progress)."""
     return [
         r.case.number,
@@ -88,25 +105,7 @@ def _rectification_cells(r: Rectification) -> list[CellValue]:
     ]
 
 
-RECTIFICATIONS_SHEET = Sheet(
-    gettext_lazy("群租房整改台账"),
-    [
-        gettext_lazy("事件编号"),
-        gettext_lazy("村/社区"),
-        gettext_lazy("地址"),
-        gettext_lazy("涉及间数"),
-        gettext_lazy("存在问题"),
-        gettext_lazy("发现日期"),
-        gettext_lazy("承办部门"),
-        gettext_lazy("整改期限"),
-        gettext_lazy("整改措施"),
-        gettext_lazy("整改完成日期"),
-        gettext_lazy("状态"),
-        gettext_lazy("验收时间"),
-    ],
-    _rectification_cells,
-)
-rectifications_export = export_view(RECTIFICATIONS, _exported, RECTIFICATIONS_SHEET)
+rectifications_export = export_view(RECTIFICATIONS, _exported, rectifications_sheet)
 
 
 def _house_choices(town: Area) -> list[tuple[int, str]]:
