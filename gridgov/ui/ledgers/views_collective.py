@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.access import permissions
 from gridgov.data.collective.domain import IncomeInput, SupportInput, record_income, record_support
@@ -25,8 +26,10 @@ from gridgov.data.collective.figures import OPERATING_THRESHOLD, RED_LIST_SIZE, 
 from gridgov.data.collective.importers import INCOMES, SUPPORTS
 from gridgov.data.collective.models import VillageIncome, VillageSupport
 from gridgov.data.org.models import Area, Enterprise, User
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_collective import IncomeForm, SupportForm
+from gridgov.ui.ledgers.listing import sheet
 from gridgov.ui.ledgers.templatetags.enterprise_ledgers import percent
 from gridgov.ui.params import id_param, year_shown
 from gridgov.ui.signed_in import is_htmx, signed_in_user
@@ -235,37 +238,37 @@ def _supports(user: User, town: Area, chosen: SupportFilter) -> list[VillageSupp
     return list(rows.select_related("village", "enterprise").order_by("-on", "-id"))
 
 
+@sheet(
+    gettext_lazy("村企结对和共富工坊"),
+    [
+        gettext_lazy("日期"),
+        gettext_lazy("村"),
+        gettext_lazy("助农类型"),
+        gettext_lazy("结对单位"),
+        gettext_lazy("统一社会信用代码"),
+        gettext_lazy("帮扶金额（元）"),
+        gettext_lazy("带动就业或受益人数"),
+        gettext_lazy("备注"),
+    ],
+)
+def supports_sheet(r: VillageSupport) -> list[CellValue]:
+    return [
+        r.on,
+        r.village.name,
+        r.get_kind_display(),
+        r.partner_name,
+        r.enterprise.credit_code if r.enterprise is not None else "",
+        r.amount,
+        r.people,
+        r.note,
+    ]
+
+
 @login_required
 def supports_export(request: HttpRequest) -> HttpResponse:
     """The year's 村企结对 and 共富工坊 records as Excel (no personal data in them)."""
     user = signed_in_user(request)
-    town = collective_town(user)
-    shown = SupportFilter.of(request)
-    headers = [
-        _("日期"),
-        _("村"),
-        _("助农类型"),
-        _("结对单位"),
-        _("统一社会信用代码"),
-        _("帮扶金额（元）"),
-        _("带动就业或受益人数"),
-        _("备注"),
-    ]
-    cells = (
-        [
-            r.on,
-            r.village.name,
-            r.get_kind_display(),
-            r.partner_name,
-            r.enterprise.credit_code if r.enterprise is not None else "",
-            r.amount,
-            r.people,
-            r.note,
-        ]
-        for r in _supports(user, town, shown)
-    )
-    title = _("村企结对和共富工坊")
-    return common.list_xlsx(title, headers, cells)
+    return supports_sheet.response(_supports(user, collective_town(user), SupportFilter.of(request)))
 
 
 @login_required

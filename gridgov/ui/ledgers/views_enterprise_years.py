@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.data.access import permissions
@@ -30,9 +31,10 @@ from gridgov.data.enterprises.models_yearly import EfficiencyThreshold, Enterpri
 from gridgov.data.enterprises.yearly_figures import new_above_scale, rectified_by
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import Enterprise, User
-from gridgov.types import TemplateContext
+from gridgov.types import CellValue, TemplateContext
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise_years import EnterpriseYearForm, RectificationForm, ThresholdForm
+from gridgov.ui.ledgers.listing import sheet
 from gridgov.ui.params import year_param, year_shown
 from gridgov.ui.signed_in import signed_in_user
 
@@ -75,50 +77,52 @@ def _number(value: object) -> str:
     return "" if value is None else str(value)
 
 
+@sheet(
+    gettext_lazy("企业年度数据"),
+    [
+        gettext_lazy("企业名称"),
+        gettext_lazy("统一社会信用代码"),
+        gettext_lazy("年度"),
+        gettext_lazy("规上"),
+        gettext_lazy("首次进入规上年度"),
+        gettext_lazy("重点"),
+        gettext_lazy("固定资产投资"),
+        gettext_lazy("用地面积（亩）"),
+        gettext_lazy("税收"),
+        gettext_lazy("产值"),
+        gettext_lazy("亩均税收（元/亩）"),
+        gettext_lazy("亩均产值（元/亩）"),
+        gettext_lazy("低效"),
+        gettext_lazy("整治状态"),
+        gettext_lazy("整治日期"),
+        gettext_lazy("整治措施"),
+    ],
+)
+def years_sheet(r: EnterpriseYear) -> list[CellValue]:
+    yes, no = _("是"), _("否")
+    return [
+        r.enterprise.name,
+        r.enterprise.credit_code,
+        r.year,
+        yes if r.above_scale else no,
+        _number(r.above_scale_since),
+        yes if r.key else no,
+        r.fixed_investment,
+        _number(r.land_mu),
+        r.tax,
+        r.output,
+        _number(r.tax_per_mu),
+        _number(r.output_per_mu),
+        yes if r.low_efficiency else no,
+        r.get_rectification_display(),
+        common.day_text(r.rectified_on),
+        r.get_measure_display(),
+    ]
+
+
 @login_required
 def years_export(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    yes, no = _("是"), _("否")
-    rows = (
-        (
-            r.enterprise.name,
-            r.enterprise.credit_code,
-            r.year,
-            yes if r.above_scale else no,
-            _number(r.above_scale_since),
-            yes if r.key else no,
-            r.fixed_investment,
-            _number(r.land_mu),
-            r.tax,
-            r.output,
-            _number(r.tax_per_mu),
-            _number(r.output_per_mu),
-            yes if r.low_efficiency else no,
-            r.get_rectification_display(),
-            common.day_text(r.rectified_on),
-            r.get_measure_display(),
-        )
-        for r in year_rows(user, request.GET)
-    )
-    headers = [
-        _("企业名称"),
-        _("统一社会信用代码"),
-        _("年度"),
-        _("规上"),
-        _("首次进入规上年度"),
-        _("重点"),
-        _("固定资产投资"),
-        _("用地面积（亩）"),
-        _("税收"),
-        _("产值"),
-        _("亩均税收（元/亩）"),
-        _("亩均产值（元/亩）"),
-        _("低效"),
-        _("整治状态"),
-        _("整治日期"),
-        _("整治措施"),
-    ]
-    return common.list_xlsx(_("企业年度数据"), headers, rows)
+    return years_sheet.response(year_rows(signed_in_user(request), request.GET))
 
 
 def _enterprise_or_404(user: User, enterprise_id: int) -> Enterprise:

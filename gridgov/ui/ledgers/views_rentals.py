@@ -5,6 +5,8 @@ idle farmhouses whose revitalisation (盘活) a user may record."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -232,20 +234,32 @@ def farmhouses(request: HttpRequest) -> HttpResponse:
     return render(request, "ledgers/civic/farmhouses.html", context)
 
 
+type FarmhouseLine = tuple[str, str, str, date | None, Decimal]
+
+
+@sheet(
+    gettext_lazy("闲置农房盘活"),
+    [
+        gettext_lazy("村/社区"),
+        gettext_lazy("地址"),
+        gettext_lazy("盘活状态"),
+        gettext_lazy("盘活日期"),
+        gettext_lazy("农户增收（元/年）"),
+    ],
+)
+def farmhouses_sheet(line: FarmhouseLine) -> list[CellValue]:
+    village, address, state, on, income = line
+    return [village, address, Revitalisation(state).label, on or "", income]
+
+
 @login_required
 def farmhouses_export(request: HttpRequest) -> HttpResponse:
     """The idle farmhouses of the list as Excel (a house's address and revitalisation: no personal data)."""
     user = signed_in_user(request)
-    town = common.civic_town(user)
-    columns = ("village__name", "address", "revitalisation", "revitalised_on", "added_income")
-    rows = (
-        [village, address, Revitalisation(state).label, on or "", income]
-        for village, address, state, on, income in _farmhouses(user, town)
-        .order_by("village__path", "address", "id")
-        .values_list(*columns)
+    listed = _farmhouses(user, common.civic_town(user)).order_by("village__path", "address", "id")
+    return farmhouses_sheet.response(
+        listed.values_list("village__name", "address", "revitalisation", "revitalised_on", "added_income")
     )
-    headers = [_("村/社区"), _("地址"), _("盘活状态"), _("盘活日期"), _("农户增收（元/年）")]
-    return common.list_xlsx(_("闲置农房盘活"), headers, rows)
 
 
 @login_required
