@@ -94,39 +94,41 @@ def collective(request: HttpRequest) -> HttpResponse:
 _AMOUNTS = ("operating", "non_operating", "subsidy", "last_operating")
 
 
+@sheet(
+    gettext_lazy("村级集体经济"),
+    [
+        gettext_lazy("村"),
+        gettext_lazy("年度"),
+        gettext_lazy("经营性收入（元）"),
+        gettext_lazy("非经营性收入（元）"),
+        gettext_lazy("补助收入（元）"),
+        gettext_lazy("合计（元）"),
+        gettext_lazy("上年同期经营性收入（元）"),
+        gettext_lazy("经营性收入增幅"),
+        gettext_lazy("经营性收入超50万元"),
+    ],
+)
+def collective_sheet(line: tuple[int, VillageYear]) -> list[CellValue]:
+    year, r = line
+    return [
+        r.village.name,
+        year,
+        r.operating,
+        r.non_operating,
+        r.subsidy,
+        r.total,
+        r.last_operating,
+        percent(r.growth),
+        _("是") if r.over else "",
+    ]
+
+
 @login_required
 def collective_export(request: HttpRequest) -> HttpResponse:
     """The year table as Excel (no personal data in it)."""
     user = signed_in_user(request)
-    town = collective_town(user)
-    table = _table(request, user, town)
-    year, rows = table.year, table.rows
-    headers = [
-        _("村"),
-        _("年度"),
-        _("经营性收入（元）"),
-        _("非经营性收入（元）"),
-        _("补助收入（元）"),
-        _("合计（元）"),
-        _("上年同期经营性收入（元）"),
-        _("经营性收入增幅"),
-        _("经营性收入超50万元"),
-    ]
-    cells = (
-        [
-            r.village.name,
-            year,
-            r.operating,
-            r.non_operating,
-            r.subsidy,
-            r.total,
-            r.last_operating,
-            percent(r.growth),
-            _("是") if r.over else "",
-        ]
-        for r in rows
-    )
-    return common.list_xlsx(_("村级集体经济"), headers, cells)
+    table = _table(request, user, collective_town(user))
+    return collective_sheet.response((table.year, r) for r in table.rows)
 
 
 @dataclass(frozen=True)
