@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.access import permissions
 from gridgov.data.cases.enums import Status
@@ -19,10 +20,10 @@ from gridgov.data.enterprises.figures import year_figures
 from gridgov.data.enterprises.models import Hazard
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, Enterprise, User
-from gridgov.data.sheets.workbooks import workbook
-from gridgov.ui.downloads import download
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import EnterpriseForm
+from gridgov.ui.ledgers.listing import sheet
 from gridgov.ui.ledgers.views_hazards import hazard_cases
 from gridgov.ui.ledgers.views_services import service_cases
 from gridgov.ui.params import year_param
@@ -101,15 +102,33 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sheet(
+    gettext_lazy("企业名录"),
+    [
+        gettext_lazy("企业名称"),
+        gettext_lazy("统一社会信用代码"),
+        gettext_lazy("所在村/社区"),
+        gettext_lazy("地址"),
+        gettext_lazy("联系人"),
+        gettext_lazy("联系电话"),
+    ],
+    file_name=gettext_lazy("企业名录.xlsx"),
+)
+def enterprises_sheet(e: Enterprise) -> list[CellValue]:
+    return [
+        e.name,
+        e.credit_code,
+        e.village.name if e.village else "",
+        e.address,
+        e.contact_name,
+        masked_contact_phone(e),
+    ]
+
+
 @login_required
 def enterprises_export(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    rows = (
-        (e.name, e.credit_code, e.village.name if e.village else "", e.address, e.contact_name, masked_contact_phone(e))
-        for e in permissions.visible_enterprises(user).select_related("village").order_by("name")
-    )
-    headers = [_("企业名称"), _("统一社会信用代码"), _("所在村/社区"), _("地址"), _("联系人"), _("联系电话")]
-    return download(workbook(_("企业名录"), headers, rows), _("企业名录.xlsx"))
+    return enterprises_sheet.response(permissions.visible_enterprises(user).select_related("village").order_by("name"))
 
 
 def _enterprise_or_404(user: User, enterprise_id: int) -> Enterprise:

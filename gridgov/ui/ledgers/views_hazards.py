@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.access import permissions
 from gridgov.data.amounts import parse_amount
@@ -29,12 +30,11 @@ from gridgov.data.enterprises.enums import GOVERNMENT_BOOKS, Book, Grade
 from gridgov.data.enterprises.models import Hazard
 from gridgov.data.org.enums import AreaLevel
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.data.taxonomy.models import Category
-from gridgov.types import TemplateContext
-from gridgov.ui.downloads import download
+from gridgov.types import CellValue, TemplateContext
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import AcceptForm, HazardForm, RectifyForm
+from gridgov.ui.ledgers.listing import sheet
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -96,37 +96,53 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "ledgers/enterprise/hazards.html", context, rows="rows")
 
 
-HAZARD_HEADERS = [
-    "企业名称", "统一社会信用代码", "台账", "隐患等级", "隐患类别", "隐患部位", "隐患描述", "发现日期", "整改责任人",
-    "整改期限", "整改措施", "整改资金（元）", "状态", "验收人", "验收日期", "案卷编号",
-]  # fmt: skip
+@sheet(
+    gettext_lazy("隐患台账"),
+    [
+        gettext_lazy("企业名称"),
+        gettext_lazy("统一社会信用代码"),
+        gettext_lazy("台账"),
+        gettext_lazy("隐患等级"),
+        gettext_lazy("隐患类别"),
+        gettext_lazy("隐患部位"),
+        gettext_lazy("隐患描述"),
+        gettext_lazy("发现日期"),
+        gettext_lazy("整改责任人"),
+        gettext_lazy("整改期限"),
+        gettext_lazy("整改措施"),
+        gettext_lazy("整改资金（元）"),
+        gettext_lazy("状态"),
+        gettext_lazy("验收人"),
+        gettext_lazy("验收日期"),
+        gettext_lazy("案卷编号"),
+    ],
+    file_name=gettext_lazy("隐患台账.xlsx"),
+)
+def hazards_sheet(c: Case) -> list[CellValue]:
+    return [
+        c.hazard.enterprise.name,
+        c.hazard.enterprise.credit_code,
+        c.hazard.get_book_display(),
+        c.hazard.get_grade_display(),
+        c.category.local_name,
+        c.hazard.location,
+        c.description,
+        c.hazard.found_on,
+        c.hazard.responsible,
+        c.hazard.deadline,
+        c.hazard.measures,
+        c.hazard.funds,
+        _("已销号") if c.status == Status.CLOSED else c.get_status_display(),
+        c.hazard.acceptor,
+        c.hazard.accepted_on,
+        c.number,
+    ]
 
 
 @login_required
 def hazards_export(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    rows = (
-        (
-            c.hazard.enterprise.name,
-            c.hazard.enterprise.credit_code,
-            c.hazard.get_book_display(),
-            c.hazard.get_grade_display(),
-            c.category.local_name,
-            c.hazard.location,
-            c.description,
-            c.hazard.found_on,
-            c.hazard.responsible,
-            c.hazard.deadline,
-            c.hazard.measures,
-            c.hazard.funds,
-            _("已销号") if c.status == Status.CLOSED else c.get_status_display(),
-            c.hazard.acceptor,
-            c.hazard.accepted_on,
-            c.number,
-        )
-        for c in hazard_cases(user, request.GET).iterator(chunk_size=500)
-    )
-    return download(workbook(_("隐患台账"), [_(h) for h in HAZARD_HEADERS], rows), _("隐患台账.xlsx"))
+    return hazards_sheet.response(hazard_cases(user, request.GET).iterator(chunk_size=500))
 
 
 @login_required

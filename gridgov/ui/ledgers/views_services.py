@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.data.access import permissions
 from gridgov.data.amounts import parse_amount
@@ -27,10 +28,10 @@ from gridgov.data.enterprises.enums import RequestType
 from gridgov.data.enterprises.models import Meeting
 from gridgov.data.errors import DomainError
 from gridgov.data.org.models import User
-from gridgov.data.sheets.workbooks import workbook
-from gridgov.ui.downloads import download
+from gridgov.types import CellValue
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.ledgers.forms_enterprise import MeetingForm, ServiceRequestForm
+from gridgov.ui.ledgers.listing import sheet
 from gridgov.ui.params import id_param, year_param
 from gridgov.ui.signed_in import signed_in_user
 
@@ -69,27 +70,41 @@ def service_list(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "ledgers/enterprise/services.html", context, rows="rows")
 
 
+@sheet(
+    gettext_lazy("企业诉求台账"),
+    [
+        gettext_lazy("案卷编号"),
+        gettext_lazy("企业名称"),
+        gettext_lazy("诉求类型"),
+        gettext_lazy("诉求内容"),
+        gettext_lazy("提出时间"),
+        gettext_lazy("提出会议"),
+        gettext_lazy("状态"),
+        gettext_lazy("处置部门"),
+        gettext_lazy("协调融资（元）"),
+        gettext_lazy("满意度"),
+    ],
+    file_name=gettext_lazy("企业诉求台账.xlsx"),
+)
+def services_sheet(c: Case) -> list[CellValue]:
+    return [
+        c.number,
+        c.service_request.enterprise.name,
+        c.service_request.get_request_type_display(),
+        c.description,
+        c.reported_at,
+        c.service_request.meeting.title if c.service_request.meeting else "",
+        c.get_status_display(),
+        c.department.name if c.department else "",
+        c.service_request.financing_amount,
+        c.get_satisfaction_display() if c.satisfaction else "",
+    ]
+
+
 @login_required
 def services_export(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    headers = [_("案卷编号"), _("企业名称"), _("诉求类型"), _("诉求内容"), _("提出时间"), _("提出会议"), _("状态"),
-               _("处置部门"), _("协调融资（元）"), _("满意度")]  # fmt: skip
-    rows = (
-        (
-            c.number,
-            c.service_request.enterprise.name,
-            c.service_request.get_request_type_display(),
-            c.description,
-            c.reported_at,
-            c.service_request.meeting.title if c.service_request.meeting else "",
-            c.get_status_display(),
-            c.department.name if c.department else "",
-            c.service_request.financing_amount,
-            c.get_satisfaction_display() if c.satisfaction else "",
-        )
-        for c in service_cases(user, request.GET).iterator(chunk_size=500)
-    )
-    return download(workbook(_("企业诉求台账"), headers, rows), _("企业诉求台账.xlsx"))
+    return services_sheet.response(service_cases(user, request.GET).iterator(chunk_size=500))
 
 
 @login_required
