@@ -19,7 +19,7 @@ from gridgov.data.cases.domain import deadlines
 from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile
 from gridgov.data.cases.domain.engine.common import acting_role, check_needs, reporting_role
 from gridgov.data.cases.domain.new_case import new_case
-from gridgov.data.cases.domain.steps import Step, advance, report_step
+from gridgov.data.cases.domain.steps import Choices, Step, advance, report_step
 from gridgov.data.cases.enums import Action, Channel, Kind, Satisfaction, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.cases.scope import capacities
@@ -122,19 +122,10 @@ class Replay:
             calendar=self.calendar,
             files=cast(Any, list(photos)),  # Any: only their presence is checked
         )
-        check_needs(step, department=department, category=None, priority=None, extension=extension, rating=rating)
+        choices = Choices(department=department, duplicate_of=duplicate_of, extension=extension, rating=rating)
+        check_needs(step, choices)
         from_status = str(case.status)
-        advance(
-            step,
-            transition,
-            department=department,
-            handler=None,
-            category=None,
-            priority=None,
-            duplicate_of=duplicate_of,
-            extension=extension,
-            rating=rating,
-        )
+        advance(step, transition, choices)
         case.version += 1
         row = ActionRecord.of(step, from_status=from_status, files=photos)
         self.actions.append(row)

@@ -42,6 +42,21 @@ class Step:
     files: list[CheckedUpload] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What the actor chose along with the action, where it asks for it: the department (and handler) to
+    dispatch to, a new category or priority, the case this one duplicates, the extension, the rating. Checked
+    against the transition's needs (``engine.common.check_needs``), then applied by ``advance``."""
+
+    department: Department | None = None
+    handler: User | None = None
+    category: Category | None = None
+    priority: Priority | str | None = None
+    duplicate_of: Case | None = None
+    extension: int | None = None
+    rating: Satisfaction | str | None = None
+
+
 def report_step(
     case: Case,
     *,
@@ -67,14 +82,14 @@ def report_step(
     )
 
 
-def advance(step: Step, transition: Transition, **needs: object) -> None:
+def advance(step: Step, transition: Transition, choices: Choices) -> None:
     """Apply the action's effects to the case in memory and move it to the transition's target status.
 
     The one place a case's state changes: ``apply_action`` writes the result, the replay of a past year
     (``replay.Replay``) keeps it in memory for the bulk path.
     """
     case = step.case
-    _EFFECTS.get(step.action, _no_effect)(step, **needs)
+    _EFFECTS.get(step.action, _no_effect)(step, choices)
     case.status = transition.target if transition.target is not None else Status(case.status_before_suspend)
     if step.action == Action.RESUME:
         case.status_before_suspend = ""
@@ -85,17 +100,18 @@ def advance(step: Step, transition: Transition, **needs: object) -> None:
 # Effects: what each action changes on the case besides its status
 
 
-def _no_effect(step: Step, **_kwargs: object) -> None:
+def _no_effect(step: Step, choices: Choices) -> None:
     return None
 
 
-def _register(step: Step, *, category: Category | None, priority: Priority | str | None, **_rest: object) -> None:
+def _register(step: Step, choices: Choices) -> None:
     step.case.registered_at = step.now
-    _reclassify(step, category=category, priority=priority)
+    _reclassify(step, choices)
 
 
-def _reclassify(step: Step, *, category: Category | None, priority: Priority | str | None, **_rest: object) -> None:
+def _reclassify(step: Step, choices: Choices) -> None:
     case = step.case
+    category, priority = choices.category, choices.priority
     if category is not None and category.pk != case.category_id:
         step.data["category"] = {"from": case.category_id, "to": category.pk, "name": str(category)}
         assert category.parent_id is not None  # a sub-category, checked by _check_needs
@@ -106,8 +122,9 @@ def _reclassify(step: Step, *, category: Category | None, priority: Priority | s
         case.priority = str(priority)
 
 
-def _reject(step: Step, *, duplicate_of: Case | None, **_rest: object) -> None:
+def _reject(step: Step, choices: Choices) -> None:
     case = step.case
+    duplicate_of = choices.duplicate_of
     if duplicate_of is not None:
         if duplicate_of.pk == case.pk or duplicate_of.town_id != case.town_id:
             raise InvalidInput(_("重复事件必须是本镇的另一件事件"), field="duplicate_of")
@@ -118,8 +135,9 @@ def _reject(step: Step, *, duplicate_of: Case | None, **_rest: object) -> None:
     case.rejected_at = step.now
 
 
-def _dispatch(step: Step, *, department: Department | None, handler: User | None, **_rest: object) -> None:
+def _dispatch(step: Step, choices: Choices) -> None:
     case = step.case
+    department, handler = choices.department, choices.handler
     assert department is not None
     step.data["department"] = {"id": department.pk, "name": department.name}
     if handler is not None:
@@ -143,7 +161,7 @@ def _dispatch(step: Step, *, department: Department | None, handler: User | None
     step.data["deadline"] = case.handle_deadline.isoformat() if case.handle_deadline else None
 
 
-def _return(step: Step, **_rest: object) -> None:
+def _return(step: Step, choices: Choices) -> None:
     case = step.case
     step.data["department"] = {"id": case.department_id, "name": case.department.name if case.department else ""}
     case.department = None
@@ -153,12 +171,12 @@ def _return(step: Step, **_rest: object) -> None:
     deadlines.start_dispatch_clock(case, calendar=step.calendar, limit=limit, start=step.now)
 
 
-def _sign(step: Step, **_rest: object) -> None:
+def _sign(step: Step, choices: Choices) -> None:
     step.case.signed_at = step.now
     step.case.handler = step.actor
 
 
-def _resolve(step: Step, **_rest: object) -> None:
+def _resolve(step: Step, choices: Choices) -> None:
     case = step.case
     case.resolved_at = step.now
     case.first_resolved_at = case.first_resolved_at or step.now
@@ -166,7 +184,7 @@ def _resolve(step: Step, **_rest: object) -> None:
         step.data["on_time"] = step.now <= case.handle_deadline
 
 
-def _self_resolve(step: Step, **_rest: object) -> None:
+def _self_resolve(step: Step, choices: Choices) -> None:
     case = step.case
     case.registered_at = case.reported_at  # counts as registered when reported
     case.resolved_at = case.first_resolved_at = case.closed_at = step.now
@@ -174,21 +192,22 @@ def _self_resolve(step: Step, **_rest: object) -> None:
     case.handler = step.actor
 
 
-def _verify_pass(step: Step, **_rest: object) -> None:
+def _verify_pass(step: Step, choices: Choices) -> None:
     step.case.closed_at = step.now
 
 
-def _verify_fail(step: Step, **_rest: object) -> None:
+def _verify_fail(step: Step, choices: Choices) -> None:
     step.case.rework_count += 1
 
 
-def _request_extension(step: Step, *, extension: int | None, **_rest: object) -> None:
+def _request_extension(step: Step, choices: Choices) -> None:
+    extension = choices.extension
     assert extension is not None  # checked by _check_needs
     step.case.pending_extension_value = extension
     step.data["extension"] = {"value": extension, "unit": step.case.handle_limit_unit}
 
 
-def _approve_extension(step: Step, **_rest: object) -> None:
+def _approve_extension(step: Step, choices: Choices) -> None:
     case = step.case
     value = case.pending_extension_value or 0
     deadlines.extend_handle_limit(case, calendar=step.calendar, value=value)
@@ -196,17 +215,17 @@ def _approve_extension(step: Step, **_rest: object) -> None:
     step.data["deadline"] = case.handle_deadline.isoformat() if case.handle_deadline else None
 
 
-def _deny_extension(step: Step, **_rest: object) -> None:
+def _deny_extension(step: Step, choices: Choices) -> None:
     step.data["extension"] = {"value": step.case.pending_extension_value, "unit": step.case.handle_limit_unit}
     step.case.pending_extension_value = None
 
 
-def _suspend(step: Step, **_rest: object) -> None:
+def _suspend(step: Step, choices: Choices) -> None:
     step.case.status_before_suspend = step.case.status
     step.case.suspended_at = step.now
 
 
-def _resume(step: Step, **_rest: object) -> None:
+def _resume(step: Step, choices: Choices) -> None:
     case = step.case
     deadlines.stop_clock_for_suspension(case, calendar=step.calendar, resumed_at=step.now)
     in_dispatch = case.status_before_suspend in (Status.REPORTED, Status.REGISTERED)
@@ -214,16 +233,16 @@ def _resume(step: Step, **_rest: object) -> None:
     step.data["deadline"] = deadline.isoformat() if deadline else None
 
 
-def _supervise(step: Step, **_rest: object) -> None:
+def _supervise(step: Step, choices: Choices) -> None:
     step.case.supervision_count += 1
 
 
-def _rate(step: Step, *, rating: Satisfaction | str | None, **_rest: object) -> None:
-    step.case.satisfaction = str(rating)
-    step.data["rating"] = str(rating)
+def _rate(step: Step, choices: Choices) -> None:
+    step.case.satisfaction = str(choices.rating)
+    step.data["rating"] = str(choices.rating)
 
 
-def _reopen(step: Step, **_rest: object) -> None:
+def _reopen(step: Step, choices: Choices) -> None:
     case = step.case
     if case.status == Status.CLOSED:
         case.closed_at = None
@@ -236,7 +255,7 @@ def _reopen(step: Step, **_rest: object) -> None:
         deadlines.start_dispatch_clock(case, calendar=step.calendar, limit=limit, start=step.now)
 
 
-_EFFECTS: dict[Action, Callable[..., None]] = {
+_EFFECTS: dict[Action, Callable[[Step, Choices], None]] = {
     Action.REGISTER: _register,
     Action.RECLASSIFY: _reclassify,
     Action.REJECT: _reject,

@@ -23,7 +23,7 @@ from gridgov.data.cases.domain.engine.common import (
     label,
     write_action,
 )
-from gridgov.data.cases.domain.steps import Step, advance
+from gridgov.data.cases.domain.steps import Choices, Step, advance
 from gridgov.data.cases.enums import Action, Satisfaction, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.cases.scope import capacities
@@ -109,20 +109,7 @@ def apply_action(
             calendar=calendar,
             files=checked,
         )
-        check_needs(
-            step,
-            department=department,
-            category=category,
-            priority=priority,
-            extension=extension,
-            rating=rating,
-        )
-        from_status = case.status
-        old_version = case.version
-        before = rollups.snapshot(case)
-        advance(
-            step,
-            transition,
+        choices = Choices(
             department=department,
             handler=handler,
             category=category,
@@ -131,6 +118,11 @@ def apply_action(
             extension=extension,
             rating=rating,
         )
+        check_needs(step, choices)
+        from_status = case.status
+        old_version = case.version
+        before = rollups.snapshot(case)
+        advance(step, transition, choices)
         row = write_action(step, from_status=from_status)
         case.version, case.updated_at = old_version + 1, now
         updated = prepared.update(case, WRITTEN_BY_ACTIONS, only_if=("version", old_version))

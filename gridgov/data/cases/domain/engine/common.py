@@ -15,16 +15,15 @@ from gridgov.data.cases.domain.bulk import ActionRecord
 from gridgov.data.cases.domain.bulk_statements import action_row
 from gridgov.data.cases.domain.notifications import wake_worker
 from gridgov.data.cases.domain.personal_data import shown_actor
-from gridgov.data.cases.domain.steps import Step
+from gridgov.data.cases.domain.steps import Choices, Step
 from gridgov.data.cases.enums import Action, Channel, Satisfaction, Status
 from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.scope import memberships_of
 from gridgov.data.cases.transitions import Need, Transition
 from gridgov.data.errors import InvalidInput, NotAllowed
 from gridgov.data.org.enums import Role
-from gridgov.data.org.models import Department, User
+from gridgov.data.org.models import User
 from gridgov.data.taxonomy.enums import Priority
-from gridgov.data.taxonomy.models import Category
 from gridgov.db import prepared
 
 MAX_DESCRIPTION = 2000
@@ -135,18 +134,12 @@ def conflict_message(case: Case) -> str:
     }
 
 
-def check_needs(
-    step: Step,
-    *,
-    department: Department | None,
-    category: Category | None,
-    priority: Priority | str | None,
-    extension: int | None,
-    rating: Satisfaction | str | None,
-) -> None:
+def check_needs(step: Step, choices: Choices) -> None:
+    """Refuse the step when the actor left out what its transition needs, or chose what may not be chosen."""
     assert step.transition is not None
     needs = step.transition.needs
     case = step.case
+    department, category, priority = choices.department, choices.category, choices.priority
     if Need.NOTE in needs and not step.note:
         raise InvalidInput(_("“%(action)s”需要填写意见或说明") % {"action": step.action.label}, field="note")
     if Need.PHOTO in needs and not step.files:
@@ -156,13 +149,13 @@ def check_needs(
             raise InvalidInput(_("请选择处置部门"), field="department")
         if department.town_id != case.town_id or not department.active:
             raise InvalidInput(_("部门“%(name)s”不是本镇启用的部门") % {"name": department.name}, field="department")
-    if Need.EXTENSION in needs and (extension is None or extension <= 0 or extension > 365):
+    if Need.EXTENSION in needs and (choices.extension is None or choices.extension <= 0 or choices.extension > 365):
         raise InvalidInput(_("请填写延期时长（1–365）"), field="extension")
     if Need.NO_PENDING_EXTENSION in needs and case.pending_extension_value:
         raise NotAllowed(_("已有延期申请待审批，请等待审批结果"))
     if Need.PENDING_EXTENSION in needs and not case.pending_extension_value:
         raise NotAllowed(_("该事件没有待审批的延期申请"))
-    if Need.RATING in needs and rating not in Satisfaction.values:
+    if Need.RATING in needs and choices.rating not in Satisfaction.values:
         raise InvalidInput(_("请选择满意度"), field="rating")
     if Need.RECLASSIFICATION in needs and category is None and priority is None:
         raise InvalidInput(_("请选择新的分类或紧急程度"), field="category")
