@@ -9,7 +9,6 @@ first run as a duplicate — replays the first answer too, when there is one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access.models import IdempotencyRecord
+from gridgov.data.canonical import canonical_digest
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError, InvalidInput
 from gridgov.data.org.models import User
@@ -39,8 +39,7 @@ class Answer:
 
 
 def body_hash(body: JSONObject) -> str:
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical_digest(body)
 
 
 def check_key(key: str) -> str:

@@ -8,8 +8,6 @@ reporter data is ever returned. Requests filed here become cases with channel Op
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.data.access.models import ApiKey, Open311Submission
+from gridgov.data.canonical import canonical_digest
 from gridgov.data.cases.domain.engine import MAX_DESCRIPTION, report_case
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
 from gridgov.data.cases.models import Case, CaseAction
@@ -231,10 +230,7 @@ def fingerprint(*, api_key: ApiKey, town: Area, request: NewRequest) -> str:
     }
     fields["email"] = request.email.strip().lower()
     fields["attributes"] = {k: v.strip() for k, v in sorted(request.attributes.items()) if v.strip()}
-    canonical = json.dumps(
-        {"api_key": api_key.pk, "town": town.pk, **fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical_digest({"api_key": api_key.pk, "town": town.pk, **fields})
 
 
 def submit_request(*, api_key: ApiKey, town: Area, request: NewRequest, now: datetime | None = None) -> Filed:

@@ -7,13 +7,13 @@ also kept on the case (``audit_head``) so that dropping the newest actions is de
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.files.storage import default_storage
 
+from gridgov.data.canonical import canonical_digest
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.types import JSONObject
 
@@ -55,8 +55,7 @@ def action_digest(
         "files": sorted(attachment_hashes),
         "prev": prev_hash,
     }
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical_digest(payload)
 
 
 def digest_of(row: CaseAction, attachment_hashes: Sequence[str]) -> str:

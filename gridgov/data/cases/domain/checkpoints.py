@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from gridgov.data.canonical import canonical_json
 from gridgov.data.cases.models import Case
 from gridgov.data.org.models import Area
 from gridgov.types import JSONObject
@@ -49,7 +50,7 @@ def checkpoint_path() -> Path:
 
 
 def _canonical(body: JSONObject) -> bytes:
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return canonical_json(body).encode()
 
 
 def sign(body: JSONObject) -> str:
