@@ -10,7 +10,13 @@ import pytest
 from django.db import transaction
 
 from gridgov.data.cases.domain.audit import verify_chains
-from gridgov.data.cases.domain.bulk import ActionRecord, CaseRecord, StoredFile, write_cases, write_cases_in_slices
+from gridgov.data.cases.domain.bulk import (
+    ActionRecord,
+    CaseRecord,
+    StoredFile,
+    write_cases,
+    write_cases_in_slices,
+)
 from gridgov.data.cases.domain.engine import apply_action, report_case
 from gridgov.data.cases.domain.history import HistoricalCase, import_historical_cases
 from gridgov.data.cases.domain.rollups import count_pending_reports
@@ -260,6 +266,26 @@ def test_a_writer_coming_between_the_plan_and_the_lock_is_noticed_and_the_plan_m
     assert len({c.pk for c in cases}) == 6
     assert all(broken is None for _case, broken in verify_chains(cases))
     assert rollups.check(town=world.town) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_the_cases_point_at_are_written_first_in_their_transaction_and_fall_with_it(world) -> None:
+    """``before`` runs inside the cases' transaction, before them (the cases themselves are planned outside it)."""
+    seen: list[tuple[bool, int]] = []
+
+    def before() -> None:
+        seen.append((transaction.get_connection().in_atomic_block, Case.objects.filter(town=world.town).count()))
+
+    written = write_cases(town=world.town, records=records_for_own_numbers(world)[:2], before=before)
+    assert (seen, len(written)) == ([(True, 0)], 2)
+
+    def failing() -> None:
+        raise Conflict("停")
+
+    with pytest.raises(Conflict):
+        write_cases(town=world.town, records=records_for_own_numbers(world)[2:], before=failing)
+    assert Case.objects.filter(town=world.town).count() == 2
+    assert Counter.objects.get(series="case", town=world.town, year=2022).last_value == 2
 
 
 def script(world) -> list[tuple[int, object, Action, dict[str, object]]]:

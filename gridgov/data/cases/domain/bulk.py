@@ -162,18 +162,25 @@ class CaseRecord:
 
 
 def write_cases(
-    *, town: Area, records: Sequence[CaseRecord], then: Callable[[list[Case]], None] | None = None
+    *,
+    town: Area,
+    records: Sequence[CaseRecord],
+    before: Callable[[], None] | None = None,
+    then: Callable[[list[Case]], None] | None = None,
 ) -> list[Case]:
     """Write ``records`` in one transaction, all or nothing; returns the cases written.
 
     A record whose number an imported case already has is skipped (a re-run after an interruption finishes
     the job); a number a native case has raises Conflict, and nothing is written. Everything that can be is
     computed before the transaction; inside it only the numbering and a few multi-row INSERTs remain.
-    ``then`` (e.g. a ledger's detail rows for the new cases) runs in the same transaction, after them.
+    ``before`` (e.g. rows the detail rows point at) runs in the same transaction before the cases, ``then`` (e.g. a
+    ledger's detail rows for the new cases) after them: the cases are planned outside the transaction all the same.
     """
     prepared = Prepared.of(town, records)
     if connection.in_atomic_block:  # the caller's transaction holds the lock already: plan inside it
         with transaction.atomic():
+            if before is not None:
+                before()
             written = write_slice(
                 town, prepared, plan_slice(town, prepared, existing_numbers(town, prepared)), fresh=True
             )
@@ -182,6 +189,8 @@ def write_cases(
             return written
     plan = plan_slice(town, prepared, existing_numbers(town, prepared))
     with transaction.atomic():
+        if before is not None:
+            before()
         written = write_slice(town, prepared, plan)
         if then is not None:
             then(written)

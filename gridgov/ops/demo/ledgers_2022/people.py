@@ -247,9 +247,11 @@ FARMHOUSE_USES = ("改建为民宿", "出租为农家乐", "村集体统一流�
 
 
 def _write(part: Slice) -> float:
-    """One slice in one transaction: houses, households, residents, then their records (or the rentals' cases).
-    Returns how long the transaction held the write lock: from its start (on SQLite BEGIN IMMEDIATE, which
+    """One slice in one transaction: houses, households, residents, then their records (or the rentals' houses and
+    cases). Returns how long the transaction held the write lock: from its start (on SQLite BEGIN IMMEDIATE, which
     may first wait for another writer — that wait holds nothing) to its commit."""
+    if part.rentals:
+        return write_rentals(part)
     with transaction.atomic():
         began = time.monotonic()
         House.objects.bulk_create(part.houses)
@@ -260,8 +262,6 @@ def _write(part: Slice) -> float:
             by_model.setdefault(type(row), []).append(row)
         for model, rows in by_model.items():
             model._default_manager.bulk_create(rows)
-        if part.rentals:
-            write_rentals(part)
     return time.monotonic() - began
 
 
