@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from gridgov.data.assistance.figures import year_figures
 from gridgov.data.cases.domain.audit import verify_chains
+from gridgov.data.cases.domain.bulk import Pacer, paced
 from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models import Case, CaseAction
 from gridgov.data.idcard import parse_id_number
@@ -27,6 +28,7 @@ from gridgov.data.privacy import blind_index
 from gridgov.data.rentals.figures import rectified_rooms
 from gridgov.data.visits.models import Visit
 from gridgov.ops.demo.ledgers_2022 import people
+from gridgov.ops.demo.ledgers_2022.people_register import Slice
 from gridgov.ops.demo.organisation import build_organisation
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +113,7 @@ def test_2022_people_records_read_like_the_work_report(django_capture_on_commit_
         made = people.build_year(town=org.town, rng=random.Random(7), year=2022)
     elapsed = time.monotonic() - started
     print(f"2022 people: {elapsed:.1f}s, {made.residents} residents, longest slice {made.longest_slice * 1000:.0f} ms")
+    assert 0 < made.largest_slice <= people.ROWS_PER_WRITE
     assert figures(org.town) == REPORT
     assert Decimal(2_400_000) < people.ADDED_INCOME < Decimal(2_500_000)
 
@@ -161,3 +164,21 @@ def test_2022_people_records_read_like_the_work_report(django_capture_on_commit_
     again = people.build_year(town=org.town, rng=random.Random(7), year=2022)
     assert (again.houses, again.residents, House.objects.count()) == (0, 0, houses)
     assert figures(org.town) == REPORT
+
+
+def test_the_years_plan_is_written_in_whole_units_never_more_than_rows_per_write_at_once() -> None:
+    """The register is planned in slices larger than one write may be (one of 50 households has over 600 rows);
+    the build takes them apart into units — one house with its household, residents and records, or with its
+    group-rental case — and writes a few units at a time, never more than ``ROWS_PER_WRITE`` rows."""
+    org = build_organisation(random.Random(1))
+    planner = people._Planner(org, random.Random(7), 2022, AS_OF)
+    planned = list(planner.slices())
+    assert max(part.row_count() for part in planned) > people.ROWS_PER_WRITE
+    pacer = Pacer(most=people.ROWS_PER_WRITE)
+    for part in planned:
+        units = part.units()
+        assert {len(unit.houses) for unit in units} == {1}
+        assert Slice.joined(units) == part  # the same rows, in the same order
+        groups = list(paced(units, pacer=pacer, rows=Slice.row_count))
+        assert [unit for group in groups for unit in group] == units
+        assert max(Slice.joined(group).row_count() for group in groups) <= people.ROWS_PER_WRITE

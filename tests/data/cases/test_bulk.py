@@ -13,7 +13,9 @@ from gridgov.data.cases.domain.audit import verify_chains
 from gridgov.data.cases.domain.bulk import (
     ActionRecord,
     CaseRecord,
+    Pacer,
     StoredFile,
+    paced,
     write_cases,
     write_cases_in_slices,
 )
@@ -286,6 +288,25 @@ def test_rows_the_cases_point_at_are_written_first_in_their_transaction_and_fall
         write_cases(town=world.town, records=records_for_own_numbers(world)[2:], before=failing)
     assert Case.objects.filter(town=world.town).count() == 2
     assert Counter.objects.get(series="case", town=world.town, year=2022).last_value == 2
+
+
+def test_a_long_build_is_cut_into_whole_units_within_the_rows_the_last_writes_pace_allows() -> None:
+    """No transaction takes more than ``most`` rows; one slower than the target makes the next ones smaller, one
+    faster lets them grow again; a unit is never split, and every unit is written once, in order."""
+    pacer = Pacer(most=400, target=0.08)
+    units = [100] * 10 + [500] + [30] * 4
+    groups = paced(units, pacer=pacer, rows=lambda rows: rows)
+    assert next(groups) == [100] * 4
+    pacer.took(0.32, rows=400)  # a busy machine: four times the target
+    assert pacer.rows == 100
+    assert next(groups) == [100]
+    pacer.took(0.04, rows=100)
+    assert next(groups) == [100, 100]
+    pacer.took(0.01, rows=200)  # quiet again: back to the cap, never beyond
+    assert pacer.rows == 400
+    rest = list(groups)
+    assert rest == [[100] * 3, [500], [30] * 4]  # a unit over the budget goes alone
+    assert [n for group in [[100] * 4, [100], [100, 100], *rest] for n in group] == units
 
 
 def script(world) -> list[tuple[int, object, Action, dict[str, object]]]:

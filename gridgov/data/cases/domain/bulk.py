@@ -16,13 +16,15 @@ transaction (the rollup contributions, the action payloads); inside it, per slic
 4. the rollups get the summed contributions of all the slice's cases in a few upserts.
 
 ``write_cases`` is all or nothing (one transaction); ``write_cases_in_slices`` commits every ``slice_size``
-cases so that a long build never holds the write lock for long, and a web request can interleave. The
-statements themselves are in ``bulk_statements``.
+cases so that a long build never holds the write lock for long, and a web request can interleave. A build
+whose units differ in size (a family with its records, a house with its case) groups them with ``paced``:
+each transaction takes as many rows as the last one's pace fits in ``SLICE_SECONDS``. The statements
+themselves are in ``bulk_statements``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     from gridgov.data.cases.domain.steps import Step
 
 DEFAULT_SLICE = 100  # cases per transaction of a long build (a slice commits in well under 200 ms)
+SLICE_SECONDS = 0.08  # what ``paced`` aims a transaction at: well under the 200 ms a request may wait behind it
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +261,42 @@ def write_cases_in_slices(
     if batch:
         flush()
     return written
+
+
+@dataclass(slots=True)
+class Pacer:
+    """How many rows the next transaction of a long build may take (``rows``): as many as the last one's pace
+    fits in ``target`` seconds, at most ``most``. Only how the rows are grouped into transactions depends on
+    the clock, never which rows are written or in what order."""
+
+    most: int
+    target: float = SLICE_SECONDS
+    rows: int = 0  # the budget of the next transaction (``most`` until a first one was timed)
+
+    def __post_init__(self) -> None:
+        self.rows = self.rows or self.most
+
+    def took(self, seconds: float, *, rows: int) -> None:
+        """A transaction of ``rows`` rows held the lock ``seconds``: size the next one from its pace."""
+        fits = self.target * rows / seconds if seconds > 0 else self.most
+        self.rows = max(1, min(self.most, int(fits)))
+
+
+def paced[T](units: Iterable[T], *, pacer: Pacer, rows: Callable[[T], int]) -> Iterator[list[T]]:
+    """``units`` (each written whole: a family with its records, a house with its case) grouped into transactions
+    of at most ``pacer.rows`` rows, read afresh for each group (the caller reports each write to ``pacer.took``).
+    A unit larger than the budget goes alone."""
+    group: list[T] = []
+    size = 0
+    for unit in units:
+        n = rows(unit)
+        if group and size + n > pacer.rows:
+            yield group
+            group, size = [], 0
+        group.append(unit)
+        size += n
+    if group:
+        yield group
 
 
 def last_seq(*, town: Area, year: int) -> int:

@@ -66,6 +66,7 @@ def plan_rentals(register: Register) -> Iterator[Slice]:
         )
         part.houses.append(house)
         part.rentals.append((replay.record(), row))
+        part.close_unit()
         n += 1
         if len(part.rentals) >= RENTALS_PER_SLICE:
             yield part

@@ -33,13 +33,58 @@ PREFIXES = {"house": "H", "household": "F", "resident": "R", "card": "V"}
 
 @dataclass
 class Slice:
-    """What one transaction writes; ``houses[0]``'s import_key marks it written."""
+    """What one transaction writes; ``houses[0]``'s import_key marks it written.
+
+    A slice is planned as a run of units, each with its own house — a family with its records, a farmhouse, a
+    group-rental house with its case — closed by ``close_unit``; ``units`` takes them apart again, ``joined`` puts
+    a few back together, so that the writer may group them into shorter transactions."""
 
     houses: list[House] = field(default_factory=list)
     households: list[Household] = field(default_factory=list)
     residents: list[Resident] = field(default_factory=list)
     rows: list[Model] = field(default_factory=list)  # memberships, visits, payments, cards, day care
     rentals: list[tuple[CaseRecord, Rectification]] = field(default_factory=list)
+    ends: list[tuple[int, ...]] = field(default_factory=list)  # the lengths of the lists after each unit
+
+    def _lengths(self) -> tuple[int, ...]:
+        return (len(self.houses), len(self.households), len(self.residents), len(self.rows), len(self.rentals))
+
+    def close_unit(self) -> None:
+        """What was added since the last unit is one unit: never split between two transactions."""
+        self.ends.append(self._lengths())
+
+    def units(self) -> list[Slice]:
+        """The slice's units, one slice each, in order."""
+        assert self.ends, "a slice is planned in units"
+        assert self.ends[-1] == self._lengths(), "every row of a slice belongs to a closed unit"
+        units: list[Slice] = []
+        start: tuple[int, ...] = (0, 0, 0, 0, 0)
+        for end in self.ends:
+            a, b, c, d, e = (slice(s, t) for s, t in zip(start, end, strict=True))
+            unit = Slice(self.houses[a], self.households[b], self.residents[c], self.rows[d], self.rentals[e])
+            unit.close_unit()
+            units.append(unit)
+            start = end
+        return units
+
+    @classmethod
+    def joined(cls, units: list[Slice]) -> Slice:
+        """``units`` written in one transaction, in their order."""
+        whole = cls()
+        for unit in units:
+            whole.houses += unit.houses
+            whole.households += unit.households
+            whole.residents += unit.residents
+            whole.rows += unit.rows
+            whole.rentals += unit.rentals
+            whole.close_unit()
+        return whole
+
+    def row_count(self) -> int:
+        """The rows a transaction writing the slice inserts: with each rental case its actions, photos and
+        rectification row."""
+        cases = sum(1 + len(r.actions) + sum(len(a.files) for a in r.actions) + 1 for r, _row in self.rentals)
+        return len(self.houses) + len(self.households) + len(self.residents) + len(self.rows) + cases
 
 
 def split_total(total: Decimal, parts: int, rng: random.Random, *, step: int, spread: float) -> list[Decimal]:
