@@ -133,3 +133,13 @@ class Replay:
 
     def record(self) -> CaseRecord:
         return CaseRecord(case=self.case, actions=self.actions)
+
+    @classmethod
+    def resume(cls, record: CaseRecord, *, calendar: WorkCalendar) -> Replay:
+        """Drive further a case a ledger's ``plan_*`` replayed and described (``record``, not yet written): its
+        case and steps are the record's own, so ``act`` adds to what the bulk writer will write."""
+        replay = cls.__new__(cls)
+        replay.calendar = calendar
+        replay.case = record.case
+        replay.actions = record.actions
+        return replay
