@@ -405,3 +405,12 @@ def bulk_photo(world) -> StoredFile:
     from gridgov.data.cases.domain.bulk import store_photo
 
     return store_photo(town=world.town, upload=photo()[0])
+
+
+def test_a_bulk_written_case_was_last_updated_at_its_last_step_not_when_the_batch_ran(world) -> None:
+    import_historical_cases(town=world.town, records=history(world, 2), imported_by=None, now=at(2026, 11, 23))
+
+    imported = Case.objects.filter(town=world.town, year=2022).order_by("seq")
+    assert [case.updated_at for case in imported] == [at(2022, 3, 10, 10, 0)] * 2
+    last_steps = [case.actions.order_by("-seq").values_list("created_at", flat=True)[0] for case in imported]
+    assert last_steps == [at(2022, 3, 10, 10, 0)] * 2

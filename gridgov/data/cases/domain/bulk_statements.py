@@ -115,6 +115,19 @@ _CASE_FIELDS = list(Case._meta.concrete_fields)
 _NUMBER_AT = next(i for i, f in enumerate(_CASE_FIELDS) if f.attname == "number")
 _SEQ_AT = next(i for i, f in enumerate(_CASE_FIELDS) if f.attname == "seq")
 _YEAR_AT = next(i for i, f in enumerate(_CASE_FIELDS) if f.attname == "year")
+_UPDATED_AT = next(i for i, f in enumerate(_CASE_FIELDS) if f.attname == "updated_at")
+
+
+def _case_rows(todo: Sequence[tuple[CaseRecord, int]]) -> list[list[SQLValue]]:
+    """The cases' column values, each ``updated_at`` the time of its last step, as the engine leaves it (the
+    column's ``auto_now`` would say when the batch ran: an imported 2019 case "updated" today)."""
+    rows = values_of(Case, [record.case for record, _year in todo])
+    field = _CASE_FIELDS[_UPDATED_AT]
+    for row, (record, _year) in zip(rows, todo, strict=True):
+        if record.actions:
+            record.case.updated_at = record.actions[-1].created_at
+            row[_UPDATED_AT] = field.get_db_prep_save(record.case.updated_at, connection)
+    return rows
 
 
 def plan_slice(town: Area, prepared: Prepared, existing: dict[str, bool]) -> _Plan:
@@ -159,7 +172,7 @@ def plan_slice(town: Area, prepared: Prepared, existing: dict[str, bool]) -> _Pl
         existing=existing,
         todo=todo,
         bases=bases,
-        cases=values_of(Case, cases),
+        cases=_case_rows(todo),
         actions=values_of(CaseAction, action_rows),
         files=values_of(Attachment, file_rows),
         rollup_rows=rollups.contributions(rollups.snapshot(c) for c in cases),
