@@ -440,3 +440,14 @@ def test_keys_reserved_ahead_are_never_handed_out_twice(world: TownWorld) -> Non
     cases = [first[0], second[0], third[0], orm.pk]
     assert (len(set(cases)), len({key for keys in (first, second, third) for key in keys[1:]})) == (4, 3)
     assert (second[0], third[0]) == (first[0] + 1, first[0] + 2)
+
+
+def test_a_field_class_is_plain_when_it_saves_values_as_its_plain_base_does() -> None:
+    from gridgov.data.org.fields import NonNegativeIntegerField, NonNegativeSmallIntegerField
+    from gridgov.data.privacy import EncryptedTextField
+    from gridgov.db.prepared.fields import plain_type
+
+    assert plain_type(NonNegativeIntegerField()) is int  # changes only its checks and validators
+    assert plain_type(NonNegativeSmallIntegerField()) is int
+    assert plain_type(EncryptedTextField()) is None  # a TextField that encrypts on the way: not plain
+    assert plain_type(Case._meta.get_field("version")) is int

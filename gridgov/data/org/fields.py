@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -24,10 +26,12 @@ def optional_link[M: models.Model](
     on_delete: Callable[..., None] = models.PROTECT,
     related_name: str = "+",
     db_index: bool = True,
+    db_constraint: bool = True,
     help_text: StrOrPromise = "",
 ) -> models.ForeignKey[M | None, M | None]:
     """An optional reference (a village, a grid, a department …): unless told otherwise, the referenced row cannot be
-    deleted while referenced, and does not list the referencing rows back."""
+    deleted while referenced, and does not list the referencing rows back. ``db_constraint=False`` where the
+    reference is derived from another one the row holds under a foreign key (a case's village from its area)."""
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,
@@ -36,6 +40,7 @@ def optional_link[M: models.Model](
         on_delete=on_delete,
         related_name=related_name,
         db_index=db_index,
+        db_constraint=db_constraint,
         help_text=help_text,
     )
 
@@ -69,6 +74,28 @@ def choice_check(field: str, choices: type[models.Choices], *, name: str) -> mod
 def not_negative_check(*fields: str, name: str) -> models.CheckConstraint:
     """The database's check that none of ``fields`` (an amount, a sum of money, points) is below zero."""
     return models.CheckConstraint(condition=models.Q(**{f"{field}__gte": 0 for field in fields}), name=name)
+
+
+class NonNegativeIntegerField[ST, GT](models.IntegerField[ST, GT]):
+    """A whole number never below zero (a count, a length in minutes) in a table that states that rule once for all
+    such columns (``not_negative_check`` in its ``Meta``), not one CHECK per column as Django's positive fields do:
+    PostgreSQL prepares each CHECK of a table anew for every INSERT and UPDATE, so a wide row written on every
+    report (a case, its action) pays per CHECK. Forms and validation refuse a negative value as
+    ``PositiveIntegerField`` does."""
+
+    default_validators = [MinValueValidator(0)]
+
+    def formfield(self, **kwargs: Any) -> Any:  # Any: Django's form-field keywords and the field it makes
+        return super().formfield(**{"min_value": 0, **kwargs})
+
+
+class NonNegativeSmallIntegerField[ST, GT](models.SmallIntegerField[ST, GT]):
+    """``NonNegativeIntegerField`` on a small integer column."""
+
+    default_validators = [MinValueValidator(0)]
+
+    def formfield(self, **kwargs: Any) -> Any:  # Any: Django's form-field keywords and the field it makes
+        return super().formfield(**{"min_value": 0, **kwargs})
 
 
 def positive_check(field: str, *, name: str) -> models.CheckConstraint:

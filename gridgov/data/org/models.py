@@ -55,12 +55,22 @@ class Area(models.Model):
 
 
 def town_link(
-    verbose_name: StrOrPromise | None = None, *, related_name: str = "+", db_index: bool = True
+    verbose_name: StrOrPromise | None = None,
+    *,
+    related_name: str = "+",
+    db_index: bool = True,
+    db_constraint: bool = True,
 ) -> models.ForeignKey[Area, Area]:
     """The town a row belongs to: the tenant key every scope check filters on. A town is not deleted while it has
-    rows, and does not list them back unless ``related_name`` names the way."""
+    rows, and does not list them back unless ``related_name`` names the way. ``db_constraint=False`` where the town
+    is derived from another reference the row holds under a foreign key (a case's area)."""
     return models.ForeignKey(
-        Area, verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name, db_index=db_index
+        Area,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        db_index=db_index,
+        db_constraint=db_constraint,
     )
 
 

@@ -14,7 +14,8 @@ from gridgov.types import AnyField, FromDjango, SQLValue
 Converter = Callable[[SQLValue, FromDjango, FromDjango], SQLValue]
 
 
-# Field classes (exactly these, not subclasses: an encrypted text field is a TextField) whose
+# Field classes (these, or a subclass that changes nothing of the saving: an encrypted text field is a TextField
+# that does, so it is not plain) whose
 # ``get_db_prep_save`` returns a value of the given type unchanged and whose ``pre_save`` reads the attribute.
 _PLAIN: dict[type, type] = {
     models.CharField: str,
@@ -46,10 +47,21 @@ def heard(model: type[Model], *signals: ModelSignal) -> bool:
     return False
 
 
+# What a field does to a value on its way to the database: a subclass of a plain class that overrides none of these
+# stores values as that class does (a project's integer field that only changes its checks or validators).
+_SAVING = ("pre_save", "get_db_prep_save", "get_db_prep_value", "get_prep_value")
+
+
 def plain_type(field: AnyField) -> type | None:
     if isinstance(field, models.ForeignKey) and type(field) is models.ForeignKey:
         return plain_type(field.target_field)
-    return _PLAIN.get(type(field))
+    kind = type(field)
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    base = next((base for base in kind.__mro__[1:] if base in _PLAIN), None)
+    if base is not None and all(getattr(kind, name) is getattr(base, name) for name in _SAVING):
+        return _PLAIN[base]
+    return None
 
 
 def column_sql(field: FromDjango) -> str:

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.data.cases.enums import Channel, Kind, Satisfaction, Status
 from gridgov.data.org.enums import Role
-from gridgov.data.org.fields import choice_check, coordinate_field, optional_link
+from gridgov.data.org.fields import (
+    NonNegativeIntegerField,
+    NonNegativeSmallIntegerField,
+    choice_check,
+    coordinate_field,
+    not_negative_check,
+    optional_link,
+)
 from gridgov.data.org.models import Area, Department, Enterprise, acting_user, town_link
 from gridgov.data.privacy import EncryptedTextField
 from gridgov.data.taxonomy.enums import Priority
@@ -24,23 +31,52 @@ def _index_where_set(column: str, fields: list[str], *, name: str) -> models.Ind
     return models.Index(fields=fields, condition=models.Q(**{f"{column}__isnull": False}), name=name)
 
 
+# The columns of ``Case`` that are never below zero, checked together (``case_counts_not_negative``).
+_NOT_NEGATIVE = (
+    "year",
+    "seq",
+    "dispatch_limit_minutes",
+    "dispatch_paused_minutes",
+    "handle_limit_value",
+    "handle_limit_minutes",
+    "handle_paused_minutes",
+    "pending_extension_value",
+    "extension_count",
+    "rework_count",
+    "return_count",
+    "supervision_count",
+    "version",
+    "action_count",
+)
+
+
 class Case(models.Model):
     # Each index is written on every report, so the foreign keys have none of their own: town, reporter,
     # department and enterprise lead composite indexes (case_town_order, case_reporter_order, …), the category
     # is reached through case_category, areas through area_path; no page looks cases up by area, village,
     # grid, major category, handler or duplicate alone (deleting one of those rows, which the admin rarely
     # does, scans the cases once).
-    town = town_link(_("乡镇"), db_index=False)
+    # Derived columns — town, major category, village and grid follow from the area and the category, which are
+    # foreign keys checked by the database — carry no foreign-key constraint of their own: each would be one more
+    # check (and a share lock on a row every report of the town touches) at every report's COMMIT. The ORM still
+    # protects the rows they name (on_delete), and the engine and the bulk path derive them in one place
+    # (``new_case``, ``reference.ancestors_by_level``).
+    town = town_link(_("乡镇"), db_index=False, db_constraint=False)
     number = models.CharField(_("案卷编号"), max_length=32)
-    year = models.PositiveSmallIntegerField(_("年度"))
-    seq = models.PositiveIntegerField(_("序号"))
+    year = NonNegativeSmallIntegerField(_("年度"))
+    seq = NonNegativeIntegerField(_("序号"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.EVENT)
     channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
     category = models.ForeignKey(
         "taxonomy.Category", verbose_name=_("分类"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     major_category = models.ForeignKey(
-        "taxonomy.Category", verbose_name=_("大类"), on_delete=models.PROTECT, related_name="+", db_index=False
+        "taxonomy.Category",
+        verbose_name=_("大类"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     priority = models.CharField(_("紧急程度"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     title = models.CharField(_("标题"), max_length=120, blank=True)
@@ -52,8 +88,8 @@ class Case(models.Model):
         Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     area_path = models.CharField(_("区域路径"), max_length=255, editable=False)
-    village = optional_link(Area, _("村/社区"), db_index=False)
-    grid = optional_link(Area, _("网格"), db_index=False)
+    village = optional_link(Area, _("村/社区"), db_index=False, db_constraint=False)
+    grid = optional_link(Area, _("网格"), db_index=False, db_constraint=False)
 
     reporter = acting_user(_("上报人账号"), related_name="reported_cases", db_index=False)
     reporter_role = models.CharField(_("上报人角色"), max_length=24, choices=Role.choices, blank=True)
@@ -90,31 +126,31 @@ class Case(models.Model):
     # (including approved extensions) and the time the clock was stopped (suspension), all in minutes.
     dispatch_clock = models.CharField(max_length=8, choices=Clock.choices, default=Clock.WORKING)
     dispatch_started_at = models.DateTimeField(null=True, blank=True)
-    dispatch_limit_minutes = models.PositiveIntegerField(default=0)
+    dispatch_limit_minutes = NonNegativeIntegerField(default=0)
     # The unit the dispatch limit was set in (工作时, 工作日, 自然日), so the time left reads in it; written with the
     # clock (``deadlines.start_dispatch_clock``), and into the cases started before it was kept by migration 0020.
     dispatch_limit_unit = models.CharField(_("派遣时限单位"), max_length=16, blank=True)
-    dispatch_paused_minutes = models.PositiveIntegerField(default=0)
+    dispatch_paused_minutes = NonNegativeIntegerField(default=0)
     dispatch_deadline = models.DateTimeField(_("派遣期限"), null=True, blank=True)
     # 暂定: the deadline was counted on a year whose holiday schedule is not yet known (worktime.calendar).
     dispatch_provisional = models.BooleanField(_("派遣期限暂定"), default=False)
     dispatch_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     handle_clock = models.CharField(max_length=8, choices=Clock.choices, default=Clock.WORKING)
-    handle_limit_value = models.PositiveIntegerField(_("处置时限"), default=0)
+    handle_limit_value = NonNegativeIntegerField(_("处置时限"), default=0)
     handle_limit_unit = models.CharField(_("时限单位"), max_length=16, blank=True)
     handle_started_at = models.DateTimeField(null=True, blank=True)
-    handle_limit_minutes = models.PositiveIntegerField(default=0)
-    handle_paused_minutes = models.PositiveIntegerField(default=0)
+    handle_limit_minutes = NonNegativeIntegerField(default=0)
+    handle_paused_minutes = NonNegativeIntegerField(default=0)
     handle_deadline = models.DateTimeField(_("处置期限"), null=True, blank=True)
     handle_provisional = models.BooleanField(_("处置期限暂定"), default=False)
     handle_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     suspended_at = models.DateTimeField(_("缓办开始"), null=True, blank=True)
-    pending_extension_value = models.PositiveIntegerField(_("申请延期时长"), null=True, blank=True)
-    extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    pending_extension_value = NonNegativeIntegerField(_("申请延期时长"), null=True, blank=True)
+    extension_count = NonNegativeSmallIntegerField(_("延期次数"), default=0)
 
-    rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
-    return_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
-    supervision_count = models.PositiveSmallIntegerField(_("督办次数"), default=0)
+    rework_count = NonNegativeSmallIntegerField(_("返工次数"), default=0)
+    return_count = NonNegativeSmallIntegerField(_("退回次数"), default=0)
+    supervision_count = NonNegativeSmallIntegerField(_("督办次数"), default=0)
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
     self_resolved = models.BooleanField(_("自行处置"), default=False)
     imported = models.BooleanField(_("历史导入"), default=False)
@@ -124,8 +160,8 @@ class Case(models.Model):
     report_rolled_up = models.BooleanField(_("上报计数已汇总"), default=True)
 
     # Concurrency and audit.
-    version = models.PositiveIntegerField(default=1)
-    action_count = models.PositiveIntegerField(default=0)
+    version = NonNegativeIntegerField(default=1)
+    action_count = NonNegativeIntegerField(default=0)
     audit_head = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,6 +177,8 @@ class Case(models.Model):
             choice_check("channel", Channel, name="case_channel_valid"),
             choice_check("kind", Kind, name="case_kind_valid"),
             choice_check("priority", Priority, name="case_priority_valid"),
+            # Every count and length of time, in one CHECK (``NonNegativeIntegerField``).
+            not_negative_check(*_NOT_NEGATIVE, name="case_counts_not_negative"),
         ]
         indexes = [
             # Lists in their default order (newest first: reported_at, id) — each part of a user's scope
