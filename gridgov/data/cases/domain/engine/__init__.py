@@ -17,6 +17,13 @@ rollup), an action 4 (locked read, action, case, rollup).
 
 from gridgov.data.cases.domain.engine.act import apply_action
 from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, without_notifications
-from gridgov.data.cases.domain.engine.report import report_case
+from gridgov.data.cases.domain.engine.report import as_reported, report_case, reported_photos
 
-__all__ = ["MAX_DESCRIPTION", "apply_action", "report_case", "without_notifications"]
+__all__ = [
+    "MAX_DESCRIPTION",
+    "apply_action",
+    "as_reported",
+    "report_case",
+    "reported_photos",
+    "without_notifications",
+]

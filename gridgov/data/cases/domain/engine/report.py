@@ -5,6 +5,7 @@ count it live."""
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -22,7 +23,7 @@ from gridgov.data.cases.domain.engine.common import MAX_DESCRIPTION, after_commi
 from gridgov.data.cases.domain.new_case import new_case
 from gridgov.data.cases.domain.steps import report_step
 from gridgov.data.cases.enums import Action, Channel, Kind, Status
-from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.cases.models import Attachment, Case, CaseAction
 from gridgov.data.cases.scope import check_may_report_into
 from gridgov.data.errors import InvalidInput
 from gridgov.data.org import numbering
@@ -183,6 +184,22 @@ def report_case(
         case.seq = drawn.value
         case.number = own_number(town, year, case.seq)
     return case
+
+
+def as_reported(case: Case) -> Case:
+    """A copy of ``case`` as ``report_case`` returned it without an on-the-spot resolution: 待受理, at its first
+    version — to rebuild the answer its report gave (an Idempotency-Key's first answer, not stored) once later
+    actions have moved the case on. Its number, key and report time never change."""
+    first = copy.copy(case)
+    first.status = Status.REPORTED
+    first.version = Case._meta.get_field("version").get_default()  # a new case's; the report step keeps it
+    return first
+
+
+def reported_photos(case: Case) -> int:
+    """How many photos ``case``'s report carried: its first action's attachments (one per photo; later photos
+    belong to later actions)."""
+    return Attachment.objects.filter(case=case, action__seq=1).count()
 
 
 def _check_coordinates(
