@@ -4,17 +4,17 @@ The record is written in the same transaction as the object it answers for, so e
 neither; a retry — concurrent or not — hits the unique constraint, rolls back its own object and replays
 the first answer (or is refused when the body differs). A retry that the domain refuses before writing —
 a register's house, household or resident is unique by its address, 户号 or ID number, so the retry meets its own
-first run as a duplicate — replays the first answer too, when there is one.
+first run as a duplicate — replays the first answer too, when there is one. A report's record keeps no answer:
+a retry rebuilds it from the case (``first_answer``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +61,7 @@ def create_once[T: Model](
     status: int = 201,
     now: datetime | None = None,
     create_recording: Callable[[Callable[[T], None]], T] | None = None,
+    first_answer: Callable[[Case], JSONObject] | None = None,
 ) -> Answer:
     """Run ``create`` once per (user, key); later calls with the same body replay the first answer.
 
@@ -69,93 +70,61 @@ def create_once[T: Model](
     written in that transaction without an outer one — on SQLite the write lock is held only while writing,
     not while the case is prepared. What is created is a case, or another record (a ledger's house, visit, …):
     the record links only a case.
+
+    ``first_answer``: for a case, its first answer rebuilt from the case (as it was when created, however it has
+    moved on since) — given, the record stores no answer (NULL) and a retry rebuilds it. A report is the
+    hottest write there is, and its answer is wanted again only by the rare retry: rendering and storing it
+    inside the report's transaction, with a number the database draws in that very batch on PostgreSQL, would
+    cost every report for it. ``render`` gives the first answer itself, after the transaction.
     """
     key = check_key(key)
     digest = body_hash(body)
     # No look-up first: a retry is rare, and its record insert hits the unique constraint, rolls the whole
     # attempt back (nothing of it stays, no case number used) and replays the first answer below.
-    answers: list[tuple[JSONObject, bool]] = []  # the answer stored, and whether its number was still to come
+    stored: list[JSONObject | None] = []  # the answer stored, None when a retry rebuilds it
 
     def record(created: T) -> None:
-        # A case whose number the database draws in this very batch (``report_case`` on PostgreSQL) has none
-        # yet: its answer is stored with the number put in by the statement that stores it, from the case's
-        # row written just before it in the same batch.
-        numbered_later = isinstance(created, Case) and created.number is None
-        answer = _rendered_with_drawn_number(created, render) if numbered_later else render(created)
+        case = created if isinstance(created, Case) else None
+        answer = None if case is not None and first_answer is not None else render(created)
+        # A case whose number the database draws in this very batch (``report_case`` on PostgreSQL) has none yet:
+        # only a record that stores no answer can be written with it.
+        assert answer is None or case is None or case.number is not None, "a report's answer before its number"
         prepared.insert(
             prepared.new(
                 IdempotencyRecord,
                 user=user,
                 key=key,
                 body_hash=digest,
-                case=created if isinstance(created, Case) else None,
+                case=case,
                 response_status=status,
-                response_body=_with_case_number(answer, created.pk) if numbered_later else answer,
+                response_body=answer,
                 created_at=now or timezone.now(),
             ),
             returning=False,  # nobody reads its key: queued with the case's writes (prepared.batched)
         )
-        answers.append((answer, numbered_later))
+        stored.append(answer)
 
     try:
         if create_recording is not None:
             created = create_recording(record)
-            answer, numbered_later = answers[-1]
-            if numbered_later:  # now that the number is known: put it where the placeholder stands
-                assert isinstance(created, Case)
-                answer = _numbered(answer, created.number)
         else:
             assert create is not None
             with transaction.atomic():
-                record(create())
-            answer = answers[-1][0]
+                created = create()
+                record(created)
     except (IntegrityError, DomainError):  # the key's record, or a refusal of what its first run wrote
-        earlier = _replay(user=user, key=key, digest=digest)
+        earlier = _replay(user=user, key=key, digest=digest, first_answer=first_answer)
         if earlier is None:
             raise
         return earlier
-    return Answer(status=status, body=answer, replayed=False)
+    answer = stored[-1]
+    # Not stored: rendered now that the transaction is over (and a number drawn by its batch is known).
+    return Answer(status=status, body=render(created) if answer is None else answer, replayed=False)
 
 
-# Where a case's number goes in an answer rendered before the database has drawn it (plain ASCII: JSON keeps it
-# as it is, and no answer holds it otherwise).
-_DRAWN_NUMBER = "{{gridgov:drawn-case-number}}"
-
-
-def _rendered_with_drawn_number[T: Model](created: T, render: Callable[[T], JSONObject]) -> JSONObject:
-    assert isinstance(created, Case)
-    unknown, created.number = created.number, _DRAWN_NUMBER
-    try:
-        return render(created)
-    finally:
-        created.number = unknown
-
-
-def _numbered(answer: JSONObject, number: str) -> JSONObject:
-    """``answer`` with ``number`` wherever it says ``_DRAWN_NUMBER`` (what the stored copy gets in SQL)."""
-
-    def filled(value: object) -> object:
-        if isinstance(value, str):
-            return value.replace(_DRAWN_NUMBER, number)
-        if isinstance(value, dict):
-            return {key: filled(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [filled(item) for item in value]
-        return value
-
-    return {key: filled(value) for key, value in answer.items()}
-
-
-def _with_case_number(answer: JSONObject, case_id: int) -> prepared.SQL:
-    """``answer`` as stored JSON, with the case's number (read from its row) wherever it says ``_DRAWN_NUMBER``."""
-    qn = connection.ops.quote_name
-    number = f"(SELECT {qn('number')} FROM {qn(Case._meta.db_table)} WHERE {qn('id')} = %s)"
-    text = json.dumps(answer)  # as the JSONField would write it (no encoder)
-    cast = "CAST({} AS jsonb)" if connection.vendor == "postgresql" else "json({})"
-    return prepared.SQL(cast.format(f"replace(%s, %s, {number})"), (text, _DRAWN_NUMBER, case_id))
-
-
-def _replay(*, user: User, key: str, digest: str) -> Answer | None:
+def _replay(
+    *, user: User, key: str, digest: str, first_answer: Callable[[Case], JSONObject] | None = None
+) -> Answer | None:
     record = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if record is None:
         return None
@@ -165,6 +134,12 @@ def _replay(*, user: User, key: str, digest: str) -> Answer | None:
             field="Idempotency-Key",
             code=KEY_REUSED,
         )
+    if record.response_body is None:  # a new case's record: its first answer is rebuilt from the case
+        # Only the create that wrote it sends the same body (the hash covers what tells the callers apart).
+        assert first_answer is not None, "a case's first answer asked of a caller that cannot rebuild it"
+        case = record.case  # read now: the one retry that needs it pays for it
+        assert case is not None  # its case is never deleted (it would take the record with it)
+        return Answer(status=record.response_status, body=first_answer(case), replayed=True)
     return Answer(status=record.response_status, body=dict(record.response_body), replayed=True)
 
 

@@ -63,7 +63,8 @@ class ApiKey(IssuedSecret):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a create request with an ``Idempotency-Key``: replayed for the same key and body."""
+    """The first answer to a create request with an ``Idempotency-Key`` (or, for a new case, what rebuilds it):
+    replayed for the same key and body."""
 
     # Written with every report: the user leads the unique (user, key) index, and cases are never deleted
     # (their actions protect them), so neither foreign key needs an index of its own.
@@ -74,7 +75,9 @@ class IdempotencyRecord(models.Model):
         "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField(default=dict)
+    # NULL for a new case's record (``create_once(first_answer=…)``): its answer is rebuilt from the case on a
+    # retry, so that a report neither renders nor stores it.
+    response_body = models.JSONField(null=True, default=dict)
     created_at = models.DateTimeField()
 
     class Meta:

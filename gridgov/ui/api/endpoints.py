@@ -26,7 +26,7 @@ from gridgov.data.access.permissions import (
 from gridgov.data.access.queries import CaseFilters, api_cases
 from gridgov.data.cases.domain import reference
 from gridgov.data.cases.domain.attachments import MAX_IMAGE_BYTES, Upload
-from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.domain.engine import apply_action, as_reported, report_case, reported_photos
 from gridgov.data.cases.domain.personal_data import reveal_reporter_contact
 from gridgov.data.cases.domain.queries import keyset_of, parse_keyset
 from gridgov.data.cases.enums import Action, AttachmentKind, Channel
@@ -195,13 +195,22 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     def rendered(case: Case) -> JSONObject:
         return present.case_created(case, attachments=len(photos))  # = CaseCreatedOut's JSON (tested)
 
+    def rebuilt(case: Case) -> JSONObject:
+        """The first answer again for a retry, from the case however it has moved on since (not stored)."""
+        return present.case_created(as_reported(case), attachments=reported_photos(case))
+
     key = request.headers.get("Idempotency-Key")
     if key is None:
         body = rendered(create())
         response = api.create_response(request, body, status=201)
     else:
         answer = create_once(
-            user=user, key=key, body=payload.model_dump(mode="json"), create_recording=create, render=rendered
+            user=user,
+            key=key,
+            body=payload.model_dump(mode="json"),
+            create_recording=create,
+            render=rendered,
+            first_answer=rebuilt,
         )
         response = keyed_response(request, answer)
         body = answer.body

@@ -64,8 +64,9 @@ def case_summary(case: Case, *, now: datetime) -> JSONObject:
 
 def case_created(case: Case, *, attachments: int) -> JSONObject:
     """The compact answer to a create, JSON-ready: exactly what ``CaseCreatedOut`` validates and dumps (a test
-    holds the two equal), built from the case in hand with no query and no model round trip — it is written
-    inside the report's transaction (as the Idempotency-Key's first answer)."""
+    holds the two equal), built from the case in hand with no query and no model round trip — a visit's
+    finding writes it inside its transaction (as the Idempotency-Key's first answer); a report answers with it
+    after its own, and a retry of the report rebuilds it (``engine.as_reported``)."""
     url = _case_url(get_script_prefix()).format(case.pk)
     return {
         "id": case.pk,
@@ -82,7 +83,7 @@ def case_created(case: Case, *, attachments: int) -> JSONObject:
 @functools.lru_cache(maxsize=8)
 def _case_url(script_prefix: str) -> str:
     """``api:get_case``'s path with ``{}`` for the id, once per script prefix (reverse() is slow beside the
-    rest of an answer written inside the report's transaction)."""
+    rest of an answer to a report)."""
     return reverse("api:get_case", kwargs={"case_id": 987654321}).replace("987654321", "{}")
 
 

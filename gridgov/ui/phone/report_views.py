@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from gridgov.data.access.idempotency import create_once
 from gridgov.data.access.permissions import check_may_report_into, home_area, own_channel
 from gridgov.data.cases.domain.attachments import Upload
-from gridgov.data.cases.domain.engine import report_case
+from gridgov.data.cases.domain.engine import as_reported, report_case
 from gridgov.data.cases.enums import AttachmentKind, Status
 from gridgov.data.cases.models import Case
 from gridgov.data.errors import DomainError, InvalidInput
@@ -205,12 +205,24 @@ def _report_once(request: HttpRequest, user: User, town: Area, form: ReportForm,
     def render_case(case: Case) -> JSONObject:
         return outbox.case_answer(case, _report_message(case))
 
+    def rebuilt(case: Case) -> JSONObject:
+        """The first answer again for a resend, from the case however it has moved on since (not stored)."""
+        return render_case(as_reported(case))
+
     def create(on_written: Callable[[Case], None]) -> Case:
         return _create_report(request, user, town, form, on_written)
 
+    # Resolved on the spot, the first answer says so (closed): nothing kept tells for certain that resolution from
+    # a later 自行处置 of the case, so that answer is stored (the case is numbered by then: not the fast path).
+    on_spot = bool(form.cleaned_data["resolve_on_spot"])
     try:
         answer = create_once(
-            user=user, key=key, body=outbox.body_of(request), create_recording=create, render=render_case
+            user=user,
+            key=key,
+            body=outbox.body_of(request),
+            create_recording=create,
+            render=render_case,
+            first_answer=None if on_spot else rebuilt,
         )
     except DomainError as error:
         return outbox.refused(error.message)

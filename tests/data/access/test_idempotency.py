@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from gridgov.data.access.idempotency import body_hash, check_key, create_once
+from gridgov.data.access.idempotency import Answer, body_hash, check_key, create_once
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.domain.engine import report_case
 from gridgov.data.cases.enums import Channel
@@ -13,7 +15,7 @@ from gridgov.data.errors import InvalidInput
 from tests.factories import TownWorld
 
 
-def make(world: TownWorld, description: str = "垃圾"):
+def make(world: TownWorld, description: str = "垃圾", on_written: Callable[[Case], None] | None = None):
     def create() -> Case:
         return report_case(
             town=world.town,
@@ -22,6 +24,7 @@ def make(world: TownWorld, description: str = "垃圾"):
             category=world.category,
             description=description,
             area=world.grid_a,
+            on_written=on_written,
         )
 
     return create
@@ -36,7 +39,40 @@ def test_same_key_same_body_replays(world: TownWorld) -> None:
     second = create_once(user=world.grid_worker_a, key="k", body={"a": 1}, create=make(world), render=render)
     assert (first.replayed, second.replayed, first.body == second.body) == (False, True, True)
     assert Case.objects.count() == 1
-    assert IdempotencyRecord.objects.get().case == Case.objects.get()
+    record = IdempotencyRecord.objects.get()
+    assert (record.case, record.response_body) == (Case.objects.get(), first.body)  # no first_answer: stored
+
+
+def test_a_case_with_a_first_answer_stores_none_and_a_retry_rebuilds_it(world: TownWorld) -> None:
+    def create(on_written: Callable[[Case], None]) -> Case:  # report_case calls on_written in its transaction
+        return make(world, on_written=on_written)()
+
+    asked: list[int] = []
+
+    def rebuilt(case: Case) -> dict[str, object]:
+        asked.append(case.pk)
+        return {"number": case.number, "rebuilt": True}
+
+    def attempt() -> Answer:
+        return create_once(
+            user=world.grid_worker_a,
+            key="k",
+            body={"a": 1},
+            create_recording=create,
+            render=render,
+            first_answer=rebuilt,
+        )
+
+    first = attempt()
+    case = Case.objects.get()
+    assert list(IdempotencyRecord.objects.values_list("case_id", "response_body")) == [(case.pk, None)]
+    assert (first, asked) == (Answer(status=201, body={"number": case.number}, replayed=False), [])
+    second = attempt()
+    assert (second, asked) == (
+        Answer(status=201, body={"number": case.number, "rebuilt": True}, replayed=True),
+        [case.pk],
+    )
+    assert Case.objects.count() == 1
 
 
 def test_same_key_other_body_is_refused(world: TownWorld) -> None:

@@ -17,14 +17,15 @@ from ninja.responses import NinjaJSONEncoder
 from gridgov.data.access.models import IdempotencyRecord
 from gridgov.data.cases.domain import notifications
 from gridgov.data.cases.domain.audit import verify_chains
-from gridgov.data.cases.domain.engine import report_case
-from gridgov.data.cases.enums import Channel
+from gridgov.data.cases.domain.engine import apply_action, report_case
+from gridgov.data.cases.enums import Action, Channel, Status
 from gridgov.data.cases.models import Case, CaseAction, Notification
 from gridgov.db.prepared.sending import statements_sent
 from gridgov.ui.api import present
 from gridgov.ui.api.schemas import CaseCreatedOut
 from tests.data.cases.test_write_cost import round_trips, shapes
-from tests.factories import TownWorld
+from tests.factories import TownWorld, photo
+from tests.ui.api.test_cases_api import photo_json
 
 BODY = {"category": "1201", "description": "路口垃圾堆积", "address": "双合村村口"}
 
@@ -46,7 +47,7 @@ def test_create_on_a_warm_worker_costs_a_handful_of_statements(
         "INSERT org_counter",  # the number (SQLite: with the case's and its first action's keys)
         "INSERT cases_case",  # with its audit head (PostgreSQL: and the number, read back from the counter)
         "INSERT cases_caseaction",  # no rollup row: the task worker adds the day's counts
-        "INSERT access_idempotencyrecord",  # the first answer, kept for retries
+        "INSERT access_idempotencyrecord",  # the key for retries (no answer: a retry rebuilds it from the case)
     ]
     # on PostgreSQL the two reads share one round trip and the writes another; SQLite has none to save
     assert round_trips(captured) == (2 if postgresql else 6)
@@ -87,6 +88,47 @@ def test_a_retry_after_a_lost_answer_gets_the_first_answer(world: TownWorld, as_
     assert Case.objects.count() == 1
 
 
+def test_a_retry_after_the_case_moved_on_gets_the_first_answer_byte_for_byte(world: TownWorld, as_user) -> None:
+    """The record keeps no answer (a report neither renders nor stores it in its transaction): a retry rebuilds it
+    from the case as its report left it — 待受理, its first version, the report's photos — not as it is now."""
+    api = as_user(world.grid_worker_a)
+    body = {**BODY, "photos": [photo_json(), photo_json("other")]}
+    first = api.post("/api/cases", body, **{"Idempotency-Key": "moved-on"})
+    case = Case.objects.get()
+    assert list(IdempotencyRecord.objects.values_list("case_id", "response_body")) == [(case.pk, None)]
+    apply_action(case_id=case.pk, actor=world.operator, action=Action.REGISTER)
+    apply_action(case_id=case.pk, actor=world.operator, action=Action.DISPATCH, department=world.dept_a)
+    apply_action(case_id=case.pk, actor=world.operator, action=Action.COMMENT, note="补一张", photos=photo())
+    case.refresh_from_db()
+    assert (case.status, case.version, case.attachments.count()) == (Status.DISPATCHED, 4, 3)
+
+    again = api.post("/api/cases", body, **{"Idempotency-Key": "moved-on"})
+    assert (first.status_code, again.status_code, again["Idempotent-Replayed"]) == (201, 200, "true")
+    assert again.content == first.content
+    assert again["Location"] == first["Location"]
+    assert {k: first.json()[k] for k in ("number", "status", "status_label", "version", "attachments")} == {
+        "number": case.number,
+        "status": "reported",
+        "status_label": "待受理",
+        "version": 1,
+        "attachments": 2,
+    }
+    other = api.post("/api/cases", {**body, "description": "另一件事"}, **{"Idempotency-Key": "moved-on"})
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
+    assert Case.objects.count() == 1
+
+
+def test_a_record_written_with_its_answer_replays_that_answer(world: TownWorld, as_user) -> None:
+    """Records written before reports stopped storing their answer keep it, and a retry gets it as it was."""
+    api = as_user(world.grid_worker_a)
+    first = api.post("/api/cases", BODY, **{"Idempotency-Key": "stored"})
+    kept = {**first.json(), "status_label": "kept as written"}  # not what a rebuild would give
+    IdempotencyRecord.objects.filter(key="stored").update(response_body=kept)
+    again = api.post("/api/cases", BODY, **{"Idempotency-Key": "stored"})
+    assert (again.status_code, again["Idempotent-Replayed"], again.json()) == (200, "true", kept)
+    assert Case.objects.count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_make_one_case(world: TownWorld, as_user) -> None:
     clients = [as_user(world.grid_worker_a) for _ in range(4)]
@@ -115,9 +157,9 @@ def test_concurrent_retries_with_one_key_make_one_case(world: TownWorld, as_user
         (201, "false"),
     ]
     bodies = [body for _status, _replayed, body in answers]
-    assert all(body == bodies[0] for body in bodies)  # everyone got the first answer
+    assert all(body == bodies[0] for body in bodies)  # everyone got the first answer (rebuilt from the case)
     assert Case.objects.count() == 1
-    assert IdempotencyRecord.objects.count() == 1
+    assert list(IdempotencyRecord.objects.values_list("response_body", flat=True)) == [None]
     assert Case.objects.get().seq == 1  # the losers' numbers were rolled back: no gap
 
 
