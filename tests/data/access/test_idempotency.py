@@ -15,7 +15,9 @@ from gridgov.data.errors import InvalidInput
 from tests.factories import TownWorld
 
 
-def make(world: TownWorld, description: str = "垃圾", on_written: Callable[[Case], None] | None = None):
+def make(
+    world: TownWorld, description: str = "垃圾", on_written: Callable[[Case], None] | None = None
+) -> Callable[[], Case]:
     def create() -> Case:
         return report_case(
             town=world.town,
