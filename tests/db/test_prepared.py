@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -132,10 +132,10 @@ def test_an_update_with_a_version_check_changes_nothing_once_the_version_moved(w
     case.version += 1
     assert prepared.update(case, ["version"], only_if=("version", case.version - 1)) == 1
     stale.version += 1
-    stale.updated_at = MONDAY_0900
+    stale.updated_at = MONDAY_0900 + timedelta(days=1)
     assert prepared.update(stale, ["version", "updated_at"], only_if=("version", stale.version - 1)) == 0
     stored = Case.objects.get(pk=case.pk)
-    assert (stored.version, stored.updated_at != MONDAY_0900) == (case.version, True)
+    assert (stored.version, stored.updated_at) == (case.version, MONDAY_0900)  # as its report left it
 
 
 def test_select_for_update_reads_the_row_inside_a_transaction(world: TownWorld) -> None:

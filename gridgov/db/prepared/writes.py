@@ -245,6 +245,14 @@ class Staged:
                 self.obj, self.compiled.fields[position], self.compiled.plain[position], db
             )
 
+    def stamp(self, **moments: datetime) -> None:
+        """Set ``auto_now`` columns (by attname) to moments of the caller's, not the insert's: a step taken at a
+        time of its own (a report dated in the past, by the demo or a test) leaves the row last updated then, as
+        an action leaves ``updated_at`` at its step's time."""
+        for attname, moment in moments.items():
+            setattr(self.obj, attname, moment)
+            self.values[self.compiled.positions[attname]] = self.compiled.moment(moment)
+
     def compute(self, **changes: SQL) -> None:
         """Have the database compute these columns (by attname) in the INSERT; the object's attributes stay
         None until the caller learns the values (after the batch is sent)."""

@@ -411,3 +411,22 @@ def test_a_grid_worker_reports_only_in_their_own_grids_whatever_the_way_in(world
         world.village_b,
         world.grid_b,
     ]
+
+
+def test_a_report_dated_in_the_past_was_last_updated_by_its_report_step(world: TownWorld) -> None:
+    """``updated_at`` is the report step's time, as an action leaves it — not the moment the row was written
+    (Open311's updated_datetime of a demo's or an import's report would otherwise be the day it was built)."""
+    plain = world.report(now=MONDAY_0900)
+    with_photo = report_case(
+        town=world.town,
+        reporter=world.grid_worker_a,
+        channel=Channel.GRID_WORKER,
+        category=world.category,
+        description="井盖缺失",
+        area=world.grid_a,
+        photos=photo(AttachmentKind.BEFORE),
+        now=MONDAY_0900 + timedelta(minutes=5),
+    )
+    stored = dict(Case.objects.filter(pk__in=[plain.pk, with_photo.pk]).values_list("pk", "updated_at"))
+    assert stored == {plain.pk: MONDAY_0900, with_photo.pk: MONDAY_0900 + timedelta(minutes=5)}
+    assert (plain.updated_at, with_photo.updated_at) == (MONDAY_0900, MONDAY_0900 + timedelta(minutes=5))

@@ -144,6 +144,8 @@ def report_case(
     # case has no cohort counts until it is registered (an action, which writes its own).
     case.report_rolled_up = False
     staged = prepared.stage(case)
+    if staged is not None:
+        staged.stamp(updated_at=now)  # last updated by its report step, as an action leaves it
     # PostgreSQL: the number is drawn by the one round trip that writes the case (the counter's row is locked
     # only while the database writes), with keys reserved ahead by this connection's previous report.
     drawn: numbering.Drawn | None = None
