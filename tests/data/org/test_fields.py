@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from gridgov.data.cases.models import Case, CaseAction
+from gridgov.data.cases.models import Case
 from gridgov.data.enterprises.models import EfficiencyThreshold
 from gridgov.data.metrics.models import IndicatorWeights
 from gridgov.data.org.fields import (
@@ -72,10 +72,3 @@ def test_the_database_refuses_a_case_count_below_zero(world: TownWorld, column: 
         Case.objects.filter(pk=case.pk).update(**{column: -1})
     Case.objects.filter(pk=case.pk).update(**{column: 0})
     assert Case.objects.values_list(column, flat=True).get(pk=case.pk) == 0
-
-
-def test_the_database_refuses_an_action_seq_below_zero(world: TownWorld) -> None:
-    case = world.report()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        CaseAction.objects.filter(case=case).update(seq=-1)
-    assert list(CaseAction.objects.filter(case=case).values_list("seq", flat=True)) == [1]

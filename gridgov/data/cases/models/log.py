@@ -10,12 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.data.cases.enums import Action, Status
 from gridgov.data.cases.models.case import Case
 from gridgov.data.org.enums import Role
-from gridgov.data.org.fields import (
-    NonNegativeIntegerField,
-    NonNegativeSmallIntegerField,
-    not_negative_check,
-    optional_link,
-)
+from gridgov.data.org.fields import optional_link
 from gridgov.data.org.models import User, acting_user, town_link
 
 
@@ -26,7 +21,7 @@ class CaseAction(models.Model):
     # case's (no foreign-key check of its own at every action's COMMIT; see ``Case.town``).
     town = town_link(db_index=False, db_constraint=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions", db_index=False)
-    seq = NonNegativeIntegerField(_("序号"))
+    seq = models.PositiveIntegerField(_("序号"))
     action = models.CharField(_("操作"), max_length=24, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
@@ -42,17 +37,14 @@ class CaseAction(models.Model):
     # The outbox: the notifications this action owes are written with it (same INSERT, same transaction)
     # as "due"; the worker delivers them and clears ``notify_due_at``. Not part of the hash.
     notify_due_at = models.DateTimeField(_("待发送提醒"), null=True, blank=True)
-    notify_attempts = NonNegativeSmallIntegerField(_("提醒发送次数"), default=0)
+    notify_attempts = models.PositiveSmallIntegerField(_("提醒发送次数"), default=0)
     notified_at = models.DateTimeField(_("提醒送达时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
         ordering = ["case_id", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "seq"], name="case_action_seq_unique"),
-            not_negative_check("seq", "notify_attempts", name="case_action_counts_not_negative"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_action_seq_unique")]
         indexes = [
             models.Index(fields=["town", "created_at"], name="case_action_time"),
             models.Index(fields=["town", "action", "created_at"], name="case_action_kind_time"),
