@@ -17,9 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 
 from gridgov.data.org.models import Area, User
-from gridgov.data.sheets.workbooks import workbook
 from gridgov.types import CellValue
-from gridgov.ui.downloads import download
 from gridgov.ui.ledgers import views_common as common
 from gridgov.ui.signed_in import signed_in_user
 
@@ -49,29 +47,25 @@ class LedgerList:
 
 @dataclass(frozen=True)
 class Sheet[R]:
-    """A ledger list's Excel export: its title (the sheet's, and the file's with today's date unless the sheet has
-    a ``file_name`` of its own), its headers, and the cells of one record in the headers' order."""
+    """A ledger list's Excel export: its title (the sheet's, and the file's with today's date), its headers, and the
+    cells of one record in the headers' order."""
 
     title: str | Promise
     headers: Sequence[str | Promise]
     cells: Callable[[R], Sequence[CellValue]]
-    file_name: str | Promise = ""
 
     def response(self, records: Iterable[R]) -> HttpResponse:
-        rows = (self.cells(record) for record in records)
-        if self.file_name:
-            return download(workbook(self.title, self.headers, rows), str(self.file_name))
-        return common.list_xlsx(str(self.title), self.headers, rows)
+        return common.list_xlsx(str(self.title), self.headers, (self.cells(record) for record in records))
 
 
 def sheet[R](
-    title: str | Promise, headers: Sequence[str | Promise], *, file_name: str | Promise = ""
+    title: str | Promise, headers: Sequence[str | Promise]
 ) -> Callable[[Callable[[R], Sequence[CellValue]]], Sheet[R]]:
     """``@sheet(title, headers)`` over the function that gives one record's cells makes it the export's ``Sheet``:
     the headers stand right above the cells they name."""
 
     def declare(cells: Callable[[R], Sequence[CellValue]]) -> Sheet[R]:
-        return Sheet(title, headers, cells, file_name)
+        return Sheet(title, headers, cells)
 
     return declare
 

@@ -112,7 +112,6 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         gettext_lazy("联系人"),
         gettext_lazy("联系电话"),
     ],
-    file_name=gettext_lazy("企业名录.xlsx"),
 )
 def enterprises_sheet(e: Enterprise) -> list[CellValue]:
     return [

@@ -116,7 +116,6 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
         gettext_lazy("验收日期"),
         gettext_lazy("案卷编号"),
     ],
-    file_name=gettext_lazy("隐患台账.xlsx"),
 )
 def hazards_sheet(c: Case) -> list[CellValue]:
     return [

@@ -84,7 +84,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
         gettext_lazy("协调融资（元）"),
         gettext_lazy("满意度"),
     ],
-    file_name=gettext_lazy("企业诉求台账.xlsx"),
 )
 def services_sheet(c: Case) -> list[CellValue]:
     return [

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gridgov.data.cases.enums import Status
@@ -359,9 +360,14 @@ def test_the_directory_opens_each_enterprise_s_yearly_figures_for_those_who_reco
 
 
 def test_the_enterprise_directory_export_holds_what_the_directory_shows(ew: EnterpriseWorld) -> None:
-    """Its own company only, the contact's phone masked as on the page, under its undated name."""
+    """Its own company only, the contact's phone masked as on the page, under its name and today's date (as every
+    ledger export)."""
     answer = signed_in(ew.shipyard_user).get(reverse("ledgers:enterprises_export"))
     rows = sheet_rows(answer.content)
     assert rows[0] == ("企业名称", "统一社会信用代码", "所在村/社区", "地址", "联系人", "联系电话")
     assert [(r[0], r[5]) for r in rows[1:]] == [("岱西船舶修造有限公司", "138****1234")]
-    assert answer["Content-Disposition"] == "attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95.xlsx"
+    today = timezone.localtime().strftime("%Y%m%d")
+    assert (
+        answer["Content-Disposition"]
+        == f"attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95{today}.xlsx"
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
@@ -35,16 +35,19 @@ def test_one_sheet_answers_each_request_in_its_language() -> None:
     assert chinese == ("信访与矛盾纠纷", [("类型", "受理日期")])
 
 
-@sheet(gettext_lazy("企业名录"), [gettext_lazy("企业名称")], file_name=gettext_lazy("企业名录.xlsx"))
+@sheet(gettext_lazy("企业名录"), [gettext_lazy("企业名称")])
 def _named(name: str) -> list[CellValue]:
     return [name]
 
 
-def test_a_sheet_with_a_file_name_of_its_own_is_downloaded_under_it_in_the_requests_language() -> None:
+def test_a_sheet_is_downloaded_under_its_title_and_todays_date_in_the_requests_language() -> None:
+    today = timezone.localtime().strftime("%Y%m%d")
     with translation.override("en"):
         english = _named.response(["舟山市某某水产有限公司"])
     with translation.override("zh-hans"):
         chinese = _named.response([])
-    assert english["Content-Disposition"] == "attachment; filename*=UTF-8''Enterprise%20directory.xlsx"
+    assert english["Content-Disposition"] == f"attachment; filename*=UTF-8''Enterprise%20directory{today}.xlsx"
     assert _read(english.content) == ("Enterprise directory", [("Enterprise name",), ("舟山市某某水产有限公司",)])
-    assert chinese["Content-Disposition"] == "attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95.xlsx"
+    assert chinese["Content-Disposition"] == (
+        f"attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95{today}.xlsx"
+    )
