@@ -76,26 +76,25 @@ def not_negative_check(*fields: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=models.Q(**{f"{field}__gte": 0 for field in fields}), name=name)
 
 
-class NonNegativeIntegerField[ST, GT](models.IntegerField[ST, GT]):
+class _NotNegative:
+    """What a not-negative integer field adds to Django's: validation and forms refuse a value below zero, as a
+    positive field's do — without the per-column CHECK (its table states the rule once: ``not_negative_check``)."""
+
+    default_validators: list[Callable[[Any], None]] = [MinValueValidator(0)]  # Any: a validator takes any value
+
+    def formfield(self, **kwargs: Any) -> Any:  # Any: Django's form-field keywords and the field it makes
+        return super().formfield(**{"min_value": 0, **kwargs})  # type: ignore[misc]  # a mixin: the field class follows in the MRO
+
+
+class NonNegativeIntegerField[ST, GT](_NotNegative, models.IntegerField[ST, GT]):
     """A whole number never below zero (a count, a length in minutes) in a table that states that rule once for all
     such columns (``not_negative_check`` in its ``Meta``), not one CHECK per column as Django's positive fields do:
     PostgreSQL prepares each CHECK of a table anew for every INSERT and UPDATE, so a wide row written on every
-    report (a case, its action) pays per CHECK. Forms and validation refuse a negative value as
-    ``PositiveIntegerField`` does."""
-
-    default_validators = [MinValueValidator(0)]
-
-    def formfield(self, **kwargs: Any) -> Any:  # Any: Django's form-field keywords and the field it makes
-        return super().formfield(**{"min_value": 0, **kwargs})
+    report (a case) pays per CHECK."""
 
 
-class NonNegativeSmallIntegerField[ST, GT](models.SmallIntegerField[ST, GT]):
+class NonNegativeSmallIntegerField[ST, GT](_NotNegative, models.SmallIntegerField[ST, GT]):
     """``NonNegativeIntegerField`` on a small integer column."""
-
-    default_validators = [MinValueValidator(0)]
-
-    def formfield(self, **kwargs: Any) -> Any:  # Any: Django's form-field keywords and the field it makes
-        return super().formfield(**{"min_value": 0, **kwargs})
 
 
 def positive_check(field: str, *, name: str) -> models.CheckConstraint:

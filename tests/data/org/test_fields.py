@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -72,3 +73,10 @@ def test_the_database_refuses_a_case_count_below_zero(world: TownWorld, column: 
         Case.objects.filter(pk=case.pk).update(**{column: -1})
     Case.objects.filter(pk=case.pk).update(**{column: 0})
     assert Case.objects.values_list(column, flat=True).get(pk=case.pk) == 0
+
+
+def test_a_non_negative_field_refuses_a_negative_value_in_validation_and_forms() -> None:
+    field = Case._meta.get_field("rework_count")
+    with pytest.raises(ValidationError):
+        field.clean(-1, None)
+    assert (field.clean(0, None), field.formfield().min_value) == (0, 0)
